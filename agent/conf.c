@@ -1,0 +1,110 @@
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+
+#include "conf.h"
+
+static struct mirror_config *conf;
+static int nerrors;
+
+int
+conf_errors(void)
+{
+	return nerrors;
+}
+
+static int
+parse_u32(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v > UINT32_MAX || s[0] == '-')
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int
+conf_parse_tables(struct mirror_config *cfg, const char *value, char *err, size_t errlen)
+{
+	struct mirror_config c = *cfg;
+	char buf[1024], *save = NULL, *tok;
+
+	c.all_tables = 0;
+	c.ntables = 0;
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (tok = strtok_r(buf, " \t,", &save); tok != NULL; tok = strtok_r(NULL, " \t,", &save)) {
+		uint32_t id;
+
+		if (strcasecmp(tok, "all") == 0) {
+			c.all_tables = 1;
+			continue;
+		}
+		if (strcasecmp(tok, "main") == 0)
+			id = 254;
+		else if (strcasecmp(tok, "local") == 0)
+			id = 255;
+		else if (strcasecmp(tok, "default") == 0)
+			id = 253;
+		else if (parse_u32(tok, &id) < 0 || id == 0) {
+			snprintf(err, errlen, "routeTables: '%s' is not a table (main, local, default, all or 1-4294967295)", tok);
+			return -1;
+		}
+		if (c.ntables == MIRROR_MAX_TABLES) {
+			snprintf(err, errlen, "routeTables: more than %d tables", MIRROR_MAX_TABLES);
+			return -1;
+		}
+		c.tables[c.ntables++] = id;
+	}
+	if (!c.all_tables && c.ntables == 0) {
+		snprintf(err, errlen, "routeTables: no table given");
+		return -1;
+	}
+	*cfg = c;
+	return 0;
+}
+
+static void
+tables_line(const char *token, char *line)
+{
+	char err[256];
+
+	if (conf_parse_tables(conf, line, err, sizeof(err)) < 0) {
+		config_perror(err);
+		nerrors++;
+	}
+}
+
+static void
+resync_line(const char *token, char *line)
+{
+	uint32_t v;
+
+	if (parse_u32(line, &v) < 0 || (v != 0 && v < 10) || v > 86400 * 7) {
+		config_perror("resyncInterval: expected seconds, 0 (off) or 10 to 604800");
+		nerrors++;
+		return;
+	}
+	conf->resync_interval = v;
+}
+
+void
+conf_register(struct mirror_config *cfg)
+{
+	conf = cfg;
+	register_config_handler("cimrouted", "routeTables", tables_line, NULL,
+	    "main | local | default | all | TABLE-ID ... (the IPv4 route tables to mirror)");
+	register_config_handler("cimrouted", "resyncInterval", resync_line, NULL,
+	    "SECONDS (safety-net re-dump of the kernel table; 0 = off)");
+}

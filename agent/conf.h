@@ -1,0 +1,15 @@
+/* The configuration file's own tokens (net-snmp's config syntax). */
+#ifndef CIMR_CONF_H
+#define CIMR_CONF_H
+
+#include "mirror.h"
+
+/* Register the tokens; values land in *cfg as the files are read. */
+void conf_register(struct mirror_config *cfg);
+/* Number of bad lines seen while reading (each already logged with file and line). */
+int conf_errors(void);
+
+/* Parse "main", "local", "default", "all" or a number into cfg; 0 or -1. */
+int conf_parse_tables(struct mirror_config *cfg, const char *value, char *err, size_t errlen);
+
+#endif

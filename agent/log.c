@@ -1,0 +1,29 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+
+#include "log.h"
+
+void
+cimr_log(int prio, const char *tag, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (prio == LOG_DEBUG) {
+		/* Debug output follows net-snmp's -D tokens: -Dcimr:TAG or -Dcimr. */
+		char token[64];
+
+		snprintf(token, sizeof(token), "cimr:%s", tag);
+		DEBUGMSGTL((token, "%s\n", msg));
+		return;
+	}
+	snmp_log(prio, "%s: %s\n", tag, msg);
+}

@@ -1,0 +1,277 @@
+/*
+ * cimrouted: an AgentX subagent serving CIM-ROUTE-MIB.
+ *
+ * One event loop, owned by net-snmp (agent_check_and_process): the netlink
+ * sockets are extra read fds, the mirror's timer is a net-snmp alarm, and
+ * the alarms also drive AgentX pings and reconnection to the master.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include "conf.h"
+#include "log.h"
+#include "mib.h"
+#include "mirror.h"
+
+#define APP "cimrouted"
+#define DEFAULT_PING_INTERVAL 5 /* s: how soon we notice the master is back */
+
+static volatile sig_atomic_t stop_signal;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: " APP " [-f] [-x ADDRESS] [-c FILE] [-S DIR] [-L LOGOPTS] [-D TOKENS] [-p PIDFILE] [-h] [-V]\n"
+	    "  -f           stay in the foreground\n"
+	    "  -x ADDRESS   the master agent's AgentX address (/path, unix:/path, tcp:HOST:PORT)\n"
+	    "  -c FILE      read this configuration file too (besides " APP ".conf in net-snmp's config path)\n"
+	    "  -S DIR       state directory (default " CIMR_STATEDIR ")\n"
+	    "  -L LOGOPTS   net-snmp log options: -Le, -Lo, -Lf FILE, -Ls FACILITY, ...\n"
+	    "  -D TOKENS    debug output for these tokens (e.g. cimr, cimr:mirror, agentx)\n"
+	    "  -p PIDFILE   write the process id to PIDFILE\n"
+	    "  -h           this help\n"
+	    "  -V           print the version\n");
+}
+
+/* A one-line reason on stderr, then exit: only before the loop runs. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, APP ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void
+on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void
+fd_events(int fd, void *arg)
+{
+	mirror_read_events(arg);
+}
+
+static void
+fd_dump(int fd, void *arg)
+{
+	mirror_read_dump(arg);
+}
+
+static unsigned int timer_id;
+
+static void
+timer_fired(unsigned int id, void *arg)
+{
+	if (id == timer_id)
+		timer_id = 0;
+	mirror_timer(arg);
+}
+
+static void
+timer_arm(unsigned ms, void *arg)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+
+	if (timer_id != 0)
+		snmp_alarm_unregister(timer_id);
+	timer_id = snmp_alarm_register_hr(tv, 0, timer_fired, arg);
+}
+
+static int
+mkdirs(const char *path)
+{
+	char buf[4096];
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0750) < 0 && errno != EEXIST)
+		return -1;
+	return access(buf, W_OK | X_OK);
+}
+
+static void
+write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0)
+		fatal("cannot write pid file %s: %s", path, strerror(errno));
+}
+
+struct options {
+	int foreground;
+	int logging_set;
+	const char *master;
+	const char *conffile;
+	const char *statedir;
+	const char *pidfile;
+};
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	int ch;
+
+	opterr = 0;
+	while ((ch = getopt(argc, argv, ":fx:c:S:L:D:p:hV")) != -1) {
+		switch (ch) {
+		case 'f':
+			o->foreground = 1;
+			break;
+		case 'x':
+			o->master = optarg;
+			break;
+		case 'c':
+			o->conffile = optarg;
+			break;
+		case 'S':
+			o->statedir = optarg;
+			break;
+		case 'L':
+			if (snmp_log_options(optarg, argc, argv) < 0)
+				fatal("bad log option -L%s (see -h)", optarg);
+			o->logging_set = 1;
+			break;
+		case 'D':
+			debug_register_tokens(optarg);
+			snmp_set_do_debugging(1);
+			break;
+		case 'p':
+			o->pidfile = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf(APP " %s (net-snmp %s)\n", PACKAGE_VERSION, netsnmp_get_version());
+			exit(0);
+		case ':':
+			fatal("option -%c needs a value (see -h)", optopt);
+		default:
+			fatal("unknown option -%c (see -h)", optopt);
+		}
+	}
+	if (optind < argc)
+		fatal("unexpected argument '%s' (see -h)", argv[optind]);
+}
+
+static void
+check_conffile(const char *path)
+{
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		fatal("cannot read configuration file %s: %s", path, strerror(errno));
+	fclose(f);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { .statedir = CIMR_STATEDIR };
+	struct mirror_config cfg = { .tables = { 254 }, .ntables = 1, .resync_interval = 900 };
+	struct mirror *m;
+	struct sigaction sa;
+
+	parse_options(argc, argv, &o);
+	if (!o.logging_set) {
+		if (o.foreground)
+			snmp_enable_stderrlog();
+		else
+			snmp_enable_syslog_ident(APP, LOG_DAEMON);
+	}
+	if (o.conffile != NULL) {
+		check_conffile(o.conffile);
+		netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG, o.conffile);
+	}
+	if (mkdirs(o.statedir) < 0)
+		fatal("state directory %s is not usable: %s", o.statedir, strerror(errno));
+
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+	    DEFAULT_PING_INTERVAL);
+	if (o.master != NULL)
+		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, o.master);
+
+	/* A subagent resolves no names: skip parsing the host's MIB files. */
+	setenv("MIBS", "", 1);
+	conf_register(&cfg);
+	if (init_agent(APP) != 0)
+		fatal("cannot initialise net-snmp's agent library");
+	/* Reads the configuration, then connects to the master (or schedules retries). */
+	init_snmp(APP);
+	if (conf_errors() > 0)
+		fatal("%d bad line(s) in the configuration (logged above)", conf_errors());
+
+	if ((m = mirror_new(&cfg)) == NULL)
+		fatal("out of memory");
+	mirror_set_callbacks(m, NULL, timer_arm, m);
+	if (mirror_open(m) < 0)
+		fatal("cannot load the kernel's routes over netlink: %s", strerror(errno));
+	log_notice("mirror", "%zu IPv4 routes loaded", mirror_routes(m)->count);
+
+	if (mib_route_register(m) < 0)
+		fatal("cannot register CIM-ROUTE-MIB objects");
+	if (register_readfd(mirror_event_fd(m), fd_events, m) < 0 ||
+	    register_readfd(mirror_dump_fd(m), fd_dump, m) < 0)
+		fatal("cannot watch the netlink sockets");
+
+	if (!o.foreground && netsnmp_daemonize(1, snmp_stderrlog_status()) != 0)
+		fatal("cannot become a daemon: %s", strerror(errno));
+	if (o.pidfile != NULL)
+		write_pidfile(o.pidfile);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal; /* no SA_RESTART: the loop's select must return */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+
+	log_notice("main", APP " %s started", PACKAGE_VERSION);
+	while (!stop_signal)
+		agent_check_and_process(1);
+	log_notice("main", "stopping on signal %d", (int)stop_signal);
+
+	unregister_readfd(mirror_event_fd(m));
+	unregister_readfd(mirror_dump_fd(m));
+	snmp_shutdown(APP);
+	mirror_free(m);
+	if (o.pidfile != NULL)
+		unlink(o.pidfile);
+	return 0;
+}

@@ -1,0 +1,69 @@
+/*
+ * Table-driven MIB handlers: a table is a list of column getters plus three
+ * row functions (seek, next, index); GET and GETNEXT are written once here.
+ */
+#ifndef CIMR_MIB_H
+#define CIMR_MIB_H
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include "oids.h"
+
+struct mirror;
+
+struct mib_value {
+	u_char type; /* ASN_* */
+	size_t len;
+	union {
+		long i;
+		u_long u;
+		u_char s[256];
+		oid o[16];
+	} v;
+};
+
+/* Returns 0 with *out filled, or -1 when the row has no value in this column. */
+typedef int (*mib_get_fn)(const void *row, struct mib_value *out, void *ctx);
+
+struct mib_column {
+	oid col;
+	mib_get_fn get;
+};
+
+struct mib_table {
+	const char *name;
+	oid entry[MAX_OID_LEN]; /* the entry's OID (table.1) */
+	size_t entry_len;
+	const struct mib_column *cols; /* ascending column numbers */
+	size_t ncols;
+	/* The first row whose index is > (strict) or >= the sub-identifiers, or NULL. */
+	const void *(*seek)(void *ctx, const oid *idx, size_t len, int strict);
+	/* The row after row, or NULL. */
+	const void *(*next)(void *ctx, const void *row);
+	/* Writes the row's index; returns its length. */
+	size_t (*index)(void *ctx, const void *row, oid *out);
+	void *ctx;
+};
+
+int mib_table_register(struct mib_table *);
+
+/* A read-only scalar whose value comes from a getter (row is NULL). */
+int mib_scalar_register(const char *name, const oid *o, size_t len, mib_get_fn get, void *ctx);
+
+void mib_set_int(struct mib_value *, u_char type, long v);
+void mib_set_uint(struct mib_value *, u_char type, u_long v);
+void mib_set_str(struct mib_value *, const char *s, size_t maxlen);
+void mib_set_bytes(struct mib_value *, u_char type, const void *p, size_t len);
+
+/* Internals exposed for the unit tests. */
+int mib_table_get(const struct mib_table *, const oid *name, size_t len, struct mib_value *);
+int mib_table_getnext(const struct mib_table *, const oid *name, size_t len, int strict,
+    oid *out, size_t *outlen, struct mib_value *);
+
+/* The route table (mib_route.c). */
+int mib_route_register(struct mirror *);
+extern const struct mib_table *mib_route_table;
+
+#endif

@@ -1,0 +1,279 @@
+/* cimIP4Route: the scalars and cimIP4RouteTable (Win32_IP4RouteTable), read side. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mib.h"
+#include "mirror.h"
+#include "routefmt.h"
+
+struct route_ctx {
+	struct mirror *m;
+	struct route_pos last; /* position of the row seek/next returned last */
+	const struct route *last_row;
+};
+
+static struct route_ctx rctx;
+
+static const void *
+route_seek_cb(void *ctx, const oid *idx, size_t len, int strict)
+{
+	struct route_ctx *c = ctx;
+	const struct route_table *t = mirror_routes(c->m);
+
+	if (len == 0 && !strict)
+		c->last_row = route_first(t, &c->last);
+	else
+		c->last_row = route_seek_oid(t, idx, len, strict, &c->last);
+	return c->last_row;
+}
+
+static const void *
+route_next_cb(void *ctx, const void *row)
+{
+	struct route_ctx *c = ctx;
+	const struct route_table *t = mirror_routes(c->m);
+	oid idx[ROUTE_INDEX_LEN];
+
+	/* The common case: row is where the last seek or next left us. */
+	if (row == c->last_row && route_at(t, &c->last) == row) {
+		c->last_row = route_next(t, &c->last);
+		return c->last_row;
+	}
+	route_index_oid(row, idx);
+	return route_seek_cb(ctx, idx, ROUTE_INDEX_LEN, 1);
+}
+
+static size_t
+route_index_cb(void *ctx, const void *row, oid *out)
+{
+	route_index_oid(row, out);
+	return ROUTE_INDEX_LEN;
+}
+
+/* ---- columns ----------------------------------------------------------- */
+
+#define ROW(p) ((const struct route *)(p))
+#define MIRROR(ctx) (((struct route_ctx *)(ctx))->m)
+
+static int
+get_age(const void *row, struct mib_value *v, void *ctx)
+{
+	uint32_t now = mirror_now(MIRROR(ctx));
+	uint32_t age = now - ROW(row)->first_seen;
+
+	mib_set_int(v, ASN_INTEGER, age > INT32_MAX ? INT32_MAX : (long)age);
+	return 0;
+}
+
+static int
+get_caption(const void *row, struct mib_value *v, void *ctx)
+{
+	char buf[ROUTEFMT_MAX];
+
+	routefmt_caption(ROW(row), MIRROR(ctx), buf, sizeof(buf));
+	mib_set_str(v, buf, 64);
+	return 0;
+}
+
+static int
+get_description(const void *row, struct mib_value *v, void *ctx)
+{
+	char buf[ROUTEFMT_MAX];
+
+	routefmt_description(ROW(row), MIRROR(ctx), buf, sizeof(buf));
+	mib_set_str(v, buf, 255);
+	return 0;
+}
+
+static int
+get_information(const void *row, struct mib_value *v, void *ctx)
+{
+	/* RFC 1213 ipRouteInfo: no protocol-specific MIB, so zeroDotZero. */
+	v->type = ASN_OBJECT_ID;
+	v->v.o[0] = 0;
+	v->v.o[1] = 0;
+	v->len = 2 * sizeof(oid);
+	return 0;
+}
+
+static int
+get_install_date(const void *row, struct mib_value *v, void *ctx)
+{
+	time_t when;
+	u_char *dt;
+	size_t len;
+
+	if (!(ROW(row)->flags & ROUTE_F_LIVE))
+		return -1; /* already there when we started: unknown */
+	when = mirror_wall(MIRROR(ctx), ROW(row)->first_seen);
+	dt = date_n_time(&when, &len);
+	mib_set_bytes(v, ASN_OCTET_STR, dt, len);
+	return 0;
+}
+
+static int
+get_metric1(const void *row, struct mib_value *v, void *ctx)
+{
+	if (ROW(row)->metric > INT32_MAX)
+		return -1; /* not representable in WMI's sint32 */
+	mib_set_int(v, ASN_INTEGER, (long)ROW(row)->metric);
+	return 0;
+}
+
+static int
+get_metric_unused(const void *row, struct mib_value *v, void *ctx)
+{
+	mib_set_int(v, ASN_INTEGER, -1); /* Linux keeps one metric; WMI: -1 when unused */
+	return 0;
+}
+
+static int
+get_name(const void *row, struct mib_value *v, void *ctx)
+{
+	char buf[ROUTEFMT_MAX];
+
+	routefmt_prefix(ROW(row), buf, sizeof(buf));
+	mib_set_str(v, buf, 255);
+	return 0;
+}
+
+static int
+get_protocol(const void *row, struct mib_value *v, void *ctx)
+{
+	mib_set_int(v, ASN_INTEGER, routefmt_wmi_protocol(ROW(row)->proto));
+	return 0;
+}
+
+static int
+get_status(const void *row, struct mib_value *v, void *ctx)
+{
+	int bad = ROW(row)->flags & (ROUTE_F_DEAD | ROUTE_F_LINKDOWN);
+
+	mib_set_str(v, bad ? "Error" : "OK", 10);
+	return 0;
+}
+
+static int
+get_type(const void *row, struct mib_value *v, void *ctx)
+{
+	mib_set_int(v, ASN_INTEGER, routefmt_wmi_type(ROW(row)));
+	return 0;
+}
+
+static int
+get_kernel_protocol(const void *row, struct mib_value *v, void *ctx)
+{
+	mib_set_uint(v, ASN_UNSIGNED, ROW(row)->proto);
+	return 0;
+}
+
+static int
+get_kernel_type(const void *row, struct mib_value *v, void *ctx)
+{
+	if (ROW(row)->type < RTN_UNICAST || ROW(row)->type > RTN_XRESOLVE)
+		return -1;
+	mib_set_int(v, ASN_INTEGER, ROW(row)->type);
+	return 0;
+}
+
+static int
+get_row_status(const void *row, struct mib_value *v, void *ctx)
+{
+	mib_set_int(v, ASN_INTEGER, RS_ACTIVE);
+	return 0;
+}
+
+static const struct mib_column route_columns[] = {
+	{ 8, get_age },
+	{ 9, get_caption },
+	{ 10, get_description },
+	{ 11, get_information },
+	{ 12, get_install_date },
+	{ 13, get_metric1 },
+	{ 14, get_metric_unused },
+	{ 15, get_metric_unused },
+	{ 16, get_metric_unused },
+	{ 17, get_metric_unused },
+	{ 18, get_name },
+	{ 19, get_protocol },
+	{ 20, get_status },
+	{ 21, get_type },
+	{ 22, get_kernel_protocol },
+	{ 23, get_kernel_type },
+	{ 24, get_row_status },
+};
+
+static struct mib_table route_table = {
+	.name = "cimIP4RouteTable",
+	.entry = { CIMR_IP4ROUTE, 3, 1 },
+	.cols = route_columns,
+	.ncols = sizeof(route_columns) / sizeof(route_columns[0]),
+	.seek = route_seek_cb,
+	.next = route_next_cb,
+	.index = route_index_cb,
+	.ctx = &rctx,
+};
+
+const struct mib_table *mib_route_table = &route_table;
+
+/* ---- scalars ------------------------------------------------------------ */
+
+static int
+get_count(const void *row, struct mib_value *v, void *ctx)
+{
+	mib_set_uint(v, ASN_GAUGE, mirror_routes(ctx)->count);
+	return 0;
+}
+
+static int
+get_last_change(const void *row, struct mib_value *v, void *ctx)
+{
+	struct timespec ts = mirror_last_change(ctx);
+	time_t t = ts.tv_sec;
+	size_t len;
+	u_char *dt = date_n_time(&t, &len);
+
+	/* DateAndTime carries deci-seconds (RFC 2579). */
+	dt[7] = (u_char)(ts.tv_nsec / 100000000);
+	mib_set_bytes(v, ASN_OCTET_STR, dt, len);
+	return 0;
+}
+
+static void
+entry_len_init(struct mib_table *t)
+{
+	static const oid e[] = { CIMR_IP4ROUTE, 3, 1 };
+
+	t->entry_len = sizeof(e) / sizeof(e[0]);
+}
+
+int
+mib_route_register(struct mirror *m)
+{
+	static const oid count_oid[] = { CIMR_IP4ROUTE, 1 };
+	static const oid change_oid[] = { CIMR_IP4ROUTE, 2 };
+
+	rctx.m = m;
+	rctx.last_row = NULL;
+	entry_len_init(&route_table);
+	if (mib_scalar_register("cimIP4RouteCount", count_oid, OID_LENGTH(count_oid), get_count, m) < 0 ||
+	    mib_scalar_register("cimIP4RouteLastChange", change_oid, OID_LENGTH(change_oid),
+		get_last_change, m) < 0)
+		return -1;
+	return mib_table_register(&route_table);
+}
+
+/* For the unit tests: bind the table to a mirror without registering anything. */
+void mib_route_bind(struct mirror *m);
+
+void
+mib_route_bind(struct mirror *m)
+{
+	rctx.m = m;
+	rctx.last_row = NULL;
+	entry_len_init(&route_table);
+}

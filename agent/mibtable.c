@@ -1,0 +1,235 @@
+/* Table-driven GET and GETNEXT: see mib.h. */
+#include "config.h"
+
+#include <string.h>
+
+#include "log.h"
+#include "mib.h"
+
+void
+mib_set_int(struct mib_value *v, u_char type, long i)
+{
+	v->type = type;
+	v->v.i = i;
+	v->len = sizeof(v->v.i);
+}
+
+void
+mib_set_uint(struct mib_value *v, u_char type, u_long u)
+{
+	v->type = type;
+	v->v.u = u;
+	v->len = sizeof(v->v.u);
+}
+
+void
+mib_set_str(struct mib_value *v, const char *s, size_t maxlen)
+{
+	size_t n = strlen(s);
+
+	if (n > maxlen)
+		n = maxlen;
+	if (n > sizeof(v->v.s))
+		n = sizeof(v->v.s);
+	v->type = ASN_OCTET_STR;
+	memcpy(v->v.s, s, n);
+	v->len = n;
+}
+
+void
+mib_set_bytes(struct mib_value *v, u_char type, const void *p, size_t len)
+{
+	if (len > sizeof(v->v.s))
+		len = sizeof(v->v.s);
+	v->type = type;
+	memcpy(v->v.s, p, len);
+	v->len = len;
+}
+
+static const struct mib_column *
+column(const struct mib_table *t, oid col, int atleast)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		if (t->cols[i].col == col || (atleast && t->cols[i].col > col))
+			return &t->cols[i];
+	return NULL;
+}
+
+int
+mib_table_get(const struct mib_table *t, const oid *name, size_t len, struct mib_value *v)
+{
+	const struct mib_column *c;
+	const void *row;
+	oid idx[MAX_OID_LEN];
+	size_t n, ilen;
+
+	if (len <= t->entry_len || memcmp(name, t->entry, t->entry_len * sizeof(oid)) != 0 ||
+	    (c = column(t, name[t->entry_len], 0)) == NULL)
+		return SNMP_NOSUCHOBJECT;
+	ilen = len - t->entry_len - 1;
+	row = t->seek(t->ctx, name + t->entry_len + 1, ilen, 0);
+	if (row == NULL)
+		return SNMP_NOSUCHINSTANCE;
+	n = t->index(t->ctx, row, idx);
+	if (n != ilen || memcmp(idx, name + t->entry_len + 1, n * sizeof(oid)) != 0)
+		return SNMP_NOSUCHINSTANCE;
+	if (c->get(row, v, t->ctx) < 0)
+		return SNMP_NOSUCHINSTANCE;
+	return 0;
+}
+
+/*
+ * GETNEXT: the least OID in the table strictly greater than name (or equal,
+ * when the master asks inclusively).  Found by a lower bound on the index,
+ * never by "exact match, then next", so that a name between rows, shorter
+ * than an index or with out-of-range sub-identifiers still lands right.
+ * Returns 0, or SNMP_ENDOFMIBVIEW when nothing in the table follows name.
+ */
+int
+mib_table_getnext(const struct mib_table *t, const oid *name, size_t len, int strict,
+    oid *out, size_t *outlen, struct mib_value *v)
+{
+	const struct mib_column *c;
+	const void *row;
+	size_t plen = len < t->entry_len ? len : t->entry_len;
+	int cmp = snmp_oid_compare(name, plen, t->entry, t->entry_len);
+
+	if (cmp > 0)
+		return SNMP_ENDOFMIBVIEW;
+	if (cmp < 0 || len == t->entry_len) {
+		c = &t->cols[0];
+		row = t->seek(t->ctx, NULL, 0, 0);
+	} else {
+		c = column(t, name[t->entry_len], 1);
+		if (c == NULL)
+			return SNMP_ENDOFMIBVIEW;
+		if (c->col != name[t->entry_len])
+			row = t->seek(t->ctx, NULL, 0, 0);
+		else
+			row = t->seek(t->ctx, name + t->entry_len + 1, len - t->entry_len - 1, strict);
+	}
+	for (; c < t->cols + t->ncols; c++) {
+		for (; row != NULL; row = t->next(t->ctx, row)) {
+			if (c->get(row, v, t->ctx) < 0)
+				continue;
+			memcpy(out, t->entry, t->entry_len * sizeof(oid));
+			out[t->entry_len] = c->col;
+			*outlen = t->entry_len + 1 + t->index(t->ctx, row, out + t->entry_len + 1);
+			return 0;
+		}
+		row = t->seek(t->ctx, NULL, 0, 0);
+	}
+	return SNMP_ENDOFMIBVIEW;
+}
+
+static int
+table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+    netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	const struct mib_table *t = handler->myvoid;
+	struct mib_value v;
+	oid out[MAX_OID_LEN];
+	size_t outlen;
+	int rc;
+
+	for (netsnmp_request_info *req = requests; req != NULL; req = req->next) {
+		netsnmp_variable_list *vb = req->requestvb;
+
+		if (req->processed)
+			continue;
+		switch (reqinfo->mode) {
+		case MODE_GET:
+			rc = mib_table_get(t, vb->name, vb->name_length, &v);
+			if (rc != 0)
+				netsnmp_set_request_error(reqinfo, req, rc);
+			else
+				snmp_set_var_typed_value(vb, v.type, &v.v, v.len);
+			break;
+		case MODE_GETNEXT:
+			rc = mib_table_getnext(t, vb->name, vb->name_length, !req->inclusive, out,
+			    &outlen, &v);
+			/* Past the end: leave the varbind alone and the agent moves on. */
+			if (rc == 0) {
+				snmp_set_var_objid(vb, out, outlen);
+				snmp_set_var_typed_value(vb, v.type, &v.v, v.len);
+			}
+			break;
+		default:
+			netsnmp_set_request_error(reqinfo, req, SNMP_ERR_NOTWRITABLE);
+			break;
+		}
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+int
+mib_table_register(struct mib_table *t)
+{
+	netsnmp_handler_registration *reg;
+	netsnmp_mib_handler *h;
+
+	h = netsnmp_create_handler(t->name, table_handler);
+	if (h == NULL)
+		return -1;
+	h->myvoid = t;
+	/* Register the table object (entry minus ".1"). */
+	reg = netsnmp_handler_registration_create(t->name, h, t->entry, t->entry_len - 1,
+	    HANDLER_CAN_RONLY);
+	if (reg == NULL) {
+		netsnmp_handler_free(h);
+		return -1;
+	}
+	if (netsnmp_register_handler(reg) != MIB_REGISTERED_OK) {
+		log_err("agentx", "cannot register %s", t->name);
+		return -1;
+	}
+	return 0;
+}
+
+struct scalar {
+	mib_get_fn get;
+	void *ctx;
+};
+
+static int
+scalar_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+    netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	const struct scalar *s = handler->myvoid;
+	struct mib_value v;
+
+	for (netsnmp_request_info *req = requests; req != NULL; req = req->next) {
+		if (reqinfo->mode != MODE_GET)
+			continue;
+		if (s->get(NULL, &v, s->ctx) < 0)
+			netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHINSTANCE);
+		else
+			snmp_set_var_typed_value(req->requestvb, v.type, &v.v, v.len);
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+int
+mib_scalar_register(const char *name, const oid *o, size_t len, mib_get_fn get, void *ctx)
+{
+	struct scalar *s = calloc(1, sizeof(*s));
+	netsnmp_mib_handler *h;
+	netsnmp_handler_registration *reg;
+
+	if (s == NULL)
+		return -1;
+	s->get = get;
+	s->ctx = ctx;
+	if ((h = netsnmp_create_handler(name, scalar_handler)) == NULL) {
+		free(s);
+		return -1;
+	}
+	h->myvoid = s;
+	h->data_free = free;
+	reg = netsnmp_handler_registration_create(name, h, o, len, HANDLER_CAN_RONLY);
+	if (reg == NULL) {
+		netsnmp_handler_free(h);
+		return -1;
+	}
+	return netsnmp_register_read_only_scalar(reg) == MIB_REGISTERED_OK ? 0 : -1;
+}

@@ -1,0 +1,1018 @@
+/* The kernel mirror: see mirror.h. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/nexthop.h>
+#include <linux/rtnetlink.h>
+#include <malloc.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+
+#include "log.h"
+#include "mirror.h"
+
+#define EVENT_RCVBUF (64 << 20)   /* SO_RCVBUFFORCE: bursts of 100k routes fit */
+#define DUMP_RCVBUF (4 << 20)
+#define RECV_BUF (256 << 10)
+#define READS_PER_WAKEUP 32       /* bounded work: ~8 MB of messages */
+#define MAX_HOPS 256
+#define RESYNC_DELAY_MS 20        /* coalesce bursts of link/address events */
+#define RESYNC_RETRY_MS 1000      /* after a failed dump */
+#define QUEUE_MAX (128u << 20)    /* events kept during a resync; past it, resync again */
+
+enum dump_state {
+	DUMP_IDLE,
+	DUMP_LINKS,
+	DUMP_ROUTES,
+};
+
+struct route_vec {
+	struct route *v;
+	size_t n, cap;
+};
+
+struct link_vec {
+	struct link *v;
+	size_t n, cap;
+};
+
+struct mirror {
+	struct mirror_config cfg;
+	struct nl_sock *ev, *req;
+	uint8_t *buf;
+
+	struct route_table routes;
+	struct link_vec links;
+
+	enum dump_state dump;
+	int loading;        /* the first load: no change callbacks, no InstallDate */
+	int dump_intr;      /* the kernel flagged the dump inconsistent */
+	int dump_failed;    /* the last dump request or reply failed */
+	int resync_again;   /* something happened during a resync that it may miss */
+	int resync_armed;
+	uint32_t dump_seq;
+	struct route_vec fresh; /* routes of the dump in progress */
+	struct link_vec fresh_links;
+	uint8_t *queue;     /* raw event messages received during a resync */
+	size_t qlen, qcap;
+	uint32_t next_periodic;
+
+	struct timespec mono0, wall0;
+	struct timespec last_change;
+	struct mirror_stats stats;
+
+	mirror_change_fn change_fn;
+	mirror_arm_fn arm_fn;
+	void *cb_arg;
+};
+
+/* ---- small helpers -------------------------------------------------- */
+
+uint32_t
+mirror_now(const struct mirror *m)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint32_t)(ts.tv_sec - m->mono0.tv_sec);
+}
+
+time_t
+mirror_wall(const struct mirror *m, uint32_t mono)
+{
+	return m->wall0.tv_sec + (time_t)mono;
+}
+
+static void
+touch(struct mirror *m)
+{
+	clock_gettime(CLOCK_REALTIME, &m->last_change);
+}
+
+static int
+vec_push(struct route_vec *rv, const struct route *r)
+{
+	if (rv->n == rv->cap) {
+		size_t cap = rv->cap ? rv->cap * 2 : 4096;
+		struct route *v = realloc(rv->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		rv->v = v;
+		rv->cap = cap;
+	}
+	rv->v[rv->n++] = *r;
+	return 0;
+}
+
+static void
+vec_free(struct route_vec *rv)
+{
+	free(rv->v);
+	memset(rv, 0, sizeof(*rv));
+}
+
+int
+mirror_table_selected(const struct mirror_config *cfg, uint32_t table)
+{
+	if (cfg->all_tables)
+		return 1;
+	for (unsigned i = 0; i < cfg->ntables; i++)
+		if (cfg->tables[i] == table)
+			return 1;
+	return 0;
+}
+
+/* ---- parsing ---------------------------------------------------------- */
+
+static void
+hop_fill(struct route *r, uint32_t gw, int has_gw, uint32_t prefsrc, int32_t oif,
+    unsigned nhflags)
+{
+	r->ifindex = oif;
+	if (has_gw) {
+		r->nexthop = gw;
+		r->flags |= ROUTE_F_GATEWAY;
+	} else {
+		/* RFC 1213 ipRouteNextHop: on a direct route, the agent's own address. */
+		r->nexthop = prefsrc;
+	}
+	if (nhflags & RTNH_F_DEAD)
+		r->flags |= ROUTE_F_DEAD;
+	if (nhflags & RTNH_F_LINKDOWN)
+		r->flags |= ROUTE_F_LINKDOWN;
+	if (nhflags & RTNH_F_ONLINK)
+		r->flags |= ROUTE_F_ONLINK;
+}
+
+static int
+parse_multipath(const struct route *base, struct nlattr *mp, uint32_t prefsrc,
+    struct route *out, int max)
+{
+	struct rtnexthop *nh = nla_data(mp);
+	int len = nla_len(mp), n = 0;
+
+	while (RTNH_OK(nh, len)) {
+		struct nlattr *tb[RTA_MAX + 1];
+		uint32_t gw = 0;
+		int has_gw = 0;
+
+		if (n == max)
+			return -1;
+		if (nla_parse(tb, RTA_MAX, (struct nlattr *)RTNH_DATA(nh),
+		    nh->rtnh_len - (int)sizeof(*nh), NULL) < 0)
+			return -1;
+		if (tb[RTA_GATEWAY] != NULL && nla_len(tb[RTA_GATEWAY]) == 4) {
+			gw = ntohl(nla_get_u32(tb[RTA_GATEWAY]));
+			has_gw = 1;
+		} else if (tb[RTA_VIA] != NULL) {
+			has_gw = 1; /* an IPv6 gateway (RFC 5549): no IPv4 address to show */
+		}
+		out[n] = *base;
+		out[n].flags |= ROUTE_F_MULTI;
+		out[n].weight = (uint8_t)(nh->rtnh_hops + 1 > 255 ? 255 : nh->rtnh_hops + 1);
+		hop_fill(&out[n], gw, has_gw, prefsrc, nh->rtnh_ifindex, nh->rtnh_flags);
+		n++;
+		len -= NLMSG_ALIGN(nh->rtnh_len);
+		nh = RTNH_NEXT(nh);
+	}
+	return n;
+}
+
+int
+mirror_parse_route(const struct mirror_config *cfg, struct nlmsghdr *nlh,
+    struct route *out, int max)
+{
+	struct nlattr *tb[RTA_MAX + 1];
+	struct rtmsg *rtm;
+	struct route base;
+	uint32_t prefsrc = 0, gw = 0;
+	int has_gw = 0;
+
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)))
+		return -1;
+	rtm = nlmsg_data(nlh);
+	if (rtm->rtm_family != AF_INET || (rtm->rtm_flags & RTM_F_CLONED))
+		return 0;
+	if (nlmsg_parse(nlh, sizeof(*rtm), tb, RTA_MAX, NULL) < 0)
+		return -1;
+	memset(&base, 0, sizeof(base));
+	base.table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
+	if (!mirror_table_selected(cfg, base.table))
+		return 0;
+	if (rtm->rtm_dst_len > 32)
+		return -1;
+	base.plen = rtm->rtm_dst_len;
+	if (tb[RTA_DST] != NULL) {
+		if (nla_len(tb[RTA_DST]) != 4)
+			return -1;
+		base.dst = ntohl(nla_get_u32(tb[RTA_DST]));
+	}
+	base.dst &= route_mask(base.plen);
+	base.tos = rtm->rtm_tos;
+	base.type = rtm->rtm_type;
+	base.proto = rtm->rtm_protocol;
+	base.scope = rtm->rtm_scope;
+	base.weight = 1;
+	if (tb[RTA_PRIORITY] != NULL)
+		base.metric = nla_get_u32(tb[RTA_PRIORITY]);
+	if (tb[RTA_PREFSRC] != NULL && nla_len(tb[RTA_PREFSRC]) == 4)
+		prefsrc = ntohl(nla_get_u32(tb[RTA_PREFSRC]));
+	if (tb[RTA_MULTIPATH] != NULL)
+		return parse_multipath(&base, tb[RTA_MULTIPATH], prefsrc, out, max);
+	if (max < 1)
+		return -1;
+	if (tb[RTA_GATEWAY] != NULL && nla_len(tb[RTA_GATEWAY]) == 4) {
+		gw = ntohl(nla_get_u32(tb[RTA_GATEWAY]));
+		has_gw = 1;
+	} else if (tb[RTA_VIA] != NULL) {
+		has_gw = 1;
+	}
+	out[0] = base;
+	hop_fill(&out[0], gw, has_gw, prefsrc,
+	    tb[RTA_OIF] ? (int32_t)nla_get_u32(tb[RTA_OIF]) : 0, rtm->rtm_flags);
+	return 1;
+}
+
+/* ---- applying changes ---------------------------------------------- */
+
+static void
+changed(struct mirror *m, enum route_change kind, const struct route *old,
+    const struct route *new)
+{
+	m->stats.changes++;
+	touch(m);
+	if (m->change_fn != NULL)
+		m->change_fn(kind, old, new, m->cb_arg);
+}
+
+/* Add or update one row; keeps the first-seen time of a row that stays. */
+static void
+apply_upsert(struct mirror *m, struct route *r)
+{
+	struct route *cur = route_find(&m->routes, r);
+	struct route old;
+
+	if (cur != NULL) {
+		r->first_seen = cur->first_seen;
+		r->flags = (uint8_t)((r->flags & ~ROUTE_F_LIVE) | (cur->flags & ROUTE_F_LIVE));
+		if (route_same(cur, r))
+			return;
+		old = *cur;
+		*cur = *r;
+		changed(m, ROUTE_CHANGED, &old, r);
+		return;
+	}
+	r->first_seen = mirror_now(m);
+	r->flags |= ROUTE_F_LIVE;
+	if (route_upsert(&m->routes, r, NULL) < 0) {
+		log_err("mirror", "out of memory adding a route; will re-dump");
+		mirror_request_resync(m, "out of memory");
+		return;
+	}
+	changed(m, ROUTE_ADDED, NULL, r);
+}
+
+static void
+apply_remove(struct mirror *m, const struct route *key)
+{
+	struct route old;
+
+	if (route_remove(&m->routes, key, &old) == 1)
+		changed(m, ROUTE_REMOVED, &old, NULL);
+}
+
+static int
+in_hops(const struct route *r, const struct route *hops, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (route_cmp(r, &hops[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Remove the rows of the kernel route (fib alias) of hops[0] that are not in hops. */
+static void
+remove_fib_rows_except(struct mirror *m, const struct route *hops, int n)
+{
+	struct route key = hops[0], stale[MAX_HOPS];
+	struct route_pos pos;
+	struct route *r;
+	int ns = 0;
+
+	key.nexthop = 0;
+	key.ifindex = INT32_MIN;
+	key.table = key.tos = 0;
+	key.metric = 0;
+	for (r = route_seek(&m->routes, &key, 0, &pos);
+	    r != NULL && r->dst == key.dst && r->plen == key.plen; r = route_next(&m->routes, &pos))
+		if (route_same_fib(r, &hops[0]) && !in_hops(r, hops, n) && ns < MAX_HOPS)
+			stale[ns++] = *r;
+	for (int i = 0; i < ns; i++)
+		apply_remove(m, &stale[i]);
+}
+
+static void
+apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
+{
+	struct route hops[MAX_HOPS];
+	int n = mirror_parse_route(&m->cfg, nlh, hops, MAX_HOPS);
+
+	if (n < 0) {
+		log_warn("netlink", "unparsable route message (type %u, %u bytes); will re-dump",
+		    nlh->nlmsg_type, nlh->nlmsg_len);
+		mirror_request_resync(m, "unparsable route message");
+		return;
+	}
+	if (n == 0)
+		return;
+	m->stats.events++;
+	if (nlh->nlmsg_type == RTM_DELROUTE) {
+		size_t before = m->routes.count;
+
+		for (int i = 0; i < n; i++)
+			apply_remove(m, &hops[i]);
+		if (m->routes.count == before)
+			mirror_request_resync(m, "deletion of an unknown route");
+		return;
+	}
+	/* A new route or a replacement: the message is the whole new state of this kernel route. */
+	if (!(nlh->nlmsg_flags & NLM_F_APPEND))
+		remove_fib_rows_except(m, hops, n);
+	for (int i = 0; i < n; i++)
+		apply_upsert(m, &hops[i]);
+}
+
+/* ---- links -------------------------------------------------------------- */
+
+static size_t
+link_bound(const struct link_vec *lv, int32_t ifindex)
+{
+	size_t lo = 0, hi = lv->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (lv->v[mid].ifindex < ifindex)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const struct link *
+mirror_link(const struct mirror *m, int32_t ifindex)
+{
+	size_t i = link_bound(&m->links, ifindex);
+
+	return i < m->links.n && m->links.v[i].ifindex == ifindex ? &m->links.v[i] : NULL;
+}
+
+/* Insert or update; returns the previous flags, or -1 if the link is new (or on failure). */
+static long
+link_set(struct link_vec *lv, const struct link *l)
+{
+	size_t i = link_bound(lv, l->ifindex);
+	long prev;
+
+	if (i < lv->n && lv->v[i].ifindex == l->ifindex) {
+		prev = lv->v[i].flags;
+		lv->v[i] = *l;
+		return prev;
+	}
+	if (lv->n == lv->cap) {
+		size_t cap = lv->cap ? lv->cap * 2 : 16;
+		struct link *v = realloc(lv->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		lv->v = v;
+		lv->cap = cap;
+	}
+	memmove(&lv->v[i + 1], &lv->v[i], (lv->n - i) * sizeof(*lv->v));
+	lv->v[i] = *l;
+	lv->n++;
+	return -1;
+}
+
+static void
+link_del(struct link_vec *lv, int32_t ifindex)
+{
+	size_t i = link_bound(lv, ifindex);
+
+	if (i < lv->n && lv->v[i].ifindex == ifindex) {
+		memmove(&lv->v[i], &lv->v[i + 1], (lv->n - i - 1) * sizeof(*lv->v));
+		lv->n--;
+	}
+}
+
+static int
+parse_link(struct nlmsghdr *nlh, struct link *l)
+{
+	struct nlattr *tb[IFLA_MAX + 1];
+	struct ifinfomsg *ifi;
+
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
+		return -1;
+	ifi = nlmsg_data(nlh);
+	if (nlmsg_parse(nlh, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
+		return -1;
+	memset(l, 0, sizeof(*l));
+	l->ifindex = ifi->ifi_index;
+	l->flags = ifi->ifi_flags;
+	if (tb[IFLA_IFNAME] != NULL)
+		nla_strlcpy(l->name, tb[IFLA_IFNAME], sizeof(l->name));
+	return 0;
+}
+
+/* Flags whose change makes the kernel drop or flag routes without a route message. */
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000 /* <linux/if.h>, which clashes with <net/if.h> */
+#endif
+#define LINK_ROUTE_FLAGS (IFF_UP | IFF_RUNNING | IFF_LOWER_UP)
+
+static void
+apply_link_msg(struct mirror *m, struct nlmsghdr *nlh)
+{
+	struct link l;
+	long prev;
+
+	if (parse_link(nlh, &l) < 0)
+		return;
+	if (nlh->nlmsg_type == RTM_DELLINK) {
+		link_del(&m->links, l.ifindex);
+		mirror_request_resync(m, "link removed");
+		return;
+	}
+	prev = link_set(&m->links, &l);
+	if (prev >= 0 && ((unsigned)prev & LINK_ROUTE_FLAGS) != (l.flags & LINK_ROUTE_FLAGS))
+		mirror_request_resync(m, "link state changed");
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+static void
+apply_event(struct mirror *m, struct nlmsghdr *nlh)
+{
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE:
+		apply_route_msg(m, nlh);
+		break;
+	case RTM_NEWLINK:
+	case RTM_DELLINK:
+		apply_link_msg(m, nlh);
+		break;
+	case RTM_DELADDR:
+		/* IPv4 address gone: its connected and prefsrc routes go silently. */
+		mirror_request_resync(m, "address removed");
+		break;
+	case RTM_NEWNEXTHOP:
+	case RTM_DELNEXTHOP:
+		/* A nexthop object replaced or deleted changes its routes silently. */
+		mirror_request_resync(m, "nexthop object changed");
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+queue_event(struct mirror *m, struct nlmsghdr *nlh)
+{
+	size_t len = NLMSG_ALIGN(nlh->nlmsg_len);
+
+	if (m->qlen + len > QUEUE_MAX) {
+		m->resync_again = 1; /* too much happened: the next dump will see it all */
+		return;
+	}
+	if (m->qlen + len > m->qcap) {
+		size_t cap = m->qcap ? m->qcap : 1 << 16;
+		uint8_t *q;
+
+		while (cap < m->qlen + len)
+			cap *= 2;
+		if ((q = realloc(m->queue, cap)) == NULL) {
+			m->resync_again = 1;
+			return;
+		}
+		m->queue = q;
+		m->qcap = cap;
+	}
+	memcpy(m->queue + m->qlen, nlh, nlh->nlmsg_len);
+	m->qlen += len;
+}
+
+static void
+replay_queue(struct mirror *m)
+{
+	size_t off = 0;
+
+	while (off < m->qlen) {
+		struct nlmsghdr *nlh = (void *)(m->queue + off);
+
+		apply_event(m, nlh);
+		off += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	m->qlen = 0;
+	if (m->qcap > (1u << 20)) {
+		free(m->queue);
+		m->queue = NULL;
+		m->qcap = 0;
+	}
+}
+
+void
+mirror_read_events(struct mirror *m)
+{
+	int fd = nl_socket_get_fd(m->ev);
+
+	for (int reads = 0; reads < READS_PER_WAKEUP; reads++) {
+		ssize_t n = recv(fd, m->buf, RECV_BUF, MSG_DONTWAIT);
+		struct nlmsghdr *nlh;
+		int len;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				/* Events were lost: only a fresh dump can repair (field notes, 2). */
+				m->stats.overruns++;
+				log_warn("netlink", "event socket overrun: events lost, re-dumping");
+				mirror_request_resync(m, "netlink overrun");
+				continue;
+			}
+			if (errno != EAGAIN)
+				log_warn("netlink", "event socket: %s", strerror(errno));
+			return;
+		}
+		len = (int)n;
+		for (nlh = (struct nlmsghdr *)m->buf; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len)) {
+			if (m->dump != DUMP_IDLE)
+				queue_event(m, nlh);
+			else
+				apply_event(m, nlh);
+		}
+	}
+}
+
+/* ---- dumps and resync --------------------------------------------------- */
+
+static void
+arm(struct mirror *m, unsigned ms)
+{
+	if (m->arm_fn != NULL)
+		m->arm_fn(ms, m->cb_arg);
+}
+
+static int
+send_dump(struct mirror *m, int type)
+{
+	struct rtgenmsg gen = { .rtgen_family = type == RTM_GETLINK ? AF_UNSPEC : AF_INET };
+	struct nl_msg *msg;
+	int err = -NLE_NOMEM;
+
+	m->dump_intr = 0;
+	if ((msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_DUMP)) != NULL &&
+	    (err = nlmsg_append(msg, &gen, sizeof(gen), NLMSG_ALIGNTO)) == 0) {
+		/* Our own sequence number, to tell this dump's replies from a stale one's. */
+		nlmsg_hdr(msg)->nlmsg_seq = m->dump_seq = nl_socket_use_seq(m->req);
+		err = nl_send(m->req, msg);
+	}
+	nlmsg_free(msg);
+	if (err < 0) {
+		log_warn("netlink", "dump request: %s", nl_geterror(err));
+		m->dump_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+start_dump(struct mirror *m)
+{
+	m->dump_failed = 0;
+	m->fresh.n = 0;
+	m->fresh_links.n = 0;
+	m->dump = DUMP_LINKS;
+	if (send_dump(m, RTM_GETLINK) < 0) {
+		m->dump = DUMP_IDLE;
+		return -1;
+	}
+	return 0;
+}
+
+/* Arm the safety-net timer unless a resync is already due sooner. */
+static void
+rearm_periodic(struct mirror *m)
+{
+	uint32_t now = mirror_now(m);
+
+	if (m->resync_armed || m->dump != DUMP_IDLE || !m->cfg.resync_interval)
+		return;
+	arm(m, (m->next_periodic > now ? m->next_periodic - now : 1) * 1000);
+}
+
+void
+mirror_request_resync(struct mirror *m, const char *why)
+{
+	if (m->dump != DUMP_IDLE) {
+		m->resync_again = 1;
+		return;
+	}
+	if (m->resync_armed)
+		return;
+	log_debug("mirror", "resync requested: %s", why);
+	m->resync_armed = 1;
+	arm(m, RESYNC_DELAY_MS);
+}
+
+int
+mirror_resync_running(const struct mirror *m)
+{
+	return m->dump != DUMP_IDLE || m->resync_armed;
+}
+
+/* Merge the sorted dump with the mirror; apply and report the differences. */
+static void
+diff_and_apply(struct mirror *m, struct route *v, size_t n)
+{
+	struct route_vec add = { 0 }, del = { 0 };
+	struct route_pos pos;
+	struct route *cur = route_first(&m->routes, &pos);
+	size_t i = 0, nchanged = 0;
+	uint32_t now = mirror_now(m);
+
+	while (cur != NULL || i < n) {
+		int c = cur == NULL ? 1 : i == n ? -1 : route_cmp(cur, &v[i]);
+
+		if (c < 0) {
+			if (vec_push(&del, cur) < 0)
+				goto nomem;
+			cur = route_next(&m->routes, &pos);
+		} else if (c > 0) {
+			v[i].first_seen = now;
+			v[i].flags |= ROUTE_F_LIVE;
+			if (vec_push(&add, &v[i]) < 0)
+				goto nomem;
+			i++;
+		} else {
+			v[i].first_seen = cur->first_seen;
+			v[i].flags = (uint8_t)((v[i].flags & ~ROUTE_F_LIVE) | (cur->flags & ROUTE_F_LIVE));
+			if (!route_same(cur, &v[i])) {
+				struct route old = *cur;
+
+				*cur = v[i]; /* same index: update in place */
+				changed(m, ROUTE_CHANGED, &old, cur);
+				nchanged++;
+			}
+			cur = route_next(&m->routes, &pos);
+			i++;
+		}
+	}
+	for (size_t k = 0; k < del.n; k++)
+		apply_remove(m, &del.v[k]);
+	for (size_t k = 0; k < add.n; k++) {
+		if (route_upsert(&m->routes, &add.v[k], NULL) < 0)
+			goto nomem;
+		changed(m, ROUTE_ADDED, NULL, &add.v[k]);
+	}
+	nchanged += del.n + add.n;
+	m->stats.resync_changes += nchanged;
+	if (nchanged > 0)
+		log_info("mirror", "re-dump: %zu added, %zu removed, %zu changed", add.n, del.n,
+		    nchanged - add.n - del.n);
+	vec_free(&add);
+	vec_free(&del);
+	return;
+nomem:
+	log_err("mirror", "out of memory while re-dumping; will retry");
+	vec_free(&add);
+	vec_free(&del);
+	m->resync_again = 1;
+}
+
+static void
+finish_links(struct mirror *m)
+{
+	struct link_vec old = m->links;
+
+	m->links = m->fresh_links;
+	m->fresh_links = old;
+	m->fresh_links.n = 0;
+}
+
+static void
+finish_routes(struct mirror *m)
+{
+	size_t n = route_sort_unique(m->fresh.v, m->fresh.n);
+
+	if (m->loading) {
+		uint32_t now = mirror_now(m);
+
+		for (size_t i = 0; i < n; i++)
+			m->fresh.v[i].first_seen = now;
+		if (route_table_load_sorted(&m->routes, m->fresh.v, n) < 0) {
+			log_err("mirror", "out of memory loading %zu routes", n);
+			m->resync_again = 1;
+		}
+		touch(m);
+	} else {
+		diff_and_apply(m, m->fresh.v, n);
+	}
+	m->stats.resyncs++;
+	/* The dump vector is big and short-lived: give it back. */
+	vec_free(&m->fresh);
+	malloc_trim(0);
+}
+
+static void
+dump_done(struct mirror *m)
+{
+	if (m->dump_intr) {
+		/* NLM_F_DUMP_INTR: the table changed under the dump; take it again. */
+		log_debug("mirror", "dump interrupted, restarting");
+		m->resync_again = 1;
+	}
+	if (m->dump == DUMP_LINKS) {
+		finish_links(m);
+		m->dump = DUMP_ROUTES;
+		if (send_dump(m, RTM_GETROUTE) < 0)
+			goto failed;
+		return;
+	}
+	finish_routes(m);
+	m->dump = DUMP_IDLE;
+	replay_queue(m);
+	m->loading = 0;
+	if (m->resync_again) {
+		m->resync_again = 0;
+		mirror_request_resync(m, "changed during the last re-dump");
+	}
+	rearm_periodic(m);
+	return;
+failed:
+	m->dump = DUMP_IDLE;
+	m->qlen = 0;
+	m->resync_armed = 1;
+	arm(m, RESYNC_RETRY_MS);
+}
+
+static void
+dump_msg(struct mirror *m, struct nlmsghdr *nlh)
+{
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		m->dump_intr = 1;
+	if (m->dump == DUMP_LINKS && nlh->nlmsg_type == RTM_NEWLINK) {
+		struct link l;
+
+		if (parse_link(nlh, &l) == 0)
+			link_set(&m->fresh_links, &l);
+	} else if (m->dump == DUMP_ROUTES && nlh->nlmsg_type == RTM_NEWROUTE) {
+		struct route hops[MAX_HOPS];
+		int n = mirror_parse_route(&m->cfg, nlh, hops, MAX_HOPS);
+
+		if (n < 0)
+			log_warn("netlink", "skipping an unparsable route in the dump");
+		for (int i = 0; i < n; i++) {
+			hops[i].flags &= (uint8_t)~ROUTE_F_LIVE;
+			if (vec_push(&m->fresh, &hops[i]) < 0) {
+				log_err("mirror", "out of memory during the dump");
+				m->resync_again = 1;
+				break;
+			}
+		}
+	}
+}
+
+void
+mirror_read_dump(struct mirror *m)
+{
+	int fd = nl_socket_get_fd(m->req);
+
+	for (int reads = 0; reads < READS_PER_WAKEUP; reads++) {
+		ssize_t n = recv(fd, m->buf, RECV_BUF, MSG_DONTWAIT);
+		struct nlmsghdr *nlh;
+		int len;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN) {
+				log_warn("netlink", "dump socket: %s", strerror(errno));
+				if (m->dump != DUMP_IDLE) {
+					m->dump_failed = 1;
+					m->dump = DUMP_IDLE;
+					m->qlen = 0;
+					m->resync_armed = 1;
+					arm(m, RESYNC_RETRY_MS);
+				}
+			}
+			return;
+		}
+		len = (int)n;
+		for (nlh = (struct nlmsghdr *)m->buf; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len)) {
+			if (m->dump == DUMP_IDLE || nlh->nlmsg_seq != m->dump_seq)
+				continue; /* a reply to an abandoned dump */
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				dump_done(m);
+				break;
+			}
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = nlmsg_data(nlh);
+
+				log_warn("netlink", "dump failed: %s", strerror(-e->error));
+				m->dump_failed = 1;
+				m->dump = DUMP_IDLE;
+				m->qlen = 0;
+				m->resync_armed = 1;
+				arm(m, RESYNC_RETRY_MS);
+				break;
+			}
+			dump_msg(m, nlh);
+		}
+	}
+}
+
+void
+mirror_timer(struct mirror *m)
+{
+	uint32_t now = mirror_now(m);
+
+	if (m->resync_armed && m->dump == DUMP_IDLE) {
+		m->resync_armed = 0;
+		log_debug("mirror", "re-dumping");
+		if (start_dump(m) < 0) {
+			m->resync_armed = 1;
+			arm(m, RESYNC_RETRY_MS);
+			return;
+		}
+		if (m->cfg.resync_interval)
+			m->next_periodic = now + m->cfg.resync_interval;
+		return;
+	}
+	if (m->cfg.resync_interval && now >= m->next_periodic) {
+		mirror_request_resync(m, "periodic check");
+		return;
+	}
+	rearm_periodic(m);
+}
+
+/* ---- set-up ------------------------------------------------------------- */
+
+struct mirror *
+mirror_new(const struct mirror_config *cfg)
+{
+	struct mirror *m = calloc(1, sizeof(*m));
+
+	if (m == NULL)
+		return NULL;
+	m->cfg = *cfg;
+	route_table_init(&m->routes);
+	clock_gettime(CLOCK_MONOTONIC, &m->mono0);
+	clock_gettime(CLOCK_REALTIME, &m->wall0);
+	m->last_change = m->wall0;
+	return m;
+}
+
+void
+mirror_set_callbacks(struct mirror *m, mirror_change_fn change, mirror_arm_fn arm_fn, void *arg)
+{
+	m->change_fn = change;
+	m->arm_fn = arm_fn;
+	m->cb_arg = arg;
+}
+
+void
+mirror_free(struct mirror *m)
+{
+	if (m == NULL)
+		return;
+	if (m->ev != NULL)
+		nl_socket_free(m->ev);
+	if (m->req != NULL)
+		nl_socket_free(m->req);
+	route_table_clear(&m->routes);
+	vec_free(&m->fresh);
+	free(m->links.v);
+	free(m->fresh_links.v);
+	free(m->queue);
+	free(m->buf);
+	free(m);
+}
+
+static int
+set_rcvbuf(struct nl_sock *sk, int bytes)
+{
+	int fd = nl_socket_get_fd(sk);
+
+	/* SO_RCVBUFFORCE goes past net.core.rmem_max (we run as root); else take what we get. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) == 0)
+		return 0;
+	return setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+}
+
+static struct nl_sock *
+open_sock(int rcvbuf)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int err;
+
+	if (sk == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if ((err = nl_connect(sk, NETLINK_ROUTE)) < 0) {
+		log_err("netlink", "cannot open a netlink socket: %s", nl_geterror(err));
+		nl_socket_free(sk);
+		errno = EPROTO;
+		return NULL;
+	}
+	set_rcvbuf(sk, rcvbuf);
+	nl_socket_set_nonblocking(sk);
+	return sk;
+}
+
+int
+mirror_open(struct mirror *m)
+{
+	struct pollfd pfd[2];
+	int err;
+
+	if ((m->buf = malloc(RECV_BUF)) == NULL)
+		return -1;
+	if ((m->ev = open_sock(EVENT_RCVBUF)) == NULL || (m->req = open_sock(DUMP_RCVBUF)) == NULL)
+		return -1;
+	nl_socket_disable_seq_check(m->ev);
+	/* Subscribe before dumping, so that nothing between the dump and the events is lost. */
+	err = nl_socket_add_memberships(m->ev, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
+	    RTNLGRP_IPV4_ROUTE, RTNLGRP_NEXTHOP, 0);
+	if (err < 0) {
+		log_err("netlink", "cannot subscribe to route events: %s", nl_geterror(err));
+		errno = EPROTO;
+		return -1;
+	}
+	m->loading = 1;
+	if (start_dump(m) < 0) {
+		errno = EIO;
+		return -1;
+	}
+	pfd[0].fd = nl_socket_get_fd(m->req);
+	pfd[1].fd = nl_socket_get_fd(m->ev);
+	pfd[0].events = pfd[1].events = POLLIN;
+	while (m->dump != DUMP_IDLE) {
+		if (poll(pfd, 2, 5000) < 0 && errno != EINTR)
+			return -1;
+		mirror_read_dump(m);
+		if (m->dump_failed) {
+			errno = EIO;
+			return -1;
+		}
+		mirror_read_events(m); /* queued until the dump is done */
+	}
+	if (m->cfg.resync_interval)
+		m->next_periodic = mirror_now(m) + m->cfg.resync_interval;
+	if (m->resync_armed)
+		arm(m, RESYNC_DELAY_MS);
+	else
+		rearm_periodic(m);
+	return 0;
+}
+
+int
+mirror_event_fd(const struct mirror *m)
+{
+	return nl_socket_get_fd(m->ev);
+}
+
+int
+mirror_dump_fd(const struct mirror *m)
+{
+	return nl_socket_get_fd(m->req);
+}
+
+const struct route_table *
+mirror_routes(const struct mirror *m)
+{
+	return &m->routes;
+}
+
+const struct mirror_stats *
+mirror_stats(const struct mirror *m)
+{
+	return &m->stats;
+}
+
+struct timespec
+mirror_last_change(const struct mirror *m)
+{
+	return m->last_change;
+}

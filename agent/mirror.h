@@ -1,0 +1,97 @@
+/*
+ * The kernel mirror: IPv4 routes and links, fed by rtnetlink.
+ *
+ * Two sockets, as libnl issue 268 teaches: one subscribed to events, one for
+ * dumps.  Events are applied as they arrive.  A full re-dump ("resync") is
+ * diffed against the mirror when events were lost (ENOBUFS) and after every
+ * event that makes the kernel drop routes without telling (a link going
+ * down, an IPv4 address or a nexthop object removed: field notes, section
+ * 2), plus a slow periodic one as a safety net.  Events that arrive during a
+ * resync are queued and replayed over its result, so the mirror always ends
+ * at the kernel's latest state.  Work per wake-up is bounded.
+ */
+#ifndef CIMR_MIRROR_H
+#define CIMR_MIRROR_H
+
+#include <net/if.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "route.h"
+
+struct nlmsghdr;
+
+#define MIRROR_MAX_TABLES 64
+
+struct mirror_config {
+	int all_tables;
+	uint32_t tables[MIRROR_MAX_TABLES];
+	unsigned ntables;
+	unsigned resync_interval; /* seconds between safety-net resyncs, 0: never */
+};
+
+struct link {
+	int32_t ifindex;
+	unsigned flags; /* IFF_* */
+	char name[IFNAMSIZ];
+};
+
+enum route_change {
+	ROUTE_ADDED,
+	ROUTE_REMOVED,
+	ROUTE_CHANGED,
+};
+
+/* Called for every change after it is applied (old is NULL when added, new when removed). */
+typedef void (*mirror_change_fn)(enum route_change, const struct route *old,
+    const struct route *new, void *arg);
+/* Asks the caller to call mirror_timer() in ms milliseconds (replacing any earlier request). */
+typedef void (*mirror_arm_fn)(unsigned ms, void *arg);
+
+struct mirror_stats {
+	uint64_t events;   /* route messages applied */
+	uint64_t changes;  /* rows added, removed or changed */
+	uint64_t resyncs;  /* completed re-dumps */
+	uint64_t overruns; /* netlink receive overruns (ENOBUFS) */
+	uint64_t resync_changes; /* changes found by re-dumps only: the kernel's silent ones */
+};
+
+struct mirror;
+
+struct mirror *mirror_new(const struct mirror_config *);
+void mirror_free(struct mirror *);
+void mirror_set_callbacks(struct mirror *, mirror_change_fn, mirror_arm_fn, void *arg);
+
+/* Open the sockets and load links and routes; blocks until loaded.  -1 with errno on failure. */
+int mirror_open(struct mirror *);
+int mirror_event_fd(const struct mirror *);
+int mirror_dump_fd(const struct mirror *);
+/* The fds are readable: do a bounded amount of work. */
+void mirror_read_events(struct mirror *);
+void mirror_read_dump(struct mirror *);
+/* The timer requested through mirror_arm_fn fired. */
+void mirror_timer(struct mirror *);
+/* Request a resync now (for tests and the -D debugging interface). */
+void mirror_request_resync(struct mirror *, const char *why);
+int mirror_resync_running(const struct mirror *);
+
+const struct route_table *mirror_routes(const struct mirror *);
+const struct link *mirror_link(const struct mirror *, int32_t ifindex);
+const struct mirror_stats *mirror_stats(const struct mirror *);
+/* Wall-clock time of the last change to the route table (or of the load). */
+struct timespec mirror_last_change(const struct mirror *);
+/* Seconds on the mirror's monotonic clock, and the conversion to wall-clock time. */
+uint32_t mirror_now(const struct mirror *);
+time_t mirror_wall(const struct mirror *, uint32_t mono);
+
+/*
+ * Parse an RTM_NEWROUTE/RTM_DELROUTE message into one entry per next hop.
+ * Returns the number of entries (at most max), 0 for a message to ignore
+ * (not IPv4, a cached clone, a table not mirrored), -1 if malformed or
+ * larger than max.
+ */
+int mirror_parse_route(const struct mirror_config *, struct nlmsghdr *,
+    struct route *out, int max);
+int mirror_table_selected(const struct mirror_config *, uint32_t table);
+
+#endif

@@ -1,0 +1,215 @@
+#include "config.h"
+
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mirror.h"
+#include "routefmt.h"
+
+#ifndef RTPROT_BGP
+#define RTPROT_BGP 186
+#define RTPROT_ISIS 187
+#define RTPROT_OSPF 188
+#define RTPROT_RIP 189
+#define RTPROT_EIGRP 192
+#endif
+
+/* RFC 1213 ipRouteProto values, as WMI's Protocol value map. */
+enum {
+	WMI_PROTO_OTHER = 1,
+	WMI_PROTO_LOCAL = 2,
+	WMI_PROTO_NETMGMT = 3,
+	WMI_PROTO_ICMP = 4,
+	WMI_PROTO_RIP = 8,
+	WMI_PROTO_ISIS = 9,
+	WMI_PROTO_CISCOIGRP = 11,
+	WMI_PROTO_OSPF = 13,
+	WMI_PROTO_BGP = 14,
+};
+
+enum {
+	WMI_TYPE_OTHER = 1,
+	WMI_TYPE_DIRECT = 3,
+	WMI_TYPE_INDIRECT = 4,
+};
+
+int
+routefmt_wmi_protocol(uint8_t proto)
+{
+	switch (proto) {
+	case RTPROT_KERNEL:
+		return WMI_PROTO_LOCAL; /* connected and local routes the kernel derives */
+	case RTPROT_BOOT:
+	case RTPROT_STATIC:
+	case RTPROT_DHCP:
+	case CIMR_RTPROT:
+		/* Configured by an administrator or a management tool: Windows shows
+		 * `route add` and DHCP routes as netmgmt(3) too. */
+		return WMI_PROTO_NETMGMT;
+	case RTPROT_REDIRECT:
+	case RTPROT_RA:
+		return WMI_PROTO_ICMP;
+	case RTPROT_RIP:
+		return WMI_PROTO_RIP;
+	case RTPROT_ISIS:
+		return WMI_PROTO_ISIS;
+	case RTPROT_EIGRP:
+		return WMI_PROTO_CISCOIGRP;
+	case RTPROT_OSPF:
+		return WMI_PROTO_OSPF;
+	case RTPROT_BGP:
+		return WMI_PROTO_BGP;
+	default:
+		/* unspec, zebra, bird, gated, babel, keepalived, ...: no RFC 1213 value */
+		return WMI_PROTO_OTHER;
+	}
+}
+
+int
+routefmt_wmi_type(const struct route *r)
+{
+	switch (r->type) {
+	case RTN_UNICAST:
+		return (r->flags & ROUTE_F_GATEWAY) ? WMI_TYPE_INDIRECT : WMI_TYPE_DIRECT;
+	case RTN_LOCAL:
+	case RTN_BROADCAST:
+	case RTN_ANYCAST:
+		return WMI_TYPE_DIRECT;
+	default:
+		return WMI_TYPE_OTHER;
+	}
+}
+
+static const char *
+ip4(uint32_t a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+	return buf;
+}
+
+void
+routefmt_prefix(const struct route *r, char *buf, size_t len)
+{
+	char a[16];
+
+	snprintf(buf, len, "%s/%u", ip4(r->dst, a, sizeof(a)), r->plen);
+}
+
+static const char *const type_names[] = {
+	[RTN_UNICAST] = "unicast", [RTN_LOCAL] = "local", [RTN_BROADCAST] = "broadcast",
+	[RTN_ANYCAST] = "anycast", [RTN_MULTICAST] = "multicast", [RTN_BLACKHOLE] = "blackhole",
+	[RTN_UNREACHABLE] = "unreachable", [RTN_PROHIBIT] = "prohibit", [RTN_THROW] = "throw",
+	[RTN_NAT] = "nat", [RTN_XRESOLVE] = "xresolve",
+};
+
+const char *
+routefmt_proto_name(uint8_t proto, char *buf, size_t len)
+{
+	static const struct {
+		uint8_t p;
+		const char *name;
+	} names[] = {
+		{ RTPROT_UNSPEC, "unspec" }, { RTPROT_REDIRECT, "redirect" },
+		{ RTPROT_KERNEL, "kernel" }, { RTPROT_BOOT, "boot" }, { RTPROT_STATIC, "static" },
+		{ 8, "gated" }, { RTPROT_RA, "ra" }, { 10, "mrt" }, { 11, "zebra" }, { 12, "bird" },
+		{ 13, "dnrouted" }, { 14, "xorp" }, { 15, "ntk" }, { RTPROT_DHCP, "dhcp" },
+		{ 17, "mrouted" }, { 18, "keepalived" }, { 42, "babel" }, { 99, "openr" },
+		{ RTPROT_BGP, "bgp" }, { RTPROT_ISIS, "isis" }, { RTPROT_OSPF, "ospf" },
+		{ RTPROT_RIP, "rip" }, { RTPROT_EIGRP, "eigrp" }, { CIMR_RTPROT, "cimrouted" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].p == proto)
+			return names[i].name;
+	snprintf(buf, len, "%u", proto);
+	return buf;
+}
+
+const char *
+routefmt_table_name(uint32_t table, char *buf, size_t len)
+{
+	switch (table) {
+	case RT_TABLE_MAIN:
+		return "main";
+	case RT_TABLE_LOCAL:
+		return "local";
+	case RT_TABLE_DEFAULT:
+		return "default";
+	}
+	snprintf(buf, len, "%u", table);
+	return buf;
+}
+
+static void
+dev_name(const struct route *r, const struct mirror *m, char *buf, size_t len)
+{
+	const struct link *l = m != NULL ? mirror_link(m, r->ifindex) : NULL;
+
+	if (l != NULL && l->name[0] != '\0')
+		snprintf(buf, len, "%s", l->name);
+	else
+		snprintf(buf, len, "if%d", r->ifindex);
+}
+
+/* "[type ]prefix[ via gw][ dev name]" */
+static int
+head(const struct route *r, const struct mirror *m, char *buf, size_t len)
+{
+	char pfx[24], a[16], dev[IFNAMSIZ + 8];
+	const char *type = r->type < sizeof(type_names) / sizeof(type_names[0]) &&
+		type_names[r->type] != NULL ? type_names[r->type] : "unknown";
+	int n;
+
+	routefmt_prefix(r, pfx, sizeof(pfx));
+	n = snprintf(buf, len, "%s%s%s", r->type == RTN_UNICAST ? "" : type,
+	    r->type == RTN_UNICAST ? "" : " ", pfx);
+	if (r->flags & ROUTE_F_GATEWAY)
+		n += snprintf(buf + n, len > (size_t)n ? len - n : 0, " via %s",
+		    ip4(r->nexthop, a, sizeof(a)));
+	if (r->ifindex != 0) {
+		dev_name(r, m, dev, sizeof(dev));
+		n += snprintf(buf + n, len > (size_t)n ? len - n : 0, " dev %s", dev);
+	}
+	return n;
+}
+
+void
+routefmt_caption(const struct route *r, const struct mirror *m, char *buf, size_t len)
+{
+	head(r, m, buf, len);
+}
+
+void
+routefmt_description(const struct route *r, const struct mirror *m, char *buf, size_t len)
+{
+	char tb[16], pb[8], a[16];
+	int n = head(r, m, buf, len);
+
+#define ADD(...) \
+	do { \
+		if ((size_t)n < len) \
+			n += snprintf(buf + n, len - n, __VA_ARGS__); \
+	} while (0)
+	ADD(" table %s proto %s", routefmt_table_name(r->table, tb, sizeof(tb)),
+	    routefmt_proto_name(r->proto, pb, sizeof(pb)));
+	if (r->scope == RT_SCOPE_LINK)
+		ADD(" scope link");
+	else if (r->scope == RT_SCOPE_HOST)
+		ADD(" scope host");
+	if (!(r->flags & ROUTE_F_GATEWAY) && r->nexthop != 0)
+		ADD(" src %s", ip4(r->nexthop, a, sizeof(a)));
+	if (r->metric != 0)
+		ADD(" metric %u", r->metric);
+	if (r->tos != 0)
+		ADD(" tos 0x%02x", r->tos);
+	if (r->flags & ROUTE_F_MULTI)
+		ADD(" weight %u", r->weight);
+	if (r->flags & ROUTE_F_ONLINK)
+		ADD(" onlink");
+	if (r->flags & ROUTE_F_DEAD)
+		ADD(" dead");
+	if (r->flags & ROUTE_F_LINKDOWN)
+		ADD(" linkdown");
+#undef ADD
+}
