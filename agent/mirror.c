@@ -866,6 +866,25 @@ mirror_timer(struct mirror *m)
 	rearm_periodic(m);
 }
 
+void
+mirror_apply(struct mirror *m, struct nlmsghdr *nlh)
+{
+	apply_event(m, nlh);
+}
+
+int
+mirror_inject(struct mirror *m, struct route *v, size_t n)
+{
+	uint32_t now = mirror_now(m);
+
+	for (size_t i = 0; i < n; i++)
+		v[i].first_seen = now;
+	if (route_table_load(&m->routes, v, n) < 0)
+		return -1;
+	touch(m);
+	return 0;
+}
+
 /* ---- set-up ------------------------------------------------------------- */
 
 struct mirror *

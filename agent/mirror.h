@@ -75,6 +75,11 @@ void mirror_timer(struct mirror *);
 void mirror_request_resync(struct mirror *, const char *why);
 int mirror_resync_running(const struct mirror *);
 
+/* Apply one event message as if it came from the event socket (tests, replays). */
+void mirror_apply(struct mirror *, struct nlmsghdr *);
+/* Replace the routes with this set, as a completed first load would (tests). */
+int mirror_inject(struct mirror *, struct route *v, size_t n);
+
 const struct route_table *mirror_routes(const struct mirror *);
 const struct link *mirror_link(const struct mirror *, int32_t ifindex);
 const struct mirror_stats *mirror_stats(const struct mirror *);

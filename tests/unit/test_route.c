@@ -1,0 +1,428 @@
+/* Unit tests: the ordered route store, its OID codec and the netlink parser. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <linux/rtnetlink.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+
+#include "mirror.h"
+#include "route.h"
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+static struct route
+R(uint32_t dst, uint8_t plen, uint32_t nh, int32_t ifindex, uint32_t table, uint8_t tos,
+    uint32_t metric)
+{
+	struct route r;
+
+	memset(&r, 0, sizeof(r));
+	r.dst = dst;
+	r.plen = plen;
+	r.nexthop = nh;
+	r.ifindex = ifindex;
+	r.table = table;
+	r.tos = tos;
+	r.metric = metric;
+	r.type = RTN_UNICAST;
+	return r;
+}
+
+/* ---- ordering ------------------------------------------------------------ */
+
+static void
+test_key_order(void **state)
+{
+	/* Each pair differs in one index component; the first sorts first. */
+	struct route pairs[][2] = {
+		{ R(IP(10, 0, 0, 0), 8, 0, 1, 254, 0, 0), R(IP(10, 0, 0, 1), 8, 0, 1, 254, 0, 0) },
+		{ R(IP(10, 0, 0, 0), 8, 0, 1, 254, 0, 0), R(IP(10, 0, 0, 0), 9, 0, 1, 254, 0, 0) },
+		{ R(IP(10, 0, 0, 0), 8, 1, 9, 254, 0, 0), R(IP(10, 0, 0, 0), 8, 2, 1, 254, 0, 0) },
+		{ R(IP(10, 0, 0, 0), 8, 0, 1, 255, 0, 0), R(IP(10, 0, 0, 0), 8, 0, 2, 254, 0, 0) },
+		{ R(IP(10, 0, 0, 0), 8, 0, 1, 100, 9, 9), R(IP(10, 0, 0, 0), 8, 0, 1, 254, 0, 0) },
+		{ R(IP(10, 0, 0, 0), 8, 0, 1, 254, 0, 9), R(IP(10, 0, 0, 0), 8, 0, 1, 254, 1, 0) },
+		{ R(IP(10, 0, 0, 0), 8, 0, 1, 254, 0, 1), R(IP(10, 0, 0, 0), 8, 0, 1, 254, 0, 2) },
+		/* Host byte order: 128.0.0.0 after 9.0.0.0 (a signed or network-order compare fails). */
+		{ R(IP(9, 0, 0, 0), 8, 0, 1, 254, 0, 0), R(IP(128, 0, 0, 0), 8, 0, 1, 254, 0, 0) },
+		{ R(IP(0, 0, 0, 0), 0, 0, 1, 254, 0, 0), R(IP(0, 0, 0, 0), 0, 0, 1, 254, 0, 0xffffffffu) },
+	};
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		assert_true(route_cmp(&pairs[i][0], &pairs[i][1]) < 0);
+		assert_true(route_cmp(&pairs[i][1], &pairs[i][0]) > 0);
+		assert_int_equal(route_cmp(&pairs[i][0], &pairs[i][0]), 0);
+	}
+}
+
+static void
+test_mask(void **state)
+{
+	assert_int_equal(route_mask(0), 0);
+	assert_int_equal(route_mask(8), 0xff000000u);
+	assert_int_equal(route_mask(31), 0xfffffffeu);
+	assert_int_equal(route_mask(32), 0xffffffffu);
+}
+
+/* ---- OID codec ---------------------------------------------------------- */
+
+static void
+test_index_oid(void **state)
+{
+	struct route r = R(IP(192, 0, 2, 0), 24, IP(198, 51, 100, 7), 3, 254, 16, 4294967295u);
+	unsigned long o[ROUTE_INDEX_LEN];
+	const unsigned long want[ROUTE_INDEX_LEN] = { 192, 0, 2, 0, 255, 255, 255, 0, 198, 51, 100,
+		7, 3, 254, 16, 4294967295ul };
+
+	route_index_oid(&r, o);
+	assert_memory_equal(o, want, sizeof(want));
+}
+
+/* The key order must be the OID order, or GETNEXT would skip or repeat rows. */
+static void
+test_index_order_is_oid_order(void **state)
+{
+	struct route v[400];
+	size_t n = 0;
+
+	srand(7);
+	for (int i = 0; i < 400; i++) {
+		uint8_t plen = (uint8_t)(rand() % 33);
+
+		v[n++] = R((uint32_t)rand() & route_mask(plen), plen, (uint32_t)rand() % 4,
+		    rand() % 3, 250 + rand() % 6, (uint8_t)(rand() % 2 * 8), (uint32_t)rand() % 3);
+	}
+	n = route_sort_unique(v, n);
+	for (size_t i = 1; i < n; i++) {
+		unsigned long a[ROUTE_INDEX_LEN], b[ROUTE_INDEX_LEN];
+		int c = 0;
+
+		route_index_oid(&v[i - 1], a);
+		route_index_oid(&v[i], b);
+		for (int k = 0; k < ROUTE_INDEX_LEN && c == 0; k++)
+			c = a[k] < b[k] ? -1 : a[k] > b[k] ? 1 : 0;
+		assert_int_equal(c, -1);
+	}
+}
+
+/* ---- the store ----------------------------------------------------------- */
+
+static void
+check_sorted(const struct route_table *t, size_t want)
+{
+	struct route_pos pos;
+	struct route *r, prev;
+	size_t n = 0;
+
+	for (r = route_first(t, &pos); r != NULL; r = route_next(t, &pos)) {
+		if (n > 0)
+			assert_true(route_cmp(&prev, r) < 0);
+		prev = *r;
+		n++;
+	}
+	assert_int_equal(n, want);
+	assert_int_equal(t->count, want);
+}
+
+static void
+test_upsert_remove(void **state)
+{
+	struct route_table t;
+	struct route r, old;
+	const int N = 5000;
+
+	route_table_init(&t);
+	/* Descending inserts force splits at the front of chunks. */
+	for (int i = N - 1; i >= 0; i--) {
+		r = R(IP(10, 0, 0, 0) + (uint32_t)i * 256, 24, 0, 1, 254, 0, 0);
+		assert_int_equal(route_upsert(&t, &r, NULL), 1);
+	}
+	check_sorted(&t, N);
+	/* Same index again: a replacement, and the old entry is returned. */
+	r = R(IP(10, 0, 5, 0), 24, 0, 1, 254, 0, 0);
+	r.proto = RTPROT_BGP;
+	assert_int_equal(route_upsert(&t, &r, &old), 0);
+	assert_int_equal(old.proto, 0);
+	assert_int_equal(route_find(&t, &r)->proto, RTPROT_BGP);
+	check_sorted(&t, N);
+	/* Remove every other entry, then the rest: chunks merge and empty out. */
+	for (int i = 0; i < N; i += 2) {
+		r = R(IP(10, 0, 0, 0) + (uint32_t)i * 256, 24, 0, 1, 254, 0, 0);
+		assert_int_equal(route_remove(&t, &r, NULL), 1);
+		assert_int_equal(route_remove(&t, &r, NULL), 0);
+	}
+	check_sorted(&t, N / 2);
+	assert_true(t.nchunks <= (N / 2) / (ROUTE_CHUNK / 4) + 2);
+	for (int i = 1; i < N; i += 2) {
+		r = R(IP(10, 0, 0, 0) + (uint32_t)i * 256, 24, 0, 1, 254, 0, 0);
+		assert_int_equal(route_remove(&t, &r, NULL), 1);
+	}
+	check_sorted(&t, 0);
+	assert_int_equal(t.nchunks, 0);
+	route_table_clear(&t);
+}
+
+static void
+test_load_and_seek(void **state)
+{
+	struct route_table t;
+	struct route v[1000], key;
+	struct route_pos pos;
+	struct route *r;
+
+	for (int i = 0; i < 1000; i++) /* even /24s, shuffled order, one duplicate */
+		v[i] = R(IP(10, 0, 0, 0) + (uint32_t)((i * 7919) % 1000) * 512, 24, 0, 1, 254, 0, 0);
+	v[999] = v[0];
+	route_table_init(&t);
+	assert_int_equal(route_table_load(&t, v, 1000), 0);
+	check_sorted(&t, 999);
+	/* A key between two rows: >= and > both land on the next row. */
+	key = R(IP(10, 0, 1, 0), 24, 0, 1, 254, 0, 0);
+	r = route_seek(&t, &key, 0, &pos);
+	assert_non_null(r);
+	assert_int_equal(r->dst, IP(10, 0, 2, 0));
+	/* An existing key: >= finds it, > the one after. */
+	key = R(IP(10, 0, 2, 0), 24, 0, 1, 254, 0, 0);
+	assert_int_equal(route_seek(&t, &key, 0, &pos)->dst, IP(10, 0, 2, 0));
+	assert_int_equal(route_seek(&t, &key, 1, &pos)->dst, IP(10, 0, 4, 0));
+	/* Past the end. */
+	key = R(IP(11, 0, 0, 0), 8, 0, 0, 0, 0, 0);
+	assert_null(route_seek(&t, &key, 0, &pos));
+	route_table_clear(&t);
+}
+
+static void
+test_seek_oid(void **state)
+{
+	struct route_table t;
+	struct route v[3] = {
+		R(IP(10, 0, 0, 0), 8, IP(192, 0, 2, 1), 2, 254, 0, 0),
+		R(IP(10, 0, 0, 0), 8, IP(192, 0, 2, 1), 2, 254, 0, 100),
+		R(IP(10, 1, 0, 0), 16, 0, 0, 254, 0, 0),
+	};
+	struct route_pos pos;
+	struct route *r;
+	unsigned long o[ROUTE_INDEX_LEN + 2];
+
+	route_table_init(&t);
+	assert_int_equal(route_table_load(&t, v, 3), 0);
+	/* Empty prefix: the first row, inclusive or not. */
+	assert_int_equal(route_seek_oid(&t, o, 0, 1, &pos)->metric, 0);
+	/* A partial index (just "10"): every row under 10.x.x.x is greater. */
+	o[0] = 10;
+	r = route_seek_oid(&t, o, 1, 1, &pos);
+	assert_int_equal(r->dst, IP(10, 0, 0, 0));
+	assert_int_equal(r->metric, 0);
+	/* A full row index: strict gives the next row (same route, metric 100). */
+	route_index_oid(&v[0], o);
+	assert_int_equal(route_seek_oid(&t, o, ROUTE_INDEX_LEN, 1, &pos)->metric, 100);
+	assert_int_equal(route_seek_oid(&t, o, ROUTE_INDEX_LEN, 0, &pos)->metric, 0);
+	/* Longer than an index: after that row. */
+	o[ROUTE_INDEX_LEN] = 0;
+	assert_int_equal(route_seek_oid(&t, o, ROUTE_INDEX_LEN + 1, 0, &pos)->metric, 100);
+	/* An octet out of range (300) in the mask: after every 10.0.0.0/x row. */
+	route_index_oid(&v[0], o);
+	o[4] = 300;
+	assert_int_equal(route_seek_oid(&t, o, 5, 1, &pos)->dst, IP(10, 1, 0, 0));
+	/* Huge sub-identifier at the front: nothing follows. */
+	o[0] = 4294967295ul;
+	assert_null(route_seek_oid(&t, o, 1, 1, &pos));
+	route_table_clear(&t);
+	/* An empty table. */
+	assert_null(route_seek_oid(&t, o, 0, 0, &pos));
+}
+
+/* ---- the netlink parser ---------------------------------------------- */
+
+static struct nl_msg *
+route_msg(int type, uint8_t rtype, uint32_t table, const char *dst, uint8_t plen)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(type, 0);
+	struct rtmsg rtm = {
+		.rtm_family = AF_INET, .rtm_dst_len = plen, .rtm_table = RT_TABLE_UNSPEC,
+		.rtm_protocol = RTPROT_STATIC, .rtm_scope = RT_SCOPE_UNIVERSE, .rtm_type = rtype,
+	};
+	struct in_addr a;
+
+	assert_int_equal(nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO), 0);
+	nla_put_u32(msg, RTA_TABLE, table);
+	inet_pton(AF_INET, dst, &a);
+	nla_put(msg, RTA_DST, 4, &a);
+	return msg;
+}
+
+static void
+put_ip(struct nl_msg *msg, int attr, const char *ip)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, ip, &a);
+	nla_put(msg, attr, 4, &a);
+}
+
+static const struct mirror_config main_only = { .tables = { 254 }, .ntables = 1 };
+
+static void
+test_parse_single(void **state)
+{
+	struct nl_msg *msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "10.1.2.0", 24);
+	struct route out[4];
+
+	put_ip(msg, RTA_GATEWAY, "192.0.2.1");
+	nla_put_u32(msg, RTA_OIF, 7);
+	nla_put_u32(msg, RTA_PRIORITY, 20);
+	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 4), 1);
+	assert_int_equal(out[0].dst, IP(10, 1, 2, 0));
+	assert_int_equal(out[0].plen, 24);
+	assert_int_equal(out[0].nexthop, IP(192, 0, 2, 1));
+	assert_true(out[0].flags & ROUTE_F_GATEWAY);
+	assert_int_equal(out[0].ifindex, 7);
+	assert_int_equal(out[0].metric, 20);
+	assert_int_equal(out[0].table, 254);
+	assert_int_equal(out[0].proto, RTPROT_STATIC);
+	nlmsg_free(msg);
+}
+
+static void
+test_parse_direct_uses_prefsrc(void **state)
+{
+	struct nl_msg *msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "192.0.2.0", 24);
+	struct route out[1];
+
+	put_ip(msg, RTA_PREFSRC, "192.0.2.9");
+	nla_put_u32(msg, RTA_OIF, 3);
+	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 1), 1);
+	assert_int_equal(out[0].nexthop, IP(192, 0, 2, 9));
+	assert_false(out[0].flags & ROUTE_F_GATEWAY);
+	nlmsg_free(msg);
+}
+
+static void
+test_parse_multipath(void **state)
+{
+	struct nl_msg *msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "10.9.0.0", 16);
+	struct nlattr *mp = nla_nest_start(msg, RTA_MULTIPATH);
+	struct route out[4];
+	const char *gws[2] = { "192.0.2.1", "198.51.100.1" };
+
+	for (int i = 0; i < 2; i++) {
+		struct rtnexthop *nh = nlmsg_reserve(msg, sizeof(*nh), NLMSG_ALIGNTO);
+		size_t start = (char *)nh - (char *)nlmsg_hdr(msg);
+
+		memset(nh, 0, sizeof(*nh));
+		nh->rtnh_ifindex = 4 + i;
+		nh->rtnh_hops = (unsigned char)i;
+		nh->rtnh_flags = i == 1 ? RTNH_F_LINKDOWN : 0;
+		put_ip(msg, RTA_GATEWAY, gws[i]);
+		nh = (struct rtnexthop *)((char *)nlmsg_hdr(msg) + start);
+		nh->rtnh_len = (unsigned short)(nlmsg_hdr(msg)->nlmsg_len - start);
+	}
+	nla_nest_end(msg, mp);
+	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 4), 2);
+	assert_int_equal(out[0].nexthop, IP(192, 0, 2, 1));
+	assert_int_equal(out[0].ifindex, 4);
+	assert_int_equal(out[1].nexthop, IP(198, 51, 100, 1));
+	assert_int_equal(out[1].ifindex, 5);
+	assert_int_equal(out[1].weight, 2);
+	assert_true(out[1].flags & ROUTE_F_LINKDOWN);
+	assert_true(out[0].flags & ROUTE_F_MULTI);
+	/* More hops than room: refused, not truncated. */
+	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 1), -1);
+	nlmsg_free(msg);
+}
+
+static void
+test_parse_filters(void **state)
+{
+	struct nl_msg *msg = route_msg(RTM_NEWROUTE, RTN_BLACKHOLE, 100, "10.0.0.0", 8);
+	struct mirror_config all = { .all_tables = 1 };
+	struct route out[1];
+
+	/* Table 100 is not mirrored by default, and is with "all". */
+	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 1), 0);
+	assert_int_equal(mirror_parse_route(&all, nlmsg_hdr(msg), out, 1), 1);
+	assert_int_equal(out[0].type, RTN_BLACKHOLE);
+	assert_int_equal(out[0].ifindex, 0);
+	assert_int_equal(out[0].nexthop, 0);
+	nlmsg_free(msg);
+	/* Host bits beyond the prefix length are cleared; a bad length is malformed. */
+	msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "10.1.2.3", 16);
+	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 1), 1);
+	assert_int_equal(out[0].dst, IP(10, 1, 0, 0));
+	((struct rtmsg *)nlmsg_data(nlmsg_hdr(msg)))->rtm_dst_len = 33;
+	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 1), -1);
+	nlmsg_free(msg);
+}
+
+/* ---- applying events ------------------------------------------------------- */
+
+static void
+test_apply_replace_and_delete(void **state)
+{
+	struct mirror *m = mirror_new(&main_only);
+	struct nl_msg *msg;
+	struct route key;
+
+	/* A route via A. */
+	msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "10.0.0.0", 8);
+	put_ip(msg, RTA_GATEWAY, "192.0.2.1");
+	nla_put_u32(msg, RTA_OIF, 2);
+	mirror_apply(m, nlmsg_hdr(msg));
+	nlmsg_free(msg);
+	assert_int_equal(mirror_routes(m)->count, 1);
+	/* Replaced by a route via B (`ip route replace`): the row via A goes. */
+	msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "10.0.0.0", 8);
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_REPLACE;
+	put_ip(msg, RTA_GATEWAY, "192.0.2.2");
+	nla_put_u32(msg, RTA_OIF, 2);
+	mirror_apply(m, nlmsg_hdr(msg));
+	nlmsg_free(msg);
+	assert_int_equal(mirror_routes(m)->count, 1);
+	key = R(IP(10, 0, 0, 0), 8, IP(192, 0, 2, 2), 2, 254, 0, 0);
+	assert_non_null(route_find(mirror_routes(m), &key));
+	assert_true(route_find(mirror_routes(m), &key)->flags & ROUTE_F_LIVE);
+	/* The same prefix with another metric is another route: both stay. */
+	msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "10.0.0.0", 8);
+	put_ip(msg, RTA_GATEWAY, "192.0.2.2");
+	nla_put_u32(msg, RTA_OIF, 2);
+	nla_put_u32(msg, RTA_PRIORITY, 50);
+	mirror_apply(m, nlmsg_hdr(msg));
+	assert_int_equal(mirror_routes(m)->count, 2);
+	/* Deleting the metric-50 route leaves the other. */
+	nlmsg_hdr(msg)->nlmsg_type = RTM_DELROUTE;
+	mirror_apply(m, nlmsg_hdr(msg));
+	nlmsg_free(msg);
+	assert_int_equal(mirror_routes(m)->count, 1);
+	assert_non_null(route_find(mirror_routes(m), &key));
+	assert_int_equal(mirror_stats(m)->changes, 5); /* add, del+add, add, del */
+	mirror_free(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_key_order),
+		cmocka_unit_test(test_mask),
+		cmocka_unit_test(test_index_oid),
+		cmocka_unit_test(test_index_order_is_oid_order),
+		cmocka_unit_test(test_upsert_remove),
+		cmocka_unit_test(test_load_and_seek),
+		cmocka_unit_test(test_seek_oid),
+		cmocka_unit_test(test_parse_single),
+		cmocka_unit_test(test_parse_direct_uses_prefsrc),
+		cmocka_unit_test(test_parse_multipath),
+		cmocka_unit_test(test_parse_filters),
+		cmocka_unit_test(test_apply_replace_and_delete),
+	};
+
+	return cmocka_run_group_tests_name("route", tests, NULL, NULL);
+}
