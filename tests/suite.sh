@@ -1,0 +1,63 @@
+#!/bin/bash
+# The whole test suite, from a fresh Debian 12 machine, as root:
+#   installs the Debian packages it needs, builds from scratch twice (plain,
+#   and with AddressSanitizer + UndefinedBehaviorSanitizer), runs `make check`
+#   in both builds and `make distcheck`, and ends with the line
+#   "N passed, N failed, N skipped".
+# Options: --quick (plain build only, no distcheck).
+set -u
+src=$(cd "$(dirname "$0")/.." && pwd)
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+
+. "$src/tests/packages.sh"
+
+pass=0 fail=0 skip=0
+count_log() { # test-suite.log of one build
+	local log=$1 n
+	n=$(sed -n 's/^# PASS: *//p' "$log" | head -1); pass=$((pass + ${n:-0}))
+	n=$(sed -n 's/^# SKIP: *//p' "$log" | head -1); skip=$((skip + ${n:-0}))
+	for k in FAIL ERROR XPASS; do
+		n=$(sed -n "s/^# $k: *//p" "$log" | head -1); fail=$((fail + ${n:-0}))
+	done
+}
+
+run_build() { # name, configure flags...
+	local name=$1; shift
+	local dir="$src/build-suite-$name"
+	echo "suite: == $name build =="
+	rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" || return 1
+	if ! "$src/configure" -q "$@" >configure.out 2>&1 || ! make -j2 >make.out 2>&1; then
+		echo "suite: $name build failed:"; tail -30 configure.out make.out
+		fail=$((fail + 1)); return 1
+	fi
+	make -j2 check >check.out 2>&1
+	if [ ! -f test-suite.log ]; then
+		echo "suite: $name: make check produced no test-suite.log:"; tail -30 check.out
+		fail=$((fail + 1)); return 1
+	fi
+	grep -E '^(PASS|FAIL|ERROR|SKIP|XPASS|XFAIL):' check.out | sed "s/^/  [$name] /"
+	# Show what failed, with the test's own diagnostics.
+	grep -lE '^(FAIL|ERROR|XPASS)' $(find . -name '*.trs') 2>/dev/null | while read -r trs; do
+		echo "---- ${trs%.trs}.log ($name) ----"; tail -60 "${trs%.trs}.log"
+	done
+	count_log test-suite.log
+}
+
+cimr_install_packages || { echo "0 passed, 1 failed"; exit 1; }
+cd "$src" && autoreconf -fi >/dev/null 2>&1 || { echo "suite: autoreconf failed"; echo "0 passed, 1 failed"; exit 1; }
+
+run_build plain
+if [ $quick -eq 0 ]; then
+	# The daemon's leak check is valgrind's job (README); ASan checks memory errors.
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		run_build sanitizers --enable-sanitizers
+	echo "suite: == make distcheck =="
+	cd "$src/build-suite-plain" && if make distcheck CIMR_SKIP_INTEGRATION=1 >distcheck.out 2>&1; then
+		echo "  PASS: make distcheck"; pass=$((pass + 1))
+	else
+		echo "  FAIL: make distcheck"; tail -40 distcheck.out; fail=$((fail + 1))
+	fi
+fi
+echo "$pass passed, $fail failed, $skip skipped"
+[ $fail -eq 0 ]
