@@ -191,9 +191,14 @@ static void
 check_conffile(const char *path)
 {
 	FILE *f = fopen(path, "r");
+	struct stat st;
 
 	if (f == NULL)
 		fatal("cannot read configuration file %s: %s", path, strerror(errno));
+	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		fatal("configuration file %s is not a regular file", path);
+	}
 	fclose(f);
 }
 
@@ -221,8 +226,6 @@ main(int argc, char **argv)
 
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
-	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
-	    DEFAULT_PING_INTERVAL);
 	if (o.master != NULL)
 		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, o.master);
 
@@ -231,6 +234,9 @@ main(int argc, char **argv)
 	conf_register(&cfg);
 	if (init_agent(APP) != 0)
 		fatal("cannot initialise net-snmp's agent library");
+	/* After init_agent(), which resets it; the configuration may override it. */
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+	    DEFAULT_PING_INTERVAL);
 	/* Reads the configuration, then connects to the master (or schedules retries). */
 	init_snmp(APP);
 	if (conf_errors() > 0)

@@ -122,6 +122,18 @@ mib_table_getnext(const struct mib_table *t, const oid *name, size_t len, int st
 	return SNMP_ENDOFMIBVIEW;
 }
 
+/*
+ * net-snmp 5.9's AgentX parser sign-extends 32-bit sub-identifiers into the
+ * 64-bit oid type, so 4294967295 arrives as 18446744073709551615.  A
+ * sub-identifier is 32 bits on the wire (RFC 2741 5.1): truncate back.
+ */
+static void
+oid_norm(netsnmp_variable_list *vb)
+{
+	for (size_t k = 0; k < vb->name_length; k++)
+		vb->name[k] &= 0xffffffffUL;
+}
+
 static int
 table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
     netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
@@ -137,6 +149,7 @@ table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginf
 
 		if (req->processed)
 			continue;
+		oid_norm(vb);
 		switch (reqinfo->mode) {
 		case MODE_GET:
 			rc = mib_table_get(t, vb->name, vb->name_length, &v);

@@ -471,6 +471,10 @@ apply_event(struct mirror *m, struct nlmsghdr *nlh)
 	case RTM_DELLINK:
 		apply_link_msg(m, nlh);
 		break;
+	case RTM_NEWADDR:
+		/* Next hops the kernel marked dead come back to life silently. */
+		mirror_request_resync(m, "address added");
+		break;
 	case RTM_DELADDR:
 		/* IPv4 address gone: its connected and prefsrc routes go silently. */
 		mirror_request_resync(m, "address removed");

@@ -1,0 +1,493 @@
+# lib.sh - shared harness for the cimroute integration tests (sourced, bash).
+#
+# Every test builds its own world: a network namespace cimr-<test>-<pid> with veth pairs,
+# an snmpd master listening on loopback inside it, cimrouted as its AgentX subagent, and
+# the net-snmp command line tools, also run inside it. Everything is torn down by an EXIT
+# trap (processes are stopped by pid, the namespace is deleted, the temp dir removed).
+#
+# Output is TAP: "ok N - text" / "not ok N - text" / "# diag", plan "1..N" at the end
+# (or "1..0 # SKIP reason" at the start when the test cannot run here). A script that dies
+# early gets a final "not ok - test script ended early" from the EXIT trap.
+#
+# Environment:
+#   BUILDDIR / abs_top_builddir  where agent/cimrouted was built (default: $PWD if it has it)
+#   CIMROUTED                    the daemon binary (default $BUILDDIR/agent/cimrouted)
+#   CIMR_ITEST_KEEP=1            keep the temp dir (logs, walks) after the test
+#   CIMR_ITEST_MOCK=1            harness self-test: replace cimrouted by mock_subagent.py run
+#                                inside a second snmpd acting as AgentX subagent
+#                                (harness only: it fails the index sub-id >= 2^31 rows, which
+#                                snmpd's pass_persist cannot carry, and has no InstallDate)
+#   CIMR_ITEST_STRICT_EXIT=1     exit 1 when a test failed (default: 0 once the plan is out)
+#   CIMR_SKIP_INTEGRATION=1      skip (for make distcheck)
+
+ITDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROUTE_ROWS="$ITDIR/route_rows.py"
+TOP_SRCDIR=$(cd "$ITDIR/../.." && pwd)
+
+# OIDs (doc/route-table-layout.md)
+OID_IP4ROUTE=.1.3.6.1.4.1.32473.1.1.1
+OID_COUNT=$OID_IP4ROUTE.1.0
+OID_LASTCHANGE=$OID_IP4ROUTE.2.0
+OID_TABLE=$OID_IP4ROUTE.3
+OID_ENTRY=$OID_IP4ROUTE.3.1
+
+# ------------------------------------------------------------------ TAP
+
+_TAP_N=0
+_TAP_FAILED=0
+_TAP_DONE=0
+
+# diag TEXT... (each line prefixed with "# "); without arguments it reads stdin
+diag() {
+	local l
+	if [ $# -eq 0 ]; then
+		while IFS= read -r l; do printf '# %s\n' "$l"; done
+	else
+		printf '%s\n' "$@" | while IFS= read -r l; do printf '# %s\n' "$l"; done
+	fi
+}
+ok() { _TAP_N=$((_TAP_N + 1)); printf 'ok %d - %s\n' "$_TAP_N" "$*"; }
+not_ok() { _TAP_N=$((_TAP_N + 1)); _TAP_FAILED=$((_TAP_FAILED + 1)); printf 'not ok %d - %s\n' "$_TAP_N" "$*"; }
+skip() { _TAP_N=$((_TAP_N + 1)); printf 'ok %d - %s # SKIP %s\n' "$_TAP_N" "$1" "$2"; }
+# result CONDITION_STATUS TEXT: ok when the status is 0
+result() { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
+# is GOT EXPECTED TEXT
+is() {
+	if [ "$1" == "$2" ]; then ok "$3"; else not_ok "$3"; diag "got:      '$1'" "expected: '$2'"; fi
+}
+# check TEXT CMD...: ok when CMD succeeds; its output becomes diag when it fails
+check() {
+	local text=$1 out rc; shift
+	out=$("$@" 2>&1); rc=$?
+	if [ $rc -eq 0 ]; then ok "$text"; else not_ok "$text"; diag "command failed (rc=$rc): $*" "$out"; fi
+	return $rc
+}
+_TAP_PLANNED=
+# plan N: announce the number of tests up front (optional; done_testing prints it otherwise)
+plan() { _TAP_PLANNED=$1; printf '1..%d\n' "$1"; }
+skip_all() { printf '1..0 # SKIP %s\n' "$*"; _TAP_DONE=1; exit 0; }
+bail_out() { printf 'Bail out! %s\n' "$*"; _TAP_DONE=1; exit 1; }
+done_testing() {
+	if [ -z "$_TAP_PLANNED" ]; then
+		printf '1..%d\n' "$_TAP_N"
+	elif [ "$_TAP_PLANNED" != "$_TAP_N" ]; then
+		printf '# planned %d tests but ran %d\n' "$_TAP_PLANNED" "$_TAP_N"
+		_TAP_FAILED=$((_TAP_FAILED + 1))
+	fi
+	_TAP_DONE=1
+	# The TAP lines carry the result; the exit status is 0 whenever the script ran to its
+	# end (so the TAP driver does not add an ERROR to each FAIL). CIMR_ITEST_STRICT_EXIT=1
+	# makes it 1 when something failed, for standalone use.
+	[ "$_TAP_FAILED" -gt 0 ] && diag "$_TAP_FAILED of $_TAP_N failed"
+	[ "$_TAP_FAILED" -gt 0 ] && [ "${CIMR_ITEST_STRICT_EXIT:-0}" = 1 ] && exit 1
+	exit 0
+}
+
+now_ms() { date +%s%3N; }
+
+# ------------------------------------------------------------------ environment
+
+_itest_require() {
+	[ "${CIMR_SKIP_INTEGRATION:-0}" = 1 ] && skip_all "CIMR_SKIP_INTEGRATION=1"
+	[ "$(id -u)" = 0 ] || skip_all "needs root (network namespaces)"
+	local b
+	for b in ip snmpd snmpget snmpgetnext snmpwalk snmpbulkwalk snmpset python3 timeout; do
+		command -v "$b" >/dev/null 2>&1 || skip_all "$b not installed"
+	done
+	env --default-signal=INT true 2>/dev/null || skip_all "env --default-signal not supported (coreutils < 8.31)"
+	if [ "${CIMR_ITEST_MOCK:-0}" = 1 ]; then
+		CIMROUTED=mock
+		return
+	fi
+	if [ -z "${CIMROUTED:-}" ]; then
+		BUILDDIR=${BUILDDIR:-${abs_top_builddir:-}}
+		if [ -z "$BUILDDIR" ] && [ -x "$PWD/agent/cimrouted" ]; then BUILDDIR=$PWD; fi
+		[ -n "$BUILDDIR" ] || skip_all "cimrouted not found: set BUILDDIR or abs_top_builddir"
+		CIMROUTED=$BUILDDIR/agent/cimrouted
+	fi
+	[ -x "$CIMROUTED" ] || skip_all "$CIMROUTED not built"
+}
+
+# itest_init NAME: checks, temp dir, namespace (lo up), ports, client config, cleanup trap
+itest_init() {
+	TEST_NAME=$1
+	_itest_require
+	T=$(mktemp -d "/tmp/cimr-$TEST_NAME.XXXXXX") || bail_out "mktemp failed"
+	NS=cimr-$TEST_NAME-$$
+	PORT=$((20000 + $$ % 20000))
+	SNMPD_PID=
+	CIMR_PID=
+	EXTRA_PIDS=()     # our children, stopped by pid at the end
+	FOREIGN_PIDS=()   # processes we started that are not our children (daemonized)
+	trap _itest_cleanup EXIT
+	trap 'exit 130' INT TERM HUP
+	ip netns add "$NS" 2>"$T/netns.err" || skip_all "ip netns add failed: $(head -1 "$T/netns.err")"
+	_NS_CREATED=1
+	nsx ip link set lo up || skip_all "cannot bring lo up in a namespace"
+	# net-snmp clients and snmpd: no system configuration, no MIB loading, private persistence
+	mkdir -p "$T/client" "$T/clientpersist" "$T/persist" "$T/state"
+	printf 'mibs :\n' >"$T/client/snmp.conf"
+	export SNMPCONFPATH=$T/client SNMP_PERSISTENT_DIR=$T/clientpersist MIBS= MIBDIRS=/nonexistent
+	export PYTHONDONTWRITEBYTECODE=1   # nothing written next to the scripts (make distcheck)
+	SNMP_OPTS=(-On -Ob -Oe -Ox -OU -t 6 -r 1)
+	V2=(-v2c -c public)
+	V2W=(-v2c -c private)
+	V3USER=cimrv3
+	V3AUTH=cimr-auth-$$-pass
+	V3PRIV=cimr-priv-$$-pass
+	V3=(-v3 -l authPriv -u "$V3USER" -a SHA -A "$V3AUTH" -x AES -X "$V3PRIV")
+	AGENT=127.0.0.1:$PORT
+	diag "test $TEST_NAME: namespace $NS, temp dir $T, port $PORT, daemon $CIMROUTED"
+}
+
+_our_child() { # pid: is it a child of this shell (running or zombie)?
+	local pid=$1 stat
+	[ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || return 1
+	stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	set -- $stat
+	[ "$2" = "$$" ]
+}
+
+alive() { # pid: running and not a zombie
+	local pid=$1 st
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+	st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
+	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
+# stop_pid PID [SIGNAL] [TIMEOUT_S]: signal our child, wait for it, KILL after the timeout.
+# Sets STOP_STATUS to its exit status (128+n for a signal), empty if it was not ours.
+stop_pid() {
+	local pid=$1 sig=${2:-TERM} to=${3:-5} deadline
+	STOP_STATUS=
+	[ -n "$pid" ] || return 0
+	if [ -n "${_EXIT_STATUS[$pid]:-}" ]; then
+		STOP_STATUS=${_EXIT_STATUS[$pid]}
+		return 0
+	fi
+	if ! _our_child "$pid"; then
+		wait "$pid" 2>/dev/null; STOP_STATUS=$?
+		return 0
+	fi
+	kill -s "$sig" "$pid" 2>/dev/null
+	deadline=$(($(now_ms) + to * 1000))
+	while alive "$pid" && [ "$(now_ms)" -lt "$deadline" ]; do sleep 0.05; done
+	if alive "$pid"; then
+		diag "pid $pid did not exit within ${to}s after SIG$sig: killing it"
+		kill -KILL "$pid" 2>/dev/null
+	fi
+	wait "$pid" 2>/dev/null; STOP_STATUS=$?
+	_EXIT_STATUS[$pid]=$STOP_STATUS
+	return 0
+}
+
+_itest_cleanup() {
+	local rc=$? p
+	trap - EXIT INT TERM HUP
+	trap '' PIPE   # a closed stdout must not stop the teardown
+	[ -n "${CIMR_PID:-}" ] && stop_pid "$CIMR_PID" TERM 3
+	for p in "${EXTRA_PIDS[@]}"; do stop_pid "$p" TERM 3; done
+	for p in "${FOREIGN_PIDS[@]}"; do
+		# only if it is still the process we started (its command line names our temp dir)
+		if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF "$T/"; then
+			kill -TERM "$p" 2>/dev/null; sleep 0.5; kill -KILL "$p" 2>/dev/null
+		fi
+	done
+	[ -n "${SNMPD_PID:-}" ] && stop_pid "$SNMPD_PID" TERM 3
+	if [ "${_NS_CREATED:-0}" = 1 ]; then
+		# anything else still running in our namespace was started by this test
+		for p in $(ip netns pids "$NS" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+		ip netns del "$NS" 2>/dev/null
+	fi
+	if [ "$_TAP_DONE" = 0 ]; then
+		printf 'not ok %d - test script ended early (exit status %d)\n' $((_TAP_N + 1)) "$rc"
+		_TAP_N=$((_TAP_N + 1)); _TAP_FAILED=$((_TAP_FAILED + 1))
+		[ -z "$_TAP_PLANNED" ] && printf '1..%d\n' "$_TAP_N"
+	fi
+	if [ "$_TAP_FAILED" -gt 0 ] && [ -n "${T:-}" ]; then
+		for p in snmpd.log cimrouted.log cimrouted.out; do
+			[ -s "$T/$p" ] && { diag "---- last lines of $p"; tail -n 15 "$T/$p" | diag; }
+		done
+	fi
+	if [ -n "${T:-}" ] && [ -d "$T" ]; then
+		if [ "${CIMR_ITEST_KEEP:-0}" = 1 ]; then echo "# kept $T"; else rm -rf "$T"; fi
+	fi
+	exit "$rc"
+}
+
+# ------------------------------------------------------------------ topology
+
+nsx() { ip netns exec "$NS" "$@"; }
+
+# veth NAME_A NAME_B [ADDR_A/LEN [ADDR_B/LEN]]: a veth pair inside the namespace, both ends up
+veth() {
+	nsx ip link add "$1" type veth peer name "$2" || return 1
+	nsx ip link set "$1" up && nsx ip link set "$2" up || return 1
+	[ -n "${3:-}" ] && { nsx ip addr add "$3" dev "$1" || return 1; }
+	[ -n "${4:-}" ] && { nsx ip addr add "$4" dev "$2" || return 1; }
+	return 0
+}
+
+# ------------------------------------------------------------------ polling
+
+# wait_until TIMEOUT_S CMD...: poll CMD every 50 ms until it succeeds or the deadline passes.
+# Sets WAITED_MS to the time it took. Returns CMD's last status.
+wait_until() {
+	local to=$1 start deadline rc; shift
+	start=$(now_ms); deadline=$((start + ${to%.*} * 1000))
+	case $to in *.*) deadline=$((deadline + ${to#*.} * 100));; esac
+	while :; do
+		"$@" >/dev/null 2>&1; rc=$?
+		[ $rc -eq 0 ] && break
+		[ "$(now_ms)" -ge "$deadline" ] && break
+		sleep 0.05
+	done
+	WAITED_MS=$(($(now_ms) - start))
+	return $rc
+}
+
+# wait_for CMD...: wait_until with the default deadline (CIMR_WAIT_S, 5 s)
+wait_for() { wait_until "${CIMR_WAIT_S:-5}" "$@"; }
+
+# ------------------------------------------------------------------ snmpd master
+
+# write_snmpd_conf [EXTRA LINES...]
+write_snmpd_conf() {
+	{
+		echo "# generated by $TEST_NAME"
+		echo "master agentx"
+		echo "agentXSocket $T/agentx.sock"
+		echo "agentXPerms 0660 0770"
+		echo "agentXTimeout ${SNMPD_AGENTX_TIMEOUT:-3}"
+		echo "agentXRetries ${SNMPD_AGENTX_RETRIES:-1}"
+		echo "agentaddress udp:127.0.0.1:$PORT,udp6:[::1]:$PORT,tcp:127.0.0.1:$PORT"
+		echo "rocommunity public 127.0.0.1"
+		echo "rocommunity6 public ::1"
+		echo "rwcommunity private 127.0.0.1"
+		echo "createUser $V3USER SHA \"$V3AUTH\" AES \"$V3PRIV\""
+		echo "rouser $V3USER priv"
+		echo "dontLogTCPWrappersConnects yes"
+		local l; for l in "$@"; do echo "$l"; done
+	} >"$T/snmpd.conf"
+}
+
+snmpd_answers() { nsx snmpget "${V2[@]}" "${SNMP_OPTS[@]}" -t 1 -r 0 "$AGENT" .1.3.6.1.2.1.1.3.0 2>/dev/null | grep -q Timeticks; }
+
+# start_snmpd: start the master (config from write_snmpd_conf), wait until it answers (10 s)
+start_snmpd() {
+	[ -f "$T/snmpd.conf" ] || write_snmpd_conf
+	SNMPD_STARTED_MS=$(now_ms)
+	ip netns exec "$NS" env SNMP_PERSISTENT_DIR="$T/persist" MIBS= \
+		snmpd -f -C -c "$T/snmpd.conf" -Lf "$T/snmpd.log" -p "$T/snmpd.pid" \
+		</dev/null >>"$T/snmpd.out" 2>&1 &
+	SNMPD_PID=$!
+	if ! wait_until 10 snmpd_answers; then
+		diag "snmpd (pid $SNMPD_PID) does not answer on $AGENT after ${WAITED_MS} ms"
+		[ -s "$T/snmpd.log" ] && diag "$(tail -n 10 "$T/snmpd.log")"
+		return 1
+	fi
+	return 0
+}
+
+stop_snmpd() { stop_pid "$SNMPD_PID" "${1:-TERM}" 5; SNMPD_PID=; }
+
+# ------------------------------------------------------------------ cimrouted
+
+# write_cimrouted_conf [LINES...]: the file passed with -c
+write_cimrouted_conf() {
+	{ echo "# generated by $TEST_NAME"; local l; for l in "$@"; do echo "$l"; done; } >"$T/cimrouted.conf"
+}
+
+# start_cimrouted [EXTRA ARGS...]: start the daemon in the namespace (does not wait)
+start_cimrouted() {
+	[ -f "$T/cimrouted.conf" ] || write_cimrouted_conf "routeTables main"
+	CIMR_STARTED_MS=$(now_ms)
+	if [ "$CIMROUTED" = mock ]; then
+		_start_mock "$@"
+		return
+	fi
+	ip netns exec "$NS" env --default-signal=INT,QUIT,TERM SNMP_PERSISTENT_DIR="$T/persist-cimr" \
+		"$CIMROUTED" -f -x "$T/agentx.sock" -c "$T/cimrouted.conf" -S "$T/state" \
+		-Lf "$T/cimrouted.log" -p "$T/cimrouted.pid" "$@" \
+		</dev/null >>"$T/cimrouted.out" 2>&1 &
+	CIMR_PID=$!
+}
+
+_start_mock() {
+	{
+		echo "agentxPingInterval 1"
+		echo "pass_persist $OID_IP4ROUTE $ITDIR/mock_subagent.py"
+	} >"$T/mock-sub.conf"
+	ip netns exec "$NS" env --default-signal=INT,QUIT,TERM SNMP_PERSISTENT_DIR="$T/persist-sub" MIBS= \
+		CIMR_MOCK_CONF="$T/cimrouted.conf" \
+		snmpd -f -C -c "$T/mock-sub.conf" -X -x "$T/agentx.sock" -I pass_persist \
+		-Lf "$T/cimrouted.log" -p "$T/cimrouted.pid" \
+		</dev/null >>"$T/cimrouted.out" 2>&1 &
+	CIMR_PID=$!
+}
+
+stop_cimrouted() { stop_pid "$CIMR_PID" "${1:-TERM}" 5; CIMR_PID=; }
+
+registered_or_dead() { registered || ! alive "$CIMR_PID"; }
+registered() { nsx snmpget "${V2[@]}" "${SNMP_OPTS[@]}" -t 1 -r 0 "$AGENT" "$OID_COUNT" 2>/dev/null | grep -q 'Gauge32:'; }
+
+# wait_registered [TIMEOUT_S]: until cimIP4RouteCount.0 answers (default 10 s)
+wait_registered() {
+	wait_until "${1:-10}" registered_or_dead
+	if registered; then
+		diag "cimrouted registered after ${WAITED_MS} ms"
+		return 0
+	fi
+	alive "$CIMR_PID" || { dead_why "$CIMR_PID"; diag "cimrouted (pid $CIMR_PID) is dead: $DEAD_WHY"; return 1; }
+	diag "cimrouted not registered after ${WAITED_MS} ms (pid ${CIMR_PID:-?} $(alive "$CIMR_PID" && echo alive || echo dead))"
+	return 1
+}
+
+# dead_why PID: sets DEAD_WHY to how a dead child ended (reaps it; stop_pid reuses the status).
+# Must not run in a subshell.
+declare -A _EXIT_STATUS
+dead_why() {
+	local pid=$1 st
+	DEAD_WHY="never started"
+	[ -n "$pid" ] || return 0
+	if [ -z "${_EXIT_STATUS[$pid]:-}" ]; then
+		wait "$pid" 2>/dev/null; _EXIT_STATUS[$pid]=$?
+	fi
+	st=${_EXIT_STATUS[$pid]}
+	if [ "$st" -gt 128 ] && [ "$st" -lt 160 ]; then
+		DEAD_WHY="killed by SIG$(kill -l $((st - 128)))"
+	else
+		DEAD_WHY="exit status $st"
+	fi
+}
+
+# both_alive CASE: one TAP line; every test calls it after every case
+both_alive() {
+	local what=()
+	alive "$SNMPD_PID" || { dead_why "$SNMPD_PID"; what+=("snmpd (pid ${SNMPD_PID:-none}) is dead: $DEAD_WHY"); }
+	alive "$CIMR_PID" || { dead_why "$CIMR_PID"; what+=("cimrouted (pid ${CIMR_PID:-none}) is dead: $DEAD_WHY"); }
+	# a sanitizer build reports on stderr (cimrouted.out), possibly without dying
+	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$T/cimrouted.out" 2>/dev/null; then
+		what+=("sanitizer report in cimrouted's stderr: $(grep -m1 -E 'AddressSanitizer|LeakSanitizer|runtime error:' "$T/cimrouted.out")")
+	fi
+	if [ ${#what[@]} -eq 0 ]; then
+		ok "both daemons alive after: $*"
+	else
+		not_ok "both daemons alive after: $*"
+		diag "${what[@]}"
+		return 1
+	fi
+}
+
+# ------------------------------------------------------------------ SNMP helpers
+
+snmp_get() { nsx snmpget "${V2[@]}" "${SNMP_OPTS[@]}" "$AGENT" "$@"; }
+snmp_getnext() { nsx snmpgetnext "${V2[@]}" "${SNMP_OPTS[@]}" "$AGENT" "$@"; }
+
+# get_count: print cimIP4RouteCount.0 (empty if not available)
+get_count() { snmp_get "$OID_COUNT" 2>/dev/null | sed -n 's/.*Gauge32: \([0-9]*\).*/\1/p'; }
+
+# walk_table OUT [bulk|next] [TRANSPORT-ARGS...]: walk cimIP4RouteTable into OUT (stderr OUT.err)
+walk_table() {
+	local out=$1 kind=${2:-bulk} tool rc; shift; [ $# -gt 0 ] && shift
+	local args=("$@")
+	[ ${#args[@]} -eq 0 ] && args=("${V2[@]}" "$AGENT")
+	case $kind in
+	bulk) tool=(snmpbulkwalk -Cr50) ;;
+	next) tool=(snmpwalk) ;;
+	esac
+	timeout 120 ip netns exec "$NS" "${tool[@]}" "${SNMP_OPTS[@]}" "${args[@]}" "$OID_TABLE" >"$out" 2>"$out.err"
+	rc=$?
+	if [ $rc -ne 0 ] || [ -s "$out.err" ]; then
+		diag "walk ($kind ${args[*]}) exit status $rc: $(head -c 600 "$out.err")"
+		[ $rc -eq 0 ] && rc=1
+	fi
+	return $rc
+}
+
+# kernel_snapshot PREFIX: PREFIX.routes.json and PREFIX.links.json
+kernel_snapshot() {
+	nsx ip -j -d -4 route show table all >"$1.routes.json" && nsx ip -j link show >"$1.links.json"
+}
+
+# route_rows ARGS...: run the comparator
+route_rows() { python3 "$ROUTE_ROWS" "$@"; }
+
+# compare_once NAME [route_rows compare options...]: snapshot kernel + count + walk + compare.
+# Leaves the comparator's report in $T/NAME.cmp. Returns its status.
+ROUTE_TABLES=main
+compare_once() {
+	local name=$1 p=$T/$1 count; shift
+	kernel_snapshot "$p" || { echo "# ip route/link failed" >"$p.cmp"; return 2; }
+	count=$(get_count)
+	walk_table "$p.walk" bulk >"$p.cmp.walkerr" || { { cat "$p.cmp.walkerr"; echo "# walk failed"; } >"$p.cmp"; return 2; }
+	# the kernel table may change between the snapshot and the walk; a second snapshot
+	# taken after the walk must be identical for the comparison to be meaningful
+	nsx ip -j -d -4 route show table all >"$p.routes2.json"
+	if ! cmp -s "$p.routes.json" "$p.routes2.json"; then
+		echo "# kernel table changed during the walk" >"$p.cmp"; return 3
+	fi
+	route_rows compare --routes "$p.routes.json" --links "$p.links.json" --walk "$p.walk" \
+		--tables "$ROUTE_TABLES" ${count:+--count "$count"} "$@" >"$p.cmp" 2>&1
+}
+
+# compare_kernel TEXT NAME [options...]: one TAP line: the table equals the kernel's
+compare_kernel() {
+	local text=$1 name=$2 rc; shift 2
+	compare_once "$name" "$@"; rc=$?
+	if [ $rc -eq 0 ]; then
+		ok "$text"
+		diag "$(grep '^# compare:' "$T/$name.cmp" | sed 's/^# //')"
+	else
+		not_ok "$text"
+		sed 's/^# //' "$T/$name.cmp" | head -n 40 | diag
+	fi
+	return $rc
+}
+
+# wait_compare TIMEOUT_S TEXT NAME [options...]: repeat compare_once until equal or deadline;
+# reports the time it took as a diag. One TAP line.
+wait_compare() {
+	local to=$1 text=$2 name=$3 start deadline rc n=0; shift 3
+	start=$(now_ms); deadline=$((start + ${to%.*} * 1000))
+	case $to in *.*) deadline=$((deadline + ${to#*.} * 100));; esac
+	while :; do
+		n=$((n + 1))
+		compare_once "$name" "$@"; rc=$?
+		[ $rc -eq 0 ] && break
+		[ "$(now_ms)" -ge "$deadline" ] && break
+		sleep 0.1
+	done
+	WAITED_MS=$(($(now_ms) - start))
+	if [ $rc -eq 0 ]; then
+		ok "$text"
+		diag "equal after ${WAITED_MS} ms ($n comparisons); $(grep '^# compare:' "$T/$name.cmp" | sed 's/^# //')"
+	else
+		not_ok "$text"
+		diag "still different after ${WAITED_MS} ms ($n comparisons):"
+		sed 's/^# //' "$T/$name.cmp" | head -n 40 | diag
+	fi
+	return $rc
+}
+
+# index_of DST/LEN NEXTHOP IFNAME TABLE TOS METRIC: the 15-subid row index (no leading dot)
+index_of() {
+	local dst=${1%/*} len=${1#*/} nh=$2 ifn=$3 table=$4 tos=$5 metric=$6 ifindex=0 mask
+	[ "$1" = "$dst" ] && len=32
+	[ "$ifn" != 0 ] && ifindex=$(nsx cat "/sys/class/net/$ifn/ifindex")
+	mask=$(python3 -c "import ipaddress,sys; print(ipaddress.IPv4Network('0.0.0.0/$len').netmask)")
+	echo "$dst.$mask.$nh.$ifindex.$table.$tos.$metric"
+}
+
+# row_state INDEX: prints "present" or "absent" (from cimIP4RouteName), or "error"
+row_state() {
+	local out
+	out=$(snmp_get "$OID_ENTRY.18.$1" 2>&1) || { echo error; return; }
+	case $out in
+	*"No Such Instance"* | *"No Such Object"*) echo absent ;;
+	*STRING*) echo present ;;
+	*) echo error ;;
+	esac
+}
+row_is() { [ "$(row_state "$1")" = "$2" ]; }

@@ -1,0 +1,75 @@
+#!/bin/bash
+# master_restart.sh - cimrouted survives its master going away and comes back by itself.
+#
+# snmpd is stopped (SIGTERM, then in a second round SIGKILL, then a long absence), routes are
+# changed while it is away, and snmpd is started again with the same configuration. Without
+# restarting cimrouted, the table must be served again within a bounded time and equal the
+# kernel's (route_rows.py); later changes must still be followed.
+# Pass/fail: cimrouted stays alive while the master is away; after the restart cimIP4RouteCount.0
+# answers within RECONNECT_S (default 5 s: the -c file sets agentxPingInterval 1, so it should
+# take about a second; the delay is reported); the full comparison passes; both daemons are alive
+# after every case.
+
+. "$(dirname "$0")/lib.sh"
+itest_init restart
+
+RECONNECT_S=${CIMR_RECONNECT_S:-5}   # with agentxPingInterval 1 in the -c file
+
+veth va0 vb0 10.1.0.1/24 10.1.0.2/24 &&
+	veth va1 vb1 10.2.0.1/24 10.2.0.2/24 || bail_out "cannot build the veth topology"
+for i in $(seq 1 50); do echo "route add 172.30.$i.0/24 via 10.1.0.$((i + 10)) proto static"; done >"$T/routes.batch"
+nsx ip -batch "$T/routes.batch" || bail_out "cannot load routes"
+
+write_snmpd_conf
+start_snmpd || bail_out "snmpd does not start"
+ROUTE_TABLES=main
+write_cimrouted_conf "routeTables main" "agentxPingInterval 1"
+start_cimrouted
+wait_registered 20
+result $? "cimrouted registers with the master"
+compare_kernel "table equals the kernel's before the master restarts" before --install-date absent
+both_alive "start"
+
+# cimrouted_stays_alive SECONDS: alive during the whole interval
+cimrouted_stays_alive() {
+	local end=$(($(now_ms) + $1 * 1000))
+	while [ "$(now_ms)" -lt "$end" ]; do
+		alive "$CIMR_PID" || return 1
+		sleep 0.2
+	done
+}
+
+round=0
+for how in TERM KILL long; do
+	round=$((round + 1))
+	sig=$how; [ "$how" = long ] && sig=TERM
+	stop_snmpd "$sig"
+	diag "round $round: snmpd stopped with SIG$sig (status $STOP_STATUS)"
+	# changes while the master is away
+	[ "$how" = long ] && nsx ip link set va1 up
+	nsx ip route add 198.51.$round.0/24 via 10.2.0.$((round + 20)) dev va1 proto bgp
+	nsx ip route del 172.30.$round.0/24
+	[ "$how" = KILL ] && nsx ip link set va1 down   # unannounced deletions while away
+	away=2; [ "$how" = long ] && away=8
+	cimrouted_stays_alive "$away"
+	result $? "round $round ($how): cimrouted keeps running for ${away}s while the master is away"
+	if ! start_snmpd; then
+		not_ok "round $round: snmpd restarts"
+		continue
+	fi
+	wait_registered "$RECONNECT_S"
+	result $? "round $round ($how): cimrouted re-registers without being restarted (within ${RECONNECT_S}s)"
+	diag "registered $(($(now_ms) - SNMPD_STARTED_MS)) ms after snmpd was started again"
+	wait_compare 3 "round $round ($how): table equals the kernel's after the master came back" "round$round" --install-date any
+	both_alive "master restart round $round ($how)"
+done
+
+# still following the kernel after all that
+ix=$(index_of 203.0.113.0/24 10.1.0.99 va0 254 0 0)
+nsx ip route add 203.0.113.0/24 via 10.1.0.99 dev va0
+wait_until 2 row_is "$ix" present
+result $? "a route added after the restarts appears (within 2 s)"
+diag "after ${WAITED_MS} ms"
+both_alive "route added after restarts"
+
+done_testing
