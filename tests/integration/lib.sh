@@ -307,8 +307,9 @@ start_cimrouted() {
 		_start_mock "$@"
 		return
 	fi
+	# CIMR_WRAPPER: a command to run the daemon under (valgrind.sh uses it)
 	ip netns exec "$NS" env --default-signal=INT,QUIT,TERM SNMP_PERSISTENT_DIR="$T/persist-cimr" \
-		"$CIMROUTED" -f -x "$T/agentx.sock" -c "$T/cimrouted.conf" -S "$T/state" \
+		${CIMR_WRAPPER:-} "$CIMROUTED" -f -x "$T/agentx.sock" -c "$T/cimrouted.conf" -S "$T/state" \
 		-Lf "$T/cimrouted.log" -p "$T/cimrouted.pid" "$@" \
 		</dev/null >>"$T/cimrouted.out" 2>&1 &
 	CIMR_PID=$!
