@@ -534,37 +534,57 @@ replay_queue(struct mirror *m)
 	}
 }
 
+/*
+ * Receive one datagram from sk and hand each message to fn, which returns
+ * nonzero to stop.  Returns 1 when a datagram was read, 0 when there was
+ * none, -errno on error.
+ */
+static int
+recv_batch(struct mirror *m, struct nl_sock *sk, int (*fn)(struct mirror *, struct nlmsghdr *))
+{
+	struct nlmsghdr *nlh;
+	ssize_t n;
+	int len;
+
+	do
+		n = recv(nl_socket_get_fd(sk), m->buf, RECV_BUF, MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	len = (int)n;
+	for (nlh = (struct nlmsghdr *)m->buf; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len))
+		if (fn(m, nlh))
+			break;
+	return 1;
+}
+
+static int
+event_msg(struct mirror *m, struct nlmsghdr *nlh)
+{
+	if (m->dump != DUMP_IDLE)
+		queue_event(m, nlh);
+	else
+		apply_event(m, nlh);
+	return 0;
+}
+
 void
 mirror_read_events(struct mirror *m)
 {
-	int fd = nl_socket_get_fd(m->ev);
-
 	for (int reads = 0; reads < READS_PER_WAKEUP; reads++) {
-		ssize_t n = recv(fd, m->buf, RECV_BUF, MSG_DONTWAIT);
-		struct nlmsghdr *nlh;
-		int len;
+		int rc = recv_batch(m, m->ev, event_msg);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == ENOBUFS) {
-				/* Events were lost: only a fresh dump can repair (field notes, 2). */
-				m->stats.overruns++;
-				log_warn("netlink", "event socket overrun: events lost, re-dumping");
-				mirror_request_resync(m, "netlink overrun");
-				continue;
-			}
-			if (errno != EAGAIN)
-				log_warn("netlink", "event socket: %s", strerror(errno));
+		if (rc == -ENOBUFS) {
+			/* Events were lost: only a fresh dump can repair (field notes, 2). */
+			m->stats.overruns++;
+			log_warn("netlink", "event socket overrun: events lost, re-dumping");
+			mirror_request_resync(m, "netlink overrun");
+			continue;
+		}
+		if (rc < 0)
+			log_warn("netlink", "event socket: %s", strerror(-rc));
+		if (rc <= 0)
 			return;
-		}
-		len = (int)n;
-		for (nlh = (struct nlmsghdr *)m->buf; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len)) {
-			if (m->dump != DUMP_IDLE)
-				queue_event(m, nlh);
-			else
-				apply_event(m, nlh);
-		}
 	}
 }
 
@@ -704,6 +724,17 @@ nomem:
 	m->resync_again = 1;
 }
 
+/* The dump failed: forget it (and the events queued for it) and try again later. */
+static void
+dump_abort(struct mirror *m)
+{
+	m->dump_failed = 1;
+	m->dump = DUMP_IDLE;
+	m->qlen = 0;
+	m->resync_armed = 1;
+	arm(m, RESYNC_RETRY_MS);
+}
+
 static void
 finish_links(struct mirror *m)
 {
@@ -750,7 +781,7 @@ dump_done(struct mirror *m)
 		finish_links(m);
 		m->dump = DUMP_ROUTES;
 		if (send_dump(m, RTM_GETROUTE) < 0)
-			goto failed;
+			dump_abort(m);
 		return;
 	}
 	finish_routes(m);
@@ -762,12 +793,6 @@ dump_done(struct mirror *m)
 		mirror_request_resync(m, "changed during the last re-dump");
 	}
 	rearm_periodic(m);
-	return;
-failed:
-	m->dump = DUMP_IDLE;
-	m->qlen = 0;
-	m->resync_armed = 1;
-	arm(m, RESYNC_RETRY_MS);
 }
 
 static void
@@ -797,52 +822,39 @@ dump_msg(struct mirror *m, struct nlmsghdr *nlh)
 	}
 }
 
+static int
+dump_reply(struct mirror *m, struct nlmsghdr *nlh)
+{
+	if (m->dump == DUMP_IDLE || nlh->nlmsg_seq != m->dump_seq)
+		return 0; /* a reply to an abandoned dump */
+	if (nlh->nlmsg_type == NLMSG_DONE) {
+		dump_done(m);
+		return 1;
+	}
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		struct nlmsgerr *e = nlmsg_data(nlh);
+
+		log_warn("netlink", "dump failed: %s", strerror(-e->error));
+		dump_abort(m);
+		return 1;
+	}
+	dump_msg(m, nlh);
+	return 0;
+}
+
 void
 mirror_read_dump(struct mirror *m)
 {
-	int fd = nl_socket_get_fd(m->req);
-
 	for (int reads = 0; reads < READS_PER_WAKEUP; reads++) {
-		ssize_t n = recv(fd, m->buf, RECV_BUF, MSG_DONTWAIT);
-		struct nlmsghdr *nlh;
-		int len;
+		int rc = recv_batch(m, m->req, dump_reply);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN) {
-				log_warn("netlink", "dump socket: %s", strerror(errno));
-				if (m->dump != DUMP_IDLE) {
-					m->dump_failed = 1;
-					m->dump = DUMP_IDLE;
-					m->qlen = 0;
-					m->resync_armed = 1;
-					arm(m, RESYNC_RETRY_MS);
-				}
-			}
+		if (rc < 0) {
+			log_warn("netlink", "dump socket: %s", strerror(-rc));
+			if (m->dump != DUMP_IDLE)
+				dump_abort(m);
+		}
+		if (rc <= 0)
 			return;
-		}
-		len = (int)n;
-		for (nlh = (struct nlmsghdr *)m->buf; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len)) {
-			if (m->dump == DUMP_IDLE || nlh->nlmsg_seq != m->dump_seq)
-				continue; /* a reply to an abandoned dump */
-			if (nlh->nlmsg_type == NLMSG_DONE) {
-				dump_done(m);
-				break;
-			}
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = nlmsg_data(nlh);
-
-				log_warn("netlink", "dump failed: %s", strerror(-e->error));
-				m->dump_failed = 1;
-				m->dump = DUMP_IDLE;
-				m->qlen = 0;
-				m->resync_armed = 1;
-				arm(m, RESYNC_RETRY_MS);
-				break;
-			}
-			dump_msg(m, nlh);
-		}
 	}
 }
 
