@@ -1,0 +1,560 @@
+#!/bin/bash
+# cimroute benchmark: cimrouted's cimIP4RouteTable against `ip route`, the
+# AgentX ceiling (trivial-subagent) and snmpd's own inetCidrRouteTable, on
+# the same kernel table, side by side in one run.
+#
+#   bash tests/bench/bench.sh [-b BUILDDIR] [-n "10000 100000 1000000"] [-o results.md]
+#                             [-r REPEATS] [-w WHOLE_CAP_S] [-c CIDR_CAP_S] [-k KEEPDIR] [-P]
+#
+#   -b  VPATH build directory holding agent/cimrouted (default /tmp/bench-build);
+#       tests/bench/getbench and trivial-subagent are taken from there when built,
+#       else compiled with gcc into the temporary directory
+#   -n  route counts, one fresh network namespace each (default "10000 100000")
+#   -o  also write the Markdown report to this file
+#   -r  repeats of the one-column walks (median reported; default 5, 1 from 500k up)
+#   -w  time cap of the whole-table walk in s (default 900; a cut walk reports its rate)
+#   -c  time cap of each inetCidrRouteTable walk in s (default 300)
+#   -k  keep logs, raw figures and walk errors in this directory
+#   -P  profile cimrouted with perf (cold start, first one-column walk, whole-table walk)
+#       into KEEPDIR/perf-*.data and perf-*.txt (the profiled walks run slightly slower)
+#
+# Every process it starts is stopped by pid, every namespace it makes deleted
+# and its temporary directory removed, on exit or interrupt.  Traffic stays on
+# the loopback of the namespaces it makes (the route gateway never sees a packet).
+# Progress goes to stderr and /tmp/bench-progress.txt.
+set -u -o pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRC=$(cd "$HERE/../.." && pwd)
+CMDLINE="bash tests/bench/bench.sh$(printf ' %q' "$@")"
+
+BUILD=/tmp/bench-build
+NLIST="10000 100000"
+OUT=""
+REPEATS=""
+WHOLE_CAP=900
+CIDR_CAP=300
+KEEP=""
+PROFILE=0
+PROGRESS=/tmp/bench-progress.txt
+PORT=1161
+GW=10.255.0.2
+ADDR=10.255.0.1/30
+
+usage() { sed -n '6,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while getopts "b:n:o:r:w:c:k:Ph" opt; do
+	case $opt in
+	b) BUILD=$OPTARG ;;
+	n) NLIST=$OPTARG ;;
+	o) OUT=$OPTARG ;;
+	r) REPEATS=$OPTARG ;;
+	w) WHOLE_CAP=$OPTARG ;;
+	c) CIDR_CAP=$OPTARG ;;
+	k) KEEP=$OPTARG ;;
+	P) PROFILE=1 ;;
+	*) usage ;;
+	esac
+done
+[ "$(id -u)" = 0 ] || { echo "bench.sh: needs root (network namespaces)" >&2; exit 2; }
+for t in ip snmpd snmpbulkwalk snmpget python3 net-snmp-config gcc timeout shuf; do
+	command -v $t >/dev/null || { echo "bench.sh: $t not found" >&2; exit 2; }
+done
+if [ "$PROFILE" = 1 ]; then
+	command -v perf >/dev/null || { echo "bench.sh: -P needs perf (linux-perf)" >&2; exit 2; }
+	[ -n "$KEEP" ] || { echo "bench.sh: -P needs -k KEEPDIR" >&2; exit 2; }
+fi
+[ -n "$KEEP" ] && mkdir -p "$KEEP"
+
+# ---- housekeeping ------------------------------------------------------------
+T=$(mktemp -d /tmp/cimbench.XXXXXX)
+PIDS=()
+NSES=()
+cleanup() {
+	local p n
+	for p in "${PIDS[@]}"; do
+		[ -n "$p" ] && kill -0 "$p" 2>/dev/null && kill -TERM "$p" 2>/dev/null
+	done
+	sleep 0.5
+	for p in "${PIDS[@]}"; do
+		[ -n "$p" ] && kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
+	done
+	for n in "${NSES[@]}"; do ip netns del "$n" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+log() {
+	printf '%s %s\n' "$(date +%T)" "$*" >&2
+	printf '%s %s\n' "$(date '+%F %T')" "$*" >>"$PROGRESS"
+}
+now_ns() { date +%s%N; }
+# kv KEY: value of KEY=... in stdin
+kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" | head -1; }
+median() { sort -n | awk '{v[NR]=$1} END{if(NR==0){print "";exit} print v[int((NR+1)/2)]}'; }
+fmt() { awk -v x="$1" -v d="${2:-2}" 'BEGIN{ if (x=="") print "n/a"; else printf "%.*f\n", d, x }'; }
+div() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN{ if (a==""||b==""||b==0) print "n/a"; else printf "%.*f\n", d, a/b }'; }
+rss_kb() { awk '/^VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null; }
+hwm_kb() { awk '/^VmHWM/{print $2}' "/proc/$1/status" 2>/dev/null; }
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{print ($14+$15)/hz}' "/proc/$1/stat" 2>/dev/null; }
+alive() {	# running, not a zombie
+	[ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null &&
+		[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]
+}
+stop_pid() {	# stop one process we started, by pid
+	local p=$1 i
+	alive "$p" || return 0
+	kill -TERM "$p" 2>/dev/null
+	for i in $(seq 50); do alive "$p" || break; sleep 0.1; done
+	alive "$p" && kill -KILL "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+	return 0
+}
+
+# ---- tools -------------------------------------------------------------------
+WARN="-Wall -Wextra -Werror"
+NSCFLAGS=$(for f in $(net-snmp-config --base-cflags); do case $f in -DNETSNMP_*) printf '%s ' "$f" ;; esac; done)
+mkdir -p "$T/bin"
+tool() {	# tool NAME LIBS-FLAG: the built one, else compile it here
+	if [ -x "$BUILD/tests/bench/$1" ]; then
+		echo "$BUILD/tests/bench/$1"
+	else
+		# shellcheck disable=SC2086
+		gcc -O2 $WARN $NSCFLAGS -o "$T/bin/$1" "$HERE/$1.c" $(net-snmp-config "$2") || exit 2
+		echo "$T/bin/$1"
+	fi
+}
+GETBENCH=$(tool getbench --libs) || exit 2
+TRIVIAL=$(tool trivial-subagent --agent-libs) || exit 2
+CIMROUTED="$BUILD/agent/cimrouted"
+HAVE_CIM=1
+if [ ! -x "$CIMROUTED" ]; then
+	HAVE_CIM=0
+	log "no $CIMROUTED: measuring only ip, the trivial subagent and snmpd's own table"
+fi
+
+# ---- OIDs --------------------------------------------------------------------
+CIM_COUNT=.1.3.6.1.4.1.32473.1.1.1.1.0
+CIM_TABLE=.1.3.6.1.4.1.32473.1.1.1.3
+CIM_COL19=$CIM_TABLE.1.19
+TRIV_COL1=.1.3.6.1.4.1.32473.99.1.1.1
+TRIV_COUNT=.1.3.6.1.4.1.32473.99.2.0
+TRIV16_COL1=.1.3.6.1.4.1.32473.98.1.1.1
+TRIV16_COUNT=.1.3.6.1.4.1.32473.98.2.0
+TRIV16_PREFIX=200.255.255.0.10.255.0.2.3.254.0.20.200.255.255	# trivial-subagent -w 16
+CIDR_IFINDEX=.1.3.6.1.2.1.4.24.7.1.7
+SYSUPTIME=.1.3.6.1.2.1.1.3.0
+AGENT=udp:127.0.0.1:$PORT
+
+declare -A R	# R[key,N] = figure
+
+nsx() { ip netns exec "$NS" "$@"; }
+gb() { nsx "$GETBENCH" "$@"; }
+# gb_bg OUT ARGS: getbench ARGS in the background, output to OUT; sets G_PID
+gb_bg() {
+	local out=$1
+	shift
+	ip netns exec "$NS" "$GETBENCH" "$@" >"$out" &
+	G_PID=$!
+	PIDS+=("$G_PID")
+}
+# gb_wait PID G OUT: wait for getbench G, given up (result=died) as soon as PID dies
+gb_wait() {
+	local pid=$1 g=$2 out=$3
+	while alive "$g"; do
+		if ! alive "$pid"; then
+			sleep 0.2
+			stop_pid "$g"
+			echo "result=died" >"$out"
+			break
+		fi
+		sleep 0.05
+	done
+	wait "$g" 2>/dev/null
+	cat "$out"
+}
+# gbw PID ARGS: getbench ARGS, given up as soon as process PID dies
+gbw() {
+	local pid=$1
+	shift
+	gb_bg "$T/gbw.out" "$@"
+	gb_wait "$pid" "$G_PID" "$T/gbw.out"
+}
+
+# walk OID CAP_S REQ_TIMEOUT_S TAG: sets W_LINES W_SECS W_RC W_ERRS W_CUT
+walk() {
+	local oid=$1 cap=$2 tmo=$3 tag=$4 s e res
+	s=$(now_ns)
+	res=$(timeout -k 5 "$cap" ip netns exec "$NS" snmpbulkwalk -v2c -c public -m '' -On -Oq \
+		-Cr50 -t "$tmo" -r 0 127.0.0.1:$PORT "$oid" 2>"$T/walk-$tag.err" |
+		awk '{n++; last=$1} END{print n+0, last}'; echo "rc=${PIPESTATUS[0]}")
+	e=$(now_ns)
+	W_LINES=$(echo "$res" | head -1 | cut -d' ' -f1)
+	W_LAST=$(echo "$res" | head -1 | cut -d' ' -f2)
+	W_RC=$(echo "$res" | kv rc)
+	W_SECS=$(awk -v a="$s" -v b="$e" 'BEGIN{printf "%.3f", (b-a)/1e9}')
+	W_ERRS=$(grep -c . "$T/walk-$tag.err")
+	W_CUT=0
+	[ "$W_RC" = 124 ] || [ "$W_RC" = 137 ] && W_CUT=1
+	[ -n "$KEEP" ] && [ "$W_ERRS" -gt 0 ] && head -20 "$T/walk-$tag.err" >"$KEEP/walk-$tag-$N.err"
+	echo "walk $tag N=$N lines=$W_LINES secs=$W_SECS rc=$W_RC errs=$W_ERRS cut=$W_CUT last=$W_LAST" >>"$T/raw"
+}
+
+start_snmpd() {
+	local d=$1
+	mkdir -p "$d/persist"
+	cat >"$d/snmpd.conf" <<-EOF
+	agentaddress udp:127.0.0.1:$PORT
+	rocommunity public
+	master agentx
+	agentXSocket $d/agentx.sock
+	dontLogTCPWrappersConnects yes
+	EOF
+	# defaults kept: agentXTimeout 1 s, agentXRetries 5
+	SNMP_PERSISTENT_DIR=$d/persist MIBS="" ip netns exec "$NS" snmpd -f -C -c "$d/snmpd.conf" \
+		-Lf "$d/snmpd.log" -p "$d/snmpd.pid" &
+	SNMPD_PID=$!
+	PIDS+=("$SNMPD_PID")
+	gb poll -i 20000 -T 20 -o $SYSUPTIME $AGENT >/dev/null ||
+		{ log "snmpd did not answer within 20 s"; return 1; }
+}
+
+perf_start() {	# perf_start TAG: profile cimrouted until perf_stop
+	[ $PROFILE = 1 ] || return 0
+	perf record -q -g -F 999 -p "$CIM_PID" -o "$KEEP/perf-$1-$N.data" 2>/dev/null &
+	PERF_PID=$!
+	PERF_TAG=$1
+	PIDS+=("$PERF_PID")
+}
+perf_stop() {
+	[ $PROFILE = 1 ] || return 0
+	kill -INT "$PERF_PID" 2>/dev/null
+	wait "$PERF_PID" 2>/dev/null
+	perf report -i "$KEEP/perf-$PERF_TAG-$N.data" --stdio --no-children --sort symbol \
+		--percent-limit 0.5 2>/dev/null | grep -v '^$' | head -150 >"$KEEP/perf-$PERF_TAG-$N.txt"
+	perf report -i "$KEEP/perf-$PERF_TAG-$N.data" --stdio --children --sort symbol -g none \
+		--percent-limit 2 2>/dev/null | grep -v '^$' | head -80 >"$KEEP/perf-$PERF_TAG-$N-children.txt"
+}
+
+keep_cimlog() {
+	local f
+	[ -n "$KEEP" ] || return 0
+	for f in "$T/n$N"/cimrouted-*.log; do
+		[ -f "$f" ] && cp "$f" "$KEEP/$(basename "$f" .log)-$N.log"
+	done
+	return 0
+}
+
+start_cim() {	# start_cim DIR TAG: sets CIM_PID, CIM_T0
+	local d=$1 tag=$2
+	mkdir -p "$d/state"
+	CIM_T0=$(now_ns)
+	SNMP_PERSISTENT_DIR=$d/persist ip netns exec "$NS" "$CIMROUTED" -f -x "$d/agentx.sock" \
+		-S "$d/state" -Lf "$d/cimrouted-$tag.log" -p "$d/cimrouted.pid" &
+	CIM_PID=$!
+	PIDS+=("$CIM_PID")
+}
+
+# round_walk TAG PID OID CAP: one walk; appends "secs lines errs cut cpu snmpdcpu" to $d/wTAG
+round_walk() {
+	local tag=$1 pid=$2 oid=$3 cap=$4 a sa
+	a=$(cpu_s "$pid"); sa=$(cpu_s "$SNMPD_PID")
+	walk "$oid" "$cap" 10 "$tag"
+	echo "$W_SECS $W_LINES $W_ERRS $W_CUT $(awk -v a="$a" -v b="$(cpu_s "$pid")" 'BEGIN{print b-a}') $(awk -v a="$sa" -v b="$(cpu_s "$SNMPD_PID")" 'BEGIN{print b-a}')" >>"$d/w$tag"
+}
+# agg_walks TAG: medians into R[TAG_s|_rows|_rate|_cpuv|_scpuv,N]
+agg_walks() {
+	local t=$1 f=$d/w$1
+	R[${t}_s,$N]=$(cut -d' ' -f1 "$f" | median)
+	R[${t}_rows,$N]=$(cut -d' ' -f2 "$f" | median)
+	R[${t}_rate,$N]=$(div "${R[${t}_rows,$N]}" "${R[${t}_s,$N]}" 0)
+	# CPU per value (us): the subagent's own, and snmpd's, during the walks
+	R[${t}_cpuv,$N]=$(awk '$2 > 0 { s += 1e6 * $5 / $2; n++ } END{ if (n) printf "%.1f", s / n; else print "n/a" }' "$f")
+	R[${t}_scpuv,$N]=$(awk '$2 > 0 { s += 1e6 * $6 / $2; n++ } END{ if (n) printf "%.1f", s / n; else print "n/a" }' "$f")
+}
+
+# ---- one route count -----------------------------------------------------------
+run_n() {
+	N=$1
+	local d=$T/n$N i lim ifx c0 s e p
+	NS=cimbench-$$-$N
+	mkdir -p "$d"
+	log "N=$N: namespace $NS"
+	ip netns add "$NS" || return 1
+	NSES+=("$NS")
+	ip -n "$NS" link set lo up
+	ip -n "$NS" link add veth0 type veth peer name veth1
+	ip -n "$NS" link set veth0 up
+	ip -n "$NS" link set veth1 up
+	ip -n "$NS" addr add $ADDR dev veth0
+	ifx=$(ip -n "$NS" -o link show veth0 | cut -d: -f1)
+	python3 "$HERE/genroutes.py" "$N" 1 $GW veth0 "$d/batch" "$d/prefixes" || return 1
+	shuf -n 1000 --random-source=<(yes) "$d/prefixes" |
+		awk -v gw=$GW -v ifx="$ifx" -v col="$CIM_COL19" '
+		function mask(l,   i, o, s) { s = ""; for (i = 0; i < 4; i++) {
+			o = (l >= 8) ? 255 : (l <= 0 ? 0 : 256 - 2^(8 - l)); l -= 8; s = s (i ? "." : "") o }
+			return s }
+		{ print col "." $1 "." mask($2) "." gw "." ifx ".254.0.20" }' >"$d/getoids"
+	start_snmpd "$d" || return 1
+	lim=$((60 + N / 2000))
+
+	# -- cimrouted in the (nearly) empty namespace: baseline count and memory
+	if [ $HAVE_CIM = 1 ]; then
+		log "N=$N: cimrouted baseline (empty namespace)"
+		start_cim "$d" empty
+		p=$(gbw "$CIM_PID" poll -i 10000 -T 60 -S "$CIM_T0" -o $CIM_COUNT -g 0 $AGENT)
+		R[empty_start,$N]=$(echo "$p" | kv elapsed_us)
+		sleep 1
+		c0=$(gbw "$CIM_PID" poll -T 5 -o $CIM_COUNT -g 0 $AGENT | kv value)
+		alive "$CIM_PID" || { log "N=$N: cimrouted died at start"; R[died,$N]="at start in the empty namespace"; stop_pid "$CIM_PID"; }
+		R[c0,$N]=$c0
+		R[rss0,$N]=$(rss_kb "$CIM_PID")
+		echo "baseline N=$N $p c0=$c0 rss0=${R[rss0,$N]} kernel_all=$(ip -n "$NS" -4 route show table all | wc -l)" >>"$T/raw"
+		[ -n "$c0" ] || log "N=$N: cimrouted gives no cimIP4RouteCount.0: skipping it"
+	fi
+	HAVE_CIM_N=$HAVE_CIM
+	[ -z "${R[c0,$N]:-}" ] && HAVE_CIM_N=0
+
+	# -- load N routes (cimrouted, if there, watches them arrive)
+	log "N=$N: ip -batch load"
+	if [ $HAVE_CIM_N = 1 ]; then
+		s=$(now_ns)
+		gb_bg "$d/live.out" poll -i 10000 -T $lim -S "$s" -o $CIM_COUNT -e $((c0 + N)) $AGENT
+		p=$G_PID
+	else
+		s=$(now_ns)
+	fi
+	ip -n "$NS" -batch "$d/batch" >/dev/null || log "N=$N: ip -batch reported errors"
+	e=$(now_ns)
+	R[load,$N]=$(awk -v a="$s" -v b="$e" 'BEGIN{printf "%.2f", (b-a)/1e9}')
+	R[kernel_main,$N]=$(ip -n "$NS" -4 route show | wc -l)
+	if [ $HAVE_CIM_N = 1 ]; then
+		gb_wait "$CIM_PID" "$p" "$d/live.out" >"$d/live"
+		R[live,$N]=$(kv elapsed_us <"$d/live")
+		R[live_ok,$N]=$(kv result <"$d/live")
+		echo "live N=$N $(cat "$d/live")" >>"$T/raw"
+		alive "$CIM_PID" || { log "N=$N: cimrouted died during the live load"; R[died,$N]="during the live load"; }
+		keep_cimlog
+		stop_pid "$CIM_PID"
+	fi
+
+	# -- reference: ip -4 route show | wc -l, three times
+	for i in 1 2 3; do
+		s=$(now_ns); ip -n "$NS" -4 route show | wc -l >/dev/null; e=$(now_ns)
+		echo $(((e - s) / 1000))
+	done >"$d/ipshow"
+	R[ipshow,$N]=$(median <"$d/ipshow")
+
+	# -- cimrouted cold start on the full table
+	if [ $HAVE_CIM_N = 1 ]; then
+		log "N=$N: cimrouted cold start"
+		start_cim "$d" cold
+		perf_start start
+		p=$(gbw "$CIM_PID" poll -i 10000 -T $lim -S "$CIM_T0" -o $CIM_COUNT -e $((c0 + N)) $AGENT)
+		perf_stop
+		echo "cold N=$N $p" >>"$T/raw"
+		R[cold,$N]=$(echo "$p" | kv elapsed_us)
+		R[cold_ok,$N]=$(echo "$p" | kv result)
+		alive "$CIM_PID" || { log "N=$N: cimrouted died at cold start"; R[died,$N]="${R[died,$N]:-} at cold start"; HAVE_CIM_N=0; }
+		R[cpu,$N]=$(cpu_s "$CIM_PID")
+		sleep 1
+		R[rss1,$N]=$(rss_kb "$CIM_PID")
+		R[hwm,$N]=$(hwm_kb "$CIM_PID")
+	fi
+
+	# -- the AgentX ceiling: trivial subagents with as many rows, one with a
+	#    1-sub-id index (arc 99), one with a 16-sub-id index like cimIP4RouteTable (arc 98)
+	local rows=$((N + ${R[c0,$N]:-0}))
+	SNMP_PERSISTENT_DIR=$d/persist ip netns exec "$NS" "$TRIVIAL" -x "$d/agentx.sock" $rows \
+		2>"$d/trivial.err" &
+	TRIV_PID=$!
+	PIDS+=("$TRIV_PID")
+	SNMP_PERSISTENT_DIR=$d/persist ip netns exec "$NS" "$TRIVIAL" -x "$d/agentx.sock" -w 16 -a 98 \
+		$rows 2>"$d/trivial16.err" &
+	TRIV16_PID=$!
+	PIDS+=("$TRIV16_PID")
+	gb poll -i 10000 -T 30 -o $TRIV_COUNT $AGENT >/dev/null || log "N=$N: trivial subagent not registered"
+	gb poll -i 10000 -T 30 -o $TRIV16_COUNT $AGENT >/dev/null || log "N=$N: trivial subagent (-w 16) not registered"
+
+	# -- one-column walks, alternating, REPEATS times
+	local reps=${REPEATS:-$([ "$N" -ge 500000 ] && echo 1 || echo 5)}
+	local w
+	for w in cim t1 t16; do : >"$d/w$w"; done
+	for i in $(seq "$reps"); do
+		log "N=$N: one-column walks, round $i/$reps"
+		if [ $HAVE_CIM_N = 1 ]; then
+			[ "$i" = 1 ] && perf_start column
+			round_walk cim "$CIM_PID" $CIM_COL19 $((lim * 4))
+			[ "$i" = 1 ] && perf_stop
+		fi
+		round_walk t1 "$TRIV_PID" $TRIV_COL1 $((lim * 4))
+		round_walk t16 "$TRIV16_PID" $TRIV16_COL1 $((lim * 4))
+	done
+	for w in t1 t16; do agg_walks $w; done
+	if [ $HAVE_CIM_N = 1 ]; then
+		agg_walks cim
+		R[cim_errs,$N]=$(awk '{s+=$3} END{print s+0}' "$d/wcim")
+		# per round: (cimrouted values/s) / (trivial values/s); then the median
+		for w in t1 t16; do
+			R[pct_$w,$N]=$(paste -d' ' "$d/wcim" "$d/w$w" |
+				awk '$1 > 0 && $8 > 0 && $7 > 0 { printf "%.1f\n", 100 * ($2 / $1) / ($8 / $7) }' | median)
+			R[pct_$w,$N]=$(fmt "${R[pct_$w,$N]}" 0)
+		done
+	fi
+
+	# -- GET latency: 1000 random rows; the same on the trivial subagents
+	log "N=$N: GET latency"
+	if [ $HAVE_CIM_N = 1 ]; then
+		p=$(gb lat -k 1000 -f "$d/getoids" $AGENT)
+		echo "get N=$N $p" >>"$T/raw"
+		for i in median_us p90_us p99_us max_us ok; do R[get_$i,$N]=$(echo "$p" | kv $i); done
+	fi
+	p=$(gb lat -k 1000 -b $TRIV_COL1 -n $rows $AGENT)
+	echo "get-t1 N=$N $p" >>"$T/raw"
+	for i in median_us p99_us; do R[t1get_$i,$N]=$(echo "$p" | kv $i); done
+	p=$(gb lat -k 1000 -b $TRIV16_COL1.$TRIV16_PREFIX -n $rows $AGENT)
+	echo "get-t16 N=$N $p" >>"$T/raw"
+	for i in median_us p99_us; do R[t16get_$i,$N]=$(echo "$p" | kv $i); done
+	stop_pid "$TRIV_PID"
+	stop_pid "$TRIV16_PID"
+
+	# -- change latency: 20 adds then 20 deletes, from just before `ip route` runs
+	if [ $HAVE_CIM_N = 1 ]; then
+		log "N=$N: change latency"
+		: >"$d/chadd"; : >"$d/chdel"
+		for i in $(seq 0 19); do
+			p=$(gb poll -i 200 -T 10 -o "$CIM_COL19.100.64.$i.0.255.255.255.0.$GW.$ifx.254.0.20" $AGENT \
+				ip route add 100.64.$i.0/24 via $GW dev veth0 proto bgp metric 20)
+			echo "chadd N=$N i=$i $p" >>"$T/raw"
+			[ "$(echo "$p" | kv result)" = ok ] && echo "$p" | kv elapsed_us >>"$d/chadd" &&
+				echo "$p" | kv cmd_us >>"$d/chaddcmd"
+		done
+		for i in $(seq 0 19); do
+			p=$(gb poll -a -i 200 -T 10 -o "$CIM_COL19.100.64.$i.0.255.255.255.0.$GW.$ifx.254.0.20" $AGENT \
+				ip route del 100.64.$i.0/24 via $GW dev veth0 proto bgp metric 20)
+			echo "chdel N=$N i=$i $p" >>"$T/raw"
+			[ "$(echo "$p" | kv result)" = ok ] && echo "$p" | kv elapsed_us >>"$d/chdel"
+		done
+		R[add_n,$N]=$(wc -l <"$d/chadd")
+		R[add_med,$N]=$(median <"$d/chadd")
+		R[add_max,$N]=$(sort -n "$d/chadd" | tail -1)
+		R[add_cmd,$N]=$(median <"$d/chaddcmd" 2>/dev/null)
+		R[del_n,$N]=$(wc -l <"$d/chdel")
+		R[del_med,$N]=$(median <"$d/chdel")
+		R[del_max,$N]=$(sort -n "$d/chdel" | tail -1)
+
+		# -- whole table, once, capped
+		log "N=$N: whole-table walk (cap ${WHOLE_CAP}s)"
+		cpu_a=$(cpu_s "$CIM_PID"); cpu_sa=$(cpu_s "$SNMPD_PID")
+		perf_start table
+		walk $CIM_TABLE "$WHOLE_CAP" 10 cimall
+		perf_stop
+		R[all_cpuv,$N]=$(awk -v a="$cpu_a" -v b="$(cpu_s "$CIM_PID")" -v n="$W_LINES" 'BEGIN{ if (n > 0) printf "%.1f", 1e6*(b-a)/n; else print "n/a" }')
+		R[all_scpuv,$N]=$(awk -v a="$cpu_sa" -v b="$(cpu_s "$SNMPD_PID")" -v n="$W_LINES" 'BEGIN{ if (n > 0) printf "%.1f", 1e6*(b-a)/n; else print "n/a" }')
+		R[all_s,$N]=$W_SECS; R[all_vals,$N]=$W_LINES; R[all_cut,$N]=$W_CUT; R[all_errs,$N]=$W_ERRS
+		R[all_rate,$N]=$(div "$W_LINES" "$W_SECS" 0)
+		alive "$CIM_PID" || { log "N=$N: cimrouted died"; R[died,$N]="${R[died,$N]:-} while serving"; }
+		R[rss2,$N]=$(rss_kb "$CIM_PID")
+		stop_pid "$CIM_PID"
+		keep_cimlog
+	fi
+
+	# -- snmpd's own inetCidrRouteTable, last (it may leave snmpd busy)
+	log "N=$N: snmpd inetCidrRouteTable walks (cap ${CIDR_CAP}s each)"
+	R[snmpd_rss0,$N]=$(rss_kb "$SNMPD_PID")
+	walk $CIDR_IFINDEX "$CIDR_CAP" "$CIDR_CAP" cidr1
+	R[cidr1_s,$N]=$W_SECS; R[cidr1_rows,$N]=$W_LINES; R[cidr1_cut,$N]=$W_CUT; R[cidr1_rc,$N]=$W_RC
+	if [ "$W_RC" = 0 ]; then
+		walk $CIDR_IFINDEX "$CIDR_CAP" "$CIDR_CAP" cidr2
+		R[cidr2_s,$N]=$W_SECS; R[cidr2_rows,$N]=$W_LINES; R[cidr2_cut,$N]=$W_CUT; R[cidr2_rc,$N]=$W_RC
+	fi
+	R[snmpd_rss1,$N]=$(rss_kb "$SNMPD_PID")
+	stop_pid "$SNMPD_PID"
+	[ -n "$KEEP" ] && grep -v -e '^Connection from' "$d/snmpd.log" | tail -50 >"$KEEP/snmpd-$N.log"
+	[ -n "$KEEP" ] && cat "$d/trivial.err" "$d/trivial16.err" >"$KEEP/trivial-$N.err"
+	keep_cimlog
+	ip netns del "$NS"
+	rm -rf "$d"
+	log "N=$N: done"
+}
+
+# ---- main ----------------------------------------------------------------------
+START=$(now_ns)
+: >"$T/raw"
+log "bench start: $CMDLINE (tmp $T)"
+for N in $NLIST; do
+	run_n "$N" || log "N=$N: aborted"
+done
+END=$(now_ns)
+
+# ---- report --------------------------------------------------------------------
+ms() { awk -v x="${1:-}" 'BEGIN{ if (x=="") print "n/a"; else printf "%.1f", x/1000 }'; }
+s_() { awk -v x="${1:-}" 'BEGIN{ if (x=="") print "n/a"; else printf "%.2f", x/1e6 }'; }
+mib() { awk -v x="${1:-}" 'BEGIN{ if (x=="") print "n/a"; else printf "%.1f", x/1024 }'; }
+cutmark() { [ "${1:-0}" = 1 ] && echo " (cut)"; }
+pct() { case "${1:-}" in ""|n/a) echo n/a ;; *) echo "$1%" ;; esac; }
+report() {
+	local N v
+	echo "# cimroute benchmark"
+	echo
+	echo "- command: \`$CMDLINE\` (from $SRC, git $(git -C "$SRC" rev-parse --short HEAD 2>/dev/null)$(git -C "$SRC" diff --quiet 2>/dev/null || echo '+dirty'))"
+	echo "- machine: $(nproc) CPUs ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r), $(date -u '+%F %T UTC')"
+	echo "- net-snmp $(net-snmp-config --version); snmpd defaults kept: agentXTimeout 1 s, agentXRetries 5; walks: snmpbulkwalk -v2c -Cr50"
+	echo "- cimrouted: $([ $HAVE_CIM = 1 ] && echo "$CIMROUTED" || echo 'not built: its columns are n/a')"
+	echo "- routes: Internet-like length mix (60% /24 ... /8), \`proto bgp metric 20\` via $GW on a veth, loaded with ip -batch"
+	echo "- run took $(awk -v a="$START" -v b="$END" 'BEGIN{printf "%.0f", (b-a)/1e9}') s"
+	echo
+	echo "## Load and memory"
+	echo
+	echo "| routes N | ip -batch load (s) | \`ip -4 route show \\| wc -l\` (s) | cimrouted cold start to complete table (s) | start / ip route show (target <= 2) | cimrouted CPU at complete (s) | live: table complete after ip -batch start (s) | RSS empty ns (MiB) | RSS loaded (MiB) | bytes/route (target <= 100) | peak RSS (MiB) |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	for N in $NLIST; do
+		echo "| $N | ${R[load,$N]:-n/a} | $(s_ "${R[ipshow,$N]:-}") | $(s_ "${R[cold,$N]:-}")$([ "${R[cold_ok,$N]:-ok}" = ok ] || echo ' (not complete)') | $(div "${R[cold,$N]:-}" "${R[ipshow,$N]:-}" 2) | $(fmt "${R[cpu,$N]:-}") | $(s_ "${R[live,$N]:-}")$([ "${R[live_ok,$N]:-ok}" = ok ] || echo ' (not complete)') | $(mib "${R[rss0,$N]:-}") | $(mib "${R[rss1,$N]:-}") | $(awk -v a="${R[rss1,$N]:-}" -v b="${R[rss0,$N]:-}" -v n="$N" 'BEGIN{ if (a==""||b=="") print "n/a"; else printf "%.0f", (a-b)*1024/n }') | $(mib "${R[hwm,$N]:-}") |"
+	done
+	echo
+	echo "## Walks through snmpd (AgentX), one column (cimIP4RouteProtocol) and the whole table"
+	echo
+	echo "| routes N | rows | cimrouted one column (s) | values/s | trivial, 1-sub-id index (s) | values/s | trivial, 16-sub-id index (s) | values/s | cimrouted / trivial 1-sub-id (target >= 90%) | cimrouted / trivial 16-sub-id | CPU per value: cimrouted / trivial-1 / trivial-16 / snmpd (us) | whole table (s) | values | values/s | CPU per value, whole table: cimrouted / snmpd (us) |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|"
+	for N in $NLIST; do
+		echo "| $N | ${R[cim_rows,$N]:-${R[t1_rows,$N]:-n/a}} | ${R[cim_s,$N]:-n/a} | ${R[cim_rate,$N]:-n/a} | ${R[t1_s,$N]:-n/a} | ${R[t1_rate,$N]:-n/a} | ${R[t16_s,$N]:-n/a} | ${R[t16_rate,$N]:-n/a} | $(pct "${R[pct_t1,$N]:-}") | $(pct "${R[pct_t16,$N]:-}") | ${R[cim_cpuv,$N]:-n/a} / ${R[t1_cpuv,$N]:-n/a} / ${R[t16_cpuv,$N]:-n/a} / ${R[cim_scpuv,$N]:-${R[t1_scpuv,$N]:-n/a}} | ${R[all_s,$N]:-n/a}$(cutmark "${R[all_cut,$N]:-0}") | ${R[all_vals,$N]:-n/a} | ${R[all_rate,$N]:-n/a} | ${R[all_cpuv,$N]:-n/a} / ${R[all_scpuv,$N]:-n/a} |"
+	done
+	echo
+	echo "## GET and change latency"
+	echo
+	echo "| routes N | GET cimrouted median / p90 / p99 / max (us) | GET trivial-1 median / p99 (us) | GET trivial-16 median / p99 (us) | change: route add to visible, median / max (ms) (target median <= 10) | ip route add alone, median (ms) | change: route delete to gone, median / max (ms) |"
+	echo "|---:|---|---|---|---|---:|---|"
+	for N in $NLIST; do
+		echo "| $N | ${R[get_median_us,$N]:-n/a} / ${R[get_p90_us,$N]:-n/a} / ${R[get_p99_us,$N]:-n/a} / ${R[get_max_us,$N]:-n/a} | ${R[t1get_median_us,$N]:-n/a} / ${R[t1get_p99_us,$N]:-n/a} | ${R[t16get_median_us,$N]:-n/a} / ${R[t16get_p99_us,$N]:-n/a} | $(ms "${R[add_med,$N]:-}") / $(ms "${R[add_max,$N]:-}") (${R[add_n,$N]:-0}/20) | $(ms "${R[add_cmd,$N]:-}") | $(ms "${R[del_med,$N]:-}") / $(ms "${R[del_max,$N]:-}") (${R[del_n,$N]:-0}/20) |"
+	done
+	echo
+	echo "## snmpd's own IP-FORWARD-MIB::inetCidrRouteTable (inetCidrRouteIfIndex), same namespace"
+	echo
+	echo "| routes N | first walk, with cache load (s) | rows | values/s | second walk (s) | rows | values/s | snmpd RSS before / after (MiB) |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|---|"
+	for N in $NLIST; do
+		local first="${R[cidr1_s,$N]:-n/a}"
+		[ "${R[cidr1_rc,$N]:-0}" != 0 ] && first="no complete walk within ${CIDR_CAP} s (rc ${R[cidr1_rc,$N]:-?})"
+		echo "| $N | $first | ${R[cidr1_rows,$N]:-n/a} | $(div "${R[cidr1_rows,$N]:-}" "${R[cidr1_s,$N]:-}" 0) | ${R[cidr2_s,$N]:-n/a} | ${R[cidr2_rows,$N]:-n/a} | $(div "${R[cidr2_rows,$N]:-}" "${R[cidr2_s,$N]:-}" 0) | $(mib "${R[snmpd_rss0,$N]:-}") / $(mib "${R[snmpd_rss1,$N]:-}") |"
+	done
+	echo
+	echo "Notes: medians of ${REPEATS:-5 (1 from 500k routes)} rounds of one-column walks (cimrouted, trivial-1, trivial-16 in turn); cimrouted / trivial is the median of the per-round ratios;
+trivial-1 / trivial-16 = tests/bench/trivial-subagent, O(1) handler, index of 1 or 16 sub-ids (16 = the length of cimIP4RouteTable's index, so the same AgentX/BER work per value);"
+	echo "\"rows\" = N plus the namespace's own routes as cimIP4RouteCount.0 counts them;"
+	echo "\"live\" = cimrouted already running while ip -batch loads the table (load time includes it);"
+	echo "change latency = from just before \`ip route add/del\` is started to the first GET that shows the change (polled every 0.2 ms plus a GET round trip);"
+	echo "(cut) = stopped at the time cap, the rate is over what was read."
+	for N in $NLIST; do
+		[ -n "${R[died,$N]:-}" ] && echo "**N=$N: cimrouted died (${R[died,$N]})**"
+		[ "${R[cim_errs,$N]:-0}" != 0 ] && echo "**N=$N: one-column walks printed ${R[cim_errs,$N]} error lines**"
+		[ "${R[all_errs,$N]:-0}" != 0 ] && echo "**N=$N: whole-table walk printed ${R[all_errs,$N]} error lines**"
+		[ -n "${R[get_ok,$N]:-}" ] && [ "${R[get_ok,$N]}" != 1000 ] && echo "**N=$N: only ${R[get_ok,$N]}/1000 GETs answered with a value**"
+	done
+	return 0
+}
+report >"$T/report.md"
+cat "$T/report.md"
+[ -n "$OUT" ] && cp "$T/report.md" "$OUT"
+[ -n "$KEEP" ] && cp "$T/raw" "$KEEP/raw.txt" && cp "$T/report.md" "$KEEP/report.md"
+log "bench done"
+exit 0
