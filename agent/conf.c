@@ -99,6 +99,19 @@ resync_line(const char *token, char *line)
 	conf->resync_interval = v;
 }
 
+static void
+buffer_line(const char *token, char *line)
+{
+	uint32_t v;
+
+	if (parse_u32(line, &v) < 0 || v < 4096 || v > (1u << 30)) {
+		config_perror("netlinkEventBuffer: expected bytes, 4096 to 1073741824");
+		nerrors++;
+		return;
+	}
+	conf->event_buffer = v;
+}
+
 void
 conf_register(struct mirror_config *cfg)
 {
@@ -107,4 +120,6 @@ conf_register(struct mirror_config *cfg)
 	    "main | local | default | all | TABLE-ID ... (the IPv4 route tables to mirror)");
 	register_config_handler("cimrouted", "resyncInterval", resync_line, NULL,
 	    "SECONDS (safety-net re-dump of the kernel table; 0 = off)");
+	register_config_handler("cimrouted", "netlinkEventBuffer", buffer_line, NULL,
+	    "BYTES (receive buffer of the netlink event socket)");
 }

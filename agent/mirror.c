@@ -18,7 +18,6 @@
 #include "log.h"
 #include "mirror.h"
 
-#define EVENT_RCVBUF (64 << 20)   /* SO_RCVBUFFORCE: bursts of 100k routes fit */
 #define DUMP_RCVBUF (4 << 20)
 #define RECV_BUF (256 << 10)
 #define READS_PER_WAKEUP 32       /* bounded work: ~8 MB of messages */
@@ -984,7 +983,8 @@ mirror_open(struct mirror *m)
 
 	if ((m->buf = malloc(RECV_BUF)) == NULL)
 		return -1;
-	if ((m->ev = open_sock(EVENT_RCVBUF)) == NULL || (m->req = open_sock(DUMP_RCVBUF)) == NULL)
+	m->ev = open_sock((int)(m->cfg.event_buffer ? m->cfg.event_buffer : MIRROR_EVENT_BUFFER));
+	if (m->ev == NULL || (m->req = open_sock(DUMP_RCVBUF)) == NULL)
 		return -1;
 	nl_socket_disable_seq_check(m->ev);
 	/* Subscribe before dumping, so that nothing between the dump and the events is lost. */

@@ -28,7 +28,10 @@ struct mirror_config {
 	uint32_t tables[MIRROR_MAX_TABLES];
 	unsigned ntables;
 	unsigned resync_interval; /* seconds between safety-net resyncs, 0: never */
+	unsigned event_buffer;    /* event socket receive buffer, bytes (0: the default) */
 };
+
+#define MIRROR_EVENT_BUFFER (64u << 20) /* bursts of 100k routes fit */
 
 struct link {
 	int32_t ifindex;
