@@ -24,6 +24,7 @@
 #define MAX_HOPS 256
 #define RESYNC_DELAY_MS 20        /* coalesce bursts of link/address events */
 #define RESYNC_RETRY_MS 1000      /* after a failed dump */
+#define LOAD_TIMEOUT_MS 30000     /* the first dump: silence this long is a failure */
 #define QUEUE_MAX (128u << 20)    /* events kept during a resync; past it, resync again */
 
 enum dump_state {
@@ -1004,8 +1005,15 @@ mirror_open(struct mirror *m)
 	pfd[1].fd = nl_socket_get_fd(m->ev);
 	pfd[0].events = pfd[1].events = POLLIN;
 	while (m->dump != DUMP_IDLE) {
-		if (poll(pfd, 2, 5000) < 0 && errno != EINTR)
+		int ready = poll(pfd, 2, LOAD_TIMEOUT_MS);
+
+		if (ready < 0 && errno != EINTR)
 			return -1;
+		if (ready == 0) {
+			/* The kernel answers a dump at once; silence means something is wrong. */
+			errno = ETIMEDOUT;
+			return -1;
+		}
 		mirror_read_dump(m);
 		if (m->dump_failed) {
 			errno = EIO;
