@@ -55,6 +55,10 @@ struct mirror {
 	int loading;        /* the first load: no change callbacks, no InstallDate */
 	int dump_intr;      /* the kernel flagged the dump inconsistent */
 	int dump_failed;    /* the last dump request or reply failed */
+	int dump_incomplete; /* a dumped route could not be kept (out of memory) */
+	int replaying;      /* applying the events queued during a dump */
+	size_t grp_start;   /* dump: first row of the current kernel route key */
+	size_t dead_rows;   /* rows whose next hop is dead or linkdown */
 	int resync_again;   /* something happened during a resync that it may miss */
 	int resync_armed;
 	uint32_t dump_seq;
@@ -84,10 +88,12 @@ mirror_now(const struct mirror *m)
 	return (uint32_t)(ts.tv_sec - m->mono0.tv_sec);
 }
 
+/* Wall-clock time of a moment on the monotonic clock, as seen from now (so a clock step
+ * after the route appeared does not make it look older or younger than it is). */
 time_t
 mirror_wall(const struct mirror *m, uint32_t mono)
 {
-	return m->wall0.tv_sec + (time_t)mono;
+	return time(NULL) - (time_t)(mirror_now(m) - mono);
 }
 
 static void
@@ -132,6 +138,21 @@ mirror_table_selected(const struct mirror_config *cfg, uint32_t table)
 
 /* ---- parsing ---------------------------------------------------------- */
 
+/* Lengths of the fixed-size attributes we read, checked by nla_parse(). */
+static struct nla_policy route_policy[RTA_MAX + 1] = {
+	[RTA_TABLE] = { .type = NLA_U32 },
+	[RTA_PRIORITY] = { .type = NLA_U32 },
+	[RTA_OIF] = { .type = NLA_U32 },
+	[RTA_NH_ID] = { .type = NLA_U32 },
+};
+
+static int
+has_nexthop(uint8_t type)
+{
+	return type == RTN_UNICAST || type == RTN_LOCAL || type == RTN_BROADCAST ||
+	    type == RTN_ANYCAST || type == RTN_MULTICAST;
+}
+
 static void
 hop_fill(struct route *r, uint32_t gw, int has_gw, uint32_t prefsrc, int32_t oif,
     unsigned nhflags)
@@ -140,7 +161,7 @@ hop_fill(struct route *r, uint32_t gw, int has_gw, uint32_t prefsrc, int32_t oif
 	if (has_gw) {
 		r->nexthop = gw;
 		r->flags |= ROUTE_F_GATEWAY;
-	} else {
+	} else if (has_nexthop(r->type)) {
 		/* RFC 1213 ipRouteNextHop: on a direct route, the agent's own address. */
 		r->nexthop = prefsrc;
 	}
@@ -159,7 +180,7 @@ parse_multipath(const struct route *base, struct nlattr *mp, uint32_t prefsrc,
 	struct rtnexthop *nh = nla_data(mp);
 	int len = nla_len(mp), n = 0;
 
-	while (RTNH_OK(nh, len)) {
+	while (len >= (int)sizeof(*nh) && RTNH_OK(nh, len)) {
 		struct nlattr *tb[RTA_MAX + 1];
 		uint32_t gw = 0;
 		int has_gw = 0;
@@ -167,7 +188,7 @@ parse_multipath(const struct route *base, struct nlattr *mp, uint32_t prefsrc,
 		if (n == max)
 			return -1;
 		if (nla_parse(tb, RTA_MAX, (struct nlattr *)RTNH_DATA(nh),
-		    nh->rtnh_len - (int)sizeof(*nh), NULL) < 0)
+		    nh->rtnh_len - (int)sizeof(*nh), route_policy) < 0)
 			return -1;
 		if (tb[RTA_GATEWAY] != NULL && nla_len(tb[RTA_GATEWAY]) == 4) {
 			gw = ntohl(nla_get_u32(tb[RTA_GATEWAY]));
@@ -201,7 +222,7 @@ mirror_parse_route(const struct mirror_config *cfg, struct nlmsghdr *nlh,
 	rtm = nlmsg_data(nlh);
 	if (rtm->rtm_family != AF_INET || (rtm->rtm_flags & RTM_F_CLONED))
 		return 0;
-	if (nlmsg_parse(nlh, sizeof(*rtm), tb, RTA_MAX, NULL) < 0)
+	if (nlmsg_parse(nlh, sizeof(*rtm), tb, RTA_MAX, route_policy) < 0)
 		return -1;
 	memset(&base, 0, sizeof(base));
 	base.table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
@@ -248,21 +269,33 @@ changed(struct mirror *m, enum route_change kind, const struct route *old,
     const struct route *new)
 {
 	m->stats.changes++;
+	if (old != NULL && (old->flags & (ROUTE_F_DEAD | ROUTE_F_LINKDOWN)))
+		m->dead_rows--;
+	if (new != NULL && (new->flags & (ROUTE_F_DEAD | ROUTE_F_LINKDOWN)))
+		m->dead_rows++;
 	touch(m);
 	if (m->change_fn != NULL)
 		m->change_fn(kind, old, new, m->cb_arg);
 }
 
-/* Add or update one row; keeps the first-seen time of a row that stays. */
+/*
+ * Add or update one row; keeps the first-seen time of a row that stays.  When
+ * the row exists and !overwrite, it belongs to an earlier kernel route with
+ * the same index (`ip route append`), which the kernel uses first: it stays.
+ */
 static void
-apply_upsert(struct mirror *m, struct route *r)
+apply_upsert(struct mirror *m, struct route *r, int overwrite)
 {
 	struct route *cur = route_find(&m->routes, r);
 	struct route old;
 
 	if (cur != NULL) {
+		if (!overwrite) {
+			cur->flags |= ROUTE_F_SHARED;
+			return;
+		}
 		r->first_seen = cur->first_seen;
-		r->flags = (uint8_t)((r->flags & ~ROUTE_F_LIVE) | (cur->flags & ROUTE_F_LIVE));
+		r->flags = (uint8_t)((r->flags & ~ROUTE_F_LIVE) | (cur->flags & ROUTE_F_PRIVATE));
 		if (route_same(cur, r))
 			return;
 		old = *cur;
@@ -298,11 +331,17 @@ in_hops(const struct route *r, const struct route *hops, int n)
 	return 0;
 }
 
-/* Remove the rows of the kernel route (fib alias) of hops[0] that are not in hops. */
-static void
-remove_fib_rows_except(struct mirror *m, const struct route *hops, int n)
+/*
+ * The rows of the kernel route key (table, dst, plen, tos, metric) of hops[0]
+ * that are not among hops: copied to stale (at most MAX_HOPS).  With mark,
+ * every row of the key is flagged shared.  Returns the number of rows of the
+ * key not among hops; *shared tells whether any row was already shared.
+ */
+static int
+fib_others(struct mirror *m, const struct route *hops, int n, struct route *stale, int mark,
+    int *shared)
 {
-	struct route key = hops[0], stale[MAX_HOPS];
+	struct route key = hops[0];
 	struct route_pos pos;
 	struct route *r;
 	int ns = 0;
@@ -311,19 +350,54 @@ remove_fib_rows_except(struct mirror *m, const struct route *hops, int n)
 	key.ifindex = INT32_MIN;
 	key.table = key.tos = 0;
 	key.metric = 0;
+	*shared = 0;
 	for (r = route_seek(&m->routes, &key, 0, &pos);
-	    r != NULL && r->dst == key.dst && r->plen == key.plen; r = route_next(&m->routes, &pos))
-		if (route_same_fib(r, &hops[0]) && !in_hops(r, hops, n) && ns < MAX_HOPS)
-			stale[ns++] = *r;
-	for (int i = 0; i < ns; i++)
-		apply_remove(m, &stale[i]);
+	    r != NULL && r->dst == key.dst && r->plen == key.plen; r = route_next(&m->routes, &pos)) {
+		if (!route_same_fib(r, &hops[0]))
+			continue;
+		if (r->flags & ROUTE_F_SHARED)
+			*shared = 1;
+		if (mark)
+			r->flags |= ROUTE_F_SHARED;
+		if (!in_hops(r, hops, n)) {
+			if (stale != NULL && ns < MAX_HOPS)
+				stale[ns] = *r;
+			ns++;
+		}
+	}
+	return ns;
+}
+
+static void
+apply_delete(struct mirror *m, struct route *hops, int n)
+{
+	int missing = 0, unsure = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct route *cur = route_find(&m->routes, &hops[i]);
+
+		if (cur == NULL) {
+			missing = 1;
+			continue;
+		}
+		if (cur->flags & ROUTE_F_SHARED)
+			unsure = 1; /* another kernel route may have had this index too */
+		if (cur->type != hops[i].type || cur->proto != hops[i].proto) {
+			unsure = 1; /* the kernel deleted another route than the one shown */
+			continue;
+		}
+		apply_remove(m, &hops[i]);
+	}
+	/* While replaying the queue, deletions the dump already saw are expected. */
+	if (unsure || (missing && !m->replaying))
+		mirror_request_resync(m, "deletion of an unknown or shared route");
 }
 
 static void
 apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 {
-	struct route hops[MAX_HOPS];
-	int n = mirror_parse_route(&m->cfg, nlh, hops, MAX_HOPS);
+	struct route hops[MAX_HOPS], stale[MAX_HOPS];
+	int n = mirror_parse_route(&m->cfg, nlh, hops, MAX_HOPS), ns, shared;
 
 	if (n < 0) {
 		log_warn("netlink", "unparsable route message (type %u, %u bytes); will re-dump",
@@ -335,19 +409,34 @@ apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 		return;
 	m->stats.events++;
 	if (nlh->nlmsg_type == RTM_DELROUTE) {
-		size_t before = m->routes.count;
-
-		for (int i = 0; i < n; i++)
-			apply_remove(m, &hops[i]);
-		if (m->routes.count == before)
-			mirror_request_resync(m, "deletion of an unknown route");
+		apply_delete(m, hops, n);
 		return;
 	}
-	/* A new route or a replacement: the message is the whole new state of this kernel route. */
-	if (!(nlh->nlmsg_flags & NLM_F_APPEND))
-		remove_fib_rows_except(m, hops, n);
+	if (nlh->nlmsg_flags & NLM_F_REPLACE) {
+		/*
+		 * The kernel replaced the first route with this key: the message is its
+		 * new state.  When the key holds several routes (append, prepend), which
+		 * rows were the replaced one's cannot be told: re-dump.
+		 */
+		ns = fib_others(m, hops, n, stale, 0, &shared);
+		if (shared || ns > MAX_HOPS)
+			mirror_request_resync(m, "replace of a route that shares its key");
+		else
+			for (int i = 0; i < ns; i++)
+				apply_remove(m, &stale[i]);
+		for (int i = 0; i < n; i++)
+			apply_upsert(m, &hops[i], 1);
+		return;
+	}
+	/* A new, appended or prepended route: other routes with the same key stay. */
+	if (fib_others(m, hops, n, NULL, 0, &shared) > 0) {
+		fib_others(m, hops, n, NULL, 1, &shared);
+		for (int i = 0; i < n; i++)
+			hops[i].flags |= ROUTE_F_SHARED;
+	}
+	/* A prepended route comes first in the kernel's list: it is the one shown. */
 	for (int i = 0; i < n; i++)
-		apply_upsert(m, &hops[i]);
+		apply_upsert(m, &hops[i], !(nlh->nlmsg_flags & NLM_F_APPEND));
 }
 
 /* ---- links -------------------------------------------------------------- */
@@ -473,7 +562,8 @@ apply_event(struct mirror *m, struct nlmsghdr *nlh)
 		break;
 	case RTM_NEWADDR:
 		/* Next hops the kernel marked dead come back to life silently. */
-		mirror_request_resync(m, "address added");
+		if (m->dead_rows > 0)
+			mirror_request_resync(m, "address added");
 		break;
 	case RTM_DELADDR:
 		/* IPv4 address gone: its connected and prefsrc routes go silently. */
@@ -520,12 +610,14 @@ replay_queue(struct mirror *m)
 {
 	size_t off = 0;
 
+	m->replaying = 1;
 	while (off < m->qlen) {
 		struct nlmsghdr *nlh = (void *)(m->queue + off);
 
 		apply_event(m, nlh);
 		off += NLMSG_ALIGN(nlh->nlmsg_len);
 	}
+	m->replaying = 0;
 	m->qlen = 0;
 	if (m->qcap > (1u << 20)) {
 		free(m->queue);
@@ -624,6 +716,8 @@ static int
 start_dump(struct mirror *m)
 {
 	m->dump_failed = 0;
+	m->dump_incomplete = 0;
+	m->grp_start = 0;
 	m->fresh.n = 0;
 	m->fresh_links.n = 0;
 	m->dump = DUMP_LINKS;
@@ -691,6 +785,7 @@ diff_and_apply(struct mirror *m, struct route *v, size_t n)
 		} else {
 			v[i].first_seen = cur->first_seen;
 			v[i].flags = (uint8_t)((v[i].flags & ~ROUTE_F_LIVE) | (cur->flags & ROUTE_F_LIVE));
+			cur->flags = (uint8_t)((cur->flags & ~ROUTE_F_SHARED) | (v[i].flags & ROUTE_F_SHARED));
 			if (!route_same(cur, &v[i])) {
 				struct route old = *cur;
 
@@ -753,8 +848,12 @@ finish_routes(struct mirror *m)
 	if (m->loading) {
 		uint32_t now = mirror_now(m);
 
-		for (size_t i = 0; i < n; i++)
+		m->dead_rows = 0;
+		for (size_t i = 0; i < n; i++) {
 			m->fresh.v[i].first_seen = now;
+			if (m->fresh.v[i].flags & (ROUTE_F_DEAD | ROUTE_F_LINKDOWN))
+				m->dead_rows++;
+		}
 		if (route_table_load_sorted(&m->routes, m->fresh.v, n) < 0) {
 			log_err("mirror", "out of memory loading %zu routes", n);
 			m->resync_again = 1;
@@ -777,6 +876,12 @@ dump_done(struct mirror *m)
 		log_debug("mirror", "dump interrupted, restarting");
 		m->resync_again = 1;
 	}
+	if (m->dump_incomplete) {
+		/* A partial dump diffed as complete would delete what it lost. */
+		log_err("mirror", "the dump could not be kept whole; retrying");
+		dump_abort(m);
+		return;
+	}
 	if (m->dump == DUMP_LINKS) {
 		finish_links(m);
 		m->dump = DUMP_ROUTES;
@@ -795,11 +900,42 @@ dump_done(struct mirror *m)
 	rearm_periodic(m);
 }
 
+/*
+ * Routes with the same key (table, dst, plen, tos, metric) come one after the
+ * other in a dump, in the kernel's order: the first is the one it uses.  Mark
+ * such groups shared, and keep only the first row of an index that repeats.
+ */
+static void
+dump_hops(struct mirror *m, struct route *hops, int n)
+{
+	size_t g = m->grp_start;
+	int same = g < m->fresh.n && route_same_fib(&m->fresh.v[g], &hops[0]);
+
+	if (!same)
+		m->grp_start = m->fresh.n;
+	for (int i = 0; i < n; i++) {
+		int dup = 0;
+
+		hops[i].flags &= (uint8_t)~ROUTE_F_LIVE;
+		if (same) {
+			hops[i].flags |= ROUTE_F_SHARED;
+			for (size_t k = g; k < m->fresh.n; k++) {
+				m->fresh.v[k].flags |= ROUTE_F_SHARED;
+				if (route_cmp(&m->fresh.v[k], &hops[i]) == 0)
+					dup = 1;
+			}
+		}
+		if (!dup && vec_push(&m->fresh, &hops[i]) < 0) {
+			log_err("mirror", "out of memory during the dump");
+			m->dump_incomplete = 1;
+			return;
+		}
+	}
+}
+
 static void
 dump_msg(struct mirror *m, struct nlmsghdr *nlh)
 {
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		m->dump_intr = 1;
 	if (m->dump == DUMP_LINKS && nlh->nlmsg_type == RTM_NEWLINK) {
 		struct link l;
 
@@ -811,14 +947,8 @@ dump_msg(struct mirror *m, struct nlmsghdr *nlh)
 
 		if (n < 0)
 			log_warn("netlink", "skipping an unparsable route in the dump");
-		for (int i = 0; i < n; i++) {
-			hops[i].flags &= (uint8_t)~ROUTE_F_LIVE;
-			if (vec_push(&m->fresh, &hops[i]) < 0) {
-				log_err("mirror", "out of memory during the dump");
-				m->resync_again = 1;
-				break;
-			}
-		}
+		if (n > 0)
+			dump_hops(m, hops, n);
 	}
 }
 
@@ -827,7 +957,15 @@ dump_reply(struct mirror *m, struct nlmsghdr *nlh)
 {
 	if (m->dump == DUMP_IDLE || nlh->nlmsg_seq != m->dump_seq)
 		return 0; /* a reply to an abandoned dump */
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		m->dump_intr = 1;
 	if (nlh->nlmsg_type == NLMSG_DONE) {
+		/* The kernel puts the dump's own error, if any, in NLMSG_DONE. */
+		if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) && *(int *)nlmsg_data(nlh) < 0) {
+			log_warn("netlink", "dump cut short: %s", strerror(-*(int *)nlmsg_data(nlh)));
+			dump_abort(m);
+			return 1;
+		}
 		dump_done(m);
 		return 1;
 	}
@@ -893,8 +1031,12 @@ mirror_inject(struct mirror *m, struct route *v, size_t n)
 {
 	uint32_t now = mirror_now(m);
 
-	for (size_t i = 0; i < n; i++)
+	m->dead_rows = 0;
+	for (size_t i = 0; i < n; i++) {
 		v[i].first_seen = now;
+		if (v[i].flags & (ROUTE_F_DEAD | ROUTE_F_LINKDOWN))
+			m->dead_rows++;
+	}
 	if (route_table_load(&m->routes, v, n) < 0)
 		return -1;
 	touch(m);

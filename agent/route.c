@@ -36,7 +36,7 @@ route_same(const struct route *a, const struct route *b)
 {
 	return route_cmp(a, b) == 0 && a->type == b->type && a->proto == b->proto &&
 	    a->scope == b->scope && a->weight == b->weight &&
-	    (a->flags & ~ROUTE_F_LIVE) == (b->flags & ~ROUTE_F_LIVE);
+	    (a->flags & ~ROUTE_F_PRIVATE) == (b->flags & ~ROUTE_F_PRIVATE);
 }
 
 int

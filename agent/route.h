@@ -21,6 +21,9 @@
 #define ROUTE_F_ONLINK   0x08 /* RTNH_F_ONLINK */
 #define ROUTE_F_LIVE     0x10 /* appeared while we were watching: InstallDate known */
 #define ROUTE_F_MULTI    0x20 /* one hop of a multipath route */
+#define ROUTE_F_SHARED   0x40 /* another kernel route has the same table, dst, tos, metric */
+/* Bookkeeping, not something a manager sees. */
+#define ROUTE_F_PRIVATE  (ROUTE_F_LIVE | ROUTE_F_SHARED)
 
 /*
  * All addresses in host byte order.  The first seven fields are the index,

@@ -223,8 +223,11 @@ def expected_rows(routes, links, tables=None, own_proto=None):
                 cols[c] = ('INTEGER', -1)
             row = Row(index, cols, r)
             if index in rows:
-                notes.append('two kernel next hops give the same index %s; the table can hold only one'
+                # the kernel uses the first of routes that share an index (ip route append);
+                # `ip route` lists them in the kernel's order, so the first one stays
+                notes.append('two kernel next hops give the same index %s; the table shows the first'
                              % fmt_index(index))
+                continue
             rows[index] = row
     return rows, notes
 

@@ -406,6 +406,100 @@ test_apply_replace_and_delete(void **state)
 	mirror_free(m);
 }
 
+/* Reviewer's cases: prepend, append, replace of a shared key, same-index aliases. */
+static struct nl_msg *
+via(int type, int flags, const char *dst, uint8_t plen, const char *gw, uint8_t rtype)
+{
+	struct nl_msg *msg = route_msg(type, rtype, 254, dst, plen);
+
+	nlmsg_hdr(msg)->nlmsg_flags |= (uint16_t)flags;
+	if (gw != NULL)
+		put_ip(msg, RTA_GATEWAY, gw);
+	nla_put_u32(msg, RTA_OIF, 2);
+	return msg;
+}
+
+static void
+apply_free(struct mirror *m, struct nl_msg *msg)
+{
+	mirror_apply(m, nlmsg_hdr(msg));
+	nlmsg_free(msg);
+}
+
+static void
+test_prepend_and_append_keep_both(void **state)
+{
+	struct mirror *m = mirror_new(&main_only);
+	struct route a = R(IP(10, 1, 0, 0), 24, IP(192, 0, 2, 1), 2, 254, 0, 0);
+	struct route b = R(IP(10, 1, 0, 0), 24, IP(192, 0, 2, 2), 2, 254, 0, 0);
+	struct route c = R(IP(10, 1, 0, 0), 24, IP(192, 0, 2, 3), 2, 254, 0, 0);
+
+	apply_free(m, via(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, "10.1.0.0", 24, "192.0.2.1", RTN_UNICAST));
+	/* ip route prepend: CREATE alone; the first route stays. */
+	apply_free(m, via(RTM_NEWROUTE, NLM_F_CREATE, "10.1.0.0", 24, "192.0.2.2", RTN_UNICAST));
+	assert_int_equal(mirror_routes(m)->count, 2);
+	assert_non_null(route_find(mirror_routes(m), &a));
+	assert_true(route_find(mirror_routes(m), &a)->flags & ROUTE_F_SHARED);
+	/* ip route append: CREATE|APPEND; all three stay. */
+	apply_free(m, via(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND, "10.1.0.0", 24, "192.0.2.3", RTN_UNICAST));
+	assert_int_equal(mirror_routes(m)->count, 3);
+	assert_non_null(route_find(mirror_routes(m), &b));
+	assert_non_null(route_find(mirror_routes(m), &c));
+	assert_false(mirror_resync_running(m));
+	/* A replace of a key that holds several routes cannot be applied blindly: re-dump. */
+	apply_free(m, via(RTM_NEWROUTE, NLM_F_REPLACE, "10.1.0.0", 24, "192.0.2.9", RTN_UNICAST));
+	assert_true(mirror_resync_running(m));
+	mirror_free(m);
+}
+
+static void
+test_same_index_alias_keeps_first(void **state)
+{
+	struct mirror *m = mirror_new(&main_only);
+	struct route key = R(IP(10, 2, 0, 0), 24, 0, 0, 254, 0, 0);
+	struct nl_msg *msg;
+
+	msg = route_msg(RTM_NEWROUTE, RTN_BLACKHOLE, 254, "10.2.0.0", 24);
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_CREATE | NLM_F_EXCL;
+	apply_free(m, msg);
+	/* ip route append unreachable: same index, the kernel keeps using the blackhole. */
+	msg = route_msg(RTM_NEWROUTE, RTN_UNREACHABLE, 254, "10.2.0.0", 24);
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_CREATE | NLM_F_APPEND;
+	apply_free(m, msg);
+	assert_int_equal(mirror_routes(m)->count, 1);
+	assert_int_equal(route_find(mirror_routes(m), &key)->type, RTN_BLACKHOLE);
+	assert_false(mirror_resync_running(m));
+	/* Deleting one of them: the row may still stand for the other, so re-dump. */
+	msg = route_msg(RTM_DELROUTE, RTN_BLACKHOLE, 254, "10.2.0.0", 24);
+	apply_free(m, msg);
+	assert_true(mirror_resync_running(m));
+	mirror_free(m);
+}
+
+static void
+test_blackhole_ignores_prefsrc(void **state)
+{
+	struct nl_msg *msg = route_msg(RTM_NEWROUTE, RTN_BLACKHOLE, 254, "10.20.0.0", 24);
+	struct route out[1];
+
+	put_ip(msg, RTA_PREFSRC, "192.0.2.10");
+	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 1), 1);
+	assert_int_equal(out[0].nexthop, 0);
+	nlmsg_free(msg);
+}
+
+static void
+test_short_attribute_is_malformed(void **state)
+{
+	struct nl_msg *msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "10.3.0.0", 24);
+	uint16_t two = 2;
+	struct route out[1];
+
+	nla_put(msg, RTA_PRIORITY, sizeof(two), &two); /* a u32 attribute with 2 bytes */
+	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 1), -1);
+	nlmsg_free(msg);
+}
+
 int
 main(void)
 {
@@ -422,6 +516,10 @@ main(void)
 		cmocka_unit_test(test_parse_multipath),
 		cmocka_unit_test(test_parse_filters),
 		cmocka_unit_test(test_apply_replace_and_delete),
+		cmocka_unit_test(test_prepend_and_append_keep_both),
+		cmocka_unit_test(test_same_index_alias_keeps_first),
+		cmocka_unit_test(test_blackhole_ignores_prefsrc),
+		cmocka_unit_test(test_short_attribute_is_malformed),
 	};
 
 	return cmocka_run_group_tests_name("route", tests, NULL, NULL);
