@@ -569,10 +569,13 @@ apply_event(struct mirror *m, struct nlmsghdr *nlh)
 		/* IPv4 address gone: its connected and prefsrc routes go silently. */
 		mirror_request_resync(m, "address removed");
 		break;
-	case RTM_NEWNEXTHOP:
 	case RTM_DELNEXTHOP:
-		/* A nexthop object replaced or deleted changes its routes silently. */
-		mirror_request_resync(m, "nexthop object changed");
+		/*
+		 * Deleting a nexthop object removes its routes silently.  (A new one
+		 * affects no route, and replacing one makes the kernel announce every
+		 * route that uses it: no re-dump for RTM_NEWNEXTHOP.)
+		 */
+		mirror_request_resync(m, "nexthop object deleted");
 		break;
 	default:
 		break;
