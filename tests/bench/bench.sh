@@ -11,7 +11,7 @@
 #       else compiled with gcc into the temporary directory
 #   -n  route counts, one fresh network namespace each (default "10000 100000")
 #   -o  also write the Markdown report to this file
-#   -r  repeats of the one-column walks (median reported; default 5, 1 from 500k up)
+#   -r  rounds of one-column walks (medians reported; default 5, 3 from 500k up)
 #   -w  time cap of the whole-table walk in s (default 900; a cut walk reports its rate)
 #   -c  time cap of each inetCidrRouteTable walk in s (default 300)
 #   -k  keep logs, raw figures and walk errors in this directory
@@ -377,7 +377,7 @@ run_n() {
 	gb poll -i 10000 -T 30 -o $TRIV16_COUNT $AGENT >/dev/null || log "N=$N: trivial subagent (-w 16) not registered"
 
 	# -- one-column walks, alternating, REPEATS times
-	local reps=${REPEATS:-$([ "$N" -ge 500000 ] && echo 1 || echo 5)}
+	local reps=${REPEATS:-$([ "$N" -ge 500000 ] && echo 3 || echo 5)}
 	local w
 	for w in cim t1 t16; do : >"$d/w$w"; done
 	for i in $(seq "$reps"); do
@@ -538,7 +538,7 @@ report() {
 		echo "| $N | $first | ${R[cidr1_rows,$N]:-n/a} | $(div "${R[cidr1_rows,$N]:-}" "${R[cidr1_s,$N]:-}" 0) | ${R[cidr2_s,$N]:-n/a} | ${R[cidr2_rows,$N]:-n/a} | $(div "${R[cidr2_rows,$N]:-}" "${R[cidr2_s,$N]:-}" 0) | $(mib "${R[snmpd_rss0,$N]:-}") / $(mib "${R[snmpd_rss1,$N]:-}") |"
 	done
 	echo
-	echo "Notes: medians of ${REPEATS:-5 (1 from 500k routes)} rounds of one-column walks (cimrouted, trivial-1, trivial-16 in turn); cimrouted / trivial is the median of the per-round ratios;
+	echo "Notes: medians of ${REPEATS:-5 (3 from 500k routes)} rounds of one-column walks (cimrouted, trivial-1, trivial-16 in turn); cimrouted / trivial is the median of the per-round ratios;
 trivial-1 / trivial-16 = tests/bench/trivial-subagent, O(1) handler, index of 1 or 16 sub-ids (16 = the length of cimIP4RouteTable's index, so the same AgentX/BER work per value);"
 	echo "\"rows\" = N plus the namespace's own routes as cimIP4RouteCount.0 counts them;"
 	echo "\"live\" = cimrouted already running while ip -batch loads the table (load time includes it);"
