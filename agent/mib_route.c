@@ -18,6 +18,8 @@ struct route_ctx {
 
 static struct route_ctx rctx;
 
+#define ROUTE_ENTRY CIMR_IP4ROUTE, 3, 1 /* cimIP4RouteEntry */
+
 static const void *
 route_seek_cb(void *ctx, const oid *idx, size_t len, int strict)
 {
@@ -209,7 +211,8 @@ static const struct mib_column route_columns[] = {
 
 static struct mib_table route_table = {
 	.name = "cimIP4RouteTable",
-	.entry = { CIMR_IP4ROUTE, 3, 1 },
+	.entry = { ROUTE_ENTRY },
+	.entry_len = sizeof((oid[]){ ROUTE_ENTRY }) / sizeof(oid),
 	.cols = route_columns,
 	.ncols = sizeof(route_columns) / sizeof(route_columns[0]),
 	.seek = route_seek_cb,
@@ -243,12 +246,14 @@ get_last_change(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
-static void
-entry_len_init(struct mib_table *t)
-{
-	static const oid e[] = { CIMR_IP4ROUTE, 3, 1 };
+/* Bind the table to a mirror; the unit tests use it without registering anything. */
+void mib_route_bind(struct mirror *m);
 
-	t->entry_len = sizeof(e) / sizeof(e[0]);
+void
+mib_route_bind(struct mirror *m)
+{
+	rctx.m = m;
+	rctx.last_row = NULL;
 }
 
 int
@@ -257,23 +262,10 @@ mib_route_register(struct mirror *m)
 	static const oid count_oid[] = { CIMR_IP4ROUTE, 1 };
 	static const oid change_oid[] = { CIMR_IP4ROUTE, 2 };
 
-	rctx.m = m;
-	rctx.last_row = NULL;
-	entry_len_init(&route_table);
+	mib_route_bind(m);
 	if (mib_scalar_register("cimIP4RouteCount", count_oid, OID_LENGTH(count_oid), get_count, m) < 0 ||
 	    mib_scalar_register("cimIP4RouteLastChange", change_oid, OID_LENGTH(change_oid),
 		get_last_change, m) < 0)
 		return -1;
 	return mib_table_register(&route_table);
-}
-
-/* For the unit tests: bind the table to a mirror without registering anything. */
-void mib_route_bind(struct mirror *m);
-
-void
-mib_route_bind(struct mirror *m)
-{
-	rctx.m = m;
-	rctx.last_row = NULL;
-	entry_len_init(&route_table);
 }

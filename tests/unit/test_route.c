@@ -364,49 +364,7 @@ test_parse_filters(void **state)
 
 /* ---- applying events ------------------------------------------------------- */
 
-static void
-test_apply_replace_and_delete(void **state)
-{
-	struct mirror *m = mirror_new(&main_only);
-	struct nl_msg *msg;
-	struct route key;
-
-	/* A route via A. */
-	msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "10.0.0.0", 8);
-	put_ip(msg, RTA_GATEWAY, "192.0.2.1");
-	nla_put_u32(msg, RTA_OIF, 2);
-	mirror_apply(m, nlmsg_hdr(msg));
-	nlmsg_free(msg);
-	assert_int_equal(mirror_routes(m)->count, 1);
-	/* Replaced by a route via B (`ip route replace`): the row via A goes. */
-	msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "10.0.0.0", 8);
-	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_REPLACE;
-	put_ip(msg, RTA_GATEWAY, "192.0.2.2");
-	nla_put_u32(msg, RTA_OIF, 2);
-	mirror_apply(m, nlmsg_hdr(msg));
-	nlmsg_free(msg);
-	assert_int_equal(mirror_routes(m)->count, 1);
-	key = R(IP(10, 0, 0, 0), 8, IP(192, 0, 2, 2), 2, 254, 0, 0);
-	assert_non_null(route_find(mirror_routes(m), &key));
-	assert_true(route_find(mirror_routes(m), &key)->flags & ROUTE_F_LIVE);
-	/* The same prefix with another metric is another route: both stay. */
-	msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "10.0.0.0", 8);
-	put_ip(msg, RTA_GATEWAY, "192.0.2.2");
-	nla_put_u32(msg, RTA_OIF, 2);
-	nla_put_u32(msg, RTA_PRIORITY, 50);
-	mirror_apply(m, nlmsg_hdr(msg));
-	assert_int_equal(mirror_routes(m)->count, 2);
-	/* Deleting the metric-50 route leaves the other. */
-	nlmsg_hdr(msg)->nlmsg_type = RTM_DELROUTE;
-	mirror_apply(m, nlmsg_hdr(msg));
-	nlmsg_free(msg);
-	assert_int_equal(mirror_routes(m)->count, 1);
-	assert_non_null(route_find(mirror_routes(m), &key));
-	assert_int_equal(mirror_stats(m)->changes, 5); /* add, del+add, add, del */
-	mirror_free(m);
-}
-
-/* Reviewer's cases: prepend, append, replace of a shared key, same-index aliases. */
+/* A unicast route message via gw on ifindex 2, and applying one. */
 static struct nl_msg *
 via(int type, int flags, const char *dst, uint8_t plen, const char *gw, uint8_t rtype)
 {
@@ -424,6 +382,36 @@ apply_free(struct mirror *m, struct nl_msg *msg)
 {
 	mirror_apply(m, nlmsg_hdr(msg));
 	nlmsg_free(msg);
+}
+
+static void
+test_apply_replace_and_delete(void **state)
+{
+	struct mirror *m = mirror_new(&main_only);
+	struct nl_msg *msg;
+	struct route key;
+
+	/* A route via A. */
+	apply_free(m, via(RTM_NEWROUTE, 0, "10.0.0.0", 8, "192.0.2.1", RTN_UNICAST));
+	assert_int_equal(mirror_routes(m)->count, 1);
+	/* Replaced by a route via B (`ip route replace`): the row via A goes. */
+	apply_free(m, via(RTM_NEWROUTE, NLM_F_REPLACE, "10.0.0.0", 8, "192.0.2.2", RTN_UNICAST));
+	assert_int_equal(mirror_routes(m)->count, 1);
+	key = R(IP(10, 0, 0, 0), 8, IP(192, 0, 2, 2), 2, 254, 0, 0);
+	assert_non_null(route_find(mirror_routes(m), &key));
+	assert_true(route_find(mirror_routes(m), &key)->flags & ROUTE_F_LIVE);
+	/* The same prefix with another metric is another route: both stay. */
+	msg = via(RTM_NEWROUTE, 0, "10.0.0.0", 8, "192.0.2.2", RTN_UNICAST);
+	nla_put_u32(msg, RTA_PRIORITY, 50);
+	mirror_apply(m, nlmsg_hdr(msg));
+	assert_int_equal(mirror_routes(m)->count, 2);
+	/* Deleting the metric-50 route leaves the other. */
+	nlmsg_hdr(msg)->nlmsg_type = RTM_DELROUTE;
+	apply_free(m, msg);
+	assert_int_equal(mirror_routes(m)->count, 1);
+	assert_non_null(route_find(mirror_routes(m), &key));
+	assert_int_equal(mirror_stats(m)->changes, 5); /* add, del+add, add, del */
+	mirror_free(m);
 }
 
 static void
