@@ -11,6 +11,7 @@
 #include <net-snmp/net-snmp-includes.h>
 
 #include "conf.h"
+#include "routefmt.h"
 
 static struct mirror_config *conf;
 static int nerrors;
@@ -110,6 +111,57 @@ buffer_line(const char *token, char *line)
 		return;
 	}
 	conf->event_buffer = v;
+}
+
+int
+conf_parse_protocols(uint8_t out[256], const char *value, char *err, size_t errlen)
+{
+	uint8_t v[256];
+	char buf[1024], *save = NULL, *tok;
+	int n = 0;
+
+	memset(v, 0, sizeof(v));
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (tok = strtok_r(buf, " \t,", &save); tok != NULL; tok = strtok_r(NULL, " \t,", &save)) {
+		int p;
+
+		n++;
+		if (strcasecmp(tok, "none") == 0)
+			continue;
+		if ((p = routefmt_proto_parse(tok)) < 0) {
+			snprintf(err, errlen, "writableProtocols: '%s' is not a protocol (a name such "
+			    "as static, boot, cimrouted, or 0-255)", tok);
+			return -1;
+		}
+		v[p] = 1;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "writableProtocols: no protocol given (use none)");
+		return -1;
+	}
+	memcpy(out, v, sizeof(v));
+	return 0;
+}
+
+static uint8_t *writable;
+
+static void
+protocols_line(const char *token, char *line)
+{
+	char err[256];
+
+	if (conf_parse_protocols(writable, line, err, sizeof(err)) < 0) {
+		config_perror(err);
+		nerrors++;
+	}
+}
+
+void
+conf_register_writer(uint8_t writable_proto[256])
+{
+	writable = writable_proto;
+	register_config_handler("cimrouted", "writableProtocols", protocols_line, NULL,
+	    "PROTOCOL ... | none (routes SNMP may change and delete; default boot static cimrouted)");
 }
 
 void

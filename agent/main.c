@@ -25,6 +25,8 @@
 #include "log.h"
 #include "mib.h"
 #include "mirror.h"
+#include "nlreq.h"
+#include "writer.h"
 
 #define APP "cimrouted"
 #define DEFAULT_PING_INTERVAL 5 /* s: how soon we notice the master is back */
@@ -97,6 +99,53 @@ timer_arm(unsigned ms, void *arg)
 	if (timer_id != 0)
 		snmp_alarm_unregister(timer_id);
 	timer_id = snmp_alarm_register_hr(tv, 0, timer_fired, arg);
+}
+
+/* writer_apply() on a timer of its own; an earlier request is never postponed. */
+static unsigned int apply_id;
+static struct timespec apply_due;
+
+static void
+apply_fired(unsigned int id, void *arg)
+{
+	if (id == apply_id)
+		apply_id = 0;
+	writer_apply(writer);
+}
+
+static void
+apply_arm(unsigned ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+	struct timespec now, due;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	due.tv_sec = now.tv_sec + tv.tv_sec;
+	due.tv_nsec = now.tv_nsec + tv.tv_usec * 1000;
+	if (due.tv_nsec >= 1000000000) {
+		due.tv_sec++;
+		due.tv_nsec -= 1000000000;
+	}
+	if (apply_id != 0) {
+		if (apply_due.tv_sec < due.tv_sec ||
+		    (apply_due.tv_sec == due.tv_sec && apply_due.tv_nsec <= due.tv_nsec))
+			return;
+		snmp_alarm_unregister(apply_id);
+	}
+	apply_due = due;
+	apply_id = snmp_alarm_register_hr(tv, 0, apply_fired, NULL);
+}
+
+static void
+expire_fired(unsigned int id, void *arg)
+{
+	writer_pending_expire(writer, mirror_now(writer->m));
+}
+
+static void
+route_changed(enum route_change what, const struct route *old, const struct route *new, void *arg)
+{
+	writer_route_changed(writer, old, new);
 }
 
 static int
@@ -208,7 +257,10 @@ main(int argc, char **argv)
 	struct options o = { .statedir = CIMR_STATEDIR };
 	struct mirror_config cfg = { .tables = { 254 }, .ntables = 1, .resync_interval = 900 };
 	struct mirror *m;
+	struct nlreq *q;
+	struct writer w;
 	struct sigaction sa;
+	int bad;
 
 	parse_options(argc, argv, &o);
 	if (!o.logging_set) {
@@ -232,6 +284,9 @@ main(int argc, char **argv)
 	/* A subagent resolves no names: skip parsing the host's MIB files. */
 	setenv("MIBS", "", 1);
 	conf_register(&cfg);
+	writer_init(&w, NULL, NULL);
+	writer = &w;
+	conf_register_writer(w.writable_proto);
 	if (init_agent(APP) != 0)
 		fatal("cannot initialise net-snmp's agent library");
 	/* After init_agent(), which resets it; the configuration may override it. */
@@ -244,13 +299,27 @@ main(int argc, char **argv)
 
 	if ((m = mirror_new(&cfg)) == NULL)
 		fatal("out of memory");
-	mirror_set_callbacks(m, NULL, timer_arm, m);
+	mirror_set_callbacks(m, route_changed, timer_arm, m);
+	if ((q = nlreq_open()) == NULL)
+		fatal("cannot open a netlink request socket");
+	w.m = m;
+	w.q = q;
+	w.arm_apply = apply_arm;
+	if ((bad = persist_load(&w.persist, o.statedir)) < 0)
+		fatal("cannot read %s/" PERSIST_FILE ": %s", o.statedir, strerror(errno));
+	if (bad > 0)
+		log_warn("persist", "%d bad line(s) in %s skipped (logged above)", bad, w.persist.path);
 	if (mirror_open(m) < 0)
 		fatal("cannot load the kernel's routes over netlink: %s", strerror(errno));
 	log_notice("mirror", "%zu IPv4 routes loaded", mirror_routes(m)->count);
+	/* Put back the persisted routes the kernel lacks (after a reboot, or a crash). */
+	persist_refresh(&w.persist, m);
+	writer_apply(&w);
+	log_notice("persist", "%zu persisted routes, %zu installed", w.persist.n, w.persist.nactive);
 
-	if (mib_route_register(m) < 0)
+	if (mib_route_register(m) < 0 || mib_persist_register() < 0)
 		fatal("cannot register CIM-ROUTE-MIB objects");
+	snmp_alarm_register(30, SA_REPEAT, expire_fired, NULL);
 	if (register_readfd(mirror_event_fd(m), fd_events, m) < 0 ||
 	    register_readfd(mirror_dump_fd(m), fd_dump, m) < 0)
 		fatal("cannot watch the netlink sockets");
@@ -276,6 +345,10 @@ main(int argc, char **argv)
 	unregister_readfd(mirror_event_fd(m));
 	unregister_readfd(mirror_dump_fd(m));
 	snmp_shutdown(APP);
+	writer = NULL;
+	free(w.pending);
+	persist_free(&w.persist);
+	nlreq_close(q);
 	mirror_free(m);
 	if (o.pidfile != NULL)
 		unlink(o.pidfile);

@@ -20,7 +20,7 @@ struct mib_value {
 		long i;
 		u_long u;
 		u_char s[256];
-		oid o[16];
+		oid o[MAX_OID_LEN];
 	} v;
 };
 
@@ -45,6 +45,8 @@ struct mib_table {
 	/* Writes the row's index; returns its length. */
 	size_t (*index)(void *ctx, const void *row, oid *out);
 	void *ctx;
+	/* SET phases for the whole varbind list (NULL: the table is read-only). */
+	void (*set)(const struct mib_table *, netsnmp_agent_request_info *, netsnmp_request_info *);
 };
 
 int mib_table_register(struct mib_table *);
@@ -62,8 +64,14 @@ int mib_table_get(const struct mib_table *, const oid *name, size_t len, struct 
 int mib_table_getnext(const struct mib_table *, const oid *name, size_t len, int strict,
     oid *out, size_t *outlen, struct mib_value *);
 
+/* Make a table writable through the SET transaction of mib_set.c. */
+void mib_set_bind(struct mib_table *);
+
 /* The route table (mib_route.c). */
 int mib_route_register(struct mirror *);
 extern const struct mib_table *mib_route_table;
+
+/* The persisted-route and active-route tables (mib_persist.c). */
+int mib_persist_register(void);
 
 #endif

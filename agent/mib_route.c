@@ -9,6 +9,7 @@
 #include "mib.h"
 #include "mirror.h"
 #include "routefmt.h"
+#include "writer.h"
 
 struct route_ctx {
 	struct mirror *m;
@@ -20,16 +21,41 @@ static struct route_ctx rctx;
 
 #define ROUTE_ENTRY CIMR_IP4ROUTE, 3, 1 /* cimIP4RouteEntry */
 
+/* The first createAndWait row at or after (strict: after) the index. */
+static const struct route *
+pending_seek_oid(const oid *idx, size_t len, int strict)
+{
+	oid p[ROUTE_INDEX_LEN];
+
+	if (writer == NULL)
+		return NULL;
+	for (size_t i = 0; i < writer->npending; i++) {
+		int c;
+
+		route_index_oid(&writer->pending[i], p);
+		c = snmp_oid_compare(p, ROUTE_INDEX_LEN, idx, len);
+		if (c > 0 || (c == 0 && !strict))
+			return &writer->pending[i];
+	}
+	return NULL;
+}
+
 static const void *
 route_seek_cb(void *ctx, const oid *idx, size_t len, int strict)
 {
 	struct route_ctx *c = ctx;
 	const struct route_table *t = mirror_routes(c->m);
+	const struct route *p;
 
 	if (len == 0 && !strict)
 		c->last_row = route_first(t, &c->last);
 	else
 		c->last_row = route_seek_oid(t, idx, len, strict, &c->last);
+	/* Rows made with createAndWait live beside the kernel's, in the same order. */
+	if (writer != NULL && writer->npending > 0 &&
+	    (p = pending_seek_oid(idx, len, strict && len > 0)) != NULL &&
+	    (c->last_row == NULL || route_cmp(p, c->last_row) < 0))
+		return p;
 	return c->last_row;
 }
 
@@ -41,7 +67,8 @@ route_next_cb(void *ctx, const void *row)
 	oid idx[ROUTE_INDEX_LEN];
 
 	/* The common case: row is where the last seek or next left us. */
-	if (row == c->last_row && route_at(t, &c->last) == row) {
+	if (row == c->last_row && route_at(t, &c->last) == row &&
+	    (writer == NULL || writer->npending == 0)) {
 		c->last_row = route_next(t, &c->last);
 		return c->last_row;
 	}
@@ -60,6 +87,8 @@ route_index_cb(void *ctx, const void *row, oid *out)
 
 #define ROW(p) ((const struct route *)(p))
 #define MIRROR(ctx) (((struct route_ctx *)(ctx))->m)
+/* A createAndWait row is not in the kernel: it has only its writable columns. */
+#define KERNEL_ONLY(row) do { if (ROW(row)->flags & ROUTE_F_PENDING) return -1; } while (0)
 
 static int
 get_age(const void *row, struct mib_value *v, void *ctx)
@@ -67,6 +96,7 @@ get_age(const void *row, struct mib_value *v, void *ctx)
 	uint32_t now = mirror_now(MIRROR(ctx));
 	uint32_t age = now - ROW(row)->first_seen;
 
+	KERNEL_ONLY(row);
 	mib_set_int(v, ASN_INTEGER, age > INT32_MAX ? INT32_MAX : (long)age);
 	return 0;
 }
@@ -76,6 +106,7 @@ get_caption(const void *row, struct mib_value *v, void *ctx)
 {
 	char buf[ROUTEFMT_MAX];
 
+	KERNEL_ONLY(row);
 	routefmt_caption(ROW(row), MIRROR(ctx), buf, sizeof(buf));
 	mib_set_str(v, buf, 64);
 	return 0;
@@ -86,6 +117,7 @@ get_description(const void *row, struct mib_value *v, void *ctx)
 {
 	char buf[ROUTEFMT_MAX];
 
+	KERNEL_ONLY(row);
 	routefmt_description(ROW(row), MIRROR(ctx), buf, sizeof(buf));
 	mib_set_str(v, buf, 255);
 	return 0;
@@ -94,6 +126,7 @@ get_description(const void *row, struct mib_value *v, void *ctx)
 static int
 get_information(const void *row, struct mib_value *v, void *ctx)
 {
+	KERNEL_ONLY(row);
 	/* RFC 1213 ipRouteInfo: no protocol-specific MIB, so zeroDotZero. */
 	v->type = ASN_OBJECT_ID;
 	v->v.o[0] = 0;
@@ -109,6 +142,7 @@ get_install_date(const void *row, struct mib_value *v, void *ctx)
 	u_char *dt;
 	size_t len;
 
+	KERNEL_ONLY(row);
 	if (!(ROW(row)->flags & ROUTE_F_LIVE))
 		return -1; /* already there when we started: unknown */
 	when = mirror_wall(MIRROR(ctx), ROW(row)->first_seen);
@@ -146,6 +180,7 @@ get_name(const void *row, struct mib_value *v, void *ctx)
 static int
 get_protocol(const void *row, struct mib_value *v, void *ctx)
 {
+	KERNEL_ONLY(row);
 	mib_set_int(v, ASN_INTEGER, routefmt_wmi_protocol(ROW(row)->proto));
 	return 0;
 }
@@ -155,6 +190,7 @@ get_status(const void *row, struct mib_value *v, void *ctx)
 {
 	int bad = ROW(row)->flags & (ROUTE_F_DEAD | ROUTE_F_LINKDOWN);
 
+	KERNEL_ONLY(row);
 	mib_set_str(v, bad ? "Error" : "OK", 10);
 	return 0;
 }
@@ -169,6 +205,7 @@ get_type(const void *row, struct mib_value *v, void *ctx)
 static int
 get_kernel_protocol(const void *row, struct mib_value *v, void *ctx)
 {
+	KERNEL_ONLY(row);
 	mib_set_uint(v, ASN_UNSIGNED, ROW(row)->proto);
 	return 0;
 }
@@ -176,6 +213,7 @@ get_kernel_protocol(const void *row, struct mib_value *v, void *ctx)
 static int
 get_kernel_type(const void *row, struct mib_value *v, void *ctx)
 {
+	KERNEL_ONLY(row);
 	if (ROW(row)->type < RTN_UNICAST || ROW(row)->type > RTN_XRESOLVE)
 		return -1;
 	mib_set_int(v, ASN_INTEGER, ROW(row)->type);
@@ -185,7 +223,7 @@ get_kernel_type(const void *row, struct mib_value *v, void *ctx)
 static int
 get_row_status(const void *row, struct mib_value *v, void *ctx)
 {
-	mib_set_int(v, ASN_INTEGER, RS_ACTIVE);
+	mib_set_int(v, ASN_INTEGER, ROW(row)->flags & ROUTE_F_PENDING ? RS_NOTINSERVICE : RS_ACTIVE);
 	return 0;
 }
 
@@ -263,6 +301,7 @@ mib_route_register(struct mirror *m)
 	static const oid change_oid[] = { CIMR_IP4ROUTE, 2 };
 
 	mib_route_bind(m);
+	mib_set_bind(&route_table);
 	if (mib_scalar_register("cimIP4RouteCount", count_oid, OID_LENGTH(count_oid), get_count, m) < 0 ||
 	    mib_scalar_register("cimIP4RouteLastChange", change_oid, OID_LENGTH(change_oid),
 		get_last_change, m) < 0)

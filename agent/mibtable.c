@@ -144,6 +144,12 @@ table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginf
 	size_t outlen;
 	int rc;
 
+	if (reqinfo->mode != MODE_GET && reqinfo->mode != MODE_GETNEXT && t->set != NULL) {
+		for (netsnmp_request_info *req = requests; req != NULL; req = req->next)
+			oid_norm(req->requestvb);
+		t->set(t, reqinfo, requests);
+		return SNMP_ERR_NOERROR;
+	}
 	for (netsnmp_request_info *req = requests; req != NULL; req = req->next) {
 		netsnmp_variable_list *vb = req->requestvb;
 
@@ -187,7 +193,7 @@ mib_table_register(struct mib_table *t)
 	h->myvoid = t;
 	/* Register the table object (entry minus ".1"). */
 	reg = netsnmp_handler_registration_create(t->name, h, t->entry, t->entry_len - 1,
-	    HANDLER_CAN_RONLY);
+	    t->set != NULL ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
 	if (reg == NULL) {
 		netsnmp_handler_free(h);
 		return -1;

@@ -1214,6 +1214,12 @@ mirror_stats(const struct mirror *m)
 	return &m->stats;
 }
 
+const struct mirror_config *
+mirror_config(const struct mirror *m)
+{
+	return &m->cfg;
+}
+
 struct timespec
 mirror_last_change(const struct mirror *m)
 {

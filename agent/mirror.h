@@ -86,6 +86,7 @@ int mirror_inject(struct mirror *, struct route *v, size_t n);
 const struct route_table *mirror_routes(const struct mirror *);
 const struct link *mirror_link(const struct mirror *, int32_t ifindex);
 const struct mirror_stats *mirror_stats(const struct mirror *);
+const struct mirror_config *mirror_config(const struct mirror *);
 /* Wall-clock time of the last change to the route table (or of the load). */
 struct timespec mirror_last_change(const struct mirror *);
 /* Seconds on the mirror's monotonic clock, and the conversion to wall-clock time. */

@@ -22,6 +22,7 @@
 #define ROUTE_F_LIVE     0x10 /* appeared while we were watching: InstallDate known */
 #define ROUTE_F_MULTI    0x20 /* one hop of a multipath route */
 #define ROUTE_F_SHARED   0x40 /* another kernel route has the same table, dst, tos, metric */
+#define ROUTE_F_PENDING  0x80 /* a row created with createAndWait: in the agent, not the kernel */
 /* Bookkeeping, not something a manager sees. */
 #define ROUTE_F_PRIVATE  (ROUTE_F_LIVE | ROUTE_F_SHARED)
 

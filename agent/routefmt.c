@@ -2,6 +2,7 @@
 
 #include <linux/rtnetlink.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mirror.h"
@@ -103,27 +104,42 @@ static const char *const type_names[] = {
 	[RTN_NAT] = "nat", [RTN_XRESOLVE] = "xresolve",
 };
 
+static const struct {
+	uint8_t p;
+	const char *name;
+} proto_names[] = {
+	{ RTPROT_UNSPEC, "unspec" }, { RTPROT_REDIRECT, "redirect" },
+	{ RTPROT_KERNEL, "kernel" }, { RTPROT_BOOT, "boot" }, { RTPROT_STATIC, "static" },
+	{ 8, "gated" }, { RTPROT_RA, "ra" }, { 10, "mrt" }, { 11, "zebra" }, { 12, "bird" },
+	{ 13, "dnrouted" }, { 14, "xorp" }, { 15, "ntk" }, { RTPROT_DHCP, "dhcp" },
+	{ 17, "mrouted" }, { 18, "keepalived" }, { 42, "babel" }, { 99, "openr" },
+	{ RTPROT_BGP, "bgp" }, { RTPROT_ISIS, "isis" }, { RTPROT_OSPF, "ospf" },
+	{ RTPROT_RIP, "rip" }, { RTPROT_EIGRP, "eigrp" }, { CIMR_RTPROT, "cimrouted" },
+};
+
 const char *
 routefmt_proto_name(uint8_t proto, char *buf, size_t len)
 {
-	static const struct {
-		uint8_t p;
-		const char *name;
-	} names[] = {
-		{ RTPROT_UNSPEC, "unspec" }, { RTPROT_REDIRECT, "redirect" },
-		{ RTPROT_KERNEL, "kernel" }, { RTPROT_BOOT, "boot" }, { RTPROT_STATIC, "static" },
-		{ 8, "gated" }, { RTPROT_RA, "ra" }, { 10, "mrt" }, { 11, "zebra" }, { 12, "bird" },
-		{ 13, "dnrouted" }, { 14, "xorp" }, { 15, "ntk" }, { RTPROT_DHCP, "dhcp" },
-		{ 17, "mrouted" }, { 18, "keepalived" }, { 42, "babel" }, { 99, "openr" },
-		{ RTPROT_BGP, "bgp" }, { RTPROT_ISIS, "isis" }, { RTPROT_OSPF, "ospf" },
-		{ RTPROT_RIP, "rip" }, { RTPROT_EIGRP, "eigrp" }, { CIMR_RTPROT, "cimrouted" },
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].p == proto)
-			return names[i].name;
+	for (size_t i = 0; i < sizeof(proto_names) / sizeof(proto_names[0]); i++)
+		if (proto_names[i].p == proto)
+			return proto_names[i].name;
 	snprintf(buf, len, "%u", proto);
 	return buf;
+}
+
+int
+routefmt_proto_parse(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	for (size_t i = 0; i < sizeof(proto_names) / sizeof(proto_names[0]); i++)
+		if (strcmp(proto_names[i].name, s) == 0)
+			return proto_names[i].p;
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtoul(s, &end, 10);
+	return *end != '\0' || v > 255 ? -1 : (int)v;
 }
 
 const char *

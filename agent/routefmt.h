@@ -11,7 +11,7 @@ struct mirror;
 
 #define ROUTEFMT_MAX 256
 
-/* RTPROT_* used by cimrouted for the routes it creates through SNMP (a later issue). */
+/* RTPROT_* of the routes cimrouted creates through SNMP (live and persisted): 'proto 252'. */
 #define CIMR_RTPROT 252
 
 /* Win32_IP4RouteTable.Protocol (RFC 1213 ipRouteProto) for an rtm_protocol. */
@@ -27,6 +27,8 @@ void routefmt_caption(const struct route *, const struct mirror *, char *buf, si
 void routefmt_description(const struct route *, const struct mirror *, char *buf, size_t len);
 
 const char *routefmt_proto_name(uint8_t proto, char *buf, size_t len);
+/* A protocol name of routefmt_proto_name's list, or a number 0-255; -1 if neither. */
+int routefmt_proto_parse(const char *);
 const char *routefmt_table_name(uint32_t table, char *buf, size_t len);
 
 #endif

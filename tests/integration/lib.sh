@@ -136,6 +136,9 @@ itest_init() {
 	V3AUTH=cimr-auth-$$-pass
 	V3PRIV=cimr-priv-$$-pass
 	V3=(-v3 -l authPriv -u "$V3USER" -a SHA -A "$V3AUTH" -x AES -X "$V3PRIV")
+	# a read-write SNMPv3 user (rwuser ... priv)
+	V3WUSER=cimrv3w
+	V3W=(-v3 -l authPriv -u "$V3WUSER" -a SHA -A "$V3AUTH" -x AES -X "$V3PRIV")
 	AGENT=127.0.0.1:$PORT
 	diag "test $TEST_NAME: namespace $NS, temp dir $T, port $PORT, daemon $CIMROUTED"
 }
@@ -267,6 +270,8 @@ write_snmpd_conf() {
 		echo "rwcommunity private 127.0.0.1"
 		echo "createUser $V3USER SHA \"$V3AUTH\" AES \"$V3PRIV\""
 		echo "rouser $V3USER priv"
+		echo "createUser $V3WUSER SHA \"$V3AUTH\" AES \"$V3PRIV\""
+		echo "rwuser $V3WUSER priv"
 		echo "dontLogTCPWrappersConnects yes"
 		local l; for l in "$@"; do echo "$l"; done
 	} >"$T/snmpd.conf"

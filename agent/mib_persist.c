@@ -1,0 +1,329 @@
+/*
+ * cimIP4PersistedRoute (Win32_IP4PersistedRouteTable) and cimActiveRoute
+ * (Win32_ActiveRoute): read side.  Both tables share the persisted route's
+ * index; an active row exists while the kernel has the persisted route.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mib.h"
+#include "mirror.h"
+#include "routefmt.h"
+#include "writer.h"
+
+#define PERSIST_ENTRY CIMR_OBJECTS, 2, 3, 1 /* cimIP4PersistedRouteEntry */
+#define ACTIVE_ENTRY CIMR_OBJECTS, 3, 3, 1  /* cimActiveRouteEntry */
+#define ROUTE_ENTRY CIMR_IP4ROUTE, 3, 1
+#define PERSIST_INDEX_LEN 13
+
+#define ROW(p) ((const struct proute *)(p))
+
+static size_t
+proute_index(const struct proute *r, oid *out)
+{
+	uint32_t mask = route_mask(r->plen);
+
+	for (int i = 0; i < 4; i++) {
+		out[i] = (r->dst >> (24 - 8 * i)) & 0xff;
+		out[4 + i] = (mask >> (24 - 8 * i)) & 0xff;
+		out[8 + i] = (r->nexthop >> (24 - 8 * i)) & 0xff;
+	}
+	out[12] = r->metric;
+	return PERSIST_INDEX_LEN;
+}
+
+/* The first row at or after (strict: after) the index; active: only rows the kernel has. */
+static const struct proute *
+seek(const oid *idx, size_t len, int strict, int active)
+{
+	const struct persist *p = &writer->persist;
+	oid o[PERSIST_INDEX_LEN];
+
+	for (size_t i = 0; i < p->n; i++) {
+		int c;
+
+		if (active && !p->v[i].active)
+			continue;
+		if (len == 0 && !strict)
+			return &p->v[i];
+		proute_index(&p->v[i], o);
+		c = snmp_oid_compare(o, PERSIST_INDEX_LEN, idx, len);
+		if (c > 0 || (c == 0 && !strict))
+			return &p->v[i];
+	}
+	return NULL;
+}
+
+static const void *
+persist_seek_cb(void *ctx, const oid *idx, size_t len, int strict)
+{
+	return seek(idx, len, strict, 0);
+}
+
+static const void *
+active_seek_cb(void *ctx, const oid *idx, size_t len, int strict)
+{
+	return seek(idx, len, strict, 1);
+}
+
+static const void *
+persist_next_cb(void *ctx, const void *row)
+{
+	const struct persist *p = &writer->persist;
+	size_t i = (size_t)(ROW(row) - p->v) + 1;
+
+	return i < p->n ? &p->v[i] : NULL;
+}
+
+static const void *
+active_next_cb(void *ctx, const void *row)
+{
+	const struct persist *p = &writer->persist;
+
+	for (size_t i = (size_t)(ROW(row) - p->v) + 1; i < p->n; i++)
+		if (p->v[i].active)
+			return &p->v[i];
+	return NULL;
+}
+
+static size_t
+index_cb(void *ctx, const void *row, oid *out)
+{
+	return proute_index(row, out);
+}
+
+/* ---- cimIP4PersistedRouteTable columns ------------------------------------- */
+
+static void
+summary(const struct proute *r, char *buf, size_t len)
+{
+	char d[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN];
+	struct in_addr a;
+
+	a.s_addr = htonl(r->dst);
+	inet_ntop(AF_INET, &a, d, sizeof(d));
+	a.s_addr = htonl(r->nexthop);
+	inet_ntop(AF_INET, &a, h, sizeof(h));
+	snprintf(buf, len, "%s/%u via %s metric %u", d, r->plen, h, r->metric);
+}
+
+static int
+get_caption(const void *row, struct mib_value *v, void *ctx)
+{
+	char buf[ROUTEFMT_MAX];
+
+	summary(row, buf, sizeof(buf));
+	mib_set_str(v, buf, 64);
+	return 0;
+}
+
+static int
+get_description(const void *row, struct mib_value *v, void *ctx)
+{
+	char buf[ROUTEFMT_MAX], s[80];
+	const struct route *live = ROW(row)->active ? persist_live(row, writer->m) : NULL;
+	const struct link *l = live != NULL ? mirror_link(writer->m, live->ifindex) : NULL;
+
+	summary(row, s, sizeof(s));
+	if (l != NULL)
+		snprintf(buf, sizeof(buf), "%s table main dev %s%s", s, l->name,
+		    ROW(row)->is_volatile ? " (volatile)" : "");
+	else
+		snprintf(buf, sizeof(buf), "%s table main (not installed)%s", s,
+		    ROW(row)->is_volatile ? " (volatile)" : "");
+	mib_set_str(v, buf, 255);
+	return 0;
+}
+
+static int
+get_install_date(const void *row, struct mib_value *v, void *ctx)
+{
+	time_t t = ROW(row)->created;
+	u_char *dt;
+	size_t len;
+
+	if (t == 0)
+		return -1; /* a hand-written line without "created" */
+	dt = date_n_time(&t, &len);
+	mib_set_bytes(v, ASN_OCTET_STR, dt, len);
+	return 0;
+}
+
+static int
+get_name(const void *row, struct mib_value *v, void *ctx)
+{
+	char buf[ROUTEFMT_MAX], d[INET_ADDRSTRLEN];
+	struct in_addr a = { htonl(ROW(row)->dst) };
+
+	inet_ntop(AF_INET, &a, d, sizeof(d));
+	snprintf(buf, sizeof(buf), "%s/%u", d, ROW(row)->plen);
+	mib_set_str(v, buf, 255);
+	return 0;
+}
+
+static int
+get_status(const void *row, struct mib_value *v, void *ctx)
+{
+	const char *s = ROW(row)->active ? "OK" : ROW(row)->error[0] != '\0' ? "Error" : "Starting";
+
+	mib_set_str(v, s, 10);
+	return 0;
+}
+
+static int
+get_apply_error(const void *row, struct mib_value *v, void *ctx)
+{
+	mib_set_str(v, ROW(row)->active ? "" : ROW(row)->error, 255);
+	return 0;
+}
+
+static int
+get_storage(const void *row, struct mib_value *v, void *ctx)
+{
+	mib_set_int(v, ASN_INTEGER, ROW(row)->is_volatile ? ST_VOLATILE : ST_NONVOLATILE);
+	return 0;
+}
+
+static int
+get_row_status(const void *row, struct mib_value *v, void *ctx)
+{
+	mib_set_int(v, ASN_INTEGER, RS_ACTIVE);
+	return 0;
+}
+
+static const struct mib_column persist_columns[] = {
+	{ 5, get_caption },
+	{ 6, get_description },
+	{ 7, get_install_date },
+	{ 8, get_name },
+	{ 9, get_status },
+	{ 10, get_apply_error },
+	{ 11, get_storage },
+	{ 12, get_row_status },
+};
+
+static struct mib_table persist_table = {
+	.name = "cimIP4PersistedRouteTable",
+	.entry = { PERSIST_ENTRY },
+	.entry_len = sizeof((oid[]){ PERSIST_ENTRY }) / sizeof(oid),
+	.cols = persist_columns,
+	.ncols = sizeof(persist_columns) / sizeof(persist_columns[0]),
+	.seek = persist_seek_cb,
+	.next = persist_next_cb,
+	.index = index_cb,
+};
+
+/* ---- cimActiveRouteTable columns ---------------------------------------- */
+
+static void
+set_pointer(struct mib_value *v, const oid *prefix, size_t plen, const oid *idx, size_t ilen)
+{
+	v->type = ASN_OBJECT_ID;
+	memcpy(v->v.o, prefix, plen * sizeof(oid));
+	memcpy(v->v.o + plen, idx, ilen * sizeof(oid));
+	v->len = (plen + ilen) * sizeof(oid);
+}
+
+static int
+get_same_element(const void *row, struct mib_value *v, void *ctx)
+{
+	static const oid caption[] = { PERSIST_ENTRY, 5 };
+	oid idx[PERSIST_INDEX_LEN];
+
+	set_pointer(v, caption, OID_LENGTH(caption), idx, proute_index(row, idx));
+	return 0;
+}
+
+static int
+get_system_element(const void *row, struct mib_value *v, void *ctx)
+{
+	static const oid age[] = { ROUTE_ENTRY, 8 };
+	const struct route *live = persist_live(row, writer->m);
+	oid idx[ROUTE_INDEX_LEN];
+
+	if (live == NULL)
+		return -1;
+	route_index_oid(live, idx);
+	set_pointer(v, age, OID_LENGTH(age), idx, ROUTE_INDEX_LEN);
+	return 0;
+}
+
+static const struct mib_column active_columns[] = {
+	{ 1, get_same_element },
+	{ 2, get_system_element },
+};
+
+static struct mib_table active_table = {
+	.name = "cimActiveRouteTable",
+	.entry = { ACTIVE_ENTRY },
+	.entry_len = sizeof((oid[]){ ACTIVE_ENTRY }) / sizeof(oid),
+	.cols = active_columns,
+	.ncols = sizeof(active_columns) / sizeof(active_columns[0]),
+	.seek = active_seek_cb,
+	.next = active_next_cb,
+	.index = index_cb,
+};
+
+/* ---- scalars ---------------------------------------------------------------- */
+
+static void
+set_date(struct mib_value *v, const struct timespec *ts)
+{
+	time_t t = ts->tv_sec;
+	size_t len;
+	u_char *dt = date_n_time(&t, &len);
+
+	dt[7] = (u_char)(ts->tv_nsec / 100000000);
+	mib_set_bytes(v, ASN_OCTET_STR, dt, len);
+}
+
+static int
+get_persist_count(const void *row, struct mib_value *v, void *ctx)
+{
+	mib_set_uint(v, ASN_GAUGE, writer->persist.n);
+	return 0;
+}
+
+static int
+get_persist_change(const void *row, struct mib_value *v, void *ctx)
+{
+	set_date(v, &writer->persist.last_change);
+	return 0;
+}
+
+static int
+get_active_count(const void *row, struct mib_value *v, void *ctx)
+{
+	mib_set_uint(v, ASN_GAUGE, writer->persist.nactive);
+	return 0;
+}
+
+static int
+get_active_change(const void *row, struct mib_value *v, void *ctx)
+{
+	set_date(v, &writer->persist.active_change);
+	return 0;
+}
+
+int
+mib_persist_register(void)
+{
+	static const oid pcount[] = { CIMR_OBJECTS, 2, 1 }, pchange[] = { CIMR_OBJECTS, 2, 2 };
+	static const oid acount[] = { CIMR_OBJECTS, 3, 1 }, achange[] = { CIMR_OBJECTS, 3, 2 };
+
+	mib_set_bind(&persist_table);
+	if (mib_scalar_register("cimIP4PersistedRouteCount", pcount, OID_LENGTH(pcount),
+		get_persist_count, NULL) < 0 ||
+	    mib_scalar_register("cimIP4PersistedRouteLastChange", pchange, OID_LENGTH(pchange),
+		get_persist_change, NULL) < 0 ||
+	    mib_scalar_register("cimActiveRouteCount", acount, OID_LENGTH(acount),
+		get_active_count, NULL) < 0 ||
+	    mib_scalar_register("cimActiveRouteLastChange", achange, OID_LENGTH(achange),
+		get_active_change, NULL) < 0)
+		return -1;
+	return mib_table_register(&persist_table) < 0 || mib_table_register(&active_table) < 0 ?
+	    -1 : 0;
+}

@@ -1,0 +1,308 @@
+/* Synchronous rtnetlink requests: see nlreq.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+
+#include "log.h"
+#include "nlreq.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+#define NLREQ_BUF (64 << 10)
+
+struct nlreq {
+	struct nl_sock *sk;
+	uint8_t *buf;
+};
+
+struct nlreq *
+nlreq_open(void)
+{
+	struct nlreq *q = calloc(1, sizeof(*q));
+	int one = 1, err;
+
+	if (q == NULL || (q->buf = malloc(NLREQ_BUF)) == NULL || (q->sk = nl_socket_alloc()) == NULL)
+		goto fail;
+	nl_socket_disable_seq_check(q->sk);
+	if ((err = nl_connect(q->sk, NETLINK_ROUTE)) < 0) {
+		log_err("netlink", "cannot open the request socket: %s", nl_geterror(err));
+		goto fail;
+	}
+	/* The kernel's own words for a refusal, without an echo of our request. */
+	setsockopt(nl_socket_get_fd(q->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(q->sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	return q;
+fail:
+	nlreq_close(q);
+	return NULL;
+}
+
+void
+nlreq_close(struct nlreq *q)
+{
+	if (q == NULL)
+		return;
+	if (q->sk != NULL)
+		nl_socket_free(q->sk);
+	free(q->buf);
+	free(q);
+}
+
+static long
+ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/* The extended ack's message, if the kernel attached one. */
+static void
+ack_text(struct nlmsghdr *nlh, int error, char *err, size_t errlen)
+{
+	struct nlmsgerr *e = nlmsg_data(nlh);
+	size_t off = sizeof(*e);
+
+	if (err == NULL || errlen == 0)
+		return;
+	snprintf(err, errlen, "%s", strerror(-error));
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(e->msg);
+	if (NLMSG_HDRLEN + off > nlh->nlmsg_len)
+		return;
+	{
+		struct nlattr *a = (struct nlattr *)((uint8_t *)e + NLMSG_ALIGN(off));
+		int rem = (int)(nlh->nlmsg_len - NLMSG_HDRLEN - NLMSG_ALIGN(off));
+
+		for (; nla_ok(a, rem); a = nla_next(a, &rem))
+			if (nla_type(a) == NLMSGERR_ATTR_MSG && nla_len(a) > 1) {
+				size_t n = strnlen(nla_data(a), (size_t)nla_len(a));
+
+				snprintf(err, errlen, "%s (%.*s)", strerror(-error), (int)n,
+				    (const char *)nla_data(a));
+				return;
+			}
+	}
+}
+
+/*
+ * Send msg and read the answer: each message of a dump to fn (if given),
+ * until NLMSG_DONE or the ack.  Returns 0 or -errno.
+ */
+static int
+transact(struct nlreq *q, struct nl_msg *msg, int (*fn)(struct nlmsghdr *, void *), void *arg,
+    char *err, size_t errlen)
+{
+	int fd = nl_socket_get_fd(q->sk), rc;
+	uint32_t seq = nl_socket_use_seq(q->sk);
+	struct timespec deadline;
+	int fnerr = 0;
+
+	nlmsg_hdr(msg)->nlmsg_seq = seq;
+	if ((rc = nl_send_auto(q->sk, msg)) < 0) {
+		if (err != NULL)
+			snprintf(err, errlen, "netlink send: %s", nl_geterror(rc));
+		return -EIO;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += NLREQ_TIMEOUT_MS / 1000;
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		long left = ms_left(&deadline);
+		struct nlmsghdr *nlh;
+		ssize_t n;
+		int len;
+
+		if (left <= 0 || (rc = poll(&p, 1, (int)left)) == 0) {
+			if (err != NULL)
+				snprintf(err, errlen, "no answer from the kernel within %d ms",
+				    NLREQ_TIMEOUT_MS);
+			return -ETIMEDOUT;
+		}
+		if (rc < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		n = recv(fd, q->buf, NLREQ_BUF, MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			if (err != NULL)
+				snprintf(err, errlen, "netlink receive: %s", strerror(errno));
+			return -errno;
+		}
+		len = (int)n;
+		for (nlh = (struct nlmsghdr *)q->buf; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_seq != seq)
+				continue; /* an answer to a request we gave up on */
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				return fnerr;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = nlmsg_data(nlh);
+
+				if (e->error != 0)
+					ack_text(nlh, e->error, err, errlen);
+				return e->error != 0 ? e->error : fnerr;
+			}
+			if (fn != NULL && fnerr == 0)
+				fnerr = fn(nlh, arg);
+		}
+	}
+}
+
+int
+nlreq_route(struct nlreq *q, int cmd, int flags, const struct route *r, char *err, size_t errlen)
+{
+	struct rtmsg rtm = {
+		.rtm_family = AF_INET,
+		.rtm_dst_len = r->plen,
+		.rtm_tos = r->tos,
+		.rtm_table = r->table < 256 ? (uint8_t)r->table : RT_TABLE_UNSPEC,
+		.rtm_protocol = r->proto,
+		.rtm_scope = r->scope,
+		.rtm_type = r->type,
+		.rtm_flags = (r->flags & ROUTE_F_ONLINK) ? RTNH_F_ONLINK : 0,
+	};
+	struct nl_msg *msg;
+	int rc = -ENOMEM;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if ((msg = nlmsg_alloc_simple(cmd, NLM_F_REQUEST | NLM_F_ACK | flags)) == NULL)
+		goto out;
+	if (nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_u32(msg, RTA_TABLE, r->table) < 0 ||
+	    nla_put_u32(msg, RTA_DST, htonl(r->dst)) < 0 ||
+	    nla_put_u32(msg, RTA_PRIORITY, r->metric) < 0 ||
+	    (r->ifindex > 0 && nla_put_u32(msg, RTA_OIF, (uint32_t)r->ifindex) < 0) ||
+	    ((r->flags & ROUTE_F_GATEWAY) && nla_put_u32(msg, RTA_GATEWAY, htonl(r->nexthop)) < 0) ||
+	    (!(r->flags & ROUTE_F_GATEWAY) && r->nexthop != 0 &&
+		nla_put_u32(msg, RTA_PREFSRC, htonl(r->nexthop)) < 0))
+		goto out;
+	rc = transact(q, msg, NULL, NULL, err, errlen);
+out:
+	if (rc == -ENOMEM && err != NULL && err[0] == '\0')
+		snprintf(err, errlen, "out of memory");
+	nlmsg_free(msg);
+	return rc;
+}
+
+struct addr_acc {
+	struct ifaddr4 *v;
+	size_t n, cap;
+};
+
+static int
+addr_msg(struct nlmsghdr *nlh, void *arg)
+{
+	struct addr_acc *acc = arg;
+	struct ifaddrmsg *ifa;
+	struct nlattr *tb[IFA_MAX + 1];
+	struct ifaddr4 a;
+
+	if (nlh->nlmsg_type != RTM_NEWADDR || nlmsg_parse(nlh, sizeof(*ifa), tb, IFA_MAX, NULL) < 0)
+		return 0;
+	ifa = nlmsg_data(nlh);
+	if (ifa->ifa_family != AF_INET || (tb[IFA_LOCAL] == NULL && tb[IFA_ADDRESS] == NULL))
+		return 0;
+	a.ifindex = (int32_t)ifa->ifa_index;
+	a.plen = ifa->ifa_prefixlen;
+	a.local = ntohl(nla_get_u32(tb[IFA_LOCAL] != NULL ? tb[IFA_LOCAL] : tb[IFA_ADDRESS]));
+	a.address = tb[IFA_ADDRESS] != NULL ? ntohl(nla_get_u32(tb[IFA_ADDRESS])) : a.local;
+	if (acc->n == acc->cap) {
+		size_t cap = acc->cap ? acc->cap * 2 : 16;
+		struct ifaddr4 *v = realloc(acc->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -ENOMEM;
+		acc->v = v;
+		acc->cap = cap;
+	}
+	acc->v[acc->n++] = a;
+	return 0;
+}
+
+int
+nlreq_addrs(struct nlreq *q, struct ifaddr4 **v, size_t *n)
+{
+	struct ifaddrmsg ifa = { .ifa_family = AF_INET };
+	struct addr_acc acc = { 0 };
+	struct nl_msg *msg;
+	int rc = -ENOMEM;
+
+	if ((msg = nlmsg_alloc_simple(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP)) != NULL &&
+	    nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO) == 0)
+		rc = transact(q, msg, addr_msg, &acc, NULL, 0);
+	nlmsg_free(msg);
+	if (rc < 0) {
+		free(acc.v);
+		return rc;
+	}
+	*v = acc.v;
+	*n = acc.n;
+	return 0;
+}
+
+struct link_acc {
+	unsigned flags;
+	char *name;
+	int found;
+};
+
+static int
+link_msg(struct nlmsghdr *nlh, void *arg)
+{
+	struct link_acc *acc = arg;
+	struct nlattr *tb[IFLA_MAX + 1];
+	struct ifinfomsg *ifi = nlmsg_data(nlh);
+
+	if (nlh->nlmsg_type != RTM_NEWLINK ||
+	    nlmsg_parse(nlh, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
+		return 0;
+	acc->found = 1;
+	acc->flags = ifi->ifi_flags;
+	acc->name[0] = '\0';
+	if (tb[IFLA_IFNAME] != NULL)
+		snprintf(acc->name, IFNAMSIZ, "%.*s", (int)nla_len(tb[IFLA_IFNAME]) - 1,
+		    (const char *)nla_data(tb[IFLA_IFNAME]));
+	return 0;
+}
+
+int
+nlreq_link(struct nlreq *q, int32_t ifindex, unsigned *flags, char name[IFNAMSIZ])
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
+	struct link_acc acc = { .name = name };
+	struct nl_msg *msg;
+	int rc = -ENOMEM;
+
+	if (ifindex <= 0)
+		return -ENODEV;
+	/* NLM_F_ACK: the answer ends with an ack (or is an error), as a dump ends with DONE. */
+	if ((msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK)) != NULL &&
+	    nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) == 0)
+		rc = transact(q, msg, link_msg, &acc, NULL, 0);
+	nlmsg_free(msg);
+	if (rc == 0 && !acc.found)
+		rc = -ENODEV;
+	if (rc == 0)
+		*flags = acc.flags;
+	return rc;
+}

@@ -1,0 +1,46 @@
+/*
+ * Synchronous rtnetlink requests on a socket of their own (never the event or
+ * dump socket, libnl issue 268): install and delete routes for SETs, and read
+ * the links and addresses a SET is checked against.  Each call waits for the
+ * kernel's answer, at most NLREQ_TIMEOUT_MS.
+ */
+#ifndef CIMR_NLREQ_H
+#define CIMR_NLREQ_H
+
+#include <net/if.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "route.h"
+
+#define NLREQ_TIMEOUT_MS 5000
+#define NLREQ_ERRLEN 128
+
+struct ifaddr4 {
+	int32_t ifindex;
+	uint32_t local;   /* IFA_LOCAL, host order */
+	uint32_t address; /* IFA_ADDRESS: the peer on a point-to-point link, else = local */
+	uint8_t plen;
+};
+
+struct nlreq;
+
+struct nlreq *nlreq_open(void);
+void nlreq_close(struct nlreq *);
+
+/*
+ * Install (RTM_NEWROUTE with flags NLM_F_CREATE|NLM_F_EXCL or NLM_F_REPLACE)
+ * or delete (RTM_DELROUTE) the route r describes: its table, destination,
+ * tos, metric, type, protocol and scope, the gateway (ROUTE_F_GATEWAY) or
+ * the preferred source, and the interface.  Returns 0, or -errno with the
+ * kernel's message (extended ack, else strerror) in err.
+ */
+int nlreq_route(struct nlreq *, int cmd, int flags, const struct route *r, char *err, size_t errlen);
+
+/* IPv4 addresses of every interface; *v is malloc'ed (free it).  0 or -errno. */
+int nlreq_addrs(struct nlreq *, struct ifaddr4 **v, size_t *n);
+
+/* One link: 0 with its flags and name, -ENODEV if it does not exist, or -errno. */
+int nlreq_link(struct nlreq *, int32_t ifindex, unsigned *flags, char name[IFNAMSIZ]);
+
+#endif

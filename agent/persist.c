@@ -1,0 +1,531 @@
+/* Persisted routes and their state file: see persist.h. */
+#define _GNU_SOURCE /* strptime, timegm */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mirror.h"
+#include "nlreq.h"
+#include "persist.h"
+#include "routefmt.h"
+#include "rtcheck.h"
+
+#define LINE_MAX_LEN 512
+
+static int
+cmp_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+int
+proute_cmp(const struct proute *a, const struct proute *b)
+{
+	int c;
+
+	if ((c = cmp_u32(a->dst, b->dst)) != 0 || (c = cmp_u32(a->plen, b->plen)) != 0 ||
+	    (c = cmp_u32(a->nexthop, b->nexthop)) != 0)
+		return c;
+	return cmp_u32(a->metric, b->metric);
+}
+
+void
+persist_init(struct persist *p)
+{
+	memset(p, 0, sizeof(*p));
+	clock_gettime(CLOCK_REALTIME, &p->last_change);
+	p->active_change = p->last_change;
+}
+
+void
+persist_free(struct persist *p)
+{
+	free(p->v);
+	free(p->path);
+	free(p->dir);
+	memset(p, 0, sizeof(*p));
+}
+
+size_t
+persist_seek(const struct persist *p, const struct proute *key, int strict)
+{
+	size_t lo = 0, hi = p->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = proute_cmp(&p->v[mid], key);
+
+		if (c < 0 || (strict && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct proute *
+persist_find(const struct persist *p, const struct proute *key)
+{
+	size_t i = persist_seek(p, key, 0);
+
+	return i < p->n && proute_cmp(&p->v[i], key) == 0 ? &p->v[i] : NULL;
+}
+
+int
+persist_insert(struct persist *p, const struct proute *r)
+{
+	size_t i = persist_seek(p, r, 0);
+
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		struct proute *v = realloc(p->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		p->v = v;
+		p->cap = cap;
+	}
+	memmove(&p->v[i + 1], &p->v[i], (p->n - i) * sizeof(*p->v));
+	p->v[i] = *r;
+	p->n++;
+	if (r->active)
+		p->nactive++;
+	clock_gettime(CLOCK_REALTIME, &p->last_change);
+	return 0;
+}
+
+int
+persist_remove(struct persist *p, const struct proute *key, struct proute *old)
+{
+	size_t i = persist_seek(p, key, 0);
+
+	if (i >= p->n || proute_cmp(&p->v[i], key) != 0)
+		return 0;
+	if (old != NULL)
+		*old = p->v[i];
+	if (p->v[i].active) {
+		p->nactive--;
+		clock_gettime(CLOCK_REALTIME, &p->active_change);
+	}
+	memmove(&p->v[i], &p->v[i + 1], (p->n - i - 1) * sizeof(*p->v));
+	p->n--;
+	clock_gettime(CLOCK_REALTIME, &p->last_change);
+	return 1;
+}
+
+/* ---- the state file ------------------------------------------------------ */
+
+static const char HEADER[] =
+    "# cimrouted persisted routes (CIM-ROUTE-MIB cimIP4PersistedRouteTable),\n"
+    "# installed in the main table at start.  Written by cimrouted; one route a line:\n"
+    "#   DESTINATION/LEN via NEXTHOP metric METRIC [created YYYY-MM-DDTHH:MM:SSZ]\n";
+
+void
+persist_format(const struct proute *r, char *buf, size_t len)
+{
+	char d[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN], t[32] = "";
+	struct in_addr a;
+	struct tm tm;
+
+	a.s_addr = htonl(r->dst);
+	inet_ntop(AF_INET, &a, d, sizeof(d));
+	a.s_addr = htonl(r->nexthop);
+	inet_ntop(AF_INET, &a, h, sizeof(h));
+	if (r->created != 0 && gmtime_r(&r->created, &tm) != NULL)
+		strftime(t, sizeof(t), " created %Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(buf, len, "%s/%u via %s metric %u%s", d, r->plen, h, r->metric, t);
+}
+
+static int
+parse_ipv4(const char *s, uint32_t *out)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return -1;
+	*out = ntohl(a.s_addr);
+	return 0;
+}
+
+static int
+parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return errno != 0 || *end != '\0' || *out > max ? -1 : 0;
+}
+
+static int
+parse_time(const char *s, time_t *out)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	*out = timegm(&tm);
+	return *out == (time_t)-1 ? -1 : 0;
+}
+
+int
+persist_parse_line(const char *line, struct proute *out, char *err, size_t errlen)
+{
+	char buf[LINE_MAX_LEN], *tok[8], *save = NULL, *slash;
+	unsigned long plen, metric;
+	int n = 0;
+
+	if (strlen(line) >= sizeof(buf)) {
+		snprintf(err, errlen, "line too long");
+		return -1;
+	}
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (char *t = strtok_r(buf, " \t\r\n", &save); t != NULL; t = strtok_r(NULL, " \t\r\n", &save)) {
+		if (n == 0 && t[0] == '#')
+			return 0;
+		if (n == 8) {
+			snprintf(err, errlen, "unexpected '%s' after the route", t);
+			return -1;
+		}
+		tok[n++] = t;
+	}
+	if (n == 0)
+		return 0;
+	memset(out, 0, sizeof(*out));
+	if ((slash = strchr(tok[0], '/')) == NULL) {
+		snprintf(err, errlen, "'%s' is not DESTINATION/LEN", tok[0]);
+		return -1;
+	}
+	*slash = '\0';
+	if (parse_ipv4(tok[0], &out->dst) < 0) {
+		snprintf(err, errlen, "'%s' is not an IPv4 address", tok[0]);
+		return -1;
+	}
+	if (parse_uint(slash + 1, 32, &plen) < 0) {
+		snprintf(err, errlen, "'%s' is not a prefix length (0-32)", slash + 1);
+		return -1;
+	}
+	out->plen = (uint8_t)plen;
+	if (out->dst & ~route_mask(out->plen)) {
+		snprintf(err, errlen, "destination has host bits set for /%lu", plen);
+		return -1;
+	}
+	if (n < 2 || strcmp(tok[1], "via") != 0) {
+		snprintf(err, errlen, "expected 'via' after the destination");
+		return -1;
+	}
+	if (n < 3 || parse_ipv4(tok[2], &out->nexthop) < 0) {
+		snprintf(err, errlen, "'%s' is not an IPv4 next hop", n < 3 ? "" : tok[2]);
+		return -1;
+	}
+	if (n < 4 || strcmp(tok[3], "metric") != 0) {
+		snprintf(err, errlen, "expected 'metric' after the next hop");
+		return -1;
+	}
+	if (n < 5 || parse_uint(tok[4], PERSIST_METRIC_MAX, &metric) < 0) {
+		snprintf(err, errlen, "'%s' is not a metric (0-%u)", n < 5 ? "" : tok[4],
+		    PERSIST_METRIC_MAX);
+		return -1;
+	}
+	out->metric = (uint32_t)metric;
+	if (n == 5)
+		return 1;
+	if (n != 7 || strcmp(tok[5], "created") != 0) {
+		snprintf(err, errlen, "unexpected '%s' after the metric", tok[5]);
+		return -1;
+	}
+	if (parse_time(tok[6], &out->created) < 0) {
+		snprintf(err, errlen, "'%s' is not a time (YYYY-MM-DDTHH:MM:SSZ)", tok[6]);
+		return -1;
+	}
+	return 1;
+}
+
+static int
+set_path(struct persist *p, const char *dir)
+{
+	size_t len = strlen(dir) + sizeof(PERSIST_FILE) + 2;
+
+	free(p->path);
+	free(p->dir);
+	p->path = malloc(len);
+	p->dir = strdup(dir);
+	if (p->path == NULL || p->dir == NULL)
+		return -1;
+	snprintf(p->path, len, "%s/%s", dir, PERSIST_FILE);
+	return 0;
+}
+
+/* Keep a bad state file for the operator; the good lines are written back. */
+static void
+keep_aside(struct persist *p)
+{
+	char aside[4096], stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(aside, sizeof(aside), "%s.bad-%s", p->path, stamp);
+	if (link(p->path, aside) < 0 && errno != EEXIST) {
+		log_err("persist", "cannot keep %s aside as %s: %s; leaving it unchanged",
+		    p->path, aside, strerror(errno));
+		return;
+	}
+	log_warn("persist", "kept the state file with bad lines as %s", aside);
+}
+
+int
+persist_load(struct persist *p, const char *dir)
+{
+	char line[LINE_MAX_LEN + 2], err[128], tmp[4096];
+	unsigned lineno = 0;
+	int bad = 0;
+	FILE *f;
+
+	if (set_path(p, dir) < 0)
+		return -1;
+	/* A temporary file left by a crash mid-write: the rename never happened. */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", p->path);
+	unlink(tmp);
+	if ((f = fopen(p->path, "r")) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		struct proute r, *dup;
+		size_t len = strlen(line);
+		int rc;
+
+		lineno++;
+		if (len > 0 && line[len - 1] != '\n' && !feof(f)) {
+			int c;
+
+			while ((c = fgetc(f)) != EOF && c != '\n')
+				;
+			log_err("persist", "%s:%u: line too long; skipped", p->path, lineno);
+			bad++;
+			continue;
+		}
+		rc = persist_parse_line(line, &r, err, sizeof(err));
+		if (rc == 0)
+			continue;
+		if (rc < 0) {
+			log_err("persist", "%s:%u: %s; skipped", p->path, lineno, err);
+			bad++;
+			continue;
+		}
+		if ((dup = persist_find(p, &r)) != NULL) {
+			log_err("persist", "%s:%u: the same route as an earlier line; skipped", p->path,
+			    lineno);
+			bad++;
+			continue;
+		}
+		if (persist_insert(p, &r) < 0) {
+			fclose(f);
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+	if (ferror(f)) {
+		int e = errno;
+
+		fclose(f);
+		log_err("persist", "%s: read error: %s", p->path, strerror(e));
+		errno = e;
+		return -1;
+	}
+	fclose(f);
+	if (bad > 0) {
+		keep_aside(p);
+		if (persist_save(p, err, sizeof(err)) < 0)
+			log_err("persist", "cannot rewrite %s: %s", p->path, err);
+	}
+	clock_gettime(CLOCK_REALTIME, &p->last_change);
+	return bad;
+}
+
+int
+persist_save(struct persist *p, char *err, size_t errlen)
+{
+	char tmp[4096], line[LINE_MAX_LEN];
+	int fd = -1, dfd = -1;
+	FILE *f = NULL;
+
+	if (p->save_fails > 0) {
+		p->save_fails--;
+		snprintf(err, errlen, "cannot write %s: simulated failure", p->path);
+		return -1;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp", p->path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0 ||
+	    (f = fdopen(fd, "w")) == NULL)
+		goto fail;
+	fd = -1;
+	fputs(HEADER, f);
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->v[i].is_volatile)
+			continue;
+		persist_format(&p->v[i], line, sizeof(line));
+		fprintf(f, "%s\n", line);
+	}
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+		goto fail;
+	if (fclose(f) != 0) {
+		f = NULL;
+		goto fail;
+	}
+	f = NULL;
+	if (rename(tmp, p->path) < 0)
+		goto fail;
+	/* The rename itself must reach the disk before the SET is answered. */
+	if ((dfd = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fsync(dfd) < 0) {
+		snprintf(err, errlen, "cannot sync directory %s: %s", p->dir, strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
+	}
+	close(dfd);
+	return 0;
+fail:
+	snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+	if (f != NULL)
+		fclose(f);
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return -1;
+}
+
+/* ---- the live side ------------------------------------------------------- */
+
+void
+persist_route(const struct proute *pr, struct route *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->dst = pr->dst;
+	r->plen = pr->plen;
+	r->nexthop = pr->nexthop;
+	r->table = PERSIST_TABLE;
+	r->metric = pr->metric;
+	r->type = RTN_UNICAST;
+	r->proto = CIMR_RTPROT;
+}
+
+const struct route *
+persist_live(const struct proute *pr, const struct mirror *m)
+{
+	const struct route_table *t = mirror_routes(m);
+	struct route key;
+	struct route_pos pos;
+	const struct route *r;
+
+	persist_route(pr, &key);
+	key.ifindex = 0;
+	key.table = 0;
+	key.metric = 0;
+	for (r = route_seek(t, &key, 0, &pos); r != NULL; r = route_next(t, &pos)) {
+		if (r->dst != pr->dst || r->plen != pr->plen || r->nexthop != pr->nexthop)
+			break;
+		if (r->table == PERSIST_TABLE && r->tos == 0 && r->metric == pr->metric &&
+		    (r->type == RTN_UNICAST))
+			return r;
+	}
+	return NULL;
+}
+
+struct proute *
+persist_owner(const struct persist *p, const struct route *r)
+{
+	struct proute key = { .dst = r->dst, .plen = r->plen, .nexthop = r->nexthop,
+		.metric = r->metric };
+
+	if (r->table != PERSIST_TABLE || r->tos != 0 || r->metric > PERSIST_METRIC_MAX)
+		return NULL;
+	return persist_find(p, &key);
+}
+
+static int
+set_active(struct persist *p, struct proute *pr, int active)
+{
+	if (pr->active == active)
+		return 0;
+	pr->active = (uint8_t)active;
+	if (active) {
+		p->nactive++;
+		pr->error[0] = '\0';
+	} else {
+		p->nactive--;
+	}
+	clock_gettime(CLOCK_REALTIME, &p->active_change);
+	return 1;
+}
+
+int
+persist_refresh(struct persist *p, const struct mirror *m)
+{
+	int changed = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		changed |= set_active(p, &p->v[i], persist_live(&p->v[i], m) != NULL);
+	return changed;
+}
+
+int
+persist_route_changed(struct persist *p, const struct mirror *m, const struct route *r)
+{
+	struct proute *pr = persist_owner(p, r);
+
+	return pr != NULL ? set_active(p, pr, persist_live(pr, m) != NULL) : 0;
+}
+
+size_t
+persist_apply(struct persist *p, const struct mirror *m, struct nlreq *q)
+{
+	size_t left = 0;
+
+	for (size_t i = 0; i < p->n; i++) {
+		struct proute *pr = &p->v[i];
+		struct route r;
+		char msg[PERSIST_ERRLEN], line[LINE_MAX_LEN];
+		int rc;
+
+		set_active(p, pr, persist_live(pr, m) != NULL);
+		if (pr->active)
+			continue;
+		persist_route(pr, &r);
+		pr->tried = 1;
+		if (rtcheck_complete(q, &r, msg, sizeof(msg)) != RTCHECK_OK) {
+			snprintf(pr->error, sizeof(pr->error), "%s", msg);
+			left++;
+			continue;
+		}
+		rc = nlreq_route(q, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &r, msg, sizeof(msg));
+		if (rc == -EEXIST)
+			snprintf(msg, sizeof(msg), "another route with this destination and metric "
+			    "is in the main table");
+		persist_format(pr, line, sizeof(line));
+		if (rc < 0) {
+			if (strcmp(pr->error, msg) != 0)
+				log_warn("persist", "cannot install persisted route %s: %s", line, msg);
+			snprintf(pr->error, sizeof(pr->error), "%s", msg);
+			left++;
+			continue;
+		}
+		pr->error[0] = '\0';
+		log_info("persist", "installed persisted route %s", line);
+	}
+	return left;
+}

@@ -1,0 +1,35 @@
+/*
+ * The checks a route must pass before cimrouted asks the kernel for it: a
+ * contiguous mask, no host bits, an interface that exists and is up, and a
+ * next hop reachable on it.  Shared by the live and the persisted table.
+ */
+#ifndef CIMR_RTCHECK_H
+#define CIMR_RTCHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "route.h"
+
+struct nlreq;
+
+/* Prefix length of a contiguous mask (host order), or -1. */
+int rtcheck_plen(uint32_t mask);
+
+enum rtcheck_result {
+	RTCHECK_OK = 0,
+	RTCHECK_INCONSISTENT = 1, /* the route cannot be installed now (msg says why) */
+	RTCHECK_FAILED = 2,       /* netlink failed (msg says how) */
+};
+
+/*
+ * Complete r (dst, plen, nexthop, table, tos and metric set; ifindex set, or
+ * 0 to find the interface) into the route the kernel should get: type
+ * unicast, protocol CIMR_RTPROT, and either a directly connected route (the
+ * next hop is one of our addresses on the interface: scope link, no gateway,
+ * that address as preferred source; or next hop 0.0.0.0 with an interface)
+ * or a route through a gateway on one of the interface's subnets.
+ */
+enum rtcheck_result rtcheck_complete(struct nlreq *, struct route *r, char *msg, size_t len);
+
+#endif
