@@ -750,7 +750,8 @@ def main(argv):
         p.add_argument('--routes', required=True, help='ip -j -d -4 route show table all')
         p.add_argument('--links', required=True, help='ip -j link show')
         p.add_argument('--tables', default='main', help='routeTables setting: main | all | "254 100"')
-        p.add_argument('--own-proto', type=int, default=None, help="cimrouted's own rtm_protocol")
+        p.add_argument('--own-proto', type=int, default=252,
+                       help="cimrouted's own rtm_protocol (routes created through SNMP)")
 
     p = sub.add_parser('compare')
     kernel_args(p)
