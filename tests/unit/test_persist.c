@@ -1,0 +1,341 @@
+/*
+ * Unit tests: the persisted-route state file (parse, format, load with bad
+ * lines, atomic save), the sorted set, mask checks and writableProtocols.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "conf.h"
+#include "persist.h"
+#include "rtcheck.h"
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+
+static void
+test_parse_good(void **state)
+{
+	struct proute r;
+	char err[128];
+
+	assert_int_equal(persist_parse_line("10.1.0.0/16 via 192.0.2.1 metric 10", &r, err,
+	    sizeof(err)), 1);
+	assert_int_equal(r.dst, IP(10, 1, 0, 0));
+	assert_int_equal(r.plen, 16);
+	assert_int_equal(r.nexthop, IP(192, 0, 2, 1));
+	assert_int_equal(r.metric, 10);
+	assert_int_equal(r.created, 0);
+	assert_int_equal(persist_parse_line("  0.0.0.0/0\tvia 10.0.0.1 metric 2147483647 "
+	    "created 2026-11-22T10:11:12Z\n", &r, err, sizeof(err)), 1);
+	assert_int_equal(r.plen, 0);
+	assert_int_equal(r.metric, 2147483647u);
+	assert_int_equal(r.created, 1795342272); /* date -u -d 2026-11-22T10:11:12Z +%s */
+	assert_int_equal(persist_parse_line("# a comment", &r, err, sizeof(err)), 0);
+	assert_int_equal(persist_parse_line("   \n", &r, err, sizeof(err)), 0);
+	assert_int_equal(persist_parse_line("", &r, err, sizeof(err)), 0);
+}
+
+static void
+test_parse_bad(void **state)
+{
+	static const struct {
+		const char *line, *why;
+	} bad[] = {
+		{ "garbage", "DESTINATION/LEN" },
+		{ "10.1.0.0/33 via 1.2.3.4 metric 1", "prefix length" },
+		{ "10.1.0.0/-1 via 1.2.3.4 metric 1", "prefix length" },
+		{ "10.1.0.0/ via 1.2.3.4 metric 1", "prefix length" },
+		{ "10.1.0.256/24 via 1.2.3.4 metric 1", "IPv4 address" },
+		{ "10.1.0.1/16 via 1.2.3.4 metric 1", "host bits" },
+		{ "10.1.0.0/16 dev eth0 metric 1", "'via'" },
+		{ "10.1.0.0/16 via", "next hop" },
+		{ "10.1.0.0/16 via fe80::1 metric 1", "next hop" },
+		{ "10.1.0.0/16 via 1.2.3.4", "'metric'" },
+		{ "10.1.0.0/16 via 1.2.3.4 metric", "metric" },
+		{ "10.1.0.0/16 via 1.2.3.4 metric -1", "metric" },
+		{ "10.1.0.0/16 via 1.2.3.4 metric 2147483648", "metric" },
+		{ "10.1.0.0/16 via 1.2.3.4 metric 1x", "metric" },
+		{ "10.1.0.0/16 via 1.2.3.4 metric 1 created", "after the metric" },
+		{ "10.1.0.0/16 via 1.2.3.4 metric 1 created yesterday", "time" },
+		{ "10.1.0.0/16 via 1.2.3.4 metric 1 table 100", "after the metric" },
+		{ "10.1.0.0/16 via 1.2.3.4 metric 1 created 2026-11-22T10:11:12Z x y", "after the route" },
+	};
+	struct proute r;
+	char err[128];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (persist_parse_line(bad[i].line, &r, err, sizeof(err)) != -1 ||
+		    strstr(err, bad[i].why) == NULL)
+			fail_msg("'%s': got '%s', expected a reason with '%s'", bad[i].line, err,
+			    bad[i].why);
+	}
+}
+
+static void
+test_format_round_trip(void **state)
+{
+	struct proute r = { .dst = IP(172, 16, 0, 0), .plen = 12, .nexthop = IP(10, 0, 0, 254),
+		.metric = 100, .created = 1795342272 }, back;
+	char line[256], err[128];
+
+	persist_format(&r, line, sizeof(line));
+	assert_string_equal(line, "172.16.0.0/12 via 10.0.0.254 metric 100 created 2026-11-22T10:11:12Z");
+	assert_int_equal(persist_parse_line(line, &back, err, sizeof(err)), 1);
+	assert_int_equal(proute_cmp(&r, &back), 0);
+	assert_int_equal(back.created, r.created);
+}
+
+static void
+test_sorted_set(void **state)
+{
+	struct persist p;
+	struct proute a = { .dst = IP(10, 0, 0, 0), .plen = 8, .nexthop = 1, .metric = 5 };
+	struct proute b = a, c = a, old;
+
+	b.metric = 1;
+	c.plen = 16;
+	persist_init(&p);
+	assert_int_equal(persist_insert(&p, &a), 0);
+	assert_int_equal(persist_insert(&p, &c), 0);
+	assert_int_equal(persist_insert(&p, &b), 0);
+	assert_int_equal(p.n, 3);
+	/* Index order: dst, mask (plen), nexthop, metric. */
+	assert_int_equal(p.v[0].metric, 1);
+	assert_int_equal(p.v[1].metric, 5);
+	assert_int_equal(p.v[2].plen, 16);
+	assert_non_null(persist_find(&p, &c));
+	assert_int_equal(persist_seek(&p, &a, 1), 2);
+	assert_int_equal(persist_remove(&p, &a, &old), 1);
+	assert_int_equal(old.metric, 5);
+	assert_int_equal(persist_remove(&p, &a, NULL), 0);
+	assert_null(persist_find(&p, &a));
+	persist_free(&p);
+}
+
+static char *
+tmpdir(void)
+{
+	char tmpl[] = "/tmp/cimr-test-persist.XXXXXX";
+	char *d = mkdtemp(tmpl);
+
+	assert_non_null(d);
+	return strdup(d);
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *
+read_file(const char *path)
+{
+	static char buf[8192];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void
+rm_rf(const char *dir)
+{
+	char path[4096];
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (unlink(path) < 0)
+			rmdir(path);
+	}
+	if (d != NULL)
+		closedir(d);
+	rmdir(dir);
+}
+
+static int
+count_prefix(const char *dir, const char *prefix, char *found, size_t len)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while (d != NULL && (e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0) {
+			n++;
+			snprintf(found, len, "%s/%s", dir, e->d_name);
+		}
+	if (d != NULL)
+		closedir(d);
+	return n;
+}
+
+static void
+test_load_missing_is_empty(void **state)
+{
+	char *dir = tmpdir();
+	struct persist p;
+
+	persist_init(&p);
+	assert_int_equal(persist_load(&p, dir), 0);
+	assert_int_equal(p.n, 0);
+	persist_free(&p);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void
+test_load_bad_lines(void **state)
+{
+	static const char text[] =
+	    "# hand-edited\n"
+	    "10.1.0.0/16 via 192.0.2.1 metric 10 created 2026-11-22T10:11:12Z\n"
+	    "this is not a route\n"
+	    "10.2.0.1/16 via 192.0.2.1 metric 1\n"
+	    "10.1.0.0/16 via 192.0.2.1 metric 10\n"
+	    "\n"
+	    "10.3.0.0/24 via 192.0.2.2 metric 0\n";
+	char *dir = tmpdir(), path[4096], aside[4096];
+	struct persist p;
+	const char *now;
+
+	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);
+	write_file(path, text);
+	persist_init(&p);
+	assert_int_equal(persist_load(&p, dir), 3); /* garbage, host bits, duplicate */
+	assert_int_equal(p.n, 2);
+	assert_int_equal(p.v[0].dst, IP(10, 1, 0, 0));
+	assert_int_equal(p.v[1].dst, IP(10, 3, 0, 0));
+	/* The original is kept aside, unchanged; the file now holds the good lines. */
+	assert_int_equal(count_prefix(dir, PERSIST_FILE ".bad-", aside, sizeof(aside)), 1);
+	assert_string_equal(read_file(aside), text);
+	now = read_file(path);
+	assert_non_null(strstr(now, "\n10.1.0.0/16 via 192.0.2.1 metric 10 created 2026-11-22T10:11:12Z\n"
+	    "10.3.0.0/24 via 192.0.2.2 metric 0\n"));
+	assert_null(strstr(now, "not a route"));
+	persist_free(&p);
+	/* Loading the rewritten file finds nothing wrong and keeps nothing aside again. */
+	persist_init(&p);
+	assert_int_equal(persist_load(&p, dir), 0);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(count_prefix(dir, PERSIST_FILE ".bad-", aside, sizeof(aside)), 1);
+	persist_free(&p);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void
+test_save_atomic(void **state)
+{
+	char *dir = tmpdir(), path[2048], tmp[4096], err[256], found[4096];
+	struct persist p;
+	struct proute a = { .dst = IP(10, 1, 0, 0), .plen = 16, .nexthop = IP(192, 0, 2, 1),
+		.metric = 3, .created = 1795342272 };
+	struct proute v = { .dst = IP(10, 9, 0, 0), .plen = 16, .nexthop = IP(192, 0, 2, 1),
+		.is_volatile = 1 };
+
+	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	persist_init(&p);
+	assert_int_equal(persist_load(&p, dir), 0);
+	assert_int_equal(persist_insert(&p, &a), 0);
+	assert_int_equal(persist_insert(&p, &v), 0);
+	assert_int_equal(persist_save(&p, err, sizeof(err)), 0);
+	assert_non_null(strstr(read_file(path), "\n10.1.0.0/16 via 192.0.2.1 metric 3 created "));
+	assert_null(strstr(read_file(path), "10.9.0.0")); /* volatile: not written */
+	assert_int_equal(access(tmp, F_OK), -1);
+	/* A failed save leaves the file as it was and no temporary behind. */
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	assert_int_equal(persist_remove(&p, &a, NULL), 1);
+	assert_int_equal(persist_save(&p, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "Is a directory"));
+	assert_non_null(strstr(read_file(path), "10.1.0.0/16"));
+	assert_int_equal(rmdir(tmp), 0);
+	/* A temporary file left by a crash is removed at load and never read. */
+	write_file(tmp, "10.7.0.0/16 via 192.0.2.1 metric 1\n");
+	persist_free(&p);
+	persist_init(&p);
+	assert_int_equal(persist_load(&p, dir), 0);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(count_prefix(dir, PERSIST_FILE ".tmp", found, sizeof(found)), 0);
+	persist_free(&p);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void
+test_masks(void **state)
+{
+	assert_int_equal(rtcheck_plen(0), 0);
+	assert_int_equal(rtcheck_plen(0xffffffffu), 32);
+	assert_int_equal(rtcheck_plen(0xffff0000u), 16);
+	assert_int_equal(rtcheck_plen(0x80000000u), 1);
+	assert_int_equal(rtcheck_plen(0xff00ff00u), -1);
+	assert_int_equal(rtcheck_plen(0x00ffffffu), -1);
+	assert_int_equal(rtcheck_plen(0xfffffffeu), 31);
+	assert_int_equal(rtcheck_plen(0x7fffffffu), -1);
+}
+
+static void
+test_writable_protocols(void **state)
+{
+	uint8_t w[256];
+	char err[256];
+
+	memset(w, 7, sizeof(w));
+	assert_int_equal(conf_parse_protocols(w, "static boot, cimrouted 42", err, sizeof(err)), 0);
+	for (int i = 0; i < 256; i++)
+		assert_int_equal(w[i], i == 3 || i == 4 || i == 42 || i == 252);
+	assert_int_equal(conf_parse_protocols(w, "none", err, sizeof(err)), 0);
+	for (int i = 0; i < 256; i++)
+		assert_int_equal(w[i], 0);
+	w[4] = 1;
+	assert_int_equal(conf_parse_protocols(w, "static bogus", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "'bogus'"));
+	assert_int_equal(conf_parse_protocols(w, "256", err, sizeof(err)), -1);
+	assert_int_equal(conf_parse_protocols(w, "", err, sizeof(err)), -1);
+	assert_int_equal(w[4], 1); /* unchanged after an error */
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_good),
+		cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_format_round_trip),
+		cmocka_unit_test(test_sorted_set),
+		cmocka_unit_test(test_load_missing_is_empty),
+		cmocka_unit_test(test_load_bad_lines),
+		cmocka_unit_test(test_save_atomic),
+		cmocka_unit_test(test_masks),
+		cmocka_unit_test(test_writable_protocols),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
