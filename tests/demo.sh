@@ -9,14 +9,17 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
+# fails: a command expected to fail (a refused SET), shown with its error
+fails() { printf '$ %s\n' "$*"; if "$@"; then echo "(unexpectedly succeeded)"; return 1; fi; }
 
 cimr_install_packages
 build="$src/build-demo"
-if [ ! -x "$build/agent/cimrouted" ]; then
-	say "building cimrouted"
+say "building cimrouted"
+if [ ! -f "$build/Makefile" ]; then
 	(cd "$src" && autoreconf -fi >/dev/null 2>&1)
-	mkdir -p "$build" && (cd "$build" && "$src/configure" -q && make -j2 >/dev/null)
+	mkdir -p "$build" && (cd "$build" && "$src/configure" -q)
 fi
+make -C "$build" -j2 >/dev/null
 
 NS=cimr-demo-$$
 T=$(mktemp -d /tmp/cimr-demo.XXXXXX)
@@ -56,6 +59,7 @@ agentXSocket $T/agentx.sock
 agentXPerms 0660 0770
 agentaddress udp:127.0.0.1:$PORT
 rocommunity public 127.0.0.1
+rwcommunity private 127.0.0.1
 EOF
 MIBS= SNMP_PERSISTENT_DIR="$T/persist" in_ns snmpd -C -c "$T/snmpd.conf" -Lf "$T/snmpd.log" -p "$T/snmpd.pid"
 in_ns "$build/agent/cimrouted" -x "$T/agentx.sock" -S "$T/state" -Lf "$T/cimrouted.log" -p "$T/cimrouted.pid"
@@ -88,7 +92,44 @@ sleep 0.3
 run snmp snmpwalk -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimIP4RouteDescription
 run snmp snmpget 127.0.0.1:$PORT CIM-ROUTE-MIB::cimIP4RouteCount.0
 
-say "the rest of CIM-ROUTE-MIB (persisted routes, ActiveRoute, events, adapters, ping) is defined; later issues serve it"
+snmpw() { # snmpset through the read-write community
+	MIBDIRS="$src/mibs:$erl" MIBS=CIM-ROUTE-MIB in_ns snmpset -v2c -c private "$@"
+}
+IF0=$(in_ns cat /sys/class/net/eth0/ifindex)
+ROW=10.99.0.0.255.255.0.0.192.0.2.254.$IF0.254.0.10
+say "creating a route with snmpset: cimIP4RouteRowStatus.<index> = createAndGo(4)"
+run snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimIP4RouteRowStatus.$ROW i 4
+run in_ns ip route show 10.99.0.0/16
+say "changing its metric: Metric1 = 30 (the route is added at metric 30, then the old one removed)"
+run snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimIP4RouteMetric1.$ROW i 30
+run in_ns ip route show 10.99.0.0/16
+run snmp snmpget -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimIP4RouteCaption.10.99.0.0.255.255.0.0.192.0.2.254.$IF0.254.0.30
+say "deleting it: destroy(6)"
+run snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimIP4RouteRowStatus.10.99.0.0.255.255.0.0.192.0.2.254.$IF0.254.0.30 i 6
+run in_ns ip route show 10.99.0.0/16
+say "a bad SET is refused with a precise status, and changes nothing"
+fails snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimIP4RouteRowStatus.10.99.0.0.255.255.0.0.203.0.113.9.$IF0.254.0.10 i 4
+echo "(the kernel's connected route of eth0 is not SNMP's to delete)"
+fails snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimIP4RouteRowStatus.192.0.2.0.255.255.255.0.192.0.2.1.$IF0.254.0.0 i 6
+tail -n 2 "$T/cimrouted.log"
+
+say "a persisted route (route -p add): stored in the state file, installed, listed in cimActiveRouteTable"
+PROW=10.50.0.0.255.255.0.0.192.0.2.10.5   # via 192.0.2.10, a neighbour on eth0
+run snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimIP4PersistedRouteRowStatus.$PROW i 4
+run cat "$T/state/persisted-routes"
+run in_ns ip route show 10.50.0.0/16
+run snmp snmpwalk -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimIP4PersistedRouteTable
+run snmp snmpwalk -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimActiveRouteTable
+say "someone deletes it by hand: cimrouted puts it back"
+run in_ns ip route del 10.50.0.0/16
+sleep 0.3
+run in_ns ip route show 10.50.0.0/16
+say "destroying the persisted row removes the line and the route"
+run snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimIP4PersistedRouteRowStatus.$PROW i 6
+run in_ns ip route show 10.50.0.0/16
+run cat "$T/state/persisted-routes"
+
+say "the rest of CIM-ROUTE-MIB (events, adapters, ping) is defined; later issues serve it"
 MIBDIRS="$src/mibs:$erl" snmptranslate -m CIM-ROUTE-MIB -Tp CIM-ROUTE-MIB::cimRouteObjects 2>/dev/null | grep -E -- '--cim[A-Za-z0-9]*Table\('
 
 say "done: the namespace, snmpd and cimrouted are removed"
