@@ -2,7 +2,8 @@
 # valgrind.sh - a normal run of cimrouted under valgrind: no leak, no memory error.
 #
 # The daemon loads a few hundred routes, serves walks, follows route changes, a link
-# flap (a re-dump), an address removal and a master restart, and stops on SIGTERM.
+# flap (a re-dump), an address removal and a master restart, takes SETs (live and
+# persisted rows created, moved, refused, undone and destroyed), and stops on SIGTERM.
 # Pass/fail: valgrind's exit status (--error-exitcode) and its summary: no invalid
 # access, no definitely or indirectly lost block. It also checks that the table still
 # equals the kernel's under valgrind's slowdown.
@@ -42,6 +43,19 @@ nsx ip link set va1 up
 nsx ip addr del 10.1.0.1/24 dev va0
 wait_compare 10 "after an address removal" vg-addr
 both_alive "after changes"
+
+# SETs: every write path once, the refusals and an undo included
+IF=$(nsx cat /sys/class/net/va1/ifindex)
+P=.1.3.6.1.4.1.32473.1.1.2.3.1
+R=$OID_ENTRY.24.10.77.0.0.255.255.0.0.10.2.0.2.$IF.254.0
+setw() { nsx snmpset "${V2W[@]}" "${SNMP_OPTS[@]}" -t 20 -r 0 "$AGENT" "$@" >/dev/null 2>&1; }
+setw "$R.5" i 4 && setw "$OID_ENTRY.13.10.77.0.0.255.255.0.0.10.2.0.2.$IF.254.0.5" i 9 &&
+	setw "$R.9" i 6 && setw "$R.1" i 5 && setw "$R.1" i 1 && setw "$R.1" i 6 &&
+	setw "$P.12.10.78.0.0.255.255.0.0.10.2.0.2.3" i 4 && setw "$P.12.10.78.0.0.255.255.0.0.10.2.0.2.3" i 6
+result $? "SETs under valgrind: create, move, createAndWait/active, destroy, persisted create/destroy"
+setw "$R.2" i 4 "$OID_ENTRY.24.10.79.0.0.255.255.0.0.203.0.113.1.$IF.254.0.0" i 4
+result $((!$?)) "a refused two-row SET under valgrind"
+wait_compare 10 "the table equals the kernel's after the SETs" vg-sets
 
 stop_snmpd
 nsx ip route add 198.51.100.0/24 via 10.2.0.2
