@@ -58,6 +58,8 @@ void mib_set_int(struct mib_value *, u_char type, long v);
 void mib_set_uint(struct mib_value *, u_char type, u_long v);
 void mib_set_str(struct mib_value *, const char *s, size_t maxlen);
 void mib_set_bytes(struct mib_value *, u_char type, const void *p, size_t len);
+/* A DateAndTime of a wall-clock time, deci-seconds included. */
+void mib_set_date(struct mib_value *, const struct timespec *);
 
 /* Internals exposed for the unit tests. */
 int mib_table_get(const struct mib_table *, const oid *name, size_t len, struct mib_value *);

@@ -269,17 +269,6 @@ static struct mib_table active_table = {
 
 /* ---- scalars ---------------------------------------------------------------- */
 
-static void
-set_date(struct mib_value *v, const struct timespec *ts)
-{
-	time_t t = ts->tv_sec;
-	size_t len;
-	u_char *dt = date_n_time(&t, &len);
-
-	dt[7] = (u_char)(ts->tv_nsec / 100000000);
-	mib_set_bytes(v, ASN_OCTET_STR, dt, len);
-}
-
 static int
 get_persist_count(const void *row, struct mib_value *v, void *ctx)
 {
@@ -290,7 +279,7 @@ get_persist_count(const void *row, struct mib_value *v, void *ctx)
 static int
 get_persist_change(const void *row, struct mib_value *v, void *ctx)
 {
-	set_date(v, &writer->persist.last_change);
+	mib_set_date(v, &writer->persist.last_change);
 	return 0;
 }
 
@@ -304,7 +293,7 @@ get_active_count(const void *row, struct mib_value *v, void *ctx)
 static int
 get_active_change(const void *row, struct mib_value *v, void *ctx)
 {
-	set_date(v, &writer->persist.active_change);
+	mib_set_date(v, &writer->persist.active_change);
 	return 0;
 }
 

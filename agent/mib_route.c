@@ -274,13 +274,8 @@ static int
 get_last_change(const void *row, struct mib_value *v, void *ctx)
 {
 	struct timespec ts = mirror_last_change(ctx);
-	time_t t = ts.tv_sec;
-	size_t len;
-	u_char *dt = date_n_time(&t, &len);
 
-	/* DateAndTime carries deci-seconds (RFC 2579). */
-	dt[7] = (u_char)(ts.tv_nsec / 100000000);
-	mib_set_bytes(v, ASN_OCTET_STR, dt, len);
+	mib_set_date(v, &ts);
 	return 0;
 }
 

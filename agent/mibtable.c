@@ -46,6 +46,18 @@ mib_set_bytes(struct mib_value *v, u_char type, const void *p, size_t len)
 	v->len = len;
 }
 
+void
+mib_set_date(struct mib_value *v, const struct timespec *ts)
+{
+	time_t t = ts->tv_sec;
+	size_t len;
+	u_char *dt = date_n_time(&t, &len);
+
+	/* DateAndTime carries deci-seconds (RFC 2579). */
+	dt[7] = (u_char)(ts->tv_nsec / 100000000);
+	mib_set_bytes(v, ASN_OCTET_STR, dt, len);
+}
+
 static const struct mib_column *
 column(const struct mib_table *t, oid col, int atleast)
 {
