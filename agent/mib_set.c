@@ -514,6 +514,7 @@ check_persist_row(struct txn_row *r)
 		persist_route(&r->pold, &r->want);
 		if ((live = persist_live(&r->pold, writer->m)) != NULL) {
 			r->adopt = 1; /* the kernel has this very route: it becomes the active one */
+			r->act = A_PCREATE;
 			return 0;
 		}
 		if ((twin = fib_twin(&r->want)) != NULL)

@@ -270,8 +270,8 @@ set_path(struct persist *p, const char *dir)
 	return 0;
 }
 
-/* Keep a bad state file for the operator; the good lines are written back. */
-static void
+/* Keep a bad state file for the operator; 0, or -1 if it could not be kept. */
+static int
 keep_aside(struct persist *p)
 {
 	char aside[4096], stamp[32];
@@ -280,13 +280,22 @@ keep_aside(struct persist *p)
 
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(aside, sizeof(aside), "%s.bad-%s", p->path, stamp);
-	if (link(p->path, aside) < 0 && errno != EEXIST) {
-		log_err("persist", "cannot keep %s aside as %s: %s; leaving it unchanged",
-		    p->path, aside, strerror(errno));
-		return;
+	/* Never over an earlier one (two bad starts within a second). */
+	for (int n = 0;; n++) {
+		if (n == 0)
+			snprintf(aside, sizeof(aside), "%s.bad-%s", p->path, stamp);
+		else
+			snprintf(aside, sizeof(aside), "%s.bad-%s-%d", p->path, stamp, n);
+		if (link(p->path, aside) == 0)
+			break;
+		if (errno != EEXIST || n == 99) {
+			log_err("persist", "cannot keep %s aside as %s: %s; leaving it as it is",
+			    p->path, aside, strerror(errno));
+			return -1;
+		}
 	}
 	log_warn("persist", "kept the state file with bad lines as %s", aside);
+	return 0;
 }
 
 int
@@ -348,8 +357,8 @@ persist_load(struct persist *p, const char *dir)
 		return -1;
 	}
 	fclose(f);
-	if (bad > 0) {
-		keep_aside(p);
+	/* The good lines are written back only once the original is safe. */
+	if (bad > 0 && keep_aside(p) == 0) {
 		if (persist_save(p, err, sizeof(err)) < 0)
 			log_err("persist", "cannot rewrite %s: %s", p->path, err);
 	}

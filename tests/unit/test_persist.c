@@ -245,6 +245,13 @@ test_load_bad_lines(void **state)
 	assert_int_equal(p.n, 2);
 	assert_int_equal(count_prefix(dir, PERSIST_FILE ".bad-", aside, sizeof(aside)), 1);
 	persist_free(&p);
+	/* A second bad file within the same second is kept too, not written over the first. */
+	write_file(path, "more garbage\n");
+	persist_init(&p);
+	assert_int_equal(persist_load(&p, dir), 1);
+	assert_int_equal(p.n, 0);
+	assert_int_equal(count_prefix(dir, PERSIST_FILE ".bad-", aside, sizeof(aside)), 2);
+	persist_free(&p);
 	rm_rf(dir);
 	free(dir);
 }
