@@ -342,7 +342,7 @@ static int
 check_install(struct txn_row *r, const char *what)
 {
 	const struct route *twin;
-	char msg[128], d[INET_ADDRSTRLEN];
+	char msg[128], d[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN];
 
 	switch (rtcheck_complete(writer->q, &r->want, msg, sizeof(msg))) {
 	case RTCHECK_OK:
@@ -354,8 +354,18 @@ check_install(struct txn_row *r, const char *what)
 	}
 	if ((twin = fib_twin(&r->want)) != NULL)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "table %u already has a route to %s/%u "
-		    "with tos %u and metric %u (Linux keeps one)", twin->table, ip(twin->dst, d),
-		    twin->plen, twin->tos, twin->metric);
+		    "with tos %u and metric %u, via %s (Linux keeps one)", twin->table,
+		    ip(twin->dst, d), twin->plen, twin->tos, twin->metric, ip(twin->nexthop, h));
+	return 0;
+}
+
+/* A new or waiting row's Metric1, if written, must be the index's metric. */
+static int
+check_metric_is_index(struct txn_row *r)
+{
+	if (has(r, RC_METRIC1) && r->val[RC_METRIC1] != (long)r->key.metric)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "Metric1 %ld differs from the index's "
+		    "metric %u", r->val[RC_METRIC1], r->key.metric);
 	return 0;
 }
 
@@ -414,9 +424,8 @@ check_route_row(struct txn_row *r)
 			return refuse(r, SNMP_ERR_NOCREATION, "tos %u has ECN bits set", r->key.tos);
 		if (r->key.ifindex == 0)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "interface 0 does not exist");
-		if (has(r, RC_METRIC1) && r->val[RC_METRIC1] != (long)r->key.metric)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "Metric1 %ld differs from the "
-			    "index's metric %u", r->val[RC_METRIC1], r->key.metric);
+		if ((rc = check_metric_is_index(r)) != 0)
+			return rc;
 		if (has(r, RC_TYPE) && r->val[RC_TYPE] == WMI_TYPE_INVALID)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "Type invalid(2) on a new row");
 		r->want = r->key;
@@ -455,9 +464,8 @@ check_route_row(struct txn_row *r)
 		return 0;
 	}
 	if (pend != NULL) {
-		if (has(r, RC_METRIC1) && r->val[RC_METRIC1] != (long)r->key.metric)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "Metric1 %ld differs from the "
-			    "index's metric %u", r->val[RC_METRIC1], r->key.metric);
+		if ((rc = check_metric_is_index(r)) != 0)
+			return rc;
 		if ((rc = check_type(r, pend)) != 0)
 			return rc;
 		if (status == RS_ACTIVE) {
@@ -503,8 +511,7 @@ check_persist_row(struct txn_row *r)
 	const struct route *live;
 
 	if (status == RS_CREATEANDGO) {
-		const struct route *twin;
-		char d[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN];
+		int rc;
 
 		if (cur != NULL)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the persisted route exists");
@@ -517,22 +524,8 @@ check_persist_row(struct txn_row *r)
 			r->act = A_PCREATE;
 			return 0;
 		}
-		if ((twin = fib_twin(&r->want)) != NULL)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the main table has another route "
-			    "to %s/%u with metric %u (via %s)", ip(twin->dst, d), twin->plen,
-			    twin->metric, ip(twin->nexthop, h));
-		{
-			char msg[128];
-
-			switch (rtcheck_complete(writer->q, &r->want, msg, sizeof(msg))) {
-			case RTCHECK_OK:
-				break;
-			case RTCHECK_INCONSISTENT:
-				return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "%s", msg);
-			default:
-				return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "%s", msg);
-			}
-		}
+		if ((rc = check_install(r, "cannot install the persisted route")) != 0)
+			return rc;
 		r->act = A_PCREATE;
 		return 0;
 	}
@@ -614,14 +607,13 @@ kernel(int cmd, int flags, const struct route *rt, const char *what, const struc
 #define DEL(rt, r) kernel(RTM_DELROUTE, 0, rt, "delete", r)
 
 static int
-save(const struct txn_row *r)
+save(void)
 {
 	char err[256];
 
 	if (persist_save(&writer->persist, err, sizeof(err)) == 0)
 		return 0;
 	log_err("set", "cannot save the persisted routes: %s", err);
-	(void)r;
 	return -1;
 }
 
@@ -680,14 +672,14 @@ apply(struct txn_row *r)
 			persist_find(p, &r->pold)->tried = 1;
 		}
 		r->step = 2;
-		if (!r->pold.is_volatile && save(r) < 0)
+		if (!r->pold.is_volatile && save() < 0)
 			return SNMP_ERR_COMMITFAILED;
 		r->step = 3;
 		return 0;
 	case A_PDESTROY:
 		persist_remove(p, &r->pold, NULL);
 		r->step = 1;
-		if (!r->pold.is_volatile && save(r) < 0)
+		if (!r->pold.is_volatile && save() < 0)
 			return SNMP_ERR_COMMITFAILED;
 		r->step = 2;
 		if (r->has_live) {
@@ -745,7 +737,7 @@ revert(struct txn_row *r)
 			bad = 1;
 		if (r->step >= 1)
 			persist_remove(p, &r->pold, NULL);
-		if (r->step >= 3 && !r->pold.is_volatile && save(r) < 0)
+		if (r->step >= 3 && !r->pold.is_volatile && save() < 0)
 			bad = 1;
 		break;
 	case A_PDESTROY:
@@ -753,7 +745,7 @@ revert(struct txn_row *r)
 			bad = 1;
 		if (r->step >= 1 && persist_insert(p, &r->pold) < 0)
 			bad = 1;
-		if (r->step >= 2 && !r->pold.is_volatile && save(r) < 0)
+		if (r->step >= 2 && !r->pold.is_volatile && save() < 0)
 			bad = 1;
 		break;
 	}

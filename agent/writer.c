@@ -143,6 +143,7 @@ void
 writer_route_changed(struct writer *w, const struct route *old, const struct route *new)
 {
 	struct persist *p = &w->persist;
+	const struct proute *owner;
 
 	if (p->n == 0)
 		return;
@@ -150,8 +151,8 @@ writer_route_changed(struct writer *w, const struct route *old, const struct rou
 		persist_route_changed(p, w->m, old);
 	if (new != NULL)
 		persist_route_changed(p, w->m, new);
-	if (old != NULL && new == NULL && persist_owner(p, old) != NULL &&
-	    !persist_owner(p, old)->active)
+	/* A persisted route vanished: put it back soon. */
+	if (old != NULL && new == NULL && (owner = persist_owner(p, old)) != NULL && !owner->active)
 		arm(w, APPLY_SOON_MS);
 	else if (new != NULL && p->nactive < p->n)
 		arm(w, APPLY_SETTLE_MS);
