@@ -11,6 +11,7 @@
 #include <net-snmp/net-snmp-includes.h>
 
 #include "conf.h"
+#include "notify.h"
 #include "routefmt.h"
 
 static struct mirror_config *conf;
@@ -174,4 +175,77 @@ conf_register(struct mirror_config *cfg)
 	    "SECONDS (safety-net re-dump of the kernel table; 0 = off)");
 	register_config_handler("cimrouted", "netlinkEventBuffer", buffer_line, NULL,
 	    "BYTES (receive buffer of the netlink event socket)");
+}
+
+/* ---- notifications --------------------------------------------------------- */
+
+static struct notify_settings *nset;
+
+static int
+parse_bool(const char *s)
+{
+	static const char *yes[] = { "yes", "true", "on", "1" }, *no[] = { "no", "false", "off", "0" };
+
+	for (size_t k = 0; k < 4; k++) {
+		if (strcasecmp(s, yes[k]) == 0)
+			return 1;
+		if (strcasecmp(s, no[k]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static void
+notify_line(const char *token, char *line)
+{
+	uint32_t v;
+	int b;
+
+	if (strcmp(token, "notifyEnabled") == 0) {
+		if ((b = parse_bool(line)) < 0) {
+			config_perror("notifyEnabled: expected yes or no");
+			nerrors++;
+			return;
+		}
+		nset->enabled = b;
+		return;
+	}
+	if (strcmp(token, "notifyRateLimit") == 0) {
+		if (parse_u32(line, &v) < 0 || v > NOTIFY_RATE_MAX)
+			goto bad;
+		nset->rate = v;
+	} else if (strcmp(token, "eventHistorySize") == 0) {
+		if (parse_u32(line, &v) < 0 || v > NOTIFY_HISTORY_MAX)
+			goto bad;
+		nset->history = v;
+	} else {
+		if (parse_u32(line, &v) < 0 || v > NOTIFY_QUEUE_MAX)
+			goto bad;
+		nset->queue = v;
+	}
+	return;
+bad:
+	{
+		char err[128];
+
+		snprintf(err, sizeof(err), "%s: expected a number, 0 to %u", token,
+		    strcmp(token, "notifyRateLimit") == 0 ? NOTIFY_RATE_MAX :
+		    strcmp(token, "eventHistorySize") == 0 ? NOTIFY_HISTORY_MAX : NOTIFY_QUEUE_MAX);
+		config_perror(err);
+		nerrors++;
+	}
+}
+
+void
+conf_register_notify(struct notify_settings *set)
+{
+	nset = set;
+	register_config_handler("cimrouted", "notifyEnabled", notify_line, NULL,
+	    "yes | no (send route-change notifications; default yes)");
+	register_config_handler("cimrouted", "notifyRateLimit", notify_line, NULL,
+	    "N (route-change notifications per second, the rest summarised; default 100)");
+	register_config_handler("cimrouted", "eventHistorySize", notify_line, NULL,
+	    "N (changes kept in cimRouteEventTable; default 1000)");
+	register_config_handler("cimrouted", "notifyQueueLength", notify_line, NULL,
+	    "N (notifications kept while the master is away; default 10000)");
 }

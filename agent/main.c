@@ -26,6 +26,7 @@
 #include "mib.h"
 #include "mirror.h"
 #include "nlreq.h"
+#include "notify.h"
 #include "writer.h"
 
 #define APP "cimrouted"
@@ -142,10 +143,41 @@ expire_fired(unsigned int id, void *arg)
 	writer_pending_expire(writer, mirror_now(writer->m));
 }
 
+static struct notify notifier;
+
 static void
-route_changed(enum route_change what, const struct route *old, const struct route *new, void *arg)
+route_changed(enum route_change what, const struct route *old, const struct route *new,
+    unsigned flags, void *arg)
 {
+	static const enum notify_kind kind[] = {
+		[ROUTE_ADDED] = NOTIFY_ADDED,
+		[ROUTE_REMOVED] = NOTIFY_REMOVED,
+		[ROUTE_CHANGED] = NOTIFY_CHANGED,
+	};
+
 	writer_route_changed(writer, old, new);
+	notify_change(&notifier, kind[what], new != NULL ? new : old, flags & MIRROR_CHANGE_LOST);
+}
+
+/* The notifier's timer: the end of a rate-limit interval, or a retry. */
+static unsigned int notify_timer_id;
+
+static void
+notify_fired(unsigned int id, void *arg)
+{
+	if (id == notify_timer_id)
+		notify_timer_id = 0;
+	notify_timer(&notifier);
+}
+
+static void
+notify_arm(unsigned ms, void *arg)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+
+	if (notify_timer_id != 0)
+		snmp_alarm_unregister(notify_timer_id);
+	notify_timer_id = snmp_alarm_register_hr(tv, 0, notify_fired, NULL);
 }
 
 static int
@@ -284,6 +316,10 @@ main(int argc, char **argv)
 	/* A subagent resolves no names: skip parsing the host's MIB files. */
 	setenv("MIBS", "", 1);
 	conf_register(&cfg);
+	notify_init(&notifier);
+	conf_register_notify(&notifier.set);
+	notify_set_callbacks(&notifier, NULL, notify_arm, NULL);
+	mib_event_init(&notifier);
 	writer_init(&w, NULL, NULL);
 	writer = &w;
 	conf_register_writer(w.writable_proto);
@@ -305,6 +341,8 @@ main(int argc, char **argv)
 	w.m = m;
 	w.q = q;
 	w.arm_apply = apply_arm;
+	if (notify_open(&notifier, o.statedir) < 0)
+		fatal("cannot read %s/" NOTIFY_FILE ": %s", o.statedir, strerror(errno));
 	if ((bad = persist_load(&w.persist, o.statedir)) < 0)
 		fatal("cannot read %s/" PERSIST_FILE ": %s", o.statedir, strerror(errno));
 	if (bad > 0)
@@ -317,7 +355,7 @@ main(int argc, char **argv)
 	writer_apply(&w);
 	log_notice("persist", "%zu persisted routes, %zu installed", w.persist.n, w.persist.nactive);
 
-	if (mib_route_register(m) < 0 || mib_persist_register() < 0)
+	if (mib_route_register(m) < 0 || mib_persist_register() < 0 || mib_event_register() < 0)
 		fatal("cannot register CIM-ROUTE-MIB objects");
 	snmp_alarm_register(30, SA_REPEAT, expire_fired, NULL);
 	if (register_readfd(mirror_event_fd(m), fd_events, m) < 0 ||
@@ -348,6 +386,7 @@ main(int argc, char **argv)
 	writer = NULL;
 	free(w.pending);
 	persist_free(&w.persist);
+	notify_close(&notifier);
 	nlreq_close(q);
 	mirror_free(m);
 	if (o.pidfile != NULL)

@@ -54,6 +54,20 @@ int mib_table_register(struct mib_table *);
 /* A read-only scalar whose value comes from a getter (row is NULL). */
 int mib_scalar_register(const char *name, const oid *o, size_t len, mib_get_fn get, void *ctx);
 
+/* A read-write scalar: the SET phases of one value. */
+struct mib_scalar_ops {
+	mib_get_fn get;
+	/* RESERVE1: SNMP_ERR_NOERROR, or the error for this type or value. */
+	int (*check)(const netsnmp_variable_list *, void *ctx);
+	/* ACTION: apply (and remember what to undo); SNMP_ERR_NOERROR or commitFailed. */
+	int (*apply)(const netsnmp_variable_list *, void *ctx);
+	/* UNDO: put back what apply changed. */
+	void (*undo)(void *ctx);
+};
+
+int mib_scalar_register_rw(const char *name, const oid *o, size_t len,
+    const struct mib_scalar_ops *, void *ctx);
+
 void mib_set_int(struct mib_value *, u_char type, long v);
 void mib_set_uint(struct mib_value *, u_char type, u_long v);
 void mib_set_str(struct mib_value *, const char *s, size_t maxlen);
@@ -75,5 +89,11 @@ extern const struct mib_table *mib_route_table;
 
 /* The persisted-route and active-route tables (mib_persist.c). */
 int mib_persist_register(void);
+
+/* The route-change events: history, settings and notifications (mib_event.c). */
+struct notify;
+/* Before init_snmp(): follow the master session, so notifications wait while it is away. */
+void mib_event_init(struct notify *);
+int mib_event_register(void);
 
 #endif

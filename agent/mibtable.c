@@ -218,21 +218,55 @@ mib_table_register(struct mib_table *t)
 }
 
 struct scalar {
-	mib_get_fn get;
+	struct mib_scalar_ops ops; /* only get for a read-only scalar */
 	void *ctx;
+	int applied; /* ACTION ran: UNDO must put it back */
 };
+
+static void
+scalar_set(struct scalar *s, netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req)
+{
+	int rc = SNMP_ERR_NOERROR;
+
+	switch (reqinfo->mode) {
+	case MODE_SET_RESERVE1:
+		s->applied = 0;
+		rc = s->ops.check(req->requestvb, s->ctx);
+		break;
+	case MODE_SET_ACTION:
+		rc = s->ops.apply(req->requestvb, s->ctx);
+		s->applied = rc == SNMP_ERR_NOERROR;
+		break;
+	case MODE_SET_UNDO:
+		if (s->applied)
+			s->ops.undo(s->ctx);
+		s->applied = 0;
+		break;
+	default: /* RESERVE2, COMMIT, FREE: nothing held */
+		if (reqinfo->mode != MODE_SET_RESERVE2)
+			s->applied = 0;
+		break;
+	}
+	if (rc != SNMP_ERR_NOERROR)
+		netsnmp_set_request_error(reqinfo, req, rc);
+}
 
 static int
 scalar_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
     netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
-	const struct scalar *s = handler->myvoid;
+	struct scalar *s = handler->myvoid;
 	struct mib_value v;
 
 	for (netsnmp_request_info *req = requests; req != NULL; req = req->next) {
-		if (reqinfo->mode != MODE_GET)
+		if (req->processed)
 			continue;
-		if (s->get(NULL, &v, s->ctx) < 0)
+		if (reqinfo->mode != MODE_GET) {
+			if (s->ops.apply != NULL)
+				scalar_set(s, reqinfo, req);
+			continue;
+		}
+		if (s->ops.get(NULL, &v, s->ctx) < 0)
 			netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHINSTANCE);
 		else
 			snmp_set_var_typed_value(req->requestvb, v.type, &v.v, v.len);
@@ -240,16 +274,18 @@ scalar_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *regin
 	return SNMP_ERR_NOERROR;
 }
 
-int
-mib_scalar_register(const char *name, const oid *o, size_t len, mib_get_fn get, void *ctx)
+static int
+scalar_register(const char *name, const oid *o, size_t len, const struct mib_scalar_ops *ops,
+    void *ctx)
 {
 	struct scalar *s = calloc(1, sizeof(*s));
 	netsnmp_mib_handler *h;
 	netsnmp_handler_registration *reg;
+	int rw = ops->apply != NULL;
 
 	if (s == NULL)
 		return -1;
-	s->get = get;
+	s->ops = *ops;
 	s->ctx = ctx;
 	if ((h = netsnmp_create_handler(name, scalar_handler)) == NULL) {
 		free(s);
@@ -257,10 +293,28 @@ mib_scalar_register(const char *name, const oid *o, size_t len, mib_get_fn get, 
 	}
 	h->myvoid = s;
 	h->data_free = free;
-	reg = netsnmp_handler_registration_create(name, h, o, len, HANDLER_CAN_RONLY);
+	reg = netsnmp_handler_registration_create(name, h, o, len,
+	    rw ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
 	if (reg == NULL) {
 		netsnmp_handler_free(h);
 		return -1;
 	}
+	if (rw)
+		return netsnmp_register_scalar(reg) == MIB_REGISTERED_OK ? 0 : -1;
 	return netsnmp_register_read_only_scalar(reg) == MIB_REGISTERED_OK ? 0 : -1;
+}
+
+int
+mib_scalar_register(const char *name, const oid *o, size_t len, mib_get_fn get, void *ctx)
+{
+	struct mib_scalar_ops ops = { .get = get };
+
+	return scalar_register(name, o, len, &ops, ctx);
+}
+
+int
+mib_scalar_register_rw(const char *name, const oid *o, size_t len,
+    const struct mib_scalar_ops *ops, void *ctx)
+{
+	return scalar_register(name, o, len, ops, ctx);
 }

@@ -60,6 +60,9 @@ struct mirror {
 	size_t grp_start;   /* dump: first row of the current kernel route key */
 	size_t dead_rows;   /* rows whose next hop is dead or linkdown */
 	int resync_again;   /* something happened during a resync that it may miss */
+	int lossy;          /* events were lost: the next re-dump's changes are MIRROR_CHANGE_LOST */
+	int dump_lossy;     /* the dump in progress is such a re-dump */
+	unsigned change_flags; /* passed with each change */
 	int resync_armed;
 	uint32_t dump_seq;
 	struct route_vec fresh; /* routes of the dump in progress */
@@ -281,7 +284,7 @@ changed(struct mirror *m, enum route_change kind, const struct route *old,
 		m->dead_rows++;
 	touch(m);
 	if (m->change_fn != NULL)
-		m->change_fn(kind, old, new, m->cb_arg);
+		m->change_fn(kind, old, new, m->change_flags, m->cb_arg);
 }
 
 /*
@@ -313,6 +316,7 @@ apply_upsert(struct mirror *m, struct route *r, int overwrite)
 	r->flags |= ROUTE_F_LIVE;
 	if (route_upsert(&m->routes, r, NULL) < 0) {
 		log_err("mirror", "out of memory adding a route; will re-dump");
+		m->lossy = 1;
 		mirror_request_resync(m, "out of memory");
 		return;
 	}
@@ -595,6 +599,7 @@ queue_event(struct mirror *m, struct nlmsghdr *nlh)
 
 	if (m->qlen + len > QUEUE_MAX) {
 		m->resync_again = 1; /* too much happened: the next dump will see it all */
+		m->lossy = 1;
 		return;
 	}
 	if (m->qlen + len > m->qcap) {
@@ -605,6 +610,7 @@ queue_event(struct mirror *m, struct nlmsghdr *nlh)
 			cap *= 2;
 		if ((q = realloc(m->queue, cap)) == NULL) {
 			m->resync_again = 1;
+			m->lossy = 1;
 			return;
 		}
 		m->queue = q;
@@ -678,6 +684,7 @@ mirror_read_events(struct mirror *m)
 		if (rc == -ENOBUFS) {
 			/* Events were lost: only a fresh dump can repair (field notes, 2). */
 			m->stats.overruns++;
+			m->lossy = 1;
 			log_warn("netlink", "event socket overrun: events lost, re-dumping");
 			mirror_request_resync(m, "netlink overrun");
 			continue;
@@ -729,6 +736,8 @@ start_dump(struct mirror *m)
 	m->grp_start = 0;
 	m->fresh.n = 0;
 	m->fresh_links.n = 0;
+	m->dump_lossy |= m->lossy;
+	m->lossy = 0;
 	m->dump = DUMP_LINKS;
 	if (send_dump(m, RTM_GETLINK) < 0) {
 		m->dump = DUMP_IDLE;
@@ -778,6 +787,8 @@ diff_and_apply(struct mirror *m, struct route *v, size_t n)
 	size_t i = 0, nchanged = 0;
 	uint32_t now = mirror_now(m);
 
+	m->change_flags = m->dump_lossy ? MIRROR_CHANGE_LOST : 0;
+
 	while (cur != NULL || i < n) {
 		int c = cur == NULL ? 1 : i == n ? -1 : route_cmp(cur, &v[i]);
 
@@ -816,16 +827,20 @@ diff_and_apply(struct mirror *m, struct route *v, size_t n)
 	nchanged += del.n + add.n;
 	m->stats.resync_changes += nchanged;
 	if (nchanged > 0)
-		log_info("mirror", "re-dump: %zu added, %zu removed, %zu changed", add.n, del.n,
-		    nchanged - add.n - del.n);
+		log_info("mirror", "re-dump%s: %zu added, %zu removed, %zu changed",
+		    m->dump_lossy ? " after lost events" : "", add.n, del.n, nchanged - add.n - del.n);
 	vec_free(&add);
 	vec_free(&del);
+	m->change_flags = 0;
+	m->dump_lossy = 0;
 	return;
 nomem:
 	log_err("mirror", "out of memory while re-dumping; will retry");
 	vec_free(&add);
 	vec_free(&del);
+	m->change_flags = 0;
 	m->resync_again = 1;
+	m->lossy = 1;
 }
 
 /* The dump failed: forget it (and the events queued for it) and try again later. */
@@ -868,6 +883,7 @@ finish_routes(struct mirror *m)
 			if (m->fresh.v[i].flags & (ROUTE_F_DEAD | ROUTE_F_LINKDOWN))
 				m->dead_rows++;
 		}
+		m->dump_lossy = 0; /* nothing to report about the first load */
 		if (route_table_load_sorted(&m->routes, m->fresh.v, n) < 0) {
 			log_err("mirror", "out of memory loading %zu routes", n);
 			m->resync_again = 1;

@@ -45,9 +45,15 @@ enum route_change {
 	ROUTE_CHANGED,
 };
 
-/* Called for every change after it is applied (old is NULL when added, new when removed). */
+/* mirror_change_fn flags */
+#define MIRROR_CHANGE_LOST 0x1 /* found by a re-dump after netlink lost events */
+
+/*
+ * Called for every change after it is applied (old is NULL when added, new
+ * when removed); flags are MIRROR_CHANGE_*.
+ */
 typedef void (*mirror_change_fn)(enum route_change, const struct route *old,
-    const struct route *new, void *arg);
+    const struct route *new, unsigned flags, void *arg);
 /* Asks the caller to call mirror_timer() in ms milliseconds (replacing any earlier request). */
 typedef void (*mirror_arm_fn)(unsigned ms, void *arg);
 

@@ -18,6 +18,7 @@
 #include "persist.h"
 #include "routefmt.h"
 #include "rtcheck.h"
+#include "statefile.h"
 
 #define LINE_MAX_LEN 512
 
@@ -369,20 +370,20 @@ persist_load(struct persist *p, const char *dir)
 int
 persist_save(struct persist *p, char *err, size_t errlen)
 {
-	char tmp[4096], line[LINE_MAX_LEN];
-	int fd = -1, dfd = -1;
-	FILE *f = NULL;
+	char line[LINE_MAX_LEN], *data = NULL;
+	size_t len = 0;
+	FILE *f;
+	int rc;
 
 	if (p->save_fails > 0) {
 		p->save_fails--;
 		snprintf(err, errlen, "cannot write %s: simulated failure", p->path);
 		return -1;
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp", p->path);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0 ||
-	    (f = fdopen(fd, "w")) == NULL)
-		goto fail;
-	fd = -1;
+	if ((f = open_memstream(&data, &len)) == NULL) {
+		snprintf(err, errlen, "cannot write %s: %s", p->path, strerror(errno));
+		return -1;
+	}
 	fputs(HEADER, f);
 	for (size_t i = 0; i < p->n; i++) {
 		if (p->v[i].is_volatile)
@@ -390,32 +391,14 @@ persist_save(struct persist *p, char *err, size_t errlen)
 		persist_format(&p->v[i], line, sizeof(line));
 		fprintf(f, "%s\n", line);
 	}
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-		goto fail;
 	if (fclose(f) != 0) {
-		f = NULL;
-		goto fail;
-	}
-	f = NULL;
-	if (rename(tmp, p->path) < 0)
-		goto fail;
-	/* The rename itself must reach the disk before the SET is answered. */
-	if ((dfd = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fsync(dfd) < 0) {
-		snprintf(err, errlen, "cannot sync directory %s: %s", p->dir, strerror(errno));
-		if (dfd >= 0)
-			close(dfd);
+		snprintf(err, errlen, "cannot write %s: out of memory", p->path);
+		free(data);
 		return -1;
 	}
-	close(dfd);
-	return 0;
-fail:
-	snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-	if (f != NULL)
-		fclose(f);
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return -1;
+	rc = statefile_write(p->dir, p->path, data, len, err, errlen);
+	free(data);
+	return rc;
 }
 
 /* ---- the live side ------------------------------------------------------- */

@@ -1,0 +1,479 @@
+/*
+ * cimRouteEvent (Win32_IP4RouteTableEvent): the history table, the scalars
+ * and settings, and the notifications themselves.
+ *
+ * A notification's varbinds are made by the getters that answer GET on
+ * cimRouteEventTable (column N of the table is object N of
+ * cimRouteNotifyObjects), and the route's key columns come from the code
+ * that forms cimIP4RouteTable's index, so a notification never disagrees
+ * with what a manager reads.  Notifications go to the master as AgentX
+ * Notify PDUs with a response callback: a notification stays queued until
+ * the master has taken it.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <net-snmp/agent/agent_callbacks.h>
+
+#include "log.h"
+#include "mib.h"
+#include "notify.h"
+
+#define EVENT CIMR_OBJECTS, 4                      /* cimRouteEvent */
+#define NOTIFICATIONS CIMR_ROOT, 0                 /* cimRouteNotifications */
+#define AGENTX_MSG_NOTIFY 12                       /* RFC 2741 agentx-Notify-PDU */
+
+static struct notify *nt;
+static netsnmp_session *master; /* the AgentX session while it is up */
+
+/* ---- column getters: one event ------------------------------------------- */
+
+#define EV(p) ((const struct notify_event *)(p))
+
+static void
+index_of(const void *row, unsigned long *sub)
+{
+	route_index_oid(&EV(row)->route, sub);
+}
+
+static void
+set_ip(struct mib_value *v, const unsigned long *sub)
+{
+	u_char a[4] = { (u_char)sub[0], (u_char)sub[1], (u_char)sub[2], (u_char)sub[3] };
+
+	mib_set_bytes(v, ASN_IPADDRESS, a, 4);
+}
+
+static int
+get_seq(const void *row, struct mib_value *v, void *ctx)
+{
+	mib_set_uint(v, ASN_UNSIGNED, EV(row)->seq);
+	return 0;
+}
+
+static int
+get_time(const void *row, struct mib_value *v, void *ctx)
+{
+	mib_set_date(v, &EV(row)->when);
+	return 0;
+}
+
+static int
+get_kind(const void *row, struct mib_value *v, void *ctx)
+{
+	mib_set_int(v, ASN_INTEGER, EV(row)->kind);
+	return 0;
+}
+
+/* Columns 4-10 are the route's index: dst, mask, next hop, ifindex, table, tos, metric. */
+static int
+get_key(const void *row, struct mib_value *v, int col)
+{
+	unsigned long sub[ROUTE_INDEX_LEN];
+
+	index_of(row, sub);
+	switch (col) {
+	case 4:
+	case 5:
+	case 6:
+		set_ip(v, sub + 4 * (col - 4));
+		break;
+	case 7:
+		mib_set_int(v, ASN_INTEGER, (long)(int32_t)sub[12]);
+		break;
+	default:
+		mib_set_uint(v, ASN_UNSIGNED, sub[13 + (col - 8)]);
+		break;
+	}
+	return 0;
+}
+
+#define KEY_GETTER(name, col) \
+	static int name(const void *row, struct mib_value *v, void *ctx) { return get_key(row, v, col); }
+KEY_GETTER(get_dst, 4)
+KEY_GETTER(get_mask, 5)
+KEY_GETTER(get_nexthop, 6)
+KEY_GETTER(get_ifindex, 7)
+KEY_GETTER(get_table, 8)
+KEY_GETTER(get_tos, 9)
+KEY_GETTER(get_metric, 10)
+
+/* Column N is cimRouteNotifyObjects N; the sequence (1) is the table's index. */
+static const struct mib_column event_columns[] = {
+	{ 1, get_seq },
+	{ 2, get_time },
+	{ 3, get_kind },
+	{ 4, get_dst },
+	{ 5, get_mask },
+	{ 6, get_nexthop },
+	{ 7, get_ifindex },
+	{ 8, get_table },
+	{ 9, get_tos },
+	{ 10, get_metric },
+};
+#define NEVCOLS (sizeof(event_columns) / sizeof(event_columns[0]))
+
+/* ---- cimRouteEventTable ------------------------------------------------------ */
+
+static const void *
+event_seek(void *ctx, const oid *idx, size_t len, int strict)
+{
+	if (len == 0)
+		return notify_history_first(nt);
+	if (idx[0] > 0xffffffffUL)
+		return NULL;
+	/* A longer name than an index is past the row whose sequence is its first sub-id. */
+	return notify_history_seek(nt, (uint32_t)idx[0], strict || len > 1);
+}
+
+static const void *
+event_next(void *ctx, const void *row)
+{
+	return notify_history_seek(nt, EV(row)->seq, 1);
+}
+
+static size_t
+event_index(void *ctx, const void *row, oid *out)
+{
+	out[0] = EV(row)->seq;
+	return 1;
+}
+
+static struct mib_table event_table = {
+	.name = "cimRouteEventTable",
+	.entry = { EVENT, 3, 1 },
+	.entry_len = sizeof((oid[]){ EVENT, 3, 1 }) / sizeof(oid),
+	.cols = event_columns + 1, /* the sequence is not-accessible */
+	.ncols = NEVCOLS - 1,
+	.seek = event_seek,
+	.next = event_next,
+	.index = event_index,
+};
+
+/* ---- notifications ----------------------------------------------------------- */
+
+static const oid snmptrap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
+
+static int
+add_var(netsnmp_variable_list **vl, oid col, const struct mib_value *v)
+{
+	oid name[] = { EVENT, 10, col, 0 };
+
+	return snmp_varlist_add_variable(vl, name, OID_LENGTH(name), v->type, &v->v, v->len) ==
+	    NULL ? -1 : 0;
+}
+
+static netsnmp_variable_list *
+change_vars(const struct notify_event *ev)
+{
+	static const oid trap[] = { NOTIFICATIONS, 1 };
+	netsnmp_variable_list *vl = NULL;
+	struct mib_value v;
+
+	if (snmp_varlist_add_variable(&vl, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID,
+	    trap, sizeof(trap)) == NULL)
+		return NULL;
+	for (size_t k = 0; k < NEVCOLS; k++) {
+		event_columns[k].get(ev, &v, NULL);
+		if (add_var(&vl, event_columns[k].col, &v) < 0) {
+			snmp_free_varbind(vl);
+			return NULL;
+		}
+	}
+	return vl;
+}
+
+static netsnmp_variable_list *
+summary_vars(const struct notify_summary *s)
+{
+	static const oid trap[] = { NOTIFICATIONS, 2 };
+	const u_long val[5] = { s->count[0], s->count[1], s->count[2], s->first, s->last };
+	netsnmp_variable_list *vl = NULL;
+	struct mib_value v;
+
+	if (snmp_varlist_add_variable(&vl, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID,
+	    trap, sizeof(trap)) == NULL)
+		return NULL;
+	mib_set_date(&v, &s->when);
+	if (add_var(&vl, 2, &v) < 0)
+		goto fail;
+	/* cimRouteNotifyAdded, Removed, Changed, FirstSequence, LastSequence: 11-15 */
+	for (int k = 0; k < 5; k++) {
+		mib_set_uint(&v, ASN_UNSIGNED, val[k]);
+		if (add_var(&vl, (oid)(11 + k), &v) < 0)
+			goto fail;
+	}
+	return vl;
+fail:
+	snmp_free_varbind(vl);
+	return NULL;
+}
+
+static int
+notify_response(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
+{
+	uint64_t id = (uint64_t)(uintptr_t)magic;
+	int ok = op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu != NULL && pdu->errstat == 0;
+
+	if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && !ok)
+		log_warn("notify", "the master refused a notification (AgentX error %ld); will retry",
+		    pdu != NULL ? pdu->errstat : -1L);
+	if (nt != NULL)
+		notify_ack(nt, id, ok);
+	return 1;
+}
+
+/*
+ * The master's AgentX Notify handler adds sysUpTime.0 (its own, which is
+ * what receivers expect) and sends to its trap sinks.
+ */
+static int
+send_msg(const struct notify_msg *m, void *arg)
+{
+	netsnmp_variable_list *vl;
+	netsnmp_pdu *pdu;
+
+	if (master == NULL)
+		return -1;
+	vl = m->type == NOTIFY_MSG_CHANGE ? change_vars(&m->u.ev) : summary_vars(&m->u.sum);
+	if (vl == NULL || (pdu = snmp_pdu_create(AGENTX_MSG_NOTIFY)) == NULL) {
+		snmp_free_varbind(vl);
+		return -1;
+	}
+	pdu->variables = vl;
+	pdu->version = master->version;
+	pdu->sessid = master->sessid;
+	if (snmp_async_send(master, pdu, notify_response, (void *)(uintptr_t)m->id) == 0) {
+		log_warn("notify", "cannot send a notification to the master: %s",
+		    snmp_api_errstring(master->s_snmp_errno));
+		snmp_free_pdu(pdu);
+		return -1;
+	}
+	return 0;
+}
+
+/* SNMPD_CALLBACK_INDEX_START / INDEX_STOP: the subagent's session to the master opened or closed. */
+static int
+session_event(int major, int minor, void *serverarg, void *clientarg)
+{
+	if (minor == SNMPD_CALLBACK_INDEX_START) {
+		master = serverarg;
+		log_debug("notify", "master session up");
+		notify_connected(nt, 1);
+	} else if (serverarg == master) {
+		master = NULL;
+		log_debug("notify", "master session down: notifications wait in the queue");
+		notify_connected(nt, 0);
+	}
+	return 0;
+}
+
+void
+mib_event_init(struct notify *n)
+{
+	nt = n;
+	notify_set_callbacks(n, send_msg, n->arm, n->arg);
+	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, session_event,
+	    NULL);
+	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, session_event,
+	    NULL);
+}
+
+/* ---- scalars ------------------------------------------------------------------ */
+
+static int
+get_count(const void *row, struct mib_value *v, void *ctx)
+{
+	mib_set_uint(v, ASN_GAUGE, notify_history_count(nt));
+	return 0;
+}
+
+static int
+get_last_change(const void *row, struct mib_value *v, void *ctx)
+{
+	mib_set_date(v, &nt->last_change);
+	return 0;
+}
+
+static int
+get_last_seq(const void *row, struct mib_value *v, void *ctx)
+{
+	mib_set_uint(v, ASN_UNSIGNED, notify_last_seq(nt));
+	return 0;
+}
+
+static int
+get_dropped(const void *row, struct mib_value *v, void *ctx)
+{
+	mib_set_uint(v, ASN_COUNTER, nt->stats.dropped);
+	return 0;
+}
+
+static int
+get_suppressed(const void *row, struct mib_value *v, void *ctx)
+{
+	mib_set_uint(v, ASN_COUNTER, nt->stats.suppressed);
+	return 0;
+}
+
+/* The three settings, each a read-write scalar. */
+enum setting {
+	SET_HISTORY,
+	SET_ENABLED,
+	SET_RATE,
+};
+
+struct setting_ctx {
+	enum setting which;
+	unsigned old; /* for UNDO */
+};
+
+static unsigned
+setting_value(enum setting which)
+{
+	switch (which) {
+	case SET_HISTORY:
+		return nt->set.history;
+	case SET_ENABLED:
+		return nt->set.enabled ? 1 : 2; /* TruthValue */
+	default:
+		return nt->set.rate;
+	}
+}
+
+static int
+get_setting(const void *row, struct mib_value *v, void *ctx)
+{
+	const struct setting_ctx *s = ctx;
+
+	if (s->which == SET_ENABLED)
+		mib_set_int(v, ASN_INTEGER, setting_value(s->which));
+	else
+		mib_set_uint(v, ASN_UNSIGNED, setting_value(s->which));
+	return 0;
+}
+
+static int
+check_setting(const netsnmp_variable_list *vb, void *ctx)
+{
+	const struct setting_ctx *s = ctx;
+	long v;
+
+	if (vb->type != (s->which == SET_ENABLED ? ASN_INTEGER : ASN_UNSIGNED)) {
+		log_info("set", "%s: wrong type 0x%02x", s->which == SET_ENABLED ?
+		    "cimRouteNotifyEnabled" : "an Unsigned32 setting", vb->type);
+		return SNMP_ERR_WRONGTYPE;
+	}
+	if (vb->val_len != sizeof(long))
+		return SNMP_ERR_WRONGLENGTH;
+	v = *vb->val.integer;
+	switch (s->which) {
+	case SET_ENABLED:
+		if (v != 1 && v != 2)
+			goto bad;
+		break;
+	case SET_HISTORY:
+		if (v < 0 || v > NOTIFY_HISTORY_MAX)
+			goto bad;
+		break;
+	case SET_RATE:
+		if (v < 0 || v > NOTIFY_RATE_MAX)
+			goto bad;
+		break;
+	}
+	return SNMP_ERR_NOERROR;
+bad:
+	log_info("set", "%s: value %ld out of range", s->which == SET_ENABLED ? "cimRouteNotifyEnabled" :
+	    s->which == SET_HISTORY ? "cimRouteEventHistorySize" : "cimRouteNotifyRateLimit", v);
+	return SNMP_ERR_WRONGVALUE;
+}
+
+static int
+store_setting(enum setting which, unsigned v)
+{
+	char err[256];
+	int rc;
+
+	switch (which) {
+	case SET_HISTORY:
+		rc = notify_set_history(nt, v, err, sizeof(err));
+		break;
+	case SET_ENABLED:
+		rc = notify_set_enabled(nt, v == 1, err, sizeof(err));
+		break;
+	default:
+		rc = notify_set_rate(nt, v, err, sizeof(err));
+		break;
+	}
+	if (rc < 0)
+		log_err("set", "%s", err);
+	return rc;
+}
+
+static int
+apply_setting(const netsnmp_variable_list *vb, void *ctx)
+{
+	struct setting_ctx *s = ctx;
+
+	s->old = setting_value(s->which);
+	if (store_setting(s->which, (unsigned)*vb->val.integer) < 0)
+		return SNMP_ERR_COMMITFAILED;
+	log_info("set", "%s set to %ld", s->which == SET_ENABLED ? "cimRouteNotifyEnabled" :
+	    s->which == SET_HISTORY ? "cimRouteEventHistorySize" : "cimRouteNotifyRateLimit",
+	    *vb->val.integer);
+	return SNMP_ERR_NOERROR;
+}
+
+static void
+undo_setting(void *ctx)
+{
+	struct setting_ctx *s = ctx;
+
+	/* A smaller history already dropped its oldest rows: they stay dropped. */
+	store_setting(s->which, s->old);
+}
+
+int
+mib_event_register(void)
+{
+	static const struct {
+		const char *name;
+		oid arc;
+		mib_get_fn get;
+	} ro[] = {
+		{ "cimRouteEventCount", 1, get_count },
+		{ "cimRouteEventLastChange", 2, get_last_change },
+		{ "cimRouteEventLastSequence", 5, get_last_seq },
+		{ "cimRouteNotifyDropped", 8, get_dropped },
+		{ "cimRouteNotifySuppressed", 9, get_suppressed },
+	};
+	static struct setting_ctx settings[] = {
+		{ SET_HISTORY, 0 }, { SET_ENABLED, 0 }, { SET_RATE, 0 },
+	};
+	static const struct {
+		const char *name;
+		oid arc;
+	} rw[] = {
+		{ "cimRouteEventHistorySize", 4 },
+		{ "cimRouteNotifyEnabled", 6 },
+		{ "cimRouteNotifyRateLimit", 7 },
+	};
+	static const struct mib_scalar_ops ops = {
+		.get = get_setting, .check = check_setting, .apply = apply_setting, .undo = undo_setting,
+	};
+
+	for (size_t k = 0; k < sizeof(ro) / sizeof(ro[0]); k++) {
+		oid o[] = { EVENT, ro[k].arc };
+
+		if (mib_scalar_register(ro[k].name, o, OID_LENGTH(o), ro[k].get, NULL) < 0)
+			return -1;
+	}
+	for (size_t k = 0; k < sizeof(rw) / sizeof(rw[0]); k++) {
+		oid o[] = { EVENT, rw[k].arc };
+
+		if (mib_scalar_register_rw(rw[k].name, o, OID_LENGTH(o), &ops, &settings[k]) < 0)
+			return -1;
+	}
+	return mib_table_register(&event_table);
+}

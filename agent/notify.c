@@ -1,0 +1,649 @@
+/* Route-change events: see notify.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "notify.h"
+#include "statefile.h"
+
+#define SEQ_MAX 4294967295u
+
+enum msg_state {
+	MSG_QUEUED,
+	MSG_INFLIGHT,
+	MSG_ACKED,
+};
+
+static const char HEADER[] =
+    "# cimrouted route-change event state (CIM-ROUTE-MIB cimRouteEvent), rewritten by\n"
+    "# cimrouted.  'changes' is how many changes have been numbered (their sequence\n"
+    "# numbers may have been used); the other lines are settings written through SNMP,\n"
+    "# which win over cimrouted.conf.  Delete a line to go back to the configured value.\n";
+
+uint32_t
+notify_seq_of(uint64_t total)
+{
+	return total == 0 ? 0 : (uint32_t)((total - 1) % SEQ_MAX + 1);
+}
+
+uint32_t
+notify_last_seq(const struct notify *n)
+{
+	return notify_seq_of(n->total);
+}
+
+void
+notify_init(struct notify *n)
+{
+	memset(n, 0, sizeof(*n));
+	n->set.enabled = 1;
+	n->set.rate = NOTIFY_RATE_DEFAULT;
+	n->set.history = NOTIFY_HISTORY_DEFAULT;
+	n->set.queue = NOTIFY_QUEUE_DEFAULT;
+	clock_gettime(CLOCK_REALTIME, &n->last_change);
+}
+
+void
+notify_set_callbacks(struct notify *n, notify_send_fn send, notify_arm_fn arm, void *arg)
+{
+	n->send = send;
+	n->arm = arm;
+	n->arg = arg;
+}
+
+/* ---- the state file ------------------------------------------------------- */
+
+static int
+parse_ulong(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno != 0 || *end != '\0' || *out > max ? -1 : 0;
+}
+
+int
+notify_parse_line(struct notify *n, const char *line, char *err, size_t errlen)
+{
+	char key[32], value[32], extra[2];
+	unsigned long long v;
+	int k;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (*line == '\0' || *line == '#' || *line == '\n')
+		return 0;
+	k = sscanf(line, "%31s %31s %1s", key, value, extra);
+	if (k != 2) {
+		snprintf(err, errlen, k < 2 ? "expected 'NAME VALUE'" : "text after the value");
+		return -1;
+	}
+	if (strcmp(key, "changes") == 0) {
+		if (parse_ulong(value, UINT64_MAX / 2, &v) < 0)
+			goto bad_number;
+		n->total = n->reserved = v;
+	} else if (strcmp(key, "historySize") == 0) {
+		if (parse_ulong(value, NOTIFY_HISTORY_MAX, &v) < 0)
+			goto bad_number;
+		n->set.history = (unsigned)v;
+		n->written |= NOTIFY_SET_HISTORY;
+	} else if (strcmp(key, "notifyRateLimit") == 0) {
+		if (parse_ulong(value, NOTIFY_RATE_MAX, &v) < 0)
+			goto bad_number;
+		n->set.rate = (unsigned)v;
+		n->written |= NOTIFY_SET_RATE;
+	} else if (strcmp(key, "notifyEnabled") == 0) {
+		if (strcmp(value, "yes") == 0)
+			n->set.enabled = 1;
+		else if (strcmp(value, "no") == 0)
+			n->set.enabled = 0;
+		else {
+			snprintf(err, errlen, "notifyEnabled must be yes or no, not '%s'", value);
+			return -1;
+		}
+		n->written |= NOTIFY_SET_ENABLED;
+	} else {
+		snprintf(err, errlen, "unknown name '%s'", key);
+		return -1;
+	}
+	return 0;
+bad_number:
+	snprintf(err, errlen, "%s: '%s' is not a number in range", key, value);
+	return -1;
+}
+
+/* The file's text for these values. */
+static char *
+format_state(const struct notify *n, const struct notify_settings *set, unsigned written,
+    uint64_t changes, size_t *len)
+{
+	char *data = NULL;
+	FILE *f = open_memstream(&data, len);
+
+	if (f == NULL)
+		return NULL;
+	fputs(HEADER, f);
+	fprintf(f, "changes %" PRIu64 "\n", changes);
+	if (written & NOTIFY_SET_ENABLED)
+		fprintf(f, "notifyEnabled %s\n", set->enabled ? "yes" : "no");
+	if (written & NOTIFY_SET_RATE)
+		fprintf(f, "notifyRateLimit %u\n", set->rate);
+	if (written & NOTIFY_SET_HISTORY)
+		fprintf(f, "historySize %u\n", set->history);
+	if (fclose(f) != 0) {
+		free(data);
+		return NULL;
+	}
+	return data;
+}
+
+static int
+save(struct notify *n, const struct notify_settings *set, unsigned written, uint64_t changes,
+    char *err, size_t errlen)
+{
+	char dir[4096], *slash, *data;
+	size_t len;
+	int rc;
+
+	if (n->path == NULL)
+		return 0;
+	if (n->save_fails > 0) {
+		n->save_fails--;
+		snprintf(err, errlen, "cannot write %s: simulated failure", n->path);
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", n->path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if ((data = format_state(n, set, written, changes, &len)) == NULL) {
+		snprintf(err, errlen, "cannot write %s: out of memory", n->path);
+		return -1;
+	}
+	rc = statefile_write(dir, n->path, data, len, err, errlen);
+	free(data);
+	return rc;
+}
+
+/* Make sure the state file says that numbers up to n->total may be in use. */
+static void
+reserve(struct notify *n)
+{
+	static time_t last_log;
+	char err[256];
+	uint64_t upto = n->total + NOTIFY_SEQ_BLOCK;
+
+	if (n->total <= n->reserved)
+		return;
+	if (save(n, &n->set, n->written, upto, err, sizeof(err)) < 0) {
+		/* Keep numbering; after a crash some numbers could be used twice. */
+		if (time(NULL) != last_log)
+			log_err("notify", "%s; sequence numbers are not reserved", err);
+		last_log = time(NULL);
+		n->reserved = n->total;
+		return;
+	}
+	n->reserved = upto;
+}
+
+static int ring_resize(struct notify *, unsigned size);
+
+int
+notify_open(struct notify *n, const char *dir)
+{
+	struct notify_settings conf = n->set;
+	char line[256], err[160], tmp[4200];
+	unsigned lineno = 0;
+	FILE *f;
+
+	size_t len = strlen(dir) + sizeof("/" NOTIFY_FILE);
+
+	if ((n->path = malloc(len)) == NULL)
+		return -1;
+	snprintf(n->path, len, "%s/" NOTIFY_FILE, dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", n->path);
+	unlink(tmp); /* left by a crash mid-write: the rename never happened */
+	if ((f = fopen(n->path, "r")) == NULL) {
+		if (errno != ENOENT)
+			return -1;
+	} else {
+		while (fgets(line, sizeof(line), f) != NULL) {
+			lineno++;
+			line[strcspn(line, "\n")] = '\0';
+			if (notify_parse_line(n, line, err, sizeof(err)) < 0)
+				log_err("notify", "%s:%u: %s; line ignored", n->path, lineno, err);
+		}
+		fclose(f);
+	}
+	if ((n->written & NOTIFY_SET_ENABLED) && conf.enabled != n->set.enabled)
+		log_notice("notify", "notifyEnabled %s, set through SNMP (%s), replaces the configured %s",
+		    n->set.enabled ? "yes" : "no", n->path, conf.enabled ? "yes" : "no");
+	if ((n->written & NOTIFY_SET_RATE) && conf.rate != n->set.rate)
+		log_notice("notify", "notifyRateLimit %u, set through SNMP (%s), replaces the configured %u",
+		    n->set.rate, n->path, conf.rate);
+	if ((n->written & NOTIFY_SET_HISTORY) && conf.history != n->set.history)
+		log_notice("notify", "eventHistorySize %u, set through SNMP (%s), replaces the configured %u",
+		    n->set.history, n->path, conf.history);
+	return ring_resize(n, n->set.history);
+}
+
+void
+notify_free(struct notify *n)
+{
+	free(n->hist);
+	free(n->q);
+	free(n->path);
+	n->hist = NULL;
+	n->q = NULL;
+	n->path = NULL;
+	n->hn = n->hcap = n->qn = n->qcap = 0;
+}
+
+void
+notify_close(struct notify *n)
+{
+	char err[256];
+
+	if (n->path != NULL && save(n, &n->set, n->written, n->total, err, sizeof(err)) < 0)
+		log_err("notify", "%s", err);
+	if (notify_queued(n) > 0)
+		log_warn("notify", "%zu notifications not delivered to the master are lost",
+		    notify_queued(n));
+	notify_free(n);
+}
+
+/* ---- history ------------------------------------------------------------- */
+
+static int
+ring_resize(struct notify *n, unsigned size)
+{
+	struct notify_event *v = NULL;
+	size_t keep = n->hn < size ? n->hn : size;
+
+	if (size > 0 && (v = calloc(size, sizeof(*v))) == NULL)
+		return -1;
+	/* Keep the newest rows. */
+	for (size_t k = 0; k < keep; k++)
+		v[k] = n->hist[(n->hstart + n->hn - keep + k) % n->hcap];
+	free(n->hist);
+	n->hist = v;
+	n->hcap = size;
+	n->hstart = 0;
+	n->hn = keep;
+	return 0;
+}
+
+static void
+history_add(struct notify *n, const struct notify_event *ev)
+{
+	if (n->hcap == 0)
+		return;
+	if (n->hn < n->hcap) {
+		n->hist[(n->hstart + n->hn) % n->hcap] = *ev;
+		n->hn++;
+	} else {
+		n->hist[n->hstart] = *ev;
+		n->hstart = (n->hstart + 1) % n->hcap;
+	}
+}
+
+size_t
+notify_history_count(const struct notify *n)
+{
+	return n->hn;
+}
+
+/*
+ * The ring holds consecutive changes, so their sequence numbers are
+ * consecutive too, except that they may wrap from 4294967295 to 1: at most
+ * two ascending runs, [s0, end of A] and [1, end of B].
+ */
+const struct notify_event *
+notify_history_seek(const struct notify *n, uint32_t seq, int strict)
+{
+	uint64_t want = (uint64_t)seq + (strict ? 1 : 0), s0, last, best = UINT64_MAX, k;
+
+	if (n->hn == 0)
+		return NULL;
+	s0 = n->hist[n->hstart].seq;
+	last = s0 + n->hn - 1; /* beyond SEQ_MAX when the ring wraps */
+	if (last > SEQ_MAX && want <= last - SEQ_MAX)
+		best = want < 1 ? 1 : want; /* in run B */
+	if (want <= (last < SEQ_MAX ? last : SEQ_MAX) && (want < s0 ? s0 : want) < best)
+		best = want < s0 ? s0 : want; /* in run A */
+	if (best == UINT64_MAX)
+		return NULL;
+	k = best >= s0 ? best - s0 : (SEQ_MAX - s0 + 1) + (best - 1);
+	return &n->hist[(n->hstart + k) % n->hcap];
+}
+
+const struct notify_event *
+notify_history_first(const struct notify *n)
+{
+	return notify_history_seek(n, 0, 0);
+}
+
+/* ---- the queue for the master ------------------------------------------- */
+
+size_t
+notify_queued(const struct notify *n)
+{
+	return n->qn;
+}
+
+static struct notify_msg *
+q_at(const struct notify *n, size_t k)
+{
+	return &n->q[(n->qstart + k) % n->qcap];
+}
+
+static int
+q_grow(struct notify *n)
+{
+	size_t cap = n->qcap ? n->qcap * 2 : 64;
+	struct notify_msg *v = malloc(cap * sizeof(*v));
+
+	if (v == NULL)
+		return -1;
+	for (size_t k = 0; k < n->qn; k++)
+		v[k] = *q_at(n, k);
+	free(n->q);
+	n->q = v;
+	n->qcap = cap;
+	n->qstart = 0;
+	return 0;
+}
+
+static void
+sum_fold(struct notify_summary *s, int *has, const struct notify_msg *m)
+{
+	if (m->type == NOTIFY_MSG_CHANGE) {
+		if (!*has)
+			s->first = m->u.ev.seq;
+		s->count[m->u.ev.kind - 1]++;
+		s->last = m->u.ev.seq;
+	} else {
+		if (!*has)
+			s->first = m->u.sum.first;
+		for (int k = 0; k < 3; k++)
+			s->count[k] += m->u.sum.count[k];
+		s->last = m->u.sum.last;
+	}
+	*has = 1;
+}
+
+/* Messages not yet handed to the master: the queue's bound applies to them. */
+static size_t
+waiting(const struct notify *n)
+{
+	return n->qn - n->inflight;
+}
+
+/* Can one more message be queued: within the bound, or straight to the master? */
+static int
+has_room(const struct notify *n)
+{
+	return waiting(n) < n->set.queue ||
+	    (n->connected && waiting(n) == 0 && n->inflight < NOTIFY_INFLIGHT);
+}
+
+static void
+arm(struct notify *n, unsigned ms)
+{
+	if (n->arm != NULL)
+		n->arm(ms, n->arg);
+}
+
+/* Try the sends again in a second (a failed send, a timeout), unless the interval's end will. */
+static void
+arm_retry(struct notify *n)
+{
+	if (!n->window_open)
+		arm(n, NOTIFY_INTERVAL_MS);
+}
+
+static int
+push(struct notify *n, const struct notify_msg *m)
+{
+	if (n->qn == n->qcap && q_grow(n) < 0)
+		return -1;
+	*q_at(n, n->qn) = *m;
+	q_at(n, n->qn)->id = ++n->next_id;
+	q_at(n, n->qn)->state = MSG_QUEUED;
+	n->qn++;
+	return 0;
+}
+
+/* Queue the summary of what was dropped, once there is room for it. */
+static void
+push_dropped(struct notify *n)
+{
+	struct notify_msg m;
+
+	if (!n->has_dropped || !has_room(n))
+		return;
+	memset(&m, 0, sizeof(m));
+	m.type = NOTIFY_MSG_SUMMARY;
+	m.u.sum = n->dropped_sum;
+	clock_gettime(CLOCK_REALTIME, &m.u.sum.when);
+	if (push(n, &m) < 0)
+		return;
+	log_notice("notify", "queued a summary of %" PRIu32 " added, %" PRIu32 " removed, %" PRIu32
+	    " changed that the full queue had dropped (sequence %" PRIu32 "..%" PRIu32 ")",
+	    m.u.sum.count[0], m.u.sum.count[1], m.u.sum.count[2], m.u.sum.first, m.u.sum.last);
+	memset(&n->dropped_sum, 0, sizeof(n->dropped_sum));
+	n->has_dropped = 0;
+}
+
+static void
+enqueue(struct notify *n, const struct notify_msg *m)
+{
+	push_dropped(n);
+	if (!has_room(n) || n->has_dropped || push(n, m) < 0) {
+		if (!n->has_dropped)
+			log_warn("notify", "notification queue full (%u waiting for the master): "
+			    "dropping, a summary will follow", n->set.queue);
+		n->stats.dropped++;
+		sum_fold(&n->dropped_sum, &n->has_dropped, m);
+		return;
+	}
+	notify_flush(n);
+}
+
+void
+notify_flush(struct notify *n)
+{
+	if (!n->connected || n->send == NULL)
+		return;
+	push_dropped(n);
+	for (size_t k = 0; k < n->qn && n->inflight < NOTIFY_INFLIGHT; k++) {
+		struct notify_msg *m = q_at(n, k);
+
+		if (m->state != MSG_QUEUED)
+			continue;
+		if (n->send(m, n->arg) < 0) {
+			arm_retry(n);
+			return;
+		}
+		m->state = MSG_INFLIGHT;
+		n->inflight++;
+	}
+}
+
+void
+notify_ack(struct notify *n, uint64_t id, int ok)
+{
+	size_t lo = 0, hi = n->qn;
+	struct notify_msg *m;
+
+	/* Ids grow along the queue. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (q_at(n, mid)->id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == n->qn || (m = q_at(n, lo))->id != id || m->state != MSG_INFLIGHT)
+		return; /* not ours, or already settled */
+	n->inflight--;
+	if (ok) {
+		m->state = MSG_ACKED;
+		n->stats.sent++;
+		while (n->qn > 0 && q_at(n, 0)->state == MSG_ACKED) {
+			n->qstart = (n->qstart + 1) % n->qcap;
+			n->qn--;
+		}
+		notify_flush(n);
+	} else {
+		/* Sent again later (the receiver may see it twice: the sequence number tells). */
+		m->state = MSG_QUEUED;
+		if (n->connected)
+			arm_retry(n);
+	}
+}
+
+void
+notify_connected(struct notify *n, int up)
+{
+	n->connected = up;
+	if (up) {
+		if (n->qn > 0 || n->has_dropped)
+			log_info("notify", "master connected: sending %zu queued notifications",
+			    n->qn);
+		notify_flush(n);
+	}
+}
+
+/* ---- changes --------------------------------------------------------------- */
+
+void
+notify_change(struct notify *n, enum notify_kind kind, const struct route *r, int bulk)
+{
+	struct notify_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = NOTIFY_MSG_CHANGE;
+	n->total++;
+	m.u.ev.seq = notify_seq_of(n->total);
+	m.u.ev.kind = (uint8_t)kind;
+	m.u.ev.route = *r;
+	clock_gettime(CLOCK_REALTIME, &m.u.ev.when);
+	n->last_change = m.u.ev.when;
+	reserve(n);
+	history_add(n, &m.u.ev);
+	if (!n->set.enabled)
+		return;
+	if (!n->window_open) {
+		n->window_open = 1;
+		n->window_sent = 0;
+		memset(&n->window_sum, 0, sizeof(n->window_sum));
+		arm(n, NOTIFY_INTERVAL_MS);
+	}
+	if (!bulk && n->window_sent < n->set.rate) {
+		n->window_sent++;
+		enqueue(n, &m);
+		return;
+	}
+	n->stats.suppressed++;
+	if (n->window_sum.count[0] + n->window_sum.count[1] + n->window_sum.count[2] == 0)
+		n->window_sum.first = m.u.ev.seq;
+	n->window_sum.count[kind - 1]++;
+	n->window_sum.last = m.u.ev.seq;
+}
+
+void
+notify_timer(struct notify *n)
+{
+	struct notify_msg m;
+
+	if (!n->window_open) {
+		notify_flush(n); /* a retry */
+		return;
+	}
+	n->window_open = 0;
+	if (n->window_sum.count[0] + n->window_sum.count[1] + n->window_sum.count[2] == 0 ||
+	    !n->set.enabled) {
+		notify_flush(n); /* also retries sends that failed */
+		return;
+	}
+	memset(&m, 0, sizeof(m));
+	m.type = NOTIFY_MSG_SUMMARY;
+	m.u.sum = n->window_sum;
+	clock_gettime(CLOCK_REALTIME, &m.u.sum.when);
+	enqueue(n, &m);
+}
+
+/* ---- settings ------------------------------------------------------------- */
+
+static int
+apply_settings(struct notify *n, const struct notify_settings *set, unsigned written,
+    char *err, size_t errlen)
+{
+	uint64_t changes = n->reserved > n->total ? n->reserved : n->total;
+
+	if (save(n, set, written, changes, err, errlen) < 0)
+		return -1;
+	n->set = *set;
+	n->written = written;
+	return 0;
+}
+
+int
+notify_set_enabled(struct notify *n, int enabled, char *err, size_t errlen)
+{
+	struct notify_settings set = n->set;
+
+	set.enabled = enabled != 0;
+	return apply_settings(n, &set, n->written | NOTIFY_SET_ENABLED, err, errlen);
+}
+
+int
+notify_set_rate(struct notify *n, unsigned rate, char *err, size_t errlen)
+{
+	struct notify_settings set = n->set;
+
+	if (rate > NOTIFY_RATE_MAX) {
+		snprintf(err, errlen, "notifyRateLimit %u is above %u", rate, NOTIFY_RATE_MAX);
+		return -1;
+	}
+	set.rate = rate;
+	return apply_settings(n, &set, n->written | NOTIFY_SET_RATE, err, errlen);
+}
+
+int
+notify_set_history(struct notify *n, unsigned size, char *err, size_t errlen)
+{
+	struct notify_settings set = n->set;
+	struct notify old = *n;
+
+	if (size > NOTIFY_HISTORY_MAX) {
+		snprintf(err, errlen, "historySize %u is above %u", size, NOTIFY_HISTORY_MAX);
+		return -1;
+	}
+	set.history = size;
+	if (apply_settings(n, &set, n->written | NOTIFY_SET_HISTORY, err, errlen) < 0)
+		return -1;
+	if (ring_resize(n, size) < 0) {
+		char err2[256];
+
+		snprintf(err, errlen, "no memory for %u history rows", size);
+		n->set = old.set;
+		n->written = old.written;
+		if (apply_settings(n, &old.set, old.written, err2, sizeof(err2)) < 0)
+			log_err("notify", "%s", err2);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,185 @@
+/*
+ * Route-change events (Win32_IP4RouteTableEvent): numbering, history, rate
+ * limit and the queue of notifications for the master agent.
+ *
+ * Every change of the route mirror gets the next sequence number and a row
+ * in the history ring.  While notifications are enabled, the first changes
+ * of each one-second interval, up to the rate limit, become one
+ * cimIP4RouteChange each; the others (and every change a re-dump after lost
+ * netlink events found) are counted into one cimIP4RouteChangeSummary sent
+ * when the interval ends.  Notifications wait in a bounded queue until the
+ * master acknowledges them, so that none is lost while the master restarts;
+ * past the bound they are counted as dropped and covered by a summary.
+ *
+ * Nothing here knows SNMP: the daemon supplies the function that hands a
+ * message to the master (mib_event.c) and the timer.
+ */
+#ifndef CIMR_NOTIFY_H
+#define CIMR_NOTIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "route.h"
+
+#define NOTIFY_FILE "notify-state"
+
+#define NOTIFY_RATE_DEFAULT 100
+#define NOTIFY_RATE_MAX 100000
+#define NOTIFY_HISTORY_DEFAULT 1000
+#define NOTIFY_HISTORY_MAX 100000
+#define NOTIFY_QUEUE_DEFAULT 10000
+#define NOTIFY_QUEUE_MAX 1000000
+#define NOTIFY_INFLIGHT 64        /* notifications handed to the master, not yet acknowledged */
+#define NOTIFY_INTERVAL_MS 1000   /* the rate limit's interval */
+#define NOTIFY_SEQ_BLOCK 65536    /* sequence numbers reserved in the state file at a time */
+
+/* cimRouteEventKind / cimRouteNotifyKind */
+enum notify_kind {
+	NOTIFY_ADDED = 1,
+	NOTIFY_REMOVED = 2,
+	NOTIFY_CHANGED = 3,
+};
+
+/* One change: a row of cimRouteEventTable, the content of one cimIP4RouteChange. */
+struct notify_event {
+	struct timespec when; /* wall clock */
+	struct route route;   /* the row as it is now (as it was, if removed) */
+	uint32_t seq;
+	uint8_t kind;         /* enum notify_kind */
+};
+
+/* The content of one cimIP4RouteChangeSummary. */
+struct notify_summary {
+	struct timespec when;
+	uint32_t count[3]; /* added, removed, changed */
+	uint32_t first, last;
+};
+
+enum notify_msg_type {
+	NOTIFY_MSG_CHANGE,
+	NOTIFY_MSG_SUMMARY,
+};
+
+struct notify_msg {
+	uint64_t id;     /* names the message in the master's acknowledgement */
+	uint8_t type;    /* enum notify_msg_type */
+	uint8_t state;   /* queued, in flight, acknowledged */
+	union {
+		struct notify_event ev;
+		struct notify_summary sum;
+	} u;
+};
+
+struct notify_settings {
+	int enabled;        /* cimRouteNotifyEnabled */
+	unsigned rate;      /* cimRouteNotifyRateLimit */
+	unsigned history;   /* cimRouteEventHistorySize */
+	unsigned queue;     /* notifyQueueLength: messages kept while the master is away */
+};
+
+/* Which settings were written through SNMP (kept in the state file; they win over the configuration). */
+#define NOTIFY_SET_ENABLED 0x1
+#define NOTIFY_SET_RATE    0x2
+#define NOTIFY_SET_HISTORY 0x4
+
+/*
+ * Hands one message to the master; 0 when sent (notify_ack() follows), -1
+ * when it could not be (it stays queued).
+ */
+typedef int (*notify_send_fn)(const struct notify_msg *, void *arg);
+/* Asks for notify_timer() in ms milliseconds (replacing an earlier request). */
+typedef void (*notify_arm_fn)(unsigned ms, void *arg);
+
+struct notify_stats {
+	uint64_t sent;       /* messages acknowledged by the master */
+	uint32_t dropped;    /* cimRouteNotifyDropped (Counter32) */
+	uint32_t suppressed; /* cimRouteNotifySuppressed (Counter32) */
+};
+
+struct notify {
+	struct notify_settings set;
+	unsigned written;   /* NOTIFY_SET_*: values from the state file */
+	char *path;         /* the state file; NULL: none (tests) */
+	int save_fails;     /* test hook: fail the next N saves */
+
+	uint64_t total;     /* changes numbered so far, across restarts */
+	uint64_t reserved;  /* numbers up to this one may have been used (the state file says so) */
+
+	/* the history ring: the newest set.history events, oldest first */
+	struct notify_event *hist;
+	size_t hcap, hstart, hn;
+	struct timespec last_change;
+
+	/* the current rate-limit interval */
+	int window_open;
+	unsigned window_sent;
+	struct notify_summary window_sum; /* what it suppressed so far */
+
+	/* messages for the master: a ring, oldest first */
+	struct notify_msg *q;
+	size_t qcap, qstart, qn;
+	size_t inflight;
+	uint64_t next_id;
+	int connected;
+	struct notify_summary dropped_sum; /* covers what the full queue dropped */
+	int has_dropped;
+
+	struct notify_stats stats;
+
+	notify_send_fn send;
+	notify_arm_fn arm;
+	void *arg;
+};
+
+/* Defaults; then the configuration fills set before notify_open(). */
+void notify_init(struct notify *);
+void notify_set_callbacks(struct notify *, notify_send_fn, notify_arm_fn, void *arg);
+/*
+ * Read DIR/notify-state: the sequence numbering and the settings written
+ * through SNMP, which replace the configured ones.  Bad lines are logged
+ * (file:line: reason) and skipped.  0, or -1 with errno when the file
+ * exists but cannot be read, or the history cannot be allocated.
+ */
+int notify_open(struct notify *, const char *dir);
+/* Record the exact last sequence number (clean shutdown) and free everything. */
+void notify_close(struct notify *);
+void notify_free(struct notify *);
+
+/*
+ * A row of the route table changed (kind), r being the row (as it was, for
+ * a removal).  bulk: found by a re-dump after lost events, so reported by a
+ * summary only.
+ */
+void notify_change(struct notify *, enum notify_kind, const struct route *r, int bulk);
+/* The rate-limit interval ended (the timer requested through notify_arm_fn). */
+void notify_timer(struct notify *);
+
+/* The master session came up (registered) or went away. */
+void notify_connected(struct notify *, int up);
+/* The master answered message id: ok, or failed (timeout, error, disconnect: it is sent again). */
+void notify_ack(struct notify *, uint64_t id, int ok);
+/* Send what is queued, up to NOTIFY_INFLIGHT outstanding. */
+void notify_flush(struct notify *);
+/* Messages queued or in flight. */
+size_t notify_queued(const struct notify *);
+
+/* Settings written through SNMP: applied and saved; 0, or -1 with err (nothing changed). */
+int notify_set_enabled(struct notify *, int enabled, char *err, size_t errlen);
+int notify_set_rate(struct notify *, unsigned rate, char *err, size_t errlen);
+int notify_set_history(struct notify *, unsigned size, char *err, size_t errlen);
+
+/* cimRouteEventLastSequence: the newest sequence number, 0 if none. */
+uint32_t notify_last_seq(const struct notify *);
+/* The sequence number of change number total (1, 2, ... 4294967295, 1, ...). */
+uint32_t notify_seq_of(uint64_t total);
+/* History rows: the one with the least sequence number > (strict) or >= seq; NULL if none. */
+const struct notify_event *notify_history_seek(const struct notify *, uint32_t seq, int strict);
+const struct notify_event *notify_history_first(const struct notify *);
+size_t notify_history_count(const struct notify *);
+
+/* Parse one state-file line into n (tests use it); 0, or -1 with err. */
+int notify_parse_line(struct notify *, const char *line, char *err, size_t errlen);
+
+#endif
