@@ -7,9 +7,13 @@
 #include <linux/rtnetlink.h>
 #include <malloc.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
@@ -24,13 +28,12 @@
 #define MAX_HOPS 256
 #define RESYNC_DELAY_MS 20        /* coalesce bursts of link/address events */
 #define RESYNC_RETRY_MS 1000      /* after a failed dump */
-#define LOAD_TIMEOUT_MS 30000     /* the first dump: silence this long is a failure */
+#define DUMP_TIMEOUT_MS 30000     /* a dump: silence this long is a failure */
 #define QUEUE_MAX (128u << 20)    /* events kept during a resync; past it, resync again */
 
 enum dump_state {
 	DUMP_IDLE,
-	DUMP_LINKS,
-	DUMP_ROUTES,
+	DUMP_RUNNING, /* the dump thread owns the dump socket and the fresh vectors */
 };
 
 struct route_vec {
@@ -53,9 +56,16 @@ struct mirror {
 
 	enum dump_state dump;
 	int loading;        /* the first load: no change callbacks, no InstallDate */
+	/* Written by the dump thread, read by the loop once it has joined it. */
+	pthread_t dump_thread;
+	int done_fd;        /* eventfd: the dump thread has finished */
+	uint8_t *dbuf;      /* the dump thread's receive buffer */
 	int dump_intr;      /* the kernel flagged the dump inconsistent */
 	int dump_failed;    /* the last dump request or reply failed */
 	int dump_incomplete; /* a dumped route could not be kept (out of memory) */
+	size_t dump_unparsable; /* routes of the dump skipped as unparsable */
+	long dump_sort_ms;
+	char dump_err[128];
 	int replaying;      /* applying the events queued during a dump */
 	size_t grp_start;   /* dump: first row of the current kernel route key */
 	size_t dead_rows;   /* rows whose next hop is dead or linkdown */
@@ -705,6 +715,15 @@ arm(struct mirror *m, unsigned ms)
 		m->arm_fn(ms, m->cb_arg);
 }
 
+/*
+ * A dump runs on a thread of its own.  Its requests wait for the kernel's
+ * RTNL lock, which the kernel holds for a second at full-table scale (a link
+ * going down walks the whole FIB), and sorting a million routes takes a few
+ * hundred milliseconds: neither may stop the loop from answering GETs.  The
+ * thread touches only the dump socket, its buffer and the fresh vectors;
+ * the loop reads them after the thread has signalled done_fd and has been
+ * joined.  The thread does not log: it leaves a message in dump_err.
+ */
 static int
 send_dump(struct mirror *m, int type)
 {
@@ -712,7 +731,6 @@ send_dump(struct mirror *m, int type)
 	struct nl_msg *msg;
 	int err = -NLE_NOMEM;
 
-	m->dump_intr = 0;
 	if ((msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_DUMP)) != NULL &&
 	    (err = nlmsg_append(msg, &gen, sizeof(gen), NLMSG_ALIGNTO)) == 0) {
 		/* Our own sequence number, to tell this dump's replies from a stale one's. */
@@ -721,26 +739,114 @@ send_dump(struct mirror *m, int type)
 	}
 	nlmsg_free(msg);
 	if (err < 0) {
-		log_warn("netlink", "dump request: %s", nl_geterror(err));
-		m->dump_failed = 1;
+		snprintf(m->dump_err, sizeof(m->dump_err), "dump request: %s", nl_geterror(err));
 		return -1;
 	}
 	return 0;
 }
 
+static void dump_msg(struct mirror *, int type, struct nlmsghdr *);
+
+/* Receive the replies to the dump just requested: 0 at its end, -1 on failure. */
+static int
+recv_dump(struct mirror *m, int type)
+{
+	struct pollfd pfd = { .fd = nl_socket_get_fd(m->req), .events = POLLIN };
+
+	for (;;) {
+		struct nlmsghdr *nlh;
+		ssize_t n;
+		int len, ready = poll(&pfd, 1, DUMP_TIMEOUT_MS);
+
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready <= 0) {
+			snprintf(m->dump_err, sizeof(m->dump_err), "dump: %s", ready == 0 ?
+			    "no answer from the kernel" : strerror(errno));
+			return -1;
+		}
+		n = recv(pfd.fd, m->dbuf, RECV_BUF, MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			snprintf(m->dump_err, sizeof(m->dump_err), "dump socket: %s", strerror(errno));
+			return -1;
+		}
+		len = (int)n;
+		for (nlh = (struct nlmsghdr *)m->dbuf; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_seq != m->dump_seq)
+				continue; /* a reply to an earlier, failed dump */
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				m->dump_intr = 1;
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				/* The kernel puts the dump's own error, if any, in NLMSG_DONE. */
+				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) &&
+				    *(int *)nlmsg_data(nlh) < 0) {
+					snprintf(m->dump_err, sizeof(m->dump_err), "dump cut short: %s",
+					    strerror(-*(int *)nlmsg_data(nlh)));
+					return -1;
+				}
+				return 0;
+			}
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = nlmsg_data(nlh);
+
+				snprintf(m->dump_err, sizeof(m->dump_err), "dump failed: %s",
+				    strerror(-e->error));
+				return -1;
+			}
+			dump_msg(m, type, nlh);
+		}
+	}
+}
+
+static void *
+dump_thread(void *arg)
+{
+	struct mirror *m = arg;
+	struct timespec t0, t1;
+	uint64_t one = 1;
+
+	if (send_dump(m, RTM_GETLINK) == 0 && recv_dump(m, RTM_GETLINK) == 0 &&
+	    send_dump(m, RTM_GETROUTE) == 0 && recv_dump(m, RTM_GETROUTE) == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		m->fresh.n = route_sort_unique(m->fresh.v, m->fresh.n);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		m->dump_sort_ms = ms_between(&t0, &t1);
+	} else {
+		m->dump_failed = 1;
+	}
+	while (write(m->done_fd, &one, sizeof(one)) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
 static int
 start_dump(struct mirror *m)
 {
+	sigset_t all, old;
+	int err;
+
 	m->dump_failed = 0;
 	m->dump_incomplete = 0;
+	m->dump_intr = 0;
+	m->dump_unparsable = 0;
+	m->dump_err[0] = '\0';
 	m->grp_start = 0;
 	m->fresh.n = 0;
 	m->fresh_links.n = 0;
 	m->dump_lossy |= m->lossy;
 	m->lossy = 0;
-	m->dump = DUMP_LINKS;
-	if (send_dump(m, RTM_GETLINK) < 0) {
+	m->dump = DUMP_RUNNING;
+	/* Signals are for the loop's thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&m->dump_thread, NULL, dump_thread, m);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err != 0) {
+		log_warn("mirror", "cannot start a dump thread: %s", strerror(err));
 		m->dump = DUMP_IDLE;
+		m->dump_failed = 1;
 		return -1;
 	}
 	return 0;
@@ -871,7 +977,7 @@ finish_routes(struct mirror *m)
 	size_t n;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	n = route_sort_unique(m->fresh.v, m->fresh.n);
+	n = m->fresh.n; /* sorted by the dump thread */
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 
 	if (m->loading) {
@@ -898,13 +1004,20 @@ finish_routes(struct mirror *m)
 	vec_free(&m->fresh);
 	malloc_trim(0);
 	clock_gettime(CLOCK_MONOTONIC, &t3);
-	log_debug("mirror", "%zu routes: sort %ld ms, diff %ld ms, free %ld ms", n,
-	    ms_between(&t0, &t1), ms_between(&t1, &t2), ms_between(&t2, &t3));
+	log_debug("mirror", "%zu routes: sort %ld ms (dump thread), diff %ld ms, free %ld ms", n,
+	    m->dump_sort_ms, ms_between(&t1, &t2), ms_between(&t2, &t3));
 }
 
 static void
 dump_done(struct mirror *m)
 {
+	if (m->dump_unparsable > 0)
+		log_warn("netlink", "skipped %zu unparsable routes in the dump", m->dump_unparsable);
+	if (m->dump_failed) {
+		log_warn("netlink", "%s", m->dump_err);
+		dump_abort(m);
+		return;
+	}
 	if (m->dump_intr) {
 		/* NLM_F_DUMP_INTR: the table changed under the dump; take it again. */
 		log_debug("mirror", "dump interrupted, restarting");
@@ -916,13 +1029,7 @@ dump_done(struct mirror *m)
 		dump_abort(m);
 		return;
 	}
-	if (m->dump == DUMP_LINKS) {
-		finish_links(m);
-		m->dump = DUMP_ROUTES;
-		if (send_dump(m, RTM_GETROUTE) < 0)
-			dump_abort(m);
-		return;
-	}
+	finish_links(m);
 	finish_routes(m);
 	m->dump = DUMP_IDLE;
 	replay_queue(m);
@@ -960,74 +1067,41 @@ dump_hops(struct mirror *m, struct route *hops, int n)
 			}
 		}
 		if (!dup && vec_push(&m->fresh, &hops[i]) < 0) {
-			log_err("mirror", "out of memory during the dump");
-			m->dump_incomplete = 1;
+			m->dump_incomplete = 1; /* out of memory (the dump thread: no logging) */
 			return;
 		}
 	}
 }
 
 static void
-dump_msg(struct mirror *m, struct nlmsghdr *nlh)
+dump_msg(struct mirror *m, int type, struct nlmsghdr *nlh)
 {
-	if (m->dump == DUMP_LINKS && nlh->nlmsg_type == RTM_NEWLINK) {
+	if (type == RTM_GETLINK && nlh->nlmsg_type == RTM_NEWLINK) {
 		struct link l;
 
 		if (parse_link(nlh, &l) == 0)
 			link_set(&m->fresh_links, &l);
-	} else if (m->dump == DUMP_ROUTES && nlh->nlmsg_type == RTM_NEWROUTE) {
+	} else if (type == RTM_GETROUTE && nlh->nlmsg_type == RTM_NEWROUTE) {
 		struct route hops[MAX_HOPS];
 		int n = mirror_parse_route(&m->cfg, nlh, hops, MAX_HOPS);
 
 		if (n < 0)
-			log_warn("netlink", "skipping an unparsable route in the dump");
+			m->dump_unparsable++;
 		if (n > 0)
 			dump_hops(m, hops, n);
 	}
 }
 
-static int
-dump_reply(struct mirror *m, struct nlmsghdr *nlh)
-{
-	if (m->dump == DUMP_IDLE || nlh->nlmsg_seq != m->dump_seq)
-		return 0; /* a reply to an abandoned dump */
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		m->dump_intr = 1;
-	if (nlh->nlmsg_type == NLMSG_DONE) {
-		/* The kernel puts the dump's own error, if any, in NLMSG_DONE. */
-		if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) && *(int *)nlmsg_data(nlh) < 0) {
-			log_warn("netlink", "dump cut short: %s", strerror(-*(int *)nlmsg_data(nlh)));
-			dump_abort(m);
-			return 1;
-		}
-		dump_done(m);
-		return 1;
-	}
-	if (nlh->nlmsg_type == NLMSG_ERROR) {
-		struct nlmsgerr *e = nlmsg_data(nlh);
-
-		log_warn("netlink", "dump failed: %s", strerror(-e->error));
-		dump_abort(m);
-		return 1;
-	}
-	dump_msg(m, nlh);
-	return 0;
-}
-
+/* The dump thread has finished: take its result. */
 void
 mirror_read_dump(struct mirror *m)
 {
-	for (int reads = 0; reads < READS_PER_WAKEUP; reads++) {
-		int rc = recv_batch(m, m->req, dump_reply);
+	uint64_t v;
 
-		if (rc < 0) {
-			log_warn("netlink", "dump socket: %s", strerror(-rc));
-			if (m->dump != DUMP_IDLE)
-				dump_abort(m);
-		}
-		if (rc <= 0)
-			return;
-	}
+	if (read(m->done_fd, &v, sizeof(v)) < 0 || m->dump != DUMP_RUNNING)
+		return;
+	pthread_join(m->dump_thread, NULL);
+	dump_done(m);
 }
 
 void
@@ -1087,6 +1161,7 @@ mirror_new(const struct mirror_config *cfg)
 	if (m == NULL)
 		return NULL;
 	m->cfg = *cfg;
+	m->done_fd = -1;
 	route_table_init(&m->routes);
 	clock_gettime(CLOCK_MONOTONIC, &m->mono0);
 	clock_gettime(CLOCK_REALTIME, &m->wall0);
@@ -1107,6 +1182,11 @@ mirror_free(struct mirror *m)
 {
 	if (m == NULL)
 		return;
+	if (m->dump == DUMP_RUNNING)
+		pthread_join(m->dump_thread, NULL);
+	if (m->done_fd >= 0)
+		close(m->done_fd);
+	free(m->dbuf);
 	if (m->ev != NULL)
 		nl_socket_free(m->ev);
 	if (m->req != NULL)
@@ -1158,7 +1238,9 @@ mirror_open(struct mirror *m)
 	struct pollfd pfd[2];
 	int err;
 
-	if ((m->buf = malloc(RECV_BUF)) == NULL)
+	if ((m->buf = malloc(RECV_BUF)) == NULL || (m->dbuf = malloc(RECV_BUF)) == NULL)
+		return -1;
+	if ((m->done_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
 		return -1;
 	m->ev = open_sock((int)(m->cfg.event_buffer ? m->cfg.event_buffer : MIRROR_EVENT_BUFFER));
 	if (m->ev == NULL || (m->req = open_sock(DUMP_RCVBUF)) == NULL)
@@ -1177,19 +1259,13 @@ mirror_open(struct mirror *m)
 		errno = EIO;
 		return -1;
 	}
-	pfd[0].fd = nl_socket_get_fd(m->req);
+	/* The dump thread gives up after DUMP_TIMEOUT_MS of silence. */
+	pfd[0].fd = m->done_fd;
 	pfd[1].fd = nl_socket_get_fd(m->ev);
 	pfd[0].events = pfd[1].events = POLLIN;
 	while (m->dump != DUMP_IDLE) {
-		int ready = poll(pfd, 2, LOAD_TIMEOUT_MS);
-
-		if (ready < 0 && errno != EINTR)
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 			return -1;
-		if (ready == 0) {
-			/* The kernel answers a dump at once; silence means something is wrong. */
-			errno = ETIMEDOUT;
-			return -1;
-		}
 		mirror_read_dump(m);
 		if (m->dump_failed) {
 			errno = EIO;
@@ -1215,7 +1291,7 @@ mirror_event_fd(const struct mirror *m)
 int
 mirror_dump_fd(const struct mirror *m)
 {
-	return nl_socket_get_fd(m->req);
+	return m->done_fd;
 }
 
 const struct route_table *

@@ -9,6 +9,11 @@
  * 2), plus a slow periodic one as a safety net.  Events that arrive during a
  * resync are queued and replayed over its result, so the mirror always ends
  * at the kernel's latest state.  Work per wake-up is bounded.
+ *
+ * A dump runs on a thread of its own (netlink dump requests wait for the
+ * kernel's RTNL lock, for a second at full-table scale, and the sort of a
+ * million routes takes a few hundred milliseconds); the loop learns that it
+ * has finished through mirror_dump_fd() and applies the result.
  */
 #ifndef CIMR_MIRROR_H
 #define CIMR_MIRROR_H
@@ -74,8 +79,9 @@ void mirror_set_callbacks(struct mirror *, mirror_change_fn, mirror_arm_fn, void
 /* Open the sockets and load links and routes; blocks until loaded.  -1 with errno on failure. */
 int mirror_open(struct mirror *);
 int mirror_event_fd(const struct mirror *);
+/* Readable when a dump has finished. */
 int mirror_dump_fd(const struct mirror *);
-/* The fds are readable: do a bounded amount of work. */
+/* The fds are readable: do a bounded amount of work (read events; apply a finished dump). */
 void mirror_read_events(struct mirror *);
 void mirror_read_dump(struct mirror *);
 /* The timer requested through mirror_arm_fn fired. */

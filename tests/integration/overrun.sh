@@ -56,7 +56,7 @@ else
 	not_ok "the overrun was detected"
 	diag "$(tail -n 20 "$T/cimrouted.log")"
 fi
-grep -q "re-dump:" "$T/cimrouted.log" && ok "a re-dump repaired the mirror" ||
+grep -q "re-dump after lost events:" "$T/cimrouted.log" && ok "a re-dump repaired the mirror" ||
 	{ not_ok "a re-dump repaired the mirror"; diag "$(tail -n 20 "$T/cimrouted.log")"; }
 is "$(get_count)" "$(nsx ip -4 route show table main | wc -l)" "cimIP4RouteCount equals the kernel's count"
 
