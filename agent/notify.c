@@ -338,7 +338,7 @@ notify_history_first(const struct notify *n)
 size_t
 notify_queued(const struct notify *n)
 {
-	return n->qn;
+	return n->qn - n->nacked;
 }
 
 static struct notify_msg *
@@ -386,7 +386,7 @@ sum_fold(struct notify_summary *s, int *has, const struct notify_msg *m)
 static size_t
 waiting(const struct notify *n)
 {
-	return n->qn - n->inflight;
+	return n->qn - n->inflight - n->nacked;
 }
 
 /* Can one more message be queued: within the bound, or straight to the master? */
@@ -500,10 +500,12 @@ notify_ack(struct notify *n, uint64_t id, int ok)
 	n->inflight--;
 	if (ok) {
 		m->state = MSG_ACKED;
+		n->nacked++;
 		n->stats.sent++;
 		while (n->qn > 0 && q_at(n, 0)->state == MSG_ACKED) {
 			n->qstart = (n->qstart + 1) % n->qcap;
 			n->qn--;
+			n->nacked--;
 		}
 		notify_flush(n);
 	} else {

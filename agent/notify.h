@@ -121,6 +121,7 @@ struct notify {
 	struct notify_msg *q;
 	size_t qcap, qstart, qn;
 	size_t inflight;
+	size_t nacked;      /* acknowledged out of order, still in the ring */
 	uint64_t next_id;
 	int connected;
 	struct notify_summary dropped_sum; /* covers what the full queue dropped */

@@ -1,0 +1,423 @@
+/*
+ * Unit tests: route-change events (notify.c): sequence numbers and their
+ * wrap, the history ring and its GETNEXT order, the rate limit and its
+ * summaries, the queue for the master (acknowledgements, resends, the bound
+ * and the summary of what it dropped), and the state file.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "notify.h"
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+
+/* What the notifier handed to the "master". */
+static struct notify_msg sent[256];
+static size_t nsent;
+static int send_fails;
+static unsigned armed_ms;
+
+static int
+capture(const struct notify_msg *m, void *arg)
+{
+	if (send_fails)
+		return -1;
+	assert_true(nsent < sizeof(sent) / sizeof(sent[0]));
+	sent[nsent++] = *m;
+	return 0;
+}
+
+static void
+arm(unsigned ms, void *arg)
+{
+	armed_ms = ms;
+}
+
+static void
+setup(struct notify *n, unsigned rate, unsigned history, unsigned queue)
+{
+	notify_init(n);
+	n->set.rate = rate;
+	n->set.history = history;
+	n->set.queue = queue;
+	notify_set_callbacks(n, capture, arm, NULL);
+	n->hist = history ? calloc(history, sizeof(*n->hist)) : NULL;
+	n->hcap = history;
+	nsent = 0;
+	send_fails = 0;
+	armed_ms = 0;
+}
+
+static struct route
+route_n(unsigned i)
+{
+	struct route r;
+
+	memset(&r, 0, sizeof(r));
+	r.dst = IP(100, 64, i / 256, i % 256);
+	r.plen = 32;
+	r.nexthop = IP(10, 1, 0, 2);
+	r.ifindex = 3;
+	r.table = 254;
+	r.metric = i;
+	return r;
+}
+
+static void
+changes(struct notify *n, unsigned count, enum notify_kind kind, int bulk)
+{
+	for (unsigned i = 0; i < count; i++) {
+		struct route r = route_n(i);
+
+		notify_change(n, kind, &r, bulk);
+	}
+}
+
+static void
+ack_all(struct notify *n, int ok)
+{
+	size_t upto = nsent;
+
+	for (size_t k = 0; k < upto; k++)
+		notify_ack(n, sent[k].id, ok);
+}
+
+static void
+test_seq_wrap(void **state)
+{
+	assert_int_equal(notify_seq_of(0), 0);
+	assert_int_equal(notify_seq_of(1), 1);
+	assert_int_equal(notify_seq_of(4294967295ull), 4294967295u);
+	assert_int_equal(notify_seq_of(4294967296ull), 1);
+	assert_int_equal(notify_seq_of(2 * 4294967295ull + 5), 5);
+}
+
+/* The first rate changes of an interval go one by one; the rest make one summary. */
+static void
+test_rate_limit(void **state)
+{
+	struct notify n;
+
+	setup(&n, 3, 100, 100);
+	notify_connected(&n, 1);
+	changes(&n, 10, NOTIFY_ADDED, 0);
+	assert_int_equal(armed_ms, NOTIFY_INTERVAL_MS);
+	assert_int_equal(nsent, 3);
+	for (size_t k = 0; k < 3; k++) {
+		assert_int_equal(sent[k].type, NOTIFY_MSG_CHANGE);
+		assert_int_equal(sent[k].u.ev.seq, k + 1);
+		assert_int_equal(sent[k].u.ev.kind, NOTIFY_ADDED);
+		assert_int_equal(sent[k].u.ev.route.metric, k);
+	}
+	assert_int_equal(n.stats.suppressed, 7);
+	notify_timer(&n); /* the interval ends */
+	assert_int_equal(nsent, 4);
+	assert_int_equal(sent[3].type, NOTIFY_MSG_SUMMARY);
+	assert_int_equal(sent[3].u.sum.count[0], 7);
+	assert_int_equal(sent[3].u.sum.count[1], 0);
+	assert_int_equal(sent[3].u.sum.first, 4);
+	assert_int_equal(sent[3].u.sum.last, 10);
+	/* A new interval: individual notifications again. */
+	changes(&n, 2, NOTIFY_REMOVED, 0);
+	assert_int_equal(nsent, 6);
+	assert_int_equal(sent[5].u.ev.seq, 12);
+	assert_int_equal(sent[5].u.ev.kind, NOTIFY_REMOVED);
+	notify_timer(&n);
+	assert_int_equal(nsent, 6); /* nothing suppressed: no summary */
+	ack_all(&n, 1);
+	assert_int_equal(notify_queued(&n), 0);
+	assert_int_equal(n.stats.sent, 6);
+	notify_free(&n);
+}
+
+/* Rate 0: summaries only; a re-dump after lost events: a summary too; disabled: nothing. */
+static void
+test_summaries_only(void **state)
+{
+	struct notify n;
+	char err[128];
+
+	setup(&n, 0, 100, 100);
+	notify_connected(&n, 1);
+	changes(&n, 4, NOTIFY_CHANGED, 0);
+	assert_int_equal(nsent, 0);
+	notify_timer(&n);
+	assert_int_equal(nsent, 1);
+	assert_int_equal(sent[0].u.sum.count[2], 4);
+
+	n.set.rate = 100;
+	changes(&n, 1, NOTIFY_ADDED, 0);
+	changes(&n, 5, NOTIFY_REMOVED, 1); /* bulk */
+	changes(&n, 1, NOTIFY_ADDED, 0);
+	assert_int_equal(nsent, 3);
+	notify_timer(&n);
+	assert_int_equal(nsent, 4);
+	assert_int_equal(sent[3].u.sum.count[1], 5);
+	assert_int_equal(sent[3].u.sum.first, 6);
+	assert_int_equal(sent[3].u.sum.last, 10);
+
+	assert_int_equal(notify_set_enabled(&n, 0, err, sizeof(err)), 0);
+	changes(&n, 3, NOTIFY_ADDED, 0);
+	notify_timer(&n);
+	assert_int_equal(nsent, 4);
+	assert_int_equal(notify_last_seq(&n), 14);
+	assert_int_equal(notify_history_count(&n), 14); /* still recorded */
+	notify_free(&n);
+}
+
+/* While the master is away, notifications wait; they go when it is back, and again if refused. */
+static void
+test_queue_while_away(void **state)
+{
+	struct notify n;
+
+	setup(&n, 100, 10, 100);
+	changes(&n, 5, NOTIFY_ADDED, 0);
+	assert_int_equal(nsent, 0);
+	assert_int_equal(notify_queued(&n), 5);
+	notify_connected(&n, 1);
+	assert_int_equal(nsent, 5);
+	/* The session drops before the answers: all are sent again, in order. */
+	notify_connected(&n, 0);
+	ack_all(&n, 0);
+	assert_int_equal(notify_queued(&n), 5);
+	nsent = 0;
+	notify_connected(&n, 1);
+	assert_int_equal(nsent, 5);
+	for (size_t k = 0; k < 5; k++)
+		assert_int_equal(sent[k].u.ev.seq, k + 1);
+	/* Acknowledged out of order: the queue empties all the same. */
+	notify_ack(&n, sent[2].id, 1);
+	notify_ack(&n, sent[0].id, 1);
+	assert_int_equal(notify_queued(&n), 3);
+	notify_ack(&n, sent[1].id, 1);
+	notify_ack(&n, sent[4].id, 1);
+	notify_ack(&n, sent[3].id, 1);
+	notify_ack(&n, sent[3].id, 1); /* twice: ignored */
+	assert_int_equal(notify_queued(&n), 0);
+	/* A send that fails stays queued and is retried by the timer. */
+	send_fails = 1;
+	nsent = 0;
+	changes(&n, 1, NOTIFY_ADDED, 0);
+	assert_int_equal(notify_queued(&n), 1);
+	send_fails = 0;
+	notify_timer(&n); /* interval end */
+	notify_timer(&n); /* retry */
+	assert_int_equal(nsent, 1);
+	notify_free(&n);
+}
+
+/* Past the bound, notifications are dropped, counted, and covered by a summary. */
+static void
+test_queue_bound(void **state)
+{
+	struct notify n;
+
+	setup(&n, 100, 10, 2);
+	changes(&n, 5, NOTIFY_ADDED, 0);
+	changes(&n, 1, NOTIFY_REMOVED, 0);
+	assert_int_equal(notify_queued(&n), 2);
+	assert_int_equal(n.stats.dropped, 4);
+	notify_connected(&n, 1);
+	assert_int_equal(nsent, 2);
+	ack_all(&n, 1);
+	/* Room again: the summary of the dropped ones follows. */
+	assert_int_equal(nsent, 3);
+	assert_int_equal(sent[2].type, NOTIFY_MSG_SUMMARY);
+	assert_int_equal(sent[2].u.sum.count[0], 3);
+	assert_int_equal(sent[2].u.sum.count[1], 1);
+	assert_int_equal(sent[2].u.sum.first, 3);
+	assert_int_equal(sent[2].u.sum.last, 6);
+	notify_ack(&n, sent[2].id, 1);
+	assert_int_equal(notify_queued(&n), 0);
+	/* Connected with a queue of 0: a notification still goes straight to the master. */
+	n.set.queue = 0;
+	nsent = 0;
+	changes(&n, 1, NOTIFY_ADDED, 0);
+	assert_int_equal(nsent, 1);
+	notify_free(&n);
+}
+
+/* The ring keeps the newest rows; GETNEXT order is by sequence number, across the wrap. */
+static void
+test_history(void **state)
+{
+	struct notify n;
+	const struct notify_event *ev;
+	char err[128];
+
+	setup(&n, 100, 3, 100);
+	changes(&n, 5, NOTIFY_ADDED, 0);
+	assert_int_equal(notify_history_count(&n), 3);
+	assert_int_equal(notify_history_first(&n)->seq, 3);
+	assert_int_equal(notify_history_seek(&n, 4, 1)->seq, 5);
+	assert_int_equal(notify_history_seek(&n, 4, 0)->seq, 4);
+	assert_null(notify_history_seek(&n, 5, 1));
+	assert_int_equal(notify_history_seek(&n, 4, 0)->route.metric, 3);
+	assert_int_equal(notify_set_history(&n, 2, err, sizeof(err)), 0);
+	assert_int_equal(notify_history_count(&n), 2);
+	assert_int_equal(notify_history_first(&n)->seq, 4);
+	assert_int_equal(notify_set_history(&n, 0, err, sizeof(err)), 0);
+	assert_null(notify_history_first(&n));
+	assert_int_equal(notify_set_history(&n, 5, err, sizeof(err)), 0);
+
+	/* Around the wrap: 4294967294, 4294967295, 1, 2, 3. */
+	n.total = n.reserved = 4294967293ull;
+	changes(&n, 5, NOTIFY_REMOVED, 0);
+	assert_int_equal(notify_last_seq(&n), 3);
+	ev = notify_history_first(&n);
+	assert_int_equal(ev->seq, 1);
+	assert_int_equal(notify_history_seek(&n, 3, 1)->seq, 4294967294u);
+	assert_int_equal(notify_history_seek(&n, 4294967294u, 1)->seq, 4294967295u);
+	assert_null(notify_history_seek(&n, 4294967295u, 1));
+	assert_int_equal(notify_history_seek(&n, 1000, 0)->seq, 4294967294u);
+	assert_int_equal(notify_history_seek(&n, 2, 0)->route.metric, 3);
+	notify_free(&n);
+}
+
+static char *
+read_file(const char *path)
+{
+	static char buf[4096];
+	FILE *f = fopen(path, "r");
+	size_t len;
+
+	if (f == NULL)
+		return NULL;
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* The state file: settings written through SNMP win, numbering continues, bad lines are skipped. */
+static void
+test_state_file(void **state)
+{
+	char dir[] = "/tmp/cimr-notify-XXXXXX", path[256], err[256];
+	struct notify n;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/" NOTIFY_FILE, dir);
+
+	/* No file: the configured values. */
+	setup(&n, 100, 0, 100);
+	free(n.hist);
+	n.hist = NULL;
+	n.hcap = 0;
+	n.set.rate = 7;
+	n.set.history = 20;
+	assert_int_equal(notify_open(&n, dir), 0);
+	assert_int_equal(n.set.rate, 7);
+	assert_int_equal(n.hcap, 20);
+	changes(&n, 3, NOTIFY_ADDED, 0);
+	/* Numbers are reserved ahead, so a crash never reuses one. */
+	assert_non_null(strstr(read_file(path), "changes 65537\n"));
+	assert_int_equal(notify_set_rate(&n, 9, err, sizeof(err)), 0);
+	assert_int_equal(notify_set_enabled(&n, 0, err, sizeof(err)), 0);
+	/* A failed save changes nothing. */
+	n.save_fails = 1;
+	assert_int_equal(notify_set_rate(&n, 11, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "simulated failure"));
+	assert_int_equal(n.set.rate, 9);
+	assert_int_equal(notify_set_rate(&n, NOTIFY_RATE_MAX + 1, err, sizeof(err)), -1);
+	assert_int_equal(n.set.rate, 9);
+	notify_close(&n);
+	assert_non_null(strstr(read_file(path), "changes 3\n"));
+	assert_non_null(strstr(read_file(path), "notifyRateLimit 9\n"));
+	assert_non_null(strstr(read_file(path), "notifyEnabled no\n"));
+	assert_null(strstr(read_file(path), "historySize"));
+
+	/* Restart: the written values win over the configuration; numbering goes on. */
+	setup(&n, 100, 0, 100);
+	n.set.rate = 50;
+	assert_int_equal(notify_open(&n, dir), 0);
+	assert_int_equal(n.set.rate, 9);
+	assert_int_equal(n.set.enabled, 0);
+	assert_int_equal(notify_last_seq(&n), 3);
+	changes(&n, 1, NOTIFY_ADDED, 0);
+	assert_int_equal(notify_last_seq(&n), 4);
+	notify_free(&n); /* a crash: no exact count written */
+
+	setup(&n, 100, 0, 100);
+	assert_int_equal(notify_open(&n, dir), 0);
+	changes(&n, 1, NOTIFY_ADDED, 0);
+	assert_true(notify_last_seq(&n) > 4); /* a gap, never a number used twice */
+	notify_free(&n);
+
+	/* Bad lines are skipped, good ones kept. */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("# comment\nchanges 12\nnotifyRateLimit lots\nhistorySize 100001\n"
+	    "notifyEnabled maybe\nbogus 1\nchanges\nnotifyRateLimit 5 6\nhistorySize 4\n", f);
+	fclose(f);
+	setup(&n, 100, 0, 100);
+	assert_int_equal(notify_open(&n, dir), 0);
+	assert_int_equal(notify_last_seq(&n), 12);
+	assert_int_equal(n.set.rate, 100);
+	assert_int_equal(n.set.enabled, 1);
+	assert_int_equal(n.set.history, 4);
+	assert_int_equal(n.written, NOTIFY_SET_HISTORY);
+	notify_close(&n);
+
+	unlink(path);
+	rmdir(dir);
+}
+
+static void
+test_parse_line(void **state)
+{
+	static const struct {
+		const char *line, *why;
+	} bad[] = {
+		{ "changes -1", "not a number" },
+		{ "changes 1x", "not a number" },
+		{ "notifyRateLimit 100001", "not a number in range" },
+		{ "notifyEnabled 1", "yes or no" },
+		{ "historySize", "NAME VALUE" },
+		{ "historySize 1 2", "after the value" },
+		{ "nosuch 1", "unknown name" },
+	};
+	struct notify n;
+	char err[128];
+
+	notify_init(&n);
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		err[0] = '\0';
+		assert_int_equal(notify_parse_line(&n, bad[k].line, err, sizeof(err)), -1);
+		if (strstr(err, bad[k].why) == NULL)
+			fail_msg("'%s': got '%s', expected '%s'", bad[k].line, err, bad[k].why);
+	}
+	assert_int_equal(notify_parse_line(&n, "  # x", err, sizeof(err)), 0);
+	assert_int_equal(notify_parse_line(&n, "changes 18446744073709551615", err, sizeof(err)), -1);
+	assert_int_equal(notify_parse_line(&n, "changes 4294967296", err, sizeof(err)), 0);
+	assert_int_equal(notify_last_seq(&n), 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seq_wrap),
+		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_summaries_only),
+		cmocka_unit_test(test_queue_while_away),
+		cmocka_unit_test(test_queue_bound),
+		cmocka_unit_test(test_history),
+		cmocka_unit_test(test_state_file),
+		cmocka_unit_test(test_parse_line),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
