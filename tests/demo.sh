@@ -25,7 +25,7 @@ NS=cimr-demo-$$
 T=$(mktemp -d /tmp/cimr-demo.XXXXXX)
 PORT=16161
 cleanup() {
-	for p in "$T/cimrouted.pid" "$T/snmpd.pid"; do
+	for p in "$T/cimrouted.pid" "$T/snmpd.pid" "$T/snmptrapd.pid"; do
 		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null || true
 	done
 	sleep 0.3
@@ -51,7 +51,13 @@ in_ns ip route add 10.20.0.0/16 proto ospf nexthop via 192.0.2.254 dev eth0 next
 in_ns ip route add blackhole 172.16.0.0/12
 run in_ns ip -4 route show
 
-say "snmpd as AgentX master (private config, loopback port $PORT) and cimrouted"
+erl=$(ls -d /usr/lib/erlang/lib/snmp-*/mibs | head -1)
+say "a trap receiver: snmptrapd on 127.0.0.1:$((PORT + 1)), logging with CIM-ROUTE-MIB's names"
+printf 'disableAuthorization yes\nformat2 %%v\\n\n' >"$T/snmptrapd.conf"
+in_ns snmptrapd -C -c "$T/snmptrapd.conf" -M "$src/mibs:$erl" -m SNMPv2-MIB:CIM-ROUTE-MIB -OQs \
+	-Lf "$T/traps.log" -p "$T/snmptrapd.pid" udp:127.0.0.1:$((PORT + 1))
+
+say "snmpd as AgentX master (private config, loopback port $PORT, trap sink above) and cimrouted"
 mkdir -p "$T/persist"
 cat >"$T/snmpd.conf" <<EOF
 master agentx
@@ -60,10 +66,10 @@ agentXPerms 0660 0770
 agentaddress udp:127.0.0.1:$PORT
 rocommunity public 127.0.0.1
 rwcommunity private 127.0.0.1
+trap2sink 127.0.0.1:$((PORT + 1)) public
 EOF
 MIBS= SNMP_PERSISTENT_DIR="$T/persist" in_ns snmpd -C -c "$T/snmpd.conf" -Lf "$T/snmpd.log" -p "$T/snmpd.pid"
 in_ns "$build/agent/cimrouted" -x "$T/agentx.sock" -S "$T/state" -Lf "$T/cimrouted.log" -p "$T/cimrouted.pid"
-erl=$(ls -d /usr/lib/erlang/lib/snmp-*/mibs | head -1)
 snmp() { # client, name, args...: the MIB from the tree, IETF base modules from erlang-snmp
 	local cmd=$1; shift
 	MIBDIRS="$src/mibs:$erl" MIBS=CIM-ROUTE-MIB in_ns "$cmd" -v2c -c public "$@"
@@ -91,6 +97,22 @@ echo "(eth1 is down: the kernel drops its routes without telling anyone; cimrout
 sleep 0.3
 run snmp snmpwalk -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimIP4RouteDescription
 run snmp snmpget 127.0.0.1:$PORT CIM-ROUTE-MIB::cimIP4RouteCount.0
+
+say "Win32_IP4RouteTableEvent: each change reached the trap receiver as cimIP4RouteChange"
+echo "(the route added; then eth1 down: its connected route removed, the routes over its peer changed to Status Error; the kernel announced none of these)"
+echo "\$ grep -m1 cimIP4RouteChange $T/traps.log | tr '\\t' '\\n'"
+grep -m1 cimIP4RouteChange "$T/traps.log" | tr '\t' '\n'
+echo "(all of them, one line each)"
+grep cimIP4RouteChange "$T/traps.log" | awk -F'\t' '{
+	for (i = 1; i <= NF; i++) { split($i, kv, " = "); sub(/\.0$/, "", kv[1]); v[kv[1]] = kv[2] }
+	printf "  seq %s: %-7s %s/%s via %s if %s metric %s\n", v["cimRouteNotifySequence"],
+	    v["cimRouteNotifyKind"], v["cimRouteNotifyDestination"], v["cimRouteNotifyMask"],
+	    v["cimRouteNotifyNextHop"], v["cimRouteNotifyIfIndex"], v["cimRouteNotifyKernelMetric"] }'
+say "the same changes in cimRouteEventTable (for a poller that missed notifications), and the settings"
+run snmp snmptable -Cb -Ci -Cw 160 127.0.0.1:$PORT CIM-ROUTE-MIB::cimRouteEventTable
+run snmp snmpget 127.0.0.1:$PORT CIM-ROUTE-MIB::cimRouteEventLastSequence.0 \
+	CIM-ROUTE-MIB::cimRouteNotifyEnabled.0 CIM-ROUTE-MIB::cimRouteNotifyRateLimit.0 \
+	CIM-ROUTE-MIB::cimRouteEventHistorySize.0
 
 snmpw() { # snmpset through the read-write community
 	MIBDIRS="$src/mibs:$erl" MIBS=CIM-ROUTE-MIB in_ns snmpset -v2c -c private "$@"
@@ -129,7 +151,7 @@ run snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimIP4PersistedRouteRowStatus.$PROW i 6
 run in_ns ip route show 10.50.0.0/16
 run cat "$T/state/persisted-routes"
 
-say "the rest of CIM-ROUTE-MIB (events, adapters, ping) is defined; later issues serve it"
+say "the rest of CIM-ROUTE-MIB (adapters, ping) is defined; later issues serve it"
 MIBDIRS="$src/mibs:$erl" snmptranslate -m CIM-ROUTE-MIB -Tp CIM-ROUTE-MIB::cimRouteObjects 2>/dev/null | grep -E -- '--cim[A-Za-z0-9]*Table\('
 
 say "done: the namespace, snmpd and cimrouted are removed"
