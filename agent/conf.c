@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,9 +196,25 @@ parse_bool(const char *s)
 	return -1;
 }
 
+/* The numeric directives: where each goes and its largest value. */
+static const struct {
+	const char *token;
+	size_t field; /* offsetof(struct notify_settings, ...) */
+	unsigned max;
+	const char *help;
+} notify_numbers[] = {
+	{ "notifyRateLimit", offsetof(struct notify_settings, rate), NOTIFY_RATE_MAX,
+	    "N (route-change notifications per second, the rest summarised; default 100)" },
+	{ "eventHistorySize", offsetof(struct notify_settings, history), NOTIFY_HISTORY_MAX,
+	    "N (changes kept in cimRouteEventTable; default 1000)" },
+	{ "notifyQueueLength", offsetof(struct notify_settings, queue), NOTIFY_QUEUE_MAX,
+	    "N (notifications kept while the master is away; default 10000)" },
+};
+
 static void
 notify_line(const char *token, char *line)
 {
+	char err[128];
 	uint32_t v;
 	int b;
 
@@ -210,29 +227,17 @@ notify_line(const char *token, char *line)
 		nset->enabled = b;
 		return;
 	}
-	if (strcmp(token, "notifyRateLimit") == 0) {
-		if (parse_u32(line, &v) < 0 || v > NOTIFY_RATE_MAX)
-			goto bad;
-		nset->rate = v;
-	} else if (strcmp(token, "eventHistorySize") == 0) {
-		if (parse_u32(line, &v) < 0 || v > NOTIFY_HISTORY_MAX)
-			goto bad;
-		nset->history = v;
-	} else {
-		if (parse_u32(line, &v) < 0 || v > NOTIFY_QUEUE_MAX)
-			goto bad;
-		nset->queue = v;
-	}
-	return;
-bad:
-	{
-		char err[128];
-
-		snprintf(err, sizeof(err), "%s: expected a number, 0 to %u", token,
-		    strcmp(token, "notifyRateLimit") == 0 ? NOTIFY_RATE_MAX :
-		    strcmp(token, "eventHistorySize") == 0 ? NOTIFY_HISTORY_MAX : NOTIFY_QUEUE_MAX);
-		config_perror(err);
-		nerrors++;
+	for (size_t k = 0; k < sizeof(notify_numbers) / sizeof(notify_numbers[0]); k++) {
+		if (strcmp(token, notify_numbers[k].token) != 0)
+			continue;
+		if (parse_u32(line, &v) < 0 || v > notify_numbers[k].max) {
+			snprintf(err, sizeof(err), "%s: expected a number, 0 to %u", token,
+			    notify_numbers[k].max);
+			config_perror(err);
+			nerrors++;
+			return;
+		}
+		*(unsigned *)(void *)((char *)nset + notify_numbers[k].field) = v;
 	}
 }
 
@@ -242,10 +247,7 @@ conf_register_notify(struct notify_settings *set)
 	nset = set;
 	register_config_handler("cimrouted", "notifyEnabled", notify_line, NULL,
 	    "yes | no (send route-change notifications; default yes)");
-	register_config_handler("cimrouted", "notifyRateLimit", notify_line, NULL,
-	    "N (route-change notifications per second, the rest summarised; default 100)");
-	register_config_handler("cimrouted", "eventHistorySize", notify_line, NULL,
-	    "N (changes kept in cimRouteEventTable; default 1000)");
-	register_config_handler("cimrouted", "notifyQueueLength", notify_line, NULL,
-	    "N (notifications kept while the master is away; default 10000)");
+	for (size_t k = 0; k < sizeof(notify_numbers) / sizeof(notify_numbers[0]); k++)
+		register_config_handler("cimrouted", notify_numbers[k].token, notify_line, NULL,
+		    notify_numbers[k].help);
 }

@@ -95,6 +95,16 @@ else
 	not_ok "a bad resyncInterval makes it exit non-zero and names it"
 	diag "exit status $RC" "stderr: $ERR"
 fi
+for bad in "notifyRateLimit 100001" "eventHistorySize -1" "notifyQueueLength many" "notifyEnabled maybe"; do
+	printf '%s\n' "$bad" >"$T/bad3.conf"
+	run_cli badnotify "${COMMON[@]}" -c "$T/bad3.conf"
+	if [ "$RC" -ne 0 ] && [ "$RC" -ne 124 ] && printf '%s\n' "$ERR" | grep -q "bad3.conf: line 1: .*${bad%% *}"; then
+		ok "a bad '$bad' makes it exit non-zero and names file, line and directive"
+	else
+		not_ok "a bad '$bad' makes it exit non-zero and names file, line and directive"
+		diag "exit status $RC" "stderr: $ERR"
+	fi
+done
 ls "$T"/*.pid >/dev/null 2>&1 && not_ok "no pid file is left behind by refused starts" || ok "no pid file is left behind by refused starts"
 
 # ---------------------------------------------------------------- no master yet: keeps retrying
