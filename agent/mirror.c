@@ -30,10 +30,12 @@
 #define RESYNC_RETRY_MS 1000      /* after a failed dump */
 #define DUMP_TIMEOUT_MS 30000     /* a dump: silence this long is a failure */
 #define QUEUE_MAX (128u << 20)    /* events kept during a resync; past it, resync again */
+#define DIFF_SLICE 20000          /* rows a re-dump's diff changes per wake-up (~10 ms) */
 
 enum dump_state {
 	DUMP_IDLE,
 	DUMP_RUNNING, /* the dump thread owns the dump socket and the fresh vectors */
+	DUMP_DIFF,    /* the loop applies the differences, a slice per wake-up */
 };
 
 struct route_vec {
@@ -76,6 +78,10 @@ struct mirror {
 	int resync_armed;
 	uint32_t dump_seq;
 	struct route_vec fresh; /* routes of the dump in progress */
+	/* A re-dump's differences, applied changes first, then removals, then additions. */
+	struct route_vec dchg, ddel, dadd;
+	size_t dnext;
+	struct timespec dstart;
 	struct link_vec fresh_links;
 	uint8_t *queue;     /* raw event messages received during a resync */
 	size_t qlen, qcap;
@@ -883,70 +889,91 @@ mirror_resync_running(const struct mirror *m)
 	return m->dump != DUMP_IDLE || m->resync_armed;
 }
 
-/* Merge the sorted dump with the mirror; apply and report the differences. */
-static void
-diff_and_apply(struct mirror *m, struct route *v, size_t n)
+/*
+ * Merge the sorted dump with the mirror into three lists: rows changed in
+ * place, rows gone, rows new.  Nothing is applied yet (only bookkeeping flags
+ * that a manager does not see); diff_step() applies them a slice at a time,
+ * so that a re-dump that finds a million differences (a link going down at
+ * full-table scale) does not hold up GETs.  -1 when out of memory.
+ */
+static int
+diff_start(struct mirror *m, struct route *v, size_t n)
 {
-	struct route_vec add = { 0 }, del = { 0 };
 	struct route_pos pos;
 	struct route *cur = route_first(&m->routes, &pos);
-	size_t i = 0, nchanged = 0;
+	size_t i = 0;
 	uint32_t now = mirror_now(m);
 
-	m->change_flags = m->dump_lossy ? MIRROR_CHANGE_LOST : 0;
-
+	m->dchg.n = m->ddel.n = m->dadd.n = 0;
+	m->dnext = 0;
 	while (cur != NULL || i < n) {
 		int c = cur == NULL ? 1 : i == n ? -1 : route_cmp(cur, &v[i]);
 
 		if (c < 0) {
-			if (vec_push(&del, cur) < 0)
-				goto nomem;
+			if (vec_push(&m->ddel, cur) < 0)
+				return -1;
 			cur = route_next(&m->routes, &pos);
 		} else if (c > 0) {
 			v[i].first_seen = now;
 			v[i].flags |= ROUTE_F_LIVE;
-			if (vec_push(&add, &v[i]) < 0)
-				goto nomem;
+			if (vec_push(&m->dadd, &v[i]) < 0)
+				return -1;
 			i++;
 		} else {
 			v[i].first_seen = cur->first_seen;
 			v[i].flags = (uint8_t)((v[i].flags & ~ROUTE_F_LIVE) | (cur->flags & ROUTE_F_LIVE));
 			cur->flags = (uint8_t)((cur->flags & ~ROUTE_F_SHARED) | (v[i].flags & ROUTE_F_SHARED));
-			if (!route_same(cur, &v[i])) {
-				struct route old = *cur;
-
-				*cur = v[i]; /* same index: update in place */
-				changed(m, ROUTE_CHANGED, &old, cur);
-				nchanged++;
-			}
+			if (!route_same(cur, &v[i]) && vec_push(&m->dchg, &v[i]) < 0)
+				return -1;
 			cur = route_next(&m->routes, &pos);
 			i++;
 		}
 	}
-	for (size_t k = 0; k < del.n; k++)
-		apply_remove(m, &del.v[k]);
-	for (size_t k = 0; k < add.n; k++) {
-		if (route_upsert(&m->routes, &add.v[k], NULL) < 0)
-			goto nomem;
-		changed(m, ROUTE_ADDED, NULL, &add.v[k]);
+	return 0;
+}
+
+/* Apply up to DIFF_SLICE differences; 1 when all are applied, -1 out of memory. */
+static int
+diff_step(struct mirror *m)
+{
+	size_t nchg = m->dchg.n, ndel = m->ddel.n, total = nchg + ndel + m->dadd.n;
+	size_t end = m->dnext + DIFF_SLICE < total ? m->dnext + DIFF_SLICE : total;
+
+	m->change_flags = m->dump_lossy ? MIRROR_CHANGE_LOST : 0;
+	for (; m->dnext < end; m->dnext++) {
+		size_t k = m->dnext;
+
+		if (k < nchg) {
+			struct route *cur = route_find(&m->routes, &m->dchg.v[k]), old;
+
+			if (cur == NULL)
+				continue;
+			old = *cur;
+			*cur = m->dchg.v[k]; /* same index: in place */
+			changed(m, ROUTE_CHANGED, &old, cur);
+		} else if (k < nchg + ndel) {
+			apply_remove(m, &m->ddel.v[k - nchg]);
+		} else {
+			struct route *r = &m->dadd.v[k - nchg - ndel];
+
+			if (route_upsert(&m->routes, r, NULL) < 0) {
+				m->change_flags = 0;
+				return -1;
+			}
+			changed(m, ROUTE_ADDED, NULL, r);
+		}
 	}
-	nchanged += del.n + add.n;
-	m->stats.resync_changes += nchanged;
-	if (nchanged > 0)
-		log_info("mirror", "re-dump%s: %zu added, %zu removed, %zu changed",
-		    m->dump_lossy ? " after lost events" : "", add.n, del.n, nchanged - add.n - del.n);
-	vec_free(&add);
-	vec_free(&del);
 	m->change_flags = 0;
-	m->dump_lossy = 0;
-	return;
-nomem:
-	log_err("mirror", "out of memory while re-dumping; will retry");
-	vec_free(&add);
-	vec_free(&del);
-	m->change_flags = 0;
-	m->resync_again = 1;
-	m->lossy = 1;
+	return m->dnext == total;
+}
+
+static void
+diff_free(struct mirror *m)
+{
+	vec_free(&m->dchg);
+	vec_free(&m->ddel);
+	vec_free(&m->dadd);
+	m->dnext = 0;
 }
 
 /* The dump failed: forget it (and the events queued for it) and try again later. */
@@ -995,8 +1022,11 @@ finish_routes(struct mirror *m)
 			m->resync_again = 1;
 		}
 		touch(m);
-	} else {
-		diff_and_apply(m, m->fresh.v, n);
+	} else if (diff_start(m, m->fresh.v, n) < 0) {
+		log_err("mirror", "out of memory while re-dumping; will retry");
+		diff_free(m);
+		m->resync_again = 1;
+		m->lossy = 1;
 	}
 	m->stats.resyncs++;
 	clock_gettime(CLOCK_MONOTONIC, &t2);
@@ -1004,8 +1034,51 @@ finish_routes(struct mirror *m)
 	vec_free(&m->fresh);
 	malloc_trim(0);
 	clock_gettime(CLOCK_MONOTONIC, &t3);
-	log_debug("mirror", "%zu routes: sort %ld ms (dump thread), diff %ld ms, free %ld ms", n,
-	    m->dump_sort_ms, ms_between(&t1, &t2), ms_between(&t2, &t3));
+	log_debug("mirror", "%zu routes: sort %ld ms (dump thread), %s %ld ms, free %ld ms", n,
+	    m->dump_sort_ms, m->loading ? "load" : "merge", ms_between(&t1, &t2),
+	    ms_between(&t2, &t3));
+}
+
+/* The dump is applied: replay what happened meanwhile, and watch again. */
+static void
+dump_finished(struct mirror *m)
+{
+	m->dump = DUMP_IDLE;
+	m->dump_lossy = 0;
+	replay_queue(m);
+	m->loading = 0;
+	if (m->resync_again) {
+		m->resync_again = 0;
+		mirror_request_resync(m, "changed during the last re-dump");
+	}
+	rearm_periodic(m);
+}
+
+/* Apply the next slice of a re-dump's differences; the timer brings us back for the rest. */
+static void
+diff_continue(struct mirror *m)
+{
+	struct timespec now;
+	size_t total = m->dchg.n + m->ddel.n + m->dadd.n;
+	int rc = diff_step(m);
+
+	if (rc == 0) {
+		arm(m, 1);
+		return;
+	}
+	if (rc < 0) {
+		log_err("mirror", "out of memory while applying a re-dump; will retry");
+		m->resync_again = 1;
+		m->lossy = 1;
+	} else if (total > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		log_info("mirror", "re-dump%s: %zu added, %zu removed, %zu changed (applied in %ld ms)",
+		    m->dump_lossy ? " after lost events" : "", m->dadd.n, m->ddel.n, m->dchg.n,
+		    ms_between(&m->dstart, &now));
+	}
+	m->stats.resync_changes += m->dnext;
+	diff_free(m);
+	dump_finished(m);
 }
 
 static void
@@ -1031,14 +1104,13 @@ dump_done(struct mirror *m)
 	}
 	finish_links(m);
 	finish_routes(m);
-	m->dump = DUMP_IDLE;
-	replay_queue(m);
-	m->loading = 0;
-	if (m->resync_again) {
-		m->resync_again = 0;
-		mirror_request_resync(m, "changed during the last re-dump");
+	if (m->loading) {
+		dump_finished(m);
+		return;
 	}
-	rearm_periodic(m);
+	m->dump = DUMP_DIFF;
+	clock_gettime(CLOCK_MONOTONIC, &m->dstart);
+	diff_continue(m);
 }
 
 /*
@@ -1109,6 +1181,10 @@ mirror_timer(struct mirror *m)
 {
 	uint32_t now = mirror_now(m);
 
+	if (m->dump == DUMP_DIFF) {
+		diff_continue(m);
+		return;
+	}
 	if (m->resync_armed && m->dump == DUMP_IDLE) {
 		m->resync_armed = 0;
 		log_debug("mirror", "re-dumping");
@@ -1193,6 +1269,7 @@ mirror_free(struct mirror *m)
 		nl_socket_free(m->req);
 	route_table_clear(&m->routes);
 	vec_free(&m->fresh);
+	diff_free(m);
 	free(m->links.v);
 	free(m->fresh_links.v);
 	free(m->queue);
