@@ -3,7 +3,8 @@
 #
 # The daemon loads a few hundred routes, serves walks, follows route changes, a link
 # flap (a re-dump), an address removal and a master restart, takes SETs (live and
-# persisted rows created, moved, refused, undone and destroyed), and stops on SIGTERM.
+# persisted rows created, moved, refused, undone and destroyed; notification settings),
+# sends notifications and summaries, and stops on SIGTERM.
 # Pass/fail: valgrind's exit status (--error-exitcode) and its summary: no invalid
 # access, no definitely or indirectly lost block. It also checks that the table still
 # equals the kernel's under valgrind's slowdown.
@@ -56,6 +57,16 @@ result $? "SETs under valgrind: create, move, createAndWait/active, destroy, per
 setw "$R.2" i 4 "$OID_ENTRY.24.10.79.0.0.255.255.0.0.203.0.113.1.$IF.254.0.0" i 4
 result $((!$?)) "a refused two-row SET under valgrind"
 wait_compare 10 "the table equals the kernel's after the SETs" vg-sets
+
+# notifications: settings written (history shrunk and grown, summaries only), the history walked
+E=.1.3.6.1.4.1.32473.1.1.4
+setw "$E.4.0" u 3 && setw "$E.7.0" u 0 && setw "$E.4.0" u 50 && setw "$E.6.0" i 2 && setw "$E.6.0" i 1
+result $? "notification settings written under valgrind"
+nsx ip route add 192.0.2.128/25 via 10.2.0.2 && nsx ip route del 192.0.2.128/25 via 10.2.0.2
+sleep 1.5   # the summary's interval ends
+nsx snmpwalk "${V2[@]}" "${SNMP_OPTS[@]}" -t 20 "$AGENT" "$E" >"$T/vg-events.txt" 2>&1
+grep -q "^$E.3.1.3." "$T/vg-events.txt"
+result $? "the event history walks under valgrind"
 
 stop_snmpd
 nsx ip route add 198.51.100.0/24 via 10.2.0.2
