@@ -551,6 +551,7 @@ notify_change(struct notify *n, enum notify_kind kind, const struct route *r, in
 		n->window_open = 1;
 		n->window_sent = 0;
 		memset(&n->window_sum, 0, sizeof(n->window_sum));
+		n->window_has = 0;
 		arm(n, NOTIFY_INTERVAL_MS);
 	}
 	if (!bulk && n->window_sent < n->set.rate) {
@@ -559,10 +560,7 @@ notify_change(struct notify *n, enum notify_kind kind, const struct route *r, in
 		return;
 	}
 	n->stats.suppressed++;
-	if (n->window_sum.count[0] + n->window_sum.count[1] + n->window_sum.count[2] == 0)
-		n->window_sum.first = m.u.ev.seq;
-	n->window_sum.count[kind - 1]++;
-	n->window_sum.last = m.u.ev.seq;
+	sum_fold(&n->window_sum, &n->window_has, &m);
 }
 
 void
@@ -575,8 +573,7 @@ notify_timer(struct notify *n)
 		return;
 	}
 	n->window_open = 0;
-	if (n->window_sum.count[0] + n->window_sum.count[1] + n->window_sum.count[2] == 0 ||
-	    !n->set.enabled) {
+	if (!n->window_has || !n->set.enabled) {
 		notify_flush(n); /* also retries sends that failed */
 		return;
 	}

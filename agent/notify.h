@@ -116,6 +116,7 @@ struct notify {
 	int window_open;
 	unsigned window_sent;
 	struct notify_summary window_sum; /* what it suppressed so far */
+	int window_has;
 
 	/* messages for the master: a ring, oldest first */
 	struct notify_msg *q;
