@@ -82,59 +82,79 @@ fd_dump(int fd, void *arg)
 	mirror_read_dump(arg);
 }
 
-static unsigned int timer_id;
+/*
+ * A one-shot net-snmp alarm that a new request replaces, or with
+ * keep_earlier only brings forward (an earlier request is never postponed).
+ */
+struct oneshot {
+	unsigned int id;
+	struct timespec due;
+	void (*fn)(void *arg);
+	void *arg;
+};
 
 static void
-timer_fired(unsigned int id, void *arg)
+oneshot_fired(unsigned int id, void *arg)
 {
-	if (id == timer_id)
-		timer_id = 0;
-	mirror_timer(arg);
+	struct oneshot *t = arg;
+
+	if (id == t->id)
+		t->id = 0;
+	t->fn(t->arg);
 }
 
 static void
-timer_arm(unsigned ms, void *arg)
+oneshot_arm(struct oneshot *t, unsigned ms, int keep_earlier)
 {
 	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+	struct timespec due;
 
-	if (timer_id != 0)
-		snmp_alarm_unregister(timer_id);
-	timer_id = snmp_alarm_register_hr(tv, 0, timer_fired, arg);
-}
-
-/* writer_apply() on a timer of its own; an earlier request is never postponed. */
-static unsigned int apply_id;
-static struct timespec apply_due;
-
-static void
-apply_fired(unsigned int id, void *arg)
-{
-	if (id == apply_id)
-		apply_id = 0;
-	writer_apply(writer);
-}
-
-static void
-apply_arm(unsigned ms)
-{
-	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
-	struct timespec now, due;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	due.tv_sec = now.tv_sec + tv.tv_sec;
-	due.tv_nsec = now.tv_nsec + tv.tv_usec * 1000;
+	clock_gettime(CLOCK_MONOTONIC, &due);
+	due.tv_sec += tv.tv_sec;
+	due.tv_nsec += tv.tv_usec * 1000;
 	if (due.tv_nsec >= 1000000000) {
 		due.tv_sec++;
 		due.tv_nsec -= 1000000000;
 	}
-	if (apply_id != 0) {
-		if (apply_due.tv_sec < due.tv_sec ||
-		    (apply_due.tv_sec == due.tv_sec && apply_due.tv_nsec <= due.tv_nsec))
+	if (t->id != 0) {
+		if (keep_earlier && (t->due.tv_sec < due.tv_sec ||
+		    (t->due.tv_sec == due.tv_sec && t->due.tv_nsec <= due.tv_nsec)))
 			return;
-		snmp_alarm_unregister(apply_id);
+		snmp_alarm_unregister(t->id);
 	}
-	apply_due = due;
-	apply_id = snmp_alarm_register_hr(tv, 0, apply_fired, NULL);
+	t->due = due;
+	t->id = snmp_alarm_register_hr(tv, 0, oneshot_fired, t);
+}
+
+/* The mirror's timer: resyncs, and the slices of a re-dump's diff. */
+static void
+mirror_fired(void *arg)
+{
+	mirror_timer(arg);
+}
+
+static struct oneshot mirror_alarm = { .fn = mirror_fired };
+
+static void
+timer_arm(unsigned ms, void *arg)
+{
+	mirror_alarm.arg = arg;
+	oneshot_arm(&mirror_alarm, ms, 0);
+}
+
+/* writer_apply() on a timer of its own; an earlier request is never postponed. */
+static void
+apply_fired(void *arg)
+{
+	writer_apply(writer);
+}
+
+static struct oneshot apply_alarm = { .fn = apply_fired };
+
+static void
+apply_arm(unsigned ms)
+{
+	oneshot_arm(&apply_alarm, ms, 1);
 }
 
 static void
@@ -160,24 +180,18 @@ route_changed(enum route_change what, const struct route *old, const struct rout
 }
 
 /* The notifier's timer: the end of a rate-limit interval, or a retry. */
-static unsigned int notify_timer_id;
-
 static void
-notify_fired(unsigned int id, void *arg)
+notify_fired(void *arg)
 {
-	if (id == notify_timer_id)
-		notify_timer_id = 0;
 	notify_timer(&notifier);
 }
+
+static struct oneshot notify_alarm = { .fn = notify_fired };
 
 static void
 notify_arm(unsigned ms, void *arg)
 {
-	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
-
-	if (notify_timer_id != 0)
-		snmp_alarm_unregister(notify_timer_id);
-	notify_timer_id = snmp_alarm_register_hr(tv, 0, notify_fired, NULL);
+	oneshot_arm(&notify_alarm, ms, 0);
 }
 
 static int

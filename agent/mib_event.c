@@ -329,6 +329,13 @@ struct setting_ctx {
 	unsigned old; /* for UNDO */
 };
 
+static const char *
+setting_name(enum setting which)
+{
+	return which == SET_ENABLED ? "cimRouteNotifyEnabled" :
+	    which == SET_HISTORY ? "cimRouteEventHistorySize" : "cimRouteNotifyRateLimit";
+}
+
 static unsigned
 setting_value(enum setting which)
 {
@@ -361,8 +368,7 @@ check_setting(const netsnmp_variable_list *vb, void *ctx)
 	long v;
 
 	if (vb->type != (s->which == SET_ENABLED ? ASN_INTEGER : ASN_UNSIGNED)) {
-		log_info("set", "%s: wrong type 0x%02x", s->which == SET_ENABLED ?
-		    "cimRouteNotifyEnabled" : "an Unsigned32 setting", vb->type);
+		log_info("set", "%s: wrong type 0x%02x", setting_name(s->which), vb->type);
 		return SNMP_ERR_WRONGTYPE;
 	}
 	if (vb->val_len != sizeof(long))
@@ -384,8 +390,7 @@ check_setting(const netsnmp_variable_list *vb, void *ctx)
 	}
 	return SNMP_ERR_NOERROR;
 bad:
-	log_info("set", "%s: value %ld out of range", s->which == SET_ENABLED ? "cimRouteNotifyEnabled" :
-	    s->which == SET_HISTORY ? "cimRouteEventHistorySize" : "cimRouteNotifyRateLimit", v);
+	log_info("set", "%s: value %ld out of range", setting_name(s->which), v);
 	return SNMP_ERR_WRONGVALUE;
 }
 
@@ -419,9 +424,7 @@ apply_setting(const netsnmp_variable_list *vb, void *ctx)
 	s->old = setting_value(s->which);
 	if (store_setting(s->which, (unsigned)*vb->val.integer) < 0)
 		return SNMP_ERR_COMMITFAILED;
-	log_info("set", "%s set to %ld", s->which == SET_ENABLED ? "cimRouteNotifyEnabled" :
-	    s->which == SET_HISTORY ? "cimRouteEventHistorySize" : "cimRouteNotifyRateLimit",
-	    *vb->val.integer);
+	log_info("set", "%s set to %ld", setting_name(s->which), *vb->val.integer);
 	return SNMP_ERR_NOERROR;
 }
 
