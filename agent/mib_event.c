@@ -32,12 +32,6 @@ static netsnmp_session *master; /* the AgentX session while it is up */
 #define EV(p) ((const struct notify_event *)(p))
 
 static void
-index_of(const void *row, unsigned long *sub)
-{
-	route_index_oid(&EV(row)->route, sub);
-}
-
-static void
 set_ip(struct mib_value *v, const unsigned long *sub)
 {
 	u_char a[4] = { (u_char)sub[0], (u_char)sub[1], (u_char)sub[2], (u_char)sub[3] };
@@ -72,7 +66,7 @@ get_key(const void *row, struct mib_value *v, int col)
 {
 	unsigned long sub[ROUTE_INDEX_LEN];
 
-	index_of(row, sub);
+	route_index_oid(&EV(row)->route, sub);
 	switch (col) {
 	case 4:
 	case 5:

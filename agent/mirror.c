@@ -1000,11 +1000,9 @@ finish_links(struct mirror *m)
 static void
 finish_routes(struct mirror *m)
 {
-	struct timespec t0, t1, t2, t3;
-	size_t n;
+	struct timespec t1, t2, t3;
+	size_t n = m->fresh.n; /* sorted by the dump thread */
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	n = m->fresh.n; /* sorted by the dump thread */
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 
 	if (m->loading) {

@@ -123,7 +123,7 @@ bad_number:
 
 /* The file's text for these values. */
 static char *
-format_state(const struct notify *n, const struct notify_settings *set, unsigned written,
+format_state(const struct notify_settings *set, unsigned written,
     uint64_t changes, size_t *len)
 {
 	char *data = NULL;
@@ -166,7 +166,7 @@ save(struct notify *n, const struct notify_settings *set, unsigned written, uint
 		*(slash == dir ? slash + 1 : slash) = '\0';
 	else
 		snprintf(dir, sizeof(dir), ".");
-	if ((data = format_state(n, set, written, changes, &len)) == NULL) {
+	if ((data = format_state(set, written, changes, &len)) == NULL) {
 		snprintf(err, errlen, "cannot write %s: out of memory", n->path);
 		return -1;
 	}
@@ -624,8 +624,8 @@ notify_set_rate(struct notify *n, unsigned rate, char *err, size_t errlen)
 int
 notify_set_history(struct notify *n, unsigned size, char *err, size_t errlen)
 {
-	struct notify_settings set = n->set;
-	struct notify old = *n;
+	struct notify_settings set = n->set, oldset = n->set;
+	unsigned oldwritten = n->written;
 
 	if (size > NOTIFY_HISTORY_MAX) {
 		snprintf(err, errlen, "historySize %u is above %u", size, NOTIFY_HISTORY_MAX);
@@ -638,10 +638,10 @@ notify_set_history(struct notify *n, unsigned size, char *err, size_t errlen)
 		char err2[256];
 
 		snprintf(err, errlen, "no memory for %u history rows", size);
-		n->set = old.set;
-		n->written = old.written;
-		if (apply_settings(n, &old.set, old.written, err2, sizeof(err2)) < 0)
+		if (apply_settings(n, &oldset, oldwritten, err2, sizeof(err2)) < 0)
 			log_err("notify", "%s", err2);
+		n->set = oldset; /* the ring kept its old size */
+		n->written = oldwritten;
 		return -1;
 	}
 	return 0;
