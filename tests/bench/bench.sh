@@ -25,6 +25,8 @@
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/bench/lib.sh
+. "$HERE/lib.sh"
 SRC=$(cd "$HERE/../.." && pwd)
 CMDLINE="bash tests/bench/bench.sh$(printf ' %q' "$@")"
 
@@ -88,28 +90,12 @@ log() {
 	printf '%s %s\n' "$(date +%T)" "$*" >&2
 	printf '%s %s\n' "$(date '+%F %T')" "$*" >>"$PROGRESS"
 }
-now_ns() { date +%s%N; }
-# kv KEY: value of KEY=... in stdin
-kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" | head -1; }
 median() { sort -n | awk '{v[NR]=$1} END{if(NR==0){print "";exit} print v[int((NR+1)/2)]}'; }
 fmt() { awk -v x="$1" -v d="${2:-2}" 'BEGIN{ if (x=="") print "n/a"; else printf "%.*f\n", d, x }'; }
 div() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN{ if (a==""||b==""||b==0) print "n/a"; else printf "%.*f\n", d, a/b }'; }
 rss_kb() { awk '/^VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null; }
 hwm_kb() { awk '/^VmHWM/{print $2}' "/proc/$1/status" 2>/dev/null; }
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{print ($14+$15)/hz}' "/proc/$1/stat" 2>/dev/null; }
-alive() {	# running, not a zombie
-	[ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null &&
-		[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]
-}
-stop_pid() {	# stop one process we started, by pid
-	local p=$1 i
-	alive "$p" || return 0
-	kill -TERM "$p" 2>/dev/null
-	for i in $(seq 50); do alive "$p" || break; sleep 0.1; done
-	alive "$p" && kill -KILL "$p" 2>/dev/null
-	wait "$p" 2>/dev/null
-	return 0
-}
 
 # ---- tools -------------------------------------------------------------------
 WARN="-Wall -Wextra -Werror"
@@ -148,8 +134,6 @@ AGENT=udp:127.0.0.1:$PORT
 
 declare -A R	# R[key,N] = figure
 
-nsx() { ip netns exec "$NS" "$@"; }
-gb() { nsx "$GETBENCH" "$@"; }
 # gb_bg OUT ARGS: getbench ARGS in the background, output to OUT; sets G_PID
 gb_bg() {
 	local out=$1
@@ -200,24 +184,6 @@ walk() {
 	echo "walk $tag N=$N lines=$W_LINES secs=$W_SECS rc=$W_RC errs=$W_ERRS cut=$W_CUT last=$W_LAST" >>"$T/raw"
 }
 
-start_snmpd() {
-	local d=$1
-	mkdir -p "$d/persist"
-	cat >"$d/snmpd.conf" <<-EOF
-	agentaddress udp:127.0.0.1:$PORT
-	rocommunity public
-	master agentx
-	agentXSocket $d/agentx.sock
-	dontLogTCPWrappersConnects yes
-	EOF
-	# defaults kept: agentXTimeout 1 s, agentXRetries 5
-	SNMP_PERSISTENT_DIR=$d/persist MIBS="" ip netns exec "$NS" snmpd -f -C -c "$d/snmpd.conf" \
-		-Lf "$d/snmpd.log" -p "$d/snmpd.pid" &
-	SNMPD_PID=$!
-	PIDS+=("$SNMPD_PID")
-	gb poll -i 20000 -T 20 -o $SYSUPTIME $AGENT >/dev/null ||
-		{ log "snmpd did not answer within 20 s"; return 1; }
-}
 
 perf_start() {	# perf_start TAG: profile cimrouted until perf_stop
 	[ $PROFILE = 1 ] || return 0

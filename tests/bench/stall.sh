@@ -26,6 +26,8 @@
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/bench/lib.sh
+. "$HERE/lib.sh"
 SRC=$(cd "$HERE/../.." && pwd)
 CMDLINE="bash tests/bench/stall.sh$(printf ' %q' "$@")"
 
@@ -89,24 +91,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
-now_ns() { date +%s%N; }
-# kv KEY: value of KEY=... in stdin
-kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" | head -1; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", (b-a)/1e9}'; }	# secs START_NS END_NS
 us2s() { awk -v x="${1:-}" 'BEGIN{ if (x=="") print "n/a"; else printf "%.3f", x/1e6 }'; }
-alive() {	# running, not a zombie
-	[ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null &&
-		[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]
-}
-stop_pid() {	# stop one process we started, by pid
-	local p=$1 i
-	alive "$p" || { wait "$p" 2>/dev/null; return 0; }
-	kill -TERM "$p" 2>/dev/null
-	for i in $(seq 50); do alive "$p" || break; sleep 0.1; done
-	alive "$p" && kill -KILL "$p" 2>/dev/null
-	wait "$p" 2>/dev/null
-	return 0
-}
 
 # ---- tools -------------------------------------------------------------------
 if [ -x "$BUILD/tests/bench/getbench" ]; then
@@ -131,28 +117,8 @@ declare -A R	# R[key] = figure
 SUMMARY=()	# "N case target count ok nosuch errors timeouts median p99 max note"
 KOPS=()		# "N case target what seconds"
 
-nsx() { ip netns exec "$NS" "$@"; }
-gb() { nsx "$GETBENCH" "$@"; }
 kcount() { nsx ip -4 route show table main | wc -l; }	# the kernel's main table
 
-start_snmpd() {
-	local d=$1
-	mkdir -p "$d/persist"
-	cat >"$d/snmpd.conf" <<-EOF
-	agentaddress udp:127.0.0.1:$PORT
-	rocommunity public
-	master agentx
-	agentXSocket $d/agentx.sock
-	dontLogTCPWrappersConnects yes
-	EOF
-	# defaults kept: agentXTimeout 1 s, agentXRetries 5
-	SNMP_PERSISTENT_DIR=$d/persist MIBS="" ip netns exec "$NS" snmpd -f -C -c "$d/snmpd.conf" \
-		-Lf "$d/snmpd.log" -p "$d/snmpd.pid" &
-	SNMPD_PID=$!
-	PIDS+=("$SNMPD_PID")
-	gb poll -i 20000 -T 20 -o $SYSUPTIME $AGENT >/dev/null ||
-		{ log "snmpd did not answer within 20 s"; return 1; }
-}
 
 start_cim() {	# start_cim DIR: sets CIM_PID, CIM_T0
 	local d=$1
