@@ -61,8 +61,10 @@ struct mib_scalar_ops {
 	int (*check)(const netsnmp_variable_list *, void *ctx);
 	/* ACTION: apply (and remember what to undo); SNMP_ERR_NOERROR or commitFailed. */
 	int (*apply)(const netsnmp_variable_list *, void *ctx);
-	/* UNDO: put back what apply changed. */
-	void (*undo)(void *ctx);
+	/* UNDO: put back what apply changed; SNMP_ERR_NOERROR or undoFailed. */
+	int (*undo)(void *ctx);
+	/* COMMIT (may be NULL): what may happen only once the SET cannot be undone. */
+	void (*commit)(void *ctx);
 };
 
 int mib_scalar_register_rw(const char *name, const oid *o, size_t len,

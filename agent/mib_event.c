@@ -320,8 +320,16 @@ enum setting {
 
 struct setting_ctx {
 	enum setting which;
-	unsigned old; /* for UNDO */
+	struct notify_settings old; /* for UNDO: the values and which were written */
+	unsigned old_written;
 };
+
+static unsigned
+setting_bit(enum setting which)
+{
+	return which == SET_ENABLED ? NOTIFY_SET_ENABLED :
+	    which == SET_HISTORY ? NOTIFY_SET_HISTORY : NOTIFY_SET_RATE;
+}
 
 static const char *
 setting_name(enum setting which)
@@ -415,20 +423,41 @@ apply_setting(const netsnmp_variable_list *vb, void *ctx)
 {
 	struct setting_ctx *s = ctx;
 
-	s->old = setting_value(s->which);
+	s->old = nt->set;
+	s->old_written = nt->written;
 	if (store_setting(s->which, (unsigned)*vb->val.integer) < 0)
 		return SNMP_ERR_COMMITFAILED;
 	log_info("set", "%s set to %ld", setting_name(s->which), *vb->val.integer);
 	return SNMP_ERR_NOERROR;
 }
 
-static void
+/*
+ * Only this setting goes back, with its line in the state file as it was
+ * (absent if it was never written through SNMP): the UNDOs of a SET of
+ * several settings may come in any order.
+ */
+static int
 undo_setting(void *ctx)
 {
 	struct setting_ctx *s = ctx;
+	char err[256];
 
-	/* A smaller history already dropped its oldest rows: they stay dropped. */
-	store_setting(s->which, s->old);
+	if (notify_restore_setting(nt, setting_bit(s->which), &s->old, s->old_written, err,
+	    sizeof(err)) < 0) {
+		log_err("set", "cannot undo %s: %s", setting_name(s->which), err);
+		return SNMP_ERR_UNDOFAILED;
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+/* A smaller history drops its oldest rows only now, when no UNDO can come. */
+static void
+commit_setting(void *ctx)
+{
+	const struct setting_ctx *s = ctx;
+
+	if (s->which == SET_HISTORY)
+		notify_commit_history(nt);
 }
 
 int
@@ -446,7 +475,7 @@ mib_event_register(void)
 		{ "cimRouteNotifySuppressed", 9, get_suppressed },
 	};
 	static struct setting_ctx settings[] = {
-		{ SET_HISTORY, 0 }, { SET_ENABLED, 0 }, { SET_RATE, 0 },
+		{ .which = SET_HISTORY }, { .which = SET_ENABLED }, { .which = SET_RATE },
 	};
 	static const struct {
 		const char *name;
@@ -458,6 +487,7 @@ mib_event_register(void)
 	};
 	static const struct mib_scalar_ops ops = {
 		.get = get_setting, .check = check_setting, .apply = apply_setting, .undo = undo_setting,
+		.commit = commit_setting,
 	};
 
 	for (size_t k = 0; k < sizeof(ro) / sizeof(ro[0]); k++) {

@@ -239,10 +239,15 @@ scalar_set(struct scalar *s, netsnmp_agent_request_info *reqinfo, netsnmp_reques
 		break;
 	case MODE_SET_UNDO:
 		if (s->applied)
-			s->ops.undo(s->ctx);
+			rc = s->ops.undo(s->ctx);
 		s->applied = 0;
 		break;
-	default: /* RESERVE2, COMMIT, FREE: nothing held */
+	case MODE_SET_COMMIT:
+		if (s->applied && s->ops.commit != NULL)
+			s->ops.commit(s->ctx);
+		s->applied = 0;
+		break;
+	default: /* RESERVE2, FREE: nothing held */
 		if (reqinfo->mode != MODE_SET_RESERVE2)
 			s->applied = 0;
 		break;

@@ -621,28 +621,58 @@ notify_set_rate(struct notify *n, unsigned rate, char *err, size_t errlen)
 	return apply_settings(n, &set, n->written | NOTIFY_SET_RATE, err, errlen);
 }
 
+/*
+ * A smaller history drops rows, which no undo could bring back: the ring
+ * only grows here (losing nothing), and shrinks in notify_commit_history()
+ * once the SET can no longer be undone.
+ */
 int
 notify_set_history(struct notify *n, unsigned size, char *err, size_t errlen)
 {
-	struct notify_settings set = n->set, oldset = n->set;
-	unsigned oldwritten = n->written;
+	struct notify_settings set = n->set;
+	size_t oldcap = n->hcap;
 
 	if (size > NOTIFY_HISTORY_MAX) {
 		snprintf(err, errlen, "historySize %u is above %u", size, NOTIFY_HISTORY_MAX);
 		return -1;
 	}
-	set.history = size;
-	if (apply_settings(n, &set, n->written | NOTIFY_SET_HISTORY, err, errlen) < 0)
-		return -1;
-	if (ring_resize(n, size) < 0) {
-		char err2[256];
-
+	if (size > n->hcap && ring_resize(n, size) < 0) {
 		snprintf(err, errlen, "no memory for %u history rows", size);
-		if (apply_settings(n, &oldset, oldwritten, err2, sizeof(err2)) < 0)
-			log_err("notify", "%s", err2);
-		n->set = oldset; /* the ring kept its old size */
-		n->written = oldwritten;
 		return -1;
 	}
+	set.history = size;
+	if (apply_settings(n, &set, n->written | NOTIFY_SET_HISTORY, err, errlen) < 0) {
+		if (n->hcap != oldcap)
+			ring_resize(n, (unsigned)oldcap); /* back to what it held: nothing lost */
+		return -1;
+	}
+	return 0;
+}
+
+void
+notify_commit_history(struct notify *n)
+{
+	if (n->hcap > n->set.history)
+		ring_resize(n, n->set.history); /* a shrink only frees */
+}
+
+int
+notify_restore_setting(struct notify *n, unsigned which, const struct notify_settings *old,
+    unsigned old_written, char *err, size_t errlen)
+{
+	struct notify_settings set = n->set;
+	unsigned written = (n->written & ~which) | (old_written & which);
+
+	if (which & NOTIFY_SET_ENABLED)
+		set.enabled = old->enabled;
+	if (which & NOTIFY_SET_RATE)
+		set.rate = old->rate;
+	if (which & NOTIFY_SET_HISTORY)
+		set.history = old->history;
+	if (apply_settings(n, &set, written, err, errlen) < 0)
+		return -1;
+	/* Undoing a larger history: back to the old size; the rows it held stay. */
+	if (which & NOTIFY_SET_HISTORY)
+		notify_commit_history(n);
 	return 0;
 }

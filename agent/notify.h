@@ -171,6 +171,15 @@ size_t notify_queued(const struct notify *);
 int notify_set_enabled(struct notify *, int enabled, char *err, size_t errlen);
 int notify_set_rate(struct notify *, unsigned rate, char *err, size_t errlen);
 int notify_set_history(struct notify *, unsigned size, char *err, size_t errlen);
+/* The SET that changed the history size can no longer be undone: drop the rows above it. */
+void notify_commit_history(struct notify *);
+/*
+ * Undo a setting's SET: the fields in which (NOTIFY_SET_*) and their
+ * written bits go back to old and old_written, and the state file says
+ * exactly what it said before.  0, or -1 with err.
+ */
+int notify_restore_setting(struct notify *, unsigned which, const struct notify_settings *old,
+    unsigned old_written, char *err, size_t errlen);
 
 /* cimRouteEventLastSequence: the newest sequence number, 0 if none. */
 uint32_t notify_last_seq(const struct notify *);

@@ -265,9 +265,12 @@ test_history(void **state)
 	assert_null(notify_history_seek(&n, 5, 1));
 	assert_int_equal(notify_history_seek(&n, 4, 0)->route.metric, 3);
 	assert_int_equal(notify_set_history(&n, 2, err, sizeof(err)), 0);
+	assert_int_equal(notify_history_count(&n), 3); /* until the SET commits */
+	notify_commit_history(&n);
 	assert_int_equal(notify_history_count(&n), 2);
 	assert_int_equal(notify_history_first(&n)->seq, 4);
 	assert_int_equal(notify_set_history(&n, 0, err, sizeof(err)), 0);
+	notify_commit_history(&n);
 	assert_null(notify_history_first(&n));
 	assert_int_equal(notify_set_history(&n, 5, err, sizeof(err)), 0);
 
@@ -375,6 +378,66 @@ test_state_file(void **state)
 	rmdir(dir);
 }
 
+/*
+ * A SET of a setting that is rolled back leaves the state file as it was
+ * (no line for a value never written through SNMP, so the configuration
+ * still wins), and a rolled-back history shrink keeps every row.
+ */
+static void
+test_setting_undo(void **state)
+{
+	char dir[] = "/tmp/cimr-notify-XXXXXX", path[256], err[256], *before;
+	struct notify n;
+	struct notify_settings old;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/" NOTIFY_FILE, dir);
+	setup(&n, 100, 0, 100);
+	free(n.hist);
+	n.hist = NULL;
+	n.hcap = 0;
+	n.set.history = 10;
+	assert_int_equal(notify_open(&n, dir), 0);
+	changes(&n, 8, NOTIFY_ADDED, 0);
+	before = strdup(read_file(path));
+	assert_null(strstr(before, "notifyRateLimit"));
+
+	/* Rate, then history: undone in either order, the file is byte-identical. */
+	old = n.set;
+	assert_int_equal(notify_set_rate(&n, 3, err, sizeof(err)), 0);
+	assert_int_equal(notify_set_history(&n, 2, err, sizeof(err)), 0);
+	assert_non_null(strstr(read_file(path), "notifyRateLimit 3\n"));
+	assert_int_equal(notify_restore_setting(&n, NOTIFY_SET_RATE, &old, 0, err, sizeof(err)), 0);
+	assert_int_equal(notify_history_count(&n), 8); /* not shrunk by the other undo */
+	assert_int_equal(notify_restore_setting(&n, NOTIFY_SET_HISTORY, &old, 0, err, sizeof(err)), 0);
+	assert_string_equal(read_file(path), before);
+	assert_int_equal(n.set.rate, 100);
+	assert_int_equal(n.set.history, 10);
+	assert_int_equal(n.written, 0);
+	assert_int_equal(notify_history_count(&n), 8);
+	assert_int_equal(notify_history_first(&n)->seq, 1);
+
+	/* A larger history undone: back to the old size, no row lost. */
+	assert_int_equal(notify_set_history(&n, 50, err, sizeof(err)), 0);
+	assert_int_equal(n.hcap, 50);
+	assert_int_equal(notify_restore_setting(&n, NOTIFY_SET_HISTORY, &old, 0, err, sizeof(err)), 0);
+	assert_int_equal(n.hcap, 10);
+	assert_int_equal(notify_history_count(&n), 8);
+	assert_string_equal(read_file(path), before);
+
+	/* An undo whose save fails says so (the SET answers undoFailed). */
+	assert_int_equal(notify_set_enabled(&n, 0, err, sizeof(err)), 0);
+	n.save_fails = 1;
+	assert_int_equal(notify_restore_setting(&n, NOTIFY_SET_ENABLED, &old, 0, err, sizeof(err)), -1);
+	assert_int_equal(notify_restore_setting(&n, NOTIFY_SET_ENABLED, &old, 0, err, sizeof(err)), 0);
+	assert_string_equal(read_file(path), before);
+
+	free(before);
+	notify_free(&n);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void
 test_parse_line(void **state)
 {
@@ -416,6 +479,7 @@ main(void)
 		cmocka_unit_test(test_queue_bound),
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_state_file),
+		cmocka_unit_test(test_setting_undo),
 		cmocka_unit_test(test_parse_line),
 	};
 
