@@ -330,6 +330,23 @@ same_fib(const struct route *a, const struct route *b)
 	    a->metric == b->metric;
 }
 
+/* The kernel route this row deletes, moves or adopts, or NULL. */
+static const struct route *
+touches(const struct txn_row *r)
+{
+	switch (r->act) {
+	case A_DELETE:
+	case A_MOVE:
+		return &r->cur;
+	case A_PCREATE:
+		return r->adopt ? &r->live : NULL;
+	case A_PDESTROY:
+		return r->has_live ? &r->live : NULL;
+	default:
+		return NULL;
+	}
+}
+
 /* Does this row put a route at a kernel key (its target)? */
 static int
 installs(const struct txn_row *r)
@@ -520,7 +537,15 @@ check_persist_row(struct txn_row *r)
 		r->pold.is_volatile = has(r, PC_STORAGE) && r->val[PC_STORAGE] == ST_VOLATILE;
 		persist_route(&r->pold, &r->want);
 		if ((live = persist_live(&r->pold, writer->m)) != NULL) {
-			r->adopt = 1; /* the kernel has this very route: it becomes the active one */
+			/*
+			 * The kernel has this very route: it becomes the row's active
+			 * route, untouched.  Adoption may not reach what the live table
+			 * refuses (writableProtocols, a route of another persisted row).
+			 */
+			if ((rc = may_change(r, live)) != 0)
+				return rc;
+			r->live = *live;
+			r->adopt = 1;
 			r->act = A_PCREATE;
 			return 0;
 		}
@@ -543,7 +568,8 @@ check_persist_row(struct txn_row *r)
 	if (status == RS_DESTROY) {
 		r->act = A_PDESTROY;
 		r->pold = *cur;
-		if ((live = persist_live(cur, writer->m)) != NULL) {
+		/* Only a route cimrouted installed goes: an adopted one stays with its owner. */
+		if ((live = persist_live(cur, writer->m)) != NULL && live->proto == CIMR_RTPROT) {
 			r->live = *live;
 			r->has_live = 1;
 		}
@@ -570,6 +596,20 @@ check_all(void)
 			check_route_row(r);
 		else
 			check_persist_row(r);
+	}
+	/* Two rows of one SET may not both act on one kernel route (adopt it and delete it). */
+	for (size_t i = 0; i < txn.n; i++) {
+		const struct route *a = touches(&txn.rows[i]);
+
+		for (size_t j = 0; a != NULL && !txn.rows[i].err && j < i; j++) {
+			const struct route *b = touches(&txn.rows[j]);
+
+			if (!txn.rows[j].err && b != NULL && route_cmp(a, b) == 0) {
+				refuse(&txn.rows[i], SNMP_ERR_INCONSISTENTVALUE, "another row of the "
+				    "same SET acts on the same kernel route");
+				break;
+			}
+		}
 	}
 	/* Two rows of one SET may not put routes at the same kernel key. */
 	for (size_t i = 0; i < txn.n; i++) {

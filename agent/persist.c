@@ -431,8 +431,9 @@ persist_live(const struct proute *pr, const struct mirror *m)
 	for (r = route_seek(t, &key, 0, &pos); r != NULL; r = route_next(t, &pos)) {
 		if (r->dst != pr->dst || r->plen != pr->plen || r->nexthop != pr->nexthop)
 			break;
+		/* A persisted route is a single next hop: one hop of a multipath route is not it. */
 		if (r->table == PERSIST_TABLE && r->tos == 0 && r->metric == pr->metric &&
-		    (r->type == RTN_UNICAST))
+		    r->type == RTN_UNICAST && !(r->flags & ROUTE_F_MULTI))
 			return r;
 	}
 	return NULL;

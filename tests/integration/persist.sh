@@ -31,7 +31,12 @@
 #      loads it all (count scalar = lines, every route installed).
 #   i. createAndGo of a route the kernel already has (proto static, added by hand): the SET
 #      succeeds and the row, its line, Status "OK" and the active row exist; destroy removes
-#      them.
+#      them and leaves the route, which cimrouted did not install, in the kernel.
+#   j. adoption obeys the live table's rules (issue 9): a bgp route, the kernel's connected
+#      route of va (metric 0, next hop our own address) and one hop of a multipath static
+#      route are refused (notWritable, notWritable, inconsistentValue); kernel and state
+#      file byte-identical. A route the persisted row installed itself (proto 252) is
+#      deleted by destroy.
 # Pass/fail: each TAP line as described; both daemons alive after every case.
 
 . "$(dirname "$0")/lib.sh"
@@ -476,6 +481,37 @@ out=$(pset "${V2W[@]}" -- "$P_ENTRY.12.$IXA" i 6); rc=$?
 is "$rc" 0 "i. destroy succeeds"
 row_absent "$IXA" && ! file_has $RA $NH $RAM
 result $? "i. after the destroy neither the row nor the line is left"
+kroutes | grep -qxF "$RA via $NH dev va proto 4 metric $RAM"
+result $? "i. the adopted route, which cimrouted did not install, stays in the kernel"
+nsx ip route del $RA via $NH metric $RAM proto static
 both_alive "i. adopting a kernel route"
+
+# ------------------------------------------------------------------ j. what adoption may not reach
+# j_refused TEXT STATUS INDEX: a createAndGo refused with STATUS, nothing changed
+j_refused() {
+	local before fbefore out
+	before=$(nsx ip -4 route show table all); fbefore=$(cat "$STATE" 2>/dev/null)
+	out=$(pset "${V2W[@]}" -- "$P_ENTRY.12.$3" i 4)
+	case $out in *"$2"*) ok "j. $1: refused with $2" ;;
+	*) not_ok "j. $1: refused with $2"; diag "$out" ;; esac
+	is "$(nsx ip -4 route show table all)" "$before" "j. $1: the kernel's routes are unchanged"
+	is "$(cat "$STATE" 2>/dev/null)" "$fbefore" "j. $1: the state file is unchanged"
+	row_absent "$3"
+	result $? "j. $1: no persisted row"
+}
+nsx ip route add 10.96.0.0/24 via $NH metric 7 proto bgp
+j_refused "a bgp route" notWritable "$(pidx 10.96.0.0/24 $NH 7)"
+j_refused "the kernel's connected route" notWritable "$(pidx 192.0.2.0/24 192.0.2.100 0)"
+nsx ip route add 10.97.0.0/24 metric 8 proto static nexthop via $NH dev va nexthop via 192.0.2.2 dev va
+j_refused "one hop of a multipath route" inconsistentValue "$(pidx 10.97.0.0/24 $NH 8)"
+nsx ip route del 10.96.0.0/24 via $NH metric 7 proto bgp
+nsx ip route del 10.97.0.0/24 metric 8
+# A route the row installed itself is cimrouted's: destroy deletes it.
+IXJ=$(pidx 10.98.0.0/24 $NH 9)
+out=$(pset "${V2W[@]}" -- "$P_ENTRY.12.$IXJ" i 4) && kernel_has 10.98.0.0/24 $NH 9
+result $? "j. createAndGo installs 10.98.0.0/24 as proto 252"
+out=$(pset "${V2W[@]}" -- "$P_ENTRY.12.$IXJ" i 6) && kernel_lacks 10.98.0.0/24 $NH 9
+result $? "j. destroy deletes the route the row installed"
+both_alive "j. adoption rules"
 
 done_testing
