@@ -52,6 +52,15 @@ enum act {
 	A_PDESTROY,    /* forget a persisted route and delete its live route */
 };
 
+/*
+ * One request's work is bounded so that no phase outlives snmpd's
+ * agentXTimeout (snmpd drops the whole subagent when one does): at most
+ * TXN_ROWS_MAX rows a SET, at most TXN_BUDGET_MS of kernel waits a phase,
+ * and the persisted routes' state file written once a SET.
+ */
+#define TXN_ROWS_MAX 100
+#define TXN_BUDGET_MS 2000
+
 #define WMI_TYPE_INVALID 2
 #define WMI_TYPE_DIRECT 3
 #define WMI_TYPE_INDIRECT 4
@@ -80,6 +89,8 @@ struct txn {
 	int open;
 	int checked;
 	int undone;
+	int persist_dirty; /* ACTION changed the persisted set */
+	int persist_saved; /* ... and wrote it: UNDO writes the old one back */
 	unsigned seq;
 	struct txn_row *rows;
 	size_t n, cap;
@@ -278,6 +289,11 @@ reserve1(netsnmp_variable_list *vb)
 	if (check_value(key.tbl, col, *vb->val.integer))
 		return SNMP_ERR_WRONGVALUE;
 	if ((row = find_row(&key)) == NULL) {
+		if (txn.n == TXN_ROWS_MAX) {
+			log_notice("set", "refused (resourceUnavailable): more than %d rows in one SET",
+			    TXN_ROWS_MAX);
+			return SNMP_ERR_RESOURCEUNAVAILABLE;
+		}
 		if (txn.n == txn.cap) {
 			size_t cap = txn.cap ? txn.cap * 2 : 8;
 			struct txn_row *v = realloc(txn.rows, cap * sizeof(*v));
@@ -706,29 +722,25 @@ apply(struct txn_row *r)
 		if (persist_insert(p, &r->pold) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		r->step = 1;
+		txn.persist_dirty |= !r->pold.is_volatile;
 		if (!r->adopt) {
 			if (ADD(&r->want, r) < 0)
 				return SNMP_ERR_COMMITFAILED;
 			persist_find(p, &r->pold)->tried = 1;
 		}
 		r->step = 2;
-		if (!r->pold.is_volatile && save() < 0)
-			return SNMP_ERR_COMMITFAILED;
-		r->step = 3;
 		return 0;
 	case A_PDESTROY:
 		persist_remove(p, &r->pold, NULL);
 		r->step = 1;
-		if (!r->pold.is_volatile && save() < 0)
-			return SNMP_ERR_COMMITFAILED;
-		r->step = 2;
+		txn.persist_dirty |= !r->pold.is_volatile;
 		if (r->has_live) {
 			int rc = DEL(&r->live, r);
 
 			if (rc < 0 && rc != -ESRCH)
 				return SNMP_ERR_COMMITFAILED;
 		}
-		r->step = 3;
+		r->step = 2;
 		return 0;
 	}
 	return SNMP_ERR_GENERR;
@@ -777,15 +789,11 @@ revert(struct txn_row *r)
 			bad = 1;
 		if (r->step >= 1)
 			persist_remove(p, &r->pold, NULL);
-		if (r->step >= 3 && !r->pold.is_volatile && save() < 0)
-			bad = 1;
 		break;
 	case A_PDESTROY:
-		if (r->step >= 3 && r->has_live && ADD(&r->live, r) < 0)
+		if (r->step >= 2 && r->has_live && ADD(&r->live, r) < 0)
 			bad = 1;
 		if (r->step >= 1 && persist_insert(p, &r->pold) < 0)
-			bad = 1;
-		if (r->step >= 2 && !r->pold.is_volatile && save() < 0)
 			bad = 1;
 		break;
 	}
@@ -803,6 +811,9 @@ undo_all(void)
 		for (size_t i = 0; i < txn.n; i++)
 			if (txn.rows[i].applied == seq && revert(&txn.rows[i]) < 0)
 				bad = 1;
+	/* The state file says again what it said before the SET. */
+	if (txn.persist_saved && save() < 0)
+		bad = 1;
 	txn.undone = 1;
 	if (bad)
 		log_err("set", "undo failed: the kernel or the state file may differ from before "
@@ -821,6 +832,36 @@ row_of(netsnmp_variable_list *vb)
 	if (parse_name(vb, &key, &col) != 0)
 		return NULL;
 	return find_row(&key);
+}
+
+/* ACTION: apply the rows of these varbinds, then write the state file once. */
+static void
+action(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	int err;
+
+	nlreq_budget(writer->q, TXN_BUDGET_MS);
+	for (netsnmp_request_info *req = requests; req != NULL; req = req->next) {
+		struct txn_row *r = row_of(req->requestvb);
+
+		if (r == NULL || r->applied)
+			continue;
+		r->applied = ++txn.seq;
+		if ((err = apply(r)) != 0) {
+			netsnmp_set_request_error(reqinfo, req, err);
+			nlreq_budget(writer->q, 0);
+			return;
+		}
+	}
+	nlreq_budget(writer->q, 0);
+	if (txn.persist_dirty) {
+		txn.persist_dirty = 0;
+		if (save() < 0) {
+			netsnmp_set_request_error(reqinfo, requests, SNMP_ERR_COMMITFAILED);
+			return;
+		}
+		txn.persist_saved = 1;
+	}
 }
 
 static void
@@ -849,7 +890,9 @@ set_phase(const struct mib_table *t, netsnmp_agent_request_info *reqinfo,
 			return;
 		}
 		if (!txn.checked) {
+			nlreq_budget(writer->q, TXN_BUDGET_MS);
 			check_all();
+			nlreq_budget(writer->q, 0);
 			txn.checked = 1;
 		}
 		for (netsnmp_request_info *req = requests; req != NULL; req = req->next) {
@@ -867,22 +910,14 @@ set_phase(const struct mib_table *t, netsnmp_agent_request_info *reqinfo,
 			netsnmp_set_request_error(reqinfo, requests, SNMP_ERR_COMMITFAILED);
 			return;
 		}
-		for (netsnmp_request_info *req = requests; req != NULL; req = req->next) {
-			struct txn_row *r = row_of(req->requestvb);
-
-			if (r == NULL || r->applied)
-				continue;
-			r->applied = ++txn.seq;
-			if ((err = apply(r)) != 0) {
-				netsnmp_set_request_error(reqinfo, req, err);
-				break;
-			}
-		}
+		action(reqinfo, requests);
 		writer_sync(writer);
 		break;
 	case MODE_SET_UNDO:
+		nlreq_budget(writer->q, TXN_BUDGET_MS);
 		if (txn.open && txn.transid == transid && !txn.undone && undo_all() < 0)
 			netsnmp_set_request_error(reqinfo, requests, SNMP_ERR_UNDOFAILED);
+		nlreq_budget(writer->q, 0);
 		writer_sync(writer);
 		break;
 	case MODE_SET_COMMIT:

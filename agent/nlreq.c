@@ -26,6 +26,7 @@
 struct nlreq {
 	struct nl_sock *sk;
 	uint8_t *buf;
+	struct timespec budget_end; /* tv_sec 0: no budget */
 };
 
 struct nlreq *
@@ -59,6 +60,27 @@ nlreq_close(struct nlreq *q)
 		nl_socket_free(q->sk);
 	free(q->buf);
 	free(q);
+}
+
+static void
+deadline_in(struct timespec *t, unsigned ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, t);
+	t->tv_sec += ms / 1000;
+	t->tv_nsec += (long)(ms % 1000) * 1000000;
+	if (t->tv_nsec >= 1000000000) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000;
+	}
+}
+
+void
+nlreq_budget(struct nlreq *q, unsigned ms)
+{
+	if (ms == 0)
+		q->budget_end.tv_sec = 0;
+	else
+		deadline_in(&q->budget_end, ms);
 }
 
 static long
@@ -120,8 +142,9 @@ transact(struct nlreq *q, struct nl_msg *msg, int (*fn)(struct nlmsghdr *, void 
 			snprintf(err, errlen, "netlink send: %s", nl_geterror(rc));
 		return -EIO;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += NLREQ_TIMEOUT_MS / 1000;
+	deadline_in(&deadline, NLREQ_TIMEOUT_MS);
+	if (q->budget_end.tv_sec != 0 && ms_left(&q->budget_end) < ms_left(&deadline))
+		deadline = q->budget_end;
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		long left = ms_left(&deadline);
@@ -130,7 +153,10 @@ transact(struct nlreq *q, struct nl_msg *msg, int (*fn)(struct nlmsghdr *, void 
 		int len;
 
 		if (left <= 0 || (rc = poll(&p, 1, (int)left)) == 0) {
-			if (err != NULL)
+			if (err != NULL && q->budget_end.tv_sec != 0 && ms_left(&q->budget_end) <= 0)
+				snprintf(err, errlen, "no answer from the kernel within the SET's "
+				    "time budget");
+			else if (err != NULL)
 				snprintf(err, errlen, "no answer from the kernel within %d ms",
 				    NLREQ_TIMEOUT_MS);
 			return -ETIMEDOUT;

@@ -29,6 +29,13 @@ struct nlreq *nlreq_open(void);
 void nlreq_close(struct nlreq *);
 
 /*
+ * Bound the kernel waits of the requests that follow to ms milliseconds in
+ * all (0: no bound beyond NLREQ_TIMEOUT_MS each), so that one SET phase
+ * stays within the master's agentXTimeout however slow the kernel is.
+ */
+void nlreq_budget(struct nlreq *, unsigned ms);
+
+/*
  * Install (RTM_NEWROUTE with flags NLM_F_CREATE|NLM_F_EXCL or NLM_F_REPLACE)
  * or delete (RTM_DELROUTE) the route r describes: its table, destination,
  * tos, metric, type, protocol and scope, the gateway (ROUTE_F_GATEWAY) or

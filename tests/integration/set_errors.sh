@@ -128,6 +128,15 @@ refused commitFailed "a good row then a refused one: the good one is undone" \
 # A destroy applied, then the kernel refuses: the route comes back.
 refused commitFailed "a destroy then a refused row: the route comes back" \
 	"$OID_ENTRY.24.$DIRECT" i 6 "$OID_ENTRY.24.$(idx 10.11.0.0 255.255.0.0 192.0.2.1 "$IFA" 0)" i 4
+# A setting in the same SET as the refused row: undone, and notify-state byte-identical
+# (no notifyRateLimit line appears, so the configuration still wins after a restart).
+RATE=.1.3.6.1.4.1.32473.1.1.4.7.0
+nbefore=$(cat "$T/state/notify-state"); rbefore=$(snmp_get $RATE)
+out=$(setw $RATE u 7 "$OID_ENTRY.24.$(idx 10.11.0.0 255.255.0.0 192.0.2.1 "$IFA" 0)" i 4)
+echo "$out" | grep -q 'Reason: commitFailed'
+result $? "a setting and a refused row: commitFailed"
+is "$(cat "$T/state/notify-state")" "$nbefore" "the undone setting left notify-state byte-identical"
+is "$(snmp_get $RATE)" "$rbefore" "the undone setting reads its old value"
 # The same with a route whose gateway the kernel no longer accepts: the undo cannot put
 # it back, and the manager is told so (undoFailed), with the reason in the log.
 out=$(setw "$OID_ENTRY.24.$EXIST" i 6 "$OID_ENTRY.24.$(idx 10.11.0.0 255.255.0.0 192.0.2.1 "$IFA" 0)" i 4)
