@@ -80,6 +80,8 @@ struct txn_row {
 	int adopt;            /* persisted create: the kernel has the route already */
 	int has_live;
 	struct proute pold;   /* persisted destroy: the row removed */
+	struct nlroute exact; /* a metric change: the kernel's route as it is, every attribute */
+	struct nlroute gone;  /* a delete: the kernel's own description of what it deleted */
 	unsigned applied;     /* order of application (0: not applied) */
 	int step;             /* how far the action got */
 };
@@ -99,9 +101,19 @@ struct txn {
 static struct txn txn;
 
 static void
+rows_free(void)
+{
+	for (size_t i = 0; i < txn.n; i++) {
+		nlroute_free(&txn.rows[i].exact);
+		nlroute_free(&txn.rows[i].gone);
+	}
+	free(txn.rows);
+}
+
+static void
 txn_close(void)
 {
-	free(txn.rows);
+	rows_free();
 	memset(&txn, 0, sizeof(txn));
 }
 
@@ -111,7 +123,7 @@ txn_reset(long transid)
 	if (txn.open && txn.seq > 0 && !txn.undone)
 		log_warn("set", "transaction %ld was applied but never committed or undone; "
 		    "its changes stay", txn.transid);
-	free(txn.rows);
+	rows_free();
 	memset(&txn, 0, sizeof(txn));
 	txn.transid = transid;
 	txn.open = 1;
@@ -420,6 +432,36 @@ may_change(struct txn_row *r, const struct route *cur)
 	return 0;
 }
 
+/* Is this dumped route the one the row names (a single next hop, same index)? */
+static int
+is_row_route(struct nlmsghdr *nlh, void *arg)
+{
+	static const struct mirror_config any = { .all_tables = 1 };
+	const struct route *want = arg;
+	struct route hop;
+
+	return mirror_parse_route(&any, nlh, &hop, 1) == 1 && !(hop.flags & ROUTE_F_MULTI) &&
+	    route_cmp(&hop, want) == 0 && hop.type == want->type;
+}
+
+/*
+ * A metric change re-creates the route at the new metric before deleting
+ * it: from the kernel's own description, so that no attribute the mirror
+ * does not keep (src, mtu, advmss, realms, an IPv6 gateway) is lost.
+ */
+static int
+fetch_exact(struct txn_row *r, const struct route *kern)
+{
+	char err[NLREQ_ERRLEN];
+	struct route key = *kern;
+
+	if (nlreq_route_fetch(writer->q, kern->table, kern->proto, kern->ifindex, is_row_route,
+	    &key, &r->exact, err, sizeof(err)) < 0)
+		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "cannot read the route from the "
+		    "kernel: %s", err);
+	return 0;
+}
+
 static int
 check_type(struct txn_row *r, const struct route *rt)
 {
@@ -529,6 +571,8 @@ check_route_row(struct txn_row *r)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "table %u already has a route "
 			    "to %s/%u with tos %u and metric %u", twin->table, ip(twin->dst, d),
 			    twin->plen, twin->tos, twin->metric);
+		if ((rc = fetch_exact(r, kern)) != 0)
+			return rc;
 		r->act = A_MOVE;
 	}
 	return 0;
@@ -662,6 +706,44 @@ kernel(int cmd, int flags, const struct route *rt, const char *what, const struc
 #define ADD(rt, r) kernel(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, rt, "add", r)
 #define DEL(rt, r) kernel(RTM_DELROUTE, 0, rt, "delete", r)
 
+/* Delete rt and keep the kernel's description of it in r->gone, for an exact undo. */
+static int
+del_keep(const struct route *rt, struct txn_row *r)
+{
+	char err[NLREQ_ERRLEN], name[256], line[ROUTEFMT_MAX];
+	int rc = nlreq_route_delete(writer->q, rt, &r->gone, err, sizeof(err));
+
+	routefmt_description(rt, writer->m, line, sizeof(line));
+	if (rc < 0) {
+		row_name(r, name, sizeof(name));
+		log_err("set", "%s: the kernel refused to delete %s: %s", name, line, err);
+	} else {
+		log_info("set", "delete %s", line);
+	}
+	return rc;
+}
+
+/* Install a kept route again, at *metric if given. */
+static int
+restore(const struct nlroute *k, const uint32_t *metric, const struct route *rt,
+    const struct txn_row *r)
+{
+	char err[NLREQ_ERRLEN], name[256], line[ROUTEFMT_MAX];
+	int rc = nlreq_route_restore(writer->q, k, metric, err, sizeof(err));
+	struct route shown = *rt;
+
+	if (metric != NULL)
+		shown.metric = *metric;
+	routefmt_description(&shown, writer->m, line, sizeof(line));
+	if (rc < 0) {
+		row_name(r, name, sizeof(name));
+		log_err("set", "%s: the kernel refused to add %s: %s", name, line, err);
+	} else {
+		log_info("set", "add %s", line);
+	}
+	return rc;
+}
+
 static int
 save(void)
 {
@@ -701,7 +783,7 @@ apply(struct txn_row *r)
 		r->step = 2;
 		return 0;
 	case A_DELETE:
-		if (DEL(&r->cur, r) < 0)
+		if (del_keep(&r->cur, r) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		r->step = 1;
 		return 0;
@@ -711,10 +793,10 @@ apply(struct txn_row *r)
 		return 0;
 	case A_MOVE:
 		/* Make before break: the destination is never without a route. */
-		if (ADD(&r->want, r) < 0)
+		if (restore(&r->exact, &r->want.metric, &r->cur, r) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		r->step = 1;
-		if (DEL(&r->cur, r) < 0)
+		if (del_keep(&r->cur, r) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		r->step = 2;
 		return 0;
@@ -735,7 +817,7 @@ apply(struct txn_row *r)
 		r->step = 1;
 		txn.persist_dirty |= !r->pold.is_volatile;
 		if (r->has_live) {
-			int rc = DEL(&r->live, r);
+			int rc = del_keep(&r->live, r);
 
 			if (rc < 0 && rc != -ESRCH)
 				return SNMP_ERR_COMMITFAILED;
@@ -771,7 +853,7 @@ revert(struct txn_row *r)
 			bad = 1;
 		break;
 	case A_DELETE:
-		if (r->step >= 1 && ADD(&r->cur, r) < 0)
+		if (r->step >= 1 && restore(&r->gone, NULL, &r->cur, r) < 0)
 			bad = 1;
 		break;
 	case A_DROP:
@@ -779,7 +861,7 @@ revert(struct txn_row *r)
 			bad = 1;
 		break;
 	case A_MOVE:
-		if (r->step >= 2 && ADD(&r->cur, r) < 0)
+		if (r->step >= 2 && restore(&r->gone, NULL, &r->cur, r) < 0)
 			bad = 1;
 		if (r->step >= 1 && DEL(&r->want, r) < 0)
 			bad = 1;
@@ -791,7 +873,7 @@ revert(struct txn_row *r)
 			persist_remove(p, &r->pold, NULL);
 		break;
 	case A_PDESTROY:
-		if (r->step >= 2 && r->has_live && ADD(&r->live, r) < 0)
+		if (r->step >= 2 && r->gone.msg != NULL && restore(&r->gone, NULL, &r->live, r) < 0)
 			bad = 1;
 		if (r->step >= 1 && persist_insert(p, &r->pold) < 0)
 			bad = 1;

@@ -186,6 +186,8 @@ hop_fill(struct route *r, uint32_t gw, int has_gw, uint32_t prefsrc, int32_t oif
 	if (has_gw) {
 		r->nexthop = gw;
 		r->flags |= ROUTE_F_GATEWAY;
+		if (prefsrc != 0)
+			r->src = route_prefsrc_id(prefsrc);
 	} else if (has_nexthop(r->type)) {
 		/* RFC 1213 ipRouteNextHop: on a direct route, the agent's own address. */
 		r->nexthop = prefsrc;

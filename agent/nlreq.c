@@ -45,6 +45,8 @@ nlreq_open(void)
 	/* The kernel's own words for a refusal, without an echo of our request. */
 	setsockopt(nl_socket_get_fd(q->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(q->sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	/* Dump filters (table, protocol, interface) are applied in the kernel only with this. */
+	setsockopt(nl_socket_get_fd(q->sk), SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
 	return q;
 fail:
 	nlreq_close(q);
@@ -193,8 +195,158 @@ transact(struct nlreq *q, struct nl_msg *msg, int (*fn)(struct nlmsghdr *, void 
 	}
 }
 
+static struct nl_msg *route_msg(int cmd, int flags, const struct route *r);
+
 int
 nlreq_route(struct nlreq *q, int cmd, int flags, const struct route *r, char *err, size_t errlen)
+{
+	struct nl_msg *msg;
+	int rc = -ENOMEM;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if ((msg = route_msg(cmd, flags, r)) != NULL)
+		rc = transact(q, msg, NULL, NULL, err, errlen);
+	if (rc == -ENOMEM && err != NULL && err[0] == '\0')
+		snprintf(err, errlen, "out of memory");
+	nlmsg_free(msg);
+	return rc;
+}
+
+void
+nlroute_free(struct nlroute *k)
+{
+	free(k->msg);
+	k->msg = NULL;
+}
+
+static int
+keep_msg(struct nlmsghdr *nlh, struct nlroute *out)
+{
+	if (out->msg != NULL)
+		return 0;
+	if ((out->msg = malloc(nlh->nlmsg_len)) == NULL)
+		return -ENOMEM;
+	memcpy(out->msg, nlh, nlh->nlmsg_len);
+	return 0;
+}
+
+static int
+echo_msg(struct nlmsghdr *nlh, void *arg)
+{
+	return nlh->nlmsg_type == RTM_DELROUTE ? keep_msg(nlh, arg) : 0;
+}
+
+int
+nlreq_route_delete(struct nlreq *q, const struct route *r, struct nlroute *gone, char *err,
+    size_t errlen)
+{
+	struct nl_msg *msg;
+	int rc = -ENOMEM;
+
+	nlroute_free(gone);
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if ((msg = route_msg(RTM_DELROUTE, NLM_F_ECHO, r)) != NULL)
+		rc = transact(q, msg, echo_msg, gone, err, errlen);
+	if (rc == -ENOMEM && err != NULL && err[0] == '\0')
+		snprintf(err, errlen, "out of memory");
+	nlmsg_free(msg);
+	return rc;
+}
+
+struct fetch_acc {
+	int (*match)(struct nlmsghdr *, void *);
+	void *arg;
+	struct nlroute *out;
+};
+
+static int
+fetch_msg(struct nlmsghdr *nlh, void *arg)
+{
+	struct fetch_acc *acc = arg;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || acc->out->msg != NULL || !acc->match(nlh, acc->arg))
+		return 0;
+	return keep_msg(nlh, acc->out);
+}
+
+int
+nlreq_route_fetch(struct nlreq *q, uint32_t table, uint8_t proto, int32_t oif,
+    int (*match)(struct nlmsghdr *, void *), void *arg, struct nlroute *out, char *err,
+    size_t errlen)
+{
+	struct rtmsg rtm = {
+		.rtm_family = AF_INET,
+		.rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC,
+		.rtm_protocol = proto,
+	};
+	struct fetch_acc acc = { match, arg, out };
+	struct nl_msg *msg;
+	int rc = -ENOMEM;
+
+	nlroute_free(out);
+	if ((msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP)) != NULL &&
+	    nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) == 0 &&
+	    nla_put_u32(msg, RTA_TABLE, table) == 0 &&
+	    (oif <= 0 || nla_put_u32(msg, RTA_OIF, (uint32_t)oif) == 0))
+		rc = transact(q, msg, fetch_msg, &acc, err, errlen);
+	nlmsg_free(msg);
+	if (rc == 0 && out->msg == NULL)
+		rc = -ESRCH;
+	if (rc < 0 && err != NULL && rc != -ETIMEDOUT)
+		snprintf(err, errlen, "%s", rc == -ESRCH ? "the kernel has no such route" :
+		    strerror(-rc));
+	if (rc < 0)
+		nlroute_free(out);
+	return rc;
+}
+
+/*
+ * The kept message as a new request: the same header and attributes, but
+ * no state the kernel reports and refuses back (dead, linkdown, offload
+ * flags; RTA_CACHEINFO), and the new metric.
+ */
+int
+nlreq_route_restore(struct nlreq *q, const struct nlroute *k, const uint32_t *metric,
+    char *err, size_t errlen)
+{
+	struct rtmsg rtm;
+	struct nlattr *a;
+	struct nl_msg *msg;
+	int rem, rc = -ENOMEM;
+
+	if (k->msg == NULL || k->msg->nlmsg_len < NLMSG_LENGTH(sizeof(rtm))) {
+		snprintf(err, errlen, "no kept route to restore");
+		return -EINVAL;
+	}
+	memcpy(&rtm, nlmsg_data(k->msg), sizeof(rtm));
+	rtm.rtm_flags &= RTNH_F_ONLINK;
+	if ((msg = nlmsg_alloc_simple(RTM_NEWROUTE,
+	    NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL)) == NULL ||
+	    nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0)
+		goto out;
+	nlmsg_for_each_attr(a, k->msg, sizeof(rtm), rem) {
+		if (nla_type(a) == RTA_CACHEINFO || (metric != NULL && nla_type(a) == RTA_PRIORITY))
+			continue;
+		if (nla_put(msg, a->nla_type, nla_len(a), nla_data(a)) < 0)
+			goto out;
+	}
+	if (metric != NULL && nla_put_u32(msg, RTA_PRIORITY, *metric) < 0)
+		goto out;
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	rc = transact(q, msg, NULL, NULL, err, errlen);
+out:
+	if (rc == -ENOMEM && err != NULL && err[0] == '\0')
+		snprintf(err, errlen, "out of memory");
+	nlmsg_free(msg);
+	return rc;
+}
+
+/* The request for the route r describes; NULL out of memory. */
+static struct nl_msg *
+route_msg(int cmd, int flags, const struct route *r)
 {
 	struct rtmsg rtm = {
 		.rtm_family = AF_INET,
@@ -207,12 +359,9 @@ nlreq_route(struct nlreq *q, int cmd, int flags, const struct route *r, char *er
 		.rtm_flags = (r->flags & ROUTE_F_ONLINK) ? RTNH_F_ONLINK : 0,
 	};
 	struct nl_msg *msg;
-	int rc = -ENOMEM;
 
-	if (err != NULL && errlen > 0)
-		err[0] = '\0';
 	if ((msg = nlmsg_alloc_simple(cmd, NLM_F_REQUEST | NLM_F_ACK | flags)) == NULL)
-		goto out;
+		return NULL;
 	if (nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
 	    nla_put_u32(msg, RTA_TABLE, r->table) < 0 ||
 	    nla_put_u32(msg, RTA_DST, htonl(r->dst)) < 0 ||
@@ -220,14 +369,11 @@ nlreq_route(struct nlreq *q, int cmd, int flags, const struct route *r, char *er
 	    (r->ifindex > 0 && nla_put_u32(msg, RTA_OIF, (uint32_t)r->ifindex) < 0) ||
 	    ((r->flags & ROUTE_F_GATEWAY) && nla_put_u32(msg, RTA_GATEWAY, htonl(r->nexthop)) < 0) ||
 	    (!(r->flags & ROUTE_F_GATEWAY) && r->nexthop != 0 &&
-		nla_put_u32(msg, RTA_PREFSRC, htonl(r->nexthop)) < 0))
-		goto out;
-	rc = transact(q, msg, NULL, NULL, err, errlen);
-out:
-	if (rc == -ENOMEM && err != NULL && err[0] == '\0')
-		snprintf(err, errlen, "out of memory");
-	nlmsg_free(msg);
-	return rc;
+		nla_put_u32(msg, RTA_PREFSRC, htonl(r->nexthop)) < 0)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
 }
 
 struct addr_acc {

@@ -1,6 +1,7 @@
 /* The IPv4 route mirror's ordered store: see route.h. */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,11 +32,54 @@ route_cmp(const struct route *a, const struct route *b)
 	return CMP(a->metric, b->metric);
 }
 
+/* ---- preferred sources of gateway routes ------------------------------- */
+
+static struct {
+	pthread_mutex_t lock;
+	uint32_t addr[256]; /* [0] unused: id 0 is "none" */
+	unsigned n;
+} prefsrcs = { .lock = PTHREAD_MUTEX_INITIALIZER, .n = 1 };
+
+uint8_t
+route_prefsrc_id(uint32_t addr)
+{
+	/* A full table's routes mostly share one source: skip the lock then. */
+	static __thread uint32_t last_addr;
+	static __thread uint8_t last_id;
+	uint8_t id = 0;
+
+	if (last_id != 0 && last_addr == addr)
+		return last_id;
+	pthread_mutex_lock(&prefsrcs.lock);
+	for (unsigned k = 1; k < prefsrcs.n && id == 0; k++)
+		if (prefsrcs.addr[k] == addr)
+			id = (uint8_t)k;
+	if (id == 0 && prefsrcs.n < 256) {
+		id = (uint8_t)prefsrcs.n;
+		prefsrcs.addr[prefsrcs.n++] = addr;
+	}
+	pthread_mutex_unlock(&prefsrcs.lock);
+	last_addr = addr;
+	last_id = id;
+	return id;
+}
+
+uint32_t
+route_prefsrc(uint8_t id)
+{
+	uint32_t a;
+
+	pthread_mutex_lock(&prefsrcs.lock);
+	a = id < prefsrcs.n ? prefsrcs.addr[id] : 0;
+	pthread_mutex_unlock(&prefsrcs.lock);
+	return a;
+}
+
 int
 route_same(const struct route *a, const struct route *b)
 {
 	return route_cmp(a, b) == 0 && a->type == b->type && a->proto == b->proto &&
-	    a->scope == b->scope && a->weight == b->weight &&
+	    a->scope == b->scope && a->weight == b->weight && a->src == b->src &&
 	    (a->flags & ~ROUTE_F_PRIVATE) == (b->flags & ~ROUTE_F_PRIVATE);
 }
 

@@ -45,8 +45,19 @@ struct route {
 	uint8_t scope; /* rtm_scope */
 	uint8_t flags; /* ROUTE_F_* */
 	uint8_t weight; /* rtnh_hops + 1 for multipath hops, else 1 */
-	uint8_t pad;
+	uint8_t src;   /* a gateway route's RTA_PREFSRC, as route_prefsrc_id() names it; 0: none */
 };
+
+/*
+ * The preferred source of a route through a gateway does not fit the 32-byte
+ * entry, but a router has few addresses of its own: each distinct one gets a
+ * small id, kept for the life of the process.  route_prefsrc_id() returns 0
+ * once 255 addresses have ids (the source is then not shown).  Thread-safe:
+ * the dump thread parses routes too.
+ */
+uint8_t route_prefsrc_id(uint32_t addr);
+/* The address of an id (0: none). */
+uint32_t route_prefsrc(uint8_t id);
 
 /* Number of OID sub-identifiers in a route's index. */
 #define ROUTE_INDEX_LEN 16

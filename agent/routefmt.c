@@ -215,6 +215,8 @@ routefmt_description(const struct route *r, const struct mirror *m, char *buf, s
 		ADD(" scope host");
 	if (!(r->flags & ROUTE_F_GATEWAY) && r->nexthop != 0)
 		ADD(" src %s", ip4(r->nexthop, a, sizeof(a)));
+	else if (r->src != 0)
+		ADD(" src %s", ip4(route_prefsrc(r->src), a, sizeof(a)));
 	if (r->metric != 0)
 		ADD(" metric %u", r->metric);
 	if (r->tos != 0)
