@@ -11,8 +11,9 @@
 #      of the old one (src, mtu, advmss, realm, proto static); the old one is gone.
 #   c. a metric change of R2 (4 -> 40): still "via inet6 fe80::1", not an on-link route.
 #   d. an undone destroy (the same SET has a persisted row whose state file cannot be
-#      written: commitFailed) brings R1 back byte-identical in `ip route show`.
-#   e. an undone metric change (same trick) leaves R1 byte-identical too.
+#      written: commitFailed) brings R3 (made as R1, metric 6) back byte-identical in
+#      `ip route show`.
+#   e. an undone metric change (same trick) leaves R3 byte-identical too.
 # Both daemons alive after every case.
 
 . "$(dirname "$0")/lib.sh"
@@ -77,13 +78,17 @@ fi
 
 # ------------------------------------------------------------------ d, e. undone SETs
 PBAD=10.90.0.0.255.255.0.0.192.0.2.1.5
+nsx ip route add 10.72.0.0/24 via 192.0.2.1 src 192.0.2.100 mtu 1400 advmss 1300 realm 5 \
+	metric 6 proto static
+R3=$(idx 10.72.0.0 255.255.255.0 192.0.2.1 6)
+wait_until 5 snmp_get "$OID_ENTRY.10.$R3" >/dev/null
 mkdir "$T/state/persisted-routes.tmp" # the state file cannot be written
 before=$(show table all)
-out=$(setw "$OID_ENTRY.24.$R1" i 6 "$P.12.$PBAD" i 4)
+out=$(setw "$OID_ENTRY.24.$R3" i 6 "$P.12.$PBAD" i 4)
 echo "$out" | grep -q 'Reason: commitFailed'
 result $? "d. a destroy in a SET that fails later: commitFailed"
-is "$(show table all)" "$before" "d. the route is back, byte-identical (src, mtu, advmss, realm)"
-out=$(setw "$OID_ENTRY.13.$R1" i 31 "$P.12.$PBAD" i 4)
+is "$(show table all)" "$before" "d. R3 is back, byte-identical (src, mtu, advmss, realm)"
+out=$(setw "$OID_ENTRY.13.$R3" i 31 "$P.12.$PBAD" i 4)
 echo "$out" | grep -q 'Reason: commitFailed'
 result $? "e. a metric change in a SET that fails later: commitFailed"
 is "$(show table all)" "$before" "e. the route is unchanged, byte-identical"
