@@ -186,10 +186,9 @@ check_live(const struct route_table *t)
 		assert_int_equal(t->chunks[c]->nlive, k);
 		total += k;
 	}
-	/* Start before the first entry: a position whose next is entry 0. */
 	r = route_first(t, &pos);
 	lpos = pos;
-	l = r != NULL && (r->flags & ROUTE_F_LIVE) ? r : r != NULL ? route_next_live(t, &lpos) : NULL;
+	l = r == NULL || (r->flags & ROUTE_F_LIVE) ? r : route_next_live(t, &lpos);
 	for (; r != NULL; r = route_next(t, &pos)) {
 		if (!(r->flags & ROUTE_F_LIVE))
 			continue;
@@ -482,6 +481,7 @@ test_apply_replace_and_delete(void **state)
 	assert_int_equal(mirror_routes(m)->count, 1);
 	assert_non_null(route_find(mirror_routes(m), &key));
 	assert_int_equal(mirror_stats(m)->changes, 5); /* add, del+add, add, del */
+	check_live(mirror_routes(m));
 	mirror_free(m);
 }
 
@@ -508,6 +508,7 @@ test_prepend_and_append_keep_both(void **state)
 	/* A replace of a key that holds several routes cannot be applied blindly: re-dump. */
 	apply_free(m, via(RTM_NEWROUTE, NLM_F_REPLACE, "10.1.0.0", 24, "192.0.2.9", RTN_UNICAST));
 	assert_true(mirror_resync_running(m));
+	check_live(mirror_routes(m));
 	mirror_free(m);
 }
 
