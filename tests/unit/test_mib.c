@@ -592,14 +592,14 @@ test_skip_bound(void **state)
 }
 
 /*
- * InstallDate known for one route only, the last, among 3 * MIB_SKIP_MAX
- * and 300 pending rows: GETNEXT finds it (no bound reached) in a few steps,
- * chunks without a live route skipped whole.
+ * InstallDate known for one route only, the last, among more than
+ * MIB_SKIP_MAX rows and 300 pending ones: GETNEXT finds it in a few steps,
+ * chunks without a live route skipped whole, and no bound reached.
  */
 static void
 test_install_date_sparse(void **state)
 {
-	size_t n = 3 * MIB_SKIP_MAX;
+	size_t n = MIB_SKIP_MAX + 5000;
 	struct mirror *big = big_mirror(n, ROUTE_F_LIVE);
 	struct route last = R(IP(10, 0, 0, 0) + (uint32_t)(n - 1) * 256, 24, IP(192, 0, 2, 1), 2,
 	    1, 0), r;
