@@ -66,8 +66,8 @@ writer_pending_seek(const struct writer *w, const struct route *key, int strict)
  * sub-identifiers, in OID order: route_seek_oid's semantics (a partial index
  * or out-of-range sub-identifiers land between rows), so GETNEXT can merge
  * the pending rows with the mirror's.  For a full index, OID order is
- * route_cmp order (masks are contiguous, ifindex <= INT32_MAX), so the array
- * sorted by route_cmp is sorted for this search too.
+ * route_cmp order (masks are contiguous, 0 <= ifindex <= INT32_MAX), so
+ * the array sorted by route_cmp is sorted for this search too.
  */
 size_t
 writer_pending_seek_oid(const struct writer *w, const unsigned long *sub, size_t len, int strict)
