@@ -106,10 +106,11 @@ next_in(const struct mib_table *t, const void *row, oid col)
  * One exception bounds the work of a request: after MIB_SKIP_MAX rows with
  * no value in the column, the answer comes from the next column, as if the
  * rest of the column were empty.  The answer still follows name, so a walk
- * ends, but it is not the successor: a walk of a column that lacks a value
- * in more than MIB_SKIP_MAX rows in a row misses the values after that gap.
- * Walking the whole gap in one request could pass the master's timeout and
- * get the subagent dropped (issue 9 item 6), which loses every column.
+ * ends, but it is not the closest successor that RFC 2741 7.2.3.2 asks for:
+ * a walk of a column that lacks a value in more than MIB_SKIP_MAX rows in a
+ * row misses the values after that gap.  Reading the whole gap in one
+ * request could pass the master's timeout and get the subagent dropped
+ * (issue 9 item 6), which loses every column.
  */
 int
 mib_table_getnext(const struct mib_table *t, const oid *name, size_t len, int strict,
