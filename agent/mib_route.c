@@ -11,33 +11,40 @@
 #include "routefmt.h"
 #include "writer.h"
 
+/*
+ * The rows are the mirror's and the createAndWait rows (writer->pending),
+ * merged in index order.  A cursor in each sequence makes a GETNEXT that
+ * skips rows (a sparse column) O(1) a row with rows pending (issue 9 item 6).
+ * On an equal index, the kernel's row is the one shown.
+ */
 struct route_ctx {
 	struct mirror *m;
-	struct route_pos last; /* position of the row seek/next returned last */
-	const struct route *last_row;
+	struct route_pos kpos; /* the mirror cursor */
+	const struct route *krow; /* the mirror's row at kpos, NULL at the end */
+	size_t pi; /* the pending cursor: writer->pending[pi] is next */
+	const struct route *last_row; /* the row seek/next returned last */
 };
 
 static struct route_ctx rctx;
 
 #define ROUTE_ENTRY CIMR_IP4ROUTE, 3, 1 /* cimIP4RouteEntry */
+#define COL_INSTALL_DATE 12
 
-/* The first createAndWait row at or after (strict: after) the index. */
 static const struct route *
-pending_seek_oid(const oid *idx, size_t len, int strict)
+pending_at(size_t i)
 {
-	oid p[ROUTE_INDEX_LEN];
+	return writer != NULL && i < writer->npending ? &writer->pending[i] : NULL;
+}
 
-	if (writer == NULL)
-		return NULL;
-	for (size_t i = 0; i < writer->npending; i++) {
-		int c;
+/* The lesser of the two cursors' rows. */
+static const struct route *
+merged(struct route_ctx *c)
+{
+	const struct route *p = pending_at(c->pi);
 
-		route_index_oid(&writer->pending[i], p);
-		c = snmp_oid_compare(p, ROUTE_INDEX_LEN, idx, len);
-		if (c > 0 || (c == 0 && !strict))
-			return &writer->pending[i];
-	}
-	return NULL;
+	if (p != NULL && (c->krow == NULL || route_cmp(p, c->krow) < 0))
+		return c->last_row = p;
+	return c->last_row = c->krow;
 }
 
 static const void *
@@ -45,35 +52,70 @@ route_seek_cb(void *ctx, const oid *idx, size_t len, int strict)
 {
 	struct route_ctx *c = ctx;
 	const struct route_table *t = mirror_routes(c->m);
-	const struct route *p;
 
 	if (len == 0 && !strict)
-		c->last_row = route_first(t, &c->last);
+		c->krow = route_first(t, &c->kpos);
 	else
-		c->last_row = route_seek_oid(t, idx, len, strict, &c->last);
-	/* Rows made with createAndWait live beside the kernel's, in the same order. */
-	if (writer != NULL && writer->npending > 0 &&
-	    (p = pending_seek_oid(idx, len, strict && len > 0)) != NULL &&
-	    (c->last_row == NULL || route_cmp(p, c->last_row) < 0))
-		return p;
-	return c->last_row;
+		c->krow = route_seek_oid(t, idx, len, strict, &c->kpos);
+	c->pi = writer != NULL ? writer_pending_seek_oid(writer, idx, len, strict) : 0;
+	return merged(c);
+}
+
+/* Whether the cursors are where seek/next left them, on row. */
+static int
+cursor_at(const struct route_ctx *c, const void *row)
+{
+	const struct route_table *t = mirror_routes(c->m);
+
+	return row != NULL && row == c->last_row &&
+	    (c->krow == NULL || route_at(t, &c->kpos) == c->krow) &&
+	    (row == c->krow || row == pending_at(c->pi));
 }
 
 static const void *
 route_next_cb(void *ctx, const void *row)
 {
 	struct route_ctx *c = ctx;
-	const struct route_table *t = mirror_routes(c->m);
+	const struct route *p;
 	oid idx[ROUTE_INDEX_LEN];
 
-	/* The common case: row is where the last seek or next left us. */
-	if (row == c->last_row && route_at(t, &c->last) == row &&
-	    (writer == NULL || writer->npending == 0)) {
-		c->last_row = route_next(t, &c->last);
-		return c->last_row;
+	if (!cursor_at(c, row)) {
+		route_index_oid(row, idx);
+		return route_seek_cb(ctx, idx, ROUTE_INDEX_LEN, 1);
 	}
-	route_index_oid(row, idx);
-	return route_seek_cb(ctx, idx, ROUTE_INDEX_LEN, 1);
+	if (row == c->krow)
+		c->krow = route_next(mirror_routes(c->m), &c->kpos);
+	/* Past row in the pending rows too (and past one with the kernel row's index). */
+	while ((p = pending_at(c->pi)) != NULL && route_cmp(p, row) <= 0)
+		c->pi++;
+	return merged(c);
+}
+
+/*
+ * InstallDate is known only for routes that appeared while we ran, often a
+ * few among many: skip to the next such route, whole chunks at a time.
+ * createAndWait rows have no InstallDate either.
+ */
+static const void *
+next_live_row(struct route_ctx *c, const void *row)
+{
+	const struct route *r = route_next_cb(c, row), *p;
+
+	if (r == NULL || (r == c->krow && (r->flags & ROUTE_F_LIVE)))
+		return r;
+	if (c->krow != NULL && !(c->krow->flags & ROUTE_F_LIVE))
+		c->krow = route_next_live(mirror_routes(c->m), &c->kpos);
+	while ((p = pending_at(c->pi)) != NULL && (c->krow == NULL || route_cmp(p, c->krow) < 0))
+		c->pi++;
+	return merged(c);
+}
+
+static const void *
+route_next_in_cb(void *ctx, const void *row, oid col)
+{
+	if (col == COL_INSTALL_DATE)
+		return next_live_row(ctx, row);
+	return route_next_cb(ctx, row);
 }
 
 static size_t
@@ -232,7 +274,7 @@ static const struct mib_column route_columns[] = {
 	{ 9, get_caption },
 	{ 10, get_description },
 	{ 11, get_information },
-	{ 12, get_install_date },
+	{ COL_INSTALL_DATE, get_install_date },
 	{ 13, get_metric1 },
 	{ 14, get_metric_unused },
 	{ 15, get_metric_unused },
@@ -255,6 +297,7 @@ static struct mib_table route_table = {
 	.ncols = sizeof(route_columns) / sizeof(route_columns[0]),
 	.seek = route_seek_cb,
 	.next = route_next_cb,
+	.next_in = route_next_in_cb,
 	.index = route_index_cb,
 	.ctx = &rctx,
 };
@@ -285,8 +328,8 @@ void mib_route_bind(struct mirror *m);
 void
 mib_route_bind(struct mirror *m)
 {
+	memset(&rctx, 0, sizeof(rctx));
 	rctx.m = m;
-	rctx.last_row = NULL;
 }
 
 int

@@ -11,6 +11,7 @@
 #define LOAD_FILL (ROUTE_CHUNK - ROUTE_CHUNK / 8)
 
 #define CMP(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
+#define LIVE(r) (((r)->flags & ROUTE_F_LIVE) ? 1u : 0u)
 
 int
 route_cmp(const struct route *a, const struct route *b)
@@ -199,6 +200,37 @@ route_at(const struct route_table *t, const struct route_pos *pos)
 	return &t->chunks[pos->c]->r[pos->i];
 }
 
+struct route *
+route_next_live(const struct route_table *t, struct route_pos *pos)
+{
+	unsigned i = pos->i + 1;
+
+	for (size_t c = pos->c; c < t->nchunks; c++, i = 0) {
+		struct route_chunk *ch = t->chunks[c];
+
+		for (; ch->nlive > 0 && i < ch->n; i++) {
+			if (LIVE(&ch->r[i])) {
+				pos->c = c;
+				pos->i = i;
+				return &ch->r[i];
+			}
+		}
+	}
+	pos->c = t->nchunks;
+	pos->i = 0;
+	return NULL;
+}
+
+static unsigned
+count_live(const struct route *v, unsigned n)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		k += LIVE(&v[i]);
+	return k;
+}
+
 static int
 chunks_reserve(struct route_table *t, size_t n)
 {
@@ -249,6 +281,7 @@ route_upsert(struct route_table *t, const struct route *r, struct route *old)
 			return -1;
 		}
 		ch->n = 1;
+		ch->nlive = LIVE(r);
 		ch->r[0] = *r;
 		t->count = 1;
 		return 1;
@@ -262,6 +295,7 @@ route_upsert(struct route_table *t, const struct route *r, struct route *old)
 	if (i < ch->n && route_cmp(&ch->r[i], r) == 0) {
 		if (old != NULL)
 			*old = ch->r[i];
+		ch->nlive = ch->nlive - LIVE(&ch->r[i]) + LIVE(r);
 		ch->r[i] = *r;
 		return 0;
 	}
@@ -276,6 +310,8 @@ route_upsert(struct route_table *t, const struct route *r, struct route *old)
 			return -1;
 		}
 		ch->n = ROUTE_CHUNK / 2;
+		half->nlive = count_live(half->r, half->n);
+		ch->nlive -= half->nlive;
 		if (i > ch->n) {
 			ch = half;
 			i -= ROUTE_CHUNK / 2;
@@ -284,6 +320,7 @@ route_upsert(struct route_table *t, const struct route *r, struct route *old)
 	memmove(&ch->r[i + 1], &ch->r[i], (ch->n - i) * sizeof(*ch->r));
 	ch->r[i] = *r;
 	ch->n++;
+	ch->nlive += LIVE(r);
 	t->count++;
 	return 1;
 }
@@ -300,6 +337,7 @@ route_remove(struct route_table *t, const struct route *key, struct route *old)
 	if (old != NULL)
 		*old = *r;
 	ch = t->chunks[pos.c];
+	ch->nlive -= LIVE(r);
 	memmove(&ch->r[pos.i], &ch->r[pos.i + 1], (ch->n - pos.i - 1) * sizeof(*ch->r));
 	ch->n--;
 	t->count--;
@@ -311,6 +349,7 @@ route_remove(struct route_table *t, const struct route *key, struct route *old)
 		nx = t->chunks[pos.c + 1];
 		memcpy(&ch->r[ch->n], nx->r, nx->n * sizeof(*nx->r));
 		ch->n += nx->n;
+		ch->nlive += nx->nlive;
 		chunk_remove_at(t, pos.c + 1);
 	}
 	return 1;
@@ -364,6 +403,7 @@ route_table_load_sorted(struct route_table *t, const struct route *v, size_t n)
 		}
 		ch->n = n - off < LOAD_FILL ? (unsigned)(n - off) : LOAD_FILL;
 		memcpy(ch->r, &v[off], ch->n * sizeof(*v));
+		ch->nlive = count_live(ch->r, ch->n);
 		nt.chunks[nt.nchunks++] = ch;
 	}
 	nt.count = n;
@@ -399,7 +439,7 @@ oid_cmp(const unsigned long *a, size_t alen, const unsigned long *b, size_t blen
 	return CMP(alen, blen);
 }
 
-static int
+int
 route_oid_cmp(const struct route *r, const unsigned long *sub, size_t len)
 {
 	unsigned long o[ROUTE_INDEX_LEN];

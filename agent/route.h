@@ -19,7 +19,7 @@
 #define ROUTE_F_DEAD     0x02 /* RTNH_F_DEAD on this next hop */
 #define ROUTE_F_LINKDOWN 0x04 /* RTNH_F_LINKDOWN on this next hop */
 #define ROUTE_F_ONLINK   0x08 /* RTNH_F_ONLINK */
-#define ROUTE_F_LIVE     0x10 /* appeared while we were watching: InstallDate known */
+#define ROUTE_F_LIVE     0x10 /* appeared while we were watching: InstallDate known (see nlive) */
 #define ROUTE_F_MULTI    0x20 /* one hop of a multipath route */
 #define ROUTE_F_SHARED   0x40 /* another kernel route has the same table, dst, tos, metric */
 #define ROUTE_F_PENDING  0x80 /* a row created with createAndWait: in the agent, not the kernel */
@@ -64,8 +64,15 @@ uint32_t route_prefsrc(uint8_t id);
 
 #define ROUTE_CHUNK 128
 
+/*
+ * nlive counts the ROUTE_F_LIVE entries, so that a GETNEXT on InstallDate
+ * skips whole chunks of routes that were there at start (issue 9 item 6).
+ * The table's functions keep it; code that writes an entry in place (through
+ * a pointer from route_find, route_seek, ...) must not change ROUTE_F_LIVE.
+ */
 struct route_chunk {
 	unsigned n;
+	unsigned nlive;
 	struct route r[ROUTE_CHUNK];
 };
 
@@ -108,6 +115,8 @@ struct route *route_seek(const struct route_table *, const struct route *key, in
 struct route *route_first(const struct route_table *, struct route_pos *);
 struct route *route_next(const struct route_table *, struct route_pos *);
 struct route *route_at(const struct route_table *, const struct route_pos *);
+/* The next entry after pos with ROUTE_F_LIVE (chunks without one are skipped), or NULL. */
+struct route *route_next_live(const struct route_table *, struct route_pos *);
 
 /*
  * Replace the contents with n entries (sorted and de-duplicated here; the
@@ -129,6 +138,8 @@ void route_index_oid(const struct route *, unsigned long *out);
  */
 struct route *route_seek_oid(const struct route_table *, const unsigned long *sub, size_t len,
     int strict, struct route_pos *);
+/* A route's index against sub-identifiers, in OID order: <0, 0 or >0. */
+int route_oid_cmp(const struct route *, const unsigned long *sub, size_t len);
 
 static inline uint32_t
 route_mask(uint8_t plen)

@@ -61,6 +61,31 @@ writer_pending_seek(const struct writer *w, const struct route *key, int strict)
 	return i < w->npending ? &w->pending[i] : NULL;
 }
 
+/*
+ * The position of the first pending row whose index is > (strict) or >= the
+ * sub-identifiers, in OID order: route_seek_oid's semantics (a partial index
+ * or out-of-range sub-identifiers land between rows), so GETNEXT can merge
+ * the pending rows with the mirror's.  For a full index, OID order is
+ * route_cmp order (masks are contiguous, 0 <= ifindex <= INT32_MAX), so
+ * the array sorted by route_cmp is sorted for this search too.
+ */
+size_t
+writer_pending_seek_oid(const struct writer *w, const unsigned long *sub, size_t len, int strict)
+{
+	size_t lo = 0, hi = w->npending;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = route_oid_cmp(&w->pending[mid], sub, len);
+
+		if (c < 0 || (strict && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 struct route *
 writer_pending_find(const struct writer *w, const struct route *key)
 {

@@ -2,7 +2,8 @@
  * Unit tests: GET and GETNEXT on cimIP4RouteTable through the real handler
  * code (mib_table_get/getnext with the route table's seek, next, index and
  * column getters), from a row, a gap, before the first row, after the last,
- * a partial index, odd sub-identifiers, and an empty table.
+ * a partial index, odd sub-identifiers, and an empty table; with createAndWait
+ * rows merged in; and the bound on the rows one GETNEXT may skip.
  */
 #include "config.h"
 
@@ -10,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -17,6 +19,7 @@
 
 #include "mib.h"
 #include "mirror.h"
+#include "writer.h"
 
 void mib_route_bind(struct mirror *m);
 
@@ -259,6 +262,366 @@ test_empty_table(void **state)
 	mib_route_bind(m);
 }
 
+/* ---- createAndWait rows ------------------------------------------------- */
+
+static struct writer w;
+
+static void
+pending_add(struct route r)
+{
+	r.proto = 0; /* as mib_set.c makes them: writable columns only */
+	assert_int_equal(writer_pending_add(&w, &r), 0);
+}
+
+static void
+writer_on(void)
+{
+	writer_init(&w, m, NULL);
+	writer = &w;
+}
+
+static void
+writer_off(void)
+{
+	free(w.pending);
+	memset(&w, 0, sizeof(w));
+	writer = NULL;
+}
+
+/* GETNEXT from name; the answer's column and row (by index) go to *col and *r. */
+static int
+next_of(const struct mib_table *t, const oid *name, size_t len, oid *col, struct route *r)
+{
+	oid out[MAX_OID_LEN];
+	size_t outlen;
+	struct mib_value v;
+	int rc = mib_table_getnext(t, name, len, 1, out, &outlen, &v);
+
+	if (rc != 0)
+		return rc;
+	assert_int_equal(outlen, ENTRY_LEN + 1 + ROUTE_INDEX_LEN);
+	*col = out[ENTRY_LEN];
+	memset(r, 0, sizeof(*r));
+	r->dst = (uint32_t)(out[ENTRY_LEN + 1] << 24 | out[ENTRY_LEN + 2] << 16 |
+	    out[ENTRY_LEN + 3] << 8 | out[ENTRY_LEN + 4]);
+	for (int k = 0; k < 4; k++)
+		r->plen += (uint8_t)__builtin_popcountl(out[ENTRY_LEN + 5 + k]);
+	r->nexthop = (uint32_t)(out[ENTRY_LEN + 9] << 24 | out[ENTRY_LEN + 10] << 16 |
+	    out[ENTRY_LEN + 11] << 8 | out[ENTRY_LEN + 12]);
+	r->ifindex = (int32_t)out[ENTRY_LEN + 13];
+	r->table = (uint32_t)out[ENTRY_LEN + 14];
+	r->tos = (uint8_t)out[ENTRY_LEN + 15];
+	r->metric = (uint32_t)out[ENTRY_LEN + 16];
+	return 0;
+}
+
+/* Walk column col from its start; the rows' indexes in order, their number returned. */
+static size_t
+walk_column(oid col, struct route *rows, size_t max)
+{
+	oid name[MAX_OID_LEN], c;
+	size_t len = ENTRY_LEN + 1, n = 0;
+	struct route r;
+
+	memcpy(name, entry, sizeof(entry));
+	name[ENTRY_LEN] = col;
+	while (next_of(mib_route_table, name, len, &c, &r) == 0 && c == col) {
+		assert_true(n < max);
+		rows[n++] = r;
+		len = row_oid(name, col, &r);
+	}
+	return n;
+}
+
+static int
+route_qcmp(const void *a, const void *b)
+{
+	return route_cmp(a, b);
+}
+
+/*
+ * Pending rows before the first kernel row, between rows (one sharing the
+ * kernel rows' dst), after the last, and one with a kernel row's index: a walk
+ * of a column every row has shows the merged order, the kernel row once.
+ */
+static void
+test_pending_merged_walk(void **state)
+{
+	struct route want[16], got[16];
+	size_t n = 0, nk;
+	const struct route_table *t = mirror_routes(m);
+	struct route_pos pos;
+	oid name[MAX_OID_LEN], out[MAX_OID_LEN];
+	size_t len, outlen, nvals = 0;
+	struct mib_value v;
+	struct route p[] = {
+		R(IP(9, 0, 0, 0), 8, 0, 3, 0, 0),
+		R(IP(10, 0, 0, 0), 8, IP(192, 0, 2, 1), 2, 5, 0),
+		R(IP(10, 0, 1, 0), 24, IP(192, 0, 2, 1), 2, 0, 0),
+		R(IP(10, 1, 0, 0), 16, 0, 0, 0, 0), /* the kernel's blackhole row */
+		R(IP(172, 16, 0, 0), 12, IP(192, 0, 2, 9), 2, 0, 0),
+		R(IP(203, 0, 113, 0), 24, IP(192, 0, 2, 1), 2, 7, 0),
+	};
+
+	writer_on();
+	for (const struct route *r = route_first(t, &pos); r != NULL; r = route_next(t, &pos))
+		want[n++] = *r;
+	nk = n;
+	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
+		pending_add(p[i]);
+		if (route_find(t, &p[i]) == NULL)
+			want[n++] = p[i];
+	}
+	qsort(want, n, sizeof(want[0]), route_qcmp);
+	for (oid col = 18; col <= 24; col += 3) { /* Name, Type, RowStatus */
+		assert_int_equal(walk_column(col, got, 16), n);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(route_cmp(&got[i], &want[i]), 0);
+	}
+	/* The whole table: increasing OIDs; pending rows have 8 columns (13-18, 21, 24). */
+	memcpy(name, entry, sizeof(entry));
+	len = ENTRY_LEN;
+	while (mib_table_getnext(mib_route_table, name, len, 1, out, &outlen, &v) == 0) {
+		assert_true(snmp_oid_compare(out, outlen, name, len) > 0);
+		memcpy(name, out, outlen * sizeof(oid));
+		len = outlen;
+		nvals++;
+	}
+	assert_int_equal(nvals, 17 * nk - 1 - nk + 8 * (n - nk));
+	writer_off();
+}
+
+/*
+ * Many rows of both kinds, interleaved at random, some pending rows with a
+ * kernel row's index: walks of RowStatus and Name show the merged order.
+ */
+static void
+test_pending_interleaved(void **state)
+{
+	static const struct mirror_config cfg = { .tables = { 254 }, .ntables = 1 };
+	enum { NK = 3000, NP = PENDING_MAX };
+	struct mirror *big = mirror_new(&cfg);
+	struct route *k = calloc(NK, sizeof(*k)), *want = calloc(NK + NP, sizeof(*want));
+	struct route *got = calloc(NK + NP, sizeof(*got));
+	size_t n, nk;
+
+	assert_non_null(big);
+	assert_true(k != NULL && want != NULL && got != NULL);
+	srandom(9);
+	for (size_t i = 0; i < NK; i++)
+		k[i] = R(IP(10, 0, 0, 0) + (uint32_t)(random() % 4096) * 256, 24,
+		    IP(192, 0, 2, 1 + random() % 2), 2, (uint32_t)(random() % 3), RTPROT_BGP);
+	nk = route_sort_unique(k, NK);
+	memcpy(want, k, nk * sizeof(*k));
+	assert_int_equal(mirror_inject(big, k, nk), 0);
+	mib_route_bind(big);
+	writer_init(&w, big, NULL);
+	writer = &w;
+	for (n = nk; w.npending < NP;) {
+		struct route p = R(IP(10, 0, 0, 0) + (uint32_t)(random() % 4096) * 256, 24,
+		    IP(192, 0, 2, 1 + random() % 3), 2, (uint32_t)(random() % 3), 0);
+
+		if (writer_pending_find(&w, &p) != NULL)
+			continue;
+		pending_add(p);
+		if (route_find(mirror_routes(big), &p) == NULL)
+			want[n++] = p;
+	}
+	assert_true(n < nk + NP); /* some pending rows share a kernel row's index */
+	qsort(want, n, sizeof(*want), route_qcmp);
+	for (oid col = 18; col <= 24; col += 6) {
+		assert_int_equal(walk_column(col, got, NK + NP), n);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(route_cmp(&got[i], &want[i]), 0);
+	}
+	free(k);
+	free(want);
+	free(got);
+	writer_off();
+	mirror_free(big);
+	mib_route_bind(m);
+}
+
+/* GETNEXT from partial or out-of-range indexes and from the ends, with pending rows. */
+static void
+test_pending_partial_index(void **state)
+{
+	struct route first = R(IP(9, 0, 0, 0), 8, 0, 3, 0, 0);
+	struct route mid = R(IP(10, 0, 1, 0), 24, IP(192, 0, 2, 1), 2, 0, 0);
+	struct route last = R(IP(203, 0, 113, 0), 24, IP(192, 0, 2, 1), 2, 7, 0);
+	struct route klast = R(IP(192, 0, 2, 0), 24, 0, 2, 0, 0);
+	struct route kfirst = R(IP(10, 0, 0, 0), 8, IP(192, 0, 2, 1), 2, 0, 0);
+	struct route bh = R(IP(10, 1, 0, 0), 16, 0, 0, 0, 0);
+	oid name[MAX_OID_LEN], out[MAX_OID_LEN];
+	size_t len, outlen;
+	struct mib_value v;
+
+	writer_on();
+	pending_add(last);
+	pending_add(mid);
+	pending_add(first);
+	/* Before every row: the column itself, and "9" (a prefix of the first pending row). */
+	memcpy(name, entry, sizeof(entry));
+	name[ENTRY_LEN] = 24;
+	assert_next(name, ENTRY_LEN + 1, 24, &first);
+	name[ENTRY_LEN + 1] = 9;
+	assert_next(name, ENTRY_LEN + 2, 24, &first);
+	/* "9.0.0.0.255" sorts after 9.0.0.0/8 (mask 255.0.0.0 then 0s): the kernel's first row. */
+	name[ENTRY_LEN + 2] = name[ENTRY_LEN + 3] = name[ENTRY_LEN + 4] = 0;
+	name[ENTRY_LEN + 5] = 255;
+	name[ENTRY_LEN + 6] = 1;
+	assert_next(name, ENTRY_LEN + 7, 24, &kfirst);
+	/* "10.0.0.300" is past every 10.0.0.x row and before 10.0.1.0/24 (pending). */
+	name[ENTRY_LEN + 1] = 10;
+	name[ENTRY_LEN + 4] = 300;
+	assert_next(name, ENTRY_LEN + 5, 24, &mid);
+	/* From the pending row, strictly: the next kernel row. */
+	len = row_oid(name, 24, &mid);
+	assert_next(name, len, 24, &bh);
+	/* Inclusively: the pending row itself. */
+	assert_int_equal(mib_table_getnext(mib_route_table, name, len, 0, out, &outlen, &v), 0);
+	assert_memory_equal(out, name, len * sizeof(oid));
+	assert_int_equal(v.v.i, RS_NOTINSERVICE);
+	/* After the kernel's last row: the pending row after it, then the end. */
+	len = row_oid(name, 24, &klast);
+	assert_next(name, len, 24, &last);
+	len = row_oid(name, 24, &last);
+	assert_int_equal(mib_table_getnext(mib_route_table, name, len, 1, out, &outlen, &v),
+	    SNMP_ENDOFMIBVIEW);
+	/* A column pending rows lack (Protocol, 19): the first kernel row, then past the last. */
+	name[ENTRY_LEN] = 19;
+	assert_next(name, ENTRY_LEN + 1, 19, &kfirst);
+	len = row_oid(name, 19, &klast);
+	assert_next(name, len, 20, &kfirst);
+	writer_off();
+}
+
+/* ---- the bound on rows skipped -------------------------------------------- */
+
+#define BIG_METRIC 3000000000u /* beyond sint32: no Metric1 */
+
+static size_t visits;
+static const struct mib_table *real;
+
+static const void *
+count_next(void *ctx, const void *row)
+{
+	visits++;
+	return real->next(ctx, row);
+}
+
+static const void *
+count_next_in(void *ctx, const void *row, oid col)
+{
+	visits++;
+	return real->next_in(ctx, row, col);
+}
+
+/* The route table with its row steps counted. */
+static struct mib_table
+counted_table(void)
+{
+	struct mib_table t = *mib_route_table;
+
+	real = mib_route_table;
+	t.next = count_next;
+	t.next_in = count_next_in;
+	visits = 0;
+	return t;
+}
+
+/*
+ * n routes 10.x.y.0/24 present at start, without a Metric1 (beyond sint32)
+ * but for the last, which has last_flags too; and 300 pending rows among
+ * them, without a Metric1 either.
+ */
+static struct mirror *
+big_mirror(size_t n, uint8_t last_flags)
+{
+	static const struct mirror_config cfg = { .tables = { 254 }, .ntables = 1 };
+	struct mirror *big = mirror_new(&cfg);
+	struct route *v = calloc(n, sizeof(*v));
+
+	assert_non_null(big);
+	assert_non_null(v);
+	for (size_t i = 0; i < n; i++)
+		v[i] = R(IP(10, 0, 0, 0) + (uint32_t)i * 256, 24, IP(192, 0, 2, 1), 2,
+		    BIG_METRIC, RTPROT_BGP);
+	v[n - 1].metric = 1;
+	v[n - 1].flags |= last_flags;
+	assert_int_equal(mirror_inject(big, v, n), 0);
+	free(v);
+	mib_route_bind(big);
+	writer_init(&w, big, NULL);
+	writer = &w;
+	for (size_t i = 0; i < 300; i++)
+		pending_add(R(IP(10, 0, 0, 0) + (uint32_t)(i * n / 300) * 256, 24, 0, 5, BIG_METRIC, 0));
+	return big;
+}
+
+static void
+big_free(struct mirror *big)
+{
+	writer_off();
+	mirror_free(big);
+	mib_route_bind(m);
+}
+
+/*
+ * Metric1 absent in more than MIB_SKIP_MAX rows, 300 rows pending: one
+ * GETNEXT reads at most MIB_SKIP_MAX rows, then answers from the next column
+ * (MetricUnused2, 14, first row: a pending one) instead of the last row's
+ * Metric1.  Before the bound, it read all of them.
+ */
+static void
+test_skip_bound(void **state)
+{
+	size_t n = MIB_SKIP_MAX + 5000;
+	struct mirror *big = big_mirror(n, 0);
+	struct route first = R(IP(10, 0, 0, 0), 24, 0, 5, BIG_METRIC, 0), r;
+	struct mib_table t = counted_table();
+	oid name[MAX_OID_LEN], col;
+
+	memcpy(name, entry, sizeof(entry));
+	name[ENTRY_LEN] = 13;
+	assert_int_equal(next_of(&t, name, ENTRY_LEN + 1, &col, &r), 0);
+	assert_true(visits <= MIB_SKIP_MAX + 1);
+	assert_int_equal(col, 14);
+	assert_int_equal(route_cmp(&r, &first), 0);
+	big_free(big);
+}
+
+/*
+ * InstallDate known for one route only, the last, among more than
+ * MIB_SKIP_MAX rows and 300 pending ones: GETNEXT finds it in a few steps,
+ * chunks without a live route skipped whole, and no bound reached.
+ */
+static void
+test_install_date_sparse(void **state)
+{
+	size_t n = MIB_SKIP_MAX + 5000;
+	struct mirror *big = big_mirror(n, ROUTE_F_LIVE);
+	struct route last = R(IP(10, 0, 0, 0) + (uint32_t)(n - 1) * 256, 24, IP(192, 0, 2, 1), 2,
+	    1, 0), r;
+	struct route first = R(IP(10, 0, 0, 0), 24, 0, 5, BIG_METRIC, 0);
+	struct mib_table t = counted_table();
+	oid name[MAX_OID_LEN], col;
+	size_t len;
+
+	memcpy(name, entry, sizeof(entry));
+	name[ENTRY_LEN] = 12;
+	assert_int_equal(next_of(&t, name, ENTRY_LEN + 1, &col, &r), 0);
+	assert_true(visits < 10);
+	assert_int_equal(col, 12);
+	assert_int_equal(route_cmp(&r, &last), 0);
+	/* From it: no other InstallDate, and Metric1 (13) has too long a gap: column 14. */
+	len = row_oid(name, 12, &last);
+	assert_int_equal(next_of(&t, name, len, &col, &r), 0);
+	assert_int_equal(col, 14);
+	assert_int_equal(route_cmp(&r, &first), 0);
+	big_free(big);
+}
+
 int
 main(void)
 {
@@ -268,6 +631,11 @@ main(void)
 		cmocka_unit_test(test_getnext_walk),
 		cmocka_unit_test(test_full_walk),
 		cmocka_unit_test(test_empty_table),
+		cmocka_unit_test(test_pending_merged_walk),
+		cmocka_unit_test(test_pending_interleaved),
+		cmocka_unit_test(test_pending_partial_index),
+		cmocka_unit_test(test_skip_bound),
+		cmocka_unit_test(test_install_date_sparse),
 	};
 
 	return cmocka_run_group_tests_name("mib", tests, setup, teardown);

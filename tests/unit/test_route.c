@@ -170,6 +170,76 @@ test_upsert_remove(void **state)
 	route_table_clear(&t);
 }
 
+/* Each chunk's nlive is its number of live entries; route_next_live visits exactly those. */
+static void
+check_live(const struct route_table *t)
+{
+	struct route_pos pos = { 0, 0 }, lpos;
+	struct route *r, *l;
+	size_t total = 0;
+
+	for (size_t c = 0; c < t->nchunks; c++) {
+		unsigned k = 0;
+
+		for (unsigned i = 0; i < t->chunks[c]->n; i++)
+			k += (t->chunks[c]->r[i].flags & ROUTE_F_LIVE) != 0;
+		assert_int_equal(t->chunks[c]->nlive, k);
+		total += k;
+	}
+	r = route_first(t, &pos);
+	lpos = pos;
+	l = r == NULL || (r->flags & ROUTE_F_LIVE) ? r : route_next_live(t, &lpos);
+	for (; r != NULL; r = route_next(t, &pos)) {
+		if (!(r->flags & ROUTE_F_LIVE))
+			continue;
+		assert_ptr_equal(l, r);
+		total--;
+		l = route_next_live(t, &lpos);
+	}
+	assert_null(l);
+	assert_int_equal(total, 0);
+}
+
+/* nlive through inserts, replacements, splits, removals, merges and a load. */
+static void
+test_live_counts(void **state)
+{
+	struct route_table t;
+	struct route r, *v;
+	const int N = 3000;
+
+	route_table_init(&t);
+	check_live(&t);
+	for (int i = N - 1; i >= 0; i--) {
+		r = R(IP(10, 0, 0, 0) + (uint32_t)i * 256, 24, 0, 1, 254, 0, 0);
+		r.flags = i % 7 == 0 || (i > 1000 && i < 1100) ? ROUTE_F_LIVE : 0;
+		assert_int_equal(route_upsert(&t, &r, NULL), 1);
+	}
+	check_live(&t);
+	/* Replacements that change the flag, both ways. */
+	for (int i = 0; i < N; i += 5) {
+		r = R(IP(10, 0, 0, 0) + (uint32_t)i * 256, 24, 0, 1, 254, 0, 0);
+		r.flags = i % 7 == 0 ? 0 : ROUTE_F_LIVE;
+		assert_int_equal(route_upsert(&t, &r, NULL), 0);
+	}
+	check_live(&t);
+	for (int i = 0; i < N; i += 2) {
+		r = R(IP(10, 0, 0, 0) + (uint32_t)i * 256, 24, 0, 1, 254, 0, 0);
+		assert_int_equal(route_remove(&t, &r, NULL), 1);
+	}
+	check_live(&t);
+	/* A load: only the last entry live, found past every other chunk. */
+	v = calloc((size_t)N, sizeof(*v));
+	assert_non_null(v);
+	for (int i = 0; i < N; i++)
+		v[i] = R(IP(10, 0, 0, 0) + (uint32_t)i * 256, 24, 0, 1, 254, 0, 0);
+	v[N - 1].flags = ROUTE_F_LIVE;
+	assert_int_equal(route_table_load(&t, v, (size_t)N), 0);
+	check_live(&t);
+	free(v);
+	route_table_clear(&t);
+}
+
 static void
 test_load_and_seek(void **state)
 {
@@ -411,6 +481,7 @@ test_apply_replace_and_delete(void **state)
 	assert_int_equal(mirror_routes(m)->count, 1);
 	assert_non_null(route_find(mirror_routes(m), &key));
 	assert_int_equal(mirror_stats(m)->changes, 5); /* add, del+add, add, del */
+	check_live(mirror_routes(m));
 	mirror_free(m);
 }
 
@@ -437,6 +508,7 @@ test_prepend_and_append_keep_both(void **state)
 	/* A replace of a key that holds several routes cannot be applied blindly: re-dump. */
 	apply_free(m, via(RTM_NEWROUTE, NLM_F_REPLACE, "10.1.0.0", 24, "192.0.2.9", RTN_UNICAST));
 	assert_true(mirror_resync_running(m));
+	check_live(mirror_routes(m));
 	mirror_free(m);
 }
 
@@ -497,6 +569,7 @@ main(void)
 		cmocka_unit_test(test_index_oid),
 		cmocka_unit_test(test_index_order_is_oid_order),
 		cmocka_unit_test(test_upsert_remove),
+		cmocka_unit_test(test_live_counts),
 		cmocka_unit_test(test_load_and_seek),
 		cmocka_unit_test(test_seek_oid),
 		cmocka_unit_test(test_parse_single),
