@@ -53,14 +53,6 @@ pending_bound(const struct writer *w, const struct route *key, int strict)
 	return lo;
 }
 
-const struct route *
-writer_pending_seek(const struct writer *w, const struct route *key, int strict)
-{
-	size_t i = key == NULL ? 0 : pending_bound(w, key, strict);
-
-	return i < w->npending ? &w->pending[i] : NULL;
-}
-
 /*
  * The position of the first pending row whose index is > (strict) or >= the
  * sub-identifiers, in OID order: route_seek_oid's semantics (a partial index

@@ -43,7 +43,6 @@ void writer_init(struct writer *, struct mirror *, struct nlreq *);
 void writer_default_protocols(struct writer *);
 
 /* Pending rows. */
-const struct route *writer_pending_seek(const struct writer *, const struct route *key, int strict);
 /* The first pending row > (strict) or >= sub in OID order, as an index; npending if none. */
 size_t writer_pending_seek_oid(const struct writer *, const unsigned long *sub, size_t len,
     int strict);
