@@ -687,11 +687,11 @@ check_all(void)
 
 /* ---- ACTION and UNDO ---------------------------------------------------------- */
 
+/* Log a kernel request's outcome (rt being the route it was about); returns rc. */
 static int
-kernel(int cmd, int flags, const struct route *rt, const char *what, const struct txn_row *r)
+told(int rc, const char *what, const struct route *rt, const struct txn_row *r, const char *err)
 {
-	char err[NLREQ_ERRLEN], name[256], line[ROUTEFMT_MAX];
-	int rc = nlreq_route(writer->q, cmd, flags, rt, err, sizeof(err));
+	char name[256], line[ROUTEFMT_MAX];
 
 	routefmt_description(rt, writer->m, line, sizeof(line));
 	if (rc < 0) {
@@ -703,6 +703,14 @@ kernel(int cmd, int flags, const struct route *rt, const char *what, const struc
 	return rc;
 }
 
+static int
+kernel(int cmd, int flags, const struct route *rt, const char *what, const struct txn_row *r)
+{
+	char err[NLREQ_ERRLEN];
+
+	return told(nlreq_route(writer->q, cmd, flags, rt, err, sizeof(err)), what, rt, r, err);
+}
+
 #define ADD(rt, r) kernel(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, rt, "add", r)
 #define DEL(rt, r) kernel(RTM_DELROUTE, 0, rt, "delete", r)
 
@@ -710,17 +718,10 @@ kernel(int cmd, int flags, const struct route *rt, const char *what, const struc
 static int
 del_keep(const struct route *rt, struct txn_row *r)
 {
-	char err[NLREQ_ERRLEN], name[256], line[ROUTEFMT_MAX];
-	int rc = nlreq_route_delete(writer->q, rt, &r->gone, err, sizeof(err));
+	char err[NLREQ_ERRLEN];
 
-	routefmt_description(rt, writer->m, line, sizeof(line));
-	if (rc < 0) {
-		row_name(r, name, sizeof(name));
-		log_err("set", "%s: the kernel refused to delete %s: %s", name, line, err);
-	} else {
-		log_info("set", "delete %s", line);
-	}
-	return rc;
+	return told(nlreq_route_delete(writer->q, rt, &r->gone, err, sizeof(err)), "delete", rt,
+	    r, err);
 }
 
 /* Install a kept route again, at *metric if given. */
@@ -728,20 +729,13 @@ static int
 restore(const struct nlroute *k, const uint32_t *metric, const struct route *rt,
     const struct txn_row *r)
 {
-	char err[NLREQ_ERRLEN], name[256], line[ROUTEFMT_MAX];
-	int rc = nlreq_route_restore(writer->q, k, metric, err, sizeof(err));
+	char err[NLREQ_ERRLEN];
 	struct route shown = *rt;
 
 	if (metric != NULL)
 		shown.metric = *metric;
-	routefmt_description(&shown, writer->m, line, sizeof(line));
-	if (rc < 0) {
-		row_name(r, name, sizeof(name));
-		log_err("set", "%s: the kernel refused to add %s: %s", name, line, err);
-	} else {
-		log_info("set", "add %s", line);
-	}
-	return rc;
+	return told(nlreq_route_restore(writer->q, k, metric, err, sizeof(err)), "add", &shown, r,
+	    err);
 }
 
 static int
