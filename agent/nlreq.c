@@ -197,8 +197,10 @@ transact(struct nlreq *q, struct nl_msg *msg, int (*fn)(struct nlmsghdr *, void 
 
 static struct nl_msg *route_msg(int cmd, int flags, const struct route *r);
 
-int
-nlreq_route(struct nlreq *q, int cmd, int flags, const struct route *r, char *err, size_t errlen)
+/* A request about the route r describes; fn sees what the kernel sends back before the ack. */
+static int
+route_request(struct nlreq *q, int cmd, int flags, const struct route *r,
+    int (*fn)(struct nlmsghdr *, void *), void *arg, char *err, size_t errlen)
 {
 	struct nl_msg *msg;
 	int rc = -ENOMEM;
@@ -206,11 +208,17 @@ nlreq_route(struct nlreq *q, int cmd, int flags, const struct route *r, char *er
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if ((msg = route_msg(cmd, flags, r)) != NULL)
-		rc = transact(q, msg, NULL, NULL, err, errlen);
+		rc = transact(q, msg, fn, arg, err, errlen);
 	if (rc == -ENOMEM && err != NULL && err[0] == '\0')
 		snprintf(err, errlen, "out of memory");
 	nlmsg_free(msg);
 	return rc;
+}
+
+int
+nlreq_route(struct nlreq *q, int cmd, int flags, const struct route *r, char *err, size_t errlen)
+{
+	return route_request(q, cmd, flags, r, NULL, NULL, err, errlen);
 }
 
 void
@@ -241,18 +249,8 @@ int
 nlreq_route_delete(struct nlreq *q, const struct route *r, struct nlroute *gone, char *err,
     size_t errlen)
 {
-	struct nl_msg *msg;
-	int rc = -ENOMEM;
-
 	nlroute_free(gone);
-	if (err != NULL && errlen > 0)
-		err[0] = '\0';
-	if ((msg = route_msg(RTM_DELROUTE, NLM_F_ECHO, r)) != NULL)
-		rc = transact(q, msg, echo_msg, gone, err, errlen);
-	if (rc == -ENOMEM && err != NULL && err[0] == '\0')
-		snprintf(err, errlen, "out of memory");
-	nlmsg_free(msg);
-	return rc;
+	return route_request(q, RTM_DELROUTE, NLM_F_ECHO, r, echo_msg, gone, err, errlen);
 }
 
 struct fetch_acc {
