@@ -141,14 +141,11 @@ get_description(const void *row, struct mib_value *v, void *ctx)
 static int
 get_install_date(const void *row, struct mib_value *v, void *ctx)
 {
-	time_t t = ROW(row)->created;
-	u_char *dt;
-	size_t len;
+	struct timespec t = { ROW(row)->created, 0 };
 
-	if (t == 0)
+	if (t.tv_sec == 0)
 		return -1; /* a hand-written line without "created" */
-	dt = date_n_time(&t, &len);
-	mib_set_bytes(v, ASN_OCTET_STR, dt, len);
+	mib_set_date(v, &t);
 	return 0;
 }
 

@@ -180,16 +180,13 @@ get_information(const void *row, struct mib_value *v, void *ctx)
 static int
 get_install_date(const void *row, struct mib_value *v, void *ctx)
 {
-	time_t when;
-	u_char *dt;
-	size_t len;
+	struct timespec when = { 0, 0 };
 
 	KERNEL_ONLY(row);
 	if (!(ROW(row)->flags & ROUTE_F_LIVE))
 		return -1; /* already there when we started: unknown */
-	when = mirror_wall(MIRROR(ctx), ROW(row)->first_seen);
-	dt = date_n_time(&when, &len);
-	mib_set_bytes(v, ASN_OCTET_STR, dt, len);
+	when.tv_sec = mirror_wall(MIRROR(ctx), ROW(row)->first_seen);
+	mib_set_date(v, &when);
 	return 0;
 }
 

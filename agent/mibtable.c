@@ -46,16 +46,32 @@ mib_set_bytes(struct mib_value *v, u_char type, const void *p, size_t len)
 	v->len = len;
 }
 
+/*
+ * RFC 2579 DateAndTime in UTC, with its offset "+0:0", whatever the host's
+ * time zone: the MIB documents UTC (WMI's TIME_CREATED is UTC too), and
+ * net-snmp's date_n_time() would use local time.
+ */
 void
 mib_set_date(struct mib_value *v, const struct timespec *ts)
 {
 	time_t t = ts->tv_sec;
-	size_t len;
-	u_char *dt = date_n_time(&t, &len);
+	struct tm tm;
+	u_char dt[11];
 
-	/* DateAndTime carries deci-seconds (RFC 2579). */
-	dt[7] = (u_char)(ts->tv_nsec / 100000000);
-	mib_set_bytes(v, ASN_OCTET_STR, dt, len);
+	if (gmtime_r(&t, &tm) == NULL)
+		memset(&tm, 0, sizeof(tm));
+	dt[0] = (u_char)((tm.tm_year + 1900) >> 8);
+	dt[1] = (u_char)((tm.tm_year + 1900) & 0xff);
+	dt[2] = (u_char)(tm.tm_mon + 1);
+	dt[3] = (u_char)tm.tm_mday;
+	dt[4] = (u_char)tm.tm_hour;
+	dt[5] = (u_char)tm.tm_min;
+	dt[6] = (u_char)tm.tm_sec;
+	dt[7] = (u_char)(ts->tv_nsec / 100000000); /* deci-seconds */
+	dt[8] = '+';
+	dt[9] = 0;
+	dt[10] = 0;
+	mib_set_bytes(v, ASN_OCTET_STR, dt, sizeof(dt));
 }
 
 static const struct mib_column *

@@ -622,6 +622,29 @@ test_install_date_sparse(void **state)
 	big_free(big);
 }
 
+/*
+ * DateAndTime is UTC with "+0:0" whatever TZ says: the MIB documents UTC,
+ * and a receiver following it would be off by the offset otherwise.
+ */
+static void
+test_date_utc(void **state)
+{
+	struct tm tm = { .tm_year = 2026 - 1900, .tm_mon = 11, .tm_mday = 1, .tm_hour = 23,
+		.tm_min = 57, .tm_sec = 33 };
+	struct timespec ts = { timegm(&tm), 400000000 };
+	const u_char want[] = { 2026 >> 8, 2026 & 0xff, 12, 1, 23, 57, 33, 4, '+', 0, 0 };
+	struct mib_value v;
+
+	setenv("TZ", "IST-5:30", 1); /* five and a half hours east of UTC */
+	tzset();
+	mib_set_date(&v, &ts);
+	assert_int_equal(v.type, ASN_OCTET_STR);
+	assert_int_equal(v.len, sizeof(want));
+	assert_memory_equal(v.v.s, want, sizeof(want));
+	unsetenv("TZ");
+	tzset();
+}
+
 int
 main(void)
 {
@@ -636,6 +659,7 @@ main(void)
 		cmocka_unit_test(test_pending_partial_index),
 		cmocka_unit_test(test_skip_bound),
 		cmocka_unit_test(test_install_date_sparse),
+		cmocka_unit_test(test_date_utc),
 	};
 
 	return cmocka_run_group_tests_name("mib", tests, setup, teardown);
