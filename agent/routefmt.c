@@ -16,6 +16,10 @@
 #define RTPROT_EIGRP 192
 #endif
 
+/* FRR's zebra (lib/zebra.h): its own protocols beyond the kernel's list. */
+#define RTPROT_FRR_RIPNG 190
+#define RTPROT_FRR_STATIC 196 /* staticd's routes: RTPROT_ZSTATIC */
+
 /* RFC 1213 ipRouteProto values, as WMI's Protocol value map. */
 enum {
 	WMI_PROTO_OTHER = 1,
@@ -44,6 +48,7 @@ routefmt_wmi_protocol(uint8_t proto)
 	case RTPROT_BOOT:
 	case RTPROT_STATIC:
 	case RTPROT_DHCP:
+	case RTPROT_FRR_STATIC:
 	case CIMR_RTPROT:
 		/* Configured by an administrator or a management tool: Windows shows
 		 * `route add` and DHCP routes as netmgmt(3) too. */
@@ -52,6 +57,7 @@ routefmt_wmi_protocol(uint8_t proto)
 	case RTPROT_RA:
 		return WMI_PROTO_ICMP;
 	case RTPROT_RIP:
+	case RTPROT_FRR_RIPNG:
 		return WMI_PROTO_RIP;
 	case RTPROT_ISIS:
 		return WMI_PROTO_ISIS;
@@ -114,7 +120,11 @@ static const struct {
 	{ 13, "dnrouted" }, { 14, "xorp" }, { 15, "ntk" }, { RTPROT_DHCP, "dhcp" },
 	{ 17, "mrouted" }, { 18, "keepalived" }, { 42, "babel" }, { 99, "openr" },
 	{ RTPROT_BGP, "bgp" }, { RTPROT_ISIS, "isis" }, { RTPROT_OSPF, "ospf" },
-	{ RTPROT_RIP, "rip" }, { RTPROT_EIGRP, "eigrp" }, { CIMR_RTPROT, "cimrouted" },
+	{ RTPROT_RIP, "rip" }, { RTPROT_FRR_RIPNG, "ripng" }, { 191, "nhrp" },
+	{ RTPROT_EIGRP, "eigrp" }, { 193, "ldp" }, { 194, "sharp" }, { 195, "pbr" },
+	/* FRR's rt_protos.d calls 196 "static" too; a name of its own keeps parsing unique. */
+	{ RTPROT_FRR_STATIC, "zstatic" }, { 197, "openfabric" }, { 198, "srte" },
+	{ CIMR_RTPROT, "cimrouted" },
 };
 
 const char *

@@ -16,6 +16,7 @@
 
 #include "mirror.h"
 #include "route.h"
+#include "routefmt.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
@@ -560,6 +561,22 @@ test_short_attribute_is_malformed(void **state)
 	nlmsg_free(msg);
 }
 
+/* WMI's Protocol of FRR's own protocol numbers: its static routes are netmgmt(3). */
+static void
+test_frr_protocols(void **state)
+{
+	char buf[8];
+
+	assert_int_equal(routefmt_wmi_protocol(196), 3);  /* staticd: netmgmt */
+	assert_int_equal(routefmt_wmi_protocol(RTPROT_STATIC), 3);
+	assert_int_equal(routefmt_wmi_protocol(190), 8);  /* ripng: rip */
+	assert_int_equal(routefmt_wmi_protocol(11), 1);   /* zebra: other */
+	assert_int_equal(routefmt_wmi_protocol(194), 1);  /* sharp: other */
+	assert_string_equal(routefmt_proto_name(196, buf, sizeof(buf)), "zstatic");
+	assert_int_equal(routefmt_proto_parse("zstatic"), 196);
+	assert_int_equal(routefmt_proto_parse("static"), RTPROT_STATIC);
+}
+
 int
 main(void)
 {
@@ -570,6 +587,7 @@ main(void)
 		cmocka_unit_test(test_index_order_is_oid_order),
 		cmocka_unit_test(test_upsert_remove),
 		cmocka_unit_test(test_live_counts),
+		cmocka_unit_test(test_frr_protocols),
 		cmocka_unit_test(test_load_and_seek),
 		cmocka_unit_test(test_seek_oid),
 		cmocka_unit_test(test_parse_single),
