@@ -310,6 +310,19 @@ changed(struct mirror *m, enum route_change kind, const struct route *old,
  * the row exists and !overwrite, it belongs to an earlier kernel route with
  * the same index (`ip route append`), which the kernel uses first: it stays.
  */
+/*
+ * A row changed (another visible column, same index).  WMI's Age counts from
+ * the route's last update, so it starts again; the time the route appeared
+ * (InstallDate) is then no longer known: Linux keeps neither, and the entry
+ * has room for one time.
+ */
+static void
+restart_age(const struct mirror *m, struct route *r)
+{
+	r->first_seen = mirror_now(m);
+	r->flags &= (uint8_t)~ROUTE_F_LIVE;
+}
+
 static void
 apply_upsert(struct mirror *m, struct route *r, int overwrite)
 {
@@ -325,8 +338,8 @@ apply_upsert(struct mirror *m, struct route *r, int overwrite)
 		r->flags = (uint8_t)((r->flags & ~ROUTE_F_LIVE) | (cur->flags & ROUTE_F_PRIVATE));
 		if (route_same(cur, r))
 			return;
-		old = *cur;
-		*cur = *r;
+		restart_age(m, r);
+		route_upsert(&m->routes, r, &old); /* replaces: no allocation */
 		changed(m, ROUTE_CHANGED, &old, r);
 		return;
 	}
@@ -925,8 +938,11 @@ diff_start(struct mirror *m, struct route *v, size_t n)
 			v[i].first_seen = cur->first_seen;
 			v[i].flags = (uint8_t)((v[i].flags & ~ROUTE_F_LIVE) | (cur->flags & ROUTE_F_LIVE));
 			cur->flags = (uint8_t)((cur->flags & ~ROUTE_F_SHARED) | (v[i].flags & ROUTE_F_SHARED));
-			if (!route_same(cur, &v[i]) && vec_push(&m->dchg, &v[i]) < 0)
-				return -1;
+			if (!route_same(cur, &v[i])) {
+				restart_age(m, &v[i]);
+				if (vec_push(&m->dchg, &v[i]) < 0)
+					return -1;
+			}
 			cur = route_next(&m->routes, &pos);
 			i++;
 		}
@@ -950,9 +966,8 @@ diff_step(struct mirror *m)
 
 			if (cur == NULL)
 				continue;
-			old = *cur;
-			*cur = m->dchg.v[k]; /* same index: in place */
-			changed(m, ROUTE_CHANGED, &old, cur);
+			route_upsert(&m->routes, &m->dchg.v[k], &old); /* same index: replaces */
+			changed(m, ROUTE_CHANGED, &old, &m->dchg.v[k]);
 		} else if (k < nchg + ndel) {
 			apply_remove(m, &m->ddel.v[k - nchg]);
 		} else {

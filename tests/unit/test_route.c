@@ -561,6 +561,42 @@ test_short_attribute_is_malformed(void **state)
 	nlmsg_free(msg);
 }
 
+/*
+ * A row that changes (same index, another protocol) starts its Age again,
+ * as WMI's "since it was last updated" asks, and its appearance time
+ * (InstallDate) is no longer known.
+ */
+static void
+test_change_restarts_age(void **state)
+{
+	struct mirror *m = mirror_new(&main_only);
+	struct nl_msg *msg;
+	struct route key = R(IP(10, 0, 0, 0), 8, IP(192, 0, 2, 1), 2, 254, 0, 0);
+	const struct route *r;
+
+	apply_free(m, via(RTM_NEWROUTE, 0, "10.0.0.0", 8, "192.0.2.1", RTN_UNICAST));
+	r = route_find(mirror_routes(m), &key);
+	assert_non_null(r);
+	assert_true(r->flags & ROUTE_F_LIVE);
+	/* Pretend the route has been there for an hour. */
+	route_find(mirror_routes(m), &key)->first_seen = mirror_now(m) - 3600;
+	/* Unchanged by an identical announcement. */
+	apply_free(m, via(RTM_NEWROUTE, NLM_F_REPLACE, "10.0.0.0", 8, "192.0.2.1", RTN_UNICAST));
+	r = route_find(mirror_routes(m), &key);
+	assert_true(mirror_now(m) - r->first_seen >= 3600);
+	assert_true(r->flags & ROUTE_F_LIVE);
+	/* Replaced by the same route of another protocol: a change. */
+	msg = via(RTM_NEWROUTE, NLM_F_REPLACE, "10.0.0.0", 8, "192.0.2.1", RTN_UNICAST);
+	((struct rtmsg *)nlmsg_data(nlmsg_hdr(msg)))->rtm_protocol = RTPROT_BGP;
+	apply_free(m, msg);
+	r = route_find(mirror_routes(m), &key);
+	assert_int_equal(r->proto, RTPROT_BGP);
+	assert_true(mirror_now(m) - r->first_seen < 5);
+	assert_false(r->flags & ROUTE_F_LIVE);
+	check_live(mirror_routes(m));
+	mirror_free(m);
+}
+
 /* WMI's Protocol of FRR's own protocol numbers: its static routes are netmgmt(3). */
 static void
 test_frr_protocols(void **state)
@@ -588,6 +624,7 @@ main(void)
 		cmocka_unit_test(test_upsert_remove),
 		cmocka_unit_test(test_live_counts),
 		cmocka_unit_test(test_frr_protocols),
+		cmocka_unit_test(test_change_restarts_age),
 		cmocka_unit_test(test_load_and_seek),
 		cmocka_unit_test(test_seek_oid),
 		cmocka_unit_test(test_parse_single),
