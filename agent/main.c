@@ -243,8 +243,9 @@ state_dir(const char *dir)
 
 /*
  * The pid file, opened before daemonizing (so that a refusal reaches the
- * terminal) and written after it: never through a symbolic link.  *abs is
- * set to its absolute path, for the unlink at exit.
+ * terminal) and written after it: never through a symbolic link, nor into
+ * a file that is not ours (issue 9, item 2).  *abs is set to its absolute
+ * path, for the unlink at exit (item 3).
  */
 static int
 open_pidfile(const char *path, char **abs)
@@ -277,6 +278,10 @@ open_pidfile(const char *path, char **abs)
 		fatal("cannot write pid file %s: %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		fatal("pid file %s is not a regular file; refusing to write it", path);
+	/* Emptied only once known to be ours: not a hard link to some other file. */
+	if (st.st_uid != geteuid() || st.st_nlink != 1)
+		fatal("pid file %s is %s; refusing to write it", path, st.st_uid != geteuid() ?
+		    "owned by another user" : "a hard link");
 	return fd;
 }
 

@@ -10,7 +10,8 @@
 # without -f it daemonizes and the pid file names the daemon.
 # Issue 9, item 2: a state directory that is a symbolic link, writable by group or others, or
 # owned by another uid is refused at start with the reason; so is a pid file that is a
-# symbolic link (its target left unchanged); a missing state directory is created 0700.
+# symbolic link or a hard link (the other file left unchanged); a missing state directory is
+# created 0700.
 # Item 3: without -f, a relative -S and -p (from a temporary working directory) work after
 # the fork: a persisted SET succeeds and is written there, the pid file is there and is
 # removed at exit.
@@ -99,6 +100,11 @@ refused pidlink "a pid file that is a symbolic link is refused with the reason" 
 	"link.pid is a symbolic link" -f -x "$T/agentx.sock" -S "$T/state" -Lf "$T/refused.log" -p "$T/link.pid"
 is "$(cat "$T/pid-target")" precious "the pid file link's target is unchanged"
 rm -f "$T/link.pid"
+ln "$T/pid-target" "$T/hard.pid"
+refused pidhard "a pid file that is a hard link to another file is refused with the reason" \
+	"hard.pid is a hard link" -f -x "$T/agentx.sock" -S "$T/state" -Lf "$T/refused.log" -p "$T/hard.pid"
+is "$(cat "$T/pid-target")" precious "the hard link's other name is unchanged"
+rm -f "$T/hard.pid"
 
 printf 'routeTables nosuchtable\n' >"$T/bad.conf"
 run_cli badline "${COMMON[@]}" -c "$T/bad.conf"
