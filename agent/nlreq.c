@@ -95,7 +95,8 @@ nlreq_foreign_drops(void)
 ssize_t
 nlreq_recv_kernel(int fd, void *buf, size_t len, int log)
 {
-	for (;;) {
+	/* A bound, so that a flood of them cannot hold the loop: the caller polls again. */
+	for (int dropped = 0; dropped < 64; dropped++) {
 		struct sockaddr_nl sa;
 		struct iovec iov = { .iov_base = buf, .iov_len = len };
 		struct msghdr mh = { .msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov,
@@ -110,6 +111,8 @@ nlreq_recv_kernel(int fd, void *buf, size_t len, int log)
 		if (log)
 			nlreq_log_foreign();
 	}
+	errno = EAGAIN;
+	return -1;
 }
 
 static long

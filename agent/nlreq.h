@@ -57,7 +57,8 @@ struct sockaddr_nl;
 int nlreq_from_kernel(const struct sockaddr_nl *, size_t addrlen);
 /*
  * recv(fd, buf, len, MSG_DONTWAIT) of a datagram sent by the kernel: others
- * are dropped and counted (so -1 with EAGAIN may follow).  log: whether this
+ * are dropped and counted (so -1 with EAGAIN may follow, also after 64 of
+ * them in a row, for the caller to poll again).  log: whether this
  * thread may log (the dump thread does not); the count is logged at most
  * once a minute.
  */

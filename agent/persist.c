@@ -271,6 +271,7 @@ set_path(struct persist *p, const char *dir)
 	free(p->dir);
 	if (p->dirfd >= 0)
 		close(p->dirfd);
+	p->dirfd = -1;
 	p->path = malloc(len);
 	p->dir = strdup(dir);
 	if (p->path == NULL || p->dir == NULL)
