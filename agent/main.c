@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include "mirror.h"
 #include "nlreq.h"
 #include "notify.h"
+#include "statefile.h"
 #include "writer.h"
 
 #define APP "cimrouted"
@@ -194,6 +196,7 @@ notify_arm(unsigned ms, void *arg)
 	oneshot_arm(&notify_alarm, ms, 0);
 }
 
+/* Missing directories are created 0700 (with the umask of 077 too). */
 static int
 mkdirs(const char *path)
 {
@@ -207,21 +210,88 @@ mkdirs(const char *path)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
 			return -1;
 		*p = '/';
 	}
-	if (mkdir(buf, 0750) < 0 && errno != EEXIST)
+	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
 		return -1;
 	return access(buf, W_OK | X_OK);
 }
 
-static void
-write_pidfile(const char *path)
+/*
+ * The state directory: created if missing, refused if it is a symbolic
+ * link, not ours or writable by others (issue 9, item 2; an existing one
+ * is never chmod'ed behind the operator's back).  Returns its absolute
+ * path: after daemonizing the working directory is / (item 3).
+ */
+static char *
+state_dir(const char *dir)
 {
-	FILE *f = fopen(path, "w");
+	char err[PATH_MAX + 128], *abs;
+	int fd;
 
-	if (f == NULL || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0)
+	if (mkdirs(dir) < 0)
+		fatal("state directory %s is not usable: %s", dir, strerror(errno));
+	if ((fd = statefile_opendir(dir, err, sizeof(err))) < 0)
+		fatal("%s; refusing to use it", err);
+	close(fd);
+	if ((abs = realpath(dir, NULL)) == NULL)
+		fatal("state directory %s: %s", dir, strerror(errno));
+	return abs;
+}
+
+/*
+ * The pid file, opened before daemonizing (so that a refusal reaches the
+ * terminal) and written after it: never through a symbolic link, nor into
+ * a file that is not ours (issue 9, item 2).  *abs is set to its absolute
+ * path, for the unlink at exit (item 3).
+ */
+static int
+open_pidfile(const char *path, char **abs)
+{
+	char dir[PATH_MAX], *slash, *rdir;
+	const char *base = path;
+	struct stat st;
+	size_t len;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*(slash == dir ? slash + 1 : slash) = '\0';
+		base = path + (slash - dir) + 1;
+	} else
+		snprintf(dir, sizeof(dir), ".");
+	if (*base == '\0')
+		fatal("pid file %s: not a file name", path);
+	if ((rdir = realpath(dir, NULL)) == NULL)
+		fatal("cannot write pid file %s: %s", path, strerror(errno));
+	len = strlen(rdir) + strlen(base) + 2;
+	if ((*abs = malloc(len)) == NULL)
+		fatal("out of memory");
+	snprintf(*abs, len, "%s/%s", strcmp(rdir, "/") == 0 ? "" : rdir, base);
+	free(rdir);
+	fd = open(*abs, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ELOOP)
+		fatal("pid file %s is a symbolic link; refusing to write it", path);
+	if (fd < 0)
+		fatal("cannot write pid file %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		fatal("pid file %s is not a regular file; refusing to write it", path);
+	/* Emptied only once known to be ours: not a hard link to some other file. */
+	if (st.st_uid != geteuid() || st.st_nlink != 1)
+		fatal("pid file %s is %s; refusing to write it", path, st.st_uid != geteuid() ?
+		    "owned by another user" : "a hard link");
+	return fd;
+}
+
+static void
+write_pidfile(int fd, const char *path)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+
+	if (ftruncate(fd, 0) < 0 || write(fd, buf, (size_t)n) != n || close(fd) < 0)
 		fatal("cannot write pid file %s: %s", path, strerror(errno));
 }
 
@@ -306,8 +376,11 @@ main(int argc, char **argv)
 	struct nlreq *q;
 	struct writer w;
 	struct sigaction sa;
-	int bad;
+	char *statedir, *pidfile = NULL;
+	int bad, pidfd = -1;
 
+	/* State files and the pid file are nobody else's business (issue 9, item 2). */
+	umask(077);
 	parse_options(argc, argv, &o);
 	if (!o.logging_set) {
 		if (o.foreground)
@@ -319,8 +392,9 @@ main(int argc, char **argv)
 		check_conffile(o.conffile);
 		netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG, o.conffile);
 	}
-	if (mkdirs(o.statedir) < 0)
-		fatal("state directory %s is not usable: %s", o.statedir, strerror(errno));
+	statedir = state_dir(o.statedir);
+	if (getenv("CIMROUTED_TEST_FAIL_DIRSYNC") != NULL)
+		statefile_fail_dirsync = 1; /* tests: every state file write fails at the end */
 
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
@@ -355,10 +429,10 @@ main(int argc, char **argv)
 	w.m = m;
 	w.q = q;
 	w.arm_apply = apply_arm;
-	if (notify_open(&notifier, o.statedir) < 0)
-		fatal("cannot read %s/" NOTIFY_FILE ": %s", o.statedir, strerror(errno));
-	if ((bad = persist_load(&w.persist, o.statedir)) < 0)
-		fatal("cannot read %s/" PERSIST_FILE ": %s", o.statedir, strerror(errno));
+	if (notify_open(&notifier, statedir) < 0)
+		fatal("cannot read %s/" NOTIFY_FILE ": %s", statedir, strerror(errno));
+	if ((bad = persist_load(&w.persist, statedir)) < 0)
+		fatal("cannot read %s/" PERSIST_FILE ": %s", statedir, strerror(errno));
 	if (bad > 0)
 		log_warn("persist", "%d bad line(s) in %s skipped (logged above)", bad, w.persist.path);
 	if (mirror_open(m) < 0)
@@ -376,10 +450,12 @@ main(int argc, char **argv)
 	    register_readfd(mirror_dump_fd(m), fd_dump, m) < 0)
 		fatal("cannot watch the netlink sockets");
 
+	if (o.pidfile != NULL)
+		pidfd = open_pidfile(o.pidfile, &pidfile);
 	if (!o.foreground && netsnmp_daemonize(1, snmp_stderrlog_status()) != 0)
 		fatal("cannot become a daemon: %s", strerror(errno));
-	if (o.pidfile != NULL)
-		write_pidfile(o.pidfile);
+	if (pidfd >= 0)
+		write_pidfile(pidfd, pidfile);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal; /* no SA_RESTART: the loop's select must return */
@@ -403,7 +479,9 @@ main(int argc, char **argv)
 	notify_close(&notifier);
 	nlreq_close(q);
 	mirror_free(m);
-	if (o.pidfile != NULL)
-		unlink(o.pidfile);
+	if (pidfile != NULL)
+		unlink(pidfile);
+	free(pidfile);
+	free(statedir);
 	return 0;
 }

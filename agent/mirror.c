@@ -21,6 +21,7 @@
 
 #include "log.h"
 #include "mirror.h"
+#include "nlreq.h"
 
 #define DUMP_RCVBUF (4 << 20)
 #define RECV_BUF (256 << 10)
@@ -685,7 +686,7 @@ recv_batch(struct mirror *m, struct nl_sock *sk, int (*fn)(struct mirror *, stru
 	int len;
 
 	do
-		n = recv(nl_socket_get_fd(sk), m->buf, RECV_BUF, MSG_DONTWAIT);
+		n = nlreq_recv_kernel(nl_socket_get_fd(sk), m->buf, RECV_BUF, 1);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return errno == EAGAIN ? 0 : -errno;
@@ -709,6 +710,7 @@ event_msg(struct mirror *m, struct nlmsghdr *nlh)
 void
 mirror_read_events(struct mirror *m)
 {
+	nlreq_log_foreign(); /* what the dump thread dropped */
 	for (int reads = 0; reads < READS_PER_WAKEUP; reads++) {
 		int rc = recv_batch(m, m->ev, event_msg);
 
@@ -786,7 +788,7 @@ recv_dump(struct mirror *m, int type)
 			    "no answer from the kernel" : strerror(errno));
 			return -1;
 		}
-		n = recv(pfd.fd, m->dbuf, RECV_BUF, MSG_DONTWAIT);
+		n = nlreq_recv_kernel(pfd.fd, m->dbuf, RECV_BUF, 0);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0) {

@@ -85,6 +85,60 @@ nlreq_budget(struct nlreq *q, unsigned ms)
 		deadline_in(&q->budget_end, ms);
 }
 
+static _Atomic unsigned long foreign_drops;
+static _Atomic uint32_t foreign_port;
+
+int
+nlreq_from_kernel(const struct sockaddr_nl *sa, size_t addrlen)
+{
+	return addrlen >= sizeof(*sa) && sa->nl_family == AF_NETLINK && sa->nl_pid == 0;
+}
+
+void
+nlreq_log_foreign(void)
+{
+	static unsigned long logged;
+	static time_t last;
+	unsigned long n = foreign_drops;
+	time_t now = time(NULL);
+
+	if (n == logged || (last != 0 && now - last < 60))
+		return;
+	log_warn("netlink", "dropped %lu netlink message(s) not sent by the kernel "
+	    "(the last from port id %u)", n - logged, (unsigned)foreign_port);
+	logged = n;
+	last = now;
+}
+
+unsigned long
+nlreq_foreign_drops(void)
+{
+	return foreign_drops;
+}
+
+ssize_t
+nlreq_recv_kernel(int fd, void *buf, size_t len, int log)
+{
+	/* A bound, so that a flood of them cannot hold the loop: the caller polls again. */
+	for (int dropped = 0; dropped < 64; dropped++) {
+		struct sockaddr_nl sa;
+		struct iovec iov = { .iov_base = buf, .iov_len = len };
+		struct msghdr mh = { .msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov,
+			.msg_iovlen = 1 };
+		ssize_t n;
+
+		memset(&sa, 0, sizeof(sa));
+		if ((n = recvmsg(fd, &mh, MSG_DONTWAIT)) < 0 || nlreq_from_kernel(&sa, mh.msg_namelen))
+			return n;
+		foreign_drops++;
+		foreign_port = sa.nl_pid;
+		if (log)
+			nlreq_log_foreign();
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
 static long
 ms_left(const struct timespec *deadline)
 {
@@ -168,7 +222,7 @@ transact(struct nlreq *q, struct nl_msg *msg, int (*fn)(struct nlmsghdr *, void 
 				continue;
 			return -errno;
 		}
-		n = recv(fd, q->buf, NLREQ_BUF, MSG_DONTWAIT);
+		n = nlreq_recv_kernel(fd, q->buf, NLREQ_BUF, 1);
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;

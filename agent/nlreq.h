@@ -10,6 +10,7 @@
 #include <net/if.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "route.h"
 
@@ -82,5 +83,29 @@ int nlreq_addrs(struct nlreq *, struct ifaddr4 **v, size_t *n);
 
 /* One link: 0 with its flags and name, -ENODEV if it does not exist, or -errno. */
 int nlreq_link(struct nlreq *, int32_t ifindex, unsigned *flags, char name[IFNAMSIZ]);
+
+/*
+ * Only the kernel speaks for the routing table.  A netlink socket takes
+ * datagrams from anyone allowed to send to it: a process with CAP_NET_ADMIN
+ * can unicast to our port id, or send to a group we joined, a forged
+ * RTM_NEWROUTE or a forged ack (issue 9, item 4).  These helpers serve the
+ * event, dump and request sockets alike.
+ */
+struct sockaddr_nl;
+
+/* 1 if the sender's address is the kernel's (AF_NETLINK, port id 0). */
+int nlreq_from_kernel(const struct sockaddr_nl *, size_t addrlen);
+/*
+ * recv(fd, buf, len, MSG_DONTWAIT) of a datagram sent by the kernel: others
+ * are dropped and counted (so -1 with EAGAIN may follow, also after 64 of
+ * them in a row, for the caller to poll again).  log: whether this
+ * thread may log (the dump thread does not); the count is logged at most
+ * once a minute.
+ */
+ssize_t nlreq_recv_kernel(int fd, void *buf, size_t len, int log);
+/* Log the datagrams dropped since the last line, at most once a minute. */
+void nlreq_log_foreign(void);
+/* Datagrams dropped so far for not coming from the kernel. */
+unsigned long nlreq_foreign_drops(void);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,7 @@ void
 notify_init(struct notify *n)
 {
 	memset(n, 0, sizeof(*n));
+	n->dirfd = -1;
 	n->set.enabled = 1;
 	n->set.rate = NOTIFY_RATE_DEFAULT;
 	n->set.history = NOTIFY_HISTORY_DEFAULT;
@@ -150,27 +152,22 @@ static int
 save(struct notify *n, const struct notify_settings *set, unsigned written, uint64_t changes,
     char *err, size_t errlen)
 {
-	char dir[4096], *slash, *data;
+	char *data;
 	size_t len;
 	int rc;
 
-	if (n->path == NULL)
+	if (n->path == NULL || n->dirfd < 0)
 		return 0;
 	if (n->save_fails > 0) {
 		n->save_fails--;
 		snprintf(err, errlen, "cannot write %s: simulated failure", n->path);
 		return -1;
 	}
-	snprintf(dir, sizeof(dir), "%s", n->path);
-	if ((slash = strrchr(dir, '/')) != NULL)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	else
-		snprintf(dir, sizeof(dir), ".");
 	if ((data = format_state(set, written, changes, &len)) == NULL) {
 		snprintf(err, errlen, "cannot write %s: out of memory", n->path);
 		return -1;
 	}
-	rc = statefile_write(dir, n->path, data, len, err, errlen);
+	rc = statefile_write(n->dirfd, n->dir, NOTIFY_FILE, data, len, err, errlen);
 	free(data);
 	return rc;
 }
@@ -202,20 +199,30 @@ int
 notify_open(struct notify *n, const char *dir)
 {
 	struct notify_settings conf = n->set;
-	char line[256], err[160], tmp[4200];
+	char line[256], err[PATH_MAX + 128];
 	unsigned lineno = 0;
 	FILE *f;
-
 	size_t len = strlen(dir) + sizeof("/" NOTIFY_FILE);
 
-	if ((n->path = malloc(len)) == NULL)
+	if ((n->path = malloc(len)) == NULL || (n->dir = strdup(dir)) == NULL)
 		return -1;
 	snprintf(n->path, len, "%s/" NOTIFY_FILE, dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", n->path);
-	unlink(tmp); /* left by a crash mid-write: the rename never happened */
-	if ((f = fopen(n->path, "r")) == NULL) {
-		if (errno != ENOENT)
+	if ((n->dirfd = statefile_opendir(dir, err, sizeof(err))) < 0) {
+		int e = errno;
+
+		log_err("notify", "%s", err);
+		errno = e;
+		return -1;
+	}
+	statefile_clean(n->dirfd, NOTIFY_FILE); /* left by a crash mid-write */
+	if ((f = statefile_open(n->dirfd, dir, NOTIFY_FILE, err, sizeof(err))) == NULL) {
+		if (errno != ENOENT) {
+			int e = errno;
+
+			log_err("notify", "%s", err);
+			errno = e;
 			return -1;
+		}
 	} else {
 		while (fgets(line, sizeof(line), f) != NULL) {
 			lineno++;
@@ -243,9 +250,14 @@ notify_free(struct notify *n)
 	free(n->hist);
 	free(n->q);
 	free(n->path);
+	free(n->dir);
+	if (n->dirfd >= 0)
+		close(n->dirfd);
 	n->hist = NULL;
 	n->q = NULL;
 	n->path = NULL;
+	n->dir = NULL;
+	n->dirfd = -1;
 	n->hn = n->hcap = n->qn = n->qcap = 0;
 }
 

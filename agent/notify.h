@@ -102,6 +102,8 @@ struct notify {
 	struct notify_settings set;
 	unsigned written;   /* NOTIFY_SET_*: values from the state file */
 	char *path;         /* the state file; NULL: none (tests) */
+	char *dir;          /* its directory, and that directory opened (-1: none) */
+	int dirfd;
 	int save_fails;     /* test hook: fail the next N saves */
 
 	uint64_t total;     /* changes numbered so far, across restarts */

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@ void
 persist_init(struct persist *p)
 {
 	memset(p, 0, sizeof(*p));
+	p->dirfd = -1;
 	clock_gettime(CLOCK_REALTIME, &p->last_change);
 	p->active_change = p->last_change;
 }
@@ -53,7 +55,10 @@ persist_free(struct persist *p)
 	free(p->v);
 	free(p->path);
 	free(p->dir);
+	if (p->dirfd >= 0)
+		close(p->dirfd);
 	memset(p, 0, sizeof(*p));
+	p->dirfd = -1;
 }
 
 size_t
@@ -260,14 +265,25 @@ static int
 set_path(struct persist *p, const char *dir)
 {
 	size_t len = strlen(dir) + sizeof(PERSIST_FILE) + 2;
+	char err[PATH_MAX + 128];
 
 	free(p->path);
 	free(p->dir);
+	if (p->dirfd >= 0)
+		close(p->dirfd);
+	p->dirfd = -1;
 	p->path = malloc(len);
 	p->dir = strdup(dir);
 	if (p->path == NULL || p->dir == NULL)
 		return -1;
 	snprintf(p->path, len, "%s/%s", dir, PERSIST_FILE);
+	if ((p->dirfd = statefile_opendir(dir, err, sizeof(err))) < 0) {
+		int e = errno;
+
+		log_err("persist", "%s", err);
+		errno = e;
+		return -1;
+	}
 	return 0;
 }
 
@@ -275,7 +291,7 @@ set_path(struct persist *p, const char *dir)
 static int
 keep_aside(struct persist *p)
 {
-	char aside[4096], stamp[32];
+	char aside[NAME_MAX + 1], stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -284,73 +300,90 @@ keep_aside(struct persist *p)
 	/* Never over an earlier one (two bad starts within a second). */
 	for (int n = 0;; n++) {
 		if (n == 0)
-			snprintf(aside, sizeof(aside), "%s.bad-%s", p->path, stamp);
+			snprintf(aside, sizeof(aside), PERSIST_FILE ".bad-%s", stamp);
 		else
-			snprintf(aside, sizeof(aside), "%s.bad-%s-%d", p->path, stamp, n);
-		if (link(p->path, aside) == 0)
+			snprintf(aside, sizeof(aside), PERSIST_FILE ".bad-%s-%d", stamp, n);
+		if (linkat(p->dirfd, PERSIST_FILE, p->dirfd, aside, 0) == 0)
 			break;
 		if (errno != EEXIST || n == 99) {
-			log_err("persist", "cannot keep %s aside as %s: %s; leaving it as it is",
-			    p->path, aside, strerror(errno));
+			log_err("persist", "cannot keep %s aside as %s/%s: %s; leaving it as it is",
+			    p->path, p->dir, aside, strerror(errno));
 			return -1;
 		}
 	}
-	log_warn("persist", "kept the state file with bad lines as %s", aside);
+	log_warn("persist", "kept the state file with bad lines as %s/%s", p->dir, aside);
 	return 0;
+}
+
+/*
+ * One line of the file (len bytes, as getline() read them): 1 for a route
+ * added, 0 for a blank line or a comment, -1 for a bad line (logged).
+ * getline() gives the real length, so a NUL byte cannot hide the rest of
+ * the line nor swallow the next one (issue 9, item 9).
+ */
+static int
+load_line(struct persist *p, const char *line, size_t len, unsigned lineno)
+{
+	char err[128];
+	struct proute r;
+	int rc;
+
+	if (memchr(line, '\0', len) != NULL) {
+		log_err("persist", "%s:%u: a NUL byte in the line; skipped", p->path, lineno);
+		return -1;
+	}
+	if (len > LINE_MAX_LEN) {
+		log_err("persist", "%s:%u: line too long; skipped", p->path, lineno);
+		return -1;
+	}
+	if ((rc = persist_parse_line(line, &r, err, sizeof(err))) <= 0) {
+		if (rc < 0)
+			log_err("persist", "%s:%u: %s; skipped", p->path, lineno, err);
+		return rc;
+	}
+	if (persist_find(p, &r) != NULL) {
+		log_err("persist", "%s:%u: the same route as an earlier line; skipped", p->path,
+		    lineno);
+		return -1;
+	}
+	if (persist_insert(p, &r) < 0) {
+		errno = ENOMEM;
+		return -2;
+	}
+	return 1;
 }
 
 int
 persist_load(struct persist *p, const char *dir)
 {
-	char line[LINE_MAX_LEN + 2], err[128], tmp[4096];
+	char err[PATH_MAX + 128], *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
 	unsigned lineno = 0;
-	int bad = 0;
+	int bad = 0, rc = 0;
 	FILE *f;
 
 	if (set_path(p, dir) < 0)
 		return -1;
-	/* A temporary file left by a crash mid-write: the rename never happened. */
-	snprintf(tmp, sizeof(tmp), "%s.tmp", p->path);
-	unlink(tmp);
-	if ((f = fopen(p->path, "r")) == NULL)
-		return errno == ENOENT ? 0 : -1;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		struct proute r, *dup;
-		size_t len = strlen(line);
-		int rc;
-
-		lineno++;
-		if (len > 0 && line[len - 1] != '\n' && !feof(f)) {
-			int c;
-
-			while ((c = fgetc(f)) != EOF && c != '\n')
-				;
-			log_err("persist", "%s:%u: line too long; skipped", p->path, lineno);
-			bad++;
-			continue;
-		}
-		rc = persist_parse_line(line, &r, err, sizeof(err));
-		if (rc == 0)
-			continue;
-		if (rc < 0) {
-			log_err("persist", "%s:%u: %s; skipped", p->path, lineno, err);
-			bad++;
-			continue;
-		}
-		if ((dup = persist_find(p, &r)) != NULL) {
-			log_err("persist", "%s:%u: the same route as an earlier line; skipped", p->path,
-			    lineno);
-			bad++;
-			continue;
-		}
-		if (persist_insert(p, &r) < 0) {
-			fclose(f);
-			errno = ENOMEM;
-			return -1;
-		}
+	/* Files left by a crash mid-write: the rename never happened, or did. */
+	statefile_clean(p->dirfd, PERSIST_FILE);
+	if ((f = statefile_open(p->dirfd, dir, PERSIST_FILE, err, sizeof(err))) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		rc = errno;
+		log_err("persist", "%s", err);
+		errno = rc;
+		return -1;
 	}
-	if (ferror(f)) {
-		int e = errno;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		if ((rc = load_line(p, line, (size_t)len, ++lineno)) == -2)
+			break;
+		if (rc < 0)
+			bad++;
+	}
+	free(line);
+	if (rc == -2 || ferror(f)) {
+		int e = rc == -2 ? ENOMEM : errno;
 
 		fclose(f);
 		log_err("persist", "%s: read error: %s", p->path, strerror(e));
@@ -380,6 +413,10 @@ persist_save(struct persist *p, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot write %s: simulated failure", p->path);
 		return -1;
 	}
+	if (p->dirfd < 0) {
+		snprintf(err, errlen, "cannot write %s: the state directory is not open", PERSIST_FILE);
+		return -1;
+	}
 	if ((f = open_memstream(&data, &len)) == NULL) {
 		snprintf(err, errlen, "cannot write %s: %s", p->path, strerror(errno));
 		return -1;
@@ -396,7 +433,7 @@ persist_save(struct persist *p, char *err, size_t errlen)
 		free(data);
 		return -1;
 	}
-	rc = statefile_write(p->dir, p->path, data, len, err, errlen);
+	rc = statefile_write(p->dirfd, p->dir, PERSIST_FILE, data, len, err, errlen);
 	free(data);
 	return rc;
 }

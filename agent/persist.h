@@ -40,6 +40,7 @@ struct proute {
 struct persist {
 	char *path;    /* the state file */
 	char *dir;
+	int dirfd;     /* dir, opened at load: the file is opened relative to it */
 	struct proute *v;
 	size_t n, cap;
 	size_t nactive;
@@ -54,11 +55,13 @@ void persist_init(struct persist *);
 void persist_free(struct persist *);
 
 /*
- * Read DIR/persisted-routes (absent is empty).  Bad lines are logged with
- * the file, line and reason, and skipped; if there were any, the file is
- * kept aside as persisted-routes.bad-TIMESTAMP and rewritten with the good
- * lines.  Returns the number of bad lines, or -1 if the file could not be
- * read at all (errno set; the set is then empty).
+ * Read DIR/persisted-routes (absent is empty), through statefile_open():
+ * a symbolic link, a file that is not regular or not ours is refused.
+ * Bad lines (a NUL byte included) are logged with the file, line and
+ * reason, and skipped; if there were any, the file is kept aside as
+ * persisted-routes.bad-TIMESTAMP and rewritten with the good lines.
+ * Returns the number of bad lines, or -1 if the file could not be read at
+ * all (errno set, the reason logged; the set is then empty).
  */
 int persist_load(struct persist *, const char *dir);
 /* Parse one line; 1 for a route, 0 for a blank or comment, -1 with err. */

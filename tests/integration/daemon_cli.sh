@@ -8,6 +8,13 @@
 # stop it cleanly (exit status 0, pid file removed, snmpd unharmed); with no master it keeps
 # retrying and registers once snmpd appears; -x accepts /path, unix:/path and tcp:HOST:PORT;
 # without -f it daemonizes and the pid file names the daemon.
+# Issue 9, item 2: a state directory that is a symbolic link, writable by group or others, or
+# owned by another uid is refused at start with the reason; so is a pid file that is a
+# symbolic link or a hard link (the other file left unchanged); a missing state directory is
+# created 0700.
+# Item 3: without -f, a relative -S and -p (from a temporary working directory) work after
+# the fork: a persisted SET succeeds and is written there, the pid file is there and is
+# removed at exit.
 
 . "$(dirname "$0")/lib.sh"
 [ "${CIMR_ITEST_MOCK:-0}" = 1 ] && skip_all "the mock subagent has no command line of its own"
@@ -77,6 +84,27 @@ refused dirconf "a -c 'file' that is a directory: non-zero exit, one-line reason
 printf 'routeTables main\n' >"$T/state-is-a-file"
 refused badstate "an -S path that is a file: non-zero exit, one-line reason" "state-is-a-file" \
 	-f -x "$T/agentx.sock" -S "$T/state-is-a-file"
+
+ln -s "$T/state" "$T/state-link"
+refused statelink "a state directory that is a symbolic link is refused with the reason" \
+	"state-link is a symbolic link" -f -x "$T/agentx.sock" -S "$T/state-link" -Lf "$T/refused.log"
+mkdir -m 0700 "$T/state-gw" && chmod 0770 "$T/state-gw"
+refused stategw "a group-writable state directory is refused with the reason" \
+	"state-gw is writable by group or others \(mode 0770\)" -f -x "$T/agentx.sock" -S "$T/state-gw" -Lf "$T/refused.log"
+mkdir -m 0700 "$T/state-other" && chown 65534 "$T/state-other"
+refused stateother "a state directory owned by another uid is refused with the reason" \
+	"state-other is owned by uid 65534" -f -x "$T/agentx.sock" -S "$T/state-other" -Lf "$T/refused.log"
+printf 'precious\n' >"$T/pid-target"; chmod 0600 "$T/pid-target"
+ln -s "$T/pid-target" "$T/link.pid"
+refused pidlink "a pid file that is a symbolic link is refused with the reason" \
+	"link.pid is a symbolic link" -f -x "$T/agentx.sock" -S "$T/state" -Lf "$T/refused.log" -p "$T/link.pid"
+is "$(cat "$T/pid-target")" precious "the pid file link's target is unchanged"
+rm -f "$T/link.pid"
+ln "$T/pid-target" "$T/hard.pid"
+refused pidhard "a pid file that is a hard link to another file is refused with the reason" \
+	"hard.pid is a hard link" -f -x "$T/agentx.sock" -S "$T/state" -Lf "$T/refused.log" -p "$T/hard.pid"
+is "$(cat "$T/pid-target")" precious "the hard link's other name is unchanged"
+rm -f "$T/hard.pid"
 
 printf 'routeTables nosuchtable\n' >"$T/bad.conf"
 run_cli badline "${COMMON[@]}" -c "$T/bad.conf"
@@ -189,6 +217,40 @@ else
 	not_ok "the pid file names the running daemon"
 	diag "pid file: '$bgpid'" "$(cat "$T/bg.out")"
 fi
+# ---------------------------------------------------------------- relative -S and -p, without -f
+P_ENTRY=.1.3.6.1.4.1.32473.1.1.2.3.1
+REL_PID=cimr-cli-$$.pid   # before the fix it would land in / (the daemon's cwd)
+mkdir -p "$T/cwd"
+rm -f "$T/cwd/$REL_PID"
+(cd "$T/cwd" && timeout 10 ip netns exec "$NS" env SNMP_PERSISTENT_DIR="$T/persist-cimr" "$CIMROUTED" \
+	-x "$T/agentx.sock" -c "$T/cimrouted.conf" -S rel/state -p "$REL_PID" -Lf "$T/cimrouted-rel.log" \
+	</dev/null >"$T/rel.out" 2>&1)
+is "$?" 0 "relative -S and -p, without -f: the command returns 0 (it daemonizes)"
+wait_until 5 test -s "$T/cwd/$REL_PID"
+relpid=$(cat "$T/cwd/$REL_PID" 2>/dev/null)
+if [ -n "$relpid" ] && [ "$(readlink "/proc/$relpid/exe" 2>/dev/null)" = "$(readlink -f "$CIMROUTED")" ]; then
+	ok "relative -p: the pid file is in the starting directory and names the daemon"
+	FOREIGN_PIDS+=("$relpid")
+else
+	not_ok "relative -p: the pid file is in the starting directory and names the daemon"
+	diag "pid file: '$relpid'" "$(ls -l "$T/cwd" /"$REL_PID" 2>&1)"
+fi
+wait_registered 20 >/dev/null
+out=$(nsx snmpset "${V2W[@]}" "${SNMP_OPTS[@]}" -t 10 -r 0 "$AGENT" "$P_ENTRY.12.10.99.0.0.255.255.0.0.10.1.0.254.5" i 4 2>&1)
+result $? "relative -S, daemonized: a persisted createAndGo succeeds"
+[ -n "$out" ] && diag "$out"
+grep -qx '10.99.0.0/16 via 10.1.0.254 metric 5 created .*' "$T/cwd/rel/state/persisted-routes" 2>/dev/null
+result $? "relative -S, daemonized: the route is written in the starting directory's rel/state/persisted-routes"
+st=$(stat -c %a "$T/cwd/rel/state" 2>/dev/null)
+is "$st" 700 "a state directory created at start is 0700"
+if [ -n "$relpid" ]; then
+	kill -TERM "$relpid"
+	wait_until 5 test ! -e "/proc/$relpid"
+	if [ -e "$T/cwd/$REL_PID" ]; then not_ok "relative -p: the pid file is removed at exit"; else ok "relative -p: the pid file is removed at exit"; fi
+fi
+rm -f "/$REL_PID"
+nsx ip route del 10.99.0.0/16 via 10.1.0.254 metric 5 2>/dev/null
+
 alive "$SNMPD_PID"
 result $? "snmpd alive at the end"
 

@@ -125,7 +125,8 @@ itest_init() {
 	_NS_CREATED=1
 	nsx ip link set lo up || skip_all "cannot bring lo up in a namespace"
 	# net-snmp clients and snmpd: no system configuration, no MIB loading, private persistence
-	mkdir -p "$T/client" "$T/clientpersist" "$T/persist" "$T/state"
+	mkdir -p "$T/client" "$T/clientpersist" "$T/persist"
+	mkdir -m 0700 "$T/state"   # cimrouted refuses a state directory others may write
 	printf 'mibs :\n' >"$T/client/snmp.conf"
 	export SNMPCONFPATH=$T/client SNMP_PERSISTENT_DIR=$T/clientpersist MIBS= MIBDIRS=/nonexistent
 	export PYTHONDONTWRITEBYTECODE=1   # nothing written next to the scripts (make distcheck)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -438,6 +439,49 @@ test_setting_undo(void **state)
 	rmdir(dir);
 }
 
+/*
+ * notify-state is never read nor written through a symbolic link, and is
+ * 0600 (issue 9, item 2).
+ */
+static void
+test_state_file_links(void **state)
+{
+	static const char secret[] = "root:$6$secret-hash:19000:0:99999:7:::\n";
+	char dir[] = "/tmp/cimr-notify-XXXXXX", target[] = "/tmp/cimr-notify-target-XXXXXX";
+	char path[256], tmp[300], err[256];
+	struct notify n;
+	struct stat st;
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	assert_true((fd = mkstemp(target)) >= 0);
+	assert_int_equal(write(fd, secret, strlen(secret)), (ssize_t)strlen(secret));
+	close(fd);
+	snprintf(path, sizeof(path), "%s/" NOTIFY_FILE, dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	/* At start: refused, nothing read. */
+	assert_int_equal(symlink(target, path), 0);
+	setup(&n, 100, 0, 100);
+	assert_int_equal(notify_open(&n, dir), -1);
+	notify_free(&n);
+	assert_int_equal(unlink(path), 0);
+	/* Planted while running, as the file or as its temporary: the target stays as it was. */
+	setup(&n, 100, 0, 100);
+	assert_int_equal(notify_open(&n, dir), 0);
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(symlink(target, tmp), 0);
+	assert_int_equal(notify_set_rate(&n, 9, err, sizeof(err)), 0);
+	assert_string_equal(read_file(target), secret);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(access(tmp, F_OK), -1);
+	notify_free(&n);
+	unlink(path);
+	unlink(target);
+	rmdir(dir);
+}
+
 static void
 test_parse_line(void **state)
 {
@@ -480,6 +524,7 @@ main(void)
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_state_file),
 		cmocka_unit_test(test_setting_undo),
+		cmocka_unit_test(test_state_file_links),
 		cmocka_unit_test(test_parse_line),
 	};
 

@@ -20,6 +20,7 @@
 #include "conf.h"
 #include "persist.h"
 #include "rtcheck.h"
+#include "statefile.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 
@@ -295,6 +296,176 @@ test_save_atomic(void **state)
 	free(dir);
 }
 
+/* A NUL byte makes its line bad, and never swallows the next one (issue 9, item 9). */
+static void
+test_load_nul_byte(void **state)
+{
+	static const char text[] =
+	    "10.1.0.0/16 via 192.0.2.1 metric 1\n"
+	    "10.2.0.0/16 via\0 192.0.2.1 metric 2\n"
+	    "10.3.0.0/16 via 192.0.2.1 metric 3\n";
+	char *dir = tmpdir(), path[4096], aside[4096];
+	struct persist p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(fwrite(text, 1, sizeof(text) - 1, f), sizeof(text) - 1);
+	fclose(f);
+	persist_init(&p);
+	assert_int_equal(persist_load(&p, dir), 1);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(p.v[0].dst, IP(10, 1, 0, 0));
+	assert_int_equal(p.v[1].dst, IP(10, 3, 0, 0));
+	assert_int_equal(count_prefix(dir, PERSIST_FILE ".bad-", aside, sizeof(aside)), 1);
+	persist_free(&p);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* A file elsewhere, 0600, that a planted link points at. */
+static char *
+target_file(const char *text)
+{
+	char tmpl[] = "/tmp/cimr-test-target.XXXXXX";
+	int fd = mkstemp(tmpl);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(fchmod(fd, 0600), 0);
+	close(fd);
+	return strdup(tmpl);
+}
+
+/*
+ * Symbolic links in the state directory are never followed: planted as
+ * the temporary file or as the file itself, the target is left alone by a
+ * save, and refused at load; the files are 0600; a state directory that
+ * is a link or writable by others is refused (issue 9, item 2).
+ */
+static void
+test_state_links(void **state)
+{
+	static const char secret[] = "root:$6$secret-hash:19000:0:99999:7:::\n";
+	char *dir = tmpdir(), *target = target_file(secret), path[4096], tmp[4200], link[4200];
+	char err[256];
+	struct persist p;
+	struct proute a = { .dst = IP(10, 1, 0, 0), .plen = 16, .nexthop = IP(192, 0, 2, 1),
+		.metric = 3 };
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	persist_init(&p);
+	assert_int_equal(persist_load(&p, dir), 0);
+	assert_int_equal(symlink(target, tmp), 0);
+	assert_int_equal(persist_insert(&p, &a), 0);
+	assert_int_equal(persist_save(&p, err, sizeof(err)), 0);
+	assert_string_equal(read_file(target), secret);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(access(tmp, F_OK), -1);
+	/* Planted as the file itself: the save replaces the link, not its target. */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(persist_save(&p, err, sizeof(err)), 0);
+	assert_string_equal(read_file(target), secret);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	persist_free(&p);
+	/* At load: refused, nothing read. */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink(target, path), 0);
+	persist_init(&p);
+	assert_int_equal(persist_load(&p, dir), -1);
+	assert_int_equal(p.n, 0);
+	persist_free(&p);
+	/* Nor a FIFO (which would hang a plain open). */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	persist_init(&p);
+	assert_int_equal(persist_load(&p, dir), -1);
+	persist_free(&p);
+	assert_int_equal(unlink(path), 0);
+	if (geteuid() == 0) {
+		/* Another user's file, another user's directory. */
+		write_file(path, "10.1.0.0/16 via 192.0.2.1 metric 3\n");
+		assert_int_equal(chown(path, 65534, 65534), 0);
+		persist_init(&p);
+		assert_int_equal(persist_load(&p, dir), -1);
+		persist_free(&p);
+		assert_int_equal(unlink(path), 0);
+		assert_int_equal(chown(dir, 65534, 65534), 0);
+		persist_init(&p);
+		assert_int_equal(persist_load(&p, dir), -1);
+		persist_free(&p);
+		assert_int_equal(chown(dir, 0, 0), 0);
+	}
+	/* The directory: writable by the group, or a link to a good one. */
+	assert_int_equal(chmod(dir, 0770), 0);
+	persist_init(&p);
+	assert_int_equal(persist_load(&p, dir), -1);
+	persist_free(&p);
+	assert_int_equal(chmod(dir, 0700), 0);
+	snprintf(link, sizeof(link), "%s.link", dir);
+	assert_int_equal(symlink(dir, link), 0);
+	persist_init(&p);
+	assert_int_equal(persist_load(&p, link), -1);
+	persist_free(&p);
+	unlink(link);
+	assert_string_equal(read_file(target), secret);
+	unlink(target);
+	free(target);
+	rm_rf(dir);
+	free(dir);
+}
+
+/*
+ * A directory fsync that fails after the rename: the save fails and the
+ * old file is back in place, byte for byte (issue 9, item 9).
+ */
+static void
+test_save_dirsync_fails(void **state)
+{
+	char *dir = tmpdir(), path[2048], before[8192], err[256], found[4096];
+	struct persist p;
+	struct proute a = { .dst = IP(10, 1, 0, 0), .plen = 16, .nexthop = IP(192, 0, 2, 1),
+		.metric = 3 }, b = a;
+
+	b.dst = IP(10, 2, 0, 0);
+	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);
+	persist_init(&p);
+	assert_int_equal(persist_load(&p, dir), 0);
+	/* No file yet: a failure leaves none. */
+	assert_int_equal(persist_insert(&p, &a), 0);
+	statefile_fail_dirsync = 1;
+	assert_int_equal(persist_save(&p, err, sizeof(err)), -1);
+	statefile_fail_dirsync = 0;
+	assert_non_null(strstr(err, "cannot sync directory"));
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(persist_save(&p, err, sizeof(err)), 0);
+	snprintf(before, sizeof(before), "%s", read_file(path));
+	assert_int_equal(persist_insert(&p, &b), 0);
+	statefile_fail_dirsync = 1;
+	assert_int_equal(persist_save(&p, err, sizeof(err)), -1);
+	statefile_fail_dirsync = 0;
+	assert_non_null(strstr(err, "left as it was"));
+	assert_string_equal(read_file(path), before);
+	assert_int_equal(count_prefix(dir, PERSIST_FILE ".", found, sizeof(found)), 0);
+	persist_free(&p);
+	/* The second name of the old file, left by a crash mid-write, is removed at load. */
+	snprintf(found, sizeof(found), "%s.old", path);
+	write_file(found, before);
+	persist_init(&p);
+	assert_int_equal(persist_load(&p, dir), 0);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(count_prefix(dir, PERSIST_FILE ".", found, sizeof(found)), 0);
+	persist_free(&p);
+	rm_rf(dir);
+	free(dir);
+}
+
 static void
 test_masks(void **state)
 {
@@ -340,6 +511,9 @@ main(void)
 		cmocka_unit_test(test_load_missing_is_empty),
 		cmocka_unit_test(test_load_bad_lines),
 		cmocka_unit_test(test_save_atomic),
+		cmocka_unit_test(test_load_nul_byte),
+		cmocka_unit_test(test_state_links),
+		cmocka_unit_test(test_save_dirsync_fails),
 		cmocka_unit_test(test_masks),
 		cmocka_unit_test(test_writable_protocols),
 	};
