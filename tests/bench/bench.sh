@@ -213,7 +213,7 @@ keep_cimlog() {
 
 start_cim() {	# start_cim DIR TAG: sets CIM_PID, CIM_T0
 	local d=$1 tag=$2
-	mkdir -p "$d/state"
+	mkdir -p -m 0700 "$d/state" # cimrouted refuses a state directory others may write
 	CIM_T0=$(now_ns)
 	SNMP_PERSISTENT_DIR=$d/persist ip netns exec "$NS" "$CIMROUTED" -f -x "$d/agentx.sock" \
 		-S "$d/state" -Lf "$d/cimrouted-$tag.log" -p "$d/cimrouted.pid" &

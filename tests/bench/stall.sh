@@ -122,7 +122,7 @@ kcount() { nsx ip -4 route show table main | wc -l; }	# the kernel's main table
 
 start_cim() {	# start_cim DIR: sets CIM_PID, CIM_T0
 	local d=$1
-	mkdir -p "$d/state" "$d/persist-cimr"
+	mkdir -p "$d/persist-cimr" && mkdir -p -m 0700 "$d/state"
 	echo "routeTables main" >"$d/cimrouted.conf"
 	CIM_T0=$(now_ns)
 	SNMP_PERSISTENT_DIR=$d/persist-cimr ip netns exec "$NS" "$CIMROUTED" -f -x "$d/agentx.sock" \
