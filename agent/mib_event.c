@@ -20,8 +20,6 @@
 #include "mib.h"
 #include "notify.h"
 
-#define EVENT CIMR_OBJECTS, 4                      /* cimRouteEvent */
-#define NOTIFICATIONS CIMR_ROOT, 0                 /* cimRouteNotifications */
 #define AGENTX_MSG_NOTIFY 12                       /* RFC 2741 agentx-Notify-PDU */
 
 static struct notify *nt;
@@ -95,16 +93,16 @@ KEY_GETTER(get_metric, 10)
 
 /* Column N is cimRouteNotifyObjects N; the sequence (1) is the table's index. */
 static const struct mib_column event_columns[] = {
-	{ 1, get_seq },
-	{ 2, get_time },
-	{ 3, get_kind },
-	{ 4, get_dst },
-	{ 5, get_mask },
-	{ 6, get_nexthop },
-	{ 7, get_ifindex },
-	{ 8, get_table },
-	{ 9, get_tos },
-	{ 10, get_metric },
+	{ COL_EVENT_SEQUENCE, get_seq },
+	{ COL_EVENT_TIMECREATED, get_time },
+	{ COL_EVENT_KIND, get_kind },
+	{ COL_EVENT_DESTINATION, get_dst },
+	{ COL_EVENT_MASK, get_mask },
+	{ COL_EVENT_NEXTHOP, get_nexthop },
+	{ COL_EVENT_IFINDEX, get_ifindex },
+	{ COL_EVENT_KERNELTABLE, get_table },
+	{ COL_EVENT_TOS, get_tos },
+	{ COL_EVENT_KERNELMETRIC, get_metric },
 };
 #define NEVCOLS (sizeof(event_columns) / sizeof(event_columns[0]))
 
@@ -136,8 +134,8 @@ event_index(void *ctx, const void *row, oid *out)
 
 static struct mib_table event_table = {
 	.name = "cimRouteEventTable",
-	.entry = { EVENT, 3, 1 },
-	.entry_len = sizeof((oid[]){ EVENT, 3, 1 }) / sizeof(oid),
+	.entry = { CIMR_EVENT_ENTRY },
+	.entry_len = sizeof((oid[]){ CIMR_EVENT_ENTRY }) / sizeof(oid),
 	.cols = event_columns + 1, /* the sequence is not-accessible */
 	.ncols = NEVCOLS - 1,
 	.seek = event_seek,
@@ -152,7 +150,7 @@ static const oid snmptrap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
 static int
 add_var(netsnmp_variable_list **vl, oid col, const struct mib_value *v)
 {
-	oid name[] = { EVENT, 10, col, 0 };
+	oid name[] = { CIMR_NOTIFY_OBJECTS, col, 0 };
 
 	return snmp_varlist_add_variable(vl, name, OID_LENGTH(name), v->type, &v->v, v->len) ==
 	    NULL ? -1 : 0;
@@ -161,7 +159,7 @@ add_var(netsnmp_variable_list **vl, oid col, const struct mib_value *v)
 static netsnmp_variable_list *
 change_vars(const struct notify_event *ev)
 {
-	static const oid trap[] = { NOTIFICATIONS, 1 };
+	static const oid trap[] = { CIMR_NOTIFICATIONS, NOTIF_IP4ROUTECHANGE };
 	netsnmp_variable_list *vl = NULL;
 	struct mib_value v;
 
@@ -181,7 +179,7 @@ change_vars(const struct notify_event *ev)
 static netsnmp_variable_list *
 summary_vars(const struct notify_summary *s)
 {
-	static const oid trap[] = { NOTIFICATIONS, 2 };
+	static const oid trap[] = { CIMR_NOTIFICATIONS, NOTIF_IP4ROUTECHANGESUMMARY };
 	const u_long val[5] = { s->count[0], s->count[1], s->count[2], s->first, s->last };
 	netsnmp_variable_list *vl = NULL;
 	struct mib_value v;
@@ -190,12 +188,12 @@ summary_vars(const struct notify_summary *s)
 	    trap, sizeof(trap)) == NULL)
 		return NULL;
 	mib_set_date(&v, &s->when);
-	if (add_var(&vl, 2, &v) < 0)
+	if (add_var(&vl, COL_EVENT_TIMECREATED, &v) < 0)
 		goto fail;
-	/* cimRouteNotifyAdded, Removed, Changed, FirstSequence, LastSequence: 11-15 */
+	/* cimRouteNotifyAdded, Removed, Changed, FirstSequence, LastSequence, in a row */
 	for (int k = 0; k < 5; k++) {
 		mib_set_uint(&v, ASN_UNSIGNED, val[k]);
-		if (add_var(&vl, (oid)(11 + k), &v) < 0)
+		if (add_var(&vl, (oid)(NOTIFY_OBJ_ADDED + k), &v) < 0)
 			goto fail;
 	}
 	return vl;
@@ -468,11 +466,11 @@ mib_event_register(void)
 		oid arc;
 		mib_get_fn get;
 	} ro[] = {
-		{ "cimRouteEventCount", 1, get_count },
-		{ "cimRouteEventLastChange", 2, get_last_change },
-		{ "cimRouteEventLastSequence", 5, get_last_seq },
-		{ "cimRouteNotifyDropped", 8, get_dropped },
-		{ "cimRouteNotifySuppressed", 9, get_suppressed },
+		{ "cimRouteEventCount", CIMR_ARC_COUNT, get_count },
+		{ "cimRouteEventLastChange", CIMR_ARC_LASTCHANGE, get_last_change },
+		{ "cimRouteEventLastSequence", EVENT_LASTSEQUENCE, get_last_seq },
+		{ "cimRouteNotifyDropped", EVENT_NOTIFYDROPPED, get_dropped },
+		{ "cimRouteNotifySuppressed", EVENT_NOTIFYSUPPRESSED, get_suppressed },
 	};
 	static struct setting_ctx settings[] = {
 		{ .which = SET_HISTORY }, { .which = SET_ENABLED }, { .which = SET_RATE },
@@ -481,9 +479,9 @@ mib_event_register(void)
 		const char *name;
 		oid arc;
 	} rw[] = {
-		{ "cimRouteEventHistorySize", 4 },
-		{ "cimRouteNotifyEnabled", 6 },
-		{ "cimRouteNotifyRateLimit", 7 },
+		{ "cimRouteEventHistorySize", EVENT_HISTORYSIZE },
+		{ "cimRouteNotifyEnabled", EVENT_NOTIFYENABLED },
+		{ "cimRouteNotifyRateLimit", EVENT_NOTIFYRATELIMIT },
 	};
 	static const struct mib_scalar_ops ops = {
 		.get = get_setting, .check = check_setting, .apply = apply_setting, .undo = undo_setting,
@@ -491,13 +489,13 @@ mib_event_register(void)
 	};
 
 	for (size_t k = 0; k < sizeof(ro) / sizeof(ro[0]); k++) {
-		oid o[] = { EVENT, ro[k].arc };
+		oid o[] = { CIMR_EVENT, ro[k].arc };
 
 		if (mib_scalar_register(ro[k].name, o, OID_LENGTH(o), ro[k].get, NULL) < 0)
 			return -1;
 	}
 	for (size_t k = 0; k < sizeof(rw) / sizeof(rw[0]); k++) {
-		oid o[] = { EVENT, rw[k].arc };
+		oid o[] = { CIMR_EVENT, rw[k].arc };
 
 		if (mib_scalar_register_rw(rw[k].name, o, OID_LENGTH(o), &ops, &settings[k]) < 0)
 			return -1;

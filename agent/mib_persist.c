@@ -14,9 +14,6 @@
 #include "routefmt.h"
 #include "writer.h"
 
-#define PERSIST_ENTRY CIMR_OBJECTS, 2, 3, 1 /* cimIP4PersistedRouteEntry */
-#define ACTIVE_ENTRY CIMR_OBJECTS, 3, 3, 1  /* cimActiveRouteEntry */
-#define ROUTE_ENTRY CIMR_IP4ROUTE, 3, 1
 #define PERSIST_INDEX_LEN 13
 
 #define ROW(p) ((const struct proute *)(p))
@@ -192,20 +189,20 @@ get_row_status(const void *row, struct mib_value *v, void *ctx)
 }
 
 static const struct mib_column persist_columns[] = {
-	{ 5, get_caption },
-	{ 6, get_description },
-	{ 7, get_install_date },
-	{ 8, get_name },
-	{ 9, get_status },
-	{ 10, get_apply_error },
-	{ 11, get_storage },
-	{ 12, get_row_status },
+	{ COL_PERSIST_CAPTION, get_caption },
+	{ COL_PERSIST_DESCRIPTION, get_description },
+	{ COL_PERSIST_INSTALLDATE, get_install_date },
+	{ COL_PERSIST_NAME, get_name },
+	{ COL_PERSIST_STATUS, get_status },
+	{ COL_PERSIST_APPLYERROR, get_apply_error },
+	{ COL_PERSIST_STORAGETYPE, get_storage },
+	{ COL_PERSIST_ROWSTATUS, get_row_status },
 };
 
 static struct mib_table persist_table = {
 	.name = "cimIP4PersistedRouteTable",
-	.entry = { PERSIST_ENTRY },
-	.entry_len = sizeof((oid[]){ PERSIST_ENTRY }) / sizeof(oid),
+	.entry = { CIMR_PERSIST_ENTRY },
+	.entry_len = sizeof((oid[]){ CIMR_PERSIST_ENTRY }) / sizeof(oid),
 	.cols = persist_columns,
 	.ncols = sizeof(persist_columns) / sizeof(persist_columns[0]),
 	.seek = persist_seek_cb,
@@ -227,7 +224,7 @@ set_pointer(struct mib_value *v, const oid *prefix, size_t plen, const oid *idx,
 static int
 get_same_element(const void *row, struct mib_value *v, void *ctx)
 {
-	static const oid caption[] = { PERSIST_ENTRY, 5 };
+	static const oid caption[] = { CIMR_PERSIST_ENTRY, COL_PERSIST_CAPTION };
 	oid idx[PERSIST_INDEX_LEN];
 
 	set_pointer(v, caption, OID_LENGTH(caption), idx, proute_index(row, idx));
@@ -237,7 +234,7 @@ get_same_element(const void *row, struct mib_value *v, void *ctx)
 static int
 get_system_element(const void *row, struct mib_value *v, void *ctx)
 {
-	static const oid age[] = { ROUTE_ENTRY, 8 };
+	static const oid age[] = { CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_AGE };
 	const struct route *live = persist_live(row, writer->m);
 	oid idx[ROUTE_INDEX_LEN];
 
@@ -249,14 +246,14 @@ get_system_element(const void *row, struct mib_value *v, void *ctx)
 }
 
 static const struct mib_column active_columns[] = {
-	{ 1, get_same_element },
-	{ 2, get_system_element },
+	{ COL_ACTIVE_SAMEELEMENT, get_same_element },
+	{ COL_ACTIVE_SYSTEMELEMENT, get_system_element },
 };
 
 static struct mib_table active_table = {
 	.name = "cimActiveRouteTable",
-	.entry = { ACTIVE_ENTRY },
-	.entry_len = sizeof((oid[]){ ACTIVE_ENTRY }) / sizeof(oid),
+	.entry = { CIMR_ACTIVE_ENTRY },
+	.entry_len = sizeof((oid[]){ CIMR_ACTIVE_ENTRY }) / sizeof(oid),
 	.cols = active_columns,
 	.ncols = sizeof(active_columns) / sizeof(active_columns[0]),
 	.seek = active_seek_cb,
@@ -297,8 +294,10 @@ get_active_change(const void *row, struct mib_value *v, void *ctx)
 int
 mib_persist_register(void)
 {
-	static const oid pcount[] = { CIMR_OBJECTS, 2, 1 }, pchange[] = { CIMR_OBJECTS, 2, 2 };
-	static const oid acount[] = { CIMR_OBJECTS, 3, 1 }, achange[] = { CIMR_OBJECTS, 3, 2 };
+	static const oid pcount[] = { CIMR_PERSIST, CIMR_ARC_COUNT };
+	static const oid pchange[] = { CIMR_PERSIST, CIMR_ARC_LASTCHANGE };
+	static const oid acount[] = { CIMR_ACTIVE, CIMR_ARC_COUNT };
+	static const oid achange[] = { CIMR_ACTIVE, CIMR_ARC_LASTCHANGE };
 
 	mib_set_bind(&persist_table);
 	if (mib_scalar_register("cimIP4PersistedRouteCount", pcount, OID_LENGTH(pcount),

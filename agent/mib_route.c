@@ -27,9 +27,6 @@ struct route_ctx {
 
 static struct route_ctx rctx;
 
-#define ROUTE_ENTRY CIMR_IP4ROUTE, 3, 1 /* cimIP4RouteEntry */
-#define COL_INSTALL_DATE 12
-
 static const struct route *
 pending_at(size_t i)
 {
@@ -113,7 +110,7 @@ next_live_row(struct route_ctx *c, const void *row)
 static const void *
 route_next_in_cb(void *ctx, const void *row, oid col)
 {
-	if (col == COL_INSTALL_DATE)
+	if (col == COL_IP4ROUTE_INSTALLDATE)
 		return next_live_row(ctx, row);
 	return route_next_cb(ctx, row);
 }
@@ -267,29 +264,29 @@ get_row_status(const void *row, struct mib_value *v, void *ctx)
 }
 
 static const struct mib_column route_columns[] = {
-	{ 8, get_age },
-	{ 9, get_caption },
-	{ 10, get_description },
-	{ 11, get_information },
-	{ COL_INSTALL_DATE, get_install_date },
-	{ 13, get_metric1 },
-	{ 14, get_metric_unused },
-	{ 15, get_metric_unused },
-	{ 16, get_metric_unused },
-	{ 17, get_metric_unused },
-	{ 18, get_name },
-	{ 19, get_protocol },
-	{ 20, get_status },
-	{ 21, get_type },
-	{ 22, get_kernel_protocol },
-	{ 23, get_kernel_type },
-	{ 24, get_row_status },
+	{ COL_IP4ROUTE_AGE, get_age },
+	{ COL_IP4ROUTE_CAPTION, get_caption },
+	{ COL_IP4ROUTE_DESCRIPTION, get_description },
+	{ COL_IP4ROUTE_INFORMATION, get_information },
+	{ COL_IP4ROUTE_INSTALLDATE, get_install_date },
+	{ COL_IP4ROUTE_METRIC1, get_metric1 },
+	{ COL_IP4ROUTE_METRIC2, get_metric_unused },
+	{ COL_IP4ROUTE_METRIC3, get_metric_unused },
+	{ COL_IP4ROUTE_METRIC4, get_metric_unused },
+	{ COL_IP4ROUTE_METRIC5, get_metric_unused },
+	{ COL_IP4ROUTE_NAME, get_name },
+	{ COL_IP4ROUTE_PROTOCOL, get_protocol },
+	{ COL_IP4ROUTE_STATUS, get_status },
+	{ COL_IP4ROUTE_TYPE, get_type },
+	{ COL_IP4ROUTE_KERNELPROTOCOL, get_kernel_protocol },
+	{ COL_IP4ROUTE_KERNELTYPE, get_kernel_type },
+	{ COL_IP4ROUTE_ROWSTATUS, get_row_status },
 };
 
 static struct mib_table route_table = {
 	.name = "cimIP4RouteTable",
-	.entry = { ROUTE_ENTRY },
-	.entry_len = sizeof((oid[]){ ROUTE_ENTRY }) / sizeof(oid),
+	.entry = { CIMR_IP4ROUTE_ENTRY },
+	.entry_len = sizeof((oid[]){ CIMR_IP4ROUTE_ENTRY }) / sizeof(oid),
 	.cols = route_columns,
 	.ncols = sizeof(route_columns) / sizeof(route_columns[0]),
 	.seek = route_seek_cb,
@@ -332,8 +329,8 @@ mib_route_bind(struct mirror *m)
 int
 mib_route_register(struct mirror *m)
 {
-	static const oid count_oid[] = { CIMR_IP4ROUTE, 1 };
-	static const oid change_oid[] = { CIMR_IP4ROUTE, 2 };
+	static const oid count_oid[] = { CIMR_IP4ROUTE, CIMR_ARC_COUNT };
+	static const oid change_oid[] = { CIMR_IP4ROUTE, CIMR_ARC_LASTCHANGE };
 
 	mib_route_bind(m);
 	mib_set_bind(&route_table);

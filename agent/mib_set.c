@@ -32,10 +32,12 @@
 #include "rtcheck.h"
 #include "writer.h"
 
-/* Writable columns. */
+/* Writable columns (oids.h). */
 enum {
-	RC_METRIC1 = 13, RC_METRIC2 = 14, RC_METRIC5 = 17, RC_TYPE = 21, RC_STATUS = 24,
-	PC_STORAGE = 11, PC_STATUS = 12,
+	RC_METRIC1 = COL_IP4ROUTE_METRIC1, RC_METRIC2 = COL_IP4ROUTE_METRIC2,
+	RC_METRIC5 = COL_IP4ROUTE_METRIC5, RC_TYPE = COL_IP4ROUTE_TYPE,
+	RC_STATUS = COL_IP4ROUTE_ROWSTATUS,
+	PC_STORAGE = COL_PERSIST_STORAGETYPE, PC_STATUS = COL_PERSIST_ROWSTATUS,
 };
 
 enum txn_table { T_ROUTE, T_PERSIST };
@@ -204,8 +206,8 @@ ipaddr_index(const oid *o, uint32_t *out)
 	return 0;
 }
 
-static const oid route_entry[] = { CIMR_IP4ROUTE, 3, 1 };
-static const oid persist_entry[] = { CIMR_OBJECTS, 2, 3, 1 };
+static const oid route_entry[] = { CIMR_IP4ROUTE_ENTRY };
+static const oid persist_entry[] = { CIMR_PERSIST_ENTRY };
 #define ROUTE_ENTRY_LEN OID_LENGTH(route_entry)
 #define PERSIST_ENTRY_LEN OID_LENGTH(persist_entry)
 

@@ -1,11 +1,116 @@
-/* CIM-ROUTE-MIB's root: the one place it is written in the daemon (see mibs/). */
+/*
+ * CIM-ROUTE-MIB's object identifiers: the one place they are written in the
+ * daemon (tests/unit/test_oids.c checks every one against mibs/).  Each arc
+ * under cimRouteObjects is a WMI class; each starts with a row count (.1),
+ * a last-change time (.2) and its table (.3).
+ */
 #ifndef CIMR_OIDS_H
 #define CIMR_OIDS_H
 
 /* enterprises.32473 is RFC 5612's example number, until one is assigned. */
-#define CIMR_ROOT 1, 3, 6, 1, 4, 1, 32473, 1
+#define CIMR_ROOT 1, 3, 6, 1, 4, 1, 32473, 1        /* cimRouteMIB */
 
-#define CIMR_OBJECTS CIMR_ROOT, 1
-#define CIMR_IP4ROUTE CIMR_OBJECTS, 1
+#define CIMR_NOTIFICATIONS CIMR_ROOT, 0              /* cimRouteNotifications */
+#define CIMR_OBJECTS CIMR_ROOT, 1                    /* cimRouteObjects */
+
+#define CIMR_IP4ROUTE CIMR_OBJECTS, 1                /* cimIP4Route */
+#define CIMR_PERSIST CIMR_OBJECTS, 2                 /* cimIP4PersistedRoute */
+#define CIMR_ACTIVE CIMR_OBJECTS, 3                  /* cimActiveRoute */
+#define CIMR_EVENT CIMR_OBJECTS, 4                   /* cimRouteEvent */
+#define CIMR_ADAPTER CIMR_OBJECTS, 5                 /* cimNetworkAdapter */
+#define CIMR_ADAPTERCFG CIMR_OBJECTS, 6              /* cimAdapterConfig */
+#define CIMR_PING CIMR_OBJECTS, 7                    /* cimPing */
+#define CIMR_IP6ROUTE CIMR_OBJECTS, 8                /* cimIP6Route */
+
+/* The first objects of every arc. */
+enum {
+	CIMR_ARC_COUNT = 1,      /* a Gauge32 row count */
+	CIMR_ARC_LASTCHANGE = 2, /* a DateAndTime */
+	CIMR_ARC_TABLE = 3,
+};
+
+#define CIMR_IP4ROUTE_ENTRY CIMR_IP4ROUTE, 3, 1      /* cimIP4RouteEntry */
+#define CIMR_PERSIST_ENTRY CIMR_PERSIST, 3, 1        /* cimIP4PersistedRouteEntry */
+#define CIMR_ACTIVE_ENTRY CIMR_ACTIVE, 3, 1          /* cimActiveRouteEntry */
+#define CIMR_EVENT_ENTRY CIMR_EVENT, 3, 1            /* cimRouteEventEntry */
+#define CIMR_NOTIFY_OBJECTS CIMR_EVENT, 10           /* cimRouteNotifyObjects */
+
+/* cimIP4RouteEntry: the index (1-7), then WMI's properties. */
+enum {
+	COL_IP4ROUTE_AGE = 8,
+	COL_IP4ROUTE_CAPTION = 9,
+	COL_IP4ROUTE_DESCRIPTION = 10,
+	COL_IP4ROUTE_INFORMATION = 11,
+	COL_IP4ROUTE_INSTALLDATE = 12,
+	COL_IP4ROUTE_METRIC1 = 13,
+	COL_IP4ROUTE_METRIC2 = 14,
+	COL_IP4ROUTE_METRIC3 = 15,
+	COL_IP4ROUTE_METRIC4 = 16,
+	COL_IP4ROUTE_METRIC5 = 17,
+	COL_IP4ROUTE_NAME = 18,
+	COL_IP4ROUTE_PROTOCOL = 19,
+	COL_IP4ROUTE_STATUS = 20,
+	COL_IP4ROUTE_TYPE = 21,
+	COL_IP4ROUTE_KERNELPROTOCOL = 22,
+	COL_IP4ROUTE_KERNELTYPE = 23,
+	COL_IP4ROUTE_ROWSTATUS = 24,
+};
+
+/* cimIP4PersistedRouteEntry: the index (1-4), then the rest. */
+enum {
+	COL_PERSIST_CAPTION = 5,
+	COL_PERSIST_DESCRIPTION = 6,
+	COL_PERSIST_INSTALLDATE = 7,
+	COL_PERSIST_NAME = 8,
+	COL_PERSIST_STATUS = 9,
+	COL_PERSIST_APPLYERROR = 10,
+	COL_PERSIST_STORAGETYPE = 11,
+	COL_PERSIST_ROWSTATUS = 12,
+};
+
+/* cimActiveRouteEntry */
+enum {
+	COL_ACTIVE_SAMEELEMENT = 1,
+	COL_ACTIVE_SYSTEMELEMENT = 2,
+};
+
+/* cimRouteEventEntry, and the same values in cimRouteNotifyObjects. */
+enum {
+	COL_EVENT_SEQUENCE = 1,
+	COL_EVENT_TIMECREATED = 2,
+	COL_EVENT_KIND = 3,
+	COL_EVENT_DESTINATION = 4,
+	COL_EVENT_MASK = 5,
+	COL_EVENT_NEXTHOP = 6,
+	COL_EVENT_IFINDEX = 7,
+	COL_EVENT_KERNELTABLE = 8,
+	COL_EVENT_TOS = 9,
+	COL_EVENT_KERNELMETRIC = 10,
+};
+
+/* cimRouteNotifyObjects beyond the event columns: a summary's counts and range. */
+enum {
+	NOTIFY_OBJ_ADDED = 11,
+	NOTIFY_OBJ_REMOVED = 12,
+	NOTIFY_OBJ_CHANGED = 13,
+	NOTIFY_OBJ_FIRSTSEQUENCE = 14,
+	NOTIFY_OBJ_LASTSEQUENCE = 15,
+};
+
+/* The scalars of cimRouteEvent after its table. */
+enum {
+	EVENT_HISTORYSIZE = 4,
+	EVENT_LASTSEQUENCE = 5,
+	EVENT_NOTIFYENABLED = 6,
+	EVENT_NOTIFYRATELIMIT = 7,
+	EVENT_NOTIFYDROPPED = 8,
+	EVENT_NOTIFYSUPPRESSED = 9,
+};
+
+/* Under cimRouteNotifications. */
+enum {
+	NOTIF_IP4ROUTECHANGE = 1,
+	NOTIF_IP4ROUTECHANGESUMMARY = 2,
+};
 
 #endif

@@ -1,0 +1,176 @@
+/*
+ * Unit test: every object identifier of agent/oids.h equals the one
+ * mibs/CIM-ROUTE-MIB.txt gives the object it names, as net-snmp's own MIB
+ * parser reads it.  Skipped where the IETF base modules (Debian's
+ * erlang-snmp) are missing.
+ */
+#include "config.h"
+
+#include <glob.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+
+#include "oids.h"
+
+struct named_oid {
+	const char *name;
+	oid o[MAX_OID_LEN];
+	size_t len;
+};
+
+#define E(name, ...) { name, { __VA_ARGS__ }, sizeof((oid[]){ __VA_ARGS__ }) / sizeof(oid) }
+
+static const struct named_oid oids[] = {
+	E("cimRouteMIB", CIMR_ROOT),
+	E("cimRouteNotifications", CIMR_NOTIFICATIONS),
+	E("cimRouteObjects", CIMR_OBJECTS),
+	E("cimIP4Route", CIMR_IP4ROUTE),
+	E("cimIP4PersistedRoute", CIMR_PERSIST),
+	E("cimActiveRoute", CIMR_ACTIVE),
+	E("cimRouteEvent", CIMR_EVENT),
+	E("cimNetworkAdapter", CIMR_ADAPTER),
+	E("cimAdapterConfig", CIMR_ADAPTERCFG),
+	E("cimPing", CIMR_PING),
+	E("cimIP6Route", CIMR_IP6ROUTE),
+
+	E("cimIP4RouteCount", CIMR_IP4ROUTE, CIMR_ARC_COUNT),
+	E("cimIP4RouteLastChange", CIMR_IP4ROUTE, CIMR_ARC_LASTCHANGE),
+	E("cimIP4RouteTable", CIMR_IP4ROUTE, CIMR_ARC_TABLE),
+	E("cimIP4RouteEntry", CIMR_IP4ROUTE_ENTRY),
+	E("cimIP4RouteAge", CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_AGE),
+	E("cimIP4RouteCaption", CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_CAPTION),
+	E("cimIP4RouteDescription", CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_DESCRIPTION),
+	E("cimIP4RouteInformation", CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_INFORMATION),
+	E("cimIP4RouteInstallDate", CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_INSTALLDATE),
+	E("cimIP4RouteMetric1", CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_METRIC1),
+	E("cimIP4RouteMetric2", CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_METRIC2),
+	E("cimIP4RouteMetric3", CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_METRIC3),
+	E("cimIP4RouteMetric4", CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_METRIC4),
+	E("cimIP4RouteMetric5", CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_METRIC5),
+	E("cimIP4RouteName", CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_NAME),
+	E("cimIP4RouteProtocol", CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_PROTOCOL),
+	E("cimIP4RouteStatus", CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_STATUS),
+	E("cimIP4RouteType", CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_TYPE),
+	E("cimIP4RouteKernelProtocol", CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_KERNELPROTOCOL),
+	E("cimIP4RouteKernelType", CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_KERNELTYPE),
+	E("cimIP4RouteRowStatus", CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_ROWSTATUS),
+
+	E("cimIP4PersistedRouteCount", CIMR_PERSIST, CIMR_ARC_COUNT),
+	E("cimIP4PersistedRouteLastChange", CIMR_PERSIST, CIMR_ARC_LASTCHANGE),
+	E("cimIP4PersistedRouteEntry", CIMR_PERSIST_ENTRY),
+	E("cimIP4PersistedRouteCaption", CIMR_PERSIST_ENTRY, COL_PERSIST_CAPTION),
+	E("cimIP4PersistedRouteDescription", CIMR_PERSIST_ENTRY, COL_PERSIST_DESCRIPTION),
+	E("cimIP4PersistedRouteInstallDate", CIMR_PERSIST_ENTRY, COL_PERSIST_INSTALLDATE),
+	E("cimIP4PersistedRouteName", CIMR_PERSIST_ENTRY, COL_PERSIST_NAME),
+	E("cimIP4PersistedRouteStatus", CIMR_PERSIST_ENTRY, COL_PERSIST_STATUS),
+	E("cimIP4PersistedRouteApplyError", CIMR_PERSIST_ENTRY, COL_PERSIST_APPLYERROR),
+	E("cimIP4PersistedRouteStorageType", CIMR_PERSIST_ENTRY, COL_PERSIST_STORAGETYPE),
+	E("cimIP4PersistedRouteRowStatus", CIMR_PERSIST_ENTRY, COL_PERSIST_ROWSTATUS),
+
+	E("cimActiveRouteCount", CIMR_ACTIVE, CIMR_ARC_COUNT),
+	E("cimActiveRouteLastChange", CIMR_ACTIVE, CIMR_ARC_LASTCHANGE),
+	E("cimActiveRouteEntry", CIMR_ACTIVE_ENTRY),
+	E("cimActiveRouteSameElement", CIMR_ACTIVE_ENTRY, COL_ACTIVE_SAMEELEMENT),
+	E("cimActiveRouteSystemElement", CIMR_ACTIVE_ENTRY, COL_ACTIVE_SYSTEMELEMENT),
+
+	E("cimRouteEventCount", CIMR_EVENT, CIMR_ARC_COUNT),
+	E("cimRouteEventLastChange", CIMR_EVENT, CIMR_ARC_LASTCHANGE),
+	E("cimRouteEventEntry", CIMR_EVENT_ENTRY),
+	E("cimRouteEventSequence", CIMR_EVENT_ENTRY, COL_EVENT_SEQUENCE),
+	E("cimRouteEventTimeCreated", CIMR_EVENT_ENTRY, COL_EVENT_TIMECREATED),
+	E("cimRouteEventKind", CIMR_EVENT_ENTRY, COL_EVENT_KIND),
+	E("cimRouteEventDestination", CIMR_EVENT_ENTRY, COL_EVENT_DESTINATION),
+	E("cimRouteEventMask", CIMR_EVENT_ENTRY, COL_EVENT_MASK),
+	E("cimRouteEventNextHop", CIMR_EVENT_ENTRY, COL_EVENT_NEXTHOP),
+	E("cimRouteEventInterfaceIndex", CIMR_EVENT_ENTRY, COL_EVENT_IFINDEX),
+	E("cimRouteEventKernelTable", CIMR_EVENT_ENTRY, COL_EVENT_KERNELTABLE),
+	E("cimRouteEventTos", CIMR_EVENT_ENTRY, COL_EVENT_TOS),
+	E("cimRouteEventKernelMetric", CIMR_EVENT_ENTRY, COL_EVENT_KERNELMETRIC),
+	E("cimRouteEventHistorySize", CIMR_EVENT, EVENT_HISTORYSIZE),
+	E("cimRouteEventLastSequence", CIMR_EVENT, EVENT_LASTSEQUENCE),
+	E("cimRouteNotifyEnabled", CIMR_EVENT, EVENT_NOTIFYENABLED),
+	E("cimRouteNotifyRateLimit", CIMR_EVENT, EVENT_NOTIFYRATELIMIT),
+	E("cimRouteNotifyDropped", CIMR_EVENT, EVENT_NOTIFYDROPPED),
+	E("cimRouteNotifySuppressed", CIMR_EVENT, EVENT_NOTIFYSUPPRESSED),
+	E("cimRouteNotifyObjects", CIMR_NOTIFY_OBJECTS),
+	E("cimRouteNotifySequence", CIMR_NOTIFY_OBJECTS, COL_EVENT_SEQUENCE),
+	E("cimRouteNotifyTimeCreated", CIMR_NOTIFY_OBJECTS, COL_EVENT_TIMECREATED),
+	E("cimRouteNotifyKind", CIMR_NOTIFY_OBJECTS, COL_EVENT_KIND),
+	E("cimRouteNotifyDestination", CIMR_NOTIFY_OBJECTS, COL_EVENT_DESTINATION),
+	E("cimRouteNotifyMask", CIMR_NOTIFY_OBJECTS, COL_EVENT_MASK),
+	E("cimRouteNotifyNextHop", CIMR_NOTIFY_OBJECTS, COL_EVENT_NEXTHOP),
+	E("cimRouteNotifyIfIndex", CIMR_NOTIFY_OBJECTS, COL_EVENT_IFINDEX),
+	E("cimRouteNotifyKernelTable", CIMR_NOTIFY_OBJECTS, COL_EVENT_KERNELTABLE),
+	E("cimRouteNotifyTos", CIMR_NOTIFY_OBJECTS, COL_EVENT_TOS),
+	E("cimRouteNotifyKernelMetric", CIMR_NOTIFY_OBJECTS, COL_EVENT_KERNELMETRIC),
+	E("cimRouteNotifyAdded", CIMR_NOTIFY_OBJECTS, NOTIFY_OBJ_ADDED),
+	E("cimRouteNotifyRemoved", CIMR_NOTIFY_OBJECTS, NOTIFY_OBJ_REMOVED),
+	E("cimRouteNotifyChanged", CIMR_NOTIFY_OBJECTS, NOTIFY_OBJ_CHANGED),
+	E("cimRouteNotifyFirstSequence", CIMR_NOTIFY_OBJECTS, NOTIFY_OBJ_FIRSTSEQUENCE),
+	E("cimRouteNotifyLastSequence", CIMR_NOTIFY_OBJECTS, NOTIFY_OBJ_LASTSEQUENCE),
+	E("cimIP4RouteChange", CIMR_NOTIFICATIONS, NOTIF_IP4ROUTECHANGE),
+	E("cimIP4RouteChangeSummary", CIMR_NOTIFICATIONS, NOTIF_IP4ROUTECHANGESUMMARY),
+};
+
+/* The MIB directories: ours, and the IETF base modules; NULL if those are missing. */
+static char *
+mibdirs(void)
+{
+	const char *src = getenv("srcdir");
+	static char dirs[4096];
+	glob_t g;
+
+	if (glob("/usr/lib/erlang/lib/snmp-*/mibs", 0, NULL, &g) != 0)
+		return NULL;
+	snprintf(dirs, sizeof(dirs), "%s/mibs:%s", src != NULL ? src : ".", g.gl_pathv[0]);
+	globfree(&g);
+	return dirs;
+}
+
+static void
+test_oids_match_mib(void **state)
+{
+	char *dirs = mibdirs(), name[128];
+
+	if (dirs == NULL)
+		skip(); /* no IETF base modules: tests/mib/check-mib.sh says so too */
+	setenv("MIBDIRS", dirs, 1);
+	setenv("MIBS", "CIM-ROUTE-MIB", 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+	netsnmp_init_mib();
+	for (size_t k = 0; k < sizeof(oids) / sizeof(oids[0]); k++) {
+		oid o[MAX_OID_LEN];
+		size_t len = MAX_OID_LEN;
+
+		snprintf(name, sizeof(name), "CIM-ROUTE-MIB::%s", oids[k].name);
+		if (read_objid(name, o, &len) == 0)
+			fail_msg("%s is not in the MIB", oids[k].name);
+		if (snmp_oid_compare(o, len, oids[k].o, oids[k].len) != 0) {
+			char want[256], got[256];
+
+			snprint_objid(want, sizeof(want), o, len);
+			snprint_objid(got, sizeof(got), oids[k].o, oids[k].len);
+			fail_msg("%s: the MIB says %s, oids.h %s", oids[k].name, want, got);
+		}
+	}
+	shutdown_mib();
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_oids_match_mib),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
