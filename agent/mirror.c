@@ -490,7 +490,7 @@ parse_multipath(const struct route *base, struct nlattr *mp, uint32_t prefsrc,
 /* What a route message said of nexthop objects (parse_route). */
 struct nh_ref {
 	uint32_t id;  /* RTA_NH_ID, 0: none */
-	int unknown;  /* it had to be resolved, and the object or a member of it is not known */
+	int unknown;  /* the object, or a member needed to resolve it, is not known */
 };
 
 /* A row through object o (not a group). */
@@ -503,12 +503,21 @@ nh_fill(struct route *r, const struct route *base, const struct nhobj *o, uint32
 	    nhflags | o->nhflags);
 }
 
+/* A row without a next hop: what a route naming an object not known shows. */
+static int
+nh_unresolved(const struct route *base, uint32_t prefsrc, unsigned rtflags, struct route *out)
+{
+	out[0] = *base;
+	hop_fill(&out[0], 0, 0, prefsrc, 0, rtflags);
+	return 1;
+}
+
 /*
  * A route that names its nexthop object and nothing else (nexthop_compat_mode
  * 0): its rows go through the object, or through each member of a group, as
  * the kernel would have listed them with compat mode on (a group of one is
- * not multipath).  An object not known gives one row without a next hop, as
- * before the mirror knew objects, and sets ref->unknown.
+ * not multipath).  An object not known (ref->unknown) gives one row without
+ * a next hop, as before the mirror knew objects.
  */
 static int
 parse_nhid(const struct nh_vec *nhs, const struct route *base, uint32_t prefsrc,
@@ -517,13 +526,15 @@ parse_nhid(const struct nh_vec *nhs, const struct route *base, uint32_t prefsrc,
 	const struct nhobj *o = nh_find(nhs, ref->id), *mo;
 	int n = 0;
 
-	if (o != NULL && !(o->flags & NHO_GROUP)) {
+	if (o == NULL)
+		return nh_unresolved(base, prefsrc, rtflags, out);
+	if (!(o->flags & NHO_GROUP)) {
 		nh_fill(&out[0], base, o, prefsrc, rtflags);
 		return 1;
 	}
-	if (o != NULL && o->ngrp > max)
+	if (o->ngrp > max)
 		return -1;
-	for (unsigned k = 0; o != NULL && k < o->ngrp; k++) {
+	for (unsigned k = 0; k < o->ngrp; k++) {
 		if ((mo = nh_find(nhs, o->grp[k].id)) == NULL || (mo->flags & NHO_GROUP))
 			continue;
 		nh_fill(&out[n], base, mo, prefsrc, 0);
@@ -533,13 +544,9 @@ parse_nhid(const struct nh_vec *nhs, const struct route *base, uint32_t prefsrc,
 		}
 		n++;
 	}
-	if (o == NULL || n < o->ngrp)
+	if (n < o->ngrp)
 		ref->unknown = 1;
-	if (n > 0)
-		return n;
-	out[0] = *base;
-	hop_fill(&out[0], 0, 0, prefsrc, 0, rtflags);
-	return 1;
+	return n > 0 ? n : nh_unresolved(base, prefsrc, rtflags, out);
 }
 
 static int
@@ -584,6 +591,9 @@ parse_route(const struct mirror_config *cfg, const struct nh_vec *nhs, struct nl
 		prefsrc = ntohl(nla_get_u32(tb[RTA_PREFSRC]));
 	if (tb[RTA_NH_ID] != NULL)
 		ref->id = nla_get_u32(tb[RTA_NH_ID]);
+	/* Not known, even with compat mode on: its deletion would not be seen to matter. */
+	if (ref->id != 0 && nhs != NULL && nh_find(nhs, ref->id) == NULL)
+		ref->unknown = 1;
 	if (tb[RTA_MULTIPATH] != NULL)
 		return parse_multipath(&base, tb[RTA_MULTIPATH], prefsrc, out, max);
 	if (max < 1)

@@ -737,6 +737,23 @@ test_nexthop_delete_redumps_when_used(void **state)
 	mirror_free(m);
 }
 
+/*
+ * A route through an object the mirror does not know (it came and went during a
+ * dump): shown as the message says, and re-dumped, as its deletion would pass unseen.
+ */
+static void
+test_nexthop_unknown_object_redumps(void **state)
+{
+	struct mirror *m = mirror_new(&main_only);
+	struct nl_msg *msg = via(RTM_NEWROUTE, 0, "10.84.0.0", 24, "192.0.2.1", RTN_UNICAST);
+
+	nla_put_u32(msg, RTA_NH_ID, 7); /* compat mode on: the next hop too */
+	apply_free(m, msg);
+	assert_non_null(row(m, IP(10, 84, 0, 0), IP(192, 0, 2, 1), 2));
+	assert_true(mirror_resync_running(m));
+	mirror_free(m);
+}
+
 /* WMI's Protocol of FRR's own protocol numbers: its static routes are netmgmt(3). */
 static void
 test_frr_protocols(void **state)
@@ -778,6 +795,7 @@ main(void)
 		cmocka_unit_test(test_nexthop_object_route),
 		cmocka_unit_test(test_nexthop_group_route),
 		cmocka_unit_test(test_nexthop_delete_redumps_when_used),
+		cmocka_unit_test(test_nexthop_unknown_object_redumps),
 	};
 
 	return cmocka_run_group_tests_name("route", tests, NULL, NULL);
