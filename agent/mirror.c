@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 #include <malloc.h>
@@ -32,6 +33,7 @@
 #define DUMP_TIMEOUT_MS 30000     /* a dump: silence this long is a failure */
 #define QUEUE_MAX (128u << 20)    /* events kept during a resync; past it, resync again */
 #define DIFF_SLICE 20000          /* rows a re-dump's diff changes per wake-up (~10 ms) */
+#define NH_COMPAT_SYSCTL "/proc/sys/net/ipv4/nexthop_compat_mode" /* per namespace */
 
 enum dump_state {
 	DUMP_IDLE,
@@ -49,6 +51,40 @@ struct link_vec {
 	size_t n, cap;
 };
 
+/*
+ * A nexthop object (RTM_NEWNEXTHOP).  With net.ipv4.nexthop_compat_mode=0 a
+ * route through one carries only RTA_NH_ID: its rows take their gateway and
+ * device from here (issue 10).  users counts the mirrored routes that name
+ * the object, so that deleting or changing one that no route uses costs no
+ * re-dump; it may count too many (see nh_use), never too few.
+ */
+struct nh_member {
+	uint32_t id;
+	uint8_t weight; /* as rtnh_hops + 1 */
+};
+
+#define NHO_GW        0x01 /* gw is the object's IPv4 gateway */
+#define NHO_GW6       0x02 /* an IPv6 gateway (RFC 5549): no IPv4 address to show */
+#define NHO_BLACKHOLE 0x04
+#define NHO_GROUP     0x08 /* grp lists the members */
+
+struct nhobj {
+	uint32_t id;
+	uint32_t gw;      /* host byte order */
+	int32_t oif;
+	uint32_t users;
+	unsigned nhflags; /* RTNH_F_* of the object */
+	uint8_t flags;    /* NHO_* */
+	uint16_t ngrp;
+	struct nh_member *grp;
+};
+
+/* Sorted by id. */
+struct nh_vec {
+	struct nhobj *v;
+	size_t n, cap;
+};
+
 struct mirror {
 	struct mirror_config cfg;
 	struct nl_sock *ev, *req;
@@ -56,6 +92,8 @@ struct mirror {
 
 	struct route_table routes;
 	struct link_vec links;
+	struct nh_vec nhs;
+	int nh_learn;       /* the kernel has nexthop objects that routes name alone (5.8+) */
 
 	enum dump_state dump;
 	int loading;        /* the first load: no change callbacks, no InstallDate */
@@ -66,6 +104,8 @@ struct mirror {
 	int dump_intr;      /* the kernel flagged the dump inconsistent */
 	int dump_failed;    /* the last dump request or reply failed */
 	int dump_incomplete; /* a dumped route could not be kept (out of memory) */
+	int dump_nh_unknown; /* a dumped route named a nexthop object the dump did not see */
+	int nh_retried;     /* the last dump was such a one */
 	size_t dump_unparsable; /* routes of the dump skipped as unparsable */
 	long dump_sort_ms;
 	char dump_err[128];
@@ -84,6 +124,7 @@ struct mirror {
 	size_t dnext;
 	struct timespec dstart;
 	struct link_vec fresh_links;
+	struct nh_vec fresh_nhs;
 	uint8_t *queue;     /* raw event messages received during a resync */
 	size_t qlen, qcap;
 	uint32_t next_periodic;
@@ -162,6 +203,218 @@ mirror_table_selected(const struct mirror_config *cfg, uint32_t table)
 	return 0;
 }
 
+/* ---- nexthop objects --------------------------------------------------- */
+
+static size_t
+nh_bound(const struct nh_vec *nv, uint32_t id)
+{
+	size_t lo = 0, hi = nv->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (nv->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static struct nhobj *
+nh_find(const struct nh_vec *nv, uint32_t id)
+{
+	size_t i = nh_bound(nv, id);
+
+	return i < nv->n && nv->v[i].id == id ? &nv->v[i] : NULL;
+}
+
+/* Empty the map (its array stays allocated). */
+static void
+nh_vec_clear(struct nh_vec *nv)
+{
+	for (size_t i = 0; i < nv->n; i++)
+		free(nv->v[i].grp);
+	nv->n = 0;
+}
+
+static void
+nh_vec_free(struct nh_vec *nv)
+{
+	nh_vec_clear(nv);
+	free(nv->v);
+	memset(nv, 0, sizeof(*nv));
+}
+
+/* Do routes through a and b go the same way? */
+static int
+nh_same(const struct nhobj *a, const struct nhobj *b)
+{
+	if (a->gw != b->gw || a->oif != b->oif || a->nhflags != b->nhflags ||
+	    a->flags != b->flags || a->ngrp != b->ngrp)
+		return 0;
+	for (unsigned k = 0; k < a->ngrp; k++)
+		if (a->grp[k].id != b->grp[k].id || a->grp[k].weight != b->grp[k].weight)
+			return 0;
+	return 1;
+}
+
+/*
+ * Insert or replace an object; the map takes its group array, and a
+ * replaced object's users stay.  Returns 1 when it replaced an object that
+ * went another way, 0 otherwise, -1 when out of memory (o->grp is freed).
+ */
+static int
+nh_set(struct nh_vec *nv, struct nhobj *o)
+{
+	size_t i = nh_bound(nv, o->id);
+	int chg;
+
+	if (i < nv->n && nv->v[i].id == o->id) {
+		chg = !nh_same(&nv->v[i], o);
+		o->users = nv->v[i].users;
+		free(nv->v[i].grp);
+		nv->v[i] = *o;
+		return chg;
+	}
+	if (nv->n == nv->cap) {
+		size_t cap = nv->cap ? nv->cap * 2 : 16;
+		struct nhobj *v = realloc(nv->v, cap * sizeof(*v));
+
+		if (v == NULL) {
+			free(o->grp);
+			return -1;
+		}
+		nv->v = v;
+		nv->cap = cap;
+	}
+	memmove(&nv->v[i + 1], &nv->v[i], (nv->n - i) * sizeof(*nv->v));
+	nv->v[i] = *o;
+	nv->n++;
+	return 0;
+}
+
+static void
+nh_del(struct nh_vec *nv, uint32_t id)
+{
+	size_t i = nh_bound(nv, id);
+
+	if (i < nv->n && nv->v[i].id == id) {
+		free(nv->v[i].grp);
+		memmove(&nv->v[i], &nv->v[i + 1], (nv->n - i - 1) * sizeof(*nv->v));
+		nv->n--;
+	}
+}
+
+/*
+ * A mirrored route names the object (nh_use), or one that did is gone
+ * (nh_unuse, only when its rows were found and removed).  A route replaced
+ * by one through another object is not uncounted, as the replace message
+ * does not say what it replaced: the count errs high, which costs at worst
+ * a re-dump, and every re-dump counts afresh.
+ */
+static void
+nh_use(struct nh_vec *nv, uint32_t id)
+{
+	struct nhobj *o = nh_find(nv, id);
+
+	if (o != NULL)
+		o->users++;
+}
+
+static void
+nh_unuse(struct nh_vec *nv, uint32_t id)
+{
+	struct nhobj *o = nh_find(nv, id);
+
+	if (o != NULL && o->users > 0)
+		o->users--;
+}
+
+/* Does a mirrored route go through the object, named or as a member of a group? */
+static int
+nh_in_use(const struct nh_vec *nv, uint32_t id)
+{
+	const struct nhobj *o = nh_find(nv, id);
+
+	if (o == NULL)
+		return 0;
+	if (o->users > 0)
+		return 1;
+	for (size_t i = 0; i < nv->n; i++) {
+		if (nv->v[i].users == 0)
+			continue;
+		for (unsigned k = 0; k < nv->v[i].ngrp; k++)
+			if (nv->v[i].grp[k].id == id)
+				return 1;
+	}
+	return 0;
+}
+
+static struct nla_policy nh_policy[NHA_MAX + 1] = {
+	[NHA_ID] = { .type = NLA_U32 },
+	[NHA_OIF] = { .type = NLA_U32 },
+};
+
+static int
+parse_group(struct nlattr *a, struct nhobj *o)
+{
+	const struct nexthop_grp *g = nla_data(a);
+	size_t n = (size_t)nla_len(a) / sizeof(*g);
+
+	if (n == 0 || n > UINT16_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((o->grp = calloc(n, sizeof(*o->grp))) == NULL)
+		return -1;
+	for (size_t k = 0; k < n; k++) {
+		/* The kernel keeps weight - 1; newer ones put its high byte in resvd1. */
+		unsigned w = ((unsigned)g[k].resvd1 << 8 | g[k].weight) + 1;
+
+		o->grp[k].id = g[k].id;
+		o->grp[k].weight = (uint8_t)(w > 255 ? 255 : w);
+	}
+	o->ngrp = (uint16_t)n;
+	o->flags |= NHO_GROUP;
+	return 0;
+}
+
+/*
+ * Parse an RTM_NEWNEXTHOP/RTM_DELNEXTHOP message.  A group's members are
+ * allocated (o->grp, the caller's).  -1 with errno when malformed (EINVAL) or
+ * out of memory.  The dump thread parses them too: no logging.
+ */
+static int
+parse_nexthop(struct nlmsghdr *nlh, struct nhobj *o)
+{
+	struct nlattr *tb[NHA_MAX + 1];
+	struct nhmsg *nhm;
+
+	memset(o, 0, sizeof(*o));
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*nhm)) ||
+	    nlmsg_parse(nlh, sizeof(*nhm), tb, NHA_MAX, nh_policy) < 0 || tb[NHA_ID] == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	nhm = nlmsg_data(nlh);
+	o->id = nla_get_u32(tb[NHA_ID]);
+	o->nhflags = nhm->nh_flags;
+	if (tb[NHA_BLACKHOLE] != NULL)
+		o->flags |= NHO_BLACKHOLE;
+	if (tb[NHA_OIF] != NULL)
+		o->oif = (int32_t)nla_get_u32(tb[NHA_OIF]);
+	if (tb[NHA_GATEWAY] != NULL && nla_len(tb[NHA_GATEWAY]) == 4) {
+		o->gw = ntohl(nla_get_u32(tb[NHA_GATEWAY]));
+		o->flags |= NHO_GW;
+	} else if (tb[NHA_GATEWAY] != NULL) {
+		o->flags |= NHO_GW6;
+	}
+	if (tb[NHA_GROUP] != NULL)
+		return parse_group(tb[NHA_GROUP], o);
+	return 0;
+}
+
 /* ---- parsing ---------------------------------------------------------- */
 
 /* Lengths of the fixed-size attributes we read, checked by nla_parse(). */
@@ -235,9 +488,71 @@ parse_multipath(const struct route *base, struct nlattr *mp, uint32_t prefsrc,
 	return n;
 }
 
-int
-mirror_parse_route(const struct mirror_config *cfg, struct nlmsghdr *nlh,
-    struct route *out, int max)
+/* What a route message said of nexthop objects (parse_route). */
+struct nh_ref {
+	uint32_t id;  /* RTA_NH_ID, 0: none */
+	int unknown;  /* the object, or a member needed to resolve it, is not known */
+};
+
+/* A row through object o (not a group). */
+static void
+nh_fill(struct route *r, const struct route *base, const struct nhobj *o, uint32_t prefsrc,
+    unsigned nhflags)
+{
+	*r = *base;
+	hop_fill(r, o->gw, (o->flags & (NHO_GW | NHO_GW6)) != 0, prefsrc, o->oif,
+	    nhflags | o->nhflags);
+}
+
+/* A row without a next hop: what a route naming an object not known shows. */
+static int
+nh_unresolved(const struct route *base, uint32_t prefsrc, unsigned rtflags, struct route *out)
+{
+	out[0] = *base;
+	hop_fill(&out[0], 0, 0, prefsrc, 0, rtflags);
+	return 1;
+}
+
+/*
+ * A route that names its nexthop object and nothing else (nexthop_compat_mode
+ * 0): its rows go through the object, or through each member of a group, as
+ * the kernel would have listed them with compat mode on (a group of one is
+ * not multipath).  An object not known (ref->unknown) gives one row without
+ * a next hop, as before the mirror knew objects.
+ */
+static int
+parse_nhid(const struct nh_vec *nhs, const struct route *base, uint32_t prefsrc,
+    unsigned rtflags, struct nh_ref *ref, struct route *out, int max)
+{
+	const struct nhobj *o = nh_find(nhs, ref->id), *mo;
+	int n = 0;
+
+	if (o == NULL)
+		return nh_unresolved(base, prefsrc, rtflags, out);
+	if (!(o->flags & NHO_GROUP)) {
+		nh_fill(&out[0], base, o, prefsrc, rtflags);
+		return 1;
+	}
+	if (o->ngrp > max)
+		return -1;
+	for (unsigned k = 0; k < o->ngrp; k++) {
+		if ((mo = nh_find(nhs, o->grp[k].id)) == NULL || (mo->flags & NHO_GROUP))
+			continue;
+		nh_fill(&out[n], base, mo, prefsrc, 0);
+		if (o->ngrp > 1) {
+			out[n].flags |= ROUTE_F_MULTI;
+			out[n].weight = o->grp[k].weight;
+		}
+		n++;
+	}
+	if (n < o->ngrp)
+		ref->unknown = 1;
+	return n > 0 ? n : nh_unresolved(base, prefsrc, rtflags, out);
+}
+
+static int
+parse_route(const struct mirror_config *cfg, const struct nh_vec *nhs, struct nlmsghdr *nlh,
+    struct route *out, int max, struct nh_ref *ref)
 {
 	struct nlattr *tb[RTA_MAX + 1];
 	struct rtmsg *rtm;
@@ -245,6 +560,7 @@ mirror_parse_route(const struct mirror_config *cfg, struct nlmsghdr *nlh,
 	uint32_t prefsrc = 0, gw = 0;
 	int has_gw = 0;
 
+	memset(ref, 0, sizeof(*ref));
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)))
 		return -1;
 	rtm = nlmsg_data(nlh);
@@ -274,10 +590,19 @@ mirror_parse_route(const struct mirror_config *cfg, struct nlmsghdr *nlh,
 		base.metric = nla_get_u32(tb[RTA_PRIORITY]);
 	if (tb[RTA_PREFSRC] != NULL && nla_len(tb[RTA_PREFSRC]) == 4)
 		prefsrc = ntohl(nla_get_u32(tb[RTA_PREFSRC]));
+	if (tb[RTA_NH_ID] != NULL)
+		ref->id = nla_get_u32(tb[RTA_NH_ID]);
+	/* Not known, even with compat mode on: its deletion would not be seen to matter. */
+	if (ref->id != 0 && nhs != NULL && nh_find(nhs, ref->id) == NULL)
+		ref->unknown = 1;
 	if (tb[RTA_MULTIPATH] != NULL)
 		return parse_multipath(&base, tb[RTA_MULTIPATH], prefsrc, out, max);
 	if (max < 1)
 		return -1;
+	/* With nexthop_compat_mode on, the kernel adds the object's next hops itself. */
+	if (ref->id != 0 && nhs != NULL && tb[RTA_GATEWAY] == NULL && tb[RTA_VIA] == NULL &&
+	    tb[RTA_OIF] == NULL)
+		return parse_nhid(nhs, &base, prefsrc, rtm->rtm_flags, ref, out, max);
 	if (tb[RTA_GATEWAY] != NULL && nla_len(tb[RTA_GATEWAY]) == 4) {
 		gw = ntohl(nla_get_u32(tb[RTA_GATEWAY]));
 		has_gw = 1;
@@ -288,6 +613,31 @@ mirror_parse_route(const struct mirror_config *cfg, struct nlmsghdr *nlh,
 	hop_fill(&out[0], gw, has_gw, prefsrc,
 	    tb[RTA_OIF] ? (int32_t)nla_get_u32(tb[RTA_OIF]) : 0, rtm->rtm_flags);
 	return 1;
+}
+
+int
+mirror_parse_route(const struct mirror_config *cfg, struct nlmsghdr *nlh,
+    struct route *out, int max)
+{
+	struct nh_ref ref;
+
+	return parse_route(cfg, NULL, nlh, out, max, &ref);
+}
+
+/* The nexthop objects that resolve RTA_NH_ID, when the mirror learns them. */
+static const struct nh_vec *
+nh_map(const struct mirror *m, const struct nh_vec *nv)
+{
+	return m != NULL && m->nh_learn ? nv : NULL;
+}
+
+int
+mirror_parse_route_nh(const struct mirror_config *cfg, const struct mirror *m,
+    struct nlmsghdr *nlh, struct route *out, int max)
+{
+	struct nh_ref ref;
+
+	return parse_route(cfg, nh_map(m, m != NULL ? &m->nhs : NULL), nlh, out, max, &ref);
 }
 
 /* ---- applying changes ---------------------------------------------- */
@@ -355,13 +705,15 @@ apply_upsert(struct mirror *m, struct route *r, int overwrite)
 	changed(m, ROUTE_ADDED, NULL, r);
 }
 
-static void
+static int
 apply_remove(struct mirror *m, const struct route *key)
 {
 	struct route old;
 
-	if (route_remove(&m->routes, key, &old) == 1)
-		changed(m, ROUTE_REMOVED, &old, NULL);
+	if (route_remove(&m->routes, key, &old) != 1)
+		return 0;
+	changed(m, ROUTE_REMOVED, &old, NULL);
+	return 1;
 }
 
 static int
@@ -410,10 +762,11 @@ fib_others(struct mirror *m, const struct route *hops, int n, struct route *stal
 	return ns;
 }
 
-static void
+/* Returns the number of rows removed. */
+static int
 apply_delete(struct mirror *m, struct route *hops, int n)
 {
-	int missing = 0, unsure = 0;
+	int missing = 0, unsure = 0, removed = 0;
 
 	for (int i = 0; i < n; i++) {
 		struct route *cur = route_find(&m->routes, &hops[i]);
@@ -428,18 +781,20 @@ apply_delete(struct mirror *m, struct route *hops, int n)
 			unsure = 1; /* the kernel deleted another route than the one shown */
 			continue;
 		}
-		apply_remove(m, &hops[i]);
+		removed += apply_remove(m, &hops[i]);
 	}
 	/* While replaying the queue, deletions the dump already saw are expected. */
 	if (unsure || (missing && !m->replaying))
 		mirror_request_resync(m, "deletion of an unknown or shared route");
+	return removed;
 }
 
 static void
 apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 {
 	struct route hops[MAX_HOPS], stale[MAX_HOPS];
-	int n = mirror_parse_route(&m->cfg, nlh, hops, MAX_HOPS), ns, shared;
+	struct nh_ref ref;
+	int n = parse_route(&m->cfg, nh_map(m, &m->nhs), nlh, hops, MAX_HOPS, &ref), ns, shared;
 
 	if (n < 0) {
 		log_warn("netlink", "unparsable route message (type %u, %u bytes); will re-dump",
@@ -450,10 +805,15 @@ apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 	if (n == 0)
 		return;
 	m->stats.events++;
+	if (ref.unknown)
+		mirror_request_resync(m, "a route through an unknown nexthop object");
 	if (nlh->nlmsg_type == RTM_DELROUTE) {
-		apply_delete(m, hops, n);
+		if (apply_delete(m, hops, n) > 0 && ref.id != 0)
+			nh_unuse(&m->nhs, ref.id);
 		return;
 	}
+	if (ref.id != 0)
+		nh_use(&m->nhs, ref.id);
 	if (nlh->nlmsg_flags & NLM_F_REPLACE) {
 		/*
 		 * The kernel replaced the first route with this key: the message is its
@@ -590,6 +950,67 @@ apply_link_msg(struct mirror *m, struct nlmsghdr *nlh)
 
 /* ---- events ------------------------------------------------------------- */
 
+/* 1 when the kernel announces the routes that a replaced nexthop object changes. */
+static int
+nh_compat_mode(void)
+{
+	char c = '0';
+	int fd = open(NH_COMPAT_SYSCTL, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (read(fd, &c, 1) != 1)
+		c = '0';
+	close(fd);
+	return c == '1';
+}
+
+/*
+ * Deleting a nexthop object removes the routes through it without a route
+ * message; replacing one (or a group losing a member) changes them without
+ * one when nexthop_compat_mode is 0.  Either costs a re-dump, but only when
+ * a mirrored route goes through the object: a row does not record its
+ * object (32 bytes), so the rows cannot be rewritten in place.  A new object
+ * changes no route.  A kernel without the compat sysctl (before 5.8) always
+ * expands objects in route messages, and the map is not kept: every
+ * deletion re-dumps, as it did before.
+ */
+static void
+apply_nexthop_msg(struct mirror *m, struct nlmsghdr *nlh)
+{
+	struct nhobj o;
+	int used, rc;
+
+	if (!m->nh_learn) {
+		if (nlh->nlmsg_type == RTM_DELNEXTHOP)
+			mirror_request_resync(m, "nexthop object deleted");
+		return;
+	}
+	if (parse_nexthop(nlh, &o) < 0) {
+		log_warn("netlink", "unparsable nexthop message (type %u, %u bytes); will re-dump",
+		    nlh->nlmsg_type, nlh->nlmsg_len);
+		mirror_request_resync(m, "unparsable nexthop message");
+		return;
+	}
+	used = nh_in_use(&m->nhs, o.id);
+	if (nlh->nlmsg_type == RTM_DELNEXTHOP) {
+		free(o.grp);
+		nh_del(&m->nhs, o.id);
+		if (used)
+			mirror_request_resync(m, "nexthop object in use deleted");
+		else
+			log_debug("mirror", "nexthop object %u deleted; no mirrored route uses it", o.id);
+		return;
+	}
+	rc = nh_set(&m->nhs, &o);
+	if (rc < 0) {
+		log_err("mirror", "out of memory keeping nexthop object %u; will re-dump", o.id);
+		mirror_request_resync(m, "out of memory");
+	} else if (rc > 0 && used && !nh_compat_mode()) {
+		mirror_request_resync(m, "nexthop object in use changed");
+	}
+}
+
 static void
 apply_event(struct mirror *m, struct nlmsghdr *nlh)
 {
@@ -611,13 +1032,9 @@ apply_event(struct mirror *m, struct nlmsghdr *nlh)
 		/* IPv4 address gone: its connected and prefsrc routes go silently. */
 		mirror_request_resync(m, "address removed");
 		break;
+	case RTM_NEWNEXTHOP:
 	case RTM_DELNEXTHOP:
-		/*
-		 * Deleting a nexthop object removes its routes silently.  (A new one
-		 * affects no route, and replacing one makes the kernel announce every
-		 * route that uses it: no re-dump for RTM_NEWNEXTHOP.)
-		 */
-		mirror_request_resync(m, "nexthop object deleted");
+		apply_nexthop_msg(m, nlh);
 		break;
 	default:
 		break;
@@ -751,11 +1168,14 @@ static int
 send_dump(struct mirror *m, int type)
 {
 	struct rtgenmsg gen = { .rtgen_family = type == RTM_GETLINK ? AF_UNSPEC : AF_INET };
+	struct nhmsg nhm = { .nh_family = AF_UNSPEC }; /* AF_INET would leave the groups out */
+	void *hdr = type == RTM_GETNEXTHOP ? (void *)&nhm : (void *)&gen;
+	size_t hlen = type == RTM_GETNEXTHOP ? sizeof(nhm) : sizeof(gen);
 	struct nl_msg *msg;
 	int err = -NLE_NOMEM;
 
 	if ((msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_DUMP)) != NULL &&
-	    (err = nlmsg_append(msg, &gen, sizeof(gen), NLMSG_ALIGNTO)) == 0) {
+	    (err = nlmsg_append(msg, hdr, hlen, NLMSG_ALIGNTO)) == 0) {
 		/* Our own sequence number, to tell this dump's replies from a stale one's. */
 		nlmsg_hdr(msg)->nlmsg_seq = m->dump_seq = nl_socket_use_seq(m->req);
 		err = nl_send(m->req, msg);
@@ -830,7 +1250,10 @@ dump_thread(void *arg)
 	struct timespec t0, t1;
 	uint64_t one = 1;
 
+	/* The nexthop objects before the routes, which name them. */
 	if (send_dump(m, RTM_GETLINK) == 0 && recv_dump(m, RTM_GETLINK) == 0 &&
+	    (!m->nh_learn ||
+	    (send_dump(m, RTM_GETNEXTHOP) == 0 && recv_dump(m, RTM_GETNEXTHOP) == 0)) &&
 	    send_dump(m, RTM_GETROUTE) == 0 && recv_dump(m, RTM_GETROUTE) == 0) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		m->fresh.n = route_sort_unique(m->fresh.v, m->fresh.n);
@@ -852,12 +1275,14 @@ start_dump(struct mirror *m)
 
 	m->dump_failed = 0;
 	m->dump_incomplete = 0;
+	m->dump_nh_unknown = 0;
 	m->dump_intr = 0;
 	m->dump_unparsable = 0;
 	m->dump_err[0] = '\0';
 	m->grp_start = 0;
 	m->fresh.n = 0;
 	m->fresh_links.n = 0;
+	nh_vec_clear(&m->fresh_nhs);
 	m->dump_lossy |= m->lossy;
 	m->lossy = 0;
 	m->dump = DUMP_RUNNING;
@@ -1016,6 +1441,17 @@ finish_links(struct mirror *m)
 	m->fresh_links.n = 0;
 }
 
+/* The dump's objects, counted by the dump's routes, replace the map. */
+static void
+finish_nexthops(struct mirror *m)
+{
+	struct nh_vec old = m->nhs;
+
+	m->nhs = m->fresh_nhs;
+	m->fresh_nhs = old;
+	nh_vec_clear(&m->fresh_nhs);
+}
+
 static void
 finish_routes(struct mirror *m)
 {
@@ -1119,7 +1555,18 @@ dump_done(struct mirror *m)
 		dump_abort(m);
 		return;
 	}
+	/*
+	 * A route named an object that the dump of objects, taken just before,
+	 * did not have: both were added in between.  Take it again, once (the
+	 * queued events add the object, not the row that lacked it).
+	 */
+	if (m->dump_nh_unknown && !m->nh_retried) {
+		log_debug("mirror", "a dumped route names an unknown nexthop object; re-dumping");
+		m->resync_again = 1;
+	}
+	m->nh_retried = m->dump_nh_unknown;
 	finish_links(m);
+	finish_nexthops(m);
 	finish_routes(m);
 	if (m->loading) {
 		dump_finished(m);
@@ -1170,12 +1617,27 @@ dump_msg(struct mirror *m, int type, struct nlmsghdr *nlh)
 
 		if (parse_link(nlh, &l) == 0)
 			link_set(&m->fresh_links, &l);
+	} else if (type == RTM_GETNEXTHOP && nlh->nlmsg_type == RTM_NEWNEXTHOP) {
+		struct nhobj o;
+
+		/* An object that cannot be parsed is left out: routes naming it are unknown. */
+		if (parse_nexthop(nlh, &o) < 0) {
+			if (errno == ENOMEM)
+				m->dump_incomplete = 1;
+		} else if (nh_set(&m->fresh_nhs, &o) < 0) {
+			m->dump_incomplete = 1;
+		}
 	} else if (type == RTM_GETROUTE && nlh->nlmsg_type == RTM_NEWROUTE) {
 		struct route hops[MAX_HOPS];
-		int n = mirror_parse_route(&m->cfg, nlh, hops, MAX_HOPS);
+		struct nh_ref ref;
+		int n = parse_route(&m->cfg, nh_map(m, &m->fresh_nhs), nlh, hops, MAX_HOPS, &ref);
 
 		if (n < 0)
 			m->dump_unparsable++;
+		if (n > 0 && ref.id != 0)
+			nh_use(&m->fresh_nhs, ref.id);
+		if (ref.unknown)
+			m->dump_nh_unknown = 1;
 		if (n > 0)
 			dump_hops(m, hops, n);
 	}
@@ -1255,6 +1717,7 @@ mirror_new(const struct mirror_config *cfg)
 		return NULL;
 	m->cfg = *cfg;
 	m->done_fd = -1;
+	m->nh_learn = 1; /* mirror_open() asks the kernel */
 	route_table_init(&m->routes);
 	clock_gettime(CLOCK_MONOTONIC, &m->mono0);
 	clock_gettime(CLOCK_REALTIME, &m->wall0);
@@ -1289,6 +1752,8 @@ mirror_free(struct mirror *m)
 	diff_free(m);
 	free(m->links.v);
 	free(m->fresh_links.v);
+	nh_vec_free(&m->nhs);
+	nh_vec_free(&m->fresh_nhs);
 	free(m->queue);
 	free(m->buf);
 	free(m);
@@ -1348,6 +1813,7 @@ mirror_open(struct mirror *m)
 		errno = EPROTO;
 		return -1;
 	}
+	m->nh_learn = access(NH_COMPAT_SYSCTL, F_OK) == 0;
 	m->loading = 1;
 	if (start_dump(m) < 0) {
 		errno = EIO;

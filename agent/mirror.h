@@ -4,9 +4,12 @@
  * Two sockets, as libnl issue 268 teaches: one subscribed to events, one for
  * dumps.  Events are applied as they arrive.  A full re-dump ("resync") is
  * diffed against the mirror when events were lost (ENOBUFS) and after every
- * event that makes the kernel drop routes without telling (a link going
- * down, an IPv4 address or a nexthop object removed: field notes, section
- * 2), plus a slow periodic one as a safety net.  Events that arrive during a
+ * event that makes the kernel drop or change routes without telling (a link
+ * going down, an IPv4 address removed, a nexthop object that a mirrored
+ * route uses removed or changed: field notes, section 2), plus a slow
+ * periodic one as a safety net.  The mirror keeps the nexthop objects, so
+ * that a route that names one alone (nexthop_compat_mode=0) shows its
+ * gateway and device.  Events that arrive during a
  * resync are queued and replayed over its result, so the mirror always ends
  * at the kernel's latest state.  Work per wake-up is bounded.
  *
@@ -113,6 +116,13 @@ time_t mirror_wall(const struct mirror *, uint32_t mono);
  */
 int mirror_parse_route(const struct mirror_config *, struct nlmsghdr *,
     struct route *out, int max);
+/*
+ * The same, with a route that names a nexthop object alone (RTA_NH_ID, no
+ * gateway: nexthop_compat_mode=0) taking its next hops from the objects the
+ * mirror knows: one entry, or one per member of a group.
+ */
+int mirror_parse_route_nh(const struct mirror_config *, const struct mirror *,
+    struct nlmsghdr *, struct route *out, int max);
 int mirror_table_selected(const struct mirror_config *, uint32_t table);
 
 #endif

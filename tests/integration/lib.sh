@@ -413,9 +413,11 @@ walk_table() {
 	return $rc
 }
 
-# kernel_snapshot PREFIX: PREFIX.routes.json and PREFIX.links.json
+# kernel_snapshot PREFIX: PREFIX.routes.json, PREFIX.links.json and PREFIX.nexthops.json
+# (empty when the kernel has no nexthop objects)
 kernel_snapshot() {
-	nsx ip -j -d -4 route show table all >"$1.routes.json" && nsx ip -j link show >"$1.links.json"
+	nsx ip -j -d -4 route show table all >"$1.routes.json" && nsx ip -j link show >"$1.links.json" &&
+		{ nsx ip -j nexthop show >"$1.nexthops.json" 2>/dev/null || : >"$1.nexthops.json"; }
 }
 
 # route_rows ARGS...: run the comparator
@@ -435,7 +437,8 @@ compare_once() {
 	if ! cmp -s "$p.routes.json" "$p.routes2.json"; then
 		echo "# kernel table changed during the walk" >"$p.cmp"; return 3
 	fi
-	route_rows compare --routes "$p.routes.json" --links "$p.links.json" --walk "$p.walk" \
+	route_rows compare --routes "$p.routes.json" --links "$p.links.json" --nexthops "$p.nexthops.json" \
+		--walk "$p.walk" \
 		--tables "$ROUTE_TABLES" ${count:+--count "$count"} "$@" >"$p.cmp" 2>&1
 }
 

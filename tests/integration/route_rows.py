@@ -6,6 +6,8 @@ Part of the cimroute integration tests (python3 standard library only).
 Inputs:
   * `ip -j -d -4 route show table all` JSON (--routes FILE)
   * `ip -j link show` JSON (--links FILE), to map device names to ifindex
+  * `ip -j nexthop show` JSON (--nexthops FILE, optional), to resolve the next hops of
+    routes that name a nexthop object alone (net.ipv4.nexthop_compat_mode=0)
   * an snmpwalk/snmpbulkwalk/snmpget output taken with `-On -Ox` (numeric OIDs,
     octet strings in hex); `-Ob -Oe -Ot` are harmless.
 
@@ -169,7 +171,32 @@ class Row:
         self.warnings = []
 
 
-def expected_rows(routes, links, tables=None, own_proto=None):
+def object_hops(r, nexthops):
+    """doc: a route that names a nexthop object alone (nexthop_compat_mode=0) has the rows
+    the kernel lists with compat mode on: the object's gateway and device, or one row per
+    member of a group (a group of one is a single next hop)."""
+    nhs = {o['id']: o for o in nexthops or []}
+    obj = nhs.get(r['nhid'])
+    if obj is None:
+        obj = r.get('nh_info')                    # -d output: the object itself, no members
+        if obj is None or 'group' in obj:
+            raise ValueError('route %s names nexthop object %s: give --nexthops'
+                             % (json.dumps(r), r['nhid']))
+    members = [nhs[g['id']] for g in obj['group']] if 'group' in obj else [obj]
+    flags = set(r.get('flags', []))
+    return [(m.get('gateway'), m.get('dev'), flags | set(m.get('flags', [])), m) for m in members]
+
+
+def load_nexthops(path):
+    """`ip -j nexthop show` output; an empty file (no nexthop objects in this kernel) is []."""
+    if path is None:
+        return None
+    with open(path) as f:
+        text = f.read()
+    return json.loads(text) if text.strip() else []
+
+
+def expected_rows(routes, links, tables=None, own_proto=None, nexthops=None):
     """Return (dict index -> Row, list of notes). tables: set of table ids, or None for all."""
     ifindex = {l['ifname']: l['ifindex'] for l in links}
     rows = {}
@@ -187,6 +214,8 @@ def expected_rows(routes, links, tables=None, own_proto=None):
         prefsrc = r.get('prefsrc')
         if 'nexthops' in r:                       # doc: one row per next hop (RTA_MULTIPATH split)
             hops = [(h.get('gateway'), h.get('dev'), set(h.get('flags', [])), h) for h in r['nexthops']]
+        elif 'nhid' in r and 'gateway' not in r and 'dev' not in r:
+            hops = object_hops(r, nexthops)
         else:
             hops = [(r.get('gateway'), r.get('dev'), set(r.get('flags', [])), r)]
         for gw, dev, flags, h in hops:
@@ -476,7 +505,8 @@ def cmd_compare(args):
         routes = json.load(f)
     with open(args.links) as f:
         links = json.load(f)
-    exp, notes = expected_rows(routes, links, parse_tables(args.tables), args.own_proto)
+    exp, notes = expected_rows(routes, links, parse_tables(args.tables), args.own_proto,
+                               load_nexthops(args.nexthops))
     problems = []
     args.warnings = []
     walk = read_snmp_file(args.walk)
@@ -528,7 +558,8 @@ def cmd_expected(args):
         routes = json.load(f)
     with open(args.links) as f:
         links = json.load(f)
-    exp, notes = expected_rows(routes, links, parse_tables(args.tables), args.own_proto)
+    exp, notes = expected_rows(routes, links, parse_tables(args.tables), args.own_proto,
+                               load_nexthops(args.nexthops))
     for n in notes:
         print('# note: ' + n, file=sys.stderr)
     for ix in sorted(exp):
@@ -749,6 +780,7 @@ def main(argv):
     def kernel_args(p):
         p.add_argument('--routes', required=True, help='ip -j -d -4 route show table all')
         p.add_argument('--links', required=True, help='ip -j link show')
+        p.add_argument('--nexthops', default=None, help='ip -j nexthop show (optional)')
         p.add_argument('--tables', default='main', help='routeTables setting: main | all | "254 100"')
         p.add_argument('--own-proto', type=int, default=252,
                        help="cimrouted's own rtm_protocol (routes created through SNMP)")

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
@@ -597,6 +598,198 @@ test_change_restarts_age(void **state)
 	mirror_free(m);
 }
 
+/* ---- nexthop objects (net.ipv4.nexthop_compat_mode=0, issue 10) ------------ */
+
+/* RTM_NEWNEXTHOP/RTM_DELNEXTHOP for an object via gw on oif (gw NULL: no gateway). */
+static struct nl_msg *
+nh_msg(int type, uint32_t id, const char *gw, uint32_t oif)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(type, 0);
+	struct nhmsg nhm = { .nh_family = AF_INET };
+
+	assert_int_equal(nlmsg_append(msg, &nhm, sizeof(nhm), NLMSG_ALIGNTO), 0);
+	nla_put_u32(msg, NHA_ID, id);
+	if (gw != NULL)
+		put_ip(msg, NHA_GATEWAY, gw);
+	if (oif != 0)
+		nla_put_u32(msg, NHA_OIF, oif);
+	return msg;
+}
+
+/* A group of n members with these weights (as `ip nexthop add id ID group A/B,w`). */
+static struct nl_msg *
+nh_group_msg(uint32_t id, const uint32_t *ids, const uint8_t *weights, int n)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWNEXTHOP, 0);
+	struct nhmsg nhm = { .nh_family = AF_UNSPEC };
+	struct nexthop_grp g[8];
+
+	memset(g, 0, sizeof(g));
+	for (int i = 0; i < n; i++) {
+		g[i].id = ids[i];
+		g[i].weight = (uint8_t)(weights[i] - 1); /* the kernel keeps weight - 1 */
+	}
+	assert_int_equal(nlmsg_append(msg, &nhm, sizeof(nhm), NLMSG_ALIGNTO), 0);
+	nla_put_u32(msg, NHA_ID, id);
+	nla_put(msg, NHA_GROUP, (int)(n * sizeof(g[0])), g);
+	return msg;
+}
+
+/* A route that names object nhid and nothing else, as compat mode 0 sends it. */
+static struct nl_msg *
+nhid_route(int type, const char *dst, uint32_t nhid)
+{
+	struct nl_msg *msg = route_msg(type, RTN_UNICAST, 254, dst, 24);
+
+	nla_put_u32(msg, RTA_NH_ID, nhid);
+	return msg;
+}
+
+static const struct route *
+row(const struct mirror *m, uint32_t dst, uint32_t nh, int32_t ifindex)
+{
+	struct route key = R(dst, 24, nh, ifindex, 254, 0, 0);
+
+	return route_find(mirror_routes(m), &key);
+}
+
+static void
+test_nexthop_object_route(void **state)
+{
+	struct mirror *m = mirror_new(&main_only);
+	struct nl_msg *msg;
+	struct route out[2];
+	const struct route *r;
+
+	apply_free(m, nh_msg(RTM_NEWNEXTHOP, 10, "192.0.2.1", 7));
+	apply_free(m, nhid_route(RTM_NEWROUTE, "10.80.0.0", 10));
+	/* The object's gateway and device: indirect(4), not direct(3) without a next hop. */
+	assert_int_equal(mirror_routes(m)->count, 1);
+	r = row(m, IP(10, 80, 0, 0), IP(192, 0, 2, 1), 7);
+	assert_non_null(r);
+	assert_true(r->flags & ROUTE_F_GATEWAY);
+	assert_false(r->flags & ROUTE_F_MULTI);
+	assert_int_equal(routefmt_wmi_type(r), 4);
+	/* The parser alone (no objects) leaves it as it was; with the mirror's objects, resolved. */
+	msg = nhid_route(RTM_NEWROUTE, "10.80.0.0", 10);
+	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 2), 1);
+	assert_int_equal(out[0].nexthop, 0);
+	assert_int_equal(mirror_parse_route_nh(&main_only, m, nlmsg_hdr(msg), out, 2), 1);
+	assert_int_equal(out[0].nexthop, IP(192, 0, 2, 1));
+	assert_int_equal(out[0].ifindex, 7);
+	/* With compat mode on the kernel sends the next hop itself: it wins. */
+	put_ip(msg, RTA_GATEWAY, "192.0.2.5");
+	nla_put_u32(msg, RTA_OIF, 3);
+	assert_int_equal(mirror_parse_route_nh(&main_only, m, nlmsg_hdr(msg), out, 2), 1);
+	assert_int_equal(out[0].nexthop, IP(192, 0, 2, 5));
+	assert_int_equal(out[0].ifindex, 3);
+	nlmsg_free(msg);
+	/* Its deletion names only the object too: the row goes. */
+	apply_free(m, nhid_route(RTM_DELROUTE, "10.80.0.0", 10));
+	assert_int_equal(mirror_routes(m)->count, 0);
+	assert_false(mirror_resync_running(m));
+	mirror_free(m);
+}
+
+static void
+test_nexthop_group_route(void **state)
+{
+	struct mirror *m = mirror_new(&main_only);
+	const uint32_t ids[2] = { 2, 3 };
+	const uint8_t weights[2] = { 1, 5 };
+	const struct route *a, *b;
+
+	apply_free(m, nh_msg(RTM_NEWNEXTHOP, 2, "192.0.2.2", 4));
+	apply_free(m, nh_msg(RTM_NEWNEXTHOP, 3, "198.51.100.3", 5));
+	apply_free(m, nh_group_msg(10, ids, weights, 2));
+	apply_free(m, nh_group_msg(11, ids, weights, 1));
+	/* A group: one row per member, with its weight, as RTA_MULTIPATH would give. */
+	apply_free(m, nhid_route(RTM_NEWROUTE, "10.82.0.0", 10));
+	assert_int_equal(mirror_routes(m)->count, 2);
+	a = row(m, IP(10, 82, 0, 0), IP(192, 0, 2, 2), 4);
+	b = row(m, IP(10, 82, 0, 0), IP(198, 51, 100, 3), 5);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(a->flags & ROUTE_F_MULTI);
+	assert_true((b->flags & (ROUTE_F_MULTI | ROUTE_F_GATEWAY)) == (ROUTE_F_MULTI | ROUTE_F_GATEWAY));
+	assert_int_equal(a->weight, 1);
+	assert_int_equal(b->weight, 5);
+	/* A group of one is one next hop, as the kernel lists it. */
+	apply_free(m, nhid_route(RTM_NEWROUTE, "10.83.0.0", 11));
+	a = row(m, IP(10, 83, 0, 0), IP(192, 0, 2, 2), 4);
+	assert_non_null(a);
+	assert_false(a->flags & ROUTE_F_MULTI);
+	assert_false(mirror_resync_running(m));
+	mirror_free(m);
+}
+
+/* Deleting an object re-dumps only when a mirrored route goes through it. */
+static void
+test_nexthop_delete_redumps_when_used(void **state)
+{
+	struct mirror *m = mirror_new(&main_only);
+	const uint32_t ids[2] = { 2, 3 };
+	const uint8_t weights[2] = { 1, 1 };
+
+	apply_free(m, nh_msg(RTM_NEWNEXTHOP, 1, "192.0.2.1", 2));
+	apply_free(m, nh_msg(RTM_NEWNEXTHOP, 2, "192.0.2.2", 2));
+	apply_free(m, nh_msg(RTM_NEWNEXTHOP, 3, "192.0.2.3", 2));
+	apply_free(m, nh_msg(RTM_NEWNEXTHOP, 4, "192.0.2.4", 2));
+	apply_free(m, nh_group_msg(10, ids, weights, 2));
+	apply_free(m, nhid_route(RTM_NEWROUTE, "10.80.0.0", 1));
+	/* Not used by any route: nothing to re-dump, also when replaced. */
+	apply_free(m, nh_msg(RTM_NEWNEXTHOP, 4, "192.0.2.44", 2));
+	apply_free(m, nh_msg(RTM_DELNEXTHOP, 4, "192.0.2.44", 2));
+	assert_false(mirror_resync_running(m));
+	/* The same again for an object in use changes nothing either. */
+	apply_free(m, nh_msg(RTM_NEWNEXTHOP, 1, "192.0.2.1", 2));
+	assert_false(mirror_resync_running(m));
+	/* A group that no route uses loses a member: nothing either. */
+	apply_free(m, nh_msg(RTM_DELNEXTHOP, 3, "192.0.2.3", 2));
+	assert_false(mirror_resync_running(m));
+	/* Used: its routes go without a message. */
+	apply_free(m, nh_msg(RTM_DELNEXTHOP, 1, "192.0.2.1", 2));
+	assert_true(mirror_resync_running(m));
+	mirror_free(m);
+
+	/* A member of a group that a route uses is in use too. */
+	m = mirror_new(&main_only);
+	apply_free(m, nh_msg(RTM_NEWNEXTHOP, 2, "192.0.2.2", 2));
+	apply_free(m, nh_msg(RTM_NEWNEXTHOP, 3, "192.0.2.3", 2));
+	apply_free(m, nh_group_msg(10, ids, weights, 2));
+	apply_free(m, nhid_route(RTM_NEWROUTE, "10.82.0.0", 10));
+	assert_false(mirror_resync_running(m));
+	apply_free(m, nh_msg(RTM_DELNEXTHOP, 3, "192.0.2.3", 2));
+	assert_true(mirror_resync_running(m));
+	mirror_free(m);
+
+	/* Once its last route is deleted, an object is free to go. */
+	m = mirror_new(&main_only);
+	apply_free(m, nh_msg(RTM_NEWNEXTHOP, 1, "192.0.2.1", 2));
+	apply_free(m, nhid_route(RTM_NEWROUTE, "10.80.0.0", 1));
+	apply_free(m, nhid_route(RTM_DELROUTE, "10.80.0.0", 1));
+	apply_free(m, nh_msg(RTM_DELNEXTHOP, 1, "192.0.2.1", 2));
+	assert_false(mirror_resync_running(m));
+	mirror_free(m);
+}
+
+/*
+ * A route through an object the mirror does not know (it came and went during a
+ * dump): shown as the message says, and re-dumped, as its deletion would pass unseen.
+ */
+static void
+test_nexthop_unknown_object_redumps(void **state)
+{
+	struct mirror *m = mirror_new(&main_only);
+	struct nl_msg *msg = via(RTM_NEWROUTE, 0, "10.84.0.0", 24, "192.0.2.1", RTN_UNICAST);
+
+	nla_put_u32(msg, RTA_NH_ID, 7); /* compat mode on: the next hop too */
+	apply_free(m, msg);
+	assert_non_null(row(m, IP(10, 84, 0, 0), IP(192, 0, 2, 1), 2));
+	assert_true(mirror_resync_running(m));
+	mirror_free(m);
+}
+
 /* WMI's Protocol of FRR's own protocol numbers: its static routes are netmgmt(3). */
 static void
 test_frr_protocols(void **state)
@@ -636,6 +829,10 @@ main(void)
 		cmocka_unit_test(test_same_index_alias_keeps_first),
 		cmocka_unit_test(test_blackhole_ignores_prefsrc),
 		cmocka_unit_test(test_short_attribute_is_malformed),
+		cmocka_unit_test(test_nexthop_object_route),
+		cmocka_unit_test(test_nexthop_group_route),
+		cmocka_unit_test(test_nexthop_delete_redumps_when_used),
+		cmocka_unit_test(test_nexthop_unknown_object_redumps),
 	};
 
 	return cmocka_run_group_tests_name("route", tests, NULL, NULL);
