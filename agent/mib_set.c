@@ -442,7 +442,9 @@ is_row_route(struct nlmsghdr *nlh, void *arg)
 	const struct route *want = arg;
 	struct route hop;
 
-	return mirror_parse_route(&any, nlh, &hop, 1) == 1 && !(hop.flags & ROUTE_F_MULTI) &&
+	/* Through the mirror's nexthop objects, as the row was made. */
+	return mirror_parse_route_nh(&any, writer->m, nlh, &hop, 1) == 1 &&
+	    !(hop.flags & ROUTE_F_MULTI) &&
 	    route_cmp(&hop, want) == 0 && hop.type == want->type;
 }
 
@@ -452,13 +454,20 @@ is_row_route(struct nlmsghdr *nlh, void *arg)
  * does not keep (src, mtu, advmss, realms, an IPv6 gateway) is lost.
  */
 static int
+fetch_kept(struct txn_row *r, const struct route *kern, char *err, size_t errlen)
+{
+	struct route key = *kern;
+
+	return nlreq_route_fetch(writer->q, kern->table, kern->proto, kern->ifindex, is_row_route,
+	    &key, &r->exact, err, errlen);
+}
+
+static int
 fetch_exact(struct txn_row *r, const struct route *kern)
 {
 	char err[NLREQ_ERRLEN];
-	struct route key = *kern;
 
-	if (nlreq_route_fetch(writer->q, kern->table, kern->proto, kern->ifindex, is_row_route,
-	    &key, &r->exact, err, sizeof(err)) < 0)
+	if (fetch_kept(r, kern, err, sizeof(err)) < 0)
 		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "cannot read the route from the "
 		    "kernel: %s", err);
 	return 0;
@@ -716,14 +725,33 @@ kernel(int cmd, int flags, const struct route *rt, const char *what, const struc
 #define ADD(rt, r) kernel(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, rt, "add", r)
 #define DEL(rt, r) kernel(RTM_DELROUTE, 0, rt, "delete", r)
 
-/* Delete rt and keep the kernel's description of it in r->gone, for an exact undo. */
+/*
+ * Delete rt and keep the kernel's description of it in r->gone, for an
+ * exact undo.  A route already read back (a metric change) is deleted by
+ * that description; so is one that the kernel does not find by its
+ * gateway and interface, a route through a nexthop object (RTA_NH_ID).
+ */
 static int
 del_keep(const struct route *rt, struct txn_row *r)
 {
 	char err[NLREQ_ERRLEN];
+	int rc = -ESRCH;
 
-	return told(nlreq_route_delete(writer->q, rt, &r->gone, err, sizeof(err)), "delete", rt,
-	    r, err);
+	if (r->exact.msg == NULL)
+		rc = nlreq_route_delete(writer->q, rt, &r->gone, err, sizeof(err));
+	if (rc == -ESRCH && (r->exact.msg != NULL || fetch_kept(r, rt, err, sizeof(err)) == 0))
+		rc = nlreq_route_delete_kept(writer->q, &r->exact, NULL, &r->gone, err, sizeof(err));
+	return told(rc, "delete", rt, r, err);
+}
+
+/* Delete the route kept in r->exact at *metric (the moved route of a metric change). */
+static int
+del_kept(const uint32_t *metric, const struct route *rt, struct txn_row *r)
+{
+	char err[NLREQ_ERRLEN];
+
+	return told(nlreq_route_delete_kept(writer->q, &r->exact, metric, NULL, err, sizeof(err)),
+	    "delete", rt, r, err);
 }
 
 /* Install a kept route again, at *metric if given. */
@@ -859,7 +887,7 @@ revert(struct txn_row *r)
 	case A_MOVE:
 		if (r->step >= 2 && restore(&r->gone, NULL, &r->cur, r) < 0)
 			bad = 1;
-		if (r->step >= 1 && DEL(&r->want, r) < 0)
+		if (r->step >= 1 && del_kept(&r->want.metric, &r->want, r) < 0)
 			bad = 1;
 		break;
 	case A_PCREATE:

@@ -354,46 +354,101 @@ nlreq_route_fetch(struct nlreq *q, uint32_t table, uint8_t proto, int32_t oif,
 	return rc;
 }
 
+/* Attributes of a kept route that a request must not carry. */
+static int
+skip_attr(const struct nlattr *a, int has_nh_id, const uint32_t *metric)
+{
+	switch (nla_type(a)) {
+	case RTA_CACHEINFO: /* state the kernel reports */
+		return 1;
+	case RTA_PRIORITY:
+		return metric != NULL;
+	case RTA_GATEWAY:
+	case RTA_VIA:
+	case RTA_OIF:
+	case RTA_MULTIPATH:
+	case RTA_ENCAP:
+	case RTA_ENCAP_TYPE:
+		/* The kernel expands a nexthop object into these, and refuses them beside RTA_NH_ID. */
+		return has_nh_id;
+	default:
+		return 0;
+	}
+}
+
 /*
- * The kept message as a new request: the same header and attributes, but
- * no state the kernel reports and refuses back (dead, linkdown, offload
- * flags; RTA_CACHEINFO), and the new metric.
+ * A request (cmd, flags) made from a kept route: the same header and
+ * attributes, but no state the kernel reports and refuses back (dead,
+ * linkdown, offload flags; RTA_CACHEINFO), and *metric if given.
  */
-int
-nlreq_route_restore(struct nlreq *q, const struct nlroute *k, const uint32_t *metric,
-    char *err, size_t errlen)
+static struct nl_msg *
+kept_msg(int cmd, int flags, const struct nlroute *k, const uint32_t *metric)
 {
 	struct rtmsg rtm;
 	struct nlattr *a;
 	struct nl_msg *msg;
-	int rem, rc = -ENOMEM;
+	int rem;
 
-	if (k->msg == NULL || k->msg->nlmsg_len < NLMSG_LENGTH(sizeof(rtm))) {
-		snprintf(err, errlen, "no kept route to restore");
-		return -EINVAL;
-	}
+	if (k->msg == NULL || k->msg->nlmsg_len < NLMSG_LENGTH(sizeof(rtm)))
+		return NULL;
 	memcpy(&rtm, nlmsg_data(k->msg), sizeof(rtm));
 	rtm.rtm_flags &= RTNH_F_ONLINK;
-	if ((msg = nlmsg_alloc_simple(RTM_NEWROUTE,
-	    NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL)) == NULL ||
-	    nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0)
-		goto out;
+	if ((msg = nlmsg_alloc_simple(cmd, NLM_F_REQUEST | NLM_F_ACK | flags)) == NULL)
+		return NULL;
+	if (nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0)
+		goto fail;
 	nlmsg_for_each_attr(a, k->msg, sizeof(rtm), rem) {
-		if (nla_type(a) == RTA_CACHEINFO || (metric != NULL && nla_type(a) == RTA_PRIORITY))
+		if (skip_attr(a, nlmsg_find_attr(k->msg, sizeof(rtm), RTA_NH_ID) != NULL, metric))
 			continue;
 		if (nla_put(msg, a->nla_type, nla_len(a), nla_data(a)) < 0)
-			goto out;
+			goto fail;
 	}
 	if (metric != NULL && nla_put_u32(msg, RTA_PRIORITY, *metric) < 0)
-		goto out;
+		goto fail;
+	return msg;
+fail:
+	nlmsg_free(msg);
+	return NULL;
+}
+
+static int
+kept_request(struct nlreq *q, int cmd, int flags, const struct nlroute *k,
+    const uint32_t *metric, struct nlroute *gone, char *err, size_t errlen)
+{
+	struct nl_msg *msg;
+	int rc;
+
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
-	rc = transact(q, msg, NULL, NULL, err, errlen);
-out:
-	if (rc == -ENOMEM && err != NULL && err[0] == '\0')
+	if (k->msg == NULL) {
+		snprintf(err, errlen, "no kept route");
+		return -EINVAL;
+	}
+	if ((msg = kept_msg(cmd, flags, k, metric)) == NULL) {
 		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	rc = transact(q, msg, gone != NULL ? echo_msg : NULL, gone, err, errlen);
 	nlmsg_free(msg);
 	return rc;
+}
+
+int
+nlreq_route_restore(struct nlreq *q, const struct nlroute *k, const uint32_t *metric,
+    char *err, size_t errlen)
+{
+	return kept_request(q, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, k, metric, NULL, err,
+	    errlen);
+}
+
+int
+nlreq_route_delete_kept(struct nlreq *q, const struct nlroute *k, const uint32_t *metric,
+    struct nlroute *gone, char *err, size_t errlen)
+{
+	if (gone != NULL)
+		nlroute_free(gone);
+	return kept_request(q, RTM_DELROUTE, gone != NULL ? NLM_F_ECHO : 0, k, metric, gone, err,
+	    errlen);
 }
 
 /* The request for the route r describes; NULL out of memory. */

@@ -78,6 +78,13 @@ int nlreq_route_fetch(struct nlreq *, uint32_t table, uint8_t proto, int32_t oif
 int nlreq_route_restore(struct nlreq *, const struct nlroute *, const uint32_t *metric,
     char *err, size_t errlen);
 
+/*
+ * Delete the very route kept in k (a route through a nexthop object too),
+ * at *metric if given, keeping the kernel's echo in *gone if not NULL.
+ */
+int nlreq_route_delete_kept(struct nlreq *, const struct nlroute *k, const uint32_t *metric,
+    struct nlroute *gone, char *err, size_t errlen);
+
 /* IPv4 addresses of every interface; *v is malloc'ed (free it).  0 or -errno. */
 int nlreq_addrs(struct nlreq *, struct ifaddr4 **v, size_t *n);
 

@@ -67,4 +67,27 @@ is "$(row_state "$(index_of 10.80.0.0/24 192.0.2.9 va 254 0 0)")" absent "its ro
 result $? "deleting a used nexthop object re-dumps ($n1 re-dumps before, $(redumps) after)"
 step "delete the last group member and the group" nsx ip nexthop flush
 both_alive "after the nexthop object steps"
+
+# SETs on a route through an object: the kernel finds it by RTA_NH_ID, not by gateway and
+# device, so cimrouted changes, deletes and puts it back by the kernel's own description.
+setw() { nsx snmpset "${V2W[@]}" "${SNMP_OPTS[@]}" -t 10 -r 0 "$AGENT" "$@" 2>&1; }
+nsx ip nexthop add id 20 via 192.0.2.20 dev va
+step "a route through object 20, metric 7" nsx ip route add 10.85.0.0/24 nhid 20 metric 7
+out=$(setw "$OID_ENTRY.13.$(index_of 10.85.0.0/24 192.0.2.20 va 254 0 7)" i 17)
+result $? "a metric change (7 -> 17) of the route through the object succeeds"
+[ $? -eq 0 ] || diag "$out"
+is "$(nsx ip -4 route show 10.85.0.0/24 | sed 's/ *$//')" "10.85.0.0/24 nhid 20 metric 17" \
+	"the route at metric 17 still goes through object 20, the one at metric 7 is gone"
+IX17=$(index_of 10.85.0.0/24 192.0.2.20 va 254 0 17)
+before=$(nsx ip -4 route show table all)
+mkdir "$T/state/persisted-routes.tmp" # a later row of the SET fails: the destroy is undone
+out=$(setw "$OID_ENTRY.24.$IX17" i 6 .1.3.6.1.4.1.32473.1.1.2.3.1.12.10.90.0.0.255.255.0.0.192.0.2.1.5 i 4)
+echo "$out" | grep -q 'Reason: commitFailed'
+result $? "a destroy in a SET that fails later: commitFailed"
+is "$(nsx ip -4 route show table all)" "$before" "the route through object 20 is back, byte-identical"
+rmdir "$T/state/persisted-routes.tmp"
+out=$(setw "$OID_ENTRY.24.$IX17" i 6)
+result $? "destroy of the route through the object succeeds"
+is "$(nsx ip -4 route show 10.85.0.0/24)" "" "and the route is gone"
+both_alive "after the SETs on a route through an object"
 done_testing
