@@ -3,7 +3,8 @@
  *
  * One event loop, owned by net-snmp (agent_check_and_process): the netlink
  * sockets are extra read fds, the mirror's timer is a net-snmp alarm, and
- * the alarms also drive AgentX pings and reconnection to the master.
+ * the alarms also drive AgentX pings and reconnection to the master
+ * (master.c).
  */
 #include "config.h"
 
@@ -23,6 +24,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "master.h"
 #include "mib.h"
 #include "mirror.h"
 #include "nlreq.h"
@@ -30,7 +32,7 @@
 #include "writer.h"
 
 #define APP "cimrouted"
-#define DEFAULT_PING_INTERVAL 5 /* s: how soon we notice the master is back */
+#define DEFAULT_PING_INTERVAL 5 /* s: how often a live master is pinged (master.c) */
 
 static volatile sig_atomic_t stop_signal;
 
@@ -330,6 +332,7 @@ main(int argc, char **argv)
 	/* A subagent resolves no names: skip parsing the host's MIB files. */
 	setenv("MIBS", "", 1);
 	conf_register(&cfg);
+	master_init();
 	notify_init(&notifier);
 	conf_register_notify(&notifier.set);
 	notify_set_callbacks(&notifier, NULL, notify_arm, NULL);
@@ -346,6 +349,7 @@ main(int argc, char **argv)
 	init_snmp(APP);
 	if (conf_errors() > 0)
 		fatal("%d bad line(s) in the configuration (logged above)", conf_errors());
+	master_start();
 
 	if ((m = mirror_new(&cfg)) == NULL)
 		fatal("out of memory");
