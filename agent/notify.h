@@ -10,6 +10,14 @@
  * when the interval ends.  Notifications wait in a bounded queue until the
  * master acknowledges them, so that none is lost while the master restarts;
  * past the bound they are counted as dropped and covered by a summary.
+ * The rate limit governs what is handed to the master too: at most the
+ * limit's number of cimIP4RouteChange per interval, so that the queue built
+ * while the master was away is not replayed as one burst of traps that
+ * receivers drop (issue 9, item 11).  At the start of each interval the
+ * changes never handed to the master beyond the interval's allowance are
+ * folded into one summary with everything else not yet sent; a message
+ * once handed to the master is sent again as it was (the master may have
+ * passed it on), never folded.
  *
  * Nothing here knows SNMP: the daemon supplies the function that hands a
  * message to the master (mib_event.c) and the timer.
@@ -66,6 +74,7 @@ struct notify_msg {
 	uint64_t id;     /* names the message in the master's acknowledgement */
 	uint8_t type;    /* enum notify_msg_type */
 	uint8_t state;   /* queued, in flight, acknowledged */
+	uint8_t resend;  /* handed to the master before: sent again as it is, never folded */
 	union {
 		struct notify_event ev;
 		struct notify_summary sum;
@@ -114,7 +123,8 @@ struct notify {
 
 	/* the current rate-limit interval */
 	int window_open;
-	unsigned window_sent;
+	unsigned window_sent;   /* changes accepted one by one */
+	unsigned window_paced;  /* cimIP4RouteChange handed to the master */
 	struct notify_summary window_sum; /* what it suppressed so far */
 	int window_has;
 
@@ -162,7 +172,7 @@ void notify_timer(struct notify *);
 void notify_connected(struct notify *, int up);
 /* The master answered message id: ok, or failed (timeout, error, disconnect: it is sent again). */
 void notify_ack(struct notify *, uint64_t id, int ok);
-/* Send what is queued, up to NOTIFY_INFLIGHT outstanding. */
+/* Send what is queued, up to NOTIFY_INFLIGHT outstanding and the interval's rate limit. */
 void notify_flush(struct notify *);
 /* Messages queued or in flight. */
 size_t notify_queued(const struct notify *);
