@@ -196,6 +196,21 @@ notify_arm(unsigned ms, void *arg)
 	oneshot_arm(&notify_alarm, ms, 0);
 }
 
+/* The end of a slice of the interval: the next sends may go. */
+static void
+slice_fired(void *arg)
+{
+	notify_slice(&notifier);
+}
+
+static struct oneshot slice_alarm = { .fn = slice_fired };
+
+static void
+slice_arm(unsigned ms, void *arg)
+{
+	oneshot_arm(&slice_alarm, ms, 0);
+}
+
 static int
 mkdirs(const char *path)
 {
@@ -336,6 +351,7 @@ main(int argc, char **argv)
 	notify_init(&notifier);
 	conf_register_notify(&notifier.set);
 	notify_set_callbacks(&notifier, NULL, notify_arm, NULL);
+	notify_set_slicer(&notifier, slice_arm);
 	mib_event_init(&notifier);
 	writer_init(&w, NULL, NULL);
 	writer = &w;

@@ -57,6 +57,12 @@ notify_set_callbacks(struct notify *n, notify_send_fn send, notify_arm_fn arm, v
 	n->arg = arg;
 }
 
+void
+notify_set_slicer(struct notify *n, notify_arm_fn arm_slice)
+{
+	n->arm_slice = arm_slice;
+}
+
 /* ---- the state file ------------------------------------------------------- */
 
 static int
@@ -454,6 +460,29 @@ open_window(struct notify *n)
 	arm(n, NOTIFY_INTERVAL_MS);
 }
 
+/* cimIP4RouteChange a slice may carry: a tenth of the limit, at least one (resends, rate 0). */
+static unsigned
+slice_max(const struct notify *n)
+{
+	unsigned per = (n->set.rate * NOTIFY_SLICE_MS + NOTIFY_INTERVAL_MS - 1) / NOTIFY_INTERVAL_MS;
+
+	return per > 0 ? per : 1;
+}
+
+/* The current slice is full: the rest waits for the next one (started now if none is). */
+static int
+slice_full(struct notify *n)
+{
+	if (n->arm_slice == NULL)
+		return 0;
+	if (!n->slice_armed) {
+		n->slice_armed = 1;
+		n->slice_sent = 0;
+		n->arm_slice(NOTIFY_SLICE_MS, n->arg);
+	}
+	return n->slice_sent >= slice_max(n);
+}
+
 /* How many more cimIP4RouteChange the master may take in this interval (or the next). */
 static unsigned
 allowance(const struct notify *n)
@@ -603,7 +632,7 @@ notify_flush(struct notify *n)
 			continue;
 		if (m->type == NOTIFY_MSG_CHANGE) {
 			open_window(n);
-			if (!m->resend && allowance(n) == 0)
+			if ((!m->resend && allowance(n) == 0) || slice_full(n))
 				return;
 		}
 		if (n->send(m, n->arg) < 0) {
@@ -613,9 +642,19 @@ notify_flush(struct notify *n)
 		m->state = MSG_INFLIGHT;
 		m->resend = 1;
 		n->inflight++;
-		if (m->type == NOTIFY_MSG_CHANGE)
+		if (m->type == NOTIFY_MSG_CHANGE) {
 			n->window_paced++;
+			n->slice_sent++;
+		}
 	}
+}
+
+void
+notify_slice(struct notify *n)
+{
+	n->slice_armed = 0;
+	n->slice_sent = 0;
+	notify_flush(n);
 }
 
 void

@@ -392,6 +392,47 @@ test_replay_resends(void **state)
 	notify_free(&n);
 }
 
+static unsigned slice_ms;
+
+static void
+arm_slice(unsigned ms, void *arg)
+{
+	slice_ms = ms;
+}
+
+/* With a slice timer, an interval's allowance is spread: a tenth of the limit every 100 ms. */
+static void
+test_sliced_sends(void **state)
+{
+	struct notify n;
+
+	setup(&n, 30, 100, 100);
+	notify_set_slicer(&n, arm_slice);
+	slice_ms = 0;
+	changes(&n, 10, NOTIFY_ADDED, 0);   /* before the master: all ten wait */
+	notify_connected(&n, 1);
+	assert_int_equal(nsent, 3);
+	assert_int_equal(slice_ms, NOTIFY_SLICE_MS);
+	notify_slice(&n);
+	assert_int_equal(nsent, 6);
+	notify_slice(&n);
+	notify_slice(&n);
+	assert_int_equal(nsent, 10);
+	for (size_t k = 0; k < 10; k++)
+		assert_int_equal(sent[k].u.ev.seq, k + 1);
+	/* Rate 0: a resend still goes, one a slice. */
+	notify_connected(&n, 0);
+	ack_all(&n, 0);
+	n.set.rate = 0;
+	nsent = 0;
+	notify_slice(&n);
+	notify_connected(&n, 1);
+	assert_int_equal(nsent, 1);
+	notify_slice(&n);
+	assert_int_equal(nsent, 2);
+	notify_free(&n);
+}
+
 /* A summary's range folds across the wrap of the sequence numbers (4294967295, then 1). */
 static void
 test_fold_wrap(void **state)
@@ -583,6 +624,7 @@ main(void)
 		cmocka_unit_test(test_paced_replay),
 		cmocka_unit_test(test_replay_resends),
 		cmocka_unit_test(test_fold_wrap),
+		cmocka_unit_test(test_sliced_sends),
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_state_file),
 		cmocka_unit_test(test_parse_line),
