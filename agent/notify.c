@@ -551,6 +551,8 @@ pace(struct notify *n)
 		}
 		sum_fold(&f.u.sum, &has, m);
 		folded++;
+		if (m->type == NOTIFY_MSG_CHANGE)
+			n->stats.suppressed++; /* now reported by a summary */
 	}
 	n->qn = w;
 	if (n->has_dropped) {

@@ -324,6 +324,7 @@ test_paced_replay(void **state)
 	assert_int_equal(sent[4].u.sum.first, 11);
 	assert_int_equal(sent[4].u.sum.last, 20);
 	assert_int_equal(sent[4].u.sum.count[1], 10);
+	assert_int_equal(n.stats.suppressed, 7 + 7 + 3); /* the 3 folded count as summarised */
 	assert_int_equal(armed_ms, NOTIFY_INTERVAL_MS); /* the interval of the replay */
 	assert_coverage(1, 20);
 
