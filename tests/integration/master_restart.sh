@@ -5,7 +5,7 @@
 # changed while it is away, and snmpd is started again with the same configuration. Without
 # restarting cimrouted, the table must be served again within a bounded time and equal the
 # kernel's (route_rows.py); later changes must still be followed. Then the same over an AgentX
-# TCP socket (-x tcp:...).
+# TCP socket (-x tcp:...), with cimrouted started before the master.
 # Pass/fail: cimrouted stays alive while the master is away; once the restarted snmpd answers,
 # cimIP4RouteCount.0 answers within RECONNECT_S (default 2 s) with the default
 # agentXPingInterval (5 s): cimrouted notices the lost session at once and retries every 0.5 s
@@ -68,14 +68,17 @@ for how in TERM KILL long; do
 	both_alive "master restart round $round ($how)"
 done
 
-# the same with an AgentX TCP socket
+# the same with an AgentX TCP socket, cimrouted started before the master
 stop_cimrouted
 stop_snmpd
 sed -i "s|^agentXSocket .*|agentXSocket $T/agentx.sock,tcp:127.0.0.1:$XPORT|" "$T/snmpd.conf"
-start_snmpd || bail_out "snmpd does not start with an AgentX TCP socket"
 start_cimrouted -x "tcp:127.0.0.1:$XPORT"
-wait_registered 20
-result $? "cimrouted registers with the master over TCP (-x tcp:127.0.0.1:$XPORT)"
+sleep 1
+start_snmpd || bail_out "snmpd does not start with an AgentX TCP socket"
+wait_registered "$RECONNECT_S"
+result $? "cimrouted started before the master registers over TCP (-x tcp:127.0.0.1:$XPORT) within ${RECONNECT_S}s of snmpd answering"
+grep -q "cannot connect to the master (tcp:127.0.0.1:$XPORT); retrying" "$T/cimrouted.log"
+result $? "cimrouted logs once that the master is not there yet"
 for how in TERM KILL; do
 	round=$((round + 1))
 	stop_snmpd "$how"
