@@ -3,7 +3,8 @@
  *
  * One event loop, owned by net-snmp (agent_check_and_process): the netlink
  * sockets are extra read fds, the mirror's timer is a net-snmp alarm, and
- * the alarms also drive AgentX pings and reconnection to the master.
+ * the alarms also drive AgentX pings and reconnection to the master
+ * (master.c).
  */
 #include "config.h"
 
@@ -24,6 +25,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "master.h"
 #include "mib.h"
 #include "mirror.h"
 #include "nlreq.h"
@@ -32,7 +34,7 @@
 #include "writer.h"
 
 #define APP "cimrouted"
-#define DEFAULT_PING_INTERVAL 5 /* s: how soon we notice the master is back */
+#define DEFAULT_PING_INTERVAL 5 /* s: how often a live master is pinged (master.c) */
 
 static volatile sig_atomic_t stop_signal;
 
@@ -194,6 +196,21 @@ static void
 notify_arm(unsigned ms, void *arg)
 {
 	oneshot_arm(&notify_alarm, ms, 0);
+}
+
+/* The end of a slice of the interval: the next sends may go. */
+static void
+slice_fired(void *arg)
+{
+	notify_slice(&notifier);
+}
+
+static struct oneshot slice_alarm = { .fn = slice_fired };
+
+static void
+slice_arm(unsigned ms, void *arg)
+{
+	oneshot_arm(&slice_alarm, ms, 0);
 }
 
 /* Missing directories are created 0700 (with the umask of 077 too). */
@@ -404,9 +421,11 @@ main(int argc, char **argv)
 	/* A subagent resolves no names: skip parsing the host's MIB files. */
 	setenv("MIBS", "", 1);
 	conf_register(&cfg);
+	master_init();
 	notify_init(&notifier);
 	conf_register_notify(&notifier.set);
 	notify_set_callbacks(&notifier, NULL, notify_arm, NULL);
+	notify_set_slicer(&notifier, slice_arm);
 	mib_event_init(&notifier);
 	writer_init(&w, NULL, NULL);
 	writer = &w;
@@ -420,6 +439,7 @@ main(int argc, char **argv)
 	init_snmp(APP);
 	if (conf_errors() > 0)
 		fatal("%d bad line(s) in the configuration (logged above)", conf_errors());
+	master_start();
 
 	if ((m = mirror_new(&cfg)) == NULL)
 		fatal("out of memory");

@@ -59,6 +59,12 @@ notify_set_callbacks(struct notify *n, notify_send_fn send, notify_arm_fn arm, v
 	n->arg = arg;
 }
 
+void
+notify_set_slicer(struct notify *n, notify_arm_fn arm_slice)
+{
+	n->arm_slice = arm_slice;
+}
+
 /* ---- the state file ------------------------------------------------------- */
 
 static int
@@ -376,22 +382,50 @@ q_grow(struct notify *n)
 	return 0;
 }
 
+/* a comes before b: numbers run 1 .. 4294967295, then 1 again. */
+static int
+seq_before(uint32_t a, uint32_t b)
+{
+	uint32_t ahead = b >= a ? b - a : SEQ_MAX - (a - b);
+
+	return ahead != 0 && ahead < SEQ_MAX / 2;
+}
+
+/*
+ * Add counts over first..last to summary s.  The range grows to take in
+ * both: what is folded is not always in sequence order (a summary of an
+ * interval is queued after the changes of that interval sent one by one,
+ * and changes found by a re-dump can come between those).
+ */
+static void
+sum_add(struct notify_summary *s, int *has, const uint32_t count[3], uint32_t first,
+    uint32_t last)
+{
+	if (!*has) {
+		s->first = first;
+		s->last = last;
+	} else {
+		if (seq_before(first, s->first))
+			s->first = first;
+		if (seq_before(s->last, last))
+			s->last = last;
+	}
+	for (int k = 0; k < 3; k++)
+		s->count[k] += count[k];
+	*has = 1;
+}
+
 static void
 sum_fold(struct notify_summary *s, int *has, const struct notify_msg *m)
 {
-	if (m->type == NOTIFY_MSG_CHANGE) {
-		if (!*has)
-			s->first = m->u.ev.seq;
-		s->count[m->u.ev.kind - 1]++;
-		s->last = m->u.ev.seq;
-	} else {
-		if (!*has)
-			s->first = m->u.sum.first;
-		for (int k = 0; k < 3; k++)
-			s->count[k] += m->u.sum.count[k];
-		s->last = m->u.sum.last;
+	uint32_t one[3] = { 0, 0, 0 };
+
+	if (m->type == NOTIFY_MSG_SUMMARY) {
+		sum_add(s, has, m->u.sum.count, m->u.sum.first, m->u.sum.last);
+		return;
 	}
-	*has = 1;
+	one[m->u.ev.kind - 1] = 1;
+	sum_add(s, has, one, m->u.ev.seq, m->u.ev.seq);
 }
 
 /* Messages not yet handed to the master: the queue's bound applies to them. */
@@ -424,6 +458,52 @@ arm_retry(struct notify *n)
 		arm(n, NOTIFY_INTERVAL_MS);
 }
 
+/* A rate-limit interval begins (unless one is under way); notify_timer() ends it. */
+static void
+open_window(struct notify *n)
+{
+	if (n->window_open)
+		return;
+	n->window_open = 1;
+	n->window_sent = 0;
+	n->window_paced = 0;
+	memset(&n->window_sum, 0, sizeof(n->window_sum));
+	n->window_has = 0;
+	arm(n, NOTIFY_INTERVAL_MS);
+}
+
+/* cimIP4RouteChange a slice may carry: a tenth of the limit, at least one (resends, rate 0). */
+static unsigned
+slice_max(const struct notify *n)
+{
+	unsigned per = (n->set.rate * NOTIFY_SLICE_MS + NOTIFY_INTERVAL_MS - 1) / NOTIFY_INTERVAL_MS;
+
+	return per > 0 ? per : 1;
+}
+
+/* The current slice is full: the rest waits for the next one (started now if none is). */
+static int
+slice_full(struct notify *n)
+{
+	if (n->arm_slice == NULL)
+		return 0;
+	if (!n->slice_armed) {
+		n->slice_armed = 1;
+		n->slice_sent = 0;
+		n->arm_slice(NOTIFY_SLICE_MS, n->arg);
+	}
+	return n->slice_sent >= slice_max(n);
+}
+
+/* How many more cimIP4RouteChange the master may take in this interval (or the next). */
+static unsigned
+allowance(const struct notify *n)
+{
+	if (!n->window_open)
+		return n->set.rate;
+	return n->window_paced < n->set.rate ? n->set.rate - n->window_paced : 0;
+}
+
 static int
 push(struct notify *n, const struct notify_msg *m)
 {
@@ -432,8 +512,76 @@ push(struct notify *n, const struct notify_msg *m)
 	*q_at(n, n->qn) = *m;
 	q_at(n, n->qn)->id = ++n->next_id;
 	q_at(n, n->qn)->state = MSG_QUEUED;
+	q_at(n, n->qn)->resend = 0;
 	n->qn++;
 	return 0;
+}
+
+/* Never handed to the master: may still be folded into a summary. */
+static int
+unsent(const struct notify_msg *m)
+{
+	return m->state == MSG_QUEUED && !m->resend;
+}
+
+/*
+ * The start of an interval with the master there: the changes never handed
+ * to it beyond the interval's allowance are folded, with all that is queued
+ * after them, the summary of what the full queue dropped and the open
+ * interval's summary, into one summary at the end of the queue.  Every
+ * sequence number stays reported once: alone, or in that summary's range
+ * (issue 9, item 11).
+ */
+static void
+pace(struct notify *n)
+{
+	struct notify_msg f;
+	unsigned keep = allowance(n);
+	size_t k, w, folded = 0;
+	int has = 0;
+
+	for (k = 0; k < n->qn; k++) {
+		const struct notify_msg *m = q_at(n, k);
+
+		if (!unsent(m) || m->type != NOTIFY_MSG_CHANGE)
+			continue;
+		if (keep == 0)
+			break;
+		keep--;
+	}
+	if (k == n->qn)
+		return;
+	memset(&f, 0, sizeof(f));
+	f.type = NOTIFY_MSG_SUMMARY;
+	/* Unsent messages are the queue's tail (it is sent in order); keep any other. */
+	for (w = k; k < n->qn; k++) {
+		struct notify_msg *m = q_at(n, k);
+
+		if (!unsent(m)) {
+			*q_at(n, w++) = *m;
+			continue;
+		}
+		sum_fold(&f.u.sum, &has, m);
+		folded++;
+		if (m->type == NOTIFY_MSG_CHANGE)
+			n->stats.suppressed++; /* now reported by a summary */
+	}
+	n->qn = w;
+	if (n->has_dropped) {
+		sum_add(&f.u.sum, &has, n->dropped_sum.count, n->dropped_sum.first, n->dropped_sum.last);
+		memset(&n->dropped_sum, 0, sizeof(n->dropped_sum));
+		n->has_dropped = 0;
+	}
+	if (n->window_has) {
+		sum_add(&f.u.sum, &has, n->window_sum.count, n->window_sum.first, n->window_sum.last);
+		memset(&n->window_sum, 0, sizeof(n->window_sum));
+		n->window_has = 0;
+	}
+	clock_gettime(CLOCK_REALTIME, &f.u.sum.when);
+	push(n, &f); /* cannot fail: it takes the place of at least one */
+	log_info("notify", "over the rate limit (%u a second): %zu queued notifications folded into "
+	    "a summary of sequence %" PRIu32 "..%" PRIu32, n->set.rate, folded, f.u.sum.first,
+	    f.u.sum.last);
 }
 
 /* Queue the summary of what was dropped, once there is room for it. */
@@ -457,8 +605,9 @@ push_dropped(struct notify *n)
 	n->has_dropped = 0;
 }
 
-static void
-enqueue(struct notify *n, const struct notify_msg *m)
+/* Queue m, or count it as dropped (a summary covers it). 0 if queued. */
+static int
+queue(struct notify *n, const struct notify_msg *m)
 {
 	push_dropped(n);
 	if (!has_room(n) || n->has_dropped || push(n, m) < 0) {
@@ -467,11 +616,23 @@ enqueue(struct notify *n, const struct notify_msg *m)
 			    "dropping, a summary will follow", n->set.queue);
 		n->stats.dropped++;
 		sum_fold(&n->dropped_sum, &n->has_dropped, m);
-		return;
+		return -1;
 	}
-	notify_flush(n);
+	return 0;
 }
 
+static void
+enqueue(struct notify *n, const struct notify_msg *m)
+{
+	if (queue(n, m) == 0)
+		notify_flush(n);
+}
+
+/*
+ * In queue order, so that what was never sent stays the queue's tail; a
+ * change beyond the interval's allowance waits for the interval's end
+ * (pace() then folds what the next one cannot take).
+ */
 void
 notify_flush(struct notify *n)
 {
@@ -483,13 +644,31 @@ notify_flush(struct notify *n)
 
 		if (m->state != MSG_QUEUED)
 			continue;
+		if (m->type == NOTIFY_MSG_CHANGE) {
+			open_window(n);
+			if ((!m->resend && allowance(n) == 0) || slice_full(n))
+				return;
+		}
 		if (n->send(m, n->arg) < 0) {
 			arm_retry(n);
 			return;
 		}
 		m->state = MSG_INFLIGHT;
+		m->resend = 1;
 		n->inflight++;
+		if (m->type == NOTIFY_MSG_CHANGE) {
+			n->window_paced++;
+			n->slice_sent++;
+		}
 	}
+}
+
+void
+notify_slice(struct notify *n)
+{
+	n->slice_armed = 0;
+	n->slice_sent = 0;
+	notify_flush(n);
 }
 
 void
@@ -536,6 +715,7 @@ notify_connected(struct notify *n, int up)
 		if (n->qn > 0 || n->has_dropped)
 			log_info("notify", "master connected: sending %zu queued notifications",
 			    n->qn);
+		pace(n);
 		notify_flush(n);
 	}
 }
@@ -559,13 +739,7 @@ notify_change(struct notify *n, enum notify_kind kind, const struct route *r, in
 	history_add(n, &m.u.ev);
 	if (!n->set.enabled)
 		return;
-	if (!n->window_open) {
-		n->window_open = 1;
-		n->window_sent = 0;
-		memset(&n->window_sum, 0, sizeof(n->window_sum));
-		n->window_has = 0;
-		arm(n, NOTIFY_INTERVAL_MS);
-	}
+	open_window(n);
 	if (!bulk && n->window_sent < n->set.rate) {
 		n->window_sent++;
 		enqueue(n, &m);
@@ -585,15 +759,17 @@ notify_timer(struct notify *n)
 		return;
 	}
 	n->window_open = 0;
-	if (!n->window_has || !n->set.enabled) {
-		notify_flush(n); /* also retries sends that failed */
-		return;
+	if (n->window_has && n->set.enabled) {
+		memset(&m, 0, sizeof(m));
+		m.type = NOTIFY_MSG_SUMMARY;
+		m.u.sum = n->window_sum;
+		clock_gettime(CLOCK_REALTIME, &m.u.sum.when);
+		queue(n, &m);
 	}
-	memset(&m, 0, sizeof(m));
-	m.type = NOTIFY_MSG_SUMMARY;
-	m.u.sum = n->window_sum;
-	clock_gettime(CLOCK_REALTIME, &m.u.sum.when);
-	enqueue(n, &m);
+	n->window_has = 0;
+	if (n->connected)
+		pace(n);
+	notify_flush(n); /* also retries sends that failed */
 }
 
 /* ---- settings ------------------------------------------------------------- */

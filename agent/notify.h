@@ -10,6 +10,16 @@
  * when the interval ends.  Notifications wait in a bounded queue until the
  * master acknowledges them, so that none is lost while the master restarts;
  * past the bound they are counted as dropped and covered by a summary.
+ * The rate limit governs what is handed to the master too: at most the
+ * limit's number of cimIP4RouteChange per interval, so that the queue built
+ * while the master was away is not replayed as one burst of traps that
+ * receivers drop (issue 9, item 11).  At the start of each interval the
+ * changes never handed to the master beyond the interval's allowance are
+ * folded into one summary with everything else not yet sent; a message
+ * once handed to the master is sent again as it was (the master may have
+ * passed it on), never folded.  With a slice timer (notify_set_slicer()),
+ * the interval's allowance is spread too: at most a tenth of the limit in
+ * each 100 ms, so that even one interval's worth is no burst.
  *
  * Nothing here knows SNMP: the daemon supplies the function that hands a
  * message to the master (mib_event.c) and the timer.
@@ -33,6 +43,7 @@
 #define NOTIFY_QUEUE_MAX 1000000
 #define NOTIFY_INFLIGHT 64        /* notifications handed to the master, not yet acknowledged */
 #define NOTIFY_INTERVAL_MS 1000   /* the rate limit's interval */
+#define NOTIFY_SLICE_MS 100       /* sends are spread over slices of the interval */
 #define NOTIFY_SEQ_BLOCK 65536    /* sequence numbers reserved in the state file at a time */
 
 /* cimRouteEventKind / cimRouteNotifyKind */
@@ -66,6 +77,7 @@ struct notify_msg {
 	uint64_t id;     /* names the message in the master's acknowledgement */
 	uint8_t type;    /* enum notify_msg_type */
 	uint8_t state;   /* queued, in flight, acknowledged */
+	uint8_t resend;  /* handed to the master before: sent again as it is, never folded */
 	union {
 		struct notify_event ev;
 		struct notify_summary sum;
@@ -116,7 +128,10 @@ struct notify {
 
 	/* the current rate-limit interval */
 	int window_open;
-	unsigned window_sent;
+	unsigned window_sent;   /* changes accepted one by one */
+	unsigned window_paced;  /* cimIP4RouteChange handed to the master */
+	unsigned slice_sent;    /* ... in the current slice */
+	int slice_armed;        /* a slice is under way: notify_slice() ends it */
 	struct notify_summary window_sum; /* what it suppressed so far */
 	int window_has;
 
@@ -134,12 +149,15 @@ struct notify {
 
 	notify_send_fn send;
 	notify_arm_fn arm;
+	notify_arm_fn arm_slice; /* NULL: no slices (all of an interval's allowance at once) */
 	void *arg;
 };
 
 /* Defaults; then the configuration fills set before notify_open(). */
 void notify_init(struct notify *);
 void notify_set_callbacks(struct notify *, notify_send_fn, notify_arm_fn, void *arg);
+/* A second timer, for notify_slice() (its arg is the one of notify_set_callbacks()). */
+void notify_set_slicer(struct notify *, notify_arm_fn);
 /*
  * Read DIR/notify-state: the sequence numbering and the settings written
  * through SNMP, which replace the configured ones.  Bad lines are logged
@@ -159,12 +177,14 @@ void notify_free(struct notify *);
 void notify_change(struct notify *, enum notify_kind, const struct route *r, int bulk);
 /* The rate-limit interval ended (the timer requested through notify_arm_fn). */
 void notify_timer(struct notify *);
+/* A slice of the interval ended (the timer of notify_set_slicer()). */
+void notify_slice(struct notify *);
 
 /* The master session came up (registered) or went away. */
 void notify_connected(struct notify *, int up);
 /* The master answered message id: ok, or failed (timeout, error, disconnect: it is sent again). */
 void notify_ack(struct notify *, uint64_t id, int ok);
-/* Send what is queued, up to NOTIFY_INFLIGHT outstanding. */
+/* Send what is queued, up to NOTIFY_INFLIGHT outstanding and the interval's rate limit. */
 void notify_flush(struct notify *);
 /* Messages queued or in flight. */
 size_t notify_queued(const struct notify *);

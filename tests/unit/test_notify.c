@@ -249,6 +249,214 @@ test_queue_bound(void **state)
 	notify_free(&n);
 }
 
+/*
+ * What the "master" got reports every sequence number of first..last once:
+ * alone, or counted in one summary whose range holds it (a summary counts
+ * exactly the numbers of its range not sent alone), as trap_log.py checks.
+ */
+static void
+assert_coverage(uint32_t first, uint32_t last)
+{
+	unsigned ind[64] = { 0 }, cov[64] = { 0 };
+
+	assert_true(last - first < 64);
+	for (size_t k = 0; k < nsent; k++)
+		if (sent[k].type == NOTIFY_MSG_CHANGE && sent[k].u.ev.seq >= first &&
+		    sent[k].u.ev.seq <= last)
+			ind[sent[k].u.ev.seq - first]++;
+	for (size_t k = 0; k < nsent; k++) {
+		const struct notify_summary *s = &sent[k].u.sum;
+		unsigned own = 0;
+
+		if (sent[k].type != NOTIFY_MSG_SUMMARY)
+			continue;
+		assert_true(s->first >= first && s->last <= last && s->first <= s->last);
+		for (uint32_t q = s->first; q <= s->last; q++)
+			if (ind[q - first] == 0) {
+				own++;
+				cov[q - first]++;
+			}
+		assert_int_equal(s->count[0] + s->count[1] + s->count[2], own);
+	}
+	for (uint32_t q = first; q <= last; q++) {
+		if (ind[q - first] + cov[q - first] != 1)
+			fail_msg("sequence %u: sent alone %u times, in %u summaries", q, ind[q - first],
+			    cov[q - first]);
+	}
+}
+
+static size_t
+count_changes(size_t from)
+{
+	size_t c = 0;
+
+	for (size_t k = from; k < nsent; k++)
+		c += sent[k].type == NOTIFY_MSG_CHANGE;
+	return c;
+}
+
+/*
+ * The queue built while the master was away is replayed at the rate limit:
+ * the first rate changes go one by one, the rest are folded into one
+ * summary (issue 9, item 11: it went out in one burst); a change arriving
+ * while the interval's allowance is spent waits for the next interval.
+ */
+static void
+test_paced_replay(void **state)
+{
+	struct notify n;
+	size_t before;
+
+	setup(&n, 3, 100, 100);
+	changes(&n, 10, NOTIFY_ADDED, 0);   /* 1-3 queued, 4-10 suppressed */
+	notify_timer(&n);                   /* summary 4..10 queued */
+	changes(&n, 10, NOTIFY_REMOVED, 0); /* 11-13 queued, 14-20 suppressed */
+	notify_timer(&n);                   /* summary 14..20 queued */
+	assert_int_equal(notify_queued(&n), 8);
+	assert_int_equal(nsent, 0);
+
+	notify_connected(&n, 1);
+	assert_int_equal(count_changes(0), 3);
+	assert_int_equal(nsent, 5); /* 1, 2, 3, summary 4..10, summary of the rest */
+	assert_int_equal(sent[3].type, NOTIFY_MSG_SUMMARY);
+	assert_int_equal(sent[3].u.sum.first, 4);
+	assert_int_equal(sent[3].u.sum.last, 10);
+	assert_int_equal(sent[4].type, NOTIFY_MSG_SUMMARY);
+	assert_int_equal(sent[4].u.sum.first, 11);
+	assert_int_equal(sent[4].u.sum.last, 20);
+	assert_int_equal(sent[4].u.sum.count[1], 10);
+	assert_int_equal(n.stats.suppressed, 7 + 7 + 3); /* the 3 folded count as summarised */
+	assert_int_equal(armed_ms, NOTIFY_INTERVAL_MS); /* the interval of the replay */
+	assert_coverage(1, 20);
+
+	/* The interval's allowance is spent: a new change waits for the next one. */
+	changes(&n, 1, NOTIFY_CHANGED, 0);
+	assert_int_equal(nsent, 5);
+	assert_int_equal(notify_queued(&n), 6);
+	notify_timer(&n);
+	assert_int_equal(nsent, 6);
+	assert_int_equal(sent[5].type, NOTIFY_MSG_CHANGE);
+	assert_int_equal(sent[5].u.ev.seq, 21);
+	assert_coverage(1, 21);
+	ack_all(&n, 1);
+	assert_int_equal(notify_queued(&n), 0);
+
+	/* A long outage: 5 intervals of 3 changes each; one interval's worth goes alone. */
+	notify_connected(&n, 0);
+	notify_timer(&n);
+	for (int i = 0; i < 5; i++) {
+		changes(&n, 3, NOTIFY_ADDED, 0);
+		notify_timer(&n);
+	}
+	before = nsent;
+	notify_connected(&n, 1);
+	assert_int_equal(count_changes(before), 3);
+	assert_int_equal(nsent - before, 4);
+	assert_int_equal(sent[nsent - 1].u.sum.first, 25);
+	assert_int_equal(sent[nsent - 1].u.sum.last, 36);
+	assert_int_equal(sent[nsent - 1].u.sum.count[0], 12);
+	assert_coverage(1, 36);
+	notify_free(&n);
+}
+
+/*
+ * Notifications the master may have passed on when the session died are
+ * sent again as they were, even past the rate limit, and never folded into
+ * a summary (a receiver would count them twice).
+ */
+static void
+test_replay_resends(void **state)
+{
+	struct notify n;
+
+	setup(&n, 5, 100, 100);
+	notify_connected(&n, 1);
+	changes(&n, 5, NOTIFY_ADDED, 0);
+	assert_int_equal(nsent, 5);
+	notify_connected(&n, 0);
+	ack_all(&n, 0);          /* the session closed: no answers */
+	notify_timer(&n);
+	n.set.rate = 2;
+	changes(&n, 6, NOTIFY_REMOVED, 0); /* 6, 7 queued; 8-11 suppressed */
+	notify_timer(&n);
+	nsent = 0;
+	notify_connected(&n, 1);
+	assert_int_equal(nsent, 5); /* 1-5 again; 6 and 7 wait for the next interval */
+	for (size_t k = 0; k < 5; k++)
+		assert_int_equal(sent[k].u.ev.seq, k + 1);
+	notify_timer(&n);
+	assert_int_equal(nsent, 8);
+	assert_int_equal(sent[5].u.ev.seq, 6);
+	assert_int_equal(sent[6].u.ev.seq, 7);
+	assert_int_equal(sent[7].u.sum.first, 8);
+	assert_int_equal(sent[7].u.sum.last, 11);
+	assert_coverage(1, 11);
+	notify_free(&n);
+}
+
+static unsigned slice_ms;
+
+static void
+arm_slice(unsigned ms, void *arg)
+{
+	slice_ms = ms;
+}
+
+/* With a slice timer, an interval's allowance is spread: a tenth of the limit every 100 ms. */
+static void
+test_sliced_sends(void **state)
+{
+	struct notify n;
+
+	setup(&n, 30, 100, 100);
+	notify_set_slicer(&n, arm_slice);
+	slice_ms = 0;
+	changes(&n, 10, NOTIFY_ADDED, 0);   /* before the master: all ten wait */
+	notify_connected(&n, 1);
+	assert_int_equal(nsent, 3);
+	assert_int_equal(slice_ms, NOTIFY_SLICE_MS);
+	notify_slice(&n);
+	assert_int_equal(nsent, 6);
+	notify_slice(&n);
+	notify_slice(&n);
+	assert_int_equal(nsent, 10);
+	for (size_t k = 0; k < 10; k++)
+		assert_int_equal(sent[k].u.ev.seq, k + 1);
+	/* Rate 0: a resend still goes, one a slice. */
+	notify_connected(&n, 0);
+	ack_all(&n, 0);
+	n.set.rate = 0;
+	nsent = 0;
+	notify_slice(&n);
+	notify_connected(&n, 1);
+	assert_int_equal(nsent, 1);
+	notify_slice(&n);
+	assert_int_equal(nsent, 2);
+	notify_free(&n);
+}
+
+/* A summary's range folds across the wrap of the sequence numbers (4294967295, then 1). */
+static void
+test_fold_wrap(void **state)
+{
+	struct notify n;
+
+	setup(&n, 1, 10, 100);
+	n.total = 4294967293ull;
+	for (int i = 0; i < 4; i++) {
+		changes(&n, 1, NOTIFY_ADDED, 0);
+		notify_timer(&n);
+	}
+	notify_connected(&n, 1);
+	assert_int_equal(nsent, 2);
+	assert_int_equal(sent[0].u.ev.seq, 4294967294u);
+	assert_int_equal(sent[1].type, NOTIFY_MSG_SUMMARY);
+	assert_int_equal(sent[1].u.sum.first, 4294967295u);
+	assert_int_equal(sent[1].u.sum.last, 2);
+	assert_int_equal(sent[1].u.sum.count[0], 3);
+	notify_free(&n);
+}
+
 /* The ring keeps the newest rows; GETNEXT order is by sequence number, across the wrap. */
 static void
 test_history(void **state)
@@ -521,6 +729,10 @@ main(void)
 		cmocka_unit_test(test_summaries_only),
 		cmocka_unit_test(test_queue_while_away),
 		cmocka_unit_test(test_queue_bound),
+		cmocka_unit_test(test_paced_replay),
+		cmocka_unit_test(test_replay_resends),
+		cmocka_unit_test(test_fold_wrap),
+		cmocka_unit_test(test_sliced_sends),
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_state_file),
 		cmocka_unit_test(test_setting_undo),

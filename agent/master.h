@@ -1,0 +1,22 @@
+/*
+ * The AgentX session to the master agent: reconnect as soon as it is lost.
+ *
+ * net-snmp's subagent notices at once that the master went away (EOF on the
+ * AgentX socket) but tries to reconnect only every agentXPingInterval
+ * seconds, so every restart of snmpd left the MIB unserved for that long
+ * (issue 9, item 10).  Here the library neither pings nor retries (its ping
+ * interval is set to 0 once the configuration is read); this module tries
+ * again 100 ms after a loss, doubling up to 500 ms, and pings a live master
+ * every agentXPingInterval seconds itself.
+ */
+#ifndef CIMR_MASTER_H
+#define CIMR_MASTER_H
+
+/* Before init_agent(): hooks into the configuration and the session callbacks. */
+void master_init(void);
+/* After init_snmp(): if the first connection failed, keep trying. */
+void master_start(void);
+/* 1 while the session to the master is open. */
+int master_connected(void);
+
+#endif
