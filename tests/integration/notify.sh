@@ -212,6 +212,10 @@ authUser log,execute $V3USER priv
 traphandle default $T/trap_handler.sh
 format2 TRAPLOG %P|%b|%v\n
 doNotRetainNotificationLogs yes
+# The handler forks a shell per notification, a few dozen a second on a loaded machine: a
+# burst split over two rate-limit intervals (200 changes and 2 summaries a sink, 3 sinks)
+# must wait in the socket rather than be dropped by the receiver itself.
+[snmp] serverRecvBuf 4194304
 EOF
 mkdir -p "$T/trapd-persist"
 ip netns exec "$NS" env SNMP_PERSISTENT_DIR="$T/trapd-persist" MIBS= \
