@@ -306,8 +306,8 @@ keep_aside(struct persist *p)
 		if (linkat(p->dirfd, PERSIST_FILE, p->dirfd, aside, 0) == 0)
 			break;
 		if (errno != EEXIST || n == 99) {
-			log_err("persist", "cannot keep %s aside as %s/%s: %s; leaving it as it is",
-			    p->path, p->dir, aside, strerror(errno));
+			log_err_errno("persist", "cannot keep %s aside as %s/%s (it stays as it is)",
+			    p->path, p->dir, aside);
 			return -1;
 		}
 	}
