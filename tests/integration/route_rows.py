@@ -68,6 +68,14 @@ NO_NEXTHOP_TYPES = {'blackhole', 'unreachable', 'prohibit', 'throw'}
 IPROUTE2_DIRS = ['/etc/iproute2', '/usr/share/iproute2', '/usr/lib/iproute2']
 
 
+
+def max_age_of(args):
+    """The largest Age a row may have: given, or the daemon's uptime when the check runs."""
+    if getattr(args, 'max_age_since_ms', None) is not None:
+        import time
+        return (int(time.time() * 1000) - args.max_age_since_ms) // 1000 + 2
+    return args.max_age
+
 def _read_name_file(name, table, base=10, reverse=False):
     """Fill table (name -> number) from iproute2 files NAME and NAME.d/*.conf."""
     files = []
@@ -439,9 +447,9 @@ def check_row(ix, got, exp, args, problems):
         if col == COL['Age']:
             if v.value < 0:
                 problems.append('ROW %s: Age %d < 0' % (where, v.value))
-            elif args.max_age is not None and v.value > args.max_age:
+            elif max_age_of(args) is not None and v.value > max_age_of(args):
                 problems.append('ROW %s: Age %d > %d s (the daemon has not been up that long)'
-                                % (where, v.value, args.max_age))
+                                % (where, v.value, max_age_of(args)))
         elif col == COL['Caption']:
             if len(v.value) > 64 or len(v.value) == 0:
                 problems.append('ROW %s: Caption length %d not in 1..64: %s' % (where, len(v.value), fmt_val('', v.value)))
@@ -791,6 +799,8 @@ def main(argv):
     p.add_argument('--count', type=int, default=None, help='cimIP4RouteCount.0 as read')
     p.add_argument('--install-date', choices=('absent', 'present', 'any'), default='any')
     p.add_argument('--max-age', type=int, default=None)
+    # the bound taken when the check runs, after the walk: seconds since this time (ms) + 2
+    p.add_argument('--max-age-since-ms', type=int, default=None)
     p.add_argument('--max-report', type=int, default=20)
     p.add_argument('--perturb', choices=('value', 'missing', 'extra', 'metric', 'order'), default=None)
     p.set_defaults(func=cmd_compare)

@@ -107,10 +107,9 @@ result $? "cimrouted registers with the master (routeTables all)"
 both_alive "start"
 
 # ---------------------------------------------------------------- full walk
-max_age() { echo $((($(now_ms) - CIMR_STARTED_MS) / 1000 + 2)); }
 start=$(now_ms)
 compare_kernel "GETBULK walk equals ip route show table all (every row, every column)" all \
-	--install-date absent --max-age "$(max_age)"
+	--install-date absent --max-age-since-ms "$CIMR_STARTED_MS"
 diag "compare (walk + check) took $(($(now_ms) - start)) ms"
 both_alive "GETBULK walk"
 cp "$T/all.walk" "$T/bulk.walk"
@@ -161,7 +160,7 @@ if walk_table "$T/next.walk" next; then
 	result $? "GETNEXT walk (snmpwalk) gives the same rows and values as the GETBULK walk"
 	echo "$out" | head -n 20 | sed 's/^# //' | diag
 	out=$(route_rows compare --routes "$T/all.routes.json" --links "$T/all.links.json" --walk "$T/next.walk" \
-		--tables all --install-date absent --max-age "$(max_age)" 2>&1)
+		--tables all --install-date absent --max-age-since-ms "$CIMR_STARTED_MS" 2>&1)
 	result $? "GETNEXT walk equals the kernel table"
 	echo "$out" | head -n 20 | sed 's/^# //' | diag
 else
@@ -270,7 +269,7 @@ for setting in "main" "100 local"; do
 	result $? "cimrouted registers again (routeTables $setting)"
 	name=tables-${setting// /-}
 	compare_kernel "walk equals the kernel's routes of table(s) '$setting'" "$name" \
-		--install-date absent --max-age "$(max_age)"
+		--install-date absent --max-age-since-ms "$CIMR_STARTED_MS"
 	both_alive "routeTables $setting"
 done
 
