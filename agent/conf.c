@@ -61,11 +61,14 @@ conf_parse_tables(struct mirror_config *cfg, const char *value, char *err, size_
 		else if (strcasecmp(tok, "default") == 0)
 			id = 253;
 		else if (parse_u32(tok, &id) < 0 || id == 0) {
-			snprintf(err, errlen, "routeTables: '%s' is not a table (main, local, default, all or 1-4294967295)", tok);
+			snprintf(err, errlen,
+			    "routeTables: '%s' is not a table (main, local, default, all or 1-4294967295)",
+			    tok);
 			return -1;
 		}
 		if (c.ntables == MIRROR_MAX_TABLES) {
-			snprintf(err, errlen, "routeTables: more than %d tables", MIRROR_MAX_TABLES);
+			snprintf(err, errlen, "routeTables: more than %d tables",
+			    MIRROR_MAX_TABLES);
 			return -1;
 		}
 		c.tables[c.ntables++] = id;
@@ -131,8 +134,10 @@ conf_parse_protocols(uint8_t out[256], const char *value, char *err, size_t errl
 		if (strcasecmp(tok, "none") == 0)
 			continue;
 		if ((p = routefmt_proto_parse(tok)) < 0) {
-			snprintf(err, errlen, "writableProtocols: '%s' is not a protocol (a name such "
-			    "as static, boot, cimrouted, or 0-255)", tok);
+			snprintf(err, errlen,
+			    "writableProtocols: '%s' is not a protocol (a name such "
+			    "as static, boot, cimrouted, or 0-255)",
+			    tok);
 			return -1;
 		}
 		v[p] = 1;
@@ -185,7 +190,8 @@ static struct notify_settings *nset;
 static int
 parse_bool(const char *s)
 {
-	static const char *yes[] = { "yes", "true", "on", "1" }, *no[] = { "no", "false", "off", "0" };
+	static const char *yes[] = { "yes", "true", "on", "1" },
+			  *no[] = { "no", "false", "off", "0" };
 
 	for (size_t k = 0; k < 4; k++) {
 		if (strcasecmp(s, yes[k]) == 0)

@@ -33,7 +33,7 @@
 #include "statefile.h"
 #include "writer.h"
 
-#define APP "cimrouted"
+#define APP                   "cimrouted"
 #define DEFAULT_PING_INTERVAL 5 /* s: how often a live master is pinged (master.c) */
 
 static volatile sig_atomic_t stop_signal;
@@ -42,10 +42,12 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: " APP " [-f] [-x ADDRESS] [-c FILE] [-S DIR] [-L LOGOPTS] [-D TOKENS] [-p PIDFILE] [-h] [-V]\n"
+	    "usage: " APP
+	    " [-f] [-x ADDRESS] [-c FILE] [-S DIR] [-L LOGOPTS] [-D TOKENS] [-p PIDFILE] [-h] [-V]\n"
 	    "  -f           stay in the foreground\n"
 	    "  -x ADDRESS   the master agent's AgentX address (/path, unix:/path, tcp:HOST:PORT)\n"
-	    "  -c FILE      read this configuration file too (besides " APP ".conf in net-snmp's config path)\n"
+	    "  -c FILE      read this configuration file too (besides " APP
+	    ".conf in net-snmp's config path)\n"
 	    "  -S DIR       state directory (default " CIMR_STATEDIR ")\n"
 	    "  -L LOGOPTS   net-snmp log options: -Le, -Lo, -Lf FILE, -Ls FACILITY, ...\n"
 	    "  -D TOKENS    debug output for these tokens (e.g. cimr, cimr:mirror, agentx)\n"
@@ -55,8 +57,7 @@ usage(FILE *f)
 }
 
 /* A one-line reason on stderr, then exit: only before the loop runs. */
-static void __attribute__((noreturn, format(printf, 1, 2)))
-fatal(const char *fmt, ...)
+static void __attribute__((noreturn, format(printf, 1, 2))) fatal(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -121,8 +122,9 @@ oneshot_arm(struct oneshot *t, unsigned ms, int keep_earlier)
 		due.tv_nsec -= 1000000000;
 	}
 	if (t->id != 0) {
-		if (keep_earlier && (t->due.tv_sec < due.tv_sec ||
-		    (t->due.tv_sec == due.tv_sec && t->due.tv_nsec <= due.tv_nsec)))
+		if (keep_earlier &&
+		    (t->due.tv_sec < due.tv_sec ||
+			(t->due.tv_sec == due.tv_sec && t->due.tv_nsec <= due.tv_nsec)))
 			return;
 		snmp_alarm_unregister(t->id);
 	}
@@ -297,8 +299,8 @@ open_pidfile(const char *path, char **abs)
 		fatal("pid file %s is not a regular file; refusing to write it", path);
 	/* Emptied only once known to be ours: not a hard link to some other file. */
 	if (st.st_uid != geteuid() || st.st_nlink != 1)
-		fatal("pid file %s is %s; refusing to write it", path, st.st_uid != geteuid() ?
-		    "owned by another user" : "a hard link");
+		fatal("pid file %s is %s; refusing to write it", path,
+		    st.st_uid != geteuid() ? "owned by another user" : "a hard link");
 	return fd;
 }
 
@@ -329,18 +331,10 @@ parse_options(int argc, char **argv, struct options *o)
 	opterr = 0;
 	while ((ch = getopt(argc, argv, ":fx:c:S:L:D:p:hV")) != -1) {
 		switch (ch) {
-		case 'f':
-			o->foreground = 1;
-			break;
-		case 'x':
-			o->master = optarg;
-			break;
-		case 'c':
-			o->conffile = optarg;
-			break;
-		case 'S':
-			o->statedir = optarg;
-			break;
+		case 'f': o->foreground = 1; break;
+		case 'x': o->master = optarg; break;
+		case 'c': o->conffile = optarg; break;
+		case 'S': o->statedir = optarg; break;
 		case 'L':
 			if (snmp_log_options(optarg, argc, argv) < 0)
 				fatal("bad log option -L%s (see -h)", optarg);
@@ -350,19 +344,13 @@ parse_options(int argc, char **argv, struct options *o)
 			debug_register_tokens(optarg);
 			snmp_set_do_debugging(1);
 			break;
-		case 'p':
-			o->pidfile = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
+		case 'p': o->pidfile = optarg; break;
+		case 'h': usage(stdout); exit(0);
 		case 'V':
 			printf(APP " %s (net-snmp %s)\n", PACKAGE_VERSION, netsnmp_get_version());
 			exit(0);
-		case ':':
-			fatal("option -%c needs a value (see -h)", optopt);
-		default:
-			fatal("unknown option -%c (see -h)", optopt);
+		case ':': fatal("option -%c needs a value (see -h)", optopt);
+		default: fatal("unknown option -%c (see -h)", optopt);
 		}
 	}
 	if (optind < argc)
@@ -407,7 +395,8 @@ main(int argc, char **argv)
 	}
 	if (o.conffile != NULL) {
 		check_conffile(o.conffile);
-		netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG, o.conffile);
+		netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG,
+		    o.conffile);
 	}
 	statedir = state_dir(o.statedir);
 	if (getenv("CIMROUTED_TEST_FAIL_DIRSYNC") != NULL)
@@ -416,7 +405,8 @@ main(int argc, char **argv)
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
 	if (o.master != NULL)
-		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, o.master);
+		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET,
+		    o.master);
 
 	/* A subagent resolves no names: skip parsing the host's MIB files. */
 	setenv("MIBS", "", 1);
@@ -454,14 +444,16 @@ main(int argc, char **argv)
 	if ((bad = persist_load(&w.persist, statedir)) < 0)
 		fatal("cannot read %s/" PERSIST_FILE ": %s", statedir, strerror(errno));
 	if (bad > 0)
-		log_warn("persist", "%d bad line(s) in %s skipped (logged above)", bad, w.persist.path);
+		log_warn("persist", "%d bad line(s) in %s skipped (logged above)", bad,
+		    w.persist.path);
 	if (mirror_open(m) < 0)
 		fatal("cannot load the kernel's routes over netlink: %s", strerror(errno));
 	log_notice("mirror", "%zu IPv4 routes loaded", mirror_routes(m)->count);
 	/* Put back the persisted routes the kernel lacks (after a reboot, or a crash). */
 	persist_refresh(&w.persist, m);
 	writer_apply(&w);
-	log_notice("persist", "%zu persisted routes, %zu installed", w.persist.n, w.persist.nactive);
+	log_notice("persist", "%zu persisted routes, %zu installed", w.persist.n,
+	    w.persist.nactive);
 
 	if (mib_route_register(m) < 0 || mib_persist_register() < 0 || mib_event_register() < 0)
 		fatal("cannot register CIM-ROUTE-MIB objects");

@@ -19,7 +19,7 @@ void agentx_check_session(unsigned int, void *);
 int agentx_add_agentcaps(netsnmp_session *, const oid *, size_t, const char *);
 
 #define RETRY_FIRST_MS 100 /* the first try after a loss */
-#define RETRY_MAX_MS 500   /* the backoff doubles up to this */
+#define RETRY_MAX_MS   500 /* the backoff doubles up to this */
 
 static struct {
 	int ping;                 /* s: agentXPingInterval as configured; 0: no pings */
@@ -27,7 +27,7 @@ static struct {
 	unsigned retry_id, ping_id;
 	unsigned backoff_ms;
 	unsigned tries;
-	struct timespec lost;     /* when the session went away */
+	struct timespec lost; /* when the session went away */
 } ms;
 
 static unsigned
@@ -52,7 +52,8 @@ static void retry_fired(unsigned int id, void *arg);
 static void
 retry_arm(void)
 {
-	struct timeval tv = { .tv_sec = ms.backoff_ms / 1000, .tv_usec = (ms.backoff_ms % 1000) * 1000 };
+	struct timeval tv = { .tv_sec = ms.backoff_ms / 1000,
+		.tv_usec = (ms.backoff_ms % 1000) * 1000 };
 
 	if (ms.retry_id == 0)
 		ms.retry_id = snmp_alarm_register_hr(tv, 0, retry_fired, NULL);
@@ -138,9 +139,11 @@ session_event(int major, int minor, void *serverarg, void *clientarg)
 static int
 post_config(int major, int minor, void *serverarg, void *clientarg)
 {
-	ms.ping = netsnmp_ds_get_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL);
+	ms.ping =
+	    netsnmp_ds_get_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL);
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, 0);
-	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_NO_CONNECTION_WARNINGS, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_NO_CONNECTION_WARNINGS,
+	    1);
 	return 0;
 }
 

@@ -91,8 +91,8 @@ void mib_set_date(struct mib_value *, const struct timespec *);
 
 /* Internals exposed for the unit tests. */
 int mib_table_get(const struct mib_table *, const oid *name, size_t len, struct mib_value *);
-int mib_table_getnext(const struct mib_table *, const oid *name, size_t len, int strict,
-    oid *out, size_t *outlen, struct mib_value *);
+int mib_table_getnext(const struct mib_table *, const oid *name, size_t len, int strict, oid *out,
+    size_t *outlen, struct mib_value *);
 
 /* Make a table writable through the SET transaction of mib_set.c. */
 void mib_set_bind(struct mib_table *);

@@ -20,7 +20,7 @@
 #include "mib.h"
 #include "notify.h"
 
-#define AGENTX_MSG_NOTIFY 12                       /* RFC 2741 agentx-Notify-PDU */
+#define AGENTX_MSG_NOTIFY 12 /* RFC 2741 agentx-Notify-PDU */
 
 static struct notify *nt;
 static netsnmp_session *master; /* the AgentX session while it is up */
@@ -68,21 +68,18 @@ get_key(const void *row, struct mib_value *v, int col)
 	switch (col) {
 	case 4:
 	case 5:
-	case 6:
-		set_ip(v, sub + 4 * (col - 4));
-		break;
-	case 7:
-		mib_set_int(v, ASN_INTEGER, (long)(int32_t)sub[12]);
-		break;
-	default:
-		mib_set_uint(v, ASN_UNSIGNED, sub[13 + (col - 8)]);
-		break;
+	case 6: set_ip(v, sub + 4 * (col - 4)); break;
+	case 7: mib_set_int(v, ASN_INTEGER, (long)(int32_t)sub[12]); break;
+	default: mib_set_uint(v, ASN_UNSIGNED, sub[13 + (col - 8)]); break;
 	}
 	return 0;
 }
 
-#define KEY_GETTER(name, col) \
-	static int name(const void *row, struct mib_value *v, void *ctx) { return get_key(row, v, col); }
+#define KEY_GETTER(name, col)                                            \
+	static int name(const void *row, struct mib_value *v, void *ctx) \
+	{                                                                \
+		return get_key(row, v, col);                             \
+	}
 KEY_GETTER(get_dst, 4)
 KEY_GETTER(get_mask, 5)
 KEY_GETTER(get_nexthop, 6)
@@ -153,7 +150,9 @@ add_var(netsnmp_variable_list **vl, oid col, const struct mib_value *v)
 	oid name[] = { CIMR_NOTIFY_OBJECTS, col, 0 };
 
 	return snmp_varlist_add_variable(vl, name, OID_LENGTH(name), v->type, &v->v, v->len) ==
-	    NULL ? -1 : 0;
+		NULL ?
+	    -1 :
+	    0;
 }
 
 static netsnmp_variable_list *
@@ -164,7 +163,7 @@ change_vars(const struct notify_event *ev)
 	struct mib_value v;
 
 	if (snmp_varlist_add_variable(&vl, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID,
-	    trap, sizeof(trap)) == NULL)
+		trap, sizeof(trap)) == NULL)
 		return NULL;
 	for (size_t k = 0; k < NEVCOLS; k++) {
 		event_columns[k].get(ev, &v, NULL);
@@ -185,7 +184,7 @@ summary_vars(const struct notify_summary *s)
 	struct mib_value v;
 
 	if (snmp_varlist_add_variable(&vl, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID,
-	    trap, sizeof(trap)) == NULL)
+		trap, sizeof(trap)) == NULL)
 		return NULL;
 	mib_set_date(&v, &s->when);
 	if (add_var(&vl, COL_EVENT_TIMECREATED, &v) < 0)
@@ -209,7 +208,8 @@ notify_response(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *m
 	int ok = op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu != NULL && pdu->errstat == 0;
 
 	if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && !ok)
-		log_warn("notify", "the master refused a notification (AgentX error %ld); will retry",
+		log_warn("notify",
+		    "the master refused a notification (AgentX error %ld); will retry",
 		    pdu != NULL ? pdu->errstat : -1L);
 	if (nt != NULL)
 		notify_ack(nt, id, ok);
@@ -326,26 +326,25 @@ static unsigned
 setting_bit(enum setting which)
 {
 	return which == SET_ENABLED ? NOTIFY_SET_ENABLED :
-	    which == SET_HISTORY ? NOTIFY_SET_HISTORY : NOTIFY_SET_RATE;
+	    which == SET_HISTORY    ? NOTIFY_SET_HISTORY :
+				      NOTIFY_SET_RATE;
 }
 
 static const char *
 setting_name(enum setting which)
 {
 	return which == SET_ENABLED ? "cimRouteNotifyEnabled" :
-	    which == SET_HISTORY ? "cimRouteEventHistorySize" : "cimRouteNotifyRateLimit";
+	    which == SET_HISTORY    ? "cimRouteEventHistorySize" :
+				      "cimRouteNotifyRateLimit";
 }
 
 static unsigned
 setting_value(enum setting which)
 {
 	switch (which) {
-	case SET_HISTORY:
-		return nt->set.history;
-	case SET_ENABLED:
-		return nt->set.enabled ? 1 : 2; /* TruthValue */
-	default:
-		return nt->set.rate;
+	case SET_HISTORY: return nt->set.history;
+	case SET_ENABLED: return nt->set.enabled ? 1 : 2; /* TruthValue */
+	default: return nt->set.rate;
 	}
 }
 
@@ -401,15 +400,9 @@ store_setting(enum setting which, unsigned v)
 	int rc;
 
 	switch (which) {
-	case SET_HISTORY:
-		rc = notify_set_history(nt, v, err, sizeof(err));
-		break;
-	case SET_ENABLED:
-		rc = notify_set_enabled(nt, v == 1, err, sizeof(err));
-		break;
-	default:
-		rc = notify_set_rate(nt, v, err, sizeof(err));
-		break;
+	case SET_HISTORY: rc = notify_set_history(nt, v, err, sizeof(err)); break;
+	case SET_ENABLED: rc = notify_set_enabled(nt, v == 1, err, sizeof(err)); break;
+	default: rc = notify_set_rate(nt, v, err, sizeof(err)); break;
 	}
 	if (rc < 0)
 		log_err("set", "%s", err);
@@ -441,7 +434,7 @@ undo_setting(void *ctx)
 	char err[256];
 
 	if (notify_restore_setting(nt, setting_bit(s->which), &s->old, s->old_written, err,
-	    sizeof(err)) < 0) {
+		sizeof(err)) < 0) {
 		log_err("set", "cannot undo %s: %s", setting_name(s->which), err);
 		return SNMP_ERR_UNDOFAILED;
 	}
@@ -473,7 +466,9 @@ mib_event_register(void)
 		{ "cimRouteNotifySuppressed", EVENT_NOTIFYSUPPRESSED, get_suppressed },
 	};
 	static struct setting_ctx settings[] = {
-		{ .which = SET_HISTORY }, { .which = SET_ENABLED }, { .which = SET_RATE },
+		{ .which = SET_HISTORY },
+		{ .which = SET_ENABLED },
+		{ .which = SET_RATE },
 	};
 	static const struct {
 		const char *name;
@@ -484,7 +479,10 @@ mib_event_register(void)
 		{ "cimRouteNotifyRateLimit", EVENT_NOTIFYRATELIMIT },
 	};
 	static const struct mib_scalar_ops ops = {
-		.get = get_setting, .check = check_setting, .apply = apply_setting, .undo = undo_setting,
+		.get = get_setting,
+		.check = check_setting,
+		.apply = apply_setting,
+		.undo = undo_setting,
 		.commit = commit_setting,
 	};
 

@@ -304,11 +304,12 @@ mib_persist_register(void)
 		get_persist_count, NULL) < 0 ||
 	    mib_scalar_register("cimIP4PersistedRouteLastChange", pchange, OID_LENGTH(pchange),
 		get_persist_change, NULL) < 0 ||
-	    mib_scalar_register("cimActiveRouteCount", acount, OID_LENGTH(acount),
-		get_active_count, NULL) < 0 ||
+	    mib_scalar_register("cimActiveRouteCount", acount, OID_LENGTH(acount), get_active_count,
+		NULL) < 0 ||
 	    mib_scalar_register("cimActiveRouteLastChange", achange, OID_LENGTH(achange),
 		get_active_change, NULL) < 0)
 		return -1;
 	return mib_table_register(&persist_table) < 0 || mib_table_register(&active_table) < 0 ?
-	    -1 : 0;
+	    -1 :
+	    0;
 }

@@ -19,9 +19,9 @@
  */
 struct route_ctx {
 	struct mirror *m;
-	struct route_pos kpos; /* the mirror cursor */
-	const struct route *krow; /* the mirror's row at kpos, NULL at the end */
-	size_t pi; /* the pending cursor: writer->pending[pi] is next */
+	struct route_pos kpos;        /* the mirror cursor */
+	const struct route *krow;     /* the mirror's row at kpos, NULL at the end */
+	size_t pi;                    /* the pending cursor: writer->pending[pi] is next */
 	const struct route *last_row; /* the row seek/next returned last */
 };
 
@@ -124,10 +124,14 @@ route_index_cb(void *ctx, const void *row, oid *out)
 
 /* ---- columns ----------------------------------------------------------- */
 
-#define ROW(p) ((const struct route *)(p))
+#define ROW(p)      ((const struct route *)(p))
 #define MIRROR(ctx) (((struct route_ctx *)(ctx))->m)
 /* A createAndWait row is not in the kernel: it has only its writable columns. */
-#define KERNEL_ONLY(row) do { if (ROW(row)->flags & ROUTE_F_PENDING) return -1; } while (0)
+#define KERNEL_ONLY(row)                               \
+	do {                                           \
+		if (ROW(row)->flags & ROUTE_F_PENDING) \
+			return -1;                     \
+	} while (0)
 
 static int
 get_age(const void *row, struct mib_value *v, void *ctx)
@@ -259,7 +263,8 @@ get_kernel_type(const void *row, struct mib_value *v, void *ctx)
 static int
 get_row_status(const void *row, struct mib_value *v, void *ctx)
 {
-	mib_set_int(v, ASN_INTEGER, ROW(row)->flags & ROUTE_F_PENDING ? RS_NOTINSERVICE : RS_ACTIVE);
+	mib_set_int(v, ASN_INTEGER,
+	    ROW(row)->flags & ROUTE_F_PENDING ? RS_NOTINSERVICE : RS_ACTIVE);
 	return 0;
 }
 
@@ -334,7 +339,8 @@ mib_route_register(struct mirror *m)
 
 	mib_route_bind(m);
 	mib_set_bind(&route_table);
-	if (mib_scalar_register("cimIP4RouteCount", count_oid, OID_LENGTH(count_oid), get_count, m) < 0 ||
+	if (mib_scalar_register("cimIP4RouteCount", count_oid, OID_LENGTH(count_oid), get_count,
+		m) < 0 ||
 	    mib_scalar_register("cimIP4RouteLastChange", change_oid, OID_LENGTH(change_oid),
 		get_last_change, m) < 0)
 		return -1;

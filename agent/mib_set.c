@@ -34,24 +34,27 @@
 
 /* Writable columns (oids.h). */
 enum {
-	RC_METRIC1 = COL_IP4ROUTE_METRIC1, RC_METRIC2 = COL_IP4ROUTE_METRIC2,
-	RC_METRIC5 = COL_IP4ROUTE_METRIC5, RC_TYPE = COL_IP4ROUTE_TYPE,
+	RC_METRIC1 = COL_IP4ROUTE_METRIC1,
+	RC_METRIC2 = COL_IP4ROUTE_METRIC2,
+	RC_METRIC5 = COL_IP4ROUTE_METRIC5,
+	RC_TYPE = COL_IP4ROUTE_TYPE,
 	RC_STATUS = COL_IP4ROUTE_ROWSTATUS,
-	PC_STORAGE = COL_PERSIST_STORAGETYPE, PC_STATUS = COL_PERSIST_ROWSTATUS,
+	PC_STORAGE = COL_PERSIST_STORAGETYPE,
+	PC_STATUS = COL_PERSIST_ROWSTATUS,
 };
 
 enum txn_table { T_ROUTE, T_PERSIST };
 
 enum act {
 	A_NONE,
-	A_CREATE,      /* install a new kernel route */
-	A_WAIT,        /* keep a createAndWait row */
-	A_ACTIVATE,    /* install a createAndWait row */
-	A_DELETE,      /* delete a kernel route */
-	A_DROP,        /* forget a createAndWait row */
-	A_MOVE,        /* change a kernel route's metric: add the new one, then delete the old */
-	A_PCREATE,     /* store a persisted route and install it */
-	A_PDESTROY,    /* forget a persisted route and delete its live route */
+	A_CREATE,   /* install a new kernel route */
+	A_WAIT,     /* keep a createAndWait row */
+	A_ACTIVATE, /* install a createAndWait row */
+	A_DELETE,   /* delete a kernel route */
+	A_DROP,     /* forget a createAndWait row */
+	A_MOVE,     /* change a kernel route's metric: add the new one, then delete the old */
+	A_PCREATE,  /* store a persisted route and install it */
+	A_PDESTROY, /* forget a persisted route and delete its live route */
 };
 
 /*
@@ -60,26 +63,26 @@ enum act {
  * TXN_ROWS_MAX rows a SET, at most TXN_BUDGET_MS of kernel waits a phase,
  * and the persisted routes' state file written once a SET.
  */
-#define TXN_ROWS_MAX 100
+#define TXN_ROWS_MAX  100
 #define TXN_BUDGET_MS 2000
 
-#define WMI_TYPE_INVALID 2
-#define WMI_TYPE_DIRECT 3
+#define WMI_TYPE_INVALID  2
+#define WMI_TYPE_DIRECT   3
 #define WMI_TYPE_INDIRECT 4
 
 struct txn_row {
 	enum txn_table tbl;
-	struct route key;     /* the index (persisted: dst, plen, nexthop, metric) */
-	uint32_t mask;        /* the mask as given, contiguous or not */
-	uint32_t has;         /* columns given, one bit each */
+	struct route key; /* the index (persisted: dst, plen, nexthop, metric) */
+	uint32_t mask;    /* the mask as given, contiguous or not */
+	uint32_t has;     /* columns given, one bit each */
 	long val[32];
 	enum act act;
-	int err;              /* SNMP error found in RESERVE2 (0: none) */
-	int err_told;         /* reported on a varbind already */
-	struct route cur;     /* the existing kernel or createAndWait row */
-	struct route want;    /* the route to install, or the new createAndWait row */
-	struct route live;    /* persisted: the live route to delete on destroy */
-	int adopt;            /* persisted create: the kernel has the route already */
+	int err;           /* SNMP error found in RESERVE2 (0: none) */
+	int err_told;      /* reported on a varbind already */
+	struct route cur;  /* the existing kernel or createAndWait row */
+	struct route want; /* the route to install, or the new createAndWait row */
+	struct route live; /* persisted: the live route to delete on destroy */
+	int adopt;         /* persisted create: the kernel has the route already */
 	int has_live;
 	struct proute pold;   /* persisted destroy: the row removed */
 	struct nlroute exact; /* a metric change: the kernel's route as it is, every attribute */
@@ -123,8 +126,10 @@ static void
 txn_reset(long transid)
 {
 	if (txn.open && txn.seq > 0 && !txn.undone)
-		log_warn("set", "transaction %ld was applied but never committed or undone; "
-		    "its changes stay", txn.transid);
+		log_warn("set",
+		    "transaction %ld was applied but never committed or undone; "
+		    "its changes stay",
+		    txn.transid);
 	rows_free();
 	memset(&txn, 0, sizeof(txn));
 	txn.transid = transid;
@@ -153,9 +158,11 @@ row_name(const struct txn_row *r, char *buf, size_t len)
 	char d[INET_ADDRSTRLEN], m[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN];
 
 	if (r->tbl == T_ROUTE)
-		snprintf(buf, len, "cimIP4RouteTable row %s mask %s next hop %s ifindex %d table %u "
-		    "tos %u metric %u", ip(r->key.dst, d), ip(r->mask, m), ip(r->key.nexthop, h),
-		    (int)r->key.ifindex, r->key.table, r->key.tos, r->key.metric);
+		snprintf(buf, len,
+		    "cimIP4RouteTable row %s mask %s next hop %s ifindex %d table %u "
+		    "tos %u metric %u",
+		    ip(r->key.dst, d), ip(r->mask, m), ip(r->key.nexthop, h), (int)r->key.ifindex,
+		    r->key.table, r->key.tos, r->key.metric);
 	else
 		snprintf(buf, len, "cimIP4PersistedRouteTable row %s mask %s next hop %s metric %u",
 		    ip(r->key.dst, d), ip(r->mask, m), ip(r->key.nexthop, h), r->key.metric);
@@ -176,8 +183,8 @@ err_name(int err)
 }
 
 /* Refuse a row in RESERVE2: the status and a one-line reason in the log. */
-static int
-refuse(struct txn_row *r, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int refuse(struct txn_row *r, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int
 refuse(struct txn_row *r, int err, const char *fmt, ...)
@@ -208,7 +215,7 @@ ipaddr_index(const oid *o, uint32_t *out)
 
 static const oid route_entry[] = { CIMR_IP4ROUTE_ENTRY };
 static const oid persist_entry[] = { CIMR_PERSIST_ENTRY };
-#define ROUTE_ENTRY_LEN OID_LENGTH(route_entry)
+#define ROUTE_ENTRY_LEN   OID_LENGTH(route_entry)
 #define PERSIST_ENTRY_LEN OID_LENGTH(persist_entry)
 
 /* Parse a varbind name into table, column and index; an SNMP error if it cannot exist. */
@@ -234,7 +241,8 @@ parse_name(const netsnmp_variable_list *vb, struct txn_row *row, oid *col)
 	*col = vb->name[elen];
 	o = vb->name + elen + 1;
 	if (row->tbl == T_ROUTE) {
-		if (*col < RC_METRIC1 || (*col > RC_METRIC5 && *col != RC_TYPE && *col != RC_STATUS))
+		if (*col < RC_METRIC1 ||
+		    (*col > RC_METRIC5 && *col != RC_TYPE && *col != RC_STATUS))
 			return SNMP_ERR_NOTWRITABLE;
 		if (vb->name_length - elen - 1 != ROUTE_INDEX_LEN ||
 		    ipaddr_index(o, &row->key.dst) < 0 || ipaddr_index(o + 4, &row->mask) < 0 ||
@@ -271,7 +279,8 @@ check_value(enum txn_table tbl, oid col, long v)
 		if (col >= RC_METRIC2 && col <= RC_METRIC5)
 			return v != -1; /* Linux keeps one metric */
 		if (col == RC_TYPE)
-			return v < WMI_TYPE_INVALID || v > WMI_TYPE_INDIRECT; /* other(1): not writable */
+			return v < WMI_TYPE_INVALID ||
+			    v > WMI_TYPE_INDIRECT; /* other(1): not writable */
 		return v < RS_ACTIVE || v > RS_DESTROY || v == RS_NOTREADY;
 	}
 	if (col == PC_STORAGE)
@@ -284,7 +293,8 @@ find_row(const struct txn_row *key)
 {
 	for (size_t i = 0; i < txn.n; i++)
 		if (txn.rows[i].tbl == key->tbl && txn.rows[i].mask == key->mask &&
-		    txn.rows[i].key.plen == key->key.plen && route_cmp(&txn.rows[i].key, &key->key) == 0)
+		    txn.rows[i].key.plen == key->key.plen &&
+		    route_cmp(&txn.rows[i].key, &key->key) == 0)
 			return &txn.rows[i];
 	return NULL;
 }
@@ -304,7 +314,8 @@ reserve1(netsnmp_variable_list *vb)
 		return SNMP_ERR_WRONGVALUE;
 	if ((row = find_row(&key)) == NULL) {
 		if (txn.n == TXN_ROWS_MAX) {
-			log_notice("set", "refused (resourceUnavailable): more than %d rows in one SET",
+			log_notice("set",
+			    "refused (resourceUnavailable): more than %d rows in one SET",
 			    TXN_ROWS_MAX);
 			return SNMP_ERR_RESOURCEUNAVAILABLE;
 		}
@@ -366,14 +377,10 @@ touches(const struct txn_row *r)
 {
 	switch (r->act) {
 	case A_DELETE:
-	case A_MOVE:
-		return &r->cur;
-	case A_PCREATE:
-		return r->adopt ? &r->live : NULL;
-	case A_PDESTROY:
-		return r->has_live ? &r->live : NULL;
-	default:
-		return NULL;
+	case A_MOVE: return &r->cur;
+	case A_PCREATE: return r->adopt ? &r->live : NULL;
+	case A_PDESTROY: return r->has_live ? &r->live : NULL;
+	default: return NULL;
 	}
 }
 
@@ -392,17 +399,17 @@ check_install(struct txn_row *r, const char *what)
 	char msg[128], d[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN];
 
 	switch (rtcheck_complete(writer->q, &r->want, msg, sizeof(msg))) {
-	case RTCHECK_OK:
-		break;
+	case RTCHECK_OK: break;
 	case RTCHECK_INCONSISTENT:
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "%s: %s", what, msg);
-	default:
-		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "%s: %s", what, msg);
+	default: return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "%s: %s", what, msg);
 	}
 	if ((twin = fib_twin(&r->want)) != NULL)
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "table %u already has a route to %s/%u "
-		    "with tos %u and metric %u, via %s (Linux keeps one)", twin->table,
-		    ip(twin->dst, d), twin->plen, twin->tos, twin->metric, ip(twin->nexthop, h));
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "table %u already has a route to %s/%u "
+		    "with tos %u and metric %u, via %s (Linux keeps one)",
+		    twin->table, ip(twin->dst, d), twin->plen, twin->tos, twin->metric,
+		    ip(twin->nexthop, h));
 	return 0;
 }
 
@@ -411,8 +418,10 @@ static int
 check_metric_is_index(struct txn_row *r)
 {
 	if (has(r, RC_METRIC1) && r->val[RC_METRIC1] != (long)r->key.metric)
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "Metric1 %ld differs from the index's "
-		    "metric %u", r->val[RC_METRIC1], r->key.metric);
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "Metric1 %ld differs from the index's "
+		    "metric %u",
+		    r->val[RC_METRIC1], r->key.metric);
 	return 0;
 }
 
@@ -422,14 +431,17 @@ may_change(struct txn_row *r, const struct route *cur)
 	char name[32];
 
 	if (!writer->writable_proto[cur->proto])
-		return refuse(r, SNMP_ERR_NOTWRITABLE, "the route belongs to protocol %s, which "
+		return refuse(r, SNMP_ERR_NOTWRITABLE,
+		    "the route belongs to protocol %s, which "
 		    "SNMP may not change (see writableProtocols)",
 		    routefmt_proto_name(cur->proto, name, sizeof(name)));
 	if (cur->flags & ROUTE_F_MULTI)
-		return refuse(r, SNMP_ERR_NOTWRITABLE, "one next hop of a multipath route cannot "
+		return refuse(r, SNMP_ERR_NOTWRITABLE,
+		    "one next hop of a multipath route cannot "
 		    "be changed alone");
 	if (persist_owner(&writer->persist, cur) != NULL)
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the route is a persisted route's; "
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "the route is a persisted route's; "
 		    "change it through cimIP4PersistedRouteTable");
 	return 0;
 }
@@ -444,8 +456,7 @@ is_row_route(struct nlmsghdr *nlh, void *arg)
 
 	/* Through the mirror's nexthop objects, as the row was made. */
 	return mirror_parse_route_nh(&any, writer->m, nlh, &hop, 1) == 1 &&
-	    !(hop.flags & ROUTE_F_MULTI) &&
-	    route_cmp(&hop, want) == 0 && hop.type == want->type;
+	    !(hop.flags & ROUTE_F_MULTI) && route_cmp(&hop, want) == 0 && hop.type == want->type;
 }
 
 /*
@@ -468,8 +479,10 @@ fetch_exact(struct txn_row *r, const struct route *kern)
 	char err[NLREQ_ERRLEN];
 
 	if (fetch_kept(r, kern, err, sizeof(err)) < 0)
-		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "cannot read the route from the "
-		    "kernel: %s", err);
+		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE,
+		    "cannot read the route from the "
+		    "kernel: %s",
+		    err);
 	return 0;
 }
 
@@ -478,8 +491,10 @@ check_type(struct txn_row *r, const struct route *rt)
 {
 	if (has(r, RC_TYPE) && r->val[RC_TYPE] != WMI_TYPE_INVALID &&
 	    r->val[RC_TYPE] != routefmt_wmi_type(rt))
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "Type %ld disagrees with the next hop "
-		    "(it makes a %s route)", r->val[RC_TYPE],
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "Type %ld disagrees with the next hop "
+		    "(it makes a %s route)",
+		    r->val[RC_TYPE],
 		    routefmt_wmi_type(rt) == WMI_TYPE_DIRECT ? "direct(3)" : "indirect(4)");
 	return 0;
 }
@@ -504,24 +519,28 @@ check_route_row(struct txn_row *r)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the row exists");
 		if (!mirror_table_selected(mirror_config(writer->m), r->key.table) ||
 		    r->key.table == RT_TABLE_LOCAL)
-			return refuse(r, SNMP_ERR_NOCREATION, "routes cannot be created in table %u "
-			    "(not mirrored, or the local table)", r->key.table);
+			return refuse(r, SNMP_ERR_NOCREATION,
+			    "routes cannot be created in table %u "
+			    "(not mirrored, or the local table)",
+			    r->key.table);
 		if (r->key.tos & 0x03)
-			return refuse(r, SNMP_ERR_NOCREATION, "tos %u has ECN bits set", r->key.tos);
+			return refuse(r, SNMP_ERR_NOCREATION, "tos %u has ECN bits set",
+			    r->key.tos);
 		if (r->key.ifindex == 0)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "interface 0 does not exist");
 		if ((rc = check_metric_is_index(r)) != 0)
 			return rc;
 		if (has(r, RC_TYPE) && r->val[RC_TYPE] == WMI_TYPE_INVALID)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "Type invalid(2) on a new row");
+			return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+			    "Type invalid(2) on a new row");
 		r->want = r->key;
 		if ((rc = check_install(r, "cannot create the route")) != 0)
 			return rc;
 		if ((rc = check_type(r, &r->want)) != 0)
 			return rc;
 		if (status == RS_CREATEANDWAIT && writer->npending >= PENDING_MAX)
-			return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "%d createAndWait rows already",
-			    PENDING_MAX);
+			return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE,
+			    "%d createAndWait rows already", PENDING_MAX);
 		r->act = status == RS_CREATEANDGO ? A_CREATE : A_WAIT;
 		return 0;
 	}
@@ -530,15 +549,18 @@ check_route_row(struct txn_row *r)
 			return 0; /* RFC 2579: destroying a row that does not exist is noError */
 		if (status != 0)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the row does not exist");
-		return refuse(r, SNMP_ERR_INCONSISTENTNAME, "the row does not exist (create it "
+		return refuse(r, SNMP_ERR_INCONSISTENTNAME,
+		    "the row does not exist (create it "
 		    "with cimIP4RouteRowStatus)");
 	}
 	if (has(r, RC_METRIC1) && r->val[RC_METRIC1] == -1)
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "Metric1 -1: a Linux route always "
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "Metric1 -1: a Linux route always "
 		    "has a metric");
 	if (status == RS_DESTROY || (has(r, RC_TYPE) && r->val[RC_TYPE] == WMI_TYPE_INVALID)) {
 		if (has(r, RC_METRIC1) && r->val[RC_METRIC1] != (long)r->cur.metric)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "a row cannot be deleted and "
+			return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+			    "a row cannot be deleted and "
 			    "changed at once");
 		if (pend != NULL) {
 			r->act = A_DROP;
@@ -565,7 +587,8 @@ check_route_row(struct txn_row *r)
 	}
 	/* A kernel route. */
 	if (status == RS_NOTINSERVICE)
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "a route in the kernel cannot be taken "
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "a route in the kernel cannot be taken "
 		    "out of service (destroy it instead)");
 	if ((rc = check_type(r, kern)) != 0)
 		return rc;
@@ -579,9 +602,10 @@ check_route_row(struct txn_row *r)
 		r->want.metric = (uint32_t)r->val[RC_METRIC1];
 		r->want.flags &= ROUTE_F_GATEWAY | ROUTE_F_ONLINK;
 		if ((twin = fib_twin(&r->want)) != NULL)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "table %u already has a route "
-			    "to %s/%u with tos %u and metric %u", twin->table, ip(twin->dst, d),
-			    twin->plen, twin->tos, twin->metric);
+			return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+			    "table %u already has a route "
+			    "to %s/%u with tos %u and metric %u",
+			    twin->table, ip(twin->dst, d), twin->plen, twin->tos, twin->metric);
 		if ((rc = fetch_exact(r, kern)) != 0)
 			return rc;
 		r->act = A_MOVE;
@@ -592,7 +616,9 @@ check_route_row(struct txn_row *r)
 static int
 check_persist_row(struct txn_row *r)
 {
-	struct proute key = { .dst = r->key.dst, .plen = r->key.plen, .nexthop = r->key.nexthop,
+	struct proute key = { .dst = r->key.dst,
+		.plen = r->key.plen,
+		.nexthop = r->key.nexthop,
 		.metric = r->key.metric };
 	struct proute *cur = persist_find(&writer->persist, &key);
 	long status = has(r, PC_STATUS) ? r->val[PC_STATUS] : 0;
@@ -629,13 +655,16 @@ check_persist_row(struct txn_row *r)
 		if (status == RS_DESTROY)
 			return 0;
 		if (status != 0)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the persisted route does not exist");
-		return refuse(r, SNMP_ERR_INCONSISTENTNAME, "the persisted route does not exist "
+			return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+			    "the persisted route does not exist");
+		return refuse(r, SNMP_ERR_INCONSISTENTNAME,
+		    "the persisted route does not exist "
 		    "(create it with cimIP4PersistedRouteRowStatus)");
 	}
-	if (has(r, PC_STORAGE) && r->val[PC_STORAGE] != (cur->is_volatile ? ST_VOLATILE :
-	    ST_NONVOLATILE))
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "StorageType can only be set at creation");
+	if (has(r, PC_STORAGE) &&
+	    r->val[PC_STORAGE] != (cur->is_volatile ? ST_VOLATILE : ST_NONVOLATILE))
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "StorageType can only be set at creation");
 	if (status == RS_DESTROY) {
 		r->act = A_PDESTROY;
 		r->pold = *cur;
@@ -659,7 +688,8 @@ check_all(void)
 			continue;
 		}
 		if (r->key.dst & ~r->mask) {
-			refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the destination has host bits set for "
+			refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+			    "the destination has host bits set for "
 			    "its mask");
 			continue;
 		}
@@ -676,7 +706,8 @@ check_all(void)
 			const struct route *b = touches(&txn.rows[j]);
 
 			if (!txn.rows[j].err && b != NULL && route_cmp(a, b) == 0) {
-				refuse(&txn.rows[i], SNMP_ERR_INCONSISTENTVALUE, "another row of the "
+				refuse(&txn.rows[i], SNMP_ERR_INCONSISTENTVALUE,
+				    "another row of the "
 				    "same SET acts on the same kernel route");
 				break;
 			}
@@ -689,7 +720,8 @@ check_all(void)
 		for (size_t j = 0; j < i; j++)
 			if (!txn.rows[j].err && installs(&txn.rows[j]) &&
 			    same_fib(&txn.rows[i].want, &txn.rows[j].want)) {
-				refuse(&txn.rows[i], SNMP_ERR_INCONSISTENTVALUE, "another row of the "
+				refuse(&txn.rows[i], SNMP_ERR_INCONSISTENTVALUE,
+				    "another row of the "
 				    "same SET installs a route with this destination, tos and metric");
 				break;
 			}
@@ -740,7 +772,8 @@ del_keep(const struct route *rt, struct txn_row *r)
 	if (r->exact.msg == NULL)
 		rc = nlreq_route_delete(writer->q, rt, &r->gone, err, sizeof(err));
 	if (rc == -ESRCH && (r->exact.msg != NULL || fetch_kept(r, rt, err, sizeof(err)) == 0))
-		rc = nlreq_route_delete_kept(writer->q, &r->exact, NULL, &r->gone, err, sizeof(err));
+		rc =
+		    nlreq_route_delete_kept(writer->q, &r->exact, NULL, &r->gone, err, sizeof(err));
 	return told(rc, "delete", rt, r, err);
 }
 
@@ -786,8 +819,7 @@ apply(struct txn_row *r)
 	struct persist *p = &writer->persist;
 
 	switch (r->act) {
-	case A_NONE:
-		return 0;
+	case A_NONE: return 0;
 	case A_CREATE:
 		if (ADD(&r->want, r) < 0)
 			return SNMP_ERR_COMMITFAILED;
@@ -860,8 +892,7 @@ revert(struct txn_row *r)
 	int bad = 0;
 
 	switch (r->act) {
-	case A_NONE:
-		break;
+	case A_NONE: break;
 	case A_CREATE:
 		if (r->step >= 1 && DEL(&r->want, r) < 0)
 			bad = 1;
@@ -922,7 +953,8 @@ undo_all(void)
 		bad = 1;
 	txn.undone = 1;
 	if (bad)
-		log_err("set", "undo failed: the kernel or the state file may differ from before "
+		log_err("set",
+		    "undo failed: the kernel or the state file may differ from before "
 		    "the SET (see the errors above)");
 	return bad ? -1 : 0;
 }
@@ -1031,8 +1063,7 @@ set_phase(const struct mib_table *t, netsnmp_agent_request_info *reqinfo,
 		if (txn.open && txn.transid == transid)
 			txn_close();
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 

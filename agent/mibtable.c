@@ -129,8 +129,8 @@ next_in(const struct mib_table *t, const void *row, oid col)
  * (issue 9 item 6), which loses every column.
  */
 int
-mib_table_getnext(const struct mib_table *t, const oid *name, size_t len, int strict,
-    oid *out, size_t *outlen, struct mib_value *v)
+mib_table_getnext(const struct mib_table *t, const oid *name, size_t len, int strict, oid *out,
+    size_t *outlen, struct mib_value *v)
 {
 	const struct mib_column *c;
 	const void *row;
@@ -149,7 +149,8 @@ mib_table_getnext(const struct mib_table *t, const oid *name, size_t len, int st
 		if (c->col != name[t->entry_len])
 			row = t->seek(t->ctx, NULL, 0, 0);
 		else
-			row = t->seek(t->ctx, name + t->entry_len + 1, len - t->entry_len - 1, strict);
+			row = t->seek(t->ctx, name + t->entry_len + 1, len - t->entry_len - 1,
+			    strict);
 	}
 	for (; c < t->cols + t->ncols; c++) {
 		size_t skipped = 0;
@@ -220,9 +221,7 @@ table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginf
 				snmp_set_var_typed_value(vb, v.type, &v.v, v.len);
 			}
 			break;
-		default:
-			netsnmp_set_request_error(reqinfo, req, SNMP_ERR_NOTWRITABLE);
-			break;
+		default: netsnmp_set_request_error(reqinfo, req, SNMP_ERR_NOTWRITABLE); break;
 		}
 	}
 	return SNMP_ERR_NOERROR;
@@ -353,8 +352,8 @@ mib_scalar_register(const char *name, const oid *o, size_t len, mib_get_fn get, 
 }
 
 int
-mib_scalar_register_rw(const char *name, const oid *o, size_t len,
-    const struct mib_scalar_ops *ops, void *ctx)
+mib_scalar_register_rw(const char *name, const oid *o, size_t len, const struct mib_scalar_ops *ops,
+    void *ctx)
 {
 	return scalar_register(name, o, len, ops, ctx);
 }

@@ -24,15 +24,15 @@
 #include "mirror.h"
 #include "nlreq.h"
 
-#define DUMP_RCVBUF (4 << 20)
-#define RECV_BUF (256 << 10)
-#define READS_PER_WAKEUP 32       /* bounded work: ~8 MB of messages */
-#define MAX_HOPS 256
-#define RESYNC_DELAY_MS 20        /* coalesce bursts of link/address events */
-#define RESYNC_RETRY_MS 1000      /* after a failed dump */
-#define DUMP_TIMEOUT_MS 30000     /* a dump: silence this long is a failure */
-#define QUEUE_MAX (128u << 20)    /* events kept during a resync; past it, resync again */
-#define DIFF_SLICE 20000          /* rows a re-dump's diff changes per wake-up (~10 ms) */
+#define DUMP_RCVBUF      (4 << 20)
+#define RECV_BUF         (256 << 10)
+#define READS_PER_WAKEUP 32 /* bounded work: ~8 MB of messages */
+#define MAX_HOPS         256
+#define RESYNC_DELAY_MS  20           /* coalesce bursts of link/address events */
+#define RESYNC_RETRY_MS  1000         /* after a failed dump */
+#define DUMP_TIMEOUT_MS  30000        /* a dump: silence this long is a failure */
+#define QUEUE_MAX        (128u << 20) /* events kept during a resync; past it, resync again */
+#define DIFF_SLICE       20000        /* rows a re-dump's diff changes per wake-up (~10 ms) */
 #define NH_COMPAT_SYSCTL "/proc/sys/net/ipv4/nexthop_compat_mode" /* per namespace */
 
 enum dump_state {
@@ -70,7 +70,7 @@ struct nh_member {
 
 struct nhobj {
 	uint32_t id;
-	uint32_t gw;      /* host byte order */
+	uint32_t gw; /* host byte order */
 	int32_t oif;
 	uint32_t users;
 	unsigned nhflags; /* RTNH_F_* of the object */
@@ -93,28 +93,28 @@ struct mirror {
 	struct route_table routes;
 	struct link_vec links;
 	struct nh_vec nhs;
-	int nh_learn;       /* the kernel has nexthop objects that routes name alone (5.8+) */
+	int nh_learn; /* the kernel has nexthop objects that routes name alone (5.8+) */
 
 	enum dump_state dump;
-	int loading;        /* the first load: no change callbacks, no InstallDate */
+	int loading; /* the first load: no change callbacks, no InstallDate */
 	/* Written by the dump thread, read by the loop once it has joined it. */
 	pthread_t dump_thread;
-	int done_fd;        /* eventfd: the dump thread has finished */
-	uint8_t *dbuf;      /* the dump thread's receive buffer */
-	int dump_intr;      /* the kernel flagged the dump inconsistent */
-	int dump_failed;    /* the last dump request or reply failed */
-	int dump_incomplete; /* a dumped route could not be kept (out of memory) */
-	int dump_nh_unknown; /* a dumped route named a nexthop object the dump did not see */
-	int nh_retried;     /* the last dump was such a one */
+	int done_fd;            /* eventfd: the dump thread has finished */
+	uint8_t *dbuf;          /* the dump thread's receive buffer */
+	int dump_intr;          /* the kernel flagged the dump inconsistent */
+	int dump_failed;        /* the last dump request or reply failed */
+	int dump_incomplete;    /* a dumped route could not be kept (out of memory) */
+	int dump_nh_unknown;    /* a dumped route named a nexthop object the dump did not see */
+	int nh_retried;         /* the last dump was such a one */
 	size_t dump_unparsable; /* routes of the dump skipped as unparsable */
 	long dump_sort_ms;
 	char dump_err[128];
-	int replaying;      /* applying the events queued during a dump */
-	size_t grp_start;   /* dump: first row of the current kernel route key */
-	size_t dead_rows;   /* rows whose next hop is dead or linkdown */
-	int resync_again;   /* something happened during a resync that it may miss */
-	int lossy;          /* events were lost: the next re-dump's changes are MIRROR_CHANGE_LOST */
-	int dump_lossy;     /* the dump in progress is such a re-dump */
+	int replaying;    /* applying the events queued during a dump */
+	size_t grp_start; /* dump: first row of the current kernel route key */
+	size_t dead_rows; /* rows whose next hop is dead or linkdown */
+	int resync_again; /* something happened during a resync that it may miss */
+	int lossy;        /* events were lost: the next re-dump's changes are MIRROR_CHANGE_LOST */
+	int dump_lossy;   /* the dump in progress is such a re-dump */
 	unsigned change_flags; /* passed with each change */
 	int resync_armed;
 	uint32_t dump_seq;
@@ -125,7 +125,7 @@ struct mirror {
 	struct timespec dstart;
 	struct link_vec fresh_links;
 	struct nh_vec fresh_nhs;
-	uint8_t *queue;     /* raw event messages received during a resync */
+	uint8_t *queue; /* raw event messages received during a resync */
 	size_t qlen, qcap;
 	uint32_t next_periodic;
 
@@ -433,8 +433,7 @@ has_nexthop(uint8_t type)
 }
 
 static void
-hop_fill(struct route *r, uint32_t gw, int has_gw, uint32_t prefsrc, int32_t oif,
-    unsigned nhflags)
+hop_fill(struct route *r, uint32_t gw, int has_gw, uint32_t prefsrc, int32_t oif, unsigned nhflags)
 {
 	r->ifindex = oif;
 	if (has_gw) {
@@ -455,8 +454,8 @@ hop_fill(struct route *r, uint32_t gw, int has_gw, uint32_t prefsrc, int32_t oif
 }
 
 static int
-parse_multipath(const struct route *base, struct nlattr *mp, uint32_t prefsrc,
-    struct route *out, int max)
+parse_multipath(const struct route *base, struct nlattr *mp, uint32_t prefsrc, struct route *out,
+    int max)
 {
 	struct rtnexthop *nh = nla_data(mp);
 	int len = nla_len(mp), n = 0;
@@ -469,7 +468,7 @@ parse_multipath(const struct route *base, struct nlattr *mp, uint32_t prefsrc,
 		if (n == max)
 			return -1;
 		if (nla_parse(tb, RTA_MAX, (struct nlattr *)RTNH_DATA(nh),
-		    nh->rtnh_len - (int)sizeof(*nh), route_policy) < 0)
+			nh->rtnh_len - (int)sizeof(*nh), route_policy) < 0)
 			return -1;
 		if (tb[RTA_GATEWAY] != NULL && nla_len(tb[RTA_GATEWAY]) == 4) {
 			gw = ntohl(nla_get_u32(tb[RTA_GATEWAY]));
@@ -490,8 +489,8 @@ parse_multipath(const struct route *base, struct nlattr *mp, uint32_t prefsrc,
 
 /* What a route message said of nexthop objects (parse_route). */
 struct nh_ref {
-	uint32_t id;  /* RTA_NH_ID, 0: none */
-	int unknown;  /* the object, or a member needed to resolve it, is not known */
+	uint32_t id; /* RTA_NH_ID, 0: none */
+	int unknown; /* the object, or a member needed to resolve it, is not known */
 };
 
 /* A row through object o (not a group). */
@@ -521,8 +520,8 @@ nh_unresolved(const struct route *base, uint32_t prefsrc, unsigned rtflags, stru
  * a next hop, as before the mirror knew objects.
  */
 static int
-parse_nhid(const struct nh_vec *nhs, const struct route *base, uint32_t prefsrc,
-    unsigned rtflags, struct nh_ref *ref, struct route *out, int max)
+parse_nhid(const struct nh_vec *nhs, const struct route *base, uint32_t prefsrc, unsigned rtflags,
+    struct nh_ref *ref, struct route *out, int max)
 {
 	const struct nhobj *o = nh_find(nhs, ref->id), *mo;
 	int n = 0;
@@ -610,14 +609,14 @@ parse_route(const struct mirror_config *cfg, const struct nh_vec *nhs, struct nl
 		has_gw = 1;
 	}
 	out[0] = base;
-	hop_fill(&out[0], gw, has_gw, prefsrc,
-	    tb[RTA_OIF] ? (int32_t)nla_get_u32(tb[RTA_OIF]) : 0, rtm->rtm_flags);
+	hop_fill(&out[0], gw, has_gw, prefsrc, tb[RTA_OIF] ? (int32_t)nla_get_u32(tb[RTA_OIF]) : 0,
+	    rtm->rtm_flags);
 	return 1;
 }
 
 int
-mirror_parse_route(const struct mirror_config *cfg, struct nlmsghdr *nlh,
-    struct route *out, int max)
+mirror_parse_route(const struct mirror_config *cfg, struct nlmsghdr *nlh, struct route *out,
+    int max)
 {
 	struct nh_ref ref;
 
@@ -632,8 +631,8 @@ nh_map(const struct mirror *m, const struct nh_vec *nv)
 }
 
 int
-mirror_parse_route_nh(const struct mirror_config *cfg, const struct mirror *m,
-    struct nlmsghdr *nlh, struct route *out, int max)
+mirror_parse_route_nh(const struct mirror_config *cfg, const struct mirror *m, struct nlmsghdr *nlh,
+    struct route *out, int max)
 {
 	struct nh_ref ref;
 
@@ -643,13 +642,12 @@ mirror_parse_route_nh(const struct mirror_config *cfg, const struct mirror *m,
 /* ---- applying changes ---------------------------------------------- */
 
 static void
-changed(struct mirror *m, enum route_change kind, const struct route *old,
-    const struct route *new)
+changed(struct mirror *m, enum route_change kind, const struct route *old, const struct route *new)
 {
 	m->stats.changes++;
 	if (old != NULL && (old->flags & (ROUTE_F_DEAD | ROUTE_F_LINKDOWN)))
 		m->dead_rows--;
-	if (new != NULL && (new->flags & (ROUTE_F_DEAD | ROUTE_F_LINKDOWN)))
+	if (new != NULL && (new->flags &(ROUTE_F_DEAD | ROUTE_F_LINKDOWN)))
 		m->dead_rows++;
 	touch(m);
 	if (m->change_fn != NULL)
@@ -746,7 +744,8 @@ fib_others(struct mirror *m, const struct route *hops, int n, struct route *stal
 	key.metric = 0;
 	*shared = 0;
 	for (r = route_seek(&m->routes, &key, 0, &pos);
-	    r != NULL && r->dst == key.dst && r->plen == key.plen; r = route_next(&m->routes, &pos)) {
+	     r != NULL && r->dst == key.dst && r->plen == key.plen;
+	     r = route_next(&m->routes, &pos)) {
 		if (!route_same_fib(r, &hops[0]))
 			continue;
 		if (r->flags & ROUTE_F_SHARED)
@@ -999,7 +998,8 @@ apply_nexthop_msg(struct mirror *m, struct nlmsghdr *nlh)
 		if (used)
 			mirror_request_resync(m, "nexthop object in use deleted");
 		else
-			log_debug("mirror", "nexthop object %u deleted; no mirrored route uses it", o.id);
+			log_debug("mirror", "nexthop object %u deleted; no mirrored route uses it",
+			    o.id);
 		return;
 	}
 	rc = nh_set(&m->nhs, &o);
@@ -1016,13 +1016,9 @@ apply_event(struct mirror *m, struct nlmsghdr *nlh)
 {
 	switch (nlh->nlmsg_type) {
 	case RTM_NEWROUTE:
-	case RTM_DELROUTE:
-		apply_route_msg(m, nlh);
-		break;
+	case RTM_DELROUTE: apply_route_msg(m, nlh); break;
 	case RTM_NEWLINK:
-	case RTM_DELLINK:
-		apply_link_msg(m, nlh);
-		break;
+	case RTM_DELLINK: apply_link_msg(m, nlh); break;
 	case RTM_NEWADDR:
 		/* Next hops the kernel marked dead come back to life silently. */
 		if (m->dead_rows > 0)
@@ -1033,11 +1029,8 @@ apply_event(struct mirror *m, struct nlmsghdr *nlh)
 		mirror_request_resync(m, "address removed");
 		break;
 	case RTM_NEWNEXTHOP:
-	case RTM_DELNEXTHOP:
-		apply_nexthop_msg(m, nlh);
-		break;
-	default:
-		break;
+	case RTM_DELNEXTHOP: apply_nexthop_msg(m, nlh); break;
+	default: break;
 	}
 }
 
@@ -1204,19 +1197,21 @@ recv_dump(struct mirror *m, int type)
 		if (ready < 0 && errno == EINTR)
 			continue;
 		if (ready <= 0) {
-			snprintf(m->dump_err, sizeof(m->dump_err), "dump: %s", ready == 0 ?
-			    "no answer from the kernel" : strerror(errno));
+			snprintf(m->dump_err, sizeof(m->dump_err), "dump: %s",
+			    ready == 0 ? "no answer from the kernel" : strerror(errno));
 			return -1;
 		}
 		n = nlreq_recv_kernel(pfd.fd, m->dbuf, RECV_BUF, 0);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0) {
-			snprintf(m->dump_err, sizeof(m->dump_err), "dump socket: %s", strerror(errno));
+			snprintf(m->dump_err, sizeof(m->dump_err), "dump socket: %s",
+			    strerror(errno));
 			return -1;
 		}
 		len = (int)n;
-		for (nlh = (struct nlmsghdr *)m->dbuf; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len)) {
+		for (nlh = (struct nlmsghdr *)m->dbuf; nlmsg_ok(nlh, len);
+		     nlh = nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_seq != m->dump_seq)
 				continue; /* a reply to an earlier, failed dump */
 			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
@@ -1225,7 +1220,8 @@ recv_dump(struct mirror *m, int type)
 				/* The kernel puts the dump's own error, if any, in NLMSG_DONE. */
 				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) &&
 				    *(int *)nlmsg_data(nlh) < 0) {
-					snprintf(m->dump_err, sizeof(m->dump_err), "dump cut short: %s",
+					snprintf(m->dump_err, sizeof(m->dump_err),
+					    "dump cut short: %s",
 					    strerror(-*(int *)nlmsg_data(nlh)));
 					return -1;
 				}
@@ -1253,7 +1249,7 @@ dump_thread(void *arg)
 	/* The nexthop objects before the routes, which name them. */
 	if (send_dump(m, RTM_GETLINK) == 0 && recv_dump(m, RTM_GETLINK) == 0 &&
 	    (!m->nh_learn ||
-	    (send_dump(m, RTM_GETNEXTHOP) == 0 && recv_dump(m, RTM_GETNEXTHOP) == 0)) &&
+		(send_dump(m, RTM_GETNEXTHOP) == 0 && recv_dump(m, RTM_GETNEXTHOP) == 0)) &&
 	    send_dump(m, RTM_GETROUTE) == 0 && recv_dump(m, RTM_GETROUTE) == 0) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		m->fresh.n = route_sort_unique(m->fresh.v, m->fresh.n);
@@ -1363,8 +1359,10 @@ diff_start(struct mirror *m, struct route *v, size_t n)
 			i++;
 		} else {
 			v[i].first_seen = cur->first_seen;
-			v[i].flags = (uint8_t)((v[i].flags & ~ROUTE_F_LIVE) | (cur->flags & ROUTE_F_LIVE));
-			cur->flags = (uint8_t)((cur->flags & ~ROUTE_F_SHARED) | (v[i].flags & ROUTE_F_SHARED));
+			v[i].flags =
+			    (uint8_t)((v[i].flags & ~ROUTE_F_LIVE) | (cur->flags & ROUTE_F_LIVE));
+			cur->flags = (uint8_t)((cur->flags & ~ROUTE_F_SHARED) |
+			    (v[i].flags & ROUTE_F_SHARED));
 			if (!route_same(cur, &v[i])) {
 				restart_age(m, &v[i]);
 				if (vec_push(&m->dchg, &v[i]) < 0)
@@ -1525,7 +1523,8 @@ diff_continue(struct mirror *m)
 		m->lossy = 1;
 	} else if (total > 0) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		log_info("mirror", "re-dump%s: %zu added, %zu removed, %zu changed (applied in %ld ms)",
+		log_info("mirror",
+		    "re-dump%s: %zu added, %zu removed, %zu changed (applied in %ld ms)",
 		    m->dump_lossy ? " after lost events" : "", m->dadd.n, m->ddel.n, m->dchg.n,
 		    ms_between(&m->dstart, &now));
 	}
@@ -1538,7 +1537,8 @@ static void
 dump_done(struct mirror *m)
 {
 	if (m->dump_unparsable > 0)
-		log_warn("netlink", "skipped %zu unparsable routes in the dump", m->dump_unparsable);
+		log_warn("netlink", "skipped %zu unparsable routes in the dump",
+		    m->dump_unparsable);
 	if (m->dump_failed) {
 		log_warn("netlink", "%s", m->dump_err);
 		dump_abort(m);

@@ -66,10 +66,10 @@ typedef void (*mirror_change_fn)(enum route_change, const struct route *old,
 typedef void (*mirror_arm_fn)(unsigned ms, void *arg);
 
 struct mirror_stats {
-	uint64_t events;   /* route messages applied */
-	uint64_t changes;  /* rows added, removed or changed */
-	uint64_t resyncs;  /* completed re-dumps */
-	uint64_t overruns; /* netlink receive overruns (ENOBUFS) */
+	uint64_t events;         /* route messages applied */
+	uint64_t changes;        /* rows added, removed or changed */
+	uint64_t resyncs;        /* completed re-dumps */
+	uint64_t overruns;       /* netlink receive overruns (ENOBUFS) */
 	uint64_t resync_changes; /* changes found by re-dumps only: the kernel's silent ones */
 };
 
@@ -114,15 +114,14 @@ time_t mirror_wall(const struct mirror *, uint32_t mono);
  * (not IPv4, a cached clone, a table not mirrored), -1 if malformed or
  * larger than max.
  */
-int mirror_parse_route(const struct mirror_config *, struct nlmsghdr *,
-    struct route *out, int max);
+int mirror_parse_route(const struct mirror_config *, struct nlmsghdr *, struct route *out, int max);
 /*
  * The same, with a route that names a nexthop object alone (RTA_NH_ID, no
  * gateway: nexthop_compat_mode=0) taking its next hops from the objects the
  * mirror knows: one entry, or one per member of a group.
  */
-int mirror_parse_route_nh(const struct mirror_config *, const struct mirror *,
-    struct nlmsghdr *, struct route *out, int max);
+int mirror_parse_route_nh(const struct mirror_config *, const struct mirror *, struct nlmsghdr *,
+    struct route *out, int max);
 int mirror_table_selected(const struct mirror_config *, uint32_t table);
 
 #endif

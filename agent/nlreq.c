@@ -35,7 +35,8 @@ nlreq_open(void)
 	struct nlreq *q = calloc(1, sizeof(*q));
 	int one = 1, err;
 
-	if (q == NULL || (q->buf = malloc(NLREQ_BUF)) == NULL || (q->sk = nl_socket_alloc()) == NULL)
+	if (q == NULL || (q->buf = malloc(NLREQ_BUF)) == NULL ||
+	    (q->sk = nl_socket_alloc()) == NULL)
 		goto fail;
 	nl_socket_disable_seq_check(q->sk);
 	if ((err = nl_connect(q->sk, NETLINK_ROUTE)) < 0) {
@@ -104,8 +105,10 @@ nlreq_log_foreign(void)
 
 	if (n == logged || (last != 0 && now - last < 60))
 		return;
-	log_warn("netlink", "dropped %lu netlink message(s) not sent by the kernel "
-	    "(the last from port id %u)", n - logged, (unsigned)foreign_port);
+	log_warn("netlink",
+	    "dropped %lu netlink message(s) not sent by the kernel "
+	    "(the last from port id %u)",
+	    n - logged, (unsigned)foreign_port);
 	logged = n;
 	last = now;
 }
@@ -123,12 +126,15 @@ nlreq_recv_kernel(int fd, void *buf, size_t len, int log)
 	for (int dropped = 0; dropped < 64; dropped++) {
 		struct sockaddr_nl sa;
 		struct iovec iov = { .iov_base = buf, .iov_len = len };
-		struct msghdr mh = { .msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov,
+		struct msghdr mh = { .msg_name = &sa,
+			.msg_namelen = sizeof(sa),
+			.msg_iov = &iov,
 			.msg_iovlen = 1 };
 		ssize_t n;
 
 		memset(&sa, 0, sizeof(sa));
-		if ((n = recvmsg(fd, &mh, MSG_DONTWAIT)) < 0 || nlreq_from_kernel(&sa, mh.msg_namelen))
+		if ((n = recvmsg(fd, &mh, MSG_DONTWAIT)) < 0 ||
+		    nlreq_from_kernel(&sa, mh.msg_namelen))
 			return n;
 		foreign_drops++;
 		foreign_port = sa.nl_pid;
@@ -209,8 +215,10 @@ transact(struct nlreq *q, struct nl_msg *msg, int (*fn)(struct nlmsghdr *, void 
 		int len;
 
 		if (left <= 0 || (rc = poll(&p, 1, (int)left)) == 0) {
-			if (err != NULL && q->budget_end.tv_sec != 0 && ms_left(&q->budget_end) <= 0)
-				snprintf(err, errlen, "no answer from the kernel within the SET's "
+			if (err != NULL && q->budget_end.tv_sec != 0 &&
+			    ms_left(&q->budget_end) <= 0)
+				snprintf(err, errlen,
+				    "no answer from the kernel within the SET's "
 				    "time budget");
 			else if (err != NULL)
 				snprintf(err, errlen, "no answer from the kernel within %d ms",
@@ -231,7 +239,8 @@ transact(struct nlreq *q, struct nl_msg *msg, int (*fn)(struct nlmsghdr *, void 
 			return -errno;
 		}
 		len = (int)n;
-		for (nlh = (struct nlmsghdr *)q->buf; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len)) {
+		for (nlh = (struct nlmsghdr *)q->buf; nlmsg_ok(nlh, len);
+		     nlh = nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_seq != seq)
 				continue; /* an answer to a request we gave up on */
 			if (nlh->nlmsg_type == NLMSG_DONE)
@@ -347,8 +356,8 @@ nlreq_route_fetch(struct nlreq *q, uint32_t table, uint8_t proto, int32_t oif,
 	if (rc == 0 && out->msg == NULL)
 		rc = -ESRCH;
 	if (rc < 0 && err != NULL && rc != -ETIMEDOUT)
-		snprintf(err, errlen, "%s", rc == -ESRCH ? "the kernel has no such route" :
-		    strerror(-rc));
+		snprintf(err, errlen, "%s",
+		    rc == -ESRCH ? "the kernel has no such route" : strerror(-rc));
 	if (rc < 0)
 		nlroute_free(out);
 	return rc;
@@ -359,10 +368,8 @@ static int
 skip_attr(const struct nlattr *a, int has_nh_id, const uint32_t *metric)
 {
 	switch (nla_type(a)) {
-	case RTA_CACHEINFO: /* state the kernel reports */
-		return 1;
-	case RTA_PRIORITY:
-		return metric != NULL;
+	case RTA_CACHEINFO: /* state the kernel reports */ return 1;
+	case RTA_PRIORITY: return metric != NULL;
 	case RTA_GATEWAY:
 	case RTA_VIA:
 	case RTA_OIF:
@@ -371,8 +378,7 @@ skip_attr(const struct nlattr *a, int has_nh_id, const uint32_t *metric)
 	case RTA_ENCAP_TYPE:
 		/* The kernel expands a nexthop object into these, and refuses them beside RTA_NH_ID. */
 		return has_nh_id;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -397,7 +403,8 @@ kept_msg(int cmd, int flags, const struct nlroute *k, const uint32_t *metric)
 		return NULL;
 	if (nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0)
 		goto fail;
-	nlmsg_for_each_attr(a, k->msg, sizeof(rtm), rem) {
+	nlmsg_for_each_attr(a, k->msg, sizeof(rtm), rem)
+	{
 		if (skip_attr(a, nlmsg_find_attr(k->msg, sizeof(rtm), RTA_NH_ID) != NULL, metric))
 			continue;
 		if (nla_put(msg, a->nla_type, nla_len(a), nla_data(a)) < 0)
@@ -412,8 +419,8 @@ fail:
 }
 
 static int
-kept_request(struct nlreq *q, int cmd, int flags, const struct nlroute *k,
-    const uint32_t *metric, struct nlroute *gone, char *err, size_t errlen)
+kept_request(struct nlreq *q, int cmd, int flags, const struct nlroute *k, const uint32_t *metric,
+    struct nlroute *gone, char *err, size_t errlen)
 {
 	struct nl_msg *msg;
 	int rc;
@@ -434,8 +441,8 @@ kept_request(struct nlreq *q, int cmd, int flags, const struct nlroute *k,
 }
 
 int
-nlreq_route_restore(struct nlreq *q, const struct nlroute *k, const uint32_t *metric,
-    char *err, size_t errlen)
+nlreq_route_restore(struct nlreq *q, const struct nlroute *k, const uint32_t *metric, char *err,
+    size_t errlen)
 {
 	return kept_request(q, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, k, metric, NULL, err,
 	    errlen);
@@ -474,7 +481,8 @@ route_msg(int cmd, int flags, const struct route *r)
 	    nla_put_u32(msg, RTA_DST, htonl(r->dst)) < 0 ||
 	    nla_put_u32(msg, RTA_PRIORITY, r->metric) < 0 ||
 	    (r->ifindex > 0 && nla_put_u32(msg, RTA_OIF, (uint32_t)r->ifindex) < 0) ||
-	    ((r->flags & ROUTE_F_GATEWAY) && nla_put_u32(msg, RTA_GATEWAY, htonl(r->nexthop)) < 0) ||
+	    ((r->flags & ROUTE_F_GATEWAY) &&
+		nla_put_u32(msg, RTA_GATEWAY, htonl(r->nexthop)) < 0) ||
 	    (!(r->flags & ROUTE_F_GATEWAY) && r->nexthop != 0 &&
 		nla_put_u32(msg, RTA_PREFSRC, htonl(r->nexthop)) < 0)) {
 		nlmsg_free(msg);

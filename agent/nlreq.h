@@ -15,7 +15,7 @@
 #include "route.h"
 
 #define NLREQ_TIMEOUT_MS 5000
-#define NLREQ_ERRLEN 128
+#define NLREQ_ERRLEN     128
 
 struct ifaddr4 {
 	int32_t ifindex;
@@ -43,7 +43,8 @@ void nlreq_budget(struct nlreq *, unsigned ms);
  * the preferred source, and the interface.  Returns 0, or -errno with the
  * kernel's message (extended ack, else strerror) in err.
  */
-int nlreq_route(struct nlreq *, int cmd, int flags, const struct route *r, char *err, size_t errlen);
+int nlreq_route(struct nlreq *, int cmd, int flags, const struct route *r, char *err,
+    size_t errlen);
 
 /*
  * A route as the kernel itself describes it: one RTM_NEWROUTE/RTM_DELROUTE
@@ -61,22 +62,22 @@ void nlroute_free(struct nlroute *);
  * Delete the route r describes (as nlreq_route(RTM_DELROUTE)) and keep the
  * kernel's description of the route it deleted (NLM_F_ECHO) in *gone.
  */
-int nlreq_route_delete(struct nlreq *, const struct route *r, struct nlroute *gone,
-    char *err, size_t errlen);
+int nlreq_route_delete(struct nlreq *, const struct route *r, struct nlroute *gone, char *err,
+    size_t errlen);
 /*
  * Find a kernel route: a dump of table, filtered in the kernel by protocol
  * and output interface (strict checking), in which match() picks the one
  * (nonzero).  0 with *out, -ESRCH if none matched, or -errno.
  */
 int nlreq_route_fetch(struct nlreq *, uint32_t table, uint8_t proto, int32_t oif,
-    int (*match)(struct nlmsghdr *, void *), void *arg, struct nlroute *out,
-    char *err, size_t errlen);
+    int (*match)(struct nlmsghdr *, void *), void *arg, struct nlroute *out, char *err,
+    size_t errlen);
 /*
  * Install a kept route again (NLM_F_CREATE|NLM_F_EXCL), with all its
  * attributes, at *metric if metric is not NULL.
  */
-int nlreq_route_restore(struct nlreq *, const struct nlroute *, const uint32_t *metric,
-    char *err, size_t errlen);
+int nlreq_route_restore(struct nlreq *, const struct nlroute *, const uint32_t *metric, char *err,
+    size_t errlen);
 
 /*
  * Delete the very route kept in k (a route through a nexthop object too),

@@ -131,8 +131,7 @@ bad_number:
 
 /* The file's text for these values. */
 static char *
-format_state(const struct notify_settings *set, unsigned written,
-    uint64_t changes, size_t *len)
+format_state(const struct notify_settings *set, unsigned written, uint64_t changes, size_t *len)
 {
 	char *data = NULL;
 	FILE *f = open_memstream(&data, len);
@@ -239,13 +238,16 @@ notify_open(struct notify *n, const char *dir)
 		fclose(f);
 	}
 	if ((n->written & NOTIFY_SET_ENABLED) && conf.enabled != n->set.enabled)
-		log_notice("notify", "notifyEnabled %s, set through SNMP (%s), replaces the configured %s",
+		log_notice("notify",
+		    "notifyEnabled %s, set through SNMP (%s), replaces the configured %s",
 		    n->set.enabled ? "yes" : "no", n->path, conf.enabled ? "yes" : "no");
 	if ((n->written & NOTIFY_SET_RATE) && conf.rate != n->set.rate)
-		log_notice("notify", "notifyRateLimit %u, set through SNMP (%s), replaces the configured %u",
+		log_notice("notify",
+		    "notifyRateLimit %u, set through SNMP (%s), replaces the configured %u",
 		    n->set.rate, n->path, conf.rate);
 	if ((n->written & NOTIFY_SET_HISTORY) && conf.history != n->set.history)
-		log_notice("notify", "eventHistorySize %u, set through SNMP (%s), replaces the configured %u",
+		log_notice("notify",
+		    "eventHistorySize %u, set through SNMP (%s), replaces the configured %u",
 		    n->set.history, n->path, conf.history);
 	return ring_resize(n, n->set.history);
 }
@@ -398,8 +400,7 @@ seq_before(uint32_t a, uint32_t b)
  * and changes found by a re-dump can come between those).
  */
 static void
-sum_add(struct notify_summary *s, int *has, const uint32_t count[3], uint32_t first,
-    uint32_t last)
+sum_add(struct notify_summary *s, int *has, const uint32_t count[3], uint32_t first, uint32_t last)
 {
 	if (!*has) {
 		s->first = first;
@@ -476,7 +477,8 @@ open_window(struct notify *n)
 static unsigned
 slice_max(const struct notify *n)
 {
-	unsigned per = (n->set.rate * NOTIFY_SLICE_MS + NOTIFY_INTERVAL_MS - 1) / NOTIFY_INTERVAL_MS;
+	unsigned per =
+	    (n->set.rate * NOTIFY_SLICE_MS + NOTIFY_INTERVAL_MS - 1) / NOTIFY_INTERVAL_MS;
 
 	return per > 0 ? per : 1;
 }
@@ -568,20 +570,23 @@ pace(struct notify *n)
 	}
 	n->qn = w;
 	if (n->has_dropped) {
-		sum_add(&f.u.sum, &has, n->dropped_sum.count, n->dropped_sum.first, n->dropped_sum.last);
+		sum_add(&f.u.sum, &has, n->dropped_sum.count, n->dropped_sum.first,
+		    n->dropped_sum.last);
 		memset(&n->dropped_sum, 0, sizeof(n->dropped_sum));
 		n->has_dropped = 0;
 	}
 	if (n->window_has) {
-		sum_add(&f.u.sum, &has, n->window_sum.count, n->window_sum.first, n->window_sum.last);
+		sum_add(&f.u.sum, &has, n->window_sum.count, n->window_sum.first,
+		    n->window_sum.last);
 		memset(&n->window_sum, 0, sizeof(n->window_sum));
 		n->window_has = 0;
 	}
 	clock_gettime(CLOCK_REALTIME, &f.u.sum.when);
 	push(n, &f); /* cannot fail: it takes the place of at least one */
-	log_info("notify", "over the rate limit (%u a second): %zu queued notifications folded into "
-	    "a summary of sequence %" PRIu32 "..%" PRIu32, n->set.rate, folded, f.u.sum.first,
-	    f.u.sum.last);
+	log_info("notify",
+	    "over the rate limit (%u a second): %zu queued notifications folded into "
+	    "a summary of sequence %" PRIu32 "..%" PRIu32,
+	    n->set.rate, folded, f.u.sum.first, f.u.sum.last);
 }
 
 /* Queue the summary of what was dropped, once there is room for it. */
@@ -598,7 +603,8 @@ push_dropped(struct notify *n)
 	clock_gettime(CLOCK_REALTIME, &m.u.sum.when);
 	if (push(n, &m) < 0)
 		return;
-	log_notice("notify", "queued a summary of %" PRIu32 " added, %" PRIu32 " removed, %" PRIu32
+	log_notice("notify",
+	    "queued a summary of %" PRIu32 " added, %" PRIu32 " removed, %" PRIu32
 	    " changed that the full queue had dropped (sequence %" PRIu32 "..%" PRIu32 ")",
 	    m.u.sum.count[0], m.u.sum.count[1], m.u.sum.count[2], m.u.sum.first, m.u.sum.last);
 	memset(&n->dropped_sum, 0, sizeof(n->dropped_sum));
@@ -612,8 +618,10 @@ queue(struct notify *n, const struct notify_msg *m)
 	push_dropped(n);
 	if (!has_room(n) || n->has_dropped || push(n, m) < 0) {
 		if (!n->has_dropped)
-			log_warn("notify", "notification queue full (%u waiting for the master): "
-			    "dropping, a summary will follow", n->set.queue);
+			log_warn("notify",
+			    "notification queue full (%u waiting for the master): "
+			    "dropping, a summary will follow",
+			    n->set.queue);
 		n->stats.dropped++;
 		sum_fold(&n->dropped_sum, &n->has_dropped, m);
 		return -1;
@@ -775,8 +783,8 @@ notify_timer(struct notify *n)
 /* ---- settings ------------------------------------------------------------- */
 
 static int
-apply_settings(struct notify *n, const struct notify_settings *set, unsigned written,
-    char *err, size_t errlen)
+apply_settings(struct notify *n, const struct notify_settings *set, unsigned written, char *err,
+    size_t errlen)
 {
 	uint64_t changes = n->reserved > n->total ? n->reserved : n->total;
 

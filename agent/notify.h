@@ -35,16 +35,16 @@
 
 #define NOTIFY_FILE "notify-state"
 
-#define NOTIFY_RATE_DEFAULT 100
-#define NOTIFY_RATE_MAX 100000
+#define NOTIFY_RATE_DEFAULT    100
+#define NOTIFY_RATE_MAX        100000
 #define NOTIFY_HISTORY_DEFAULT 1000
-#define NOTIFY_HISTORY_MAX 100000
-#define NOTIFY_QUEUE_DEFAULT 10000
-#define NOTIFY_QUEUE_MAX 1000000
-#define NOTIFY_INFLIGHT 64        /* notifications handed to the master, not yet acknowledged */
-#define NOTIFY_INTERVAL_MS 1000   /* the rate limit's interval */
-#define NOTIFY_SLICE_MS 100       /* sends are spread over slices of the interval */
-#define NOTIFY_SEQ_BLOCK 65536    /* sequence numbers reserved in the state file at a time */
+#define NOTIFY_HISTORY_MAX     100000
+#define NOTIFY_QUEUE_DEFAULT   10000
+#define NOTIFY_QUEUE_MAX       1000000
+#define NOTIFY_INFLIGHT        64    /* notifications handed to the master, not yet acknowledged */
+#define NOTIFY_INTERVAL_MS     1000  /* the rate limit's interval */
+#define NOTIFY_SLICE_MS        100   /* sends are spread over slices of the interval */
+#define NOTIFY_SEQ_BLOCK       65536 /* sequence numbers reserved in the state file at a time */
 
 /* cimRouteEventKind / cimRouteNotifyKind */
 enum notify_kind {
@@ -58,7 +58,7 @@ struct notify_event {
 	struct timespec when; /* wall clock */
 	struct route route;   /* the row as it is now (as it was, if removed) */
 	uint32_t seq;
-	uint8_t kind;         /* enum notify_kind */
+	uint8_t kind; /* enum notify_kind */
 };
 
 /* The content of one cimIP4RouteChangeSummary. */
@@ -74,10 +74,10 @@ enum notify_msg_type {
 };
 
 struct notify_msg {
-	uint64_t id;     /* names the message in the master's acknowledgement */
-	uint8_t type;    /* enum notify_msg_type */
-	uint8_t state;   /* queued, in flight, acknowledged */
-	uint8_t resend;  /* handed to the master before: sent again as it is, never folded */
+	uint64_t id;    /* names the message in the master's acknowledgement */
+	uint8_t type;   /* enum notify_msg_type */
+	uint8_t state;  /* queued, in flight, acknowledged */
+	uint8_t resend; /* handed to the master before: sent again as it is, never folded */
 	union {
 		struct notify_event ev;
 		struct notify_summary sum;
@@ -85,10 +85,10 @@ struct notify_msg {
 };
 
 struct notify_settings {
-	int enabled;        /* cimRouteNotifyEnabled */
-	unsigned rate;      /* cimRouteNotifyRateLimit */
-	unsigned history;   /* cimRouteEventHistorySize */
-	unsigned queue;     /* notifyQueueLength: messages kept while the master is away */
+	int enabled;      /* cimRouteNotifyEnabled */
+	unsigned rate;    /* cimRouteNotifyRateLimit */
+	unsigned history; /* cimRouteEventHistorySize */
+	unsigned queue;   /* notifyQueueLength: messages kept while the master is away */
 };
 
 /* Which settings were written through SNMP (kept in the state file; they win over the configuration). */
@@ -112,14 +112,14 @@ struct notify_stats {
 
 struct notify {
 	struct notify_settings set;
-	unsigned written;   /* NOTIFY_SET_*: values from the state file */
-	char *path;         /* the state file; NULL: none (tests) */
-	char *dir;          /* its directory, and that directory opened (-1: none) */
+	unsigned written; /* NOTIFY_SET_*: values from the state file */
+	char *path;       /* the state file; NULL: none (tests) */
+	char *dir;        /* its directory, and that directory opened (-1: none) */
 	int dirfd;
-	int save_fails;     /* test hook: fail the next N saves */
+	int save_fails; /* test hook: fail the next N saves */
 
-	uint64_t total;     /* changes numbered so far, across restarts */
-	uint64_t reserved;  /* numbers up to this one may have been used (the state file says so) */
+	uint64_t total;    /* changes numbered so far, across restarts */
+	uint64_t reserved; /* numbers up to this one may have been used (the state file says so) */
 
 	/* the history ring: the newest set.history events, oldest first */
 	struct notify_event *hist;
@@ -128,10 +128,10 @@ struct notify {
 
 	/* the current rate-limit interval */
 	int window_open;
-	unsigned window_sent;   /* changes accepted one by one */
-	unsigned window_paced;  /* cimIP4RouteChange handed to the master */
-	unsigned slice_sent;    /* ... in the current slice */
-	int slice_armed;        /* a slice is under way: notify_slice() ends it */
+	unsigned window_sent;             /* changes accepted one by one */
+	unsigned window_paced;            /* cimIP4RouteChange handed to the master */
+	unsigned slice_sent;              /* ... in the current slice */
+	int slice_armed;                  /* a slice is under way: notify_slice() ends it */
 	struct notify_summary window_sum; /* what it suppressed so far */
 	int window_has;
 
@@ -139,7 +139,7 @@ struct notify {
 	struct notify_msg *q;
 	size_t qcap, qstart, qn;
 	size_t inflight;
-	size_t nacked;      /* acknowledged out of order, still in the ring */
+	size_t nacked; /* acknowledged out of order, still in the ring */
 	uint64_t next_id;
 	int connected;
 	struct notify_summary dropped_sum; /* covers what the full queue dropped */

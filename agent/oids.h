@@ -8,19 +8,19 @@
 #define CIMR_OIDS_H
 
 /* enterprises.32473 is RFC 5612's example number, until one is assigned. */
-#define CIMR_ROOT 1, 3, 6, 1, 4, 1, 32473, 1        /* cimRouteMIB */
+#define CIMR_ROOT 1, 3, 6, 1, 4, 1, 32473, 1 /* cimRouteMIB */
 
-#define CIMR_NOTIFICATIONS CIMR_ROOT, 0              /* cimRouteNotifications */
-#define CIMR_OBJECTS CIMR_ROOT, 1                    /* cimRouteObjects */
+#define CIMR_NOTIFICATIONS CIMR_ROOT, 0 /* cimRouteNotifications */
+#define CIMR_OBJECTS       CIMR_ROOT, 1 /* cimRouteObjects */
 
-#define CIMR_IP4ROUTE CIMR_OBJECTS, 1                /* cimIP4Route */
-#define CIMR_PERSIST CIMR_OBJECTS, 2                 /* cimIP4PersistedRoute */
-#define CIMR_ACTIVE CIMR_OBJECTS, 3                  /* cimActiveRoute */
-#define CIMR_EVENT CIMR_OBJECTS, 4                   /* cimRouteEvent */
-#define CIMR_ADAPTER CIMR_OBJECTS, 5                 /* cimNetworkAdapter */
-#define CIMR_ADAPTERCFG CIMR_OBJECTS, 6              /* cimAdapterConfig */
-#define CIMR_PING CIMR_OBJECTS, 7                    /* cimPing */
-#define CIMR_IP6ROUTE CIMR_OBJECTS, 8                /* cimIP6Route */
+#define CIMR_IP4ROUTE   CIMR_OBJECTS, 1 /* cimIP4Route */
+#define CIMR_PERSIST    CIMR_OBJECTS, 2 /* cimIP4PersistedRoute */
+#define CIMR_ACTIVE     CIMR_OBJECTS, 3 /* cimActiveRoute */
+#define CIMR_EVENT      CIMR_OBJECTS, 4 /* cimRouteEvent */
+#define CIMR_ADAPTER    CIMR_OBJECTS, 5 /* cimNetworkAdapter */
+#define CIMR_ADAPTERCFG CIMR_OBJECTS, 6 /* cimAdapterConfig */
+#define CIMR_PING       CIMR_OBJECTS, 7 /* cimPing */
+#define CIMR_IP6ROUTE   CIMR_OBJECTS, 8 /* cimIP6Route */
 
 /* The first objects of every arc. */
 enum {
@@ -29,11 +29,11 @@ enum {
 	CIMR_ARC_TABLE = 3,
 };
 
-#define CIMR_IP4ROUTE_ENTRY CIMR_IP4ROUTE, 3, 1      /* cimIP4RouteEntry */
-#define CIMR_PERSIST_ENTRY CIMR_PERSIST, 3, 1        /* cimIP4PersistedRouteEntry */
-#define CIMR_ACTIVE_ENTRY CIMR_ACTIVE, 3, 1          /* cimActiveRouteEntry */
-#define CIMR_EVENT_ENTRY CIMR_EVENT, 3, 1            /* cimRouteEventEntry */
-#define CIMR_NOTIFY_OBJECTS CIMR_EVENT, 10           /* cimRouteNotifyObjects */
+#define CIMR_IP4ROUTE_ENTRY CIMR_IP4ROUTE, 3, 1 /* cimIP4RouteEntry */
+#define CIMR_PERSIST_ENTRY  CIMR_PERSIST, 3, 1  /* cimIP4PersistedRouteEntry */
+#define CIMR_ACTIVE_ENTRY   CIMR_ACTIVE, 3, 1   /* cimActiveRouteEntry */
+#define CIMR_EVENT_ENTRY    CIMR_EVENT, 3, 1    /* cimRouteEventEntry */
+#define CIMR_NOTIFY_OBJECTS CIMR_EVENT, 10      /* cimRouteNotifyObjects */
 
 /* cimIP4RouteEntry: the index (1-7), then WMI's properties. */
 enum {

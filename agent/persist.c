@@ -200,7 +200,8 @@ persist_parse_line(const char *line, struct proute *out, char *err, size_t errle
 		return -1;
 	}
 	snprintf(buf, sizeof(buf), "%s", line);
-	for (char *t = strtok_r(buf, " \t\r\n", &save); t != NULL; t = strtok_r(NULL, " \t\r\n", &save)) {
+	for (char *t = strtok_r(buf, " \t\r\n", &save); t != NULL;
+	     t = strtok_r(NULL, " \t\r\n", &save)) {
 		if (n == 0 && t[0] == '#')
 			return 0;
 		if (n == 8) {
@@ -306,8 +307,9 @@ keep_aside(struct persist *p)
 		if (linkat(p->dirfd, PERSIST_FILE, p->dirfd, aside, 0) == 0)
 			break;
 		if (errno != EEXIST || n == 99) {
-			log_err_errno("persist", "cannot keep %s aside as %s/%s (it stays as it is)",
-			    p->path, p->dir, aside);
+			log_err_errno("persist",
+			    "cannot keep %s aside as %s/%s (it stays as it is)", p->path, p->dir,
+			    aside);
 			return -1;
 		}
 	}
@@ -414,7 +416,8 @@ persist_save(struct persist *p, char *err, size_t errlen)
 		return -1;
 	}
 	if (p->dirfd < 0) {
-		snprintf(err, errlen, "cannot write %s: the state directory is not open", PERSIST_FILE);
+		snprintf(err, errlen, "cannot write %s: the state directory is not open",
+		    PERSIST_FILE);
 		return -1;
 	}
 	if ((f = open_memstream(&data, &len)) == NULL) {
@@ -479,7 +482,9 @@ persist_live(const struct proute *pr, const struct mirror *m)
 struct proute *
 persist_owner(const struct persist *p, const struct route *r)
 {
-	struct proute key = { .dst = r->dst, .plen = r->plen, .nexthop = r->nexthop,
+	struct proute key = { .dst = r->dst,
+		.plen = r->plen,
+		.nexthop = r->nexthop,
 		.metric = r->metric };
 
 	if (r->table != PERSIST_TABLE || r->tos != 0 || r->metric > PERSIST_METRIC_MAX)
@@ -544,12 +549,14 @@ persist_apply(struct persist *p, const struct mirror *m, struct nlreq *q)
 		}
 		rc = nlreq_route(q, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &r, msg, sizeof(msg));
 		if (rc == -EEXIST)
-			snprintf(msg, sizeof(msg), "another route with this destination and metric "
+			snprintf(msg, sizeof(msg),
+			    "another route with this destination and metric "
 			    "is in the main table");
 		persist_format(pr, line, sizeof(line));
 		if (rc < 0) {
 			if (strcmp(pr->error, msg) != 0)
-				log_warn("persist", "cannot install persisted route %s: %s", line, msg);
+				log_warn("persist", "cannot install persisted route %s: %s", line,
+				    msg);
 			snprintf(pr->error, sizeof(pr->error), "%s", msg);
 			left++;
 			continue;

@@ -16,10 +16,10 @@
 
 #include "route.h"
 
-#define PERSIST_FILE "persisted-routes"
-#define PERSIST_TABLE 254 /* main */
+#define PERSIST_FILE       "persisted-routes"
+#define PERSIST_TABLE      254 /* main */
 #define PERSIST_METRIC_MAX 2147483647u
-#define PERSIST_ERRLEN 96
+#define PERSIST_ERRLEN     96
 
 struct mirror;
 struct nlreq;
@@ -30,23 +30,23 @@ struct proute {
 	uint8_t plen;
 	uint32_t nexthop;
 	uint32_t metric;
-	time_t created;      /* wall clock, kept in the file */
-	uint8_t is_volatile; /* not written to the file */
-	uint8_t active;      /* the kernel has it now */
-	uint8_t tried;       /* an install was attempted at least once */
+	time_t created;             /* wall clock, kept in the file */
+	uint8_t is_volatile;        /* not written to the file */
+	uint8_t active;             /* the kernel has it now */
+	uint8_t tried;              /* an install was attempted at least once */
 	char error[PERSIST_ERRLEN]; /* why the last install failed ("" if it did not) */
 };
 
 struct persist {
-	char *path;    /* the state file */
+	char *path; /* the state file */
 	char *dir;
-	int dirfd;     /* dir, opened at load: the file is opened relative to it */
+	int dirfd; /* dir, opened at load: the file is opened relative to it */
 	struct proute *v;
 	size_t n, cap;
 	size_t nactive;
-	struct timespec last_change;  /* rows created or destroyed, or the load */
+	struct timespec last_change;   /* rows created or destroyed, or the load */
 	struct timespec active_change; /* a row became active or inactive */
-	int save_fails; /* test hook: fail the next N saves */
+	int save_fails;                /* test hook: fail the next N saves */
 };
 
 int proute_cmp(const struct proute *, const struct proute *);

@@ -11,7 +11,7 @@
 #define LOAD_FILL (ROUTE_CHUNK - ROUTE_CHUNK / 8)
 
 #define CMP(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
-#define LIVE(r) (((r)->flags & ROUTE_F_LIVE) ? 1u : 0u)
+#define LIVE(r)   (((r)->flags & ROUTE_F_LIVE) ? 1u : 0u)
 
 int
 route_cmp(const struct route *a, const struct route *b)
@@ -87,8 +87,8 @@ route_same(const struct route *a, const struct route *b)
 int
 route_same_fib(const struct route *a, const struct route *b)
 {
-	return a->dst == b->dst && a->plen == b->plen && a->table == b->table &&
-	    a->tos == b->tos && a->metric == b->metric;
+	return a->dst == b->dst && a->plen == b->plen && a->table == b->table && a->tos == b->tos &&
+	    a->metric == b->metric;
 }
 
 void

@@ -24,7 +24,7 @@
 #define ROUTE_F_SHARED   0x40 /* another kernel route has the same table, dst, tos, metric */
 #define ROUTE_F_PENDING  0x80 /* a row created with createAndWait: in the agent, not the kernel */
 /* Bookkeeping, not something a manager sees. */
-#define ROUTE_F_PRIVATE  (ROUTE_F_LIVE | ROUTE_F_SHARED)
+#define ROUTE_F_PRIVATE (ROUTE_F_LIVE | ROUTE_F_SHARED)
 
 /*
  * All addresses in host byte order.  The first seven fields are the index,
@@ -40,12 +40,12 @@ struct route {
 	uint32_t first_seen; /* seconds on the mirror's monotonic clock */
 	uint8_t plen;
 	uint8_t tos;
-	uint8_t type;  /* rtm_type (RTN_*) */
-	uint8_t proto; /* rtm_protocol (RTPROT_*) */
-	uint8_t scope; /* rtm_scope */
-	uint8_t flags; /* ROUTE_F_* */
+	uint8_t type;   /* rtm_type (RTN_*) */
+	uint8_t proto;  /* rtm_protocol (RTPROT_*) */
+	uint8_t scope;  /* rtm_scope */
+	uint8_t flags;  /* ROUTE_F_* */
 	uint8_t weight; /* rtnh_hops + 1 for multipath hops, else 1 */
-	uint8_t src;   /* a gateway route's RTA_PREFSRC, as route_prefsrc_id() names it; 0: none */
+	uint8_t src;    /* a gateway route's RTA_PREFSRC, as route_prefsrc_id() names it; 0: none */
 };
 
 /*
@@ -85,7 +85,7 @@ struct route_table {
 
 /* A position in the table; valid until the table changes. */
 struct route_pos {
-	size_t c; /* chunk */
+	size_t c;   /* chunk */
 	unsigned i; /* entry in chunk */
 };
 

@@ -9,15 +9,15 @@
 #include "routefmt.h"
 
 #ifndef RTPROT_BGP
-#define RTPROT_BGP 186
-#define RTPROT_ISIS 187
-#define RTPROT_OSPF 188
-#define RTPROT_RIP 189
+#define RTPROT_BGP   186
+#define RTPROT_ISIS  187
+#define RTPROT_OSPF  188
+#define RTPROT_RIP   189
 #define RTPROT_EIGRP 192
 #endif
 
 /* FRR's zebra (lib/zebra.h): its own protocols beyond the kernel's list. */
-#define RTPROT_FRR_RIPNG 190
+#define RTPROT_FRR_RIPNG  190
 #define RTPROT_FRR_STATIC 196 /* staticd's routes: RTPROT_ZSTATIC */
 
 /* RFC 1213 ipRouteProto values, as WMI's Protocol value map. */
@@ -54,19 +54,13 @@ routefmt_wmi_protocol(uint8_t proto)
 		 * `route add` and DHCP routes as netmgmt(3) too. */
 		return WMI_PROTO_NETMGMT;
 	case RTPROT_REDIRECT:
-	case RTPROT_RA:
-		return WMI_PROTO_ICMP;
+	case RTPROT_RA: return WMI_PROTO_ICMP;
 	case RTPROT_RIP:
-	case RTPROT_FRR_RIPNG:
-		return WMI_PROTO_RIP;
-	case RTPROT_ISIS:
-		return WMI_PROTO_ISIS;
-	case RTPROT_EIGRP:
-		return WMI_PROTO_CISCOIGRP;
-	case RTPROT_OSPF:
-		return WMI_PROTO_OSPF;
-	case RTPROT_BGP:
-		return WMI_PROTO_BGP;
+	case RTPROT_FRR_RIPNG: return WMI_PROTO_RIP;
+	case RTPROT_ISIS: return WMI_PROTO_ISIS;
+	case RTPROT_EIGRP: return WMI_PROTO_CISCOIGRP;
+	case RTPROT_OSPF: return WMI_PROTO_OSPF;
+	case RTPROT_BGP: return WMI_PROTO_BGP;
 	default:
 		/* unspec, zebra, bird, gated, babel, keepalived, ...: no RFC 1213 value */
 		return WMI_PROTO_OTHER;
@@ -77,14 +71,11 @@ int
 routefmt_wmi_type(const struct route *r)
 {
 	switch (r->type) {
-	case RTN_UNICAST:
-		return (r->flags & ROUTE_F_GATEWAY) ? WMI_TYPE_INDIRECT : WMI_TYPE_DIRECT;
+	case RTN_UNICAST: return (r->flags & ROUTE_F_GATEWAY) ? WMI_TYPE_INDIRECT : WMI_TYPE_DIRECT;
 	case RTN_LOCAL:
 	case RTN_BROADCAST:
-	case RTN_ANYCAST:
-		return WMI_TYPE_DIRECT;
-	default:
-		return WMI_TYPE_OTHER;
+	case RTN_ANYCAST: return WMI_TYPE_DIRECT;
+	default: return WMI_TYPE_OTHER;
 	}
 }
 
@@ -104,26 +95,55 @@ routefmt_prefix(const struct route *r, char *buf, size_t len)
 }
 
 static const char *const type_names[] = {
-	[RTN_UNICAST] = "unicast", [RTN_LOCAL] = "local", [RTN_BROADCAST] = "broadcast",
-	[RTN_ANYCAST] = "anycast", [RTN_MULTICAST] = "multicast", [RTN_BLACKHOLE] = "blackhole",
-	[RTN_UNREACHABLE] = "unreachable", [RTN_PROHIBIT] = "prohibit", [RTN_THROW] = "throw",
-	[RTN_NAT] = "nat", [RTN_XRESOLVE] = "xresolve",
+	[RTN_UNICAST] = "unicast",
+	[RTN_LOCAL] = "local",
+	[RTN_BROADCAST] = "broadcast",
+	[RTN_ANYCAST] = "anycast",
+	[RTN_MULTICAST] = "multicast",
+	[RTN_BLACKHOLE] = "blackhole",
+	[RTN_UNREACHABLE] = "unreachable",
+	[RTN_PROHIBIT] = "prohibit",
+	[RTN_THROW] = "throw",
+	[RTN_NAT] = "nat",
+	[RTN_XRESOLVE] = "xresolve",
 };
 
 static const struct {
 	uint8_t p;
 	const char *name;
 } proto_names[] = {
-	{ RTPROT_UNSPEC, "unspec" }, { RTPROT_REDIRECT, "redirect" },
-	{ RTPROT_KERNEL, "kernel" }, { RTPROT_BOOT, "boot" }, { RTPROT_STATIC, "static" },
-	{ 8, "gated" }, { RTPROT_RA, "ra" }, { 10, "mrt" }, { 11, "zebra" }, { 12, "bird" },
-	{ 13, "dnrouted" }, { 14, "xorp" }, { 15, "ntk" }, { RTPROT_DHCP, "dhcp" },
-	{ 17, "mrouted" }, { 18, "keepalived" }, { 42, "babel" }, { 99, "openr" },
-	{ RTPROT_BGP, "bgp" }, { RTPROT_ISIS, "isis" }, { RTPROT_OSPF, "ospf" },
-	{ RTPROT_RIP, "rip" }, { RTPROT_FRR_RIPNG, "ripng" }, { 191, "nhrp" },
-	{ RTPROT_EIGRP, "eigrp" }, { 193, "ldp" }, { 194, "sharp" }, { 195, "pbr" },
+	{ RTPROT_UNSPEC, "unspec" },
+	{ RTPROT_REDIRECT, "redirect" },
+	{ RTPROT_KERNEL, "kernel" },
+	{ RTPROT_BOOT, "boot" },
+	{ RTPROT_STATIC, "static" },
+	{ 8, "gated" },
+	{ RTPROT_RA, "ra" },
+	{ 10, "mrt" },
+	{ 11, "zebra" },
+	{ 12, "bird" },
+	{ 13, "dnrouted" },
+	{ 14, "xorp" },
+	{ 15, "ntk" },
+	{ RTPROT_DHCP, "dhcp" },
+	{ 17, "mrouted" },
+	{ 18, "keepalived" },
+	{ 42, "babel" },
+	{ 99, "openr" },
+	{ RTPROT_BGP, "bgp" },
+	{ RTPROT_ISIS, "isis" },
+	{ RTPROT_OSPF, "ospf" },
+	{ RTPROT_RIP, "rip" },
+	{ RTPROT_FRR_RIPNG, "ripng" },
+	{ 191, "nhrp" },
+	{ RTPROT_EIGRP, "eigrp" },
+	{ 193, "ldp" },
+	{ 194, "sharp" },
+	{ 195, "pbr" },
 	/* FRR's rt_protos.d calls 196 "static" too; a name of its own keeps parsing unique. */
-	{ RTPROT_FRR_STATIC, "zstatic" }, { 197, "openfabric" }, { 198, "srte" },
+	{ RTPROT_FRR_STATIC, "zstatic" },
+	{ 197, "openfabric" },
+	{ 198, "srte" },
 	{ CIMR_RTPROT, "cimrouted" },
 };
 
@@ -156,12 +176,9 @@ const char *
 routefmt_table_name(uint32_t table, char *buf, size_t len)
 {
 	switch (table) {
-	case RT_TABLE_MAIN:
-		return "main";
-	case RT_TABLE_LOCAL:
-		return "local";
-	case RT_TABLE_DEFAULT:
-		return "default";
+	case RT_TABLE_MAIN: return "main";
+	case RT_TABLE_LOCAL: return "local";
+	case RT_TABLE_DEFAULT: return "default";
 	}
 	snprintf(buf, len, "%u", table);
 	return buf;
@@ -183,8 +200,10 @@ static int
 head(const struct route *r, const struct mirror *m, char *buf, size_t len)
 {
 	char pfx[24], a[16], dev[IFNAMSIZ + 8];
-	const char *type = r->type < sizeof(type_names) / sizeof(type_names[0]) &&
-		type_names[r->type] != NULL ? type_names[r->type] : "unknown";
+	const char *type =
+	    r->type < sizeof(type_names) / sizeof(type_names[0]) && type_names[r->type] != NULL ?
+	    type_names[r->type] :
+	    "unknown";
 	int n;
 
 	routefmt_prefix(r, pfx, sizeof(pfx));
@@ -212,9 +231,9 @@ routefmt_description(const struct route *r, const struct mirror *m, char *buf, s
 	char tb[16], pb[8], a[16];
 	int n = head(r, m, buf, len);
 
-#define ADD(...) \
-	do { \
-		if ((size_t)n < len) \
+#define ADD(...)                                                      \
+	do {                                                          \
+		if ((size_t)n < len)                                  \
 			n += snprintf(buf + n, len - n, __VA_ARGS__); \
 	} while (0)
 	ADD(" table %s proto %s", routefmt_table_name(r->table, tb, sizeof(tb)),

@@ -76,7 +76,8 @@ rtcheck_complete(struct nlreq *q, struct route *r, char *msg, size_t len)
 			return RTCHECK_INCONSISTENT;
 		}
 		if (rc < 0) {
-			snprintf(msg, len, "cannot read interface %d: %s", (int)ifindex, strerror(-rc));
+			snprintf(msg, len, "cannot read interface %d: %s", (int)ifindex,
+			    strerror(-rc));
 			return RTCHECK_FAILED;
 		}
 		if (!(flags & IFF_UP)) {
@@ -110,7 +111,8 @@ rtcheck_complete(struct nlreq *q, struct route *r, char *msg, size_t len)
 	if (r->ifindex == 0) {
 		rc = nlreq_link(q, ifindex, &flags, name);
 		if (rc < 0) {
-			snprintf(msg, len, "cannot read interface %d: %s", (int)ifindex, strerror(-rc));
+			snprintf(msg, len, "cannot read interface %d: %s", (int)ifindex,
+			    strerror(-rc));
 			return RTCHECK_FAILED;
 		}
 		if (!(flags & IFF_UP)) {

@@ -44,12 +44,14 @@ statefile_opendir(const char *dir, char *err, size_t errlen)
 		e = errno;
 		snprintf(err, errlen, "state directory %s: %s", dir, strerror(e));
 	} else if (st.st_uid != geteuid()) {
-		snprintf(err, errlen, "state directory %s is owned by uid %u, not by cimrouted's uid %u",
-		    dir, (unsigned)st.st_uid, (unsigned)geteuid());
+		snprintf(err, errlen,
+		    "state directory %s is owned by uid %u, not by cimrouted's uid %u", dir,
+		    (unsigned)st.st_uid, (unsigned)geteuid());
 		e = EPERM;
 	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		snprintf(err, errlen, "state directory %s is writable by group or others (mode %04o)",
-		    dir, (unsigned)(st.st_mode & 07777));
+		snprintf(err, errlen,
+		    "state directory %s is writable by group or others (mode %04o)", dir,
+		    (unsigned)(st.st_mode & 07777));
 		e = EPERM;
 	} else
 		return fd;
@@ -69,7 +71,8 @@ statefile_open(int dirfd, const char *dir, const char *name, char *err, size_t e
 	if ((fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0) {
 		e = errno;
 		if (e == ELOOP)
-			snprintf(err, errlen, "%s/%s is a symbolic link; refusing to read it", dir, name);
+			snprintf(err, errlen, "%s/%s is a symbolic link; refusing to read it", dir,
+			    name);
 		else
 			snprintf(err, errlen, "cannot read %s/%s: %s", dir, name, strerror(e));
 		errno = e;
@@ -79,11 +82,14 @@ statefile_open(int dirfd, const char *dir, const char *name, char *err, size_t e
 		e = errno;
 		snprintf(err, errlen, "cannot read %s/%s: %s", dir, name, strerror(e));
 	} else if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s/%s is not a regular file; refusing to read it", dir, name);
+		snprintf(err, errlen, "%s/%s is not a regular file; refusing to read it", dir,
+		    name);
 		e = EINVAL;
 	} else if (st.st_uid != geteuid()) {
-		snprintf(err, errlen, "%s/%s is owned by uid %u, not by cimrouted's uid %u; "
-		    "refusing to read it", dir, name, (unsigned)st.st_uid, (unsigned)geteuid());
+		snprintf(err, errlen,
+		    "%s/%s is owned by uid %u, not by cimrouted's uid %u; "
+		    "refusing to read it",
+		    dir, name, (unsigned)st.st_uid, (unsigned)geteuid());
 		e = EPERM;
 	} else if ((f = fdopen(fd, "r")) == NULL) {
 		e = errno;
@@ -113,8 +119,8 @@ write_all(int fd, const char *data, size_t len)
 
 /* Create name.tmp afresh and write data to it; 0, or -1 with err. */
 static int
-write_tmp(int dirfd, const char *dir, const char *tmp, const char *data, size_t len,
-    char *err, size_t errlen)
+write_tmp(int dirfd, const char *dir, const char *tmp, const char *data, size_t len, char *err,
+    size_t errlen)
 {
 	int fd, e;
 
@@ -155,8 +161,8 @@ sync_dir(int dirfd)
  * the truth (issue 9, item 9).
  */
 static void
-undo_rename(int dirfd, const char *dir, const char *name, const char *old, int had_old,
-    char *err, size_t errlen)
+undo_rename(int dirfd, const char *dir, const char *name, const char *old, int had_old, char *err,
+    size_t errlen)
 {
 	int e = errno, rc;
 
@@ -165,8 +171,10 @@ undo_rename(int dirfd, const char *dir, const char *name, const char *old, int h
 		snprintf(err, errlen, "cannot sync directory %s: %s; %s left as it was", dir,
 		    strerror(e), name);
 	else
-		snprintf(err, errlen, "cannot sync directory %s: %s; and cannot put the previous "
-		    "%s back: %s", dir, strerror(e), name, strerror(errno));
+		snprintf(err, errlen,
+		    "cannot sync directory %s: %s; and cannot put the previous "
+		    "%s back: %s",
+		    dir, strerror(e), name, strerror(errno));
 }
 
 int
@@ -197,7 +205,8 @@ statefile_write(int dirfd, const char *dir, const char *name, const char *data, 
 		had_old = 0;
 	}
 	if (renameat(dirfd, tmp, dirfd, name) < 0) {
-		snprintf(err, errlen, "cannot rename %s/%s to %s: %s", dir, tmp, name, strerror(errno));
+		snprintf(err, errlen, "cannot rename %s/%s to %s: %s", dir, tmp, name,
+		    strerror(errno));
 		goto fail;
 	}
 	/* The rename itself must reach the disk before the caller reports success. */

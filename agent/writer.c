@@ -11,9 +11,9 @@
 #include "routefmt.h"
 #include "writer.h"
 
-#define APPLY_SOON_MS 50      /* a persisted route vanished */
+#define APPLY_SOON_MS   50    /* a persisted route vanished */
 #define APPLY_SETTLE_MS 200   /* routes appeared: an interface may have come back */
-#define APPLY_RETRY_MS 30000  /* some persisted routes still cannot be installed */
+#define APPLY_RETRY_MS  30000 /* some persisted routes still cannot be installed */
 
 struct writer *writer;
 
@@ -129,8 +129,9 @@ writer_pending_expire(struct writer *w, uint32_t now)
 			char buf[ROUTEFMT_MAX];
 
 			routefmt_prefix(&w->pending[i], buf, sizeof(buf));
-			log_info("set", "createAndWait row for %s not activated within %d s; removed",
-			    buf, PENDING_LIFETIME);
+			log_info("set",
+			    "createAndWait row for %s not activated within %d s; removed", buf,
+			    PENDING_LIFETIME);
 			writer_pending_remove(w, &w->pending[i], NULL);
 		} else {
 			i++;

@@ -17,10 +17,10 @@ struct mirror;
 struct nlreq;
 
 /* StorageType values of cimIP4PersistedRouteStorageType. */
-#define ST_VOLATILE 2
+#define ST_VOLATILE    2
 #define ST_NONVOLATILE 3
 
-#define PENDING_MAX 1024      /* createAndWait rows at most */
+#define PENDING_MAX      1024 /* createAndWait rows at most */
 #define PENDING_LIFETIME 300  /* seconds a createAndWait row waits for active (RFC 2579) */
 
 struct writer {

@@ -31,8 +31,7 @@ static const oid entry[] = { CIMR_IP4ROUTE, 3, 1 };
 static struct mirror *m;
 
 static struct route
-R(uint32_t dst, uint8_t plen, uint32_t nh, int32_t ifindex, uint32_t metric, uint8_t proto)
-{
+R(uint32_t dst, uint8_t plen, uint32_t nh, int32_t ifindex, uint32_t metric, uint8_t proto) {
 	struct route r;
 
 	memset(&r, 0, sizeof(r));
@@ -170,7 +169,8 @@ test_getnext_walk(void **state)
 {
 	/* Before the table (the table OID itself, and something lower): the first row of column 8. */
 	struct route first = R(IP(10, 0, 0, 0), 8, IP(192, 0, 2, 1), 2, 0, RTPROT_BGP);
-	struct route second = R(IP(10, 0, 0, 0), 8, IP(192, 0, 2, 1), 2, 3000000000u, RTPROT_STATIC);
+	struct route second =
+	    R(IP(10, 0, 0, 0), 8, IP(192, 0, 2, 1), 2, 3000000000u, RTPROT_STATIC);
 	struct route last = R(IP(192, 0, 2, 0), 24, 0, 2, 0, RTPROT_KERNEL);
 	oid name[MAX_OID_LEN], out[MAX_OID_LEN];
 	size_t len, outlen;
@@ -257,7 +257,8 @@ test_empty_table(void **state)
 	    SNMP_ENDOFMIBVIEW);
 	memcpy(name, entry, sizeof(entry));
 	name[ENTRY_LEN] = 8;
-	assert_int_equal(mib_table_get(mib_route_table, name, ENTRY_LEN + 1, &v), SNMP_NOSUCHINSTANCE);
+	assert_int_equal(mib_table_get(mib_route_table, name, ENTRY_LEN + 1, &v),
+	    SNMP_NOSUCHINSTANCE);
 	mirror_free(empty);
 	mib_route_bind(m);
 }
@@ -545,8 +546,8 @@ big_mirror(size_t n, uint8_t last_flags)
 	assert_non_null(big);
 	assert_non_null(v);
 	for (size_t i = 0; i < n; i++)
-		v[i] = R(IP(10, 0, 0, 0) + (uint32_t)i * 256, 24, IP(192, 0, 2, 1), 2,
-		    BIG_METRIC, RTPROT_BGP);
+		v[i] = R(IP(10, 0, 0, 0) + (uint32_t)i * 256, 24, IP(192, 0, 2, 1), 2, BIG_METRIC,
+		    RTPROT_BGP);
 	v[n - 1].metric = 1;
 	v[n - 1].flags |= last_flags;
 	assert_int_equal(mirror_inject(big, v, n), 0);
@@ -555,7 +556,8 @@ big_mirror(size_t n, uint8_t last_flags)
 	writer_init(&w, big, NULL);
 	writer = &w;
 	for (size_t i = 0; i < 300; i++)
-		pending_add(R(IP(10, 0, 0, 0) + (uint32_t)(i * n / 300) * 256, 24, 0, 5, BIG_METRIC, 0));
+		pending_add(
+		    R(IP(10, 0, 0, 0) + (uint32_t)(i * n / 300) * 256, 24, 0, 5, BIG_METRIC, 0));
 	return big;
 }
 
@@ -601,8 +603,9 @@ test_install_date_sparse(void **state)
 {
 	size_t n = MIB_SKIP_MAX + 5000;
 	struct mirror *big = big_mirror(n, ROUTE_F_LIVE);
-	struct route last = R(IP(10, 0, 0, 0) + (uint32_t)(n - 1) * 256, 24, IP(192, 0, 2, 1), 2,
-	    1, 0), r;
+	struct route last = R(IP(10, 0, 0, 0) + (uint32_t)(n - 1) * 256, 24, IP(192, 0, 2, 1), 2, 1,
+			 0),
+		     r;
 	struct route first = R(IP(10, 0, 0, 0), 24, 0, 5, BIG_METRIC, 0);
 	struct mib_table t = counted_table();
 	oid name[MAX_OID_LEN], col;
@@ -629,8 +632,12 @@ test_install_date_sparse(void **state)
 static void
 test_date_utc(void **state)
 {
-	struct tm tm = { .tm_year = 2026 - 1900, .tm_mon = 11, .tm_mday = 1, .tm_hour = 23,
-		.tm_min = 57, .tm_sec = 33 };
+	struct tm tm = { .tm_year = 2026 - 1900,
+		.tm_mon = 11,
+		.tm_mday = 1,
+		.tm_hour = 23,
+		.tm_min = 57,
+		.tm_sec = 33 };
 	struct timespec ts = { timegm(&tm), 400000000 };
 	const u_char want[] = { 2026 >> 8, 2026 & 0xff, 12, 1, 23, 57, 33, 4, '+', 0, 0 };
 	struct mib_value v;

@@ -88,7 +88,8 @@ test_recv_drops_others(void **state)
 	assert_int_equal(errno, EAGAIN);
 	assert_int_equal(nlreq_foreign_drops(), drops + 1);
 	/* The forged datagram first, then the kernel's: only the kernel's is returned. */
-	assert_true(sendto(fd2, &forged, sizeof(forged), 0, (struct sockaddr *)&to, sizeof(to)) > 0);
+	assert_true(
+	    sendto(fd2, &forged, sizeof(forged), 0, (struct sockaddr *)&to, sizeof(to)) > 0);
 	to.nl_pid = 0;
 	assert_true(sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&to, sizeof(to)) > 0);
 	usleep(10000);

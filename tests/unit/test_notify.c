@@ -20,7 +20,8 @@
 
 #include "notify.h"
 
-#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+#define IP(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 
 /* What the notifier handed to the "master". */
 static struct notify_msg sent[256];
@@ -280,8 +281,8 @@ assert_coverage(uint32_t first, uint32_t last)
 	}
 	for (uint32_t q = first; q <= last; q++) {
 		if (ind[q - first] + cov[q - first] != 1)
-			fail_msg("sequence %u: sent alone %u times, in %u summaries", q, ind[q - first],
-			    cov[q - first]);
+			fail_msg("sequence %u: sent alone %u times, in %u summaries", q,
+			    ind[q - first], cov[q - first]);
 	}
 }
 
@@ -326,7 +327,7 @@ test_paced_replay(void **state)
 	assert_int_equal(sent[4].u.sum.last, 20);
 	assert_int_equal(sent[4].u.sum.count[1], 10);
 	assert_int_equal(n.stats.suppressed, 7 + 7 + 3); /* the 3 folded count as summarised */
-	assert_int_equal(armed_ms, NOTIFY_INTERVAL_MS); /* the interval of the replay */
+	assert_int_equal(armed_ms, NOTIFY_INTERVAL_MS);  /* the interval of the replay */
 	assert_coverage(1, 20);
 
 	/* The interval's allowance is spent: a new change waits for the next one. */
@@ -374,7 +375,7 @@ test_replay_resends(void **state)
 	changes(&n, 5, NOTIFY_ADDED, 0);
 	assert_int_equal(nsent, 5);
 	notify_connected(&n, 0);
-	ack_all(&n, 0);          /* the session closed: no answers */
+	ack_all(&n, 0); /* the session closed: no answers */
 	notify_timer(&n);
 	n.set.rate = 2;
 	changes(&n, 6, NOTIFY_REMOVED, 0); /* 6, 7 queued; 8-11 suppressed */
@@ -411,7 +412,7 @@ test_sliced_sends(void **state)
 	setup(&n, 30, 100, 100);
 	notify_set_slicer(&n, arm_slice);
 	slice_ms = 0;
-	changes(&n, 10, NOTIFY_ADDED, 0);   /* before the master: all ten wait */
+	changes(&n, 10, NOTIFY_ADDED, 0); /* before the master: all ten wait */
 	notify_connected(&n, 1);
 	assert_int_equal(nsent, 3);
 	assert_int_equal(slice_ms, NOTIFY_SLICE_MS);
@@ -572,7 +573,8 @@ test_state_file(void **state)
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs("# comment\nchanges 12\nnotifyRateLimit lots\nhistorySize 100001\n"
-	    "notifyEnabled maybe\nbogus 1\nchanges\nnotifyRateLimit 5 6\nhistorySize 4\n", f);
+	      "notifyEnabled maybe\nbogus 1\nchanges\nnotifyRateLimit 5 6\nhistorySize 4\n",
+	    f);
 	fclose(f);
 	setup(&n, 100, 0, 100);
 	assert_int_equal(notify_open(&n, dir), 0);
@@ -618,7 +620,8 @@ test_setting_undo(void **state)
 	assert_non_null(strstr(read_file(path), "notifyRateLimit 3\n"));
 	assert_int_equal(notify_restore_setting(&n, NOTIFY_SET_RATE, &old, 0, err, sizeof(err)), 0);
 	assert_int_equal(notify_history_count(&n), 8); /* not shrunk by the other undo */
-	assert_int_equal(notify_restore_setting(&n, NOTIFY_SET_HISTORY, &old, 0, err, sizeof(err)), 0);
+	assert_int_equal(notify_restore_setting(&n, NOTIFY_SET_HISTORY, &old, 0, err, sizeof(err)),
+	    0);
 	assert_string_equal(read_file(path), before);
 	assert_int_equal(n.set.rate, 100);
 	assert_int_equal(n.set.history, 10);
@@ -629,7 +632,8 @@ test_setting_undo(void **state)
 	/* A larger history undone: back to the old size, no row lost. */
 	assert_int_equal(notify_set_history(&n, 50, err, sizeof(err)), 0);
 	assert_int_equal(n.hcap, 50);
-	assert_int_equal(notify_restore_setting(&n, NOTIFY_SET_HISTORY, &old, 0, err, sizeof(err)), 0);
+	assert_int_equal(notify_restore_setting(&n, NOTIFY_SET_HISTORY, &old, 0, err, sizeof(err)),
+	    0);
 	assert_int_equal(n.hcap, 10);
 	assert_int_equal(notify_history_count(&n), 8);
 	assert_string_equal(read_file(path), before);
@@ -637,8 +641,10 @@ test_setting_undo(void **state)
 	/* An undo whose save fails says so (the SET answers undoFailed). */
 	assert_int_equal(notify_set_enabled(&n, 0, err, sizeof(err)), 0);
 	n.save_fails = 1;
-	assert_int_equal(notify_restore_setting(&n, NOTIFY_SET_ENABLED, &old, 0, err, sizeof(err)), -1);
-	assert_int_equal(notify_restore_setting(&n, NOTIFY_SET_ENABLED, &old, 0, err, sizeof(err)), 0);
+	assert_int_equal(notify_restore_setting(&n, NOTIFY_SET_ENABLED, &old, 0, err, sizeof(err)),
+	    -1);
+	assert_int_equal(notify_restore_setting(&n, NOTIFY_SET_ENABLED, &old, 0, err, sizeof(err)),
+	    0);
 	assert_string_equal(read_file(path), before);
 
 	free(before);
@@ -715,7 +721,8 @@ test_parse_line(void **state)
 			fail_msg("'%s': got '%s', expected '%s'", bad[k].line, err, bad[k].why);
 	}
 	assert_int_equal(notify_parse_line(&n, "  # x", err, sizeof(err)), 0);
-	assert_int_equal(notify_parse_line(&n, "changes 18446744073709551615", err, sizeof(err)), -1);
+	assert_int_equal(notify_parse_line(&n, "changes 18446744073709551615", err, sizeof(err)),
+	    -1);
 	assert_int_equal(notify_parse_line(&n, "changes 4294967296", err, sizeof(err)), 0);
 	assert_int_equal(notify_last_seq(&n), 1);
 }

@@ -27,7 +27,10 @@ struct named_oid {
 	size_t len;
 };
 
-#define E(name, ...) { name, { __VA_ARGS__ }, sizeof((oid[]){ __VA_ARGS__ }) / sizeof(oid) }
+#define E(name, ...)                                                                \
+	{                                                                           \
+		name, { __VA_ARGS__ }, sizeof((oid[]){ __VA_ARGS__ }) / sizeof(oid) \
+	}
 
 static const struct named_oid oids[] = {
 	E("cimRouteMIB", CIMR_ROOT),

@@ -22,7 +22,8 @@
 #include "rtcheck.h"
 #include "statefile.h"
 
-#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+#define IP(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 
 static void
 test_parse_good(void **state)
@@ -31,14 +32,17 @@ test_parse_good(void **state)
 	char err[128];
 
 	assert_int_equal(persist_parse_line("10.1.0.0/16 via 192.0.2.1 metric 10", &r, err,
-	    sizeof(err)), 1);
+			     sizeof(err)),
+	    1);
 	assert_int_equal(r.dst, IP(10, 1, 0, 0));
 	assert_int_equal(r.plen, 16);
 	assert_int_equal(r.nexthop, IP(192, 0, 2, 1));
 	assert_int_equal(r.metric, 10);
 	assert_int_equal(r.created, 0);
 	assert_int_equal(persist_parse_line("  0.0.0.0/0\tvia 10.0.0.1 metric 2147483647 "
-	    "created 2026-11-22T10:11:12Z\n", &r, err, sizeof(err)), 1);
+					    "created 2026-11-22T10:11:12Z\n",
+			     &r, err, sizeof(err)),
+	    1);
 	assert_int_equal(r.plen, 0);
 	assert_int_equal(r.metric, 2147483647u);
 	assert_int_equal(r.created, 1795342272); /* date -u -d 2026-11-22T10:11:12Z +%s */
@@ -70,7 +74,8 @@ test_parse_bad(void **state)
 		{ "10.1.0.0/16 via 1.2.3.4 metric 1 created", "after the metric" },
 		{ "10.1.0.0/16 via 1.2.3.4 metric 1 created yesterday", "time" },
 		{ "10.1.0.0/16 via 1.2.3.4 metric 1 table 100", "after the metric" },
-		{ "10.1.0.0/16 via 1.2.3.4 metric 1 created 2026-11-22T10:11:12Z x y", "after the route" },
+		{ "10.1.0.0/16 via 1.2.3.4 metric 1 created 2026-11-22T10:11:12Z x y",
+		    "after the route" },
 	};
 	struct proute r;
 	char err[128];
@@ -87,12 +92,17 @@ test_parse_bad(void **state)
 static void
 test_format_round_trip(void **state)
 {
-	struct proute r = { .dst = IP(172, 16, 0, 0), .plen = 12, .nexthop = IP(10, 0, 0, 254),
-		.metric = 100, .created = 1795342272 }, back;
+	struct proute r = { .dst = IP(172, 16, 0, 0),
+		.plen = 12,
+		.nexthop = IP(10, 0, 0, 254),
+		.metric = 100,
+		.created = 1795342272 },
+		      back;
 	char line[256], err[128];
 
 	persist_format(&r, line, sizeof(line));
-	assert_string_equal(line, "172.16.0.0/12 via 10.0.0.254 metric 100 created 2026-11-22T10:11:12Z");
+	assert_string_equal(line,
+	    "172.16.0.0/12 via 10.0.0.254 metric 100 created 2026-11-22T10:11:12Z");
 	assert_int_equal(persist_parse_line(line, &back, err, sizeof(err)), 1);
 	assert_int_equal(proute_cmp(&r, &back), 0);
 	assert_int_equal(back.created, r.created);
@@ -236,7 +246,8 @@ test_load_bad_lines(void **state)
 	assert_int_equal(count_prefix(dir, PERSIST_FILE ".bad-", aside, sizeof(aside)), 1);
 	assert_string_equal(read_file(aside), text);
 	now = read_file(path);
-	assert_non_null(strstr(now, "\n10.1.0.0/16 via 192.0.2.1 metric 10 created 2026-11-22T10:11:12Z\n"
+	assert_non_null(strstr(now,
+	    "\n10.1.0.0/16 via 192.0.2.1 metric 10 created 2026-11-22T10:11:12Z\n"
 	    "10.3.0.0/24 via 192.0.2.2 metric 0\n"));
 	assert_null(strstr(now, "not a route"));
 	persist_free(&p);
@@ -262,9 +273,14 @@ test_save_atomic(void **state)
 {
 	char *dir = tmpdir(), path[2048], tmp[4096], err[256], found[4096];
 	struct persist p;
-	struct proute a = { .dst = IP(10, 1, 0, 0), .plen = 16, .nexthop = IP(192, 0, 2, 1),
-		.metric = 3, .created = 1795342272 };
-	struct proute v = { .dst = IP(10, 9, 0, 0), .plen = 16, .nexthop = IP(192, 0, 2, 1),
+	struct proute a = { .dst = IP(10, 1, 0, 0),
+		.plen = 16,
+		.nexthop = IP(192, 0, 2, 1),
+		.metric = 3,
+		.created = 1795342272 };
+	struct proute v = { .dst = IP(10, 9, 0, 0),
+		.plen = 16,
+		.nexthop = IP(192, 0, 2, 1),
 		.is_volatile = 1 };
 
 	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);
@@ -300,10 +316,9 @@ test_save_atomic(void **state)
 static void
 test_load_nul_byte(void **state)
 {
-	static const char text[] =
-	    "10.1.0.0/16 via 192.0.2.1 metric 1\n"
-	    "10.2.0.0/16 via\0 192.0.2.1 metric 2\n"
-	    "10.3.0.0/16 via 192.0.2.1 metric 3\n";
+	static const char text[] = "10.1.0.0/16 via 192.0.2.1 metric 1\n"
+				   "10.2.0.0/16 via\0 192.0.2.1 metric 2\n"
+				   "10.3.0.0/16 via 192.0.2.1 metric 3\n";
 	char *dir = tmpdir(), path[4096], aside[4096];
 	struct persist p;
 	FILE *f;
@@ -350,7 +365,9 @@ test_state_links(void **state)
 	char *dir = tmpdir(), *target = target_file(secret), path[4096], tmp[4200], link[4200];
 	char err[256];
 	struct persist p;
-	struct proute a = { .dst = IP(10, 1, 0, 0), .plen = 16, .nexthop = IP(192, 0, 2, 1),
+	struct proute a = { .dst = IP(10, 1, 0, 0),
+		.plen = 16,
+		.nexthop = IP(192, 0, 2, 1),
 		.metric = 3 };
 	struct stat st;
 
@@ -430,8 +447,11 @@ test_save_dirsync_fails(void **state)
 {
 	char *dir = tmpdir(), path[2048], before[8192], err[256], found[4096];
 	struct persist p;
-	struct proute a = { .dst = IP(10, 1, 0, 0), .plen = 16, .nexthop = IP(192, 0, 2, 1),
-		.metric = 3 }, b = a;
+	struct proute a = { .dst = IP(10, 1, 0, 0),
+		.plen = 16,
+		.nexthop = IP(192, 0, 2, 1),
+		.metric = 3 },
+		      b = a;
 
 	b.dst = IP(10, 2, 0, 0);
 	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);

@@ -23,8 +23,7 @@
 
 static struct route
 R(uint32_t dst, uint8_t plen, uint32_t nh, int32_t ifindex, uint32_t table, uint8_t tos,
-    uint32_t metric)
-{
+    uint32_t metric) {
 	struct route r;
 
 	memset(&r, 0, sizeof(r));
@@ -55,7 +54,8 @@ test_key_order(void **state)
 		{ R(IP(10, 0, 0, 0), 8, 0, 1, 254, 0, 1), R(IP(10, 0, 0, 0), 8, 0, 1, 254, 0, 2) },
 		/* Host byte order: 128.0.0.0 after 9.0.0.0 (a signed or network-order compare fails). */
 		{ R(IP(9, 0, 0, 0), 8, 0, 1, 254, 0, 0), R(IP(128, 0, 0, 0), 8, 0, 1, 254, 0, 0) },
-		{ R(IP(0, 0, 0, 0), 0, 0, 1, 254, 0, 0), R(IP(0, 0, 0, 0), 0, 0, 1, 254, 0, 0xffffffffu) },
+		{ R(IP(0, 0, 0, 0), 0, 0, 1, 254, 0, 0),
+		    R(IP(0, 0, 0, 0), 0, 0, 1, 254, 0, 0xffffffffu) },
 	};
 
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
@@ -251,7 +251,8 @@ test_load_and_seek(void **state)
 	struct route *r;
 
 	for (int i = 0; i < 1000; i++) /* even /24s, shuffled order, one duplicate */
-		v[i] = R(IP(10, 0, 0, 0) + (uint32_t)((i * 7919) % 1000) * 512, 24, 0, 1, 254, 0, 0);
+		v[i] =
+		    R(IP(10, 0, 0, 0) + (uint32_t)((i * 7919) % 1000) * 512, 24, 0, 1, 254, 0, 0);
 	v[999] = v[0];
 	route_table_init(&t);
 	assert_int_equal(route_table_load(&t, v, 1000), 0);
@@ -319,8 +320,12 @@ route_msg(int type, uint8_t rtype, uint32_t table, const char *dst, uint8_t plen
 {
 	struct nl_msg *msg = nlmsg_alloc_simple(type, 0);
 	struct rtmsg rtm = {
-		.rtm_family = AF_INET, .rtm_dst_len = plen, .rtm_table = RT_TABLE_UNSPEC,
-		.rtm_protocol = RTPROT_STATIC, .rtm_scope = RT_SCOPE_UNIVERSE, .rtm_type = rtype,
+		.rtm_family = AF_INET,
+		.rtm_dst_len = plen,
+		.rtm_table = RT_TABLE_UNSPEC,
+		.rtm_protocol = RTPROT_STATIC,
+		.rtm_scope = RT_SCOPE_UNIVERSE,
+		.rtm_type = rtype,
 	};
 	struct in_addr a;
 
@@ -495,14 +500,17 @@ test_prepend_and_append_keep_both(void **state)
 	struct route b = R(IP(10, 1, 0, 0), 24, IP(192, 0, 2, 2), 2, 254, 0, 0);
 	struct route c = R(IP(10, 1, 0, 0), 24, IP(192, 0, 2, 3), 2, 254, 0, 0);
 
-	apply_free(m, via(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, "10.1.0.0", 24, "192.0.2.1", RTN_UNICAST));
+	apply_free(m,
+	    via(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, "10.1.0.0", 24, "192.0.2.1", RTN_UNICAST));
 	/* ip route prepend: CREATE alone; the first route stays. */
 	apply_free(m, via(RTM_NEWROUTE, NLM_F_CREATE, "10.1.0.0", 24, "192.0.2.2", RTN_UNICAST));
 	assert_int_equal(mirror_routes(m)->count, 2);
 	assert_non_null(route_find(mirror_routes(m), &a));
 	assert_true(route_find(mirror_routes(m), &a)->flags & ROUTE_F_SHARED);
 	/* ip route append: CREATE|APPEND; all three stay. */
-	apply_free(m, via(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND, "10.1.0.0", 24, "192.0.2.3", RTN_UNICAST));
+	apply_free(m,
+	    via(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND, "10.1.0.0", 24, "192.0.2.3",
+		RTN_UNICAST));
 	assert_int_equal(mirror_routes(m)->count, 3);
 	assert_non_null(route_find(mirror_routes(m), &b));
 	assert_non_null(route_find(mirror_routes(m), &c));
@@ -711,7 +719,8 @@ test_nexthop_group_route(void **state)
 	assert_non_null(a);
 	assert_non_null(b);
 	assert_true(a->flags & ROUTE_F_MULTI);
-	assert_true((b->flags & (ROUTE_F_MULTI | ROUTE_F_GATEWAY)) == (ROUTE_F_MULTI | ROUTE_F_GATEWAY));
+	assert_true(
+	    (b->flags & (ROUTE_F_MULTI | ROUTE_F_GATEWAY)) == (ROUTE_F_MULTI | ROUTE_F_GATEWAY));
 	assert_int_equal(a->weight, 1);
 	assert_int_equal(b->weight, 5);
 	/* A group of one is one next hop, as the kernel lists it. */
@@ -796,11 +805,11 @@ test_frr_protocols(void **state)
 {
 	char buf[8];
 
-	assert_int_equal(routefmt_wmi_protocol(196), 3);  /* staticd: netmgmt */
+	assert_int_equal(routefmt_wmi_protocol(196), 3); /* staticd: netmgmt */
 	assert_int_equal(routefmt_wmi_protocol(RTPROT_STATIC), 3);
-	assert_int_equal(routefmt_wmi_protocol(190), 8);  /* ripng: rip */
-	assert_int_equal(routefmt_wmi_protocol(11), 1);   /* zebra: other */
-	assert_int_equal(routefmt_wmi_protocol(194), 1);  /* sharp: other */
+	assert_int_equal(routefmt_wmi_protocol(190), 8); /* ripng: rip */
+	assert_int_equal(routefmt_wmi_protocol(11), 1);  /* zebra: other */
+	assert_int_equal(routefmt_wmi_protocol(194), 1); /* sharp: other */
 	assert_string_equal(routefmt_proto_name(196, buf, sizeof(buf)), "zstatic");
 	assert_int_equal(routefmt_proto_parse("zstatic"), 196);
 	assert_int_equal(routefmt_proto_parse("static"), RTPROT_STATIC);
