@@ -30,6 +30,7 @@
 #include "nlreq.h"
 #include "routefmt.h"
 #include "rtcheck.h"
+#include "vec.h"
 #include "writer.h"
 
 /* Writable columns (oids.h). */
@@ -319,15 +320,8 @@ reserve1(netsnmp_variable_list *vb)
 			    TXN_ROWS_MAX);
 			return SNMP_ERR_RESOURCEUNAVAILABLE;
 		}
-		if (txn.n == txn.cap) {
-			size_t cap = txn.cap ? txn.cap * 2 : 8;
-			struct txn_row *v = realloc(txn.rows, cap * sizeof(*v));
-
-			if (v == NULL)
-				return SNMP_ERR_RESOURCEUNAVAILABLE;
-			txn.rows = v;
-			txn.cap = cap;
-		}
+		if (vec_reserve(&txn.rows, &txn.cap, txn.n, sizeof(*txn.rows), 8) < 0)
+			return SNMP_ERR_RESOURCEUNAVAILABLE;
 		row = &txn.rows[txn.n++];
 		*row = key;
 	}

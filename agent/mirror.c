@@ -22,6 +22,7 @@
 
 #include "log.h"
 #include "mirror.h"
+#include "vec.h"
 #include "nlreq.h"
 
 #define DUMP_RCVBUF      (4 << 20)
@@ -172,15 +173,8 @@ touch(struct mirror *m)
 static int
 vec_push(struct route_vec *rv, const struct route *r)
 {
-	if (rv->n == rv->cap) {
-		size_t cap = rv->cap ? rv->cap * 2 : 4096;
-		struct route *v = realloc(rv->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		rv->v = v;
-		rv->cap = cap;
-	}
+	if (vec_reserve(&rv->v, &rv->cap, rv->n, sizeof(*rv->v), 4096) < 0)
+		return -1;
 	rv->v[rv->n++] = *r;
 	return 0;
 }
@@ -205,20 +199,18 @@ mirror_table_selected(const struct mirror_config *cfg, uint32_t table)
 
 /* ---- nexthop objects --------------------------------------------------- */
 
+static int
+nh_cmp(const void *elem, const void *key)
+{
+	uint32_t a = ((const struct nhobj *)elem)->id, b = *(const uint32_t *)key;
+
+	return a < b ? -1 : a > b;
+}
+
 static size_t
 nh_bound(const struct nh_vec *nv, uint32_t id)
 {
-	size_t lo = 0, hi = nv->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (nv->v[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return vec_lower_bound(nv->v, nv->n, sizeof(*nv->v), &id, nh_cmp, 0);
 }
 
 static struct nhobj *
@@ -277,20 +269,11 @@ nh_set(struct nh_vec *nv, struct nhobj *o)
 		nv->v[i] = *o;
 		return chg;
 	}
-	if (nv->n == nv->cap) {
-		size_t cap = nv->cap ? nv->cap * 2 : 16;
-		struct nhobj *v = realloc(nv->v, cap * sizeof(*v));
-
-		if (v == NULL) {
-			free(o->grp);
-			return -1;
-		}
-		nv->v = v;
-		nv->cap = cap;
+	if (vec_reserve(&nv->v, &nv->cap, nv->n, sizeof(*nv->v), 16) < 0) {
+		free(o->grp);
+		return -1;
 	}
-	memmove(&nv->v[i + 1], &nv->v[i], (nv->n - i) * sizeof(*nv->v));
-	nv->v[i] = *o;
-	nv->n++;
+	vec_insert_at(nv->v, &nv->n, sizeof(*nv->v), i, o);
 	return 0;
 }
 
@@ -301,8 +284,7 @@ nh_del(struct nh_vec *nv, uint32_t id)
 
 	if (i < nv->n && nv->v[i].id == id) {
 		free(nv->v[i].grp);
-		memmove(&nv->v[i], &nv->v[i + 1], (nv->n - i - 1) * sizeof(*nv->v));
-		nv->n--;
+		vec_remove_at(nv->v, &nv->n, sizeof(*nv->v), i);
 	}
 }
 
@@ -842,20 +824,18 @@ apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 
 /* ---- links -------------------------------------------------------------- */
 
+static int
+link_cmp(const void *elem, const void *key)
+{
+	int32_t a = ((const struct link *)elem)->ifindex, b = *(const int32_t *)key;
+
+	return a < b ? -1 : a > b;
+}
+
 static size_t
 link_bound(const struct link_vec *lv, int32_t ifindex)
 {
-	size_t lo = 0, hi = lv->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (lv->v[mid].ifindex < ifindex)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return vec_lower_bound(lv->v, lv->n, sizeof(*lv->v), &ifindex, link_cmp, 0);
 }
 
 const struct link *
@@ -878,18 +858,8 @@ link_set(struct link_vec *lv, const struct link *l)
 		lv->v[i] = *l;
 		return prev;
 	}
-	if (lv->n == lv->cap) {
-		size_t cap = lv->cap ? lv->cap * 2 : 16;
-		struct link *v = realloc(lv->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		lv->v = v;
-		lv->cap = cap;
-	}
-	memmove(&lv->v[i + 1], &lv->v[i], (lv->n - i) * sizeof(*lv->v));
-	lv->v[i] = *l;
-	lv->n++;
+	if (vec_reserve(&lv->v, &lv->cap, lv->n, sizeof(*lv->v), 16) == 0)
+		vec_insert_at(lv->v, &lv->n, sizeof(*lv->v), i, l);
 	return -1;
 }
 
@@ -898,10 +868,8 @@ link_del(struct link_vec *lv, int32_t ifindex)
 {
 	size_t i = link_bound(lv, ifindex);
 
-	if (i < lv->n && lv->v[i].ifindex == ifindex) {
-		memmove(&lv->v[i], &lv->v[i + 1], (lv->n - i - 1) * sizeof(*lv->v));
-		lv->n--;
-	}
+	if (i < lv->n && lv->v[i].ifindex == ifindex)
+		vec_remove_at(lv->v, &lv->n, sizeof(*lv->v), i);
 }
 
 static int

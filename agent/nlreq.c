@@ -16,6 +16,7 @@
 
 #include "log.h"
 #include "nlreq.h"
+#include "vec.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -513,15 +514,8 @@ addr_msg(struct nlmsghdr *nlh, void *arg)
 	a.plen = ifa->ifa_prefixlen;
 	a.local = ntohl(nla_get_u32(tb[IFA_LOCAL] != NULL ? tb[IFA_LOCAL] : tb[IFA_ADDRESS]));
 	a.address = tb[IFA_ADDRESS] != NULL ? ntohl(nla_get_u32(tb[IFA_ADDRESS])) : a.local;
-	if (acc->n == acc->cap) {
-		size_t cap = acc->cap ? acc->cap * 2 : 16;
-		struct ifaddr4 *v = realloc(acc->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -ENOMEM;
-		acc->v = v;
-		acc->cap = cap;
-	}
+	if (vec_reserve(&acc->v, &acc->cap, acc->n, sizeof(*acc->v), 16) < 0)
+		return -ENOMEM;
 	acc->v[acc->n++] = a;
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include "routefmt.h"
 #include "rtcheck.h"
 #include "statefile.h"
+#include "vec.h"
 
 #define LINE_MAX_LEN 512
 
@@ -61,29 +62,22 @@ persist_free(struct persist *p)
 	p->dirfd = -1;
 }
 
+static int
+proute_cmp_v(const void *a, const void *b)
+{
+	return proute_cmp(a, b);
+}
+
 size_t
 persist_seek(const struct persist *p, const struct proute *key, int strict)
 {
-	size_t lo = 0, hi = p->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = proute_cmp(&p->v[mid], key);
-
-		if (c < 0 || (strict && c == 0))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return vec_lower_bound(p->v, p->n, sizeof(*p->v), key, proute_cmp_v, strict);
 }
 
 struct proute *
 persist_find(const struct persist *p, const struct proute *key)
 {
-	size_t i = persist_seek(p, key, 0);
-
-	return i < p->n && proute_cmp(&p->v[i], key) == 0 ? &p->v[i] : NULL;
+	return vec_find(p->v, p->n, sizeof(*p->v), key, proute_cmp_v);
 }
 
 int
@@ -91,18 +85,9 @@ persist_insert(struct persist *p, const struct proute *r)
 {
 	size_t i = persist_seek(p, r, 0);
 
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		struct proute *v = realloc(p->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		p->v = v;
-		p->cap = cap;
-	}
-	memmove(&p->v[i + 1], &p->v[i], (p->n - i) * sizeof(*p->v));
-	p->v[i] = *r;
-	p->n++;
+	if (vec_reserve(&p->v, &p->cap, p->n, sizeof(*p->v), 16) < 0)
+		return -1;
+	vec_insert_at(p->v, &p->n, sizeof(*p->v), i, r);
 	if (r->active)
 		p->nactive++;
 	clock_gettime(CLOCK_REALTIME, &p->last_change);
@@ -122,8 +107,7 @@ persist_remove(struct persist *p, const struct proute *key, struct proute *old)
 		p->nactive--;
 		clock_gettime(CLOCK_REALTIME, &p->active_change);
 	}
-	memmove(&p->v[i], &p->v[i + 1], (p->n - i - 1) * sizeof(*p->v));
-	p->n--;
+	vec_remove_at(p->v, &p->n, sizeof(*p->v), i);
 	clock_gettime(CLOCK_REALTIME, &p->last_change);
 	return 1;
 }

@@ -9,6 +9,7 @@
 #include "mirror.h"
 #include "nlreq.h"
 #include "routefmt.h"
+#include "vec.h"
 #include "writer.h"
 
 #define APPLY_SOON_MS   50    /* a persisted route vanished */
@@ -36,21 +37,30 @@ writer_default_protocols(struct writer *w)
 	w->writable_proto[CIMR_RTPROT] = 1;
 }
 
+static int
+route_cmp_v(const void *a, const void *b)
+{
+	return route_cmp(a, b);
+}
+
 static size_t
 pending_bound(const struct writer *w, const struct route *key, int strict)
 {
-	size_t lo = 0, hi = w->npending;
+	return vec_lower_bound(w->pending, w->npending, sizeof(*w->pending), key, route_cmp_v,
+	    strict);
+}
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = route_cmp(&w->pending[mid], key);
+struct oid_key {
+	const unsigned long *sub;
+	size_t len;
+};
 
-		if (c < 0 || (strict && c == 0))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+static int
+route_oid_cmp_v(const void *elem, const void *key)
+{
+	const struct oid_key *k = key;
+
+	return route_oid_cmp(elem, k->sub, k->len);
 }
 
 /*
@@ -64,43 +74,29 @@ pending_bound(const struct writer *w, const struct route *key, int strict)
 size_t
 writer_pending_seek_oid(const struct writer *w, const unsigned long *sub, size_t len, int strict)
 {
-	size_t lo = 0, hi = w->npending;
+	struct oid_key k = { sub, len };
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = route_oid_cmp(&w->pending[mid], sub, len);
-
-		if (c < 0 || (strict && c == 0))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return vec_lower_bound(w->pending, w->npending, sizeof(*w->pending), &k, route_oid_cmp_v,
+	    strict);
 }
 
 struct route *
 writer_pending_find(const struct writer *w, const struct route *key)
 {
-	size_t i = pending_bound(w, key, 0);
-
-	return i < w->npending && route_cmp(&w->pending[i], key) == 0 ? &w->pending[i] : NULL;
+	return vec_find(w->pending, w->npending, sizeof(*w->pending), key, route_cmp_v);
 }
 
 int
 writer_pending_add(struct writer *w, const struct route *r)
 {
 	size_t i = pending_bound(w, r, 0);
-	struct route *v;
+	struct route row = *r;
 
-	if (w->npending >= PENDING_MAX)
+	if (w->npending >= PENDING_MAX ||
+	    vec_reserve(&w->pending, &w->pending_cap, w->npending, sizeof(*w->pending), 16) < 0)
 		return -1;
-	if ((v = realloc(w->pending, (w->npending + 1) * sizeof(*v))) == NULL)
-		return -1;
-	w->pending = v;
-	memmove(&v[i + 1], &v[i], (w->npending - i) * sizeof(*v));
-	v[i] = *r;
-	v[i].flags |= ROUTE_F_PENDING;
-	w->npending++;
+	row.flags |= ROUTE_F_PENDING;
+	vec_insert_at(w->pending, &w->npending, sizeof(*w->pending), i, &row);
 	return 0;
 }
 
@@ -113,10 +109,11 @@ writer_pending_remove(struct writer *w, const struct route *key, struct route *o
 		return 0;
 	if (old != NULL)
 		*old = w->pending[i];
-	memmove(&w->pending[i], &w->pending[i + 1], (w->npending - i - 1) * sizeof(*w->pending));
-	if (--w->npending == 0) {
+	vec_remove_at(w->pending, &w->npending, sizeof(*w->pending), i);
+	if (w->npending == 0) {
 		free(w->pending);
 		w->pending = NULL;
+		w->pending_cap = 0;
 	}
 	return 1;
 }

@@ -29,7 +29,7 @@ struct writer {
 	struct persist persist;
 	/* createAndWait rows, sorted by route_cmp; first_seen is when they were made. */
 	struct route *pending;
-	size_t npending;
+	size_t npending, pending_cap;
 	/* Routes with these rtm_protocol values may be changed and deleted through SNMP. */
 	uint8_t writable_proto[256];
 	/* Asks the daemon to run writer_apply() in ms milliseconds. */

@@ -1,0 +1,79 @@
+/* Sorted, growable arrays: see vec.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vec.h"
+
+#define AT(base, i, size) ((const char *)(base) + (i) * (size))
+
+size_t
+vec_lower_bound(const void *base, size_t n, size_t size, const void *key, vec_cmp_fn cmp,
+    int strict)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp(AT(base, mid, size), key);
+
+		if (c < 0 || (strict && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void *
+vec_find(const void *base, size_t n, size_t size, const void *key, vec_cmp_fn cmp)
+{
+	size_t i = vec_lower_bound(base, n, size, key, cmp, 0);
+	uintptr_t at = (uintptr_t)base + i * size; /* the caller's array, not const */
+
+	return i < n && cmp(AT(base, i, size), key) == 0 ? (void *)at : NULL;
+}
+
+int
+vec_reserve(void *pbase, size_t *cap, size_t n, size_t size, size_t first)
+{
+	void *base, *grown;
+	size_t want;
+
+	if (n < *cap)
+		return 0;
+	for (want = *cap ? *cap * 2 : first; want <= n && want < (size_t)-1 / 2;)
+		want *= 2;
+	if (want <= n || want > (size_t)-1 / size) {
+		errno = ENOMEM;
+		return -1;
+	}
+	memcpy(&base, pbase, sizeof(base));
+	if ((grown = realloc(base, want * size)) == NULL)
+		return -1;
+	memcpy(pbase, &grown, sizeof(grown));
+	*cap = want;
+	return 0;
+}
+
+void
+vec_insert_at(void *base, size_t *n, size_t size, size_t i, const void *elem)
+{
+	char *p = (char *)base + i * size;
+
+	memmove(p + size, p, (*n - i) * size);
+	memcpy(p, elem, size);
+	(*n)++;
+}
+
+void
+vec_remove_at(void *base, size_t *n, size_t size, size_t i)
+{
+	char *p = (char *)base + i * size;
+
+	memmove(p, p + size, (*n - i - 1) * size);
+	(*n)--;
+}

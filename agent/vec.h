@@ -1,0 +1,32 @@
+/*
+ * Sorted, growable arrays: the one lower bound and the one growth rule
+ * (doubling from a first capacity) for the agent's small sets (links,
+ * nexthop objects, persisted routes, createAndWait rows, vectors of routes).
+ * The route table itself has its chunked store (route.h).
+ */
+#ifndef CIMR_VEC_H
+#define CIMR_VEC_H
+
+#include <stddef.h>
+
+/* Compare an element with a key: <0, 0, >0. */
+typedef int (*vec_cmp_fn)(const void *elem, const void *key);
+
+/* The first position whose element is not below key (strict: is above key), in [0, n]. */
+size_t vec_lower_bound(const void *base, size_t n, size_t size, const void *key, vec_cmp_fn cmp,
+    int strict);
+/* The element equal to key, or NULL. */
+void *vec_find(const void *base, size_t n, size_t size, const void *key, vec_cmp_fn cmp);
+
+/*
+ * Room for one more element in the array *pbase (a T **), n of *cap used:
+ * the capacity doubles, starting at first.  0, or -1 with errno ENOMEM and
+ * the array unchanged.
+ */
+int vec_reserve(void *pbase, size_t *cap, size_t n, size_t size, size_t first);
+/* Insert elem at position i (room must be there); *n grows by one. */
+void vec_insert_at(void *base, size_t *n, size_t size, size_t i, const void *elem);
+/* Remove the element at position i; *n shrinks by one. */
+void vec_remove_at(void *base, size_t *n, size_t size, size_t i);
+
+#endif
