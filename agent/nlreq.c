@@ -261,22 +261,32 @@ transact(struct nlreq *q, struct nl_msg *msg, int (*fn)(struct nlmsghdr *, void 
 
 static struct nl_msg *route_msg(int cmd, int flags, const struct route *r);
 
-/* A request about the route r describes; fn sees what the kernel sends back before the ack. */
+/*
+ * Send a built request (NULL: it could not be built, out of memory) and
+ * read the answer; fn sees what the kernel sends back before the ack.
+ */
 static int
-route_request(struct nlreq *q, int cmd, int flags, const struct route *r,
-    int (*fn)(struct nlmsghdr *, void *), void *arg, char *err, size_t errlen)
+send_built(struct nlreq *q, struct nl_msg *msg, int (*fn)(struct nlmsghdr *, void *), void *arg,
+    char *err, size_t errlen)
 {
-	struct nl_msg *msg;
 	int rc = -ENOMEM;
 
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
-	if ((msg = route_msg(cmd, flags, r)) != NULL)
+	if (msg != NULL)
 		rc = transact(q, msg, fn, arg, err, errlen);
 	if (rc == -ENOMEM && err != NULL && err[0] == '\0')
 		snprintf(err, errlen, "out of memory");
 	nlmsg_free(msg);
 	return rc;
+}
+
+/* A request about the route r describes. */
+static int
+route_request(struct nlreq *q, int cmd, int flags, const struct route *r,
+    int (*fn)(struct nlmsghdr *, void *), void *arg, char *err, size_t errlen)
+{
+	return send_built(q, route_msg(cmd, flags, r), fn, arg, err, errlen);
 }
 
 int
@@ -394,19 +404,16 @@ kept_msg(int cmd, int flags, const struct nlroute *k, const uint32_t *metric)
 	struct rtmsg rtm;
 	struct nlattr *a;
 	struct nl_msg *msg;
-	int rem;
+	int rem, has_nh_id = nlmsg_find_attr(k->msg, sizeof(rtm), RTA_NH_ID) != NULL;
 
-	if (k->msg == NULL || k->msg->nlmsg_len < NLMSG_LENGTH(sizeof(rtm)))
-		return NULL;
 	memcpy(&rtm, nlmsg_data(k->msg), sizeof(rtm));
 	rtm.rtm_flags &= RTNH_F_ONLINK;
 	if ((msg = nlmsg_alloc_simple(cmd, NLM_F_REQUEST | NLM_F_ACK | flags)) == NULL)
 		return NULL;
 	if (nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0)
 		goto fail;
-	nlmsg_for_each_attr(a, k->msg, sizeof(rtm), rem)
-	{
-		if (skip_attr(a, nlmsg_find_attr(k->msg, sizeof(rtm), RTA_NH_ID) != NULL, metric))
+	nlmsg_for_each_attr (a, k->msg, sizeof(rtm), rem) {
+		if (skip_attr(a, has_nh_id, metric))
 			continue;
 		if (nla_put(msg, a->nla_type, nla_len(a), nla_data(a)) < 0)
 			goto fail;
@@ -423,22 +430,12 @@ static int
 kept_request(struct nlreq *q, int cmd, int flags, const struct nlroute *k, const uint32_t *metric,
     struct nlroute *gone, char *err, size_t errlen)
 {
-	struct nl_msg *msg;
-	int rc;
-
-	if (err != NULL && errlen > 0)
-		err[0] = '\0';
-	if (k->msg == NULL) {
+	if (k->msg == NULL || k->msg->nlmsg_len < NLMSG_LENGTH(sizeof(struct rtmsg))) {
 		snprintf(err, errlen, "no kept route");
 		return -EINVAL;
 	}
-	if ((msg = kept_msg(cmd, flags, k, metric)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	rc = transact(q, msg, gone != NULL ? echo_msg : NULL, gone, err, errlen);
-	nlmsg_free(msg);
-	return rc;
+	return send_built(q, kept_msg(cmd, flags, k, metric), gone != NULL ? echo_msg : NULL, gone,
+	    err, errlen);
 }
 
 int
