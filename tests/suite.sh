@@ -13,6 +13,7 @@ quick=0
 . "$src/tests/packages.sh"
 
 pass=0 fail=0 skip=0
+failures=$(mktemp) && trap 'rm -f "$failures"' EXIT
 count_log() { # test-suite.log of one build
 	local log=$1 n
 	n=$(sed -n 's/^# PASS: *//p' "$log" | head -1); pass=$((pass + ${n:-0}))
@@ -28,7 +29,7 @@ run_build() { # name, configure flags...
 	echo "suite: == $name build =="
 	rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" || return 1
 	if ! "$src/configure" -q "$@" >configure.out 2>&1 || ! make -j2 >make.out 2>&1; then
-		echo "suite: $name build failed:"; tail -30 configure.out make.out
+		{ echo "suite: $name build failed:"; tail -30 configure.out make.out; } | tee -a "$failures"
 		fail=$((fail + 1)); return 1
 	fi
 	make -j2 check >check.out 2>&1
@@ -37,10 +38,14 @@ run_build() { # name, configure flags...
 		fail=$((fail + 1)); return 1
 	fi
 	grep -E '^(PASS|FAIL|ERROR|SKIP|XPASS|XFAIL):' check.out | sed "s/^/  [$name] /"
-	# Show what failed, with the test's own diagnostics.
+	# What failed, with the test's own diagnostics: collected here and
+	# printed again just before the summary line, where a truncated CI log
+	# still shows it.
 	grep -lE '^(FAIL|ERROR|XPASS)' $(find . -name '*.trs') 2>/dev/null | while read -r trs; do
-		echo "---- ${trs%.trs}.log ($name) ----"; tail -60 "${trs%.trs}.log"
-	done
+		echo "---- ${trs%.trs}.log ($name) ----"
+		grep -E '^(not ok|Bail out)' "${trs%.trs}.log" | head -20
+		tail -40 "${trs%.trs}.log"
+	done | tee -a "$failures"
 	count_log test-suite.log
 }
 
@@ -56,8 +61,11 @@ if [ $quick -eq 0 ]; then
 	cd "$src/build-suite-plain" && if make distcheck CIMR_SKIP_INTEGRATION=1 >distcheck.out 2>&1; then
 		echo "  PASS: make distcheck"; pass=$((pass + 1))
 	else
-		echo "  FAIL: make distcheck"; tail -40 distcheck.out; fail=$((fail + 1))
+		echo "  FAIL: make distcheck"; tail -40 distcheck.out | tee -a "$failures"; fail=$((fail + 1))
 	fi
+fi
+if [ -s "$failures" ]; then
+	echo "suite: == what failed (again, for short logs) =="; cat "$failures"
 fi
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]
