@@ -23,15 +23,15 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
-#include "conf.h"
-#include "log.h"
-#include "master.h"
-#include "mib.h"
-#include "mirror.h"
-#include "nlreq.h"
-#include "notify.h"
-#include "statefile.h"
-#include "writer.h"
+#include "snmp/conf.h"
+#include "lib/log.h"
+#include "snmp/master.h"
+#include "snmp/mib.h"
+#include "route/mirror.h"
+#include "route/nlreq.h"
+#include "event/notify.h"
+#include "lib/statefile.h"
+#include "route/writer.h"
 
 #define APP                   "cimrouted"
 #define DEFAULT_PING_INTERVAL 5 /* s: how often a live master is pinged (master.c) */

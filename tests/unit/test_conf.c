@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "conf.h"
+#include "snmp/conf.h"
 
 static void
 test_tables_names_and_numbers(void **state)

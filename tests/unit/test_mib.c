@@ -17,9 +17,9 @@
 #include <cmocka.h>
 #include <linux/rtnetlink.h>
 
-#include "mib.h"
-#include "mirror.h"
-#include "writer.h"
+#include "snmp/mib.h"
+#include "route/mirror.h"
+#include "route/writer.h"
 
 void mib_route_bind(struct mirror *m);
 

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "nlreq.h"
+#include "route/nlreq.h"
 
 static void
 test_from_kernel(void **state)

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "notify.h"
+#include "event/notify.h"
 
 #define IP(a, b, c, d) \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))

@@ -19,7 +19,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
-#include "oids.h"
+#include "snmp/oids.h"
 
 struct named_oid {
 	const char *name;

@@ -17,10 +17,10 @@
 
 #include <cmocka.h>
 
-#include "conf.h"
-#include "persist.h"
-#include "rtcheck.h"
-#include "statefile.h"
+#include "snmp/conf.h"
+#include "route/persist.h"
+#include "route/rtcheck.h"
+#include "lib/statefile.h"
 
 #define IP(a, b, c, d) \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))

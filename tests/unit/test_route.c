@@ -15,9 +15,9 @@
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 
-#include "mirror.h"
-#include "route.h"
-#include "routefmt.h"
+#include "route/mirror.h"
+#include "route/route.h"
+#include "route/routefmt.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "vec.h"
+#include "lib/vec.h"
 
 static int
 int_cmp(const void *elem, const void *key)

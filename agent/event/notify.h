@@ -31,7 +31,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "route.h"
+#include "route/route.h"
 
 #define NOTIFY_FILE "notify-state"
 

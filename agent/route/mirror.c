@@ -20,10 +20,10 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
-#include "log.h"
-#include "mirror.h"
-#include "vec.h"
-#include "nlreq.h"
+#include "lib/log.h"
+#include "route/mirror.h"
+#include "lib/vec.h"
+#include "route/nlreq.h"
 
 #define DUMP_RCVBUF      (4 << 20)
 #define RECV_BUF         (256 << 10)

@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "route.h"
+#include "route/route.h"
 
 struct nlmsghdr;
 

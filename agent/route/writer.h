@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "persist.h"
-#include "route.h"
+#include "route/persist.h"
+#include "route/route.h"
 
 struct mirror;
 struct nlreq;

@@ -10,8 +10,8 @@
 #include <net-snmp/agent/agent_sysORTable.h>
 #include <net-snmp/agent/sysORTable.h>
 
-#include "log.h"
-#include "master.h"
+#include "lib/log.h"
+#include "snmp/master.h"
 
 /* net-snmp's agentx/subagent.h and agentx/client.h are not installed. */
 int subagent_open_master_session(void);

@@ -16,9 +16,9 @@
 
 #include <net-snmp/agent/agent_callbacks.h>
 
-#include "log.h"
-#include "mib.h"
-#include "notify.h"
+#include "lib/log.h"
+#include "snmp/mib.h"
+#include "event/notify.h"
 
 #define AGENTX_MSG_NOTIFY 12 /* RFC 2741 agentx-Notify-PDU */
 

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "mirror.h"
+#include "route/mirror.h"
 
 /* Register the tokens; values land in *cfg as the files are read. */
 void conf_register(struct mirror_config *cfg);

@@ -13,14 +13,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "mirror.h"
-#include "nlreq.h"
-#include "persist.h"
-#include "routefmt.h"
-#include "rtcheck.h"
-#include "statefile.h"
-#include "vec.h"
+#include "lib/log.h"
+#include "route/mirror.h"
+#include "route/nlreq.h"
+#include "route/persist.h"
+#include "route/routefmt.h"
+#include "route/rtcheck.h"
+#include "lib/statefile.h"
+#include "lib/vec.h"
 
 #define LINE_MAX_LEN 512
 

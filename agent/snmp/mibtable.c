@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-#include "log.h"
-#include "mib.h"
+#include "lib/log.h"
+#include "snmp/mib.h"
 
 void
 mib_set_int(struct mib_value *v, u_char type, long i)

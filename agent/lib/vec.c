@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vec.h"
+#include "lib/vec.h"
 
 #define AT(base, i, size) ((const char *)(base) + (i) * (size))
 

@@ -9,7 +9,7 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
-#include "oids.h"
+#include "snmp/oids.h"
 
 struct mirror;
 

@@ -14,9 +14,9 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
-#include "log.h"
-#include "nlreq.h"
-#include "vec.h"
+#include "lib/log.h"
+#include "route/nlreq.h"
+#include "lib/vec.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270

@@ -8,7 +8,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
-#include "log.h"
+#include "lib/log.h"
 
 static void
 emit(int prio, const char *tag, const char *msg)

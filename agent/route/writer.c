@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "mirror.h"
-#include "nlreq.h"
-#include "routefmt.h"
-#include "vec.h"
-#include "writer.h"
+#include "lib/log.h"
+#include "route/mirror.h"
+#include "route/nlreq.h"
+#include "route/routefmt.h"
+#include "lib/vec.h"
+#include "route/writer.h"
 
 #define APPLY_SOON_MS   50    /* a persisted route vanished */
 #define APPLY_SETTLE_MS 200   /* routes appeared: an interface may have come back */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "route.h"
+#include "route/route.h"
 
 /* Chunks are filled to this many entries by a bulk load, leaving room to grow. */
 #define LOAD_FILL (ROUTE_CHUNK - ROUTE_CHUNK / 8)

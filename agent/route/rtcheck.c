@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nlreq.h"
-#include "routefmt.h"
-#include "rtcheck.h"
+#include "route/nlreq.h"
+#include "route/routefmt.h"
+#include "route/rtcheck.h"
 
 int
 rtcheck_plen(uint32_t mask)

@@ -11,9 +11,9 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
-#include "conf.h"
-#include "notify.h"
-#include "routefmt.h"
+#include "snmp/conf.h"
+#include "event/notify.h"
+#include "route/routefmt.h"
 
 static struct mirror_config *conf;
 static int nerrors;

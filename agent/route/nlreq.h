@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "route.h"
+#include "route/route.h"
 
 #define NLREQ_TIMEOUT_MS 5000
 #define NLREQ_ERRLEN     128

@@ -24,14 +24,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "mib.h"
-#include "mirror.h"
-#include "nlreq.h"
-#include "routefmt.h"
-#include "rtcheck.h"
-#include "vec.h"
-#include "writer.h"
+#include "lib/log.h"
+#include "snmp/mib.h"
+#include "route/mirror.h"
+#include "route/nlreq.h"
+#include "route/routefmt.h"
+#include "route/rtcheck.h"
+#include "lib/vec.h"
+#include "route/writer.h"
 
 /* Writable columns (oids.h). */
 enum {

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "route.h"
+#include "route/route.h"
 
 struct nlreq;
 

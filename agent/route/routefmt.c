@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mirror.h"
-#include "routefmt.h"
+#include "route/mirror.h"
+#include "route/routefmt.h"
 
 #ifndef RTPROT_BGP
 #define RTPROT_BGP   186

@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mib.h"
-#include "mirror.h"
-#include "routefmt.h"
-#include "writer.h"
+#include "snmp/mib.h"
+#include "route/mirror.h"
+#include "route/routefmt.h"
+#include "route/writer.h"
 
 #define PERSIST_INDEX_LEN 13
 

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "route.h"
+#include "route/route.h"
 
 #define PERSIST_FILE       "persisted-routes"
 #define PERSIST_TABLE      254 /* main */

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "notify.h"
-#include "statefile.h"
+#include "lib/log.h"
+#include "event/notify.h"
+#include "lib/statefile.h"
 
 #define SEQ_MAX 4294967295u
 

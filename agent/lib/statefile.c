@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "statefile.h"
+#include "lib/statefile.h"
 
 int statefile_fail_dirsync;
 
