@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/addr.h"
 #include "lib/ostore.h"
 
 /* route.flags */
@@ -142,7 +143,7 @@ int route_oid_cmp(const struct route *, const unsigned long *sub, size_t len);
 static inline uint32_t
 route_mask(uint8_t plen)
 {
-	return plen == 0 ? 0 : plen >= 32 ? 0xffffffffu : ~((1u << (32 - plen)) - 1);
+	return addr4_mask(plen);
 }
 
 #endif
