@@ -123,10 +123,11 @@ static const struct ostore_type route_type = {
  * route_pos and ostore_pos name the same place.  A search sets the position
  * only when it finds an entry (placed); a step sets it either way (moved).
  */
-#define POS_IN(p)              \
-	{                      \
-		(p)->c, (p)->i \
-	}
+static struct ostore_pos
+opos(const struct route_pos *p)
+{
+	return (struct ostore_pos){ p->c, p->i };
+}
 
 static struct route *
 moved(struct route *r, const struct ostore_pos *o, struct route_pos *p)
@@ -179,7 +180,7 @@ route_first(const struct route_table *t, struct route_pos *pos)
 struct route *
 route_next(const struct route_table *t, struct route_pos *pos)
 {
-	struct ostore_pos o = POS_IN(pos);
+	struct ostore_pos o = opos(pos);
 
 	return moved(ostore_next(&route_type, &t->s, &o), &o, pos);
 }
@@ -187,7 +188,7 @@ route_next(const struct route_table *t, struct route_pos *pos)
 struct route *
 route_at(const struct route_table *t, const struct route_pos *pos)
 {
-	const struct ostore_pos o = POS_IN(pos);
+	const struct ostore_pos o = opos(pos);
 
 	return ostore_at(&route_type, &t->s, &o);
 }
@@ -195,7 +196,7 @@ route_at(const struct route_table *t, const struct route_pos *pos)
 struct route *
 route_next_live(const struct route_table *t, struct route_pos *pos)
 {
-	struct ostore_pos o = POS_IN(pos);
+	struct ostore_pos o = opos(pos);
 
 	return moved(ostore_next_marked(&route_type, &t->s, &o), &o, pos);
 }
@@ -250,24 +251,10 @@ route_index_oid(const struct route *r, unsigned long *o)
 	o[15] = r->metric;
 }
 
-static int
-oid_cmp(const unsigned long *a, size_t alen, const unsigned long *b, size_t blen)
-{
-	size_t n = alen < blen ? alen : blen;
-
-	for (size_t i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return a[i] < b[i] ? -1 : 1;
-	return CMP(alen, blen);
-}
-
 int
 route_oid_cmp(const struct route *r, const unsigned long *sub, size_t len)
 {
-	unsigned long o[ROUTE_INDEX_LEN];
-
-	route_index_oid(r, o);
-	return oid_cmp(o, ROUTE_INDEX_LEN, sub, len);
+	return ostore_oid_cmp(&route_type, r, sub, len);
 }
 
 /*
