@@ -79,7 +79,7 @@ uint32_t route_prefsrc(uint8_t id);
 struct route_table {
 	union {
 		struct ostore s; /* of struct route (route.c) */
-		size_t count;    /* its number of routes: s.count, which ostore keeps first */
+		size_t count;    /* read only: routes (s.count, which ostore keeps first) */
 	};
 };
 
