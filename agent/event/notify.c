@@ -12,6 +12,7 @@
 #include "lib/log.h"
 #include "event/notify.h"
 #include "lib/statefile.h"
+#include "lib/strnum.h"
 
 #define SEQ_MAX 4294967295u
 
@@ -67,18 +68,6 @@ notify_set_slicer(struct notify *n, notify_arm_fn arm_slice)
 
 /* ---- the state file ------------------------------------------------------- */
 
-static int
-parse_ulong(const char *s, unsigned long long max, unsigned long long *out)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	return errno != 0 || *end != '\0' || *out > max ? -1 : 0;
-}
-
 int
 notify_parse_line(struct notify *n, const char *line, char *err, size_t errlen)
 {
@@ -96,16 +85,16 @@ notify_parse_line(struct notify *n, const char *line, char *err, size_t errlen)
 		return -1;
 	}
 	if (strcmp(key, "changes") == 0) {
-		if (parse_ulong(value, UINT64_MAX / 2, &v) < 0)
+		if (strnum(value, 0, UINT64_MAX / 2, &v) < 0)
 			goto bad_number;
 		n->total = n->reserved = v;
 	} else if (strcmp(key, "historySize") == 0) {
-		if (parse_ulong(value, NOTIFY_HISTORY_MAX, &v) < 0)
+		if (strnum(value, 0, NOTIFY_HISTORY_MAX, &v) < 0)
 			goto bad_number;
 		n->set.history = (unsigned)v;
 		n->written |= NOTIFY_SET_HISTORY;
 	} else if (strcmp(key, "notifyRateLimit") == 0) {
-		if (parse_ulong(value, NOTIFY_RATE_MAX, &v) < 0)
+		if (strnum(value, 0, NOTIFY_RATE_MAX, &v) < 0)
 			goto bad_number;
 		n->set.rate = (unsigned)v;
 		n->written |= NOTIFY_SET_RATE;

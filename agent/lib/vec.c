@@ -10,24 +10,6 @@
 
 #define AT(base, i, size) ((const char *)(base) + (i) * (size))
 
-size_t
-vec_lower_bound(const void *base, size_t n, size_t size, const void *key, vec_cmp_fn cmp,
-    int strict)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = cmp(AT(base, mid, size), key);
-
-		if (c < 0 || (strict && c == 0))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 void *
 vec_find(const void *base, size_t n, size_t size, const void *key, vec_cmp_fn cmp)
 {

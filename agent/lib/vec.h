@@ -12,9 +12,28 @@
 /* Compare an element with a key: <0, 0, >0. */
 typedef int (*vec_cmp_fn)(const void *elem, const void *key);
 
-/* The first position whose element is not below key (strict: is above key), in [0, n]. */
-size_t vec_lower_bound(const void *base, size_t n, size_t size, const void *key, vec_cmp_fn cmp,
-    int strict);
+/*
+ * The first position whose element is not below key (strict: is above key), in [0, n].
+ * Inline, so that a caller with a constant cmp gets it inlined (lib/ostore.h).
+ */
+static inline size_t
+vec_lower_bound(const void *base, size_t n, size_t size, const void *key, vec_cmp_fn cmp,
+    int strict)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp((const char *)base + mid * size, key);
+
+		if (c < 0 || (strict && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* The element equal to key, or NULL. */
 void *vec_find(const void *base, size_t n, size_t size, const void *key, vec_cmp_fn cmp);
 

@@ -2,7 +2,6 @@
 #define _GNU_SOURCE /* strptime, timegm */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/addr.h"
 #include "lib/log.h"
+#include "lib/strnum.h"
 #include "route/mirror.h"
 #include "route/nlreq.h"
 #include "route/persist.h"
@@ -122,40 +123,13 @@ static const char HEADER[] =
 void
 persist_format(const struct proute *r, char *buf, size_t len)
 {
-	char d[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN], t[32] = "";
-	struct in_addr a;
+	char d[ADDR4_STRLEN], h[ADDR4_STRLEN], t[32] = "";
 	struct tm tm;
 
-	a.s_addr = htonl(r->dst);
-	inet_ntop(AF_INET, &a, d, sizeof(d));
-	a.s_addr = htonl(r->nexthop);
-	inet_ntop(AF_INET, &a, h, sizeof(h));
 	if (r->created != 0 && gmtime_r(&r->created, &tm) != NULL)
 		strftime(t, sizeof(t), " created %Y-%m-%dT%H:%M:%SZ", &tm);
-	snprintf(buf, len, "%s/%u via %s metric %u%s", d, r->plen, h, r->metric, t);
-}
-
-static int
-parse_ipv4(const char *s, uint32_t *out)
-{
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, s, &a) != 1)
-		return -1;
-	*out = ntohl(a.s_addr);
-	return 0;
-}
-
-static int
-parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	return errno != 0 || *end != '\0' || *out > max ? -1 : 0;
+	snprintf(buf, len, "%s/%u via %s metric %u%s", addr4_ntop(r->dst, d, sizeof(d)), r->plen,
+	    addr4_ntop(r->nexthop, h, sizeof(h)), r->metric, t);
 }
 
 static int
@@ -176,7 +150,7 @@ int
 persist_parse_line(const char *line, struct proute *out, char *err, size_t errlen)
 {
 	char buf[LINE_MAX_LEN], *tok[8], *save = NULL, *slash;
-	unsigned long plen, metric;
+	unsigned long long plen, metric;
 	int n = 0;
 
 	if (strlen(line) >= sizeof(buf)) {
@@ -202,24 +176,24 @@ persist_parse_line(const char *line, struct proute *out, char *err, size_t errle
 		return -1;
 	}
 	*slash = '\0';
-	if (parse_ipv4(tok[0], &out->dst) < 0) {
+	if (addr4_pton(tok[0], &out->dst) < 0) {
 		snprintf(err, errlen, "'%s' is not an IPv4 address", tok[0]);
 		return -1;
 	}
-	if (parse_uint(slash + 1, 32, &plen) < 0) {
+	if (strnum(slash + 1, 0, 32, &plen) < 0) {
 		snprintf(err, errlen, "'%s' is not a prefix length (0-32)", slash + 1);
 		return -1;
 	}
 	out->plen = (uint8_t)plen;
 	if (out->dst & ~route_mask(out->plen)) {
-		snprintf(err, errlen, "destination has host bits set for /%lu", plen);
+		snprintf(err, errlen, "destination has host bits set for /%llu", plen);
 		return -1;
 	}
 	if (n < 2 || strcmp(tok[1], "via") != 0) {
 		snprintf(err, errlen, "expected 'via' after the destination");
 		return -1;
 	}
-	if (n < 3 || parse_ipv4(tok[2], &out->nexthop) < 0) {
+	if (n < 3 || addr4_pton(tok[2], &out->nexthop) < 0) {
 		snprintf(err, errlen, "'%s' is not an IPv4 next hop", n < 3 ? "" : tok[2]);
 		return -1;
 	}
@@ -227,7 +201,7 @@ persist_parse_line(const char *line, struct proute *out, char *err, size_t errle
 		snprintf(err, errlen, "expected 'metric' after the next hop");
 		return -1;
 	}
-	if (n < 5 || parse_uint(tok[4], PERSIST_METRIC_MAX, &metric) < 0) {
+	if (n < 5 || strnum(tok[4], 0, PERSIST_METRIC_MAX, &metric) < 0) {
 		snprintf(err, errlen, "'%s' is not a metric (0-%u)", n < 5 ? "" : tok[4],
 		    PERSIST_METRIC_MAX);
 		return -1;

@@ -7,11 +7,10 @@
 
 #include "route/route.h"
 
-/* Chunks are filled to this many entries by a bulk load, leaving room to grow. */
-#define LOAD_FILL (ROUTE_CHUNK - ROUTE_CHUNK / 8)
-
 #define CMP(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
-#define LIVE(r)   (((r)->flags & ROUTE_F_LIVE) ? 1u : 0u)
+
+_Static_assert(sizeof(struct route) == 32, "the IPv4 route entry is 32 bytes");
+_Static_assert(_Alignof(struct route) <= 8, "ostore aligns elements to 8 bytes");
 
 int
 route_cmp(const struct route *a, const struct route *b)
@@ -91,292 +90,137 @@ route_same_fib(const struct route *a, const struct route *b)
 	    a->metric == b->metric;
 }
 
+/* ---- the store: an ostore of struct route -------------------------------- */
+
+static int
+cmp_v(const void *a, const void *b)
+{
+	return route_cmp(a, b);
+}
+
+static void
+index_oid_v(const void *r, unsigned long *o)
+{
+	route_index_oid(r, o);
+}
+
+static int
+live_v(const void *r)
+{
+	return (((const struct route *)r)->flags & ROUTE_F_LIVE) != 0;
+}
+
+static const struct ostore_type route_type = {
+	.size = sizeof(struct route),
+	.chunk = ROUTE_CHUNK,
+	.cmp = cmp_v,
+	.index_len = ROUTE_INDEX_LEN,
+	.index_oid = index_oid_v,
+	.marked = live_v,
+};
+
+/*
+ * route_pos and ostore_pos name the same place.  A search sets the position
+ * only when it finds an entry (placed); a step sets it either way (moved).
+ */
+static struct ostore_pos
+opos(const struct route_pos *p)
+{
+	return (struct ostore_pos){ p->c, p->i };
+}
+
+static struct route *
+moved(struct route *r, const struct ostore_pos *o, struct route_pos *p)
+{
+	p->c = o->c;
+	p->i = o->i;
+	return r;
+}
+
+static struct route *
+placed(struct route *r, const struct ostore_pos *o, struct route_pos *p)
+{
+	return r != NULL ? moved(r, o, p) : NULL;
+}
+
 void
 route_table_init(struct route_table *t)
 {
-	memset(t, 0, sizeof(*t));
+	ostore_init(&t->s);
 }
 
 void
 route_table_clear(struct route_table *t)
 {
-	for (size_t i = 0; i < t->nchunks; i++)
-		free(t->chunks[i]);
-	free(t->chunks);
-	route_table_init(t);
-}
-
-size_t
-route_table_bytes(const struct route_table *t)
-{
-	return t->cap * sizeof(*t->chunks) + t->nchunks * sizeof(struct route_chunk);
-}
-
-/* Index of the first chunk whose last entry is >= key (> key if strict), or nchunks. */
-static size_t
-chunk_bound(const struct route_table *t, const struct route *key, int strict)
-{
-	size_t lo = 0, hi = t->nchunks;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct route_chunk *ch = t->chunks[mid];
-		int c = route_cmp(&ch->r[ch->n - 1], key);
-
-		if (c < 0 || (strict && c == 0))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static unsigned
-entry_bound(const struct route_chunk *ch, const struct route *key, int strict)
-{
-	unsigned lo = 0, hi = ch->n;
-
-	while (lo < hi) {
-		unsigned mid = lo + (hi - lo) / 2;
-		int c = route_cmp(&ch->r[mid], key);
-
-		if (c < 0 || (strict && c == 0))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	ostore_clear(&t->s);
 }
 
 struct route *
 route_seek(const struct route_table *t, const struct route *key, int strict, struct route_pos *pos)
 {
-	size_t c = chunk_bound(t, key, strict);
+	struct ostore_pos o;
 
-	if (c == t->nchunks)
-		return NULL;
-	pos->c = c;
-	pos->i = entry_bound(t->chunks[c], key, strict);
-	return &t->chunks[c]->r[pos->i];
+	return placed(ostore_seek(&route_type, &t->s, key, strict, &o), &o, pos);
 }
 
 struct route *
 route_find(const struct route_table *t, const struct route *key)
 {
-	struct route_pos pos;
-	struct route *r = route_seek(t, key, 0, &pos);
-
-	return r != NULL && route_cmp(r, key) == 0 ? r : NULL;
+	return ostore_find(&route_type, &t->s, key);
 }
 
 struct route *
 route_first(const struct route_table *t, struct route_pos *pos)
 {
-	if (t->nchunks == 0)
-		return NULL;
-	pos->c = 0;
-	pos->i = 0;
-	return &t->chunks[0]->r[0];
+	struct ostore_pos o;
+
+	return placed(ostore_first(&route_type, &t->s, &o), &o, pos);
 }
 
 struct route *
 route_next(const struct route_table *t, struct route_pos *pos)
 {
-	if (pos->c >= t->nchunks)
-		return NULL;
-	if (++pos->i >= t->chunks[pos->c]->n) {
-		if (++pos->c >= t->nchunks)
-			return NULL;
-		pos->i = 0;
-	}
-	return &t->chunks[pos->c]->r[pos->i];
+	struct ostore_pos o = opos(pos);
+
+	return moved(ostore_next(&route_type, &t->s, &o), &o, pos);
 }
 
 struct route *
 route_at(const struct route_table *t, const struct route_pos *pos)
 {
-	if (pos->c >= t->nchunks || pos->i >= t->chunks[pos->c]->n)
-		return NULL;
-	return &t->chunks[pos->c]->r[pos->i];
+	const struct ostore_pos o = opos(pos);
+
+	return ostore_at(&route_type, &t->s, &o);
 }
 
 struct route *
 route_next_live(const struct route_table *t, struct route_pos *pos)
 {
-	unsigned i = pos->i + 1;
+	struct ostore_pos o = opos(pos);
 
-	for (size_t c = pos->c; c < t->nchunks; c++, i = 0) {
-		struct route_chunk *ch = t->chunks[c];
-
-		for (; ch->nlive > 0 && i < ch->n; i++) {
-			if (LIVE(&ch->r[i])) {
-				pos->c = c;
-				pos->i = i;
-				return &ch->r[i];
-			}
-		}
-	}
-	pos->c = t->nchunks;
-	pos->i = 0;
-	return NULL;
-}
-
-static unsigned
-count_live(const struct route *v, unsigned n)
-{
-	unsigned k = 0;
-
-	for (unsigned i = 0; i < n; i++)
-		k += LIVE(&v[i]);
-	return k;
-}
-
-static int
-chunks_reserve(struct route_table *t, size_t n)
-{
-	struct route_chunk **v;
-	size_t cap;
-
-	if (n <= t->cap)
-		return 0;
-	cap = t->cap ? t->cap : 16;
-	while (cap < n)
-		cap *= 2;
-	if ((v = realloc(t->chunks, cap * sizeof(*v))) == NULL)
-		return -1;
-	t->chunks = v;
-	t->cap = cap;
-	return 0;
-}
-
-static int
-chunk_insert_at(struct route_table *t, size_t c, struct route_chunk *ch)
-{
-	if (chunks_reserve(t, t->nchunks + 1) == -1)
-		return -1;
-	memmove(&t->chunks[c + 1], &t->chunks[c], (t->nchunks - c) * sizeof(*t->chunks));
-	t->chunks[c] = ch;
-	t->nchunks++;
-	return 0;
-}
-
-static void
-chunk_remove_at(struct route_table *t, size_t c)
-{
-	free(t->chunks[c]);
-	memmove(&t->chunks[c], &t->chunks[c + 1], (t->nchunks - c - 1) * sizeof(*t->chunks));
-	t->nchunks--;
+	return moved(ostore_next_marked(&route_type, &t->s, &o), &o, pos);
 }
 
 int
 route_upsert(struct route_table *t, const struct route *r, struct route *old)
 {
-	struct route_chunk *ch, *half;
-	size_t c;
-	unsigned i;
-
-	if (t->nchunks == 0) {
-		if ((ch = malloc(sizeof(*ch))) == NULL || chunk_insert_at(t, 0, ch) == -1) {
-			free(ch);
-			return -1;
-		}
-		ch->n = 1;
-		ch->nlive = LIVE(r);
-		ch->r[0] = *r;
-		t->count = 1;
-		return 1;
-	}
-	/* The chunk that holds r, or the last one if r sorts after everything. */
-	c = chunk_bound(t, r, 0);
-	if (c == t->nchunks)
-		c--;
-	ch = t->chunks[c];
-	i = entry_bound(ch, r, 0);
-	if (i < ch->n && route_cmp(&ch->r[i], r) == 0) {
-		if (old != NULL)
-			*old = ch->r[i];
-		ch->nlive = ch->nlive - LIVE(&ch->r[i]) + LIVE(r);
-		ch->r[i] = *r;
-		return 0;
-	}
-	if (ch->n == ROUTE_CHUNK) {
-		/* Split in two halves and insert into the one that covers r. */
-		if ((half = malloc(sizeof(*half))) == NULL)
-			return -1;
-		half->n = ROUTE_CHUNK / 2;
-		memcpy(half->r, &ch->r[ROUTE_CHUNK / 2], half->n * sizeof(*half->r));
-		if (chunk_insert_at(t, c + 1, half) == -1) {
-			free(half);
-			return -1;
-		}
-		ch->n = ROUTE_CHUNK / 2;
-		half->nlive = count_live(half->r, half->n);
-		ch->nlive -= half->nlive;
-		if (i > ch->n) {
-			ch = half;
-			i -= ROUTE_CHUNK / 2;
-		}
-	}
-	memmove(&ch->r[i + 1], &ch->r[i], (ch->n - i) * sizeof(*ch->r));
-	ch->r[i] = *r;
-	ch->n++;
-	ch->nlive += LIVE(r);
-	t->count++;
-	return 1;
+	return ostore_upsert(&route_type, &t->s, r, old);
 }
 
 int
 route_remove(struct route_table *t, const struct route *key, struct route *old)
 {
-	struct route_pos pos;
-	struct route_chunk *ch, *nx;
-	struct route *r = route_seek(t, key, 0, &pos);
-
-	if (r == NULL || route_cmp(r, key) != 0)
-		return 0;
-	if (old != NULL)
-		*old = *r;
-	ch = t->chunks[pos.c];
-	ch->nlive -= LIVE(r);
-	memmove(&ch->r[pos.i], &ch->r[pos.i + 1], (ch->n - pos.i - 1) * sizeof(*ch->r));
-	ch->n--;
-	t->count--;
-	if (ch->n == 0) {
-		chunk_remove_at(t, pos.c);
-	} else if (pos.c + 1 < t->nchunks && ch->n < ROUTE_CHUNK / 4 &&
-	    ch->n + t->chunks[pos.c + 1]->n <= LOAD_FILL) {
-		/* Merge sparse neighbours so that deletions do not waste memory. */
-		nx = t->chunks[pos.c + 1];
-		memcpy(&ch->r[ch->n], nx->r, nx->n * sizeof(*nx->r));
-		ch->n += nx->n;
-		ch->nlive += nx->nlive;
-		chunk_remove_at(t, pos.c + 1);
-	}
-	return 1;
+	return ostore_remove(&route_type, &t->s, key, old);
 }
 
-static int
-route_qcmp(const void *a, const void *b)
-{
-	return route_cmp(a, b);
-}
-
+/*
+ * Linux can hold aliases that share every index field and differ only in
+ * type (`ip route append`); only one of them can be a row.
+ */
 size_t
 route_sort_unique(struct route *v, size_t n)
 {
-	size_t i, j;
-
-	if (n == 0)
-		return 0;
-	qsort(v, n, sizeof(*v), route_qcmp);
-	/*
-	 * Linux can hold aliases that share every index field and differ only in
-	 * type (`ip route append`); only one of them can be a row.
-	 */
-	for (i = 0, j = 1; j < n; j++)
-		if (route_cmp(&v[i], &v[j]) != 0)
-			v[++i] = v[j];
-	return i + 1;
+	return ostore_sort_unique(&route_type, v, n);
 }
 
 int
@@ -388,28 +232,7 @@ route_table_load(struct route_table *t, struct route *v, size_t n)
 int
 route_table_load_sorted(struct route_table *t, const struct route *v, size_t n)
 {
-	struct route_table nt;
-	size_t off;
-
-	route_table_init(&nt);
-	if (chunks_reserve(&nt, (n + LOAD_FILL - 1) / LOAD_FILL) == -1)
-		return -1;
-	for (off = 0; off < n; off += LOAD_FILL) {
-		struct route_chunk *ch = malloc(sizeof(*ch));
-
-		if (ch == NULL) {
-			route_table_clear(&nt);
-			return -1;
-		}
-		ch->n = n - off < LOAD_FILL ? (unsigned)(n - off) : LOAD_FILL;
-		memcpy(ch->r, &v[off], ch->n * sizeof(*v));
-		ch->nlive = count_live(ch->r, ch->n);
-		nt.chunks[nt.nchunks++] = ch;
-	}
-	nt.count = n;
-	route_table_clear(t);
-	*t = nt;
-	return 0;
+	return ostore_load_sorted(&route_type, &t->s, v, n);
 }
 
 void
@@ -428,65 +251,22 @@ route_index_oid(const struct route *r, unsigned long *o)
 	o[15] = r->metric;
 }
 
-static int
-oid_cmp(const unsigned long *a, size_t alen, const unsigned long *b, size_t blen)
-{
-	size_t n = alen < blen ? alen : blen;
-
-	for (size_t i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return a[i] < b[i] ? -1 : 1;
-	return CMP(alen, blen);
-}
-
 int
 route_oid_cmp(const struct route *r, const unsigned long *sub, size_t len)
 {
-	unsigned long o[ROUTE_INDEX_LEN];
-
-	route_index_oid(r, o);
-	return oid_cmp(o, ROUTE_INDEX_LEN, sub, len);
+	return ostore_oid_cmp(&route_type, r, sub, len);
 }
 
 /*
  * The key order equals the order of the encoded index (IpAddress octets in
  * network order, a mask grows with its length, the rest are single
- * sub-identifiers), so the same two-level binary search works on OIDs.
+ * sub-identifiers), so the store's search works on OIDs.
  */
 struct route *
 route_seek_oid(const struct route_table *t, const unsigned long *sub, size_t len, int strict,
     struct route_pos *pos)
 {
-	size_t lo = 0, hi = t->nchunks;
-	unsigned ilo, ihi;
-	const struct route_chunk *ch;
+	struct ostore_pos o;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c;
-
-		ch = t->chunks[mid];
-		c = route_oid_cmp(&ch->r[ch->n - 1], sub, len);
-		if (c < 0 || (strict && c == 0))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == t->nchunks)
-		return NULL;
-	ch = t->chunks[lo];
-	ilo = 0;
-	ihi = ch->n;
-	while (ilo < ihi) {
-		unsigned mid = ilo + (ihi - ilo) / 2;
-		int c = route_oid_cmp(&ch->r[mid], sub, len);
-
-		if (c < 0 || (strict && c == 0))
-			ilo = mid + 1;
-		else
-			ihi = mid;
-	}
-	pos->c = lo;
-	pos->i = ilo;
-	return &t->chunks[lo]->r[ilo];
+	return placed(ostore_seek_oid(&route_type, &t->s, sub, len, strict, &o), &o, pos);
 }

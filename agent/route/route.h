@@ -2,17 +2,22 @@
  * The IPv4 route mirror: one compact entry per next hop, kept in the order of
  * cimIP4RouteTable's INDEX so that GET and GETNEXT are binary searches.
  *
- * Storage is a two-level sorted array: a vector of fixed-size chunks, each a
- * sorted run of entries.  A lookup is a binary search over the chunks' last
- * keys and then inside one chunk; an insert or a delete moves at most one
- * chunk's entries.  At 32 bytes an entry and chunks kept 7/8 full after a
- * load, a route costs about 37 bytes.
+ * The table is an instance of the chunked ordered store (lib/ostore.h): a
+ * vector of chunks of ROUTE_CHUNK entries, each a sorted run.  A lookup is a
+ * binary search over the chunks' last keys and then inside one chunk; an
+ * insert or a delete moves at most one chunk's entries.  At 32 bytes an entry
+ * and chunks kept 7/8 full after a load, a route costs about 37 bytes.  This
+ * file gives the store its element (struct route), its order (route_cmp), its
+ * OID codec (route_index_oid) and its marked entries (ROUTE_F_LIVE).
  */
 #ifndef CIMR_ROUTE_H
 #define CIMR_ROUTE_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "lib/addr.h"
+#include "lib/ostore.h"
 
 /* route.flags */
 #define ROUTE_F_GATEWAY  0x01 /* nexthop is RTA_GATEWAY (else RTA_PREFSRC or 0) */
@@ -65,22 +70,17 @@ uint32_t route_prefsrc(uint8_t id);
 #define ROUTE_CHUNK 128
 
 /*
- * nlive counts the ROUTE_F_LIVE entries, so that a GETNEXT on InstallDate
- * skips whole chunks of routes that were there at start (issue 9 item 6).
- * The table's functions keep it; code that writes an entry in place (through
- * a pointer from route_find, route_seek, ...) must not change ROUTE_F_LIVE.
+ * The store counts the ROUTE_F_LIVE entries of each chunk, so that a GETNEXT
+ * on InstallDate skips whole chunks of routes that were there at start
+ * (route_next_live).  The table's functions keep the counts; code that writes
+ * an entry in place (through a pointer from route_find, route_seek, ...) must
+ * not change ROUTE_F_LIVE.
  */
-struct route_chunk {
-	unsigned n;
-	unsigned nlive;
-	struct route r[ROUTE_CHUNK];
-};
-
 struct route_table {
-	struct route_chunk **chunks;
-	size_t nchunks;
-	size_t cap;
-	size_t count;
+	union {
+		struct ostore s; /* of struct route (route.c) */
+		size_t count;    /* read only: routes (s.count, which ostore keeps first) */
+	};
 };
 
 /* A position in the table; valid until the table changes. */
@@ -91,7 +91,6 @@ struct route_pos {
 
 void route_table_init(struct route_table *);
 void route_table_clear(struct route_table *);
-size_t route_table_bytes(const struct route_table *);
 
 int route_cmp(const struct route *, const struct route *);
 /* Same identity and same attributes (what a manager can see). */
@@ -144,7 +143,7 @@ int route_oid_cmp(const struct route *, const unsigned long *sub, size_t len);
 static inline uint32_t
 route_mask(uint8_t plen)
 {
-	return plen == 0 ? 0 : plen >= 32 ? 0xffffffffu : ~((1u << (32 - plen)) - 1);
+	return addr4_mask(plen);
 }
 
 #endif

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/addr.h"
+#include "lib/strnum.h"
 #include "route/mirror.h"
 #include "route/routefmt.h"
 
@@ -79,19 +81,12 @@ routefmt_wmi_type(const struct route *r)
 	}
 }
 
-static const char *
-ip4(uint32_t a, char *buf, size_t len)
-{
-	snprintf(buf, len, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
-	return buf;
-}
-
 void
 routefmt_prefix(const struct route *r, char *buf, size_t len)
 {
 	char a[16];
 
-	snprintf(buf, len, "%s/%u", ip4(r->dst, a, sizeof(a)), r->plen);
+	snprintf(buf, len, "%s/%u", addr4_ntop(r->dst, a, sizeof(a)), r->plen);
 }
 
 static const char *const type_names[] = {
@@ -160,16 +155,12 @@ routefmt_proto_name(uint8_t proto, char *buf, size_t len)
 int
 routefmt_proto_parse(const char *s)
 {
-	char *end;
-	unsigned long v;
+	unsigned long long v;
 
 	for (size_t i = 0; i < sizeof(proto_names) / sizeof(proto_names[0]); i++)
 		if (strcmp(proto_names[i].name, s) == 0)
 			return proto_names[i].p;
-	if (*s < '0' || *s > '9')
-		return -1;
-	v = strtoul(s, &end, 10);
-	return *end != '\0' || v > 255 ? -1 : (int)v;
+	return strnum(s, 0, 255, &v) < 0 ? -1 : (int)v;
 }
 
 const char *
@@ -211,7 +202,7 @@ head(const struct route *r, const struct mirror *m, char *buf, size_t len)
 	    r->type == RTN_UNICAST ? "" : " ", pfx);
 	if (r->flags & ROUTE_F_GATEWAY)
 		n += snprintf(buf + n, len > (size_t)n ? len - n : 0, " via %s",
-		    ip4(r->nexthop, a, sizeof(a)));
+		    addr4_ntop(r->nexthop, a, sizeof(a)));
 	if (r->ifindex != 0) {
 		dev_name(r, m, dev, sizeof(dev));
 		n += snprintf(buf + n, len > (size_t)n ? len - n : 0, " dev %s", dev);
@@ -243,9 +234,9 @@ routefmt_description(const struct route *r, const struct mirror *m, char *buf, s
 	else if (r->scope == RT_SCOPE_HOST)
 		ADD(" scope host");
 	if (!(r->flags & ROUTE_F_GATEWAY) && r->nexthop != 0)
-		ADD(" src %s", ip4(r->nexthop, a, sizeof(a)));
+		ADD(" src %s", addr4_ntop(r->nexthop, a, sizeof(a)));
 	else if (r->src != 0)
-		ADD(" src %s", ip4(route_prefsrc(r->src), a, sizeof(a)));
+		ADD(" src %s", addr4_ntop(route_prefsrc(r->src), a, sizeof(a)));
 	if (r->metric != 0)
 		ADD(" metric %u", r->metric);
 	if (r->tos != 0)

@@ -11,6 +11,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
+#include "lib/strnum.h"
 #include "snmp/conf.h"
 #include "event/notify.h"
 #include "route/routefmt.h"
@@ -27,12 +28,9 @@ conf_errors(void)
 static int
 parse_u32(const char *s, uint32_t *out)
 {
-	char *end;
-	unsigned long v;
+	unsigned long long v;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v > UINT32_MAX || s[0] == '-')
+	if (strnum(s, 0, UINT32_MAX, &v) < 0)
 		return -1;
 	*out = (uint32_t)v;
 	return 0;

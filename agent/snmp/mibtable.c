@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lib/log.h"
+#include "lib/vec.h"
 #include "snmp/mib.h"
 
 void
@@ -74,13 +75,23 @@ mib_set_date(struct mib_value *v, const struct timespec *ts)
 	mib_set_bytes(v, ASN_OCTET_STR, dt, sizeof(dt));
 }
 
+static int
+col_cmp(const void *elem, const void *key)
+{
+	oid a = ((const struct mib_column *)elem)->col, b = *(const oid *)key;
+
+	return a < b ? -1 : a > b;
+}
+
+/* The column col, or (atleast) the first one after it; NULL if none. */
 static const struct mib_column *
 column(const struct mib_table *t, oid col, int atleast)
 {
-	for (size_t i = 0; i < t->ncols; i++)
-		if (t->cols[i].col == col || (atleast && t->cols[i].col > col))
-			return &t->cols[i];
-	return NULL;
+	size_t i = vec_lower_bound(t->cols, t->ncols, sizeof(*t->cols), &col, col_cmp, 0);
+
+	if (i == t->ncols || (!atleast && t->cols[i].col != col))
+		return NULL;
+	return &t->cols[i];
 }
 
 int

@@ -1,5 +1,5 @@
 #!/bin/bash
-# daemon_cli.sh - cimrouted's command line contract (design.md "Contracts").
+# daemon_cli.sh - cimrouted's command line contract (README.md, "Options").
 #
 # -h prints a usage naming every option and exits 0; -V prints the version from configure.ac
 # and exits 0; an unknown option, a missing option value, an unreadable -c file, a bad

@@ -162,17 +162,17 @@ test_upsert_remove(void **state)
 		assert_int_equal(route_remove(&t, &r, NULL), 0);
 	}
 	check_sorted(&t, N / 2);
-	assert_true(t.nchunks <= (N / 2) / (ROUTE_CHUNK / 4) + 2);
+	assert_true(t.s.nchunks <= (N / 2) / (ROUTE_CHUNK / 4) + 2);
 	for (int i = 1; i < N; i += 2) {
 		r = R(IP(10, 0, 0, 0) + (uint32_t)i * 256, 24, 0, 1, 254, 0, 0);
 		assert_int_equal(route_remove(&t, &r, NULL), 1);
 	}
 	check_sorted(&t, 0);
-	assert_int_equal(t.nchunks, 0);
+	assert_int_equal(t.s.nchunks, 0);
 	route_table_clear(&t);
 }
 
-/* Each chunk's nlive is its number of live entries; route_next_live visits exactly those. */
+/* Each chunk's nmarked is its number of live entries; route_next_live visits exactly those. */
 static void
 check_live(const struct route_table *t)
 {
@@ -180,12 +180,15 @@ check_live(const struct route_table *t)
 	struct route *r, *l;
 	size_t total = 0;
 
-	for (size_t c = 0; c < t->nchunks; c++) {
+	for (size_t c = 0; c < t->s.nchunks; c++) {
 		unsigned k = 0;
 
-		for (unsigned i = 0; i < t->chunks[c]->n; i++)
-			k += (t->chunks[c]->r[i].flags & ROUTE_F_LIVE) != 0;
-		assert_int_equal(t->chunks[c]->nlive, k);
+		for (unsigned i = 0; i < t->s.chunks[c]->n; i++) {
+			const struct route_pos at = { c, i };
+
+			k += (route_at(t, &at)->flags & ROUTE_F_LIVE) != 0;
+		}
+		assert_int_equal(t->s.chunks[c]->nmarked, k);
 		total += k;
 	}
 	r = route_first(t, &pos);

@@ -1,0 +1,135 @@
+/* Unit tests: the bounded number parser (strnum.c) and address text and masks (addr.c). */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lib/addr.h"
+#include "lib/strnum.h"
+
+static void
+test_strnum_accepts(void **state)
+{
+	unsigned long long v = 0;
+
+	assert_int_equal(strnum("0", 0, 10, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(strnum("10", 0, 10, &v), 0);
+	assert_int_equal(v, 10);
+	assert_int_equal(strnum("007", 0, 10, &v), 0); /* decimal, not octal */
+	assert_int_equal(v, 7);
+	assert_int_equal(strnum("4096", 4096, 4096, &v), 0);
+	assert_int_equal(strnum("18446744073709551615", 0, UINT64_MAX, &v), 0);
+	assert_true(v == UINT64_MAX);
+}
+
+static void
+test_strnum_refuses(void **state)
+{
+	const char *notnum[] = { "", "-1", "+1", " 1", "1 ", "1a", "0x10", "a", "1.5", "-0" };
+	unsigned long long v = 42;
+
+	for (size_t i = 0; i < sizeof(notnum) / sizeof(notnum[0]); i++) {
+		errno = 0;
+		assert_int_equal(strnum(notnum[i], 0, UINT64_MAX, &v), -1);
+		assert_int_equal(errno, EINVAL);
+	}
+	errno = 0;
+	assert_int_equal(strnum("11", 0, 10, &v), -1);
+	assert_int_equal(errno, ERANGE);
+	errno = 0;
+	assert_int_equal(strnum("4095", 4096, 8192, &v), -1);
+	assert_int_equal(errno, ERANGE);
+	errno = 0;
+	assert_int_equal(strnum("18446744073709551616", 0, UINT64_MAX, &v), -1);
+	assert_int_equal(errno, ERANGE);
+	assert_int_equal(v, 42); /* untouched */
+}
+
+static void
+test_addr4(void **state)
+{
+	char buf[ADDR4_STRLEN], small[8];
+	uint32_t a = 0;
+
+	assert_string_equal(addr4_ntop(0xc0000201, buf, sizeof(buf)), "192.0.2.1");
+	assert_string_equal(addr4_ntop(0, buf, sizeof(buf)), "0.0.0.0");
+	assert_string_equal(addr4_ntop(0xffffffff, buf, sizeof(buf)), "255.255.255.255");
+	assert_string_equal(addr4_ntop(0xc0000201, small, sizeof(small)), "192.0.2"); /* cut */
+	assert_int_equal(addr4_pton("10.1.2.3", &a), 0);
+	assert_int_equal(a, 0x0a010203);
+	a = 7;
+	errno = 0;
+	assert_int_equal(addr4_pton("10.1", &a), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(addr4_pton("10.1.2.256", &a), -1);
+	assert_int_equal(addr4_pton("10.1.2.3 ", &a), -1);
+	assert_int_equal(addr4_pton("::1", &a), -1);
+	assert_int_equal(a, 7);
+}
+
+static void
+test_addr6(void **state)
+{
+	char buf[ADDR6_STRLEN];
+	struct in6_addr a;
+
+	assert_int_equal(addr6_pton("2001:db8::1", &a), 0);
+	assert_int_equal(a.s6_addr[0], 0x20);
+	assert_int_equal(a.s6_addr[15], 1);
+	assert_string_equal(addr6_ntop(&a, buf, sizeof(buf)), "2001:db8::1");
+	errno = 0;
+	assert_int_equal(addr6_pton("10.1.2.3", &a), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(addr6_pton("2001:db8::1::2", &a), -1);
+}
+
+static void
+test_masks(void **state)
+{
+	struct in6_addr m;
+
+	assert_int_equal(addr4_mask(0), 0);
+	assert_int_equal(addr4_mask(1), 0x80000000u);
+	assert_int_equal(addr4_mask(24), 0xffffff00u);
+	assert_int_equal(addr4_mask(32), 0xffffffffu);
+	assert_int_equal(addr4_mask(40), 0xffffffffu);
+	for (unsigned p = 0; p <= 32; p++)
+		assert_int_equal(addr4_plen(addr4_mask(p)), p);
+	assert_int_equal(addr4_plen(0xff00ff00u), -1);
+	assert_int_equal(addr4_plen(0x00ffffffu), -1);
+	assert_int_equal(addr4_plen(0xfffffffeu), 31);
+
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(addr6_plen(&m), 0);
+	memset(&m, 0xff, sizeof(m));
+	assert_int_equal(addr6_plen(&m), 128);
+	assert_int_equal(addr6_pton("ffff:ffff:ffff:ffff::", &m), 0);
+	assert_int_equal(addr6_plen(&m), 64);
+	assert_int_equal(addr6_pton("ffff:ffff:fffe::", &m), 0);
+	assert_int_equal(addr6_plen(&m), 47);
+	assert_int_equal(addr6_pton("ffff:0:ffff::", &m), 0);
+	assert_int_equal(addr6_plen(&m), -1);
+	assert_int_equal(addr6_pton("ffff:ffff:7fff::", &m), 0);
+	assert_int_equal(addr6_plen(&m), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strnum_accepts),
+		cmocka_unit_test(test_strnum_refuses),
+		cmocka_unit_test(test_addr4),
+		cmocka_unit_test(test_addr6),
+		cmocka_unit_test(test_masks),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
