@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/addr.h"
 #include "route/nlreq.h"
 #include "route/routefmt.h"
 #include "route/rtcheck.h"
@@ -16,17 +17,7 @@
 int
 rtcheck_plen(uint32_t mask)
 {
-	int plen = __builtin_popcount(mask);
-
-	return route_mask((uint8_t)plen) == mask ? plen : -1;
-}
-
-static const char *
-ip(uint32_t a, char *buf)
-{
-	struct in_addr in = { htonl(a) };
-
-	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
+	return addr4_plen(mask);
 }
 
 /* The interface (up) through which nh is one of ours or on a subnet; 0 if none. */
@@ -61,7 +52,7 @@ rtcheck_complete(struct nlreq *q, struct route *r, char *msg, size_t len)
 {
 	struct ifaddr4 *addrs = NULL;
 	size_t n = 0;
-	char a[INET_ADDRSTRLEN], name[IFNAMSIZ] = "";
+	char a[ADDR4_STRLEN], name[IFNAMSIZ] = "";
 	unsigned flags = 0;
 	int rc, direct = 0;
 	int32_t ifindex = r->ifindex;
@@ -102,10 +93,10 @@ rtcheck_complete(struct nlreq *q, struct route *r, char *msg, size_t len)
 	if (ifindex == 0) {
 		if (r->ifindex != 0)
 			snprintf(msg, len, "next hop %s is not reachable on interface %s",
-			    ip(r->nexthop, a), name);
+			    addr4_ntop(r->nexthop, a, sizeof(a)), name);
 		else
 			snprintf(msg, len, "next hop %s is not reachable on any interface",
-			    ip(r->nexthop, a));
+			    addr4_ntop(r->nexthop, a, sizeof(a)));
 		return RTCHECK_INCONSISTENT;
 	}
 	if (r->ifindex == 0) {
@@ -117,7 +108,7 @@ rtcheck_complete(struct nlreq *q, struct route *r, char *msg, size_t len)
 		}
 		if (!(flags & IFF_UP)) {
 			snprintf(msg, len, "next hop %s is on interface %s, which is down",
-			    ip(r->nexthop, a), name);
+			    addr4_ntop(r->nexthop, a, sizeof(a)), name);
 			return RTCHECK_INCONSISTENT;
 		}
 		r->ifindex = ifindex;
