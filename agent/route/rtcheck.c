@@ -1,7 +1,6 @@
 /* Route checks before a netlink request: see rtcheck.h. */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
