@@ -27,8 +27,22 @@
 struct nlreq {
 	struct nl_sock *sk;
 	uint8_t *buf;
-	struct timespec budget_end; /* tv_sec 0: no budget */
+	struct timespec budget_end;   /* tv_sec 0: no budget */
+	const struct nlreq_ops *fake; /* tests: requests go there, not to a socket */
+	void *fake_arg;
 };
+
+struct nlreq *
+nlreq_fake(const struct nlreq_ops *ops, void *arg)
+{
+	struct nlreq *q = calloc(1, sizeof(*q));
+
+	if (q == NULL)
+		return NULL;
+	q->fake = ops;
+	q->fake_arg = arg;
+	return q;
+}
 
 struct nlreq *
 nlreq_open(void)
@@ -292,6 +306,8 @@ route_request(struct nlreq *q, int cmd, int flags, const struct route *r,
 int
 nlreq_route(struct nlreq *q, int cmd, int flags, const struct route *r, char *err, size_t errlen)
 {
+	if (q->fake != NULL)
+		return q->fake->route(q->fake_arg, cmd, flags, r, err, errlen);
 	return route_request(q, cmd, flags, r, NULL, NULL, err, errlen);
 }
 
@@ -324,6 +340,8 @@ nlreq_route_delete(struct nlreq *q, const struct route *r, struct nlroute *gone,
     size_t errlen)
 {
 	nlroute_free(gone);
+	if (q->fake != NULL)
+		return q->fake->route_delete(q->fake_arg, r, gone, err, errlen);
 	return route_request(q, RTM_DELROUTE, NLM_F_ECHO, r, echo_msg, gone, err, errlen);
 }
 
@@ -358,6 +376,9 @@ nlreq_route_fetch(struct nlreq *q, uint32_t table, uint8_t proto, int32_t oif,
 	int rc = -ENOMEM;
 
 	nlroute_free(out);
+	if (q->fake != NULL)
+		return q->fake->route_fetch(q->fake_arg, table, proto, oif, match, arg, out, err,
+		    errlen);
 	if ((msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP)) != NULL &&
 	    nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) == 0 &&
 	    nla_put_u32(msg, RTA_TABLE, table) == 0 &&
@@ -442,6 +463,8 @@ int
 nlreq_route_restore(struct nlreq *q, const struct nlroute *k, const uint32_t *metric, char *err,
     size_t errlen)
 {
+	if (q->fake != NULL)
+		return q->fake->route_restore(q->fake_arg, k, metric, err, errlen);
 	return kept_request(q, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, k, metric, NULL, err,
 	    errlen);
 }
@@ -452,6 +475,8 @@ nlreq_route_delete_kept(struct nlreq *q, const struct nlroute *k, const uint32_t
 {
 	if (gone != NULL)
 		nlroute_free(gone);
+	if (q->fake != NULL)
+		return q->fake->route_delete_kept(q->fake_arg, k, metric, gone, err, errlen);
 	return kept_request(q, RTM_DELROUTE, gone != NULL ? NLM_F_ECHO : 0, k, metric, gone, err,
 	    errlen);
 }
@@ -525,6 +550,8 @@ nlreq_addrs(struct nlreq *q, struct ifaddr4 **v, size_t *n)
 	struct nl_msg *msg;
 	int rc = -ENOMEM;
 
+	if (q->fake != NULL)
+		return q->fake->addrs(q->fake_arg, v, n);
 	if ((msg = nlmsg_alloc_simple(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP)) != NULL &&
 	    nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO) == 0)
 		rc = transact(q, msg, addr_msg, &acc, NULL, 0);
@@ -573,6 +600,8 @@ nlreq_link(struct nlreq *q, int32_t ifindex, unsigned *flags, char name[IFNAMSIZ
 
 	if (ifindex <= 0)
 		return -ENODEV;
+	if (q->fake != NULL)
+		return q->fake->link(q->fake_arg, ifindex, flags, name);
 	/* NLM_F_ACK: the answer ends with an ack (or is an error), as a dump ends with DONE. */
 	if ((msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK)) != NULL &&
 	    nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) == 0)

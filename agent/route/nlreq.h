@@ -93,6 +93,29 @@ int nlreq_addrs(struct nlreq *, struct ifaddr4 **v, size_t *n);
 int nlreq_link(struct nlreq *, int32_t ifindex, unsigned *flags, char name[IFNAMSIZ]);
 
 /*
+ * The seam for the unit tests: a handle without a socket whose requests go
+ * to these operations (a fake kernel), with the same arguments and
+ * results as the functions above.  nlreq_budget() only records its bound.
+ */
+struct nlreq_ops {
+	int (
+	    *route)(void *arg, int cmd, int flags, const struct route *r, char *err, size_t errlen);
+	int (*route_delete)(void *arg, const struct route *r, struct nlroute *gone, char *err,
+	    size_t errlen);
+	int (*route_fetch)(void *arg, uint32_t table, uint8_t proto, int32_t oif,
+	    int (*match)(struct nlmsghdr *, void *), void *marg, struct nlroute *out, char *err,
+	    size_t errlen);
+	int (*route_restore)(void *arg, const struct nlroute *k, const uint32_t *metric, char *err,
+	    size_t errlen);
+	int (*route_delete_kept)(void *arg, const struct nlroute *k, const uint32_t *metric,
+	    struct nlroute *gone, char *err, size_t errlen);
+	int (*addrs)(void *arg, struct ifaddr4 **v, size_t *n);
+	int (*link)(void *arg, int32_t ifindex, unsigned *flags, char name[IFNAMSIZ]);
+};
+
+struct nlreq *nlreq_fake(const struct nlreq_ops *, void *arg);
+
+/*
  * Only the kernel speaks for the routing table.  A netlink socket takes
  * datagrams from anyone allowed to send to it: a process with CAP_NET_ADMIN
  * can unicast to our port id, or send to a group we joined, a forged
