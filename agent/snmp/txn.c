@@ -167,6 +167,17 @@ txn_int(const struct txn_row *r, oid col, long *v)
 	return 1;
 }
 
+const u_char *
+txn_str(const struct txn_row *r, oid col, size_t *len)
+{
+	const struct txn_val *tv = val_of(r, col);
+
+	if (tv == NULL || tv->s == NULL)
+		return NULL;
+	*len = tv->len;
+	return tv->s;
+}
+
 const char *
 txn_err_name(int err)
 {
@@ -353,12 +364,20 @@ reserve1(struct txn *x, const struct txn_binding *b, const netsnmp_variable_list
 
 /* ---- group hooks ------------------------------------------------------------ */
 
+static const struct txn_group no_hooks;
+
+static const struct txn_group *
+group(const struct txn_binding *b)
+{
+	return b->ops->group != NULL ? b->ops->group : &no_hooks;
+}
+
 /* Is binding i the first of its group (same hooks, same context)? */
 static int
 group_first(const struct txn *x, size_t i)
 {
 	for (size_t j = 0; j < i; j++)
-		if (x->b[j]->ops->group == x->b[i]->ops->group && x->b[j]->ctx == x->b[i]->ctx)
+		if (group(x->b[j]) == group(x->b[i]) && x->b[j]->ctx == x->b[i]->ctx)
 			return 0;
 	return 1;
 }
@@ -367,16 +386,16 @@ static void
 enter_all(struct txn *x, int mode)
 {
 	for (size_t i = 0; i < x->nb; i++)
-		if (group_first(x, i) && x->b[i]->ops->group->enter != NULL)
-			x->b[i]->ops->group->enter(x->b[i]->ctx, mode);
+		if (group_first(x, i) && group(x->b[i])->enter != NULL)
+			group(x->b[i])->enter(x->b[i]->ctx, mode);
 }
 
 static void
 leave_all(struct txn *x, int mode)
 {
 	for (size_t i = 0; i < x->nb; i++)
-		if (group_first(x, i) && x->b[i]->ops->group->leave != NULL)
-			x->b[i]->ops->group->leave(x->b[i]->ctx, mode);
+		if (group_first(x, i) && group(x->b[i])->leave != NULL)
+			group(x->b[i])->leave(x->b[i]->ctx, mode);
 }
 
 /* ---- RESERVE2: the rows together ------------------------------------------- */
@@ -390,8 +409,8 @@ check_all(struct txn *x)
 		r->b->ops->check(x, r, r->b->ctx);
 	}
 	for (size_t i = 0; i < x->nb; i++)
-		if (group_first(x, i) && x->b[i]->ops->group->check_set != NULL)
-			x->b[i]->ops->group->check_set(x, x->b[i]->ctx);
+		if (group_first(x, i) && group(x->b[i])->check_set != NULL)
+			group(x->b[i])->check_set(x, x->b[i]->ctx);
 }
 
 /* ---- ACTION and UNDO -------------------------------------------------------- */
@@ -430,8 +449,8 @@ undo_all(struct txn *x)
 			bad = 1;
 	}
 	for (size_t i = 0; i < x->nb; i++)
-		if (group_first(x, i) && x->b[i]->ops->group->undo_end != NULL &&
-		    x->b[i]->ops->group->undo_end(x, x->b[i]->ctx) < 0)
+		if (group_first(x, i) && group(x->b[i])->undo_end != NULL &&
+		    group(x->b[i])->undo_end(x, x->b[i]->ctx) < 0)
 			bad = 1;
 	x->undone = 1;
 	if (bad)
@@ -475,12 +494,12 @@ action(struct txn *x, const struct txn_binding *b, netsnmp_agent_request_info *r
 			return;
 		}
 	}
-	if (b->ops->group->action_end == NULL)
+	if (group(b)->action_end == NULL)
 		return;
 	if (steps_room(x) < 0)
 		err = SNMP_ERR_RESOURCEUNAVAILABLE;
 	else
-		err = b->ops->group->action_end(x, b->ctx);
+		err = group(b)->action_end(x, b->ctx);
 	if (err != 0)
 		netsnmp_set_request_error(reqinfo, requests, err);
 }

@@ -96,6 +96,8 @@ const struct txn_ops *txn_row_ops(const struct txn_row *);
 int txn_has(const struct txn_row *, oid col);
 /* The integer value of col: 1 with *v if given, else 0 (*v untouched). */
 int txn_int(const struct txn_row *, oid col, long *v);
+/* The string value of col (not NUL-terminated) and its length, or NULL if not given. */
+const u_char *txn_str(const struct txn_row *, oid col, size_t *len);
 /* Nonzero if the row was refused in RESERVE2. */
 int txn_refused(const struct txn_row *);
 

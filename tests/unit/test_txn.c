@@ -245,6 +245,13 @@ static struct mib_table persist_t = {
 	.entry_len = sizeof((oid[]){ CIMR_PERSIST_ENTRY }) / sizeof(oid),
 };
 
+static struct mib_table toy_t = {
+	.name = "toyTable",
+	.entry = { 1, 3, 6, 1, 4, 1, 32473, 99, 1, 1 },
+	.entry_len = 10,
+};
+static struct mib_table *tables[] = { &route_t, &persist_t, &toy_t };
+
 static struct route
 R(uint32_t dst, uint8_t plen, uint32_t nh, uint32_t metric, uint8_t proto) {
 	struct route r;
@@ -313,7 +320,7 @@ teardown(void **state)
 
 /* ---- running a SET ---------------------------------------------------------- */
 
-enum { TR, TP }; /* the route table, the persisted one */
+enum { TR, TP, TT }; /* the route table, the persisted one, a toy table */
 
 /* The varbind lists below leave out the type: INTEGER. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -323,7 +330,8 @@ struct vb {
 	oid col;
 	const char *idx; /* dotted sub-identifiers */
 	long v;
-	u_char type; /* 0: INTEGER */
+	u_char type;   /* 0: INTEGER */
+	const char *s; /* the value of an OCTET STRING (NULL: "active") */
 };
 
 struct result {
@@ -351,13 +359,12 @@ static int
 phase(int mode, netsnmp_request_info **reqs, size_t n, struct result *res)
 {
 	netsnmp_agent_request_info ri;
-	struct mib_table *tables[] = { &route_t, &persist_t };
 
 	memset(&ri, 0, sizeof(ri));
 	ri.mode = mode;
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < 3; k++) {
 		netsnmp_request_info *head = NULL, **tail = &head;
-		int t = persist_first ? 1 - k : k;
+		int t = persist_first && k < 2 ? 1 - k : k;
 
 		/* This table's varbinds, in order, as net-snmp hands them to its handler. */
 		for (size_t i = 0; i < n; i++) {
@@ -387,7 +394,7 @@ run(const struct vb *v, size_t n)
 
 	assert_true(n <= 128);
 	for (size_t i = 0; i < n; i++) {
-		struct mib_table *t = v[i].tbl == TR ? &route_t : &persist_t;
+		struct mib_table *t = tables[v[i].tbl];
 		netsnmp_variable_list *vb = calloc(1, sizeof(*vb));
 		oid name[MAX_OID_LEN];
 		size_t len = t->entry_len;
@@ -399,7 +406,8 @@ run(const struct vb *v, size_t n)
 		assert_non_null(vb);
 		snmp_set_var_objid(vb, name, len);
 		if (type == ASN_OCTET_STR)
-			snmp_set_var_typed_value(vb, type, "active", 6);
+			snmp_set_var_typed_value(vb, type, v[i].s ? v[i].s : "active",
+			    strlen(v[i].s ? v[i].s : "active"));
 		else
 			snmp_set_var_typed_value(vb, type, &v[i].v, sizeof(long));
 		reqs[i] = calloc(1, sizeof(**reqs));
@@ -812,6 +820,130 @@ test_undo_failed_status(void **state)
 	}
 }
 
+/* ---- the transaction alone: a toy table ------------------------------------- */
+
+/*
+ * Columns 40 (INTEGER >= 0) and 1000 (OCTET STRING of 8 at most): any column
+ * numbers.  Row 13 is refused in RESERVE2; row 99 fails in ACTION.  Each
+ * applied row records one step; the log says what ran.
+ */
+struct toy {
+	oid id;
+};
+
+static char toy_log[256];
+
+static void
+toy_say(const char *what, oid id)
+{
+	size_t len = strlen(toy_log);
+
+	snprintf(toy_log + len, sizeof(toy_log) - len, "%s%s %lu", len ? "; " : "", what,
+	    (unsigned long)id);
+}
+
+static int
+toy_nonneg(const netsnmp_variable_list *vb)
+{
+	return *vb->val.integer < 0 ? SNMP_ERR_WRONGVALUE : SNMP_ERR_NOERROR;
+}
+
+static const struct txn_column toy_columns[] = {
+	{ 40, ASN_INTEGER, 0, toy_nonneg },
+	{ 1000, ASN_OCTET_STR, 8, NULL },
+};
+
+static int
+toy_index(void *ctx, const oid *idx, size_t len, void *row)
+{
+	if (len != 1)
+		return SNMP_ERR_NOCREATION;
+	((struct toy *)row)->id = idx[0];
+	return 0;
+}
+
+static void
+toy_name(const void *row, char *buf, size_t len)
+{
+	snprintf(buf, len, "toy row %lu", (unsigned long)((const struct toy *)row)->id);
+}
+
+static int
+toy_check(struct txn *x, struct txn_row *tr, void *ctx)
+{
+	const struct toy *t = txn_row_data(tr);
+
+	return t->id == 13 ? txn_refuse(tr, SNMP_ERR_INCONSISTENTVALUE, "unlucky") : 0;
+}
+
+static int
+toy_undo(void *row, void *arg)
+{
+	toy_say("undo", ((struct toy *)row)->id);
+	return 0;
+}
+
+static int
+toy_apply(struct txn *x, struct txn_row *tr, void *ctx)
+{
+	const struct toy *t = txn_row_data(tr);
+	const u_char *s;
+	size_t len;
+	long v;
+
+	if (t->id == 99)
+		return SNMP_ERR_COMMITFAILED;
+	toy_say("apply", t->id);
+	if (txn_int(tr, 40, &v))
+		toy_say("col40", (oid)v);
+	if ((s = txn_str(tr, 1000, &len)) != NULL)
+		toy_say(len == 8 && memcmp(s, "abcdefgh", 8) == 0 ? "col1000" : "col1000?", len);
+	txn_step(x, tr, toy_undo, NULL);
+	return 0;
+}
+
+static const struct txn_ops toy_ops = {
+	.cols = toy_columns,
+	.ncols = 2,
+	.row_size = sizeof(struct toy),
+	.parse_index = toy_index,
+	.row_name = toy_name,
+	.check = toy_check,
+	.apply = toy_apply,
+};
+
+static void
+test_toy_table(void **state)
+{
+	struct result res;
+
+	assert_int_equal(txn_bind(txn, &toy_t, &toy_ops, NULL), 0);
+	res = run((struct vb[]){ { TT, 40, "1", 5 },
+		      { TT, 1000, "1", 0, ASN_OCTET_STR, "abcdefgh" }, { TT, 40, "2", 7 } },
+	    3);
+	assert_int_equal(res.status, 0);
+	assert_string_equal(toy_log, "apply 1; col40 5; col1000 8; apply 2; col40 7");
+	/* The values are checked by their column's type, length and check. */
+	toy_log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TT, 40, "1", -1 } }, 1).status, SNMP_ERR_WRONGVALUE);
+	assert_int_equal(
+	    run((struct vb[]){ { TT, 1000, "1", 0, ASN_OCTET_STR, "abcdefghi" } }, 1).status,
+	    SNMP_ERR_WRONGLENGTH);
+	assert_int_equal(run((struct vb[]){ { TT, 1000, "1", 7 } }, 1).status, SNMP_ERR_WRONGTYPE);
+	assert_int_equal(run((struct vb[]){ { TT, 41, "1", 7 } }, 1).status, SNMP_ERR_NOTWRITABLE);
+	assert_int_equal(run((struct vb[]){ { TT, 40, "1.2", 7 } }, 1).status, SNMP_ERR_NOCREATION);
+	assert_int_equal(run((struct vb[]){ { TT, 40, "13", 7 } }, 1).status,
+	    SNMP_ERR_INCONSISTENTVALUE);
+	assert_string_equal(toy_log, "");
+	/* All or nothing with the route tables: a toy row fails, the route rows are undone. */
+	res =
+	    run((struct vb[]){ { TT, 40, "3", 1 }, { TR, C_RS, GOOD, 4 }, { TT, 40, "99", 1 } }, 3);
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	assert_int_equal(res.index, 2);
+	assert_string_equal(toy_log, "apply 3; col40 1; undo 3");
+	assert_string_equal(fk.log, "add 10.9.0.0/16 m20; del 10.9.0.0/16 m20");
+}
+
 /* Each test on a fresh kernel, mirror, writer and transaction. */
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
@@ -832,6 +964,7 @@ main(void)
 		T(test_save_fails),
 		T(test_undo_rewrites_state),
 		T(test_undo_failed_status),
+		T(test_toy_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
