@@ -88,6 +88,13 @@ fd_dump(int fd, void *arg)
 	mirror_read_dump(arg);
 }
 
+/* The kernel answered requests of a SET's ACTION. */
+static void
+fd_requests(int fd, void *arg)
+{
+	nlreq_input(arg);
+}
+
 /*
  * A one-shot net-snmp alarm that a new request replaces, or with
  * keep_earlier only brings forward (an earlier request is never postponed).
@@ -389,7 +396,7 @@ main(int argc, char **argv)
 	struct writer_config wcfg;
 	struct route_side rs;
 	struct mirror *m;
-	struct nlreq *q;
+	struct nlreq *q, *qa;
 	struct writer *w;
 	struct txn *txn;
 	struct sigaction sa;
@@ -444,12 +451,12 @@ main(int argc, char **argv)
 
 	if ((m = mirror_new(&cfg)) == NULL)
 		fatal("out of memory");
-	if ((q = nlreq_open()) == NULL)
+	if ((q = nlreq_open()) == NULL || (qa = nlreq_open()) == NULL)
 		fatal("cannot open a netlink request socket");
 	if (notify_open(&notifier, statedir) < 0)
 		fatal("cannot read %s/" NOTIFY_FILE ": %s", statedir, strerror(errno));
-	if ((w = writer_new(m, q, &wcfg, statedir, apply_arm, &apply_alarm, err, sizeof(err))) ==
-	    NULL)
+	if ((w = writer_new(m, q, qa, &wcfg, statedir, apply_arm, &apply_alarm, err,
+		 sizeof(err))) == NULL)
 		fatal("%s", err);
 	apply_alarm.arg = w;
 	rs.m = m;
@@ -465,7 +472,8 @@ main(int argc, char **argv)
 		fatal("cannot register CIM-ROUTE-MIB objects");
 	snmp_alarm_register(30, SA_REPEAT, expire_fired, w);
 	if (register_readfd(mirror_event_fd(m), fd_events, m) < 0 ||
-	    register_readfd(mirror_dump_fd(m), fd_dump, m) < 0)
+	    register_readfd(mirror_dump_fd(m), fd_dump, m) < 0 ||
+	    register_readfd(nlreq_fd(qa), fd_requests, qa) < 0)
 		fatal("cannot watch the netlink sockets");
 
 	if (o.pidfile != NULL)
@@ -490,10 +498,12 @@ main(int argc, char **argv)
 
 	unregister_readfd(mirror_event_fd(m));
 	unregister_readfd(mirror_dump_fd(m));
+	unregister_readfd(nlreq_fd(qa));
 	snmp_shutdown(APP);
 	txn_free(txn);
 	writer_free(w);
 	notify_close(&notifier);
+	nlreq_close(qa);
 	nlreq_close(q);
 	mirror_free(m);
 	if (pidfile != NULL)

@@ -9,7 +9,9 @@
  *             netlink): what exists, what may change, what the kernel
  *             would accept; it decides the row's action.  Nothing is
  *             touched.
- *   ACTION    the action's steps, each recording its undo (txn_step()).
+ *   ACTION    the action's plan of steps, each recording its undo
+ *             (txn_step()); a kernel request is sent and its answer, read
+ *             from the loop, goes on with the next step (see apply()).
  *
  * The context of every operation is the writer.
  */
@@ -77,6 +79,14 @@ struct wrow {
 	struct proute pold;   /* persisted destroy: the row removed */
 	struct nlroute exact; /* a metric change: the kernel's route as it is, every attribute */
 	struct nlroute gone;  /* a delete: the kernel's own description of what it deleted */
+	/* ACTION's progress (see apply()) */
+	struct txn *x;
+	int stage;    /* the step of the plan being done */
+	int wait;     /* its kernel request is in flight */
+	int answered; /* ... and answered: rc and err */
+	int retry;    /* a delete tried again by the kernel's description */
+	int rc;
+	char err[NLREQ_ERRLEN];
 };
 
 /* ---- naming --------------------------------------------------------------- */
@@ -689,25 +699,6 @@ kernel(struct writer *w, int cmd, int flags, const struct route *rt, const char 
 #define ADD(w, rt, r) kernel(w, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, rt, "add", r)
 #define DEL(w, rt, r) kernel(w, RTM_DELROUTE, 0, rt, "delete", r)
 
-/*
- * Delete rt and keep the kernel's description of it in r->gone, for an
- * exact undo.  A route already read back (a metric change) is deleted by
- * that description; so is one that the kernel does not find by its
- * gateway and interface, a route through a nexthop object (RTA_NH_ID).
- */
-static int
-del_keep(struct writer *w, const struct route *rt, struct wrow *r)
-{
-	char err[NLREQ_ERRLEN];
-	int rc = -ESRCH;
-
-	if (r->exact.msg == NULL)
-		rc = nlreq_route_delete(w->q, rt, &r->gone, err, sizeof(err));
-	if (rc == -ESRCH && (r->exact.msg != NULL || fetch_kept(w, r, rt, err, sizeof(err)) == 0))
-		rc = nlreq_route_delete_kept(w->q, &r->exact, NULL, &r->gone, err, sizeof(err));
-	return told(w, rc, "delete", rt, r, err);
-}
-
 /* Delete the route kept in r->exact at *metric (the moved route of a metric change). */
 static int
 del_kept(struct writer *w, const uint32_t *metric, const struct route *rt, struct wrow *r)
@@ -821,81 +812,235 @@ undo_saved(void *row, void *arg)
 	return 0;
 }
 
+/*
+ * ACTION, without waiting in the loop: a row's action is a plan of steps,
+ * done one after the other; a kernel request is sent and the row waits
+ * (TXN_PENDING) until its answer resumes the transaction (ack()), which
+ * calls apply() again for the row to finish that step and go on.  Each
+ * step done records its undo.
+ */
+enum op {
+	O_END,
+	O_ADD_WANT,         /* kernel: install r->want */
+	O_RESTORE_AT_WANT,  /* kernel: install r->exact at the new metric (a move) */
+	O_DEL_CUR,          /* kernel: delete r->cur, keeping its description */
+	O_DEL_LIVE,         /* kernel: delete r->live (gone already is fine) */
+	O_PENDING_ADD_WANT, /* keep r->want as a createAndWait row */
+	O_PENDING_DROP_CUR, /* forget the createAndWait row r->cur */
+	O_PINSERT,          /* store the persisted row */
+	O_PREMOVE,          /* forget the persisted row */
+};
+
+static const enum op plans[][3] = {
+	[A_NONE] = { O_END },
+	[A_CREATE] = { O_ADD_WANT, O_END },
+	[A_WAIT] = { O_PENDING_ADD_WANT, O_END },
+	[A_ACTIVATE] = { O_ADD_WANT, O_PENDING_DROP_CUR, O_END },
+	[A_DELETE] = { O_DEL_CUR, O_END },
+	[A_DROP] = { O_PENDING_DROP_CUR, O_END },
+	/* Make before break: the destination is never without a route. */
+	[A_MOVE] = { O_RESTORE_AT_WANT, O_DEL_CUR, O_END },
+	[A_PCREATE] = { O_PINSERT, O_ADD_WANT, O_END },
+	[A_PDESTROY] = { O_PREMOVE, O_DEL_LIVE, O_END },
+};
+
+/* The kernel answered the row's request. */
+static void
+ack(void *arg, int rc, const char *err)
+{
+	struct wrow *r = arg;
+
+	r->wait = 0;
+	r->answered = 1;
+	r->rc = rc;
+	snprintf(r->err, sizeof(r->err), "%s", err);
+	txn_resume(r->x);
+}
+
+/* A request sent (0: wait for ack()), or not (rc < 0: as if the kernel refused). */
+static int
+sent(struct wrow *r, int rc)
+{
+	if (rc == 0) {
+		r->wait = 1;
+		return 0;
+	}
+	r->answered = 1;
+	r->rc = rc;
+	return 0;
+}
+
+/*
+ * Delete rt keeping the kernel's description of it in r->gone, for an
+ * exact undo.  A route already read back (a metric change) is deleted by
+ * that description; so is one that the kernel does not find by its
+ * gateway and interface, a route through a nexthop object (RTA_NH_ID): then
+ * the route is read back (a dump, waited for) and deleted again (r->retry).
+ */
+static void
+del_keep_send(struct writer *w, const struct route *rt, struct wrow *r)
+{
+	if (r->exact.msg == NULL && !r->retry)
+		sent(r,
+		    nlreq_route_delete_async(w->qa, rt, &r->gone, ack, r, r->err, sizeof(r->err)));
+	else
+		sent(r,
+		    nlreq_route_delete_kept_async(w->qa, &r->exact, NULL, &r->gone, ack, r, r->err,
+			sizeof(r->err)));
+}
+
+/* The answer to a delete: 1 if a retry by the kernel's description was sent. */
+static int
+del_keep_retry(struct writer *w, const struct route *rt, struct wrow *r)
+{
+	if (r->rc != -ESRCH || r->exact.msg != NULL || r->retry)
+		return 0;
+	r->retry = 1;
+	if (fetch_kept(w, r, rt, r->err, sizeof(r->err)) < 0)
+		return 0; /* still -ESRCH, with why the route could not be read */
+	r->answered = 0;
+	del_keep_send(w, rt, r);
+	return 1;
+}
+
+/* Start the kernel request of op. */
+static void
+send_op(struct writer *w, struct wrow *r, enum op o)
+{
+	switch (o) {
+	case O_ADD_WANT:
+		sent(r,
+		    nlreq_route_async(w->qa, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &r->want, ack,
+			r, r->err, sizeof(r->err)));
+		break;
+	case O_RESTORE_AT_WANT:
+		sent(r,
+		    nlreq_route_restore_async(w->qa, &r->exact, &r->want.metric, ack, r, r->err,
+			sizeof(r->err)));
+		break;
+	case O_DEL_CUR: del_keep_send(w, &r->cur, r); break;
+	case O_DEL_LIVE: del_keep_send(w, &r->live, r); break;
+	default: break;
+	}
+}
+
 #define STEP(undo) txn_step(x, tr, undo, w)
 
-/* ACTION: one row's steps; 0 or the SNMP error. */
+/* Finish a kernel step with the kernel's answer in r->rc; SNMP error, or 0. */
 static int
-apply(struct txn *x, struct txn_row *tr, void *ctx)
+finish_op(struct txn *x, struct txn_row *tr, struct writer *w, struct wrow *r, enum op o)
 {
-	struct writer *w = ctx;
-	struct wrow *r = txn_row_data(tr);
-	struct persist *p = &w->persist;
+	struct route shown;
 
-	switch (r->act) {
-	case A_NONE: return 0;
-	case A_CREATE:
-		if (ADD(w, &r->want, r) < 0)
+	switch (o) {
+	case O_ADD_WANT:
+		if (told(w, r->rc, "add", &r->want, r, r->err) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		STEP(undo_add);
+		if (r->act == A_PCREATE)
+			persist_find(&w->persist, &r->pold)->tried = 1;
 		return 0;
-	case A_WAIT:
+	case O_RESTORE_AT_WANT:
+		shown = r->cur;
+		shown.metric = r->want.metric;
+		if (told(w, r->rc, "add", &shown, r, r->err) < 0)
+			return SNMP_ERR_COMMITFAILED;
+		STEP(undo_move);
+		return 0;
+	case O_DEL_CUR:
+		if (told(w, r->rc, "delete", &r->cur, r, r->err) < 0)
+			return SNMP_ERR_COMMITFAILED;
+		STEP(undo_delete);
+		return 0;
+	case O_DEL_LIVE:
+		if (told(w, r->rc, "delete", &r->live, r, r->err) < 0 && r->rc != -ESRCH)
+			return SNMP_ERR_COMMITFAILED;
+		if (r->gone.msg != NULL)
+			STEP(undo_pdelete);
+		return 0;
+	default: return SNMP_ERR_GENERR;
+	}
+}
+
+/* A step without the kernel; SNMP error, or 0. */
+static int
+local_op(struct txn *x, struct txn_row *tr, struct writer *w, struct wrow *r, enum op o)
+{
+	switch (o) {
+	case O_PENDING_ADD_WANT:
 		r->want.first_seen = mirror_now(w->m);
 		if (writer_pending_add(w, &r->want) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		STEP(undo_wait);
 		return 0;
-	case A_ACTIVATE:
-		if (ADD(w, &r->want, r) < 0)
-			return SNMP_ERR_COMMITFAILED;
-		STEP(undo_add);
+	case O_PENDING_DROP_CUR:
 		writer_pending_remove(w, &r->cur, NULL);
 		STEP(undo_drop);
 		return 0;
-	case A_DELETE:
-		if (del_keep(w, &r->cur, r) < 0)
-			return SNMP_ERR_COMMITFAILED;
-		STEP(undo_delete);
-		return 0;
-	case A_DROP:
-		writer_pending_remove(w, &r->cur, NULL);
-		STEP(undo_drop);
-		return 0;
-	case A_MOVE:
-		/* Make before break: the destination is never without a route. */
-		if (restore(w, &r->exact, &r->want.metric, &r->cur, r) < 0)
-			return SNMP_ERR_COMMITFAILED;
-		STEP(undo_move);
-		if (del_keep(w, &r->cur, r) < 0)
-			return SNMP_ERR_COMMITFAILED;
-		STEP(undo_delete);
-		return 0;
-	case A_PCREATE:
-		if (persist_insert(p, &r->pold) < 0)
+	case O_PINSERT:
+		if (persist_insert(&w->persist, &r->pold) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		STEP(undo_pinsert);
 		w->set_dirty |= !r->pold.is_volatile;
-		if (!r->adopt) {
-			if (ADD(w, &r->want, r) < 0)
-				return SNMP_ERR_COMMITFAILED;
-			STEP(undo_add);
-			persist_find(p, &r->pold)->tried = 1;
-		}
 		return 0;
-	case A_PDESTROY:
-		persist_remove(p, &r->pold, NULL);
+	case O_PREMOVE:
+		persist_remove(&w->persist, &r->pold, NULL);
 		STEP(undo_premove);
 		w->set_dirty |= !r->pold.is_volatile;
-		if (r->has_live) {
-			int rc = del_keep(w, &r->live, r);
-
-			if (rc < 0 && rc != -ESRCH)
-				return SNMP_ERR_COMMITFAILED;
-			if (r->gone.msg != NULL)
-				STEP(undo_pdelete);
-		}
 		return 0;
+	default: return SNMP_ERR_GENERR;
 	}
-	return SNMP_ERR_GENERR;
+}
+
+static int
+skipped(const struct wrow *r, enum op o)
+{
+	return (o == O_ADD_WANT && r->act == A_PCREATE && r->adopt) ||
+	    (o == O_DEL_LIVE && !r->has_live);
+}
+
+static int
+is_kernel(enum op o)
+{
+	return o == O_ADD_WANT || o == O_RESTORE_AT_WANT || o == O_DEL_CUR || o == O_DEL_LIVE;
+}
+
+/* ACTION: the row's next steps; 0 when done, TXN_PENDING while the kernel answers, or the SNMP error. */
+static int
+apply(struct txn *x, struct txn_row *tr, void *ctx)
+{
+	struct writer *w = ctx;
+	struct wrow *r = txn_row_data(tr);
+	enum op o;
+	int err;
+
+	r->x = x;
+	while ((o = plans[r->act][r->stage]) != O_END) {
+		if (r->wait)
+			return TXN_PENDING;
+		if (skipped(r, o)) {
+			r->stage++;
+			continue;
+		}
+		if (!is_kernel(o)) {
+			if ((err = local_op(x, tr, w, r, o)) != 0)
+				return err;
+			r->stage++;
+			continue;
+		}
+		if (!r->answered) {
+			send_op(w, r, o);
+			continue; /* waiting, or answered at once (not sent) */
+		}
+		if ((o == O_DEL_CUR || o == O_DEL_LIVE) &&
+		    del_keep_retry(w, o == O_DEL_CUR ? &r->cur : &r->live, r))
+			continue;
+		r->answered = 0;
+		if ((err = finish_op(x, tr, w, r, o)) != 0)
+			return err;
+		r->stage++;
+	}
+	return 0;
 }
 
 /* ACTION, after a table's rows: write the state file once if the persisted set changed. */
@@ -932,6 +1077,16 @@ enter(void *ctx, int mode)
 	struct writer *w = ctx;
 
 	nlreq_budget(w->q, TXN_BUDGET_MS);
+	nlreq_budget(w->qa, TXN_BUDGET_MS);
+}
+
+/* The ACTION's time is up: its kernel requests fail. */
+static void
+abandon(void *ctx)
+{
+	struct writer *w = ctx;
+
+	nlreq_abandon(w->qa, -ETIMEDOUT, "no answer from the kernel within the SET's time budget");
 }
 
 static void
@@ -940,6 +1095,7 @@ leave(void *ctx, int mode)
 	struct writer *w = ctx;
 
 	nlreq_budget(w->q, 0);
+	nlreq_budget(w->qa, 0);
 	if (mode == MODE_SET_ACTION || mode == MODE_SET_UNDO)
 		writer_sync(w);
 }
@@ -959,6 +1115,7 @@ static const struct txn_group route_group = {
 	.undo_end = undo_end,
 	.enter = enter,
 	.leave = leave,
+	.abandon = abandon,
 };
 
 const struct txn_ops mib_set_route_ops = {

@@ -28,8 +28,9 @@ writer_config_default(struct writer_config *c)
 }
 
 struct writer *
-writer_new(struct mirror *m, struct nlreq *q, const struct writer_config *cfg, const char *statedir,
-    void (*arm)(unsigned ms, void *arg), void *arm_arg, char *err, size_t errlen)
+writer_new(struct mirror *m, struct nlreq *q, struct nlreq *qa, const struct writer_config *cfg,
+    const char *statedir, void (*arm)(unsigned ms, void *arg), void *arm_arg, char *err,
+    size_t errlen)
 {
 	struct writer *w = calloc(1, sizeof(*w));
 	int bad;
@@ -40,6 +41,7 @@ writer_new(struct mirror *m, struct nlreq *q, const struct writer_config *cfg, c
 	}
 	w->m = m;
 	w->q = q;
+	w->qa = qa != NULL ? qa : q;
 	if (cfg != NULL)
 		w->cfg = *cfg;
 	else

@@ -38,7 +38,8 @@ void writer_config_default(struct writer_config *);
 
 struct writer {
 	struct mirror *m;
-	struct nlreq *q;
+	struct nlreq *q;  /* requests waited for (checks, undo, persisted routes) */
+	struct nlreq *qa; /* requests answered later (a SET's ACTION) */
 	struct persist persist;
 	/* createAndWait rows, sorted by route_cmp; first_seen is when they were made. */
 	struct route *pending;
@@ -52,13 +53,14 @@ struct writer {
 };
 
 /*
- * A writer over mirror m and request socket q, its persisted routes read
+ * A writer over mirror m, request socket q and asynchronous request socket
+ * qa (NULL: q; tests with a fake kernel), its persisted routes read
  * from statedir (NULL: none; bad lines are logged and skipped), arm asking
  * for writer_apply() later.  NULL with err on failure.
  */
-struct writer *writer_new(struct mirror *m, struct nlreq *q, const struct writer_config *,
-    const char *statedir, void (*arm)(unsigned ms, void *arg), void *arm_arg, char *err,
-    size_t errlen);
+struct writer *writer_new(struct mirror *m, struct nlreq *q, struct nlreq *qa,
+    const struct writer_config *, const char *statedir, void (*arm)(unsigned ms, void *arg),
+    void *arm_arg, char *err, size_t errlen);
 void writer_free(struct writer *);
 /* Once the mirror is loaded: which persisted routes are active; install the others. */
 void writer_start(struct writer *);

@@ -35,6 +35,7 @@ struct txn_row {
 	int err;      /* SNMP error found in RESERVE2 (0: none) */
 	int err_told; /* reported on a varbind already */
 	int applied;  /* ACTION reached this row */
+	int waiting;  /* ... and its apply() waits for the kernel */
 	void *data;   /* the table's own row: ops->row_size bytes */
 };
 
@@ -49,7 +50,13 @@ struct txn {
 	int open;
 	int checked;
 	int undone;
-	int applied; /* ACTION applied a row (or tried to) */
+	int applied;            /* ACTION applied a row (or tried to) */
+	struct txn_call *calls; /* ACTION: handler calls not over yet, oldest first */
+	size_t ncalls, callcap;
+	int acting;         /* ACTION began and is not over */
+	int running, again; /* calls_run()'s trampoline */
+	int in_handler;     /* inside a handler call: its requests may be touched */
+	unsigned int alarm; /* ACTION's limit */
 	struct txn_row **rows;
 	size_t n, cap;
 	struct txn_step *steps;
@@ -101,8 +108,10 @@ txn_free(struct txn *x)
 {
 	if (x == NULL)
 		return;
+	txn_timeout(x);
 	x->applied = 0; /* at exit: nothing to warn about */
 	txn_clear(x);
+	free(x->calls);
 	for (size_t i = 0; i < x->nb; i++)
 		free(x->b[i]);
 	free(x->b);
@@ -472,45 +481,175 @@ row_of(const struct txn *x, const struct txn_binding *b, const netsnmp_variable_
 	return find_row(x, b, idx, ilen);
 }
 
-/* ACTION: apply the rows of these varbinds, then the group's end of the action. */
-static void
-action(struct txn *x, const struct txn_binding *b, netsnmp_agent_request_info *reqinfo,
-    netsnmp_request_info *requests)
-{
-	int err;
-
-	for (netsnmp_request_info *req = requests; req != NULL; req = req->next) {
-		struct txn_row *r = row_of(x, b, req->requestvb);
-
-		if (r == NULL || r->applied)
-			continue;
-		r->applied = x->applied = 1;
-		if (steps_room(x) < 0) {
-			netsnmp_set_request_error(reqinfo, req, SNMP_ERR_RESOURCEUNAVAILABLE);
-			return;
-		}
-		if ((err = b->ops->apply(x, r, b->ctx)) != 0) {
-			netsnmp_set_request_error(reqinfo, req, err);
-			return;
-		}
-	}
-	if (group(b)->action_end == NULL)
-		return;
-	if (steps_room(x) < 0)
-		err = SNMP_ERR_RESOURCEUNAVAILABLE;
-	else
-		err = group(b)->action_end(x, b->ctx);
-	if (err != 0)
-		netsnmp_set_request_error(reqinfo, requests, err);
-}
-
-/* ---- the phases --------------------------------------------------------------- */
-
 static long
 transid_of(netsnmp_agent_request_info *reqinfo)
 {
 	return reqinfo->asp != NULL && reqinfo->asp->pdu != NULL ? reqinfo->asp->pdu->transid : 0;
 }
+
+/*
+ * ACTION without waiting in the loop.  Each handler call's requests are
+ * delegated and queued as a call; the calls run in order, the rows of a
+ * call in the order of its varbinds, and a row that waits for the kernel
+ * (TXN_PENDING) holds the queue until txn_resume().  A call's requests are
+ * completed (errors set, delegation cleared) when its rows and the group's
+ * action_end are done: net-snmp answers the master once all are.
+ */
+struct txn_call {
+	const struct txn_binding *b;
+	netsnmp_agent_request_info *reqinfo;
+	netsnmp_request_info *requests;
+	netsnmp_request_info *cur; /* the request whose row runs */
+	long transid;
+	int agent; /* an agent session holds the requests (not a unit test) */
+};
+
+/*
+ * May the call's requests be touched?  Inside a handler call, yes; later,
+ * only while net-snmp still holds the delegated transaction (the master may
+ * have closed the session meanwhile, and the agent freed the requests).
+ */
+static int
+call_valid(const struct txn *x, const struct txn_call *c)
+{
+	return !c->agent || x->in_handler ||
+	    netsnmp_check_transaction_id((int)c->transid) == SNMPERR_SUCCESS;
+}
+
+/* The call is over: err (0: none) on req, the other requests complete. */
+static void
+call_done(struct txn *x, netsnmp_request_info *bad, int err)
+{
+	struct txn_call c = x->calls[0];
+
+	vec_remove_at(x->calls, &x->ncalls, sizeof(*x->calls), 0);
+	if (!call_valid(x, &c))
+		return;
+	for (netsnmp_request_info *req = c.requests; req != NULL; req = req->next)
+		if (req == bad && err != 0)
+			netsnmp_set_request_error(c.reqinfo, req, err);
+		else
+			req->delegated = REQUEST_IS_NOT_DELEGATED;
+}
+
+/* Run the head call as far as it goes: 1 when it is over, 0 when a row waits. */
+static int
+call_run(struct txn *x)
+{
+	struct txn_call *c = &x->calls[0];
+	const struct txn_binding *b = c->b;
+	int err = 0;
+
+	for (; c->cur != NULL; c->cur = c->cur->next) {
+		struct txn_row *r = row_of(x, b, c->cur->requestvb);
+
+		if (r == NULL || (r->applied && !r->waiting))
+			continue;
+		if (!r->applied) {
+			r->applied = x->applied = 1;
+			if (steps_room(x) < 0) {
+				err = SNMP_ERR_RESOURCEUNAVAILABLE;
+				break;
+			}
+		}
+		err = b->ops->apply(x, r, b->ctx);
+		r->waiting = err == TXN_PENDING;
+		if (r->waiting)
+			return 0;
+		if (err != 0)
+			break;
+	}
+	if (err != 0) {
+		call_done(x, c->cur, err);
+		return 1;
+	}
+	if (group(b)->action_end != NULL)
+		err = steps_room(x) < 0 ? SNMP_ERR_RESOURCEUNAVAILABLE :
+					  group(b)->action_end(x, b->ctx);
+	call_done(x, c->requests, err);
+	return 1;
+}
+
+static void
+alarm_fired(unsigned int id, void *arg)
+{
+	struct txn *x = arg;
+
+	x->alarm = 0;
+	txn_timeout(x);
+}
+
+static void
+calls_run(struct txn *x)
+{
+	/* A trampoline: an answer that comes while the calls run only asks for one more turn. */
+	if (x->running) {
+		x->again = 1;
+		return;
+	}
+	x->running = 1;
+	do {
+		x->again = 0;
+		while (x->ncalls > 0 && call_run(x))
+			;
+	} while (x->again);
+	x->running = 0;
+	if (x->ncalls == 0 && x->acting) {
+		x->acting = 0;
+		if (x->alarm != 0)
+			snmp_alarm_unregister(x->alarm);
+		x->alarm = 0;
+		leave_all(x, MODE_SET_ACTION);
+	}
+}
+
+void
+txn_resume(struct txn *x)
+{
+	calls_run(x);
+}
+
+void
+txn_timeout(struct txn *x)
+{
+	if (x->ncalls == 0)
+		return;
+	for (size_t i = 0; i < x->nb; i++)
+		if (group_first(x, i) && group(x->b[i])->abandon != NULL)
+			group(x->b[i])->abandon(x->b[i]->ctx);
+	calls_run(x);
+}
+
+/* ACTION: queue the rows of these varbinds, delegated, and run what can run. */
+static void
+action(struct txn *x, const struct txn_binding *b, netsnmp_agent_request_info *reqinfo,
+    netsnmp_request_info *requests)
+{
+	struct txn_call *c;
+
+	if (vec_reserve(&x->calls, &x->callcap, x->ncalls, sizeof(*x->calls), 4) < 0) {
+		netsnmp_set_request_error(reqinfo, requests, SNMP_ERR_RESOURCEUNAVAILABLE);
+		return;
+	}
+	c = &x->calls[x->ncalls++];
+	c->b = b;
+	c->reqinfo = reqinfo;
+	c->requests = c->cur = requests;
+	c->transid = transid_of(reqinfo);
+	c->agent = reqinfo->asp != NULL;
+	for (netsnmp_request_info *req = requests; req != NULL; req = req->next)
+		req->delegated = REQUEST_IS_DELEGATED;
+	if (!x->acting) {
+		struct timeval tv = { TXN_BUDGET_MS / 1000, (TXN_BUDGET_MS % 1000) * 1000 };
+
+		x->acting = 1;
+		enter_all(x, MODE_SET_ACTION);
+		x->alarm = snmp_alarm_register_hr(tv, 0, alarm_fired, x);
+	}
+	calls_run(x);
+}
+
+/* ---- the phases --------------------------------------------------------------- */
 
 static void
 txn_reset(struct txn *x, long transid)
@@ -552,6 +691,9 @@ set_phase(const struct mib_table *t, netsnmp_agent_request_info *reqinfo,
 
 	DEBUGMSGTL(("cimr:set", "%s: mode %d transid %ld (open %d, %ld)\n", t->name, reqinfo->mode,
 	    transid, x->open, x->transid));
+	/* The master gave up on an ACTION still waiting for the kernel: end it first. */
+	if (reqinfo->mode != MODE_SET_ACTION)
+		txn_timeout(x);
 	switch (reqinfo->mode) {
 	case MODE_SET_RESERVE1:
 		if (!same || x->checked)
@@ -573,9 +715,9 @@ set_phase(const struct mib_table *t, netsnmp_agent_request_info *reqinfo,
 			netsnmp_set_request_error(reqinfo, requests, SNMP_ERR_COMMITFAILED);
 			return;
 		}
-		enter_all(x, MODE_SET_ACTION);
+		x->in_handler = 1;
 		action(x, b, reqinfo, requests);
-		leave_all(x, MODE_SET_ACTION);
+		x->in_handler = 0;
 		break;
 	case MODE_SET_UNDO:
 		enter_all(x, MODE_SET_UNDO);

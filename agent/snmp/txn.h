@@ -11,7 +11,15 @@
  *             rows together.  Nothing is touched; a refusal is kept on its
  *             row and reported on one of its varbinds.
  *   ACTION    each row's apply, which performs its steps one by one and
- *             records, for each step done, the step that undoes it.
+ *             records, for each step done, the step that undoes it.  A step
+ *             that waits for the kernel does not wait in the loop: apply()
+ *             returns TXN_PENDING, the phase's requests are delegated
+ *             (net-snmp answers the master when they are complete, and serves
+ *             other requests meanwhile), and the answer resumes the row
+ *             (txn_resume()).  Rows run one after the other, in the order of
+ *             the varbinds and of the handler calls, as if nothing waited.
+ *             After TXN_BUDGET_MS the group's abandon hook fails what is still
+ *             in flight (commitFailed; UNDO follows).
  *   UNDO      the recorded undo steps, newest first, across rows and tables.
  *   COMMIT / FREE  forget the transaction.
  *
@@ -66,7 +74,12 @@ struct txn_group {
 	/* Around the work of RESERVE2, ACTION and UNDO (mode: MODE_SET_*); may be NULL. */
 	void (*enter)(void *ctx, int mode);
 	void (*leave)(void *ctx, int mode);
+	/* ACTION's time is up: complete what is in flight now (as failed); may be NULL. */
+	void (*abandon)(void *ctx);
 };
+
+/* apply(): a kernel request is in flight; its answer calls txn_resume(). */
+#define TXN_PENDING (-1)
 
 struct txn_ops {
 	const struct txn_column *cols; /* the writable columns, any numbers */
@@ -78,7 +91,10 @@ struct txn_ops {
 	void (*row_name)(const void *row, char *buf, size_t len);
 	/* RESERVE2: one row; SNMP_ERR_NOERROR or the status of a txn_refuse(). */
 	int (*check)(struct txn *, struct txn_row *, void *ctx);
-	/* ACTION: do the row's steps, each followed by txn_step(); SNMP error if one fails. */
+	/*
+	 * ACTION: do the row's steps, each followed by txn_step(); 0 when done,
+	 * TXN_PENDING to be called again after txn_resume(), or the SNMP error.
+	 */
 	int (*apply)(struct txn *, struct txn_row *, void *ctx);
 	/* Free what the row data holds (may be NULL). */
 	void (*row_free)(void *row);
@@ -120,6 +136,11 @@ int txn_refuse(struct txn_row *, int err, const char *fmt, ...)
  */
 #define TXN_STEPS_CALL 8
 void txn_step(struct txn *, struct txn_row *, txn_undo_fn, void *arg);
+
+/* A row's kernel request was answered: go on with the ACTION. */
+void txn_resume(struct txn *);
+/* The ACTION's limit passed (its alarm; tests): abandon what is in flight. */
+void txn_timeout(struct txn *);
 
 /* The SNMP status name of err ("wrongValue"). */
 const char *txn_err_name(int err);

@@ -89,7 +89,7 @@ set_pending(struct writer *old, struct mirror *m, size_t n, size_t np, uint32_t 
 	struct writer *w;
 
 	writer_free(old);
-	if ((w = writer_new(m, NULL, NULL, NULL, NULL, NULL, NULL, 0)) == NULL) {
+	if ((w = writer_new(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0)) == NULL) {
 		fprintf(stderr, "out of memory\n");
 		exit(1);
 	}

@@ -277,7 +277,7 @@ writer_on(void)
 {
 	char err[128];
 
-	w = writer_new(m, NULL, NULL, NULL, NULL, NULL, err, sizeof(err));
+	w = writer_new(m, NULL, NULL, NULL, NULL, NULL, NULL, err, sizeof(err));
 	assert_non_null(w);
 	mib_route_bind(m, w);
 }
@@ -416,7 +416,7 @@ test_pending_interleaved(void **state)
 	nk = route_sort_unique(k, NK);
 	memcpy(want, k, nk * sizeof(*k));
 	assert_int_equal(mirror_inject(big, k, nk), 0);
-	w = writer_new(big, NULL, NULL, NULL, NULL, NULL, NULL, 0);
+	w = writer_new(big, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0);
 	assert_non_null(w);
 	mib_route_bind(big, w);
 	for (n = nk; w->npending < NP;) {
@@ -553,7 +553,7 @@ big_mirror(size_t n, uint8_t last_flags)
 	v[n - 1].flags |= last_flags;
 	assert_int_equal(mirror_inject(big, v, n), 0);
 	free(v);
-	w = writer_new(big, NULL, NULL, NULL, NULL, NULL, NULL, 0);
+	w = writer_new(big, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0);
 	assert_non_null(w);
 	mib_route_bind(big, w);
 	for (size_t i = 0; i < 300; i++)

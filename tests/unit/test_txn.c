@@ -40,6 +40,7 @@ static struct fake {
 	int addrs_fail; /* the address dump fails (-EIO) */
 	unsigned calls; /* changing requests so far */
 	uint64_t fail;  /* bit k: the k-th changing request (from 1) is refused */
+	uint64_t mute;  /* bit k: ... is never answered (and not done) */
 	char log[4096]; /* "add 10.9.0.0/16 m20 ok; del ... EEXIST; ..." */
 } fk;
 
@@ -50,7 +51,10 @@ fk_log(const char *what, const struct route *r, int rc)
 
 	snprintf(fk.log + len, sizeof(fk.log) - len, "%s%s %u.%u.%u.%u/%u m%u%s", len ? "; " : "",
 	    what, r->dst >> 24, (r->dst >> 16) & 255, (r->dst >> 8) & 255, r->dst & 255, r->plen,
-	    r->metric, rc == 0 ? "" : " REFUSED");
+	    r->metric,
+	    rc == 0                     ? "" :
+		rc == NLREQ_FAKE_SILENT ? " SILENT" :
+					  " REFUSED");
 }
 
 /* A changing request: refused if its bit is set in fk.fail. */
@@ -58,6 +62,8 @@ static int
 fk_refused(char *err, size_t errlen)
 {
 	fk.calls++;
+	if (fk.calls < 64 && (fk.mute >> fk.calls) & 1)
+		return NLREQ_FAKE_SILENT;
 	if (fk.calls < 64 && (fk.fail >> fk.calls) & 1) {
 		snprintf(err, errlen, "refused by the fake kernel");
 		return -EPERM;
@@ -233,6 +239,7 @@ static struct writer *w;
 static struct txn *txn;
 static char dir[64];
 static int persist_first; /* call the persisted table's handler first in each phase */
+static int hold;          /* ACTION: leave the kernel's answers undelivered */
 
 static struct mib_table route_t = {
 	.name = "cimIP4RouteTable",
@@ -295,7 +302,7 @@ setup(void **state)
 	assert_non_null(q = nlreq_fake(&fake_ops, NULL));
 	writer_config_default(&wc);
 	wc.read_events = fk_events;
-	assert_non_null(w = writer_new(m, q, &wc, dir, NULL, NULL, err, sizeof(err)));
+	assert_non_null(w = writer_new(m, q, NULL, &wc, dir, NULL, NULL, err, sizeof(err)));
 	assert_non_null(txn = txn_new());
 	assert_int_equal(txn_bind(txn, &route_t, &mib_set_route_ops, w), 0);
 	assert_int_equal(txn_bind(txn, &persist_t, &mib_set_persist_ops, w), 0);
@@ -307,7 +314,7 @@ teardown(void **state)
 {
 	char path[128];
 
-	persist_first = 0;
+	persist_first = hold = 0;
 	txn_free(txn);
 	writer_free(w);
 	nlreq_close(q);
@@ -354,7 +361,16 @@ parse_idx(const char *s, oid *out)
 	return n;
 }
 
-/* Run one phase over both tables; the first varbind in error, if any. */
+static int
+delegated(netsnmp_request_info **reqs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (reqs[i]->delegated)
+			return 1;
+	return 0;
+}
+
+/* Run one phase over the tables; the first varbind in error, if any. */
 static int
 phase(int mode, netsnmp_request_info **reqs, size_t n, struct result *res)
 {
@@ -376,6 +392,13 @@ phase(int mode, netsnmp_request_info **reqs, size_t n, struct result *res)
 		}
 		if (head != NULL)
 			tables[t]->set(tables[t], &ri, head);
+	}
+	/* The loop: the kernel's answers, and the ACTION's time limit if they do not come. */
+	for (int turn = 0; mode == MODE_SET_ACTION && !hold && delegated(reqs, n); turn++) {
+		assert_true(turn < 200);
+		if (turn == 100)
+			txn_timeout(txn);
+		nlreq_input(q);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (reqs[i]->status != 0 && res->status == 0) {
@@ -820,6 +843,81 @@ test_undo_failed_status(void **state)
 	}
 }
 
+/* The kernel does not answer: commitFailed once the time is up, and the rows before undone. */
+static void
+test_kernel_silent(void **state)
+{
+	char before[2048], after[2048];
+	struct result res;
+
+	kernel_text(before, sizeof(before));
+	fk.mute = 1u << 2;
+	res =
+	    run((struct vb[]){ { TR, C_RS, GOOD, 4 },
+		    { TR, C_RS, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0), 4 } },
+		2);
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	assert_int_equal(res.index, 1);
+	assert_int_equal(res.mode, MODE_SET_ACTION);
+	assert_string_equal(fk.log,
+	    "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 SILENT; del 10.9.0.0/16 m20");
+	kernel_text(after, sizeof(after));
+	assert_string_equal(before, after);
+}
+
+/*
+ * ACTION does not wait for the kernel: the handler returns with its requests
+ * delegated and one kernel request sent; each answer sends the next, in
+ * order (a metric move: add at the new metric, then delete the old); the
+ * requests complete with the last answer.
+ */
+static void
+test_action_delegated(void **state)
+{
+	netsnmp_request_info *reqs[2];
+	struct result res = { 0, -1, 0 };
+	const char *idx[2] = { GOOD, R60 };
+	const oid col[2] = { C_RS, C_METRIC1 };
+	const long val[2] = { RS_CREATEANDGO, 30 };
+
+	for (int i = 0; i < 2; i++) {
+		oid name[MAX_OID_LEN];
+		size_t len = route_t.entry_len;
+
+		memcpy(name, route_t.entry, len * sizeof(oid));
+		name[len++] = col[i];
+		len += parse_idx(idx[i], name + len);
+		reqs[i] = calloc(1, sizeof(*reqs[i]));
+		assert_non_null(reqs[i]);
+		assert_non_null(reqs[i]->requestvb = calloc(1, sizeof(netsnmp_variable_list)));
+		snmp_set_var_objid(reqs[i]->requestvb, name, len);
+		snmp_set_var_typed_value(reqs[i]->requestvb, ASN_INTEGER, &val[i], sizeof(long));
+	}
+	assert_false(phase(MODE_SET_RESERVE1, reqs, 2, &res));
+	assert_false(phase(MODE_SET_RESERVE2, reqs, 2, &res));
+	hold = 1;
+	assert_false(phase(MODE_SET_ACTION, reqs, 2, &res));
+	assert_true(reqs[0]->delegated && reqs[1]->delegated);
+	assert_string_equal(fk.log, "add 10.9.0.0/16 m20");
+	nlreq_input(q);
+	assert_true(reqs[0]->delegated && reqs[1]->delegated);
+	assert_string_equal(fk.log, "add 10.9.0.0/16 m20; add 10.60.0.0/16 m30");
+	nlreq_input(q);
+	assert_true(reqs[0]->delegated && reqs[1]->delegated);
+	assert_string_equal(fk.log,
+	    "add 10.9.0.0/16 m20; add 10.60.0.0/16 m30; del 10.60.0.0/16 m3");
+	nlreq_input(q);
+	assert_false(reqs[0]->delegated || reqs[1]->delegated);
+	assert_int_equal(reqs[0]->status, 0);
+	assert_int_equal(reqs[1]->status, 0);
+	assert_int_equal(nlreq_inflight(q), 0);
+	phase(MODE_SET_COMMIT, reqs, 2, &res);
+	for (int i = 0; i < 2; i++) {
+		snmp_free_var(reqs[i]->requestvb);
+		free(reqs[i]);
+	}
+}
+
 /* ---- the transaction alone: a toy table ------------------------------------- */
 
 /*
@@ -965,6 +1063,8 @@ main(void)
 		T(test_undo_rewrites_state),
 		T(test_undo_failed_status),
 		T(test_toy_table),
+		T(test_kernel_silent),
+		T(test_action_delegated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
