@@ -711,69 +711,61 @@ test_applied(void **state)
 	assert_string_equal(fk.log, "add 10.50.0.0/16 m5; del 10.50.0.0/16 m5");
 }
 
+/*
+ * A SET that fails in ACTION (commitFailed on varbind index) and is undone:
+ * the fake kernel saw log, and its routes and the persisted set are as before.
+ */
+static void
+undone(const struct vb *v, size_t n, int index, const char *log)
+{
+	char before[2048], after[2048];
+	size_t np = w->persist.n;
+	struct result res;
+
+	kernel_text(before, sizeof(before));
+	res = run(v, n);
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	assert_int_equal(res.mode, MODE_SET_ACTION);
+	if (index >= 0)
+		assert_int_equal(res.index, index);
+	assert_string_equal(fk.log, log);
+	kernel_text(after, sizeof(after));
+	assert_string_equal(before, after);
+	assert_int_equal(w->persist.n, np);
+}
+
 /* The kernel refuses the last step: every step before it is undone, newest first. */
 static void
 test_undo_newest_first(void **state)
 {
-	char before[2048], after[2048];
-	struct result res;
-
 	fk.fail = 1u << 5; /* add GOOD, add R60 m30, del R60 m3, del 10.63, add 10.64: refused */
 	fk.v[fk.n++] = R(IP(10, 63, 0, 0), 16, IP(192, 0, 2, 1), 0, RTPROT_STATIC);
 	fk_events(m);
-	kernel_text(before, sizeof(before));
-	res =
-	    run((struct vb[]){ { TR, C_RS, GOOD, 4 }, { TR, C_METRIC1, R60, 30 },
-		    { TR, C_RS, RIDX("10.63.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0), 6 },
-		    { TR, C_RS, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0), 4 } },
-		4);
-	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
-	assert_int_equal(res.index, 3);
-	assert_int_equal(res.mode, MODE_SET_ACTION);
-	assert_string_equal(fk.log,
+	undone((struct vb[]){ { TR, C_RS, GOOD, 4 }, { TR, C_METRIC1, R60, 30 },
+		   { TR, C_RS, RIDX("10.63.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0), 6 },
+		   { TR, C_RS, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0), 4 } },
+	    4, 3,
 	    "add 10.9.0.0/16 m20; add 10.60.0.0/16 m30; del 10.60.0.0/16 m3; del 10.63.0.0/16 m0; "
 	    "add 10.64.0.0/16 m0 REFUSED; "
 	    "add 10.63.0.0/16 m0; add 10.60.0.0/16 m3; del 10.60.0.0/16 m30; del 10.9.0.0/16 m20");
-	kernel_text(after, sizeof(after));
-	assert_string_equal(before, after);
 }
 
 /* All or nothing across tables: the persisted row's route is refused, the live row undone. */
 static void
 test_across_tables(void **state)
 {
-	char before[2048], after[2048];
-	struct result res;
-
-	kernel_text(before, sizeof(before));
 	fk.fail = 1u << 2;
-	res = run((struct vb[]){ { TR, C_RS, GOOD, 4 }, { TP, C_PRS, PIDX, 4 } }, 2);
-	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
-	assert_int_equal(res.index, 1);
-	assert_string_equal(fk.log,
+	undone((struct vb[]){ { TR, C_RS, GOOD, 4 }, { TP, C_PRS, PIDX, 4 } }, 2, 1,
 	    "add 10.9.0.0/16 m20; add 10.50.0.0/16 m5 REFUSED; del 10.9.0.0/16 m20");
-	kernel_text(after, sizeof(after));
-	assert_string_equal(before, after);
-	assert_int_equal(w->persist.n, 0);
 }
 
 /* The state file cannot be written: commitFailed, and every row undone. */
 static void
 test_save_fails(void **state)
 {
-	char before[2048], after[2048];
-	struct result res;
-
-	kernel_text(before, sizeof(before));
 	w->persist.save_fails = 1;
-	res = run((struct vb[]){ { TR, C_RS, R60, 6 }, { TP, C_PRS, PIDX, 4 } }, 2);
-	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
-	assert_int_equal(res.mode, MODE_SET_ACTION);
-	assert_string_equal(fk.log,
+	undone((struct vb[]){ { TR, C_RS, R60, 6 }, { TP, C_PRS, PIDX, 4 } }, 2, -1,
 	    "del 10.60.0.0/16 m3; add 10.50.0.0/16 m5; del 10.50.0.0/16 m5; add 10.60.0.0/16 m3");
-	kernel_text(after, sizeof(after));
-	assert_string_equal(before, after);
-	assert_int_equal(w->persist.n, 0);
 }
 
 /* A written state file is written again by UNDO, with the set as it was. */
@@ -847,22 +839,10 @@ test_undo_failed_status(void **state)
 static void
 test_kernel_silent(void **state)
 {
-	char before[2048], after[2048];
-	struct result res;
-
-	kernel_text(before, sizeof(before));
 	fk.mute = 1u << 2;
-	res =
-	    run((struct vb[]){ { TR, C_RS, GOOD, 4 },
-		    { TR, C_RS, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0), 4 } },
-		2);
-	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
-	assert_int_equal(res.index, 1);
-	assert_int_equal(res.mode, MODE_SET_ACTION);
-	assert_string_equal(fk.log,
-	    "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 SILENT; del 10.9.0.0/16 m20");
-	kernel_text(after, sizeof(after));
-	assert_string_equal(before, after);
+	undone((struct vb[]){ { TR, C_RS, GOOD, 4 },
+		   { TR, C_RS, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0), 4 } },
+	    2, 1, "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 SILENT; del 10.9.0.0/16 m20");
 }
 
 /*
