@@ -1078,6 +1078,7 @@ enter(void *ctx, int mode)
 
 	nlreq_budget(w->q, TXN_BUDGET_MS);
 	nlreq_budget(w->qa, TXN_BUDGET_MS);
+	w->set_acting = mode == MODE_SET_ACTION;
 }
 
 /* The ACTION's time is up: its kernel requests fail. */
@@ -1096,6 +1097,7 @@ leave(void *ctx, int mode)
 
 	nlreq_budget(w->q, 0);
 	nlreq_budget(w->qa, 0);
+	w->set_acting = 0;
 	if (mode == MODE_SET_ACTION || mode == MODE_SET_UNDO)
 		writer_sync(w);
 }

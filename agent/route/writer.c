@@ -229,6 +229,11 @@ writer_apply(struct writer *w)
 
 	if (w->persist.nactive == w->persist.n)
 		return;
+	/* Not between a SET's step and the kernel's answer: its rows are half made. */
+	if (w->set_acting) {
+		arm(w, APPLY_SOON_MS);
+		return;
+	}
 	left = persist_apply(&w->persist, w->m, w->q);
 	writer_sync(w);
 	if (left > 0)

@@ -50,6 +50,8 @@ struct writer {
 	void *arm_arg;
 	/* The SET in progress (mib_set.c): the persisted set changed; UNDO must save it again. */
 	int set_dirty, set_resave;
+	/* ... its ACTION waits for the kernel: writer_apply() waits for it to end. */
+	int set_acting;
 };
 
 /*
