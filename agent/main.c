@@ -27,6 +27,7 @@
 #include "lib/log.h"
 #include "snmp/master.h"
 #include "snmp/mib.h"
+#include "snmp/txn.h"
 #include "route/mirror.h"
 #include "route/nlreq.h"
 #include "event/notify.h"
@@ -87,6 +88,13 @@ fd_dump(int fd, void *arg)
 	mirror_read_dump(arg);
 }
 
+/* The kernel answered requests of a SET's ACTION. */
+static void
+fd_requests(int fd, void *arg)
+{
+	nlreq_input(arg);
+}
+
 /*
  * A one-shot net-snmp alarm that a new request replaces, or with
  * keep_earlier only brings forward (an earlier request is never postponed).
@@ -132,6 +140,12 @@ oneshot_arm(struct oneshot *t, unsigned ms, int keep_earlier)
 	t->id = snmp_alarm_register_hr(tv, 0, oneshot_fired, t);
 }
 
+/* What the mirror's callbacks reach. */
+struct route_side {
+	struct mirror *m;
+	struct writer *w;
+};
+
 /* The mirror's timer: resyncs, and the slices of a re-dump's diff. */
 static void
 mirror_fired(void *arg)
@@ -144,7 +158,7 @@ static struct oneshot mirror_alarm = { .fn = mirror_fired };
 static void
 timer_arm(unsigned ms, void *arg)
 {
-	mirror_alarm.arg = arg;
+	mirror_alarm.arg = ((struct route_side *)arg)->m;
 	oneshot_arm(&mirror_alarm, ms, 0);
 }
 
@@ -152,21 +166,23 @@ timer_arm(unsigned ms, void *arg)
 static void
 apply_fired(void *arg)
 {
-	writer_apply(writer);
+	writer_apply(arg);
 }
 
 static struct oneshot apply_alarm = { .fn = apply_fired };
 
 static void
-apply_arm(unsigned ms)
+apply_arm(unsigned ms, void *arg)
 {
-	oneshot_arm(&apply_alarm, ms, 1);
+	oneshot_arm(arg, ms, 1);
 }
 
 static void
 expire_fired(unsigned int id, void *arg)
 {
-	writer_pending_expire(writer, mirror_now(writer->m));
+	struct writer *w = arg;
+
+	writer_pending_expire(w, mirror_now(w->m));
 }
 
 static struct notify notifier;
@@ -181,7 +197,7 @@ route_changed(enum route_change what, const struct route *old, const struct rout
 		[ROUTE_CHANGED] = NOTIFY_CHANGED,
 	};
 
-	writer_route_changed(writer, old, new);
+	writer_route_changed(((struct route_side *)arg)->w, old, new);
 	notify_change(&notifier, kind[what], new != NULL ? new : old, flags & MIRROR_CHANGE_LOST);
 }
 
@@ -377,12 +393,15 @@ main(int argc, char **argv)
 {
 	struct options o = { .statedir = CIMR_STATEDIR };
 	struct mirror_config cfg = { .tables = { 254 }, .ntables = 1, .resync_interval = 900 };
+	struct writer_config wcfg;
+	struct route_side rs;
 	struct mirror *m;
-	struct nlreq *q;
-	struct writer w;
+	struct nlreq *q, *qa;
+	struct writer *w;
+	struct txn *txn;
 	struct sigaction sa;
-	char *statedir, *pidfile = NULL;
-	int bad, pidfd = -1;
+	char *statedir, *pidfile = NULL, err[PATH_MAX + 128];
+	int pidfd = -1;
 
 	/* State files and the pid file are nobody else's business (issue 9, item 2). */
 	umask(077);
@@ -417,9 +436,8 @@ main(int argc, char **argv)
 	notify_set_callbacks(&notifier, NULL, notify_arm, NULL);
 	notify_set_slicer(&notifier, slice_arm);
 	mib_event_init(&notifier);
-	writer_init(&w, NULL, NULL);
-	writer = &w;
-	conf_register_writer(w.writable_proto);
+	writer_config_default(&wcfg);
+	conf_register_writer(wcfg.writable_proto);
 	if (init_agent(APP) != 0)
 		fatal("cannot initialise net-snmp's agent library");
 	/* After init_agent(), which resets it; the configuration may override it. */
@@ -433,33 +451,29 @@ main(int argc, char **argv)
 
 	if ((m = mirror_new(&cfg)) == NULL)
 		fatal("out of memory");
-	mirror_set_callbacks(m, route_changed, timer_arm, m);
-	if ((q = nlreq_open()) == NULL)
+	if ((q = nlreq_open()) == NULL || (qa = nlreq_open()) == NULL)
 		fatal("cannot open a netlink request socket");
-	w.m = m;
-	w.q = q;
-	w.arm_apply = apply_arm;
 	if (notify_open(&notifier, statedir) < 0)
 		fatal("cannot read %s/" NOTIFY_FILE ": %s", statedir, strerror(errno));
-	if ((bad = persist_load(&w.persist, statedir)) < 0)
-		fatal("cannot read %s/" PERSIST_FILE ": %s", statedir, strerror(errno));
-	if (bad > 0)
-		log_warn("persist", "%d bad line(s) in %s skipped (logged above)", bad,
-		    w.persist.path);
+	if ((w = writer_new(m, q, qa, &wcfg, statedir, apply_arm, &apply_alarm, err,
+		 sizeof(err))) == NULL)
+		fatal("%s", err);
+	apply_alarm.arg = w;
+	rs.m = m;
+	rs.w = w;
+	mirror_set_callbacks(m, route_changed, timer_arm, &rs);
 	if (mirror_open(m) < 0)
 		fatal("cannot load the kernel's routes over netlink: %s", strerror(errno));
 	log_notice("mirror", "%zu IPv4 routes loaded", mirror_routes(m)->count);
-	/* Put back the persisted routes the kernel lacks (after a reboot, or a crash). */
-	persist_refresh(&w.persist, m);
-	writer_apply(&w);
-	log_notice("persist", "%zu persisted routes, %zu installed", w.persist.n,
-	    w.persist.nactive);
+	writer_start(w);
 
-	if (mib_route_register(m) < 0 || mib_persist_register() < 0 || mib_event_register() < 0)
+	if ((txn = txn_new()) == NULL || mib_route_register(m, w, txn) < 0 ||
+	    mib_persist_register(w, txn) < 0 || mib_event_register() < 0)
 		fatal("cannot register CIM-ROUTE-MIB objects");
-	snmp_alarm_register(30, SA_REPEAT, expire_fired, NULL);
+	snmp_alarm_register(30, SA_REPEAT, expire_fired, w);
 	if (register_readfd(mirror_event_fd(m), fd_events, m) < 0 ||
-	    register_readfd(mirror_dump_fd(m), fd_dump, m) < 0)
+	    register_readfd(mirror_dump_fd(m), fd_dump, m) < 0 ||
+	    register_readfd(nlreq_fd(qa), fd_requests, qa) < 0)
 		fatal("cannot watch the netlink sockets");
 
 	if (o.pidfile != NULL)
@@ -484,11 +498,12 @@ main(int argc, char **argv)
 
 	unregister_readfd(mirror_event_fd(m));
 	unregister_readfd(mirror_dump_fd(m));
+	unregister_readfd(nlreq_fd(qa));
 	snmp_shutdown(APP);
-	writer = NULL;
-	free(w.pending);
-	persist_free(&w.persist);
+	txn_free(txn);
+	writer_free(w);
 	notify_close(&notifier);
+	nlreq_close(qa);
 	nlreq_close(q);
 	mirror_free(m);
 	if (pidfile != NULL)

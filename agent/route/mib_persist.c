@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "snmp/mib.h"
+#include "snmp/txn.h"
 #include "route/mirror.h"
 #include "route/routefmt.h"
 #include "route/writer.h"
@@ -33,10 +34,12 @@ proute_index(const struct proute *r, oid *out)
 }
 
 /* The first row at or after (strict: after) the index; active: only rows the kernel has. */
+#define PERSIST(ctx) (&((const struct writer *)(ctx))->persist)
+#define MIRROR(ctx)  (((const struct writer *)(ctx))->m)
+
 static const struct proute *
-seek(const oid *idx, size_t len, int strict, int active)
+seek(const struct persist *p, const oid *idx, size_t len, int strict, int active)
 {
-	const struct persist *p = &writer->persist;
 	oid o[PERSIST_INDEX_LEN];
 
 	for (size_t i = 0; i < p->n; i++) {
@@ -57,19 +60,19 @@ seek(const oid *idx, size_t len, int strict, int active)
 static const void *
 persist_seek_cb(void *ctx, const oid *idx, size_t len, int strict)
 {
-	return seek(idx, len, strict, 0);
+	return seek(PERSIST(ctx), idx, len, strict, 0);
 }
 
 static const void *
 active_seek_cb(void *ctx, const oid *idx, size_t len, int strict)
 {
-	return seek(idx, len, strict, 1);
+	return seek(PERSIST(ctx), idx, len, strict, 1);
 }
 
 static const void *
 persist_next_cb(void *ctx, const void *row)
 {
-	const struct persist *p = &writer->persist;
+	const struct persist *p = PERSIST(ctx);
 	size_t i = (size_t)(ROW(row) - p->v) + 1;
 
 	return i < p->n ? &p->v[i] : NULL;
@@ -78,7 +81,7 @@ persist_next_cb(void *ctx, const void *row)
 static const void *
 active_next_cb(void *ctx, const void *row)
 {
-	const struct persist *p = &writer->persist;
+	const struct persist *p = PERSIST(ctx);
 
 	for (size_t i = (size_t)(ROW(row) - p->v) + 1; i < p->n; i++)
 		if (p->v[i].active)
@@ -121,8 +124,8 @@ static int
 get_description(const void *row, struct mib_value *v, void *ctx)
 {
 	char buf[ROUTEFMT_MAX], s[80];
-	const struct route *live = ROW(row)->active ? persist_live(row, writer->m) : NULL;
-	const struct link *l = live != NULL ? mirror_link(writer->m, live->ifindex) : NULL;
+	const struct route *live = ROW(row)->active ? persist_live(row, MIRROR(ctx)) : NULL;
+	const struct link *l = live != NULL ? mirror_link(MIRROR(ctx), live->ifindex) : NULL;
 
 	summary(row, s, sizeof(s));
 	if (l != NULL)
@@ -235,7 +238,7 @@ static int
 get_system_element(const void *row, struct mib_value *v, void *ctx)
 {
 	static const oid age[] = { CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_AGE };
-	const struct route *live = persist_live(row, writer->m);
+	const struct route *live = persist_live(row, MIRROR(ctx));
 	oid idx[ROUTE_INDEX_LEN];
 
 	if (live == NULL)
@@ -266,48 +269,50 @@ static struct mib_table active_table = {
 static int
 get_persist_count(const void *row, struct mib_value *v, void *ctx)
 {
-	mib_set_uint(v, ASN_GAUGE, writer->persist.n);
+	mib_set_uint(v, ASN_GAUGE, PERSIST(ctx)->n);
 	return 0;
 }
 
 static int
 get_persist_change(const void *row, struct mib_value *v, void *ctx)
 {
-	mib_set_date(v, &writer->persist.last_change);
+	mib_set_date(v, &PERSIST(ctx)->last_change);
 	return 0;
 }
 
 static int
 get_active_count(const void *row, struct mib_value *v, void *ctx)
 {
-	mib_set_uint(v, ASN_GAUGE, writer->persist.nactive);
+	mib_set_uint(v, ASN_GAUGE, PERSIST(ctx)->nactive);
 	return 0;
 }
 
 static int
 get_active_change(const void *row, struct mib_value *v, void *ctx)
 {
-	mib_set_date(v, &writer->persist.active_change);
+	mib_set_date(v, &PERSIST(ctx)->active_change);
 	return 0;
 }
 
 int
-mib_persist_register(void)
+mib_persist_register(struct writer *w, struct txn *txn)
 {
 	static const oid pcount[] = { CIMR_PERSIST, CIMR_ARC_COUNT };
 	static const oid pchange[] = { CIMR_PERSIST, CIMR_ARC_LASTCHANGE };
 	static const oid acount[] = { CIMR_ACTIVE, CIMR_ARC_COUNT };
 	static const oid achange[] = { CIMR_ACTIVE, CIMR_ARC_LASTCHANGE };
 
-	mib_set_bind(&persist_table);
-	if (mib_scalar_register("cimIP4PersistedRouteCount", pcount, OID_LENGTH(pcount),
-		get_persist_count, NULL) < 0 ||
+	persist_table.ctx = w;
+	active_table.ctx = w;
+	if (txn_bind(txn, &persist_table, &mib_set_persist_ops, w) < 0 ||
+	    mib_scalar_register("cimIP4PersistedRouteCount", pcount, OID_LENGTH(pcount),
+		get_persist_count, w) < 0 ||
 	    mib_scalar_register("cimIP4PersistedRouteLastChange", pchange, OID_LENGTH(pchange),
-		get_persist_change, NULL) < 0 ||
+		get_persist_change, w) < 0 ||
 	    mib_scalar_register("cimActiveRouteCount", acount, OID_LENGTH(acount), get_active_count,
-		NULL) < 0 ||
+		w) < 0 ||
 	    mib_scalar_register("cimActiveRouteLastChange", achange, OID_LENGTH(achange),
-		get_active_change, NULL) < 0)
+		get_active_change, w) < 0)
 		return -1;
 	return mib_table_register(&persist_table) < 0 || mib_table_register(&active_table) < 0 ?
 	    -1 :

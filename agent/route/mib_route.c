@@ -7,37 +7,39 @@
 #include <string.h>
 
 #include "snmp/mib.h"
+#include "snmp/txn.h"
 #include "route/mirror.h"
 #include "route/routefmt.h"
 #include "route/writer.h"
 
 /*
- * The rows are the mirror's and the createAndWait rows (writer->pending),
+ * The rows are the mirror's and the createAndWait rows (the writer's pending),
  * merged in index order.  A cursor in each sequence makes a GETNEXT that
  * skips rows (a sparse column) O(1) a row with rows pending (issue 9 item 6).
  * On an equal index, the kernel's row is the one shown.
  */
 struct route_ctx {
 	struct mirror *m;
+	struct writer *w;             /* its createAndWait rows; NULL: none */
 	struct route_pos kpos;        /* the mirror cursor */
 	const struct route *krow;     /* the mirror's row at kpos, NULL at the end */
-	size_t pi;                    /* the pending cursor: writer->pending[pi] is next */
+	size_t pi;                    /* the pending cursor: w->pending[pi] is next */
 	const struct route *last_row; /* the row seek/next returned last */
 };
 
 static struct route_ctx rctx;
 
 static const struct route *
-pending_at(size_t i)
+pending_at(const struct route_ctx *c, size_t i)
 {
-	return writer != NULL && i < writer->npending ? &writer->pending[i] : NULL;
+	return c->w != NULL && i < c->w->npending ? &c->w->pending[i] : NULL;
 }
 
 /* The lesser of the two cursors' rows. */
 static const struct route *
 merged(struct route_ctx *c)
 {
-	const struct route *p = pending_at(c->pi);
+	const struct route *p = pending_at(c, c->pi);
 
 	if (p != NULL && (c->krow == NULL || route_cmp(p, c->krow) < 0))
 		return c->last_row = p;
@@ -54,7 +56,7 @@ route_seek_cb(void *ctx, const oid *idx, size_t len, int strict)
 		c->krow = route_first(t, &c->kpos);
 	else
 		c->krow = route_seek_oid(t, idx, len, strict, &c->kpos);
-	c->pi = writer != NULL ? writer_pending_seek_oid(writer, idx, len, strict) : 0;
+	c->pi = c->w != NULL ? writer_pending_seek_oid(c->w, idx, len, strict) : 0;
 	return merged(c);
 }
 
@@ -66,7 +68,7 @@ cursor_at(const struct route_ctx *c, const void *row)
 
 	return row != NULL && row == c->last_row &&
 	    (c->krow == NULL || route_at(t, &c->kpos) == c->krow) &&
-	    (row == c->krow || row == pending_at(c->pi));
+	    (row == c->krow || row == pending_at(c, c->pi));
 }
 
 static const void *
@@ -83,7 +85,7 @@ route_next_cb(void *ctx, const void *row)
 	if (row == c->krow)
 		c->krow = route_next(mirror_routes(c->m), &c->kpos);
 	/* Past row in the pending rows too (and past one with the kernel row's index). */
-	while ((p = pending_at(c->pi)) != NULL && route_cmp(p, row) <= 0)
+	while ((p = pending_at(c, c->pi)) != NULL && route_cmp(p, row) <= 0)
 		c->pi++;
 	return merged(c);
 }
@@ -102,7 +104,7 @@ next_live_row(struct route_ctx *c, const void *row)
 		return r;
 	if (c->krow != NULL && !(c->krow->flags & ROUTE_F_LIVE))
 		c->krow = route_next_live(mirror_routes(c->m), &c->kpos);
-	while ((p = pending_at(c->pi)) != NULL && (c->krow == NULL || route_cmp(p, c->krow) < 0))
+	while ((p = pending_at(c, c->pi)) != NULL && (c->krow == NULL || route_cmp(p, c->krow) < 0))
 		c->pi++;
 	return merged(c);
 }
@@ -321,25 +323,24 @@ get_last_change(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
-/* Bind the table to a mirror; the unit tests use it without registering anything. */
-void mib_route_bind(struct mirror *m);
-
+/* The unit tests use it without registering anything. */
 void
-mib_route_bind(struct mirror *m)
+mib_route_bind(struct mirror *m, struct writer *w)
 {
 	memset(&rctx, 0, sizeof(rctx));
 	rctx.m = m;
+	rctx.w = w;
 }
 
 int
-mib_route_register(struct mirror *m)
+mib_route_register(struct mirror *m, struct writer *w, struct txn *txn)
 {
 	static const oid count_oid[] = { CIMR_IP4ROUTE, CIMR_ARC_COUNT };
 	static const oid change_oid[] = { CIMR_IP4ROUTE, CIMR_ARC_LASTCHANGE };
 
-	mib_route_bind(m);
-	mib_set_bind(&route_table);
-	if (mib_scalar_register("cimIP4RouteCount", count_oid, OID_LENGTH(count_oid), get_count,
+	mib_route_bind(m, w);
+	if (txn_bind(txn, &route_table, &mib_set_route_ops, w) < 0 ||
+	    mib_scalar_register("cimIP4RouteCount", count_oid, OID_LENGTH(count_oid), get_count,
 		m) < 0 ||
 	    mib_scalar_register("cimIP4RouteLastChange", change_oid, OID_LENGTH(change_oid),
 		get_last_change, m) < 0)

@@ -1,24 +1,24 @@
 /*
- * SET on cimIP4RouteTable and cimIP4PersistedRouteTable: one transaction
- * across both tables, in SNMP's phases.
+ * The SET operations of cimIP4RouteTable and cimIP4PersistedRouteTable for
+ * the generic transaction (snmp/txn.h): one group, so that one SET across
+ * both tables is all or nothing, checked together (two rows may not act on
+ * one kernel route) and writes the persisted routes' state file once.
  *
- *   RESERVE1  each varbind alone: column, index, type, length, range.
- *   RESERVE2  every row of the transaction, together, against the kernel
- *             (through the mirror and netlink): what exists, what may
- *             change, what the kernel would accept.  Nothing is touched.
- *   ACTION    apply row by row, remembering how far each row got.
- *   UNDO      revert every applied row, newest first.
- *   COMMIT / FREE  forget the transaction.
+ *   RESERVE1  the index and the columns' ranges (txn_column checks).
+ *   RESERVE2  every row against the kernel (through the mirror and
+ *             netlink): what exists, what may change, what the kernel
+ *             would accept; it decides the row's action.  Nothing is
+ *             touched.
+ *   ACTION    the action's plan of steps, each recording its undo
+ *             (txn_step()); a kernel request is sent and its answer, read
+ *             from the loop, goes on with the next step (see apply()).
  *
- * Through AgentX each phase arrives as its own request (TestSet, CommitSet,
- * UndoSet, CleanupSet), so the transaction is kept here, keyed by the
- * AgentX transaction id, and found again by the varbinds' names.
+ * The context of every operation is the writer.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,17 +26,19 @@
 
 #include "lib/log.h"
 #include "snmp/mib.h"
+#include "snmp/txn.h"
 #include "route/mirror.h"
 #include "route/nlreq.h"
 #include "route/routefmt.h"
 #include "route/rtcheck.h"
-#include "lib/vec.h"
 #include "route/writer.h"
 
 /* Writable columns (oids.h). */
 enum {
 	RC_METRIC1 = COL_IP4ROUTE_METRIC1,
 	RC_METRIC2 = COL_IP4ROUTE_METRIC2,
+	RC_METRIC3 = COL_IP4ROUTE_METRIC3,
+	RC_METRIC4 = COL_IP4ROUTE_METRIC4,
 	RC_METRIC5 = COL_IP4ROUTE_METRIC5,
 	RC_TYPE = COL_IP4ROUTE_TYPE,
 	RC_STATUS = COL_IP4ROUTE_ROWSTATUS,
@@ -44,7 +46,7 @@ enum {
 	PC_STATUS = COL_PERSIST_ROWSTATUS,
 };
 
-enum txn_table { T_ROUTE, T_PERSIST };
+enum wtable { T_ROUTE, T_PERSIST };
 
 enum act {
 	A_NONE,
@@ -58,28 +60,17 @@ enum act {
 	A_PDESTROY, /* forget a persisted route and delete its live route */
 };
 
-/*
- * One request's work is bounded so that no phase outlives snmpd's
- * agentXTimeout (snmpd drops the whole subagent when one does): at most
- * TXN_ROWS_MAX rows a SET, at most TXN_BUDGET_MS of kernel waits a phase,
- * and the persisted routes' state file written once a SET.
- */
-#define TXN_ROWS_MAX  100
-#define TXN_BUDGET_MS 2000
-
 #define WMI_TYPE_INVALID  2
 #define WMI_TYPE_DIRECT   3
 #define WMI_TYPE_INDIRECT 4
 
-struct txn_row {
-	enum txn_table tbl;
-	struct route key; /* the index (persisted: dst, plen, nexthop, metric) */
-	uint32_t mask;    /* the mask as given, contiguous or not */
-	uint32_t has;     /* columns given, one bit each */
-	long val[32];
+/* A row of either table (the transaction's row data). */
+struct wrow {
+	enum wtable tbl;
+	struct txn_row *tr; /* its transaction row (values, refusals); set in RESERVE2 */
+	struct route key;   /* the index (persisted: dst, plen, nexthop, metric) */
+	uint32_t mask;      /* the mask as given, contiguous or not */
 	enum act act;
-	int err;           /* SNMP error found in RESERVE2 (0: none) */
-	int err_told;      /* reported on a varbind already */
 	struct route cur;  /* the existing kernel or createAndWait row */
 	struct route want; /* the route to install, or the new createAndWait row */
 	struct route live; /* persisted: the live route to delete on destroy */
@@ -88,60 +79,15 @@ struct txn_row {
 	struct proute pold;   /* persisted destroy: the row removed */
 	struct nlroute exact; /* a metric change: the kernel's route as it is, every attribute */
 	struct nlroute gone;  /* a delete: the kernel's own description of what it deleted */
-	unsigned applied;     /* order of application (0: not applied) */
-	int step;             /* how far the action got */
+	/* ACTION's progress (see apply()) */
+	struct txn *x;
+	int stage;    /* the step of the plan being done */
+	int wait;     /* its kernel request is in flight */
+	int answered; /* ... and answered: rc and err */
+	int retry;    /* a delete tried again by the kernel's description */
+	int rc;
+	char err[NLREQ_ERRLEN];
 };
-
-struct txn {
-	long transid;
-	int open;
-	int checked;
-	int undone;
-	int persist_dirty; /* ACTION changed the persisted set */
-	int persist_saved; /* ... and wrote it: UNDO writes the old one back */
-	unsigned seq;
-	struct txn_row *rows;
-	size_t n, cap;
-};
-
-static struct txn txn;
-
-static void
-rows_free(void)
-{
-	for (size_t i = 0; i < txn.n; i++) {
-		nlroute_free(&txn.rows[i].exact);
-		nlroute_free(&txn.rows[i].gone);
-	}
-	free(txn.rows);
-}
-
-static void
-txn_close(void)
-{
-	rows_free();
-	memset(&txn, 0, sizeof(txn));
-}
-
-static void
-txn_reset(long transid)
-{
-	if (txn.open && txn.seq > 0 && !txn.undone)
-		log_warn("set",
-		    "transaction %ld was applied but never committed or undone; "
-		    "its changes stay",
-		    txn.transid);
-	rows_free();
-	memset(&txn, 0, sizeof(txn));
-	txn.transid = transid;
-	txn.open = 1;
-}
-
-static long
-transid_of(netsnmp_agent_request_info *reqinfo)
-{
-	return reqinfo->asp != NULL && reqinfo->asp->pdu != NULL ? reqinfo->asp->pdu->transid : 0;
-}
 
 /* ---- naming --------------------------------------------------------------- */
 
@@ -154,8 +100,9 @@ ip(uint32_t a, char *buf)
 }
 
 static void
-row_name(const struct txn_row *r, char *buf, size_t len)
+row_name(const void *row, char *buf, size_t len)
 {
+	const struct wrow *r = row;
 	char d[INET_ADDRSTRLEN], m[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN];
 
 	if (r->tbl == T_ROUTE)
@@ -169,40 +116,24 @@ row_name(const struct txn_row *r, char *buf, size_t len)
 		    ip(r->key.dst, d), ip(r->mask, m), ip(r->key.nexthop, h), r->key.metric);
 }
 
-static const char *
-err_name(int err)
-{
-	switch (err) {
-	case SNMP_ERR_WRONGVALUE: return "wrongValue";
-	case SNMP_ERR_NOCREATION: return "noCreation";
-	case SNMP_ERR_INCONSISTENTVALUE: return "inconsistentValue";
-	case SNMP_ERR_RESOURCEUNAVAILABLE: return "resourceUnavailable";
-	case SNMP_ERR_NOTWRITABLE: return "notWritable";
-	case SNMP_ERR_INCONSISTENTNAME: return "inconsistentName";
-	default: return "error";
-	}
-}
-
-/* Refuse a row in RESERVE2: the status and a one-line reason in the log. */
-static int refuse(struct txn_row *r, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+#define refuse(r, ...) txn_refuse((r)->tr, __VA_ARGS__)
 
 static int
-refuse(struct txn_row *r, int err, const char *fmt, ...)
+has(const struct wrow *r, oid col)
 {
-	char name[256], why[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	row_name(r, name, sizeof(name));
-	log_notice("set", "refused (%s): %s: %s", err_name(err), name, why);
-	r->err = err;
-	return err;
+	return txn_has(r->tr, col);
 }
 
-/* ---- RESERVE1: one varbind ------------------------------------------------ */
+static long
+val(const struct wrow *r, oid col)
+{
+	long v = 0;
+
+	txn_int(r->tr, col, &v);
+	return v;
+}
+
+/* ---- RESERVE1: the index and the values ------------------------------------ */
 
 static int
 ipaddr_index(const oid *o, uint32_t *out)
@@ -214,137 +145,123 @@ ipaddr_index(const oid *o, uint32_t *out)
 	return 0;
 }
 
-static const oid route_entry[] = { CIMR_IP4ROUTE_ENTRY };
-static const oid persist_entry[] = { CIMR_PERSIST_ENTRY };
-#define ROUTE_ENTRY_LEN   OID_LENGTH(route_entry)
-#define PERSIST_ENTRY_LEN OID_LENGTH(persist_entry)
-
-/* Parse a varbind name into table, column and index; an SNMP error if it cannot exist. */
-static int
-parse_name(const netsnmp_variable_list *vb, struct txn_row *row, oid *col)
+/* The mask's length; a non-contiguous mask is refused in RESERVE2. */
+static void
+key_plen(struct wrow *r)
 {
-	const oid *o;
-	size_t elen;
+	r->key.plen = (uint8_t)(rtcheck_plen(r->mask) < 0 ? 0 : rtcheck_plen(r->mask));
+}
+
+static int
+route_index(void *ctx, const oid *o, size_t len, void *row)
+{
+	struct wrow *r = row;
 	uint32_t nh;
 
-	memset(row, 0, sizeof(*row));
-	if (vb->name_length > ROUTE_ENTRY_LEN &&
-	    snmp_oid_compare(vb->name, ROUTE_ENTRY_LEN, route_entry, ROUTE_ENTRY_LEN) == 0) {
-		row->tbl = T_ROUTE;
-		elen = ROUTE_ENTRY_LEN;
-	} else if (vb->name_length > PERSIST_ENTRY_LEN &&
-	    snmp_oid_compare(vb->name, PERSIST_ENTRY_LEN, persist_entry, PERSIST_ENTRY_LEN) == 0) {
-		row->tbl = T_PERSIST;
-		elen = PERSIST_ENTRY_LEN;
-	} else {
-		return SNMP_ERR_NOTWRITABLE;
-	}
-	*col = vb->name[elen];
-	o = vb->name + elen + 1;
-	if (row->tbl == T_ROUTE) {
-		if (*col < RC_METRIC1 ||
-		    (*col > RC_METRIC5 && *col != RC_TYPE && *col != RC_STATUS))
-			return SNMP_ERR_NOTWRITABLE;
-		if (vb->name_length - elen - 1 != ROUTE_INDEX_LEN ||
-		    ipaddr_index(o, &row->key.dst) < 0 || ipaddr_index(o + 4, &row->mask) < 0 ||
-		    ipaddr_index(o + 8, &nh) < 0 || o[12] > INT32_MAX || o[13] == 0 ||
-		    o[13] > UINT32_MAX || o[14] > 255 || o[15] > UINT32_MAX)
-			return SNMP_ERR_NOCREATION;
-		row->key.nexthop = nh;
-		row->key.ifindex = (int32_t)o[12];
-		row->key.table = (uint32_t)o[13];
-		row->key.tos = (uint8_t)o[14];
-		row->key.metric = (uint32_t)o[15];
-	} else {
-		if (*col != PC_STORAGE && *col != PC_STATUS)
-			return SNMP_ERR_NOTWRITABLE;
-		if (vb->name_length - elen - 1 != 13 || ipaddr_index(o, &row->key.dst) < 0 ||
-		    ipaddr_index(o + 4, &row->mask) < 0 || ipaddr_index(o + 8, &nh) < 0 ||
-		    o[12] > PERSIST_METRIC_MAX)
-			return SNMP_ERR_NOCREATION;
-		row->key.nexthop = nh;
-		row->key.metric = (uint32_t)o[12];
-		row->key.table = PERSIST_TABLE;
-	}
-	/* The mask's length; a non-contiguous mask is refused in RESERVE2. */
-	row->key.plen = (uint8_t)(rtcheck_plen(row->mask) < 0 ? 0 : rtcheck_plen(row->mask));
+	r->tbl = T_ROUTE;
+	if (len != ROUTE_INDEX_LEN || ipaddr_index(o, &r->key.dst) < 0 ||
+	    ipaddr_index(o + 4, &r->mask) < 0 || ipaddr_index(o + 8, &nh) < 0 ||
+	    o[12] > INT32_MAX || o[13] == 0 || o[13] > UINT32_MAX || o[14] > 255 ||
+	    o[15] > UINT32_MAX)
+		return SNMP_ERR_NOCREATION;
+	r->key.nexthop = nh;
+	r->key.ifindex = (int32_t)o[12];
+	r->key.table = (uint32_t)o[13];
+	r->key.tos = (uint8_t)o[14];
+	r->key.metric = (uint32_t)o[15];
+	key_plen(r);
 	return 0;
 }
 
 static int
-check_value(enum txn_table tbl, oid col, long v)
+persist_index(void *ctx, const oid *o, size_t len, void *row)
 {
-	if (tbl == T_ROUTE) {
-		if (col == RC_METRIC1)
-			return v < -1 || v > INT32_MAX;
-		if (col >= RC_METRIC2 && col <= RC_METRIC5)
-			return v != -1; /* Linux keeps one metric */
-		if (col == RC_TYPE)
-			return v < WMI_TYPE_INVALID ||
-			    v > WMI_TYPE_INDIRECT; /* other(1): not writable */
-		return v < RS_ACTIVE || v > RS_DESTROY || v == RS_NOTREADY;
-	}
-	if (col == PC_STORAGE)
-		return v != ST_VOLATILE && v != ST_NONVOLATILE;
-	return v != RS_ACTIVE && v != RS_CREATEANDGO && v != RS_DESTROY;
-}
+	struct wrow *r = row;
+	uint32_t nh;
 
-static struct txn_row *
-find_row(const struct txn_row *key)
-{
-	for (size_t i = 0; i < txn.n; i++)
-		if (txn.rows[i].tbl == key->tbl && txn.rows[i].mask == key->mask &&
-		    txn.rows[i].key.plen == key->key.plen &&
-		    route_cmp(&txn.rows[i].key, &key->key) == 0)
-			return &txn.rows[i];
-	return NULL;
+	r->tbl = T_PERSIST;
+	if (len != 13 || ipaddr_index(o, &r->key.dst) < 0 || ipaddr_index(o + 4, &r->mask) < 0 ||
+	    ipaddr_index(o + 8, &nh) < 0 || o[12] > PERSIST_METRIC_MAX)
+		return SNMP_ERR_NOCREATION;
+	r->key.nexthop = nh;
+	r->key.metric = (uint32_t)o[12];
+	r->key.table = PERSIST_TABLE;
+	key_plen(r);
+	return 0;
 }
 
 static int
-reserve1(netsnmp_variable_list *vb)
+wrong_if(int bad)
 {
-	struct txn_row key, *row;
-	oid col;
-	int rc;
-
-	if ((rc = parse_name(vb, &key, &col)) != 0)
-		return rc;
-	if ((rc = netsnmp_check_vb_type_and_size(vb, ASN_INTEGER, sizeof(long))) != 0)
-		return rc;
-	if (check_value(key.tbl, col, *vb->val.integer))
-		return SNMP_ERR_WRONGVALUE;
-	if ((row = find_row(&key)) == NULL) {
-		if (txn.n == TXN_ROWS_MAX) {
-			log_notice("set",
-			    "refused (resourceUnavailable): more than %d rows in one SET",
-			    TXN_ROWS_MAX);
-			return SNMP_ERR_RESOURCEUNAVAILABLE;
-		}
-		if (vec_reserve(&txn.rows, &txn.cap, txn.n, sizeof(*txn.rows), 8) < 0)
-			return SNMP_ERR_RESOURCEUNAVAILABLE;
-		row = &txn.rows[txn.n++];
-		*row = key;
-	}
-	if ((row->has & (1u << col)) && row->val[col] != *vb->val.integer)
-		return SNMP_ERR_INCONSISTENTVALUE; /* two different values for one object */
-	row->has |= 1u << col;
-	row->val[col] = *vb->val.integer;
-	return 0;
+	return bad ? SNMP_ERR_WRONGVALUE : SNMP_ERR_NOERROR;
 }
+
+static int
+check_metric1(const netsnmp_variable_list *vb)
+{
+	return wrong_if(*vb->val.integer < -1 || *vb->val.integer > INT32_MAX);
+}
+
+static int
+check_metric_unused(const netsnmp_variable_list *vb)
+{
+	return wrong_if(*vb->val.integer != -1); /* Linux keeps one metric */
+}
+
+static int
+check_type_value(const netsnmp_variable_list *vb)
+{
+	long v = *vb->val.integer;
+
+	return wrong_if(v < WMI_TYPE_INVALID || v > WMI_TYPE_INDIRECT); /* other(1): not writable */
+}
+
+static int
+check_route_status(const netsnmp_variable_list *vb)
+{
+	long v = *vb->val.integer;
+
+	return wrong_if(v < RS_ACTIVE || v > RS_DESTROY || v == RS_NOTREADY);
+}
+
+static int
+check_storage(const netsnmp_variable_list *vb)
+{
+	long v = *vb->val.integer;
+
+	return wrong_if(v != ST_VOLATILE && v != ST_NONVOLATILE);
+}
+
+static int
+check_persist_status(const netsnmp_variable_list *vb)
+{
+	long v = *vb->val.integer;
+
+	return wrong_if(v != RS_ACTIVE && v != RS_CREATEANDGO && v != RS_DESTROY);
+}
+
+static const struct txn_column route_columns[] = {
+	{ RC_METRIC1, ASN_INTEGER, 0, check_metric1 },
+	{ RC_METRIC2, ASN_INTEGER, 0, check_metric_unused },
+	{ RC_METRIC3, ASN_INTEGER, 0, check_metric_unused },
+	{ RC_METRIC4, ASN_INTEGER, 0, check_metric_unused },
+	{ RC_METRIC5, ASN_INTEGER, 0, check_metric_unused },
+	{ RC_TYPE, ASN_INTEGER, 0, check_type_value },
+	{ RC_STATUS, ASN_INTEGER, 0, check_route_status },
+};
+
+static const struct txn_column persist_columns[] = {
+	{ PC_STORAGE, ASN_INTEGER, 0, check_storage },
+	{ PC_STATUS, ASN_INTEGER, 0, check_persist_status },
+};
 
 /* ---- RESERVE2: the rows together -------------------------------------------- */
 
-static int
-has(const struct txn_row *r, oid col)
-{
-	return (r->has >> col) & 1;
-}
-
 /* The kernel row (mirror) with the same table, destination, tos and metric, if any. */
 static const struct route *
-fib_twin(const struct route *k)
+fib_twin(struct writer *w, const struct route *k)
 {
-	const struct route_table *t = mirror_routes(writer->m);
+	const struct route_table *t = mirror_routes(w->m);
 	struct route key = { .dst = k->dst, .plen = k->plen };
 	struct route_pos pos;
 	const struct route *r;
@@ -367,7 +284,7 @@ same_fib(const struct route *a, const struct route *b)
 
 /* The kernel route this row deletes, moves or adopts, or NULL. */
 static const struct route *
-touches(const struct txn_row *r)
+touches(const struct wrow *r)
 {
 	switch (r->act) {
 	case A_DELETE:
@@ -380,25 +297,25 @@ touches(const struct txn_row *r)
 
 /* Does this row put a route at a kernel key (its target)? */
 static int
-installs(const struct txn_row *r)
+installs(const struct wrow *r)
 {
 	return r->act == A_CREATE || r->act == A_ACTIVATE || r->act == A_MOVE ||
 	    (r->act == A_PCREATE && !r->adopt);
 }
 
 static int
-check_install(struct txn_row *r, const char *what)
+check_install(struct writer *w, struct wrow *r, const char *what)
 {
 	const struct route *twin;
 	char msg[128], d[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN];
 
-	switch (rtcheck_complete(writer->q, &r->want, msg, sizeof(msg))) {
+	switch (rtcheck_complete(w->q, &r->want, msg, sizeof(msg))) {
 	case RTCHECK_OK: break;
 	case RTCHECK_INCONSISTENT:
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "%s: %s", what, msg);
 	default: return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "%s: %s", what, msg);
 	}
-	if ((twin = fib_twin(&r->want)) != NULL)
+	if ((twin = fib_twin(w, &r->want)) != NULL)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "table %u already has a route to %s/%u "
 		    "with tos %u and metric %u, via %s (Linux keeps one)",
@@ -409,22 +326,22 @@ check_install(struct txn_row *r, const char *what)
 
 /* A new or waiting row's Metric1, if written, must be the index's metric. */
 static int
-check_metric_is_index(struct txn_row *r)
+check_metric_is_index(struct wrow *r)
 {
-	if (has(r, RC_METRIC1) && r->val[RC_METRIC1] != (long)r->key.metric)
+	if (has(r, RC_METRIC1) && val(r, RC_METRIC1) != (long)r->key.metric)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "Metric1 %ld differs from the index's "
 		    "metric %u",
-		    r->val[RC_METRIC1], r->key.metric);
+		    val(r, RC_METRIC1), r->key.metric);
 	return 0;
 }
 
 static int
-may_change(struct txn_row *r, const struct route *cur)
+may_change(struct writer *w, struct wrow *r, const struct route *cur)
 {
 	char name[32];
 
-	if (!writer->writable_proto[cur->proto])
+	if (!w->cfg.writable_proto[cur->proto])
 		return refuse(r, SNMP_ERR_NOTWRITABLE,
 		    "the route belongs to protocol %s, which "
 		    "SNMP may not change (see writableProtocols)",
@@ -433,24 +350,31 @@ may_change(struct txn_row *r, const struct route *cur)
 		return refuse(r, SNMP_ERR_NOTWRITABLE,
 		    "one next hop of a multipath route cannot "
 		    "be changed alone");
-	if (persist_owner(&writer->persist, cur) != NULL)
+	if (persist_owner(&w->persist, cur) != NULL)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "the route is a persisted route's; "
 		    "change it through cimIP4PersistedRouteTable");
 	return 0;
 }
 
+/* What a dump is searched for: the row's route, through this mirror's nexthop objects. */
+struct row_route {
+	const struct route *want;
+	const struct mirror *m;
+};
+
 /* Is this dumped route the one the row names (a single next hop, same index)? */
 static int
 is_row_route(struct nlmsghdr *nlh, void *arg)
 {
 	static const struct mirror_config any = { .all_tables = 1 };
-	const struct route *want = arg;
+	const struct row_route *rr = arg;
 	struct route hop;
 
 	/* Through the mirror's nexthop objects, as the row was made. */
-	return mirror_parse_route_nh(&any, writer->m, nlh, &hop, 1) == 1 &&
-	    !(hop.flags & ROUTE_F_MULTI) && route_cmp(&hop, want) == 0 && hop.type == want->type;
+	return mirror_parse_route_nh(&any, rr->m, nlh, &hop, 1) == 1 &&
+	    !(hop.flags & ROUTE_F_MULTI) && route_cmp(&hop, rr->want) == 0 &&
+	    hop.type == rr->want->type;
 }
 
 /*
@@ -459,20 +383,21 @@ is_row_route(struct nlmsghdr *nlh, void *arg)
  * does not keep (src, mtu, advmss, realms, an IPv6 gateway) is lost.
  */
 static int
-fetch_kept(struct txn_row *r, const struct route *kern, char *err, size_t errlen)
+fetch_kept(struct writer *w, struct wrow *r, const struct route *kern, char *err, size_t errlen)
 {
 	struct route key = *kern;
+	struct row_route rr = { &key, w->m };
 
-	return nlreq_route_fetch(writer->q, kern->table, kern->proto, kern->ifindex, is_row_route,
-	    &key, &r->exact, err, errlen);
+	return nlreq_route_fetch(w->q, kern->table, kern->proto, kern->ifindex, is_row_route, &rr,
+	    &r->exact, err, errlen);
 }
 
 static int
-fetch_exact(struct txn_row *r, const struct route *kern)
+fetch_exact(struct writer *w, struct wrow *r, const struct route *kern)
 {
 	char err[NLREQ_ERRLEN];
 
-	if (fetch_kept(r, kern, err, sizeof(err)) < 0)
+	if (fetch_kept(w, r, kern, err, sizeof(err)) < 0)
 		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE,
 		    "cannot read the route from the "
 		    "kernel: %s",
@@ -481,28 +406,28 @@ fetch_exact(struct txn_row *r, const struct route *kern)
 }
 
 static int
-check_type(struct txn_row *r, const struct route *rt)
+check_type(struct wrow *r, const struct route *rt)
 {
-	if (has(r, RC_TYPE) && r->val[RC_TYPE] != WMI_TYPE_INVALID &&
-	    r->val[RC_TYPE] != routefmt_wmi_type(rt))
+	if (has(r, RC_TYPE) && val(r, RC_TYPE) != WMI_TYPE_INVALID &&
+	    val(r, RC_TYPE) != routefmt_wmi_type(rt))
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "Type %ld disagrees with the next hop "
 		    "(it makes a %s route)",
-		    r->val[RC_TYPE],
+		    val(r, RC_TYPE),
 		    routefmt_wmi_type(rt) == WMI_TYPE_DIRECT ? "direct(3)" : "indirect(4)");
 	return 0;
 }
 
 static int
-check_route_row(struct txn_row *r)
+check_route_row(struct writer *w, struct wrow *r)
 {
 	const struct route *kern;
 	struct route *pend;
-	long status = has(r, RC_STATUS) ? r->val[RC_STATUS] : 0;
+	long status = has(r, RC_STATUS) ? val(r, RC_STATUS) : 0;
 	int rc;
 
-	kern = route_find(mirror_routes(writer->m), &r->key);
-	pend = writer_pending_find(writer, &r->key);
+	kern = route_find(mirror_routes(w->m), &r->key);
+	pend = writer_pending_find(w, &r->key);
 	if (kern != NULL)
 		r->cur = *kern;
 	else if (pend != NULL)
@@ -511,7 +436,7 @@ check_route_row(struct txn_row *r)
 	if (status == RS_CREATEANDGO || status == RS_CREATEANDWAIT) {
 		if (kern != NULL || pend != NULL)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the row exists");
-		if (!mirror_table_selected(mirror_config(writer->m), r->key.table) ||
+		if (!mirror_table_selected(mirror_config(w->m), r->key.table) ||
 		    r->key.table == RT_TABLE_LOCAL)
 			return refuse(r, SNMP_ERR_NOCREATION,
 			    "routes cannot be created in table %u "
@@ -524,15 +449,15 @@ check_route_row(struct txn_row *r)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "interface 0 does not exist");
 		if ((rc = check_metric_is_index(r)) != 0)
 			return rc;
-		if (has(r, RC_TYPE) && r->val[RC_TYPE] == WMI_TYPE_INVALID)
+		if (has(r, RC_TYPE) && val(r, RC_TYPE) == WMI_TYPE_INVALID)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 			    "Type invalid(2) on a new row");
 		r->want = r->key;
-		if ((rc = check_install(r, "cannot create the route")) != 0)
+		if ((rc = check_install(w, r, "cannot create the route")) != 0)
 			return rc;
 		if ((rc = check_type(r, &r->want)) != 0)
 			return rc;
-		if (status == RS_CREATEANDWAIT && writer->npending >= PENDING_MAX)
+		if (status == RS_CREATEANDWAIT && w->npending >= PENDING_MAX)
 			return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE,
 			    "%d createAndWait rows already", PENDING_MAX);
 		r->act = status == RS_CREATEANDGO ? A_CREATE : A_WAIT;
@@ -547,12 +472,12 @@ check_route_row(struct txn_row *r)
 		    "the row does not exist (create it "
 		    "with cimIP4RouteRowStatus)");
 	}
-	if (has(r, RC_METRIC1) && r->val[RC_METRIC1] == -1)
+	if (has(r, RC_METRIC1) && val(r, RC_METRIC1) == -1)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "Metric1 -1: a Linux route always "
 		    "has a metric");
-	if (status == RS_DESTROY || (has(r, RC_TYPE) && r->val[RC_TYPE] == WMI_TYPE_INVALID)) {
-		if (has(r, RC_METRIC1) && r->val[RC_METRIC1] != (long)r->cur.metric)
+	if (status == RS_DESTROY || (has(r, RC_TYPE) && val(r, RC_TYPE) == WMI_TYPE_INVALID)) {
+		if (has(r, RC_METRIC1) && val(r, RC_METRIC1) != (long)r->cur.metric)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 			    "a row cannot be deleted and "
 			    "changed at once");
@@ -560,7 +485,7 @@ check_route_row(struct txn_row *r)
 			r->act = A_DROP;
 			return 0;
 		}
-		if ((rc = may_change(r, kern)) != 0)
+		if ((rc = may_change(w, r, kern)) != 0)
 			return rc;
 		r->act = A_DELETE;
 		return 0;
@@ -573,7 +498,7 @@ check_route_row(struct txn_row *r)
 		if (status == RS_ACTIVE) {
 			r->want = r->key;
 			r->want.flags = 0;
-			if ((rc = check_install(r, "cannot activate the route")) != 0)
+			if ((rc = check_install(w, r, "cannot activate the route")) != 0)
 				return rc;
 			r->act = A_ACTIVATE;
 		}
@@ -586,21 +511,21 @@ check_route_row(struct txn_row *r)
 		    "out of service (destroy it instead)");
 	if ((rc = check_type(r, kern)) != 0)
 		return rc;
-	if (has(r, RC_METRIC1) && r->val[RC_METRIC1] != (long)kern->metric) {
+	if (has(r, RC_METRIC1) && val(r, RC_METRIC1) != (long)kern->metric) {
 		const struct route *twin;
 		char d[INET_ADDRSTRLEN];
 
-		if ((rc = may_change(r, kern)) != 0)
+		if ((rc = may_change(w, r, kern)) != 0)
 			return rc;
 		r->want = *kern;
-		r->want.metric = (uint32_t)r->val[RC_METRIC1];
+		r->want.metric = (uint32_t)val(r, RC_METRIC1);
 		r->want.flags &= ROUTE_F_GATEWAY | ROUTE_F_ONLINK;
-		if ((twin = fib_twin(&r->want)) != NULL)
+		if ((twin = fib_twin(w, &r->want)) != NULL)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 			    "table %u already has a route "
 			    "to %s/%u with tos %u and metric %u",
 			    twin->table, ip(twin->dst, d), twin->plen, twin->tos, twin->metric);
-		if ((rc = fetch_exact(r, kern)) != 0)
+		if ((rc = fetch_exact(w, r, kern)) != 0)
 			return rc;
 		r->act = A_MOVE;
 	}
@@ -608,14 +533,14 @@ check_route_row(struct txn_row *r)
 }
 
 static int
-check_persist_row(struct txn_row *r)
+check_persist_row(struct writer *w, struct wrow *r)
 {
 	struct proute key = { .dst = r->key.dst,
 		.plen = r->key.plen,
 		.nexthop = r->key.nexthop,
 		.metric = r->key.metric };
-	struct proute *cur = persist_find(&writer->persist, &key);
-	long status = has(r, PC_STATUS) ? r->val[PC_STATUS] : 0;
+	struct proute *cur = persist_find(&w->persist, &key);
+	long status = has(r, PC_STATUS) ? val(r, PC_STATUS) : 0;
 	const struct route *live;
 
 	if (status == RS_CREATEANDGO) {
@@ -625,22 +550,22 @@ check_persist_row(struct txn_row *r)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the persisted route exists");
 		r->pold = key;
 		r->pold.created = time(NULL);
-		r->pold.is_volatile = has(r, PC_STORAGE) && r->val[PC_STORAGE] == ST_VOLATILE;
+		r->pold.is_volatile = has(r, PC_STORAGE) && val(r, PC_STORAGE) == ST_VOLATILE;
 		persist_route(&r->pold, &r->want);
-		if ((live = persist_live(&r->pold, writer->m)) != NULL) {
+		if ((live = persist_live(&r->pold, w->m)) != NULL) {
 			/*
 			 * The kernel has this very route: it becomes the row's active
 			 * route, untouched.  Adoption may not reach what the live table
 			 * refuses (writableProtocols, a route of another persisted row).
 			 */
-			if ((rc = may_change(r, live)) != 0)
+			if ((rc = may_change(w, r, live)) != 0)
 				return rc;
 			r->live = *live;
 			r->adopt = 1;
 			r->act = A_PCREATE;
 			return 0;
 		}
-		if ((rc = check_install(r, "cannot install the persisted route")) != 0)
+		if ((rc = check_install(w, r, "cannot install the persisted route")) != 0)
 			return rc;
 		r->act = A_PCREATE;
 		return 0;
@@ -656,14 +581,14 @@ check_persist_row(struct txn_row *r)
 		    "(create it with cimIP4PersistedRouteRowStatus)");
 	}
 	if (has(r, PC_STORAGE) &&
-	    r->val[PC_STORAGE] != (cur->is_volatile ? ST_VOLATILE : ST_NONVOLATILE))
+	    val(r, PC_STORAGE) != (cur->is_volatile ? ST_VOLATILE : ST_NONVOLATILE))
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "StorageType can only be set at creation");
 	if (status == RS_DESTROY) {
 		r->act = A_PDESTROY;
 		r->pold = *cur;
 		/* Only a route cimrouted installed goes: an adopted one stays with its owner. */
-		if ((live = persist_live(cur, writer->m)) != NULL && live->proto == CIMR_RTPROT) {
+		if ((live = persist_live(cur, w->m)) != NULL && live->proto == CIMR_RTPROT) {
 			r->live = *live;
 			r->has_live = 1;
 		}
@@ -671,36 +596,55 @@ check_persist_row(struct txn_row *r)
 	return 0;
 }
 
-static void
-check_all(void)
+/* RESERVE2: one row of either table. */
+static int
+check_row(struct txn *x, struct txn_row *tr, void *ctx)
 {
-	for (size_t i = 0; i < txn.n; i++) {
-		struct txn_row *r = &txn.rows[i];
+	struct wrow *r = txn_row_data(tr);
 
-		if (rtcheck_plen(r->mask) < 0) {
-			refuse(r, SNMP_ERR_WRONGVALUE, "the mask is not contiguous");
-			continue;
-		}
-		if (r->key.dst & ~r->mask) {
-			refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-			    "the destination has host bits set for "
-			    "its mask");
-			continue;
-		}
-		if (r->tbl == T_ROUTE)
-			check_route_row(r);
-		else
-			check_persist_row(r);
-	}
+	r->tr = tr;
+	if (rtcheck_plen(r->mask) < 0)
+		return refuse(r, SNMP_ERR_WRONGVALUE, "the mask is not contiguous");
+	if (r->key.dst & ~r->mask)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "the destination has host bits set for "
+		    "its mask");
+	if (r->tbl == T_ROUTE)
+		return check_route_row(ctx, r);
+	return check_persist_row(ctx, r);
+}
+
+/* A row of this group that passed its own check, or NULL. */
+static struct wrow *
+good_row(const struct txn *x, size_t i)
+{
+	struct txn_row *tr = txn_row_at(x, i);
+	const struct txn_ops *ops = txn_row_ops(tr);
+
+	if (txn_refused(tr) || (ops != &mib_set_route_ops && ops != &mib_set_persist_ops))
+		return NULL;
+	return txn_row_data(tr);
+}
+
+/* RESERVE2: the rows of both tables together. */
+static void
+check_set(struct txn *x, void *ctx)
+{
+	struct writer *w = ctx;
+	size_t n = txn_nrows(x);
+
+	/* A new SET: what the last one left is stale (an ACTION that failed before its end). */
+	w->set_dirty = w->set_resave = 0;
 	/* Two rows of one SET may not both act on one kernel route (adopt it and delete it). */
-	for (size_t i = 0; i < txn.n; i++) {
-		const struct route *a = touches(&txn.rows[i]);
+	for (size_t i = 0; i < n; i++) {
+		struct wrow *r = good_row(x, i), *o;
+		const struct route *a = r != NULL ? touches(r) : NULL;
 
-		for (size_t j = 0; a != NULL && !txn.rows[i].err && j < i; j++) {
-			const struct route *b = touches(&txn.rows[j]);
+		for (size_t j = 0; a != NULL && j < i; j++) {
+			const struct route *b = (o = good_row(x, j)) != NULL ? touches(o) : NULL;
 
-			if (!txn.rows[j].err && b != NULL && route_cmp(a, b) == 0) {
-				refuse(&txn.rows[i], SNMP_ERR_INCONSISTENTVALUE,
+			if (b != NULL && route_cmp(a, b) == 0) {
+				refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 				    "another row of the "
 				    "same SET acts on the same kernel route");
 				break;
@@ -708,13 +652,15 @@ check_all(void)
 		}
 	}
 	/* Two rows of one SET may not put routes at the same kernel key. */
-	for (size_t i = 0; i < txn.n; i++) {
-		if (txn.rows[i].err || !installs(&txn.rows[i]))
+	for (size_t i = 0; i < n; i++) {
+		struct wrow *r = good_row(x, i), *o;
+
+		if (r == NULL || !installs(r))
 			continue;
 		for (size_t j = 0; j < i; j++)
-			if (!txn.rows[j].err && installs(&txn.rows[j]) &&
-			    same_fib(&txn.rows[i].want, &txn.rows[j].want)) {
-				refuse(&txn.rows[i], SNMP_ERR_INCONSISTENTVALUE,
+			if ((o = good_row(x, j)) != NULL && installs(o) &&
+			    same_fib(&r->want, &o->want)) {
+				refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 				    "another row of the "
 				    "same SET installs a route with this destination, tos and metric");
 				break;
@@ -726,11 +672,12 @@ check_all(void)
 
 /* Log a kernel request's outcome (rt being the route it was about); returns rc. */
 static int
-told(int rc, const char *what, const struct route *rt, const struct txn_row *r, const char *err)
+told(struct writer *w, int rc, const char *what, const struct route *rt, const struct wrow *r,
+    const char *err)
 {
 	char name[256], line[ROUTEFMT_MAX];
 
-	routefmt_description(rt, writer->m, line, sizeof(line));
+	routefmt_description(rt, w->m, line, sizeof(line));
 	if (rc < 0) {
 		row_name(r, name, sizeof(name));
 		log_err("set", "%s: the kernel refused to %s %s: %s", name, what, line, err);
@@ -741,328 +688,458 @@ told(int rc, const char *what, const struct route *rt, const struct txn_row *r, 
 }
 
 static int
-kernel(int cmd, int flags, const struct route *rt, const char *what, const struct txn_row *r)
+kernel(struct writer *w, int cmd, int flags, const struct route *rt, const char *what,
+    const struct wrow *r)
 {
 	char err[NLREQ_ERRLEN];
 
-	return told(nlreq_route(writer->q, cmd, flags, rt, err, sizeof(err)), what, rt, r, err);
+	return told(w, nlreq_route(w->q, cmd, flags, rt, err, sizeof(err)), what, rt, r, err);
 }
 
-#define ADD(rt, r) kernel(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, rt, "add", r)
-#define DEL(rt, r) kernel(RTM_DELROUTE, 0, rt, "delete", r)
-
-/*
- * Delete rt and keep the kernel's description of it in r->gone, for an
- * exact undo.  A route already read back (a metric change) is deleted by
- * that description; so is one that the kernel does not find by its
- * gateway and interface, a route through a nexthop object (RTA_NH_ID).
- */
-static int
-del_keep(const struct route *rt, struct txn_row *r)
-{
-	char err[NLREQ_ERRLEN];
-	int rc = -ESRCH;
-
-	if (r->exact.msg == NULL)
-		rc = nlreq_route_delete(writer->q, rt, &r->gone, err, sizeof(err));
-	if (rc == -ESRCH && (r->exact.msg != NULL || fetch_kept(r, rt, err, sizeof(err)) == 0))
-		rc =
-		    nlreq_route_delete_kept(writer->q, &r->exact, NULL, &r->gone, err, sizeof(err));
-	return told(rc, "delete", rt, r, err);
-}
+#define ADD(w, rt, r) kernel(w, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, rt, "add", r)
+#define DEL(w, rt, r) kernel(w, RTM_DELROUTE, 0, rt, "delete", r)
 
 /* Delete the route kept in r->exact at *metric (the moved route of a metric change). */
 static int
-del_kept(const uint32_t *metric, const struct route *rt, struct txn_row *r)
+del_kept(struct writer *w, const uint32_t *metric, const struct route *rt, struct wrow *r)
 {
 	char err[NLREQ_ERRLEN];
 
-	return told(nlreq_route_delete_kept(writer->q, &r->exact, metric, NULL, err, sizeof(err)),
+	return told(w, nlreq_route_delete_kept(w->q, &r->exact, metric, NULL, err, sizeof(err)),
 	    "delete", rt, r, err);
 }
 
 /* Install a kept route again, at *metric if given. */
 static int
-restore(const struct nlroute *k, const uint32_t *metric, const struct route *rt,
-    const struct txn_row *r)
+restore(struct writer *w, const struct nlroute *k, const uint32_t *metric, const struct route *rt,
+    const struct wrow *r)
 {
 	char err[NLREQ_ERRLEN];
 	struct route shown = *rt;
 
 	if (metric != NULL)
 		shown.metric = *metric;
-	return told(nlreq_route_restore(writer->q, k, metric, err, sizeof(err)), "add", &shown, r,
+	return told(w, nlreq_route_restore(w->q, k, metric, err, sizeof(err)), "add", &shown, r,
 	    err);
 }
 
 static int
-save(void)
+save(struct writer *w)
 {
 	char err[256];
 
-	if (persist_save(&writer->persist, err, sizeof(err)) == 0)
+	if (persist_save(&w->persist, err, sizeof(err)) == 0)
 		return 0;
 	log_err("set", "cannot save the persisted routes: %s", err);
 	return -1;
 }
 
-/* Apply one row; returns 0 or the SNMP error.  r->step records how far it got. */
+/* The undo steps: each puts back one step of apply(); 0 or -1. */
+
 static int
-apply(struct txn_row *r)
+undo_add(void *row, void *w)
 {
-	struct persist *p = &writer->persist;
+	struct wrow *r = row;
 
-	switch (r->act) {
-	case A_NONE: return 0;
-	case A_CREATE:
-		if (ADD(&r->want, r) < 0)
-			return SNMP_ERR_COMMITFAILED;
-		r->step = 1;
-		return 0;
-	case A_WAIT:
-		r->want.first_seen = mirror_now(writer->m);
-		if (writer_pending_add(writer, &r->want) < 0)
-			return SNMP_ERR_COMMITFAILED;
-		r->step = 1;
-		return 0;
-	case A_ACTIVATE:
-		if (ADD(&r->want, r) < 0)
-			return SNMP_ERR_COMMITFAILED;
-		r->step = 1;
-		writer_pending_remove(writer, &r->cur, NULL);
-		r->step = 2;
-		return 0;
-	case A_DELETE:
-		if (del_keep(&r->cur, r) < 0)
-			return SNMP_ERR_COMMITFAILED;
-		r->step = 1;
-		return 0;
-	case A_DROP:
-		writer_pending_remove(writer, &r->cur, NULL);
-		r->step = 1;
-		return 0;
-	case A_MOVE:
-		/* Make before break: the destination is never without a route. */
-		if (restore(&r->exact, &r->want.metric, &r->cur, r) < 0)
-			return SNMP_ERR_COMMITFAILED;
-		r->step = 1;
-		if (del_keep(&r->cur, r) < 0)
-			return SNMP_ERR_COMMITFAILED;
-		r->step = 2;
-		return 0;
-	case A_PCREATE:
-		if (persist_insert(p, &r->pold) < 0)
-			return SNMP_ERR_COMMITFAILED;
-		r->step = 1;
-		txn.persist_dirty |= !r->pold.is_volatile;
-		if (!r->adopt) {
-			if (ADD(&r->want, r) < 0)
-				return SNMP_ERR_COMMITFAILED;
-			persist_find(p, &r->pold)->tried = 1;
-		}
-		r->step = 2;
-		return 0;
-	case A_PDESTROY:
-		persist_remove(p, &r->pold, NULL);
-		r->step = 1;
-		txn.persist_dirty |= !r->pold.is_volatile;
-		if (r->has_live) {
-			int rc = del_keep(&r->live, r);
-
-			if (rc < 0 && rc != -ESRCH)
-				return SNMP_ERR_COMMITFAILED;
-		}
-		r->step = 2;
-		return 0;
-	}
-	return SNMP_ERR_GENERR;
-}
-
-/* Revert what apply() did; 0, or -1 if something could not be put back. */
-static int
-revert(struct txn_row *r)
-{
-	struct persist *p = &writer->persist;
-	int bad = 0;
-
-	switch (r->act) {
-	case A_NONE: break;
-	case A_CREATE:
-		if (r->step >= 1 && DEL(&r->want, r) < 0)
-			bad = 1;
-		break;
-	case A_WAIT:
-		if (r->step >= 1)
-			writer_pending_remove(writer, &r->want, NULL);
-		break;
-	case A_ACTIVATE:
-		if (r->step >= 2 && writer_pending_add(writer, &r->cur) < 0)
-			bad = 1;
-		if (r->step >= 1 && DEL(&r->want, r) < 0)
-			bad = 1;
-		break;
-	case A_DELETE:
-		if (r->step >= 1 && restore(&r->gone, NULL, &r->cur, r) < 0)
-			bad = 1;
-		break;
-	case A_DROP:
-		if (r->step >= 1 && writer_pending_add(writer, &r->cur) < 0)
-			bad = 1;
-		break;
-	case A_MOVE:
-		if (r->step >= 2 && restore(&r->gone, NULL, &r->cur, r) < 0)
-			bad = 1;
-		if (r->step >= 1 && del_kept(&r->want.metric, &r->want, r) < 0)
-			bad = 1;
-		break;
-	case A_PCREATE:
-		if (r->step >= 2 && !r->adopt && DEL(&r->want, r) < 0)
-			bad = 1;
-		if (r->step >= 1)
-			persist_remove(p, &r->pold, NULL);
-		break;
-	case A_PDESTROY:
-		if (r->step >= 2 && r->gone.msg != NULL && restore(&r->gone, NULL, &r->live, r) < 0)
-			bad = 1;
-		if (r->step >= 1 && persist_insert(p, &r->pold) < 0)
-			bad = 1;
-		break;
-	}
-	r->step = 0;
-	return bad ? -1 : 0;
+	return DEL(w, &r->want, r) < 0 ? -1 : 0;
 }
 
 static int
-undo_all(void)
+undo_wait(void *row, void *w)
 {
-	int bad = 0;
+	struct wrow *r = row;
 
-	/* Newest first. */
-	for (unsigned seq = txn.seq; seq > 0; seq--)
-		for (size_t i = 0; i < txn.n; i++)
-			if (txn.rows[i].applied == seq && revert(&txn.rows[i]) < 0)
-				bad = 1;
-	/* The state file says again what it said before the SET. */
-	if (txn.persist_saved && save() < 0)
-		bad = 1;
-	txn.undone = 1;
-	if (bad)
-		log_err("set",
-		    "undo failed: the kernel or the state file may differ from before "
-		    "the SET (see the errors above)");
-	return bad ? -1 : 0;
+	writer_pending_remove(w, &r->want, NULL);
+	return 0;
 }
 
-/* ---- the phases ------------------------------------------------------------------ */
-
-static struct txn_row *
-row_of(netsnmp_variable_list *vb)
+static int
+undo_drop(void *row, void *w)
 {
-	struct txn_row key;
-	oid col;
+	struct wrow *r = row;
 
-	if (parse_name(vb, &key, &col) != 0)
-		return NULL;
-	return find_row(&key);
+	return writer_pending_add(w, &r->cur);
 }
 
-/* ACTION: apply the rows of these varbinds, then write the state file once. */
+static int
+undo_delete(void *row, void *w)
+{
+	struct wrow *r = row;
+
+	return restore(w, &r->gone, NULL, &r->cur, r) < 0 ? -1 : 0;
+}
+
+static int
+undo_move(void *row, void *w)
+{
+	struct wrow *r = row;
+
+	return del_kept(w, &r->want.metric, &r->want, r) < 0 ? -1 : 0;
+}
+
+static int
+undo_pinsert(void *row, void *w)
+{
+	struct wrow *r = row;
+
+	persist_remove(&((struct writer *)w)->persist, &r->pold, NULL);
+	return 0;
+}
+
+static int
+undo_premove(void *row, void *w)
+{
+	struct wrow *r = row;
+
+	return persist_insert(&((struct writer *)w)->persist, &r->pold);
+}
+
+static int
+undo_pdelete(void *row, void *w)
+{
+	struct wrow *r = row;
+
+	return restore(w, &r->gone, NULL, &r->live, r) < 0 ? -1 : 0;
+}
+
+/* The state file was written: UNDO writes it again, after the persisted set is put back. */
+static int
+undo_saved(void *row, void *arg)
+{
+	struct writer *w = arg;
+
+	w->set_resave = 1;
+	return 0;
+}
+
+/*
+ * ACTION, without waiting in the loop: a row's action is a plan of steps,
+ * done one after the other; a kernel request is sent and the row waits
+ * (TXN_PENDING) until its answer resumes the transaction (ack()), which
+ * calls apply() again for the row to finish that step and go on.  Each
+ * step done records its undo.
+ */
+enum op {
+	O_END,
+	O_ADD_WANT,         /* kernel: install r->want */
+	O_RESTORE_AT_WANT,  /* kernel: install r->exact at the new metric (a move) */
+	O_DEL_CUR,          /* kernel: delete r->cur, keeping its description */
+	O_DEL_LIVE,         /* kernel: delete r->live (gone already is fine) */
+	O_PENDING_ADD_WANT, /* keep r->want as a createAndWait row */
+	O_PENDING_DROP_CUR, /* forget the createAndWait row r->cur */
+	O_PINSERT,          /* store the persisted row */
+	O_PREMOVE,          /* forget the persisted row */
+};
+
+static const enum op plans[][3] = {
+	[A_NONE] = { O_END },
+	[A_CREATE] = { O_ADD_WANT, O_END },
+	[A_WAIT] = { O_PENDING_ADD_WANT, O_END },
+	[A_ACTIVATE] = { O_ADD_WANT, O_PENDING_DROP_CUR, O_END },
+	[A_DELETE] = { O_DEL_CUR, O_END },
+	[A_DROP] = { O_PENDING_DROP_CUR, O_END },
+	/* Make before break: the destination is never without a route. */
+	[A_MOVE] = { O_RESTORE_AT_WANT, O_DEL_CUR, O_END },
+	[A_PCREATE] = { O_PINSERT, O_ADD_WANT, O_END },
+	[A_PDESTROY] = { O_PREMOVE, O_DEL_LIVE, O_END },
+};
+
+/* The kernel answered the row's request. */
 static void
-action(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+ack(void *arg, int rc, const char *err)
 {
-	int err;
+	struct wrow *r = arg;
 
-	nlreq_budget(writer->q, TXN_BUDGET_MS);
-	for (netsnmp_request_info *req = requests; req != NULL; req = req->next) {
-		struct txn_row *r = row_of(req->requestvb);
-
-		if (r == NULL || r->applied)
-			continue;
-		r->applied = ++txn.seq;
-		if ((err = apply(r)) != 0) {
-			netsnmp_set_request_error(reqinfo, req, err);
-			nlreq_budget(writer->q, 0);
-			return;
-		}
-	}
-	nlreq_budget(writer->q, 0);
-	if (txn.persist_dirty) {
-		txn.persist_dirty = 0;
-		if (save() < 0) {
-			netsnmp_set_request_error(reqinfo, requests, SNMP_ERR_COMMITFAILED);
-			return;
-		}
-		txn.persist_saved = 1;
-	}
+	r->wait = 0;
+	r->answered = 1;
+	r->rc = rc;
+	snprintf(r->err, sizeof(r->err), "%s", err);
+	txn_resume(r->x);
 }
 
-static void
-set_phase(const struct mib_table *t, netsnmp_agent_request_info *reqinfo,
-    netsnmp_request_info *requests)
+/* A request sent (0: wait for ack()), or not (rc < 0: as if the kernel refused). */
+static int
+sent(struct wrow *r, int rc)
 {
-	long transid = transid_of(reqinfo);
-	int err;
+	if (rc == 0) {
+		r->wait = 1;
+		return 0;
+	}
+	r->answered = 1;
+	r->rc = rc;
+	return 0;
+}
 
-	(void)t;
-	DEBUGMSGTL(("cimr:set", "mode %d transid %ld (open %d, %ld)\n", reqinfo->mode, transid,
-	    txn.open, txn.transid));
-	switch (reqinfo->mode) {
-	case MODE_SET_RESERVE1:
-		if (!txn.open || txn.transid != transid || txn.checked)
-			txn_reset(transid);
-		for (netsnmp_request_info *req = requests; req != NULL; req = req->next)
-			if ((err = reserve1(req->requestvb)) != 0) {
-				netsnmp_set_request_error(reqinfo, req, err);
-				return;
-			}
-		break;
-	case MODE_SET_RESERVE2:
-		if (!txn.open || txn.transid != transid) {
-			netsnmp_set_request_error(reqinfo, requests, SNMP_ERR_GENERR);
-			return;
-		}
-		if (!txn.checked) {
-			nlreq_budget(writer->q, TXN_BUDGET_MS);
-			check_all();
-			nlreq_budget(writer->q, 0);
-			txn.checked = 1;
-		}
-		for (netsnmp_request_info *req = requests; req != NULL; req = req->next) {
-			struct txn_row *r = row_of(req->requestvb);
+/*
+ * Delete rt keeping the kernel's description of it in r->gone, for an
+ * exact undo.  A route already read back (a metric change) is deleted by
+ * that description; so is one that the kernel does not find by its
+ * gateway and interface, a route through a nexthop object (RTA_NH_ID): then
+ * the route is read back (a dump, waited for) and deleted again (r->retry).
+ */
+static void
+del_keep_send(struct writer *w, const struct route *rt, struct wrow *r)
+{
+	if (r->exact.msg == NULL && !r->retry)
+		sent(r,
+		    nlreq_route_delete_async(w->qa, rt, &r->gone, ack, r, r->err, sizeof(r->err)));
+	else
+		sent(r,
+		    nlreq_route_delete_kept_async(w->qa, &r->exact, NULL, &r->gone, ack, r, r->err,
+			sizeof(r->err)));
+}
 
-			if (r != NULL && r->err && !r->err_told) {
-				r->err_told = 1;
-				netsnmp_set_request_error(reqinfo, req, r->err);
-				return;
-			}
-		}
+/* The answer to a delete: 1 if a retry by the kernel's description was sent. */
+static int
+del_keep_retry(struct writer *w, const struct route *rt, struct wrow *r)
+{
+	if (r->rc != -ESRCH || r->exact.msg != NULL || r->retry)
+		return 0;
+	r->retry = 1;
+	if (fetch_kept(w, r, rt, r->err, sizeof(r->err)) < 0)
+		return 0; /* still -ESRCH, with why the route could not be read */
+	r->answered = 0;
+	del_keep_send(w, rt, r);
+	return 1;
+}
+
+/* Start the kernel request of op. */
+static void
+send_op(struct writer *w, struct wrow *r, enum op o)
+{
+	switch (o) {
+	case O_ADD_WANT:
+		sent(r,
+		    nlreq_route_async(w->qa, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &r->want, ack,
+			r, r->err, sizeof(r->err)));
 		break;
-	case MODE_SET_ACTION:
-		if (!txn.open || txn.transid != transid || !txn.checked) {
-			netsnmp_set_request_error(reqinfo, requests, SNMP_ERR_COMMITFAILED);
-			return;
-		}
-		action(reqinfo, requests);
-		writer_sync(writer);
+	case O_RESTORE_AT_WANT:
+		sent(r,
+		    nlreq_route_restore_async(w->qa, &r->exact, &r->want.metric, ack, r, r->err,
+			sizeof(r->err)));
 		break;
-	case MODE_SET_UNDO:
-		nlreq_budget(writer->q, TXN_BUDGET_MS);
-		if (txn.open && txn.transid == transid && !txn.undone && undo_all() < 0)
-			netsnmp_set_request_error(reqinfo, requests, SNMP_ERR_UNDOFAILED);
-		nlreq_budget(writer->q, 0);
-		writer_sync(writer);
-		break;
-	case MODE_SET_COMMIT:
-	case MODE_SET_FREE:
-		if (txn.open && txn.transid == transid)
-			txn_close();
-		break;
+	case O_DEL_CUR: del_keep_send(w, &r->cur, r); break;
+	case O_DEL_LIVE: del_keep_send(w, &r->live, r); break;
 	default: break;
 	}
 }
 
-void
-mib_set_bind(struct mib_table *t)
+#define STEP(undo) txn_step(x, tr, undo, w)
+
+/* Finish a kernel step with the kernel's answer in r->rc; SNMP error, or 0. */
+static int
+finish_op(struct txn *x, struct txn_row *tr, struct writer *w, struct wrow *r, enum op o)
 {
-	t->set = set_phase;
+	struct route shown;
+
+	switch (o) {
+	case O_ADD_WANT:
+		if (told(w, r->rc, "add", &r->want, r, r->err) < 0)
+			return SNMP_ERR_COMMITFAILED;
+		STEP(undo_add);
+		if (r->act == A_PCREATE)
+			persist_find(&w->persist, &r->pold)->tried = 1;
+		return 0;
+	case O_RESTORE_AT_WANT:
+		shown = r->cur;
+		shown.metric = r->want.metric;
+		if (told(w, r->rc, "add", &shown, r, r->err) < 0)
+			return SNMP_ERR_COMMITFAILED;
+		STEP(undo_move);
+		return 0;
+	case O_DEL_CUR:
+		if (told(w, r->rc, "delete", &r->cur, r, r->err) < 0)
+			return SNMP_ERR_COMMITFAILED;
+		STEP(undo_delete);
+		return 0;
+	case O_DEL_LIVE:
+		if (told(w, r->rc, "delete", &r->live, r, r->err) < 0 && r->rc != -ESRCH)
+			return SNMP_ERR_COMMITFAILED;
+		if (r->gone.msg != NULL)
+			STEP(undo_pdelete);
+		return 0;
+	default: return SNMP_ERR_GENERR;
+	}
 }
+
+/* A step without the kernel; SNMP error, or 0. */
+static int
+local_op(struct txn *x, struct txn_row *tr, struct writer *w, struct wrow *r, enum op o)
+{
+	switch (o) {
+	case O_PENDING_ADD_WANT:
+		r->want.first_seen = mirror_now(w->m);
+		if (writer_pending_add(w, &r->want) < 0)
+			return SNMP_ERR_COMMITFAILED;
+		STEP(undo_wait);
+		return 0;
+	case O_PENDING_DROP_CUR:
+		writer_pending_remove(w, &r->cur, NULL);
+		STEP(undo_drop);
+		return 0;
+	case O_PINSERT:
+		if (persist_insert(&w->persist, &r->pold) < 0)
+			return SNMP_ERR_COMMITFAILED;
+		STEP(undo_pinsert);
+		w->set_dirty |= !r->pold.is_volatile;
+		return 0;
+	case O_PREMOVE:
+		persist_remove(&w->persist, &r->pold, NULL);
+		STEP(undo_premove);
+		w->set_dirty |= !r->pold.is_volatile;
+		return 0;
+	default: return SNMP_ERR_GENERR;
+	}
+}
+
+static int
+skipped(const struct wrow *r, enum op o)
+{
+	return (o == O_ADD_WANT && r->act == A_PCREATE && r->adopt) ||
+	    (o == O_DEL_LIVE && !r->has_live);
+}
+
+static int
+is_kernel(enum op o)
+{
+	return o == O_ADD_WANT || o == O_RESTORE_AT_WANT || o == O_DEL_CUR || o == O_DEL_LIVE;
+}
+
+/* ACTION: the row's next steps; 0 when done, TXN_PENDING while the kernel answers, or the SNMP error. */
+static int
+apply(struct txn *x, struct txn_row *tr, void *ctx)
+{
+	struct writer *w = ctx;
+	struct wrow *r = txn_row_data(tr);
+	enum op o;
+	int err;
+
+	r->x = x;
+	while ((o = plans[r->act][r->stage]) != O_END) {
+		if (r->wait)
+			return TXN_PENDING;
+		if (skipped(r, o)) {
+			r->stage++;
+			continue;
+		}
+		if (!is_kernel(o)) {
+			if ((err = local_op(x, tr, w, r, o)) != 0)
+				return err;
+			r->stage++;
+			continue;
+		}
+		if (!r->answered) {
+			send_op(w, r, o);
+			continue; /* waiting, or answered at once (not sent) */
+		}
+		if ((o == O_DEL_CUR || o == O_DEL_LIVE) &&
+		    del_keep_retry(w, o == O_DEL_CUR ? &r->cur : &r->live, r))
+			continue;
+		r->answered = 0;
+		if ((err = finish_op(x, tr, w, r, o)) != 0)
+			return err;
+		r->stage++;
+	}
+	return 0;
+}
+
+/* ACTION, after a table's rows: write the state file once if the persisted set changed. */
+static int
+action_end(struct txn *x, void *ctx)
+{
+	struct writer *w = ctx;
+
+	if (!w->set_dirty)
+		return 0;
+	w->set_dirty = 0;
+	if (save(w) < 0)
+		return SNMP_ERR_COMMITFAILED;
+	txn_step(x, NULL, undo_saved, w);
+	return 0;
+}
+
+/* UNDO, after every step: the state file says again what it said before the SET. */
+static int
+undo_end(struct txn *x, void *ctx)
+{
+	struct writer *w = ctx;
+
+	if (!w->set_resave)
+		return 0;
+	w->set_resave = 0;
+	return save(w);
+}
+
+/* Bound the kernel waits of a phase; after ACTION and UNDO, read what the kernel told. */
+static void
+enter(void *ctx, int mode)
+{
+	struct writer *w = ctx;
+
+	nlreq_budget(w->q, TXN_BUDGET_MS);
+	nlreq_budget(w->qa, TXN_BUDGET_MS);
+	w->set_acting = mode == MODE_SET_ACTION;
+}
+
+/* The ACTION's time is up: its kernel requests fail. */
+static void
+abandon(void *ctx)
+{
+	struct writer *w = ctx;
+
+	nlreq_abandon(w->qa, -ETIMEDOUT, "no answer from the kernel within the SET's time budget");
+}
+
+static void
+leave(void *ctx, int mode)
+{
+	struct writer *w = ctx;
+
+	nlreq_budget(w->q, 0);
+	nlreq_budget(w->qa, 0);
+	w->set_acting = 0;
+	if (mode == MODE_SET_ACTION || mode == MODE_SET_UNDO)
+		writer_sync(w);
+}
+
+static void
+row_free(void *row)
+{
+	struct wrow *r = row;
+
+	nlroute_free(&r->exact);
+	nlroute_free(&r->gone);
+}
+
+static const struct txn_group route_group = {
+	.check_set = check_set,
+	.action_end = action_end,
+	.undo_end = undo_end,
+	.enter = enter,
+	.leave = leave,
+	.abandon = abandon,
+};
+
+const struct txn_ops mib_set_route_ops = {
+	.cols = route_columns,
+	.ncols = sizeof(route_columns) / sizeof(route_columns[0]),
+	.row_size = sizeof(struct wrow),
+	.parse_index = route_index,
+	.row_name = row_name,
+	.check = check_row,
+	.apply = apply,
+	.row_free = row_free,
+	.group = &route_group,
+};
+
+const struct txn_ops mib_set_persist_ops = {
+	.cols = persist_columns,
+	.ncols = sizeof(persist_columns) / sizeof(persist_columns[0]),
+	.row_size = sizeof(struct wrow),
+	.parse_index = persist_index,
+	.row_name = row_name,
+	.check = check_row,
+	.apply = apply,
+	.row_free = row_free,
+	.group = &route_group,
+};

@@ -1,4 +1,4 @@
-/* Synchronous rtnetlink requests: see nlreq.h. */
+/* rtnetlink requests, synchronous and asynchronous: see nlreq.h. */
 #include "config.h"
 
 #include <errno.h>
@@ -27,8 +27,36 @@
 struct nlreq {
 	struct nl_sock *sk;
 	uint8_t *buf;
-	struct timespec budget_end; /* tv_sec 0: no budget */
+	struct timespec budget_end;   /* tv_sec 0: no budget */
+	const struct nlreq_ops *fake; /* tests: requests go there, not to a socket */
+	void *fake_arg;
+	struct inflight *fl; /* asynchronous requests not completed yet, oldest first */
+	size_t nfl, flcap;
 };
+
+/* An asynchronous request in flight. */
+struct inflight {
+	uint32_t seq;
+	int (*fn)(struct nlmsghdr *, void *); /* each message before the ack (echo) */
+	void *fn_arg;
+	nlreq_done_fn done;
+	void *arg;
+	int answered; /* fake handle: rc and err hold the answer */
+	int rc;
+	char err[NLREQ_ERRLEN];
+};
+
+struct nlreq *
+nlreq_fake(const struct nlreq_ops *ops, void *arg)
+{
+	struct nlreq *q = calloc(1, sizeof(*q));
+
+	if (q == NULL)
+		return NULL;
+	q->fake = ops;
+	q->fake_arg = arg;
+	return q;
+}
 
 struct nlreq *
 nlreq_open(void)
@@ -62,6 +90,7 @@ nlreq_close(struct nlreq *q)
 		return;
 	if (q->sk != NULL)
 		nl_socket_free(q->sk);
+	free(q->fl);
 	free(q->buf);
 	free(q);
 }
@@ -292,6 +321,8 @@ route_request(struct nlreq *q, int cmd, int flags, const struct route *r,
 int
 nlreq_route(struct nlreq *q, int cmd, int flags, const struct route *r, char *err, size_t errlen)
 {
+	if (q->fake != NULL)
+		return q->fake->route(q->fake_arg, cmd, flags, r, err, errlen);
 	return route_request(q, cmd, flags, r, NULL, NULL, err, errlen);
 }
 
@@ -324,6 +355,8 @@ nlreq_route_delete(struct nlreq *q, const struct route *r, struct nlroute *gone,
     size_t errlen)
 {
 	nlroute_free(gone);
+	if (q->fake != NULL)
+		return q->fake->route_delete(q->fake_arg, r, gone, err, errlen);
 	return route_request(q, RTM_DELROUTE, NLM_F_ECHO, r, echo_msg, gone, err, errlen);
 }
 
@@ -358,6 +391,9 @@ nlreq_route_fetch(struct nlreq *q, uint32_t table, uint8_t proto, int32_t oif,
 	int rc = -ENOMEM;
 
 	nlroute_free(out);
+	if (q->fake != NULL)
+		return q->fake->route_fetch(q->fake_arg, table, proto, oif, match, arg, out, err,
+		    errlen);
 	if ((msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP)) != NULL &&
 	    nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) == 0 &&
 	    nla_put_u32(msg, RTA_TABLE, table) == 0 &&
@@ -442,6 +478,8 @@ int
 nlreq_route_restore(struct nlreq *q, const struct nlroute *k, const uint32_t *metric, char *err,
     size_t errlen)
 {
+	if (q->fake != NULL)
+		return q->fake->route_restore(q->fake_arg, k, metric, err, errlen);
 	return kept_request(q, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, k, metric, NULL, err,
 	    errlen);
 }
@@ -452,6 +490,8 @@ nlreq_route_delete_kept(struct nlreq *q, const struct nlroute *k, const uint32_t
 {
 	if (gone != NULL)
 		nlroute_free(gone);
+	if (q->fake != NULL)
+		return q->fake->route_delete_kept(q->fake_arg, k, metric, gone, err, errlen);
 	return kept_request(q, RTM_DELROUTE, gone != NULL ? NLM_F_ECHO : 0, k, metric, gone, err,
 	    errlen);
 }
@@ -525,6 +565,8 @@ nlreq_addrs(struct nlreq *q, struct ifaddr4 **v, size_t *n)
 	struct nl_msg *msg;
 	int rc = -ENOMEM;
 
+	if (q->fake != NULL)
+		return q->fake->addrs(q->fake_arg, v, n);
 	if ((msg = nlmsg_alloc_simple(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP)) != NULL &&
 	    nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO) == 0)
 		rc = transact(q, msg, addr_msg, &acc, NULL, 0);
@@ -573,6 +615,8 @@ nlreq_link(struct nlreq *q, int32_t ifindex, unsigned *flags, char name[IFNAMSIZ
 
 	if (ifindex <= 0)
 		return -ENODEV;
+	if (q->fake != NULL)
+		return q->fake->link(q->fake_arg, ifindex, flags, name);
 	/* NLM_F_ACK: the answer ends with an ack (or is an error), as a dump ends with DONE. */
 	if ((msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK)) != NULL &&
 	    nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) == 0)
@@ -583,4 +627,264 @@ nlreq_link(struct nlreq *q, int32_t ifindex, unsigned *flags, char name[IFNAMSIZ
 	if (rc == 0)
 		*flags = acc.flags;
 	return rc;
+}
+
+/* ---- asynchronous requests ------------------------------------------------ */
+
+int
+nlreq_fd(const struct nlreq *q)
+{
+	return q->sk != NULL ? nl_socket_get_fd(q->sk) : -1;
+}
+
+size_t
+nlreq_inflight(const struct nlreq *q)
+{
+	return q->nfl;
+}
+
+static struct inflight *
+inflight_add(struct nlreq *q, nlreq_done_fn done, void *arg)
+{
+	struct inflight *f;
+
+	if (vec_reserve(&q->fl, &q->flcap, q->nfl, sizeof(*q->fl), 4) < 0)
+		return NULL;
+	f = &q->fl[q->nfl++];
+	memset(f, 0, sizeof(*f));
+	f->done = done;
+	f->arg = arg;
+	return f;
+}
+
+/* Remove request i and complete it (done may send the next request). */
+static void
+complete(struct nlreq *q, size_t i, int rc, const char *err)
+{
+	struct inflight f = q->fl[i];
+
+	vec_remove_at(q->fl, &q->nfl, sizeof(*q->fl), i);
+	f.done(f.arg, rc, err);
+}
+
+/* The budget (nlreq_budget()) is spent: requests fail at once, as synchronous ones do. */
+static int
+spent(const struct nlreq *q, char *err, size_t errlen)
+{
+	if (q->budget_end.tv_sec == 0 || ms_left(&q->budget_end) > 0)
+		return 0;
+	snprintf(err, errlen, "no answer from the kernel within the SET's time budget");
+	return 1;
+}
+
+/* Send a built request (NULL: out of memory) without waiting for the answer. */
+static int
+send_async(struct nlreq *q, struct nl_msg *msg, int (*fn)(struct nlmsghdr *, void *), void *fn_arg,
+    nlreq_done_fn done, void *arg, char *err, size_t errlen)
+{
+	struct inflight *f;
+	int rc;
+
+	if (spent(q, err, errlen)) {
+		nlmsg_free(msg);
+		return -ETIMEDOUT;
+	}
+	if (msg == NULL || (f = inflight_add(q, done, arg)) == NULL) {
+		nlmsg_free(msg);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	f->seq = nl_socket_use_seq(q->sk);
+	f->fn = fn;
+	f->fn_arg = fn_arg;
+	nlmsg_hdr(msg)->nlmsg_seq = f->seq;
+	rc = nl_send_auto(q->sk, msg);
+	nlmsg_free(msg);
+	if (rc < 0) {
+		q->nfl--;
+		snprintf(err, errlen, "netlink send: %s", nl_geterror(rc));
+		return -EIO;
+	}
+	return 0;
+}
+
+/* A fake handle: ask the fake now, answer at the next nlreq_input(). */
+static int
+fake_async(struct nlreq *q, int rc, const char *err, nlreq_done_fn done, void *arg, char *errbuf,
+    size_t errlen)
+{
+	struct inflight *f;
+
+	if (spent(q, errbuf, errlen))
+		return -ETIMEDOUT;
+	if ((f = inflight_add(q, done, arg)) == NULL) {
+		snprintf(errbuf, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	f->answered = rc != NLREQ_FAKE_SILENT;
+	f->rc = rc;
+	snprintf(f->err, sizeof(f->err), "%s", rc < 0 ? err : "");
+	return 0;
+}
+
+/* One answer message for the request at i: 1 when it is complete. */
+static int
+answer(struct nlreq *q, size_t i, struct nlmsghdr *nlh)
+{
+	struct inflight *f = &q->fl[i];
+	char err[NLREQ_ERRLEN] = "";
+
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		struct nlmsgerr *e = nlmsg_data(nlh);
+
+		if (e->error != 0)
+			ack_text(nlh, e->error, err, sizeof(err));
+		complete(q, i, e->error != 0 ? e->error : f->rc, err);
+		return 1;
+	}
+	if (nlh->nlmsg_type == NLMSG_DONE) {
+		complete(q, i, f->rc, "");
+		return 1;
+	}
+	if (f->fn != NULL && f->rc == 0)
+		f->rc = f->fn(nlh, f->fn_arg);
+	return 0;
+}
+
+static void
+fake_input(struct nlreq *q)
+{
+	/*
+	 * The answers to the requests in flight now, oldest first; a request an
+	 * answer sends waits for the next call, as a kernel's answer would.
+	 */
+	size_t n = q->nfl;
+
+	for (size_t i = 0; i < q->nfl && n > 0; n--) {
+		char err[NLREQ_ERRLEN];
+		int rc = q->fl[i].rc;
+
+		if (!q->fl[i].answered) {
+			i++;
+			continue;
+		}
+		snprintf(err, sizeof(err), "%s", q->fl[i].err);
+		complete(q, i, rc, err);
+	}
+}
+
+void
+nlreq_input(struct nlreq *q)
+{
+	if (q->fake != NULL) {
+		fake_input(q);
+		return;
+	}
+	/* Bounded, as every read in the loop: what is left keeps the fd readable. */
+	for (int reads = 0; reads < 16; reads++) {
+		ssize_t n = nlreq_recv_kernel(nl_socket_get_fd(q->sk), q->buf, NLREQ_BUF, 1);
+		struct nlmsghdr *nlh;
+		int len;
+
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn_errno("netlink", "request socket");
+			return;
+		}
+		len = (int)n;
+		for (nlh = (struct nlmsghdr *)q->buf; nlmsg_ok(nlh, len);
+		     nlh = nlmsg_next(nlh, &len)) {
+			size_t i;
+
+			for (i = 0; i < q->nfl && q->fl[i].seq != nlh->nlmsg_seq; i++)
+				;
+			if (i < q->nfl) /* else an answer to a request abandoned */
+				answer(q, i, nlh);
+		}
+	}
+}
+
+void
+nlreq_abandon(struct nlreq *q, int rc, const char *err)
+{
+	while (q->nfl > 0)
+		complete(q, 0, rc, err);
+}
+
+int
+nlreq_route_async(struct nlreq *q, int cmd, int flags, const struct route *r, nlreq_done_fn done,
+    void *arg, char *err, size_t errlen)
+{
+	if (q->fake != NULL) {
+		char e[NLREQ_ERRLEN] = "";
+
+		return fake_async(q, q->fake->route(q->fake_arg, cmd, flags, r, e, sizeof(e)), e,
+		    done, arg, err, errlen);
+	}
+	return send_async(q, route_msg(cmd, flags, r), NULL, NULL, done, arg, err, errlen);
+}
+
+int
+nlreq_route_delete_async(struct nlreq *q, const struct route *r, struct nlroute *gone,
+    nlreq_done_fn done, void *arg, char *err, size_t errlen)
+{
+	nlroute_free(gone);
+	if (q->fake != NULL) {
+		char e[NLREQ_ERRLEN] = "";
+
+		return fake_async(q, q->fake->route_delete(q->fake_arg, r, gone, e, sizeof(e)), e,
+		    done, arg, err, errlen);
+	}
+	return send_async(q, route_msg(RTM_DELROUTE, NLM_F_ECHO, r), echo_msg, gone, done, arg, err,
+	    errlen);
+}
+
+/* A kept route's message, or NULL with err. */
+static int
+kept_ok(const struct nlroute *k, char *err, size_t errlen)
+{
+	if (k->msg == NULL || k->msg->nlmsg_len < NLMSG_LENGTH(sizeof(struct rtmsg))) {
+		snprintf(err, errlen, "no kept route");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+nlreq_route_restore_async(struct nlreq *q, const struct nlroute *k, const uint32_t *metric,
+    nlreq_done_fn done, void *arg, char *err, size_t errlen)
+{
+	int rc;
+
+	if (q->fake != NULL) {
+		char e[NLREQ_ERRLEN] = "";
+
+		return fake_async(q, q->fake->route_restore(q->fake_arg, k, metric, e, sizeof(e)),
+		    e, done, arg, err, errlen);
+	}
+	if ((rc = kept_ok(k, err, errlen)) < 0)
+		return rc;
+	return send_async(q, kept_msg(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, k, metric), NULL,
+	    NULL, done, arg, err, errlen);
+}
+
+int
+nlreq_route_delete_kept_async(struct nlreq *q, const struct nlroute *k, const uint32_t *metric,
+    struct nlroute *gone, nlreq_done_fn done, void *arg, char *err, size_t errlen)
+{
+	int rc;
+
+	if (gone != NULL)
+		nlroute_free(gone);
+	if (q->fake != NULL) {
+		char e[NLREQ_ERRLEN] = "";
+
+		return fake_async(q,
+		    q->fake->route_delete_kept(q->fake_arg, k, metric, gone, e, sizeof(e)), e, done,
+		    arg, err, errlen);
+	}
+	if ((rc = kept_ok(k, err, errlen)) < 0)
+		return rc;
+	return send_async(q, kept_msg(RTM_DELROUTE, gone != NULL ? NLM_F_ECHO : 0, k, metric),
+	    gone != NULL ? echo_msg : NULL, gone, done, arg, err, errlen);
 }

@@ -1,8 +1,9 @@
 /*
- * Synchronous rtnetlink requests on a socket of their own (never the event or
- * dump socket, libnl issue 268): install and delete routes for SETs, and read
- * the links and addresses a SET is checked against.  Each call waits for the
- * kernel's answer, at most NLREQ_TIMEOUT_MS.
+ * rtnetlink requests on a socket of their own (never the event or dump
+ * socket, libnl issue 268): install and delete routes for SETs, and read the
+ * links and addresses a SET is checked against.  The synchronous calls wait
+ * for the kernel's answer, at most NLREQ_TIMEOUT_MS; the asynchronous ones
+ * (nlreq_*_async()) complete from the loop when it comes.
  */
 #ifndef CIMR_NLREQ_H
 #define CIMR_NLREQ_H
@@ -91,6 +92,64 @@ int nlreq_addrs(struct nlreq *, struct ifaddr4 **v, size_t *n);
 
 /* One link: 0 with its flags and name, -ENODEV if it does not exist, or -errno. */
 int nlreq_link(struct nlreq *, int32_t ifindex, unsigned *flags, char name[IFNAMSIZ]);
+
+/*
+ * Asynchronous requests, for work that must not wait in the loop (a SET's
+ * ACTION): sent now, and completed when nlreq_input() reads the kernel's
+ * answer: done(arg, 0 or -errno, the kernel's message) is called then,
+ * never from inside the call that sent the request.  Each returns 0 when
+ * sent, or -errno (with err filled) when it could not be.  Use a handle of
+ * their own (nlreq_open() twice): a synchronous request reads and drops the
+ * answers of others on its socket.
+ */
+typedef void (*nlreq_done_fn)(void *arg, int rc, const char *err);
+
+int nlreq_fd(const struct nlreq *);
+/* The fd is readable (or, on a fake handle, any time): complete the answered requests. */
+void nlreq_input(struct nlreq *);
+/* Requests sent and not answered yet. */
+size_t nlreq_inflight(const struct nlreq *);
+/* Complete every request in flight now with rc and err; their answers will be dropped. */
+void nlreq_abandon(struct nlreq *, int rc, const char *err);
+
+int nlreq_route_async(struct nlreq *, int cmd, int flags, const struct route *r, nlreq_done_fn done,
+    void *arg, char *err, size_t errlen);
+int nlreq_route_delete_async(struct nlreq *, const struct route *r, struct nlroute *gone,
+    nlreq_done_fn done, void *arg, char *err, size_t errlen);
+int nlreq_route_restore_async(struct nlreq *, const struct nlroute *k, const uint32_t *metric,
+    nlreq_done_fn done, void *arg, char *err, size_t errlen);
+int nlreq_route_delete_kept_async(struct nlreq *, const struct nlroute *k, const uint32_t *metric,
+    struct nlroute *gone, nlreq_done_fn done, void *arg, char *err, size_t errlen);
+
+/*
+ * The seam for the unit tests: a handle without a socket whose requests go
+ * to these operations (a fake kernel), with the same arguments and
+ * results as the functions above.  nlreq_budget() only records its bound.
+ */
+struct nlreq_ops {
+	int (
+	    *route)(void *arg, int cmd, int flags, const struct route *r, char *err, size_t errlen);
+	int (*route_delete)(void *arg, const struct route *r, struct nlroute *gone, char *err,
+	    size_t errlen);
+	int (*route_fetch)(void *arg, uint32_t table, uint8_t proto, int32_t oif,
+	    int (*match)(struct nlmsghdr *, void *), void *marg, struct nlroute *out, char *err,
+	    size_t errlen);
+	int (*route_restore)(void *arg, const struct nlroute *k, const uint32_t *metric, char *err,
+	    size_t errlen);
+	int (*route_delete_kept)(void *arg, const struct nlroute *k, const uint32_t *metric,
+	    struct nlroute *gone, char *err, size_t errlen);
+	int (*addrs)(void *arg, struct ifaddr4 **v, size_t *n);
+	int (*link)(void *arg, int32_t ifindex, unsigned *flags, char name[IFNAMSIZ]);
+};
+
+/*
+ * On a fake handle the asynchronous requests call the same operations and
+ * complete at the next nlreq_input(); an operation that returns
+ * NLREQ_FAKE_SILENT is never answered (a kernel that does not answer).
+ */
+#define NLREQ_FAKE_SILENT 1
+
+struct nlreq *nlreq_fake(const struct nlreq_ops *, void *arg);
 
 /*
  * Only the kernel speaks for the routing table.  A netlink socket takes

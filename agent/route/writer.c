@@ -1,7 +1,9 @@
 /* The write side's shared state: see writer.h. */
 #include "config.h"
 
+#include <errno.h>
 #include <linux/rtnetlink.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,25 +18,69 @@
 #define APPLY_SETTLE_MS 200   /* routes appeared: an interface may have come back */
 #define APPLY_RETRY_MS  30000 /* some persisted routes still cannot be installed */
 
-struct writer *writer;
-
 void
-writer_init(struct writer *w, struct mirror *m, struct nlreq *q)
+writer_config_default(struct writer_config *c)
 {
-	memset(w, 0, sizeof(*w));
+	memset(c, 0, sizeof(*c));
+	c->writable_proto[RTPROT_BOOT] = 1;
+	c->writable_proto[RTPROT_STATIC] = 1;
+	c->writable_proto[CIMR_RTPROT] = 1;
+}
+
+struct writer *
+writer_new(struct mirror *m, struct nlreq *q, struct nlreq *qa, const struct writer_config *cfg,
+    const char *statedir, void (*arm)(unsigned ms, void *arg), void *arm_arg, char *err,
+    size_t errlen)
+{
+	struct writer *w = calloc(1, sizeof(*w));
+	int bad;
+
+	if (w == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
 	w->m = m;
 	w->q = q;
+	w->qa = qa != NULL ? qa : q;
+	if (cfg != NULL)
+		w->cfg = *cfg;
+	else
+		writer_config_default(&w->cfg);
+	w->arm_apply = arm;
+	w->arm_arg = arm_arg;
 	persist_init(&w->persist);
-	writer_default_protocols(w);
+	if (statedir == NULL)
+		return w;
+	if ((bad = persist_load(&w->persist, statedir)) < 0) {
+		snprintf(err, errlen, "cannot read %s/" PERSIST_FILE ": %s", statedir,
+		    strerror(errno));
+		writer_free(w);
+		return NULL;
+	}
+	if (bad > 0)
+		log_warn("persist", "%d bad line(s) in %s skipped (logged above)", bad,
+		    w->persist.path);
+	return w;
 }
 
 void
-writer_default_protocols(struct writer *w)
+writer_free(struct writer *w)
 {
-	memset(w->writable_proto, 0, sizeof(w->writable_proto));
-	w->writable_proto[RTPROT_BOOT] = 1;
-	w->writable_proto[RTPROT_STATIC] = 1;
-	w->writable_proto[CIMR_RTPROT] = 1;
+	if (w == NULL)
+		return;
+	free(w->pending);
+	persist_free(&w->persist);
+	free(w);
+}
+
+void
+writer_start(struct writer *w)
+{
+	/* Put back the persisted routes the kernel lacks (after a reboot, or a crash). */
+	persist_refresh(&w->persist, w->m);
+	writer_apply(w);
+	log_notice("persist", "%zu persisted routes, %zu installed", w->persist.n,
+	    w->persist.nactive);
 }
 
 static int
@@ -143,7 +189,10 @@ writer_sync(struct writer *w)
 	 * The kernel queues the notification of a change before it acks the
 	 * request, so after an ack the event socket already holds it.
 	 */
-	mirror_read_events(w->m);
+	if (w->cfg.read_events != NULL)
+		w->cfg.read_events(w->m);
+	else
+		mirror_read_events(w->m);
 	persist_refresh(&w->persist, w->m);
 }
 
@@ -151,7 +200,7 @@ static void
 arm(struct writer *w, unsigned ms)
 {
 	if (w->arm_apply != NULL)
-		w->arm_apply(ms);
+		w->arm_apply(ms, w->arm_arg);
 }
 
 void
@@ -180,6 +229,11 @@ writer_apply(struct writer *w)
 
 	if (w->persist.nactive == w->persist.n)
 		return;
+	/* Not between a SET's step and the kernel's answer: its rows are half made. */
+	if (w->set_acting) {
+		arm(w, APPLY_SOON_MS);
+		return;
+	}
 	left = persist_apply(&w->persist, w->m, w->q);
 	writer_sync(w);
 	if (left > 0)

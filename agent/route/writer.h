@@ -1,8 +1,10 @@
 /*
- * The write side shared by the SET handlers and the daemon: the kernel
- * mirror, the persisted routes, the netlink request socket, the rows
- * created with createAndWait that are not in the kernel yet, and which
- * routes SNMP may change.
+ * The write side shared by the SET operations, the route tables and the
+ * daemon: the kernel mirror, the persisted routes, the netlink request
+ * socket, the rows created with createAndWait that are not in the kernel
+ * yet, and which routes SNMP may change.  One context, made by
+ * writer_new() and handed to whoever needs it (the tables' handler
+ * context, the alarms' client argument): no global.
  */
 #ifndef CIMR_WRITER_H
 #define CIMR_WRITER_H
@@ -23,24 +25,47 @@ struct nlreq;
 #define PENDING_MAX      1024 /* createAndWait rows at most */
 #define PENDING_LIFETIME 300  /* seconds a createAndWait row waits for active (RFC 2579) */
 
+/* What the configuration sets before the writer exists (conf.c fills it). */
+struct writer_config {
+	/* Routes with these rtm_protocol values may be changed and deleted through SNMP. */
+	uint8_t writable_proto[256];
+	/* Reads the kernel's events after our own requests (NULL: mirror_read_events; tests). */
+	void (*read_events)(struct mirror *);
+};
+
+/* The default writable protocols: boot (ip route's default), static and cimrouted's own. */
+void writer_config_default(struct writer_config *);
+
 struct writer {
 	struct mirror *m;
-	struct nlreq *q;
+	struct nlreq *q;  /* requests waited for (checks, undo, persisted routes) */
+	struct nlreq *qa; /* requests answered later (a SET's ACTION) */
 	struct persist persist;
 	/* createAndWait rows, sorted by route_cmp; first_seen is when they were made. */
 	struct route *pending;
 	size_t npending, pending_cap;
-	/* Routes with these rtm_protocol values may be changed and deleted through SNMP. */
-	uint8_t writable_proto[256];
+	struct writer_config cfg;
 	/* Asks the daemon to run writer_apply() in ms milliseconds. */
-	void (*arm_apply)(unsigned ms);
+	void (*arm_apply)(unsigned ms, void *arg);
+	void *arm_arg;
+	/* The SET in progress (mib_set.c): the persisted set changed; UNDO must save it again. */
+	int set_dirty, set_resave;
+	/* ... its ACTION waits for the kernel: writer_apply() waits for it to end. */
+	int set_acting;
 };
 
-extern struct writer *writer;
-
-void writer_init(struct writer *, struct mirror *, struct nlreq *);
-/* The default writable protocols: boot (ip route's default), static and cimrouted's own. */
-void writer_default_protocols(struct writer *);
+/*
+ * A writer over mirror m, request socket q and asynchronous request socket
+ * qa (NULL: q; tests with a fake kernel), its persisted routes read
+ * from statedir (NULL: none; bad lines are logged and skipped), arm asking
+ * for writer_apply() later.  NULL with err on failure.
+ */
+struct writer *writer_new(struct mirror *m, struct nlreq *q, struct nlreq *qa,
+    const struct writer_config *, const char *statedir, void (*arm)(unsigned ms, void *arg),
+    void *arm_arg, char *err, size_t errlen);
+void writer_free(struct writer *);
+/* Once the mirror is loaded: which persisted routes are active; install the others. */
+void writer_start(struct writer *);
 
 /* Pending rows. */
 /* The first pending row > (strict) or >= sub in OID order, as an index; npending if none. */

@@ -47,8 +47,9 @@ struct mib_table {
 	/* Writes the row's index; returns its length. */
 	size_t (*index)(void *ctx, const void *row, oid *out);
 	void *ctx;
-	/* SET phases for the whole varbind list (NULL: the table is read-only). */
+	/* SET phases for the whole varbind list (NULL: the table is read-only); see txn_bind(). */
 	void (*set)(const struct mib_table *, netsnmp_agent_request_info *, netsnmp_request_info *);
+	void *set_ctx;
 };
 
 int mib_table_register(struct mib_table *);
@@ -94,15 +95,22 @@ int mib_table_get(const struct mib_table *, const oid *name, size_t len, struct 
 int mib_table_getnext(const struct mib_table *, const oid *name, size_t len, int strict, oid *out,
     size_t *outlen, struct mib_value *);
 
-/* Make a table writable through the SET transaction of mib_set.c. */
-void mib_set_bind(struct mib_table *);
+struct writer;
+struct txn;
+struct txn_ops;
 
-/* The route table (mib_route.c). */
-int mib_route_register(struct mirror *);
+/* The SET operations of the two route tables (mib_set.c; ctx: the writer), for txn_bind(). */
+extern const struct txn_ops mib_set_route_ops;
+extern const struct txn_ops mib_set_persist_ops;
+
+/* The route table (mib_route.c), writable through txn. */
+int mib_route_register(struct mirror *, struct writer *, struct txn *);
 extern const struct mib_table *mib_route_table;
+/* Bind the table to a mirror and its createAndWait rows (w may be NULL) without registering. */
+void mib_route_bind(struct mirror *, struct writer *);
 
-/* The persisted-route and active-route tables (mib_persist.c). */
-int mib_persist_register(void);
+/* The persisted-route and active-route tables (mib_persist.c), writable through txn. */
+int mib_persist_register(struct writer *, struct txn *);
 
 /* The route-change events: history, settings and notifications (mib_event.c). */
 struct notify;

@@ -31,7 +31,6 @@
 #include "route/mirror.h"
 #include "route/writer.h"
 
-void mib_route_bind(struct mirror *m);
 
 static const oid entry[] = { CIMR_IP4ROUTE, 3, 1 };
 #define ENTRY_LEN (sizeof(entry) / sizeof(entry[0]))
@@ -84,11 +83,17 @@ load(size_t n, uint32_t metric)
 	return m;
 }
 
-static void
-set_pending(struct writer *w, struct mirror *m, size_t n, size_t np, uint32_t metric)
+static struct writer *
+set_pending(struct writer *old, struct mirror *m, size_t n, size_t np, uint32_t metric)
 {
-	free(w->pending);
-	writer_init(w, m, NULL);
+	struct writer *w;
+
+	writer_free(old);
+	if ((w = writer_new(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0)) == NULL) {
+		fprintf(stderr, "out of memory\n");
+		exit(1);
+	}
+	mib_route_bind(m, w);
 	for (size_t k = 0; k < np; k++) {
 		struct route r = route_at_i(k * n / np, 0, 3, metric);
 
@@ -98,6 +103,7 @@ set_pending(struct writer *w, struct mirror *m, size_t n, size_t np, uint32_t me
 			exit(1);
 		}
 	}
+	return w;
 }
 
 static double
@@ -160,7 +166,7 @@ main(int argc, char **argv)
 	size_t n = 200000, counts[16], ncounts = 0;
 	int reps = 5, ch;
 	struct mirror *m, *sparse;
-	struct writer w;
+	struct writer *w = NULL;
 
 	while ((ch = getopt(argc, argv, "n:r:")) != -1) {
 		switch (ch) {
@@ -187,25 +193,20 @@ main(int argc, char **argv)
 	}
 	m = load(n, 0);
 	sparse = load(n, 3000000000u);
-	memset(&w, 0, sizeof(w));
-	writer = &w;
 	srandom(1);
 	for (size_t i = 0; i < ncounts; i++) {
 		double id, m1, sm;
 
-		mib_route_bind(m);
-		set_pending(&w, m, n, counts[i], 1);
+		w = set_pending(w, m, n, counts[i], 1);
 		id = column_us(12, reps);
 		m1 = random_rows_us(n, 13, 1000);
-		mib_route_bind(sparse);
-		set_pending(&w, sparse, n, counts[i], 3000000000u);
+		w = set_pending(w, sparse, n, counts[i], 3000000000u);
 		sm = column_us(13, reps);
 		printf("routes=%zu pending=%zu installdate_us=%.1f metric1_us=%.1f "
 		    "sparse_metric1_us=%.1f\n", n, counts[i], id, m1, sm);
 		fflush(stdout);
 	}
-	writer = NULL;
-	free(w.pending);
+	writer_free(w);
 	mirror_free(m);
 	mirror_free(sparse);
 	return 0;

@@ -21,7 +21,8 @@ stop_pid() {	# stop one process we started, by pid
 nsx() { ip netns exec "$NS" "$@"; }
 gb() { nsx "$GETBENCH" "$@"; }
 
-# start_snmpd DIR: the AgentX master on udp:127.0.0.1:PORT in the namespace; sets SNMPD_PID
+# start_snmpd DIR: the AgentX master on udp:127.0.0.1:PORT in the namespace (plus the
+# configuration lines in SNMPD_EXTRA_CONF, if set); sets SNMPD_PID
 start_snmpd() {
 	local d=$1
 	mkdir -p "$d/persist"
@@ -31,6 +32,7 @@ start_snmpd() {
 	master agentx
 	agentXSocket $d/agentx.sock
 	dontLogTCPWrappersConnects yes
+	${SNMPD_EXTRA_CONF:-}
 	EOT
 	# defaults kept: agentXTimeout 1 s, agentXRetries 5
 	SNMP_PERSISTENT_DIR=$d/persist MIBS="" ip netns exec "$NS" snmpd -f -C -c "$d/snmpd.conf" \

@@ -4,7 +4,7 @@
 # of added and deleted routes), against the same GETs on a quiet table.
 #
 #   bash tests/bench/stall.sh [-b BUILDDIR] [-n "100000 1000000"] [-c "flap burst"]
-#                             [-g "rows scalar"] [-m BURST] [-k KEEPDIR]
+#                             [-g "rows scalar"] [-m BURST] [-s] [-k KEEPDIR]
 #
 #   -b  VPATH build directory holding agent/cimrouted (default /tmp/bench-build);
 #       tests/bench/getbench is taken from there when built, else compiled with gcc
@@ -16,6 +16,9 @@
 #       itself: a control without cimrouted); each churn case runs once per
 #       target (default "rows scalar")
 #   -m  routes added then deleted by the burst case, at most 32768 (default 10000)
+#   -s  also run SETs one after another during each churn case (snmpset, v2c, a Metric1
+#       change of a static route on a second link, moved back and forth: each SET asks the
+#       kernel to add and delete a route) and print their count, statuses and latency
 #   -k  keep cimrouted's and snmpd's logs and the raw getbench lines in this directory
 #
 # It prints figures and asserts nothing about timing (the machines are noisy).
@@ -37,6 +40,7 @@ TARGETS="rows scalar"
 CASES="flap burst"
 BURST=10000
 KEEP=""
+SETS=0
 PORT=1161
 GW=10.255.0.2
 ADDR=10.255.0.1/30
@@ -44,14 +48,15 @@ DEV=veth0
 GETK=3000        # GETs of each baseline
 GET_TMO=2000     # getbench -t (ms); -r 0
 
-usage() { sed -n '6,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts "b:n:c:g:m:k:h" opt; do
+usage() { sed -n '6,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while getopts "b:n:c:g:m:sk:h" opt; do
 	case $opt in
 	b) BUILD=$OPTARG ;;
 	n) NLIST=$OPTARG ;;
 	c) CASES=$OPTARG ;;
 	g) TARGETS=$OPTARG ;;
 	m) BURST=$OPTARG ;;
+	s) SETS=1 ;;
 	k) KEEP=$OPTARG ;;
 	*) usage ;;
 	esac
@@ -62,7 +67,7 @@ for t in $TARGETS; do case $t in rows | scalar | snmpd) ;; *) echo "stall.sh: -g
 case $BURST in '' | *[!0-9]*) usage ;; esac
 [ "$BURST" -ge 1 ] && [ "$BURST" -le 32768 ] || { echo "stall.sh: -m: 1..32768" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "stall.sh: needs root (network namespaces)" >&2; exit 2; }
-for t in ip snmpd python3 net-snmp-config gcc shuf; do
+for t in ip snmpd snmpset python3 net-snmp-config gcc shuf; do
 	command -v $t >/dev/null || { echo "stall.sh: $t not found" >&2; exit 2; }
 done
 CIMROUTED="$BUILD/agent/cimrouted"
@@ -77,11 +82,11 @@ cleanup() {
 	local p n
 	trap '' PIPE
 	# getbench runs started by the background runners (their pids are in files)
-	for p in "${PIDS[@]}" $(cat "$T"/*/gbpids 2>/dev/null); do
+	for p in "${PIDS[@]}" $(cat "$T"/*/gbpids "$T"/*/setpids 2>/dev/null); do
 		[ -n "$p" ] && kill -0 "$p" 2>/dev/null && kill -TERM "$p" 2>/dev/null
 	done
 	sleep 0.5
-	for p in "${PIDS[@]}" $(cat "$T"/*/gbpids 2>/dev/null); do
+	for p in "${PIDS[@]}" $(cat "$T"/*/gbpids "$T"/*/setpids 2>/dev/null); do
 		[ -n "$p" ] && kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
 	done
 	for n in "${NSES[@]}"; do ip netns del "$n" 2>/dev/null; done
@@ -139,6 +144,62 @@ lat_args() {
 	scalar) echo "-f $d/scalaroid" ;;
 	snmpd) echo "-f $d/snmpdoid" ;;
 	esac
+}
+
+# ---- background SETs for the whole of a churn case (-s) ----------------------
+# The SET route: 10.253.0.0/24 via $SET_GW on $SET_DEV (not the flapped link), proto
+# static, its metric moved between 100 and 101 by each SET (make before break: the
+# route count stays as it is, which the cases' polls wait for).
+SET_DEV=veth2
+SET_GW=10.254.0.2
+SET_ADDR=10.254.0.1/30
+SET_STATS=()	# "N case target count statuses median p99 max"
+
+set_oid() {	# set_oid METRIC: cimIP4RouteMetric1 of the SET route at METRIC
+	echo ".1.3.6.1.4.1.32473.1.1.1.3.1.13.10.253.0.0.255.255.255.0.$SET_GW.$SET_IFX.254.0.$1"
+}
+# set_runner_start: one SET after another until set_runner_stop; one line each: "us status"
+set_runner_start() {
+	[ "$SETS" = 1 ] || return 0
+	rm -f "$d/setstop"
+	: >"$d/set.lines"
+	: >"$d/setpids"
+	(
+		trap '' INT
+		m=100
+		while [ ! -e "$d/setstop" ]; do
+			s=$(date +%s%N)
+			MIBS="" ip netns exec "$NS" snmpset -v2c -c private -t 10 -r 0 -Oqv $AGENT \
+				"$(set_oid $m)" i $((201 - m)) >"$d/set.cur" 2>&1 &
+			echo $! >>"$d/setpids"
+			if wait $!; then
+				st=ok
+				m=$((201 - m))
+			else
+				st=$(sed -n 's/.*Reason: \([A-Za-z]*\).*/\1/p; s/^Timeout.*/timeout/p' "$d/set.cur" | head -1)
+			fi
+			e=$(date +%s%N)
+			echo "$(((e - s) / 1000)) ${st:-failed}" >>"$d/set.lines"
+		done
+		# leave the route at metric 100 for the next case
+		[ $m = 100 ] || MIBS="" ip netns exec "$NS" snmpset -v2c -c private -t 10 -r 0 -Oqv $AGENT \
+			"$(set_oid $m)" i 100 >/dev/null 2>&1
+	) &
+	SET_PID=$!
+	PIDS+=("$SET_PID")
+}
+# set_runner_stop N CASE TARGET: wait for the SET in flight, print and record the SET figures
+set_runner_stop() {
+	[ "$SETS" = 1 ] || return 0
+	local n=$1 cs=$2 tg=$3 count st fig
+	touch "$d/setstop"
+	wait "$SET_PID" 2>/dev/null
+	count=$(grep -c . "$d/set.lines")
+	st=$(awk '{c[$2]++} END{for (k in c) printf "%s%s=%d", (n++ ? " " : ""), k, c[k]}' "$d/set.lines")
+	fig=$(sort -n "$d/set.lines" | awk '{v[NR]=$1} END{ if (NR == 0) { print "n/a n/a n/a"; exit }
+		m = v[int((NR + 1) / 2)]; p = v[int(NR * 0.99) > 0 ? int(NR * 0.99) : 1]; print m, p, v[NR] }')
+	echo "    SETs one after another during the case: $count ($st); SET round trip median/p99/max: $fig us"
+	SET_STATS+=("$n|$cs|$tg|$count|$st|$(echo "$fig" | tr ' ' '|')")
 }
 
 # ---- background GETs for the whole of a churn case ---------------------------
@@ -266,6 +327,7 @@ case_flap() {
 	log "N=$N: link flap, GETs on $tg (k=$k)"
 	log_mark
 	runner_start "$tg" "$k"
+	set_runner_start
 	s=$(now_ns)
 	poll_bg "$d/p1" "$s" "$kd"; p1=$P_PID
 	timed nsx ip link set $DEV down
@@ -285,6 +347,7 @@ case_flap() {
 	KOPS+=("$N|flap|$tg|up to count back|$POLL_S")
 	e=$(now_ns)
 	runner_stop
+	set_runner_stop "$N" flap "$tg"
 	case_report "$N" flap "$tg" "$s" "$e"
 	log_since
 	cim_alive_check "the link flap ($tg)"
@@ -297,6 +360,7 @@ case_burst() {
 	log "N=$N: burst, GETs on $tg (k=$k)"
 	log_mark
 	runner_start "$tg" "$k"
+	set_runner_start
 	s=$(now_ns)
 	poll_bg "$d/p1" "$s" $((KFULL + BURST)); p1=$P_PID
 	timed nsx ip -batch "$d/burst-add" >/dev/null
@@ -313,6 +377,7 @@ case_burst() {
 	KOPS+=("$N|burst|$tg|delete to count back|$POLL_S")
 	e=$(now_ns)
 	runner_stop
+	set_runner_stop "$N" burst "$tg"
 	case_report "$N" burst "$tg" "$s" "$e"
 	log_since
 	cim_alive_check "the burst ($tg)"
@@ -336,6 +401,14 @@ run_n() {
 	nsx ip link set $DEV up
 	nsx ip link set veth1 up
 	nsx ip addr add $ADDR dev $DEV
+	if [ "$SETS" = 1 ]; then
+		nsx ip link add $SET_DEV type veth peer name veth3
+		nsx ip link set $SET_DEV up
+		nsx ip link set veth3 up
+		nsx ip addr add $SET_ADDR dev $SET_DEV
+		nsx ip route add 10.253.0.0/24 via $SET_GW dev $SET_DEV proto static metric 100
+		SET_IFX=$(nsx cat /sys/class/net/$SET_DEV/ifindex)
+	fi
 	ifx=$(nsx cat /sys/class/net/$DEV/ifindex)
 	python3 "$HERE/genroutes.py" "$N" 1 $GW $DEV "$d/batch" "$d/prefixes" || return 1
 	# 1000 random rows to GET (cimIP4RouteProtocol of each), as bench.sh does
@@ -360,6 +433,8 @@ run_n() {
 	echo "  ip -batch loading $N routes: $LOAD_S s; kernel main table: $KFULL routes ($KDOWN not on $DEV)"
 	KOPS+=("$N|setup|-|ip -batch load N|$LOAD_S")
 
+	SNMPD_EXTRA_CONF=""
+	[ "$SETS" = 1 ] && SNMPD_EXTRA_CONF="rwcommunity private 127.0.0.1"
 	start_snmpd "$d" || return 1
 	log "N=$N: cimrouted cold start"
 	start_cim "$d"
@@ -440,6 +515,15 @@ echo
 	echo "size|case|GETs on|what|s"
 	for l in "${KOPS[@]}"; do echo "$l"; done
 } | column -t -s'|'
+if [ "$SETS" = 1 ]; then
+	echo
+	echo "== SETs run one after another during each case (round trips in us) =="
+	echo
+	{
+		echo "size|case|GETs on|SETs|statuses|median_us|p99_us|max_us"
+		for l in "${SET_STATS[@]}"; do echo "$l"; done
+	} | column -t -s'|'
+fi
 for N in $NLIST; do [ -n "${R[died,$N]:-}" ] && echo "** N=$N: died ${R[died,$N]} **"; done
 echo
 echo "run took $(secs "$START" "$END") s; load average at the end $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"

@@ -21,8 +21,6 @@
 #include "route/mirror.h"
 #include "route/writer.h"
 
-void mib_route_bind(struct mirror *m);
-
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
 static const oid entry[] = { CIMR_IP4ROUTE, 3, 1 };
@@ -63,7 +61,7 @@ setup(void **state)
 	m = mirror_new(&cfg);
 	assert_non_null(m);
 	assert_int_equal(mirror_inject(m, v, 4), 0);
-	mib_route_bind(m);
+	mib_route_bind(m, NULL);
 	return 0;
 }
 
@@ -252,7 +250,7 @@ test_empty_table(void **state)
 	size_t outlen;
 	struct mib_value v;
 
-	mib_route_bind(empty);
+	mib_route_bind(empty, NULL);
 	assert_int_equal(mib_table_getnext(mib_route_table, entry, ENTRY_LEN, 1, out, &outlen, &v),
 	    SNMP_ENDOFMIBVIEW);
 	memcpy(name, entry, sizeof(entry));
@@ -260,33 +258,36 @@ test_empty_table(void **state)
 	assert_int_equal(mib_table_get(mib_route_table, name, ENTRY_LEN + 1, &v),
 	    SNMP_NOSUCHINSTANCE);
 	mirror_free(empty);
-	mib_route_bind(m);
+	mib_route_bind(m, NULL);
 }
 
 /* ---- createAndWait rows ------------------------------------------------- */
 
-static struct writer w;
+static struct writer *w;
 
 static void
 pending_add(struct route r)
 {
 	r.proto = 0; /* as mib_set.c makes them: writable columns only */
-	assert_int_equal(writer_pending_add(&w, &r), 0);
+	assert_int_equal(writer_pending_add(w, &r), 0);
 }
 
 static void
 writer_on(void)
 {
-	writer_init(&w, m, NULL);
-	writer = &w;
+	char err[128];
+
+	w = writer_new(m, NULL, NULL, NULL, NULL, NULL, NULL, err, sizeof(err));
+	assert_non_null(w);
+	mib_route_bind(m, w);
 }
 
 static void
 writer_off(void)
 {
-	free(w.pending);
-	memset(&w, 0, sizeof(w));
-	writer = NULL;
+	writer_free(w);
+	w = NULL;
+	mib_route_bind(m, NULL);
 }
 
 /* GETNEXT from name; the answer's column and row (by index) go to *col and *r. */
@@ -415,14 +416,14 @@ test_pending_interleaved(void **state)
 	nk = route_sort_unique(k, NK);
 	memcpy(want, k, nk * sizeof(*k));
 	assert_int_equal(mirror_inject(big, k, nk), 0);
-	mib_route_bind(big);
-	writer_init(&w, big, NULL);
-	writer = &w;
-	for (n = nk; w.npending < NP;) {
+	w = writer_new(big, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0);
+	assert_non_null(w);
+	mib_route_bind(big, w);
+	for (n = nk; w->npending < NP;) {
 		struct route p = R(IP(10, 0, 0, 0) + (uint32_t)(random() % 4096) * 256, 24,
 		    IP(192, 0, 2, 1 + random() % 3), 2, (uint32_t)(random() % 3), 0);
 
-		if (writer_pending_find(&w, &p) != NULL)
+		if (writer_pending_find(w, &p) != NULL)
 			continue;
 		pending_add(p);
 		if (route_find(mirror_routes(big), &p) == NULL)
@@ -440,7 +441,7 @@ test_pending_interleaved(void **state)
 	free(got);
 	writer_off();
 	mirror_free(big);
-	mib_route_bind(m);
+	mib_route_bind(m, NULL);
 }
 
 /* GETNEXT from partial or out-of-range indexes and from the ends, with pending rows. */
@@ -552,9 +553,9 @@ big_mirror(size_t n, uint8_t last_flags)
 	v[n - 1].flags |= last_flags;
 	assert_int_equal(mirror_inject(big, v, n), 0);
 	free(v);
-	mib_route_bind(big);
-	writer_init(&w, big, NULL);
-	writer = &w;
+	w = writer_new(big, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0);
+	assert_non_null(w);
+	mib_route_bind(big, w);
 	for (size_t i = 0; i < 300; i++)
 		pending_add(
 		    R(IP(10, 0, 0, 0) + (uint32_t)(i * n / 300) * 256, 24, 0, 5, BIG_METRIC, 0));
@@ -566,7 +567,7 @@ big_free(struct mirror *big)
 {
 	writer_off();
 	mirror_free(big);
-	mib_route_bind(m);
+	mib_route_bind(m, NULL);
 }
 
 /*

@@ -1,0 +1,755 @@
+/* The generic SET transaction: see txn.h. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "lib/vec.h"
+#include "snmp/txn.h"
+
+/* One column value as the SET gave it. */
+struct txn_val {
+	oid col;
+	u_char type;
+	size_t len;
+	long i;    /* a number */
+	u_char *s; /* a string (malloc'ed), else NULL */
+};
+
+struct txn_binding {
+	struct txn *txn;
+	const struct mib_table *t;
+	const struct txn_ops *ops;
+	void *ctx;
+};
+
+struct txn_row {
+	const struct txn_binding *b;
+	oid idx[MAX_OID_LEN];
+	size_t idxlen;
+	struct txn_val *vals;
+	size_t nvals, valcap;
+	int err;      /* SNMP error found in RESERVE2 (0: none) */
+	int err_told; /* reported on a varbind already */
+	int applied;  /* ACTION reached this row */
+	int waiting;  /* ... and its apply() waits for the kernel */
+	void *data;   /* the table's own row: ops->row_size bytes */
+};
+
+struct txn_step {
+	txn_undo_fn undo;
+	void *row; /* the row's data, or NULL */
+	void *arg;
+};
+
+struct txn {
+	long transid;
+	int open;
+	int checked;
+	int undone;
+	int applied;            /* ACTION applied a row (or tried to) */
+	struct txn_call *calls; /* ACTION: handler calls not over yet, oldest first */
+	size_t ncalls, callcap;
+	int acting;         /* ACTION began and is not over */
+	int running, again; /* calls_run()'s trampoline */
+	int in_handler;     /* inside a handler call: its requests may be touched */
+	unsigned int alarm; /* ACTION's limit */
+	struct txn_row **rows;
+	size_t n, cap;
+	struct txn_step *steps;
+	size_t nsteps, stepcap;
+	struct txn_binding **b;
+	size_t nb, bcap;
+};
+
+struct txn *
+txn_new(void)
+{
+	return calloc(1, sizeof(struct txn));
+}
+
+static void
+row_free(struct txn_row *r)
+{
+	if (r->b->ops->row_free != NULL)
+		r->b->ops->row_free(r->data);
+	for (size_t i = 0; i < r->nvals; i++)
+		free(r->vals[i].s);
+	free(r->vals);
+	free(r->data);
+	free(r);
+}
+
+/* Forget the rows and steps; a transaction applied but neither committed nor undone stays. */
+static void
+txn_clear(struct txn *x)
+{
+	if (x->open && x->applied && !x->undone)
+		log_warn("set",
+		    "transaction %ld was applied but never committed or undone; "
+		    "its changes stay",
+		    x->transid);
+	for (size_t i = 0; i < x->n; i++)
+		row_free(x->rows[i]);
+	free(x->rows);
+	free(x->steps);
+	x->rows = NULL;
+	x->steps = NULL;
+	x->n = x->cap = x->nsteps = x->stepcap = 0;
+	x->open = x->checked = x->undone = x->applied = 0;
+	x->transid = 0;
+}
+
+void
+txn_free(struct txn *x)
+{
+	if (x == NULL)
+		return;
+	txn_timeout(x);
+	x->applied = 0; /* at exit: nothing to warn about */
+	txn_clear(x);
+	free(x->calls);
+	for (size_t i = 0; i < x->nb; i++)
+		free(x->b[i]);
+	free(x->b);
+	free(x);
+}
+
+/* ---- rows and values ------------------------------------------------------- */
+
+void *
+txn_row_data(const struct txn_row *r)
+{
+	return r->data;
+}
+
+const struct txn_ops *
+txn_row_ops(const struct txn_row *r)
+{
+	return r->b->ops;
+}
+
+int
+txn_refused(const struct txn_row *r)
+{
+	return r->err != 0;
+}
+
+size_t
+txn_nrows(const struct txn *x)
+{
+	return x->n;
+}
+
+struct txn_row *
+txn_row_at(const struct txn *x, size_t i)
+{
+	return i < x->n ? x->rows[i] : NULL;
+}
+
+static struct txn_val *
+val_of(const struct txn_row *r, oid col)
+{
+	for (size_t i = 0; i < r->nvals; i++)
+		if (r->vals[i].col == col)
+			return &r->vals[i];
+	return NULL;
+}
+
+int
+txn_has(const struct txn_row *r, oid col)
+{
+	return val_of(r, col) != NULL;
+}
+
+int
+txn_int(const struct txn_row *r, oid col, long *v)
+{
+	const struct txn_val *tv = val_of(r, col);
+
+	if (tv == NULL || tv->s != NULL)
+		return 0;
+	*v = tv->i;
+	return 1;
+}
+
+const u_char *
+txn_str(const struct txn_row *r, oid col, size_t *len)
+{
+	const struct txn_val *tv = val_of(r, col);
+
+	if (tv == NULL || tv->s == NULL)
+		return NULL;
+	*len = tv->len;
+	return tv->s;
+}
+
+const char *
+txn_err_name(int err)
+{
+	switch (err) {
+	case SNMP_ERR_WRONGVALUE: return "wrongValue";
+	case SNMP_ERR_NOCREATION: return "noCreation";
+	case SNMP_ERR_INCONSISTENTVALUE: return "inconsistentValue";
+	case SNMP_ERR_RESOURCEUNAVAILABLE: return "resourceUnavailable";
+	case SNMP_ERR_NOTWRITABLE: return "notWritable";
+	case SNMP_ERR_INCONSISTENTNAME: return "inconsistentName";
+	default: return "error";
+	}
+}
+
+int
+txn_refuse(struct txn_row *r, int err, const char *fmt, ...)
+{
+	char name[256], why[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	r->b->ops->row_name(r->data, name, sizeof(name));
+	log_notice("set", "refused (%s): %s: %s", txn_err_name(err), name, why);
+	r->err = err;
+	return err;
+}
+
+/* The value of vb, kept; 0 or -1 out of memory. */
+static int
+val_set(struct txn_val *tv, oid col, const netsnmp_variable_list *vb, int number)
+{
+	memset(tv, 0, sizeof(*tv));
+	tv->col = col;
+	tv->type = vb->type;
+	tv->len = vb->val_len;
+	if (number) {
+		tv->i = *vb->val.integer;
+		return 0;
+	}
+	if ((tv->s = malloc(vb->val_len + 1)) == NULL)
+		return -1;
+	memcpy(tv->s, vb->val.string, vb->val_len);
+	return 0;
+}
+
+static int
+val_same(const struct txn_val *a, const struct txn_val *b)
+{
+	if (a->type != b->type || a->len != b->len || (a->s == NULL) != (b->s == NULL))
+		return 0;
+	return a->s != NULL ? memcmp(a->s, b->s, a->len) == 0 : a->i == b->i;
+}
+
+/* ---- RESERVE1: one varbind ------------------------------------------------- */
+
+/* The column and index of vb in b's table; 0, or -1 if the name is not in the table's entry. */
+static int
+split_name(const struct txn_binding *b, const netsnmp_variable_list *vb, oid *col, const oid **idx,
+    size_t *ilen)
+{
+	const struct mib_table *t = b->t;
+
+	if (vb->name_length <= t->entry_len ||
+	    snmp_oid_compare(vb->name, t->entry_len, t->entry, t->entry_len) != 0)
+		return -1;
+	*col = vb->name[t->entry_len];
+	*idx = vb->name + t->entry_len + 1;
+	*ilen = vb->name_length - t->entry_len - 1;
+	return 0;
+}
+
+static const struct txn_column *
+column(const struct txn_ops *ops, oid col)
+{
+	for (size_t i = 0; i < ops->ncols; i++)
+		if (ops->cols[i].col == col)
+			return &ops->cols[i];
+	return NULL;
+}
+
+static struct txn_row *
+find_row(const struct txn *x, const struct txn_binding *b, const oid *idx, size_t ilen)
+{
+	for (size_t i = 0; i < x->n; i++)
+		if (x->rows[i]->b == b && x->rows[i]->idxlen == ilen &&
+		    memcmp(x->rows[i]->idx, idx, ilen * sizeof(oid)) == 0)
+			return x->rows[i];
+	return NULL;
+}
+
+static int
+check_vb(const struct txn_column *c, const netsnmp_variable_list *vb)
+{
+	int rc;
+
+	if (c->maxlen == 0)
+		rc = netsnmp_check_vb_type_and_size(vb, c->type, sizeof(long));
+	else
+		rc = netsnmp_check_vb_type_and_max_size(vb, c->type, c->maxlen);
+	if (rc != 0)
+		return rc;
+	return c->check != NULL ? c->check(vb) : SNMP_ERR_NOERROR;
+}
+
+/* A new row for idx, its data parsed; NULL with *err. */
+static struct txn_row *
+row_new(const struct txn_binding *b, const oid *idx, size_t ilen, int *err)
+{
+	struct txn_row *r;
+
+	*err = SNMP_ERR_RESOURCEUNAVAILABLE;
+	if (ilen > MAX_OID_LEN) {
+		*err = SNMP_ERR_NOCREATION;
+		return NULL;
+	}
+	if ((r = calloc(1, sizeof(*r))) == NULL ||
+	    (r->data = calloc(1, b->ops->row_size ? b->ops->row_size : 1)) == NULL) {
+		free(r);
+		return NULL;
+	}
+	r->b = b;
+	memcpy(r->idx, idx, ilen * sizeof(oid));
+	r->idxlen = ilen;
+	if ((*err = b->ops->parse_index(b->ctx, idx, ilen, r->data)) != 0) {
+		row_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static int
+add_row(struct txn *x, struct txn_row *r)
+{
+	if (x->n == TXN_ROWS_MAX) {
+		log_notice("set", "refused (resourceUnavailable): more than %d rows in one SET",
+		    TXN_ROWS_MAX);
+		return SNMP_ERR_RESOURCEUNAVAILABLE;
+	}
+	if (vec_reserve(&x->rows, &x->cap, x->n, sizeof(*x->rows), 8) < 0)
+		return SNMP_ERR_RESOURCEUNAVAILABLE;
+	x->rows[x->n++] = r;
+	return 0;
+}
+
+static int
+reserve1(struct txn *x, const struct txn_binding *b, const netsnmp_variable_list *vb)
+{
+	const struct txn_column *c;
+	struct txn_row *row, *fresh = NULL;
+	struct txn_val tv, *old;
+	const oid *idx;
+	size_t ilen;
+	oid col;
+	int rc;
+
+	if (split_name(b, vb, &col, &idx, &ilen) < 0 || (c = column(b->ops, col)) == NULL)
+		return SNMP_ERR_NOTWRITABLE;
+	if ((row = find_row(x, b, idx, ilen)) == NULL &&
+	    (row = fresh = row_new(b, idx, ilen, &rc)) == NULL)
+		return rc;
+	if ((rc = check_vb(c, vb)) != 0 || (fresh != NULL && (rc = add_row(x, fresh)) != 0)) {
+		if (fresh != NULL)
+			row_free(fresh);
+		return rc;
+	}
+	if (val_set(&tv, col, vb, c->maxlen == 0) < 0)
+		return SNMP_ERR_RESOURCEUNAVAILABLE;
+	if ((old = val_of(row, col)) != NULL) {
+		int same = val_same(old, &tv);
+
+		free(tv.s);
+		/* Two different values for one object. */
+		return same ? 0 : SNMP_ERR_INCONSISTENTVALUE;
+	}
+	if (vec_reserve(&row->vals, &row->valcap, row->nvals, sizeof(*row->vals), 4) < 0) {
+		free(tv.s);
+		return SNMP_ERR_RESOURCEUNAVAILABLE;
+	}
+	row->vals[row->nvals++] = tv;
+	return 0;
+}
+
+/* ---- group hooks ------------------------------------------------------------ */
+
+static const struct txn_group no_hooks;
+
+static const struct txn_group *
+group(const struct txn_binding *b)
+{
+	return b->ops->group != NULL ? b->ops->group : &no_hooks;
+}
+
+/* Is binding i the first of its group (same hooks, same context)? */
+static int
+group_first(const struct txn *x, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (group(x->b[j]) == group(x->b[i]) && x->b[j]->ctx == x->b[i]->ctx)
+			return 0;
+	return 1;
+}
+
+static void
+enter_all(struct txn *x, int mode)
+{
+	for (size_t i = 0; i < x->nb; i++)
+		if (group_first(x, i) && group(x->b[i])->enter != NULL)
+			group(x->b[i])->enter(x->b[i]->ctx, mode);
+}
+
+static void
+leave_all(struct txn *x, int mode)
+{
+	for (size_t i = 0; i < x->nb; i++)
+		if (group_first(x, i) && group(x->b[i])->leave != NULL)
+			group(x->b[i])->leave(x->b[i]->ctx, mode);
+}
+
+/* ---- RESERVE2: the rows together ------------------------------------------- */
+
+static void
+check_all(struct txn *x)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		struct txn_row *r = x->rows[i];
+
+		r->b->ops->check(x, r, r->b->ctx);
+	}
+	for (size_t i = 0; i < x->nb; i++)
+		if (group_first(x, i) && group(x->b[i])->check_set != NULL)
+			group(x->b[i])->check_set(x, x->b[i]->ctx);
+}
+
+/* ---- ACTION and UNDO -------------------------------------------------------- */
+
+static int
+steps_room(struct txn *x)
+{
+	return vec_reserve(&x->steps, &x->stepcap, x->nsteps + TXN_STEPS_CALL - 1,
+	    sizeof(*x->steps), 16);
+}
+
+void
+txn_step(struct txn *x, struct txn_row *r, txn_undo_fn undo, void *arg)
+{
+	if (x->nsteps == x->stepcap && steps_room(x) < 0) {
+		/* Only if an apply() did more than TXN_STEPS_CALL steps and memory ran out. */
+		log_err("set", "out of memory: a step of this SET cannot be undone");
+		return;
+	}
+	x->steps[x->nsteps].undo = undo;
+	x->steps[x->nsteps].row = r != NULL ? r->data : NULL;
+	x->steps[x->nsteps].arg = arg;
+	x->nsteps++;
+}
+
+static int
+undo_all(struct txn *x)
+{
+	int bad = 0;
+
+	/* Newest first, across rows and tables. */
+	while (x->nsteps > 0) {
+		struct txn_step *s = &x->steps[--x->nsteps];
+
+		if (s->undo(s->row, s->arg) < 0)
+			bad = 1;
+	}
+	for (size_t i = 0; i < x->nb; i++)
+		if (group_first(x, i) && group(x->b[i])->undo_end != NULL &&
+		    group(x->b[i])->undo_end(x, x->b[i]->ctx) < 0)
+			bad = 1;
+	x->undone = 1;
+	if (bad)
+		log_err("set",
+		    "undo failed: the kernel or the state file may differ from before "
+		    "the SET (see the errors above)");
+	return bad ? -1 : 0;
+}
+
+static struct txn_row *
+row_of(const struct txn *x, const struct txn_binding *b, const netsnmp_variable_list *vb)
+{
+	const oid *idx;
+	size_t ilen;
+	oid col;
+
+	if (split_name(b, vb, &col, &idx, &ilen) < 0)
+		return NULL;
+	return find_row(x, b, idx, ilen);
+}
+
+static long
+transid_of(netsnmp_agent_request_info *reqinfo)
+{
+	return reqinfo->asp != NULL && reqinfo->asp->pdu != NULL ? reqinfo->asp->pdu->transid : 0;
+}
+
+/*
+ * ACTION without waiting in the loop.  Each handler call's requests are
+ * delegated and queued as a call; the calls run in order, the rows of a
+ * call in the order of its varbinds, and a row that waits for the kernel
+ * (TXN_PENDING) holds the queue until txn_resume().  A call's requests are
+ * completed (errors set, delegation cleared) when its rows and the group's
+ * action_end are done: net-snmp answers the master once all are.
+ */
+struct txn_call {
+	const struct txn_binding *b;
+	netsnmp_agent_request_info *reqinfo;
+	netsnmp_request_info *requests;
+	netsnmp_request_info *cur; /* the request whose row runs */
+	long transid;
+	int agent; /* an agent session holds the requests (not a unit test) */
+};
+
+/*
+ * May the call's requests be touched?  Inside a handler call, yes; later,
+ * only while net-snmp still holds the delegated transaction (the master may
+ * have closed the session meanwhile, and the agent freed the requests).
+ */
+static int
+call_valid(const struct txn *x, const struct txn_call *c)
+{
+	return !c->agent || x->in_handler ||
+	    netsnmp_check_transaction_id((int)c->transid) == SNMPERR_SUCCESS;
+}
+
+/* The call is over: err (0: none) on req, the other requests complete. */
+static void
+call_done(struct txn *x, netsnmp_request_info *bad, int err)
+{
+	struct txn_call c = x->calls[0];
+
+	vec_remove_at(x->calls, &x->ncalls, sizeof(*x->calls), 0);
+	if (!call_valid(x, &c))
+		return;
+	for (netsnmp_request_info *req = c.requests; req != NULL; req = req->next)
+		if (req == bad && err != 0)
+			netsnmp_set_request_error(c.reqinfo, req, err);
+		else
+			req->delegated = REQUEST_IS_NOT_DELEGATED;
+}
+
+/* Run the head call as far as it goes: 1 when it is over, 0 when a row waits. */
+static int
+call_run(struct txn *x)
+{
+	struct txn_call *c = &x->calls[0];
+	const struct txn_binding *b = c->b;
+	int err = 0;
+
+	for (; c->cur != NULL; c->cur = c->cur->next) {
+		struct txn_row *r = row_of(x, b, c->cur->requestvb);
+
+		if (r == NULL || (r->applied && !r->waiting))
+			continue;
+		if (!r->applied) {
+			r->applied = x->applied = 1;
+			if (steps_room(x) < 0) {
+				err = SNMP_ERR_RESOURCEUNAVAILABLE;
+				break;
+			}
+		}
+		err = b->ops->apply(x, r, b->ctx);
+		r->waiting = err == TXN_PENDING;
+		if (r->waiting)
+			return 0;
+		if (err != 0)
+			break;
+	}
+	if (err != 0) {
+		call_done(x, c->cur, err);
+		return 1;
+	}
+	if (group(b)->action_end != NULL)
+		err = steps_room(x) < 0 ? SNMP_ERR_RESOURCEUNAVAILABLE :
+					  group(b)->action_end(x, b->ctx);
+	call_done(x, c->requests, err);
+	return 1;
+}
+
+static void
+alarm_fired(unsigned int id, void *arg)
+{
+	struct txn *x = arg;
+
+	x->alarm = 0;
+	txn_timeout(x);
+}
+
+static void
+calls_run(struct txn *x)
+{
+	/* A trampoline: an answer that comes while the calls run only asks for one more turn. */
+	if (x->running) {
+		x->again = 1;
+		return;
+	}
+	x->running = 1;
+	do {
+		x->again = 0;
+		while (x->ncalls > 0 && call_run(x))
+			;
+	} while (x->again);
+	x->running = 0;
+	if (x->ncalls == 0 && x->acting) {
+		x->acting = 0;
+		if (x->alarm != 0)
+			snmp_alarm_unregister(x->alarm);
+		x->alarm = 0;
+		leave_all(x, MODE_SET_ACTION);
+	}
+}
+
+void
+txn_resume(struct txn *x)
+{
+	calls_run(x);
+}
+
+void
+txn_timeout(struct txn *x)
+{
+	if (x->ncalls == 0)
+		return;
+	for (size_t i = 0; i < x->nb; i++)
+		if (group_first(x, i) && group(x->b[i])->abandon != NULL)
+			group(x->b[i])->abandon(x->b[i]->ctx);
+	calls_run(x);
+}
+
+/* ACTION: queue the rows of these varbinds, delegated, and run what can run. */
+static void
+action(struct txn *x, const struct txn_binding *b, netsnmp_agent_request_info *reqinfo,
+    netsnmp_request_info *requests)
+{
+	struct txn_call *c;
+
+	if (vec_reserve(&x->calls, &x->callcap, x->ncalls, sizeof(*x->calls), 4) < 0) {
+		netsnmp_set_request_error(reqinfo, requests, SNMP_ERR_RESOURCEUNAVAILABLE);
+		return;
+	}
+	c = &x->calls[x->ncalls++];
+	c->b = b;
+	c->reqinfo = reqinfo;
+	c->requests = c->cur = requests;
+	c->transid = transid_of(reqinfo);
+	c->agent = reqinfo->asp != NULL;
+	for (netsnmp_request_info *req = requests; req != NULL; req = req->next)
+		req->delegated = REQUEST_IS_DELEGATED;
+	if (!x->acting) {
+		struct timeval tv = { TXN_BUDGET_MS / 1000, (TXN_BUDGET_MS % 1000) * 1000 };
+
+		x->acting = 1;
+		enter_all(x, MODE_SET_ACTION);
+		x->alarm = snmp_alarm_register_hr(tv, 0, alarm_fired, x);
+	}
+	calls_run(x);
+}
+
+/* ---- the phases --------------------------------------------------------------- */
+
+static void
+txn_reset(struct txn *x, long transid)
+{
+	txn_clear(x);
+	x->transid = transid;
+	x->open = 1;
+}
+
+static void
+reserve2(struct txn *x, const struct txn_binding *b, netsnmp_agent_request_info *reqinfo,
+    netsnmp_request_info *requests)
+{
+	if (!x->checked) {
+		enter_all(x, MODE_SET_RESERVE2);
+		check_all(x);
+		leave_all(x, MODE_SET_RESERVE2);
+		x->checked = 1;
+	}
+	for (netsnmp_request_info *req = requests; req != NULL; req = req->next) {
+		struct txn_row *r = row_of(x, b, req->requestvb);
+
+		if (r != NULL && r->err && !r->err_told) {
+			r->err_told = 1;
+			netsnmp_set_request_error(reqinfo, req, r->err);
+			return;
+		}
+	}
+}
+
+static void
+set_phase(const struct mib_table *t, netsnmp_agent_request_info *reqinfo,
+    netsnmp_request_info *requests)
+{
+	const struct txn_binding *b = t->set_ctx;
+	struct txn *x = b->txn;
+	long transid = transid_of(reqinfo);
+	int err, same = x->open && x->transid == transid;
+
+	DEBUGMSGTL(("cimr:set", "%s: mode %d transid %ld (open %d, %ld)\n", t->name, reqinfo->mode,
+	    transid, x->open, x->transid));
+	/* The master gave up on an ACTION still waiting for the kernel: end it first. */
+	if (reqinfo->mode != MODE_SET_ACTION)
+		txn_timeout(x);
+	switch (reqinfo->mode) {
+	case MODE_SET_RESERVE1:
+		if (!same || x->checked)
+			txn_reset(x, transid);
+		for (netsnmp_request_info *req = requests; req != NULL; req = req->next)
+			if ((err = reserve1(x, b, req->requestvb)) != 0) {
+				netsnmp_set_request_error(reqinfo, req, err);
+				return;
+			}
+		break;
+	case MODE_SET_RESERVE2:
+		if (!same)
+			netsnmp_set_request_error(reqinfo, requests, SNMP_ERR_GENERR);
+		else
+			reserve2(x, b, reqinfo, requests);
+		break;
+	case MODE_SET_ACTION:
+		if (!same || !x->checked) {
+			netsnmp_set_request_error(reqinfo, requests, SNMP_ERR_COMMITFAILED);
+			return;
+		}
+		x->in_handler = 1;
+		action(x, b, reqinfo, requests);
+		x->in_handler = 0;
+		break;
+	case MODE_SET_UNDO:
+		enter_all(x, MODE_SET_UNDO);
+		if (same && !x->undone && undo_all(x) < 0)
+			netsnmp_set_request_error(reqinfo, requests, SNMP_ERR_UNDOFAILED);
+		leave_all(x, MODE_SET_UNDO);
+		break;
+	case MODE_SET_COMMIT:
+	case MODE_SET_FREE:
+		if (same) {
+			x->applied = 0; /* committed, or never applied: nothing to warn about */
+			txn_clear(x);
+		}
+		break;
+	default: break;
+	}
+}
+
+int
+txn_bind(struct txn *x, struct mib_table *t, const struct txn_ops *ops, void *ctx)
+{
+	struct txn_binding *b;
+
+	if (vec_reserve(&x->b, &x->bcap, x->nb, sizeof(*x->b), 4) < 0 ||
+	    (b = calloc(1, sizeof(*b))) == NULL)
+		return -1;
+	b->txn = x;
+	b->t = t;
+	b->ops = ops;
+	b->ctx = ctx;
+	x->b[x->nb++] = b;
+	t->set = set_phase;
+	t->set_ctx = b;
+	return 0;
+}

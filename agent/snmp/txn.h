@@ -1,0 +1,148 @@
+/*
+ * The SET transaction, generic over writable tables: one transaction
+ * across every table bound to it, in SNMP's phases.
+ *
+ *   RESERVE1  each varbind alone: a writable column (notWritable), an index
+ *             the table can parse (noCreation), the column's type and length
+ *             (wrongType, wrongLength) and value (wrongValue).  Varbinds are
+ *             gathered into rows keyed by (table, index).
+ *   RESERVE2  every row, together: the table's check of each row (against
+ *             the kernel and its own state), then each group's check of the
+ *             rows together.  Nothing is touched; a refusal is kept on its
+ *             row and reported on one of its varbinds.
+ *   ACTION    each row's apply, which performs its steps one by one and
+ *             records, for each step done, the step that undoes it.  A step
+ *             that waits for the kernel does not wait in the loop: apply()
+ *             returns TXN_PENDING, the phase's requests are delegated
+ *             (net-snmp answers the master when they are complete, and serves
+ *             other requests meanwhile), and the answer resumes the row
+ *             (txn_resume()).  Rows run one after the other, in the order of
+ *             the varbinds and of the handler calls, as if nothing waited.
+ *             After TXN_BUDGET_MS the group's abandon hook fails what is still
+ *             in flight (commitFailed; UNDO follows).
+ *   UNDO      the recorded undo steps, newest first, across rows and tables.
+ *   COMMIT / FREE  forget the transaction.
+ *
+ * A table supplies its writable columns and its operations (struct
+ * txn_ops); tables that share state (the live and the persisted route
+ * tables share the kernel and the state file) share a struct txn_group
+ * and a context, and the group's hooks run once for them all.
+ *
+ * Through AgentX each phase arrives as its own request (TestSet,
+ * CommitSet, UndoSet, CleanupSet), so the transaction is kept here, keyed
+ * by the AgentX transaction id, and its rows found again by the varbinds'
+ * names.  net-snmp calls each table's handler with that table's varbinds,
+ * one table after the other, in every phase.
+ */
+#ifndef CIMR_TXN_H
+#define CIMR_TXN_H
+
+#include "snmp/mib.h"
+
+/*
+ * One request's work is bounded so that no phase outlives snmpd's
+ * agentXTimeout (snmpd drops the whole subagent when one does): at most
+ * TXN_ROWS_MAX rows a SET, at most TXN_BUDGET_MS of kernel waits a phase
+ * (the group's enter hook sets it), state files written once a SET.
+ */
+#define TXN_ROWS_MAX  100
+#define TXN_BUDGET_MS 2000
+
+struct txn;
+struct txn_row;
+
+/* A writable column: its type, and for strings the longest value. */
+struct txn_column {
+	oid col;
+	u_char type;   /* ASN_INTEGER, ASN_OCTET_STR, ... */
+	size_t maxlen; /* 0: a number (sizeof(long)); else the longest string */
+	/* SNMP_ERR_NOERROR, or the error for this value (wrongValue). */
+	int (*check)(const netsnmp_variable_list *);
+};
+
+/* Undo one step: 0, or -1 if it could not be undone (the reason logged). */
+typedef int (*txn_undo_fn)(void *row, void *arg);
+
+/* Hooks shared by the tables of one group (called once per group and context). */
+struct txn_group {
+	/* RESERVE2, after every row's check: the rows together (txn_refuse() a row). */
+	void (*check_set)(struct txn *, void *ctx);
+	/* ACTION, after one table's rows were applied: SNMP_ERR_NOERROR or the error. */
+	int (*action_end)(struct txn *, void *ctx);
+	/* UNDO, after every step was undone: 0, or -1 (undoFailed). */
+	int (*undo_end)(struct txn *, void *ctx);
+	/* Around the work of RESERVE2, ACTION and UNDO (mode: MODE_SET_*); may be NULL. */
+	void (*enter)(void *ctx, int mode);
+	void (*leave)(void *ctx, int mode);
+	/* ACTION's time is up: complete what is in flight now (as failed); may be NULL. */
+	void (*abandon)(void *ctx);
+};
+
+/* apply(): a kernel request is in flight; its answer calls txn_resume(). */
+#define TXN_PENDING (-1)
+
+struct txn_ops {
+	const struct txn_column *cols; /* the writable columns, any numbers */
+	size_t ncols;
+	size_t row_size; /* the table's own row data, zeroed, then parse_index() */
+	/* RESERVE1: the index into row; SNMP_ERR_NOERROR or noCreation. */
+	int (*parse_index)(void *ctx, const oid *idx, size_t len, void *row);
+	/* The row in log lines ("cimIP4RouteTable row 10.0.0.0 mask ..."). */
+	void (*row_name)(const void *row, char *buf, size_t len);
+	/* RESERVE2: one row; SNMP_ERR_NOERROR or the status of a txn_refuse(). */
+	int (*check)(struct txn *, struct txn_row *, void *ctx);
+	/*
+	 * ACTION: do the row's steps, each followed by txn_step(); 0 when done,
+	 * TXN_PENDING to be called again after txn_resume(), or the SNMP error.
+	 */
+	int (*apply)(struct txn *, struct txn_row *, void *ctx);
+	/* Free what the row data holds (may be NULL). */
+	void (*row_free)(void *row);
+	const struct txn_group *group;
+};
+
+struct txn *txn_new(void);
+void txn_free(struct txn *);
+/* Make a table writable through this transaction: t->set routes its SET phases here. */
+int txn_bind(struct txn *, struct mib_table *t, const struct txn_ops *, void *ctx);
+
+/* A row's data and its table; the column values given in the SET. */
+void *txn_row_data(const struct txn_row *);
+const struct txn_ops *txn_row_ops(const struct txn_row *);
+int txn_has(const struct txn_row *, oid col);
+/* The integer value of col: 1 with *v if given, else 0 (*v untouched). */
+int txn_int(const struct txn_row *, oid col, long *v);
+/* The string value of col (not NUL-terminated) and its length, or NULL if not given. */
+const u_char *txn_str(const struct txn_row *, oid col, size_t *len);
+/* Nonzero if the row was refused in RESERVE2. */
+int txn_refused(const struct txn_row *);
+
+/* The rows of the transaction, in the order their first varbind came. */
+size_t txn_nrows(const struct txn *);
+struct txn_row *txn_row_at(const struct txn *, size_t i);
+
+/*
+ * Refuse a row in RESERVE2 with an SNMP status: logged as
+ * "set: refused (STATUS): ROW: why"; returns err.
+ */
+int txn_refuse(struct txn_row *, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * ACTION: a step was done; undo(row data, arg) puts it back.  row may be
+ * NULL for a group's own step (action_end).  Room for TXN_STEPS_CALL
+ * steps is made before each apply() and action_end(), so that a step done
+ * is never left without its undo for want of memory.
+ */
+#define TXN_STEPS_CALL 8
+void txn_step(struct txn *, struct txn_row *, txn_undo_fn, void *arg);
+
+/* A row's kernel request was answered: go on with the ACTION. */
+void txn_resume(struct txn *);
+/* The ACTION's limit passed (its alarm; tests): abandon what is in flight. */
+void txn_timeout(struct txn *);
+
+/* The SNMP status name of err ("wrongValue"). */
+const char *txn_err_name(int err);
+
+#endif

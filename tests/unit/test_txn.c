@@ -1,0 +1,1051 @@
+/*
+ * Unit tests: the SET decision logic of the two route tables (route/mib_set.c)
+ * through the generic transaction (snmp/txn.c), against a fake kernel behind
+ * the netlink request seam (nlreq_fake()), without root.  Every refusal and
+ * its status, all or nothing across rows and tables, undo newest first, and
+ * what a failed undo reports.  Each SET runs net-snmp's phases on the tables'
+ * handlers as the agent does: RESERVE1, RESERVE2, ACTION, then COMMIT or
+ * UNDO, then FREE; each phase calls the route table, then the persisted one.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+#include "route/mirror.h"
+#include "route/nlreq.h"
+#include "route/writer.h"
+#include "snmp/mib.h"
+#include "snmp/txn.h"
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+#define IFA            2 /* the one interface: va, 192.0.2.100/24 */
+
+/* ---- the fake kernel ------------------------------------------------------ */
+
+static struct fake {
+	struct route v[64];
+	size_t n;
+	int addrs_fail; /* the address dump fails (-EIO) */
+	unsigned calls; /* changing requests so far */
+	uint64_t fail;  /* bit k: the k-th changing request (from 1) is refused */
+	uint64_t mute;  /* bit k: ... is never answered (and not done) */
+	char log[4096]; /* "add 10.9.0.0/16 m20 ok; del ... EEXIST; ..." */
+} fk;
+
+static void
+fk_log(const char *what, const struct route *r, int rc)
+{
+	size_t len = strlen(fk.log);
+
+	snprintf(fk.log + len, sizeof(fk.log) - len, "%s%s %u.%u.%u.%u/%u m%u%s", len ? "; " : "",
+	    what, r->dst >> 24, (r->dst >> 16) & 255, (r->dst >> 8) & 255, r->dst & 255, r->plen,
+	    r->metric,
+	    rc == 0                     ? "" :
+		rc == NLREQ_FAKE_SILENT ? " SILENT" :
+					  " REFUSED");
+}
+
+/* A changing request: refused if its bit is set in fk.fail. */
+static int
+fk_refused(char *err, size_t errlen)
+{
+	fk.calls++;
+	if (fk.calls < 64 && (fk.mute >> fk.calls) & 1)
+		return NLREQ_FAKE_SILENT;
+	if (fk.calls < 64 && (fk.fail >> fk.calls) & 1) {
+		snprintf(err, errlen, "refused by the fake kernel");
+		return -EPERM;
+	}
+	return 0;
+}
+
+static struct route *
+fk_find(const struct route *r)
+{
+	for (size_t i = 0; i < fk.n; i++)
+		if (route_cmp(&fk.v[i], r) == 0)
+			return &fk.v[i];
+	return NULL;
+}
+
+static int
+fk_add(const struct route *r, char *err, size_t errlen)
+{
+	int rc = fk_refused(err, errlen);
+
+	if (rc == 0 && fk_find(r) != NULL) {
+		snprintf(err, errlen, "File exists");
+		rc = -EEXIST;
+	}
+	if (rc == 0)
+		fk.v[fk.n++] = *r;
+	fk_log("add", r, rc);
+	return rc;
+}
+
+static int
+fk_del(const struct route *r, struct route *gone, char *err, size_t errlen)
+{
+	int rc = fk_refused(err, errlen);
+	struct route *k = rc == 0 ? fk_find(r) : NULL;
+
+	if (rc == 0 && k == NULL) {
+		snprintf(err, errlen, "No such process");
+		rc = -ESRCH;
+	}
+	if (rc == 0) {
+		if (gone != NULL)
+			*gone = *k;
+		*k = fk.v[--fk.n];
+	}
+	fk_log("del", r, rc);
+	return rc;
+}
+
+/* A kept route: a netlink header and the route itself, for the fake alone to read. */
+static int
+keep(const struct route *r, struct nlroute *out)
+{
+	out->msg = calloc(1, NLMSG_LENGTH(sizeof(*r)));
+	if (out->msg == NULL)
+		return -ENOMEM;
+	out->msg->nlmsg_len = NLMSG_LENGTH(sizeof(*r));
+	memcpy(NLMSG_DATA(out->msg), r, sizeof(*r));
+	return 0;
+}
+
+static struct route
+kept(const struct nlroute *k, const uint32_t *metric)
+{
+	struct route r;
+
+	memcpy(&r, NLMSG_DATA(k->msg), sizeof(r));
+	if (metric != NULL)
+		r.metric = *metric;
+	return r;
+}
+
+static int
+fk_route(void *arg, int cmd, int flags, const struct route *r, char *err, size_t errlen)
+{
+	return cmd == RTM_NEWROUTE ? fk_add(r, err, errlen) : fk_del(r, NULL, err, errlen);
+}
+
+static int
+fk_route_delete(void *arg, const struct route *r, struct nlroute *gone, char *err, size_t errlen)
+{
+	struct route g;
+	int rc = fk_del(r, &g, err, errlen);
+
+	return rc == 0 ? keep(&g, gone) : rc;
+}
+
+static int
+fk_route_fetch(void *arg, uint32_t table, uint8_t proto, int32_t oif,
+    int (*match)(struct nlmsghdr *, void *), void *marg, struct nlroute *out, char *err,
+    size_t errlen)
+{
+	for (size_t i = 0; i < fk.n; i++)
+		if (fk.v[i].table == table && fk.v[i].proto == proto &&
+		    (oif <= 0 || fk.v[i].ifindex == oif))
+			return keep(&fk.v[i], out);
+	snprintf(err, errlen, "the kernel has no such route");
+	return -ESRCH;
+}
+
+static int
+fk_route_restore(void *arg, const struct nlroute *k, const uint32_t *metric, char *err,
+    size_t errlen)
+{
+	struct route r;
+
+	if (k->msg == NULL) {
+		snprintf(err, errlen, "no kept route");
+		return -EINVAL;
+	}
+	r = kept(k, metric);
+	return fk_add(&r, err, errlen);
+}
+
+static int
+fk_route_delete_kept(void *arg, const struct nlroute *k, const uint32_t *metric,
+    struct nlroute *gone, char *err, size_t errlen)
+{
+	struct route r = kept(k, metric), g;
+	int rc = fk_del(&r, &g, err, errlen);
+
+	return rc == 0 && gone != NULL ? keep(&g, gone) : rc;
+}
+
+static int
+fk_addrs(void *arg, struct ifaddr4 **v, size_t *n)
+{
+	if (fk.addrs_fail)
+		return -EIO;
+	if ((*v = calloc(1, sizeof(**v))) == NULL)
+		return -ENOMEM;
+	(*v)[0] = (struct ifaddr4){ IFA, IP(192, 0, 2, 100), IP(192, 0, 2, 100), 24 };
+	*n = 1;
+	return 0;
+}
+
+static int
+fk_link(void *arg, int32_t ifindex, unsigned *flags, char name[IFNAMSIZ])
+{
+	if (ifindex != IFA)
+		return -ENODEV;
+	*flags = IFF_UP;
+	snprintf(name, IFNAMSIZ, "va");
+	return 0;
+}
+
+static const struct nlreq_ops fake_ops = {
+	.route = fk_route,
+	.route_delete = fk_route_delete,
+	.route_fetch = fk_route_fetch,
+	.route_restore = fk_route_restore,
+	.route_delete_kept = fk_route_delete_kept,
+	.addrs = fk_addrs,
+	.link = fk_link,
+};
+
+/* The kernel's events after our requests: the mirror becomes the fake kernel. */
+static void
+fk_events(struct mirror *m)
+{
+	struct route v[64];
+
+	memcpy(v, fk.v, fk.n * sizeof(v[0]));
+	assert_int_equal(mirror_inject(m, v, fk.n), 0);
+}
+
+/* ---- the daemon's side ---------------------------------------------------- */
+
+static struct mirror *m;
+static struct nlreq *q;
+static struct writer *w;
+static struct txn *txn;
+static char dir[64];
+static int persist_first; /* call the persisted table's handler first in each phase */
+static int hold;          /* ACTION: leave the kernel's answers undelivered */
+
+static struct mib_table route_t = {
+	.name = "cimIP4RouteTable",
+	.entry = { CIMR_IP4ROUTE_ENTRY },
+	.entry_len = sizeof((oid[]){ CIMR_IP4ROUTE_ENTRY }) / sizeof(oid),
+};
+static struct mib_table persist_t = {
+	.name = "cimIP4PersistedRouteTable",
+	.entry = { CIMR_PERSIST_ENTRY },
+	.entry_len = sizeof((oid[]){ CIMR_PERSIST_ENTRY }) / sizeof(oid),
+};
+
+static struct mib_table toy_t = {
+	.name = "toyTable",
+	.entry = { 1, 3, 6, 1, 4, 1, 32473, 99, 1, 1 },
+	.entry_len = 10,
+};
+static struct mib_table *tables[] = { &route_t, &persist_t, &toy_t };
+
+static struct route
+R(uint32_t dst, uint8_t plen, uint32_t nh, uint32_t metric, uint8_t proto) {
+	struct route r;
+
+	memset(&r, 0, sizeof(r));
+	r.dst = dst;
+	r.plen = plen;
+	r.nexthop = nh;
+	r.flags = nh ? ROUTE_F_GATEWAY : 0;
+	r.ifindex = IFA;
+	r.table = 254;
+	r.metric = metric;
+	r.type = RTN_UNICAST;
+	r.proto = proto;
+	r.scope = nh ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	return r;
+}
+
+/*
+ * The kernel: the interface's subnet (proto kernel), 10.60/16 metric 3 and 4 (static),
+ * 10.61/16 (bgp, not writable), 10.62/16 one hop of a multipath route (static).
+ */
+static int
+setup(void **state)
+{
+	static const struct mirror_config cfg = { .tables = { 254 }, .ntables = 1 };
+	struct writer_config wc;
+	char err[256];
+
+	memset(&fk, 0, sizeof(fk));
+	fk.v[fk.n++] = R(IP(192, 0, 2, 0), 24, 0, 0, RTPROT_KERNEL);
+	fk.v[fk.n++] = R(IP(10, 60, 0, 0), 16, IP(192, 0, 2, 1), 3, RTPROT_STATIC);
+	fk.v[fk.n++] = R(IP(10, 60, 0, 0), 16, IP(192, 0, 2, 1), 4, RTPROT_STATIC);
+	fk.v[fk.n++] = R(IP(10, 61, 0, 0), 16, IP(192, 0, 2, 1), 0, RTPROT_BGP);
+	fk.v[fk.n] = R(IP(10, 62, 0, 0), 16, IP(192, 0, 2, 1), 0, RTPROT_STATIC);
+	fk.v[fk.n++].flags |= ROUTE_F_MULTI;
+	snprintf(dir, sizeof(dir), "/tmp/test_txn.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_non_null(m = mirror_new(&cfg));
+	fk_events(m);
+	assert_non_null(q = nlreq_fake(&fake_ops, NULL));
+	writer_config_default(&wc);
+	wc.read_events = fk_events;
+	assert_non_null(w = writer_new(m, q, NULL, &wc, dir, NULL, NULL, err, sizeof(err)));
+	assert_non_null(txn = txn_new());
+	assert_int_equal(txn_bind(txn, &route_t, &mib_set_route_ops, w), 0);
+	assert_int_equal(txn_bind(txn, &persist_t, &mib_set_persist_ops, w), 0);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char path[128];
+
+	persist_first = hold = 0;
+	txn_free(txn);
+	writer_free(w);
+	nlreq_close(q);
+	mirror_free(m);
+	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);
+	unlink(path);
+	rmdir(dir);
+	return 0;
+}
+
+/* ---- running a SET ---------------------------------------------------------- */
+
+enum { TR, TP, TT }; /* the route table, the persisted one, a toy table */
+
+/* The varbind lists below leave out the type: INTEGER. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+struct vb {
+	int tbl;
+	oid col;
+	const char *idx; /* dotted sub-identifiers */
+	long v;
+	u_char type;   /* 0: INTEGER */
+	const char *s; /* the value of an OCTET STRING (NULL: "active") */
+};
+
+struct result {
+	int status; /* the first error (0: none) */
+	int index;  /* its varbind, from 0 */
+	int mode;   /* the phase that reported it */
+};
+
+static size_t
+parse_idx(const char *s, oid *out)
+{
+	size_t n = 0;
+
+	while (*s != '\0') {
+		char *end;
+
+		out[n++] = strtoull(s, &end, 10);
+		s = *end == '.' ? end + 1 : end;
+	}
+	return n;
+}
+
+static int
+delegated(netsnmp_request_info **reqs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (reqs[i]->delegated)
+			return 1;
+	return 0;
+}
+
+/* Run one phase over the tables; the first varbind in error, if any. */
+static int
+phase(int mode, netsnmp_request_info **reqs, size_t n, struct result *res)
+{
+	netsnmp_agent_request_info ri;
+
+	memset(&ri, 0, sizeof(ri));
+	ri.mode = mode;
+	for (int k = 0; k < 3; k++) {
+		netsnmp_request_info *head = NULL, **tail = &head;
+		int t = persist_first && k < 2 ? 1 - k : k;
+
+		/* This table's varbinds, in order, as net-snmp hands them to its handler. */
+		for (size_t i = 0; i < n; i++) {
+			if (reqs[i]->index != t)
+				continue;
+			reqs[i]->next = NULL;
+			*tail = reqs[i];
+			tail = &reqs[i]->next;
+		}
+		if (head != NULL)
+			tables[t]->set(tables[t], &ri, head);
+	}
+	/* The loop: the kernel's answers, and the ACTION's time limit if they do not come. */
+	for (int turn = 0; mode == MODE_SET_ACTION && !hold && delegated(reqs, n); turn++) {
+		assert_true(turn < 200);
+		if (turn == 100)
+			txn_timeout(txn);
+		nlreq_input(q);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (reqs[i]->status != 0 && res->status == 0) {
+			res->status = reqs[i]->status;
+			res->index = (int)i;
+			res->mode = mode;
+		}
+	return res->status != 0;
+}
+
+static struct result
+run(const struct vb *v, size_t n)
+{
+	netsnmp_request_info *reqs[128];
+	struct result res = { 0, -1, 0 };
+
+	assert_true(n <= 128);
+	for (size_t i = 0; i < n; i++) {
+		struct mib_table *t = tables[v[i].tbl];
+		netsnmp_variable_list *vb = calloc(1, sizeof(*vb));
+		oid name[MAX_OID_LEN];
+		size_t len = t->entry_len;
+		u_char type = v[i].type ? v[i].type : ASN_INTEGER;
+
+		memcpy(name, t->entry, len * sizeof(oid));
+		name[len++] = v[i].col;
+		len += parse_idx(v[i].idx, name + len);
+		assert_non_null(vb);
+		snmp_set_var_objid(vb, name, len);
+		if (type == ASN_OCTET_STR)
+			snmp_set_var_typed_value(vb, type, v[i].s ? v[i].s : "active",
+			    strlen(v[i].s ? v[i].s : "active"));
+		else
+			snmp_set_var_typed_value(vb, type, &v[i].v, sizeof(long));
+		reqs[i] = calloc(1, sizeof(**reqs));
+		assert_non_null(reqs[i]);
+		reqs[i]->requestvb = vb;
+		reqs[i]->index = v[i].tbl;
+	}
+	/* net-snmp's order (snmp_agent.c handle_set): an error in a reserve phase frees. */
+	if (phase(MODE_SET_RESERVE1, reqs, n, &res) || phase(MODE_SET_RESERVE2, reqs, n, &res))
+		phase(MODE_SET_FREE, reqs, n, &res);
+	else if (phase(MODE_SET_ACTION, reqs, n, &res))
+		phase(MODE_SET_UNDO, reqs, n, &res);
+	else
+		phase(MODE_SET_COMMIT, reqs, n, &res);
+	for (size_t i = 0; i < n; i++) {
+		snmp_free_var(reqs[i]->requestvb);
+		free(reqs[i]);
+	}
+	return res;
+}
+
+/* The kernel's routes as one sorted text, to compare before and after. */
+static void
+kernel_text(char *buf, size_t len)
+{
+	struct route v[64];
+	size_t off = 0;
+
+	memcpy(v, fk.v, fk.n * sizeof(v[0]));
+	route_sort_unique(v, fk.n);
+	buf[0] = '\0';
+	for (size_t i = 0; i < fk.n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%08x/%u %08x %u %u|", v[i].dst,
+		    v[i].plen, v[i].nexthop, v[i].metric, v[i].proto);
+}
+
+/* A SET that must be refused with status (in a reserve phase) and change nothing. */
+#define REFUSED(want_, ...)                                                                    \
+	do {                                                                                   \
+		const struct vb set_[] = { __VA_ARGS__ };                                      \
+		char before_[2048], after_[2048];                                              \
+		struct result res_;                                                            \
+		size_t np_ = w->persist.n, nw_ = w->npending;                                  \
+                                                                                               \
+		kernel_text(before_, sizeof(before_));                                         \
+		fk.log[0] = '\0';                                                              \
+		res_ = run(set_, sizeof(set_) / sizeof(set_[0]));                              \
+		assert_int_equal(res_.status, want_);                                          \
+		assert_true(res_.mode == MODE_SET_RESERVE1 || res_.mode == MODE_SET_RESERVE2); \
+		kernel_text(after_, sizeof(after_));                                           \
+		assert_string_equal(before_, after_);                                          \
+		assert_string_equal(fk.log, "");                                               \
+		assert_int_equal(w->persist.n, np_);                                           \
+		assert_int_equal(w->npending, nw_);                                            \
+	} while (0)
+
+/* Index strings: route table (dst mask nexthop ifindex table tos metric), persisted. */
+#define RIDX(d, m, h, ifx, table, tos, metric) \
+	d "." m "." h "." #ifx "." #table "." #tos "." #metric
+#define GOOD RIDX("10.9.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 20)
+#define R60  RIDX("10.60.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 3)
+#define R61  RIDX("10.61.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0)
+#define R62  RIDX("10.62.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0)
+#define PIDX "10.50.0.0.255.255.0.0.192.0.2.1.5"
+
+#define C_METRIC1 COL_IP4ROUTE_METRIC1
+#define C_METRIC2 COL_IP4ROUTE_METRIC2
+#define C_TYPE    COL_IP4ROUTE_TYPE
+#define C_RS      COL_IP4ROUTE_ROWSTATUS
+#define C_PST     COL_PERSIST_STORAGETYPE
+#define C_PRS     COL_PERSIST_ROWSTATUS
+
+/* ---- refusals in RESERVE1 --------------------------------------------------- */
+
+static void
+test_reserve1_refusals(void **state)
+{
+	/* wrongType: a string, a Gauge32 */
+	REFUSED(SNMP_ERR_WRONGTYPE, { TR, C_RS, GOOD, 0, ASN_OCTET_STR });
+	REFUSED(SNMP_ERR_WRONGTYPE, { TR, C_METRIC1, GOOD, 5, ASN_GAUGE });
+	/* wrongValue: each column's range */
+	REFUSED(SNMP_ERR_WRONGVALUE, { TR, C_RS, GOOD, 4 }, { TR, C_METRIC1, GOOD, -5 });
+	REFUSED(SNMP_ERR_WRONGVALUE, { TR, C_RS, GOOD, 4 }, { TR, C_METRIC2, GOOD, 5 });
+	REFUSED(SNMP_ERR_WRONGVALUE, { TR, C_RS, GOOD, 4 }, { TR, C_TYPE, GOOD, 1 });
+	REFUSED(SNMP_ERR_WRONGVALUE, { TR, C_RS, GOOD, 3 }); /* notReady */
+	REFUSED(SNMP_ERR_WRONGVALUE, { TR, C_RS, GOOD, 7 });
+	REFUSED(SNMP_ERR_WRONGVALUE, { TP, C_PST, PIDX, 1 });
+	REFUSED(SNMP_ERR_WRONGVALUE, { TP, C_PRS, PIDX, 5 }); /* createAndWait */
+	/* notWritable: a read-only column, a name outside the entry */
+	REFUSED(SNMP_ERR_NOTWRITABLE, { TR, COL_IP4ROUTE_AGE, GOOD, 1 });
+	REFUSED(SNMP_ERR_NOTWRITABLE, { TP, COL_PERSIST_CAPTION, PIDX, 1 });
+	/* noCreation: an index that cannot exist */
+	REFUSED(SNMP_ERR_NOCREATION, { TR, C_RS, "10.9.0.0.255.255.0.0.192.0.2.1.2.254.0", 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TR, C_RS, RIDX("10.9.0.256", "255.255.0.0", "192.0.2.1", 2, 254, 0, 20), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TR, C_RS, RIDX("10.9.0.0", "255.255.0.0", "192.0.2.1", 2, 0, 0, 20), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TR, C_RS, RIDX("10.9.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 256, 20), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TP, C_PRS, "10.50.0.0.255.255.0.0.192.0.2.1.2147483648", 4 });
+	/* inconsistentValue: two different values for one object */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, GOOD, 4 }, { TR, C_RS, GOOD, 6 });
+}
+
+static void
+test_wrong_length(void **state)
+{
+	netsnmp_variable_list vb;
+	netsnmp_request_info req;
+	netsnmp_agent_request_info ri;
+	oid name[MAX_OID_LEN];
+	size_t len = route_t.entry_len;
+	long v = 4;
+
+	memcpy(name, route_t.entry, len * sizeof(oid));
+	name[len++] = C_RS;
+	len += parse_idx(GOOD, name + len);
+	memset(&vb, 0, sizeof(vb));
+	snmp_set_var_objid(&vb, name, len);
+	snmp_set_var_typed_value(&vb, ASN_INTEGER, &v, sizeof(v));
+	vb.val_len = 4; /* as an agent that sent a short INTEGER would */
+	memset(&req, 0, sizeof(req));
+	req.requestvb = &vb;
+	memset(&ri, 0, sizeof(ri));
+	ri.mode = MODE_SET_RESERVE1;
+	route_t.set(&route_t, &ri, &req);
+	assert_int_equal(req.status, SNMP_ERR_WRONGLENGTH);
+	ri.mode = MODE_SET_FREE;
+	route_t.set(&route_t, &ri, &req);
+	snmp_free_var_internals(&vb);
+}
+
+/* More than TXN_ROWS_MAX rows: resourceUnavailable on the first row too many. */
+static void
+test_rows_max(void **state)
+{
+	struct vb v[TXN_ROWS_MAX + 1];
+	static char idx[TXN_ROWS_MAX + 1][64];
+	struct result res;
+
+	for (int i = 0; i <= TXN_ROWS_MAX; i++) {
+		snprintf(idx[i], sizeof(idx[i]), "10.100.%d.0.255.255.255.0.192.0.2.1.2.254.0.0",
+		    i);
+		v[i] = (struct vb){ TR, C_RS, idx[i], RS_CREATEANDGO, 0 };
+	}
+	res = run(v, TXN_ROWS_MAX + 1);
+	assert_int_equal(res.status, SNMP_ERR_RESOURCEUNAVAILABLE);
+	assert_int_equal(res.index, TXN_ROWS_MAX);
+	assert_int_equal(res.mode, MODE_SET_RESERVE1);
+	assert_string_equal(fk.log, "");
+}
+
+/* ---- refusals in RESERVE2 --------------------------------------------------- */
+
+static void
+test_reserve2_refusals(void **state)
+{
+	/* wrongValue: a non-contiguous mask */
+	REFUSED(SNMP_ERR_WRONGVALUE,
+	    { TR, C_RS, RIDX("10.9.0.0", "255.0.255.0", "192.0.2.1", 2, 254, 0, 20), 4 });
+	/* inconsistentValue */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TR, C_RS, RIDX("10.9.0.1", "255.255.0.0", "192.0.2.1", 2, 254, 0, 20), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TR, C_RS, RIDX("10.9.0.0", "255.255.0.0", "203.0.113.1", 2, 254, 0, 20), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TR, C_RS, RIDX("10.9.0.0", "255.255.0.0", "192.0.2.1", 999, 254, 0, 20), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TR, C_RS, RIDX("10.9.0.0", "255.255.0.0", "192.0.2.1", 0, 254, 0, 20), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, R60, 4 }); /* exists */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, GOOD, 4 }, { TR, C_METRIC1, GOOD, 21 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, GOOD, 4 }, { TR, C_TYPE, GOOD, 2 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, GOOD, 4 }, { TR, C_TYPE, GOOD, 3 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, /* Linux keeps one route per dst, tos, metric */
+	    { TR, C_RS, RIDX("10.60.0.0", "255.255.0.0", "192.0.2.7", 2, 254, 0, 3), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, GOOD, 2 }); /* notInService: no row */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, R60, 2 });  /* a kernel route */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_METRIC1, R60, -1 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, R60, 6 }, { TR, C_METRIC1, R60, 9 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, /* a metric move onto another route's key */
+	    { TR, C_METRIC1, RIDX("10.60.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 4), 3 });
+	/* inconsistentName: a column of a row that does not exist, without RowStatus */
+	REFUSED(SNMP_ERR_INCONSISTENTNAME, { TR, C_METRIC1, GOOD, 20 });
+	REFUSED(SNMP_ERR_INCONSISTENTNAME, { TP, C_PST, PIDX, 3 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TP, C_PRS, PIDX, 1 });
+	/* noCreation: tables that cannot get routes, ECN bits */
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TR, C_RS, RIDX("10.9.0.0", "255.255.0.0", "192.0.2.1", 2, 100, 0, 20), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TR, C_RS, RIDX("10.9.0.0", "255.255.0.0", "192.0.2.1", 2, 255, 0, 20), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TR, C_RS, RIDX("10.9.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 1, 20), 4 });
+	/* notWritable: another protocol's route, one hop of a multipath route */
+	REFUSED(SNMP_ERR_NOTWRITABLE, { TR, C_RS, R61, 6 });
+	REFUSED(SNMP_ERR_NOTWRITABLE, { TR, C_METRIC1, R61, 7 });
+	REFUSED(SNMP_ERR_NOTWRITABLE, { TR, C_RS, R62, 6 });
+	/* resourceUnavailable: the kernel's addresses cannot be read */
+	fk.addrs_fail = 1;
+	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE, { TR, C_RS, GOOD, 4 });
+	fk.addrs_fail = 0;
+	/* Destroying a row that does not exist is noError (RFC 2579), and changes nothing. */
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TR, C_RS, GOOD, 6 } }, 1).status, 0);
+	assert_string_equal(fk.log, "");
+}
+
+/* Rows of one SET are checked together, across both tables. */
+static void
+test_rows_together(void **state)
+{
+	/* Two rows installing at one kernel key (dst, tos, metric). */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, GOOD, 4 },
+	    { TR, C_RS, RIDX("10.9.0.0", "255.255.0.0", "192.0.2.7", 2, 254, 0, 20), 4 });
+	/* A persisted row adopting the kernel's 10.60/16 while a route row deletes it. */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, R60, 6 },
+	    { TP, C_PRS, "10.60.0.0.255.255.0.0.192.0.2.1.3", 4 });
+	/* A persisted route at the key a route row creates. */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TR, C_RS, RIDX("10.50.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 5), 4 },
+	    { TP, C_PRS, PIDX, 4 });
+}
+
+/* createAndWait beyond PENDING_MAX rows: resourceUnavailable. */
+static void
+test_pending_max(void **state)
+{
+	for (uint32_t i = 0; i < PENDING_MAX; i++) {
+		struct route r = R(IP(10, 200, 0, 0) + i * 256, 24, IP(192, 0, 2, 1), 0, 0);
+
+		assert_int_equal(writer_pending_add(w, &r), 0);
+	}
+	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE, { TR, C_RS, GOOD, 5 });
+}
+
+/* A route of a persisted row is changed through the persisted table only. */
+static void
+test_persisted_owner(void **state)
+{
+	assert_int_equal(run((struct vb[]){ { TP, C_PRS, PIDX, 4 } }, 1).status, 0);
+	assert_int_equal(w->persist.n, 1);
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TR, C_RS, RIDX("10.50.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 5), 6 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TP, C_PRS, PIDX, 4 }); /* exists */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TP, C_PRS, PIDX, 1 }, { TP, C_PST, PIDX, 2 });
+}
+
+/* ---- ACTION: what is done, and what is undone ------------------------------ */
+
+static void
+test_applied(void **state)
+{
+	struct result res;
+
+	/* createAndGo, a metric move (make before break), a destroy */
+	res = run((struct vb[]){ { TR, C_RS, GOOD, 4 }, { TR, C_METRIC1, R60, 30 } }, 2);
+	assert_int_equal(res.status, 0);
+	assert_string_equal(fk.log,
+	    "add 10.9.0.0/16 m20; add 10.60.0.0/16 m30; del 10.60.0.0/16 m3");
+	fk.log[0] = '\0';
+	res = run((struct vb[]){ { TR, C_RS, GOOD, 6 } }, 1);
+	assert_int_equal(res.status, 0);
+	assert_string_equal(fk.log, "del 10.9.0.0/16 m20");
+	/* createAndWait, then active */
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TR, C_RS, GOOD, 5 } }, 1).status, 0);
+	assert_int_equal(w->npending, 1);
+	assert_string_equal(fk.log, "");
+	assert_int_equal(run((struct vb[]){ { TR, C_RS, GOOD, 1 } }, 1).status, 0);
+	assert_int_equal(w->npending, 0);
+	assert_string_equal(fk.log, "add 10.9.0.0/16 m20");
+	/* A persisted route: stored, installed, written; destroyed: gone, deleted, written. */
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TP, C_PRS, PIDX, 4 } }, 1).status, 0);
+	assert_int_equal(w->persist.n, 1);
+	assert_int_equal(run((struct vb[]){ { TP, C_PRS, PIDX, 6 } }, 1).status, 0);
+	assert_int_equal(w->persist.n, 0);
+	assert_string_equal(fk.log, "add 10.50.0.0/16 m5; del 10.50.0.0/16 m5");
+}
+
+/*
+ * A SET that fails in ACTION (commitFailed on varbind index) and is undone:
+ * the fake kernel saw log, and its routes and the persisted set are as before.
+ */
+static void
+undone(const struct vb *v, size_t n, int index, const char *log)
+{
+	char before[2048], after[2048];
+	size_t np = w->persist.n;
+	struct result res;
+
+	kernel_text(before, sizeof(before));
+	res = run(v, n);
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	assert_int_equal(res.mode, MODE_SET_ACTION);
+	if (index >= 0)
+		assert_int_equal(res.index, index);
+	assert_string_equal(fk.log, log);
+	kernel_text(after, sizeof(after));
+	assert_string_equal(before, after);
+	assert_int_equal(w->persist.n, np);
+}
+
+/* The kernel refuses the last step: every step before it is undone, newest first. */
+static void
+test_undo_newest_first(void **state)
+{
+	fk.fail = 1u << 5; /* add GOOD, add R60 m30, del R60 m3, del 10.63, add 10.64: refused */
+	fk.v[fk.n++] = R(IP(10, 63, 0, 0), 16, IP(192, 0, 2, 1), 0, RTPROT_STATIC);
+	fk_events(m);
+	undone((struct vb[]){ { TR, C_RS, GOOD, 4 }, { TR, C_METRIC1, R60, 30 },
+		   { TR, C_RS, RIDX("10.63.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0), 6 },
+		   { TR, C_RS, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0), 4 } },
+	    4, 3,
+	    "add 10.9.0.0/16 m20; add 10.60.0.0/16 m30; del 10.60.0.0/16 m3; del 10.63.0.0/16 m0; "
+	    "add 10.64.0.0/16 m0 REFUSED; "
+	    "add 10.63.0.0/16 m0; add 10.60.0.0/16 m3; del 10.60.0.0/16 m30; del 10.9.0.0/16 m20");
+}
+
+/* All or nothing across tables: the persisted row's route is refused, the live row undone. */
+static void
+test_across_tables(void **state)
+{
+	fk.fail = 1u << 2;
+	undone((struct vb[]){ { TR, C_RS, GOOD, 4 }, { TP, C_PRS, PIDX, 4 } }, 2, 1,
+	    "add 10.9.0.0/16 m20; add 10.50.0.0/16 m5 REFUSED; del 10.9.0.0/16 m20");
+}
+
+/* The state file cannot be written: commitFailed, and every row undone. */
+static void
+test_save_fails(void **state)
+{
+	w->persist.save_fails = 1;
+	undone((struct vb[]){ { TR, C_RS, R60, 6 }, { TP, C_PRS, PIDX, 4 } }, 2, -1,
+	    "del 10.60.0.0/16 m3; add 10.50.0.0/16 m5; del 10.50.0.0/16 m5; add 10.60.0.0/16 m3");
+}
+
+/* A written state file is written again by UNDO, with the set as it was. */
+static void
+test_undo_rewrites_state(void **state)
+{
+	char path[128], buf[512];
+	FILE *f;
+	struct result res;
+
+	/* The persisted table's rows are applied and saved first; the route row is refused. */
+	persist_first = 1;
+	fk.fail = 1u << 2;
+	res = run((struct vb[]){ { TP, C_PRS, PIDX, 4 }, { TR, C_RS, GOOD, 4 } }, 2);
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	assert_string_equal(fk.log,
+	    "add 10.50.0.0/16 m5; add 10.9.0.0/16 m20 REFUSED; del 10.50.0.0/16 m5");
+	assert_int_equal(w->persist.n, 0);
+	/* It was written with the row in ACTION, and again without it in UNDO. */
+	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);
+	assert_non_null(f = fopen(path, "r"));
+	buf[fread(buf, 1, sizeof(buf) - 1, f)] = '\0';
+	fclose(f);
+	assert_null(strstr(buf, "10.50.0.0"));
+}
+
+/* The undo fails too: UNDO reports undoFailed. */
+static void
+test_undo_failed_status(void **state)
+{
+	netsnmp_request_info *reqs[2];
+	netsnmp_variable_list *vb[2];
+	struct result res = { 0, -1, 0 };
+	const char *idx[2] = { GOOD, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0) };
+
+	fk.fail = 1u << 2 | 1u << 3; /* the second add, and the undo of the first */
+	for (int i = 0; i < 2; i++) {
+		oid name[MAX_OID_LEN];
+		size_t len = route_t.entry_len;
+		long v = RS_CREATEANDGO;
+
+		memcpy(name, route_t.entry, len * sizeof(oid));
+		name[len++] = C_RS;
+		len += parse_idx(idx[i], name + len);
+		vb[i] = calloc(1, sizeof(*vb[i]));
+		reqs[i] = calloc(1, sizeof(*reqs[i]));
+		assert_true(vb[i] != NULL && reqs[i] != NULL);
+		snmp_set_var_objid(vb[i], name, len);
+		snmp_set_var_typed_value(vb[i], ASN_INTEGER, &v, sizeof(v));
+		reqs[i]->requestvb = vb[i];
+	}
+	assert_false(phase(MODE_SET_RESERVE1, reqs, 2, &res));
+	assert_false(phase(MODE_SET_RESERVE2, reqs, 2, &res));
+	assert_true(phase(MODE_SET_ACTION, reqs, 2, &res));
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	for (int i = 0; i < 2; i++)
+		reqs[i]->status = 0;
+	res.status = 0;
+	assert_true(phase(MODE_SET_UNDO, reqs, 2, &res));
+	assert_int_equal(res.status, SNMP_ERR_UNDOFAILED);
+	assert_string_equal(fk.log,
+	    "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 REFUSED; del 10.9.0.0/16 m20 REFUSED");
+	phase(MODE_SET_FREE, reqs, 2, &res);
+	for (int i = 0; i < 2; i++) {
+		snmp_free_var(vb[i]);
+		free(reqs[i]);
+	}
+}
+
+/* The kernel does not answer: commitFailed once the time is up, and the rows before undone. */
+static void
+test_kernel_silent(void **state)
+{
+	fk.mute = 1u << 2;
+	undone((struct vb[]){ { TR, C_RS, GOOD, 4 },
+		   { TR, C_RS, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0), 4 } },
+	    2, 1, "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 SILENT; del 10.9.0.0/16 m20");
+}
+
+/*
+ * ACTION does not wait for the kernel: the handler returns with its requests
+ * delegated and one kernel request sent; each answer sends the next, in
+ * order (a metric move: add at the new metric, then delete the old); the
+ * requests complete with the last answer.
+ */
+static void
+test_action_delegated(void **state)
+{
+	netsnmp_request_info *reqs[2];
+	struct result res = { 0, -1, 0 };
+	const char *idx[2] = { GOOD, R60 };
+	const oid col[2] = { C_RS, C_METRIC1 };
+	const long val[2] = { RS_CREATEANDGO, 30 };
+
+	for (int i = 0; i < 2; i++) {
+		oid name[MAX_OID_LEN];
+		size_t len = route_t.entry_len;
+
+		memcpy(name, route_t.entry, len * sizeof(oid));
+		name[len++] = col[i];
+		len += parse_idx(idx[i], name + len);
+		reqs[i] = calloc(1, sizeof(*reqs[i]));
+		assert_non_null(reqs[i]);
+		assert_non_null(reqs[i]->requestvb = calloc(1, sizeof(netsnmp_variable_list)));
+		snmp_set_var_objid(reqs[i]->requestvb, name, len);
+		snmp_set_var_typed_value(reqs[i]->requestvb, ASN_INTEGER, &val[i], sizeof(long));
+	}
+	assert_false(phase(MODE_SET_RESERVE1, reqs, 2, &res));
+	assert_false(phase(MODE_SET_RESERVE2, reqs, 2, &res));
+	hold = 1;
+	assert_false(phase(MODE_SET_ACTION, reqs, 2, &res));
+	assert_true(reqs[0]->delegated && reqs[1]->delegated);
+	assert_string_equal(fk.log, "add 10.9.0.0/16 m20");
+	nlreq_input(q);
+	assert_true(reqs[0]->delegated && reqs[1]->delegated);
+	assert_string_equal(fk.log, "add 10.9.0.0/16 m20; add 10.60.0.0/16 m30");
+	nlreq_input(q);
+	assert_true(reqs[0]->delegated && reqs[1]->delegated);
+	assert_string_equal(fk.log,
+	    "add 10.9.0.0/16 m20; add 10.60.0.0/16 m30; del 10.60.0.0/16 m3");
+	nlreq_input(q);
+	assert_false(reqs[0]->delegated || reqs[1]->delegated);
+	assert_int_equal(reqs[0]->status, 0);
+	assert_int_equal(reqs[1]->status, 0);
+	assert_int_equal(nlreq_inflight(q), 0);
+	phase(MODE_SET_COMMIT, reqs, 2, &res);
+	for (int i = 0; i < 2; i++) {
+		snmp_free_var(reqs[i]->requestvb);
+		free(reqs[i]);
+	}
+}
+
+/* ---- the transaction alone: a toy table ------------------------------------- */
+
+/*
+ * Columns 40 (INTEGER >= 0) and 1000 (OCTET STRING of 8 at most): any column
+ * numbers.  Row 13 is refused in RESERVE2; row 99 fails in ACTION.  Each
+ * applied row records one step; the log says what ran.
+ */
+struct toy {
+	oid id;
+};
+
+static char toy_log[256];
+
+static void
+toy_say(const char *what, oid id)
+{
+	size_t len = strlen(toy_log);
+
+	snprintf(toy_log + len, sizeof(toy_log) - len, "%s%s %lu", len ? "; " : "", what,
+	    (unsigned long)id);
+}
+
+static int
+toy_nonneg(const netsnmp_variable_list *vb)
+{
+	return *vb->val.integer < 0 ? SNMP_ERR_WRONGVALUE : SNMP_ERR_NOERROR;
+}
+
+static const struct txn_column toy_columns[] = {
+	{ 40, ASN_INTEGER, 0, toy_nonneg },
+	{ 1000, ASN_OCTET_STR, 8, NULL },
+};
+
+static int
+toy_index(void *ctx, const oid *idx, size_t len, void *row)
+{
+	if (len != 1)
+		return SNMP_ERR_NOCREATION;
+	((struct toy *)row)->id = idx[0];
+	return 0;
+}
+
+static void
+toy_name(const void *row, char *buf, size_t len)
+{
+	snprintf(buf, len, "toy row %lu", (unsigned long)((const struct toy *)row)->id);
+}
+
+static int
+toy_check(struct txn *x, struct txn_row *tr, void *ctx)
+{
+	const struct toy *t = txn_row_data(tr);
+
+	return t->id == 13 ? txn_refuse(tr, SNMP_ERR_INCONSISTENTVALUE, "unlucky") : 0;
+}
+
+static int
+toy_undo(void *row, void *arg)
+{
+	toy_say("undo", ((struct toy *)row)->id);
+	return 0;
+}
+
+static int
+toy_apply(struct txn *x, struct txn_row *tr, void *ctx)
+{
+	const struct toy *t = txn_row_data(tr);
+	const u_char *s;
+	size_t len;
+	long v;
+
+	if (t->id == 99)
+		return SNMP_ERR_COMMITFAILED;
+	toy_say("apply", t->id);
+	if (txn_int(tr, 40, &v))
+		toy_say("col40", (oid)v);
+	if ((s = txn_str(tr, 1000, &len)) != NULL)
+		toy_say(len == 8 && memcmp(s, "abcdefgh", 8) == 0 ? "col1000" : "col1000?", len);
+	txn_step(x, tr, toy_undo, NULL);
+	return 0;
+}
+
+static const struct txn_ops toy_ops = {
+	.cols = toy_columns,
+	.ncols = 2,
+	.row_size = sizeof(struct toy),
+	.parse_index = toy_index,
+	.row_name = toy_name,
+	.check = toy_check,
+	.apply = toy_apply,
+};
+
+static void
+test_toy_table(void **state)
+{
+	struct result res;
+
+	assert_int_equal(txn_bind(txn, &toy_t, &toy_ops, NULL), 0);
+	res = run((struct vb[]){ { TT, 40, "1", 5 },
+		      { TT, 1000, "1", 0, ASN_OCTET_STR, "abcdefgh" }, { TT, 40, "2", 7 } },
+	    3);
+	assert_int_equal(res.status, 0);
+	assert_string_equal(toy_log, "apply 1; col40 5; col1000 8; apply 2; col40 7");
+	/* The values are checked by their column's type, length and check. */
+	toy_log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TT, 40, "1", -1 } }, 1).status, SNMP_ERR_WRONGVALUE);
+	assert_int_equal(
+	    run((struct vb[]){ { TT, 1000, "1", 0, ASN_OCTET_STR, "abcdefghi" } }, 1).status,
+	    SNMP_ERR_WRONGLENGTH);
+	assert_int_equal(run((struct vb[]){ { TT, 1000, "1", 7 } }, 1).status, SNMP_ERR_WRONGTYPE);
+	assert_int_equal(run((struct vb[]){ { TT, 41, "1", 7 } }, 1).status, SNMP_ERR_NOTWRITABLE);
+	assert_int_equal(run((struct vb[]){ { TT, 40, "1.2", 7 } }, 1).status, SNMP_ERR_NOCREATION);
+	assert_int_equal(run((struct vb[]){ { TT, 40, "13", 7 } }, 1).status,
+	    SNMP_ERR_INCONSISTENTVALUE);
+	assert_string_equal(toy_log, "");
+	/* All or nothing with the route tables: a toy row fails, the route rows are undone. */
+	res =
+	    run((struct vb[]){ { TT, 40, "3", 1 }, { TR, C_RS, GOOD, 4 }, { TT, 40, "99", 1 } }, 3);
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	assert_int_equal(res.index, 2);
+	assert_string_equal(toy_log, "apply 3; col40 1; undo 3");
+	assert_string_equal(fk.log, "add 10.9.0.0/16 m20; del 10.9.0.0/16 m20");
+}
+
+/* Each test on a fresh kernel, mirror, writer and transaction. */
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_reserve1_refusals),
+		T(test_wrong_length),
+		T(test_rows_max),
+		T(test_reserve2_refusals),
+		T(test_rows_together),
+		T(test_pending_max),
+		T(test_persisted_owner),
+		T(test_applied),
+		T(test_undo_newest_first),
+		T(test_across_tables),
+		T(test_save_fails),
+		T(test_undo_rewrites_state),
+		T(test_undo_failed_status),
+		T(test_toy_table),
+		T(test_kernel_silent),
+		T(test_action_delegated),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
