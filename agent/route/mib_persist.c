@@ -5,10 +5,10 @@
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/addr.h"
 #include "snmp/mib.h"
 #include "snmp/txn.h"
 #include "route/mirror.h"
@@ -100,13 +100,10 @@ index_cb(void *ctx, const void *row, oid *out)
 static void
 summary(const struct proute *r, char *buf, size_t len)
 {
-	char d[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN];
-	struct in_addr a;
+	char d[ADDR4_STRLEN], h[ADDR4_STRLEN];
 
-	a.s_addr = htonl(r->dst);
-	inet_ntop(AF_INET, &a, d, sizeof(d));
-	a.s_addr = htonl(r->nexthop);
-	inet_ntop(AF_INET, &a, h, sizeof(h));
+	addr4_ntop(r->dst, d, sizeof(d));
+	addr4_ntop(r->nexthop, h, sizeof(h));
 	snprintf(buf, len, "%s/%u via %s metric %u", d, r->plen, h, r->metric);
 }
 
@@ -152,10 +149,9 @@ get_install_date(const void *row, struct mib_value *v, void *ctx)
 static int
 get_name(const void *row, struct mib_value *v, void *ctx)
 {
-	char buf[ROUTEFMT_MAX], d[INET_ADDRSTRLEN];
-	struct in_addr a = { htonl(ROW(row)->dst) };
+	char buf[ROUTEFMT_MAX], d[ADDR4_STRLEN];
 
-	inet_ntop(AF_INET, &a, d, sizeof(d));
+	addr4_ntop(ROW(row)->dst, d, sizeof(d));
 	snprintf(buf, sizeof(buf), "%s/%u", d, ROW(row)->plen);
 	mib_set_str(v, buf, 255);
 	return 0;

@@ -17,13 +17,13 @@
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/addr.h"
 #include "lib/log.h"
 #include "snmp/mib.h"
 #include "snmp/txn.h"
@@ -91,29 +91,23 @@ struct wrow {
 
 /* ---- naming --------------------------------------------------------------- */
 
-static const char *
-ip(uint32_t a, char *buf)
-{
-	struct in_addr in = { htonl(a) };
-
-	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
-}
-
 static void
 row_name(const void *row, char *buf, size_t len)
 {
 	const struct wrow *r = row;
-	char d[INET_ADDRSTRLEN], m[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN];
+	char d[ADDR4_STRLEN], m[ADDR4_STRLEN], h[ADDR4_STRLEN];
 
 	if (r->tbl == T_ROUTE)
 		snprintf(buf, len,
 		    "cimIP4RouteTable row %s mask %s next hop %s ifindex %d table %u "
 		    "tos %u metric %u",
-		    ip(r->key.dst, d), ip(r->mask, m), ip(r->key.nexthop, h), (int)r->key.ifindex,
-		    r->key.table, r->key.tos, r->key.metric);
+		    addr4_ntop(r->key.dst, d, sizeof(d)), addr4_ntop(r->mask, m, sizeof(m)),
+		    addr4_ntop(r->key.nexthop, h, sizeof(h)), (int)r->key.ifindex, r->key.table,
+		    r->key.tos, r->key.metric);
 	else
 		snprintf(buf, len, "cimIP4PersistedRouteTable row %s mask %s next hop %s metric %u",
-		    ip(r->key.dst, d), ip(r->mask, m), ip(r->key.nexthop, h), r->key.metric);
+		    addr4_ntop(r->key.dst, d, sizeof(d)), addr4_ntop(r->mask, m, sizeof(m)),
+		    addr4_ntop(r->key.nexthop, h, sizeof(h)), r->key.metric);
 }
 
 #define refuse(r, ...) txn_refuse((r)->tr, __VA_ARGS__)
@@ -149,7 +143,7 @@ ipaddr_index(const oid *o, uint32_t *out)
 static void
 key_plen(struct wrow *r)
 {
-	r->key.plen = (uint8_t)(rtcheck_plen(r->mask) < 0 ? 0 : rtcheck_plen(r->mask));
+	r->key.plen = (uint8_t)(addr4_plen(r->mask) < 0 ? 0 : addr4_plen(r->mask));
 }
 
 static int
@@ -307,7 +301,7 @@ static int
 check_install(struct writer *w, struct wrow *r, const char *what)
 {
 	const struct route *twin;
-	char msg[128], d[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN];
+	char msg[128], d[ADDR4_STRLEN], h[ADDR4_STRLEN];
 
 	switch (rtcheck_complete(w->q, &r->want, msg, sizeof(msg))) {
 	case RTCHECK_OK: break;
@@ -319,8 +313,8 @@ check_install(struct writer *w, struct wrow *r, const char *what)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "table %u already has a route to %s/%u "
 		    "with tos %u and metric %u, via %s (Linux keeps one)",
-		    twin->table, ip(twin->dst, d), twin->plen, twin->tos, twin->metric,
-		    ip(twin->nexthop, h));
+		    twin->table, addr4_ntop(twin->dst, d, sizeof(d)), twin->plen, twin->tos,
+		    twin->metric, addr4_ntop(twin->nexthop, h, sizeof(h)));
 	return 0;
 }
 
@@ -513,7 +507,7 @@ check_route_row(struct writer *w, struct wrow *r)
 		return rc;
 	if (has(r, RC_METRIC1) && val(r, RC_METRIC1) != (long)kern->metric) {
 		const struct route *twin;
-		char d[INET_ADDRSTRLEN];
+		char d[ADDR4_STRLEN];
 
 		if ((rc = may_change(w, r, kern)) != 0)
 			return rc;
@@ -524,7 +518,8 @@ check_route_row(struct writer *w, struct wrow *r)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 			    "table %u already has a route "
 			    "to %s/%u with tos %u and metric %u",
-			    twin->table, ip(twin->dst, d), twin->plen, twin->tos, twin->metric);
+			    twin->table, addr4_ntop(twin->dst, d, sizeof(d)), twin->plen, twin->tos,
+			    twin->metric);
 		if ((rc = fetch_exact(w, r, kern)) != 0)
 			return rc;
 		r->act = A_MOVE;
@@ -603,7 +598,7 @@ check_row(struct txn *x, struct txn_row *tr, void *ctx)
 	struct wrow *r = txn_row_data(tr);
 
 	r->tr = tr;
-	if (rtcheck_plen(r->mask) < 0)
+	if (addr4_plen(r->mask) < 0)
 		return refuse(r, SNMP_ERR_WRONGVALUE, "the mask is not contiguous");
 	if (r->key.dst & ~r->mask)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,

@@ -13,12 +13,6 @@
 #include "route/routefmt.h"
 #include "route/rtcheck.h"
 
-int
-rtcheck_plen(uint32_t mask)
-{
-	return addr4_plen(mask);
-}
-
 /* The interface (up) through which nh is one of ours or on a subnet; 0 if none. */
 static int
 find_link(const struct ifaddr4 *v, size_t n, int32_t want, uint32_t nh, int *direct)

@@ -13,9 +13,6 @@
 
 struct nlreq;
 
-/* Prefix length of a contiguous mask (host order), or -1. */
-int rtcheck_plen(uint32_t mask);
-
 enum rtcheck_result {
 	RTCHECK_OK = 0,
 	RTCHECK_INCONSISTENT = 1, /* the route cannot be installed now (msg says why) */

@@ -20,6 +20,7 @@
 #include "snmp/conf.h"
 #include "route/persist.h"
 #include "route/rtcheck.h"
+#include "lib/addr.h"
 #include "lib/statefile.h"
 
 #define IP(a, b, c, d) \
@@ -489,14 +490,14 @@ test_save_dirsync_fails(void **state)
 static void
 test_masks(void **state)
 {
-	assert_int_equal(rtcheck_plen(0), 0);
-	assert_int_equal(rtcheck_plen(0xffffffffu), 32);
-	assert_int_equal(rtcheck_plen(0xffff0000u), 16);
-	assert_int_equal(rtcheck_plen(0x80000000u), 1);
-	assert_int_equal(rtcheck_plen(0xff00ff00u), -1);
-	assert_int_equal(rtcheck_plen(0x00ffffffu), -1);
-	assert_int_equal(rtcheck_plen(0xfffffffeu), 31);
-	assert_int_equal(rtcheck_plen(0x7fffffffu), -1);
+	assert_int_equal(addr4_plen(0), 0);
+	assert_int_equal(addr4_plen(0xffffffffu), 32);
+	assert_int_equal(addr4_plen(0xffff0000u), 16);
+	assert_int_equal(addr4_plen(0x80000000u), 1);
+	assert_int_equal(addr4_plen(0xff00ff00u), -1);
+	assert_int_equal(addr4_plen(0x00ffffffu), -1);
+	assert_int_equal(addr4_plen(0xfffffffeu), 31);
+	assert_int_equal(addr4_plen(0x7fffffffu), -1);
 }
 
 static void
