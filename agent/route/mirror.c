@@ -24,14 +24,12 @@
 #include "route/mirror.h"
 #include "lib/vec.h"
 #include "route/nlreq.h"
+#include "nl/nldump.h"
+#include "nl/nlmon.h"
 
-#define DUMP_RCVBUF      (4 << 20)
-#define RECV_BUF         (256 << 10)
-#define READS_PER_WAKEUP 32 /* bounded work: ~8 MB of messages */
 #define MAX_HOPS         256
 #define RESYNC_DELAY_MS  20           /* coalesce bursts of link/address events */
 #define RESYNC_RETRY_MS  1000         /* after a failed dump */
-#define DUMP_TIMEOUT_MS  30000        /* a dump: silence this long is a failure */
 #define QUEUE_MAX        (128u << 20) /* events kept during a resync; past it, resync again */
 #define DIFF_SLICE       20000        /* rows a re-dump's diff changes per wake-up (~10 ms) */
 #define NH_COMPAT_SYSCTL "/proc/sys/net/ipv4/nexthop_compat_mode" /* per namespace */
@@ -88,8 +86,8 @@ struct nh_vec {
 
 struct mirror {
 	struct mirror_config cfg;
-	struct nl_sock *ev, *req;
-	uint8_t *buf;
+	struct nlmon *mon;
+	struct nldump *dumper;
 
 	struct route_table routes;
 	struct link_vec links;
@@ -99,9 +97,6 @@ struct mirror {
 	enum dump_state dump;
 	int loading; /* the first load: no change callbacks, no InstallDate */
 	/* Written by the dump thread, read by the loop once it has joined it. */
-	pthread_t dump_thread;
-	int done_fd;            /* eventfd: the dump thread has finished */
-	uint8_t *dbuf;          /* the dump thread's receive buffer */
 	int dump_intr;          /* the kernel flagged the dump inconsistent */
 	int dump_failed;        /* the last dump request or reply failed */
 	int dump_incomplete;    /* a dumped route could not be kept (out of memory) */
@@ -118,7 +113,6 @@ struct mirror {
 	int dump_lossy;   /* the dump in progress is such a re-dump */
 	unsigned change_flags; /* passed with each change */
 	int resync_armed;
-	uint32_t dump_seq;
 	struct route_vec fresh; /* routes of the dump in progress */
 	/* A re-dump's differences, applied changes first, then removals, then additions. */
 	struct route_vec dchg, ddel, dadd;
@@ -126,8 +120,7 @@ struct mirror {
 	struct timespec dstart;
 	struct link_vec fresh_links;
 	struct nh_vec fresh_nhs;
-	uint8_t *queue; /* raw event messages received during a resync */
-	size_t qlen, qcap;
+	struct nlqueue queue; /* raw event messages received during a resync */
 	uint32_t next_periodic;
 
 	struct timespec mono0, wall0;
@@ -1005,106 +998,52 @@ apply_event(struct mirror *m, struct nlmsghdr *nlh)
 static void
 queue_event(struct mirror *m, struct nlmsghdr *nlh)
 {
-	size_t len = NLMSG_ALIGN(nlh->nlmsg_len);
-
-	if (m->qlen + len > QUEUE_MAX) {
+	if (nlqueue_push(&m->queue, nlh) < 0) {
 		m->resync_again = 1; /* too much happened: the next dump will see it all */
 		m->lossy = 1;
-		return;
 	}
-	if (m->qlen + len > m->qcap) {
-		size_t cap = m->qcap ? m->qcap : 1 << 16;
-		uint8_t *q;
+}
 
-		while (cap < m->qlen + len)
-			cap *= 2;
-		if ((q = realloc(m->queue, cap)) == NULL) {
-			m->resync_again = 1;
-			m->lossy = 1;
-			return;
-		}
-		m->queue = q;
-		m->qcap = cap;
-	}
-	memcpy(m->queue + m->qlen, nlh, nlh->nlmsg_len);
-	m->qlen += len;
+static void
+replay_msg(struct nlmsghdr *nlh, void *arg)
+{
+	apply_event(arg, nlh);
 }
 
 static void
 replay_queue(struct mirror *m)
 {
-	size_t off = 0;
-
 	m->replaying = 1;
-	while (off < m->qlen) {
-		struct nlmsghdr *nlh = (void *)(m->queue + off);
-
-		apply_event(m, nlh);
-		off += NLMSG_ALIGN(nlh->nlmsg_len);
-	}
+	nlqueue_replay(&m->queue, replay_msg, m);
 	m->replaying = 0;
-	m->qlen = 0;
-	if (m->qcap > (1u << 20)) {
-		free(m->queue);
-		m->queue = NULL;
-		m->qcap = 0;
-	}
 }
 
-/*
- * Receive one datagram from sk and hand each message to fn, which returns
- * nonzero to stop.  Returns 1 when a datagram was read, 0 when there was
- * none, -errno on error.
- */
-static int
-recv_batch(struct mirror *m, struct nl_sock *sk, int (*fn)(struct mirror *, struct nlmsghdr *))
+static void
+event_msg(struct nlmsghdr *nlh, void *arg)
 {
-	struct nlmsghdr *nlh;
-	ssize_t n;
-	int len;
+	struct mirror *m = arg;
 
-	do
-		n = nlreq_recv_kernel(nl_socket_get_fd(sk), m->buf, RECV_BUF, 1);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return errno == EAGAIN ? 0 : -errno;
-	len = (int)n;
-	for (nlh = (struct nlmsghdr *)m->buf; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len))
-		if (fn(m, nlh))
-			break;
-	return 1;
-}
-
-static int
-event_msg(struct mirror *m, struct nlmsghdr *nlh)
-{
 	if (m->dump != DUMP_IDLE)
 		queue_event(m, nlh);
 	else
 		apply_event(m, nlh);
-	return 0;
+}
+
+static void
+events_lost(void *arg)
+{
+	struct mirror *m = arg;
+
+	m->stats.overruns++;
+	m->lossy = 1;
+	mirror_request_resync(m, "netlink overrun");
 }
 
 void
 mirror_read_events(struct mirror *m)
 {
-	nlreq_log_foreign(); /* what the dump thread dropped */
-	for (int reads = 0; reads < READS_PER_WAKEUP; reads++) {
-		int rc = recv_batch(m, m->ev, event_msg);
-
-		if (rc == -ENOBUFS) {
-			/* Events were lost: only a fresh dump can repair (field notes, 2). */
-			m->stats.overruns++;
-			m->lossy = 1;
-			log_warn("netlink", "event socket overrun: events lost, re-dumping");
-			mirror_request_resync(m, "netlink overrun");
-			continue;
-		}
-		if (rc < 0)
-			log_warn("netlink", "event socket: %s", strerror(-rc));
-		if (rc <= 0)
-			return;
-	}
+	if (m->mon != NULL)
+		nlmon_read(m->mon);
 }
 
 /* ---- dumps and resync --------------------------------------------------- */
@@ -1116,126 +1055,33 @@ arm(struct mirror *m, unsigned ms)
 		m->arm_fn(ms, m->cb_arg);
 }
 
-/*
- * A dump runs on a thread of its own.  Its requests wait for the kernel's
- * RTNL lock, which the kernel holds for a second at full-table scale (a link
- * going down walks the whole FIB), and sorting a million routes takes a few
- * hundred milliseconds: neither may stop the loop from answering GETs.  The
- * thread touches only the dump socket, its buffer and the fresh vectors;
- * the loop reads them after the thread has signalled done_fd and has been
- * joined.  The thread does not log: it leaves a message in dump_err.
- */
-static int
-send_dump(struct mirror *m, int type)
-{
-	struct rtgenmsg gen = { .rtgen_family = type == RTM_GETLINK ? AF_UNSPEC : AF_INET };
-	struct nhmsg nhm = { .nh_family = AF_UNSPEC }; /* AF_INET would leave the groups out */
-	void *hdr = type == RTM_GETNEXTHOP ? (void *)&nhm : (void *)&gen;
-	size_t hlen = type == RTM_GETNEXTHOP ? sizeof(nhm) : sizeof(gen);
-	struct nl_msg *msg;
-	int err = -NLE_NOMEM;
+static void dump_msg(const struct nldump_req *, struct nlmsghdr *, void *);
 
-	if ((msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_DUMP)) != NULL &&
-	    (err = nlmsg_append(msg, hdr, hlen, NLMSG_ALIGNTO)) == 0) {
-		/* Our own sequence number, to tell this dump's replies from a stale one's. */
-		nlmsg_hdr(msg)->nlmsg_seq = m->dump_seq = nl_socket_use_seq(m->req);
-		err = nl_send(m->req, msg);
-	}
-	nlmsg_free(msg);
-	if (err < 0) {
-		snprintf(m->dump_err, sizeof(m->dump_err), "dump request: %s", nl_geterror(err));
-		return -1;
-	}
-	return 0;
-}
-
-static void dump_msg(struct mirror *, int type, struct nlmsghdr *);
-
-/* Receive the replies to the dump just requested: 0 at its end, -1 on failure. */
-static int
-recv_dump(struct mirror *m, int type)
-{
-	struct pollfd pfd = { .fd = nl_socket_get_fd(m->req), .events = POLLIN };
-
-	for (;;) {
-		struct nlmsghdr *nlh;
-		ssize_t n;
-		int len, ready = poll(&pfd, 1, DUMP_TIMEOUT_MS);
-
-		if (ready < 0 && errno == EINTR)
-			continue;
-		if (ready <= 0) {
-			snprintf(m->dump_err, sizeof(m->dump_err), "dump: %s",
-			    ready == 0 ? "no answer from the kernel" : strerror(errno));
-			return -1;
-		}
-		n = nlreq_recv_kernel(pfd.fd, m->dbuf, RECV_BUF, 0);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n < 0) {
-			snprintf(m->dump_err, sizeof(m->dump_err), "dump socket: %s",
-			    strerror(errno));
-			return -1;
-		}
-		len = (int)n;
-		for (nlh = (struct nlmsghdr *)m->dbuf; nlmsg_ok(nlh, len);
-		     nlh = nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_seq != m->dump_seq)
-				continue; /* a reply to an earlier, failed dump */
-			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-				m->dump_intr = 1;
-			if (nlh->nlmsg_type == NLMSG_DONE) {
-				/* The kernel puts the dump's own error, if any, in NLMSG_DONE. */
-				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) &&
-				    *(int *)nlmsg_data(nlh) < 0) {
-					snprintf(m->dump_err, sizeof(m->dump_err),
-					    "dump cut short: %s",
-					    strerror(-*(int *)nlmsg_data(nlh)));
-					return -1;
-				}
-				return 0;
-			}
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = nlmsg_data(nlh);
-
-				snprintf(m->dump_err, sizeof(m->dump_err), "dump failed: %s",
-				    strerror(-e->error));
-				return -1;
-			}
-			dump_msg(m, type, nlh);
-		}
-	}
-}
-
-static void *
-dump_thread(void *arg)
+/* On the dump thread, when every request succeeded: sort the routes. */
+static void
+dump_end(void *arg)
 {
 	struct mirror *m = arg;
 	struct timespec t0, t1;
-	uint64_t one = 1;
 
-	/* The nexthop objects before the routes, which name them. */
-	if (send_dump(m, RTM_GETLINK) == 0 && recv_dump(m, RTM_GETLINK) == 0 &&
-	    (!m->nh_learn ||
-		(send_dump(m, RTM_GETNEXTHOP) == 0 && recv_dump(m, RTM_GETNEXTHOP) == 0)) &&
-	    send_dump(m, RTM_GETROUTE) == 0 && recv_dump(m, RTM_GETROUTE) == 0) {
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		m->fresh.n = route_sort_unique(m->fresh.v, m->fresh.n);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		m->dump_sort_ms = ms_between(&t0, &t1);
-	} else {
-		m->dump_failed = 1;
-	}
-	while (write(m->done_fd, &one, sizeof(one)) < 0 && errno == EINTR)
-		;
-	return NULL;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	m->fresh.n = route_sort_unique(m->fresh.v, m->fresh.n);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	m->dump_sort_ms = ms_between(&t0, &t1);
 }
 
 static int
 start_dump(struct mirror *m)
 {
-	sigset_t all, old;
-	int err;
+	struct nldump_req reqs[3];
+	size_t nrq = 0;
+
+	reqs[nrq++] = (struct nldump_req){ RTM_GETLINK, AF_UNSPEC };
+	/* The nexthop objects before the routes, which name them (AF_INET would leave the
+	 * groups out). */
+	if (m->nh_learn)
+		reqs[nrq++] = (struct nldump_req){ RTM_GETNEXTHOP, AF_UNSPEC };
+	reqs[nrq++] = (struct nldump_req){ RTM_GETROUTE, AF_INET };
 
 	m->dump_failed = 0;
 	m->dump_incomplete = 0;
@@ -1250,13 +1096,8 @@ start_dump(struct mirror *m)
 	m->dump_lossy |= m->lossy;
 	m->lossy = 0;
 	m->dump = DUMP_RUNNING;
-	/* Signals are for the loop's thread. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&m->dump_thread, NULL, dump_thread, m);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err != 0) {
-		log_warn("mirror", "cannot start a dump thread: %s", strerror(err));
+	if (m->dumper == NULL || nldump_start(m->dumper, reqs, nrq, dump_msg, dump_end, m) < 0) {
+		log_warn("mirror", "cannot start a dump thread: %s", strerror(errno));
 		m->dump = DUMP_IDLE;
 		m->dump_failed = 1;
 		return -1;
@@ -1392,7 +1233,7 @@ dump_abort(struct mirror *m)
 {
 	m->dump_failed = 1;
 	m->dump = DUMP_IDLE;
-	m->qlen = 0;
+	nlqueue_clear(&m->queue);
 	m->resync_armed = 1;
 	arm(m, RESYNC_RETRY_MS);
 }
@@ -1578,8 +1419,11 @@ dump_hops(struct mirror *m, struct route *hops, int n)
 }
 
 static void
-dump_msg(struct mirror *m, int type, struct nlmsghdr *nlh)
+dump_msg(const struct nldump_req *rq, struct nlmsghdr *nlh, void *arg)
 {
+	struct mirror *m = arg;
+	int type = rq->type;
+
 	if (type == RTM_GETLINK && nlh->nlmsg_type == RTM_NEWLINK) {
 		struct link l;
 
@@ -1615,11 +1459,13 @@ dump_msg(struct mirror *m, int type, struct nlmsghdr *nlh)
 void
 mirror_read_dump(struct mirror *m)
 {
-	uint64_t v;
+	struct nldump_result res;
 
-	if (read(m->done_fd, &v, sizeof(v)) < 0 || m->dump != DUMP_RUNNING)
+	if (m->dumper == NULL || !nldump_join(m->dumper, &res) || m->dump != DUMP_RUNNING)
 		return;
-	pthread_join(m->dump_thread, NULL);
+	m->dump_failed = res.failed;
+	m->dump_intr = res.intr;
+	snprintf(m->dump_err, sizeof(m->dump_err), "%s", res.err);
 	dump_done(m);
 }
 
@@ -1684,7 +1530,7 @@ mirror_new(const struct mirror_config *cfg)
 	if (m == NULL)
 		return NULL;
 	m->cfg = *cfg;
-	m->done_fd = -1;
+	m->queue.max = QUEUE_MAX;
 	m->nh_learn = 1; /* mirror_open() asks the kernel */
 	route_table_init(&m->routes);
 	clock_gettime(CLOCK_MONOTONIC, &m->mono0);
@@ -1706,15 +1552,8 @@ mirror_free(struct mirror *m)
 {
 	if (m == NULL)
 		return;
-	if (m->dump == DUMP_RUNNING)
-		pthread_join(m->dump_thread, NULL);
-	if (m->done_fd >= 0)
-		close(m->done_fd);
-	free(m->dbuf);
-	if (m->ev != NULL)
-		nl_socket_free(m->ev);
-	if (m->req != NULL)
-		nl_socket_free(m->req);
+	nldump_close(m->dumper);
+	nlmon_free(m->mon);
 	route_table_clear(&m->routes);
 	vec_free(&m->fresh);
 	diff_free(m);
@@ -1722,65 +1561,29 @@ mirror_free(struct mirror *m)
 	free(m->fresh_links.v);
 	nh_vec_free(&m->nhs);
 	nh_vec_free(&m->fresh_nhs);
-	free(m->queue);
-	free(m->buf);
+	nlqueue_free(&m->queue);
 	free(m);
-}
-
-static int
-set_rcvbuf(struct nl_sock *sk, int bytes)
-{
-	int fd = nl_socket_get_fd(sk);
-
-	/* SO_RCVBUFFORCE goes past net.core.rmem_max (we run as root); else take what we get. */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) == 0)
-		return 0;
-	return setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
-}
-
-static struct nl_sock *
-open_sock(int rcvbuf)
-{
-	struct nl_sock *sk = nl_socket_alloc();
-	int err;
-
-	if (sk == NULL) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	if ((err = nl_connect(sk, NETLINK_ROUTE)) < 0) {
-		log_err("netlink", "cannot open a netlink socket: %s", nl_geterror(err));
-		nl_socket_free(sk);
-		errno = EPROTO;
-		return NULL;
-	}
-	set_rcvbuf(sk, rcvbuf);
-	nl_socket_set_nonblocking(sk);
-	return sk;
 }
 
 int
 mirror_open(struct mirror *m)
 {
 	struct pollfd pfd[2];
-	int err;
+	struct nlmon_sub sub = {
+		.types = { RTM_NEWROUTE, RTM_DELROUTE, RTM_NEWLINK, RTM_DELLINK, RTM_NEWADDR,
+		    RTM_DELADDR, RTM_NEWNEXTHOP, RTM_DELNEXTHOP },
+		.groups = { RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE,
+		    RTNLGRP_NEXTHOP },
+		.msg = event_msg,
+		.lost = events_lost,
+		.arg = m,
+	};
 
-	if ((m->buf = malloc(RECV_BUF)) == NULL || (m->dbuf = malloc(RECV_BUF)) == NULL)
+	if ((m->mon = nlmon_new(m->cfg.event_buffer)) == NULL ||
+	    nlmon_subscribe(m->mon, &sub) < 0 || nlmon_open(m->mon) < 0)
 		return -1;
-	if ((m->done_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
+	if ((m->dumper = nldump_open(NLDUMP_RCVBUF)) == NULL)
 		return -1;
-	m->ev = open_sock((int)(m->cfg.event_buffer ? m->cfg.event_buffer : MIRROR_EVENT_BUFFER));
-	if (m->ev == NULL || (m->req = open_sock(DUMP_RCVBUF)) == NULL)
-		return -1;
-	nl_socket_disable_seq_check(m->ev);
-	/* Subscribe before dumping, so that nothing between the dump and the events is lost. */
-	err = nl_socket_add_memberships(m->ev, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
-	    RTNLGRP_IPV4_ROUTE, RTNLGRP_NEXTHOP, 0);
-	if (err < 0) {
-		log_err("netlink", "cannot subscribe to route events: %s", nl_geterror(err));
-		errno = EPROTO;
-		return -1;
-	}
 	m->nh_learn = access(NH_COMPAT_SYSCTL, F_OK) == 0;
 	m->loading = 1;
 	if (start_dump(m) < 0) {
@@ -1788,8 +1591,8 @@ mirror_open(struct mirror *m)
 		return -1;
 	}
 	/* The dump thread gives up after DUMP_TIMEOUT_MS of silence. */
-	pfd[0].fd = m->done_fd;
-	pfd[1].fd = nl_socket_get_fd(m->ev);
+	pfd[0].fd = nldump_fd(m->dumper);
+	pfd[1].fd = nlmon_fd(m->mon);
 	pfd[0].events = pfd[1].events = POLLIN;
 	while (m->dump != DUMP_IDLE) {
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
@@ -1813,13 +1616,13 @@ mirror_open(struct mirror *m)
 int
 mirror_event_fd(const struct mirror *m)
 {
-	return nl_socket_get_fd(m->ev);
+	return m->mon != NULL ? nlmon_fd(m->mon) : -1;
 }
 
 int
 mirror_dump_fd(const struct mirror *m)
 {
-	return m->done_fd;
+	return m->dumper != NULL ? nldump_fd(m->dumper) : -1;
 }
 
 const struct route_table *
