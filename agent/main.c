@@ -27,6 +27,8 @@
 #include "lib/log.h"
 #include "snmp/master.h"
 #include "snmp/mib.h"
+#include "iface/ifmirror.h"
+#include "nl/nlmon.h"
 #include "route/mirror.h"
 #include "route/nlreq.h"
 #include "event/notify.h"
@@ -78,7 +80,13 @@ on_signal(int sig)
 static void
 fd_events(int fd, void *arg)
 {
-	mirror_read_events(arg);
+	nlmon_read(arg);
+}
+
+static void
+fd_iface_dump(int fd, void *arg)
+{
+	iface_read_dump(arg);
 }
 
 static void
@@ -148,6 +156,22 @@ timer_arm(unsigned ms, void *arg)
 	oneshot_arm(&mirror_alarm, ms, 0);
 }
 
+/* The interface mirror's timer: a retry after a failed dump. */
+static void
+iface_fired(void *arg)
+{
+	iface_timer(arg);
+}
+
+static struct oneshot iface_alarm = { .fn = iface_fired };
+
+static void
+iface_arm(unsigned ms, void *arg)
+{
+	iface_alarm.arg = arg;
+	oneshot_arm(&iface_alarm, ms, 0);
+}
+
 /* writer_apply() on a timer of its own; an earlier request is never postponed. */
 static void
 apply_fired(void *arg)
@@ -172,8 +196,7 @@ expire_fired(unsigned int id, void *arg)
 static struct notify notifier;
 
 static void
-route_changed(enum route_change what, const struct route *old, const struct route *new,
-    unsigned flags, void *arg)
+route_changed(enum route_change what, const void *old, const void *new, unsigned flags, void *arg)
 {
 	static const enum notify_kind kind[] = {
 		[ROUTE_ADDED] = NOTIFY_ADDED,
@@ -378,6 +401,8 @@ main(int argc, char **argv)
 	struct options o = { .statedir = CIMR_STATEDIR };
 	struct mirror_config cfg = { .tables = { 254 }, .ntables = 1, .resync_interval = 900 };
 	struct mirror *m;
+	struct iface *ifm;
+	struct nlmon *mon;
 	struct nlreq *q;
 	struct writer w;
 	struct sigaction sa;
@@ -431,9 +456,14 @@ main(int argc, char **argv)
 		fatal("%d bad line(s) in the configuration (logged above)", conf_errors());
 	master_start();
 
-	if ((m = mirror_new(&cfg)) == NULL)
+	/* One event socket; the interface and route mirrors take their messages from it. */
+	if ((mon = nlmon_new(cfg.event_buffer)) == NULL || (ifm = iface_new()) == NULL ||
+	    (m = mirror_new(&cfg)) == NULL)
 		fatal("out of memory");
+	iface_set_timer(ifm, iface_arm, ifm);
 	mirror_set_callbacks(m, route_changed, timer_arm, m);
+	if (iface_attach(ifm, mon) < 0 || mirror_attach(m, mon, ifm) < 0)
+		fatal("cannot subscribe to netlink events");
 	if ((q = nlreq_open()) == NULL)
 		fatal("cannot open a netlink request socket");
 	w.m = m;
@@ -446,6 +476,9 @@ main(int argc, char **argv)
 	if (bad > 0)
 		log_warn("persist", "%d bad line(s) in %s skipped (logged above)", bad,
 		    w.persist.path);
+	if (iface_open(ifm) < 0)
+		fatal("cannot load the kernel's links and addresses over netlink: %s",
+		    strerror(errno));
 	if (mirror_open(m) < 0)
 		fatal("cannot load the kernel's routes over netlink: %s", strerror(errno));
 	log_notice("mirror", "%zu IPv4 routes loaded", mirror_routes(m)->count);
@@ -458,8 +491,9 @@ main(int argc, char **argv)
 	if (mib_route_register(m) < 0 || mib_persist_register() < 0 || mib_event_register() < 0)
 		fatal("cannot register CIM-ROUTE-MIB objects");
 	snmp_alarm_register(30, SA_REPEAT, expire_fired, NULL);
-	if (register_readfd(mirror_event_fd(m), fd_events, m) < 0 ||
-	    register_readfd(mirror_dump_fd(m), fd_dump, m) < 0)
+	if (register_readfd(nlmon_fd(mon), fd_events, mon) < 0 ||
+	    register_readfd(mirror_dump_fd(m), fd_dump, m) < 0 ||
+	    register_readfd(iface_dump_fd(ifm), fd_iface_dump, ifm) < 0)
 		fatal("cannot watch the netlink sockets");
 
 	if (o.pidfile != NULL)
@@ -482,8 +516,9 @@ main(int argc, char **argv)
 		agent_check_and_process(1);
 	log_notice("main", "stopping on signal %d", (int)stop_signal);
 
-	unregister_readfd(mirror_event_fd(m));
+	unregister_readfd(nlmon_fd(mon));
 	unregister_readfd(mirror_dump_fd(m));
+	unregister_readfd(iface_dump_fd(ifm));
 	snmp_shutdown(APP);
 	writer = NULL;
 	free(w.pending);
@@ -491,6 +526,8 @@ main(int argc, char **argv)
 	notify_close(&notifier);
 	nlreq_close(q);
 	mirror_free(m);
+	iface_free(ifm);
+	nlmon_free(mon);
 	if (pidfile != NULL)
 		unlink(pidfile);
 	free(pidfile);

@@ -152,6 +152,14 @@ nlmon_dispatch(struct nlmon *mon, struct nlmsghdr *nlh)
 			mon->sub[i].msg(nlh, mon->sub[i].arg);
 }
 
+void
+nlmon_lost(struct nlmon *mon)
+{
+	for (unsigned i = 0; i < mon->nsub; i++)
+		if (mon->sub[i].lost != NULL)
+			mon->sub[i].lost(mon->sub[i].arg);
+}
+
 /* Receive one datagram and dispatch it: 1 when one was read, 0 when none, -errno on error. */
 static int
 recv_batch(struct nlmon *mon)
@@ -184,9 +192,7 @@ nlmon_read(struct nlmon *mon)
 			/* Events were lost: only fresh dumps can repair (field notes, 2). */
 			mon->overruns++;
 			log_warn("netlink", "event socket overrun: events lost, re-dumping");
-			for (unsigned i = 0; i < mon->nsub; i++)
-				if (mon->sub[i].lost != NULL)
-					mon->sub[i].lost(mon->sub[i].arg);
+			nlmon_lost(mon);
 			continue;
 		}
 		if (rc < 0)

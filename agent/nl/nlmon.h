@@ -53,6 +53,8 @@ int nlmon_fd(const struct nlmon *);
 void nlmon_read(struct nlmon *);
 /* Hand one message to its consumers as if it had been received (tests, replays). */
 void nlmon_dispatch(struct nlmon *, struct nlmsghdr *);
+/* Tell every consumer that events were lost (what an overrun does; tests). */
+void nlmon_lost(struct nlmon *);
 uint64_t nlmon_overruns(const struct nlmon *);
 
 struct nl_sock;
