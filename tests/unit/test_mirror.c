@@ -144,6 +144,39 @@ run_diff(struct fix *f)
 	assert_int_not_equal(mirror_state(f->m), MIRROR_DIFFING);
 }
 
+/* A static route to dst/24 via 192.0.2.1 on ifindex 2, added or deleted by an event. */
+static void
+add(struct fix *f, const char *dst)
+{
+	event(f, rmsg(RTM_NEWROUTE, 0, dst, 24, "192.0.2.1", 2, RTPROT_STATIC));
+}
+
+static void
+del(struct fix *f, const char *dst)
+{
+	event(f, rmsg(RTM_DELROUTE, 0, dst, 24, "192.0.2.1", 2, RTPROT_STATIC));
+}
+
+/*
+ * A whole re-dump without a kernel that finds such routes to these
+ * destinations (NULL-terminated), ended as given; its diff is applied.
+ */
+static void
+redump(struct fix *f, int failed, int intr, ...)
+{
+	const char *dst;
+	va_list ap;
+
+	if (mirror_state(f->m) != MIRROR_DUMPING)
+		mirror_fake_dump_begin(f->m);
+	va_start(ap, intr);
+	while ((dst = va_arg(ap, const char *)) != NULL)
+		dumped(f, rmsg(RTM_NEWROUTE, 0, dst, 24, "192.0.2.1", 2, RTPROT_STATIC));
+	va_end(ap);
+	mirror_fake_dump_end(f->m, failed, intr);
+	run_diff(f);
+}
+
 static const struct route *
 row(struct fix *f, uint32_t dst, uint32_t gw)
 {
@@ -162,8 +195,8 @@ row(struct fix *f, uint32_t dst, uint32_t gw)
 static void
 load_ab(struct fix *f)
 {
-	event(f, rmsg(RTM_NEWROUTE, 0, "10.1.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	event(f, rmsg(RTM_NEWROUTE, 0, "10.2.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
+	add(f, "10.1.0.0");
+	add(f, "10.2.0.0");
 	assert_int_equal(mirror_routes(f->m)->count, 2);
 	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
 	f->nch = 0;
@@ -181,16 +214,12 @@ test_events_replayed_over_dump(void **state)
 	mirror_fake_dump_begin(f->m);
 	assert_int_equal(mirror_state(f->m), MIRROR_DUMPING);
 	/* C added and A deleted while the dump runs: queued, the table unchanged. */
-	event(f, rmsg(RTM_NEWROUTE, 0, "10.3.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	event(f, rmsg(RTM_DELROUTE, 0, "10.1.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
+	add(f, "10.3.0.0");
+	del(f, "10.1.0.0");
 	assert_int_equal(mirror_routes(f->m)->count, 2);
 	assert_int_equal(f->nch, 0);
 	/* The dump was taken before both, and saw D, which came without a message. */
-	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.1.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.2.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.4.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	mirror_fake_dump_end(f->m, 0, 0);
-	run_diff(f);
+	redump(f, 0, 0, "10.1.0.0", "10.2.0.0", "10.4.0.0", NULL);
 	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
 	/* The kernel's latest state: B, C, D. */
 	assert_int_equal(mirror_routes(f->m)->count, 3);
@@ -219,15 +248,13 @@ test_replayed_deletion_of_a_gone_route(void **state)
 
 	load_ab(f);
 	mirror_fake_dump_begin(f->m);
-	event(f, rmsg(RTM_DELROUTE, 0, "10.1.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.2.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	mirror_fake_dump_end(f->m, 0, 0);
-	run_diff(f);
+	del(f, "10.1.0.0");
+	redump(f, 0, 0, "10.2.0.0", NULL);
 	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
 	assert_int_equal(mirror_routes(f->m)->count, 1);
 	assert_int_equal(f->nch, 1); /* A removed by the diff, not again by the replay */
 	/* Outside a replay the same deletion means the mirror was wrong: re-dump. */
-	event(f, rmsg(RTM_DELROUTE, 0, "10.1.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
+	del(f, "10.1.0.0");
 	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
 }
 
@@ -239,9 +266,8 @@ test_dump_cut_short_keeps_table(void **state)
 
 	load_ab(f);
 	mirror_fake_dump_begin(f->m);
-	event(f, rmsg(RTM_NEWROUTE, 0, "10.3.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.1.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	mirror_fake_dump_end(f->m, 1, 0);
+	add(f, "10.3.0.0");
+	redump(f, 1, 0, "10.1.0.0", NULL);
 	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
 	assert_int_equal(f->armed, 1000);
 	assert_int_equal(mirror_routes(f->m)->count, 2); /* B not deleted */
@@ -254,12 +280,7 @@ test_dump_cut_short_keeps_table(void **state)
 	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
 	assert_int_equal(f->armed, 1000);
 	/* The retry that works finds what happened meanwhile. */
-	mirror_fake_dump_begin(f->m);
-	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.1.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.2.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.3.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	mirror_fake_dump_end(f->m, 0, 0);
-	run_diff(f);
+	redump(f, 0, 0, "10.1.0.0", "10.2.0.0", "10.3.0.0", NULL);
 	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
 	assert_int_equal(mirror_routes(f->m)->count, 3);
 	assert_int_equal(f->nch, 1);
@@ -273,22 +294,12 @@ test_dump_intr_redone(void **state)
 	struct fix *f = *state;
 
 	load_ab(f);
-	mirror_fake_dump_begin(f->m);
-	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.1.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.2.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.3.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	mirror_fake_dump_end(f->m, 0, 1);
-	run_diff(f);
+	redump(f, 0, 1, "10.1.0.0", "10.2.0.0", "10.3.0.0", NULL);
 	assert_int_equal(mirror_routes(f->m)->count, 3);
 	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
 	assert_int_equal(f->armed, 20);
 	/* The second dump agrees: nothing changes, and the mirror is in sync. */
-	mirror_fake_dump_begin(f->m);
-	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.1.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.2.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.3.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	mirror_fake_dump_end(f->m, 0, 0);
-	run_diff(f);
+	redump(f, 0, 0, "10.1.0.0", "10.2.0.0", "10.3.0.0", NULL);
 	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
 	assert_int_equal(f->nch, 1);
 }
@@ -303,10 +314,7 @@ test_redump_during_dump_follows(void **state)
 	mirror_fake_dump_begin(f->m);
 	mirror_request_redump(f->m, "test");
 	assert_int_equal(mirror_state(f->m), MIRROR_DUMPING);
-	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.1.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.2.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	mirror_fake_dump_end(f->m, 0, 0);
-	run_diff(f);
+	redump(f, 0, 0, "10.1.0.0", "10.2.0.0", NULL);
 	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
 }
 
@@ -322,7 +330,7 @@ test_aliases(void **state)
 	struct fix *f = *state;
 	const struct route *r;
 
-	event(f, rmsg(RTM_NEWROUTE, 0, "10.5.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
+	add(f, "10.5.0.0");
 	event(f, rmsg(RTM_NEWROUTE, NLM_F_APPEND, "10.5.0.0", 24, "192.0.2.1", 2, RTPROT_BGP));
 	assert_int_equal(mirror_routes(f->m)->count, 1);
 	r = row(f, IP(10, 5, 0, 0), IP(192, 0, 2, 1));
@@ -339,8 +347,7 @@ test_aliases(void **state)
 	mirror_fake_dump_begin(f->m);
 	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.5.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
 	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.5.0.0", 24, "192.0.2.1", 2, RTPROT_BGP));
-	mirror_fake_dump_end(f->m, 0, 0);
-	run_diff(f);
+	redump(f, 0, 0, NULL);
 	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
 	assert_int_equal(mirror_routes(f->m)->count, 1);
 	r = row(f, IP(10, 5, 0, 0), IP(192, 0, 2, 1));
@@ -348,14 +355,11 @@ test_aliases(void **state)
 	assert_true(r->flags & ROUTE_F_SHARED);
 	assert_int_equal(f->nch, 1); /* sharing is bookkeeping, not a change */
 	/* Once the dump shows it alone, the row is no longer shared. */
-	mirror_fake_dump_begin(f->m);
-	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.5.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	mirror_fake_dump_end(f->m, 0, 0);
-	run_diff(f);
+	redump(f, 0, 0, "10.5.0.0", NULL);
 	assert_false(row(f, IP(10, 5, 0, 0), IP(192, 0, 2, 1))->flags & ROUTE_F_SHARED);
 	assert_int_equal(f->nch, 1);
 	/* Now its deletion is certain. */
-	event(f, rmsg(RTM_DELROUTE, 0, "10.5.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
+	del(f, "10.5.0.0");
 	assert_int_equal(mirror_routes(f->m)->count, 0);
 	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
 }
@@ -366,8 +370,8 @@ test_change_callbacks(void **state)
 {
 	struct fix *f = *state;
 
-	event(f, rmsg(RTM_NEWROUTE, 0, "10.6.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	event(f, rmsg(RTM_NEWROUTE, 0, "10.6.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
+	add(f, "10.6.0.0");
+	add(f, "10.6.0.0");
 	assert_int_equal(f->nch, 1); /* the same again: no change */
 	assert_int_equal(f->ch[0].kind, ROUTE_ADDED);
 	event(f, rmsg(RTM_NEWROUTE, NLM_F_REPLACE, "10.6.0.0", 24, "192.0.2.1", 2, RTPROT_BGP));
@@ -391,15 +395,12 @@ test_change_callbacks(void **state)
 	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
 	assert_int_equal(mirror_stats(f->m)->overruns, 1);
 	assert_true(iface_redump_running(f->ifm));
-	mirror_fake_dump_begin(f->m);
-	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.7.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
-	mirror_fake_dump_end(f->m, 0, 0);
-	run_diff(f);
+	redump(f, 0, 0, "10.7.0.0", NULL);
 	assert_int_equal(f->nch, 6);
 	assert_int_equal(f->ch[5].kind, ROUTE_ADDED);
 	assert_int_equal(f->ch[5].flags, MIRROR_CHANGE_LOST);
 	/* ... and only that one. */
-	event(f, rmsg(RTM_DELROUTE, 0, "10.7.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
+	del(f, "10.7.0.0");
 	assert_int_equal(f->nch, 7);
 	assert_int_equal(f->ch[6].flags, 0);
 }
@@ -477,6 +478,7 @@ test_iface_links_and_addresses(void **state)
 	assert_int_equal(v[0].family, AF_INET);
 	assert_int_equal(v[0].plen, 24);
 	assert_int_equal(ntohl(*(const uint32_t *)(const void *)v[0].addr), IP(192, 0, 2, 10));
+	assert_memory_equal(v[0].peer, v[0].addr, 4);
 	assert_int_equal(v[1].family, AF_INET6);
 	assert_int_equal(v[1].plen, 64);
 	assert_int_equal(v[1].addr[0], 0x20);
@@ -513,9 +515,7 @@ test_iface_redump_triggers(void **state)
 	event(f, link_msg(RTM_NEWLINK, 3, IFF_UP, "lan0"));
 	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
 	assert_int_equal(f->armed, 20);
-	mirror_fake_dump_begin(f->m);
-	mirror_fake_dump_end(f->m, 0, 0);
-	run_diff(f);
+	redump(f, 0, 0, NULL);
 	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
 
 	/* An IPv4 address goes. */
