@@ -140,7 +140,7 @@ oneshot_arm(struct oneshot *t, unsigned ms, int keep_earlier)
 	t->id = snmp_alarm_register_hr(tv, 0, oneshot_fired, t);
 }
 
-/* The mirror's timer: resyncs, and the slices of a re-dump's diff. */
+/* The mirror's timer: re-dumps, and the slices of a re-dump's diff. */
 static void
 mirror_fired(void *arg)
 {

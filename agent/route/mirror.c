@@ -846,7 +846,7 @@ finish_routes(struct mirror *m)
 		m->again = 1;
 		m->lost = 1;
 	}
-	m->stats.resyncs++;
+	m->stats.dumps++;
 	clock_gettime(CLOCK_MONOTONIC, &t2);
 	/* The dump vector is big and short-lived: give it back. */
 	evec_free(f);
@@ -894,7 +894,7 @@ diff_continue(struct mirror *m)
 		    m->dump_lost ? " after lost events" : "", m->dadd.n, m->ddel.n, m->dchg.n,
 		    ms_between(&m->dstart, &now));
 	}
-	m->stats.resync_changes += m->dnext;
+	m->stats.redump_changes += m->dnext;
 	diff_free(m);
 	replay(m);
 }
@@ -1128,7 +1128,7 @@ mirror_open(struct mirror *m)
 		if (m->state == MIRROR_LOADING)
 			mirror_read_events(m); /* queued until the dump is done */
 	}
-	if (m->stats.resyncs == 0) { /* the load failed */
+	if (m->stats.dumps == 0) { /* the load failed */
 		errno = EIO;
 		return -1;
 	}

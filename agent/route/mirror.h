@@ -104,9 +104,9 @@ typedef void (*mirror_arm_fn)(unsigned ms, void *arg);
 struct mirror_stats {
 	uint64_t events;         /* route messages applied */
 	uint64_t changes;        /* rows added, removed or changed */
-	uint64_t resyncs;        /* completed dumps (the load and re-dumps) */
+	uint64_t dumps;          /* completed dumps (the load and re-dumps) */
 	uint64_t overruns;       /* netlink receive overruns (ENOBUFS) */
-	uint64_t resync_changes; /* changes found by re-dumps only: the kernel's silent ones */
+	uint64_t redump_changes; /* changes found by re-dumps only: the kernel's silent ones */
 };
 
 struct mirror;

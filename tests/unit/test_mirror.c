@@ -237,7 +237,7 @@ test_events_replayed_over_dump(void **state)
 	assert_int_equal(f->ch[2].dst, IP(10, 1, 0, 0));
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(f->ch[i].flags, 0);
-	assert_int_equal(mirror_stats(f->m)->resyncs, 1);
+	assert_int_equal(mirror_stats(f->m)->dumps, 1);
 }
 
 /* A deletion replayed for a route the dump no longer had is expected: no re-dump. */
@@ -273,7 +273,7 @@ test_dump_cut_short_keeps_table(void **state)
 	assert_int_equal(mirror_routes(f->m)->count, 2); /* B not deleted */
 	assert_non_null(row(f, IP(10, 2, 0, 0), IP(192, 0, 2, 1)));
 	assert_int_equal(f->nch, 0);
-	assert_int_equal(mirror_stats(f->m)->resyncs, 0);
+	assert_int_equal(mirror_stats(f->m)->dumps, 0);
 	/* The retry: no dump socket here, so it cannot start, and is retried again. */
 	f->armed = 0;
 	mirror_timer(f->m);
