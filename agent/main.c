@@ -28,6 +28,8 @@
 #include "snmp/master.h"
 #include "snmp/mib.h"
 #include "snmp/txn.h"
+#include "iface/ifmirror.h"
+#include "nl/nlmon.h"
 #include "route/mirror.h"
 #include "route/nlreq.h"
 #include "event/notify.h"
@@ -79,7 +81,13 @@ on_signal(int sig)
 static void
 fd_events(int fd, void *arg)
 {
-	mirror_read_events(arg);
+	nlmon_read(arg);
+}
+
+static void
+fd_iface_dump(int fd, void *arg)
+{
+	iface_read_dump(arg);
 }
 
 static void
@@ -146,7 +154,7 @@ struct route_side {
 	struct writer *w;
 };
 
-/* The mirror's timer: resyncs, and the slices of a re-dump's diff. */
+/* The mirror's timer: re-dumps, and the slices of a re-dump's diff. */
 static void
 mirror_fired(void *arg)
 {
@@ -160,6 +168,22 @@ timer_arm(unsigned ms, void *arg)
 {
 	mirror_alarm.arg = ((struct route_side *)arg)->m;
 	oneshot_arm(&mirror_alarm, ms, 0);
+}
+
+/* The interface mirror's timer: a retry after a failed dump. */
+static void
+iface_fired(void *arg)
+{
+	iface_timer(arg);
+}
+
+static struct oneshot iface_alarm = { .fn = iface_fired };
+
+static void
+iface_arm(unsigned ms, void *arg)
+{
+	iface_alarm.arg = arg;
+	oneshot_arm(&iface_alarm, ms, 0);
 }
 
 /* writer_apply() on a timer of its own; an earlier request is never postponed. */
@@ -188,8 +212,7 @@ expire_fired(unsigned int id, void *arg)
 static struct notify notifier;
 
 static void
-route_changed(enum route_change what, const struct route *old, const struct route *new,
-    unsigned flags, void *arg)
+route_changed(enum route_change what, const void *old, const void *new, unsigned flags, void *arg)
 {
 	static const enum notify_kind kind[] = {
 		[ROUTE_ADDED] = NOTIFY_ADDED,
@@ -396,6 +419,8 @@ main(int argc, char **argv)
 	struct writer_config wcfg;
 	struct route_side rs;
 	struct mirror *m;
+	struct iface *ifm;
+	struct nlmon *mon;
 	struct nlreq *q, *qa;
 	struct writer *w;
 	struct txn *txn;
@@ -449,7 +474,9 @@ main(int argc, char **argv)
 		fatal("%d bad line(s) in the configuration (logged above)", conf_errors());
 	master_start();
 
-	if ((m = mirror_new(&cfg)) == NULL)
+	/* One event socket; the interface and route mirrors take their messages from it. */
+	if ((mon = nlmon_new(cfg.event_buffer)) == NULL || (ifm = iface_new()) == NULL ||
+	    (m = mirror_new(&cfg)) == NULL)
 		fatal("out of memory");
 	if ((q = nlreq_open()) == NULL || (qa = nlreq_open()) == NULL)
 		fatal("cannot open a netlink request socket");
@@ -461,7 +488,13 @@ main(int argc, char **argv)
 	apply_alarm.arg = w;
 	rs.m = m;
 	rs.w = w;
+	iface_set_timer(ifm, iface_arm, ifm);
 	mirror_set_callbacks(m, route_changed, timer_arm, &rs);
+	if (iface_attach(ifm, mon) < 0 || mirror_attach(m, mon, ifm) < 0)
+		fatal("cannot subscribe to netlink events");
+	if (iface_open(ifm) < 0)
+		fatal("cannot load the kernel's links and addresses over netlink: %s",
+		    strerror(errno));
 	if (mirror_open(m) < 0)
 		fatal("cannot load the kernel's routes over netlink: %s", strerror(errno));
 	log_notice("mirror", "%zu IPv4 routes loaded", mirror_routes(m)->count);
@@ -471,8 +504,9 @@ main(int argc, char **argv)
 	    mib_persist_register(w, txn) < 0 || mib_event_register() < 0)
 		fatal("cannot register CIM-ROUTE-MIB objects");
 	snmp_alarm_register(30, SA_REPEAT, expire_fired, w);
-	if (register_readfd(mirror_event_fd(m), fd_events, m) < 0 ||
+	if (register_readfd(nlmon_fd(mon), fd_events, mon) < 0 ||
 	    register_readfd(mirror_dump_fd(m), fd_dump, m) < 0 ||
+	    register_readfd(iface_dump_fd(ifm), fd_iface_dump, ifm) < 0 ||
 	    register_readfd(nlreq_fd(qa), fd_requests, qa) < 0)
 		fatal("cannot watch the netlink sockets");
 
@@ -496,9 +530,10 @@ main(int argc, char **argv)
 		agent_check_and_process(1);
 	log_notice("main", "stopping on signal %d", (int)stop_signal);
 
-	unregister_readfd(mirror_event_fd(m));
+	unregister_readfd(nlmon_fd(mon));
 	unregister_readfd(mirror_dump_fd(m));
 	unregister_readfd(nlreq_fd(qa));
+	unregister_readfd(iface_dump_fd(ifm));
 	snmp_shutdown(APP);
 	txn_free(txn);
 	writer_free(w);
@@ -506,6 +541,8 @@ main(int argc, char **argv)
 	nlreq_close(qa);
 	nlreq_close(q);
 	mirror_free(m);
+	iface_free(ifm);
+	nlmon_free(mon);
 	if (pidfile != NULL)
 		unlink(pidfile);
 	free(pidfile);

@@ -1,137 +1,82 @@
-/* The kernel mirror: see mirror.h. */
+/*
+ * The route mirror engine, one for every family: see mirror.h for what it
+ * does and its states, rt.h for what a family provides.  Nothing here knows
+ * an address family: entries are ops->size bytes, compared, parsed and
+ * stored through the family's operations, and read only at their flags and
+ * first_seen fields.
+ */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 #include <malloc.h>
 #include <poll.h>
-#include <pthread.h>
-#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <netlink/msg.h>
-#include <netlink/netlink.h>
-#include <netlink/socket.h>
-
 #include "lib/log.h"
-#include "route/mirror.h"
 #include "lib/vec.h"
-#include "route/nlreq.h"
+#include "nl/nldump.h"
+#include "nl/nlmon.h"
+#include "route/mirror.h"
+#include "route/nhobj.h"
+#include "route/rt.h"
 
-#define DUMP_RCVBUF      (4 << 20)
-#define RECV_BUF         (256 << 10)
-#define READS_PER_WAKEUP 32 /* bounded work: ~8 MB of messages */
-#define MAX_HOPS         256
-#define RESYNC_DELAY_MS  20           /* coalesce bursts of link/address events */
-#define RESYNC_RETRY_MS  1000         /* after a failed dump */
-#define DUMP_TIMEOUT_MS  30000        /* a dump: silence this long is a failure */
-#define QUEUE_MAX        (128u << 20) /* events kept during a resync; past it, resync again */
-#define DIFF_SLICE       20000        /* rows a re-dump's diff changes per wake-up (~10 ms) */
-#define NH_COMPAT_SYSCTL "/proc/sys/net/ipv4/nexthop_compat_mode" /* per namespace */
+#define MAX_HOPS        256
+#define REDUMP_DELAY_MS 20           /* coalesce bursts of link/address events */
+#define REDUMP_RETRY_MS 1000         /* after a failed dump */
+#define QUEUE_MAX       (128u << 20) /* events kept during a re-dump; past it, re-dump again */
+#define DIFF_SLICE      20000        /* rows a re-dump's diff changes per wake-up (~10 ms) */
 
-enum dump_state {
-	DUMP_IDLE,
-	DUMP_RUNNING, /* the dump thread owns the dump socket and the fresh vectors */
-	DUMP_DIFF,    /* the loop applies the differences, a slice per wake-up */
-};
-
-struct route_vec {
-	struct route *v;
+/* Entries of ops->size bytes. */
+struct evec {
+	uint8_t *v;
 	size_t n, cap;
 };
 
-struct link_vec {
-	struct link *v;
-	size_t n, cap;
-};
-
-/*
- * A nexthop object (RTM_NEWNEXTHOP).  With net.ipv4.nexthop_compat_mode=0 a
- * route through one carries only RTA_NH_ID: its rows take their gateway and
- * device from here (issue 10).  users counts the mirrored routes that name
- * the object, so that deleting or changing one that no route uses costs no
- * re-dump; it may count too many (see nh_use), never too few.
- */
-struct nh_member {
-	uint32_t id;
-	uint8_t weight; /* as rtnh_hops + 1 */
-};
-
-#define NHO_GW        0x01 /* gw is the object's IPv4 gateway */
-#define NHO_GW6       0x02 /* an IPv6 gateway (RFC 5549): no IPv4 address to show */
-#define NHO_BLACKHOLE 0x04
-#define NHO_GROUP     0x08 /* grp lists the members */
-
-struct nhobj {
-	uint32_t id;
-	uint32_t gw; /* host byte order */
-	int32_t oif;
-	uint32_t users;
-	unsigned nhflags; /* RTNH_F_* of the object */
-	uint8_t flags;    /* NHO_* */
-	uint16_t ngrp;
-	struct nh_member *grp;
-};
-
-/* Sorted by id. */
-struct nh_vec {
-	struct nhobj *v;
-	size_t n, cap;
+/* What a dump makes: written by the dump thread, read by the loop once it has joined it. */
+struct dump {
+	struct evec fresh; /* the routes, sorted by the thread at the end */
+	struct nh_vec nhs; /* the nexthop objects, counted by the routes */
+	uint8_t *hops;     /* the thread's parse buffer: MAX_HOPS entries */
+	size_t grp_start;  /* first row of the current kernel route key */
+	size_t unparsable; /* routes skipped as unparsable */
+	int incomplete;    /* a route or object could not be kept (out of memory) */
+	int nh_unknown;    /* a route named a nexthop object the dump did not see */
+	long sort_ms;
 };
 
 struct mirror {
+	const struct rt_ops *ops;
 	struct mirror_config cfg;
-	struct nl_sock *ev, *req;
-	uint8_t *buf;
+	enum mirror_state state;
+	int again;      /* a re-dump asked for since the last began: taken when REPLAYING ends */
+	int lost;       /* events were lost: the next re-dump's changes are MIRROR_CHANGE_LOST */
+	int dump_lost;  /* the dump in progress is such a re-dump */
+	int nh_learn;   /* the kernel has nexthop objects that routes name alone (5.8+) */
+	int nh_retried; /* the last dump was redone for an unknown nexthop object */
 
-	struct route_table routes;
-	struct link_vec links;
+	void *table;
 	struct nh_vec nhs;
-	int nh_learn; /* the kernel has nexthop objects that routes name alone (5.8+) */
-
-	enum dump_state dump;
-	int loading; /* the first load: no change callbacks, no InstallDate */
-	/* Written by the dump thread, read by the loop once it has joined it. */
-	pthread_t dump_thread;
-	int done_fd;            /* eventfd: the dump thread has finished */
-	uint8_t *dbuf;          /* the dump thread's receive buffer */
-	int dump_intr;          /* the kernel flagged the dump inconsistent */
-	int dump_failed;        /* the last dump request or reply failed */
-	int dump_incomplete;    /* a dumped route could not be kept (out of memory) */
-	int dump_nh_unknown;    /* a dumped route named a nexthop object the dump did not see */
-	int nh_retried;         /* the last dump was such a one */
-	size_t dump_unparsable; /* routes of the dump skipped as unparsable */
-	long dump_sort_ms;
-	char dump_err[128];
-	int replaying;    /* applying the events queued during a dump */
-	size_t grp_start; /* dump: first row of the current kernel route key */
 	size_t dead_rows; /* rows whose next hop is dead or linkdown */
-	int resync_again; /* something happened during a resync that it may miss */
-	int lossy;        /* events were lost: the next re-dump's changes are MIRROR_CHANGE_LOST */
-	int dump_lossy;   /* the dump in progress is such a re-dump */
-	unsigned change_flags; /* passed with each change */
-	int resync_armed;
-	uint32_t dump_seq;
-	struct route_vec fresh; /* routes of the dump in progress */
+
+	struct nlmon *mon;
+	struct iface *ifm;
+	struct nldump *dumper;
+	struct nlqueue queue; /* raw event messages received while not applying them */
+	struct dump d;
+
 	/* A re-dump's differences, applied changes first, then removals, then additions. */
-	struct route_vec dchg, ddel, dadd;
+	struct evec dchg, ddel, dadd;
 	size_t dnext;
 	struct timespec dstart;
-	struct link_vec fresh_links;
-	struct nh_vec fresh_nhs;
-	uint8_t *queue; /* raw event messages received during a resync */
-	size_t qlen, qcap;
-	uint32_t next_periodic;
 
-	struct timespec mono0, wall0;
-	struct timespec last_change;
+	uint8_t *hops, *stale; /* the loop's parse buffers: MAX_HOPS entries each */
+	uint8_t *old, *key;    /* one entry each */
+	uint32_t next_periodic;
+	struct timespec mono0, last_change;
 	struct mirror_stats stats;
 
 	mirror_change_fn change_fn;
@@ -139,7 +84,37 @@ struct mirror {
 	void *cb_arg;
 };
 
-/* ---- small helpers -------------------------------------------------- */
+/* ---- small helpers -------------------------------------------------------- */
+
+static inline void *
+ent(const struct mirror *m, void *v, size_t i)
+{
+	return (uint8_t *)v + i * m->ops->size;
+}
+
+static inline const void *
+cent(const struct mirror *m, const void *v, size_t i)
+{
+	return (const uint8_t *)v + i * m->ops->size;
+}
+
+static inline uint8_t *
+eflags(const struct mirror *m, void *e)
+{
+	return (uint8_t *)e + m->ops->flags_off;
+}
+
+static inline uint8_t
+flags_of(const struct mirror *m, const void *e)
+{
+	return *((const uint8_t *)e + m->ops->flags_off);
+}
+
+static inline uint32_t *
+eseen(const struct mirror *m, void *e)
+{
+	return (uint32_t *)(void *)((uint8_t *)e + m->ops->seen_off);
+}
 
 uint32_t
 mirror_now(const struct mirror *m)
@@ -171,19 +146,25 @@ touch(struct mirror *m)
 }
 
 static int
-vec_push(struct route_vec *rv, const struct route *r)
+evec_push(const struct mirror *m, struct evec *ev, const void *e)
 {
-	if (vec_reserve(&rv->v, &rv->cap, rv->n, sizeof(*rv->v), 4096) < 0)
+	if (vec_reserve((void **)&ev->v, &ev->cap, ev->n, m->ops->size, 4096) < 0)
 		return -1;
-	rv->v[rv->n++] = *r;
+	memcpy(ent(m, ev->v, ev->n++), e, m->ops->size);
 	return 0;
 }
 
 static void
-vec_free(struct route_vec *rv)
+evec_free(struct evec *ev)
 {
-	free(rv->v);
-	memset(rv, 0, sizeof(*rv));
+	free(ev->v);
+	memset(ev, 0, sizeof(*ev));
+}
+
+static int
+dead(const struct mirror *m, const void *e)
+{
+	return (flags_of(m, e) & (ROUTE_F_DEAD | ROUTE_F_LINKDOWN)) != 0;
 }
 
 int
@@ -197,450 +178,43 @@ mirror_table_selected(const struct mirror_config *cfg, uint32_t table)
 	return 0;
 }
 
-/* ---- nexthop objects --------------------------------------------------- */
-
-static int
-nh_cmp(const void *elem, const void *key)
-{
-	uint32_t a = ((const struct nhobj *)elem)->id, b = *(const uint32_t *)key;
-
-	return a < b ? -1 : a > b;
-}
-
-static size_t
-nh_bound(const struct nh_vec *nv, uint32_t id)
-{
-	return vec_lower_bound(nv->v, nv->n, sizeof(*nv->v), &id, nh_cmp, 0);
-}
-
-static struct nhobj *
-nh_find(const struct nh_vec *nv, uint32_t id)
-{
-	size_t i = nh_bound(nv, id);
-
-	return i < nv->n && nv->v[i].id == id ? &nv->v[i] : NULL;
-}
-
-/* Empty the map (its array stays allocated). */
 static void
-nh_vec_clear(struct nh_vec *nv)
+arm(struct mirror *m, unsigned ms)
 {
-	for (size_t i = 0; i < nv->n; i++)
-		free(nv->v[i].grp);
-	nv->n = 0;
-}
-
-static void
-nh_vec_free(struct nh_vec *nv)
-{
-	nh_vec_clear(nv);
-	free(nv->v);
-	memset(nv, 0, sizeof(*nv));
-}
-
-/* Do routes through a and b go the same way? */
-static int
-nh_same(const struct nhobj *a, const struct nhobj *b)
-{
-	if (a->gw != b->gw || a->oif != b->oif || a->nhflags != b->nhflags ||
-	    a->flags != b->flags || a->ngrp != b->ngrp)
-		return 0;
-	for (unsigned k = 0; k < a->ngrp; k++)
-		if (a->grp[k].id != b->grp[k].id || a->grp[k].weight != b->grp[k].weight)
-			return 0;
-	return 1;
-}
-
-/*
- * Insert or replace an object; the map takes its group array, and a
- * replaced object's users stay.  Returns 1 when it replaced an object that
- * went another way, 0 otherwise, -1 when out of memory (o->grp is freed).
- */
-static int
-nh_set(struct nh_vec *nv, struct nhobj *o)
-{
-	size_t i = nh_bound(nv, o->id);
-	int chg;
-
-	if (i < nv->n && nv->v[i].id == o->id) {
-		chg = !nh_same(&nv->v[i], o);
-		o->users = nv->v[i].users;
-		free(nv->v[i].grp);
-		nv->v[i] = *o;
-		return chg;
-	}
-	if (vec_reserve(&nv->v, &nv->cap, nv->n, sizeof(*nv->v), 16) < 0) {
-		free(o->grp);
-		return -1;
-	}
-	vec_insert_at(nv->v, &nv->n, sizeof(*nv->v), i, o);
-	return 0;
-}
-
-static void
-nh_del(struct nh_vec *nv, uint32_t id)
-{
-	size_t i = nh_bound(nv, id);
-
-	if (i < nv->n && nv->v[i].id == id) {
-		free(nv->v[i].grp);
-		vec_remove_at(nv->v, &nv->n, sizeof(*nv->v), i);
-	}
-}
-
-/*
- * A mirrored route names the object (nh_use), or one that did is gone
- * (nh_unuse, only when its rows were found and removed).  A route replaced
- * by one through another object is not uncounted, as the replace message
- * does not say what it replaced: the count errs high, which costs at worst
- * a re-dump, and every re-dump counts afresh.
- */
-static void
-nh_use(struct nh_vec *nv, uint32_t id)
-{
-	struct nhobj *o = nh_find(nv, id);
-
-	if (o != NULL)
-		o->users++;
-}
-
-static void
-nh_unuse(struct nh_vec *nv, uint32_t id)
-{
-	struct nhobj *o = nh_find(nv, id);
-
-	if (o != NULL && o->users > 0)
-		o->users--;
-}
-
-/* Does a mirrored route go through the object, named or as a member of a group? */
-static int
-nh_in_use(const struct nh_vec *nv, uint32_t id)
-{
-	const struct nhobj *o = nh_find(nv, id);
-
-	if (o == NULL)
-		return 0;
-	if (o->users > 0)
-		return 1;
-	for (size_t i = 0; i < nv->n; i++) {
-		if (nv->v[i].users == 0)
-			continue;
-		for (unsigned k = 0; k < nv->v[i].ngrp; k++)
-			if (nv->v[i].grp[k].id == id)
-				return 1;
-	}
-	return 0;
-}
-
-static struct nla_policy nh_policy[NHA_MAX + 1] = {
-	[NHA_ID] = { .type = NLA_U32 },
-	[NHA_OIF] = { .type = NLA_U32 },
-};
-
-static int
-parse_group(struct nlattr *a, struct nhobj *o)
-{
-	const struct nexthop_grp *g = nla_data(a);
-	size_t n = (size_t)nla_len(a) / sizeof(*g);
-
-	if (n == 0 || n > UINT16_MAX) {
-		errno = EINVAL;
-		return -1;
-	}
-	if ((o->grp = calloc(n, sizeof(*o->grp))) == NULL)
-		return -1;
-	for (size_t k = 0; k < n; k++) {
-		/* The kernel keeps weight - 1; newer ones put its high byte in resvd1. */
-		unsigned w = ((unsigned)g[k].resvd1 << 8 | g[k].weight) + 1;
-
-		o->grp[k].id = g[k].id;
-		o->grp[k].weight = (uint8_t)(w > 255 ? 255 : w);
-	}
-	o->ngrp = (uint16_t)n;
-	o->flags |= NHO_GROUP;
-	return 0;
-}
-
-/*
- * Parse an RTM_NEWNEXTHOP/RTM_DELNEXTHOP message.  A group's members are
- * allocated (o->grp, the caller's).  -1 with errno when malformed (EINVAL) or
- * out of memory.  The dump thread parses them too: no logging.
- */
-static int
-parse_nexthop(struct nlmsghdr *nlh, struct nhobj *o)
-{
-	struct nlattr *tb[NHA_MAX + 1];
-	struct nhmsg *nhm;
-
-	memset(o, 0, sizeof(*o));
-	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*nhm)) ||
-	    nlmsg_parse(nlh, sizeof(*nhm), tb, NHA_MAX, nh_policy) < 0 || tb[NHA_ID] == NULL) {
-		errno = EINVAL;
-		return -1;
-	}
-	nhm = nlmsg_data(nlh);
-	o->id = nla_get_u32(tb[NHA_ID]);
-	o->nhflags = nhm->nh_flags;
-	if (tb[NHA_BLACKHOLE] != NULL)
-		o->flags |= NHO_BLACKHOLE;
-	if (tb[NHA_OIF] != NULL)
-		o->oif = (int32_t)nla_get_u32(tb[NHA_OIF]);
-	if (tb[NHA_GATEWAY] != NULL && nla_len(tb[NHA_GATEWAY]) == 4) {
-		o->gw = ntohl(nla_get_u32(tb[NHA_GATEWAY]));
-		o->flags |= NHO_GW;
-	} else if (tb[NHA_GATEWAY] != NULL) {
-		o->flags |= NHO_GW6;
-	}
-	if (tb[NHA_GROUP] != NULL)
-		return parse_group(tb[NHA_GROUP], o);
-	return 0;
-}
-
-/* ---- parsing ---------------------------------------------------------- */
-
-/* Lengths of the fixed-size attributes we read, checked by nla_parse(). */
-static struct nla_policy route_policy[RTA_MAX + 1] = {
-	[RTA_TABLE] = { .type = NLA_U32 },
-	[RTA_PRIORITY] = { .type = NLA_U32 },
-	[RTA_OIF] = { .type = NLA_U32 },
-	[RTA_NH_ID] = { .type = NLA_U32 },
-};
-
-static int
-has_nexthop(uint8_t type)
-{
-	return type == RTN_UNICAST || type == RTN_LOCAL || type == RTN_BROADCAST ||
-	    type == RTN_ANYCAST || type == RTN_MULTICAST;
-}
-
-static void
-hop_fill(struct route *r, uint32_t gw, int has_gw, uint32_t prefsrc, int32_t oif, unsigned nhflags)
-{
-	r->ifindex = oif;
-	if (has_gw) {
-		r->nexthop = gw;
-		r->flags |= ROUTE_F_GATEWAY;
-		if (prefsrc != 0)
-			r->src = route_prefsrc_id(prefsrc);
-	} else if (has_nexthop(r->type)) {
-		/* RFC 1213 ipRouteNextHop: on a direct route, the agent's own address. */
-		r->nexthop = prefsrc;
-	}
-	if (nhflags & RTNH_F_DEAD)
-		r->flags |= ROUTE_F_DEAD;
-	if (nhflags & RTNH_F_LINKDOWN)
-		r->flags |= ROUTE_F_LINKDOWN;
-	if (nhflags & RTNH_F_ONLINK)
-		r->flags |= ROUTE_F_ONLINK;
-}
-
-static int
-parse_multipath(const struct route *base, struct nlattr *mp, uint32_t prefsrc, struct route *out,
-    int max)
-{
-	struct rtnexthop *nh = nla_data(mp);
-	int len = nla_len(mp), n = 0;
-
-	while (len >= (int)sizeof(*nh) && RTNH_OK(nh, len)) {
-		struct nlattr *tb[RTA_MAX + 1];
-		uint32_t gw = 0;
-		int has_gw = 0;
-
-		if (n == max)
-			return -1;
-		if (nla_parse(tb, RTA_MAX, (struct nlattr *)RTNH_DATA(nh),
-			nh->rtnh_len - (int)sizeof(*nh), route_policy) < 0)
-			return -1;
-		if (tb[RTA_GATEWAY] != NULL && nla_len(tb[RTA_GATEWAY]) == 4) {
-			gw = ntohl(nla_get_u32(tb[RTA_GATEWAY]));
-			has_gw = 1;
-		} else if (tb[RTA_VIA] != NULL) {
-			has_gw = 1; /* an IPv6 gateway (RFC 5549): no IPv4 address to show */
-		}
-		out[n] = *base;
-		out[n].flags |= ROUTE_F_MULTI;
-		out[n].weight = (uint8_t)(nh->rtnh_hops + 1 > 255 ? 255 : nh->rtnh_hops + 1);
-		hop_fill(&out[n], gw, has_gw, prefsrc, nh->rtnh_ifindex, nh->rtnh_flags);
-		n++;
-		len -= NLMSG_ALIGN(nh->rtnh_len);
-		nh = RTNH_NEXT(nh);
-	}
-	return n;
-}
-
-/* What a route message said of nexthop objects (parse_route). */
-struct nh_ref {
-	uint32_t id; /* RTA_NH_ID, 0: none */
-	int unknown; /* the object, or a member needed to resolve it, is not known */
-};
-
-/* A row through object o (not a group). */
-static void
-nh_fill(struct route *r, const struct route *base, const struct nhobj *o, uint32_t prefsrc,
-    unsigned nhflags)
-{
-	*r = *base;
-	hop_fill(r, o->gw, (o->flags & (NHO_GW | NHO_GW6)) != 0, prefsrc, o->oif,
-	    nhflags | o->nhflags);
-}
-
-/* A row without a next hop: what a route naming an object not known shows. */
-static int
-nh_unresolved(const struct route *base, uint32_t prefsrc, unsigned rtflags, struct route *out)
-{
-	out[0] = *base;
-	hop_fill(&out[0], 0, 0, prefsrc, 0, rtflags);
-	return 1;
-}
-
-/*
- * A route that names its nexthop object and nothing else (nexthop_compat_mode
- * 0): its rows go through the object, or through each member of a group, as
- * the kernel would have listed them with compat mode on (a group of one is
- * not multipath).  An object not known (ref->unknown) gives one row without
- * a next hop, as before the mirror knew objects.
- */
-static int
-parse_nhid(const struct nh_vec *nhs, const struct route *base, uint32_t prefsrc, unsigned rtflags,
-    struct nh_ref *ref, struct route *out, int max)
-{
-	const struct nhobj *o = nh_find(nhs, ref->id), *mo;
-	int n = 0;
-
-	if (o == NULL)
-		return nh_unresolved(base, prefsrc, rtflags, out);
-	if (!(o->flags & NHO_GROUP)) {
-		nh_fill(&out[0], base, o, prefsrc, rtflags);
-		return 1;
-	}
-	if (o->ngrp > max)
-		return -1;
-	for (unsigned k = 0; k < o->ngrp; k++) {
-		if ((mo = nh_find(nhs, o->grp[k].id)) == NULL || (mo->flags & NHO_GROUP))
-			continue;
-		nh_fill(&out[n], base, mo, prefsrc, 0);
-		if (o->ngrp > 1) {
-			out[n].flags |= ROUTE_F_MULTI;
-			out[n].weight = o->grp[k].weight;
-		}
-		n++;
-	}
-	if (n < o->ngrp)
-		ref->unknown = 1;
-	return n > 0 ? n : nh_unresolved(base, prefsrc, rtflags, out);
-}
-
-static int
-parse_route(const struct mirror_config *cfg, const struct nh_vec *nhs, struct nlmsghdr *nlh,
-    struct route *out, int max, struct nh_ref *ref)
-{
-	struct nlattr *tb[RTA_MAX + 1];
-	struct rtmsg *rtm;
-	struct route base;
-	uint32_t prefsrc = 0, gw = 0;
-	int has_gw = 0;
-
-	memset(ref, 0, sizeof(*ref));
-	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)))
-		return -1;
-	rtm = nlmsg_data(nlh);
-	if (rtm->rtm_family != AF_INET || (rtm->rtm_flags & RTM_F_CLONED))
-		return 0;
-	if (nlmsg_parse(nlh, sizeof(*rtm), tb, RTA_MAX, route_policy) < 0)
-		return -1;
-	memset(&base, 0, sizeof(base));
-	base.table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
-	if (!mirror_table_selected(cfg, base.table))
-		return 0;
-	if (rtm->rtm_dst_len > 32)
-		return -1;
-	base.plen = rtm->rtm_dst_len;
-	if (tb[RTA_DST] != NULL) {
-		if (nla_len(tb[RTA_DST]) != 4)
-			return -1;
-		base.dst = ntohl(nla_get_u32(tb[RTA_DST]));
-	}
-	base.dst &= route_mask(base.plen);
-	base.tos = rtm->rtm_tos;
-	base.type = rtm->rtm_type;
-	base.proto = rtm->rtm_protocol;
-	base.scope = rtm->rtm_scope;
-	base.weight = 1;
-	if (tb[RTA_PRIORITY] != NULL)
-		base.metric = nla_get_u32(tb[RTA_PRIORITY]);
-	if (tb[RTA_PREFSRC] != NULL && nla_len(tb[RTA_PREFSRC]) == 4)
-		prefsrc = ntohl(nla_get_u32(tb[RTA_PREFSRC]));
-	if (tb[RTA_NH_ID] != NULL)
-		ref->id = nla_get_u32(tb[RTA_NH_ID]);
-	/* Not known, even with compat mode on: its deletion would not be seen to matter. */
-	if (ref->id != 0 && nhs != NULL && nh_find(nhs, ref->id) == NULL)
-		ref->unknown = 1;
-	if (tb[RTA_MULTIPATH] != NULL)
-		return parse_multipath(&base, tb[RTA_MULTIPATH], prefsrc, out, max);
-	if (max < 1)
-		return -1;
-	/* With nexthop_compat_mode on, the kernel adds the object's next hops itself. */
-	if (ref->id != 0 && nhs != NULL && tb[RTA_GATEWAY] == NULL && tb[RTA_VIA] == NULL &&
-	    tb[RTA_OIF] == NULL)
-		return parse_nhid(nhs, &base, prefsrc, rtm->rtm_flags, ref, out, max);
-	if (tb[RTA_GATEWAY] != NULL && nla_len(tb[RTA_GATEWAY]) == 4) {
-		gw = ntohl(nla_get_u32(tb[RTA_GATEWAY]));
-		has_gw = 1;
-	} else if (tb[RTA_VIA] != NULL) {
-		has_gw = 1;
-	}
-	out[0] = base;
-	hop_fill(&out[0], gw, has_gw, prefsrc, tb[RTA_OIF] ? (int32_t)nla_get_u32(tb[RTA_OIF]) : 0,
-	    rtm->rtm_flags);
-	return 1;
-}
-
-int
-mirror_parse_route(const struct mirror_config *cfg, struct nlmsghdr *nlh, struct route *out,
-    int max)
-{
-	struct nh_ref ref;
-
-	return parse_route(cfg, NULL, nlh, out, max, &ref);
+	if (m->arm_fn != NULL)
+		m->arm_fn(ms, m->cb_arg);
 }
 
 /* The nexthop objects that resolve RTA_NH_ID, when the mirror learns them. */
 static const struct nh_vec *
 nh_map(const struct mirror *m, const struct nh_vec *nv)
 {
-	return m != NULL && m->nh_learn ? nv : NULL;
+	return m->nh_learn ? nv : NULL;
 }
 
-int
-mirror_parse_route_nh(const struct mirror_config *cfg, const struct mirror *m, struct nlmsghdr *nlh,
-    struct route *out, int max)
+const struct nh_vec *
+mirror_nh_map(const struct mirror *m)
 {
-	struct nh_ref ref;
-
-	return parse_route(cfg, nh_map(m, m != NULL ? &m->nhs : NULL), nlh, out, max, &ref);
+	return nh_map(m, &m->nhs);
 }
 
-/* ---- applying changes ---------------------------------------------- */
+/* ---- applying changes ----------------------------------------------------- */
 
 static void
-changed(struct mirror *m, enum route_change kind, const struct route *old, const struct route *new)
+changed(struct mirror *m, enum route_change kind, const void *old, const void *new)
 {
+	unsigned flags = m->state == MIRROR_DIFFING && m->dump_lost ? MIRROR_CHANGE_LOST : 0;
+
 	m->stats.changes++;
-	if (old != NULL && (old->flags & (ROUTE_F_DEAD | ROUTE_F_LINKDOWN)))
+	if (old != NULL && dead(m, old))
 		m->dead_rows--;
-	if (new != NULL && (new->flags &(ROUTE_F_DEAD | ROUTE_F_LINKDOWN)))
+	if (new != NULL && dead(m, new))
 		m->dead_rows++;
 	touch(m);
 	if (m->change_fn != NULL)
-		m->change_fn(kind, old, new, m->change_flags, m->cb_arg);
+		m->change_fn(kind, old, new, flags, m->cb_arg);
 }
 
-/*
- * Add or update one row; keeps the first-seen time of a row that stays.  When
- * the row exists and !overwrite, it belongs to an earlier kernel route with
- * the same index (`ip route append`), which the kernel uses first: it stays.
- */
 /*
  * A row changed (another visible column, same index).  WMI's Age counts from
  * the route's last update, so it starts again; the time the route appeared
@@ -648,95 +222,95 @@ changed(struct mirror *m, enum route_change kind, const struct route *old, const
  * has room for one time.
  */
 static void
-restart_age(const struct mirror *m, struct route *r)
+restart_age(const struct mirror *m, void *e)
 {
-	r->first_seen = mirror_now(m);
-	r->flags &= (uint8_t)~ROUTE_F_LIVE;
+	*eseen(m, e) = mirror_now(m);
+	*eflags(m, e) &= (uint8_t)~ROUTE_F_LIVE;
 }
 
+/*
+ * Add or update one row; keeps the first-seen time of a row that stays.  When
+ * the row exists and !overwrite, it belongs to an earlier kernel route with
+ * the same index (`ip route append`), which the kernel uses first: it stays.
+ */
 static void
-apply_upsert(struct mirror *m, struct route *r, int overwrite)
+apply_upsert(struct mirror *m, void *e, int overwrite)
 {
-	struct route *cur = route_find(&m->routes, r);
-	struct route old;
+	const struct rt_ops *ops = m->ops;
+	void *cur = ops->find(m->table, e);
 
 	if (cur != NULL) {
 		if (!overwrite) {
-			cur->flags |= ROUTE_F_SHARED;
+			*eflags(m, cur) |= ROUTE_F_SHARED;
 			return;
 		}
-		r->first_seen = cur->first_seen;
-		r->flags = (uint8_t)((r->flags & ~ROUTE_F_LIVE) | (cur->flags & ROUTE_F_PRIVATE));
-		if (route_same(cur, r))
+		*eseen(m, e) = *eseen(m, cur);
+		*eflags(m, e) = (uint8_t)((*eflags(m, e) & ~ROUTE_F_LIVE) |
+		    (*eflags(m, cur) & ROUTE_F_PRIVATE));
+		if (ops->same(cur, e))
 			return;
-		restart_age(m, r);
-		route_upsert(&m->routes, r, &old); /* replaces: no allocation */
-		changed(m, ROUTE_CHANGED, &old, r);
+		restart_age(m, e);
+		ops->upsert(m->table, e, m->old); /* replaces: no allocation */
+		changed(m, ROUTE_CHANGED, m->old, e);
 		return;
 	}
-	r->first_seen = mirror_now(m);
-	r->flags |= ROUTE_F_LIVE;
-	if (route_upsert(&m->routes, r, NULL) < 0) {
+	*eseen(m, e) = mirror_now(m);
+	*eflags(m, e) |= ROUTE_F_LIVE;
+	if (ops->upsert(m->table, e, NULL) < 0) {
 		log_err("mirror", "out of memory adding a route; will re-dump");
-		m->lossy = 1;
-		mirror_request_resync(m, "out of memory");
+		m->lost = 1;
+		mirror_request_redump(m, "out of memory");
 		return;
 	}
-	changed(m, ROUTE_ADDED, NULL, r);
+	changed(m, ROUTE_ADDED, NULL, e);
 }
 
 static int
-apply_remove(struct mirror *m, const struct route *key)
+apply_remove(struct mirror *m, const void *key)
 {
-	struct route old;
-
-	if (route_remove(&m->routes, key, &old) != 1)
+	if (m->ops->remove(m->table, key, m->old) != 1)
 		return 0;
-	changed(m, ROUTE_REMOVED, &old, NULL);
+	changed(m, ROUTE_REMOVED, m->old, NULL);
 	return 1;
 }
 
 static int
-in_hops(const struct route *r, const struct route *hops, int n)
+in_hops(const struct mirror *m, const void *e, const void *hops, int n)
 {
 	for (int i = 0; i < n; i++)
-		if (route_cmp(r, &hops[i]) == 0)
+		if (m->ops->cmp(e, cent(m, hops, (size_t)i)) == 0)
 			return 1;
 	return 0;
 }
 
 /*
- * The rows of the kernel route key (table, dst, plen, tos, metric) of hops[0]
- * that are not among hops: copied to stale (at most MAX_HOPS).  With mark,
- * every row of the key is flagged shared.  Returns the number of rows of the
- * key not among hops; *shared tells whether any row was already shared.
+ * Aliases: the rows of the kernel route key (table, prefix, tos, metric) of
+ * hops[0] that are not among hops: copied to stale (at most MAX_HOPS).  With
+ * mark, every row of the key is flagged shared.  Returns the number of rows of
+ * the key not among hops; *shared tells whether any row was already shared.
  */
 static int
-fib_others(struct mirror *m, const struct route *hops, int n, struct route *stale, int mark,
-    int *shared)
+fib_others(struct mirror *m, const void *hops, int n, void *stale, int mark, int *shared)
 {
-	struct route key = hops[0];
+	const struct rt_ops *ops = m->ops;
+	void *key = m->key;
 	struct route_pos pos;
-	struct route *r;
+	void *r;
 	int ns = 0;
 
-	key.nexthop = 0;
-	key.ifindex = INT32_MIN;
-	key.table = key.tos = 0;
-	key.metric = 0;
+	ops->prefix_key(key, hops);
 	*shared = 0;
-	for (r = route_seek(&m->routes, &key, 0, &pos);
-	     r != NULL && r->dst == key.dst && r->plen == key.plen;
-	     r = route_next(&m->routes, &pos)) {
-		if (!route_same_fib(r, &hops[0]))
+	for (r = ops->seek(m->table, key, 0, &pos); r != NULL && ops->same_prefix(r, key);
+	     r = ops->next(m->table, &pos)) {
+		if (!ops->same_fib(r, hops))
 			continue;
-		if (r->flags & ROUTE_F_SHARED)
+		if (*eflags(m, r) & ROUTE_F_SHARED)
 			*shared = 1;
 		if (mark)
-			r->flags |= ROUTE_F_SHARED;
-		if (!in_hops(r, hops, n)) {
+			*eflags(m, r) |= ROUTE_F_SHARED;
+		if (!in_hops(m, r, hops, n)) {
 			if (stale != NULL && ns < MAX_HOPS)
-				stale[ns] = *r;
+				memcpy(ent(m, stale, (size_t)ns), r, ops->size);
 			ns++;
 		}
 	}
@@ -745,51 +319,51 @@ fib_others(struct mirror *m, const struct route *hops, int n, struct route *stal
 
 /* Returns the number of rows removed. */
 static int
-apply_delete(struct mirror *m, struct route *hops, int n)
+apply_delete(struct mirror *m, void *hops, int n)
 {
 	int missing = 0, unsure = 0, removed = 0;
 
 	for (int i = 0; i < n; i++) {
-		struct route *cur = route_find(&m->routes, &hops[i]);
+		void *h = ent(m, hops, (size_t)i), *cur = m->ops->find(m->table, h);
 
 		if (cur == NULL) {
 			missing = 1;
 			continue;
 		}
-		if (cur->flags & ROUTE_F_SHARED)
+		if (*eflags(m, cur) & ROUTE_F_SHARED)
 			unsure = 1; /* another kernel route may have had this index too */
-		if (cur->type != hops[i].type || cur->proto != hops[i].proto) {
+		if (!m->ops->same_kind(cur, h)) {
 			unsure = 1; /* the kernel deleted another route than the one shown */
 			continue;
 		}
-		removed += apply_remove(m, &hops[i]);
+		removed += apply_remove(m, h);
 	}
 	/* While replaying the queue, deletions the dump already saw are expected. */
-	if (unsure || (missing && !m->replaying))
-		mirror_request_resync(m, "deletion of an unknown or shared route");
+	if (unsure || (missing && m->state != MIRROR_REPLAYING))
+		mirror_request_redump(m, "deletion of an unknown or shared route");
 	return removed;
 }
 
 static void
 apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 {
-	struct route hops[MAX_HOPS], stale[MAX_HOPS];
+	struct rt_parse ctx = { &m->cfg, nh_map(m, &m->nhs) };
 	struct nh_ref ref;
-	int n = parse_route(&m->cfg, nh_map(m, &m->nhs), nlh, hops, MAX_HOPS, &ref), ns, shared;
+	int n = m->ops->parse(&ctx, nlh, m->hops, MAX_HOPS, &ref), ns, shared;
 
 	if (n < 0) {
 		log_warn("netlink", "unparsable route message (type %u, %u bytes); will re-dump",
 		    nlh->nlmsg_type, nlh->nlmsg_len);
-		mirror_request_resync(m, "unparsable route message");
+		mirror_request_redump(m, "unparsable route message");
 		return;
 	}
 	if (n == 0)
 		return;
 	m->stats.events++;
 	if (ref.unknown)
-		mirror_request_resync(m, "a route through an unknown nexthop object");
+		mirror_request_redump(m, "a route through an unknown nexthop object");
 	if (nlh->nlmsg_type == RTM_DELROUTE) {
-		if (apply_delete(m, hops, n) > 0 && ref.id != 0)
+		if (apply_delete(m, m->hops, n) > 0 && ref.id != 0)
 			nh_unuse(&m->nhs, ref.id);
 		return;
 	}
@@ -801,135 +375,25 @@ apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 		 * new state.  When the key holds several routes (append, prepend), which
 		 * rows were the replaced one's cannot be told: re-dump.
 		 */
-		ns = fib_others(m, hops, n, stale, 0, &shared);
+		ns = fib_others(m, m->hops, n, m->stale, 0, &shared);
 		if (shared || ns > MAX_HOPS)
-			mirror_request_resync(m, "replace of a route that shares its key");
+			mirror_request_redump(m, "replace of a route that shares its key");
 		else
 			for (int i = 0; i < ns; i++)
-				apply_remove(m, &stale[i]);
+				apply_remove(m, ent(m, m->stale, (size_t)i));
 		for (int i = 0; i < n; i++)
-			apply_upsert(m, &hops[i], 1);
+			apply_upsert(m, ent(m, m->hops, (size_t)i), 1);
 		return;
 	}
 	/* A new, appended or prepended route: other routes with the same key stay. */
-	if (fib_others(m, hops, n, NULL, 0, &shared) > 0) {
-		fib_others(m, hops, n, NULL, 1, &shared);
+	if (fib_others(m, m->hops, n, NULL, 0, &shared) > 0) {
+		fib_others(m, m->hops, n, NULL, 1, &shared);
 		for (int i = 0; i < n; i++)
-			hops[i].flags |= ROUTE_F_SHARED;
+			*eflags(m, ent(m, m->hops, (size_t)i)) |= ROUTE_F_SHARED;
 	}
 	/* A prepended route comes first in the kernel's list: it is the one shown. */
 	for (int i = 0; i < n; i++)
-		apply_upsert(m, &hops[i], !(nlh->nlmsg_flags & NLM_F_APPEND));
-}
-
-/* ---- links -------------------------------------------------------------- */
-
-static int
-link_cmp(const void *elem, const void *key)
-{
-	int32_t a = ((const struct link *)elem)->ifindex, b = *(const int32_t *)key;
-
-	return a < b ? -1 : a > b;
-}
-
-static size_t
-link_bound(const struct link_vec *lv, int32_t ifindex)
-{
-	return vec_lower_bound(lv->v, lv->n, sizeof(*lv->v), &ifindex, link_cmp, 0);
-}
-
-const struct link *
-mirror_link(const struct mirror *m, int32_t ifindex)
-{
-	size_t i = link_bound(&m->links, ifindex);
-
-	return i < m->links.n && m->links.v[i].ifindex == ifindex ? &m->links.v[i] : NULL;
-}
-
-/* Insert or update; returns the previous flags, or -1 if the link is new (or on failure). */
-static long
-link_set(struct link_vec *lv, const struct link *l)
-{
-	size_t i = link_bound(lv, l->ifindex);
-	long prev;
-
-	if (i < lv->n && lv->v[i].ifindex == l->ifindex) {
-		prev = lv->v[i].flags;
-		lv->v[i] = *l;
-		return prev;
-	}
-	if (vec_reserve(&lv->v, &lv->cap, lv->n, sizeof(*lv->v), 16) == 0)
-		vec_insert_at(lv->v, &lv->n, sizeof(*lv->v), i, l);
-	return -1;
-}
-
-static void
-link_del(struct link_vec *lv, int32_t ifindex)
-{
-	size_t i = link_bound(lv, ifindex);
-
-	if (i < lv->n && lv->v[i].ifindex == ifindex)
-		vec_remove_at(lv->v, &lv->n, sizeof(*lv->v), i);
-}
-
-static int
-parse_link(struct nlmsghdr *nlh, struct link *l)
-{
-	struct nlattr *tb[IFLA_MAX + 1];
-	struct ifinfomsg *ifi;
-
-	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
-		return -1;
-	ifi = nlmsg_data(nlh);
-	if (nlmsg_parse(nlh, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
-		return -1;
-	memset(l, 0, sizeof(*l));
-	l->ifindex = ifi->ifi_index;
-	l->flags = ifi->ifi_flags;
-	if (tb[IFLA_IFNAME] != NULL)
-		nla_strlcpy(l->name, tb[IFLA_IFNAME], sizeof(l->name));
-	return 0;
-}
-
-/* Flags whose change makes the kernel drop or flag routes without a route message. */
-#ifndef IFF_LOWER_UP
-#define IFF_LOWER_UP 0x10000 /* <linux/if.h>, which clashes with <net/if.h> */
-#endif
-#define LINK_ROUTE_FLAGS (IFF_UP | IFF_RUNNING | IFF_LOWER_UP)
-
-static void
-apply_link_msg(struct mirror *m, struct nlmsghdr *nlh)
-{
-	struct link l;
-	long prev;
-
-	if (parse_link(nlh, &l) < 0)
-		return;
-	if (nlh->nlmsg_type == RTM_DELLINK) {
-		link_del(&m->links, l.ifindex);
-		mirror_request_resync(m, "link removed");
-		return;
-	}
-	prev = link_set(&m->links, &l);
-	if (prev >= 0 && ((unsigned)prev & LINK_ROUTE_FLAGS) != (l.flags & LINK_ROUTE_FLAGS))
-		mirror_request_resync(m, "link state changed");
-}
-
-/* ---- events ------------------------------------------------------------- */
-
-/* 1 when the kernel announces the routes that a replaced nexthop object changes. */
-static int
-nh_compat_mode(void)
-{
-	char c = '0';
-	int fd = open(NH_COMPAT_SYSCTL, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	if (read(fd, &c, 1) != 1)
-		c = '0';
-	close(fd);
-	return c == '1';
+		apply_upsert(m, ent(m, m->hops, (size_t)i), !(nlh->nlmsg_flags & NLM_F_APPEND));
 }
 
 /*
@@ -950,13 +414,13 @@ apply_nexthop_msg(struct mirror *m, struct nlmsghdr *nlh)
 
 	if (!m->nh_learn) {
 		if (nlh->nlmsg_type == RTM_DELNEXTHOP)
-			mirror_request_resync(m, "nexthop object deleted");
+			mirror_request_redump(m, "nexthop object deleted");
 		return;
 	}
-	if (parse_nexthop(nlh, &o) < 0) {
+	if (nh_parse(nlh, &o) < 0) {
 		log_warn("netlink", "unparsable nexthop message (type %u, %u bytes); will re-dump",
 		    nlh->nlmsg_type, nlh->nlmsg_len);
-		mirror_request_resync(m, "unparsable nexthop message");
+		mirror_request_redump(m, "unparsable nexthop message");
 		return;
 	}
 	used = nh_in_use(&m->nhs, o.id);
@@ -964,7 +428,7 @@ apply_nexthop_msg(struct mirror *m, struct nlmsghdr *nlh)
 		free(o.grp);
 		nh_del(&m->nhs, o.id);
 		if (used)
-			mirror_request_resync(m, "nexthop object in use deleted");
+			mirror_request_redump(m, "nexthop object in use deleted");
 		else
 			log_debug("mirror", "nexthop object %u deleted; no mirrored route uses it",
 			    o.id);
@@ -973,9 +437,9 @@ apply_nexthop_msg(struct mirror *m, struct nlmsghdr *nlh)
 	rc = nh_set(&m->nhs, &o);
 	if (rc < 0) {
 		log_err("mirror", "out of memory keeping nexthop object %u; will re-dump", o.id);
-		mirror_request_resync(m, "out of memory");
+		mirror_request_redump(m, "out of memory");
 	} else if (rc > 0 && used && !nh_compat_mode()) {
-		mirror_request_resync(m, "nexthop object in use changed");
+		mirror_request_redump(m, "nexthop object in use changed");
 	}
 }
 
@@ -985,314 +449,261 @@ apply_event(struct mirror *m, struct nlmsghdr *nlh)
 	switch (nlh->nlmsg_type) {
 	case RTM_NEWROUTE:
 	case RTM_DELROUTE: apply_route_msg(m, nlh); break;
-	case RTM_NEWLINK:
-	case RTM_DELLINK: apply_link_msg(m, nlh); break;
-	case RTM_NEWADDR:
-		/* Next hops the kernel marked dead come back to life silently. */
-		if (m->dead_rows > 0)
-			mirror_request_resync(m, "address added");
-		break;
-	case RTM_DELADDR:
-		/* IPv4 address gone: its connected and prefsrc routes go silently. */
-		mirror_request_resync(m, "address removed");
-		break;
 	case RTM_NEWNEXTHOP:
 	case RTM_DELNEXTHOP: apply_nexthop_msg(m, nlh); break;
 	default: break;
 	}
 }
 
-static void
-queue_event(struct mirror *m, struct nlmsghdr *nlh)
+void
+mirror_apply(struct mirror *m, struct nlmsghdr *nlh)
 {
-	size_t len = NLMSG_ALIGN(nlh->nlmsg_len);
+	apply_event(m, nlh);
+}
 
-	if (m->qlen + len > QUEUE_MAX) {
-		m->resync_again = 1; /* too much happened: the next dump will see it all */
-		m->lossy = 1;
+/* ---- events from the event socket and the interface mirror --------------- */
+
+/* A message from the event socket: applied, or kept while a dump's result is pending. */
+static void
+event_msg(struct nlmsghdr *nlh, void *arg)
+{
+	struct mirror *m = arg;
+
+	if (m->state != MIRROR_LOADING && m->state != MIRROR_DUMPING &&
+	    m->state != MIRROR_DIFFING) {
+		apply_event(m, nlh);
 		return;
 	}
-	if (m->qlen + len > m->qcap) {
-		size_t cap = m->qcap ? m->qcap : 1 << 16;
-		uint8_t *q;
-
-		while (cap < m->qlen + len)
-			cap *= 2;
-		if ((q = realloc(m->queue, cap)) == NULL) {
-			m->resync_again = 1;
-			m->lossy = 1;
-			return;
-		}
-		m->queue = q;
-		m->qcap = cap;
+	if (nlqueue_push(&m->queue, nlh) < 0) {
+		m->again = 1; /* too much happened: the next dump will see it all */
+		m->lost = 1;
 	}
-	memcpy(m->queue + m->qlen, nlh, nlh->nlmsg_len);
-	m->qlen += len;
 }
 
 static void
-replay_queue(struct mirror *m)
+replay_msg(struct nlmsghdr *nlh, void *arg)
 {
-	size_t off = 0;
+	apply_event(arg, nlh);
+}
 
-	m->replaying = 1;
-	while (off < m->qlen) {
-		struct nlmsghdr *nlh = (void *)(m->queue + off);
+static void
+events_lost(void *arg)
+{
+	struct mirror *m = arg;
 
-		apply_event(m, nlh);
-		off += NLMSG_ALIGN(nlh->nlmsg_len);
-	}
-	m->replaying = 0;
-	m->qlen = 0;
-	if (m->qcap > (1u << 20)) {
-		free(m->queue);
-		m->queue = NULL;
-		m->qcap = 0;
-	}
+	m->stats.overruns++;
+	m->lost = 1;
+	mirror_request_redump(m, "netlink overrun");
 }
 
 /*
- * Receive one datagram from sk and hand each message to fn, which returns
- * nonzero to stop.  Returns 1 when a datagram was read, 0 when there was
- * none, -errno on error.
+ * The kernel drops or changes routes without a route message when a link
+ * goes down (or comes up: next hops marked dead return) or is removed, and
+ * when an address of the family goes (its connected and prefsrc routes go
+ * with it); next hops it marked dead come back to life silently when an
+ * address is added.
  */
-static int
-recv_batch(struct mirror *m, struct nl_sock *sk, int (*fn)(struct mirror *, struct nlmsghdr *))
+static void
+iface_changed(enum iface_change what, const struct link *l, const struct iface_addr *a, void *arg)
 {
-	struct nlmsghdr *nlh;
-	ssize_t n;
-	int len;
+	struct mirror *m = arg;
 
-	do
-		n = nlreq_recv_kernel(nl_socket_get_fd(sk), m->buf, RECV_BUF, 1);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return errno == EAGAIN ? 0 : -errno;
-	len = (int)n;
-	for (nlh = (struct nlmsghdr *)m->buf; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len))
-		if (fn(m, nlh))
-			break;
-	return 1;
-}
-
-static int
-event_msg(struct mirror *m, struct nlmsghdr *nlh)
-{
-	if (m->dump != DUMP_IDLE)
-		queue_event(m, nlh);
-	else
-		apply_event(m, nlh);
-	return 0;
+	switch (what) {
+	case IFACE_LINK_STATE: mirror_request_redump(m, "link state changed"); break;
+	case IFACE_LINK_REMOVED: mirror_request_redump(m, "link removed"); break;
+	case IFACE_ADDR_REMOVED:
+		if (a->family == m->ops->family)
+			mirror_request_redump(m, "address removed");
+		break;
+	case IFACE_ADDR_ADDED:
+		if (a->family == m->ops->family && m->dead_rows > 0)
+			mirror_request_redump(m, "address added");
+		break;
+	default: break;
+	}
 }
 
 void
 mirror_read_events(struct mirror *m)
 {
-	nlreq_log_foreign(); /* what the dump thread dropped */
-	for (int reads = 0; reads < READS_PER_WAKEUP; reads++) {
-		int rc = recv_batch(m, m->ev, event_msg);
-
-		if (rc == -ENOBUFS) {
-			/* Events were lost: only a fresh dump can repair (field notes, 2). */
-			m->stats.overruns++;
-			m->lossy = 1;
-			log_warn("netlink", "event socket overrun: events lost, re-dumping");
-			mirror_request_resync(m, "netlink overrun");
-			continue;
-		}
-		if (rc < 0)
-			log_warn("netlink", "event socket: %s", strerror(-rc));
-		if (rc <= 0)
-			return;
-	}
+	if (m->mon != NULL)
+		nlmon_read(m->mon);
 }
 
-/* ---- dumps and resync --------------------------------------------------- */
-
-static void
-arm(struct mirror *m, unsigned ms)
-{
-	if (m->arm_fn != NULL)
-		m->arm_fn(ms, m->cb_arg);
-}
+/* ---- the dump thread's side --------------------------------------------- */
 
 /*
- * A dump runs on a thread of its own.  Its requests wait for the kernel's
- * RTNL lock, which the kernel holds for a second at full-table scale (a link
- * going down walks the whole FIB), and sorting a million routes takes a few
- * hundred milliseconds: neither may stop the loop from answering GETs.  The
- * thread touches only the dump socket, its buffer and the fresh vectors;
- * the loop reads them after the thread has signalled done_fd and has been
- * joined.  The thread does not log: it leaves a message in dump_err.
+ * Routes with the same key (table, prefix, tos, metric) come one after the
+ * other in a dump, in the kernel's order: the first is the one it uses.  Mark
+ * such groups shared, and keep only the first row of an index that repeats.
  */
-static int
-send_dump(struct mirror *m, int type)
+static void
+dump_hops(struct mirror *m, uint8_t *hops, int n)
 {
-	struct rtgenmsg gen = { .rtgen_family = type == RTM_GETLINK ? AF_UNSPEC : AF_INET };
-	struct nhmsg nhm = { .nh_family = AF_UNSPEC }; /* AF_INET would leave the groups out */
-	void *hdr = type == RTM_GETNEXTHOP ? (void *)&nhm : (void *)&gen;
-	size_t hlen = type == RTM_GETNEXTHOP ? sizeof(nhm) : sizeof(gen);
-	struct nl_msg *msg;
-	int err = -NLE_NOMEM;
+	const struct rt_ops *ops = m->ops;
+	struct dump *d = &m->d;
+	size_t g = d->grp_start;
+	int same = g < d->fresh.n && ops->same_fib(ent(m, d->fresh.v, g), hops);
 
-	if ((msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_DUMP)) != NULL &&
-	    (err = nlmsg_append(msg, hdr, hlen, NLMSG_ALIGNTO)) == 0) {
-		/* Our own sequence number, to tell this dump's replies from a stale one's. */
-		nlmsg_hdr(msg)->nlmsg_seq = m->dump_seq = nl_socket_use_seq(m->req);
-		err = nl_send(m->req, msg);
-	}
-	nlmsg_free(msg);
-	if (err < 0) {
-		snprintf(m->dump_err, sizeof(m->dump_err), "dump request: %s", nl_geterror(err));
-		return -1;
-	}
-	return 0;
-}
+	if (!same)
+		d->grp_start = d->fresh.n;
+	for (int i = 0; i < n; i++) {
+		void *h = ent(m, hops, (size_t)i);
+		int dup = 0;
 
-static void dump_msg(struct mirror *, int type, struct nlmsghdr *);
+		*eflags(m, h) &= (uint8_t)~ROUTE_F_LIVE;
+		if (same) {
+			*eflags(m, h) |= ROUTE_F_SHARED;
+			for (size_t k = g; k < d->fresh.n; k++) {
+				void *f = ent(m, d->fresh.v, k);
 
-/* Receive the replies to the dump just requested: 0 at its end, -1 on failure. */
-static int
-recv_dump(struct mirror *m, int type)
-{
-	struct pollfd pfd = { .fd = nl_socket_get_fd(m->req), .events = POLLIN };
-
-	for (;;) {
-		struct nlmsghdr *nlh;
-		ssize_t n;
-		int len, ready = poll(&pfd, 1, DUMP_TIMEOUT_MS);
-
-		if (ready < 0 && errno == EINTR)
-			continue;
-		if (ready <= 0) {
-			snprintf(m->dump_err, sizeof(m->dump_err), "dump: %s",
-			    ready == 0 ? "no answer from the kernel" : strerror(errno));
-			return -1;
-		}
-		n = nlreq_recv_kernel(pfd.fd, m->dbuf, RECV_BUF, 0);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n < 0) {
-			snprintf(m->dump_err, sizeof(m->dump_err), "dump socket: %s",
-			    strerror(errno));
-			return -1;
-		}
-		len = (int)n;
-		for (nlh = (struct nlmsghdr *)m->dbuf; nlmsg_ok(nlh, len);
-		     nlh = nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_seq != m->dump_seq)
-				continue; /* a reply to an earlier, failed dump */
-			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-				m->dump_intr = 1;
-			if (nlh->nlmsg_type == NLMSG_DONE) {
-				/* The kernel puts the dump's own error, if any, in NLMSG_DONE. */
-				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) &&
-				    *(int *)nlmsg_data(nlh) < 0) {
-					snprintf(m->dump_err, sizeof(m->dump_err),
-					    "dump cut short: %s",
-					    strerror(-*(int *)nlmsg_data(nlh)));
-					return -1;
-				}
-				return 0;
+				*eflags(m, f) |= ROUTE_F_SHARED;
+				if (ops->cmp(f, h) == 0)
+					dup = 1;
 			}
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = nlmsg_data(nlh);
-
-				snprintf(m->dump_err, sizeof(m->dump_err), "dump failed: %s",
-				    strerror(-e->error));
-				return -1;
-			}
-			dump_msg(m, type, nlh);
+		}
+		if (!dup && evec_push(m, &d->fresh, h) < 0) {
+			d->incomplete = 1; /* out of memory (the dump thread: no logging) */
+			return;
 		}
 	}
 }
 
-static void *
-dump_thread(void *arg)
+/* On the dump thread: one message of the dump. */
+static void
+dump_msg(const struct nldump_req *rq, struct nlmsghdr *nlh, void *arg)
+{
+	struct mirror *m = arg;
+	struct dump *d = &m->d;
+
+	if (rq->type == RTM_GETNEXTHOP && nlh->nlmsg_type == RTM_NEWNEXTHOP) {
+		struct nhobj o;
+
+		/* An object that cannot be parsed is left out: routes naming it are unknown. */
+		if (nh_parse(nlh, &o) < 0) {
+			if (errno == ENOMEM)
+				d->incomplete = 1;
+		} else if (nh_set(&d->nhs, &o) < 0) {
+			d->incomplete = 1;
+		}
+	} else if (rq->type == RTM_GETROUTE && nlh->nlmsg_type == RTM_NEWROUTE) {
+		struct rt_parse ctx = { &m->cfg, nh_map(m, &d->nhs) };
+		struct nh_ref ref;
+		int n = m->ops->parse(&ctx, nlh, d->hops, MAX_HOPS, &ref);
+
+		if (n < 0)
+			d->unparsable++;
+		if (n > 0 && ref.id != 0)
+			nh_use(&d->nhs, ref.id);
+		if (ref.unknown)
+			d->nh_unknown = 1;
+		if (n > 0)
+			dump_hops(m, d->hops, n);
+	}
+}
+
+/* On the dump thread, when every request succeeded: sort the routes. */
+static void
+dump_end(void *arg)
 {
 	struct mirror *m = arg;
 	struct timespec t0, t1;
-	uint64_t one = 1;
 
-	/* The nexthop objects before the routes, which name them. */
-	if (send_dump(m, RTM_GETLINK) == 0 && recv_dump(m, RTM_GETLINK) == 0 &&
-	    (!m->nh_learn ||
-		(send_dump(m, RTM_GETNEXTHOP) == 0 && recv_dump(m, RTM_GETNEXTHOP) == 0)) &&
-	    send_dump(m, RTM_GETROUTE) == 0 && recv_dump(m, RTM_GETROUTE) == 0) {
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		m->fresh.n = route_sort_unique(m->fresh.v, m->fresh.n);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		m->dump_sort_ms = ms_between(&t0, &t1);
-	} else {
-		m->dump_failed = 1;
-	}
-	while (write(m->done_fd, &one, sizeof(one)) < 0 && errno == EINTR)
-		;
-	return NULL;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	m->d.fresh.n = m->ops->sort_unique(m->d.fresh.v, m->d.fresh.n);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	m->d.sort_ms = ms_between(&t0, &t1);
+}
+
+/* ---- re-dumps ------------------------------------------------------------- */
+
+/* Forget the last dump's result; the next begins (LOADING or DUMPING). */
+static void
+dump_reset(struct mirror *m, enum mirror_state next)
+{
+	struct dump *d = &m->d;
+
+	d->grp_start = d->unparsable = 0;
+	d->incomplete = d->nh_unknown = 0;
+	d->fresh.n = 0;
+	nh_vec_clear(&d->nhs);
+	m->dump_lost |= m->lost;
+	m->lost = 0;
+	m->state = next;
 }
 
 static int
-start_dump(struct mirror *m)
+start_dump(struct mirror *m, enum mirror_state next)
 {
-	sigset_t all, old;
-	int err;
+	struct nldump_req reqs[2];
+	size_t n = 0;
 
-	m->dump_failed = 0;
-	m->dump_incomplete = 0;
-	m->dump_nh_unknown = 0;
-	m->dump_intr = 0;
-	m->dump_unparsable = 0;
-	m->dump_err[0] = '\0';
-	m->grp_start = 0;
-	m->fresh.n = 0;
-	m->fresh_links.n = 0;
-	nh_vec_clear(&m->fresh_nhs);
-	m->dump_lossy |= m->lossy;
-	m->lossy = 0;
-	m->dump = DUMP_RUNNING;
-	/* Signals are for the loop's thread. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&m->dump_thread, NULL, dump_thread, m);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err != 0) {
-		log_warn("mirror", "cannot start a dump thread: %s", strerror(err));
-		m->dump = DUMP_IDLE;
-		m->dump_failed = 1;
+	/* The nexthop objects before the routes, which name them (AF_INET would leave the
+	 * groups out). */
+	if (m->nh_learn)
+		reqs[n++] = (struct nldump_req){ RTM_GETNEXTHOP, AF_UNSPEC };
+	reqs[n++] = (struct nldump_req){ RTM_GETROUTE, m->ops->family };
+	dump_reset(m, next);
+	if (m->dumper == NULL || nldump_start(m->dumper, reqs, n, dump_msg, dump_end, m) < 0) {
+		if (m->dumper != NULL)
+			log_warn_errno("mirror", "cannot start a dump thread");
+		m->state = MIRROR_REDUMP_DUE;
+		arm(m, REDUMP_RETRY_MS);
 		return -1;
 	}
 	return 0;
 }
 
-/* Arm the safety-net timer unless a resync is already due sooner. */
+/* Arm the safety-net timer unless something else is due. */
 static void
 rearm_periodic(struct mirror *m)
 {
 	uint32_t now = mirror_now(m);
 
-	if (m->resync_armed || m->dump != DUMP_IDLE || !m->cfg.resync_interval)
+	if (m->state != MIRROR_SYNCED || !m->cfg.resync_interval)
 		return;
 	arm(m, (m->next_periodic > now ? m->next_periodic - now : 1) * 1000);
 }
 
 void
-mirror_request_resync(struct mirror *m, const char *why)
+mirror_request_redump(struct mirror *m, const char *why)
 {
-	if (m->dump != DUMP_IDLE) {
-		m->resync_again = 1;
-		return;
+	switch (m->state) {
+	case MIRROR_SYNCED:
+		log_debug("mirror", "re-dump requested: %s", why);
+		m->state = MIRROR_REDUMP_DUE;
+		arm(m, REDUMP_DELAY_MS);
+		break;
+	case MIRROR_REDUMP_DUE: break;
+	default: m->again = 1; break;
 	}
-	if (m->resync_armed)
-		return;
-	log_debug("mirror", "resync requested: %s", why);
-	m->resync_armed = 1;
-	arm(m, RESYNC_DELAY_MS);
 }
 
 int
-mirror_resync_running(const struct mirror *m)
+mirror_redump_running(const struct mirror *m)
 {
-	return m->dump != DUMP_IDLE || m->resync_armed;
+	return m->state != MIRROR_SYNCED;
+}
+
+enum mirror_state
+mirror_state(const struct mirror *m)
+{
+	return m->state;
+}
+
+const char *
+mirror_state_name(enum mirror_state s)
+{
+	static const char *const names[] = {
+		[MIRROR_SYNCED] = "synced",
+		[MIRROR_REDUMP_DUE] = "re-dump due",
+		[MIRROR_LOADING] = "loading",
+		[MIRROR_DUMPING] = "dumping",
+		[MIRROR_DIFFING] = "diffing",
+		[MIRROR_REPLAYING] = "replaying",
+	};
+
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
 /*
@@ -1303,40 +714,42 @@ mirror_resync_running(const struct mirror *m)
  * full-table scale) does not hold up GETs.  -1 when out of memory.
  */
 static int
-diff_start(struct mirror *m, struct route *v, size_t n)
+diff_start(struct mirror *m, uint8_t *v, size_t n)
 {
+	const struct rt_ops *ops = m->ops;
 	struct route_pos pos;
-	struct route *cur = route_first(&m->routes, &pos);
+	void *cur = ops->first(m->table, &pos);
 	size_t i = 0;
 	uint32_t now = mirror_now(m);
 
 	m->dchg.n = m->ddel.n = m->dadd.n = 0;
 	m->dnext = 0;
 	while (cur != NULL || i < n) {
-		int c = cur == NULL ? 1 : i == n ? -1 : route_cmp(cur, &v[i]);
+		void *e = i < n ? ent(m, v, i) : NULL;
+		int c = cur == NULL ? 1 : i == n ? -1 : ops->cmp(cur, e);
 
 		if (c < 0) {
-			if (vec_push(&m->ddel, cur) < 0)
+			if (evec_push(m, &m->ddel, cur) < 0)
 				return -1;
-			cur = route_next(&m->routes, &pos);
+			cur = ops->next(m->table, &pos);
 		} else if (c > 0) {
-			v[i].first_seen = now;
-			v[i].flags |= ROUTE_F_LIVE;
-			if (vec_push(&m->dadd, &v[i]) < 0)
+			*eseen(m, e) = now;
+			*eflags(m, e) |= ROUTE_F_LIVE;
+			if (evec_push(m, &m->dadd, e) < 0)
 				return -1;
 			i++;
 		} else {
-			v[i].first_seen = cur->first_seen;
-			v[i].flags =
-			    (uint8_t)((v[i].flags & ~ROUTE_F_LIVE) | (cur->flags & ROUTE_F_LIVE));
-			cur->flags = (uint8_t)((cur->flags & ~ROUTE_F_SHARED) |
-			    (v[i].flags & ROUTE_F_SHARED));
-			if (!route_same(cur, &v[i])) {
-				restart_age(m, &v[i]);
-				if (vec_push(&m->dchg, &v[i]) < 0)
+			*eseen(m, e) = *eseen(m, cur);
+			*eflags(m, e) = (uint8_t)((*eflags(m, e) & ~ROUTE_F_LIVE) |
+			    (*eflags(m, cur) & ROUTE_F_LIVE));
+			*eflags(m, cur) = (uint8_t)((*eflags(m, cur) & ~ROUTE_F_SHARED) |
+			    (*eflags(m, e) & ROUTE_F_SHARED));
+			if (!ops->same(cur, e)) {
+				restart_age(m, e);
+				if (evec_push(m, &m->dchg, e) < 0)
 					return -1;
 			}
-			cur = route_next(&m->routes, &pos);
+			cur = ops->next(m->table, &pos);
 			i++;
 		}
 	}
@@ -1347,64 +760,49 @@ diff_start(struct mirror *m, struct route *v, size_t n)
 static int
 diff_step(struct mirror *m)
 {
+	const struct rt_ops *ops = m->ops;
 	size_t nchg = m->dchg.n, ndel = m->ddel.n, total = nchg + ndel + m->dadd.n;
 	size_t end = m->dnext + DIFF_SLICE < total ? m->dnext + DIFF_SLICE : total;
 
-	m->change_flags = m->dump_lossy ? MIRROR_CHANGE_LOST : 0;
 	for (; m->dnext < end; m->dnext++) {
 		size_t k = m->dnext;
 
 		if (k < nchg) {
-			struct route *cur = route_find(&m->routes, &m->dchg.v[k]), old;
+			void *e = ent(m, m->dchg.v, k);
 
-			if (cur == NULL)
+			if (ops->find(m->table, e) == NULL)
 				continue;
-			route_upsert(&m->routes, &m->dchg.v[k], &old); /* same index: replaces */
-			changed(m, ROUTE_CHANGED, &old, &m->dchg.v[k]);
+			ops->upsert(m->table, e, m->old); /* same index: replaces */
+			changed(m, ROUTE_CHANGED, m->old, e);
 		} else if (k < nchg + ndel) {
-			apply_remove(m, &m->ddel.v[k - nchg]);
+			apply_remove(m, ent(m, m->ddel.v, k - nchg));
 		} else {
-			struct route *r = &m->dadd.v[k - nchg - ndel];
+			void *e = ent(m, m->dadd.v, k - nchg - ndel);
 
-			if (route_upsert(&m->routes, r, NULL) < 0) {
-				m->change_flags = 0;
+			if (ops->upsert(m->table, e, NULL) < 0)
 				return -1;
-			}
-			changed(m, ROUTE_ADDED, NULL, r);
+			changed(m, ROUTE_ADDED, NULL, e);
 		}
 	}
-	m->change_flags = 0;
 	return m->dnext == total;
 }
 
 static void
 diff_free(struct mirror *m)
 {
-	vec_free(&m->dchg);
-	vec_free(&m->ddel);
-	vec_free(&m->dadd);
+	evec_free(&m->dchg);
+	evec_free(&m->ddel);
+	evec_free(&m->dadd);
 	m->dnext = 0;
 }
 
-/* The dump failed: forget it (and the events queued for it) and try again later. */
+/* The dump failed: keep the table, forget the dump and the events queued for it, retry. */
 static void
 dump_abort(struct mirror *m)
 {
-	m->dump_failed = 1;
-	m->dump = DUMP_IDLE;
-	m->qlen = 0;
-	m->resync_armed = 1;
-	arm(m, RESYNC_RETRY_MS);
-}
-
-static void
-finish_links(struct mirror *m)
-{
-	struct link_vec old = m->links;
-
-	m->links = m->fresh_links;
-	m->fresh_links = old;
-	m->fresh_links.n = 0;
+	nlqueue_clear(&m->queue);
+	m->state = MIRROR_REDUMP_DUE;
+	arm(m, REDUMP_RETRY_MS);
 }
 
 /* The dump's objects, counted by the dump's routes, replace the map. */
@@ -1413,62 +811,62 @@ finish_nexthops(struct mirror *m)
 {
 	struct nh_vec old = m->nhs;
 
-	m->nhs = m->fresh_nhs;
-	m->fresh_nhs = old;
-	nh_vec_clear(&m->fresh_nhs);
+	m->nhs = m->d.nhs;
+	m->d.nhs = old;
+	nh_vec_clear(&m->d.nhs);
 }
 
 static void
 finish_routes(struct mirror *m)
 {
 	struct timespec t1, t2, t3;
-	size_t n = m->fresh.n; /* sorted by the dump thread */
+	struct evec *f = &m->d.fresh;
+	size_t n = f->n; /* sorted by the dump thread */
+	int loading = m->state == MIRROR_LOADING;
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-
-	if (m->loading) {
+	if (loading) {
 		uint32_t now = mirror_now(m);
 
 		m->dead_rows = 0;
 		for (size_t i = 0; i < n; i++) {
-			m->fresh.v[i].first_seen = now;
-			if (m->fresh.v[i].flags & (ROUTE_F_DEAD | ROUTE_F_LINKDOWN))
+			*eseen(m, ent(m, f->v, i)) = now;
+			if (dead(m, ent(m, f->v, i)))
 				m->dead_rows++;
 		}
-		m->dump_lossy = 0; /* nothing to report about the first load */
-		if (route_table_load_sorted(&m->routes, m->fresh.v, n) < 0) {
+		m->dump_lost = 0; /* nothing to report about the first load */
+		if (m->ops->load_sorted(m->table, f->v, n) < 0) {
 			log_err("mirror", "out of memory loading %zu routes", n);
-			m->resync_again = 1;
+			m->again = 1;
 		}
 		touch(m);
-	} else if (diff_start(m, m->fresh.v, n) < 0) {
+	} else if (diff_start(m, f->v, n) < 0) {
 		log_err("mirror", "out of memory while re-dumping; will retry");
 		diff_free(m);
-		m->resync_again = 1;
-		m->lossy = 1;
+		m->again = 1;
+		m->lost = 1;
 	}
-	m->stats.resyncs++;
+	m->stats.dumps++;
 	clock_gettime(CLOCK_MONOTONIC, &t2);
 	/* The dump vector is big and short-lived: give it back. */
-	vec_free(&m->fresh);
+	evec_free(f);
 	malloc_trim(0);
 	clock_gettime(CLOCK_MONOTONIC, &t3);
 	log_debug("mirror", "%zu routes: sort %ld ms (dump thread), %s %ld ms, free %ld ms", n,
-	    m->dump_sort_ms, m->loading ? "load" : "merge", ms_between(&t1, &t2),
-	    ms_between(&t2, &t3));
+	    m->d.sort_ms, loading ? "load" : "merge", ms_between(&t1, &t2), ms_between(&t2, &t3));
 }
 
-/* The dump is applied: replay what happened meanwhile, and watch again. */
+/* The result is applied: replay what happened meanwhile, and watch again. */
 static void
-dump_finished(struct mirror *m)
+replay(struct mirror *m)
 {
-	m->dump = DUMP_IDLE;
-	m->dump_lossy = 0;
-	replay_queue(m);
-	m->loading = 0;
-	if (m->resync_again) {
-		m->resync_again = 0;
-		mirror_request_resync(m, "changed during the last re-dump");
+	m->state = MIRROR_REPLAYING;
+	m->dump_lost = 0;
+	nlqueue_replay(&m->queue, replay_msg, m);
+	m->state = MIRROR_SYNCED;
+	if (m->again) {
+		m->again = 0;
+		mirror_request_redump(m, "changed during the last re-dump");
 	}
 	rearm_periodic(m);
 }
@@ -1487,37 +885,37 @@ diff_continue(struct mirror *m)
 	}
 	if (rc < 0) {
 		log_err("mirror", "out of memory while applying a re-dump; will retry");
-		m->resync_again = 1;
-		m->lossy = 1;
+		m->again = 1;
+		m->lost = 1;
 	} else if (total > 0) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		log_info("mirror",
 		    "re-dump%s: %zu added, %zu removed, %zu changed (applied in %ld ms)",
-		    m->dump_lossy ? " after lost events" : "", m->dadd.n, m->ddel.n, m->dchg.n,
+		    m->dump_lost ? " after lost events" : "", m->dadd.n, m->ddel.n, m->dchg.n,
 		    ms_between(&m->dstart, &now));
 	}
-	m->stats.resync_changes += m->dnext;
+	m->stats.redump_changes += m->dnext;
 	diff_free(m);
-	dump_finished(m);
+	replay(m);
 }
 
+/* The dump has ended (the thread joined): take its result. */
 static void
-dump_done(struct mirror *m)
+dump_done(struct mirror *m, const struct nldump_result *res)
 {
-	if (m->dump_unparsable > 0)
-		log_warn("netlink", "skipped %zu unparsable routes in the dump",
-		    m->dump_unparsable);
-	if (m->dump_failed) {
-		log_warn("netlink", "%s", m->dump_err);
+	if (m->d.unparsable > 0)
+		log_warn("netlink", "skipped %zu unparsable routes in the dump", m->d.unparsable);
+	if (res->failed) {
+		log_warn("netlink", "%s", res->err);
 		dump_abort(m);
 		return;
 	}
-	if (m->dump_intr) {
+	if (res->intr) {
 		/* NLM_F_DUMP_INTR: the table changed under the dump; take it again. */
 		log_debug("mirror", "dump interrupted, restarting");
-		m->resync_again = 1;
+		m->again = 1;
 	}
-	if (m->dump_incomplete) {
+	if (m->d.incomplete) {
 		/* A partial dump diffed as complete would delete what it lost. */
 		log_err("mirror", "the dump could not be kept whole; retrying");
 		dump_abort(m);
@@ -1528,99 +926,31 @@ dump_done(struct mirror *m)
 	 * did not have: both were added in between.  Take it again, once (the
 	 * queued events add the object, not the row that lacked it).
 	 */
-	if (m->dump_nh_unknown && !m->nh_retried) {
+	if (m->d.nh_unknown && !m->nh_retried) {
 		log_debug("mirror", "a dumped route names an unknown nexthop object; re-dumping");
-		m->resync_again = 1;
+		m->again = 1;
 	}
-	m->nh_retried = m->dump_nh_unknown;
-	finish_links(m);
+	m->nh_retried = m->d.nh_unknown;
 	finish_nexthops(m);
 	finish_routes(m);
-	if (m->loading) {
-		dump_finished(m);
+	if (m->state == MIRROR_LOADING) {
+		replay(m);
 		return;
 	}
-	m->dump = DUMP_DIFF;
+	m->state = MIRROR_DIFFING;
 	clock_gettime(CLOCK_MONOTONIC, &m->dstart);
 	diff_continue(m);
 }
 
-/*
- * Routes with the same key (table, dst, plen, tos, metric) come one after the
- * other in a dump, in the kernel's order: the first is the one it uses.  Mark
- * such groups shared, and keep only the first row of an index that repeats.
- */
-static void
-dump_hops(struct mirror *m, struct route *hops, int n)
-{
-	size_t g = m->grp_start;
-	int same = g < m->fresh.n && route_same_fib(&m->fresh.v[g], &hops[0]);
-
-	if (!same)
-		m->grp_start = m->fresh.n;
-	for (int i = 0; i < n; i++) {
-		int dup = 0;
-
-		hops[i].flags &= (uint8_t)~ROUTE_F_LIVE;
-		if (same) {
-			hops[i].flags |= ROUTE_F_SHARED;
-			for (size_t k = g; k < m->fresh.n; k++) {
-				m->fresh.v[k].flags |= ROUTE_F_SHARED;
-				if (route_cmp(&m->fresh.v[k], &hops[i]) == 0)
-					dup = 1;
-			}
-		}
-		if (!dup && vec_push(&m->fresh, &hops[i]) < 0) {
-			m->dump_incomplete = 1; /* out of memory (the dump thread: no logging) */
-			return;
-		}
-	}
-}
-
-static void
-dump_msg(struct mirror *m, int type, struct nlmsghdr *nlh)
-{
-	if (type == RTM_GETLINK && nlh->nlmsg_type == RTM_NEWLINK) {
-		struct link l;
-
-		if (parse_link(nlh, &l) == 0)
-			link_set(&m->fresh_links, &l);
-	} else if (type == RTM_GETNEXTHOP && nlh->nlmsg_type == RTM_NEWNEXTHOP) {
-		struct nhobj o;
-
-		/* An object that cannot be parsed is left out: routes naming it are unknown. */
-		if (parse_nexthop(nlh, &o) < 0) {
-			if (errno == ENOMEM)
-				m->dump_incomplete = 1;
-		} else if (nh_set(&m->fresh_nhs, &o) < 0) {
-			m->dump_incomplete = 1;
-		}
-	} else if (type == RTM_GETROUTE && nlh->nlmsg_type == RTM_NEWROUTE) {
-		struct route hops[MAX_HOPS];
-		struct nh_ref ref;
-		int n = parse_route(&m->cfg, nh_map(m, &m->fresh_nhs), nlh, hops, MAX_HOPS, &ref);
-
-		if (n < 0)
-			m->dump_unparsable++;
-		if (n > 0 && ref.id != 0)
-			nh_use(&m->fresh_nhs, ref.id);
-		if (ref.unknown)
-			m->dump_nh_unknown = 1;
-		if (n > 0)
-			dump_hops(m, hops, n);
-	}
-}
-
-/* The dump thread has finished: take its result. */
 void
 mirror_read_dump(struct mirror *m)
 {
-	uint64_t v;
+	struct nldump_result res;
 
-	if (read(m->done_fd, &v, sizeof(v)) < 0 || m->dump != DUMP_RUNNING)
+	if (m->dumper == NULL || !nldump_join(m->dumper, &res))
 		return;
-	pthread_join(m->dump_thread, NULL);
-	dump_done(m);
+	if (m->state == MIRROR_LOADING || m->state == MIRROR_DUMPING)
+		dump_done(m, &res);
 }
 
 void
@@ -1628,68 +958,96 @@ mirror_timer(struct mirror *m)
 {
 	uint32_t now = mirror_now(m);
 
-	if (m->dump == DUMP_DIFF) {
-		diff_continue(m);
-		return;
-	}
-	if (m->resync_armed && m->dump == DUMP_IDLE) {
-		m->resync_armed = 0;
+	switch (m->state) {
+	case MIRROR_DIFFING: diff_continue(m); break;
+	case MIRROR_REDUMP_DUE:
 		log_debug("mirror", "re-dumping");
-		if (start_dump(m) < 0) {
-			m->resync_armed = 1;
-			arm(m, RESYNC_RETRY_MS);
-			return;
-		}
-		if (m->cfg.resync_interval)
+		if (start_dump(m, MIRROR_DUMPING) == 0 && m->cfg.resync_interval)
 			m->next_periodic = now + m->cfg.resync_interval;
-		return;
+		break;
+	case MIRROR_SYNCED:
+		if (m->cfg.resync_interval && now >= m->next_periodic)
+			mirror_request_redump(m, "periodic check");
+		else
+			rearm_periodic(m);
+		break;
+	default: break;
 	}
-	if (m->cfg.resync_interval && now >= m->next_periodic) {
-		mirror_request_resync(m, "periodic check");
-		return;
-	}
-	rearm_periodic(m);
+}
+
+/* ---- tests: a dump without a kernel ------------------------------------- */
+
+void
+mirror_fake_dump_begin(struct mirror *m)
+{
+	dump_reset(m, MIRROR_DUMPING);
 }
 
 void
-mirror_apply(struct mirror *m, struct nlmsghdr *nlh)
+mirror_fake_dump_msg(struct mirror *m, struct nlmsghdr *nlh)
 {
-	apply_event(m, nlh);
+	struct nldump_req rq = { nlh->nlmsg_type == RTM_NEWNEXTHOP ? RTM_GETNEXTHOP : RTM_GETROUTE,
+		m->ops->family };
+
+	dump_msg(&rq, nlh, m);
+}
+
+void
+mirror_fake_dump_end(struct mirror *m, int failed, int intr)
+{
+	struct nldump_result res = { .failed = failed, .intr = intr };
+
+	if (failed)
+		snprintf(res.err, sizeof(res.err), "dump cut short: %s", strerror(EBUSY));
+	else
+		dump_end(m);
+	dump_done(m, &res);
 }
 
 int
-mirror_inject(struct mirror *m, struct route *v, size_t n)
+mirror_inject(struct mirror *m, void *v, size_t n)
 {
 	uint32_t now = mirror_now(m);
 
 	m->dead_rows = 0;
 	for (size_t i = 0; i < n; i++) {
-		v[i].first_seen = now;
-		if (v[i].flags & (ROUTE_F_DEAD | ROUTE_F_LINKDOWN))
+		*eseen(m, ent(m, v, i)) = now;
+		if (dead(m, ent(m, v, i)))
 			m->dead_rows++;
 	}
-	if (route_table_load(&m->routes, v, n) < 0)
+	if (m->ops->load(m->table, v, n) < 0)
 		return -1;
 	touch(m);
 	return 0;
 }
 
-/* ---- set-up ------------------------------------------------------------- */
+/* ---- set-up --------------------------------------------------------------- */
 
 struct mirror *
-mirror_new(const struct mirror_config *cfg)
+mirror_new_family(const struct rt_ops *ops, const struct mirror_config *cfg)
 {
 	struct mirror *m = calloc(1, sizeof(*m));
 
 	if (m == NULL)
 		return NULL;
+	m->ops = ops;
 	m->cfg = *cfg;
-	m->done_fd = -1;
+	m->state = MIRROR_SYNCED;
+	m->queue.max = QUEUE_MAX;
 	m->nh_learn = 1; /* mirror_open() asks the kernel */
-	route_table_init(&m->routes);
+	m->hops = calloc(MAX_HOPS, ops->size);
+	m->stale = calloc(MAX_HOPS, ops->size);
+	m->d.hops = calloc(MAX_HOPS, ops->size);
+	m->old = calloc(1, ops->size);
+	m->key = calloc(1, ops->size);
+	m->table = ops->table_new();
+	if (m->hops == NULL || m->stale == NULL || m->d.hops == NULL || m->old == NULL ||
+	    m->key == NULL || m->table == NULL) {
+		mirror_free(m);
+		return NULL;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &m->mono0);
-	clock_gettime(CLOCK_REALTIME, &m->wall0);
-	m->last_change = m->wall0;
+	touch(m);
 	return m;
 }
 
@@ -1706,126 +1064,99 @@ mirror_free(struct mirror *m)
 {
 	if (m == NULL)
 		return;
-	if (m->dump == DUMP_RUNNING)
-		pthread_join(m->dump_thread, NULL);
-	if (m->done_fd >= 0)
-		close(m->done_fd);
-	free(m->dbuf);
-	if (m->ev != NULL)
-		nl_socket_free(m->ev);
-	if (m->req != NULL)
-		nl_socket_free(m->req);
-	route_table_clear(&m->routes);
-	vec_free(&m->fresh);
+	nldump_close(m->dumper); /* joins a running dump: it writes into m->d */
+	if (m->table != NULL)
+		m->ops->table_free(m->table);
+	evec_free(&m->d.fresh);
 	diff_free(m);
-	free(m->links.v);
-	free(m->fresh_links.v);
 	nh_vec_free(&m->nhs);
-	nh_vec_free(&m->fresh_nhs);
-	free(m->queue);
-	free(m->buf);
+	nh_vec_free(&m->d.nhs);
+	nlqueue_free(&m->queue);
+	free(m->hops);
+	free(m->stale);
+	free(m->d.hops);
+	free(m->old);
+	free(m->key);
 	free(m);
 }
 
-static int
-set_rcvbuf(struct nl_sock *sk, int bytes)
+int
+mirror_attach(struct mirror *m, struct nlmon *mon, struct iface *ifm)
 {
-	int fd = nl_socket_get_fd(sk);
+	struct nlmon_sub sub = {
+		.types = { RTM_NEWROUTE, RTM_DELROUTE, RTM_NEWNEXTHOP, RTM_DELNEXTHOP },
+		.groups = { m->ops->group, RTNLGRP_NEXTHOP },
+		.msg = event_msg,
+		.lost = events_lost,
+		.arg = m,
+	};
 
-	/* SO_RCVBUFFORCE goes past net.core.rmem_max (we run as root); else take what we get. */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) == 0)
-		return 0;
-	return setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
-}
-
-static struct nl_sock *
-open_sock(int rcvbuf)
-{
-	struct nl_sock *sk = nl_socket_alloc();
-	int err;
-
-	if (sk == NULL) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	if ((err = nl_connect(sk, NETLINK_ROUTE)) < 0) {
-		log_err("netlink", "cannot open a netlink socket: %s", nl_geterror(err));
-		nl_socket_free(sk);
-		errno = EPROTO;
-		return NULL;
-	}
-	set_rcvbuf(sk, rcvbuf);
-	nl_socket_set_nonblocking(sk);
-	return sk;
+	m->mon = mon;
+	m->ifm = ifm;
+	if (ifm != NULL && iface_watch(ifm, iface_changed, m) < 0)
+		return -1;
+	return mon != NULL ? nlmon_subscribe(mon, &sub) : 0;
 }
 
 int
 mirror_open(struct mirror *m)
 {
 	struct pollfd pfd[2];
-	int err;
+	nfds_t nfd = 1;
 
-	if ((m->buf = malloc(RECV_BUF)) == NULL || (m->dbuf = malloc(RECV_BUF)) == NULL)
+	if (m->mon != NULL && nlmon_open(m->mon) < 0)
 		return -1;
-	if ((m->done_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
+	if ((m->dumper = nldump_open(NLDUMP_RCVBUF)) == NULL)
 		return -1;
-	m->ev = open_sock((int)(m->cfg.event_buffer ? m->cfg.event_buffer : MIRROR_EVENT_BUFFER));
-	if (m->ev == NULL || (m->req = open_sock(DUMP_RCVBUF)) == NULL)
-		return -1;
-	nl_socket_disable_seq_check(m->ev);
-	/* Subscribe before dumping, so that nothing between the dump and the events is lost. */
-	err = nl_socket_add_memberships(m->ev, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
-	    RTNLGRP_IPV4_ROUTE, RTNLGRP_NEXTHOP, 0);
-	if (err < 0) {
-		log_err("netlink", "cannot subscribe to route events: %s", nl_geterror(err));
-		errno = EPROTO;
-		return -1;
-	}
 	m->nh_learn = access(NH_COMPAT_SYSCTL, F_OK) == 0;
-	m->loading = 1;
-	if (start_dump(m) < 0) {
+	if (start_dump(m, MIRROR_LOADING) < 0) {
 		errno = EIO;
 		return -1;
 	}
-	/* The dump thread gives up after DUMP_TIMEOUT_MS of silence. */
-	pfd[0].fd = m->done_fd;
-	pfd[1].fd = nl_socket_get_fd(m->ev);
-	pfd[0].events = pfd[1].events = POLLIN;
-	while (m->dump != DUMP_IDLE) {
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+	/* The dump thread gives up after a while of silence. */
+	pfd[0].fd = nldump_fd(m->dumper);
+	pfd[0].events = POLLIN;
+	if (m->mon != NULL) {
+		pfd[1].fd = nlmon_fd(m->mon);
+		pfd[1].events = POLLIN;
+		nfd = 2;
+	}
+	while (m->state == MIRROR_LOADING) {
+		if (poll(pfd, nfd, -1) < 0 && errno != EINTR)
 			return -1;
 		mirror_read_dump(m);
-		if (m->dump_failed) {
-			errno = EIO;
-			return -1;
-		}
-		mirror_read_events(m); /* queued until the dump is done */
+		if (m->state == MIRROR_LOADING)
+			mirror_read_events(m); /* queued until the dump is done */
+	}
+	if (m->stats.dumps == 0) { /* the load failed */
+		errno = EIO;
+		return -1;
 	}
 	if (m->cfg.resync_interval)
 		m->next_periodic = mirror_now(m) + m->cfg.resync_interval;
-	if (m->resync_armed)
-		arm(m, RESYNC_DELAY_MS);
+	if (m->state == MIRROR_REDUMP_DUE)
+		arm(m, REDUMP_DELAY_MS);
 	else
 		rearm_periodic(m);
 	return 0;
 }
 
 int
-mirror_event_fd(const struct mirror *m)
-{
-	return nl_socket_get_fd(m->ev);
-}
-
-int
 mirror_dump_fd(const struct mirror *m)
 {
-	return m->done_fd;
+	return m->dumper != NULL ? nldump_fd(m->dumper) : -1;
 }
 
-const struct route_table *
-mirror_routes(const struct mirror *m)
+const void *
+mirror_table(const struct mirror *m)
 {
-	return &m->routes;
+	return m->table;
+}
+
+const struct link *
+mirror_link(const struct mirror *m, int32_t ifindex)
+{
+	return m->ifm != NULL ? iface_link(m->ifm, ifindex) : NULL;
 }
 
 const struct mirror_stats *

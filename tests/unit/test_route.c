@@ -517,10 +517,10 @@ test_prepend_and_append_keep_both(void **state)
 	assert_int_equal(mirror_routes(m)->count, 3);
 	assert_non_null(route_find(mirror_routes(m), &b));
 	assert_non_null(route_find(mirror_routes(m), &c));
-	assert_false(mirror_resync_running(m));
+	assert_false(mirror_redump_running(m));
 	/* A replace of a key that holds several routes cannot be applied blindly: re-dump. */
 	apply_free(m, via(RTM_NEWROUTE, NLM_F_REPLACE, "10.1.0.0", 24, "192.0.2.9", RTN_UNICAST));
-	assert_true(mirror_resync_running(m));
+	assert_true(mirror_redump_running(m));
 	check_live(mirror_routes(m));
 	mirror_free(m);
 }
@@ -541,11 +541,11 @@ test_same_index_alias_keeps_first(void **state)
 	apply_free(m, msg);
 	assert_int_equal(mirror_routes(m)->count, 1);
 	assert_int_equal(route_find(mirror_routes(m), &key)->type, RTN_BLACKHOLE);
-	assert_false(mirror_resync_running(m));
+	assert_false(mirror_redump_running(m));
 	/* Deleting one of them: the row may still stand for the other, so re-dump. */
 	msg = route_msg(RTM_DELROUTE, RTN_BLACKHOLE, 254, "10.2.0.0", 24);
 	apply_free(m, msg);
-	assert_true(mirror_resync_running(m));
+	assert_true(mirror_redump_running(m));
 	mirror_free(m);
 }
 
@@ -698,7 +698,7 @@ test_nexthop_object_route(void **state)
 	/* Its deletion names only the object too: the row goes. */
 	apply_free(m, nhid_route(RTM_DELROUTE, "10.80.0.0", 10));
 	assert_int_equal(mirror_routes(m)->count, 0);
-	assert_false(mirror_resync_running(m));
+	assert_false(mirror_redump_running(m));
 	mirror_free(m);
 }
 
@@ -731,7 +731,7 @@ test_nexthop_group_route(void **state)
 	a = row(m, IP(10, 83, 0, 0), IP(192, 0, 2, 2), 4);
 	assert_non_null(a);
 	assert_false(a->flags & ROUTE_F_MULTI);
-	assert_false(mirror_resync_running(m));
+	assert_false(mirror_redump_running(m));
 	mirror_free(m);
 }
 
@@ -752,16 +752,16 @@ test_nexthop_delete_redumps_when_used(void **state)
 	/* Not used by any route: nothing to re-dump, also when replaced. */
 	apply_free(m, nh_msg(RTM_NEWNEXTHOP, 4, "192.0.2.44", 2));
 	apply_free(m, nh_msg(RTM_DELNEXTHOP, 4, "192.0.2.44", 2));
-	assert_false(mirror_resync_running(m));
+	assert_false(mirror_redump_running(m));
 	/* The same again for an object in use changes nothing either. */
 	apply_free(m, nh_msg(RTM_NEWNEXTHOP, 1, "192.0.2.1", 2));
-	assert_false(mirror_resync_running(m));
+	assert_false(mirror_redump_running(m));
 	/* A group that no route uses loses a member: nothing either. */
 	apply_free(m, nh_msg(RTM_DELNEXTHOP, 3, "192.0.2.3", 2));
-	assert_false(mirror_resync_running(m));
+	assert_false(mirror_redump_running(m));
 	/* Used: its routes go without a message. */
 	apply_free(m, nh_msg(RTM_DELNEXTHOP, 1, "192.0.2.1", 2));
-	assert_true(mirror_resync_running(m));
+	assert_true(mirror_redump_running(m));
 	mirror_free(m);
 
 	/* A member of a group that a route uses is in use too. */
@@ -770,9 +770,9 @@ test_nexthop_delete_redumps_when_used(void **state)
 	apply_free(m, nh_msg(RTM_NEWNEXTHOP, 3, "192.0.2.3", 2));
 	apply_free(m, nh_group_msg(10, ids, weights, 2));
 	apply_free(m, nhid_route(RTM_NEWROUTE, "10.82.0.0", 10));
-	assert_false(mirror_resync_running(m));
+	assert_false(mirror_redump_running(m));
 	apply_free(m, nh_msg(RTM_DELNEXTHOP, 3, "192.0.2.3", 2));
-	assert_true(mirror_resync_running(m));
+	assert_true(mirror_redump_running(m));
 	mirror_free(m);
 
 	/* Once its last route is deleted, an object is free to go. */
@@ -781,7 +781,7 @@ test_nexthop_delete_redumps_when_used(void **state)
 	apply_free(m, nhid_route(RTM_NEWROUTE, "10.80.0.0", 1));
 	apply_free(m, nhid_route(RTM_DELROUTE, "10.80.0.0", 1));
 	apply_free(m, nh_msg(RTM_DELNEXTHOP, 1, "192.0.2.1", 2));
-	assert_false(mirror_resync_running(m));
+	assert_false(mirror_redump_running(m));
 	mirror_free(m);
 }
 
@@ -798,7 +798,7 @@ test_nexthop_unknown_object_redumps(void **state)
 	nla_put_u32(msg, RTA_NH_ID, 7); /* compat mode on: the next hop too */
 	apply_free(m, msg);
 	assert_non_null(row(m, IP(10, 84, 0, 0), IP(192, 0, 2, 1), 2));
-	assert_true(mirror_resync_running(m));
+	assert_true(mirror_redump_running(m));
 	mirror_free(m);
 }
 

@@ -1,0 +1,546 @@
+/* The interface mirror: see ifmirror.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+
+#include "iface/ifmirror.h"
+#include "lib/log.h"
+#include "lib/vec.h"
+#include "nl/nldump.h"
+#include "nl/nlmon.h"
+
+#define RETRY_MS  1000        /* after a failed dump */
+#define QUEUE_MAX (16u << 20) /* events kept during a dump; past it, dump again */
+
+/*
+ * SYNCED: events are applied as they come.  DUMPING: the dump thread runs;
+ * events are queued, and replayed over its result.  REDUMP_DUE: the last
+ * dump failed; the timer starts the next.  A re-dump asked for while one
+ * runs (again) follows it.
+ */
+enum iface_state {
+	IFACE_SYNCED,
+	IFACE_DUMPING,
+	IFACE_REDUMP_DUE,
+};
+
+struct link_vec {
+	struct link *v;
+	size_t n, cap;
+};
+
+struct addr_vec {
+	struct iface_addr *v;
+	size_t n, cap;
+};
+
+struct watcher {
+	iface_change_fn fn;
+	void *arg;
+};
+
+struct iface {
+	enum iface_state state;
+	int again;   /* a re-dump was asked for while one ran */
+	int loading; /* the first dump: its failure fails iface_open() */
+	struct nlmon *mon;
+	struct nldump *dumper;
+	struct link_vec links, fresh_links; /* fresh: the dump thread's */
+	struct addr_vec addrs, fresh_addrs;
+	int fresh_incomplete; /* out of memory during the dump */
+	struct nlqueue queue;
+	struct watcher w[IFACE_MAX_WATCHERS];
+	unsigned nw;
+	iface_arm_fn arm_fn;
+	void *arm_arg;
+};
+
+/* ---- links ---------------------------------------------------------------- */
+
+static int
+link_cmp(const void *elem, const void *key)
+{
+	int32_t a = ((const struct link *)elem)->ifindex, b = *(const int32_t *)key;
+
+	return a < b ? -1 : a > b;
+}
+
+static size_t
+link_bound(const struct link_vec *lv, int32_t ifindex)
+{
+	return vec_lower_bound(lv->v, lv->n, sizeof(*lv->v), &ifindex, link_cmp, 0);
+}
+
+const struct link *
+iface_link(const struct iface *ifm, int32_t ifindex)
+{
+	size_t i = link_bound(&ifm->links, ifindex);
+
+	return i < ifm->links.n && ifm->links.v[i].ifindex == ifindex ? &ifm->links.v[i] : NULL;
+}
+
+size_t
+iface_nlinks(const struct iface *ifm)
+{
+	return ifm->links.n;
+}
+
+/* Insert or update; *prev gets the link as it was.  1 if it was known, 0 if new, -1 if no memory. */
+static int
+link_set(struct link_vec *lv, const struct link *l, struct link *prev)
+{
+	size_t i = link_bound(lv, l->ifindex);
+
+	if (i < lv->n && lv->v[i].ifindex == l->ifindex) {
+		if (prev != NULL)
+			*prev = lv->v[i];
+		lv->v[i] = *l;
+		return 1;
+	}
+	if (vec_reserve(&lv->v, &lv->cap, lv->n, sizeof(*lv->v), 16) < 0)
+		return -1;
+	vec_insert_at(lv->v, &lv->n, sizeof(*lv->v), i, l);
+	return 0;
+}
+
+static void
+link_del(struct link_vec *lv, int32_t ifindex)
+{
+	size_t i = link_bound(lv, ifindex);
+
+	if (i < lv->n && lv->v[i].ifindex == ifindex)
+		vec_remove_at(lv->v, &lv->n, sizeof(*lv->v), i);
+}
+
+/* The dump thread parses links too: no logging. */
+static int
+parse_link(struct nlmsghdr *nlh, struct link *l)
+{
+	struct nlattr *tb[IFLA_MAX + 1];
+	struct ifinfomsg *ifi;
+
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
+		return -1;
+	ifi = nlmsg_data(nlh);
+	if (nlmsg_parse(nlh, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
+		return -1;
+	memset(l, 0, sizeof(*l));
+	l->ifindex = ifi->ifi_index;
+	l->flags = ifi->ifi_flags;
+	if (tb[IFLA_IFNAME] != NULL)
+		nla_strlcpy(l->name, tb[IFLA_IFNAME], sizeof(l->name));
+	return 0;
+}
+
+/* ---- addresses ------------------------------------------------------------ */
+
+static int
+addr_cmp(const void *elem, const void *key)
+{
+	const struct iface_addr *a = elem, *b = key;
+	int c;
+
+	if (a->ifindex != b->ifindex)
+		return a->ifindex < b->ifindex ? -1 : 1;
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	if ((c = memcmp(a->addr, b->addr, sizeof(a->addr))) != 0)
+		return c;
+	return a->plen < b->plen ? -1 : a->plen > b->plen;
+}
+
+static size_t
+addr_bound(const struct addr_vec *av, const struct iface_addr *key)
+{
+	return vec_lower_bound(av->v, av->n, sizeof(*av->v), key, addr_cmp, 0);
+}
+
+const struct iface_addr *
+iface_addrs(const struct iface *ifm, size_t *n)
+{
+	*n = ifm->addrs.n;
+	return ifm->addrs.v;
+}
+
+/* Insert or replace: 0, or -1 when out of memory. */
+static int
+addr_set(struct addr_vec *av, const struct iface_addr *a)
+{
+	size_t i = addr_bound(av, a);
+
+	if (i < av->n && addr_cmp(&av->v[i], a) == 0) {
+		av->v[i] = *a;
+		return 0;
+	}
+	if (vec_reserve(&av->v, &av->cap, av->n, sizeof(*av->v), 16) < 0)
+		return -1;
+	vec_insert_at(av->v, &av->n, sizeof(*av->v), i, a);
+	return 0;
+}
+
+static void
+addr_del(struct addr_vec *av, const struct iface_addr *a)
+{
+	size_t i = addr_bound(av, a);
+
+	if (i < av->n && addr_cmp(&av->v[i], a) == 0)
+		vec_remove_at(av->v, &av->n, sizeof(*av->v), i);
+}
+
+/* A removed link's addresses go with it (the kernel announces most, not all). */
+static void
+addr_del_link(struct addr_vec *av, int32_t ifindex)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < av->n; i++)
+		if (av->v[i].ifindex != ifindex)
+			av->v[k++] = av->v[i];
+	av->n = k;
+}
+
+static struct nla_policy addr_policy[IFA_MAX + 1] = {
+	[IFA_FLAGS] = { .type = NLA_U32 },
+};
+
+/*
+ * Parse RTM_NEWADDR/RTM_DELADDR.  -1 when malformed; a->family is then set
+ * when at least the header was there.  The dump thread parses them too.
+ */
+static int
+parse_addr(struct nlmsghdr *nlh, struct iface_addr *a)
+{
+	struct nlattr *tb[IFA_MAX + 1], *at;
+	struct ifaddrmsg *ifa;
+	int alen;
+
+	memset(a, 0, sizeof(*a));
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifa)))
+		return -1;
+	ifa = nlmsg_data(nlh);
+	a->family = ifa->ifa_family;
+	a->ifindex = (int32_t)ifa->ifa_index;
+	a->plen = ifa->ifa_prefixlen;
+	a->scope = ifa->ifa_scope;
+	a->flags = ifa->ifa_flags;
+	if (nlmsg_parse(nlh, sizeof(*ifa), tb, IFA_MAX, addr_policy) < 0)
+		return -1;
+	alen = a->family == AF_INET ? 4 : a->family == AF_INET6 ? 16 : 0;
+	at = tb[IFA_LOCAL] != NULL ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (alen == 0 || at == NULL || nla_len(at) != alen || a->plen > alen * 8)
+		return -1;
+	memcpy(a->addr, nla_data(at), (size_t)alen);
+	at = tb[IFA_ADDRESS] != NULL && nla_len(tb[IFA_ADDRESS]) == alen ? tb[IFA_ADDRESS] : at;
+	memcpy(a->peer, nla_data(at), (size_t)alen);
+	if (tb[IFA_FLAGS] != NULL)
+		a->flags = nla_get_u32(tb[IFA_FLAGS]);
+	return 0;
+}
+
+/* ---- events --------------------------------------------------------------- */
+
+static void
+announce(struct iface *ifm, enum iface_change what, const struct link *l,
+    const struct iface_addr *a)
+{
+	for (unsigned i = 0; i < ifm->nw; i++)
+		ifm->w[i].fn(what, l, a, ifm->w[i].arg);
+}
+
+static void
+apply_link_msg(struct iface *ifm, struct nlmsghdr *nlh)
+{
+	struct link l, prev;
+	int known;
+
+	if (parse_link(nlh, &l) < 0)
+		return;
+	if (nlh->nlmsg_type == RTM_DELLINK) {
+		const struct link *cur = iface_link(ifm, l.ifindex);
+
+		if (cur != NULL)
+			l = *cur;
+		link_del(&ifm->links, l.ifindex);
+		addr_del_link(&ifm->addrs, l.ifindex);
+		announce(ifm, IFACE_LINK_REMOVED, &l, NULL);
+		return;
+	}
+	if ((known = link_set(&ifm->links, &l, &prev)) < 0) {
+		log_err("iface", "out of memory keeping link %d; will re-dump", l.ifindex);
+		iface_request_redump(ifm);
+		return;
+	}
+	if (!known)
+		announce(ifm, IFACE_LINK_ADDED, &l, NULL);
+	else if ((prev.flags & IFACE_ROUTE_FLAGS) != (l.flags & IFACE_ROUTE_FLAGS))
+		announce(ifm, IFACE_LINK_STATE, &l, NULL);
+	else if (prev.flags != l.flags || strcmp(prev.name, l.name) != 0)
+		announce(ifm, IFACE_LINK_RENAMED, &l, NULL);
+}
+
+static void
+apply_addr_msg(struct iface *ifm, struct nlmsghdr *nlh)
+{
+	struct iface_addr a;
+
+	if (parse_addr(nlh, &a) < 0) {
+		/* The kernel said an address went: say so, even without its details. */
+		if (nlh->nlmsg_type == RTM_DELADDR)
+			announce(ifm, IFACE_ADDR_REMOVED, NULL, &a);
+		return;
+	}
+	if (nlh->nlmsg_type == RTM_DELADDR) {
+		addr_del(&ifm->addrs, &a);
+		announce(ifm, IFACE_ADDR_REMOVED, NULL, &a);
+		return;
+	}
+	if (addr_set(&ifm->addrs, &a) < 0) {
+		log_err("iface", "out of memory keeping an address of link %d; will re-dump",
+		    a.ifindex);
+		iface_request_redump(ifm);
+		return;
+	}
+	announce(ifm, IFACE_ADDR_ADDED, NULL, &a);
+}
+
+void
+iface_apply(struct iface *ifm, struct nlmsghdr *nlh)
+{
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWLINK:
+	case RTM_DELLINK: apply_link_msg(ifm, nlh); break;
+	case RTM_NEWADDR:
+	case RTM_DELADDR: apply_addr_msg(ifm, nlh); break;
+	default: break;
+	}
+}
+
+static void
+event_msg(struct nlmsghdr *nlh, void *arg)
+{
+	struct iface *ifm = arg;
+
+	if (ifm->state != IFACE_DUMPING)
+		iface_apply(ifm, nlh);
+	else if (nlqueue_push(&ifm->queue, nlh) < 0)
+		ifm->again = 1; /* the next dump will see it all */
+}
+
+static void
+replay_msg(struct nlmsghdr *nlh, void *arg)
+{
+	iface_apply(arg, nlh);
+}
+
+static void
+events_lost(void *arg)
+{
+	iface_request_redump(arg);
+}
+
+/* ---- dumps ---------------------------------------------------------------- */
+
+/* On the dump thread. */
+static void
+dump_msg(const struct nldump_req *rq, struct nlmsghdr *nlh, void *arg)
+{
+	struct iface *ifm = arg;
+	struct link l;
+	struct iface_addr a;
+
+	if (nlh->nlmsg_type == RTM_NEWLINK && parse_link(nlh, &l) == 0) {
+		if (link_set(&ifm->fresh_links, &l, NULL) < 0)
+			ifm->fresh_incomplete = 1;
+	} else if (nlh->nlmsg_type == RTM_NEWADDR && parse_addr(nlh, &a) == 0) {
+		if (addr_set(&ifm->fresh_addrs, &a) < 0)
+			ifm->fresh_incomplete = 1;
+	}
+}
+
+static void
+arm(struct iface *ifm, unsigned ms)
+{
+	if (ifm->arm_fn != NULL)
+		ifm->arm_fn(ms, ifm->arm_arg);
+}
+
+static void
+start_dump(struct iface *ifm)
+{
+	static const struct nldump_req reqs[] = {
+		{ RTM_GETLINK, AF_UNSPEC },
+		{ RTM_GETADDR, AF_UNSPEC },
+	};
+
+	ifm->fresh_links.n = ifm->fresh_addrs.n = 0;
+	ifm->fresh_incomplete = 0;
+	ifm->again = 0;
+	if (ifm->dumper == NULL || nldump_start(ifm->dumper, reqs, 2, dump_msg, NULL, ifm) < 0) {
+		if (ifm->dumper != NULL)
+			log_warn_errno("iface", "cannot start a dump thread");
+		ifm->state = IFACE_REDUMP_DUE;
+		arm(ifm, RETRY_MS);
+		return;
+	}
+	log_debug("iface", "re-dumping links and addresses");
+	ifm->state = IFACE_DUMPING;
+}
+
+void
+iface_request_redump(struct iface *ifm)
+{
+	if (ifm->state == IFACE_DUMPING)
+		ifm->again = 1;
+	else if (ifm->state == IFACE_SYNCED)
+		start_dump(ifm);
+}
+
+int
+iface_redump_running(const struct iface *ifm)
+{
+	return ifm->state != IFACE_SYNCED;
+}
+
+void
+iface_timer(struct iface *ifm)
+{
+	if (ifm->state == IFACE_REDUMP_DUE)
+		start_dump(ifm);
+}
+
+static void
+swap_in(struct iface *ifm)
+{
+	struct link_vec lv = ifm->links;
+	struct addr_vec av = ifm->addrs;
+
+	ifm->links = ifm->fresh_links;
+	ifm->addrs = ifm->fresh_addrs;
+	ifm->fresh_links = lv;
+	ifm->fresh_addrs = av;
+	ifm->fresh_links.n = ifm->fresh_addrs.n = 0;
+}
+
+void
+iface_read_dump(struct iface *ifm)
+{
+	struct nldump_result res;
+
+	if (ifm->dumper == NULL || !nldump_join(ifm->dumper, &res) || ifm->state != IFACE_DUMPING)
+		return;
+	if (res.failed || ifm->fresh_incomplete) {
+		log_warn("iface", "%s", res.failed ? res.err : "out of memory during a dump");
+		nlqueue_clear(&ifm->queue);
+		ifm->state = IFACE_REDUMP_DUE;
+		arm(ifm, RETRY_MS);
+		return;
+	}
+	swap_in(ifm);
+	ifm->state = IFACE_SYNCED;
+	nlqueue_replay(&ifm->queue, replay_msg, ifm);
+	log_debug("iface", "%zu links, %zu addresses", ifm->links.n, ifm->addrs.n);
+	/* NLM_F_DUMP_INTR: the kernel's lists changed under the dump; take them again. */
+	if (res.intr || ifm->again)
+		iface_request_redump(ifm);
+}
+
+/* ---- set-up --------------------------------------------------------------- */
+
+struct iface *
+iface_new(void)
+{
+	struct iface *ifm = calloc(1, sizeof(*ifm));
+
+	if (ifm != NULL)
+		ifm->queue.max = QUEUE_MAX;
+	return ifm;
+}
+
+void
+iface_free(struct iface *ifm)
+{
+	if (ifm == NULL)
+		return;
+	nldump_close(ifm->dumper);
+	free(ifm->links.v);
+	free(ifm->fresh_links.v);
+	free(ifm->addrs.v);
+	free(ifm->fresh_addrs.v);
+	nlqueue_free(&ifm->queue);
+	free(ifm);
+}
+
+int
+iface_watch(struct iface *ifm, iface_change_fn fn, void *arg)
+{
+	if (ifm->nw == IFACE_MAX_WATCHERS) {
+		errno = ENOSPC;
+		return -1;
+	}
+	ifm->w[ifm->nw++] = (struct watcher){ fn, arg };
+	return 0;
+}
+
+void
+iface_set_timer(struct iface *ifm, iface_arm_fn fn, void *arg)
+{
+	ifm->arm_fn = fn;
+	ifm->arm_arg = arg;
+}
+
+int
+iface_attach(struct iface *ifm, struct nlmon *mon)
+{
+	struct nlmon_sub sub = {
+		.types = { RTM_NEWLINK, RTM_DELLINK, RTM_NEWADDR, RTM_DELADDR },
+		.groups = { RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR },
+		.msg = event_msg,
+		.lost = events_lost,
+		.arg = ifm,
+	};
+
+	ifm->mon = mon;
+	return nlmon_subscribe(mon, &sub);
+}
+
+int
+iface_open(struct iface *ifm)
+{
+	struct pollfd pfd;
+
+	if (ifm->mon == NULL || nlmon_open(ifm->mon) < 0)
+		return -1;
+	if ((ifm->dumper = nldump_open(NLDUMP_RCVBUF)) == NULL)
+		return -1;
+	start_dump(ifm);
+	/*
+	 * The events stay in the event socket meanwhile: the route mirror's load
+	 * reads them, and they are applied over this dump's result.
+	 */
+	pfd.fd = nldump_fd(ifm->dumper);
+	pfd.events = POLLIN;
+	while (ifm->state == IFACE_DUMPING) {
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			return -1;
+		iface_read_dump(ifm);
+	}
+	if (ifm->state != IFACE_SYNCED) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int
+iface_dump_fd(const struct iface *ifm)
+{
+	return ifm->dumper != NULL ? nldump_fd(ifm->dumper) : -1;
+}

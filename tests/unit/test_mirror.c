@@ -1,0 +1,580 @@
+/*
+ * Unit tests: the route mirror engine's apply, diff, replay and re-dump
+ * states, driven by injected messages and a fake dump (no kernel, no root);
+ * and the interface mirror, with the re-dump triggers it gives the routes.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+
+#include "iface/ifmirror.h"
+#include "nl/nlmon.h"
+#include "route/mirror.h"
+#include "route/route.h"
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+/* ---- a mirror on an event socket that is never opened ------------------- */
+
+struct change {
+	enum route_change kind;
+	uint32_t dst;
+	uint8_t proto;
+	unsigned flags;
+};
+
+struct fix {
+	struct nlmon *mon;
+	struct iface *ifm;
+	struct mirror *m;
+	struct change ch[64];
+	int nch;
+	unsigned armed; /* the last timer request, ms */
+	int narmed;
+};
+
+static void
+on_change(enum route_change kind, const void *old, const void *new, unsigned flags, void *arg)
+{
+	struct fix *f = arg;
+	const struct route *r = new != NULL ? new : old;
+
+	assert_true(f->nch < 64);
+	f->ch[f->nch++] = (struct change){ kind, r->dst, r->proto, flags };
+}
+
+static void
+on_arm(unsigned ms, void *arg)
+{
+	struct fix *f = arg;
+
+	f->armed = ms;
+	f->narmed++;
+}
+
+static int
+setup(void **state)
+{
+	static const struct mirror_config cfg = { .tables = { 254 }, .ntables = 1 };
+	struct fix *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	assert_non_null(f->mon = nlmon_new(0));
+	assert_non_null(f->ifm = iface_new());
+	assert_non_null(f->m = mirror_new(&cfg));
+	mirror_set_callbacks(f->m, on_change, on_arm, f);
+	assert_int_equal(iface_attach(f->ifm, f->mon), 0);
+	assert_int_equal(mirror_attach(f->m, f->mon, f->ifm), 0);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fix *f = *state;
+
+	mirror_free(f->m);
+	iface_free(f->ifm);
+	nlmon_free(f->mon);
+	free(f);
+	return 0;
+}
+
+/* A route message: dst/plen via gw (NULL: none) on oif, with this protocol. */
+static struct nl_msg *
+rmsg(int type, int flags, const char *dst, uint8_t plen, const char *gw, uint32_t oif,
+    uint8_t proto)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
+	struct rtmsg rtm = {
+		.rtm_family = AF_INET,
+		.rtm_dst_len = plen,
+		.rtm_protocol = proto,
+		.rtm_scope = RT_SCOPE_UNIVERSE,
+		.rtm_type = RTN_UNICAST,
+	};
+	struct in_addr a;
+
+	assert_int_equal(nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO), 0);
+	nla_put_u32(msg, RTA_TABLE, 254);
+	inet_pton(AF_INET, dst, &a);
+	nla_put(msg, RTA_DST, 4, &a);
+	if (gw != NULL) {
+		inet_pton(AF_INET, gw, &a);
+		nla_put(msg, RTA_GATEWAY, 4, &a);
+	}
+	nla_put_u32(msg, RTA_OIF, oif);
+	return msg;
+}
+
+/* What the event socket would hand on, to every consumer. */
+static void
+event(struct fix *f, struct nl_msg *msg)
+{
+	nlmon_dispatch(f->mon, nlmsg_hdr(msg));
+	nlmsg_free(msg);
+}
+
+static void
+dumped(struct fix *f, struct nl_msg *msg)
+{
+	mirror_fake_dump_msg(f->m, nlmsg_hdr(msg));
+	nlmsg_free(msg);
+}
+
+/* Let the diff's slices run (the timer) until the mirror leaves DIFFING. */
+static void
+run_diff(struct fix *f)
+{
+	for (int i = 0; i < 1000 && mirror_state(f->m) == MIRROR_DIFFING; i++)
+		mirror_timer(f->m);
+	assert_int_not_equal(mirror_state(f->m), MIRROR_DIFFING);
+}
+
+/* A static route to dst/24 via 192.0.2.1 on ifindex 2, added or deleted by an event. */
+static void
+add(struct fix *f, const char *dst)
+{
+	event(f, rmsg(RTM_NEWROUTE, 0, dst, 24, "192.0.2.1", 2, RTPROT_STATIC));
+}
+
+static void
+del(struct fix *f, const char *dst)
+{
+	event(f, rmsg(RTM_DELROUTE, 0, dst, 24, "192.0.2.1", 2, RTPROT_STATIC));
+}
+
+/*
+ * A whole re-dump without a kernel that finds such routes to these
+ * destinations (NULL-terminated), ended as given; its diff is applied.
+ */
+static void
+redump(struct fix *f, int failed, int intr, ...)
+{
+	const char *dst;
+	va_list ap;
+
+	if (mirror_state(f->m) != MIRROR_DUMPING)
+		mirror_fake_dump_begin(f->m);
+	va_start(ap, intr);
+	while ((dst = va_arg(ap, const char *)) != NULL)
+		dumped(f, rmsg(RTM_NEWROUTE, 0, dst, 24, "192.0.2.1", 2, RTPROT_STATIC));
+	va_end(ap);
+	mirror_fake_dump_end(f->m, failed, intr);
+	run_diff(f);
+}
+
+static const struct route *
+row(struct fix *f, uint32_t dst, uint32_t gw)
+{
+	struct route key;
+
+	memset(&key, 0, sizeof(key));
+	key.dst = dst;
+	key.plen = 24;
+	key.nexthop = gw;
+	key.ifindex = 2;
+	key.table = 254;
+	return route_find(mirror_routes(f->m), &key);
+}
+
+/* The mirror holds A = 10.1.0.0/24 and B = 10.2.0.0/24 via 192.0.2.1, learnt from events. */
+static void
+load_ab(struct fix *f)
+{
+	add(f, "10.1.0.0");
+	add(f, "10.2.0.0");
+	assert_int_equal(mirror_routes(f->m)->count, 2);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	f->nch = 0;
+}
+
+/* ---- the engine ---------------------------------------------------------- */
+
+/* Events that arrive during a re-dump wait, and are replayed over its result. */
+static void
+test_events_replayed_over_dump(void **state)
+{
+	struct fix *f = *state;
+
+	load_ab(f);
+	mirror_fake_dump_begin(f->m);
+	assert_int_equal(mirror_state(f->m), MIRROR_DUMPING);
+	/* C added and A deleted while the dump runs: queued, the table unchanged. */
+	add(f, "10.3.0.0");
+	del(f, "10.1.0.0");
+	assert_int_equal(mirror_routes(f->m)->count, 2);
+	assert_int_equal(f->nch, 0);
+	/* The dump was taken before both, and saw D, which came without a message. */
+	redump(f, 0, 0, "10.1.0.0", "10.2.0.0", "10.4.0.0", NULL);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	/* The kernel's latest state: B, C, D. */
+	assert_int_equal(mirror_routes(f->m)->count, 3);
+	assert_null(row(f, IP(10, 1, 0, 0), IP(192, 0, 2, 1)));
+	assert_non_null(row(f, IP(10, 2, 0, 0), IP(192, 0, 2, 1)));
+	assert_non_null(row(f, IP(10, 3, 0, 0), IP(192, 0, 2, 1)));
+	assert_non_null(row(f, IP(10, 4, 0, 0), IP(192, 0, 2, 1)));
+	/* Each change once: D from the diff, then C and A from the replay, in order. */
+	assert_int_equal(f->nch, 3);
+	assert_int_equal(f->ch[0].kind, ROUTE_ADDED);
+	assert_int_equal(f->ch[0].dst, IP(10, 4, 0, 0));
+	assert_int_equal(f->ch[1].kind, ROUTE_ADDED);
+	assert_int_equal(f->ch[1].dst, IP(10, 3, 0, 0));
+	assert_int_equal(f->ch[2].kind, ROUTE_REMOVED);
+	assert_int_equal(f->ch[2].dst, IP(10, 1, 0, 0));
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(f->ch[i].flags, 0);
+	assert_int_equal(mirror_stats(f->m)->dumps, 1);
+}
+
+/* A deletion replayed for a route the dump no longer had is expected: no re-dump. */
+static void
+test_replayed_deletion_of_a_gone_route(void **state)
+{
+	struct fix *f = *state;
+
+	load_ab(f);
+	mirror_fake_dump_begin(f->m);
+	del(f, "10.1.0.0");
+	redump(f, 0, 0, "10.2.0.0", NULL);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	assert_int_equal(mirror_routes(f->m)->count, 1);
+	assert_int_equal(f->nch, 1); /* A removed by the diff, not again by the replay */
+	/* Outside a replay the same deletion means the mirror was wrong: re-dump. */
+	del(f, "10.1.0.0");
+	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
+}
+
+/* A dump cut short (an error mid-dump) keeps the old table and retries a second later. */
+static void
+test_dump_cut_short_keeps_table(void **state)
+{
+	struct fix *f = *state;
+
+	load_ab(f);
+	mirror_fake_dump_begin(f->m);
+	add(f, "10.3.0.0");
+	redump(f, 1, 0, "10.1.0.0", NULL);
+	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
+	assert_int_equal(f->armed, 1000);
+	assert_int_equal(mirror_routes(f->m)->count, 2); /* B not deleted */
+	assert_non_null(row(f, IP(10, 2, 0, 0), IP(192, 0, 2, 1)));
+	assert_int_equal(f->nch, 0);
+	assert_int_equal(mirror_stats(f->m)->dumps, 0);
+	/* The retry: no dump socket here, so it cannot start, and is retried again. */
+	f->armed = 0;
+	mirror_timer(f->m);
+	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
+	assert_int_equal(f->armed, 1000);
+	/* The retry that works finds what happened meanwhile. */
+	redump(f, 0, 0, "10.1.0.0", "10.2.0.0", "10.3.0.0", NULL);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	assert_int_equal(mirror_routes(f->m)->count, 3);
+	assert_int_equal(f->nch, 1);
+	assert_int_equal(f->ch[0].kind, ROUTE_ADDED);
+}
+
+/* A dump the kernel flagged inconsistent (NLM_F_DUMP_INTR) is applied, then taken again. */
+static void
+test_dump_intr_redone(void **state)
+{
+	struct fix *f = *state;
+
+	load_ab(f);
+	redump(f, 0, 1, "10.1.0.0", "10.2.0.0", "10.3.0.0", NULL);
+	assert_int_equal(mirror_routes(f->m)->count, 3);
+	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
+	assert_int_equal(f->armed, 20);
+	/* The second dump agrees: nothing changes, and the mirror is in sync. */
+	redump(f, 0, 0, "10.1.0.0", "10.2.0.0", "10.3.0.0", NULL);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	assert_int_equal(f->nch, 1);
+}
+
+/* A re-dump asked for while one runs follows it. */
+static void
+test_redump_during_dump_follows(void **state)
+{
+	struct fix *f = *state;
+
+	load_ab(f);
+	mirror_fake_dump_begin(f->m);
+	mirror_request_redump(f->m, "test");
+	assert_int_equal(mirror_state(f->m), MIRROR_DUMPING);
+	redump(f, 0, 0, "10.1.0.0", "10.2.0.0", NULL);
+	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
+}
+
+/*
+ * Aliases: two kernel routes with the same key (table, prefix, tos, metric)
+ * that map to one row (`ip route append` of the same next hop by another
+ * protocol).  The first, which the kernel uses, is shown; the row is marked
+ * shared, and a deletion that may be the other's re-dumps.
+ */
+static void
+test_aliases(void **state)
+{
+	struct fix *f = *state;
+	const struct route *r;
+
+	add(f, "10.5.0.0");
+	event(f, rmsg(RTM_NEWROUTE, NLM_F_APPEND, "10.5.0.0", 24, "192.0.2.1", 2, RTPROT_BGP));
+	assert_int_equal(mirror_routes(f->m)->count, 1);
+	r = row(f, IP(10, 5, 0, 0), IP(192, 0, 2, 1));
+	assert_non_null(r);
+	assert_int_equal(r->proto, RTPROT_STATIC);
+	assert_true(r->flags & ROUTE_F_SHARED);
+	assert_int_equal(f->nch, 1);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	/* The appended one goes: the row cannot tell, so it stays and the kernel is asked. */
+	event(f, rmsg(RTM_DELROUTE, 0, "10.5.0.0", 24, "192.0.2.1", 2, RTPROT_BGP));
+	assert_int_equal(mirror_routes(f->m)->count, 1);
+	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
+	/* A dump lists both, in the kernel's order: one row, the first's, shared. */
+	mirror_fake_dump_begin(f->m);
+	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.5.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
+	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.5.0.0", 24, "192.0.2.1", 2, RTPROT_BGP));
+	redump(f, 0, 0, NULL);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	assert_int_equal(mirror_routes(f->m)->count, 1);
+	r = row(f, IP(10, 5, 0, 0), IP(192, 0, 2, 1));
+	assert_int_equal(r->proto, RTPROT_STATIC);
+	assert_true(r->flags & ROUTE_F_SHARED);
+	assert_int_equal(f->nch, 1); /* sharing is bookkeeping, not a change */
+	/* Once the dump shows it alone, the row is no longer shared. */
+	redump(f, 0, 0, "10.5.0.0", NULL);
+	assert_false(row(f, IP(10, 5, 0, 0), IP(192, 0, 2, 1))->flags & ROUTE_F_SHARED);
+	assert_int_equal(f->nch, 1);
+	/* Now its deletion is certain. */
+	del(f, "10.5.0.0");
+	assert_int_equal(mirror_routes(f->m)->count, 0);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+}
+
+/* The change callbacks: once per change, with its kind; a re-dump after lost events says so. */
+static void
+test_change_callbacks(void **state)
+{
+	struct fix *f = *state;
+
+	add(f, "10.6.0.0");
+	add(f, "10.6.0.0");
+	assert_int_equal(f->nch, 1); /* the same again: no change */
+	assert_int_equal(f->ch[0].kind, ROUTE_ADDED);
+	event(f, rmsg(RTM_NEWROUTE, NLM_F_REPLACE, "10.6.0.0", 24, "192.0.2.1", 2, RTPROT_BGP));
+	assert_int_equal(f->nch, 2);
+	assert_int_equal(f->ch[1].kind, ROUTE_CHANGED);
+	assert_int_equal(f->ch[1].proto, RTPROT_BGP);
+	/* Replaced by one via another gateway: the old row goes, the new comes. */
+	event(f, rmsg(RTM_NEWROUTE, NLM_F_REPLACE, "10.6.0.0", 24, "192.0.2.9", 2, RTPROT_BGP));
+	assert_int_equal(f->nch, 4);
+	assert_int_equal(f->ch[2].kind, ROUTE_REMOVED);
+	assert_int_equal(f->ch[3].kind, ROUTE_ADDED);
+	event(f, rmsg(RTM_DELROUTE, 0, "10.6.0.0", 24, "192.0.2.9", 2, RTPROT_BGP));
+	assert_int_equal(f->nch, 5);
+	assert_int_equal(f->ch[4].kind, ROUTE_REMOVED);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(f->ch[i].flags, 0);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+
+	/* Events lost: every consumer re-dumps; what this re-dump finds is flagged lost. */
+	nlmon_lost(f->mon);
+	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
+	assert_int_equal(mirror_stats(f->m)->overruns, 1);
+	assert_true(iface_redump_running(f->ifm));
+	redump(f, 0, 0, "10.7.0.0", NULL);
+	assert_int_equal(f->nch, 6);
+	assert_int_equal(f->ch[5].kind, ROUTE_ADDED);
+	assert_int_equal(f->ch[5].flags, MIRROR_CHANGE_LOST);
+	/* ... and only that one. */
+	del(f, "10.7.0.0");
+	assert_int_equal(f->nch, 7);
+	assert_int_equal(f->ch[6].flags, 0);
+}
+
+/* The states have names for log lines. */
+static void
+test_state_names(void **state)
+{
+	assert_string_equal(mirror_state_name(MIRROR_SYNCED), "synced");
+	assert_string_equal(mirror_state_name(MIRROR_DIFFING), "diffing");
+	assert_string_equal(mirror_state_name((enum mirror_state)99), "?");
+}
+
+/* ---- the interface mirror ------------------------------------------------ */
+
+static struct nl_msg *
+link_msg(int type, int32_t ifindex, unsigned flags, const char *name)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(type, 0);
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC,
+		.ifi_index = ifindex,
+		.ifi_flags = flags };
+
+	assert_int_equal(nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO), 0);
+	nla_put_string(msg, IFLA_IFNAME, name);
+	return msg;
+}
+
+static struct nl_msg *
+addr_msg(int type, int family, int32_t ifindex, const char *addr, uint8_t plen)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(type, 0);
+	struct ifaddrmsg ifa = {
+		.ifa_family = (uint8_t)family,
+		.ifa_prefixlen = plen,
+		.ifa_scope = RT_SCOPE_UNIVERSE,
+		.ifa_index = (uint32_t)ifindex,
+	};
+	uint8_t a[16];
+
+	assert_int_equal(nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO), 0);
+	assert_int_equal(inet_pton(family, addr, a), 1);
+	nla_put(msg, IFA_ADDRESS, family == AF_INET ? 4 : 16, a);
+	nla_put(msg, IFA_LOCAL, family == AF_INET ? 4 : 16, a);
+	return msg;
+}
+
+#define UP (IFF_UP | IFF_RUNNING | IFF_LOWER_UP)
+
+static void
+test_iface_links_and_addresses(void **state)
+{
+	struct fix *f = *state;
+	const struct iface_addr *v;
+	const struct link *l;
+	size_t n;
+
+	event(f, link_msg(RTM_NEWLINK, 3, UP, "eth0"));
+	event(f, link_msg(RTM_NEWLINK, 5, UP, "eth1"));
+	assert_int_equal(iface_nlinks(f->ifm), 2);
+	l = mirror_link(f->m, 3); /* the route mirror asks the interface mirror */
+	assert_non_null(l);
+	assert_string_equal(l->name, "eth0");
+	assert_int_equal(l->flags, UP);
+	event(f, link_msg(RTM_NEWLINK, 3, UP, "wan0"));
+	assert_string_equal(iface_link(f->ifm, 3)->name, "wan0");
+
+	event(f, addr_msg(RTM_NEWADDR, AF_INET, 3, "192.0.2.10", 24));
+	event(f, addr_msg(RTM_NEWADDR, AF_INET6, 3, "2001:db8::10", 64));
+	event(f, addr_msg(RTM_NEWADDR, AF_INET, 5, "198.51.100.1", 30));
+	event(f, addr_msg(RTM_NEWADDR, AF_INET, 3, "192.0.2.10", 24)); /* the same again */
+	v = iface_addrs(f->ifm, &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(v[0].ifindex, 3);
+	assert_int_equal(v[0].family, AF_INET);
+	assert_int_equal(v[0].plen, 24);
+	assert_int_equal(ntohl(*(const uint32_t *)(const void *)v[0].addr), IP(192, 0, 2, 10));
+	assert_memory_equal(v[0].peer, v[0].addr, 4);
+	assert_int_equal(v[1].family, AF_INET6);
+	assert_int_equal(v[1].plen, 64);
+	assert_int_equal(v[1].addr[0], 0x20);
+	assert_int_equal(v[1].addr[15], 0x10);
+	assert_int_equal(v[2].ifindex, 5);
+
+	event(f, addr_msg(RTM_DELADDR, AF_INET6, 3, "2001:db8::10", 64));
+	v = iface_addrs(f->ifm, &n);
+	assert_int_equal(n, 2);
+	/* A link that goes takes its addresses with it. */
+	event(f, link_msg(RTM_DELLINK, 3, 0, "wan0"));
+	assert_null(iface_link(f->ifm, 3));
+	assert_null(mirror_link(f->m, 3));
+	v = iface_addrs(f->ifm, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].ifindex, 5);
+}
+
+/* Which link and address changes make the routes re-dump: exactly those that change routes silently. */
+static void
+test_iface_redump_triggers(void **state)
+{
+	struct fix *f = *state;
+
+	event(f, link_msg(RTM_NEWLINK, 3, UP, "eth0"));
+	event(f, link_msg(RTM_NEWLINK, 3, UP, "lan0")); /* renamed */
+	event(f, link_msg(RTM_NEWLINK, 3, UP | IFF_PROMISC, "lan0"));
+	event(f, addr_msg(RTM_NEWADDR, AF_INET, 3, "192.0.2.10", 24)); /* no dead next hops */
+	event(f, addr_msg(RTM_NEWADDR, AF_INET6, 3, "2001:db8::10", 64));
+	event(f, addr_msg(RTM_DELADDR, AF_INET6, 3, "2001:db8::10", 64));
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+
+	/* The link goes down. */
+	event(f, link_msg(RTM_NEWLINK, 3, IFF_UP, "lan0"));
+	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
+	assert_int_equal(f->armed, 20);
+	redump(f, 0, 0, NULL);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+
+	/* An IPv4 address goes. */
+	event(f, addr_msg(RTM_DELADDR, AF_INET, 3, "192.0.2.10", 24));
+	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
+}
+
+static void
+test_iface_redump_trigger_dead_hops(void **state)
+{
+	struct fix *f = *state;
+	struct nl_msg *msg = rmsg(RTM_NEWROUTE, 0, "10.8.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC);
+
+	/* A route whose next hop the kernel marked dead: an address added may revive it. */
+	((struct rtmsg *)nlmsg_data(nlmsg_hdr(msg)))->rtm_flags = RTNH_F_DEAD;
+	event(f, msg);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	event(f, addr_msg(RTM_NEWADDR, AF_INET6, 3, "2001:db8::10", 64));
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	event(f, addr_msg(RTM_NEWADDR, AF_INET, 3, "192.0.2.10", 24));
+	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
+}
+
+/* A removed link, as today, and the interface mirror's own re-dump after lost events. */
+static void
+test_iface_link_removed(void **state)
+{
+	struct fix *f = *state;
+
+	event(f, link_msg(RTM_NEWLINK, 4, UP, "eth4"));
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	assert_false(iface_redump_running(f->ifm));
+	event(f, link_msg(RTM_DELLINK, 4, UP, "eth4"));
+	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
+	/* Lost events: the interface mirror re-dumps too (here without a socket: retried). */
+	f->narmed = 0;
+	iface_request_redump(f->ifm);
+	assert_true(iface_redump_running(f->ifm));
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_events_replayed_over_dump),
+		T(test_replayed_deletion_of_a_gone_route),
+		T(test_dump_cut_short_keeps_table),
+		T(test_dump_intr_redone),
+		T(test_redump_during_dump_follows),
+		T(test_aliases),
+		T(test_change_callbacks),
+		cmocka_unit_test(test_state_names),
+		T(test_iface_links_and_addresses),
+		T(test_iface_redump_triggers),
+		T(test_iface_redump_trigger_dead_hops),
+		T(test_iface_link_removed),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
