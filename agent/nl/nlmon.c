@@ -189,7 +189,7 @@ nlmon_read(struct nlmon *mon)
 		int rc = recv_batch(mon);
 
 		if (rc == -ENOBUFS) {
-			/* Events were lost: only fresh dumps can repair (field notes, 2). */
+			/* Events were lost: only fresh dumps can repair (netlink(7): ENOBUFS). */
 			mon->overruns++;
 			log_warn("netlink", "event socket overrun: events lost, re-dumping");
 			nlmon_lost(mon);

@@ -9,7 +9,9 @@
  * makes to routes without a route message: a link going down or up or
  * removed, an address of the family removed (the interface mirror,
  * iface/ifmirror.h, says when), a nexthop object that a mirrored route uses
- * removed or changed (field notes, section 2); plus a slow periodic one as a
+ * removed or changed (the kernel drops or rewrites those routes silently:
+ * fib_sync_down_dev() and fib_disable_ip() in net/ipv4/fib_semantics.c,
+ * remove_nexthop() in net/ipv4/nexthop.c); plus a slow periodic one as a
  * safety net.  The mirror keeps the nexthop objects (nhobj.h), so that a
  * route that names one alone (nexthop_compat_mode=0) shows its gateway and
  * device.  Events that arrive during a re-dump are queued and replayed over
