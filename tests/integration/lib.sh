@@ -280,7 +280,8 @@ write_snmpd_conf() {
 
 snmpd_answers() { nsx snmpget "${V2[@]}" "${SNMP_OPTS[@]}" -t 1 -r 0 "$AGENT" .1.3.6.1.2.1.1.3.0 2>/dev/null | grep -q Timeticks; }
 
-# start_snmpd: start the master (config from write_snmpd_conf), wait until it answers (10 s)
+# start_snmpd: start the master (config from write_snmpd_conf), wait until it answers (30 s:
+# a readiness wait, not a figure; under load snmpd took more than 10 s to answer)
 start_snmpd() {
 	[ -f "$T/snmpd.conf" ] || write_snmpd_conf
 	SNMPD_STARTED_MS=$(now_ms)
@@ -288,7 +289,7 @@ start_snmpd() {
 		snmpd -f -C -c "$T/snmpd.conf" -Lf "$T/snmpd.log" -p "$T/snmpd.pid" \
 		</dev/null >>"$T/snmpd.out" 2>&1 &
 	SNMPD_PID=$!
-	if ! wait_until 10 snmpd_answers; then
+	if ! wait_until 30 snmpd_answers; then
 		diag "snmpd (pid $SNMPD_PID) does not answer on $AGENT after ${WAITED_MS} ms"
 		[ -s "$T/snmpd.log" ] && diag "$(tail -n 10 "$T/snmpd.log")"
 		return 1
