@@ -423,7 +423,7 @@ main(int argc, char **argv)
 	struct mirror_config cfg = { .tables = { 254 }, .ntables = 1, .resync_interval = 900 };
 	struct writer_config wcfg;
 	struct mirror_config pcfg = { .tables = { PERSIST_TABLE }, .ntables = 1 };
-	struct route_side rs = { .notify = 1 }, prs = { 0 };
+	struct route_side rs = { .notify = 1 }, prs;
 	struct mirror *m, *pm;
 	struct iface *ifm;
 	struct nlmon *mon;
