@@ -18,9 +18,12 @@
 #   d. SIGKILL, the route deleted by hand, restart: cimrouted installs it again (within 5 s
 #      of the registration), the row reads OK.
 #   e. destroy: the row, the active row and the kernel route are gone at once.
+#   f. adoption reads the main table too: createAndGo of a static route already in main is
+#      adopted (Status OK, active; destroy leaves the route), of a bgp route refused with
+#      notWritable (the kernel unchanged).
 # Pass/fail: each TAP line as described; both daemons alive after every case.
-# Before the fix (one mirror of routeTables' tables only) a, c, d and e fail: the row never
-# reads OK, the retry hits EEXIST, and destroy leaves the kernel route behind.
+# Before the fix (one mirror of routeTables' tables only) a, c, d, e and f fail: the row never
+# reads OK, the retry hits EEXIST, destroy leaves the kernel route behind, adoption fails.
 
 . "$(dirname "$0")/lib.sh"
 itest_init ptables
@@ -141,5 +144,28 @@ is $? 1 "e. the persisted row is gone"
 get_val "$A_ENTRY.1.$IX" >/dev/null
 is $? 1 "e. the active row is gone"
 both_alive "e. destroy"
+
+# ------------------------------------------------------------------ f. adoption
+nsx ip route add $R via $NH metric $M proto static
+out=$(pset "$P_ENTRY.12.$IX" i 4); rc=$?
+is "$rc" 0 "f. createAndGo of a static route already in main succeeds (adoption)"
+[ $rc -ne 0 ] && diag "$out"
+check_ok "f. adopted"
+out=$(pset "$P_ENTRY.12.$IX" i 6); rc=$?
+is "$rc" 0 "f. destroy of the adopted row succeeds"
+nsx ip -4 route show table main proto static | grep -q "^$R via $NH dev va .*metric $M"
+result $? "f. the adopted route stays in the kernel"
+nsx ip route del $R via $NH metric $M
+nsx ip route add $R via $NH metric $M proto bgp
+before=$(nsx ip -4 route show table all)
+out=$(pset "$P_ENTRY.12.$IX" i 4); rc=$?
+if [ $rc -ne 0 ] && printf '%s\n' "$out" | grep -q notWritable; then
+	ok "f. createAndGo over a bgp route in main is refused with notWritable"
+else
+	not_ok "f. createAndGo over a bgp route in main is refused with notWritable"
+	diag "snmpset exit status $rc:" "$out"
+fi
+is "$(nsx ip -4 route show table all)" "$before" "f. the kernel is unchanged"
+both_alive "f. adoption"
 
 done_testing
