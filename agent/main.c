@@ -148,10 +148,12 @@ oneshot_arm(struct oneshot *t, unsigned ms, int keep_earlier)
 	t->id = snmp_alarm_register_hr(tv, 0, oneshot_fired, t);
 }
 
-/* What the mirror's callbacks reach. */
+/* What a mirror's callbacks reach: the served one notifies, the persisted routes' own does not. */
 struct route_side {
 	struct mirror *m;
 	struct writer *w;
+	int notify;
+	struct oneshot alarm;
 };
 
 /* The mirror's timer: re-dumps, and the slices of a re-dump's diff. */
@@ -161,13 +163,14 @@ mirror_fired(void *arg)
 	mirror_timer(arg);
 }
 
-static struct oneshot mirror_alarm = { .fn = mirror_fired };
-
 static void
 timer_arm(unsigned ms, void *arg)
 {
-	mirror_alarm.arg = ((struct route_side *)arg)->m;
-	oneshot_arm(&mirror_alarm, ms, 0);
+	struct route_side *rs = arg;
+
+	rs->alarm.fn = mirror_fired;
+	rs->alarm.arg = rs->m;
+	oneshot_arm(&rs->alarm, ms, 0);
 }
 
 /* The interface mirror's timer: a retry after a failed dump. */
@@ -221,7 +224,9 @@ route_changed(enum route_change what, const void *old, const void *new, unsigned
 	};
 
 	writer_route_changed(((struct route_side *)arg)->w, old, new);
-	notify_change(&notifier, kind[what], new != NULL ? new : old, flags & MIRROR_CHANGE_LOST);
+	if (((struct route_side *)arg)->notify)
+		notify_change(&notifier, kind[what], new != NULL ? new : old,
+		    flags & MIRROR_CHANGE_LOST);
 }
 
 /* The notifier's timer: the end of a rate-limit interval, or a retry. */
@@ -417,8 +422,9 @@ main(int argc, char **argv)
 	struct options o = { .statedir = CIMR_STATEDIR };
 	struct mirror_config cfg = { .tables = { 254 }, .ntables = 1, .resync_interval = 900 };
 	struct writer_config wcfg;
-	struct route_side rs;
-	struct mirror *m;
+	struct mirror_config pcfg = { .tables = { PERSIST_TABLE }, .ntables = 1 };
+	struct route_side rs = { .notify = 1 }, prs;
+	struct mirror *m, *pm;
 	struct iface *ifm;
 	struct nlmon *mon;
 	struct nlreq *q, *qa;
@@ -490,14 +496,27 @@ main(int argc, char **argv)
 	rs.w = w;
 	iface_set_timer(ifm, iface_arm, ifm);
 	mirror_set_callbacks(m, route_changed, timer_arm, &rs);
-	if (iface_attach(ifm, mon) < 0 || mirror_attach(m, mon, ifm) < 0)
+	/* Persisted routes live in main: without it in routeTables, the writer mirrors it alone. */
+	pm = m;
+	pcfg.resync_interval = cfg.resync_interval;
+	if (!mirror_table_selected(&cfg, PERSIST_TABLE) && (pm = mirror_new(&pcfg)) == NULL)
+		fatal("out of memory");
+	prs = (struct route_side){ .m = pm, .w = w };
+	if (pm != m)
+		mirror_set_callbacks(pm, route_changed, timer_arm, &prs);
+	writer_use_mirror(w, pm);
+	if (iface_attach(ifm, mon) < 0 || mirror_attach(m, mon, ifm) < 0 ||
+	    (pm != m && mirror_attach(pm, mon, ifm) < 0))
 		fatal("cannot subscribe to netlink events");
 	if (iface_open(ifm) < 0)
 		fatal("cannot load the kernel's links and addresses over netlink: %s",
 		    strerror(errno));
-	if (mirror_open(m) < 0)
+	if (mirror_open(m) < 0 || (pm != m && mirror_open(pm) < 0))
 		fatal("cannot load the kernel's routes over netlink: %s", strerror(errno));
 	log_notice("mirror", "%zu IPv4 routes loaded", mirror_routes(m)->count);
+	if (pm != m)
+		log_notice("persist", "main table mirrored for persisted routes only: %zu routes",
+		    mirror_routes(pm)->count);
 	writer_start(w);
 
 	if ((txn = txn_new()) == NULL || mib_route_register(m, w, txn) < 0 ||
@@ -506,6 +525,7 @@ main(int argc, char **argv)
 	snmp_alarm_register(30, SA_REPEAT, expire_fired, w);
 	if (register_readfd(nlmon_fd(mon), fd_events, mon) < 0 ||
 	    register_readfd(mirror_dump_fd(m), fd_dump, m) < 0 ||
+	    (pm != m && register_readfd(mirror_dump_fd(pm), fd_dump, pm) < 0) ||
 	    register_readfd(iface_dump_fd(ifm), fd_iface_dump, ifm) < 0 ||
 	    register_readfd(nlreq_fd(qa), fd_requests, qa) < 0)
 		fatal("cannot watch the netlink sockets");
@@ -532,6 +552,8 @@ main(int argc, char **argv)
 
 	unregister_readfd(nlmon_fd(mon));
 	unregister_readfd(mirror_dump_fd(m));
+	if (pm != m)
+		unregister_readfd(mirror_dump_fd(pm));
 	unregister_readfd(nlreq_fd(qa));
 	unregister_readfd(iface_dump_fd(ifm));
 	snmp_shutdown(APP);
@@ -540,6 +562,8 @@ main(int argc, char **argv)
 	notify_close(&notifier);
 	nlreq_close(qa);
 	nlreq_close(q);
+	if (pm != m)
+		mirror_free(pm);
 	mirror_free(m);
 	iface_free(ifm);
 	nlmon_free(mon);

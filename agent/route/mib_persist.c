@@ -35,7 +35,7 @@ proute_index(const struct proute *r, oid *out)
 
 /* The first row at or after (strict: after) the index; active: only rows the kernel has. */
 #define PERSIST(ctx) (&((const struct writer *)(ctx))->persist)
-#define MIRROR(ctx)  (((const struct writer *)(ctx))->m)
+#define MIRROR(ctx)  (((const struct writer *)(ctx))->pm)
 
 static const struct proute *
 seek(const struct persist *p, const oid *idx, size_t len, int strict, int active)

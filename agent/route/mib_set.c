@@ -255,7 +255,7 @@ static const struct txn_column persist_columns[] = {
 static const struct route *
 fib_twin(struct writer *w, const struct route *k)
 {
-	const struct route_table *t = mirror_routes(w->m);
+	const struct route_table *t = mirror_routes(k->table == PERSIST_TABLE ? w->pm : w->m);
 	struct route key = { .dst = k->dst, .plen = k->plen };
 	struct route_pos pos;
 	const struct route *r;
@@ -547,7 +547,7 @@ check_persist_row(struct writer *w, struct wrow *r)
 		r->pold.created = time(NULL);
 		r->pold.is_volatile = has(r, PC_STORAGE) && val(r, PC_STORAGE) == ST_VOLATILE;
 		persist_route(&r->pold, &r->want);
-		if ((live = persist_live(&r->pold, w->m)) != NULL) {
+		if ((live = persist_live(&r->pold, w->pm)) != NULL) {
 			/*
 			 * The kernel has this very route: it becomes the row's active
 			 * route, untouched.  Adoption may not reach what the live table
@@ -583,7 +583,7 @@ check_persist_row(struct writer *w, struct wrow *r)
 		r->act = A_PDESTROY;
 		r->pold = *cur;
 		/* Only a route cimrouted installed goes: an adopted one stays with its owner. */
-		if ((live = persist_live(cur, w->m)) != NULL && live->proto == CIMR_RTPROT) {
+		if ((live = persist_live(cur, w->pm)) != NULL && live->proto == CIMR_RTPROT) {
 			r->live = *live;
 			r->has_live = 1;
 		}

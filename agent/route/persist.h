@@ -5,7 +5,8 @@
  *
  * Each persisted route is installed in the main table when cimrouted starts
  * and again whenever it has vanished and can be installed; while the kernel
- * has it, it is "active" (Win32_ActiveRoute).
+ * has it, it is "active" (Win32_ActiveRoute).  Whether it has it is read
+ * from a mirror of the main table, whatever routeTables serves (writer.h).
  */
 #ifndef CIMR_PERSIST_H
 #define CIMR_PERSIST_H

@@ -40,6 +40,7 @@ writer_new(struct mirror *m, struct nlreq *q, struct nlreq *qa, const struct wri
 		return NULL;
 	}
 	w->m = m;
+	w->pm = m;
 	w->q = q;
 	w->qa = qa != NULL ? qa : q;
 	if (cfg != NULL)
@@ -74,10 +75,16 @@ writer_free(struct writer *w)
 }
 
 void
+writer_use_mirror(struct writer *w, struct mirror *pm)
+{
+	w->pm = pm;
+}
+
+void
 writer_start(struct writer *w)
 {
 	/* Put back the persisted routes the kernel lacks (after a reboot, or a crash). */
-	persist_refresh(&w->persist, w->m);
+	persist_refresh(&w->persist, w->pm);
 	writer_apply(w);
 	log_notice("persist", "%zu persisted routes, %zu installed", w->persist.n,
 	    w->persist.nactive);
@@ -193,7 +200,7 @@ writer_sync(struct writer *w)
 		w->cfg.read_events(w->m);
 	else
 		mirror_read_events(w->m);
-	persist_refresh(&w->persist, w->m);
+	persist_refresh(&w->persist, w->pm);
 }
 
 static void
@@ -212,9 +219,9 @@ writer_route_changed(struct writer *w, const struct route *old, const struct rou
 	if (p->n == 0)
 		return;
 	if (old != NULL)
-		persist_route_changed(p, w->m, old);
+		persist_route_changed(p, w->pm, old);
 	if (new != NULL)
-		persist_route_changed(p, w->m, new);
+		persist_route_changed(p, w->pm, new);
 	/* A persisted route vanished: put it back soon. */
 	if (old != NULL && new == NULL && (owner = persist_owner(p, old)) != NULL && !owner->active)
 		arm(w, APPLY_SOON_MS);
@@ -234,7 +241,7 @@ writer_apply(struct writer *w)
 		arm(w, APPLY_SOON_MS);
 		return;
 	}
-	left = persist_apply(&w->persist, w->m, w->q);
+	left = persist_apply(&w->persist, w->pm, w->q);
 	writer_sync(w);
 	if (left > 0)
 		arm(w, APPLY_RETRY_MS);

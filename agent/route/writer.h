@@ -37,7 +37,14 @@ struct writer_config {
 void writer_config_default(struct writer_config *);
 
 struct writer {
-	struct mirror *m;
+	struct mirror *m; /* the mirror served as cimIP4RouteTable (routeTables) */
+	/*
+	 * The mirror the persisted routes are looked up in: one that mirrors
+	 * their table (PERSIST_TABLE, main).  m itself when routeTables has
+	 * main; else a private instance the daemon makes (writer_use_mirror()),
+	 * so that persisted routes work whatever routeTables says.
+	 */
+	struct mirror *pm;
 	struct nlreq *q;  /* requests waited for (checks, undo, persisted routes) */
 	struct nlreq *qa; /* requests answered later (a SET's ACTION) */
 	struct persist persist;
@@ -64,6 +71,8 @@ struct writer *writer_new(struct mirror *m, struct nlreq *q, struct nlreq *qa,
     const struct writer_config *, const char *statedir, void (*arm)(unsigned ms, void *arg),
     void *arm_arg, char *err, size_t errlen);
 void writer_free(struct writer *);
+/* Look persisted routes up in pm (a mirror of PERSIST_TABLE) instead of m.  Before writer_start(). */
+void writer_use_mirror(struct writer *, struct mirror *pm);
 /* Once the mirror is loaded: which persisted routes are active; install the others. */
 void writer_start(struct writer *);
 
@@ -79,7 +88,7 @@ void writer_pending_expire(struct writer *, uint32_t now);
 /* Read the netlink events the kernel queued for our own requests, so a GET after the SET sees them. */
 void writer_sync(struct writer *);
 
-/* A route changed in the mirror (its change callback). */
+/* A route changed in m or pm (their change callbacks). */
 void writer_route_changed(struct writer *, const struct route *old, const struct route *new);
 /* Install the persisted routes that are missing; schedules a retry if some still are. */
 void writer_apply(struct writer *);

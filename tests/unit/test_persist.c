@@ -18,8 +18,10 @@
 #include <cmocka.h>
 
 #include "snmp/conf.h"
+#include "route/mirror.h"
 #include "route/persist.h"
 #include "route/rtcheck.h"
+#include "route/writer.h"
 #include "lib/addr.h"
 #include "lib/statefile.h"
 
@@ -521,6 +523,47 @@ test_writable_protocols(void **state)
 	assert_int_equal(w[4], 1); /* unchanged after an error */
 }
 
+/*
+ * routeTables without main: the served mirror has table 100 only, the
+ * persisted routes follow a private mirror of main (writer_use_mirror()).
+ */
+static void
+test_private_mirror(void **state)
+{
+	static const struct mirror_config served = { .tables = { 100 }, .ntables = 1 };
+	static const struct mirror_config mainonly = { .tables = { PERSIST_TABLE }, .ntables = 1 };
+	struct proute pr = { .dst = 0x0a3c0000, .plen = 16, .nexthop = 0xc0000201, .metric = 9 };
+	struct mirror *m, *pm;
+	struct writer *w;
+	struct route live, other;
+	char err[256];
+
+	assert_non_null(m = mirror_new(&served));
+	assert_non_null(pm = mirror_new(&mainonly));
+	assert_non_null(w = writer_new(m, NULL, NULL, NULL, NULL, NULL, NULL, err, sizeof(err)));
+	assert_ptr_equal(w->pm, m); /* one mirror unless told otherwise */
+	assert_int_equal(persist_insert(&w->persist, &pr), 0);
+	persist_route(&pr, &live);
+	live.ifindex = 2;
+	live.flags = ROUTE_F_GATEWAY;
+	other = live;
+	other.table = 100;
+	assert_int_equal(mirror_inject(m, &other, 1), 0);
+	assert_int_equal(mirror_inject(pm, &live, 1), 0);
+	writer_use_mirror(w, pm);
+	writer_start(w); /* all active: nothing to install, no request socket needed */
+	assert_int_equal(w->persist.nactive, 1);
+	assert_non_null(persist_live(&w->persist.v[0], w->pm));
+	assert_null(persist_live(&w->persist.v[0], m));
+	/* The route goes from the private mirror: the row is no longer active. */
+	assert_int_equal(mirror_inject(pm, NULL, 0), 0);
+	writer_route_changed(w, &live, NULL);
+	assert_int_equal(w->persist.nactive, 0);
+	writer_free(w);
+	mirror_free(pm);
+	mirror_free(m);
+}
+
 int
 main(void)
 {
@@ -537,6 +580,7 @@ main(void)
 		cmocka_unit_test(test_save_dirsync_fails),
 		cmocka_unit_test(test_masks),
 		cmocka_unit_test(test_writable_protocols),
+		cmocka_unit_test(test_private_mirror),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
