@@ -303,7 +303,7 @@ check_install(struct writer *w, struct wrow *r, const char *what)
 	const struct route *twin;
 	char msg[128], d[ADDR4_STRLEN], h[ADDR4_STRLEN];
 
-	switch (rtcheck_complete(w->q, &r->want, msg, sizeof(msg))) {
+	switch (rtcheck_complete(mirror_iface(w->m), &r->want, msg, sizeof(msg))) {
 	case RTCHECK_OK: break;
 	case RTCHECK_INCONSISTENT:
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "%s: %s", what, msg);

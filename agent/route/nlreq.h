@@ -1,7 +1,7 @@
 /*
  * rtnetlink requests on a socket of their own (never the event or dump
- * socket, libnl issue 268): install and delete routes for SETs, and read the
- * links and addresses a SET is checked against.  The synchronous calls wait
+ * socket, libnl issue 268): install, delete and read back routes for SETs
+ * and the persisted routes.  The synchronous calls wait
  * for the kernel's answer, at most NLREQ_TIMEOUT_MS; the asynchronous ones
  * (nlreq_*_async()) complete from the loop when it comes.
  */
@@ -17,13 +17,6 @@
 
 #define NLREQ_TIMEOUT_MS 5000
 #define NLREQ_ERRLEN     128
-
-struct ifaddr4 {
-	int32_t ifindex;
-	uint32_t local;   /* IFA_LOCAL, host order */
-	uint32_t address; /* IFA_ADDRESS: the peer on a point-to-point link, else = local */
-	uint8_t plen;
-};
 
 struct nlreq;
 
@@ -87,12 +80,6 @@ int nlreq_route_restore(struct nlreq *, const struct nlroute *, const uint32_t *
 int nlreq_route_delete_kept(struct nlreq *, const struct nlroute *k, const uint32_t *metric,
     struct nlroute *gone, char *err, size_t errlen);
 
-/* IPv4 addresses of every interface; *v is malloc'ed (free it).  0 or -errno. */
-int nlreq_addrs(struct nlreq *, struct ifaddr4 **v, size_t *n);
-
-/* One link: 0 with its flags and name, -ENODEV if it does not exist, or -errno. */
-int nlreq_link(struct nlreq *, int32_t ifindex, unsigned *flags, char name[IFNAMSIZ]);
-
 /*
  * Asynchronous requests, for work that must not wait in the loop (a SET's
  * ACTION): sent now, and completed when nlreq_input() reads the kernel's
@@ -138,8 +125,6 @@ struct nlreq_ops {
 	    size_t errlen);
 	int (*route_delete_kept)(void *arg, const struct nlroute *k, const uint32_t *metric,
 	    struct nlroute *gone, char *err, size_t errlen);
-	int (*addrs)(void *arg, struct ifaddr4 **v, size_t *n);
-	int (*link)(void *arg, int32_t ifindex, unsigned *flags, char name[IFNAMSIZ]);
 };
 
 /*

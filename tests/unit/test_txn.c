@@ -23,6 +23,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include "iface/ifmirror.h"
 #include "route/mirror.h"
 #include "route/nlreq.h"
 #include "route/writer.h"
@@ -37,7 +38,8 @@
 static struct fake {
 	struct route v[64];
 	size_t n;
-	int addrs_fail; /* the address dump fails (-EIO) */
+	int fetch_fail; /* reading a route back fails (-EIO) */
+	int fetch_mute; /* ... is never answered */
 	unsigned calls; /* changing requests so far */
 	uint64_t fail;  /* bit k: the k-th changing request (from 1) is refused */
 	uint64_t mute;  /* bit k: ... is never answered (and not done) */
@@ -157,6 +159,12 @@ fk_route_fetch(void *arg, uint32_t table, uint8_t proto, int32_t oif,
     int (*match)(struct nlmsghdr *, void *), void *marg, struct nlroute *out, char *err,
     size_t errlen)
 {
+	if (fk.fetch_mute)
+		return NLREQ_FAKE_SILENT;
+	if (fk.fetch_fail) {
+		snprintf(err, errlen, "Input/output error");
+		return -EIO;
+	}
 	for (size_t i = 0; i < fk.n; i++)
 		if (fk.v[i].table == table && fk.v[i].proto == proto &&
 		    (oif <= 0 || fk.v[i].ifindex == oif))
@@ -189,36 +197,12 @@ fk_route_delete_kept(void *arg, const struct nlroute *k, const uint32_t *metric,
 	return rc == 0 && gone != NULL ? keep(&g, gone) : rc;
 }
 
-static int
-fk_addrs(void *arg, struct ifaddr4 **v, size_t *n)
-{
-	if (fk.addrs_fail)
-		return -EIO;
-	if ((*v = calloc(1, sizeof(**v))) == NULL)
-		return -ENOMEM;
-	(*v)[0] = (struct ifaddr4){ IFA, IP(192, 0, 2, 100), IP(192, 0, 2, 100), 24 };
-	*n = 1;
-	return 0;
-}
-
-static int
-fk_link(void *arg, int32_t ifindex, unsigned *flags, char name[IFNAMSIZ])
-{
-	if (ifindex != IFA)
-		return -ENODEV;
-	*flags = IFF_UP;
-	snprintf(name, IFNAMSIZ, "va");
-	return 0;
-}
-
 static const struct nlreq_ops fake_ops = {
 	.route = fk_route,
 	.route_delete = fk_route_delete,
 	.route_fetch = fk_route_fetch,
 	.route_restore = fk_route_restore,
 	.route_delete_kept = fk_route_delete_kept,
-	.addrs = fk_addrs,
-	.link = fk_link,
 };
 
 /* The kernel's events after our requests: the mirror becomes the fake kernel. */
@@ -234,6 +218,53 @@ fk_events(struct mirror *m)
 /* ---- the daemon's side ---------------------------------------------------- */
 
 static struct mirror *m;
+static struct iface *ifm;
+
+/* An RTM_NEWLINK event for ifindex ("va") with flags, applied to the interface mirror. */
+static void
+fk_link_event(int32_t ifindex, unsigned flags)
+{
+	struct {
+		struct nlmsghdr h;
+		struct ifinfomsg ifi;
+		struct rtattr a;
+		char name[4];
+	} msg;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.h.nlmsg_len = sizeof(msg);
+	msg.h.nlmsg_type = RTM_NEWLINK;
+	msg.ifi.ifi_family = AF_UNSPEC;
+	msg.ifi.ifi_index = ifindex;
+	msg.ifi.ifi_flags = flags;
+	msg.a.rta_len = RTA_LENGTH(3);
+	msg.a.rta_type = IFLA_IFNAME;
+	memcpy(msg.name, "va", 3);
+	iface_apply(ifm, &msg.h);
+}
+
+/* The interface's address 192.0.2.100/24, applied to the interface mirror. */
+static void
+fk_addr_event(void)
+{
+	struct {
+		struct nlmsghdr h;
+		struct ifaddrmsg ifa;
+		struct rtattr a;
+		uint8_t addr[4];
+	} msg;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.h.nlmsg_len = sizeof(msg);
+	msg.h.nlmsg_type = RTM_NEWADDR;
+	msg.ifa.ifa_family = AF_INET;
+	msg.ifa.ifa_prefixlen = 24;
+	msg.ifa.ifa_index = IFA;
+	msg.a.rta_len = RTA_LENGTH(4);
+	msg.a.rta_type = IFA_LOCAL;
+	memcpy(msg.addr, (uint8_t[]){ 192, 0, 2, 100 }, 4);
+	iface_apply(ifm, &msg.h);
+}
 static struct nlreq *q;
 static struct writer *w;
 static struct txn *txn;
@@ -298,6 +329,10 @@ setup(void **state)
 	snprintf(dir, sizeof(dir), "/tmp/test_txn.XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	assert_non_null(m = mirror_new(&cfg));
+	assert_non_null(ifm = iface_new());
+	assert_int_equal(mirror_attach(m, NULL, ifm), 0);
+	fk_link_event(IFA, IFF_UP);
+	fk_addr_event();
 	fk_events(m);
 	assert_non_null(q = nlreq_fake(&fake_ops, NULL));
 	writer_config_default(&wc);
@@ -319,6 +354,7 @@ teardown(void **state)
 	writer_free(w);
 	nlreq_close(q);
 	mirror_free(m);
+	iface_free(ifm);
 	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);
 	unlink(path);
 	rmdir(dir);
@@ -628,10 +664,15 @@ test_reserve2_refusals(void **state)
 	REFUSED(SNMP_ERR_NOTWRITABLE, { TR, C_RS, R61, 6 });
 	REFUSED(SNMP_ERR_NOTWRITABLE, { TR, C_METRIC1, R61, 7 });
 	REFUSED(SNMP_ERR_NOTWRITABLE, { TR, C_RS, R62, 6 });
-	/* resourceUnavailable: the kernel's addresses cannot be read */
-	fk.addrs_fail = 1;
-	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE, { TR, C_RS, GOOD, 4 });
-	fk.addrs_fail = 0;
+	/* resourceUnavailable: the route to move cannot be read back from the kernel */
+	fk.fetch_fail = 1;
+	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE, { TR, C_METRIC1, R60, 30 });
+	fk.fetch_fail = 0;
+	/* The interface mirror says the interface is down (an event read before the SET). */
+	fk_link_event(IFA, 0);
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, GOOD, 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TP, C_PRS, PIDX, 4 });
+	fk_link_event(IFA, IFF_UP);
 	/* Destroying a row that does not exist is noError (RFC 2579), and changes nothing. */
 	fk.log[0] = '\0';
 	assert_int_equal(run((struct vb[]){ { TR, C_RS, GOOD, 6 } }, 1).status, 0);
