@@ -350,16 +350,6 @@ echo_msg(struct nlmsghdr *nlh, void *arg)
 	return nlh->nlmsg_type == RTM_DELROUTE ? keep_msg(nlh, arg) : 0;
 }
 
-int
-nlreq_route_delete(struct nlreq *q, const struct route *r, struct nlroute *gone, char *err,
-    size_t errlen)
-{
-	nlroute_free(gone);
-	if (q->fake != NULL)
-		return q->fake->route_delete(q->fake_arg, r, gone, err, errlen);
-	return route_request(q, RTM_DELROUTE, NLM_F_ECHO, r, echo_msg, gone, err, errlen);
-}
-
 struct fetch_acc {
 	int (*match)(struct nlmsghdr *, void *);
 	void *arg;
@@ -376,38 +366,26 @@ fetch_msg(struct nlmsghdr *nlh, void *arg)
 	return keep_msg(nlh, acc->out);
 }
 
-int
-nlreq_route_fetch(struct nlreq *q, uint32_t table, uint8_t proto, int32_t oif,
-    int (*match)(struct nlmsghdr *, void *), void *arg, struct nlroute *out, char *err,
-    size_t errlen)
+/* The dump request of nlreq_route_fetch_async(); NULL out of memory. */
+static struct nl_msg *
+fetch_msg_new(uint32_t table, uint8_t proto, int32_t oif)
 {
 	struct rtmsg rtm = {
 		.rtm_family = AF_INET,
 		.rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC,
 		.rtm_protocol = proto,
 	};
-	struct fetch_acc acc = { match, arg, out };
 	struct nl_msg *msg;
-	int rc = -ENOMEM;
 
-	nlroute_free(out);
-	if (q->fake != NULL)
-		return q->fake->route_fetch(q->fake_arg, table, proto, oif, match, arg, out, err,
-		    errlen);
-	if ((msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP)) != NULL &&
-	    nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) == 0 &&
-	    nla_put_u32(msg, RTA_TABLE, table) == 0 &&
-	    (oif <= 0 || nla_put_u32(msg, RTA_OIF, (uint32_t)oif) == 0))
-		rc = transact(q, msg, fetch_msg, &acc, err, errlen);
-	nlmsg_free(msg);
-	if (rc == 0 && out->msg == NULL)
-		rc = -ESRCH;
-	if (rc < 0 && err != NULL && rc != -ETIMEDOUT)
-		snprintf(err, errlen, "%s",
-		    rc == -ESRCH ? "the kernel has no such route" : strerror(-rc));
-	if (rc < 0)
-		nlroute_free(out);
-	return rc;
+	if ((msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP)) == NULL)
+		return NULL;
+	if (nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_u32(msg, RTA_TABLE, table) < 0 ||
+	    (oif > 0 && nla_put_u32(msg, RTA_OIF, (uint32_t)oif) < 0)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
 }
 
 /* Attributes of a kept route that a request must not carry. */
@@ -460,40 +438,6 @@ kept_msg(int cmd, int flags, const struct nlroute *k, const uint32_t *metric)
 fail:
 	nlmsg_free(msg);
 	return NULL;
-}
-
-static int
-kept_request(struct nlreq *q, int cmd, int flags, const struct nlroute *k, const uint32_t *metric,
-    struct nlroute *gone, char *err, size_t errlen)
-{
-	if (k->msg == NULL || k->msg->nlmsg_len < NLMSG_LENGTH(sizeof(struct rtmsg))) {
-		snprintf(err, errlen, "no kept route");
-		return -EINVAL;
-	}
-	return send_built(q, kept_msg(cmd, flags, k, metric), gone != NULL ? echo_msg : NULL, gone,
-	    err, errlen);
-}
-
-int
-nlreq_route_restore(struct nlreq *q, const struct nlroute *k, const uint32_t *metric, char *err,
-    size_t errlen)
-{
-	if (q->fake != NULL)
-		return q->fake->route_restore(q->fake_arg, k, metric, err, errlen);
-	return kept_request(q, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, k, metric, NULL, err,
-	    errlen);
-}
-
-int
-nlreq_route_delete_kept(struct nlreq *q, const struct nlroute *k, const uint32_t *metric,
-    struct nlroute *gone, char *err, size_t errlen)
-{
-	if (gone != NULL)
-		nlroute_free(gone);
-	if (q->fake != NULL)
-		return q->fake->route_delete_kept(q->fake_arg, k, metric, gone, err, errlen);
-	return kept_request(q, RTM_DELROUTE, gone != NULL ? NLM_F_ECHO : 0, k, metric, gone, err,
-	    errlen);
 }
 
 /* The request for the route r describes; NULL out of memory. */
@@ -707,6 +651,9 @@ nlreq_input(struct nlreq *q)
 void
 nlreq_abandon(struct nlreq *q, int rc, const char *err)
 {
+	/* The time is up: what the phase would send next fails at once, as a budget spent. */
+	if (q->budget_end.tv_sec != 0)
+		clock_gettime(CLOCK_MONOTONIC, &q->budget_end);
 	while (q->nfl > 0)
 		complete(q, 0, rc, err);
 }
@@ -718,6 +665,8 @@ nlreq_route_async(struct nlreq *q, int cmd, int flags, const struct route *r, nl
 	if (q->fake != NULL) {
 		char e[NLREQ_ERRLEN] = "";
 
+		if (spent(q, err, errlen))
+			return -ETIMEDOUT; /* as a socket's request: not sent */
 		return fake_async(q, q->fake->route(q->fake_arg, cmd, flags, r, e, sizeof(e)), e,
 		    done, arg, err, errlen);
 	}
@@ -732,6 +681,8 @@ nlreq_route_delete_async(struct nlreq *q, const struct route *r, struct nlroute 
 	if (q->fake != NULL) {
 		char e[NLREQ_ERRLEN] = "";
 
+		if (spent(q, err, errlen))
+			return -ETIMEDOUT; /* as a socket's request: not sent */
 		return fake_async(q, q->fake->route_delete(q->fake_arg, r, gone, e, sizeof(e)), e,
 		    done, arg, err, errlen);
 	}
@@ -759,6 +710,8 @@ nlreq_route_restore_async(struct nlreq *q, const struct nlroute *k, const uint32
 	if (q->fake != NULL) {
 		char e[NLREQ_ERRLEN] = "";
 
+		if (spent(q, err, errlen))
+			return -ETIMEDOUT; /* as a socket's request: not sent */
 		return fake_async(q, q->fake->route_restore(q->fake_arg, k, metric, e, sizeof(e)),
 		    e, done, arg, err, errlen);
 	}
@@ -779,6 +732,8 @@ nlreq_route_delete_kept_async(struct nlreq *q, const struct nlroute *k, const ui
 	if (q->fake != NULL) {
 		char e[NLREQ_ERRLEN] = "";
 
+		if (spent(q, err, errlen))
+			return -ETIMEDOUT; /* as a socket's request: not sent */
 		return fake_async(q,
 		    q->fake->route_delete_kept(q->fake_arg, k, metric, gone, e, sizeof(e)), e, done,
 		    arg, err, errlen);
@@ -787,4 +742,60 @@ nlreq_route_delete_kept_async(struct nlreq *q, const struct nlroute *k, const ui
 		return rc;
 	return send_async(q, kept_msg(RTM_DELROUTE, gone != NULL ? NLM_F_ECHO : 0, k, metric),
 	    gone != NULL ? echo_msg : NULL, gone, done, arg, err, errlen);
+}
+
+/* A fetch in flight: the accumulator and the caller's completion. */
+struct fetch_req {
+	struct fetch_acc acc;
+	nlreq_done_fn done;
+	void *arg;
+};
+
+static void
+fetch_done(void *arg, int rc, const char *err)
+{
+	struct fetch_req f = *(struct fetch_req *)arg;
+	char why[NLREQ_ERRLEN];
+
+	free(arg);
+	if (rc == 0 && f.acc.out->msg == NULL)
+		rc = -ESRCH;
+	snprintf(why, sizeof(why), "%s", err);
+	if (rc < 0 && rc != -ETIMEDOUT)
+		snprintf(why, sizeof(why), "%s",
+		    rc == -ESRCH ? "the kernel has no such route" : strerror(-rc));
+	if (rc < 0)
+		nlroute_free(f.acc.out);
+	f.done(f.arg, rc, why);
+}
+
+int
+nlreq_route_fetch_async(struct nlreq *q, uint32_t table, uint8_t proto, int32_t oif,
+    int (*match)(struct nlmsghdr *, void *), void *marg, struct nlroute *out, nlreq_done_fn done,
+    void *arg, char *err, size_t errlen)
+{
+	struct fetch_req *f;
+	int rc;
+
+	nlroute_free(out);
+	if (q->fake != NULL) {
+		char e[NLREQ_ERRLEN] = "";
+
+		if (spent(q, err, errlen))
+			return -ETIMEDOUT; /* as a socket's request: not sent */
+		return fake_async(q,
+		    q->fake->route_fetch(q->fake_arg, table, proto, oif, match, marg, out, e,
+			sizeof(e)),
+		    e, done, arg, err, errlen);
+	}
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	*f = (struct fetch_req){ { match, marg, out }, done, arg };
+	rc = send_async(q, fetch_msg_new(table, proto, oif), fetch_msg, &f->acc, fetch_done, f,
+	    err, errlen);
+	if (rc < 0)
+		free(f);
+	return rc;
 }

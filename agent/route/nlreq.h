@@ -53,36 +53,8 @@ struct nlroute {
 void nlroute_free(struct nlroute *);
 
 /*
- * Delete the route r describes (as nlreq_route(RTM_DELROUTE)) and keep the
- * kernel's description of the route it deleted (NLM_F_ECHO) in *gone.
- */
-int nlreq_route_delete(struct nlreq *, const struct route *r, struct nlroute *gone, char *err,
-    size_t errlen);
-/*
- * Find a kernel route: a dump of table, filtered in the kernel by protocol
- * and output interface (strict checking), in which match() picks the one
- * (nonzero).  0 with *out, -ESRCH if none matched, or -errno.
- */
-int nlreq_route_fetch(struct nlreq *, uint32_t table, uint8_t proto, int32_t oif,
-    int (*match)(struct nlmsghdr *, void *), void *arg, struct nlroute *out, char *err,
-    size_t errlen);
-/*
- * Install a kept route again (NLM_F_CREATE|NLM_F_EXCL), with all its
- * attributes, at *metric if metric is not NULL.
- */
-int nlreq_route_restore(struct nlreq *, const struct nlroute *, const uint32_t *metric, char *err,
-    size_t errlen);
-
-/*
- * Delete the very route kept in k (a route through a nexthop object too),
- * at *metric if given, keeping the kernel's echo in *gone if not NULL.
- */
-int nlreq_route_delete_kept(struct nlreq *, const struct nlroute *k, const uint32_t *metric,
-    struct nlroute *gone, char *err, size_t errlen);
-
-/*
  * Asynchronous requests, for work that must not wait in the loop (a SET's
- * ACTION): sent now, and completed when nlreq_input() reads the kernel's
+ * RESERVE2, ACTION and UNDO): sent now, and completed when nlreq_input() reads the kernel's
  * answer: done(arg, 0 or -errno, the kernel's message) is called then,
  * never from inside the call that sent the request.  Each returns 0 when
  * sent, or -errno (with err filled) when it could not be.  Use a handle of
@@ -96,7 +68,11 @@ int nlreq_fd(const struct nlreq *);
 void nlreq_input(struct nlreq *);
 /* Requests sent and not answered yet. */
 size_t nlreq_inflight(const struct nlreq *);
-/* Complete every request in flight now with rc and err; their answers will be dropped. */
+/*
+ * Complete every request in flight now with rc and err; their answers will
+ * be dropped.  A budget (nlreq_budget()) is spent: the requests that follow
+ * fail at once until the next nlreq_budget().
+ */
 void nlreq_abandon(struct nlreq *, int rc, const char *err);
 
 int nlreq_route_async(struct nlreq *, int cmd, int flags, const struct route *r, nlreq_done_fn done,
@@ -107,6 +83,15 @@ int nlreq_route_restore_async(struct nlreq *, const struct nlroute *k, const uin
     nlreq_done_fn done, void *arg, char *err, size_t errlen);
 int nlreq_route_delete_kept_async(struct nlreq *, const struct nlroute *k, const uint32_t *metric,
     struct nlroute *gone, nlreq_done_fn done, void *arg, char *err, size_t errlen);
+/*
+ * Find a kernel route: a dump of table, filtered in the kernel by protocol
+ * and output interface (strict checking), in which match() picks the one
+ * (nonzero), kept in *out.  Completes with 0, -ESRCH if none matched, or
+ * -errno.
+ */
+int nlreq_route_fetch_async(struct nlreq *, uint32_t table, uint8_t proto, int32_t oif,
+    int (*match)(struct nlmsghdr *, void *), void *marg, struct nlroute *out, nlreq_done_fn done,
+    void *arg, char *err, size_t errlen);
 
 /*
  * The seam for the unit tests: a handle without a socket whose requests go

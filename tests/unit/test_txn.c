@@ -429,8 +429,8 @@ phase(int mode, netsnmp_request_info **reqs, size_t n, struct result *res)
 		if (head != NULL)
 			tables[t]->set(tables[t], &ri, head);
 	}
-	/* The loop: the kernel's answers, and the ACTION's time limit if they do not come. */
-	for (int turn = 0; mode == MODE_SET_ACTION && !hold && delegated(reqs, n); turn++) {
+	/* The loop: the kernel's answers, and the phase's time limit if they do not come. */
+	for (int turn = 0; !hold && delegated(reqs, n); turn++) {
 		assert_true(turn < 200);
 		if (turn == 100)
 			txn_timeout(txn);
@@ -939,6 +939,144 @@ test_action_delegated(void **state)
 	}
 }
 
+/* Route table requests (INTEGER values), as net-snmp hands them to the handler. */
+static void
+route_reqs(netsnmp_request_info **reqs, size_t n, const char *const *idx, const oid *col,
+    const long *val)
+{
+	for (size_t i = 0; i < n; i++) {
+		oid name[MAX_OID_LEN];
+		size_t len = route_t.entry_len;
+
+		memcpy(name, route_t.entry, len * sizeof(oid));
+		name[len++] = col[i];
+		len += parse_idx(idx[i], name + len);
+		reqs[i] = calloc(1, sizeof(*reqs[i]));
+		assert_non_null(reqs[i]);
+		assert_non_null(reqs[i]->requestvb = calloc(1, sizeof(netsnmp_variable_list)));
+		snmp_set_var_objid(reqs[i]->requestvb, name, len);
+		snmp_set_var_typed_value(reqs[i]->requestvb, ASN_INTEGER, &val[i], sizeof(long));
+	}
+}
+
+static void
+reqs_free(netsnmp_request_info **reqs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		snmp_free_var(reqs[i]->requestvb);
+		free(reqs[i]);
+	}
+}
+
+/*
+ * RESERVE2 does not wait for the kernel either: a metric move reads the
+ * route back (every attribute, for an exact re-creation) with its requests
+ * delegated; the answer, late, completes them, and the SET goes on.
+ */
+static void
+test_reserve2_delegated(void **state)
+{
+	netsnmp_request_info *reqs[1];
+	struct result res = { 0, -1, 0 };
+
+	route_reqs(reqs, 1, (const char *[]){ R60 }, (oid[]){ C_METRIC1 }, (long[]){ 30 });
+	assert_false(phase(MODE_SET_RESERVE1, reqs, 1, &res));
+	hold = 1;
+	assert_false(phase(MODE_SET_RESERVE2, reqs, 1, &res));
+	assert_true(reqs[0]->delegated);
+	assert_int_equal(nlreq_inflight(q), 1);
+	nlreq_input(q);
+	assert_false(reqs[0]->delegated);
+	assert_int_equal(reqs[0]->status, 0);
+	hold = 0;
+	assert_false(phase(MODE_SET_ACTION, reqs, 1, &res));
+	phase(MODE_SET_COMMIT, reqs, 1, &res);
+	assert_string_equal(fk.log, "add 10.60.0.0/16 m30; del 10.60.0.0/16 m3");
+	reqs_free(reqs, 1);
+}
+
+/* The kernel never answers the read-back: resourceUnavailable, as a failed read, nothing done. */
+static void
+test_reserve2_silent(void **state)
+{
+	fk.fetch_mute = 1;
+	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE, { TR, C_METRIC1, R60, 30 });
+	assert_int_equal(nlreq_inflight(q), 0);
+}
+
+/*
+ * UNDO does not wait for the kernel: its requests are delegated, each undo
+ * step's answer sends the next (newest first), and the last completes them.
+ */
+static void
+test_undo_delegated(void **state)
+{
+	netsnmp_request_info *reqs[2];
+	struct result res = { 0, -1, 0 };
+	char before[2048], after[2048];
+
+	kernel_text(before, sizeof(before));
+	route_reqs(reqs, 2, (const char *[]){ GOOD, R60 }, (oid[]){ C_RS, C_METRIC1 },
+	    (long[]){ RS_CREATEANDGO, 30 });
+	assert_false(phase(MODE_SET_RESERVE1, reqs, 2, &res));
+	assert_false(phase(MODE_SET_RESERVE2, reqs, 2, &res));
+	assert_false(phase(MODE_SET_ACTION, reqs, 2, &res));
+	/* The ACTION failed on another table's row: here, its own rows were applied. */
+	fk.log[0] = '\0';
+	hold = 1;
+	assert_false(phase(MODE_SET_UNDO, reqs, 2, &res));
+	assert_true(reqs[0]->delegated && reqs[1]->delegated);
+	assert_string_equal(fk.log, "add 10.60.0.0/16 m3");
+	nlreq_input(q);
+	assert_true(reqs[0]->delegated && reqs[1]->delegated);
+	assert_string_equal(fk.log, "add 10.60.0.0/16 m3; del 10.60.0.0/16 m30");
+	nlreq_input(q);
+	assert_string_equal(fk.log,
+	    "add 10.60.0.0/16 m3; del 10.60.0.0/16 m30; del 10.9.0.0/16 m20");
+	assert_true(reqs[0]->delegated && reqs[1]->delegated);
+	nlreq_input(q);
+	assert_false(reqs[0]->delegated || reqs[1]->delegated);
+	assert_int_equal(reqs[0]->status, 0);
+	assert_int_equal(reqs[1]->status, 0);
+	kernel_text(after, sizeof(after));
+	assert_string_equal(before, after);
+	hold = 0;
+	phase(MODE_SET_FREE, reqs, 2, &res);
+	reqs_free(reqs, 2);
+}
+
+/* The kernel never answers an undo: undoFailed once the time is up, the other undos done. */
+static void
+test_undo_silent(void **state)
+{
+	netsnmp_request_info *reqs[3];
+	struct result res = { 0, -1, 0 };
+
+	/* add GOOD, add 10.64, add 10.65: refused; undo: del 10.64 silent, del GOOD */
+	fk.fail = 1u << 3;
+	fk.mute = 1u << 4;
+	route_reqs(reqs, 3,
+	    (const char *[]){ GOOD, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0),
+		RIDX("10.65.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0) },
+	    (oid[]){ C_RS, C_RS, C_RS }, (long[]){ RS_CREATEANDGO, RS_CREATEANDGO, RS_CREATEANDGO });
+	assert_false(phase(MODE_SET_RESERVE1, reqs, 3, &res));
+	assert_false(phase(MODE_SET_RESERVE2, reqs, 3, &res));
+	assert_true(phase(MODE_SET_ACTION, reqs, 3, &res));
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	for (int i = 0; i < 3; i++)
+		reqs[i]->status = 0;
+	res.status = 0;
+	assert_true(phase(MODE_SET_UNDO, reqs, 3, &res));
+	assert_int_equal(res.status, SNMP_ERR_UNDOFAILED);
+	assert_int_equal(res.mode, MODE_SET_UNDO);
+	assert_string_equal(fk.log,
+	    "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0; add 10.65.0.0/16 m0 REFUSED; "
+	    "del 10.64.0.0/16 m0 SILENT");
+	assert_int_equal(nlreq_inflight(q), 0);
+	phase(MODE_SET_FREE, reqs, 3, &res);
+	reqs_free(reqs, 3);
+}
+
 /* ---- the transaction alone: a toy table ------------------------------------- */
 
 /*
@@ -1086,6 +1224,10 @@ main(void)
 		T(test_toy_table),
 		T(test_kernel_silent),
 		T(test_action_delegated),
+		T(test_reserve2_delegated),
+		T(test_reserve2_silent),
+		T(test_undo_delegated),
+		T(test_undo_silent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
