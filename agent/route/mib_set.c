@@ -1151,10 +1151,15 @@ leave(void *ctx, int mode)
 	 * After our own requests, their events, so that a GET after the SET
 	 * sees them.  The last answer ends the phase, so this runs from the
 	 * request socket's read in the loop, not inside the SET handler; a
-	 * phase the kernel answered nothing in has no events to read.
+	 * phase the kernel answered nothing in has no events to read, only
+	 * the persisted rows' state to bring up to date (an adopted route).
 	 */
-	if ((mode == MODE_SET_ACTION || mode == MODE_SET_UNDO) && w->set_sent)
-		writer_sync(w);
+	if (mode == MODE_SET_ACTION || mode == MODE_SET_UNDO) {
+		if (w->set_sent)
+			writer_sync(w);
+		else
+			persist_refresh(&w->persist, w->m);
+	}
 	w->set_sent = 0;
 }
 

@@ -1,22 +1,22 @@
 /*
- * rtnetlink requests on a socket of their own (never the event or dump
- * socket, libnl issue 268): install, delete and read back routes for SETs
- * and the persisted routes.  The synchronous calls wait
- * for the kernel's answer, at most NLREQ_TIMEOUT_MS; the asynchronous ones
- * (nlreq_*_async()) complete from the loop when it comes.
+ * Route requests for SETs and the persisted routes: install and delete
+ * routes, read one back with every attribute and put it back exactly.
+ * The messages are built here from a struct route or a kept route; the
+ * socket, its answers and the requests in flight are nl/nlsock.h's.  The
+ * synchronous calls wait for the kernel's answer, at most
+ * NLSOCK_TIMEOUT_MS; the asynchronous ones (nlreq_*_async()) complete
+ * from the loop when it comes.
  */
 #ifndef CIMR_NLREQ_H
 #define CIMR_NLREQ_H
 
-#include <net/if.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
+#include "nl/nlsock.h"
 #include "route/route.h"
 
-#define NLREQ_TIMEOUT_MS 5000
-#define NLREQ_ERRLEN     128
+#define NLREQ_ERRLEN NLSOCK_ERRLEN
 
 struct nlreq;
 
@@ -25,7 +25,7 @@ void nlreq_close(struct nlreq *);
 
 /*
  * Bound the kernel waits of the requests that follow to ms milliseconds in
- * all (0: no bound beyond NLREQ_TIMEOUT_MS each), so that one SET phase
+ * all (0: no bound beyond NLSOCK_TIMEOUT_MS each), so that one SET phase
  * stays within the master's agentXTimeout however slow the kernel is.
  */
 void nlreq_budget(struct nlreq *, unsigned ms);
@@ -61,7 +61,7 @@ void nlroute_free(struct nlroute *);
  * their own (nlreq_open() twice): a synchronous request reads and drops the
  * answers of others on its socket.
  */
-typedef void (*nlreq_done_fn)(void *arg, int rc, const char *err);
+typedef nlsock_done_fn nlreq_done_fn;
 
 int nlreq_fd(const struct nlreq *);
 /* The fd is readable (or, on a fake handle, any time): complete the answered requests. */
@@ -117,32 +117,8 @@ struct nlreq_ops {
  * complete at the next nlreq_input(); an operation that returns
  * NLREQ_FAKE_SILENT is never answered (a kernel that does not answer).
  */
-#define NLREQ_FAKE_SILENT 1
+#define NLREQ_FAKE_SILENT NLSOCK_SILENT
 
 struct nlreq *nlreq_fake(const struct nlreq_ops *, void *arg);
-
-/*
- * Only the kernel speaks for the routing table.  A netlink socket takes
- * datagrams from anyone allowed to send to it: a process with CAP_NET_ADMIN
- * can unicast to our port id, or send to a group we joined, a forged
- * RTM_NEWROUTE or a forged ack (issue 9, item 4).  These helpers serve the
- * event, dump and request sockets alike.
- */
-struct sockaddr_nl;
-
-/* 1 if the sender's address is the kernel's (AF_NETLINK, port id 0). */
-int nlreq_from_kernel(const struct sockaddr_nl *, size_t addrlen);
-/*
- * recv(fd, buf, len, MSG_DONTWAIT) of a datagram sent by the kernel: others
- * are dropped and counted (so -1 with EAGAIN may follow, also after 64 of
- * them in a row, for the caller to poll again).  log: whether this
- * thread may log (the dump thread does not); the count is logged at most
- * once a minute.
- */
-ssize_t nlreq_recv_kernel(int fd, void *buf, size_t len, int log);
-/* Log the datagrams dropped since the last line, at most once a minute. */
-void nlreq_log_foreign(void);
-/* Datagrams dropped so far for not coming from the kernel. */
-unsigned long nlreq_foreign_drops(void);
 
 #endif
