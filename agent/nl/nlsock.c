@@ -212,8 +212,8 @@ ack_text(struct nlmsghdr *nlh, int error, char *err, size_t errlen)
  * until NLMSG_DONE or the ack.  Returns 0 or -errno.
  */
 static int
-transact(struct nlsock *s, struct nl_msg *msg, nlsock_msg_fn fn, void *arg,
-    char *err, size_t errlen)
+transact(struct nlsock *s, struct nl_msg *msg, nlsock_msg_fn fn, void *arg, char *err,
+    size_t errlen)
 {
 	int fd = nl_socket_get_fd(s->sk), rc;
 	uint32_t seq = nl_socket_use_seq(s->sk);
@@ -377,8 +377,8 @@ nlsock_send(struct nlsock *s, struct nl_msg *msg, nlsock_msg_fn fn, void *fn_arg
 
 /* Without a socket: the answer given now is delivered at the next nlsock_input(). */
 int
-nlsock_answer_later(struct nlsock *s, int rc, const char *err, nlsock_done_fn done, void *arg, char *errbuf,
-    size_t errlen)
+nlsock_answer_later(struct nlsock *s, int rc, const char *err, nlsock_done_fn done, void *arg,
+    char *errbuf, size_t errlen)
 {
 	struct inflight *f;
 
@@ -480,4 +480,3 @@ nlsock_abandon(struct nlsock *s, int rc, const char *err)
 	while (s->nfl > 0)
 		complete(s, 0, rc, err);
 }
-

@@ -55,8 +55,8 @@ int nlsock_spent(const struct nlsock *, char *err, size_t errlen);
  * way) and wait for the answer, within the budget: fn sees each message
  * before the ack.  0 or -errno, with the kernel's message in err.
  */
-int nlsock_transact(struct nlsock *, struct nl_msg *msg, nlsock_msg_fn fn, void *fn_arg,
-    char *err, size_t errlen);
+int nlsock_transact(struct nlsock *, struct nl_msg *msg, nlsock_msg_fn fn, void *fn_arg, char *err,
+    size_t errlen);
 /*
  * Send msg (as above) without waiting: done(arg, ...) is called when
  * nlsock_input() reads the answer, never from inside this call.  0 when

@@ -281,8 +281,8 @@ nlreq_route_delete_async(struct nlreq *q, const struct route *r, struct nlroute 
 		return fake_async(q, q->fake->route_delete(q->fake_arg, r, gone, e, sizeof(e)), e,
 		    done, arg, err, errlen);
 	}
-	return nlsock_send(q->s, route_msg(RTM_DELROUTE, NLM_F_ECHO, r), echo_msg, gone, done, arg, err,
-	    errlen);
+	return nlsock_send(q->s, route_msg(RTM_DELROUTE, NLM_F_ECHO, r), echo_msg, gone, done, arg,
+	    err, errlen);
 }
 
 /* A kept route's message, or NULL with err. */

@@ -702,8 +702,8 @@ txn_timeout(struct txn *x)
 
 /* Queue these varbinds as a call of phase mode, delegated, and run what can run. */
 static void
-delegate(struct txn *x, int mode, const struct txn_binding *b,
-    netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+delegate(struct txn *x, int mode, const struct txn_binding *b, netsnmp_agent_request_info *reqinfo,
+    netsnmp_request_info *requests)
 {
 	struct txn_call *c;
 

@@ -1058,7 +1058,8 @@ test_undo_silent(void **state)
 	route_reqs(reqs, 3,
 	    (const char *[]){ GOOD, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0),
 		RIDX("10.65.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0) },
-	    (oid[]){ C_RS, C_RS, C_RS }, (long[]){ RS_CREATEANDGO, RS_CREATEANDGO, RS_CREATEANDGO });
+	    (oid[]){ C_RS, C_RS, C_RS },
+	    (long[]){ RS_CREATEANDGO, RS_CREATEANDGO, RS_CREATEANDGO });
 	assert_false(phase(MODE_SET_RESERVE1, reqs, 3, &res));
 	assert_false(phase(MODE_SET_RESERVE2, reqs, 3, &res));
 	assert_true(phase(MODE_SET_ACTION, reqs, 3, &res));
