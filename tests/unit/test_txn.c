@@ -833,112 +833,6 @@ test_undo_rewrites_state(void **state)
 	assert_null(strstr(buf, "10.50.0.0"));
 }
 
-/* The undo fails too: UNDO reports undoFailed. */
-static void
-test_undo_failed_status(void **state)
-{
-	netsnmp_request_info *reqs[2];
-	netsnmp_variable_list *vb[2];
-	struct result res = { 0, -1, 0 };
-	const char *idx[2] = { GOOD, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0) };
-
-	fk.fail = 1u << 2 | 1u << 3; /* the second add, and the undo of the first */
-	for (int i = 0; i < 2; i++) {
-		oid name[MAX_OID_LEN];
-		size_t len = route_t.entry_len;
-		long v = RS_CREATEANDGO;
-
-		memcpy(name, route_t.entry, len * sizeof(oid));
-		name[len++] = C_RS;
-		len += parse_idx(idx[i], name + len);
-		vb[i] = calloc(1, sizeof(*vb[i]));
-		reqs[i] = calloc(1, sizeof(*reqs[i]));
-		assert_true(vb[i] != NULL && reqs[i] != NULL);
-		snmp_set_var_objid(vb[i], name, len);
-		snmp_set_var_typed_value(vb[i], ASN_INTEGER, &v, sizeof(v));
-		reqs[i]->requestvb = vb[i];
-	}
-	assert_false(phase(MODE_SET_RESERVE1, reqs, 2, &res));
-	assert_false(phase(MODE_SET_RESERVE2, reqs, 2, &res));
-	assert_true(phase(MODE_SET_ACTION, reqs, 2, &res));
-	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
-	for (int i = 0; i < 2; i++)
-		reqs[i]->status = 0;
-	res.status = 0;
-	assert_true(phase(MODE_SET_UNDO, reqs, 2, &res));
-	assert_int_equal(res.status, SNMP_ERR_UNDOFAILED);
-	assert_string_equal(fk.log,
-	    "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 REFUSED; del 10.9.0.0/16 m20 REFUSED");
-	phase(MODE_SET_FREE, reqs, 2, &res);
-	for (int i = 0; i < 2; i++) {
-		snmp_free_var(vb[i]);
-		free(reqs[i]);
-	}
-}
-
-/* The kernel does not answer: commitFailed once the time is up, and the rows before undone. */
-static void
-test_kernel_silent(void **state)
-{
-	fk.mute = 1u << 2;
-	undone((struct vb[]){ { TR, C_RS, GOOD, 4 },
-		   { TR, C_RS, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0), 4 } },
-	    2, 1, "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 SILENT; del 10.9.0.0/16 m20");
-}
-
-/*
- * ACTION does not wait for the kernel: the handler returns with its requests
- * delegated and one kernel request sent; each answer sends the next, in
- * order (a metric move: add at the new metric, then delete the old); the
- * requests complete with the last answer.
- */
-static void
-test_action_delegated(void **state)
-{
-	netsnmp_request_info *reqs[2];
-	struct result res = { 0, -1, 0 };
-	const char *idx[2] = { GOOD, R60 };
-	const oid col[2] = { C_RS, C_METRIC1 };
-	const long val[2] = { RS_CREATEANDGO, 30 };
-
-	for (int i = 0; i < 2; i++) {
-		oid name[MAX_OID_LEN];
-		size_t len = route_t.entry_len;
-
-		memcpy(name, route_t.entry, len * sizeof(oid));
-		name[len++] = col[i];
-		len += parse_idx(idx[i], name + len);
-		reqs[i] = calloc(1, sizeof(*reqs[i]));
-		assert_non_null(reqs[i]);
-		assert_non_null(reqs[i]->requestvb = calloc(1, sizeof(netsnmp_variable_list)));
-		snmp_set_var_objid(reqs[i]->requestvb, name, len);
-		snmp_set_var_typed_value(reqs[i]->requestvb, ASN_INTEGER, &val[i], sizeof(long));
-	}
-	assert_false(phase(MODE_SET_RESERVE1, reqs, 2, &res));
-	assert_false(phase(MODE_SET_RESERVE2, reqs, 2, &res));
-	hold = 1;
-	assert_false(phase(MODE_SET_ACTION, reqs, 2, &res));
-	assert_true(reqs[0]->delegated && reqs[1]->delegated);
-	assert_string_equal(fk.log, "add 10.9.0.0/16 m20");
-	nlreq_input(q);
-	assert_true(reqs[0]->delegated && reqs[1]->delegated);
-	assert_string_equal(fk.log, "add 10.9.0.0/16 m20; add 10.60.0.0/16 m30");
-	nlreq_input(q);
-	assert_true(reqs[0]->delegated && reqs[1]->delegated);
-	assert_string_equal(fk.log,
-	    "add 10.9.0.0/16 m20; add 10.60.0.0/16 m30; del 10.60.0.0/16 m3");
-	nlreq_input(q);
-	assert_false(reqs[0]->delegated || reqs[1]->delegated);
-	assert_int_equal(reqs[0]->status, 0);
-	assert_int_equal(reqs[1]->status, 0);
-	assert_int_equal(nlreq_inflight(q), 0);
-	phase(MODE_SET_COMMIT, reqs, 2, &res);
-	for (int i = 0; i < 2; i++) {
-		snmp_free_var(reqs[i]->requestvb);
-		free(reqs[i]);
-	}
-}
-
 /* Route table requests (INTEGER values), as net-snmp hands them to the handler. */
 static void
 route_reqs(netsnmp_request_info **reqs, size_t n, const char *const *idx, const oid *col,
@@ -966,6 +860,77 @@ reqs_free(netsnmp_request_info **reqs, size_t n)
 		snmp_free_var(reqs[i]->requestvb);
 		free(reqs[i]);
 	}
+}
+
+/* The undo fails too: UNDO reports undoFailed. */
+static void
+test_undo_failed_status(void **state)
+{
+	netsnmp_request_info *reqs[2];
+	struct result res = { 0, -1, 0 };
+	const char *idx[2] = { GOOD, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0) };
+
+	fk.fail = 1u << 2 | 1u << 3; /* the second add, and the undo of the first */
+	route_reqs(reqs, 2, idx, (oid[]){ C_RS, C_RS }, (long[]){ RS_CREATEANDGO, RS_CREATEANDGO });
+	assert_false(phase(MODE_SET_RESERVE1, reqs, 2, &res));
+	assert_false(phase(MODE_SET_RESERVE2, reqs, 2, &res));
+	assert_true(phase(MODE_SET_ACTION, reqs, 2, &res));
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	for (int i = 0; i < 2; i++)
+		reqs[i]->status = 0;
+	res.status = 0;
+	assert_true(phase(MODE_SET_UNDO, reqs, 2, &res));
+	assert_int_equal(res.status, SNMP_ERR_UNDOFAILED);
+	assert_string_equal(fk.log,
+	    "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 REFUSED; del 10.9.0.0/16 m20 REFUSED");
+	phase(MODE_SET_FREE, reqs, 2, &res);
+	reqs_free(reqs, 2);
+}
+
+/* The kernel does not answer: commitFailed once the time is up, and the rows before undone. */
+static void
+test_kernel_silent(void **state)
+{
+	fk.mute = 1u << 2;
+	undone((struct vb[]){ { TR, C_RS, GOOD, 4 },
+		   { TR, C_RS, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0), 4 } },
+	    2, 1, "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 SILENT; del 10.9.0.0/16 m20");
+}
+
+/*
+ * ACTION does not wait for the kernel: the handler returns with its requests
+ * delegated and one kernel request sent; each answer sends the next, in
+ * order (a metric move: add at the new metric, then delete the old); the
+ * requests complete with the last answer.
+ */
+static void
+test_action_delegated(void **state)
+{
+	netsnmp_request_info *reqs[2];
+	struct result res = { 0, -1, 0 };
+
+	route_reqs(reqs, 2, (const char *[]){ GOOD, R60 }, (oid[]){ C_RS, C_METRIC1 },
+	    (long[]){ RS_CREATEANDGO, 30 });
+	assert_false(phase(MODE_SET_RESERVE1, reqs, 2, &res));
+	assert_false(phase(MODE_SET_RESERVE2, reqs, 2, &res));
+	hold = 1;
+	assert_false(phase(MODE_SET_ACTION, reqs, 2, &res));
+	assert_true(reqs[0]->delegated && reqs[1]->delegated);
+	assert_string_equal(fk.log, "add 10.9.0.0/16 m20");
+	nlreq_input(q);
+	assert_true(reqs[0]->delegated && reqs[1]->delegated);
+	assert_string_equal(fk.log, "add 10.9.0.0/16 m20; add 10.60.0.0/16 m30");
+	nlreq_input(q);
+	assert_true(reqs[0]->delegated && reqs[1]->delegated);
+	assert_string_equal(fk.log,
+	    "add 10.9.0.0/16 m20; add 10.60.0.0/16 m30; del 10.60.0.0/16 m3");
+	nlreq_input(q);
+	assert_false(reqs[0]->delegated || reqs[1]->delegated);
+	assert_int_equal(reqs[0]->status, 0);
+	assert_int_equal(reqs[1]->status, 0);
+	assert_int_equal(nlreq_inflight(q), 0);
+	phase(MODE_SET_COMMIT, reqs, 2, &res);
+	reqs_free(reqs, 2);
 }
 
 /*
