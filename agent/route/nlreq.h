@@ -54,12 +54,12 @@ void nlroute_free(struct nlroute *);
 
 /*
  * Asynchronous requests, for work that must not wait in the loop (a SET's
- * RESERVE2, ACTION and UNDO): sent now, and completed when nlreq_input() reads the kernel's
- * answer: done(arg, 0 or -errno, the kernel's message) is called then,
- * never from inside the call that sent the request.  Each returns 0 when
- * sent, or -errno (with err filled) when it could not be.  Use a handle of
- * their own (nlreq_open() twice): a synchronous request reads and drops the
- * answers of others on its socket.
+ * RESERVE2, ACTION and UNDO): sent now, and completed when nlreq_input()
+ * reads the kernel's answer: done(arg, 0 or -errno, the kernel's message)
+ * is called then, never from inside the call that sent the request.  Each
+ * returns 0 when sent, or -errno (with err filled) when it could not be.
+ * Use a handle of their own (nlreq_open() twice): a synchronous request
+ * reads and drops the answers of others on its socket.
  */
 typedef nlsock_done_fn nlreq_done_fn;
 
@@ -96,7 +96,8 @@ int nlreq_route_fetch_async(struct nlreq *, uint32_t table, uint8_t proto, int32
 /*
  * The seam for the unit tests: a handle without a socket whose requests go
  * to these operations (a fake kernel), with the same arguments and
- * results as the functions above.  nlreq_budget() only records its bound.
+ * results as the requests above (an asynchronous one's result is its
+ * answer).  nlreq_budget() only records its bound.
  */
 struct nlreq_ops {
 	int (
