@@ -19,7 +19,7 @@
 
 #include "nl/nldump.h"
 #include "nl/nlmon.h"
-#include "route/nlreq.h"
+#include "nl/nlsock.h"
 
 #define RECV_BUF        (256 << 10)
 #define DUMP_TIMEOUT_MS 30000 /* a dump: silence this long is a failure */
@@ -110,7 +110,7 @@ recv_reply(struct nldump *d, const struct nldump_req *rq)
 			    ready == 0 ? "no answer from the kernel" : strerror(errno));
 			return -1;
 		}
-		n = nlreq_recv_kernel(pfd.fd, d->buf, RECV_BUF, 0);
+		n = nlsock_recv_kernel(pfd.fd, d->buf, RECV_BUF, 0);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0) {

@@ -12,7 +12,7 @@
 
 #include "lib/log.h"
 #include "nl/nlmon.h"
-#include "route/nlreq.h"
+#include "nl/nlsock.h"
 
 #define RECV_BUF      (256 << 10)
 #define MAX_CONSUMERS 8
@@ -169,7 +169,7 @@ recv_batch(struct nlmon *mon)
 	int len;
 
 	do
-		n = nlreq_recv_kernel(nl_socket_get_fd(mon->sk), mon->buf, RECV_BUF, 1);
+		n = nlsock_recv_kernel(nl_socket_get_fd(mon->sk), mon->buf, RECV_BUF, 1);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return errno == EAGAIN ? 0 : -errno;
@@ -184,7 +184,7 @@ nlmon_read(struct nlmon *mon)
 {
 	if (mon->sk == NULL)
 		return;
-	nlreq_log_foreign(); /* what the dump threads dropped */
+	nlsock_log_foreign(); /* what the dump threads dropped */
 	for (int reads = 0; reads < NLMON_READS_PER_WAKEUP; reads++) {
 		int rc = recv_batch(mon);
 

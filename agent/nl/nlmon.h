@@ -8,7 +8,7 @@
  * kernel could not queue an event (ENOBUFS, the receive buffer overran),
  * every consumer is told: each then re-dumps what it mirrors, as only a fresh
  * dump can repair lost events.  Datagrams not sent by the kernel are dropped
- * (nlreq_recv_kernel()).
+ * (nlsock_recv_kernel()).
  *
  * A consumer that is busy with a dump keeps the messages it receives meanwhile
  * in an nlqueue and replays them over the dump's result.

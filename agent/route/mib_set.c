@@ -5,13 +5,17 @@
  * one kernel route) and writes the persisted routes' state file once.
  *
  *   RESERVE1  the index and the columns' ranges (txn_column checks).
- *   RESERVE2  every row against the kernel (through the mirror and
- *             netlink): what exists, what may change, what the kernel
- *             would accept; it decides the row's action.  Nothing is
- *             touched.
+ *   RESERVE2  every row against the kernel as the mirrors know it (the
+ *             routes; the links and addresses, iface/ifmirror.h): what
+ *             exists, what may change, what the kernel would accept; it
+ *             decides the row's action.  Nothing is touched.  Only a metric
+ *             change asks the kernel: it reads the route back, every
+ *             attribute (fetch_exact()), without waiting in the loop.
  *   ACTION    the action's plan of steps, each recording its undo
  *             (txn_step()); a kernel request is sent and its answer, read
  *             from the loop, goes on with the next step (see apply()).
+ *   UNDO      the recorded steps, newest first; those that ask the kernel
+ *             wait for its answer the same way (undo_kernel()).
  *
  * The context of every operation is the writer.
  */
@@ -79,12 +83,18 @@ struct wrow {
 	struct proute pold;   /* persisted destroy: the row removed */
 	struct nlroute exact; /* a metric change: the kernel's route as it is, every attribute */
 	struct nlroute gone;  /* a delete: the kernel's own description of what it deleted */
-	/* ACTION's progress (see apply()) */
+	/* A kernel request in flight, in any phase (see apply()) */
 	struct txn *x;
-	int stage;    /* the step of the plan being done */
-	int wait;     /* its kernel request is in flight */
+	struct writer *w;
+	int stage;    /* ACTION: the step of the plan being done */
+	int wait;     /* a kernel request is in flight */
 	int answered; /* ... and answered: rc and err */
-	int retry;    /* a delete tried again by the kernel's description */
+	int retry;    /* a delete: 1 reading the route back, 2 deleting by its description */
+	struct route fetch_key; /* the route read back (for is_row_route(), while in flight) */
+	struct row_route {
+		const struct route *want;
+		const struct mirror *m;
+	} fetch_rr;
 	int rc;
 	char err[NLREQ_ERRLEN];
 };
@@ -303,7 +313,7 @@ check_install(struct writer *w, struct wrow *r, const char *what)
 	const struct route *twin;
 	char msg[128], d[ADDR4_STRLEN], h[ADDR4_STRLEN];
 
-	switch (rtcheck_complete(w->q, &r->want, msg, sizeof(msg))) {
+	switch (rtcheck_complete(mirror_iface(w->m), &r->want, msg, sizeof(msg))) {
 	case RTCHECK_OK: break;
 	case RTCHECK_INCONSISTENT:
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "%s: %s", what, msg);
@@ -351,12 +361,6 @@ may_change(struct writer *w, struct wrow *r, const struct route *cur)
 	return 0;
 }
 
-/* What a dump is searched for: the row's route, through this mirror's nexthop objects. */
-struct row_route {
-	const struct route *want;
-	const struct mirror *m;
-};
-
 /* Is this dumped route the one the row names (a single next hop, same index)? */
 static int
 is_row_route(struct nlmsghdr *nlh, void *arg)
@@ -371,31 +375,44 @@ is_row_route(struct nlmsghdr *nlh, void *arg)
 	    hop.type == rr->want->type;
 }
 
-/*
- * A metric change re-creates the route at the new metric before deleting
- * it: from the kernel's own description, so that no attribute the mirror
- * does not keep (src, mtu, advmss, realms, an IPv6 gateway) is lost.
- */
-static int
-fetch_kept(struct writer *w, struct wrow *r, const struct route *kern, char *err, size_t errlen)
-{
-	struct route key = *kern;
-	struct row_route rr = { &key, w->m };
+static void ack(void *arg, int rc, const char *err);
+static int sent(struct wrow *r, int rc);
 
-	return nlreq_route_fetch(w->q, kern->table, kern->proto, kern->ifindex, is_row_route, &rr,
-	    &r->exact, err, errlen);
+/*
+ * Read a kernel route back, every attribute, into r->exact: a dump the
+ * kernel filters, sent without waiting; its answer resumes the transaction
+ * (ack()).  A metric change re-creates the route at the new metric before
+ * deleting it from this, so that no attribute the mirror does not keep
+ * (src, mtu, advmss, realms, an IPv6 gateway) is lost.
+ */
+static void
+fetch_send(struct writer *w, struct wrow *r, const struct route *kern)
+{
+	r->fetch_key = *kern;
+	r->fetch_rr.want = &r->fetch_key;
+	r->fetch_rr.m = w->m;
+	sent(r,
+	    nlreq_route_fetch_async(w->qa, kern->table, kern->proto, kern->ifindex, is_row_route,
+		&r->fetch_rr, &r->exact, ack, r, r->err, sizeof(r->err)));
 }
 
+/* RESERVE2: the route to move, read back; TXN_PENDING while the kernel answers. */
 static int
 fetch_exact(struct writer *w, struct wrow *r, const struct route *kern)
 {
-	char err[NLREQ_ERRLEN];
-
-	if (fetch_kept(w, r, kern, err, sizeof(err)) < 0)
+	if (r->wait)
+		return TXN_PENDING;
+	if (!r->answered) {
+		fetch_send(w, r, kern);
+		if (r->wait)
+			return TXN_PENDING;
+	}
+	r->answered = 0;
+	if (r->rc < 0)
 		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE,
 		    "cannot read the route from the "
 		    "kernel: %s",
-		    err);
+		    r->err);
 	return 0;
 }
 
@@ -591,13 +608,14 @@ check_persist_row(struct writer *w, struct wrow *r)
 	return 0;
 }
 
-/* RESERVE2: one row of either table. */
+/*
+ * RESERVE2: one row of either table.  A row that waits for the kernel
+ * (reading a route back) is checked again from the start when the answer
+ * comes, against the mirror as it is then, and takes the answer.
+ */
 static int
-check_row(struct txn *x, struct txn_row *tr, void *ctx)
+check_one(struct txn_row *tr, struct wrow *r, void *ctx)
 {
-	struct wrow *r = txn_row_data(tr);
-
-	r->tr = tr;
 	if (addr4_plen(r->mask) < 0)
 		return refuse(r, SNMP_ERR_WRONGVALUE, "the mask is not contiguous");
 	if (r->key.dst & ~r->mask)
@@ -607,6 +625,28 @@ check_row(struct txn *x, struct txn_row *tr, void *ctx)
 	if (r->tbl == T_ROUTE)
 		return check_route_row(ctx, r);
 	return check_persist_row(ctx, r);
+}
+
+static int
+check_row(struct txn *x, struct txn_row *tr, void *ctx)
+{
+	struct wrow *r = txn_row_data(tr);
+	int rc;
+
+	if (r->wait)
+		return TXN_PENDING;
+	r->tr = tr;
+	r->x = x;
+	r->w = ctx;
+	r->act = A_NONE;
+	r->adopt = r->has_live = 0;
+	if ((rc = check_one(tr, r, ctx)) == TXN_PENDING)
+		return rc;
+	/* An answer the check did not take (the mirror changed meanwhile) is dropped. */
+	r->answered = 0;
+	if (r->act != A_MOVE)
+		nlroute_free(&r->exact);
+	return rc;
 }
 
 /* A row of this group that passed its own check, or NULL. */
@@ -683,42 +723,6 @@ told(struct writer *w, int rc, const char *what, const struct route *rt, const s
 }
 
 static int
-kernel(struct writer *w, int cmd, int flags, const struct route *rt, const char *what,
-    const struct wrow *r)
-{
-	char err[NLREQ_ERRLEN];
-
-	return told(w, nlreq_route(w->q, cmd, flags, rt, err, sizeof(err)), what, rt, r, err);
-}
-
-#define ADD(w, rt, r) kernel(w, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, rt, "add", r)
-#define DEL(w, rt, r) kernel(w, RTM_DELROUTE, 0, rt, "delete", r)
-
-/* Delete the route kept in r->exact at *metric (the moved route of a metric change). */
-static int
-del_kept(struct writer *w, const uint32_t *metric, const struct route *rt, struct wrow *r)
-{
-	char err[NLREQ_ERRLEN];
-
-	return told(w, nlreq_route_delete_kept(w->q, &r->exact, metric, NULL, err, sizeof(err)),
-	    "delete", rt, r, err);
-}
-
-/* Install a kept route again, at *metric if given. */
-static int
-restore(struct writer *w, const struct nlroute *k, const uint32_t *metric, const struct route *rt,
-    const struct wrow *r)
-{
-	char err[NLREQ_ERRLEN];
-	struct route shown = *rt;
-
-	if (metric != NULL)
-		shown.metric = *metric;
-	return told(w, nlreq_route_restore(w->q, k, metric, err, sizeof(err)), "add", &shown, r,
-	    err);
-}
-
-static int
 save(struct writer *w)
 {
 	char err[256];
@@ -731,12 +735,51 @@ save(struct writer *w)
 
 /* The undo steps: each puts back one step of apply(); 0 or -1. */
 
+/*
+ * An undo step's kernel request, sent without waiting: TXN_PENDING while
+ * it is in flight (the answer resumes the transaction, and the step is
+ * called again), then 0, or -1 with the kernel's refusal logged.
+ */
+enum undo_req { U_DEL_WANT, U_RESTORE_CUR, U_RESTORE_LIVE, U_DEL_MOVED };
+
+static int
+undo_kernel(struct writer *w, struct wrow *r, enum undo_req u)
+{
+	static const char *const what[] = { "delete", "add", "add", "delete" };
+	const struct route *shown[] = { &r->want, &r->cur, &r->live, &r->want };
+
+	if (r->wait)
+		return TXN_PENDING;
+	if (!r->answered) {
+		switch (u) {
+		case U_DEL_WANT:
+			sent(r,
+			    nlreq_route_async(w->qa, RTM_DELROUTE, 0, &r->want, ack, r, r->err,
+				sizeof(r->err)));
+			break;
+		case U_RESTORE_CUR:
+		case U_RESTORE_LIVE:
+			sent(r,
+			    nlreq_route_restore_async(w->qa, &r->gone, NULL, ack, r, r->err,
+				sizeof(r->err)));
+			break;
+		case U_DEL_MOVED:
+			sent(r,
+			    nlreq_route_delete_kept_async(w->qa, &r->exact, &r->want.metric, NULL,
+				ack, r, r->err, sizeof(r->err)));
+			break;
+		}
+		if (r->wait)
+			return TXN_PENDING;
+	}
+	r->answered = 0;
+	return told(w, r->rc, what[u], shown[u], r, r->err) < 0 ? -1 : 0;
+}
+
 static int
 undo_add(void *row, void *w)
 {
-	struct wrow *r = row;
-
-	return DEL(w, &r->want, r) < 0 ? -1 : 0;
+	return undo_kernel(w, row, U_DEL_WANT);
 }
 
 static int
@@ -759,17 +802,13 @@ undo_drop(void *row, void *w)
 static int
 undo_delete(void *row, void *w)
 {
-	struct wrow *r = row;
-
-	return restore(w, &r->gone, NULL, &r->cur, r) < 0 ? -1 : 0;
+	return undo_kernel(w, row, U_RESTORE_CUR);
 }
 
 static int
 undo_move(void *row, void *w)
 {
-	struct wrow *r = row;
-
-	return del_kept(w, &r->want.metric, &r->want, r) < 0 ? -1 : 0;
+	return undo_kernel(w, row, U_DEL_MOVED);
 }
 
 static int
@@ -792,9 +831,7 @@ undo_premove(void *row, void *w)
 static int
 undo_pdelete(void *row, void *w)
 {
-	struct wrow *r = row;
-
-	return restore(w, &r->gone, NULL, &r->live, r) < 0 ? -1 : 0;
+	return undo_kernel(w, row, U_RESTORE_LIVE);
 }
 
 /* The state file was written: UNDO writes it again, after the persisted set is put back. */
@@ -849,6 +886,7 @@ ack(void *arg, int rc, const char *err)
 	r->answered = 1;
 	r->rc = rc;
 	snprintf(r->err, sizeof(r->err), "%s", err);
+	r->w->set_sent = 1; /* the kernel's events for it are queued: writer_sync() reads them */
 	txn_resume(r->x);
 }
 
@@ -870,7 +908,8 @@ sent(struct wrow *r, int rc)
  * exact undo.  A route already read back (a metric change) is deleted by
  * that description; so is one that the kernel does not find by its
  * gateway and interface, a route through a nexthop object (RTA_NH_ID): then
- * the route is read back (a dump, waited for) and deleted again (r->retry).
+ * the route is read back (a dump, answered later too) and deleted again
+ * (r->retry).
  */
 static void
 del_keep_send(struct writer *w, const struct route *rt, struct wrow *r)
@@ -884,17 +923,29 @@ del_keep_send(struct writer *w, const struct route *rt, struct wrow *r)
 			sizeof(r->err)));
 }
 
-/* The answer to a delete: 1 if a retry by the kernel's description was sent. */
+/*
+ * The answer to a delete, or to reading the route back for it: 1 if the
+ * next request (reading back, or the delete by the kernel's description)
+ * was sent.
+ */
 static int
 del_keep_retry(struct writer *w, const struct route *rt, struct wrow *r)
 {
+	if (r->retry == 1) {
+		r->retry = 2;
+		if (r->rc < 0) {
+			r->rc = -ESRCH; /* still, with why the route could not be read */
+			return 0;
+		}
+		r->answered = 0;
+		del_keep_send(w, rt, r);
+		return 1;
+	}
 	if (r->rc != -ESRCH || r->exact.msg != NULL || r->retry)
 		return 0;
 	r->retry = 1;
-	if (fetch_kept(w, r, rt, r->err, sizeof(r->err)) < 0)
-		return 0; /* still -ESRCH, with why the route could not be read */
 	r->answered = 0;
-	del_keep_send(w, rt, r);
+	fetch_send(w, r, rt);
 	return 1;
 }
 
@@ -1010,6 +1061,7 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 	int err;
 
 	r->x = x;
+	r->w = w;
 	while ((o = plans[r->act][r->stage]) != O_END) {
 		if (r->wait)
 			return TXN_PENDING;
@@ -1073,10 +1125,12 @@ enter(void *ctx, int mode)
 
 	nlreq_budget(w->q, TXN_BUDGET_MS);
 	nlreq_budget(w->qa, TXN_BUDGET_MS);
-	w->set_acting = mode == MODE_SET_ACTION;
+	/* Between a step and its answer, or its undo's, rows are half made. */
+	w->set_acting = mode == MODE_SET_ACTION || mode == MODE_SET_UNDO;
+	w->set_sent = 0;
 }
 
-/* The ACTION's time is up: its kernel requests fail. */
+/* The phase's time is up: its kernel requests fail. */
 static void
 abandon(void *ctx)
 {
@@ -1093,8 +1147,20 @@ leave(void *ctx, int mode)
 	nlreq_budget(w->q, 0);
 	nlreq_budget(w->qa, 0);
 	w->set_acting = 0;
-	if (mode == MODE_SET_ACTION || mode == MODE_SET_UNDO)
-		writer_sync(w);
+	/*
+	 * After our own requests, their events, so that a GET after the SET
+	 * sees them.  The last answer ends the phase, so this runs from the
+	 * request socket's read in the loop, not inside the SET handler; a
+	 * phase the kernel answered nothing in has no events to read, only
+	 * the persisted rows' state to bring up to date (an adopted route).
+	 */
+	if (mode == MODE_SET_ACTION || mode == MODE_SET_UNDO) {
+		if (w->set_sent)
+			writer_sync(w);
+		else
+			persist_refresh(&w->persist, w->m);
+	}
+	w->set_sent = 0;
 }
 
 static void

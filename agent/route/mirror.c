@@ -1159,6 +1159,12 @@ mirror_link(const struct mirror *m, int32_t ifindex)
 	return m->ifm != NULL ? iface_link(m->ifm, ifindex) : NULL;
 }
 
+const struct iface *
+mirror_iface(const struct mirror *m)
+{
+	return m->ifm;
+}
+
 const struct mirror_stats *
 mirror_stats(const struct mirror *m)
 {

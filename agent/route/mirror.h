@@ -161,6 +161,8 @@ const void *mirror_table(const struct mirror *);
 const struct route_table *mirror_routes(const struct mirror *); /* IPv4 (rt4.c) */
 /* A link's name and flags, from the interface mirror (NULL: unknown, or none attached). */
 const struct link *mirror_link(const struct mirror *, int32_t ifindex);
+/* The interface mirror attached (NULL: none). */
+const struct iface *mirror_iface(const struct mirror *);
 const struct mirror_stats *mirror_stats(const struct mirror *);
 const struct mirror_config *mirror_config(const struct mirror *);
 /* The nexthop objects that resolve RTA_NH_ID, when the mirror learns them (else NULL). */

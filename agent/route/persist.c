@@ -500,7 +500,7 @@ persist_apply(struct persist *p, const struct mirror *m, struct nlreq *q)
 			continue;
 		persist_route(pr, &r);
 		pr->tried = 1;
-		if (rtcheck_complete(q, &r, msg, sizeof(msg)) != RTCHECK_OK) {
+		if (rtcheck_complete(mirror_iface(m), &r, msg, sizeof(msg)) != RTCHECK_OK) {
 			snprintf(pr->error, sizeof(pr->error), "%s", msg);
 			left++;
 			continue;

@@ -2,6 +2,15 @@
  * The checks a route must pass before cimrouted asks the kernel for it: a
  * contiguous mask, no host bits, an interface that exists and is up, and a
  * next hop reachable on it.  Shared by the live and the persisted table.
+ *
+ * The links and addresses come from the interface mirror (iface/ifmirror.h),
+ * not from netlink requests: a check never waits for the kernel.  The mirror
+ * is as fresh as the events the loop has read; net-snmp dispatches the
+ * loop's own fds (the event socket) before the AgentX socket in each
+ * wake-up, so a change the kernel announced before the master's TestSet
+ * reached us is known, unless the event socket is backlogged beyond one
+ * wake-up's bound (a flood of route events).  Then the kernel itself
+ * refuses in ACTION what it cannot install (commitFailed, and UNDO).
  */
 #ifndef CIMR_RTCHECK_H
 #define CIMR_RTCHECK_H
@@ -11,12 +20,12 @@
 
 #include "route/route.h"
 
-struct nlreq;
+struct iface;
 
 enum rtcheck_result {
 	RTCHECK_OK = 0,
 	RTCHECK_INCONSISTENT = 1, /* the route cannot be installed now (msg says why) */
-	RTCHECK_FAILED = 2,       /* netlink failed (msg says how) */
+	RTCHECK_FAILED = 2,       /* what to check against is missing (msg says what) */
 };
 
 /*
@@ -25,8 +34,10 @@ enum rtcheck_result {
  * unicast, protocol CIMR_RTPROT, and either a directly connected route (the
  * next hop is one of our addresses on the interface: scope link, no gateway,
  * that address as preferred source; or next hop 0.0.0.0 with an interface)
- * or a route through a gateway on one of the interface's subnets.
+ * or a route through a gateway on one of the interface's subnets.  The links
+ * and addresses are ifm's.
  */
-enum rtcheck_result rtcheck_complete(struct nlreq *, struct route *r, char *msg, size_t len);
+enum rtcheck_result rtcheck_complete(const struct iface *ifm, struct route *r, char *msg,
+    size_t len);
 
 #endif

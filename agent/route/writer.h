@@ -59,6 +59,8 @@ struct writer {
 	int set_dirty, set_resave;
 	/* ... its ACTION waits for the kernel: writer_apply() waits for it to end. */
 	int set_acting;
+	/* ... the kernel answered one of its requests: its events are to be read (mib_set.c). */
+	int set_sent;
 };
 
 /*

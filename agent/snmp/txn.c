@@ -53,10 +53,12 @@ struct txn {
 	int applied;            /* ACTION applied a row (or tried to) */
 	struct txn_call *calls; /* ACTION: handler calls not over yet, oldest first */
 	size_t ncalls, callcap;
-	int acting;         /* ACTION began and is not over */
+	int phase;          /* the delegated phase under way (MODE_SET_*), 0: none */
 	int running, again; /* calls_run()'s trampoline */
 	int in_handler;     /* inside a handler call: its requests may be touched */
-	unsigned int alarm; /* ACTION's limit */
+	unsigned int alarm; /* the phase's limit */
+	size_t nchecked;    /* RESERVE2: the rows checked so far */
+	int undo_bad;       /* UNDO: a step could not be undone */
 	struct txn_row **rows;
 	size_t n, cap;
 	struct txn_step *steps;
@@ -99,7 +101,8 @@ txn_clear(struct txn *x)
 	x->rows = NULL;
 	x->steps = NULL;
 	x->n = x->cap = x->nsteps = x->stepcap = 0;
-	x->open = x->checked = x->undone = x->applied = 0;
+	x->open = x->checked = x->undone = x->applied = x->undo_bad = 0;
+	x->nchecked = 0;
 	x->transid = 0;
 }
 
@@ -409,17 +412,26 @@ leave_all(struct txn *x, int mode)
 
 /* ---- RESERVE2: the rows together ------------------------------------------- */
 
-static void
-check_all(struct txn *x)
+/*
+ * Check the rows not checked yet, in order, then the groups' checks of the
+ * rows together: 1 when done, 0 when a row's check waits for the kernel
+ * (TXN_PENDING; it is called again after txn_resume()).
+ */
+static int
+checks_run(struct txn *x)
 {
-	for (size_t i = 0; i < x->n; i++) {
-		struct txn_row *r = x->rows[i];
+	for (; x->nchecked < x->n; x->nchecked++) {
+		struct txn_row *r = x->rows[x->nchecked];
 
-		r->b->ops->check(x, r, r->b->ctx);
+		r->waiting = r->b->ops->check(x, r, r->b->ctx) == TXN_PENDING;
+		if (r->waiting)
+			return 0;
 	}
 	for (size_t i = 0; i < x->nb; i++)
 		if (group_first(x, i) && group(x->b[i])->check_set != NULL)
 			group(x->b[i])->check_set(x, x->b[i]->ctx);
+	x->checked = 1;
+	return 1;
 }
 
 /* ---- ACTION and UNDO -------------------------------------------------------- */
@@ -445,28 +457,34 @@ txn_step(struct txn *x, struct txn_row *r, txn_undo_fn undo, void *arg)
 	x->nsteps++;
 }
 
+/*
+ * Undo the recorded steps, newest first, across rows and tables: 1 when
+ * done, 0 when a step waits for the kernel (TXN_PENDING; it is called
+ * again after txn_resume() and returns its outcome then).
+ */
 static int
-undo_all(struct txn *x)
+undo_run(struct txn *x)
 {
-	int bad = 0;
-
-	/* Newest first, across rows and tables. */
 	while (x->nsteps > 0) {
-		struct txn_step *s = &x->steps[--x->nsteps];
+		struct txn_step *s = &x->steps[x->nsteps - 1];
+		int rc = s->undo(s->row, s->arg);
 
-		if (s->undo(s->row, s->arg) < 0)
-			bad = 1;
+		if (rc == TXN_PENDING)
+			return 0;
+		x->nsteps--;
+		if (rc < 0)
+			x->undo_bad = 1;
 	}
 	for (size_t i = 0; i < x->nb; i++)
 		if (group_first(x, i) && group(x->b[i])->undo_end != NULL &&
 		    group(x->b[i])->undo_end(x, x->b[i]->ctx) < 0)
-			bad = 1;
+			x->undo_bad = 1;
 	x->undone = 1;
-	if (bad)
+	if (x->undo_bad)
 		log_err("set",
 		    "undo failed: the kernel or the state file may differ from before "
 		    "the SET (see the errors above)");
-	return bad ? -1 : 0;
+	return 1;
 }
 
 static struct txn_row *
@@ -488,12 +506,17 @@ transid_of(netsnmp_agent_request_info *reqinfo)
 }
 
 /*
- * ACTION without waiting in the loop.  Each handler call's requests are
- * delegated and queued as a call; the calls run in order, the rows of a
- * call in the order of its varbinds, and a row that waits for the kernel
- * (TXN_PENDING) holds the queue until txn_resume().  A call's requests are
- * completed (errors set, delegation cleared) when its rows and the group's
- * action_end are done: net-snmp answers the master once all are.
+ * Phases without waiting in the loop.  Each handler call's requests are
+ * delegated and queued as a call.  In ACTION the calls run in order, the
+ * rows of a call in the order of its varbinds, and a row that waits for
+ * the kernel (TXN_PENDING) holds the queue until txn_resume(); a call's
+ * requests are completed (errors set, delegation cleared) when its rows
+ * and the group's action_end are done.  In RESERVE2 and UNDO the phase's
+ * work is one piece (every row's check; every undo step), and every call
+ * is completed when it is done.  net-snmp answers the master once all are
+ * (through AgentX each phase is its own internal PDU, and a delegated one
+ * is wrapped up from the loop whatever its mode: snmp_agent.c,
+ * check_delayed_request()).
  */
 struct txn_call {
 	const struct txn_binding *b;
@@ -516,7 +539,7 @@ call_valid(const struct txn *x, const struct txn_call *c)
 	    netsnmp_check_transaction_id((int)c->transid) == SNMPERR_SUCCESS;
 }
 
-/* The call is over: err (0: none) on req, the other requests complete. */
+/* The head call is over: err (0: none) on bad, the other requests complete. */
 static void
 call_done(struct txn *x, netsnmp_request_info *bad, int err)
 {
@@ -532,7 +555,7 @@ call_done(struct txn *x, netsnmp_request_info *bad, int err)
 			req->delegated = REQUEST_IS_NOT_DELEGATED;
 }
 
-/* Run the head call as far as it goes: 1 when it is over, 0 when a row waits. */
+/* ACTION: run the head call as far as it goes: 1 when it is over, 0 when a row waits. */
 static int
 call_run(struct txn *x)
 {
@@ -570,6 +593,41 @@ call_run(struct txn *x)
 	return 1;
 }
 
+/* RESERVE2 is done: each call reports one refused row of its varbinds, the first. */
+static void
+checks_done(struct txn *x)
+{
+	while (x->ncalls > 0) {
+		const struct txn_call *c = &x->calls[0];
+		netsnmp_request_info *bad = NULL;
+		int err = 0;
+
+		for (netsnmp_request_info *req = c->requests; req != NULL && bad == NULL;
+		     req = req->next) {
+			struct txn_row *r = row_of(x, c->b, req->requestvb);
+
+			if (r != NULL && r->err && !r->err_told) {
+				r->err_told = 1;
+				bad = req;
+				err = r->err;
+			}
+		}
+		call_done(x, bad, err);
+	}
+}
+
+/* UNDO is done: undoFailed on the first call's first varbind if a step failed. */
+static void
+undo_done(struct txn *x)
+{
+	int err = x->undo_bad ? SNMP_ERR_UNDOFAILED : 0;
+
+	while (x->ncalls > 0) {
+		call_done(x, x->calls[0].requests, err);
+		err = 0;
+	}
+}
+
 static void
 alarm_fired(unsigned int id, void *arg)
 {
@@ -579,9 +637,32 @@ alarm_fired(unsigned int id, void *arg)
 	txn_timeout(x);
 }
 
+/* Run the phase's work as far as it goes. */
+static void
+phase_run(struct txn *x)
+{
+	switch (x->phase) {
+	case MODE_SET_ACTION:
+		while (x->ncalls > 0 && call_run(x))
+			;
+		break;
+	case MODE_SET_RESERVE2:
+		if (checks_run(x))
+			checks_done(x);
+		break;
+	case MODE_SET_UNDO:
+		if (undo_run(x))
+			undo_done(x);
+		break;
+	default: break;
+	}
+}
+
 static void
 calls_run(struct txn *x)
 {
+	int mode = x->phase;
+
 	/* A trampoline: an answer that comes while the calls run only asks for one more turn. */
 	if (x->running) {
 		x->again = 1;
@@ -590,16 +671,15 @@ calls_run(struct txn *x)
 	x->running = 1;
 	do {
 		x->again = 0;
-		while (x->ncalls > 0 && call_run(x))
-			;
+		phase_run(x);
 	} while (x->again);
 	x->running = 0;
-	if (x->ncalls == 0 && x->acting) {
-		x->acting = 0;
+	if (x->ncalls == 0 && mode != 0) {
+		x->phase = 0;
 		if (x->alarm != 0)
 			snmp_alarm_unregister(x->alarm);
 		x->alarm = 0;
-		leave_all(x, MODE_SET_ACTION);
+		leave_all(x, mode);
 	}
 }
 
@@ -620,9 +700,9 @@ txn_timeout(struct txn *x)
 	calls_run(x);
 }
 
-/* ACTION: queue the rows of these varbinds, delegated, and run what can run. */
+/* Queue these varbinds as a call of phase mode, delegated, and run what can run. */
 static void
-action(struct txn *x, const struct txn_binding *b, netsnmp_agent_request_info *reqinfo,
+delegate(struct txn *x, int mode, const struct txn_binding *b, netsnmp_agent_request_info *reqinfo,
     netsnmp_request_info *requests)
 {
 	struct txn_call *c;
@@ -639,14 +719,16 @@ action(struct txn *x, const struct txn_binding *b, netsnmp_agent_request_info *r
 	c->agent = reqinfo->asp != NULL;
 	for (netsnmp_request_info *req = requests; req != NULL; req = req->next)
 		req->delegated = REQUEST_IS_DELEGATED;
-	if (!x->acting) {
+	if (x->phase == 0) {
 		struct timeval tv = { TXN_BUDGET_MS / 1000, (TXN_BUDGET_MS % 1000) * 1000 };
 
-		x->acting = 1;
-		enter_all(x, MODE_SET_ACTION);
+		x->phase = mode;
+		enter_all(x, mode);
 		x->alarm = snmp_alarm_register_hr(tv, 0, alarm_fired, x);
 	}
+	x->in_handler = 1;
 	calls_run(x);
+	x->in_handler = 0;
 }
 
 /* ---- the phases --------------------------------------------------------------- */
@@ -659,15 +741,14 @@ txn_reset(struct txn *x, long transid)
 	x->open = 1;
 }
 
+/* RESERVE2: check the rows (once a SET, delegated while a check waits), report refusals. */
 static void
 reserve2(struct txn *x, const struct txn_binding *b, netsnmp_agent_request_info *reqinfo,
     netsnmp_request_info *requests)
 {
 	if (!x->checked) {
-		enter_all(x, MODE_SET_RESERVE2);
-		check_all(x);
-		leave_all(x, MODE_SET_RESERVE2);
-		x->checked = 1;
+		delegate(x, MODE_SET_RESERVE2, b, reqinfo, requests);
+		return;
 	}
 	for (netsnmp_request_info *req = requests; req != NULL; req = req->next) {
 		struct txn_row *r = row_of(x, b, req->requestvb);
@@ -691,8 +772,8 @@ set_phase(const struct mib_table *t, netsnmp_agent_request_info *reqinfo,
 
 	DEBUGMSGTL(("cimr:set", "%s: mode %d transid %ld (open %d, %ld)\n", t->name, reqinfo->mode,
 	    transid, x->open, x->transid));
-	/* The master gave up on an ACTION still waiting for the kernel: end it first. */
-	if (reqinfo->mode != MODE_SET_ACTION)
+	/* The master gave up on a phase still waiting for the kernel: end it first. */
+	if (x->phase != 0 && reqinfo->mode != x->phase)
 		txn_timeout(x);
 	switch (reqinfo->mode) {
 	case MODE_SET_RESERVE1:
@@ -715,15 +796,11 @@ set_phase(const struct mib_table *t, netsnmp_agent_request_info *reqinfo,
 			netsnmp_set_request_error(reqinfo, requests, SNMP_ERR_COMMITFAILED);
 			return;
 		}
-		x->in_handler = 1;
-		action(x, b, reqinfo, requests);
-		x->in_handler = 0;
+		delegate(x, MODE_SET_ACTION, b, reqinfo, requests);
 		break;
 	case MODE_SET_UNDO:
-		enter_all(x, MODE_SET_UNDO);
-		if (same && !x->undone && undo_all(x) < 0)
-			netsnmp_set_request_error(reqinfo, requests, SNMP_ERR_UNDOFAILED);
-		leave_all(x, MODE_SET_UNDO);
+		if (same && !x->undone)
+			delegate(x, MODE_SET_UNDO, b, reqinfo, requests);
 		break;
 	case MODE_SET_COMMIT:
 	case MODE_SET_FREE:

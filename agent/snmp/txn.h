@@ -9,7 +9,9 @@
  *   RESERVE2  every row, together: the table's check of each row (against
  *             the kernel and its own state), then each group's check of the
  *             rows together.  Nothing is touched; a refusal is kept on its
- *             row and reported on one of its varbinds.
+ *             row and reported on one of its varbinds.  A check that needs
+ *             the kernel's answer (reading a route back) returns
+ *             TXN_PENDING and is called again when it comes, as in ACTION.
  *   ACTION    each row's apply, which performs its steps one by one and
  *             records, for each step done, the step that undoes it.  A step
  *             that waits for the kernel does not wait in the loop: apply()
@@ -18,9 +20,14 @@
  *             other requests meanwhile), and the answer resumes the row
  *             (txn_resume()).  Rows run one after the other, in the order of
  *             the varbinds and of the handler calls, as if nothing waited.
- *             After TXN_BUDGET_MS the group's abandon hook fails what is still
- *             in flight (commitFailed; UNDO follows).
- *   UNDO      the recorded undo steps, newest first, across rows and tables.
+ *   UNDO      the recorded undo steps, newest first, across rows and tables;
+ *             an undo step that waits for the kernel returns TXN_PENDING and
+ *             is called again when the answer comes.
+ *
+ * RESERVE2, ACTION and UNDO are delegated the same way while something
+ * waits, and bounded the same way: after TXN_BUDGET_MS the group's abandon
+ * hook fails what is still in flight (a check: its refusal, as a failed
+ * read; ACTION: commitFailed, and UNDO follows; UNDO: undoFailed).
  *   COMMIT / FREE  forget the transaction.
  *
  * A table supplies its writable columns and its operations (struct
@@ -60,7 +67,11 @@ struct txn_column {
 	int (*check)(const netsnmp_variable_list *);
 };
 
-/* Undo one step: 0, or -1 if it could not be undone (the reason logged). */
+/*
+ * Undo one step: 0, or -1 if it could not be undone (the reason logged), or
+ * TXN_PENDING while its kernel request is in flight (called again after
+ * txn_resume()).
+ */
 typedef int (*txn_undo_fn)(void *row, void *arg);
 
 /* Hooks shared by the tables of one group (called once per group and context). */
@@ -74,12 +85,16 @@ struct txn_group {
 	/* Around the work of RESERVE2, ACTION and UNDO (mode: MODE_SET_*); may be NULL. */
 	void (*enter)(void *ctx, int mode);
 	void (*leave)(void *ctx, int mode);
-	/* ACTION's time is up: complete what is in flight now (as failed); may be NULL. */
+	/* The phase's time is up: complete what is in flight now (as failed); may be NULL. */
 	void (*abandon)(void *ctx);
 };
 
-/* apply(): a kernel request is in flight; its answer calls txn_resume(). */
-#define TXN_PENDING (-1)
+/*
+ * check(), apply() or an undo step: a kernel request is in flight; its
+ * answer calls txn_resume(), which calls the same function again (not -1:
+ * an undo step's failure).
+ */
+#define TXN_PENDING (-2)
 
 struct txn_ops {
 	const struct txn_column *cols; /* the writable columns, any numbers */
@@ -89,7 +104,11 @@ struct txn_ops {
 	int (*parse_index)(void *ctx, const oid *idx, size_t len, void *row);
 	/* The row in log lines ("cimIP4RouteTable row 10.0.0.0 mask ..."). */
 	void (*row_name)(const void *row, char *buf, size_t len);
-	/* RESERVE2: one row; SNMP_ERR_NOERROR or the status of a txn_refuse(). */
+	/*
+	 * RESERVE2: one row; SNMP_ERR_NOERROR, the status of a txn_refuse(), or
+	 * TXN_PENDING while a kernel request is in flight (the row is checked
+	 * again after txn_resume(); never wait in check).
+	 */
 	int (*check)(struct txn *, struct txn_row *, void *ctx);
 	/*
 	 * ACTION: do the row's steps, each followed by txn_step(); 0 when done,
@@ -137,9 +156,9 @@ int txn_refuse(struct txn_row *, int err, const char *fmt, ...)
 #define TXN_STEPS_CALL 8
 void txn_step(struct txn *, struct txn_row *, txn_undo_fn, void *arg);
 
-/* A row's kernel request was answered: go on with the ACTION. */
+/* A row's kernel request was answered: go on with the phase. */
 void txn_resume(struct txn *);
-/* The ACTION's limit passed (its alarm; tests): abandon what is in flight. */
+/* The phase's limit passed (its alarm; tests): abandon what is in flight. */
 void txn_timeout(struct txn *);
 
 /* The SNMP status name of err ("wrongValue"). */

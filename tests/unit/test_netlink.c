@@ -1,6 +1,6 @@
 /*
  * Unit tests: netlink datagrams that do not come from the kernel are
- * dropped (nlreq_recv_kernel, used by the event, dump and request sockets;
+ * dropped (nlsock_recv_kernel, used by the event, dump and request sockets;
  * issue 9, item 4).  Sending to another process's port id needs
  * CAP_NET_ADMIN: without it the test of the receive path is skipped.
  */
@@ -19,20 +19,20 @@
 
 #include <cmocka.h>
 
-#include "route/nlreq.h"
+#include "nl/nlsock.h"
 
 static void
 test_from_kernel(void **state)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 
-	assert_true(nlreq_from_kernel(&sa, sizeof(sa)));
+	assert_true(nlsock_from_kernel(&sa, sizeof(sa)));
 	sa.nl_pid = 4242;
-	assert_false(nlreq_from_kernel(&sa, sizeof(sa)));
+	assert_false(nlsock_from_kernel(&sa, sizeof(sa)));
 	sa.nl_pid = 0;
-	assert_false(nlreq_from_kernel(&sa, sizeof(sa) - 1));
+	assert_false(nlsock_from_kernel(&sa, sizeof(sa) - 1));
 	sa.nl_family = AF_UNSPEC;
-	assert_false(nlreq_from_kernel(&sa, sizeof(sa)));
+	assert_false(nlsock_from_kernel(&sa, sizeof(sa)));
 }
 
 static int
@@ -67,7 +67,7 @@ test_recv_drops_others(void **state)
 	};
 	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
 	static char buf[1 << 16];
-	unsigned long drops = nlreq_foreign_drops();
+	unsigned long drops = nlsock_foreign_drops();
 	uint32_t port, other;
 	int fd = nl_open(&port), fd2 = nl_open(&other);
 	ssize_t n;
@@ -84,19 +84,19 @@ test_recv_drops_others(void **state)
 	}
 	usleep(10000);
 	errno = 0;
-	assert_int_equal(nlreq_recv_kernel(fd, buf, sizeof(buf), 0), -1);
+	assert_int_equal(nlsock_recv_kernel(fd, buf, sizeof(buf), 0), -1);
 	assert_int_equal(errno, EAGAIN);
-	assert_int_equal(nlreq_foreign_drops(), drops + 1);
+	assert_int_equal(nlsock_foreign_drops(), drops + 1);
 	/* The forged datagram first, then the kernel's: only the kernel's is returned. */
 	assert_true(
 	    sendto(fd2, &forged, sizeof(forged), 0, (struct sockaddr *)&to, sizeof(to)) > 0);
 	to.nl_pid = 0;
 	assert_true(sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&to, sizeof(to)) > 0);
 	usleep(10000);
-	n = nlreq_recv_kernel(fd, buf, sizeof(buf), 0);
+	n = nlsock_recv_kernel(fd, buf, sizeof(buf), 0);
 	assert_true(n >= (ssize_t)sizeof(struct nlmsghdr));
 	assert_int_equal(((struct nlmsghdr *)buf)->nlmsg_seq, 7);
-	assert_int_equal(nlreq_foreign_drops(), drops + 2);
+	assert_int_equal(nlsock_foreign_drops(), drops + 2);
 	close(fd);
 	close(fd2);
 }

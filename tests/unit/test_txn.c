@@ -23,6 +23,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include "iface/ifmirror.h"
 #include "route/mirror.h"
 #include "route/nlreq.h"
 #include "route/writer.h"
@@ -37,7 +38,8 @@
 static struct fake {
 	struct route v[64];
 	size_t n;
-	int addrs_fail; /* the address dump fails (-EIO) */
+	int fetch_fail; /* reading a route back fails (-EIO) */
+	int fetch_mute; /* ... is never answered */
 	unsigned calls; /* changing requests so far */
 	uint64_t fail;  /* bit k: the k-th changing request (from 1) is refused */
 	uint64_t mute;  /* bit k: ... is never answered (and not done) */
@@ -157,6 +159,12 @@ fk_route_fetch(void *arg, uint32_t table, uint8_t proto, int32_t oif,
     int (*match)(struct nlmsghdr *, void *), void *marg, struct nlroute *out, char *err,
     size_t errlen)
 {
+	if (fk.fetch_mute)
+		return NLREQ_FAKE_SILENT;
+	if (fk.fetch_fail) {
+		snprintf(err, errlen, "Input/output error");
+		return -EIO;
+	}
 	for (size_t i = 0; i < fk.n; i++)
 		if (fk.v[i].table == table && fk.v[i].proto == proto &&
 		    (oif <= 0 || fk.v[i].ifindex == oif))
@@ -189,36 +197,12 @@ fk_route_delete_kept(void *arg, const struct nlroute *k, const uint32_t *metric,
 	return rc == 0 && gone != NULL ? keep(&g, gone) : rc;
 }
 
-static int
-fk_addrs(void *arg, struct ifaddr4 **v, size_t *n)
-{
-	if (fk.addrs_fail)
-		return -EIO;
-	if ((*v = calloc(1, sizeof(**v))) == NULL)
-		return -ENOMEM;
-	(*v)[0] = (struct ifaddr4){ IFA, IP(192, 0, 2, 100), IP(192, 0, 2, 100), 24 };
-	*n = 1;
-	return 0;
-}
-
-static int
-fk_link(void *arg, int32_t ifindex, unsigned *flags, char name[IFNAMSIZ])
-{
-	if (ifindex != IFA)
-		return -ENODEV;
-	*flags = IFF_UP;
-	snprintf(name, IFNAMSIZ, "va");
-	return 0;
-}
-
 static const struct nlreq_ops fake_ops = {
 	.route = fk_route,
 	.route_delete = fk_route_delete,
 	.route_fetch = fk_route_fetch,
 	.route_restore = fk_route_restore,
 	.route_delete_kept = fk_route_delete_kept,
-	.addrs = fk_addrs,
-	.link = fk_link,
 };
 
 /* The kernel's events after our requests: the mirror becomes the fake kernel. */
@@ -234,6 +218,53 @@ fk_events(struct mirror *m)
 /* ---- the daemon's side ---------------------------------------------------- */
 
 static struct mirror *m;
+static struct iface *ifm;
+
+/* An RTM_NEWLINK event for ifindex ("va") with flags, applied to the interface mirror. */
+static void
+fk_link_event(int32_t ifindex, unsigned flags)
+{
+	struct {
+		struct nlmsghdr h;
+		struct ifinfomsg ifi;
+		struct rtattr a;
+		char name[4];
+	} msg;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.h.nlmsg_len = sizeof(msg);
+	msg.h.nlmsg_type = RTM_NEWLINK;
+	msg.ifi.ifi_family = AF_UNSPEC;
+	msg.ifi.ifi_index = ifindex;
+	msg.ifi.ifi_flags = flags;
+	msg.a.rta_len = RTA_LENGTH(3);
+	msg.a.rta_type = IFLA_IFNAME;
+	memcpy(msg.name, "va", 3);
+	iface_apply(ifm, &msg.h);
+}
+
+/* The interface's address 192.0.2.100/24, applied to the interface mirror. */
+static void
+fk_addr_event(void)
+{
+	struct {
+		struct nlmsghdr h;
+		struct ifaddrmsg ifa;
+		struct rtattr a;
+		uint8_t addr[4];
+	} msg;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.h.nlmsg_len = sizeof(msg);
+	msg.h.nlmsg_type = RTM_NEWADDR;
+	msg.ifa.ifa_family = AF_INET;
+	msg.ifa.ifa_prefixlen = 24;
+	msg.ifa.ifa_index = IFA;
+	msg.a.rta_len = RTA_LENGTH(4);
+	msg.a.rta_type = IFA_LOCAL;
+	memcpy(msg.addr, (uint8_t[]){ 192, 0, 2, 100 }, 4);
+	iface_apply(ifm, &msg.h);
+}
 static struct nlreq *q;
 static struct writer *w;
 static struct txn *txn;
@@ -298,6 +329,10 @@ setup(void **state)
 	snprintf(dir, sizeof(dir), "/tmp/test_txn.XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	assert_non_null(m = mirror_new(&cfg));
+	assert_non_null(ifm = iface_new());
+	assert_int_equal(mirror_attach(m, NULL, ifm), 0);
+	fk_link_event(IFA, IFF_UP);
+	fk_addr_event();
 	fk_events(m);
 	assert_non_null(q = nlreq_fake(&fake_ops, NULL));
 	writer_config_default(&wc);
@@ -319,6 +354,7 @@ teardown(void **state)
 	writer_free(w);
 	nlreq_close(q);
 	mirror_free(m);
+	iface_free(ifm);
 	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);
 	unlink(path);
 	rmdir(dir);
@@ -393,8 +429,8 @@ phase(int mode, netsnmp_request_info **reqs, size_t n, struct result *res)
 		if (head != NULL)
 			tables[t]->set(tables[t], &ri, head);
 	}
-	/* The loop: the kernel's answers, and the ACTION's time limit if they do not come. */
-	for (int turn = 0; mode == MODE_SET_ACTION && !hold && delegated(reqs, n); turn++) {
+	/* The loop: the kernel's answers, and the phase's time limit if they do not come. */
+	for (int turn = 0; !hold && delegated(reqs, n); turn++) {
 		assert_true(turn < 200);
 		if (turn == 100)
 			txn_timeout(txn);
@@ -628,10 +664,15 @@ test_reserve2_refusals(void **state)
 	REFUSED(SNMP_ERR_NOTWRITABLE, { TR, C_RS, R61, 6 });
 	REFUSED(SNMP_ERR_NOTWRITABLE, { TR, C_METRIC1, R61, 7 });
 	REFUSED(SNMP_ERR_NOTWRITABLE, { TR, C_RS, R62, 6 });
-	/* resourceUnavailable: the kernel's addresses cannot be read */
-	fk.addrs_fail = 1;
-	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE, { TR, C_RS, GOOD, 4 });
-	fk.addrs_fail = 0;
+	/* resourceUnavailable: the route to move cannot be read back from the kernel */
+	fk.fetch_fail = 1;
+	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE, { TR, C_METRIC1, R60, 30 });
+	fk.fetch_fail = 0;
+	/* The interface mirror says the interface is down (an event read before the SET). */
+	fk_link_event(IFA, 0);
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, GOOD, 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TP, C_PRS, PIDX, 4 });
+	fk_link_event(IFA, IFF_UP);
 	/* Destroying a row that does not exist is noError (RFC 2579), and changes nothing. */
 	fk.log[0] = '\0';
 	assert_int_equal(run((struct vb[]){ { TR, C_RS, GOOD, 6 } }, 1).status, 0);
@@ -792,31 +833,45 @@ test_undo_rewrites_state(void **state)
 	assert_null(strstr(buf, "10.50.0.0"));
 }
 
+/* Route table requests (INTEGER values), as net-snmp hands them to the handler. */
+static void
+route_reqs(netsnmp_request_info **reqs, size_t n, const char *const *idx, const oid *col,
+    const long *val)
+{
+	for (size_t i = 0; i < n; i++) {
+		oid name[MAX_OID_LEN];
+		size_t len = route_t.entry_len;
+
+		memcpy(name, route_t.entry, len * sizeof(oid));
+		name[len++] = col[i];
+		len += parse_idx(idx[i], name + len);
+		reqs[i] = calloc(1, sizeof(*reqs[i]));
+		assert_non_null(reqs[i]);
+		assert_non_null(reqs[i]->requestvb = calloc(1, sizeof(netsnmp_variable_list)));
+		snmp_set_var_objid(reqs[i]->requestvb, name, len);
+		snmp_set_var_typed_value(reqs[i]->requestvb, ASN_INTEGER, &val[i], sizeof(long));
+	}
+}
+
+static void
+reqs_free(netsnmp_request_info **reqs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		snmp_free_var(reqs[i]->requestvb);
+		free(reqs[i]);
+	}
+}
+
 /* The undo fails too: UNDO reports undoFailed. */
 static void
 test_undo_failed_status(void **state)
 {
 	netsnmp_request_info *reqs[2];
-	netsnmp_variable_list *vb[2];
 	struct result res = { 0, -1, 0 };
 	const char *idx[2] = { GOOD, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0) };
 
 	fk.fail = 1u << 2 | 1u << 3; /* the second add, and the undo of the first */
-	for (int i = 0; i < 2; i++) {
-		oid name[MAX_OID_LEN];
-		size_t len = route_t.entry_len;
-		long v = RS_CREATEANDGO;
-
-		memcpy(name, route_t.entry, len * sizeof(oid));
-		name[len++] = C_RS;
-		len += parse_idx(idx[i], name + len);
-		vb[i] = calloc(1, sizeof(*vb[i]));
-		reqs[i] = calloc(1, sizeof(*reqs[i]));
-		assert_true(vb[i] != NULL && reqs[i] != NULL);
-		snmp_set_var_objid(vb[i], name, len);
-		snmp_set_var_typed_value(vb[i], ASN_INTEGER, &v, sizeof(v));
-		reqs[i]->requestvb = vb[i];
-	}
+	route_reqs(reqs, 2, idx, (oid[]){ C_RS, C_RS }, (long[]){ RS_CREATEANDGO, RS_CREATEANDGO });
 	assert_false(phase(MODE_SET_RESERVE1, reqs, 2, &res));
 	assert_false(phase(MODE_SET_RESERVE2, reqs, 2, &res));
 	assert_true(phase(MODE_SET_ACTION, reqs, 2, &res));
@@ -829,10 +884,7 @@ test_undo_failed_status(void **state)
 	assert_string_equal(fk.log,
 	    "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 REFUSED; del 10.9.0.0/16 m20 REFUSED");
 	phase(MODE_SET_FREE, reqs, 2, &res);
-	for (int i = 0; i < 2; i++) {
-		snmp_free_var(vb[i]);
-		free(reqs[i]);
-	}
+	reqs_free(reqs, 2);
 }
 
 /* The kernel does not answer: commitFailed once the time is up, and the rows before undone. */
@@ -856,23 +908,9 @@ test_action_delegated(void **state)
 {
 	netsnmp_request_info *reqs[2];
 	struct result res = { 0, -1, 0 };
-	const char *idx[2] = { GOOD, R60 };
-	const oid col[2] = { C_RS, C_METRIC1 };
-	const long val[2] = { RS_CREATEANDGO, 30 };
 
-	for (int i = 0; i < 2; i++) {
-		oid name[MAX_OID_LEN];
-		size_t len = route_t.entry_len;
-
-		memcpy(name, route_t.entry, len * sizeof(oid));
-		name[len++] = col[i];
-		len += parse_idx(idx[i], name + len);
-		reqs[i] = calloc(1, sizeof(*reqs[i]));
-		assert_non_null(reqs[i]);
-		assert_non_null(reqs[i]->requestvb = calloc(1, sizeof(netsnmp_variable_list)));
-		snmp_set_var_objid(reqs[i]->requestvb, name, len);
-		snmp_set_var_typed_value(reqs[i]->requestvb, ASN_INTEGER, &val[i], sizeof(long));
-	}
+	route_reqs(reqs, 2, (const char *[]){ GOOD, R60 }, (oid[]){ C_RS, C_METRIC1 },
+	    (long[]){ RS_CREATEANDGO, 30 });
 	assert_false(phase(MODE_SET_RESERVE1, reqs, 2, &res));
 	assert_false(phase(MODE_SET_RESERVE2, reqs, 2, &res));
 	hold = 1;
@@ -892,10 +930,117 @@ test_action_delegated(void **state)
 	assert_int_equal(reqs[1]->status, 0);
 	assert_int_equal(nlreq_inflight(q), 0);
 	phase(MODE_SET_COMMIT, reqs, 2, &res);
-	for (int i = 0; i < 2; i++) {
-		snmp_free_var(reqs[i]->requestvb);
-		free(reqs[i]);
-	}
+	reqs_free(reqs, 2);
+}
+
+/*
+ * RESERVE2 does not wait for the kernel either: a metric move reads the
+ * route back (every attribute, for an exact re-creation) with its requests
+ * delegated; the answer, late, completes them, and the SET goes on.
+ */
+static void
+test_reserve2_delegated(void **state)
+{
+	netsnmp_request_info *reqs[1];
+	struct result res = { 0, -1, 0 };
+
+	route_reqs(reqs, 1, (const char *[]){ R60 }, (oid[]){ C_METRIC1 }, (long[]){ 30 });
+	assert_false(phase(MODE_SET_RESERVE1, reqs, 1, &res));
+	hold = 1;
+	assert_false(phase(MODE_SET_RESERVE2, reqs, 1, &res));
+	assert_true(reqs[0]->delegated);
+	assert_int_equal(nlreq_inflight(q), 1);
+	nlreq_input(q);
+	assert_false(reqs[0]->delegated);
+	assert_int_equal(reqs[0]->status, 0);
+	hold = 0;
+	assert_false(phase(MODE_SET_ACTION, reqs, 1, &res));
+	phase(MODE_SET_COMMIT, reqs, 1, &res);
+	assert_string_equal(fk.log, "add 10.60.0.0/16 m30; del 10.60.0.0/16 m3");
+	reqs_free(reqs, 1);
+}
+
+/* The kernel never answers the read-back: resourceUnavailable, as a failed read, nothing done. */
+static void
+test_reserve2_silent(void **state)
+{
+	fk.fetch_mute = 1;
+	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE, { TR, C_METRIC1, R60, 30 });
+	assert_int_equal(nlreq_inflight(q), 0);
+}
+
+/*
+ * UNDO does not wait for the kernel: its requests are delegated, each undo
+ * step's answer sends the next (newest first), and the last completes them.
+ */
+static void
+test_undo_delegated(void **state)
+{
+	netsnmp_request_info *reqs[2];
+	struct result res = { 0, -1, 0 };
+	char before[2048], after[2048];
+
+	kernel_text(before, sizeof(before));
+	route_reqs(reqs, 2, (const char *[]){ GOOD, R60 }, (oid[]){ C_RS, C_METRIC1 },
+	    (long[]){ RS_CREATEANDGO, 30 });
+	assert_false(phase(MODE_SET_RESERVE1, reqs, 2, &res));
+	assert_false(phase(MODE_SET_RESERVE2, reqs, 2, &res));
+	assert_false(phase(MODE_SET_ACTION, reqs, 2, &res));
+	/* The ACTION failed on another table's row: here, its own rows were applied. */
+	fk.log[0] = '\0';
+	hold = 1;
+	assert_false(phase(MODE_SET_UNDO, reqs, 2, &res));
+	assert_true(reqs[0]->delegated && reqs[1]->delegated);
+	assert_string_equal(fk.log, "add 10.60.0.0/16 m3");
+	nlreq_input(q);
+	assert_true(reqs[0]->delegated && reqs[1]->delegated);
+	assert_string_equal(fk.log, "add 10.60.0.0/16 m3; del 10.60.0.0/16 m30");
+	nlreq_input(q);
+	assert_string_equal(fk.log,
+	    "add 10.60.0.0/16 m3; del 10.60.0.0/16 m30; del 10.9.0.0/16 m20");
+	assert_true(reqs[0]->delegated && reqs[1]->delegated);
+	nlreq_input(q);
+	assert_false(reqs[0]->delegated || reqs[1]->delegated);
+	assert_int_equal(reqs[0]->status, 0);
+	assert_int_equal(reqs[1]->status, 0);
+	kernel_text(after, sizeof(after));
+	assert_string_equal(before, after);
+	hold = 0;
+	phase(MODE_SET_FREE, reqs, 2, &res);
+	reqs_free(reqs, 2);
+}
+
+/* The kernel never answers an undo: undoFailed once the time is up, the other undos done. */
+static void
+test_undo_silent(void **state)
+{
+	netsnmp_request_info *reqs[3];
+	struct result res = { 0, -1, 0 };
+
+	/* add GOOD, add 10.64, add 10.65: refused; undo: del 10.64 silent, del GOOD */
+	fk.fail = 1u << 3;
+	fk.mute = 1u << 4;
+	route_reqs(reqs, 3,
+	    (const char *[]){ GOOD, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0),
+		RIDX("10.65.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0) },
+	    (oid[]){ C_RS, C_RS, C_RS },
+	    (long[]){ RS_CREATEANDGO, RS_CREATEANDGO, RS_CREATEANDGO });
+	assert_false(phase(MODE_SET_RESERVE1, reqs, 3, &res));
+	assert_false(phase(MODE_SET_RESERVE2, reqs, 3, &res));
+	assert_true(phase(MODE_SET_ACTION, reqs, 3, &res));
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	for (int i = 0; i < 3; i++)
+		reqs[i]->status = 0;
+	res.status = 0;
+	assert_true(phase(MODE_SET_UNDO, reqs, 3, &res));
+	assert_int_equal(res.status, SNMP_ERR_UNDOFAILED);
+	assert_int_equal(res.mode, MODE_SET_UNDO);
+	assert_string_equal(fk.log,
+	    "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0; add 10.65.0.0/16 m0 REFUSED; "
+	    "del 10.64.0.0/16 m0 SILENT");
+	assert_int_equal(nlreq_inflight(q), 0);
+	phase(MODE_SET_FREE, reqs, 3, &res);
+	reqs_free(reqs, 3);
 }
 
 /* ---- the transaction alone: a toy table ------------------------------------- */
@@ -1045,6 +1190,10 @@ main(void)
 		T(test_toy_table),
 		T(test_kernel_silent),
 		T(test_action_delegated),
+		T(test_reserve2_delegated),
+		T(test_reserve2_silent),
+		T(test_undo_delegated),
+		T(test_undo_silent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
