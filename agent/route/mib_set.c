@@ -1158,7 +1158,7 @@ leave(void *ctx, int mode)
 		if (w->set_sent)
 			writer_sync(w);
 		else
-			persist_refresh(&w->persist, w->m);
+			persist_refresh(&w->persist, w->pm);
 	}
 	w->set_sent = 0;
 }
