@@ -66,6 +66,46 @@ notify_set_slicer(struct notify *n, notify_arm_fn arm_slice)
 	n->arm_slice = arm_slice;
 }
 
+static void
+interval_fired(void *arg)
+{
+	notify_timer(arg);
+}
+
+static void
+slice_fired(void *arg)
+{
+	notify_slice(arg);
+}
+
+static void
+interval_arm(unsigned ms, void *arg)
+{
+	loop_timer_arm(ms, &((struct notify *)arg)->timer);
+}
+
+static void
+slice_arm(unsigned ms, void *arg)
+{
+	loop_timer_arm(ms, &((struct notify *)arg)->slice_timer);
+}
+
+void
+notify_start(struct notify *n, notify_send_fn send)
+{
+	loop_timer_init(&n->timer, interval_fired, n);
+	loop_timer_init(&n->slice_timer, slice_fired, n);
+	notify_set_callbacks(n, send, interval_arm, n);
+	notify_set_slicer(n, slice_arm);
+}
+
+void
+notify_stop(struct notify *n)
+{
+	loop_timer_stop(&n->timer);
+	loop_timer_stop(&n->slice_timer);
+}
+
 /* ---- the state file ------------------------------------------------------- */
 
 int

@@ -133,6 +133,13 @@ void mirror_read_dump(struct mirror *);
 void mirror_read_events(struct mirror *);
 /* The timer requested through mirror_arm_fn fired. */
 void mirror_timer(struct mirror *);
+/*
+ * In the daemon, after mirror_set_callbacks(): mirror_open() with the timer
+ * in the event loop (snmp/loop.h, in place of the callbacks' arm_fn), then
+ * the dump fd too; 0, or -1 with errno.
+ */
+int mirror_start(struct mirror *);
+void mirror_stop(struct mirror *);
 /* Ask for a re-dump (tests, and the events that need one). */
 void mirror_request_redump(struct mirror *, const char *why);
 /* Not SYNCED: a re-dump is due or under way. */
