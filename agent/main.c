@@ -300,14 +300,14 @@ main(int argc, char **argv)
 
 	/* A subagent resolves no names: skip parsing the host's MIB files. */
 	setenv("MIBS", "", 1);
-	conf_register(&cfg);
+	notify_init(&notifier);
+	writer_config_default(&wcfg);
+	if (mirror_conf_register(&cfg) < 0 || notify_conf_register(&notifier.set) < 0 ||
+	    writer_conf_register(&wcfg) < 0)
+		fatal("cannot register the configuration directives");
 	if ((ms = master_init()) == NULL)
 		fatal("out of memory");
-	notify_init(&notifier);
-	conf_register_notify(&notifier.set);
 	mib_event_init(&notifier);
-	writer_config_default(&wcfg);
-	conf_register_writer(wcfg.writable_proto);
 	if (init_agent(APP) != 0)
 		fatal("cannot initialise net-snmp's agent library");
 	/* After init_agent(), which resets it; the configuration may override it. */

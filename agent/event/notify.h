@@ -157,6 +157,11 @@ struct notify {
 
 /* Defaults; then the configuration fills set before notify_open(). */
 void notify_init(struct notify *);
+/*
+ * The directives notifyEnabled, notifyRateLimit, eventHistorySize and
+ * notifyQueueLength, filling set (through snmp/conf.h); 0, or -1.
+ */
+int notify_conf_register(struct notify_settings *set);
 void notify_set_callbacks(struct notify *, notify_send_fn, notify_arm_fn, void *arg);
 /* A second timer, for notify_slice() (its arg is the one of notify_set_callbacks()). */
 void notify_set_slicer(struct notify *, notify_arm_fn);

@@ -73,6 +73,14 @@ struct mirror_config {
 	unsigned event_buffer;    /* event socket receive buffer, bytes (0: the default) */
 };
 
+/*
+ * The directives routeTables, resyncInterval and netlinkEventBuffer, filling
+ * cfg (route/directives.c, through snmp/conf.h); 0, or -1.
+ */
+int mirror_conf_register(struct mirror_config *cfg);
+/* Parse "main", "local", "default", "all" or a number into cfg; 0, or -1 with err. */
+int mirror_parse_tables(struct mirror_config *cfg, const char *value, char *err, size_t errlen);
+
 #define MIRROR_EVENT_BUFFER (64u << 20) /* bursts of 100k routes fit */
 
 enum mirror_state {

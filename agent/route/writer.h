@@ -36,6 +36,10 @@ struct writer_config {
 
 /* The default writable protocols: boot (ip route's default), static and cimrouted's own. */
 void writer_config_default(struct writer_config *);
+/* The directive writableProtocols, filling cfg (route/directives.c); 0, or -1. */
+int writer_conf_register(struct writer_config *cfg);
+/* Which routes SNMP may change: protocol names or numbers, or none; 0, or -1 with err. */
+int writer_parse_protocols(uint8_t out[256], const char *value, char *err, size_t errlen);
 
 struct writer {
 	struct mirror *m;

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "snmp/conf.h"
+#include "route/writer.h"
 #include "route/persist.h"
 #include "route/rtcheck.h"
 #include "lib/addr.h"
@@ -507,17 +507,18 @@ test_writable_protocols(void **state)
 	char err[256];
 
 	memset(w, 7, sizeof(w));
-	assert_int_equal(conf_parse_protocols(w, "static boot, cimrouted 42", err, sizeof(err)), 0);
+	assert_int_equal(writer_parse_protocols(w, "static boot, cimrouted 42", err, sizeof(err)),
+	    0);
 	for (int i = 0; i < 256; i++)
 		assert_int_equal(w[i], i == 3 || i == 4 || i == 42 || i == 252);
-	assert_int_equal(conf_parse_protocols(w, "none", err, sizeof(err)), 0);
+	assert_int_equal(writer_parse_protocols(w, "none", err, sizeof(err)), 0);
 	for (int i = 0; i < 256; i++)
 		assert_int_equal(w[i], 0);
 	w[4] = 1;
-	assert_int_equal(conf_parse_protocols(w, "static bogus", err, sizeof(err)), -1);
+	assert_int_equal(writer_parse_protocols(w, "static bogus", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "'bogus'"));
-	assert_int_equal(conf_parse_protocols(w, "256", err, sizeof(err)), -1);
-	assert_int_equal(conf_parse_protocols(w, "", err, sizeof(err)), -1);
+	assert_int_equal(writer_parse_protocols(w, "256", err, sizeof(err)), -1);
+	assert_int_equal(writer_parse_protocols(w, "", err, sizeof(err)), -1);
 	assert_int_equal(w[4], 1); /* unchanged after an error */
 }
 
