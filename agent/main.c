@@ -1,10 +1,10 @@
 /*
  * cimrouted: an AgentX subagent serving CIM-ROUTE-MIB.
  *
- * One event loop, owned by net-snmp (agent_check_and_process): the netlink
- * sockets are extra read fds, the mirror's timer is a net-snmp alarm, and
- * the alarms also drive AgentX pings and reconnection to the master
- * (master.c).
+ * One event loop, owned by net-snmp (agent_check_and_process).  Each
+ * module puts its own fds and timers into it when it starts (snmp/loop.h);
+ * this file reads the options, creates the modules in dependency order,
+ * connects their callbacks once, runs the loop and frees the modules.
  */
 #include "config.h"
 
@@ -78,141 +78,12 @@ on_signal(int sig)
 	stop_signal = sig;
 }
 
-static void
-fd_events(int fd, void *arg)
-{
-	nlmon_read(arg);
-}
-
-static void
-fd_iface_dump(int fd, void *arg)
-{
-	iface_read_dump(arg);
-}
-
-static void
-fd_dump(int fd, void *arg)
-{
-	mirror_read_dump(arg);
-}
-
-/* The kernel answered requests of a SET's ACTION. */
-static void
-fd_requests(int fd, void *arg)
-{
-	nlreq_input(arg);
-}
-
-/*
- * A one-shot net-snmp alarm that a new request replaces, or with
- * keep_earlier only brings forward (an earlier request is never postponed).
- */
-struct oneshot {
-	unsigned int id;
-	struct timespec due;
-	void (*fn)(void *arg);
-	void *arg;
-};
-
-static void
-oneshot_fired(unsigned int id, void *arg)
-{
-	struct oneshot *t = arg;
-
-	if (id == t->id)
-		t->id = 0;
-	t->fn(t->arg);
-}
-
-static void
-oneshot_arm(struct oneshot *t, unsigned ms, int keep_earlier)
-{
-	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
-	struct timespec due;
-
-	clock_gettime(CLOCK_MONOTONIC, &due);
-	due.tv_sec += tv.tv_sec;
-	due.tv_nsec += tv.tv_usec * 1000;
-	if (due.tv_nsec >= 1000000000) {
-		due.tv_sec++;
-		due.tv_nsec -= 1000000000;
-	}
-	if (t->id != 0) {
-		if (keep_earlier &&
-		    (t->due.tv_sec < due.tv_sec ||
-			(t->due.tv_sec == due.tv_sec && t->due.tv_nsec <= due.tv_nsec)))
-			return;
-		snmp_alarm_unregister(t->id);
-	}
-	t->due = due;
-	t->id = snmp_alarm_register_hr(tv, 0, oneshot_fired, t);
-}
-
-/* What a mirror's callbacks reach: the served one notifies, the persisted routes' own does not. */
+/* What a route mirror's change callback reaches: the writer, and the notifier (the served
+ * mirror only; NULL for the persisted routes' private one). */
 struct route_side {
-	struct mirror *m;
 	struct writer *w;
-	int notify;
-	struct oneshot alarm;
+	struct notify *n;
 };
-
-/* The mirror's timer: re-dumps, and the slices of a re-dump's diff. */
-static void
-mirror_fired(void *arg)
-{
-	mirror_timer(arg);
-}
-
-static void
-timer_arm(unsigned ms, void *arg)
-{
-	struct route_side *rs = arg;
-
-	rs->alarm.fn = mirror_fired;
-	rs->alarm.arg = rs->m;
-	oneshot_arm(&rs->alarm, ms, 0);
-}
-
-/* The interface mirror's timer: a retry after a failed dump. */
-static void
-iface_fired(void *arg)
-{
-	iface_timer(arg);
-}
-
-static struct oneshot iface_alarm = { .fn = iface_fired };
-
-static void
-iface_arm(unsigned ms, void *arg)
-{
-	iface_alarm.arg = arg;
-	oneshot_arm(&iface_alarm, ms, 0);
-}
-
-/* writer_apply() on a timer of its own; an earlier request is never postponed. */
-static void
-apply_fired(void *arg)
-{
-	writer_apply(arg);
-}
-
-static struct oneshot apply_alarm = { .fn = apply_fired };
-
-static void
-apply_arm(unsigned ms, void *arg)
-{
-	oneshot_arm(arg, ms, 1);
-}
-
-static void
-expire_fired(unsigned int id, void *arg)
-{
-	struct writer *w = arg;
-
-	writer_pending_expire(w, mirror_now(w->m));
-}
-
-static struct notify notifier;
 
 static void
 route_changed(enum route_change what, const void *old, const void *new, unsigned flags, void *arg)
@@ -222,41 +93,12 @@ route_changed(enum route_change what, const void *old, const void *new, unsigned
 		[ROUTE_REMOVED] = NOTIFY_REMOVED,
 		[ROUTE_CHANGED] = NOTIFY_CHANGED,
 	};
+	struct route_side *rs = arg;
 
-	writer_route_changed(((struct route_side *)arg)->w, old, new);
-	if (((struct route_side *)arg)->notify)
-		notify_change(&notifier, kind[what], new != NULL ? new : old,
+	writer_route_changed(rs->w, old, new);
+	if (rs->n != NULL)
+		notify_change(rs->n, kind[what], new != NULL ? new : old,
 		    flags & MIRROR_CHANGE_LOST);
-}
-
-/* The notifier's timer: the end of a rate-limit interval, or a retry. */
-static void
-notify_fired(void *arg)
-{
-	notify_timer(&notifier);
-}
-
-static struct oneshot notify_alarm = { .fn = notify_fired };
-
-static void
-notify_arm(unsigned ms, void *arg)
-{
-	oneshot_arm(&notify_alarm, ms, 0);
-}
-
-/* The end of a slice of the interval: the next sends may go. */
-static void
-slice_fired(void *arg)
-{
-	notify_slice(&notifier);
-}
-
-static struct oneshot slice_alarm = { .fn = slice_fired };
-
-static void
-slice_arm(unsigned ms, void *arg)
-{
-	oneshot_arm(&slice_alarm, ms, 0);
 }
 
 /* Missing directories are created 0700 (with the umask of 077 too). */
@@ -423,7 +265,9 @@ main(int argc, char **argv)
 	struct mirror_config cfg = { .tables = { 254 }, .ntables = 1, .resync_interval = 900 };
 	struct writer_config wcfg;
 	struct mirror_config pcfg = { .tables = { PERSIST_TABLE }, .ntables = 1 };
-	struct route_side rs = { .notify = 1 }, prs;
+	struct route_side rs, prs;
+	struct notify notifier;
+	struct master *ms;
 	struct mirror *m, *pm;
 	struct iface *ifm;
 	struct nlmon *mon;
@@ -460,15 +304,14 @@ main(int argc, char **argv)
 
 	/* A subagent resolves no names: skip parsing the host's MIB files. */
 	setenv("MIBS", "", 1);
-	conf_register(&cfg);
-	master_init();
 	notify_init(&notifier);
-	conf_register_notify(&notifier.set);
-	notify_set_callbacks(&notifier, NULL, notify_arm, NULL);
-	notify_set_slicer(&notifier, slice_arm);
-	mib_event_init(&notifier);
 	writer_config_default(&wcfg);
-	conf_register_writer(wcfg.writable_proto);
+	if (mirror_conf_register(&cfg) < 0 || notify_conf_register(&notifier.set) < 0 ||
+	    writer_conf_register(&wcfg) < 0)
+		fatal("cannot register the configuration directives");
+	if ((ms = master_init()) == NULL)
+		fatal("out of memory");
+	mib_event_init(&notifier);
 	if (init_agent(APP) != 0)
 		fatal("cannot initialise net-snmp's agent library");
 	/* After init_agent(), which resets it; the configuration may override it. */
@@ -478,7 +321,7 @@ main(int argc, char **argv)
 	init_snmp(APP);
 	if (conf_errors() > 0)
 		fatal("%d bad line(s) in the configuration (logged above)", conf_errors());
-	master_start();
+	master_start(ms);
 
 	/* One event socket; the interface and route mirrors take their messages from it. */
 	if ((mon = nlmon_new(cfg.event_buffer)) == NULL || (ifm = iface_new()) == NULL ||
@@ -488,46 +331,39 @@ main(int argc, char **argv)
 		fatal("cannot open a netlink request socket");
 	if (notify_open(&notifier, statedir) < 0)
 		fatal("cannot read %s/" NOTIFY_FILE ": %s", statedir, strerror(errno));
-	if ((w = writer_new(m, q, qa, &wcfg, statedir, apply_arm, &apply_alarm, err,
-		 sizeof(err))) == NULL)
+	if ((w = writer_new(m, q, qa, &wcfg, statedir, NULL, NULL, err, sizeof(err))) == NULL)
 		fatal("%s", err);
-	apply_alarm.arg = w;
-	rs.m = m;
 	rs.w = w;
-	iface_set_timer(ifm, iface_arm, ifm);
-	mirror_set_callbacks(m, route_changed, timer_arm, &rs);
+	rs.n = &notifier;
+	mirror_set_callbacks(m, route_changed, NULL, &rs);
 	/* Persisted routes live in main: without it in routeTables, the writer mirrors it alone. */
 	pm = m;
 	pcfg.resync_interval = cfg.resync_interval;
 	if (!mirror_table_selected(&cfg, PERSIST_TABLE) && (pm = mirror_new(&pcfg)) == NULL)
 		fatal("out of memory");
-	prs = (struct route_side){ .m = pm, .w = w };
+	prs = (struct route_side){ .w = w, .n = NULL };
 	if (pm != m)
-		mirror_set_callbacks(pm, route_changed, timer_arm, &prs);
+		mirror_set_callbacks(pm, route_changed, NULL, &prs);
 	writer_use_mirror(w, pm);
 	if (iface_attach(ifm, mon) < 0 || mirror_attach(m, mon, ifm) < 0 ||
 	    (pm != m && mirror_attach(pm, mon, ifm) < 0))
 		fatal("cannot subscribe to netlink events");
-	if (iface_open(ifm) < 0)
+	if (iface_start(ifm) < 0)
 		fatal("cannot load the kernel's links and addresses over netlink: %s",
 		    strerror(errno));
-	if (mirror_open(m) < 0 || (pm != m && mirror_open(pm) < 0))
+	if (mirror_start(m) < 0 || (pm != m && mirror_start(pm) < 0))
 		fatal("cannot load the kernel's routes over netlink: %s", strerror(errno));
 	log_notice("mirror", "%zu IPv4 routes loaded", mirror_routes(m)->count);
 	if (pm != m)
 		log_notice("persist", "main table mirrored for persisted routes only: %zu routes",
 		    mirror_routes(pm)->count);
-	writer_start(w);
+	if (writer_start(w) < 0)
+		fatal("cannot watch the netlink sockets");
 
 	if ((txn = txn_new()) == NULL || mib_route_register(m, w, txn) < 0 ||
 	    mib_persist_register(w, txn) < 0 || mib_event_register() < 0)
 		fatal("cannot register CIM-ROUTE-MIB objects");
-	snmp_alarm_register(30, SA_REPEAT, expire_fired, w);
-	if (register_readfd(nlmon_fd(mon), fd_events, mon) < 0 ||
-	    register_readfd(mirror_dump_fd(m), fd_dump, m) < 0 ||
-	    (pm != m && register_readfd(mirror_dump_fd(pm), fd_dump, pm) < 0) ||
-	    register_readfd(iface_dump_fd(ifm), fd_iface_dump, ifm) < 0 ||
-	    register_readfd(nlreq_fd(qa), fd_requests, qa) < 0)
+	if (nlmon_start(mon) < 0)
 		fatal("cannot watch the netlink sockets");
 
 	if (o.pidfile != NULL)
@@ -550,12 +386,14 @@ main(int argc, char **argv)
 		agent_check_and_process(1);
 	log_notice("main", "stopping on signal %d", (int)stop_signal);
 
-	unregister_readfd(nlmon_fd(mon));
-	unregister_readfd(mirror_dump_fd(m));
+	nlmon_stop(mon);
+	mirror_stop(m);
 	if (pm != m)
-		unregister_readfd(mirror_dump_fd(pm));
-	unregister_readfd(nlreq_fd(qa));
-	unregister_readfd(iface_dump_fd(ifm));
+		mirror_stop(pm);
+	writer_stop(w);
+	iface_stop(ifm);
+	notify_stop(&notifier);
+	master_free(ms);
 	snmp_shutdown(APP);
 	txn_free(txn);
 	writer_free(w);

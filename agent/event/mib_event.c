@@ -265,7 +265,7 @@ void
 mib_event_init(struct notify *n)
 {
 	nt = n;
-	notify_set_callbacks(n, send_msg, n->arm, n->arg);
+	notify_start(n, send_msg);
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, session_event,
 	    NULL);
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, session_event,

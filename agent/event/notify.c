@@ -13,6 +13,7 @@
 #include "event/notify.h"
 #include "lib/statefile.h"
 #include "lib/strnum.h"
+#include "snmp/conf.h"
 
 #define SEQ_MAX 4294967295u
 
@@ -64,6 +65,46 @@ void
 notify_set_slicer(struct notify *n, notify_arm_fn arm_slice)
 {
 	n->arm_slice = arm_slice;
+}
+
+static void
+interval_fired(void *arg)
+{
+	notify_timer(arg);
+}
+
+static void
+slice_fired(void *arg)
+{
+	notify_slice(arg);
+}
+
+static void
+interval_arm(unsigned ms, void *arg)
+{
+	loop_timer_arm(ms, &((struct notify *)arg)->timer);
+}
+
+static void
+slice_arm(unsigned ms, void *arg)
+{
+	loop_timer_arm(ms, &((struct notify *)arg)->slice_timer);
+}
+
+void
+notify_start(struct notify *n, notify_send_fn send)
+{
+	loop_timer_init(&n->timer, interval_fired, n);
+	loop_timer_init(&n->slice_timer, slice_fired, n);
+	notify_set_callbacks(n, send, interval_arm, n);
+	notify_set_slicer(n, slice_arm);
+}
+
+void
+notify_stop(struct notify *n)
+{
+	loop_timer_stop(&n->timer);
+	loop_timer_stop(&n->slice_timer);
 }
 
 /* ---- the state file ------------------------------------------------------- */
@@ -859,5 +900,65 @@ notify_restore_setting(struct notify *n, unsigned which, const struct notify_set
 	/* Undoing a larger history: back to the old size; the rows it held stay. */
 	if (which & NOTIFY_SET_HISTORY)
 		notify_commit_history(n);
+	return 0;
+}
+
+/* ---- configuration directives --------------------------------------------- */
+
+/* The numeric directives: where each goes and its largest value. */
+static const struct {
+	const char *token;
+	size_t field; /* offsetof(struct notify_settings, ...) */
+	unsigned max;
+	const char *help;
+} numbers[] = {
+	{ "notifyRateLimit", offsetof(struct notify_settings, rate), NOTIFY_RATE_MAX,
+	    "N (route-change notifications per second, the rest summarised; default 100)" },
+	{ "eventHistorySize", offsetof(struct notify_settings, history), NOTIFY_HISTORY_MAX,
+	    "N (changes kept in cimRouteEventTable; default 1000)" },
+	{ "notifyQueueLength", offsetof(struct notify_settings, queue), NOTIFY_QUEUE_MAX,
+	    "N (notifications kept while the master is away; default 10000)" },
+};
+
+static int
+enabled_line(const char *token, const char *value, void *cfg, char *err, size_t errlen)
+{
+	int b;
+
+	if ((b = conf_bool(value)) < 0) {
+		snprintf(err, errlen, "notifyEnabled: expected yes or no");
+		return -1;
+	}
+	((struct notify_settings *)cfg)->enabled = b;
+	return 0;
+}
+
+static int
+number_line(const char *token, const char *value, void *cfg, char *err, size_t errlen)
+{
+	unsigned long long v;
+
+	for (size_t k = 0; k < sizeof(numbers) / sizeof(numbers[0]); k++) {
+		if (strcmp(token, numbers[k].token) != 0)
+			continue;
+		if (strnum(value, 0, UINT32_MAX, &v) < 0 || v > numbers[k].max) {
+			snprintf(err, errlen, "%s: expected a number, 0 to %u", token,
+			    numbers[k].max);
+			return -1;
+		}
+		*(unsigned *)(void *)((char *)cfg + numbers[k].field) = (unsigned)v;
+	}
+	return 0;
+}
+
+int
+notify_conf_register(struct notify_settings *set)
+{
+	if (conf_directive("notifyEnabled", enabled_line, set,
+		"yes | no (send route-change notifications; default yes)") < 0)
+		return -1;
+	for (size_t k = 0; k < sizeof(numbers) / sizeof(numbers[0]); k++)
+		if (conf_directive(numbers[k].token, number_line, set, numbers[k].help) < 0)
+			return -1;
 	return 0;
 }

@@ -32,6 +32,7 @@
 #include <time.h>
 
 #include "route/route.h"
+#include "snmp/loop.h"
 
 #define NOTIFY_FILE "notify-state"
 
@@ -151,13 +152,26 @@ struct notify {
 	notify_arm_fn arm;
 	notify_arm_fn arm_slice; /* NULL: no slices (all of an interval's allowance at once) */
 	void *arg;
+	struct loop_timer timer, slice_timer; /* notify_start() */
 };
 
 /* Defaults; then the configuration fills set before notify_open(). */
 void notify_init(struct notify *);
+/*
+ * The directives notifyEnabled, notifyRateLimit, eventHistorySize and
+ * notifyQueueLength, filling set (through snmp/conf.h); 0, or -1.
+ */
+int notify_conf_register(struct notify_settings *set);
 void notify_set_callbacks(struct notify *, notify_send_fn, notify_arm_fn, void *arg);
 /* A second timer, for notify_slice() (its arg is the one of notify_set_callbacks()). */
 void notify_set_slicer(struct notify *, notify_arm_fn);
+/*
+ * In the daemon, the one place that sets the callbacks: send (mib_event.c,
+ * called with the notifier as arg), and both timers in the event loop
+ * (snmp/loop.h).  notify_stop() cancels the timers (shutdown).
+ */
+void notify_start(struct notify *, notify_send_fn send);
+void notify_stop(struct notify *);
 /*
  * Read DIR/notify-state: the sequence numbering and the settings written
  * through SNMP, which replace the configured ones.  Bad lines are logged

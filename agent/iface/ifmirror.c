@@ -12,6 +12,7 @@
 #include <netlink/netlink.h>
 
 #include "iface/ifmirror.h"
+#include "snmp/loop.h"
 #include "lib/log.h"
 #include "lib/vec.h"
 #include "nl/nldump.h"
@@ -61,6 +62,8 @@ struct iface {
 	unsigned nw;
 	iface_arm_fn arm_fn;
 	void *arm_arg;
+	struct loop_timer timer; /* iface_start() */
+	struct loop_fd dump;
 };
 
 /* ---- links ---------------------------------------------------------------- */
@@ -543,4 +546,33 @@ int
 iface_dump_fd(const struct iface *ifm)
 {
 	return ifm->dumper != NULL ? nldump_fd(ifm->dumper) : -1;
+}
+
+static void
+timer_fired(void *arg)
+{
+	iface_timer(arg);
+}
+
+static void
+dump_readable(void *arg)
+{
+	iface_read_dump(arg);
+}
+
+int
+iface_start(struct iface *ifm)
+{
+	loop_timer_init(&ifm->timer, timer_fired, ifm);
+	iface_set_timer(ifm, loop_timer_arm, &ifm->timer);
+	if (iface_open(ifm) < 0)
+		return -1;
+	return loop_fd_add(&ifm->dump, iface_dump_fd(ifm), dump_readable, ifm);
+}
+
+void
+iface_stop(struct iface *ifm)
+{
+	loop_fd_remove(&ifm->dump);
+	loop_timer_stop(&ifm->timer);
 }

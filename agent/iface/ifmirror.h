@@ -78,6 +78,12 @@ int iface_open(struct iface *);
 int iface_dump_fd(const struct iface *);
 void iface_read_dump(struct iface *);
 void iface_timer(struct iface *);
+/*
+ * In the daemon: iface_open() with the timer in the event loop (snmp/loop.h,
+ * in place of iface_set_timer()), then the dump fd too; 0, or -1 with errno.
+ */
+int iface_start(struct iface *);
+void iface_stop(struct iface *);
 /* Events were lost: re-dump (also what nlmon calls on an overrun). */
 void iface_request_redump(struct iface *);
 int iface_redump_running(const struct iface *);

@@ -13,6 +13,7 @@
 #include "lib/log.h"
 #include "nl/nlmon.h"
 #include "nl/nlsock.h"
+#include "snmp/loop.h"
 
 #define RECV_BUF      (256 << 10)
 #define MAX_CONSUMERS 8
@@ -24,6 +25,7 @@ struct nlmon {
 	uint64_t overruns;
 	struct nlmon_sub sub[MAX_CONSUMERS];
 	unsigned nsub;
+	struct loop_fd lfd; /* nlmon_start() */
 };
 
 static int
@@ -259,4 +261,22 @@ nlqueue_free(struct nlqueue *q)
 	free(q->buf);
 	q->buf = NULL;
 	q->len = q->cap = 0;
+}
+
+static void
+readable(void *arg)
+{
+	nlmon_read(arg);
+}
+
+int
+nlmon_start(struct nlmon *mon)
+{
+	return loop_fd_add(&mon->lfd, nlmon_fd(mon), readable, mon);
+}
+
+void
+nlmon_stop(struct nlmon *mon)
+{
+	loop_fd_remove(&mon->lfd);
 }

@@ -51,6 +51,9 @@ int nlmon_open(struct nlmon *);
 int nlmon_fd(const struct nlmon *);
 /* The fd is readable: read at most NLMON_READS_PER_WAKEUP datagrams and dispatch them. */
 void nlmon_read(struct nlmon *);
+/* In the daemon: nlmon_read() whenever the socket is readable (snmp/loop.h); 0, or -1. */
+int nlmon_start(struct nlmon *);
+void nlmon_stop(struct nlmon *);
 /* Hand one message to its consumers as if it had been received (tests, replays). */
 void nlmon_dispatch(struct nlmon *, struct nlmsghdr *);
 /* Tell every consumer that events were lost (what an overrun does; tests). */

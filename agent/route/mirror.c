@@ -21,6 +21,7 @@
 #include "nl/nldump.h"
 #include "nl/nlmon.h"
 #include "route/mirror.h"
+#include "snmp/loop.h"
 #include "route/nhobj.h"
 #include "route/rt.h"
 
@@ -82,6 +83,9 @@ struct mirror {
 	mirror_change_fn change_fn;
 	mirror_arm_fn arm_fn;
 	void *cb_arg;
+	void *arm_arg;           /* arm_fn's: cb_arg, or the loop's timer (mirror_start()) */
+	struct loop_timer timer; /* mirror_start() */
+	struct loop_fd dump;
 };
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -182,7 +186,7 @@ static void
 arm(struct mirror *m, unsigned ms)
 {
 	if (m->arm_fn != NULL)
-		m->arm_fn(ms, m->cb_arg);
+		m->arm_fn(ms, m->arm_arg);
 }
 
 /* The nexthop objects that resolve RTA_NH_ID, when the mirror learns them. */
@@ -1057,6 +1061,7 @@ mirror_set_callbacks(struct mirror *m, mirror_change_fn change, mirror_arm_fn ar
 	m->change_fn = change;
 	m->arm_fn = arm_fn;
 	m->cb_arg = arg;
+	m->arm_arg = arg;
 }
 
 void
@@ -1181,4 +1186,34 @@ struct timespec
 mirror_last_change(const struct mirror *m)
 {
 	return m->last_change;
+}
+
+static void
+timer_fired(void *arg)
+{
+	mirror_timer(arg);
+}
+
+static void
+dump_readable(void *arg)
+{
+	mirror_read_dump(arg);
+}
+
+int
+mirror_start(struct mirror *m)
+{
+	loop_timer_init(&m->timer, timer_fired, m);
+	m->arm_fn = loop_timer_arm;
+	m->arm_arg = &m->timer;
+	if (mirror_open(m) < 0)
+		return -1;
+	return loop_fd_add(&m->dump, mirror_dump_fd(m), dump_readable, m);
+}
+
+void
+mirror_stop(struct mirror *m)
+{
+	loop_fd_remove(&m->dump);
+	loop_timer_stop(&m->timer);
 }

@@ -73,6 +73,14 @@ struct mirror_config {
 	unsigned event_buffer;    /* event socket receive buffer, bytes (0: the default) */
 };
 
+/*
+ * The directives routeTables, resyncInterval and netlinkEventBuffer, filling
+ * cfg (route/directives.c, through snmp/conf.h); 0, or -1.
+ */
+int mirror_conf_register(struct mirror_config *cfg);
+/* Parse "main", "local", "default", "all" or a number into cfg; 0, or -1 with err. */
+int mirror_parse_tables(struct mirror_config *cfg, const char *value, char *err, size_t errlen);
+
 #define MIRROR_EVENT_BUFFER (64u << 20) /* bursts of 100k routes fit */
 
 enum mirror_state {
@@ -133,6 +141,13 @@ void mirror_read_dump(struct mirror *);
 void mirror_read_events(struct mirror *);
 /* The timer requested through mirror_arm_fn fired. */
 void mirror_timer(struct mirror *);
+/*
+ * In the daemon, after mirror_set_callbacks(): mirror_open() with the timer
+ * in the event loop (snmp/loop.h, in place of the callbacks' arm_fn), then
+ * the dump fd too; 0, or -1 with errno.
+ */
+int mirror_start(struct mirror *);
+void mirror_stop(struct mirror *);
 /* Ask for a re-dump (tests, and the events that need one). */
 void mirror_request_redump(struct mirror *, const char *why);
 /* Not SYNCED: a re-dump is due or under way. */

@@ -80,14 +80,52 @@ writer_use_mirror(struct writer *w, struct mirror *pm)
 	w->pm = pm;
 }
 
-void
+static void
+apply_fired(void *arg)
+{
+	writer_apply(arg);
+}
+
+static void
+expire_fired(void *arg)
+{
+	struct writer *w = arg;
+
+	writer_pending_expire(w, mirror_now(w->m));
+}
+
+/* The kernel answered requests of a SET's ACTION. */
+static void
+answers_readable(void *arg)
+{
+	nlreq_input(arg);
+}
+
+int
 writer_start(struct writer *w)
 {
+	/* An earlier apply is never postponed. */
+	loop_timer_init(&w->apply_timer, apply_fired, w);
+	w->arm_apply = loop_timer_arm_earlier;
+	w->arm_arg = &w->apply_timer;
+	loop_timer_init(&w->expire_timer, expire_fired, w);
+	if (loop_timer_every(&w->expire_timer, 30) < 0 ||
+	    loop_fd_add(&w->answers, nlreq_fd(w->qa), answers_readable, w->qa) < 0)
+		return -1;
 	/* Put back the persisted routes the kernel lacks (after a reboot, or a crash). */
 	persist_refresh(&w->persist, w->pm);
 	writer_apply(w);
 	log_notice("persist", "%zu persisted routes, %zu installed", w->persist.n,
 	    w->persist.nactive);
+	return 0;
+}
+
+void
+writer_stop(struct writer *w)
+{
+	loop_fd_remove(&w->answers);
+	loop_timer_stop(&w->expire_timer);
+	loop_timer_stop(&w->apply_timer);
 }
 
 static int

@@ -14,6 +14,7 @@
 
 #include "route/persist.h"
 #include "route/route.h"
+#include "snmp/loop.h"
 
 struct mirror;
 struct nlreq;
@@ -35,6 +36,10 @@ struct writer_config {
 
 /* The default writable protocols: boot (ip route's default), static and cimrouted's own. */
 void writer_config_default(struct writer_config *);
+/* The directive writableProtocols, filling cfg (route/directives.c); 0, or -1. */
+int writer_conf_register(struct writer_config *cfg);
+/* Which routes SNMP may change: protocol names or numbers, or none; 0, or -1 with err. */
+int writer_parse_protocols(uint8_t out[256], const char *value, char *err, size_t errlen);
 
 struct writer {
 	struct mirror *m; /* the mirror served as cimIP4RouteTable (routeTables) */
@@ -55,6 +60,9 @@ struct writer {
 	/* Asks the daemon to run writer_apply() in ms milliseconds. */
 	void (*arm_apply)(unsigned ms, void *arg);
 	void *arm_arg;
+	/* writer_start(): the apply timer, the expiry of pending rows, qa's answers. */
+	struct loop_timer apply_timer, expire_timer;
+	struct loop_fd answers;
 	/* The SET in progress (mib_set.c): the persisted set changed; UNDO must save it again. */
 	int set_dirty, set_resave;
 	/* ... its ACTION waits for the kernel: writer_apply() waits for it to end. */
@@ -75,8 +83,14 @@ struct writer *writer_new(struct mirror *m, struct nlreq *q, struct nlreq *qa,
 void writer_free(struct writer *);
 /* Look persisted routes up in pm (a mirror of PERSIST_TABLE) instead of m.  Before writer_start(). */
 void writer_use_mirror(struct writer *, struct mirror *pm);
-/* Once the mirror is loaded: which persisted routes are active; install the others. */
-void writer_start(struct writer *);
+/*
+ * In the daemon, once the mirror is loaded: the writer's timers and qa's
+ * fd in the event loop (snmp/loop.h; in place of writer_new()'s arm), then
+ * which persisted routes are active, and install the others.  0, or -1.
+ */
+int writer_start(struct writer *);
+/* Out of the event loop again (shutdown). */
+void writer_stop(struct writer *);
 
 /* Pending rows. */
 /* The first pending row > (strict) or >= sub in OID order, as an index; npending if none. */

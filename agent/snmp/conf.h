@@ -1,23 +1,36 @@
-/* The configuration file's own tokens (net-snmp's config syntax). */
+/*
+ * The configuration file's own tokens (net-snmp's config syntax): the
+ * helper through which each module registers its directives.
+ *
+ * A module owns its directives: it supplies the config structure they fill
+ * and a bounded parser per directive, which refuses a bad value with a
+ * one-line reason naming the directive (nothing half-applied).  This file
+ * logs the reason with the file and line (config_perror) and counts it; the
+ * daemon refuses to start when conf_errors() is not 0 after the files are
+ * read.  net-snmp's config handlers get no client pointer, so the
+ * directives live in a table here, bounded by CONF_MAX_DIRECTIVES.
+ *
+ * The header includes nothing of net-snmp: any module may register.
+ */
 #ifndef CIMR_CONF_H
 #define CIMR_CONF_H
 
-#include <stdint.h>
+#include <stddef.h>
 
-#include "route/mirror.h"
+#define CONF_MAX_DIRECTIVES 32
 
-/* Register the tokens; values land in *cfg as the files are read. */
-void conf_register(struct mirror_config *cfg);
-/* writableProtocols: which routes SNMP may change, into writable_proto[rtm_protocol]. */
-void conf_register_writer(uint8_t writable_proto[256]);
-int conf_parse_protocols(uint8_t out[256], const char *value, char *err, size_t errlen);
-/* notifyEnabled, notifyRateLimit, eventHistorySize, notifyQueueLength. */
-struct notify_settings;
-void conf_register_notify(struct notify_settings *);
+/* Parse value into cfg; 0, or -1 with a one-line reason in err (cfg untouched). */
+typedef int (
+    *conf_parse_fn)(const char *token, const char *value, void *cfg, char *err, size_t errlen);
+
+/*
+ * Register token (of cimrouted.conf) before init_snmp() reads the files;
+ * help is net-snmp's one-line usage.  0, or -1 with errno (table full).
+ */
+int conf_directive(const char *token, conf_parse_fn parse, void *cfg, const char *help);
 /* Number of bad lines seen while reading (each already logged with file and line). */
 int conf_errors(void);
-
-/* Parse "main", "local", "default", "all" or a number into cfg; 0 or -1. */
-int conf_parse_tables(struct mirror_config *cfg, const char *value, char *err, size_t errlen);
+/* "yes", "true", "on", "1" -> 1; "no", "false", "off", "0" -> 0 (any case); else -1. */
+int conf_bool(const char *value);
 
 #endif

@@ -1,6 +1,7 @@
 /* The AgentX session to the master: see master.h. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <time.h>
 
 #include <net-snmp/net-snmp-config.h>
@@ -11,6 +12,7 @@
 #include <net-snmp/agent/sysORTable.h>
 
 #include "lib/log.h"
+#include "snmp/loop.h"
 #include "snmp/master.h"
 
 /* net-snmp's agentx/subagent.h and agentx/client.h are not installed. */
@@ -21,14 +23,14 @@ int agentx_add_agentcaps(netsnmp_session *, const oid *, size_t, const char *);
 #define RETRY_FIRST_MS 100 /* the first try after a loss */
 #define RETRY_MAX_MS   500 /* the backoff doubles up to this */
 
-static struct {
+struct master {
 	int ping;                 /* s: agentXPingInterval as configured; 0: no pings */
 	netsnmp_session *session; /* open, or NULL */
-	unsigned retry_id, ping_id;
+	struct loop_timer retry, pinger;
 	unsigned backoff_ms;
 	unsigned tries;
 	struct timespec lost; /* when the session went away */
-} ms;
+};
 
 static unsigned
 ms_since(const struct timespec *t)
@@ -47,16 +49,11 @@ master_address(void)
 	return a != NULL ? a : "the default AgentX socket";
 }
 
-static void retry_fired(unsigned int id, void *arg);
-
 static void
-retry_arm(void)
+retry_arm(struct master *ms)
 {
-	struct timeval tv = { .tv_sec = ms.backoff_ms / 1000,
-		.tv_usec = (ms.backoff_ms % 1000) * 1000 };
-
-	if (ms.retry_id == 0)
-		ms.retry_id = snmp_alarm_register_hr(tv, 0, retry_fired, NULL);
+	if (ms->retry.id == 0)
+		loop_timer_arm(ms->backoff_ms, &ms->retry);
 }
 
 static void
@@ -71,62 +68,64 @@ add_caps(const struct sysORTable *t, void *arg)
  * entries again.
  */
 static void
-retry_fired(unsigned int id, void *arg)
+retry_fired(void *arg)
 {
-	ms.retry_id = 0;
-	if (ms.session != NULL)
+	struct master *ms = arg;
+
+	if (ms->session != NULL)
 		return;
-	ms.tries++;
-	if (subagent_open_master_session() == 0 && ms.session != NULL) {
+	ms->tries++;
+	if (subagent_open_master_session() == 0 && ms->session != NULL) {
 		register_mib_reattach();
-		netsnmp_sysORTable_foreach(add_caps, ms.session);
+		netsnmp_sysORTable_foreach(add_caps, ms->session);
 		log_notice("agentx", "connected to the master (%s) again after %u ms, %u tries",
-		    master_address(), ms_since(&ms.lost), ms.tries);
+		    master_address(), ms_since(&ms->lost), ms->tries);
 		return;
 	}
-	ms.backoff_ms = ms.backoff_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : ms.backoff_ms * 2;
-	retry_arm();
+	ms->backoff_ms = ms->backoff_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : ms->backoff_ms * 2;
+	retry_arm(ms);
 }
 
-/* The library's check: a ping, and on no answer it closes the session (INDEX_STOP follows). */
+/*
+ * The library's check: a ping, and on no answer it closes the session
+ * (INDEX_STOP follows).  Its alarm id is used only without a session.
+ */
 static void
-ping_fired(unsigned int id, void *arg)
+ping_fired(void *arg)
 {
-	agentx_check_session(id, arg);
+	struct master *ms = arg;
+
+	agentx_check_session(ms->pinger.id, ms->session);
 }
 
 static void
-lost(void)
+lost(struct master *ms)
 {
-	clock_gettime(CLOCK_MONOTONIC, &ms.lost);
-	ms.tries = 0;
-	ms.backoff_ms = RETRY_FIRST_MS;
-	retry_arm();
+	clock_gettime(CLOCK_MONOTONIC, &ms->lost);
+	ms->tries = 0;
+	ms->backoff_ms = RETRY_FIRST_MS;
+	retry_arm(ms);
 }
 
 /* SNMPD_CALLBACK_INDEX_START / INDEX_STOP: the session opened or closed. */
 static int
 session_event(int major, int minor, void *serverarg, void *clientarg)
 {
+	struct master *ms = clientarg;
+
 	if (minor == SNMPD_CALLBACK_INDEX_START) {
-		ms.session = serverarg;
-		if (ms.retry_id != 0) {
-			snmp_alarm_unregister(ms.retry_id);
-			ms.retry_id = 0;
-		}
-		if (ms.ping > 0 && ms.ping_id == 0)
-			ms.ping_id = snmp_alarm_register(ms.ping, SA_REPEAT, ping_fired, serverarg);
+		ms->session = serverarg;
+		loop_timer_stop(&ms->retry);
+		if (ms->ping > 0 && ms->pinger.id == 0)
+			loop_timer_every(&ms->pinger, (unsigned)ms->ping);
 		return 0;
 	}
-	if (serverarg != ms.session)
+	if (serverarg != ms->session)
 		return 0;
-	ms.session = NULL;
-	if (ms.ping_id != 0) {
-		snmp_alarm_unregister(ms.ping_id);
-		ms.ping_id = 0;
-	}
+	ms->session = NULL;
+	loop_timer_stop(&ms->pinger);
 	log_notice("agentx", "lost the master (%s): reconnecting", master_address());
-	lost();
+	lost(ms);
 	return 0;
 }
 
@@ -139,7 +138,9 @@ session_event(int major, int minor, void *serverarg, void *clientarg)
 static int
 post_config(int major, int minor, void *serverarg, void *clientarg)
 {
-	ms.ping =
+	struct master *ms = clientarg;
+
+	ms->ping =
 	    netsnmp_ds_get_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL);
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, 0);
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_NO_CONNECTION_WARNINGS,
@@ -147,28 +148,51 @@ post_config(int major, int minor, void *serverarg, void *clientarg)
 	return 0;
 }
 
-void
+struct master *
 master_init(void)
 {
+	struct master *ms = calloc(1, sizeof(*ms));
+
+	if (ms == NULL)
+		return NULL;
+	loop_timer_init(&ms->retry, retry_fired, ms);
+	loop_timer_init(&ms->pinger, ping_fired, ms);
 	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_POST_READ_CONFIG, post_config,
-	    NULL);
+	    ms);
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, session_event,
-	    NULL);
+	    ms);
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, session_event,
-	    NULL);
+	    ms);
+	return ms;
 }
 
 void
-master_start(void)
+master_start(struct master *ms)
 {
-	if (ms.session != NULL)
+	if (ms->session != NULL)
 		return;
 	log_warn("agentx", "cannot connect to the master (%s); retrying", master_address());
-	lost();
+	lost(ms);
 }
 
 int
-master_connected(void)
+master_connected(const struct master *ms)
 {
-	return ms.session != NULL;
+	return ms->session != NULL;
+}
+
+void
+master_free(struct master *ms)
+{
+	if (ms == NULL)
+		return;
+	loop_timer_stop(&ms->retry);
+	loop_timer_stop(&ms->pinger);
+	snmp_unregister_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_POST_READ_CONFIG, post_config,
+	    ms, 1);
+	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
+	    session_event, ms, 1);
+	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
+	    session_event, ms, 1);
+	free(ms);
 }

@@ -12,11 +12,15 @@
 #ifndef CIMR_MASTER_H
 #define CIMR_MASTER_H
 
-/* Before init_agent(): hooks into the configuration and the session callbacks. */
-void master_init(void);
-/* After init_snmp(): if the first connection failed, keep trying. */
-void master_start(void);
+struct master;
+
+/* Before init_agent(): hooks into the configuration and the session callbacks; NULL: no memory. */
+struct master *master_init(void);
+/* After init_snmp(): if the first connection failed, keep trying (its timers: snmp/loop.h). */
+void master_start(struct master *);
 /* 1 while the session to the master is open. */
-int master_connected(void);
+int master_connected(const struct master *);
+/* Before snmp_shutdown(): no more retries, pings or callbacks. */
+void master_free(struct master *);
 
 #endif

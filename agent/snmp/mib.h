@@ -114,7 +114,10 @@ int mib_persist_register(struct writer *, struct txn *);
 
 /* The route-change events: history, settings and notifications (mib_event.c). */
 struct notify;
-/* Before init_snmp(): follow the master session, so notifications wait while it is away. */
+/*
+ * Before init_snmp(): follow the master session, so notifications wait while
+ * it is away; the notifier's callbacks and timers (notify_start()).
+ */
 void mib_event_init(struct notify *);
 int mib_event_register(void);
 

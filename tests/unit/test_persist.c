@@ -17,7 +17,6 @@
 
 #include <cmocka.h>
 
-#include "snmp/conf.h"
 #include "route/mirror.h"
 #include "route/persist.h"
 #include "route/rtcheck.h"
@@ -509,17 +508,18 @@ test_writable_protocols(void **state)
 	char err[256];
 
 	memset(w, 7, sizeof(w));
-	assert_int_equal(conf_parse_protocols(w, "static boot, cimrouted 42", err, sizeof(err)), 0);
+	assert_int_equal(writer_parse_protocols(w, "static boot, cimrouted 42", err, sizeof(err)),
+	    0);
 	for (int i = 0; i < 256; i++)
 		assert_int_equal(w[i], i == 3 || i == 4 || i == 42 || i == 252);
-	assert_int_equal(conf_parse_protocols(w, "none", err, sizeof(err)), 0);
+	assert_int_equal(writer_parse_protocols(w, "none", err, sizeof(err)), 0);
 	for (int i = 0; i < 256; i++)
 		assert_int_equal(w[i], 0);
 	w[4] = 1;
-	assert_int_equal(conf_parse_protocols(w, "static bogus", err, sizeof(err)), -1);
+	assert_int_equal(writer_parse_protocols(w, "static bogus", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "'bogus'"));
-	assert_int_equal(conf_parse_protocols(w, "256", err, sizeof(err)), -1);
-	assert_int_equal(conf_parse_protocols(w, "", err, sizeof(err)), -1);
+	assert_int_equal(writer_parse_protocols(w, "256", err, sizeof(err)), -1);
+	assert_int_equal(writer_parse_protocols(w, "", err, sizeof(err)), -1);
 	assert_int_equal(w[4], 1); /* unchanged after an error */
 }
 
@@ -551,7 +551,8 @@ test_private_mirror(void **state)
 	assert_int_equal(mirror_inject(m, &other, 1), 0);
 	assert_int_equal(mirror_inject(pm, &live, 1), 0);
 	writer_use_mirror(w, pm);
-	writer_start(w); /* all active: nothing to install, no request socket needed */
+	/* What writer_start() does once it has joined the loop: which rows are active. */
+	persist_refresh(&w->persist, w->pm);
 	assert_int_equal(w->persist.nactive, 1);
 	assert_non_null(persist_live(&w->persist.v[0], w->pm));
 	assert_null(persist_live(&w->persist.v[0], m));

@@ -1,0 +1,165 @@
+/*
+ * The route modules' configuration directives: the mirror's (routeTables,
+ * resyncInterval, netlinkEventBuffer) and the writer's (writableProtocols).
+ * Each parser is bounded and all-or-nothing; snmp/conf logs a refusal with
+ * the file and line.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lib/strnum.h"
+#include "route/mirror.h"
+#include "route/routefmt.h"
+#include "route/writer.h"
+#include "snmp/conf.h"
+
+static int
+parse_u32(const char *s, uint32_t *out)
+{
+	unsigned long long v;
+
+	if (strnum(s, 0, UINT32_MAX, &v) < 0)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int
+mirror_parse_tables(struct mirror_config *cfg, const char *value, char *err, size_t errlen)
+{
+	struct mirror_config c = *cfg;
+	char buf[1024], *save = NULL, *tok;
+
+	c.all_tables = 0;
+	c.ntables = 0;
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (tok = strtok_r(buf, " \t,", &save); tok != NULL; tok = strtok_r(NULL, " \t,", &save)) {
+		uint32_t id;
+
+		if (strcasecmp(tok, "all") == 0) {
+			c.all_tables = 1;
+			continue;
+		}
+		if (strcasecmp(tok, "main") == 0)
+			id = 254;
+		else if (strcasecmp(tok, "local") == 0)
+			id = 255;
+		else if (strcasecmp(tok, "default") == 0)
+			id = 253;
+		else if (parse_u32(tok, &id) < 0 || id == 0) {
+			snprintf(err, errlen,
+			    "routeTables: '%s' is not a table (main, local, default, all or 1-4294967295)",
+			    tok);
+			return -1;
+		}
+		if (c.ntables == MIRROR_MAX_TABLES) {
+			snprintf(err, errlen, "routeTables: more than %d tables",
+			    MIRROR_MAX_TABLES);
+			return -1;
+		}
+		c.tables[c.ntables++] = id;
+	}
+	if (!c.all_tables && c.ntables == 0) {
+		snprintf(err, errlen, "routeTables: no table given");
+		return -1;
+	}
+	*cfg = c;
+	return 0;
+}
+
+static int
+tables_line(const char *token, const char *value, void *cfg, char *err, size_t errlen)
+{
+	return mirror_parse_tables(cfg, value, err, errlen);
+}
+
+static int
+resync_line(const char *token, const char *value, void *cfg, char *err, size_t errlen)
+{
+	uint32_t v;
+
+	if (parse_u32(value, &v) < 0 || (v != 0 && v < 10) || v > 86400 * 7) {
+		snprintf(err, errlen, "resyncInterval: expected seconds, 0 (off) or 10 to 604800");
+		return -1;
+	}
+	((struct mirror_config *)cfg)->resync_interval = v;
+	return 0;
+}
+
+static int
+buffer_line(const char *token, const char *value, void *cfg, char *err, size_t errlen)
+{
+	uint32_t v;
+
+	if (parse_u32(value, &v) < 0 || v < 4096 || v > (1u << 30)) {
+		snprintf(err, errlen, "netlinkEventBuffer: expected bytes, 4096 to 1073741824");
+		return -1;
+	}
+	((struct mirror_config *)cfg)->event_buffer = v;
+	return 0;
+}
+
+int
+mirror_conf_register(struct mirror_config *cfg)
+{
+	if (conf_directive("routeTables", tables_line, cfg,
+		"main | local | default | all | TABLE-ID ... (the IPv4 route tables to mirror)") <
+		0 ||
+	    conf_directive("resyncInterval", resync_line, cfg,
+		"SECONDS (safety-net re-dump of the kernel table; 0 = off)") < 0 ||
+	    conf_directive("netlinkEventBuffer", buffer_line, cfg,
+		"BYTES (receive buffer of the netlink event socket)") < 0)
+		return -1;
+	return 0;
+}
+
+int
+writer_parse_protocols(uint8_t out[256], const char *value, char *err, size_t errlen)
+{
+	uint8_t v[256];
+	char buf[1024], *save = NULL, *tok;
+	int n = 0;
+
+	memset(v, 0, sizeof(v));
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (tok = strtok_r(buf, " \t,", &save); tok != NULL; tok = strtok_r(NULL, " \t,", &save)) {
+		int p;
+
+		n++;
+		if (strcasecmp(tok, "none") == 0)
+			continue;
+		if ((p = routefmt_proto_parse(tok)) < 0) {
+			snprintf(err, errlen,
+			    "writableProtocols: '%s' is not a protocol (a name such "
+			    "as static, boot, cimrouted, or 0-255)",
+			    tok);
+			return -1;
+		}
+		v[p] = 1;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "writableProtocols: no protocol given (use none)");
+		return -1;
+	}
+	memcpy(out, v, sizeof(v));
+	return 0;
+}
+
+static int
+protocols_line(const char *token, const char *value, void *cfg, char *err, size_t errlen)
+{
+	return writer_parse_protocols(((struct writer_config *)cfg)->writable_proto, value, err,
+	    errlen);
+}
+
+int
+writer_conf_register(struct writer_config *cfg)
+{
+	return conf_directive("writableProtocols", protocols_line, cfg,
+	    "PROTOCOL ... | none (routes SNMP may change and delete; default boot static "
+	    "cimrouted)");
+}

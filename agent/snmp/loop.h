@@ -1,0 +1,58 @@
+/*
+ * The event loop's plumbing: timers and read fds over net-snmp's loop.
+ *
+ * The loop is net-snmp's (agent_check_and_process()); this is the one
+ * place that calls snmp_alarm_register() and register_readfd().  A module
+ * embeds a struct loop_timer or struct loop_fd in its own context and
+ * registers it when it starts, so no callback needs a global to find its
+ * module: the context is the client pointer net-snmp hands back.
+ *
+ * A one-shot timer is armed again and again: a new request replaces the
+ * pending one (loop_timer_arm), or only brings it forward
+ * (loop_timer_arm_earlier: an earlier request is never postponed).  Both
+ * have the (unsigned ms, void *arg) shape of the engines' arm callbacks
+ * (mirror_arm_fn, iface_arm_fn, notify_arm_fn, the writer's), with the
+ * timer as arg, so an engine stays free of the loop and testable.
+ *
+ * The header itself includes nothing of net-snmp: modules below the
+ * net-snmp glue may embed these structures.
+ */
+#ifndef CIMR_LOOP_H
+#define CIMR_LOOP_H
+
+#include <time.h>
+
+typedef void (*loop_fn)(void *arg);
+
+struct loop_timer {
+	unsigned int id;     /* the pending alarm; 0: none */
+	struct timespec due; /* when it fires (monotonic) */
+	unsigned every;      /* s: a repeating timer; 0: one-shot */
+	loop_fn fn;
+	void *arg;
+};
+
+struct loop_fd {
+	int fd;
+	int on; /* registered: a zeroed one is not */
+	loop_fn fn;
+	void *arg;
+};
+
+/* Set up t to run fn(arg); nothing is pending yet. */
+void loop_timer_init(struct loop_timer *t, loop_fn fn, void *arg);
+/* Run the timer in ms milliseconds, replacing a pending request; timer is a struct loop_timer. */
+void loop_timer_arm(unsigned ms, void *timer);
+/* Run the timer in ms milliseconds unless it is due earlier already. */
+void loop_timer_arm_earlier(unsigned ms, void *timer);
+/* Run the timer every seconds from now on, until loop_timer_stop(); 0, or -1. */
+int loop_timer_every(struct loop_timer *t, unsigned seconds);
+/* Cancel what is pending (nothing if nothing is). */
+void loop_timer_stop(struct loop_timer *t);
+
+/* Call fn(arg) whenever fd is readable; 0, or -1 (net-snmp's fd table is full). */
+int loop_fd_add(struct loop_fd *f, int fd, loop_fn fn, void *arg);
+/* Stop watching (nothing if it is not watched). */
+void loop_fd_remove(struct loop_fd *f);
+
+#endif
