@@ -131,8 +131,7 @@ event_index(void *ctx, const void *row, oid *out)
 
 static struct mib_table event_table = {
 	.name = "cimRouteEventTable",
-	.entry = { CIMR_EVENT_ENTRY },
-	.entry_len = sizeof((oid[]){ CIMR_EVENT_ENTRY }) / sizeof(oid),
+	MIB_ENTRY(CIMR_EVENT_ENTRY),
 	.cols = event_columns + 1, /* the sequence is not-accessible */
 	.ncols = NEVCOLS - 1,
 	.seek = event_seek,

@@ -200,10 +200,8 @@ static const struct mib_column persist_columns[] = {
 
 static struct mib_table persist_table = {
 	.name = "cimIP4PersistedRouteTable",
-	.entry = { CIMR_PERSIST_ENTRY },
-	.entry_len = sizeof((oid[]){ CIMR_PERSIST_ENTRY }) / sizeof(oid),
-	.cols = persist_columns,
-	.ncols = sizeof(persist_columns) / sizeof(persist_columns[0]),
+	MIB_ENTRY(CIMR_PERSIST_ENTRY),
+	MIB_COLUMNS(persist_columns),
 	.seek = persist_seek_cb,
 	.next = persist_next_cb,
 	.index = index_cb,
@@ -251,10 +249,8 @@ static const struct mib_column active_columns[] = {
 
 static struct mib_table active_table = {
 	.name = "cimActiveRouteTable",
-	.entry = { CIMR_ACTIVE_ENTRY },
-	.entry_len = sizeof((oid[]){ CIMR_ACTIVE_ENTRY }) / sizeof(oid),
-	.cols = active_columns,
-	.ncols = sizeof(active_columns) / sizeof(active_columns[0]),
+	MIB_ENTRY(CIMR_ACTIVE_ENTRY),
+	MIB_COLUMNS(active_columns),
 	.seek = active_seek_cb,
 	.next = active_next_cb,
 	.index = index_cb,

@@ -292,10 +292,8 @@ static const struct mib_column route_columns[] = {
 
 static struct mib_table route_table = {
 	.name = "cimIP4RouteTable",
-	.entry = { CIMR_IP4ROUTE_ENTRY },
-	.entry_len = sizeof((oid[]){ CIMR_IP4ROUTE_ENTRY }) / sizeof(oid),
-	.cols = route_columns,
-	.ncols = sizeof(route_columns) / sizeof(route_columns[0]),
+	MIB_ENTRY(CIMR_IP4ROUTE_ENTRY),
+	MIB_COLUMNS(route_columns),
 	.seek = route_seek_cb,
 	.next = route_next_cb,
 	.next_in = route_next_in_cb,

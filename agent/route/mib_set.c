@@ -1182,8 +1182,7 @@ static const struct txn_group route_group = {
 };
 
 const struct txn_ops mib_set_route_ops = {
-	.cols = route_columns,
-	.ncols = sizeof(route_columns) / sizeof(route_columns[0]),
+	MIB_COLUMNS(route_columns),
 	.row_size = sizeof(struct wrow),
 	.parse_index = route_index,
 	.row_name = row_name,
@@ -1194,8 +1193,7 @@ const struct txn_ops mib_set_route_ops = {
 };
 
 const struct txn_ops mib_set_persist_ops = {
-	.cols = persist_columns,
-	.ncols = sizeof(persist_columns) / sizeof(persist_columns[0]),
+	MIB_COLUMNS(persist_columns),
 	.row_size = sizeof(struct wrow),
 	.parse_index = persist_index,
 	.row_name = row_name,

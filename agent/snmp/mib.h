@@ -32,6 +32,14 @@ struct mib_column {
 	mib_get_fn get;
 };
 
+/*
+ * Designated initialisers of a struct mib_table (and a struct txn_ops):
+ * the entry OID with its length, and a column array with its count.
+ */
+#define MIB_ENTRY(...) \
+	.entry = { __VA_ARGS__ }, .entry_len = sizeof((oid[]){ __VA_ARGS__ }) / sizeof(oid)
+#define MIB_COLUMNS(a) .cols = (a), .ncols = sizeof(a) / sizeof((a)[0])
+
 struct mib_table {
 	const char *name;
 	oid entry[MAX_OID_LEN]; /* the entry's OID (table.1) */
