@@ -1,8 +1,8 @@
 /*
  * getbench: GET latency and change latency for the cimroute benchmark.
  *
- *   getbench lat  [common] [-k K] [-s SEED] -f FILE          AGENT
- *   getbench lat  [common] [-k K] [-s SEED] -b BASE -n N     AGENT
+ *   getbench lat  [common] [-k K] [-s SEED] [-x STOP] -f FILE      AGENT
+ *   getbench lat  [common] [-k K] [-s SEED] [-x STOP] -b BASE -n N AGENT
  *   getbench poll [common] -o OID [-a | -e V | -g V] [-i US] [-T SEC]
  *                 [-S START_NS | -F FILE]                    AGENT [CMD [ARG...]]
  *   common: [-c COMMUNITY] [-t TIMEOUT_MS] [-r RETRIES]
@@ -12,7 +12,11 @@
  *   random) or over BASE.i for i drawn at random from 1..N.  Prints one line
  *     count=K ok=.. nosuch=.. errors=.. timeouts=.. median_us=.. p90_us=..
  *     p99_us=.. max_us=.. mean_us=..
- *   Latency is the round trip of one GET as the client sees it.
+ *   Latency is the round trip of one GET as the client sees it.  With -x,
+ *   it stops early, before the next GET, once the file STOP exists, and
+ *   count is the number of GETs made (a caller whose run may be slowed
+ *   without bound, such as GETs held back behind SETs, sizes K generously
+ *   and ends the run with the file).
  *
  * poll: GET OID again and again (every -i microseconds, default 500) until
  *   it answers with a value (default), or with noSuchInstance/noSuchObject
@@ -64,8 +68,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage:\n"
-		"  getbench lat  [common] [-k K] [-s SEED] -f FILE AGENT\n"
-		"  getbench lat  [common] [-k K] [-s SEED] -b BASE_OID -n N AGENT\n"
+		"  getbench lat  [common] [-k K] [-s SEED] [-x STOP] -f FILE AGENT\n"
+		"  getbench lat  [common] [-k K] [-s SEED] [-x STOP] -b BASE_OID -n N AGENT\n"
 		"  getbench poll [common] -o OID [-a | -e V | -g V] [-i US] [-T SEC]\n"
 		"                [-S START_NS | -F FILE] AGENT [CMD [ARG...]]\n"
 		"  common: [-c COMMUNITY] [-t TIMEOUT_MS] [-r RETRIES]\n");
@@ -275,7 +279,7 @@ static struct oidbuf *read_oid_file(const char *path, size_t *n)
 static int run_lat(int argc, char **argv)
 {
 	long k = 1000, nrows = 0;
-	const char *file = NULL, *base = NULL, *agent;
+	const char *file = NULL, *base = NULL, *stop = NULL, *agent;
 	struct oidbuf *oids = NULL, bo, cur;
 	size_t noids = 0, i;
 	int64_t *lat, sum = 0;
@@ -283,7 +287,7 @@ static int run_lat(int argc, char **argv)
 	void *h;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "+c:t:r:k:s:f:b:n:")) != -1) {
+	while ((opt = getopt(argc, argv, "+c:t:r:k:s:f:b:n:x:")) != -1) {
 		switch (opt) {
 		case 'c': community = optarg; break;
 		case 't': timeout_ms = parse_long(optarg, "timeout"); break;
@@ -293,6 +297,7 @@ static int run_lat(int argc, char **argv)
 		case 'f': file = optarg; break;
 		case 'b': base = optarg; break;
 		case 'n': nrows = parse_long(optarg, "rows"); break;
+		case 'x': stop = optarg; break;
 		default: usage();
 		}
 	}
@@ -315,6 +320,8 @@ static int run_lat(int argc, char **argv)
 		int64_t t0, t1;
 		enum answer a;
 
+		if (stop && access(stop, F_OK) == 0)
+			break;
 		if (oids) {
 			cur = oids[rng() % noids];
 		} else {
@@ -334,6 +341,13 @@ static int run_lat(int argc, char **argv)
 		}
 	}
 	snmp_sess_close(h);
+	if (i == 0) {
+		printf("count=0 ok=0 nosuch=0 errors=0 timeouts=0\n");
+		free(lat);
+		free(oids);
+		return 1;
+	}
+	k = (long)i;
 	qsort(lat, (size_t)k, sizeof *lat, cmp_i64);
 	printf("count=%ld ok=%ld nosuch=%ld errors=%ld timeouts=%ld median_us=%" PRId64
 	       " p90_us=%" PRId64 " p99_us=%" PRId64 " max_us=%" PRId64 " mean_us=%" PRId64 "\n",

@@ -204,7 +204,9 @@ set_runner_stop() {
 
 # ---- background GETs for the whole of a churn case ---------------------------
 # runner_start TARGET K: getbench lat -k K in a loop (one run is meant to cover
-# the case; if it ends before the case, another follows) until runner_stop
+# the case; if it ends before the case, another follows) until runner_stop, which
+# ends the run in progress before its next GET (getbench -x): with SETs, snmpd holds
+# GETs back, and a run of K GETs could outlast the case by far
 runner_start() {
 	local target=$1 k=$2
 	rm -f "$d/stop" "$d/runner.lines"
@@ -216,7 +218,7 @@ runner_start() {
 			i=$((i + 1))
 			s=$(date +%s%N)
 			# shellcheck disable=SC2046
-			ip netns exec "$NS" "$GETBENCH" lat -t $GET_TMO -r 0 -k "$k" -s "$i" \
+			ip netns exec "$NS" "$GETBENCH" lat -t $GET_TMO -r 0 -k "$k" -s "$i" -x "$d/stop" \
 				$(lat_args "$target") $AGENT >"$d/runner.cur" 2>"$d/runner.err" &
 			echo $! >>"$d/gbpids"
 			wait $!
@@ -230,7 +232,7 @@ runner_start() {
 	PIDS+=("$RUNNER_PID")
 	sleep 0.3	# let it start and settle before the kernel is touched
 }
-# runner_stop: wait for the current getbench run to end (it is not cut short)
+# runner_stop: end the current getbench run (before its next GET) and wait for it
 runner_stop() {
 	touch "$d/stop"
 	wait "$RUNNER_PID" 2>/dev/null
