@@ -76,18 +76,10 @@ link_cmp(const void *elem, const void *key)
 	return a < b ? -1 : a > b;
 }
 
-static size_t
-link_bound(const struct link_vec *lv, int32_t ifindex)
-{
-	return vec_lower_bound(lv->v, lv->n, sizeof(*lv->v), &ifindex, link_cmp, 0);
-}
-
 const struct link *
 iface_link(const struct iface *ifm, int32_t ifindex)
 {
-	size_t i = link_bound(&ifm->links, ifindex);
-
-	return i < ifm->links.n && ifm->links.v[i].ifindex == ifindex ? &ifm->links.v[i] : NULL;
+	return vec_find(ifm->links.v, ifm->links.n, sizeof(*ifm->links.v), &ifindex, link_cmp);
 }
 
 size_t
@@ -100,27 +92,13 @@ iface_nlinks(const struct iface *ifm)
 static int
 link_set(struct link_vec *lv, const struct link *l, struct link *prev)
 {
-	size_t i = link_bound(lv, l->ifindex);
-
-	if (i < lv->n && lv->v[i].ifindex == l->ifindex) {
-		if (prev != NULL)
-			*prev = lv->v[i];
-		lv->v[i] = *l;
-		return 1;
-	}
-	if (vec_reserve(&lv->v, &lv->cap, lv->n, sizeof(*lv->v), 16) < 0)
-		return -1;
-	vec_insert_at(lv->v, &lv->n, sizeof(*lv->v), i, l);
-	return 0;
+	return vec_put(&lv->v, &lv->n, &lv->cap, sizeof(*lv->v), l, &l->ifindex, link_cmp, prev);
 }
 
 static void
 link_del(struct link_vec *lv, int32_t ifindex)
 {
-	size_t i = link_bound(lv, ifindex);
-
-	if (i < lv->n && lv->v[i].ifindex == ifindex)
-		vec_remove_at(lv->v, &lv->n, sizeof(*lv->v), i);
+	vec_del(lv->v, &lv->n, sizeof(*lv->v), &ifindex, link_cmp, NULL);
 }
 
 /* The dump thread parses links too: no logging. */
@@ -160,12 +138,6 @@ addr_cmp(const void *elem, const void *key)
 	return a->plen < b->plen ? -1 : a->plen > b->plen;
 }
 
-static size_t
-addr_bound(const struct addr_vec *av, const struct iface_addr *key)
-{
-	return vec_lower_bound(av->v, av->n, sizeof(*av->v), key, addr_cmp, 0);
-}
-
 const struct iface_addr *
 iface_addrs(const struct iface *ifm, size_t *n)
 {
@@ -177,25 +149,13 @@ iface_addrs(const struct iface *ifm, size_t *n)
 static int
 addr_set(struct addr_vec *av, const struct iface_addr *a)
 {
-	size_t i = addr_bound(av, a);
-
-	if (i < av->n && addr_cmp(&av->v[i], a) == 0) {
-		av->v[i] = *a;
-		return 0;
-	}
-	if (vec_reserve(&av->v, &av->cap, av->n, sizeof(*av->v), 16) < 0)
-		return -1;
-	vec_insert_at(av->v, &av->n, sizeof(*av->v), i, a);
-	return 0;
+	return vec_put(&av->v, &av->n, &av->cap, sizeof(*av->v), a, a, addr_cmp, NULL) < 0 ? -1 : 0;
 }
 
 static void
 addr_del(struct addr_vec *av, const struct iface_addr *a)
 {
-	size_t i = addr_bound(av, a);
-
-	if (i < av->n && addr_cmp(&av->v[i], a) == 0)
-		vec_remove_at(av->v, &av->n, sizeof(*av->v), i);
+	vec_del(av->v, &av->n, sizeof(*av->v), a, addr_cmp, NULL);
 }
 
 /* A removed link's addresses go with it (the kernel announces most, not all). */

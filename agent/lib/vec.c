@@ -59,3 +59,38 @@ vec_remove_at(void *base, size_t *n, size_t size, size_t i)
 	memmove(p, p + size, (*n - i - 1) * size);
 	(*n)--;
 }
+
+int
+vec_put(void *pbase, size_t *n, size_t *cap, size_t size, const void *elem, const void *key,
+    vec_cmp_fn cmp, void *old)
+{
+	char *base;
+	size_t i;
+
+	memcpy(&base, pbase, sizeof(base));
+	i = vec_lower_bound(base, *n, size, key, cmp, 0);
+	if (i < *n && cmp(base + i * size, key) == 0) {
+		if (old != NULL)
+			memcpy(old, base + i * size, size);
+		memcpy(base + i * size, elem, size);
+		return 1;
+	}
+	if (vec_reserve(pbase, cap, *n, size, 16) < 0)
+		return -1;
+	memcpy(&base, pbase, sizeof(base));
+	vec_insert_at(base, n, size, i, elem);
+	return 0;
+}
+
+int
+vec_del(void *base, size_t *n, size_t size, const void *key, vec_cmp_fn cmp, void *old)
+{
+	size_t i = vec_lower_bound(base, *n, size, key, cmp, 0);
+
+	if (i >= *n || cmp(AT(base, i, size), key) != 0)
+		return 0;
+	if (old != NULL)
+		memcpy(old, AT(base, i, size), size);
+	vec_remove_at(base, n, size, i);
+	return 1;
+}

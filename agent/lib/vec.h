@@ -48,4 +48,15 @@ void vec_insert_at(void *base, size_t *n, size_t size, size_t i, const void *ele
 /* Remove the element at position i; *n shrinks by one. */
 void vec_remove_at(void *base, size_t *n, size_t size, size_t i);
 
+/*
+ * A sorted set in one call.  vec_put: elem, whose key is key, takes the
+ * place of the element equal to key (copied to old first if old is not
+ * NULL) or is inserted in order: 1 replaced, 0 inserted, -1 with errno
+ * ENOMEM and nothing changed.  vec_del: the element equal to key is removed
+ * (copied to old first if not NULL): 1, or 0 when there is none.
+ */
+int vec_put(void *pbase, size_t *n, size_t *cap, size_t size, const void *elem, const void *key,
+    vec_cmp_fn cmp, void *old);
+int vec_del(void *base, size_t *n, size_t size, const void *key, vec_cmp_fn cmp, void *old);
+
 #endif

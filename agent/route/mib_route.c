@@ -146,26 +146,29 @@ get_age(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
+/* Caption and Description: the route as `ip route` shows it, cut to the column's size. */
 static int
-get_caption(const void *row, struct mib_value *v, void *ctx)
+get_text(const void *row, struct mib_value *v, void *ctx,
+    void (*fmt)(const struct route *, const struct mirror *, char *, size_t), size_t max)
 {
 	char buf[ROUTEFMT_MAX];
 
 	KERNEL_ONLY(row);
-	routefmt_caption(ROW(row), MIRROR(ctx), buf, sizeof(buf));
-	mib_set_str(v, buf, 64);
+	fmt(ROW(row), MIRROR(ctx), buf, sizeof(buf));
+	mib_set_str(v, buf, max);
 	return 0;
+}
+
+static int
+get_caption(const void *row, struct mib_value *v, void *ctx)
+{
+	return get_text(row, v, ctx, routefmt_caption, 64);
 }
 
 static int
 get_description(const void *row, struct mib_value *v, void *ctx)
 {
-	char buf[ROUTEFMT_MAX];
-
-	KERNEL_ONLY(row);
-	routefmt_description(ROW(row), MIRROR(ctx), buf, sizeof(buf));
-	mib_set_str(v, buf, 255);
-	return 0;
+	return get_text(row, v, ctx, routefmt_description, 255);
 }
 
 static int

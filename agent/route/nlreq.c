@@ -19,6 +19,7 @@ struct nlreq {
 	struct nlsock *s;
 	const struct nlreq_ops *fake; /* tests: requests go there, not to a socket */
 	void *fake_arg;
+	char fake_err[NLREQ_ERRLEN]; /* the fake's reason for its last answer */
 };
 
 struct nlreq *
@@ -245,26 +246,34 @@ nlreq_abandon(struct nlreq *q, int rc, const char *err)
 	nlsock_abandon(q->s, rc, err);
 }
 
-/* A fake kernel's answer to an asynchronous request, unless the budget is spent. */
+/*
+ * Asynchronous requests to a fake kernel: fake_spent() first, which refuses
+ * what a socket would not send (the budget is spent) and clears the fake's
+ * reason; then the fake's answer, given later as a socket's would be.
+ */
 static int
-fake_async(struct nlreq *q, int rc, const char *e, nlreq_done_fn done, void *arg, char *err,
-    size_t errlen)
+fake_spent(struct nlreq *q, char *err, size_t errlen)
 {
-	return nlsock_answer_later(q->s, rc, e, done, arg, err, errlen);
+	q->fake_err[0] = '\0';
+	return nlsock_spent(q->s, err, errlen);
+}
+
+static int
+fake_async(struct nlreq *q, int rc, nlreq_done_fn done, void *arg, char *err, size_t errlen)
+{
+	return nlsock_answer_later(q->s, rc, q->fake_err, done, arg, err, errlen);
 }
 
 int
 nlreq_route_async(struct nlreq *q, int cmd, int flags, const struct route *r, nlreq_done_fn done,
     void *arg, char *err, size_t errlen)
 {
-	if (q->fake != NULL) {
-		char e[NLREQ_ERRLEN] = "";
-
-		if (nlsock_spent(q->s, err, errlen))
-			return -ETIMEDOUT; /* as a socket's request: not sent */
-		return fake_async(q, q->fake->route(q->fake_arg, cmd, flags, r, e, sizeof(e)), e,
+	if (q->fake != NULL && fake_spent(q, err, errlen))
+		return -ETIMEDOUT; /* as a socket's request: not sent */
+	if (q->fake != NULL)
+		return fake_async(q,
+		    q->fake->route(q->fake_arg, cmd, flags, r, q->fake_err, sizeof(q->fake_err)),
 		    done, arg, err, errlen);
-	}
 	return nlsock_send(q->s, route_msg(cmd, flags, r), NULL, NULL, done, arg, err, errlen);
 }
 
@@ -273,14 +282,12 @@ nlreq_route_delete_async(struct nlreq *q, const struct route *r, struct nlroute 
     nlreq_done_fn done, void *arg, char *err, size_t errlen)
 {
 	nlroute_free(gone);
-	if (q->fake != NULL) {
-		char e[NLREQ_ERRLEN] = "";
-
-		if (nlsock_spent(q->s, err, errlen))
-			return -ETIMEDOUT; /* as a socket's request: not sent */
-		return fake_async(q, q->fake->route_delete(q->fake_arg, r, gone, e, sizeof(e)), e,
+	if (q->fake != NULL && fake_spent(q, err, errlen))
+		return -ETIMEDOUT; /* as a socket's request: not sent */
+	if (q->fake != NULL)
+		return fake_async(q,
+		    q->fake->route_delete(q->fake_arg, r, gone, q->fake_err, sizeof(q->fake_err)),
 		    done, arg, err, errlen);
-	}
 	return nlsock_send(q->s, route_msg(RTM_DELROUTE, NLM_F_ECHO, r), echo_msg, gone, done, arg,
 	    err, errlen);
 }
@@ -302,14 +309,13 @@ nlreq_route_restore_async(struct nlreq *q, const struct nlroute *k, const uint32
 {
 	int rc;
 
-	if (q->fake != NULL) {
-		char e[NLREQ_ERRLEN] = "";
-
-		if (nlsock_spent(q->s, err, errlen))
-			return -ETIMEDOUT; /* as a socket's request: not sent */
-		return fake_async(q, q->fake->route_restore(q->fake_arg, k, metric, e, sizeof(e)),
-		    e, done, arg, err, errlen);
-	}
+	if (q->fake != NULL && fake_spent(q, err, errlen))
+		return -ETIMEDOUT; /* as a socket's request: not sent */
+	if (q->fake != NULL)
+		return fake_async(q,
+		    q->fake->route_restore(q->fake_arg, k, metric, q->fake_err,
+			sizeof(q->fake_err)),
+		    done, arg, err, errlen);
 	if ((rc = kept_ok(k, err, errlen)) < 0)
 		return rc;
 	return nlsock_send(q->s, kept_msg(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, k, metric), NULL,
@@ -324,15 +330,13 @@ nlreq_route_delete_kept_async(struct nlreq *q, const struct nlroute *k, const ui
 
 	if (gone != NULL)
 		nlroute_free(gone);
-	if (q->fake != NULL) {
-		char e[NLREQ_ERRLEN] = "";
-
-		if (nlsock_spent(q->s, err, errlen))
-			return -ETIMEDOUT; /* as a socket's request: not sent */
+	if (q->fake != NULL && fake_spent(q, err, errlen))
+		return -ETIMEDOUT; /* as a socket's request: not sent */
+	if (q->fake != NULL)
 		return fake_async(q,
-		    q->fake->route_delete_kept(q->fake_arg, k, metric, gone, e, sizeof(e)), e, done,
-		    arg, err, errlen);
-	}
+		    q->fake->route_delete_kept(q->fake_arg, k, metric, gone, q->fake_err,
+			sizeof(q->fake_err)),
+		    done, arg, err, errlen);
 	if ((rc = kept_ok(k, err, errlen)) < 0)
 		return rc;
 	return nlsock_send(q->s, kept_msg(RTM_DELROUTE, gone != NULL ? NLM_F_ECHO : 0, k, metric),
@@ -373,16 +377,13 @@ nlreq_route_fetch_async(struct nlreq *q, uint32_t table, uint8_t proto, int32_t 
 	int rc;
 
 	nlroute_free(out);
-	if (q->fake != NULL) {
-		char e[NLREQ_ERRLEN] = "";
-
-		if (nlsock_spent(q->s, err, errlen))
-			return -ETIMEDOUT; /* as a socket's request: not sent */
+	if (q->fake != NULL && fake_spent(q, err, errlen))
+		return -ETIMEDOUT; /* as a socket's request: not sent */
+	if (q->fake != NULL)
 		return fake_async(q,
-		    q->fake->route_fetch(q->fake_arg, table, proto, oif, match, marg, out, e,
-			sizeof(e)),
-		    e, done, arg, err, errlen);
-	}
+		    q->fake->route_fetch(q->fake_arg, table, proto, oif, match, marg, out,
+			q->fake_err, sizeof(q->fake_err)),
+		    done, arg, err, errlen);
 	if ((f = calloc(1, sizeof(*f))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;

@@ -98,17 +98,16 @@ persist_insert(struct persist *p, const struct proute *r)
 int
 persist_remove(struct persist *p, const struct proute *key, struct proute *old)
 {
-	size_t i = persist_seek(p, key, 0);
+	struct proute gone;
 
-	if (i >= p->n || proute_cmp(&p->v[i], key) != 0)
+	if (!vec_del(p->v, &p->n, sizeof(*p->v), key, proute_cmp_v, &gone))
 		return 0;
 	if (old != NULL)
-		*old = p->v[i];
-	if (p->v[i].active) {
+		*old = gone;
+	if (gone.active) {
 		p->nactive--;
 		clock_gettime(CLOCK_REALTIME, &p->active_change);
 	}
-	vec_remove_at(p->v, &p->n, sizeof(*p->v), i);
 	clock_gettime(CLOCK_REALTIME, &p->last_change);
 	return 1;
 }

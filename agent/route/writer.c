@@ -194,13 +194,8 @@ writer_pending_add(struct writer *w, const struct route *r)
 int
 writer_pending_remove(struct writer *w, const struct route *key, struct route *old)
 {
-	size_t i = pending_bound(w, key, 0);
-
-	if (i >= w->npending || route_cmp(&w->pending[i], key) != 0)
+	if (!vec_del(w->pending, &w->npending, sizeof(*w->pending), key, route_cmp_v, old))
 		return 0;
-	if (old != NULL)
-		*old = w->pending[i];
-	vec_remove_at(w->pending, &w->npending, sizeof(*w->pending), i);
 	if (w->npending == 0) {
 		free(w->pending);
 		w->pending = NULL;

@@ -28,13 +28,7 @@ mib_set_str(struct mib_value *v, const char *s, size_t maxlen)
 {
 	size_t n = strlen(s);
 
-	if (n > maxlen)
-		n = maxlen;
-	if (n > sizeof(v->v.s))
-		n = sizeof(v->v.s);
-	v->type = ASN_OCTET_STR;
-	memcpy(v->v.s, s, n);
-	v->len = n;
+	mib_set_bytes(v, ASN_OCTET_STR, s, n < maxlen ? n : maxlen);
 }
 
 void
