@@ -905,19 +905,14 @@ notify_restore_setting(struct notify *n, unsigned which, const struct notify_set
 
 /* ---- configuration directives --------------------------------------------- */
 
-/* The numeric directives: where each goes and its largest value. */
-static const struct {
-	const char *token;
-	size_t field; /* offsetof(struct notify_settings, ...) */
-	unsigned max;
-	const char *help;
-} numbers[] = {
-	{ "notifyRateLimit", offsetof(struct notify_settings, rate), NOTIFY_RATE_MAX,
+static const struct conf_number numbers[] = {
+	{ "notifyRateLimit", offsetof(struct notify_settings, rate), 0, NOTIFY_RATE_MAX, 0,
+	    "a number",
 	    "N (route-change notifications per second, the rest summarised; default 100)" },
-	{ "eventHistorySize", offsetof(struct notify_settings, history), NOTIFY_HISTORY_MAX,
-	    "N (changes kept in cimRouteEventTable; default 1000)" },
-	{ "notifyQueueLength", offsetof(struct notify_settings, queue), NOTIFY_QUEUE_MAX,
-	    "N (notifications kept while the master is away; default 10000)" },
+	{ "eventHistorySize", offsetof(struct notify_settings, history), 0, NOTIFY_HISTORY_MAX, 0,
+	    "a number", "N (changes kept in cimRouteEventTable; default 1000)" },
+	{ "notifyQueueLength", offsetof(struct notify_settings, queue), 0, NOTIFY_QUEUE_MAX, 0,
+	    "a number", "N (notifications kept while the master is away; default 10000)" },
 };
 
 static int
@@ -933,32 +928,11 @@ enabled_line(const char *token, const char *value, void *cfg, char *err, size_t 
 	return 0;
 }
 
-static int
-number_line(const char *token, const char *value, void *cfg, char *err, size_t errlen)
-{
-	unsigned long long v;
-
-	for (size_t k = 0; k < sizeof(numbers) / sizeof(numbers[0]); k++) {
-		if (strcmp(token, numbers[k].token) != 0)
-			continue;
-		if (strnum(value, 0, UINT32_MAX, &v) < 0 || v > numbers[k].max) {
-			snprintf(err, errlen, "%s: expected a number, 0 to %u", token,
-			    numbers[k].max);
-			return -1;
-		}
-		*(unsigned *)(void *)((char *)cfg + numbers[k].field) = (unsigned)v;
-	}
-	return 0;
-}
-
 int
 notify_conf_register(struct notify_settings *set)
 {
 	if (conf_directive("notifyEnabled", enabled_line, set,
 		"yes | no (send route-change notifications; default yes)") < 0)
 		return -1;
-	for (size_t k = 0; k < sizeof(numbers) / sizeof(numbers[0]); k++)
-		if (conf_directive(numbers[k].token, number_line, set, numbers[k].help) < 0)
-			return -1;
-	return 0;
+	return conf_numbers(numbers, sizeof(numbers) / sizeof(numbers[0]), set);
 }

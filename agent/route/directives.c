@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -77,31 +78,12 @@ tables_line(const char *token, const char *value, void *cfg, char *err, size_t e
 	return mirror_parse_tables(cfg, value, err, errlen);
 }
 
-static int
-resync_line(const char *token, const char *value, void *cfg, char *err, size_t errlen)
-{
-	uint32_t v;
-
-	if (parse_u32(value, &v) < 0 || (v != 0 && v < 10) || v > 86400 * 7) {
-		snprintf(err, errlen, "resyncInterval: expected seconds, 0 (off) or 10 to 604800");
-		return -1;
-	}
-	((struct mirror_config *)cfg)->resync_interval = v;
-	return 0;
-}
-
-static int
-buffer_line(const char *token, const char *value, void *cfg, char *err, size_t errlen)
-{
-	uint32_t v;
-
-	if (parse_u32(value, &v) < 0 || v < 4096 || v > (1u << 30)) {
-		snprintf(err, errlen, "netlinkEventBuffer: expected bytes, 4096 to 1073741824");
-		return -1;
-	}
-	((struct mirror_config *)cfg)->event_buffer = v;
-	return 0;
-}
+static const struct conf_number numbers[] = {
+	{ "resyncInterval", offsetof(struct mirror_config, resync_interval), 10, 86400 * 7, 1,
+	    "seconds", "SECONDS (safety-net re-dump of the kernel table; 0 = off)" },
+	{ "netlinkEventBuffer", offsetof(struct mirror_config, event_buffer), 4096, 1u << 30, 0,
+	    "bytes", "BYTES (receive buffer of the netlink event socket)" },
+};
 
 int
 mirror_conf_register(struct mirror_config *cfg)
@@ -109,10 +91,7 @@ mirror_conf_register(struct mirror_config *cfg)
 	if (conf_directive("routeTables", tables_line, cfg,
 		"main | local | default | all | TABLE-ID ... (the IPv4 route tables to mirror)") <
 		0 ||
-	    conf_directive("resyncInterval", resync_line, cfg,
-		"SECONDS (safety-net re-dump of the kernel table; 0 = off)") < 0 ||
-	    conf_directive("netlinkEventBuffer", buffer_line, cfg,
-		"BYTES (receive buffer of the netlink event socket)") < 0)
+	    conf_numbers(numbers, sizeof(numbers) / sizeof(numbers[0]), cfg) < 0)
 		return -1;
 	return 0;
 }

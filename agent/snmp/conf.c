@@ -2,12 +2,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
+#include "lib/strnum.h"
 #include "snmp/conf.h"
 
 /*
@@ -16,7 +18,8 @@
  */
 static struct directive {
 	const char *token;
-	conf_parse_fn parse;
+	conf_parse_fn parse; /* or num */
+	const struct conf_number *num;
 	void *cfg;
 } directives[CONF_MAX_DIRECTIVES];
 static unsigned ndirectives;
@@ -43,15 +46,32 @@ conf_bool(const char *value)
 	return -1;
 }
 
+static int
+number(const struct conf_number *d, const char *value, void *cfg, char *err, size_t errlen)
+{
+	unsigned long long v;
+
+	if (strnum(value, 0, d->max, &v) < 0 || (v < d->min && !(v == 0 && d->zero_off))) {
+		snprintf(err, errlen, "%s: expected %s, %s%u to %u", d->token, d->unit,
+		    d->zero_off ? "0 (off) or " : "", d->min, d->max);
+		return -1;
+	}
+	*(unsigned *)(void *)((char *)cfg + d->field) = (unsigned)v;
+	return 0;
+}
+
 static void
 line(const char *token, char *value)
 {
 	char err[256];
 
 	for (unsigned i = 0; i < ndirectives; i++) {
-		if (strcmp(directives[i].token, token) != 0)
+		const struct directive *d = &directives[i];
+
+		if (strcmp(d->token, token) != 0)
 			continue;
-		if (directives[i].parse(token, value, directives[i].cfg, err, sizeof(err)) < 0) {
+		if ((d->num != NULL ? number(d->num, value, d->cfg, err, sizeof(err)) :
+				      d->parse(token, value, d->cfg, err, sizeof(err))) < 0) {
 			config_perror(err);
 			nerrors++;
 		}
@@ -59,14 +79,29 @@ line(const char *token, char *value)
 	}
 }
 
-int
-conf_directive(const char *token, conf_parse_fn parse, void *cfg, const char *help)
+static int
+add(const struct directive *d, const char *help)
 {
 	if (ndirectives == CONF_MAX_DIRECTIVES) {
 		errno = ENOSPC;
 		return -1;
 	}
-	directives[ndirectives++] = (struct directive){ token, parse, cfg };
-	register_config_handler("cimrouted", token, line, NULL, help);
+	directives[ndirectives++] = *d;
+	register_config_handler("cimrouted", d->token, line, NULL, help);
+	return 0;
+}
+
+int
+conf_directive(const char *token, conf_parse_fn parse, void *cfg, const char *help)
+{
+	return add(&(struct directive){ token, parse, NULL, cfg }, help);
+}
+
+int
+conf_numbers(const struct conf_number *v, size_t n, void *cfg)
+{
+	for (size_t k = 0; k < n; k++)
+		if (add(&(struct directive){ v[k].token, NULL, &v[k], cfg }, v[k].help) < 0)
+			return -1;
 	return 0;
 }

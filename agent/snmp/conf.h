@@ -28,6 +28,22 @@ typedef int (
  * help is net-snmp's one-line usage.  0, or -1 with errno (table full).
  */
 int conf_directive(const char *token, conf_parse_fn parse, void *cfg, const char *help);
+/*
+ * A numeric directive: a whole decimal number from min to max (or 0 too,
+ * when zero_off: the directive's "off"), stored in the unsigned at
+ * cfg + field.  A bad value is refused with "TOKEN: expected UNIT, ...".
+ */
+struct conf_number {
+	const char *token;
+	size_t field; /* offsetof() the unsigned it sets */
+	unsigned min, max;
+	int zero_off;
+	const char *unit; /* "seconds", "bytes", "a number" */
+	const char *help;
+};
+
+/* Register n numeric directives of one config structure; 0, or -1 with errno. */
+int conf_numbers(const struct conf_number *, size_t n, void *cfg);
 /* Number of bad lines seen while reading (each already logged with file and line). */
 int conf_errors(void);
 /* "yes", "true", "on", "1" -> 1; "no", "false", "off", "0" -> 0 (any case); else -1. */
