@@ -8,6 +8,7 @@
 
 #include "lib/log.h"
 #include "lib/vec.h"
+#include "snmp/loop.h"
 #include "snmp/txn.h"
 
 /* One column value as the SET gave it. */
@@ -53,12 +54,12 @@ struct txn {
 	int applied;            /* ACTION applied a row (or tried to) */
 	struct txn_call *calls; /* ACTION: handler calls not over yet, oldest first */
 	size_t ncalls, callcap;
-	int phase;          /* the delegated phase under way (MODE_SET_*), 0: none */
-	int running, again; /* calls_run()'s trampoline */
-	int in_handler;     /* inside a handler call: its requests may be touched */
-	unsigned int alarm; /* the phase's limit */
-	size_t nchecked;    /* RESERVE2: the rows checked so far */
-	int undo_bad;       /* UNDO: a step could not be undone */
+	int phase;                /* the delegated phase under way (MODE_SET_*), 0: none */
+	int running, again;       /* calls_run()'s trampoline */
+	int in_handler;           /* inside a handler call: its requests may be touched */
+	struct loop_timer budget; /* the phase's limit */
+	size_t nchecked;          /* RESERVE2: the rows checked so far */
+	int undo_bad;             /* UNDO: a step could not be undone */
 	struct txn_row **rows;
 	size_t n, cap;
 	struct txn_step *steps;
@@ -67,10 +68,16 @@ struct txn {
 	size_t nb, bcap;
 };
 
+static void budget_spent(void *);
+
 struct txn *
 txn_new(void)
 {
-	return calloc(1, sizeof(struct txn));
+	struct txn *x = calloc(1, sizeof(struct txn));
+
+	if (x != NULL)
+		loop_timer_init(&x->budget, budget_spent, x);
+	return x;
 }
 
 static void
@@ -112,6 +119,7 @@ txn_free(struct txn *x)
 	if (x == NULL)
 		return;
 	txn_timeout(x);
+	loop_timer_stop(&x->budget);
 	x->applied = 0; /* at exit: nothing to warn about */
 	txn_clear(x);
 	free(x->calls);
@@ -629,12 +637,9 @@ undo_done(struct txn *x)
 }
 
 static void
-alarm_fired(unsigned int id, void *arg)
+budget_spent(void *arg)
 {
-	struct txn *x = arg;
-
-	x->alarm = 0;
-	txn_timeout(x);
+	txn_timeout(arg);
 }
 
 /* Run the phase's work as far as it goes. */
@@ -676,9 +681,7 @@ calls_run(struct txn *x)
 	x->running = 0;
 	if (x->ncalls == 0 && mode != 0) {
 		x->phase = 0;
-		if (x->alarm != 0)
-			snmp_alarm_unregister(x->alarm);
-		x->alarm = 0;
+		loop_timer_stop(&x->budget);
 		leave_all(x, mode);
 	}
 }
@@ -720,11 +723,9 @@ delegate(struct txn *x, int mode, const struct txn_binding *b, netsnmp_agent_req
 	for (netsnmp_request_info *req = requests; req != NULL; req = req->next)
 		req->delegated = REQUEST_IS_DELEGATED;
 	if (x->phase == 0) {
-		struct timeval tv = { TXN_BUDGET_MS / 1000, (TXN_BUDGET_MS % 1000) * 1000 };
-
 		x->phase = mode;
 		enter_all(x, mode);
-		x->alarm = snmp_alarm_register_hr(tv, 0, alarm_fired, x);
+		loop_timer_arm(TXN_BUDGET_MS, &x->budget);
 	}
 	x->in_handler = 1;
 	calls_run(x);
