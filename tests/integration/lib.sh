@@ -396,6 +396,31 @@ snmp_getnext() { nsx snmpgetnext "${V2[@]}" "${SNMP_OPTS[@]}" "$AGENT" "$@"; }
 # get_count: print cimIP4RouteCount.0 (empty if not available)
 get_count() { snmp_get "$OID_COUNT" 2>/dev/null | sed -n 's/.*Gauge32: \([0-9]*\).*/\1/p'; }
 
+# get_val OID: the value part of an snmpget answer ("INTEGER: 3"); status 1 for noSuch*
+get_val() {
+	local out
+	out=$(snmp_get "$1" 2>&1) || { echo "$out"; return 2; }
+	case $out in *"No Such"*) echo "$out"; return 1 ;; esac
+	printf '%s\n' "${out#* = }"
+}
+
+# get_str OID: an OCTET STRING decoded (-Ox prints it in hex); status 1 for noSuch*
+get_str() {
+	local v rc
+	v=$(get_val "$1"); rc=$?
+	[ $rc -eq 0 ] || { echo "$v"; return $rc; }
+	python3 -c '
+import sys
+v = sys.argv[1]
+if v.startswith("Hex-STRING:"):
+    sys.stdout.write(bytes.fromhex(v[len("Hex-STRING:"):].replace("\n", " ")).decode("latin-1"))
+elif v.startswith("STRING:"):
+    v = v[len("STRING:"):].strip()
+    sys.stdout.write(v[1:-1] if v.startswith("\"") else v)
+elif v != "\"\"":
+    sys.stdout.write(v)' "$v"
+}
+
 # walk_table OUT [bulk|next] [TRANSPORT-ARGS...]: walk cimIP4RouteTable into OUT (stderr OUT.err)
 walk_table() {
 	local out=$1 kind=${2:-bulk} tool rc; shift; [ $# -gt 0 ] && shift

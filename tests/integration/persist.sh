@@ -75,31 +75,6 @@ pset() {
 	nsx snmpset "${cred[@]}" "${SNMP_OPTS[@]}" -t 10 -r 0 "$AGENT" "$@" 2>&1
 }
 
-# get_val OID: the value part of an snmpget answer ("INTEGER: 3"); status 1 for noSuch*
-get_val() {
-	local out
-	out=$(snmp_get "$1" 2>&1) || { echo "$out"; return 2; }
-	case $out in *"No Such"*) echo "$out"; return 1 ;; esac
-	printf '%s\n' "${out#* = }"
-}
-
-# get_str OID: an OCTET STRING decoded (-Ox prints it in hex); status 1 for noSuch*
-get_str() {
-	local v rc
-	v=$(get_val "$1"); rc=$?
-	[ $rc -eq 0 ] || { echo "$v"; return $rc; }
-	python3 -c '
-import sys
-v = sys.argv[1]
-if v.startswith("Hex-STRING:"):
-    sys.stdout.write(bytes.fromhex(v[len("Hex-STRING:"):].replace("\n", " ")).decode("latin-1"))
-elif v.startswith("STRING:"):
-    v = v[len("STRING:"):].strip()
-    sys.stdout.write(v[1:-1] if v.startswith("\"") else v)
-elif v != "\"\"":
-    sys.stdout.write(v)' "$v"
-}
-
 # kroutes: the main table, one line a route: "DST/LEN via GW dev DEV proto N metric M"
 kroutes() {
 	nsx ip -N -j -4 route show table main | python3 -c '

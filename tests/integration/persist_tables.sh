@@ -46,24 +46,6 @@ R=10.60.0.0/16 NH=192.0.2.1 M=9
 IX=$(python3 -c "import ipaddress; print(ipaddress.IPv4Network('0.0.0.0/16').netmask)")
 IX=10.60.0.0.$IX.$NH.$M
 
-# get_val OID: the value part of an snmpget answer; status 1 for noSuch*
-get_val() {
-	local out
-	out=$(snmp_get "$1" 2>&1) || { echo "$out"; return 2; }
-	case $out in *"No Such"*) echo "$out"; return 1 ;; esac
-	printf '%s\n' "${out#* = }"
-}
-# get_str OID: an OCTET STRING decoded (-Ox prints it in hex)
-get_str() {
-	local v
-	v=$(get_val "$1") || { echo "$v"; return 1; }
-	case $v in
-	Hex-STRING:*) python3 -c 'import sys; print(bytes.fromhex(sys.argv[1]).decode())' "${v#Hex-STRING:}" ;;
-	STRING:*) v=${v#STRING: }; v=${v#\"}; echo "${v%\"}" ;;
-	'""') echo ;;
-	*) echo "$v" ;;
-	esac
-}
 pset() { nsx snmpset "${V2W[@]}" "${SNMP_OPTS[@]}" -t 10 -r 0 "$AGENT" "$@" 2>&1; }
 kernel_has() { nsx ip -4 route show table main proto 252 | grep -q "^$R via $NH dev va .*metric $M"; }
 kernel_lacks() { ! kernel_has; }
