@@ -134,13 +134,6 @@ route_cmp_v(const void *a, const void *b)
 	return route_cmp(a, b);
 }
 
-static size_t
-pending_bound(const struct writer *w, const struct route *key, int strict)
-{
-	return vec_lower_bound(w->pending, w->npending, sizeof(*w->pending), key, route_cmp_v,
-	    strict);
-}
-
 struct oid_key {
 	const unsigned long *sub;
 	size_t len;
@@ -180,14 +173,15 @@ writer_pending_find(const struct writer *w, const struct route *key)
 int
 writer_pending_add(struct writer *w, const struct route *r)
 {
-	size_t i = pending_bound(w, r, 0);
 	struct route row = *r;
 
-	if (w->npending >= PENDING_MAX ||
-	    vec_reserve(&w->pending, &w->pending_cap, w->npending, sizeof(*w->pending), 16) < 0)
+	if (w->npending >= PENDING_MAX)
 		return -1;
 	row.flags |= ROUTE_F_PENDING;
-	vec_insert_at(w->pending, &w->npending, sizeof(*w->pending), i, &row);
+	/* An index already pending is replaced: the set holds one row an index. */
+	if (vec_put(&w->pending, &w->npending, &w->pending_cap, sizeof(*w->pending), &row, &row,
+		route_cmp_v, NULL) < 0)
+		return -1;
 	return 0;
 }
 

@@ -66,12 +66,51 @@ test_grow_insert_remove(void **state)
 	free(v);
 }
 
+/* A sorted set of pairs keyed by the first member: put replaces or inserts, del removes. */
+struct kv {
+	int k, v;
+};
+
+static void
+test_put_del(void **state)
+{
+	struct kv *s = NULL, old = { 0, 0 }, e;
+	size_t n = 0, cap = 0;
+	int k;
+
+	for (int i = 0; i < 40; i++) {
+		e = (struct kv){ (i * 7) % 40, i };
+		assert_int_equal(vec_put(&s, &n, &cap, sizeof(*s), &e, &e.k, int_cmp, NULL), 0);
+	}
+	assert_int_equal(n, 40);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(s[i].k, (int)i);
+	e = (struct kv){ 21, 100 };
+	assert_int_equal(vec_put(&s, &n, &cap, sizeof(*s), &e, &e.k, int_cmp, &old), 1);
+	assert_int_equal(n, 40);
+	assert_int_equal(old.k, 21);
+	assert_int_equal(old.v, 3); /* 3 * 7 % 40 */
+	assert_int_equal(s[21].v, 100);
+	k = 21, assert_int_equal(vec_del(s, &n, sizeof(*s), &k, int_cmp, &old), 1);
+	assert_int_equal(old.v, 100);
+	assert_int_equal(n, 39);
+	k = 21, assert_int_equal(vec_del(s, &n, sizeof(*s), &k, int_cmp, NULL), 0);
+	k = 99, assert_int_equal(vec_del(s, &n, sizeof(*s), &k, int_cmp, NULL), 0);
+	k = 0, assert_int_equal(vec_del(s, &n, sizeof(*s), &k, int_cmp, NULL), 1);
+	assert_int_equal(n, 38);
+	assert_int_equal(s[0].k, 1);
+	assert_int_equal(s[19].k, 20);
+	assert_int_equal(s[20].k, 22);
+	free(s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lower_bound),
 		cmocka_unit_test(test_grow_insert_remove),
+		cmocka_unit_test(test_put_del),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
