@@ -21,7 +21,7 @@
 
 #include "iface/ifmirror.h"
 #include "nl/nlmon.h"
-#include "route/mirror.h"
+#include "route/rt4.h"
 #include "route/route.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
