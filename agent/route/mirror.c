@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/ostore.h"
 #include "lib/vec.h"
 #include "nl/nldump.h"
 #include "nl/nlmon.h"
@@ -59,7 +60,7 @@ struct mirror {
 	int nh_learn;   /* the kernel has nexthop objects that routes name alone (5.8+) */
 	int nh_retried; /* the last dump was redone for an unknown nexthop object */
 
-	void *table;
+	struct ostore *table; /* of ops->store */
 	struct nh_vec nhs;
 	size_t dead_rows; /* rows whose next hop is dead or linkdown */
 
@@ -202,6 +203,45 @@ mirror_nh_map(const struct mirror *m)
 	return nh_map(m, &m->nhs);
 }
 
+/* ---- the family's store (rt.h) --------------------------------------------- */
+
+static void *
+t_find(const struct mirror *m, const void *key)
+{
+	return ostore_find(m->ops->store, m->table, key);
+}
+
+static int
+t_upsert(struct mirror *m, const void *e, void *old)
+{
+	return ostore_upsert(m->ops->store, m->table, e, old);
+}
+
+/* The first entry not below key. */
+static void *
+t_seek(const struct mirror *m, const void *key, struct route_pos *pos)
+{
+	struct ostore_pos o;
+
+	return route_pos_placed(ostore_seek(m->ops->store, m->table, key, 0, &o), &o, pos);
+}
+
+static void *
+t_first(const struct mirror *m, struct route_pos *pos)
+{
+	struct ostore_pos o;
+
+	return route_pos_placed(ostore_first(m->ops->store, m->table, &o), &o, pos);
+}
+
+static void *
+t_next(const struct mirror *m, struct route_pos *pos)
+{
+	struct ostore_pos o = route_pos_ostore(pos);
+
+	return route_pos_moved(ostore_next(m->ops->store, m->table, &o), &o, pos);
+}
+
 /* ---- applying changes ----------------------------------------------------- */
 
 static void
@@ -241,7 +281,7 @@ static void
 apply_upsert(struct mirror *m, void *e, int overwrite)
 {
 	const struct rt_ops *ops = m->ops;
-	void *cur = ops->find(m->table, e);
+	void *cur = t_find(m, e);
 
 	if (cur != NULL) {
 		if (!overwrite) {
@@ -254,13 +294,13 @@ apply_upsert(struct mirror *m, void *e, int overwrite)
 		if (ops->same(cur, e))
 			return;
 		restart_age(m, e);
-		ops->upsert(m->table, e, m->old); /* replaces: no allocation */
+		t_upsert(m, e, m->old); /* replaces: no allocation */
 		changed(m, ROUTE_CHANGED, m->old, e);
 		return;
 	}
 	*eseen(m, e) = mirror_now(m);
 	*eflags(m, e) |= ROUTE_F_LIVE;
-	if (ops->upsert(m->table, e, NULL) < 0) {
+	if (t_upsert(m, e, NULL) < 0) {
 		log_err("mirror", "out of memory adding a route; will re-dump");
 		m->lost = 1;
 		mirror_request_redump(m, "out of memory");
@@ -272,7 +312,7 @@ apply_upsert(struct mirror *m, void *e, int overwrite)
 static int
 apply_remove(struct mirror *m, const void *key)
 {
-	if (m->ops->remove(m->table, key, m->old) != 1)
+	if (ostore_remove(m->ops->store, m->table, key, m->old) != 1)
 		return 0;
 	changed(m, ROUTE_REMOVED, m->old, NULL);
 	return 1;
@@ -304,8 +344,7 @@ fib_others(struct mirror *m, const void *hops, int n, void *stale, int mark, int
 
 	ops->prefix_key(key, hops);
 	*shared = 0;
-	for (r = ops->seek(m->table, key, 0, &pos); r != NULL && ops->same_prefix(r, key);
-	     r = ops->next(m->table, &pos)) {
+	for (r = t_seek(m, key, &pos); r != NULL && ops->same_prefix(r, key); r = t_next(m, &pos)) {
 		if (!ops->same_fib(r, hops))
 			continue;
 		if (*eflags(m, r) & ROUTE_F_SHARED)
@@ -328,7 +367,7 @@ apply_delete(struct mirror *m, void *hops, int n)
 	int missing = 0, unsure = 0, removed = 0;
 
 	for (int i = 0; i < n; i++) {
-		void *h = ent(m, hops, (size_t)i), *cur = m->ops->find(m->table, h);
+		void *h = ent(m, hops, (size_t)i), *cur = t_find(m, h);
 
 		if (cur == NULL) {
 			missing = 1;
@@ -364,8 +403,8 @@ siblings_of(struct mirror *m, const void *e, const void *hops, int nhops, void *
 	int n = 0;
 
 	ops->prefix_key(m->key, e);
-	for (r = ops->seek(m->table, m->key, 0, &pos); r != NULL && ops->same_prefix(r, m->key);
-	     r = ops->next(m->table, &pos)) {
+	for (r = t_seek(m, m->key, &pos); r != NULL && ops->same_prefix(r, m->key);
+	     r = t_next(m, &pos)) {
 		if (!ops->same_fib(r, e) || !ops->sibling(r) || in_hops(m, r, hops, nhops))
 			continue;
 		if (out != NULL && n < MAX_HOPS)
@@ -684,7 +723,7 @@ dump_end(void *arg)
 	struct timespec t0, t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	m->d.fresh.n = m->ops->sort_unique(m->d.fresh.v, m->d.fresh.n);
+	m->d.fresh.n = ostore_sort_unique(m->ops->store, m->d.fresh.v, m->d.fresh.n);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	m->d.sort_ms = ms_between(&t0, &t1);
 }
@@ -792,7 +831,7 @@ diff_start(struct mirror *m, uint8_t *v, size_t n)
 {
 	const struct rt_ops *ops = m->ops;
 	struct route_pos pos;
-	void *cur = ops->first(m->table, &pos);
+	void *cur = t_first(m, &pos);
 	size_t i = 0;
 	uint32_t now = mirror_now(m);
 
@@ -805,7 +844,7 @@ diff_start(struct mirror *m, uint8_t *v, size_t n)
 		if (c < 0) {
 			if (evec_push(m, &m->ddel, cur) < 0)
 				return -1;
-			cur = ops->next(m->table, &pos);
+			cur = t_next(m, &pos);
 		} else if (c > 0) {
 			*eseen(m, e) = now;
 			*eflags(m, e) |= ROUTE_F_LIVE;
@@ -823,7 +862,7 @@ diff_start(struct mirror *m, uint8_t *v, size_t n)
 				if (evec_push(m, &m->dchg, e) < 0)
 					return -1;
 			}
-			cur = ops->next(m->table, &pos);
+			cur = t_next(m, &pos);
 			i++;
 		}
 	}
@@ -834,7 +873,6 @@ diff_start(struct mirror *m, uint8_t *v, size_t n)
 static int
 diff_step(struct mirror *m)
 {
-	const struct rt_ops *ops = m->ops;
 	size_t nchg = m->dchg.n, ndel = m->ddel.n, total = nchg + ndel + m->dadd.n;
 	size_t end = m->dnext + DIFF_SLICE < total ? m->dnext + DIFF_SLICE : total;
 
@@ -844,16 +882,16 @@ diff_step(struct mirror *m)
 		if (k < nchg) {
 			void *e = ent(m, m->dchg.v, k);
 
-			if (ops->find(m->table, e) == NULL)
+			if (t_find(m, e) == NULL)
 				continue;
-			ops->upsert(m->table, e, m->old); /* same index: replaces */
+			t_upsert(m, e, m->old); /* same index: replaces */
 			changed(m, ROUTE_CHANGED, m->old, e);
 		} else if (k < nchg + ndel) {
 			apply_remove(m, ent(m, m->ddel.v, k - nchg));
 		} else {
 			void *e = ent(m, m->dadd.v, k - nchg - ndel);
 
-			if (ops->upsert(m->table, e, NULL) < 0)
+			if (t_upsert(m, e, NULL) < 0)
 				return -1;
 			changed(m, ROUTE_ADDED, NULL, e);
 		}
@@ -909,7 +947,7 @@ finish_routes(struct mirror *m)
 				m->dead_rows++;
 		}
 		m->dump_lost = 0; /* nothing to report about the first load */
-		if (m->ops->load_sorted(m->table, f->v, n) < 0) {
+		if (ostore_load_sorted(m->ops->store, m->table, f->v, n) < 0) {
 			log_err("mirror", "out of memory loading %zu routes", n);
 			m->again = 1;
 		}
@@ -1089,7 +1127,8 @@ mirror_inject(struct mirror *m, void *v, size_t n)
 		if (dead(m, ent(m, v, i)))
 			m->dead_rows++;
 	}
-	if (m->ops->load(m->table, v, n) < 0)
+	if (ostore_load_sorted(m->ops->store, m->table, v,
+		ostore_sort_unique(m->ops->store, v, n)) < 0)
 		return -1;
 	touch(m);
 	return 0;
@@ -1114,7 +1153,7 @@ mirror_new_family(const struct rt_ops *ops, const struct mirror_config *cfg)
 	m->d.hops = calloc(MAX_HOPS, ops->size);
 	m->old = calloc(1, ops->size);
 	m->key = calloc(1, ops->size);
-	m->table = ops->table_new();
+	m->table = calloc(1, sizeof(*m->table)); /* an empty ostore */
 	if (m->hops == NULL || m->stale == NULL || m->d.hops == NULL || m->old == NULL ||
 	    m->key == NULL || m->table == NULL) {
 		mirror_free(m);
@@ -1141,7 +1180,8 @@ mirror_free(struct mirror *m)
 		return;
 	nldump_close(m->dumper); /* joins a running dump: it writes into m->d */
 	if (m->table != NULL)
-		m->ops->table_free(m->table);
+		ostore_clear(m->table);
+	free(m->table);
 	evec_free(&m->d.fresh);
 	diff_free(m);
 	nh_vec_free(&m->nhs);

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/ostore.h"
 #include "route/route.h" /* ROUTE_F_*, struct route_pos */
 
 struct nlmsghdr;
@@ -76,23 +77,14 @@ struct rt_ops {
 	int (*sibling)(const void *e);
 	void (*set_multi)(void *e, int multi);
 
-	/* The store: an ordered table of entries. */
-	void *(*table_new)(void);
-	void (*table_free)(void *);
-	size_t (*count)(const void *t);
-	void *(*find)(const void *t, const void *key);
-	/* 1 added, 0 replaced (the old entry copied to old if not NULL), -1 no memory. */
-	int (*upsert)(void *t, const void *e, void *old);
-	/* 1 removed (copied to old if not NULL), 0 absent. */
-	int (*remove)(void *t, const void *key, void *old);
-	void *(*seek)(const void *t, const void *key, int strict, struct route_pos *);
-	void *(*first)(const void *t, struct route_pos *);
-	void *(*next)(const void *t, struct route_pos *);
-	/* Replace the contents: v any order (reordered) / sorted and unique.  0 or -1. */
-	int (*load)(void *t, void *v, size_t n);
-	int (*load_sorted)(void *t, const void *v, size_t n);
-	/* Sort and de-duplicate an array in place; the new length. */
-	size_t (*sort_unique)(void *v, size_t n);
+	/*
+	 * The store: an ordered table of entries, the chunked store of
+	 * lib/ostore.h with the family's element, order and OID codec (its cmp
+	 * and index_oid are the ones above).  The engine's table is a struct
+	 * ostore of this type: the family's typed table (struct route_table,
+	 * struct route6_table) over the same memory.
+	 */
+	const struct ostore_type *store;
 };
 
 /* IPv4: cimIP4RouteTable's 32-byte entry (route.h) and its chunked store. */

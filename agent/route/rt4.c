@@ -9,7 +9,6 @@
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <netlink/msg.h>
@@ -264,84 +263,6 @@ rt4_index_oid(const void *e, unsigned long *out)
 	route_index_oid(e, out);
 }
 
-static void *
-rt4_table_new(void)
-{
-	struct route_table *t = malloc(sizeof(*t));
-
-	if (t != NULL)
-		route_table_init(t);
-	return t;
-}
-
-static void
-rt4_table_free(void *t)
-{
-	if (t != NULL)
-		route_table_clear(t);
-	free(t);
-}
-
-static size_t
-rt4_count(const void *t)
-{
-	return ((const struct route_table *)t)->count;
-}
-
-static void *
-rt4_find(const void *t, const void *key)
-{
-	return route_find(t, key);
-}
-
-static int
-rt4_upsert(void *t, const void *e, void *old)
-{
-	return route_upsert(t, e, old);
-}
-
-static int
-rt4_remove(void *t, const void *key, void *old)
-{
-	return route_remove(t, key, old);
-}
-
-static void *
-rt4_seek(const void *t, const void *key, int strict, struct route_pos *pos)
-{
-	return route_seek(t, key, strict, pos);
-}
-
-static void *
-rt4_first(const void *t, struct route_pos *pos)
-{
-	return route_first(t, pos);
-}
-
-static void *
-rt4_next(const void *t, struct route_pos *pos)
-{
-	return route_next(t, pos);
-}
-
-static int
-rt4_load(void *t, void *v, size_t n)
-{
-	return route_table_load(t, v, n);
-}
-
-static int
-rt4_load_sorted(void *t, const void *v, size_t n)
-{
-	return route_table_load_sorted(t, v, n);
-}
-
-static size_t
-rt4_sort_unique(void *v, size_t n)
-{
-	return route_sort_unique(v, n);
-}
-
 const struct rt_ops rt4_ops = {
 	.name = "IPv4",
 	.family = AF_INET,
@@ -358,18 +279,7 @@ const struct rt_ops rt4_ops = {
 	.prefix_key = rt4_prefix_key,
 	.same_prefix = rt4_same_prefix,
 	.index_oid = rt4_index_oid,
-	.table_new = rt4_table_new,
-	.table_free = rt4_table_free,
-	.count = rt4_count,
-	.find = rt4_find,
-	.upsert = rt4_upsert,
-	.remove = rt4_remove,
-	.seek = rt4_seek,
-	.first = rt4_first,
-	.next = rt4_next,
-	.load = rt4_load,
-	.load_sorted = rt4_load_sorted,
-	.sort_unique = rt4_sort_unique,
+	.store = &route_store,
 };
 
 struct mirror *

@@ -23,7 +23,6 @@
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -302,84 +301,6 @@ rt6_set_multi(void *e, int multi)
 	}
 }
 
-static void *
-rt6_table_new(void)
-{
-	struct route6_table *t = malloc(sizeof(*t));
-
-	if (t != NULL)
-		route6_table_init(t);
-	return t;
-}
-
-static void
-rt6_table_free(void *t)
-{
-	if (t != NULL)
-		route6_table_clear(t);
-	free(t);
-}
-
-static size_t
-rt6_count(const void *t)
-{
-	return ((const struct route6_table *)t)->count;
-}
-
-static void *
-rt6_find(const void *t, const void *key)
-{
-	return route6_find(t, key);
-}
-
-static int
-rt6_upsert(void *t, const void *e, void *old)
-{
-	return route6_upsert(t, e, old);
-}
-
-static int
-rt6_remove(void *t, const void *key, void *old)
-{
-	return route6_remove(t, key, old);
-}
-
-static void *
-rt6_seek(const void *t, const void *key, int strict, struct route_pos *pos)
-{
-	return route6_seek(t, key, strict, pos);
-}
-
-static void *
-rt6_first(const void *t, struct route_pos *pos)
-{
-	return route6_first(t, pos);
-}
-
-static void *
-rt6_next(const void *t, struct route_pos *pos)
-{
-	return route6_next(t, pos);
-}
-
-static int
-rt6_load(void *t, void *v, size_t n)
-{
-	return route6_table_load(t, v, n);
-}
-
-static int
-rt6_load_sorted(void *t, const void *v, size_t n)
-{
-	return route6_table_load_sorted(t, v, n);
-}
-
-static size_t
-rt6_sort_unique(void *v, size_t n)
-{
-	return route6_sort_unique(v, n);
-}
-
 const struct rt_ops rt6_ops = {
 	.name = "IPv6",
 	.family = AF_INET6,
@@ -398,16 +319,5 @@ const struct rt_ops rt6_ops = {
 	.index_oid = rt6_index_oid,
 	.sibling = rt6_sibling,
 	.set_multi = rt6_set_multi,
-	.table_new = rt6_table_new,
-	.table_free = rt6_table_free,
-	.count = rt6_count,
-	.find = rt6_find,
-	.upsert = rt6_upsert,
-	.remove = rt6_remove,
-	.seek = rt6_seek,
-	.first = rt6_first,
-	.next = rt6_next,
-	.load = rt6_load,
-	.load_sorted = rt6_load_sorted,
-	.sort_unique = rt6_sort_unique,
+	.store = &route6_store,
 };
