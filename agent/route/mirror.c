@@ -322,7 +322,7 @@ static int
 in_hops(const struct mirror *m, const void *e, const void *hops, int n)
 {
 	for (int i = 0; i < n; i++)
-		if (m->ops->cmp(e, cent(m, hops, (size_t)i)) == 0)
+		if (m->ops->store->cmp(e, cent(m, hops, (size_t)i)) == 0)
 			return 1;
 	return 0;
 }
@@ -671,7 +671,7 @@ dump_hops(struct mirror *m, uint8_t *hops, int n)
 				void *f = ent(m, d->fresh.v, k);
 
 				*eflags(m, f) |= ROUTE_F_SHARED;
-				if (ops->cmp(f, h) == 0)
+				if (ops->store->cmp(f, h) == 0)
 					dup = 1;
 			}
 		}
@@ -839,7 +839,7 @@ diff_start(struct mirror *m, uint8_t *v, size_t n)
 	m->dnext = 0;
 	while (cur != NULL || i < n) {
 		void *e = i < n ? ent(m, v, i) : NULL;
-		int c = cur == NULL ? 1 : i == n ? -1 : ops->cmp(cur, e);
+		int c = cur == NULL ? 1 : i == n ? -1 : ops->store->cmp(cur, e);
 
 		if (c < 0) {
 			if (evec_push(m, &m->ddel, cur) < 0)

@@ -42,7 +42,6 @@ struct rt_ops {
 	size_t size;      /* bytes of an entry */
 	size_t flags_off; /* offset of the entry's uint8_t ROUTE_F_* flags */
 	size_t seen_off;  /* offset of its uint32_t first_seen (the mirror's clock) */
-	size_t index_len; /* sub-identifiers of an index */
 
 	/*
 	 * RTM_NEWROUTE/RTM_DELROUTE into one entry per next hop: the number of
@@ -53,7 +52,6 @@ struct rt_ops {
 	 */
 	int (*parse)(const struct rt_parse *, struct nlmsghdr *, void *out, int max,
 	    struct nh_ref *ref);
-	int (*cmp)(const void *, const void *);      /* index order */
 	int (*same)(const void *, const void *);     /* same index and every visible column */
 	int (*same_fib)(const void *, const void *); /* the same kernel route (fib alias) */
 	/* The same type and protocol: a deletion that names the row's index is its route's. */
@@ -61,7 +59,6 @@ struct rt_ops {
 	/* The lowest possible index of e's prefix, and whether two entries share a prefix. */
 	void (*prefix_key)(void *key, const void *e);
 	int (*same_prefix)(const void *, const void *);
-	void (*index_oid)(const void *, unsigned long *out);
 	/*
 	 * Optional (NULL: IPv4, whose multipath route is one kernel route that
 	 * comes and goes whole, in one message).  IPv6 keeps each hop of a
@@ -79,8 +76,8 @@ struct rt_ops {
 
 	/*
 	 * The store: an ordered table of entries, the chunked store of
-	 * lib/ostore.h with the family's element, order and OID codec (its cmp
-	 * and index_oid are the ones above).  The engine's table is a struct
+	 * lib/ostore.h with the family's element, its index order (cmp) and
+	 * its OID codec.  The engine's table is a struct
 	 * ostore of this type: the family's typed table (struct route_table,
 	 * struct route6_table) over the same memory.
 	 */

@@ -211,12 +211,6 @@ mirror_parse_route_nh(const struct mirror_config *cfg, const struct mirror *m, s
 /* ---- the operations table ------------------------------------------------- */
 
 static int
-rt4_cmp(const void *a, const void *b)
-{
-	return route_cmp(a, b);
-}
-
-static int
 rt4_same(const void *a, const void *b)
 {
 	return route_same(a, b);
@@ -257,12 +251,6 @@ rt4_same_prefix(const void *a, const void *b)
 	return x->dst == y->dst && x->plen == y->plen;
 }
 
-static void
-rt4_index_oid(const void *e, unsigned long *out)
-{
-	route_index_oid(e, out);
-}
-
 const struct rt_ops rt4_ops = {
 	.name = "IPv4",
 	.family = AF_INET,
@@ -270,15 +258,12 @@ const struct rt_ops rt4_ops = {
 	.size = sizeof(struct route),
 	.flags_off = offsetof(struct route, flags),
 	.seen_off = offsetof(struct route, first_seen),
-	.index_len = ROUTE_INDEX_LEN,
 	.parse = rt4_parse,
-	.cmp = rt4_cmp,
 	.same = rt4_same,
 	.same_fib = rt4_same_fib,
 	.same_kind = rt4_same_kind,
 	.prefix_key = rt4_prefix_key,
 	.same_prefix = rt4_same_prefix,
-	.index_oid = rt4_index_oid,
 	.store = &route_store,
 };
 

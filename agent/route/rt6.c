@@ -221,12 +221,6 @@ rt6_parse(const struct rt_parse *ctx, struct nlmsghdr *nlh, void *out, int max, 
 /* ---- the operations table ------------------------------------------------- */
 
 static int
-rt6_cmp(const void *a, const void *b)
-{
-	return route6_cmp(a, b);
-}
-
-static int
 rt6_same(const void *a, const void *b)
 {
 	return route6_same(a, b);
@@ -267,12 +261,6 @@ rt6_same_prefix(const void *a, const void *b)
 	return memcmp(x->dst, y->dst, 16) == 0 && x->plen == y->plen;
 }
 
-static void
-rt6_index_oid(const void *e, unsigned long *out)
-{
-	route6_index_oid(e, out);
-}
-
 /*
  * rt6_qualify_for_ecmp(): a unicast route through a gateway, not learnt from
  * a router advertisement (RTF_ADDRCONF, protocol ra) and not through a
@@ -308,15 +296,12 @@ const struct rt_ops rt6_ops = {
 	.size = sizeof(struct route6),
 	.flags_off = offsetof(struct route6, flags),
 	.seen_off = offsetof(struct route6, first_seen),
-	.index_len = ROUTE6_INDEX_LEN,
 	.parse = rt6_parse,
-	.cmp = rt6_cmp,
 	.same = rt6_same,
 	.same_fib = rt6_same_fib,
 	.same_kind = rt6_same_kind,
 	.prefix_key = rt6_prefix_key,
 	.same_prefix = rt6_same_prefix,
-	.index_oid = rt6_index_oid,
 	.sibling = rt6_sibling,
 	.set_multi = rt6_set_multi,
 	.store = &route6_store,
