@@ -166,6 +166,14 @@ evec_free(struct evec *ev)
 	memset(ev, 0, sizeof(*ev));
 }
 
+/* The same type and protocol: a deletion that names the row's index is its route's. */
+static int
+same_kind(const struct mirror *m, const void *a, const void *b)
+{
+	return memcmp((const uint8_t *)a + m->ops->kind_off, (const uint8_t *)b + m->ops->kind_off,
+		   2) == 0;
+}
+
 static int
 dead(const struct mirror *m, const void *e)
 {
@@ -375,7 +383,7 @@ apply_delete(struct mirror *m, void *hops, int n)
 		}
 		if (*eflags(m, cur) & ROUTE_F_SHARED)
 			unsure = 1; /* another kernel route may have had this index too */
-		if (!m->ops->same_kind(cur, h)) {
+		if (!same_kind(m, cur, h)) {
 			unsure = 1; /* the kernel deleted another route than the one shown */
 			continue;
 		}

@@ -2,8 +2,8 @@
  * A route family's operations: what the family-neutral route mirror engine
  * (mirror.c) needs to know about one family's routes and their store.  The
  * engine never looks inside an entry but through these, and through two
- * fields every family's entry has at fixed offsets: the ROUTE_F_* flags and
- * the first_seen time.  IPv4 (rt4.c) is the first family; IPv6 is a second
+ * fields every family's entry has at fixed offsets: the ROUTE_F_* flags,
+ * the first_seen time, and the route's type and protocol.  IPv4 (rt4.c) is the first family; IPv6 is a second
  * table like it (rt6.c), not a copy of the engine.
  *
  * An entry is one row: one next hop of one kernel route.  Entries of a dump
@@ -41,6 +41,7 @@ struct rt_ops {
 	unsigned group;   /* RTNLGRP_* of the family's route events */
 	size_t size;      /* bytes of an entry */
 	size_t flags_off; /* offset of the entry's uint8_t ROUTE_F_* flags */
+	size_t kind_off;  /* offset of its uint8_t rtm_type, followed by its uint8_t rtm_protocol */
 	size_t seen_off;  /* offset of its uint32_t first_seen (the mirror's clock) */
 
 	/*
@@ -54,8 +55,6 @@ struct rt_ops {
 	    struct nh_ref *ref);
 	int (*same)(const void *, const void *);     /* same index and every visible column */
 	int (*same_fib)(const void *, const void *); /* the same kernel route (fib alias) */
-	/* The same type and protocol: a deletion that names the row's index is its route's. */
-	int (*same_kind)(const void *, const void *);
 	/* The lowest possible index of e's prefix, and whether two entries share a prefix. */
 	void (*prefix_key)(void *key, const void *e);
 	int (*same_prefix)(const void *, const void *);

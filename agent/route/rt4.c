@@ -222,14 +222,6 @@ rt4_same_fib(const void *a, const void *b)
 	return route_same_fib(a, b);
 }
 
-static int
-rt4_same_kind(const void *a, const void *b)
-{
-	const struct route *x = a, *y = b;
-
-	return x->type == y->type && x->proto == y->proto;
-}
-
 /* The index starts with dst and plen: the lowest of a prefix has the rest at its minimum. */
 static void
 rt4_prefix_key(void *key, const void *e)
@@ -251,17 +243,21 @@ rt4_same_prefix(const void *a, const void *b)
 	return x->dst == y->dst && x->plen == y->plen;
 }
 
+/* The engine reads the type and the protocol as two bytes (rt.h: kind_off). */
+_Static_assert(offsetof(struct route, proto) == offsetof(struct route, type) + 1,
+    "proto follows type");
+
 const struct rt_ops rt4_ops = {
 	.name = "IPv4",
 	.family = AF_INET,
 	.group = RTNLGRP_IPV4_ROUTE,
 	.size = sizeof(struct route),
 	.flags_off = offsetof(struct route, flags),
+	.kind_off = offsetof(struct route, type),
 	.seen_off = offsetof(struct route, first_seen),
 	.parse = rt4_parse,
 	.same = rt4_same,
 	.same_fib = rt4_same_fib,
-	.same_kind = rt4_same_kind,
 	.prefix_key = rt4_prefix_key,
 	.same_prefix = rt4_same_prefix,
 	.store = &route_store,

@@ -148,9 +148,9 @@ nh_fill(const struct nhobj *o, unsigned nhflags, int multi, uint8_t weight, int 
 }
 
 static int
-parse6(const struct rt_parse *ctx, struct nlmsghdr *nlh, struct route6 *out, int max,
-    struct nh_ref *ref)
+rt6_parse(const struct rt_parse *ctx, struct nlmsghdr *nlh, void *v, int max, struct nh_ref *ref)
 {
+	struct route6 *out = v;
 	struct nlattr *tb[RTA_MAX + 1];
 	struct rtmsg *rtm;
 	struct route6 base;
@@ -212,12 +212,6 @@ parse6(const struct rt_parse *ctx, struct nlmsghdr *nlh, struct route6 *out, int
 	return 1;
 }
 
-static int
-rt6_parse(const struct rt_parse *ctx, struct nlmsghdr *nlh, void *out, int max, struct nh_ref *ref)
-{
-	return parse6(ctx, nlh, out, max, ref);
-}
-
 /* ---- the operations table ------------------------------------------------- */
 
 static int
@@ -230,14 +224,6 @@ static int
 rt6_same_fib(const void *a, const void *b)
 {
 	return route6_same_fib(a, b);
-}
-
-static int
-rt6_same_kind(const void *a, const void *b)
-{
-	const struct route6 *x = a, *y = b;
-
-	return x->type == y->type && x->proto == y->proto;
 }
 
 /* The index starts with dst and plen: the lowest of a prefix has the rest at its minimum. */
@@ -289,17 +275,21 @@ rt6_set_multi(void *e, int multi)
 	}
 }
 
+/* The engine reads the type and the protocol as two bytes (rt.h: kind_off). */
+_Static_assert(offsetof(struct route6, proto) == offsetof(struct route6, type) + 1,
+    "proto follows type");
+
 const struct rt_ops rt6_ops = {
 	.name = "IPv6",
 	.family = AF_INET6,
 	.group = RTNLGRP_IPV6_ROUTE,
 	.size = sizeof(struct route6),
 	.flags_off = offsetof(struct route6, flags),
+	.kind_off = offsetof(struct route6, type),
 	.seen_off = offsetof(struct route6, first_seen),
 	.parse = rt6_parse,
 	.same = rt6_same,
 	.same_fib = rt6_same_fib,
-	.same_kind = rt6_same_kind,
 	.prefix_key = rt6_prefix_key,
 	.same_prefix = rt6_same_prefix,
 	.sibling = rt6_sibling,
