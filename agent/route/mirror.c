@@ -78,6 +78,7 @@ struct mirror {
 	uint8_t *hops, *stale; /* the loop's parse buffers: MAX_HOPS entries each */
 	uint8_t *old, *key;    /* one entry each */
 	uint32_t next_periodic;
+	uint32_t next_expiry; /* the first mirrored lifetime to end after now (0: none) */
 	struct timespec mono0, last_change;
 	struct mirror_stats stats;
 
@@ -164,6 +165,25 @@ evec_free(struct evec *ev)
 {
 	free(ev->v);
 	memset(ev, 0, sizeof(*ev));
+}
+
+static void rearm_periodic(struct mirror *);
+
+/*
+ * A row's lifetime (rt.h: expires): the timer comes back when the first one
+ * ends.  One that has already ended waits for the kernel's announced removal.
+ * Rows removed or extended since are not taken out: the timer may come back
+ * too early (a re-dump, which counts afresh), never too late.
+ */
+static void
+note_expiry(struct mirror *m, const void *e)
+{
+	uint32_t x = m->ops->expires != NULL ? m->ops->expires(e) : 0;
+
+	if (x > mirror_now(m) && (m->next_expiry == 0 || x < m->next_expiry)) {
+		m->next_expiry = x;
+		rearm_periodic(m);
+	}
 }
 
 /* The same type and protocol: a deletion that names the row's index is its route's. */
@@ -301,6 +321,7 @@ apply_upsert(struct mirror *m, void *e, int overwrite)
 		    (*eflags(m, cur) & ROUTE_F_PRIVATE));
 		if (ops->same(cur, e))
 			return;
+		note_expiry(m, e);
 		restart_age(m, e);
 		t_upsert(m, e, m->old); /* replaces: no allocation */
 		changed(m, ROUTE_CHANGED, m->old, e);
@@ -308,6 +329,7 @@ apply_upsert(struct mirror *m, void *e, int overwrite)
 	}
 	*eseen(m, e) = mirror_now(m);
 	*eflags(m, e) |= ROUTE_F_LIVE;
+	note_expiry(m, e);
 	if (t_upsert(m, e, NULL) < 0) {
 		log_err("mirror", "out of memory adding a route; will re-dump");
 		m->lost = 1;
@@ -481,6 +503,12 @@ apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 	}
 	if (ref.id != 0)
 		nh_use(&m->nhs, ref.id);
+	for (int i = 0; m->ops->unsettled != NULL && i < n; i++)
+		if (m->ops->unsettled(ent(m, m->hops, (size_t)i))) {
+			mirror_request_redump(m,
+			    "a route the kernel completes after announcing it");
+			break;
+		}
 	if (nlh->nlmsg_flags & NLM_F_REPLACE) {
 		/*
 		 * The kernel replaced the first route with this key: the message is its
@@ -775,15 +803,24 @@ start_dump(struct mirror *m, enum mirror_state next)
 	return 0;
 }
 
-/* Arm the safety-net timer unless something else is due. */
+/*
+ * Arm the safety-net timer, or the end of the first lifetime (a second
+ * later: the kernel's own timer may round the other way), unless something
+ * else is due.
+ */
 static void
 rearm_periodic(struct mirror *m)
 {
-	uint32_t now = mirror_now(m);
+	uint32_t now = mirror_now(m), at = 0;
 
-	if (m->state != MIRROR_SYNCED || !m->cfg.resync_interval)
+	if (m->state != MIRROR_SYNCED)
 		return;
-	arm(m, (m->next_periodic > now ? m->next_periodic - now : 1) * 1000);
+	if (m->cfg.resync_interval)
+		at = m->next_periodic;
+	if (m->next_expiry != 0 && (at == 0 || m->next_expiry + 1 < at))
+		at = m->next_expiry + 1;
+	if (at != 0)
+		arm(m, (at > now ? at - now : 1) * 1000);
 }
 
 void
@@ -945,6 +982,9 @@ finish_routes(struct mirror *m)
 	int loading = m->state == MIRROR_LOADING;
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	m->next_expiry = 0;
+	for (size_t i = 0; m->ops->expires != NULL && i < n; i++)
+		note_expiry(m, ent(m, f->v, i));
 	if (loading) {
 		uint32_t now = mirror_now(m);
 
@@ -1086,10 +1126,14 @@ mirror_timer(struct mirror *m)
 			m->next_periodic = now + m->cfg.resync_interval;
 		break;
 	case MIRROR_SYNCED:
-		if (m->cfg.resync_interval && now >= m->next_periodic)
+		if (m->cfg.resync_interval && now >= m->next_periodic) {
 			mirror_request_redump(m, "periodic check");
-		else
+		} else if (m->next_expiry != 0 && now > m->next_expiry) {
+			m->next_expiry = 0;
+			mirror_request_redump(m, "a route's lifetime ended");
+		} else {
 			rearm_periodic(m);
+		}
 		break;
 	default: break;
 	}
@@ -1130,8 +1174,10 @@ mirror_inject(struct mirror *m, void *v, size_t n)
 	uint32_t now = mirror_now(m);
 
 	m->dead_rows = 0;
+	m->next_expiry = 0;
 	for (size_t i = 0; i < n; i++) {
 		*eseen(m, ent(m, v, i)) = now;
+		note_expiry(m, ent(m, v, i));
 		if (dead(m, ent(m, v, i)))
 			m->dead_rows++;
 	}

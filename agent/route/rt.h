@@ -72,6 +72,24 @@ struct rt_ops {
 	 */
 	int (*sibling)(const void *e);
 	void (*set_multi)(void *e, int multi);
+	/*
+	 * Optional (NULL: routes do not expire).  The mirror-clock second an
+	 * entry's route ends, 0: never.  The kernel extends the lifetime of
+	 * routes learnt from router advertisements without a message
+	 * (ndisc_router_discovery() and rt6_route_rcv() call fib6_set_expires()
+	 * on the route they find): when a mirrored lifetime ends, the engine
+	 * re-dumps, and finds the route extended or gone (its expiry is
+	 * announced when the kernel's garbage collector removes it).
+	 */
+	uint32_t (*expires)(const void *e);
+	/*
+	 * Optional: an entry whose route the kernel completes after announcing
+	 * it (rt6_route_rcv() announces a route of an RA's Route Information
+	 * option, then sets its lifetime; ndisc_router_discovery() announces a
+	 * default route's new preference, then its new lifetime): applying one
+	 * asks for a re-dump.
+	 */
+	int (*unsettled)(const void *e);
 
 	/*
 	 * The store: an ordered table of entries, the chunked store of

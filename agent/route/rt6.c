@@ -13,6 +13,10 @@
  *   comes in RTA_CACHEINFO's rta_expires, in clock ticks (USER_HZ), in
  *   dumps and events alike; RTA_EXPIRES (seconds) is only what a request
  *   sets.  The entry keeps the mirror-clock second the route ends;
+ * - routes learnt from router advertisements (protocol ra) change without
+ *   a message: their lifetimes, set after the route is announced and
+ *   extended by each RA, and a Route Information route's preference: the
+ *   engine re-dumps after one is announced and when a lifetime ends;
  * - every route carries its router preference (RTA_PREF), and
  *   blackhole, unreachable and prohibit routes name the loopback device;
  * - cached exception routes (PMTU, redirects) carry RTM_F_CLONED, which
@@ -275,6 +279,26 @@ rt6_set_multi(void *e, int multi)
 	}
 }
 
+static uint32_t
+rt6_expires(const void *e)
+{
+	return ((const struct route6 *)e)->expires;
+}
+
+/*
+ * A route learnt from a router advertisement: the kernel announces it, then
+ * sets its lifetime without a message (seen on Linux 6.18: a Route
+ * Information route is announced as "never" and dumped with 600 s; a
+ * default route whose preference changed is announced with its old
+ * lifetime and dumped with the new one).  Such announcements are rare: the
+ * RAs that only extend a lifetime send none.
+ */
+static int
+rt6_unsettled(const void *e)
+{
+	return ((const struct route6 *)e)->proto == RTPROT_RA;
+}
+
 /* The engine reads the type and the protocol as two bytes (rt.h: kind_off). */
 _Static_assert(offsetof(struct route6, proto) == offsetof(struct route6, type) + 1,
     "proto follows type");
@@ -294,5 +318,7 @@ const struct rt_ops rt6_ops = {
 	.same_prefix = rt6_same_prefix,
 	.sibling = rt6_sibling,
 	.set_multi = rt6_set_multi,
+	.expires = rt6_expires,
+	.unsettled = rt6_unsettled,
 	.store = &route6_store,
 };
