@@ -104,7 +104,7 @@ enum route_change {
 
 /*
  * Called for every change after it is applied (old is NULL when added, new
- * when removed); the entries are the family's (struct route for IPv4);
+ * when removed); the entries are the family's (struct route, struct route6);
  * flags are MIRROR_CHANGE_*.
  */
 typedef void (*mirror_change_fn)(enum route_change, const void *old, const void *new,
