@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/ostore.h"
 #include "lib/vec.h"
 #include "nl/nldump.h"
 #include "nl/nlmon.h"
@@ -59,7 +60,7 @@ struct mirror {
 	int nh_learn;   /* the kernel has nexthop objects that routes name alone (5.8+) */
 	int nh_retried; /* the last dump was redone for an unknown nexthop object */
 
-	void *table;
+	struct ostore *table; /* of ops->store */
 	struct nh_vec nhs;
 	size_t dead_rows; /* rows whose next hop is dead or linkdown */
 
@@ -77,6 +78,7 @@ struct mirror {
 	uint8_t *hops, *stale; /* the loop's parse buffers: MAX_HOPS entries each */
 	uint8_t *old, *key;    /* one entry each */
 	uint32_t next_periodic;
+	uint32_t next_expiry; /* the first mirrored lifetime to end after now (0: none) */
 	struct timespec mono0, last_change;
 	struct mirror_stats stats;
 
@@ -165,6 +167,33 @@ evec_free(struct evec *ev)
 	memset(ev, 0, sizeof(*ev));
 }
 
+static void rearm_periodic(struct mirror *);
+
+/*
+ * A row's lifetime (rt.h: expires): the timer comes back when the first one
+ * ends.  One that has already ended waits for the kernel's announced removal.
+ * Rows removed or extended since are not taken out: the timer may come back
+ * too early (a re-dump, which counts afresh), never too late.
+ */
+static void
+note_expiry(struct mirror *m, const void *e)
+{
+	uint32_t x = m->ops->expires != NULL ? m->ops->expires(e) : 0;
+
+	if (x > mirror_now(m) && (m->next_expiry == 0 || x < m->next_expiry)) {
+		m->next_expiry = x;
+		rearm_periodic(m);
+	}
+}
+
+/* The same type and protocol: a deletion that names the row's index is its route's. */
+static int
+same_kind(const struct mirror *m, const void *a, const void *b)
+{
+	return memcmp((const uint8_t *)a + m->ops->kind_off, (const uint8_t *)b + m->ops->kind_off,
+		   2) == 0;
+}
+
 static int
 dead(const struct mirror *m, const void *e)
 {
@@ -200,6 +229,45 @@ const struct nh_vec *
 mirror_nh_map(const struct mirror *m)
 {
 	return nh_map(m, &m->nhs);
+}
+
+/* ---- the family's store (rt.h) --------------------------------------------- */
+
+static void *
+t_find(const struct mirror *m, const void *key)
+{
+	return ostore_find(m->ops->store, m->table, key);
+}
+
+static int
+t_upsert(struct mirror *m, const void *e, void *old)
+{
+	return ostore_upsert(m->ops->store, m->table, e, old);
+}
+
+/* The first entry not below key. */
+static void *
+t_seek(const struct mirror *m, const void *key, struct route_pos *pos)
+{
+	struct ostore_pos o;
+
+	return route_pos_placed(ostore_seek(m->ops->store, m->table, key, 0, &o), &o, pos);
+}
+
+static void *
+t_first(const struct mirror *m, struct route_pos *pos)
+{
+	struct ostore_pos o;
+
+	return route_pos_placed(ostore_first(m->ops->store, m->table, &o), &o, pos);
+}
+
+static void *
+t_next(const struct mirror *m, struct route_pos *pos)
+{
+	struct ostore_pos o = route_pos_ostore(pos);
+
+	return route_pos_moved(ostore_next(m->ops->store, m->table, &o), &o, pos);
 }
 
 /* ---- applying changes ----------------------------------------------------- */
@@ -241,7 +309,7 @@ static void
 apply_upsert(struct mirror *m, void *e, int overwrite)
 {
 	const struct rt_ops *ops = m->ops;
-	void *cur = ops->find(m->table, e);
+	void *cur = t_find(m, e);
 
 	if (cur != NULL) {
 		if (!overwrite) {
@@ -253,14 +321,16 @@ apply_upsert(struct mirror *m, void *e, int overwrite)
 		    (*eflags(m, cur) & ROUTE_F_PRIVATE));
 		if (ops->same(cur, e))
 			return;
+		note_expiry(m, e);
 		restart_age(m, e);
-		ops->upsert(m->table, e, m->old); /* replaces: no allocation */
+		t_upsert(m, e, m->old); /* replaces: no allocation */
 		changed(m, ROUTE_CHANGED, m->old, e);
 		return;
 	}
 	*eseen(m, e) = mirror_now(m);
 	*eflags(m, e) |= ROUTE_F_LIVE;
-	if (ops->upsert(m->table, e, NULL) < 0) {
+	note_expiry(m, e);
+	if (t_upsert(m, e, NULL) < 0) {
 		log_err("mirror", "out of memory adding a route; will re-dump");
 		m->lost = 1;
 		mirror_request_redump(m, "out of memory");
@@ -272,7 +342,7 @@ apply_upsert(struct mirror *m, void *e, int overwrite)
 static int
 apply_remove(struct mirror *m, const void *key)
 {
-	if (m->ops->remove(m->table, key, m->old) != 1)
+	if (ostore_remove(m->ops->store, m->table, key, m->old) != 1)
 		return 0;
 	changed(m, ROUTE_REMOVED, m->old, NULL);
 	return 1;
@@ -282,7 +352,7 @@ static int
 in_hops(const struct mirror *m, const void *e, const void *hops, int n)
 {
 	for (int i = 0; i < n; i++)
-		if (m->ops->cmp(e, cent(m, hops, (size_t)i)) == 0)
+		if (m->ops->store->cmp(e, cent(m, hops, (size_t)i)) == 0)
 			return 1;
 	return 0;
 }
@@ -304,8 +374,7 @@ fib_others(struct mirror *m, const void *hops, int n, void *stale, int mark, int
 
 	ops->prefix_key(key, hops);
 	*shared = 0;
-	for (r = ops->seek(m->table, key, 0, &pos); r != NULL && ops->same_prefix(r, key);
-	     r = ops->next(m->table, &pos)) {
+	for (r = t_seek(m, key, &pos); r != NULL && ops->same_prefix(r, key); r = t_next(m, &pos)) {
 		if (!ops->same_fib(r, hops))
 			continue;
 		if (*eflags(m, r) & ROUTE_F_SHARED)
@@ -328,7 +397,7 @@ apply_delete(struct mirror *m, void *hops, int n)
 	int missing = 0, unsure = 0, removed = 0;
 
 	for (int i = 0; i < n; i++) {
-		void *h = ent(m, hops, (size_t)i), *cur = m->ops->find(m->table, h);
+		void *h = ent(m, hops, (size_t)i), *cur = t_find(m, h);
 
 		if (cur == NULL) {
 			missing = 1;
@@ -336,7 +405,7 @@ apply_delete(struct mirror *m, void *hops, int n)
 		}
 		if (*eflags(m, cur) & ROUTE_F_SHARED)
 			unsure = 1; /* another kernel route may have had this index too */
-		if (!m->ops->same_kind(cur, h)) {
+		if (!same_kind(m, cur, h)) {
 			unsure = 1; /* the kernel deleted another route than the one shown */
 			continue;
 		}
@@ -348,12 +417,72 @@ apply_delete(struct mirror *m, void *hops, int n)
 	return removed;
 }
 
+/*
+ * A family with siblings (rt.h): after a change to the kernel route key of
+ * e, its rows that can be siblings are the hops of one multipath route when
+ * there are two or more, else a plain route, as the kernel's next dump shows
+ * them (fib6_add_rt2node() joins every qualifying route of a key to the
+ * siblings; fib6_del_route() unlinks one and tells nothing to the rest).
+ */
+static int
+siblings_of(struct mirror *m, const void *e, const void *hops, int nhops, void *out)
+{
+	const struct rt_ops *ops = m->ops;
+	struct route_pos pos;
+	void *r;
+	int n = 0;
+
+	ops->prefix_key(m->key, e);
+	for (r = t_seek(m, m->key, &pos); r != NULL && ops->same_prefix(r, m->key);
+	     r = t_next(m, &pos)) {
+		if (!ops->same_fib(r, e) || !ops->sibling(r) || in_hops(m, r, hops, nhops))
+			continue;
+		if (out != NULL && n < MAX_HOPS)
+			memcpy(ent(m, out, (size_t)n), r, ops->size);
+		n++;
+	}
+	return n;
+}
+
+/* Before the n hops of a new route are applied: their flag as the route they join makes it. */
+static void
+siblings_mark(struct mirror *m, void *hops, int n)
+{
+	int k;
+
+	if (m->ops->sibling == NULL)
+		return;
+	k = siblings_of(m, hops, hops, n, NULL);
+	for (int i = 0; i < n; i++)
+		k += m->ops->sibling(ent(m, hops, (size_t)i)) != 0;
+	for (int i = 0; i < n; i++)
+		if (m->ops->sibling(ent(m, hops, (size_t)i)))
+			m->ops->set_multi(ent(m, hops, (size_t)i), k > 1);
+}
+
+/* After: the other rows of the key. */
+static void
+siblings_sync(struct mirror *m, const void *e)
+{
+	int n;
+
+	if (m->ops->sibling == NULL)
+		return;
+	n = siblings_of(m, e, NULL, 0, m->stale);
+	for (int i = 0; i < n && i < MAX_HOPS; i++) {
+		void *h = ent(m, m->stale, (size_t)i);
+
+		m->ops->set_multi(h, n > 1);
+		apply_upsert(m, h, 1); /* nothing when it already was */
+	}
+}
+
 static void
 apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 {
-	struct rt_parse ctx = { &m->cfg, nh_map(m, &m->nhs) };
+	struct rt_parse ctx = { &m->cfg, nh_map(m, &m->nhs), mirror_now(m) };
 	struct nh_ref ref;
-	int n = m->ops->parse(&ctx, nlh, m->hops, MAX_HOPS, &ref), ns, shared;
+	int n = m->ops->parse(&ctx, nlh, m->hops, MAX_HOPS, &ref), ns, shared, overwrite;
 
 	if (n < 0) {
 		log_warn("netlink", "unparsable route message (type %u, %u bytes); will re-dump",
@@ -369,10 +498,17 @@ apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 	if (nlh->nlmsg_type == RTM_DELROUTE) {
 		if (apply_delete(m, m->hops, n) > 0 && ref.id != 0)
 			nh_unuse(&m->nhs, ref.id);
+		siblings_sync(m, m->hops);
 		return;
 	}
 	if (ref.id != 0)
 		nh_use(&m->nhs, ref.id);
+	for (int i = 0; m->ops->unsettled != NULL && i < n; i++)
+		if (m->ops->unsettled(ent(m, m->hops, (size_t)i))) {
+			mirror_request_redump(m,
+			    "a route the kernel completes after announcing it");
+			break;
+		}
 	if (nlh->nlmsg_flags & NLM_F_REPLACE) {
 		/*
 		 * The kernel replaced the first route with this key: the message is its
@@ -385,8 +521,10 @@ apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 		else
 			for (int i = 0; i < ns; i++)
 				apply_remove(m, ent(m, m->stale, (size_t)i));
+		siblings_mark(m, m->hops, n);
 		for (int i = 0; i < n; i++)
 			apply_upsert(m, ent(m, m->hops, (size_t)i), 1);
+		siblings_sync(m, m->hops);
 		return;
 	}
 	/* A new, appended or prepended route: other routes with the same key stay. */
@@ -395,9 +533,16 @@ apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 		for (int i = 0; i < n; i++)
 			*eflags(m, ent(m, m->hops, (size_t)i)) |= ROUTE_F_SHARED;
 	}
-	/* A prepended route comes first in the kernel's list: it is the one shown. */
+	/*
+	 * A prepended route comes first in the kernel's list: it is the one shown.
+	 * With siblings, an appended route's message is the whole route it joined,
+	 * as it now is; it cannot repeat another's index (rt6_duplicate_nexthop()).
+	 */
+	overwrite = !(nlh->nlmsg_flags & NLM_F_APPEND) || m->ops->sibling != NULL;
+	siblings_mark(m, m->hops, n);
 	for (int i = 0; i < n; i++)
-		apply_upsert(m, ent(m, m->hops, (size_t)i), !(nlh->nlmsg_flags & NLM_F_APPEND));
+		apply_upsert(m, ent(m, m->hops, (size_t)i), overwrite);
+	siblings_sync(m, m->hops);
 }
 
 /*
@@ -505,7 +650,11 @@ events_lost(void *arg)
  * goes down (or comes up: next hops marked dead return) or is removed, and
  * when an address of the family goes (its connected and prefsrc routes go
  * with it); next hops it marked dead come back to life silently when an
- * address is added.
+ * address is added.  IPv6 (seen on 6.18): a link going down announces the
+ * deletion of the plain routes through it, but flags the link's hops of
+ * multipath routes dead and linkdown silently (and clears them on up); an
+ * address removed announces its local and prefix routes, and takes itself
+ * off the routes that had it as preferred source silently.
  */
 static void
 iface_changed(enum iface_change what, const struct link *l, const struct iface_addr *a, void *arg)
@@ -562,7 +711,7 @@ dump_hops(struct mirror *m, uint8_t *hops, int n)
 				void *f = ent(m, d->fresh.v, k);
 
 				*eflags(m, f) |= ROUTE_F_SHARED;
-				if (ops->cmp(f, h) == 0)
+				if (ops->store->cmp(f, h) == 0)
 					dup = 1;
 			}
 		}
@@ -591,7 +740,7 @@ dump_msg(const struct nldump_req *rq, struct nlmsghdr *nlh, void *arg)
 			d->incomplete = 1;
 		}
 	} else if (rq->type == RTM_GETROUTE && nlh->nlmsg_type == RTM_NEWROUTE) {
-		struct rt_parse ctx = { &m->cfg, nh_map(m, &d->nhs) };
+		struct rt_parse ctx = { &m->cfg, nh_map(m, &d->nhs), mirror_now(m) };
 		struct nh_ref ref;
 		int n = m->ops->parse(&ctx, nlh, d->hops, MAX_HOPS, &ref);
 
@@ -614,7 +763,7 @@ dump_end(void *arg)
 	struct timespec t0, t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	m->d.fresh.n = m->ops->sort_unique(m->d.fresh.v, m->d.fresh.n);
+	m->d.fresh.n = ostore_sort_unique(m->ops->store, m->d.fresh.v, m->d.fresh.n);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	m->d.sort_ms = ms_between(&t0, &t1);
 }
@@ -658,15 +807,24 @@ start_dump(struct mirror *m, enum mirror_state next)
 	return 0;
 }
 
-/* Arm the safety-net timer unless something else is due. */
+/*
+ * Arm the safety-net timer, or the end of the first lifetime (a second
+ * later: the kernel's own timer may round the other way), unless something
+ * else is due.
+ */
 static void
 rearm_periodic(struct mirror *m)
 {
-	uint32_t now = mirror_now(m);
+	uint32_t now = mirror_now(m), at = 0;
 
-	if (m->state != MIRROR_SYNCED || !m->cfg.resync_interval)
+	if (m->state != MIRROR_SYNCED)
 		return;
-	arm(m, (m->next_periodic > now ? m->next_periodic - now : 1) * 1000);
+	if (m->cfg.resync_interval)
+		at = m->next_periodic;
+	if (m->next_expiry != 0 && (at == 0 || m->next_expiry + 1 < at))
+		at = m->next_expiry + 1;
+	if (at != 0)
+		arm(m, (at > now ? at - now : 1) * 1000);
 }
 
 void
@@ -722,7 +880,7 @@ diff_start(struct mirror *m, uint8_t *v, size_t n)
 {
 	const struct rt_ops *ops = m->ops;
 	struct route_pos pos;
-	void *cur = ops->first(m->table, &pos);
+	void *cur = t_first(m, &pos);
 	size_t i = 0;
 	uint32_t now = mirror_now(m);
 
@@ -730,12 +888,12 @@ diff_start(struct mirror *m, uint8_t *v, size_t n)
 	m->dnext = 0;
 	while (cur != NULL || i < n) {
 		void *e = i < n ? ent(m, v, i) : NULL;
-		int c = cur == NULL ? 1 : i == n ? -1 : ops->cmp(cur, e);
+		int c = cur == NULL ? 1 : i == n ? -1 : ops->store->cmp(cur, e);
 
 		if (c < 0) {
 			if (evec_push(m, &m->ddel, cur) < 0)
 				return -1;
-			cur = ops->next(m->table, &pos);
+			cur = t_next(m, &pos);
 		} else if (c > 0) {
 			*eseen(m, e) = now;
 			*eflags(m, e) |= ROUTE_F_LIVE;
@@ -753,7 +911,7 @@ diff_start(struct mirror *m, uint8_t *v, size_t n)
 				if (evec_push(m, &m->dchg, e) < 0)
 					return -1;
 			}
-			cur = ops->next(m->table, &pos);
+			cur = t_next(m, &pos);
 			i++;
 		}
 	}
@@ -764,7 +922,6 @@ diff_start(struct mirror *m, uint8_t *v, size_t n)
 static int
 diff_step(struct mirror *m)
 {
-	const struct rt_ops *ops = m->ops;
 	size_t nchg = m->dchg.n, ndel = m->ddel.n, total = nchg + ndel + m->dadd.n;
 	size_t end = m->dnext + DIFF_SLICE < total ? m->dnext + DIFF_SLICE : total;
 
@@ -774,16 +931,16 @@ diff_step(struct mirror *m)
 		if (k < nchg) {
 			void *e = ent(m, m->dchg.v, k);
 
-			if (ops->find(m->table, e) == NULL)
+			if (t_find(m, e) == NULL)
 				continue;
-			ops->upsert(m->table, e, m->old); /* same index: replaces */
+			t_upsert(m, e, m->old); /* same index: replaces */
 			changed(m, ROUTE_CHANGED, m->old, e);
 		} else if (k < nchg + ndel) {
 			apply_remove(m, ent(m, m->ddel.v, k - nchg));
 		} else {
 			void *e = ent(m, m->dadd.v, k - nchg - ndel);
 
-			if (ops->upsert(m->table, e, NULL) < 0)
+			if (t_upsert(m, e, NULL) < 0)
 				return -1;
 			changed(m, ROUTE_ADDED, NULL, e);
 		}
@@ -829,6 +986,9 @@ finish_routes(struct mirror *m)
 	int loading = m->state == MIRROR_LOADING;
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	m->next_expiry = 0;
+	for (size_t i = 0; m->ops->expires != NULL && i < n; i++)
+		note_expiry(m, ent(m, f->v, i));
 	if (loading) {
 		uint32_t now = mirror_now(m);
 
@@ -839,7 +999,7 @@ finish_routes(struct mirror *m)
 				m->dead_rows++;
 		}
 		m->dump_lost = 0; /* nothing to report about the first load */
-		if (m->ops->load_sorted(m->table, f->v, n) < 0) {
+		if (ostore_load_sorted(m->ops->store, m->table, f->v, n) < 0) {
 			log_err("mirror", "out of memory loading %zu routes", n);
 			m->again = 1;
 		}
@@ -970,10 +1130,14 @@ mirror_timer(struct mirror *m)
 			m->next_periodic = now + m->cfg.resync_interval;
 		break;
 	case MIRROR_SYNCED:
-		if (m->cfg.resync_interval && now >= m->next_periodic)
+		if (m->cfg.resync_interval && now >= m->next_periodic) {
 			mirror_request_redump(m, "periodic check");
-		else
+		} else if (m->next_expiry != 0 && now > m->next_expiry) {
+			m->next_expiry = 0;
+			mirror_request_redump(m, "a route's lifetime ended");
+		} else {
 			rearm_periodic(m);
+		}
 		break;
 	default: break;
 	}
@@ -1014,12 +1178,15 @@ mirror_inject(struct mirror *m, void *v, size_t n)
 	uint32_t now = mirror_now(m);
 
 	m->dead_rows = 0;
+	m->next_expiry = 0;
 	for (size_t i = 0; i < n; i++) {
 		*eseen(m, ent(m, v, i)) = now;
+		note_expiry(m, ent(m, v, i));
 		if (dead(m, ent(m, v, i)))
 			m->dead_rows++;
 	}
-	if (m->ops->load(m->table, v, n) < 0)
+	if (ostore_load_sorted(m->ops->store, m->table, v,
+		ostore_sort_unique(m->ops->store, v, n)) < 0)
 		return -1;
 	touch(m);
 	return 0;
@@ -1044,7 +1211,7 @@ mirror_new_family(const struct rt_ops *ops, const struct mirror_config *cfg)
 	m->d.hops = calloc(MAX_HOPS, ops->size);
 	m->old = calloc(1, ops->size);
 	m->key = calloc(1, ops->size);
-	m->table = ops->table_new();
+	m->table = calloc(1, sizeof(*m->table)); /* an empty ostore */
 	if (m->hops == NULL || m->stale == NULL || m->d.hops == NULL || m->old == NULL ||
 	    m->key == NULL || m->table == NULL) {
 		mirror_free(m);
@@ -1071,7 +1238,8 @@ mirror_free(struct mirror *m)
 		return;
 	nldump_close(m->dumper); /* joins a running dump: it writes into m->d */
 	if (m->table != NULL)
-		m->ops->table_free(m->table);
+		ostore_clear(m->table);
+	free(m->table);
 	evec_free(&m->d.fresh);
 	diff_free(m);
 	nh_vec_free(&m->nhs);

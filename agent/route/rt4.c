@@ -9,15 +9,15 @@
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 
-#include "route/mirror.h"
+#include "route/rt4.h"
 #include "route/nhobj.h"
 #include "route/rt.h"
+#include "route/rtmsg.h"
 
 /* Lengths of the fixed-size attributes we read, checked by nla_parse(). */
 static struct nla_policy route_policy[RTA_MAX + 1] = {
@@ -55,94 +55,63 @@ hop_fill(struct route *r, uint32_t gw, int has_gw, uint32_t prefsrc, int32_t oif
 		r->flags |= ROUTE_F_ONLINK;
 }
 
-static int
-parse_multipath(const struct route *base, struct nlattr *mp, uint32_t prefsrc, struct route *out,
-    int max)
+/* What the shared walkers (rtmsg.h) fill: rows from base, into out. */
+struct fill {
+	const struct route *base;
+	uint32_t prefsrc;
+	struct route *out;
+};
+
+static void
+mp_hop(const struct rtnexthop *nh, struct nlattr **tb, int i, void *arg)
 {
-	struct rtnexthop *nh = nla_data(mp);
-	int len = nla_len(mp), n = 0;
+	struct fill *f = arg;
+	uint32_t gw = 0;
+	int has_gw = 0;
 
-	while (len >= (int)sizeof(*nh) && RTNH_OK(nh, len)) {
-		struct nlattr *tb[RTA_MAX + 1];
-		uint32_t gw = 0;
-		int has_gw = 0;
-
-		if (n == max)
-			return -1;
-		if (nla_parse(tb, RTA_MAX, (struct nlattr *)RTNH_DATA(nh),
-			nh->rtnh_len - (int)sizeof(*nh), route_policy) < 0)
-			return -1;
-		if (tb[RTA_GATEWAY] != NULL && nla_len(tb[RTA_GATEWAY]) == 4) {
-			gw = ntohl(nla_get_u32(tb[RTA_GATEWAY]));
-			has_gw = 1;
-		} else if (tb[RTA_VIA] != NULL) {
-			has_gw = 1; /* an IPv6 gateway (RFC 5549): no IPv4 address to show */
-		}
-		out[n] = *base;
-		out[n].flags |= ROUTE_F_MULTI;
-		out[n].weight = (uint8_t)(nh->rtnh_hops + 1 > 255 ? 255 : nh->rtnh_hops + 1);
-		hop_fill(&out[n], gw, has_gw, prefsrc, nh->rtnh_ifindex, nh->rtnh_flags);
-		n++;
-		len -= NLMSG_ALIGN(nh->rtnh_len);
-		nh = RTNH_NEXT(nh);
+	if (tb[RTA_GATEWAY] != NULL && nla_len(tb[RTA_GATEWAY]) == 4) {
+		gw = ntohl(nla_get_u32(tb[RTA_GATEWAY]));
+		has_gw = 1;
+	} else if (tb[RTA_VIA] != NULL) {
+		has_gw = 1; /* an IPv6 gateway (RFC 5549): no IPv4 address to show */
 	}
-	return n;
+	f->out[i] = *f->base;
+	f->out[i].flags |= ROUTE_F_MULTI;
+	f->out[i].weight = (uint8_t)(nh->rtnh_hops + 1 > 255 ? 255 : nh->rtnh_hops + 1);
+	hop_fill(&f->out[i], gw, has_gw, f->prefsrc, nh->rtnh_ifindex, nh->rtnh_flags);
 }
 
 /* A row through object o (not a group). */
 static void
-nh_fill(struct route *r, const struct route *base, const struct nhobj *o, uint32_t prefsrc,
-    unsigned nhflags)
+nh_fill(const struct nhobj *o, unsigned nhflags, int multi, uint8_t weight, int i, void *arg)
 {
-	*r = *base;
-	hop_fill(r, o->gw, (o->flags & (NHO_GW | NHO_GW6)) != 0, prefsrc, o->oif,
-	    nhflags | o->nhflags);
-}
+	struct fill *f = arg;
+	struct route *r = &f->out[i];
 
-/* A row without a next hop: what a route naming an object not known shows. */
-static int
-nh_unresolved(const struct route *base, uint32_t prefsrc, unsigned rtflags, struct route *out)
-{
-	out[0] = *base;
-	hop_fill(&out[0], 0, 0, prefsrc, 0, rtflags);
-	return 1;
+	*r = *f->base;
+	hop_fill(r, o->gw, (o->flags & (NHO_GW | NHO_GW6)) != 0, f->prefsrc, o->oif, nhflags);
+	if (multi) {
+		r->flags |= ROUTE_F_MULTI;
+		r->weight = weight;
+	}
 }
 
 /*
  * A route that names its nexthop object and nothing else (nexthop_compat_mode
- * 0): its rows go through the object, or through each member of a group, as
- * the kernel would have listed them with compat mode on (a group of one is
- * not multipath).  An object not known (ref->unknown) gives one row without
+ * 0): its rows go through the object, or through each member of a group
+ * (rtmsg_nhid()).  An object not known (ref->unknown) gives one row without
  * a next hop, as before the mirror knew objects.
  */
 static int
-parse_nhid(const struct nh_vec *nhs, const struct route *base, uint32_t prefsrc, unsigned rtflags,
-    struct nh_ref *ref, struct route *out, int max)
+parse_nhid(const struct nh_vec *nhs, struct fill *f, unsigned rtflags, struct nh_ref *ref, int max)
 {
-	const struct nhobj *o = nh_find(nhs, ref->id), *mo;
-	int n = 0;
+	int n = rtmsg_nhid(nhs, ref, rtflags, max, nh_fill, f);
 
-	if (o == NULL)
-		return nh_unresolved(base, prefsrc, rtflags, out);
-	if (!(o->flags & NHO_GROUP)) {
-		nh_fill(&out[0], base, o, prefsrc, rtflags);
-		return 1;
-	}
-	if (o->ngrp > max)
-		return -1;
-	for (unsigned k = 0; k < o->ngrp; k++) {
-		if ((mo = nh_find(nhs, o->grp[k].id)) == NULL || (mo->flags & NHO_GROUP))
-			continue;
-		nh_fill(&out[n], base, mo, prefsrc, 0);
-		if (o->ngrp > 1) {
-			out[n].flags |= ROUTE_F_MULTI;
-			out[n].weight = o->grp[k].weight;
-		}
-		n++;
-	}
-	if (n < o->ngrp)
-		ref->unknown = 1;
-	return n > 0 ? n : nh_unresolved(base, prefsrc, rtflags, out);
+	if (n != 0)
+		return n;
+	f->out[0] = *f->base;
+	hop_fill(&f->out[0], 0, 0, f->prefsrc, 0, rtflags);
+	return 1;
 }
 
 static int
@@ -153,6 +122,7 @@ parse_route(const struct rt_parse *ctx, struct nlmsghdr *nlh, struct route *out,
 	struct nlattr *tb[RTA_MAX + 1];
 	struct rtmsg *rtm;
 	struct route base;
+	struct fill f;
 	uint32_t prefsrc = 0, gw = 0;
 	int has_gw = 0;
 
@@ -186,19 +156,20 @@ parse_route(const struct rt_parse *ctx, struct nlmsghdr *nlh, struct route *out,
 		base.metric = nla_get_u32(tb[RTA_PRIORITY]);
 	if (tb[RTA_PREFSRC] != NULL && nla_len(tb[RTA_PREFSRC]) == 4)
 		prefsrc = ntohl(nla_get_u32(tb[RTA_PREFSRC]));
+	f = (struct fill){ &base, prefsrc, out };
 	if (tb[RTA_NH_ID] != NULL)
 		ref->id = nla_get_u32(tb[RTA_NH_ID]);
 	/* Not known, even with compat mode on: its deletion would not be seen to matter. */
 	if (ref->id != 0 && nhs != NULL && nh_find(nhs, ref->id) == NULL)
 		ref->unknown = 1;
 	if (tb[RTA_MULTIPATH] != NULL)
-		return parse_multipath(&base, tb[RTA_MULTIPATH], prefsrc, out, max);
+		return rtmsg_multipath(tb[RTA_MULTIPATH], route_policy, max, mp_hop, &f);
 	if (max < 1)
 		return -1;
 	/* With nexthop_compat_mode on, the kernel adds the object's next hops itself. */
 	if (ref->id != 0 && nhs != NULL && tb[RTA_GATEWAY] == NULL && tb[RTA_VIA] == NULL &&
 	    tb[RTA_OIF] == NULL)
-		return parse_nhid(nhs, &base, prefsrc, rtm->rtm_flags, ref, out, max);
+		return parse_nhid(nhs, &f, rtm->rtm_flags, ref, max);
 	if (tb[RTA_GATEWAY] != NULL && nla_len(tb[RTA_GATEWAY]) == 4) {
 		gw = ntohl(nla_get_u32(tb[RTA_GATEWAY]));
 		has_gw = 1;
@@ -221,7 +192,7 @@ int
 mirror_parse_route(const struct mirror_config *cfg, struct nlmsghdr *nlh, struct route *out,
     int max)
 {
-	struct rt_parse ctx = { cfg, NULL };
+	struct rt_parse ctx = { cfg, NULL, 0 };
 	struct nh_ref ref;
 
 	return parse_route(&ctx, nlh, out, max, &ref);
@@ -231,19 +202,13 @@ int
 mirror_parse_route_nh(const struct mirror_config *cfg, const struct mirror *m, struct nlmsghdr *nlh,
     struct route *out, int max)
 {
-	struct rt_parse ctx = { cfg, m != NULL ? mirror_nh_map(m) : NULL };
+	struct rt_parse ctx = { cfg, m != NULL ? mirror_nh_map(m) : NULL, 0 };
 	struct nh_ref ref;
 
 	return parse_route(&ctx, nlh, out, max, &ref);
 }
 
 /* ---- the operations table ------------------------------------------------- */
-
-static int
-rt4_cmp(const void *a, const void *b)
-{
-	return route_cmp(a, b);
-}
 
 static int
 rt4_same(const void *a, const void *b)
@@ -255,14 +220,6 @@ static int
 rt4_same_fib(const void *a, const void *b)
 {
 	return route_same_fib(a, b);
-}
-
-static int
-rt4_same_kind(const void *a, const void *b)
-{
-	const struct route *x = a, *y = b;
-
-	return x->type == y->type && x->proto == y->proto;
 }
 
 /* The index starts with dst and plen: the lowest of a prefix has the rest at its minimum. */
@@ -286,89 +243,9 @@ rt4_same_prefix(const void *a, const void *b)
 	return x->dst == y->dst && x->plen == y->plen;
 }
 
-static void
-rt4_index_oid(const void *e, unsigned long *out)
-{
-	route_index_oid(e, out);
-}
-
-static void *
-rt4_table_new(void)
-{
-	struct route_table *t = malloc(sizeof(*t));
-
-	if (t != NULL)
-		route_table_init(t);
-	return t;
-}
-
-static void
-rt4_table_free(void *t)
-{
-	if (t != NULL)
-		route_table_clear(t);
-	free(t);
-}
-
-static size_t
-rt4_count(const void *t)
-{
-	return ((const struct route_table *)t)->count;
-}
-
-static void *
-rt4_find(const void *t, const void *key)
-{
-	return route_find(t, key);
-}
-
-static int
-rt4_upsert(void *t, const void *e, void *old)
-{
-	return route_upsert(t, e, old);
-}
-
-static int
-rt4_remove(void *t, const void *key, void *old)
-{
-	return route_remove(t, key, old);
-}
-
-static void *
-rt4_seek(const void *t, const void *key, int strict, struct route_pos *pos)
-{
-	return route_seek(t, key, strict, pos);
-}
-
-static void *
-rt4_first(const void *t, struct route_pos *pos)
-{
-	return route_first(t, pos);
-}
-
-static void *
-rt4_next(const void *t, struct route_pos *pos)
-{
-	return route_next(t, pos);
-}
-
-static int
-rt4_load(void *t, void *v, size_t n)
-{
-	return route_table_load(t, v, n);
-}
-
-static int
-rt4_load_sorted(void *t, const void *v, size_t n)
-{
-	return route_table_load_sorted(t, v, n);
-}
-
-static size_t
-rt4_sort_unique(void *v, size_t n)
-{
-	return route_sort_unique(v, n);
-}
+/* The engine reads the type and the protocol as two bytes (rt.h: kind_off). */
+_Static_assert(offsetof(struct route, proto) == offsetof(struct route, type) + 1,
+    "proto follows type");
 
 const struct rt_ops rt4_ops = {
 	.name = "IPv4",
@@ -376,28 +253,14 @@ const struct rt_ops rt4_ops = {
 	.group = RTNLGRP_IPV4_ROUTE,
 	.size = sizeof(struct route),
 	.flags_off = offsetof(struct route, flags),
+	.kind_off = offsetof(struct route, type),
 	.seen_off = offsetof(struct route, first_seen),
-	.index_len = ROUTE_INDEX_LEN,
 	.parse = rt4_parse,
-	.cmp = rt4_cmp,
 	.same = rt4_same,
 	.same_fib = rt4_same_fib,
-	.same_kind = rt4_same_kind,
 	.prefix_key = rt4_prefix_key,
 	.same_prefix = rt4_same_prefix,
-	.index_oid = rt4_index_oid,
-	.table_new = rt4_table_new,
-	.table_free = rt4_table_free,
-	.count = rt4_count,
-	.find = rt4_find,
-	.upsert = rt4_upsert,
-	.remove = rt4_remove,
-	.seek = rt4_seek,
-	.first = rt4_first,
-	.next = rt4_next,
-	.load = rt4_load,
-	.load_sorted = rt4_load_sorted,
-	.sort_unique = rt4_sort_unique,
+	.store = &route_store,
 };
 
 struct mirror *
