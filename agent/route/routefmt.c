@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,78 +178,144 @@ routefmt_table_name(uint32_t table, char *buf, size_t len)
 }
 
 static void
-dev_name(const struct route *r, const struct mirror *m, char *buf, size_t len)
+dev_name(int32_t ifindex, const struct mirror *m, char *buf, size_t len)
 {
-	const struct link *l = m != NULL ? mirror_link(m, r->ifindex) : NULL;
+	const struct link *l = m != NULL ? mirror_link(m, ifindex) : NULL;
 
 	if (l != NULL && l->name[0] != '\0')
 		snprintf(buf, len, "%s", l->name);
 	else
-		snprintf(buf, len, "if%d", r->ifindex);
+		snprintf(buf, len, "if%d", ifindex);
 }
 
-/* "[type ]prefix[ via gw][ dev name]" */
-static int
-head(const struct route *r, const struct mirror *m, char *buf, size_t len)
+/* Append to buf of len bytes at *n, as far as it fits. */
+static void __attribute__((format(printf, 4, 5)))
+add(char *buf, size_t len, int *n, const char *fmt, ...)
 {
-	char pfx[24], a[16], dev[IFNAMSIZ + 8];
+	va_list ap;
+
+	if ((size_t)*n >= len)
+		return;
+	va_start(ap, fmt);
+	*n += vsnprintf(buf + *n, len - *n, fmt, ap);
+	va_end(ap);
+}
+
+/* "[type ]prefix[ from source][ via gw][ dev name]" */
+static int
+head(const struct routefmt_route *r, const struct mirror *m, char *buf, size_t len)
+{
+	char dev[IFNAMSIZ + 8];
 	const char *type =
 	    r->type < sizeof(type_names) / sizeof(type_names[0]) && type_names[r->type] != NULL ?
 	    type_names[r->type] :
 	    "unknown";
-	int n;
+	int n = 0;
 
-	routefmt_prefix(r, pfx, sizeof(pfx));
-	n = snprintf(buf, len, "%s%s%s", r->type == RTN_UNICAST ? "" : type,
-	    r->type == RTN_UNICAST ? "" : " ", pfx);
-	if (r->flags & ROUTE_F_GATEWAY)
-		n += snprintf(buf + n, len > (size_t)n ? len - n : 0, " via %s",
-		    addr4_ntop(r->nexthop, a, sizeof(a)));
+	add(buf, len, &n, "%s%s%s", r->type == RTN_UNICAST ? "" : type,
+	    r->type == RTN_UNICAST ? "" : " ", r->prefix);
+	if (r->from != NULL)
+		add(buf, len, &n, " from %s", r->from);
+	if (r->gw != NULL)
+		add(buf, len, &n, " via %s", r->gw);
 	if (r->ifindex != 0) {
-		dev_name(r, m, dev, sizeof(dev));
-		n += snprintf(buf + n, len > (size_t)n ? len - n : 0, " dev %s", dev);
+		dev_name(r->ifindex, m, dev, sizeof(dev));
+		add(buf, len, &n, " dev %s", dev);
 	}
 	return n;
 }
 
 void
-routefmt_caption(const struct route *r, const struct mirror *m, char *buf, size_t len)
+routefmt_caption_of(const struct routefmt_route *r, const struct mirror *m, char *buf, size_t len)
 {
 	head(r, m, buf, len);
+}
+
+/*
+ * The attributes in the order `ip route` prints them.  The family step: IPv4
+ * has a scope and a TOS, IPv6 always a metric (ip shows "metric 0" for the
+ * local table's routes), a lifetime and a router preference.
+ */
+void
+routefmt_description_of(const struct routefmt_route *r, const struct mirror *m, char *buf,
+    size_t len)
+{
+	char tb[16], pb[8];
+	int n = head(r, m, buf, len);
+
+	add(buf, len, &n, " table %s proto %s", routefmt_table_name(r->table, tb, sizeof(tb)),
+	    routefmt_proto_name(r->proto, pb, sizeof(pb)));
+	if (r->scope == RT_SCOPE_LINK)
+		add(buf, len, &n, " scope link");
+	else if (r->scope == RT_SCOPE_HOST)
+		add(buf, len, &n, " scope host");
+	if (r->src != NULL)
+		add(buf, len, &n, " src %s", r->src);
+	if (r->metric != 0 || r->family == AF_INET6)
+		add(buf, len, &n, " metric %u", r->metric);
+	if (r->tos != 0)
+		add(buf, len, &n, " tos 0x%02x", r->tos);
+	if (r->expires >= 0)
+		add(buf, len, &n, " expires %ldsec", r->expires);
+	if (r->flags & ROUTE_F_MULTI)
+		add(buf, len, &n, " weight %u", r->weight);
+	if (r->flags & ROUTE_F_ONLINK)
+		add(buf, len, &n, " onlink");
+	if (r->flags & ROUTE_F_DEAD)
+		add(buf, len, &n, " dead");
+	if (r->flags & ROUTE_F_LINKDOWN)
+		add(buf, len, &n, " linkdown");
+	if (r->pref != NULL)
+		add(buf, len, &n, " pref %s", r->pref);
+}
+
+/* An IPv4 route as the formatter reads it; the texts in t. */
+static void
+view4(const struct route *r, struct routefmt_route *v, struct routefmt_text *t)
+{
+	memset(v, 0, sizeof(*v));
+	v->family = AF_INET;
+	routefmt_prefix(r, t->prefix, sizeof(t->prefix));
+	v->prefix = t->prefix;
+	if (r->flags & ROUTE_F_GATEWAY)
+		v->gw = addr4_ntop(r->nexthop, t->gw, sizeof(t->gw));
+	/* A direct route's next hop is its source (RFC 1213); a gateway route's is kept apart. */
+	if (!(r->flags & ROUTE_F_GATEWAY) && r->nexthop != 0)
+		v->src = addr4_ntop(r->nexthop, t->src, sizeof(t->src));
+	else if (r->src != 0)
+		v->src = addr4_ntop(route_prefsrc(r->src), t->src, sizeof(t->src));
+	v->ifindex = r->ifindex;
+	v->table = r->table;
+	v->metric = r->metric;
+	v->type = r->type;
+	v->proto = r->proto;
+	v->scope = r->scope;
+	v->tos = r->tos;
+	v->flags = r->flags;
+	v->weight = r->weight;
+	v->expires = -1;
+}
+
+/* An IPv4 route through one of the family-neutral formatters. */
+static void
+fmt4(const struct route *r, const struct mirror *m, char *buf, size_t len,
+    void (*fmt)(const struct routefmt_route *, const struct mirror *, char *, size_t))
+{
+	struct routefmt_route v;
+	struct routefmt_text t;
+
+	view4(r, &v, &t);
+	fmt(&v, m, buf, len);
+}
+
+void
+routefmt_caption(const struct route *r, const struct mirror *m, char *buf, size_t len)
+{
+	fmt4(r, m, buf, len, routefmt_caption_of);
 }
 
 void
 routefmt_description(const struct route *r, const struct mirror *m, char *buf, size_t len)
 {
-	char tb[16], pb[8], a[16];
-	int n = head(r, m, buf, len);
-
-#define ADD(...)                                                      \
-	do {                                                          \
-		if ((size_t)n < len)                                  \
-			n += snprintf(buf + n, len - n, __VA_ARGS__); \
-	} while (0)
-	ADD(" table %s proto %s", routefmt_table_name(r->table, tb, sizeof(tb)),
-	    routefmt_proto_name(r->proto, pb, sizeof(pb)));
-	if (r->scope == RT_SCOPE_LINK)
-		ADD(" scope link");
-	else if (r->scope == RT_SCOPE_HOST)
-		ADD(" scope host");
-	if (!(r->flags & ROUTE_F_GATEWAY) && r->nexthop != 0)
-		ADD(" src %s", addr4_ntop(r->nexthop, a, sizeof(a)));
-	else if (r->src != 0)
-		ADD(" src %s", addr4_ntop(route_prefsrc(r->src), a, sizeof(a)));
-	if (r->metric != 0)
-		ADD(" metric %u", r->metric);
-	if (r->tos != 0)
-		ADD(" tos 0x%02x", r->tos);
-	if (r->flags & ROUTE_F_MULTI)
-		ADD(" weight %u", r->weight);
-	if (r->flags & ROUTE_F_ONLINK)
-		ADD(" onlink");
-	if (r->flags & ROUTE_F_DEAD)
-		ADD(" dead");
-	if (r->flags & ROUTE_F_LINKDOWN)
-		ADD(" linkdown");
-#undef ADD
+	fmt4(r, m, buf, len, routefmt_description_of);
 }

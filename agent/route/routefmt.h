@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/addr.h"
 #include "route/route.h"
 
 struct mirror;
@@ -18,6 +19,35 @@ struct mirror;
 int routefmt_wmi_protocol(uint8_t proto);
 /* Win32_IP4RouteTable.Type (RFC 1213 ipRouteType) for a route. */
 int routefmt_wmi_type(const struct route *);
+
+/*
+ * A route's text, whatever its family: what the caption and the description
+ * are written from.  Addresses are text already (NULL: none).
+ */
+struct routefmt_route {
+	int family;         /* AF_INET, AF_INET6 */
+	const char *prefix; /* "10.1.0.0/16", "2001:db8::/32" */
+	const char *from;   /* a source-specific route's source prefix */
+	const char *gw;
+	const char *src; /* the preferred source */
+	int32_t ifindex;
+	uint32_t table, metric;
+	uint8_t type, proto, scope, tos, flags, weight;
+	long expires;     /* seconds left, -1: does not expire */
+	const char *pref; /* the router preference: "low", "medium", "high" */
+};
+
+/* Room for the texts of a struct routefmt_route. */
+struct routefmt_text {
+	char prefix[ADDR6_STRLEN + 4], from[ADDR6_STRLEN + 4], gw[ADDR6_STRLEN], src[ADDR6_STRLEN];
+};
+
+/* "[type ]prefix[ from source][ via gw][ dev name]" */
+void routefmt_caption_of(const struct routefmt_route *, const struct mirror *, char *buf,
+    size_t len);
+/* The caption, then table, protocol, scope, source, metric, ... as `ip route` prints them. */
+void routefmt_description_of(const struct routefmt_route *, const struct mirror *, char *buf,
+    size_t len);
 
 /* "10.1.0.0/16" */
 void routefmt_prefix(const struct route *, char *buf, size_t len);

@@ -69,6 +69,18 @@ struct rt_ops {
 	void *(*seek)(const void *t, const void *key, int strict, struct route_pos *);
 	void *(*first)(const void *t, struct route_pos *);
 	void *(*next)(const void *t, struct route_pos *);
+	/*
+	 * The row iteration of the route tables (route/mib_rt.h): the first
+	 * entry whose index, as an OID, is > (strict) or >= any sub-identifiers
+	 * (GETNEXT's order); the entry at pos, NULL when pos is past the end
+	 * (optional: without it a cursor is found again by a search each
+	 * step); the next entry after pos with ROUTE_F_LIVE, chunks without
+	 * one skipped (optional: InstallDate is then read row by row).
+	 */
+	void *(*seek_oid)(const void *t, const unsigned long *sub, size_t len, int strict,
+	    struct route_pos *);
+	void *(*at)(const void *t, const struct route_pos *);
+	void *(*next_live)(const void *t, struct route_pos *);
 	/* Replace the contents: v any order (reordered) / sorted and unique.  0 or -1. */
 	int (*load)(void *t, void *v, size_t n);
 	int (*load_sorted)(void *t, const void *v, size_t n);

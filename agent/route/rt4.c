@@ -352,6 +352,24 @@ rt4_next(const void *t, struct route_pos *pos)
 	return route_next(t, pos);
 }
 
+static void *
+rt4_seek_oid(const void *t, const unsigned long *sub, size_t len, int strict, struct route_pos *pos)
+{
+	return route_seek_oid(t, sub, len, strict, pos);
+}
+
+static void *
+rt4_at(const void *t, const struct route_pos *pos)
+{
+	return route_at(t, pos);
+}
+
+static void *
+rt4_next_live(const void *t, struct route_pos *pos)
+{
+	return route_next_live(t, pos);
+}
+
 static int
 rt4_load(void *t, void *v, size_t n)
 {
@@ -395,6 +413,9 @@ const struct rt_ops rt4_ops = {
 	.seek = rt4_seek,
 	.first = rt4_first,
 	.next = rt4_next,
+	.seek_oid = rt4_seek_oid,
+	.at = rt4_at,
+	.next_live = rt4_next_live,
 	.load = rt4_load,
 	.load_sorted = rt4_load_sorted,
 	.sort_unique = rt4_sort_unique,
