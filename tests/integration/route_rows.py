@@ -37,6 +37,11 @@ TABLE_PREFIX = (1, 3, 6, 1, 4, 1, 32473, 1, 1, 1, 3, 1)   # cimIP4RouteEntry
 PFX_LEN = len(TABLE_PREFIX)
 INDEX_LEN = 4 + 4 + 4 + 1 + 1 + 1 + 1                      # dst, mask, nexthop, ifindex, table, tos, metric
 IP_POSITIONS = range(0, 12)                                 # index subids that are IpAddress octets
+BYTE_POSITIONS = list(IP_POSITIONS) + [14]                  # index subids that are at most 255 (tos too)
+METRIC_POS = 15                                             # the index subid of the metric (the last)
+COUNT_NAME = 'cimIP4RouteCount'
+# route6_rows.py rebinds these module globals (and fmt_index, expected_rows, COL, COLNAME,
+# COLTYPE, NOT_ACCESSIBLE) for cimIP6RouteTable and reuses every check and sub-command.
 
 COL = {
     'Age': 8, 'Caption': 9, 'Description': 10, 'Information': 11, 'InstallDate': 12,
@@ -407,7 +412,7 @@ def table_rows_from_walk(vars_, problems, check_order=True):
             continue
         col = v.oid[PFX_LEN]
         ix = v.oid[PFX_LEN + 1:]
-        if len(ix) != INDEX_LEN or any(ix[i] > 255 for i in IP_POSITIONS) or ix[14] > 255:
+        if len(ix) != INDEX_LEN or any(ix[i] > 255 for i in BYTE_POSITIONS):
             problems.append('MALFORMED INDEX (%d subids) in %s (line %d)' % (len(ix), fmt_oid(v.oid), v.line))
             continue
         if col in NOT_ACCESSIBLE:
@@ -492,16 +497,16 @@ def perturb(exp, walkrows, kind):
         t, v = exp[ix].cols[COL['KernelProtocol']]
         exp[ix].cols[COL['KernelProtocol']] = (t, v + 1)
         return ('KernelProtocol of %s changed to %d' % (fmt_index(ix), v + 1),
-                '# ROW %s: column KernelProtocol(22)' % fmt_index(ix))
+                '# ROW %s: column KernelProtocol(%d)' % (fmt_index(ix), COL['KernelProtocol']))
     if kind == 'missing':
-        extra = ix[:15] + (ix[15] + 7777,)
+        extra = ix[:METRIC_POS] + (ix[METRIC_POS] + 7777,) + ix[METRIC_POS + 1:]
         exp[extra] = exp[ix]
         return 'invented expected row %s' % fmt_index(extra), '# MISSING row %s ' % fmt_index(extra)
     if kind == 'extra':
         del exp[ix]
         return 'dropped expected row %s' % fmt_index(ix), '# EXTRA row %s ' % fmt_index(ix)
     if kind == 'metric':
-        ix2 = ix[:15] + (ix[15] + 1,)
+        ix2 = ix[:METRIC_POS] + (ix[METRIC_POS] + 1,) + ix[METRIC_POS + 1:]
         exp[ix2] = exp.pop(ix)
         return ('metric of %s changed in the expected index' % fmt_index(ix),
                 '# EXTRA row %s ' % fmt_index(ix))
@@ -550,8 +555,8 @@ def cmd_compare(args):
     if len(rowprobs) > args.max_report * 3:
         problems.append('... %d column differences in total' % len(rowprobs))
     if args.count is not None and args.count != len(got):
-        problems.append('COUNT: cimIP4RouteCount.0 = %d but the walk has %d rows (kernel: %d)'
-                        % (args.count, len(got), len(exp)))
+        problems.append('COUNT: %s.0 = %d but the walk has %d rows (kernel: %d)'
+                        % (COUNT_NAME, args.count, len(got), len(exp)))
     for w in args.warnings[:5]:
         print('# warning: ' + w)
     print('# compare: %d kernel rows expected, %d rows walked (%d values), %d problems'
