@@ -30,7 +30,9 @@
 #include "snmp/txn.h"
 #include "iface/ifmirror.h"
 #include "nl/nlmon.h"
-#include "route/mirror.h"
+#include "route/route6.h"
+#include "route/rt.h"
+#include "route/rt4.h"
 #include "route/nlreq.h"
 #include "event/notify.h"
 #include "lib/statefile.h"
@@ -268,7 +270,7 @@ main(int argc, char **argv)
 	struct route_side rs, prs;
 	struct notify notifier;
 	struct master *ms;
-	struct mirror *m, *pm;
+	struct mirror *m, *m6, *pm;
 	struct iface *ifm;
 	struct nlmon *mon;
 	struct nlreq *q, *qa;
@@ -325,7 +327,7 @@ main(int argc, char **argv)
 
 	/* One event socket; the interface and route mirrors take their messages from it. */
 	if ((mon = nlmon_new(cfg.event_buffer)) == NULL || (ifm = iface_new()) == NULL ||
-	    (m = mirror_new(&cfg)) == NULL)
+	    (m = mirror_new(&cfg)) == NULL || (m6 = mirror_new_family(&rt6_ops, &cfg)) == NULL)
 		fatal("out of memory");
 	if ((q = nlreq_open()) == NULL || (qa = nlreq_open()) == NULL)
 		fatal("cannot open a netlink request socket");
@@ -346,14 +348,16 @@ main(int argc, char **argv)
 		mirror_set_callbacks(pm, route_changed, NULL, &prs);
 	writer_use_mirror(w, pm);
 	if (iface_attach(ifm, mon) < 0 || mirror_attach(m, mon, ifm) < 0 ||
-	    (pm != m && mirror_attach(pm, mon, ifm) < 0))
+	    mirror_attach(m6, mon, ifm) < 0 || (pm != m && mirror_attach(pm, mon, ifm) < 0))
 		fatal("cannot subscribe to netlink events");
 	if (iface_start(ifm) < 0)
 		fatal("cannot load the kernel's links and addresses over netlink: %s",
 		    strerror(errno));
-	if (mirror_start(m) < 0 || (pm != m && mirror_start(pm) < 0))
+	if (mirror_start(m) < 0 || mirror_start(m6) < 0 || (pm != m && mirror_start(pm) < 0))
 		fatal("cannot load the kernel's routes over netlink: %s", strerror(errno));
 	log_notice("mirror", "%zu IPv4 routes loaded", mirror_routes(m)->count);
+	log_notice("mirror", "%zu IPv6 routes loaded",
+	    ((const struct route6_table *)mirror_table(m6))->count);
 	if (pm != m)
 		log_notice("persist", "main table mirrored for persisted routes only: %zu routes",
 		    mirror_routes(pm)->count);
@@ -388,6 +392,7 @@ main(int argc, char **argv)
 
 	nlmon_stop(mon);
 	mirror_stop(m);
+	mirror_stop(m6);
 	if (pm != m)
 		mirror_stop(pm);
 	writer_stop(w);
@@ -402,6 +407,7 @@ main(int argc, char **argv)
 	nlreq_close(q);
 	if (pm != m)
 		mirror_free(pm);
+	mirror_free(m6);
 	mirror_free(m);
 	iface_free(ifm);
 	nlmon_free(mon);

@@ -31,7 +31,7 @@
 #include "lib/log.h"
 #include "snmp/mib.h"
 #include "snmp/txn.h"
-#include "route/mirror.h"
+#include "route/rt4.h"
 #include "route/nlreq.h"
 #include "route/routefmt.h"
 #include "route/rtcheck.h"

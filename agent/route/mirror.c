@@ -348,12 +348,72 @@ apply_delete(struct mirror *m, void *hops, int n)
 	return removed;
 }
 
+/*
+ * A family with siblings (rt.h): after a change to the kernel route key of
+ * e, its rows that can be siblings are the hops of one multipath route when
+ * there are two or more, else a plain route, as the kernel's next dump shows
+ * them (fib6_add_rt2node() joins every qualifying route of a key to the
+ * siblings; fib6_del_route() unlinks one and tells nothing to the rest).
+ */
+static int
+siblings_of(struct mirror *m, const void *e, const void *hops, int nhops, void *out)
+{
+	const struct rt_ops *ops = m->ops;
+	struct route_pos pos;
+	void *r;
+	int n = 0;
+
+	ops->prefix_key(m->key, e);
+	for (r = ops->seek(m->table, m->key, 0, &pos); r != NULL && ops->same_prefix(r, m->key);
+	     r = ops->next(m->table, &pos)) {
+		if (!ops->same_fib(r, e) || !ops->sibling(r) || in_hops(m, r, hops, nhops))
+			continue;
+		if (out != NULL && n < MAX_HOPS)
+			memcpy(ent(m, out, (size_t)n), r, ops->size);
+		n++;
+	}
+	return n;
+}
+
+/* Before the n hops of a new route are applied: their flag as the route they join makes it. */
+static void
+siblings_mark(struct mirror *m, void *hops, int n)
+{
+	int k;
+
+	if (m->ops->sibling == NULL)
+		return;
+	k = siblings_of(m, hops, hops, n, NULL);
+	for (int i = 0; i < n; i++)
+		k += m->ops->sibling(ent(m, hops, (size_t)i)) != 0;
+	for (int i = 0; i < n; i++)
+		if (m->ops->sibling(ent(m, hops, (size_t)i)))
+			m->ops->set_multi(ent(m, hops, (size_t)i), k > 1);
+}
+
+/* After: the other rows of the key. */
+static void
+siblings_sync(struct mirror *m, const void *e)
+{
+	int n;
+
+	if (m->ops->sibling == NULL)
+		return;
+	n = siblings_of(m, e, NULL, 0, m->stale);
+	for (int i = 0; i < n && i < MAX_HOPS; i++) {
+		void *h = ent(m, m->stale, (size_t)i);
+
+		m->ops->set_multi(h, n > 1);
+		apply_upsert(m, h, 1); /* nothing when it already was */
+	}
+}
+
 static void
 apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 {
-	struct rt_parse ctx = { &m->cfg, nh_map(m, &m->nhs) };
+	struct rt_parse ctx = { &m->cfg, nh_map(m, &m->nhs), mirror_now(m) };
 	struct nh_ref ref;
-	int n = m->ops->parse(&ctx, nlh, m->hops, MAX_HOPS, &ref), ns, shared;
+	int n = m->ops->parse(&ctx, nlh, m->hops, MAX_HOPS, &ref), ns, shared, overwrite;
 
 	if (n < 0) {
 		log_warn("netlink", "unparsable route message (type %u, %u bytes); will re-dump",
@@ -369,6 +429,7 @@ apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 	if (nlh->nlmsg_type == RTM_DELROUTE) {
 		if (apply_delete(m, m->hops, n) > 0 && ref.id != 0)
 			nh_unuse(&m->nhs, ref.id);
+		siblings_sync(m, m->hops);
 		return;
 	}
 	if (ref.id != 0)
@@ -385,8 +446,10 @@ apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 		else
 			for (int i = 0; i < ns; i++)
 				apply_remove(m, ent(m, m->stale, (size_t)i));
+		siblings_mark(m, m->hops, n);
 		for (int i = 0; i < n; i++)
 			apply_upsert(m, ent(m, m->hops, (size_t)i), 1);
+		siblings_sync(m, m->hops);
 		return;
 	}
 	/* A new, appended or prepended route: other routes with the same key stay. */
@@ -395,9 +458,16 @@ apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 		for (int i = 0; i < n; i++)
 			*eflags(m, ent(m, m->hops, (size_t)i)) |= ROUTE_F_SHARED;
 	}
-	/* A prepended route comes first in the kernel's list: it is the one shown. */
+	/*
+	 * A prepended route comes first in the kernel's list: it is the one shown.
+	 * With siblings, an appended route's message is the whole route it joined,
+	 * as it now is; it cannot repeat another's index (rt6_duplicate_nexthop()).
+	 */
+	overwrite = !(nlh->nlmsg_flags & NLM_F_APPEND) || m->ops->sibling != NULL;
+	siblings_mark(m, m->hops, n);
 	for (int i = 0; i < n; i++)
-		apply_upsert(m, ent(m, m->hops, (size_t)i), !(nlh->nlmsg_flags & NLM_F_APPEND));
+		apply_upsert(m, ent(m, m->hops, (size_t)i), overwrite);
+	siblings_sync(m, m->hops);
 }
 
 /*
@@ -591,7 +661,7 @@ dump_msg(const struct nldump_req *rq, struct nlmsghdr *nlh, void *arg)
 			d->incomplete = 1;
 		}
 	} else if (rq->type == RTM_GETROUTE && nlh->nlmsg_type == RTM_NEWROUTE) {
-		struct rt_parse ctx = { &m->cfg, nh_map(m, &d->nhs) };
+		struct rt_parse ctx = { &m->cfg, nh_map(m, &d->nhs), mirror_now(m) };
 		struct nh_ref ref;
 		int n = m->ops->parse(&ctx, nlh, d->hops, MAX_HOPS, &ref);
 

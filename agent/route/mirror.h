@@ -1,7 +1,7 @@
 /*
  * The route mirror: one family's routes, fed by rtnetlink.  One engine for
  * every family (mirror.c); what is particular to a family is its operations
- * table (rt.h: rt4.c for IPv4).
+ * table (rt.h: rt4.c for IPv4, with rt4.h; rt6.c for IPv6).
  *
  * Events come from the shared event socket (nl/nlmon.h) and are applied as
  * they arrive.  A re-dump, a full dump diffed against the mirror, repairs
@@ -56,7 +56,6 @@
 #include <time.h>
 
 #include "iface/ifmirror.h"
-#include "route/route.h"
 
 struct nlmsghdr;
 struct nlmon;
@@ -121,8 +120,7 @@ struct mirror_stats {
 
 struct mirror;
 
-/* An IPv4 mirror (rt4.c). */
-struct mirror *mirror_new(const struct mirror_config *);
+/* A mirror of one family's routes (rt.h: rt4_ops, rt6_ops). */
 struct mirror *mirror_new_family(const struct rt_ops *, const struct mirror_config *);
 void mirror_free(struct mirror *);
 void mirror_set_callbacks(struct mirror *, mirror_change_fn, mirror_arm_fn, void *arg);
@@ -171,9 +169,8 @@ void mirror_fake_dump_begin(struct mirror *);
 void mirror_fake_dump_msg(struct mirror *, struct nlmsghdr *);
 void mirror_fake_dump_end(struct mirror *, int failed, int intr);
 
-/* The family's store (a struct route_table for IPv4). */
+/* The family's store (a struct route_table for IPv4, struct route6_table for IPv6). */
 const void *mirror_table(const struct mirror *);
-const struct route_table *mirror_routes(const struct mirror *); /* IPv4 (rt4.c) */
 /* A link's name and flags, from the interface mirror (NULL: unknown, or none attached). */
 const struct link *mirror_link(const struct mirror *, int32_t ifindex);
 /* The interface mirror attached (NULL: none). */
@@ -188,20 +185,7 @@ struct timespec mirror_last_change(const struct mirror *);
 uint32_t mirror_now(const struct mirror *);
 time_t mirror_wall(const struct mirror *, uint32_t mono);
 
-/*
- * IPv4 (rt4.c): parse an RTM_NEWROUTE/RTM_DELROUTE message into one entry
- * per next hop.  Returns the number of entries (at most max), 0 for a
- * message to ignore (not IPv4, a cached clone, a table not mirrored), -1 if
- * malformed or larger than max.
- */
-int mirror_parse_route(const struct mirror_config *, struct nlmsghdr *, struct route *out, int max);
-/*
- * The same, with a route that names a nexthop object alone (RTA_NH_ID, no
- * gateway: nexthop_compat_mode=0) taking its next hops from the objects the
- * mirror knows: one entry, or one per member of a group.
- */
-int mirror_parse_route_nh(const struct mirror_config *, const struct mirror *, struct nlmsghdr *,
-    struct route *out, int max);
+/* Is the table among those the configuration mirrors? */
 int mirror_table_selected(const struct mirror_config *, uint32_t table);
 
 #endif

@@ -56,8 +56,8 @@ nh_vec_free(struct nh_vec *nv)
 static int
 nh_same(const struct nhobj *a, const struct nhobj *b)
 {
-	if (a->gw != b->gw || a->oif != b->oif || a->nhflags != b->nhflags ||
-	    a->flags != b->flags || a->ngrp != b->ngrp)
+	if (a->gw != b->gw || memcmp(a->gw6, b->gw6, 16) != 0 || a->oif != b->oif ||
+	    a->nhflags != b->nhflags || a->flags != b->flags || a->ngrp != b->ngrp)
 		return 0;
 	for (unsigned k = 0; k < a->ngrp; k++)
 		if (a->grp[k].id != b->grp[k].id || a->grp[k].weight != b->grp[k].weight)
@@ -193,6 +193,8 @@ nh_parse(struct nlmsghdr *nlh, struct nhobj *o)
 		o->gw = ntohl(nla_get_u32(tb[NHA_GATEWAY]));
 		o->flags |= NHO_GW;
 	} else if (tb[NHA_GATEWAY] != NULL) {
+		if (nla_len(tb[NHA_GATEWAY]) == 16)
+			memcpy(o->gw6, nla_data(tb[NHA_GATEWAY]), 16);
 		o->flags |= NHO_GW6;
 	}
 	if (tb[NHA_GROUP] != NULL)

@@ -4,7 +4,9 @@
  * through one carries only RTA_NH_ID: its rows take their gateway and device
  * from here (issue 10).  users counts the mirrored routes that name the
  * object, so that deleting or changing one that no route uses costs no
- * re-dump; it may count too many (see nh_use), never too few.
+ * re-dump; it may count too many (see nh_use), never too few.  Objects are
+ * of either family (an IPv4 gateway, an IPv6 gateway, or none), and each
+ * family's mirror keeps its own map of all of them.
  */
 #ifndef CIMR_NHOBJ_H
 #define CIMR_NHOBJ_H
@@ -23,13 +25,14 @@ struct nh_member {
 };
 
 #define NHO_GW        0x01 /* gw is the object's IPv4 gateway */
-#define NHO_GW6       0x02 /* an IPv6 gateway (RFC 5549): no IPv4 address to show */
+#define NHO_GW6       0x02 /* gw6 is the object's IPv6 gateway (IPv6 routes; RFC 5549 for IPv4) */
 #define NHO_BLACKHOLE 0x04
 #define NHO_GROUP     0x08 /* grp lists the members */
 
 struct nhobj {
 	uint32_t id;
-	uint32_t gw; /* host byte order */
+	uint32_t gw;     /* host byte order */
+	uint8_t gw6[16]; /* network byte order */
 	int32_t oif;
 	uint32_t users;
 	unsigned nhflags; /* RTNH_F_* of the object */

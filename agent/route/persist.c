@@ -15,7 +15,7 @@
 #include "lib/addr.h"
 #include "lib/log.h"
 #include "lib/strnum.h"
-#include "route/mirror.h"
+#include "route/rt4.h"
 #include "route/nlreq.h"
 #include "route/persist.h"
 #include "route/routefmt.h"

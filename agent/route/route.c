@@ -1,10 +1,10 @@
 /* The IPv4 route mirror's ordered store: see route.h. */
 #include "config.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/intern.h"
 #include "route/route.h"
 
 #define CMP(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
@@ -34,34 +34,13 @@ route_cmp(const struct route *a, const struct route *b)
 
 /* ---- preferred sources of gateway routes ------------------------------- */
 
-static struct {
-	pthread_mutex_t lock;
-	uint32_t addr[256]; /* [0] unused: id 0 is "none" */
-	unsigned n;
-} prefsrcs = { .lock = PTHREAD_MUTEX_INITIALIZER, .n = 1 };
+/* Host byte order, as the entry keeps addresses; id 0 is "none". */
+static struct intern prefsrcs = INTERN_INIT(sizeof(uint32_t), 255);
 
 uint8_t
 route_prefsrc_id(uint32_t addr)
 {
-	/* A full table's routes mostly share one source: skip the lock then. */
-	static __thread uint32_t last_addr;
-	static __thread uint8_t last_id;
-	uint8_t id = 0;
-
-	if (last_id != 0 && last_addr == addr)
-		return last_id;
-	pthread_mutex_lock(&prefsrcs.lock);
-	for (unsigned k = 1; k < prefsrcs.n && id == 0; k++)
-		if (prefsrcs.addr[k] == addr)
-			id = (uint8_t)k;
-	if (id == 0 && prefsrcs.n < 256) {
-		id = (uint8_t)prefsrcs.n;
-		prefsrcs.addr[prefsrcs.n++] = addr;
-	}
-	pthread_mutex_unlock(&prefsrcs.lock);
-	last_addr = addr;
-	last_id = id;
-	return id;
+	return (uint8_t)intern_id(&prefsrcs, &addr);
 }
 
 uint32_t
@@ -69,9 +48,7 @@ route_prefsrc(uint8_t id)
 {
 	uint32_t a;
 
-	pthread_mutex_lock(&prefsrcs.lock);
-	a = id < prefsrcs.n ? prefsrcs.addr[id] : 0;
-	pthread_mutex_unlock(&prefsrcs.lock);
+	intern_key(&prefsrcs, id, &a);
 	return a;
 }
 
@@ -119,30 +96,6 @@ static const struct ostore_type route_type = {
 	.marked = live_v,
 };
 
-/*
- * route_pos and ostore_pos name the same place.  A search sets the position
- * only when it finds an entry (placed); a step sets it either way (moved).
- */
-static struct ostore_pos
-opos(const struct route_pos *p)
-{
-	return (struct ostore_pos){ p->c, p->i };
-}
-
-static struct route *
-moved(struct route *r, const struct ostore_pos *o, struct route_pos *p)
-{
-	p->c = o->c;
-	p->i = o->i;
-	return r;
-}
-
-static struct route *
-placed(struct route *r, const struct ostore_pos *o, struct route_pos *p)
-{
-	return r != NULL ? moved(r, o, p) : NULL;
-}
-
 void
 route_table_init(struct route_table *t)
 {
@@ -160,7 +113,7 @@ route_seek(const struct route_table *t, const struct route *key, int strict, str
 {
 	struct ostore_pos o;
 
-	return placed(ostore_seek(&route_type, &t->s, key, strict, &o), &o, pos);
+	return route_pos_placed(ostore_seek(&route_type, &t->s, key, strict, &o), &o, pos);
 }
 
 struct route *
@@ -174,21 +127,21 @@ route_first(const struct route_table *t, struct route_pos *pos)
 {
 	struct ostore_pos o;
 
-	return placed(ostore_first(&route_type, &t->s, &o), &o, pos);
+	return route_pos_placed(ostore_first(&route_type, &t->s, &o), &o, pos);
 }
 
 struct route *
 route_next(const struct route_table *t, struct route_pos *pos)
 {
-	struct ostore_pos o = opos(pos);
+	struct ostore_pos o = route_pos_ostore(pos);
 
-	return moved(ostore_next(&route_type, &t->s, &o), &o, pos);
+	return route_pos_moved(ostore_next(&route_type, &t->s, &o), &o, pos);
 }
 
 struct route *
 route_at(const struct route_table *t, const struct route_pos *pos)
 {
-	const struct ostore_pos o = opos(pos);
+	const struct ostore_pos o = route_pos_ostore(pos);
 
 	return ostore_at(&route_type, &t->s, &o);
 }
@@ -196,9 +149,9 @@ route_at(const struct route_table *t, const struct route_pos *pos)
 struct route *
 route_next_live(const struct route_table *t, struct route_pos *pos)
 {
-	struct ostore_pos o = opos(pos);
+	struct ostore_pos o = route_pos_ostore(pos);
 
-	return moved(ostore_next_marked(&route_type, &t->s, &o), &o, pos);
+	return route_pos_moved(ostore_next_marked(&route_type, &t->s, &o), &o, pos);
 }
 
 int
@@ -268,5 +221,5 @@ route_seek_oid(const struct route_table *t, const unsigned long *sub, size_t len
 {
 	struct ostore_pos o;
 
-	return placed(ostore_seek_oid(&route_type, &t->s, sub, len, strict, &o), &o, pos);
+	return route_pos_placed(ostore_seek_oid(&route_type, &t->s, sub, len, strict, &o), &o, pos);
 }

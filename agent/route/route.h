@@ -89,6 +89,31 @@ struct route_pos {
 	unsigned i; /* entry in chunk */
 };
 
+/*
+ * route_pos and ostore_pos name the same place, for every family's store.  A
+ * search sets the position only when it finds an entry (placed); a step sets
+ * it either way (moved).
+ */
+static inline struct ostore_pos
+route_pos_ostore(const struct route_pos *p)
+{
+	return (struct ostore_pos){ p->c, p->i };
+}
+
+static inline void *
+route_pos_moved(void *r, const struct ostore_pos *o, struct route_pos *p)
+{
+	p->c = o->c;
+	p->i = o->i;
+	return r;
+}
+
+static inline void *
+route_pos_placed(void *r, const struct ostore_pos *o, struct route_pos *p)
+{
+	return r != NULL ? route_pos_moved(r, o, p) : NULL;
+}
+
 void route_table_init(struct route_table *);
 void route_table_clear(struct route_table *);
 

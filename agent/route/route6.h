@@ -32,16 +32,17 @@ struct route6 {
 	uint32_t metric;     /* RTA_PRIORITY */
 	int32_t ifindex;     /* RTA_OIF or the hop's rtnh_ifindex */
 	uint32_t first_seen; /* seconds on the mirror's monotonic clock */
-	uint32_t expires;    /* the mirror-clock second it expires at (RTA_EXPIRES); 0: never */
+	uint32_t expires;    /* the mirror-clock second it ends (RTA_CACHEINFO); 0: never */
 	uint16_t src;        /* the source prefix's id (route6_src_id); 0: none (::/0) */
 	uint8_t plen;
-	uint8_t type;     /* rtm_type (RTN_*) */
-	uint8_t proto;    /* rtm_protocol (RTPROT_*) */
-	uint8_t flags;    /* ROUTE_F_* */
-	uint8_t weight;   /* rtnh_hops + 1 for multipath hops, else 1 */
-	uint8_t pref;     /* RTA_PREF (ICMPV6_ROUTER_PREF_*), as the kernel gives it */
-	uint8_t prefsrc;  /* RTA_PREFSRC's id (route6_prefsrc_id); 0: none */
-	uint8_t pad[3];
+	uint8_t type;    /* rtm_type (RTN_*) */
+	uint8_t proto;   /* rtm_protocol (RTPROT_*) */
+	uint8_t flags;   /* ROUTE_F_* */
+	uint8_t weight;  /* rtnh_hops + 1 for multipath hops, else 1 */
+	uint8_t pref;    /* RTA_PREF (ICMPV6_ROUTER_PREF_*), as the kernel gives it */
+	uint8_t prefsrc; /* RTA_PREFSRC's id (route6_prefsrc_id); 0: none */
+	uint8_t nhobj;   /* 1: the route names a nexthop object (RTA_NH_ID): never a sibling */
+	uint8_t pad[2];
 };
 
 /* Sub-identifiers of the index: 16 + 1 + 16 + 1 + 1 + 1 + 16 + 1. */

@@ -4,7 +4,7 @@
  * engine never looks inside an entry but through these, and through two
  * fields every family's entry has at fixed offsets: the ROUTE_F_* flags and
  * the first_seen time.  IPv4 (rt4.c) is the first family; IPv6 is a second
- * table like it, not a copy of the engine.
+ * table like it (rt6.c), not a copy of the engine.
  *
  * An entry is one row: one next hop of one kernel route.  Entries of a dump
  * are kept in a plain array (size bytes each) before they go into the
@@ -23,10 +23,15 @@ struct mirror_config;
 struct nh_vec;
 struct nh_ref;
 
-/* What a parse may consult: the tables mirrored, and the nexthop objects (NULL: none known). */
+/*
+ * What a parse may consult: the tables mirrored, the nexthop objects (NULL:
+ * none known), and the mirror's clock (seconds, mirror_now()), from which a
+ * remaining lifetime becomes the second it ends.
+ */
 struct rt_parse {
 	const struct mirror_config *cfg;
 	const struct nh_vec *nhs;
+	uint32_t now;
 };
 
 struct rt_ops {
@@ -56,6 +61,20 @@ struct rt_ops {
 	void (*prefix_key)(void *key, const void *e);
 	int (*same_prefix)(const void *, const void *);
 	void (*index_oid)(const void *, unsigned long *out);
+	/*
+	 * Optional (NULL: IPv4, whose multipath route is one kernel route that
+	 * comes and goes whole, in one message).  IPv6 keeps each hop of a
+	 * multipath route as a route of its own, a sibling: `ip -6 route append`
+	 * adds one (its message lists the whole route), `ip -6 route del ... via`
+	 * deletes one, and the kernel tells nothing to the hops that stay.
+	 * sibling(): whether an entry can be a hop of such a route
+	 * (rt6_qualify_for_ecmp()); set_multi(): the entry as one hop of a
+	 * multipath route, or as a plain route.  The engine then keeps
+	 * ROUTE_F_MULTI as the kernel's next dump would show it: on every
+	 * sibling of a key when there are two or more, on none when one is left.
+	 */
+	int (*sibling)(const void *e);
+	void (*set_multi)(void *e, int multi);
 
 	/* The store: an ordered table of entries. */
 	void *(*table_new)(void);
@@ -90,5 +109,7 @@ struct rt_ops {
 
 /* IPv4: cimIP4RouteTable's 32-byte entry (route.h) and its chunked store. */
 extern const struct rt_ops rt4_ops;
+/* IPv6: cimIP6RouteTable's 64-byte entry (route6.h) and its chunked store. */
+extern const struct rt_ops rt6_ops;
 
 #endif

@@ -15,9 +15,10 @@
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 
-#include "route/mirror.h"
+#include "route/rt4.h"
 #include "route/nhobj.h"
 #include "route/rt.h"
+#include "route/rtmsg.h"
 
 /* Lengths of the fixed-size attributes we read, checked by nla_parse(). */
 static struct nla_policy route_policy[RTA_MAX + 1] = {
@@ -55,94 +56,63 @@ hop_fill(struct route *r, uint32_t gw, int has_gw, uint32_t prefsrc, int32_t oif
 		r->flags |= ROUTE_F_ONLINK;
 }
 
-static int
-parse_multipath(const struct route *base, struct nlattr *mp, uint32_t prefsrc, struct route *out,
-    int max)
+/* What the shared walkers (rtmsg.h) fill: rows from base, into out. */
+struct fill {
+	const struct route *base;
+	uint32_t prefsrc;
+	struct route *out;
+};
+
+static void
+mp_hop(const struct rtnexthop *nh, struct nlattr **tb, int i, void *arg)
 {
-	struct rtnexthop *nh = nla_data(mp);
-	int len = nla_len(mp), n = 0;
+	struct fill *f = arg;
+	uint32_t gw = 0;
+	int has_gw = 0;
 
-	while (len >= (int)sizeof(*nh) && RTNH_OK(nh, len)) {
-		struct nlattr *tb[RTA_MAX + 1];
-		uint32_t gw = 0;
-		int has_gw = 0;
-
-		if (n == max)
-			return -1;
-		if (nla_parse(tb, RTA_MAX, (struct nlattr *)RTNH_DATA(nh),
-			nh->rtnh_len - (int)sizeof(*nh), route_policy) < 0)
-			return -1;
-		if (tb[RTA_GATEWAY] != NULL && nla_len(tb[RTA_GATEWAY]) == 4) {
-			gw = ntohl(nla_get_u32(tb[RTA_GATEWAY]));
-			has_gw = 1;
-		} else if (tb[RTA_VIA] != NULL) {
-			has_gw = 1; /* an IPv6 gateway (RFC 5549): no IPv4 address to show */
-		}
-		out[n] = *base;
-		out[n].flags |= ROUTE_F_MULTI;
-		out[n].weight = (uint8_t)(nh->rtnh_hops + 1 > 255 ? 255 : nh->rtnh_hops + 1);
-		hop_fill(&out[n], gw, has_gw, prefsrc, nh->rtnh_ifindex, nh->rtnh_flags);
-		n++;
-		len -= NLMSG_ALIGN(nh->rtnh_len);
-		nh = RTNH_NEXT(nh);
+	if (tb[RTA_GATEWAY] != NULL && nla_len(tb[RTA_GATEWAY]) == 4) {
+		gw = ntohl(nla_get_u32(tb[RTA_GATEWAY]));
+		has_gw = 1;
+	} else if (tb[RTA_VIA] != NULL) {
+		has_gw = 1; /* an IPv6 gateway (RFC 5549): no IPv4 address to show */
 	}
-	return n;
+	f->out[i] = *f->base;
+	f->out[i].flags |= ROUTE_F_MULTI;
+	f->out[i].weight = (uint8_t)(nh->rtnh_hops + 1 > 255 ? 255 : nh->rtnh_hops + 1);
+	hop_fill(&f->out[i], gw, has_gw, f->prefsrc, nh->rtnh_ifindex, nh->rtnh_flags);
 }
 
 /* A row through object o (not a group). */
 static void
-nh_fill(struct route *r, const struct route *base, const struct nhobj *o, uint32_t prefsrc,
-    unsigned nhflags)
+nh_fill(const struct nhobj *o, unsigned nhflags, int multi, uint8_t weight, int i, void *arg)
 {
-	*r = *base;
-	hop_fill(r, o->gw, (o->flags & (NHO_GW | NHO_GW6)) != 0, prefsrc, o->oif,
-	    nhflags | o->nhflags);
-}
+	struct fill *f = arg;
+	struct route *r = &f->out[i];
 
-/* A row without a next hop: what a route naming an object not known shows. */
-static int
-nh_unresolved(const struct route *base, uint32_t prefsrc, unsigned rtflags, struct route *out)
-{
-	out[0] = *base;
-	hop_fill(&out[0], 0, 0, prefsrc, 0, rtflags);
-	return 1;
+	*r = *f->base;
+	hop_fill(r, o->gw, (o->flags & (NHO_GW | NHO_GW6)) != 0, f->prefsrc, o->oif, nhflags);
+	if (multi) {
+		r->flags |= ROUTE_F_MULTI;
+		r->weight = weight;
+	}
 }
 
 /*
  * A route that names its nexthop object and nothing else (nexthop_compat_mode
- * 0): its rows go through the object, or through each member of a group, as
- * the kernel would have listed them with compat mode on (a group of one is
- * not multipath).  An object not known (ref->unknown) gives one row without
+ * 0): its rows go through the object, or through each member of a group
+ * (rtmsg_nhid()).  An object not known (ref->unknown) gives one row without
  * a next hop, as before the mirror knew objects.
  */
 static int
-parse_nhid(const struct nh_vec *nhs, const struct route *base, uint32_t prefsrc, unsigned rtflags,
-    struct nh_ref *ref, struct route *out, int max)
+parse_nhid(const struct nh_vec *nhs, struct fill *f, unsigned rtflags, struct nh_ref *ref, int max)
 {
-	const struct nhobj *o = nh_find(nhs, ref->id), *mo;
-	int n = 0;
+	int n = rtmsg_nhid(nhs, ref, rtflags, max, nh_fill, f);
 
-	if (o == NULL)
-		return nh_unresolved(base, prefsrc, rtflags, out);
-	if (!(o->flags & NHO_GROUP)) {
-		nh_fill(&out[0], base, o, prefsrc, rtflags);
-		return 1;
-	}
-	if (o->ngrp > max)
-		return -1;
-	for (unsigned k = 0; k < o->ngrp; k++) {
-		if ((mo = nh_find(nhs, o->grp[k].id)) == NULL || (mo->flags & NHO_GROUP))
-			continue;
-		nh_fill(&out[n], base, mo, prefsrc, 0);
-		if (o->ngrp > 1) {
-			out[n].flags |= ROUTE_F_MULTI;
-			out[n].weight = o->grp[k].weight;
-		}
-		n++;
-	}
-	if (n < o->ngrp)
-		ref->unknown = 1;
-	return n > 0 ? n : nh_unresolved(base, prefsrc, rtflags, out);
+	if (n != 0)
+		return n;
+	f->out[0] = *f->base;
+	hop_fill(&f->out[0], 0, 0, f->prefsrc, 0, rtflags);
+	return 1;
 }
 
 static int
@@ -153,6 +123,7 @@ parse_route(const struct rt_parse *ctx, struct nlmsghdr *nlh, struct route *out,
 	struct nlattr *tb[RTA_MAX + 1];
 	struct rtmsg *rtm;
 	struct route base;
+	struct fill f;
 	uint32_t prefsrc = 0, gw = 0;
 	int has_gw = 0;
 
@@ -186,19 +157,20 @@ parse_route(const struct rt_parse *ctx, struct nlmsghdr *nlh, struct route *out,
 		base.metric = nla_get_u32(tb[RTA_PRIORITY]);
 	if (tb[RTA_PREFSRC] != NULL && nla_len(tb[RTA_PREFSRC]) == 4)
 		prefsrc = ntohl(nla_get_u32(tb[RTA_PREFSRC]));
+	f = (struct fill){ &base, prefsrc, out };
 	if (tb[RTA_NH_ID] != NULL)
 		ref->id = nla_get_u32(tb[RTA_NH_ID]);
 	/* Not known, even with compat mode on: its deletion would not be seen to matter. */
 	if (ref->id != 0 && nhs != NULL && nh_find(nhs, ref->id) == NULL)
 		ref->unknown = 1;
 	if (tb[RTA_MULTIPATH] != NULL)
-		return parse_multipath(&base, tb[RTA_MULTIPATH], prefsrc, out, max);
+		return rtmsg_multipath(tb[RTA_MULTIPATH], route_policy, max, mp_hop, &f);
 	if (max < 1)
 		return -1;
 	/* With nexthop_compat_mode on, the kernel adds the object's next hops itself. */
 	if (ref->id != 0 && nhs != NULL && tb[RTA_GATEWAY] == NULL && tb[RTA_VIA] == NULL &&
 	    tb[RTA_OIF] == NULL)
-		return parse_nhid(nhs, &base, prefsrc, rtm->rtm_flags, ref, out, max);
+		return parse_nhid(nhs, &f, rtm->rtm_flags, ref, max);
 	if (tb[RTA_GATEWAY] != NULL && nla_len(tb[RTA_GATEWAY]) == 4) {
 		gw = ntohl(nla_get_u32(tb[RTA_GATEWAY]));
 		has_gw = 1;
@@ -221,7 +193,7 @@ int
 mirror_parse_route(const struct mirror_config *cfg, struct nlmsghdr *nlh, struct route *out,
     int max)
 {
-	struct rt_parse ctx = { cfg, NULL };
+	struct rt_parse ctx = { cfg, NULL, 0 };
 	struct nh_ref ref;
 
 	return parse_route(&ctx, nlh, out, max, &ref);
@@ -231,7 +203,7 @@ int
 mirror_parse_route_nh(const struct mirror_config *cfg, const struct mirror *m, struct nlmsghdr *nlh,
     struct route *out, int max)
 {
-	struct rt_parse ctx = { cfg, m != NULL ? mirror_nh_map(m) : NULL };
+	struct rt_parse ctx = { cfg, m != NULL ? mirror_nh_map(m) : NULL, 0 };
 	struct nh_ref ref;
 
 	return parse_route(&ctx, nlh, out, max, &ref);

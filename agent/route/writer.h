@@ -14,6 +14,7 @@
 
 #include "route/persist.h"
 #include "route/route.h"
+#include "route/rt4.h"
 #include "snmp/loop.h"
 
 struct mirror;

@@ -28,7 +28,7 @@
 #include <linux/rtnetlink.h>
 
 #include "snmp/mib.h"
-#include "route/mirror.h"
+#include "route/rt4.h"
 #include "route/writer.h"
 
 

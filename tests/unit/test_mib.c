@@ -18,7 +18,7 @@
 #include <linux/rtnetlink.h>
 
 #include "snmp/mib.h"
-#include "route/mirror.h"
+#include "route/rt4.h"
 #include "route/writer.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))

@@ -21,8 +21,10 @@
 
 #include "iface/ifmirror.h"
 #include "nl/nlmon.h"
-#include "route/mirror.h"
 #include "route/route.h"
+#include "route/route6.h"
+#include "route/rt.h"
+#include "route/rt4.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
@@ -556,7 +558,314 @@ test_iface_link_removed(void **state)
 	assert_true(iface_redump_running(f->ifm));
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+/* ---- an IPv6 mirror ------------------------------------------------------ */
+
+/* Changes of IPv6 rows are recorded by the last byte of their next hop, in dst's place. */
+static void
+on_change6(enum route_change kind, const void *old, const void *new, unsigned flags, void *arg)
+{
+	struct fix *f = arg;
+	const struct route6 *r = new != NULL ? new : old;
+
+	assert_true(f->nch < 64);
+	f->ch[f->nch++] = (struct change){ kind, r->nexthop[15], r->proto, flags };
+}
+
+static int
+setup6(void **state)
+{
+	static const struct mirror_config cfg = { .tables = { 254 }, .ntables = 1 };
+	struct fix *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	assert_non_null(f->mon = nlmon_new(0));
+	assert_non_null(f->ifm = iface_new());
+	assert_non_null(f->m = mirror_new_family(&rt6_ops, &cfg));
+	mirror_set_callbacks(f->m, on_change6, on_arm, f);
+	assert_int_equal(iface_attach(f->ifm, f->mon), 0);
+	assert_int_equal(mirror_attach(f->m, f->mon, f->ifm), 0);
+	*state = f;
+	return 0;
+}
+
+static void
+put6(struct nl_msg *msg, int attr, const char *ip)
+{
+	uint8_t a[16];
+
+	assert_int_equal(inet_pton(AF_INET6, ip, a), 1);
+	nla_put(msg, attr, 16, a);
+}
+
+/* An IPv6 route message for 2001:db8:X::/48 (dst names X), metric 1024 in main. */
+static struct nl_msg *
+msg6(int type, int flags, const char *dst)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
+	struct rtmsg rtm = {
+		.rtm_family = AF_INET6,
+		.rtm_dst_len = 48,
+		.rtm_protocol = RTPROT_STATIC,
+		.rtm_type = RTN_UNICAST,
+	};
+
+	assert_int_equal(nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO), 0);
+	nla_put_u32(msg, RTA_TABLE, 254);
+	put6(msg, RTA_DST, dst);
+	nla_put_u32(msg, RTA_PRIORITY, 1024);
+	return msg;
+}
+
+/* One next hop: via gw (NULL: none) on oif. */
+static struct nl_msg *
+hop6(int type, int flags, const char *dst, const char *gw, uint32_t oif)
+{
+	struct nl_msg *msg = msg6(type, flags, dst);
+
+	if (gw != NULL)
+		put6(msg, RTA_GATEWAY, gw);
+	nla_put_u32(msg, RTA_OIF, oif);
+	return msg;
+}
+
+/* RTA_MULTIPATH: n hops "gw%oif/weight", as the kernel lists siblings. */
+static struct nl_msg *
+mp6(int type, int flags, const char *dst, int n, ...)
+{
+	struct nl_msg *msg = msg6(type, flags, dst);
+	struct nlattr *mp = nla_nest_start(msg, RTA_MULTIPATH);
+	va_list ap;
+
+	va_start(ap, n);
+	for (int i = 0; i < n; i++) {
+		const char *gw = va_arg(ap, const char *);
+		int oif = va_arg(ap, int), weight = va_arg(ap, int);
+		struct rtnexthop *nh = nlmsg_reserve(msg, sizeof(*nh), NLMSG_ALIGNTO);
+		size_t start = (char *)nh - (char *)nlmsg_hdr(msg);
+
+		memset(nh, 0, sizeof(*nh));
+		nh->rtnh_ifindex = oif;
+		nh->rtnh_hops = (unsigned char)(weight - 1);
+		put6(msg, RTA_GATEWAY, gw);
+		nh = (struct rtnexthop *)((char *)nlmsg_hdr(msg) + start);
+		nh->rtnh_len = (unsigned short)(nlmsg_hdr(msg)->nlmsg_len - start);
+	}
+	va_end(ap);
+	nla_nest_end(msg, mp);
+	return msg;
+}
+
+static const struct route6 *
+row6(struct fix *f, const char *dst, const char *gw, int32_t oif)
+{
+	struct route6 key;
+
+	memset(&key, 0, sizeof(key));
+	assert_int_equal(inet_pton(AF_INET6, dst, key.dst), 1);
+	key.plen = 48;
+	if (gw != NULL)
+		assert_int_equal(inet_pton(AF_INET6, gw, key.nexthop), 1);
+	key.ifindex = oif;
+	key.table = 254;
+	key.metric = 1024;
+	return route6_find(mirror_table(f->m), &key);
+}
+
+static size_t
+count6(struct fix *f)
+{
+	return ((const struct route6_table *)mirror_table(f->m))->count;
+}
+
+/* One hop of a multipath route (or not), with this weight. */
+static void
+assert_hop(const struct route6 *r, int multi, int weight)
+{
+	assert_non_null(r);
+	assert_int_equal((r->flags & ROUTE_F_MULTI) != 0, multi);
+	assert_int_equal(r->weight, weight);
+}
+
+#define X11 "2001:db8:11::"
+
+/* A dump with RTA_MULTIPATH: a row per hop; a re-dump's diff and a replay, as for IPv4. */
+static void
+test6_dump_diff_replay(void **state)
+{
+	struct fix *f = *state;
+
+	mirror_fake_dump_begin(f->m);
+	dumped(f, mp6(RTM_NEWROUTE, 0, X11, 2, "fe80::1", 2, 1, "fe80::2", 3, 4));
+	dumped(f, hop6(RTM_NEWROUTE, 0, "2001:db8:12::", "fe80::3", 2));
+	/* An IPv4 route on the same socket is not this mirror's. */
+	dumped(f, rmsg(RTM_NEWROUTE, 0, "10.1.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
+	mirror_fake_dump_end(f->m, 0, 0);
+	run_diff(f);
+	assert_int_equal(count6(f), 3);
+	assert_hop(row6(f, X11, "fe80::1", 2), 1, 1);
+	assert_hop(row6(f, X11, "fe80::2", 3), 1, 4);
+	assert_hop(row6(f, "2001:db8:12::", "fe80::3", 2), 0, 1);
+	assert_int_equal(f->nch, 3);
+	f->nch = 0;
+
+	/* During the next dump, 12:: goes and 13:: comes: queued, then replayed. */
+	mirror_fake_dump_begin(f->m);
+	event(f, hop6(RTM_DELROUTE, 0, "2001:db8:12::", "fe80::3", 2));
+	event(f, hop6(RTM_NEWROUTE, NLM_F_CREATE, "2001:db8:13::", "fe80::4", 2));
+	assert_int_equal(f->nch, 0);
+	/* The dump was taken before both, and saw the second hop's weight change. */
+	dumped(f, mp6(RTM_NEWROUTE, 0, X11, 2, "fe80::1", 2, 1, "fe80::2", 3, 2));
+	dumped(f, hop6(RTM_NEWROUTE, 0, "2001:db8:12::", "fe80::3", 2));
+	mirror_fake_dump_end(f->m, 0, 0);
+	run_diff(f);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	assert_hop(row6(f, X11, "fe80::2", 3), 1, 2);
+	assert_null(row6(f, "2001:db8:12::", "fe80::3", 2));
+	assert_non_null(row6(f, "2001:db8:13::", "fe80::4", 2));
+	assert_int_equal(f->nch, 3);
+	assert_int_equal(f->ch[0].kind, ROUTE_CHANGED);
+	assert_int_equal(f->ch[0].dst, 2);
+	assert_int_equal(f->ch[1].kind, ROUTE_REMOVED);
+	assert_int_equal(f->ch[2].kind, ROUTE_ADDED);
+}
+
+/*
+ * Older kernels announce a multipath IPv6 route next hop by next hop, while
+ * a dump lists RTA_MULTIPATH: the same rows either way, and a re-dump finds
+ * nothing to change.
+ */
+static void
+test6_hop_by_hop_as_dump(void **state)
+{
+	struct fix *f = *state;
+
+	event(f, hop6(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, X11, "fe80::1", 2));
+	assert_hop(row6(f, X11, "fe80::1", 2), 0, 1);
+	event(f, hop6(RTM_NEWROUTE, NLM_F_CREATE, X11, "fe80::2", 3));
+	assert_int_equal(count6(f), 2);
+	assert_hop(row6(f, X11, "fe80::1", 2), 1, 1);
+	assert_hop(row6(f, X11, "fe80::2", 3), 1, 1);
+	f->nch = 0;
+	mirror_fake_dump_begin(f->m);
+	dumped(f, mp6(RTM_NEWROUTE, 0, X11, 2, "fe80::1", 2, 1, "fe80::2", 3, 1));
+	mirror_fake_dump_end(f->m, 0, 0);
+	run_diff(f);
+	assert_int_equal(f->nch, 0);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	/* The same hops announced again one by one: nothing changes. */
+	event(f, hop6(RTM_NEWROUTE, NLM_F_CREATE, X11, "fe80::1", 2));
+	event(f, hop6(RTM_NEWROUTE, NLM_F_CREATE, X11, "fe80::2", 3));
+	assert_int_equal(f->nch, 0);
+}
+
+/*
+ * `ip -6 route append` of a next hop: the message lists the whole route
+ * (NLM_F_APPEND, RTA_MULTIPATH, the new hop first).  `ip -6 route del ...
+ * via` of one hop names that hop alone, and the kernel says nothing of the
+ * one left, which its next dump shows as a plain route.
+ */
+static void
+test6_append_and_delete_a_hop(void **state)
+{
+	struct fix *f = *state;
+
+	event(f, hop6(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, X11, "fe80::1", 2));
+	event(f,
+	    mp6(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND, X11, 2, "fe80::2", 3, 1, "fe80::1", 2,
+		1));
+	assert_int_equal(count6(f), 2);
+	assert_hop(row6(f, X11, "fe80::1", 2), 1, 1);
+	assert_hop(row6(f, X11, "fe80::2", 3), 1, 1);
+	/* Hops of one route, not routes that share a key: a deletion is certain. */
+	assert_false(row6(f, X11, "fe80::1", 2)->flags & ROUTE_F_SHARED);
+	assert_int_equal(f->nch, 3); /* added; then the new hop added, the first changed */
+	assert_int_equal(f->ch[1].kind, ROUTE_ADDED);
+	assert_int_equal(f->ch[1].dst, 2);
+	assert_int_equal(f->ch[2].kind, ROUTE_CHANGED);
+	assert_int_equal(f->ch[2].dst, 1);
+	/* A third hop, with a weight. */
+	event(f,
+	    mp6(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND, X11, 3, "fe80::3", 3, 5, "fe80::1", 2, 1,
+		"fe80::2", 3, 1));
+	assert_hop(row6(f, X11, "fe80::3", 3), 1, 5);
+	f->nch = 0;
+	/* One hop goes: two remain, still multipath. */
+	event(f, hop6(RTM_DELROUTE, 0, X11, "fe80::2", 3));
+	assert_int_equal(count6(f), 2);
+	assert_int_equal(f->nch, 1);
+	assert_hop(row6(f, X11, "fe80::3", 3), 1, 5);
+	/* Another: the last is a plain route, its weight no longer shown. */
+	event(f, hop6(RTM_DELROUTE, 0, X11, "fe80::3", 3));
+	assert_hop(row6(f, X11, "fe80::1", 2), 0, 1);
+	assert_int_equal(f->nch, 3);
+	assert_int_equal(f->ch[2].kind, ROUTE_CHANGED);
+	assert_int_equal(f->ch[2].dst, 1);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	/* What the kernel's dump shows agrees. */
+	mirror_fake_dump_begin(f->m);
+	dumped(f, hop6(RTM_NEWROUTE, 0, X11, "fe80::1", 2));
+	mirror_fake_dump_end(f->m, 0, 0);
+	run_diff(f);
+	assert_int_equal(f->nch, 3);
+}
+
+/*
+ * Routes without a gateway are not siblings: appended beside each other they
+ * are routes of their own that share a key (their rows are marked so), not
+ * hops.  A replace of the whole multipath route leaves one route.
+ */
+static void
+test6_non_siblings_and_replace(void **state)
+{
+	struct fix *f = *state;
+
+	event(f, hop6(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, X11, NULL, 2));
+	event(f, hop6(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND, X11, NULL, 3));
+	assert_int_equal(count6(f), 2);
+	assert_hop(row6(f, X11, NULL, 2), 0, 1);
+	assert_hop(row6(f, X11, NULL, 3), 0, 1);
+	assert_true(row6(f, X11, NULL, 2)->flags & ROUTE_F_SHARED);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+
+	event(f,
+	    mp6(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, "2001:db8:12::", 2, "fe80::1", 2, 1,
+		"fe80::2", 3, 1));
+	f->nch = 0;
+	event(f, hop6(RTM_NEWROUTE, NLM_F_REPLACE, "2001:db8:12::", "fe80::9", 3));
+	assert_null(row6(f, "2001:db8:12::", "fe80::1", 2));
+	assert_null(row6(f, "2001:db8:12::", "fe80::2", 3));
+	assert_hop(row6(f, "2001:db8:12::", "fe80::9", 3), 0, 1);
+	assert_int_equal(f->nch, 3);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+}
+
+/*
+ * What the kernel does silently to IPv6 routes (checked in a namespace):
+ * a link going down flags multipath hops dead (announcing only the plain
+ * routes it deletes), and an address removed takes the preferred source off
+ * routes without a message.  Both re-dump the IPv6 mirror; an IPv4 address
+ * does not.
+ */
+static void
+test6_redump_triggers(void **state)
+{
+	struct fix *f = *state;
+
+	event(f, link_msg(RTM_NEWLINK, 3, UP, "eth0"));
+	event(f, addr_msg(RTM_NEWADDR, AF_INET6, 3, "2001:db8::10", 64));
+	event(f, addr_msg(RTM_NEWADDR, AF_INET, 3, "192.0.2.10", 24));
+	event(f, addr_msg(RTM_DELADDR, AF_INET, 3, "192.0.2.10", 24));
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	event(f, addr_msg(RTM_DELADDR, AF_INET6, 3, "2001:db8::10", 64));
+	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
+	redump(f, 0, 0, NULL);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	event(f, link_msg(RTM_NEWLINK, 3, IFF_UP, "eth0"));
+	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
+}
+
+#define T(fn)  cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T6(fn) cmocka_unit_test_setup_teardown(fn, setup6, teardown)
 
 int
 main(void)
@@ -574,6 +883,11 @@ main(void)
 		T(test_iface_redump_triggers),
 		T(test_iface_redump_trigger_dead_hops),
 		T(test_iface_link_removed),
+		T6(test6_dump_diff_replay),
+		T6(test6_hop_by_hop_as_dump),
+		T6(test6_append_and_delete_a_hop),
+		T6(test6_non_siblings_and_replace),
+		T6(test6_redump_triggers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "route/mirror.h"
+#include "route/rt4.h"
 #include "route/persist.h"
 #include "route/rtcheck.h"
 #include "route/writer.h"

@@ -15,7 +15,7 @@
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 
-#include "route/mirror.h"
+#include "route/rt4.h"
 #include "route/route.h"
 #include "route/routefmt.h"
 

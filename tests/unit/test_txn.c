@@ -24,7 +24,7 @@
 #include <linux/rtnetlink.h>
 
 #include "iface/ifmirror.h"
-#include "route/mirror.h"
+#include "route/rt4.h"
 #include "route/nlreq.h"
 #include "route/writer.h"
 #include "snmp/mib.h"

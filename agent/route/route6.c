@@ -1,0 +1,254 @@
+/* The IPv6 route mirror's ordered store and interned prefixes: see route6.h. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/intern.h"
+#include "route/route6.h"
+
+#define CMP(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
+
+_Static_assert(sizeof(struct route6) == 64, "the IPv6 route entry is 64 bytes");
+_Static_assert(_Alignof(struct route6) <= 8, "ostore aligns elements to 8 bytes");
+
+/* ---- interned source prefixes and preferred sources ------------------------- */
+
+/* A source prefix as its index has it: 16 address bytes, then the length. */
+#define SRC_KEY 17
+
+static struct intern srcs = INTERN_INIT(SRC_KEY, 65535);
+static struct intern prefsrcs = INTERN_INIT(16, 255);
+
+uint16_t
+route6_src_id(const uint8_t addr[16], uint8_t plen)
+{
+	uint8_t key[SRC_KEY];
+
+	if (plen == 0)
+		return 0; /* ::/0: no source prefix */
+	memcpy(key, addr, 16);
+	key[16] = plen;
+	return (uint16_t)intern_id(&srcs, key);
+}
+
+void
+route6_src(uint16_t id, uint8_t addr[16], uint8_t *plen)
+{
+	uint8_t key[SRC_KEY];
+
+	memset(key, 0, sizeof(key));
+	if (id != 0)
+		intern_key(&srcs, id, key);
+	memcpy(addr, key, 16);
+	*plen = key[16];
+}
+
+uint8_t
+route6_prefsrc_id(const uint8_t addr[16])
+{
+	return (uint8_t)intern_id(&prefsrcs, addr);
+}
+
+void
+route6_prefsrc(uint8_t id, uint8_t addr[16])
+{
+	intern_key(&prefsrcs, id, addr);
+}
+
+/* ---- order ---------------------------------------------------------------- */
+
+int
+route6_cmp(const struct route6 *a, const struct route6 *b)
+{
+	int c;
+
+	if ((c = memcmp(a->dst, b->dst, 16)) != 0)
+		return c;
+	if ((c = CMP(a->plen, b->plen)) != 0)
+		return c;
+	if ((c = memcmp(a->nexthop, b->nexthop, 16)) != 0)
+		return c;
+	if ((c = CMP(a->ifindex, b->ifindex)) != 0)
+		return c;
+	if ((c = CMP(a->table, b->table)) != 0)
+		return c;
+	if ((c = CMP(a->metric, b->metric)) != 0)
+		return c;
+	/* The prefix itself, as the index shows it; id 0 (::/0) is all zeros, the lowest. */
+	return a->src == b->src ? 0 : intern_cmp(&srcs, a->src, b->src);
+}
+
+/*
+ * The kernel gives a remaining lifetime (RTA_CACHEINFO, in clock ticks), of
+ * which the mirror keeps the second it ends: two readings of one expiry can
+ * differ by a second of rounding, and that is not a change.
+ */
+static int
+same_expiry(uint32_t a, uint32_t b)
+{
+	if (a == 0 || b == 0)
+		return a == b;
+	return a - b + 1 <= 2;
+}
+
+int
+route6_same(const struct route6 *a, const struct route6 *b)
+{
+	return route6_cmp(a, b) == 0 && a->type == b->type && a->proto == b->proto &&
+	    a->weight == b->weight && a->pref == b->pref && a->prefsrc == b->prefsrc &&
+	    same_expiry(a->expires, b->expires) &&
+	    (a->flags & ~ROUTE_F_PRIVATE) == (b->flags & ~ROUTE_F_PRIVATE);
+}
+
+int
+route6_same_fib(const struct route6 *a, const struct route6 *b)
+{
+	return memcmp(a->dst, b->dst, 16) == 0 && a->plen == b->plen && a->table == b->table &&
+	    a->src == b->src && a->metric == b->metric;
+}
+
+/* ---- the store: an ostore of struct route6 ---------------------------------- */
+
+static int
+cmp_v(const void *a, const void *b)
+{
+	return route6_cmp(a, b);
+}
+
+static void
+index_oid_v(const void *r, unsigned long *o)
+{
+	route6_index_oid(r, o);
+}
+
+static int
+live_v(const void *r)
+{
+	return (((const struct route6 *)r)->flags & ROUTE_F_LIVE) != 0;
+}
+
+static const struct ostore_type route6_type = {
+	.size = sizeof(struct route6),
+	.chunk = ROUTE6_CHUNK,
+	.cmp = cmp_v,
+	.index_len = ROUTE6_INDEX_LEN,
+	.index_oid = index_oid_v,
+	.marked = live_v,
+};
+
+void
+route6_table_init(struct route6_table *t)
+{
+	ostore_init(&t->s);
+}
+
+void
+route6_table_clear(struct route6_table *t)
+{
+	ostore_clear(&t->s);
+}
+
+struct route6 *
+route6_seek(const struct route6_table *t, const struct route6 *key, int strict,
+    struct route_pos *pos)
+{
+	struct ostore_pos o;
+
+	return route_pos_placed(ostore_seek(&route6_type, &t->s, key, strict, &o), &o, pos);
+}
+
+struct route6 *
+route6_find(const struct route6_table *t, const struct route6 *key)
+{
+	return ostore_find(&route6_type, &t->s, key);
+}
+
+struct route6 *
+route6_first(const struct route6_table *t, struct route_pos *pos)
+{
+	struct ostore_pos o;
+
+	return route_pos_placed(ostore_first(&route6_type, &t->s, &o), &o, pos);
+}
+
+struct route6 *
+route6_next(const struct route6_table *t, struct route_pos *pos)
+{
+	struct ostore_pos o = route_pos_ostore(pos);
+
+	return route_pos_moved(ostore_next(&route6_type, &t->s, &o), &o, pos);
+}
+
+struct route6 *
+route6_next_live(const struct route6_table *t, struct route_pos *pos)
+{
+	struct ostore_pos o = route_pos_ostore(pos);
+
+	return route_pos_moved(ostore_next_marked(&route6_type, &t->s, &o), &o, pos);
+}
+
+int
+route6_upsert(struct route6_table *t, const struct route6 *r, struct route6 *old)
+{
+	return ostore_upsert(&route6_type, &t->s, r, old);
+}
+
+int
+route6_remove(struct route6_table *t, const struct route6 *key, struct route6 *old)
+{
+	return ostore_remove(&route6_type, &t->s, key, old);
+}
+
+size_t
+route6_sort_unique(struct route6 *v, size_t n)
+{
+	return ostore_sort_unique(&route6_type, v, n);
+}
+
+int
+route6_table_load(struct route6_table *t, struct route6 *v, size_t n)
+{
+	return route6_table_load_sorted(t, v, route6_sort_unique(v, n));
+}
+
+int
+route6_table_load_sorted(struct route6_table *t, const struct route6 *v, size_t n)
+{
+	return ostore_load_sorted(&route6_type, &t->s, v, n);
+}
+
+/* ---- the OID codec ----------------------------------------------------------- */
+
+/*
+ * dst (16 octets), plen, nexthop (16), ifindex, table, metric, source prefix
+ * (16), its length.  Octets and lengths are single sub-identifiers in the
+ * order route6_cmp() compares them, so the store's search works on OIDs.
+ */
+void
+route6_index_oid(const struct route6 *r, unsigned long *o)
+{
+	uint8_t src[16], slen;
+
+	route6_src(r->src, src, &slen);
+	for (int k = 0; k < 16; k++) {
+		o[k] = r->dst[k];
+		o[17 + k] = r->nexthop[k];
+		o[36 + k] = src[k];
+	}
+	o[16] = r->plen;
+	o[33] = (unsigned long)r->ifindex;
+	o[34] = r->table;
+	o[35] = r->metric;
+	o[52] = slen;
+}
+
+struct route6 *
+route6_seek_oid(const struct route6_table *t, const unsigned long *sub, size_t len, int strict,
+    struct route_pos *pos)
+{
+	struct ostore_pos o;
+
+	return route_pos_placed(ostore_seek_oid(&route6_type, &t->s, sub, len, strict, &o), &o,
+	    pos);
+}
