@@ -5,7 +5,7 @@
  */
 #include "config.h"
 
-#include <linux/rtnetlink.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "route/mib_rt.h"
@@ -18,45 +18,13 @@
 
 static struct mib_rt rctx;
 
-#define ROW(p)      ((const struct route *)(p))
-#define RT(ctx)     ((const struct mib_rt *)(ctx))
-#define MIRROR(ctx) (RT(ctx)->m)
-/* A createAndWait row is not in the kernel: it has only its writable columns. */
-#define KERNEL_ONLY(row, ctx)                     \
-	do {                                      \
-		if (mib_rt_pending(RT(ctx), row)) \
-			return -1;                \
-	} while (0)
-
-/* Caption and Description: the route as `ip route` shows it, cut to the column's size. */
-static int
-get_text(const void *row, struct mib_value *v, void *ctx,
-    void (*fmt)(const struct route *, const struct mirror *, char *, size_t), size_t max)
-{
-	char buf[ROUTEFMT_MAX];
-
-	KERNEL_ONLY(row, ctx);
-	fmt(ROW(row), MIRROR(ctx), buf, sizeof(buf));
-	mib_set_str(v, buf, max);
-	return 0;
-}
-
-static int
-get_caption(const void *row, struct mib_value *v, void *ctx)
-{
-	return get_text(row, v, ctx, routefmt_caption, 64);
-}
-
-static int
-get_description(const void *row, struct mib_value *v, void *ctx)
-{
-	return get_text(row, v, ctx, routefmt_description, 255);
-}
+#define ROW(p) ((const struct route *)(p))
 
 static int
 get_information(const void *row, struct mib_value *v, void *ctx)
 {
-	KERNEL_ONLY(row, ctx);
+	if (mib_rt_pending(ctx, row))
+		return -1; /* a createAndWait row: only its writable columns */
 	/* RFC 1213 ipRouteInfo: no protocol-specific MIB, so zeroDotZero. */
 	v->type = ASN_OBJECT_ID;
 	v->v.o[0] = 0;
@@ -89,34 +57,16 @@ get_name(const void *row, struct mib_value *v, void *ctx)
 }
 
 static int
-get_protocol(const void *row, struct mib_value *v, void *ctx)
-{
-	return mib_rt_protocol(ctx, row, ROW(row)->proto, v);
-}
-
-static int
 get_type(const void *row, struct mib_value *v, void *ctx)
 {
 	mib_set_int(v, ASN_INTEGER, routefmt_wmi_type(ROW(row)));
 	return 0;
 }
 
-static int
-get_kernel_protocol(const void *row, struct mib_value *v, void *ctx)
-{
-	return mib_rt_kernel_protocol(ctx, row, ROW(row)->proto, v);
-}
-
-static int
-get_kernel_type(const void *row, struct mib_value *v, void *ctx)
-{
-	return mib_rt_kernel_type(ctx, row, ROW(row)->type, v);
-}
-
 static const struct mib_column route_columns[] = {
 	{ COL_IP4ROUTE_AGE, mib_rt_get_age },
-	{ COL_IP4ROUTE_CAPTION, get_caption },
-	{ COL_IP4ROUTE_DESCRIPTION, get_description },
+	{ COL_IP4ROUTE_CAPTION, mib_rt_get_caption },
+	{ COL_IP4ROUTE_DESCRIPTION, mib_rt_get_description },
 	{ COL_IP4ROUTE_INFORMATION, get_information },
 	{ COL_IP4ROUTE_INSTALLDATE, mib_rt_get_install_date },
 	{ COL_IP4ROUTE_METRIC1, get_metric1 },
@@ -125,11 +75,11 @@ static const struct mib_column route_columns[] = {
 	{ COL_IP4ROUTE_METRIC4, get_metric_unused },
 	{ COL_IP4ROUTE_METRIC5, get_metric_unused },
 	{ COL_IP4ROUTE_NAME, get_name },
-	{ COL_IP4ROUTE_PROTOCOL, get_protocol },
+	{ COL_IP4ROUTE_PROTOCOL, mib_rt_get_protocol },
 	{ COL_IP4ROUTE_STATUS, mib_rt_get_status },
 	{ COL_IP4ROUTE_TYPE, get_type },
-	{ COL_IP4ROUTE_KERNELPROTOCOL, get_kernel_protocol },
-	{ COL_IP4ROUTE_KERNELTYPE, get_kernel_type },
+	{ COL_IP4ROUTE_KERNELPROTOCOL, mib_rt_get_kernel_protocol },
+	{ COL_IP4ROUTE_KERNELTYPE, mib_rt_get_kernel_type },
 	{ COL_IP4ROUTE_ROWSTATUS, mib_rt_get_row_status },
 };
 
@@ -163,7 +113,14 @@ mib_route_bind(struct mirror *m, struct writer *w)
 {
 	const struct mib_rt_extra pending = { pending_at, pending_seek_oid, w };
 
-	mib_rt_bind(&rctx, m, &rt4_ops, w != NULL ? &pending : NULL, COL_IP4ROUTE_INSTALLDATE);
+	static const struct mib_rt_layout layout = {
+		offsetof(struct route, proto),
+		offsetof(struct route, type),
+		routefmt_text,
+	};
+
+	mib_rt_bind(&rctx, m, &rt4_ops, &layout, w != NULL ? &pending : NULL,
+	    COL_IP4ROUTE_INSTALLDATE);
 }
 
 int

@@ -11,11 +11,12 @@
 
 void
 mib_rt_bind(struct mib_rt *c, struct mirror *m, const struct rt_ops *ops,
-    const struct mib_rt_extra *extra, oid live_col)
+    const struct mib_rt_layout *layout, const struct mib_rt_extra *extra, oid live_col)
 {
 	memset(c, 0, sizeof(*c));
 	c->m = m;
 	c->ops = ops;
+	c->layout = layout;
 	if (extra != NULL)
 		c->extra = *extra;
 	c->live_col = live_col;
@@ -200,31 +201,70 @@ mib_rt_metric1(uint32_t metric, struct mib_value *v)
 	return 0;
 }
 
-int
-mib_rt_protocol(const struct mib_rt *c, const void *row, uint8_t proto, struct mib_value *v)
+/* rtm_protocol or rtm_type of a kernel row (-1: a createAndWait row). */
+static int
+kernel_byte(const struct mib_rt *c, const void *row, size_t off)
 {
-	if (mib_rt_pending(c, row))
+	return mib_rt_pending(c, row) ? -1 : *((const uint8_t *)row + off);
+}
+
+int
+mib_rt_get_kernel_protocol(const void *row, struct mib_value *v, void *ctx)
+{
+	const struct mib_rt *c = ctx;
+	int proto = kernel_byte(c, row, c->layout->proto_off);
+
+	if (proto < 0)
 		return -1;
-	mib_set_int(v, ASN_INTEGER, routefmt_wmi_protocol(proto));
+	mib_set_uint(v, ASN_UNSIGNED, (u_long)proto);
+	return 0;
+}
+
+/* WMI's Protocol is the kernel's, mapped to RFC 1213's values. */
+int
+mib_rt_get_protocol(const void *row, struct mib_value *v, void *ctx)
+{
+	if (mib_rt_get_kernel_protocol(row, v, ctx) < 0)
+		return -1;
+	mib_set_int(v, ASN_INTEGER, routefmt_wmi_protocol((uint8_t)v->v.u));
 	return 0;
 }
 
 int
-mib_rt_kernel_protocol(const struct mib_rt *c, const void *row, uint8_t proto, struct mib_value *v)
+mib_rt_get_kernel_type(const void *row, struct mib_value *v, void *ctx)
 {
-	if (mib_rt_pending(c, row))
-		return -1;
-	mib_set_uint(v, ASN_UNSIGNED, proto);
-	return 0;
-}
+	const struct mib_rt *c = ctx;
+	int type = kernel_byte(c, row, c->layout->type_off);
 
-int
-mib_rt_kernel_type(const struct mib_rt *c, const void *row, uint8_t type, struct mib_value *v)
-{
-	if (mib_rt_pending(c, row) || type < RTN_UNICAST || type > RTN_XRESOLVE)
+	if (type < RTN_UNICAST || type > RTN_XRESOLVE)
 		return -1;
 	mib_set_int(v, ASN_INTEGER, type);
 	return 0;
+}
+
+/* Caption and Description: the route as `ip route` shows it, cut to the column's size. */
+static int
+get_text(const void *row, struct mib_value *v, const struct mib_rt *c, routefmt_fn fmt, size_t max)
+{
+	char buf[ROUTEFMT_MAX];
+
+	if (mib_rt_pending(c, row))
+		return -1;
+	c->layout->text(row, c->m, buf, sizeof(buf), fmt);
+	mib_set_str(v, buf, max);
+	return 0;
+}
+
+int
+mib_rt_get_caption(const void *row, struct mib_value *v, void *ctx)
+{
+	return get_text(row, v, ctx, routefmt_caption_of, 64); /* WMI Caption: MaxLen 64 */
+}
+
+int
+mib_rt_get_description(const void *row, struct mib_value *v, void *ctx)
+{
+	return get_text(row, v, ctx, routefmt_description_of, 255);
 }
 
 /* ---- scalars ------------------------------------------------------------------- */

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "route/route.h"
+#include "route/routefmt.h"
 #include "snmp/mib.h"
 
 struct mirror;
@@ -33,9 +34,17 @@ struct mib_rt_extra {
 	void *arg;
 };
 
+/* What the shared columns read in an entry beyond rt_ops' flags and first_seen. */
+struct mib_rt_layout {
+	size_t proto_off, type_off; /* its uint8_t rtm_protocol and rtm_type */
+	/* The route as text (routefmt_text, routefmt6_text). */
+	void (*text)(const void *row, const struct mirror *, char *buf, size_t len, routefmt_fn);
+};
+
 struct mib_rt {
 	struct mirror *m;
 	const struct rt_ops *ops;
+	const struct mib_rt_layout *layout;
 	struct mib_rt_extra extra; /* extra.at NULL: none */
 	oid live_col;              /* the column only ROUTE_F_LIVE rows have a value in */
 	/* The cursors of the last seek/next. */
@@ -46,11 +55,12 @@ struct mib_rt {
 };
 
 /*
- * Bind c to a mirror of ops' family (its rows), extra rows (NULL: none) and
- * the column that ROUTE_F_LIVE rows alone have (InstallDate; 0: none).
+ * Bind c to a mirror of ops' family (its rows, read as layout says), extra
+ * rows (NULL: none) and the column that ROUTE_F_LIVE rows alone have
+ * (InstallDate; 0: none).
  */
 void mib_rt_bind(struct mib_rt *c, struct mirror *m, const struct rt_ops *ops,
-    const struct mib_rt_extra *extra, oid live_col);
+    const struct mib_rt_layout *layout, const struct mib_rt_extra *extra, oid live_col);
 
 /* struct mib_table's row functions over a struct mib_rt (ctx). */
 const void *mib_rt_seek(void *ctx, const oid *idx, size_t len, int strict);
@@ -68,20 +78,23 @@ int mib_rt_pending(const struct mib_rt *, const void *row);
 /*
  * The columns every family reads the same way (ctx: the struct mib_rt):
  * Age (since the route appeared or last changed), InstallDate (when it
- * appeared, if we saw it), Status ("Error" for a dead or linkdown next hop)
- * and RowStatus (active, or notInService for a createAndWait row).
+ * appeared, if we saw it), Status ("Error" for a dead or linkdown next hop),
+ * RowStatus (active, or notInService for a createAndWait row), Caption and
+ * Description (the route as `ip route` shows it), Protocol (WMI's, from
+ * rtm_protocol), KernelProtocol and KernelType.  A createAndWait row has
+ * only its writable columns.
  */
 int mib_rt_get_age(const void *row, struct mib_value *, void *ctx);
 int mib_rt_get_install_date(const void *row, struct mib_value *, void *ctx);
 int mib_rt_get_status(const void *row, struct mib_value *, void *ctx);
 int mib_rt_get_row_status(const void *row, struct mib_value *, void *ctx);
+int mib_rt_get_caption(const void *row, struct mib_value *, void *ctx);
+int mib_rt_get_description(const void *row, struct mib_value *, void *ctx);
+int mib_rt_get_protocol(const void *row, struct mib_value *, void *ctx);
+int mib_rt_get_kernel_protocol(const void *row, struct mib_value *, void *ctx);
+int mib_rt_get_kernel_type(const void *row, struct mib_value *, void *ctx);
 /* A kernel metric as WMI's sint32 Metric1: absent above 2147483647. */
 int mib_rt_metric1(uint32_t metric, struct mib_value *);
-/* Protocol, KernelProtocol and KernelType of a kernel row from rtm_protocol and rtm_type. */
-int mib_rt_protocol(const struct mib_rt *, const void *row, uint8_t proto, struct mib_value *);
-int mib_rt_kernel_protocol(const struct mib_rt *, const void *row, uint8_t proto,
-    struct mib_value *);
-int mib_rt_kernel_type(const struct mib_rt *, const void *row, uint8_t type, struct mib_value *);
 
 /* The arc's row count and last-change scalars (.1.0 and .2.0 of arc). */
 int mib_rt_register_scalars(struct mib_rt *, const char *count_name, const char *change_name,

@@ -74,8 +74,14 @@ routefmt_wmi_protocol(uint8_t proto)
 int
 routefmt_wmi_type(const struct route *r)
 {
-	switch (r->type) {
-	case RTN_UNICAST: return (r->flags & ROUTE_F_GATEWAY) ? WMI_TYPE_INDIRECT : WMI_TYPE_DIRECT;
+	return routefmt_wmi_type_of(r->type, (r->flags & ROUTE_F_GATEWAY) != 0);
+}
+
+int
+routefmt_wmi_type_of(uint8_t type, int gateway)
+{
+	switch (type) {
+	case RTN_UNICAST: return gateway ? WMI_TYPE_INDIRECT : WMI_TYPE_DIRECT;
 	case RTN_LOCAL:
 	case RTN_BROADCAST:
 	case RTN_ANYCAST: return WMI_TYPE_DIRECT;
@@ -89,6 +95,33 @@ routefmt_prefix(const struct route *r, char *buf, size_t len)
 	char a[16];
 
 	snprintf(buf, len, "%s/%u", addr4_ntop(r->dst, a, sizeof(a)), r->plen);
+}
+
+void
+routefmt6_prefix(const struct route6 *r, char *buf, size_t len)
+{
+	char a[ADDR6_STRLEN];
+
+	snprintf(buf, len, "%s/%u", addr6_ntop((const struct in6_addr *)r->dst, a, sizeof(a)),
+	    r->plen);
+}
+
+int
+routefmt6_gateway(const struct route6 *r)
+{
+	static const uint8_t none[16];
+
+	return memcmp(r->nexthop, none, sizeof(none)) != 0;
+}
+
+long
+routefmt6_lifetime(const struct route6 *r, const struct mirror *m)
+{
+	uint32_t now = m != NULL ? mirror_now(m) : 0;
+
+	if (r->expires == 0)
+		return -1;
+	return r->expires > now ? (long)(r->expires - now) : 0;
 }
 
 static const char *const type_names[] = {
@@ -269,6 +302,12 @@ routefmt_description_of(const struct routefmt_route *r, const struct mirror *m, 
 		add(buf, len, &n, " pref %s", r->pref);
 }
 
+/* The fields struct route and struct route6 both have, as the formatter reads them. */
+#define VIEW_COMMON(v, r)                                                                 \
+	((v)->ifindex = (r)->ifindex, (v)->table = (r)->table, (v)->metric = (r)->metric, \
+	    (v)->type = (r)->type, (v)->proto = (r)->proto, (v)->flags = (r)->flags,      \
+	    (v)->weight = (r)->weight)
+
 /* An IPv4 route as the formatter reads it; the texts in t. */
 static void
 view4(const struct route *r, struct routefmt_route *v, struct routefmt_text *t)
@@ -284,38 +323,72 @@ view4(const struct route *r, struct routefmt_route *v, struct routefmt_text *t)
 		v->src = addr4_ntop(r->nexthop, t->src, sizeof(t->src));
 	else if (r->src != 0)
 		v->src = addr4_ntop(route_prefsrc(r->src), t->src, sizeof(t->src));
-	v->ifindex = r->ifindex;
-	v->table = r->table;
-	v->metric = r->metric;
-	v->type = r->type;
-	v->proto = r->proto;
+	VIEW_COMMON(v, r);
 	v->scope = r->scope;
 	v->tos = r->tos;
-	v->flags = r->flags;
-	v->weight = r->weight;
 	v->expires = -1;
 }
 
-/* An IPv4 route through one of the family-neutral formatters. */
+/* An IPv6 route as the formatter reads it; the texts in t. */
 static void
-fmt4(const struct route *r, const struct mirror *m, char *buf, size_t len,
-    void (*fmt)(const struct routefmt_route *, const struct mirror *, char *, size_t))
+view6(const struct route6 *r, const struct mirror *m, struct routefmt_route *v,
+    struct routefmt_text *t)
+{
+	/* RTA_PREF as `ip -6 route` names it (ICMPV6_ROUTER_PREF_*, RFC 4191 2.1) */
+	static const char *const prefs[4] = { "medium", "high", "2", "low" };
+	struct in6_addr a;
+	uint8_t plen;
+
+	memset(v, 0, sizeof(*v));
+	v->family = AF_INET6;
+	routefmt6_prefix(r, t->prefix, sizeof(t->prefix));
+	v->prefix = t->prefix;
+	if (r->src != 0) {
+		char s[ADDR6_STRLEN];
+
+		route6_src(r->src, a.s6_addr, &plen);
+		snprintf(t->from, sizeof(t->from), "%s/%u", addr6_ntop(&a, s, sizeof(s)), plen);
+		v->from = t->from;
+	}
+	if (routefmt6_gateway(r))
+		v->gw = addr6_ntop((const struct in6_addr *)r->nexthop, t->gw, sizeof(t->gw));
+	if (r->prefsrc != 0) {
+		route6_prefsrc(r->prefsrc, a.s6_addr);
+		v->src = addr6_ntop(&a, t->src, sizeof(t->src));
+	}
+	VIEW_COMMON(v, r);
+	v->expires = routefmt6_lifetime(r, m);
+	v->pref = prefs[r->pref & 3];
+}
+
+void
+routefmt6_text(const void *row, const struct mirror *m, char *buf, size_t len, routefmt_fn fmt)
 {
 	struct routefmt_route v;
 	struct routefmt_text t;
 
-	view4(r, &v, &t);
+	view6(row, m, &v, &t);
+	fmt(&v, m, buf, len);
+}
+
+void
+routefmt_text(const void *row, const struct mirror *m, char *buf, size_t len, routefmt_fn fmt)
+{
+	struct routefmt_route v;
+	struct routefmt_text t;
+
+	view4(row, &v, &t);
 	fmt(&v, m, buf, len);
 }
 
 void
 routefmt_caption(const struct route *r, const struct mirror *m, char *buf, size_t len)
 {
-	fmt4(r, m, buf, len, routefmt_caption_of);
+	routefmt_text(r, m, buf, len, routefmt_caption_of);
 }
 
 void
 routefmt_description(const struct route *r, const struct mirror *m, char *buf, size_t len)
 {
-	fmt4(r, m, buf, len, routefmt_description_of);
+	routefmt_text(r, m, buf, len, routefmt_description_of);
 }

@@ -13,12 +13,14 @@ The expectations implement mibs/CIM-ROUTE-MIB.txt's cimIP6RouteTable; each rule 
 import ipaddress
 import json
 import os
+import re
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import route_rows as rr  # noqa: E402
 
-TABLE_PREFIX = (1, 3, 6, 1, 4, 1, 32473, 1, 8, 3, 1)   # cimIP6RouteEntry
+TABLE_PREFIX = (1, 3, 6, 1, 4, 1, 32473, 1, 1, 8, 3, 1)   # cimIP6RouteEntry
 # dst 0-15, prefix length 16, next hop 17-32, ifindex 33, table 34, metric 35, source 36-51,
 # source length 52
 INDEX_LEN = 16 + 1 + 16 + 1 + 1 + 1 + 16 + 1
@@ -77,22 +79,11 @@ def expected_rows6(routes, links, tables=None, own_proto=None, nexthops=None):
     ifindex = {l['ifname']: l['ifindex'] for l in links}
     rows = {}
     notes = []
-    for r in routes:
-        rtype = r.get('type', 'unicast')
-        table = rr.name2num(r.get('table', 'main'), rr.RTTABLE, 'table')
-        if tables is not None and table not in tables:
-            continue
-        proto = rr.name2num(r.get('protocol', 'boot'), rr.RTPROT, 'protocol')
+    for r, rtype, table, proto in rr.table_routes(routes, tables):
         metric = int(r.get('metric', 0))
         dst, plen = prefix6(r.get('dst'))
         src, slen = prefix6(r.get('from'))
-        if 'nexthops' in r:                       # MIB: one row per next hop
-            hops = [(h.get('gateway'), h.get('dev'), set(h.get('flags', [])), h) for h in r['nexthops']]
-        elif 'nhid' in r and 'gateway' not in r and 'dev' not in r:
-            hops = rr.object_hops(r, nexthops)
-        else:
-            hops = [(r.get('gateway'), r.get('dev'), set(r.get('flags', [])), r)]
-        for gw, dev, flags, h in hops:
+        for gw, dev, flags, h in rr.route_hops(r, nexthops):   # MIB: one row per next hop
             if dev is None:
                 oif = 0
             elif dev in ifindex:
@@ -116,19 +107,15 @@ def expected_rows6(routes, links, tables=None, own_proto=None, nexthops=None):
                 cols[COL['Metric1']] = ('INTEGER', metric)
             # MIB: ValidLifetime counts down to the kernel's expiry; checked within a slack
             cols[COL['ValidLifetime']] = ('Gauge32', Lifetime(max(int(r['expires']), 0)) if 'expires' in r else INFINITE)
-            row = rr.Row(index, cols, r)
-            if index in rows:
-                notes.append('two kernel next hops give the same index %s; the table shows the first'
-                             % fmt_index6(index))
-                continue
-            rows[index] = row
+            rr.add_row(rows, notes, rr.Row(index, cols, r))
     return rows, notes
 
 
 class Lifetime(int):
-    """An expected lifetime: equal to any value within LIFETIME_SLACK seconds of ip's."""
+    """An expected lifetime, as ip showed it: the walk read it up to ELAPSED seconds later
+    (a GETBULK walk reads column by column), so it may be that much lower, 2 s for rounding."""
     def __eq__(self, other):
-        return isinstance(other, int) and abs(int(self) - other) <= LIFETIME_SLACK
+        return isinstance(other, int) and int(self) - ELAPSED - 2 <= other <= int(self) + 2
 
     def __ne__(self, other):
         return not self.__eq__(other)
@@ -136,7 +123,26 @@ class Lifetime(int):
     __hash__ = int.__hash__
 
 
-LIFETIME_SLACK = int(os.environ.get('CIMR_LIFETIME_SLACK', '3'))
+def routes_age(argv):
+    """Seconds since the --routes snapshot was written (its mtime): how late the walk may be."""
+    if '--routes' in argv[:-1]:
+        return max(0, int(time.time() - os.path.getmtime(argv[argv.index('--routes') + 1]))) + 1
+    return 0
+
+
+ELAPSED = 0
+
+
+def drifting_same6(col, a, b, slack):
+    """Age and ValidLifetime move with time; Description holds the lifetime ('expires Ns')."""
+    if col in (COL['Age'], COL['ValidLifetime']):
+        return rr.age_ok(a.value, b.value, slack)
+    if col == COL['Description']:
+        return EXPIRES.sub(b'', a.value) == EXPIRES.sub(b'', b.value)
+    return None
+
+
+EXPIRES = re.compile(rb' expires -?[0-9]+sec')
 
 
 def use_ip6_table():
@@ -153,8 +159,10 @@ def use_ip6_table():
     rr.NOT_ACCESSIBLE = set(range(1, 9))
     rr.fmt_index = fmt_index6
     rr.expected_rows = expected_rows6
+    rr.drifting_same = drifting_same6
 
 
 if __name__ == '__main__':
     use_ip6_table()
+    ELAPSED = routes_age(sys.argv)
     sys.exit(rr.main(sys.argv[1:]))
