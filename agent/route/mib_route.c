@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <stddef.h>
 #include <string.h>
 
 #include "route/mib_rt.h"
@@ -113,13 +112,7 @@ mib_route_bind(struct mirror *m, struct writer *w)
 {
 	const struct mib_rt_extra pending = { pending_at, pending_seek_oid, w };
 
-	static const struct mib_rt_layout layout = {
-		offsetof(struct route, proto),
-		offsetof(struct route, type),
-		routefmt_text,
-	};
-
-	mib_rt_bind(&rctx, m, &rt4_ops, &layout, w != NULL ? &pending : NULL,
+	mib_rt_bind(&rctx, m, &rt4_ops, routefmt_text, w != NULL ? &pending : NULL,
 	    COL_IP4ROUTE_INSTALLDATE);
 }
 

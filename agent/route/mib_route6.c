@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <stddef.h>
 #include <string.h>
 
 #include "route/mib_rt.h"
@@ -102,39 +101,10 @@ static struct mib_table route6_table = {
 
 const struct mib_table *mib_route6_table = &route6_table;
 
-/*
- * The row iteration's searches (rt.h: seek_oid, next_live), from route6.h
- * where the family's operations table does not give them yet.  Without
- * `at`, mib_rt finds its cursor again by a search each step.
- */
-static void *
-seek_oid6(const void *t, const unsigned long *sub, size_t len, int strict, struct route_pos *pos)
-{
-	return route6_seek_oid(t, sub, len, strict, pos);
-}
-
-static void *
-next_live6(const void *t, struct route_pos *pos)
-{
-	return route6_next_live(t, pos);
-}
-
 void
 mib_route6_bind(struct mirror *m)
 {
-	static const struct mib_rt_layout layout = {
-		offsetof(struct route6, proto),
-		offsetof(struct route6, type),
-		routefmt6_text,
-	};
-	static struct rt_ops ops;
-
-	ops = rt6_ops;
-	if (ops.seek_oid == NULL)
-		ops.seek_oid = seek_oid6;
-	if (ops.next_live == NULL)
-		ops.next_live = next_live6;
-	mib_rt_bind(&r6ctx, m, &ops, &layout, NULL, COL_IP6ROUTE_INSTALLDATE);
+	mib_rt_bind(&r6ctx, m, &rt6_ops, routefmt6_text, NULL, COL_IP6ROUTE_INSTALLDATE);
 }
 
 int

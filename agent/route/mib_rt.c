@@ -10,13 +10,13 @@
 #include "route/rt.h"
 
 void
-mib_rt_bind(struct mib_rt *c, struct mirror *m, const struct rt_ops *ops,
-    const struct mib_rt_layout *layout, const struct mib_rt_extra *extra, oid live_col)
+mib_rt_bind(struct mib_rt *c, struct mirror *m, const struct rt_ops *ops, mib_rt_text_fn text,
+    const struct mib_rt_extra *extra, oid live_col)
 {
 	memset(c, 0, sizeof(*c));
 	c->m = m;
 	c->ops = ops;
-	c->layout = layout;
+	c->text = text;
 	if (extra != NULL)
 		c->extra = *extra;
 	c->live_col = live_col;
@@ -57,7 +57,7 @@ merged(struct mib_rt *c)
 {
 	const void *p = extra_at(c, c->pi);
 
-	if (p != NULL && (c->krow == NULL || c->ops->cmp(p, c->krow) < 0))
+	if (p != NULL && (c->krow == NULL || c->ops->store->cmp(p, c->krow) < 0))
 		return c->last_row = p;
 	return c->last_row = c->krow;
 }
@@ -66,12 +66,12 @@ const void *
 mib_rt_seek(void *ctx, const oid *idx, size_t len, int strict)
 {
 	struct mib_rt *c = ctx;
-	const void *t = mirror_table(c->m);
+	const struct ostore *t = mirror_table(c->m);
 
 	if (len == 0 && !strict)
-		c->krow = c->ops->first(t, &c->kpos);
+		c->krow = ostore_first(c->ops->store, t, &c->kpos);
 	else
-		c->krow = c->ops->seek_oid(t, idx, len, strict, &c->kpos);
+		c->krow = ostore_seek_oid(c->ops->store, t, idx, len, strict, &c->kpos);
 	c->pi = c->extra.at != NULL ? c->extra.seek_oid(c->extra.arg, idx, len, strict) : 0;
 	return merged(c);
 }
@@ -80,11 +80,9 @@ mib_rt_seek(void *ctx, const oid *idx, size_t len, int strict)
 static int
 cursor_at(const struct mib_rt *c, const void *row)
 {
-	const void *t = mirror_table(c->m);
-
 	if (row == NULL || row != c->last_row)
 		return 0;
-	if (c->krow != NULL && (c->ops->at == NULL || c->ops->at(t, &c->kpos) != c->krow))
+	if (c->krow != NULL && ostore_at(c->ops->store, mirror_table(c->m), &c->kpos) != c->krow)
 		return 0;
 	return row == c->krow || row == extra_at(c, c->pi);
 }
@@ -97,13 +95,13 @@ mib_rt_next(void *ctx, const void *row)
 	oid idx[OSTORE_OID_MAX];
 
 	if (!cursor_at(c, row)) {
-		c->ops->index_oid(row, idx);
-		return mib_rt_seek(ctx, idx, c->ops->index_len, 1);
+		c->ops->store->index_oid(row, idx);
+		return mib_rt_seek(ctx, idx, c->ops->store->index_len, 1);
 	}
 	if (row == c->krow)
-		c->krow = c->ops->next(mirror_table(c->m), &c->kpos);
+		c->krow = ostore_next(c->ops->store, mirror_table(c->m), &c->kpos);
 	/* Past row in the extra rows too (and past one with the kernel row's index). */
-	while ((p = extra_at(c, c->pi)) != NULL && c->ops->cmp(p, row) <= 0)
+	while ((p = extra_at(c, c->pi)) != NULL && c->ops->store->cmp(p, row) <= 0)
 		c->pi++;
 	return merged(c);
 }
@@ -121,8 +119,9 @@ next_live_row(struct mib_rt *c, const void *row)
 	if (r == NULL || (r == c->krow && (mib_rt_flags(c, r) & ROUTE_F_LIVE)))
 		return r;
 	if (c->krow != NULL && !(mib_rt_flags(c, c->krow) & ROUTE_F_LIVE))
-		c->krow = c->ops->next_live(mirror_table(c->m), &c->kpos);
-	while ((p = extra_at(c, c->pi)) != NULL && (c->krow == NULL || c->ops->cmp(p, c->krow) < 0))
+		c->krow = ostore_next_marked(c->ops->store, mirror_table(c->m), &c->kpos);
+	while ((p = extra_at(c, c->pi)) != NULL &&
+	    (c->krow == NULL || c->ops->store->cmp(p, c->krow) < 0))
 		c->pi++;
 	return merged(c);
 }
@@ -132,7 +131,7 @@ mib_rt_next_in(void *ctx, const void *row, oid col)
 {
 	struct mib_rt *c = ctx;
 
-	if (col == c->live_col && c->ops->next_live != NULL)
+	if (col == c->live_col && c->ops->store->marked != NULL)
 		return next_live_row(c, row);
 	return mib_rt_next(ctx, row);
 }
@@ -142,8 +141,8 @@ mib_rt_index(void *ctx, const void *row, oid *out)
 {
 	const struct mib_rt *c = ctx;
 
-	c->ops->index_oid(row, out);
-	return c->ops->index_len;
+	c->ops->store->index_oid(row, out);
+	return c->ops->store->index_len;
 }
 
 /* ---- the shared columns ------------------------------------------------------ */
@@ -212,7 +211,7 @@ int
 mib_rt_get_kernel_protocol(const void *row, struct mib_value *v, void *ctx)
 {
 	const struct mib_rt *c = ctx;
-	int proto = kernel_byte(c, row, c->layout->proto_off);
+	int proto = kernel_byte(c, row, c->ops->kind_off + 1); /* rt.h: type, then protocol */
 
 	if (proto < 0)
 		return -1;
@@ -234,7 +233,7 @@ int
 mib_rt_get_kernel_type(const void *row, struct mib_value *v, void *ctx)
 {
 	const struct mib_rt *c = ctx;
-	int type = kernel_byte(c, row, c->layout->type_off);
+	int type = kernel_byte(c, row, c->ops->kind_off);
 
 	if (type < RTN_UNICAST || type > RTN_XRESOLVE)
 		return -1;
@@ -250,7 +249,7 @@ get_text(const void *row, struct mib_value *v, const struct mib_rt *c, routefmt_
 
 	if (mib_rt_pending(c, row))
 		return -1;
-	c->layout->text(row, c->m, buf, sizeof(buf), fmt);
+	c->text(row, c->m, buf, sizeof(buf), fmt);
 	mib_set_str(v, buf, max);
 	return 0;
 }
@@ -274,7 +273,7 @@ get_count(const void *row, struct mib_value *v, void *ctx)
 {
 	const struct mib_rt *c = ctx;
 
-	mib_set_uint(v, ASN_GAUGE, c->ops->count(mirror_table(c->m)));
+	mib_set_uint(v, ASN_GAUGE, ((const struct ostore *)mirror_table(c->m))->count);
 	return 0;
 }
 

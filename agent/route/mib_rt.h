@@ -1,13 +1,13 @@
 /*
  * The rows of a route table, whatever its family: the table-driven
  * handlers (snmp/mib.h) walk one family's mirror through its operations
- * (route/rt.h: seek_oid, next, at, next_live, index_oid), merged in index
- * order with the rows the agent keeps beside the kernel's (createAndWait
- * rows, not in the kernel yet).  A route table is then its column list and
+ * (route/rt.h: the store's type, lib/ostore.h: its order, OID codec and
+ * marked entries), merged in index order with the rows the agent keeps
+ * beside the kernel's (createAndWait rows, not in the kernel yet).  A route table is then its column list and
  * a struct mib_rt: cimIP4RouteTable (mib_route.c) and cimIP6RouteTable
  * (mib_route6.c) share this iteration and the columns that read only what
- * every family's entry has (flags and first_seen, at the offsets rt_ops
- * gives).
+ * every family's entry has (flags, first_seen, type and protocol, at the
+ * offsets rt_ops gives).
  *
  * A cursor in each sequence makes a GETNEXT that skips rows (a sparse
  * column) O(1) a row with rows pending (issue 9 item 6).  On an equal
@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "route/route.h"
+#include "lib/ostore.h"
 #include "route/routefmt.h"
 #include "snmp/mib.h"
 
@@ -34,33 +34,30 @@ struct mib_rt_extra {
 	void *arg;
 };
 
-/* What the shared columns read in an entry beyond rt_ops' flags and first_seen. */
-struct mib_rt_layout {
-	size_t proto_off, type_off; /* its uint8_t rtm_protocol and rtm_type */
-	/* The route as text (routefmt_text, routefmt6_text). */
-	void (*text)(const void *row, const struct mirror *, char *buf, size_t len, routefmt_fn);
-};
+/* The route as text through a formatter: routefmt_text, routefmt6_text. */
+typedef void (
+    *mib_rt_text_fn)(const void *row, const struct mirror *, char *buf, size_t len, routefmt_fn);
 
 struct mib_rt {
 	struct mirror *m;
 	const struct rt_ops *ops;
-	const struct mib_rt_layout *layout;
+	mib_rt_text_fn text;
 	struct mib_rt_extra extra; /* extra.at NULL: none */
 	oid live_col;              /* the column only ROUTE_F_LIVE rows have a value in */
 	/* The cursors of the last seek/next. */
-	struct route_pos kpos;
+	struct ostore_pos kpos;
 	const void *krow;     /* the mirror's row at kpos, NULL at the end */
 	size_t pi;            /* the extra rows' cursor: at(pi) is next */
 	const void *last_row; /* the row seek/next returned last */
 };
 
 /*
- * Bind c to a mirror of ops' family (its rows, read as layout says), extra
- * rows (NULL: none) and the column that ROUTE_F_LIVE rows alone have
- * (InstallDate; 0: none).
+ * Bind c to a mirror of ops' family (its rows, written as text by text),
+ * extra rows (NULL: none) and the column that ROUTE_F_LIVE rows alone have
+ * (InstallDate, found through the store's marked entries; 0: none).
  */
-void mib_rt_bind(struct mib_rt *c, struct mirror *m, const struct rt_ops *ops,
-    const struct mib_rt_layout *layout, const struct mib_rt_extra *extra, oid live_col);
+void mib_rt_bind(struct mib_rt *c, struct mirror *m, const struct rt_ops *ops, mib_rt_text_fn text,
+    const struct mib_rt_extra *extra, oid live_col);
 
 /* struct mib_table's row functions over a struct mib_rt (ctx). */
 const void *mib_rt_seek(void *ctx, const oid *idx, size_t len, int strict);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/ostore.h"
 #include "lib/vec.h"
 #include "nl/nldump.h"
 #include "nl/nlmon.h"
@@ -59,7 +60,7 @@ struct mirror {
 	int nh_learn;   /* the kernel has nexthop objects that routes name alone (5.8+) */
 	int nh_retried; /* the last dump was redone for an unknown nexthop object */
 
-	void *table;
+	struct ostore *table; /* of ops->store */
 	struct nh_vec nhs;
 	size_t dead_rows; /* rows whose next hop is dead or linkdown */
 
@@ -77,6 +78,7 @@ struct mirror {
 	uint8_t *hops, *stale; /* the loop's parse buffers: MAX_HOPS entries each */
 	uint8_t *old, *key;    /* one entry each */
 	uint32_t next_periodic;
+	uint32_t next_expiry; /* the first mirrored lifetime to end after now (0: none) */
 	struct timespec mono0, last_change;
 	struct mirror_stats stats;
 
@@ -165,6 +167,33 @@ evec_free(struct evec *ev)
 	memset(ev, 0, sizeof(*ev));
 }
 
+static void rearm_periodic(struct mirror *);
+
+/*
+ * A row's lifetime (rt.h: expires): the timer comes back when the first one
+ * ends.  One that has already ended waits for the kernel's announced removal.
+ * Rows removed or extended since are not taken out: the timer may come back
+ * too early (a re-dump, which counts afresh), never too late.
+ */
+static void
+note_expiry(struct mirror *m, const void *e)
+{
+	uint32_t x = m->ops->expires != NULL ? m->ops->expires(e) : 0;
+
+	if (x > mirror_now(m) && (m->next_expiry == 0 || x < m->next_expiry)) {
+		m->next_expiry = x;
+		rearm_periodic(m);
+	}
+}
+
+/* The same type and protocol: a deletion that names the row's index is its route's. */
+static int
+same_kind(const struct mirror *m, const void *a, const void *b)
+{
+	return memcmp((const uint8_t *)a + m->ops->kind_off, (const uint8_t *)b + m->ops->kind_off,
+		   2) == 0;
+}
+
 static int
 dead(const struct mirror *m, const void *e)
 {
@@ -200,6 +229,45 @@ const struct nh_vec *
 mirror_nh_map(const struct mirror *m)
 {
 	return nh_map(m, &m->nhs);
+}
+
+/* ---- the family's store (rt.h) --------------------------------------------- */
+
+static void *
+t_find(const struct mirror *m, const void *key)
+{
+	return ostore_find(m->ops->store, m->table, key);
+}
+
+static int
+t_upsert(struct mirror *m, const void *e, void *old)
+{
+	return ostore_upsert(m->ops->store, m->table, e, old);
+}
+
+/* The first entry not below key. */
+static void *
+t_seek(const struct mirror *m, const void *key, struct route_pos *pos)
+{
+	struct ostore_pos o;
+
+	return route_pos_placed(ostore_seek(m->ops->store, m->table, key, 0, &o), &o, pos);
+}
+
+static void *
+t_first(const struct mirror *m, struct route_pos *pos)
+{
+	struct ostore_pos o;
+
+	return route_pos_placed(ostore_first(m->ops->store, m->table, &o), &o, pos);
+}
+
+static void *
+t_next(const struct mirror *m, struct route_pos *pos)
+{
+	struct ostore_pos o = route_pos_ostore(pos);
+
+	return route_pos_moved(ostore_next(m->ops->store, m->table, &o), &o, pos);
 }
 
 /* ---- applying changes ----------------------------------------------------- */
@@ -241,7 +309,7 @@ static void
 apply_upsert(struct mirror *m, void *e, int overwrite)
 {
 	const struct rt_ops *ops = m->ops;
-	void *cur = ops->find(m->table, e);
+	void *cur = t_find(m, e);
 
 	if (cur != NULL) {
 		if (!overwrite) {
@@ -253,14 +321,16 @@ apply_upsert(struct mirror *m, void *e, int overwrite)
 		    (*eflags(m, cur) & ROUTE_F_PRIVATE));
 		if (ops->same(cur, e))
 			return;
+		note_expiry(m, e);
 		restart_age(m, e);
-		ops->upsert(m->table, e, m->old); /* replaces: no allocation */
+		t_upsert(m, e, m->old); /* replaces: no allocation */
 		changed(m, ROUTE_CHANGED, m->old, e);
 		return;
 	}
 	*eseen(m, e) = mirror_now(m);
 	*eflags(m, e) |= ROUTE_F_LIVE;
-	if (ops->upsert(m->table, e, NULL) < 0) {
+	note_expiry(m, e);
+	if (t_upsert(m, e, NULL) < 0) {
 		log_err("mirror", "out of memory adding a route; will re-dump");
 		m->lost = 1;
 		mirror_request_redump(m, "out of memory");
@@ -272,7 +342,7 @@ apply_upsert(struct mirror *m, void *e, int overwrite)
 static int
 apply_remove(struct mirror *m, const void *key)
 {
-	if (m->ops->remove(m->table, key, m->old) != 1)
+	if (ostore_remove(m->ops->store, m->table, key, m->old) != 1)
 		return 0;
 	changed(m, ROUTE_REMOVED, m->old, NULL);
 	return 1;
@@ -282,7 +352,7 @@ static int
 in_hops(const struct mirror *m, const void *e, const void *hops, int n)
 {
 	for (int i = 0; i < n; i++)
-		if (m->ops->cmp(e, cent(m, hops, (size_t)i)) == 0)
+		if (m->ops->store->cmp(e, cent(m, hops, (size_t)i)) == 0)
 			return 1;
 	return 0;
 }
@@ -304,8 +374,7 @@ fib_others(struct mirror *m, const void *hops, int n, void *stale, int mark, int
 
 	ops->prefix_key(key, hops);
 	*shared = 0;
-	for (r = ops->seek(m->table, key, 0, &pos); r != NULL && ops->same_prefix(r, key);
-	     r = ops->next(m->table, &pos)) {
+	for (r = t_seek(m, key, &pos); r != NULL && ops->same_prefix(r, key); r = t_next(m, &pos)) {
 		if (!ops->same_fib(r, hops))
 			continue;
 		if (*eflags(m, r) & ROUTE_F_SHARED)
@@ -328,7 +397,7 @@ apply_delete(struct mirror *m, void *hops, int n)
 	int missing = 0, unsure = 0, removed = 0;
 
 	for (int i = 0; i < n; i++) {
-		void *h = ent(m, hops, (size_t)i), *cur = m->ops->find(m->table, h);
+		void *h = ent(m, hops, (size_t)i), *cur = t_find(m, h);
 
 		if (cur == NULL) {
 			missing = 1;
@@ -336,7 +405,7 @@ apply_delete(struct mirror *m, void *hops, int n)
 		}
 		if (*eflags(m, cur) & ROUTE_F_SHARED)
 			unsure = 1; /* another kernel route may have had this index too */
-		if (!m->ops->same_kind(cur, h)) {
+		if (!same_kind(m, cur, h)) {
 			unsure = 1; /* the kernel deleted another route than the one shown */
 			continue;
 		}
@@ -364,8 +433,8 @@ siblings_of(struct mirror *m, const void *e, const void *hops, int nhops, void *
 	int n = 0;
 
 	ops->prefix_key(m->key, e);
-	for (r = ops->seek(m->table, m->key, 0, &pos); r != NULL && ops->same_prefix(r, m->key);
-	     r = ops->next(m->table, &pos)) {
+	for (r = t_seek(m, m->key, &pos); r != NULL && ops->same_prefix(r, m->key);
+	     r = t_next(m, &pos)) {
 		if (!ops->same_fib(r, e) || !ops->sibling(r) || in_hops(m, r, hops, nhops))
 			continue;
 		if (out != NULL && n < MAX_HOPS)
@@ -434,6 +503,12 @@ apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 	}
 	if (ref.id != 0)
 		nh_use(&m->nhs, ref.id);
+	for (int i = 0; m->ops->unsettled != NULL && i < n; i++)
+		if (m->ops->unsettled(ent(m, m->hops, (size_t)i))) {
+			mirror_request_redump(m,
+			    "a route the kernel completes after announcing it");
+			break;
+		}
 	if (nlh->nlmsg_flags & NLM_F_REPLACE) {
 		/*
 		 * The kernel replaced the first route with this key: the message is its
@@ -632,7 +707,7 @@ dump_hops(struct mirror *m, uint8_t *hops, int n)
 				void *f = ent(m, d->fresh.v, k);
 
 				*eflags(m, f) |= ROUTE_F_SHARED;
-				if (ops->cmp(f, h) == 0)
+				if (ops->store->cmp(f, h) == 0)
 					dup = 1;
 			}
 		}
@@ -684,7 +759,7 @@ dump_end(void *arg)
 	struct timespec t0, t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	m->d.fresh.n = m->ops->sort_unique(m->d.fresh.v, m->d.fresh.n);
+	m->d.fresh.n = ostore_sort_unique(m->ops->store, m->d.fresh.v, m->d.fresh.n);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	m->d.sort_ms = ms_between(&t0, &t1);
 }
@@ -728,15 +803,24 @@ start_dump(struct mirror *m, enum mirror_state next)
 	return 0;
 }
 
-/* Arm the safety-net timer unless something else is due. */
+/*
+ * Arm the safety-net timer, or the end of the first lifetime (a second
+ * later: the kernel's own timer may round the other way), unless something
+ * else is due.
+ */
 static void
 rearm_periodic(struct mirror *m)
 {
-	uint32_t now = mirror_now(m);
+	uint32_t now = mirror_now(m), at = 0;
 
-	if (m->state != MIRROR_SYNCED || !m->cfg.resync_interval)
+	if (m->state != MIRROR_SYNCED)
 		return;
-	arm(m, (m->next_periodic > now ? m->next_periodic - now : 1) * 1000);
+	if (m->cfg.resync_interval)
+		at = m->next_periodic;
+	if (m->next_expiry != 0 && (at == 0 || m->next_expiry + 1 < at))
+		at = m->next_expiry + 1;
+	if (at != 0)
+		arm(m, (at > now ? at - now : 1) * 1000);
 }
 
 void
@@ -792,7 +876,7 @@ diff_start(struct mirror *m, uint8_t *v, size_t n)
 {
 	const struct rt_ops *ops = m->ops;
 	struct route_pos pos;
-	void *cur = ops->first(m->table, &pos);
+	void *cur = t_first(m, &pos);
 	size_t i = 0;
 	uint32_t now = mirror_now(m);
 
@@ -800,12 +884,12 @@ diff_start(struct mirror *m, uint8_t *v, size_t n)
 	m->dnext = 0;
 	while (cur != NULL || i < n) {
 		void *e = i < n ? ent(m, v, i) : NULL;
-		int c = cur == NULL ? 1 : i == n ? -1 : ops->cmp(cur, e);
+		int c = cur == NULL ? 1 : i == n ? -1 : ops->store->cmp(cur, e);
 
 		if (c < 0) {
 			if (evec_push(m, &m->ddel, cur) < 0)
 				return -1;
-			cur = ops->next(m->table, &pos);
+			cur = t_next(m, &pos);
 		} else if (c > 0) {
 			*eseen(m, e) = now;
 			*eflags(m, e) |= ROUTE_F_LIVE;
@@ -823,7 +907,7 @@ diff_start(struct mirror *m, uint8_t *v, size_t n)
 				if (evec_push(m, &m->dchg, e) < 0)
 					return -1;
 			}
-			cur = ops->next(m->table, &pos);
+			cur = t_next(m, &pos);
 			i++;
 		}
 	}
@@ -834,7 +918,6 @@ diff_start(struct mirror *m, uint8_t *v, size_t n)
 static int
 diff_step(struct mirror *m)
 {
-	const struct rt_ops *ops = m->ops;
 	size_t nchg = m->dchg.n, ndel = m->ddel.n, total = nchg + ndel + m->dadd.n;
 	size_t end = m->dnext + DIFF_SLICE < total ? m->dnext + DIFF_SLICE : total;
 
@@ -844,16 +927,16 @@ diff_step(struct mirror *m)
 		if (k < nchg) {
 			void *e = ent(m, m->dchg.v, k);
 
-			if (ops->find(m->table, e) == NULL)
+			if (t_find(m, e) == NULL)
 				continue;
-			ops->upsert(m->table, e, m->old); /* same index: replaces */
+			t_upsert(m, e, m->old); /* same index: replaces */
 			changed(m, ROUTE_CHANGED, m->old, e);
 		} else if (k < nchg + ndel) {
 			apply_remove(m, ent(m, m->ddel.v, k - nchg));
 		} else {
 			void *e = ent(m, m->dadd.v, k - nchg - ndel);
 
-			if (ops->upsert(m->table, e, NULL) < 0)
+			if (t_upsert(m, e, NULL) < 0)
 				return -1;
 			changed(m, ROUTE_ADDED, NULL, e);
 		}
@@ -899,6 +982,9 @@ finish_routes(struct mirror *m)
 	int loading = m->state == MIRROR_LOADING;
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	m->next_expiry = 0;
+	for (size_t i = 0; m->ops->expires != NULL && i < n; i++)
+		note_expiry(m, ent(m, f->v, i));
 	if (loading) {
 		uint32_t now = mirror_now(m);
 
@@ -909,7 +995,7 @@ finish_routes(struct mirror *m)
 				m->dead_rows++;
 		}
 		m->dump_lost = 0; /* nothing to report about the first load */
-		if (m->ops->load_sorted(m->table, f->v, n) < 0) {
+		if (ostore_load_sorted(m->ops->store, m->table, f->v, n) < 0) {
 			log_err("mirror", "out of memory loading %zu routes", n);
 			m->again = 1;
 		}
@@ -1040,10 +1126,14 @@ mirror_timer(struct mirror *m)
 			m->next_periodic = now + m->cfg.resync_interval;
 		break;
 	case MIRROR_SYNCED:
-		if (m->cfg.resync_interval && now >= m->next_periodic)
+		if (m->cfg.resync_interval && now >= m->next_periodic) {
 			mirror_request_redump(m, "periodic check");
-		else
+		} else if (m->next_expiry != 0 && now > m->next_expiry) {
+			m->next_expiry = 0;
+			mirror_request_redump(m, "a route's lifetime ended");
+		} else {
 			rearm_periodic(m);
+		}
 		break;
 	default: break;
 	}
@@ -1084,12 +1174,15 @@ mirror_inject(struct mirror *m, void *v, size_t n)
 	uint32_t now = mirror_now(m);
 
 	m->dead_rows = 0;
+	m->next_expiry = 0;
 	for (size_t i = 0; i < n; i++) {
 		*eseen(m, ent(m, v, i)) = now;
+		note_expiry(m, ent(m, v, i));
 		if (dead(m, ent(m, v, i)))
 			m->dead_rows++;
 	}
-	if (m->ops->load(m->table, v, n) < 0)
+	if (ostore_load_sorted(m->ops->store, m->table, v,
+		ostore_sort_unique(m->ops->store, v, n)) < 0)
 		return -1;
 	touch(m);
 	return 0;
@@ -1114,7 +1207,7 @@ mirror_new_family(const struct rt_ops *ops, const struct mirror_config *cfg)
 	m->d.hops = calloc(MAX_HOPS, ops->size);
 	m->old = calloc(1, ops->size);
 	m->key = calloc(1, ops->size);
-	m->table = ops->table_new();
+	m->table = calloc(1, sizeof(*m->table)); /* an empty ostore */
 	if (m->hops == NULL || m->stale == NULL || m->d.hops == NULL || m->old == NULL ||
 	    m->key == NULL || m->table == NULL) {
 		mirror_free(m);
@@ -1141,7 +1234,8 @@ mirror_free(struct mirror *m)
 		return;
 	nldump_close(m->dumper); /* joins a running dump: it writes into m->d */
 	if (m->table != NULL)
-		m->ops->table_free(m->table);
+		ostore_clear(m->table);
+	free(m->table);
 	evec_free(&m->d.fresh);
 	diff_free(m);
 	nh_vec_free(&m->nhs);

@@ -87,7 +87,7 @@ live_v(const void *r)
 	return (((const struct route *)r)->flags & ROUTE_F_LIVE) != 0;
 }
 
-static const struct ostore_type route_type = {
+const struct ostore_type route_store = {
 	.size = sizeof(struct route),
 	.chunk = ROUTE_CHUNK,
 	.cmp = cmp_v,
@@ -113,13 +113,13 @@ route_seek(const struct route_table *t, const struct route *key, int strict, str
 {
 	struct ostore_pos o;
 
-	return route_pos_placed(ostore_seek(&route_type, &t->s, key, strict, &o), &o, pos);
+	return route_pos_placed(ostore_seek(&route_store, &t->s, key, strict, &o), &o, pos);
 }
 
 struct route *
 route_find(const struct route_table *t, const struct route *key)
 {
-	return ostore_find(&route_type, &t->s, key);
+	return ostore_find(&route_store, &t->s, key);
 }
 
 struct route *
@@ -127,7 +127,7 @@ route_first(const struct route_table *t, struct route_pos *pos)
 {
 	struct ostore_pos o;
 
-	return route_pos_placed(ostore_first(&route_type, &t->s, &o), &o, pos);
+	return route_pos_placed(ostore_first(&route_store, &t->s, &o), &o, pos);
 }
 
 struct route *
@@ -135,7 +135,7 @@ route_next(const struct route_table *t, struct route_pos *pos)
 {
 	struct ostore_pos o = route_pos_ostore(pos);
 
-	return route_pos_moved(ostore_next(&route_type, &t->s, &o), &o, pos);
+	return route_pos_moved(ostore_next(&route_store, &t->s, &o), &o, pos);
 }
 
 struct route *
@@ -143,7 +143,7 @@ route_at(const struct route_table *t, const struct route_pos *pos)
 {
 	const struct ostore_pos o = route_pos_ostore(pos);
 
-	return ostore_at(&route_type, &t->s, &o);
+	return ostore_at(&route_store, &t->s, &o);
 }
 
 struct route *
@@ -151,19 +151,19 @@ route_next_live(const struct route_table *t, struct route_pos *pos)
 {
 	struct ostore_pos o = route_pos_ostore(pos);
 
-	return route_pos_moved(ostore_next_marked(&route_type, &t->s, &o), &o, pos);
+	return route_pos_moved(ostore_next_marked(&route_store, &t->s, &o), &o, pos);
 }
 
 int
 route_upsert(struct route_table *t, const struct route *r, struct route *old)
 {
-	return ostore_upsert(&route_type, &t->s, r, old);
+	return ostore_upsert(&route_store, &t->s, r, old);
 }
 
 int
 route_remove(struct route_table *t, const struct route *key, struct route *old)
 {
-	return ostore_remove(&route_type, &t->s, key, old);
+	return ostore_remove(&route_store, &t->s, key, old);
 }
 
 /*
@@ -173,7 +173,7 @@ route_remove(struct route_table *t, const struct route *key, struct route *old)
 size_t
 route_sort_unique(struct route *v, size_t n)
 {
-	return ostore_sort_unique(&route_type, v, n);
+	return ostore_sort_unique(&route_store, v, n);
 }
 
 int
@@ -185,7 +185,7 @@ route_table_load(struct route_table *t, struct route *v, size_t n)
 int
 route_table_load_sorted(struct route_table *t, const struct route *v, size_t n)
 {
-	return ostore_load_sorted(&route_type, &t->s, v, n);
+	return ostore_load_sorted(&route_store, &t->s, v, n);
 }
 
 void
@@ -207,7 +207,7 @@ route_index_oid(const struct route *r, unsigned long *o)
 int
 route_oid_cmp(const struct route *r, const unsigned long *sub, size_t len)
 {
-	return ostore_oid_cmp(&route_type, r, sub, len);
+	return ostore_oid_cmp(&route_store, r, sub, len);
 }
 
 /*
@@ -221,5 +221,6 @@ route_seek_oid(const struct route_table *t, const unsigned long *sub, size_t len
 {
 	struct ostore_pos o;
 
-	return route_pos_placed(ostore_seek_oid(&route_type, &t->s, sub, len, strict, &o), &o, pos);
+	return route_pos_placed(ostore_seek_oid(&route_store, &t->s, sub, len, strict, &o), &o,
+	    pos);
 }

@@ -114,6 +114,9 @@ route_pos_placed(void *r, const struct ostore_pos *o, struct route_pos *p)
 	return r != NULL ? route_pos_moved(r, o, p) : NULL;
 }
 
+/* The store's type: the element, its order, its OID codec, its marked (live) entries. */
+extern const struct ostore_type route_store;
+
 void route_table_init(struct route_table *);
 void route_table_clear(struct route_table *);
 

@@ -128,7 +128,7 @@ live_v(const void *r)
 	return (((const struct route6 *)r)->flags & ROUTE_F_LIVE) != 0;
 }
 
-static const struct ostore_type route6_type = {
+const struct ostore_type route6_store = {
 	.size = sizeof(struct route6),
 	.chunk = ROUTE6_CHUNK,
 	.cmp = cmp_v,
@@ -155,13 +155,13 @@ route6_seek(const struct route6_table *t, const struct route6 *key, int strict,
 {
 	struct ostore_pos o;
 
-	return route_pos_placed(ostore_seek(&route6_type, &t->s, key, strict, &o), &o, pos);
+	return route_pos_placed(ostore_seek(&route6_store, &t->s, key, strict, &o), &o, pos);
 }
 
 struct route6 *
 route6_find(const struct route6_table *t, const struct route6 *key)
 {
-	return ostore_find(&route6_type, &t->s, key);
+	return ostore_find(&route6_store, &t->s, key);
 }
 
 struct route6 *
@@ -169,7 +169,7 @@ route6_first(const struct route6_table *t, struct route_pos *pos)
 {
 	struct ostore_pos o;
 
-	return route_pos_placed(ostore_first(&route6_type, &t->s, &o), &o, pos);
+	return route_pos_placed(ostore_first(&route6_store, &t->s, &o), &o, pos);
 }
 
 struct route6 *
@@ -177,7 +177,7 @@ route6_next(const struct route6_table *t, struct route_pos *pos)
 {
 	struct ostore_pos o = route_pos_ostore(pos);
 
-	return route_pos_moved(ostore_next(&route6_type, &t->s, &o), &o, pos);
+	return route_pos_moved(ostore_next(&route6_store, &t->s, &o), &o, pos);
 }
 
 struct route6 *
@@ -185,25 +185,25 @@ route6_next_live(const struct route6_table *t, struct route_pos *pos)
 {
 	struct ostore_pos o = route_pos_ostore(pos);
 
-	return route_pos_moved(ostore_next_marked(&route6_type, &t->s, &o), &o, pos);
+	return route_pos_moved(ostore_next_marked(&route6_store, &t->s, &o), &o, pos);
 }
 
 int
 route6_upsert(struct route6_table *t, const struct route6 *r, struct route6 *old)
 {
-	return ostore_upsert(&route6_type, &t->s, r, old);
+	return ostore_upsert(&route6_store, &t->s, r, old);
 }
 
 int
 route6_remove(struct route6_table *t, const struct route6 *key, struct route6 *old)
 {
-	return ostore_remove(&route6_type, &t->s, key, old);
+	return ostore_remove(&route6_store, &t->s, key, old);
 }
 
 size_t
 route6_sort_unique(struct route6 *v, size_t n)
 {
-	return ostore_sort_unique(&route6_type, v, n);
+	return ostore_sort_unique(&route6_store, v, n);
 }
 
 int
@@ -215,7 +215,7 @@ route6_table_load(struct route6_table *t, struct route6 *v, size_t n)
 int
 route6_table_load_sorted(struct route6_table *t, const struct route6 *v, size_t n)
 {
-	return ostore_load_sorted(&route6_type, &t->s, v, n);
+	return ostore_load_sorted(&route6_store, &t->s, v, n);
 }
 
 /* ---- the OID codec ----------------------------------------------------------- */
@@ -249,6 +249,6 @@ route6_seek_oid(const struct route6_table *t, const unsigned long *sub, size_t l
 {
 	struct ostore_pos o;
 
-	return route_pos_placed(ostore_seek_oid(&route6_type, &t->s, sub, len, strict, &o), &o,
+	return route_pos_placed(ostore_seek_oid(&route6_store, &t->s, sub, len, strict, &o), &o,
 	    pos);
 }

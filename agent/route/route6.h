@@ -69,6 +69,9 @@ struct route6_table {
 	};
 };
 
+/* The store's type, as route.h's route_store. */
+extern const struct ostore_type route6_store;
+
 void route6_table_init(struct route6_table *);
 void route6_table_clear(struct route6_table *);
 

@@ -2,8 +2,8 @@
  * A route family's operations: what the family-neutral route mirror engine
  * (mirror.c) needs to know about one family's routes and their store.  The
  * engine never looks inside an entry but through these, and through two
- * fields every family's entry has at fixed offsets: the ROUTE_F_* flags and
- * the first_seen time.  IPv4 (rt4.c) is the first family; IPv6 is a second
+ * fields every family's entry has at fixed offsets: the ROUTE_F_* flags,
+ * the first_seen time, and the route's type and protocol.  IPv4 (rt4.c) is the first family; IPv6 is a second
  * table like it (rt6.c), not a copy of the engine.
  *
  * An entry is one row: one next hop of one kernel route.  Entries of a dump
@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/ostore.h"
 #include "route/route.h" /* ROUTE_F_*, struct route_pos */
 
 struct nlmsghdr;
@@ -40,8 +41,8 @@ struct rt_ops {
 	unsigned group;   /* RTNLGRP_* of the family's route events */
 	size_t size;      /* bytes of an entry */
 	size_t flags_off; /* offset of the entry's uint8_t ROUTE_F_* flags */
+	size_t kind_off;  /* offset of its uint8_t rtm_type, followed by its uint8_t rtm_protocol */
 	size_t seen_off;  /* offset of its uint32_t first_seen (the mirror's clock) */
-	size_t index_len; /* sub-identifiers of an index */
 
 	/*
 	 * RTM_NEWROUTE/RTM_DELROUTE into one entry per next hop: the number of
@@ -52,15 +53,11 @@ struct rt_ops {
 	 */
 	int (*parse)(const struct rt_parse *, struct nlmsghdr *, void *out, int max,
 	    struct nh_ref *ref);
-	int (*cmp)(const void *, const void *);      /* index order */
 	int (*same)(const void *, const void *);     /* same index and every visible column */
 	int (*same_fib)(const void *, const void *); /* the same kernel route (fib alias) */
-	/* The same type and protocol: a deletion that names the row's index is its route's. */
-	int (*same_kind)(const void *, const void *);
 	/* The lowest possible index of e's prefix, and whether two entries share a prefix. */
 	void (*prefix_key)(void *key, const void *e);
 	int (*same_prefix)(const void *, const void *);
-	void (*index_oid)(const void *, unsigned long *out);
 	/*
 	 * Optional (NULL: IPv4, whose multipath route is one kernel route that
 	 * comes and goes whole, in one message).  IPv6 keeps each hop of a
@@ -75,36 +72,33 @@ struct rt_ops {
 	 */
 	int (*sibling)(const void *e);
 	void (*set_multi)(void *e, int multi);
-
-	/* The store: an ordered table of entries. */
-	void *(*table_new)(void);
-	void (*table_free)(void *);
-	size_t (*count)(const void *t);
-	void *(*find)(const void *t, const void *key);
-	/* 1 added, 0 replaced (the old entry copied to old if not NULL), -1 no memory. */
-	int (*upsert)(void *t, const void *e, void *old);
-	/* 1 removed (copied to old if not NULL), 0 absent. */
-	int (*remove)(void *t, const void *key, void *old);
-	void *(*seek)(const void *t, const void *key, int strict, struct route_pos *);
-	void *(*first)(const void *t, struct route_pos *);
-	void *(*next)(const void *t, struct route_pos *);
 	/*
-	 * The row iteration of the route tables (route/mib_rt.h): the first
-	 * entry whose index, as an OID, is > (strict) or >= any sub-identifiers
-	 * (GETNEXT's order); the entry at pos, NULL when pos is past the end
-	 * (optional: without it a cursor is found again by a search each
-	 * step); the next entry after pos with ROUTE_F_LIVE, chunks without
-	 * one skipped (optional: InstallDate is then read row by row).
+	 * Optional (NULL: routes do not expire).  The mirror-clock second an
+	 * entry's route ends, 0: never.  The kernel extends the lifetime of
+	 * routes learnt from router advertisements without a message
+	 * (ndisc_router_discovery() and rt6_route_rcv() call fib6_set_expires()
+	 * on the route they find): when a mirrored lifetime ends, the engine
+	 * re-dumps, and finds the route extended or gone (its expiry is
+	 * announced when the kernel's garbage collector removes it).
 	 */
-	void *(*seek_oid)(const void *t, const unsigned long *sub, size_t len, int strict,
-	    struct route_pos *);
-	void *(*at)(const void *t, const struct route_pos *);
-	void *(*next_live)(const void *t, struct route_pos *);
-	/* Replace the contents: v any order (reordered) / sorted and unique.  0 or -1. */
-	int (*load)(void *t, void *v, size_t n);
-	int (*load_sorted)(void *t, const void *v, size_t n);
-	/* Sort and de-duplicate an array in place; the new length. */
-	size_t (*sort_unique)(void *v, size_t n);
+	uint32_t (*expires)(const void *e);
+	/*
+	 * Optional: an entry whose route the kernel completes after announcing
+	 * it (rt6_route_rcv() announces a route of an RA's Route Information
+	 * option, then sets its lifetime; ndisc_router_discovery() announces a
+	 * default route's new preference, then its new lifetime): applying one
+	 * asks for a re-dump.
+	 */
+	int (*unsettled)(const void *e);
+
+	/*
+	 * The store: an ordered table of entries, the chunked store of
+	 * lib/ostore.h with the family's element, its index order (cmp) and
+	 * its OID codec.  The engine's table is a struct
+	 * ostore of this type: the family's typed table (struct route_table,
+	 * struct route6_table) over the same memory.
+	 */
+	const struct ostore_type *store;
 };
 
 /* IPv4: cimIP4RouteTable's 32-byte entry (route.h) and its chunked store. */

@@ -9,7 +9,6 @@
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <netlink/msg.h>
@@ -212,12 +211,6 @@ mirror_parse_route_nh(const struct mirror_config *cfg, const struct mirror *m, s
 /* ---- the operations table ------------------------------------------------- */
 
 static int
-rt4_cmp(const void *a, const void *b)
-{
-	return route_cmp(a, b);
-}
-
-static int
 rt4_same(const void *a, const void *b)
 {
 	return route_same(a, b);
@@ -227,14 +220,6 @@ static int
 rt4_same_fib(const void *a, const void *b)
 {
 	return route_same_fib(a, b);
-}
-
-static int
-rt4_same_kind(const void *a, const void *b)
-{
-	const struct route *x = a, *y = b;
-
-	return x->type == y->type && x->proto == y->proto;
 }
 
 /* The index starts with dst and plen: the lowest of a prefix has the rest at its minimum. */
@@ -258,107 +243,9 @@ rt4_same_prefix(const void *a, const void *b)
 	return x->dst == y->dst && x->plen == y->plen;
 }
 
-static void
-rt4_index_oid(const void *e, unsigned long *out)
-{
-	route_index_oid(e, out);
-}
-
-static void *
-rt4_table_new(void)
-{
-	struct route_table *t = malloc(sizeof(*t));
-
-	if (t != NULL)
-		route_table_init(t);
-	return t;
-}
-
-static void
-rt4_table_free(void *t)
-{
-	if (t != NULL)
-		route_table_clear(t);
-	free(t);
-}
-
-static size_t
-rt4_count(const void *t)
-{
-	return ((const struct route_table *)t)->count;
-}
-
-static void *
-rt4_find(const void *t, const void *key)
-{
-	return route_find(t, key);
-}
-
-static int
-rt4_upsert(void *t, const void *e, void *old)
-{
-	return route_upsert(t, e, old);
-}
-
-static int
-rt4_remove(void *t, const void *key, void *old)
-{
-	return route_remove(t, key, old);
-}
-
-static void *
-rt4_seek(const void *t, const void *key, int strict, struct route_pos *pos)
-{
-	return route_seek(t, key, strict, pos);
-}
-
-static void *
-rt4_first(const void *t, struct route_pos *pos)
-{
-	return route_first(t, pos);
-}
-
-static void *
-rt4_next(const void *t, struct route_pos *pos)
-{
-	return route_next(t, pos);
-}
-
-static void *
-rt4_seek_oid(const void *t, const unsigned long *sub, size_t len, int strict, struct route_pos *pos)
-{
-	return route_seek_oid(t, sub, len, strict, pos);
-}
-
-static void *
-rt4_at(const void *t, const struct route_pos *pos)
-{
-	return route_at(t, pos);
-}
-
-static void *
-rt4_next_live(const void *t, struct route_pos *pos)
-{
-	return route_next_live(t, pos);
-}
-
-static int
-rt4_load(void *t, void *v, size_t n)
-{
-	return route_table_load(t, v, n);
-}
-
-static int
-rt4_load_sorted(void *t, const void *v, size_t n)
-{
-	return route_table_load_sorted(t, v, n);
-}
-
-static size_t
-rt4_sort_unique(void *v, size_t n)
-{
-	return route_sort_unique(v, n);
-}
+/* The engine reads the type and the protocol as two bytes (rt.h: kind_off). */
+_Static_assert(offsetof(struct route, proto) == offsetof(struct route, type) + 1,
+    "proto follows type");
 
 const struct rt_ops rt4_ops = {
 	.name = "IPv4",
@@ -366,31 +253,14 @@ const struct rt_ops rt4_ops = {
 	.group = RTNLGRP_IPV4_ROUTE,
 	.size = sizeof(struct route),
 	.flags_off = offsetof(struct route, flags),
+	.kind_off = offsetof(struct route, type),
 	.seen_off = offsetof(struct route, first_seen),
-	.index_len = ROUTE_INDEX_LEN,
 	.parse = rt4_parse,
-	.cmp = rt4_cmp,
 	.same = rt4_same,
 	.same_fib = rt4_same_fib,
-	.same_kind = rt4_same_kind,
 	.prefix_key = rt4_prefix_key,
 	.same_prefix = rt4_same_prefix,
-	.index_oid = rt4_index_oid,
-	.table_new = rt4_table_new,
-	.table_free = rt4_table_free,
-	.count = rt4_count,
-	.find = rt4_find,
-	.upsert = rt4_upsert,
-	.remove = rt4_remove,
-	.seek = rt4_seek,
-	.first = rt4_first,
-	.next = rt4_next,
-	.seek_oid = rt4_seek_oid,
-	.at = rt4_at,
-	.next_live = rt4_next_live,
-	.load = rt4_load,
-	.load_sorted = rt4_load_sorted,
-	.sort_unique = rt4_sort_unique,
+	.store = &route_store,
 };
 
 struct mirror *

@@ -13,6 +13,10 @@
  *   comes in RTA_CACHEINFO's rta_expires, in clock ticks (USER_HZ), in
  *   dumps and events alike; RTA_EXPIRES (seconds) is only what a request
  *   sets.  The entry keeps the mirror-clock second the route ends;
+ * - routes learnt from router advertisements (protocol ra) change without
+ *   a message: their lifetimes, set after the route is announced and
+ *   extended by each RA, and a Route Information route's preference: the
+ *   engine re-dumps after one is announced and when a lifetime ends;
  * - every route carries its router preference (RTA_PREF), and
  *   blackhole, unreachable and prohibit routes name the loopback device;
  * - cached exception routes (PMTU, redirects) carry RTM_F_CLONED, which
@@ -23,7 +27,6 @@
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -149,9 +152,9 @@ nh_fill(const struct nhobj *o, unsigned nhflags, int multi, uint8_t weight, int 
 }
 
 static int
-parse6(const struct rt_parse *ctx, struct nlmsghdr *nlh, struct route6 *out, int max,
-    struct nh_ref *ref)
+rt6_parse(const struct rt_parse *ctx, struct nlmsghdr *nlh, void *v, int max, struct nh_ref *ref)
 {
+	struct route6 *out = v;
 	struct nlattr *tb[RTA_MAX + 1];
 	struct rtmsg *rtm;
 	struct route6 base;
@@ -213,19 +216,7 @@ parse6(const struct rt_parse *ctx, struct nlmsghdr *nlh, struct route6 *out, int
 	return 1;
 }
 
-static int
-rt6_parse(const struct rt_parse *ctx, struct nlmsghdr *nlh, void *out, int max, struct nh_ref *ref)
-{
-	return parse6(ctx, nlh, out, max, ref);
-}
-
 /* ---- the operations table ------------------------------------------------- */
-
-static int
-rt6_cmp(const void *a, const void *b)
-{
-	return route6_cmp(a, b);
-}
 
 static int
 rt6_same(const void *a, const void *b)
@@ -237,14 +228,6 @@ static int
 rt6_same_fib(const void *a, const void *b)
 {
 	return route6_same_fib(a, b);
-}
-
-static int
-rt6_same_kind(const void *a, const void *b)
-{
-	const struct route6 *x = a, *y = b;
-
-	return x->type == y->type && x->proto == y->proto;
 }
 
 /* The index starts with dst and plen: the lowest of a prefix has the rest at its minimum. */
@@ -266,12 +249,6 @@ rt6_same_prefix(const void *a, const void *b)
 	const struct route6 *x = a, *y = b;
 
 	return memcmp(x->dst, y->dst, 16) == 0 && x->plen == y->plen;
-}
-
-static void
-rt6_index_oid(const void *e, unsigned long *out)
-{
-	route6_index_oid(e, out);
 }
 
 /*
@@ -302,83 +279,29 @@ rt6_set_multi(void *e, int multi)
 	}
 }
 
-static void *
-rt6_table_new(void)
+static uint32_t
+rt6_expires(const void *e)
 {
-	struct route6_table *t = malloc(sizeof(*t));
-
-	if (t != NULL)
-		route6_table_init(t);
-	return t;
+	return ((const struct route6 *)e)->expires;
 }
 
-static void
-rt6_table_free(void *t)
-{
-	if (t != NULL)
-		route6_table_clear(t);
-	free(t);
-}
-
-static size_t
-rt6_count(const void *t)
-{
-	return ((const struct route6_table *)t)->count;
-}
-
-static void *
-rt6_find(const void *t, const void *key)
-{
-	return route6_find(t, key);
-}
-
+/*
+ * A route learnt from a router advertisement: the kernel announces it, then
+ * sets its lifetime without a message (seen on Linux 6.18: a Route
+ * Information route is announced as "never" and dumped with 600 s; a
+ * default route whose preference changed is announced with its old
+ * lifetime and dumped with the new one).  Such announcements are rare: the
+ * RAs that only extend a lifetime send none.
+ */
 static int
-rt6_upsert(void *t, const void *e, void *old)
+rt6_unsettled(const void *e)
 {
-	return route6_upsert(t, e, old);
+	return ((const struct route6 *)e)->proto == RTPROT_RA;
 }
 
-static int
-rt6_remove(void *t, const void *key, void *old)
-{
-	return route6_remove(t, key, old);
-}
-
-static void *
-rt6_seek(const void *t, const void *key, int strict, struct route_pos *pos)
-{
-	return route6_seek(t, key, strict, pos);
-}
-
-static void *
-rt6_first(const void *t, struct route_pos *pos)
-{
-	return route6_first(t, pos);
-}
-
-static void *
-rt6_next(const void *t, struct route_pos *pos)
-{
-	return route6_next(t, pos);
-}
-
-static int
-rt6_load(void *t, void *v, size_t n)
-{
-	return route6_table_load(t, v, n);
-}
-
-static int
-rt6_load_sorted(void *t, const void *v, size_t n)
-{
-	return route6_table_load_sorted(t, v, n);
-}
-
-static size_t
-rt6_sort_unique(void *v, size_t n)
-{
-	return route6_sort_unique(v, n);
-}
+/* The engine reads the type and the protocol as two bytes (rt.h: kind_off). */
+_Static_assert(offsetof(struct route6, proto) == offsetof(struct route6, type) + 1,
+    "proto follows type");
 
 const struct rt_ops rt6_ops = {
 	.name = "IPv6",
@@ -386,28 +309,16 @@ const struct rt_ops rt6_ops = {
 	.group = RTNLGRP_IPV6_ROUTE,
 	.size = sizeof(struct route6),
 	.flags_off = offsetof(struct route6, flags),
+	.kind_off = offsetof(struct route6, type),
 	.seen_off = offsetof(struct route6, first_seen),
-	.index_len = ROUTE6_INDEX_LEN,
 	.parse = rt6_parse,
-	.cmp = rt6_cmp,
 	.same = rt6_same,
 	.same_fib = rt6_same_fib,
-	.same_kind = rt6_same_kind,
 	.prefix_key = rt6_prefix_key,
 	.same_prefix = rt6_same_prefix,
-	.index_oid = rt6_index_oid,
 	.sibling = rt6_sibling,
 	.set_multi = rt6_set_multi,
-	.table_new = rt6_table_new,
-	.table_free = rt6_table_free,
-	.count = rt6_count,
-	.find = rt6_find,
-	.upsert = rt6_upsert,
-	.remove = rt6_remove,
-	.seek = rt6_seek,
-	.first = rt6_first,
-	.next = rt6_next,
-	.load = rt6_load,
-	.load_sorted = rt6_load_sorted,
-	.sort_unique = rt6_sort_unique,
+	.expires = rt6_expires,
+	.unsettled = rt6_unsettled,
+	.store = &route6_store,
 };

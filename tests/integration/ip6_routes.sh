@@ -280,6 +280,9 @@ both_alive "nexthop objects"
 
 # ---------------------------------------------------------------- the local table
 ROUTE_TABLES="main local 100"
+# forwarding on: the kernel adds the subnet-router anycast address of each prefix (RFC 4291
+# 2.6.1) to the local table as an anycast route
+nsx sysctl -qw net.ipv6.conf.all.forwarding=1
 stop_cimrouted
 write_cimrouted_conf "routeTables main local 100"
 start_cimrouted
@@ -288,6 +291,8 @@ compare_kernel "routeTables main local 100: local, anycast and multicast routes 
 	--install-date absent
 grep -q "^$OID_ENTRY\.18\..* = INTEGER: 5$" "$T/local.walk"
 result $? "the multicast route ff00::/8 reads KernelType multicast(5)"
+grep -q "^$OID_ENTRY\.18\..* = INTEGER: 4$" "$T/local.walk"
+result $? "a subnet-router anycast route reads KernelType anycast(4)"
 both_alive "the local table"
 
 # ---------------------------------------------------------------- netlink overrun

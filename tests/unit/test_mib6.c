@@ -97,7 +97,7 @@ name_of(oid *name, oid col, const struct route6 *r)
 {
 	memcpy(name, entry6, sizeof(entry6));
 	name[E6] = col;
-	rt6_ops.index_oid(r, name + E6 + 1);
+	route6_index_oid(r, name + E6 + 1);
 	return E6 + 1 + ROUTE6_INDEX_LEN;
 }
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <linux/if_addr.h>
@@ -864,6 +865,69 @@ test6_redump_triggers(void **state)
 	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
 }
 
+/* A route via fe80::1 of this protocol, with what is left of its lifetime in clock ticks. */
+static struct nl_msg *
+expiring6(const char *dst, int32_t ticks, uint8_t proto)
+{
+	struct nl_msg *msg = hop6(RTM_NEWROUTE, NLM_F_CREATE, dst, "fe80::1", 2);
+	struct rta_cacheinfo ci;
+
+	((struct rtmsg *)nlmsg_data(nlmsg_hdr(msg)))->rtm_protocol = proto;
+	memset(&ci, 0, sizeof(ci));
+	ci.rta_expires = ticks;
+	nla_put(msg, RTA_CACHEINFO, sizeof(ci), &ci);
+	return msg;
+}
+
+/*
+ * The kernel extends RA routes' lifetimes without a message: when a
+ * mirrored lifetime ends (here a static route's, `expires 1`), the mirror
+ * re-dumps (a second later), and finds the route extended or gone.
+ */
+static void
+test6_lifetime_end_redumps(void **state)
+{
+	struct fix *f = *state;
+
+	event(f, expiring6("2001:db8:a0::", 1, RTPROT_STATIC)); /* ends within this second */
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	assert_true(f->narmed > 0);
+	assert_true(f->armed <= 2000);
+	mirror_timer(f->m); /* too early: armed again */
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	sleep(2);
+	mirror_timer(f->m);
+	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
+	/* The dump finds it extended: the timer waits for the new end. */
+	mirror_fake_dump_begin(f->m);
+	dumped(f, expiring6("2001:db8:a0::", 1800 * (int32_t)sysconf(_SC_CLK_TCK), RTPROT_RA));
+	mirror_fake_dump_end(f->m, 0, 0);
+	run_diff(f);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	assert_in_range(f->armed, 1800000, 1801000); /* its end, and a second */
+	/* A lifetime that has already ended waits for the kernel's announced removal. */
+	f->nch = 0;
+	event(f, expiring6("2001:db8:a1::", -100, RTPROT_STATIC));
+	assert_int_equal(f->nch, 1);
+	assert_in_range(f->armed, 1799000, 1801000);
+}
+
+/*
+ * A route learnt from a router advertisement is announced before the kernel
+ * sets its lifetime (Linux 6.18): its announcement re-dumps, another's not.
+ */
+static void
+test6_ra_route_redumps(void **state)
+{
+	struct fix *f = *state;
+
+	event(f, hop6(RTM_NEWROUTE, NLM_F_CREATE, "2001:db8:a0::", "fe80::1", 2));
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	event(f, expiring6("2001:db8:a1::", 0, RTPROT_RA));
+	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
+	assert_int_equal(count6(f), 2);
+}
+
 #define T(fn)  cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define T6(fn) cmocka_unit_test_setup_teardown(fn, setup6, teardown)
 
@@ -888,6 +952,8 @@ main(void)
 		T6(test6_append_and_delete_a_hop),
 		T6(test6_non_siblings_and_replace),
 		T6(test6_redump_triggers),
+		T6(test6_lifetime_end_redumps),
+		T6(test6_ra_route_redumps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
