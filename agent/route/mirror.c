@@ -650,7 +650,11 @@ events_lost(void *arg)
  * goes down (or comes up: next hops marked dead return) or is removed, and
  * when an address of the family goes (its connected and prefsrc routes go
  * with it); next hops it marked dead come back to life silently when an
- * address is added.
+ * address is added.  IPv6 (seen on 6.18): a link going down announces the
+ * deletion of the plain routes through it, but flags the link's hops of
+ * multipath routes dead and linkdown silently (and clears them on up); an
+ * address removed announces its local and prefix routes, and takes itself
+ * off the routes that had it as preferred source silently.
  */
 static void
 iface_changed(enum iface_change what, const struct link *l, const struct iface_addr *a, void *arg)

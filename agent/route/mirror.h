@@ -11,7 +11,9 @@
  * iface/ifmirror.h, says when), a nexthop object that a mirrored route uses
  * removed or changed (the kernel drops or rewrites those routes silently:
  * fib_sync_down_dev() and fib_disable_ip() in net/ipv4/fib_semantics.c,
- * remove_nexthop() in net/ipv4/nexthop.c); plus a slow periodic one as a
+ * remove_nexthop() in net/ipv4/nexthop.c; for IPv6, fib6_ifdown() and
+ * rt6_remove_prefsrc() in net/ipv6/route.c, and the lifetimes of routes
+ * learnt from router advertisements, rt.h); plus a slow periodic one as a
  * safety net.  The mirror keeps the nexthop objects (nhobj.h), so that a
  * route that names one alone (nexthop_compat_mode=0) shows its gateway and
  * device.  Events that arrive during a re-dump are queued and replayed over
@@ -102,7 +104,7 @@ enum route_change {
 
 /*
  * Called for every change after it is applied (old is NULL when added, new
- * when removed); the entries are the family's (struct route for IPv4);
+ * when removed); the entries are the family's (struct route, struct route6);
  * flags are MIRROR_CHANGE_*.
  */
 typedef void (*mirror_change_fn)(enum route_change, const void *old, const void *new,

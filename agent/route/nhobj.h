@@ -16,7 +16,10 @@
 
 struct nlmsghdr;
 
-/* The sysctl exists (per namespace) on kernels that may leave routes' next hops out. */
+/*
+ * The sysctl exists (per namespace) on kernels that may leave routes' next hops out; it
+ * governs IPv6 routes too (rt6_fill_node() reads net->ipv4.sysctl_nexthop_compat_mode).
+ */
 #define NH_COMPAT_SYSCTL "/proc/sys/net/ipv4/nexthop_compat_mode"
 
 struct nh_member {
