@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,8 +74,14 @@ routefmt_wmi_protocol(uint8_t proto)
 int
 routefmt_wmi_type(const struct route *r)
 {
-	switch (r->type) {
-	case RTN_UNICAST: return (r->flags & ROUTE_F_GATEWAY) ? WMI_TYPE_INDIRECT : WMI_TYPE_DIRECT;
+	return routefmt_wmi_type_of(r->type, (r->flags & ROUTE_F_GATEWAY) != 0);
+}
+
+int
+routefmt_wmi_type_of(uint8_t type, int gateway)
+{
+	switch (type) {
+	case RTN_UNICAST: return gateway ? WMI_TYPE_INDIRECT : WMI_TYPE_DIRECT;
 	case RTN_LOCAL:
 	case RTN_BROADCAST:
 	case RTN_ANYCAST: return WMI_TYPE_DIRECT;
@@ -87,6 +95,33 @@ routefmt_prefix(const struct route *r, char *buf, size_t len)
 	char a[16];
 
 	snprintf(buf, len, "%s/%u", addr4_ntop(r->dst, a, sizeof(a)), r->plen);
+}
+
+void
+routefmt6_prefix(const struct route6 *r, char *buf, size_t len)
+{
+	char a[ADDR6_STRLEN];
+
+	snprintf(buf, len, "%s/%u", addr6_ntop((const struct in6_addr *)r->dst, a, sizeof(a)),
+	    r->plen);
+}
+
+int
+routefmt6_gateway(const struct route6 *r)
+{
+	static const uint8_t none[16];
+
+	return memcmp(r->nexthop, none, sizeof(none)) != 0;
+}
+
+long
+routefmt6_lifetime(const struct route6 *r, const struct mirror *m)
+{
+	uint32_t now = m != NULL ? mirror_now(m) : 0;
+
+	if (r->expires == 0)
+		return -1;
+	return r->expires > now ? (long)(r->expires - now) : 0;
 }
 
 static const char *const type_names[] = {
@@ -176,78 +211,184 @@ routefmt_table_name(uint32_t table, char *buf, size_t len)
 }
 
 static void
-dev_name(const struct route *r, const struct mirror *m, char *buf, size_t len)
+dev_name(int32_t ifindex, const struct mirror *m, char *buf, size_t len)
 {
-	const struct link *l = m != NULL ? mirror_link(m, r->ifindex) : NULL;
+	const struct link *l = m != NULL ? mirror_link(m, ifindex) : NULL;
 
 	if (l != NULL && l->name[0] != '\0')
 		snprintf(buf, len, "%s", l->name);
 	else
-		snprintf(buf, len, "if%d", r->ifindex);
+		snprintf(buf, len, "if%d", ifindex);
 }
 
-/* "[type ]prefix[ via gw][ dev name]" */
-static int
-head(const struct route *r, const struct mirror *m, char *buf, size_t len)
+/* Append to buf of len bytes at *n, as far as it fits. */
+static void __attribute__((format(printf, 4, 5)))
+add(char *buf, size_t len, int *n, const char *fmt, ...)
 {
-	char pfx[24], a[16], dev[IFNAMSIZ + 8];
+	va_list ap;
+
+	if ((size_t)*n >= len)
+		return;
+	va_start(ap, fmt);
+	*n += vsnprintf(buf + *n, len - *n, fmt, ap);
+	va_end(ap);
+}
+
+/* "[type ]prefix[ from source][ via gw][ dev name]" */
+static int
+head(const struct routefmt_route *r, const struct mirror *m, char *buf, size_t len)
+{
+	char dev[IFNAMSIZ + 8];
 	const char *type =
 	    r->type < sizeof(type_names) / sizeof(type_names[0]) && type_names[r->type] != NULL ?
 	    type_names[r->type] :
 	    "unknown";
-	int n;
+	int n = 0;
 
-	routefmt_prefix(r, pfx, sizeof(pfx));
-	n = snprintf(buf, len, "%s%s%s", r->type == RTN_UNICAST ? "" : type,
-	    r->type == RTN_UNICAST ? "" : " ", pfx);
-	if (r->flags & ROUTE_F_GATEWAY)
-		n += snprintf(buf + n, len > (size_t)n ? len - n : 0, " via %s",
-		    addr4_ntop(r->nexthop, a, sizeof(a)));
+	add(buf, len, &n, "%s%s%s", r->type == RTN_UNICAST ? "" : type,
+	    r->type == RTN_UNICAST ? "" : " ", r->prefix);
+	if (r->from != NULL)
+		add(buf, len, &n, " from %s", r->from);
+	if (r->gw != NULL)
+		add(buf, len, &n, " via %s", r->gw);
 	if (r->ifindex != 0) {
-		dev_name(r, m, dev, sizeof(dev));
-		n += snprintf(buf + n, len > (size_t)n ? len - n : 0, " dev %s", dev);
+		dev_name(r->ifindex, m, dev, sizeof(dev));
+		add(buf, len, &n, " dev %s", dev);
 	}
 	return n;
 }
 
 void
-routefmt_caption(const struct route *r, const struct mirror *m, char *buf, size_t len)
+routefmt_caption_of(const struct routefmt_route *r, const struct mirror *m, char *buf, size_t len)
 {
 	head(r, m, buf, len);
+}
+
+/*
+ * The attributes in the order `ip route` prints them.  The family step: IPv4
+ * has a scope and a TOS, IPv6 always a metric (ip shows "metric 0" for the
+ * local table's routes), a lifetime and a router preference.
+ */
+void
+routefmt_description_of(const struct routefmt_route *r, const struct mirror *m, char *buf,
+    size_t len)
+{
+	char tb[16], pb[8];
+	int n = head(r, m, buf, len);
+
+	add(buf, len, &n, " table %s proto %s", routefmt_table_name(r->table, tb, sizeof(tb)),
+	    routefmt_proto_name(r->proto, pb, sizeof(pb)));
+	if (r->scope == RT_SCOPE_LINK)
+		add(buf, len, &n, " scope link");
+	else if (r->scope == RT_SCOPE_HOST)
+		add(buf, len, &n, " scope host");
+	if (r->src != NULL)
+		add(buf, len, &n, " src %s", r->src);
+	if (r->metric != 0 || r->family == AF_INET6)
+		add(buf, len, &n, " metric %u", r->metric);
+	if (r->tos != 0)
+		add(buf, len, &n, " tos 0x%02x", r->tos);
+	if (r->expires >= 0)
+		add(buf, len, &n, " expires %ldsec", r->expires);
+	if (r->flags & ROUTE_F_MULTI)
+		add(buf, len, &n, " weight %u", r->weight);
+	if (r->flags & ROUTE_F_ONLINK)
+		add(buf, len, &n, " onlink");
+	if (r->flags & ROUTE_F_DEAD)
+		add(buf, len, &n, " dead");
+	if (r->flags & ROUTE_F_LINKDOWN)
+		add(buf, len, &n, " linkdown");
+	if (r->pref != NULL)
+		add(buf, len, &n, " pref %s", r->pref);
+}
+
+/* The fields struct route and struct route6 both have, as the formatter reads them. */
+#define VIEW_COMMON(v, r)                                                                 \
+	((v)->ifindex = (r)->ifindex, (v)->table = (r)->table, (v)->metric = (r)->metric, \
+	    (v)->type = (r)->type, (v)->proto = (r)->proto, (v)->flags = (r)->flags,      \
+	    (v)->weight = (r)->weight)
+
+/* An IPv4 route as the formatter reads it; the texts in t. */
+static void
+view4(const struct route *r, struct routefmt_route *v, struct routefmt_text *t)
+{
+	memset(v, 0, sizeof(*v));
+	v->family = AF_INET;
+	routefmt_prefix(r, t->prefix, sizeof(t->prefix));
+	v->prefix = t->prefix;
+	if (r->flags & ROUTE_F_GATEWAY)
+		v->gw = addr4_ntop(r->nexthop, t->gw, sizeof(t->gw));
+	/* A direct route's next hop is its source (RFC 1213); a gateway route's is kept apart. */
+	if (!(r->flags & ROUTE_F_GATEWAY) && r->nexthop != 0)
+		v->src = addr4_ntop(r->nexthop, t->src, sizeof(t->src));
+	else if (r->src != 0)
+		v->src = addr4_ntop(route_prefsrc(r->src), t->src, sizeof(t->src));
+	VIEW_COMMON(v, r);
+	v->scope = r->scope;
+	v->tos = r->tos;
+	v->expires = -1;
+}
+
+/* An IPv6 route as the formatter reads it; the texts in t. */
+static void
+view6(const struct route6 *r, const struct mirror *m, struct routefmt_route *v,
+    struct routefmt_text *t)
+{
+	/* RTA_PREF as `ip -6 route` names it (ICMPV6_ROUTER_PREF_*, RFC 4191 2.1) */
+	static const char *const prefs[4] = { "medium", "high", "2", "low" };
+	struct in6_addr a;
+	uint8_t plen;
+
+	memset(v, 0, sizeof(*v));
+	v->family = AF_INET6;
+	routefmt6_prefix(r, t->prefix, sizeof(t->prefix));
+	v->prefix = t->prefix;
+	if (r->src != 0) {
+		char s[ADDR6_STRLEN];
+
+		route6_src(r->src, a.s6_addr, &plen);
+		snprintf(t->from, sizeof(t->from), "%s/%u", addr6_ntop(&a, s, sizeof(s)), plen);
+		v->from = t->from;
+	}
+	if (routefmt6_gateway(r))
+		v->gw = addr6_ntop((const struct in6_addr *)r->nexthop, t->gw, sizeof(t->gw));
+	if (r->prefsrc != 0) {
+		route6_prefsrc(r->prefsrc, a.s6_addr);
+		v->src = addr6_ntop(&a, t->src, sizeof(t->src));
+	}
+	VIEW_COMMON(v, r);
+	v->expires = routefmt6_lifetime(r, m);
+	v->pref = prefs[r->pref & 3];
+}
+
+void
+routefmt6_text(const void *row, const struct mirror *m, char *buf, size_t len, routefmt_fn fmt)
+{
+	struct routefmt_route v;
+	struct routefmt_text t;
+
+	view6(row, m, &v, &t);
+	fmt(&v, m, buf, len);
+}
+
+void
+routefmt_text(const void *row, const struct mirror *m, char *buf, size_t len, routefmt_fn fmt)
+{
+	struct routefmt_route v;
+	struct routefmt_text t;
+
+	view4(row, &v, &t);
+	fmt(&v, m, buf, len);
+}
+
+void
+routefmt_caption(const struct route *r, const struct mirror *m, char *buf, size_t len)
+{
+	routefmt_text(r, m, buf, len, routefmt_caption_of);
 }
 
 void
 routefmt_description(const struct route *r, const struct mirror *m, char *buf, size_t len)
 {
-	char tb[16], pb[8], a[16];
-	int n = head(r, m, buf, len);
-
-#define ADD(...)                                                      \
-	do {                                                          \
-		if ((size_t)n < len)                                  \
-			n += snprintf(buf + n, len - n, __VA_ARGS__); \
-	} while (0)
-	ADD(" table %s proto %s", routefmt_table_name(r->table, tb, sizeof(tb)),
-	    routefmt_proto_name(r->proto, pb, sizeof(pb)));
-	if (r->scope == RT_SCOPE_LINK)
-		ADD(" scope link");
-	else if (r->scope == RT_SCOPE_HOST)
-		ADD(" scope host");
-	if (!(r->flags & ROUTE_F_GATEWAY) && r->nexthop != 0)
-		ADD(" src %s", addr4_ntop(r->nexthop, a, sizeof(a)));
-	else if (r->src != 0)
-		ADD(" src %s", addr4_ntop(route_prefsrc(r->src), a, sizeof(a)));
-	if (r->metric != 0)
-		ADD(" metric %u", r->metric);
-	if (r->tos != 0)
-		ADD(" tos 0x%02x", r->tos);
-	if (r->flags & ROUTE_F_MULTI)
-		ADD(" weight %u", r->weight);
-	if (r->flags & ROUTE_F_ONLINK)
-		ADD(" onlink");
-	if (r->flags & ROUTE_F_DEAD)
-		ADD(" dead");
-	if (r->flags & ROUTE_F_LINKDOWN)
-		ADD(" linkdown");
-#undef ADD
+	routefmt_text(r, m, buf, len, routefmt_description_of);
 }

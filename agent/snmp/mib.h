@@ -117,6 +117,11 @@ extern const struct mib_table *mib_route_table;
 /* Bind the table to a mirror and its createAndWait rows (w may be NULL) without registering. */
 void mib_route_bind(struct mirror *, struct writer *);
 
+/* The IPv6 route table (mib_route6.c), read-only so far; bind without registering (tests). */
+int mib_route6_register(struct mirror *);
+extern const struct mib_table *mib_route6_table;
+void mib_route6_bind(struct mirror *);
+
 /* The persisted-route and active-route tables (mib_persist.c), writable through txn. */
 int mib_persist_register(struct writer *, struct txn *);
 

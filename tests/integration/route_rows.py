@@ -37,6 +37,11 @@ TABLE_PREFIX = (1, 3, 6, 1, 4, 1, 32473, 1, 1, 1, 3, 1)   # cimIP4RouteEntry
 PFX_LEN = len(TABLE_PREFIX)
 INDEX_LEN = 4 + 4 + 4 + 1 + 1 + 1 + 1                      # dst, mask, nexthop, ifindex, table, tos, metric
 IP_POSITIONS = range(0, 12)                                 # index subids that are IpAddress octets
+BYTE_POSITIONS = list(IP_POSITIONS) + [14]                  # index subids that are at most 255 (tos too)
+METRIC_POS = 15                                             # the index subid of the metric (the last)
+COUNT_NAME = 'cimIP4RouteCount'
+# route6_rows.py rebinds these module globals (and fmt_index, expected_rows, COL, COLNAME,
+# COLTYPE, NOT_ACCESSIBLE) for cimIP6RouteTable and reuses every check and sub-command.
 
 COL = {
     'Age': 8, 'Caption': 9, 'Description': 10, 'Information': 11, 'InstallDate': 12,
@@ -204,29 +209,37 @@ def load_nexthops(path):
     return json.loads(text) if text.strip() else []
 
 
+def route_hops(r, nexthops):
+    """doc: one row per next hop (RTA_MULTIPATH split): (gateway, dev, flags, hop) of each."""
+    if 'nexthops' in r:
+        return [(h.get('gateway'), h.get('dev'), set(h.get('flags', [])), h) for h in r['nexthops']]
+    if 'nhid' in r and 'gateway' not in r and 'dev' not in r:
+        return object_hops(r, nexthops)
+    return [(r.get('gateway'), r.get('dev'), set(r.get('flags', [])), r)]
+
+
+def table_routes(routes, tables):
+    """The routes of the mirrored tables (None: all), with their type, table and protocol."""
+    for r in routes:
+        rtype = r.get('type', 'unicast')
+        table = name2num(r.get('table', 'main'), RTTABLE, 'table')
+        if tables is not None and table not in tables:
+            continue
+        yield r, rtype, table, name2num(r.get('protocol', 'boot'), RTPROT, 'protocol')
+
+
 def expected_rows(routes, links, tables=None, own_proto=None, nexthops=None):
     """Return (dict index -> Row, list of notes). tables: set of table ids, or None for all."""
     ifindex = {l['ifname']: l['ifindex'] for l in links}
     rows = {}
     notes = []
-    for r in routes:
-        rtype = r.get('type', 'unicast')
+    for r, rtype, table, proto in table_routes(routes, tables):
         ktype = name2num(rtype, RTN, 'route type')
-        table = name2num(r.get('table', 'main'), RTTABLE, 'table')
-        if tables is not None and table not in tables:
-            continue
-        proto = name2num(r.get('protocol', 'boot'), RTPROT, 'protocol')
         tos = name2num(r.get('tos', 0), DSFIELD, 'tos')
         metric = int(r.get('metric', 0))          # doc: KernelMetric = RTA_PRIORITY, 0 if absent
         dst, plen = parse_dst(r.get('dst'))
         prefsrc = r.get('prefsrc')
-        if 'nexthops' in r:                       # doc: one row per next hop (RTA_MULTIPATH split)
-            hops = [(h.get('gateway'), h.get('dev'), set(h.get('flags', [])), h) for h in r['nexthops']]
-        elif 'nhid' in r and 'gateway' not in r and 'dev' not in r:
-            hops = object_hops(r, nexthops)
-        else:
-            hops = [(r.get('gateway'), r.get('dev'), set(r.get('flags', [])), r)]
-        for gw, dev, flags, h in hops:
+        for gw, dev, flags, h in route_hops(r, nexthops):
             if 'via' in h:
                 notes.append('route %s has a non-IPv4 "via" next hop; not modelled here' % json.dumps(r))
             if rtype in NO_NEXTHOP_TYPES:
@@ -258,15 +271,18 @@ def expected_rows(routes, links, tables=None, own_proto=None, nexthops=None):
                 cols[COL['Metric1']] = ('INTEGER', metric)
             for c in range(COL['Metric2'], COL['Metric5'] + 1):
                 cols[c] = ('INTEGER', -1)
-            row = Row(index, cols, r)
-            if index in rows:
-                # the kernel uses the first of routes that share an index (ip route append);
-                # `ip route` lists them in the kernel's order, so the first one stays
-                notes.append('two kernel next hops give the same index %s; the table shows the first'
-                             % fmt_index(index))
-                continue
-            rows[index] = row
+            add_row(rows, notes, Row(index, cols, r))
     return rows, notes
+
+
+def add_row(rows, notes, row):
+    # the kernel uses the first of routes that share an index (ip route append);
+    # `ip route` lists them in the kernel's order, so the first one stays
+    if row.index in rows:
+        notes.append('two kernel next hops give the same index %s; the table shows the first'
+                     % fmt_index(row.index))
+    else:
+        rows[row.index] = row
 
 
 # ---------------------------------------------------------------- parsing net-snmp tool output
@@ -407,7 +423,7 @@ def table_rows_from_walk(vars_, problems, check_order=True):
             continue
         col = v.oid[PFX_LEN]
         ix = v.oid[PFX_LEN + 1:]
-        if len(ix) != INDEX_LEN or any(ix[i] > 255 for i in IP_POSITIONS) or ix[14] > 255:
+        if len(ix) != INDEX_LEN or any(ix[i] > 255 for i in BYTE_POSITIONS):
             problems.append('MALFORMED INDEX (%d subids) in %s (line %d)' % (len(ix), fmt_oid(v.oid), v.line))
             continue
         if col in NOT_ACCESSIBLE:
@@ -492,16 +508,16 @@ def perturb(exp, walkrows, kind):
         t, v = exp[ix].cols[COL['KernelProtocol']]
         exp[ix].cols[COL['KernelProtocol']] = (t, v + 1)
         return ('KernelProtocol of %s changed to %d' % (fmt_index(ix), v + 1),
-                '# ROW %s: column KernelProtocol(22)' % fmt_index(ix))
+                '# ROW %s: column KernelProtocol(%d)' % (fmt_index(ix), COL['KernelProtocol']))
     if kind == 'missing':
-        extra = ix[:15] + (ix[15] + 7777,)
+        extra = ix[:METRIC_POS] + (ix[METRIC_POS] + 7777,) + ix[METRIC_POS + 1:]
         exp[extra] = exp[ix]
         return 'invented expected row %s' % fmt_index(extra), '# MISSING row %s ' % fmt_index(extra)
     if kind == 'extra':
         del exp[ix]
         return 'dropped expected row %s' % fmt_index(ix), '# EXTRA row %s ' % fmt_index(ix)
     if kind == 'metric':
-        ix2 = ix[:15] + (ix[15] + 1,)
+        ix2 = ix[:METRIC_POS] + (ix[METRIC_POS] + 1,) + ix[METRIC_POS + 1:]
         exp[ix2] = exp.pop(ix)
         return ('metric of %s changed in the expected index' % fmt_index(ix),
                 '# EXTRA row %s ' % fmt_index(ix))
@@ -550,8 +566,8 @@ def cmd_compare(args):
     if len(rowprobs) > args.max_report * 3:
         problems.append('... %d column differences in total' % len(rowprobs))
     if args.count is not None and args.count != len(got):
-        problems.append('COUNT: cimIP4RouteCount.0 = %d but the walk has %d rows (kernel: %d)'
-                        % (args.count, len(got), len(exp)))
+        problems.append('COUNT: %s.0 = %d but the walk has %d rows (kernel: %d)'
+                        % (COUNT_NAME, args.count, len(got), len(exp)))
     for w in args.warnings[:5]:
         print('# warning: ' + w)
     print('# compare: %d kernel rows expected, %d rows walked (%d values), %d problems'
@@ -581,6 +597,14 @@ def age_ok(a, b, slack):
     return abs(a - b) <= slack
 
 
+def drifting_same(col, a, b, slack):
+    """Two reads of a column that moves with time (Age), within slack seconds; None for a
+    column that does not move (compare exactly). route6_rows.py adds IPv6's."""
+    if col == COL['Age']:
+        return age_ok(a.value, b.value, slack)
+    return None
+
+
 def cmd_diffwalk(args):
     a = read_snmp_file(args.a)
     b = read_snmp_file(args.b)
@@ -599,8 +623,9 @@ def cmd_diffwalk(args):
                 d = 'column %d present only in %s' % (col, args.a if vb is None else args.b)
             elif va.type != vb.type:
                 d = 'column %d type %s vs %s' % (col, va.type, vb.type)
-            elif col == COL['Age']:
-                d = None if age_ok(va.value, vb.value, args.age_slack) else 'Age %d vs %d' % (va.value, vb.value)
+            elif drifting_same(col, va, vb, args.age_slack) is not None:
+                d = None if drifting_same(col, va, vb, args.age_slack) else 'column %d %s vs %s' % (
+                    col, fmt_val(va.type, va.value), fmt_val(vb.type, vb.value))
             else:
                 d = None if va.value == vb.value else 'column %d %s vs %s' % (
                     col, fmt_val(va.type, va.value), fmt_val(vb.type, vb.value))
@@ -640,9 +665,9 @@ def cmd_checkget(args):
             continue
         if v.type != w.type:
             problems.append('GET %s: %s, walk: %s' % (fmt_oid(v.oid), v.raw, w.raw))
-        elif v.oid[PFX_LEN] == COL['Age'] and v.oid[:PFX_LEN] == TABLE_PREFIX:
-            if not age_ok(v.value, w.value, args.age_slack):
-                problems.append('GET %s: Age %d, walk: %d' % (fmt_oid(v.oid), v.value, w.value))
+        elif v.oid[:PFX_LEN] == TABLE_PREFIX and drifting_same(v.oid[PFX_LEN], v, w, args.age_slack) is not None:
+            if not drifting_same(v.oid[PFX_LEN], v, w, args.age_slack):
+                problems.append('GET %s: %s, walk: %s' % (fmt_oid(v.oid), v.raw, w.raw))
         elif v.value != w.value:
             problems.append('GET %s: %s, walk: %s' % (fmt_oid(v.oid), v.raw, w.raw))
     print('# checkget: %d values compared, %d problems' % (n, len(problems)))
@@ -685,8 +710,8 @@ def _walk_index(path, subtree):
 def _same_value(a, b, slack):
     if a.type != b.type:
         return False
-    if a.oid[:PFX_LEN] == TABLE_PREFIX and a.oid[PFX_LEN] == COL['Age']:
-        return age_ok(a.value, b.value, slack)
+    if a.oid[:PFX_LEN] == TABLE_PREFIX and drifting_same(a.oid[PFX_LEN], a, b, slack) is not None:
+        return drifting_same(a.oid[PFX_LEN], a, b, slack)
     return a.value == b.value
 
 
