@@ -69,125 +69,13 @@ route_same_fib(const struct route *a, const struct route *b)
 
 /* ---- the store: an ostore of struct route -------------------------------- */
 
-static int
-cmp_v(const void *a, const void *b)
-{
-	return route_cmp(a, b);
-}
-
-static void
-index_oid_v(const void *r, unsigned long *o)
-{
-	route_index_oid(r, o);
-}
-
-static int
-live_v(const void *r)
-{
-	return (((const struct route *)r)->flags & ROUTE_F_LIVE) != 0;
-}
-
-const struct ostore_type route_store = {
-	.size = sizeof(struct route),
-	.chunk = ROUTE_CHUNK,
-	.cmp = cmp_v,
-	.index_len = ROUTE_INDEX_LEN,
-	.index_oid = index_oid_v,
-	.marked = live_v,
-};
-
-void
-route_table_init(struct route_table *t)
-{
-	ostore_init(&t->s);
-}
-
-void
-route_table_clear(struct route_table *t)
-{
-	ostore_clear(&t->s);
-}
-
-struct route *
-route_seek(const struct route_table *t, const struct route *key, int strict, struct route_pos *pos)
-{
-	struct ostore_pos o;
-
-	return route_pos_placed(ostore_seek(&route_store, &t->s, key, strict, &o), &o, pos);
-}
-
-struct route *
-route_find(const struct route_table *t, const struct route *key)
-{
-	return ostore_find(&route_store, &t->s, key);
-}
-
-struct route *
-route_first(const struct route_table *t, struct route_pos *pos)
-{
-	struct ostore_pos o;
-
-	return route_pos_placed(ostore_first(&route_store, &t->s, &o), &o, pos);
-}
-
-struct route *
-route_next(const struct route_table *t, struct route_pos *pos)
-{
-	struct ostore_pos o = route_pos_ostore(pos);
-
-	return route_pos_moved(ostore_next(&route_store, &t->s, &o), &o, pos);
-}
-
-struct route *
-route_at(const struct route_table *t, const struct route_pos *pos)
-{
-	const struct ostore_pos o = route_pos_ostore(pos);
-
-	return ostore_at(&route_store, &t->s, &o);
-}
-
-struct route *
-route_next_live(const struct route_table *t, struct route_pos *pos)
-{
-	struct ostore_pos o = route_pos_ostore(pos);
-
-	return route_pos_moved(ostore_next_marked(&route_store, &t->s, &o), &o, pos);
-}
-
-int
-route_upsert(struct route_table *t, const struct route *r, struct route *old)
-{
-	return ostore_upsert(&route_store, &t->s, r, old);
-}
-
-int
-route_remove(struct route_table *t, const struct route *key, struct route *old)
-{
-	return ostore_remove(&route_store, &t->s, key, old);
-}
+ROUTE_STORE_GENERATE(route, struct route, struct route_table, ROUTE_CHUNK, ROUTE_INDEX_LEN);
 
 /*
- * Linux can hold aliases that share every index field and differ only in
- * type (`ip route append`); only one of them can be a row.
+ * The key order equals the order of the encoded index (IpAddress octets in
+ * network order, a mask grows with its length, the rest are single
+ * sub-identifiers), so the store's search works on OIDs.
  */
-size_t
-route_sort_unique(struct route *v, size_t n)
-{
-	return ostore_sort_unique(&route_store, v, n);
-}
-
-int
-route_table_load(struct route_table *t, struct route *v, size_t n)
-{
-	return route_table_load_sorted(t, v, route_sort_unique(v, n));
-}
-
-int
-route_table_load_sorted(struct route_table *t, const struct route *v, size_t n)
-{
-	return ostore_load_sorted(&route_store, &t->s, v, n);
-}
-
 void
 route_index_oid(const struct route *r, unsigned long *o)
 {
@@ -202,25 +90,4 @@ route_index_oid(const struct route *r, unsigned long *o)
 	o[13] = r->table;
 	o[14] = r->tos;
 	o[15] = r->metric;
-}
-
-int
-route_oid_cmp(const struct route *r, const unsigned long *sub, size_t len)
-{
-	return ostore_oid_cmp(&route_store, r, sub, len);
-}
-
-/*
- * The key order equals the order of the encoded index (IpAddress octets in
- * network order, a mask grows with its length, the rest are single
- * sub-identifiers), so the store's search works on OIDs.
- */
-struct route *
-route_seek_oid(const struct route_table *t, const unsigned long *sub, size_t len, int strict,
-    struct route_pos *pos)
-{
-	struct ostore_pos o;
-
-	return route_pos_placed(ostore_seek_oid(&route_store, &t->s, sub, len, strict, &o), &o,
-	    pos);
 }

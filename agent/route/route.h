@@ -114,59 +114,131 @@ route_pos_placed(void *r, const struct ostore_pos *o, struct route_pos *p)
 	return r != NULL ? route_pos_moved(r, o, p) : NULL;
 }
 
-/* The store's type: the element, its order, its OID codec, its marked (live) entries. */
-extern const struct ostore_type route_store;
+/*
+ * A route family's store and its typed functions, written once for every
+ * family as sys/tree.h's RB_PROTOTYPE and RB_GENERATE are.  The family has
+ * its entry T (with the ROUTE_F_* flags in a field named flags), its table
+ * TABLE (a struct ostore named s), its order PFX_cmp() and its OID codec
+ * PFX_index_oid().  ROUTE_STORE_PROTOTYPE() declares, in the family's
+ * header, and ROUTE_STORE_GENERATE() defines, in its .c file, where the
+ * constant type lets the compiler inline the order and the codec into the
+ * searches:
+ *
+ *   PFX_store                the ostore_type: size, chunk, order, codec, ROUTE_F_LIVE marks
+ *   PFX_table_init(t), PFX_table_clear(t)
+ *   PFX_upsert(t, e, old)    insert or replace (same index): 1 added, 0 replaced (the old
+ *                            entry copied to old if not NULL), -1 on allocation failure
+ *   PFX_remove(t, key, old)  1 removed (copied to old if not NULL), 0 absent
+ *   PFX_find(t, key)         the entry with key's index, or NULL
+ *   PFX_seek(t, key, strict, pos)  the first entry >= key (> when strict), NULL at the end
+ *   PFX_first(t, pos), PFX_next(t, pos), PFX_at(t, pos)
+ *   PFX_next_live(t, pos)    the next entry with ROUTE_F_LIVE (chunks without one skipped)
+ *   PFX_sort_unique(v, n)    sort and de-duplicate an array in place; the new length
+ *   PFX_table_load(t, v, n)  replace the contents with v (sorted and de-duplicated here, so
+ *                            reordered): 0, or -1 on allocation failure (t unchanged)
+ *   PFX_table_load_sorted(t, v, n)  the same for an array already sorted and unique
+ *   PFX_seek_oid(t, sub, len, strict, pos)  GETNEXT's search: the first entry whose index, as
+ *                            an OID, is > (strict) or >= the sub-identifiers, of any length
+ *                            and values
+ *   PFX_oid_cmp(e, sub, len) an entry's index against sub-identifiers, in OID order
+ *
+ * A position is valid until the table changes.  Code that writes an entry in
+ * place (through a pointer from PFX_find, PFX_seek, ...) must not change
+ * ROUTE_F_LIVE: the store counts the live entries of each chunk.
+ */
+/* clang-format off */
+#define ROUTE_STORE_PROTOTYPE(PFX, T, TABLE)                                             \
+	extern const struct ostore_type PFX##_store;                                     \
+	void PFX##_table_init(TABLE *);                                                  \
+	void PFX##_table_clear(TABLE *);                                                 \
+	int PFX##_upsert(TABLE *, const T *, T *old);                                    \
+	int PFX##_remove(TABLE *, const T *key, T *old);                                 \
+	T *PFX##_find(const TABLE *, const T *key);                                      \
+	T *PFX##_seek(const TABLE *, const T *key, int strict, struct route_pos *);      \
+	T *PFX##_first(const TABLE *, struct route_pos *);                               \
+	T *PFX##_next(const TABLE *, struct route_pos *);                                \
+	T *PFX##_at(const TABLE *, const struct route_pos *);                            \
+	T *PFX##_next_live(const TABLE *, struct route_pos *);                           \
+	size_t PFX##_sort_unique(T *v, size_t n);                                        \
+	int PFX##_table_load(TABLE *, T *v, size_t n);                                   \
+	int PFX##_table_load_sorted(TABLE *, const T *v, size_t n);                      \
+	T *PFX##_seek_oid(const TABLE *, const unsigned long *sub, size_t len, int strict, \
+	    struct route_pos *);                                                         \
+	int PFX##_oid_cmp(const T *, const unsigned long *sub, size_t len)
 
-void route_table_init(struct route_table *);
-void route_table_clear(struct route_table *);
+#define ROUTE_STORE_GENERATE(PFX, T, TABLE, CHUNK, INDEX_LEN)                            \
+	static int PFX##_cmp_v(const void *a, const void *b) { return PFX##_cmp(a, b); } \
+	static void PFX##_index_v(const void *e, unsigned long *o) { PFX##_index_oid(e, o); } \
+	static int PFX##_live_v(const void *e)                                           \
+	{ return (((const T *)e)->flags & ROUTE_F_LIVE) != 0; }                          \
+	const struct ostore_type PFX##_store = { .size = sizeof(T), .chunk = (CHUNK),    \
+		.cmp = PFX##_cmp_v, .index_len = (INDEX_LEN), .index_oid = PFX##_index_v, \
+		.marked = PFX##_live_v };                                                \
+	void PFX##_table_init(TABLE *t) { ostore_init(&t->s); }                          \
+	void PFX##_table_clear(TABLE *t) { ostore_clear(&t->s); }                        \
+	int PFX##_upsert(TABLE *t, const T *e, T *old)                                   \
+	{ return ostore_upsert(&PFX##_store, &t->s, e, old); }                           \
+	int PFX##_remove(TABLE *t, const T *key, T *old)                                 \
+	{ return ostore_remove(&PFX##_store, &t->s, key, old); }                         \
+	T *PFX##_find(const TABLE *t, const T *key)                                      \
+	{ return ostore_find(&PFX##_store, &t->s, key); }                                \
+	T *PFX##_seek(const TABLE *t, const T *key, int strict, struct route_pos *pos)   \
+	{                                                                                \
+		struct ostore_pos o;                                                     \
+		return route_pos_placed(ostore_seek(&PFX##_store, &t->s, key, strict, &o), &o, pos); \
+	}                                                                                \
+	T *PFX##_first(const TABLE *t, struct route_pos *pos)                            \
+	{                                                                                \
+		struct ostore_pos o;                                                     \
+		return route_pos_placed(ostore_first(&PFX##_store, &t->s, &o), &o, pos); \
+	}                                                                                \
+	T *PFX##_next(const TABLE *t, struct route_pos *pos)                             \
+	{                                                                                \
+		struct ostore_pos o = route_pos_ostore(pos);                             \
+		return route_pos_moved(ostore_next(&PFX##_store, &t->s, &o), &o, pos);   \
+	}                                                                                \
+	T *PFX##_at(const TABLE *t, const struct route_pos *pos)                         \
+	{                                                                                \
+		const struct ostore_pos o = route_pos_ostore(pos);                       \
+		return ostore_at(&PFX##_store, &t->s, &o);                               \
+	}                                                                                \
+	T *PFX##_next_live(const TABLE *t, struct route_pos *pos)                        \
+	{                                                                                \
+		struct ostore_pos o = route_pos_ostore(pos);                             \
+		return route_pos_moved(ostore_next_marked(&PFX##_store, &t->s, &o), &o, pos); \
+	}                                                                                \
+	size_t PFX##_sort_unique(T *v, size_t n)                                         \
+	{ return ostore_sort_unique(&PFX##_store, v, n); }                               \
+	int PFX##_table_load_sorted(TABLE *t, const T *v, size_t n)                      \
+	{ return ostore_load_sorted(&PFX##_store, &t->s, v, n); }                        \
+	int PFX##_table_load(TABLE *t, T *v, size_t n)                                   \
+	{ return PFX##_table_load_sorted(t, v, PFX##_sort_unique(v, n)); }               \
+	T *PFX##_seek_oid(const TABLE *t, const unsigned long *sub, size_t len, int strict, \
+	    struct route_pos *pos)                                                       \
+	{                                                                                \
+		struct ostore_pos o;                                                     \
+		return route_pos_placed(ostore_seek_oid(&PFX##_store, &t->s, sub, len, strict, &o), \
+		    &o, pos);                                                            \
+	}                                                                                \
+	int PFX##_oid_cmp(const T *e, const unsigned long *sub, size_t len)              \
+	{ return ostore_oid_cmp(&PFX##_store, e, sub, len); }                            \
+	struct PFX##_store_generated /* for the semicolon after the macro */
+/* clang-format on */
 
 int route_cmp(const struct route *, const struct route *);
 /* Same identity and same attributes (what a manager can see). */
 int route_same(const struct route *, const struct route *);
 /* Same kernel route (fib alias): table, dst, plen, tos, metric. */
 int route_same_fib(const struct route *, const struct route *);
-
-/*
- * Insert or replace (same index) an entry.  Returns 1 if added, 0 if it
- * replaced an entry (the old one is copied to *old when old is not NULL),
- * -1 on allocation failure.
- */
-int route_upsert(struct route_table *, const struct route *, struct route *old);
-/* Remove the entry with this index; 1 if removed (copied to *old), 0 if absent. */
-int route_remove(struct route_table *, const struct route *key, struct route *old);
-struct route *route_find(const struct route_table *, const struct route *key);
-
-/* First entry >= key (strict: > key).  Returns NULL at the end. */
-struct route *route_seek(const struct route_table *, const struct route *key, int strict,
-    struct route_pos *);
-struct route *route_first(const struct route_table *, struct route_pos *);
-struct route *route_next(const struct route_table *, struct route_pos *);
-struct route *route_at(const struct route_table *, const struct route_pos *);
-/* The next entry after pos with ROUTE_F_LIVE (chunks without one are skipped), or NULL. */
-struct route *route_next_live(const struct route_table *, struct route_pos *);
-
-/*
- * Replace the contents with n entries (sorted and de-duplicated here; the
- * array is reordered).  Returns 0, or -1 on allocation failure (the table is
- * then unchanged).
- */
-int route_table_load(struct route_table *, struct route *v, size_t n);
-/* The same for a vector already sorted and de-duplicated. */
-int route_table_load_sorted(struct route_table *, const struct route *v, size_t n);
-/* Sort and de-duplicate a vector in place; returns the new length. */
-size_t route_sort_unique(struct route *v, size_t n);
-
 /* The index as OID sub-identifiers (ROUTE_INDEX_LEN of them). */
 void route_index_oid(const struct route *, unsigned long *out);
+
 /*
- * First entry whose index, as an OID, compares greater than (strict) or
- * greater or equal to (!strict) the given sub-identifiers.  Any length and
- * any values are accepted: this is SNMP's GETNEXT ordering.
+ * The IPv4 store.  Linux can hold aliases that share every index field and
+ * differ only in type (`ip route append`); only one of them can be a row,
+ * and route_sort_unique() keeps the first.
  */
-struct route *route_seek_oid(const struct route_table *, const unsigned long *sub, size_t len,
-    int strict, struct route_pos *);
-/* A route's index against sub-identifiers, in OID order: <0, 0 or >0. */
-int route_oid_cmp(const struct route *, const unsigned long *sub, size_t len);
+ROUTE_STORE_PROTOTYPE(route, struct route, struct route_table);
 
 static inline uint32_t
 route_mask(uint8_t plen)

@@ -110,113 +110,7 @@ route6_same_fib(const struct route6 *a, const struct route6 *b)
 
 /* ---- the store: an ostore of struct route6 ---------------------------------- */
 
-static int
-cmp_v(const void *a, const void *b)
-{
-	return route6_cmp(a, b);
-}
-
-static void
-index_oid_v(const void *r, unsigned long *o)
-{
-	route6_index_oid(r, o);
-}
-
-static int
-live_v(const void *r)
-{
-	return (((const struct route6 *)r)->flags & ROUTE_F_LIVE) != 0;
-}
-
-const struct ostore_type route6_store = {
-	.size = sizeof(struct route6),
-	.chunk = ROUTE6_CHUNK,
-	.cmp = cmp_v,
-	.index_len = ROUTE6_INDEX_LEN,
-	.index_oid = index_oid_v,
-	.marked = live_v,
-};
-
-void
-route6_table_init(struct route6_table *t)
-{
-	ostore_init(&t->s);
-}
-
-void
-route6_table_clear(struct route6_table *t)
-{
-	ostore_clear(&t->s);
-}
-
-struct route6 *
-route6_seek(const struct route6_table *t, const struct route6 *key, int strict,
-    struct route_pos *pos)
-{
-	struct ostore_pos o;
-
-	return route_pos_placed(ostore_seek(&route6_store, &t->s, key, strict, &o), &o, pos);
-}
-
-struct route6 *
-route6_find(const struct route6_table *t, const struct route6 *key)
-{
-	return ostore_find(&route6_store, &t->s, key);
-}
-
-struct route6 *
-route6_first(const struct route6_table *t, struct route_pos *pos)
-{
-	struct ostore_pos o;
-
-	return route_pos_placed(ostore_first(&route6_store, &t->s, &o), &o, pos);
-}
-
-struct route6 *
-route6_next(const struct route6_table *t, struct route_pos *pos)
-{
-	struct ostore_pos o = route_pos_ostore(pos);
-
-	return route_pos_moved(ostore_next(&route6_store, &t->s, &o), &o, pos);
-}
-
-struct route6 *
-route6_next_live(const struct route6_table *t, struct route_pos *pos)
-{
-	struct ostore_pos o = route_pos_ostore(pos);
-
-	return route_pos_moved(ostore_next_marked(&route6_store, &t->s, &o), &o, pos);
-}
-
-int
-route6_upsert(struct route6_table *t, const struct route6 *r, struct route6 *old)
-{
-	return ostore_upsert(&route6_store, &t->s, r, old);
-}
-
-int
-route6_remove(struct route6_table *t, const struct route6 *key, struct route6 *old)
-{
-	return ostore_remove(&route6_store, &t->s, key, old);
-}
-
-size_t
-route6_sort_unique(struct route6 *v, size_t n)
-{
-	return ostore_sort_unique(&route6_store, v, n);
-}
-
-int
-route6_table_load(struct route6_table *t, struct route6 *v, size_t n)
-{
-	return route6_table_load_sorted(t, v, route6_sort_unique(v, n));
-}
-
-int
-route6_table_load_sorted(struct route6_table *t, const struct route6 *v, size_t n)
-{
-	return ostore_load_sorted(&route6_store, &t->s, v, n);
-}
+ROUTE_STORE_GENERATE(route6, struct route6, struct route6_table, ROUTE6_CHUNK, ROUTE6_INDEX_LEN);
 
 /* ---- the OID codec ----------------------------------------------------------- */
 
@@ -241,14 +135,4 @@ route6_index_oid(const struct route6 *r, unsigned long *o)
 	o[34] = r->table;
 	o[35] = r->metric;
 	o[52] = slen;
-}
-
-struct route6 *
-route6_seek_oid(const struct route6_table *t, const unsigned long *sub, size_t len, int strict,
-    struct route_pos *pos)
-{
-	struct ostore_pos o;
-
-	return route_pos_placed(ostore_seek_oid(&route6_store, &t->s, sub, len, strict, &o), &o,
-	    pos);
 }

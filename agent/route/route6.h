@@ -69,34 +69,15 @@ struct route6_table {
 	};
 };
 
-/* The store's type, as route.h's route_store. */
-extern const struct ostore_type route6_store;
-
-void route6_table_init(struct route6_table *);
-void route6_table_clear(struct route6_table *);
-
 int route6_cmp(const struct route6 *, const struct route6 *);
 /* Same index and every visible column. */
 int route6_same(const struct route6 *, const struct route6 *);
 /* Same kernel route (fib6 entry): table, dst, plen, source prefix, metric. */
 int route6_same_fib(const struct route6 *, const struct route6 *);
-
-/* As route.h's: 1 added, 0 replaced (old copied), -1 no memory. */
-int route6_upsert(struct route6_table *, const struct route6 *, struct route6 *old);
-int route6_remove(struct route6_table *, const struct route6 *key, struct route6 *old);
-struct route6 *route6_find(const struct route6_table *, const struct route6 *key);
-struct route6 *route6_seek(const struct route6_table *, const struct route6 *key, int strict,
-    struct route_pos *);
-struct route6 *route6_first(const struct route6_table *, struct route_pos *);
-struct route6 *route6_next(const struct route6_table *, struct route_pos *);
-struct route6 *route6_next_live(const struct route6_table *, struct route_pos *);
-int route6_table_load(struct route6_table *, struct route6 *v, size_t n);
-int route6_table_load_sorted(struct route6_table *, const struct route6 *v, size_t n);
-size_t route6_sort_unique(struct route6 *v, size_t n);
-
-/* The index as OID sub-identifiers (ROUTE6_INDEX_LEN of them), and GETNEXT's search. */
+/* The index as OID sub-identifiers (ROUTE6_INDEX_LEN of them). */
 void route6_index_oid(const struct route6 *, unsigned long *out);
-struct route6 *route6_seek_oid(const struct route6_table *, const unsigned long *sub, size_t len,
-    int strict, struct route_pos *);
+
+/* The IPv6 store: route.h's ROUTE_STORE_PROTOTYPE says what each function does. */
+ROUTE_STORE_PROTOTYPE(route6, struct route6, struct route6_table);
 
 #endif
