@@ -309,6 +309,17 @@ route_re() { # sink kind dest mask nexthop
 		"$(re_escape "$OID_CHANGE")" "$(re_escape "$3")" "$(re_escape "$4")" "$(re_escape "$5")" "$IFX" "$2" "$(time_re "$1")"
 }
 seq_of() { printf '%s\n' "$LINE" | sed -n 's/.*(seq \([0-9]*\), .*/\1/p'; }
+# after_add TEXT SINK: the sequence number of LINE is above that of the IPv4 addition on SINK
+after_add() {
+	local sq
+	sq=$(seq_of)
+	if [ -n "$sq" ] && [ -n "${SEQ_ADD[$2]}" ] && [ "$sq" -gt "${SEQ_ADD[$2]}" ]; then
+		ok "$1 ($sq > ${SEQ_ADD[$2]})"
+	else
+		not_ok "$1"
+		diag "the IPv4 addition: '${SEQ_ADD[$2]}', this line: '$sq'"
+	fi
+}
 
 declare -A SEQ_ADD
 nsx ip route add 198.51.100.0/24 via 10.1.0.2
@@ -324,13 +335,7 @@ nsx ip route del 198.51.100.0/24 via 10.1.0.2
 for s in "${SINKS[@]}"; do
 	expect_line "$s: ip route del gives one \"removed\" line" \
 		"$s" "$(route_re "$s" removed 198.51.100.0 255.255.255.0 10.1.0.2)"
-	sq=$(seq_of)
-	if [ -n "$sq" ] && [ -n "${SEQ_ADD[$s]}" ] && [ "$sq" -gt "${SEQ_ADD[$s]}" ]; then
-		ok "$s: the removal's sequence number ($sq) is above the addition's (${SEQ_ADD[$s]})"
-	else
-		not_ok "$s: the removal's sequence number is above the addition's"
-		diag "added: '${SEQ_ADD[$s]}', removed: '$sq'"
-	fi
+	after_add "$s: the removal's sequence number is above the addition's" "$s"
 done
 both_alive "route del"
 
@@ -343,13 +348,7 @@ nsx ip -6 route add 2001:db8:77::/64 via fe80::2 dev va0
 for s in "${SINKS[@]}"; do
 	expect_line "$s: ip -6 route add gives one IPv6 \"added\" line with destination, prefix length, source, next hop, ifindex, table, metric" \
 		"$s" "$(route6_re "$s" added 2001:db8:77:: 64 fe80::2)"
-	sq=$(seq_of)
-	if [ -n "$sq" ] && [ -n "${SEQ_ADD[$s]}" ] && [ "$sq" -gt "${SEQ_ADD[$s]}" ]; then
-		ok "$s: the IPv6 change is numbered after the IPv4 ones, in the one sequence ($sq)"
-	else
-		not_ok "$s: the IPv6 change is numbered after the IPv4 ones, in the one sequence"
-		diag "IPv4 added: '${SEQ_ADD[$s]}', IPv6 added: '$sq'"
-	fi
+	after_add "$s: the IPv6 change is numbered after the IPv4 ones, in the one sequence" "$s"
 	check_time "$s: its time is UTC and now"
 done
 nsx ip -6 route del 2001:db8:77::/64 via fe80::2 dev va0
