@@ -39,18 +39,15 @@ RAW=$T/trapd.log # snmptrapd's log: one line per notification, '|' between field
 TLOG=$T/traps.log # the same, in trap_log.py's form (tab separated, receive time in ns)
 tl() { to_tlog; python3 "$TRAP_LOG" "$@"; }
 
-R=.1.3.6.1.4.1.32473.1
-E=$R.1.4
-OID_EV_COUNT=$E.1.0
-OID_EV_TABLE=$E.3.1
-OID_LASTSEQ=$E.5.0
-OID_SUPPRESSED=$E.9.0
+# cimRouteEvent: .1.0 cimRouteEventCount, .3.1 cimRouteEventEntry, .5.0 LastSequence,
+# .9.0 cimRouteNotifySuppressed
+E=.1.3.6.1.4.1.32473.1.1.4
 TP=$((PORT + 1))
 
 # snmptrapd's lines "SECONDS|v4|TRANSPORT|OID VALUE|..." -> trap_log.py's tab-separated form
 to_tlog() { awk -F'|' -v OFS='\t' '/^[0-9]+\|v4\|/ { $1 = $1 "000000000"; print }' "$RAW" >"$TLOG" 2>/dev/null; }
 get_num() { snmp_get "$1" 2>/dev/null | sed -n 's/^[^=]*= [A-Za-z0-9-]*: *//p' | head -n 1; }
-last_seq() { get_num "$OID_LASTSEQ"; }
+last_seq() { get_num "$E.5.0"; }
 seq_is() { [ "$(last_seq)" = "$1" ]; }
 ifindex() { nsx cat "/sys/class/net/$1/ifindex"; }
 covered() { tl covered "$TLOG" --sink v4 "$1" "$2"; }
@@ -165,12 +162,12 @@ diag "---- case 3: cimRouteEventTable holds both families"
 : >"$T/hist.get"
 COLS=2,3,4,5,6,7,8,9,10,16,17,18,19,20,21
 for ((q = FIRST; q <= MIXED_LAST; q++)); do
-	snmp_get $(for c in ${COLS//,/ }; do echo "$OID_EV_TABLE.$c.$q"; done) >>"$T/hist.get" 2>&1
+	snmp_get $(for c in ${COLS//,/ }; do echo "$E.3.1.$c.$q"; done) >>"$T/hist.get" 2>&1
 done
 out=$(tl history "$TLOG" --sink v4 --get "$T/hist.get" --cols "$COLS")
 result $? "history rows $FIRST..$MIXED_LAST equal the notifications; the other family's columns are absent"
 diag "${out//# /}"
-is "$(get_num "$OID_EV_TABLE.21.$FIRST") $(get_num "$OID_EV_TABLE.21.$MIXED_LAST")" "2 1" \
+is "$(get_num "$E.3.1.21.$FIRST") $(get_num "$E.3.1.21.$MIXED_LAST")" "2 1" \
 	"cimRouteEventAddressType: ipv6(2) for an IPv6 change, ipv4(1) for an IPv4 one"
 nsx snmpbulkwalk -Cr7 "${V2[@]}" "${SNMP_OPTS[@]}" "$AGENT" "$E" >"$T/evwalk" 2>"$T/evwalk.err"
 rc=$?
@@ -209,7 +206,7 @@ sed 's/^route add/route del/' "$T/burst.add" >"$T/burst.del"
 for what in add del; do
 	sleep 1.2 # a fresh rate-limit interval
 	s=$(last_seq)
-	sup0=$(get_num "$OID_SUPPRESSED")
+	sup0=$(get_num "$E.9.0")
 	nsx ip -batch "$T/burst.$what" || not_ok "ip -batch $T/burst.$what"
 	wait_until 10 seq_is $((s + BURST))
 	result $? "burst ($what): cimRouteEventLastSequence.0 advances by $BURST"
@@ -218,7 +215,7 @@ for what in add del; do
 		$((s + 1)) $((s + BURST)) "$opt" "$BURST" --min-individual 100 --min-summaries 1 \
 		--individual-per-summary 100 --show-summaries
 	summ=$(tl summaries "$TLOG" --sink v4 | awk -v a=$((s + 1)) -v b=$((s + BURST)) '$4 >= a && $5 <= b { n += $1 + $2 + $3 } END { print n + 0 }')
-	is "$(($(get_num "$OID_SUPPRESSED") - sup0))" "$summ" "burst ($what): cimRouteNotifySuppressed grew by what the summaries cover"
+	is "$(($(get_num "$E.9.0") - sup0))" "$summ" "burst ($what): cimRouteNotifySuppressed grew by what the summaries cover"
 done
 both_alive "case 5 (burst)"
 
@@ -226,7 +223,7 @@ both_alive "case 5 (burst)"
 final=$(last_seq)
 coverage "the whole run: every sequence number $FIRST..$final, of either family, reported exactly once" \
 	"$FIRST" "$final" --strict-after
-is "$(get_num "$OID_EV_COUNT")" "$final" "cimRouteEventCount.0: the history holds every change of the run, both families (fewer than eventHistorySize)"
+is "$(get_num "$E.1.0")" "$final" "cimRouteEventCount.0: the history holds every change of the run, both families (fewer than eventHistorySize)"
 both_alive "end"
 
 done_testing
