@@ -279,6 +279,7 @@ static struct mib_table event_table = {
 	.next_in = event_next_in,
 	.index = event_index,
 };
+const struct mib_table *mib_event_table = &event_table;
 
 /* ---- notifications ----------------------------------------------------------- */
 
@@ -406,9 +407,15 @@ session_event(int major, int minor, void *serverarg, void *clientarg)
 }
 
 void
-mib_event_init(struct notify *n)
+mib_event_bind(struct notify *n)
 {
 	nt = n;
+}
+
+void
+mib_event_init(struct notify *n)
+{
+	mib_event_bind(n);
 	notify_start(n, send_msg);
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, session_event,
 	    NULL);
