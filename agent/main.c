@@ -80,11 +80,17 @@ on_signal(int sig)
 	stop_signal = sig;
 }
 
-/* What a route mirror's change callback reaches: the writer, and the notifier (the served
- * mirror only; NULL for the persisted routes' private one). */
+/*
+ * What a route mirror's change callback reaches: the writer (IPv4 only so
+ * far; NULL for the IPv6 mirror), and the notifier (the served mirrors of
+ * both families, one stream; NULL for the persisted routes' private one).
+ * ops is the mirror's family: its entries are handed to the notifier as
+ * they are.
+ */
 struct route_side {
 	struct writer *w;
 	struct notify *n;
+	const struct rt_ops *ops;
 };
 
 static void
@@ -97,9 +103,10 @@ route_changed(enum route_change what, const void *old, const void *new, unsigned
 	};
 	struct route_side *rs = arg;
 
-	writer_route_changed(rs->w, old, new);
+	if (rs->w != NULL)
+		writer_route_changed(rs->w, old, new);
 	if (rs->n != NULL)
-		notify_change(rs->n, kind[what], new != NULL ? new : old,
+		notify_change(rs->n, kind[what], rs->ops, new != NULL ? new : old,
 		    flags & MIRROR_CHANGE_LOST);
 }
 
@@ -267,7 +274,7 @@ main(int argc, char **argv)
 	struct mirror_config cfg = { .tables = { 254 }, .ntables = 1, .resync_interval = 900 };
 	struct writer_config wcfg;
 	struct mirror_config pcfg = { .tables = { PERSIST_TABLE }, .ntables = 1 };
-	struct route_side rs, prs;
+	struct route_side rs, rs6, prs;
 	struct notify notifier;
 	struct master *ms;
 	struct mirror *m, *m6, *pm;
@@ -335,15 +342,16 @@ main(int argc, char **argv)
 		fatal("cannot read %s/" NOTIFY_FILE ": %s", statedir, strerror(errno));
 	if ((w = writer_new(m, q, qa, &wcfg, statedir, NULL, NULL, err, sizeof(err))) == NULL)
 		fatal("%s", err);
-	rs.w = w;
-	rs.n = &notifier;
+	rs = (struct route_side){ .w = w, .n = &notifier, .ops = &rt4_ops };
 	mirror_set_callbacks(m, route_changed, NULL, &rs);
+	rs6 = (struct route_side){ .w = NULL, .n = &notifier, .ops = &rt6_ops };
+	mirror_set_callbacks(m6, route_changed, NULL, &rs6);
 	/* Persisted routes live in main: without it in routeTables, the writer mirrors it alone. */
 	pm = m;
 	pcfg.resync_interval = cfg.resync_interval;
 	if (!mirror_table_selected(&cfg, PERSIST_TABLE) && (pm = mirror_new(&pcfg)) == NULL)
 		fatal("out of memory");
-	prs = (struct route_side){ .w = w, .n = NULL };
+	prs = (struct route_side){ .w = w, .n = NULL, .ops = &rt4_ops };
 	if (pm != m)
 		mirror_set_callbacks(pm, route_changed, NULL, &prs);
 	writer_use_mirror(w, pm);

@@ -5,14 +5,18 @@
  * A notification's varbinds are made by the getters that answer GET on
  * cimRouteEventTable (column N of the table is object N of
  * cimRouteNotifyObjects), and the route's key columns come from the code
- * that forms cimIP4RouteTable's index, so a notification never disagrees
- * with what a manager reads.  Notifications go to the master as AgentX
+ * that forms its table's index (cimIP4RouteTable's or cimIP6RouteTable's),
+ * so a notification never disagrees with what a manager reads.  The family
+ * is a row of families[]: which notification, and which index columns (in
+ * the index's order) an event of that family has; the other family's
+ * columns are absent from its history row.  Notifications go to the master as AgentX
  * Notify PDUs with a response callback: a notification stays queued until
  * the master has taken it.
  */
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 
 #include <net-snmp/agent/agent_callbacks.h>
 
@@ -29,12 +33,88 @@ static netsnmp_session *master; /* the AgentX session while it is up */
 
 #define EV(p) ((const struct notify_event *)(p))
 
-static void
-set_ip(struct mib_value *v, const unsigned long *sub)
-{
-	u_char a[4] = { (u_char)sub[0], (u_char)sub[1], (u_char)sub[2], (u_char)sub[3] };
+/*
+ * A family's part of an event: its notification and the columns of its
+ * route's index, in the order of the index and of the notification's
+ * OBJECTS after Sequence, TimeCreated and Kind.  Each column's value is
+ * read at its place among the index's OID sub-identifiers, as the family's
+ * route table forms them (route_index_oid(), route6_index_oid()).
+ */
+enum key_type {
+	KEY_IP4,  /* 4 sub-ids: IpAddress */
+	KEY_IP6,  /* 16 sub-ids: InetAddressIPv6 */
+	KEY_INT,  /* Integer32 */
+	KEY_UINT, /* Unsigned32, InetAddressPrefixLength */
+};
 
-	mib_set_bytes(v, ASN_IPADDRESS, a, 4);
+struct key_col {
+	uint8_t col; /* cimRouteEventEntry column, cimRouteNotifyObjects object */
+	uint8_t off; /* its first sub-id in the index */
+	uint8_t type;
+};
+
+struct ev_family {
+	uint8_t family;
+	uint8_t addrtype; /* InetAddressType */
+	oid trap;         /* under cimRouteNotifications */
+	void (*index)(const struct notify_event *, unsigned long *sub);
+	const struct key_col *keys;
+	size_t nkeys;
+};
+
+static void
+index4(const struct notify_event *ev, unsigned long *sub)
+{
+	route_index_oid(&ev->route, sub);
+}
+
+static void
+index6(const struct notify_event *ev, unsigned long *sub)
+{
+	route6_index_oid(&ev->route6, sub);
+}
+
+/* cimIP4RouteEntry's INDEX: dst, mask, next hop, ifindex, table, tos, metric. */
+static const struct key_col keys4[] = {
+	{ COL_EVENT_DESTINATION, 0, KEY_IP4 },
+	{ COL_EVENT_MASK, 4, KEY_IP4 },
+	{ COL_EVENT_NEXTHOP, 8, KEY_IP4 },
+	{ COL_EVENT_IFINDEX, 12, KEY_INT },
+	{ COL_EVENT_KERNELTABLE, 13, KEY_UINT },
+	{ COL_EVENT_TOS, 14, KEY_UINT },
+	{ COL_EVENT_KERNELMETRIC, 15, KEY_UINT },
+};
+
+/* cimIP6RouteEntry's INDEX: dst, prefix length, next hop, ifindex, table, metric, source. */
+static const struct key_col keys6[] = {
+	{ COL_EVENT_IP6DESTINATION, 0, KEY_IP6 },
+	{ COL_EVENT_IP6PREFIXLENGTH, 16, KEY_UINT },
+	{ COL_EVENT_IP6NEXTHOP, 17, KEY_IP6 },
+	{ COL_EVENT_IFINDEX, 33, KEY_INT },
+	{ COL_EVENT_KERNELTABLE, 34, KEY_UINT },
+	{ COL_EVENT_KERNELMETRIC, 35, KEY_UINT },
+	{ COL_EVENT_IP6SOURCE, 36, KEY_IP6 },
+	{ COL_EVENT_IP6SOURCELENGTH, 52, KEY_UINT },
+};
+
+static const struct ev_family families[] = {
+	{ AF_INET, 1, NOTIF_IP4ROUTECHANGE, index4, keys4, sizeof(keys4) / sizeof(keys4[0]) },
+	{ AF_INET6, 2, NOTIF_IP6ROUTECHANGE, index6, keys6, sizeof(keys6) / sizeof(keys6[0]) },
+};
+
+static const struct ev_family *
+family_of(const struct notify_event *ev)
+{
+	return ev->family == AF_INET6 ? &families[1] : &families[0];
+}
+
+static const struct key_col *
+key_of(const struct ev_family *f, oid col)
+{
+	for (size_t k = 0; k < f->nkeys; k++)
+		if (f->keys[k].col == col)
+			return &f->keys[k];
+	return NULL;
 }
 
 static int
@@ -58,19 +138,36 @@ get_kind(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
-/* Columns 4-10 are the route's index: dst, mask, next hop, ifindex, table, tos, metric. */
 static int
-get_key(const void *row, struct mib_value *v, int col)
+get_addrtype(const void *row, struct mib_value *v, void *ctx)
 {
-	unsigned long sub[ROUTE_INDEX_LEN];
+	mib_set_int(v, ASN_INTEGER, family_of(EV(row))->addrtype);
+	return 0;
+}
 
-	route_index_oid(&EV(row)->route, sub);
-	switch (col) {
-	case 4:
-	case 5:
-	case 6: set_ip(v, sub + 4 * (col - 4)); break;
-	case 7: mib_set_int(v, ASN_INTEGER, (long)(int32_t)sub[12]); break;
-	default: mib_set_uint(v, ASN_UNSIGNED, sub[13 + (col - 8)]); break;
+/* A column of the route's index; absent when the event's family has no such column. */
+static int
+get_key(const void *row, struct mib_value *v, oid col)
+{
+	const struct ev_family *f = family_of(EV(row));
+	const struct key_col *k = key_of(f, col);
+	unsigned long sub[ROUTE6_INDEX_LEN > ROUTE_INDEX_LEN ? ROUTE6_INDEX_LEN : ROUTE_INDEX_LEN];
+	u_char a[16];
+	size_t n;
+
+	if (k == NULL)
+		return -1;
+	f->index(EV(row), sub);
+	switch (k->type) {
+	case KEY_IP4:
+	case KEY_IP6:
+		n = k->type == KEY_IP4 ? 4 : 16;
+		for (size_t i = 0; i < n; i++)
+			a[i] = (u_char)sub[k->off + i];
+		mib_set_bytes(v, k->type == KEY_IP4 ? ASN_IPADDRESS : ASN_OCTET_STR, a, n);
+		break;
+	case KEY_INT: mib_set_int(v, ASN_INTEGER, (long)(int32_t)sub[k->off]); break;
+	default: mib_set_uint(v, ASN_UNSIGNED, sub[k->off]); break;
 	}
 	return 0;
 }
@@ -80,13 +177,18 @@ get_key(const void *row, struct mib_value *v, int col)
 	{                                                                \
 		return get_key(row, v, col);                             \
 	}
-KEY_GETTER(get_dst, 4)
-KEY_GETTER(get_mask, 5)
-KEY_GETTER(get_nexthop, 6)
-KEY_GETTER(get_ifindex, 7)
-KEY_GETTER(get_table, 8)
-KEY_GETTER(get_tos, 9)
-KEY_GETTER(get_metric, 10)
+KEY_GETTER(get_dst, COL_EVENT_DESTINATION)
+KEY_GETTER(get_mask, COL_EVENT_MASK)
+KEY_GETTER(get_nexthop, COL_EVENT_NEXTHOP)
+KEY_GETTER(get_ifindex, COL_EVENT_IFINDEX)
+KEY_GETTER(get_table, COL_EVENT_KERNELTABLE)
+KEY_GETTER(get_tos, COL_EVENT_TOS)
+KEY_GETTER(get_metric, COL_EVENT_KERNELMETRIC)
+KEY_GETTER(get_dst6, COL_EVENT_IP6DESTINATION)
+KEY_GETTER(get_plen6, COL_EVENT_IP6PREFIXLENGTH)
+KEY_GETTER(get_nexthop6, COL_EVENT_IP6NEXTHOP)
+KEY_GETTER(get_src6, COL_EVENT_IP6SOURCE)
+KEY_GETTER(get_srclen6, COL_EVENT_IP6SOURCELENGTH)
 
 /* Column N is cimRouteNotifyObjects N; the sequence (1) is the table's index. */
 static const struct mib_column event_columns[] = {
@@ -100,8 +202,31 @@ static const struct mib_column event_columns[] = {
 	{ COL_EVENT_KERNELTABLE, get_table },
 	{ COL_EVENT_TOS, get_tos },
 	{ COL_EVENT_KERNELMETRIC, get_metric },
+	{ COL_EVENT_IP6DESTINATION, get_dst6 },
+	{ COL_EVENT_IP6PREFIXLENGTH, get_plen6 },
+	{ COL_EVENT_IP6NEXTHOP, get_nexthop6 },
+	{ COL_EVENT_IP6SOURCE, get_src6 },
+	{ COL_EVENT_IP6SOURCELENGTH, get_srclen6 },
+	{ COL_EVENT_ADDRESSTYPE, get_addrtype },
 };
 #define NEVCOLS (sizeof(event_columns) / sizeof(event_columns[0]))
+
+static const struct mib_column *
+event_column(oid col)
+{
+	for (size_t k = 0; k < NEVCOLS; k++)
+		if (event_columns[k].col == col)
+			return &event_columns[k];
+	return NULL;
+}
+
+/* Does an event of this family have a value in column col? */
+static int
+has_column(const struct notify_event *ev, oid col)
+{
+	return col <= COL_EVENT_KIND || col == COL_EVENT_ADDRESSTYPE ||
+	    key_of(family_of(ev), col) != NULL;
+}
 
 /* ---- cimRouteEventTable ------------------------------------------------------ */
 
@@ -122,6 +247,21 @@ event_next(void *ctx, const void *row)
 	return notify_history_seek(nt, EV(row)->seq, 1);
 }
 
+/*
+ * The next row of a family that has the column: a walk of one family's
+ * column steps over the other family's rows here, in one request, rather
+ * than counting them against MIB_SKIP_MAX (the ring holds at most
+ * NOTIFY_HISTORY_MAX rows, a byte compare each).
+ */
+static const void *
+event_next_in(void *ctx, const void *row, oid col)
+{
+	do
+		row = event_next(ctx, row);
+	while (row != NULL && !has_column(row, col));
+	return row;
+}
+
 static size_t
 event_index(void *ctx, const void *row, oid *out)
 {
@@ -136,8 +276,10 @@ static struct mib_table event_table = {
 	.ncols = NEVCOLS - 1,
 	.seek = event_seek,
 	.next = event_next,
+	.next_in = event_next_in,
 	.index = event_index,
 };
+const struct mib_table *mib_event_table = &event_table;
 
 /* ---- notifications ----------------------------------------------------------- */
 
@@ -154,19 +296,23 @@ add_var(netsnmp_variable_list **vl, oid col, const struct mib_value *v)
 	    0;
 }
 
+/* Sequence, TimeCreated, Kind, then the family's index columns, each from its getter. */
 static netsnmp_variable_list *
 change_vars(const struct notify_event *ev)
 {
-	static const oid trap[] = { CIMR_NOTIFICATIONS, NOTIF_IP4ROUTECHANGE };
+	const struct ev_family *f = family_of(ev);
+	const oid trap[] = { CIMR_NOTIFICATIONS, f->trap };
 	netsnmp_variable_list *vl = NULL;
 	struct mib_value v;
 
 	if (snmp_varlist_add_variable(&vl, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID,
 		trap, sizeof(trap)) == NULL)
 		return NULL;
-	for (size_t k = 0; k < NEVCOLS; k++) {
-		event_columns[k].get(ev, &v, NULL);
-		if (add_var(&vl, event_columns[k].col, &v) < 0) {
+	for (size_t k = 0; k < COL_EVENT_KIND + f->nkeys; k++) {
+		oid col = k < COL_EVENT_KIND ? (oid)(k + 1) : f->keys[k - COL_EVENT_KIND].col;
+		const struct mib_column *c = event_column(col);
+
+		if (c == NULL || c->get(ev, &v, NULL) < 0 || add_var(&vl, col, &v) < 0) {
 			snmp_free_varbind(vl);
 			return NULL;
 		}
@@ -261,9 +407,15 @@ session_event(int major, int minor, void *serverarg, void *clientarg)
 }
 
 void
-mib_event_init(struct notify *n)
+mib_event_bind(struct notify *n)
 {
 	nt = n;
+}
+
+void
+mib_event_init(struct notify *n)
+{
+	mib_event_bind(n);
 	notify_start(n, send_msg);
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, session_event,
 	    NULL);

@@ -13,6 +13,7 @@
 #include "event/notify.h"
 #include "lib/statefile.h"
 #include "lib/strnum.h"
+#include "route/rt.h"
 #include "snmp/conf.h"
 
 #define SEQ_MAX 4294967295u
@@ -503,7 +504,7 @@ open_window(struct notify *n)
 	arm(n, NOTIFY_INTERVAL_MS);
 }
 
-/* cimIP4RouteChange a slice may carry: a tenth of the limit, at least one (resends, rate 0). */
+/* Changes a slice may carry one by one: a tenth of the limit, at least one (resends, rate 0). */
 static unsigned
 slice_max(const struct notify *n)
 {
@@ -527,7 +528,7 @@ slice_full(struct notify *n)
 	return n->slice_sent >= slice_max(n);
 }
 
-/* How many more cimIP4RouteChange the master may take in this interval (or the next). */
+/* How many more changes, one by one, the master may take in this interval (or the next). */
 static unsigned
 allowance(const struct notify *n)
 {
@@ -760,17 +761,29 @@ notify_connected(struct notify *n, int up)
 
 /* ---- changes --------------------------------------------------------------- */
 
+/*
+ * Both families take their numbers from n->total and their place in the
+ * one ring, queue and rate-limit interval: the stream does not know the
+ * family, only mib_event.c does (which notification, which varbinds).
+ */
 void
-notify_change(struct notify *n, enum notify_kind kind, const struct route *r, int bulk)
+notify_change(struct notify *n, enum notify_kind kind, const struct rt_ops *ops, const void *e,
+    int bulk)
 {
 	struct notify_msg m;
 
 	memset(&m, 0, sizeof(m));
+	if (ops->size > sizeof(m.u.ev.route6)) {
+		log_err("notify", "an %s entry of %zu bytes does not fit an event", ops->name,
+		    ops->size);
+		return;
+	}
 	m.type = NOTIFY_MSG_CHANGE;
 	n->total++;
 	m.u.ev.seq = notify_seq_of(n->total);
 	m.u.ev.kind = (uint8_t)kind;
-	m.u.ev.route = *r;
+	m.u.ev.family = ops->family;
+	memcpy(&m.u.ev.route6, e, ops->size);
 	clock_gettime(CLOCK_REALTIME, &m.u.ev.when);
 	n->last_change = m.u.ev.when;
 	reserve(n);

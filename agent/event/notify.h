@@ -2,16 +2,20 @@
  * Route-change events (Win32_IP4RouteTableEvent): numbering, history, rate
  * limit and the queue of notifications for the master agent.
  *
- * Every change of the route mirror gets the next sequence number and a row
- * in the history ring.  While notifications are enabled, the first changes
- * of each one-second interval, up to the rate limit, become one
- * cimIP4RouteChange each; the others (and every change a re-dump after lost
- * netlink events found) are counted into one cimIP4RouteChangeSummary sent
- * when the interval ends.  Notifications wait in a bounded queue until the
+ * Every change of a route mirror, of either family, gets the next sequence
+ * number of one stream and a row in the one history ring: an event keeps
+ * the family's entry (struct route or struct route6, chosen by the mirror's
+ * rt_ops), so that a receiver that sees every number has missed nothing of
+ * either family.  While notifications are enabled, the first changes of
+ * each one-second interval, up to the rate limit (both families together),
+ * become one cimIP4RouteChange or cimIP6RouteChange each; the others (and
+ * every change a re-dump after lost netlink events found) are counted, by
+ * kind whatever their family, into one cimIP4RouteChangeSummary sent when
+ * the interval ends.  Notifications wait in a bounded queue until the
  * master acknowledges them, so that none is lost while the master restarts;
  * past the bound they are counted as dropped and covered by a summary.
  * The rate limit governs what is handed to the master too: at most the
- * limit's number of cimIP4RouteChange per interval, so that the queue built
+ * limit's number of route-change notifications per interval, so that the queue built
  * while the master was away is not replayed as one burst of traps that
  * receivers drop (issue 9, item 11).  At the start of each interval the
  * changes never handed to the master beyond the interval's allowance are
@@ -32,7 +36,10 @@
 #include <time.h>
 
 #include "route/route.h"
+#include "route/route6.h"
 #include "snmp/loop.h"
+
+struct rt_ops;
 
 #define NOTIFY_FILE "notify-state"
 
@@ -54,15 +61,22 @@ enum notify_kind {
 	NOTIFY_CHANGED = 3,
 };
 
-/* One change: a row of cimRouteEventTable, the content of one cimIP4RouteChange. */
+/*
+ * One change: a row of cimRouteEventTable, the content of one
+ * cimIP4RouteChange (family AF_INET) or cimIP6RouteChange (AF_INET6).
+ */
 struct notify_event {
-	struct timespec when; /* wall clock */
-	struct route route;   /* the row as it is now (as it was, if removed) */
+	struct timespec when;         /* wall clock */
+	union {                       /* the row as it is now (as it was, if removed) */
+		struct route route;   /* AF_INET */
+		struct route6 route6; /* AF_INET6 */
+	};
 	uint32_t seq;
-	uint8_t kind; /* enum notify_kind */
+	uint8_t kind;   /* enum notify_kind */
+	uint8_t family; /* AF_INET, AF_INET6: which entry the union holds */
 };
 
-/* The content of one cimIP4RouteChangeSummary. */
+/* The content of one cimIP4RouteChangeSummary (changes of both families, by kind). */
 struct notify_summary {
 	struct timespec when;
 	uint32_t count[3]; /* added, removed, changed */
@@ -130,7 +144,7 @@ struct notify {
 	/* the current rate-limit interval */
 	int window_open;
 	unsigned window_sent;             /* changes accepted one by one */
-	unsigned window_paced;            /* cimIP4RouteChange handed to the master */
+	unsigned window_paced;            /* changes handed to the master one by one */
 	unsigned slice_sent;              /* ... in the current slice */
 	int slice_armed;                  /* a slice is under way: notify_slice() ends it */
 	struct notify_summary window_sum; /* what it suppressed so far */
@@ -184,11 +198,13 @@ void notify_close(struct notify *);
 void notify_free(struct notify *);
 
 /*
- * A row of the route table changed (kind), r being the row (as it was, for
- * a removal).  bulk: found by a re-dump after lost events, so reported by a
- * summary only.
+ * A row of a route table changed (kind), e being the row (as it was, for a
+ * removal), an entry of the family of ops (rt4_ops, rt6_ops: its family and
+ * entry size).  bulk: found by a re-dump after lost events, so reported by
+ * a summary only.
  */
-void notify_change(struct notify *, enum notify_kind, const struct route *r, int bulk);
+void notify_change(struct notify *, enum notify_kind, const struct rt_ops *ops, const void *e,
+    int bulk);
 /* The rate-limit interval ended (the timer requested through notify_arm_fn). */
 void notify_timer(struct notify *);
 /* A slice of the interval ended (the timer of notify_set_slicer()). */

@@ -133,5 +133,8 @@ struct notify;
  */
 void mib_event_init(struct notify *);
 int mib_event_register(void);
+/* cimRouteEventTable over a notifier, without registering or callbacks (tests). */
+extern const struct mib_table *mib_event_table;
+void mib_event_bind(struct notify *);
 
 #endif

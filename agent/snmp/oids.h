@@ -116,6 +116,20 @@ enum {
 	NOTIFY_OBJ_LASTSEQUENCE = 15,
 };
 
+/*
+ * cimRouteEventEntry's IPv6 index columns, and the same values in
+ * cimRouteNotifyObjects (11-15 are the summary's there, so no column);
+ * then the event's address family (a column only).
+ */
+enum {
+	COL_EVENT_IP6DESTINATION = 16,
+	COL_EVENT_IP6PREFIXLENGTH = 17,
+	COL_EVENT_IP6NEXTHOP = 18,
+	COL_EVENT_IP6SOURCE = 19,
+	COL_EVENT_IP6SOURCELENGTH = 20,
+	COL_EVENT_ADDRESSTYPE = 21,
+};
+
 /* The scalars of cimRouteEvent after its table. */
 enum {
 	EVENT_HISTORYSIZE = 4,
@@ -130,6 +144,7 @@ enum {
 enum {
 	NOTIF_IP4ROUTECHANGE = 1,
 	NOTIF_IP4ROUTECHANGESUMMARY = 2,
+	NOTIF_IP6ROUTECHANGE = 4, /* 3 is cimPingCompletion */
 };
 
 #endif

@@ -6,7 +6,9 @@
 # (default 100; `make check` runs 6), every other time with SIGKILL, while routes are added and
 # deleted in the namespace all along (a batch of CIMR_SOAK_BATCH routes, default 40, added, then
 # deleted 0.1 s later, and so on: more changes a second than the default notifyRateLimit of 100,
-# so that summaries are sent too). cimrouted runs with its defaults.
+# so that summaries are sent too), with CIMR_SOAK_BATCH6 (default 10) IPv6 routes in each batch:
+# both families in the one stream of sequence numbers, queued together while snmpd is away.
+# cimrouted runs with its defaults.
 # After each restart, soak_probe.py measures the time from snmpd accepting AgentX connections to
 # the first GET of cimIP4RouteCount.0 that it answers. At the end, every sequence number 1..last
 # must have reached the receiver, alone or inside a summary's range (issue 9, items 10 and 11).
@@ -20,6 +22,7 @@ itest_init soak
 
 N=${CIMR_SOAK_RESTARTS:-100}
 BATCH=${CIMR_SOAK_BATCH:-40}
+BATCH6=${CIMR_SOAK_BATCH6:-10}
 MAX_SERVE_MS=${CIMR_SOAK_MAX_SERVE_MS:-2000}
 PROBE="$ITDIR/soak_probe.py"
 TP=$((PORT + 2))   # the receiver
@@ -28,6 +31,7 @@ OID_LASTSEQ=$E.5.0
 command -v snmptrapd >/dev/null 2>&1 || skip_all "snmptrapd not installed"
 
 veth va0 vb0 10.1.0.1/24 || bail_out "cannot build the veth topology"
+nsx ip -6 addr add 2001:db8:1::1/64 dev va0 nodad || bail_out "cannot add an IPv6 address"
 
 # ------------------------------------------------------------------ the receiver
 # snmptrapd logs every notification to a file; in front of it a relay of finite speed
@@ -57,7 +61,10 @@ start_cimrouted
 wait_registered 20 || bail_out "cimrouted does not register"
 
 # ------------------------------------------------------------------ churn
-for i in $(seq 1 "$BATCH"); do echo "route add 172.31.$i.0/24 via 10.1.0.$((i + 10)) proto static"; done >"$T/add.batch"
+{
+	for i in $(seq 1 "$BATCH"); do echo "route add 172.31.$i.0/24 via 10.1.0.$((i + 10)) proto static"; done
+	for i in $(seq 1 "$BATCH6"); do echo "route add 2001:db8:31:$i::/64 via 2001:db8:1::$((i + 10)) proto static"; done
+} >"$T/add.batch"
 sed 's/^route add \([^ ]*\) .*/route del \1/' "$T/add.batch" >"$T/del.batch"
 churn() {
 	while :; do

@@ -14,6 +14,7 @@
 #     right kind and key columns, sequence +1 each, on every sink; the history rows with the
 #     same sequence numbers hold the same values; TimeCreated is UTC and close to reception;
 #     a bulk walk of cimRouteEvent is ordered and complete
+# The links carry IPv4 only (IPv6 changes, numbered in the same stream, are notify6.sh's).
 #  2. link down: a removal for each route on the link (connected and via a gateway); link up
 #  3. address removal: its connected route and the routes via that subnet are removed
 #  4. nexthop object deletion: its route is removed
@@ -249,6 +250,10 @@ result $? "the receiver records hand-sent notifications on all three listeners (
 
 # ------------------------------------------------------------------ topology and daemons
 
+# IPv4 only on the links: their IPv6 link-local routes (fe80::/64 per link) would come and go
+# with the links of case 2 and take numbers of the one stream of both families, which the
+# exact counts here do not expect. lo keeps IPv6 (the v6 sink). The mixed stream: notify6.sh.
+nsx sysctl -qw net.ipv6.conf.default.disable_ipv6=1 || bail_out "cannot disable IPv6 on new links"
 veth va0 vb0 10.1.0.1/24 &&
 	veth va1 vb1 10.2.0.1/24 &&
 	veth va2 vb2 10.3.0.1/24 || bail_out "cannot build the veth topology"
@@ -315,7 +320,7 @@ diag "$out"
 nsx snmpbulkwalk -Cr7 "${V2[@]}" "${SNMP_OPTS[@]}" "$AGENT" "$E" >"$T/evwalk" 2>"$T/evwalk.err"
 rc=$?
 out=$(tl walkcheck "$TLOG" --sink v4 --walk "$T/evwalk") && [ $rc -eq 0 ] && [ ! -s "$T/evwalk.err" ]
-result $? "a bulk walk of cimRouteEvent: ordered, all scalars, 9 columns per history row, no notification-only objects"
+result $? "a bulk walk of cimRouteEvent: ordered, all scalars, the 10 columns of an IPv4 history row, no notification-only objects"
 diag "${out//# /}"
 [ -s "$T/evwalk.err" ] && diag "walk exit status $rc: $(head -c 300 "$T/evwalk.err")"
 both_alive "case 1 (single changes)"

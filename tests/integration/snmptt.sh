@@ -1,6 +1,7 @@
 #!/bin/bash
 # snmptt.sh - contrib/snmptt/cim-route.conf makes Debian's snmptt write a readable line for
-# each of cimrouted's route-change notifications (cimIP4RouteChange, cimIP4RouteChangeSummary).
+# each of cimrouted's route-change notifications (cimIP4RouteChange, cimIP6RouteChange,
+# cimIP4RouteChangeSummary).
 #
 # snmpd (the master) forwards the notifications (trap2sink) to two private snmptrapd in the test
 # namespace. Each runs Debian's snmptt in standalone mode as its traphandle, with a private
@@ -13,11 +14,15 @@
 # The "mib" receiver is left out (with a diag) when erlang-snmp's MIBs are not installed.
 #
 # Pass/fail: first, notifications made by hand with snmptrap (a change of kind changed, one of
-# an unknown kind, a summary) are formatted exactly as expected, which tests the pipeline
-# without cimrouted; then, for each receiver, within 5 s of `ip route add` / `ip route del`
-# snmptt logs exactly one "route D/M via N if I table 254 tos 0 metric 0 added|removed
-# (seq S, T)" line, Normal, with T a UTC DateAndTime close to now and the removal's sequence
-# number above the addition's; with notifyRateLimit 0 (cimrouted restarted), 5 additions give
+# an unknown kind, a summary, an IPv6 change) are formatted exactly as expected, which tests
+# the pipeline without cimrouted; then, for each receiver, within 5 s of `ip route add` /
+# `ip route del` snmptt logs exactly one "route D/M via N if I table 254 tos 0 metric 0
+# added|removed (seq S, T)" line, Normal, with T a UTC DateAndTime close to now and the
+# removal's sequence number above the addition's; likewise `ip -6 route add` / `del` of a
+# route via a link-local gateway give one "route D/P from ::/0 via N if I table 254 metric
+# 1024 added|removed (seq S, T)" line each (cimIP6RouteChange; the addresses as the
+# receiver renders them: DISPLAY-HINT text with the MIB, hex octets without), numbered
+# after the IPv4 ones in the one sequence; with notifyRateLimit 0 (cimrouted restarted), 5 additions give
 # no individual line but summaries ("N added, 0 removed, 0 changed not sent individually,
 # seq F..L", Warning) that cover exactly those 5 changes with consecutive sequence numbers,
 # the first within 3 s, and 5 removals likewise; no cimroute notification ends up in snmptt's
@@ -43,6 +48,7 @@ OID_NOTIFY=.1.3.6.1.4.1.32473.1.0            # cimRouteNotifications
 OID_NOBJ=.1.3.6.1.4.1.32473.1.1.4.10          # cimRouteNotifyObjects
 OID_CHANGE=$OID_NOTIFY.1
 OID_SUMMARY=$OID_NOTIFY.2
+OID_CHANGE6=$OID_NOTIFY.4
 
 # the two receivers
 declare -A SINK_PORT SINK_PID
@@ -216,6 +222,23 @@ check_time() {
 	diag "$out"
 }
 
+# ip6_re NAME ADDR: an ERE for an IPv6 address as it reaches snmptt's line through receiver
+# NAME: with the MIB, InetAddressIPv6's DISPLAY-HINT "2x:2x:..." (eight groups of hex, with or
+# without leading zeros); without it, the 16 octets in hex
+ip6_re() {
+	python3 -c '
+import ipaddress, sys
+b = ipaddress.IPv6Address(sys.argv[2]).packed
+if sys.argv[1] == "plain":
+    print(" ".join("%02X" % x for x in b))
+else:
+    print(":".join("0*%x" % (b[i] << 8 | b[i + 1]) for i in range(0, 16, 2)))
+' "$1" "$2"
+}
+
+# ip6_hex ADDR: the 16 octets for snmptrap (x type)
+ip6_hex() { python3 -c 'import ipaddress, sys; print(ipaddress.IPv6Address(sys.argv[1]).packed.hex().upper())' "$1"; }
+
 # hex_now: the current time as an 11-octet UTC DateAndTime for snmptrap (x type)
 hex_now() {
 	local y mo d h mi s ns
@@ -254,6 +277,15 @@ for s in "${SINKS[@]}"; do
 		"$OID_NOBJ.14.0" u 4294967290 "$OID_NOBJ.15.0" u 2
 	expect_line "$s, by hand: cimIP4RouteChangeSummary is formatted" "$s" \
 		"$(re_escape "$OID_SUMMARY") Warning \"Status Events\" 127\.0\.0\.1 - route changes: 7 added, 1 removed, 0 changed not sent individually, seq 4294967290\.\.2 \($tre\)$"
+
+	send_trap "$p" "$OID_CHANGE6" \
+		"$OID_NOBJ.1.0" u 6 "$OID_NOBJ.2.0" x "$(hex_now)" "$OID_NOBJ.3.0" i 2 \
+		"$OID_NOBJ.16.0" x "$(ip6_hex 2001:db8:10::)" "$OID_NOBJ.17.0" u 48 \
+		"$OID_NOBJ.18.0" x "$(ip6_hex fe80::1)" "$OID_NOBJ.7.0" i 3 "$OID_NOBJ.8.0" u 100 \
+		"$OID_NOBJ.10.0" u 1024 "$OID_NOBJ.19.0" x "$(ip6_hex 2001:db8:99::)" "$OID_NOBJ.20.0" u 56
+	expect_line "$s, by hand: cimIP6RouteChange removed(2) is formatted" "$s" \
+		"$(re_escape "$OID_CHANGE6") Normal \"Status Events\" 127\.0\.0\.1 - route $(ip6_re "$s" 2001:db8:10::)/48 from $(ip6_re "$s" 2001:db8:99::)/56 via $(ip6_re "$s" fe80::1) if 3 table 100 metric 1024 removed \(seq 6, $tre\)$"
+	check_time "$s, by hand: the IPv6 change's time is readable and is the one sent"
 done
 
 # ------------------------------------------------------------------ cimrouted
@@ -277,6 +309,17 @@ route_re() { # sink kind dest mask nexthop
 		"$(re_escape "$OID_CHANGE")" "$(re_escape "$3")" "$(re_escape "$4")" "$(re_escape "$5")" "$IFX" "$2" "$(time_re "$1")"
 }
 seq_of() { printf '%s\n' "$LINE" | sed -n 's/.*(seq \([0-9]*\), .*/\1/p'; }
+# after_add TEXT SINK: the sequence number of LINE is above that of the IPv4 addition on SINK
+after_add() {
+	local sq
+	sq=$(seq_of)
+	if [ -n "$sq" ] && [ -n "${SEQ_ADD[$2]}" ] && [ "$sq" -gt "${SEQ_ADD[$2]}" ]; then
+		ok "$1 ($sq > ${SEQ_ADD[$2]})"
+	else
+		not_ok "$1"
+		diag "the IPv4 addition: '${SEQ_ADD[$2]}', this line: '$sq'"
+	fi
+}
 
 declare -A SEQ_ADD
 nsx ip route add 198.51.100.0/24 via 10.1.0.2
@@ -292,15 +335,28 @@ nsx ip route del 198.51.100.0/24 via 10.1.0.2
 for s in "${SINKS[@]}"; do
 	expect_line "$s: ip route del gives one \"removed\" line" \
 		"$s" "$(route_re "$s" removed 198.51.100.0 255.255.255.0 10.1.0.2)"
-	sq=$(seq_of)
-	if [ -n "$sq" ] && [ -n "${SEQ_ADD[$s]}" ] && [ "$sq" -gt "${SEQ_ADD[$s]}" ]; then
-		ok "$s: the removal's sequence number ($sq) is above the addition's (${SEQ_ADD[$s]})"
-	else
-		not_ok "$s: the removal's sequence number is above the addition's"
-		diag "added: '${SEQ_ADD[$s]}', removed: '$sq'"
-	fi
+	after_add "$s: the removal's sequence number is above the addition's" "$s"
 done
 both_alive "route del"
+
+# route6_re SINK KIND DEST PLEN NEXTHOP: route D/P from ::/0 via N if I table 254 metric 1024 KIND
+route6_re() {
+	printf '%s Normal "Status Events" 127\\.0\\.0\\.1 - route %s/%s from %s/0 via %s if %s table 254 metric 1024 %s \\(seq ([0-9]+), %s\\)$' \
+		"$(re_escape "$OID_CHANGE6")" "$(ip6_re "$1" "$3")" "$4" "$(ip6_re "$1" ::)" "$(ip6_re "$1" "$5")" "$IFX" "$2" "$(time_re "$1")"
+}
+nsx ip -6 route add 2001:db8:77::/64 via fe80::2 dev va0
+for s in "${SINKS[@]}"; do
+	expect_line "$s: ip -6 route add gives one IPv6 \"added\" line with destination, prefix length, source, next hop, ifindex, table, metric" \
+		"$s" "$(route6_re "$s" added 2001:db8:77:: 64 fe80::2)"
+	after_add "$s: the IPv6 change is numbered after the IPv4 ones, in the one sequence" "$s"
+	check_time "$s: its time is UTC and now"
+done
+nsx ip -6 route del 2001:db8:77::/64 via fe80::2 dev va0
+for s in "${SINKS[@]}"; do
+	expect_line "$s: ip -6 route del gives one IPv6 \"removed\" line" \
+		"$s" "$(route6_re "$s" removed 2001:db8:77:: 64 fe80::2)"
+done
+both_alive "ip -6 route add and del"
 
 # ------------------------------------------------------------------ summaries (notifyRateLimit 0)
 

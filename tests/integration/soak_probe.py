@@ -18,7 +18,7 @@ Sub-commands:
   account LOG FIRST LAST
       LOG: snmptrapd's log written with `format2 %V|%t|%v\\n` and -On -Oq (one line per
       notification: receive time, then `OID value` varbinds). Accounts for every sequence
-      number of FIRST..LAST: reported alone (cimIP4RouteChange) or inside a
+      number of FIRST..LAST: reported alone (cimIP4RouteChange, cimIP6RouteChange) or inside a
       cimIP4RouteChangeSummary's FirstSequence..LastSequence. Prints one line
       `missing N individual N summaries N duplicates N max_per_s N` and the missing
       numbers (as ranges) when there are some; exit status 1 when a number is missing.
@@ -32,6 +32,7 @@ import time
 ROOT = '.1.3.6.1.4.1.32473.1'
 TRAP_CHANGE = ROOT + '.0.1'
 TRAP_SUMMARY = ROOT + '.0.2'
+TRAP_CHANGE6 = ROOT + '.0.4'  # cimIP6RouteChange: numbered in the same sequence
 NOTIFY = ROOT + '.1.4.10.'
 TRAPOID = '.1.3.6.1.6.3.1.1.4.1.0'
 
@@ -161,7 +162,7 @@ def account(args):
             vbs = dict(v.split(' ', 1) for v in f[1:] if ' ' in v)
             trap = vbs.get(TRAPOID, '').strip()
             try:
-                if trap == TRAP_CHANGE:
+                if trap in (TRAP_CHANGE, TRAP_CHANGE6):
                     q = int(vbs[NOTIFY + '1.0'])
                     alone[q] = alone.get(q, 0) + 1
                     sec = f[0].strip()

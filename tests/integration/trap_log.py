@@ -18,13 +18,17 @@ Sub-commands (exit status 0 = all good, 1 = a problem was found, 2 = bad usage/i
 --sink takes a comma-separated list for covered, expect, coverage, none and timecheck:
   changes    one line per cimIP4RouteChange:
              seq kind dest mask nexthop ifindex table tos metric recv_ns sink timecreated
+             and per cimIP6RouteChange (the same stream of sequence numbers):
+             seq kind ip6 dest/plen nexthop ifindex table metric src/srclen recv_ns sink timecreated
   summaries  one line per cimIP4RouteChangeSummary:
              added removed changed first last recv_ns sink timecreated
   covered    exit 0 when every sequence number given is reported (individually or in a summary)
   expect     the individual notification of one sequence number carries the expected route
   coverage   every sequence number of FIRST..LAST is reported exactly once, by kind
   none       no notification reports any sequence number of FIRST..LAST
-  history    cimIP4RouteChange notifications equal the cimRouteEventTable rows (snmpget output)
+  history    cimIP4RouteChange and cimIP6RouteChange notifications equal the
+             cimRouteEventTable rows (snmpget output of the columns --cols); the other
+             family's columns answer noSuchInstance
   timecheck  TimeCreated of notifications is a valid UTC DateAndTime just before reception
   latency    receive time minus a start time per sequence number (median, max)
   walkcheck  a walk of cimRouteEvent: order, scalars, rows, rows equal to the notifications
@@ -37,6 +41,7 @@ sink records that are identical in every varbind (sysUpTime included) are counte
 
 import argparse
 import calendar
+import ipaddress
 import os
 import statistics
 import sys
@@ -44,6 +49,7 @@ import sys
 ROOT = '.1.3.6.1.4.1.32473.1'
 TRAP_CHANGE = ROOT + '.0.1'
 TRAP_SUMMARY = ROOT + '.0.2'
+TRAP_CHANGE6 = ROOT + '.0.4'
 E = ROOT + '.1.4'
 NOTIFY = E + '.10.'
 SYSUPTIME = '.1.3.6.1.2.1.1.3.0'
@@ -51,6 +57,8 @@ TRAPOID = '.1.3.6.1.6.3.1.1.4.1.0'
 
 CHANGE_OIDS = [NOTIFY + '%d.0' % i for i in range(1, 11)]
 SUMMARY_OIDS = [NOTIFY + '%d.0' % i for i in (2, 11, 12, 13, 14, 15)]
+# cimIP6RouteChange: sequence, time, kind, then cimIP6RouteEntry's INDEX order
+CHANGE6_OIDS = [NOTIFY + '%d.0' % i for i in (1, 2, 3, 16, 17, 18, 7, 8, 10, 19, 20)]
 # types as snmptrapd prints them (typed output, -Ox)
 CHANGE_TYPES = ['Timeticks', 'OID', 'Gauge32', 'Hex-STRING', 'INTEGER', 'IpAddress', 'IpAddress',
                 'IpAddress', 'INTEGER', 'Gauge32', 'Gauge32', 'Gauge32']
@@ -75,6 +83,30 @@ class Change:
         return '%d %d %s %s %s %d %d %d %d %d %s %s' % (
             self.seq, self.kind, self.dest, self.mask, self.nh, self.ifindex, self.table,
             self.tos, self.metric, self.recv, self.sink, self.tc.hex().upper())
+
+
+class Change6:
+    """A cimIP6RouteChange; key(): 'kind dest/plen nexthop ifindex table metric src/srclen'."""
+    __slots__ = ('seq', 'tc', 'kind', 'dest', 'plen', 'nh', 'ifindex', 'table', 'metric', 'src',
+                 'srclen', 'recv', 'sink')
+
+    def key(self):
+        return '%d %s/%d %s %d %d %d %s/%d' % (self.kind, self.dest, self.plen, self.nh,
+                                               self.ifindex, self.table, self.metric, self.src,
+                                               self.srclen)
+
+    def line(self):
+        return '%d %d ip6 %s/%d %s %d %d %d %s/%d %d %s %s' % (
+            self.seq, self.kind, self.dest, self.plen, self.nh, self.ifindex, self.table,
+            self.metric, self.src, self.srclen, self.recv, self.sink, self.tc.hex().upper())
+
+
+def ip6(v):
+    """16 hex octets (or raw bytes) -> the compressed IPv6 text."""
+    b = v if isinstance(v, bytes) else hexval(v)
+    if len(b) != 16:
+        raise ValueError('not 16 octets: %r' % v)
+    return str(ipaddress.IPv6Address(b))
 
 
 class Summary:
@@ -148,7 +180,7 @@ def load(path, sink=None):
         if sink and r.sink != sink:
             continue
         t = trap_oid(r)
-        if t not in (TRAP_CHANGE, TRAP_SUMMARY):
+        if t not in (TRAP_CHANGE, TRAP_SUMMARY, TRAP_CHANGE6):
             stats['other'] += 1
             continue
         if r.sink == 'v3i':
@@ -159,7 +191,8 @@ def load(path, sink=None):
             seen.add(k)
         oids = [o for o, _ in r.vbs]
         vals = [v for _, v in r.vbs]
-        want = [SYSUPTIME, TRAPOID] + (CHANGE_OIDS if t == TRAP_CHANGE else SUMMARY_OIDS)
+        want = [SYSUPTIME, TRAPOID] + {TRAP_CHANGE: CHANGE_OIDS, TRAP_CHANGE6: CHANGE6_OIDS,
+                                       TRAP_SUMMARY: SUMMARY_OIDS}[t]
         if oids != want:
             problems.append('%s log line %d: varbinds %s, expected %s' % (
                 r.sink, r.lineno, ' '.join(oids), ' '.join(want)))
@@ -172,6 +205,16 @@ def load(path, sink=None):
                 c.kind = int(vals[4])
                 c.dest, c.mask, c.nh = vals[5].strip(), vals[6].strip(), vals[7].strip()
                 c.ifindex, c.table, c.tos, c.metric = (int(v) for v in vals[8:12])
+                c.recv, c.sink = r.recv, r.sink
+                changes.append(c)
+            elif t == TRAP_CHANGE6:
+                c = Change6()
+                c.seq = int(vals[2])
+                c.tc = hexval(vals[3])
+                c.kind = int(vals[4])
+                c.dest, c.plen, c.nh = ip6(vals[5]), int(vals[6]), ip6(vals[7])
+                c.ifindex, c.table, c.metric = (int(v) for v in vals[8:11])
+                c.src, c.srclen = ip6(vals[11]), int(vals[12])
                 c.recv, c.sink = r.recv, r.sink
                 changes.append(c)
             else:
@@ -457,13 +500,31 @@ def cmd_history(args):
         r = rows[seq]
         c = by_seq.get(seq)
         if c is None:
-            problems.append('seq %d: history row but no cimIP4RouteChange on %s' % (seq, args.sink))
+            problems.append('seq %d: history row but no cimIP4RouteChange or cimIP6RouteChange '
+                            'on %s' % (seq, args.sink))
             continue
-        want = {2: ('STRING', c.tc), 3: ('INTEGER', c.kind), 4: ('IpAddress', c.dest),
-                5: ('IpAddress', c.mask), 6: ('IpAddress', c.nh), 7: ('INTEGER', c.ifindex),
-                8: ('Gauge32', c.table), 9: ('Gauge32', c.tos), 10: ('Gauge32', c.metric)}
-        for col, (typ, val) in want.items():
+        if isinstance(c, Change6):
+            want = {2: ('STRING', c.tc), 3: ('INTEGER', c.kind),
+                    16: ('STRING', ipaddress.IPv6Address(c.dest).packed),
+                    17: ('Gauge32', c.plen),
+                    18: ('STRING', ipaddress.IPv6Address(c.nh).packed),
+                    7: ('INTEGER', c.ifindex), 8: ('Gauge32', c.table), 10: ('Gauge32', c.metric),
+                    19: ('STRING', ipaddress.IPv6Address(c.src).packed),
+                    20: ('Gauge32', c.srclen), 21: ('INTEGER', 2)}
+        else:
+            want = {2: ('STRING', c.tc), 3: ('INTEGER', c.kind), 4: ('IpAddress', c.dest),
+                    5: ('IpAddress', c.mask), 6: ('IpAddress', c.nh), 7: ('INTEGER', c.ifindex),
+                    8: ('Gauge32', c.table), 9: ('Gauge32', c.tos), 10: ('Gauge32', c.metric),
+                    21: ('INTEGER', 1)}
+        for col in args.cols:
             v = r.get(col)
+            if col not in want:
+                # the other family's column: absent from this row
+                if v is not None and v.type != 'EXCEPTION':
+                    problems.append('seq %d column %d: %s %r, but the row is of the other '
+                                    'family' % (seq, col, v.type, v.value))
+                continue
+            typ, val = want[col]
             if v is None:
                 problems.append('seq %d: column %d not in the GET output' % (seq, col))
             elif v.type != typ or v.value != val:
@@ -478,7 +539,8 @@ def cmd_history(args):
 
 def cmd_walkcheck(args):
     """A walk of cimRouteEvent (-On -Ox): OIDs strictly increasing, the scalars .1 .2 .4-.9,
-    for every history row columns 2-10, as many rows as cimRouteEventCount, nothing of
+    for every history row the columns of its family (IPv4: 2-10 and 21; IPv6: 2, 3, 7, 8,
+    10, 16-21; 21 says which), as many rows as cimRouteEventCount, nothing of
     cimRouteNotifyObjects (.10, accessible-for-notify), rows equal to the notifications."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from route_rows import parse_snmp_output
@@ -509,9 +571,12 @@ def cmd_walkcheck(args):
             problems.append('scalar cimRouteEvent.%d.0 missing from the walk' % n)
     if 10 in scalars or any(v.oid[len(ev)] == 10 for v in vs if v.oid[:len(ev)] == ev):
         problems.append('accessible-for-notify objects (cimRouteEvent.10) show in the walk')
+    want_cols = {1: list(range(2, 11)) + [21], 2: [2, 3, 7, 8, 10, 16, 17, 18, 19, 20, 21]}
     for seq, cols in sorted(rows.items()):
-        if sorted(cols) != list(range(2, 11)):
-            problems.append('history row %d has columns %s' % (seq, sorted(cols)))
+        fam = cols[21].value if 21 in cols else None
+        if sorted(cols) != want_cols.get(fam):
+            problems.append('history row %d (address type %s) has columns %s' % (
+                seq, fam, sorted(cols)))
     if 1 in scalars and scalars[1].value != len(rows):
         problems.append('cimRouteEventCount.0 = %s but %d rows walked' % (scalars[1].value, len(rows)))
     if 5 in scalars and rows and max(rows) != scalars[5].value:
@@ -523,11 +588,22 @@ def cmd_walkcheck(args):
     compared = 0
     for seq, cols in rows.items():
         c = by_seq.get(seq)
-        if not c or sorted(cols) != list(range(2, 11)):
+        fam = cols[21].value if 21 in cols else None
+        if not c or sorted(cols) != want_cols.get(fam) or isinstance(c, Change6) != (fam == 2):
+            if c and fam in want_cols:
+                problems.append('row %d: address type %s, notification %s' % (
+                    seq, fam, type(c).__name__))
             continue
-        got = (cols[2].value, cols[3].value, cols[4].value, cols[5].value, cols[6].value,
-               cols[7].value, cols[8].value, cols[9].value, cols[10].value)
-        want = (c.tc, c.kind, c.dest, c.mask, c.nh, c.ifindex, c.table, c.tos, c.metric)
+        if fam == 2:
+            got = (cols[2].value, cols[3].value, ip6(cols[16].value), cols[17].value,
+                   ip6(cols[18].value), cols[7].value, cols[8].value, cols[10].value,
+                   ip6(cols[19].value), cols[20].value)
+            want = (c.tc, c.kind, c.dest, c.plen, c.nh, c.ifindex, c.table, c.metric, c.src,
+                    c.srclen)
+        else:
+            got = (cols[2].value, cols[3].value, cols[4].value, cols[5].value, cols[6].value,
+                   cols[7].value, cols[8].value, cols[9].value, cols[10].value)
+            want = (c.tc, c.kind, c.dest, c.mask, c.nh, c.ifindex, c.table, c.tos, c.metric)
         if got != want:
             problems.append('row %d: %r, notification %r' % (seq, got, want))
         compared += 1
@@ -661,6 +737,9 @@ def main(argv):
     p.add_argument('last', type=int)
     p = base('history', cmd_history, True)
     p.add_argument('--get', required=True)
+    p.add_argument('--cols', type=lambda v: [int(x) for x in v.split(',')],
+                   default=list(range(2, 11)),
+                   help='the columns the GET output holds (default 2,...,10)')
     p = base('timecheck', per_sink(cmd_timecheck), True)
     p.add_argument('first', type=int)
     p.add_argument('last', type=int)

@@ -2,7 +2,9 @@
  * Unit tests: route-change events (notify.c): sequence numbers and their
  * wrap, the history ring and its GETNEXT order, the rate limit and its
  * summaries, the queue for the master (acknowledgements, resends, the bound
- * and the summary of what it dropped), and the state file.
+ * and the summary of what it dropped), the state file, and the one stream
+ * of both families (IPv4 and IPv6 changes numbered, summarised, queued and
+ * kept in the history together).
  */
 #include "config.h"
 
@@ -13,12 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "event/notify.h"
+#include "route/rt.h"
 
 #define IP(a, b, c, d) \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
@@ -81,7 +85,62 @@ changes(struct notify *n, unsigned count, enum notify_kind kind, int bulk)
 	for (unsigned i = 0; i < count; i++) {
 		struct route r = route_n(i);
 
-		notify_change(n, kind, &r, bulk);
+		notify_change(n, kind, &rt4_ops, &r, bulk);
+	}
+}
+
+/* IPv6 route i: 2001:db8::i/128 via fe80::1 dev 4, table 254, metric 1024 + i. */
+static struct route6
+route6_n(unsigned i)
+{
+	struct route6 r;
+
+	memset(&r, 0, sizeof(r));
+	r.dst[0] = 0x20;
+	r.dst[1] = 0x01;
+	r.dst[2] = 0x0d;
+	r.dst[3] = 0xb8;
+	r.dst[14] = (uint8_t)(i >> 8);
+	r.dst[15] = (uint8_t)i;
+	r.plen = 128;
+	r.nexthop[0] = 0xfe;
+	r.nexthop[1] = 0x80;
+	r.nexthop[15] = 1;
+	r.ifindex = 4;
+	r.table = 254;
+	r.metric = 1024 + i;
+	return r;
+}
+
+/* count changes alternating IPv4 (even i) and IPv6 (odd i), IPv4 first. */
+static void
+mixed(struct notify *n, unsigned count, enum notify_kind kind, int bulk)
+{
+	for (unsigned i = 0; i < count; i++) {
+		struct route r4 = route_n(i);
+		struct route6 r6 = route6_n(i);
+
+		if (i % 2 == 0)
+			notify_change(n, kind, &rt4_ops, &r4, bulk);
+		else
+			notify_change(n, kind, &rt6_ops, &r6, bulk);
+	}
+}
+
+/* The event is change i of mixed(): its family and its own entry, whole. */
+static void
+assert_mixed_event(const struct notify_event *ev, unsigned i)
+{
+	if (i % 2 == 0) {
+		struct route r = route_n(i);
+
+		assert_int_equal(ev->family, AF_INET);
+		assert_memory_equal(&ev->route, &r, sizeof(r));
+	} else {
+		struct route6 r = route6_n(i);
+
+		assert_int_equal(ev->family, AF_INET6);
+		assert_memory_equal(&ev->route6, &r, sizeof(r));
 	}
 }
 
@@ -498,6 +557,146 @@ test_history(void **state)
 	notify_free(&n);
 }
 
+/*
+ * IPv4 and IPv6 changes take their numbers from one sequence, gapless
+ * across the families, and go out one by one in that order, each with its
+ * family's entry; the history holds both, the newest eventHistorySize
+ * whatever their family.
+ */
+static void
+test_mixed_numbering(void **state)
+{
+	struct notify n;
+	const struct notify_event *ev;
+
+	setup(&n, 100, 6, 100);
+	notify_connected(&n, 1);
+	mixed(&n, 10, NOTIFY_ADDED, 0);
+	assert_int_equal(nsent, 10);
+	for (unsigned k = 0; k < 10; k++) {
+		assert_int_equal(sent[k].type, NOTIFY_MSG_CHANGE);
+		assert_int_equal(sent[k].u.ev.seq, k + 1);
+		assert_mixed_event(&sent[k].u.ev, k);
+	}
+	assert_int_equal(notify_last_seq(&n), 10);
+	/* The ring of 6: sequence 5..10, both families, in order. */
+	assert_int_equal(notify_history_count(&n), 6);
+	ev = notify_history_first(&n);
+	for (unsigned q = 5; q <= 10; q++) {
+		assert_non_null(ev);
+		assert_int_equal(ev->seq, q);
+		assert_mixed_event(ev, q - 1);
+		ev = notify_history_seek(&n, ev->seq, 1);
+	}
+	assert_null(ev);
+	/* Then IPv6 only: the next number follows the last IPv4 one. */
+	{
+		struct route6 r6 = route6_n(99);
+
+		notify_change(&n, NOTIFY_REMOVED, &rt6_ops, &r6, 0);
+	}
+	assert_int_equal(sent[10].u.ev.seq, 11);
+	assert_int_equal(sent[10].u.ev.family, AF_INET6);
+	assert_int_equal(sent[10].u.ev.kind, NOTIFY_REMOVED);
+	assert_int_equal(notify_history_seek(&n, 11, 0)->route6.metric, 1024 + 99);
+	ack_all(&n, 1);
+	assert_int_equal(notify_queued(&n), 0);
+	notify_free(&n);
+}
+
+/*
+ * The rate limit counts both families together; one summary covers the
+ * rest of the interval, both families counted by kind, over one range; a
+ * re-dump's changes (bulk) of either family go to that summary too.
+ */
+static void
+test_mixed_summary(void **state)
+{
+	struct notify n;
+	struct route r4 = route_n(50);
+	struct route6 r6 = route6_n(51);
+
+	setup(&n, 4, 100, 100);
+	notify_connected(&n, 1);
+	mixed(&n, 10, NOTIFY_ADDED, 0);                      /* 1..10 */
+	notify_change(&n, NOTIFY_REMOVED, &rt6_ops, &r6, 0); /* 11 */
+	notify_change(&n, NOTIFY_CHANGED, &rt4_ops, &r4, 1); /* 12, a re-dump's */
+	notify_change(&n, NOTIFY_CHANGED, &rt6_ops, &r6, 1); /* 13, a re-dump's */
+	assert_int_equal(nsent, 4);
+	for (unsigned k = 0; k < 4; k++)
+		assert_mixed_event(&sent[k].u.ev, k);
+	assert_int_equal(n.stats.suppressed, 9);
+	notify_timer(&n);
+	assert_int_equal(nsent, 5);
+	assert_int_equal(sent[4].type, NOTIFY_MSG_SUMMARY);
+	assert_int_equal(sent[4].u.sum.count[0], 6); /* 3 IPv4 and 3 IPv6 additions */
+	assert_int_equal(sent[4].u.sum.count[1], 1); /* the IPv6 removal */
+	assert_int_equal(sent[4].u.sum.count[2], 2); /* one change of each family */
+	assert_int_equal(sent[4].u.sum.first, 5);
+	assert_int_equal(sent[4].u.sum.last, 13);
+	assert_coverage(1, 13);
+	/* Every change is in the history, with its family, summarised ones included. */
+	assert_int_equal(notify_history_count(&n), 13);
+	assert_int_equal(notify_history_seek(&n, 12, 0)->family, AF_INET);
+	assert_int_equal(notify_history_seek(&n, 13, 0)->family, AF_INET6);
+	notify_free(&n);
+}
+
+/*
+ * While the master is away the queue holds both families in order; its
+ * bound counts both; what it dropped, of either family, is one summary;
+ * the replay after reconnecting is paced over both families.
+ */
+static void
+test_mixed_queue(void **state)
+{
+	struct notify n;
+	size_t before;
+
+	setup(&n, 100, 10, 6);
+	mixed(&n, 6, NOTIFY_ADDED, 0);
+	assert_int_equal(notify_queued(&n), 6);
+	mixed(&n, 3, NOTIFY_REMOVED, 0); /* 7 (IPv4), 8 (IPv6), 9 (IPv4): dropped */
+	assert_int_equal(n.stats.dropped, 3);
+	notify_connected(&n, 1);
+	assert_int_equal(nsent, 6);
+	for (unsigned k = 0; k < 6; k++) {
+		assert_int_equal(sent[k].u.ev.seq, k + 1);
+		assert_mixed_event(&sent[k].u.ev, k);
+	}
+	ack_all(&n, 1);
+	assert_int_equal(nsent, 7);
+	assert_int_equal(sent[6].type, NOTIFY_MSG_SUMMARY);
+	assert_int_equal(sent[6].u.sum.count[1], 3);
+	assert_int_equal(sent[6].u.sum.first, 7);
+	assert_int_equal(sent[6].u.sum.last, 9);
+	notify_ack(&n, sent[6].id, 1);
+	assert_coverage(1, 9);
+	assert_int_equal(notify_queued(&n), 0);
+
+	/* The master away again, the rate limit 2: the replay sends 2 and folds the rest. */
+	notify_connected(&n, 0);
+	notify_timer(&n); /* the interval ends */
+	n.set.rate = 2;
+	n.set.queue = 100;
+	before = nsent;
+	mixed(&n, 5, NOTIFY_CHANGED, 0); /* 10..14 */
+	notify_timer(&n);
+	assert_int_equal(nsent, before);
+	notify_connected(&n, 1);
+	assert_int_equal(count_changes(before), 2);
+	assert_int_equal(sent[before].u.ev.seq, 10);
+	assert_int_equal(sent[before].u.ev.family, AF_INET);
+	assert_int_equal(sent[before + 1].u.ev.seq, 11);
+	assert_int_equal(sent[before + 1].u.ev.family, AF_INET6);
+	assert_int_equal(sent[nsent - 1].type, NOTIFY_MSG_SUMMARY);
+	assert_int_equal(sent[nsent - 1].u.sum.count[2], 3);
+	assert_int_equal(sent[nsent - 1].u.sum.first, 12);
+	assert_int_equal(sent[nsent - 1].u.sum.last, 14);
+	assert_coverage(1, 14);
+	notify_free(&n);
+}
+
 static char *
 read_file(const char *path)
 {
@@ -745,6 +944,9 @@ main(void)
 		cmocka_unit_test(test_setting_undo),
 		cmocka_unit_test(test_state_file_links),
 		cmocka_unit_test(test_parse_line),
+		cmocka_unit_test(test_mixed_numbering),
+		cmocka_unit_test(test_mixed_summary),
+		cmocka_unit_test(test_mixed_queue),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
