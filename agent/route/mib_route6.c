@@ -17,6 +17,7 @@
 #include "route/routefmt.h"
 #include "route/rt.h"
 #include "snmp/mib.h"
+#include "snmp/txn.h"
 
 static struct mib_rt r6ctx;
 
@@ -108,11 +109,13 @@ mib_route6_bind(struct mirror *m)
 }
 
 int
-mib_route6_register(struct mirror *m)
+mib_route6_register(struct mirror *m, struct writer *w, struct txn *txn)
 {
 	static const oid arc[] = { CIMR_IP6ROUTE };
 
 	mib_route6_bind(m);
+	if (txn != NULL && txn_bind(txn, &route6_table, &mib_set_route6_ops, w) < 0)
+		return -1;
 	if (mib_rt_register_scalars(&r6ctx, "cimIP6RouteCount", "cimIP6RouteLastChange", arc,
 		OID_LENGTH(arc)) < 0)
 		return -1;

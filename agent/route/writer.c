@@ -217,16 +217,25 @@ writer_pending_expire(struct writer *w, uint32_t now)
 }
 
 void
+writer_use_mirror6(struct writer *w, struct mirror *m6)
+{
+	w->m6 = m6;
+}
+
+void
 writer_sync(struct writer *w)
 {
 	/*
 	 * The kernel queues the notification of a change before it acks the
 	 * request, so after an ack the event socket already holds it.
 	 */
-	if (w->cfg.read_events != NULL)
+	if (w->cfg.read_events != NULL) {
 		w->cfg.read_events(w->m);
-	else
-		mirror_read_events(w->m);
+		if (w->m6 != NULL)
+			w->cfg.read_events(w->m6);
+	} else {
+		mirror_read_events(w->m); /* the one event socket: both families' events */
+	}
 	persist_refresh(&w->persist, w->pm);
 }
 

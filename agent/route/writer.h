@@ -43,7 +43,8 @@ int writer_conf_register(struct writer_config *cfg);
 int writer_parse_protocols(uint8_t out[256], const char *value, char *err, size_t errlen);
 
 struct writer {
-	struct mirror *m; /* the mirror served as cimIP4RouteTable (routeTables) */
+	struct mirror *m;  /* the mirror served as cimIP4RouteTable (routeTables) */
+	struct mirror *m6; /* ... as cimIP6RouteTable (NULL: none; writer_use_mirror6()) */
 	/*
 	 * The mirror the persisted routes are looked up in: one that mirrors
 	 * their table (PERSIST_TABLE, main).  m itself when routeTables has
@@ -82,6 +83,8 @@ struct writer *writer_new(struct mirror *m, struct nlreq *q, struct nlreq *qa,
     const struct writer_config *, const char *statedir, void (*arm)(unsigned ms, void *arg),
     void *arm_arg, char *err, size_t errlen);
 void writer_free(struct writer *);
+/* Write IPv6 routes through cimIP6RouteTable, served from m6 (same event socket as m). */
+void writer_use_mirror6(struct writer *, struct mirror *m6);
 /* Look persisted routes up in pm (a mirror of PERSIST_TABLE) instead of m.  Before writer_start(). */
 void writer_use_mirror(struct writer *, struct mirror *pm);
 /*
