@@ -1030,8 +1030,9 @@ check_set(struct txn *x, void *ctx)
 			    (r->tbl == T_ROUTE6 ? route6_same_fib(&r->want6, &o->want6) :
 						  same_fib(&r->want, &o->want))) {
 				refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-				    "another row of the "
-				    "same SET installs a route with this destination, tos and metric");
+				    "another row of the same SET installs a route with this "
+				    "destination, %s and metric",
+				    r->tbl == T_ROUTE6 ? "source prefix" : "tos");
 				break;
 			}
 	}

@@ -459,7 +459,7 @@ nlreq_route_fetch_async(struct nlreq *q, uint8_t family, uint32_t table, uint8_t
 		return -ETIMEDOUT; /* as a socket's request: not sent */
 	if (q->fake != NULL)
 		return fake_async(q,
-		    q->fake->route_fetch(q->fake_arg, table, proto, oif, match, marg, out,
+		    q->fake->route_fetch(q->fake_arg, family, table, proto, oif, match, marg, out,
 			q->fake_err, sizeof(q->fake_err)),
 		    done, arg, err, errlen);
 	if ((f = calloc(1, sizeof(*f))) == NULL) {

@@ -114,7 +114,7 @@ struct nlreq_ops {
 	    *route)(void *arg, int cmd, int flags, const struct route *r, char *err, size_t errlen);
 	int (*route_delete)(void *arg, const struct route *r, struct nlroute *gone, char *err,
 	    size_t errlen);
-	int (*route_fetch)(void *arg, uint32_t table, uint8_t proto, int32_t oif,
+	int (*route_fetch)(void *arg, uint8_t family, uint32_t table, uint8_t proto, int32_t oif,
 	    int (*match)(struct nlmsghdr *, void *), void *marg, struct nlroute *out, char *err,
 	    size_t errlen);
 	int (*route_restore)(void *arg, const struct nlroute *k, const uint32_t *metric, char *err,

@@ -5,7 +5,8 @@
  * its status, all or nothing across rows and tables, undo newest first, and
  * what a failed undo reports.  Each SET runs net-snmp's phases on the tables'
  * handlers as the agent does: RESERVE1, RESERVE2, ACTION, then COMMIT or
- * UNDO, then FREE; each phase calls the route table, then the persisted one.
+ * UNDO, then FREE; each phase calls the route table, then the persisted one,
+ * then cimIP6RouteTable (an IPv6 fake kernel beside the IPv4 one).
  */
 #include "config.h"
 
@@ -21,11 +22,16 @@
 
 #include <cmocka.h>
 #include <linux/netlink.h>
+#include <arpa/inet.h>
 #include <linux/rtnetlink.h>
 
 #include "iface/ifmirror.h"
-#include "route/rt4.h"
+#include "route/mirror.h"
 #include "route/nlreq.h"
+#include "route/route6.h"
+#include "route/routefmt.h"
+#include "route/rt.h"
+#include "route/rt4.h"
 #include "route/writer.h"
 #include "snmp/mib.h"
 #include "snmp/txn.h"
@@ -38,12 +44,14 @@
 static struct fake {
 	struct route v[64];
 	size_t n;
-	int fetch_fail; /* reading a route back fails (-EIO) */
-	int fetch_mute; /* ... is never answered */
-	unsigned calls; /* changing requests so far */
-	uint64_t fail;  /* bit k: the k-th changing request (from 1) is refused */
-	uint64_t mute;  /* bit k: ... is never answered (and not done) */
-	char log[4096]; /* "add 10.9.0.0/16 m20 ok; del ... EEXIST; ..." */
+	int fetch_fail;       /* reading a route back fails (-EIO) */
+	int fetch_mute;       /* ... is never answered */
+	unsigned calls;       /* changing requests so far */
+	uint64_t fail;        /* bit k: the k-th changing request (from 1) is refused */
+	uint64_t mute;        /* bit k: ... is never answered (and not done) */
+	char log[4096];       /* "add 10.9.0.0/16 m20 ok; del ... EEXIST; ..." */
+	struct route6 v6[32]; /* the IPv6 routes; logged "add6 2001:db8:10::/48 m10" */
+	size_t n6;
 } fk;
 
 static void
@@ -54,6 +62,20 @@ fk_log(const char *what, const struct route *r, int rc)
 	snprintf(fk.log + len, sizeof(fk.log) - len, "%s%s %u.%u.%u.%u/%u m%u%s", len ? "; " : "",
 	    what, r->dst >> 24, (r->dst >> 16) & 255, (r->dst >> 8) & 255, r->dst & 255, r->plen,
 	    r->metric,
+	    rc == 0                     ? "" :
+		rc == NLREQ_FAKE_SILENT ? " SILENT" :
+					  " REFUSED");
+}
+
+static void
+fk_log6(const char *what, const struct route6 *r, int rc)
+{
+	size_t len = strlen(fk.log);
+	char d[INET6_ADDRSTRLEN];
+
+	inet_ntop(AF_INET6, r->dst, d, sizeof(d));
+	snprintf(fk.log + len, sizeof(fk.log) - len, "%s%s6 %s/%u m%u%s", len ? "; " : "", what, d,
+	    r->plen, r->metric,
 	    rc == 0                     ? "" :
 		rc == NLREQ_FAKE_SILENT ? " SILENT" :
 					  " REFUSED");
@@ -128,6 +150,93 @@ keep(const struct route *r, struct nlroute *out)
 	return 0;
 }
 
+/* An IPv6 kept route: the same, with the 64-byte entry (told apart by its length). */
+static int
+keep6(const struct route6 *r, struct nlroute *out)
+{
+	out->msg = calloc(1, NLMSG_LENGTH(sizeof(*r)));
+	if (out->msg == NULL)
+		return -ENOMEM;
+	out->msg->nlmsg_len = NLMSG_LENGTH(sizeof(*r));
+	memcpy(NLMSG_DATA(out->msg), r, sizeof(*r));
+	return 0;
+}
+
+static int
+is_kept6(const struct nlroute *k)
+{
+	return k->msg->nlmsg_len == NLMSG_LENGTH(sizeof(struct route6));
+}
+
+static struct route6
+kept6(const struct nlroute *k, const uint32_t *metric)
+{
+	struct route6 r;
+
+	memcpy(&r, NLMSG_DATA(k->msg), sizeof(r));
+	if (metric != NULL)
+		r.metric = *metric;
+	return r;
+}
+
+static struct route6 *
+fk_find6(const struct route6 *r)
+{
+	for (size_t i = 0; i < fk.n6; i++)
+		if (route6_cmp(&fk.v6[i], r) == 0)
+			return &fk.v6[i];
+	return NULL;
+}
+
+static int
+fk_add6(const struct route6 *r, char *err, size_t errlen)
+{
+	int rc = fk_refused(err, errlen);
+
+	if (rc == 0 && fk_find6(r) != NULL) {
+		snprintf(err, errlen, "File exists");
+		rc = -EEXIST;
+	}
+	if (rc == 0)
+		fk.v6[fk.n6++] = *r;
+	fk_log6("add", r, rc);
+	return rc;
+}
+
+static int
+fk_del6(const struct route6 *r, struct route6 *gone, char *err, size_t errlen)
+{
+	int rc = fk_refused(err, errlen);
+	struct route6 *k = rc == 0 ? fk_find6(r) : NULL;
+
+	if (rc == 0 && k == NULL) {
+		snprintf(err, errlen, "No such process");
+		rc = -ESRCH;
+	}
+	if (rc == 0) {
+		if (gone != NULL)
+			*gone = *k;
+		*k = fk.v6[--fk.n6];
+	}
+	fk_log6("del", r, rc);
+	return rc;
+}
+
+static int
+fk_route6(void *arg, int cmd, int flags, const struct route6 *r, char *err, size_t errlen)
+{
+	return cmd == RTM_NEWROUTE ? fk_add6(r, err, errlen) : fk_del6(r, NULL, err, errlen);
+}
+
+static int
+fk_route6_delete(void *arg, const struct route6 *r, struct nlroute *gone, char *err, size_t errlen)
+{
+	struct route6 g;
+	int rc = fk_del6(r, &g, err, errlen);
+
+	return rc == 0 ? keep6(&g, gone) : rc;
+}
+
 static struct route
 kept(const struct nlroute *k, const uint32_t *metric)
 {
@@ -155,7 +264,7 @@ fk_route_delete(void *arg, const struct route *r, struct nlroute *gone, char *er
 }
 
 static int
-fk_route_fetch(void *arg, uint32_t table, uint8_t proto, int32_t oif,
+fk_route_fetch(void *arg, uint8_t family, uint32_t table, uint8_t proto, int32_t oif,
     int (*match)(struct nlmsghdr *, void *), void *marg, struct nlroute *out, char *err,
     size_t errlen)
 {
@@ -165,7 +274,11 @@ fk_route_fetch(void *arg, uint32_t table, uint8_t proto, int32_t oif,
 		snprintf(err, errlen, "Input/output error");
 		return -EIO;
 	}
-	for (size_t i = 0; i < fk.n; i++)
+	for (size_t i = 0; family == AF_INET6 && i < fk.n6; i++)
+		if (fk.v6[i].table == table && fk.v6[i].proto == proto &&
+		    (oif <= 0 || fk.v6[i].ifindex == oif))
+			return keep6(&fk.v6[i], out);
+	for (size_t i = 0; family == AF_INET && i < fk.n; i++)
 		if (fk.v[i].table == table && fk.v[i].proto == proto &&
 		    (oif <= 0 || fk.v[i].ifindex == oif))
 			return keep(&fk.v[i], out);
@@ -183,6 +296,11 @@ fk_route_restore(void *arg, const struct nlroute *k, const uint32_t *metric, cha
 		snprintf(err, errlen, "no kept route");
 		return -EINVAL;
 	}
+	if (is_kept6(k)) {
+		struct route6 r6 = kept6(k, metric);
+
+		return fk_add6(&r6, err, errlen);
+	}
 	r = kept(k, metric);
 	return fk_add(&r, err, errlen);
 }
@@ -191,9 +309,17 @@ static int
 fk_route_delete_kept(void *arg, const struct nlroute *k, const uint32_t *metric,
     struct nlroute *gone, char *err, size_t errlen)
 {
-	struct route r = kept(k, metric), g;
-	int rc = fk_del(&r, &g, err, errlen);
+	struct route r, g;
+	int rc;
 
+	if (is_kept6(k)) {
+		struct route6 r6 = kept6(k, metric), g6;
+
+		rc = fk_del6(&r6, &g6, err, errlen);
+		return rc == 0 && gone != NULL ? keep6(&g6, gone) : rc;
+	}
+	r = kept(k, metric);
+	rc = fk_del(&r, &g, err, errlen);
 	return rc == 0 && gone != NULL ? keep(&g, gone) : rc;
 }
 
@@ -203,22 +329,30 @@ static const struct nlreq_ops fake_ops = {
 	.route_fetch = fk_route_fetch,
 	.route_restore = fk_route_restore,
 	.route_delete_kept = fk_route_delete_kept,
+	.route6 = fk_route6,
+	.route6_delete = fk_route6_delete,
 };
-
-/* The kernel's events after our requests: the mirror becomes the fake kernel. */
-static void
-fk_events(struct mirror *m)
-{
-	struct route v[64];
-
-	memcpy(v, fk.v, fk.n * sizeof(v[0]));
-	assert_int_equal(mirror_inject(m, v, fk.n), 0);
-}
 
 /* ---- the daemon's side ---------------------------------------------------- */
 
-static struct mirror *m;
+static struct mirror *m, *m6;
 static struct iface *ifm;
+
+/* The kernel's events after our requests: the mirror becomes the fake kernel. */
+static void
+fk_events(struct mirror *mm)
+{
+	struct route v[64];
+	struct route6 v6[32];
+
+	if (mm == m6) {
+		memcpy(v6, fk.v6, fk.n6 * sizeof(v6[0]));
+		assert_int_equal(mirror_inject(mm, v6, fk.n6), 0);
+		return;
+	}
+	memcpy(v, fk.v, fk.n * sizeof(v[0]));
+	assert_int_equal(mirror_inject(mm, v, fk.n), 0);
+}
 
 /* An RTM_NEWLINK event for ifindex ("va") with flags, applied to the interface mirror. */
 static void
@@ -265,6 +399,29 @@ fk_addr_event(void)
 	memcpy(msg.addr, (uint8_t[]){ 192, 0, 2, 100 }, 4);
 	iface_apply(ifm, &msg.h);
 }
+
+/* The interface's address 2001:db8:1::100/64. */
+static void
+fk_addr6_event(void)
+{
+	struct {
+		struct nlmsghdr h;
+		struct ifaddrmsg ifa;
+		struct rtattr a;
+		uint8_t addr[16];
+	} msg;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.h.nlmsg_len = sizeof(msg);
+	msg.h.nlmsg_type = RTM_NEWADDR;
+	msg.ifa.ifa_family = AF_INET6;
+	msg.ifa.ifa_prefixlen = 64;
+	msg.ifa.ifa_index = IFA;
+	msg.a.rta_len = RTA_LENGTH(16);
+	msg.a.rta_type = IFA_ADDRESS;
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8:1::100", msg.addr), 1);
+	iface_apply(ifm, &msg.h);
+}
 static struct nlreq *q;
 static struct writer *w;
 static struct txn *txn;
@@ -288,7 +445,34 @@ static struct mib_table toy_t = {
 	.entry = { 1, 3, 6, 1, 4, 1, 32473, 99, 1, 1 },
 	.entry_len = 10,
 };
-static struct mib_table *tables[] = { &route_t, &persist_t, &toy_t };
+static struct mib_table route6_t = {
+	.name = "cimIP6RouteTable",
+	.entry = { CIMR_IP6ROUTE_ENTRY },
+	.entry_len = sizeof((oid[]){ CIMR_IP6ROUTE_ENTRY }) / sizeof(oid),
+};
+static struct mib_table *tables[] = { &route_t, &persist_t, &toy_t, &route6_t };
+#define NTABLES (sizeof(tables) / sizeof(tables[0]))
+
+/* An IPv6 route in table main on the interface. */
+static struct route6
+R6(const char *dst, uint8_t plen, const char *nh, uint32_t metric, uint8_t proto) {
+	struct route6 r;
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(inet_pton(AF_INET6, dst, r.dst), 1);
+	r.plen = plen;
+	if (nh != NULL) {
+		assert_int_equal(inet_pton(AF_INET6, nh, r.nexthop), 1);
+		r.flags = ROUTE_F_GATEWAY;
+	}
+	r.ifindex = IFA;
+	r.table = 254;
+	r.metric = metric;
+	r.type = RTN_UNICAST;
+	r.proto = proto;
+	r.weight = 1;
+	return r;
+}
 
 static struct route
 R(uint32_t dst, uint8_t plen, uint32_t nh, uint32_t metric, uint8_t proto) {
@@ -326,14 +510,26 @@ setup(void **state)
 	fk.v[fk.n++] = R(IP(10, 61, 0, 0), 16, IP(192, 0, 2, 1), 0, RTPROT_BGP);
 	fk.v[fk.n] = R(IP(10, 62, 0, 0), 16, IP(192, 0, 2, 1), 0, RTPROT_STATIC);
 	fk.v[fk.n++].flags |= ROUTE_F_MULTI;
+	fk.v6[fk.n6++] = R6("2001:db8:1::", 64, NULL, 256, RTPROT_KERNEL);
+	fk.v6[fk.n6++] = R6("2001:db8:60::", 48, "2001:db8:1::1", 3, RTPROT_STATIC);
+	fk.v6[fk.n6++] = R6("2001:db8:61::", 48, "2001:db8:1::1", 1024, RTPROT_BGP);
+	fk.v6[fk.n6] = R6("2001:db8:62::", 48, "2001:db8:1::2", 1024, RTPROT_STATIC);
+	fk.v6[fk.n6++].flags |= ROUTE_F_MULTI;
+	fk.v6[fk.n6] = R6("2001:db8:63::", 48, NULL, 5, RTPROT_BOOT);
+	fk.v6[fk.n6].type = RTN_BLACKHOLE;
+	fk.v6[fk.n6++].ifindex = 1;
 	snprintf(dir, sizeof(dir), "/tmp/test_txn.XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	assert_non_null(m = mirror_new(&cfg));
+	assert_non_null(m6 = mirror_new_family(&rt6_ops, &cfg));
 	assert_non_null(ifm = iface_new());
 	assert_int_equal(mirror_attach(m, NULL, ifm), 0);
 	fk_link_event(IFA, IFF_UP);
 	fk_addr_event();
+	fk_addr6_event();
+	assert_int_equal(mirror_attach(m6, NULL, ifm), 0);
 	fk_events(m);
+	fk_events(m6);
 	assert_non_null(q = nlreq_fake(&fake_ops, NULL));
 	writer_config_default(&wc);
 	wc.read_events = fk_events;
@@ -341,6 +537,8 @@ setup(void **state)
 	assert_non_null(txn = txn_new());
 	assert_int_equal(txn_bind(txn, &route_t, &mib_set_route_ops, w), 0);
 	assert_int_equal(txn_bind(txn, &persist_t, &mib_set_persist_ops, w), 0);
+	writer_use_mirror6(w, m6);
+	assert_int_equal(txn_bind(txn, &route6_t, &mib_set_route6_ops, w), 0);
 	return 0;
 }
 
@@ -354,6 +552,7 @@ teardown(void **state)
 	writer_free(w);
 	nlreq_close(q);
 	mirror_free(m);
+	mirror_free(m6);
 	iface_free(ifm);
 	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);
 	unlink(path);
@@ -363,7 +562,7 @@ teardown(void **state)
 
 /* ---- running a SET ---------------------------------------------------------- */
 
-enum { TR, TP, TT }; /* the route table, the persisted one, a toy table */
+enum { TR, TP, TT, T6 }; /* the route table, the persisted one, a toy table, the IPv6 one */
 
 /* The varbind lists below leave out the type: INTEGER. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -414,7 +613,7 @@ phase(int mode, netsnmp_request_info **reqs, size_t n, struct result *res)
 
 	memset(&ri, 0, sizeof(ri));
 	ri.mode = mode;
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < (int)NTABLES; k++) {
 		netsnmp_request_info *head = NULL, **tail = &head;
 		int t = persist_first && k < 2 ? 1 - k : k;
 
@@ -493,6 +692,7 @@ static void
 kernel_text(char *buf, size_t len)
 {
 	struct route v[64];
+	struct route6 v6[32];
 	size_t off = 0;
 
 	memcpy(v, fk.v, fk.n * sizeof(v[0]));
@@ -501,6 +701,16 @@ kernel_text(char *buf, size_t len)
 	for (size_t i = 0; i < fk.n && off < len; i++)
 		off += (size_t)snprintf(buf + off, len - off, "%08x/%u %08x %u %u|", v[i].dst,
 		    v[i].plen, v[i].nexthop, v[i].metric, v[i].proto);
+	memcpy(v6, fk.v6, fk.n6 * sizeof(v6[0]));
+	route6_sort_unique(v6, fk.n6);
+	for (size_t i = 0; i < fk.n6 && off < len; i++) {
+		struct route6 r = v6[i];
+		char d[INET6_ADDRSTRLEN], h[INET6_ADDRSTRLEN];
+
+		off += (size_t)snprintf(buf + off, len - off, "%s/%u %s %u %u|",
+		    inet_ntop(AF_INET6, r.dst, d, sizeof(d)), r.plen,
+		    inet_ntop(AF_INET6, r.nexthop, h, sizeof(h)), r.metric, r.proto);
+	}
 }
 
 /* A SET that must be refused with status (in a reserve phase) and change nothing. */
@@ -1167,6 +1377,186 @@ test_toy_table(void **state)
 	assert_string_equal(fk.log, "add 10.9.0.0/16 m20; del 10.9.0.0/16 m20");
 }
 
+/* ---- cimIP6RouteTable ---------------------------------------------------------- */
+
+#define C6_METRIC1 COL_IP6ROUTE_METRIC1
+#define C6_RS      COL_IP6ROUTE_ROWSTATUS
+
+/* An IPv6 row's index (53 sub-identifiers), in one of a few buffers (slot). */
+static const char *
+idx6(int slot, const char *dst, unsigned plen, const char *nh, int ifx, unsigned table,
+    unsigned metric)
+{
+	static char buf[4][512];
+	uint8_t d[16], h[16];
+	char *p = buf[slot];
+	size_t off = 0;
+
+	assert_int_equal(inet_pton(AF_INET6, dst, d), 1);
+	assert_int_equal(inet_pton(AF_INET6, nh, h), 1);
+	for (int i = 0; i < 16; i++)
+		off += (size_t)snprintf(p + off, 512 - off, "%u.", d[i]);
+	off += (size_t)snprintf(p + off, 512 - off, "%u.", plen);
+	for (int i = 0; i < 16; i++)
+		off += (size_t)snprintf(p + off, 512 - off, "%u.", h[i]);
+	off += (size_t)snprintf(p + off, 512 - off, "%d.%u.%u.", ifx, table, metric);
+	for (int i = 0; i < 16; i++)
+		off += (size_t)snprintf(p + off, 512 - off, "0.");
+	snprintf(p + off, 512 - off, "0");
+	return p;
+}
+
+static const struct route6 *
+kernel6(const char *dst, unsigned plen, uint32_t metric)
+{
+	uint8_t d[16];
+
+	assert_int_equal(inet_pton(AF_INET6, dst, d), 1);
+	for (size_t i = 0; i < fk.n6; i++)
+		if (memcmp(fk.v6[i].dst, d, 16) == 0 && fk.v6[i].plen == plen &&
+		    fk.v6[i].metric == metric)
+			return &fk.v6[i];
+	return NULL;
+}
+
+#define I6_NEW idx6(0, "2001:db8:10::", 48, "2001:db8:1::1", IFA, 254, 10)
+#define I6_60  idx6(1, "2001:db8:60::", 48, "2001:db8:1::1", IFA, 254, 3)
+
+static void
+test6_applied(void **state)
+{
+	const struct route6 *k;
+	struct result res;
+
+	/* createAndGo through a global gateway: proto cimrouted, a gateway route */
+	res = run((struct vb[]){ { T6, C6_RS, I6_NEW, 4 } }, 1);
+	assert_int_equal(res.status, 0);
+	assert_string_equal(fk.log, "add6 2001:db8:10::/48 m10");
+	assert_non_null(k = kernel6("2001:db8:10::", 48, 10));
+	assert_int_equal(k->proto, CIMR_RTPROT);
+	assert_int_equal(k->type, RTN_UNICAST);
+	assert_true(k->flags & ROUTE_F_GATEWAY);
+	assert_int_equal(k->ifindex, IFA);
+	/* the row is in the mirror now: writing it again is refused */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_NEW, 4 });
+	/* Metric1: make before break, from the route read back */
+	fk.log[0] = '\0';
+	res = run((struct vb[]){ { T6, C6_METRIC1, I6_60, 30 } }, 1);
+	assert_int_equal(res.status, 0);
+	assert_string_equal(fk.log, "add6 2001:db8:60::/48 m30; del6 2001:db8:60::/48 m3");
+	assert_non_null(k = kernel6("2001:db8:60::", 48, 30));
+	assert_int_equal(k->proto, RTPROT_STATIC); /* the route kept its attributes */
+	/* destroy; destroying it again is noError (RFC 2579) and asks nothing */
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { T6, C6_RS, I6_NEW, 6 } }, 1).status, 0);
+	assert_string_equal(fk.log, "del6 2001:db8:10::/48 m10");
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { T6, C6_RS, I6_NEW, 6 } }, 1).status, 0);
+	assert_string_equal(fk.log, "");
+	/* a link-local next hop with its interface; Metric1 with the index's value */
+	res = run((struct vb[]){ { T6, C6_RS, idx6(2, "2001:db8:11::", 48, "fe80::1", IFA, 254, 5),
+				     4 },
+		      { T6, C6_METRIC1, idx6(2, "2001:db8:11::", 48, "fe80::1", IFA, 254, 5), 5 } },
+	    2);
+	assert_int_equal(res.status, 0);
+	assert_non_null(k = kernel6("2001:db8:11::", 48, 5));
+	assert_int_equal(k->ifindex, IFA);
+	/* on link: next hop :: with an interface */
+	fk.log[0] = '\0';
+	res =
+	    run((struct vb[]){ { T6, C6_RS, idx6(2, "2001:db8:12::", 48, "::", IFA, 254, 5), 4 } },
+		1);
+	assert_int_equal(res.status, 0);
+	assert_non_null(k = kernel6("2001:db8:12::", 48, 5));
+	assert_false(k->flags & ROUTE_F_GATEWAY);
+	/* the blackhole route (boot): a metric change keeps its type */
+	fk.log[0] = '\0';
+	res = run((struct vb[]){ { T6, C6_METRIC1, idx6(2, "2001:db8:63::", 48, "::", 1, 254, 5),
+		      7 } },
+	    1);
+	assert_int_equal(res.status, 0);
+	assert_non_null(k = kernel6("2001:db8:63::", 48, 7));
+	assert_int_equal(k->type, RTN_BLACKHOLE);
+}
+
+static void
+test6_refusals(void **state)
+{
+	/* RESERVE1 */
+	REFUSED(SNMP_ERR_WRONGVALUE, { T6, C6_RS, I6_NEW, 5 }); /* createAndWait: IPv4 only */
+	REFUSED(SNMP_ERR_WRONGVALUE, { T6, C6_RS, I6_NEW, 3 });
+	REFUSED(SNMP_ERR_WRONGVALUE, { T6, C6_RS, I6_NEW, 4 }, { T6, C6_METRIC1, I6_NEW, -5 });
+	REFUSED(SNMP_ERR_NOTWRITABLE, { T6, COL_IP6ROUTE_PREFERENCE, I6_NEW, 1 });
+	REFUSED(SNMP_ERR_NOCREATION, { T6, C6_RS, "32.1.13.184.0.16", 4 }); /* too short */
+	/* RESERVE2: the index */
+	REFUSED(SNMP_ERR_WRONGVALUE,
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 129, "2001:db8:1::1", IFA, 254, 10), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { T6, C6_RS, idx6(2, "2001:db8:10::1", 48, "2001:db8:1::1", IFA, 254, 10), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 48, "2001:db8:1::1", IFA, 100, 10), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 48, "2001:db8:1::1", IFA, 254, 0), 4 });
+	/* the next hop */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 48, "2001:db8:99::1", IFA, 254, 10), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 48, "fe80::1", 0, 254, 10), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 48, "fe80::1", 9, 254, 10), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 48, "2001:db8:1::100", IFA, 254, 10), 4 });
+	/* an interface found for a next hop given without one is not the index's row */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 48, "2001:db8:1::1", 0, 254, 10), 4 });
+	/* Metric1 disagreeing with the index at creation; -1 on a route */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_NEW, 4 },
+	    { T6, C6_METRIC1, I6_NEW, 11 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_METRIC1, I6_60, -1 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_METRIC1, I6_60, 0 });
+	/* another route at the key (table, destination, source prefix, metric) */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { T6, C6_RS, idx6(2, "2001:db8:60::", 48, "2001:db8:1::2", IFA, 254, 3), 4 });
+	/* rows that do not exist; a route that exists */
+	REFUSED(SNMP_ERR_INCONSISTENTNAME, { T6, C6_METRIC1, I6_NEW, 20 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_NEW, 1 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_60, 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_60, 6 }, { T6, C6_METRIC1, I6_60, 9 });
+	/* writableProtocols, a multipath hop */
+	REFUSED(SNMP_ERR_NOTWRITABLE,
+	    { T6, C6_RS, idx6(2, "2001:db8:61::", 48, "2001:db8:1::1", IFA, 254, 1024), 6 });
+	REFUSED(SNMP_ERR_NOTWRITABLE,
+	    { T6, C6_METRIC1, idx6(2, "2001:db8:62::", 48, "2001:db8:1::2", IFA, 254, 1024), 9 });
+	REFUSED(SNMP_ERR_NOTWRITABLE,
+	    { T6, C6_RS, idx6(2, "2001:db8:1::", 64, "::", IFA, 254, 256), 6 });
+	/* reading the route back fails: resourceUnavailable */
+	fk.fetch_fail = 1;
+	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE, { T6, C6_METRIC1, I6_60, 30 });
+	fk.fetch_fail = 0;
+	/* two rows of one SET at one key; one route moved and deleted by two rows */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_NEW, 4 },
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 48, "2001:db8:1::2", IFA, 254, 10), 4 });
+	/* across families: a good IPv4 row, a bad IPv6 one; and the other way round */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, GOOD, 4 },
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 48, "2001:db8:99::1", IFA, 254, 10), 4 });
+	REFUSED(SNMP_ERR_NOTWRITABLE, { T6, C6_RS, I6_NEW, 4 }, { TR, C_RS, R61, 6 });
+}
+
+/* One SET across both families whose IPv6 row the kernel refuses: all undone, newest first. */
+static void
+test6_mixed_undone(void **state)
+{
+	/* The route table's rows come first (net-snmp calls the handlers table by table). */
+	fk.fail = 1u << 5; /* add GOOD, del R60, add6 60 m30, del6 60 m3, add6 NEW: refused */
+	undone((struct vb[]){ { TR, C_RS, GOOD, 4 }, { T6, C6_METRIC1, I6_60, 30 },
+		   { TR, C_RS, R60, 6 }, { T6, C6_RS, I6_NEW, 4 } },
+	    4, 3,
+	    "add 10.9.0.0/16 m20; del 10.60.0.0/16 m3; add6 2001:db8:60::/48 m30; "
+	    "del6 2001:db8:60::/48 m3; add6 2001:db8:10::/48 m10 REFUSED; "
+	    "add6 2001:db8:60::/48 m3; del6 2001:db8:60::/48 m30; add 10.60.0.0/16 m3; "
+	    "del 10.9.0.0/16 m20");
+}
+
 /* Each test on a fresh kernel, mirror, writer and transaction. */
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
@@ -1194,6 +1584,9 @@ main(void)
 		T(test_reserve2_silent),
 		T(test_undo_delegated),
 		T(test_undo_silent),
+		T(test6_applied),
+		T(test6_refusals),
+		T(test6_mixed_undone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
