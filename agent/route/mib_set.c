@@ -318,18 +318,9 @@ static const struct txn_column route_columns[] = {
 	{ RC_STATUS, ASN_INTEGER, 0, check_route_status },
 };
 
-/* createAndWait rows are IPv4's alone so far (writer.h keeps struct route). */
-static int
-check_route6_status(const netsnmp_variable_list *vb)
-{
-	long v = *vb->val.integer;
-
-	return wrong_if(v != RS_ACTIVE && v != RS_CREATEANDGO && v != RS_DESTROY);
-}
-
 static const struct txn_column route6_columns[] = {
 	{ R6_METRIC1, ASN_INTEGER, 0, check_metric1 },
-	{ R6_STATUS, ASN_INTEGER, 0, check_route6_status },
+	{ R6_STATUS, ASN_INTEGER, 0, check_route_status },
 };
 
 static const struct txn_column persist_columns[] = {
@@ -892,11 +883,33 @@ move6(struct writer *w, struct wrow *r, const struct route6 *kern)
 	return 0;
 }
 
+/* A createAndWait row: dropped, activated (installed), or left waiting. */
+static int
+pending6_row(struct writer *w, struct wrow *r, long status)
+{
+	int rc;
+
+	if (status == RS_DESTROY) {
+		r->act = A_DROP;
+		return 0;
+	}
+	if (has(r, R6_METRIC1) && val(r, R6_METRIC1) != (long)r->key6.metric)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "Metric1 %ld differs from the index's metric %u", val(r, R6_METRIC1),
+		    r->key6.metric);
+	if (status != RS_ACTIVE)
+		return 0;
+	if ((rc = create6(w, r)) != 0)
+		return rc;
+	r->act = A_ACTIVATE;
+	return 0;
+}
+
 /* One cimIP6RouteTable row: as an IPv4 row of cimIP4RouteTable, without TOS and Type. */
 static int
 check_route6_row(struct writer *w, struct wrow *r)
 {
-	const struct route6 *kern;
+	const struct route6 *kern, *pend;
 	long status = has(r, R6_STATUS) ? val(r, R6_STATUS) : 0;
 	int rc;
 
@@ -904,14 +917,24 @@ check_route6_row(struct writer *w, struct wrow *r)
 		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "no IPv6 mirror");
 	if ((rc = check_index6(r)) != 0)
 		return rc;
-	if ((kern = route6_find(routes6(w), &r->key6)) != NULL)
+	kern = route6_find(routes6(w), &r->key6);
+	pend = writer_pending6_find(w, &r->key6);
+	if (kern != NULL)
 		r->cur6 = *kern;
-	if (status == RS_CREATEANDGO) {
-		if (kern != NULL)
+	else if (pend != NULL)
+		r->cur6 = *pend;
+	if (status == RS_CREATEANDGO || status == RS_CREATEANDWAIT) {
+		if (kern != NULL || pend != NULL)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the row exists");
-		return create6(w, r);
+		if ((rc = create6(w, r)) != 0)
+			return rc;
+		if (status == RS_CREATEANDWAIT && w->npending6 >= PENDING_MAX)
+			return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE,
+			    "%d createAndWait rows already", PENDING_MAX);
+		r->act = status == RS_CREATEANDGO ? A_CREATE : A_WAIT;
+		return 0;
 	}
-	if (kern == NULL) {
+	if (kern == NULL && pend == NULL) {
 		if (status == RS_DESTROY)
 			return 0; /* RFC 2579: destroying a row that does not exist is noError */
 		if (status != 0)
@@ -922,10 +945,16 @@ check_route6_row(struct writer *w, struct wrow *r)
 	if (has(r, R6_METRIC1) && val(r, R6_METRIC1) == -1)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "Metric1 -1: a Linux route always has a metric");
+	if (status == RS_DESTROY && has(r, R6_METRIC1) &&
+	    val(r, R6_METRIC1) != (long)r->cur6.metric)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "a row cannot be deleted and changed at once");
+	if (pend != NULL)
+		return pending6_row(w, r, status);
+	if (status == RS_NOTINSERVICE)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "a route in the kernel cannot be taken out of service (destroy it instead)");
 	if (status == RS_DESTROY) {
-		if (has(r, R6_METRIC1) && val(r, R6_METRIC1) != (long)kern->metric)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-			    "a row cannot be deleted and changed at once");
 		if ((rc = may_change_kind(w, r, kern->proto, kern->flags)) != 0)
 			return rc;
 		r->act = A_DELETE;
@@ -1121,7 +1150,10 @@ undo_wait(void *row, void *w)
 {
 	struct wrow *r = row;
 
-	writer_pending_remove(w, &r->want, NULL);
+	if (r->tbl == T_ROUTE6)
+		writer_pending6_remove(w, &r->want6);
+	else
+		writer_pending_remove(w, &r->want, NULL);
 	return 0;
 }
 
@@ -1130,7 +1162,8 @@ undo_drop(void *row, void *w)
 {
 	struct wrow *r = row;
 
-	return writer_pending_add(w, &r->cur);
+	return r->tbl == T_ROUTE6 ? writer_pending6_add(w, &r->cur6) :
+				    writer_pending_add(w, &r->cur);
 }
 
 static int
@@ -1351,13 +1384,23 @@ local_op(struct txn *x, struct txn_row *tr, struct writer *w, struct wrow *r, en
 {
 	switch (o) {
 	case O_PENDING_ADD_WANT:
+		if (r->tbl == T_ROUTE6) {
+			r->want6.first_seen = mirror_now(w->m6);
+			if (writer_pending6_add(w, &r->want6) < 0)
+				return SNMP_ERR_COMMITFAILED;
+			STEP(undo_wait);
+			return 0;
+		}
 		r->want.first_seen = mirror_now(w->m);
 		if (writer_pending_add(w, &r->want) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		STEP(undo_wait);
 		return 0;
 	case O_PENDING_DROP_CUR:
-		writer_pending_remove(w, &r->cur, NULL);
+		if (r->tbl == T_ROUTE6)
+			writer_pending6_remove(w, &r->cur6);
+		else
+			writer_pending_remove(w, &r->cur, NULL);
 		STEP(undo_drop);
 		return 0;
 	case O_PINSERT:

@@ -8,6 +8,7 @@
 #   a. createAndGo 2001:db8:10::/48 via 2001:db8:1::1 metric 10: in the kernel, proto 252
 #   b. Metric1 30: the route moves to metric 30; destroy: gone
 #   c. a link-local next hop with its interface: via fe80::1 dev va; destroy
+#  c2. createAndWait: the row reads notInService and is not in the kernel; active installs it
 #   d. a blackhole route added by hand (proto boot): metric change and destroy
 #   e. refusals, each leaving both kernel tables unchanged: prefix length 129 (wrongValue),
 #      host bits (inconsistentValue), unreachable next hop, a link-local next hop without
@@ -83,6 +84,19 @@ wait_until 5 in_mirror "$R"
 out=$(setw "$E6.22.$R" i 6)
 result $? "c. destroy succeeds" || diag "$out"
 is "$(show6 2001:db8:11::/48)" "" "c. the route is gone"
+
+# ------------------------------------------------------------------ c2. createAndWait, active
+R=$(idx6 2001:db8:15:: 48 2001:db8:1::1 "$IFA" 15)
+out=$(setw "$E6.22.$R" i 5)
+result $? "c2. createAndWait succeeds" || diag "$out"
+is "$(snmp_get "$E6.22.$R" 2>&1 | sed 's/.*= //')" "INTEGER: 2" "c2. the waiting row reads notInService(2)"
+is "$(show6 2001:db8:15::/48)" "" "c2. the kernel does not have it yet"
+out=$(setw "$E6.22.$R" i 1)
+result $? "c2. active succeeds" || diag "$out"
+is "$(show6 2001:db8:15::/48)" "2001:db8:15::/48 via 2001:db8:1::1 dev va proto 252 metric 15 pref medium" \
+	"c2. active installs the route"
+wait_until 5 in_mirror "$R"
+setw "$E6.22.$R" i 6 >/dev/null
 
 # ------------------------------------------------------------------ d. blackhole
 nsx ip -6 route add blackhole 2001:db8:12::/48 metric 7 || bail_out "cannot add the blackhole"

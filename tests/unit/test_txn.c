@@ -719,7 +719,7 @@ kernel_text(char *buf, size_t len)
 		const struct vb set_[] = { __VA_ARGS__ };                                      \
 		char before_[2048], after_[2048];                                              \
 		struct result res_;                                                            \
-		size_t np_ = w->persist.n, nw_ = w->npending;                                  \
+		size_t np_ = w->persist.n, nw_ = w->npending, nw6_ = w->npending6;             \
                                                                                                \
 		kernel_text(before_, sizeof(before_));                                         \
 		fk.log[0] = '\0';                                                              \
@@ -731,6 +731,7 @@ kernel_text(char *buf, size_t len)
 		assert_string_equal(fk.log, "");                                               \
 		assert_int_equal(w->persist.n, np_);                                           \
 		assert_int_equal(w->npending, nw_);                                            \
+		assert_int_equal(w->npending6, nw6_);                                          \
 	} while (0)
 
 /* Index strings: route table (dst mask nexthop ifindex table tos metric), persisted. */
@@ -1477,13 +1478,53 @@ test6_applied(void **state)
 	assert_int_equal(res.status, 0);
 	assert_non_null(k = kernel6("2001:db8:63::", 48, 7));
 	assert_int_equal(k->type, RTN_BLACKHOLE);
+	/* createAndWait: in the agent only; then active installs it */
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { T6, C6_RS, I6_NEW, 5 } }, 1).status, 0);
+	assert_int_equal(w->npending6, 1);
+	assert_true(w->pending6[0].flags & ROUTE_F_PENDING);
+	assert_string_equal(fk.log, "");
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_NEW, 5 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_NEW, 1 },
+	    { T6, C6_METRIC1, I6_NEW, 9 });
+	assert_int_equal(run((struct vb[]){ { T6, C6_RS, I6_NEW, 2 } }, 1).status, 0);
+	assert_int_equal(w->npending6, 1);
+	assert_int_equal(run((struct vb[]){ { T6, C6_RS, I6_NEW, 1 } }, 1).status, 0);
+	assert_int_equal(w->npending6, 0);
+	assert_string_equal(fk.log, "add6 2001:db8:10::/48 m10");
+	/* createAndWait then destroy: dropped, the kernel untouched */
+	fk.log[0] = '\0';
+	res = run((struct vb[]){ { T6, C6_RS, idx6(2, "2001:db8:13::", 48, "fe80::1", IFA, 254, 5),
+		      5 } },
+	    1);
+	assert_int_equal(res.status, 0);
+	assert_int_equal(w->npending6, 1);
+	res = run((struct vb[]){ { T6, C6_RS, idx6(2, "2001:db8:13::", 48, "fe80::1", IFA, 254, 5),
+		      6 } },
+	    1);
+	assert_int_equal(res.status, 0);
+	assert_int_equal(w->npending6, 0);
+	assert_string_equal(fk.log, "");
+	/* a kernel route cannot be taken out of service */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_60, 2 });
+}
+
+/* An activation the kernel refuses is undone: the createAndWait row is back. */
+static void
+test6_pending_undone(void **state)
+{
+	assert_int_equal(run((struct vb[]){ { T6, C6_RS, I6_NEW, 5 } }, 1).status, 0);
+	fk.log[0] = '\0';
+	fk.fail = 1u << 2; /* add GOOD, then the IPv6 activation: refused */
+	undone((struct vb[]){ { TR, C_RS, GOOD, 4 }, { T6, C6_RS, I6_NEW, 1 } }, 2, 1,
+	    "add 10.9.0.0/16 m20; add6 2001:db8:10::/48 m10 REFUSED; del 10.9.0.0/16 m20");
+	assert_int_equal(w->npending6, 1);
 }
 
 static void
 test6_refusals(void **state)
 {
 	/* RESERVE1 */
-	REFUSED(SNMP_ERR_WRONGVALUE, { T6, C6_RS, I6_NEW, 5 }); /* createAndWait: IPv4 only */
 	REFUSED(SNMP_ERR_WRONGVALUE, { T6, C6_RS, I6_NEW, 3 });
 	REFUSED(SNMP_ERR_WRONGVALUE, { T6, C6_RS, I6_NEW, 4 }, { T6, C6_METRIC1, I6_NEW, -5 });
 	REFUSED(SNMP_ERR_NOTWRITABLE, { T6, COL_IP6ROUTE_PREFERENCE, I6_NEW, 1 });
@@ -1587,6 +1628,7 @@ main(void)
 		T(test6_applied),
 		T(test6_refusals),
 		T(test6_mixed_undone),
+		T(test6_pending_undone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
