@@ -576,13 +576,53 @@ check_type(struct wrow *r, const struct route *rt)
 	return 0;
 }
 
+/*
+ * What both families' live tables do alike with RowStatus: a new row's
+ * action once its route passed the checks (npending: the family's waiting
+ * rows), and the answer for a row that does not exist (col: its RowStatus
+ * column's name).
+ */
+static int
+new_row(struct wrow *r, long status, size_t npending)
+{
+	if (status == RS_CREATEANDWAIT && npending >= PENDING_MAX)
+		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "%d createAndWait rows already",
+		    PENDING_MAX);
+	r->act = status == RS_CREATEANDGO ? A_CREATE : A_WAIT;
+	return 0;
+}
+
+static int
+no_row(struct wrow *r, long status, const char *col)
+{
+	if (status == RS_DESTROY)
+		return 0; /* RFC 2579: destroying a row that does not exist is noError */
+	if (status != 0)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the row does not exist");
+	return refuse(r, SNMP_ERR_INCONSISTENTNAME, "the row does not exist (create it with %s)",
+	    col);
+}
+
+/* Metric1 (column col) beside a change of an existing row whose metric is metric. */
+static int
+check_metric_row(struct wrow *r, oid col, uint32_t metric, int deleting)
+{
+	if (has(r, col) && val(r, col) == -1)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "Metric1 -1: a Linux route always has a metric");
+	if (deleting && has(r, col) && val(r, col) != (long)metric)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "a row cannot be deleted and changed at once");
+	return 0;
+}
+
 static int
 check_route_row(struct writer *w, struct wrow *r)
 {
 	const struct route *kern;
 	struct route *pend;
 	long status = has(r, RC_STATUS) ? val(r, RC_STATUS) : 0;
-	int rc;
+	int rc, deleting;
 
 	kern = route_find(mirror_routes(w->m), &r->key);
 	pend = writer_pending_find(w, &r->key);
@@ -615,30 +655,14 @@ check_route_row(struct writer *w, struct wrow *r)
 			return rc;
 		if ((rc = check_type(r, &r->want)) != 0)
 			return rc;
-		if (status == RS_CREATEANDWAIT && w->npending >= PENDING_MAX)
-			return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE,
-			    "%d createAndWait rows already", PENDING_MAX);
-		r->act = status == RS_CREATEANDGO ? A_CREATE : A_WAIT;
-		return 0;
+		return new_row(r, status, w->npending);
 	}
-	if (kern == NULL && pend == NULL) {
-		if (status == RS_DESTROY)
-			return 0; /* RFC 2579: destroying a row that does not exist is noError */
-		if (status != 0)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the row does not exist");
-		return refuse(r, SNMP_ERR_INCONSISTENTNAME,
-		    "the row does not exist (create it "
-		    "with cimIP4RouteRowStatus)");
-	}
-	if (has(r, RC_METRIC1) && val(r, RC_METRIC1) == -1)
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-		    "Metric1 -1: a Linux route always "
-		    "has a metric");
-	if (status == RS_DESTROY || (has(r, RC_TYPE) && val(r, RC_TYPE) == WMI_TYPE_INVALID)) {
-		if (has(r, RC_METRIC1) && val(r, RC_METRIC1) != (long)r->cur.metric)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-			    "a row cannot be deleted and "
-			    "changed at once");
+	if (kern == NULL && pend == NULL)
+		return no_row(r, status, "cimIP4RouteRowStatus");
+	deleting = status == RS_DESTROY || (has(r, RC_TYPE) && val(r, RC_TYPE) == WMI_TYPE_INVALID);
+	if ((rc = check_metric_row(r, RC_METRIC1, r->cur.metric, deleting)) != 0)
+		return rc;
+	if (deleting) {
 		if (pend != NULL) {
 			r->act = A_DROP;
 			return 0;
@@ -928,27 +952,12 @@ check_route6_row(struct writer *w, struct wrow *r)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the row exists");
 		if ((rc = create6(w, r)) != 0)
 			return rc;
-		if (status == RS_CREATEANDWAIT && w->npending6 >= PENDING_MAX)
-			return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE,
-			    "%d createAndWait rows already", PENDING_MAX);
-		r->act = status == RS_CREATEANDGO ? A_CREATE : A_WAIT;
-		return 0;
+		return new_row(r, status, w->npending6);
 	}
-	if (kern == NULL && pend == NULL) {
-		if (status == RS_DESTROY)
-			return 0; /* RFC 2579: destroying a row that does not exist is noError */
-		if (status != 0)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the row does not exist");
-		return refuse(r, SNMP_ERR_INCONSISTENTNAME,
-		    "the row does not exist (create it with cimIP6RouteRowStatus)");
-	}
-	if (has(r, R6_METRIC1) && val(r, R6_METRIC1) == -1)
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-		    "Metric1 -1: a Linux route always has a metric");
-	if (status == RS_DESTROY && has(r, R6_METRIC1) &&
-	    val(r, R6_METRIC1) != (long)r->cur6.metric)
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-		    "a row cannot be deleted and changed at once");
+	if (kern == NULL && pend == NULL)
+		return no_row(r, status, "cimIP6RouteRowStatus");
+	if ((rc = check_metric_row(r, R6_METRIC1, r->cur6.metric, status == RS_DESTROY)) != 0)
+		return rc;
 	if (pend != NULL)
 		return pending6_row(w, r, status);
 	if (status == RS_NOTINSERVICE)
