@@ -39,21 +39,6 @@ snap() { nsx ip -4 route show table all; nsx ip -6 route show table all; }
 show6() { nsx ip -6 route show "$@"; }
 in_mirror() { snmp_get "$E6.19.$1" 2>/dev/null | grep -q INTEGER; }
 
-# refused STATUS TEXT VARBINDS...: snmpset fails with STATUS and the kernel is unchanged
-refused() {
-	local want=$1 text=$2 before after out; shift 2
-	before=$(snap)
-	out=$(setw "$@")
-	after=$(snap)
-	if echo "$out" | grep -q "Reason: $want"; then
-		if [ "$before" == "$after" ]; then ok "$text: $want, nothing changed"
-		else not_ok "$text: $want, but the kernel changed"
-			diff <(echo "$before") <(echo "$after") | diag; fi
-	else
-		not_ok "$text: expected $want"; diag "$out"
-	fi
-}
-
 # ------------------------------------------------------------------ a. create
 R=$(idx6 2001:db8:10:: 48 2001:db8:1::1 "$IFA" 10)
 out=$(setw "$E6.22.$R" i 4)

@@ -54,28 +54,67 @@ static struct fake {
 	size_t n6;
 } fk;
 
+/* A route as the fake's log names it: "10.9.0.0/16 m20", "2001:db8:10::/48 m10". */
 static void
-fk_log(const char *what, const struct route *r, int rc)
+fk_name4(const void *e, char *buf, size_t len)
 {
-	size_t len = strlen(fk.log);
+	const struct route *r = e;
 
-	snprintf(fk.log + len, sizeof(fk.log) - len, "%s%s %u.%u.%u.%u/%u m%u%s", len ? "; " : "",
-	    what, r->dst >> 24, (r->dst >> 16) & 255, (r->dst >> 8) & 255, r->dst & 255, r->plen,
-	    r->metric,
-	    rc == 0                     ? "" :
-		rc == NLREQ_FAKE_SILENT ? " SILENT" :
-					  " REFUSED");
+	snprintf(buf, len, "%u.%u.%u.%u/%u m%u", r->dst >> 24, (r->dst >> 16) & 255,
+	    (r->dst >> 8) & 255, r->dst & 255, r->plen, r->metric);
 }
 
 static void
-fk_log6(const char *what, const struct route6 *r, int rc)
+fk_name6(const void *e, char *buf, size_t len)
 {
-	size_t len = strlen(fk.log);
+	const struct route6 *r = e;
 	char d[INET6_ADDRSTRLEN];
 
-	inet_ntop(AF_INET6, r->dst, d, sizeof(d));
-	snprintf(fk.log + len, sizeof(fk.log) - len, "%s%s6 %s/%u m%u%s", len ? "; " : "", what, d,
-	    r->plen, r->metric,
+	snprintf(buf, len, "%s/%u m%u", inet_ntop(AF_INET6, r->dst, d, sizeof(d)), r->plen,
+	    r->metric);
+}
+
+static int
+fk_cmp4(const void *a, const void *b)
+{
+	return route_cmp(a, b);
+}
+
+static int
+fk_cmp6(const void *a, const void *b)
+{
+	return route6_cmp(a, b);
+}
+
+/*
+ * One family's routes in the fake kernel: its array, entry, order and
+ * name, and the suffix of its log lines ("add", "add6").  A kept route is
+ * a netlink header and the entry itself, for the fake alone to read; its
+ * length tells the family.
+ */
+struct fk_fam {
+	void *v;
+	size_t *n;
+	size_t size, metric_off;
+	int (*cmp)(const void *, const void *);
+	void (*name)(const void *, char *, size_t);
+	const char *suffix;
+};
+
+static const struct fk_fam fam4 = { fk.v, &fk.n, sizeof(struct route),
+	offsetof(struct route, metric), fk_cmp4, fk_name4, "" };
+static const struct fk_fam fam6 = { fk.v6, &fk.n6, sizeof(struct route6),
+	offsetof(struct route6, metric), fk_cmp6, fk_name6, "6" };
+
+static void
+fk_log(const struct fk_fam *f, const char *what, const void *r, int rc)
+{
+	size_t len = strlen(fk.log);
+	char name[128];
+
+	f->name(r, name, sizeof(name));
+	snprintf(fk.log + len, sizeof(fk.log) - len, "%s%s%s %s%s", len ? "; " : "", what,
+	    f->suffix, name,
 	    rc == 0                     ? "" :
 		rc == NLREQ_FAKE_SILENT ? " SILENT" :
 					  " REFUSED");
@@ -95,172 +134,103 @@ fk_refused(char *err, size_t errlen)
 	return 0;
 }
 
-static struct route *
-fk_find(const struct route *r)
+static void *
+fk_at(const struct fk_fam *f, size_t i)
 {
-	for (size_t i = 0; i < fk.n; i++)
-		if (route_cmp(&fk.v[i], r) == 0)
-			return &fk.v[i];
+	return (unsigned char *)f->v + i * f->size;
+}
+
+static void *
+fk_find(const struct fk_fam *f, const void *r)
+{
+	for (size_t i = 0; i < *f->n; i++)
+		if (f->cmp(fk_at(f, i), r) == 0)
+			return fk_at(f, i);
 	return NULL;
 }
 
 static int
-fk_add(const struct route *r, char *err, size_t errlen)
+fk_add(const struct fk_fam *f, const void *r, char *err, size_t errlen)
 {
 	int rc = fk_refused(err, errlen);
 
-	if (rc == 0 && fk_find(r) != NULL) {
+	if (rc == 0 && fk_find(f, r) != NULL) {
 		snprintf(err, errlen, "File exists");
 		rc = -EEXIST;
 	}
 	if (rc == 0)
-		fk.v[fk.n++] = *r;
-	fk_log("add", r, rc);
+		memcpy(fk_at(f, (*f->n)++), r, f->size);
+	fk_log(f, "add", r, rc);
 	return rc;
 }
 
 static int
-fk_del(const struct route *r, struct route *gone, char *err, size_t errlen)
+keep(const struct fk_fam *f, const void *r, struct nlroute *out)
+{
+	out->msg = calloc(1, NLMSG_LENGTH(f->size));
+	if (out->msg == NULL)
+		return -ENOMEM;
+	out->msg->nlmsg_len = NLMSG_LENGTH(f->size);
+	memcpy(NLMSG_DATA(out->msg), r, f->size);
+	return 0;
+}
+
+/* Delete r; the kernel's description of what went in *gone (NULL: none wanted). */
+static int
+fk_del(const struct fk_fam *f, const void *r, struct nlroute *gone, char *err, size_t errlen)
 {
 	int rc = fk_refused(err, errlen);
-	struct route *k = rc == 0 ? fk_find(r) : NULL;
+	void *k = rc == 0 ? fk_find(f, r) : NULL;
 
 	if (rc == 0 && k == NULL) {
 		snprintf(err, errlen, "No such process");
 		rc = -ESRCH;
 	}
-	if (rc == 0) {
-		if (gone != NULL)
-			*gone = *k;
-		*k = fk.v[--fk.n];
-	}
-	fk_log("del", r, rc);
-	return rc;
-}
-
-/* A kept route: a netlink header and the route itself, for the fake alone to read. */
-static int
-keep(const struct route *r, struct nlroute *out)
-{
-	out->msg = calloc(1, NLMSG_LENGTH(sizeof(*r)));
-	if (out->msg == NULL)
-		return -ENOMEM;
-	out->msg->nlmsg_len = NLMSG_LENGTH(sizeof(*r));
-	memcpy(NLMSG_DATA(out->msg), r, sizeof(*r));
-	return 0;
-}
-
-/* An IPv6 kept route: the same, with the 64-byte entry (told apart by its length). */
-static int
-keep6(const struct route6 *r, struct nlroute *out)
-{
-	out->msg = calloc(1, NLMSG_LENGTH(sizeof(*r)));
-	if (out->msg == NULL)
-		return -ENOMEM;
-	out->msg->nlmsg_len = NLMSG_LENGTH(sizeof(*r));
-	memcpy(NLMSG_DATA(out->msg), r, sizeof(*r));
-	return 0;
-}
-
-static int
-is_kept6(const struct nlroute *k)
-{
-	return k->msg->nlmsg_len == NLMSG_LENGTH(sizeof(struct route6));
-}
-
-static struct route6
-kept6(const struct nlroute *k, const uint32_t *metric)
-{
-	struct route6 r;
-
-	memcpy(&r, NLMSG_DATA(k->msg), sizeof(r));
-	if (metric != NULL)
-		r.metric = *metric;
-	return r;
-}
-
-static struct route6 *
-fk_find6(const struct route6 *r)
-{
-	for (size_t i = 0; i < fk.n6; i++)
-		if (route6_cmp(&fk.v6[i], r) == 0)
-			return &fk.v6[i];
-	return NULL;
-}
-
-static int
-fk_add6(const struct route6 *r, char *err, size_t errlen)
-{
-	int rc = fk_refused(err, errlen);
-
-	if (rc == 0 && fk_find6(r) != NULL) {
-		snprintf(err, errlen, "File exists");
-		rc = -EEXIST;
-	}
+	fk_log(f, "del", r, rc);
+	if (rc == 0 && gone != NULL)
+		rc = keep(f, k, gone);
 	if (rc == 0)
-		fk.v6[fk.n6++] = *r;
-	fk_log6("add", r, rc);
+		memcpy(k, fk_at(f, --*f->n), f->size);
 	return rc;
 }
 
-static int
-fk_del6(const struct route6 *r, struct route6 *gone, char *err, size_t errlen)
+/* A kept route's family and entry, at metric if given. */
+static const struct fk_fam *
+kept(const struct nlroute *k, const uint32_t *metric, void *out)
 {
-	int rc = fk_refused(err, errlen);
-	struct route6 *k = rc == 0 ? fk_find6(r) : NULL;
+	const struct fk_fam *f =
+	    k->msg->nlmsg_len == NLMSG_LENGTH(sizeof(struct route6)) ? &fam6 : &fam4;
 
-	if (rc == 0 && k == NULL) {
-		snprintf(err, errlen, "No such process");
-		rc = -ESRCH;
-	}
-	if (rc == 0) {
-		if (gone != NULL)
-			*gone = *k;
-		*k = fk.v6[--fk.n6];
-	}
-	fk_log6("del", r, rc);
-	return rc;
-}
-
-static int
-fk_route6(void *arg, int cmd, int flags, const struct route6 *r, char *err, size_t errlen)
-{
-	return cmd == RTM_NEWROUTE ? fk_add6(r, err, errlen) : fk_del6(r, NULL, err, errlen);
-}
-
-static int
-fk_route6_delete(void *arg, const struct route6 *r, struct nlroute *gone, char *err, size_t errlen)
-{
-	struct route6 g;
-	int rc = fk_del6(r, &g, err, errlen);
-
-	return rc == 0 ? keep6(&g, gone) : rc;
-}
-
-static struct route
-kept(const struct nlroute *k, const uint32_t *metric)
-{
-	struct route r;
-
-	memcpy(&r, NLMSG_DATA(k->msg), sizeof(r));
+	memcpy(out, NLMSG_DATA(k->msg), f->size);
 	if (metric != NULL)
-		r.metric = *metric;
-	return r;
+		memcpy((unsigned char *)out + f->metric_off, metric, sizeof(*metric));
+	return f;
 }
 
 static int
 fk_route(void *arg, int cmd, int flags, const struct route *r, char *err, size_t errlen)
 {
-	return cmd == RTM_NEWROUTE ? fk_add(r, err, errlen) : fk_del(r, NULL, err, errlen);
+	return cmd == RTM_NEWROUTE ? fk_add(&fam4, r, err, errlen) :
+				     fk_del(&fam4, r, NULL, err, errlen);
 }
 
 static int
 fk_route_delete(void *arg, const struct route *r, struct nlroute *gone, char *err, size_t errlen)
 {
-	struct route g;
-	int rc = fk_del(r, &g, err, errlen);
+	return fk_del(&fam4, r, gone, err, errlen);
+}
 
-	return rc == 0 ? keep(&g, gone) : rc;
+static int
+fk_route6(void *arg, int cmd, int flags, const struct route6 *r, char *err, size_t errlen)
+{
+	return cmd == RTM_NEWROUTE ? fk_add(&fam6, r, err, errlen) :
+				     fk_del(&fam6, r, NULL, err, errlen);
+}
+
+static int
+fk_route6_delete(void *arg, const struct route6 *r, struct nlroute *gone, char *err, size_t errlen)
+{
+	return fk_del(&fam6, r, gone, err, errlen);
 }
 
 static int
@@ -277,11 +247,11 @@ fk_route_fetch(void *arg, uint8_t family, uint32_t table, uint8_t proto, int32_t
 	for (size_t i = 0; family == AF_INET6 && i < fk.n6; i++)
 		if (fk.v6[i].table == table && fk.v6[i].proto == proto &&
 		    (oif <= 0 || fk.v6[i].ifindex == oif))
-			return keep6(&fk.v6[i], out);
+			return keep(&fam6, &fk.v6[i], out);
 	for (size_t i = 0; family == AF_INET && i < fk.n; i++)
 		if (fk.v[i].table == table && fk.v[i].proto == proto &&
 		    (oif <= 0 || fk.v[i].ifindex == oif))
-			return keep(&fk.v[i], out);
+			return keep(&fam4, &fk.v[i], out);
 	snprintf(err, errlen, "the kernel has no such route");
 	return -ESRCH;
 }
@@ -290,37 +260,23 @@ static int
 fk_route_restore(void *arg, const struct nlroute *k, const uint32_t *metric, char *err,
     size_t errlen)
 {
-	struct route r;
+	struct route6 r; /* room for either family's entry */
 
 	if (k->msg == NULL) {
 		snprintf(err, errlen, "no kept route");
 		return -EINVAL;
 	}
-	if (is_kept6(k)) {
-		struct route6 r6 = kept6(k, metric);
-
-		return fk_add6(&r6, err, errlen);
-	}
-	r = kept(k, metric);
-	return fk_add(&r, err, errlen);
+	return fk_add(kept(k, metric, &r), &r, err, errlen);
 }
 
 static int
 fk_route_delete_kept(void *arg, const struct nlroute *k, const uint32_t *metric,
     struct nlroute *gone, char *err, size_t errlen)
 {
-	struct route r, g;
-	int rc;
+	struct route6 r;
+	const struct fk_fam *f = kept(k, metric, &r);
 
-	if (is_kept6(k)) {
-		struct route6 r6 = kept6(k, metric), g6;
-
-		rc = fk_del6(&r6, &g6, err, errlen);
-		return rc == 0 && gone != NULL ? keep6(&g6, gone) : rc;
-	}
-	r = kept(k, metric);
-	rc = fk_del(&r, &g, err, errlen);
-	return rc == 0 && gone != NULL ? keep(&g, gone) : rc;
+	return fk_del(f, &r, gone, err, errlen);
 }
 
 static const struct nlreq_ops fake_ops = {
