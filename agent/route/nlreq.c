@@ -303,71 +303,77 @@ fake_async(struct nlreq *q, int rc, nlreq_done_fn done, void *arg, char *err, si
 	return nlsock_answer_later(q->s, rc, q->fake_err, done, arg, err, errlen);
 }
 
+/*
+ * A fake's answer to a request about an entry of family: its route or
+ * route6 operation (a delete when gone is given), or a refusal when it has
+ * no IPv6 routes.
+ */
+static int
+fake_route(struct nlreq *q, int family, int cmd, int flags, const void *r, struct nlroute *gone)
+{
+	const struct nlreq_ops *f = q->fake;
+	char *err = q->fake_err;
+	size_t len = sizeof(q->fake_err);
+
+	if (family == AF_INET)
+		return gone != NULL ? f->route_delete(q->fake_arg, r, gone, err, len) :
+				      f->route(q->fake_arg, cmd, flags, r, err, len);
+	if (f->route6 == NULL || f->route6_delete == NULL) {
+		snprintf(err, len, "the fake kernel has no IPv6 routes");
+		return -EAFNOSUPPORT;
+	}
+	return gone != NULL ? f->route6_delete(q->fake_arg, r, gone, err, len) :
+			      f->route6(q->fake_arg, cmd, flags, r, err, len);
+}
+
+/*
+ * The request (cmd, flags) for an entry r of family (struct route or
+ * struct route6); a delete with gone != NULL asks the kernel to echo the
+ * route it deleted, kept in *gone.
+ */
+static int
+route_async(struct nlreq *q, int family, int cmd, int flags, const void *r, struct nlroute *gone,
+    nlreq_done_fn done, void *arg, char *err, size_t errlen)
+{
+	struct nl_msg *msg;
+
+	if (gone != NULL)
+		nlroute_free(gone);
+	if (q->fake != NULL && fake_spent(q, err, errlen))
+		return -ETIMEDOUT; /* as a socket's request: not sent */
+	if (q->fake != NULL)
+		return fake_async(q, fake_route(q, family, cmd, flags, r, gone), done, arg, err,
+		    errlen);
+	msg = family == AF_INET ? route_msg(cmd, flags, r) : route6_msg(cmd, flags, r);
+	return nlsock_send(q->s, msg, gone != NULL ? echo_msg : NULL, gone, done, arg, err, errlen);
+}
+
 int
 nlreq_route_async(struct nlreq *q, int cmd, int flags, const struct route *r, nlreq_done_fn done,
     void *arg, char *err, size_t errlen)
 {
-	if (q->fake != NULL && fake_spent(q, err, errlen))
-		return -ETIMEDOUT; /* as a socket's request: not sent */
-	if (q->fake != NULL)
-		return fake_async(q,
-		    q->fake->route(q->fake_arg, cmd, flags, r, q->fake_err, sizeof(q->fake_err)),
-		    done, arg, err, errlen);
-	return nlsock_send(q->s, route_msg(cmd, flags, r), NULL, NULL, done, arg, err, errlen);
+	return route_async(q, AF_INET, cmd, flags, r, NULL, done, arg, err, errlen);
 }
 
 int
 nlreq_route_delete_async(struct nlreq *q, const struct route *r, struct nlroute *gone,
     nlreq_done_fn done, void *arg, char *err, size_t errlen)
 {
-	nlroute_free(gone);
-	if (q->fake != NULL && fake_spent(q, err, errlen))
-		return -ETIMEDOUT; /* as a socket's request: not sent */
-	if (q->fake != NULL)
-		return fake_async(q,
-		    q->fake->route_delete(q->fake_arg, r, gone, q->fake_err, sizeof(q->fake_err)),
-		    done, arg, err, errlen);
-	return nlsock_send(q->s, route_msg(RTM_DELROUTE, NLM_F_ECHO, r), echo_msg, gone, done, arg,
-	    err, errlen);
-}
-
-static int
-fake_absent(char *err, size_t errlen)
-{
-	snprintf(err, errlen, "the fake kernel has no IPv6 routes");
-	return -EAFNOSUPPORT;
+	return route_async(q, AF_INET, RTM_DELROUTE, NLM_F_ECHO, r, gone, done, arg, err, errlen);
 }
 
 int
 nlreq_route6_async(struct nlreq *q, int cmd, int flags, const struct route6 *r, nlreq_done_fn done,
     void *arg, char *err, size_t errlen)
 {
-	if (q->fake != NULL && fake_spent(q, err, errlen))
-		return -ETIMEDOUT; /* as a socket's request: not sent */
-	if (q->fake != NULL)
-		return fake_async(q,
-		    q->fake->route6 != NULL ? q->fake->route6(q->fake_arg, cmd, flags, r,
-						  q->fake_err, sizeof(q->fake_err)) :
-					      fake_absent(q->fake_err, sizeof(q->fake_err)),
-		    done, arg, err, errlen);
-	return nlsock_send(q->s, route6_msg(cmd, flags, r), NULL, NULL, done, arg, err, errlen);
+	return route_async(q, AF_INET6, cmd, flags, r, NULL, done, arg, err, errlen);
 }
 
 int
 nlreq_route6_delete_async(struct nlreq *q, const struct route6 *r, struct nlroute *gone,
     nlreq_done_fn done, void *arg, char *err, size_t errlen)
 {
-	nlroute_free(gone);
-	if (q->fake != NULL && fake_spent(q, err, errlen))
-		return -ETIMEDOUT; /* as a socket's request: not sent */
-	if (q->fake != NULL)
-		return fake_async(q,
-		    q->fake->route6_delete != NULL ? q->fake->route6_delete(q->fake_arg, r, gone,
-							 q->fake_err, sizeof(q->fake_err)) :
-						     fake_absent(q->fake_err, sizeof(q->fake_err)),
-		    done, arg, err, errlen);
-	return nlsock_send(q->s, route6_msg(RTM_DELROUTE, NLM_F_ECHO, r), echo_msg, gone, done, arg,
-	    err, errlen);
+	return route_async(q, AF_INET6, RTM_DELROUTE, NLM_F_ECHO, r, gone, done, arg, err, errlen);
 }
 
 /* A kept route's message, or NULL with err. */
