@@ -355,6 +355,7 @@ main(int argc, char **argv)
 	if (pm != m)
 		mirror_set_callbacks(pm, route_changed, NULL, &prs);
 	writer_use_mirror(w, pm);
+	writer_use_mirror6(w, m6);
 	if (iface_attach(ifm, mon) < 0 || mirror_attach(m, mon, ifm) < 0 ||
 	    mirror_attach(m6, mon, ifm) < 0 || (pm != m && mirror_attach(pm, mon, ifm) < 0))
 		fatal("cannot subscribe to netlink events");
@@ -373,7 +374,7 @@ main(int argc, char **argv)
 		fatal("cannot watch the netlink sockets");
 
 	if ((txn = txn_new()) == NULL || mib_route_register(m, w, txn) < 0 ||
-	    mib_route6_register(m6) < 0 || mib_persist_register(w, txn) < 0 ||
+	    mib_route6_register(m6, w, txn) < 0 || mib_persist_register(w, txn) < 0 ||
 	    mib_event_register() < 0)
 		fatal("cannot register CIM-ROUTE-MIB objects");
 	if (nlmon_start(mon) < 0)

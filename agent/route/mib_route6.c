@@ -4,8 +4,9 @@
  * one row iteration (route/mib_rt.h) over the IPv6 family's operations; this
  * file has the columns.  The columns shared with cimIP4RouteTable mean what
  * they mean there; Preference and ValidLifetime are IPv6's own.  Metric1 and
- * RowStatus are read-create in the MIB, but the IPv6 write side is not here
- * yet: the table is registered read-only, and a SET answers notWritable.
+ * RowStatus are writable through the route tables' SET operations
+ * (route/mib_set.c); the writer's IPv6 createAndWait rows are extra rows
+ * of the iteration, as IPv4's are in cimIP4RouteTable.
  */
 #include "config.h"
 
@@ -15,8 +16,10 @@
 #include "route/mirror.h"
 #include "route/route6.h"
 #include "route/routefmt.h"
+#include "route/writer.h"
 #include "route/rt.h"
 #include "snmp/mib.h"
+#include "snmp/txn.h"
 
 static struct mib_rt r6ctx;
 
@@ -101,18 +104,44 @@ static struct mib_table route6_table = {
 
 const struct mib_table *mib_route6_table = &route6_table;
 
+/* The createAndWait rows, as mib_rt's extra rows. */
+static const void *
+pending_at(void *arg, size_t i)
+{
+	const struct writer *w = arg;
+
+	return i < w->npending6 ? &w->pending6[i] : NULL;
+}
+
+static size_t
+pending_seek_oid(void *arg, const oid *sub, size_t len, int strict)
+{
+	return writer_pending6_seek_oid(arg, sub, len, strict);
+}
+
+static void
+bind_writer(struct mirror *m, struct writer *w)
+{
+	const struct mib_rt_extra pending = { pending_at, pending_seek_oid, w };
+
+	mib_rt_bind(&r6ctx, m, &rt6_ops, routefmt6_text, w != NULL ? &pending : NULL,
+	    COL_IP6ROUTE_INSTALLDATE);
+}
+
 void
 mib_route6_bind(struct mirror *m)
 {
-	mib_rt_bind(&r6ctx, m, &rt6_ops, routefmt6_text, NULL, COL_IP6ROUTE_INSTALLDATE);
+	bind_writer(m, NULL);
 }
 
 int
-mib_route6_register(struct mirror *m)
+mib_route6_register(struct mirror *m, struct writer *w, struct txn *txn)
 {
 	static const oid arc[] = { CIMR_IP6ROUTE };
 
-	mib_route6_bind(m);
+	bind_writer(m, w);
+	if (txn != NULL && txn_bind(txn, &route6_table, &mib_set_route6_ops, w) < 0)
+		return -1;
 	if (mib_rt_register_scalars(&r6ctx, "cimIP6RouteCount", "cimIP6RouteLastChange", arc,
 		OID_LENGTH(arc)) < 0)
 		return -1;

@@ -17,6 +17,15 @@
  *   UNDO      the recorded steps, newest first; those that ask the kernel
  *             wait for its answer the same way (undo_kernel()).
  *
+ * cimIP6RouteTable is a third table of the same group, so that one SET
+ * across both families is all or nothing too.  Its rows go through the
+ * same plans, steps and undo; what differs is the entry (struct route6,
+ * route6.h), its checks (check_route6_row(), rtcheck6_complete()) and the
+ * requests built from it (nlreq_route6_async()): the family's few
+ * functions below pick by the row's table (ent(), the request senders).
+ * The kernel routes read back, kept and restored are netlink messages,
+ * the same for both families.
+ *
  * The context of every operation is the writer.
  */
 #include "config.h"
@@ -31,8 +40,11 @@
 #include "lib/log.h"
 #include "snmp/mib.h"
 #include "snmp/txn.h"
-#include "route/rt4.h"
+#include "route/mirror.h"
+#include "route/nhobj.h"
 #include "route/nlreq.h"
+#include "route/rt.h"
+#include "route/rt4.h"
 #include "route/routefmt.h"
 #include "route/rtcheck.h"
 #include "route/writer.h"
@@ -48,9 +60,11 @@ enum {
 	RC_STATUS = COL_IP4ROUTE_ROWSTATUS,
 	PC_STORAGE = COL_PERSIST_STORAGETYPE,
 	PC_STATUS = COL_PERSIST_ROWSTATUS,
+	R6_METRIC1 = COL_IP6ROUTE_METRIC1,
+	R6_STATUS = COL_IP6ROUTE_ROWSTATUS,
 };
 
-enum wtable { T_ROUTE, T_PERSIST };
+enum wtable { T_ROUTE, T_PERSIST, T_ROUTE6 };
 
 enum act {
 	A_NONE,
@@ -78,7 +92,11 @@ struct wrow {
 	struct route cur;  /* the existing kernel or createAndWait row */
 	struct route want; /* the route to install, or the new createAndWait row */
 	struct route live; /* persisted: the live route to delete on destroy */
-	int adopt;         /* persisted create: the kernel has the route already */
+	/* cimIP6RouteTable: the index, the kernel route, the route to install */
+	struct route6 key6, cur6, want6;
+	uint8_t src6[16]; /* the index's source prefix, interned in RESERVE2 */
+	uint8_t srclen6;
+	int adopt; /* persisted create: the kernel has the route already */
 	int has_live;
 	struct proute pold;   /* persisted destroy: the row removed */
 	struct nlroute exact; /* a metric change: the kernel's route as it is, every attribute */
@@ -91,8 +109,9 @@ struct wrow {
 	int answered; /* ... and answered: rc and err */
 	int retry;    /* a delete: 1 reading the route back, 2 deleting by its description */
 	struct route fetch_key; /* the route read back (for is_row_route(), while in flight) */
+	struct route6 fetch_key6;
 	struct row_route {
-		const struct route *want;
+		const void *want; /* struct route or struct route6, as the mirror's family */
 		const struct mirror *m;
 	} fetch_rr;
 	int rc;
@@ -107,7 +126,17 @@ row_name(const void *row, char *buf, size_t len)
 	const struct wrow *r = row;
 	char d[ADDR4_STRLEN], m[ADDR4_STRLEN], h[ADDR4_STRLEN];
 
-	if (r->tbl == T_ROUTE)
+	char d6[ADDR6_STRLEN], h6[ADDR6_STRLEN], s6[ADDR6_STRLEN];
+
+	if (r->tbl == T_ROUTE6)
+		snprintf(buf, len,
+		    "cimIP6RouteTable row %s/%u next hop %s ifindex %d table %u metric %u "
+		    "from %s/%u",
+		    addr6_ntop((const struct in6_addr *)r->key6.dst, d6, sizeof(d6)), r->key6.plen,
+		    addr6_ntop((const struct in6_addr *)r->key6.nexthop, h6, sizeof(h6)),
+		    (int)r->key6.ifindex, r->key6.table, r->key6.metric,
+		    addr6_ntop((const struct in6_addr *)r->src6, s6, sizeof(s6)), r->srclen6);
+	else if (r->tbl == T_ROUTE)
 		snprintf(buf, len,
 		    "cimIP4RouteTable row %s mask %s next hop %s ifindex %d table %u "
 		    "tos %u metric %u",
@@ -194,6 +223,41 @@ persist_index(void *ctx, const oid *o, size_t len, void *row)
 	return 0;
 }
 
+/*
+ * cimIP6RouteTable's index: destination, prefix length, next hop,
+ * interface, table, metric, source prefix and its length.  Lengths above
+ * 128 are refused in RESERVE2 (wrongValue, as a non-contiguous IPv4 mask).
+ */
+static int
+addr6_index(const oid *o, uint8_t *out)
+{
+	for (int i = 0; i < 16; i++) {
+		if (o[i] > 255)
+			return -1;
+		out[i] = (uint8_t)o[i];
+	}
+	return 0;
+}
+
+static int
+route6_index(void *ctx, const oid *o, size_t len, void *row)
+{
+	struct wrow *r = row;
+
+	r->tbl = T_ROUTE6;
+	if (len != ROUTE6_INDEX_LEN || addr6_index(o, r->key6.dst) < 0 || o[16] > 255 ||
+	    addr6_index(o + 17, r->key6.nexthop) < 0 || o[33] > INT32_MAX || o[34] == 0 ||
+	    o[34] > UINT32_MAX || o[35] > UINT32_MAX || addr6_index(o + 36, r->src6) < 0 ||
+	    o[52] > 255)
+		return SNMP_ERR_NOCREATION;
+	r->key6.plen = (uint8_t)o[16];
+	r->key6.ifindex = (int32_t)o[33];
+	r->key6.table = (uint32_t)o[34];
+	r->key6.metric = (uint32_t)o[35];
+	r->srclen6 = (uint8_t)o[52];
+	return 0;
+}
+
 static int
 wrong_if(int bad)
 {
@@ -254,6 +318,11 @@ static const struct txn_column route_columns[] = {
 	{ RC_STATUS, ASN_INTEGER, 0, check_route_status },
 };
 
+static const struct txn_column route6_columns[] = {
+	{ R6_METRIC1, ASN_INTEGER, 0, check_metric1 },
+	{ R6_STATUS, ASN_INTEGER, 0, check_route_status },
+};
+
 static const struct txn_column persist_columns[] = {
 	{ PC_STORAGE, ASN_INTEGER, 0, check_storage },
 	{ PC_STATUS, ASN_INTEGER, 0, check_persist_status },
@@ -286,13 +355,38 @@ same_fib(const struct route *a, const struct route *b)
 	    a->metric == b->metric;
 }
 
+/* The row's kernel or createAndWait route, and the route it installs, of its family. */
+static const void *
+cur_of(const struct wrow *r)
+{
+	return r->tbl == T_ROUTE6 ? (const void *)&r->cur6 : &r->cur;
+}
+
+static const void *
+want_of(const struct wrow *r)
+{
+	return r->tbl == T_ROUTE6 ? (const void *)&r->want6 : &r->want;
+}
+
+static uint32_t *
+want_metric(struct wrow *r)
+{
+	return r->tbl == T_ROUTE6 ? &r->want6.metric : &r->want.metric;
+}
+
+static int
+same_family(const struct wrow *a, const struct wrow *b)
+{
+	return (a->tbl == T_ROUTE6) == (b->tbl == T_ROUTE6);
+}
+
 /* The kernel route this row deletes, moves or adopts, or NULL. */
-static const struct route *
+static const void *
 touches(const struct wrow *r)
 {
 	switch (r->act) {
 	case A_DELETE:
-	case A_MOVE: return &r->cur;
+	case A_MOVE: return cur_of(r);
 	case A_PCREATE: return r->adopt ? &r->live : NULL;
 	case A_PDESTROY: return r->has_live ? &r->live : NULL;
 	default: return NULL;
@@ -340,20 +434,31 @@ check_metric_is_index(struct wrow *r)
 	return 0;
 }
 
+/* May SNMP change a kernel route of this protocol and flags (both families)? */
 static int
-may_change(struct writer *w, struct wrow *r, const struct route *cur)
+may_change_kind(struct writer *w, struct wrow *r, uint8_t proto, uint8_t flags)
 {
 	char name[32];
 
-	if (!w->cfg.writable_proto[cur->proto])
+	if (!w->cfg.writable_proto[proto])
 		return refuse(r, SNMP_ERR_NOTWRITABLE,
 		    "the route belongs to protocol %s, which "
 		    "SNMP may not change (see writableProtocols)",
-		    routefmt_proto_name(cur->proto, name, sizeof(name)));
-	if (cur->flags & ROUTE_F_MULTI)
+		    routefmt_proto_name(proto, name, sizeof(name)));
+	if (flags & ROUTE_F_MULTI)
 		return refuse(r, SNMP_ERR_NOTWRITABLE,
 		    "one next hop of a multipath route cannot "
 		    "be changed alone");
+	return 0;
+}
+
+static int
+may_change(struct writer *w, struct wrow *r, const struct route *cur)
+{
+	int rc;
+
+	if ((rc = may_change_kind(w, r, cur->proto, cur->flags)) != 0)
+		return rc;
 	if (persist_owner(&w->persist, cur) != NULL)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "the route is a persisted route's; "
@@ -372,11 +477,39 @@ is_row_route(struct nlmsghdr *nlh, void *arg)
 	/* Through the mirror's nexthop objects, as the row was made. */
 	return mirror_parse_route_nh(&any, rr->m, nlh, &hop, 1) == 1 &&
 	    !(hop.flags & ROUTE_F_MULTI) && route_cmp(&hop, rr->want) == 0 &&
-	    hop.type == rr->want->type;
+	    hop.type == ((const struct route *)rr->want)->type;
+}
+
+/* The same for an IPv6 route: one hop (a multipath route's message has more). */
+static int
+is_row_route6(struct nlmsghdr *nlh, void *arg)
+{
+	static const struct mirror_config any = { .all_tables = 1 };
+	const struct row_route *rr = arg;
+	const struct route6 *want = rr->want;
+	struct rt_parse p = { &any, mirror_nh_map(rr->m), mirror_now(rr->m) };
+	struct route6 hop;
+	struct nh_ref ref;
+
+	return rt6_ops.parse(&p, nlh, &hop, 1, &ref) == 1 && !(hop.flags & ROUTE_F_MULTI) &&
+	    route6_cmp(&hop, want) == 0 && hop.type == want->type;
 }
 
 static void ack(void *arg, int rc, const char *err);
 static int sent(struct wrow *r, int rc);
+
+/* Send the row's route to install (r->want, of its family) with cmd and flags. */
+static void
+send_route(struct writer *w, struct wrow *r, int cmd, int flags)
+{
+	if (r->tbl == T_ROUTE6)
+		sent(r,
+		    nlreq_route6_async(w->qa, cmd, flags, &r->want6, ack, r, r->err,
+			sizeof(r->err)));
+	else
+		sent(r,
+		    nlreq_route_async(w->qa, cmd, flags, &r->want, ack, r, r->err, sizeof(r->err)));
+}
 
 /*
  * Read a kernel route back, every attribute, into r->exact: a dump the
@@ -386,19 +519,33 @@ static int sent(struct wrow *r, int rc);
  * (src, mtu, advmss, realms, an IPv6 gateway) is lost.
  */
 static void
-fetch_send(struct writer *w, struct wrow *r, const struct route *kern)
+fetch_send(struct writer *w, struct wrow *r, const void *kern)
 {
-	r->fetch_key = *kern;
+	if (r->tbl == T_ROUTE6) {
+		const struct route6 *k = kern;
+
+		r->fetch_key6 = *k;
+		r->fetch_rr.want = &r->fetch_key6;
+		r->fetch_rr.m = w->m6;
+		sent(r,
+		    nlreq_route_fetch_async(w->qa, AF_INET6, k->table, k->proto,
+			k->type == RTN_UNICAST ? k->ifindex : 0, is_row_route6, &r->fetch_rr,
+			&r->exact, ack, r, r->err, sizeof(r->err)));
+		return;
+	}
+	const struct route *k = kern;
+
+	r->fetch_key = *k;
 	r->fetch_rr.want = &r->fetch_key;
 	r->fetch_rr.m = w->m;
 	sent(r,
-	    nlreq_route_fetch_async(w->qa, kern->table, kern->proto, kern->ifindex, is_row_route,
+	    nlreq_route_fetch_async(w->qa, AF_INET, k->table, k->proto, k->ifindex, is_row_route,
 		&r->fetch_rr, &r->exact, ack, r, r->err, sizeof(r->err)));
 }
 
 /* RESERVE2: the route to move, read back; TXN_PENDING while the kernel answers. */
 static int
-fetch_exact(struct writer *w, struct wrow *r, const struct route *kern)
+fetch_exact(struct writer *w, struct wrow *r, const void *kern)
 {
 	if (r->wait)
 		return TXN_PENDING;
@@ -429,13 +576,53 @@ check_type(struct wrow *r, const struct route *rt)
 	return 0;
 }
 
+/*
+ * What both families' live tables do alike with RowStatus: a new row's
+ * action once its route passed the checks (npending: the family's waiting
+ * rows), and the answer for a row that does not exist (col: its RowStatus
+ * column's name).
+ */
+static int
+new_row(struct wrow *r, long status, size_t npending)
+{
+	if (status == RS_CREATEANDWAIT && npending >= PENDING_MAX)
+		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "%d createAndWait rows already",
+		    PENDING_MAX);
+	r->act = status == RS_CREATEANDGO ? A_CREATE : A_WAIT;
+	return 0;
+}
+
+static int
+no_row(struct wrow *r, long status, const char *col)
+{
+	if (status == RS_DESTROY)
+		return 0; /* RFC 2579: destroying a row that does not exist is noError */
+	if (status != 0)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the row does not exist");
+	return refuse(r, SNMP_ERR_INCONSISTENTNAME, "the row does not exist (create it with %s)",
+	    col);
+}
+
+/* Metric1 (column col) beside a change of an existing row whose metric is metric. */
+static int
+check_metric_row(struct wrow *r, oid col, uint32_t metric, int deleting)
+{
+	if (has(r, col) && val(r, col) == -1)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "Metric1 -1: a Linux route always has a metric");
+	if (deleting && has(r, col) && val(r, col) != (long)metric)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "a row cannot be deleted and changed at once");
+	return 0;
+}
+
 static int
 check_route_row(struct writer *w, struct wrow *r)
 {
 	const struct route *kern;
 	struct route *pend;
 	long status = has(r, RC_STATUS) ? val(r, RC_STATUS) : 0;
-	int rc;
+	int rc, deleting;
 
 	kern = route_find(mirror_routes(w->m), &r->key);
 	pend = writer_pending_find(w, &r->key);
@@ -468,30 +655,14 @@ check_route_row(struct writer *w, struct wrow *r)
 			return rc;
 		if ((rc = check_type(r, &r->want)) != 0)
 			return rc;
-		if (status == RS_CREATEANDWAIT && w->npending >= PENDING_MAX)
-			return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE,
-			    "%d createAndWait rows already", PENDING_MAX);
-		r->act = status == RS_CREATEANDGO ? A_CREATE : A_WAIT;
-		return 0;
+		return new_row(r, status, w->npending);
 	}
-	if (kern == NULL && pend == NULL) {
-		if (status == RS_DESTROY)
-			return 0; /* RFC 2579: destroying a row that does not exist is noError */
-		if (status != 0)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the row does not exist");
-		return refuse(r, SNMP_ERR_INCONSISTENTNAME,
-		    "the row does not exist (create it "
-		    "with cimIP4RouteRowStatus)");
-	}
-	if (has(r, RC_METRIC1) && val(r, RC_METRIC1) == -1)
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-		    "Metric1 -1: a Linux route always "
-		    "has a metric");
-	if (status == RS_DESTROY || (has(r, RC_TYPE) && val(r, RC_TYPE) == WMI_TYPE_INVALID)) {
-		if (has(r, RC_METRIC1) && val(r, RC_METRIC1) != (long)r->cur.metric)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-			    "a row cannot be deleted and "
-			    "changed at once");
+	if (kern == NULL && pend == NULL)
+		return no_row(r, status, "cimIP4RouteRowStatus");
+	deleting = status == RS_DESTROY || (has(r, RC_TYPE) && val(r, RC_TYPE) == WMI_TYPE_INVALID);
+	if ((rc = check_metric_row(r, RC_METRIC1, r->cur.metric, deleting)) != 0)
+		return rc;
+	if (deleting) {
 		if (pend != NULL) {
 			r->act = A_DROP;
 			return 0;
@@ -608,6 +779,201 @@ check_persist_row(struct writer *w, struct wrow *r)
 	return 0;
 }
 
+/* ---- RESERVE2: an IPv6 row ---------------------------------------------------- */
+
+/* Has a (16 bytes) bits set beyond its first plen? */
+static int
+host_bits6(const uint8_t *a, unsigned plen)
+{
+	for (unsigned i = plen; i < 128; i++)
+		if (a[i / 8] & (0x80 >> (i % 8)))
+			return 1;
+	return 0;
+}
+
+static const struct route6_table *
+routes6(const struct writer *w)
+{
+	return mirror_table(w->m6);
+}
+
+/* The kernel route (mirror) with the same table, destination, source prefix and metric, if any. */
+static const struct route6 *
+fib6_twin(struct writer *w, const struct route6 *k)
+{
+	struct route6 key = { .plen = k->plen };
+	struct route_pos pos;
+	const struct route6 *r;
+
+	memcpy(key.dst, k->dst, sizeof(key.dst));
+	for (r = route6_seek(routes6(w), &key, 0, &pos); r != NULL;
+	     r = route6_next(routes6(w), &pos)) {
+		if (memcmp(r->dst, k->dst, 16) != 0 || r->plen != k->plen)
+			break;
+		if (route6_same_fib(r, k))
+			return r;
+	}
+	return NULL;
+}
+
+static int
+refuse_twin6(struct wrow *r, const struct route6 *twin)
+{
+	char d[ADDR6_STRLEN], h[ADDR6_STRLEN];
+
+	/* With NLM_F_EXCL the kernel refuses any second route of a key (fib6_add_rt2node()). */
+	return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+	    "table %u already has a route to %s/%u with this source prefix and metric %u, "
+	    "via %s",
+	    twin->table, addr6_ntop((const struct in6_addr *)twin->dst, d, sizeof(d)), twin->plen,
+	    twin->metric, addr6_ntop((const struct in6_addr *)twin->nexthop, h, sizeof(h)));
+}
+
+/* The index's lengths and host bits, and its source prefix interned into key6.src. */
+static int
+check_index6(struct wrow *r)
+{
+	if (r->key6.plen > 128 || r->srclen6 > 128)
+		return refuse(r, SNMP_ERR_WRONGVALUE, "prefix length %u is above 128",
+		    r->key6.plen > 128 ? r->key6.plen : r->srclen6);
+	if (host_bits6(r->key6.dst, r->key6.plen))
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "the destination has host bits set for its prefix length");
+	if (host_bits6(r->src6, r->srclen6))
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "the source prefix has host bits set for its length");
+	r->key6.src = 0;
+	if (r->srclen6 > 0 && (r->key6.src = route6_src_id(r->src6, r->srclen6)) == 0)
+		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "too many source prefixes");
+	return 0;
+}
+
+static int
+create6(struct writer *w, struct wrow *r)
+{
+	const struct route6 *twin;
+	char msg[128];
+
+	if (!mirror_table_selected(mirror_config(w->m6), r->key6.table) ||
+	    r->key6.table == RT_TABLE_LOCAL)
+		return refuse(r, SNMP_ERR_NOCREATION,
+		    "routes cannot be created in table %u (not mirrored, or the local table)",
+		    r->key6.table);
+	/* ip6_route_info_create(): metric 0 is stored as IP6_RT_PRIO_USER (1024). */
+	if (r->key6.metric == 0)
+		return refuse(r, SNMP_ERR_NOCREATION,
+		    "metric 0: the kernel gives the route 1024 instead");
+	if (has(r, R6_METRIC1) && val(r, R6_METRIC1) != (long)r->key6.metric)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "Metric1 %ld differs from the index's metric %u", val(r, R6_METRIC1),
+		    r->key6.metric);
+	r->want6 = r->key6;
+	switch (rtcheck6_complete(mirror_iface(w->m6), &r->want6, msg, sizeof(msg))) {
+	case RTCHECK_OK: break;
+	case RTCHECK_INCONSISTENT:
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "cannot create the route: %s", msg);
+	default: return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "cannot create the route: %s", msg);
+	}
+	/* The route's row is the index's: an interface found for the next hop must be it. */
+	if (r->want6.ifindex != r->key6.ifindex)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "interface %d does not exist",
+		    (int)r->key6.ifindex);
+	if ((twin = fib6_twin(w, &r->want6)) != NULL)
+		return refuse_twin6(r, twin);
+	r->act = A_CREATE;
+	return 0;
+}
+
+/* A metric change: make before break, from the kernel's route read back. */
+static int
+move6(struct writer *w, struct wrow *r, const struct route6 *kern)
+{
+	const struct route6 *twin;
+	int rc;
+
+	if ((rc = may_change_kind(w, r, kern->proto, kern->flags)) != 0)
+		return rc;
+	if (val(r, R6_METRIC1) == 0)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "Metric1 0: the kernel gives the route 1024 instead");
+	r->want6 = *kern;
+	r->want6.metric = (uint32_t)val(r, R6_METRIC1);
+	r->want6.flags &= ROUTE_F_GATEWAY | ROUTE_F_ONLINK;
+	if ((twin = fib6_twin(w, &r->want6)) != NULL)
+		return refuse_twin6(r, twin);
+	if ((rc = fetch_exact(w, r, kern)) != 0)
+		return rc;
+	r->act = A_MOVE;
+	return 0;
+}
+
+/* A createAndWait row: dropped, activated (installed), or left waiting. */
+static int
+pending6_row(struct writer *w, struct wrow *r, long status)
+{
+	int rc;
+
+	if (status == RS_DESTROY) {
+		r->act = A_DROP;
+		return 0;
+	}
+	if (has(r, R6_METRIC1) && val(r, R6_METRIC1) != (long)r->key6.metric)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "Metric1 %ld differs from the index's metric %u", val(r, R6_METRIC1),
+		    r->key6.metric);
+	if (status != RS_ACTIVE)
+		return 0;
+	if ((rc = create6(w, r)) != 0)
+		return rc;
+	r->act = A_ACTIVATE;
+	return 0;
+}
+
+/* One cimIP6RouteTable row: as an IPv4 row of cimIP4RouteTable, without TOS and Type. */
+static int
+check_route6_row(struct writer *w, struct wrow *r)
+{
+	const struct route6 *kern, *pend;
+	long status = has(r, R6_STATUS) ? val(r, R6_STATUS) : 0;
+	int rc;
+
+	if (w->m6 == NULL)
+		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "no IPv6 mirror");
+	if ((rc = check_index6(r)) != 0)
+		return rc;
+	kern = route6_find(routes6(w), &r->key6);
+	pend = writer_pending6_find(w, &r->key6);
+	if (kern != NULL)
+		r->cur6 = *kern;
+	else if (pend != NULL)
+		r->cur6 = *pend;
+	if (status == RS_CREATEANDGO || status == RS_CREATEANDWAIT) {
+		if (kern != NULL || pend != NULL)
+			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the row exists");
+		if ((rc = create6(w, r)) != 0)
+			return rc;
+		return new_row(r, status, w->npending6);
+	}
+	if (kern == NULL && pend == NULL)
+		return no_row(r, status, "cimIP6RouteRowStatus");
+	if ((rc = check_metric_row(r, R6_METRIC1, r->cur6.metric, status == RS_DESTROY)) != 0)
+		return rc;
+	if (pend != NULL)
+		return pending6_row(w, r, status);
+	if (status == RS_NOTINSERVICE)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "a route in the kernel cannot be taken out of service (destroy it instead)");
+	if (status == RS_DESTROY) {
+		if ((rc = may_change_kind(w, r, kern->proto, kern->flags)) != 0)
+			return rc;
+		r->act = A_DELETE;
+		return 0;
+	}
+	if (has(r, R6_METRIC1) && val(r, R6_METRIC1) != (long)kern->metric)
+		return move6(w, r, kern);
+	return 0;
+}
+
 /*
  * RESERVE2: one row of either table.  A row that waits for the kernel
  * (reading a route back) is checked again from the start when the answer
@@ -616,6 +982,8 @@ check_persist_row(struct writer *w, struct wrow *r)
 static int
 check_one(struct txn_row *tr, struct wrow *r, void *ctx)
 {
+	if (r->tbl == T_ROUTE6)
+		return check_route6_row(ctx, r);
 	if (addr4_plen(r->mask) < 0)
 		return refuse(r, SNMP_ERR_WRONGVALUE, "the mask is not contiguous");
 	if (r->key.dst & ~r->mask)
@@ -656,7 +1024,9 @@ good_row(const struct txn *x, size_t i)
 	struct txn_row *tr = txn_row_at(x, i);
 	const struct txn_ops *ops = txn_row_ops(tr);
 
-	if (txn_refused(tr) || (ops != &mib_set_route_ops && ops != &mib_set_persist_ops))
+	if (txn_refused(tr) ||
+	    (ops != &mib_set_route_ops && ops != &mib_set_persist_ops &&
+		ops != &mib_set_route6_ops))
 		return NULL;
 	return txn_row_data(tr);
 }
@@ -673,12 +1043,13 @@ check_set(struct txn *x, void *ctx)
 	/* Two rows of one SET may not both act on one kernel route (adopt it and delete it). */
 	for (size_t i = 0; i < n; i++) {
 		struct wrow *r = good_row(x, i), *o;
-		const struct route *a = r != NULL ? touches(r) : NULL;
+		const void *a = r != NULL ? touches(r) : NULL;
 
 		for (size_t j = 0; a != NULL && j < i; j++) {
-			const struct route *b = (o = good_row(x, j)) != NULL ? touches(o) : NULL;
+			const void *b = (o = good_row(x, j)) != NULL ? touches(o) : NULL;
 
-			if (b != NULL && route_cmp(a, b) == 0) {
+			if (b != NULL && same_family(r, o) &&
+			    (r->tbl == T_ROUTE6 ? route6_cmp(a, b) : route_cmp(a, b)) == 0) {
 				refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 				    "another row of the "
 				    "same SET acts on the same kernel route");
@@ -693,11 +1064,13 @@ check_set(struct txn *x, void *ctx)
 		if (r == NULL || !installs(r))
 			continue;
 		for (size_t j = 0; j < i; j++)
-			if ((o = good_row(x, j)) != NULL && installs(o) &&
-			    same_fib(&r->want, &o->want)) {
+			if ((o = good_row(x, j)) != NULL && installs(o) && same_family(r, o) &&
+			    (r->tbl == T_ROUTE6 ? route6_same_fib(&r->want6, &o->want6) :
+						  same_fib(&r->want, &o->want))) {
 				refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-				    "another row of the "
-				    "same SET installs a route with this destination, tos and metric");
+				    "another row of the same SET installs a route with this "
+				    "destination, %s and metric",
+				    r->tbl == T_ROUTE6 ? "source prefix" : "tos");
 				break;
 			}
 	}
@@ -707,12 +1080,15 @@ check_set(struct txn *x, void *ctx)
 
 /* Log a kernel request's outcome (rt being the route it was about); returns rc. */
 static int
-told(struct writer *w, int rc, const char *what, const struct route *rt, const struct wrow *r,
+told(struct writer *w, int rc, const char *what, const void *rt, const struct wrow *r,
     const char *err)
 {
 	char name[256], line[ROUTEFMT_MAX];
 
-	routefmt_description(rt, w->m, line, sizeof(line));
+	if (r->tbl == T_ROUTE6)
+		routefmt6_text(rt, w->m6, line, sizeof(line), routefmt_description_of);
+	else
+		routefmt_description(rt, w->m, line, sizeof(line));
 	if (rc < 0) {
 		row_name(r, name, sizeof(name));
 		log_err("set", "%s: the kernel refused to %s %s: %s", name, what, line, err);
@@ -746,17 +1122,13 @@ static int
 undo_kernel(struct writer *w, struct wrow *r, enum undo_req u)
 {
 	static const char *const what[] = { "delete", "add", "add", "delete" };
-	const struct route *shown[] = { &r->want, &r->cur, &r->live, &r->want };
+	const void *shown[] = { want_of(r), cur_of(r), &r->live, want_of(r) };
 
 	if (r->wait)
 		return TXN_PENDING;
 	if (!r->answered) {
 		switch (u) {
-		case U_DEL_WANT:
-			sent(r,
-			    nlreq_route_async(w->qa, RTM_DELROUTE, 0, &r->want, ack, r, r->err,
-				sizeof(r->err)));
-			break;
+		case U_DEL_WANT: send_route(w, r, RTM_DELROUTE, 0); break;
 		case U_RESTORE_CUR:
 		case U_RESTORE_LIVE:
 			sent(r,
@@ -765,7 +1137,7 @@ undo_kernel(struct writer *w, struct wrow *r, enum undo_req u)
 			break;
 		case U_DEL_MOVED:
 			sent(r,
-			    nlreq_route_delete_kept_async(w->qa, &r->exact, &r->want.metric, NULL,
+			    nlreq_route_delete_kept_async(w->qa, &r->exact, want_metric(r), NULL,
 				ack, r, r->err, sizeof(r->err)));
 			break;
 		}
@@ -787,7 +1159,10 @@ undo_wait(void *row, void *w)
 {
 	struct wrow *r = row;
 
-	writer_pending_remove(w, &r->want, NULL);
+	if (r->tbl == T_ROUTE6)
+		writer_pending6_remove(w, &r->want6);
+	else
+		writer_pending_remove(w, &r->want, NULL);
 	return 0;
 }
 
@@ -796,7 +1171,8 @@ undo_drop(void *row, void *w)
 {
 	struct wrow *r = row;
 
-	return writer_pending_add(w, &r->cur);
+	return r->tbl == T_ROUTE6 ? writer_pending6_add(w, &r->cur6) :
+				    writer_pending_add(w, &r->cur);
 }
 
 static int
@@ -912,9 +1288,12 @@ sent(struct wrow *r, int rc)
  * (r->retry).
  */
 static void
-del_keep_send(struct writer *w, const struct route *rt, struct wrow *r)
+del_keep_send(struct writer *w, const void *rt, struct wrow *r)
 {
-	if (r->exact.msg == NULL && !r->retry)
+	if (r->exact.msg == NULL && !r->retry && r->tbl == T_ROUTE6)
+		sent(r,
+		    nlreq_route6_delete_async(w->qa, rt, &r->gone, ack, r, r->err, sizeof(r->err)));
+	else if (r->exact.msg == NULL && !r->retry)
 		sent(r,
 		    nlreq_route_delete_async(w->qa, rt, &r->gone, ack, r, r->err, sizeof(r->err)));
 	else
@@ -929,7 +1308,7 @@ del_keep_send(struct writer *w, const struct route *rt, struct wrow *r)
  * was sent.
  */
 static int
-del_keep_retry(struct writer *w, const struct route *rt, struct wrow *r)
+del_keep_retry(struct writer *w, const void *rt, struct wrow *r)
 {
 	if (r->retry == 1) {
 		r->retry = 2;
@@ -954,17 +1333,13 @@ static void
 send_op(struct writer *w, struct wrow *r, enum op o)
 {
 	switch (o) {
-	case O_ADD_WANT:
-		sent(r,
-		    nlreq_route_async(w->qa, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &r->want, ack,
-			r, r->err, sizeof(r->err)));
-		break;
+	case O_ADD_WANT: send_route(w, r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL); break;
 	case O_RESTORE_AT_WANT:
 		sent(r,
-		    nlreq_route_restore_async(w->qa, &r->exact, &r->want.metric, ack, r, r->err,
+		    nlreq_route_restore_async(w->qa, &r->exact, want_metric(r), ack, r, r->err,
 			sizeof(r->err)));
 		break;
-	case O_DEL_CUR: del_keep_send(w, &r->cur, r); break;
+	case O_DEL_CUR: del_keep_send(w, cur_of(r), r); break;
 	case O_DEL_LIVE: del_keep_send(w, &r->live, r); break;
 	default: break;
 	}
@@ -977,10 +1352,11 @@ static int
 finish_op(struct txn *x, struct txn_row *tr, struct writer *w, struct wrow *r, enum op o)
 {
 	struct route shown;
+	struct route6 shown6;
 
 	switch (o) {
 	case O_ADD_WANT:
-		if (told(w, r->rc, "add", &r->want, r, r->err) < 0)
+		if (told(w, r->rc, "add", want_of(r), r, r->err) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		STEP(undo_add);
 		if (r->act == A_PCREATE)
@@ -989,12 +1365,15 @@ finish_op(struct txn *x, struct txn_row *tr, struct writer *w, struct wrow *r, e
 	case O_RESTORE_AT_WANT:
 		shown = r->cur;
 		shown.metric = r->want.metric;
-		if (told(w, r->rc, "add", &shown, r, r->err) < 0)
+		shown6 = r->cur6;
+		shown6.metric = r->want6.metric;
+		if (told(w, r->rc, "add", r->tbl == T_ROUTE6 ? (const void *)&shown6 : &shown, r,
+			r->err) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		STEP(undo_move);
 		return 0;
 	case O_DEL_CUR:
-		if (told(w, r->rc, "delete", &r->cur, r, r->err) < 0)
+		if (told(w, r->rc, "delete", cur_of(r), r, r->err) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		STEP(undo_delete);
 		return 0;
@@ -1014,13 +1393,23 @@ local_op(struct txn *x, struct txn_row *tr, struct writer *w, struct wrow *r, en
 {
 	switch (o) {
 	case O_PENDING_ADD_WANT:
+		if (r->tbl == T_ROUTE6) {
+			r->want6.first_seen = mirror_now(w->m6);
+			if (writer_pending6_add(w, &r->want6) < 0)
+				return SNMP_ERR_COMMITFAILED;
+			STEP(undo_wait);
+			return 0;
+		}
 		r->want.first_seen = mirror_now(w->m);
 		if (writer_pending_add(w, &r->want) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		STEP(undo_wait);
 		return 0;
 	case O_PENDING_DROP_CUR:
-		writer_pending_remove(w, &r->cur, NULL);
+		if (r->tbl == T_ROUTE6)
+			writer_pending6_remove(w, &r->cur6);
+		else
+			writer_pending_remove(w, &r->cur, NULL);
 		STEP(undo_drop);
 		return 0;
 	case O_PINSERT:
@@ -1080,7 +1469,7 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 			continue; /* waiting, or answered at once (not sent) */
 		}
 		if ((o == O_DEL_CUR || o == O_DEL_LIVE) &&
-		    del_keep_retry(w, o == O_DEL_CUR ? &r->cur : &r->live, r))
+		    del_keep_retry(w, o == O_DEL_CUR ? cur_of(r) : &r->live, r))
 			continue;
 		r->answered = 0;
 		if ((err = finish_op(x, tr, w, r, o)) != 0)
@@ -1196,6 +1585,17 @@ const struct txn_ops mib_set_persist_ops = {
 	MIB_COLUMNS(persist_columns),
 	.row_size = sizeof(struct wrow),
 	.parse_index = persist_index,
+	.row_name = row_name,
+	.check = check_row,
+	.apply = apply,
+	.row_free = row_free,
+	.group = &route_group,
+};
+
+const struct txn_ops mib_set_route6_ops = {
+	MIB_COLUMNS(route6_columns),
+	.row_size = sizeof(struct wrow),
+	.parse_index = route6_index,
 	.row_name = row_name,
 	.check = check_row,
 	.apply = apply,

@@ -115,10 +115,10 @@ fetch_msg(struct nlmsghdr *nlh, void *arg)
 
 /* The dump request of nlreq_route_fetch_async(); NULL out of memory. */
 static struct nl_msg *
-fetch_msg_new(uint32_t table, uint8_t proto, int32_t oif)
+fetch_msg_new(uint8_t family, uint32_t table, uint8_t proto, int32_t oif)
 {
 	struct rtmsg rtm = {
-		.rtm_family = AF_INET,
+		.rtm_family = family,
 		.rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC,
 		.rtm_protocol = proto,
 	};
@@ -220,6 +220,45 @@ route_msg(int cmd, int flags, const struct route *r)
 	return msg;
 }
 
+/*
+ * The request for the IPv6 route r describes; NULL out of memory.  The
+ * interface goes with a unicast route only: the kernel puts blackhole,
+ * unreachable and prohibit routes on loopback itself, and matches a
+ * delete's RTA_OIF against that (ip6_route_del()).
+ */
+static struct nl_msg *
+route6_msg(int cmd, int flags, const struct route6 *r)
+{
+	uint8_t src[16];
+	uint8_t slen = 0;
+	struct rtmsg rtm = {
+		.rtm_family = AF_INET6,
+		.rtm_dst_len = r->plen,
+		.rtm_table = r->table < 256 ? (uint8_t)r->table : RT_TABLE_UNSPEC,
+		.rtm_protocol = r->proto,
+		.rtm_scope = RT_SCOPE_UNIVERSE, /* IPv6 ignores the scope */
+		.rtm_type = r->type,
+		.rtm_flags = (r->flags & ROUTE_F_ONLINK) ? RTNH_F_ONLINK : 0,
+	};
+	struct nl_msg *msg;
+
+	route6_src(r->src, src, &slen);
+	rtm.rtm_src_len = slen;
+	if ((msg = nlmsg_alloc_simple(cmd, NLM_F_REQUEST | NLM_F_ACK | flags)) == NULL)
+		return NULL;
+	if (nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_u32(msg, RTA_TABLE, r->table) < 0 || nla_put(msg, RTA_DST, 16, r->dst) < 0 ||
+	    (slen > 0 && nla_put(msg, RTA_SRC, 16, src) < 0) ||
+	    nla_put_u32(msg, RTA_PRIORITY, r->metric) < 0 ||
+	    (r->type == RTN_UNICAST && r->ifindex > 0 &&
+		nla_put_u32(msg, RTA_OIF, (uint32_t)r->ifindex) < 0) ||
+	    ((r->flags & ROUTE_F_GATEWAY) && nla_put(msg, RTA_GATEWAY, 16, r->nexthop) < 0)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 /* ---- asynchronous requests ------------------------------------------------ */
 
 int
@@ -264,32 +303,77 @@ fake_async(struct nlreq *q, int rc, nlreq_done_fn done, void *arg, char *err, si
 	return nlsock_answer_later(q->s, rc, q->fake_err, done, arg, err, errlen);
 }
 
+/*
+ * A fake's answer to a request about an entry of family: its route or
+ * route6 operation (a delete when gone is given), or a refusal when it has
+ * no IPv6 routes.
+ */
+static int
+fake_route(struct nlreq *q, int family, int cmd, int flags, const void *r, struct nlroute *gone)
+{
+	const struct nlreq_ops *f = q->fake;
+	char *err = q->fake_err;
+	size_t len = sizeof(q->fake_err);
+
+	if (family == AF_INET)
+		return gone != NULL ? f->route_delete(q->fake_arg, r, gone, err, len) :
+				      f->route(q->fake_arg, cmd, flags, r, err, len);
+	if (f->route6 == NULL || f->route6_delete == NULL) {
+		snprintf(err, len, "the fake kernel has no IPv6 routes");
+		return -EAFNOSUPPORT;
+	}
+	return gone != NULL ? f->route6_delete(q->fake_arg, r, gone, err, len) :
+			      f->route6(q->fake_arg, cmd, flags, r, err, len);
+}
+
+/*
+ * The request (cmd, flags) for an entry r of family (struct route or
+ * struct route6); a delete with gone != NULL asks the kernel to echo the
+ * route it deleted, kept in *gone.
+ */
+static int
+route_async(struct nlreq *q, int family, int cmd, int flags, const void *r, struct nlroute *gone,
+    nlreq_done_fn done, void *arg, char *err, size_t errlen)
+{
+	struct nl_msg *msg;
+
+	if (gone != NULL)
+		nlroute_free(gone);
+	if (q->fake != NULL && fake_spent(q, err, errlen))
+		return -ETIMEDOUT; /* as a socket's request: not sent */
+	if (q->fake != NULL)
+		return fake_async(q, fake_route(q, family, cmd, flags, r, gone), done, arg, err,
+		    errlen);
+	msg = family == AF_INET ? route_msg(cmd, flags, r) : route6_msg(cmd, flags, r);
+	return nlsock_send(q->s, msg, gone != NULL ? echo_msg : NULL, gone, done, arg, err, errlen);
+}
+
 int
 nlreq_route_async(struct nlreq *q, int cmd, int flags, const struct route *r, nlreq_done_fn done,
     void *arg, char *err, size_t errlen)
 {
-	if (q->fake != NULL && fake_spent(q, err, errlen))
-		return -ETIMEDOUT; /* as a socket's request: not sent */
-	if (q->fake != NULL)
-		return fake_async(q,
-		    q->fake->route(q->fake_arg, cmd, flags, r, q->fake_err, sizeof(q->fake_err)),
-		    done, arg, err, errlen);
-	return nlsock_send(q->s, route_msg(cmd, flags, r), NULL, NULL, done, arg, err, errlen);
+	return route_async(q, AF_INET, cmd, flags, r, NULL, done, arg, err, errlen);
 }
 
 int
 nlreq_route_delete_async(struct nlreq *q, const struct route *r, struct nlroute *gone,
     nlreq_done_fn done, void *arg, char *err, size_t errlen)
 {
-	nlroute_free(gone);
-	if (q->fake != NULL && fake_spent(q, err, errlen))
-		return -ETIMEDOUT; /* as a socket's request: not sent */
-	if (q->fake != NULL)
-		return fake_async(q,
-		    q->fake->route_delete(q->fake_arg, r, gone, q->fake_err, sizeof(q->fake_err)),
-		    done, arg, err, errlen);
-	return nlsock_send(q->s, route_msg(RTM_DELROUTE, NLM_F_ECHO, r), echo_msg, gone, done, arg,
-	    err, errlen);
+	return route_async(q, AF_INET, RTM_DELROUTE, NLM_F_ECHO, r, gone, done, arg, err, errlen);
+}
+
+int
+nlreq_route6_async(struct nlreq *q, int cmd, int flags, const struct route6 *r, nlreq_done_fn done,
+    void *arg, char *err, size_t errlen)
+{
+	return route_async(q, AF_INET6, cmd, flags, r, NULL, done, arg, err, errlen);
+}
+
+int
+nlreq_route6_delete_async(struct nlreq *q, const struct route6 *r, struct nlroute *gone,
+    nlreq_done_fn done, void *arg, char *err, size_t errlen)
+{
+	return route_async(q, AF_INET6, RTM_DELROUTE, NLM_F_ECHO, r, gone, done, arg, err, errlen);
 }
 
 /* A kept route's message, or NULL with err. */
@@ -369,7 +453,7 @@ fetch_done(void *arg, int rc, const char *err)
 }
 
 int
-nlreq_route_fetch_async(struct nlreq *q, uint32_t table, uint8_t proto, int32_t oif,
+nlreq_route_fetch_async(struct nlreq *q, uint8_t family, uint32_t table, uint8_t proto, int32_t oif,
     int (*match)(struct nlmsghdr *, void *), void *marg, struct nlroute *out, nlreq_done_fn done,
     void *arg, char *err, size_t errlen)
 {
@@ -381,7 +465,7 @@ nlreq_route_fetch_async(struct nlreq *q, uint32_t table, uint8_t proto, int32_t 
 		return -ETIMEDOUT; /* as a socket's request: not sent */
 	if (q->fake != NULL)
 		return fake_async(q,
-		    q->fake->route_fetch(q->fake_arg, table, proto, oif, match, marg, out,
+		    q->fake->route_fetch(q->fake_arg, family, table, proto, oif, match, marg, out,
 			q->fake_err, sizeof(q->fake_err)),
 		    done, arg, err, errlen);
 	if ((f = calloc(1, sizeof(*f))) == NULL) {
@@ -389,8 +473,8 @@ nlreq_route_fetch_async(struct nlreq *q, uint32_t table, uint8_t proto, int32_t 
 		return -ENOMEM;
 	}
 	*f = (struct fetch_req){ { match, marg, out }, done, arg };
-	rc = nlsock_send(q->s, fetch_msg_new(table, proto, oif), fetch_msg, &f->acc, fetch_done, f,
-	    err, errlen);
+	rc = nlsock_send(q->s, fetch_msg_new(family, table, proto, oif), fetch_msg, &f->acc,
+	    fetch_done, f, err, errlen);
 	if (rc < 0)
 		free(f);
 	return rc;

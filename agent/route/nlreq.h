@@ -15,6 +15,7 @@
 
 #include "nl/nlsock.h"
 #include "route/route.h"
+#include "route/route6.h"
 
 #define NLREQ_ERRLEN NLSOCK_ERRLEN
 
@@ -79,19 +80,28 @@ int nlreq_route_async(struct nlreq *, int cmd, int flags, const struct route *r,
     void *arg, char *err, size_t errlen);
 int nlreq_route_delete_async(struct nlreq *, const struct route *r, struct nlroute *gone,
     nlreq_done_fn done, void *arg, char *err, size_t errlen);
+/*
+ * The same for an IPv6 route: its table, destination and source prefix,
+ * metric, type and protocol, the gateway (ROUTE_F_GATEWAY) and the
+ * interface (a unicast route's; the kernel gives the others loopback).
+ */
+int nlreq_route6_async(struct nlreq *, int cmd, int flags, const struct route6 *r,
+    nlreq_done_fn done, void *arg, char *err, size_t errlen);
+int nlreq_route6_delete_async(struct nlreq *, const struct route6 *r, struct nlroute *gone,
+    nlreq_done_fn done, void *arg, char *err, size_t errlen);
 int nlreq_route_restore_async(struct nlreq *, const struct nlroute *k, const uint32_t *metric,
     nlreq_done_fn done, void *arg, char *err, size_t errlen);
 int nlreq_route_delete_kept_async(struct nlreq *, const struct nlroute *k, const uint32_t *metric,
     struct nlroute *gone, nlreq_done_fn done, void *arg, char *err, size_t errlen);
 /*
- * Find a kernel route: a dump of table, filtered in the kernel by protocol
- * and output interface (strict checking), in which match() picks the one
- * (nonzero), kept in *out.  Completes with 0, -ESRCH if none matched, or
- * -errno.
+ * Find a kernel route: a dump of family's (AF_INET, AF_INET6) table,
+ * filtered in the kernel by protocol and output interface (strict
+ * checking), in which match() picks the one (nonzero), kept in *out.
+ * Completes with 0, -ESRCH if none matched, or -errno.
  */
-int nlreq_route_fetch_async(struct nlreq *, uint32_t table, uint8_t proto, int32_t oif,
-    int (*match)(struct nlmsghdr *, void *), void *marg, struct nlroute *out, nlreq_done_fn done,
-    void *arg, char *err, size_t errlen);
+int nlreq_route_fetch_async(struct nlreq *, uint8_t family, uint32_t table, uint8_t proto,
+    int32_t oif, int (*match)(struct nlmsghdr *, void *), void *marg, struct nlroute *out,
+    nlreq_done_fn done, void *arg, char *err, size_t errlen);
 
 /*
  * The seam for the unit tests: a handle without a socket whose requests go
@@ -104,13 +114,18 @@ struct nlreq_ops {
 	    *route)(void *arg, int cmd, int flags, const struct route *r, char *err, size_t errlen);
 	int (*route_delete)(void *arg, const struct route *r, struct nlroute *gone, char *err,
 	    size_t errlen);
-	int (*route_fetch)(void *arg, uint32_t table, uint8_t proto, int32_t oif,
+	int (*route_fetch)(void *arg, uint8_t family, uint32_t table, uint8_t proto, int32_t oif,
 	    int (*match)(struct nlmsghdr *, void *), void *marg, struct nlroute *out, char *err,
 	    size_t errlen);
 	int (*route_restore)(void *arg, const struct nlroute *k, const uint32_t *metric, char *err,
 	    size_t errlen);
 	int (*route_delete_kept)(void *arg, const struct nlroute *k, const uint32_t *metric,
 	    struct nlroute *gone, char *err, size_t errlen);
+	/* IPv6 routes, as route and route_delete (NULL: refused with -EAFNOSUPPORT). */
+	int (*route6)(void *arg, int cmd, int flags, const struct route6 *r, char *err,
+	    size_t errlen);
+	int (*route6_delete)(void *arg, const struct route6 *r, struct nlroute *gone, char *err,
+	    size_t errlen);
 };
 
 /*

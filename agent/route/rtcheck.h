@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "route/route.h"
+#include "route/route6.h"
 
 struct iface;
 
@@ -38,6 +39,18 @@ enum rtcheck_result {
  * and addresses are ifm's.
  */
 enum rtcheck_result rtcheck_complete(const struct iface *ifm, struct route *r, char *msg,
+    size_t len);
+
+/*
+ * The same for an IPv6 route r (dst, plen, src, nexthop, table and metric
+ * set; ifindex set, or 0 to find it): type unicast, protocol CIMR_RTPROT,
+ * and either on link (next hop :: with an interface) or through a gateway:
+ * a link-local one on the interface given (it names none by itself), or a
+ * global one on a subnet of the interface (or of any, when ifindex is 0).
+ * A next hop that is one of our own addresses is refused: Linux shows no
+ * IPv6 route "via" an address of its own.
+ */
+enum rtcheck_result rtcheck6_complete(const struct iface *ifm, struct route6 *r, char *msg,
     size_t len);
 
 #endif

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,7 @@ writer_free(struct writer *w)
 	if (w == NULL)
 		return;
 	free(w->pending);
+	free(w->pending6);
 	persist_free(&w->persist);
 	free(w);
 }
@@ -198,22 +200,108 @@ writer_pending_remove(struct writer *w, const struct route *key, struct route *o
 	return 1;
 }
 
-void
-writer_pending_expire(struct writer *w, uint32_t now)
+/*
+ * Forget the rows of one family's pending set (v, *n entries of size
+ * bytes, first_seen at seen_off) made PENDING_LIFETIME seconds ago or more.
+ */
+static void
+pending_expire(void *v, size_t *n, size_t size, size_t seen_off, uint32_t now, vec_cmp_fn cmp,
+    void (*prefix)(const void *, char *, size_t))
 {
-	for (size_t i = 0; i < w->npending;) {
-		if (now - w->pending[i].first_seen >= PENDING_LIFETIME) {
+	for (size_t i = 0; i < *n;) {
+		unsigned char *e = (unsigned char *)v + i * size;
+		uint32_t seen;
+
+		memcpy(&seen, e + seen_off, sizeof(seen));
+		if (now - seen >= PENDING_LIFETIME) {
 			char buf[ROUTEFMT_MAX];
 
-			routefmt_prefix(&w->pending[i], buf, sizeof(buf));
+			prefix(e, buf, sizeof(buf));
 			log_info("set",
 			    "createAndWait row for %s not activated within %d s; removed", buf,
 			    PENDING_LIFETIME);
-			writer_pending_remove(w, &w->pending[i], NULL);
+			vec_del(v, n, size, e, cmp, NULL);
 		} else {
 			i++;
 		}
 	}
+}
+
+static void
+prefix4(const void *e, char *buf, size_t len)
+{
+	routefmt_prefix(e, buf, len);
+}
+
+static void
+prefix6(const void *e, char *buf, size_t len)
+{
+	routefmt6_prefix(e, buf, len);
+}
+
+void
+writer_pending_expire(struct writer *w, uint32_t now)
+{
+	pending_expire(w->pending, &w->npending, sizeof(*w->pending),
+	    offsetof(struct route, first_seen), now, route_cmp_v, prefix4);
+	pending_expire(w->pending6, &w->npending6, sizeof(*w->pending6),
+	    offsetof(struct route6, first_seen), now, route6_store.cmp, prefix6);
+}
+
+/* The IPv6 rows' OID order: their index (route6_store's codec) against the sub-identifiers. */
+static int
+route6_oid_cmp_v(const void *elem, const void *key)
+{
+	const struct oid_key *k = key;
+	unsigned long sub[ROUTE6_INDEX_LEN];
+
+	route6_index_oid(elem, sub);
+	for (size_t i = 0; i < ROUTE6_INDEX_LEN && i < k->len; i++)
+		if (sub[i] != k->sub[i])
+			return sub[i] < k->sub[i] ? -1 : 1;
+	return ROUTE6_INDEX_LEN < k->len ? -1 : ROUTE6_INDEX_LEN > k->len;
+}
+
+size_t
+writer_pending6_seek_oid(const struct writer *w, const unsigned long *sub, size_t len, int strict)
+{
+	struct oid_key k = { sub, len };
+
+	return vec_lower_bound(w->pending6, w->npending6, sizeof(*w->pending6), &k,
+	    route6_oid_cmp_v, strict);
+}
+
+struct route6 *
+writer_pending6_find(const struct writer *w, const struct route6 *key)
+{
+	return vec_find(w->pending6, w->npending6, sizeof(*w->pending6), key, route6_store.cmp);
+}
+
+int
+writer_pending6_add(struct writer *w, const struct route6 *r)
+{
+	struct route6 row = *r;
+
+	if (w->npending6 >= PENDING_MAX)
+		return -1;
+	row.flags |= ROUTE_F_PENDING;
+	return vec_put(&w->pending6, &w->npending6, &w->pending6_cap, sizeof(row), &row, &row,
+		   route6_store.cmp, NULL) < 0 ?
+	    -1 :
+	    0;
+}
+
+int
+writer_pending6_remove(struct writer *w, const struct route6 *key)
+{
+	return vec_del(w->pending6, &w->npending6, sizeof(*w->pending6), key, route6_store.cmp,
+	    NULL);
+}
+
+void
+writer_use_mirror6(struct writer *w, struct mirror *m6)
+{
+	w->m6 = m6;
 }
 
 void
@@ -223,10 +311,13 @@ writer_sync(struct writer *w)
 	 * The kernel queues the notification of a change before it acks the
 	 * request, so after an ack the event socket already holds it.
 	 */
-	if (w->cfg.read_events != NULL)
+	if (w->cfg.read_events != NULL) {
 		w->cfg.read_events(w->m);
-	else
-		mirror_read_events(w->m);
+		if (w->m6 != NULL)
+			w->cfg.read_events(w->m6);
+	} else {
+		mirror_read_events(w->m); /* the one event socket: both families' events */
+	}
 	persist_refresh(&w->persist, w->pm);
 }
 

@@ -14,6 +14,7 @@
 
 #include "route/persist.h"
 #include "route/route.h"
+#include "route/route6.h"
 #include "route/rt4.h"
 #include "snmp/loop.h"
 
@@ -43,7 +44,8 @@ int writer_conf_register(struct writer_config *cfg);
 int writer_parse_protocols(uint8_t out[256], const char *value, char *err, size_t errlen);
 
 struct writer {
-	struct mirror *m; /* the mirror served as cimIP4RouteTable (routeTables) */
+	struct mirror *m;  /* the mirror served as cimIP4RouteTable (routeTables) */
+	struct mirror *m6; /* ... as cimIP6RouteTable (NULL: none; writer_use_mirror6()) */
 	/*
 	 * The mirror the persisted routes are looked up in: one that mirrors
 	 * their table (PERSIST_TABLE, main).  m itself when routeTables has
@@ -57,6 +59,9 @@ struct writer {
 	/* createAndWait rows, sorted by route_cmp; first_seen is when they were made. */
 	struct route *pending;
 	size_t npending, pending_cap;
+	/* ... of cimIP6RouteTable, sorted by route6_cmp (PENDING_MAX of them too). */
+	struct route6 *pending6;
+	size_t npending6, pending6_cap;
 	struct writer_config cfg;
 	/* Asks the daemon to run writer_apply() in ms milliseconds. */
 	void (*arm_apply)(unsigned ms, void *arg);
@@ -82,6 +87,8 @@ struct writer *writer_new(struct mirror *m, struct nlreq *q, struct nlreq *qa,
     const struct writer_config *, const char *statedir, void (*arm)(unsigned ms, void *arg),
     void *arm_arg, char *err, size_t errlen);
 void writer_free(struct writer *);
+/* Write IPv6 routes through cimIP6RouteTable, served from m6 (same event socket as m). */
+void writer_use_mirror6(struct writer *, struct mirror *m6);
 /* Look persisted routes up in pm (a mirror of PERSIST_TABLE) instead of m.  Before writer_start(). */
 void writer_use_mirror(struct writer *, struct mirror *pm);
 /*
@@ -101,6 +108,12 @@ int writer_pending_add(struct writer *, const struct route *);
 int writer_pending_remove(struct writer *, const struct route *key, struct route *old);
 struct route *writer_pending_find(const struct writer *, const struct route *key);
 void writer_pending_expire(struct writer *, uint32_t now);
+/* The same for IPv6 rows. */
+size_t writer_pending6_seek_oid(const struct writer *, const unsigned long *sub, size_t len,
+    int strict);
+int writer_pending6_add(struct writer *, const struct route6 *);
+int writer_pending6_remove(struct writer *, const struct route6 *key);
+struct route6 *writer_pending6_find(const struct writer *, const struct route6 *key);
 
 /* Read the netlink events the kernel queued for our own requests, so a GET after the SET sees them. */
 void writer_sync(struct writer *);

@@ -109,6 +109,7 @@ struct txn_ops;
 
 /* The SET operations of the two route tables (mib_set.c; ctx: the writer), for txn_bind(). */
 extern const struct txn_ops mib_set_route_ops;
+extern const struct txn_ops mib_set_route6_ops;
 extern const struct txn_ops mib_set_persist_ops;
 
 /* The route table (mib_route.c), writable through txn. */
@@ -118,7 +119,8 @@ extern const struct mib_table *mib_route_table;
 void mib_route_bind(struct mirror *, struct writer *);
 
 /* The IPv6 route table (mib_route6.c), read-only so far; bind without registering (tests). */
-int mib_route6_register(struct mirror *);
+/* cimIP6RouteTable over m6, writable through txn with w (NULL, NULL: read only). */
+int mib_route6_register(struct mirror *m6, struct writer *w, struct txn *txn);
 extern const struct mib_table *mib_route6_table;
 void mib_route6_bind(struct mirror *);
 

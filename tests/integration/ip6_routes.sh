@@ -16,7 +16,9 @@
 # set down and an address removed (the kernel removes routes without a message); nexthop objects
 # shared by IPv4 and IPv6 routes with net.ipv4.nexthop_compat_mode 1 and 0, changed and deleted;
 # a netlink overrun (a tiny event buffer and a burst while cimrouted is stopped); a master
-# restart. A SET of Metric1 or RowStatus answers notWritable. Both daemons alive after each case.
+# restart. A SET of RowStatus active(1) on a kernel route changes nothing; a SET of Metric1 on a
+# connected route answers notWritable (writableProtocols; set6.sh tests the writes whole).
+# Both daemons alive after each case.
 
 . "$(dirname "$0")/lib.sh"
 itest_init ip6
@@ -160,14 +162,19 @@ result $? "GETNEXT from the table, a column, partial indexes and gaps answers th
 [ $? -eq 0 ] || diag "$(cat "$T/nextcheck.out")"
 both_alive "the full walk"
 
-# ---------------------------------------------------------------- not writable yet
+# ---------------------------------------------------------------- writes (set6.sh has them all)
+# A connected route (KernelProtocol kernel(2)), and the first row.
+kern=$(grep -m1 "^$OID_ENTRY\.17\..* = Gauge32: 2$" "$T/start.walk" | sed "s/ = .*//; s/^$OID_ENTRY\.17\.//")
 row=$(grep -m1 "^$OID_ENTRY\.19\." "$T/start.walk" | sed 's/ = .*//')
-for col in 19 22; do
-	out=$(nsx snmpset "${V2W[@]}" "${SNMP_OPTS[@]}" -r 0 "$AGENT" "$OID_ENTRY.$col.${row#$OID_ENTRY.19.}" i 1 2>&1)
-	echo "$out" | grep -q notWritable
-	result $? "a SET of column $col answers notWritable"
-	[ $? -eq 0 ] || diag "$out"
-done
+before=$(nsx ip -6 route show table all)
+out=$(nsx snmpset "${V2W[@]}" "${SNMP_OPTS[@]}" -r 0 "$AGENT" "$OID_ENTRY.22.${row#$OID_ENTRY.19.}" i 1 2>&1)
+result $? "a SET of RowStatus active(1) on an existing row succeeds" || diag "$out"
+out=$(nsx snmpset "${V2W[@]}" "${SNMP_OPTS[@]}" -r 0 "$AGENT" "$OID_ENTRY.19.$kern" i 7 2>&1)
+echo "$out" | grep -q notWritable
+result $? "a SET of Metric1 on a connected route answers notWritable"
+[ -n "$kern" ] && echo "$out" | grep -q notWritable || diag "row ${kern:-none}: $out"
+is "$(nsx ip -6 route show table all | sed "s/ expires [0-9]*sec//")" "$(echo "$before" | sed "s/ expires [0-9]*sec//")" \
+	"and the kernel's IPv6 routes are unchanged (but for lifetimes)"
 
 # ---------------------------------------------------------------- changes
 python3 - >"$T/changes.batch" <<'EOF'

@@ -534,3 +534,19 @@ row_state() {
 	esac
 }
 row_is() { [ "$(row_state "$1")" = "$2" ]; }
+
+# refused STATUS TEXT VARBINDS...: the SET (the caller's setw) fails with STATUS and what the
+# caller's snap prints (the kernel's routes, state files) is the same before and after
+refused() {
+	local want=$1 text=$2 before after out; shift 2
+	before=$(snap)
+	out=$(setw "$@")
+	after=$(snap)
+	if echo "$out" | grep -q "Reason: $want"; then
+		if [ "$before" == "$after" ]; then ok "$text: $want, nothing changed"
+		else not_ok "$text: $want, but the kernel or the state file changed"
+			diff <(echo "$before") <(echo "$after") | diag; fi
+	else
+		not_ok "$text: expected $want"; diag "$out"
+	fi
+}

@@ -5,7 +5,8 @@
  * its status, all or nothing across rows and tables, undo newest first, and
  * what a failed undo reports.  Each SET runs net-snmp's phases on the tables'
  * handlers as the agent does: RESERVE1, RESERVE2, ACTION, then COMMIT or
- * UNDO, then FREE; each phase calls the route table, then the persisted one.
+ * UNDO, then FREE; each phase calls the route table, then the persisted one,
+ * then cimIP6RouteTable (an IPv6 fake kernel beside the IPv4 one).
  */
 #include "config.h"
 
@@ -21,11 +22,16 @@
 
 #include <cmocka.h>
 #include <linux/netlink.h>
+#include <arpa/inet.h>
 #include <linux/rtnetlink.h>
 
 #include "iface/ifmirror.h"
-#include "route/rt4.h"
+#include "route/mirror.h"
 #include "route/nlreq.h"
+#include "route/route6.h"
+#include "route/routefmt.h"
+#include "route/rt.h"
+#include "route/rt4.h"
 #include "route/writer.h"
 #include "snmp/mib.h"
 #include "snmp/txn.h"
@@ -38,22 +44,77 @@
 static struct fake {
 	struct route v[64];
 	size_t n;
-	int fetch_fail; /* reading a route back fails (-EIO) */
-	int fetch_mute; /* ... is never answered */
-	unsigned calls; /* changing requests so far */
-	uint64_t fail;  /* bit k: the k-th changing request (from 1) is refused */
-	uint64_t mute;  /* bit k: ... is never answered (and not done) */
-	char log[4096]; /* "add 10.9.0.0/16 m20 ok; del ... EEXIST; ..." */
+	int fetch_fail;       /* reading a route back fails (-EIO) */
+	int fetch_mute;       /* ... is never answered */
+	unsigned calls;       /* changing requests so far */
+	uint64_t fail;        /* bit k: the k-th changing request (from 1) is refused */
+	uint64_t mute;        /* bit k: ... is never answered (and not done) */
+	char log[4096];       /* "add 10.9.0.0/16 m20 ok; del ... EEXIST; ..." */
+	struct route6 v6[32]; /* the IPv6 routes; logged "add6 2001:db8:10::/48 m10" */
+	size_t n6;
 } fk;
 
+/* A route as the fake's log names it: "10.9.0.0/16 m20", "2001:db8:10::/48 m10". */
 static void
-fk_log(const char *what, const struct route *r, int rc)
+fk_name4(const void *e, char *buf, size_t len)
+{
+	const struct route *r = e;
+
+	snprintf(buf, len, "%u.%u.%u.%u/%u m%u", r->dst >> 24, (r->dst >> 16) & 255,
+	    (r->dst >> 8) & 255, r->dst & 255, r->plen, r->metric);
+}
+
+static void
+fk_name6(const void *e, char *buf, size_t len)
+{
+	const struct route6 *r = e;
+	char d[INET6_ADDRSTRLEN];
+
+	snprintf(buf, len, "%s/%u m%u", inet_ntop(AF_INET6, r->dst, d, sizeof(d)), r->plen,
+	    r->metric);
+}
+
+static int
+fk_cmp4(const void *a, const void *b)
+{
+	return route_cmp(a, b);
+}
+
+static int
+fk_cmp6(const void *a, const void *b)
+{
+	return route6_cmp(a, b);
+}
+
+/*
+ * One family's routes in the fake kernel: its array, entry, order and
+ * name, and the suffix of its log lines ("add", "add6").  A kept route is
+ * a netlink header and the entry itself, for the fake alone to read; its
+ * length tells the family.
+ */
+struct fk_fam {
+	void *v;
+	size_t *n;
+	size_t size, metric_off;
+	int (*cmp)(const void *, const void *);
+	void (*name)(const void *, char *, size_t);
+	const char *suffix;
+};
+
+static const struct fk_fam fam4 = { fk.v, &fk.n, sizeof(struct route),
+	offsetof(struct route, metric), fk_cmp4, fk_name4, "" };
+static const struct fk_fam fam6 = { fk.v6, &fk.n6, sizeof(struct route6),
+	offsetof(struct route6, metric), fk_cmp6, fk_name6, "6" };
+
+static void
+fk_log(const struct fk_fam *f, const char *what, const void *r, int rc)
 {
 	size_t len = strlen(fk.log);
+	char name[128];
 
-	snprintf(fk.log + len, sizeof(fk.log) - len, "%s%s %u.%u.%u.%u/%u m%u%s", len ? "; " : "",
-	    what, r->dst >> 24, (r->dst >> 16) & 255, (r->dst >> 8) & 255, r->dst & 255, r->plen,
-	    r->metric,
+	f->name(r, name, sizeof(name));
+	snprintf(fk.log + len, sizeof(fk.log) - len, "%s%s%s %s%s", len ? "; " : "", what,
+	    f->suffix, name,
 	    rc == 0                     ? "" :
 		rc == NLREQ_FAKE_SILENT ? " SILENT" :
 					  " REFUSED");
@@ -73,89 +134,107 @@ fk_refused(char *err, size_t errlen)
 	return 0;
 }
 
-static struct route *
-fk_find(const struct route *r)
+static void *
+fk_at(const struct fk_fam *f, size_t i)
 {
-	for (size_t i = 0; i < fk.n; i++)
-		if (route_cmp(&fk.v[i], r) == 0)
-			return &fk.v[i];
+	return (unsigned char *)f->v + i * f->size;
+}
+
+static void *
+fk_find(const struct fk_fam *f, const void *r)
+{
+	for (size_t i = 0; i < *f->n; i++)
+		if (f->cmp(fk_at(f, i), r) == 0)
+			return fk_at(f, i);
 	return NULL;
 }
 
 static int
-fk_add(const struct route *r, char *err, size_t errlen)
+fk_add(const struct fk_fam *f, const void *r, char *err, size_t errlen)
 {
 	int rc = fk_refused(err, errlen);
 
-	if (rc == 0 && fk_find(r) != NULL) {
+	if (rc == 0 && fk_find(f, r) != NULL) {
 		snprintf(err, errlen, "File exists");
 		rc = -EEXIST;
 	}
 	if (rc == 0)
-		fk.v[fk.n++] = *r;
-	fk_log("add", r, rc);
+		memcpy(fk_at(f, (*f->n)++), r, f->size);
+	fk_log(f, "add", r, rc);
 	return rc;
 }
 
 static int
-fk_del(const struct route *r, struct route *gone, char *err, size_t errlen)
+keep(const struct fk_fam *f, const void *r, struct nlroute *out)
+{
+	out->msg = calloc(1, NLMSG_LENGTH(f->size));
+	if (out->msg == NULL)
+		return -ENOMEM;
+	out->msg->nlmsg_len = NLMSG_LENGTH(f->size);
+	memcpy(NLMSG_DATA(out->msg), r, f->size);
+	return 0;
+}
+
+/* Delete r; the kernel's description of what went in *gone (NULL: none wanted). */
+static int
+fk_del(const struct fk_fam *f, const void *r, struct nlroute *gone, char *err, size_t errlen)
 {
 	int rc = fk_refused(err, errlen);
-	struct route *k = rc == 0 ? fk_find(r) : NULL;
+	void *k = rc == 0 ? fk_find(f, r) : NULL;
 
 	if (rc == 0 && k == NULL) {
 		snprintf(err, errlen, "No such process");
 		rc = -ESRCH;
 	}
-	if (rc == 0) {
-		if (gone != NULL)
-			*gone = *k;
-		*k = fk.v[--fk.n];
-	}
-	fk_log("del", r, rc);
+	fk_log(f, "del", r, rc);
+	if (rc == 0 && gone != NULL)
+		rc = keep(f, k, gone);
+	if (rc == 0)
+		memcpy(k, fk_at(f, --*f->n), f->size);
 	return rc;
 }
 
-/* A kept route: a netlink header and the route itself, for the fake alone to read. */
-static int
-keep(const struct route *r, struct nlroute *out)
+/* A kept route's family and entry, at metric if given. */
+static const struct fk_fam *
+kept(const struct nlroute *k, const uint32_t *metric, void *out)
 {
-	out->msg = calloc(1, NLMSG_LENGTH(sizeof(*r)));
-	if (out->msg == NULL)
-		return -ENOMEM;
-	out->msg->nlmsg_len = NLMSG_LENGTH(sizeof(*r));
-	memcpy(NLMSG_DATA(out->msg), r, sizeof(*r));
-	return 0;
-}
+	const struct fk_fam *f =
+	    k->msg->nlmsg_len == NLMSG_LENGTH(sizeof(struct route6)) ? &fam6 : &fam4;
 
-static struct route
-kept(const struct nlroute *k, const uint32_t *metric)
-{
-	struct route r;
-
-	memcpy(&r, NLMSG_DATA(k->msg), sizeof(r));
+	memcpy(out, NLMSG_DATA(k->msg), f->size);
 	if (metric != NULL)
-		r.metric = *metric;
-	return r;
+		memcpy((unsigned char *)out + f->metric_off, metric, sizeof(*metric));
+	return f;
 }
 
 static int
 fk_route(void *arg, int cmd, int flags, const struct route *r, char *err, size_t errlen)
 {
-	return cmd == RTM_NEWROUTE ? fk_add(r, err, errlen) : fk_del(r, NULL, err, errlen);
+	return cmd == RTM_NEWROUTE ? fk_add(&fam4, r, err, errlen) :
+				     fk_del(&fam4, r, NULL, err, errlen);
 }
 
 static int
 fk_route_delete(void *arg, const struct route *r, struct nlroute *gone, char *err, size_t errlen)
 {
-	struct route g;
-	int rc = fk_del(r, &g, err, errlen);
-
-	return rc == 0 ? keep(&g, gone) : rc;
+	return fk_del(&fam4, r, gone, err, errlen);
 }
 
 static int
-fk_route_fetch(void *arg, uint32_t table, uint8_t proto, int32_t oif,
+fk_route6(void *arg, int cmd, int flags, const struct route6 *r, char *err, size_t errlen)
+{
+	return cmd == RTM_NEWROUTE ? fk_add(&fam6, r, err, errlen) :
+				     fk_del(&fam6, r, NULL, err, errlen);
+}
+
+static int
+fk_route6_delete(void *arg, const struct route6 *r, struct nlroute *gone, char *err, size_t errlen)
+{
+	return fk_del(&fam6, r, gone, err, errlen);
+}
+
+static int
+fk_route_fetch(void *arg, uint8_t family, uint32_t table, uint8_t proto, int32_t oif,
     int (*match)(struct nlmsghdr *, void *), void *marg, struct nlroute *out, char *err,
     size_t errlen)
 {
@@ -165,10 +244,14 @@ fk_route_fetch(void *arg, uint32_t table, uint8_t proto, int32_t oif,
 		snprintf(err, errlen, "Input/output error");
 		return -EIO;
 	}
-	for (size_t i = 0; i < fk.n; i++)
+	for (size_t i = 0; family == AF_INET6 && i < fk.n6; i++)
+		if (fk.v6[i].table == table && fk.v6[i].proto == proto &&
+		    (oif <= 0 || fk.v6[i].ifindex == oif))
+			return keep(&fam6, &fk.v6[i], out);
+	for (size_t i = 0; family == AF_INET && i < fk.n; i++)
 		if (fk.v[i].table == table && fk.v[i].proto == proto &&
 		    (oif <= 0 || fk.v[i].ifindex == oif))
-			return keep(&fk.v[i], out);
+			return keep(&fam4, &fk.v[i], out);
 	snprintf(err, errlen, "the kernel has no such route");
 	return -ESRCH;
 }
@@ -177,24 +260,23 @@ static int
 fk_route_restore(void *arg, const struct nlroute *k, const uint32_t *metric, char *err,
     size_t errlen)
 {
-	struct route r;
+	struct route6 r; /* room for either family's entry */
 
 	if (k->msg == NULL) {
 		snprintf(err, errlen, "no kept route");
 		return -EINVAL;
 	}
-	r = kept(k, metric);
-	return fk_add(&r, err, errlen);
+	return fk_add(kept(k, metric, &r), &r, err, errlen);
 }
 
 static int
 fk_route_delete_kept(void *arg, const struct nlroute *k, const uint32_t *metric,
     struct nlroute *gone, char *err, size_t errlen)
 {
-	struct route r = kept(k, metric), g;
-	int rc = fk_del(&r, &g, err, errlen);
+	struct route6 r;
+	const struct fk_fam *f = kept(k, metric, &r);
 
-	return rc == 0 && gone != NULL ? keep(&g, gone) : rc;
+	return fk_del(f, &r, gone, err, errlen);
 }
 
 static const struct nlreq_ops fake_ops = {
@@ -203,22 +285,30 @@ static const struct nlreq_ops fake_ops = {
 	.route_fetch = fk_route_fetch,
 	.route_restore = fk_route_restore,
 	.route_delete_kept = fk_route_delete_kept,
+	.route6 = fk_route6,
+	.route6_delete = fk_route6_delete,
 };
-
-/* The kernel's events after our requests: the mirror becomes the fake kernel. */
-static void
-fk_events(struct mirror *m)
-{
-	struct route v[64];
-
-	memcpy(v, fk.v, fk.n * sizeof(v[0]));
-	assert_int_equal(mirror_inject(m, v, fk.n), 0);
-}
 
 /* ---- the daemon's side ---------------------------------------------------- */
 
-static struct mirror *m;
+static struct mirror *m, *m6;
 static struct iface *ifm;
+
+/* The kernel's events after our requests: the mirror becomes the fake kernel. */
+static void
+fk_events(struct mirror *mm)
+{
+	struct route v[64];
+	struct route6 v6[32];
+
+	if (mm == m6) {
+		memcpy(v6, fk.v6, fk.n6 * sizeof(v6[0]));
+		assert_int_equal(mirror_inject(mm, v6, fk.n6), 0);
+		return;
+	}
+	memcpy(v, fk.v, fk.n * sizeof(v[0]));
+	assert_int_equal(mirror_inject(mm, v, fk.n), 0);
+}
 
 /* An RTM_NEWLINK event for ifindex ("va") with flags, applied to the interface mirror. */
 static void
@@ -265,6 +355,29 @@ fk_addr_event(void)
 	memcpy(msg.addr, (uint8_t[]){ 192, 0, 2, 100 }, 4);
 	iface_apply(ifm, &msg.h);
 }
+
+/* The interface's address 2001:db8:1::100/64. */
+static void
+fk_addr6_event(void)
+{
+	struct {
+		struct nlmsghdr h;
+		struct ifaddrmsg ifa;
+		struct rtattr a;
+		uint8_t addr[16];
+	} msg;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.h.nlmsg_len = sizeof(msg);
+	msg.h.nlmsg_type = RTM_NEWADDR;
+	msg.ifa.ifa_family = AF_INET6;
+	msg.ifa.ifa_prefixlen = 64;
+	msg.ifa.ifa_index = IFA;
+	msg.a.rta_len = RTA_LENGTH(16);
+	msg.a.rta_type = IFA_ADDRESS;
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8:1::100", msg.addr), 1);
+	iface_apply(ifm, &msg.h);
+}
 static struct nlreq *q;
 static struct writer *w;
 static struct txn *txn;
@@ -288,7 +401,34 @@ static struct mib_table toy_t = {
 	.entry = { 1, 3, 6, 1, 4, 1, 32473, 99, 1, 1 },
 	.entry_len = 10,
 };
-static struct mib_table *tables[] = { &route_t, &persist_t, &toy_t };
+static struct mib_table route6_t = {
+	.name = "cimIP6RouteTable",
+	.entry = { CIMR_IP6ROUTE_ENTRY },
+	.entry_len = sizeof((oid[]){ CIMR_IP6ROUTE_ENTRY }) / sizeof(oid),
+};
+static struct mib_table *tables[] = { &route_t, &persist_t, &toy_t, &route6_t };
+#define NTABLES (sizeof(tables) / sizeof(tables[0]))
+
+/* An IPv6 route in table main on the interface. */
+static struct route6
+R6(const char *dst, uint8_t plen, const char *nh, uint32_t metric, uint8_t proto) {
+	struct route6 r;
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(inet_pton(AF_INET6, dst, r.dst), 1);
+	r.plen = plen;
+	if (nh != NULL) {
+		assert_int_equal(inet_pton(AF_INET6, nh, r.nexthop), 1);
+		r.flags = ROUTE_F_GATEWAY;
+	}
+	r.ifindex = IFA;
+	r.table = 254;
+	r.metric = metric;
+	r.type = RTN_UNICAST;
+	r.proto = proto;
+	r.weight = 1;
+	return r;
+}
 
 static struct route
 R(uint32_t dst, uint8_t plen, uint32_t nh, uint32_t metric, uint8_t proto) {
@@ -326,14 +466,26 @@ setup(void **state)
 	fk.v[fk.n++] = R(IP(10, 61, 0, 0), 16, IP(192, 0, 2, 1), 0, RTPROT_BGP);
 	fk.v[fk.n] = R(IP(10, 62, 0, 0), 16, IP(192, 0, 2, 1), 0, RTPROT_STATIC);
 	fk.v[fk.n++].flags |= ROUTE_F_MULTI;
+	fk.v6[fk.n6++] = R6("2001:db8:1::", 64, NULL, 256, RTPROT_KERNEL);
+	fk.v6[fk.n6++] = R6("2001:db8:60::", 48, "2001:db8:1::1", 3, RTPROT_STATIC);
+	fk.v6[fk.n6++] = R6("2001:db8:61::", 48, "2001:db8:1::1", 1024, RTPROT_BGP);
+	fk.v6[fk.n6] = R6("2001:db8:62::", 48, "2001:db8:1::2", 1024, RTPROT_STATIC);
+	fk.v6[fk.n6++].flags |= ROUTE_F_MULTI;
+	fk.v6[fk.n6] = R6("2001:db8:63::", 48, NULL, 5, RTPROT_BOOT);
+	fk.v6[fk.n6].type = RTN_BLACKHOLE;
+	fk.v6[fk.n6++].ifindex = 1;
 	snprintf(dir, sizeof(dir), "/tmp/test_txn.XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	assert_non_null(m = mirror_new(&cfg));
+	assert_non_null(m6 = mirror_new_family(&rt6_ops, &cfg));
 	assert_non_null(ifm = iface_new());
 	assert_int_equal(mirror_attach(m, NULL, ifm), 0);
 	fk_link_event(IFA, IFF_UP);
 	fk_addr_event();
+	fk_addr6_event();
+	assert_int_equal(mirror_attach(m6, NULL, ifm), 0);
 	fk_events(m);
+	fk_events(m6);
 	assert_non_null(q = nlreq_fake(&fake_ops, NULL));
 	writer_config_default(&wc);
 	wc.read_events = fk_events;
@@ -341,6 +493,8 @@ setup(void **state)
 	assert_non_null(txn = txn_new());
 	assert_int_equal(txn_bind(txn, &route_t, &mib_set_route_ops, w), 0);
 	assert_int_equal(txn_bind(txn, &persist_t, &mib_set_persist_ops, w), 0);
+	writer_use_mirror6(w, m6);
+	assert_int_equal(txn_bind(txn, &route6_t, &mib_set_route6_ops, w), 0);
 	return 0;
 }
 
@@ -354,6 +508,7 @@ teardown(void **state)
 	writer_free(w);
 	nlreq_close(q);
 	mirror_free(m);
+	mirror_free(m6);
 	iface_free(ifm);
 	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);
 	unlink(path);
@@ -363,7 +518,7 @@ teardown(void **state)
 
 /* ---- running a SET ---------------------------------------------------------- */
 
-enum { TR, TP, TT }; /* the route table, the persisted one, a toy table */
+enum { TR, TP, TT, T6 }; /* the route table, the persisted one, a toy table, the IPv6 one */
 
 /* The varbind lists below leave out the type: INTEGER. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -414,7 +569,7 @@ phase(int mode, netsnmp_request_info **reqs, size_t n, struct result *res)
 
 	memset(&ri, 0, sizeof(ri));
 	ri.mode = mode;
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < (int)NTABLES; k++) {
 		netsnmp_request_info *head = NULL, **tail = &head;
 		int t = persist_first && k < 2 ? 1 - k : k;
 
@@ -493,6 +648,7 @@ static void
 kernel_text(char *buf, size_t len)
 {
 	struct route v[64];
+	struct route6 v6[32];
 	size_t off = 0;
 
 	memcpy(v, fk.v, fk.n * sizeof(v[0]));
@@ -501,6 +657,16 @@ kernel_text(char *buf, size_t len)
 	for (size_t i = 0; i < fk.n && off < len; i++)
 		off += (size_t)snprintf(buf + off, len - off, "%08x/%u %08x %u %u|", v[i].dst,
 		    v[i].plen, v[i].nexthop, v[i].metric, v[i].proto);
+	memcpy(v6, fk.v6, fk.n6 * sizeof(v6[0]));
+	route6_sort_unique(v6, fk.n6);
+	for (size_t i = 0; i < fk.n6 && off < len; i++) {
+		struct route6 r = v6[i];
+		char d[INET6_ADDRSTRLEN], h[INET6_ADDRSTRLEN];
+
+		off += (size_t)snprintf(buf + off, len - off, "%s/%u %s %u %u|",
+		    inet_ntop(AF_INET6, r.dst, d, sizeof(d)), r.plen,
+		    inet_ntop(AF_INET6, r.nexthop, h, sizeof(h)), r.metric, r.proto);
+	}
 }
 
 /* A SET that must be refused with status (in a reserve phase) and change nothing. */
@@ -509,7 +675,7 @@ kernel_text(char *buf, size_t len)
 		const struct vb set_[] = { __VA_ARGS__ };                                      \
 		char before_[2048], after_[2048];                                              \
 		struct result res_;                                                            \
-		size_t np_ = w->persist.n, nw_ = w->npending;                                  \
+		size_t np_ = w->persist.n, nw_ = w->npending, nw6_ = w->npending6;             \
                                                                                                \
 		kernel_text(before_, sizeof(before_));                                         \
 		fk.log[0] = '\0';                                                              \
@@ -521,6 +687,7 @@ kernel_text(char *buf, size_t len)
 		assert_string_equal(fk.log, "");                                               \
 		assert_int_equal(w->persist.n, np_);                                           \
 		assert_int_equal(w->npending, nw_);                                            \
+		assert_int_equal(w->npending6, nw6_);                                          \
 	} while (0)
 
 /* Index strings: route table (dst mask nexthop ifindex table tos metric), persisted. */
@@ -1167,6 +1334,226 @@ test_toy_table(void **state)
 	assert_string_equal(fk.log, "add 10.9.0.0/16 m20; del 10.9.0.0/16 m20");
 }
 
+/* ---- cimIP6RouteTable ---------------------------------------------------------- */
+
+#define C6_METRIC1 COL_IP6ROUTE_METRIC1
+#define C6_RS      COL_IP6ROUTE_ROWSTATUS
+
+/* An IPv6 row's index (53 sub-identifiers), in one of a few buffers (slot). */
+static const char *
+idx6(int slot, const char *dst, unsigned plen, const char *nh, int ifx, unsigned table,
+    unsigned metric)
+{
+	static char buf[4][512];
+	uint8_t d[16], h[16];
+	char *p = buf[slot];
+	size_t off = 0;
+
+	assert_int_equal(inet_pton(AF_INET6, dst, d), 1);
+	assert_int_equal(inet_pton(AF_INET6, nh, h), 1);
+	for (int i = 0; i < 16; i++)
+		off += (size_t)snprintf(p + off, 512 - off, "%u.", d[i]);
+	off += (size_t)snprintf(p + off, 512 - off, "%u.", plen);
+	for (int i = 0; i < 16; i++)
+		off += (size_t)snprintf(p + off, 512 - off, "%u.", h[i]);
+	off += (size_t)snprintf(p + off, 512 - off, "%d.%u.%u.", ifx, table, metric);
+	for (int i = 0; i < 16; i++)
+		off += (size_t)snprintf(p + off, 512 - off, "0.");
+	snprintf(p + off, 512 - off, "0");
+	return p;
+}
+
+static const struct route6 *
+kernel6(const char *dst, unsigned plen, uint32_t metric)
+{
+	uint8_t d[16];
+
+	assert_int_equal(inet_pton(AF_INET6, dst, d), 1);
+	for (size_t i = 0; i < fk.n6; i++)
+		if (memcmp(fk.v6[i].dst, d, 16) == 0 && fk.v6[i].plen == plen &&
+		    fk.v6[i].metric == metric)
+			return &fk.v6[i];
+	return NULL;
+}
+
+#define I6_NEW idx6(0, "2001:db8:10::", 48, "2001:db8:1::1", IFA, 254, 10)
+#define I6_60  idx6(1, "2001:db8:60::", 48, "2001:db8:1::1", IFA, 254, 3)
+
+static void
+test6_applied(void **state)
+{
+	const struct route6 *k;
+	struct result res;
+
+	/* createAndGo through a global gateway: proto cimrouted, a gateway route */
+	res = run((struct vb[]){ { T6, C6_RS, I6_NEW, 4 } }, 1);
+	assert_int_equal(res.status, 0);
+	assert_string_equal(fk.log, "add6 2001:db8:10::/48 m10");
+	assert_non_null(k = kernel6("2001:db8:10::", 48, 10));
+	assert_int_equal(k->proto, CIMR_RTPROT);
+	assert_int_equal(k->type, RTN_UNICAST);
+	assert_true(k->flags & ROUTE_F_GATEWAY);
+	assert_int_equal(k->ifindex, IFA);
+	/* the row is in the mirror now: writing it again is refused */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_NEW, 4 });
+	/* Metric1: make before break, from the route read back */
+	fk.log[0] = '\0';
+	res = run((struct vb[]){ { T6, C6_METRIC1, I6_60, 30 } }, 1);
+	assert_int_equal(res.status, 0);
+	assert_string_equal(fk.log, "add6 2001:db8:60::/48 m30; del6 2001:db8:60::/48 m3");
+	assert_non_null(k = kernel6("2001:db8:60::", 48, 30));
+	assert_int_equal(k->proto, RTPROT_STATIC); /* the route kept its attributes */
+	/* destroy; destroying it again is noError (RFC 2579) and asks nothing */
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { T6, C6_RS, I6_NEW, 6 } }, 1).status, 0);
+	assert_string_equal(fk.log, "del6 2001:db8:10::/48 m10");
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { T6, C6_RS, I6_NEW, 6 } }, 1).status, 0);
+	assert_string_equal(fk.log, "");
+	/* a link-local next hop with its interface; Metric1 with the index's value */
+	res = run((struct vb[]){ { T6, C6_RS, idx6(2, "2001:db8:11::", 48, "fe80::1", IFA, 254, 5),
+				     4 },
+		      { T6, C6_METRIC1, idx6(2, "2001:db8:11::", 48, "fe80::1", IFA, 254, 5), 5 } },
+	    2);
+	assert_int_equal(res.status, 0);
+	assert_non_null(k = kernel6("2001:db8:11::", 48, 5));
+	assert_int_equal(k->ifindex, IFA);
+	/* on link: next hop :: with an interface */
+	fk.log[0] = '\0';
+	res =
+	    run((struct vb[]){ { T6, C6_RS, idx6(2, "2001:db8:12::", 48, "::", IFA, 254, 5), 4 } },
+		1);
+	assert_int_equal(res.status, 0);
+	assert_non_null(k = kernel6("2001:db8:12::", 48, 5));
+	assert_false(k->flags & ROUTE_F_GATEWAY);
+	/* the blackhole route (boot): a metric change keeps its type */
+	fk.log[0] = '\0';
+	res = run((struct vb[]){ { T6, C6_METRIC1, idx6(2, "2001:db8:63::", 48, "::", 1, 254, 5),
+		      7 } },
+	    1);
+	assert_int_equal(res.status, 0);
+	assert_non_null(k = kernel6("2001:db8:63::", 48, 7));
+	assert_int_equal(k->type, RTN_BLACKHOLE);
+	/* createAndWait: in the agent only; then active installs it */
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { T6, C6_RS, I6_NEW, 5 } }, 1).status, 0);
+	assert_int_equal(w->npending6, 1);
+	assert_true(w->pending6[0].flags & ROUTE_F_PENDING);
+	assert_string_equal(fk.log, "");
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_NEW, 5 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_NEW, 1 },
+	    { T6, C6_METRIC1, I6_NEW, 9 });
+	assert_int_equal(run((struct vb[]){ { T6, C6_RS, I6_NEW, 2 } }, 1).status, 0);
+	assert_int_equal(w->npending6, 1);
+	assert_int_equal(run((struct vb[]){ { T6, C6_RS, I6_NEW, 1 } }, 1).status, 0);
+	assert_int_equal(w->npending6, 0);
+	assert_string_equal(fk.log, "add6 2001:db8:10::/48 m10");
+	/* createAndWait then destroy: dropped, the kernel untouched */
+	fk.log[0] = '\0';
+	res = run((struct vb[]){ { T6, C6_RS, idx6(2, "2001:db8:13::", 48, "fe80::1", IFA, 254, 5),
+		      5 } },
+	    1);
+	assert_int_equal(res.status, 0);
+	assert_int_equal(w->npending6, 1);
+	res = run((struct vb[]){ { T6, C6_RS, idx6(2, "2001:db8:13::", 48, "fe80::1", IFA, 254, 5),
+		      6 } },
+	    1);
+	assert_int_equal(res.status, 0);
+	assert_int_equal(w->npending6, 0);
+	assert_string_equal(fk.log, "");
+	/* a kernel route cannot be taken out of service */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_60, 2 });
+}
+
+/* An activation the kernel refuses is undone: the createAndWait row is back. */
+static void
+test6_pending_undone(void **state)
+{
+	assert_int_equal(run((struct vb[]){ { T6, C6_RS, I6_NEW, 5 } }, 1).status, 0);
+	fk.log[0] = '\0';
+	fk.fail = 1u << 2; /* add GOOD, then the IPv6 activation: refused */
+	undone((struct vb[]){ { TR, C_RS, GOOD, 4 }, { T6, C6_RS, I6_NEW, 1 } }, 2, 1,
+	    "add 10.9.0.0/16 m20; add6 2001:db8:10::/48 m10 REFUSED; del 10.9.0.0/16 m20");
+	assert_int_equal(w->npending6, 1);
+}
+
+static void
+test6_refusals(void **state)
+{
+	/* RESERVE1 */
+	REFUSED(SNMP_ERR_WRONGVALUE, { T6, C6_RS, I6_NEW, 3 });
+	REFUSED(SNMP_ERR_WRONGVALUE, { T6, C6_RS, I6_NEW, 4 }, { T6, C6_METRIC1, I6_NEW, -5 });
+	REFUSED(SNMP_ERR_NOTWRITABLE, { T6, COL_IP6ROUTE_PREFERENCE, I6_NEW, 1 });
+	REFUSED(SNMP_ERR_NOCREATION, { T6, C6_RS, "32.1.13.184.0.16", 4 }); /* too short */
+	/* RESERVE2: the index */
+	REFUSED(SNMP_ERR_WRONGVALUE,
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 129, "2001:db8:1::1", IFA, 254, 10), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { T6, C6_RS, idx6(2, "2001:db8:10::1", 48, "2001:db8:1::1", IFA, 254, 10), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 48, "2001:db8:1::1", IFA, 100, 10), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 48, "2001:db8:1::1", IFA, 254, 0), 4 });
+	/* the next hop */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 48, "2001:db8:99::1", IFA, 254, 10), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 48, "fe80::1", 0, 254, 10), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 48, "fe80::1", 9, 254, 10), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 48, "2001:db8:1::100", IFA, 254, 10), 4 });
+	/* an interface found for a next hop given without one is not the index's row */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 48, "2001:db8:1::1", 0, 254, 10), 4 });
+	/* Metric1 disagreeing with the index at creation; -1 on a route */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_NEW, 4 },
+	    { T6, C6_METRIC1, I6_NEW, 11 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_METRIC1, I6_60, -1 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_METRIC1, I6_60, 0 });
+	/* another route at the key (table, destination, source prefix, metric) */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { T6, C6_RS, idx6(2, "2001:db8:60::", 48, "2001:db8:1::2", IFA, 254, 3), 4 });
+	/* rows that do not exist; a route that exists */
+	REFUSED(SNMP_ERR_INCONSISTENTNAME, { T6, C6_METRIC1, I6_NEW, 20 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_NEW, 1 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_60, 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_60, 6 }, { T6, C6_METRIC1, I6_60, 9 });
+	/* writableProtocols, a multipath hop */
+	REFUSED(SNMP_ERR_NOTWRITABLE,
+	    { T6, C6_RS, idx6(2, "2001:db8:61::", 48, "2001:db8:1::1", IFA, 254, 1024), 6 });
+	REFUSED(SNMP_ERR_NOTWRITABLE,
+	    { T6, C6_METRIC1, idx6(2, "2001:db8:62::", 48, "2001:db8:1::2", IFA, 254, 1024), 9 });
+	REFUSED(SNMP_ERR_NOTWRITABLE,
+	    { T6, C6_RS, idx6(2, "2001:db8:1::", 64, "::", IFA, 254, 256), 6 });
+	/* reading the route back fails: resourceUnavailable */
+	fk.fetch_fail = 1;
+	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE, { T6, C6_METRIC1, I6_60, 30 });
+	fk.fetch_fail = 0;
+	/* two rows of one SET at one key; one route moved and deleted by two rows */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_NEW, 4 },
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 48, "2001:db8:1::2", IFA, 254, 10), 4 });
+	/* across families: a good IPv4 row, a bad IPv6 one; and the other way round */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, GOOD, 4 },
+	    { T6, C6_RS, idx6(2, "2001:db8:10::", 48, "2001:db8:99::1", IFA, 254, 10), 4 });
+	REFUSED(SNMP_ERR_NOTWRITABLE, { T6, C6_RS, I6_NEW, 4 }, { TR, C_RS, R61, 6 });
+}
+
+/* One SET across both families whose IPv6 row the kernel refuses: all undone, newest first. */
+static void
+test6_mixed_undone(void **state)
+{
+	/* The route table's rows come first (net-snmp calls the handlers table by table). */
+	fk.fail = 1u << 5; /* add GOOD, del R60, add6 60 m30, del6 60 m3, add6 NEW: refused */
+	undone((struct vb[]){ { TR, C_RS, GOOD, 4 }, { T6, C6_METRIC1, I6_60, 30 },
+		   { TR, C_RS, R60, 6 }, { T6, C6_RS, I6_NEW, 4 } },
+	    4, 3,
+	    "add 10.9.0.0/16 m20; del 10.60.0.0/16 m3; add6 2001:db8:60::/48 m30; "
+	    "del6 2001:db8:60::/48 m3; add6 2001:db8:10::/48 m10 REFUSED; "
+	    "add6 2001:db8:60::/48 m3; del6 2001:db8:60::/48 m30; add 10.60.0.0/16 m3; "
+	    "del 10.9.0.0/16 m20");
+}
+
 /* Each test on a fresh kernel, mirror, writer and transaction. */
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
@@ -1194,6 +1581,10 @@ main(void)
 		T(test_reserve2_silent),
 		T(test_undo_delegated),
 		T(test_undo_silent),
+		T(test6_applied),
+		T(test6_refusals),
+		T(test6_mixed_undone),
+		T(test6_pending_undone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
