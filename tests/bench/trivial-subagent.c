@@ -21,7 +21,11 @@
  * fixed ones shaped like a route's index (200.255.255.0.10.255.0.2.3.254.0.20
  * ..., repeated as needed) followed by i.  With -w 16 the OIDs are as long as
  * cimIP4RouteTable's, so the AgentX and BER encoding work per value is the
- * same as for cimrouted: the ceiling for a table with that index.
+ * same as for cimrouted: the ceiling for a table with that index.  A WIDTH
+ * above 16 takes its fixed sub-identifiers from an IPv6 route's index instead
+ * (2001:db8:1::/48 via fd00:ff::2, ifIndex 3, table 254, metric 20, no
+ * source: 52 sub-identifiers, most of them above 127 or 0 as in a real one),
+ * so -w 53 is as long as cimIP6RouteTable's index.
  */
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -35,7 +39,7 @@
 #include <unistd.h>
 
 #define NCOLS 3
-#define MAX_WIDTH 32
+#define MAX_WIDTH 64
 
 /* sub-identifier 7 is the arc (-a, default 99) */
 static oid table_oid[] = { 1, 3, 6, 1, 4, 1, 32473, 99, 1 };
@@ -47,6 +51,11 @@ static unsigned long nrows;
 static size_t width = 1;			/* sub-identifiers in the index */
 static oid prefix[MAX_WIDTH];		/* the width-1 fixed ones */
 static const oid prefix_shape[] = { 200, 255, 255, 0, 10, 255, 0, 2, 3, 254, 0, 20 };
+static const oid prefix_shape6[] = {
+	32, 1, 13, 184, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 48,	  /* destination, length */
+	253, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 254, 20, /* via, dev, table, metric */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,		  /* source (the length is i) */
+};
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -202,7 +211,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: trivial-subagent [-x AGENTX_ADDRESS] [-w WIDTH] [-a ARC] N\n"
 		"  serves 1.3.6.1.4.1.32473.ARC.1 (N rows, 3 columns, an index of WIDTH\n"
-		"  sub-identifiers, 1..32, default 1) and 1.3.6.1.4.1.32473.ARC.2.0 (N)\n"
+		"  sub-identifiers, 1..64, default 1) and 1.3.6.1.4.1.32473.ARC.2.0 (N)\n"
 		"  through AgentX; ARC defaults to 99\n");
 	exit(2);
 }
@@ -245,7 +254,8 @@ int main(int argc, char **argv)
 	if (errno || *end || end == argv[optind] || nrows > 0xffffffffUL)
 		usage();
 	for (size_t j = 0; j + 1 < width; j++)
-		prefix[j] = prefix_shape[j % OID_LENGTH(prefix_shape)];
+		prefix[j] = width > 16 ? prefix_shape6[j % OID_LENGTH(prefix_shape6)]
+				       : prefix_shape[j % OID_LENGTH(prefix_shape)];
 
 	snmp_enable_stderrlog();
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
