@@ -532,6 +532,10 @@ cidr_change() {
 	row=$(cidr_row "$track" "$d/cidr_$tag")
 	R[cidr_${tag}_after,$k]=${row#"$CIDR_IFINDEX".}
 	R[cidr_${tag}_moved,$k]=$(sort "$d/cidr_$tag" | comm -23 <(sort "$prev") - | wc -l)
+	if [ "$W_RC" != 0 ]; then	# cut: nothing to compare
+		R[cidr_${tag}_seen,$k]="no complete walk within ${CIDR_CAP} s after ${R[cidr_${tag}_seen,$k]}"
+		R[cidr_${tag}_moved,$k]=n/a
+	fi
 	R[cidr_${tag}_v6,$k]=$W6_ROWS
 	echo "cidr-identity-$tag N=$N cmd=[$*] row=$row moved=${R[cidr_${tag}_moved,$k]} seen_after_s=${R[cidr_${tag}_seen,$k]} rc=$W_RC" >>"$T/raw"
 	[ -n "$new" ] && echo "cidr-identity-$tag N=$N new=$(cidr_row "$new" "$d/cidr_$tag")" >>"$T/raw"
