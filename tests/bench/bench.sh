@@ -146,6 +146,7 @@ TRIV53_COL1=.1.3.6.1.4.1.32473.97.1.1.1
 TRIV53_COUNT=.1.3.6.1.4.1.32473.97.2.0
 # trivial-subagent -w 53: 2001:db8:1::/48 via fd00:ff::2, ifIndex 3, table 254, metric 20, ::/
 TRIV53_PREFIX=32.1.13.184.0.1.0.0.0.0.0.0.0.0.0.0.48.253.0.0.255.0.0.0.0.0.0.0.0.0.0.0.2.3.254.20.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0
+GW6_OID=253.0.0.255.0.0.0.0.0.0.0.0.0.0.0.2	# fd00:ff::2 as an index
 CIDR_IFINDEX=.1.3.6.1.2.1.4.24.7.1.7
 SYSUPTIME=.1.3.6.1.2.1.1.3.0
 AGENT=udp:127.0.0.1:$PORT
@@ -257,21 +258,87 @@ agg_walks() {
 	R[${t}_scpuv,$k]=$(awk '$2 > 0 { s += 1e6 * $6 / $2; n++ } END{ if (n) printf "%.1f", s / n; else print "n/a" }' "$f")
 }
 
-# ---- one route count -----------------------------------------------------------
-run_n() {
-	N=$1
-	local d=$T/n$N i lim ifx c0 s e p
-	NS=cimbench-$$-$N
-	mkdir -p "$d"
+# mkns NAME [6]: the namespace of a run, with veth0 (the IPv4 gateway's link) up; with 6
+# also fd00:ff::1/64 on it, without duplicate address detection, so that the link-local
+# and fd00:ff::/64 routes are there at once and the empty daemon's count is final.  Sets NS, IFX
+mkns() {
+	NS=$1
 	log "N=$N: namespace $NS"
 	ip netns add "$NS" || return 1
 	NSES+=("$NS")
+	[ "${2:-}" = 6 ] &&
+		ip netns exec "$NS" sysctl -q -w net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 	ip -n "$NS" link set lo up
 	ip -n "$NS" link add veth0 type veth peer name veth1
 	ip -n "$NS" link set veth0 up
 	ip -n "$NS" link set veth1 up
 	ip -n "$NS" addr add $ADDR dev veth0
-	ifx=$(ip -n "$NS" -o link show veth0 | cut -d: -f1)
+	[ "${2:-}" = 6 ] && ip -n "$NS" -6 addr add $ADDR6 dev veth0 nodad
+	IFX=$(ip -n "$NS" -o link show veth0 | cut -d: -f1)
+}
+
+# ipshow FAM KEY: `ip -FAM route show | wc -l`, three times; the median (us) into R[ipshow,KEY]
+ipshow() {
+	local i s e
+	for i in 1 2 3; do
+		s=$(now_ns); ip -n "$NS" "-$1" route show | wc -l >/dev/null; e=$(now_ns)
+		echo $(((e - s) / 1000))
+	done >"$d/ipshow"
+	R[ipshow,$2]=$(median <"$d/ipshow")
+}
+
+# pct_rounds CIMTAG KEY TAG...: per round (cimrouted values/s) / (TAG values/s), the
+# median into R[pct_TAG,KEY]
+pct_rounds() {
+	local c=$1 k=$2 w
+	shift 2
+	for w in "$@"; do
+		R[pct_$w,$k]=$(paste -d' ' "$d/w$c" "$d/w$w" |
+			awk '$1 > 0 && $8 > 0 && $7 > 0 { printf "%.1f\n", 100 * ($2 / $1) / ($8 / $7) }' | median)
+		R[pct_$w,$k]=$(fmt "${R[pct_$w,$k]}" 0)
+	done
+}
+
+# changes KEY TAG FAM GW DSTFN OIDFN: 20 adds then 20 deletes of the routes `DSTFN I`
+# via GW (ip -FAM), each timed from just before `ip route` runs to the first GET of
+# `OIDFN I` that shows it (or shows it gone); into R[add_*|del_*,KEY]
+changes() {
+	local k=$1 tag=$2 fam=$3 gw=$4 dst=$5 oid=$6 i p
+	: >"$d/chadd"; : >"$d/chdel"; : >"$d/chaddcmd"
+	for i in $(seq 0 19); do
+		p=$(gb poll -i 200 -T 10 -o "$($oid "$i")" $AGENT \
+			ip "-$fam" route add "$($dst "$i")" via "$gw" dev veth0 proto bgp metric 20)
+		echo "chadd$tag N=$N i=$i $p" >>"$T/raw"
+		[ "$(echo "$p" | kv result)" = ok ] && echo "$p" | kv elapsed_us >>"$d/chadd" &&
+			echo "$p" | kv cmd_us >>"$d/chaddcmd"
+	done
+	for i in $(seq 0 19); do
+		p=$(gb poll -a -i 200 -T 10 -o "$($oid "$i")" $AGENT \
+			ip "-$fam" route del "$($dst "$i")" via "$gw" dev veth0 proto bgp metric 20)
+		echo "chdel$tag N=$N i=$i $p" >>"$T/raw"
+		[ "$(echo "$p" | kv result)" = ok ] && echo "$p" | kv elapsed_us >>"$d/chdel"
+	done
+	R[add_n,$k]=$(wc -l <"$d/chadd")
+	R[add_med,$k]=$(median <"$d/chadd")
+	R[add_max,$k]=$(sort -n "$d/chadd" | tail -1)
+	R[add_cmd,$k]=$(median <"$d/chaddcmd")
+	R[del_n,$k]=$(wc -l <"$d/chdel")
+	R[del_med,$k]=$(median <"$d/chdel")
+	R[del_max,$k]=$(sort -n "$d/chdel" | tail -1)
+}
+# the change-latency routes: 100.64.I.0/24, 2001:db8:ffff:I::/64
+ch4_dst() { echo "100.64.$1.0/24"; }
+ch4_oid() { echo "$CIM_COL19.100.64.$1.0.255.255.255.0.$GW.$IFX.254.0.20"; }
+ch6_dst() { printf '2001:db8:ffff:%x::/64\n' "$1"; }
+ch6_oid() { echo "$CIM6_COL14.32.1.13.184.255.255.0.$1.0.0.0.0.0.0.0.0.64.$GW6_OID.$IFX.254.20.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0"; }
+
+# ---- one route count -----------------------------------------------------------
+run_n() {
+	N=$1
+	local d=$T/n$N i lim ifx c0 s e p
+	mkdir -p "$d"
+	mkns "cimbench-$$-$N" || return 1
+	ifx=$IFX
 	python3 "$HERE/genroutes.py" "$N" 1 $GW veth0 "$d/batch" "$d/prefixes" || return 1
 	shuf -n 1000 --random-source=<(yes) "$d/prefixes" |
 		awk -v gw=$GW -v ifx="$ifx" -v col="$CIM_COL19" '
@@ -323,11 +390,7 @@ run_n() {
 	fi
 
 	# -- reference: ip -4 route show | wc -l, three times
-	for i in 1 2 3; do
-		s=$(now_ns); ip -n "$NS" -4 route show | wc -l >/dev/null; e=$(now_ns)
-		echo $(((e - s) / 1000))
-	done >"$d/ipshow"
-	R[ipshow,$N]=$(median <"$d/ipshow")
+	ipshow 4 "$N"
 
 	# -- cimrouted cold start on the full table
 	if [ $HAVE_CIM_N = 1 ]; then
@@ -379,11 +442,7 @@ run_n() {
 		agg_walks cim
 		R[cim_errs,$N]=$(awk '{s+=$3} END{print s+0}' "$d/wcim")
 		# per round: (cimrouted values/s) / (trivial values/s); then the median
-		for w in t1 t16; do
-			R[pct_$w,$N]=$(paste -d' ' "$d/wcim" "$d/w$w" |
-				awk '$1 > 0 && $8 > 0 && $7 > 0 { printf "%.1f\n", 100 * ($2 / $1) / ($8 / $7) }' | median)
-			R[pct_$w,$N]=$(fmt "${R[pct_$w,$N]}" 0)
-		done
+		pct_rounds cim "$N" t1 t16
 	fi
 
 	# -- GET latency: 1000 random rows; the same on the trivial subagents
@@ -405,27 +464,7 @@ run_n() {
 	# -- change latency: 20 adds then 20 deletes, from just before `ip route` runs
 	if [ $HAVE_CIM_N = 1 ]; then
 		log "N=$N: change latency"
-		: >"$d/chadd"; : >"$d/chdel"
-		for i in $(seq 0 19); do
-			p=$(gb poll -i 200 -T 10 -o "$CIM_COL19.100.64.$i.0.255.255.255.0.$GW.$ifx.254.0.20" $AGENT \
-				ip route add 100.64.$i.0/24 via $GW dev veth0 proto bgp metric 20)
-			echo "chadd N=$N i=$i $p" >>"$T/raw"
-			[ "$(echo "$p" | kv result)" = ok ] && echo "$p" | kv elapsed_us >>"$d/chadd" &&
-				echo "$p" | kv cmd_us >>"$d/chaddcmd"
-		done
-		for i in $(seq 0 19); do
-			p=$(gb poll -a -i 200 -T 10 -o "$CIM_COL19.100.64.$i.0.255.255.255.0.$GW.$ifx.254.0.20" $AGENT \
-				ip route del 100.64.$i.0/24 via $GW dev veth0 proto bgp metric 20)
-			echo "chdel N=$N i=$i $p" >>"$T/raw"
-			[ "$(echo "$p" | kv result)" = ok ] && echo "$p" | kv elapsed_us >>"$d/chdel"
-		done
-		R[add_n,$N]=$(wc -l <"$d/chadd")
-		R[add_med,$N]=$(median <"$d/chadd")
-		R[add_max,$N]=$(sort -n "$d/chadd" | tail -1)
-		R[add_cmd,$N]=$(median <"$d/chaddcmd" 2>/dev/null)
-		R[del_n,$N]=$(wc -l <"$d/chdel")
-		R[del_med,$N]=$(median <"$d/chdel")
-		R[del_max,$N]=$(sort -n "$d/chdel" | tail -1)
+		changes "$N" "" 4 $GW ch4_dst ch4_oid
 
 		# -- whole table, once, capped
 		log "N=$N: whole-table walk (cap ${WHOLE_CAP}s)"
@@ -463,27 +502,8 @@ run_n() {
 }
 
 # ---- IPv6 (-f 6, -f "4 6", -f 46) ------------------------------------------------
-# hex6 / oid6: an IPv6 address as the 16 sub-ids of an InetAddressIPv6 index
+# oid6: an IPv6 address as the 16 sub-ids of an InetAddressIPv6 index
 oid6() { python3 -c 'import ipaddress,sys; print(".".join(str(b) for b in ipaddress.IPv6Address(sys.argv[1]).packed))' "$1"; }
-
-# netns6: the namespace of run N with veth0 (IPv4 and IPv6 gateway on it), no DAD
-netns6() {
-	NS=$1
-	log "N=$N: namespace $NS"
-	ip netns add "$NS" || return 1
-	NSES+=("$NS")
-	# no duplicate address detection: the link-local and fd00:ff::1 routes are
-	# there at once, so the empty daemon's count is final before the load
-	ip netns exec "$NS" sysctl -q -w net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
-	ip -n "$NS" link set lo up
-	ip -n "$NS" link add veth0 type veth peer name veth1
-	ip -n "$NS" link set veth0 up
-	ip -n "$NS" link set veth1 up
-	ip -n "$NS" addr add $ADDR dev veth0
-	ip -n "$NS" -6 addr add $ADDR6 dev veth0 nodad
-	IFX=$(ip -n "$NS" -o link show veth0 | cut -d: -f1)
-	sleep 0.5
-}
 
 # cidr_walk TAG FILE: inetCidrRouteIfIndex, IPv6 rows' OIDs kept in FILE; sets W_* and W6_ROWS
 cidr_walk() {
@@ -548,9 +568,10 @@ run_n6() {
 	N=$1
 	local fam=$2 d=$T/n6-$1 i p s e c0 c04 lim gw6 ifx k=$2:$1
 	mkdir -p "$d"
-	netns6 "cimbench-$$-6-$N" || return 1
+	mkns "cimbench-$$-6-$N" 6 || return 1
+	sleep 0.5
 	ifx=$IFX
-	gw6=$(oid6 $GW6)
+	gw6=$GW6_OID
 	python3 "$HERE/genroutes.py" -6 "$N" 1 $GW6 veth0 "$d/batch6" "$d/prefixes6" || return 1
 	[ "$fam" = 46 ] && { python3 "$HERE/genroutes.py" "$N" 1 $GW veth0 "$d/batch4" "$d/prefixes4" || return 1; }
 	shuf -n 1000 --random-source=<(yes) "$d/prefixes6" |
@@ -610,11 +631,7 @@ run_n6() {
 	stop_pid "$CIM_PID"
 
 	# -- reference: ip -6 route show | wc -l, three times
-	for i in 1 2 3; do
-		s=$(now_ns); ip -n "$NS" -6 route show | wc -l >/dev/null; e=$(now_ns)
-		echo $(((e - s) / 1000))
-	done >"$d/ipshow"
-	R[ipshow,$k]=$(median <"$d/ipshow")
+	ipshow 6 "$k"
 
 	# -- cold start on the full table (both families with -f 46)
 	log "N=$N ($fam): cimrouted cold start"
@@ -664,11 +681,7 @@ run_n6() {
 	done
 	for w in c6 u1 u53; do agg_walks $w "$k"; done
 	R[c6_errs,$k]=$(awk '{s+=$3} END{print s+0}' "$d/wc6")
-	for w in u1 u53; do
-		R[pct_$w,$k]=$(paste -d' ' "$d/wc6" "$d/w$w" |
-			awk '$1 > 0 && $8 > 0 && $7 > 0 { printf "%.1f\n", 100 * ($2 / $1) / ($8 / $7) }' | median)
-		R[pct_$w,$k]=$(fmt "${R[pct_$w,$k]}" 0)
-	done
+	pct_rounds c6 "$k" u1 u53
 
 	# -- GET latency
 	log "N=$N ($fam): GET latency"
@@ -683,31 +696,9 @@ run_n6() {
 
 	# -- change latency: 20 adds then 20 deletes of 2001:db8:ffff:I::/64
 	log "N=$N ($fam): change latency"
-	local redump0 oid
+	local redump0
 	redump0=$(grep -c 're-dump' "$d/cimrouted-cold.log" 2>/dev/null)
-	: >"$d/chadd"; : >"$d/chdel"; : >"$d/chaddcmd"
-	for i in $(seq 0 19); do
-		oid="$CIM6_COL14.32.1.13.184.255.255.0.$i.0.0.0.0.0.0.0.0.64.$gw6.$ifx.254.20.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0"
-		p=$(gb poll -i 200 -T 10 -o "$oid" $AGENT \
-			ip -6 route add "2001:db8:ffff:$(printf %x "$i")::/64" via $GW6 dev veth0 proto bgp metric 20)
-		echo "chadd6 N=$N i=$i $p" >>"$T/raw"
-		[ "$(echo "$p" | kv result)" = ok ] && echo "$p" | kv elapsed_us >>"$d/chadd" &&
-			echo "$p" | kv cmd_us >>"$d/chaddcmd"
-	done
-	for i in $(seq 0 19); do
-		oid="$CIM6_COL14.32.1.13.184.255.255.0.$i.0.0.0.0.0.0.0.0.64.$gw6.$ifx.254.20.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0"
-		p=$(gb poll -a -i 200 -T 10 -o "$oid" $AGENT \
-			ip -6 route del "2001:db8:ffff:$(printf %x "$i")::/64" via $GW6 dev veth0 proto bgp metric 20)
-		echo "chdel6 N=$N i=$i $p" >>"$T/raw"
-		[ "$(echo "$p" | kv result)" = ok ] && echo "$p" | kv elapsed_us >>"$d/chdel"
-	done
-	R[add_n,$k]=$(wc -l <"$d/chadd")
-	R[add_med,$k]=$(median <"$d/chadd")
-	R[add_max,$k]=$(sort -n "$d/chadd" | tail -1)
-	R[add_cmd,$k]=$(median <"$d/chaddcmd")
-	R[del_n,$k]=$(wc -l <"$d/chdel")
-	R[del_med,$k]=$(median <"$d/chdel")
-	R[del_max,$k]=$(sort -n "$d/chdel" | tail -1)
+	changes "$k" 6 6 $GW6 ch6_dst ch6_oid
 	R[redumps,$k]=$(($(grep -c 're-dump' "$d/cimrouted-cold.log" 2>/dev/null) - ${redump0:-0}))
 
 	# -- whole table, once, capped

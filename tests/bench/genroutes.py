@@ -35,33 +35,55 @@ MIX6 = [  # (prefix length, weight): roughly the shares of the IPv6 BGP table
 DOC6 = 0x20010DB8  # 2001:db8::/32, the first 32 bits
 
 
-def main6(n, rnd, gw, dev, batch, pfx):
-    lengths = [l for l, _ in MIX6]
-    weights = [w for _, w in MIX6]
-    full = (1 << 128) - 1
+def draw(n, rnd, mix, bits, pick):
+    """N distinct (address, length) pairs: lengths drawn by the weights of MIX,
+    addresses by pick(rnd) (None: excluded, draw again), masked to the length."""
+    lengths = [l for l, _ in mix]
+    weights = [w for _, w in mix]
+    full = (1 << bits) - 1
     seen = set()
     out = []
+    # draw lengths in blocks: random.choices is much faster than one by one
     while len(out) < n:
         for ln in rnd.choices(lengths, weights, k=max(1024, n - len(out))):
             if len(out) >= n:
                 break
-            addr = (1 << 125) | rnd.getrandbits(125)  # 2000::/3
-            addr &= (full << (128 - ln)) & full
-            if addr >> 96 == DOC6:
+            addr = pick(rnd)
+            if addr is None:
                 continue
+            addr &= (full << (bits - ln)) & full
             key = (addr << 8) | ln
             if key in seen:
-                continue
+                continue  # short lengths run out of space: draw again
             seen.add(key)
             out.append((addr, ln))
-    with open(batch, "w") as b, open(pfx, "w") as p:
-        for addr, ln in out:
-            by = addr.to_bytes(16, "big")
-            words = ["%x" % ((by[i] << 8) | by[i + 1]) for i in range(0, 16, 2)]
-            # the prefix is at most /64: the last four words are zero
-            b.write("route add %s::/%d via %s dev %s proto bgp metric 20\n"
-                    % (":".join(words[:4]), ln, gw, dev))
-            p.write("%s %d\n" % (".".join(str(x) for x in by), ln))
+    return out
+
+
+def pick4(rnd, firsts=[a for a in range(1, 224) if a not in EXCLUDED_FIRST]):
+    return (rnd.choice(firsts) << 24) | rnd.getrandbits(24)
+
+
+def pick6(rnd):
+    addr = (1 << 125) | rnd.getrandbits(125)  # 2000::/3
+    return None if addr >> 96 == DOC6 else addr
+
+
+def write4(out, gw, dev, b, p):
+    for addr, ln in out:
+        a = "%d.%d.%d.%d" % (addr >> 24, (addr >> 16) & 255, (addr >> 8) & 255, addr & 255)
+        b.write("route add %s/%d via %s dev %s proto bgp metric 20\n" % (a, ln, gw, dev))
+        p.write("%s %d\n" % (a, ln))
+
+
+def write6(out, gw, dev, b, p):
+    for addr, ln in out:
+        by = addr.to_bytes(16, "big")
+        words = ["%x" % ((by[i] << 8) | by[i + 1]) for i in range(0, 16, 2)]
+        # the prefix is at most /64: the last four words are zero
+        b.write("route add %s::/%d via %s dev %s proto bgp metric 20\n"
+                % (":".join(words[:4]), ln, gw, dev))
+        p.write("%s %d\n" % (".".join(str(x) for x in by), ln))
 
 
 def main():
@@ -75,30 +97,11 @@ def main():
     rnd = random.Random(int(args[1]))
     gw, dev, batch, pfx = args[2:6]
     if six:
-        return main6(n, rnd, gw, dev, batch, pfx)
-    lengths = [l for l, _ in MIX]
-    weights = [w for _, w in MIX]
-    firsts = [a for a in range(1, 224) if a not in EXCLUDED_FIRST]
-    seen = set()
-    out = []
-    # draw lengths in blocks: random.choices is much faster than one by one
-    while len(out) < n:
-        for ln in rnd.choices(lengths, weights, k=max(1024, n - len(out))):
-            if len(out) >= n:
-                break
-            first = rnd.choice(firsts)
-            addr = (first << 24) | rnd.getrandbits(24)
-            addr &= (0xFFFFFFFF << (32 - ln)) & 0xFFFFFFFF
-            key = (addr << 6) | ln
-            if key in seen:
-                continue  # short lengths run out of space: draw again
-            seen.add(key)
-            out.append((addr, ln))
+        out, write = draw(n, rnd, MIX6, 128, pick6), write6
+    else:
+        out, write = draw(n, rnd, MIX, 32, pick4), write4
     with open(batch, "w") as b, open(pfx, "w") as p:
-        for addr, ln in out:
-            a = "%d.%d.%d.%d" % (addr >> 24, (addr >> 16) & 255, (addr >> 8) & 255, addr & 255)
-            b.write("route add %s/%d via %s dev %s proto bgp metric 20\n" % (a, ln, gw, dev))
-            p.write("%s %d\n" % (a, ln))
+        write(out, gw, dev, b, p)
 
 
 if __name__ == "__main__":
