@@ -277,6 +277,22 @@ mkns() {
 	IFX=$(ip -n "$NS" -o link show veth0 | cut -d: -f1)
 }
 
+# start_trivials ROWS WIDTH ARC COUNT_OID: two trivial subagents of ROWS rows, one with a
+# 1-sub-id index (arc 99), one with a WIDTH-sub-id index (arc ARC); sets TRIV_PID, TRIVW_PID
+start_trivials() {
+	local rows=$1 w=$2 arc=$3 count=$4
+	SNMP_PERSISTENT_DIR=$d/persist ip netns exec "$NS" "$TRIVIAL" -x "$d/agentx.sock" "$rows" \
+		2>"$d/trivial.err" &
+	TRIV_PID=$!
+	PIDS+=("$TRIV_PID")
+	SNMP_PERSISTENT_DIR=$d/persist ip netns exec "$NS" "$TRIVIAL" -x "$d/agentx.sock" -w "$w" -a "$arc" \
+		"$rows" 2>"$d/trivial$w.err" &
+	TRIVW_PID=$!
+	PIDS+=("$TRIVW_PID")
+	gb poll -i 10000 -T 30 -o $TRIV_COUNT $AGENT >/dev/null || log "N=$N: trivial subagent not registered"
+	gb poll -i 10000 -T 30 -o "$count" $AGENT >/dev/null || log "N=$N: trivial subagent (-w $w) not registered"
+}
+
 # ipshow FAM KEY: `ip -FAM route show | wc -l`, three times; the median (us) into R[ipshow,KEY]
 ipshow() {
 	local i s e
@@ -412,16 +428,8 @@ run_n() {
 	# -- the AgentX ceiling: trivial subagents with as many rows, one with a
 	#    1-sub-id index (arc 99), one with a 16-sub-id index like cimIP4RouteTable (arc 98)
 	local rows=$((N + ${R[c0,$N]:-0}))
-	SNMP_PERSISTENT_DIR=$d/persist ip netns exec "$NS" "$TRIVIAL" -x "$d/agentx.sock" $rows \
-		2>"$d/trivial.err" &
-	TRIV_PID=$!
-	PIDS+=("$TRIV_PID")
-	SNMP_PERSISTENT_DIR=$d/persist ip netns exec "$NS" "$TRIVIAL" -x "$d/agentx.sock" -w 16 -a 98 \
-		$rows 2>"$d/trivial16.err" &
-	TRIV16_PID=$!
-	PIDS+=("$TRIV16_PID")
-	gb poll -i 10000 -T 30 -o $TRIV_COUNT $AGENT >/dev/null || log "N=$N: trivial subagent not registered"
-	gb poll -i 10000 -T 30 -o $TRIV16_COUNT $AGENT >/dev/null || log "N=$N: trivial subagent (-w 16) not registered"
+	start_trivials "$rows" 16 98 $TRIV16_COUNT
+	TRIV16_PID=$TRIVW_PID
 
 	# -- one-column walks, alternating, REPEATS times
 	local reps=${REPEATS:-$([ "$N" -ge 500000 ] && echo 3 || echo 5)}
@@ -658,16 +666,8 @@ run_n6() {
 
 	# -- the AgentX ceiling: trivial subagents, 1 sub-id (arc 99) and 53 (arc 97)
 	local rows=$((N + c0))
-	SNMP_PERSISTENT_DIR=$d/persist ip netns exec "$NS" "$TRIVIAL" -x "$d/agentx.sock" $rows \
-		2>"$d/trivial.err" &
-	TRIV_PID=$!
-	PIDS+=("$TRIV_PID")
-	SNMP_PERSISTENT_DIR=$d/persist ip netns exec "$NS" "$TRIVIAL" -x "$d/agentx.sock" -w 53 -a 97 \
-		$rows 2>"$d/trivial53.err" &
-	TRIV53_PID=$!
-	PIDS+=("$TRIV53_PID")
-	gb poll -i 10000 -T 30 -o $TRIV_COUNT $AGENT >/dev/null || log "N=$N: trivial subagent not registered"
-	gb poll -i 10000 -T 30 -o $TRIV53_COUNT $AGENT >/dev/null || log "N=$N: trivial subagent (-w 53) not registered"
+	start_trivials "$rows" 53 97 $TRIV53_COUNT
+	TRIV53_PID=$TRIVW_PID
 
 	local reps=${REPEATS:-$([ "$N" -ge 500000 ] && echo 3 || echo 5)} w
 	for w in c6 u1 u53; do : >"$d/w$w"; done
