@@ -293,6 +293,19 @@ start_trivials() {
 	gb poll -i 10000 -T 30 -o "$count" $AGENT >/dev/null || log "N=$N: trivial subagent (-w $w) not registered"
 }
 
+# cold_start DIR PERFTAG COUNT_OID ROWS LIMIT_S KEY RAWTAG: start cimrouted on the loaded
+# table, time it until COUNT_OID = ROWS, into R[cold|cold_ok,KEY]; leaves it running
+cold_start() {
+	local p
+	start_cim "$1" cold
+	perf_start "$2"
+	p=$(gbw "$CIM_PID" poll -i 10000 -T "$5" -S "$CIM_T0" -o "$3" -e "$4" $AGENT)
+	perf_stop
+	echo "$7 $p" >>"$T/raw"
+	R[cold,$6]=$(echo "$p" | kv elapsed_us)
+	R[cold_ok,$6]=$(echo "$p" | kv result)
+}
+
 # ipshow FAM KEY: `ip -FAM route show | wc -l`, three times; the median (us) into R[ipshow,KEY]
 ipshow() {
 	local i s e
@@ -411,13 +424,7 @@ run_n() {
 	# -- cimrouted cold start on the full table
 	if [ $HAVE_CIM_N = 1 ]; then
 		log "N=$N: cimrouted cold start"
-		start_cim "$d" cold
-		perf_start start
-		p=$(gbw "$CIM_PID" poll -i 10000 -T $lim -S "$CIM_T0" -o $CIM_COUNT -e $((c0 + N)) $AGENT)
-		perf_stop
-		echo "cold N=$N $p" >>"$T/raw"
-		R[cold,$N]=$(echo "$p" | kv elapsed_us)
-		R[cold_ok,$N]=$(echo "$p" | kv result)
+		cold_start "$d" start $CIM_COUNT $((c0 + N)) "$lim" "$N" "cold N=$N"
 		alive "$CIM_PID" || { log "N=$N: cimrouted died at cold start"; R[died,$N]="${R[died,$N]:-} at cold start"; HAVE_CIM_N=0; }
 		R[cpu,$N]=$(cpu_s "$CIM_PID")
 		sleep 1
@@ -643,13 +650,7 @@ run_n6() {
 
 	# -- cold start on the full table (both families with -f 46)
 	log "N=$N ($fam): cimrouted cold start"
-	start_cim "$d" cold
-	perf_start start6
-	p=$(gbw "$CIM_PID" poll -i 10000 -T $lim -S "$CIM_T0" -o $CIM6_COUNT -e $((c0 + N)) $AGENT)
-	perf_stop
-	echo "cold6 N=$N fam=$fam $p" >>"$T/raw"
-	R[cold,$k]=$(echo "$p" | kv elapsed_us)
-	R[cold_ok,$k]=$(echo "$p" | kv result)
+	cold_start "$d" start6 $CIM6_COUNT $((c0 + N)) "$lim" "$k" "cold6 N=$N fam=$fam"
 	if [ "$fam" = 46 ]; then
 		p=$(gbw "$CIM_PID" poll -i 10000 -T $lim -S "$CIM_T0" -o $CIM_COUNT -e $((c04 + N)) $AGENT)
 		echo "cold46-ipv4 N=$N $p" >>"$T/raw"
