@@ -21,7 +21,11 @@
  * fixed ones shaped like a route's index (200.255.255.0.10.255.0.2.3.254.0.20
  * ..., repeated as needed) followed by i.  With -w 16 the OIDs are as long as
  * cimIP4RouteTable's, so the AgentX and BER encoding work per value is the
- * same as for cimrouted: the ceiling for a table with that index.
+ * same as for cimrouted: the ceiling for a table with that index.  A WIDTH
+ * above 16 takes its fixed sub-identifiers from an IPv6 route's index instead
+ * (2001:db8:1::/48 via fd00:ff::2, ifIndex 3, table 254, metric 20, no
+ * source: 52 sub-identifiers, most of them above 127 or 0 as in a real one),
+ * so -w 53 is as long as cimIP6RouteTable's index.
  */
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -34,8 +38,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define NCOLS 3
-#define MAX_WIDTH 32
+#define NCOLS     3
+#define MAX_WIDTH 64
 
 /* sub-identifier 7 is the arc (-a, default 99) */
 static oid table_oid[] = { 1, 3, 6, 1, 4, 1, 32473, 99, 1 };
@@ -44,12 +48,19 @@ static oid count_oid[] = { 1, 3, 6, 1, 4, 1, 32473, 99, 2, 0 };
 #define ENTRY_LEN OID_LENGTH(entry_oid)
 
 static unsigned long nrows;
-static size_t width = 1;			/* sub-identifiers in the index */
-static oid prefix[MAX_WIDTH];		/* the width-1 fixed ones */
+static size_t width = 1;      /* sub-identifiers in the index */
+static oid prefix[MAX_WIDTH]; /* the width-1 fixed ones */
 static const oid prefix_shape[] = { 200, 255, 255, 0, 10, 255, 0, 2, 3, 254, 0, 20 };
+static const oid prefix_shape6[] = {
+	32, 1, 13, 184, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 48, /* destination, length */
+	253, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 254,
+	20,                                             /* via, dev, table, metric */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* source (the length is i) */
+};
 static volatile sig_atomic_t stop;
 
-static void on_signal(int sig)
+static void
+on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
@@ -59,8 +70,8 @@ static void on_signal(int sig)
  * First instance (col, row) after r (at or after r when inclusive).
  * Returns 0 when there is none inside the table.
  */
-static int next_instance(const oid *r, size_t rlen, int inclusive,
-			 unsigned long *col, unsigned long *row)
+static int
+next_instance(const oid *r, size_t rlen, int inclusive, unsigned long *col, unsigned long *row)
 {
 	size_t k = rlen < ENTRY_LEN ? rlen : ENTRY_LEN;
 	size_t j, ilen;
@@ -76,7 +87,7 @@ static int next_instance(const oid *r, size_t rlen, int inclusive,
 			return 0;
 	}
 	if (rlen <= ENTRY_LEN)
-		goto first;		/* r is a prefix of (or equal to) the entry */
+		goto first; /* r is a prefix of (or equal to) the entry */
 	c = r[ENTRY_LEN];
 	if (c < 1)
 		goto first;
@@ -87,9 +98,9 @@ static int next_instance(const oid *r, size_t rlen, int inclusive,
 	/* the fixed part of the index */
 	for (j = 0; j + 1 < width; j++) {
 		if (j >= ilen || idx[j] < prefix[j])
-			goto first_row;		/* before every row of column c */
+			goto first_row; /* before every row of column c */
 		if (idx[j] > prefix[j])
-			goto next_col;		/* after every row of column c */
+			goto next_col; /* after every row of column c */
 	}
 	if (ilen < width)
 		goto first_row;
@@ -123,7 +134,8 @@ first:
 }
 
 /* Is name exactly an instance?  Then its column and row. */
-static int exact_instance(const oid *name, size_t len, unsigned long *col, unsigned long *row)
+static int
+exact_instance(const oid *name, size_t len, unsigned long *col, unsigned long *row)
 {
 	if (len != ENTRY_LEN + 1 + width ||
 	    snmp_oid_ncompare(name, len, entry_oid, ENTRY_LEN, ENTRY_LEN) != 0 ||
@@ -136,7 +148,8 @@ static int exact_instance(const oid *name, size_t len, unsigned long *col, unsig
 	return 1;
 }
 
-static void set_value(netsnmp_variable_list *vb, unsigned long col, unsigned long row)
+static void
+set_value(netsnmp_variable_list *vb, unsigned long col, unsigned long row)
 {
 	long l;
 	u_long g;
@@ -150,16 +163,13 @@ static void set_value(netsnmp_variable_list *vb, unsigned long col, unsigned lon
 		g = row & 0xffffffffUL;
 		snmp_set_var_typed_value(vb, ASN_GAUGE, &g, sizeof g);
 		break;
-	default:
-		snmp_set_var_typed_value(vb, ASN_OCTET_STR, "OK", 2);
-		break;
+	default: snmp_set_var_typed_value(vb, ASN_OCTET_STR, "OK", 2); break;
 	}
 }
 
-static int table_handler(netsnmp_mib_handler *handler,
-			 netsnmp_handler_registration *reginfo,
-			 netsnmp_agent_request_info *reqinfo,
-			 netsnmp_request_info *requests)
+static int
+table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+    netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
 	netsnmp_request_info *req;
 	oid name[ENTRY_LEN + 1 + MAX_WIDTH];
@@ -190,24 +200,25 @@ static int table_handler(netsnmp_mib_handler *handler,
 			}
 			/* else: leave it unanswered, the agent moves to the next subtree */
 			break;
-		default:
-			netsnmp_set_request_error(reqinfo, req, SNMP_ERR_NOTWRITABLE);
-			break;
+		default: netsnmp_set_request_error(reqinfo, req, SNMP_ERR_NOTWRITABLE); break;
 		}
 	}
 	return SNMP_ERR_NOERROR;
 }
 
-static void usage(void)
+static void
+usage(void)
 {
-	fprintf(stderr, "usage: trivial-subagent [-x AGENTX_ADDRESS] [-w WIDTH] [-a ARC] N\n"
-		"  serves 1.3.6.1.4.1.32473.ARC.1 (N rows, 3 columns, an index of WIDTH\n"
-		"  sub-identifiers, 1..32, default 1) and 1.3.6.1.4.1.32473.ARC.2.0 (N)\n"
-		"  through AgentX; ARC defaults to 99\n");
+	fprintf(stderr,
+	    "usage: trivial-subagent [-x AGENTX_ADDRESS] [-w WIDTH] [-a ARC] N\n"
+	    "  serves 1.3.6.1.4.1.32473.ARC.1 (N rows, 3 columns, an index of WIDTH\n"
+	    "  sub-identifiers, 1..64, default 1) and 1.3.6.1.4.1.32473.ARC.2.0 (N)\n"
+	    "  through AgentX; ARC defaults to 99\n");
 	exit(2);
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
 	const char *xaddr = NULL;
 	int opt;
@@ -225,17 +236,14 @@ int main(int argc, char **argv)
 				usage();
 			table_oid[7] = entry_oid[7] = count_oid[7] = (oid)arc;
 			break;
-		case 'x':
-			xaddr = optarg;
-			break;
+		case 'x': xaddr = optarg; break;
 		case 'w':
 			errno = 0;
 			width = strtoul(optarg, &end, 10);
 			if (errno || *end || width < 1 || width > MAX_WIDTH)
 				usage();
 			break;
-		default:
-			usage();
+		default: usage();
 		}
 	}
 	if (optind != argc - 1)
@@ -245,7 +253,8 @@ int main(int argc, char **argv)
 	if (errno || *end || end == argv[optind] || nrows > 0xffffffffUL)
 		usage();
 	for (size_t j = 0; j + 1 < width; j++)
-		prefix[j] = prefix_shape[j % OID_LENGTH(prefix_shape)];
+		prefix[j] = width > 16 ? prefix_shape6[j % OID_LENGTH(prefix_shape6)] :
+					 prefix_shape[j % OID_LENGTH(prefix_shape)];
 
 	snmp_enable_stderrlog();
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
@@ -257,16 +266,14 @@ int main(int argc, char **argv)
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, 1);
 	init_agent("trivial-subagent");
 
-	reg = netsnmp_create_handler_registration("trivialTable", table_handler,
-						  table_oid, OID_LENGTH(table_oid),
-						  HANDLER_CAN_RONLY);
+	reg = netsnmp_create_handler_registration("trivialTable", table_handler, table_oid,
+	    OID_LENGTH(table_oid), HANDLER_CAN_RONLY);
 	if (!reg || netsnmp_register_handler(reg) != MIB_REGISTERED_OK) {
 		fprintf(stderr, "trivial-subagent: cannot register the table\n");
 		return 1;
 	}
 	if (netsnmp_register_read_only_ulong_instance("trivialCount", count_oid,
-						       OID_LENGTH(count_oid), &nrows,
-						       NULL) != MIB_REGISTERED_OK) {
+		OID_LENGTH(count_oid), &nrows, NULL) != MIB_REGISTERED_OK) {
 		fprintf(stderr, "trivial-subagent: cannot register the count\n");
 		return 1;
 	}
