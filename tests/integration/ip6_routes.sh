@@ -32,7 +32,7 @@ OID_TABLE=$OID_IP6ROUTE.3
 OID_ENTRY=$OID_IP6ROUTE.3.1
 ROUTE_ROWS=$ITDIR/route6_rows.py
 IP_FAMILY=-6
-NROUTES=${CIMR_IP6_ROUTES:-2000}
+NROUTES=${CIMR_IP6_ROUTES:-1200}
 
 # Two namespaces of our own for the PMTU exception: a router and a far host.
 NSR=cimr-ip6r-$$
