@@ -12,6 +12,8 @@
 #include "route/mirror.h"
 #include "route/nlreq.h"
 #include "route/routefmt.h"
+#include "route/rt.h"
+#include "route/rt4.h"
 #include "lib/vec.h"
 #include "route/writer.h"
 
@@ -130,74 +132,94 @@ writer_stop(struct writer *w)
 	loop_timer_stop(&w->apply_timer);
 }
 
-static int
-route_cmp_v(const void *a, const void *b)
-{
-	return route_cmp(a, b);
-}
-
+/*
+ * The createAndWait rows of each family are a sorted array of the family's
+ * entries (rt_ops: size, flags, order and OID codec from its store), one
+ * row an index.  The typed functions below are this once, per family.
+ */
 struct oid_key {
+	const struct ostore_type *t;
 	const unsigned long *sub;
 	size_t len;
 };
 
 static int
-route_oid_cmp_v(const void *elem, const void *key)
+oid_cmp_v(const void *elem, const void *key)
 {
 	const struct oid_key *k = key;
 
-	return route_oid_cmp(elem, k->sub, k->len);
+	return ostore_oid_cmp(k->t, elem, k->sub, k->len);
 }
 
 /*
  * The position of the first pending row whose index is > (strict) or >= the
- * sub-identifiers, in OID order: route_seek_oid's semantics (a partial index
- * or out-of-range sub-identifiers land between rows), so GETNEXT can merge
- * the pending rows with the mirror's.  For a full index, OID order is
- * route_cmp order (masks are contiguous, 0 <= ifindex <= INT32_MAX), so
- * the array sorted by route_cmp is sorted for this search too.
+ * sub-identifiers, in OID order: the store's seek_oid semantics (a partial
+ * index or out-of-range sub-identifiers land between rows), so GETNEXT can
+ * merge the pending rows with the mirror's.  For a full index, OID order is
+ * the store's order, so the array sorted by it is sorted for this search too.
  */
+static size_t
+set_seek_oid(const void *v, size_t n, const struct rt_ops *ops, const unsigned long *sub,
+    size_t len, int strict)
+{
+	struct oid_key k = { ops->store, sub, len };
+
+	return vec_lower_bound(v, n, ops->size, &k, oid_cmp_v, strict);
+}
+
+/* An index already pending is replaced.  0, or -1 (PENDING_MAX rows, or no memory). */
+static int
+set_add(void *pv, size_t *n, size_t *cap, const struct rt_ops *ops, const void *r)
+{
+	_Alignas(8) unsigned char row[128]; /* the cmp reads it as an entry */
+
+	_Static_assert(sizeof(struct route6) <= sizeof(row), "an entry fits a row buffer");
+	if (*n >= PENDING_MAX || ops->size > sizeof(row))
+		return -1;
+	memcpy(row, r, ops->size);
+	row[ops->flags_off] |= ROUTE_F_PENDING;
+	return vec_put(pv, n, cap, ops->size, row, row, ops->store->cmp, NULL) < 0 ? -1 : 0;
+}
+
+/* 1 removed (copied to old if not NULL), 0 absent; the array goes with its last row. */
+static int
+set_remove(void *pv, size_t *n, size_t *cap, const struct rt_ops *ops, const void *key, void *old)
+{
+	void *v;
+
+	memcpy(&v, pv, sizeof(v));
+	if (!vec_del(v, n, ops->size, key, ops->store->cmp, old))
+		return 0;
+	if (*n == 0) {
+		free(v);
+		memset(pv, 0, sizeof(v));
+		*cap = 0;
+	}
+	return 1;
+}
+
 size_t
 writer_pending_seek_oid(const struct writer *w, const unsigned long *sub, size_t len, int strict)
 {
-	struct oid_key k = { sub, len };
-
-	return vec_lower_bound(w->pending, w->npending, sizeof(*w->pending), &k, route_oid_cmp_v,
-	    strict);
+	return set_seek_oid(w->pending, w->npending, &rt4_ops, sub, len, strict);
 }
 
 struct route *
 writer_pending_find(const struct writer *w, const struct route *key)
 {
-	return vec_find(w->pending, w->npending, sizeof(*w->pending), key, route_cmp_v);
+	return vec_find(w->pending, w->npending, sizeof(*w->pending), key, route_store.cmp);
 }
 
 int
 writer_pending_add(struct writer *w, const struct route *r)
 {
-	struct route row = *r;
-
-	if (w->npending >= PENDING_MAX)
-		return -1;
-	row.flags |= ROUTE_F_PENDING;
-	/* An index already pending is replaced: the set holds one row an index. */
-	if (vec_put(&w->pending, &w->npending, &w->pending_cap, sizeof(*w->pending), &row, &row,
-		route_cmp_v, NULL) < 0)
-		return -1;
-	return 0;
+	return set_add(&w->pending, &w->npending, &w->pending_cap, &rt4_ops, r);
 }
 
 int
 writer_pending_remove(struct writer *w, const struct route *key, struct route *old)
 {
-	if (!vec_del(w->pending, &w->npending, sizeof(*w->pending), key, route_cmp_v, old))
-		return 0;
-	if (w->npending == 0) {
-		free(w->pending);
-		w->pending = NULL;
-		w->pending_cap = 0;
-	}
-	return 1;
+	return set_remove(&w->pending, &w->npending, &w->pending_cap, &rt4_ops, key, old);
 }
 
 /*
@@ -243,32 +265,15 @@ void
 writer_pending_expire(struct writer *w, uint32_t now)
 {
 	pending_expire(w->pending, &w->npending, sizeof(*w->pending),
-	    offsetof(struct route, first_seen), now, route_cmp_v, prefix4);
+	    offsetof(struct route, first_seen), now, route_store.cmp, prefix4);
 	pending_expire(w->pending6, &w->npending6, sizeof(*w->pending6),
 	    offsetof(struct route6, first_seen), now, route6_store.cmp, prefix6);
-}
-
-/* The IPv6 rows' OID order: their index (route6_store's codec) against the sub-identifiers. */
-static int
-route6_oid_cmp_v(const void *elem, const void *key)
-{
-	const struct oid_key *k = key;
-	unsigned long sub[ROUTE6_INDEX_LEN];
-
-	route6_index_oid(elem, sub);
-	for (size_t i = 0; i < ROUTE6_INDEX_LEN && i < k->len; i++)
-		if (sub[i] != k->sub[i])
-			return sub[i] < k->sub[i] ? -1 : 1;
-	return ROUTE6_INDEX_LEN < k->len ? -1 : ROUTE6_INDEX_LEN > k->len;
 }
 
 size_t
 writer_pending6_seek_oid(const struct writer *w, const unsigned long *sub, size_t len, int strict)
 {
-	struct oid_key k = { sub, len };
-
-	return vec_lower_bound(w->pending6, w->npending6, sizeof(*w->pending6), &k,
-	    route6_oid_cmp_v, strict);
+	return set_seek_oid(w->pending6, w->npending6, &rt6_ops, sub, len, strict);
 }
 
 struct route6 *
@@ -280,22 +285,13 @@ writer_pending6_find(const struct writer *w, const struct route6 *key)
 int
 writer_pending6_add(struct writer *w, const struct route6 *r)
 {
-	struct route6 row = *r;
-
-	if (w->npending6 >= PENDING_MAX)
-		return -1;
-	row.flags |= ROUTE_F_PENDING;
-	return vec_put(&w->pending6, &w->npending6, &w->pending6_cap, sizeof(row), &row, &row,
-		   route6_store.cmp, NULL) < 0 ?
-	    -1 :
-	    0;
+	return set_add(&w->pending6, &w->npending6, &w->pending6_cap, &rt6_ops, r);
 }
 
 int
 writer_pending6_remove(struct writer *w, const struct route6 *key)
 {
-	return vec_del(w->pending6, &w->npending6, sizeof(*w->pending6), key, route6_store.cmp,
-	    NULL);
+	return set_remove(&w->pending6, &w->npending6, &w->pending6_cap, &rt6_ops, key, NULL);
 }
 
 void
