@@ -348,11 +348,11 @@ fib_twin(struct writer *w, const struct route *k)
 	return NULL;
 }
 
-static int
-same_fib(const struct route *a, const struct route *b)
+/* The row's family: its order and its kernel key (same_fib) come from there. */
+static const struct rt_ops *
+ops_of(const struct wrow *r)
 {
-	return a->dst == b->dst && a->plen == b->plen && a->table == b->table && a->tos == b->tos &&
-	    a->metric == b->metric;
+	return r->tbl == T_ROUTE6 ? &rt6_ops : &rt4_ops;
 }
 
 /* The row's kernel or createAndWait route, and the route it installs, of its family. */
@@ -1048,8 +1048,7 @@ check_set(struct txn *x, void *ctx)
 		for (size_t j = 0; a != NULL && j < i; j++) {
 			const void *b = (o = good_row(x, j)) != NULL ? touches(o) : NULL;
 
-			if (b != NULL && same_family(r, o) &&
-			    (r->tbl == T_ROUTE6 ? route6_cmp(a, b) : route_cmp(a, b)) == 0) {
+			if (b != NULL && same_family(r, o) && ops_of(r)->store->cmp(a, b) == 0) {
 				refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 				    "another row of the "
 				    "same SET acts on the same kernel route");
@@ -1065,8 +1064,7 @@ check_set(struct txn *x, void *ctx)
 			continue;
 		for (size_t j = 0; j < i; j++)
 			if ((o = good_row(x, j)) != NULL && installs(o) && same_family(r, o) &&
-			    (r->tbl == T_ROUTE6 ? route6_same_fib(&r->want6, &o->want6) :
-						  same_fib(&r->want, &o->want))) {
+			    ops_of(r)->same_fib(want_of(r), want_of(o))) {
 				refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 				    "another row of the same SET installs a route with this "
 				    "destination, %s and metric",
