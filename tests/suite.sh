@@ -53,6 +53,9 @@ run_build() { # name, configure flags...
 	done | tee -a "$failures"
 	count_log test-suite.log
 	count_log alone-suite.log
+	echo "suite: $name: the slowest tests (s):"
+	grep -H '^# elapsed: ' $(find tests -name '*.log' ! -name 'test-suite.log') 2>/dev/null |
+		sed 's/\.log:# elapsed: / /; s/ s$//' | sort -k2 -n -r | head -n 6 | sed 's/^/    /'
 }
 
 cimr_install_packages || { echo "0 passed, 1 failed"; exit 1; }

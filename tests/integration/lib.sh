@@ -75,6 +75,7 @@ done_testing() {
 		_TAP_FAILED=$((_TAP_FAILED + 1))
 	fi
 	_TAP_DONE=1
+	diag "elapsed: $SECONDS s"   # suite.sh lists the slowest tests from these
 	# The TAP lines carry the result; the exit status is 0 whenever the script ran to its
 	# end (so the TAP driver does not add an ERROR to each FAIL). CIMR_ITEST_STRICT_EXIT=1
 	# makes it 1 when something failed, for standalone use.
