@@ -16,7 +16,7 @@
 #   -w  time cap of the whole-table walk in s (default 900; a cut walk reports its rate)
 #   -c  time cap of each inetCidrRouteTable walk in s (default 300)
 #   -k  keep logs, raw figures and walk errors in this directory
-#   -P  profile cimrouted with perf (cold start, first one-column walk, whole-table walk)
+#   -P  profile cimrouted with perf (cold start, an extra uncounted one-column walk, whole table)
 #       into KEEPDIR/perf-*.data and perf-*.txt (the profiled walks run slightly slower)
 #   -f  families, each a run of its own per route count (default 4): 4 = IPv4 (the
 #       report as without -f), 6 = N IPv6 routes (cimIP6RouteTable, ip -6), 46 = N IPv4
@@ -210,6 +210,15 @@ perf_start() {	# perf_start TAG: profile cimrouted until perf_stop
 	PERF_PID=$!
 	PERF_TAG=$1
 	PIDS+=("$PERF_PID")
+}
+# profile_walk PERFTAG OID CAP: with -P, one walk of cimrouted under perf, before the rounds
+# and not counted in them (perf slows the profiled process: a profiled round would count
+# against cimrouted)
+profile_walk() {
+	[ $PROFILE = 1 ] || return 0
+	perf_start "$1"
+	round_walk "prof-$1" "$CIM_PID" "$2" "$3"
+	perf_stop
 }
 perf_stop() {
 	[ $PROFILE = 1 ] || return 0
@@ -442,13 +451,10 @@ run_n() {
 	local reps=${REPEATS:-$([ "$N" -ge 500000 ] && echo 3 || echo 5)}
 	local w
 	for w in cim t1 t16; do : >"$d/w$w"; done
+	[ $HAVE_CIM_N = 1 ] && profile_walk column $CIM_COL19 $((lim * 4))
 	for i in $(seq "$reps"); do
 		log "N=$N: one-column walks, round $i/$reps"
-		if [ $HAVE_CIM_N = 1 ]; then
-			[ "$i" = 1 ] && perf_start column
-			round_walk cim "$CIM_PID" $CIM_COL19 $((lim * 4))
-			[ "$i" = 1 ] && perf_stop
-		fi
+		[ $HAVE_CIM_N = 1 ] && round_walk cim "$CIM_PID" $CIM_COL19 $((lim * 4))
 		round_walk t1 "$TRIV_PID" $TRIV_COL1 $((lim * 4))
 		round_walk t16 "$TRIV16_PID" $TRIV16_COL1 $((lim * 4))
 	done
@@ -672,11 +678,10 @@ run_n6() {
 
 	local reps=${REPEATS:-$([ "$N" -ge 500000 ] && echo 3 || echo 5)} w
 	for w in c6 u1 u53; do : >"$d/w$w"; done
+	profile_walk column6 $CIM6_COL14 $((lim * 4))
 	for i in $(seq "$reps"); do
 		log "N=$N ($fam): one-column walks, round $i/$reps"
-		[ "$i" = 1 ] && perf_start column6
 		round_walk c6 "$CIM_PID" $CIM6_COL14 $((lim * 4))
-		[ "$i" = 1 ] && perf_stop
 		round_walk u1 "$TRIV_PID" $TRIV_COL1 $((lim * 4))
 		round_walk u53 "$TRIV53_PID" $TRIV53_COL1 $((lim * 4))
 	done

@@ -445,7 +445,7 @@ burst() { # NAME FILE KIND-OPTION
 	diag "$name: ip -batch took $(($(now_ms) - t0)) ms"
 	wait_until 20 seq_is $((s + BURST))
 	result $? "$name: cimRouteEventLastSequence.0 advances by $BURST"
-	CIMR_NOTIFY_WAIT_S=30 coverage "$name: individual notifications and summaries report each of the $BURST changes once, on every sink" \
+	CIMR_NOTIFY_WAIT_S=60 coverage "$name: individual notifications and summaries report each of the $BURST changes once, on every sink" \
 		$((s + 1)) $((s + BURST)) "$opt" "$BURST" --min-individual 100 --min-summaries 1 \
 		--individual-per-summary 100 --show-summaries
 	diag "$name: the last notification arrived $(($(now_ms) - t0)) ms after the start of the burst (or the wait gave up)"
