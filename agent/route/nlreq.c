@@ -188,6 +188,17 @@ fail:
 	return NULL;
 }
 
+int
+nlreq_put_via6(struct nl_msg *msg, const uint8_t gw6[16])
+{
+	uint8_t v[offsetof(struct rtvia, rtvia_addr) + 16];
+	__kernel_sa_family_t fam = AF_INET6;
+
+	memcpy(v + offsetof(struct rtvia, rtvia_family), &fam, sizeof(fam));
+	memcpy(v + offsetof(struct rtvia, rtvia_addr), gw6, 16);
+	return nla_put(msg, RTA_VIA, (int)sizeof(v), v);
+}
+
 /*
  * The gateway of r: RTA_GATEWAY, or for a route through an IPv6 gateway (RFC
  * 5549, route_via6()) RTA_VIA, so that a delete names that route and no
@@ -198,18 +209,15 @@ fail:
 static int
 put_gateway(struct nl_msg *msg, const struct route *r)
 {
-	/* struct rtvia: the family, then the address */
-	uint8_t v[offsetof(struct rtvia, rtvia_addr) + 16];
-	__kernel_sa_family_t fam = AF_INET6;
+	uint8_t gw6[16];
 
 	if (!(r->flags & ROUTE_F_GATEWAY))
 		return 0;
 	if (!route_via6(r))
 		return nla_put_u32(msg, RTA_GATEWAY, htonl(r->nexthop));
-	if (route_via6_gw(r, v + offsetof(struct rtvia, rtvia_addr)) < 0)
+	if (route_via6_gw(r, gw6) < 0)
 		return 0;
-	memcpy(v + offsetof(struct rtvia, rtvia_family), &fam, sizeof(fam));
-	return nla_put(msg, RTA_VIA, (int)sizeof(v), v);
+	return nlreq_put_via6(msg, gw6);
 }
 
 /* The request for the route r describes; NULL out of memory. */

@@ -172,6 +172,21 @@ get_col(oid col, const struct route *r, struct mib_value *v)
 	return mib_table_get(mib_route_table, name, len, v);
 }
 
+/* A row's NextHopAddressType and NextHopAddress. */
+static void
+assert_gateway(const struct route *r, long type, const void *addr, size_t len)
+{
+	struct mib_value val;
+
+	assert_int_equal(get_col(COL_IP4ROUTE_NEXTHOPADDRESSTYPE, r, &val), 0);
+	assert_int_equal(val.v.i, type);
+	assert_int_equal(get_col(COL_IP4ROUTE_NEXTHOPADDRESS, r, &val), 0);
+	assert_int_equal(val.type, ASN_OCTET_STR);
+	assert_int_equal(val.len, len);
+	if (len > 0)
+		assert_memory_equal(val.v.s, addr, len);
+}
+
 /*
  * The gateway of either family (RFC 5549): ipv4(1) and its 4 octets, ipv6(2)
  * and 16 for a route through an IPv6 gateway (NextHop 0.0.0.0 in the index),
@@ -201,20 +216,9 @@ test_next_hop_address(void **state)
 	assert_int_equal(mirror_inject(mm, v, 3), 0);
 	mib_route_bind(mm, NULL);
 
-	assert_int_equal(get_col(COL_IP4ROUTE_NEXTHOPADDRESSTYPE, &v[0], &val), 0);
-	assert_int_equal(val.v.i, 1);
-	assert_int_equal(get_col(COL_IP4ROUTE_NEXTHOPADDRESS, &v[0], &val), 0);
-	assert_int_equal(val.len, 4);
-	assert_memory_equal(val.v.s, gw4, 4);
-	assert_int_equal(get_col(COL_IP4ROUTE_NEXTHOPADDRESSTYPE, &v[1], &val), 0);
-	assert_int_equal(val.v.i, 0);
-	assert_int_equal(get_col(COL_IP4ROUTE_NEXTHOPADDRESS, &v[1], &val), 0);
-	assert_int_equal(val.len, 0);
-	assert_int_equal(get_col(COL_IP4ROUTE_NEXTHOPADDRESSTYPE, &v[2], &val), 0);
-	assert_int_equal(val.v.i, 2);
-	assert_int_equal(get_col(COL_IP4ROUTE_NEXTHOPADDRESS, &v[2], &val), 0);
-	assert_int_equal(val.len, 16);
-	assert_memory_equal(val.v.s, gw6, 16);
+	assert_gateway(&v[0], 1, gw4, 4);
+	assert_gateway(&v[1], 0, NULL, 0);
+	assert_gateway(&v[2], 2, gw6, 16);
 	/* Still indirect(4), and shown as `ip route` shows it. */
 	assert_int_equal(get_col(COL_IP4ROUTE_TYPE, &v[2], &val), 0);
 	assert_int_equal(val.v.i, 4);

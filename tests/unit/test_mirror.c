@@ -22,6 +22,7 @@
 
 #include "iface/ifmirror.h"
 #include "nl/nlmon.h"
+#include "route/nlreq.h"
 #include "route/route.h"
 #include "route/route6.h"
 #include "route/rt.h"
@@ -408,18 +409,15 @@ test_change_callbacks(void **state)
 	assert_int_equal(f->ch[6].flags, 0);
 }
 
-/* The states have names for log lines. */
 /* ---- IPv4 routes through IPv6 gateways (RFC 5549) ------------------------- */
 
 static void
 put_via6(struct nl_msg *msg, const char *gw6)
 {
-	uint8_t v[offsetof(struct rtvia, rtvia_addr) + 16];
-	__kernel_sa_family_t fam = AF_INET6;
+	struct in6_addr a;
 
-	memcpy(v, &fam, sizeof(fam));
-	inet_pton(AF_INET6, gw6, v + offsetof(struct rtvia, rtvia_addr));
-	nla_put(msg, RTA_VIA, (int)sizeof(v), v);
+	inet_pton(AF_INET6, gw6, &a);
+	nlreq_put_via6(msg, a.s6_addr);
 }
 
 /* dst/24 via inet6 gw6 on ifindex 2, or through the hops gw6 and gw6b (multipath), on 2 both. */
@@ -508,6 +506,7 @@ test_via6_changes(void **state)
 	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
 }
 
+/* The states have names for log lines. */
 static void
 test_state_names(void **state)
 {

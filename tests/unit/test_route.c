@@ -15,6 +15,7 @@
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 
+#include "route/nlreq.h"
 #include "route/rt4.h"
 #include "route/route.h"
 #include "route/routefmt.h"
@@ -385,27 +386,55 @@ test_parse_direct_uses_prefsrc(void **state)
 	nlmsg_free(msg);
 }
 
+/* RTA_VIA with an IPv6 gateway. */
 static void
-test_parse_multipath(void **state)
+put_via6(struct nl_msg *msg, const char *ip)
 {
-	struct nl_msg *msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "10.9.0.0", 16);
-	struct nlattr *mp = nla_nest_start(msg, RTA_MULTIPATH);
-	struct route out[4];
-	const char *gws[2] = { "192.0.2.1", "198.51.100.1" };
+	struct in6_addr a;
 
-	for (int i = 0; i < 2; i++) {
+	inet_pton(AF_INET6, ip, &a);
+	nlreq_put_via6(msg, a.s6_addr);
+}
+
+/*
+ * dst/plen through n hops (RTA_MULTIPATH): hop i through gws[i] (RTA_VIA
+ * for an IPv6 address) on oifs[i], with nhflags[i] and weight i + 1.
+ */
+static struct nl_msg *
+mp_msg(const char *dst, uint8_t plen, int n, const char *const *gws, const int *oifs,
+    const unsigned *nhflags)
+{
+	struct nl_msg *msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, dst, plen);
+	struct nlattr *mp = nla_nest_start(msg, RTA_MULTIPATH);
+
+	for (int i = 0; i < n; i++) {
 		struct rtnexthop *nh = nlmsg_reserve(msg, sizeof(*nh), NLMSG_ALIGNTO);
 		size_t start = (char *)nh - (char *)nlmsg_hdr(msg);
 
 		memset(nh, 0, sizeof(*nh));
-		nh->rtnh_ifindex = 4 + i;
+		nh->rtnh_ifindex = oifs[i];
 		nh->rtnh_hops = (unsigned char)i;
-		nh->rtnh_flags = i == 1 ? RTNH_F_LINKDOWN : 0;
-		put_ip(msg, RTA_GATEWAY, gws[i]);
+		nh->rtnh_flags = (unsigned char)nhflags[i];
+		if (strchr(gws[i], ':') != NULL)
+			put_via6(msg, gws[i]);
+		else
+			put_ip(msg, RTA_GATEWAY, gws[i]);
 		nh = (struct rtnexthop *)((char *)nlmsg_hdr(msg) + start);
 		nh->rtnh_len = (unsigned short)(nlmsg_hdr(msg)->nlmsg_len - start);
 	}
 	nla_nest_end(msg, mp);
+	return msg;
+}
+
+static void
+test_parse_multipath(void **state)
+{
+	const char *gws[2] = { "192.0.2.1", "198.51.100.1" };
+	const int oifs[2] = { 4, 5 };
+	const unsigned nhflags[2] = { 0, RTNH_F_LINKDOWN };
+	struct nl_msg *msg = mp_msg("10.9.0.0", 16, 2, gws, oifs, nhflags);
+	struct route out[4];
+
 	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 4), 2);
 	assert_int_equal(out[0].nexthop, IP(192, 0, 2, 1));
 	assert_int_equal(out[0].ifindex, 4);
@@ -417,18 +446,6 @@ test_parse_multipath(void **state)
 	/* More hops than room: refused, not truncated. */
 	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 1), -1);
 	nlmsg_free(msg);
-}
-
-/* RTA_VIA (struct rtvia: the family, then the address), as the kernel sends an IPv6 gateway. */
-static void
-put_via6(struct nl_msg *msg, const char *ip)
-{
-	uint8_t v[offsetof(struct rtvia, rtvia_addr) + 16];
-	__kernel_sa_family_t fam = AF_INET6;
-
-	memcpy(v, &fam, sizeof(fam));
-	inet_pton(AF_INET6, ip, v + offsetof(struct rtvia, rtvia_addr));
-	nla_put(msg, RTA_VIA, (int)sizeof(v), v);
 }
 
 static void
@@ -513,27 +530,12 @@ test_parse_via6(void **state)
 static void
 test_parse_multipath_via6(void **state)
 {
-	struct nl_msg *msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "10.9.0.0", 16);
-	struct nlattr *mp = nla_nest_start(msg, RTA_MULTIPATH);
-	struct route out[4];
 	const char *gws[3] = { "fe80::1", "192.0.2.1", "fe80::2" };
 	const int oifs[3] = { 4, 5, 4 };
+	const unsigned nhflags[3] = { 0, 0, 0 };
+	struct nl_msg *msg = mp_msg("10.9.0.0", 16, 3, gws, oifs, nhflags);
+	struct route out[4];
 
-	for (int i = 0; i < 3; i++) {
-		struct rtnexthop *nh = nlmsg_reserve(msg, sizeof(*nh), NLMSG_ALIGNTO);
-		size_t start = (char *)nh - (char *)nlmsg_hdr(msg);
-
-		memset(nh, 0, sizeof(*nh));
-		nh->rtnh_ifindex = oifs[i];
-		nh->rtnh_hops = (unsigned char)i;
-		if (strchr(gws[i], ':') != NULL)
-			put_via6(msg, gws[i]);
-		else
-			put_ip(msg, RTA_GATEWAY, gws[i]);
-		nh = (struct rtnexthop *)((char *)nlmsg_hdr(msg) + start);
-		nh->rtnh_len = (unsigned short)(nlmsg_hdr(msg)->nlmsg_len - start);
-	}
-	nla_nest_end(msg, mp);
 	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 4), 2);
 	assert_via6(&out[0], "fe80::1");
 	assert_int_equal(out[0].ifindex, 4);
@@ -880,6 +882,17 @@ test_nexthop_group_route(void **state)
 	mirror_free(m);
 }
 
+/* The row of dst/24 through IPv6 gateway gw6 on ifindex (next hop 0.0.0.0). */
+static const struct route *
+via6_row(const struct mirror *m, uint32_t dst, int32_t ifindex, const char *gw6)
+{
+	const struct route *r = row(m, dst, 0, ifindex);
+
+	assert_non_null(r);
+	assert_via6(r, gw6);
+	return r;
+}
+
 /*
  * An IPv4 route through a nexthop object with an IPv6 gateway (RFC 5549,
  * `ip route add ... nhid N`), alone and in a group with an IPv4 member.
@@ -897,17 +910,13 @@ test_nexthop_object_via6(void **state)
 	apply_free(m, nh_msg(RTM_NEWNEXTHOP, 2, "192.0.2.2", 5));
 	apply_free(m, nhid_route(RTM_NEWROUTE, "10.86.0.0", 6));
 	assert_int_equal(mirror_routes(m)->count, 1);
-	r = row(m, IP(10, 86, 0, 0), 0, 4);
-	assert_non_null(r);
-	assert_via6(r, "fe80::9");
+	r = via6_row(m, IP(10, 86, 0, 0), 4, "fe80::9");
 	assert_false(r->flags & ROUTE_F_MULTI);
 	/* A group: the IPv4 member's row, and one row for the two IPv6 ones on interface 4. */
 	apply_free(m, nh_group_msg(10, ids, weights, 3));
 	apply_free(m, nhid_route(RTM_NEWROUTE, "10.87.0.0", 10));
 	assert_int_equal(mirror_routes(m)->count, 3);
-	r = row(m, IP(10, 87, 0, 0), 0, 4);
-	assert_non_null(r);
-	assert_via6(r, "fe80::9");
+	r = via6_row(m, IP(10, 87, 0, 0), 4, "fe80::9");
 	assert_true(r->flags & ROUTE_F_MULTI);
 	r = row(m, IP(10, 87, 0, 0), IP(192, 0, 2, 2), 5);
 	assert_non_null(r);
