@@ -95,10 +95,12 @@ next_hop(const void *row, void *ctx, int *type, uint8_t *addr)
 		return 0;
 	}
 	if (route_via6_gw(r, addr) < 0) {
-		if (!told++)
+		if (!told) {
+			told = 1;
 			log_warn("mib",
-			    "an IPv4 route's IPv6 gateway is not shown: more than 255 "
-			    "gateways and sources seen");
+			    "an IPv4 route's IPv6 gateway is not known (more than 255 "
+			    "gateways and sources seen, or a malformed RTA_VIA)");
+		}
 		return -1;
 	}
 	*type = INET_IPV6;
