@@ -93,6 +93,8 @@ route_src_addr(const struct route *r)
 {
 	struct via6_key k;
 
+	if (r->src == 0)
+		return 0;
 	if (!route_via6(r))
 		return route_prefsrc(r->src);
 	via6_key(r->src, &k);

@@ -328,6 +328,8 @@ via6_text(const struct route *r, struct routefmt_text *t)
 static void
 view4(const struct route *r, struct routefmt_route *v, struct routefmt_text *t)
 {
+	uint32_t src;
+
 	memset(v, 0, sizeof(*v));
 	v->family = AF_INET;
 	routefmt_prefix(r, t->prefix, sizeof(t->prefix));
@@ -337,10 +339,9 @@ view4(const struct route *r, struct routefmt_route *v, struct routefmt_text *t)
 	else if (r->flags & ROUTE_F_GATEWAY)
 		v->gw = addr4_ntop(r->nexthop, t->gw, sizeof(t->gw));
 	/* A direct route's next hop is its source (RFC 1213); a gateway route's is kept apart. */
-	if (!(r->flags & ROUTE_F_GATEWAY) && r->nexthop != 0)
-		v->src = addr4_ntop(r->nexthop, t->src, sizeof(t->src));
-	else if (r->src != 0 && route_src_addr(r) != 0)
-		v->src = addr4_ntop(route_src_addr(r), t->src, sizeof(t->src));
+	src = (r->flags & ROUTE_F_GATEWAY) ? route_src_addr(r) : r->nexthop;
+	if (src != 0)
+		v->src = addr4_ntop(src, t->src, sizeof(t->src));
 	VIEW_COMMON(v, r);
 	v->scope = r->scope;
 	v->tos = r->tos;

@@ -508,6 +508,19 @@ test_parse_via6(void **state)
 	assert_int_equal(route_prefsrc(plain[0].src), IP(10, 9, 0, 1));
 	assert_int_equal(route_src_addr(&plain[0]), IP(10, 9, 0, 1));
 	nlmsg_free(msg);
+	/* RTA_VIA of family AF_INET (the kernel answers RTA_GATEWAY) is an IPv4 gateway. */
+	msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "192.0.2.0", 24);
+	{
+		uint8_t v4[2 + 4] = { 0, 0, 10, 9, 0, 254 };
+		__kernel_sa_family_t fam = AF_INET;
+
+		memcpy(v4, &fam, sizeof(fam));
+		nla_put(msg, RTA_VIA, (int)sizeof(v4), v4);
+	}
+	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 1), 1);
+	assert_false(route_via6(&out[0]));
+	assert_int_equal(out[0].nexthop, IP(10, 9, 0, 254));
+	nlmsg_free(msg);
 	/* RTA_VIA of another length or family: a gateway, not known (never an invented one). */
 	msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "192.0.2.0", 24);
 	{
