@@ -5,8 +5,10 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
+#include "lib/log.h"
 #include "route/mib_rt.h"
 #include "route/mirror.h"
 #include "route/routefmt.h"
@@ -62,6 +64,74 @@ get_type(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
+/* RFC 4001 InetAddressType */
+#define INET_UNKNOWN 0
+#define INET_IPV4    1
+#define INET_IPV6    2
+
+/*
+ * The row's gateway: its family and address (RFC 4001: 4 or 16 octets), or
+ * unknown(0) and no octets for a route without one (RFC 4292).  -1 when it
+ * has no value: a createAndWait row, or an IPv6 gateway cimrouted could not
+ * keep (route.h: no room left), which it says once.
+ */
+static int
+next_hop(const void *row, void *ctx, int *type, uint8_t *addr)
+{
+	static int told;
+	const struct route *r = ROW(row);
+
+	if (mib_rt_pending(ctx, row))
+		return -1;
+	if (!(r->flags & ROUTE_F_GATEWAY)) {
+		*type = INET_UNKNOWN;
+		return 0;
+	}
+	if (!route_via6(r)) {
+		uint32_t a = htonl(r->nexthop);
+
+		*type = INET_IPV4;
+		memcpy(addr, &a, 4);
+		return 0;
+	}
+	if (route_via6_gw(r, addr) < 0) {
+		if (!told) {
+			told = 1;
+			log_warn("mib",
+			    "an IPv4 route's IPv6 gateway is not known (more than 255 "
+			    "gateways and sources seen, or a malformed RTA_VIA)");
+		}
+		return -1;
+	}
+	*type = INET_IPV6;
+	return 0;
+}
+
+static int
+get_next_hop_type(const void *row, struct mib_value *v, void *ctx)
+{
+	uint8_t a[16];
+	int type;
+
+	if (next_hop(row, ctx, &type, a) < 0)
+		return -1;
+	mib_set_int(v, ASN_INTEGER, type);
+	return 0;
+}
+
+static int
+get_next_hop_address(const void *row, struct mib_value *v, void *ctx)
+{
+	static const size_t lens[] = { [INET_UNKNOWN] = 0, [INET_IPV4] = 4, [INET_IPV6] = 16 };
+	uint8_t a[16];
+	int type;
+
+	if (next_hop(row, ctx, &type, a) < 0)
+		return -1;
+	mib_set_bytes(v, ASN_OCTET_STR, a, lens[type]);
+	return 0;
+}
+
 static const struct mib_column route_columns[] = {
 	{ COL_IP4ROUTE_AGE, mib_rt_get_age },
 	{ COL_IP4ROUTE_CAPTION, mib_rt_get_caption },
@@ -80,6 +150,8 @@ static const struct mib_column route_columns[] = {
 	{ COL_IP4ROUTE_KERNELPROTOCOL, mib_rt_get_kernel_protocol },
 	{ COL_IP4ROUTE_KERNELTYPE, mib_rt_get_kernel_type },
 	{ COL_IP4ROUTE_ROWSTATUS, mib_rt_get_row_status },
+	{ COL_IP4ROUTE_NEXTHOPADDRESSTYPE, get_next_hop_type },
+	{ COL_IP4ROUTE_NEXTHOPADDRESS, get_next_hop_address },
 };
 
 static struct mib_table route_table = {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,38 @@ fail:
 	return NULL;
 }
 
+int
+nlreq_put_via6(struct nl_msg *msg, const uint8_t gw6[16])
+{
+	uint8_t v[offsetof(struct rtvia, rtvia_addr) + 16];
+	__kernel_sa_family_t fam = AF_INET6;
+
+	memcpy(v + offsetof(struct rtvia, rtvia_family), &fam, sizeof(fam));
+	memcpy(v + offsetof(struct rtvia, rtvia_addr), gw6, 16);
+	return nla_put(msg, RTA_VIA, (int)sizeof(v), v);
+}
+
+/*
+ * The gateway of r: RTA_GATEWAY, or for a route through an IPv6 gateway (RFC
+ * 5549, route_via6()) RTA_VIA, so that a delete names that route and no
+ * other, and a request never turns it into a route without a gateway.  One
+ * whose gateway is not known (route.h: no room left) gets neither: the
+ * kernel then matches a delete by the interface alone.
+ */
+static int
+put_gateway(struct nl_msg *msg, const struct route *r)
+{
+	uint8_t gw6[16];
+
+	if (!(r->flags & ROUTE_F_GATEWAY))
+		return 0;
+	if (!route_via6(r))
+		return nla_put_u32(msg, RTA_GATEWAY, htonl(r->nexthop));
+	if (route_via6_gw(r, gw6) < 0)
+		return 0;
+	return nlreq_put_via6(msg, gw6);
+}
+
 /* The request for the route r describes; NULL out of memory. */
 static struct nl_msg *
 route_msg(int cmd, int flags, const struct route *r)
@@ -210,8 +243,7 @@ route_msg(int cmd, int flags, const struct route *r)
 	    nla_put_u32(msg, RTA_DST, htonl(r->dst)) < 0 ||
 	    nla_put_u32(msg, RTA_PRIORITY, r->metric) < 0 ||
 	    (r->ifindex > 0 && nla_put_u32(msg, RTA_OIF, (uint32_t)r->ifindex) < 0) ||
-	    ((r->flags & ROUTE_F_GATEWAY) &&
-		nla_put_u32(msg, RTA_GATEWAY, htonl(r->nexthop)) < 0) ||
+	    put_gateway(msg, r) < 0 ||
 	    (!(r->flags & ROUTE_F_GATEWAY) && r->nexthop != 0 &&
 		nla_put_u32(msg, RTA_PREFSRC, htonl(r->nexthop)) < 0)) {
 		nlmsg_free(msg);

@@ -20,6 +20,7 @@
 #define NLREQ_ERRLEN NLSOCK_ERRLEN
 
 struct nlreq;
+struct nl_msg;
 
 struct nlreq *nlreq_open(void);
 void nlreq_close(struct nlreq *);
@@ -40,6 +41,13 @@ void nlreq_budget(struct nlreq *, unsigned ms);
  */
 int nlreq_route(struct nlreq *, int cmd, int flags, const struct route *r, char *err,
     size_t errlen);
+
+/*
+ * RTA_VIA with an IPv6 gateway (network byte order), as the kernel gives and
+ * takes the gateway of an IPv4 route through one (RFC 5549): struct rtvia,
+ * the family then the address.  0, or -1 when the message is full.
+ */
+int nlreq_put_via6(struct nl_msg *, const uint8_t gw6[16]);
 
 /*
  * A route as the kernel itself describes it: one RTM_NEWROUTE/RTM_DELROUTE

@@ -52,6 +52,55 @@ route_prefsrc(uint8_t id)
 	return a;
 }
 
+/* ---- IPv6 gateways of IPv4 routes (RFC 5549): see route.h ----------------- */
+
+struct via6_key {
+	uint8_t gw6[16];
+	uint32_t prefsrc; /* host byte order, as the entry keeps addresses */
+};
+
+static struct intern via6s = INTERN_INIT(sizeof(struct via6_key), 255);
+
+uint8_t
+route_via6_id(const uint8_t gw6[16], uint32_t prefsrc)
+{
+	struct via6_key k;
+
+	memset(&k, 0, sizeof(k));
+	memcpy(k.gw6, gw6, sizeof(k.gw6));
+	k.prefsrc = prefsrc;
+	return (uint8_t)intern_id(&via6s, &k);
+}
+
+static int
+via6_key(uint8_t id, struct via6_key *k)
+{
+	return id == 0 ? (memset(k, 0, sizeof(*k)), -1) : intern_key(&via6s, id, k);
+}
+
+int
+route_via6_gw(const struct route *r, uint8_t gw6[16])
+{
+	struct via6_key k;
+	int rc = via6_key(r->src, &k);
+
+	memcpy(gw6, k.gw6, sizeof(k.gw6));
+	return rc;
+}
+
+uint32_t
+route_src_addr(const struct route *r)
+{
+	struct via6_key k;
+
+	if (r->src == 0)
+		return 0;
+	if (!route_via6(r))
+		return route_prefsrc(r->src);
+	via6_key(r->src, &k);
+	return k.prefsrc;
+}
+
 int
 route_same(const struct route *a, const struct route *b)
 {

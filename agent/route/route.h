@@ -8,7 +8,11 @@
  * insert or a delete moves at most one chunk's entries.  At 32 bytes an entry
  * and chunks kept 7/8 full after a load, a route costs about 37 bytes.  This
  * file gives the store its element (struct route), its order (route_cmp), its
- * OID codec (route_index_oid) and its marked entries (ROUTE_F_LIVE).
+ * OID codec (route_index_oid) and its marked entries (ROUTE_F_LIVE).  What
+ * does not fit the entry and is rare or shared (a gateway route's preferred
+ * source, the IPv6 gateway of a route through one, RFC 5549) is interned,
+ * and the entry keeps a one-byte id: see route_via6() for why not a side
+ * table.
  */
 #ifndef CIMR_ROUTE_H
 #define CIMR_ROUTE_H
@@ -50,7 +54,8 @@ struct route {
 	uint8_t scope;  /* rtm_scope */
 	uint8_t flags;  /* ROUTE_F_* */
 	uint8_t weight; /* rtnh_hops + 1 for multipath hops, else 1 */
-	uint8_t src;    /* a gateway route's RTA_PREFSRC, as route_prefsrc_id() names it; 0: none */
+	uint8_t src;    /* a gateway route's RTA_PREFSRC (route_prefsrc_id()), or for a route
+			   through an IPv6 gateway its route_via6_id(); 0: none */
 };
 
 /*
@@ -63,6 +68,39 @@ struct route {
 uint8_t route_prefsrc_id(uint32_t addr);
 /* The address of an id (0: none). */
 uint32_t route_prefsrc(uint8_t id);
+
+/*
+ * RFC 5549: an IPv4 route through an IPv6 gateway (RTA_VIA, or a nexthop
+ * object's IPv6 gateway) has no IPv4 next hop.  Its entry has
+ * ROUTE_F_GATEWAY with nexthop 0.0.0.0, which no IPv4 gateway gives (the
+ * kernel takes `via 0.0.0.0` as no gateway at all, rtm_to_fib_config()),
+ * so that pair marks it without a flag bit (all eight are taken).
+ *
+ * Where is the IPv6 address?  The entry must stay 32 bytes (37 bytes a
+ * route at 1M routes), and these routes are rare, so it is not in the
+ * entry.  A side table keyed by the route's index would have to follow
+ * every insert, delete, replace and re-dump of the store, and a change of
+ * the gateway alone would be invisible to route_same().  Instead the
+ * gateway is interned with the route's preferred source, as a gateway
+ * route's preferred source alone is, and the entry's src byte holds that
+ * id: a new gateway is a new id, so the diff and the change notifications
+ * see it, and the common path neither pays nor changes (its ids are
+ * another table's).  The price: 255 distinct gateway and source pairs for
+ * the life of the process (BGP unnumbered peers: one per link); past that
+ * route_via6_id() returns 0 and the gateway is not shown.
+ */
+static inline int
+route_via6(const struct route *r)
+{
+	return (r->flags & ROUTE_F_GATEWAY) && r->nexthop == 0;
+}
+
+/* The id of an IPv6 gateway (network byte order) and a preferred source; 0: no room. */
+uint8_t route_via6_id(const uint8_t gw6[16], uint32_t prefsrc);
+/* The IPv6 gateway of a route_via6() entry into gw6: 0, or -1 when not known (id 0). */
+int route_via6_gw(const struct route *, uint8_t gw6[16]);
+/* A route's preferred source as its src byte names it, for either kind of id (0: none). */
+uint32_t route_src_addr(const struct route *);
 
 /* Number of OID sub-identifiers in a route's index. */
 #define ROUTE_INDEX_LEN 16

@@ -308,21 +308,40 @@ routefmt_description_of(const struct routefmt_route *r, const struct mirror *m, 
 	    (v)->type = (r)->type, (v)->proto = (r)->proto, (v)->flags = (r)->flags,      \
 	    (v)->weight = (r)->weight)
 
+/*
+ * An IPv6 gateway of an IPv4 route (RFC 5549) as `ip route` shows it: "via
+ * inet6 fe80::1"; NULL when not known (route.h: no room left).
+ */
+static const char *
+via6_text(const struct route *r, struct routefmt_text *t)
+{
+	char a[ADDR6_STRLEN];
+	struct in6_addr gw;
+
+	if (route_via6_gw(r, gw.s6_addr) < 0)
+		return NULL;
+	snprintf(t->gw, sizeof(t->gw), "inet6 %s", addr6_ntop(&gw, a, sizeof(a)));
+	return t->gw;
+}
+
 /* An IPv4 route as the formatter reads it; the texts in t. */
 static void
 view4(const struct route *r, struct routefmt_route *v, struct routefmt_text *t)
 {
+	uint32_t src;
+
 	memset(v, 0, sizeof(*v));
 	v->family = AF_INET;
 	routefmt_prefix(r, t->prefix, sizeof(t->prefix));
 	v->prefix = t->prefix;
-	if (r->flags & ROUTE_F_GATEWAY)
+	if (route_via6(r))
+		v->gw = via6_text(r, t);
+	else if (r->flags & ROUTE_F_GATEWAY)
 		v->gw = addr4_ntop(r->nexthop, t->gw, sizeof(t->gw));
 	/* A direct route's next hop is its source (RFC 1213); a gateway route's is kept apart. */
-	if (!(r->flags & ROUTE_F_GATEWAY) && r->nexthop != 0)
-		v->src = addr4_ntop(r->nexthop, t->src, sizeof(t->src));
-	else if (r->src != 0)
-		v->src = addr4_ntop(route_prefsrc(r->src), t->src, sizeof(t->src));
+	src = (r->flags & ROUTE_F_GATEWAY) ? route_src_addr(r) : r->nexthop;
+	if (src != 0)
+		v->src = addr4_ntop(src, t->src, sizeof(t->src));
 	VIEW_COMMON(v, r);
 	v->scope = r->scope;
 	v->tos = r->tos;

@@ -41,7 +41,9 @@ struct routefmt_route {
 
 /* Room for the texts of a struct routefmt_route. */
 struct routefmt_text {
-	char prefix[ADDR6_STRLEN + 4], from[ADDR6_STRLEN + 4], gw[ADDR6_STRLEN], src[ADDR6_STRLEN];
+	/* gw: "inet6 " before an IPv6 gateway of an IPv4 route (RFC 5549) */
+	char prefix[ADDR6_STRLEN + 4], from[ADDR6_STRLEN + 4], gw[ADDR6_STRLEN + 6],
+	    src[ADDR6_STRLEN];
 };
 
 /* "[type ]prefix[ from source][ via gw][ dev name]" */

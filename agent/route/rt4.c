@@ -3,6 +3,11 @@
  * RTM_NEWROUTE/RTM_DELROUTE into cimIP4RouteTable's 32-byte entries (one per
  * next hop) and wraps the chunked store of route.c as the family's
  * operations table (rt.h).
+ *
+ * A next hop's gateway is IPv4 (RTA_GATEWAY) or, RFC 5549, IPv6: RTA_VIA in
+ * the route or in a hop of RTA_MULTIPATH, or a nexthop object's IPv6
+ * gateway.  Such a row keeps next hop 0.0.0.0 and the gateway interned
+ * (route_via6(), route.h, says why there).
  */
 #include "config.h"
 
@@ -34,15 +39,62 @@ has_nexthop(uint8_t type)
 	    type == RTN_ANYCAST || type == RTN_MULTICAST;
 }
 
+/*
+ * A next hop's gateway: IPv4 (RTA_GATEWAY), IPv6 (RTA_VIA with an AF_INET6
+ * address, RFC 5549; v6 NULL when the attribute is malformed), or none.
+ */
+struct hop_gw {
+	int family; /* AF_INET, AF_INET6; 0: none */
+	uint32_t v4;
+	const uint8_t *v6;
+};
+
+/*
+ * The gateway of a route or of one hop of RTA_MULTIPATH.  The kernel gives
+ * an IPv4 gateway as RTA_GATEWAY even when it was asked with RTA_VIA
+ * (fib_nexthop_info()), and RTA_VIA only for an IPv6 one: struct rtvia, the
+ * family then the address.
+ */
 static void
-hop_fill(struct route *r, uint32_t gw, int has_gw, uint32_t prefsrc, int32_t oif, unsigned nhflags)
+hop_gw_of(struct nlattr **tb, struct hop_gw *g)
+{
+	const struct rtvia *via;
+	int len;
+
+	memset(g, 0, sizeof(*g));
+	if (tb[RTA_GATEWAY] != NULL && nla_len(tb[RTA_GATEWAY]) == 4) {
+		g->family = AF_INET;
+		g->v4 = ntohl(nla_get_u32(tb[RTA_GATEWAY]));
+		return;
+	}
+	if (tb[RTA_VIA] == NULL)
+		return;
+	via = nla_data(tb[RTA_VIA]);
+	len = nla_len(tb[RTA_VIA]) - (int)offsetof(struct rtvia, rtvia_addr);
+	g->family = AF_INET6;
+	if (len == 16 && via->rtvia_family == AF_INET6) {
+		g->v6 = via->rtvia_addr;
+	} else if (len == 4 && via->rtvia_family == AF_INET) {
+		g->family = AF_INET;
+		memcpy(&g->v4, via->rtvia_addr, 4);
+		g->v4 = ntohl(g->v4);
+	}
+}
+
+static void
+hop_fill(struct route *r, const struct hop_gw *g, uint32_t prefsrc, int32_t oif, unsigned nhflags)
 {
 	r->ifindex = oif;
-	if (has_gw) {
-		r->nexthop = gw;
+	if (g->family == AF_INET) {
+		r->nexthop = g->v4;
 		r->flags |= ROUTE_F_GATEWAY;
 		if (prefsrc != 0)
 			r->src = route_prefsrc_id(prefsrc);
+	} else if (g->family == AF_INET6) {
+		/* No IPv4 next hop: 0.0.0.0 with ROUTE_F_GATEWAY (route_via6(), route.h). */
+		r->nexthop = 0;
+		r->flags |= ROUTE_F_GATEWAY;
+		r->src = g->v6 != NULL ? route_via6_id(g->v6, prefsrc) : 0;
 	} else if (has_nexthop(r->type)) {
 		/* RFC 1213 ipRouteNextHop: on a direct route, the agent's own address. */
 		r->nexthop = prefsrc;
@@ -60,25 +112,21 @@ struct fill {
 	const struct route *base;
 	uint32_t prefsrc;
 	struct route *out;
+	int via6; /* a row went through an IPv6 gateway */
 };
 
 static void
 mp_hop(const struct rtnexthop *nh, struct nlattr **tb, int i, void *arg)
 {
 	struct fill *f = arg;
-	uint32_t gw = 0;
-	int has_gw = 0;
+	struct hop_gw g;
 
-	if (tb[RTA_GATEWAY] != NULL && nla_len(tb[RTA_GATEWAY]) == 4) {
-		gw = ntohl(nla_get_u32(tb[RTA_GATEWAY]));
-		has_gw = 1;
-	} else if (tb[RTA_VIA] != NULL) {
-		has_gw = 1; /* an IPv6 gateway (RFC 5549): no IPv4 address to show */
-	}
+	hop_gw_of(tb, &g);
+	f->via6 |= g.family == AF_INET6;
 	f->out[i] = *f->base;
 	f->out[i].flags |= ROUTE_F_MULTI;
 	f->out[i].weight = (uint8_t)(nh->rtnh_hops + 1 > 255 ? 255 : nh->rtnh_hops + 1);
-	hop_fill(&f->out[i], gw, has_gw, f->prefsrc, nh->rtnh_ifindex, nh->rtnh_flags);
+	hop_fill(&f->out[i], &g, f->prefsrc, nh->rtnh_ifindex, nh->rtnh_flags);
 }
 
 /* A row through object o (not a group). */
@@ -87,13 +135,54 @@ nh_fill(const struct nhobj *o, unsigned nhflags, int multi, uint8_t weight, int 
 {
 	struct fill *f = arg;
 	struct route *r = &f->out[i];
+	struct hop_gw g = { 0, 0, NULL };
 
+	if (o->flags & NHO_GW) {
+		g.family = AF_INET;
+		g.v4 = o->gw;
+	} else if (o->flags & NHO_GW6) {
+		g.family = AF_INET6;
+		g.v6 = o->gw6;
+		f->via6 = 1;
+	}
 	*r = *f->base;
-	hop_fill(r, o->gw, (o->flags & (NHO_GW | NHO_GW6)) != 0, f->prefsrc, o->oif, nhflags);
+	hop_fill(r, &g, f->prefsrc, o->oif, nhflags);
 	if (multi) {
 		r->flags |= ROUTE_F_MULTI;
 		r->weight = weight;
 	}
+}
+
+/*
+ * The hops of one route through different IPv6 gateways on one interface
+ * share an index (next hop 0.0.0.0), and Linux takes such a route (`nexthop
+ * via inet6 fe80::1 dev X nexthop via inet6 fe80::2 dev X`, or a group of
+ * such objects).  Only one can be a row: the first in the kernel's order,
+ * which keeps its hops as they were given, so that an event and a dump make
+ * the same row.  The rows n of out become the returned number.
+ */
+static int
+drop_via6_twins(struct route *out, int n)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++) {
+		int twin = 0;
+
+		for (int j = 0; j < k && !twin; j++)
+			twin = (route_via6(&out[i]) || route_via6(&out[j])) &&
+			    route_cmp(&out[j], &out[i]) == 0;
+		if (!twin)
+			out[k++] = out[i];
+	}
+	return k;
+}
+
+/* The rows of a route with several hops (n < 0: malformed), without twins. */
+static int
+hops_done(const struct fill *f, int n)
+{
+	return n > 1 && f->via6 ? drop_via6_twins(f->out, n) : n;
 }
 
 /*
@@ -105,12 +194,13 @@ nh_fill(const struct nhobj *o, unsigned nhflags, int multi, uint8_t weight, int 
 static int
 parse_nhid(const struct nh_vec *nhs, struct fill *f, unsigned rtflags, struct nh_ref *ref, int max)
 {
+	static const struct hop_gw none = { 0, 0, NULL };
 	int n = rtmsg_nhid(nhs, ref, rtflags, max, nh_fill, f);
 
 	if (n != 0)
-		return n;
+		return hops_done(f, n);
 	f->out[0] = *f->base;
-	hop_fill(&f->out[0], 0, 0, f->prefsrc, 0, rtflags);
+	hop_fill(&f->out[0], &none, f->prefsrc, 0, rtflags);
 	return 1;
 }
 
@@ -123,8 +213,8 @@ parse_route(const struct rt_parse *ctx, struct nlmsghdr *nlh, struct route *out,
 	struct rtmsg *rtm;
 	struct route base;
 	struct fill f;
-	uint32_t prefsrc = 0, gw = 0;
-	int has_gw = 0;
+	struct hop_gw g;
+	uint32_t prefsrc = 0;
 
 	memset(ref, 0, sizeof(*ref));
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)))
@@ -156,28 +246,24 @@ parse_route(const struct rt_parse *ctx, struct nlmsghdr *nlh, struct route *out,
 		base.metric = nla_get_u32(tb[RTA_PRIORITY]);
 	if (tb[RTA_PREFSRC] != NULL && nla_len(tb[RTA_PREFSRC]) == 4)
 		prefsrc = ntohl(nla_get_u32(tb[RTA_PREFSRC]));
-	f = (struct fill){ &base, prefsrc, out };
+	f = (struct fill){ &base, prefsrc, out, 0 };
 	if (tb[RTA_NH_ID] != NULL)
 		ref->id = nla_get_u32(tb[RTA_NH_ID]);
 	/* Not known, even with compat mode on: its deletion would not be seen to matter. */
 	if (ref->id != 0 && nhs != NULL && nh_find(nhs, ref->id) == NULL)
 		ref->unknown = 1;
 	if (tb[RTA_MULTIPATH] != NULL)
-		return rtmsg_multipath(tb[RTA_MULTIPATH], route_policy, max, mp_hop, &f);
+		return hops_done(&f,
+		    rtmsg_multipath(tb[RTA_MULTIPATH], route_policy, max, mp_hop, &f));
 	if (max < 1)
 		return -1;
 	/* With nexthop_compat_mode on, the kernel adds the object's next hops itself. */
 	if (ref->id != 0 && nhs != NULL && tb[RTA_GATEWAY] == NULL && tb[RTA_VIA] == NULL &&
 	    tb[RTA_OIF] == NULL)
 		return parse_nhid(nhs, &f, rtm->rtm_flags, ref, max);
-	if (tb[RTA_GATEWAY] != NULL && nla_len(tb[RTA_GATEWAY]) == 4) {
-		gw = ntohl(nla_get_u32(tb[RTA_GATEWAY]));
-		has_gw = 1;
-	} else if (tb[RTA_VIA] != NULL) {
-		has_gw = 1;
-	}
+	hop_gw_of(tb, &g);
 	out[0] = base;
-	hop_fill(&out[0], gw, has_gw, prefsrc, tb[RTA_OIF] ? (int32_t)nla_get_u32(tb[RTA_OIF]) : 0,
+	hop_fill(&out[0], &g, prefsrc, tb[RTA_OIF] ? (int32_t)nla_get_u32(tb[RTA_OIF]) : 0,
 	    rtm->rtm_flags);
 	return 1;
 }

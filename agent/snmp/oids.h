@@ -55,6 +55,8 @@ enum {
 	COL_IP4ROUTE_KERNELPROTOCOL = 22,
 	COL_IP4ROUTE_KERNELTYPE = 23,
 	COL_IP4ROUTE_ROWSTATUS = 24,
+	COL_IP4ROUTE_NEXTHOPADDRESSTYPE = 25, /* the gateway of either family (RFC 5549) */
+	COL_IP4ROUTE_NEXTHOPADDRESS = 26,
 };
 
 /* cimIP6RouteEntry: the index (1-8), then the columns of cimIP4RouteEntry, then IPv6's own. */

@@ -47,7 +47,7 @@ COL = {
     'Age': 8, 'Caption': 9, 'Description': 10, 'Information': 11, 'InstallDate': 12,
     'Metric1': 13, 'Metric2': 14, 'Metric3': 15, 'Metric4': 16, 'Metric5': 17, 'Name': 18,
     'Protocol': 19, 'Status': 20, 'Type': 21, 'KernelProtocol': 22, 'KernelType': 23,
-    'RowStatus': 24,
+    'RowStatus': 24, 'NextHopAddressType': 25, 'NextHopAddress': 26,
 }
 COLNAME = {v: k for k, v in COL.items()}
 NOT_ACCESSIBLE = set(range(1, 8))   # index columns: never in a walk
@@ -55,7 +55,8 @@ NOT_ACCESSIBLE = set(range(1, 8))   # index columns: never in a walk
 COLTYPE = {
     8: 'INTEGER', 9: 'STRING', 10: 'STRING', 11: 'OID', 12: 'STRING', 13: 'INTEGER',
     14: 'INTEGER', 15: 'INTEGER', 16: 'INTEGER', 17: 'INTEGER', 18: 'STRING', 19: 'INTEGER',
-    20: 'STRING', 21: 'INTEGER', 22: 'Gauge32', 23: 'INTEGER', 24: 'INTEGER',
+    20: 'STRING', 21: 'INTEGER', 22: 'Gauge32', 23: 'INTEGER', 24: 'INTEGER', 25: 'INTEGER',
+    26: 'STRING',
 }
 
 # rtm_type numbers (linux/rtnetlink.h); the MIB's cimIP4RouteKernelType uses the same numbers
@@ -209,6 +210,28 @@ def load_nexthops(path):
     return json.loads(text) if text.strip() else []
 
 
+def hop_gateway(gw, h):
+    """The gateway of a hop as (IPv4 text or None, IPv6 text or None): `ip -j` shows an IPv6
+    gateway of an IPv4 route (RFC 5549, RTA_VIA) as "via": {"family": "inet6", "host": ...},
+    and a nexthop object's IPv6 gateway as its "gateway"."""
+    via = h.get('via')
+    if isinstance(via, dict) and via.get('family') == 'inet6':
+        return None, via['host']
+    if gw is not None and ':' in gw:
+        return None, gw
+    return gw, None
+
+
+def next_hop_address(rtype, gw, gw6):
+    """doc: NextHopAddressType/NextHopAddress, RFC 4292's convention: ipv4(1) and 4 octets,
+    ipv6(2) and 16 for an IPv6 gateway, unknown(0) and '' without a gateway."""
+    if rtype in NO_NEXTHOP_TYPES or (gw is None and gw6 is None):
+        return 0, b''
+    if gw6 is not None:
+        return 2, ipaddress.IPv6Address(gw6).packed
+    return 1, ipaddress.IPv4Address(gw).packed
+
+
 def route_hops(r, nexthops):
     """doc: one row per next hop (RTA_MULTIPATH split): (gateway, dev, flags, hop) of each."""
     if 'nexthops' in r:
@@ -240,14 +263,17 @@ def expected_rows(routes, links, tables=None, own_proto=None, nexthops=None):
         dst, plen = parse_dst(r.get('dst'))
         prefsrc = r.get('prefsrc')
         for gw, dev, flags, h in route_hops(r, nexthops):
-            if 'via' in h:
-                notes.append('route %s has a non-IPv4 "via" next hop; not modelled here' % json.dumps(r))
+            gw, gw6 = hop_gateway(gw, h)
+            if 'via' in h and gw6 is None:
+                notes.append('route %s has a "via" next hop of another family; not modelled here'
+                             % json.dumps(r))
             if rtype in NO_NEXTHOP_TYPES:
                 # doc: blackhole/unreachable/prohibit/throw: NextHop 0.0.0.0, InterfaceIndex 0
                 nh, oif = '0.0.0.0', 0
             else:
-                # doc: NextHop = RTA_GATEWAY, else RTA_PREFSRC, else 0.0.0.0
-                nh = gw or prefsrc or '0.0.0.0'
+                # doc: NextHop = RTA_GATEWAY, else RTA_PREFSRC, else 0.0.0.0; 0.0.0.0 for
+                # an IPv6 gateway (RFC 5549), which NextHopAddress shows
+                nh = '0.0.0.0' if gw6 is not None else (gw or prefsrc or '0.0.0.0')
                 if dev is None:
                     oif = 0
                 elif dev in ifindex:
@@ -261,11 +287,14 @@ def expected_rows(routes, links, tables=None, own_proto=None, nexthops=None):
                 COL['Protocol']: ('INTEGER', protocol_enum(proto, own_proto)),
                 # doc: Error when the kernel marks this next hop dead or linkdown
                 COL['Status']: ('STRING', b'Error' if flags & {'dead', 'linkdown'} else b'OK'),
-                COL['Type']: ('INTEGER', type_enum(rtype, bool(gw) and rtype not in NO_NEXTHOP_TYPES)),
+                COL['Type']: ('INTEGER', type_enum(rtype, bool(gw or gw6) and rtype not in NO_NEXTHOP_TYPES)),
                 COL['KernelProtocol']: ('Gauge32', proto),
                 COL['KernelType']: ('INTEGER', ktype),
                 COL['RowStatus']: ('INTEGER', 1),                      # live rows are active(1)
             }
+            nat, nav = next_hop_address(rtype, gw, gw6)
+            cols[COL['NextHopAddressType']] = ('INTEGER', nat)
+            cols[COL['NextHopAddress']] = ('STRING', nav)
             # doc: Metric1 = RTA_PRIORITY when <= 2147483647, else absent; Metric2..5 always -1
             if metric <= 2147483647:
                 cols[COL['Metric1']] = ('INTEGER', metric)

@@ -162,6 +162,84 @@ test_absent_values(void **state)
 	}
 }
 
+/* GET of a column of r's row in table t: its value into v, or the error. */
+static int
+get_col(oid col, const struct route *r, struct mib_value *v)
+{
+	oid name[MAX_OID_LEN];
+	size_t len = row_oid(name, col, r);
+
+	return mib_table_get(mib_route_table, name, len, v);
+}
+
+/* A row's NextHopAddressType and NextHopAddress. */
+static void
+assert_gateway(const struct route *r, long type, const void *addr, size_t len)
+{
+	struct mib_value val;
+
+	assert_int_equal(get_col(COL_IP4ROUTE_NEXTHOPADDRESSTYPE, r, &val), 0);
+	assert_int_equal(val.v.i, type);
+	assert_int_equal(get_col(COL_IP4ROUTE_NEXTHOPADDRESS, r, &val), 0);
+	assert_int_equal(val.type, ASN_OCTET_STR);
+	assert_int_equal(val.len, len);
+	if (len > 0)
+		assert_memory_equal(val.v.s, addr, len);
+}
+
+/*
+ * The gateway of either family (RFC 5549): ipv4(1) and its 4 octets, ipv6(2)
+ * and 16 for a route through an IPv6 gateway (NextHop 0.0.0.0 in the index),
+ * unknown(0) and none for a route without one; "via inet6" in the text.
+ */
+static void
+test_next_hop_address(void **state)
+{
+	static const struct mirror_config cfg = { .tables = { 254 }, .ntables = 1 };
+	static const uint8_t gw6[16] = { 0xfe, 0x80, [15] = 1 };
+	static const uint8_t gw4[4] = { 192, 0, 2, 1 };
+	struct route v[3] = {
+		R(IP(10, 0, 0, 0), 8, IP(192, 0, 2, 1), 2, 0, RTPROT_BGP),
+		R(IP(192, 0, 2, 0), 24, IP(192, 0, 2, 9), 2, 0, RTPROT_KERNEL),
+		R(IP(198, 51, 100, 0), 24, 0, 2, 5, RTPROT_BOOT),
+	};
+	struct mirror *mm = mirror_new(&cfg);
+	struct mib_value val;
+
+	v[1].flags = 0; /* direct: NextHop is the agent's own address */
+	v[2].flags = ROUTE_F_GATEWAY;
+	v[2].src = route_via6_id(gw6, IP(192, 0, 2, 9));
+	assert_int_not_equal(v[2].src, 0);
+	assert_true(route_via6(&v[2]));
+	assert_false(route_via6(&v[0]) || route_via6(&v[1]));
+	assert_int_equal(route_src_addr(&v[2]), IP(192, 0, 2, 9));
+	assert_int_equal(mirror_inject(mm, v, 3), 0);
+	mib_route_bind(mm, NULL);
+
+	assert_gateway(&v[0], 1, gw4, 4);
+	assert_gateway(&v[1], 0, NULL, 0);
+	assert_gateway(&v[2], 2, gw6, 16);
+	/* Still indirect(4), and shown as `ip route` shows it. */
+	assert_int_equal(get_col(COL_IP4ROUTE_TYPE, &v[2], &val), 0);
+	assert_int_equal(val.v.i, 4);
+	assert_int_equal(get_col(COL_IP4ROUTE_DESCRIPTION, &v[2], &val), 0);
+	{
+		const char *want = "198.51.100.0/24 via inet6 fe80::1 dev ";
+		char got[256];
+
+		memcpy(got, val.v.s, val.len);
+		got[val.len] = '\0';
+		assert_memory_equal(got, want, strlen(want));
+		assert_non_null(strstr(got, " src 192.0.2.9 metric 5"));
+	}
+	/* An IPv6 gateway that could not be kept (id 0): no value, not an invented one. */
+	v[2].src = 0;
+	assert_int_equal(mirror_inject(mm, &v[2], 1), 0);
+	assert_int_equal(get_col(COL_IP4ROUTE_NEXTHOPADDRESS, &v[2], &val), SNMP_NOSUCHINSTANCE);
+	mirror_free(mm);
+	mib_route_bind(m, NULL);
+}
+
 static void
 test_getnext_walk(void **state)
 {
@@ -209,7 +287,7 @@ test_getnext_walk(void **state)
 	name[ENTRY_LEN] = 7;
 	assert_next(name, ENTRY_LEN + 1, 8, &first);
 	/* After the last row of the last column: the end of the table. */
-	len = row_oid(name, 24, &last);
+	len = row_oid(name, COL_IP4ROUTE_NEXTHOPADDRESS, &last);
 	assert_int_equal(mib_table_getnext(mib_route_table, name, len, 1, out, &outlen, &v),
 	    SNMP_ENDOFMIBVIEW);
 	/* Past the table entirely. */
@@ -237,8 +315,8 @@ test_full_walk(void **state)
 		len = outlen;
 		n++;
 	}
-	/* 17 accessible columns x 4 rows, less Metric1 of one row and InstallDate of all. */
-	assert_int_equal(n, 17 * 4 - 1 - 4);
+	/* 19 accessible columns x 4 rows, less Metric1 of one row and InstallDate of all. */
+	assert_int_equal(n, 19 * 4 - 1 - 4);
 }
 
 static void
@@ -389,7 +467,7 @@ test_pending_merged_walk(void **state)
 		len = outlen;
 		nvals++;
 	}
-	assert_int_equal(nvals, 17 * nk - 1 - nk + 8 * (n - nk));
+	assert_int_equal(nvals, 19 * nk - 1 - nk + 8 * (n - nk));
 	writer_off();
 }
 
@@ -484,10 +562,13 @@ test_pending_partial_index(void **state)
 	assert_int_equal(mib_table_getnext(mib_route_table, name, len, 0, out, &outlen, &v), 0);
 	assert_memory_equal(out, name, len * sizeof(oid));
 	assert_int_equal(v.v.i, RS_NOTINSERVICE);
-	/* After the kernel's last row: the pending row after it, then the end. */
+	/* After the kernel's last row: the pending row after it, then the next column. */
 	len = row_oid(name, 24, &klast);
 	assert_next(name, len, 24, &last);
 	len = row_oid(name, 24, &last);
+	assert_next(name, len, COL_IP4ROUTE_NEXTHOPADDRESSTYPE, &kfirst);
+	/* The last column, which pending rows lack: after the kernel's last row, the end. */
+	len = row_oid(name, COL_IP4ROUTE_NEXTHOPADDRESS, &klast);
 	assert_int_equal(mib_table_getnext(mib_route_table, name, len, 1, out, &outlen, &v),
 	    SNMP_ENDOFMIBVIEW);
 	/* A column pending rows lack (Protocol, 19): the first kernel row, then past the last. */
@@ -659,6 +740,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_get_row),
 		cmocka_unit_test(test_absent_values),
+		cmocka_unit_test(test_next_hop_address),
 		cmocka_unit_test(test_getnext_walk),
 		cmocka_unit_test(test_full_walk),
 		cmocka_unit_test(test_empty_table),

@@ -22,6 +22,7 @@
 
 #include "iface/ifmirror.h"
 #include "nl/nlmon.h"
+#include "route/nlreq.h"
 #include "route/route.h"
 #include "route/route6.h"
 #include "route/rt.h"
@@ -406,6 +407,103 @@ test_change_callbacks(void **state)
 	del(f, "10.7.0.0");
 	assert_int_equal(f->nch, 7);
 	assert_int_equal(f->ch[6].flags, 0);
+}
+
+/* ---- IPv4 routes through IPv6 gateways (RFC 5549) ------------------------- */
+
+static void
+put_via6(struct nl_msg *msg, const char *gw6)
+{
+	struct in6_addr a;
+
+	inet_pton(AF_INET6, gw6, &a);
+	nlreq_put_via6(msg, a.s6_addr);
+}
+
+/* dst/24 via inet6 gw6 on ifindex 2, or through the hops gw6 and gw6b (multipath), on 2 both. */
+static struct nl_msg *
+via6msg(int type, int flags, const char *dst, const char *gw6, const char *gw6b)
+{
+	struct nl_msg *msg = rmsg(type, flags, dst, 24, NULL, 2, RTPROT_STATIC);
+	struct nlattr *mp;
+	const char *gws[2] = { gw6, gw6b };
+
+	if (gw6b == NULL) {
+		put_via6(msg, gw6);
+		return msg;
+	}
+	/* rmsg put RTA_OIF last: a multipath route has none; drop it. */
+	nlmsg_hdr(msg)->nlmsg_len -= NLA_ALIGN(nla_attr_size(4));
+	mp = nla_nest_start(msg, RTA_MULTIPATH);
+	for (int i = 0; i < 2; i++) {
+		struct rtnexthop *nh = nlmsg_reserve(msg, sizeof(*nh), NLMSG_ALIGNTO);
+		size_t start = (char *)nh - (char *)nlmsg_hdr(msg);
+
+		memset(nh, 0, sizeof(*nh));
+		nh->rtnh_ifindex = 2;
+		put_via6(msg, gws[i]);
+		nh = (struct rtnexthop *)((char *)nlmsg_hdr(msg) + start);
+		nh->rtnh_len = (unsigned short)(nlmsg_hdr(msg)->nlmsg_len - start);
+	}
+	nla_nest_end(msg, mp);
+	return msg;
+}
+
+/* The IPv6 gateway of dst/24's row on ifindex 2 (next hop 0.0.0.0) is gw6. */
+static void
+assert_row_via6(struct fix *f, uint32_t dst, const char *gw6)
+{
+	const struct route *r = row(f, dst, 0);
+	struct in6_addr want;
+	uint8_t got[16];
+
+	assert_non_null(r);
+	assert_true(route_via6(r));
+	inet_pton(AF_INET6, gw6, &want);
+	assert_int_equal(route_via6_gw(r, got), 0);
+	assert_memory_equal(got, want.s6_addr, 16);
+}
+
+/*
+ * A route through an IPv6 gateway is a row with next hop 0.0.0.0; a new
+ * gateway (`ip route replace`) is a change of that row, notified with its
+ * index; a re-dump that sees what the events said changes nothing, twins of
+ * a multipath route included; the deletion removes the row.
+ */
+static void
+test_via6_changes(void **state)
+{
+	struct fix *f = *state;
+
+	event(f, via6msg(RTM_NEWROUTE, 0, "10.6.0.0", "fe80::1", NULL));
+	event(f, via6msg(RTM_NEWROUTE, 0, "10.7.0.0", "fe80::3", "fe80::4"));
+	assert_int_equal(mirror_routes(f->m)->count, 2);
+	assert_row_via6(f, IP(10, 6, 0, 0), "fe80::1");
+	assert_row_via6(f, IP(10, 7, 0, 0), "fe80::3");
+	f->nch = 0;
+	event(f, via6msg(RTM_NEWROUTE, NLM_F_REPLACE, "10.6.0.0", "fe80::2", NULL));
+	assert_int_equal(mirror_routes(f->m)->count, 2);
+	assert_row_via6(f, IP(10, 6, 0, 0), "fe80::2");
+	assert_int_equal(f->nch, 1);
+	assert_int_equal(f->ch[0].kind, ROUTE_CHANGED);
+	assert_int_equal(f->ch[0].dst, IP(10, 6, 0, 0));
+	/* The kernel's dump agrees with the events: nothing changes. */
+	f->nch = 0;
+	mirror_fake_dump_begin(f->m);
+	dumped(f, via6msg(RTM_NEWROUTE, 0, "10.6.0.0", "fe80::2", NULL));
+	dumped(f, via6msg(RTM_NEWROUTE, 0, "10.7.0.0", "fe80::3", "fe80::4"));
+	mirror_fake_dump_end(f->m, 0, 0);
+	run_diff(f);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+	assert_int_equal(f->nch, 0);
+	assert_row_via6(f, IP(10, 7, 0, 0), "fe80::3");
+	/* Deleted: its row goes, with no re-dump. */
+	event(f, via6msg(RTM_DELROUTE, 0, "10.6.0.0", "fe80::2", NULL));
+	event(f, via6msg(RTM_DELROUTE, 0, "10.7.0.0", "fe80::3", "fe80::4"));
+	assert_int_equal(mirror_routes(f->m)->count, 0);
+	assert_int_equal(f->nch, 2);
+	assert_int_equal(f->ch[1].kind, ROUTE_REMOVED);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
 }
 
 /* The states have names for log lines. */
@@ -942,6 +1040,7 @@ main(void)
 		T(test_redump_during_dump_follows),
 		T(test_aliases),
 		T(test_change_callbacks),
+		T(test_via6_changes),
 		cmocka_unit_test(test_state_names),
 		T(test_iface_links_and_addresses),
 		T(test_iface_redump_triggers),

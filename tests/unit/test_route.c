@@ -15,6 +15,7 @@
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 
+#include "route/nlreq.h"
 #include "route/rt4.h"
 #include "route/route.h"
 #include "route/routefmt.h"
@@ -385,27 +386,55 @@ test_parse_direct_uses_prefsrc(void **state)
 	nlmsg_free(msg);
 }
 
+/* RTA_VIA with an IPv6 gateway. */
 static void
-test_parse_multipath(void **state)
+put_via6(struct nl_msg *msg, const char *ip)
 {
-	struct nl_msg *msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "10.9.0.0", 16);
-	struct nlattr *mp = nla_nest_start(msg, RTA_MULTIPATH);
-	struct route out[4];
-	const char *gws[2] = { "192.0.2.1", "198.51.100.1" };
+	struct in6_addr a;
 
-	for (int i = 0; i < 2; i++) {
+	inet_pton(AF_INET6, ip, &a);
+	nlreq_put_via6(msg, a.s6_addr);
+}
+
+/*
+ * dst/plen through n hops (RTA_MULTIPATH): hop i through gws[i] (RTA_VIA
+ * for an IPv6 address) on oifs[i], with nhflags[i] and weight i + 1.
+ */
+static struct nl_msg *
+mp_msg(const char *dst, uint8_t plen, int n, const char *const *gws, const int *oifs,
+    const unsigned *nhflags)
+{
+	struct nl_msg *msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, dst, plen);
+	struct nlattr *mp = nla_nest_start(msg, RTA_MULTIPATH);
+
+	for (int i = 0; i < n; i++) {
 		struct rtnexthop *nh = nlmsg_reserve(msg, sizeof(*nh), NLMSG_ALIGNTO);
 		size_t start = (char *)nh - (char *)nlmsg_hdr(msg);
 
 		memset(nh, 0, sizeof(*nh));
-		nh->rtnh_ifindex = 4 + i;
+		nh->rtnh_ifindex = oifs[i];
 		nh->rtnh_hops = (unsigned char)i;
-		nh->rtnh_flags = i == 1 ? RTNH_F_LINKDOWN : 0;
-		put_ip(msg, RTA_GATEWAY, gws[i]);
+		nh->rtnh_flags = (unsigned char)nhflags[i];
+		if (strchr(gws[i], ':') != NULL)
+			put_via6(msg, gws[i]);
+		else
+			put_ip(msg, RTA_GATEWAY, gws[i]);
 		nh = (struct rtnexthop *)((char *)nlmsg_hdr(msg) + start);
 		nh->rtnh_len = (unsigned short)(nlmsg_hdr(msg)->nlmsg_len - start);
 	}
 	nla_nest_end(msg, mp);
+	return msg;
+}
+
+static void
+test_parse_multipath(void **state)
+{
+	const char *gws[2] = { "192.0.2.1", "198.51.100.1" };
+	const int oifs[2] = { 4, 5 };
+	const unsigned nhflags[2] = { 0, RTNH_F_LINKDOWN };
+	struct nl_msg *msg = mp_msg("10.9.0.0", 16, 2, gws, oifs, nhflags);
+	struct route out[4];
+
 	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 4), 2);
 	assert_int_equal(out[0].nexthop, IP(192, 0, 2, 1));
 	assert_int_equal(out[0].ifindex, 4);
@@ -416,6 +445,121 @@ test_parse_multipath(void **state)
 	assert_true(out[0].flags & ROUTE_F_MULTI);
 	/* More hops than room: refused, not truncated. */
 	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 1), -1);
+	nlmsg_free(msg);
+}
+
+static void
+assert_via6(const struct route *r, const char *ip)
+{
+	struct in6_addr want;
+	uint8_t got[16];
+
+	inet_pton(AF_INET6, ip, &want);
+	assert_true(route_via6(r));
+	assert_int_equal(r->nexthop, 0);
+	assert_true(r->flags & ROUTE_F_GATEWAY);
+	assert_int_equal(route_via6_gw(r, got), 0);
+	assert_memory_equal(got, want.s6_addr, 16);
+}
+
+/*
+ * RFC 5549: `ip route add 192.0.2.0/24 via inet6 fe80::1 dev X` comes as
+ * RTA_VIA: next hop 0.0.0.0 with ROUTE_F_GATEWAY, the gateway interned with
+ * the preferred source; an IPv4 gateway's own source is unchanged by it.
+ */
+static void
+test_parse_via6(void **state)
+{
+	struct nl_msg *msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "192.0.2.0", 24);
+	struct route out[2], plain[1];
+	char buf[ROUTEFMT_MAX];
+
+	put_via6(msg, "fe80::1");
+	put_ip(msg, RTA_PREFSRC, "10.9.0.1");
+	nla_put_u32(msg, RTA_OIF, 7);
+	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 2), 1);
+	assert_via6(&out[0], "fe80::1");
+	assert_int_equal(out[0].ifindex, 7);
+	assert_int_equal(route_src_addr(&out[0]), IP(10, 9, 0, 1));
+	assert_int_equal(routefmt_wmi_type(&out[0]), 4); /* indirect */
+	routefmt_caption(&out[0], NULL, buf, sizeof(buf));
+	assert_string_equal(buf, "192.0.2.0/24 via inet6 fe80::1 dev if7");
+	routefmt_description(&out[0], NULL, buf, sizeof(buf));
+	assert_non_null(
+	    strstr(buf, "via inet6 fe80::1 dev if7 table main proto static src 10.9.0.1"));
+	nlmsg_free(msg);
+	/* Another gateway, same index: another id, so the diff sees the change. */
+	msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "192.0.2.0", 24);
+	put_via6(msg, "2001:db8::1");
+	put_ip(msg, RTA_PREFSRC, "10.9.0.1");
+	nla_put_u32(msg, RTA_OIF, 7);
+	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), &out[1], 1), 1);
+	assert_via6(&out[1], "2001:db8::1");
+	assert_int_equal(route_cmp(&out[0], &out[1]), 0);
+	assert_false(route_same(&out[0], &out[1]));
+	nlmsg_free(msg);
+	/* An IPv4 gateway with the same source: its own id, not a via6 one. */
+	msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "192.0.2.0", 24);
+	put_ip(msg, RTA_GATEWAY, "10.9.0.254");
+	put_ip(msg, RTA_PREFSRC, "10.9.0.1");
+	nla_put_u32(msg, RTA_OIF, 7);
+	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), plain, 1), 1);
+	assert_false(route_via6(&plain[0]));
+	assert_int_equal(route_prefsrc(plain[0].src), IP(10, 9, 0, 1));
+	assert_int_equal(route_src_addr(&plain[0]), IP(10, 9, 0, 1));
+	nlmsg_free(msg);
+	/* RTA_VIA of family AF_INET (the kernel answers RTA_GATEWAY) is an IPv4 gateway. */
+	msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "192.0.2.0", 24);
+	{
+		uint8_t v4[2 + 4] = { 0, 0, 10, 9, 0, 254 };
+		__kernel_sa_family_t fam = AF_INET;
+
+		memcpy(v4, &fam, sizeof(fam));
+		nla_put(msg, RTA_VIA, (int)sizeof(v4), v4);
+	}
+	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 1), 1);
+	assert_false(route_via6(&out[0]));
+	assert_int_equal(out[0].nexthop, IP(10, 9, 0, 254));
+	nlmsg_free(msg);
+	/* RTA_VIA of another length or family: a gateway, not known (never an invented one). */
+	msg = route_msg(RTM_NEWROUTE, RTN_UNICAST, 254, "192.0.2.0", 24);
+	{
+		uint8_t bad[4] = { AF_INET6, 0, 1, 2 };
+
+		nla_put(msg, RTA_VIA, (int)sizeof(bad), bad);
+	}
+	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 1), 1);
+	assert_true(route_via6(&out[0]));
+	assert_int_equal(out[0].src, 0);
+	assert_int_equal(route_via6_gw(&out[0], (uint8_t[16]){ 0 }), -1);
+	nlmsg_free(msg);
+}
+
+/*
+ * RTA_VIA in the hops of RTA_MULTIPATH; two hops through different IPv6
+ * gateways on one interface share an index, and only the first (the
+ * kernel's order) is a row.
+ */
+static void
+test_parse_multipath_via6(void **state)
+{
+	const char *gws[3] = { "fe80::1", "192.0.2.1", "fe80::2" };
+	const int oifs[3] = { 4, 5, 4 };
+	const unsigned nhflags[3] = { 0, 0, 0 };
+	struct nl_msg *msg = mp_msg("10.9.0.0", 16, 3, gws, oifs, nhflags);
+	struct route out[4];
+
+	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 4), 2);
+	assert_via6(&out[0], "fe80::1");
+	assert_int_equal(out[0].ifindex, 4);
+	assert_int_equal(out[0].weight, 1);
+	assert_true(out[0].flags & ROUTE_F_MULTI);
+	assert_int_equal(out[1].nexthop, IP(192, 0, 2, 1));
+	assert_false(route_via6(&out[1]));
+	assert_int_equal(out[1].ifindex, 5);
+	assert_int_equal(out[1].weight, 2);
+	/* The room is for the kernel's hops, twins included: too many is still refused. */
+	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 2), -1);
 	nlmsg_free(msg);
 }
 
@@ -627,6 +771,22 @@ nh_msg(int type, uint32_t id, const char *gw, uint32_t oif)
 	return msg;
 }
 
+/* An IPv6 object via gw6 on oif, as `ip nexthop add id ID via fe80::9 dev X` announces it. */
+static struct nl_msg *
+nh6_msg(int type, uint32_t id, const char *gw6, uint32_t oif)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(type, 0);
+	struct nhmsg nhm = { .nh_family = AF_INET6 };
+	struct in6_addr a;
+
+	assert_int_equal(nlmsg_append(msg, &nhm, sizeof(nhm), NLMSG_ALIGNTO), 0);
+	nla_put_u32(msg, NHA_ID, id);
+	inet_pton(AF_INET6, gw6, &a);
+	nla_put(msg, NHA_GATEWAY, 16, &a);
+	nla_put_u32(msg, NHA_OIF, oif);
+	return msg;
+}
+
 /* A group of n members with these weights (as `ip nexthop add id ID group A/B,w`). */
 static struct nl_msg *
 nh_group_msg(uint32_t id, const uint32_t *ids, const uint8_t *weights, int n)
@@ -735,6 +895,53 @@ test_nexthop_group_route(void **state)
 	mirror_free(m);
 }
 
+/* The row of dst/24 through IPv6 gateway gw6 on ifindex (next hop 0.0.0.0). */
+static const struct route *
+via6_row(const struct mirror *m, uint32_t dst, int32_t ifindex, const char *gw6)
+{
+	const struct route *r = row(m, dst, 0, ifindex);
+
+	assert_non_null(r);
+	assert_via6(r, gw6);
+	return r;
+}
+
+/*
+ * An IPv4 route through a nexthop object with an IPv6 gateway (RFC 5549,
+ * `ip route add ... nhid N`), alone and in a group with an IPv4 member.
+ */
+static void
+test_nexthop_object_via6(void **state)
+{
+	struct mirror *m = mirror_new(&main_only);
+	const uint32_t ids[3] = { 6, 2, 7 };
+	const uint8_t weights[3] = { 1, 3, 1 };
+	const struct route *r;
+
+	apply_free(m, nh6_msg(RTM_NEWNEXTHOP, 6, "fe80::9", 4));
+	apply_free(m, nh6_msg(RTM_NEWNEXTHOP, 7, "fe80::10", 4));
+	apply_free(m, nh_msg(RTM_NEWNEXTHOP, 2, "192.0.2.2", 5));
+	apply_free(m, nhid_route(RTM_NEWROUTE, "10.86.0.0", 6));
+	assert_int_equal(mirror_routes(m)->count, 1);
+	r = via6_row(m, IP(10, 86, 0, 0), 4, "fe80::9");
+	assert_false(r->flags & ROUTE_F_MULTI);
+	/* A group: the IPv4 member's row, and one row for the two IPv6 ones on interface 4. */
+	apply_free(m, nh_group_msg(10, ids, weights, 3));
+	apply_free(m, nhid_route(RTM_NEWROUTE, "10.87.0.0", 10));
+	assert_int_equal(mirror_routes(m)->count, 3);
+	r = via6_row(m, IP(10, 87, 0, 0), 4, "fe80::9");
+	assert_true(r->flags & ROUTE_F_MULTI);
+	r = row(m, IP(10, 87, 0, 0), IP(192, 0, 2, 2), 5);
+	assert_non_null(r);
+	assert_int_equal(r->weight, 3);
+	/* Deleted by naming the object: both rows go, nothing unexplained to re-dump. */
+	apply_free(m, nhid_route(RTM_DELROUTE, "10.87.0.0", 10));
+	apply_free(m, nhid_route(RTM_DELROUTE, "10.86.0.0", 6));
+	assert_int_equal(mirror_routes(m)->count, 0);
+	assert_false(mirror_redump_running(m));
+	mirror_free(m);
+}
+
 /* Deleting an object re-dumps only when a mirrored route goes through it. */
 static void
 test_nexthop_delete_redumps_when_used(void **state)
@@ -835,6 +1042,8 @@ main(void)
 		cmocka_unit_test(test_parse_single),
 		cmocka_unit_test(test_parse_direct_uses_prefsrc),
 		cmocka_unit_test(test_parse_multipath),
+		cmocka_unit_test(test_parse_via6),
+		cmocka_unit_test(test_parse_multipath_via6),
 		cmocka_unit_test(test_parse_filters),
 		cmocka_unit_test(test_apply_replace_and_delete),
 		cmocka_unit_test(test_prepend_and_append_keep_both),
@@ -843,6 +1052,7 @@ main(void)
 		cmocka_unit_test(test_short_attribute_is_malformed),
 		cmocka_unit_test(test_nexthop_object_route),
 		cmocka_unit_test(test_nexthop_group_route),
+		cmocka_unit_test(test_nexthop_object_via6),
 		cmocka_unit_test(test_nexthop_delete_redumps_when_used),
 		cmocka_unit_test(test_nexthop_unknown_object_redumps),
 	};
