@@ -40,6 +40,9 @@ void nlreq_budget(struct nlreq *, unsigned ms);
  */
 int nlreq_route(struct nlreq *, int cmd, int flags, const struct route *r, char *err,
     size_t errlen);
+/* The same for an IPv6 route (see nlreq_route6_async()). */
+int nlreq_route6(struct nlreq *, int cmd, int flags, const struct route6 *r, char *err,
+    size_t errlen);
 
 /*
  * A route as the kernel itself describes it: one RTM_NEWROUTE/RTM_DELROUTE
