@@ -598,23 +598,13 @@ prefix6(const struct proute *r, char *buf, size_t len)
 	snprintf(buf, len, "%s/%u", addr6_ntop((const void *)r->dst6, d, sizeof(d)), r->plen);
 }
 
-/* Has a (16 bytes) bits set beyond its first plen? */
-static int
-host_bits6(const uint8_t *a, unsigned plen)
-{
-	for (unsigned i = plen; i < 128; i++)
-		if (a[i / 8] & (0x80 >> (i % 8)))
-			return 1;
-	return 0;
-}
-
 int
 persist6_check(const struct proute *r, char *err, size_t errlen)
 {
 	static const uint8_t any[16];
 	size_t len = strlen(r->ifname);
 
-	if (host_bits6(r->dst6, r->plen)) {
+	if (addr6_host_bits(r->dst6, r->plen)) {
 		snprintf(err, errlen, "destination has host bits set for /%u", r->plen);
 		return -1;
 	}
