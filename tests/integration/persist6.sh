@@ -54,15 +54,60 @@ IFA=$(nsx cat /sys/class/net/va/ifindex)
 # ------------------------------------------------------------------ helpers
 
 setw() { nsx snmpset "${V2W[@]}" "${SNMP_OPTS[@]}" -t 10 -r 0 "$AGENT" "$@" 2>&1; }
-subs() { python3 -c 'import ipaddress,sys; print(".".join(str(b) for b in ipaddress.IPv6Address(sys.argv[1]).packed))' "$1"; }
-# pidx6 DST PLEN NEXTHOP IFNAME METRIC: the persisted row's index
-pidx6() {
-	local name
-	name=$(python3 -c 'import sys; n=sys.argv[1].encode(); print(".".join([str(len(n))] + [str(c) for c in n]))' "$4")
-	echo "$(subs "$1").$2.$(subs "$3").$name.$5"
+# gstr OID: a string value as text (noSuch* as net-snmp says it); no python per call,
+# which costs half a second on a loaded machine
+gstr() {
+	local v
+	v=$(nsx snmpget "${V2[@]}" -On -Oqv -Oa -t 6 -r 1 "$AGENT" "$1" 2>&1)
+	v=${v#\"}
+	printf '%s' "${v%\"}"
 }
-# lidx6 DST PLEN NEXTHOP METRIC: the live row's index in cimIP6RouteTable (dev va, main)
-lidx6() { echo "$(subs "$1").$2.$(subs "$3").$IFA.254.$4.$(subs ::).0"; }
+# The indexes, all computed by one python run. Each line of the spec:
+#   NAME p DST PLEN NEXTHOP IFNAME METRIC   a cimIP6PersistedRouteTable index (IFNAME - for none)
+#   NAME l DST PLEN NEXTHOP METRIC          a cimIP6RouteTable index (dev va, table main)
+indexes() {
+	python3 -c '
+import ipaddress, sys
+ifa = sys.argv[1]
+def subs(a):
+    return ".".join(str(b) for b in ipaddress.IPv6Address(a).packed)
+for line in sys.stdin:
+    f = line.split()
+    if not f:
+        continue
+    if f[1] == "p":
+        name = b"" if f[5] == "-" else f[5].encode()
+        ix = [subs(f[2]), f[3], subs(f[4]), str(len(name))] + [str(c) for c in name] + [f[6]]
+    else:
+        ix = [subs(f[2]), f[3], subs(f[4]), ifa, "254", f[5], subs("::"), "0"]
+    print("%s=%s" % (f[0], ".".join(ix)))
+' "$IFA"
+}
+G=2001:db8:1::1
+eval "$(indexes <<EOF
+IX1 p 2001:db8:10:: 48 $G - 10
+L1 l 2001:db8:10:: 48 $G 10
+IX2 p 2001:db8:11:: 48 fe80::1 va 5
+L2 l 2001:db8:11:: 48 fe80::1 5
+IX3 p 2001:db8:12:: 48 $G - 7
+L3 l 2001:db8:12:: 48 $G 7
+IXBGP p 2001:db8:13:: 48 $G - 3
+LBGP l 2001:db8:13:: 48 $G 3
+IXMP p 2001:db8:14:: 48 2001:db8:1::2 - 4
+LMP l 2001:db8:14:: 48 2001:db8:1::2 4
+F129 p 2001:db8:20:: 129 $G - 10
+FHOST p 2001:db8:20::1 48 $G - 10
+FMCAST p ff0e:: 16 $G - 10
+FLL p 2001:db8:20:: 48 fe80::1 - 10
+FM0 p 2001:db8:20:: 48 $G - 0
+FSLASH p 2001:db8:20:: 48 $G a/b 10
+FNOIF p 2001:db8:20:: 48 fe80::1 nope0 10
+FUNR p 2001:db8:20:: 48 2001:db8:99::1 - 10
+FOK p 2001:db8:20:: 48 $G - 10
+FMIX p 2001:db8:21:: 48 2001:db8:99::1 - 10
+EOF
+)"
+[ -n "$FMIX" ] || bail_out "cannot compute the indexes"
 # kroute6 DST/LEN: the kernel's route as "via GW dev DEV proto P metric M" (empty: none)
 kroute6() {
 	nsx ip -j -6 route show table main "$1" | python3 -c '
@@ -79,21 +124,20 @@ snap() {
 	cat "$STATE" "$STATE6" 2>/dev/null
 }
 count_of() { get_val "$1" | sed -n 's/^Gauge32: //p'; }
-status_is() { [ "$(get_str "$P6.10.$1")" = "$2" ]; }
+status_is() { [ "$(gstr "$P6.10.$1")" = "$2" ]; }
 active_absent() { get_val "$A6.1.$1" >/dev/null; [ $? -eq 1 ]; }
 active_present() { get_val "$A6.1.$1" >/dev/null; }
+in_mirror() { get_val "$E6.19.$1" >/dev/null; }
 
-# installed TEXT DST PLEN NEXTHOP IFNAME METRIC KERNEL_LINE LINE: the TAP lines of an
-# installed persisted route
+# installed TEXT DST/LEN INDEX LIVE_INDEX KERNEL_LINE LINE: the TAP lines of an installed
+# persisted route
 installed() {
-	local text=$1 dst=$2 plen=$3 nh=$4 dev=$5 metric=$6 kline=$7 line=$8 ix lix same sys
-	ix=$(pidx6 "$dst" "$plen" "$nh" "$dev" "$metric")
-	lix=$(lidx6 "$dst" "$plen" "$nh" "$metric")
-	is "$(kroute6 "$dst/$plen")" "$kline" "$text: the kernel has the route"
+	local text=$1 dst=$2 ix=$3 lix=$4 kline=$5 line=$6 same sys
+	is "$(kroute6 "$dst")" "$kline" "$text: the kernel has the route"
 	file6_has "$line"
 	result $? "$text: the state file has '$line'" || sed 's/^/file: /' "$STATE6" | diag
-	is "$(get_str "$P6.10.$ix")|$(get_str "$P6.11.$ix")|$(get_val "$P6.12.$ix")|$(get_val "$P6.13.$ix")|$(get_str "$P6.9.$ix")|$(get_str "$P6.6.$ix")" \
-		"OK||INTEGER: 3|INTEGER: 1|$dst/$plen|$line" \
+	is "$(gstr "$P6.10.$ix")|$(gstr "$P6.11.$ix")|$(get_val "$P6.12.$ix")|$(get_val "$P6.13.$ix")|$(gstr "$P6.9.$ix")|$(gstr "$P6.6.$ix")" \
+		"OK||INTEGER: 3|INTEGER: 1|$dst|$line" \
 		"$text: Status|ApplyError|StorageType|RowStatus|Name|Caption"
 	same=$(get_val "$A6.1.$ix")
 	sys=$(get_val "$A6.2.$ix")
@@ -104,17 +148,15 @@ installed() {
 }
 
 D1=2001:db8:10:: D1L="via 2001:db8:1::1 dev va proto 252 metric 10"
-IX1=$(pidx6 $D1 48 2001:db8:1::1 "" 10)
 D2=2001:db8:11:: D2L="via fe80::1 dev va proto 252 metric 5"
-IX2=$(pidx6 $D2 48 fe80::1 va 5)
 
 # ------------------------------------------------------------------ a. create
 out=$(setw "$P6.13.$IX1" i 4)
 result $? "a. createAndGo of $D1/48 via 2001:db8:1::1 metric 10" || diag "$out"
-installed "a. global next hop" $D1 48 2001:db8:1::1 "" 10 "$D1L" "$D1/48 via 2001:db8:1::1 metric 10"
+installed "a. global next hop" $D1/48 "$IX1" "$L1" "$D1L" "$D1/48 via 2001:db8:1::1 metric 10"
 out=$(setw "$P6.13.$IX2" i 4)
 result $? "a. createAndGo of $D2/48 via fe80::1 dev va metric 5" || diag "$out"
-installed "a. link-local next hop" $D2 48 fe80::1 va 5 "$D2L" "$D2/48 via fe80::1 dev va metric 5"
+installed "a. link-local next hop" $D2/48 "$IX2" "$L2" "$D2L" "$D2/48 via fe80::1 dev va metric 5"
 is "$(count_of $P6_COUNT)|$(count_of $A6_COUNT)" "2|2" "a. persisted and active IPv6 counts are 2"
 is "$(cat "$STATE" 2>/dev/null)" "" "a. the IPv4 state file is not written"
 both_alive "a. create"
@@ -141,7 +183,7 @@ wait_until 5 active_absent "$IX2"
 result $? "d. va down: the active row of the link-local route is gone"
 wait_until 5 status_is "$IX2" Error
 result $? "d. va down: Status is Error"
-err=$(get_str "$P6.11.$IX2")
+err=$(gstr "$P6.11.$IX2")
 [ -n "$err" ]
 result $? "d. va down: ApplyError says why ('$err')"
 is "$(kroute6 $D2/48)" "" "d. va down: the kernel has no route"
@@ -150,17 +192,16 @@ wait_until 8 kernel_is $D2/48 "$D2L" && wait_until 5 status_is "$IX2" OK
 result $? "d. va up: the route is installed again, Status OK (${WAITED_MS} ms)"
 wait_until 5 kernel_is $D1/48 "$D1L"
 result $? "d. va up: the route via the global next hop is back too"
-active_present "$IX2" && [ -z "$(get_str "$P6.11.$IX2")" ]
+active_present "$IX2" && [ -z "$(gstr "$P6.11.$IX2")" ]
 result $? "d. va up: the active row is back, ApplyError empty"
 both_alive "d. link down and up"
 
 # ------------------------------------------------------------------ e. adoption
 nsx ip -6 route add 2001:db8:12::/48 via 2001:db8:1::1 dev va proto static metric 7
-IX3=$(pidx6 2001:db8:12:: 48 2001:db8:1::1 "" 7)
-wait_until 5 eval "get_val $E6.19.$(lidx6 2001:db8:12:: 48 2001:db8:1::1 7)"
+wait_until 5 in_mirror "$L3"
 out=$(setw "$P6.13.$IX3" i 4)
 result $? "e. createAndGo of a static route the kernel has: adopted" || diag "$out"
-is "$(kroute6 2001:db8:12::/48)|$(get_str "$P6.10.$IX3")" \
+is "$(kroute6 2001:db8:12::/48)|$(gstr "$P6.10.$IX3")" \
 	"via 2001:db8:1::1 dev va proto static metric 7|OK" "e. the route is untouched (proto static), Status OK"
 file6_has "2001:db8:12::/48 via 2001:db8:1::1 metric 7" && active_present "$IX3"
 result $? "e. the adopted route has its line and its active row"
@@ -171,35 +212,31 @@ is "$(kroute6 2001:db8:12::/48)" "via 2001:db8:1::1 dev va proto static metric 7
 ! file6_has "2001:db8:12::/48 via 2001:db8:1::1 metric 7"
 result $? "e. its line is gone"
 nsx ip -6 route add 2001:db8:13::/48 via 2001:db8:1::1 dev va proto bgp metric 3
-wait_until 5 eval "get_val $E6.19.$(lidx6 2001:db8:13:: 48 2001:db8:1::1 3)"
-refused notWritable "e. adopting a bgp route" "$P6.13.$(pidx6 2001:db8:13:: 48 2001:db8:1::1 "" 3)" i 4
+wait_until 5 in_mirror "$LBGP"
+refused notWritable "e. adopting a bgp route" "$P6.13.$IXBGP" i 4
 nsx ip -6 route add 2001:db8:14::/48 proto static metric 4 \
 	nexthop via 2001:db8:1::1 dev va nexthop via 2001:db8:1::2 dev va
-wait_until 5 eval "get_val $E6.19.$(lidx6 2001:db8:14:: 48 2001:db8:1::2 4)"
+wait_until 5 in_mirror "$LMP"
 # As for IPv4: one hop of a multipath route is no persisted route, and the route's key is taken.
 refused inconsistentValue "e. adopting one hop of a multipath route" \
-	"$P6.13.$(pidx6 2001:db8:14:: 48 2001:db8:1::2 "" 4)" i 4
+	"$P6.13.$IXMP" i 4
 
 # ------------------------------------------------------------------ f. bad input
-G=2001:db8:1::1
 refused noCreation "f. an index one sub-identifier short" "$P6.13.${IX1%.*}" i 4
-refused wrongValue "f. prefix length 129" "$P6.13.$(pidx6 2001:db8:20:: 129 $G "" 10)" i 4
-refused inconsistentValue "f. host bits set" "$P6.13.$(pidx6 2001:db8:20::1 48 $G "" 10)" i 4
-refused noCreation "f. a multicast destination" "$P6.13.$(pidx6 ff0e:: 16 $G "" 10)" i 4
-refused noCreation "f. a link-local next hop without an interface" \
-	"$P6.13.$(pidx6 2001:db8:20:: 48 fe80::1 "" 10)" i 4
-refused noCreation "f. metric 0" "$P6.13.$(pidx6 2001:db8:20:: 48 $G "" 0)" i 4
-refused noCreation "f. an interface name with a '/'" "$P6.13.$(pidx6 2001:db8:20:: 48 $G a/b 10)" i 4
-refused inconsistentValue "f. an interface that does not exist" \
-	"$P6.13.$(pidx6 2001:db8:20:: 48 fe80::1 nope0 10)" i 4
-refused inconsistentValue "f. an unreachable next hop" "$P6.13.$(pidx6 2001:db8:20:: 48 2001:db8:99::1 "" 10)" i 4
-refused wrongValue "f. createAndWait" "$P6.13.$(pidx6 2001:db8:20:: 48 $G "" 10)" i 5
+refused wrongValue "f. prefix length 129" "$P6.13.$F129" i 4
+refused inconsistentValue "f. host bits set" "$P6.13.$FHOST" i 4
+refused noCreation "f. a multicast destination" "$P6.13.$FMCAST" i 4
+refused noCreation "f. a link-local next hop without an interface" "$P6.13.$FLL" i 4
+refused noCreation "f. metric 0" "$P6.13.$FM0" i 4
+refused noCreation "f. an interface name with a '/'" "$P6.13.$FSLASH" i 4
+refused inconsistentValue "f. an interface that does not exist" "$P6.13.$FNOIF" i 4
+refused inconsistentValue "f. an unreachable next hop" "$P6.13.$FUNR" i 4
+refused wrongValue "f. createAndWait" "$P6.13.$FOK" i 5
 refused inconsistentValue "f. creating a row that exists" "$P6.13.$IX1" i 4
 refused inconsistentValue "f. destroying the persisted route's live row in cimIP6RouteTable" \
-	"$E6.22.$(lidx6 $D1 48 2001:db8:1::1 10)" i 6
+	"$E6.22.$L1" i 6
 refused inconsistentValue "f. a good IPv4 persisted row with a bad IPv6 one" \
-	"$P4.12.10.60.0.0.255.255.0.0.192.0.2.1.5" i 4 \
-	"$P6.13.$(pidx6 2001:db8:21:: 48 2001:db8:99::1 "" 10)" i 4
+	"$P4.12.10.60.0.0.255.255.0.0.192.0.2.1.5" i 4 "$P6.13.$FMIX" i 4
 both_alive "f. bad input"
 
 # ------------------------------------------------------------------ g. destroy
