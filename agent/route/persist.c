@@ -745,7 +745,12 @@ live6(const struct proute *pr, const struct mirror *m)
 	return NULL;
 }
 
-/* A row that names the live route's interface, else one that names none. */
+/*
+ * A row that names the live route's interface, else one that names none.
+ * When the link is gone already (the interface was deleted before its
+ * routes' removal was read), any row of this destination, next hop and
+ * metric: the caller recomputes its state from the mirror anyway.
+ */
 static struct proute *
 owner6(const struct persist *p, const struct mirror *m, const void *e)
 {
@@ -762,8 +767,18 @@ owner6(const struct persist *p, const struct mirror *m, const void *e)
 		if ((pr = persist_find(p, &key)) != NULL)
 			return pr;
 		key.ifname[0] = '\0';
+		return persist_find(p, &key);
 	}
-	return persist_find(p, &key);
+	key.metric = 0;
+	for (size_t i = persist_seek(p, &key, 0); i < p->n; i++) {
+		pr = &p->v[i];
+		if (memcmp(pr->dst6, r->dst, 16) != 0 || pr->plen != r->plen ||
+		    memcmp(pr->nexthop6, r->nexthop, 16) != 0)
+			break;
+		if (pr->metric == r->metric && pr->active)
+			return pr;
+	}
+	return NULL;
 }
 
 static int
