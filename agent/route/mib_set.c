@@ -20,7 +20,7 @@
  * cimIP6RouteTable is a third table of the same group, so that one SET
  * across both families is all or nothing too, and cimIP6PersistedRouteTable
  * a fourth: its rows are those of cimIP4PersistedRouteTable over the
- * writer's IPv6 set (persist.h's families), with IPv6 entries.  Its rows go through the
+ * writer's IPv6 set (persist.h's families).  The IPv6 rows go through the
  * same plans, steps and undo; what differs is the entry (struct route6,
  * route6.h), its checks (check_route6_row(), rtcheck6_complete()) and the
  * requests built from it (nlreq_route6_async()): the family's few
@@ -792,6 +792,34 @@ check_route_row(struct writer *w, struct wrow *r)
 	return 0;
 }
 
+/*
+ * An existing persisted row of either family (cur, in the row's set; its
+ * routes in pm): StorageType only as it is; destroy forgets the row, and
+ * deletes its live route if cimrouted installed it.
+ */
+static int
+persisted_row(struct writer *w, struct wrow *r, const struct proute *cur, long status, oid storage,
+    const struct mirror *pm)
+{
+	const struct rt_ops *ops = ops_of(r);
+	const uint8_t *live;
+
+	if (has(r, storage) && val(r, storage) != (cur->is_volatile ? ST_VOLATILE : ST_NONVOLATILE))
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "StorageType can only be set at creation");
+	if (status != RS_DESTROY)
+		return 0;
+	r->act = A_PDESTROY;
+	r->pold = *cur;
+	/* Only a route cimrouted installed goes: an adopted one stays with its owner. */
+	live = persist_live_of(set_of(w, r), cur, pm);
+	if (live != NULL && live[ops->kind_off + 1] == CIMR_RTPROT) {
+		memcpy(six(r) ? (void *)&r->live6 : &r->live, live, ops->size);
+		r->has_live = 1;
+	}
+	return 0;
+}
+
 static int
 check_persist_row(struct writer *w, struct wrow *r)
 {
@@ -840,20 +868,7 @@ check_persist_row(struct writer *w, struct wrow *r)
 		    "the persisted route does not exist "
 		    "(create it with cimIP4PersistedRouteRowStatus)");
 	}
-	if (has(r, PC_STORAGE) &&
-	    val(r, PC_STORAGE) != (cur->is_volatile ? ST_VOLATILE : ST_NONVOLATILE))
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-		    "StorageType can only be set at creation");
-	if (status == RS_DESTROY) {
-		r->act = A_PDESTROY;
-		r->pold = *cur;
-		/* Only a route cimrouted installed goes: an adopted one stays with its owner. */
-		if ((live = persist_live(cur, w->pm)) != NULL && live->proto == CIMR_RTPROT) {
-			r->live = *live;
-			r->has_live = 1;
-		}
-	}
-	return 0;
+	return persisted_row(w, r, cur, status, PC_STORAGE, w->pm);
 }
 
 /* ---- RESERVE2: an IPv6 row ---------------------------------------------------- */
@@ -1108,7 +1123,6 @@ check_persist6_row(struct writer *w, struct wrow *r)
 {
 	struct proute *cur;
 	long status = has(r, P6_STATUS) ? val(r, P6_STATUS) : 0;
-	const struct route6 *live;
 
 	if (w->pm6 == NULL)
 		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "no IPv6 mirror");
@@ -1123,21 +1137,7 @@ check_persist6_row(struct writer *w, struct wrow *r)
 	}
 	if (cur == NULL)
 		return no_row(r, status, "cimIP6PersistedRouteRowStatus");
-	if (has(r, P6_STORAGE) &&
-	    val(r, P6_STORAGE) != (cur->is_volatile ? ST_VOLATILE : ST_NONVOLATILE))
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-		    "StorageType can only be set at creation");
-	if (status == RS_DESTROY) {
-		r->act = A_PDESTROY;
-		r->pold = *cur;
-		/* Only a route cimrouted installed goes: an adopted one stays with its owner. */
-		if ((live = persist_live_of(&w->persist6, cur, w->pm6)) != NULL &&
-		    live->proto == CIMR_RTPROT) {
-			r->live6 = *live;
-			r->has_live = 1;
-		}
-	}
-	return 0;
+	return persisted_row(w, r, cur, status, P6_STORAGE, w->pm6);
 }
 
 /*

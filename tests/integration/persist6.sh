@@ -158,6 +158,8 @@ out=$(setw "$P6.13.$IX2" i 4)
 result $? "a. createAndGo of $D2/48 via fe80::1 dev va metric 5" || diag "$out"
 installed "a. link-local next hop" $D2/48 "$IX2" "$L2" "$D2L" "$D2/48 via fe80::1 dev va metric 5"
 is "$(count_of $P6_COUNT)|$(count_of $A6_COUNT)" "2|2" "a. persisted and active IPv6 counts are 2"
+is "$(nsx snmpwalk "${V2[@]}" "${SNMP_OPTS[@]}" "$AGENT" "$P6.13" 2>&1 | sed 's/ = .*//')" \
+	"$(printf '%s\n' "$P6.13.$IX1" "$P6.13.$IX2")" "a. a walk of RowStatus lists both rows in index order"
 is "$(cat "$STATE" 2>/dev/null)" "" "a. the IPv4 state file is not written"
 both_alive "a. create"
 
