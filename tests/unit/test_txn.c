@@ -1348,26 +1348,31 @@ test_toy_table(void **state)
 #define C6_METRIC1 COL_IP6ROUTE_METRIC1
 #define C6_RS      COL_IP6ROUTE_ROWSTATUS
 
+/* Append the IPv6 address a as 16 sub-identifiers and a dot to p (512 bytes) at off. */
+static size_t
+put6(char *p, size_t off, const char *a)
+{
+	uint8_t b[16];
+
+	assert_int_equal(inet_pton(AF_INET6, a, b), 1);
+	for (int i = 0; i < 16; i++)
+		off += (size_t)snprintf(p + off, 512 - off, "%u.", b[i]);
+	return off;
+}
+
 /* An IPv6 row's index (53 sub-identifiers), in one of a few buffers (slot). */
 static const char *
 idx6(int slot, const char *dst, unsigned plen, const char *nh, int ifx, unsigned table,
     unsigned metric)
 {
 	static char buf[4][512];
-	uint8_t d[16], h[16];
 	char *p = buf[slot];
-	size_t off = 0;
+	size_t off = put6(p, 0, dst);
 
-	assert_int_equal(inet_pton(AF_INET6, dst, d), 1);
-	assert_int_equal(inet_pton(AF_INET6, nh, h), 1);
-	for (int i = 0; i < 16; i++)
-		off += (size_t)snprintf(p + off, 512 - off, "%u.", d[i]);
 	off += (size_t)snprintf(p + off, 512 - off, "%u.", plen);
-	for (int i = 0; i < 16; i++)
-		off += (size_t)snprintf(p + off, 512 - off, "%u.", h[i]);
+	off = put6(p, off, nh);
 	off += (size_t)snprintf(p + off, 512 - off, "%d.%u.%u.", ifx, table, metric);
-	for (int i = 0; i < 16; i++)
-		off += (size_t)snprintf(p + off, 512 - off, "0.");
+	off = put6(p, off, "::");
 	snprintf(p + off, 512 - off, "0");
 	return p;
 }
@@ -1572,17 +1577,11 @@ static const char *
 pidx6(int slot, const char *dst, unsigned plen, const char *nh, const char *dev, unsigned metric)
 {
 	static char buf[4][512];
-	uint8_t d[16], h[16];
 	char *p = buf[slot];
-	size_t off = 0;
+	size_t off = put6(p, 0, dst);
 
-	assert_int_equal(inet_pton(AF_INET6, dst, d), 1);
-	assert_int_equal(inet_pton(AF_INET6, nh, h), 1);
-	for (int i = 0; i < 16; i++)
-		off += (size_t)snprintf(p + off, 512 - off, "%u.", d[i]);
 	off += (size_t)snprintf(p + off, 512 - off, "%u.", plen);
-	for (int i = 0; i < 16; i++)
-		off += (size_t)snprintf(p + off, 512 - off, "%u.", h[i]);
+	off = put6(p, off, nh);
 	off += (size_t)snprintf(p + off, 512 - off, "%zu.", strlen(dev));
 	for (size_t i = 0; dev[i] != '\0'; i++)
 		off += (size_t)snprintf(p + off, 512 - off, "%u.", (unsigned char)dev[i]);
