@@ -81,9 +81,9 @@ on_signal(int sig)
 }
 
 /*
- * What a route mirror's change callback reaches: the writer (IPv4 only so
- * far; NULL for the IPv6 mirror), and the notifier (the served mirrors of
- * both families, one stream; NULL for the persisted routes' private one).
+ * What a route mirror's change callback reaches: the writer (its persisted
+ * routes of the mirror's family), and the notifier (the served mirrors of
+ * both families, one stream; NULL for the persisted routes' private ones).
  * ops is the mirror's family: its entries are handed to the notifier as
  * they are.
  */
@@ -104,7 +104,7 @@ route_changed(enum route_change what, const void *old, const void *new, unsigned
 	struct route_side *rs = arg;
 
 	if (rs->w != NULL)
-		writer_route_changed(rs->w, old, new);
+		writer_entry_changed(rs->w, rs->ops, old, new);
 	if (rs->n != NULL)
 		notify_change(rs->n, kind[what], rs->ops, new != NULL ? new : old,
 		    flags & MIRROR_CHANGE_LOST);
@@ -274,10 +274,10 @@ main(int argc, char **argv)
 	struct mirror_config cfg = { .tables = { 254 }, .ntables = 1, .resync_interval = 900 };
 	struct writer_config wcfg;
 	struct mirror_config pcfg = { .tables = { PERSIST_TABLE }, .ntables = 1 };
-	struct route_side rs, rs6, prs;
+	struct route_side rs, rs6, prs, prs6;
 	struct notify notifier;
 	struct master *ms;
-	struct mirror *m, *m6, *pm;
+	struct mirror *m, *m6, *pm, *pm6;
 	struct iface *ifm;
 	struct nlmon *mon;
 	struct nlreq *q, *qa;
@@ -344,25 +344,34 @@ main(int argc, char **argv)
 		fatal("%s", err);
 	rs = (struct route_side){ .w = w, .n = &notifier, .ops = &rt4_ops };
 	mirror_set_callbacks(m, route_changed, NULL, &rs);
-	rs6 = (struct route_side){ .w = NULL, .n = &notifier, .ops = &rt6_ops };
+	rs6 = (struct route_side){ .w = w, .n = &notifier, .ops = &rt6_ops };
 	mirror_set_callbacks(m6, route_changed, NULL, &rs6);
 	/* Persisted routes live in main: without it in routeTables, the writer mirrors it alone. */
 	pm = m;
+	pm6 = m6;
 	pcfg.resync_interval = cfg.resync_interval;
-	if (!mirror_table_selected(&cfg, PERSIST_TABLE) && (pm = mirror_new(&pcfg)) == NULL)
+	if (!mirror_table_selected(&cfg, PERSIST_TABLE) &&
+	    ((pm = mirror_new(&pcfg)) == NULL ||
+		(pm6 = mirror_new_family(&rt6_ops, &pcfg)) == NULL))
 		fatal("out of memory");
 	prs = (struct route_side){ .w = w, .n = NULL, .ops = &rt4_ops };
+	prs6 = (struct route_side){ .w = w, .n = NULL, .ops = &rt6_ops };
 	if (pm != m)
 		mirror_set_callbacks(pm, route_changed, NULL, &prs);
+	if (pm6 != m6)
+		mirror_set_callbacks(pm6, route_changed, NULL, &prs6);
 	writer_use_mirror(w, pm);
 	writer_use_mirror6(w, m6);
+	writer_use_persist_mirror6(w, pm6);
 	if (iface_attach(ifm, mon) < 0 || mirror_attach(m, mon, ifm) < 0 ||
-	    mirror_attach(m6, mon, ifm) < 0 || (pm != m && mirror_attach(pm, mon, ifm) < 0))
+	    mirror_attach(m6, mon, ifm) < 0 || (pm != m && mirror_attach(pm, mon, ifm) < 0) ||
+	    (pm6 != m6 && mirror_attach(pm6, mon, ifm) < 0))
 		fatal("cannot subscribe to netlink events");
 	if (iface_start(ifm) < 0)
 		fatal("cannot load the kernel's links and addresses over netlink: %s",
 		    strerror(errno));
-	if (mirror_start(m) < 0 || mirror_start(m6) < 0 || (pm != m && mirror_start(pm) < 0))
+	if (mirror_start(m) < 0 || mirror_start(m6) < 0 || (pm != m && mirror_start(pm) < 0) ||
+	    (pm6 != m6 && mirror_start(pm6) < 0))
 		fatal("cannot load the kernel's routes over netlink: %s", strerror(errno));
 	log_notice("mirror", "%zu IPv4 routes loaded", mirror_routes(m)->count);
 	log_notice("mirror", "%zu IPv6 routes loaded",
@@ -405,6 +414,8 @@ main(int argc, char **argv)
 	mirror_stop(m6);
 	if (pm != m)
 		mirror_stop(pm);
+	if (pm6 != m6)
+		mirror_stop(pm6);
 	writer_stop(w);
 	iface_stop(ifm);
 	notify_stop(&notifier);
@@ -417,6 +428,8 @@ main(int argc, char **argv)
 	nlreq_close(q);
 	if (pm != m)
 		mirror_free(pm);
+	if (pm6 != m6)
+		mirror_free(pm6);
 	mirror_free(m6);
 	mirror_free(m);
 	iface_free(ifm);

@@ -82,6 +82,15 @@ iface_link(const struct iface *ifm, int32_t ifindex)
 	return vec_find(ifm->links.v, ifm->links.n, sizeof(*ifm->links.v), &ifindex, link_cmp);
 }
 
+const struct link *
+iface_link_named(const struct iface *ifm, const char *name)
+{
+	for (size_t i = 0; i < ifm->links.n; i++)
+		if (strcmp(ifm->links.v[i].name, name) == 0)
+			return &ifm->links.v[i];
+	return NULL;
+}
+
 size_t
 iface_nlinks(const struct iface *ifm)
 {

@@ -93,6 +93,8 @@ void iface_apply(struct iface *, struct nlmsghdr *);
 
 /* NULL when unknown.  Valid until the next change. */
 const struct link *iface_link(const struct iface *, int32_t ifindex);
+/* The link of this name, or NULL (a linear search: for the few persisted routes). */
+const struct link *iface_link_named(const struct iface *, const char *name);
 /* The addresses, sorted by (ifindex, family, addr, plen); *n of them.  Valid until the next change. */
 const struct iface_addr *iface_addrs(const struct iface *, size_t *n);
 size_t iface_nlinks(const struct iface *);

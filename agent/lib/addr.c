@@ -73,3 +73,12 @@ addr6_plen(const struct in6_addr *mask)
 	}
 	return plen;
 }
+
+int
+addr6_host_bits(const uint8_t *a, unsigned plen)
+{
+	for (unsigned i = plen; i < 128; i++)
+		if (a[i / 8] & (0x80 >> (i % 8)))
+			return 1;
+	return 0;
+}

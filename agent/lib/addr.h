@@ -31,5 +31,7 @@ addr4_mask(unsigned plen)
 /* The prefix length of a contiguous mask, or -1. */
 int addr4_plen(uint32_t mask);
 int addr6_plen(const struct in6_addr *mask);
+/* Has the IPv6 address a (16 bytes) bits set beyond its first plen? */
+int addr6_host_bits(const uint8_t *a, unsigned plen);
 
 #endif

@@ -1,7 +1,11 @@
 /*
  * cimIP4PersistedRoute (Win32_IP4PersistedRouteTable) and cimActiveRoute
- * (Win32_ActiveRoute): read side.  Both tables share the persisted route's
- * index; an active row exists while the kernel has the persisted route.
+ * (Win32_ActiveRoute), and their IPv6 pair cimIP6PersistedRoute and
+ * cimIP6ActiveRoute: read side.  Each persisted table and its active table
+ * share the persisted route's index; an active row exists while the kernel
+ * has the persisted route.  The two families are one set of callbacks over
+ * a side (struct pside): the writer's set and mirror of that family, its
+ * index codec and its tables' OIDs.
  */
 #include "config.h"
 
@@ -15,9 +19,25 @@
 #include "route/routefmt.h"
 #include "route/writer.h"
 
-#define PERSIST_INDEX_LEN 13
+#define PERSIST_INDEX_LEN  13
+#define PERSIST6_INDEX_MAX (16 + 1 + 16 + 1 + IFNAMSIZ + 1)
 
 #define ROW(p) ((const struct proute *)(p))
+
+/* A summary: "DEST/LEN via NEXTHOP dev NAME metric N", IPv6 at most 39+4+6+39+5+15+18. */
+#define SUMMARY_MAX 160
+
+/* One family's pair of tables. */
+struct pside {
+	struct writer *w;
+	int six;
+	/* The row's index (at most PERSIST6_INDEX_MAX sub-identifiers). */
+	size_t (*index)(const struct proute *, oid *out);
+	/* The live entry's index in its table, and that table's first column. */
+	size_t (*live_index)(const void *live, oid *out);
+	const oid *caption, *age;
+	size_t caption_len, age_len;
+};
 
 static size_t
 proute_index(const struct proute *r, oid *out)
@@ -33,14 +53,82 @@ proute_index(const struct proute *r, oid *out)
 	return PERSIST_INDEX_LEN;
 }
 
-/* The first row at or after (strict: after) the index; active: only rows the kernel has. */
-#define PERSIST(ctx) (&((const struct writer *)(ctx))->persist)
-#define MIRROR(ctx)  (((const struct writer *)(ctx))->pm)
-
-static const struct proute *
-seek(const struct persist *p, const oid *idx, size_t len, int strict, int active)
+/* Destination, prefix length, next hop, the interface's name (length first), metric. */
+static size_t
+proute6_index(const struct proute *r, oid *out)
 {
-	oid o[PERSIST_INDEX_LEN];
+	size_t n = 0, len = strlen(r->ifname);
+
+	for (int i = 0; i < 16; i++)
+		out[n++] = r->dst6[i];
+	out[n++] = r->plen;
+	for (int i = 0; i < 16; i++)
+		out[n++] = r->nexthop6[i];
+	out[n++] = len;
+	for (size_t i = 0; i < len; i++)
+		out[n++] = (unsigned char)r->ifname[i];
+	out[n++] = r->metric;
+	return n;
+}
+
+static size_t
+live_index4(const void *live, oid *out)
+{
+	route_index_oid(live, out);
+	return ROUTE_INDEX_LEN;
+}
+
+static size_t
+live_index6(const void *live, oid *out)
+{
+	route6_index_oid(live, out);
+	return ROUTE6_INDEX_LEN;
+}
+
+static const oid caption4[] = { CIMR_PERSIST_ENTRY, COL_PERSIST_CAPTION };
+static const oid age4[] = { CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_AGE };
+static const oid caption6[] = { CIMR_PERSIST6_ENTRY, COL_PERSIST6_CAPTION };
+static const oid age6[] = { CIMR_IP6ROUTE_ENTRY, COL_IP6ROUTE_AGE };
+
+static struct pside side4 = {
+	.index = proute_index,
+	.live_index = live_index4,
+	.caption = caption4,
+	.caption_len = OID_LENGTH(caption4),
+	.age = age4,
+	.age_len = OID_LENGTH(age4),
+};
+
+static struct pside side6 = {
+	.six = 1,
+	.index = proute6_index,
+	.live_index = live_index6,
+	.caption = caption6,
+	.caption_len = OID_LENGTH(caption6),
+	.age = age6,
+	.age_len = OID_LENGTH(age6),
+};
+
+#define SIDE(ctx) ((const struct pside *)(ctx))
+
+static const struct persist *
+PERSIST(void *ctx)
+{
+	return SIDE(ctx)->six ? &SIDE(ctx)->w->persist6 : &SIDE(ctx)->w->persist;
+}
+
+static const struct mirror *
+MIRROR(void *ctx)
+{
+	return SIDE(ctx)->six ? SIDE(ctx)->w->pm6 : SIDE(ctx)->w->pm;
+}
+
+/* The first row at or after (strict: after) the index; active: only rows the kernel has. */
+static const struct proute *
+seek(void *ctx, const oid *idx, size_t len, int strict, int active)
+{
+	const struct persist *p = PERSIST(ctx);
+	oid o[PERSIST6_INDEX_MAX];
 
 	for (size_t i = 0; i < p->n; i++) {
 		int c;
@@ -49,8 +137,7 @@ seek(const struct persist *p, const oid *idx, size_t len, int strict, int active
 			continue;
 		if (len == 0 && !strict)
 			return &p->v[i];
-		proute_index(&p->v[i], o);
-		c = snmp_oid_compare(o, PERSIST_INDEX_LEN, idx, len);
+		c = snmp_oid_compare(o, SIDE(ctx)->index(&p->v[i], o), idx, len);
 		if (c > 0 || (c == 0 && !strict))
 			return &p->v[i];
 	}
@@ -60,13 +147,13 @@ seek(const struct persist *p, const oid *idx, size_t len, int strict, int active
 static const void *
 persist_seek_cb(void *ctx, const oid *idx, size_t len, int strict)
 {
-	return seek(PERSIST(ctx), idx, len, strict, 0);
+	return seek(ctx, idx, len, strict, 0);
 }
 
 static const void *
 active_seek_cb(void *ctx, const oid *idx, size_t len, int strict)
 {
-	return seek(PERSIST(ctx), idx, len, strict, 1);
+	return seek(ctx, idx, len, strict, 1);
 }
 
 static const void *
@@ -92,27 +179,26 @@ active_next_cb(void *ctx, const void *row)
 static size_t
 index_cb(void *ctx, const void *row, oid *out)
 {
-	return proute_index(row, out);
+	return SIDE(ctx)->index(row, out);
 }
 
-/* ---- cimIP4PersistedRouteTable columns ------------------------------------- */
+/* ---- the persisted tables' columns ---------------------------------------- */
 
 static void
-summary(const struct proute *r, char *buf, size_t len)
+summary(void *ctx, const struct proute *r, char *buf, size_t len)
 {
-	char d[ADDR4_STRLEN], h[ADDR4_STRLEN];
+	char route[SUMMARY_MAX - 20];
 
-	addr4_ntop(r->dst, d, sizeof(d));
-	addr4_ntop(r->nexthop, h, sizeof(h));
-	snprintf(buf, len, "%s/%u via %s metric %u", d, r->plen, h, r->metric);
+	PERSIST(ctx)->fam->format(r, route, sizeof(route));
+	snprintf(buf, len, "%s metric %u", route, r->metric);
 }
 
 static int
 get_caption(const void *row, struct mib_value *v, void *ctx)
 {
-	char buf[ROUTEFMT_MAX];
+	char buf[SUMMARY_MAX];
 
-	summary(row, buf, sizeof(buf));
+	summary(ctx, row, buf, sizeof(buf));
 	mib_set_str(v, buf, 64);
 	return 0;
 }
@@ -120,11 +206,17 @@ get_caption(const void *row, struct mib_value *v, void *ctx)
 static int
 get_description(const void *row, struct mib_value *v, void *ctx)
 {
-	char buf[ROUTEFMT_MAX], s[80];
-	const struct route *live = ROW(row)->active ? persist_live(row, MIRROR(ctx)) : NULL;
-	const struct link *l = live != NULL ? mirror_link(MIRROR(ctx), live->ifindex) : NULL;
+	char buf[SUMMARY_MAX + 64], s[SUMMARY_MAX];
+	const struct mirror *m = MIRROR(ctx);
+	const void *live = ROW(row)->active ? persist_live_of(PERSIST(ctx), row, m) : NULL;
+	int32_t ifindex = 0;
+	const struct link *l;
 
-	summary(row, s, sizeof(s));
+	if (live != NULL)
+		ifindex = SIDE(ctx)->six ? ((const struct route6 *)live)->ifindex :
+					   ((const struct route *)live)->ifindex;
+	l = live != NULL ? mirror_link(m, ifindex) : NULL;
+	summary(ctx, row, s, sizeof(s));
 	if (l != NULL)
 		snprintf(buf, sizeof(buf), "%s table main dev %s%s", s, l->name,
 		    ROW(row)->is_volatile ? " (volatile)" : "");
@@ -149,10 +241,9 @@ get_install_date(const void *row, struct mib_value *v, void *ctx)
 static int
 get_name(const void *row, struct mib_value *v, void *ctx)
 {
-	char buf[ROUTEFMT_MAX], d[ADDR4_STRLEN];
+	char buf[ROUTEFMT_MAX];
 
-	addr4_ntop(ROW(row)->dst, d, sizeof(d));
-	snprintf(buf, sizeof(buf), "%s/%u", d, ROW(row)->plen);
+	PERSIST(ctx)->fam->prefix(row, buf, sizeof(buf));
 	mib_set_str(v, buf, 255);
 	return 0;
 }
@@ -198,6 +289,17 @@ static const struct mib_column persist_columns[] = {
 	{ COL_PERSIST_ROWSTATUS, get_row_status },
 };
 
+static const struct mib_column persist6_columns[] = {
+	{ COL_PERSIST6_CAPTION, get_caption },
+	{ COL_PERSIST6_DESCRIPTION, get_description },
+	{ COL_PERSIST6_INSTALLDATE, get_install_date },
+	{ COL_PERSIST6_NAME, get_name },
+	{ COL_PERSIST6_STATUS, get_status },
+	{ COL_PERSIST6_APPLYERROR, get_apply_error },
+	{ COL_PERSIST6_STORAGETYPE, get_storage },
+	{ COL_PERSIST6_ROWSTATUS, get_row_status },
+};
+
 static struct mib_table persist_table = {
 	.name = "cimIP4PersistedRouteTable",
 	MIB_ENTRY(CIMR_PERSIST_ENTRY),
@@ -207,7 +309,16 @@ static struct mib_table persist_table = {
 	.index = index_cb,
 };
 
-/* ---- cimActiveRouteTable columns ---------------------------------------- */
+static struct mib_table persist6_table = {
+	.name = "cimIP6PersistedRouteTable",
+	MIB_ENTRY(CIMR_PERSIST6_ENTRY),
+	MIB_COLUMNS(persist6_columns),
+	.seek = persist_seek_cb,
+	.next = persist_next_cb,
+	.index = index_cb,
+};
+
+/* ---- the active tables' columns ------------------------------------------- */
 
 static void
 set_pointer(struct mib_value *v, const oid *prefix, size_t plen, const oid *idx, size_t ilen)
@@ -221,24 +332,22 @@ set_pointer(struct mib_value *v, const oid *prefix, size_t plen, const oid *idx,
 static int
 get_same_element(const void *row, struct mib_value *v, void *ctx)
 {
-	static const oid caption[] = { CIMR_PERSIST_ENTRY, COL_PERSIST_CAPTION };
-	oid idx[PERSIST_INDEX_LEN];
+	oid idx[PERSIST6_INDEX_MAX];
 
-	set_pointer(v, caption, OID_LENGTH(caption), idx, proute_index(row, idx));
+	set_pointer(v, SIDE(ctx)->caption, SIDE(ctx)->caption_len, idx, SIDE(ctx)->index(row, idx));
 	return 0;
 }
 
 static int
 get_system_element(const void *row, struct mib_value *v, void *ctx)
 {
-	static const oid age[] = { CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_AGE };
-	const struct route *live = persist_live(row, MIRROR(ctx));
-	oid idx[ROUTE_INDEX_LEN];
+	const void *live = persist_live_of(PERSIST(ctx), row, MIRROR(ctx));
+	oid idx[ROUTE6_INDEX_LEN];
 
+	_Static_assert(ROUTE_INDEX_LEN <= ROUTE6_INDEX_LEN, "either family's index fits");
 	if (live == NULL)
 		return -1;
-	route_index_oid(live, idx);
-	set_pointer(v, age, OID_LENGTH(age), idx, ROUTE_INDEX_LEN);
+	set_pointer(v, SIDE(ctx)->age, SIDE(ctx)->age_len, idx, SIDE(ctx)->live_index(live, idx));
 	return 0;
 }
 
@@ -250,6 +359,15 @@ static const struct mib_column active_columns[] = {
 static struct mib_table active_table = {
 	.name = "cimActiveRouteTable",
 	MIB_ENTRY(CIMR_ACTIVE_ENTRY),
+	MIB_COLUMNS(active_columns),
+	.seek = active_seek_cb,
+	.next = active_next_cb,
+	.index = index_cb,
+};
+
+static struct mib_table active6_table = {
+	.name = "cimIP6ActiveRouteTable",
+	MIB_ENTRY(CIMR_ACTIVE6_ENTRY),
 	MIB_COLUMNS(active_columns),
 	.seek = active_seek_cb,
 	.next = active_next_cb,
@@ -286,27 +404,53 @@ get_active_change(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
+/*
+ * One family's two tables and four scalars: the persisted table's count and
+ * last change under parc, the active table's under aarc (alen sub-identifiers
+ * each); names: the four scalars', in that order.
+ */
+static int
+register_side(struct pside *s, struct mib_table *pt, struct mib_table *at,
+    const struct txn_ops *ops, struct txn *txn, const oid *parc, const oid *aarc, size_t alen,
+    const char *const names[4])
+{
+	static const mib_get_fn get[4] = { get_persist_count, get_persist_change, get_active_count,
+		get_active_change };
+	oid o[MAX_OID_LEN];
+
+	pt->ctx = s;
+	at->ctx = s;
+	if (txn_bind(txn, pt, ops, s->w) < 0)
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		memcpy(o, i < 2 ? parc : aarc, alen * sizeof(oid));
+		o[alen] = i % 2 == 0 ? CIMR_ARC_COUNT : CIMR_ARC_LASTCHANGE;
+		if (mib_scalar_register(names[i], o, alen + 1, get[i], s) < 0)
+			return -1;
+	}
+	return mib_table_register(pt) < 0 || mib_table_register(at) < 0 ? -1 : 0;
+}
+
 int
 mib_persist_register(struct writer *w, struct txn *txn)
 {
-	static const oid pcount[] = { CIMR_PERSIST, CIMR_ARC_COUNT };
-	static const oid pchange[] = { CIMR_PERSIST, CIMR_ARC_LASTCHANGE };
-	static const oid acount[] = { CIMR_ACTIVE, CIMR_ARC_COUNT };
-	static const oid achange[] = { CIMR_ACTIVE, CIMR_ARC_LASTCHANGE };
+	static const oid p4[] = { CIMR_PERSIST }, a4[] = { CIMR_ACTIVE };
+	static const oid p6[] = { CIMR_PERSIST6 }, a6[] = { CIMR_ACTIVE6 };
+	static const char *const n4[] = { "cimIP4PersistedRouteCount",
+		"cimIP4PersistedRouteLastChange", "cimActiveRouteCount",
+		"cimActiveRouteLastChange" };
+	static const char *const n6[] = { "cimIP6PersistedRouteCount",
+		"cimIP6PersistedRouteLastChange", "cimIP6ActiveRouteCount",
+		"cimIP6ActiveRouteLastChange" };
 
-	persist_table.ctx = w;
-	active_table.ctx = w;
-	if (txn_bind(txn, &persist_table, &mib_set_persist_ops, w) < 0 ||
-	    mib_scalar_register("cimIP4PersistedRouteCount", pcount, OID_LENGTH(pcount),
-		get_persist_count, w) < 0 ||
-	    mib_scalar_register("cimIP4PersistedRouteLastChange", pchange, OID_LENGTH(pchange),
-		get_persist_change, w) < 0 ||
-	    mib_scalar_register("cimActiveRouteCount", acount, OID_LENGTH(acount), get_active_count,
-		w) < 0 ||
-	    mib_scalar_register("cimActiveRouteLastChange", achange, OID_LENGTH(achange),
-		get_active_change, w) < 0)
-		return -1;
-	return mib_table_register(&persist_table) < 0 || mib_table_register(&active_table) < 0 ?
+	_Static_assert(OID_LENGTH(p4) == OID_LENGTH(a4) && OID_LENGTH(p6) == OID_LENGTH(a6),
+	    "the arcs are siblings");
+	side4.w = w;
+	side6.w = w;
+	return register_side(&side4, &persist_table, &active_table, &mib_set_persist_ops, txn, p4,
+		   a4, OID_LENGTH(p4), n4) < 0 ||
+		register_side(&side6, &persist6_table, &active6_table, &mib_set_persist6_ops, txn,
+		    p6, a6, OID_LENGTH(p6), n6) < 0 ?
 	    -1 :
 	    0;
 }

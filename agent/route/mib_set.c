@@ -18,7 +18,9 @@
  *             wait for its answer the same way (undo_kernel()).
  *
  * cimIP6RouteTable is a third table of the same group, so that one SET
- * across both families is all or nothing too.  Its rows go through the
+ * across both families is all or nothing too, and cimIP6PersistedRouteTable
+ * a fourth: its rows are those of cimIP4PersistedRouteTable over the
+ * writer's IPv6 set (persist.h's families).  The IPv6 rows go through the
  * same plans, steps and undo; what differs is the entry (struct route6,
  * route6.h), its checks (check_route6_row(), rtcheck6_complete()) and the
  * requests built from it (nlreq_route6_async()): the family's few
@@ -62,9 +64,15 @@ enum {
 	PC_STATUS = COL_PERSIST_ROWSTATUS,
 	R6_METRIC1 = COL_IP6ROUTE_METRIC1,
 	R6_STATUS = COL_IP6ROUTE_ROWSTATUS,
+	P6_STORAGE = COL_PERSIST6_STORAGETYPE,
+	P6_STATUS = COL_PERSIST6_ROWSTATUS,
 };
 
-enum wtable { T_ROUTE, T_PERSIST, T_ROUTE6 };
+enum wtable { T_ROUTE, T_PERSIST, T_ROUTE6, T_PERSIST6 };
+
+/* The persisted sets a SET changed (writer's set_dirty, set_resave). */
+#define DIRTY4 1
+#define DIRTY6 2
 
 enum act {
 	A_NONE,
@@ -94,6 +102,9 @@ struct wrow {
 	struct route live; /* persisted: the live route to delete on destroy */
 	/* cimIP6RouteTable: the index, the kernel route, the route to install */
 	struct route6 key6, cur6, want6;
+	/* cimIP6PersistedRouteTable: the index; the live route as live is IPv4's */
+	struct proute pkey6;
+	struct route6 live6;
 	uint8_t src6[16]; /* the index's source prefix, interned in RESERVE2 */
 	uint8_t srclen6;
 	int adopt; /* persisted create: the kernel has the route already */
@@ -143,6 +154,13 @@ row_name(const void *row, char *buf, size_t len)
 		    addr4_ntop(r->key.dst, d, sizeof(d)), addr4_ntop(r->mask, m, sizeof(m)),
 		    addr4_ntop(r->key.nexthop, h, sizeof(h)), (int)r->key.ifindex, r->key.table,
 		    r->key.tos, r->key.metric);
+	else if (r->tbl == T_PERSIST6)
+		snprintf(buf, len,
+		    "cimIP6PersistedRouteTable row %s/%u next hop %s interface '%s' metric %u",
+		    addr6_ntop((const struct in6_addr *)r->pkey6.dst6, d6, sizeof(d6)),
+		    r->pkey6.plen,
+		    addr6_ntop((const struct in6_addr *)r->pkey6.nexthop6, h6, sizeof(h6)),
+		    r->pkey6.ifname, r->pkey6.metric);
 	else
 		snprintf(buf, len, "cimIP4PersistedRouteTable row %s mask %s next hop %s metric %u",
 		    addr4_ntop(r->key.dst, d, sizeof(d)), addr4_ntop(r->mask, m, sizeof(m)),
@@ -258,6 +276,33 @@ route6_index(void *ctx, const oid *o, size_t len, void *row)
 	return 0;
 }
 
+/*
+ * cimIP6PersistedRouteTable's index: destination, prefix length, next hop,
+ * the interface's name (its length first, at most IFNAMSIZ - 1 octets,
+ * none 0), metric.  Lengths above 128 are refused in RESERVE2 (wrongValue).
+ */
+static int
+persist6_index(void *ctx, const oid *o, size_t len, void *row)
+{
+	struct wrow *r = row;
+	size_t n;
+
+	r->tbl = T_PERSIST6;
+	memset(&r->pkey6, 0, sizeof(r->pkey6));
+	if (len < 35 || addr6_index(o, r->pkey6.dst6) < 0 || o[16] > 255 ||
+	    addr6_index(o + 17, r->pkey6.nexthop6) < 0 || o[33] >= IFNAMSIZ ||
+	    len != 35 + (n = o[33]) || o[34 + n] > UINT32_MAX)
+		return SNMP_ERR_NOCREATION;
+	for (size_t i = 0; i < n; i++) {
+		if (o[34 + i] == 0 || o[34 + i] > 255)
+			return SNMP_ERR_NOCREATION;
+		r->pkey6.ifname[i] = (char)o[34 + i];
+	}
+	r->pkey6.plen = (uint8_t)o[16];
+	r->pkey6.metric = (uint32_t)o[34 + n];
+	return 0;
+}
+
 static int
 wrong_if(int bad)
 {
@@ -328,6 +373,11 @@ static const struct txn_column persist_columns[] = {
 	{ PC_STATUS, ASN_INTEGER, 0, check_persist_status },
 };
 
+static const struct txn_column persist6_columns[] = {
+	{ P6_STORAGE, ASN_INTEGER, 0, check_storage },
+	{ P6_STATUS, ASN_INTEGER, 0, check_persist_status },
+};
+
 /* ---- RESERVE2: the rows together -------------------------------------------- */
 
 /* The kernel row (mirror) with the same table, destination, tos and metric, if any. */
@@ -348,36 +398,63 @@ fib_twin(struct writer *w, const struct route *k)
 	return NULL;
 }
 
+/* Is the row's an IPv6 table (its entries struct route6)? */
+static int
+six(const struct wrow *r)
+{
+	return r->tbl == T_ROUTE6 || r->tbl == T_PERSIST6;
+}
+
 /* The row's family: its order and its kernel key (same_fib) come from there. */
 static const struct rt_ops *
 ops_of(const struct wrow *r)
 {
-	return r->tbl == T_ROUTE6 ? &rt6_ops : &rt4_ops;
+	return six(r) ? &rt6_ops : &rt4_ops;
 }
 
 /* The row's kernel or createAndWait route, and the route it installs, of its family. */
 static const void *
 cur_of(const struct wrow *r)
 {
-	return r->tbl == T_ROUTE6 ? (const void *)&r->cur6 : &r->cur;
+	return six(r) ? (const void *)&r->cur6 : &r->cur;
 }
 
 static const void *
 want_of(const struct wrow *r)
 {
-	return r->tbl == T_ROUTE6 ? (const void *)&r->want6 : &r->want;
+	return six(r) ? (const void *)&r->want6 : &r->want;
+}
+
+/* A persisted row's live route. */
+static const void *
+live_of(const struct wrow *r)
+{
+	return six(r) ? (const void *)&r->live6 : &r->live;
 }
 
 static uint32_t *
 want_metric(struct wrow *r)
 {
-	return r->tbl == T_ROUTE6 ? &r->want6.metric : &r->want.metric;
+	return six(r) ? &r->want6.metric : &r->want.metric;
 }
 
 static int
 same_family(const struct wrow *a, const struct wrow *b)
 {
-	return (a->tbl == T_ROUTE6) == (b->tbl == T_ROUTE6);
+	return six(a) == six(b);
+}
+
+/* A persisted row's set, and its bit in set_dirty. */
+static struct persist *
+set_of(struct writer *w, const struct wrow *r)
+{
+	return r->tbl == T_PERSIST6 ? &w->persist6 : &w->persist;
+}
+
+static int
+dirty_of(const struct wrow *r)
+{
+	return r->tbl == T_PERSIST6 ? DIRTY6 : DIRTY4;
 }
 
 /* The kernel route this row deletes, moves or adopts, or NULL. */
@@ -387,8 +464,8 @@ touches(const struct wrow *r)
 	switch (r->act) {
 	case A_DELETE:
 	case A_MOVE: return cur_of(r);
-	case A_PCREATE: return r->adopt ? &r->live : NULL;
-	case A_PDESTROY: return r->has_live ? &r->live : NULL;
+	case A_PCREATE: return r->adopt ? live_of(r) : NULL;
+	case A_PDESTROY: return r->has_live ? live_of(r) : NULL;
 	default: return NULL;
 	}
 }
@@ -502,7 +579,7 @@ static int sent(struct wrow *r, int rc);
 static void
 send_route(struct writer *w, struct wrow *r, int cmd, int flags)
 {
-	if (r->tbl == T_ROUTE6)
+	if (six(r))
 		sent(r,
 		    nlreq_route6_async(w->qa, cmd, flags, &r->want6, ack, r, r->err,
 			sizeof(r->err)));
@@ -521,7 +598,7 @@ send_route(struct writer *w, struct wrow *r, int cmd, int flags)
 static void
 fetch_send(struct writer *w, struct wrow *r, const void *kern)
 {
-	if (r->tbl == T_ROUTE6) {
+	if (six(r)) {
 		const struct route6 *k = kern;
 
 		r->fetch_key6 = *k;
@@ -715,6 +792,34 @@ check_route_row(struct writer *w, struct wrow *r)
 	return 0;
 }
 
+/*
+ * An existing persisted row of either family (cur, in the row's set; its
+ * routes in pm): StorageType only as it is; destroy forgets the row, and
+ * deletes its live route if cimrouted installed it.
+ */
+static int
+persisted_row(struct writer *w, struct wrow *r, const struct proute *cur, long status, oid storage,
+    const struct mirror *pm)
+{
+	const struct rt_ops *ops = ops_of(r);
+	const uint8_t *live;
+
+	if (has(r, storage) && val(r, storage) != (cur->is_volatile ? ST_VOLATILE : ST_NONVOLATILE))
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "StorageType can only be set at creation");
+	if (status != RS_DESTROY)
+		return 0;
+	r->act = A_PDESTROY;
+	r->pold = *cur;
+	/* Only a route cimrouted installed goes: an adopted one stays with its owner. */
+	live = persist_live_of(set_of(w, r), cur, pm);
+	if (live != NULL && live[ops->kind_off + 1] == CIMR_RTPROT) {
+		memcpy(six(r) ? (void *)&r->live6 : &r->live, live, ops->size);
+		r->has_live = 1;
+	}
+	return 0;
+}
+
 static int
 check_persist_row(struct writer *w, struct wrow *r)
 {
@@ -763,33 +868,10 @@ check_persist_row(struct writer *w, struct wrow *r)
 		    "the persisted route does not exist "
 		    "(create it with cimIP4PersistedRouteRowStatus)");
 	}
-	if (has(r, PC_STORAGE) &&
-	    val(r, PC_STORAGE) != (cur->is_volatile ? ST_VOLATILE : ST_NONVOLATILE))
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-		    "StorageType can only be set at creation");
-	if (status == RS_DESTROY) {
-		r->act = A_PDESTROY;
-		r->pold = *cur;
-		/* Only a route cimrouted installed goes: an adopted one stays with its owner. */
-		if ((live = persist_live(cur, w->pm)) != NULL && live->proto == CIMR_RTPROT) {
-			r->live = *live;
-			r->has_live = 1;
-		}
-	}
-	return 0;
+	return persisted_row(w, r, cur, status, PC_STORAGE, w->pm);
 }
 
 /* ---- RESERVE2: an IPv6 row ---------------------------------------------------- */
-
-/* Has a (16 bytes) bits set beyond its first plen? */
-static int
-host_bits6(const uint8_t *a, unsigned plen)
-{
-	for (unsigned i = plen; i < 128; i++)
-		if (a[i / 8] & (0x80 >> (i % 8)))
-			return 1;
-	return 0;
-}
 
 static const struct route6_table *
 routes6(const struct writer *w)
@@ -797,17 +879,21 @@ routes6(const struct writer *w)
 	return mirror_table(w->m6);
 }
 
-/* The kernel route (mirror) with the same table, destination, source prefix and metric, if any. */
+/*
+ * The kernel route (mirror) with the same table, destination, source prefix
+ * and metric, if any: in m6, or for a persisted route (main) in pm6.
+ */
 static const struct route6 *
 fib6_twin(struct writer *w, const struct route6 *k)
 {
+	const struct route6_table *t =
+	    k->table == PERSIST_TABLE && w->pm6 != NULL ? mirror_table(w->pm6) : routes6(w);
 	struct route6 key = { .plen = k->plen };
 	struct route_pos pos;
 	const struct route6 *r;
 
 	memcpy(key.dst, k->dst, sizeof(key.dst));
-	for (r = route6_seek(routes6(w), &key, 0, &pos); r != NULL;
-	     r = route6_next(routes6(w), &pos)) {
+	for (r = route6_seek(t, &key, 0, &pos); r != NULL; r = route6_next(t, &pos)) {
 		if (memcmp(r->dst, k->dst, 16) != 0 || r->plen != k->plen)
 			break;
 		if (route6_same_fib(r, k))
@@ -836,10 +922,10 @@ check_index6(struct wrow *r)
 	if (r->key6.plen > 128 || r->srclen6 > 128)
 		return refuse(r, SNMP_ERR_WRONGVALUE, "prefix length %u is above 128",
 		    r->key6.plen > 128 ? r->key6.plen : r->srclen6);
-	if (host_bits6(r->key6.dst, r->key6.plen))
+	if (addr6_host_bits(r->key6.dst, r->key6.plen))
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "the destination has host bits set for its prefix length");
-	if (host_bits6(r->src6, r->srclen6))
+	if (addr6_host_bits(r->src6, r->srclen6))
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "the source prefix has host bits set for its length");
 	r->key6.src = 0;
@@ -884,6 +970,20 @@ create6(struct writer *w, struct wrow *r)
 	return 0;
 }
 
+/* May SNMP change this IPv6 kernel route (as may_change() for IPv4)? */
+static int
+may_change6(struct writer *w, struct wrow *r, const struct route6 *cur)
+{
+	int rc;
+
+	if ((rc = may_change_kind(w, r, cur->proto, cur->flags)) != 0)
+		return rc;
+	if (w->pm6 != NULL && persist_owner_of(&w->persist6, w->pm6, cur) != NULL)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "the route is a persisted route's; change it through cimIP6PersistedRouteTable");
+	return 0;
+}
+
 /* A metric change: make before break, from the kernel's route read back. */
 static int
 move6(struct writer *w, struct wrow *r, const struct route6 *kern)
@@ -891,7 +991,7 @@ move6(struct writer *w, struct wrow *r, const struct route6 *kern)
 	const struct route6 *twin;
 	int rc;
 
-	if ((rc = may_change_kind(w, r, kern->proto, kern->flags)) != 0)
+	if ((rc = may_change6(w, r, kern)) != 0)
 		return rc;
 	if (val(r, R6_METRIC1) == 0)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
@@ -964,7 +1064,7 @@ check_route6_row(struct writer *w, struct wrow *r)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "a route in the kernel cannot be taken out of service (destroy it instead)");
 	if (status == RS_DESTROY) {
-		if ((rc = may_change_kind(w, r, kern->proto, kern->flags)) != 0)
+		if ((rc = may_change6(w, r, kern)) != 0)
 			return rc;
 		r->act = A_DELETE;
 		return 0;
@@ -972,6 +1072,72 @@ check_route6_row(struct writer *w, struct wrow *r)
 	if (has(r, R6_METRIC1) && val(r, R6_METRIC1) != (long)kern->metric)
 		return move6(w, r, kern);
 	return 0;
+}
+
+/* ---- RESERVE2: an IPv6 persisted row ------------------------------------------ */
+
+/* A new row: adopt the kernel's route, or check the one to install. */
+static int
+create_persist6(struct writer *w, struct wrow *r)
+{
+	const struct route6 *live, *twin;
+	char msg[128];
+	int rc;
+
+	if (r->pkey6.metric == 0)
+		return refuse(r, SNMP_ERR_NOCREATION,
+		    "metric 0: the kernel gives the route 1024 instead");
+	if (addr6_host_bits(r->pkey6.dst6, r->pkey6.plen))
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "the destination has host bits set for its prefix length");
+	if (persist6_check(&r->pkey6, msg, sizeof(msg)) < 0)
+		return refuse(r, SNMP_ERR_NOCREATION, "%s", msg);
+	r->pold = r->pkey6;
+	r->pold.created = time(NULL);
+	r->pold.is_volatile = has(r, P6_STORAGE) && val(r, P6_STORAGE) == ST_VOLATILE;
+	r->act = A_PCREATE;
+	if ((live = persist_live_of(&w->persist6, &r->pold, w->pm6)) != NULL) {
+		/* Adopted, untouched, as an IPv4 row (check_persist_row()). */
+		if ((rc = may_change6(w, r, live)) != 0)
+			return rc;
+		r->live6 = *live;
+		r->adopt = 1;
+		return 0;
+	}
+	switch (persist6.complete(&r->pold, mirror_iface(w->pm6), &r->want6, msg, sizeof(msg))) {
+	case RTCHECK_OK: break;
+	case RTCHECK_INCONSISTENT:
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "cannot install the persisted route: %s", msg);
+	default:
+		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE,
+		    "cannot install the persisted route: %s", msg);
+	}
+	if ((twin = fib6_twin(w, &r->want6)) != NULL)
+		return refuse_twin6(r, twin);
+	return 0;
+}
+
+static int
+check_persist6_row(struct writer *w, struct wrow *r)
+{
+	struct proute *cur;
+	long status = has(r, P6_STATUS) ? val(r, P6_STATUS) : 0;
+
+	if (w->pm6 == NULL)
+		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "no IPv6 mirror");
+	if (r->pkey6.plen > 128)
+		return refuse(r, SNMP_ERR_WRONGVALUE, "prefix length %u is above 128",
+		    r->pkey6.plen);
+	cur = persist_find(&w->persist6, &r->pkey6);
+	if (status == RS_CREATEANDGO) {
+		if (cur != NULL)
+			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the persisted route exists");
+		return create_persist6(w, r);
+	}
+	if (cur == NULL)
+		return no_row(r, status, "cimIP6PersistedRouteRowStatus");
+	return persisted_row(w, r, cur, status, P6_STORAGE, w->pm6);
 }
 
 /*
@@ -984,6 +1150,8 @@ check_one(struct txn_row *tr, struct wrow *r, void *ctx)
 {
 	if (r->tbl == T_ROUTE6)
 		return check_route6_row(ctx, r);
+	if (r->tbl == T_PERSIST6)
+		return check_persist6_row(ctx, r);
 	if (addr4_plen(r->mask) < 0)
 		return refuse(r, SNMP_ERR_WRONGVALUE, "the mask is not contiguous");
 	if (r->key.dst & ~r->mask)
@@ -1026,7 +1194,7 @@ good_row(const struct txn *x, size_t i)
 
 	if (txn_refused(tr) ||
 	    (ops != &mib_set_route_ops && ops != &mib_set_persist_ops &&
-		ops != &mib_set_route6_ops))
+		ops != &mib_set_route6_ops && ops != &mib_set_persist6_ops))
 		return NULL;
 	return txn_row_data(tr);
 }
@@ -1068,7 +1236,7 @@ check_set(struct txn *x, void *ctx)
 				refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 				    "another row of the same SET installs a route with this "
 				    "destination, %s and metric",
-				    r->tbl == T_ROUTE6 ? "source prefix" : "tos");
+				    six(r) ? "source prefix" : "tos");
 				break;
 			}
 	}
@@ -1083,7 +1251,7 @@ told(struct writer *w, int rc, const char *what, const void *rt, const struct wr
 {
 	char name[256], line[ROUTEFMT_MAX];
 
-	if (r->tbl == T_ROUTE6)
+	if (six(r))
 		routefmt6_text(rt, w->m6, line, sizeof(line), routefmt_description_of);
 	else
 		routefmt_description(rt, w->m, line, sizeof(line));
@@ -1096,15 +1264,21 @@ told(struct writer *w, int rc, const char *what, const void *rt, const struct wr
 	return rc;
 }
 
+/* Write the state files of the sets in dirty (DIRTY4, DIRTY6): 0, or -1 (logged). */
 static int
-save(struct writer *w)
+save(struct writer *w, int dirty)
 {
+	struct persist *sets[] = { &w->persist, &w->persist6 };
 	char err[256];
+	int rc = 0;
 
-	if (persist_save(&w->persist, err, sizeof(err)) == 0)
-		return 0;
-	log_err("set", "cannot save the persisted routes: %s", err);
-	return -1;
+	for (int i = 0; i < 2; i++) {
+		if (!(dirty & (1 << i)) || persist_save(sets[i], err, sizeof(err)) == 0)
+			continue;
+		log_err("set", "cannot save the persisted routes: %s", err);
+		rc = -1;
+	}
+	return rc;
 }
 
 /* The undo steps: each puts back one step of apply(); 0 or -1. */
@@ -1120,7 +1294,7 @@ static int
 undo_kernel(struct writer *w, struct wrow *r, enum undo_req u)
 {
 	static const char *const what[] = { "delete", "add", "add", "delete" };
-	const void *shown[] = { want_of(r), cur_of(r), &r->live, want_of(r) };
+	const void *shown[] = { want_of(r), cur_of(r), live_of(r), want_of(r) };
 
 	if (r->wait)
 		return TXN_PENDING;
@@ -1190,7 +1364,7 @@ undo_pinsert(void *row, void *w)
 {
 	struct wrow *r = row;
 
-	persist_remove(&((struct writer *)w)->persist, &r->pold, NULL);
+	persist_remove(set_of(w, r), &r->pold, NULL);
 	return 0;
 }
 
@@ -1199,7 +1373,7 @@ undo_premove(void *row, void *w)
 {
 	struct wrow *r = row;
 
-	return persist_insert(&((struct writer *)w)->persist, &r->pold);
+	return persist_insert(set_of(w, r), &r->pold);
 }
 
 static int
@@ -1208,13 +1382,18 @@ undo_pdelete(void *row, void *w)
 	return undo_kernel(w, row, U_RESTORE_LIVE);
 }
 
-/* The state file was written: UNDO writes it again, after the persisted set is put back. */
+/* A state file was written: UNDO writes it again, after the persisted set is put back. */
 static int
-undo_saved(void *row, void *arg)
+undo_saved4(void *row, void *arg)
 {
-	struct writer *w = arg;
+	((struct writer *)arg)->set_resave |= DIRTY4;
+	return 0;
+}
 
-	w->set_resave = 1;
+static int
+undo_saved6(void *row, void *arg)
+{
+	((struct writer *)arg)->set_resave |= DIRTY6;
 	return 0;
 }
 
@@ -1288,7 +1467,7 @@ sent(struct wrow *r, int rc)
 static void
 del_keep_send(struct writer *w, const void *rt, struct wrow *r)
 {
-	if (r->exact.msg == NULL && !r->retry && r->tbl == T_ROUTE6)
+	if (r->exact.msg == NULL && !r->retry && six(r))
 		sent(r,
 		    nlreq_route6_delete_async(w->qa, rt, &r->gone, ack, r, r->err, sizeof(r->err)));
 	else if (r->exact.msg == NULL && !r->retry)
@@ -1338,7 +1517,7 @@ send_op(struct writer *w, struct wrow *r, enum op o)
 			sizeof(r->err)));
 		break;
 	case O_DEL_CUR: del_keep_send(w, cur_of(r), r); break;
-	case O_DEL_LIVE: del_keep_send(w, &r->live, r); break;
+	case O_DEL_LIVE: del_keep_send(w, live_of(r), r); break;
 	default: break;
 	}
 }
@@ -1358,7 +1537,7 @@ finish_op(struct txn *x, struct txn_row *tr, struct writer *w, struct wrow *r, e
 			return SNMP_ERR_COMMITFAILED;
 		STEP(undo_add);
 		if (r->act == A_PCREATE)
-			persist_find(&w->persist, &r->pold)->tried = 1;
+			persist_find(set_of(w, r), &r->pold)->tried = 1;
 		return 0;
 	case O_RESTORE_AT_WANT:
 		shown = r->cur;
@@ -1376,7 +1555,7 @@ finish_op(struct txn *x, struct txn_row *tr, struct writer *w, struct wrow *r, e
 		STEP(undo_delete);
 		return 0;
 	case O_DEL_LIVE:
-		if (told(w, r->rc, "delete", &r->live, r, r->err) < 0 && r->rc != -ESRCH)
+		if (told(w, r->rc, "delete", live_of(r), r, r->err) < 0 && r->rc != -ESRCH)
 			return SNMP_ERR_COMMITFAILED;
 		if (r->gone.msg != NULL)
 			STEP(undo_pdelete);
@@ -1411,15 +1590,15 @@ local_op(struct txn *x, struct txn_row *tr, struct writer *w, struct wrow *r, en
 		STEP(undo_drop);
 		return 0;
 	case O_PINSERT:
-		if (persist_insert(&w->persist, &r->pold) < 0)
+		if (persist_insert(set_of(w, r), &r->pold) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		STEP(undo_pinsert);
-		w->set_dirty |= !r->pold.is_volatile;
+		w->set_dirty |= r->pold.is_volatile ? 0 : dirty_of(r);
 		return 0;
 	case O_PREMOVE:
-		persist_remove(&w->persist, &r->pold, NULL);
+		persist_remove(set_of(w, r), &r->pold, NULL);
 		STEP(undo_premove);
-		w->set_dirty |= !r->pold.is_volatile;
+		w->set_dirty |= r->pold.is_volatile ? 0 : dirty_of(r);
 		return 0;
 	default: return SNMP_ERR_GENERR;
 	}
@@ -1467,7 +1646,7 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 			continue; /* waiting, or answered at once (not sent) */
 		}
 		if ((o == O_DEL_CUR || o == O_DEL_LIVE) &&
-		    del_keep_retry(w, o == O_DEL_CUR ? cur_of(r) : &r->live, r))
+		    del_keep_retry(w, o == O_DEL_CUR ? cur_of(r) : live_of(r), r))
 			continue;
 		r->answered = 0;
 		if ((err = finish_op(x, tr, w, r, o)) != 0)
@@ -1477,18 +1656,26 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 	return 0;
 }
 
-/* ACTION, after a table's rows: write the state file once if the persisted set changed. */
+/*
+ * ACTION, after a table's rows: write each family's state file once if its
+ * persisted set changed.  Two files are two renames: one that fails after
+ * the other was written is undone by writing that one again.
+ */
 static int
 action_end(struct txn *x, void *ctx)
 {
 	struct writer *w = ctx;
+	int dirty = w->set_dirty;
 
-	if (!w->set_dirty)
-		return 0;
 	w->set_dirty = 0;
-	if (save(w) < 0)
+	if ((dirty & DIRTY4) && save(w, DIRTY4) < 0)
 		return SNMP_ERR_COMMITFAILED;
-	txn_step(x, NULL, undo_saved, w);
+	if (dirty & DIRTY4)
+		txn_step(x, NULL, undo_saved4, w);
+	if ((dirty & DIRTY6) && save(w, DIRTY6) < 0)
+		return SNMP_ERR_COMMITFAILED;
+	if (dirty & DIRTY6)
+		txn_step(x, NULL, undo_saved6, w);
 	return 0;
 }
 
@@ -1497,11 +1684,10 @@ static int
 undo_end(struct txn *x, void *ctx)
 {
 	struct writer *w = ctx;
+	int resave = w->set_resave;
 
-	if (!w->set_resave)
-		return 0;
 	w->set_resave = 0;
-	return save(w);
+	return save(w, resave);
 }
 
 /* Bound the kernel waits of a phase; after ACTION and UNDO, read what the kernel told. */
@@ -1542,10 +1728,13 @@ leave(void *ctx, int mode)
 	 * the persisted rows' state to bring up to date (an adopted route).
 	 */
 	if (mode == MODE_SET_ACTION || mode == MODE_SET_UNDO) {
-		if (w->set_sent)
+		if (w->set_sent) {
 			writer_sync(w);
-		else
+		} else {
 			persist_refresh(&w->persist, w->pm);
+			if (w->pm6 != NULL)
+				persist_refresh(&w->persist6, w->pm6);
+		}
 	}
 	w->set_sent = 0;
 }
@@ -1594,6 +1783,17 @@ const struct txn_ops mib_set_route6_ops = {
 	MIB_COLUMNS(route6_columns),
 	.row_size = sizeof(struct wrow),
 	.parse_index = route6_index,
+	.row_name = row_name,
+	.check = check_row,
+	.apply = apply,
+	.row_free = row_free,
+	.group = &route_group,
+};
+
+const struct txn_ops mib_set_persist6_ops = {
+	MIB_COLUMNS(persist6_columns),
+	.row_size = sizeof(struct wrow),
+	.parse_index = persist6_index,
 	.row_name = row_name,
 	.check = check_row,
 	.apply = apply,

@@ -65,6 +65,7 @@ nlreq_budget(struct nlreq *q, unsigned ms)
 }
 
 static struct nl_msg *route_msg(int cmd, int flags, const struct route *r);
+static struct nl_msg *route6_msg(int cmd, int flags, const struct route6 *r);
 
 int
 nlreq_route(struct nlreq *q, int cmd, int flags, const struct route *r, char *err, size_t errlen)
@@ -72,6 +73,18 @@ nlreq_route(struct nlreq *q, int cmd, int flags, const struct route *r, char *er
 	if (q->fake != NULL)
 		return q->fake->route(q->fake_arg, cmd, flags, r, err, errlen);
 	return nlsock_transact(q->s, route_msg(cmd, flags, r), NULL, NULL, err, errlen);
+}
+
+int
+nlreq_route6(struct nlreq *q, int cmd, int flags, const struct route6 *r, char *err, size_t errlen)
+{
+	if (q->fake != NULL && q->fake->route6 == NULL) {
+		snprintf(err, errlen, "the fake kernel has no IPv6 routes");
+		return -EAFNOSUPPORT;
+	}
+	if (q->fake != NULL)
+		return q->fake->route6(q->fake_arg, cmd, flags, r, err, errlen);
+	return nlsock_transact(q->s, route6_msg(cmd, flags, r), NULL, NULL, err, errlen);
 }
 
 void

@@ -41,6 +41,9 @@ void nlreq_budget(struct nlreq *, unsigned ms);
  */
 int nlreq_route(struct nlreq *, int cmd, int flags, const struct route *r, char *err,
     size_t errlen);
+/* The same for an IPv6 route (see nlreq_route6_async()). */
+int nlreq_route6(struct nlreq *, int cmd, int flags, const struct route6 *r, char *err,
+    size_t errlen);
 
 /*
  * RTA_VIA with an IPv6 gateway (network byte order), as the kernel gives and

@@ -12,9 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "iface/ifmirror.h"
 #include "lib/addr.h"
 #include "lib/log.h"
 #include "lib/strnum.h"
+#include "route/mirror.h"
 #include "route/rt4.h"
 #include "route/nlreq.h"
 #include "route/persist.h"
@@ -43,42 +45,59 @@ proute_cmp(const struct proute *a, const struct proute *b)
 }
 
 void
-persist_init(struct persist *p)
+persist_init_family(struct persist *p, const struct persist_family *fam)
 {
 	memset(p, 0, sizeof(*p));
+	p->fam = fam;
 	p->dirfd = -1;
 	clock_gettime(CLOCK_REALTIME, &p->last_change);
 	p->active_change = p->last_change;
 }
 
 void
+persist_init(struct persist *p)
+{
+	persist_init_family(p, &persist4);
+}
+
+void
 persist_free(struct persist *p)
 {
+	const struct persist_family *fam = p->fam;
+
 	free(p->v);
 	free(p->path);
 	free(p->dir);
 	if (p->dirfd >= 0)
 		close(p->dirfd);
 	memset(p, 0, sizeof(*p));
+	p->fam = fam;
 	p->dirfd = -1;
 }
 
+/* The vec comparisons of a set: the family's order. */
 static int
 proute_cmp_v(const void *a, const void *b)
 {
 	return proute_cmp(a, b);
 }
 
+static vec_cmp_fn
+cmp_of(const struct persist *p)
+{
+	return p->fam->cmp;
+}
+
 size_t
 persist_seek(const struct persist *p, const struct proute *key, int strict)
 {
-	return vec_lower_bound(p->v, p->n, sizeof(*p->v), key, proute_cmp_v, strict);
+	return vec_lower_bound(p->v, p->n, sizeof(*p->v), key, cmp_of(p), strict);
 }
 
 struct proute *
 persist_find(const struct persist *p, const struct proute *key)
 {
-	return vec_find(p->v, p->n, sizeof(*p->v), key, proute_cmp_v);
+	return vec_find(p->v, p->n, sizeof(*p->v), key, cmp_of(p));
 }
 
 int
@@ -100,7 +119,7 @@ persist_remove(struct persist *p, const struct proute *key, struct proute *old)
 {
 	struct proute gone;
 
-	if (!vec_del(p->v, &p->n, sizeof(*p->v), key, proute_cmp_v, &gone))
+	if (!vec_del(p->v, &p->n, sizeof(*p->v), key, cmp_of(p), &gone))
 		return 0;
 	if (old != NULL)
 		*old = gone;
@@ -119,16 +138,45 @@ static const char HEADER[] =
     "# installed in the main table at start.  Written by cimrouted; one route a line:\n"
     "#   DESTINATION/LEN via NEXTHOP metric METRIC [created YYYY-MM-DDTHH:MM:SSZ]\n";
 
-void
-persist_format(const struct proute *r, char *buf, size_t len)
+static const char HEADER6[] =
+    "# cimrouted persisted IPv6 routes (CIM-ROUTE-MIB cimIP6PersistedRouteTable),\n"
+    "# installed in the main table at start.  Written by cimrouted; one route a line:\n"
+    "#   DESTINATION/LEN via NEXTHOP [dev INTERFACE] metric METRIC "
+    "[created YYYY-MM-DDTHH:MM:SSZ]\n";
+
+static void
+format4(const struct proute *r, char *buf, size_t len)
 {
-	char d[ADDR4_STRLEN], h[ADDR4_STRLEN], t[32] = "";
+	char d[ADDR4_STRLEN], h[ADDR4_STRLEN];
+
+	snprintf(buf, len, "%s/%u via %s", addr4_ntop(r->dst, d, sizeof(d)), r->plen,
+	    addr4_ntop(r->nexthop, h, sizeof(h)));
+}
+
+static void
+prefix4(const struct proute *r, char *buf, size_t len)
+{
+	char d[ADDR4_STRLEN];
+
+	snprintf(buf, len, "%s/%u", addr4_ntop(r->dst, d, sizeof(d)), r->plen);
+}
+
+void
+persist_format_line(const struct persist_family *fam, const struct proute *r, char *buf, size_t len)
+{
+	char route[LINE_MAX_LEN], t[32] = "";
 	struct tm tm;
 
 	if (r->created != 0 && gmtime_r(&r->created, &tm) != NULL)
 		strftime(t, sizeof(t), " created %Y-%m-%dT%H:%M:%SZ", &tm);
-	snprintf(buf, len, "%s/%u via %s metric %u%s", addr4_ntop(r->dst, d, sizeof(d)), r->plen,
-	    addr4_ntop(r->nexthop, h, sizeof(h)), r->metric, t);
+	fam->format(r, route, sizeof(route));
+	snprintf(buf, len, "%s metric %u%s", route, r->metric, t);
+}
+
+void
+persist_format(const struct proute *r, char *buf, size_t len)
+{
+	persist_format_line(&persist4, r, buf, len);
 }
 
 static int
@@ -145,31 +193,13 @@ parse_time(const char *s, time_t *out)
 	return *out == (time_t)-1 ? -1 : 0;
 }
 
-int
-persist_parse_line(const char *line, struct proute *out, char *err, size_t errlen)
+/* "DESTINATION/LEN via NEXTHOP": 3 tokens, or -1 with err. */
+static int
+parse4(char **tok, int n, struct proute *out, char *err, size_t errlen)
 {
-	char buf[LINE_MAX_LEN], *tok[8], *save = NULL, *slash;
-	unsigned long long plen, metric;
-	int n = 0;
+	unsigned long long plen;
+	char *slash;
 
-	if (strlen(line) >= sizeof(buf)) {
-		snprintf(err, errlen, "line too long");
-		return -1;
-	}
-	snprintf(buf, sizeof(buf), "%s", line);
-	for (char *t = strtok_r(buf, " \t\r\n", &save); t != NULL;
-	     t = strtok_r(NULL, " \t\r\n", &save)) {
-		if (n == 0 && t[0] == '#')
-			return 0;
-		if (n == 8) {
-			snprintf(err, errlen, "unexpected '%s' after the route", t);
-			return -1;
-		}
-		tok[n++] = t;
-	}
-	if (n == 0)
-		return 0;
-	memset(out, 0, sizeof(*out));
 	if ((slash = strchr(tok[0], '/')) == NULL) {
 		snprintf(err, errlen, "'%s' is not DESTINATION/LEN", tok[0]);
 		return -1;
@@ -196,33 +226,70 @@ persist_parse_line(const char *line, struct proute *out, char *err, size_t errle
 		snprintf(err, errlen, "'%s' is not an IPv4 next hop", n < 3 ? "" : tok[2]);
 		return -1;
 	}
-	if (n < 4 || strcmp(tok[3], "metric") != 0) {
+	return 3;
+}
+
+int
+persist_parse(const struct persist_family *fam, const char *line, struct proute *out, char *err,
+    size_t errlen)
+{
+	char buf[LINE_MAX_LEN], *tok[12], *save = NULL;
+	unsigned long long metric;
+	int n = 0, i;
+
+	if (strlen(line) >= sizeof(buf)) {
+		snprintf(err, errlen, "line too long");
+		return -1;
+	}
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (char *t = strtok_r(buf, " \t\r\n", &save); t != NULL;
+	     t = strtok_r(NULL, " \t\r\n", &save)) {
+		if (n == 0 && t[0] == '#')
+			return 0;
+		if (n == fam->max_tokens) {
+			snprintf(err, errlen, "unexpected '%s' after the route", t);
+			return -1;
+		}
+		tok[n++] = t;
+	}
+	if (n == 0)
+		return 0;
+	memset(out, 0, sizeof(*out));
+	if ((i = fam->parse(tok, n, out, err, errlen)) < 0)
+		return -1;
+	if (n < i + 1 || strcmp(tok[i], "metric") != 0) {
 		snprintf(err, errlen, "expected 'metric' after the next hop");
 		return -1;
 	}
-	if (n < 5 || strnum(tok[4], 0, PERSIST_METRIC_MAX, &metric) < 0) {
-		snprintf(err, errlen, "'%s' is not a metric (0-%u)", n < 5 ? "" : tok[4],
-		    PERSIST_METRIC_MAX);
+	if (n < i + 2 || strnum(tok[i + 1], fam->metric_min, fam->metric_max, &metric) < 0) {
+		snprintf(err, errlen, "'%s' is not a metric (%u-%u)", n < i + 2 ? "" : tok[i + 1],
+		    fam->metric_min, fam->metric_max);
 		return -1;
 	}
 	out->metric = (uint32_t)metric;
-	if (n == 5)
+	if (n == i + 2)
 		return 1;
-	if (n != 7 || strcmp(tok[5], "created") != 0) {
-		snprintf(err, errlen, "unexpected '%s' after the metric", tok[5]);
+	if (n != i + 4 || strcmp(tok[i + 2], "created") != 0) {
+		snprintf(err, errlen, "unexpected '%s' after the metric", tok[i + 2]);
 		return -1;
 	}
-	if (parse_time(tok[6], &out->created) < 0) {
-		snprintf(err, errlen, "'%s' is not a time (YYYY-MM-DDTHH:MM:SSZ)", tok[6]);
+	if (parse_time(tok[i + 3], &out->created) < 0) {
+		snprintf(err, errlen, "'%s' is not a time (YYYY-MM-DDTHH:MM:SSZ)", tok[i + 3]);
 		return -1;
 	}
 	return 1;
 }
 
+int
+persist_parse_line(const char *line, struct proute *out, char *err, size_t errlen)
+{
+	return persist_parse(&persist4, line, out, err, errlen);
+}
+
 static int
 set_path(struct persist *p, const char *dir)
 {
-	size_t len = strlen(dir) + sizeof(PERSIST_FILE) + 2;
+	size_t len = strlen(dir) + strlen(p->fam->file) + 2;
 	char err[PATH_MAX + 128];
 
 	free(p->path);
@@ -234,7 +301,7 @@ set_path(struct persist *p, const char *dir)
 	p->dir = strdup(dir);
 	if (p->path == NULL || p->dir == NULL)
 		return -1;
-	snprintf(p->path, len, "%s/%s", dir, PERSIST_FILE);
+	snprintf(p->path, len, "%s/%s", dir, p->fam->file);
 	if ((p->dirfd = statefile_opendir(dir, err, sizeof(err))) < 0) {
 		int e = errno;
 
@@ -258,10 +325,10 @@ keep_aside(struct persist *p)
 	/* Never over an earlier one (two bad starts within a second). */
 	for (int n = 0;; n++) {
 		if (n == 0)
-			snprintf(aside, sizeof(aside), PERSIST_FILE ".bad-%s", stamp);
+			snprintf(aside, sizeof(aside), "%s.bad-%s", p->fam->file, stamp);
 		else
-			snprintf(aside, sizeof(aside), PERSIST_FILE ".bad-%s-%d", stamp, n);
-		if (linkat(p->dirfd, PERSIST_FILE, p->dirfd, aside, 0) == 0)
+			snprintf(aside, sizeof(aside), "%s.bad-%s-%d", p->fam->file, stamp, n);
+		if (linkat(p->dirfd, p->fam->file, p->dirfd, aside, 0) == 0)
 			break;
 		if (errno != EEXIST || n == 99) {
 			log_err_errno("persist",
@@ -295,7 +362,7 @@ load_line(struct persist *p, const char *line, size_t len, unsigned lineno)
 		log_err("persist", "%s:%u: line too long; skipped", p->path, lineno);
 		return -1;
 	}
-	if ((rc = persist_parse_line(line, &r, err, sizeof(err))) <= 0) {
+	if ((rc = persist_parse(p->fam, line, &r, err, sizeof(err))) <= 0) {
 		if (rc < 0)
 			log_err("persist", "%s:%u: %s; skipped", p->path, lineno, err);
 		return rc;
@@ -325,8 +392,8 @@ persist_load(struct persist *p, const char *dir)
 	if (set_path(p, dir) < 0)
 		return -1;
 	/* Files left by a crash mid-write: the rename never happened, or did. */
-	statefile_clean(p->dirfd, PERSIST_FILE);
-	if ((f = statefile_open(p->dirfd, dir, PERSIST_FILE, err, sizeof(err))) == NULL) {
+	statefile_clean(p->dirfd, p->fam->file);
+	if ((f = statefile_open(p->dirfd, dir, p->fam->file, err, sizeof(err))) == NULL) {
 		if (errno == ENOENT)
 			return 0;
 		rc = errno;
@@ -374,18 +441,18 @@ persist_save(struct persist *p, char *err, size_t errlen)
 	}
 	if (p->dirfd < 0) {
 		snprintf(err, errlen, "cannot write %s: the state directory is not open",
-		    PERSIST_FILE);
+		    p->fam->file);
 		return -1;
 	}
 	if ((f = open_memstream(&data, &len)) == NULL) {
 		snprintf(err, errlen, "cannot write %s: %s", p->path, strerror(errno));
 		return -1;
 	}
-	fputs(HEADER, f);
+	fputs(p->fam->header, f);
 	for (size_t i = 0; i < p->n; i++) {
 		if (p->v[i].is_volatile)
 			continue;
-		persist_format(&p->v[i], line, sizeof(line));
+		persist_format_line(p->fam, &p->v[i], line, sizeof(line));
 		fprintf(f, "%s\n", line);
 	}
 	if (fclose(f) != 0) {
@@ -393,12 +460,12 @@ persist_save(struct persist *p, char *err, size_t errlen)
 		free(data);
 		return -1;
 	}
-	rc = statefile_write(p->dirfd, p->dir, PERSIST_FILE, data, len, err, errlen);
+	rc = statefile_write(p->dirfd, p->dir, p->fam->file, data, len, err, errlen);
 	free(data);
 	return rc;
 }
 
-/* ---- the live side ------------------------------------------------------- */
+/* ---- the live side: IPv4 ------------------------------------------------- */
 
 void
 persist_route(const struct proute *pr, struct route *r)
@@ -449,6 +516,309 @@ persist_owner(const struct persist *p, const struct route *r)
 	return persist_find(p, &key);
 }
 
+static enum rtcheck_result
+complete4(const struct proute *pr, const struct iface *ifm, void *out, char *msg, size_t len)
+{
+	persist_route(pr, out);
+	return rtcheck_complete(ifm, out, msg, len);
+}
+
+static const void *
+live4(const struct proute *pr, const struct mirror *m)
+{
+	return persist_live(pr, m);
+}
+
+static struct proute *
+owner4(const struct persist *p, const struct mirror *m, const void *r)
+{
+	return persist_owner(p, r);
+}
+
+static int
+install4(struct nlreq *q, const void *r, char *err, size_t errlen)
+{
+	return nlreq_route(q, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, r, err, errlen);
+}
+
+const struct persist_family persist4 = {
+	.name = "IPv4",
+	.file = PERSIST_FILE,
+	.table = "cimIP4PersistedRouteTable",
+	.header = HEADER,
+	.max_tokens = 8,
+	.metric_min = 0,
+	.metric_max = PERSIST_METRIC_MAX,
+	.cmp = proute_cmp_v,
+	.parse = parse4,
+	.format = format4,
+	.prefix = prefix4,
+	.complete = complete4,
+	.live = live4,
+	.owner = owner4,
+	.install = install4,
+};
+
+/* ---- IPv6 -------------------------------------------------------------------- */
+
+/*
+ * The order of cimIP6PersistedRouteTable's index: destination, prefix
+ * length, next hop, the interface's name as an OCTET STRING (its length
+ * first), metric.
+ */
+static int
+proute6_cmp(const void *va, const void *vb)
+{
+	const struct proute *a = va, *b = vb;
+	size_t la = strlen(a->ifname), lb = strlen(b->ifname);
+	int c;
+
+	if ((c = memcmp(a->dst6, b->dst6, 16)) != 0 || (c = cmp_u32(a->plen, b->plen)) != 0 ||
+	    (c = memcmp(a->nexthop6, b->nexthop6, 16)) != 0 || (c = cmp_u32(la, lb)) != 0 ||
+	    (c = memcmp(a->ifname, b->ifname, la)) != 0)
+		return c < 0 ? -1 : c > 0;
+	return cmp_u32(a->metric, b->metric);
+}
+
+static void
+format6(const struct proute *r, char *buf, size_t len)
+{
+	char d[ADDR6_STRLEN], h[ADDR6_STRLEN];
+
+	snprintf(buf, len, "%s/%u via %s%s%s", addr6_ntop((const void *)r->dst6, d, sizeof(d)),
+	    r->plen, addr6_ntop((const void *)r->nexthop6, h, sizeof(h)),
+	    r->ifname[0] != '\0' ? " dev " : "", r->ifname);
+}
+
+static void
+prefix6(const struct proute *r, char *buf, size_t len)
+{
+	char d[ADDR6_STRLEN];
+
+	snprintf(buf, len, "%s/%u", addr6_ntop((const void *)r->dst6, d, sizeof(d)), r->plen);
+}
+
+int
+persist6_check(const struct proute *r, char *err, size_t errlen)
+{
+	static const uint8_t any[16];
+	size_t len = strlen(r->ifname);
+
+	if (addr6_host_bits(r->dst6, r->plen)) {
+		snprintf(err, errlen, "destination has host bits set for /%u", r->plen);
+		return -1;
+	}
+	if (r->dst6[0] == 0xff) {
+		snprintf(err, errlen, "a multicast destination is not a unicast route");
+		return -1;
+	}
+	if (r->nexthop6[0] == 0xff) {
+		snprintf(err, errlen, "a multicast next hop");
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (r->ifname[i] <= ' ' || r->ifname[i] > '~' || r->ifname[i] == '/' ||
+		    r->ifname[i] == ':') {
+			snprintf(err, errlen, "'%s' is not an interface name", r->ifname);
+			return -1;
+		}
+	/* RFC 4291 2.5.6: a link-local address means nothing without its link. */
+	if (len == 0 && r->nexthop6[0] == 0xfe && (r->nexthop6[1] & 0xc0) == 0x80) {
+		snprintf(err, errlen, "a link-local next hop needs an interface (dev)");
+		return -1;
+	}
+	if (len == 0 && memcmp(r->nexthop6, any, 16) == 0) {
+		snprintf(err, errlen, "next hop :: (on link) needs an interface (dev)");
+		return -1;
+	}
+	return 0;
+}
+
+/* "DESTINATION/LEN via NEXTHOP [dev NAME]": 3 or 5 tokens, or -1 with err. */
+static int
+parse6(char **tok, int n, struct proute *out, char *err, size_t errlen)
+{
+	unsigned long long plen;
+	char *slash;
+	int used = 3;
+
+	if ((slash = strchr(tok[0], '/')) == NULL) {
+		snprintf(err, errlen, "'%s' is not DESTINATION/LEN", tok[0]);
+		return -1;
+	}
+	*slash = '\0';
+	if (addr6_pton(tok[0], (struct in6_addr *)out->dst6) < 0) {
+		snprintf(err, errlen, "'%s' is not an IPv6 address", tok[0]);
+		return -1;
+	}
+	if (strnum(slash + 1, 0, 128, &plen) < 0) {
+		snprintf(err, errlen, "'%s' is not a prefix length (0-128)", slash + 1);
+		return -1;
+	}
+	out->plen = (uint8_t)plen;
+	if (n < 2 || strcmp(tok[1], "via") != 0) {
+		snprintf(err, errlen, "expected 'via' after the destination");
+		return -1;
+	}
+	if (n < 3 || addr6_pton(tok[2], (struct in6_addr *)out->nexthop6) < 0) {
+		snprintf(err, errlen, "'%s' is not an IPv6 next hop", n < 3 ? "" : tok[2]);
+		return -1;
+	}
+	if (n > 3 && strcmp(tok[3], "dev") == 0) {
+		if (n < 5 || strlen(tok[4]) >= sizeof(out->ifname) || tok[4][0] == '\0') {
+			snprintf(err, errlen, "'%s' is not an interface name", n < 5 ? "" : tok[4]);
+			return -1;
+		}
+		snprintf(out->ifname, sizeof(out->ifname), "%s", tok[4]);
+		used = 5;
+	}
+	return persist6_check(out, err, errlen) < 0 ? -1 : used;
+}
+
+/* The link named name, or NULL. */
+static const struct link *
+link_named(const struct iface *ifm, const char *name)
+{
+	return ifm != NULL ? iface_link_named(ifm, name) : NULL;
+}
+
+int
+persist_route6(const struct proute *pr, const struct iface *ifm, struct route6 *r)
+{
+	const struct link *l = NULL;
+
+	memset(r, 0, sizeof(*r));
+	memcpy(r->dst, pr->dst6, 16);
+	memcpy(r->nexthop, pr->nexthop6, 16);
+	r->plen = pr->plen;
+	r->table = PERSIST_TABLE;
+	r->metric = pr->metric;
+	r->type = RTN_UNICAST;
+	r->proto = CIMR_RTPROT;
+	if (pr->ifname[0] != '\0' && (l = link_named(ifm, pr->ifname)) == NULL)
+		return -1;
+	r->ifindex = l != NULL ? l->ifindex : 0;
+	return 0;
+}
+
+static enum rtcheck_result
+complete6(const struct proute *pr, const struct iface *ifm, void *out, char *msg, size_t len)
+{
+	if (persist_route6(pr, ifm, out) < 0) {
+		snprintf(msg, len, "interface %s does not exist", pr->ifname);
+		return RTCHECK_INCONSISTENT;
+	}
+	return rtcheck6_complete(ifm, out, msg, len);
+}
+
+/* Is the live entry on the row's interface (any, if it names none)? */
+static int
+on_link6(const struct proute *pr, const struct mirror *m, int32_t ifindex)
+{
+	const struct link *l;
+
+	if (pr->ifname[0] == '\0')
+		return 1;
+	return (l = mirror_link(m, ifindex)) != NULL && strcmp(l->name, pr->ifname) == 0;
+}
+
+static const void *
+live6(const struct proute *pr, const struct mirror *m)
+{
+	const struct route6_table *t = mirror_table(m);
+	struct route6 key = { .plen = pr->plen };
+	struct route_pos pos;
+	const struct route6 *r;
+
+	memcpy(key.dst, pr->dst6, 16);
+	memcpy(key.nexthop, pr->nexthop6, 16);
+	for (r = route6_seek(t, &key, 0, &pos); r != NULL; r = route6_next(t, &pos)) {
+		if (memcmp(r->dst, pr->dst6, 16) != 0 || r->plen != pr->plen ||
+		    memcmp(r->nexthop, pr->nexthop6, 16) != 0)
+			break;
+		/* One next hop, no source prefix, as persist_live(). */
+		if (r->table == PERSIST_TABLE && r->src == 0 && r->metric == pr->metric &&
+		    r->type == RTN_UNICAST && !(r->flags & ROUTE_F_MULTI) &&
+		    on_link6(pr, m, r->ifindex))
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * A row that names the live route's interface, else one that names none.
+ * When the link is gone already (the interface was deleted before its
+ * routes' removal was read), any row of this destination, next hop and
+ * metric: the caller recomputes its state from the mirror anyway.
+ */
+static struct proute *
+owner6(const struct persist *p, const struct mirror *m, const void *e)
+{
+	const struct route6 *r = e;
+	const struct link *l = mirror_link(m, r->ifindex);
+	struct proute key = { .plen = r->plen, .metric = r->metric }, *pr;
+
+	if (r->table != PERSIST_TABLE || r->src != 0)
+		return NULL;
+	memcpy(key.dst6, r->dst, 16);
+	memcpy(key.nexthop6, r->nexthop, 16);
+	if (l != NULL) {
+		snprintf(key.ifname, sizeof(key.ifname), "%s", l->name);
+		if ((pr = persist_find(p, &key)) != NULL)
+			return pr;
+		key.ifname[0] = '\0';
+		return persist_find(p, &key);
+	}
+	key.metric = 0;
+	for (size_t i = persist_seek(p, &key, 0); i < p->n; i++) {
+		pr = &p->v[i];
+		if (memcmp(pr->dst6, r->dst, 16) != 0 || pr->plen != r->plen ||
+		    memcmp(pr->nexthop6, r->nexthop, 16) != 0)
+			break;
+		if (pr->metric == r->metric && pr->active)
+			return pr;
+	}
+	return NULL;
+}
+
+static int
+install6(struct nlreq *q, const void *r, char *err, size_t errlen)
+{
+	return nlreq_route6(q, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, r, err, errlen);
+}
+
+const struct persist_family persist6 = {
+	.name = "IPv6",
+	.file = PERSIST6_FILE,
+	.table = "cimIP6PersistedRouteTable",
+	.header = HEADER6,
+	.max_tokens = 10,
+	.metric_min = 1,
+	.metric_max = UINT32_MAX,
+	.cmp = proute6_cmp,
+	.parse = parse6,
+	.format = format6,
+	.prefix = prefix6,
+	.complete = complete6,
+	.live = live6,
+	.owner = owner6,
+	.install = install6,
+};
+
+/* ---- both families ------------------------------------------------------------ */
+
+const void *
+persist_live_of(const struct persist *p, const struct proute *pr, const struct mirror *m)
+{
+	return p->fam->live(pr, m);
+}
+
+struct proute *
+persist_owner_of(const struct persist *p, const struct mirror *m, const void *e)
+{
+	return p->fam->owner(p, m, e);
+}
+
 static int
 set_active(struct persist *p, struct proute *pr, int active)
 {
@@ -471,16 +841,16 @@ persist_refresh(struct persist *p, const struct mirror *m)
 	int changed = 0;
 
 	for (size_t i = 0; i < p->n; i++)
-		changed |= set_active(p, &p->v[i], persist_live(&p->v[i], m) != NULL);
+		changed |= set_active(p, &p->v[i], persist_live_of(p, &p->v[i], m) != NULL);
 	return changed;
 }
 
 int
-persist_route_changed(struct persist *p, const struct mirror *m, const struct route *r)
+persist_route_changed(struct persist *p, const struct mirror *m, const void *r)
 {
-	struct proute *pr = persist_owner(p, r);
+	struct proute *pr = persist_owner_of(p, m, r);
 
-	return pr != NULL ? set_active(p, pr, persist_live(pr, m) != NULL) : 0;
+	return pr != NULL ? set_active(p, pr, persist_live_of(p, pr, m) != NULL) : 0;
 }
 
 size_t
@@ -490,26 +860,26 @@ persist_apply(struct persist *p, const struct mirror *m, struct nlreq *q)
 
 	for (size_t i = 0; i < p->n; i++) {
 		struct proute *pr = &p->v[i];
-		struct route r;
+		_Alignas(8) unsigned char e[sizeof(struct route6)]; /* the family's entry */
 		char msg[PERSIST_ERRLEN], line[LINE_MAX_LEN];
 		int rc;
 
-		set_active(p, pr, persist_live(pr, m) != NULL);
+		_Static_assert(sizeof(struct route) <= sizeof(e), "an entry fits");
+		set_active(p, pr, persist_live_of(p, pr, m) != NULL);
 		if (pr->active)
 			continue;
-		persist_route(pr, &r);
 		pr->tried = 1;
-		if (rtcheck_complete(mirror_iface(m), &r, msg, sizeof(msg)) != RTCHECK_OK) {
+		if (p->fam->complete(pr, mirror_iface(m), e, msg, sizeof(msg)) != RTCHECK_OK) {
 			snprintf(pr->error, sizeof(pr->error), "%s", msg);
 			left++;
 			continue;
 		}
-		rc = nlreq_route(q, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &r, msg, sizeof(msg));
+		rc = p->fam->install(q, e, msg, sizeof(msg));
 		if (rc == -EEXIST)
 			snprintf(msg, sizeof(msg),
 			    "another route with this destination and metric "
 			    "is in the main table");
-		persist_format(pr, line, sizeof(line));
+		persist_format_line(p->fam, pr, line, sizeof(line));
 		if (rc < 0) {
 			if (strcmp(pr->error, msg) != 0)
 				log_warn("persist", "cannot install persisted route %s: %s", line,

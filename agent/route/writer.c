@@ -30,13 +30,28 @@ writer_config_default(struct writer_config *c)
 	c->writable_proto[CIMR_RTPROT] = 1;
 }
 
+/* One family's persisted routes: 0, or -1 with err. */
+static int
+load(struct persist *p, const char *statedir, char *err, size_t errlen)
+{
+	int bad;
+
+	if ((bad = persist_load(p, statedir)) < 0) {
+		snprintf(err, errlen, "cannot read %s/%s: %s", statedir, p->fam->file,
+		    strerror(errno));
+		return -1;
+	}
+	if (bad > 0)
+		log_warn("persist", "%d bad line(s) in %s skipped (logged above)", bad, p->path);
+	return 0;
+}
+
 struct writer *
 writer_new(struct mirror *m, struct nlreq *q, struct nlreq *qa, const struct writer_config *cfg,
     const char *statedir, void (*arm)(unsigned ms, void *arg), void *arm_arg, char *err,
     size_t errlen)
 {
 	struct writer *w = calloc(1, sizeof(*w));
-	int bad;
 
 	if (w == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -53,17 +68,14 @@ writer_new(struct mirror *m, struct nlreq *q, struct nlreq *qa, const struct wri
 	w->arm_apply = arm;
 	w->arm_arg = arm_arg;
 	persist_init(&w->persist);
+	persist_init_family(&w->persist6, &persist6);
 	if (statedir == NULL)
 		return w;
-	if ((bad = persist_load(&w->persist, statedir)) < 0) {
-		snprintf(err, errlen, "cannot read %s/" PERSIST_FILE ": %s", statedir,
-		    strerror(errno));
+	if (load(&w->persist, statedir, err, errlen) < 0 ||
+	    load(&w->persist6, statedir, err, errlen) < 0) {
 		writer_free(w);
 		return NULL;
 	}
-	if (bad > 0)
-		log_warn("persist", "%d bad line(s) in %s skipped (logged above)", bad,
-		    w->persist.path);
 	return w;
 }
 
@@ -75,6 +87,7 @@ writer_free(struct writer *w)
 	free(w->pending);
 	free(w->pending6);
 	persist_free(&w->persist);
+	persist_free(&w->persist6);
 	free(w);
 }
 
@@ -118,9 +131,14 @@ writer_start(struct writer *w)
 		return -1;
 	/* Put back the persisted routes the kernel lacks (after a reboot, or a crash). */
 	persist_refresh(&w->persist, w->pm);
+	if (w->pm6 != NULL)
+		persist_refresh(&w->persist6, w->pm6);
 	writer_apply(w);
 	log_notice("persist", "%zu persisted routes, %zu installed", w->persist.n,
 	    w->persist.nactive);
+	if (w->persist6.n > 0)
+		log_notice("persist", "%zu persisted IPv6 routes, %zu installed", w->persist6.n,
+		    w->persist6.nactive);
 	return 0;
 }
 
@@ -297,7 +315,15 @@ writer_pending6_remove(struct writer *w, const struct route6 *key)
 void
 writer_use_mirror6(struct writer *w, struct mirror *m6)
 {
+	if (w->pm6 == NULL || w->pm6 == w->m6)
+		w->pm6 = m6;
 	w->m6 = m6;
+}
+
+void
+writer_use_persist_mirror6(struct writer *w, struct mirror *pm6)
+{
+	w->pm6 = pm6;
 }
 
 void
@@ -315,6 +341,8 @@ writer_sync(struct writer *w)
 		mirror_read_events(w->m); /* the one event socket: both families' events */
 	}
 	persist_refresh(&w->persist, w->pm);
+	if (w->pm6 != NULL)
+		persist_refresh(&w->persist6, w->pm6);
 }
 
 static void
@@ -324,23 +352,48 @@ arm(struct writer *w, unsigned ms)
 		w->arm_apply(ms, w->arm_arg);
 }
 
-void
-writer_route_changed(struct writer *w, const struct route *old, const struct route *new)
+/* A live entry of p's family changed in pm (the mirror p's routes are looked up in). */
+static void
+entry_changed(struct writer *w, struct persist *p, const struct mirror *pm, const void *old,
+    const void *new)
 {
-	struct persist *p = &w->persist;
 	const struct proute *owner;
 
-	if (p->n == 0)
+	if (p->n == 0 || pm == NULL)
 		return;
 	if (old != NULL)
-		persist_route_changed(p, w->pm, old);
+		persist_route_changed(p, pm, old);
 	if (new != NULL)
-		persist_route_changed(p, w->pm, new);
+		persist_route_changed(p, pm, new);
 	/* A persisted route vanished: put it back soon. */
-	if (old != NULL && new == NULL && (owner = persist_owner(p, old)) != NULL && !owner->active)
+	if (old != NULL && new == NULL && (owner = persist_owner_of(p, pm, old)) != NULL &&
+	    !owner->active)
 		arm(w, APPLY_SOON_MS);
 	else if (new != NULL && p->nactive < p->n)
 		arm(w, APPLY_SETTLE_MS);
+}
+
+void
+writer_route_changed(struct writer *w, const struct route *old, const struct route *new)
+{
+	entry_changed(w, &w->persist, w->pm, old, new);
+}
+
+void
+writer_entry_changed(struct writer *w, const struct rt_ops *ops, const void *old, const void *new)
+{
+	if (ops == &rt6_ops)
+		entry_changed(w, &w->persist6, w->pm6, old, new);
+	else
+		entry_changed(w, &w->persist, w->pm, old, new);
+}
+
+/* Some persisted routes of either family are not in the kernel. */
+static int
+missing(const struct writer *w)
+{
+	return w->persist.nactive < w->persist.n ||
+	    (w->pm6 != NULL && w->persist6.nactive < w->persist6.n);
 }
 
 void
@@ -348,7 +401,7 @@ writer_apply(struct writer *w)
 {
 	size_t left;
 
-	if (w->persist.nactive == w->persist.n)
+	if (!missing(w))
 		return;
 	/* Not between a SET's step and the kernel's answer: its rows are half made. */
 	if (w->set_acting) {
@@ -356,6 +409,8 @@ writer_apply(struct writer *w)
 		return;
 	}
 	left = persist_apply(&w->persist, w->pm, w->q);
+	if (w->pm6 != NULL)
+		left += persist_apply(&w->persist6, w->pm6, w->q);
 	writer_sync(w);
 	if (left > 0)
 		arm(w, APPLY_RETRY_MS);

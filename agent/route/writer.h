@@ -20,6 +20,7 @@
 
 struct mirror;
 struct nlreq;
+struct rt_ops;
 
 /* StorageType values of cimIP4PersistedRouteStorageType. */
 #define ST_VOLATILE    2
@@ -53,9 +54,12 @@ struct writer {
 	 * so that persisted routes work whatever routeTables says.
 	 */
 	struct mirror *pm;
+	/* ... and the IPv6 ones, in pm6: m6, or the daemon's private mirror of IPv6 main. */
+	struct mirror *pm6;
 	struct nlreq *q;  /* requests waited for (checks, undo, persisted routes) */
 	struct nlreq *qa; /* requests answered later (a SET's ACTION) */
 	struct persist persist;
+	struct persist persist6; /* cimIP6PersistedRouteTable's */
 	/* createAndWait rows, sorted by route_cmp; first_seen is when they were made. */
 	struct route *pending;
 	size_t npending, pending_cap;
@@ -87,8 +91,14 @@ struct writer *writer_new(struct mirror *m, struct nlreq *q, struct nlreq *qa,
     const struct writer_config *, const char *statedir, void (*arm)(unsigned ms, void *arg),
     void *arm_arg, char *err, size_t errlen);
 void writer_free(struct writer *);
-/* Write IPv6 routes through cimIP6RouteTable, served from m6 (same event socket as m). */
+/*
+ * Write IPv6 routes through cimIP6RouteTable, served from m6 (same event
+ * socket as m); the persisted IPv6 routes are looked up in m6 too, unless
+ * writer_use_persist_mirror6() says otherwise.
+ */
 void writer_use_mirror6(struct writer *, struct mirror *m6);
+/* Look persisted IPv6 routes up in pm6 (a mirror of IPv6 PERSIST_TABLE).  Before writer_start(). */
+void writer_use_persist_mirror6(struct writer *, struct mirror *pm6);
 /* Look persisted routes up in pm (a mirror of PERSIST_TABLE) instead of m.  Before writer_start(). */
 void writer_use_mirror(struct writer *, struct mirror *pm);
 /*
@@ -120,6 +130,9 @@ void writer_sync(struct writer *);
 
 /* A route changed in m or pm (their change callbacks). */
 void writer_route_changed(struct writer *, const struct route *old, const struct route *new);
+/* An entry of family ops changed in one of the writer's mirrors (m, pm, m6, pm6). */
+void writer_entry_changed(struct writer *, const struct rt_ops *ops, const void *old,
+    const void *new);
 /* Install the persisted routes that are missing; schedules a retry if some still are. */
 void writer_apply(struct writer *);
 

@@ -111,6 +111,7 @@ struct txn_ops;
 extern const struct txn_ops mib_set_route_ops;
 extern const struct txn_ops mib_set_route6_ops;
 extern const struct txn_ops mib_set_persist_ops;
+extern const struct txn_ops mib_set_persist6_ops;
 
 /* The route table (mib_route.c), writable through txn. */
 int mib_route_register(struct mirror *, struct writer *, struct txn *);

@@ -13,14 +13,16 @@
 #define CIMR_NOTIFICATIONS CIMR_ROOT, 0 /* cimRouteNotifications */
 #define CIMR_OBJECTS       CIMR_ROOT, 1 /* cimRouteObjects */
 
-#define CIMR_IP4ROUTE   CIMR_OBJECTS, 1 /* cimIP4Route */
-#define CIMR_PERSIST    CIMR_OBJECTS, 2 /* cimIP4PersistedRoute */
-#define CIMR_ACTIVE     CIMR_OBJECTS, 3 /* cimActiveRoute */
-#define CIMR_EVENT      CIMR_OBJECTS, 4 /* cimRouteEvent */
-#define CIMR_ADAPTER    CIMR_OBJECTS, 5 /* cimNetworkAdapter */
-#define CIMR_ADAPTERCFG CIMR_OBJECTS, 6 /* cimAdapterConfig */
-#define CIMR_PING       CIMR_OBJECTS, 7 /* cimPing */
-#define CIMR_IP6ROUTE   CIMR_OBJECTS, 8 /* cimIP6Route */
+#define CIMR_IP4ROUTE   CIMR_OBJECTS, 1  /* cimIP4Route */
+#define CIMR_PERSIST    CIMR_OBJECTS, 2  /* cimIP4PersistedRoute */
+#define CIMR_ACTIVE     CIMR_OBJECTS, 3  /* cimActiveRoute */
+#define CIMR_EVENT      CIMR_OBJECTS, 4  /* cimRouteEvent */
+#define CIMR_ADAPTER    CIMR_OBJECTS, 5  /* cimNetworkAdapter */
+#define CIMR_ADAPTERCFG CIMR_OBJECTS, 6  /* cimAdapterConfig */
+#define CIMR_PING       CIMR_OBJECTS, 7  /* cimPing */
+#define CIMR_IP6ROUTE   CIMR_OBJECTS, 8  /* cimIP6Route */
+#define CIMR_PERSIST6   CIMR_OBJECTS, 9  /* cimIP6PersistedRoute */
+#define CIMR_ACTIVE6    CIMR_OBJECTS, 10 /* cimIP6ActiveRoute */
 
 /* The first objects of every arc. */
 enum {
@@ -33,6 +35,8 @@ enum {
 #define CIMR_IP6ROUTE_ENTRY CIMR_IP6ROUTE, 3, 1 /* cimIP6RouteEntry */
 #define CIMR_PERSIST_ENTRY  CIMR_PERSIST, 3, 1  /* cimIP4PersistedRouteEntry */
 #define CIMR_ACTIVE_ENTRY   CIMR_ACTIVE, 3, 1   /* cimActiveRouteEntry */
+#define CIMR_PERSIST6_ENTRY CIMR_PERSIST6, 3, 1 /* cimIP6PersistedRouteEntry */
+#define CIMR_ACTIVE6_ENTRY  CIMR_ACTIVE6, 3, 1  /* cimIP6ActiveRouteEntry (COL_ACTIVE_*) */
 #define CIMR_EVENT_ENTRY    CIMR_EVENT, 3, 1    /* cimRouteEventEntry */
 #define CIMR_NOTIFY_OBJECTS CIMR_EVENT, 10      /* cimRouteNotifyObjects */
 
@@ -89,7 +93,19 @@ enum {
 	COL_PERSIST_ROWSTATUS = 12,
 };
 
-/* cimActiveRouteEntry */
+/* cimIP6PersistedRouteEntry: the index (1-5), then the columns of cimIP4PersistedRouteEntry. */
+enum {
+	COL_PERSIST6_CAPTION = 6,
+	COL_PERSIST6_DESCRIPTION = 7,
+	COL_PERSIST6_INSTALLDATE = 8,
+	COL_PERSIST6_NAME = 9,
+	COL_PERSIST6_STATUS = 10,
+	COL_PERSIST6_APPLYERROR = 11,
+	COL_PERSIST6_STORAGETYPE = 12,
+	COL_PERSIST6_ROWSTATUS = 13,
+};
+
+/* cimActiveRouteEntry and cimIP6ActiveRouteEntry */
 enum {
 	COL_ACTIVE_SAMEELEMENT = 1,
 	COL_ACTIVE_SYSTEMELEMENT = 2,

@@ -21,6 +21,10 @@
 #   f. adoption reads the main table too: createAndGo of a static route already in main is
 #      adopted (Status OK, active; destroy leaves the route), of a bgp route refused with
 #      notWritable (the kernel unchanged).
+#   g. the same for a persisted IPv6 row (cimIP6PersistedRouteTable), through the private
+#      mirror of the IPv6 main table: installed in main (proto 252), Status OK, the active
+#      row's SystemElement names the live row of cimIP6RouteTable (table 254 in its index),
+#      not served here (noSuchInstance); destroy removes the route.
 # Pass/fail: each TAP line as described; both daemons alive after every case.
 # Before the fix (one mirror of routeTables' tables only) a, c, d, e and f fail: the row never
 # reads OK, the retry hits EEXIST, destroy leaves the kernel route behind, adoption fails.
@@ -149,5 +153,34 @@ else
 fi
 is "$(nsx ip -4 route show table all)" "$before" "f. the kernel is unchanged"
 both_alive "f. adoption"
+
+# ------------------------------------------------------------------ g. an IPv6 row
+P6=$OID_OBJ.9.3.1 A6=$OID_OBJ.10.3.1 E6=$OID_OBJ.8.3.1
+nsx ip -6 addr add 2001:db8:1::100/64 dev va nodad || bail_out "cannot add the IPv6 address"
+IFA=$(nsx cat /sys/class/net/va/ifindex)
+eval "$(python3 -c '
+import ipaddress, sys
+s = lambda a: ".".join(str(b) for b in ipaddress.IPv6Address(a).packed)
+print("IX6=%s.48.%s.0.9" % (s("2001:db8:70::"), s("2001:db8:1::1")))
+print("L6=%s.48.%s.%s.254.9.%s.0" % (s("2001:db8:70::"), s("2001:db8:1::1"), sys.argv[1], s("::")))
+' "$IFA")"
+k6() { nsx ip -6 route show table main proto 252 2001:db8:70::/48 | grep -q "via 2001:db8:1::1 dev va metric 9"; }
+status6_ok() { [ "$(get_str "$P6.10.$IX6")" = OK ]; }
+sleep 0.5 # the address's event read before the SET checks the next hop
+out=$(pset "$P6.13.$IX6" i 4); rc=$?
+is "$rc" 0 "g. createAndGo of a persisted IPv6 row succeeds"
+[ $rc -ne 0 ] && diag "$out"
+k6
+result $? "g. the kernel has the IPv6 route in main, proto 252"
+wait_until 5 status6_ok
+result $? "g. the IPv6 row reads OK"
+is "$(get_val "$A6.2.$IX6")" "OID: $E6.9.$L6" "g. SystemElement names the live row (table 254)"
+get_val "$E6.9.$L6" >/dev/null
+is $? 1 "g. that row is not served here (noSuchInstance)"
+out=$(pset "$P6.13.$IX6" i 6); rc=$?
+is "$rc" 0 "g. destroy of the IPv6 row succeeds"
+! k6
+result $? "g. the IPv6 route is gone"
+both_alive "g. an IPv6 row"
 
 done_testing

@@ -1,6 +1,7 @@
 /*
  * Unit tests: the persisted-route state file (parse, format, load with bad
- * lines, atomic save), the sorted set, mask checks and writableProtocols.
+ * lines, atomic save), the sorted set, mask checks and writableProtocols;
+ * the same for IPv6 lines (persisted-routes6) beside the IPv4 file.
  */
 #include "config.h"
 
@@ -565,6 +566,196 @@ test_private_mirror(void **state)
 	mirror_free(m);
 }
 
+/* ---- IPv6 lines (persisted-routes6) ------------------------------------------ */
+
+static void
+test6_parse_good(void **state)
+{
+	struct proute r;
+	char err[128], d[ADDR6_STRLEN], h[ADDR6_STRLEN];
+
+	assert_int_equal(persist_parse(&persist6, "2001:db8:10::/48 via 2001:db8:1::1 metric 10",
+			     &r, err, sizeof(err)),
+	    1);
+	assert_string_equal(addr6_ntop((const void *)r.dst6, d, sizeof(d)), "2001:db8:10::");
+	assert_string_equal(addr6_ntop((const void *)r.nexthop6, h, sizeof(h)), "2001:db8:1::1");
+	assert_int_equal(r.plen, 48);
+	assert_int_equal(r.metric, 10);
+	assert_string_equal(r.ifname, "");
+	assert_int_equal(r.created, 0);
+	assert_int_equal(persist_parse(&persist6,
+			     " ::/0\tvia fe80::1 dev eth0.100 metric 4294967295 "
+			     "created 2026-11-22T10:11:12Z",
+			     &r, err, sizeof(err)),
+	    1);
+	assert_int_equal(r.plen, 0);
+	assert_string_equal(r.ifname, "eth0.100");
+	assert_int_equal(r.metric, 4294967295u);
+	assert_int_equal(r.created, 1795342272);
+	/* On link: next hop :: with its interface. */
+	assert_int_equal(persist_parse(&persist6, "2001:db8:2::/64 via :: dev va metric 1", &r, err,
+			     sizeof(err)),
+	    1);
+	assert_int_equal(persist_parse(&persist6, "# a comment", &r, err, sizeof(err)), 0);
+	assert_int_equal(persist_parse(&persist6, "", &r, err, sizeof(err)), 0);
+}
+
+static void
+test6_parse_bad(void **state)
+{
+	static const struct {
+		const char *line, *why;
+	} bad[] = {
+		{ "garbage", "DESTINATION/LEN" },
+		{ "2001:db8::/129 via 2001:db8::1 metric 1", "prefix length" },
+		{ "2001:db8::1/64 via 2001:db8::1 metric 1", "host bits" },
+		{ "10.0.0.0/8 via 2001:db8::1 metric 1", "IPv6 address" },
+		{ "2001:db8::/32 via 10.0.0.1 metric 1", "next hop" },
+		{ "2001:db8::/32 dev eth0 metric 1", "'via'" },
+		{ "2001:db8::/32 via fe80::1 metric 1", "link-local next hop needs an interface" },
+		{ "2001:db8::/32 via :: metric 1", "needs an interface" },
+		{ "ff02::/16 via 2001:db8::1 metric 1", "multicast destination" },
+		{ "2001:db8::/32 via ff02::1 dev eth0 metric 1", "multicast next hop" },
+		{ "2001:db8::/32 via fe80::1 dev metric 1", "'metric' after the next hop" },
+		{ "2001:db8::/32 via fe80::1 dev a/b metric 1", "interface name" },
+		{ "2001:db8::/32 via fe80::1 dev abcdefghijklmnop metric 1", "interface name" },
+		{ "2001:db8::/32 via 2001:db8::1 metric 0", "metric (1-4294967295)" },
+		{ "2001:db8::/32 via 2001:db8::1 metric 4294967296", "metric" },
+		{ "2001:db8::/32 via 2001:db8::1", "'metric'" },
+		{ "2001:db8::/32 via 2001:db8::1 metric 1 created", "after the metric" },
+		{ "2001:db8::/32 via 2001:db8::1 metric 1 created yesterday", "time" },
+		{ "2001:db8::/32 via fe80::1 dev e0 metric 1 created 2026-11-22T10:11:12Z x y",
+		    "after the route" },
+	};
+	struct proute r;
+	char err[128];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (persist_parse(&persist6, bad[i].line, &r, err, sizeof(err)) != -1 ||
+		    strstr(err, bad[i].why) == NULL)
+			fail_msg("'%s': got '%s', expected a reason with '%s'", bad[i].line, err,
+			    bad[i].why);
+	}
+	/* An IPv6 line is no IPv4 line, and the other way round. */
+	assert_int_equal(persist_parse_line("2001:db8::/32 via 2001:db8::1 metric 1", &r, err,
+			     sizeof(err)),
+	    -1);
+	assert_int_equal(persist_parse(&persist6, "10.1.0.0/16 via 192.0.2.1 metric 10", &r, err,
+			     sizeof(err)),
+	    -1);
+}
+
+static void
+test6_format_round_trip(void **state)
+{
+	static const char *const lines[] = {
+		"2001:db8:10::/48 via fe80::1 dev va metric 5 created 2026-11-22T10:11:12Z",
+		"::/0 via 2001:db8:1::1 metric 1024",
+	};
+	struct proute r, back;
+	char line[256], err[128];
+
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(persist_parse(&persist6, lines[i], &r, err, sizeof(err)), 1);
+		persist_format_line(&persist6, &r, line, sizeof(line));
+		assert_string_equal(line, lines[i]);
+		assert_int_equal(persist_parse(&persist6, line, &back, err, sizeof(err)), 1);
+		assert_int_equal(persist6.cmp(&r, &back), 0);
+	}
+}
+
+/* The set's order is cimIP6PersistedRouteTable's OID order: the name's length before its octets. */
+static void
+test6_sorted_set(void **state)
+{
+	static const char *const lines[] = {
+		"2001:db8::/32 via fe80::1 dev b metric 1",
+		"2001:db8::/32 via fe80::1 dev aa metric 1",
+		"2001:db8::/32 via fe80::1 dev a metric 2",
+		"2001:db8::/32 via fe80::1 dev a metric 1",
+		"2001:db8::/31 via fe80::1 dev zz metric 1",
+	};
+	static const char *const order[] = { "zz", "a", "a", "b", "aa" };
+	struct persist p;
+	struct proute r;
+	char err[128];
+
+	persist_init_family(&p, &persist6);
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(persist_parse(&persist6, lines[i], &r, err, sizeof(err)), 1);
+		assert_int_equal(persist_insert(&p, &r), 0);
+	}
+	for (size_t i = 0; i < 5; i++)
+		assert_string_equal(p.v[i].ifname, order[i]);
+	assert_int_equal(p.v[1].metric, 1);
+	assert_int_equal(p.v[2].metric, 2);
+	assert_non_null(persist_find(&p, &r));
+	assert_int_equal(persist_remove(&p, &r, NULL), 1);
+	assert_null(persist_find(&p, &r));
+	persist_free(&p);
+}
+
+/* Two files side by side: each family reads its own; a bad IPv6 line touches only its file. */
+static void
+test6_load_beside_ipv4(void **state)
+{
+	static const char v4[] =
+	    "10.1.0.0/16 via 192.0.2.1 metric 10 created 2026-11-22T10:11:12Z\n";
+	static const char v6[] = "# hand-edited\n"
+				 "2001:db8:10::/48 via fe80::1 dev va metric 5\n"
+				 "2001:db8:11::/48 via fe80::1 metric 5\n"
+				 "2001:db8:12::/48 via 2001:db8:1::1 metric 7 created "
+				 "2026-11-22T10:11:12Z\n";
+	char *dir = tmpdir(), p4[4096], p6[4096], aside[4096], err[256];
+	struct persist p, q;
+	struct proute r;
+	const char *now;
+
+	snprintf(p4, sizeof(p4), "%s/" PERSIST_FILE, dir);
+	snprintf(p6, sizeof(p6), "%s/" PERSIST6_FILE, dir);
+	write_file(p4, v4);
+	write_file(p6, v6);
+	persist_init(&p);
+	persist_init_family(&q, &persist6);
+	assert_int_equal(persist_load(&p, dir), 0);
+	assert_int_equal(persist_load(&q, dir), 1); /* the link-local next hop without interface */
+	assert_int_equal(p.n, 1);
+	assert_int_equal(q.n, 2);
+	assert_string_equal(q.v[0].ifname, "va");
+	assert_int_equal(q.v[1].metric, 7);
+	/* The IPv6 file is kept aside and rewritten; the IPv4 one is untouched. */
+	assert_int_equal(count_prefix(dir, PERSIST6_FILE ".bad-", aside, sizeof(aside)), 1);
+	assert_int_equal(count_prefix(dir, PERSIST_FILE ".bad-", aside, sizeof(aside)), 0);
+	assert_string_equal(read_file(p4), v4);
+	now = read_file(p6);
+	assert_non_null(strstr(now, "cimIP6PersistedRouteTable"));
+	assert_non_null(strstr(now,
+	    "\n2001:db8:10::/48 via fe80::1 dev va metric 5\n"
+	    "2001:db8:12::/48 via 2001:db8:1::1 metric 7 created "
+	    "2026-11-22T10:11:12Z\n"));
+	/* A volatile row is not written; a save writes the family's own file only. */
+	assert_int_equal(persist_parse(&persist6, "2001:db8:13::/48 via :: dev va metric 1", &r,
+			     err, sizeof(err)),
+	    1);
+	r.is_volatile = 1;
+	assert_int_equal(persist_insert(&q, &r), 0);
+	assert_int_equal(persist_save(&q, err, sizeof(err)), 0);
+	assert_null(strstr(read_file(p6), "2001:db8:13::"));
+	assert_string_equal(read_file(p4), v4);
+	persist_free(&p);
+	persist_free(&q);
+	/* Without an IPv6 file, the IPv6 set is empty and nothing is written. */
+	unlink(p6);
+	persist_init_family(&q, &persist6);
+	assert_int_equal(persist_load(&q, dir), 0);
+	assert_int_equal(q.n, 0);
+	assert_int_equal(access(p6, F_OK), -1);
+	persist_free(&q);
+	rm_rf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -582,6 +773,11 @@ main(void)
 		cmocka_unit_test(test_masks),
 		cmocka_unit_test(test_writable_protocols),
 		cmocka_unit_test(test_private_mirror),
+		cmocka_unit_test(test6_parse_good),
+		cmocka_unit_test(test6_parse_bad),
+		cmocka_unit_test(test6_format_round_trip),
+		cmocka_unit_test(test6_sorted_set),
+		cmocka_unit_test(test6_load_beside_ipv4),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -406,7 +406,12 @@ static struct mib_table route6_t = {
 	.entry = { CIMR_IP6ROUTE_ENTRY },
 	.entry_len = sizeof((oid[]){ CIMR_IP6ROUTE_ENTRY }) / sizeof(oid),
 };
-static struct mib_table *tables[] = { &route_t, &persist_t, &toy_t, &route6_t };
+static struct mib_table persist6_t = {
+	.name = "cimIP6PersistedRouteTable",
+	.entry = { CIMR_PERSIST6_ENTRY },
+	.entry_len = sizeof((oid[]){ CIMR_PERSIST6_ENTRY }) / sizeof(oid),
+};
+static struct mib_table *tables[] = { &route_t, &persist_t, &toy_t, &route6_t, &persist6_t };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
 /* An IPv6 route in table main on the interface. */
@@ -495,6 +500,7 @@ setup(void **state)
 	assert_int_equal(txn_bind(txn, &persist_t, &mib_set_persist_ops, w), 0);
 	writer_use_mirror6(w, m6);
 	assert_int_equal(txn_bind(txn, &route6_t, &mib_set_route6_ops, w), 0);
+	assert_int_equal(txn_bind(txn, &persist6_t, &mib_set_persist6_ops, w), 0);
 	return 0;
 }
 
@@ -512,13 +518,16 @@ teardown(void **state)
 	iface_free(ifm);
 	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);
 	unlink(path);
+	snprintf(path, sizeof(path), "%s/" PERSIST6_FILE, dir);
+	unlink(path);
 	rmdir(dir);
 	return 0;
 }
 
 /* ---- running a SET ---------------------------------------------------------- */
 
-enum { TR, TP, TT, T6 }; /* the route table, the persisted one, a toy table, the IPv6 one */
+/* the route table, the persisted one, a toy table, the IPv6 one, the persisted IPv6 one */
+enum { TR, TP, TT, T6, TP6 };
 
 /* The varbind lists below leave out the type: INTEGER. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -1339,26 +1348,31 @@ test_toy_table(void **state)
 #define C6_METRIC1 COL_IP6ROUTE_METRIC1
 #define C6_RS      COL_IP6ROUTE_ROWSTATUS
 
+/* Append the IPv6 address a as 16 sub-identifiers and a dot to p (512 bytes) at off. */
+static size_t
+put6(char *p, size_t off, const char *a)
+{
+	uint8_t b[16];
+
+	assert_int_equal(inet_pton(AF_INET6, a, b), 1);
+	for (int i = 0; i < 16; i++)
+		off += (size_t)snprintf(p + off, 512 - off, "%u.", b[i]);
+	return off;
+}
+
 /* An IPv6 row's index (53 sub-identifiers), in one of a few buffers (slot). */
 static const char *
 idx6(int slot, const char *dst, unsigned plen, const char *nh, int ifx, unsigned table,
     unsigned metric)
 {
 	static char buf[4][512];
-	uint8_t d[16], h[16];
 	char *p = buf[slot];
-	size_t off = 0;
+	size_t off = put6(p, 0, dst);
 
-	assert_int_equal(inet_pton(AF_INET6, dst, d), 1);
-	assert_int_equal(inet_pton(AF_INET6, nh, h), 1);
-	for (int i = 0; i < 16; i++)
-		off += (size_t)snprintf(p + off, 512 - off, "%u.", d[i]);
 	off += (size_t)snprintf(p + off, 512 - off, "%u.", plen);
-	for (int i = 0; i < 16; i++)
-		off += (size_t)snprintf(p + off, 512 - off, "%u.", h[i]);
+	off = put6(p, off, nh);
 	off += (size_t)snprintf(p + off, 512 - off, "%d.%u.%u.", ifx, table, metric);
-	for (int i = 0; i < 16; i++)
-		off += (size_t)snprintf(p + off, 512 - off, "0.");
+	off = put6(p, off, "::");
 	snprintf(p + off, 512 - off, "0");
 	return p;
 }
@@ -1554,6 +1568,165 @@ test6_mixed_undone(void **state)
 	    "del 10.9.0.0/16 m20");
 }
 
+/* ---- cimIP6PersistedRouteTable ------------------------------------------------- */
+
+#define C6_PRS COL_PERSIST6_ROWSTATUS
+
+/* A persisted IPv6 row's index: destination, length, next hop, interface name, metric. */
+static const char *
+pidx6(int slot, const char *dst, unsigned plen, const char *nh, const char *dev, unsigned metric)
+{
+	static char buf[4][512];
+	char *p = buf[slot];
+	size_t off = put6(p, 0, dst);
+
+	off += (size_t)snprintf(p + off, 512 - off, "%u.", plen);
+	off = put6(p, off, nh);
+	off += (size_t)snprintf(p + off, 512 - off, "%zu.", strlen(dev));
+	for (size_t i = 0; dev[i] != '\0'; i++)
+		off += (size_t)snprintf(p + off, 512 - off, "%u.", (unsigned char)dev[i]);
+	snprintf(p + off, 512 - off, "%u", metric);
+	return p;
+}
+
+static const char *
+state6(void)
+{
+	static char buf[2048];
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/" PERSIST6_FILE, dir);
+	if ((f = fopen(path, "r")) == NULL)
+		return "";
+	buf[fread(buf, 1, sizeof(buf) - 1, f)] = '\0';
+	fclose(f);
+	return buf;
+}
+
+#define P6_NEW pidx6(0, "2001:db8:10::", 48, "2001:db8:1::1", "", 10)
+
+/* Create, the live table's refusal, adoption and destroy, both with and without the kernel. */
+static void
+test6_persisted(void **state)
+{
+	const struct route6 *k;
+	struct result res;
+
+	res = run((struct vb[]){ { TP6, C6_PRS, P6_NEW, 4 } }, 1);
+	assert_int_equal(res.status, 0);
+	assert_string_equal(fk.log, "add6 2001:db8:10::/48 m10");
+	assert_non_null(k = kernel6("2001:db8:10::", 48, 10));
+	assert_int_equal(k->proto, CIMR_RTPROT);
+	assert_int_equal(k->ifindex, IFA);
+	assert_int_equal(w->persist6.n, 1);
+	assert_int_equal(w->persist6.nactive, 1);
+	assert_int_equal(w->persist.n, 0);
+	assert_non_null(
+	    strstr(state6(), "\n2001:db8:10::/48 via 2001:db8:1::1 metric 10 created "));
+	/* Its live route is the persisted row's: not through cimIP6RouteTable. */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { T6, C6_RS, idx6(1, "2001:db8:10::", 48, "2001:db8:1::1", IFA, 254, 10), 6 });
+	/* A link-local next hop with its interface. */
+	fk.log[0] = '\0';
+	res = run((struct vb[]){ { TP6, C6_PRS, pidx6(1, "2001:db8:11::", 48, "fe80::1", "va", 5),
+		      4 } },
+	    1);
+	assert_int_equal(res.status, 0);
+	assert_string_equal(fk.log, "add6 2001:db8:11::/48 m5");
+	assert_non_null(
+	    strstr(state6(), "\n2001:db8:11::/48 via fe80::1 dev va metric 5 created "));
+	/* Adoption of a static route: the kernel is not asked, neither at destroy. */
+	fk.log[0] = '\0';
+	res = run((struct vb[]){ { TP6, C6_PRS,
+		      pidx6(2, "2001:db8:60::", 48, "2001:db8:1::1", "", 3), 4 } },
+	    1);
+	assert_int_equal(res.status, 0);
+	assert_string_equal(fk.log, "");
+	assert_int_equal(w->persist6.nactive, 3);
+	res = run((struct vb[]){ { TP6, C6_PRS,
+		      pidx6(2, "2001:db8:60::", 48, "2001:db8:1::1", "", 3), 6 } },
+	    1);
+	assert_int_equal(res.status, 0);
+	assert_string_equal(fk.log, "");
+	assert_non_null(kernel6("2001:db8:60::", 48, 3));
+	/* Destroy: the route cimrouted installed goes, and the line. */
+	res = run((struct vb[]){ { TP6, C6_PRS, P6_NEW, 6 } }, 1);
+	assert_int_equal(res.status, 0);
+	assert_string_equal(fk.log, "del6 2001:db8:10::/48 m10");
+	assert_null(kernel6("2001:db8:10::", 48, 10));
+	assert_null(strstr(state6(), "2001:db8:10::"));
+	assert_int_equal(w->persist6.n, 1);
+}
+
+static void
+test6_persisted_refusals(void **state)
+{
+	const char *g = "2001:db8:1::1";
+
+	REFUSED(SNMP_ERR_NOCREATION, { TP6, C6_PRS, "32.1.13.184.0.16", 4 });
+	REFUSED(SNMP_ERR_WRONGVALUE, { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 129, g, "", 10), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::1", 48, g, "", 10), 4 });
+	REFUSED(SNMP_ERR_NOCREATION, { TP6, C6_PRS, pidx6(0, "ff0e::", 16, g, "", 10), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, "fe80::1", "", 10), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, "::", "", 10), 4 });
+	REFUSED(SNMP_ERR_NOCREATION, { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, g, "", 0), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, g, "a b", 1), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, "fe80::1", "nope", 1), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, "2001:db8:99::1", "", 1), 4 });
+	REFUSED(SNMP_ERR_WRONGVALUE, { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, g, "", 1), 5 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, g, "", 1), 1 }); /* no such row */
+	/* Adoption as the live table allows it: not a bgp route, not one hop of a multipath one. */
+	REFUSED(SNMP_ERR_NOTWRITABLE,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:61::", 48, g, "", 1024), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:62::", 48, "2001:db8:1::2", "", 1024), 4 });
+	/* One SET may not adopt a route and delete it through the live table. */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_60, 6 },
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:60::", 48, g, "", 3), 4 });
+	assert_int_equal(w->persist6.n, 0);
+	assert_string_equal(state6(), "");
+}
+
+/* Both families' persisted tables in one SET: the IPv6 row's route is refused, all undone. */
+static void
+test6_persisted_both_undone(void **state)
+{
+	char path[128], buf[512];
+	FILE *f;
+
+	fk.fail = 1u << 2;
+	undone((struct vb[]){ { TP, C_PRS, PIDX, 4 },
+		   { TP6, C6_PRS, pidx6(0, "2001:db8:11::", 48, "2001:db8:1::1", "", 5), 4 } },
+	    2, 1, "add 10.50.0.0/16 m5; add6 2001:db8:11::/48 m5 REFUSED; del 10.50.0.0/16 m5");
+	assert_int_equal(w->persist6.n, 0);
+	assert_null(strstr(state6(), "2001:db8:11::"));
+	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);
+	assert_true(access(path, F_OK) != 0 || w->persist.n == 0);
+	/* The IPv6 state file cannot be written: the IPv4 one, written first, is written again. */
+	w->persist6.save_fails = 1;
+	fk.log[0] = '\0';
+	undone((struct vb[]){ { TP, C_PRS, PIDX, 4 },
+		   { TP6, C6_PRS, pidx6(0, "2001:db8:11::", 48, "2001:db8:1::1", "", 5), 4 } },
+	    2, -1,
+	    "add 10.50.0.0/16 m5; add6 2001:db8:11::/48 m5; del6 2001:db8:11::/48 m5; "
+	    "del 10.50.0.0/16 m5");
+	assert_int_equal(w->persist6.n, 0);
+	assert_null(strstr(state6(), "2001:db8:11::"));
+	if ((f = fopen(path, "r")) != NULL) {
+		buf[fread(buf, 1, sizeof(buf) - 1, f)] = '\0';
+		fclose(f);
+		assert_null(strstr(buf, "10.50.0.0"));
+	}
+}
+
 /* Each test on a fresh kernel, mirror, writer and transaction. */
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
@@ -1585,6 +1758,9 @@ main(void)
 		T(test6_refusals),
 		T(test6_mixed_undone),
 		T(test6_pending_undone),
+		T(test6_persisted),
+		T(test6_persisted_refusals),
+		T(test6_persisted_both_undone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
