@@ -60,8 +60,7 @@ struct iface {
 	struct nlqueue queue;
 	struct watcher w[IFACE_MAX_WATCHERS];
 	unsigned nw;
-	iface_arm_fn arm_fn;
-	void *arm_arg;
+	struct loop_arm arm;
 	struct loop_timer timer; /* iface_start() */
 	struct loop_fd dump;
 };
@@ -338,13 +337,6 @@ dump_msg(const struct nldump_req *rq, struct nlmsghdr *nlh, void *arg)
 }
 
 static void
-arm(struct iface *ifm, unsigned ms)
-{
-	if (ifm->arm_fn != NULL)
-		ifm->arm_fn(ms, ifm->arm_arg);
-}
-
-static void
 start_dump(struct iface *ifm)
 {
 	static const struct nldump_req reqs[] = {
@@ -359,7 +351,7 @@ start_dump(struct iface *ifm)
 		if (ifm->dumper != NULL)
 			log_warn_errno("iface", "cannot start a dump thread");
 		ifm->state = IFACE_REDUMP_DUE;
-		arm(ifm, RETRY_MS);
+		loop_arm(&ifm->arm, RETRY_MS);
 		return;
 	}
 	log_debug("iface", "re-dumping links and addresses");
@@ -412,7 +404,7 @@ iface_read_dump(struct iface *ifm)
 		log_warn("iface", "%s", res.failed ? res.err : "out of memory during a dump");
 		nlqueue_clear(&ifm->queue);
 		ifm->state = IFACE_REDUMP_DUE;
-		arm(ifm, RETRY_MS);
+		loop_arm(&ifm->arm, RETRY_MS);
 		return;
 	}
 	swap_in(ifm);
@@ -462,10 +454,9 @@ iface_watch(struct iface *ifm, iface_change_fn fn, void *arg)
 }
 
 void
-iface_set_timer(struct iface *ifm, iface_arm_fn fn, void *arg)
+iface_set_timer(struct iface *ifm, loop_arm_fn arm, void *arg)
 {
-	ifm->arm_fn = fn;
-	ifm->arm_arg = arg;
+	ifm->arm = (struct loop_arm){ arm, arg };
 }
 
 int
@@ -532,8 +523,7 @@ dump_readable(void *arg)
 int
 iface_start(struct iface *ifm)
 {
-	loop_timer_init(&ifm->timer, timer_fired, ifm);
-	iface_set_timer(ifm, loop_timer_arm, &ifm->timer);
+	loop_arm_timer(&ifm->arm, loop_timer_arm, &ifm->timer, timer_fired, ifm);
 	if (iface_open(ifm) < 0)
 		return -1;
 	return loop_fd_add(&ifm->dump, iface_dump_fd(ifm), dump_readable, ifm);

@@ -83,9 +83,8 @@ struct mirror {
 	struct mirror_stats stats;
 
 	mirror_change_fn change_fn;
-	mirror_arm_fn arm_fn;
 	void *cb_arg;
-	void *arm_arg;           /* arm_fn's: cb_arg, or the loop's timer (mirror_start()) */
+	struct loop_arm arm;     /* the callbacks', or the loop's timer (mirror_start()) */
 	struct loop_timer timer; /* mirror_start() */
 	struct loop_fd dump;
 };
@@ -209,13 +208,6 @@ mirror_table_selected(const struct mirror_config *cfg, uint32_t table)
 		if (cfg->tables[i] == table)
 			return 1;
 	return 0;
-}
-
-static void
-arm(struct mirror *m, unsigned ms)
-{
-	if (m->arm_fn != NULL)
-		m->arm_fn(ms, m->arm_arg);
 }
 
 /* The nexthop objects that resolve RTA_NH_ID, when the mirror learns them. */
@@ -801,7 +793,7 @@ start_dump(struct mirror *m, enum mirror_state next)
 		if (m->dumper != NULL)
 			log_warn_errno("mirror", "cannot start a dump thread");
 		m->state = MIRROR_REDUMP_DUE;
-		arm(m, REDUMP_RETRY_MS);
+		loop_arm(&m->arm, REDUMP_RETRY_MS);
 		return -1;
 	}
 	return 0;
@@ -824,7 +816,7 @@ rearm_periodic(struct mirror *m)
 	if (m->next_expiry != 0 && (at == 0 || m->next_expiry + 1 < at))
 		at = m->next_expiry + 1;
 	if (at != 0)
-		arm(m, (at > now ? at - now : 1) * 1000);
+		loop_arm(&m->arm, (at > now ? at - now : 1) * 1000);
 }
 
 void
@@ -834,7 +826,7 @@ mirror_request_redump(struct mirror *m, const char *why)
 	case MIRROR_SYNCED:
 		log_debug("mirror", "re-dump requested: %s", why);
 		m->state = MIRROR_REDUMP_DUE;
-		arm(m, REDUMP_DELAY_MS);
+		loop_arm(&m->arm, REDUMP_DELAY_MS);
 		break;
 	case MIRROR_REDUMP_DUE: break;
 	default: m->again = 1; break;
@@ -963,7 +955,7 @@ dump_abort(struct mirror *m)
 {
 	nlqueue_clear(&m->queue);
 	m->state = MIRROR_REDUMP_DUE;
-	arm(m, REDUMP_RETRY_MS);
+	loop_arm(&m->arm, REDUMP_RETRY_MS);
 }
 
 /* The dump's objects, counted by the dump's routes, replace the map. */
@@ -1044,7 +1036,7 @@ diff_continue(struct mirror *m)
 	int rc = diff_step(m);
 
 	if (rc == 0) {
-		arm(m, 1);
+		loop_arm(&m->arm, 1);
 		return;
 	}
 	if (rc < 0) {
@@ -1223,12 +1215,11 @@ mirror_new_family(const struct rt_ops *ops, const struct mirror_config *cfg)
 }
 
 void
-mirror_set_callbacks(struct mirror *m, mirror_change_fn change, mirror_arm_fn arm_fn, void *arg)
+mirror_set_callbacks(struct mirror *m, mirror_change_fn change, loop_arm_fn arm, void *arg)
 {
 	m->change_fn = change;
-	m->arm_fn = arm_fn;
 	m->cb_arg = arg;
-	m->arm_arg = arg;
+	m->arm = (struct loop_arm){ arm, arg };
 }
 
 void
@@ -1308,7 +1299,7 @@ mirror_open(struct mirror *m)
 	if (m->cfg.resync_interval)
 		m->next_periodic = mirror_now(m) + m->cfg.resync_interval;
 	if (m->state == MIRROR_REDUMP_DUE)
-		arm(m, REDUMP_DELAY_MS);
+		loop_arm(&m->arm, REDUMP_DELAY_MS);
 	else
 		rearm_periodic(m);
 	return 0;
@@ -1371,9 +1362,7 @@ dump_readable(void *arg)
 int
 mirror_start(struct mirror *m)
 {
-	loop_timer_init(&m->timer, timer_fired, m);
-	m->arm_fn = loop_timer_arm;
-	m->arm_arg = &m->timer;
+	loop_arm_timer(&m->arm, loop_timer_arm, &m->timer, timer_fired, m);
 	if (mirror_open(m) < 0)
 		return -1;
 	return loop_fd_add(&m->dump, mirror_dump_fd(m), dump_readable, m);

@@ -109,8 +109,6 @@ enum route_change {
  */
 typedef void (*mirror_change_fn)(enum route_change, const void *old, const void *new,
     unsigned flags, void *arg);
-/* Asks the caller to call mirror_timer() in ms milliseconds (replacing any earlier request). */
-typedef void (*mirror_arm_fn)(unsigned ms, void *arg);
 
 struct mirror_stats {
 	uint64_t events;         /* route messages applied */
@@ -125,7 +123,8 @@ struct mirror;
 /* A mirror of one family's routes (rt.h: rt4_ops, rt6_ops). */
 struct mirror *mirror_new_family(const struct rt_ops *, const struct mirror_config *);
 void mirror_free(struct mirror *);
-void mirror_set_callbacks(struct mirror *, mirror_change_fn, mirror_arm_fn, void *arg);
+/* change, and arm asking for mirror_timer() (snmp/loop.h), both with arg. */
+void mirror_set_callbacks(struct mirror *, mirror_change_fn, loop_arm_fn arm, void *arg);
 /*
  * Take events from mon, and link names and re-dump triggers from ifm (either
  * may be NULL).  Before nlmon_open().  0 or -1.
@@ -139,7 +138,7 @@ int mirror_dump_fd(const struct mirror *);
 void mirror_read_dump(struct mirror *);
 /* Read the event socket now (a bounded amount; every consumer gets its messages). */
 void mirror_read_events(struct mirror *);
-/* The timer requested through mirror_arm_fn fired. */
+/* The timer requested through the arm callback fired. */
 void mirror_timer(struct mirror *);
 /*
  * In the daemon, after mirror_set_callbacks(): mirror_open() with the timer
