@@ -350,34 +350,62 @@ in_hops(const struct mirror *m, const void *e, const void *hops, int n)
 }
 
 /*
- * Aliases: the rows of the kernel route key (table, prefix, tos, metric) of
- * hops[0] that are not among hops: copied to stale (at most MAX_HOPS).  With
- * mark, every row of the key is flagged shared.  Returns the number of rows of
- * the key not among hops; *shared tells whether any row was already shared.
+ * The rows of the kernel route key (table, prefix, tos, metric) of e, in
+ * index order: the rows of its prefix (ops->prefix_key, kept in m->key)
+ * that are the same FIB entry.
+ */
+static void *
+key_from(struct mirror *m, const void *e, void *r, struct route_pos *pos)
+{
+	for (; r != NULL && m->ops->same_prefix(r, m->key); r = t_next(m, pos))
+		if (m->ops->same_fib(r, e))
+			return r;
+	return NULL;
+}
+
+static void *
+key_first(struct mirror *m, const void *e, struct route_pos *pos)
+{
+	m->ops->prefix_key(m->key, e);
+	return key_from(m, e, t_seek(m, m->key, pos), pos);
+}
+
+static void *
+key_next(struct mirror *m, const void *e, struct route_pos *pos)
+{
+	return key_from(m, e, t_next(m, pos), pos);
+}
+
+/* Copy r to out[n] (out may be NULL, and keeps MAX_HOPS at most); n + 1. */
+static int
+keep(const struct mirror *m, void *out, int n, const void *r)
+{
+	if (out != NULL && n < MAX_HOPS)
+		memcpy(ent(m, out, (size_t)n), r, m->ops->size);
+	return n + 1;
+}
+
+/*
+ * Aliases: the rows of the kernel route key of hops[0] that are not among
+ * hops: copied to stale (at most MAX_HOPS).  With mark, every row of the key
+ * is flagged shared.  Returns the number of rows of the key not among hops;
+ * *shared tells whether any row was already shared.
  */
 static int
 fib_others(struct mirror *m, const void *hops, int n, void *stale, int mark, int *shared)
 {
-	const struct rt_ops *ops = m->ops;
-	void *key = m->key;
 	struct route_pos pos;
 	void *r;
 	int ns = 0;
 
-	ops->prefix_key(key, hops);
 	*shared = 0;
-	for (r = t_seek(m, key, &pos); r != NULL && ops->same_prefix(r, key); r = t_next(m, &pos)) {
-		if (!ops->same_fib(r, hops))
-			continue;
+	for (r = key_first(m, hops, &pos); r != NULL; r = key_next(m, hops, &pos)) {
 		if (*eflags(m, r) & ROUTE_F_SHARED)
 			*shared = 1;
 		if (mark)
 			*eflags(m, r) |= ROUTE_F_SHARED;
-		if (!in_hops(m, r, hops, n)) {
-			if (stale != NULL && ns < MAX_HOPS)
-				memcpy(ent(m, stale, (size_t)ns), r, ops->size);
-			ns++;
-		}
+		if (!in_hops(m, r, hops, n))
+			ns = keep(m, stale, ns, r);
 	}
 	return ns;
 }
@@ -419,20 +447,13 @@ apply_delete(struct mirror *m, void *hops, int n)
 static int
 siblings_of(struct mirror *m, const void *e, const void *hops, int nhops, void *out)
 {
-	const struct rt_ops *ops = m->ops;
 	struct route_pos pos;
 	void *r;
 	int n = 0;
 
-	ops->prefix_key(m->key, e);
-	for (r = t_seek(m, m->key, &pos); r != NULL && ops->same_prefix(r, m->key);
-	     r = t_next(m, &pos)) {
-		if (!ops->same_fib(r, e) || !ops->sibling(r) || in_hops(m, r, hops, nhops))
-			continue;
-		if (out != NULL && n < MAX_HOPS)
-			memcpy(ent(m, out, (size_t)n), r, ops->size);
-		n++;
-	}
+	for (r = key_first(m, e, &pos); r != NULL; r = key_next(m, e, &pos))
+		if (m->ops->sibling(r) && !in_hops(m, r, hops, nhops))
+			n = keep(m, out, n, r);
 	return n;
 }
 
