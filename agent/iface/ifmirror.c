@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,8 +49,7 @@ struct watcher {
 
 struct iface {
 	enum iface_state state;
-	int again;   /* a re-dump was asked for while one ran */
-	int loading; /* the first dump: its failure fails iface_open() */
+	int again; /* a re-dump was asked for while one ran */
 	struct nlmon *mon;
 	struct nldump *dumper;
 	struct link_vec links, fresh_links; /* fresh: the dump thread's */
@@ -62,7 +60,6 @@ struct iface {
 	unsigned nw;
 	struct loop_arm arm;
 	struct loop_timer timer; /* iface_start() */
-	struct loop_fd dump;
 };
 
 /* ---- links ---------------------------------------------------------------- */
@@ -393,9 +390,11 @@ swap_in(struct iface *ifm)
 	ifm->fresh_links.n = ifm->fresh_addrs.n = 0;
 }
 
-void
-iface_read_dump(struct iface *ifm)
+/* The dump has finished (the loop, or the first load). */
+static void
+read_dump(void *arg)
 {
+	struct iface *ifm = arg;
 	struct nldump_result res;
 
 	if (ifm->dumper == NULL || !nldump_join(ifm->dumper, &res) || ifm->state != IFACE_DUMPING)
@@ -474,11 +473,10 @@ iface_attach(struct iface *ifm, struct nlmon *mon)
 	return nlmon_subscribe(mon, &sub);
 }
 
-int
-iface_open(struct iface *ifm)
+/* Open mon and the dump socket and load; blocks until loaded.  -1 with errno on failure. */
+static int
+load(struct iface *ifm)
 {
-	struct pollfd pfd;
-
 	if (ifm->mon == NULL || nlmon_open(ifm->mon) < 0)
 		return -1;
 	if ((ifm->dumper = nldump_open(NLDUMP_RCVBUF)) == NULL)
@@ -488,12 +486,10 @@ iface_open(struct iface *ifm)
 	 * The events stay in the event socket meanwhile: the route mirror's load
 	 * reads them, and they are applied over this dump's result.
 	 */
-	pfd.fd = nldump_fd(ifm->dumper);
-	pfd.events = POLLIN;
 	while (ifm->state == IFACE_DUMPING) {
-		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+		if (nldump_wait(ifm->dumper, -1) < 0)
 			return -1;
-		iface_read_dump(ifm);
+		read_dump(ifm);
 	}
 	if (ifm->state != IFACE_SYNCED) {
 		errno = EIO;
@@ -502,36 +498,24 @@ iface_open(struct iface *ifm)
 	return 0;
 }
 
-int
-iface_dump_fd(const struct iface *ifm)
-{
-	return ifm->dumper != NULL ? nldump_fd(ifm->dumper) : -1;
-}
-
 static void
 timer_fired(void *arg)
 {
 	iface_timer(arg);
 }
 
-static void
-dump_readable(void *arg)
-{
-	iface_read_dump(arg);
-}
-
 int
 iface_start(struct iface *ifm)
 {
 	loop_arm_timer(&ifm->arm, loop_timer_arm, &ifm->timer, timer_fired, ifm);
-	if (iface_open(ifm) < 0)
+	if (load(ifm) < 0)
 		return -1;
-	return loop_fd_add(&ifm->dump, iface_dump_fd(ifm), dump_readable, ifm);
+	return nldump_watch(ifm->dumper, read_dump, ifm);
 }
 
 void
 iface_stop(struct iface *ifm)
 {
-	loop_fd_remove(&ifm->dump);
+	nldump_unwatch(ifm->dumper);
 	loop_timer_stop(&ifm->timer);
 }

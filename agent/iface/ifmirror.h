@@ -73,15 +73,12 @@ int iface_watch(struct iface *, iface_change_fn, void *arg);
 void iface_set_timer(struct iface *, loop_arm_fn arm, void *arg);
 /* Subscribe to mon's links and addresses (before nlmon_open()).  0 or -1. */
 int iface_attach(struct iface *, struct nlmon *mon);
-/* Open mon and the dump socket and load; blocks until loaded.  -1 with errno on failure. */
-int iface_open(struct iface *);
-/* Readable when a dump has finished; iface_read_dump() takes its result. */
-int iface_dump_fd(const struct iface *);
-void iface_read_dump(struct iface *);
+/* The timer asked for through the arm callback fired. */
 void iface_timer(struct iface *);
 /*
- * In the daemon: iface_open() with the timer in the event loop (snmp/loop.h,
- * in place of iface_set_timer()), then the dump fd too; 0, or -1 with errno.
+ * In the daemon: open mon and the dump socket and load (blocks until
+ * loaded), with the timer in the event loop (snmp/loop.h, in place of
+ * iface_set_timer()), then the dump's end too; 0, or -1 with errno.
  */
 int iface_start(struct iface *);
 void iface_stop(struct iface *);

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <linux/rtnetlink.h>
 #include <malloc.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +85,6 @@ struct mirror {
 	void *cb_arg;
 	struct loop_arm arm;     /* the callbacks', or the loop's timer (mirror_start()) */
 	struct loop_timer timer; /* mirror_start() */
-	struct loop_fd dump;
 };
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -1119,9 +1117,11 @@ dump_done(struct mirror *m, const struct nldump_result *res)
 	diff_continue(m);
 }
 
-void
-mirror_read_dump(struct mirror *m)
+/* The dump has finished (the loop, or the first load). */
+static void
+read_dump(void *arg)
 {
+	struct mirror *m = arg;
 	struct nldump_result res;
 
 	if (m->dumper == NULL || !nldump_join(m->dumper, &res))
@@ -1218,7 +1218,7 @@ mirror_new_family(const struct rt_ops *ops, const struct mirror_config *cfg)
 	m->cfg = *cfg;
 	m->state = MIRROR_SYNCED;
 	m->queue.max = QUEUE_MAX;
-	m->nh_learn = 1; /* mirror_open() asks the kernel */
+	m->nh_learn = 1; /* load() asks the kernel */
 	m->hops = calloc(MAX_HOPS, ops->size);
 	m->stale = calloc(MAX_HOPS, ops->size);
 	m->d.hops = calloc(MAX_HOPS, ops->size);
@@ -1283,12 +1283,10 @@ mirror_attach(struct mirror *m, struct nlmon *mon, struct iface *ifm)
 	return mon != NULL ? nlmon_subscribe(mon, &sub) : 0;
 }
 
-int
-mirror_open(struct mirror *m)
+/* Open the dump socket (and mon) and load the routes; blocks until loaded.  -1 with errno. */
+static int
+load(struct mirror *m)
 {
-	struct pollfd pfd[2];
-	nfds_t nfd = 1;
-
 	if (m->mon != NULL && nlmon_open(m->mon) < 0)
 		return -1;
 	if ((m->dumper = nldump_open(NLDUMP_RCVBUF)) == NULL)
@@ -1299,17 +1297,10 @@ mirror_open(struct mirror *m)
 		return -1;
 	}
 	/* The dump thread gives up after a while of silence. */
-	pfd[0].fd = nldump_fd(m->dumper);
-	pfd[0].events = POLLIN;
-	if (m->mon != NULL) {
-		pfd[1].fd = nlmon_fd(m->mon);
-		pfd[1].events = POLLIN;
-		nfd = 2;
-	}
 	while (m->state == MIRROR_LOADING) {
-		if (poll(pfd, nfd, -1) < 0 && errno != EINTR)
+		if (nldump_wait(m->dumper, m->mon != NULL ? nlmon_fd(m->mon) : -1) < 0)
 			return -1;
-		mirror_read_dump(m);
+		read_dump(m);
 		if (m->state == MIRROR_LOADING)
 			mirror_read_events(m); /* queued until the dump is done */
 	}
@@ -1324,12 +1315,6 @@ mirror_open(struct mirror *m)
 	else
 		rearm_periodic(m);
 	return 0;
-}
-
-int
-mirror_dump_fd(const struct mirror *m)
-{
-	return m->dumper != NULL ? nldump_fd(m->dumper) : -1;
 }
 
 const void *
@@ -1374,24 +1359,18 @@ timer_fired(void *arg)
 	mirror_timer(arg);
 }
 
-static void
-dump_readable(void *arg)
-{
-	mirror_read_dump(arg);
-}
-
 int
 mirror_start(struct mirror *m)
 {
 	loop_arm_timer(&m->arm, loop_timer_arm, &m->timer, timer_fired, m);
-	if (mirror_open(m) < 0)
+	if (load(m) < 0)
 		return -1;
-	return loop_fd_add(&m->dump, mirror_dump_fd(m), dump_readable, m);
+	return nldump_watch(m->dumper, read_dump, m);
 }
 
 void
 mirror_stop(struct mirror *m)
 {
-	loop_fd_remove(&m->dump);
+	nldump_unwatch(m->dumper);
 	loop_timer_stop(&m->timer);
 }
