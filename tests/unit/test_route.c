@@ -20,7 +20,7 @@
 #include "route/route.h"
 #include "route/routefmt.h"
 
-#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+#include "fixture.h"
 
 static struct route
 R(uint32_t dst, uint8_t plen, uint32_t nh, int32_t ifindex, uint32_t table, uint8_t tos,
@@ -322,22 +322,7 @@ test_seek_oid(void **state)
 static struct nl_msg *
 route_msg(int type, uint8_t rtype, uint32_t table, const char *dst, uint8_t plen)
 {
-	struct nl_msg *msg = nlmsg_alloc_simple(type, 0);
-	struct rtmsg rtm = {
-		.rtm_family = AF_INET,
-		.rtm_dst_len = plen,
-		.rtm_table = RT_TABLE_UNSPEC,
-		.rtm_protocol = RTPROT_STATIC,
-		.rtm_scope = RT_SCOPE_UNIVERSE,
-		.rtm_type = rtype,
-	};
-	struct in_addr a;
-
-	assert_int_equal(nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO), 0);
-	nla_put_u32(msg, RTA_TABLE, table);
-	inet_pton(AF_INET, dst, &a);
-	nla_put(msg, RTA_DST, 4, &a);
-	return msg;
+	return fx_route_msg(type, 0, dst, plen, table, rtype, RTPROT_STATIC);
 }
 
 static void

@@ -26,6 +26,8 @@
 #include "route/route6.h"
 #include "route/rt.h"
 
+#include "fixture.h"
+
 static void
 A6(uint8_t out[16], const char *text)
 {
@@ -422,21 +424,7 @@ static const struct mirror_config all_tables = { .all_tables = 1 };
 static struct nl_msg *
 msg6(int type, uint8_t rtype, uint32_t table, const char *dst, uint8_t plen)
 {
-	struct nl_msg *msg = nlmsg_alloc_simple(type, 0);
-	struct rtmsg rtm = {
-		.rtm_family = AF_INET6,
-		.rtm_dst_len = plen,
-		.rtm_table = RT_TABLE_UNSPEC,
-		.rtm_protocol = RTPROT_STATIC,
-		.rtm_type = rtype,
-	};
-	uint8_t a[16];
-
-	assert_int_equal(nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO), 0);
-	nla_put_u32(msg, RTA_TABLE, table);
-	A6(a, dst);
-	nla_put(msg, RTA_DST, 16, a);
-	return msg;
+	return fx_route_msg(type, 0, dst, plen, table, rtype, RTPROT_STATIC);
 }
 
 static void
