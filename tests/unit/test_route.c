@@ -22,20 +22,15 @@
 
 #include "fixture.h"
 
+/* An index (dst, plen, nh, ifindex, table, tos, metric) of a unicast row, without flags or protocol. */
 static struct route
 R(uint32_t dst, uint8_t plen, uint32_t nh, int32_t ifindex, uint32_t table, uint8_t tos,
     uint32_t metric) {
-	struct route r;
+	struct route r = fx_route(dst, plen, nh, ifindex, metric, 0);
 
-	memset(&r, 0, sizeof(r));
-	r.dst = dst;
-	r.plen = plen;
-	r.nexthop = nh;
-	r.ifindex = ifindex;
+	r.flags = 0;
 	r.table = table;
 	r.tos = tos;
-	r.metric = metric;
-	r.type = RTN_UNICAST;
 	return r;
 }
 

@@ -34,22 +34,14 @@ A6(uint8_t out[16], const char *text)
 	assert_int_equal(inet_pton(AF_INET6, text, out), 1);
 }
 
-/* dst/plen via nh (NULL: none) on ifindex, in table, at metric, from no source prefix. */
+/* dst/plen via nh (NULL: none) on ifindex, in table, at metric, from no source prefix; no flags. */
 static struct route6
 R6(const char *dst, uint8_t plen, const char *nh, int32_t ifindex, uint32_t table,
     uint32_t metric) {
-	struct route6 r;
+	struct route6 r = fx_route6(dst, plen, nh, ifindex, metric, 0);
 
-	memset(&r, 0, sizeof(r));
-	A6(r.dst, dst);
-	r.plen = plen;
-	if (nh != NULL)
-		A6(r.nexthop, nh);
-	r.ifindex = ifindex;
+	r.flags = 0;
 	r.table = table;
-	r.metric = metric;
-	r.type = RTN_UNICAST;
-	r.weight = 1;
 	return r;
 }
 
