@@ -419,15 +419,6 @@ msg6(int type, uint8_t rtype, uint32_t table, const char *dst, uint8_t plen)
 	return fx_route_msg(type, 0, dst, plen, table, rtype, RTPROT_STATIC);
 }
 
-static void
-put6(struct nl_msg *msg, int attr, const char *ip)
-{
-	uint8_t a[16];
-
-	A6(a, ip);
-	nla_put(msg, attr, 16, a);
-}
-
 static struct rtmsg *
 rtm_of(struct nl_msg *msg)
 {
@@ -451,11 +442,11 @@ test_parse_single(void **state)
 	struct route6 out[2], want = R6("2001:db8:1::", 48, "fe80::1", 7, 254, 20);
 	uint8_t ps[16];
 
-	put6(msg, RTA_GATEWAY, "fe80::1");
+	fx_put_ip(msg, RTA_GATEWAY, "fe80::1");
 	nla_put_u32(msg, RTA_OIF, 7);
 	nla_put_u32(msg, RTA_PRIORITY, 20);
 	nla_put_u8(msg, RTA_PREF, 1); /* ICMPV6_ROUTER_PREF_HIGH */
-	put6(msg, RTA_PREFSRC, "2001:db8::1");
+	fx_put_ip(msg, RTA_PREFSRC, "2001:db8::1");
 	rtm_of(msg)->rtm_flags = RTNH_F_ONLINK;
 	assert_int_equal(parse(&main_only, NULL, msg, out, 2, NULL), 1);
 	assert_int_equal(route6_cmp(&out[0], &want), 0);
@@ -488,8 +479,8 @@ test_parse_source_prefix(void **state)
 	uint8_t a[16], want[16], plen;
 
 	rtm_of(msg)->rtm_src_len = 56;
-	put6(msg, RTA_SRC, "2001:db8:99:1ff:2::");
-	put6(msg, RTA_GATEWAY, "fe80::1");
+	fx_put_ip(msg, RTA_SRC, "2001:db8:99:1ff:2::");
+	fx_put_ip(msg, RTA_GATEWAY, "fe80::1");
 	nla_put_u32(msg, RTA_OIF, 2);
 	assert_int_equal(parse(&main_only, NULL, msg, out, 1, NULL), 1);
 	route6_src(out[0].src, a, &plen);
@@ -516,7 +507,7 @@ multipath(int type, const char *dst, int n, const char *const *gws, const int *o
 		nh->rtnh_ifindex = oifs[i];
 		nh->rtnh_hops = hops != NULL ? hops[i] : 0;
 		nh->rtnh_flags = flags != NULL ? flags[i] : 0;
-		put6(msg, RTA_GATEWAY, gws[i]);
+		fx_put_ip(msg, RTA_GATEWAY, gws[i]);
 		nh = (struct rtnexthop *)((char *)nlmsg_hdr(msg) + start);
 		nh->rtnh_len = (unsigned short)(nlmsg_hdr(msg)->nlmsg_len - start);
 	}
@@ -646,7 +637,7 @@ test_parse_expiry(void **state)
 	nla_put(msg, RTA_CACHEINFO, sizeof(ci), &ci);
 	rtm_of(msg)->rtm_protocol = RTPROT_RA;
 	nla_put_u8(msg, RTA_PREF, 3); /* ICMPV6_ROUTER_PREF_LOW */
-	put6(msg, RTA_GATEWAY, "fe80::1");
+	fx_put_ip(msg, RTA_GATEWAY, "fe80::1");
 	nla_put_u32(msg, RTA_OIF, 2);
 	assert_int_equal(parse(&main_only, NULL, msg, out, 1, NULL), 1);
 	assert_int_equal(out[0].expires, 1300);
@@ -686,7 +677,7 @@ nh6_msg(uint32_t id, const char *gw, uint32_t oif)
 	assert_int_equal(nlmsg_append(msg, &nhm, sizeof(nhm), NLMSG_ALIGNTO), 0);
 	nla_put_u32(msg, NHA_ID, id);
 	if (gw != NULL)
-		put6(msg, NHA_GATEWAY, gw);
+		fx_put_ip(msg, NHA_GATEWAY, gw);
 	nla_put_u32(msg, NHA_OIF, oif);
 	return msg;
 }
@@ -758,7 +749,7 @@ test_parse_nexthop_objects(void **state)
 	/* With compat mode on, the next hop in the message wins. */
 	msg = msg6(RTM_NEWROUTE, RTN_UNICAST, 254, "2001:db8:60::", 48);
 	nla_put_u32(msg, RTA_NH_ID, 1);
-	put6(msg, RTA_GATEWAY, "fe80::99");
+	fx_put_ip(msg, RTA_GATEWAY, "fe80::99");
 	nla_put_u32(msg, RTA_OIF, 9);
 	assert_int_equal(parse(&main_only, &nv, msg, out, 4, &ref), 1);
 	assert_int_equal(out[0].ifindex, 9);
