@@ -55,17 +55,17 @@ notify_init(struct notify *n)
 }
 
 void
-notify_set_callbacks(struct notify *n, notify_send_fn send, notify_arm_fn arm, void *arg)
+notify_set_callbacks(struct notify *n, notify_send_fn send, loop_arm_fn arm, void *arg)
 {
 	n->send = send;
-	n->arm = arm;
 	n->arg = arg;
+	n->arm = (struct loop_arm){ arm, arg };
 }
 
 void
-notify_set_slicer(struct notify *n, notify_arm_fn arm_slice)
+notify_set_slicer(struct notify *n, loop_arm_fn arm_slice)
 {
-	n->arm_slice = arm_slice;
+	n->arm_slice = (struct loop_arm){ arm_slice, n->arg };
 }
 
 static void
@@ -80,25 +80,12 @@ slice_fired(void *arg)
 	notify_slice(arg);
 }
 
-static void
-interval_arm(unsigned ms, void *arg)
-{
-	loop_timer_arm(ms, &((struct notify *)arg)->timer);
-}
-
-static void
-slice_arm(unsigned ms, void *arg)
-{
-	loop_timer_arm(ms, &((struct notify *)arg)->slice_timer);
-}
-
 void
 notify_start(struct notify *n, notify_send_fn send)
 {
-	loop_timer_init(&n->timer, interval_fired, n);
-	loop_timer_init(&n->slice_timer, slice_fired, n);
-	notify_set_callbacks(n, send, interval_arm, n);
-	notify_set_slicer(n, slice_arm);
+	notify_set_callbacks(n, send, NULL, n);
+	loop_arm_timer(&n->arm, loop_timer_arm, &n->timer, interval_fired, n);
+	loop_arm_timer(&n->arm_slice, loop_timer_arm, &n->slice_timer, slice_fired, n);
 }
 
 void
@@ -475,19 +462,12 @@ has_room(const struct notify *n)
 	    (n->connected && waiting(n) == 0 && n->inflight < NOTIFY_INFLIGHT);
 }
 
-static void
-arm(struct notify *n, unsigned ms)
-{
-	if (n->arm != NULL)
-		n->arm(ms, n->arg);
-}
-
 /* Try the sends again in a second (a failed send, a timeout), unless the interval's end will. */
 static void
 arm_retry(struct notify *n)
 {
 	if (!n->window_open)
-		arm(n, NOTIFY_INTERVAL_MS);
+		loop_arm(&n->arm, NOTIFY_INTERVAL_MS);
 }
 
 /* A rate-limit interval begins (unless one is under way); notify_timer() ends it. */
@@ -501,7 +481,7 @@ open_window(struct notify *n)
 	n->window_paced = 0;
 	memset(&n->window_sum, 0, sizeof(n->window_sum));
 	n->window_has = 0;
-	arm(n, NOTIFY_INTERVAL_MS);
+	loop_arm(&n->arm, NOTIFY_INTERVAL_MS);
 }
 
 /* Changes a slice may carry one by one: a tenth of the limit, at least one (resends, rate 0). */
@@ -518,12 +498,12 @@ slice_max(const struct notify *n)
 static int
 slice_full(struct notify *n)
 {
-	if (n->arm_slice == NULL)
+	if (n->arm_slice.fn == NULL)
 		return 0;
 	if (!n->slice_armed) {
 		n->slice_armed = 1;
 		n->slice_sent = 0;
-		n->arm_slice(NOTIFY_SLICE_MS, n->arg);
+		loop_arm(&n->arm_slice, NOTIFY_SLICE_MS);
 	}
 	return n->slice_sent >= slice_max(n);
 }

@@ -116,8 +116,6 @@ struct notify_settings {
  * when it could not be (it stays queued).
  */
 typedef int (*notify_send_fn)(const struct notify_msg *, void *arg);
-/* Asks for notify_timer() in ms milliseconds (replacing an earlier request). */
-typedef void (*notify_arm_fn)(unsigned ms, void *arg);
 
 struct notify_stats {
 	uint64_t sent;       /* messages acknowledged by the master */
@@ -163,9 +161,9 @@ struct notify {
 	struct notify_stats stats;
 
 	notify_send_fn send;
-	notify_arm_fn arm;
-	notify_arm_fn arm_slice; /* NULL: no slices (all of an interval's allowance at once) */
 	void *arg;
+	/* For notify_timer(); for notify_slice() (no fn: no slices, an interval's all at once). */
+	struct loop_arm arm, arm_slice;
 	struct loop_timer timer, slice_timer; /* notify_start() */
 };
 
@@ -176,9 +174,10 @@ void notify_init(struct notify *);
  * notifyQueueLength, filling set (through snmp/conf.h); 0, or -1.
  */
 int notify_conf_register(struct notify_settings *set);
-void notify_set_callbacks(struct notify *, notify_send_fn, notify_arm_fn, void *arg);
-/* A second timer, for notify_slice() (its arg is the one of notify_set_callbacks()). */
-void notify_set_slicer(struct notify *, notify_arm_fn);
+/* send, and arm asking for notify_timer() (snmp/loop.h), both with arg. */
+void notify_set_callbacks(struct notify *, notify_send_fn, loop_arm_fn arm, void *arg);
+/* A second timer, for notify_slice(), with the arg of notify_set_callbacks() (called before). */
+void notify_set_slicer(struct notify *, loop_arm_fn arm_slice);
 /*
  * In the daemon, the one place that sets the callbacks: send (mib_event.c,
  * called with the notifier as arg), and both timers in the event loop
@@ -205,7 +204,7 @@ void notify_free(struct notify *);
  */
 void notify_change(struct notify *, enum notify_kind, const struct rt_ops *ops, const void *e,
     int bulk);
-/* The rate-limit interval ended (the timer requested through notify_arm_fn). */
+/* The rate-limit interval ended (the timer requested through arm). */
 void notify_timer(struct notify *);
 /* A slice of the interval ended (the timer of notify_set_slicer()). */
 void notify_slice(struct notify *);

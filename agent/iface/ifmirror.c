@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,8 +49,7 @@ struct watcher {
 
 struct iface {
 	enum iface_state state;
-	int again;   /* a re-dump was asked for while one ran */
-	int loading; /* the first dump: its failure fails iface_open() */
+	int again; /* a re-dump was asked for while one ran */
 	struct nlmon *mon;
 	struct nldump *dumper;
 	struct link_vec links, fresh_links; /* fresh: the dump thread's */
@@ -60,10 +58,8 @@ struct iface {
 	struct nlqueue queue;
 	struct watcher w[IFACE_MAX_WATCHERS];
 	unsigned nw;
-	iface_arm_fn arm_fn;
-	void *arm_arg;
+	struct loop_arm arm;
 	struct loop_timer timer; /* iface_start() */
-	struct loop_fd dump;
 };
 
 /* ---- links ---------------------------------------------------------------- */
@@ -338,13 +334,6 @@ dump_msg(const struct nldump_req *rq, struct nlmsghdr *nlh, void *arg)
 }
 
 static void
-arm(struct iface *ifm, unsigned ms)
-{
-	if (ifm->arm_fn != NULL)
-		ifm->arm_fn(ms, ifm->arm_arg);
-}
-
-static void
 start_dump(struct iface *ifm)
 {
 	static const struct nldump_req reqs[] = {
@@ -359,7 +348,7 @@ start_dump(struct iface *ifm)
 		if (ifm->dumper != NULL)
 			log_warn_errno("iface", "cannot start a dump thread");
 		ifm->state = IFACE_REDUMP_DUE;
-		arm(ifm, RETRY_MS);
+		loop_arm(&ifm->arm, RETRY_MS);
 		return;
 	}
 	log_debug("iface", "re-dumping links and addresses");
@@ -401,9 +390,11 @@ swap_in(struct iface *ifm)
 	ifm->fresh_links.n = ifm->fresh_addrs.n = 0;
 }
 
-void
-iface_read_dump(struct iface *ifm)
+/* The dump has finished (the loop, or the first load). */
+static void
+read_dump(void *arg)
 {
+	struct iface *ifm = arg;
 	struct nldump_result res;
 
 	if (ifm->dumper == NULL || !nldump_join(ifm->dumper, &res) || ifm->state != IFACE_DUMPING)
@@ -412,7 +403,7 @@ iface_read_dump(struct iface *ifm)
 		log_warn("iface", "%s", res.failed ? res.err : "out of memory during a dump");
 		nlqueue_clear(&ifm->queue);
 		ifm->state = IFACE_REDUMP_DUE;
-		arm(ifm, RETRY_MS);
+		loop_arm(&ifm->arm, RETRY_MS);
 		return;
 	}
 	swap_in(ifm);
@@ -462,10 +453,9 @@ iface_watch(struct iface *ifm, iface_change_fn fn, void *arg)
 }
 
 void
-iface_set_timer(struct iface *ifm, iface_arm_fn fn, void *arg)
+iface_set_timer(struct iface *ifm, loop_arm_fn arm, void *arg)
 {
-	ifm->arm_fn = fn;
-	ifm->arm_arg = arg;
+	ifm->arm = (struct loop_arm){ arm, arg };
 }
 
 int
@@ -483,11 +473,10 @@ iface_attach(struct iface *ifm, struct nlmon *mon)
 	return nlmon_subscribe(mon, &sub);
 }
 
-int
-iface_open(struct iface *ifm)
+/* Open mon and the dump socket and load; blocks until loaded.  -1 with errno on failure. */
+static int
+load(struct iface *ifm)
 {
-	struct pollfd pfd;
-
 	if (ifm->mon == NULL || nlmon_open(ifm->mon) < 0)
 		return -1;
 	if ((ifm->dumper = nldump_open(NLDUMP_RCVBUF)) == NULL)
@@ -497,12 +486,10 @@ iface_open(struct iface *ifm)
 	 * The events stay in the event socket meanwhile: the route mirror's load
 	 * reads them, and they are applied over this dump's result.
 	 */
-	pfd.fd = nldump_fd(ifm->dumper);
-	pfd.events = POLLIN;
 	while (ifm->state == IFACE_DUMPING) {
-		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+		if (nldump_wait(ifm->dumper, -1) < 0)
 			return -1;
-		iface_read_dump(ifm);
+		read_dump(ifm);
 	}
 	if (ifm->state != IFACE_SYNCED) {
 		errno = EIO;
@@ -511,37 +498,24 @@ iface_open(struct iface *ifm)
 	return 0;
 }
 
-int
-iface_dump_fd(const struct iface *ifm)
-{
-	return ifm->dumper != NULL ? nldump_fd(ifm->dumper) : -1;
-}
-
 static void
 timer_fired(void *arg)
 {
 	iface_timer(arg);
 }
 
-static void
-dump_readable(void *arg)
-{
-	iface_read_dump(arg);
-}
-
 int
 iface_start(struct iface *ifm)
 {
-	loop_timer_init(&ifm->timer, timer_fired, ifm);
-	iface_set_timer(ifm, loop_timer_arm, &ifm->timer);
-	if (iface_open(ifm) < 0)
+	loop_arm_timer(&ifm->arm, loop_timer_arm, &ifm->timer, timer_fired, ifm);
+	if (load(ifm) < 0)
 		return -1;
-	return loop_fd_add(&ifm->dump, iface_dump_fd(ifm), dump_readable, ifm);
+	return nldump_watch(ifm->dumper, read_dump, ifm);
 }
 
 void
 iface_stop(struct iface *ifm)
 {
-	loop_fd_remove(&ifm->dump);
+	nldump_unwatch(ifm->dumper);
 	loop_timer_stop(&ifm->timer);
 }

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "snmp/loop.h"
+
 struct nlmsghdr;
 struct nlmon;
 
@@ -58,8 +60,6 @@ enum iface_change {
  */
 typedef void (*iface_change_fn)(enum iface_change, const struct link *l, const struct iface_addr *a,
     void *arg);
-/* Asks the caller to call iface_timer() in ms milliseconds (a retry after a failed dump). */
-typedef void (*iface_arm_fn)(unsigned ms, void *arg);
 
 #define IFACE_MAX_WATCHERS 4
 
@@ -69,18 +69,16 @@ struct iface *iface_new(void);
 void iface_free(struct iface *);
 /* Watchers of changes (up to IFACE_MAX_WATCHERS).  0 or -1. */
 int iface_watch(struct iface *, iface_change_fn, void *arg);
-void iface_set_timer(struct iface *, iface_arm_fn, void *arg);
+/* arm asks for iface_timer() (snmp/loop.h): a retry after a failed dump. */
+void iface_set_timer(struct iface *, loop_arm_fn arm, void *arg);
 /* Subscribe to mon's links and addresses (before nlmon_open()).  0 or -1. */
 int iface_attach(struct iface *, struct nlmon *mon);
-/* Open mon and the dump socket and load; blocks until loaded.  -1 with errno on failure. */
-int iface_open(struct iface *);
-/* Readable when a dump has finished; iface_read_dump() takes its result. */
-int iface_dump_fd(const struct iface *);
-void iface_read_dump(struct iface *);
+/* The timer asked for through the arm callback fired. */
 void iface_timer(struct iface *);
 /*
- * In the daemon: iface_open() with the timer in the event loop (snmp/loop.h,
- * in place of iface_set_timer()), then the dump fd too; 0, or -1 with errno.
+ * In the daemon: open mon and the dump socket and load (blocks until
+ * loaded), with the timer in the event loop (snmp/loop.h, in place of
+ * iface_set_timer()), then the dump's end too; 0, or -1 with errno.
  */
 int iface_start(struct iface *);
 void iface_stop(struct iface *);

@@ -28,6 +28,7 @@ struct nldump {
 	struct nl_sock *sk;
 	uint8_t *buf;
 	int done_fd;
+	struct loop_fd watch; /* done_fd in the loop (nldump_watch()) */
 	int running;
 	pthread_t thread;
 	/* Set by nldump_start(), read by the thread. */
@@ -167,6 +168,7 @@ nldump_close(struct nldump *d)
 {
 	if (d == NULL)
 		return;
+	nldump_unwatch(d);
 	if (d->running)
 		pthread_join(d->thread, NULL);
 	if (d->done_fd >= 0)
@@ -178,9 +180,27 @@ nldump_close(struct nldump *d)
 }
 
 int
-nldump_fd(const struct nldump *d)
+nldump_wait(const struct nldump *d, int fd)
 {
-	return d->done_fd;
+	struct pollfd pfd[2] = { { .fd = d->done_fd, .events = POLLIN },
+		{ .fd = fd, .events = POLLIN } };
+
+	if (poll(pfd, fd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+		return -1;
+	return 0;
+}
+
+int
+nldump_watch(struct nldump *d, loop_fn fn, void *arg)
+{
+	return loop_fd_add(&d->watch, d->done_fd, fn, arg);
+}
+
+void
+nldump_unwatch(struct nldump *d)
+{
+	if (d != NULL)
+		loop_fd_remove(&d->watch);
 }
 
 int

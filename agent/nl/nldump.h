@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "snmp/loop.h"
+
 struct nlmsghdr;
 
 #define NLDUMP_RCVBUF   (4 << 20)
@@ -51,8 +53,15 @@ struct nldump;
 struct nldump *nldump_open(int rcvbuf);
 /* Join a running dump, close. */
 void nldump_close(struct nldump *);
-/* Readable when a dump has finished. */
-int nldump_fd(const struct nldump *);
+/*
+ * Before the loop runs (a first load): block until a dump has finished or
+ * fd (-1: none) is readable.  0, or -1 with errno (a signal is not a failure).
+ */
+int nldump_wait(const struct nldump *, int fd);
+/* In the daemon: the loop calls fn(arg) when a dump has finished (and fn joins it).  0, or -1. */
+int nldump_watch(struct nldump *, loop_fn fn, void *arg);
+/* Out of the loop again (nothing if not watched; nldump_close() does it too). */
+void nldump_unwatch(struct nldump *);
 /*
  * Run these requests (at most NLDUMP_MAX_REQS, copied) on a thread, calling
  * msg for every reply and end after the last.  0, or -1 with errno (no thread).

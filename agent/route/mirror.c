@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <linux/rtnetlink.h>
 #include <malloc.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,11 +82,9 @@ struct mirror {
 	struct mirror_stats stats;
 
 	mirror_change_fn change_fn;
-	mirror_arm_fn arm_fn;
 	void *cb_arg;
-	void *arm_arg;           /* arm_fn's: cb_arg, or the loop's timer (mirror_start()) */
+	struct loop_arm arm;     /* the callbacks', or the loop's timer (mirror_start()) */
 	struct loop_timer timer; /* mirror_start() */
-	struct loop_fd dump;
 };
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -209,13 +206,6 @@ mirror_table_selected(const struct mirror_config *cfg, uint32_t table)
 		if (cfg->tables[i] == table)
 			return 1;
 	return 0;
-}
-
-static void
-arm(struct mirror *m, unsigned ms)
-{
-	if (m->arm_fn != NULL)
-		m->arm_fn(ms, m->arm_arg);
 }
 
 /* The nexthop objects that resolve RTA_NH_ID, when the mirror learns them. */
@@ -358,34 +348,62 @@ in_hops(const struct mirror *m, const void *e, const void *hops, int n)
 }
 
 /*
- * Aliases: the rows of the kernel route key (table, prefix, tos, metric) of
- * hops[0] that are not among hops: copied to stale (at most MAX_HOPS).  With
- * mark, every row of the key is flagged shared.  Returns the number of rows of
- * the key not among hops; *shared tells whether any row was already shared.
+ * The rows of the kernel route key (table, prefix, tos, metric) of e, in
+ * index order: the rows of its prefix (ops->prefix_key, kept in m->key)
+ * that are the same FIB entry.
+ */
+static void *
+key_from(struct mirror *m, const void *e, void *r, struct route_pos *pos)
+{
+	for (; r != NULL && m->ops->same_prefix(r, m->key); r = t_next(m, pos))
+		if (m->ops->same_fib(r, e))
+			return r;
+	return NULL;
+}
+
+static void *
+key_first(struct mirror *m, const void *e, struct route_pos *pos)
+{
+	m->ops->prefix_key(m->key, e);
+	return key_from(m, e, t_seek(m, m->key, pos), pos);
+}
+
+static void *
+key_next(struct mirror *m, const void *e, struct route_pos *pos)
+{
+	return key_from(m, e, t_next(m, pos), pos);
+}
+
+/* Copy r to out[n] (out may be NULL, and keeps MAX_HOPS at most); n + 1. */
+static int
+keep(const struct mirror *m, void *out, int n, const void *r)
+{
+	if (out != NULL && n < MAX_HOPS)
+		memcpy(ent(m, out, (size_t)n), r, m->ops->size);
+	return n + 1;
+}
+
+/*
+ * Aliases: the rows of the kernel route key of hops[0] that are not among
+ * hops: copied to stale (at most MAX_HOPS).  With mark, every row of the key
+ * is flagged shared.  Returns the number of rows of the key not among hops;
+ * *shared tells whether any row was already shared.
  */
 static int
 fib_others(struct mirror *m, const void *hops, int n, void *stale, int mark, int *shared)
 {
-	const struct rt_ops *ops = m->ops;
-	void *key = m->key;
 	struct route_pos pos;
 	void *r;
 	int ns = 0;
 
-	ops->prefix_key(key, hops);
 	*shared = 0;
-	for (r = t_seek(m, key, &pos); r != NULL && ops->same_prefix(r, key); r = t_next(m, &pos)) {
-		if (!ops->same_fib(r, hops))
-			continue;
+	for (r = key_first(m, hops, &pos); r != NULL; r = key_next(m, hops, &pos)) {
 		if (*eflags(m, r) & ROUTE_F_SHARED)
 			*shared = 1;
 		if (mark)
 			*eflags(m, r) |= ROUTE_F_SHARED;
-		if (!in_hops(m, r, hops, n)) {
-			if (stale != NULL && ns < MAX_HOPS)
-				memcpy(ent(m, stale, (size_t)ns), r, ops->size);
-			ns++;
-		}
+		if (!in_hops(m, r, hops, n))
+			ns = keep(m, stale, ns, r);
 	}
 	return ns;
 }
@@ -427,20 +445,13 @@ apply_delete(struct mirror *m, void *hops, int n)
 static int
 siblings_of(struct mirror *m, const void *e, const void *hops, int nhops, void *out)
 {
-	const struct rt_ops *ops = m->ops;
 	struct route_pos pos;
 	void *r;
 	int n = 0;
 
-	ops->prefix_key(m->key, e);
-	for (r = t_seek(m, m->key, &pos); r != NULL && ops->same_prefix(r, m->key);
-	     r = t_next(m, &pos)) {
-		if (!ops->same_fib(r, e) || !ops->sibling(r) || in_hops(m, r, hops, nhops))
-			continue;
-		if (out != NULL && n < MAX_HOPS)
-			memcpy(ent(m, out, (size_t)n), r, ops->size);
-		n++;
-	}
+	for (r = key_first(m, e, &pos); r != NULL; r = key_next(m, e, &pos))
+		if (m->ops->sibling(r) && !in_hops(m, r, hops, nhops))
+			n = keep(m, out, n, r);
 	return n;
 }
 
@@ -801,7 +812,7 @@ start_dump(struct mirror *m, enum mirror_state next)
 		if (m->dumper != NULL)
 			log_warn_errno("mirror", "cannot start a dump thread");
 		m->state = MIRROR_REDUMP_DUE;
-		arm(m, REDUMP_RETRY_MS);
+		loop_arm(&m->arm, REDUMP_RETRY_MS);
 		return -1;
 	}
 	return 0;
@@ -824,7 +835,7 @@ rearm_periodic(struct mirror *m)
 	if (m->next_expiry != 0 && (at == 0 || m->next_expiry + 1 < at))
 		at = m->next_expiry + 1;
 	if (at != 0)
-		arm(m, (at > now ? at - now : 1) * 1000);
+		loop_arm(&m->arm, (at > now ? at - now : 1) * 1000);
 }
 
 void
@@ -834,7 +845,7 @@ mirror_request_redump(struct mirror *m, const char *why)
 	case MIRROR_SYNCED:
 		log_debug("mirror", "re-dump requested: %s", why);
 		m->state = MIRROR_REDUMP_DUE;
-		arm(m, REDUMP_DELAY_MS);
+		loop_arm(&m->arm, REDUMP_DELAY_MS);
 		break;
 	case MIRROR_REDUMP_DUE: break;
 	default: m->again = 1; break;
@@ -963,7 +974,7 @@ dump_abort(struct mirror *m)
 {
 	nlqueue_clear(&m->queue);
 	m->state = MIRROR_REDUMP_DUE;
-	arm(m, REDUMP_RETRY_MS);
+	loop_arm(&m->arm, REDUMP_RETRY_MS);
 }
 
 /* The dump's objects, counted by the dump's routes, replace the map. */
@@ -1044,7 +1055,7 @@ diff_continue(struct mirror *m)
 	int rc = diff_step(m);
 
 	if (rc == 0) {
-		arm(m, 1);
+		loop_arm(&m->arm, 1);
 		return;
 	}
 	if (rc < 0) {
@@ -1106,9 +1117,11 @@ dump_done(struct mirror *m, const struct nldump_result *res)
 	diff_continue(m);
 }
 
-void
-mirror_read_dump(struct mirror *m)
+/* The dump has finished (the loop, or the first load). */
+static void
+read_dump(void *arg)
 {
+	struct mirror *m = arg;
 	struct nldump_result res;
 
 	if (m->dumper == NULL || !nldump_join(m->dumper, &res))
@@ -1205,7 +1218,7 @@ mirror_new_family(const struct rt_ops *ops, const struct mirror_config *cfg)
 	m->cfg = *cfg;
 	m->state = MIRROR_SYNCED;
 	m->queue.max = QUEUE_MAX;
-	m->nh_learn = 1; /* mirror_open() asks the kernel */
+	m->nh_learn = 1; /* load() asks the kernel */
 	m->hops = calloc(MAX_HOPS, ops->size);
 	m->stale = calloc(MAX_HOPS, ops->size);
 	m->d.hops = calloc(MAX_HOPS, ops->size);
@@ -1223,12 +1236,11 @@ mirror_new_family(const struct rt_ops *ops, const struct mirror_config *cfg)
 }
 
 void
-mirror_set_callbacks(struct mirror *m, mirror_change_fn change, mirror_arm_fn arm_fn, void *arg)
+mirror_set_callbacks(struct mirror *m, mirror_change_fn change, loop_arm_fn arm, void *arg)
 {
 	m->change_fn = change;
-	m->arm_fn = arm_fn;
 	m->cb_arg = arg;
-	m->arm_arg = arg;
+	m->arm = (struct loop_arm){ arm, arg };
 }
 
 void
@@ -1271,12 +1283,10 @@ mirror_attach(struct mirror *m, struct nlmon *mon, struct iface *ifm)
 	return mon != NULL ? nlmon_subscribe(mon, &sub) : 0;
 }
 
-int
-mirror_open(struct mirror *m)
+/* Open the dump socket (and mon) and load the routes; blocks until loaded.  -1 with errno. */
+static int
+load(struct mirror *m)
 {
-	struct pollfd pfd[2];
-	nfds_t nfd = 1;
-
 	if (m->mon != NULL && nlmon_open(m->mon) < 0)
 		return -1;
 	if ((m->dumper = nldump_open(NLDUMP_RCVBUF)) == NULL)
@@ -1287,17 +1297,10 @@ mirror_open(struct mirror *m)
 		return -1;
 	}
 	/* The dump thread gives up after a while of silence. */
-	pfd[0].fd = nldump_fd(m->dumper);
-	pfd[0].events = POLLIN;
-	if (m->mon != NULL) {
-		pfd[1].fd = nlmon_fd(m->mon);
-		pfd[1].events = POLLIN;
-		nfd = 2;
-	}
 	while (m->state == MIRROR_LOADING) {
-		if (poll(pfd, nfd, -1) < 0 && errno != EINTR)
+		if (nldump_wait(m->dumper, m->mon != NULL ? nlmon_fd(m->mon) : -1) < 0)
 			return -1;
-		mirror_read_dump(m);
+		read_dump(m);
 		if (m->state == MIRROR_LOADING)
 			mirror_read_events(m); /* queued until the dump is done */
 	}
@@ -1308,16 +1311,10 @@ mirror_open(struct mirror *m)
 	if (m->cfg.resync_interval)
 		m->next_periodic = mirror_now(m) + m->cfg.resync_interval;
 	if (m->state == MIRROR_REDUMP_DUE)
-		arm(m, REDUMP_DELAY_MS);
+		loop_arm(&m->arm, REDUMP_DELAY_MS);
 	else
 		rearm_periodic(m);
 	return 0;
-}
-
-int
-mirror_dump_fd(const struct mirror *m)
-{
-	return m->dumper != NULL ? nldump_fd(m->dumper) : -1;
 }
 
 const void *
@@ -1362,26 +1359,18 @@ timer_fired(void *arg)
 	mirror_timer(arg);
 }
 
-static void
-dump_readable(void *arg)
-{
-	mirror_read_dump(arg);
-}
-
 int
 mirror_start(struct mirror *m)
 {
-	loop_timer_init(&m->timer, timer_fired, m);
-	m->arm_fn = loop_timer_arm;
-	m->arm_arg = &m->timer;
-	if (mirror_open(m) < 0)
+	loop_arm_timer(&m->arm, loop_timer_arm, &m->timer, timer_fired, m);
+	if (load(m) < 0)
 		return -1;
-	return loop_fd_add(&m->dump, mirror_dump_fd(m), dump_readable, m);
+	return nldump_watch(m->dumper, read_dump, m);
 }
 
 void
 mirror_stop(struct mirror *m)
 {
-	loop_fd_remove(&m->dump);
+	nldump_unwatch(m->dumper);
 	loop_timer_stop(&m->timer);
 }

@@ -21,7 +21,7 @@
  * per wake-up is bounded.
  *
  * A dump runs on a thread of its own (nl/nldump.h); the loop learns that it
- * has finished through mirror_dump_fd() and applies the result.
+ * has finished (nldump_watch()) and applies the result.
  *
  * The states (one at a time; mirror_state()):
  *
@@ -30,16 +30,16 @@
  *   REDUMP_DUE  a re-dump was asked for; the timer starts it (20 ms later, to
  *               coalesce a burst of link events; 1 s after a failed dump).
  *               Events are still applied.
- *   LOADING     the first dump runs (mirror_open()); events are queued.
+ *   LOADING     the first dump runs (mirror_start()); events are queued.
  *   DUMPING     a re-dump runs on the dump thread; events are queued.
  *   DIFFING     the loop applies the re-dump's differences, a slice per timer.
  *   REPLAYING   the queued events are applied over the result.
  *
  *   SYNCED     -> REDUMP_DUE   mirror_request_redump(), or the periodic timer
  *   REDUMP_DUE -> DUMPING      the timer (the thread cannot start: stays, 1 s)
- *   (open)     -> LOADING      mirror_open()
+ *   (start)    -> LOADING      mirror_start()
  *   LOADING    -> REPLAYING    the dump succeeded: its result is the table
- *   LOADING    -> (failed)     the dump failed: mirror_open() fails
+ *   LOADING    -> (failed)     the dump failed: mirror_start() fails
  *   DUMPING    -> DIFFING      the dump succeeded
  *   DUMPING    -> REDUMP_DUE   the dump failed or could not be kept whole (1 s;
  *                              the old table and the queue are kept/dropped)
@@ -109,8 +109,6 @@ enum route_change {
  */
 typedef void (*mirror_change_fn)(enum route_change, const void *old, const void *new,
     unsigned flags, void *arg);
-/* Asks the caller to call mirror_timer() in ms milliseconds (replacing any earlier request). */
-typedef void (*mirror_arm_fn)(unsigned ms, void *arg);
 
 struct mirror_stats {
 	uint64_t events;         /* route messages applied */
@@ -125,26 +123,23 @@ struct mirror;
 /* A mirror of one family's routes (rt.h: rt4_ops, rt6_ops). */
 struct mirror *mirror_new_family(const struct rt_ops *, const struct mirror_config *);
 void mirror_free(struct mirror *);
-void mirror_set_callbacks(struct mirror *, mirror_change_fn, mirror_arm_fn, void *arg);
+/* change, and arm asking for mirror_timer() (snmp/loop.h), both with arg. */
+void mirror_set_callbacks(struct mirror *, mirror_change_fn, loop_arm_fn arm, void *arg);
 /*
  * Take events from mon, and link names and re-dump triggers from ifm (either
  * may be NULL).  Before nlmon_open().  0 or -1.
  */
 int mirror_attach(struct mirror *, struct nlmon *mon, struct iface *ifm);
 
-/* Open the dump socket (and mon) and load the routes; blocks until loaded.  -1 with errno. */
-int mirror_open(struct mirror *);
-/* Readable when a dump has finished; mirror_read_dump() applies it. */
-int mirror_dump_fd(const struct mirror *);
-void mirror_read_dump(struct mirror *);
 /* Read the event socket now (a bounded amount; every consumer gets its messages). */
 void mirror_read_events(struct mirror *);
-/* The timer requested through mirror_arm_fn fired. */
+/* The timer requested through the arm callback fired. */
 void mirror_timer(struct mirror *);
 /*
- * In the daemon, after mirror_set_callbacks(): mirror_open() with the timer
- * in the event loop (snmp/loop.h, in place of the callbacks' arm_fn), then
- * the dump fd too; 0, or -1 with errno.
+ * In the daemon, after mirror_set_callbacks(): open the dump socket (and
+ * mon) and load the routes (blocks until loaded), with the timer in the
+ * event loop (snmp/loop.h, in place of the callbacks' arm), then the dump's
+ * end too; 0, or -1 with errno.
  */
 int mirror_start(struct mirror *);
 void mirror_stop(struct mirror *);

@@ -101,6 +101,20 @@ struct rt_ops {
 	const struct ostore_type *store;
 };
 
+/*
+ * A family's entry type T in its table: its size and the offsets the engine
+ * reads, by the one naming rule every entry follows (uint8_t flags, uint8_t
+ * type followed by uint8_t proto, uint32_t first_seen).  RT_OPS_ENTRY_CHECK,
+ * at file scope beside the table, checks what the engine assumes of them.
+ */
+#define RT_OPS_ENTRY(T)                                                                    \
+	.size = sizeof(T), .flags_off = offsetof(T, flags), .kind_off = offsetof(T, type), \
+	.seen_off = offsetof(T, first_seen)
+#define RT_OPS_ENTRY_CHECK(T)                                                                     \
+	_Static_assert(sizeof(((T *)0)->flags) == 1 && sizeof(((T *)0)->type) == 1 &&             \
+		offsetof(T, proto) == offsetof(T, type) + 1 && sizeof(((T *)0)->first_seen) == 4, \
+	    #T " as the engine reads it (rt.h)")
+
 /* IPv4: cimIP4RouteTable's 32-byte entry (route.h) and its chunked store. */
 extern const struct rt_ops rt4_ops;
 /* IPv6: cimIP6RouteTable's 64-byte entry (route6.h) and its chunked store. */

@@ -329,18 +329,13 @@ rt4_same_prefix(const void *a, const void *b)
 	return x->dst == y->dst && x->plen == y->plen;
 }
 
-/* The engine reads the type and the protocol as two bytes (rt.h: kind_off). */
-_Static_assert(offsetof(struct route, proto) == offsetof(struct route, type) + 1,
-    "proto follows type");
+RT_OPS_ENTRY_CHECK(struct route);
 
 const struct rt_ops rt4_ops = {
 	.name = "IPv4",
 	.family = AF_INET,
 	.group = RTNLGRP_IPV4_ROUTE,
-	.size = sizeof(struct route),
-	.flags_off = offsetof(struct route, flags),
-	.kind_off = offsetof(struct route, type),
-	.seen_off = offsetof(struct route, first_seen),
+	RT_OPS_ENTRY(struct route),
 	.parse = rt4_parse,
 	.same = rt4_same,
 	.same_fib = rt4_same_fib,

@@ -299,18 +299,13 @@ rt6_unsettled(const void *e)
 	return ((const struct route6 *)e)->proto == RTPROT_RA;
 }
 
-/* The engine reads the type and the protocol as two bytes (rt.h: kind_off). */
-_Static_assert(offsetof(struct route6, proto) == offsetof(struct route6, type) + 1,
-    "proto follows type");
+RT_OPS_ENTRY_CHECK(struct route6);
 
 const struct rt_ops rt6_ops = {
 	.name = "IPv6",
 	.family = AF_INET6,
 	.group = RTNLGRP_IPV6_ROUTE,
-	.size = sizeof(struct route6),
-	.flags_off = offsetof(struct route6, flags),
-	.kind_off = offsetof(struct route6, type),
-	.seen_off = offsetof(struct route6, first_seen),
+	RT_OPS_ENTRY(struct route6),
 	.parse = rt6_parse,
 	.same = rt6_same,
 	.same_fib = rt6_same_fib,

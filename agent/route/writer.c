@@ -48,8 +48,7 @@ load(struct persist *p, const char *statedir, char *err, size_t errlen)
 
 struct writer *
 writer_new(struct mirror *m, struct nlreq *q, struct nlreq *qa, const struct writer_config *cfg,
-    const char *statedir, void (*arm)(unsigned ms, void *arg), void *arm_arg, char *err,
-    size_t errlen)
+    const char *statedir, loop_arm_fn arm, void *arm_arg, char *err, size_t errlen)
 {
 	struct writer *w = calloc(1, sizeof(*w));
 
@@ -65,8 +64,7 @@ writer_new(struct mirror *m, struct nlreq *q, struct nlreq *qa, const struct wri
 		w->cfg = *cfg;
 	else
 		writer_config_default(&w->cfg);
-	w->arm_apply = arm;
-	w->arm_arg = arm_arg;
+	w->arm_apply = (struct loop_arm){ arm, arm_arg };
 	persist_init(&w->persist);
 	persist_init_family(&w->persist6, &persist6);
 	if (statedir == NULL)
@@ -122,9 +120,7 @@ int
 writer_start(struct writer *w)
 {
 	/* An earlier apply is never postponed. */
-	loop_timer_init(&w->apply_timer, apply_fired, w);
-	w->arm_apply = loop_timer_arm_earlier;
-	w->arm_arg = &w->apply_timer;
+	loop_arm_timer(&w->arm_apply, loop_timer_arm_earlier, &w->apply_timer, apply_fired, w);
 	loop_timer_init(&w->expire_timer, expire_fired, w);
 	if (loop_timer_every(&w->expire_timer, 30) < 0 ||
 	    loop_fd_add(&w->answers, nlreq_fd(w->qa), answers_readable, w->qa) < 0)
@@ -348,8 +344,7 @@ writer_sync(struct writer *w)
 static void
 arm(struct writer *w, unsigned ms)
 {
-	if (w->arm_apply != NULL)
-		w->arm_apply(ms, w->arm_arg);
+	loop_arm(&w->arm_apply, ms);
 }
 
 /* A live entry of p's family changed in pm (the mirror p's routes are looked up in). */

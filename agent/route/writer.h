@@ -67,9 +67,8 @@ struct writer {
 	struct route6 *pending6;
 	size_t npending6, pending6_cap;
 	struct writer_config cfg;
-	/* Asks the daemon to run writer_apply() in ms milliseconds. */
-	void (*arm_apply)(unsigned ms, void *arg);
-	void *arm_arg;
+	/* Asks for writer_apply() in ms milliseconds (snmp/loop.h). */
+	struct loop_arm arm_apply;
 	/* writer_start(): the apply timer, the expiry of pending rows, qa's answers. */
 	struct loop_timer apply_timer, expire_timer;
 	struct loop_fd answers;
@@ -88,8 +87,8 @@ struct writer {
  * for writer_apply() later.  NULL with err on failure.
  */
 struct writer *writer_new(struct mirror *m, struct nlreq *q, struct nlreq *qa,
-    const struct writer_config *, const char *statedir, void (*arm)(unsigned ms, void *arg),
-    void *arm_arg, char *err, size_t errlen);
+    const struct writer_config *, const char *statedir, loop_arm_fn arm, void *arm_arg, char *err,
+    size_t errlen);
 void writer_free(struct writer *);
 /*
  * Write IPv6 routes through cimIP6RouteTable, served from m6 (same event

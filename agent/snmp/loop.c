@@ -85,6 +85,20 @@ loop_timer_stop(struct loop_timer *t)
 	t->every = 0;
 }
 
+void
+loop_arm(const struct loop_arm *a, unsigned ms)
+{
+	if (a->fn != NULL)
+		a->fn(ms, a->arg);
+}
+
+void
+loop_arm_timer(struct loop_arm *a, loop_arm_fn how, struct loop_timer *t, loop_fn fn, void *arg)
+{
+	loop_timer_init(t, fn, arg);
+	*a = (struct loop_arm){ how, t };
+}
+
 static void
 readable(int fd, void *arg)
 {

@@ -9,10 +9,14 @@
  *
  * A one-shot timer is armed again and again: a new request replaces the
  * pending one (loop_timer_arm), or only brings it forward
- * (loop_timer_arm_earlier: an earlier request is never postponed).  Both
- * have the (unsigned ms, void *arg) shape of the engines' arm callbacks
- * (mirror_arm_fn, iface_arm_fn, notify_arm_fn, the writer's), with the
- * timer as arg, so an engine stays free of the loop and testable.
+ * (loop_timer_arm_earlier: an earlier request is never postponed).
+ *
+ * An engine (the route and interface mirrors, the notifier, the writer)
+ * does not know the loop: it asks for its timer through a struct loop_arm,
+ * a loop_arm_fn and its argument, which a unit test fills with a function
+ * of its own (or leaves empty, and calls the timer by hand).  In the daemon
+ * loop_arm_timer() points it at a struct loop_timer, through
+ * loop_timer_arm or loop_timer_arm_earlier, which have that shape.
  *
  * The header itself includes nothing of net-snmp: modules below the
  * net-snmp glue may embed these structures.
@@ -49,6 +53,20 @@ void loop_timer_arm_earlier(unsigned ms, void *timer);
 int loop_timer_every(struct loop_timer *t, unsigned seconds);
 /* Cancel what is pending (nothing if nothing is). */
 void loop_timer_stop(struct loop_timer *t);
+
+/* Asks for the engine's timer function in ms milliseconds (replacing an earlier request). */
+typedef void (*loop_arm_fn)(unsigned ms, void *arg);
+
+struct loop_arm {
+	loop_arm_fn fn; /* NULL: asks nothing */
+	void *arg;
+};
+
+/* Ask: fn(ms, arg), nothing when there is no fn. */
+void loop_arm(const struct loop_arm *a, unsigned ms);
+/* Set up t to run fn(arg), and point a at it through how (loop_timer_arm, or _earlier). */
+void loop_arm_timer(struct loop_arm *a, loop_arm_fn how, struct loop_timer *t, loop_fn fn,
+    void *arg);
 
 /* Call fn(arg) whenever fd is readable; 0, or -1 (net-snmp's fd table is full). */
 int loop_fd_add(struct loop_fd *f, int fd, loop_fn fn, void *arg);

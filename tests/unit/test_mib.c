@@ -21,7 +21,7 @@
 #include "route/rt4.h"
 #include "route/writer.h"
 
-#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+#include "fixture.h"
 
 static const oid entry[] = { CIMR_IP4ROUTE, 3, 1 };
 #define ENTRY_LEN (sizeof(entry) / sizeof(entry[0]))
@@ -30,19 +30,7 @@ static struct mirror *m;
 
 static struct route
 R(uint32_t dst, uint8_t plen, uint32_t nh, int32_t ifindex, uint32_t metric, uint8_t proto) {
-	struct route r;
-
-	memset(&r, 0, sizeof(r));
-	r.dst = dst;
-	r.plen = plen;
-	r.nexthop = nh;
-	r.flags = nh ? ROUTE_F_GATEWAY : 0;
-	r.ifindex = ifindex;
-	r.table = 254;
-	r.metric = metric;
-	r.type = RTN_UNICAST;
-	r.proto = proto;
-	return r;
+	return fx_route(dst, plen, nh, ifindex, metric, proto);
 }
 
 /* Rows: 10.0.0.0/8 via 192.0.2.1 (metric 0 and 3000000000), 10.1.0.0/16 blackhole, 192.0.2.0/24 direct. */

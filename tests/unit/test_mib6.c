@@ -25,6 +25,8 @@
 #include "route/rt.h"
 #include "snmp/mib.h"
 
+#include "fixture.h"
+
 static const oid entry6[] = { CIMR_IP6ROUTE_ENTRY };
 #define E6 (sizeof(entry6) / sizeof(entry6[0]))
 
@@ -35,22 +37,7 @@ static struct route6 rows[4];
 static struct route6
 route6_of(const char *dst, uint8_t plen, const char *gw, int32_t ifindex, uint32_t metric)
 {
-	struct route6 r;
-
-	memset(&r, 0, sizeof(r));
-	assert_int_equal(inet_pton(AF_INET6, dst, r.dst), 1);
-	r.plen = plen;
-	if (gw != NULL) {
-		assert_int_equal(inet_pton(AF_INET6, gw, r.nexthop), 1);
-		r.flags = ROUTE_F_GATEWAY;
-	}
-	r.ifindex = ifindex;
-	r.table = RT_TABLE_MAIN;
-	r.metric = metric;
-	r.type = RTN_UNICAST;
-	r.proto = RTPROT_BOOT;
-	r.weight = 1;
-	return r;
+	return fx_route6(dst, plen, gw, ifindex, metric, RTPROT_BOOT);
 }
 
 static int

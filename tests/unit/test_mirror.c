@@ -28,7 +28,7 @@
 #include "route/rt.h"
 #include "route/rt4.h"
 
-#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+#include "fixture.h"
 
 /* ---- a mirror on an event socket that is never opened ------------------- */
 
@@ -102,24 +102,10 @@ static struct nl_msg *
 rmsg(int type, int flags, const char *dst, uint8_t plen, const char *gw, uint32_t oif,
     uint8_t proto)
 {
-	struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
-	struct rtmsg rtm = {
-		.rtm_family = AF_INET,
-		.rtm_dst_len = plen,
-		.rtm_protocol = proto,
-		.rtm_scope = RT_SCOPE_UNIVERSE,
-		.rtm_type = RTN_UNICAST,
-	};
-	struct in_addr a;
+	struct nl_msg *msg = fx_route_msg(type, flags, dst, plen, 254, RTN_UNICAST, proto);
 
-	assert_int_equal(nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO), 0);
-	nla_put_u32(msg, RTA_TABLE, 254);
-	inet_pton(AF_INET, dst, &a);
-	nla_put(msg, RTA_DST, 4, &a);
-	if (gw != NULL) {
-		inet_pton(AF_INET, gw, &a);
-		nla_put(msg, RTA_GATEWAY, 4, &a);
-	}
+	if (gw != NULL)
+		fx_put_ip(msg, RTA_GATEWAY, gw);
 	nla_put_u32(msg, RTA_OIF, oif);
 	return msg;
 }
@@ -687,30 +673,12 @@ setup6(void **state)
 	return 0;
 }
 
-static void
-put6(struct nl_msg *msg, int attr, const char *ip)
-{
-	uint8_t a[16];
-
-	assert_int_equal(inet_pton(AF_INET6, ip, a), 1);
-	nla_put(msg, attr, 16, a);
-}
-
 /* An IPv6 route message for 2001:db8:X::/48 (dst names X), metric 1024 in main. */
 static struct nl_msg *
 msg6(int type, int flags, const char *dst)
 {
-	struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
-	struct rtmsg rtm = {
-		.rtm_family = AF_INET6,
-		.rtm_dst_len = 48,
-		.rtm_protocol = RTPROT_STATIC,
-		.rtm_type = RTN_UNICAST,
-	};
+	struct nl_msg *msg = fx_route_msg(type, flags, dst, 48, 254, RTN_UNICAST, RTPROT_STATIC);
 
-	assert_int_equal(nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO), 0);
-	nla_put_u32(msg, RTA_TABLE, 254);
-	put6(msg, RTA_DST, dst);
 	nla_put_u32(msg, RTA_PRIORITY, 1024);
 	return msg;
 }
@@ -722,7 +690,7 @@ hop6(int type, int flags, const char *dst, const char *gw, uint32_t oif)
 	struct nl_msg *msg = msg6(type, flags, dst);
 
 	if (gw != NULL)
-		put6(msg, RTA_GATEWAY, gw);
+		fx_put_ip(msg, RTA_GATEWAY, gw);
 	nla_put_u32(msg, RTA_OIF, oif);
 	return msg;
 }
@@ -745,7 +713,7 @@ mp6(int type, int flags, const char *dst, int n, ...)
 		memset(nh, 0, sizeof(*nh));
 		nh->rtnh_ifindex = oif;
 		nh->rtnh_hops = (unsigned char)(weight - 1);
-		put6(msg, RTA_GATEWAY, gw);
+		fx_put_ip(msg, RTA_GATEWAY, gw);
 		nh = (struct rtnexthop *)((char *)nlmsg_hdr(msg) + start);
 		nh->rtnh_len = (unsigned short)(nlmsg_hdr(msg)->nlmsg_len - start);
 	}

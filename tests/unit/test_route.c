@@ -20,22 +20,17 @@
 #include "route/route.h"
 #include "route/routefmt.h"
 
-#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+#include "fixture.h"
 
+/* An index (dst, plen, nh, ifindex, table, tos, metric) of a unicast row, without flags or protocol. */
 static struct route
 R(uint32_t dst, uint8_t plen, uint32_t nh, int32_t ifindex, uint32_t table, uint8_t tos,
     uint32_t metric) {
-	struct route r;
+	struct route r = fx_route(dst, plen, nh, ifindex, metric, 0);
 
-	memset(&r, 0, sizeof(r));
-	r.dst = dst;
-	r.plen = plen;
-	r.nexthop = nh;
-	r.ifindex = ifindex;
+	r.flags = 0;
 	r.table = table;
 	r.tos = tos;
-	r.metric = metric;
-	r.type = RTN_UNICAST;
 	return r;
 }
 
@@ -322,22 +317,7 @@ test_seek_oid(void **state)
 static struct nl_msg *
 route_msg(int type, uint8_t rtype, uint32_t table, const char *dst, uint8_t plen)
 {
-	struct nl_msg *msg = nlmsg_alloc_simple(type, 0);
-	struct rtmsg rtm = {
-		.rtm_family = AF_INET,
-		.rtm_dst_len = plen,
-		.rtm_table = RT_TABLE_UNSPEC,
-		.rtm_protocol = RTPROT_STATIC,
-		.rtm_scope = RT_SCOPE_UNIVERSE,
-		.rtm_type = rtype,
-	};
-	struct in_addr a;
-
-	assert_int_equal(nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO), 0);
-	nla_put_u32(msg, RTA_TABLE, table);
-	inet_pton(AF_INET, dst, &a);
-	nla_put(msg, RTA_DST, 4, &a);
-	return msg;
+	return fx_route_msg(type, 0, dst, plen, table, rtype, RTPROT_STATIC);
 }
 
 static void

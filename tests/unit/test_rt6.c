@@ -26,28 +26,22 @@
 #include "route/route6.h"
 #include "route/rt.h"
 
+#include "fixture.h"
+
 static void
 A6(uint8_t out[16], const char *text)
 {
 	assert_int_equal(inet_pton(AF_INET6, text, out), 1);
 }
 
-/* dst/plen via nh (NULL: none) on ifindex, in table, at metric, from no source prefix. */
+/* dst/plen via nh (NULL: none) on ifindex, in table, at metric, from no source prefix; no flags. */
 static struct route6
 R6(const char *dst, uint8_t plen, const char *nh, int32_t ifindex, uint32_t table,
     uint32_t metric) {
-	struct route6 r;
+	struct route6 r = fx_route6(dst, plen, nh, ifindex, metric, 0);
 
-	memset(&r, 0, sizeof(r));
-	A6(r.dst, dst);
-	r.plen = plen;
-	if (nh != NULL)
-		A6(r.nexthop, nh);
-	r.ifindex = ifindex;
+	r.flags = 0;
 	r.table = table;
-	r.metric = metric;
-	r.type = RTN_UNICAST;
-	r.weight = 1;
 	return r;
 }
 
@@ -422,30 +416,7 @@ static const struct mirror_config all_tables = { .all_tables = 1 };
 static struct nl_msg *
 msg6(int type, uint8_t rtype, uint32_t table, const char *dst, uint8_t plen)
 {
-	struct nl_msg *msg = nlmsg_alloc_simple(type, 0);
-	struct rtmsg rtm = {
-		.rtm_family = AF_INET6,
-		.rtm_dst_len = plen,
-		.rtm_table = RT_TABLE_UNSPEC,
-		.rtm_protocol = RTPROT_STATIC,
-		.rtm_type = rtype,
-	};
-	uint8_t a[16];
-
-	assert_int_equal(nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO), 0);
-	nla_put_u32(msg, RTA_TABLE, table);
-	A6(a, dst);
-	nla_put(msg, RTA_DST, 16, a);
-	return msg;
-}
-
-static void
-put6(struct nl_msg *msg, int attr, const char *ip)
-{
-	uint8_t a[16];
-
-	A6(a, ip);
-	nla_put(msg, attr, 16, a);
+	return fx_route_msg(type, 0, dst, plen, table, rtype, RTPROT_STATIC);
 }
 
 static struct rtmsg *
@@ -471,11 +442,11 @@ test_parse_single(void **state)
 	struct route6 out[2], want = R6("2001:db8:1::", 48, "fe80::1", 7, 254, 20);
 	uint8_t ps[16];
 
-	put6(msg, RTA_GATEWAY, "fe80::1");
+	fx_put_ip(msg, RTA_GATEWAY, "fe80::1");
 	nla_put_u32(msg, RTA_OIF, 7);
 	nla_put_u32(msg, RTA_PRIORITY, 20);
 	nla_put_u8(msg, RTA_PREF, 1); /* ICMPV6_ROUTER_PREF_HIGH */
-	put6(msg, RTA_PREFSRC, "2001:db8::1");
+	fx_put_ip(msg, RTA_PREFSRC, "2001:db8::1");
 	rtm_of(msg)->rtm_flags = RTNH_F_ONLINK;
 	assert_int_equal(parse(&main_only, NULL, msg, out, 2, NULL), 1);
 	assert_int_equal(route6_cmp(&out[0], &want), 0);
@@ -508,8 +479,8 @@ test_parse_source_prefix(void **state)
 	uint8_t a[16], want[16], plen;
 
 	rtm_of(msg)->rtm_src_len = 56;
-	put6(msg, RTA_SRC, "2001:db8:99:1ff:2::");
-	put6(msg, RTA_GATEWAY, "fe80::1");
+	fx_put_ip(msg, RTA_SRC, "2001:db8:99:1ff:2::");
+	fx_put_ip(msg, RTA_GATEWAY, "fe80::1");
 	nla_put_u32(msg, RTA_OIF, 2);
 	assert_int_equal(parse(&main_only, NULL, msg, out, 1, NULL), 1);
 	route6_src(out[0].src, a, &plen);
@@ -536,7 +507,7 @@ multipath(int type, const char *dst, int n, const char *const *gws, const int *o
 		nh->rtnh_ifindex = oifs[i];
 		nh->rtnh_hops = hops != NULL ? hops[i] : 0;
 		nh->rtnh_flags = flags != NULL ? flags[i] : 0;
-		put6(msg, RTA_GATEWAY, gws[i]);
+		fx_put_ip(msg, RTA_GATEWAY, gws[i]);
 		nh = (struct rtnexthop *)((char *)nlmsg_hdr(msg) + start);
 		nh->rtnh_len = (unsigned short)(nlmsg_hdr(msg)->nlmsg_len - start);
 	}
@@ -666,7 +637,7 @@ test_parse_expiry(void **state)
 	nla_put(msg, RTA_CACHEINFO, sizeof(ci), &ci);
 	rtm_of(msg)->rtm_protocol = RTPROT_RA;
 	nla_put_u8(msg, RTA_PREF, 3); /* ICMPV6_ROUTER_PREF_LOW */
-	put6(msg, RTA_GATEWAY, "fe80::1");
+	fx_put_ip(msg, RTA_GATEWAY, "fe80::1");
 	nla_put_u32(msg, RTA_OIF, 2);
 	assert_int_equal(parse(&main_only, NULL, msg, out, 1, NULL), 1);
 	assert_int_equal(out[0].expires, 1300);
@@ -706,7 +677,7 @@ nh6_msg(uint32_t id, const char *gw, uint32_t oif)
 	assert_int_equal(nlmsg_append(msg, &nhm, sizeof(nhm), NLMSG_ALIGNTO), 0);
 	nla_put_u32(msg, NHA_ID, id);
 	if (gw != NULL)
-		put6(msg, NHA_GATEWAY, gw);
+		fx_put_ip(msg, NHA_GATEWAY, gw);
 	nla_put_u32(msg, NHA_OIF, oif);
 	return msg;
 }
@@ -778,7 +749,7 @@ test_parse_nexthop_objects(void **state)
 	/* With compat mode on, the next hop in the message wins. */
 	msg = msg6(RTM_NEWROUTE, RTN_UNICAST, 254, "2001:db8:60::", 48);
 	nla_put_u32(msg, RTA_NH_ID, 1);
-	put6(msg, RTA_GATEWAY, "fe80::99");
+	fx_put_ip(msg, RTA_GATEWAY, "fe80::99");
 	nla_put_u32(msg, RTA_OIF, 9);
 	assert_int_equal(parse(&main_only, &nv, msg, out, 4, &ref), 1);
 	assert_int_equal(out[0].ifindex, 9);

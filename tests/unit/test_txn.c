@@ -36,8 +36,9 @@
 #include "snmp/mib.h"
 #include "snmp/txn.h"
 
-#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
-#define IFA            2 /* the one interface: va, 192.0.2.100/24 */
+#include "fixture.h"
+
+#define IFA 2 /* the one interface: va, 192.0.2.100/24 */
 
 /* ---- the fake kernel ------------------------------------------------------ */
 
@@ -417,38 +418,13 @@ static struct mib_table *tables[] = { &route_t, &persist_t, &toy_t, &route6_t, &
 /* An IPv6 route in table main on the interface. */
 static struct route6
 R6(const char *dst, uint8_t plen, const char *nh, uint32_t metric, uint8_t proto) {
-	struct route6 r;
-
-	memset(&r, 0, sizeof(r));
-	assert_int_equal(inet_pton(AF_INET6, dst, r.dst), 1);
-	r.plen = plen;
-	if (nh != NULL) {
-		assert_int_equal(inet_pton(AF_INET6, nh, r.nexthop), 1);
-		r.flags = ROUTE_F_GATEWAY;
-	}
-	r.ifindex = IFA;
-	r.table = 254;
-	r.metric = metric;
-	r.type = RTN_UNICAST;
-	r.proto = proto;
-	r.weight = 1;
-	return r;
+	return fx_route6(dst, plen, nh, IFA, metric, proto);
 }
 
 static struct route
 R(uint32_t dst, uint8_t plen, uint32_t nh, uint32_t metric, uint8_t proto) {
-	struct route r;
+	struct route r = fx_route(dst, plen, nh, IFA, metric, proto);
 
-	memset(&r, 0, sizeof(r));
-	r.dst = dst;
-	r.plen = plen;
-	r.nexthop = nh;
-	r.flags = nh ? ROUTE_F_GATEWAY : 0;
-	r.ifindex = IFA;
-	r.table = 254;
-	r.metric = metric;
-	r.type = RTN_UNICAST;
-	r.proto = proto;
 	r.scope = nh ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
 	return r;
 }
