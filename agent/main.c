@@ -267,6 +267,22 @@ check_conffile(const char *path)
 	fclose(f);
 }
 
+/*
+ * Apply fn to each mirror once: the private mirrors of the main tables (pm,
+ * pm6) are the served ones when routeTables serves main.
+ */
+static void
+each_mirror(struct mirror *const *v, size_t n, void (*fn)(struct mirror *))
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+		while (j < i && v[j] != v[i])
+			j++;
+		if (j == i)
+			fn(v[i]);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -409,13 +425,9 @@ main(int argc, char **argv)
 		agent_check_and_process(1);
 	log_notice("main", "stopping on signal %d", (int)stop_signal);
 
+	struct mirror *const mirrors[] = { pm, pm6, m6, m };
 	nlmon_stop(mon);
-	mirror_stop(m);
-	mirror_stop(m6);
-	if (pm != m)
-		mirror_stop(pm);
-	if (pm6 != m6)
-		mirror_stop(pm6);
+	each_mirror(mirrors, 4, mirror_stop);
 	writer_stop(w);
 	iface_stop(ifm);
 	notify_stop(&notifier);
@@ -426,12 +438,7 @@ main(int argc, char **argv)
 	notify_close(&notifier);
 	nlreq_close(qa);
 	nlreq_close(q);
-	if (pm != m)
-		mirror_free(pm);
-	if (pm6 != m6)
-		mirror_free(pm6);
-	mirror_free(m6);
-	mirror_free(m);
+	each_mirror(mirrors, 4, mirror_free);
 	iface_free(ifm);
 	nlmon_free(mon);
 	if (pidfile != NULL)
