@@ -460,7 +460,7 @@ burst() { # NAME FILE KIND-OPTION
 	[ "$n" -gt 0 ] && [ "$timeouts" -eq 0 ]
 	result $? "$name: GETs are answered during the burst (no timeout)"
 	timecheck "$name: TimeCreated of the notifications and summaries is valid, before reception" \
-		$((s + 1)) $((s + BURST)) 30
+		$((s + 1)) $((s + BURST)) 60
 	summ=$(summarised $((s + 1)) $((s + BURST)))
 	sup=$(get_num "$OID_SUPPRESSED")
 	is "$((sup - sup0))" "$summ" "$name: cimRouteNotifySuppressed grew by the number of changes the summaries cover"
