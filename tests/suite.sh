@@ -32,11 +32,12 @@ run_build() { # name, configure flags...
 		{ echo "suite: $name build failed:"; tail -30 configure.out make.out; } | tee -a "$failures"
 		fail=$((fail + 1)); return 1
 	fi
-	# Two at a time, but the tests that measure delivery times run alone afterwards: a test
-	# beside them on two cores makes their bounds a matter of luck.
+	# Three at a time (they mostly wait: on the kernel, snmpd, each other), but the tests that
+	# measure delivery times run alone afterwards: a test beside them on two cores makes
+	# their bounds a matter of luck.
 	local alone="tests/integration/notify.sh" together
 	together=$(make -s print-tests | grep -vxF "$alone" | tr '\n' ' ')
-	make -j2 check TESTS="$together" >check.out 2>&1
+	make -j3 check TESTS="$together" >check.out 2>&1
 	make check TESTS="$alone" TEST_SUITE_LOG=alone-suite.log >>check.out 2>&1
 	if [ ! -f test-suite.log ] || [ ! -f alone-suite.log ]; then
 		echo "suite: $name: make check produced no test-suite.log:"; tail -30 check.out
