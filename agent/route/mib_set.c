@@ -224,6 +224,11 @@ route_index(void *ctx, const oid *o, size_t len, void *row)
 	return 0;
 }
 
+/*
+ * cimIP4PersistedRouteTable's index.  Next hop 0.0.0.0 is refused: it names
+ * no interface, so such a row could never be installed, and it would match
+ * a direct or RFC 5549 route (nexthop 0 in the entry) it could not put back.
+ */
 static int
 persist_index(void *ctx, const oid *o, size_t len, void *row)
 {
@@ -232,7 +237,7 @@ persist_index(void *ctx, const oid *o, size_t len, void *row)
 
 	r->tbl = T_PERSIST;
 	if (len != 13 || ipaddr_index(o, &r->key.dst) < 0 || ipaddr_index(o + 4, &r->mask) < 0 ||
-	    ipaddr_index(o + 8, &nh) < 0 || o[12] > PERSIST_METRIC_MAX)
+	    ipaddr_index(o + 8, &nh) < 0 || nh == 0 || o[12] > PERSIST_METRIC_MAX)
 		return SNMP_ERR_NOCREATION;
 	r->key.nexthop = nh;
 	r->key.metric = (uint32_t)o[12];

@@ -226,6 +226,11 @@ parse4(char **tok, int n, struct proute *out, char *err, size_t errlen)
 		snprintf(err, errlen, "'%s' is not an IPv4 next hop", n < 3 ? "" : tok[2]);
 		return -1;
 	}
+	/* A persisted IPv4 route is a gateway route: 0.0.0.0 names no interface. */
+	if (out->nexthop == 0) {
+		snprintf(err, errlen, "next hop 0.0.0.0 is not a gateway");
+		return -1;
+	}
 	return 3;
 }
 
@@ -480,6 +485,21 @@ persist_route(const struct proute *pr, struct route *r)
 	r->proto = CIMR_RTPROT;
 }
 
+/*
+ * Could r be the route of some persisted IPv4 row?  A single next hop in
+ * main, TOS 0, and a real IPv4 next hop: a gateway, or our own address
+ * ("dev X src NEXTHOP", what rtcheck_complete() makes of a next hop that
+ * is one of our addresses).  Never nexthop 0.0.0.0: a direct route "dev X"
+ * or an RFC 5549 route (an IPv6 gateway, route_via6()), which a row,
+ * naming no interface and no IPv6 gateway, could never install again.
+ */
+static int
+persist_kind(const struct route *r)
+{
+	return r->table == PERSIST_TABLE && r->tos == 0 && r->type == RTN_UNICAST &&
+	    !(r->flags & ROUTE_F_MULTI) && r->nexthop != 0 && !route_via6(r);
+}
+
 const struct route *
 persist_live(const struct proute *pr, const struct mirror *m)
 {
@@ -495,9 +515,8 @@ persist_live(const struct proute *pr, const struct mirror *m)
 	for (r = route_seek(t, &key, 0, &pos); r != NULL; r = route_next(t, &pos)) {
 		if (r->dst != pr->dst || r->plen != pr->plen || r->nexthop != pr->nexthop)
 			break;
-		/* A persisted route is a single next hop: one hop of a multipath route is not it. */
-		if (r->table == PERSIST_TABLE && r->tos == 0 && r->metric == pr->metric &&
-		    r->type == RTN_UNICAST && !(r->flags & ROUTE_F_MULTI))
+		/* One hop of a multipath route is not it, nor an RFC 5549 route. */
+		if (persist_kind(r) && r->metric == pr->metric)
 			return r;
 	}
 	return NULL;
@@ -511,7 +530,7 @@ persist_owner(const struct persist *p, const struct route *r)
 		.nexthop = r->nexthop,
 		.metric = r->metric };
 
-	if (r->table != PERSIST_TABLE || r->tos != 0 || r->metric > PERSIST_METRIC_MAX)
+	if (!persist_kind(r) || r->metric > PERSIST_METRIC_MAX)
 		return NULL;
 	return persist_find(p, &key);
 }

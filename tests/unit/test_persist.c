@@ -69,6 +69,7 @@ test_parse_bad(void **state)
 		{ "10.1.0.0/16 dev eth0 metric 1", "'via'" },
 		{ "10.1.0.0/16 via", "next hop" },
 		{ "10.1.0.0/16 via fe80::1 metric 1", "next hop" },
+		{ "10.1.0.0/16 via 0.0.0.0 metric 1", "next hop 0.0.0.0 is not a gateway" },
 		{ "10.1.0.0/16 via 1.2.3.4", "'metric'" },
 		{ "10.1.0.0/16 via 1.2.3.4 metric", "metric" },
 		{ "10.1.0.0/16 via 1.2.3.4 metric -1", "metric" },

@@ -895,6 +895,38 @@ test_persisted_owner(void **state)
 	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TP, C_PRS, PIDX, 1 }, { TP, C_PST, PIDX, 2 });
 }
 
+/*
+ * Next hop 0.0.0.0 names no interface: no such persisted row, and a row
+ * never matches a route through an IPv6 gateway (RFC 5549) nor a direct
+ * route, whose entries have next hop 0 too: it could not install them again.
+ */
+static void
+test_persisted_no_gateway(void **state)
+{
+	uint8_t gw[16] = { 0xfe, 0x80, [15] = 1 };
+	struct proute zero = { .dst = IP(10, 70, 0, 0), .plen = 16, .metric = 5 };
+	struct route *via6, *direct;
+
+	via6 = &fk.v[fk.n++];
+	*via6 = R(IP(10, 70, 0, 0), 16, 0, 5, RTPROT_STATIC);
+	via6->flags = ROUTE_F_GATEWAY;
+	via6->src = route_via6_id(gw, 0);
+	direct = &fk.v[fk.n++];
+	*direct = R(IP(10, 71, 0, 0), 16, 0, 5, RTPROT_STATIC);
+	direct->scope = RT_SCOPE_LINK;
+	fk_events(m);
+	REFUSED(SNMP_ERR_NOCREATION, { TP, C_PRS, "10.70.0.0.255.255.0.0.0.0.0.0.5", 4 });
+	REFUSED(SNMP_ERR_NOCREATION, { TP, C_PRS, "10.71.0.0.255.255.0.0.0.0.0.0.5", 4 });
+	/* A row of next hop 0 (as an older file could hold) does not own them. */
+	assert_int_equal(persist_insert(&w->persist, &zero), 0);
+	assert_null(persist_live(&zero, m));
+	assert_null(persist_owner(&w->persist, via6));
+	zero.dst = IP(10, 71, 0, 0);
+	assert_int_equal(persist_insert(&w->persist, &zero), 0);
+	assert_null(persist_live(&zero, m));
+	assert_null(persist_owner(&w->persist, direct));
+}
+
 /* ---- ACTION: what is done, and what is undone ------------------------------ */
 
 static void
@@ -1738,6 +1770,7 @@ main(void)
 		T(test_wrong_length),
 		T(test_rows_max),
 		T(test_reserve2_refusals),
+		T(test_persisted_no_gateway),
 		T(test_rows_together),
 		T(test_pending_max),
 		T(test_persisted_owner),
