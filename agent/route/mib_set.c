@@ -283,13 +283,15 @@ route6_index(void *ctx, const oid *o, size_t len, void *row)
 
 /*
  * cimIP6PersistedRouteTable's index: destination, prefix length, next hop,
- * the interface's name (its length first, at most IFNAMSIZ - 1 octets,
- * none 0), metric.  Lengths above 128 are refused in RESERVE2 (wrongValue).
+ * the interface's name (its length first; none, or a valid name:
+ * persist_ifname_valid(), checked here so that no other name is ever
+ * logged), metric.  Lengths above 128 are refused in RESERVE2 (wrongValue).
  */
 static int
 persist6_index(void *ctx, const oid *o, size_t len, void *row)
 {
 	struct wrow *r = row;
+	char name[IFNAMSIZ];
 	size_t n;
 
 	r->tbl = T_PERSIST6;
@@ -299,10 +301,13 @@ persist6_index(void *ctx, const oid *o, size_t len, void *row)
 	    len != 35 + (n = o[33]) || o[34 + n] > UINT32_MAX)
 		return SNMP_ERR_NOCREATION;
 	for (size_t i = 0; i < n; i++) {
-		if (o[34 + i] == 0 || o[34 + i] > 255)
+		if (o[34 + i] > 255)
 			return SNMP_ERR_NOCREATION;
-		r->pkey6.ifname[i] = (char)o[34 + i];
+		name[i] = (char)o[34 + i];
 	}
+	if (n > 0 && !persist_ifname_valid(name, n))
+		return SNMP_ERR_NOCREATION;
+	memcpy(r->pkey6.ifname, name, n);
 	r->pkey6.plen = (uint8_t)o[16];
 	r->pkey6.metric = (uint32_t)o[34 + n];
 	return 0;

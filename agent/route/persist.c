@@ -617,6 +617,25 @@ prefix6(const struct proute *r, char *buf, size_t len)
 	snprintf(buf, len, "%s/%u", addr6_ntop((const void *)r->dst6, d, sizeof(d)), r->plen);
 }
 
+/*
+ * The kernel's dev_valid_name() refuses an empty name, one of IFNAMSIZ
+ * bytes or more, "." and "..", and any '/', ':' or whitespace.  Narrower
+ * here: printable ASCII only (0x21-0x7e), as the MIB column is a
+ * DisplayString and the name goes into log lines and the state file, where
+ * a control character or a newline could forge a line.
+ */
+int
+persist_ifname_valid(const char *name, size_t len)
+{
+	if (len == 0 || len >= IFNAMSIZ || (len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.'))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (name[i] < 0x21 || name[i] > 0x7e || name[i] == '/' || name[i] == ':')
+			return 0;
+	return 1;
+}
+
 int
 persist6_check(const struct proute *r, char *err, size_t errlen)
 {
@@ -635,12 +654,11 @@ persist6_check(const struct proute *r, char *err, size_t errlen)
 		snprintf(err, errlen, "a multicast next hop");
 		return -1;
 	}
-	for (size_t i = 0; i < len; i++)
-		if (r->ifname[i] <= ' ' || r->ifname[i] > '~' || r->ifname[i] == '/' ||
-		    r->ifname[i] == ':') {
-			snprintf(err, errlen, "'%s' is not an interface name", r->ifname);
-			return -1;
-		}
+	/* Never echoed: a name that fails the check may hold anything (a newline). */
+	if (len > 0 && !persist_ifname_valid(r->ifname, len)) {
+		snprintf(err, errlen, "not a valid interface name");
+		return -1;
+	}
 	/* RFC 4291 2.5.6: a link-local address means nothing without its link. */
 	if (len == 0 && r->nexthop6[0] == 0xfe && (r->nexthop6[1] & 0xc0) == 0x80) {
 		snprintf(err, errlen, "a link-local next hop needs an interface (dev)");
@@ -684,8 +702,8 @@ parse6(char **tok, int n, struct proute *out, char *err, size_t errlen)
 		return -1;
 	}
 	if (n > 3 && strcmp(tok[3], "dev") == 0) {
-		if (n < 5 || strlen(tok[4]) >= sizeof(out->ifname) || tok[4][0] == '\0') {
-			snprintf(err, errlen, "'%s' is not an interface name", n < 5 ? "" : tok[4]);
+		if (n < 5 || !persist_ifname_valid(tok[4], strlen(tok[4]))) {
+			snprintf(err, errlen, "'dev' is not followed by a valid interface name");
 			return -1;
 		}
 		snprintf(out->ifname, sizeof(out->ifname), "%s", tok[4]);

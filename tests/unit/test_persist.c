@@ -620,6 +620,12 @@ test6_parse_bad(void **state)
 		{ "2001:db8::/32 via fe80::1 dev metric 1", "'metric' after the next hop" },
 		{ "2001:db8::/32 via fe80::1 dev a/b metric 1", "interface name" },
 		{ "2001:db8::/32 via fe80::1 dev abcdefghijklmnop metric 1", "interface name" },
+		{ "2001:db8::/32 via fe80::1 dev .. metric 1", "valid interface name" },
+		{ "2001:db8::/32 via fe80::1 dev . metric 1", "valid interface name" },
+		{ "2001:db8::/32 via fe80::1 dev e:0 metric 1", "valid interface name" },
+		{ "2001:db8::/32 via fe80::1 dev e\x1b[2J metric 1", "valid interface name" },
+		{ "2001:db8::/32 via fe80::1 dev e\v0 metric 1", "valid interface name" },
+		{ "2001:db8::/32 via fe80::1 dev caf\xc3\xa9 metric 1", "valid interface name" },
 		{ "2001:db8::/32 via 2001:db8::1 metric 0", "metric (1-4294967295)" },
 		{ "2001:db8::/32 via 2001:db8::1 metric 4294967296", "metric" },
 		{ "2001:db8::/32 via 2001:db8::1", "'metric'" },
@@ -637,7 +643,17 @@ test6_parse_bad(void **state)
 		    strstr(err, bad[i].why) == NULL)
 			fail_msg("'%s': got '%s', expected a reason with '%s'", bad[i].line, err,
 			    bad[i].why);
+		/* The reason is logged: it never repeats a name that is not valid. */
+		for (const char *c = err; *c != '\0'; c++)
+			if (*c < 0x20 || *c > 0x7e)
+				fail_msg("'%s': the reason '%s' holds byte %#x", bad[i].line, err,
+				    (unsigned char)*c);
 	}
+	assert_int_equal(persist_ifname_valid("abcdefghijklmno", 15), 1);
+	assert_int_equal(persist_ifname_valid("abcdefghijklmnop", 16), 0);
+	assert_int_equal(persist_ifname_valid("", 0), 0);
+	assert_int_equal(persist_ifname_valid("...", 3), 1);
+	assert_int_equal(persist_ifname_valid("a\0b", 3), 0);
 	/* An IPv6 line is no IPv4 line, and the other way round. */
 	assert_int_equal(persist_parse_line("2001:db8::/32 via 2001:db8::1 metric 1", &r, err,
 			     sizeof(err)),

@@ -1715,6 +1715,26 @@ test6_persisted_refusals(void **state)
 	REFUSED(SNMP_ERR_WRONGVALUE, { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, g, "", 1), 5 });
 	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
 	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, g, "", 1), 1 }); /* no such row */
+	/* Only a valid interface name (dev_valid_name(), printable ASCII): never logged else. */
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, "fe80::1", "x\nFORGED", 1), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, "fe80::1", "..", 1), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, "fe80::1", ".", 1), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, "fe80::1", "a:1", 1), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, "fe80::1", "caf\xc3\xa9", 1), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, "fe80::1", "abcdefghijklmnop", 1), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TP6, C6_PRS,
+		"32.1.13.184.0.16.0.0.0.0.0.0.0.0.0.0.48.254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.1.2.118.353.1",
+		4 });
+	/* The longest name, 15 bytes, is one: it names no link here. */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, "fe80::1", "abcdefghijklmno", 1), 4 });
 	/* Adoption as the live table allows it: not a bgp route, not one hop of a multipath one. */
 	REFUSED(SNMP_ERR_NOTWRITABLE,
 	    { TP6, C6_PRS, pidx6(0, "2001:db8:61::", 48, g, "", 1024), 4 });
