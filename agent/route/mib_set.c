@@ -546,6 +546,16 @@ may_change(struct writer *w, struct wrow *r, const struct route *cur)
 
 	if ((rc = may_change_kind(w, r, cur->proto, cur->flags)) != 0)
 		return rc;
+	/*
+	 * An RFC 5549 route whose IPv6 gateway got no id (route.h: 255 kept):
+	 * a request could not name its gateway, and the kernel would match a
+	 * delete by the interface alone, maybe another route.  Not the row's
+	 * fault but the agent's lack of room: resourceUnavailable.
+	 */
+	if (route_via6(cur) && cur->src == 0)
+		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE,
+		    "the route's IPv6 gateway is not known (more than 255 RFC 5549 "
+		    "gateways seen)");
 	if (persist_owner(&w->persist, cur) != NULL)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "the route is a persisted route's; "

@@ -129,6 +129,7 @@ writer_start(struct writer *w)
 	if (loop_timer_every(&w->expire_timer, 30) < 0 ||
 	    loop_fd_add(&w->answers, nlreq_fd(w->qa), answers_readable, w->qa) < 0)
 		return -1;
+	route_via6_log_full(); /* the routes of the first load */
 	/* Put back the persisted routes the kernel lacks (after a reboot, or a crash). */
 	persist_refresh(&w->persist, w->pm);
 	if (w->pm6 != NULL)
@@ -382,6 +383,8 @@ writer_route_changed(struct writer *w, const struct route *old, const struct rou
 void
 writer_entry_changed(struct writer *w, const struct rt_ops *ops, const void *old, const void *new)
 {
+	/* The first change after a route's IPv6 gateway got no id (a dump thread's parse). */
+	route_via6_log_full();
 	if (ops == &rt6_ops)
 		entry_changed(w, &w->persist6, w->pm6, old, new);
 	else

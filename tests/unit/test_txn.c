@@ -927,6 +927,25 @@ test_persisted_no_gateway(void **state)
 	assert_null(persist_owner(&w->persist, direct));
 }
 
+/*
+ * An RFC 5549 route whose gateway got no id (route_via6_id() ran out):
+ * a request could not name it, so no SET deletes or moves it.
+ */
+static void
+test_via6_gateway_unknown(void **state)
+{
+	struct route *r = &fk.v[fk.n++];
+
+	*r = R(IP(10, 72, 0, 0), 16, 0, 5, RTPROT_STATIC);
+	r->flags = ROUTE_F_GATEWAY;
+	r->src = 0;
+	fk_events(m);
+	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE,
+	    { TR, C_RS, RIDX("10.72.0.0", "255.255.0.0", "0.0.0.0", 2, 254, 0, 5), 6 });
+	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE,
+	    { TR, C_METRIC1, RIDX("10.72.0.0", "255.255.0.0", "0.0.0.0", 2, 254, 0, 5), 7 });
+}
+
 /* ---- ACTION: what is done, and what is undone ------------------------------ */
 
 static void
@@ -1791,6 +1810,7 @@ main(void)
 		T(test_rows_max),
 		T(test_reserve2_refusals),
 		T(test_persisted_no_gateway),
+		T(test_via6_gateway_unknown),
 		T(test_rows_together),
 		T(test_pending_max),
 		T(test_persisted_owner),
