@@ -831,8 +831,11 @@ persisted_row(struct writer *w, struct wrow *r, const struct proute *cur, long s
 		return 0;
 	r->act = A_PDESTROY;
 	r->pold = *cur;
-	/* Only a route cimrouted installed goes: an adopted one stays with its owner. */
-	live = persist_live_of(set_of(w, r), cur, pm);
+	/*
+	 * Only a route cimrouted installed goes: an adopted one stays with its
+	 * owner.  Its route on a link renamed since goes too: no row has it.
+	 */
+	live = persist_installed_of(set_of(w, r), cur, pm);
 	if (live != NULL && live[ops->kind_off + 1] == CIMR_RTPROT) {
 		memcpy(six(r) ? (void *)&r->live6 : &r->live, live, ops->size);
 		r->has_live = 1;

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/rtnetlink.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -569,6 +570,7 @@ const struct persist_family persist4 = {
 	.metric_min = 0,
 	.metric_max = PERSIST_METRIC_MAX,
 	.cmp = proute_cmp_v,
+	.ifindex_off = offsetof(struct route, ifindex),
 	.parse = parse4,
 	.format = format4,
 	.prefix = prefix4,
@@ -759,8 +761,9 @@ on_link6(const struct proute *pr, const struct mirror *m, int32_t ifindex)
 	return (l = mirror_link(m, ifindex)) != NULL && strcmp(l->name, pr->ifname) == 0;
 }
 
-static const void *
-live6(const struct proute *pr, const struct mirror *m)
+/* The row's entry on link ifindex, or (0) on the link its name gives now. */
+static const struct route6 *
+find6(const struct proute *pr, const struct mirror *m, int32_t ifindex)
 {
 	const struct route6_table *t = mirror_table(m);
 	struct route6 key = { .plen = pr->plen };
@@ -776,10 +779,23 @@ live6(const struct proute *pr, const struct mirror *m)
 		/* One next hop, no source prefix, as persist_live(). */
 		if (r->table == PERSIST_TABLE && r->src == 0 && r->metric == pr->metric &&
 		    r->type == RTN_UNICAST && !(r->flags & ROUTE_F_MULTI) &&
-		    on_link6(pr, m, r->ifindex))
+		    (ifindex != 0 ? r->ifindex == ifindex : on_link6(pr, m, r->ifindex)))
 			return r;
 	}
 	return NULL;
+}
+
+static const void *
+live6(const struct proute *pr, const struct mirror *m)
+{
+	return find6(pr, m, 0);
+}
+
+/* Only where the row names its link: else the live entry is found wherever it is. */
+static const void *
+left6(const struct proute *pr, const struct mirror *m)
+{
+	return pr->ifname[0] != '\0' && pr->ifindex != 0 ? find6(pr, m, pr->ifindex) : NULL;
 }
 
 /*
@@ -833,11 +849,13 @@ const struct persist_family persist6 = {
 	.metric_min = 1,
 	.metric_max = UINT32_MAX,
 	.cmp = proute6_cmp,
+	.ifindex_off = offsetof(struct route6, ifindex),
 	.parse = parse6,
 	.format = format6,
 	.prefix = prefix6,
 	.complete = complete6,
 	.live = live6,
+	.left = left6,
 	.owner = owner6,
 	.install = install6,
 };
@@ -848,6 +866,19 @@ const void *
 persist_live_of(const struct persist *p, const struct proute *pr, const struct mirror *m)
 {
 	return p->fam->live(pr, m);
+}
+
+const void *
+persist_installed_of(const struct persist *p, const struct proute *pr, const struct mirror *m)
+{
+	const void *e = p->fam->live(pr, m);
+	const struct proute *owner;
+
+	if (e != NULL || p->fam->left == NULL || (e = p->fam->left(pr, m)) == NULL)
+		return e;
+	/* Another row's now (one that names the new name, or none): not ours to delete. */
+	owner = p->fam->owner(p, m, e);
+	return owner == NULL || owner == pr ? e : NULL;
 }
 
 struct proute *
@@ -872,13 +903,27 @@ set_active(struct persist *p, struct proute *pr, int active)
 	return 1;
 }
 
+/* Is the row's route in m: its active flag, and the link it is on. */
+static int
+track(struct persist *p, struct proute *pr, const struct mirror *m)
+{
+	const unsigned char *e = persist_live_of(p, pr, m);
+	int32_t ifindex;
+
+	if (e != NULL) {
+		memcpy(&ifindex, e + p->fam->ifindex_off, sizeof(ifindex));
+		pr->ifindex = ifindex;
+	}
+	return set_active(p, pr, e != NULL);
+}
+
 int
 persist_refresh(struct persist *p, const struct mirror *m)
 {
 	int changed = 0;
 
 	for (size_t i = 0; i < p->n; i++)
-		changed |= set_active(p, &p->v[i], persist_live_of(p, &p->v[i], m) != NULL);
+		changed |= track(p, &p->v[i], m);
 	return changed;
 }
 
@@ -887,7 +932,7 @@ persist_route_changed(struct persist *p, const struct mirror *m, const void *r)
 {
 	struct proute *pr = persist_owner_of(p, m, r);
 
-	return pr != NULL ? set_active(p, pr, persist_live_of(p, pr, m) != NULL) : 0;
+	return pr != NULL ? track(p, pr, m) : 0;
 }
 
 size_t
@@ -902,7 +947,7 @@ persist_apply(struct persist *p, const struct mirror *m, struct nlreq *q)
 		int rc;
 
 		_Static_assert(sizeof(struct route) <= sizeof(e), "an entry fits");
-		set_active(p, pr, persist_live_of(p, pr, m) != NULL);
+		track(p, pr, m);
 		if (pr->active)
 			continue;
 		pr->tried = 1;

@@ -310,15 +310,15 @@ fk_events(struct mirror *mm)
 	assert_int_equal(mirror_inject(mm, v, fk.n), 0);
 }
 
-/* An RTM_NEWLINK event for ifindex ("va") with flags, applied to the interface mirror. */
+/* An RTM_NEWLINK event for ifindex, named name, with flags, applied to the interface mirror. */
 static void
-fk_link_event(int32_t ifindex, unsigned flags)
+fk_link_named(int32_t ifindex, unsigned flags, const char *name)
 {
 	struct {
 		struct nlmsghdr h;
 		struct ifinfomsg ifi;
 		struct rtattr a;
-		char name[4];
+		char name[16];
 	} msg;
 
 	memset(&msg, 0, sizeof(msg));
@@ -327,10 +327,17 @@ fk_link_event(int32_t ifindex, unsigned flags)
 	msg.ifi.ifi_family = AF_UNSPEC;
 	msg.ifi.ifi_index = ifindex;
 	msg.ifi.ifi_flags = flags;
-	msg.a.rta_len = RTA_LENGTH(3);
+	msg.a.rta_len = RTA_LENGTH(sizeof(msg.name));
 	msg.a.rta_type = IFLA_IFNAME;
-	memcpy(msg.name, "va", 3);
+	snprintf(msg.name, sizeof(msg.name), "%s", name);
 	iface_apply(ifm, &msg.h);
+}
+
+/* ... for ifindex ("va"). */
+static void
+fk_link_event(int32_t ifindex, unsigned flags)
+{
+	fk_link_named(ifindex, flags, "va");
 }
 
 /* The interface's address 192.0.2.100/24, applied to the interface mirror. */
@@ -499,6 +506,7 @@ setup(void **state)
 	assert_int_equal(txn_bind(txn, &route_t, &mib_set_route_ops, w), 0);
 	assert_int_equal(txn_bind(txn, &persist_t, &mib_set_persist_ops, w), 0);
 	writer_use_mirror6(w, m6);
+	assert_int_equal(iface_watch(ifm, writer_link_changed, w), 0);
 	assert_int_equal(txn_bind(txn, &route6_t, &mib_set_route6_ops, w), 0);
 	assert_int_equal(txn_bind(txn, &persist6_t, &mib_set_persist6_ops, w), 0);
 	return 0;
@@ -1766,6 +1774,53 @@ test6_persisted_refusals(void **state)
 	assert_string_equal(state6(), "");
 }
 
+/*
+ * A persisted row "dev va" whose link is renamed while up: the kernel keeps
+ * the route (dev vb), which is not the row's any more (it names va): the
+ * row is in error as at start, active again when the name comes back, and
+ * a destroy deletes the route it had on the renamed link.
+ */
+static void
+test6_persisted_link_renamed(void **state)
+{
+	const char *ix = pidx6(1, "2001:db8:11::", 48, "fe80::1", "va", 5);
+
+	assert_int_equal(run((struct vb[]){ { TP6, C6_PRS, ix, 4 } }, 1).status, 0);
+	assert_int_equal(w->persist6.nactive, 1);
+	fk_link_named(IFA, IFF_UP, "vb");
+	assert_int_equal(w->persist6.nactive, 0);
+	fk.log[0] = '\0';
+	writer_apply(w);
+	assert_string_equal(fk.log, "");
+	assert_string_equal(w->persist6.v[0].error, "interface va does not exist");
+	fk_link_named(IFA, IFF_UP, "va");
+	assert_int_equal(w->persist6.nactive, 1);
+	fk_link_named(IFA, IFF_UP, "vb");
+	assert_int_equal(w->persist6.nactive, 0);
+	assert_int_equal(run((struct vb[]){ { TP6, C6_PRS, ix, 6 } }, 1).status, 0);
+	assert_string_equal(fk.log, "del6 2001:db8:11::/48 m5");
+	assert_null(kernel6("2001:db8:11::", 48, 5));
+	assert_int_equal(w->persist6.n, 0);
+}
+
+/* ... but not when the renamed link's route is another row's (one that names the new name). */
+static void
+test6_persisted_link_renamed_other_row(void **state)
+{
+	const char *va = pidx6(1, "2001:db8:11::", 48, "fe80::1", "va", 5);
+	const char *vb = pidx6(2, "2001:db8:11::", 48, "fe80::1", "vb", 5);
+
+	assert_int_equal(run((struct vb[]){ { TP6, C6_PRS, va, 4 } }, 1).status, 0);
+	fk_link_named(IFA, IFF_UP, "vb");
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TP6, C6_PRS, vb, 4 } }, 1).status, 0);
+	assert_string_equal(fk.log, ""); /* adopted */
+	assert_int_equal(run((struct vb[]){ { TP6, C6_PRS, va, 6 } }, 1).status, 0);
+	assert_string_equal(fk.log, "");
+	assert_non_null(kernel6("2001:db8:11::", 48, 5));
+	assert_int_equal(w->persist6.nactive, 1);
+}
+
 /* Both families' persisted tables in one SET: the IPv6 row's route is refused, all undone. */
 static void
 test6_persisted_both_undone(void **state)
@@ -1834,6 +1889,8 @@ main(void)
 		T(test6_persisted),
 		T(test6_persisted_refusals),
 		T(test6_persisted_both_undone),
+		T(test6_persisted_link_renamed),
+		T(test6_persisted_link_renamed_other_row),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
