@@ -1222,6 +1222,30 @@ good_row(const struct txn *x, size_t i)
 	return txn_row_data(tr);
 }
 
+/*
+ * PERSIST_ROWS_MAX rows of each family, this SET's new ones counted: a
+ * bound on the file, the memory and the work of every apply.
+ */
+static void
+check_rows_max(struct txn *x, struct writer *w)
+{
+	size_t rows[2] = { w->persist.n, w->persist6.n };
+
+	for (size_t i = 0; i < txn_nrows(x); i++) {
+		struct wrow *r = good_row(x, i);
+		size_t *k;
+
+		if (r == NULL || r->act != A_PCREATE)
+			continue;
+		k = &rows[r->tbl == T_PERSIST6];
+		if (*k >= PERSIST_ROWS_MAX)
+			refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "%s holds %d rows, the most it may",
+			    set_of(w, r)->fam->table, PERSIST_ROWS_MAX);
+		else
+			++*k;
+	}
+}
+
 /* RESERVE2: the rows of both tables together. */
 static void
 check_set(struct txn *x, void *ctx)
@@ -1231,6 +1255,7 @@ check_set(struct txn *x, void *ctx)
 
 	/* A new SET: what the last one left is stale (an ACTION that failed before its end). */
 	w->set_dirty = w->set_resave = 0;
+	check_rows_max(x, w);
 	/* Two rows of one SET may not both act on one kernel route (adopt it and delete it). */
 	for (size_t i = 0; i < n; i++) {
 		struct wrow *r = good_row(x, i), *o;

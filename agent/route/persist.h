@@ -36,6 +36,12 @@
 #define PERSIST_TABLE      254 /* main */
 #define PERSIST_METRIC_MAX 2147483647u
 #define PERSIST_ERRLEN     96
+/*
+ * Rows of one family at most: a createAndGo beyond answers
+ * resourceUnavailable; at load, route lines beyond are skipped (logged
+ * once) and the file kept aside as with bad lines.
+ */
+#define PERSIST_ROWS_MAX 10000
 
 struct iface;
 struct mirror;
@@ -136,7 +142,8 @@ void persist_free(struct persist *);
  * Read DIR/persisted-routes (the family's file; absent is empty), through
  * statefile_open(): a symbolic link, a file that is not regular or not ours
  * is refused.  Bad lines (a NUL byte included) are logged with the file,
- * line and reason, and skipped; if there were any, the file is kept aside
+ * line and reason, and skipped, as are the route lines past the first
+ * PERSIST_ROWS_MAX (logged once, with their count); if there were any, the file is kept aside
  * as persisted-routes.bad-TIMESTAMP and rewritten with the good lines.
  * Returns the number of bad lines, or -1 if the file could not be read at
  * all (errno set, the reason logged; the set is then empty).

@@ -272,6 +272,53 @@ test_load_bad_lines(void **state)
 	free(dir);
 }
 
+/*
+ * 200,001 route lines, newest first, one repeating an earlier one: the
+ * first PERSIST_ROWS_MAX route lines load (sorted once, not inserted one by
+ * one: this took 183 s), the duplicate and the lines beyond are bad lines.
+ */
+static void
+test_load_rows_max(void **state)
+{
+	const unsigned lines = 200000;
+	char *dir = tmpdir(), path[4096], aside[4096];
+	struct timespec t0, t1;
+	struct persist p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);
+	assert_non_null(f = fopen(path, "w"));
+	for (unsigned k = 0; k < lines; k++) {
+		uint32_t d = IP(10, 0, 0, 0) + (lines - 1 - k) * 8;
+
+		fprintf(f, "%u.%u.%u.%u/29 via 192.0.2.1 metric 1\n", d >> 24, (d >> 16) & 255,
+		    (d >> 8) & 255, d & 255);
+		if (k == 1) /* a repeat of the first line */
+			fprintf(f, "%u.%u.%u.%u/29 via 192.0.2.1 metric 1\n", 10,
+			    ((lines - 1) * 8 >> 16) & 255, ((lines - 1) * 8 >> 8) & 255,
+			    (lines - 1) * 8 & 255);
+	}
+	fclose(f);
+	persist_init(&p);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(persist_load(&p, dir), 1 + (lines + 1 - PERSIST_ROWS_MAX));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec < 20);
+	assert_int_equal(p.n, PERSIST_ROWS_MAX - 1);
+	for (size_t i = 1; i < p.n; i++)
+		assert_true(proute_cmp(&p.v[i - 1], &p.v[i]) < 0);
+	assert_int_equal(p.v[p.n - 1].dst, IP(10, 0, 0, 0) + (lines - 1) * 8);
+	assert_int_equal(count_prefix(dir, PERSIST_FILE ".bad-", aside, sizeof(aside)), 1);
+	persist_free(&p);
+	/* The rewritten file loads whole. */
+	persist_init(&p);
+	assert_int_equal(persist_load(&p, dir), 0);
+	assert_int_equal(p.n, PERSIST_ROWS_MAX - 1);
+	persist_free(&p);
+	rm_rf(dir);
+	free(dir);
+}
+
 static void
 test_save_atomic(void **state)
 {
@@ -783,6 +830,7 @@ main(void)
 		cmocka_unit_test(test_sorted_set),
 		cmocka_unit_test(test_load_missing_is_empty),
 		cmocka_unit_test(test_load_bad_lines),
+		cmocka_unit_test(test_load_rows_max),
 		cmocka_unit_test(test_save_atomic),
 		cmocka_unit_test(test_load_nul_byte),
 		cmocka_unit_test(test_state_links),

@@ -1853,6 +1853,30 @@ test6_persisted_both_undone(void **state)
 	}
 }
 
+/* PERSIST_ROWS_MAX rows of a family: one more is refused, also within one SET. */
+static void
+test_persisted_rows_max(void **state)
+{
+	struct proute pr = { .plen = 32, .nexthop = IP(192, 0, 2, 1), .metric = 1 };
+
+	for (uint32_t i = 0; i < PERSIST_ROWS_MAX - 1; i++) {
+		pr.dst = IP(10, 100, 0, 0) + i;
+		assert_int_equal(persist_insert(&w->persist, &pr), 0);
+	}
+	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE, { TP, C_PRS, PIDX, 4 },
+	    { TP, C_PRS, "10.51.0.0.255.255.0.0.192.0.2.1.5", 4 });
+	assert_int_equal(run((struct vb[]){ { TP, C_PRS, PIDX, 4 } }, 1).status, 0);
+	assert_int_equal(w->persist.n, PERSIST_ROWS_MAX);
+	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE,
+	    { TP, C_PRS, "10.51.0.0.255.255.0.0.192.0.2.1.5", 4 });
+	/* The other family has its own. */
+	assert_int_equal(run((struct vb[]){ { TP6, C6_PRS,
+				 pidx6(0, "2001:db8:10::", 48, "2001:db8:1::1", "", 10), 4 } },
+			     1)
+			     .status,
+	    0);
+}
+
 /* Each test on a fresh kernel, mirror, writer and transaction. */
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
@@ -1866,6 +1890,7 @@ main(void)
 		T(test_reserve2_refusals),
 		T(test_persisted_no_gateway),
 		T(test_via6_gateway_unknown),
+		T(test_persisted_rows_max),
 		T(test_rows_together),
 		T(test_pending_max),
 		T(test_persisted_owner),
