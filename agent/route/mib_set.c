@@ -843,57 +843,6 @@ persisted_row(struct writer *w, struct wrow *r, const struct proute *cur, long s
 	return 0;
 }
 
-static int
-check_persist_row(struct writer *w, struct wrow *r)
-{
-	struct proute key = { .dst = r->key.dst,
-		.plen = r->key.plen,
-		.nexthop = r->key.nexthop,
-		.metric = r->key.metric };
-	struct proute *cur = persist_find(&w->persist, &key);
-	long status = has(r, PC_STATUS) ? val(r, PC_STATUS) : 0;
-	const struct route *live;
-
-	if (status == RS_CREATEANDGO) {
-		int rc;
-
-		if (cur != NULL)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the persisted route exists");
-		r->pold = key;
-		r->pold.created = time(NULL);
-		r->pold.is_volatile = has(r, PC_STORAGE) && val(r, PC_STORAGE) == ST_VOLATILE;
-		persist_route(&r->pold, &r->want);
-		if ((live = persist_live(&r->pold, w->pm)) != NULL) {
-			/*
-			 * The kernel has this very route: it becomes the row's active
-			 * route, untouched.  Adoption may not reach what the live table
-			 * refuses (writableProtocols, a route of another persisted row).
-			 */
-			if ((rc = may_change(w, r, live)) != 0)
-				return rc;
-			r->live = *live;
-			r->adopt = 1;
-			r->act = A_PCREATE;
-			return 0;
-		}
-		if ((rc = check_install(w, r, "cannot install the persisted route")) != 0)
-			return rc;
-		r->act = A_PCREATE;
-		return 0;
-	}
-	if (cur == NULL) {
-		if (status == RS_DESTROY)
-			return 0;
-		if (status != 0)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-			    "the persisted route does not exist");
-		return refuse(r, SNMP_ERR_INCONSISTENTNAME,
-		    "the persisted route does not exist "
-		    "(create it with cimIP4PersistedRouteRowStatus)");
-	}
-	return persisted_row(w, r, cur, status, PC_STORAGE, w->pm);
-}
-
 /* ---- RESERVE2: an IPv6 row ---------------------------------------------------- */
 
 static const struct route6_table *
@@ -1099,33 +1048,16 @@ check_route6_row(struct writer *w, struct wrow *r)
 
 /* ---- RESERVE2: an IPv6 persisted row ------------------------------------------ */
 
-/* A new row: adopt the kernel's route, or check the one to install. */
+/* The route a new persisted row installs: completed for the kernel, no twin in main. */
 static int
-create_persist6(struct writer *w, struct wrow *r)
+check_pinstall(struct writer *w, struct wrow *r)
 {
-	const struct route6 *live, *twin;
+	const struct route6 *twin;
 	char msg[128];
-	int rc;
 
-	if (r->pkey6.metric == 0)
-		return refuse(r, SNMP_ERR_NOCREATION,
-		    "metric 0: the kernel gives the route 1024 instead");
-	if (addr6_host_bits(r->pkey6.dst6, r->pkey6.plen))
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-		    "the destination has host bits set for its prefix length");
-	if (persist6_check(&r->pkey6, msg, sizeof(msg)) < 0)
-		return refuse(r, SNMP_ERR_NOCREATION, "%s", msg);
-	r->pold = r->pkey6;
-	r->pold.created = time(NULL);
-	r->pold.is_volatile = has(r, P6_STORAGE) && val(r, P6_STORAGE) == ST_VOLATILE;
-	r->act = A_PCREATE;
-	if ((live = persist_live_of(&w->persist6, &r->pold, w->pm6)) != NULL) {
-		/* Adopted, untouched, as an IPv4 row (check_persist_row()). */
-		if ((rc = may_change6(w, r, live)) != 0)
-			return rc;
-		r->live6 = *live;
-		r->adopt = 1;
-		return 0;
+	if (!six(r)) {
+		persist_route(&r->pold, &r->want);
+		return check_install(w, r, "cannot install the persisted route");
 	}
 	switch (persist6.complete(&r->pold, mirror_iface(w->pm6), &r->want6, msg, sizeof(msg))) {
 	case RTCHECK_OK: break;
@@ -1141,26 +1073,83 @@ create_persist6(struct writer *w, struct wrow *r)
 	return 0;
 }
 
+/*
+ * A persisted row of either family whose key is key, in the mirror pm of
+ * its family: create (adopt the kernel's route, or check the one to
+ * install), change or destroy.  status and storage: the family's columns.
+ */
+static int
+check_prow(struct writer *w, struct wrow *r, const struct proute *key, oid status_col,
+    oid storage_col, const struct mirror *pm)
+{
+	struct persist *p = set_of(w, r);
+	struct proute *cur = persist_find(p, key);
+	long status = has(r, status_col) ? val(r, status_col) : 0;
+	const void *live;
+	int rc;
+
+	if (status != RS_CREATEANDGO) {
+		if (cur == NULL)
+			return no_row(r, status,
+			    six(r) ? "cimIP6PersistedRouteRowStatus" :
+				     "cimIP4PersistedRouteRowStatus");
+		return persisted_row(w, r, cur, status, storage_col, pm);
+	}
+	if (cur != NULL)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the persisted route exists");
+	r->pold = *key;
+	r->pold.created = time(NULL);
+	r->pold.is_volatile = has(r, storage_col) && val(r, storage_col) == ST_VOLATILE;
+	r->act = A_PCREATE;
+	if ((live = persist_live_of(p, &r->pold, pm)) != NULL) {
+		/*
+		 * The kernel has this very route: it becomes the row's active
+		 * route, untouched.  Adoption may not reach what the live table
+		 * refuses (writableProtocols, a route of another persisted row).
+		 */
+		if ((rc = six(r) ? may_change6(w, r, live) : may_change(w, r, live)) != 0)
+			return rc;
+		memcpy(six(r) ? (void *)&r->live6 : &r->live, live, ops_of(r)->size);
+		r->adopt = 1;
+		return 0;
+	}
+	return check_pinstall(w, r);
+}
+
+static int
+check_persist_row(struct writer *w, struct wrow *r)
+{
+	struct proute key = { .dst = r->key.dst,
+		.plen = r->key.plen,
+		.nexthop = r->key.nexthop,
+		.metric = r->key.metric };
+
+	return check_prow(w, r, &key, PC_STATUS, PC_STORAGE, w->pm);
+}
+
 static int
 check_persist6_row(struct writer *w, struct wrow *r)
 {
-	struct proute *cur;
 	long status = has(r, P6_STATUS) ? val(r, P6_STATUS) : 0;
+	char msg[128];
 
 	if (w->pm6 == NULL)
 		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "no IPv6 mirror");
 	if (r->pkey6.plen > 128)
 		return refuse(r, SNMP_ERR_WRONGVALUE, "prefix length %u is above 128",
 		    r->pkey6.plen);
-	cur = persist_find(&w->persist6, &r->pkey6);
-	if (status == RS_CREATEANDGO) {
-		if (cur != NULL)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the persisted route exists");
-		return create_persist6(w, r);
+	/* A new row: what no IPv6 route can be (an existing one passed this). */
+	if (status == RS_CREATEANDGO && persist_find(&w->persist6, &r->pkey6) == NULL) {
+		if (r->pkey6.metric == 0)
+			return refuse(r, SNMP_ERR_NOCREATION,
+			    "metric 0: the kernel gives the route 1024 instead");
+		if (addr6_host_bits(r->pkey6.dst6, r->pkey6.plen))
+			return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+			    "the destination has host bits set for its prefix length");
+		if (persist6_check(&r->pkey6, msg, sizeof(msg)) < 0)
+			return refuse(r, SNMP_ERR_NOCREATION, "%s", msg);
 	}
-	if (cur == NULL)
-		return no_row(r, status, "cimIP6PersistedRouteRowStatus");
-	return persisted_row(w, r, cur, status, P6_STORAGE, w->pm6);
+	return check_prow(w, r, &r->pkey6, P6_STATUS, P6_STORAGE, w->pm6);
 }
 
 /*
@@ -1254,7 +1243,7 @@ check_set(struct txn *x, void *ctx)
 	size_t n = txn_nrows(x);
 
 	/* A new SET: what the last one left is stale (an ACTION that failed before its end). */
-	w->set_dirty = w->set_resave = 0;
+	w->set_dirty = w->set_resave = w->set_saved = 0;
 	check_rows_max(x, w);
 	/* Two rows of one SET may not both act on one kernel route (adopt it and delete it). */
 	for (size_t i = 0; i < n; i++) {
@@ -1430,18 +1419,13 @@ undo_pdelete(void *row, void *w)
 	return undo_kernel(w, row, U_RESTORE_LIVE);
 }
 
-/* A state file was written: UNDO writes it again, after the persisted set is put back. */
+/* State files were written: UNDO writes them again, after the persisted sets are put back. */
 static int
-undo_saved4(void *row, void *arg)
+undo_saved(void *row, void *arg)
 {
-	((struct writer *)arg)->set_resave |= DIRTY4;
-	return 0;
-}
+	struct writer *w = arg;
 
-static int
-undo_saved6(void *row, void *arg)
-{
-	((struct writer *)arg)->set_resave |= DIRTY6;
+	w->set_resave |= w->set_saved;
 	return 0;
 }
 
@@ -1716,14 +1700,17 @@ action_end(struct txn *x, void *ctx)
 	int dirty = w->set_dirty;
 
 	w->set_dirty = 0;
-	if ((dirty & DIRTY4) && save(w, DIRTY4) < 0)
-		return SNMP_ERR_COMMITFAILED;
-	if (dirty & DIRTY4)
-		txn_step(x, NULL, undo_saved4, w);
-	if ((dirty & DIRTY6) && save(w, DIRTY6) < 0)
-		return SNMP_ERR_COMMITFAILED;
-	if (dirty & DIRTY6)
-		txn_step(x, NULL, undo_saved6, w);
+	if (dirty == 0)
+		return 0;
+	/* Undone, it writes again the files written (set_saved) when this fails midway. */
+	txn_step(x, NULL, undo_saved, w);
+	for (int bit = DIRTY4; bit <= DIRTY6; bit <<= 1) {
+		if (!(dirty & bit))
+			continue;
+		if (save(w, bit) < 0)
+			return SNMP_ERR_COMMITFAILED;
+		w->set_saved |= bit;
+	}
 	return 0;
 }
 

@@ -76,6 +76,8 @@ struct writer {
 	struct loop_fd answers;
 	/* The SET in progress (mib_set.c): the persisted set changed; UNDO must save it again. */
 	int set_dirty, set_resave;
+	/* ... the state files its ACTION wrote (DIRTY4, DIRTY6 of mib_set.c). */
+	int set_saved;
 	/* ... its ACTION waits for the kernel: writer_apply() waits for it to end. */
 	int set_acting;
 	/* ... the kernel answered one of its requests: its events are to be read (mib_set.c). */
