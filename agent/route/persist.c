@@ -597,7 +597,9 @@ persist_owner(const struct persist *p, const struct route *r)
 		.nexthop = r->nexthop,
 		.metric = r->metric };
 
-	if (!persist_kind(r) || r->metric > PERSIST_METRIC_MAX)
+	/* Next hop 0 (a direct or an RFC 5549 route) is no row's: persist_kind(). */
+	if (r->table != PERSIST_TABLE || r->tos != 0 || r->metric > PERSIST_METRIC_MAX ||
+	    r->nexthop == 0)
 		return NULL;
 	return persist_find(p, &key);
 }
