@@ -449,7 +449,7 @@ persist_load(struct persist *p, const char *dir)
 	size_t cap = 0;
 	ssize_t len;
 	unsigned lineno = 0;
-	int bad = 0, rc = 0;
+	int bad = 0, rc = 0, e = 0;
 	FILE *f;
 
 	if (set_path(p, dir) < 0)
@@ -470,13 +470,17 @@ persist_load(struct persist *p, const char *dir)
 		if (rc < 0)
 			bad++;
 	}
+	if (rc == -2)
+		e = ENOMEM;
+	else if (ferror(f))
+		e = errno;
 	free(line);
-	if (rc != -2 && !ferror(f) && (rc = load_sorted(p, &ld)) >= 0)
+	if (e == 0 && (rc = load_sorted(p, &ld)) < 0)
+		e = ENOMEM;
+	else if (e == 0)
 		bad += rc;
 	free(ld.v);
-	if (rc < 0 || ferror(f)) {
-		int e = rc < 0 ? ENOMEM : errno;
-
+	if (e != 0) {
 		fclose(f);
 		log_err("persist", "%s: read error: %s", p->path, strerror(e));
 		p->n = 0;
