@@ -381,7 +381,8 @@ main(int argc, char **argv)
 	writer_use_persist_mirror6(w, pm6);
 	if (iface_attach(ifm, mon) < 0 || mirror_attach(m, mon, ifm) < 0 ||
 	    mirror_attach(m6, mon, ifm) < 0 || (pm != m && mirror_attach(pm, mon, ifm) < 0) ||
-	    (pm6 != m6 && mirror_attach(pm6, mon, ifm) < 0))
+	    (pm6 != m6 && mirror_attach(pm6, mon, ifm) < 0) ||
+	    iface_watch(ifm, writer_link_changed, w) < 0)
 		fatal("cannot subscribe to netlink events");
 	if (iface_start(ifm) < 0)
 		fatal("cannot load the kernel's links and addresses over netlink: %s",

@@ -61,7 +61,11 @@ enum iface_change {
 typedef void (*iface_change_fn)(enum iface_change, const struct link *l, const struct iface_addr *a,
     void *arg);
 
-#define IFACE_MAX_WATCHERS 4
+/*
+ * The served mirrors (IPv4, IPv6), the private ones of main (routeTables
+ * without main) and the writer (writer_link_changed()): five, and room.
+ */
+#define IFACE_MAX_WATCHERS 8
 
 struct iface;
 

@@ -73,12 +73,11 @@ get_type(const void *row, struct mib_value *v, void *ctx)
  * The row's gateway: its family and address (RFC 4001: 4 or 16 octets), or
  * unknown(0) and no octets for a route without one (RFC 4292).  -1 when it
  * has no value: a createAndWait row, or an IPv6 gateway cimrouted could not
- * keep (route.h: no room left), which it says once.
+ * keep (route.h: no room left; logged once when it happened, not here).
  */
 static int
 next_hop(const void *row, void *ctx, int *type, uint8_t *addr)
 {
-	static int told;
 	const struct route *r = ROW(row);
 
 	if (mib_rt_pending(ctx, row))
@@ -94,15 +93,8 @@ next_hop(const void *row, void *ctx, int *type, uint8_t *addr)
 		memcpy(addr, &a, 4);
 		return 0;
 	}
-	if (route_via6_gw(r, addr) < 0) {
-		if (!told) {
-			told = 1;
-			log_warn("mib",
-			    "an IPv4 route's IPv6 gateway is not known (more than 255 "
-			    "gateways and sources seen, or a malformed RTA_VIA)");
-		}
+	if (route_via6_gw(r, addr) < 0)
 		return -1;
-	}
 	*type = INET_IPV6;
 	return 0;
 }

@@ -224,6 +224,11 @@ route_index(void *ctx, const oid *o, size_t len, void *row)
 	return 0;
 }
 
+/*
+ * cimIP4PersistedRouteTable's index.  Next hop 0.0.0.0 is refused: it names
+ * no interface, so such a row could never be installed, and it would match
+ * a direct or RFC 5549 route (nexthop 0 in the entry) it could not put back.
+ */
 static int
 persist_index(void *ctx, const oid *o, size_t len, void *row)
 {
@@ -232,7 +237,7 @@ persist_index(void *ctx, const oid *o, size_t len, void *row)
 
 	r->tbl = T_PERSIST;
 	if (len != 13 || ipaddr_index(o, &r->key.dst) < 0 || ipaddr_index(o + 4, &r->mask) < 0 ||
-	    ipaddr_index(o + 8, &nh) < 0 || o[12] > PERSIST_METRIC_MAX)
+	    ipaddr_index(o + 8, &nh) < 0 || nh == 0 || o[12] > PERSIST_METRIC_MAX)
 		return SNMP_ERR_NOCREATION;
 	r->key.nexthop = nh;
 	r->key.metric = (uint32_t)o[12];
@@ -278,13 +283,15 @@ route6_index(void *ctx, const oid *o, size_t len, void *row)
 
 /*
  * cimIP6PersistedRouteTable's index: destination, prefix length, next hop,
- * the interface's name (its length first, at most IFNAMSIZ - 1 octets,
- * none 0), metric.  Lengths above 128 are refused in RESERVE2 (wrongValue).
+ * the interface's name (its length first; none, or a valid name:
+ * persist_ifname_valid(), checked here so that no other name is ever
+ * logged), metric.  Lengths above 128 are refused in RESERVE2 (wrongValue).
  */
 static int
 persist6_index(void *ctx, const oid *o, size_t len, void *row)
 {
 	struct wrow *r = row;
+	char name[IFNAMSIZ];
 	size_t n;
 
 	r->tbl = T_PERSIST6;
@@ -294,10 +301,13 @@ persist6_index(void *ctx, const oid *o, size_t len, void *row)
 	    len != 35 + (n = o[33]) || o[34 + n] > UINT32_MAX)
 		return SNMP_ERR_NOCREATION;
 	for (size_t i = 0; i < n; i++) {
-		if (o[34 + i] == 0 || o[34 + i] > 255)
+		if (o[34 + i] > 255)
 			return SNMP_ERR_NOCREATION;
-		r->pkey6.ifname[i] = (char)o[34 + i];
+		name[i] = (char)o[34 + i];
 	}
+	if (n > 0 && !persist_ifname_valid(name, n))
+		return SNMP_ERR_NOCREATION;
+	memcpy(r->pkey6.ifname, name, n);
 	r->pkey6.plen = (uint8_t)o[16];
 	r->pkey6.metric = (uint32_t)o[34 + n];
 	return 0;
@@ -536,6 +546,16 @@ may_change(struct writer *w, struct wrow *r, const struct route *cur)
 
 	if ((rc = may_change_kind(w, r, cur->proto, cur->flags)) != 0)
 		return rc;
+	/*
+	 * An RFC 5549 route whose IPv6 gateway got no id (route.h: 255 kept):
+	 * a request could not name its gateway, and the kernel would match a
+	 * delete by the interface alone, maybe another route.  Not the row's
+	 * fault but the agent's lack of room: resourceUnavailable.
+	 */
+	if (route_via6(cur) && cur->src == 0)
+		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE,
+		    "the route's IPv6 gateway is not known (more than 255 RFC 5549 "
+		    "gateways seen)");
 	if (persist_owner(&w->persist, cur) != NULL)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "the route is a persisted route's; "
@@ -811,64 +831,16 @@ persisted_row(struct writer *w, struct wrow *r, const struct proute *cur, long s
 		return 0;
 	r->act = A_PDESTROY;
 	r->pold = *cur;
-	/* Only a route cimrouted installed goes: an adopted one stays with its owner. */
-	live = persist_live_of(set_of(w, r), cur, pm);
+	/*
+	 * Only a route cimrouted installed goes: an adopted one stays with its
+	 * owner.  Its route on a link renamed since goes too: no row has it.
+	 */
+	live = persist_installed_of(set_of(w, r), cur, pm);
 	if (live != NULL && live[ops->kind_off + 1] == CIMR_RTPROT) {
 		memcpy(six(r) ? (void *)&r->live6 : &r->live, live, ops->size);
 		r->has_live = 1;
 	}
 	return 0;
-}
-
-static int
-check_persist_row(struct writer *w, struct wrow *r)
-{
-	struct proute key = { .dst = r->key.dst,
-		.plen = r->key.plen,
-		.nexthop = r->key.nexthop,
-		.metric = r->key.metric };
-	struct proute *cur = persist_find(&w->persist, &key);
-	long status = has(r, PC_STATUS) ? val(r, PC_STATUS) : 0;
-	const struct route *live;
-
-	if (status == RS_CREATEANDGO) {
-		int rc;
-
-		if (cur != NULL)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the persisted route exists");
-		r->pold = key;
-		r->pold.created = time(NULL);
-		r->pold.is_volatile = has(r, PC_STORAGE) && val(r, PC_STORAGE) == ST_VOLATILE;
-		persist_route(&r->pold, &r->want);
-		if ((live = persist_live(&r->pold, w->pm)) != NULL) {
-			/*
-			 * The kernel has this very route: it becomes the row's active
-			 * route, untouched.  Adoption may not reach what the live table
-			 * refuses (writableProtocols, a route of another persisted row).
-			 */
-			if ((rc = may_change(w, r, live)) != 0)
-				return rc;
-			r->live = *live;
-			r->adopt = 1;
-			r->act = A_PCREATE;
-			return 0;
-		}
-		if ((rc = check_install(w, r, "cannot install the persisted route")) != 0)
-			return rc;
-		r->act = A_PCREATE;
-		return 0;
-	}
-	if (cur == NULL) {
-		if (status == RS_DESTROY)
-			return 0;
-		if (status != 0)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-			    "the persisted route does not exist");
-		return refuse(r, SNMP_ERR_INCONSISTENTNAME,
-		    "the persisted route does not exist "
-		    "(create it with cimIP4PersistedRouteRowStatus)");
-	}
-	return persisted_row(w, r, cur, status, PC_STORAGE, w->pm);
 }
 
 /* ---- RESERVE2: an IPv6 row ---------------------------------------------------- */
@@ -1076,33 +1048,16 @@ check_route6_row(struct writer *w, struct wrow *r)
 
 /* ---- RESERVE2: an IPv6 persisted row ------------------------------------------ */
 
-/* A new row: adopt the kernel's route, or check the one to install. */
+/* The route a new persisted row installs: completed for the kernel, no twin in main. */
 static int
-create_persist6(struct writer *w, struct wrow *r)
+check_pinstall(struct writer *w, struct wrow *r)
 {
-	const struct route6 *live, *twin;
+	const struct route6 *twin;
 	char msg[128];
-	int rc;
 
-	if (r->pkey6.metric == 0)
-		return refuse(r, SNMP_ERR_NOCREATION,
-		    "metric 0: the kernel gives the route 1024 instead");
-	if (addr6_host_bits(r->pkey6.dst6, r->pkey6.plen))
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-		    "the destination has host bits set for its prefix length");
-	if (persist6_check(&r->pkey6, msg, sizeof(msg)) < 0)
-		return refuse(r, SNMP_ERR_NOCREATION, "%s", msg);
-	r->pold = r->pkey6;
-	r->pold.created = time(NULL);
-	r->pold.is_volatile = has(r, P6_STORAGE) && val(r, P6_STORAGE) == ST_VOLATILE;
-	r->act = A_PCREATE;
-	if ((live = persist_live_of(&w->persist6, &r->pold, w->pm6)) != NULL) {
-		/* Adopted, untouched, as an IPv4 row (check_persist_row()). */
-		if ((rc = may_change6(w, r, live)) != 0)
-			return rc;
-		r->live6 = *live;
-		r->adopt = 1;
-		return 0;
+	if (!six(r)) {
+		persist_route(&r->pold, &r->want);
+		return check_install(w, r, "cannot install the persisted route");
 	}
 	switch (persist6.complete(&r->pold, mirror_iface(w->pm6), &r->want6, msg, sizeof(msg))) {
 	case RTCHECK_OK: break;
@@ -1118,26 +1073,83 @@ create_persist6(struct writer *w, struct wrow *r)
 	return 0;
 }
 
+/*
+ * A persisted row of either family whose key is key, in the mirror pm of
+ * its family: create (adopt the kernel's route, or check the one to
+ * install), change or destroy.  status and storage: the family's columns.
+ */
+static int
+check_prow(struct writer *w, struct wrow *r, const struct proute *key, oid status_col,
+    oid storage_col, const struct mirror *pm)
+{
+	struct persist *p = set_of(w, r);
+	struct proute *cur = persist_find(p, key);
+	long status = has(r, status_col) ? val(r, status_col) : 0;
+	const void *live;
+	int rc;
+
+	if (status != RS_CREATEANDGO) {
+		if (cur == NULL)
+			return no_row(r, status,
+			    six(r) ? "cimIP6PersistedRouteRowStatus" :
+				     "cimIP4PersistedRouteRowStatus");
+		return persisted_row(w, r, cur, status, storage_col, pm);
+	}
+	if (cur != NULL)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the persisted route exists");
+	r->pold = *key;
+	r->pold.created = time(NULL);
+	r->pold.is_volatile = has(r, storage_col) && val(r, storage_col) == ST_VOLATILE;
+	r->act = A_PCREATE;
+	if ((live = persist_live_of(p, &r->pold, pm)) != NULL) {
+		/*
+		 * The kernel has this very route: it becomes the row's active
+		 * route, untouched.  Adoption may not reach what the live table
+		 * refuses (writableProtocols, a route of another persisted row).
+		 */
+		if ((rc = six(r) ? may_change6(w, r, live) : may_change(w, r, live)) != 0)
+			return rc;
+		memcpy(six(r) ? (void *)&r->live6 : &r->live, live, ops_of(r)->size);
+		r->adopt = 1;
+		return 0;
+	}
+	return check_pinstall(w, r);
+}
+
+static int
+check_persist_row(struct writer *w, struct wrow *r)
+{
+	struct proute key = { .dst = r->key.dst,
+		.plen = r->key.plen,
+		.nexthop = r->key.nexthop,
+		.metric = r->key.metric };
+
+	return check_prow(w, r, &key, PC_STATUS, PC_STORAGE, w->pm);
+}
+
 static int
 check_persist6_row(struct writer *w, struct wrow *r)
 {
-	struct proute *cur;
 	long status = has(r, P6_STATUS) ? val(r, P6_STATUS) : 0;
+	char msg[128];
 
 	if (w->pm6 == NULL)
 		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "no IPv6 mirror");
 	if (r->pkey6.plen > 128)
 		return refuse(r, SNMP_ERR_WRONGVALUE, "prefix length %u is above 128",
 		    r->pkey6.plen);
-	cur = persist_find(&w->persist6, &r->pkey6);
-	if (status == RS_CREATEANDGO) {
-		if (cur != NULL)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the persisted route exists");
-		return create_persist6(w, r);
+	/* A new row: what no IPv6 route can be (an existing one passed this). */
+	if (status == RS_CREATEANDGO && persist_find(&w->persist6, &r->pkey6) == NULL) {
+		if (r->pkey6.metric == 0)
+			return refuse(r, SNMP_ERR_NOCREATION,
+			    "metric 0: the kernel gives the route 1024 instead");
+		if (addr6_host_bits(r->pkey6.dst6, r->pkey6.plen))
+			return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+			    "the destination has host bits set for its prefix length");
+		if (persist6_check(&r->pkey6, msg, sizeof(msg)) < 0)
+			return refuse(r, SNMP_ERR_NOCREATION, "%s", msg);
 	}
-	if (cur == NULL)
-		return no_row(r, status, "cimIP6PersistedRouteRowStatus");
-	return persisted_row(w, r, cur, status, P6_STORAGE, w->pm6);
+	return check_prow(w, r, &r->pkey6, P6_STATUS, P6_STORAGE, w->pm6);
 }
 
 /*
@@ -1199,6 +1211,30 @@ good_row(const struct txn *x, size_t i)
 	return txn_row_data(tr);
 }
 
+/*
+ * PERSIST_ROWS_MAX rows of each family, this SET's new ones counted: a
+ * bound on the file, the memory and the work of every apply.
+ */
+static void
+check_rows_max(struct txn *x, struct writer *w)
+{
+	size_t rows[2] = { w->persist.n, w->persist6.n };
+
+	for (size_t i = 0; i < txn_nrows(x); i++) {
+		struct wrow *r = good_row(x, i);
+		size_t *k;
+
+		if (r == NULL || r->act != A_PCREATE)
+			continue;
+		k = &rows[r->tbl == T_PERSIST6];
+		if (*k >= PERSIST_ROWS_MAX)
+			refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "%s holds %d rows, the most it may",
+			    set_of(w, r)->fam->table, PERSIST_ROWS_MAX);
+		else
+			++*k;
+	}
+}
+
 /* RESERVE2: the rows of both tables together. */
 static void
 check_set(struct txn *x, void *ctx)
@@ -1207,7 +1243,8 @@ check_set(struct txn *x, void *ctx)
 	size_t n = txn_nrows(x);
 
 	/* A new SET: what the last one left is stale (an ACTION that failed before its end). */
-	w->set_dirty = w->set_resave = 0;
+	w->set_dirty = w->set_resave = w->set_saved = 0;
+	check_rows_max(x, w);
 	/* Two rows of one SET may not both act on one kernel route (adopt it and delete it). */
 	for (size_t i = 0; i < n; i++) {
 		struct wrow *r = good_row(x, i), *o;
@@ -1382,18 +1419,13 @@ undo_pdelete(void *row, void *w)
 	return undo_kernel(w, row, U_RESTORE_LIVE);
 }
 
-/* A state file was written: UNDO writes it again, after the persisted set is put back. */
+/* State files were written: UNDO writes them again, after the persisted sets are put back. */
 static int
-undo_saved4(void *row, void *arg)
+undo_saved(void *row, void *arg)
 {
-	((struct writer *)arg)->set_resave |= DIRTY4;
-	return 0;
-}
+	struct writer *w = arg;
 
-static int
-undo_saved6(void *row, void *arg)
-{
-	((struct writer *)arg)->set_resave |= DIRTY6;
+	w->set_resave |= w->set_saved;
 	return 0;
 }
 
@@ -1668,14 +1700,17 @@ action_end(struct txn *x, void *ctx)
 	int dirty = w->set_dirty;
 
 	w->set_dirty = 0;
-	if ((dirty & DIRTY4) && save(w, DIRTY4) < 0)
-		return SNMP_ERR_COMMITFAILED;
-	if (dirty & DIRTY4)
-		txn_step(x, NULL, undo_saved4, w);
-	if ((dirty & DIRTY6) && save(w, DIRTY6) < 0)
-		return SNMP_ERR_COMMITFAILED;
-	if (dirty & DIRTY6)
-		txn_step(x, NULL, undo_saved6, w);
+	if (dirty == 0)
+		return 0;
+	/* Undone, it writes again the files written (set_saved) when this fails midway. */
+	txn_step(x, NULL, undo_saved, w);
+	for (int bit = DIRTY4; bit <= DIRTY6; bit <<= 1) {
+		if (!(dirty & bit))
+			continue;
+		if (save(w, bit) < 0)
+			return SNMP_ERR_COMMITFAILED;
+		w->set_saved |= bit;
+	}
 	return 0;
 }
 

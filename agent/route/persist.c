@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/rtnetlink.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +227,11 @@ parse4(char **tok, int n, struct proute *out, char *err, size_t errlen)
 		snprintf(err, errlen, "'%s' is not an IPv4 next hop", n < 3 ? "" : tok[2]);
 		return -1;
 	}
+	/* A persisted IPv4 route is a gateway route: 0.0.0.0 names no interface. */
+	if (out->nexthop == 0) {
+		snprintf(err, errlen, "next hop 0.0.0.0 is not a gateway");
+		return -1;
+	}
 	return 3;
 }
 
@@ -341,17 +347,29 @@ keep_aside(struct persist *p)
 	return 0;
 }
 
+/* A route read from the file, with its line (the order duplicates are judged in). */
+struct lined {
+	struct proute r;
+	unsigned lineno;
+};
+
+struct loading {
+	struct lined *v;
+	size_t n, cap;
+	unsigned over, first_over; /* lines beyond PERSIST_ROWS_MAX, the first of them */
+};
+
 /*
- * One line of the file (len bytes, as getline() read them): 1 for a route
- * added, 0 for a blank line or a comment, -1 for a bad line (logged).
- * getline() gives the real length, so a NUL byte cannot hide the rest of
- * the line nor swallow the next one (issue 9, item 9).
+ * One line of the file (len bytes, as getline() read them), appended to ld:
+ * 1 for a route, 0 for a blank line or a comment, -1 for a bad line (logged),
+ * -2 out of memory.  getline() gives the real length, so a NUL byte cannot
+ * hide the rest of the line nor swallow the next one (issue 9, item 9).
  */
 static int
-load_line(struct persist *p, const char *line, size_t len, unsigned lineno)
+load_line(struct persist *p, struct loading *ld, const char *line, size_t len, unsigned lineno)
 {
 	char err[128];
-	struct proute r;
+	struct lined l;
 	int rc;
 
 	if (memchr(line, '\0', len) != NULL) {
@@ -362,31 +380,76 @@ load_line(struct persist *p, const char *line, size_t len, unsigned lineno)
 		log_err("persist", "%s:%u: line too long; skipped", p->path, lineno);
 		return -1;
 	}
-	if ((rc = persist_parse(p->fam, line, &r, err, sizeof(err))) <= 0) {
+	if ((rc = persist_parse(p->fam, line, &l.r, err, sizeof(err))) <= 0) {
 		if (rc < 0)
 			log_err("persist", "%s:%u: %s; skipped", p->path, lineno, err);
 		return rc;
 	}
-	if (persist_find(p, &r) != NULL) {
-		log_err("persist", "%s:%u: the same route as an earlier line; skipped", p->path,
-		    lineno);
+	/* Beyond the limit: counted, logged once at the end (persist_load()). */
+	if (ld->n == PERSIST_ROWS_MAX) {
+		if (ld->over++ == 0)
+			ld->first_over = lineno;
 		return -1;
 	}
-	if (persist_insert(p, &r) < 0) {
-		errno = ENOMEM;
+	l.lineno = lineno;
+	if (vec_reserve(&ld->v, &ld->cap, ld->n, sizeof(*ld->v), 64) < 0)
 		return -2;
-	}
+	ld->v[ld->n++] = l;
 	return 1;
+}
+
+/* The family's order, then the line: the first of equal routes comes first. */
+static int
+lined_cmp(const void *va, const void *vb, void *arg)
+{
+	const struct lined *a = va, *b = vb;
+	const struct persist *p = arg;
+	int c = p->fam->cmp(&a->r, &b->r);
+
+	return c != 0 ? c : a->lineno < b->lineno ? -1 : a->lineno > b->lineno;
+}
+
+/*
+ * The routes read, sorted once and without the lines that repeat an earlier
+ * one (logged), into the empty set p: O(n log n), where a sorted insert per line was
+ * O(n^2) (183 s for 200,000 lines).  The number of lines dropped, or -1
+ * out of memory.
+ */
+static int
+load_sorted(struct persist *p, struct loading *ld)
+{
+	int dup = 0;
+
+	qsort_r(ld->v, ld->n, sizeof(*ld->v), lined_cmp, p);
+	if (p->n + ld->n > p->cap) {
+		struct proute *v = realloc(p->v, (p->n + ld->n) * sizeof(*p->v));
+
+		if (v == NULL)
+			return -1;
+		p->v = v;
+		p->cap = p->n + ld->n;
+	}
+	for (size_t i = 0; i < ld->n; i++) {
+		if (p->n > 0 && p->fam->cmp(&p->v[p->n - 1], &ld->v[i].r) == 0) {
+			log_err("persist", "%s:%u: the same route as an earlier line; skipped",
+			    p->path, ld->v[i].lineno);
+			dup++;
+			continue;
+		}
+		p->v[p->n++] = ld->v[i].r;
+	}
+	return dup;
 }
 
 int
 persist_load(struct persist *p, const char *dir)
 {
 	char err[PATH_MAX + 128], *line = NULL;
+	struct loading ld = { 0 };
 	size_t cap = 0;
 	ssize_t len;
 	unsigned lineno = 0;
-	int bad = 0, rc = 0;
+	int bad = 0, rc = 0, e = 0;
 	FILE *f;
 
 	if (set_path(p, dir) < 0)
@@ -402,21 +465,34 @@ persist_load(struct persist *p, const char *dir)
 		return -1;
 	}
 	while ((len = getline(&line, &cap, f)) >= 0) {
-		if ((rc = load_line(p, line, (size_t)len, ++lineno)) == -2)
+		if ((rc = load_line(p, &ld, line, (size_t)len, ++lineno)) == -2)
 			break;
 		if (rc < 0)
 			bad++;
 	}
+	if (rc == -2)
+		e = ENOMEM;
+	else if (ferror(f))
+		e = errno;
 	free(line);
-	if (rc == -2 || ferror(f)) {
-		int e = rc == -2 ? ENOMEM : errno;
-
+	if (e == 0 && (rc = load_sorted(p, &ld)) < 0)
+		e = ENOMEM;
+	else if (e == 0)
+		bad += rc;
+	free(ld.v);
+	if (e != 0) {
 		fclose(f);
 		log_err("persist", "%s: read error: %s", p->path, strerror(e));
+		p->n = 0;
 		errno = e;
 		return -1;
 	}
 	fclose(f);
+	if (ld.over > 0)
+		log_err("persist",
+		    "%s: %u route(s) beyond the limit of %d %s persisted routes skipped "
+		    "(from line %u on)",
+		    p->path, ld.over, PERSIST_ROWS_MAX, p->fam->name, ld.first_over);
 	/* The good lines are written back only once the original is safe. */
 	if (bad > 0 && keep_aside(p) == 0) {
 		if (persist_save(p, err, sizeof(err)) < 0)
@@ -480,6 +556,21 @@ persist_route(const struct proute *pr, struct route *r)
 	r->proto = CIMR_RTPROT;
 }
 
+/*
+ * Could r be the route of some persisted IPv4 row?  A single next hop in
+ * main, TOS 0, and a real IPv4 next hop: a gateway, or our own address
+ * ("dev X src NEXTHOP", what rtcheck_complete() makes of a next hop that
+ * is one of our addresses).  Never nexthop 0.0.0.0: a direct route "dev X"
+ * or an RFC 5549 route (an IPv6 gateway, route_via6()), which a row,
+ * naming no interface and no IPv6 gateway, could never install again.
+ */
+static int
+persist_kind(const struct route *r)
+{
+	return r->table == PERSIST_TABLE && r->tos == 0 && r->type == RTN_UNICAST &&
+	    !(r->flags & ROUTE_F_MULTI) && r->nexthop != 0 && !route_via6(r);
+}
+
 const struct route *
 persist_live(const struct proute *pr, const struct mirror *m)
 {
@@ -495,9 +586,8 @@ persist_live(const struct proute *pr, const struct mirror *m)
 	for (r = route_seek(t, &key, 0, &pos); r != NULL; r = route_next(t, &pos)) {
 		if (r->dst != pr->dst || r->plen != pr->plen || r->nexthop != pr->nexthop)
 			break;
-		/* A persisted route is a single next hop: one hop of a multipath route is not it. */
-		if (r->table == PERSIST_TABLE && r->tos == 0 && r->metric == pr->metric &&
-		    r->type == RTN_UNICAST && !(r->flags & ROUTE_F_MULTI))
+		/* One hop of a multipath route is not it, nor an RFC 5549 route. */
+		if (persist_kind(r) && r->metric == pr->metric)
 			return r;
 	}
 	return NULL;
@@ -511,7 +601,9 @@ persist_owner(const struct persist *p, const struct route *r)
 		.nexthop = r->nexthop,
 		.metric = r->metric };
 
-	if (r->table != PERSIST_TABLE || r->tos != 0 || r->metric > PERSIST_METRIC_MAX)
+	/* Next hop 0 (a direct or an RFC 5549 route) is no row's: persist_kind(). */
+	if (r->table != PERSIST_TABLE || r->tos != 0 || r->metric > PERSIST_METRIC_MAX ||
+	    r->nexthop == 0)
 		return NULL;
 	return persist_find(p, &key);
 }
@@ -550,6 +642,7 @@ const struct persist_family persist4 = {
 	.metric_min = 0,
 	.metric_max = PERSIST_METRIC_MAX,
 	.cmp = proute_cmp_v,
+	.ifindex_off = offsetof(struct route, ifindex),
 	.parse = parse4,
 	.format = format4,
 	.prefix = prefix4,
@@ -598,6 +691,25 @@ prefix6(const struct proute *r, char *buf, size_t len)
 	snprintf(buf, len, "%s/%u", addr6_ntop((const void *)r->dst6, d, sizeof(d)), r->plen);
 }
 
+/*
+ * The kernel's dev_valid_name() refuses an empty name, one of IFNAMSIZ
+ * bytes or more, "." and "..", and any '/', ':' or whitespace.  Narrower
+ * here: printable ASCII only (0x21-0x7e), as the MIB column is a
+ * DisplayString and the name goes into log lines and the state file, where
+ * a control character or a newline could forge a line.
+ */
+int
+persist_ifname_valid(const char *name, size_t len)
+{
+	if (len == 0 || len >= IFNAMSIZ || (len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.'))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (name[i] < 0x21 || name[i] > 0x7e || name[i] == '/' || name[i] == ':')
+			return 0;
+	return 1;
+}
+
 int
 persist6_check(const struct proute *r, char *err, size_t errlen)
 {
@@ -616,12 +728,11 @@ persist6_check(const struct proute *r, char *err, size_t errlen)
 		snprintf(err, errlen, "a multicast next hop");
 		return -1;
 	}
-	for (size_t i = 0; i < len; i++)
-		if (r->ifname[i] <= ' ' || r->ifname[i] > '~' || r->ifname[i] == '/' ||
-		    r->ifname[i] == ':') {
-			snprintf(err, errlen, "'%s' is not an interface name", r->ifname);
-			return -1;
-		}
+	/* Never echoed: a name that fails the check may hold anything (a newline). */
+	if (len > 0 && !persist_ifname_valid(r->ifname, len)) {
+		snprintf(err, errlen, "not a valid interface name");
+		return -1;
+	}
 	/* RFC 4291 2.5.6: a link-local address means nothing without its link. */
 	if (len == 0 && r->nexthop6[0] == 0xfe && (r->nexthop6[1] & 0xc0) == 0x80) {
 		snprintf(err, errlen, "a link-local next hop needs an interface (dev)");
@@ -665,8 +776,8 @@ parse6(char **tok, int n, struct proute *out, char *err, size_t errlen)
 		return -1;
 	}
 	if (n > 3 && strcmp(tok[3], "dev") == 0) {
-		if (n < 5 || strlen(tok[4]) >= sizeof(out->ifname) || tok[4][0] == '\0') {
-			snprintf(err, errlen, "'%s' is not an interface name", n < 5 ? "" : tok[4]);
+		if (n < 5 || !persist_ifname_valid(tok[4], strlen(tok[4]))) {
+			snprintf(err, errlen, "'dev' is not followed by a valid interface name");
 			return -1;
 		}
 		snprintf(out->ifname, sizeof(out->ifname), "%s", tok[4]);
@@ -722,8 +833,9 @@ on_link6(const struct proute *pr, const struct mirror *m, int32_t ifindex)
 	return (l = mirror_link(m, ifindex)) != NULL && strcmp(l->name, pr->ifname) == 0;
 }
 
-static const void *
-live6(const struct proute *pr, const struct mirror *m)
+/* The row's entry on link ifindex, or (0) on the link its name gives now. */
+static const struct route6 *
+find6(const struct proute *pr, const struct mirror *m, int32_t ifindex)
 {
 	const struct route6_table *t = mirror_table(m);
 	struct route6 key = { .plen = pr->plen };
@@ -739,10 +851,23 @@ live6(const struct proute *pr, const struct mirror *m)
 		/* One next hop, no source prefix, as persist_live(). */
 		if (r->table == PERSIST_TABLE && r->src == 0 && r->metric == pr->metric &&
 		    r->type == RTN_UNICAST && !(r->flags & ROUTE_F_MULTI) &&
-		    on_link6(pr, m, r->ifindex))
+		    (ifindex != 0 ? r->ifindex == ifindex : on_link6(pr, m, r->ifindex)))
 			return r;
 	}
 	return NULL;
+}
+
+static const void *
+live6(const struct proute *pr, const struct mirror *m)
+{
+	return find6(pr, m, 0);
+}
+
+/* Only where the row names its link: else the live entry is found wherever it is. */
+static const void *
+left6(const struct proute *pr, const struct mirror *m)
+{
+	return pr->ifname[0] != '\0' && pr->ifindex != 0 ? find6(pr, m, pr->ifindex) : NULL;
 }
 
 /*
@@ -796,11 +921,13 @@ const struct persist_family persist6 = {
 	.metric_min = 1,
 	.metric_max = UINT32_MAX,
 	.cmp = proute6_cmp,
+	.ifindex_off = offsetof(struct route6, ifindex),
 	.parse = parse6,
 	.format = format6,
 	.prefix = prefix6,
 	.complete = complete6,
 	.live = live6,
+	.left = left6,
 	.owner = owner6,
 	.install = install6,
 };
@@ -811,6 +938,19 @@ const void *
 persist_live_of(const struct persist *p, const struct proute *pr, const struct mirror *m)
 {
 	return p->fam->live(pr, m);
+}
+
+const void *
+persist_installed_of(const struct persist *p, const struct proute *pr, const struct mirror *m)
+{
+	const void *e = p->fam->live(pr, m);
+	const struct proute *owner;
+
+	if (e != NULL || p->fam->left == NULL || (e = p->fam->left(pr, m)) == NULL)
+		return e;
+	/* Another row's now (one that names the new name, or none): not ours to delete. */
+	owner = p->fam->owner(p, m, e);
+	return owner == NULL || owner == pr ? e : NULL;
 }
 
 struct proute *
@@ -835,13 +975,27 @@ set_active(struct persist *p, struct proute *pr, int active)
 	return 1;
 }
 
+/* Is the row's route in m: its active flag, and the link it is on. */
+static int
+track(struct persist *p, struct proute *pr, const struct mirror *m)
+{
+	const unsigned char *e = persist_live_of(p, pr, m);
+	int32_t ifindex;
+
+	if (e != NULL) {
+		memcpy(&ifindex, e + p->fam->ifindex_off, sizeof(ifindex));
+		pr->ifindex = ifindex;
+	}
+	return set_active(p, pr, e != NULL);
+}
+
 int
 persist_refresh(struct persist *p, const struct mirror *m)
 {
 	int changed = 0;
 
 	for (size_t i = 0; i < p->n; i++)
-		changed |= set_active(p, &p->v[i], persist_live_of(p, &p->v[i], m) != NULL);
+		changed |= track(p, &p->v[i], m);
 	return changed;
 }
 
@@ -850,7 +1004,7 @@ persist_route_changed(struct persist *p, const struct mirror *m, const void *r)
 {
 	struct proute *pr = persist_owner_of(p, m, r);
 
-	return pr != NULL ? set_active(p, pr, persist_live_of(p, pr, m) != NULL) : 0;
+	return pr != NULL ? track(p, pr, m) : 0;
 }
 
 size_t
@@ -865,7 +1019,7 @@ persist_apply(struct persist *p, const struct mirror *m, struct nlreq *q)
 		int rc;
 
 		_Static_assert(sizeof(struct route) <= sizeof(e), "an entry fits");
-		set_active(p, pr, persist_live_of(p, pr, m) != NULL);
+		track(p, pr, m);
 		if (pr->active)
 			continue;
 		pr->tried = 1;

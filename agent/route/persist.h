@@ -36,6 +36,12 @@
 #define PERSIST_TABLE      254 /* main */
 #define PERSIST_METRIC_MAX 2147483647u
 #define PERSIST_ERRLEN     96
+/*
+ * Rows of one family at most: a createAndGo beyond answers
+ * resourceUnavailable; at load, route lines beyond are skipped (logged
+ * once) and the file kept aside as with bad lines.
+ */
+#define PERSIST_ROWS_MAX 10000
 
 struct iface;
 struct mirror;
@@ -60,6 +66,13 @@ struct proute {
 	 * link-local next hop on the wrong link is a wrong route.
 	 */
 	char ifname[IFNAMSIZ];
+	/*
+	 * The link of the row's route when last seen in the kernel (memory
+	 * only, never in the file).  IPv6: when that link is renamed, the route
+	 * is no longer the row's (it names the old name), but a destroy deletes
+	 * it still, so that no route cimrouted installed is left to no row.
+	 */
+	int32_t ifindex;
 	time_t created;             /* wall clock, kept in the file */
 	uint8_t is_volatile;        /* not written to the file */
 	uint8_t active;             /* the kernel has it now */
@@ -77,6 +90,7 @@ struct persist_family {
 	uint32_t metric_min; /* IPv6: 1 (the kernel stores 0 as 1024, ip6_route_info_create()) */
 	uint32_t metric_max;
 	int (*cmp)(const void *, const void *); /* two struct proute: the set's order */
+	size_t ifindex_off;                     /* of the ifindex in the family's entry */
 	/* The route part of a line's tokens: the tokens used (up to "metric"), or -1 with err. */
 	int (*parse)(char **tok, int n, struct proute *, char *err, size_t errlen);
 	/* The route part of a line ("DEST/LEN via NEXTHOP[ dev NAME]"), and the prefix alone. */
@@ -90,6 +104,12 @@ struct persist_family {
 	    char *msg, size_t len);
 	/* The family's mirror's entry for the row, or NULL. */
 	const void *(*live)(const struct proute *, const struct mirror *);
+	/*
+	 * The row's route on the link it was last seen on (proute.ifindex),
+	 * whatever that link's name now; NULL for a family whose rows name no
+	 * link.
+	 */
+	const void *(*left)(const struct proute *, const struct mirror *);
 	/* The row (of p) a live entry of m belongs to, or NULL. */
 	struct proute *(*owner)(const struct persist *, const struct mirror *, const void *);
 	/* Install entry (NLM_F_CREATE|NLM_F_EXCL): 0, or -errno with err. */
@@ -122,7 +142,8 @@ void persist_free(struct persist *);
  * Read DIR/persisted-routes (the family's file; absent is empty), through
  * statefile_open(): a symbolic link, a file that is not regular or not ours
  * is refused.  Bad lines (a NUL byte included) are logged with the file,
- * line and reason, and skipped; if there were any, the file is kept aside
+ * line and reason, and skipped, as are the route lines past the first
+ * PERSIST_ROWS_MAX (logged once, with their count); if there were any, the file is kept aside
  * as persisted-routes.bad-TIMESTAMP and rewritten with the good lines.
  * Returns the number of bad lines, or -1 if the file could not be read at
  * all (errno set, the reason logged; the set is then empty).
@@ -160,6 +181,12 @@ struct proute *persist_owner(const struct persist *, const struct route *);
  */
 int persist_route6(const struct proute *, const struct iface *ifm, struct route6 *out);
 /*
+ * Is name (len bytes, not NUL-terminated) a name an interface can have
+ * and cimrouted may log: 1..15 bytes of printable ASCII, no '/' nor ':',
+ * not "." nor "..".  The only names a row, SET or file line, may hold.
+ */
+int persist_ifname_valid(const char *name, size_t len);
+/*
  * Can this IPv6 row be a route at all: no host bits, a unicast
  * destination and next hop, a valid interface name, and an interface when
  * the next hop is link-local or :: (on link).  0, or -1 with err.
@@ -172,6 +199,12 @@ int persist_refresh(struct persist *, const struct mirror *);
 int persist_route_changed(struct persist *, const struct mirror *, const void *);
 /* The family's mirror's entry for a row of the set, or NULL. */
 const void *persist_live_of(const struct persist *, const struct proute *, const struct mirror *);
+/*
+ * The route to delete when the row is destroyed: its live entry, else the
+ * one it had on the link it was last seen on, renamed since (IPv6); NULL.
+ */
+const void *persist_installed_of(const struct persist *, const struct proute *,
+    const struct mirror *);
 /* The row a live entry of the set's family belongs to, or NULL. */
 struct proute *persist_owner_of(const struct persist *, const struct mirror *, const void *);
 /*

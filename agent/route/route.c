@@ -1,10 +1,12 @@
 /* The IPv4 route mirror's ordered store: see route.h. */
 #include "config.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/intern.h"
+#include "lib/log.h"
 #include "route/route.h"
 
 #define CMP(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
@@ -61,15 +63,39 @@ struct via6_key {
 
 static struct intern via6s = INTERN_INIT(sizeof(struct via6_key), 255);
 
+/*
+ * route_via6_id() gave 0 for a gateway: set by whichever thread parsed the
+ * route (a dump thread, which never logs), logged once by the loop
+ * (route_via6_log_full()).
+ */
+static atomic_int via6_full;
+static int via6_told; /* the loop's */
+
 uint8_t
 route_via6_id(const uint8_t gw6[16], uint32_t prefsrc)
 {
 	struct via6_key k;
+	unsigned id;
 
 	memset(&k, 0, sizeof(k));
 	memcpy(k.gw6, gw6, sizeof(k.gw6));
 	k.prefsrc = prefsrc;
-	return (uint8_t)intern_id(&via6s, &k);
+	if ((id = intern_id(&via6s, &k)) == 0)
+		atomic_store_explicit(&via6_full, 1, memory_order_relaxed);
+	return (uint8_t)id;
+}
+
+int
+route_via6_log_full(void)
+{
+	if (via6_told || !atomic_load_explicit(&via6_full, memory_order_relaxed))
+		return 0;
+	via6_told = 1;
+	log_warn("route",
+	    "no room for another IPv6 gateway of an IPv4 route (RFC 5549; 255 gateway and "
+	    "source pairs kept): routes through new ones show no gateway, and SETs that "
+	    "would change them are refused");
+	return 1;
 }
 
 static int

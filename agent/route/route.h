@@ -97,6 +97,13 @@ route_via6(const struct route *r)
 
 /* The id of an IPv6 gateway (network byte order) and a preferred source; 0: no room. */
 uint8_t route_via6_id(const uint8_t gw6[16], uint32_t prefsrc);
+/*
+ * The loop's side: log, once for the process, that route_via6_id() has
+ * returned 0 (in any thread).  1 if it logged now.  Two routes whose
+ * gateways have no id look alike (a change from one to the other is not
+ * seen), so SETs that would act on one are refused (mib_set.c).
+ */
+int route_via6_log_full(void);
 /* The IPv6 gateway of a route_via6() entry into gw6: 0, or -1 when not known (id 0). */
 int route_via6_gw(const struct route *, uint8_t gw6[16]);
 /* A route's preferred source as its src byte names it, for either kind of id (0: none). */

@@ -125,6 +125,7 @@ writer_start(struct writer *w)
 	if (loop_timer_every(&w->expire_timer, 30) < 0 ||
 	    loop_fd_add(&w->answers, nlreq_fd(w->qa), answers_readable, w->qa) < 0)
 		return -1;
+	route_via6_log_full(); /* the routes of the first load */
 	/* Put back the persisted routes the kernel lacks (after a reboot, or a crash). */
 	persist_refresh(&w->persist, w->pm);
 	if (w->pm6 != NULL)
@@ -377,10 +378,34 @@ writer_route_changed(struct writer *w, const struct route *old, const struct rou
 void
 writer_entry_changed(struct writer *w, const struct rt_ops *ops, const void *old, const void *new)
 {
+	/* The first change after a route's IPv6 gateway got no id (a dump thread's parse). */
+	route_via6_log_full();
 	if (ops == &rt6_ops)
 		entry_changed(w, &w->persist6, w->pm6, old, new);
 	else
 		entry_changed(w, &w->persist, w->pm, old, new);
+}
+
+/*
+ * A persisted IPv6 row names its link, and the kernel sends no route
+ * message when a link is renamed: the row's route stays, on a link of
+ * another name, which is not the row's route any more.  So each link
+ * added, renamed (or otherwise changed) or removed refreshes the IPv6 set
+ * from the mirror and, if a row lacks its route, arms the apply: a row
+ * whose link has gone by its name is in error as at start ("interface X
+ * does not exist"), and installs when a link of that name appears.
+ */
+void
+writer_link_changed(enum iface_change what, const struct link *l, const struct iface_addr *a,
+    void *arg)
+{
+	struct writer *w = arg;
+
+	if (a != NULL || what == IFACE_LINK_STATE || w->pm6 == NULL || w->persist6.n == 0)
+		return;
+	persist_refresh(&w->persist6, w->pm6);
+	if (w->persist6.nactive < w->persist6.n)
+		arm(w, APPLY_SETTLE_MS);
 }
 
 /* Some persisted routes of either family are not in the kernel. */

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "iface/ifmirror.h"
 #include "route/persist.h"
 #include "route/route.h"
 #include "route/route6.h"
@@ -74,6 +75,8 @@ struct writer {
 	struct loop_fd answers;
 	/* The SET in progress (mib_set.c): the persisted set changed; UNDO must save it again. */
 	int set_dirty, set_resave;
+	/* ... the state files its ACTION wrote (DIRTY4, DIRTY6 of mib_set.c). */
+	int set_saved;
 	/* ... its ACTION waits for the kernel: writer_apply() waits for it to end. */
 	int set_acting;
 	/* ... the kernel answered one of its requests: its events are to be read (mib_set.c). */
@@ -132,6 +135,12 @@ void writer_route_changed(struct writer *, const struct route *old, const struct
 /* An entry of family ops changed in one of the writer's mirrors (m, pm, m6, pm6). */
 void writer_entry_changed(struct writer *, const struct rt_ops *ops, const void *old,
     const void *new);
+/*
+ * An iface_change_fn (iface_watch()): a link added, renamed or removed
+ * changes which routes the persisted IPv6 rows (which name their link) have.
+ */
+void writer_link_changed(enum iface_change, const struct link *, const struct iface_addr *,
+    void *w);
 /* Install the persisted routes that are missing; schedules a retry if some still are. */
 void writer_apply(struct writer *);
 

@@ -26,6 +26,9 @@
 #   g. destroy: the route leaves the kernel and the file, the rows their tables.
 #   h. an IPv4-only state file as older versions wrote it (no persisted-routes6): loads,
 #      its route is installed, the file stays byte-identical and no IPv6 file appears.
+#   j. the link of a 'dev va' row renamed vx while up: Status Error, ApplyError "interface
+#      va does not exist", no active row, the kernel keeps the route on vx; destroy deletes
+#      it (no proto 252 route left) and the line. (Run between g and h.)
 #   i. persisted-routes6 a symbolic link: the daemon refuses to start (exit 1), the link's
 #      target is untouched.
 
@@ -250,6 +253,27 @@ result $? "g. its line left the state file"
 get_val "$P6.13.$IX1" >/dev/null; a=$?
 active_absent "$IX1"; b=$?
 is "$a|$b" "1|0" "g. the persisted and the active rows are gone"
+
+# ------------------------------------------------------------------ j. the row's link renamed
+# A rename sends no route message: the route stays, on a link of another name, and is no
+# longer the row's (which names va); destroy deletes it all the same.
+wait_until 5 kernel_is $D2/48 "$D2L" && wait_until 5 status_is "$IX2" OK
+result $? "j. before: the link-local route of 'dev va' is installed, Status OK"
+nsx ip link set va name vx || diag "cannot rename va while up"
+wait_until 5 status_is "$IX2" Error
+result $? "j. va renamed vx while up: Status is Error"
+wait_until 5 eval '[ "$(gstr "$P6.11.$IX2")" = "interface va does not exist" ]'
+result $? "j. ApplyError says va does not exist ('$(gstr "$P6.11.$IX2")')"
+active_absent "$IX2"
+result $? "j. no active row"
+is "$(kroute6 $D2/48)" "via fe80::1 dev vx proto 252 metric 5" "j. the kernel keeps the route, dev vx"
+out=$(setw "$P6.13.$IX2" i 6)
+result $? "j. destroy of the row" || diag "$out"
+is "$(nsx ip -6 route show table all proto 252)" "" "j. no proto 252 route is left in the kernel"
+! grep -q "$D2" "$STATE6"
+result $? "j. its line left the state file"
+nsx ip link set vx name va || bail_out "cannot rename vx back to va"
+both_alive "j. link renamed"
 
 # ------------------------------------------------------------------ h. an old IPv4-only file
 stop_cimrouted

@@ -16,6 +16,8 @@
 #   5. SET destroy of a route through an IPv6 gateway that shares its index with a direct
 #      route appended after it: the kernel deletes that route (RTA_VIA), not the other
 #   6. deletions: the rows go
+#   7. (run before 6) a persisted IPv4 row via 0.0.0.0 at the destination and metric of the
+#      route through fe80::1: noCreation, kernel and state file unchanged
 # Both daemons alive after every case.
 
 . "$(dirname "$0")/lib.sh"
@@ -117,6 +119,14 @@ direct_row() { [ "$(num "$OID_ENTRY.25.$IX61") $(num "$OID_ENTRY.21.$IX61")" = "
 wait_until 2 direct_row
 result $? "5. the row is now the direct route's: unknown(0), direct(3)"
 both_alive "5. SET destroy"
+
+# ------------------------------------------------------------------ 7. no persisted row via 0.0.0.0
+# A persisted IPv4 row "via 0.0.0.0" names no interface: refused (noCreation), so it cannot adopt
+# the route through fe80::1 (10.62.0.0/24 metric 5), which it could never install again.
+snap() { nsx ip -j -d -4 route show table all; cat "$T/state/persisted-routes" 2>/dev/null; }
+refused noCreation "7. a persisted row 10.62.0.0/24 via 0.0.0.0 metric 5" \
+	.1.3.6.1.4.1.32473.1.1.2.3.1.12.10.62.0.0.255.255.255.0.0.0.0.0.5 i 4
+both_alive "7. persisted row via 0.0.0.0"
 
 # ------------------------------------------------------------------ 6. deletions
 nsx ip route del 10.62.0.0/24 metric 5 && nsx ip route del 10.64.0.0/24 && nsx ip route del 10.63.0.0/24 ||

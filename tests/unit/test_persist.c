@@ -69,6 +69,7 @@ test_parse_bad(void **state)
 		{ "10.1.0.0/16 dev eth0 metric 1", "'via'" },
 		{ "10.1.0.0/16 via", "next hop" },
 		{ "10.1.0.0/16 via fe80::1 metric 1", "next hop" },
+		{ "10.1.0.0/16 via 0.0.0.0 metric 1", "next hop 0.0.0.0 is not a gateway" },
 		{ "10.1.0.0/16 via 1.2.3.4", "'metric'" },
 		{ "10.1.0.0/16 via 1.2.3.4 metric", "metric" },
 		{ "10.1.0.0/16 via 1.2.3.4 metric -1", "metric" },
@@ -266,6 +267,53 @@ test_load_bad_lines(void **state)
 	assert_int_equal(persist_load(&p, dir), 1);
 	assert_int_equal(p.n, 0);
 	assert_int_equal(count_prefix(dir, PERSIST_FILE ".bad-", aside, sizeof(aside)), 2);
+	persist_free(&p);
+	rm_rf(dir);
+	free(dir);
+}
+
+/*
+ * 200,001 route lines, newest first, one repeating an earlier one: the
+ * first PERSIST_ROWS_MAX route lines load (sorted once, not inserted one by
+ * one: this took 183 s), the duplicate and the lines beyond are bad lines.
+ */
+static void
+test_load_rows_max(void **state)
+{
+	const unsigned lines = 200000;
+	char *dir = tmpdir(), path[4096], aside[4096];
+	struct timespec t0, t1;
+	struct persist p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);
+	assert_non_null(f = fopen(path, "w"));
+	for (unsigned k = 0; k < lines; k++) {
+		uint32_t d = IP(10, 0, 0, 0) + (lines - 1 - k) * 8;
+
+		fprintf(f, "%u.%u.%u.%u/29 via 192.0.2.1 metric 1\n", d >> 24, (d >> 16) & 255,
+		    (d >> 8) & 255, d & 255);
+		if (k == 1) /* a repeat of the first line */
+			fprintf(f, "%u.%u.%u.%u/29 via 192.0.2.1 metric 1\n", 10,
+			    ((lines - 1) * 8 >> 16) & 255, ((lines - 1) * 8 >> 8) & 255,
+			    (lines - 1) * 8 & 255);
+	}
+	fclose(f);
+	persist_init(&p);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(persist_load(&p, dir), 1 + (lines + 1 - PERSIST_ROWS_MAX));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec < 20);
+	assert_int_equal(p.n, PERSIST_ROWS_MAX - 1);
+	for (size_t i = 1; i < p.n; i++)
+		assert_true(proute_cmp(&p.v[i - 1], &p.v[i]) < 0);
+	assert_int_equal(p.v[p.n - 1].dst, IP(10, 0, 0, 0) + (lines - 1) * 8);
+	assert_int_equal(count_prefix(dir, PERSIST_FILE ".bad-", aside, sizeof(aside)), 1);
+	persist_free(&p);
+	/* The rewritten file loads whole. */
+	persist_init(&p);
+	assert_int_equal(persist_load(&p, dir), 0);
+	assert_int_equal(p.n, PERSIST_ROWS_MAX - 1);
 	persist_free(&p);
 	rm_rf(dir);
 	free(dir);
@@ -619,6 +667,12 @@ test6_parse_bad(void **state)
 		{ "2001:db8::/32 via fe80::1 dev metric 1", "'metric' after the next hop" },
 		{ "2001:db8::/32 via fe80::1 dev a/b metric 1", "interface name" },
 		{ "2001:db8::/32 via fe80::1 dev abcdefghijklmnop metric 1", "interface name" },
+		{ "2001:db8::/32 via fe80::1 dev .. metric 1", "valid interface name" },
+		{ "2001:db8::/32 via fe80::1 dev . metric 1", "valid interface name" },
+		{ "2001:db8::/32 via fe80::1 dev e:0 metric 1", "valid interface name" },
+		{ "2001:db8::/32 via fe80::1 dev e\x1b[2J metric 1", "valid interface name" },
+		{ "2001:db8::/32 via fe80::1 dev e\v0 metric 1", "valid interface name" },
+		{ "2001:db8::/32 via fe80::1 dev caf\xc3\xa9 metric 1", "valid interface name" },
 		{ "2001:db8::/32 via 2001:db8::1 metric 0", "metric (1-4294967295)" },
 		{ "2001:db8::/32 via 2001:db8::1 metric 4294967296", "metric" },
 		{ "2001:db8::/32 via 2001:db8::1", "'metric'" },
@@ -636,7 +690,17 @@ test6_parse_bad(void **state)
 		    strstr(err, bad[i].why) == NULL)
 			fail_msg("'%s': got '%s', expected a reason with '%s'", bad[i].line, err,
 			    bad[i].why);
+		/* The reason is logged: it never repeats a name that is not valid. */
+		for (const char *c = err; *c != '\0'; c++)
+			if (*c < 0x20 || *c > 0x7e)
+				fail_msg("'%s': the reason '%s' holds byte %#x", bad[i].line, err,
+				    (unsigned char)*c);
 	}
+	assert_int_equal(persist_ifname_valid("abcdefghijklmno", 15), 1);
+	assert_int_equal(persist_ifname_valid("abcdefghijklmnop", 16), 0);
+	assert_int_equal(persist_ifname_valid("", 0), 0);
+	assert_int_equal(persist_ifname_valid("...", 3), 1);
+	assert_int_equal(persist_ifname_valid("a\0b", 3), 0);
 	/* An IPv6 line is no IPv4 line, and the other way round. */
 	assert_int_equal(persist_parse_line("2001:db8::/32 via 2001:db8::1 metric 1", &r, err,
 			     sizeof(err)),
@@ -766,6 +830,7 @@ main(void)
 		cmocka_unit_test(test_sorted_set),
 		cmocka_unit_test(test_load_missing_is_empty),
 		cmocka_unit_test(test_load_bad_lines),
+		cmocka_unit_test(test_load_rows_max),
 		cmocka_unit_test(test_save_atomic),
 		cmocka_unit_test(test_load_nul_byte),
 		cmocka_unit_test(test_state_links),

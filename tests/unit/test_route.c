@@ -1005,6 +1005,33 @@ test_frr_protocols(void **state)
 	assert_int_equal(routefmt_proto_parse("static"), RTPROT_STATIC);
 }
 
+/*
+ * The 256th distinct IPv6 gateway (with its source) gets no id: told once,
+ * by the loop's route_via6_log_full(), when it happens, not again.  Last of
+ * the tests: the ids are kept for the life of the process.
+ */
+static void
+test_via6_ids_run_out(void **state)
+{
+	uint8_t gw[16] = { 0x20, 0x01, 0x0d, 0xb8 }, got[16];
+	unsigned given = 0;
+	struct route r = { .flags = ROUTE_F_GATEWAY };
+
+	assert_int_equal(route_via6_log_full(), 0); /* room left: nothing to say */
+	for (unsigned i = 0; i < 300 && (r.src = route_via6_id(gw, 0)) != 0; i++) {
+		given = r.src;
+		gw[15] = (uint8_t)i, gw[14] = (uint8_t)(i >> 8);
+	}
+	assert_int_equal(given, 255);
+	assert_int_equal(r.src, 0);
+	assert_int_equal(route_via6_gw(&r, got), -1);
+	assert_int_equal(route_via6_log_full(), 1);
+	assert_int_equal(route_via6_log_full(), 0);
+	/* A gateway with an id keeps it. */
+	gw[15] = 0, gw[14] = 0;
+	assert_int_not_equal(route_via6_id(gw, 0), 0);
+}
+
 int
 main(void)
 {
@@ -1035,6 +1062,7 @@ main(void)
 		cmocka_unit_test(test_nexthop_object_via6),
 		cmocka_unit_test(test_nexthop_delete_redumps_when_used),
 		cmocka_unit_test(test_nexthop_unknown_object_redumps),
+		cmocka_unit_test(test_via6_ids_run_out),
 	};
 
 	return cmocka_run_group_tests_name("route", tests, NULL, NULL);

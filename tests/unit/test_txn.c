@@ -311,15 +311,15 @@ fk_events(struct mirror *mm)
 	assert_int_equal(mirror_inject(mm, v, fk.n), 0);
 }
 
-/* An RTM_NEWLINK event for ifindex ("va") with flags, applied to the interface mirror. */
+/* An RTM_NEWLINK event for ifindex, named name, with flags, applied to the interface mirror. */
 static void
-fk_link_event(int32_t ifindex, unsigned flags)
+fk_link_named(int32_t ifindex, unsigned flags, const char *name)
 {
 	struct {
 		struct nlmsghdr h;
 		struct ifinfomsg ifi;
 		struct rtattr a;
-		char name[4];
+		char name[16];
 	} msg;
 
 	memset(&msg, 0, sizeof(msg));
@@ -328,10 +328,17 @@ fk_link_event(int32_t ifindex, unsigned flags)
 	msg.ifi.ifi_family = AF_UNSPEC;
 	msg.ifi.ifi_index = ifindex;
 	msg.ifi.ifi_flags = flags;
-	msg.a.rta_len = RTA_LENGTH(3);
+	msg.a.rta_len = RTA_LENGTH(sizeof(msg.name));
 	msg.a.rta_type = IFLA_IFNAME;
-	memcpy(msg.name, "va", 3);
+	snprintf(msg.name, sizeof(msg.name), "%s", name);
 	iface_apply(ifm, &msg.h);
+}
+
+/* ... for ifindex ("va"). */
+static void
+fk_link_event(int32_t ifindex, unsigned flags)
+{
+	fk_link_named(ifindex, flags, "va");
 }
 
 /* The interface's address 192.0.2.100/24, applied to the interface mirror. */
@@ -475,6 +482,7 @@ setup(void **state)
 	assert_int_equal(txn_bind(txn, &route_t, &mib_set_route_ops, w), 0);
 	assert_int_equal(txn_bind(txn, &persist_t, &mib_set_persist_ops, w), 0);
 	writer_use_mirror6(w, m6);
+	assert_int_equal(iface_watch(ifm, writer_link_changed, w), 0);
 	assert_int_equal(txn_bind(txn, &route6_t, &mib_set_route6_ops, w), 0);
 	assert_int_equal(txn_bind(txn, &persist6_t, &mib_set_persist6_ops, w), 0);
 	return 0;
@@ -869,6 +877,57 @@ test_persisted_owner(void **state)
 	    { TR, C_RS, RIDX("10.50.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 5), 6 });
 	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TP, C_PRS, PIDX, 4 }); /* exists */
 	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TP, C_PRS, PIDX, 1 }, { TP, C_PST, PIDX, 2 });
+}
+
+/*
+ * Next hop 0.0.0.0 names no interface: no such persisted row, and a row
+ * never matches a route through an IPv6 gateway (RFC 5549) nor a direct
+ * route, whose entries have next hop 0 too: it could not install them again.
+ */
+static void
+test_persisted_no_gateway(void **state)
+{
+	uint8_t gw[16] = { 0xfe, 0x80, [15] = 1 };
+	struct proute zero = { .dst = IP(10, 70, 0, 0), .plen = 16, .metric = 5 };
+	struct route *via6, *direct;
+
+	via6 = &fk.v[fk.n++];
+	*via6 = R(IP(10, 70, 0, 0), 16, 0, 5, RTPROT_STATIC);
+	via6->flags = ROUTE_F_GATEWAY;
+	via6->src = route_via6_id(gw, 0);
+	direct = &fk.v[fk.n++];
+	*direct = R(IP(10, 71, 0, 0), 16, 0, 5, RTPROT_STATIC);
+	direct->scope = RT_SCOPE_LINK;
+	fk_events(m);
+	REFUSED(SNMP_ERR_NOCREATION, { TP, C_PRS, "10.70.0.0.255.255.0.0.0.0.0.0.5", 4 });
+	REFUSED(SNMP_ERR_NOCREATION, { TP, C_PRS, "10.71.0.0.255.255.0.0.0.0.0.0.5", 4 });
+	/* A row of next hop 0 (as an older file could hold) does not own them. */
+	assert_int_equal(persist_insert(&w->persist, &zero), 0);
+	assert_null(persist_live(&zero, m));
+	assert_null(persist_owner(&w->persist, via6));
+	zero.dst = IP(10, 71, 0, 0);
+	assert_int_equal(persist_insert(&w->persist, &zero), 0);
+	assert_null(persist_live(&zero, m));
+	assert_null(persist_owner(&w->persist, direct));
+}
+
+/*
+ * An RFC 5549 route whose gateway got no id (route_via6_id() ran out):
+ * a request could not name it, so no SET deletes or moves it.
+ */
+static void
+test_via6_gateway_unknown(void **state)
+{
+	struct route *r = &fk.v[fk.n++];
+
+	*r = R(IP(10, 72, 0, 0), 16, 0, 5, RTPROT_STATIC);
+	r->flags = ROUTE_F_GATEWAY;
+	r->src = 0;
+	fk_events(m);
+	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE,
+	    { TR, C_RS, RIDX("10.72.0.0", "255.255.0.0", "0.0.0.0", 2, 254, 0, 5), 6 });
+	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE,
+	    { TR, C_METRIC1, RIDX("10.72.0.0", "255.255.0.0", "0.0.0.0", 2, 254, 0, 5), 7 });
 }
 
 /* ---- ACTION: what is done, and what is undone ------------------------------ */
@@ -1659,6 +1718,26 @@ test6_persisted_refusals(void **state)
 	REFUSED(SNMP_ERR_WRONGVALUE, { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, g, "", 1), 5 });
 	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
 	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, g, "", 1), 1 }); /* no such row */
+	/* Only a valid interface name (dev_valid_name(), printable ASCII): never logged else. */
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, "fe80::1", "x\nFORGED", 1), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, "fe80::1", "..", 1), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, "fe80::1", ".", 1), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, "fe80::1", "a:1", 1), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, "fe80::1", "caf\xc3\xa9", 1), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, "fe80::1", "abcdefghijklmnop", 1), 4 });
+	REFUSED(SNMP_ERR_NOCREATION,
+	    { TP6, C6_PRS,
+		"32.1.13.184.0.16.0.0.0.0.0.0.0.0.0.0.48.254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.1.2.118.353.1",
+		4 });
+	/* The longest name, 15 bytes, is one: it names no link here. */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TP6, C6_PRS, pidx6(0, "2001:db8:10::", 48, "fe80::1", "abcdefghijklmno", 1), 4 });
 	/* Adoption as the live table allows it: not a bgp route, not one hop of a multipath one. */
 	REFUSED(SNMP_ERR_NOTWRITABLE,
 	    { TP6, C6_PRS, pidx6(0, "2001:db8:61::", 48, g, "", 1024), 4 });
@@ -1669,6 +1748,53 @@ test6_persisted_refusals(void **state)
 	    { TP6, C6_PRS, pidx6(0, "2001:db8:60::", 48, g, "", 3), 4 });
 	assert_int_equal(w->persist6.n, 0);
 	assert_string_equal(state6(), "");
+}
+
+/*
+ * A persisted row "dev va" whose link is renamed while up: the kernel keeps
+ * the route (dev vb), which is not the row's any more (it names va): the
+ * row is in error as at start, active again when the name comes back, and
+ * a destroy deletes the route it had on the renamed link.
+ */
+static void
+test6_persisted_link_renamed(void **state)
+{
+	const char *ix = pidx6(1, "2001:db8:11::", 48, "fe80::1", "va", 5);
+
+	assert_int_equal(run((struct vb[]){ { TP6, C6_PRS, ix, 4 } }, 1).status, 0);
+	assert_int_equal(w->persist6.nactive, 1);
+	fk_link_named(IFA, IFF_UP, "vb");
+	assert_int_equal(w->persist6.nactive, 0);
+	fk.log[0] = '\0';
+	writer_apply(w);
+	assert_string_equal(fk.log, "");
+	assert_string_equal(w->persist6.v[0].error, "interface va does not exist");
+	fk_link_named(IFA, IFF_UP, "va");
+	assert_int_equal(w->persist6.nactive, 1);
+	fk_link_named(IFA, IFF_UP, "vb");
+	assert_int_equal(w->persist6.nactive, 0);
+	assert_int_equal(run((struct vb[]){ { TP6, C6_PRS, ix, 6 } }, 1).status, 0);
+	assert_string_equal(fk.log, "del6 2001:db8:11::/48 m5");
+	assert_null(kernel6("2001:db8:11::", 48, 5));
+	assert_int_equal(w->persist6.n, 0);
+}
+
+/* ... but not when the renamed link's route is another row's (one that names the new name). */
+static void
+test6_persisted_link_renamed_other_row(void **state)
+{
+	const char *va = pidx6(1, "2001:db8:11::", 48, "fe80::1", "va", 5);
+	const char *vb = pidx6(2, "2001:db8:11::", 48, "fe80::1", "vb", 5);
+
+	assert_int_equal(run((struct vb[]){ { TP6, C6_PRS, va, 4 } }, 1).status, 0);
+	fk_link_named(IFA, IFF_UP, "vb");
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TP6, C6_PRS, vb, 4 } }, 1).status, 0);
+	assert_string_equal(fk.log, ""); /* adopted */
+	assert_int_equal(run((struct vb[]){ { TP6, C6_PRS, va, 6 } }, 1).status, 0);
+	assert_string_equal(fk.log, "");
+	assert_non_null(kernel6("2001:db8:11::", 48, 5));
+	assert_int_equal(w->persist6.nactive, 1);
 }
 
 /* Both families' persisted tables in one SET: the IPv6 row's route is refused, all undone. */
@@ -1703,6 +1829,30 @@ test6_persisted_both_undone(void **state)
 	}
 }
 
+/* PERSIST_ROWS_MAX rows of a family: one more is refused, also within one SET. */
+static void
+test_persisted_rows_max(void **state)
+{
+	struct proute pr = { .plen = 32, .nexthop = IP(192, 0, 2, 1), .metric = 1 };
+
+	for (uint32_t i = 0; i < PERSIST_ROWS_MAX - 1; i++) {
+		pr.dst = IP(10, 100, 0, 0) + i;
+		assert_int_equal(persist_insert(&w->persist, &pr), 0);
+	}
+	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE, { TP, C_PRS, PIDX, 4 },
+	    { TP, C_PRS, "10.51.0.0.255.255.0.0.192.0.2.1.5", 4 });
+	assert_int_equal(run((struct vb[]){ { TP, C_PRS, PIDX, 4 } }, 1).status, 0);
+	assert_int_equal(w->persist.n, PERSIST_ROWS_MAX);
+	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE,
+	    { TP, C_PRS, "10.51.0.0.255.255.0.0.192.0.2.1.5", 4 });
+	/* The other family has its own. */
+	assert_int_equal(run((struct vb[]){ { TP6, C6_PRS,
+				 pidx6(0, "2001:db8:10::", 48, "2001:db8:1::1", "", 10), 4 } },
+			     1)
+			     .status,
+	    0);
+}
+
 /* Each test on a fresh kernel, mirror, writer and transaction. */
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
@@ -1714,6 +1864,9 @@ main(void)
 		T(test_wrong_length),
 		T(test_rows_max),
 		T(test_reserve2_refusals),
+		T(test_persisted_no_gateway),
+		T(test_via6_gateway_unknown),
+		T(test_persisted_rows_max),
 		T(test_rows_together),
 		T(test_pending_max),
 		T(test_persisted_owner),
@@ -1737,6 +1890,8 @@ main(void)
 		T(test6_persisted),
 		T(test6_persisted_refusals),
 		T(test6_persisted_both_undone),
+		T(test6_persisted_link_renamed),
+		T(test6_persisted_link_renamed_other_row),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
