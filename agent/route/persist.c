@@ -420,6 +420,8 @@ load_sorted(struct persist *p, struct loading *ld)
 {
 	int dup = 0;
 
+	if (ld->n == 0)
+		return 0; /* nothing read: ld->v may be NULL, which qsort_r() must not see */
 	qsort_r(ld->v, ld->n, sizeof(*ld->v), lined_cmp, p);
 	if (p->n + ld->n > p->cap) {
 		struct proute *v = realloc(p->v, (p->n + ld->n) * sizeof(*p->v));
