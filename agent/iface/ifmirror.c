@@ -6,6 +6,7 @@
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
@@ -55,6 +56,7 @@ struct iface {
 	struct link_vec links, fresh_links; /* fresh: the dump thread's */
 	struct addr_vec addrs, fresh_addrs;
 	int fresh_incomplete; /* out of memory during the dump */
+	int loaded;           /* the first dump is in: links found later are new */
 	struct nlqueue queue;
 	struct watcher w[IFACE_MAX_WATCHERS];
 	unsigned nw;
@@ -106,6 +108,34 @@ link_del(struct link_vec *lv, int32_t ifindex)
 	vec_del(lv->v, &lv->n, sizeof(*lv->v), &ifindex, link_cmp, NULL);
 }
 
+static struct nla_policy link_policy[IFLA_MAX + 1] = {
+	[IFLA_MTU] = { .type = NLA_U32 },
+	[IFLA_OPERSTATE] = { .type = NLA_U8 },
+	[IFLA_CARRIER] = { .type = NLA_U8 },
+	[IFLA_MASTER] = { .type = NLA_U32 },
+	[IFLA_LINKINFO] = { .type = NLA_NESTED },
+};
+
+/* A hardware address attribute into buf (LINK_ADDR_MAX bytes): its length, 0 if none or too long. */
+static uint8_t
+link_hwaddr(const struct nlattr *at, uint8_t *buf)
+{
+	if (at == NULL || nla_len(at) <= 0 || nla_len(at) > LINK_ADDR_MAX)
+		return 0;
+	memcpy(buf, nla_data(at), (size_t)nla_len(at));
+	return (uint8_t)nla_len(at);
+}
+
+static void
+link_kind(struct nlattr *info, char *kind)
+{
+	struct nlattr *tb[IFLA_INFO_MAX + 1];
+
+	if (info != NULL && nla_parse_nested(tb, IFLA_INFO_MAX, info, NULL) == 0 &&
+	    tb[IFLA_INFO_KIND] != NULL)
+		nla_strlcpy(kind, tb[IFLA_INFO_KIND], LINK_KIND_MAX);
+}
+
 /* The dump thread parses links too: no logging. */
 static int
 parse_link(struct nlmsghdr *nlh, struct link *l)
@@ -116,14 +146,38 @@ parse_link(struct nlmsghdr *nlh, struct link *l)
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
 		return -1;
 	ifi = nlmsg_data(nlh);
-	if (nlmsg_parse(nlh, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
+	if (nlmsg_parse(nlh, sizeof(*ifi), tb, IFLA_MAX, link_policy) < 0)
 		return -1;
 	memset(l, 0, sizeof(*l));
 	l->ifindex = ifi->ifi_index;
 	l->flags = ifi->ifi_flags;
+	l->type = ifi->ifi_type;
 	if (tb[IFLA_IFNAME] != NULL)
 		nla_strlcpy(l->name, tb[IFLA_IFNAME], sizeof(l->name));
+	if (tb[IFLA_IFALIAS] != NULL)
+		nla_strlcpy(l->alias, tb[IFLA_IFALIAS], sizeof(l->alias));
+	if (tb[IFLA_MTU] != NULL)
+		l->mtu = nla_get_u32(tb[IFLA_MTU]);
+	if (tb[IFLA_OPERSTATE] != NULL)
+		l->operstate = nla_get_u8(tb[IFLA_OPERSTATE]);
+	l->carrier = tb[IFLA_CARRIER] != NULL ? nla_get_u8(tb[IFLA_CARRIER]) != 0 :
+						(l->flags & IFF_LOWER_UP) != 0;
+	if (tb[IFLA_MASTER] != NULL)
+		l->master = (int32_t)nla_get_u32(tb[IFLA_MASTER]);
+	l->addrlen = link_hwaddr(tb[IFLA_ADDRESS], l->addr);
+	l->permlen = link_hwaddr(tb[IFLA_PERM_ADDRESS], l->perm);
+	link_kind(tb[IFLA_LINKINFO], l->kind);
 	return 0;
+}
+
+/* What the mirror knew of a link that the kernel's message cannot say. */
+static void
+link_keep_times(struct link *l, const struct link *prev, int64_t now)
+{
+	l->created = prev != NULL ? prev->created : now;
+	l->last_up = prev != NULL ? prev->last_up : 0;
+	if ((l->flags & IFF_UP) && (prev == NULL || !(prev->flags & IFF_UP)))
+		l->last_up = now;
 }
 
 /* ---- addresses ------------------------------------------------------------ */
@@ -177,7 +231,43 @@ addr_del_link(struct addr_vec *av, int32_t ifindex)
 
 static struct nla_policy addr_policy[IFA_MAX + 1] = {
 	[IFA_FLAGS] = { .type = NLA_U32 },
+	[IFA_PROTO] = { .type = NLA_U8 },
+	[IFA_CACHEINFO] = { .minlen = sizeof(struct ifa_cacheinfo) },
 };
+
+int64_t
+iface_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+uint32_t
+iface_addr_left(const struct iface_addr *a, uint32_t lft, int64_t now)
+{
+	int64_t gone = now - a->seen;
+
+	if (lft == IFA_LIFE_FOREVER)
+		return lft;
+	return gone <= 0 ? lft : gone >= (int64_t)lft ? 0 : lft - (uint32_t)gone;
+}
+
+/* Lifetimes and stamps; an address without them (IPv4 before 3.x) lives forever. */
+static void
+addr_cacheinfo(struct iface_addr *a, const struct nlattr *at)
+{
+	struct ifa_cacheinfo ci = { IFA_LIFE_FOREVER, IFA_LIFE_FOREVER, 0, 0 };
+
+	if (at != NULL)
+		memcpy(&ci, nla_data(at), sizeof(ci));
+	a->pref_lft = ci.ifa_prefered;
+	a->valid_lft = ci.ifa_valid;
+	a->cstamp = ci.cstamp;
+	a->tstamp = ci.tstamp;
+	a->seen = iface_now();
+}
 
 /*
  * Parse RTM_NEWADDR/RTM_DELADDR.  -1 when malformed; a->family is then set
@@ -210,6 +300,9 @@ parse_addr(struct nlmsghdr *nlh, struct iface_addr *a)
 	memcpy(a->peer, nla_data(at), (size_t)alen);
 	if (tb[IFA_FLAGS] != NULL)
 		a->flags = nla_get_u32(tb[IFA_FLAGS]);
+	if (tb[IFA_PROTO] != NULL)
+		a->proto = nla_get_u8(tb[IFA_PROTO]);
+	addr_cacheinfo(a, tb[IFA_CACHEINFO]);
 	return 0;
 }
 
@@ -226,14 +319,14 @@ announce(struct iface *ifm, enum iface_change what, const struct link *l,
 static void
 apply_link_msg(struct iface *ifm, struct nlmsghdr *nlh)
 {
+	const struct link *cur;
 	struct link l, prev;
 	int known;
 
 	if (parse_link(nlh, &l) < 0)
 		return;
+	cur = iface_link(ifm, l.ifindex);
 	if (nlh->nlmsg_type == RTM_DELLINK) {
-		const struct link *cur = iface_link(ifm, l.ifindex);
-
 		if (cur != NULL)
 			l = *cur;
 		link_del(&ifm->links, l.ifindex);
@@ -241,6 +334,7 @@ apply_link_msg(struct iface *ifm, struct nlmsghdr *nlh)
 		announce(ifm, IFACE_LINK_REMOVED, &l, NULL);
 		return;
 	}
+	link_keep_times(&l, cur, (int64_t)time(NULL));
 	if ((known = link_set(&ifm->links, &l, &prev)) < 0) {
 		log_err("iface", "out of memory keeping link %d; will re-dump", l.ifindex);
 		iface_request_redump(ifm);
@@ -250,8 +344,8 @@ apply_link_msg(struct iface *ifm, struct nlmsghdr *nlh)
 		announce(ifm, IFACE_LINK_ADDED, &l, NULL);
 	else if ((prev.flags & IFACE_ROUTE_FLAGS) != (l.flags & IFACE_ROUTE_FLAGS))
 		announce(ifm, IFACE_LINK_STATE, &l, NULL);
-	else if (prev.flags != l.flags || strcmp(prev.name, l.name) != 0)
-		announce(ifm, IFACE_LINK_RENAMED, &l, NULL);
+	else if (memcmp(&prev, &l, sizeof(l)) != 0)
+		announce(ifm, IFACE_LINK_CHANGED, &l, NULL);
 }
 
 static void
@@ -377,6 +471,24 @@ iface_timer(struct iface *ifm)
 		start_dump(ifm);
 }
 
+/*
+ * Times are the mirror's, not the kernel's: a re-dumped link keeps them, and
+ * one that came while events were lost was created at the latest now.
+ */
+static void
+dump_keep_times(struct iface *ifm)
+{
+	int64_t now = (int64_t)time(NULL);
+
+	for (size_t i = 0; i < ifm->fresh_links.n; i++) {
+		struct link *l = &ifm->fresh_links.v[i];
+		const struct link *prev = iface_link(ifm, l->ifindex);
+
+		if (prev != NULL || ifm->loaded)
+			link_keep_times(l, prev, now);
+	}
+}
+
 static void
 swap_in(struct iface *ifm)
 {
@@ -406,7 +518,9 @@ read_dump(void *arg)
 		loop_arm(&ifm->arm, RETRY_MS);
 		return;
 	}
+	dump_keep_times(ifm);
 	swap_in(ifm);
+	ifm->loaded = 1;
 	ifm->state = IFACE_SYNCED;
 	nlqueue_replay(&ifm->queue, replay_msg, ifm);
 	log_debug("iface", "%zu links, %zu addresses", ifm->links.n, ifm->addrs.n);

@@ -13,6 +13,7 @@
 #define CIMR_TEST_FIXTURE_H
 
 #include <arpa/inet.h>
+#include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <stdint.h>
 #include <string.h>
@@ -96,6 +97,39 @@ fx_route_msg(int type, int flags, const char *dst, uint8_t plen, uint32_t table,
 	assert_int_equal(nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO), 0);
 	nla_put_u32(msg, RTA_TABLE, table);
 	fx_put_ip(msg, RTA_DST, dst);
+	return msg;
+}
+
+/* Link and address messages as the kernel sends them, with the attributes every one has. */
+static inline struct nl_msg *
+fx_link_msg(int type, int32_t ifindex, unsigned flags, const char *name)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(type, 0);
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC,
+		.ifi_index = ifindex,
+		.ifi_flags = flags };
+
+	assert_int_equal(nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO), 0);
+	nla_put_string(msg, IFLA_IFNAME, name);
+	return msg;
+}
+
+static inline struct nl_msg *
+fx_addr_msg(int type, int family, int32_t ifindex, const char *addr, uint8_t plen)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(type, 0);
+	struct ifaddrmsg ifa = {
+		.ifa_family = (uint8_t)family,
+		.ifa_prefixlen = plen,
+		.ifa_scope = RT_SCOPE_UNIVERSE,
+		.ifa_index = (uint32_t)ifindex,
+	};
+	uint8_t a[16];
+
+	assert_int_equal(nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO), 0);
+	assert_int_equal(inet_pton(family, addr, a), 1);
+	nla_put(msg, IFA_ADDRESS, family == AF_INET ? 4 : 16, a);
+	nla_put(msg, IFA_LOCAL, family == AF_INET ? 4 : 16, a);
 	return msg;
 }
 

@@ -503,38 +503,6 @@ test_state_names(void **state)
 
 /* ---- the interface mirror ------------------------------------------------ */
 
-static struct nl_msg *
-link_msg(int type, int32_t ifindex, unsigned flags, const char *name)
-{
-	struct nl_msg *msg = nlmsg_alloc_simple(type, 0);
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC,
-		.ifi_index = ifindex,
-		.ifi_flags = flags };
-
-	assert_int_equal(nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO), 0);
-	nla_put_string(msg, IFLA_IFNAME, name);
-	return msg;
-}
-
-static struct nl_msg *
-addr_msg(int type, int family, int32_t ifindex, const char *addr, uint8_t plen)
-{
-	struct nl_msg *msg = nlmsg_alloc_simple(type, 0);
-	struct ifaddrmsg ifa = {
-		.ifa_family = (uint8_t)family,
-		.ifa_prefixlen = plen,
-		.ifa_scope = RT_SCOPE_UNIVERSE,
-		.ifa_index = (uint32_t)ifindex,
-	};
-	uint8_t a[16];
-
-	assert_int_equal(nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO), 0);
-	assert_int_equal(inet_pton(family, addr, a), 1);
-	nla_put(msg, IFA_ADDRESS, family == AF_INET ? 4 : 16, a);
-	nla_put(msg, IFA_LOCAL, family == AF_INET ? 4 : 16, a);
-	return msg;
-}
-
 #define UP (IFF_UP | IFF_RUNNING | IFF_LOWER_UP)
 
 static void
@@ -545,20 +513,20 @@ test_iface_links_and_addresses(void **state)
 	const struct link *l;
 	size_t n;
 
-	event(f, link_msg(RTM_NEWLINK, 3, UP, "eth0"));
-	event(f, link_msg(RTM_NEWLINK, 5, UP, "eth1"));
+	event(f, fx_link_msg(RTM_NEWLINK, 3, UP, "eth0"));
+	event(f, fx_link_msg(RTM_NEWLINK, 5, UP, "eth1"));
 	assert_int_equal(iface_nlinks(f->ifm), 2);
 	l = mirror_link(f->m, 3); /* the route mirror asks the interface mirror */
 	assert_non_null(l);
 	assert_string_equal(l->name, "eth0");
 	assert_int_equal(l->flags, UP);
-	event(f, link_msg(RTM_NEWLINK, 3, UP, "wan0"));
+	event(f, fx_link_msg(RTM_NEWLINK, 3, UP, "wan0"));
 	assert_string_equal(iface_link(f->ifm, 3)->name, "wan0");
 
-	event(f, addr_msg(RTM_NEWADDR, AF_INET, 3, "192.0.2.10", 24));
-	event(f, addr_msg(RTM_NEWADDR, AF_INET6, 3, "2001:db8::10", 64));
-	event(f, addr_msg(RTM_NEWADDR, AF_INET, 5, "198.51.100.1", 30));
-	event(f, addr_msg(RTM_NEWADDR, AF_INET, 3, "192.0.2.10", 24)); /* the same again */
+	event(f, fx_addr_msg(RTM_NEWADDR, AF_INET, 3, "192.0.2.10", 24));
+	event(f, fx_addr_msg(RTM_NEWADDR, AF_INET6, 3, "2001:db8::10", 64));
+	event(f, fx_addr_msg(RTM_NEWADDR, AF_INET, 5, "198.51.100.1", 30));
+	event(f, fx_addr_msg(RTM_NEWADDR, AF_INET, 3, "192.0.2.10", 24)); /* the same again */
 	v = iface_addrs(f->ifm, &n);
 	assert_int_equal(n, 3);
 	assert_int_equal(v[0].ifindex, 3);
@@ -572,11 +540,11 @@ test_iface_links_and_addresses(void **state)
 	assert_int_equal(v[1].addr[15], 0x10);
 	assert_int_equal(v[2].ifindex, 5);
 
-	event(f, addr_msg(RTM_DELADDR, AF_INET6, 3, "2001:db8::10", 64));
+	event(f, fx_addr_msg(RTM_DELADDR, AF_INET6, 3, "2001:db8::10", 64));
 	v = iface_addrs(f->ifm, &n);
 	assert_int_equal(n, 2);
 	/* A link that goes takes its addresses with it. */
-	event(f, link_msg(RTM_DELLINK, 3, 0, "wan0"));
+	event(f, fx_link_msg(RTM_DELLINK, 3, 0, "wan0"));
 	assert_null(iface_link(f->ifm, 3));
 	assert_null(mirror_link(f->m, 3));
 	v = iface_addrs(f->ifm, &n);
@@ -590,23 +558,23 @@ test_iface_redump_triggers(void **state)
 {
 	struct fix *f = *state;
 
-	event(f, link_msg(RTM_NEWLINK, 3, UP, "eth0"));
-	event(f, link_msg(RTM_NEWLINK, 3, UP, "lan0")); /* renamed */
-	event(f, link_msg(RTM_NEWLINK, 3, UP | IFF_PROMISC, "lan0"));
-	event(f, addr_msg(RTM_NEWADDR, AF_INET, 3, "192.0.2.10", 24)); /* no dead next hops */
-	event(f, addr_msg(RTM_NEWADDR, AF_INET6, 3, "2001:db8::10", 64));
-	event(f, addr_msg(RTM_DELADDR, AF_INET6, 3, "2001:db8::10", 64));
+	event(f, fx_link_msg(RTM_NEWLINK, 3, UP, "eth0"));
+	event(f, fx_link_msg(RTM_NEWLINK, 3, UP, "lan0")); /* renamed */
+	event(f, fx_link_msg(RTM_NEWLINK, 3, UP | IFF_PROMISC, "lan0"));
+	event(f, fx_addr_msg(RTM_NEWADDR, AF_INET, 3, "192.0.2.10", 24)); /* no dead next hops */
+	event(f, fx_addr_msg(RTM_NEWADDR, AF_INET6, 3, "2001:db8::10", 64));
+	event(f, fx_addr_msg(RTM_DELADDR, AF_INET6, 3, "2001:db8::10", 64));
 	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
 
 	/* The link goes down. */
-	event(f, link_msg(RTM_NEWLINK, 3, IFF_UP, "lan0"));
+	event(f, fx_link_msg(RTM_NEWLINK, 3, IFF_UP, "lan0"));
 	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
 	assert_int_equal(f->armed, 20);
 	redump(f, 0, 0, NULL);
 	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
 
 	/* An IPv4 address goes. */
-	event(f, addr_msg(RTM_DELADDR, AF_INET, 3, "192.0.2.10", 24));
+	event(f, fx_addr_msg(RTM_DELADDR, AF_INET, 3, "192.0.2.10", 24));
 	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
 }
 
@@ -620,9 +588,9 @@ test_iface_redump_trigger_dead_hops(void **state)
 	((struct rtmsg *)nlmsg_data(nlmsg_hdr(msg)))->rtm_flags = RTNH_F_DEAD;
 	event(f, msg);
 	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
-	event(f, addr_msg(RTM_NEWADDR, AF_INET6, 3, "2001:db8::10", 64));
+	event(f, fx_addr_msg(RTM_NEWADDR, AF_INET6, 3, "2001:db8::10", 64));
 	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
-	event(f, addr_msg(RTM_NEWADDR, AF_INET, 3, "192.0.2.10", 24));
+	event(f, fx_addr_msg(RTM_NEWADDR, AF_INET, 3, "192.0.2.10", 24));
 	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
 }
 
@@ -632,10 +600,10 @@ test_iface_link_removed(void **state)
 {
 	struct fix *f = *state;
 
-	event(f, link_msg(RTM_NEWLINK, 4, UP, "eth4"));
+	event(f, fx_link_msg(RTM_NEWLINK, 4, UP, "eth4"));
 	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
 	assert_false(iface_redump_running(f->ifm));
-	event(f, link_msg(RTM_DELLINK, 4, UP, "eth4"));
+	event(f, fx_link_msg(RTM_DELLINK, 4, UP, "eth4"));
 	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
 	/* Lost events: the interface mirror re-dumps too (here without a socket: retried). */
 	f->narmed = 0;
@@ -918,16 +886,16 @@ test6_redump_triggers(void **state)
 {
 	struct fix *f = *state;
 
-	event(f, link_msg(RTM_NEWLINK, 3, UP, "eth0"));
-	event(f, addr_msg(RTM_NEWADDR, AF_INET6, 3, "2001:db8::10", 64));
-	event(f, addr_msg(RTM_NEWADDR, AF_INET, 3, "192.0.2.10", 24));
-	event(f, addr_msg(RTM_DELADDR, AF_INET, 3, "192.0.2.10", 24));
+	event(f, fx_link_msg(RTM_NEWLINK, 3, UP, "eth0"));
+	event(f, fx_addr_msg(RTM_NEWADDR, AF_INET6, 3, "2001:db8::10", 64));
+	event(f, fx_addr_msg(RTM_NEWADDR, AF_INET, 3, "192.0.2.10", 24));
+	event(f, fx_addr_msg(RTM_DELADDR, AF_INET, 3, "192.0.2.10", 24));
 	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
-	event(f, addr_msg(RTM_DELADDR, AF_INET6, 3, "2001:db8::10", 64));
+	event(f, fx_addr_msg(RTM_DELADDR, AF_INET6, 3, "2001:db8::10", 64));
 	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
 	redump(f, 0, 0, NULL);
 	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
-	event(f, link_msg(RTM_NEWLINK, 3, IFF_UP, "eth0"));
+	event(f, fx_link_msg(RTM_NEWLINK, 3, IFF_UP, "eth0"));
 	assert_int_equal(mirror_state(f->m), MIRROR_REDUMP_DUE);
 }
 

@@ -1,0 +1,267 @@
+/*
+ * The interface mirror's links and addresses: the attributes the adapter
+ * tables show, the changes it announces, the times it keeps, and the
+ * lifetimes of addresses as they run down between messages.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <net/if_arp.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include "iface/ifmirror.h"
+
+#include "fixture.h"
+
+#define UP (IFF_UP | IFF_RUNNING | IFF_LOWER_UP)
+
+struct seen {
+	int n;
+	enum iface_change last;
+};
+
+static void
+watcher(enum iface_change what, const struct link *l, const struct iface_addr *a, void *arg)
+{
+	struct seen *s = arg;
+
+	(void)l;
+	(void)a;
+	s->n++;
+	s->last = what;
+}
+
+static void
+apply(struct iface *ifm, struct nl_msg *msg)
+{
+	iface_apply(ifm, nlmsg_hdr(msg));
+	nlmsg_free(msg);
+}
+
+/* A veth as the kernel announces it: MTU, state, carrier, addresses, alias, kind, master. */
+static struct nl_msg *
+veth_msg(unsigned flags, uint32_t mtu, const char *alias)
+{
+	static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0x01 },
+			     perm[6] = { 0x02, 0, 0, 0, 0, 0x99 };
+	struct nl_msg *msg = fx_link_msg(RTM_NEWLINK, 7, flags, "veth0");
+	struct ifinfomsg *ifi = nlmsg_data(nlmsg_hdr(msg));
+	struct nlattr *info;
+
+	ifi->ifi_type = ARPHRD_ETHER;
+	nla_put_u32(msg, IFLA_MTU, mtu);
+	nla_put_u8(msg, IFLA_OPERSTATE, flags & IFF_RUNNING ? 6 : 2); /* IF_OPER_UP, _DOWN */
+	nla_put_u8(msg, IFLA_CARRIER, (flags & IFF_LOWER_UP) != 0);
+	nla_put_u32(msg, IFLA_MASTER, 3);
+	nla_put(msg, IFLA_ADDRESS, sizeof(mac), mac);
+	nla_put(msg, IFLA_PERM_ADDRESS, sizeof(perm), perm);
+	if (alias != NULL)
+		nla_put_string(msg, IFLA_IFALIAS, alias);
+	info = nla_nest_start(msg, IFLA_LINKINFO);
+	nla_put_string(msg, IFLA_INFO_KIND, "veth");
+	nla_nest_end(msg, info);
+	return msg;
+}
+
+static void
+test_link_attributes(void **state)
+{
+	struct iface *ifm = iface_new();
+	const struct link *l;
+
+	(void)state;
+	apply(ifm, veth_msg(UP, 1500, "uplink to isp"));
+	assert_non_null(l = iface_link(ifm, 7));
+	assert_string_equal(l->name, "veth0");
+	assert_int_equal(l->type, ARPHRD_ETHER);
+	assert_int_equal(l->mtu, 1500);
+	assert_int_equal(l->operstate, 6);
+	assert_int_equal(l->carrier, 1);
+	assert_int_equal(l->master, 3);
+	assert_int_equal(l->addrlen, 6);
+	assert_int_equal(l->addr[5], 0x01);
+	assert_int_equal(l->permlen, 6);
+	assert_int_equal(l->perm[5], 0x99);
+	assert_string_equal(l->kind, "veth");
+	assert_string_equal(l->alias, "uplink to isp");
+	iface_free(ifm);
+}
+
+/* No IFLA_CARRIER (old kernels): carrier follows IFF_LOWER_UP; no address: length 0. */
+static void
+test_link_minimal(void **state)
+{
+	struct iface *ifm = iface_new();
+	const struct link *l;
+
+	(void)state;
+	apply(ifm, fx_link_msg(RTM_NEWLINK, 1, IFF_UP | IFF_LOWER_UP, "lo"));
+	assert_non_null(l = iface_link(ifm, 1));
+	assert_int_equal(l->carrier, 1);
+	assert_int_equal(l->addrlen, 0);
+	assert_int_equal(l->permlen, 0);
+	assert_string_equal(l->kind, "");
+	assert_string_equal(l->alias, "");
+	apply(ifm, fx_link_msg(RTM_NEWLINK, 1, IFF_UP, "lo"));
+	assert_int_equal(iface_link(ifm, 1)->carrier, 0);
+	iface_free(ifm);
+}
+
+/* An address longer than MAX_ADDR_LEN is not copied (and not trusted). */
+static void
+test_link_address_too_long(void **state)
+{
+	struct iface *ifm = iface_new();
+	struct nl_msg *msg = fx_link_msg(RTM_NEWLINK, 9, UP, "odd0");
+	uint8_t big[LINK_ADDR_MAX + 1];
+
+	(void)state;
+	memset(big, 0xab, sizeof(big));
+	nla_put(msg, IFLA_ADDRESS, sizeof(big), big);
+	apply(ifm, msg);
+	assert_non_null(iface_link(ifm, 9));
+	assert_int_equal(iface_link(ifm, 9)->addrlen, 0);
+	iface_free(ifm);
+}
+
+/* MTU and alias changes are announced as changes; the same message again is not. */
+static void
+test_link_changes_announced(void **state)
+{
+	struct iface *ifm = iface_new();
+	struct seen s = { 0 };
+
+	(void)state;
+	assert_int_equal(iface_watch(ifm, watcher, &s), 0);
+	apply(ifm, veth_msg(UP, 1500, NULL));
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.last, IFACE_LINK_ADDED);
+	apply(ifm, veth_msg(UP, 1500, NULL));
+	assert_int_equal(s.n, 1);
+	apply(ifm, veth_msg(UP, 9000, NULL));
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.last, IFACE_LINK_CHANGED);
+	assert_int_equal(iface_link(ifm, 7)->mtu, 9000);
+	apply(ifm, veth_msg(UP, 9000, "lan"));
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.last, IFACE_LINK_CHANGED);
+	apply(ifm, veth_msg(IFF_UP, 9000, "lan")); /* carrier lost */
+	assert_int_equal(s.n, 4);
+	assert_int_equal(s.last, IFACE_LINK_STATE);
+	iface_free(ifm);
+}
+
+/* A link that comes while watched has a creation time; going up is stamped and kept. */
+static void
+test_link_times(void **state)
+{
+	struct iface *ifm = iface_new();
+	const struct link *l;
+	int64_t created;
+
+	(void)state;
+	apply(ifm, veth_msg(0, 1500, NULL));
+	assert_non_null(l = iface_link(ifm, 7));
+	assert_true(l->created > 0);
+	assert_int_equal(l->last_up, 0);
+	created = l->created;
+	apply(ifm, veth_msg(UP, 1500, NULL));
+	l = iface_link(ifm, 7);
+	assert_int_equal(l->created, created);
+	assert_true(l->last_up >= created);
+	apply(ifm, veth_msg(UP, 1400, NULL));
+	assert_true(iface_link(ifm, 7)->last_up > 0);
+	iface_free(ifm);
+}
+
+static struct nl_msg *
+addr_life_msg(uint32_t pref, uint32_t valid, uint8_t proto)
+{
+	struct nl_msg *msg = fx_addr_msg(RTM_NEWADDR, AF_INET6, 7, "2001:db8::7", 64);
+	struct ifa_cacheinfo ci = { .ifa_prefered = pref,
+		.ifa_valid = valid,
+		.cstamp = 100,
+		.tstamp = 250 };
+
+	nla_put(msg, IFA_CACHEINFO, sizeof(ci), &ci);
+	if (proto != 0)
+		nla_put_u8(msg, IFA_PROTO, proto);
+	return msg;
+}
+
+static void
+test_addr_lifetimes(void **state)
+{
+	struct iface *ifm = iface_new();
+	const struct iface_addr *a;
+	size_t n;
+
+	(void)state;
+	apply(ifm, addr_life_msg(1800, 3600, IFAPROT_KERNEL_RA));
+	a = iface_addrs(ifm, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(a->pref_lft, 1800);
+	assert_int_equal(a->valid_lft, 3600);
+	assert_int_equal(a->cstamp, 100);
+	assert_int_equal(a->tstamp, 250);
+	assert_int_equal(a->proto, IFAPROT_KERNEL_RA);
+	assert_int_equal(iface_addr_left(a, a->valid_lft, a->seen), 3600);
+	assert_int_equal(iface_addr_left(a, a->valid_lft, a->seen + 600), 3000);
+	assert_int_equal(iface_addr_left(a, a->pref_lft, a->seen + 2000), 0);
+	assert_int_equal(iface_addr_left(a, a->valid_lft, a->seen - 5), 3600);
+	/* A static address lives forever, and so does one without IFA_CACHEINFO. */
+	apply(ifm, addr_life_msg(IFA_LIFE_FOREVER, IFA_LIFE_FOREVER, 0));
+	a = iface_addrs(ifm, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(iface_addr_left(a, a->valid_lft, a->seen + 1000000), IFA_LIFE_FOREVER);
+	assert_int_equal(a->proto, 0);
+	apply(ifm, fx_addr_msg(RTM_NEWADDR, AF_INET, 7, "192.0.2.7", 24));
+	a = iface_addrs(ifm, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(a[0].family, AF_INET);
+	assert_int_equal(a[0].valid_lft, IFA_LIFE_FOREVER);
+	iface_free(ifm);
+}
+
+/* A truncated IFA_CACHEINFO makes the message malformed: the address is not taken. */
+static void
+test_addr_short_cacheinfo(void **state)
+{
+	struct iface *ifm = iface_new();
+	struct nl_msg *msg = fx_addr_msg(RTM_NEWADDR, AF_INET, 7, "192.0.2.8", 24);
+	uint32_t half[2] = { 1, 2 };
+	size_t n;
+
+	(void)state;
+	nla_put(msg, IFA_CACHEINFO, sizeof(half), half);
+	apply(ifm, msg);
+	iface_addrs(ifm, &n);
+	assert_int_equal(n, 0);
+	iface_free(ifm);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_link_attributes),
+		cmocka_unit_test(test_link_minimal),
+		cmocka_unit_test(test_link_address_too_long),
+		cmocka_unit_test(test_link_changes_announced),
+		cmocka_unit_test(test_link_times),
+		cmocka_unit_test(test_addr_lifetimes),
+		cmocka_unit_test(test_addr_short_cacheinfo),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
