@@ -159,6 +159,19 @@ route_pos_placed(void *r, const struct ostore_pos *o, struct route_pos *p)
 	return r != NULL ? route_pos_moved(r, o, p) : NULL;
 }
 
+/* One step of a walk from p (ostore_next, ostore_next_marked), p moved with it. */
+typedef void *(
+    *route_step_fn)(const struct ostore_type *, const struct ostore *, struct ostore_pos *);
+
+static inline void *
+route_pos_step(route_step_fn step, const struct ostore_type *t, const struct ostore *s,
+    struct route_pos *p)
+{
+	struct ostore_pos o = route_pos_ostore(p);
+
+	return route_pos_moved(step(t, s, &o), &o, p);
+}
+
 /*
  * A route family's store and its typed functions, written once for every
  * family as sys/tree.h's RB_PROTOTYPE and RB_GENERATE are.  The family has
@@ -238,20 +251,14 @@ route_pos_placed(void *r, const struct ostore_pos *o, struct route_pos *p)
 		return route_pos_placed(ostore_first(&PFX##_store, &t->s, &o), &o, pos); \
 	}                                                                                \
 	T *PFX##_next(const TABLE *t, struct route_pos *pos)                             \
-	{                                                                                \
-		struct ostore_pos o = route_pos_ostore(pos);                             \
-		return route_pos_moved(ostore_next(&PFX##_store, &t->s, &o), &o, pos);   \
-	}                                                                                \
+	{ return route_pos_step(ostore_next, &PFX##_store, &t->s, pos); }                \
 	T *PFX##_at(const TABLE *t, const struct route_pos *pos)                         \
 	{                                                                                \
 		const struct ostore_pos o = route_pos_ostore(pos);                       \
 		return ostore_at(&PFX##_store, &t->s, &o);                               \
 	}                                                                                \
 	T *PFX##_next_live(const TABLE *t, struct route_pos *pos)                        \
-	{                                                                                \
-		struct ostore_pos o = route_pos_ostore(pos);                             \
-		return route_pos_moved(ostore_next_marked(&PFX##_store, &t->s, &o), &o, pos); \
-	}                                                                                \
+	{ return route_pos_step(ostore_next_marked, &PFX##_store, &t->s, pos); }         \
 	size_t PFX##_sort_unique(T *v, size_t n)                                         \
 	{ return ostore_sort_unique(&PFX##_store, v, n); }                               \
 	int PFX##_table_load_sorted(TABLE *t, const T *v, size_t n)                      \
