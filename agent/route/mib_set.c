@@ -22,9 +22,9 @@
  * a fourth: its rows are those of cimIP4PersistedRouteTable over the
  * writer's IPv6 set (persist.h's families).  The IPv6 rows go through the
  * same plans, steps and undo; what differs is the entry (struct route6,
- * route6.h), its checks (check_route6_row(), rtcheck6_complete()) and the
- * requests built from it (nlreq_route6_async()): the family's few
- * functions below pick by the row's table (ent(), the request senders).
+ * route6.h) and its checks (check_route6_row(), rtcheck6_complete()): the
+ * few functions below pick by the row's table (ops_of(), want_of(), ...),
+ * and the requests are of the row's family (nlreq_route_async()).
  * The kernel routes read back, kept and restored are netlink messages,
  * the same for both families.
  *
@@ -599,13 +599,9 @@ static int sent(struct wrow *r, int rc);
 static void
 send_route(struct writer *w, struct wrow *r, int cmd, int flags)
 {
-	if (six(r))
-		sent(r,
-		    nlreq_route6_async(w->qa, cmd, flags, &r->want6, ack, r, r->err,
-			sizeof(r->err)));
-	else
-		sent(r,
-		    nlreq_route_async(w->qa, cmd, flags, &r->want, ack, r, r->err, sizeof(r->err)));
+	sent(r,
+	    nlreq_route_async(w->qa, ops_of(r)->family, cmd, flags, want_of(r), ack, r, r->err,
+		sizeof(r->err)));
 }
 
 /*
@@ -1499,12 +1495,10 @@ sent(struct wrow *r, int rc)
 static void
 del_keep_send(struct writer *w, const void *rt, struct wrow *r)
 {
-	if (r->exact.msg == NULL && !r->retry && six(r))
+	if (r->exact.msg == NULL && !r->retry)
 		sent(r,
-		    nlreq_route6_delete_async(w->qa, rt, &r->gone, ack, r, r->err, sizeof(r->err)));
-	else if (r->exact.msg == NULL && !r->retry)
-		sent(r,
-		    nlreq_route_delete_async(w->qa, rt, &r->gone, ack, r, r->err, sizeof(r->err)));
+		    nlreq_route_delete_async(w->qa, ops_of(r)->family, rt, &r->gone, ack, r, r->err,
+			sizeof(r->err)));
 	else
 		sent(r,
 		    nlreq_route_delete_kept_async(w->qa, &r->exact, NULL, &r->gone, ack, r, r->err,

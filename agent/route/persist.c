@@ -629,14 +629,9 @@ owner4(const struct persist *p, const struct mirror *m, const void *r)
 	return persist_owner(p, r);
 }
 
-static int
-install4(struct nlreq *q, const void *r, char *err, size_t errlen)
-{
-	return nlreq_route(q, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, r, err, errlen);
-}
-
 const struct persist_family persist4 = {
 	.name = "IPv4",
+	.family = AF_INET,
 	.file = PERSIST_FILE,
 	.table = "cimIP4PersistedRouteTable",
 	.header = HEADER,
@@ -651,7 +646,6 @@ const struct persist_family persist4 = {
 	.complete = complete4,
 	.live = live4,
 	.owner = owner4,
-	.install = install4,
 };
 
 /* ---- IPv6 -------------------------------------------------------------------- */
@@ -908,14 +902,9 @@ owner6(const struct persist *p, const struct mirror *m, const void *e)
 	return NULL;
 }
 
-static int
-install6(struct nlreq *q, const void *r, char *err, size_t errlen)
-{
-	return nlreq_route6(q, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, r, err, errlen);
-}
-
 const struct persist_family persist6 = {
 	.name = "IPv6",
+	.family = AF_INET6,
 	.file = PERSIST6_FILE,
 	.table = "cimIP6PersistedRouteTable",
 	.header = HEADER6,
@@ -931,7 +920,6 @@ const struct persist_family persist6 = {
 	.live = live6,
 	.left = left6,
 	.owner = owner6,
-	.install = install6,
 };
 
 /* ---- both families ------------------------------------------------------------ */
@@ -1030,7 +1018,8 @@ persist_apply(struct persist *p, const struct mirror *m, struct nlreq *q)
 			left++;
 			continue;
 		}
-		rc = p->fam->install(q, e, msg, sizeof(msg));
+		rc = nlreq_route(q, p->fam->family, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, e, msg,
+		    sizeof(msg));
 		if (rc == -EEXIST)
 			snprintf(msg, sizeof(msg),
 			    "another route with this destination and metric "
