@@ -1786,46 +1786,13 @@ static const struct txn_group route_group = {
 	.abandon = abandon,
 };
 
-const struct txn_ops mib_set_route_ops = {
-	MIB_COLUMNS(route_columns),
-	.row_size = sizeof(struct wrow),
-	.parse_index = route_index,
-	.row_name = row_name,
-	.check = check_row,
-	.apply = apply,
-	.row_free = row_free,
-	.group = &route_group,
-};
+/* The four tables' operations: one row type and group; each its columns and index. */
+#define WROW_OPS(columns, index_fn)                                                                \
+	.row_size = sizeof(struct wrow), .row_name = row_name, .check = check_row, .apply = apply, \
+	.row_free = row_free, .group = &route_group, .parse_index = (index_fn),                    \
+	MIB_COLUMNS(columns)
 
-const struct txn_ops mib_set_persist_ops = {
-	MIB_COLUMNS(persist_columns),
-	.row_size = sizeof(struct wrow),
-	.parse_index = persist_index,
-	.row_name = row_name,
-	.check = check_row,
-	.apply = apply,
-	.row_free = row_free,
-	.group = &route_group,
-};
-
-const struct txn_ops mib_set_route6_ops = {
-	MIB_COLUMNS(route6_columns),
-	.row_size = sizeof(struct wrow),
-	.parse_index = route6_index,
-	.row_name = row_name,
-	.check = check_row,
-	.apply = apply,
-	.row_free = row_free,
-	.group = &route_group,
-};
-
-const struct txn_ops mib_set_persist6_ops = {
-	MIB_COLUMNS(persist6_columns),
-	.row_size = sizeof(struct wrow),
-	.parse_index = persist6_index,
-	.row_name = row_name,
-	.check = check_row,
-	.apply = apply,
-	.row_free = row_free,
-	.group = &route_group,
-};
+const struct txn_ops mib_set_route_ops = { WROW_OPS(route_columns, route_index) };
+const struct txn_ops mib_set_persist_ops = { WROW_OPS(persist_columns, persist_index) };
+const struct txn_ops mib_set_route6_ops = { WROW_OPS(route6_columns, route6_index) };
+const struct txn_ops mib_set_persist6_ops = { WROW_OPS(persist6_columns, persist6_index) };
