@@ -448,6 +448,13 @@ want_metric(struct wrow *r)
 	return six(r) ? &r->want6.metric : &r->want.metric;
 }
 
+/* A route table's row's createAndWait rows. */
+static struct pending *
+pending_of(struct writer *w, const struct wrow *r)
+{
+	return six(r) ? &w->pending6 : &w->pending;
+}
+
 static int
 same_family(const struct wrow *a, const struct wrow *b)
 {
@@ -718,7 +725,7 @@ check_route_row(struct writer *w, struct wrow *r)
 	int rc, deleting;
 
 	kern = route_find(mirror_routes(w->m), &r->key);
-	pend = writer_pending_find(w, &r->key);
+	pend = pending_find(&w->pending, &r->key);
 	if (kern != NULL)
 		r->cur = *kern;
 	else if (pend != NULL)
@@ -748,7 +755,7 @@ check_route_row(struct writer *w, struct wrow *r)
 			return rc;
 		if ((rc = check_type(r, &r->want)) != 0)
 			return rc;
-		return new_row(r, status, w->npending);
+		return new_row(r, status, w->pending.n);
 	}
 	if (kern == NULL && pend == NULL)
 		return no_row(r, status, "cimIP4RouteRowStatus");
@@ -1010,7 +1017,7 @@ check_route6_row(struct writer *w, struct wrow *r)
 	if ((rc = check_index6(r)) != 0)
 		return rc;
 	kern = route6_find(routes6(w), &r->key6);
-	pend = writer_pending6_find(w, &r->key6);
+	pend = pending_find(&w->pending6, &r->key6);
 	if (kern != NULL)
 		r->cur6 = *kern;
 	else if (pend != NULL)
@@ -1020,7 +1027,7 @@ check_route6_row(struct writer *w, struct wrow *r)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the row exists");
 		if ((rc = create6(w, r)) != 0)
 			return rc;
-		return new_row(r, status, w->npending6);
+		return new_row(r, status, w->pending6.n);
 	}
 	if (kern == NULL && pend == NULL)
 		return no_row(r, status, "cimIP6RouteRowStatus");
@@ -1364,10 +1371,7 @@ undo_wait(void *row, void *w)
 {
 	struct wrow *r = row;
 
-	if (r->tbl == T_ROUTE6)
-		writer_pending6_remove(w, &r->want6);
-	else
-		writer_pending_remove(w, &r->want, NULL);
+	pending_remove(pending_of(w, r), want_of(r), NULL);
 	return 0;
 }
 
@@ -1376,8 +1380,7 @@ undo_drop(void *row, void *w)
 {
 	struct wrow *r = row;
 
-	return r->tbl == T_ROUTE6 ? writer_pending6_add(w, &r->cur6) :
-				    writer_pending_add(w, &r->cur);
+	return pending_add(pending_of(w, r), cur_of(r));
 }
 
 static int
@@ -1596,23 +1599,16 @@ local_op(struct txn *x, struct txn_row *tr, struct writer *w, struct wrow *r, en
 {
 	switch (o) {
 	case O_PENDING_ADD_WANT:
-		if (r->tbl == T_ROUTE6) {
+		if (six(r))
 			r->want6.first_seen = mirror_now(w->m6);
-			if (writer_pending6_add(w, &r->want6) < 0)
-				return SNMP_ERR_COMMITFAILED;
-			STEP(undo_wait);
-			return 0;
-		}
-		r->want.first_seen = mirror_now(w->m);
-		if (writer_pending_add(w, &r->want) < 0)
+		else
+			r->want.first_seen = mirror_now(w->m);
+		if (pending_add(pending_of(w, r), want_of(r)) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		STEP(undo_wait);
 		return 0;
 	case O_PENDING_DROP_CUR:
-		if (r->tbl == T_ROUTE6)
-			writer_pending6_remove(w, &r->cur6);
-		else
-			writer_pending_remove(w, &r->cur, NULL);
+		pending_remove(pending_of(w, r), cur_of(r), NULL);
 		STEP(undo_drop);
 		return 0;
 	case O_PINSERT:
