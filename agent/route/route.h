@@ -176,8 +176,10 @@ route_pos_step(route_step_fn step, const struct ostore_type *t, const struct ost
  * A route family's store and its typed functions, written once for every
  * family as sys/tree.h's RB_PROTOTYPE and RB_GENERATE are.  The family has
  * its entry T (with the ROUTE_F_* flags in a field named flags), its table
- * TABLE (a struct ostore named s), its order PFX_cmp() and its OID codec
- * PFX_index_oid().  ROUTE_STORE_PROTOTYPE() declares, in the family's
+ * TABLE (a struct ostore named s), its order PFX_cmp(), its OID codec
+ * PFX_index_oid() and its comparisons PFX_same() and PFX_same_fib() (which
+ * rt.h's engine calls through PFX_same_v() and PFX_same_fib_v(), on
+ * entries as void pointers).  ROUTE_STORE_PROTOTYPE() declares, in the family's
  * header, and ROUTE_STORE_GENERATE() defines, in its .c file, where the
  * constant type lets the compiler inline the order and the codec into the
  * searches:
@@ -222,7 +224,9 @@ route_pos_step(route_step_fn step, const struct ostore_type *t, const struct ost
 	int PFX##_table_load_sorted(TABLE *, const T *v, size_t n);                      \
 	T *PFX##_seek_oid(const TABLE *, const unsigned long *sub, size_t len, int strict, \
 	    struct route_pos *);                                                         \
-	int PFX##_oid_cmp(const T *, const unsigned long *sub, size_t len)
+	int PFX##_oid_cmp(const T *, const unsigned long *sub, size_t len);                 \
+	int PFX##_same_v(const void *, const void *);                                    \
+	int PFX##_same_fib_v(const void *, const void *)
 
 #define ROUTE_STORE_GENERATE(PFX, T, TABLE, CHUNK, INDEX_LEN)                            \
 	static int PFX##_cmp_v(const void *a, const void *b) { return PFX##_cmp(a, b); } \
@@ -274,6 +278,8 @@ route_pos_step(route_step_fn step, const struct ostore_type *t, const struct ost
 	}                                                                                \
 	int PFX##_oid_cmp(const T *e, const unsigned long *sub, size_t len)              \
 	{ return ostore_oid_cmp(&PFX##_store, e, sub, len); }                            \
+	int PFX##_same_v(const void *a, const void *b) { return PFX##_same(a, b); }      \
+	int PFX##_same_fib_v(const void *a, const void *b) { return PFX##_same_fib(a, b); } \
 	struct PFX##_store_generated /* for the semicolon after the macro */
 /* clang-format on */
 
