@@ -546,12 +546,21 @@ may_change_kind(struct writer *w, struct wrow *r, uint8_t proto, uint8_t flags)
 	return 0;
 }
 
+/*
+ * May SNMP change this kernel route (cur, of the row's family)?  Not a
+ * persisted route's (looked up in the family's persisted set and mirror).
+ */
 static int
-may_change(struct writer *w, struct wrow *r, const struct route *cur)
+may_change(struct writer *w, struct wrow *r, const void *cur)
 {
+	const struct rt_ops *ops = ops_of(r);
+	const uint8_t *e = cur;
+	const struct persist *p = six(r) ? &w->persist6 : &w->persist;
+	const struct mirror *pm = six(r) ? w->pm6 : w->pm;
 	int rc;
 
-	if ((rc = may_change_kind(w, r, cur->proto, cur->flags)) != 0)
+	/* kind_off: the type, then the protocol (rt.h). */
+	if ((rc = may_change_kind(w, r, e[ops->kind_off + 1], e[ops->flags_off])) != 0)
 		return rc;
 	/*
 	 * An RFC 5549 route whose IPv6 gateway got no id (route.h: 255 kept):
@@ -559,14 +568,13 @@ may_change(struct writer *w, struct wrow *r, const struct route *cur)
 	 * delete by the interface alone, maybe another route.  Not the row's
 	 * fault but the agent's lack of room: resourceUnavailable.
 	 */
-	if (route_via6(cur) && cur->src == 0)
+	if (!six(r) && route_via6(cur) && ((const struct route *)cur)->src == 0)
 		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE,
 		    "the route's IPv6 gateway is not known (more than 255 RFC 5549 "
 		    "gateways seen)");
-	if (persist_owner(&w->persist, cur) != NULL)
+	if (pm != NULL && persist_owner_of(p, pm, cur) != NULL)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-		    "the route is a persisted route's; "
-		    "change it through cimIP4PersistedRouteTable");
+		    "the route is a persisted route's; change it through %s", p->fam->table);
 	return 0;
 }
 
@@ -945,20 +953,6 @@ create6(struct writer *w, struct wrow *r)
 	return 0;
 }
 
-/* May SNMP change this IPv6 kernel route (as may_change() for IPv4)? */
-static int
-may_change6(struct writer *w, struct wrow *r, const struct route6 *cur)
-{
-	int rc;
-
-	if ((rc = may_change_kind(w, r, cur->proto, cur->flags)) != 0)
-		return rc;
-	if (w->pm6 != NULL && persist_owner_of(&w->persist6, w->pm6, cur) != NULL)
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-		    "the route is a persisted route's; change it through cimIP6PersistedRouteTable");
-	return 0;
-}
-
 /* A metric change: make before break, from the kernel's route read back. */
 static int
 move6(struct writer *w, struct wrow *r, const struct route6 *kern)
@@ -966,7 +960,7 @@ move6(struct writer *w, struct wrow *r, const struct route6 *kern)
 	const struct route6 *twin;
 	int rc;
 
-	if ((rc = may_change6(w, r, kern)) != 0)
+	if ((rc = may_change(w, r, kern)) != 0)
 		return rc;
 	if (val(r, R6_METRIC1) == 0)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
@@ -1039,7 +1033,7 @@ check_route6_row(struct writer *w, struct wrow *r)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "a route in the kernel cannot be taken out of service (destroy it instead)");
 	if (status == RS_DESTROY) {
-		if ((rc = may_change6(w, r, kern)) != 0)
+		if ((rc = may_change(w, r, kern)) != 0)
 			return rc;
 		r->act = A_DELETE;
 		return 0;
@@ -1110,7 +1104,7 @@ check_prow(struct writer *w, struct wrow *r, const struct proute *key, oid statu
 		 * route, untouched.  Adoption may not reach what the live table
 		 * refuses (writableProtocols, a route of another persisted row).
 		 */
-		if ((rc = six(r) ? may_change6(w, r, live) : may_change(w, r, live)) != 0)
+		if ((rc = may_change(w, r, live)) != 0)
 			return rc;
 		memcpy(six(r) ? (void *)&r->live6 : &r->live, live, ops_of(r)->size);
 		r->adopt = 1;
