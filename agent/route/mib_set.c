@@ -1750,9 +1750,7 @@ leave(void *ctx, int mode)
 		if (w->set_sent) {
 			writer_sync(w);
 		} else {
-			persist_refresh(&w->persist, w->pm);
-			if (w->pm6 != NULL)
-				persist_refresh(&w->persist6, w->pm6);
+			writer_refresh(w);
 		}
 	}
 	w->set_sent = 0;

@@ -141,9 +141,7 @@ writer_start(struct writer *w)
 		return -1;
 	route_via6_log_full(); /* the routes of the first load */
 	/* Put back the persisted routes the kernel lacks (after a reboot, or a crash). */
-	persist_refresh(&w->persist, w->pm);
-	if (w->pm6 != NULL)
-		persist_refresh(&w->persist6, w->pm6);
+	writer_refresh(w);
 	writer_apply(w);
 	log_notice("persist", "%zu persisted routes, %zu installed", w->persist.n,
 	    w->persist.nactive);
@@ -275,6 +273,14 @@ writer_use_persist_mirror6(struct writer *w, struct mirror *pm6)
 }
 
 void
+writer_refresh(struct writer *w)
+{
+	persist_refresh(&w->persist, w->pm);
+	if (w->pm6 != NULL)
+		persist_refresh(&w->persist6, w->pm6);
+}
+
+void
 writer_sync(struct writer *w)
 {
 	/*
@@ -288,9 +294,7 @@ writer_sync(struct writer *w)
 	} else {
 		mirror_read_events(w->m); /* the one event socket: both families' events */
 	}
-	persist_refresh(&w->persist, w->pm);
-	if (w->pm6 != NULL)
-		persist_refresh(&w->persist6, w->pm6);
+	writer_refresh(w);
 }
 
 static void

@@ -135,6 +135,8 @@ void writer_stop(struct writer *);
 /* The createAndWait rows of both families made PENDING_LIFETIME seconds ago or more go. */
 void writer_pending_expire(struct writer *, uint32_t now);
 
+/* Which persisted routes of both families are active, from the mirrors they are looked up in. */
+void writer_refresh(struct writer *);
 /* Read the netlink events the kernel queued for our own requests, so a GET after the SET sees them. */
 void writer_sync(struct writer *);
 
