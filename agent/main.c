@@ -401,7 +401,7 @@ main(int argc, char **argv)
 
 	if ((txn = txn_new()) == NULL || mib_route_register(m, w, txn) < 0 ||
 	    mib_route6_register(m6, w, txn) < 0 || mib_persist_register(w, txn) < 0 ||
-	    mib_event_register() < 0)
+	    mib_event_register() < 0 || mib_adcfg_register(ifm, pm, pm6, pm == m, pm6 == m6) < 0)
 		fatal("cannot register CIM-ROUTE-MIB objects");
 	if (nlmon_start(mon) < 0)
 		fatal("cannot watch the netlink sockets");

@@ -140,4 +140,27 @@ int mib_event_register(void);
 extern const struct mib_table *mib_event_table;
 void mib_event_bind(struct notify *);
 
+/*
+ * cimAdapterConfig (mib_adcfg.c): the configuration, address and gateway
+ * tables over the interface mirror and the mirrors of table main (m4, m6;
+ * served4/6: they are the served route tables, which the gateways' RowPointer
+ * names), and the permit and IPX tables, with no rows.
+ */
+struct iface;
+struct link;
+struct iface_addr;
+int mib_adcfg_register(struct iface *, struct mirror *m4, struct mirror *m6, int served4,
+    int served6);
+/* Bind without registering (tests). */
+void mib_adcfg_bind(struct iface *, struct mirror *m4, struct mirror *m6, int served4, int served6);
+extern const struct mib_table *mib_adcfg_table;
+extern const struct mib_table *mib_adcfg_addr_table;
+extern const struct mib_table *mib_adcfg_gw_table;
+/* WMI's IPEnabled: up, not the loopback, an address beyond link-local. */
+int mib_adcfg_ip_enabled(const struct link *);
+/* An address's position in WMI's IPAddress (from 0), its IpAddressOriginTC, its IPSubnet text. */
+unsigned mib_adcfg_addr_position(const struct iface_addr *);
+long mib_adcfg_origin(const struct iface_addr *);
+void mib_adcfg_subnet(const struct iface_addr *, char *buf, size_t len);
+
 #endif
