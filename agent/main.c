@@ -29,6 +29,7 @@
 #include "snmp/mib.h"
 #include "snmp/txn.h"
 #include "iface/ifmirror.h"
+#include "iface/resolver.h"
 #include "nl/nlmon.h"
 #include "route/route6.h"
 #include "route/rt.h"
@@ -295,6 +296,7 @@ main(int argc, char **argv)
 	struct master *ms;
 	struct mirror *m, *m6, *pm, *pm6;
 	struct iface *ifm;
+	struct resolver *res;
 	struct nlmon *mon;
 	struct nlreq *q, *qa;
 	struct writer *w;
@@ -384,6 +386,8 @@ main(int argc, char **argv)
 	    (pm6 != m6 && mirror_attach(pm6, mon, ifm) < 0) ||
 	    iface_watch(ifm, writer_link_changed, w) < 0)
 		fatal("cannot subscribe to netlink events");
+	if ((res = resolver_new(NULL, NULL)) == NULL || resolver_start(res) < 0)
+		fatal("cannot read the resolver configuration");
 	if (iface_start(ifm) < 0)
 		fatal("cannot load the kernel's links and addresses over netlink: %s",
 		    strerror(errno));
@@ -401,7 +405,8 @@ main(int argc, char **argv)
 
 	if ((txn = txn_new()) == NULL || mib_route_register(m, w, txn) < 0 ||
 	    mib_route6_register(m6, w, txn) < 0 || mib_persist_register(w, txn) < 0 ||
-	    mib_event_register() < 0 || mib_adcfg_register(ifm, pm, pm6, pm == m, pm6 == m6) < 0)
+	    mib_event_register() < 0 || mib_adcfg_register(ifm, pm, pm6, pm == m, pm6 == m6) < 0 ||
+	    mib_tcpip_register(ifm, res) < 0)
 		fatal("cannot register CIM-ROUTE-MIB objects");
 	if (nlmon_start(mon) < 0)
 		fatal("cannot watch the netlink sockets");
@@ -430,6 +435,7 @@ main(int argc, char **argv)
 	nlmon_stop(mon);
 	each_mirror(mirrors, 4, mirror_stop);
 	writer_stop(w);
+	resolver_stop(res);
 	iface_stop(ifm);
 	notify_stop(&notifier);
 	master_free(ms);
@@ -440,6 +446,7 @@ main(int argc, char **argv)
 	nlreq_close(qa);
 	nlreq_close(q);
 	each_mirror(mirrors, 4, mirror_free);
+	resolver_free(res);
 	iface_free(ifm);
 	nlmon_free(mon);
 	if (pidfile != NULL)

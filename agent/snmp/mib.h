@@ -163,4 +163,11 @@ unsigned mib_adcfg_addr_position(const struct iface_addr *);
 long mib_adcfg_origin(const struct iface_addr *);
 void mib_adcfg_subnet(const struct iface_addr *, char *buf, size_t len);
 
+/* cimTcpip and the resolver tables (mib_tcpip.c), over the interface mirror and the resolver. */
+struct resolver;
+int mib_tcpip_register(struct iface *, struct resolver *);
+void mib_tcpip_bind(struct iface *, struct resolver *); /* tests */
+extern const struct mib_table *mib_dns_server_table;
+extern const struct mib_table *mib_dns_suffix_table;
+
 #endif

@@ -115,7 +115,11 @@ def resolver(path):
         if not w or w[0][0] in '#;':
             continue
         if w[0] == 'nameserver' and len(w) > 1:
-            servers.append(w[1])
+            try:  # glibc skips what is not an address
+                ipaddress.ip_address(w[1].partition('%')[0])
+                servers.append(w[1])
+            except ValueError:
+                pass
         elif w[0] == 'domain' and len(w) > 1:
             search = [w[1]]
         elif w[0] == 'search':
@@ -217,7 +221,7 @@ def main():
             a, _, zone = s.partition('%')
             ip = ipaddress.ip_address(a)
             packed = ip.packed + ((int(zone) if zone.isdigit() else names.get(zone, 0)).to_bytes(4, 'big') if zone else b'')
-            eq('DNS server %r type' % (idx,), st.get(idx, {}).get(2), 4 if zone else ip.version // 2)
+            eq('DNS server %r type' % (idx,), st.get(idx, {}).get(2), 4 if zone else 1 if ip.version == 4 else 2)
             eq('DNS server %r' % (idx,), st.get(idx, {}).get(3), packed)
         eq('DNS suffixes', [xt[k].get(2) for k in sorted(xt)], [s.encode() for s in search[:64]])
         tc = {o[1]: v for o, (_, v) in walk.items() if o[0] == 12 and len(o) == 3}
