@@ -29,6 +29,7 @@
 #include "snmp/mib.h"
 #include "snmp/txn.h"
 #include "iface/ifmirror.h"
+#include "iface/dhcplease.h"
 #include "iface/resolver.h"
 #include "nl/nlmon.h"
 #include "route/route6.h"
@@ -297,6 +298,8 @@ main(int argc, char **argv)
 	struct mirror *m, *m6, *pm, *pm6;
 	struct iface *ifm;
 	struct resolver *res;
+	struct dhcplease_config dcfg = { 0 };
+	struct dhcplease *dl;
 	struct nlmon *mon;
 	struct nlreq *q, *qa;
 	struct writer *w;
@@ -334,7 +337,7 @@ main(int argc, char **argv)
 	notify_init(&notifier);
 	writer_config_default(&wcfg);
 	if (mirror_conf_register(&cfg) < 0 || notify_conf_register(&notifier.set) < 0 ||
-	    writer_conf_register(&wcfg) < 0)
+	    writer_conf_register(&wcfg) < 0 || dhcplease_conf_register(&dcfg) < 0)
 		fatal("cannot register the configuration directives");
 	if ((ms = master_init()) == NULL)
 		fatal("out of memory");
@@ -386,8 +389,10 @@ main(int argc, char **argv)
 	    (pm6 != m6 && mirror_attach(pm6, mon, ifm) < 0) ||
 	    iface_watch(ifm, writer_link_changed, w) < 0)
 		fatal("cannot subscribe to netlink events");
-	if ((res = resolver_new(NULL, NULL)) == NULL || resolver_start(res) < 0)
-		fatal("cannot read the resolver configuration");
+	if ((res = resolver_new(NULL, NULL)) == NULL || resolver_start(res) < 0 ||
+	    (dl = dhcplease_new(&dcfg)) == NULL || dhcplease_start(dl) < 0)
+		fatal("cannot read the resolver configuration or the DHCP leases");
+	mib_adcfg_use_leases(dl);
 	if (iface_start(ifm) < 0)
 		fatal("cannot load the kernel's links and addresses over netlink: %s",
 		    strerror(errno));
@@ -436,6 +441,7 @@ main(int argc, char **argv)
 	each_mirror(mirrors, 4, mirror_stop);
 	writer_stop(w);
 	resolver_stop(res);
+	dhcplease_stop(dl);
 	iface_stop(ifm);
 	notify_stop(&notifier);
 	master_free(ms);
@@ -447,6 +453,7 @@ main(int argc, char **argv)
 	nlreq_close(q);
 	each_mirror(mirrors, 4, mirror_free);
 	resolver_free(res);
+	dhcplease_free(dl);
 	iface_free(ifm);
 	nlmon_free(mon);
 	if (pidfile != NULL)

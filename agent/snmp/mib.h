@@ -151,6 +151,9 @@ struct link;
 struct iface_addr;
 int mib_adcfg_register(struct iface *, struct mirror *m4, struct mirror *m6, int served4,
     int served6);
+/* DHCPEnabled, DHCPServer and the lease times from the clients' leases (NULL: lifetimes only). */
+struct dhcplease;
+void mib_adcfg_use_leases(struct dhcplease *);
 /* Bind without registering (tests). */
 void mib_adcfg_bind(struct iface *, struct mirror *m4, struct mirror *m6, int served4, int served6);
 extern const struct mib_table *mib_adcfg_table;

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "iface/dhcplease.h"
 #include "iface/ifmirror.h"
 #include "lib/addr.h"
 #include "lib/log.h"
@@ -76,6 +77,7 @@ static struct adcfg {
 	struct mirror *m4, *m6;  /* the mirrors of table main */
 	int served4, served6;    /* they are the served route tables */
 	struct timespec changed; /* the interface mirror's last change */
+	struct dhcplease *dl;    /* the DHCP clients' leases; NULL: lifetimes only */
 	struct gw gw[GW_MAX];
 	size_t ngw;
 } ac;
@@ -644,9 +646,9 @@ get_service_name(const void *row, struct mib_value *v, void *ctx)
 }
 
 /*
- * The fallback the issue names until the DHCP clients' own state is read:
- * a leased IPv4 address is one the kernel did not make, with a finite valid
- * lifetime (DHCP clients set the lease time as the address's lifetime).
+ * The fallback the issue names where no client's lease is found: a leased
+ * IPv4 address is one the kernel did not make, with a finite valid lifetime
+ * (DHCP clients set the lease time as the address's lifetime).
  */
 static const struct iface_addr *
 leased(int32_t ifindex)
@@ -660,44 +662,88 @@ leased(int32_t ifindex)
 	return NULL;
 }
 
+/* The lease of the client that runs DHCP on the link (iface/dhcplease), or NULL. */
+static const struct dhcp_lease *
+client_lease(const struct link *l)
+{
+	struct timespec now;
+
+	if (ac.dl == NULL)
+		return NULL;
+	clock_gettime(CLOCK_REALTIME, &now);
+	return dhcplease_find(ac.dl, l->ifindex, l->name, now.tv_sec);
+}
+
 static int
 get_dhcp_enabled(const void *row, struct mib_value *v, void *ctx)
 {
+	int on = client_lease(LINK(row)) != NULL || leased(LINK(row)->ifindex) != NULL;
+
 	(void)ctx;
-	mib_set_int(v, ASN_INTEGER, leased(LINK(row)->ifindex) != NULL ? TV_TRUE : TV_FALSE);
+	mib_set_int(v, ASN_INTEGER, on ? TV_TRUE : TV_FALSE);
 	return 0;
 }
 
 static int
-get_lease_expires(const void *row, struct mib_value *v, void *ctx)
+set_time(struct mib_value *v, int64_t t)
 {
-	const struct iface_addr *a = leased(LINK(row)->ifindex);
-	struct timespec ts;
+	struct timespec ts = { (time_t)t, 0 };
 
-	(void)ctx;
-	if (a == NULL)
+	if (t <= 0)
 		return -1;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += iface_addr_left(a, a->valid_lft, iface_now());
 	mib_set_date(v, &ts);
 	return 0;
 }
 
-/* IFA_CACHEINFO's tstamp (1/100 s since boot, on the clock CLOCK_MONOTONIC follows). */
+/* The client's expiry; else now plus what is left of the address's valid lifetime. */
+static int
+get_lease_expires(const void *row, struct mib_value *v, void *ctx)
+{
+	const struct dhcp_lease *l = client_lease(LINK(row));
+	const struct iface_addr *a;
+	struct timespec ts;
+
+	(void)ctx;
+	if (l != NULL)
+		return set_time(v, l->expires);
+	if ((a = leased(LINK(row)->ifindex)) == NULL)
+		return -1;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return set_time(v, ts.tv_sec + iface_addr_left(a, a->valid_lft, iface_now()));
+}
+
+/*
+ * The client's start of the lease; else IFA_CACHEINFO's tstamp (1/100 s
+ * since boot, on the clock CLOCK_MONOTONIC follows), the last time the
+ * client set the address.
+ */
 static int
 get_lease_obtained(const void *row, struct mib_value *v, void *ctx)
 {
-	const struct iface_addr *a = leased(LINK(row)->ifindex);
+	const struct dhcp_lease *l = client_lease(LINK(row));
+	const struct iface_addr *a;
 	struct timespec now, mono;
 
 	(void)ctx;
-	if (a == NULL)
+	if (l != NULL)
+		return set_time(v, l->obtained);
+	if ((a = leased(LINK(row)->ifindex)) == NULL)
 		return -1;
 	clock_gettime(CLOCK_REALTIME, &now);
 	clock_gettime(CLOCK_MONOTONIC, &mono);
-	now.tv_sec -= mono.tv_sec - a->tstamp / 100;
-	now.tv_nsec = 0;
-	mib_set_date(v, &now);
+	return set_time(v, now.tv_sec - (mono.tv_sec - a->tstamp / 100));
+}
+
+/* Only the client knows its server (dhcp-server-identifier). */
+static int
+get_dhcp_server(const void *row, struct mib_value *v, void *ctx)
+{
+	const struct dhcp_lease *l = client_lease(LINK(row));
+
+	(void)ctx;
+	if (l == NULL || !l->has_server)
+		return -1;
+	mib_set_bytes(v, ASN_IPADDRESS, l->server, 4);
 	return 0;
 }
 
@@ -782,6 +828,7 @@ static const struct mib_column cfg_columns[] = {
 	{ COL_ADCFG_DHCPENABLED, get_dhcp_enabled },
 	{ COL_ADCFG_DHCPLEASEEXPIRES, get_lease_expires },
 	{ COL_ADCFG_DHCPLEASEOBTAINED, get_lease_obtained },
+	{ COL_ADCFG_DHCPSERVER, get_dhcp_server },
 	{ COL_ADCFG_INTERFACEINDEX, get_ifindex },
 	{ COL_ADCFG_IPCONNECTIONMETRIC, get_metric },
 	{ COL_ADCFG_IPENABLED, get_ip_enabled },
@@ -900,6 +947,12 @@ mib_adcfg_bind(struct iface *ifm, struct mirror *m4, struct mirror *m6, int serv
 	ac.served4 = served4;
 	ac.served6 = served6;
 	clock_gettime(CLOCK_REALTIME, &ac.changed);
+}
+
+void
+mib_adcfg_use_leases(struct dhcplease *dl)
+{
+	ac.dl = dl;
 }
 
 int

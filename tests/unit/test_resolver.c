@@ -5,7 +5,9 @@
  * name, 'domain' and 'search' replacing each other; systemd-resolved's
  * per-link state; the stub detection and the files read again only when
  * they change; and cimDnsServerTable / cimDnsSuffixTable walked through
- * the real handler code (mib_tcpip.c).
+ * the real handler code (mib_tcpip.c).  And the DHCP clients' lease files
+ * (iface/dhcplease.c): dhclient's blocks, the last one current, and
+ * systemd-networkd's state by ifindex or NetworkManager's by name.
  */
 #include "config.h"
 
@@ -24,6 +26,7 @@
 
 #include <cmocka.h>
 
+#include "iface/dhcplease.h"
 #include "iface/ifmirror.h"
 #include "iface/resolver.h"
 #include "snmp/mib.h"
@@ -340,6 +343,60 @@ test_files(void **state)
 	rmdir(dir);
 }
 
+static void
+test_dhcp_leases(void **state)
+{
+	static const char dhclient[] = "lease {\n"
+				       "  interface \"eth0\";\n"
+				       "  fixed-address 10.0.0.5;\n"
+				       "  option dhcp-lease-time 600;\n"
+				       "  option dhcp-server-identifier 10.0.0.1;\n"
+				       "  expire 3 2026/12/02 10:00:00;\n"
+				       "}\n"
+				       "lease {\n"
+				       "  interface \"eth0\";\n"
+				       "  fixed-address 10.0.0.6;\n"
+				       "  option dhcp-lease-time 120;\n"
+				       "  option dhcp-server-identifier 10.0.0.2;\n"
+				       "  expire epoch 1800000000; # a comment\n"
+				       "}\n";
+	static const char networkd[] = "# This is private data. Do not parse.\n"
+				       "ADDRESS=192.168.1.20\n"
+				       "NETMASK=255.255.255.0\n"
+				       "SERVER_ADDRESS=192.168.1.1\n"
+				       "LIFETIME=3600\n";
+	struct dhcp_lease l;
+	uint8_t a[4];
+
+	(void)state;
+	assert_int_equal(dhcplease_parse("dhclient.leases", dhclient, strlen(dhclient), 0, &l), 0);
+	assert_string_equal(l.ifname, "eth0");
+	inet_pton(AF_INET, "10.0.0.6", a);
+	assert_memory_equal(l.addr, a, 4);
+	inet_pton(AF_INET, "10.0.0.2", a);
+	assert_true(l.has_server);
+	assert_memory_equal(l.server, a, 4);
+	assert_int_equal(l.expires, 1800000000);
+	assert_int_equal(l.obtained, 1800000000 - 120);
+	/* The first block alone: UTC date. */
+	assert_int_equal(dhcplease_parse("x", dhclient, strstr(dhclient, "}") + 2 - dhclient, 0,
+			     &l),
+	    0);
+	assert_int_equal(l.expires, 1796205600); /* 2026-12-02 10:00:00 UTC */
+	assert_int_equal(dhcplease_parse("7", networkd, strlen(networkd), 1000, &l), 0);
+	assert_int_equal(l.ifindex, 7);
+	assert_int_equal(l.obtained, 1000);
+	assert_int_equal(l.expires, 4600);
+	assert_true(l.has_server);
+	assert_int_equal(dhcplease_parse("internal-1234-abcd-wlan0.lease", networkd,
+			     strlen(networkd), 1000, &l),
+	    0);
+	assert_int_equal(l.ifindex, 0);
+	assert_string_equal(l.ifname, "wlan0");
+	assert_int_equal(dhcplease_parse("7", "garbage\n", 8, 0, &l), -1);
+	assert_int_equal(dhcplease_parse("7", "lease {\n}\n", 10, 0, &l), -1);
+}
+
 int
 main(void)
 {
@@ -352,6 +409,7 @@ main(void)
 		cmocka_unit_test(test_domain_search),
 		cmocka_unit_test(test_stub_and_link),
 		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_dhcp_leases),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
