@@ -4,15 +4,13 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "iface/dhcplease.h"
+#include "lib/filestamp.h"
 #include "lib/log.h"
 #include "lib/strnum.h"
 #include "snmp/conf.h"
@@ -215,8 +213,7 @@ dhcplease_parse(const char *name, const char *text, size_t len, int64_t mtime,
 
 struct lease_file {
 	char *path;
-	struct timespec mtime;
-	off_t size;
+	struct file_stamp st;
 	int valid; /* lease holds a lease */
 	int seen;  /* found in this refresh */
 	struct dhcp_lease lease;
@@ -261,32 +258,20 @@ refresh_file(struct dhcplease *d, const char *dir, const char *name)
 {
 	char path[PATH_MAX], *text;
 	struct lease_file *f;
-	struct stat sb;
-	ssize_t r;
-	size_t len = 0;
-	int fd;
+	size_t len;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path) ||
-	    stat(path, &sb) < 0 || !S_ISREG(sb.st_mode) || (f = file_of(d, path)) == NULL)
+	    (f = file_of(d, path)) == NULL)
 		return 0;
 	f->seen = 1;
-	if (f->mtime.tv_sec == sb.st_mtim.tv_sec && f->mtime.tv_nsec == sb.st_mtim.tv_nsec &&
-	    f->size == sb.st_size)
+	if (!file_stamp_changed(path, &f->st))
 		return 0;
-	f->mtime = sb.st_mtim;
-	f->size = sb.st_size;
 	f->valid = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
-		return 1;
-	if (sb.st_size > FILE_MAX) /* the last blocks are the current ones */
-		lseek(fd, sb.st_size - FILE_MAX, SEEK_SET);
-	if ((text = malloc(FILE_MAX)) != NULL) {
-		while (len < FILE_MAX && (r = read(fd, text + len, FILE_MAX - len)) > 0)
-			len += (size_t)r;
-		f->valid = dhcplease_parse(name, text, len, sb.st_mtim.tv_sec, &f->lease) == 0;
+	/* The last blocks of a dhclient file are the current ones. */
+	if (f->st.present && (text = file_read_tail(path, FILE_MAX, &len)) != NULL) {
+		f->valid = dhcplease_parse(name, text, len, f->st.mtime.tv_sec, &f->lease) == 0;
 		free(text);
 	}
-	close(fd);
 	return 1;
 }
 

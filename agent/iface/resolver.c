@@ -3,17 +3,14 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "iface/resolver.h"
+#include "lib/filestamp.h"
 #include "lib/log.h"
 #include "lib/strnum.h"
 #include "lib/vec.h"
@@ -24,15 +21,6 @@
 #define NETIF        "netif"       /* its per-link state, RESOLVED_DIR/netif/IFINDEX */
 #define WORD_MAX     512           /* an address with its zone, port and name */
 
-/* What a file was when last read: reading again only when it changed. */
-struct stamp {
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime;
-	int present;
-};
-
 struct link_servers {
 	int32_t ifindex;
 	struct resolver_servers srv;
@@ -40,7 +28,7 @@ struct link_servers {
 
 struct resolver {
 	char *conf_path, *resolved_dir;
-	struct stamp conf_st, upstream_st, netif_st;
+	struct file_stamp conf_st, upstream_st, netif_st; /* reading again only what changed */
 	struct resolver_conf global;
 	struct link_servers *links; /* sorted by ifindex */
 	size_t nlinks, cap;
@@ -265,50 +253,11 @@ resolver_is_stub(const struct resolver_conf *c)
 
 /* ---- the files ------------------------------------------------------------- */
 
-/* 1 if the file at path differs from what st says (and st is updated), 0 if not. */
-static int
-changed(const char *path, struct stamp *st)
-{
-	struct stat sb;
-	struct stamp now = { 0 };
-
-	if (stat(path, &sb) == 0) {
-		now = (struct stamp){ sb.st_dev, sb.st_ino, sb.st_size, sb.st_mtim, 1 };
-	}
-	if (now.present == st->present && now.dev == st->dev && now.ino == st->ino &&
-	    now.size == st->size && now.mtime.tv_sec == st->mtime.tv_sec &&
-	    now.mtime.tv_nsec == st->mtime.tv_nsec)
-		return 0;
-	*st = now;
-	return 1;
-}
-
-/* The first RESOLVER_FILE_MAX bytes of path into a new buffer; NULL if unreadable. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	char *buf;
-	ssize_t n;
-
-	if (fd < 0)
-		return NULL;
-	if ((buf = malloc(RESOLVER_FILE_MAX)) == NULL) {
-		close(fd);
-		return NULL;
-	}
-	*len = 0;
-	while (*len < RESOLVER_FILE_MAX && (n = read(fd, buf + *len, RESOLVER_FILE_MAX - *len)) > 0)
-		*len += (size_t)n;
-	close(fd);
-	return buf;
-}
-
 static void
 read_conf(const char *path, struct resolver_conf *c)
 {
 	size_t len = 0;
-	char *text = slurp(path, &len);
+	char *text = file_read_tail(path, RESOLVER_FILE_MAX, &len);
 
 	resolver_parse(text != NULL ? text : "", len, c);
 	if (c->skipped > 0)
@@ -344,7 +293,7 @@ read_links(struct resolver *r, const char *dir)
 
 		if (strnum(e->d_name, 1, INT32_MAX, &ifindex) < 0 ||
 		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= sizeof(path) ||
-		    (text = slurp(path, &len)) == NULL)
+		    (text = file_read_tail(path, RESOLVER_FILE_MAX, &len)) == NULL)
 			continue;
 		ls.ifindex = (int32_t)ifindex;
 		resolver_parse_link(text, len, &ls.srv);
@@ -365,17 +314,17 @@ resolver_refresh(struct resolver *r)
 
 	snprintf(upstream, sizeof(upstream), "%s/%s", r->resolved_dir, UPSTREAM);
 	snprintf(netif, sizeof(netif), "%s/%s", r->resolved_dir, NETIF);
-	if (changed(r->conf_path, &r->conf_st))
+	if (file_stamp_changed(r->conf_path, &r->conf_st))
 		again = 1;
 	/* Behind the stub: resolved's upstream file says what the stub forwards to. */
-	if (changed(upstream, &r->upstream_st))
+	if (file_stamp_changed(upstream, &r->upstream_st))
 		again = 1;
 	if (again) {
 		read_conf(r->conf_path, &r->global);
 		if (resolver_is_stub(&r->global) && r->upstream_st.present)
 			read_conf(upstream, &r->global);
 	}
-	if (changed(netif, &r->netif_st)) {
+	if (file_stamp_changed(netif, &r->netif_st)) {
 		read_links(r, netif);
 		again = 1;
 	}

@@ -133,19 +133,25 @@ is_link_local6(const struct iface_addr *a)
 	return a->family == AF_INET6 && a->addr[0] == 0xfe && (a->addr[1] & 0xc0) == 0x80;
 }
 
-/* The addresses of ifindex: [*first, *first + return). */
+static int
+addr_ifindex_cmp(const void *elem, const void *key)
+{
+	int32_t a = ((const struct iface_addr *)elem)->ifindex, b = *(const int32_t *)key;
+
+	return a < b ? -1 : a > b;
+}
+
+/* The addresses of ifindex: [*first, *first + return); two binary searches. */
 static size_t
 addrs_of(int32_t ifindex, const struct iface_addr **first)
 {
-	size_t n, i;
+	size_t n, lo, hi;
 	const struct iface_addr *v = iface_addrs(ac.ifm, &n);
 
-	for (i = 0; i < n && v[i].ifindex < ifindex; i++)
-		;
-	*first = v + i;
-	for (n -= i, i = 0; i < n && (*first)[i].ifindex == ifindex; i++)
-		;
-	return i;
+	lo = vec_lower_bound(v, n, sizeof(*v), &ifindex, addr_ifindex_cmp, 0);
+	hi = vec_lower_bound(v, n, sizeof(*v), &ifindex, addr_ifindex_cmp, 1);
+	*first = v + lo;
+	return hi - lo;
 }
 
 /*
@@ -350,15 +356,6 @@ get_other(const void *row, struct mib_value *v, void *ctx)
 }
 
 static int
-get_active(const void *row, struct mib_value *v, void *ctx)
-{
-	(void)row;
-	(void)ctx;
-	mib_set_int(v, ASN_INTEGER, RS_ACTIVE);
-	return 0;
-}
-
-static int
 get_gw_position(const void *row, struct mib_value *v, void *ctx)
 {
 	const struct gw *g = row;
@@ -375,7 +372,7 @@ get_gw_position(const void *row, struct mib_value *v, void *ctx)
 static const struct mib_column gw_columns[] = {
 	{ COL_ADCFG_GW_ROUTE, get_gw_route },
 	{ COL_ADCFG_GW_STORAGETYPE, get_other },
-	{ COL_ADCFG_GW_ROWSTATUS, get_active },
+	{ COL_ADCFG_GW_ROWSTATUS, mib_get_active },
 	{ COL_ADCFG_GW_POSITION, get_gw_position },
 };
 
@@ -568,7 +565,7 @@ static const struct mib_column addr_columns[] = {
 	{ COL_ADCFG_ADDR_VALIDLIFE, get_addr_valid },
 	{ COL_ADCFG_ADDR_PREFLIFE, get_addr_pref },
 	{ COL_ADCFG_ADDR_STORAGETYPE, get_other },
-	{ COL_ADCFG_ADDR_ROWSTATUS, get_active },
+	{ COL_ADCFG_ADDR_ROWSTATUS, mib_get_active },
 	{ COL_ADCFG_ADDR_SUBNET, get_addr_subnet },
 	{ COL_ADCFG_ADDR_POSITION, get_addr_position },
 };

@@ -331,19 +331,10 @@ get_server_address(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
-static int
-get_active(const void *row, struct mib_value *v, void *ctx)
-{
-	(void)row;
-	(void)ctx;
-	mib_set_int(v, ASN_INTEGER, RS_ACTIVE);
-	return 0;
-}
-
 static const struct mib_column dns_columns[] = {
 	{ COL_DNSSERVER_ADDRESSTYPE, get_server_type },
 	{ COL_DNSSERVER_ADDRESS, get_server_address },
-	{ COL_DNSSERVER_ROWSTATUS, get_active },
+	{ COL_DNSSERVER_ROWSTATUS, mib_get_active },
 };
 
 static struct mib_table dns_table = {
@@ -406,7 +397,7 @@ get_suffix_name(const void *row, struct mib_value *v, void *ctx)
 
 static const struct mib_column suffix_columns[] = {
 	{ COL_DNSSUFFIX_NAME, get_suffix_name },
-	{ COL_DNSSUFFIX_ROWSTATUS, get_active },
+	{ COL_DNSSUFFIX_ROWSTATUS, mib_get_active },
 };
 
 static struct mib_table suffix_table = {

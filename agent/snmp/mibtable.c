@@ -69,6 +69,15 @@ mib_set_date(struct mib_value *v, const struct timespec *ts)
 	mib_set_bytes(v, ASN_OCTET_STR, dt, sizeof(dt));
 }
 
+int
+mib_get_active(const void *row, struct mib_value *v, void *ctx)
+{
+	(void)row;
+	(void)ctx;
+	mib_set_int(v, ASN_INTEGER, RS_ACTIVE);
+	return 0;
+}
+
 static int
 col_cmp(const void *elem, const void *key)
 {

@@ -202,16 +202,6 @@ test_stub_and_link(void **state)
 	assert_int_equal(s.v[2].zone, 4);
 }
 
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 /* A temporary folder with a resolv.conf and resolved's state. */
 static char dir[] = "/tmp/cimr-test-resolver.XXXXXX";
 static char conf[64], rdir[64], netif[128], upstream[128], link2[192];
@@ -229,7 +219,7 @@ test_files(void **state)
 	snprintf(netif, sizeof(netif), "%s/netif", rdir);
 	snprintf(upstream, sizeof(upstream), "%s/resolv.conf", rdir);
 	snprintf(link2, sizeof(link2), "%s/2", netif);
-	write_file(conf, "nameserver 192.0.2.1\nsearch a.example\n");
+	fx_write_file(conf, "nameserver 192.0.2.1\nsearch a.example\n");
 	r = resolver_new(conf, rdir);
 	assert_non_null(r);
 	assert_int_equal(resolver_refresh(r), 1);
@@ -239,11 +229,11 @@ test_files(void **state)
 	/* The stub: the upstream file's servers and domains. */
 	assert_int_equal(mkdir(rdir, 0700), 0);
 	assert_int_equal(mkdir(netif, 0700), 0);
-	write_file(upstream,
+	fx_write_file(upstream,
 	    "nameserver 198.51.100.1\nnameserver 198.51.100.2\nsearch up.example\n");
-	write_file(conf, "nameserver 127.0.0.53\nsearch stub.example\n");
+	fx_write_file(conf, "nameserver 127.0.0.53\nsearch stub.example\n");
 	utimensat(AT_FDCWD, conf, ts, 0); /* a new mtime even within the same tick */
-	write_file(link2, "SERVERS=203.0.113.9\n");
+	fx_write_file(link2, "SERVERS=203.0.113.9\n");
 	assert_int_equal(resolver_refresh(r), 1);
 	assert_int_equal(resolver_global(r)->srv.n, 2);
 	assert_string_equal(resolver_global(r)->search[0], "up.example");
