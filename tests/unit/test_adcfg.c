@@ -124,7 +124,8 @@ get(const struct mib_table *t, oid col, const oid *idx, size_t len, struct mib_v
 
 	memcpy(name, t->entry, n * sizeof(oid));
 	name[n++] = col;
-	memcpy(name + n, idx, len * sizeof(oid));
+	if (len > 0)
+		memcpy(name + n, idx, len * sizeof(oid));
 	return mib_table_get(t, name, n + len, v);
 }
 
@@ -221,7 +222,8 @@ next(const struct mib_table *t, oid col, const oid *idx, size_t len, oid *out_id
 
 	memcpy(name, t->entry, n * sizeof(oid));
 	name[n++] = col;
-	memcpy(name + n, idx, len * sizeof(oid));
+	if (len > 0)
+		memcpy(name + n, idx, len * sizeof(oid));
 	if (mib_table_getnext(t, name, n + len, 1, out, &outlen, &v) != 0)
 		return 0;
 	*out_col = out[t->entry_len];
