@@ -6,7 +6,7 @@
  * /proc/sys when asked (a procfs read is a few microseconds, and a value
  * read later could be stale), the UTS host name, the resolver's search
  * list, and the constants Linux implies (the MIB says which); properties
- * Linux does not have are not registered, so they read noSuchObject.
+ * Linux does not have read noSuchInstance, as absent columns do.
  *
  * The resolver tables read what iface/resolver keeps, which it refreshes on
  * its own timer: a request never reads a file.  cimDnsServerTable has a row
@@ -176,6 +176,38 @@ get_dns_domain(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
+/*
+ * What Linux does not have (the MIB says why for each): registered, so that
+ * a GET answers noSuchInstance as for an absent column.  LastResult: no
+ * method has run (issue 13 records them).
+ */
+static const struct {
+	oid col;
+	const char *name;
+} absent[] = {
+	{ TCPIP_ARPALWAYSSOURCEROUTE, "cimTcpipArpAlwaysSourceRoute" },
+	{ TCPIP_DNSENABLEDFORWINS, "cimTcpipDNSEnabledForWINS" },
+	{ TCPIP_FORWARDBUFFERMEMORY, "cimTcpipForwardBufferMemory" },
+	{ TCPIP_IPFILTERSECURITYENABLED, "cimTcpipIPFilterSecurityEnabled" },
+	{ TCPIP_IPXVIRTUALNETNUMBER, "cimTcpipIPXVirtualNetNumber" },
+	{ TCPIP_NUMFORWARDPACKETS, "cimTcpipNumForwardPackets" },
+	{ TCPIP_TCPNUMCONNECTIONS, "cimTcpipTcpNumConnections" },
+	{ TCPIP_TCPWINDOWSIZE, "cimTcpipTcpWindowSize" },
+	{ TCPIP_WINSENABLELMHOSTS, "cimTcpipWINSEnableLMHosts" },
+	{ TCPIP_WINSHOSTLOOKUPFILE, "cimTcpipWINSHostLookupFile" },
+	{ TCPIP_WINSSCOPEID, "cimTcpipWINSScopeID" },
+	{ TCPIP_LASTRESULT, "cimTcpipLastResult" },
+};
+
+static int
+get_absent(const void *row, struct mib_value *v, void *ctx)
+{
+	(void)row;
+	(void)v;
+	(void)ctx;
+	return -1;
+}
+
 static int
 register_scalar(const char *name, oid col, mib_get_fn get, void *ctx)
 {
@@ -189,6 +221,9 @@ register_tcpip(void)
 {
 	for (size_t i = 0; i < sizeof(sysctls) / sizeof(sysctls[0]); i++)
 		if (register_scalar(sysctls[i].name, sysctls[i].col, get_sysctl, &sysctls[i]) < 0)
+			return -1;
+	for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+		if (register_scalar(absent[i].name, absent[i].col, get_absent, NULL) < 0)
 			return -1;
 	for (size_t i = 0; i < sizeof(constants) / sizeof(constants[0]); i++)
 		if (register_scalar(constants[i].name, constants[i].col, get_const, &constants[i]) <
