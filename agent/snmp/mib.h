@@ -97,6 +97,8 @@ void mib_set_str(struct mib_value *, const char *s, size_t maxlen);
 void mib_set_bytes(struct mib_value *, u_char type, const void *p, size_t len);
 /* A RowStatus column of a table whose rows exist only when active: active(1). */
 int mib_get_active(const void *row, struct mib_value *, void *ctx);
+/* A property Linux does not have: listed so that it reads noSuchInstance, not noSuchObject. */
+int mib_get_absent(const void *row, struct mib_value *, void *ctx);
 /* A DateAndTime of a wall-clock time, deci-seconds included. */
 void mib_set_date(struct mib_value *, const struct timespec *);
 

@@ -818,24 +818,24 @@ get_last_method(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
-/* Columns not listed are absent on Linux (the MIB says why for each). */
+/* The columns; those read by mib_get_absent() Linux does not have (the MIB says why for each). */
 static const struct mib_column cfg_columns[] = {
-	{ COL_ADCFG_CAPTION, get_caption },
-	{ COL_ADCFG_DESCRIPTION, get_name },
+	{ COL_ADCFG_CAPTION, get_caption }, { COL_ADCFG_DESCRIPTION, get_name },
 	{ COL_ADCFG_DHCPENABLED, get_dhcp_enabled },
 	{ COL_ADCFG_DHCPLEASEEXPIRES, get_lease_expires },
 	{ COL_ADCFG_DHCPLEASEOBTAINED, get_lease_obtained },
 	{ COL_ADCFG_DHCPSERVER, get_dhcp_server },
-	{ COL_ADCFG_INTERFACEINDEX, get_ifindex },
-	{ COL_ADCFG_IPCONNECTIONMETRIC, get_metric },
-	{ COL_ADCFG_IPENABLED, get_ip_enabled },
-	{ COL_ADCFG_IPXENABLED, get_false },
-	{ COL_ADCFG_MACADDRESS, get_mac },
-	{ COL_ADCFG_MTU, get_mtu },
-	{ COL_ADCFG_SERVICENAME, get_service_name },
-	{ COL_ADCFG_SETTINGID, get_name },
-	{ COL_ADCFG_ACTION, get_action },
+	{ COL_ADCFG_DOMAINDNSREGENABLED, mib_get_absent },
+	{ COL_ADCFG_FULLDNSREGENABLED, mib_get_absent }, { COL_ADCFG_INTERFACEINDEX, get_ifindex },
+	{ COL_ADCFG_IPCONNECTIONMETRIC, get_metric }, { COL_ADCFG_IPENABLED, get_ip_enabled },
+	{ COL_ADCFG_IPXADDRESS, mib_get_absent }, { COL_ADCFG_IPXENABLED, get_false },
+	{ COL_ADCFG_IPXMEDIATYPE, mib_get_absent }, { COL_ADCFG_MACADDRESS, get_mac },
+	{ COL_ADCFG_MTU, get_mtu }, { COL_ADCFG_SERVICENAME, get_service_name },
+	{ COL_ADCFG_SETTINGID, get_name }, { COL_ADCFG_TCPIPNETBIOSOPTIONS, mib_get_absent },
+	{ COL_ADCFG_WINSPRIMARYSERVER, mib_get_absent },
+	{ COL_ADCFG_WINSSECONDARYSERVER, mib_get_absent }, { COL_ADCFG_ACTION, get_action },
 	{ COL_ADCFG_LASTMETHOD, get_last_method },
+	{ COL_ADCFG_LASTRESULT, mib_get_absent }, /* no method has run (issue 13) */
 };
 
 static struct mib_table cfg_table = {

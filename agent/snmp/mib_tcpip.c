@@ -200,15 +200,6 @@ static const struct {
 };
 
 static int
-get_absent(const void *row, struct mib_value *v, void *ctx)
-{
-	(void)row;
-	(void)v;
-	(void)ctx;
-	return -1;
-}
-
-static int
 register_scalar(const char *name, oid col, mib_get_fn get, void *ctx)
 {
 	oid o[] = { CIMR_TCPIP, col };
@@ -223,7 +214,7 @@ register_tcpip(void)
 		if (register_scalar(sysctls[i].name, sysctls[i].col, get_sysctl, &sysctls[i]) < 0)
 			return -1;
 	for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
-		if (register_scalar(absent[i].name, absent[i].col, get_absent, NULL) < 0)
+		if (register_scalar(absent[i].name, absent[i].col, mib_get_absent, NULL) < 0)
 			return -1;
 	for (size_t i = 0; i < sizeof(constants) / sizeof(constants[0]); i++)
 		if (register_scalar(constants[i].name, constants[i].col, get_const, &constants[i]) <

@@ -78,6 +78,15 @@ mib_get_active(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
+int
+mib_get_absent(const void *row, struct mib_value *v, void *ctx)
+{
+	(void)row;
+	(void)v;
+	(void)ctx;
+	return -1;
+}
+
 static int
 col_cmp(const void *elem, const void *key)
 {

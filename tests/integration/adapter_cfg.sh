@@ -113,8 +113,8 @@ if [ "${tmp:-0}" -gt 0 ]; then ok "a0 has $tmp temporary address(es) (compared a
 is "$(get_val "$OID_ADCFG.4.1.10.$a0.1.4.10.10.0.1.24")" "Gauge32: 0" "IPAddress[0] is the primary IPv4 address"
 is "$(get_str "$OID_ADCFG.4.1.9.$a0.1.4.10.10.0.1.24")" "255.255.255.0" "IPSubnet[0] is its dotted mask"
 is "$(get_val "$OID_ADCFG.5.1.7.$a0.1.4.10.10.0.253.50")" "Gauge32: 0" "DefaultIPGateway[0] is the lowest metric's"
-get_val "$OID_ADCFG.12.1.0" >/dev/null; [ $? -eq 1 ]; result $? "a property Linux lacks (ArpAlwaysSourceRoute) reads noSuchInstance"
-get_val "$OID_ADCFG.3.1.21.$a0" >/dev/null; [ $? -eq 1 ]; result $? "an absent column (WINSPrimaryServer) reads noSuchInstance"
+case $(get_val "$OID_ADCFG.12.1.0") in *"No Such Instance"*) ok "a property Linux lacks (ArpAlwaysSourceRoute) reads noSuchInstance" ;; *) not_ok "a property Linux lacks (ArpAlwaysSourceRoute) reads noSuchInstance" ;; esac
+case $(get_val "$OID_ADCFG.3.1.21.$a0") in *"No Such Instance"*) ok "an absent column (WINSPrimaryServer) reads noSuchInstance" ;; *) not_ok "an absent column (WINSPrimaryServer) reads noSuchInstance" ;; esac
 ! grep -q "No Such" "$T/start.walk"; result $? "the walk holds no exception values"
 both_alive "start"
 
