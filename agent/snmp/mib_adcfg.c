@@ -155,9 +155,9 @@ addrs_of(int32_t ifindex, const struct iface_addr **first)
 }
 
 /*
- * WMI's IPEnabled, as Windows has it: up, not the loopback, and an address
- * that is more than link-local (RT_SCOPE_LINK: fe80::/10, 169.254/16 set
- * with scope link; IPv4 link-local addresses set with global scope count).
+ * WMI's IPEnabled, as Windows has it: up, not the loopback, and an IPv4
+ * address (any: Windows counts an APIPA 169.254/16 address too) or an IPv6
+ * address beyond link-local (neither RT_SCOPE_LINK nor in fe80::/10).
  */
 int
 mib_adcfg_ip_enabled(const struct link *l)
