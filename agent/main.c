@@ -30,6 +30,8 @@
 #include "snmp/mib.h"
 #include "snmp/txn.h"
 #include "iface/ifmirror.h"
+#include "iface/dhcplease.h"
+#include "iface/resolver.h"
 #include "nl/nlmon.h"
 #include "route/route6.h"
 #include "route/rt.h"
@@ -296,6 +298,9 @@ main(int argc, char **argv)
 	struct master *ms;
 	struct mirror *m, *m6, *pm, *pm6;
 	struct iface *ifm;
+	struct resolver *res;
+	struct dhcplease_config dcfg = { 0 };
+	struct dhcplease *dl;
 	struct nlmon *mon;
 	struct nlreq *q, *qa;
 	struct writer *w;
@@ -340,7 +345,7 @@ main(int argc, char **argv)
 	notify_init(&notifier);
 	writer_config_default(&wcfg);
 	if (mirror_conf_register(&cfg) < 0 || notify_conf_register(&notifier.set) < 0 ||
-	    writer_conf_register(&wcfg) < 0)
+	    writer_conf_register(&wcfg) < 0 || dhcplease_conf_register(&dcfg) < 0)
 		fatal("cannot register the configuration directives");
 	if ((ms = master_init()) == NULL)
 		fatal("out of memory");
@@ -392,6 +397,10 @@ main(int argc, char **argv)
 	    (pm6 != m6 && mirror_attach(pm6, mon, ifm) < 0) ||
 	    iface_watch(ifm, writer_link_changed, w) < 0)
 		fatal("cannot subscribe to netlink events");
+	if ((res = resolver_new(NULL, NULL)) == NULL || resolver_start(res) < 0 ||
+	    (dl = dhcplease_new(&dcfg)) == NULL || dhcplease_start(dl) < 0)
+		fatal("cannot read the resolver configuration or the DHCP leases");
+	mib_adcfg_use_leases(dl);
 	if (iface_start(ifm) < 0)
 		fatal("cannot load the kernel's links and addresses over netlink: %s",
 		    strerror(errno));
@@ -409,7 +418,8 @@ main(int argc, char **argv)
 
 	if ((txn = txn_new()) == NULL || mib_route_register(m, w, txn) < 0 ||
 	    mib_route6_register(m6, w, txn) < 0 || mib_persist_register(w, txn) < 0 ||
-	    mib_event_register() < 0)
+	    mib_event_register() < 0 || mib_adcfg_register(ifm, pm, pm6, pm == m, pm6 == m6) < 0 ||
+	    mib_tcpip_register(ifm, res) < 0)
 		fatal("cannot register CIM-ROUTE-MIB objects");
 	if (nlmon_start(mon) < 0)
 		fatal("cannot watch the netlink sockets");
@@ -438,6 +448,8 @@ main(int argc, char **argv)
 	nlmon_stop(mon);
 	each_mirror(mirrors, 4, mirror_stop);
 	writer_stop(w);
+	resolver_stop(res);
+	dhcplease_stop(dl);
 	iface_stop(ifm);
 	notify_stop(&notifier);
 	master_free(ms);
@@ -448,6 +460,8 @@ main(int argc, char **argv)
 	nlreq_close(qa);
 	nlreq_close(q);
 	each_mirror(mirrors, 4, mirror_free);
+	resolver_free(res);
+	dhcplease_free(dl);
 	iface_free(ifm);
 	nlmon_free(mon);
 	if (pidfile != NULL)

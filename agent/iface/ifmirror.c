@@ -95,6 +95,13 @@ iface_nlinks(const struct iface *ifm)
 	return ifm->links.n;
 }
 
+const struct link *
+iface_links(const struct iface *ifm, size_t *n)
+{
+	*n = ifm->links.n;
+	return ifm->links.v;
+}
+
 /* Insert or update; *prev gets the link as it was.  1 if it was known, 0 if new, -1 if no memory. */
 static int
 link_set(struct link_vec *lv, const struct link *l, struct link *prev)

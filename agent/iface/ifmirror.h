@@ -144,5 +144,7 @@ const struct link *iface_link_named(const struct iface *, const char *name);
 /* The addresses, sorted by (ifindex, family, addr, plen); *n of them.  Valid until the next change. */
 const struct iface_addr *iface_addrs(const struct iface *, size_t *n);
 size_t iface_nlinks(const struct iface *);
+/* The links, sorted by ifindex; *n of them.  Valid until the next change. */
+const struct link *iface_links(const struct iface *, size_t *n);
 
 #endif

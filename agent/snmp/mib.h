@@ -95,6 +95,10 @@ void mib_set_int(struct mib_value *, u_char type, long v);
 void mib_set_uint(struct mib_value *, u_char type, u_long v);
 void mib_set_str(struct mib_value *, const char *s, size_t maxlen);
 void mib_set_bytes(struct mib_value *, u_char type, const void *p, size_t len);
+/* A RowStatus column of a table whose rows exist only when active: active(1). */
+int mib_get_active(const void *row, struct mib_value *, void *ctx);
+/* A property Linux does not have: listed so that it reads noSuchInstance, not noSuchObject. */
+int mib_get_absent(const void *row, struct mib_value *, void *ctx);
 /* A DateAndTime of a wall-clock time, deci-seconds included. */
 void mib_set_date(struct mib_value *, const struct timespec *);
 
@@ -139,5 +143,38 @@ int mib_event_register(void);
 /* cimRouteEventTable over a notifier, without registering or callbacks (tests). */
 extern const struct mib_table *mib_event_table;
 void mib_event_bind(struct notify *);
+
+/*
+ * cimAdapterConfig (mib_adcfg.c): the configuration, address and gateway
+ * tables over the interface mirror and the mirrors of table main (m4, m6;
+ * served4/6: they are the served route tables, which the gateways' RowPointer
+ * names), and the permit and IPX tables, with no rows.
+ */
+struct iface;
+struct link;
+struct iface_addr;
+int mib_adcfg_register(struct iface *, struct mirror *m4, struct mirror *m6, int served4,
+    int served6);
+/* DHCPEnabled, DHCPServer and the lease times from the clients' leases (NULL: lifetimes only). */
+struct dhcplease;
+void mib_adcfg_use_leases(struct dhcplease *);
+/* Bind without registering (tests). */
+void mib_adcfg_bind(struct iface *, struct mirror *m4, struct mirror *m6, int served4, int served6);
+extern const struct mib_table *mib_adcfg_table;
+extern const struct mib_table *mib_adcfg_addr_table;
+extern const struct mib_table *mib_adcfg_gw_table;
+/* WMI's IPEnabled: up, not the loopback, an address beyond link-local. */
+int mib_adcfg_ip_enabled(const struct link *);
+/* An address's position in WMI's IPAddress (from 0), its IpAddressOriginTC, its IPSubnet text. */
+unsigned mib_adcfg_addr_position(const struct iface_addr *);
+long mib_adcfg_origin(const struct iface_addr *);
+void mib_adcfg_subnet(const struct iface_addr *, char *buf, size_t len);
+
+/* cimTcpip and the resolver tables (mib_tcpip.c), over the interface mirror and the resolver. */
+struct resolver;
+int mib_tcpip_register(struct iface *, struct resolver *);
+void mib_tcpip_bind(struct iface *, struct resolver *); /* tests */
+extern const struct mib_table *mib_dns_server_table;
+extern const struct mib_table *mib_dns_suffix_table;
 
 #endif

@@ -69,6 +69,24 @@ mib_set_date(struct mib_value *v, const struct timespec *ts)
 	mib_set_bytes(v, ASN_OCTET_STR, dt, sizeof(dt));
 }
 
+int
+mib_get_active(const void *row, struct mib_value *v, void *ctx)
+{
+	(void)row;
+	(void)ctx;
+	mib_set_int(v, ASN_INTEGER, RS_ACTIVE);
+	return 0;
+}
+
+int
+mib_get_absent(const void *row, struct mib_value *v, void *ctx)
+{
+	(void)row;
+	(void)v;
+	(void)ctx;
+	return -1;
+}
+
 static int
 col_cmp(const void *elem, const void *key)
 {

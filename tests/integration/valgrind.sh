@@ -4,7 +4,7 @@
 # The daemon loads a few hundred routes, serves walks, follows route changes, a link
 # flap (a re-dump), an address removal and a master restart, takes SETs (live and
 # persisted rows created, moved, refused, undone and destroyed; notification settings),
-# sends notifications and summaries, and stops on SIGTERM.
+# sends notifications and summaries, walks the adapter configuration, and stops on SIGTERM.
 # Pass/fail: valgrind's exit status (--error-exitcode) and its summary: no invalid
 # access, no definitely or indirectly lost block. It also checks that the table still
 # equals the kernel's under valgrind's slowdown.
@@ -69,6 +69,12 @@ sleep 1.5   # the summary's interval ends
 nsx snmpwalk "${V2[@]}" "${SNMP_OPTS[@]}" -t 20 "$AGENT" "$E" >"$T/vg-events.txt" 2>&1
 grep -q "^$E.3.1.3." "$T/vg-events.txt"
 result $? "the event history walks under valgrind"
+
+# the adapter configuration (cimAdapterConfig: links, addresses, gateways, resolver, cimTcpip)
+A=.1.3.6.1.4.1.32473.1.1.6
+nsx snmpwalk "${V2[@]}" "${SNMP_OPTS[@]}" -t 20 "$AGENT" "$A" >"$T/vg-adcfg.txt" 2>&1
+grep -q "^$A.4.1.10." "$T/vg-adcfg.txt" && grep -q "^$A.12.6.0" "$T/vg-adcfg.txt"
+result $? "the adapter configuration walks under valgrind"
 
 stop_snmpd
 nsx ip route add 198.51.100.0/24 via 10.2.0.2

@@ -16,6 +16,7 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <netlink/msg.h>
@@ -131,6 +132,17 @@ fx_addr_msg(int type, int family, int32_t ifindex, const char *addr, uint8_t ple
 	nla_put(msg, IFA_ADDRESS, family == AF_INET ? 4 : 16, a);
 	nla_put(msg, IFA_LOCAL, family == AF_INET ? 4 : 16, a);
 	return msg;
+}
+
+/* A file of the given text (tests of the files the daemon reads). */
+static inline void
+fx_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
 }
 
 #endif

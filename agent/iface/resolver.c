@@ -1,0 +1,394 @@
+/* The resolver configuration: see resolver.h. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iface/resolver.h"
+#include "lib/filestamp.h"
+#include "lib/log.h"
+#include "lib/strnum.h"
+#include "lib/vec.h"
+
+#define RESOLV_CONF  "/etc/resolv.conf"
+#define RESOLVED_DIR "/run/systemd/resolve"
+#define UPSTREAM     "resolv.conf" /* resolved's list of upstream servers, in RESOLVED_DIR */
+#define NETIF        "netif"       /* its per-link state, RESOLVED_DIR/netif/IFINDEX */
+#define WORD_MAX     512           /* an address with its zone, port and name */
+
+struct link_servers {
+	int32_t ifindex;
+	struct resolver_servers srv;
+};
+
+struct resolver {
+	char *conf_path, *resolved_dir;
+	struct file_stamp conf_st, upstream_st, netif_st; /* reading again only what changed */
+	struct resolver_conf global;
+	struct link_servers *links; /* sorted by ifindex */
+	size_t nlinks, cap;
+	struct loop_timer timer;
+};
+
+/* ---- parsing --------------------------------------------------------------- */
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The word at *p (up to a blank, a newline or one of stop) into w; *p moves past it. */
+static size_t
+word(const char **p, const char *end, const char *stop, char *w, size_t wlen)
+{
+	const char *s = *p;
+	size_t n = 0;
+
+	while (s < end && is_blank(*s))
+		s++;
+	while (s < end && !is_blank(*s) && *s != '\n' && strchr(stop, *s) == NULL) {
+		if (n + 1 < wlen)
+			w[n] = *s;
+		n++, s++;
+	}
+	*p = s;
+	if (n >= wlen) { /* too long: not taken */
+		w[0] = '\0';
+		return (size_t)-1;
+	}
+	w[n] = '\0';
+	return n;
+}
+
+/* "ADDR" or "ADDR%ZONE" (zone: an interface name or index), as glibc takes it. */
+static int
+parse_server(const char *w, struct resolver_server *out)
+{
+	char a[INET6_ADDRSTRLEN + 1];
+	const char *pct = strchr(w, '%');
+	size_t alen = pct != NULL ? (size_t)(pct - w) : strlen(w);
+	unsigned long long z;
+
+	memset(out, 0, sizeof(*out));
+	if (alen == 0 || alen >= sizeof(a))
+		return -1;
+	memcpy(a, w, alen);
+	a[alen] = '\0';
+	if (pct == NULL && inet_pton(AF_INET, a, out->addr) == 1) {
+		out->family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, a, out->addr) != 1)
+		return -1;
+	out->family = AF_INET6;
+	if (pct == NULL)
+		return 0;
+	if (strnum(pct + 1, 1, INT32_MAX, &z) == 0)
+		out->zone = (uint32_t)z;
+	else if ((out->zone = if_nametoindex(pct + 1)) == 0)
+		return -1;
+	return 0;
+}
+
+static void
+add_server(struct resolver_servers *s, const char *w, unsigned *skipped)
+{
+	if (s->n == RESOLVER_MAX || parse_server(w, &s->v[s->n]) < 0)
+		(*skipped)++;
+	else
+		s->n++;
+}
+
+/* A domain name as the search list may hold it: 1 to 253 printable characters. */
+static int
+valid_domain(const char *w, size_t n)
+{
+	if (n == 0 || n > RESOLVER_NAME_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)w[i] <= ' ' || (unsigned char)w[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* "domain NAME" (one) or "search NAME..." (many): the list is replaced, as in glibc. */
+static void
+parse_search(const char *p, const char *end, struct resolver_conf *c, int one)
+{
+	char w[RESOLVER_NAME_MAX + 2];
+	size_t n;
+	int any = 0;
+
+	for (;;) {
+		n = word(&p, end, "", w, sizeof(w));
+		if (n == 0)
+			break;
+		if (n == (size_t)-1 || !valid_domain(w, n)) {
+			c->skipped++;
+			continue;
+		}
+		if (!any) { /* glibc ignores a line without a name, and replaces the list otherwise */
+			c->nsearch = 0;
+			any = 1;
+		}
+		if (c->nsearch == RESOLVER_MAX) {
+			c->skipped++;
+			continue;
+		}
+		memcpy(c->search[c->nsearch++], w, n + 1);
+		if (one)
+			break;
+	}
+}
+
+/* Does the line start with the keyword kw followed by a blank? */
+static int
+keyword(const char *p, const char *end, const char *kw)
+{
+	size_t n = strlen(kw);
+
+	return (size_t)(end - p) > n && memcmp(p, kw, n) == 0 && is_blank(p[n]);
+}
+
+void
+resolver_parse(const char *text, size_t len, struct resolver_conf *c)
+{
+	const char *p = text, *end = text + len;
+	char w[WORD_MAX];
+
+	memset(c, 0, sizeof(*c));
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+
+		if (eol == NULL)
+			eol = end;
+		if (keyword(p, eol, "nameserver")) {
+			const char *q = p + strlen("nameserver");
+			size_t n = word(&q, eol, ";#", w, sizeof(w));
+
+			if (n == 0 || n == (size_t)-1)
+				c->skipped++;
+			else
+				add_server(&c->srv, w, &c->skipped);
+		} else if (keyword(p, eol, "domain")) {
+			parse_search(p + strlen("domain"), eol, c, 1);
+		} else if (keyword(p, eol, "search")) {
+			parse_search(p + strlen("search"), eol, c, 0);
+		}
+		p = eol + 1;
+	}
+}
+
+/* resolved's form "[ADDR]:PORT%IFINDEX#NAME" or "ADDR%IFINDEX#NAME" into "ADDR%IFINDEX". */
+static void
+strip_server(char *w)
+{
+	char *hash = strchr(w, '#'), *pct, *close;
+
+	if (hash != NULL)
+		*hash = '\0';
+	if (w[0] != '[' || (close = strchr(w, ']')) == NULL)
+		return;
+	pct = strchr(close, '%');
+	*close = '\0';
+	memmove(w, w + 1, strlen(w + 1) + 1);
+	if (pct != NULL)
+		memmove(w + strlen(w), pct, strlen(pct) + 1);
+}
+
+unsigned
+resolver_parse_link(const char *text, size_t len, struct resolver_servers *s)
+{
+	const char *p = text, *end = text + len;
+	char w[WORD_MAX];
+	unsigned skipped = 0;
+	size_t n;
+
+	memset(s, 0, sizeof(*s));
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+
+		if (eol == NULL)
+			eol = end;
+		if ((size_t)(eol - p) > 8 && memcmp(p, "SERVERS=", 8) == 0) {
+			const char *q = p + 8;
+
+			s->n = 0;
+			while ((n = word(&q, eol, "", w, sizeof(w))) != 0) {
+				if (n == (size_t)-1) {
+					skipped++;
+					continue;
+				}
+				strip_server(w);
+				add_server(s, w, &skipped);
+			}
+		}
+		p = eol + 1;
+	}
+	return skipped;
+}
+
+int
+resolver_is_stub(const struct resolver_conf *c)
+{
+	static const uint8_t stub[3] = { 127, 0, 0 };
+
+	if (c->srv.n == 0)
+		return 0;
+	for (size_t i = 0; i < c->srv.n; i++) {
+		const struct resolver_server *s = &c->srv.v[i];
+
+		if (s->family != AF_INET || memcmp(s->addr, stub, 3) != 0 ||
+		    (s->addr[3] != 53 && s->addr[3] != 54))
+			return 0;
+	}
+	return 1;
+}
+
+/* ---- the files ------------------------------------------------------------- */
+
+static void
+read_conf(const char *path, struct resolver_conf *c)
+{
+	size_t len = 0;
+	char *text = file_read_tail(path, RESOLVER_FILE_MAX, &len);
+
+	resolver_parse(text != NULL ? text : "", len, c);
+	if (c->skipped > 0)
+		log_info("resolver", "%s: %u lines or words not taken (bad, too long or too many)",
+		    path, c->skipped);
+	free(text);
+}
+
+static int
+link_cmp(const void *elem, const void *key)
+{
+	int32_t a = ((const struct link_servers *)elem)->ifindex, b = *(const int32_t *)key;
+
+	return a < b ? -1 : a > b;
+}
+
+/* resolved's per-link files: every link with servers, read again when the folder changed. */
+static void
+read_links(struct resolver *r, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[PATH_MAX];
+
+	r->nlinks = 0;
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		unsigned long long ifindex;
+		struct link_servers ls = { 0 };
+		size_t len = 0;
+		char *text;
+
+		if (strnum(e->d_name, 1, INT32_MAX, &ifindex) < 0 ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= sizeof(path) ||
+		    (text = file_read_tail(path, RESOLVER_FILE_MAX, &len)) == NULL)
+			continue;
+		ls.ifindex = (int32_t)ifindex;
+		resolver_parse_link(text, len, &ls.srv);
+		free(text);
+		if (ls.srv.n > 0 &&
+		    vec_put(&r->links, &r->nlinks, &r->cap, sizeof(ls), &ls, &ls.ifindex, link_cmp,
+			NULL) < 0)
+			break;
+	}
+	closedir(d);
+}
+
+int
+resolver_refresh(struct resolver *r)
+{
+	char upstream[PATH_MAX], netif[PATH_MAX];
+	int again = 0;
+
+	snprintf(upstream, sizeof(upstream), "%s/%s", r->resolved_dir, UPSTREAM);
+	snprintf(netif, sizeof(netif), "%s/%s", r->resolved_dir, NETIF);
+	if (file_stamp_changed(r->conf_path, &r->conf_st))
+		again = 1;
+	/* Behind the stub: resolved's upstream file says what the stub forwards to. */
+	if (file_stamp_changed(upstream, &r->upstream_st))
+		again = 1;
+	if (again) {
+		read_conf(r->conf_path, &r->global);
+		if (resolver_is_stub(&r->global) && r->upstream_st.present)
+			read_conf(upstream, &r->global);
+	}
+	if (file_stamp_changed(netif, &r->netif_st)) {
+		read_links(r, netif);
+		again = 1;
+	}
+	return again;
+}
+
+const struct resolver_conf *
+resolver_global(const struct resolver *r)
+{
+	return &r->global;
+}
+
+const struct resolver_servers *
+resolver_link(const struct resolver *r, int32_t ifindex)
+{
+	const struct link_servers *ls =
+	    vec_find(r->links, r->nlinks, sizeof(*r->links), &ifindex, link_cmp);
+
+	return ls != NULL ? &ls->srv : NULL;
+}
+
+struct resolver *
+resolver_new(const char *resolv_conf, const char *resolved_dir)
+{
+	struct resolver *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->conf_path = strdup(resolv_conf != NULL ? resolv_conf : RESOLV_CONF);
+	r->resolved_dir = strdup(resolved_dir != NULL ? resolved_dir : RESOLVED_DIR);
+	if (r->conf_path == NULL || r->resolved_dir == NULL) {
+		resolver_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+resolver_free(struct resolver *r)
+{
+	if (r == NULL)
+		return;
+	free(r->conf_path);
+	free(r->resolved_dir);
+	free(r->links);
+	free(r);
+}
+
+static void
+tick(void *arg)
+{
+	resolver_refresh(arg);
+}
+
+int
+resolver_start(struct resolver *r)
+{
+	resolver_refresh(r);
+	loop_timer_init(&r->timer, tick, r);
+	return loop_timer_every(&r->timer, 1);
+}
+
+void
+resolver_stop(struct resolver *r)
+{
+	loop_timer_stop(&r->timer);
+}

@@ -1,0 +1,107 @@
+#!/bin/bash
+# dhcp.sh - DHCPEnabled, DHCPServer, DHCPLeaseObtained and DHCPLeaseExpires of
+# cimAdapterCfgTable from a real DHCP exchange (issue 12).
+#
+# A server namespace runs dnsmasq (DHCP only, a 2-minute lease) on one end of a veth pair; the
+# agent's namespace runs dhclient on the other end, with a lease file in the folder named by
+# cimrouted's dhcpLeaseDirs and a client script of the test's own that only adds the address
+# with the lease time as its lifetime (as Debian's dhclient-script does; ours touches no file
+# of the host). The columns must read what the lease file says: the server identifier, the
+# expiry, and the expiry less the lease time; the address's origin dhcp(4); a link with a
+# static address reads DHCPEnabled FALSE with no server and no lease times.
+
+. "$(dirname "$0")/lib.sh"
+itest_init dhcp
+[ "$CIMROUTED" = mock ] && skip_all "not for the mock"
+command -v dnsmasq >/dev/null && command -v dhclient >/dev/null ||
+	skip_all "dnsmasq (dnsmasq-base) or dhclient (isc-dhcp-client) not installed"
+
+OID_CFG=.1.3.6.1.4.1.32473.1.1.6.3.1
+NSD=cimr-dhcps-$$
+DNSMASQ_PID=
+_dhcp_cleanup() {
+	local rc=$? p
+	[ -n "$DNSMASQ_PID" ] && stop_pid "$DNSMASQ_PID" TERM 5
+	ip netns pids "$NSD" 2>/dev/null | while read -r p; do kill -KILL "$p" 2>/dev/null; done
+	ip netns del "$NSD" 2>/dev/null
+	(exit $rc)
+	_itest_cleanup
+}
+trap _dhcp_cleanup EXIT
+
+ip netns add "$NSD" || bail_out "cannot create the server namespace"
+ip link add c0 netns "$NS" type veth peer name s0 netns "$NSD" || bail_out "cannot create the veth pair"
+ip -n "$NSD" addr add 10.50.0.1/24 dev s0 && ip -n "$NSD" link set s0 up && ip -n "$NSD" link set lo up &&
+	nsx ip link set c0 up || bail_out "cannot bring the links up"
+veth st0 st1 10.60.0.1/24 || bail_out "cannot build the static link"
+
+mkdir -p "$T/leases"
+cat >"$T/dhclient-script" <<'EOF'
+#!/bin/sh
+# The test's dhclient script: the address with the lease time as its lifetime, nothing else.
+case $reason in
+BOUND | RENEW | REBIND | REBOOT)
+	ip -4 addr replace "$new_ip_address/$new_subnet_mask" dev "$interface" \
+		valid_lft "$new_dhcp_lease_time" preferred_lft "$new_dhcp_lease_time"
+	;;
+EXPIRE | FAIL | RELEASE | STOP)
+	[ -n "$old_ip_address" ] && ip -4 addr del "$old_ip_address/$old_subnet_mask" dev "$interface"
+	;;
+esac
+exit 0
+EOF
+chmod 0755 "$T/dhclient-script"
+: >"$T/dhclient.conf"
+
+ip netns exec "$NSD" dnsmasq -k --conf-file=/dev/null --interface=s0 --bind-interfaces --port=0 \
+	--dhcp-range=10.50.0.10,10.50.0.20,255.255.255.0,2m --dhcp-leasefile="$T/dnsmasq.leases" \
+	--pid-file="$T/dnsmasq.pid" --log-facility="$T/dnsmasq.log" 2>"$T/dnsmasq.err" &
+DNSMASQ_PID=$!
+
+write_snmpd_conf
+start_snmpd || bail_out "snmpd does not start"
+write_cimrouted_conf "dhcpLeaseDirs $T/leases"
+start_cimrouted
+wait_registered 20
+
+nsx dhclient -d -4 -cf "$T/dhclient.conf" -lf "$T/leases/dhclient.c0.leases" -pf "$T/dhclient.pid" \
+	-sf "$T/dhclient-script" c0 >"$T/dhclient.log" 2>&1 &
+EXTRA_PIDS+=($!)
+lease_addr() { nsx ip -j -4 addr show dev c0 | python3 -c 'import json,sys; a=[x["local"] for x in json.load(sys.stdin)[0]["addr_info"]]; print(a[0] if a else ""); sys.exit(0 if a else 1)'; }
+if ! wait_until 20 lease_addr >/dev/null; then
+	diag "$(tail -n 20 "$T/dhclient.log")" "$(cat "$T/dnsmasq.err" "$T/dnsmasq.log" 2>/dev/null | tail -n 10)"
+	bail_out "no lease within 20 s"
+fi
+ok "dhclient got $(lease_addr) from dnsmasq"
+
+c0=$(nsx cat /sys/class/net/c0/ifindex) st0=$(nsx cat /sys/class/net/st0/ifindex)
+lease_enabled() { [ "$(get_val "$OID_CFG.4.$c0")" = "INTEGER: 1" ]; }
+wait_for lease_enabled
+is "$(get_val "$OID_CFG.4.$c0")" "INTEGER: 1" "DHCPEnabled TRUE on the DHCP client's link"
+is "$(get_val "$OID_CFG.7.$c0")" "IpAddress: 10.50.0.1" "DHCPServer is the server's identifier from the lease"
+
+# The lease file's expiry and lease time, against the two DateAndTime columns (UTC).
+python3 - "$T/leases/dhclient.c0.leases" "$(get_val "$OID_CFG.5.$c0")" "$(get_val "$OID_CFG.6.$c0")" >"$T/times" <<'EOF'
+import calendar, re, sys
+text = open(sys.argv[1]).read()
+block = text[text.rindex('lease {'):]
+m = re.search(r'expire \d+ (\d+)/(\d+)/(\d+) (\d+):(\d+):(\d+);', block)
+expire = calendar.timegm(tuple(int(x) for x in m.groups()) + (0, 0, 0))
+lease = int(re.search(r'option dhcp-lease-time (\d+);', block).group(1))
+def date(v):
+    b = bytes.fromhex(v.split(':', 1)[1].replace(' ', ''))
+    return calendar.timegm(((b[0] << 8) | b[1], b[2], b[3], b[4], b[5], b[6], 0, 0, 0))
+print(date(sys.argv[2]) - expire, date(sys.argv[3]) - (expire - lease), lease)
+EOF
+read -r d_exp d_obt lease_time <"$T/times"
+diag "lease time ${lease_time:-?} s; expires differs by ${d_exp:-?} s, obtained by ${d_obt:-?} s"
+[ "${d_exp:-x}" = 0 ]; result $? "DHCPLeaseExpires is the lease file's expiry"
+[ "${d_obt:-x}" = 0 ]; result $? "DHCPLeaseObtained is the expiry less the lease time"
+addr=$(lease_addr)
+is "$(get_val ".1.3.6.1.4.1.32473.1.1.6.4.1.4.$c0.1.4.${addr//./.}.24")" "INTEGER: 4" "the leased address's origin is dhcp(4)"
+is "$(get_val "$OID_CFG.4.$st0")" "INTEGER: 2" "DHCPEnabled FALSE on a static link"
+get_val "$OID_CFG.7.$st0" >/dev/null; [ $? -eq 1 ]; result $? "no DHCPServer on a static link"
+get_val "$OID_CFG.5.$st0" >/dev/null; [ $? -eq 1 ]; result $? "no DHCPLeaseExpires on a static link"
+both_alive "a DHCP lease"
+
+done_testing

@@ -1,0 +1,406 @@
+/*
+ * Unit tests: the resolver configuration (iface/resolver.c) read as glibc
+ * reads it: comments, bad lines, a line longer than any buffer, more
+ * servers and domains than kept, IPv6 servers with a zone by number and by
+ * name, 'domain' and 'search' replacing each other; systemd-resolved's
+ * per-link state; the stub detection and the files read again only when
+ * they change; and cimDnsServerTable / cimDnsSuffixTable walked through
+ * the real handler code (mib_tcpip.c).  And the DHCP clients' lease files
+ * (iface/dhcplease.c): dhclient's blocks, the last one current, and
+ * systemd-networkd's state by ifindex or NetworkManager's by name.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "iface/dhcplease.h"
+#include "iface/ifmirror.h"
+#include "iface/resolver.h"
+#include "snmp/mib.h"
+
+#include "fixture.h"
+
+static struct resolver_conf c;
+
+static void
+parse(const char *text)
+{
+	resolver_parse(text, strlen(text), &c);
+}
+
+static void
+expect_server(size_t i, int family, const char *addr, uint32_t zone)
+{
+	uint8_t a[16] = { 0 };
+
+	assert_true(i < c.srv.n);
+	assert_int_equal(inet_pton(family, addr, a), 1);
+	assert_int_equal(c.srv.v[i].family, family);
+	assert_memory_equal(c.srv.v[i].addr, a, family == AF_INET ? 4 : 16);
+	assert_int_equal(c.srv.v[i].zone, zone);
+}
+
+static void
+test_basic(void **state)
+{
+	(void)state;
+	parse("# comment\n"
+	      "; another\n"
+	      "nameserver 192.0.2.1\n"
+	      "nameserver 2001:db8::53 # trailing comment\n"
+	      "nameserver\t198.51.100.7;x\n"
+	      "options ndots:2 edns0\n"
+	      "search a.example b.example\n");
+	assert_int_equal(c.srv.n, 3);
+	expect_server(0, AF_INET, "192.0.2.1", 0);
+	expect_server(1, AF_INET6, "2001:db8::53", 0);
+	expect_server(2, AF_INET, "198.51.100.7", 0);
+	assert_int_equal(c.nsearch, 2);
+	assert_string_equal(c.search[0], "a.example");
+	assert_string_equal(c.search[1], "b.example");
+	assert_int_equal(c.skipped, 0);
+}
+
+static void
+test_bad_lines(void **state)
+{
+	(void)state;
+	parse(" nameserver 192.0.2.1\n" /* glibc: the keyword must start the line */
+	      "nameserver\n"      /* no blank after the keyword: not a nameserver line at all */
+	      "nameserver 10.1\n" /* inet_pton's dotted quad only */
+	      "nameserver 192.0.2.300\n"
+	      "nameserver fe80::1%nosuchif0\n"
+	      "nameservers 192.0.2.9\n"
+	      "nameserver 192.0.2.2\n"
+	      "search\n" /* ignored: no name */
+	      "domain\n" /* likewise */
+	      "garbage line\n"
+	      "nameserver 192.0.2.3"); /* no final newline */
+	assert_int_equal(c.srv.n, 2);
+	expect_server(0, AF_INET, "192.0.2.2", 0);
+	expect_server(1, AF_INET, "192.0.2.3", 0);
+	assert_int_equal(c.nsearch, 0);
+	assert_int_equal(c.skipped, 3); /* 10.1, .300, the unknown zone */
+}
+
+static void
+test_long_lines(void **state)
+{
+	size_t n = 100000;
+	char *text = malloc(n + 2000), *p = text;
+
+	(void)state;
+	p += sprintf(p, "search ");
+	memset(p, 'x', 300); /* a name longer than 253: not taken */
+	p += 300;
+	p += sprintf(p, " ok.example ");
+	memset(p, 'y', n - 400); /* a word longer than any buffer */
+	p += n - 400;
+	p += sprintf(p, "\nnameserver ");
+	memset(p, '1', 1000);
+	p += 1000;
+	sprintf(p, "\nnameserver 192.0.2.1\n");
+	parse(text);
+	free(text);
+	assert_int_equal(c.nsearch, 1);
+	assert_string_equal(c.search[0], "ok.example");
+	assert_int_equal(c.srv.n, 1);
+	expect_server(0, AF_INET, "192.0.2.1", 0);
+	assert_int_equal(c.skipped, 3);
+}
+
+static void
+test_too_many(void **state)
+{
+	char *text = malloc(100 * 64 + 20000), *p = text;
+
+	(void)state;
+	for (int i = 0; i < RESOLVER_MAX + 6; i++)
+		p += sprintf(p, "nameserver 10.0.%d.%d\n", i / 256, i % 256);
+	p += sprintf(p, "search");
+	for (int i = 0; i < RESOLVER_MAX + 3; i++)
+		p += sprintf(p, " d%d.example", i);
+	sprintf(p, "\n");
+	parse(text);
+	free(text);
+	assert_int_equal(c.srv.n, RESOLVER_MAX);
+	expect_server(RESOLVER_MAX - 1, AF_INET, "10.0.0.63", 0);
+	assert_int_equal(c.nsearch, RESOLVER_MAX);
+	assert_string_equal(c.search[RESOLVER_MAX - 1], "d63.example");
+	assert_int_equal(c.skipped, 6 + 3);
+}
+
+static void
+test_zones(void **state)
+{
+	(void)state;
+	parse("nameserver fe80::53%7\n"
+	      "nameserver fe80::54%lo\n"
+	      "nameserver 192.0.2.1%1\n" /* a zone on IPv4: glibc refuses it */
+	      "nameserver fe80::55%\n");
+	assert_int_equal(c.srv.n, 2);
+	expect_server(0, AF_INET6, "fe80::53", 7);
+	expect_server(1, AF_INET6, "fe80::54", if_nametoindex("lo"));
+	assert_int_equal(c.skipped, 2);
+}
+
+static void
+test_domain_search(void **state)
+{
+	(void)state;
+	parse("search a.example b.example\ndomain d.example\n");
+	assert_int_equal(c.nsearch, 1);
+	assert_string_equal(c.search[0], "d.example");
+	parse("domain d.example extra\nsearch a.example b.example\n");
+	assert_int_equal(c.nsearch, 2);
+	assert_string_equal(c.search[0], "a.example");
+	parse("domain d.example\nsearch\n"); /* an empty search line changes nothing */
+	assert_int_equal(c.nsearch, 1);
+	assert_string_equal(c.search[0], "d.example");
+}
+
+static void
+test_stub_and_link(void **state)
+{
+	struct resolver_servers s;
+
+	(void)state;
+	parse("nameserver 127.0.0.53\noptions edns0 trust-ad\n");
+	assert_true(resolver_is_stub(&c));
+	parse("nameserver 127.0.0.53\nnameserver 192.0.2.1\n");
+	assert_false(resolver_is_stub(&c));
+	parse("");
+	assert_false(resolver_is_stub(&c));
+	assert_int_equal(resolver_parse_link("# This is private data. Do not parse.\n"
+					     "LLMNR=yes\n"
+					     "SERVERS=192.0.2.1 [fe80::1]:53%3#dns.example bad "
+					     "2001:db8::1%4\n"
+					     "DOMAINS=x.example ~.\n",
+			     strlen("# This is private data. Do not parse.\n"
+				    "LLMNR=yes\n"
+				    "SERVERS=192.0.2.1 [fe80::1]:53%3#dns.example bad "
+				    "2001:db8::1%4\n"
+				    "DOMAINS=x.example ~.\n"),
+			     &s),
+	    1);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.v[1].family, AF_INET6);
+	assert_int_equal(s.v[1].zone, 3);
+	assert_int_equal(s.v[2].zone, 4);
+}
+
+/* A temporary folder with a resolv.conf and resolved's state. */
+static char dir[] = "/tmp/cimr-test-resolver.XXXXXX";
+static char conf[64], rdir[64], netif[128], upstream[128], link2[192];
+
+static void
+test_files(void **state)
+{
+	struct resolver *r;
+	struct timespec ts[2] = { { 0, UTIME_NOW }, { 100, 0 } };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(conf, sizeof(conf), "%s/resolv.conf", dir);
+	snprintf(rdir, sizeof(rdir), "%s/resolve", dir);
+	snprintf(netif, sizeof(netif), "%s/netif", rdir);
+	snprintf(upstream, sizeof(upstream), "%s/resolv.conf", rdir);
+	snprintf(link2, sizeof(link2), "%s/2", netif);
+	fx_write_file(conf, "nameserver 192.0.2.1\nsearch a.example\n");
+	r = resolver_new(conf, rdir);
+	assert_non_null(r);
+	assert_int_equal(resolver_refresh(r), 1);
+	assert_int_equal(resolver_global(r)->srv.n, 1);
+	assert_null(resolver_link(r, 2));
+	assert_int_equal(resolver_refresh(r), 0); /* unchanged: not read */
+	/* The stub: the upstream file's servers and domains. */
+	assert_int_equal(mkdir(rdir, 0700), 0);
+	assert_int_equal(mkdir(netif, 0700), 0);
+	fx_write_file(upstream,
+	    "nameserver 198.51.100.1\nnameserver 198.51.100.2\nsearch up.example\n");
+	fx_write_file(conf, "nameserver 127.0.0.53\nsearch stub.example\n");
+	utimensat(AT_FDCWD, conf, ts, 0); /* a new mtime even within the same tick */
+	fx_write_file(link2, "SERVERS=203.0.113.9\n");
+	assert_int_equal(resolver_refresh(r), 1);
+	assert_int_equal(resolver_global(r)->srv.n, 2);
+	assert_string_equal(resolver_global(r)->search[0], "up.example");
+	assert_non_null(resolver_link(r, 2));
+	assert_int_equal(resolver_link(r, 2)->n, 1);
+	assert_null(resolver_link(r, 3));
+
+	/* The tables: lo (1) is not IP-enabled; eth (2) has resolved's; v4 (3) the global list. */
+	{
+		struct iface *ifm = iface_new();
+		struct nl_msg *msg;
+		oid name[MAX_OID_LEN], out[MAX_OID_LEN];
+		size_t outlen, base = mib_dns_server_table->entry_len;
+		struct mib_value v;
+		static const oid want[][2] = { { 2, 1 }, { 3, 1 }, { 3, 2 } };
+
+		msg = fx_link_msg(RTM_NEWLINK, 1, IFF_UP | IFF_LOOPBACK, "lo");
+		iface_apply(ifm, nlmsg_hdr(msg));
+		nlmsg_free(msg);
+		msg = fx_link_msg(RTM_NEWLINK, 2, IFF_UP, "eth");
+		iface_apply(ifm, nlmsg_hdr(msg));
+		nlmsg_free(msg);
+		msg = fx_link_msg(RTM_NEWLINK, 3, IFF_UP, "v4");
+		iface_apply(ifm, nlmsg_hdr(msg));
+		nlmsg_free(msg);
+		msg = fx_addr_msg(RTM_NEWADDR, AF_INET, 1, "127.0.0.1", 8);
+		iface_apply(ifm, nlmsg_hdr(msg));
+		nlmsg_free(msg);
+		msg = fx_addr_msg(RTM_NEWADDR, AF_INET, 2, "10.0.0.1", 24);
+		iface_apply(ifm, nlmsg_hdr(msg));
+		nlmsg_free(msg);
+		msg = fx_addr_msg(RTM_NEWADDR, AF_INET, 3, "10.1.0.1", 24);
+		iface_apply(ifm, nlmsg_hdr(msg));
+		nlmsg_free(msg);
+		mib_adcfg_bind(ifm, NULL, NULL, 0, 0);
+		mib_tcpip_bind(ifm, r);
+
+		memcpy(name, mib_dns_server_table->entry, base * sizeof(oid));
+		name[base] = COL_DNSSERVER_ADDRESS;
+		outlen = base + 1;
+		for (size_t i = 0; i < 3; i++) {
+			assert_int_equal(mib_table_getnext(mib_dns_server_table, name, outlen, 1,
+					     out, &outlen, &v),
+			    0);
+			assert_int_equal(out[base], COL_DNSSERVER_ADDRESS);
+			assert_int_equal(outlen, base + 3);
+			assert_int_equal(out[base + 1], want[i][0]);
+			assert_int_equal(out[base + 2], want[i][1]);
+			assert_int_equal(v.len, 4);
+			memcpy(name, out, outlen * sizeof(oid));
+		}
+		/* Past the last row: the RowStatus column's first row. */
+		assert_int_equal(mib_table_getnext(mib_dns_server_table, name, outlen, 1, out,
+				     &outlen, &v),
+		    0);
+		assert_int_equal(out[base], COL_DNSSERVER_ROWSTATUS);
+		assert_int_equal(out[base + 1], 2);
+		/* A partial index (3) and a gap (2.5): 3.1. */
+		name[base] = COL_DNSSERVER_ADDRESS;
+		name[base + 1] = 3;
+		assert_int_equal(mib_table_getnext(mib_dns_server_table, name, base + 2, 1, out,
+				     &outlen, &v),
+		    0);
+		assert_int_equal(out[base + 1], 3);
+		assert_int_equal(out[base + 2], 1);
+		name[base + 1] = 2;
+		name[base + 2] = 5;
+		assert_int_equal(mib_table_getnext(mib_dns_server_table, name, base + 3, 1, out,
+				     &outlen, &v),
+		    0);
+		assert_int_equal(out[base + 1], 3);
+		assert_int_equal(out[base + 2], 1);
+
+		/* The suffixes: one, up.example. */
+		base = mib_dns_suffix_table->entry_len;
+		memcpy(name, mib_dns_suffix_table->entry, base * sizeof(oid));
+		name[base] = COL_DNSSUFFIX_NAME;
+		assert_int_equal(mib_table_getnext(mib_dns_suffix_table, name, base + 1, 1, out,
+				     &outlen, &v),
+		    0);
+		assert_int_equal(out[base + 1], 1);
+		assert_int_equal(v.len, strlen("up.example"));
+		name[base + 1] = 1;
+		assert_int_equal(mib_table_getnext(mib_dns_suffix_table, name, base + 2, 1, out,
+				     &outlen, &v),
+		    0);
+		assert_int_equal(out[base], COL_DNSSUFFIX_ROWSTATUS);
+		mib_adcfg_bind(NULL, NULL, NULL, 0, 0);
+		iface_free(ifm);
+	}
+	resolver_free(r);
+	unlink(link2);
+	rmdir(netif);
+	unlink(upstream);
+	rmdir(rdir);
+	unlink(conf);
+	rmdir(dir);
+}
+
+static void
+test_dhcp_leases(void **state)
+{
+	static const char dhclient[] = "lease {\n"
+				       "  interface \"eth0\";\n"
+				       "  fixed-address 10.0.0.5;\n"
+				       "  option dhcp-lease-time 600;\n"
+				       "  option dhcp-server-identifier 10.0.0.1;\n"
+				       "  expire 3 2026/12/02 10:00:00;\n"
+				       "}\n"
+				       "lease {\n"
+				       "  interface \"eth0\";\n"
+				       "  fixed-address 10.0.0.6;\n"
+				       "  option dhcp-lease-time 120;\n"
+				       "  option dhcp-server-identifier 10.0.0.2;\n"
+				       "  expire epoch 1800000000; # a comment\n"
+				       "}\n";
+	static const char networkd[] = "# This is private data. Do not parse.\n"
+				       "ADDRESS=192.168.1.20\n"
+				       "NETMASK=255.255.255.0\n"
+				       "SERVER_ADDRESS=192.168.1.1\n"
+				       "LIFETIME=3600\n";
+	struct dhcp_lease l;
+	uint8_t a[4];
+
+	(void)state;
+	assert_int_equal(dhcplease_parse("dhclient.leases", dhclient, strlen(dhclient), 0, &l), 0);
+	assert_string_equal(l.ifname, "eth0");
+	inet_pton(AF_INET, "10.0.0.6", a);
+	assert_memory_equal(l.addr, a, 4);
+	inet_pton(AF_INET, "10.0.0.2", a);
+	assert_true(l.has_server);
+	assert_memory_equal(l.server, a, 4);
+	assert_int_equal(l.expires, 1800000000);
+	assert_int_equal(l.obtained, 1800000000 - 120);
+	/* The first block alone: UTC date. */
+	assert_int_equal(dhcplease_parse("x", dhclient, strstr(dhclient, "}") + 2 - dhclient, 0,
+			     &l),
+	    0);
+	assert_int_equal(l.expires, 1796205600); /* 2026-12-02 10:00:00 UTC */
+	assert_int_equal(dhcplease_parse("7", networkd, strlen(networkd), 1000, &l), 0);
+	assert_int_equal(l.ifindex, 7);
+	assert_int_equal(l.obtained, 1000);
+	assert_int_equal(l.expires, 4600);
+	assert_true(l.has_server);
+	assert_int_equal(dhcplease_parse("internal-1234-abcd-wlan0.lease", networkd,
+			     strlen(networkd), 1000, &l),
+	    0);
+	assert_int_equal(l.ifindex, 0);
+	assert_string_equal(l.ifname, "wlan0");
+	assert_int_equal(dhcplease_parse("7", "garbage\n", 8, 0, &l), -1);
+	assert_int_equal(dhcplease_parse("7", "lease {\n}\n", 10, 0, &l), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_basic),
+		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_long_lines),
+		cmocka_unit_test(test_too_many),
+		cmocka_unit_test(test_zones),
+		cmocka_unit_test(test_domain_search),
+		cmocka_unit_test(test_stub_and_link),
+		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_dhcp_leases),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
