@@ -27,7 +27,9 @@
 #include "lib/log.h"
 #include "snmp/master.h"
 #include "snmp/mib.h"
+#include "snmp/mib_adapter.h"
 #include "snmp/txn.h"
+#include "iface/ifdev.h"
 #include "iface/ifmirror.h"
 #include "nl/nlmon.h"
 #include "route/route6.h"
@@ -295,6 +297,7 @@ main(int argc, char **argv)
 	struct master *ms;
 	struct mirror *m, *m6, *pm, *pm6;
 	struct iface *ifm;
+	struct ifdev *ifd;
 	struct nlmon *mon;
 	struct nlreq *q, *qa;
 	struct writer *w;
@@ -384,9 +387,16 @@ main(int argc, char **argv)
 	    (pm6 != m6 && mirror_attach(pm6, mon, ifm) < 0) ||
 	    iface_watch(ifm, writer_link_changed, w) < 0)
 		fatal("cannot subscribe to netlink events");
+	/* The adapters' device facts (sysfs, ethtool), read as links come and change. */
+	if ((ifd = ifdev_new(NULL, NULL, NULL)) == NULL)
+		fatal("out of memory");
+	ifdev_bind(ifd, ifm);
+	if (iface_watch(ifm, ifdev_link_changed, ifd) < 0)
+		fatal("cannot subscribe to netlink events");
 	if (iface_start(ifm) < 0)
 		fatal("cannot load the kernel's links and addresses over netlink: %s",
 		    strerror(errno));
+	ifdev_sync(ifd, ifm);
 	if (mirror_start(m) < 0 || mirror_start(m6) < 0 || (pm != m && mirror_start(pm) < 0) ||
 	    (pm6 != m6 && mirror_start(pm6) < 0))
 		fatal("cannot load the kernel's routes over netlink: %s", strerror(errno));
@@ -401,7 +411,7 @@ main(int argc, char **argv)
 
 	if ((txn = txn_new()) == NULL || mib_route_register(m, w, txn) < 0 ||
 	    mib_route6_register(m6, w, txn) < 0 || mib_persist_register(w, txn) < 0 ||
-	    mib_event_register() < 0)
+	    mib_event_register() < 0 || mib_adapter_register(ifm, ifd) < 0)
 		fatal("cannot register CIM-ROUTE-MIB objects");
 	if (nlmon_start(mon) < 0)
 		fatal("cannot watch the netlink sockets");
@@ -441,6 +451,7 @@ main(int argc, char **argv)
 	nlreq_close(q);
 	each_mirror(mirrors, 4, mirror_free);
 	iface_free(ifm);
+	ifdev_free(ifd);
 	nlmon_free(mon);
 	if (pidfile != NULL)
 		unlink(pidfile);

@@ -95,6 +95,13 @@ iface_nlinks(const struct iface *ifm)
 	return ifm->links.n;
 }
 
+const struct link *
+iface_links(const struct iface *ifm, size_t *n)
+{
+	*n = ifm->links.n;
+	return ifm->links.v;
+}
+
 /* Insert or update; *prev gets the link as it was.  1 if it was known, 0 if new, -1 if no memory. */
 static int
 link_set(struct link_vec *lv, const struct link *l, struct link *prev)
@@ -508,6 +515,7 @@ read_dump(void *arg)
 {
 	struct iface *ifm = arg;
 	struct nldump_result res;
+	int reload;
 
 	if (ifm->dumper == NULL || !nldump_join(ifm->dumper, &res) || ifm->state != IFACE_DUMPING)
 		return;
@@ -518,10 +526,13 @@ read_dump(void *arg)
 		loop_arm(&ifm->arm, RETRY_MS);
 		return;
 	}
+	reload = ifm->loaded;
 	dump_keep_times(ifm);
 	swap_in(ifm);
 	ifm->loaded = 1;
 	ifm->state = IFACE_SYNCED;
+	if (reload)
+		announce(ifm, IFACE_RELOADED, NULL, NULL);
 	nlqueue_replay(&ifm->queue, replay_msg, ifm);
 	log_debug("iface", "%zu links, %zu addresses", ifm->links.n, ifm->addrs.n);
 	/* NLM_F_DUMP_INTR: the kernel's lists changed under the dump; take them again. */
