@@ -6,6 +6,7 @@
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <netlink/msg.h>
@@ -153,6 +154,14 @@ parse_link(struct nlmsghdr *nlh, struct link *l)
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
 		return -1;
 	ifi = nlmsg_data(nlh);
+	/*
+	 * A bridge announces its ports' bridge state as RTM_NEWLINK and
+	 * RTM_DELLINK of family AF_BRIDGE on the same group (br_ifinfo_notify(),
+	 * net/bridge/br_netlink.c): not the link itself, which has no kind or
+	 * alias there, and whose RTM_DELLINK then only means "left the bridge".
+	 */
+	if (ifi->ifi_family == AF_BRIDGE)
+		return -1;
 	if (nlmsg_parse(nlh, sizeof(*ifi), tb, IFLA_MAX, link_policy) < 0)
 		return -1;
 	memset(l, 0, sizeof(*l));
