@@ -536,6 +536,28 @@ ifdev_link_changed(enum iface_change what, const struct link *l, const struct if
 	}
 }
 
+const char *
+ifdev_model_or_name(const struct ifdev_info *d, const struct link *l)
+{
+	return d != NULL && d->model != NULL ? d->model : l->name;
+}
+
+const char *
+ifdev_service(const struct ifdev_info *d, const struct link *l)
+{
+	if (d != NULL && d->driver[0] != '\0')
+		return d->driver;
+	return l->kind[0] != '\0' ? l->kind : NULL;
+}
+
+const char *
+ifdev_description(const struct ifdev_info *d, const struct link *l)
+{
+	const char *s = d != NULL && d->model != NULL ? d->model : ifdev_service(d, l);
+
+	return s != NULL ? s : l->name;
+}
+
 const struct ifdev_info *
 ifdev_get(const struct ifdev *d, int32_t ifindex)
 {

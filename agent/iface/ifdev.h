@@ -75,6 +75,16 @@ void ifdev_bind(struct ifdev *, const struct iface *ifm);
 /* The facts of ifindex, or NULL.  Valid until the next change. */
 const struct ifdev_info *ifdev_get(const struct ifdev *, int32_t ifindex);
 
+/*
+ * The names the adapter classes show, from a link and its facts (d may be
+ * NULL): the model, else the interface name (Name, ProductName); the
+ * driver, else the link's kind, else NULL (ServiceName); the model, else
+ * that, else the interface name (Description).
+ */
+const char *ifdev_model_or_name(const struct ifdev_info *d, const struct link *);
+const char *ifdev_service(const struct ifdev_info *d, const struct link *);
+const char *ifdev_description(const struct ifdev_info *d, const struct link *);
+
 /* An ID database's names of vendor and device (hex ids), or NULL: a scan (tests). */
 int ifdev_ids_lookup(const char *path, unsigned vendor, unsigned device, char *vname, size_t vlen,
     char *dname, size_t dlen);

@@ -139,26 +139,6 @@ static const char *const type_text[] = {
 	"1394",
 };
 
-/* The model where the ID database names it, else the interface name (Name, ProductName). */
-static const char *
-model_of(const void *row, void *ctx)
-{
-	const struct ifdev_info *d = dev_of(row, ctx);
-
-	return d != NULL && d->model != NULL ? d->model : LINK(row)->name;
-}
-
-/* The driver bound to the device, else the link's kind; NULL when neither. */
-static const char *
-service_of(const void *row, void *ctx)
-{
-	const struct ifdev_info *d = dev_of(row, ctx);
-
-	if (d != NULL && d->driver[0] != '\0')
-		return d->driver;
-	return LINK(row)->kind[0] != '\0' ? LINK(row)->kind : NULL;
-}
-
 /* A bit rate in Mbit/s as WMI's uint64 bits per second (CimGauge64, a Counter64). */
 static void
 set_bps(struct mib_value *v, uint32_t mbps)
@@ -241,14 +221,10 @@ get_creation_class(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
-/* The model, else the driver or kind, else the interface name. */
 static int
 get_description(const void *row, struct mib_value *v, void *ctx)
 {
-	const struct ifdev_info *d = dev_of(row, ctx);
-	const char *s = d != NULL && d->model != NULL ? d->model : service_of(row, ctx);
-
-	mib_set_str(v, s != NULL ? s : LINK(row)->name, 255);
+	mib_set_str(v, ifdev_description(dev_of(row, ctx), row), 255);
 	return 0;
 }
 
@@ -332,7 +308,7 @@ get_max_speed(const void *row, struct mib_value *v, void *ctx)
 static int
 get_name(const void *row, struct mib_value *v, void *ctx)
 {
-	mib_set_str(v, model_of(row, ctx), 255);
+	mib_set_str(v, ifdev_model_or_name(dev_of(row, ctx), row), 255);
 	return 0;
 }
 
@@ -401,7 +377,7 @@ get_pm_supported(const void *row, struct mib_value *v, void *ctx)
 static int
 get_service(const void *row, struct mib_value *v, void *ctx)
 {
-	const char *s = service_of(row, ctx);
+	const char *s = ifdev_service(dev_of(row, ctx), row);
 
 	if (s == NULL)
 		return -1;
