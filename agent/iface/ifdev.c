@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "iface/ifdev.h"
@@ -496,7 +497,9 @@ ifdev_sync(struct ifdev *d, const struct iface *ifm)
 {
 	size_t n;
 	const struct link *l = iface_links(ifm, &n);
+	struct timespec t0, t1;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	d->n = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (vec_reserve(&d->v, &d->cap, d->n, sizeof(*d->v), 64) < 0) {
@@ -505,6 +508,9 @@ ifdev_sync(struct ifdev *d, const struct iface *ifm)
 		}
 		read_info(d, &l[i], &d->v[d->n++]);
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_info("ifdev", "device facts of %zu links read in %ld ms", n,
+	    (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
 }
 
 void
