@@ -20,7 +20,6 @@
  */
 #include "config.h"
 
-#include <linux/ethtool.h>
 #include <net/if_arp.h>
 #include <stdio.h>
 #include <string.h>
