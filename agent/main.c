@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -308,6 +309,13 @@ main(int argc, char **argv)
 
 	/* State files and the pid file are nobody else's business (issue 9, item 2). */
 	umask(077);
+	/*
+	 * One malloc arena.  The dump threads fill a vector and hand it to the
+	 * loop, which frees it; with an arena per thread, two dumps at start
+	 * (IPv4 and IPv6) left a second arena holding what it had freed: 16 MiB
+	 * more RSS at 300,000 routes of each family, 0 with one arena.
+	 */
+	mallopt(M_ARENA_MAX, 1);
 	parse_options(argc, argv, &o);
 	if (!o.logging_set) {
 		if (o.foreground)

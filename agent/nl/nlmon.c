@@ -43,19 +43,10 @@ set_rcvbuf(struct nl_sock *sk, int bytes)
 struct nl_sock *
 nl_route_socket(int rcvbuf)
 {
-	struct nl_sock *sk = nl_socket_alloc();
-	int err;
+	struct nl_sock *sk = nl_route_connect("a netlink socket");
 
-	if (sk == NULL) {
-		errno = ENOMEM;
+	if (sk == NULL)
 		return NULL;
-	}
-	if ((err = nl_connect(sk, NETLINK_ROUTE)) < 0) {
-		log_err("netlink", "cannot open a netlink socket: %s", nl_geterror(err));
-		nl_socket_free(sk);
-		errno = EPROTO;
-		return NULL;
-	}
 	set_rcvbuf(sk, rcvbuf);
 	nl_socket_set_nonblocking(sk);
 	return sk;

@@ -50,20 +50,35 @@ nlsock_fake(void)
 	return calloc(1, sizeof(struct nlsock));
 }
 
+struct nl_sock *
+nl_route_connect(const char *what)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int err;
+
+	if (sk == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if ((err = nl_connect(sk, NETLINK_ROUTE)) < 0) {
+		log_err("netlink", "cannot open %s: %s", what, nl_geterror(err));
+		nl_socket_free(sk);
+		errno = EPROTO;
+		return NULL;
+	}
+	return sk;
+}
+
 struct nlsock *
 nlsock_open(void)
 {
 	struct nlsock *s = calloc(1, sizeof(*s));
-	int one = 1, err;
+	int one = 1;
 
 	if (s == NULL || (s->buf = malloc(NLSOCK_BUF)) == NULL ||
-	    (s->sk = nl_socket_alloc()) == NULL)
+	    (s->sk = nl_route_connect("the request socket")) == NULL)
 		goto fail;
 	nl_socket_disable_seq_check(s->sk);
-	if ((err = nl_connect(s->sk, NETLINK_ROUTE)) < 0) {
-		log_err("netlink", "cannot open the request socket: %s", nl_geterror(err));
-		goto fail;
-	}
 	/* The kernel's own words for a refusal, without an echo of our request. */
 	setsockopt(nl_socket_get_fd(s->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(s->sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));

@@ -22,6 +22,7 @@
 
 struct nlmsghdr;
 struct nl_msg;
+struct nl_sock;
 struct sockaddr_nl;
 
 #define NLSOCK_TIMEOUT_MS 5000 /* a synchronous request's longest wait */
@@ -36,6 +37,12 @@ struct nlsock;
 
 /* A request socket (extended acks, capped acks, strict dump checking).  NULL on failure. */
 struct nlsock *nlsock_open(void);
+/*
+ * A connected NETLINK_ROUTE socket (every socket of the agent starts so:
+ * nlsock_open(), nl_route_socket()); NULL with errno, logged as "cannot
+ * open what".
+ */
+struct nl_sock *nl_route_connect(const char *what);
 /* Without a socket: answers come from nlsock_answer_later() (a fake kernel; tests). */
 struct nlsock *nlsock_fake(void);
 void nlsock_close(struct nlsock *);

@@ -5,7 +5,8 @@
  * share the persisted route's index; an active row exists while the kernel
  * has the persisted route.  The two families are one set of callbacks over
  * a side (struct pside): the writer's set and mirror of that family, its
- * index codec and its tables' OIDs.
+ * index codec and its tables' OIDs; the persisted and active tables of a
+ * side are two views of its set (struct pview): all rows, or the active.
  */
 #include "config.h"
 
@@ -90,26 +91,30 @@ static const oid age4[] = { CIMR_IP4ROUTE_ENTRY, COL_IP4ROUTE_AGE };
 static const oid caption6[] = { CIMR_PERSIST6_ENTRY, COL_PERSIST6_CAPTION };
 static const oid age6[] = { CIMR_IP6ROUTE_ENTRY, COL_IP6ROUTE_AGE };
 
-static struct pside side4 = {
-	.index = proute_index,
-	.live_index = live_index4,
-	.caption = caption4,
-	.caption_len = OID_LENGTH(caption4),
-	.age = age4,
-	.age_len = OID_LENGTH(age4),
+#define PSIDE(is6, index_fn, live_fn, caption_oid, age_oid)                       \
+	{                                                                         \
+		.six = (is6), .index = (index_fn), .live_index = (live_fn),       \
+		.caption = (caption_oid), .caption_len = OID_LENGTH(caption_oid), \
+		.age = (age_oid), .age_len = OID_LENGTH(age_oid),                 \
+	}
+
+static struct pside side4 = PSIDE(0, proute_index, live_index4, caption4, age4);
+static struct pside side6 = PSIDE(1, proute6_index, live_index6, caption6, age6);
+
+/*
+ * A side's persisted table, or its active table (the rows the kernel has):
+ * the context of the table's callbacks and of its two scalars.
+ */
+struct pview {
+	const struct pside *side;
+	int active;
 };
 
-static struct pside side6 = {
-	.six = 1,
-	.index = proute6_index,
-	.live_index = live_index6,
-	.caption = caption6,
-	.caption_len = OID_LENGTH(caption6),
-	.age = age6,
-	.age_len = OID_LENGTH(age6),
-};
+static struct pview persist4_view = { &side4, 0 }, active4_view = { &side4, 1 };
+static struct pview persist6_view = { &side6, 0 }, active6_view = { &side6, 1 };
 
-#define SIDE(ctx) ((const struct pside *)(ctx))
+#define VIEW(ctx) ((const struct pview *)(ctx))
+#define SIDE(ctx) (VIEW(ctx)->side)
 
 static const struct persist *
 PERSIST(void *ctx)
@@ -123,9 +128,16 @@ MIRROR(void *ctx)
 	return SIDE(ctx)->six ? SIDE(ctx)->w->pm6 : SIDE(ctx)->w->pm;
 }
 
-/* The first row at or after (strict: after) the index; active: only rows the kernel has. */
-static const struct proute *
-seek(void *ctx, const oid *idx, size_t len, int strict, int active)
+/* Is row i of the view's set one of its rows? */
+static int
+in_view(void *ctx, const struct persist *p, size_t i)
+{
+	return !VIEW(ctx)->active || p->v[i].active;
+}
+
+/* The first row of the view at or after (strict: after) the index. */
+static const void *
+seek_cb(void *ctx, const oid *idx, size_t len, int strict)
 {
 	const struct persist *p = PERSIST(ctx);
 	oid o[PERSIST6_INDEX_MAX];
@@ -133,7 +145,7 @@ seek(void *ctx, const oid *idx, size_t len, int strict, int active)
 	for (size_t i = 0; i < p->n; i++) {
 		int c;
 
-		if (active && !p->v[i].active)
+		if (!in_view(ctx, p, i))
 			continue;
 		if (len == 0 && !strict)
 			return &p->v[i];
@@ -145,33 +157,12 @@ seek(void *ctx, const oid *idx, size_t len, int strict, int active)
 }
 
 static const void *
-persist_seek_cb(void *ctx, const oid *idx, size_t len, int strict)
-{
-	return seek(ctx, idx, len, strict, 0);
-}
-
-static const void *
-active_seek_cb(void *ctx, const oid *idx, size_t len, int strict)
-{
-	return seek(ctx, idx, len, strict, 1);
-}
-
-static const void *
-persist_next_cb(void *ctx, const void *row)
-{
-	const struct persist *p = PERSIST(ctx);
-	size_t i = (size_t)(ROW(row) - p->v) + 1;
-
-	return i < p->n ? &p->v[i] : NULL;
-}
-
-static const void *
-active_next_cb(void *ctx, const void *row)
+next_cb(void *ctx, const void *row)
 {
 	const struct persist *p = PERSIST(ctx);
 
 	for (size_t i = (size_t)(ROW(row) - p->v) + 1; i < p->n; i++)
-		if (p->v[i].active)
+		if (in_view(ctx, p, i))
 			return &p->v[i];
 	return NULL;
 }
@@ -300,24 +291,6 @@ static const struct mib_column persist6_columns[] = {
 	{ COL_PERSIST6_ROWSTATUS, get_row_status },
 };
 
-static struct mib_table persist_table = {
-	.name = "cimIP4PersistedRouteTable",
-	MIB_ENTRY(CIMR_PERSIST_ENTRY),
-	MIB_COLUMNS(persist_columns),
-	.seek = persist_seek_cb,
-	.next = persist_next_cb,
-	.index = index_cb,
-};
-
-static struct mib_table persist6_table = {
-	.name = "cimIP6PersistedRouteTable",
-	MIB_ENTRY(CIMR_PERSIST6_ENTRY),
-	MIB_COLUMNS(persist6_columns),
-	.seek = persist_seek_cb,
-	.next = persist_next_cb,
-	.index = index_cb,
-};
-
 /* ---- the active tables' columns ------------------------------------------- */
 
 static void
@@ -356,76 +329,62 @@ static const struct mib_column active_columns[] = {
 	{ COL_ACTIVE_SYSTEMELEMENT, get_system_element },
 };
 
-static struct mib_table active_table = {
-	.name = "cimActiveRouteTable",
-	MIB_ENTRY(CIMR_ACTIVE_ENTRY),
-	MIB_COLUMNS(active_columns),
-	.seek = active_seek_cb,
-	.next = active_next_cb,
-	.index = index_cb,
-};
+/* ---- the tables ------------------------------------------------------------- */
 
-static struct mib_table active6_table = {
-	.name = "cimIP6ActiveRouteTable",
-	MIB_ENTRY(CIMR_ACTIVE6_ENTRY),
-	MIB_COLUMNS(active_columns),
-	.seek = active_seek_cb,
-	.next = active_next_cb,
-	.index = index_cb,
-};
+/* The four tables: the rows of a view (the table's context) with its columns. */
+#define PTABLE(table_name, view, columns, ...)                                      \
+	{                                                                           \
+		.name = (table_name), MIB_ENTRY(__VA_ARGS__), MIB_COLUMNS(columns), \
+		.seek = seek_cb, .next = next_cb, .index = index_cb, .ctx = (view), \
+	}
 
-/* ---- scalars ---------------------------------------------------------------- */
+static struct mib_table persist_table =
+    PTABLE("cimIP4PersistedRouteTable", &persist4_view, persist_columns, CIMR_PERSIST_ENTRY);
+static struct mib_table active_table =
+    PTABLE("cimActiveRouteTable", &active4_view, active_columns, CIMR_ACTIVE_ENTRY);
+static struct mib_table persist6_table =
+    PTABLE("cimIP6PersistedRouteTable", &persist6_view, persist6_columns, CIMR_PERSIST6_ENTRY);
+static struct mib_table active6_table =
+    PTABLE("cimIP6ActiveRouteTable", &active6_view, active_columns, CIMR_ACTIVE6_ENTRY);
+
+/* ---- scalars: a view's count and last change ---------------------------------- */
 
 static int
-get_persist_count(const void *row, struct mib_value *v, void *ctx)
+get_count(const void *row, struct mib_value *v, void *ctx)
 {
-	mib_set_uint(v, ASN_GAUGE, PERSIST(ctx)->n);
+	const struct persist *p = PERSIST(ctx);
+
+	mib_set_uint(v, ASN_GAUGE, VIEW(ctx)->active ? p->nactive : p->n);
 	return 0;
 }
 
 static int
-get_persist_change(const void *row, struct mib_value *v, void *ctx)
+get_change(const void *row, struct mib_value *v, void *ctx)
 {
-	mib_set_date(v, &PERSIST(ctx)->last_change);
-	return 0;
-}
+	const struct persist *p = PERSIST(ctx);
 
-static int
-get_active_count(const void *row, struct mib_value *v, void *ctx)
-{
-	mib_set_uint(v, ASN_GAUGE, PERSIST(ctx)->nactive);
-	return 0;
-}
-
-static int
-get_active_change(const void *row, struct mib_value *v, void *ctx)
-{
-	mib_set_date(v, &PERSIST(ctx)->active_change);
+	mib_set_date(v, VIEW(ctx)->active ? &p->active_change : &p->last_change);
 	return 0;
 }
 
 /*
- * One family's two tables and four scalars: the persisted table's count and
- * last change under parc, the active table's under aarc (alen sub-identifiers
- * each); names: the four scalars', in that order.
+ * One family's two tables and four scalars: each table's count and last
+ * change, the persisted table's under parc, the active table's under aarc
+ * (alen sub-identifiers each); names: the four scalars', in that order.
  */
 static int
-register_side(struct pside *s, struct mib_table *pt, struct mib_table *at,
-    const struct txn_ops *ops, struct txn *txn, const oid *parc, const oid *aarc, size_t alen,
-    const char *const names[4])
+register_side(struct mib_table *pt, struct mib_table *at, const struct txn_ops *ops,
+    struct txn *txn, const oid *parc, const oid *aarc, size_t alen, const char *const names[4])
 {
-	static const mib_get_fn get[4] = { get_persist_count, get_persist_change, get_active_count,
-		get_active_change };
 	oid o[MAX_OID_LEN];
 
-	pt->ctx = s;
-	at->ctx = s;
-	if (txn_bind(txn, pt, ops, s->w) < 0)
+	if (txn_bind(txn, pt, ops, SIDE(pt->ctx)->w) < 0)
 		return -1;
 	for (int i = 0; i < 4; i++) {
 		memcpy(o, i < 2 ? parc : aarc, alen * sizeof(oid));
 		o[alen] = i % 2 == 0 ? CIMR_ARC_COUNT : CIMR_ARC_LASTCHANGE;
-		if (mib_scalar_register(names[i], o, alen + 1, get[i], s) < 0)
+		if (mib_scalar_register(names[i], o, alen + 1, i % 2 == 0 ? get_count : get_change,
+			i < 2 ? pt->ctx : at->ctx) < 0)
 			return -1;
 	}
 	return mib_table_register(pt) < 0 || mib_table_register(at) < 0 ? -1 : 0;
@@ -447,10 +406,10 @@ mib_persist_register(struct writer *w, struct txn *txn)
 	    "the arcs are siblings");
 	side4.w = w;
 	side6.w = w;
-	return register_side(&side4, &persist_table, &active_table, &mib_set_persist_ops, txn, p4,
-		   a4, OID_LENGTH(p4), n4) < 0 ||
-		register_side(&side6, &persist6_table, &active6_table, &mib_set_persist6_ops, txn,
-		    p6, a6, OID_LENGTH(p6), n6) < 0 ?
+	return register_side(&persist_table, &active_table, &mib_set_persist_ops, txn, p4, a4,
+		   OID_LENGTH(p4), n4) < 0 ||
+		register_side(&persist6_table, &active6_table, &mib_set_persist6_ops, txn, p6, a6,
+		    OID_LENGTH(p6), n6) < 0 ?
 	    -1 :
 	    0;
 }

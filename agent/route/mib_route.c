@@ -155,28 +155,11 @@ static struct mib_table route_table = {
 
 const struct mib_table *mib_route_table = &route_table;
 
-/* The createAndWait rows, as mib_rt's extra rows. */
-static const void *
-pending_at(void *arg, size_t i)
-{
-	const struct writer *w = arg;
-
-	return i < w->npending ? &w->pending[i] : NULL;
-}
-
-static size_t
-pending_seek_oid(void *arg, const oid *sub, size_t len, int strict)
-{
-	return writer_pending_seek_oid(arg, sub, len, strict);
-}
-
 /* The unit tests use it without registering anything. */
 void
 mib_route_bind(struct mirror *m, struct writer *w)
 {
-	const struct mib_rt_extra pending = { pending_at, pending_seek_oid, w };
-
-	mib_rt_bind(&rctx, m, &rt4_ops, routefmt_text, w != NULL ? &pending : NULL,
+	mib_rt_bind(&rctx, m, &rt4_ops, routefmt_text, w != NULL ? &w->pending : NULL,
 	    COL_IP4ROUTE_INSTALLDATE);
 }
 

@@ -104,27 +104,10 @@ static struct mib_table route6_table = {
 
 const struct mib_table *mib_route6_table = &route6_table;
 
-/* The createAndWait rows, as mib_rt's extra rows. */
-static const void *
-pending_at(void *arg, size_t i)
-{
-	const struct writer *w = arg;
-
-	return i < w->npending6 ? &w->pending6[i] : NULL;
-}
-
-static size_t
-pending_seek_oid(void *arg, const oid *sub, size_t len, int strict)
-{
-	return writer_pending6_seek_oid(arg, sub, len, strict);
-}
-
 static void
 bind_writer(struct mirror *m, struct writer *w)
 {
-	const struct mib_rt_extra pending = { pending_at, pending_seek_oid, w };
-
-	mib_rt_bind(&r6ctx, m, &rt6_ops, routefmt6_text, w != NULL ? &pending : NULL,
+	mib_rt_bind(&r6ctx, m, &rt6_ops, routefmt6_text, w != NULL ? &w->pending6 : NULL,
 	    COL_IP6ROUTE_INSTALLDATE);
 }
 

@@ -8,17 +8,17 @@
 #include "route/mirror.h"
 #include "route/routefmt.h"
 #include "route/rt.h"
+#include "route/writer.h"
 
 void
 mib_rt_bind(struct mib_rt *c, struct mirror *m, const struct rt_ops *ops, mib_rt_text_fn text,
-    const struct mib_rt_extra *extra, oid live_col)
+    const struct pending *extra, oid live_col)
 {
 	memset(c, 0, sizeof(*c));
 	c->m = m;
 	c->ops = ops;
 	c->text = text;
-	if (extra != NULL)
-		c->extra = *extra;
+	c->extra = extra;
 	c->live_col = live_col;
 }
 
@@ -48,7 +48,7 @@ seen(const struct mib_rt *c, const void *row)
 static const void *
 extra_at(const struct mib_rt *c, size_t i)
 {
-	return c->extra.at != NULL ? c->extra.at(c->extra.arg, i) : NULL;
+	return c->extra != NULL ? pending_at(c->extra, i) : NULL;
 }
 
 /* The lesser of the two cursors' rows. */
@@ -72,7 +72,7 @@ mib_rt_seek(void *ctx, const oid *idx, size_t len, int strict)
 		c->krow = ostore_first(c->ops->store, t, &c->kpos);
 	else
 		c->krow = ostore_seek_oid(c->ops->store, t, idx, len, strict, &c->kpos);
-	c->pi = c->extra.at != NULL ? c->extra.seek_oid(c->extra.arg, idx, len, strict) : 0;
+	c->pi = c->extra != NULL ? pending_seek_oid(c->extra, idx, len, strict) : 0;
 	return merged(c);
 }
 

@@ -25,14 +25,7 @@
 
 struct mirror;
 struct rt_ops;
-
-/* Rows the agent keeps beside the kernel's: the family's entries, sorted in index order. */
-struct mib_rt_extra {
-	const void *(*at)(void *arg, size_t i); /* the i-th row, NULL past the last */
-	/* The first row whose index is > (strict) or >= sub, as a position (past the last: none). */
-	size_t (*seek_oid)(void *arg, const oid *sub, size_t len, int strict);
-	void *arg;
-};
+struct pending;
 
 /* The route as text through a formatter: routefmt_text, routefmt6_text. */
 typedef void (
@@ -42,8 +35,8 @@ struct mib_rt {
 	struct mirror *m;
 	const struct rt_ops *ops;
 	mib_rt_text_fn text;
-	struct mib_rt_extra extra; /* extra.at NULL: none */
-	oid live_col;              /* the column only ROUTE_F_LIVE rows have a value in */
+	const struct pending *extra; /* the writer's createAndWait rows (NULL: none) */
+	oid live_col;                /* the column only ROUTE_F_LIVE rows have a value in */
 	/* The cursors of the last seek/next. */
 	struct ostore_pos kpos;
 	const void *krow;     /* the mirror's row at kpos, NULL at the end */
@@ -57,7 +50,7 @@ struct mib_rt {
  * (InstallDate, found through the store's marked entries; 0: none).
  */
 void mib_rt_bind(struct mib_rt *c, struct mirror *m, const struct rt_ops *ops, mib_rt_text_fn text,
-    const struct mib_rt_extra *extra, oid live_col);
+    const struct pending *extra, oid live_col);
 
 /* struct mib_table's row functions over a struct mib_rt (ctx). */
 const void *mib_rt_seek(void *ctx, const oid *idx, size_t len, int strict);

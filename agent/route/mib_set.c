@@ -22,9 +22,9 @@
  * a fourth: its rows are those of cimIP4PersistedRouteTable over the
  * writer's IPv6 set (persist.h's families).  The IPv6 rows go through the
  * same plans, steps and undo; what differs is the entry (struct route6,
- * route6.h), its checks (check_route6_row(), rtcheck6_complete()) and the
- * requests built from it (nlreq_route6_async()): the family's few
- * functions below pick by the row's table (ent(), the request senders).
+ * route6.h) and its checks (check_route6_row(), rtcheck6_complete()): the
+ * few functions below pick by the row's table (ops_of(), want_of(), ...),
+ * and the requests are of the row's family (nlreq_route_async()).
  * The kernel routes read back, kept and restored are netlink messages,
  * the same for both families.
  *
@@ -448,6 +448,13 @@ want_metric(struct wrow *r)
 	return six(r) ? &r->want6.metric : &r->want.metric;
 }
 
+/* A route table's row's createAndWait rows. */
+static struct pending *
+pending_of(struct writer *w, const struct wrow *r)
+{
+	return six(r) ? &w->pending6 : &w->pending;
+}
+
 static int
 same_family(const struct wrow *a, const struct wrow *b)
 {
@@ -539,12 +546,21 @@ may_change_kind(struct writer *w, struct wrow *r, uint8_t proto, uint8_t flags)
 	return 0;
 }
 
+/*
+ * May SNMP change this kernel route (cur, of the row's family)?  Not a
+ * persisted route's (looked up in the family's persisted set and mirror).
+ */
 static int
-may_change(struct writer *w, struct wrow *r, const struct route *cur)
+may_change(struct writer *w, struct wrow *r, const void *cur)
 {
+	const struct rt_ops *ops = ops_of(r);
+	const uint8_t *e = cur;
+	const struct persist *p = six(r) ? &w->persist6 : &w->persist;
+	const struct mirror *pm = six(r) ? w->pm6 : w->pm;
 	int rc;
 
-	if ((rc = may_change_kind(w, r, cur->proto, cur->flags)) != 0)
+	/* kind_off: the type, then the protocol (rt.h). */
+	if ((rc = may_change_kind(w, r, e[ops->kind_off + 1], e[ops->flags_off])) != 0)
 		return rc;
 	/*
 	 * An RFC 5549 route whose IPv6 gateway got no id (route.h: 255 kept):
@@ -552,14 +568,13 @@ may_change(struct writer *w, struct wrow *r, const struct route *cur)
 	 * delete by the interface alone, maybe another route.  Not the row's
 	 * fault but the agent's lack of room: resourceUnavailable.
 	 */
-	if (route_via6(cur) && cur->src == 0)
+	if (!six(r) && route_via6(cur) && ((const struct route *)cur)->src == 0)
 		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE,
 		    "the route's IPv6 gateway is not known (more than 255 RFC 5549 "
 		    "gateways seen)");
-	if (persist_owner(&w->persist, cur) != NULL)
+	if (pm != NULL && persist_owner_of(p, pm, cur) != NULL)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-		    "the route is a persisted route's; "
-		    "change it through cimIP4PersistedRouteTable");
+		    "the route is a persisted route's; change it through %s", p->fam->table);
 	return 0;
 }
 
@@ -599,13 +614,9 @@ static int sent(struct wrow *r, int rc);
 static void
 send_route(struct writer *w, struct wrow *r, int cmd, int flags)
 {
-	if (six(r))
-		sent(r,
-		    nlreq_route6_async(w->qa, cmd, flags, &r->want6, ack, r, r->err,
-			sizeof(r->err)));
-	else
-		sent(r,
-		    nlreq_route_async(w->qa, cmd, flags, &r->want, ack, r, r->err, sizeof(r->err)));
+	sent(r,
+	    nlreq_route_async(w->qa, ops_of(r)->family, cmd, flags, want_of(r), ack, r, r->err,
+		sizeof(r->err)));
 }
 
 /*
@@ -722,7 +733,7 @@ check_route_row(struct writer *w, struct wrow *r)
 	int rc, deleting;
 
 	kern = route_find(mirror_routes(w->m), &r->key);
-	pend = writer_pending_find(w, &r->key);
+	pend = pending_find(&w->pending, &r->key);
 	if (kern != NULL)
 		r->cur = *kern;
 	else if (pend != NULL)
@@ -752,7 +763,7 @@ check_route_row(struct writer *w, struct wrow *r)
 			return rc;
 		if ((rc = check_type(r, &r->want)) != 0)
 			return rc;
-		return new_row(r, status, w->npending);
+		return new_row(r, status, w->pending.n);
 	}
 	if (kern == NULL && pend == NULL)
 		return no_row(r, status, "cimIP4RouteRowStatus");
@@ -942,20 +953,6 @@ create6(struct writer *w, struct wrow *r)
 	return 0;
 }
 
-/* May SNMP change this IPv6 kernel route (as may_change() for IPv4)? */
-static int
-may_change6(struct writer *w, struct wrow *r, const struct route6 *cur)
-{
-	int rc;
-
-	if ((rc = may_change_kind(w, r, cur->proto, cur->flags)) != 0)
-		return rc;
-	if (w->pm6 != NULL && persist_owner_of(&w->persist6, w->pm6, cur) != NULL)
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-		    "the route is a persisted route's; change it through cimIP6PersistedRouteTable");
-	return 0;
-}
-
 /* A metric change: make before break, from the kernel's route read back. */
 static int
 move6(struct writer *w, struct wrow *r, const struct route6 *kern)
@@ -963,7 +960,7 @@ move6(struct writer *w, struct wrow *r, const struct route6 *kern)
 	const struct route6 *twin;
 	int rc;
 
-	if ((rc = may_change6(w, r, kern)) != 0)
+	if ((rc = may_change(w, r, kern)) != 0)
 		return rc;
 	if (val(r, R6_METRIC1) == 0)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
@@ -1014,7 +1011,7 @@ check_route6_row(struct writer *w, struct wrow *r)
 	if ((rc = check_index6(r)) != 0)
 		return rc;
 	kern = route6_find(routes6(w), &r->key6);
-	pend = writer_pending6_find(w, &r->key6);
+	pend = pending_find(&w->pending6, &r->key6);
 	if (kern != NULL)
 		r->cur6 = *kern;
 	else if (pend != NULL)
@@ -1024,7 +1021,7 @@ check_route6_row(struct writer *w, struct wrow *r)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the row exists");
 		if ((rc = create6(w, r)) != 0)
 			return rc;
-		return new_row(r, status, w->npending6);
+		return new_row(r, status, w->pending6.n);
 	}
 	if (kern == NULL && pend == NULL)
 		return no_row(r, status, "cimIP6RouteRowStatus");
@@ -1036,7 +1033,7 @@ check_route6_row(struct writer *w, struct wrow *r)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "a route in the kernel cannot be taken out of service (destroy it instead)");
 	if (status == RS_DESTROY) {
-		if ((rc = may_change6(w, r, kern)) != 0)
+		if ((rc = may_change(w, r, kern)) != 0)
 			return rc;
 		r->act = A_DELETE;
 		return 0;
@@ -1107,7 +1104,7 @@ check_prow(struct writer *w, struct wrow *r, const struct proute *key, oid statu
 		 * route, untouched.  Adoption may not reach what the live table
 		 * refuses (writableProtocols, a route of another persisted row).
 		 */
-		if ((rc = six(r) ? may_change6(w, r, live) : may_change(w, r, live)) != 0)
+		if ((rc = may_change(w, r, live)) != 0)
 			return rc;
 		memcpy(six(r) ? (void *)&r->live6 : &r->live, live, ops_of(r)->size);
 		r->adopt = 1;
@@ -1368,10 +1365,7 @@ undo_wait(void *row, void *w)
 {
 	struct wrow *r = row;
 
-	if (r->tbl == T_ROUTE6)
-		writer_pending6_remove(w, &r->want6);
-	else
-		writer_pending_remove(w, &r->want, NULL);
+	pending_remove(pending_of(w, r), want_of(r), NULL);
 	return 0;
 }
 
@@ -1380,8 +1374,7 @@ undo_drop(void *row, void *w)
 {
 	struct wrow *r = row;
 
-	return r->tbl == T_ROUTE6 ? writer_pending6_add(w, &r->cur6) :
-				    writer_pending_add(w, &r->cur);
+	return pending_add(pending_of(w, r), cur_of(r));
 }
 
 static int
@@ -1499,12 +1492,10 @@ sent(struct wrow *r, int rc)
 static void
 del_keep_send(struct writer *w, const void *rt, struct wrow *r)
 {
-	if (r->exact.msg == NULL && !r->retry && six(r))
+	if (r->exact.msg == NULL && !r->retry)
 		sent(r,
-		    nlreq_route6_delete_async(w->qa, rt, &r->gone, ack, r, r->err, sizeof(r->err)));
-	else if (r->exact.msg == NULL && !r->retry)
-		sent(r,
-		    nlreq_route_delete_async(w->qa, rt, &r->gone, ack, r, r->err, sizeof(r->err)));
+		    nlreq_route_delete_async(w->qa, ops_of(r)->family, rt, &r->gone, ack, r, r->err,
+			sizeof(r->err)));
 	else
 		sent(r,
 		    nlreq_route_delete_kept_async(w->qa, &r->exact, NULL, &r->gone, ack, r, r->err,
@@ -1602,23 +1593,16 @@ local_op(struct txn *x, struct txn_row *tr, struct writer *w, struct wrow *r, en
 {
 	switch (o) {
 	case O_PENDING_ADD_WANT:
-		if (r->tbl == T_ROUTE6) {
+		if (six(r))
 			r->want6.first_seen = mirror_now(w->m6);
-			if (writer_pending6_add(w, &r->want6) < 0)
-				return SNMP_ERR_COMMITFAILED;
-			STEP(undo_wait);
-			return 0;
-		}
-		r->want.first_seen = mirror_now(w->m);
-		if (writer_pending_add(w, &r->want) < 0)
+		else
+			r->want.first_seen = mirror_now(w->m);
+		if (pending_add(pending_of(w, r), want_of(r)) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		STEP(undo_wait);
 		return 0;
 	case O_PENDING_DROP_CUR:
-		if (r->tbl == T_ROUTE6)
-			writer_pending6_remove(w, &r->cur6);
-		else
-			writer_pending_remove(w, &r->cur, NULL);
+		pending_remove(pending_of(w, r), cur_of(r), NULL);
 		STEP(undo_drop);
 		return 0;
 	case O_PINSERT:
@@ -1766,9 +1750,7 @@ leave(void *ctx, int mode)
 		if (w->set_sent) {
 			writer_sync(w);
 		} else {
-			persist_refresh(&w->persist, w->pm);
-			if (w->pm6 != NULL)
-				persist_refresh(&w->persist6, w->pm6);
+			writer_refresh(w);
 		}
 	}
 	w->set_sent = 0;
@@ -1792,46 +1774,13 @@ static const struct txn_group route_group = {
 	.abandon = abandon,
 };
 
-const struct txn_ops mib_set_route_ops = {
-	MIB_COLUMNS(route_columns),
-	.row_size = sizeof(struct wrow),
-	.parse_index = route_index,
-	.row_name = row_name,
-	.check = check_row,
-	.apply = apply,
-	.row_free = row_free,
-	.group = &route_group,
-};
+/* The four tables' operations: one row type and group; each its columns and index. */
+#define WROW_OPS(columns, index_fn)                                                                \
+	.row_size = sizeof(struct wrow), .row_name = row_name, .check = check_row, .apply = apply, \
+	.row_free = row_free, .group = &route_group, .parse_index = (index_fn),                    \
+	MIB_COLUMNS(columns)
 
-const struct txn_ops mib_set_persist_ops = {
-	MIB_COLUMNS(persist_columns),
-	.row_size = sizeof(struct wrow),
-	.parse_index = persist_index,
-	.row_name = row_name,
-	.check = check_row,
-	.apply = apply,
-	.row_free = row_free,
-	.group = &route_group,
-};
-
-const struct txn_ops mib_set_route6_ops = {
-	MIB_COLUMNS(route6_columns),
-	.row_size = sizeof(struct wrow),
-	.parse_index = route6_index,
-	.row_name = row_name,
-	.check = check_row,
-	.apply = apply,
-	.row_free = row_free,
-	.group = &route_group,
-};
-
-const struct txn_ops mib_set_persist6_ops = {
-	MIB_COLUMNS(persist6_columns),
-	.row_size = sizeof(struct wrow),
-	.parse_index = persist6_index,
-	.row_name = row_name,
-	.check = check_row,
-	.apply = apply,
-	.row_free = row_free,
-	.group = &route_group,
-};
+const struct txn_ops mib_set_route_ops = { WROW_OPS(route_columns, route_index) };
+const struct txn_ops mib_set_persist_ops = { WROW_OPS(persist_columns, persist_index) };
+const struct txn_ops mib_set_route6_ops = { WROW_OPS(route6_columns, route6_index) };
+const struct txn_ops mib_set_persist6_ops = { WROW_OPS(persist6_columns, persist6_index) };

@@ -67,24 +67,29 @@ nlreq_budget(struct nlreq *q, unsigned ms)
 static struct nl_msg *route_msg(int cmd, int flags, const struct route *r);
 static struct nl_msg *route6_msg(int cmd, int flags, const struct route6 *r);
 
-int
-nlreq_route(struct nlreq *q, int cmd, int flags, const struct route *r, char *err, size_t errlen)
+/* The request for an entry r of family: struct route (AF_INET) or struct route6 (AF_INET6). */
+static struct nl_msg *
+entry_msg(int family, int cmd, int flags, const void *r)
 {
-	if (q->fake != NULL)
-		return q->fake->route(q->fake_arg, cmd, flags, r, err, errlen);
-	return nlsock_transact(q->s, route_msg(cmd, flags, r), NULL, NULL, err, errlen);
+	return family == AF_INET ? route_msg(cmd, flags, r) : route6_msg(cmd, flags, r);
 }
 
+static int fake_route(struct nlreq *q, int family, int cmd, int flags, const void *r,
+    struct nlroute *gone);
+
 int
-nlreq_route6(struct nlreq *q, int cmd, int flags, const struct route6 *r, char *err, size_t errlen)
+nlreq_route(struct nlreq *q, int family, int cmd, int flags, const void *r, char *err,
+    size_t errlen)
 {
-	if (q->fake != NULL && q->fake->route6 == NULL) {
-		snprintf(err, errlen, "the fake kernel has no IPv6 routes");
-		return -EAFNOSUPPORT;
-	}
-	if (q->fake != NULL)
-		return q->fake->route6(q->fake_arg, cmd, flags, r, err, errlen);
-	return nlsock_transact(q->s, route6_msg(cmd, flags, r), NULL, NULL, err, errlen);
+	int rc;
+
+	if (q->fake == NULL)
+		return nlsock_transact(q->s, entry_msg(family, cmd, flags, r), NULL, NULL, err,
+		    errlen);
+	q->fake_err[0] = '\0';
+	rc = fake_route(q, family, cmd, flags, r, NULL);
+	snprintf(err, errlen, "%s", q->fake_err);
+	return rc;
 }
 
 void
@@ -363,7 +368,7 @@ fake_route(struct nlreq *q, int family, int cmd, int flags, const void *r, struc
 	if (family == AF_INET)
 		return gone != NULL ? f->route_delete(q->fake_arg, r, gone, err, len) :
 				      f->route(q->fake_arg, cmd, flags, r, err, len);
-	if (f->route6 == NULL || f->route6_delete == NULL) {
+	if (gone != NULL ? f->route6_delete == NULL : f->route6 == NULL) {
 		snprintf(err, len, "the fake kernel has no IPv6 routes");
 		return -EAFNOSUPPORT;
 	}
@@ -389,36 +394,22 @@ route_async(struct nlreq *q, int family, int cmd, int flags, const void *r, stru
 	if (q->fake != NULL)
 		return fake_async(q, fake_route(q, family, cmd, flags, r, gone), done, arg, err,
 		    errlen);
-	msg = family == AF_INET ? route_msg(cmd, flags, r) : route6_msg(cmd, flags, r);
+	msg = entry_msg(family, cmd, flags, r);
 	return nlsock_send(q->s, msg, gone != NULL ? echo_msg : NULL, gone, done, arg, err, errlen);
 }
 
 int
-nlreq_route_async(struct nlreq *q, int cmd, int flags, const struct route *r, nlreq_done_fn done,
-    void *arg, char *err, size_t errlen)
-{
-	return route_async(q, AF_INET, cmd, flags, r, NULL, done, arg, err, errlen);
-}
-
-int
-nlreq_route_delete_async(struct nlreq *q, const struct route *r, struct nlroute *gone,
+nlreq_route_async(struct nlreq *q, int family, int cmd, int flags, const void *r,
     nlreq_done_fn done, void *arg, char *err, size_t errlen)
 {
-	return route_async(q, AF_INET, RTM_DELROUTE, NLM_F_ECHO, r, gone, done, arg, err, errlen);
+	return route_async(q, family, cmd, flags, r, NULL, done, arg, err, errlen);
 }
 
 int
-nlreq_route6_async(struct nlreq *q, int cmd, int flags, const struct route6 *r, nlreq_done_fn done,
-    void *arg, char *err, size_t errlen)
-{
-	return route_async(q, AF_INET6, cmd, flags, r, NULL, done, arg, err, errlen);
-}
-
-int
-nlreq_route6_delete_async(struct nlreq *q, const struct route6 *r, struct nlroute *gone,
+nlreq_route_delete_async(struct nlreq *q, int family, const void *r, struct nlroute *gone,
     nlreq_done_fn done, void *arg, char *err, size_t errlen)
 {
-	return route_async(q, AF_INET6, RTM_DELROUTE, NLM_F_ECHO, r, gone, done, arg, err, errlen);
+	return route_async(q, family, RTM_DELROUTE, NLM_F_ECHO, r, gone, done, arg, err, errlen);
 }
 
 /* A kept route's message, or NULL with err. */

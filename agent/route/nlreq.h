@@ -34,15 +34,16 @@ void nlreq_budget(struct nlreq *, unsigned ms);
 
 /*
  * Install (RTM_NEWROUTE with flags NLM_F_CREATE|NLM_F_EXCL or NLM_F_REPLACE)
- * or delete (RTM_DELROUTE) the route r describes: its table, destination,
- * tos, metric, type, protocol and scope, the gateway (ROUTE_F_GATEWAY) or
- * the preferred source, and the interface.  Returns 0, or -errno with the
- * kernel's message (extended ack, else strerror) in err.
+ * or delete (RTM_DELROUTE) the route r of family describes: AF_INET, a
+ * struct route (its table, destination, tos, metric, type, protocol and
+ * scope, the gateway (ROUTE_F_GATEWAY) or the preferred source, and the
+ * interface); AF_INET6, a struct route6 (its table, destination and source
+ * prefix, metric, type and protocol, the gateway (ROUTE_F_GATEWAY) and the
+ * interface: a unicast route's; the kernel gives the others loopback).
+ * Returns 0, or -errno with the kernel's message (extended ack, else
+ * strerror) in err.
  */
-int nlreq_route(struct nlreq *, int cmd, int flags, const struct route *r, char *err,
-    size_t errlen);
-/* The same for an IPv6 route (see nlreq_route6_async()). */
-int nlreq_route6(struct nlreq *, int cmd, int flags, const struct route6 *r, char *err,
+int nlreq_route(struct nlreq *, int family, int cmd, int flags, const void *r, char *err,
     size_t errlen);
 
 /*
@@ -87,18 +88,10 @@ size_t nlreq_inflight(const struct nlreq *);
  */
 void nlreq_abandon(struct nlreq *, int rc, const char *err);
 
-int nlreq_route_async(struct nlreq *, int cmd, int flags, const struct route *r, nlreq_done_fn done,
-    void *arg, char *err, size_t errlen);
-int nlreq_route_delete_async(struct nlreq *, const struct route *r, struct nlroute *gone,
+/* nlreq_route() answered later; a delete keeps the kernel's echo of the route in *gone. */
+int nlreq_route_async(struct nlreq *, int family, int cmd, int flags, const void *r,
     nlreq_done_fn done, void *arg, char *err, size_t errlen);
-/*
- * The same for an IPv6 route: its table, destination and source prefix,
- * metric, type and protocol, the gateway (ROUTE_F_GATEWAY) and the
- * interface (a unicast route's; the kernel gives the others loopback).
- */
-int nlreq_route6_async(struct nlreq *, int cmd, int flags, const struct route6 *r,
-    nlreq_done_fn done, void *arg, char *err, size_t errlen);
-int nlreq_route6_delete_async(struct nlreq *, const struct route6 *r, struct nlroute *gone,
+int nlreq_route_delete_async(struct nlreq *, int family, const void *r, struct nlroute *gone,
     nlreq_done_fn done, void *arg, char *err, size_t errlen);
 int nlreq_route_restore_async(struct nlreq *, const struct nlroute *k, const uint32_t *metric,
     nlreq_done_fn done, void *arg, char *err, size_t errlen);

@@ -194,39 +194,66 @@ parse_time(const char *s, time_t *out)
 	return *out == (time_t)-1 ? -1 : 0;
 }
 
-/* "DESTINATION/LEN via NEXTHOP": 3 tokens, or -1 with err. */
+/*
+ * A line's "DESTINATION/LEN" of family af (AF_INET: dst, host byte order;
+ * AF_INET6: dst6), into out; tok is cut at the slash.  0, or -1 with err.
+ */
 static int
-parse4(char **tok, int n, struct proute *out, char *err, size_t errlen)
+parse_dest(char *tok, int af, struct proute *out, char *err, size_t errlen)
 {
+	unsigned max = af == AF_INET ? 32 : 128;
 	unsigned long long plen;
 	char *slash;
 
-	if ((slash = strchr(tok[0], '/')) == NULL) {
-		snprintf(err, errlen, "'%s' is not DESTINATION/LEN", tok[0]);
+	if ((slash = strchr(tok, '/')) == NULL) {
+		snprintf(err, errlen, "'%s' is not DESTINATION/LEN", tok);
 		return -1;
 	}
 	*slash = '\0';
-	if (addr4_pton(tok[0], &out->dst) < 0) {
-		snprintf(err, errlen, "'%s' is not an IPv4 address", tok[0]);
+	if (af == AF_INET ? addr4_pton(tok, &out->dst) < 0 :
+			    addr6_pton(tok, (struct in6_addr *)out->dst6) < 0) {
+		snprintf(err, errlen, "'%s' is not an %s address", tok,
+		    af == AF_INET ? "IPv4" : "IPv6");
 		return -1;
 	}
-	if (strnum(slash + 1, 0, 32, &plen) < 0) {
-		snprintf(err, errlen, "'%s' is not a prefix length (0-32)", slash + 1);
+	if (strnum(slash + 1, 0, max, &plen) < 0) {
+		snprintf(err, errlen, "'%s' is not a prefix length (0-%u)", slash + 1, max);
 		return -1;
 	}
 	out->plen = (uint8_t)plen;
-	if (out->dst & ~route_mask(out->plen)) {
-		snprintf(err, errlen, "destination has host bits set for /%llu", plen);
-		return -1;
-	}
+	return 0;
+}
+
+/* ... then "via NEXTHOP" (tokens 1 and 2 of n): AF_INET, nexthop; AF_INET6, nexthop6. */
+static int
+parse_via(char **tok, int n, int af, struct proute *out, char *err, size_t errlen)
+{
 	if (n < 2 || strcmp(tok[1], "via") != 0) {
 		snprintf(err, errlen, "expected 'via' after the destination");
 		return -1;
 	}
-	if (n < 3 || addr4_pton(tok[2], &out->nexthop) < 0) {
-		snprintf(err, errlen, "'%s' is not an IPv4 next hop", n < 3 ? "" : tok[2]);
+	if (n < 3 ||
+	    (af == AF_INET ? addr4_pton(tok[2], &out->nexthop) < 0 :
+			     addr6_pton(tok[2], (struct in6_addr *)out->nexthop6) < 0)) {
+		snprintf(err, errlen, "'%s' is not an %s next hop", n < 3 ? "" : tok[2],
+		    af == AF_INET ? "IPv4" : "IPv6");
 		return -1;
 	}
+	return 0;
+}
+
+/* "DESTINATION/LEN via NEXTHOP": 3 tokens, or -1 with err. */
+static int
+parse4(char **tok, int n, struct proute *out, char *err, size_t errlen)
+{
+	if (parse_dest(tok[0], AF_INET, out, err, errlen) < 0)
+		return -1;
+	if (out->dst & ~route_mask(out->plen)) {
+		snprintf(err, errlen, "destination has host bits set for /%u", (unsigned)out->plen);
+		return -1;
+	}
+	if (parse_via(tok, n, AF_INET, out, err, errlen) < 0)
+		return -1;
 	/* A persisted IPv4 route is a gateway route: 0.0.0.0 names no interface. */
 	if (out->nexthop == 0) {
 		snprintf(err, errlen, "next hop 0.0.0.0 is not a gateway");
@@ -629,14 +656,9 @@ owner4(const struct persist *p, const struct mirror *m, const void *r)
 	return persist_owner(p, r);
 }
 
-static int
-install4(struct nlreq *q, const void *r, char *err, size_t errlen)
-{
-	return nlreq_route(q, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, r, err, errlen);
-}
-
 const struct persist_family persist4 = {
 	.name = "IPv4",
+	.family = AF_INET,
 	.file = PERSIST_FILE,
 	.table = "cimIP4PersistedRouteTable",
 	.header = HEADER,
@@ -651,7 +673,6 @@ const struct persist_family persist4 = {
 	.complete = complete4,
 	.live = live4,
 	.owner = owner4,
-	.install = install4,
 };
 
 /* ---- IPv6 -------------------------------------------------------------------- */
@@ -751,32 +772,11 @@ persist6_check(const struct proute *r, char *err, size_t errlen)
 static int
 parse6(char **tok, int n, struct proute *out, char *err, size_t errlen)
 {
-	unsigned long long plen;
-	char *slash;
 	int used = 3;
 
-	if ((slash = strchr(tok[0], '/')) == NULL) {
-		snprintf(err, errlen, "'%s' is not DESTINATION/LEN", tok[0]);
+	if (parse_dest(tok[0], AF_INET6, out, err, errlen) < 0 ||
+	    parse_via(tok, n, AF_INET6, out, err, errlen) < 0)
 		return -1;
-	}
-	*slash = '\0';
-	if (addr6_pton(tok[0], (struct in6_addr *)out->dst6) < 0) {
-		snprintf(err, errlen, "'%s' is not an IPv6 address", tok[0]);
-		return -1;
-	}
-	if (strnum(slash + 1, 0, 128, &plen) < 0) {
-		snprintf(err, errlen, "'%s' is not a prefix length (0-128)", slash + 1);
-		return -1;
-	}
-	out->plen = (uint8_t)plen;
-	if (n < 2 || strcmp(tok[1], "via") != 0) {
-		snprintf(err, errlen, "expected 'via' after the destination");
-		return -1;
-	}
-	if (n < 3 || addr6_pton(tok[2], (struct in6_addr *)out->nexthop6) < 0) {
-		snprintf(err, errlen, "'%s' is not an IPv6 next hop", n < 3 ? "" : tok[2]);
-		return -1;
-	}
 	if (n > 3 && strcmp(tok[3], "dev") == 0) {
 		if (n < 5 || !persist_ifname_valid(tok[4], strlen(tok[4]))) {
 			snprintf(err, errlen, "'dev' is not followed by a valid interface name");
@@ -908,14 +908,9 @@ owner6(const struct persist *p, const struct mirror *m, const void *e)
 	return NULL;
 }
 
-static int
-install6(struct nlreq *q, const void *r, char *err, size_t errlen)
-{
-	return nlreq_route6(q, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, r, err, errlen);
-}
-
 const struct persist_family persist6 = {
 	.name = "IPv6",
+	.family = AF_INET6,
 	.file = PERSIST6_FILE,
 	.table = "cimIP6PersistedRouteTable",
 	.header = HEADER6,
@@ -931,7 +926,6 @@ const struct persist_family persist6 = {
 	.live = live6,
 	.left = left6,
 	.owner = owner6,
-	.install = install6,
 };
 
 /* ---- both families ------------------------------------------------------------ */
@@ -1030,7 +1024,8 @@ persist_apply(struct persist *p, const struct mirror *m, struct nlreq *q)
 			left++;
 			continue;
 		}
-		rc = p->fam->install(q, e, msg, sizeof(msg));
+		rc = nlreq_route(q, p->fam->family, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, e, msg,
+		    sizeof(msg));
 		if (rc == -EEXIST)
 			snprintf(msg, sizeof(msg),
 			    "another route with this destination and metric "

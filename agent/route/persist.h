@@ -83,6 +83,7 @@ struct proute {
 /* What a set's family decides (persist.c: persist4, persist6). */
 struct persist_family {
 	const char *name;  /* "IPv4": for log lines */
+	int family;        /* AF_INET, AF_INET6: of its entries (installed by nlreq_route()) */
 	const char *file;  /* the state file's name */
 	const char *table; /* the MIB table, for messages */
 	const char *header;
@@ -112,8 +113,6 @@ struct persist_family {
 	const void *(*left)(const struct proute *, const struct mirror *);
 	/* The row (of p) a live entry of m belongs to, or NULL. */
 	struct proute *(*owner)(const struct persist *, const struct mirror *, const void *);
-	/* Install entry (NLM_F_CREATE|NLM_F_EXCL): 0, or -errno with err. */
-	int (*install)(struct nlreq *, const void *entry, char *err, size_t errlen);
 };
 
 extern const struct persist_family persist4, persist6;

@@ -159,12 +159,27 @@ route_pos_placed(void *r, const struct ostore_pos *o, struct route_pos *p)
 	return r != NULL ? route_pos_moved(r, o, p) : NULL;
 }
 
+/* One step of a walk from p (ostore_next, ostore_next_marked), p moved with it. */
+typedef void *(
+    *route_step_fn)(const struct ostore_type *, const struct ostore *, struct ostore_pos *);
+
+static inline void *
+route_pos_step(route_step_fn step, const struct ostore_type *t, const struct ostore *s,
+    struct route_pos *p)
+{
+	struct ostore_pos o = route_pos_ostore(p);
+
+	return route_pos_moved(step(t, s, &o), &o, p);
+}
+
 /*
  * A route family's store and its typed functions, written once for every
  * family as sys/tree.h's RB_PROTOTYPE and RB_GENERATE are.  The family has
  * its entry T (with the ROUTE_F_* flags in a field named flags), its table
- * TABLE (a struct ostore named s), its order PFX_cmp() and its OID codec
- * PFX_index_oid().  ROUTE_STORE_PROTOTYPE() declares, in the family's
+ * TABLE (a struct ostore named s), its order PFX_cmp(), its OID codec
+ * PFX_index_oid() and its comparisons PFX_same() and PFX_same_fib() (which
+ * rt.h's engine calls through PFX_same_v() and PFX_same_fib_v(), on
+ * entries as void pointers).  ROUTE_STORE_PROTOTYPE() declares, in the family's
  * header, and ROUTE_STORE_GENERATE() defines, in its .c file, where the
  * constant type lets the compiler inline the order and the codec into the
  * searches:
@@ -209,7 +224,9 @@ route_pos_placed(void *r, const struct ostore_pos *o, struct route_pos *p)
 	int PFX##_table_load_sorted(TABLE *, const T *v, size_t n);                      \
 	T *PFX##_seek_oid(const TABLE *, const unsigned long *sub, size_t len, int strict, \
 	    struct route_pos *);                                                         \
-	int PFX##_oid_cmp(const T *, const unsigned long *sub, size_t len)
+	int PFX##_oid_cmp(const T *, const unsigned long *sub, size_t len);                 \
+	int PFX##_same_v(const void *, const void *);                                    \
+	int PFX##_same_fib_v(const void *, const void *)
 
 #define ROUTE_STORE_GENERATE(PFX, T, TABLE, CHUNK, INDEX_LEN)                            \
 	static int PFX##_cmp_v(const void *a, const void *b) { return PFX##_cmp(a, b); } \
@@ -238,20 +255,14 @@ route_pos_placed(void *r, const struct ostore_pos *o, struct route_pos *p)
 		return route_pos_placed(ostore_first(&PFX##_store, &t->s, &o), &o, pos); \
 	}                                                                                \
 	T *PFX##_next(const TABLE *t, struct route_pos *pos)                             \
-	{                                                                                \
-		struct ostore_pos o = route_pos_ostore(pos);                             \
-		return route_pos_moved(ostore_next(&PFX##_store, &t->s, &o), &o, pos);   \
-	}                                                                                \
+	{ return route_pos_step(ostore_next, &PFX##_store, &t->s, pos); }                \
 	T *PFX##_at(const TABLE *t, const struct route_pos *pos)                         \
 	{                                                                                \
 		const struct ostore_pos o = route_pos_ostore(pos);                       \
 		return ostore_at(&PFX##_store, &t->s, &o);                               \
 	}                                                                                \
 	T *PFX##_next_live(const TABLE *t, struct route_pos *pos)                        \
-	{                                                                                \
-		struct ostore_pos o = route_pos_ostore(pos);                             \
-		return route_pos_moved(ostore_next_marked(&PFX##_store, &t->s, &o), &o, pos); \
-	}                                                                                \
+	{ return route_pos_step(ostore_next_marked, &PFX##_store, &t->s, pos); }         \
 	size_t PFX##_sort_unique(T *v, size_t n)                                         \
 	{ return ostore_sort_unique(&PFX##_store, v, n); }                               \
 	int PFX##_table_load_sorted(TABLE *t, const T *v, size_t n)                      \
@@ -267,6 +278,8 @@ route_pos_placed(void *r, const struct ostore_pos *o, struct route_pos *p)
 	}                                                                                \
 	int PFX##_oid_cmp(const T *e, const unsigned long *sub, size_t len)              \
 	{ return ostore_oid_cmp(&PFX##_store, e, sub, len); }                            \
+	int PFX##_same_v(const void *a, const void *b) { return PFX##_same(a, b); }      \
+	int PFX##_same_fib_v(const void *a, const void *b) { return PFX##_same_fib(a, b); } \
 	struct PFX##_store_generated /* for the semicolon after the macro */
 /* clang-format on */
 

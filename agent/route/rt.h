@@ -110,6 +110,12 @@ struct rt_ops {
 #define RT_OPS_ENTRY(T)                                                                    \
 	.size = sizeof(T), .flags_off = offsetof(T, flags), .kind_off = offsetof(T, type), \
 	.seen_off = offsetof(T, first_seen)
+/*
+ * ... and what ROUTE_STORE_GENERATE(PFX, T, ...) made for it (route.h): its
+ * store, and its PFX_same() and PFX_same_fib() as the engine calls them.
+ */
+#define RT_OPS_STORE(PFX, T) \
+	RT_OPS_ENTRY(T), .same = PFX##_same_v, .same_fib = PFX##_same_fib_v, .store = &PFX##_store
 #define RT_OPS_ENTRY_CHECK(T)                                                                     \
 	_Static_assert(sizeof(((T *)0)->flags) == 1 && sizeof(((T *)0)->type) == 1 &&             \
 		offsetof(T, proto) == offsetof(T, type) + 1 && sizeof(((T *)0)->first_seen) == 4, \

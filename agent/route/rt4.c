@@ -99,12 +99,7 @@ hop_fill(struct route *r, const struct hop_gw *g, uint32_t prefsrc, int32_t oif,
 		/* RFC 1213 ipRouteNextHop: on a direct route, the agent's own address. */
 		r->nexthop = prefsrc;
 	}
-	if (nhflags & RTNH_F_DEAD)
-		r->flags |= ROUTE_F_DEAD;
-	if (nhflags & RTNH_F_LINKDOWN)
-		r->flags |= ROUTE_F_LINKDOWN;
-	if (nhflags & RTNH_F_ONLINK)
-		r->flags |= ROUTE_F_ONLINK;
+	r->flags |= rtmsg_hop_flags(nhflags);
 }
 
 /* What the shared walkers (rtmsg.h) fill: rows from base, into out. */
@@ -125,7 +120,7 @@ mp_hop(const struct rtnexthop *nh, struct nlattr **tb, int i, void *arg)
 	f->via6 |= g.family == AF_INET6;
 	f->out[i] = *f->base;
 	f->out[i].flags |= ROUTE_F_MULTI;
-	f->out[i].weight = (uint8_t)(nh->rtnh_hops + 1 > 255 ? 255 : nh->rtnh_hops + 1);
+	f->out[i].weight = rtmsg_weight(nh);
 	hop_fill(&f->out[i], &g, f->prefsrc, nh->rtnh_ifindex, nh->rtnh_flags);
 }
 
@@ -215,19 +210,12 @@ parse_route(const struct rt_parse *ctx, struct nlmsghdr *nlh, struct route *out,
 	struct fill f;
 	struct hop_gw g;
 	uint32_t prefsrc = 0;
+	int rc;
 
 	memset(ref, 0, sizeof(*ref));
-	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)))
-		return -1;
-	rtm = nlmsg_data(nlh);
-	if (rtm->rtm_family != AF_INET || (rtm->rtm_flags & RTM_F_CLONED))
-		return 0;
-	if (nlmsg_parse(nlh, sizeof(*rtm), tb, RTA_MAX, route_policy) < 0)
-		return -1;
 	memset(&base, 0, sizeof(base));
-	base.table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
-	if (!mirror_table_selected(ctx->cfg, base.table))
-		return 0;
+	if ((rc = rtmsg_begin(nlh, AF_INET, route_policy, ctx->cfg, tb, &rtm, &base.table)) <= 0)
+		return rc;
 	if (rtm->rtm_dst_len > 32)
 		return -1;
 	base.plen = rtm->rtm_dst_len;
@@ -296,18 +284,6 @@ mirror_parse_route_nh(const struct mirror_config *cfg, const struct mirror *m, s
 
 /* ---- the operations table ------------------------------------------------- */
 
-static int
-rt4_same(const void *a, const void *b)
-{
-	return route_same(a, b);
-}
-
-static int
-rt4_same_fib(const void *a, const void *b)
-{
-	return route_same_fib(a, b);
-}
-
 /* The index starts with dst and plen: the lowest of a prefix has the rest at its minimum. */
 static void
 rt4_prefix_key(void *key, const void *e)
@@ -335,13 +311,10 @@ const struct rt_ops rt4_ops = {
 	.name = "IPv4",
 	.family = AF_INET,
 	.group = RTNLGRP_IPV4_ROUTE,
-	RT_OPS_ENTRY(struct route),
+	RT_OPS_STORE(route, struct route),
 	.parse = rt4_parse,
-	.same = rt4_same,
-	.same_fib = rt4_same_fib,
 	.prefix_key = rt4_prefix_key,
 	.same_prefix = rt4_same_prefix,
-	.store = &route_store,
 };
 
 struct mirror *

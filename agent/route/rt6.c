@@ -109,12 +109,7 @@ hop_fill(struct route6 *r, const uint8_t *gw, int32_t oif, unsigned nhflags)
 		memcpy(r->nexthop, gw, 16);
 		r->flags |= ROUTE_F_GATEWAY;
 	}
-	if (nhflags & RTNH_F_DEAD)
-		r->flags |= ROUTE_F_DEAD;
-	if (nhflags & RTNH_F_LINKDOWN)
-		r->flags |= ROUTE_F_LINKDOWN;
-	if (nhflags & RTNH_F_ONLINK)
-		r->flags |= ROUTE_F_ONLINK;
+	r->flags |= rtmsg_hop_flags(nhflags);
 }
 
 /* What the shared walkers (rtmsg.h) fill: rows from base, into out. */
@@ -132,7 +127,7 @@ mp_hop(const struct rtnexthop *nh, struct nlattr **tb, int i, void *arg)
 
 	f->out[i] = *f->base;
 	f->out[i].flags |= ROUTE_F_MULTI;
-	f->out[i].weight = (uint8_t)(nh->rtnh_hops + 1 > 255 ? 255 : nh->rtnh_hops + 1);
+	f->out[i].weight = rtmsg_weight(nh);
 	hop_fill(&f->out[i], has_gw ? gw : NULL, nh->rtnh_ifindex, nh->rtnh_flags);
 }
 
@@ -163,17 +158,9 @@ rt6_parse(const struct rt_parse *ctx, struct nlmsghdr *nlh, void *v, int max, st
 	int n;
 
 	memset(ref, 0, sizeof(*ref));
-	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)))
-		return -1;
-	rtm = nlmsg_data(nlh);
-	if (rtm->rtm_family != AF_INET6 || (rtm->rtm_flags & RTM_F_CLONED))
-		return 0;
-	if (nlmsg_parse(nlh, sizeof(*rtm), tb, RTA_MAX, route6_policy) < 0)
-		return -1;
 	memset(&base, 0, sizeof(base));
-	base.table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
-	if (!mirror_table_selected(ctx->cfg, base.table))
-		return 0;
+	if ((n = rtmsg_begin(nlh, AF_INET6, route6_policy, ctx->cfg, tb, &rtm, &base.table)) <= 0)
+		return n;
 	if (rtm->rtm_dst_len > 128 || rtm->rtm_src_len > 128 ||
 	    get_addr(tb[RTA_DST], base.dst) < 0 || get_addr(tb[RTA_GATEWAY], a) < 0 ||
 	    get_addr(tb[RTA_PREFSRC], a) < 0)
@@ -217,18 +204,6 @@ rt6_parse(const struct rt_parse *ctx, struct nlmsghdr *nlh, void *v, int max, st
 }
 
 /* ---- the operations table ------------------------------------------------- */
-
-static int
-rt6_same(const void *a, const void *b)
-{
-	return route6_same(a, b);
-}
-
-static int
-rt6_same_fib(const void *a, const void *b)
-{
-	return route6_same_fib(a, b);
-}
 
 /* The index starts with dst and plen: the lowest of a prefix has the rest at its minimum. */
 static void
@@ -305,15 +280,12 @@ const struct rt_ops rt6_ops = {
 	.name = "IPv6",
 	.family = AF_INET6,
 	.group = RTNLGRP_IPV6_ROUTE,
-	RT_OPS_ENTRY(struct route6),
+	RT_OPS_STORE(route6, struct route6),
 	.parse = rt6_parse,
-	.same = rt6_same,
-	.same_fib = rt6_same_fib,
 	.prefix_key = rt6_prefix_key,
 	.same_prefix = rt6_same_prefix,
 	.sibling = rt6_sibling,
 	.set_multi = rt6_set_multi,
 	.expires = rt6_expires,
 	.unsettled = rt6_unsettled,
-	.store = &route6_store,
 };

@@ -6,7 +6,44 @@
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 
+#include "route/mirror.h"
+#include "route/route.h"
 #include "route/rtmsg.h"
+
+int
+rtmsg_begin(struct nlmsghdr *nlh, uint8_t family, struct nla_policy *policy,
+    const struct mirror_config *cfg, struct nlattr **tb, struct rtmsg **rtm, uint32_t *table)
+{
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(**rtm)))
+		return -1;
+	*rtm = nlmsg_data(nlh);
+	if ((*rtm)->rtm_family != family || ((*rtm)->rtm_flags & RTM_F_CLONED))
+		return 0;
+	if (nlmsg_parse(nlh, sizeof(**rtm), tb, RTA_MAX, policy) < 0)
+		return -1;
+	*table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : (*rtm)->rtm_table;
+	return mirror_table_selected(cfg, *table) ? 1 : 0;
+}
+
+uint8_t
+rtmsg_hop_flags(unsigned nhflags)
+{
+	uint8_t f = 0;
+
+	if (nhflags & RTNH_F_DEAD)
+		f |= ROUTE_F_DEAD;
+	if (nhflags & RTNH_F_LINKDOWN)
+		f |= ROUTE_F_LINKDOWN;
+	if (nhflags & RTNH_F_ONLINK)
+		f |= ROUTE_F_ONLINK;
+	return f;
+}
+
+uint8_t
+rtmsg_weight(const struct rtnexthop *nh)
+{
+	return (uint8_t)(nh->rtnh_hops + 1 > 255 ? 255 : nh->rtnh_hops + 1);
+}
 
 int
 rtmsg_multipath(struct nlattr *mp, struct nla_policy *policy, int max, rtmsg_hop_fn fn, void *arg)

@@ -1,6 +1,7 @@
 /*
- * What the route families' parses (rt4.c, rt6.c) share: walking the hops of
- * RTA_MULTIPATH, and resolving a route that names a nexthop object alone
+ * What the route families' parses (rt4.c, rt6.c) share: the message's
+ * start (family, clones, attributes, table), a hop's flags and weight,
+ * walking the hops of RTA_MULTIPATH, and resolving a route that names a nexthop object alone
  * (nexthop_compat_mode=0) into the object's next hop or its group's members,
  * as the kernel would have listed them with compat mode on.  Each family
  * fills its own entries through a callback.  No logging (the dump thread
@@ -13,9 +14,25 @@
 
 #include "route/nhobj.h"
 
+struct mirror_config;
 struct nlattr;
 struct nla_policy;
+struct nlmsghdr;
+struct rtmsg;
 struct rtnexthop;
+
+/*
+ * RTM_NEWROUTE/RTM_DELROUTE of family: its header (*rtm), its attributes
+ * (tb, RTA_MAX + 1, checked by policy) and its table (*table, RTA_TABLE
+ * past 255).  1 to go on; 0 for a message to ignore: another family, a
+ * cached clone (RTM_F_CLONED), a table cfg does not mirror; -1 when malformed.
+ */
+int rtmsg_begin(struct nlmsghdr *, uint8_t family, struct nla_policy *policy,
+    const struct mirror_config *cfg, struct nlattr **tb, struct rtmsg **rtm, uint32_t *table);
+/* The ROUTE_F_* flags of a hop's RTNH_F_* flags (dead, link down, onlink). */
+uint8_t rtmsg_hop_flags(unsigned nhflags);
+/* A hop of RTA_MULTIPATH's weight as the entries keep it: rtnh_hops + 1, at most 255. */
+uint8_t rtmsg_weight(const struct rtnexthop *);
 
 /* One hop (i from 0): its rtnexthop and its attributes (tb, RTA_MAX + 1). */
 typedef void (*rtmsg_hop_fn)(const struct rtnexthop *, struct nlattr **tb, int i, void *arg);

@@ -46,6 +46,18 @@ load(struct persist *p, const char *statedir, char *err, size_t errlen)
 	return 0;
 }
 
+static void
+prefix4(const void *e, char *buf, size_t len)
+{
+	routefmt_prefix(e, buf, len);
+}
+
+static void
+prefix6(const void *e, char *buf, size_t len)
+{
+	routefmt6_prefix(e, buf, len);
+}
+
 struct writer *
 writer_new(struct mirror *m, struct nlreq *q, struct nlreq *qa, const struct writer_config *cfg,
     const char *statedir, loop_arm_fn arm, void *arm_arg, char *err, size_t errlen)
@@ -65,6 +77,8 @@ writer_new(struct mirror *m, struct nlreq *q, struct nlreq *qa, const struct wri
 	else
 		writer_config_default(&w->cfg);
 	w->arm_apply = (struct loop_arm){ arm, arm_arg };
+	w->pending = (struct pending){ .ops = &rt4_ops, .prefix = prefix4 };
+	w->pending6 = (struct pending){ .ops = &rt6_ops, .prefix = prefix6 };
 	persist_init(&w->persist);
 	persist_init_family(&w->persist6, &persist6);
 	if (statedir == NULL)
@@ -82,8 +96,8 @@ writer_free(struct writer *w)
 {
 	if (w == NULL)
 		return;
-	free(w->pending);
-	free(w->pending6);
+	free(w->pending.v);
+	free(w->pending6.v);
 	persist_free(&w->persist);
 	persist_free(&w->persist6);
 	free(w);
@@ -127,9 +141,7 @@ writer_start(struct writer *w)
 		return -1;
 	route_via6_log_full(); /* the routes of the first load */
 	/* Put back the persisted routes the kernel lacks (after a reboot, or a crash). */
-	persist_refresh(&w->persist, w->pm);
-	if (w->pm6 != NULL)
-		persist_refresh(&w->persist6, w->pm6);
+	writer_refresh(w);
 	writer_apply(w);
 	log_notice("persist", "%zu persisted routes, %zu installed", w->persist.n,
 	    w->persist.nactive);
@@ -147,11 +159,7 @@ writer_stop(struct writer *w)
 	loop_timer_stop(&w->apply_timer);
 }
 
-/*
- * The createAndWait rows of each family are a sorted array of the family's
- * entries (rt_ops: size, flags, order and OID codec from its store), one
- * row an index.  The typed functions below are this once, per family.
- */
+/* The createAndWait rows: see struct pending in writer.h. */
 struct oid_key {
 	const struct ostore_type *t;
 	const unsigned long *sub;
@@ -167,146 +175,87 @@ oid_cmp_v(const void *elem, const void *key)
 }
 
 /*
- * The position of the first pending row whose index is > (strict) or >= the
- * sub-identifiers, in OID order: the store's seek_oid semantics (a partial
- * index or out-of-range sub-identifiers land between rows), so GETNEXT can
- * merge the pending rows with the mirror's.  For a full index, OID order is
- * the store's order, so the array sorted by it is sorted for this search too.
+ * The store's seek_oid semantics (a partial index or out-of-range
+ * sub-identifiers land between rows), so GETNEXT can merge the pending rows
+ * with the mirror's.  For a full index, OID order is the store's order, so
+ * the array sorted by it is sorted for this search too.
  */
-static size_t
-set_seek_oid(const void *v, size_t n, const struct rt_ops *ops, const unsigned long *sub,
-    size_t len, int strict)
+size_t
+pending_seek_oid(const struct pending *p, const unsigned long *sub, size_t len, int strict)
 {
-	struct oid_key k = { ops->store, sub, len };
+	struct oid_key k = { p->ops->store, sub, len };
 
-	return vec_lower_bound(v, n, ops->size, &k, oid_cmp_v, strict);
+	return vec_lower_bound(p->v, p->n, p->ops->size, &k, oid_cmp_v, strict);
 }
 
-/* An index already pending is replaced.  0, or -1 (PENDING_MAX rows, or no memory). */
-static int
-set_add(void *pv, size_t *n, size_t *cap, const struct rt_ops *ops, const void *r)
+const void *
+pending_at(const struct pending *p, size_t i)
+{
+	return i < p->n ? (const unsigned char *)p->v + i * p->ops->size : NULL;
+}
+
+void *
+pending_find(const struct pending *p, const void *key)
+{
+	return vec_find(p->v, p->n, p->ops->size, key, p->ops->store->cmp);
+}
+
+int
+pending_add(struct pending *p, const void *e)
 {
 	_Alignas(8) unsigned char row[128]; /* the cmp reads it as an entry */
 
 	_Static_assert(sizeof(struct route6) <= sizeof(row), "an entry fits a row buffer");
-	if (*n >= PENDING_MAX || ops->size > sizeof(row))
+	if (p->n >= PENDING_MAX || p->ops->size > sizeof(row))
 		return -1;
-	memcpy(row, r, ops->size);
-	row[ops->flags_off] |= ROUTE_F_PENDING;
-	return vec_put(pv, n, cap, ops->size, row, row, ops->store->cmp, NULL) < 0 ? -1 : 0;
+	memcpy(row, e, p->ops->size);
+	row[p->ops->flags_off] |= ROUTE_F_PENDING;
+	if (vec_put(&p->v, &p->n, &p->cap, p->ops->size, row, row, p->ops->store->cmp, NULL) < 0)
+		return -1;
+	return 0;
 }
 
-/* 1 removed (copied to old if not NULL), 0 absent; the array goes with its last row. */
-static int
-set_remove(void *pv, size_t *n, size_t *cap, const struct rt_ops *ops, const void *key, void *old)
+/* The array goes with its last row. */
+int
+pending_remove(struct pending *p, const void *key, void *old)
 {
-	void *v;
-
-	memcpy(&v, pv, sizeof(v));
-	if (!vec_del(v, n, ops->size, key, ops->store->cmp, old))
+	if (!vec_del(p->v, &p->n, p->ops->size, key, p->ops->store->cmp, old))
 		return 0;
-	if (*n == 0) {
-		free(v);
-		memset(pv, 0, sizeof(v));
-		*cap = 0;
+	if (p->n == 0) {
+		free(p->v);
+		p->v = NULL;
+		p->cap = 0;
 	}
 	return 1;
 }
 
-size_t
-writer_pending_seek_oid(const struct writer *w, const unsigned long *sub, size_t len, int strict)
+void
+pending_expire(struct pending *p, uint32_t now)
 {
-	return set_seek_oid(w->pending, w->npending, &rt4_ops, sub, len, strict);
-}
-
-struct route *
-writer_pending_find(const struct writer *w, const struct route *key)
-{
-	return vec_find(w->pending, w->npending, sizeof(*w->pending), key, route_store.cmp);
-}
-
-int
-writer_pending_add(struct writer *w, const struct route *r)
-{
-	return set_add(&w->pending, &w->npending, &w->pending_cap, &rt4_ops, r);
-}
-
-int
-writer_pending_remove(struct writer *w, const struct route *key, struct route *old)
-{
-	return set_remove(&w->pending, &w->npending, &w->pending_cap, &rt4_ops, key, old);
-}
-
-/*
- * Forget the rows of one family's pending set (v, *n entries of size
- * bytes, first_seen at seen_off) made PENDING_LIFETIME seconds ago or more.
- */
-static void
-pending_expire(void *v, size_t *n, size_t size, size_t seen_off, uint32_t now, vec_cmp_fn cmp,
-    void (*prefix)(const void *, char *, size_t))
-{
-	for (size_t i = 0; i < *n;) {
-		unsigned char *e = (unsigned char *)v + i * size;
+	for (size_t i = 0; i < p->n;) {
+		unsigned char *e = (unsigned char *)p->v + i * p->ops->size;
 		uint32_t seen;
 
-		memcpy(&seen, e + seen_off, sizeof(seen));
+		memcpy(&seen, e + p->ops->seen_off, sizeof(seen));
 		if (now - seen >= PENDING_LIFETIME) {
 			char buf[ROUTEFMT_MAX];
 
-			prefix(e, buf, sizeof(buf));
+			p->prefix(e, buf, sizeof(buf));
 			log_info("set",
 			    "createAndWait row for %s not activated within %d s; removed", buf,
 			    PENDING_LIFETIME);
-			vec_del(v, n, size, e, cmp, NULL);
+			vec_del(p->v, &p->n, p->ops->size, e, p->ops->store->cmp, NULL);
 		} else {
 			i++;
 		}
 	}
 }
 
-static void
-prefix4(const void *e, char *buf, size_t len)
-{
-	routefmt_prefix(e, buf, len);
-}
-
-static void
-prefix6(const void *e, char *buf, size_t len)
-{
-	routefmt6_prefix(e, buf, len);
-}
-
 void
 writer_pending_expire(struct writer *w, uint32_t now)
 {
-	pending_expire(w->pending, &w->npending, sizeof(*w->pending),
-	    offsetof(struct route, first_seen), now, route_store.cmp, prefix4);
-	pending_expire(w->pending6, &w->npending6, sizeof(*w->pending6),
-	    offsetof(struct route6, first_seen), now, route6_store.cmp, prefix6);
-}
-
-size_t
-writer_pending6_seek_oid(const struct writer *w, const unsigned long *sub, size_t len, int strict)
-{
-	return set_seek_oid(w->pending6, w->npending6, &rt6_ops, sub, len, strict);
-}
-
-struct route6 *
-writer_pending6_find(const struct writer *w, const struct route6 *key)
-{
-	return vec_find(w->pending6, w->npending6, sizeof(*w->pending6), key, route6_store.cmp);
-}
-
-int
-writer_pending6_add(struct writer *w, const struct route6 *r)
-{
-	return set_add(&w->pending6, &w->npending6, &w->pending6_cap, &rt6_ops, r);
-}
-
-int
-writer_pending6_remove(struct writer *w, const struct route6 *key)
-{
-	return set_remove(&w->pending6, &w->npending6, &w->pending6_cap, &rt6_ops, key, NULL);
+	pending_expire(&w->pending, now);
+	pending_expire(&w->pending6, now);
 }
 
 void
@@ -324,6 +273,14 @@ writer_use_persist_mirror6(struct writer *w, struct mirror *pm6)
 }
 
 void
+writer_refresh(struct writer *w)
+{
+	persist_refresh(&w->persist, w->pm);
+	if (w->pm6 != NULL)
+		persist_refresh(&w->persist6, w->pm6);
+}
+
+void
 writer_sync(struct writer *w)
 {
 	/*
@@ -337,9 +294,7 @@ writer_sync(struct writer *w)
 	} else {
 		mirror_read_events(w->m); /* the one event socket: both families' events */
 	}
-	persist_refresh(&w->persist, w->pm);
-	if (w->pm6 != NULL)
-		persist_refresh(&w->persist6, w->pm6);
+	writer_refresh(w);
 }
 
 static void

@@ -30,6 +30,30 @@ struct rt_ops;
 #define PENDING_MAX      1024 /* createAndWait rows at most */
 #define PENDING_LIFETIME 300  /* seconds a createAndWait row waits for active (RFC 2579) */
 
+/*
+ * One family's createAndWait rows: a sorted array of the family's entries
+ * (ops: size, flags, order and OID codec from its store), one row an
+ * index, at most PENDING_MAX; an entry's first_seen is when it was made.
+ */
+struct pending {
+	const struct rt_ops *ops;
+	void (*prefix)(const void *e, char *buf, size_t len); /* for the log line of an expiry */
+	void *v;
+	size_t n, cap;
+};
+
+/* The first row > (strict) or >= sub in OID order, as an index; n if none. */
+size_t pending_seek_oid(const struct pending *, const unsigned long *sub, size_t len, int strict);
+/* The i-th row, NULL past the last. */
+const void *pending_at(const struct pending *, size_t i);
+void *pending_find(const struct pending *, const void *key);
+/* An index already pending is replaced.  0, or -1 (PENDING_MAX rows, or no memory). */
+int pending_add(struct pending *, const void *e);
+/* 1 removed (copied to old if not NULL), 0 absent. */
+int pending_remove(struct pending *, const void *key, void *old);
+/* Forget the rows made PENDING_LIFETIME seconds before now or earlier. */
+void pending_expire(struct pending *, uint32_t now);
+
 /* What the configuration sets before the writer exists (conf.c fills it). */
 struct writer_config {
 	/* Routes with these rtm_protocol values may be changed and deleted through SNMP. */
@@ -61,12 +85,8 @@ struct writer {
 	struct nlreq *qa; /* requests answered later (a SET's ACTION) */
 	struct persist persist;
 	struct persist persist6; /* cimIP6PersistedRouteTable's */
-	/* createAndWait rows, sorted by route_cmp; first_seen is when they were made. */
-	struct route *pending;
-	size_t npending, pending_cap;
-	/* ... of cimIP6RouteTable, sorted by route6_cmp (PENDING_MAX of them too). */
-	struct route6 *pending6;
-	size_t npending6, pending6_cap;
+	/* createAndWait rows of cimIP4RouteTable (struct route) and cimIP6RouteTable (route6). */
+	struct pending pending, pending6;
 	struct writer_config cfg;
 	/* Asks for writer_apply() in ms milliseconds (snmp/loop.h). */
 	struct loop_arm arm_apply;
@@ -112,21 +132,11 @@ int writer_start(struct writer *);
 /* Out of the event loop again (shutdown). */
 void writer_stop(struct writer *);
 
-/* Pending rows. */
-/* The first pending row > (strict) or >= sub in OID order, as an index; npending if none. */
-size_t writer_pending_seek_oid(const struct writer *, const unsigned long *sub, size_t len,
-    int strict);
-int writer_pending_add(struct writer *, const struct route *);
-int writer_pending_remove(struct writer *, const struct route *key, struct route *old);
-struct route *writer_pending_find(const struct writer *, const struct route *key);
+/* The createAndWait rows of both families made PENDING_LIFETIME seconds ago or more go. */
 void writer_pending_expire(struct writer *, uint32_t now);
-/* The same for IPv6 rows. */
-size_t writer_pending6_seek_oid(const struct writer *, const unsigned long *sub, size_t len,
-    int strict);
-int writer_pending6_add(struct writer *, const struct route6 *);
-int writer_pending6_remove(struct writer *, const struct route6 *key);
-struct route6 *writer_pending6_find(const struct writer *, const struct route6 *key);
 
+/* Which persisted routes of both families are active, from the mirrors they are looked up in. */
+void writer_refresh(struct writer *);
 /* Read the netlink events the kernel queued for our own requests, so a GET after the SET sees them. */
 void writer_sync(struct writer *);
 

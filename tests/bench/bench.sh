@@ -5,7 +5,7 @@
 #
 #   bash tests/bench/bench.sh [-b BUILDDIR] [-n "10000 100000 1000000"] [-o results.md]
 #                             [-r REPEATS] [-w WHOLE_CAP_S] [-c CIDR_CAP_S] [-k KEEPDIR] [-P]
-#                             [-f "4 6 46"]
+#                             [-f "4 6 46"] [-1 CPU]
 #
 #   -b  VPATH build directory holding agent/cimrouted (default /tmp/bench-build);
 #       tests/bench/getbench and trivial-subagent are taken from there when built,
@@ -18,6 +18,12 @@
 #   -k  keep logs, raw figures and walk errors in this directory
 #   -P  profile cimrouted with perf (cold start, an extra uncounted one-column walk, whole table)
 #       into KEEPDIR/perf-*.data and perf-*.txt (the profiled walks run slightly slower)
+#   -1  run the one-column walk rounds on one CPU: snmpd, the subagents and snmpbulkwalk
+#       pinned to CPU (taskset) for the rounds only.  A walk is a chain of wake-ups
+#       (three select() a value in each subagent); unpinned, on a busy or virtual machine,
+#       where the scheduler puts each process moves the rates by +-30%.  Pinned, a round's
+#       rate is set by the CPU each process spends a value, which is what a ratio to the
+#       trivial subagent is meant to compare
 #   -f  families, each a run of its own per route count (default 4): 4 = IPv4 (the
 #       report as without -f), 6 = N IPv6 routes (cimIP6RouteTable, ip -6), 46 = N IPv4
 #       and N IPv6 routes in one namespace (memory per route of each family)
@@ -42,6 +48,8 @@ WHOLE_CAP=900
 CIDR_CAP=300
 KEEP=""
 PROFILE=0
+PIN_CPU=""
+PINX=""	# "taskset -c CPU" while the rounds run pinned
 PROGRESS=/tmp/bench-progress.txt
 PORT=1161
 GW=10.255.0.2
@@ -51,7 +59,7 @@ ADDR6=fd00:ff::1/64
 FAMILIES=4
 
 usage() { sed -n '6,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts "b:n:o:r:w:c:k:f:Ph" opt; do
+while getopts "b:n:o:r:w:c:k:f:1:Ph" opt; do
 	case $opt in
 	b) BUILD=$OPTARG ;;
 	n) NLIST=$OPTARG ;;
@@ -61,6 +69,7 @@ while getopts "b:n:o:r:w:c:k:f:Ph" opt; do
 	c) CIDR_CAP=$OPTARG ;;
 	k) KEEP=$OPTARG ;;
 	P) PROFILE=1 ;;
+	1) PIN_CPU=$OPTARG ;;
 	f) FAMILIES=$OPTARG ;;
 	*) usage ;;
 	esac
@@ -117,7 +126,7 @@ tool() {	# tool NAME LIBS-FLAG: the built one, else compile it here
 		echo "$BUILD/tests/bench/$1"
 	else
 		# shellcheck disable=SC2086
-		gcc -O2 $WARN $NSCFLAGS -o "$T/bin/$1" "$HERE/$1.c" $(net-snmp-config "$2") || exit 2
+		gcc -O2 $WARN $NSCFLAGS -o "$T/bin/$1" "$HERE/$1.c" $(net-snmp-config "$2") -lpthread || exit 2
 		echo "$T/bin/$1"
 	fi
 }
@@ -188,7 +197,7 @@ gbw() {
 walk() {
 	local oid=$1 cap=$2 tmo=$3 tag=$4 s e res
 	s=$(now_ns)
-	res=$(timeout -k 5 "$cap" ip netns exec "$NS" snmpbulkwalk -v2c -c public -m '' -On -Oq \
+	res=$(timeout -k 5 "$cap" ip netns exec "$NS" $PINX snmpbulkwalk -v2c -c public -m '' -On -Oq \
 		-Cr50 -t "$tmo" -r 0 127.0.0.1:$PORT "$oid" 2>"$T/walk-$tag.err" |
 		awk '{n++; last=$1} END{print n+0, last}'; echo "rc=${PIPESTATUS[0]}")
 	e=$(now_ns)
@@ -249,6 +258,20 @@ start_cim() {	# start_cim DIR TAG: sets CIM_PID, CIM_T0
 	PIDS+=("$CIM_PID")
 }
 
+# pin_rounds PID...: with -1, pin these processes (every thread) and the walks to one CPU;
+# unpin_rounds PID...: give them every CPU again
+pin_rounds() {
+	[ -n "$PIN_CPU" ] || return 0
+	local p
+	for p in "$@"; do taskset -a -p -c "$PIN_CPU" "$p" >/dev/null; done
+	PINX="taskset -c $PIN_CPU"
+}
+unpin_rounds() {
+	[ -n "$PIN_CPU" ] || return 0
+	local p
+	for p in "$@"; do taskset -a -p -c "0-$(($(nproc) - 1))" "$p" >/dev/null; done
+	PINX=""
+}
 # round_walk TAG PID OID CAP: one walk; appends "secs lines errs cut cpu snmpdcpu" to $d/wTAG
 round_walk() {
 	local tag=$1 pid=$2 oid=$3 cap=$4 a sa
@@ -342,27 +365,38 @@ pct_rounds() {
 # `OIDFN I` that shows it (or shows it gone); into R[add_*|del_*,KEY]
 changes() {
 	local k=$1 tag=$2 fam=$3 gw=$4 dst=$5 oid=$6 i p
-	: >"$d/chadd"; : >"$d/chdel"; : >"$d/chaddcmd"
+	: >"$d/chadd"; : >"$d/chdel"; : >"$d/chaddcmd"; : >"$d/chaddev"; : >"$d/chdelev"
 	for i in $(seq 0 19); do
-		p=$(gb poll -i 200 -T 10 -o "$($oid "$i")" $AGENT \
+		p=$(gb poll -E -i 200 -T 10 -o "$($oid "$i")" $AGENT \
 			ip "-$fam" route add "$($dst "$i")" via "$gw" dev veth0 proto bgp metric 20)
 		echo "chadd$tag N=$N i=$i $p" >>"$T/raw"
 		[ "$(echo "$p" | kv result)" = ok ] && echo "$p" | kv elapsed_us >>"$d/chadd" &&
-			echo "$p" | kv cmd_us >>"$d/chaddcmd"
+			echo "$p" | kv cmd_us >>"$d/chaddcmd" && ev_share "$p" >>"$d/chaddev"
 	done
 	for i in $(seq 0 19); do
-		p=$(gb poll -a -i 200 -T 10 -o "$($oid "$i")" $AGENT \
+		p=$(gb poll -E -a -i 200 -T 10 -o "$($oid "$i")" $AGENT \
 			ip "-$fam" route del "$($dst "$i")" via "$gw" dev veth0 proto bgp metric 20)
 		echo "chdel$tag N=$N i=$i $p" >>"$T/raw"
-		[ "$(echo "$p" | kv result)" = ok ] && echo "$p" | kv elapsed_us >>"$d/chdel"
+		[ "$(echo "$p" | kv result)" = ok ] && echo "$p" | kv elapsed_us >>"$d/chdel" &&
+			ev_share "$p" >>"$d/chdelev"
 	done
 	R[add_n,$k]=$(wc -l <"$d/chadd")
 	R[add_med,$k]=$(median <"$d/chadd")
 	R[add_max,$k]=$(sort -n "$d/chadd" | tail -1)
 	R[add_cmd,$k]=$(median <"$d/chaddcmd")
+	R[add_ev,$k]=$(median <"$d/chaddev")
+	R[add_evmax,$k]=$(sort -n "$d/chaddev" | tail -1)
 	R[del_n,$k]=$(wc -l <"$d/chdel")
 	R[del_med,$k]=$(median <"$d/chdel")
 	R[del_max,$k]=$(sort -n "$d/chdel" | tail -1)
+	R[del_ev,$k]=$(median <"$d/chdelev")
+}
+# ev_share POLL_LINE: the agent's own share of a change's latency, elapsed_us - event_us (the
+# kernel's event to the first GET that shows it), nothing when no event was seen
+ev_share() {
+	local e v
+	e=$(echo "$1" | kv elapsed_us); v=$(echo "$1" | kv event_us)
+	[ -n "$v" ] && [ "$v" -ge 0 ] && echo $((e - v))
 }
 # the change-latency routes: 100.64.I.0/24, 2001:db8:ffff:I::/64
 ch4_dst() { echo "100.64.$1.0/24"; }
@@ -452,12 +486,14 @@ run_n() {
 	local w
 	for w in cim t1 t16; do : >"$d/w$w"; done
 	[ $HAVE_CIM_N = 1 ] && profile_walk column $CIM_COL19 $((lim * 4))
+	pin_rounds "$SNMPD_PID" ${CIM_PID:-} "$TRIV_PID" "$TRIV16_PID"
 	for i in $(seq "$reps"); do
 		log "N=$N: one-column walks, round $i/$reps"
 		[ $HAVE_CIM_N = 1 ] && round_walk cim "$CIM_PID" $CIM_COL19 $((lim * 4))
 		round_walk t1 "$TRIV_PID" $TRIV_COL1 $((lim * 4))
 		round_walk t16 "$TRIV16_PID" $TRIV16_COL1 $((lim * 4))
 	done
+	unpin_rounds "$SNMPD_PID" ${CIM_PID:-} "$TRIV_PID" "$TRIV16_PID"
 	for w in t1 t16; do agg_walks $w; done
 	if [ $HAVE_CIM_N = 1 ]; then
 		agg_walks cim
@@ -679,12 +715,14 @@ run_n6() {
 	local reps=${REPEATS:-$([ "$N" -ge 500000 ] && echo 3 || echo 5)} w
 	for w in c6 u1 u53; do : >"$d/w$w"; done
 	profile_walk column6 $CIM6_COL14 $((lim * 4))
+	pin_rounds "$SNMPD_PID" "$CIM_PID" "$TRIV_PID" "$TRIV53_PID"
 	for i in $(seq "$reps"); do
 		log "N=$N ($fam): one-column walks, round $i/$reps"
 		round_walk c6 "$CIM_PID" $CIM6_COL14 $((lim * 4))
 		round_walk u1 "$TRIV_PID" $TRIV_COL1 $((lim * 4))
 		round_walk u53 "$TRIV53_PID" $TRIV53_COL1 $((lim * 4))
 	done
+	unpin_rounds "$SNMPD_PID" "$CIM_PID" "$TRIV_PID" "$TRIV53_PID"
 	for w in c6 u1 u53; do agg_walks $w "$k"; done
 	R[c6_errs,$k]=$(awk '{s+=$3} END{print s+0}' "$d/wc6")
 	pct_rounds c6 "$k" u1 u53
@@ -808,13 +846,13 @@ report6() {
 	echo
 	echo "## IPv6: GET and change latency"
 	echo
-	echo "| families | routes N | GET cimrouted median / p90 / p99 / max (us) | GET trivial-53 median / p99 (us) | \`ip -6 route add\` to visible, median / max (ms) (target median <= 10) | ip -6 route add alone, median (ms) | route delete to gone, median / max (ms) | re-dumps during the changes |"
-	echo "|---|---:|---|---|---|---:|---|---:|"
+	echo "| families | routes N | GET cimrouted median / p90 / p99 / max (us) | GET trivial-53 median / p99 (us) | \`ip -6 route add\` to visible, median / max (ms) (target median <= 10) | ip -6 route add alone, median (ms) | kernel event to visible (the agent's share), add median / max, delete median (ms) | route delete to gone, median / max (ms) | re-dumps during the changes |"
+	echo "|---|---:|---|---|---|---:|---|---|---:|"
 	for N in $NLIST; do
 		for f in $FAMILIES; do
 			[ "$f" = 4 ] && continue
 			k=$f:$N
-			echo "| $f | $N | ${R[get_median_us,$k]:-n/a} / ${R[get_p90_us,$k]:-n/a} / ${R[get_p99_us,$k]:-n/a} / ${R[get_max_us,$k]:-n/a} | ${R[t53get_median_us,$k]:-n/a} / ${R[t53get_p99_us,$k]:-n/a} | $(ms "${R[add_med,$k]:-}") / $(ms "${R[add_max,$k]:-}") (${R[add_n,$k]:-0}/20) | $(ms "${R[add_cmd,$k]:-}") | $(ms "${R[del_med,$k]:-}") / $(ms "${R[del_max,$k]:-}") (${R[del_n,$k]:-0}/20) | ${R[redumps,$k]:-n/a} |"
+			echo "| $f | $N | ${R[get_median_us,$k]:-n/a} / ${R[get_p90_us,$k]:-n/a} / ${R[get_p99_us,$k]:-n/a} / ${R[get_max_us,$k]:-n/a} | ${R[t53get_median_us,$k]:-n/a} / ${R[t53get_p99_us,$k]:-n/a} | $(ms "${R[add_med,$k]:-}") / $(ms "${R[add_max,$k]:-}") (${R[add_n,$k]:-0}/20) | $(ms "${R[add_cmd,$k]:-}") | $(ms "${R[add_ev,$k]:-}") / $(ms "${R[add_evmax,$k]:-}"), $(ms "${R[del_ev,$k]:-}") | $(ms "${R[del_med,$k]:-}") / $(ms "${R[del_max,$k]:-}") (${R[del_n,$k]:-0}/20) | ${R[redumps,$k]:-n/a} |"
 		done
 	done
 	echo
@@ -864,6 +902,7 @@ report() {
 	echo "- command: \`$CMDLINE\` (from $SRC, git $(git -C "$SRC" rev-parse --short HEAD 2>/dev/null)$(git -C "$SRC" diff --quiet 2>/dev/null || echo '+dirty'))"
 	echo "- machine: $(nproc) CPUs ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r), $(date -u '+%F %T UTC')"
 	echo "- net-snmp $(net-snmp-config --version); snmpd defaults kept: agentXTimeout 1 s, agentXRetries 5; walks: snmpbulkwalk -v2c -Cr50"
+	[ -n "$PIN_CPU" ] && echo "- one-column walk rounds pinned to CPU $PIN_CPU (-1): snmpd, the subagents and snmpbulkwalk"
 	echo "- cimrouted: $([ $HAVE_CIM = 1 ] && echo "$CIMROUTED" || echo 'not built: its columns are n/a')"
 	echo "- routes: Internet-like length mix (60% /24 ... /8), \`proto bgp metric 20\` via $GW on a veth, loaded with ip -batch"
 	has6 && echo "- IPv6 routes: Internet-like length mix (48% /48, 13% /32, /20 ... /64), \`proto bgp metric 20\` via $GW6 on the same veth, loaded with ip -6 -batch (families: $FAMILIES)"
@@ -888,10 +927,10 @@ report() {
 	echo
 	echo "## GET and change latency"
 	echo
-	echo "| routes N | GET cimrouted median / p90 / p99 / max (us) | GET trivial-1 median / p99 (us) | GET trivial-16 median / p99 (us) | change: route add to visible, median / max (ms) (target median <= 10) | ip route add alone, median (ms) | change: route delete to gone, median / max (ms) |"
-	echo "|---:|---|---|---|---|---:|---|"
+	echo "| routes N | GET cimrouted median / p90 / p99 / max (us) | GET trivial-1 median / p99 (us) | GET trivial-16 median / p99 (us) | change: route add to visible, median / max (ms) (target median <= 10) | ip route add alone, median (ms) | kernel event to visible (the agent's share), add median / max, delete median (ms) | change: route delete to gone, median / max (ms) |"
+	echo "|---:|---|---|---|---|---:|---|---|"
 	for N in $NLIST; do
-		echo "| $N | ${R[get_median_us,$N]:-n/a} / ${R[get_p90_us,$N]:-n/a} / ${R[get_p99_us,$N]:-n/a} / ${R[get_max_us,$N]:-n/a} | ${R[t1get_median_us,$N]:-n/a} / ${R[t1get_p99_us,$N]:-n/a} | ${R[t16get_median_us,$N]:-n/a} / ${R[t16get_p99_us,$N]:-n/a} | $(ms "${R[add_med,$N]:-}") / $(ms "${R[add_max,$N]:-}") (${R[add_n,$N]:-0}/20) | $(ms "${R[add_cmd,$N]:-}") | $(ms "${R[del_med,$N]:-}") / $(ms "${R[del_max,$N]:-}") (${R[del_n,$N]:-0}/20) |"
+		echo "| $N | ${R[get_median_us,$N]:-n/a} / ${R[get_p90_us,$N]:-n/a} / ${R[get_p99_us,$N]:-n/a} / ${R[get_max_us,$N]:-n/a} | ${R[t1get_median_us,$N]:-n/a} / ${R[t1get_p99_us,$N]:-n/a} | ${R[t16get_median_us,$N]:-n/a} / ${R[t16get_p99_us,$N]:-n/a} | $(ms "${R[add_med,$N]:-}") / $(ms "${R[add_max,$N]:-}") (${R[add_n,$N]:-0}/20) | $(ms "${R[add_cmd,$N]:-}") | $(ms "${R[add_ev,$N]:-}") / $(ms "${R[add_evmax,$N]:-}"), $(ms "${R[del_ev,$N]:-}") | $(ms "${R[del_med,$N]:-}") / $(ms "${R[del_max,$N]:-}") (${R[del_n,$N]:-0}/20) |"
 	done
 	echo
 	echo "## snmpd's own IP-FORWARD-MIB::inetCidrRouteTable (inetCidrRouteIfIndex), same namespace"
@@ -908,7 +947,7 @@ report() {
 trivial-1 / trivial-16 = tests/bench/trivial-subagent, O(1) handler, index of 1 or 16 sub-ids (16 = the length of cimIP4RouteTable's index, so the same AgentX/BER work per value);"
 	echo "\"rows\" = N plus the namespace's own routes as cimIP4RouteCount.0 counts them;"
 	echo "\"live\" = cimrouted already running while ip -batch loads the table (load time includes it);"
-	echo "change latency = from just before \`ip route add/del\` is started to the first GET that shows the change (polled every 0.2 ms plus a GET round trip);"
+	echo "change latency = from just before \`ip route add/del\` is started to the first GET that shows the change (polled every 0.2 ms plus a GET round trip); kernel event to visible = from when getbench's own route event socket received the change (RTNLGRP_IPV4_ROUTE/_IPV6_ROUTE, the group cimrouted reads) to that GET: the agent's own share;"
 	echo "(cut) = stopped at the time cap, the rate is over what was read."
 	for N in $NLIST; do
 		[ -n "${R[died,$N]:-}" ] && echo "**N=$N: cimrouted died (${R[died,$N]})**"

@@ -3,7 +3,7 @@
  *
  *   getbench lat  [common] [-k K] [-s SEED] [-x STOP] -f FILE      AGENT
  *   getbench lat  [common] [-k K] [-s SEED] [-x STOP] -b BASE -n N AGENT
- *   getbench poll [common] -o OID [-a | -e V | -g V] [-i US] [-T SEC]
+ *   getbench poll [common] -o OID [-a | -e V | -g V] [-i US] [-T SEC] [-E]
  *                 [-S START_NS | -F FILE]                    AGENT [CMD [ARG...]]
  *   common: [-c COMMUNITY] [-t TIMEOUT_MS] [-r RETRIES]
  *
@@ -33,6 +33,14 @@
  *       (`date +%s%N > FILE`) just before it runs its command; getbench
  *       polls from its own start and reads FILE once the condition holds.
  *     - none: from getbench's own start.
+ *   -E: also print event_us, when the kernel announced the change: a
+ *     thread of getbench's blocks on a route event socket of its own
+ *     (RTNLGRP_IPV4_ROUTE and _IPV6_ROUTE, opened before CMD starts) and
+ *     reads the clock when the first RTM_NEWROUTE or RTM_DELROUTE arrives;
+ *     -1 if none came.  elapsed_us - event_us is the agent's own share: from
+ *     the kernel's event, which cimrouted receives on the same multicast
+ *     group, to the first GET that shows the change (a thread's wake-up on
+ *     each side).
  *
  * AGENT is a net-snmp transport address such as udp:127.0.0.1:1161.
  */
@@ -41,12 +49,16 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -70,7 +82,7 @@ static void usage(void)
 		"usage:\n"
 		"  getbench lat  [common] [-k K] [-s SEED] [-x STOP] -f FILE AGENT\n"
 		"  getbench lat  [common] [-k K] [-s SEED] [-x STOP] -b BASE_OID -n N AGENT\n"
-		"  getbench poll [common] -o OID [-a | -e V | -g V] [-i US] [-T SEC]\n"
+		"  getbench poll [common] -o OID [-a | -e V | -g V] [-i US] [-T SEC] [-E]\n"
 		"                [-S START_NS | -F FILE] AGENT [CMD [ARG...]]\n"
 		"  common: [-c COMMUNITY] [-t TIMEOUT_MS] [-r RETRIES]\n");
 	exit(2);
@@ -379,6 +391,60 @@ static int read_start_file(const char *path, int64_t *ns)
 	return 0;
 }
 
+/* ---- -E: when the kernel announced the change --------------------------- */
+
+struct evwatch {
+	int fd;
+	pthread_t th;
+	int64_t at;   /* CLOCK_REALTIME ns of the first route event; 0: none yet */
+	int stop;
+};
+
+static void *evwatch_run(void *arg)
+{
+	struct evwatch *w = arg;
+	char buf[16384];
+
+	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
+		ssize_t n = recv(w->fd, buf, sizeof(buf), 0);
+		const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+
+		if (n < (ssize_t)sizeof(*h))
+			continue; /* the receive timeout: look at stop again */
+		if (h->nlmsg_type == RTM_NEWROUTE || h->nlmsg_type == RTM_DELROUTE) {
+			__atomic_store_n(&w->at, now_ns(CLOCK_REALTIME), __ATOMIC_RELEASE);
+			break;
+		}
+	}
+	return NULL;
+}
+
+static int evwatch_start(struct evwatch *w)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
+				  .nl_groups = RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE };
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 50000 };
+
+	memset(w, 0, sizeof(*w));
+	if ((w->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)) < 0 ||
+	    setsockopt(w->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    bind(w->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    pthread_create(&w->th, NULL, evwatch_run, w) != 0) {
+		fprintf(stderr, "getbench: cannot watch route events: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The event's time, or 0 if none came. */
+static int64_t evwatch_stop(struct evwatch *w)
+{
+	__atomic_store_n(&w->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(w->th, NULL);
+	close(w->fd);
+	return __atomic_load_n(&w->at, __ATOMIC_ACQUIRE);
+}
+
 static int run_poll(int argc, char **argv)
 {
 	const char *oidstr = NULL, *startfile = NULL, *agent;
@@ -386,12 +452,14 @@ static int run_poll(int argc, char **argv)
 	long long want = 0, val = 0;
 	long interval_us = 500, limit_s = 60, polls = 0;
 	int64_t start = 0, deadline, cmd_end = -1, t;
-	int have_start = 0, opt, has_int = 0, met = 0, cmd_status = 0;
+	int have_start = 0, opt, has_int = 0, met = 0, cmd_status = 0, watch = 0;
+	int64_t event = 0;
+	struct evwatch ew;
 	struct oidbuf o;
 	pid_t child = -1;
 	void *h;
 
-	while ((opt = getopt(argc, argv, "+c:t:r:o:ae:g:i:T:S:F:")) != -1) {
+	while ((opt = getopt(argc, argv, "+c:t:r:o:ae:g:i:T:S:F:E")) != -1) {
 		switch (opt) {
 		case 'c': community = optarg; break;
 		case 't': timeout_ms = parse_long(optarg, "timeout"); break;
@@ -404,6 +472,7 @@ static int run_poll(int argc, char **argv)
 		case 'T': limit_s = parse_long(optarg, "time limit"); break;
 		case 'S': start = parse_i64(optarg, "start"); have_start = 1; break;
 		case 'F': startfile = optarg; break;
+		case 'E': watch = 1; break;
 		default: usage();
 		}
 	}
@@ -415,6 +484,8 @@ static int run_poll(int argc, char **argv)
 		return 2;
 	}
 	h = open_session(agent);
+	if (watch && evwatch_start(&ew) < 0)
+		return 2;
 
 	if (optind + 1 < argc) {
 		if (have_start || startfile)
@@ -456,6 +527,8 @@ static int run_poll(int argc, char **argv)
 		sleep_us(interval_us);
 	}
 	snmp_sess_close(h);
+	if (watch)
+		event = evwatch_stop(&ew);
 
 	if (child > 0 && cmd_end < 0) {
 		waitpid(child, &cmd_status, 0);
@@ -476,6 +549,8 @@ static int run_poll(int argc, char **argv)
 	       (t - start) / 1000, polls);
 	if (child > 0)
 		printf(" cmd_us=%" PRId64, (cmd_end - start) / 1000);
+	if (watch)
+		printf(" event_us=%" PRId64, event != 0 ? (event - start) / 1000 : (int64_t)-1);
 	if (met && has_int && cond != C_ABSENT)
 		printf(" value=%lld", val);
 	printf("\n");

@@ -98,7 +98,7 @@ set_pending(struct writer *old, struct mirror *m, size_t n, size_t np, uint32_t 
 		struct route r = route_at_i(k * n / np, 0, 3, metric);
 
 		r.proto = 0;
-		if (writer_pending_add(w, &r) < 0) {
+		if (pending_add(&w->pending, &r) < 0) {
 			fprintf(stderr, "cannot add pending row %zu\n", k);
 			exit(1);
 		}

@@ -332,10 +332,10 @@ test_empty_table(void **state)
 static struct writer *w;
 
 static void
-pending_add(struct route r)
+add_pending(struct route r)
 {
 	r.proto = 0; /* as mib_set.c makes them: writable columns only */
-	assert_int_equal(writer_pending_add(w, &r), 0);
+	assert_int_equal(pending_add(&w->pending, &r), 0);
 }
 
 static void
@@ -436,7 +436,7 @@ test_pending_merged_walk(void **state)
 		want[n++] = *r;
 	nk = n;
 	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
-		pending_add(p[i]);
+		add_pending(p[i]);
 		if (route_find(t, &p[i]) == NULL)
 			want[n++] = p[i];
 	}
@@ -485,13 +485,13 @@ test_pending_interleaved(void **state)
 	w = writer_new(big, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0);
 	assert_non_null(w);
 	mib_route_bind(big, w);
-	for (n = nk; w->npending < NP;) {
+	for (n = nk; w->pending.n < NP;) {
 		struct route p = R(IP(10, 0, 0, 0) + (uint32_t)(random() % 4096) * 256, 24,
 		    IP(192, 0, 2, 1 + random() % 3), 2, (uint32_t)(random() % 3), 0);
 
-		if (writer_pending_find(w, &p) != NULL)
+		if (pending_find(&w->pending, &p) != NULL)
 			continue;
-		pending_add(p);
+		add_pending(p);
 		if (route_find(mirror_routes(big), &p) == NULL)
 			want[n++] = p;
 	}
@@ -525,9 +525,9 @@ test_pending_partial_index(void **state)
 	struct mib_value v;
 
 	writer_on();
-	pending_add(last);
-	pending_add(mid);
-	pending_add(first);
+	add_pending(last);
+	add_pending(mid);
+	add_pending(first);
 	/* Before every row: the column itself, and "9" (a prefix of the first pending row). */
 	memcpy(name, entry, sizeof(entry));
 	name[ENTRY_LEN] = 24;
@@ -626,7 +626,7 @@ big_mirror(size_t n, uint8_t last_flags)
 	assert_non_null(w);
 	mib_route_bind(big, w);
 	for (size_t i = 0; i < 300; i++)
-		pending_add(
+		add_pending(
 		    R(IP(10, 0, 0, 0) + (uint32_t)(i * n / 300) * 256, 24, 0, 5, BIG_METRIC, 0));
 	return big;
 }

@@ -668,7 +668,7 @@ kernel_text(char *buf, size_t len)
 		const struct vb set_[] = { __VA_ARGS__ };                                      \
 		char before_[2048], after_[2048];                                              \
 		struct result res_;                                                            \
-		size_t np_ = w->persist.n, nw_ = w->npending, nw6_ = w->npending6;             \
+		size_t np_ = w->persist.n, nw_ = w->pending.n, nw6_ = w->pending6.n;           \
                                                                                                \
 		kernel_text(before_, sizeof(before_));                                         \
 		fk.log[0] = '\0';                                                              \
@@ -679,8 +679,8 @@ kernel_text(char *buf, size_t len)
 		assert_string_equal(before_, after_);                                          \
 		assert_string_equal(fk.log, "");                                               \
 		assert_int_equal(w->persist.n, np_);                                           \
-		assert_int_equal(w->npending, nw_);                                            \
-		assert_int_equal(w->npending6, nw6_);                                          \
+		assert_int_equal(w->pending.n, nw_);                                           \
+		assert_int_equal(w->pending6.n, nw6_);                                         \
 	} while (0)
 
 /* Index strings: route table (dst mask nexthop ifindex table tos metric), persisted. */
@@ -862,7 +862,7 @@ test_pending_max(void **state)
 	for (uint32_t i = 0; i < PENDING_MAX; i++) {
 		struct route r = R(IP(10, 200, 0, 0) + i * 256, 24, IP(192, 0, 2, 1), 0, 0);
 
-		assert_int_equal(writer_pending_add(w, &r), 0);
+		assert_int_equal(pending_add(&w->pending, &r), 0);
 	}
 	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE, { TR, C_RS, GOOD, 5 });
 }
@@ -949,10 +949,10 @@ test_applied(void **state)
 	/* createAndWait, then active */
 	fk.log[0] = '\0';
 	assert_int_equal(run((struct vb[]){ { TR, C_RS, GOOD, 5 } }, 1).status, 0);
-	assert_int_equal(w->npending, 1);
+	assert_int_equal(w->pending.n, 1);
 	assert_string_equal(fk.log, "");
 	assert_int_equal(run((struct vb[]){ { TR, C_RS, GOOD, 1 } }, 1).status, 0);
-	assert_int_equal(w->npending, 0);
+	assert_int_equal(w->pending.n, 0);
 	assert_string_equal(fk.log, "add 10.9.0.0/16 m20");
 	/* A persisted route: stored, installed, written; destroyed: gone, deleted, written. */
 	fk.log[0] = '\0';
@@ -1486,16 +1486,16 @@ test6_applied(void **state)
 	/* createAndWait: in the agent only; then active installs it */
 	fk.log[0] = '\0';
 	assert_int_equal(run((struct vb[]){ { T6, C6_RS, I6_NEW, 5 } }, 1).status, 0);
-	assert_int_equal(w->npending6, 1);
-	assert_true(w->pending6[0].flags & ROUTE_F_PENDING);
+	assert_int_equal(w->pending6.n, 1);
+	assert_true(((const struct route6 *)pending_at(&w->pending6, 0))->flags & ROUTE_F_PENDING);
 	assert_string_equal(fk.log, "");
 	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_NEW, 5 });
 	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_NEW, 1 },
 	    { T6, C6_METRIC1, I6_NEW, 9 });
 	assert_int_equal(run((struct vb[]){ { T6, C6_RS, I6_NEW, 2 } }, 1).status, 0);
-	assert_int_equal(w->npending6, 1);
+	assert_int_equal(w->pending6.n, 1);
 	assert_int_equal(run((struct vb[]){ { T6, C6_RS, I6_NEW, 1 } }, 1).status, 0);
-	assert_int_equal(w->npending6, 0);
+	assert_int_equal(w->pending6.n, 0);
 	assert_string_equal(fk.log, "add6 2001:db8:10::/48 m10");
 	/* createAndWait then destroy: dropped, the kernel untouched */
 	fk.log[0] = '\0';
@@ -1503,12 +1503,12 @@ test6_applied(void **state)
 		      5 } },
 	    1);
 	assert_int_equal(res.status, 0);
-	assert_int_equal(w->npending6, 1);
+	assert_int_equal(w->pending6.n, 1);
 	res = run((struct vb[]){ { T6, C6_RS, idx6(2, "2001:db8:13::", 48, "fe80::1", IFA, 254, 5),
 		      6 } },
 	    1);
 	assert_int_equal(res.status, 0);
-	assert_int_equal(w->npending6, 0);
+	assert_int_equal(w->pending6.n, 0);
 	assert_string_equal(fk.log, "");
 	/* a kernel route cannot be taken out of service */
 	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_60, 2 });
@@ -1523,7 +1523,7 @@ test6_pending_undone(void **state)
 	fk.fail = 1u << 2; /* add GOOD, then the IPv6 activation: refused */
 	undone((struct vb[]){ { TR, C_RS, GOOD, 4 }, { T6, C6_RS, I6_NEW, 1 } }, 2, 1,
 	    "add 10.9.0.0/16 m20; add6 2001:db8:10::/48 m10 REFUSED; del 10.9.0.0/16 m20");
-	assert_int_equal(w->npending6, 1);
+	assert_int_equal(w->pending6.n, 1);
 }
 
 static void
