@@ -28,7 +28,9 @@
 #include "lib/log.h"
 #include "snmp/master.h"
 #include "snmp/mib.h"
+#include "snmp/mib_adapter.h"
 #include "snmp/txn.h"
+#include "iface/ifdev.h"
 #include "iface/ifmirror.h"
 #include "iface/dhcplease.h"
 #include "iface/resolver.h"
@@ -301,6 +303,7 @@ main(int argc, char **argv)
 	struct resolver *res;
 	struct dhcplease_config dcfg = { 0 };
 	struct dhcplease *dl;
+	struct ifdev *ifd;
 	struct nlmon *mon;
 	struct nlreq *q, *qa;
 	struct writer *w;
@@ -401,9 +404,17 @@ main(int argc, char **argv)
 	    (dl = dhcplease_new(&dcfg)) == NULL || dhcplease_start(dl) < 0)
 		fatal("cannot read the resolver configuration or the DHCP leases");
 	mib_adcfg_use_leases(dl);
+	/* The adapters' device facts (sysfs, ethtool), read as links come and change. */
+	if ((ifd = ifdev_new(NULL, NULL, NULL)) == NULL)
+		fatal("out of memory");
+	ifdev_bind(ifd, ifm);
+	mib_adcfg_use_ifdev(ifd);
+	if (iface_watch(ifm, ifdev_link_changed, ifd) < 0)
+		fatal("cannot subscribe to netlink events");
 	if (iface_start(ifm) < 0)
 		fatal("cannot load the kernel's links and addresses over netlink: %s",
 		    strerror(errno));
+	ifdev_sync(ifd, ifm);
 	if (mirror_start(m) < 0 || mirror_start(m6) < 0 || (pm != m && mirror_start(pm) < 0) ||
 	    (pm6 != m6 && mirror_start(pm6) < 0))
 		fatal("cannot load the kernel's routes over netlink: %s", strerror(errno));
@@ -418,7 +429,8 @@ main(int argc, char **argv)
 
 	if ((txn = txn_new()) == NULL || mib_route_register(m, w, txn) < 0 ||
 	    mib_route6_register(m6, w, txn) < 0 || mib_persist_register(w, txn) < 0 ||
-	    mib_event_register() < 0 || mib_adcfg_register(ifm, pm, pm6, pm == m, pm6 == m6) < 0 ||
+	    mib_event_register() < 0 || mib_adapter_register(ifm, ifd) < 0 ||
+	    mib_adcfg_register(ifm, pm, pm6, pm == m, pm6 == m6) < 0 ||
 	    mib_tcpip_register(ifm, res) < 0)
 		fatal("cannot register CIM-ROUTE-MIB objects");
 	if (nlmon_start(mon) < 0)
@@ -463,6 +475,7 @@ main(int argc, char **argv)
 	resolver_free(res);
 	dhcplease_free(dl);
 	iface_free(ifm);
+	ifdev_free(ifd);
 	nlmon_free(mon);
 	if (pidfile != NULL)
 		unlink(pidfile);

@@ -6,6 +6,7 @@
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <netlink/msg.h>
@@ -153,6 +154,14 @@ parse_link(struct nlmsghdr *nlh, struct link *l)
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
 		return -1;
 	ifi = nlmsg_data(nlh);
+	/*
+	 * A bridge announces its ports' bridge state as RTM_NEWLINK and
+	 * RTM_DELLINK of family AF_BRIDGE on the same group (br_ifinfo_notify(),
+	 * net/bridge/br_netlink.c): not the link itself, which has no kind or
+	 * alias there, and whose RTM_DELLINK then only means "left the bridge".
+	 */
+	if (ifi->ifi_family == AF_BRIDGE)
+		return -1;
 	if (nlmsg_parse(nlh, sizeof(*ifi), tb, IFLA_MAX, link_policy) < 0)
 		return -1;
 	memset(l, 0, sizeof(*l));
@@ -515,6 +524,7 @@ read_dump(void *arg)
 {
 	struct iface *ifm = arg;
 	struct nldump_result res;
+	int reload;
 
 	if (ifm->dumper == NULL || !nldump_join(ifm->dumper, &res) || ifm->state != IFACE_DUMPING)
 		return;
@@ -525,10 +535,13 @@ read_dump(void *arg)
 		loop_arm(&ifm->arm, RETRY_MS);
 		return;
 	}
+	reload = ifm->loaded;
 	dump_keep_times(ifm);
 	swap_in(ifm);
 	ifm->loaded = 1;
 	ifm->state = IFACE_SYNCED;
+	if (reload)
+		announce(ifm, IFACE_RELOADED, NULL, NULL);
 	nlqueue_replay(&ifm->queue, replay_msg, ifm);
 	log_debug("iface", "%zu links, %zu addresses", ifm->links.n, ifm->addrs.n);
 	/* NLM_F_DUMP_INTR: the kernel's lists changed under the dump; take them again. */

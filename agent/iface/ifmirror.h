@@ -7,8 +7,10 @@
  * Others learn of changes through one callback (iface_change_fn), called
  * after each change is applied: the route mirror re-dumps on those that make
  * the kernel drop or change routes without a route message (see mirror.c).
- * A change found by a re-dump after lost events is not announced: every
- * consumer of the event socket re-dumps then anyway.
+ * A change found by a re-dump after lost events is not announced one by
+ * one: every consumer of the event socket re-dumps then anyway; the end of
+ * such a re-dump is announced (IFACE_RELOADED) for those that keep facts of
+ * their own per link (iface/ifdev).
  */
 #ifndef CIMR_IFMIRROR_H
 #define CIMR_IFMIRROR_H
@@ -96,6 +98,7 @@ enum iface_change {
 	IFACE_LINK_REMOVED,
 	IFACE_ADDR_ADDED,   /* also an address changed in place (flags, scope) */
 	IFACE_ADDR_REMOVED, /* also one the mirror did not know: the kernel says it is gone */
+	IFACE_RELOADED, /* a re-dump after lost events is in (l, a NULL): look at it all again */
 };
 
 /*
@@ -107,9 +110,10 @@ typedef void (*iface_change_fn)(enum iface_change, const struct link *l, const s
 
 /*
  * The served mirrors (IPv4, IPv6), the private ones of main (routeTables
- * without main) and the writer (writer_link_changed()): five, and room.
+ * without main), the writer (writer_link_changed()), the device facts
+ * (ifdev) and the adapter tables: seven, and room.
  */
-#define IFACE_MAX_WATCHERS 8
+#define IFACE_MAX_WATCHERS 10
 
 struct iface;
 

@@ -15,8 +15,9 @@
 #include "nl/nlsock.h"
 #include "snmp/loop.h"
 
-#define RECV_BUF      (256 << 10)
-#define MAX_CONSUMERS 8
+#define RECV_BUF        (256 << 10)
+#define MAX_CONSUMERS   8
+#define NLMON_DRAIN_MAX 1024 /* datagrams of RECV_BUF: 256 MB, beyond any event buffer */
 
 struct nlmon {
 	struct nl_sock *sk;
@@ -153,9 +154,12 @@ nlmon_lost(struct nlmon *mon)
 			mon->sub[i].lost(mon->sub[i].arg);
 }
 
-/* Receive one datagram and dispatch it: 1 when one was read, 0 when none, -errno on error. */
+/*
+ * Receive one datagram and dispatch it (or drop it): 1 when one was read, 0
+ * when none, -errno on error.
+ */
 static int
-recv_batch(struct nlmon *mon)
+recv_batch(struct nlmon *mon, int dispatch)
 {
 	struct nlmsghdr *nlh;
 	ssize_t n;
@@ -167,9 +171,29 @@ recv_batch(struct nlmon *mon)
 	if (n < 0)
 		return errno == EAGAIN ? 0 : -errno;
 	len = (int)n;
-	for (nlh = (struct nlmsghdr *)mon->buf; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len))
+	for (nlh = (struct nlmsghdr *)mon->buf; dispatch && nlmsg_ok(nlh, len);
+	     nlh = nlmsg_next(nlh, &len))
 		nlmon_dispatch(mon, nlh);
 	return 1;
+}
+
+/*
+ * After an overrun, what is still queued on the socket is older than the
+ * re-dumps that follow, and the events after it were lost: replayed over a
+ * dump, it would put back a state that a lost event had changed (an alias
+ * set 1,500 times kept its third value).  Dropped, bounded by
+ * NLMON_DRAIN_MAX datagrams; what comes later is newer than nothing the
+ * dumps miss.
+ */
+static void
+drain(struct nlmon *mon)
+{
+	for (int reads = 0; reads < NLMON_DRAIN_MAX; reads++) {
+		int rc = recv_batch(mon, 0);
+
+		if (rc == 0 || (rc < 0 && rc != -ENOBUFS))
+			return;
+	}
 }
 
 void
@@ -179,12 +203,13 @@ nlmon_read(struct nlmon *mon)
 		return;
 	nlsock_log_foreign(); /* what the dump threads dropped */
 	for (int reads = 0; reads < NLMON_READS_PER_WAKEUP; reads++) {
-		int rc = recv_batch(mon);
+		int rc = recv_batch(mon, 1);
 
 		if (rc == -ENOBUFS) {
 			/* Events were lost: only fresh dumps can repair (netlink(7): ENOBUFS). */
 			mon->overruns++;
 			log_warn("netlink", "event socket overrun: events lost, re-dumping");
+			drain(mon);
 			nlmon_lost(mon);
 			continue;
 		}

@@ -151,6 +151,7 @@ void mib_event_bind(struct notify *);
  * names), and the permit and IPX tables, with no rows.
  */
 struct iface;
+struct ifdev;
 struct link;
 struct iface_addr;
 int mib_adcfg_register(struct iface *, struct mirror *m4, struct mirror *m6, int served4,
@@ -158,6 +159,8 @@ int mib_adcfg_register(struct iface *, struct mirror *m4, struct mirror *m6, int
 /* DHCPEnabled, DHCPServer and the lease times from the clients' leases (NULL: lifetimes only). */
 struct dhcplease;
 void mib_adcfg_use_leases(struct dhcplease *);
+/* The device facts for Description and ServiceName (as Win32_NetworkAdapter has them). */
+void mib_adcfg_use_ifdev(struct ifdev *);
 /* Bind without registering (tests). */
 void mib_adcfg_bind(struct iface *, struct mirror *m4, struct mirror *m6, int served4, int served6);
 extern const struct mib_table *mib_adcfg_table;

@@ -33,6 +33,7 @@
 #include <time.h>
 
 #include "iface/dhcplease.h"
+#include "iface/ifdev.h"
 #include "iface/ifmirror.h"
 #include "lib/addr.h"
 #include "lib/log.h"
@@ -78,6 +79,7 @@ static struct adcfg {
 	int served4, served6;    /* they are the served route tables */
 	struct timespec changed; /* the interface mirror's last change */
 	struct dhcplease *dl;    /* the DHCP clients' leases; NULL: lifetimes only */
+	struct ifdev *dev;       /* the device facts; NULL: the link's own (tests) */
 	struct gw gw[GW_MAX];
 	size_t ngw;
 } ac;
@@ -622,7 +624,22 @@ get_caption(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
-/* The interface name, until the device's model is known (Win32_NetworkAdapter). */
+/* The device facts of a row's link, as Win32_NetworkAdapter has them; NULL if unknown. */
+static const struct ifdev_info *
+dev_of(const void *row)
+{
+	return ac.dev != NULL ? ifdev_get(ac.dev, LINK(row)->ifindex) : NULL;
+}
+
+/* Win32_NetworkAdapter's Description: the model, else the driver or link kind, else the name. */
+static int
+get_description(const void *row, struct mib_value *v, void *ctx)
+{
+	(void)ctx;
+	mib_set_str(v, ifdev_description(dev_of(row), LINK(row)), 255);
+	return 0;
+}
+
 static int
 get_name(const void *row, struct mib_value *v, void *ctx)
 {
@@ -631,14 +648,16 @@ get_name(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
-/* IFLA_INFO_KIND, until the device's driver is known; absent for a plain device. */
+/* The driver bound to the device, else the link kind; absent for the loopback. */
 static int
 get_service_name(const void *row, struct mib_value *v, void *ctx)
 {
+	const char *s = ifdev_service(dev_of(row), LINK(row));
+
 	(void)ctx;
-	if (LINK(row)->kind[0] == '\0')
+	if (s == NULL)
 		return -1;
-	mib_set_str(v, LINK(row)->kind, 255);
+	mib_set_str(v, s, 255);
 	return 0;
 }
 
@@ -820,7 +839,7 @@ get_last_method(const void *row, struct mib_value *v, void *ctx)
 
 /* The columns; those read by mib_get_absent() Linux does not have (the MIB says why for each). */
 static const struct mib_column cfg_columns[] = {
-	{ COL_ADCFG_CAPTION, get_caption }, { COL_ADCFG_DESCRIPTION, get_name },
+	{ COL_ADCFG_CAPTION, get_caption }, { COL_ADCFG_DESCRIPTION, get_description },
 	{ COL_ADCFG_DHCPENABLED, get_dhcp_enabled },
 	{ COL_ADCFG_DHCPLEASEEXPIRES, get_lease_expires },
 	{ COL_ADCFG_DHCPLEASEOBTAINED, get_lease_obtained },
@@ -950,6 +969,12 @@ void
 mib_adcfg_use_leases(struct dhcplease *dl)
 {
 	ac.dl = dl;
+}
+
+void
+mib_adcfg_use_ifdev(struct ifdev *dev)
+{
+	ac.dev = dev;
 }
 
 int

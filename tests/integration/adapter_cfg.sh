@@ -116,6 +116,15 @@ is "$(get_val "$OID_ADCFG.5.1.7.$a0.1.4.10.10.0.253.50")" "Gauge32: 0" "DefaultI
 case $(get_val "$OID_ADCFG.12.1.0") in *"No Such Instance"*) ok "a property Linux lacks (ArpAlwaysSourceRoute) reads noSuchInstance" ;; *) not_ok "a property Linux lacks (ArpAlwaysSourceRoute) reads noSuchInstance" ;; esac
 case $(get_val "$OID_ADCFG.3.1.21.$a0") in *"No Such Instance"*) ok "an absent column (WINSPrimaryServer) reads noSuchInstance" ;; *) not_ok "an absent column (WINSPrimaryServer) reads noSuchInstance" ;; esac
 ! grep -q "No Such" "$T/start.walk"; result $? "the walk holds no exception values"
+# Description and ServiceName are Win32_NetworkAdapter's (cimNetAdapterTable, .1.5: 10 and 32)
+val_only() { get_val "$1" | sed 's/^.* = No Such/No Such/'; }
+same=1
+for x in $lo $a0 $a1 $b0; do
+	c="$(val_only "$OID_ADCFG.3.1.3.$x") | $(val_only "$OID_ADCFG.3.1.18.$x")"
+	n="$(val_only "${OID_ADCFG%.6}.5.3.1.10.$x") | $(val_only "${OID_ADCFG%.6}.5.3.1.32.$x")"
+	[ "$c" = "$n" ] || { same=0; diag "ifindex $x: configuration $c, adapter $n"; }
+done
+[ $same = 1 ]; result $? "Description and ServiceName equal the adapter's (cimNetAdapterTable), joined by Index"
 both_alive "start"
 
 nsx ip addr add 10.10.0.9/24 dev a0 && nsx ip addr del 10.20.0.1/24 dev a0

@@ -250,6 +250,30 @@ test_addr_short_cacheinfo(void **state)
 	iface_free(ifm);
 }
 
+/* A bridge port's AF_BRIDGE messages are not the link: neither a change nor, deleted, a removal. */
+static void
+test_bridge_port_messages_ignored(void **state)
+{
+	struct iface *ifm = iface_new();
+	struct seen s = { 0 };
+	struct nl_msg *msg;
+
+	(void)state;
+	apply(ifm, veth_msg(UP, 1500, "lan"));
+	assert_int_equal(iface_watch(ifm, watcher, &s), 0);
+	msg = fx_link_msg(RTM_NEWLINK, 7, UP, "veth0");
+	((struct ifinfomsg *)nlmsg_data(nlmsg_hdr(msg)))->ifi_family = AF_BRIDGE;
+	apply(ifm, msg);
+	msg = fx_link_msg(RTM_DELLINK, 7, UP, "veth0");
+	((struct ifinfomsg *)nlmsg_data(nlmsg_hdr(msg)))->ifi_family = AF_BRIDGE;
+	apply(ifm, msg);
+	assert_int_equal(s.n, 0);
+	assert_non_null(iface_link(ifm, 7));
+	assert_string_equal(iface_link(ifm, 7)->kind, "veth");
+	assert_string_equal(iface_link(ifm, 7)->alias, "lan");
+	iface_free(ifm);
+}
+
 int
 main(void)
 {
@@ -261,6 +285,7 @@ main(void)
 		cmocka_unit_test(test_link_times),
 		cmocka_unit_test(test_addr_lifetimes),
 		cmocka_unit_test(test_addr_short_cacheinfo),
+		cmocka_unit_test(test_bridge_port_messages_ignored),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
