@@ -405,21 +405,24 @@ get_val() {
 	printf '%s\n' "${out#* = }"
 }
 
-# get_str OID: an OCTET STRING decoded (-Ox prints it in hex); status 1 for noSuch*
+# get_str OID: an OCTET STRING decoded (-Ox prints it in hex); status 1 for noSuch*.
+# In bash, not python: tests call it hundreds of times, and a python start is 50-200 ms under load.
 get_str() {
-	local v rc
+	local v rc h out="" i
 	v=$(get_val "$1"); rc=$?
 	[ $rc -eq 0 ] || { echo "$v"; return $rc; }
-	python3 -c '
-import sys
-v = sys.argv[1]
-if v.startswith("Hex-STRING:"):
-    sys.stdout.write(bytes.fromhex(v[len("Hex-STRING:"):].replace("\n", " ")).decode("latin-1"))
-elif v.startswith("STRING:"):
-    v = v[len("STRING:"):].strip()
-    sys.stdout.write(v[1:-1] if v.startswith("\"") else v)
-elif v != "\"\"":
-    sys.stdout.write(v)' "$v"
+	case $v in
+	Hex-STRING:*)
+		h=${v#Hex-STRING:}; h=${h//[$' \n']/}
+		for ((i = 0; i < ${#h}; i += 2)); do out+="\\x${h:i:2}"; done
+		printf '%b' "$out" ;;
+	STRING:*)
+		v=${v#STRING:}; v=${v# }
+		[[ $v == \"*\" ]] && v=${v:1:${#v}-2}
+		printf '%s' "$v" ;;
+	'""') ;;
+	*) printf '%s' "$v" ;;
+	esac
 }
 
 # walk_table OUT [bulk|next] [TRANSPORT-ARGS...]: walk cimIP4RouteTable into OUT (stderr OUT.err)
