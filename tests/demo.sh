@@ -151,7 +151,24 @@ run snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimIP4PersistedRouteRowStatus.$PROW i 6
 run in_ns ip route show 10.50.0.0/16
 run cat "$T/state/persisted-routes"
 
-say "the rest of CIM-ROUTE-MIB (adapters, ping) is defined; later issues serve it"
+say "Win32_NetworkAdapter, as Get-WmiObject Win32_NetworkAdapter | select NetConnectionID, Name, Speed, NetConnectionStatus, NetEnabled, MACAddress"
+echo "(one row per link, index = InterfaceIndex, the route tables' InterfaceIndex; eth1 is down)"
+for col in NetConnectionID Name Speed NetConnectionStatus NetEnabled MACAddress; do
+	run snmp snmpwalk -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimNetAdapter$col
+done
+
+say "Win32_NetworkAdapterConfiguration, as ... -Filter IPEnabled=TRUE | select Index, IPAddress, IPSubnet, DefaultIPGateway, DNSServerSearchOrder, DHCPEnabled"
+run snmp snmpwalk -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgIPEnabled
+echo "(IPAddress and IPSubnet: one row per address, index = Index, type, address, prefix length; the value is the WMI array position / the mask)"
+run snmp snmpwalk -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgAddressPosition
+run snmp snmpwalk -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgAddressSubnet
+echo "(DefaultIPGateway: the default routes through the interface, element 0 the one the kernel uses)"
+run snmp snmpwalk -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgGatewayPosition
+run snmp snmpwalk -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimDnsServerAddress
+run snmp snmpwalk -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgDHCPEnabled
+run snmp snmpget 127.0.0.1:$PORT CIM-ROUTE-MIB::cimTcpipDefaultTTL.0 CIM-ROUTE-MIB::cimTcpipKeepAliveTime.0
+
+say "the rest of CIM-ROUTE-MIB (the adapter methods, ping) is defined; later issues serve it"
 MIBDIRS="$src/mibs:$erl" snmptranslate -m CIM-ROUTE-MIB -Tp CIM-ROUTE-MIB::cimRouteObjects 2>/dev/null | grep -E -- '--cim[A-Za-z0-9]*Table\('
 
 say "done: the namespace, snmpd and cimrouted are removed"
