@@ -76,7 +76,12 @@ ok "dhclient got $(lease_addr) from dnsmasq"
 
 c0=$(nsx cat /sys/class/net/c0/ifindex) st0=$(nsx cat /sys/class/net/st0/ifindex)
 lease_enabled() { [ "$(get_val "$OID_CFG.4.$c0")" = "INTEGER: 1" ]; }
+# DHCPEnabled turns TRUE as soon as the script has installed the leased address (its finite
+# lifetime is the fallback); the lease file comes after it, and cimrouted reads the file on its
+# one-second timer: wait for what only the file gives.
+lease_read() { get_val "$OID_CFG.7.$c0" >/dev/null; }
 wait_for lease_enabled
+wait_for lease_read
 is "$(get_val "$OID_CFG.4.$c0")" "INTEGER: 1" "DHCPEnabled TRUE on the DHCP client's link"
 is "$(get_val "$OID_CFG.7.$c0")" "IpAddress: 10.50.0.1" "DHCPServer is the server's identifier from the lease"
 
