@@ -430,6 +430,7 @@ main(int argc, char **argv)
 	if ((txn = txn_new()) == NULL || mib_route_register(m, w, txn) < 0 ||
 	    mib_route6_register(m6, w, txn) < 0 || mib_persist_register(w, txn) < 0 ||
 	    mib_event_register() < 0 || mib_adapter_register(ifm, ifd) < 0 ||
+	    mib_adcfg_use_writer(w, txn) < 0 ||
 	    mib_adcfg_register(ifm, pm, pm6, pm == m, pm6 == m6) < 0 ||
 	    mib_tcpip_register(ifm, res) < 0)
 		fatal("cannot register CIM-ROUTE-MIB objects");

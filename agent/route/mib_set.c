@@ -66,6 +66,8 @@ enum {
 	R6_STATUS = COL_IP6ROUTE_ROWSTATUS,
 	P6_STORAGE = COL_PERSIST6_STORAGETYPE,
 	P6_STATUS = COL_PERSIST6_ROWSTATUS,
+	GW_STORAGE = COL_ADCFG_GW_STORAGETYPE,
+	GW_STATUS = COL_ADCFG_GW_ROWSTATUS,
 };
 
 enum wtable { T_ROUTE, T_PERSIST, T_ROUTE6, T_PERSIST6 };
@@ -86,6 +88,16 @@ enum act {
 	A_PDESTROY, /* forget a persisted route and delete its live route */
 };
 
+/* Win32_NetworkAdapterConfiguration's return codes (CimMethodReturnCode) */
+enum {
+	WMI_SUCCESS = 0,
+	WMI_UNKNOWN_FAILURE = 65,
+	WMI_TOO_MANY_GATEWAYS = 69,
+	WMI_INVALID_GATEWAY = 71,
+	WMI_OUT_OF_BOUNDS = 90,
+	WMI_ALREADY_EXISTS = 93,
+};
+
 #define WMI_TYPE_INVALID  2
 #define WMI_TYPE_DIRECT   3
 #define WMI_TYPE_INDIRECT 4
@@ -93,6 +105,19 @@ enum act {
 /* A row of either table (the transaction's row data). */
 struct wrow {
 	enum wtable tbl;
+	/*
+	 * A row of cimAdapterCfgGatewayTable (SetGateways()): its index, and
+	 * the table whose row it acts as, chosen in RESERVE2 (check_gw_row()).
+	 */
+	int gw;
+	int wmi; /* the WMI code of a refusal or failure (cimAdapterCfgLastResult) */
+	struct gwkey {
+		int32_t ifindex;
+		uint8_t six;    /* an IPv6 gateway (addr6), else IPv4 (addr4) */
+		uint32_t addr4; /* as struct route's */
+		uint8_t addr6[16];
+		uint32_t metric;
+	} gwk;
 	struct txn_row *tr; /* its transaction row (values, refusals); set in RESERVE2 */
 	struct route key;   /* the index (persisted: dst, plen, nexthop, metric) */
 	uint32_t mask;      /* the mask as given, contiguous or not */
@@ -139,7 +164,13 @@ row_name(const void *row, char *buf, size_t len)
 
 	char d6[ADDR6_STRLEN], h6[ADDR6_STRLEN], s6[ADDR6_STRLEN];
 
-	if (r->tbl == T_ROUTE6)
+	if (r->gw)
+		snprintf(buf, len, "cimAdapterCfgGatewayTable row ifindex %d gateway %s metric %u",
+		    (int)r->gwk.ifindex,
+		    r->gwk.six ? addr6_ntop((const struct in6_addr *)r->gwk.addr6, h6, sizeof(h6)) :
+				 addr4_ntop(r->gwk.addr4, h, sizeof(h)),
+		    r->gwk.metric);
+	else if (r->tbl == T_ROUTE6)
 		snprintf(buf, len,
 		    "cimIP6RouteTable row %s/%u next hop %s ifindex %d table %u metric %u "
 		    "from %s/%u",
@@ -169,10 +200,33 @@ row_name(const void *row, char *buf, size_t len)
 
 #define refuse(r, ...) txn_refuse((r)->tr, __VA_ARGS__)
 
+/*
+ * The column of the SET that holds the value of col, a column of the row's
+ * table: col itself, or for a gateway row its RowStatus and StorageType
+ * (0, never given, for the columns the gateway table does not have).
+ */
+static oid
+given_col(const struct wrow *r, oid col)
+{
+	static const oid status[] = { [T_ROUTE] = RC_STATUS,
+		[T_PERSIST] = PC_STATUS,
+		[T_ROUTE6] = R6_STATUS,
+		[T_PERSIST6] = P6_STATUS };
+	static const oid storage[] = { [T_PERSIST] = PC_STORAGE, [T_PERSIST6] = P6_STORAGE };
+
+	if (!r->gw)
+		return col;
+	if (col == status[r->tbl])
+		return GW_STATUS;
+	if (col == storage[r->tbl] && col != 0)
+		return GW_STORAGE;
+	return 0;
+}
+
 static int
 has(const struct wrow *r, oid col)
 {
-	return txn_has(r->tr, col);
+	return txn_has(r->tr, given_col(r, col));
 }
 
 static long
@@ -180,7 +234,7 @@ val(const struct wrow *r, oid col)
 {
 	long v = 0;
 
-	txn_int(r->tr, col, &v);
+	txn_int(r->tr, given_col(r, col), &v);
 	return v;
 }
 
@@ -313,6 +367,33 @@ persist6_index(void *ctx, const oid *o, size_t len, void *row)
 	return 0;
 }
 
+/*
+ * cimAdapterCfgGatewayTable's index: interface, InetAddressType ipv4(1) or
+ * ipv6(2), the gateway with its length, metric.  The table it acts on is
+ * chosen in RESERVE2.
+ */
+static int
+gw_index(void *ctx, const oid *o, size_t len, void *row)
+{
+	struct wrow *r = row;
+	size_t alen;
+
+	(void)ctx;
+	if (len < 3 || o[0] == 0 || o[0] > INT32_MAX || (o[1] != 1 && o[1] != 2))
+		return SNMP_ERR_NOCREATION;
+	alen = o[1] == 1 ? 4 : 16;
+	if (o[2] != alen || len != 4 + alen || o[3 + alen] > UINT32_MAX)
+		return SNMP_ERR_NOCREATION;
+	if (alen == 4 ? ipaddr_index(o + 3, &r->gwk.addr4) < 0 :
+			addr6_index(o + 3, r->gwk.addr6) < 0)
+		return SNMP_ERR_NOCREATION;
+	r->gw = 1;
+	r->gwk.ifindex = (int32_t)o[0];
+	r->gwk.six = o[1] == 2;
+	r->gwk.metric = (uint32_t)o[3 + alen];
+	return 0;
+}
+
 static int
 wrong_if(int bad)
 {
@@ -363,6 +444,11 @@ check_persist_status(const netsnmp_variable_list *vb)
 	return wrong_if(v != RS_ACTIVE && v != RS_CREATEANDGO && v != RS_DESTROY);
 }
 
+static const struct txn_column gw_columns[] = {
+	{ GW_STORAGE, ASN_INTEGER, 0, check_storage },
+	{ GW_STATUS, ASN_INTEGER, 0, check_persist_status },
+};
+
 static const struct txn_column route_columns[] = {
 	{ RC_METRIC1, ASN_INTEGER, 0, check_metric1 },
 	{ RC_METRIC2, ASN_INTEGER, 0, check_metric_unused },
@@ -391,8 +477,10 @@ static const struct txn_column persist6_columns[] = {
 /* ---- RESERVE2: the rows together -------------------------------------------- */
 
 /* The kernel row (mirror) with the same table, destination, tos and metric, if any. */
+static int deleted_before(const struct wrow *r, const void *kern);
+
 static const struct route *
-fib_twin(struct writer *w, const struct route *k)
+fib_twin(struct writer *w, const struct wrow *row, const struct route *k)
 {
 	const struct route_table *t = mirror_routes(k->table == PERSIST_TABLE ? w->pm : w->m);
 	struct route key = { .dst = k->dst, .plen = k->plen };
@@ -402,7 +490,8 @@ fib_twin(struct writer *w, const struct route *k)
 	for (r = route_seek(t, &key, 0, &pos); r != NULL; r = route_next(t, &pos)) {
 		if (r->dst != k->dst || r->plen != k->plen)
 			break;
-		if (r->table == k->table && r->tos == k->tos && r->metric == k->metric)
+		if (r->table == k->table && r->tos == k->tos && r->metric == k->metric &&
+		    !deleted_before(row, r))
 			return r;
 	}
 	return NULL;
@@ -487,6 +576,28 @@ touches(const struct wrow *r)
 	}
 }
 
+/*
+ * Does a row of the SET before r delete the kernel route kern (of r's
+ * family)?  Then r may install a route at its key: the rows are applied
+ * in this order, and the kernel keeps one route a key.
+ */
+static int
+deleted_before(const struct wrow *r, const void *kern)
+{
+	for (size_t i = 0; i < txn_nrows(r->x); i++) {
+		const struct wrow *o = txn_row_data(txn_row_at(r->x, i));
+		const void *t;
+
+		if (o == r)
+			break;
+		if (!txn_refused(txn_row_at(r->x, i)) &&
+		    (o->act == A_DELETE || o->act == A_PDESTROY) && six(o) == six(r) &&
+		    (t = touches(o)) != NULL && ops_of(r)->store->cmp(t, kern) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Does this row put a route at a kernel key (its target)? */
 static int
 installs(const struct wrow *r)
@@ -507,7 +618,7 @@ check_install(struct writer *w, struct wrow *r, const char *what)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "%s: %s", what, msg);
 	default: return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "%s: %s", what, msg);
 	}
-	if ((twin = fib_twin(w, &r->want)) != NULL)
+	if ((twin = fib_twin(w, r, &r->want)) != NULL)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "table %u already has a route to %s/%u "
 		    "with tos %u and metric %u, via %s (Linux keeps one)",
@@ -810,7 +921,7 @@ check_route_row(struct writer *w, struct wrow *r)
 		r->want = *kern;
 		r->want.metric = (uint32_t)val(r, RC_METRIC1);
 		r->want.flags &= ROUTE_F_GATEWAY | ROUTE_F_ONLINK;
-		if ((twin = fib_twin(w, &r->want)) != NULL)
+		if ((twin = fib_twin(w, r, &r->want)) != NULL)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 			    "table %u already has a route "
 			    "to %s/%u with tos %u and metric %u",
@@ -867,7 +978,7 @@ routes6(const struct writer *w)
  * and metric, if any: in m6, or for a persisted route (main) in pm6.
  */
 static const struct route6 *
-fib6_twin(struct writer *w, const struct route6 *k)
+fib6_twin(struct writer *w, const struct wrow *row, const struct route6 *k)
 {
 	const struct route6_table *t =
 	    k->table == PERSIST_TABLE && w->pm6 != NULL ? mirror_table(w->pm6) : routes6(w);
@@ -879,7 +990,7 @@ fib6_twin(struct writer *w, const struct route6 *k)
 	for (r = route6_seek(t, &key, 0, &pos); r != NULL; r = route6_next(t, &pos)) {
 		if (memcmp(r->dst, k->dst, 16) != 0 || r->plen != k->plen)
 			break;
-		if (route6_same_fib(r, k))
+		if (route6_same_fib(r, k) && !deleted_before(row, r))
 			return r;
 	}
 	return NULL;
@@ -947,7 +1058,7 @@ create6(struct writer *w, struct wrow *r)
 	if (r->want6.ifindex != r->key6.ifindex)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "interface %d does not exist",
 		    (int)r->key6.ifindex);
-	if ((twin = fib6_twin(w, &r->want6)) != NULL)
+	if ((twin = fib6_twin(w, r, &r->want6)) != NULL)
 		return refuse_twin6(r, twin);
 	r->act = A_CREATE;
 	return 0;
@@ -968,7 +1079,7 @@ move6(struct writer *w, struct wrow *r, const struct route6 *kern)
 	r->want6 = *kern;
 	r->want6.metric = (uint32_t)val(r, R6_METRIC1);
 	r->want6.flags &= ROUTE_F_GATEWAY | ROUTE_F_ONLINK;
-	if ((twin = fib6_twin(w, &r->want6)) != NULL)
+	if ((twin = fib6_twin(w, r, &r->want6)) != NULL)
 		return refuse_twin6(r, twin);
 	if ((rc = fetch_exact(w, r, kern)) != 0)
 		return rc;
@@ -1065,7 +1176,7 @@ check_pinstall(struct writer *w, struct wrow *r)
 		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE,
 		    "cannot install the persisted route: %s", msg);
 	}
-	if ((twin = fib6_twin(w, &r->want6)) != NULL)
+	if ((twin = fib6_twin(w, r, &r->want6)) != NULL)
 		return refuse_twin6(r, twin);
 	return 0;
 }
@@ -1149,6 +1260,126 @@ check_persist6_row(struct writer *w, struct wrow *r)
 	return check_prow(w, r, &r->pkey6, P6_STATUS, P6_STORAGE, w->pm6);
 }
 
+/* ---- RESERVE2: a gateway row (SetGateways()) ----------------------------------- */
+
+static int check_one(struct txn_row *, struct wrow *, void *ctx);
+
+/*
+ * A gateway row acts as a row of a route table: creating one creates a
+ * persisted row (cimIP4PersistedRouteTable or cimIP6PersistedRouteTable,
+ * of the row's StorageType), so that a nonVolatile gateway is kept in the
+ * state file and installed again, as Windows keeps its gateways;
+ * destroying one destroys that persisted row, or, for a default route that
+ * cimrouted did not make, its row in the live table (writableProtocols
+ * applies).  Its steps, checks and undo are those rows'.
+ */
+#define GW_METRIC_MAX 9999 /* WMI's GatewayCostMetric range, 1 to 9999, for new gateways */
+#define GW_NEW_MAX    5    /* WMI: "more than 5 gateways" (69) */
+
+/* The gateway's default route as a key of the live table of its family (main); NULL or it. */
+static const void *
+gw_live_key(struct writer *w, struct wrow *r)
+{
+	if (r->gwk.six) {
+		memset(&r->key6, 0, sizeof(r->key6));
+		memcpy(r->key6.nexthop, r->gwk.addr6, 16);
+		r->key6.ifindex = r->gwk.ifindex;
+		r->key6.table = RT_TABLE_MAIN;
+		r->key6.metric = r->gwk.metric;
+		r->srclen6 = 0;
+		r->tbl = T_ROUTE6;
+		return route6_find(mirror_table(w->pm6), &r->key6);
+	}
+	memset(&r->key, 0, sizeof(r->key));
+	r->mask = 0;
+	r->key.nexthop = r->gwk.addr4;
+	r->key.ifindex = r->gwk.ifindex;
+	r->key.table = RT_TABLE_MAIN;
+	r->key.metric = r->gwk.metric;
+	r->tbl = T_ROUTE;
+	return route_find(mirror_routes(w->pm), &r->key);
+}
+
+/* ... as a persisted row's key (IPv6: naming the link); the row of the set, or NULL. */
+static struct proute *
+gw_persist_key(struct writer *w, struct wrow *r, const struct link *l)
+{
+	struct proute key = { .metric = r->gwk.metric };
+
+	if (r->gwk.six) {
+		memcpy(key.nexthop6, r->gwk.addr6, 16);
+		snprintf(key.ifname, sizeof(key.ifname), "%s", l->name);
+		r->pkey6 = key;
+		r->tbl = T_PERSIST6;
+	} else {
+		memset(&r->key, 0, sizeof(r->key));
+		r->mask = 0;
+		key.nexthop = r->key.nexthop = r->gwk.addr4;
+		r->key.metric = r->gwk.metric;
+		r->key.table = PERSIST_TABLE;
+		r->tbl = T_PERSIST;
+	}
+	return persist_find(set_of(w, r), &key);
+}
+
+/* A new gateway: a persisted row whose route goes through the row's interface. */
+static int
+gw_create(struct writer *w, struct wrow *r, const void *live, const struct proute *pr)
+{
+	int rc;
+
+	r->wmi = WMI_ALREADY_EXISTS;
+	if (live != NULL)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "the interface has this gateway at this metric already");
+	if (pr != NULL)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "a persisted route through this gateway at this metric exists");
+	r->wmi = WMI_OUT_OF_BOUNDS;
+	if (r->gwk.metric == 0 || r->gwk.metric > GW_METRIC_MAX)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "GatewayCostMetric %u is outside WMI's 1 to %d", r->gwk.metric, GW_METRIC_MAX);
+	r->wmi = WMI_INVALID_GATEWAY;
+	if ((rc = check_one(r->tr, r, w)) != 0)
+		return rc;
+	if ((r->gwk.six ? r->want6.ifindex : r->want.ifindex) != r->gwk.ifindex)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "the gateway is not on a subnet of interface %d", (int)r->gwk.ifindex);
+	return 0;
+}
+
+static int
+check_gw_row(struct writer *w, struct wrow *r)
+{
+	const struct mirror *served = r->gwk.six ? w->m6 : w->m;
+	const struct link *l = iface_link(mirror_iface(w->pm), r->gwk.ifindex);
+	long status = 0;
+	const void *live;
+	struct proute *pr;
+
+	txn_int(r->tr, GW_STATUS, &status);
+	r->wmi = WMI_INVALID_GATEWAY;
+	if (l == NULL)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "interface %d does not exist",
+		    (int)r->gwk.ifindex);
+	if (r->gwk.six && w->pm6 == NULL)
+		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "no IPv6 mirror");
+	live = gw_live_key(w, r);
+	pr = gw_persist_key(w, r, l);
+	if (status == RS_CREATEANDGO)
+		return gw_create(w, r, live, pr);
+	r->wmi = WMI_UNKNOWN_FAILURE;
+	/* A gateway cimrouted keeps goes with its persisted row; another with its live row. */
+	if (pr != NULL && (!pr->active || pr->ifindex == r->gwk.ifindex))
+		return check_one(r->tr, r, w);
+	gw_live_key(w, r);
+	if (served == NULL || !mirror_table_selected(mirror_config(served), RT_TABLE_MAIN))
+		return refuse(r, SNMP_ERR_NOTWRITABLE,
+		    "cimrouted does not serve table main (routeTables): its default routes "
+		    "cannot be changed here");
+	return check_one(r->tr, r, w);
+}
+
 /*
  * RESERVE2: one row of either table.  A row that waits for the kernel
  * (reading a route back) is checked again from the start when the answer
@@ -1185,7 +1416,7 @@ check_row(struct txn *x, struct txn_row *tr, void *ctx)
 	r->w = ctx;
 	r->act = A_NONE;
 	r->adopt = r->has_live = 0;
-	if ((rc = check_one(tr, r, ctx)) == TXN_PENDING)
+	if ((rc = r->gw ? check_gw_row(ctx, r) : check_one(tr, r, ctx)) == TXN_PENDING)
 		return rc;
 	/* An answer the check did not take (the mirror changed meanwhile) is dropped. */
 	r->answered = 0;
@@ -1203,7 +1434,8 @@ good_row(const struct txn *x, size_t i)
 
 	if (txn_refused(tr) ||
 	    (ops != &mib_set_route_ops && ops != &mib_set_persist_ops &&
-		ops != &mib_set_route6_ops && ops != &mib_set_persist6_ops))
+		ops != &mib_set_route6_ops && ops != &mib_set_persist6_ops &&
+		ops != &mib_set_gateway_ops))
 		return NULL;
 	return txn_row_data(tr);
 }
@@ -1232,6 +1464,28 @@ check_rows_max(struct txn *x, struct writer *w)
 	}
 }
 
+/* SetGateways() takes at most GW_NEW_MAX gateways: as many new ones a SET, per interface. */
+static void
+check_gw_max(struct txn *x)
+{
+	for (size_t i = 0; i < txn_nrows(x); i++) {
+		struct wrow *r = good_row(x, i), *o;
+		int n = 0;
+
+		if (r == NULL || !r->gw || r->act != A_PCREATE)
+			continue;
+		for (size_t j = 0; j <= i; j++)
+			n += (o = good_row(x, j)) != NULL && o->gw && o->act == A_PCREATE &&
+			    o->gwk.ifindex == r->gwk.ifindex;
+		if (n > GW_NEW_MAX) {
+			r->wmi = WMI_TOO_MANY_GATEWAYS;
+			refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+			    "more than %d new gateways for interface %d in one SET", GW_NEW_MAX,
+			    (int)r->gwk.ifindex);
+		}
+	}
+}
+
 /* RESERVE2: the rows of both tables together. */
 static void
 check_set(struct txn *x, void *ctx)
@@ -1242,6 +1496,7 @@ check_set(struct txn *x, void *ctx)
 	/* A new SET: what the last one left is stale (an ACTION that failed before its end). */
 	w->set_dirty = w->set_resave = w->set_saved = 0;
 	check_rows_max(x, w);
+	check_gw_max(x);
 	/* Two rows of one SET may not both act on one kernel route (adopt it and delete it). */
 	for (size_t i = 0; i < n; i++) {
 		struct wrow *r = good_row(x, i), *o;
@@ -1784,3 +2039,4 @@ const struct txn_ops mib_set_route_ops = { WROW_OPS(route_columns, route_index) 
 const struct txn_ops mib_set_persist_ops = { WROW_OPS(persist_columns, persist_index) };
 const struct txn_ops mib_set_route6_ops = { WROW_OPS(route6_columns, route6_index) };
 const struct txn_ops mib_set_persist6_ops = { WROW_OPS(persist6_columns, persist6_index) };
+const struct txn_ops mib_set_gateway_ops = { WROW_OPS(gw_columns, gw_index) };

@@ -116,6 +116,8 @@ extern const struct txn_ops mib_set_route_ops;
 extern const struct txn_ops mib_set_route6_ops;
 extern const struct txn_ops mib_set_persist_ops;
 extern const struct txn_ops mib_set_persist6_ops;
+/* cimAdapterCfgGatewayTable (SetGateways()): rows of the route tables by another name. */
+extern const struct txn_ops mib_set_gateway_ops;
 
 /* The route table (mib_route.c), writable through txn. */
 int mib_route_register(struct mirror *, struct writer *, struct txn *);
@@ -161,6 +163,13 @@ struct dhcplease;
 void mib_adcfg_use_leases(struct dhcplease *);
 /* The device facts for Description and ServiceName (as Win32_NetworkAdapter has them). */
 void mib_adcfg_use_ifdev(struct ifdev *);
+/*
+ * The writer whose persisted rows are the gateways made through
+ * cimAdapterCfgGatewayTable, and the SET transaction its rows join
+ * (SetGateways()); before mib_adcfg_register().  0 or -1.
+ */
+struct writer;
+int mib_adcfg_use_writer(struct writer *, struct txn *);
 /* Bind without registering (tests). */
 void mib_adcfg_bind(struct iface *, struct mirror *m4, struct mirror *m6, int served4, int served6);
 extern const struct mib_table *mib_adcfg_table;

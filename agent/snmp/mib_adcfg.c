@@ -42,7 +42,9 @@
 #include "route/route.h"
 #include "route/route6.h"
 #include "route/rt4.h"
+#include "route/writer.h"
 #include "snmp/mib.h"
+#include "snmp/txn.h"
 
 #ifndef IFF_LOOPBACK
 #define IFF_LOOPBACK 0x8
@@ -80,6 +82,7 @@ static struct adcfg {
 	struct timespec changed; /* the interface mirror's last change */
 	struct dhcplease *dl;    /* the DHCP clients' leases; NULL: lifetimes only */
 	struct ifdev *dev;       /* the device facts; NULL: the link's own (tests) */
+	struct writer *w;        /* the persisted routes: gateways made here; NULL: none */
 	struct gw gw[GW_MAX];
 	size_t ngw;
 } ac;
@@ -357,6 +360,32 @@ get_other(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
+/*
+ * A gateway made through this table is a persisted row: its StorageType;
+ * other(1) for a default route that cimrouted keeps no row of.
+ */
+static int
+get_gw_storage(const void *row, struct mib_value *v, void *ctx)
+{
+	const struct gw *g = row;
+	const struct link *l = iface_link(ac.ifm, g->ifindex);
+	struct proute key = { .metric = g->metric };
+	const struct proute *pr = NULL;
+
+	if (ac.w != NULL && g->rfam == AF_INET && g->type == INET_IPV4) {
+		key.nexthop = g->route.r4.nexthop;
+		pr = persist_find(&ac.w->persist, &key);
+	} else if (ac.w != NULL && g->rfam == AF_INET6 && l != NULL) {
+		memcpy(key.nexthop6, g->addr, 16);
+		snprintf(key.ifname, sizeof(key.ifname), "%s", l->name);
+		pr = persist_find(&ac.w->persist6, &key);
+	}
+	if (pr == NULL || (pr->active && pr->ifindex != g->ifindex))
+		return get_other(row, v, ctx);
+	mib_set_int(v, ASN_INTEGER, pr->is_volatile ? ST_VOLATILE : ST_NONVOLATILE);
+	return 0;
+}
+
 static int
 get_gw_position(const void *row, struct mib_value *v, void *ctx)
 {
@@ -373,7 +402,7 @@ get_gw_position(const void *row, struct mib_value *v, void *ctx)
 
 static const struct mib_column gw_columns[] = {
 	{ COL_ADCFG_GW_ROUTE, get_gw_route },
-	{ COL_ADCFG_GW_STORAGETYPE, get_other },
+	{ COL_ADCFG_GW_STORAGETYPE, get_gw_storage },
 	{ COL_ADCFG_GW_ROWSTATUS, mib_get_active },
 	{ COL_ADCFG_GW_POSITION, get_gw_position },
 };
@@ -969,6 +998,13 @@ void
 mib_adcfg_use_leases(struct dhcplease *dl)
 {
 	ac.dl = dl;
+}
+
+int
+mib_adcfg_use_writer(struct writer *w, struct txn *txn)
+{
+	ac.w = w;
+	return txn_bind(txn, &gw_table, &mib_set_gateway_ops, w);
 }
 
 void

@@ -419,7 +419,12 @@ static struct mib_table persist6_t = {
 	.entry = { CIMR_PERSIST6_ENTRY },
 	.entry_len = sizeof((oid[]){ CIMR_PERSIST6_ENTRY }) / sizeof(oid),
 };
-static struct mib_table *tables[] = { &route_t, &persist_t, &toy_t, &route6_t, &persist6_t };
+static struct mib_table gw_t = {
+	.name = "cimAdapterCfgGatewayTable",
+	.entry = { CIMR_ADCFG_GW_ENTRY },
+	.entry_len = sizeof((oid[]){ CIMR_ADCFG_GW_ENTRY }) / sizeof(oid),
+};
+static struct mib_table *tables[] = { &route_t, &persist_t, &toy_t, &route6_t, &persist6_t, &gw_t };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
 /* An IPv6 route in table main on the interface. */
@@ -485,6 +490,7 @@ setup(void **state)
 	assert_int_equal(iface_watch(ifm, writer_link_changed, w), 0);
 	assert_int_equal(txn_bind(txn, &route6_t, &mib_set_route6_ops, w), 0);
 	assert_int_equal(txn_bind(txn, &persist6_t, &mib_set_persist6_ops, w), 0);
+	assert_int_equal(txn_bind(txn, &gw_t, &mib_set_gateway_ops, w), 0);
 	return 0;
 }
 
@@ -510,8 +516,8 @@ teardown(void **state)
 
 /* ---- running a SET ---------------------------------------------------------- */
 
-/* the route table, the persisted one, a toy table, the IPv6 one, the persisted IPv6 one */
-enum { TR, TP, TT, T6, TP6 };
+/* the route table, the persisted one, a toy table, the IPv6 one, the persisted IPv6 one, gateways */
+enum { TR, TP, TT, T6, TP6, TG };
 
 /* The varbind lists below leave out the type: INTEGER. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -865,6 +871,95 @@ test_pending_max(void **state)
 		assert_int_equal(pending_add(&w->pending, &r), 0);
 	}
 	REFUSED(SNMP_ERR_RESOURCEUNAVAILABLE, { TR, C_RS, GOOD, 5 });
+}
+
+/* Gateway rows (ifindex, ipv4(1), 4, address, metric) and their columns. */
+#define GIDX(gw, metric) "2.1.4." gw "." #metric
+#define C_GST            COL_ADCFG_GW_STORAGETYPE
+#define C_GRS            COL_ADCFG_GW_ROWSTATUS
+
+/* Does the fake kernel have the default route via gw (a dotted "c0000201") at metric? */
+static int
+has_default(const char *gw, uint32_t metric)
+{
+	char k[2048], want[64];
+
+	kernel_text(k, sizeof(k));
+	snprintf(want, sizeof(want), "00000000/0 %s %u ", gw, metric);
+	return strstr(k, want) != NULL;
+}
+
+/* SetGateways(): a new gateway is a persisted row; a SET replaces gateways at one key. */
+static void
+test_gateways(void **state)
+{
+	static const char *const idx[] = { GIDX("192.0.2.21", 1), GIDX("192.0.2.21", 2),
+		GIDX("192.0.2.22", 3), GIDX("192.0.2.22", 4), GIDX("192.0.2.23", 5),
+		GIDX("192.0.2.23", 6) };
+	struct vb six[6];
+
+	assert_int_equal(run((struct vb[]){ { TG, C_GRS, GIDX("192.0.2.1", 10), 4 } }, 1).status,
+	    0);
+	assert_int_equal(w->persist.n, 1);
+	assert_false(w->persist.v[0].is_volatile);
+	assert_true(has_default("c0000201", 10));
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TG, C_GRS, GIDX("192.0.2.1", 10), 4 }); /* exists */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TG, C_GRS, GIDX("192.0.2.9", 0), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TG, C_GRS, GIDX("192.0.2.9", 10000), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TG, C_GRS, GIDX("203.0.113.1", 20), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TG, C_GRS, "999.1.4.192.0.2.9.20", 4 });
+	REFUSED(SNMP_ERR_NOCREATION, { TG, C_GRS, "2.1.4.192.0.2.9", 4 });
+	REFUSED(SNMP_ERR_NOCREATION, { TG, C_GRS, "2.1.16.192.0.2.9.20", 4 });
+	REFUSED(SNMP_ERR_WRONGVALUE, { TG, C_GRS, GIDX("192.0.2.9", 20), 5 });
+	REFUSED(SNMP_ERR_WRONGVALUE, { TG, C_GST, GIDX("192.0.2.9", 20), 1 },
+	    { TG, C_GRS, GIDX("192.0.2.9", 20), 4 });
+	/* WMI takes at most five gateways (IPv4 keeps one default route a metric) */
+	for (int i = 0; i < 6; i++)
+		six[i] = (struct vb){ TG, C_GRS, idx[i], 4 };
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, six[0], six[1], six[2], six[3], six[4], six[5]);
+	assert_int_equal(run(six, 5).status, 0);
+	assert_int_equal(w->persist.n, 6);
+	/* Replaced at the same metric in one SET: the old route is deleted first. */
+	assert_int_equal(run((struct vb[]){ { TG, C_GRS, GIDX("192.0.2.1", 10), 6 },
+				 { TG, C_GRS, GIDX("192.0.2.7", 10), 4 } },
+			     2)
+			     .status,
+	    0);
+	assert_false(has_default("c0000201", 10));
+	assert_true(has_default("c0000207", 10));
+	/* ... not the other way round: the key is taken when the new one would be installed. */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TG, C_GRS, GIDX("192.0.2.1", 10), 4 },
+	    { TG, C_GRS, GIDX("192.0.2.7", 10), 6 });
+}
+
+/* A volatile gateway; a default route cimrouted did not make goes through its live row. */
+static void
+test_gateway_kinds(void **state)
+{
+	size_t n;
+
+	assert_int_equal(run((struct vb[]){ { TG, C_GST, GIDX("192.0.2.1", 10), 2 },
+				 { TG, C_GRS, GIDX("192.0.2.1", 10), 4 } },
+			     2)
+			     .status,
+	    0);
+	assert_int_equal(w->persist.n, 1);
+	assert_true(w->persist.v[0].is_volatile);
+	fk.v[fk.n++] = R(0, 0, IP(192, 0, 2, 254), 100, RTPROT_STATIC);
+	fk.v[fk.n++] = R(0, 0, IP(192, 0, 2, 253), 200, RTPROT_BGP);
+	fk_events(m);
+	n = fk.n;
+	REFUSED(SNMP_ERR_NOTWRITABLE, { TG, C_GRS, GIDX("192.0.2.253", 200), 6 });
+	assert_int_equal(run((struct vb[]){ { TG, C_GRS, GIDX("192.0.2.254", 100), 6 } }, 1).status,
+	    0);
+	assert_int_equal(fk.n, n - 1);
+	assert_false(has_default("c00002fe", 100));
+	assert_int_equal(w->persist.n, 1);
+	/* Destroying a gateway that is not there is noError and changes nothing. */
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TG, C_GRS, GIDX("192.0.2.77", 1), 6 } }, 1).status,
+	    0);
+	assert_string_equal(fk.log, "");
 }
 
 /* A route of a persisted row is changed through the persisted table only. */
@@ -1870,6 +1965,8 @@ main(void)
 		T(test_rows_together),
 		T(test_pending_max),
 		T(test_persisted_owner),
+		T(test_gateways),
+		T(test_gateway_kinds),
 		T(test_applied),
 		T(test_undo_newest_first),
 		T(test_across_tables),

@@ -1,0 +1,144 @@
+#!/bin/bash
+# gateways.sh - SetGateways() through cimAdapterCfgGatewayTable (issue 13).
+#
+# A namespace with two veth pairs (a0: 10.10.0.1/24 and 2001:db8:10::1/64; a1: 10.30.0.2/24)
+# and a default route that cimrouted did not make (proto static, via 10.10.0.254 metric 100).
+# Through snmpset, checked with `ip route`, the state files and the table itself:
+#   a. createAndGo of an IPv4 gateway (nonVolatile by DEFVAL): the default route via it on the
+#      interface with the index's metric, proto cimrouted; a line in persisted-routes; the row
+#      reads StorageType nonVolatile(3) and its RowPointer names the route's row
+#   b. a volatile(2) gateway: installed, not in the state file, reads volatile(2)
+#   c. an IPv6 link-local gateway: the ::/0 route via fe80::1 dev a0; persisted-routes6
+#   d. the gateways replaced in one SET (destroy the old, create the new)
+#   e. destroying a default route cimrouted did not make (proto static: writableProtocols)
+#   f. refusals, each changing neither the kernel nor the state files: a gateway on no subnet
+#      of the interface, one that exists, metric 0 and 10000 (WMI's 1 to 9999), six new gateways
+#      of one interface in one SET (WMI: at most 5), createAndWait, an interface that does not
+#      exist, an index of the wrong length, StorageType other(1)
+#   g. all or nothing: a new gateway and a bad cimIP4RouteTable row in one SET: neither
+#   h. a restart of cimrouted with the nonVolatile gateway deleted meanwhile: installed again
+# Both daemons alive after each case.
+
+. "$(dirname "$0")/lib.sh"
+itest_init gw
+[ "$CIMROUTED" = mock ] && skip_all "not for the mock"
+
+OID_GW=.1.3.6.1.4.1.32473.1.1.6.5.1
+OID_ROUTE=.1.3.6.1.4.1.32473.1.1.1.3.1
+STATE=$T/state/persisted-routes
+STATE6=$T/state/persisted-routes6
+
+veth a0 b0 && veth a1 b1 || bail_out "cannot build the veth topology"
+nsx ip addr add 10.10.0.1/24 dev a0 && nsx ip -6 addr add 2001:db8:10::1/64 dev a0 nodad &&
+	nsx ip addr add 10.30.0.2/24 dev a1 &&
+	nsx ip route add default via 10.10.0.254 dev a0 metric 100 proto static ||
+	bail_out "cannot configure the links"
+A0=$(nsx cat /sys/class/net/a0/ifindex) A1=$(nsx cat /sys/class/net/a1/ifindex)
+
+write_snmpd_conf
+start_snmpd || bail_out "snmpd does not start"
+start_cimrouted
+wait_registered 20
+
+setw() { nsx snmpset "${V2W[@]}" "${SNMP_OPTS[@]}" -r 0 "$AGENT" "$@" 2>&1; }
+# the default routes of both families and the state files
+snap() {
+	nsx ip route show default table main
+	nsx ip -6 route show default table main
+	cat "$STATE" "$STATE6" 2>/dev/null | grep -v '^#'
+}
+# gw4 IFINDEX A.B.C.D METRIC / gw6 IFINDEX ADDR METRIC: the row's index
+gw4() { echo "$1.1.4.${2//./.}.$3"; }
+gw6() {
+	local hex
+	hex=$(python3 -c 'import ipaddress,sys; print(".".join(str(b) for b in ipaddress.ip_address(sys.argv[1]).packed))' "$2")
+	echo "$1.2.16.$hex.$3"
+}
+has_route() { nsx ip "${@:2}" route show default table main | grep -qF "$1"; }
+
+# ---------------------------------------------------------------- a. an IPv4 gateway
+ix=$(gw4 "$A0" 10.10.0.253 10)
+out=$(setw "$OID_GW.6.$ix" i 4)
+result $? "a. createAndGo of gateway 10.10.0.253 metric 10 on a0 is accepted" || diag "$out"
+has_route "default via 10.10.0.253 dev a0 proto 252 metric 10" -4
+result $? "a. the kernel has the default route via 10.10.0.253 dev a0 metric 10, proto cimrouted" ||
+	diag "$(nsx ip route show default)"
+grep -q '^0.0.0.0/0 via 10.10.0.253 metric 10' "$STATE"
+result $? "a. the state file keeps it" || diag "$(cat "$STATE" 2>&1)"
+is "$(get_val "$OID_GW.5.$ix")" "INTEGER: 3" "a. the row reads StorageType nonVolatile(3)"
+ptr=$(get_val "$OID_GW.4.$ix")
+is "$(get_val "${ptr#OID: }" | sed 's/:.*//')" "INTEGER" "a. its RowPointer names a cimIP4RouteTable row (Age)"
+is "$(get_val "$OID_GW.5.$(gw4 "$A0" 10.10.0.254 100)")" "INTEGER: 1" "a. the static default route reads StorageType other(1)"
+both_alive "a. an IPv4 gateway"
+
+# ---------------------------------------------------------------- b. volatile
+ixv=$(gw4 "$A0" 10.10.0.252 20)
+out=$(setw "$OID_GW.5.$ixv" i 2 "$OID_GW.6.$ixv" i 4)
+result $? "b. createAndGo of a volatile(2) gateway is accepted" || diag "$out"
+has_route "default via 10.10.0.252 dev a0 proto 252 metric 20" -4
+result $? "b. the kernel has it"
+! grep -q '10.10.0.252' "$STATE"
+result $? "b. the state file does not"
+is "$(get_val "$OID_GW.5.$ixv")" "INTEGER: 2" "b. the row reads StorageType volatile(2)"
+
+# ---------------------------------------------------------------- c. IPv6
+ix6=$(gw6 "$A0" fe80::1 5)
+out=$(setw "$OID_GW.6.$ix6" i 4)
+result $? "c. createAndGo of the IPv6 gateway fe80::1 metric 5 on a0 is accepted" || diag "$out"
+has_route "default via fe80::1 dev a0 proto 252 metric 5" -6
+result $? "c. the kernel has ::/0 via fe80::1 dev a0 metric 5" || diag "$(nsx ip -6 route show default)"
+grep -q 'fe80::1' "$STATE6"
+result $? "c. persisted-routes6 keeps it" || diag "$(cat "$STATE6" 2>&1)"
+is "$(get_val "$OID_GW.5.$ix6")" "INTEGER: 3" "c. the row reads StorageType nonVolatile(3)"
+both_alive "c. IPv6"
+
+# ---------------------------------------------------------------- d. replace in one SET
+ixn=$(gw4 "$A0" 10.10.0.251 10)
+out=$(setw "$OID_GW.6.$ix" i 6 "$OID_GW.6.$ixv" i 6 "$OID_GW.6.$ixn" i 4)
+result $? "d. one SET destroys two gateways and creates one" || diag "$out"
+! has_route 10.10.0.253 -4 && ! has_route 10.10.0.252 -4 && has_route "default via 10.10.0.251 dev a0 proto 252 metric 10" -4
+result $? "d. the kernel has the new gateway only" || diag "$(nsx ip route show default)"
+! grep -q '10.10.0.253' "$STATE" && grep -q '10.10.0.251' "$STATE"
+result $? "d. and so has the state file" || diag "$(cat "$STATE")"
+
+# ---------------------------------------------------------------- e. a route cimrouted did not make
+out=$(setw "$OID_GW.6.$(gw4 "$A0" 10.10.0.254 100)" i 6)
+result $? "e. destroying the static default route is accepted" || diag "$out"
+! has_route 10.10.0.254 -4
+result $? "e. it left the kernel"
+both_alive "e. a static default route"
+
+# ---------------------------------------------------------------- f. refusals
+refused inconsistentValue "f. a gateway on no subnet of the interface (10.30.0.1 on a0)" \
+	"$OID_GW.6.$(gw4 "$A0" 10.30.0.1 10)" i 4
+refused inconsistentValue "f. a gateway that exists" "$OID_GW.6.$ixn" i 4
+refused inconsistentValue "f. metric 0" "$OID_GW.6.$(gw4 "$A0" 10.10.0.9 0)" i 4
+refused inconsistentValue "f. metric 10000" "$OID_GW.6.$(gw4 "$A0" 10.10.0.9 10000)" i 4
+six=()
+for i in 1 2 3 4 5 6; do six+=("$OID_GW.6.$(gw4 "$A1" 10.30.0.$((10 + i)) $i)" i 4); done
+refused inconsistentValue "f. six new gateways of one interface in one SET" "${six[@]}"
+refused wrongValue "f. createAndWait" "$OID_GW.6.$(gw4 "$A0" 10.10.0.9 9)" i 5
+refused inconsistentValue "f. an interface that does not exist" "$OID_GW.6.$(gw4 999 10.10.0.9 9)" i 4
+refused noCreation "f. an index of the wrong length" "$OID_GW.6.$A0.1.4.10.10.0.9" i 4
+refused wrongValue "f. StorageType other(1)" "$OID_GW.5.$(gw4 "$A0" 10.10.0.9 9)" i 1 \
+	"$OID_GW.6.$(gw4 "$A0" 10.10.0.9 9)" i 4
+both_alive "f. refusals"
+
+# ---------------------------------------------------------------- g. all or nothing
+# The route row's next hop is on no subnet of a1: refused in RESERVE2, so the gateway is not made.
+refused inconsistentValue "g. a new gateway with a bad cimIP4RouteTable row in one SET" \
+	"$OID_GW.6.$(gw4 "$A1" 10.30.0.1 7)" i 4 \
+	"$OID_ROUTE.24.192.0.2.0.255.255.255.0.10.99.0.1.$A1.254.0.0" i 4
+both_alive "g. all or nothing"
+
+# ---------------------------------------------------------------- h. restart
+stop_cimrouted
+nsx ip route del default via 10.10.0.251 dev a0 metric 10
+start_cimrouted
+wait_registered 20
+wait_for has_route "default via 10.10.0.251 dev a0 proto 252 metric 10" -4
+result $? "h. after a restart the nonVolatile gateway deleted meanwhile is installed again"
+is "$(get_val "$OID_GW.5.$ixn")" "INTEGER: 3" "h. and reads nonVolatile(3)"
+both_alive "h. restart"
+
+done_testing
