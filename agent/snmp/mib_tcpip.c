@@ -168,52 +168,62 @@ commit_write(void *ctx)
 }
 
 /*
- * A scalar backed by a sysctl: its name, the factor WMI's unit needs
- * (seconds to milliseconds) and how it reads (a number, or a TruthValue
- * true when the value is not 0, or when it is 0).  A TruthValue write
- * leaves a sysctl that already reads as asked alone (tcp_mtu_probing 2
- * stays 2 for true, ip_no_pmtu_disc 3 stays 3 for false), else writes 1 or
- * 0; a number must be a whole multiple of the factor.
+ * A scalar backed by a sysctl: a number, with the factor WMI's unit needs
+ * (seconds to milliseconds; a write must be a whole multiple of it), or a
+ * TruthValue: the values that read true(1), and the values a write of
+ * true(1) or false(2) sets, unless the sysctl already reads as asked
+ * (tcp_mtu_probing 2 stays 2 for true).  ip_no_pmtu_disc reads true for 0
+ * and 3 (hardened discovery: ICMP "fragmentation needed" honoured for
+ * protocols that can verify it, Documentation/networking/ip-sysctl.rst),
+ * false for 1 and 2.
  */
-enum sc_kind { SC_NUMBER, SC_TRUE_IF_SET, SC_TRUE_IF_ZERO };
-
 struct sc_scalar {
 	struct tc_head h; /* first: the ctx of commit_write() */
 	const char *sysctl;
-	unsigned long factor;
-	enum sc_kind kind;
-	unsigned long long old; /* ACTION: the value before, for UNDO */
+	unsigned long factor;       /* a number (0: a TruthValue) */
+	uint32_t truthy;            /* the values 0..30 that read true; bit 31: any above */
+	unsigned long long on, off; /* what true(1) and false(2) write */
+	unsigned long long old;     /* ACTION: the value before, for UNDO */
 };
 
-#define SC(name, f, k) .sysctl = (name), .factor = (f), .kind = (k)
+#define NUMBER(name, f)            .sysctl = (name), .factor = (f)
+#define TRUTHS(name, t, on_, off_) .sysctl = (name), .truthy = (t), .on = (on_), .off = (off_)
+#define NOT_0                      0xfffffffeU
 
 static struct sc_scalar sysctls[] = {
 	{ HEAD(TCPIP_DEFAULTTTL, "cimTcpipDefaultTTL", "SetDefaultTTL", CIM_M_SETDEFAULTTTL,
 	      ASN_UNSIGNED, 1, 255),
-	    SC("ip_default_ttl", 1, SC_NUMBER) },
+	    NUMBER("ip_default_ttl", 1) },
 	{ HEAD(TCPIP_KEEPALIVEINTERVAL, "cimTcpipKeepAliveInterval", "SetKeepAliveInterval",
 	      CIM_M_SETKEEPALIVEINTERVAL, ASN_UNSIGNED, 1000, 32767000),
-	    SC("tcp_keepalive_intvl", 1000, SC_NUMBER) },
+	    NUMBER("tcp_keepalive_intvl", 1000) },
 	{ HEAD(TCPIP_KEEPALIVETIME, "cimTcpipKeepAliveTime", "SetKeepAliveTime",
 	      CIM_M_SETKEEPALIVETIME, ASN_UNSIGNED, 1000, 32767000),
-	    SC("tcp_keepalive_time", 1000, SC_NUMBER) },
+	    NUMBER("tcp_keepalive_time", 1000) },
 	{ HEAD(TCPIP_PMTUBHDETECTENABLED, "cimTcpipPMTUBHDetectEnabled", "SetPMTUBHDetect",
 	      CIM_M_SETPMTUBHDETECT, TRUTH),
-	    SC("tcp_mtu_probing", 1, SC_TRUE_IF_SET) },
+	    TRUTHS("tcp_mtu_probing", NOT_0, 1, 0) },
 	{ HEAD(TCPIP_PMTUDISCOVERYENABLED, "cimTcpipPMTUDiscoveryEnabled", "SetPMTUDiscovery",
 	      CIM_M_SETPMTUDISCOVERY, TRUTH),
-	    SC("ip_no_pmtu_disc", 1, SC_TRUE_IF_ZERO) },
+	    TRUTHS("ip_no_pmtu_disc", 1U << 0 | 1U << 3, 0, 1) },
 	{ HEAD(TCPIP_MAXCONNECTRETRANS, "cimTcpipMaxConnectRetrans",
 	      "SetTcpMaxConnectRetransmissions", CIM_M_SETTCPMAXCONNECTRETRANSMISSIONS,
 	      ASN_UNSIGNED, 1, 127),
-	    SC("tcp_syn_retries", 1, SC_NUMBER) },
+	    NUMBER("tcp_syn_retries", 1) },
 	{ HEAD(TCPIP_MAXDATARETRANS, "cimTcpipMaxDataRetrans", "SetTcpMaxDataRetransmissions",
 	      CIM_M_SETTCPMAXDATARETRANSMISSIONS, ASN_UNSIGNED, 1, 2147483647),
-	    SC("tcp_retries2", 1, SC_NUMBER) },
+	    NUMBER("tcp_retries2", 1) },
 	{ HEAD(TCPIP_RFC1122URGENTPOINTER, "cimTcpipRFC1122UrgentPointer",
 	      "SetTcpUseRFC1122UrgentPointer", CIM_M_SETTCPUSERFC1122URGENTPOINTER, TRUTH),
-	    SC("tcp_stdurg", 1, SC_TRUE_IF_SET) },
+	    TRUTHS("tcp_stdurg", NOT_0, 1, 0) },
 };
+
+/* The TruthValue a sysctl's value n reads as. */
+static long
+sc_truth(const struct sc_scalar *s, unsigned long long n)
+{
+	return (s->truthy >> (n < 31 ? n : 31)) & 1 ? TV_TRUE : TV_FALSE;
+}
 
 static int
 get_sysctl(const void *row, struct mib_value *v, void *ctx)
@@ -224,14 +234,12 @@ get_sysctl(const void *row, struct mib_value *v, void *ctx)
 	(void)row;
 	if (sysctl_read(tc.sys->sysctl_root, s->sysctl, &n) < 0)
 		return -1;
-	switch (s->kind) {
-	case SC_NUMBER:
-		n *= s->factor;
-		mib_set_uint(v, ASN_UNSIGNED, n > UINT32_MAX ? UINT32_MAX : (u_long)n);
-		break;
-	case SC_TRUE_IF_SET: mib_set_int(v, ASN_INTEGER, n != 0 ? TV_TRUE : TV_FALSE); break;
-	case SC_TRUE_IF_ZERO: mib_set_int(v, ASN_INTEGER, n == 0 ? TV_TRUE : TV_FALSE); break;
+	if (s->factor == 0) {
+		mib_set_int(v, ASN_INTEGER, sc_truth(s, n));
+		return 0;
 	}
+	n *= s->factor;
+	mib_set_uint(v, ASN_UNSIGNED, n > UINT32_MAX ? UINT32_MAX : (u_long)n);
 	return 0;
 }
 
@@ -242,7 +250,7 @@ check_sysctl(const netsnmp_variable_list *vb, void *ctx)
 	unsigned long v;
 	int rc = check_syntax(&s->h, vb, &v);
 
-	if (rc == SNMP_ERR_NOERROR && v % s->factor != 0)
+	if (rc == SNMP_ERR_NOERROR && s->factor > 1 && v % s->factor != 0)
 		return refuse(&s->h, vb, SNMP_ERR_WRONGVALUE, CIM_RC_OUTOFBOUNDS,
 		    "not a whole number of seconds");
 	return rc;
@@ -252,11 +260,11 @@ check_sysctl(const netsnmp_variable_list *vb, void *ctx)
 static unsigned long long
 sc_target(const struct sc_scalar *s, unsigned long v, unsigned long long cur)
 {
-	switch (s->kind) {
-	case SC_TRUE_IF_SET: return v == TV_TRUE ? (cur != 0 ? cur : 1) : 0;
-	case SC_TRUE_IF_ZERO: return v == TV_TRUE ? 0 : (cur != 0 ? cur : 1);
-	default: return v / s->factor;
-	}
+	if (s->factor != 0)
+		return v / s->factor;
+	if (sc_truth(s, cur) == (long)v)
+		return cur;
+	return v == TV_TRUE ? s->on : s->off;
 }
 
 /* ACTION: read the old value, write the new one; a kernel refusal is commitFailed. */

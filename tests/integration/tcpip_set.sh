@@ -65,7 +65,10 @@ EOF
 nsx sysctl -qw net.ipv4.tcp_mtu_probing=2
 setw "$TC.18.0" i 1 >/dev/null
 is "$(sc tcp_mtu_probing)" 2 "SetPMTUBHDetect(true) leaves tcp_mtu_probing 2 (already probing)"
-setw "$TC.18.0" i 2 >/dev/null && setw "$TC.19.0" i 1 >/dev/null && setw "$TC.23.0" i 2 >/dev/null
+nsx sysctl -qw net.ipv4.ip_no_pmtu_disc=3
+v=$(get_val $TC.19.0); setw "$TC.19.0" i 1 >/dev/null
+is "$v $(sc ip_no_pmtu_disc)" "INTEGER: 1 3" "ip_no_pmtu_disc 3 (hardened discovery) reads true; SetPMTUDiscovery(true) leaves it"
+setw "$TC.18.0" i 2 >/dev/null && setw "$TC.19.0" i 2 >/dev/null && setw "$TC.19.0" i 1 >/dev/null && setw "$TC.23.0" i 2 >/dev/null
 is "$(sc tcp_mtu_probing) $(sc ip_no_pmtu_disc) $(sc tcp_stdurg)" "0 0 0" \
 	"SetPMTUBHDetect(false), SetPMTUDiscovery(true), SetTcpUseRFC1122UrgentPointer(false): 0 0 0"
 out=$(setw "$TC.6.0" u 64 "$TC.16.0" u 7200000); rc=$?
