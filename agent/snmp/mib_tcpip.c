@@ -133,11 +133,17 @@ refuse(const struct tc_head *h, const netsnmp_variable_list *vb, int err, long c
 	return err;
 }
 
-/* RESERVE1: the varbind against the head's syntax; *v is its number (an INTEGER or Unsigned32). */
+/*
+ * RESERVE1: the varbind against the head's syntax; *v is its number (an
+ * INTEGER or Unsigned32).  Every RESERVE1 of a SET comes before its first
+ * ACTION: nothing is written yet, whatever the end of the SET before.
+ */
 static int
-check_syntax(const struct tc_head *h, const netsnmp_variable_list *vb, unsigned long *v)
+check_syntax(struct tc_head *h, const netsnmp_variable_list *vb, unsigned long *v)
 {
 	long bad = h->bad != 0 ? h->bad : CIM_RC_OUTOFBOUNDS;
+
+	h->written = 0;
 
 	if (vb->type != h->type)
 		return refuse(h, vb, SNMP_ERR_WRONGTYPE, CIM_RC_INVALIDPARAMETER, "wrong type");
@@ -246,7 +252,7 @@ get_sysctl(const void *row, struct mib_value *v, void *ctx)
 static int
 check_sysctl(const netsnmp_variable_list *vb, void *ctx)
 {
-	const struct sc_scalar *s = ctx;
+	struct sc_scalar *s = ctx;
 	unsigned long v;
 	int rc = check_syntax(&s->h, vb, &v);
 
@@ -267,22 +273,27 @@ sc_target(const struct sc_scalar *s, unsigned long v, unsigned long long cur)
 	return v == TV_TRUE ? s->on : s->off;
 }
 
-/* ACTION: read the old value, write the new one; a kernel refusal is commitFailed. */
+/*
+ * ACTION: read the value, write the new one; a kernel refusal is
+ * commitFailed.  The value UNDO writes back is the one before the SET's
+ * first write (a SET may name the scalar twice).
+ */
 static int
 apply_sysctl(const netsnmp_variable_list *vb, void *ctx)
 {
 	struct sc_scalar *s = ctx;
 	const char *root = tc.sys->sysctl_root;
-	unsigned long long v;
+	unsigned long long cur, v;
 
-	s->h.written = 0;
-	if (sysctl_read(root, s->sysctl, &s->old) < 0) {
+	if (sysctl_read(root, s->sysctl, &cur) < 0) {
 		log_err_errno("set", "%s.0: cannot read %s/%s", s->h.name, root, s->sysctl);
 		record(&s->h, CIM_RC_REGISTRYACCESS);
 		return SNMP_ERR_COMMITFAILED;
 	}
-	v = sc_target(s, (unsigned long)*vb->val.integer & 0xffffffffUL, s->old);
-	if (v == s->old)
+	if (!s->h.written)
+		s->old = cur;
+	v = sc_target(s, (unsigned long)*vb->val.integer & 0xffffffffUL, cur);
+	if (v == cur)
 		return SNMP_ERR_NOERROR;
 	if (sysctl_write(root, s->sysctl, v) < 0) {
 		int e = errno;
@@ -293,7 +304,7 @@ apply_sysctl(const netsnmp_variable_list *vb, void *ctx)
 		return SNMP_ERR_COMMITFAILED;
 	}
 	s->h.written = 1;
-	log_info("set", "%s.0: %s(): %s %llu -> %llu", s->h.name, s->h.wmi, s->sysctl, s->old, v);
+	log_info("set", "%s.0: %s(): %s %llu -> %llu", s->h.name, s->h.wmi, s->sysctl, cur, v);
 	return SNMP_ERR_NOERROR;
 }
 
@@ -425,7 +436,7 @@ get_fixed(const void *row, struct mib_value *v, void *ctx)
 static int
 check_fixed(const netsnmp_variable_list *vb, void *ctx)
 {
-	const struct fixed_scalar *f = ctx;
+	struct fixed_scalar *f = ctx;
 	unsigned long v;
 	int rc = check_syntax(&f->h, vb, &v);
 
@@ -521,7 +532,7 @@ get_host_name(const void *row, struct mib_value *v, void *ctx)
 static int
 check_host(const netsnmp_variable_list *vb, void *ctx)
 {
-	const struct host_scalar *s = ctx;
+	struct host_scalar *s = ctx;
 	unsigned long len;
 	int rc = check_syntax(&s->h, vb, &len);
 
@@ -536,8 +547,7 @@ apply_host(const netsnmp_variable_list *vb, void *ctx)
 {
 	struct host_scalar *s = ctx;
 
-	s->h.written = 0;
-	if (tc.sys->gethostname(s->old, sizeof(s->old)) < 0 ||
+	if ((!s->h.written && tc.sys->gethostname(s->old, sizeof(s->old)) < 0) ||
 	    tc.sys->sethostname((const char *)vb->val.string, vb->val_len) < 0) {
 		int e = errno;
 

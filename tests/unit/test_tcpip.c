@@ -513,6 +513,65 @@ test_host_name(void **state)
 	assert_string_equal(hostname_now, "edge-1.example.net");
 }
 
+/* One SET that names a scalar twice (a, then b), undone. */
+static void
+twice_undone(oid col, netsnmp_variable_list *a, netsnmp_variable_list *b)
+{
+	void *c = NULL;
+	const struct mib_scalar_ops *o = mib_tcpip_scalar(col, &c);
+
+	assert_int_equal(o->check(a, c), SNMP_ERR_NOERROR);
+	assert_int_equal(o->check(b, c), SNMP_ERR_NOERROR);
+	assert_int_equal(o->apply(a, c), SNMP_ERR_NOERROR);
+	assert_int_equal(o->apply(b, c), SNMP_ERR_NOERROR);
+	assert_int_equal(o->undo(c), SNMP_ERR_NOERROR);
+}
+
+/* One SET of a that never ends (no COMMIT, no UNDO: the master went away). */
+static void
+left_open(oid col, netsnmp_variable_list *a)
+{
+	void *c = NULL;
+	const struct mib_scalar_ops *o = mib_tcpip_scalar(col, &c);
+
+	assert_int_equal(o->check(a, c), SNMP_ERR_NOERROR);
+	assert_int_equal(o->apply(a, c), SNMP_ERR_NOERROR);
+}
+
+/*
+ * UNDO puts back the value before the SET's first write of the scalar, and
+ * the next SET starts afresh even when the one before never ended.
+ */
+static void
+test_named_twice(void **state)
+{
+	netsnmp_variable_list a, b, h1, h2;
+
+	(void)state;
+	put("ip_default_ttl", "64\n");
+	vb_int(&a, ASN_UNSIGNED, 70);
+	vb_int(&b, ASN_UNSIGNED, 80);
+	twice_undone(TCPIP_DEFAULTTTL, &a, &b);
+	assert_int_equal(value("ip_default_ttl"), 64);
+	left_open(TCPIP_DEFAULTTTL, &a);
+	twice_undone(TCPIP_DEFAULTTTL, &b, &b);
+	assert_int_equal(value("ip_default_ttl"), 70);
+
+	snprintf(hostname_now, sizeof(hostname_now), "start");
+	vb_str(&h1, "first");
+	vb_str(&h2, "second");
+	twice_undone(TCPIP_DNSHOSTNAME, &h1, &h2);
+	assert_string_equal(hostname_now, "start");
+	left_open(TCPIP_DNSHOSTNAME, &h1);
+	twice_undone(TCPIP_DNSHOSTNAME, &h2, &h2);
+	assert_string_equal(hostname_now, "first");
+	snmp_free_var_internals(&a);
+	snmp_free_var_internals(&b);
+	snmp_free_var_internals(&h1);
+	snmp_free_var_internals(&h2);
+	put("ip_default_ttl", "64\n");
+}
+
 int
 main(void)
 {
@@ -526,6 +585,7 @@ main(void)
 		cmocka_unit_test(test_fixed),
 		cmocka_unit_test(test_host_name_ok),
 		cmocka_unit_test(test_host_name),
+		cmocka_unit_test(test_named_twice),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
