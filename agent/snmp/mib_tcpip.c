@@ -99,10 +99,11 @@ static void
 vb_text(const netsnmp_variable_list *vb, char *buf, size_t len)
 {
 	size_t n = vb->val_len;
+	int num = n == sizeof(long) && vb->val.integer != NULL;
 
-	if (vb->type == ASN_INTEGER)
+	if (vb->type == ASN_INTEGER && num)
 		snprintf(buf, len, "%ld", *vb->val.integer);
-	else if (vb->type == ASN_UNSIGNED || vb->type == ASN_GAUGE)
+	else if (vb->type == ASN_UNSIGNED && num)
 		snprintf(buf, len, "%lu", (unsigned long)*vb->val.integer);
 	else if (vb->type != ASN_OCTET_STR)
 		snprintf(buf, len, "type 0x%02x", vb->type);
@@ -144,7 +145,6 @@ check_syntax(struct tc_head *h, const netsnmp_variable_list *vb, unsigned long *
 	long bad = h->bad != 0 ? h->bad : CIM_RC_OUTOFBOUNDS;
 
 	h->written = 0;
-
 	if (vb->type != h->type)
 		return refuse(h, vb, SNMP_ERR_WRONGTYPE, CIM_RC_INVALIDPARAMETER, "wrong type");
 	if (h->type == ASN_OCTET_STR) {
@@ -444,7 +444,8 @@ check_fixed(const netsnmp_variable_list *vb, void *ctx)
 		return rc;
 	if (f->accept == FX_INT && (long)v == f->value)
 		return SNMP_ERR_NOERROR;
-	if (f->accept == FX_STR && v == strlen(f->str) && memcmp(vb->val.string, f->str, v) == 0)
+	if (f->accept == FX_STR && v == strlen(f->str) &&
+	    (v == 0 || memcmp(vb->val.string, f->str, v) == 0))
 		return SNMP_ERR_NOERROR;
 	return refuse(&f->h, vb, SNMP_ERR_INCONSISTENTVALUE, f->code, f->why);
 }
