@@ -187,7 +187,7 @@ struct sc_scalar {
 	struct tc_head h; /* first: the ctx of commit_write() */
 	const char *sysctl;
 	unsigned long factor;       /* a number (0: a TruthValue) */
-	uint32_t truthy;            /* the values 0..30 that read true; bit 31: any above */
+	uint32_t truthy;            /* the values 0..30 that read true; bit 31: 31 and above */
 	unsigned long long on, off; /* what true(1) and false(2) write */
 	unsigned long long old;     /* ACTION: the value before, for UNDO */
 };
