@@ -186,6 +186,19 @@ void mib_adcfg_subnet(const struct iface_addr *, char *buf, size_t len);
 struct resolver;
 int mib_tcpip_register(struct iface *, struct resolver *);
 void mib_tcpip_bind(struct iface *, struct resolver *); /* tests */
+/* Where the sysctls (net.ipv4's directory) and the host name are: tests give their own. */
+struct tcpip_sys {
+	const char *sysctl_root;
+	int (*gethostname)(char *, size_t);
+	int (*sethostname)(const char *, size_t);
+};
+void mib_tcpip_use_sys(const struct tcpip_sys *); /* NULL: the system's */
+/* Tests: the SET operations of a writable cimTcpip scalar and their ctx (NULL: read-only). */
+const struct mib_scalar_ops *mib_tcpip_scalar(oid col, void **ctx);
+/* cimTcpipLastMethod, and cimTcpipLastResult in *result. */
+long mib_tcpip_last(long *result);
+/* A host name as RFC 1123 has it, at most 64 characters (the kernel's limit). */
+int mib_tcpip_host_name_ok(const u_char *s, size_t len);
 extern const struct mib_table *mib_dns_server_table;
 extern const struct mib_table *mib_dns_suffix_table;
 

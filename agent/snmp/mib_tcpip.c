@@ -1,12 +1,15 @@
 /*
- * cimAdapterConfig's host-wide part, read side: the cimTcpip scalars and the
- * resolver tables (cimDnsServerTable, cimDnsSuffixTable).
+ * cimAdapterConfig's host-wide part: the cimTcpip scalars, with the writes
+ * that perform WMI's static methods (issue 13), and the resolver tables
+ * (cimDnsServerTable, cimDnsSuffixTable; read side).
  *
  * The scalars are sysctls of cimrouted's network namespace, read from
- * /proc/sys when asked (a procfs read is a few microseconds, and a value
- * read later could be stale), the UTS host name, the resolver's search
- * list, and the constants Linux implies (the MIB says which); properties
- * Linux does not have read noSuchInstance, as absent columns do.
+ * /proc/sys when asked (a procfs read or write is a few microseconds, and a
+ * value read later could be stale), the UTS host name, the resolver's
+ * search list, and the constants Linux implies (the MIB says which);
+ * properties Linux does not have read noSuchInstance, as absent columns do.
+ * cimTcpipDNSDomain and cimTcpipAction are read-only until the resolver and
+ * DHCP writes come.
  *
  * The resolver tables read what iface/resolver keeps, which it refreshes on
  * its own timer: a request never reads a file.  cimDnsServerTable has a row
@@ -18,75 +21,215 @@
 #include "config.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
+#include <errno.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "iface/ifmirror.h"
 #include "iface/resolver.h"
-#include "lib/strnum.h"
+#include "lib/log.h"
+#include "lib/sysctl.h"
 #include "lib/vec.h"
 #include "snmp/mib.h"
+#include "snmp/txn.h"
 
 enum { INET_IPV4 = 1, INET_IPV6 = 2, INET_IPV6Z = 4 }; /* InetAddressType */
+
+/* ---- cimTcpip ---------------------------------------------------------------- */
+
+/*
+ * The writes.  Each writable scalar performs one WMI method (its head says
+ * which) and checks its value against the MIB's syntax in RESERVE1: a wrong
+ * type is wrongType recording invalidParameter(68), a value outside the
+ * range wrongValue (a string outside its size wrongLength) recording the
+ * head's code, parameterOutOfBounds(90) unless it says another.  Then one
+ * of three kinds: a sysctl (written in ACTION, its old value written back
+ * by UNDO), a fixed value (what Linux is: accepted and a no-op, any other
+ * refused with inconsistentValue and notSupported(64) or ipxNotEnabled(85))
+ * or the host name (sethostname(2), likewise undone).
+ *
+ * cimTcpipLastMethod and cimTcpipLastResult record a method when its
+ * outcome is known: a refusal in RESERVE1, a kernel refusal in ACTION,
+ * success in COMMIT.  A method whose own value was fine but whose SET
+ * failed on another varbind was not performed (its write was undone) and
+ * records nothing: they keep what they read before that SET.
+ */
+struct tc_head {
+	oid col;
+	const char *name;       /* the MIB object */
+	const char *wmi;        /* the WMI method, for the log */
+	long method;            /* CimAdapterCfgMethod */
+	u_char type;            /* ASN_INTEGER, ASN_UNSIGNED or ASN_OCTET_STR */
+	unsigned long min, max; /* the value's range, or the string's size */
+	long bad;               /* the code of a value outside it (0: parameterOutOfBounds) */
+	int written;            /* ACTION changed the system: UNDO puts it back */
+};
+
+/* A head's initialisers: HEAD(col, name, wmi, method, type, min, max); TRUTH is a TruthValue. */
+#define HEAD(c, n, w, m, ...) \
+	.h = { .col = (c), .name = (n), .wmi = (w), .method = (m), SYNTAX(__VA_ARGS__) }
+#define SYNTAX(...)        SYNTAX_(__VA_ARGS__)
+#define SYNTAX_(t, lo, hi) .type = (t), .min = (lo), .max = (hi)
+#define TRUTH              ASN_INTEGER, TV_TRUE, TV_FALSE
+
+/* How cimrouted reaches the system: a parameter, so that tests use their own. */
+static const struct tcpip_sys sys_default = {
+	.sysctl_root = "/proc/sys/net/ipv4",
+	.gethostname = gethostname,
+	.sethostname = sethostname,
+};
 
 static struct tcpip {
 	struct iface *ifm;
 	struct resolver *res;
-} tc;
+	const struct tcpip_sys *sys;
+	long last_method; /* CimAdapterCfgMethod; CIM_M_NONE: none yet */
+	long last_result; /* CimMethodReturnCode */
+} tc = { .sys = &sys_default };
 
-/* ---- cimTcpip ---------------------------------------------------------------- */
-
-/* A sysctl of net.ipv4 as a number: 0, or -1 when unreadable. */
-static int
-sysctl_ipv4(const char *name, unsigned long long *out)
+static void
+record(const struct tc_head *h, long code)
 {
-	char path[128], buf[32];
-	ssize_t n;
-	int fd;
+	tc.last_method = h->method;
+	tc.last_result = code;
+}
 
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", name);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return strnum(buf, 0, UINT32_MAX, out);
+/* The value of a varbind for the log: a number, a printable string, or its length. */
+static void
+vb_text(const netsnmp_variable_list *vb, char *buf, size_t len)
+{
+	size_t n = vb->val_len;
+	int num = n == sizeof(long) && vb->val.integer != NULL;
+
+	if (vb->type == ASN_INTEGER && num)
+		snprintf(buf, len, "%ld", *vb->val.integer);
+	else if (vb->type == ASN_UNSIGNED && num)
+		snprintf(buf, len, "%lu", (unsigned long)*vb->val.integer);
+	else if (vb->type != ASN_OCTET_STR)
+		snprintf(buf, len, "type 0x%02x", vb->type);
+	else {
+		for (size_t i = 0; i < n; i++)
+			if (vb->val.string[i] < 0x20 || vb->val.string[i] > 0x7e) {
+				snprintf(buf, len, "%zu bytes", n);
+				return;
+			}
+		snprintf(buf, len, "'%.*s'", (int)(n < 64 ? n : 64), (const char *)vb->val.string);
+	}
 }
 
 /*
- * A scalar backed by a sysctl: its name, the factor WMI's unit needs
- * (seconds to milliseconds) and how it reads (a number, or a TruthValue
- * true when the value is not 0, or when it is 0).
+ * A refused write: "set: refused (STATUS): OBJECT: METHOD(VALUE): why;
+ * result CODE" (txn_refuse()'s form), the code recorded; returns err.
  */
-enum sc_kind { SC_NUMBER, SC_TRUE_IF_SET, SC_TRUE_IF_ZERO };
+static int
+refuse(const struct tc_head *h, const netsnmp_variable_list *vb, int err, long code,
+    const char *why)
+{
+	char val[80];
 
+	vb_text(vb, val, sizeof(val));
+	log_notice("set", "refused (%s): %s.0: %s(%s): %s; result %ld", txn_err_name(err), h->name,
+	    h->wmi, val, why, code);
+	record(h, code);
+	return err;
+}
+
+/*
+ * RESERVE1: the varbind against the head's syntax; *v is its number (an
+ * INTEGER or Unsigned32).  Every RESERVE1 of a SET comes before its first
+ * ACTION: nothing is written yet, whatever the end of the SET before.
+ */
+static int
+check_syntax(struct tc_head *h, const netsnmp_variable_list *vb, unsigned long *v)
+{
+	long bad = h->bad != 0 ? h->bad : CIM_RC_OUTOFBOUNDS;
+
+	h->written = 0;
+	if (vb->type != h->type)
+		return refuse(h, vb, SNMP_ERR_WRONGTYPE, CIM_RC_INVALIDPARAMETER, "wrong type");
+	if (h->type == ASN_OCTET_STR) {
+		if (vb->val_len < h->min || vb->val_len > h->max)
+			return refuse(h, vb, SNMP_ERR_WRONGLENGTH, bad, "length out of range");
+		*v = vb->val_len;
+		return SNMP_ERR_NOERROR;
+	}
+	if (vb->val_len != sizeof(long))
+		return refuse(h, vb, SNMP_ERR_WRONGLENGTH, CIM_RC_INVALIDPARAMETER, "bad length");
+	if (h->type == ASN_INTEGER && *vb->val.integer < 0)
+		return refuse(h, vb, SNMP_ERR_WRONGVALUE, bad, "out of range");
+	*v = (unsigned long)*vb->val.integer & 0xffffffffUL;
+	if (*v < h->min || *v > h->max)
+		return refuse(h, vb, SNMP_ERR_WRONGVALUE, bad, "out of range");
+	return SNMP_ERR_NOERROR;
+}
+
+/* COMMIT (every kind): the method succeeded. */
+static void
+commit_write(void *ctx)
+{
+	struct tc_head *h = ctx;
+
+	h->written = 0;
+	record(h, CIM_RC_SUCCESS);
+}
+
+/*
+ * A scalar backed by a sysctl: a number, with the factor WMI's unit needs
+ * (seconds to milliseconds; a write must be a whole multiple of it), or a
+ * TruthValue: the values that read true(1), and the values a write of
+ * true(1) or false(2) sets, unless the sysctl already reads as asked
+ * (tcp_mtu_probing 2 stays 2 for true).  ip_no_pmtu_disc reads true for 0
+ * and 3 (hardened discovery: ICMP "fragmentation needed" honoured for
+ * protocols that can verify it, Documentation/networking/ip-sysctl.rst),
+ * false for 1 and 2.
+ */
 struct sc_scalar {
+	struct tc_head h; /* first: the ctx of commit_write() */
 	const char *sysctl;
-	unsigned long factor;
-	enum sc_kind kind;
-	oid col;
-	const char *name;
+	unsigned long factor;       /* a number (0: a TruthValue) */
+	uint32_t truthy;            /* the values 0..30 that read true; bit 31: 31 and above */
+	unsigned long long on, off; /* what true(1) and false(2) write */
+	unsigned long long old;     /* ACTION: the value before, for UNDO */
 };
+
+#define NUMBER(name, f)            .sysctl = (name), .factor = (f)
+#define TRUTHS(name, t, on_, off_) .sysctl = (name), .truthy = (t), .on = (on_), .off = (off_)
+#define NOT_0                      0xfffffffeU
 
 static struct sc_scalar sysctls[] = {
-	{ "ip_default_ttl", 1, SC_NUMBER, TCPIP_DEFAULTTTL, "cimTcpipDefaultTTL" },
-	{ "tcp_keepalive_intvl", 1000, SC_NUMBER, TCPIP_KEEPALIVEINTERVAL,
-	    "cimTcpipKeepAliveInterval" },
-	{ "tcp_keepalive_time", 1000, SC_NUMBER, TCPIP_KEEPALIVETIME, "cimTcpipKeepAliveTime" },
-	{ "tcp_mtu_probing", 1, SC_TRUE_IF_SET, TCPIP_PMTUBHDETECTENABLED,
-	    "cimTcpipPMTUBHDetectEnabled" },
-	{ "ip_no_pmtu_disc", 1, SC_TRUE_IF_ZERO, TCPIP_PMTUDISCOVERYENABLED,
-	    "cimTcpipPMTUDiscoveryEnabled" },
-	{ "tcp_syn_retries", 1, SC_NUMBER, TCPIP_MAXCONNECTRETRANS, "cimTcpipMaxConnectRetrans" },
-	{ "tcp_retries2", 1, SC_NUMBER, TCPIP_MAXDATARETRANS, "cimTcpipMaxDataRetrans" },
-	{ "tcp_stdurg", 1, SC_TRUE_IF_SET, TCPIP_RFC1122URGENTPOINTER,
-	    "cimTcpipRFC1122UrgentPointer" },
+	{ HEAD(TCPIP_DEFAULTTTL, "cimTcpipDefaultTTL", "SetDefaultTTL", CIM_M_SETDEFAULTTTL,
+	      ASN_UNSIGNED, 1, 255),
+	    NUMBER("ip_default_ttl", 1) },
+	{ HEAD(TCPIP_KEEPALIVEINTERVAL, "cimTcpipKeepAliveInterval", "SetKeepAliveInterval",
+	      CIM_M_SETKEEPALIVEINTERVAL, ASN_UNSIGNED, 1000, 32767000),
+	    NUMBER("tcp_keepalive_intvl", 1000) },
+	{ HEAD(TCPIP_KEEPALIVETIME, "cimTcpipKeepAliveTime", "SetKeepAliveTime",
+	      CIM_M_SETKEEPALIVETIME, ASN_UNSIGNED, 1000, 32767000),
+	    NUMBER("tcp_keepalive_time", 1000) },
+	{ HEAD(TCPIP_PMTUBHDETECTENABLED, "cimTcpipPMTUBHDetectEnabled", "SetPMTUBHDetect",
+	      CIM_M_SETPMTUBHDETECT, TRUTH),
+	    TRUTHS("tcp_mtu_probing", NOT_0, 1, 0) },
+	{ HEAD(TCPIP_PMTUDISCOVERYENABLED, "cimTcpipPMTUDiscoveryEnabled", "SetPMTUDiscovery",
+	      CIM_M_SETPMTUDISCOVERY, TRUTH),
+	    TRUTHS("ip_no_pmtu_disc", 1U << 0 | 1U << 3, 0, 1) },
+	{ HEAD(TCPIP_MAXCONNECTRETRANS, "cimTcpipMaxConnectRetrans",
+	      "SetTcpMaxConnectRetransmissions", CIM_M_SETTCPMAXCONNECTRETRANSMISSIONS,
+	      ASN_UNSIGNED, 1, 127),
+	    NUMBER("tcp_syn_retries", 1) },
+	{ HEAD(TCPIP_MAXDATARETRANS, "cimTcpipMaxDataRetrans", "SetTcpMaxDataRetransmissions",
+	      CIM_M_SETTCPMAXDATARETRANSMISSIONS, ASN_UNSIGNED, 1, 2147483647),
+	    NUMBER("tcp_retries2", 1) },
+	{ HEAD(TCPIP_RFC1122URGENTPOINTER, "cimTcpipRFC1122UrgentPointer",
+	      "SetTcpUseRFC1122UrgentPointer", CIM_M_SETTCPUSERFC1122URGENTPOINTER, TRUTH),
+	    TRUTHS("tcp_stdurg", NOT_0, 1, 0) },
 };
+
+/* The TruthValue a sysctl's value n reads as. */
+static long
+sc_truth(const struct sc_scalar *s, unsigned long long n)
+{
+	return (s->truthy >> (n < 31 ? n : 31)) & 1 ? TV_TRUE : TV_FALSE;
+}
 
 static int
 get_sysctl(const void *row, struct mib_value *v, void *ctx)
@@ -95,72 +238,355 @@ get_sysctl(const void *row, struct mib_value *v, void *ctx)
 	unsigned long long n;
 
 	(void)row;
-	if (sysctl_ipv4(s->sysctl, &n) < 0)
+	if (sysctl_read(tc.sys->sysctl_root, s->sysctl, &n) < 0)
 		return -1;
-	switch (s->kind) {
-	case SC_NUMBER:
-		n *= s->factor;
-		mib_set_uint(v, ASN_UNSIGNED, n > UINT32_MAX ? UINT32_MAX : (u_long)n);
-		break;
-	case SC_TRUE_IF_SET: mib_set_int(v, ASN_INTEGER, n != 0 ? TV_TRUE : TV_FALSE); break;
-	case SC_TRUE_IF_ZERO: mib_set_int(v, ASN_INTEGER, n == 0 ? TV_TRUE : TV_FALSE); break;
+	if (s->factor == 0) {
+		mib_set_int(v, ASN_INTEGER, sc_truth(s, n));
+		return 0;
 	}
+	n *= s->factor;
+	mib_set_uint(v, ASN_UNSIGNED, n > UINT32_MAX ? UINT32_MAX : (u_long)n);
 	return 0;
 }
 
-/* A constant: what Linux always is (the MIB says why for each). */
-struct const_scalar {
-	oid col;
-	u_char type;
-	long value;
-	const char *name;
-};
+static int
+check_sysctl(const netsnmp_variable_list *vb, void *ctx)
+{
+	struct sc_scalar *s = ctx;
+	unsigned long v;
+	int rc = check_syntax(&s->h, vb, &v);
 
-static struct const_scalar constants[] = {
-	{ TCPIP_ARPUSEETHERSNAP, ASN_INTEGER, TV_FALSE, "cimTcpipArpUseEtherSNAP" },
-	{ TCPIP_DEADGWDETECTENABLED, ASN_INTEGER, TV_FALSE, "cimTcpipDeadGWDetectEnabled" },
-	{ TCPIP_DEFAULTTOS, ASN_UNSIGNED, 0, "cimTcpipDefaultTOS" },
-	{ TCPIP_IGMPLEVEL, ASN_INTEGER, 2, "cimTcpipIGMPLevel" }, /* ipAndIgmpMulticast */
-	{ TCPIP_IPUSEZEROBROADCAST, ASN_INTEGER, TV_FALSE, "cimTcpipIPUseZeroBroadcast" },
-	{ TCPIP_ACTION, ASN_INTEGER, 1, "cimTcpipAction" },         /* none */
-	{ TCPIP_LASTMETHOD, ASN_INTEGER, 0, "cimTcpipLastMethod" }, /* none, until issue 13 */
-};
+	if (rc == SNMP_ERR_NOERROR && s->factor > 1 && v % s->factor != 0)
+		return refuse(&s->h, vb, SNMP_ERR_WRONGVALUE, CIM_RC_OUTOFBOUNDS,
+		    "not a whole number of seconds");
+	return rc;
+}
+
+/* The sysctl's value for the SNMP value v, cur being its value now. */
+static unsigned long long
+sc_target(const struct sc_scalar *s, unsigned long v, unsigned long long cur)
+{
+	if (s->factor != 0)
+		return v / s->factor;
+	if (sc_truth(s, cur) == (long)v)
+		return cur;
+	return v == TV_TRUE ? s->on : s->off;
+}
+
+/*
+ * ACTION: read the value, write the new one; a kernel refusal is
+ * commitFailed.  The value UNDO writes back is the one before the SET's
+ * first write (a SET may name the scalar twice).
+ */
+static int
+apply_sysctl(const netsnmp_variable_list *vb, void *ctx)
+{
+	struct sc_scalar *s = ctx;
+	const char *root = tc.sys->sysctl_root;
+	unsigned long long cur, v;
+
+	if (sysctl_read(root, s->sysctl, &cur) < 0) {
+		log_err_errno("set", "%s.0: cannot read %s/%s", s->h.name, root, s->sysctl);
+		record(&s->h, CIM_RC_REGISTRYACCESS);
+		return SNMP_ERR_COMMITFAILED;
+	}
+	if (!s->h.written)
+		s->old = cur;
+	v = sc_target(s, (unsigned long)*vb->val.integer & 0xffffffffUL, cur);
+	if (v == cur)
+		return SNMP_ERR_NOERROR;
+	if (sysctl_write(root, s->sysctl, v) < 0) {
+		int e = errno;
+
+		log_err_errno("set", "%s.0: %s(): cannot write %llu to %s/%s", s->h.name, s->h.wmi,
+		    v, root, s->sysctl);
+		record(&s->h, e == EINVAL ? CIM_RC_OUTOFBOUNDS : CIM_RC_REGISTRYACCESS);
+		return SNMP_ERR_COMMITFAILED;
+	}
+	s->h.written = 1;
+	log_info("set", "%s.0: %s(): %s %llu -> %llu", s->h.name, s->h.wmi, s->sysctl, cur, v);
+	return SNMP_ERR_NOERROR;
+}
 
 static int
-get_const(const void *row, struct mib_value *v, void *ctx)
+undo_sysctl(void *ctx)
 {
-	const struct const_scalar *c = ctx;
+	struct sc_scalar *s = ctx;
+	const char *root = tc.sys->sysctl_root;
+
+	if (!s->h.written)
+		return SNMP_ERR_NOERROR;
+	s->h.written = 0;
+	if (sysctl_write(root, s->sysctl, s->old) < 0) {
+		log_err_errno("set", "%s.0: undo failed: cannot write %llu back to %s/%s",
+		    s->h.name, s->old, root, s->sysctl);
+		return SNMP_ERR_UNDOFAILED;
+	}
+	log_info("set", "%s.0: undone: %s back to %llu", s->h.name, s->sysctl, s->old);
+	return SNMP_ERR_NOERROR;
+}
+
+static const struct mib_scalar_ops sysctl_ops = {
+	.get = get_sysctl,
+	.check = check_sysctl,
+	.apply = apply_sysctl,
+	.undo = undo_sysctl,
+	.commit = commit_write,
+};
+
+/*
+ * What Linux always is or never has (the MIB says why for each): a write of
+ * the value Linux is succeeds and changes nothing (hardening scripts ask for
+ * it on every host), any other is refused.  A property Linux does not have
+ * reads noSuchInstance, as an absent column does; the value that asks for
+ * what Linux already is (false, no WINS file) is still accepted.
+ */
+enum fixed_accept { FX_NONE, FX_INT, FX_STR };
+
+struct fixed_scalar {
+	struct tc_head h; /* first: the ctx of commit_write() */
+	enum fixed_accept accept;
+	long value;      /* FX_INT: the value Linux is */
+	const char *str; /* FX_STR: likewise */
+	int reads;       /* a GET answers it (else noSuchInstance) */
+	long code;       /* a refusal records it */
+	const char *why;
+};
+
+#define NOTSUP      CIM_RC_NOTSUPPORTED
+#define STRING(max) ASN_OCTET_STR, 0, (max)
+#define FX(a, v, s, r, c, w) \
+	.accept = (a), .value = (v), .str = (s), .reads = (r), .code = (c), .why = (w)
+
+static struct fixed_scalar fixed[] = {
+	{ HEAD(TCPIP_ARPALWAYSSOURCEROUTE, "cimTcpipArpAlwaysSourceRoute",
+	      "SetArpAlwaysSourceRoute", CIM_M_SETARPALWAYSSOURCEROUTE, TRUTH),
+	    FX(FX_INT, TV_FALSE, NULL, 0, NOTSUP,
+		"Linux has no Token Ring and no ARP source routing") },
+	{ HEAD(TCPIP_ARPUSEETHERSNAP, "cimTcpipArpUseEtherSNAP", "SetArpUseEtherSNAP",
+	      CIM_M_SETARPUSEETHERSNAP, TRUTH),
+	    FX(FX_INT, TV_FALSE, NULL, 1, NOTSUP, "Linux sends IP in Ethernet II frames only") },
+	{ HEAD(TCPIP_DATABASEPATH, "cimTcpipDatabasePath", "SetDatabasePath", CIM_M_SETDATABASEPATH,
+	      STRING(255)),
+	    FX(FX_STR, 0, "/etc", 1, NOTSUP, "the C library's paths are fixed") },
+	{ HEAD(TCPIP_DEADGWDETECTENABLED, "cimTcpipDeadGWDetectEnabled", "SetDeadGWDetect",
+	      CIM_M_SETDEADGWDETECT, TRUTH),
+	    FX(FX_INT, TV_FALSE, NULL, 1, NOTSUP, "Linux IPv4 has no dead gateway detection") },
+	{ HEAD(TCPIP_DEFAULTTOS, "cimTcpipDefaultTOS", "SetDefaultTOS", CIM_M_SETDEFAULTTOS,
+	      ASN_UNSIGNED, 0, 255),
+	    FX(FX_INT, 0, NULL, 1, NOTSUP, "Linux has no system-wide default TOS") },
+	{ HEAD(TCPIP_DNSENABLEDFORWINS, "cimTcpipDNSEnabledForWINS", "EnableWINS", CIM_M_ENABLEWINS,
+	      TRUTH),
+	    FX(FX_INT, TV_FALSE, NULL, 0, NOTSUP, "Linux has no WINS client") },
+	{ HEAD(TCPIP_FORWARDBUFFERMEMORY, "cimTcpipForwardBufferMemory", "SetForwardBufferMemory",
+	      CIM_M_SETFORWARDBUFFERMEMORY, ASN_UNSIGNED, 0, 0xffffffffUL),
+	    FX(FX_NONE, 0, NULL, 0, NOTSUP, "Linux has no router packet-queue memory pool") },
+	{ HEAD(TCPIP_IGMPLEVEL, "cimTcpipIGMPLevel", "SetIGMPLevel", CIM_M_SETIGMPLEVEL,
+	      ASN_INTEGER, 0, 2),
+	    FX(FX_INT, 2, NULL, 1, NOTSUP, "Linux cannot turn multicast off system-wide") },
+	{ HEAD(TCPIP_IPFILTERSECURITYENABLED, "cimTcpipIPFilterSecurityEnabled",
+	      "EnableIPFilterSec", CIM_M_ENABLEIPFILTERSEC, TRUTH),
+	    FX(FX_INT, TV_FALSE, NULL, 0, NOTSUP, "Linux has no Windows TCP/IP port filtering") },
+	{ HEAD(TCPIP_IPUSEZEROBROADCAST, "cimTcpipIPUseZeroBroadcast", "SetIPUseZeroBroadcast",
+	      CIM_M_SETIPUSEZEROBROADCAST, TRUTH),
+	    FX(FX_INT, TV_FALSE, NULL, 1, NOTSUP, "Linux uses the all-ones broadcast only") },
+	{ HEAD(TCPIP_IPXVIRTUALNETNUMBER, "cimTcpipIPXVirtualNetNumber",
+	      "SetIPXVirtualNetworkNumber", CIM_M_SETIPXVIRTUALNETWORKNUMBER, STRING(8)),
+	    FX(FX_NONE, 0, NULL, 0, CIM_RC_IPXNOTENABLED, "Linux has no IPX") },
+	{ HEAD(TCPIP_NUMFORWARDPACKETS, "cimTcpipNumForwardPackets", "SetNumForwardPackets",
+	      CIM_M_SETNUMFORWARDPACKETS, ASN_UNSIGNED, 1, 4294967294UL),
+	    FX(FX_NONE, 0, NULL, 0, NOTSUP, "Linux has no router packet-queue header pool") },
+	{ HEAD(TCPIP_TCPNUMCONNECTIONS, "cimTcpipTcpNumConnections", "SetTcpNumConnections",
+	      CIM_M_SETTCPNUMCONNECTIONS, ASN_UNSIGNED, 0, 16777214),
+	    FX(FX_NONE, 0, NULL, 0, NOTSUP, "Linux has no TCP connection limit") },
+	{ HEAD(TCPIP_TCPWINDOWSIZE, "cimTcpipTcpWindowSize", "SetTcpWindowSize",
+	      CIM_M_SETTCPWINDOWSIZE, ASN_UNSIGNED, 0, 65535),
+	    FX(FX_NONE, 0, NULL, 0, NOTSUP, "Linux has no fixed TCP window") },
+	{ HEAD(TCPIP_WINSENABLELMHOSTS, "cimTcpipWINSEnableLMHosts", "EnableWINS", CIM_M_ENABLEWINS,
+	      TRUTH),
+	    FX(FX_INT, TV_FALSE, NULL, 0, NOTSUP, "Linux has no WINS client") },
+	{ HEAD(TCPIP_WINSHOSTLOOKUPFILE, "cimTcpipWINSHostLookupFile", "EnableWINS",
+	      CIM_M_ENABLEWINS, STRING(255)),
+	    FX(FX_STR, 0, "", 0, NOTSUP, "Linux has no WINS client") },
+	{ HEAD(TCPIP_WINSSCOPEID, "cimTcpipWINSScopeID", "EnableWINS", CIM_M_ENABLEWINS,
+	      STRING(255)),
+	    FX(FX_STR, 0, "", 0, NOTSUP, "Linux has no WINS client") },
+};
+
+#undef NOTSUP
+#undef STRING
+
+static int
+get_fixed(const void *row, struct mib_value *v, void *ctx)
+{
+	const struct fixed_scalar *f = ctx;
 
 	(void)row;
-	if (c->type == ASN_UNSIGNED)
-		mib_set_uint(v, c->type, (u_long)c->value);
+	if (!f->reads)
+		return -1;
+	if (f->accept == FX_STR)
+		mib_set_str(v, f->str, f->h.max);
+	else if (f->h.type == ASN_UNSIGNED)
+		mib_set_uint(v, f->h.type, (u_long)f->value);
 	else
-		mib_set_int(v, c->type, c->value);
+		mib_set_int(v, f->h.type, f->value);
 	return 0;
 }
 
 static int
-get_database_path(const void *row, struct mib_value *v, void *ctx)
+check_fixed(const netsnmp_variable_list *vb, void *ctx)
 {
-	(void)row;
-	(void)ctx;
-	mib_set_str(v, "/etc", 255);
-	return 0;
+	struct fixed_scalar *f = ctx;
+	unsigned long v;
+	int rc = check_syntax(&f->h, vb, &v);
+
+	if (rc != SNMP_ERR_NOERROR)
+		return rc;
+	if (f->accept == FX_INT && (long)v == f->value)
+		return SNMP_ERR_NOERROR;
+	if (f->accept == FX_STR && v == strlen(f->str) &&
+	    (v == 0 || memcmp(vb->val.string, f->str, v) == 0))
+		return SNMP_ERR_NOERROR;
+	return refuse(&f->h, vb, SNMP_ERR_INCONSISTENTVALUE, f->code, f->why);
 }
 
-/* The UTS name of cimrouted (the namespace's, when it runs in one of its own). */
+/* ACTION and UNDO of a value Linux already has: nothing to do. */
+static int
+apply_nothing(const netsnmp_variable_list *vb, void *ctx)
+{
+	(void)vb;
+	(void)ctx;
+	return SNMP_ERR_NOERROR;
+}
+
+static int
+undo_nothing(void *ctx)
+{
+	(void)ctx;
+	return SNMP_ERR_NOERROR;
+}
+
+static const struct mib_scalar_ops fixed_ops = {
+	.get = get_fixed,
+	.check = check_fixed,
+	.apply = apply_nothing,
+	.undo = undo_nothing,
+	.commit = commit_write,
+};
+
+/*
+ * cimTcpipDNSHostName: EnableDNS() sets the UTS name of cimrouted (the
+ * namespace's, when it runs in one of its own) with sethostname(2), a host
+ * name as RFC 1123 section 2.1 has it: labels of letters, digits and
+ * hyphens, 1 to 63 characters, no hyphen first or last, joined by dots.
+ */
+#define HOSTNAME_MAX 64 /* the kernel's __NEW_UTS_LEN, the MIB's SIZE */
+
+static struct host_scalar {
+	struct tc_head h; /* first: the ctx of commit_write() */
+	char old[HOSTNAME_MAX + 1];
+} host = { .h = { .col = TCPIP_DNSHOSTNAME,
+	       .name = "cimTcpipDNSHostName",
+	       .wmi = "EnableDNS",
+	       .method = CIM_M_ENABLEDNS,
+	       SYNTAX_(ASN_OCTET_STR, 1, HOSTNAME_MAX),
+	       .bad = CIM_RC_INVALIDHOSTNAME } };
+
+int
+mib_tcpip_host_name_ok(const u_char *s, size_t len)
+{
+	size_t label = 0;
+
+	if (len == 0 || len > HOSTNAME_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return 0;
+			label = 0;
+		} else if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || (s[i] == '-' && label > 0)) {
+			if (++label > 63)
+				return 0;
+		} else
+			return 0;
+	}
+	return label > 0 && s[len - 1] != '-';
+}
+
 static int
 get_host_name(const void *row, struct mib_value *v, void *ctx)
 {
-	struct utsname u;
+	char name[HOSTNAME_MAX + 1];
 
 	(void)row;
 	(void)ctx;
-	if (uname(&u) < 0 || u.nodename[0] == '\0')
+	if (tc.sys->gethostname(name, sizeof(name)) < 0)
 		return -1;
-	mib_set_str(v, u.nodename, 64);
+	name[HOSTNAME_MAX] = '\0';
+	if (name[0] == '\0')
+		return -1;
+	mib_set_str(v, name, HOSTNAME_MAX);
 	return 0;
 }
+
+static int
+check_host(const netsnmp_variable_list *vb, void *ctx)
+{
+	struct host_scalar *s = ctx;
+	unsigned long len;
+	int rc = check_syntax(&s->h, vb, &len);
+
+	if (rc == SNMP_ERR_NOERROR && !mib_tcpip_host_name_ok(vb->val.string, len))
+		return refuse(&s->h, vb, SNMP_ERR_WRONGVALUE, CIM_RC_INVALIDHOSTNAME,
+		    "not a valid host name (RFC 1123)");
+	return rc;
+}
+
+static int
+apply_host(const netsnmp_variable_list *vb, void *ctx)
+{
+	struct host_scalar *s = ctx;
+
+	if ((!s->h.written && tc.sys->gethostname(s->old, sizeof(s->old)) < 0) ||
+	    tc.sys->sethostname((const char *)vb->val.string, vb->val_len) < 0) {
+		int e = errno;
+
+		log_err_errno("set", "%s.0: %s(): cannot set the host name", s->h.name, s->h.wmi);
+		record(&s->h, e == EPERM ? CIM_RC_ACCESSDENIED : CIM_RC_UNKNOWNFAILURE);
+		return SNMP_ERR_COMMITFAILED;
+	}
+	s->old[HOSTNAME_MAX] = '\0';
+	s->h.written = 1;
+	log_info("set", "%s.0: %s(): host name '%s' -> '%.*s'", s->h.name, s->h.wmi, s->old,
+	    (int)vb->val_len, (const char *)vb->val.string);
+	return SNMP_ERR_NOERROR;
+}
+
+static int
+undo_host(void *ctx)
+{
+	struct host_scalar *s = ctx;
+
+	if (!s->h.written)
+		return SNMP_ERR_NOERROR;
+	s->h.written = 0;
+	if (tc.sys->sethostname(s->old, strlen(s->old)) < 0) {
+		log_err_errno("set", "%s.0: undo failed: cannot set the host name back to '%s'",
+		    s->h.name, s->old);
+		return SNMP_ERR_UNDOFAILED;
+	}
+	log_info("set", "%s.0: undone: host name back to '%s'", s->h.name, s->old);
+	return SNMP_ERR_NOERROR;
+}
+
+static const struct mib_scalar_ops host_ops = {
+	.get = get_host_name,
+	.check = check_host,
+	.apply = apply_host,
+	.undo = undo_host,
+	.commit = commit_write,
+};
 
 /* glibc's local domain: the first of the search list ('domain' or 'search', the last wins). */
 static int
@@ -176,56 +602,93 @@ get_dns_domain(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
-/*
- * What Linux does not have (the MIB says why for each): registered, so that
- * a GET answers noSuchInstance as for an absent column.  LastResult: no
- * method has run (issue 13 records them).
- */
-static const struct {
-	oid col;
-	const char *name;
-} absent[] = {
-	{ TCPIP_ARPALWAYSSOURCEROUTE, "cimTcpipArpAlwaysSourceRoute" },
-	{ TCPIP_DNSENABLEDFORWINS, "cimTcpipDNSEnabledForWINS" },
-	{ TCPIP_FORWARDBUFFERMEMORY, "cimTcpipForwardBufferMemory" },
-	{ TCPIP_IPFILTERSECURITYENABLED, "cimTcpipIPFilterSecurityEnabled" },
-	{ TCPIP_IPXVIRTUALNETNUMBER, "cimTcpipIPXVirtualNetNumber" },
-	{ TCPIP_NUMFORWARDPACKETS, "cimTcpipNumForwardPackets" },
-	{ TCPIP_TCPNUMCONNECTIONS, "cimTcpipTcpNumConnections" },
-	{ TCPIP_TCPWINDOWSIZE, "cimTcpipTcpWindowSize" },
-	{ TCPIP_WINSENABLELMHOSTS, "cimTcpipWINSEnableLMHosts" },
-	{ TCPIP_WINSHOSTLOOKUPFILE, "cimTcpipWINSHostLookupFile" },
-	{ TCPIP_WINSSCOPEID, "cimTcpipWINSScopeID" },
-	{ TCPIP_LASTRESULT, "cimTcpipLastResult" },
-};
+/* An INTEGER that ctx points to: cimTcpipAction's none(1), cimTcpipLastMethod. */
+static int
+get_long(const void *row, struct mib_value *v, void *ctx)
+{
+	(void)row;
+	mib_set_int(v, ASN_INTEGER, *(const long *)ctx);
+	return 0;
+}
+
+/* Absent while no method has run. */
+static int
+get_last_result(const void *row, struct mib_value *v, void *ctx)
+{
+	(void)row;
+	(void)ctx;
+	if (tc.last_method == CIM_M_NONE)
+		return -1;
+	mib_set_int(v, ASN_INTEGER, tc.last_result);
+	return 0;
+}
 
 static int
-register_scalar(const char *name, oid col, mib_get_fn get, void *ctx)
+register_scalar(const struct tc_head *h, const struct mib_scalar_ops *ops, void *ctx)
 {
-	oid o[] = { CIMR_TCPIP, col };
+	oid o[] = { CIMR_TCPIP, h->col };
 
-	return mib_scalar_register(name, o, OID_LENGTH(o), get, ctx);
+	return mib_scalar_register_rw(h->name, o, OID_LENGTH(o), ops, ctx);
 }
 
 static int
 register_tcpip(void)
 {
+	static long action_none = 1; /* cimTcpipAction: its writes come with DHCP */
+	static const struct {
+		oid col;
+		const char *name;
+		mib_get_fn get;
+		void *ctx;
+	} ro[] = {
+		{ TCPIP_DNSDOMAIN, "cimTcpipDNSDomain", get_dns_domain, NULL },
+		{ TCPIP_ACTION, "cimTcpipAction", get_long, &action_none },
+		{ TCPIP_LASTMETHOD, "cimTcpipLastMethod", get_long, &tc.last_method },
+		{ TCPIP_LASTRESULT, "cimTcpipLastResult", get_last_result, NULL },
+	};
+
 	for (size_t i = 0; i < sizeof(sysctls) / sizeof(sysctls[0]); i++)
-		if (register_scalar(sysctls[i].name, sysctls[i].col, get_sysctl, &sysctls[i]) < 0)
+		if (register_scalar(&sysctls[i].h, &sysctl_ops, &sysctls[i]) < 0)
 			return -1;
-	for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
-		if (register_scalar(absent[i].name, absent[i].col, mib_get_absent, NULL) < 0)
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (register_scalar(&fixed[i].h, &fixed_ops, &fixed[i]) < 0)
 			return -1;
-	for (size_t i = 0; i < sizeof(constants) / sizeof(constants[0]); i++)
-		if (register_scalar(constants[i].name, constants[i].col, get_const, &constants[i]) <
-		    0)
-			return -1;
-	if (register_scalar("cimTcpipDatabasePath", TCPIP_DATABASEPATH, get_database_path, NULL) <
-		0 ||
-	    register_scalar("cimTcpipDNSHostName", TCPIP_DNSHOSTNAME, get_host_name, NULL) < 0 ||
-	    register_scalar("cimTcpipDNSDomain", TCPIP_DNSDOMAIN, get_dns_domain, NULL) < 0)
+	if (register_scalar(&host.h, &host_ops, &host) < 0)
 		return -1;
+	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
+		oid o[] = { CIMR_TCPIP, ro[i].col };
+
+		if (mib_scalar_register(ro[i].name, o, OID_LENGTH(o), ro[i].get, ro[i].ctx) < 0)
+			return -1;
+	}
 	return 0;
+}
+
+void
+mib_tcpip_use_sys(const struct tcpip_sys *sys)
+{
+	tc.sys = sys != NULL ? sys : &sys_default;
+}
+
+const struct mib_scalar_ops *
+mib_tcpip_scalar(oid col, void **ctx)
+{
+	for (size_t i = 0; i < sizeof(sysctls) / sizeof(sysctls[0]); i++)
+		if (sysctls[i].h.col == col)
+			return *ctx = &sysctls[i], &sysctl_ops;
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (fixed[i].h.col == col)
+			return *ctx = &fixed[i], &fixed_ops;
+	if (col == host.h.col)
+		return *ctx = &host, &host_ops;
+	return NULL;
+}
+
+long
+mib_tcpip_last(long *result)
+{
+	*result = tc.last_result;
+	return tc.last_method;
 }
 
 /* ---- cimDnsServerTable --------------------------------------------------------- */

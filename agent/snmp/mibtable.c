@@ -291,8 +291,9 @@ scalar_set(struct scalar *s, netsnmp_agent_request_info *reqinfo, netsnmp_reques
 		rc = s->ops.check(req->requestvb, s->ctx);
 		break;
 	case MODE_SET_ACTION:
+		/* a SET may name the scalar twice: UNDO if any of its ACTIONs did something */
 		rc = s->ops.apply(req->requestvb, s->ctx);
-		s->applied = rc == SNMP_ERR_NOERROR;
+		s->applied |= rc == SNMP_ERR_NOERROR;
 		break;
 	case MODE_SET_UNDO:
 		if (s->applied)

@@ -202,12 +202,16 @@ const char *
 txn_err_name(int err)
 {
 	switch (err) {
+	case SNMP_ERR_WRONGTYPE: return "wrongType";
+	case SNMP_ERR_WRONGLENGTH: return "wrongLength";
 	case SNMP_ERR_WRONGVALUE: return "wrongValue";
 	case SNMP_ERR_NOCREATION: return "noCreation";
 	case SNMP_ERR_INCONSISTENTVALUE: return "inconsistentValue";
 	case SNMP_ERR_RESOURCEUNAVAILABLE: return "resourceUnavailable";
 	case SNMP_ERR_NOTWRITABLE: return "notWritable";
 	case SNMP_ERR_INCONSISTENTNAME: return "inconsistentName";
+	case SNMP_ERR_COMMITFAILED: return "commitFailed";
+	case SNMP_ERR_UNDOFAILED: return "undoFailed";
 	default: return "error";
 	}
 }

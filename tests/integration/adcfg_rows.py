@@ -234,7 +234,7 @@ def main():
             eq('KeepAliveInterval', tc.get(15), 1000 * int(sc['net.ipv4.tcp_keepalive_intvl']))
             eq('KeepAliveTime', tc.get(16), 1000 * int(sc['net.ipv4.tcp_keepalive_time']))
             eq('PMTUBHDetect', tc.get(18), 1 if sc['net.ipv4.tcp_mtu_probing'] != '0' else 2)
-            eq('PMTUDiscovery', tc.get(19), 1 if sc['net.ipv4.ip_no_pmtu_disc'] == '0' else 2)
+            eq('PMTUDiscovery', tc.get(19), 1 if sc['net.ipv4.ip_no_pmtu_disc'] in ('0', '3') else 2)
             eq('MaxConnectRetrans', tc.get(20), int(sc['net.ipv4.tcp_syn_retries']))
             eq('MaxDataRetrans', tc.get(21), int(sc['net.ipv4.tcp_retries2']))
             eq('RFC1122UrgentPointer', tc.get(23), 1 if sc['net.ipv4.tcp_stdurg'] != '0' else 2)

@@ -3,8 +3,9 @@
 #
 # The daemon loads a few hundred routes, serves walks, follows route changes, a link
 # flap (a re-dump), an address removal and a master restart, takes SETs (live and
-# persisted rows created, moved, refused, undone and destroyed; notification settings),
-# sends notifications and summaries, walks the adapter configuration, and stops on SIGTERM.
+# persisted rows created, moved, refused, undone and destroyed; notification settings; the
+# cimTcpip methods), sends notifications and summaries, walks the adapter configuration, and
+# stops on SIGTERM.
 # Pass/fail: valgrind's exit status (--error-exitcode) and its summary: no invalid
 # access, no definitely or indirectly lost block. It also checks that the table still
 # equals the kernel's under valgrind's slowdown.
@@ -75,6 +76,13 @@ A=.1.3.6.1.4.1.32473.1.1.6
 nsx snmpwalk "${V2[@]}" "${SNMP_OPTS[@]}" -t 20 "$AGENT" "$A" >"$T/vg-adcfg.txt" 2>&1
 grep -q "^$A.4.1.10." "$T/vg-adcfg.txt" && grep -q "^$A.12.6.0" "$T/vg-adcfg.txt"
 result $? "the adapter configuration walks under valgrind"
+# the host-wide methods (cimTcpip): a sysctl written, one in a SET whose route row is refused, a
+# no-op, refusals (the host name only refused: this daemon shares the host's UTS namespace)
+ttl=$(nsx sysctl -n net.ipv4.ip_default_ttl)
+setw "$A.12.16.0" u 60000 && setw "$A.12.11.0" i 2 && ! setw "$A.12.11.0" i 0 && ! setw "$A.12.9.0" s bad_name &&
+	! setw "$A.12.6.0" u 99 "$OID_ENTRY.24.10.79.0.0.255.255.0.0.203.0.113.1.$IF.254.0.0" i 4 &&
+	[ "$(nsx sysctl -n net.ipv4.tcp_keepalive_time) $(nsx sysctl -n net.ipv4.ip_default_ttl)" = "60 $ttl" ]
+result $? "cimTcpip methods under valgrind: a sysctl written, a no-op, refusals, a SET refused for its route row"
 
 stop_snmpd
 nsx ip route add 198.51.100.0/24 via 10.2.0.2
