@@ -13,6 +13,9 @@ quick=0
 . "$src/tests/packages.sh"
 
 pass=0 fail=0 skip=0
+t0=$(date +%s)
+# the time since the suite began, as m:ss (each stage's line says when it starts)
+at() { local t=$(($(date +%s) - t0)); printf '%d:%02d' $((t / 60)) $((t % 60)); }
 failures=$(mktemp) && trap 'rm -f "$failures"' EXIT
 count_log() { # test-suite.log of one build
 	local log=$1 n
@@ -26,7 +29,7 @@ count_log() { # test-suite.log of one build
 run_build() { # name, configure flags...
 	local name=$1; shift
 	local dir="$src/build-suite-$name"
-	echo "suite: == $name build =="
+	echo "suite: == $name build == (at $(at))"
 	rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" || return 1
 	if ! "$src/configure" -q "$@" >configure.out 2>&1 || ! make -j2 >make.out 2>&1; then
 		{ echo "suite: $name build failed:"; tail -30 configure.out make.out; } | tee -a "$failures"
@@ -37,6 +40,7 @@ run_build() { # name, configure flags...
 	# their bounds a matter of luck.
 	local alone="tests/integration/notify.sh" together
 	together=$(make -s print-tests | grep -vxF "$alone" | tr '\n' ' ')
+	echo "suite: $name: built, checking (at $(at))"
 	make -j3 check TESTS="$together" >check.out 2>&1
 	make check TESTS="$alone" TEST_SUITE_LOG=alone-suite.log >>check.out 2>&1
 	if [ ! -f test-suite.log ] || [ ! -f alone-suite.log ]; then
@@ -72,7 +76,7 @@ if [ $quick -eq 0 ]; then
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		CIMR_IP6_ROUTES=600 CIMR_WALK_ROUTES=1500 CIMR_BURST_ROUTES=4000 \
 		CIMR_NOTIFY_BURST=3000 CIMR_NOTIFY_LOST=1000 run_build sanitizers --enable-sanitizers
-	echo "suite: == make distcheck =="
+	echo "suite: == make distcheck == (at $(at))"
 	cd "$src/build-suite-plain" && if make distcheck CIMR_SKIP_INTEGRATION=1 >distcheck.out 2>&1; then
 		echo "  PASS: make distcheck"; pass=$((pass + 1))
 	else
@@ -82,5 +86,6 @@ fi
 if [ -s "$failures" ]; then
 	echo "suite: == what failed (again, for short logs) =="; cat "$failures"
 fi
+echo "suite: done (at $(at))"
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]
