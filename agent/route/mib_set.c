@@ -88,16 +88,6 @@ enum act {
 	A_PDESTROY, /* forget a persisted route and delete its live route */
 };
 
-/* Win32_NetworkAdapterConfiguration's return codes (CimMethodReturnCode) */
-enum {
-	WMI_SUCCESS = 0,
-	WMI_UNKNOWN_FAILURE = 65,
-	WMI_TOO_MANY_GATEWAYS = 69,
-	WMI_INVALID_GATEWAY = 71,
-	WMI_OUT_OF_BOUNDS = 90,
-	WMI_ALREADY_EXISTS = 93,
-};
-
 #define WMI_TYPE_INVALID  2
 #define WMI_TYPE_DIRECT   3
 #define WMI_TYPE_INDIRECT 4
@@ -110,7 +100,7 @@ struct wrow {
 	 * the table whose row it acts as, chosen in RESERVE2 (check_gw_row()).
 	 */
 	int gw;
-	int wmi; /* the WMI code of a refusal or failure (cimAdapterCfgLastResult) */
+	int wmi; /* enum cim_rc: the code of a refusal or failure (cimAdapterCfgLastResult) */
 	struct gwkey {
 		int32_t ifindex;
 		uint8_t six;    /* an IPv6 gateway (addr6), else IPv4 (addr4) */
@@ -1328,18 +1318,18 @@ gw_create(struct writer *w, struct wrow *r, const void *live, const struct prout
 {
 	int rc;
 
-	r->wmi = WMI_ALREADY_EXISTS;
+	r->wmi = CIM_RC_ALREADYEXISTS;
 	if (live != NULL)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "the interface has this gateway at this metric already");
 	if (pr != NULL)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "a persisted route through this gateway at this metric exists");
-	r->wmi = WMI_OUT_OF_BOUNDS;
+	r->wmi = CIM_RC_OUTOFBOUNDS;
 	if (r->gwk.metric == 0 || r->gwk.metric > GW_METRIC_MAX)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "GatewayCostMetric %u is outside WMI's 1 to %d", r->gwk.metric, GW_METRIC_MAX);
-	r->wmi = WMI_INVALID_GATEWAY;
+	r->wmi = CIM_RC_INVALIDGATEWAY;
 	if ((rc = check_one(r->tr, r, w)) != 0)
 		return rc;
 	if ((r->gwk.six ? r->want6.ifindex : r->want.ifindex) != r->gwk.ifindex)
@@ -1358,7 +1348,7 @@ check_gw_row(struct writer *w, struct wrow *r)
 	struct proute *pr;
 
 	txn_int(r->tr, GW_STATUS, &status);
-	r->wmi = WMI_INVALID_GATEWAY;
+	r->wmi = CIM_RC_INVALIDGATEWAY;
 	if (l == NULL)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "interface %d does not exist",
 		    (int)r->gwk.ifindex);
@@ -1368,7 +1358,7 @@ check_gw_row(struct writer *w, struct wrow *r)
 	pr = gw_persist_key(w, r, l);
 	if (status == RS_CREATEANDGO)
 		return gw_create(w, r, live, pr);
-	r->wmi = WMI_UNKNOWN_FAILURE;
+	r->wmi = CIM_RC_UNKNOWNFAILURE;
 	/* A gateway cimrouted keeps goes with its persisted row; another with its live row. */
 	if (pr != NULL && (!pr->active || pr->ifindex == r->gwk.ifindex))
 		return check_one(r->tr, r, w);
@@ -1478,7 +1468,7 @@ check_gw_max(struct txn *x)
 			n += (o = good_row(x, j)) != NULL && o->gw && o->act == A_PCREATE &&
 			    o->gwk.ifindex == r->gwk.ifindex;
 		if (n > GW_NEW_MAX) {
-			r->wmi = WMI_TOO_MANY_GATEWAYS;
+			r->wmi = CIM_RC_TOOMANYGATEWAYS;
 			refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 			    "more than %d new gateways for interface %d in one SET", GW_NEW_MAX,
 			    (int)r->gwk.ifindex);
