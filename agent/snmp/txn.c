@@ -208,6 +208,7 @@ txn_err_name(int err)
 	case SNMP_ERR_RESOURCEUNAVAILABLE: return "resourceUnavailable";
 	case SNMP_ERR_NOTWRITABLE: return "notWritable";
 	case SNMP_ERR_INCONSISTENTNAME: return "inconsistentName";
+	case SNMP_ERR_NOACCESS: return "noAccess";
 	default: return "error";
 	}
 }
