@@ -66,6 +66,7 @@ enum {
 	W_UNKNOWN = 65,
 	W_BADMASK = 66,
 	W_BADADDR = 70,
+	W_IPNOTENABLED = 84,
 	W_OUTOFBOUNDS = 90,
 	W_DENIED = 91,
 	W_EXISTS = 93,
@@ -974,6 +975,9 @@ told(const struct irow *r, const struct kreq *q, int undo)
 static int
 wmi_code(const struct kreq *q, int rc)
 {
+	/* IPv6 disabled on the link (disable_ipv6): inet6_addr_add() says EACCES. */
+	if (q->kind == K_ADD && q->a.family == AF_INET6 && rc == -EACCES)
+		return W_IPNOTENABLED;
 	if (rc == -EPERM || rc == -EACCES)
 		return W_DENIED;
 	if (q->kind == K_LINK)
