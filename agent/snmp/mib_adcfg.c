@@ -565,11 +565,20 @@ get_addr_position(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
+/* volatile(2) or nonVolatile(3) for the addresses created here (mib_ifset.h), else other(1). */
+static int
+get_addr_storage(const void *row, struct mib_value *v, void *ctx)
+{
+	(void)ctx;
+	mib_set_int(v, ASN_INTEGER, ifset_storage(ac.set, ADDR(row)));
+	return 0;
+}
+
 static const struct mib_column addr_columns[] = {
 	{ COL_ADCFG_ADDR_ORIGIN, get_addr_origin },
 	{ COL_ADCFG_ADDR_VALIDLIFE, get_addr_valid },
 	{ COL_ADCFG_ADDR_PREFLIFE, get_addr_pref },
-	{ COL_ADCFG_ADDR_STORAGETYPE, get_other },
+	{ COL_ADCFG_ADDR_STORAGETYPE, get_addr_storage },
 	{ COL_ADCFG_ADDR_ROWSTATUS, mib_get_active },
 	{ COL_ADCFG_ADDR_SUBNET, get_addr_subnet },
 	{ COL_ADCFG_ADDR_POSITION, get_addr_position },

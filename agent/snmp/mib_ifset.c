@@ -89,7 +89,16 @@ struct ifset {
 	struct iface *ifm;
 	struct ifrec *rec; /* sorted by ifindex */
 	size_t nrec, cap;
+	struct made *made; /* the addresses created here, sorted as the mirror's */
+	size_t nmade, capmade;
 	int sent; /* the phase sent a request: read the kernel's events after it */
+};
+
+/* An address created here and its StorageType, while the kernel has it. */
+struct made {
+	int32_t ifindex;
+	uint8_t family, plen, storage;
+	uint8_t addr[16];
 };
 
 /* One kernel request. */
@@ -188,20 +197,79 @@ record(struct ifset *s, enum itable tbl, int32_t ifindex, int method, int result
 	rec_put(s, &rec);
 }
 
+/* ---- the addresses created here ------------------------------------------------ */
+
+static const struct iface_addr *addr_find(const struct ifset *s, int32_t ifindex, uint8_t family,
+    const uint8_t *addr, uint8_t plen);
+
+static int
+addr_present(const struct ifset *s, const struct made *m)
+{
+	return addr_find(s, m->ifindex, m->family, m->addr, m->plen) != NULL;
+}
+
+static int
+made_cmp(const void *elem, const void *key)
+{
+	const struct made *a = elem, *b = key;
+	int c;
+
+	if (a->ifindex != b->ifindex)
+		return a->ifindex < b->ifindex ? -1 : 1;
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	if ((c = memcmp(a->addr, b->addr, a->family == AF_INET ? 4 : 16)) != 0)
+		return c;
+	return a->plen < b->plen ? -1 : a->plen > b->plen;
+}
+
+static struct made
+made_key(int32_t ifindex, uint8_t family, const uint8_t *addr, uint8_t plen)
+{
+	struct made m = { .ifindex = ifindex, .family = family, .plen = plen };
+
+	memcpy(m.addr, addr, family == AF_INET ? 4 : 16);
+	return m;
+}
+
+int
+ifset_storage(const struct ifset *s, const struct iface_addr *a)
+{
+	struct made k = made_key(a->ifindex, a->family, a->addr, a->plen);
+	const struct made *m =
+	    s == NULL ? NULL : vec_find(s->made, s->nmade, sizeof(*s->made), &k, made_cmp);
+
+	return m != NULL ? m->storage : ST_OTHER;
+}
+
+static void
+made_forget(struct ifset *s, const struct made *k)
+{
+	vec_del(s->made, &s->nmade, sizeof(*s->made), k, made_cmp, NULL);
+}
+
 /* The records of links that are gone go with them. */
 static void
 link_changed(enum iface_change what, const struct link *l, const struct iface_addr *a, void *arg)
 {
 	struct ifset *s = arg;
 
-	(void)a;
+	struct made k;
+
+	if (what == IFACE_ADDR_REMOVED && a != NULL) {
+		k = made_key(a->ifindex, a->family, a->addr, a->plen);
+		made_forget(s, &k);
+	}
 	if (what == IFACE_LINK_REMOVED && l != NULL)
 		vec_del(s->rec, &s->nrec, sizeof(*s->rec), &l->ifindex, rec_cmp, NULL);
-	if (what != IFACE_RELOADED)
+	if (what != IFACE_RELOADED && what != IFACE_LINK_REMOVED)
 		return;
 	for (size_t i = s->nrec; i-- > 0;)
 		if (iface_link(s->ifm, s->rec[i].ifindex) == NULL)
 			vec_remove_at(s->rec, &s->nrec, sizeof(*s->rec), i);
+	for (size_t i = s->nmade; i-- > 0;)
+		if (!addr_present(s, &s->made[i]))
+			vec_remove_at(s->made, &s->nmade, sizeof(*s->made), i);
 }
 
 struct ifset *
@@ -226,6 +294,7 @@ ifset_free(struct ifset *s)
 	if (s == NULL)
 		return;
 	free(s->rec);
+	free(s->made);
 	free(s);
 }
 
@@ -1023,6 +1092,48 @@ undo_step(void *row, void *arg)
 	return 0;
 }
 
+/* UNDO: the set of created addresses as it was (a row's create or destroy put back). */
+static int
+undo_made(void *row, void *arg)
+{
+	struct irow *r = arg; /* the address row (row: the row whose plan it was in) */
+	struct made k = made_key(r->ifindex, r->family, r->addr, r->plen);
+
+	if (r->is_create) {
+		made_forget(r->s, &k);
+		return 0;
+	}
+	k.storage = (uint8_t)r->storage;
+	return vec_put(&r->s->made, &r->s->nmade, &r->s->capmade, sizeof(k), &k, &k, made_cmp,
+		   NULL) < 0 ?
+	    -1 :
+	    0;
+}
+
+/*
+ * An address row's step done (on the row whose plan it is in, tr): a created address is kept with its StorageType
+ * (nonVolatile(3) by default, the MIB's DEFVAL), a destroyed one forgotten.
+ */
+static void
+keep_made(struct txn *x, struct txn_row *tr, struct ifset *s, struct irow *r)
+{
+	struct made k = made_key(r->ifindex, r->family, r->addr, r->plen), old;
+
+	if (r->is_create) {
+		k.storage = r->storage != 0 ? (uint8_t)r->storage : ST_NONVOLATILE;
+		if (vec_put(&s->made, &s->nmade, &s->capmade, sizeof(k), &k, &k, made_cmp, NULL) <
+		    0)
+			log_warn("set", "no memory to keep the StorageType of an address");
+	} else if (r->is_destroy) {
+		if (vec_del(s->made, &s->nmade, sizeof(k), &k, made_cmp, &old) == 0)
+			return;
+		r->storage = old.storage;
+	} else {
+		return;
+	}
+	txn_step(x, tr, undo_made, r);
+}
+
 static int
 apply(struct txn *x, struct txn_row *tr, void *ctx)
 {
@@ -1047,6 +1158,8 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 			return SNMP_ERR_COMMITFAILED;
 		}
 		txn_step(x, tr, undo_step, k);
+		if (k->owner->tbl == T_ADDR)
+			keep_made(x, tr, s, k->owner);
 		r->stage++;
 	}
 	if (r->method != 0 && !r->recorded) {

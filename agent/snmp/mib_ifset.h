@@ -42,6 +42,13 @@ void ifset_free(struct ifset *);
 /* The adapter's record, or NULL when no method was performed on it. */
 const struct ifrec *ifset_rec(const struct ifset *, int32_t ifindex);
 
+/*
+ * The StorageType of an address: volatile(2) or nonVolatile(3) as its row
+ * was created here (kept while the kernel has it; nonVolatile rows are not
+ * saved yet, see the README's limits), other(1) for the rest.
+ */
+int ifset_storage(const struct ifset *, const struct iface_addr *a);
+
 /* The tables' operations for txn_bind() (ctx: the ifset). */
 extern const struct txn_ops mib_ifset_adapter_ops, mib_ifset_cfg_ops, mib_ifset_addr_ops;
 

@@ -118,6 +118,8 @@ addrs va inet | grep -qx "198.51.100.5/24 brd 198.51.100.255 forever" &&
 	ok "198.51.100.5/24 is in the kernel, with its broadcast, permanent" ||
 	{ not_ok "198.51.100.5/24 is in the kernel, with its broadcast, permanent"; addrs va inet | diag; }
 methods "EnableStatic()" cfg "$VA" 6 0
+is "$(int "$ADDR.7.$VA.1.4.198.51.100.5.24")" 2 "its StorageType reads volatile(2), as created"
+is "$(int "$ADDR.7.$VA.1.4.192.0.2.100.24")" 1 "an address made by ip reads other(1)"
 set_ok "EnableStatic(2001:db8:5::1/64)" "$(A6 "$VA" 2001:db8:5::1 64)" i 4
 addrs va inet6 | grep -q "^2001:db8:5::1/64" && ok "2001:db8:5::1/64 is in the kernel" ||
 	not_ok "2001:db8:5::1/64 is in the kernel"

@@ -2350,14 +2350,31 @@ test_cfg_as_linux_is(void **state)
 	IF_REFUSED(SNMP_ERR_NOTWRITABLE, { TC, COL_ADCFG_IPENABLED, "2", 1 });
 }
 
+/* The StorageType kept for an address of va (mib_ifset.h). */
+static int
+storage_of(const char *addr, uint8_t plen)
+{
+	struct iface_addr a = { .ifindex = IFA,
+		.family = strchr(addr, ':') ? AF_INET6 : AF_INET,
+		.plen = plen };
+
+	assert_int_equal(inet_pton(a.family, addr, a.addr), 1);
+	return ifset_storage(ifs, &a);
+}
+
 static void
 test_addr_create_destroy(void **state)
 {
+	const struct vb undone[] = { { TD, C_ADDR_RS, IDX4("198.51.100.7", 24), RS_CREATEANDGO },
+		{ TD, C_ADDR_RS, IDX4("198.51.100.6", 24), RS_DESTROY } };
+
 	adapters();
+	assert_int_equal(storage_of("192.0.2.100", 24), ST_OTHER);
 	IF_APPLIED("add 198.51.100.5/24 on ifindex 2",
 	    { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_CREATEANDGO });
 	assert_non_null(fk_addr_at(IFA, AF_INET, (uint8_t[]){ 198, 51, 100, 5 }, 24));
-	CFG_REC(IFA, 6, 0); /* enableStatic(6) */
+	CFG_REC(IFA, 6, 0);                                               /* enableStatic(6) */
+	assert_int_equal(storage_of("198.51.100.5", 24), ST_NONVOLATILE); /* the DEFVAL */
 	IF_APPLIED("del 198.51.100.5/24 on ifindex 2",
 	    { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_DESTROY });
 	assert_int_equal(fk.naddrs, 3);
@@ -2367,6 +2384,19 @@ test_addr_create_destroy(void **state)
 	IF_APPLIED("add 198.51.100.6/24 on ifindex 2",
 	    { TD, C_ADDR_RS, IDX4("198.51.100.6", 24), RS_CREATEANDGO },
 	    { TD, C_ADDR_ST, IDX4("198.51.100.6", 24), ST_VOLATILE });
+	assert_int_equal(storage_of("198.51.100.5", 24), ST_OTHER);
+	assert_int_equal(storage_of("198.51.100.6", 24), ST_VOLATILE);
+	/* A destroy undone: the address and its StorageType are back. */
+	fk.calls = 0;
+	fk.fail = 1 << 2;
+	fk.log[0] = '\0';
+	assert_int_equal(run(undone, 2).status, SNMP_ERR_COMMITFAILED);
+	assert_string_equal(fk.log,
+	    "del 198.51.100.6/24 on ifindex 2; add 198.51.100.7/24 on ifindex "
+	    "2 REFUSED; add 198.51.100.6/24 on ifindex 2");
+	assert_non_null(fk_addr_at(IFA, AF_INET, (uint8_t[]){ 198, 51, 100, 6 }, 24));
+	assert_int_equal(storage_of("198.51.100.6", 24), ST_VOLATILE);
+	fk.fail = 0;
 	/* IPv6 */
 	IF_APPLIED("add 2001:db8:5::1/64 on ifindex 2",
 	    { TD, C_ADDR_RS, IDX6("32.1.13.184.0.5.0.0.0.0.0.0.0.0.0.1", 64), RS_CREATEANDGO });
