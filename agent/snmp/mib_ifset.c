@@ -723,7 +723,7 @@ never_addr(const struct irow *r)
 	}
 	memcpy(&a, r->addr, 4);
 	a = ntohl(a);
-	if (a == 0 || (a >> 24) == 0)
+	if ((a >> 24) == 0)
 		return "an address of network 0";
 	if ((a >> 28) >= 14)
 		return "a multicast or reserved (class E) address";
@@ -774,7 +774,8 @@ check_addr(struct ifset *s, struct irow *r, const struct link *l)
 
 	txn_int(r->tr, COL_ADCFG_ADDR_STORAGETYPE, &r->storage);
 	if (!txn_int(r->tr, COL_ADCFG_ADDR_ROWSTATUS, &r->status))
-		return txn_refuse(r->tr, exists ? SNMP_ERR_INCONSISTENTVALUE : SNMP_ERR_NOCREATION,
+		return txn_refuse(r->tr,
+		    exists ? SNMP_ERR_INCONSISTENTVALUE : SNMP_ERR_INCONSISTENTNAME,
 		    "StorageType is written only with createAndGo(4)");
 	if (r->storage != 0 && r->status != RS_CREATEANDGO)
 		return txn_refuse(r->tr, SNMP_ERR_INCONSISTENTVALUE,

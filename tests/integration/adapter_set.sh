@@ -36,7 +36,8 @@ wait_registered 10 || bail_out "cimrouted did not register"
 ifx() { nsx cat "/sys/class/net/$1/ifindex"; }
 VA=$(ifx va) VC=$(ifx vc) VE=$(ifx vm) VG=$(ifx vg)
 setw() { nsx snmpset "${V2W[@]}" "${SNMP_OPTS[@]}" "$AGENT" "$@" 2>&1; }
-snap() { nsx ip -j link; nsx ip -j addr; nsx ip -4 route show table all; }
+# the links, addresses (without IPv6 DAD's passing "tentative") and IPv4 routes
+snap() { nsx ip -j link; nsx ip -j addr | sed 's/"tentative":true,//g'; nsx ip -4 route show table all; }
 # link IF FIELD: a field of `ip -j -d link show IF` (flags as one line)
 link() { nsx ip -j -d link show "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)[0].get('$2', ''))"; }
 # addrs IF FAMILY: its addresses in the kernel's order, "a/len[ brd B][ forever]"

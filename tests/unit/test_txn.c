@@ -2118,7 +2118,8 @@ test_persisted_rows_max(void **state)
  * The fake kernel's links: lo (1), va (2: 192.0.2.100/24 and
  * 192.0.2.101/24, its secondary, and 2001:db8:1::100/64; the driver takes
  * an MTU up to 9000 and does not say so), mgmt (3), a bridge port (4) of
- * br0 (5) reporting its MTU range 68-1500; the mirror follows them.
+ * br0 (5) reporting its MTU range 68-1500; the mirror follows them.  Again:
+ * the kernel as at first (the mirror forgets the addresses it no longer has).
  */
 static void
 adapters(void)
@@ -2127,6 +2128,7 @@ adapters(void)
 	uint8_t a6[16];
 
 	fk.iface = 1;
+	fk.nlinks = fk.naddrs = 0;
 	fk.links[fk.nlinks++] =
 	    (struct fk_link){ 1, 0, IFF_UP | IFF_LOOPBACK, 65536, 0, 0, 65536, "lo", "" };
 	fk.links[fk.nlinks++] = (struct fk_link){ IFA, 0, IFF_UP, 1500, 0, 0, 9000, "va", "" };
@@ -2419,7 +2421,9 @@ test_addr_refusals(void **state)
 	    { TD, C_ADDR_RS, "2.1.16.198.51.100.5.24", RS_CREATEANDGO });
 	IF_REFUSED(SNMP_ERR_NOCREATION,
 	    { TD, C_ADDR_RS, "2.1.4.198.51.100.256.24", RS_CREATEANDGO });
-	/* StorageType alone, or with destroy. */
+	/* StorageType alone (on a row that does not exist: inconsistentName), or with destroy. */
+	IF_REFUSED(SNMP_ERR_INCONSISTENTNAME,
+	    { TD, C_ADDR_ST, IDX4("198.51.100.5", 24), ST_VOLATILE });
 	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
 	    { TD, C_ADDR_ST, IDX4("192.0.2.100", 24), ST_VOLATILE });
 	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
@@ -2483,7 +2487,6 @@ test_addr_order(void **state)
 	assert_non_null(strstr(text, "2 192.0.2.7/24|2 192.0.2.8/24 sec|"));
 	assert_null(strstr(text, "192.0.2.101"));
 	/* Secondaries before primaries: none is found gone with its primary. */
-	fk.naddrs = 0;
 	adapters();
 	IF_APPLIED("del 192.0.2.101/24 on ifindex 2; del 192.0.2.100/24 on ifindex 2",
 	    { TD, C_ADDR_RS, IDX4("192.0.2.100", 24), RS_DESTROY },
@@ -2503,7 +2506,6 @@ test_addr_undo(void **state)
 	char before[2048], after[2048];
 
 	for (fk.promote = 0; fk.promote < 2; fk.promote++) {
-		fk.naddrs = fk.nlinks = 0;
 		adapters();
 		iface_text(before, sizeof(before));
 		fk.calls = 0;
