@@ -2298,6 +2298,22 @@ test_adapter_undo(void **state)
 	AD_REC(IFA, 2, 2);
 }
 
+/* A kernel that never answers: the phase's budget fails the request, commitFailed, failed(2). */
+static void
+test_adapter_kernel_silent(void **state)
+{
+	adapters();
+	fk.mute = 1 << 1;
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TA, C_AD_EN, "2", TV_FALSE } }, 1).status,
+	    SNMP_ERR_COMMITFAILED);
+	assert_string_equal(fk.log, "link 2 down SILENT");
+	AD_REC(IFA, 2, 2);
+	/* The next SET has its own budget. */
+	fk.mute = 0;
+	IF_APPLIED("link 2 down", { TA, C_AD_EN, "2", TV_FALSE });
+}
+
 static void
 test_cfg_mtu(void **state)
 {
@@ -2660,6 +2676,7 @@ main(void)
 		T(test_adapter_alias),
 		T(test_adapter_reset_power),
 		T(test_adapter_undo),
+		T(test_adapter_kernel_silent),
 		T(test_cfg_mtu),
 		T(test_cfg_as_linux_is),
 		T(test_addr_create_destroy),
