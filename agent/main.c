@@ -431,6 +431,9 @@ main(int argc, char **argv)
 
 	if ((ifs = ifset_new(w, ifm)) == NULL)
 		fatal("out of memory");
+	/* The nonVolatile addresses made through SNMP, added again where missing. */
+	if (ifset_use_statedir(ifs, statedir, err, sizeof(err)) < 0)
+		fatal("%s", err);
 	if ((txn = txn_new()) == NULL || mib_route_register(m, w, txn) < 0 ||
 	    mib_adapter_writable(txn, ifs) < 0 || mib_adcfg_writable(txn, ifs) < 0 ||
 	    mib_route6_register(m6, w, txn) < 0 || mib_persist_register(w, txn) < 0 ||

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "iface/ifmirror.h"
+#include "iface/staticaddr.h"
 #include "lib/addr.h"
 #include "lib/log.h"
 #include "lib/vec.h"
@@ -92,6 +93,11 @@ struct ifset {
 	struct made *made; /* the addresses created here, sorted as the mirror's */
 	size_t nmade, capmade;
 	int sent; /* the phase sent a request: read the kernel's events after it */
+	/* The nonVolatile addresses and their file (ifset_use_statedir(); saved_on). */
+	struct staticaddrs saved;
+	int saved_on;
+	int dirty, resave; /* this SET changed the set; UNDO must write the file again */
+	size_t reapplying; /* adds of saved addresses in flight */
 };
 
 /* An address created here and its StorageType, while the kernel has it. */
@@ -128,6 +134,7 @@ struct irow {
 	uint8_t family, plen, addr[16]; /* the address table's index */
 	long status, storage;           /* ... its RowStatus and StorageType (0: not given) */
 	int is_create, is_destroy;
+	int had_made, saved_changed; /* the row's step changed the kept and the saved addresses */
 	/* The method to record when the row is done, and the record it replaced. */
 	int method, recorded;
 	struct ifrec old;
@@ -239,8 +246,20 @@ ifset_storage(const struct ifset *s, const struct iface_addr *a)
 	const struct made *m =
 	    s == NULL ? NULL : vec_find(s->made, s->nmade, sizeof(*s->made), &k, made_cmp);
 
-	return m != NULL ? m->storage : ST_OTHER;
+	const struct link *l;
+	struct staticaddr k2 = { .family = a->family, .plen = a->plen };
+
+	if (m != NULL)
+		return m->storage;
+	/* Added again from the state file. */
+	if (s == NULL || !s->saved_on || (l = iface_link(s->ifm, a->ifindex)) == NULL)
+		return ST_OTHER;
+	snprintf(k2.ifname, sizeof(k2.ifname), "%s", l->name);
+	memcpy(k2.addr, a->addr, sizeof(k2.addr));
+	return staticaddrs_has(&s->saved, &k2) ? ST_NONVOLATILE : ST_OTHER;
 }
+
+static void reapply(struct ifset *s);
 
 static void
 made_forget(struct ifset *s, const struct made *k)
@@ -260,6 +279,10 @@ link_changed(enum iface_change what, const struct link *l, const struct iface_ad
 		k = made_key(a->ifindex, a->family, a->addr, a->plen);
 		made_forget(s, &k);
 	}
+	/* A saved address gone, a link that may carry some: add them again. */
+	if (what == IFACE_ADDR_REMOVED || what == IFACE_LINK_ADDED || what == IFACE_LINK_CHANGED ||
+	    what == IFACE_RELOADED)
+		reapply(s);
 	if (what == IFACE_LINK_REMOVED && l != NULL)
 		vec_del(s->rec, &s->nrec, sizeof(*s->rec), &l->ifindex, rec_cmp, NULL);
 	if (what != IFACE_RELOADED && what != IFACE_LINK_REMOVED)
@@ -281,6 +304,7 @@ ifset_new(struct writer *w, struct iface *ifm)
 		return NULL;
 	s->w = w;
 	s->ifm = ifm;
+	s->saved.dirfd = -1;
 	if (iface_watch(ifm, link_changed, s) < 0) {
 		free(s);
 		return NULL;
@@ -295,6 +319,7 @@ ifset_free(struct ifset *s)
 		return;
 	free(s->rec);
 	free(s->made);
+	staticaddrs_free(&s->saved);
 	free(s);
 }
 
@@ -734,11 +759,11 @@ never_addr(const struct irow *r)
 
 /* A loopback address (127/8, ::1) on another link than a loopback. */
 static int
-loopback_range(const struct irow *r)
+loopback_range(uint8_t family, const uint8_t *addr)
 {
 	static const uint8_t one[16] = { [15] = 1 };
 
-	return r->family == AF_INET ? r->addr[0] == 127 : memcmp(r->addr, one, 16) == 0;
+	return family == AF_INET ? addr[0] == 127 : memcmp(addr, one, 16) == 0;
 }
 
 static int
@@ -752,7 +777,7 @@ check_create(struct ifset *s, struct irow *r, const struct link *l)
 	if ((why = never_addr(r)) != NULL)
 		return REFUSE(s, r, CM_ENABLESTATIC, W_BADADDR, SNMP_ERR_INCONSISTENTNAME,
 		    "EnableStatic(): %s", why);
-	if (loopback_range(r) && !(l->flags & IFF_LOOPBACK))
+	if (loopback_range(r->family, r->addr) && !(l->flags & IFF_LOOPBACK))
 		return REFUSE(s, r, CM_ENABLESTATIC, W_BADADDR, SNMP_ERR_INCONSISTENTVALUE,
 		    "EnableStatic(): a loopback address on an interface that is not a loopback");
 	if (l->master != 0)
@@ -872,19 +897,25 @@ addr_req(enum kind kind, const struct iface_addr *a, int tolerant)
 	return q;
 }
 
-/* The new address of a createAndGo row: permanent, with the loopback's scope on a loopback. */
+/* A new address (a createAndGo row's, a saved one): permanent, the loopback's scope on a loopback. */
 static struct kreq
-new_req(enum kind kind, const struct irow *r)
+addr_new(enum kind kind, int32_t ifindex, uint8_t family, const uint8_t *addr, uint8_t plen)
 {
 	struct kreq q = { .kind = kind };
 
-	q.a.ifindex = r->ifindex;
-	q.a.family = r->family;
-	q.a.plen = r->plen;
-	q.a.scope = loopback_range(r) ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE;
-	memcpy(q.a.addr, r->addr, sizeof(r->addr));
+	q.a.ifindex = ifindex;
+	q.a.family = family;
+	q.a.plen = plen;
+	q.a.scope = loopback_range(family, addr) ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE;
+	memcpy(q.a.addr, addr, family == AF_INET ? 4 : 16);
 	q.a.flags = IFA_F_PERMANENT;
 	return q;
+}
+
+static struct kreq
+new_req(enum kind kind, const struct irow *r)
+{
+	return addr_new(kind, r->ifindex, r->family, r->addr, r->plen);
 }
 
 /* Is b an IPv4 secondary address of a's subnet on a's link? */
@@ -965,7 +996,11 @@ plan_addrs(struct ifset *s, struct txn *x)
 static void
 check_set(struct txn *x, void *ctx)
 {
-	plan_addrs(ctx, x);
+	struct ifset *s = ctx;
+
+	/* A new SET: what the last one left is stale (an ACTION that failed before its end). */
+	s->dirty = s->resave = 0;
+	plan_addrs(s, x);
 }
 
 /* ---- ACTION and UNDO --------------------------------------------------------------- */
@@ -1093,46 +1128,75 @@ undo_step(void *row, void *arg)
 	return 0;
 }
 
-/* UNDO: the set of created addresses as it was (a row's create or destroy put back). */
+/* The address of row r as a line of the state file. */
+static struct staticaddr
+saved_key(const struct irow *r)
+{
+	struct staticaddr a = { .family = r->family, .plen = r->plen };
+
+	snprintf(a.ifname, sizeof(a.ifname), "%s", r->ifname);
+	memcpy(a.addr, r->addr, sizeof(a.addr));
+	return a;
+}
+
+/* UNDO: the kept and the saved addresses as before an address row's step (arg: the row). */
 static int
 undo_made(void *row, void *arg)
 {
-	struct irow *r = arg; /* the address row (row: the row whose plan it was in) */
+	struct irow *r = arg;
+	struct ifset *s = r->s;
 	struct made k = made_key(r->ifindex, r->family, r->addr, r->plen);
+	struct staticaddr a = saved_key(r);
+	int rc = 0;
 
 	if (r->is_create) {
-		made_forget(r->s, &k);
+		made_forget(s, &k);
+		if (r->saved_changed)
+			staticaddrs_del(&s->saved, &a);
 		return 0;
 	}
 	k.storage = (uint8_t)r->storage;
-	return vec_put(&r->s->made, &r->s->nmade, &r->s->capmade, sizeof(k), &k, &k, made_cmp,
-		   NULL) < 0 ?
-	    -1 :
-	    0;
+	if (r->had_made &&
+	    vec_put(&s->made, &s->nmade, &s->capmade, sizeof(k), &k, &k, made_cmp, NULL) < 0)
+		rc = -1;
+	if (r->saved_changed && staticaddrs_put(&s->saved, &a) < 0)
+		rc = -1;
+	return rc;
 }
 
 /*
- * An address row's step done (on the row whose plan it is in, tr): a created address is kept with its StorageType
- * (nonVolatile(3) by default, the MIB's DEFVAL), a destroyed one forgotten.
+ * An address row's kernel step done (tr: the row whose plan it is in):
+ * a created address is kept with its StorageType (nonVolatile(3) by
+ * default, the MIB's DEFVAL) and saved if nonVolatile; a destroyed one is
+ * forgotten.  0, or the SNMP error.
  */
-static void
+static int
 keep_made(struct txn *x, struct txn_row *tr, struct ifset *s, struct irow *r)
 {
 	struct made k = made_key(r->ifindex, r->family, r->addr, r->plen), old;
+	struct staticaddr a = saved_key(r);
 
 	if (r->is_create) {
 		k.storage = r->storage != 0 ? (uint8_t)r->storage : ST_NONVOLATILE;
-		if (vec_put(&s->made, &s->nmade, &s->capmade, sizeof(k), &k, &k, made_cmp, NULL) <
-		    0)
-			log_warn("set", "no memory to keep the StorageType of an address");
+		r->had_made = vec_put(&s->made, &s->nmade, &s->capmade, sizeof(k), &k, &k, made_cmp,
+				  NULL) == 0;
+		r->saved_changed = s->saved_on && k.storage == ST_NONVOLATILE;
 	} else if (r->is_destroy) {
-		if (vec_del(s->made, &s->nmade, sizeof(k), &k, made_cmp, &old) == 0)
-			return;
-		r->storage = old.storage;
+		r->had_made = vec_del(s->made, &s->nmade, sizeof(k), &k, made_cmp, &old) == 1;
+		r->storage = r->had_made ? old.storage : ST_OTHER;
+		r->saved_changed = s->saved_on && staticaddrs_del(&s->saved, &a) == 1;
 	} else {
-		return;
+		return 0;
 	}
+	if (r->is_create && r->saved_changed && staticaddrs_put(&s->saved, &a) < 0) {
+		r->saved_changed = 0;
+		txn_step(x, tr, undo_made, r);
+		log_err("set", "cannot keep more than %d nonVolatile addresses", STATICADDR_MAX);
+		return SNMP_ERR_COMMITFAILED;
+	}
+	s->dirty |= r->saved_changed;
 	txn_step(x, tr, undo_made, r);
+	return 0;
 }
 
 static int
@@ -1140,6 +1204,7 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 {
 	struct ifset *s = ctx;
 	struct irow *r = txn_row_data(tr);
+	int err;
 
 	r->x = x;
 	r->s = s;
@@ -1159,9 +1224,9 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 			return SNMP_ERR_COMMITFAILED;
 		}
 		txn_step(x, tr, undo_step, k);
-		if (k->owner->tbl == T_ADDR)
-			keep_made(x, tr, s, k->owner);
 		r->stage++;
+		if (k->owner->tbl == T_ADDR && (err = keep_made(x, tr, s, k->owner)) != 0)
+			return err;
 	}
 	if (r->method != 0 && !r->recorded) {
 		r->old = rec_get(s, r->ifindex);
@@ -1169,6 +1234,106 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 		txn_step(x, tr, undo_record, r);
 		r->recorded = 1;
 	}
+	return 0;
+}
+
+/* The state file was written: UNDO writes it again, once the saved set is put back. */
+static int
+undo_saved(void *row, void *arg)
+{
+	((struct ifset *)arg)->resave = 1;
+	return 0;
+}
+
+static int
+save(struct ifset *s)
+{
+	char err[256];
+
+	if (staticaddrs_save(&s->saved, err, sizeof(err)) == 0)
+		return 0;
+	log_err("set", "%s", err);
+	return -1;
+}
+
+/* ACTION, after a table's rows: the file of the nonVolatile addresses, once a SET. */
+static int
+action_end(struct txn *x, void *ctx)
+{
+	struct ifset *s = ctx;
+
+	if (!s->dirty)
+		return 0;
+	s->dirty = 0;
+	txn_step(x, NULL, undo_saved, s);
+	return save(s) < 0 ? SNMP_ERR_COMMITFAILED : 0;
+}
+
+static int
+undo_end(struct txn *x, void *ctx)
+{
+	struct ifset *s = ctx;
+
+	if (!s->resave)
+		return 0;
+	s->resave = 0;
+	return save(s);
+}
+
+/* ---- the saved addresses, added again ------------------------------------------ */
+
+static void
+reapplied(void *arg, int rc, const char *err)
+{
+	struct ifset *s = arg;
+
+	s->reapplying--;
+	if (rc < 0)
+		log_err("staticaddr", "the kernel refused a saved address: %s", err);
+}
+
+/* Add the saved address a to link l. */
+static void
+reapply_one(struct ifset *s, const struct staticaddr *a, const struct link *l)
+{
+	struct kreq q = addr_new(K_ADD, l->ifindex, a->family, a->addr, a->plen);
+	char line[96], err[NLREQ_ERRLEN];
+
+	staticaddr_format(a, line, sizeof(line));
+	if (nlreq_addr_async(s->w->qa, RTM_NEWADDR, &q.a, reapplied, s, err, sizeof(err)) < 0) {
+		log_err("staticaddr", "cannot add %s again: %s", line, err);
+		return;
+	}
+	s->reapplying++;
+	log_notice("staticaddr", "adding %s again (StorageType nonVolatile)", line);
+}
+
+/*
+ * The saved addresses that their link lacks are added again (at start,
+ * when one vanishes or its link appears), but not while a SET is under
+ * way nor while earlier adds are in flight: the end of each is a new try.
+ */
+static void
+reapply(struct ifset *s)
+{
+	if (!s->saved_on || s->w->set_acting || s->reapplying > 0)
+		return;
+	for (size_t i = 0; i < s->saved.n; i++) {
+		const struct staticaddr *a = &s->saved.v[i];
+		const struct link *l = iface_link_named(s->ifm, a->ifname);
+
+		if (l != NULL && addr_find(s, l->ifindex, a->family, a->addr, a->plen) == NULL)
+			reapply_one(s, a, l);
+	}
+}
+
+int
+ifset_use_statedir(struct ifset *s, const char *dir, char *err, size_t errlen)
+{
+	if (staticaddrs_open(&s->saved, dir, err, errlen) < 0)
+		return -1;
+	s->saved_on = 1;
+	reapply(s);
 	return 0;
 }
 
@@ -1200,6 +1365,7 @@ leave(void *ctx, int mode)
 	if (s->sent && (mode == MODE_SET_ACTION || mode == MODE_SET_UNDO))
 		writer_sync(s->w);
 	s->sent = 0;
+	reapply(s);
 }
 
 static void
@@ -1214,6 +1380,8 @@ row_free(void *row)
 
 static const struct txn_group ifset_group = {
 	.check_set = check_set,
+	.action_end = action_end,
+	.undo_end = undo_end,
 	.enter = enter,
 	.leave = leave,
 	.abandon = abandon,

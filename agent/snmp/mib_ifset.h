@@ -39,13 +39,20 @@ struct ifset;
  */
 struct ifset *ifset_new(struct writer *w, struct iface *ifm);
 void ifset_free(struct ifset *);
+/*
+ * Keep the nonVolatile addresses in dir's static-addresses (iface/staticaddr.h)
+ * and add them again now, when one vanishes and when its link appears, on
+ * w's asynchronous request handle (its answers are read from the loop).
+ * 0, or -1 with err.
+ */
+int ifset_use_statedir(struct ifset *, const char *dir, char *err, size_t errlen);
 /* The adapter's record, or NULL when no method was performed on it. */
 const struct ifrec *ifset_rec(const struct ifset *, int32_t ifindex);
 
 /*
  * The StorageType of an address: volatile(2) or nonVolatile(3) as its row
- * was created here (kept while the kernel has it; nonVolatile rows are not
- * saved yet, see the README's limits), other(1) for the rest.
+ * was created here (kept while the kernel has it), nonVolatile(3) for an
+ * address of the state file, other(1) for the rest.
  */
 int ifset_storage(const struct ifset *, const struct iface_addr *a);
 

@@ -8,7 +8,9 @@
 # what Linux already is (0, nothing changed) and for what it cannot do (inconsistentValue,
 # notSupported(64)). cimAdapterCfgAddressTable: EnableStatic() of an IPv4 address (with its
 # broadcast, permanent) and an IPv6 one, destroyed again; one SET replacing va's subnet (the
-# first created becomes the primary); each refusal with its status and code, nothing changed.
+# first created becomes the primary); a nonVolatile address in the state file, added again
+# when `ip addr del` removes it and at a start after it was removed, a volatile one not; each
+# refusal with its status and code, nothing changed.
 # All or nothing across an address write and a route write: a route refused in RESERVE2, and
 # an address the kernel refuses in ACTION (IPv6 disabled on the link: ipNotEnabled(84)) after a
 # route was added. protectedInterfaces: adapter, configuration, address and route writes to
@@ -135,6 +137,29 @@ is "$(addrs va inet | cut -d' ' -f1 | tr '\n' ' ')" "192.0.2.7/24 192.0.2.8/24 "
 	"the first created is the primary, in the kernel's order"
 set_ok "back to 192.0.2.100" "$(A4 "$VA" 192.0.2.7 24)" i 6 "$(A4 "$VA" 192.0.2.8 24)" i 6 \
 	"$(A4 "$VA" 192.0.2.100 24)" i 4
+# nonVolatile (the default): saved, added again when deleted and at start; volatile: not
+has() { addrs "$1" inet | grep -q "^$2 "; }
+set_ok "EnableStatic(198.51.100.20/24) nonVolatile, 198.51.100.21/24 volatile" \
+	"$(A4 "$VA" 198.51.100.20 24)" i 4 "$(A4 "$VA" 198.51.100.21 24)" i 4 \
+	"$ADDR.7.$VA.1.4.198.51.100.21.24" i 2
+grep -qx "va 198.51.100.20/24" "$T/state/static-addresses" && ! grep -q 198.51.100.21 "$T/state/static-addresses" &&
+	ok "the state file lists the nonVolatile address only" ||
+	{ not_ok "the state file lists the nonVolatile address only"; diag <"$T/state/static-addresses"; }
+nsx ip addr del 198.51.100.21/24 dev va && nsx ip addr del 198.51.100.20/24 dev va
+wait_for has va 198.51.100.20/24 && ok "deleted by ip, the nonVolatile address is back (${WAITED_MS} ms)" ||
+	not_ok "deleted by ip, the nonVolatile address is back"
+has va 198.51.100.21/24 && not_ok "the volatile address stays deleted" || ok "the volatile address stays deleted"
+stop_cimrouted
+nsx ip addr del 198.51.100.20/24 dev va
+start_cimrouted
+wait_registered 10 || bail_out "cimrouted did not register again"
+wait_for has va 198.51.100.20/24 && ok "deleted while cimrouted was stopped: added at start" ||
+	not_ok "deleted while cimrouted was stopped: added at start"
+is "$(int "$ADDR.7.$VA.1.4.198.51.100.20.24")" 3 "it reads nonVolatile(3)"
+set_ok "destroy it" "$(A4 "$VA" 198.51.100.20 24)" i 6
+! has va 198.51.100.20/24 && ! grep -q 198.51.100.20 "$T/state/static-addresses" &&
+	ok "gone from the kernel and the state file" || not_ok "gone from the kernel and the state file"
+
 # refused_code STATUS CODE TEXT VARBIND VALUE...: refused, nothing changed, LastResult CODE
 refused_code() {
 	local st=$1 code=$2 text=$3; shift 3

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -32,6 +33,8 @@
 #include <linux/rtnetlink.h>
 
 #include "iface/ifmirror.h"
+#include "iface/staticaddr.h"
+#include "lib/statefile.h"
 #include "route/mirror.h"
 #include "route/nlreq.h"
 #include "route/route6.h"
@@ -747,6 +750,8 @@ teardown(void **state)
 	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/" PERSIST6_FILE, dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/" STATICADDR_FILE, dir);
 	unlink(path);
 	rmdir(dir);
 	return 0;
@@ -2545,6 +2550,83 @@ test_addr_undo(void **state)
 	}
 }
 
+/* The file of the nonVolatile addresses, without its header line. */
+static void
+saved_text(char *buf, size_t len)
+{
+	char path[128], line[128];
+	FILE *f;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "%s/" STATICADDR_FILE, dir);
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (line[0] != '#')
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s", line);
+	fclose(f);
+}
+
+/* nonVolatile addresses: saved, added again when they vanish and at start; volatile ones not. */
+static void
+test_addr_saved(void **state)
+{
+	char err[256], text[512];
+	struct result res;
+
+	adapters();
+	assert_int_equal(ifset_use_statedir(ifs, dir, err, sizeof(err)), 0);
+	IF_APPLIED("add 198.51.100.5/24 on ifindex 2; add 198.51.100.6/24 on ifindex 2",
+	    { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_CREATEANDGO },
+	    { TD, C_ADDR_RS, IDX4("198.51.100.6", 24), RS_CREATEANDGO },
+	    { TD, C_ADDR_ST, IDX4("198.51.100.6", 24), ST_VOLATILE });
+	saved_text(text, sizeof(text));
+	assert_string_equal(text, "va 198.51.100.5/24\n");
+	/* Deleted behind cimrouted's back: added again; the volatile one is not. */
+	fk.log[0] = '\0';
+	fk_addr_delete(fk_addr_at(IFA, AF_INET, (uint8_t[]){ 198, 51, 100, 6 }, 24));
+	fk_addr_delete(fk_addr_at(IFA, AF_INET, (uint8_t[]){ 198, 51, 100, 5 }, 24));
+	fk_iface_events();
+	nlreq_input(q);
+	assert_string_equal(fk.log, "add 198.51.100.5/24 on ifindex 2");
+	fk_iface_events();
+	assert_int_equal(storage_of("198.51.100.5", 24), ST_NONVOLATILE);
+	/* A state file that cannot be written: commitFailed, the address removed again. */
+	statefile_fail_dirsync = 1;
+	fk.log[0] = '\0';
+	res = run((struct vb[]){ { TD, C_ADDR_RS, IDX4("198.51.100.7", 24), RS_CREATEANDGO } }, 1);
+	statefile_fail_dirsync = 0;
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	assert_string_equal(fk.log,
+	    "add 198.51.100.7/24 on ifindex 2; del 198.51.100.7/24 on ifindex 2");
+	saved_text(text, sizeof(text));
+	assert_string_equal(text, "va 198.51.100.5/24\n");
+	/* destroy forgets it. */
+	IF_APPLIED("del 198.51.100.5/24 on ifindex 2",
+	    { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_DESTROY });
+	saved_text(text, sizeof(text));
+	assert_string_equal(text, "");
+}
+
+/* At start, the saved addresses that the kernel lacks are added; a bad line is skipped. */
+static void
+test_addr_saved_start(void **state)
+{
+	char err[256], path[128];
+
+	adapters();
+	snprintf(path, sizeof(path), "%s/" STATICADDR_FILE, dir);
+	fx_write_file(path,
+	    "# saved\nva 198.51.100.9/24\nva 192.0.2.100/24\nva 2001:db8:9::1/64\n"
+	    "nosuch 198.51.100.9/24\nva 198.51.100.9/33\nva/x 10.0.0.1/8\n");
+	assert_int_equal(chmod(path, 0600), 0);
+	fk.log[0] = '\0';
+	assert_int_equal(ifset_use_statedir(ifs, dir, err, sizeof(err)), 0);
+	nlreq_input(q);
+	assert_string_equal(fk.log,
+	    "add 198.51.100.9/24 on ifindex 2; add 2001:db8:9::1/64 on ifindex 2");
+}
+
 /* One SET across a route, an address and Disable(): the route fails in the kernel, nothing else is done. */
 static void
 test_adapter_and_route(void **state)
@@ -2687,6 +2769,8 @@ main(void)
 		T(test_adapter_and_route),
 		T(test_protected),
 		T(test_records_forgotten),
+		T(test_addr_saved),
+		T(test_addr_saved_start),
 		T(test_protected_directive),
 	};
 
