@@ -98,6 +98,7 @@ struct ifset {
 	int saved_on;
 	int dirty, resave; /* this SET changed the set; UNDO must write the file again */
 	size_t reapplying; /* adds of saved addresses in flight */
+	int reapply_due;   /* ... and a pass over them all put off until they are in */
 };
 
 /* An address created here and its StorageType, while the kernel has it. */
@@ -259,7 +260,7 @@ ifset_storage(const struct ifset *s, const struct iface_addr *a)
 	return staticaddrs_has(&s->saved, &k2) ? ST_NONVOLATILE : ST_OTHER;
 }
 
-static void reapply(struct ifset *s);
+static void reapply(struct ifset *s, const struct link *only);
 
 static void
 made_forget(struct ifset *s, const struct made *k)
@@ -279,10 +280,13 @@ link_changed(enum iface_change what, const struct link *l, const struct iface_ad
 		k = made_key(a->ifindex, a->family, a->addr, a->plen);
 		made_forget(s, &k);
 	}
-	/* A saved address gone, a link that may carry some: add them again. */
-	if (what == IFACE_ADDR_REMOVED || what == IFACE_LINK_ADDED || what == IFACE_LINK_CHANGED ||
-	    what == IFACE_RELOADED)
-		reapply(s);
+	/* A saved address gone, a link that may carry some (added, renamed): add them again. */
+	if (what == IFACE_ADDR_REMOVED && a != NULL && (l = iface_link(s->ifm, a->ifindex)) != NULL)
+		reapply(s, l);
+	if ((what == IFACE_LINK_ADDED || what == IFACE_LINK_CHANGED) && l != NULL)
+		reapply(s, l);
+	if (what == IFACE_RELOADED)
+		reapply(s, NULL);
 	if (what == IFACE_LINK_REMOVED && l != NULL)
 		vec_del(s->rec, &s->nrec, sizeof(*s->rec), &l->ifindex, rec_cmp, NULL);
 	if (what != IFACE_RELOADED && what != IFACE_LINK_REMOVED)
@@ -1290,6 +1294,8 @@ reapplied(void *arg, int rc, const char *err)
 	s->reapplying--;
 	if (rc < 0)
 		log_err("staticaddr", "the kernel refused a saved address: %s", err);
+	if (s->reapplying == 0 && s->reapply_due)
+		reapply(s, NULL);
 }
 
 /* Add the saved address a to link l. */
@@ -1309,20 +1315,30 @@ reapply_one(struct ifset *s, const struct staticaddr *a, const struct link *l)
 }
 
 /*
- * The saved addresses that their link lacks are added again (at start,
- * when one vanishes or its link appears), but not while a SET is under
- * way nor while earlier adds are in flight: the end of each is a new try.
+ * The saved addresses of link only (NULL: of every link) that it lacks
+ * are added again (at start, when one vanishes or its link appears), but
+ * not while a SET is under way nor while earlier adds are in flight: then
+ * every link is looked at once the SET or the adds are over.  A link's
+ * event costs a pass over the saved addresses, not over the links.
  */
 static void
-reapply(struct ifset *s)
+reapply(struct ifset *s, const struct link *only)
 {
-	if (!s->saved_on || s->w->set_acting || s->reapplying > 0)
+	if (!s->saved_on)
 		return;
+	if (s->w->set_acting || s->reapplying > 0) {
+		s->reapply_due = 1;
+		return;
+	}
+	s->reapply_due = 0;
 	for (size_t i = 0; i < s->saved.n; i++) {
 		const struct staticaddr *a = &s->saved.v[i];
-		const struct link *l = iface_link_named(s->ifm, a->ifname);
+		const struct link *l = only;
 
-		if (l != NULL && addr_find(s, l->ifindex, a->family, a->addr, a->plen) == NULL)
+		if (only != NULL ? strcmp(only->name, a->ifname) != 0 :
+				   (l = iface_link_named(s->ifm, a->ifname)) == NULL)
+			continue;
+		if (addr_find(s, l->ifindex, a->family, a->addr, a->plen) == NULL)
 			reapply_one(s, a, l);
 	}
 }
@@ -1333,7 +1349,7 @@ ifset_use_statedir(struct ifset *s, const char *dir, char *err, size_t errlen)
 	if (staticaddrs_open(&s->saved, dir, err, errlen) < 0)
 		return -1;
 	s->saved_on = 1;
-	reapply(s);
+	reapply(s, NULL);
 	return 0;
 }
 
@@ -1365,7 +1381,8 @@ leave(void *ctx, int mode)
 	if (s->sent && (mode == MODE_SET_ACTION || mode == MODE_SET_UNDO))
 		writer_sync(s->w);
 	s->sent = 0;
-	reapply(s);
+	if (s->reapply_due)
+		reapply(s, NULL);
 }
 
 static void
