@@ -946,20 +946,25 @@ secondary_of(const struct iface_addr *a, const struct iface_addr *b)
 static int
 plan_destroy(struct ifset *s, struct irow *carrier, struct irow *r, const struct iface_addr *a)
 {
-	struct kreq req = addr_req(K_DEL, a, 0), undo[2 * 32 + 1];
+	struct kreq req = addr_req(K_DEL, a, 0), *undo;
 	size_t n, nsec = 0, k = 0;
 	const struct iface_addr *v = iface_addrs(s->ifm, &n);
-	const struct iface_addr *sec[32];
+	int primary4 = a->family == AF_INET && !(a->flags & IFA_F_SECONDARY), rc;
 
-	for (size_t i = 0; a->family == AF_INET && !(a->flags & IFA_F_SECONDARY) && i < n; i++)
-		if (secondary_of(a, &v[i]) && nsec < 32)
-			sec[nsec++] = &v[i];
-	for (size_t i = 0; i < nsec; i++)
-		undo[k++] = addr_req(K_DEL, sec[i], 1);
+	for (size_t i = 0; primary4 && i < n; i++)
+		nsec += (size_t)secondary_of(a, &v[i]);
+	if ((undo = calloc(2 * nsec + 1, sizeof(*undo))) == NULL)
+		return txn_refuse(carrier->tr, SNMP_ERR_RESOURCEUNAVAILABLE, "out of memory");
+	for (size_t i = 0; i < n && k < nsec; i++)
+		if (primary4 && secondary_of(a, &v[i]))
+			undo[k++] = addr_req(K_DEL, &v[i], 1);
 	undo[k++] = addr_req(K_ADD, a, 0);
-	for (size_t i = 0; i < nsec; i++)
-		undo[k++] = addr_req(K_ADD, sec[i], 1);
-	return plan(carrier, r, &req, undo, k);
+	for (size_t i = 0; i < n && k < 2 * nsec + 1; i++)
+		if (primary4 && secondary_of(a, &v[i]))
+			undo[k++] = addr_req(K_ADD, &v[i], 1);
+	rc = plan(carrier, r, &req, undo, k);
+	free(undo);
+	return rc;
 }
 
 /*
