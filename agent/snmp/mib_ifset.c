@@ -588,7 +588,7 @@ check_adapter(struct ifset *s, struct irow *r, const struct link *l)
 struct cfg_method {
 	oid cols[2]; /* the columns that perform it (0: none) */
 	int method;  /* CM_* */
-	/* RESERVE2: the method (CM_*) for the values given, its plan; or the refusal. */
+	/* RESERVE2: the row's plan for the values given (none: nothing to change), or the refusal. */
 	int (*check)(struct ifset *, struct irow *, const struct link *);
 };
 
@@ -1239,7 +1239,7 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 	}
 	if (r->method != 0 && !r->recorded) {
 		r->old = rec_get(s, r->ifindex);
-		record(s, r->tbl, r->ifindex, r->method, 0); /* success(0), successNoReboot(0) */
+		record(s, r->tbl, r->ifindex, r->method, r->tbl == T_ADAPTER ? AR_SUCCESS : W_OK);
 		txn_step(x, tr, undo_record, r);
 		r->recorded = 1;
 	}
