@@ -29,6 +29,7 @@
 #include "snmp/master.h"
 #include "snmp/mib.h"
 #include "snmp/mib_adapter.h"
+#include "snmp/mib_ifset.h"
 #include "snmp/txn.h"
 #include "iface/ifdev.h"
 #include "iface/ifmirror.h"
@@ -308,6 +309,7 @@ main(int argc, char **argv)
 	struct nlreq *q, *qa;
 	struct writer *w;
 	struct txn *txn;
+	struct ifset *ifs;
 	struct sigaction sa;
 	char *statedir, *pidfile = NULL, err[PATH_MAX + 128];
 	int pidfd = -1;
@@ -427,7 +429,13 @@ main(int argc, char **argv)
 	if (writer_start(w) < 0)
 		fatal("cannot watch the netlink sockets");
 
+	if ((ifs = ifset_new(w, ifm)) == NULL)
+		fatal("out of memory");
+	/* The nonVolatile addresses made through SNMP, added again where missing. */
+	if (ifset_use_statedir(ifs, statedir, err, sizeof(err)) < 0)
+		fatal("%s", err);
 	if ((txn = txn_new()) == NULL || mib_route_register(m, w, txn) < 0 ||
+	    mib_adapter_writable(txn, ifs) < 0 || mib_adcfg_writable(txn, ifs) < 0 ||
 	    mib_route6_register(m6, w, txn) < 0 || mib_persist_register(w, txn) < 0 ||
 	    mib_event_register() < 0 || mib_adapter_register(ifm, ifd) < 0 ||
 	    mib_adcfg_use_writer(w, txn) < 0 ||

@@ -168,7 +168,37 @@ run snmp snmpwalk -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimDnsServerAddress
 run snmp snmpwalk -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgDHCPEnabled
 run snmp snmpget 127.0.0.1:$PORT CIM-ROUTE-MIB::cimTcpipDefaultTTL.0 CIM-ROUTE-MIB::cimTcpipKeepAliveTime.0
 
-say "the rest of CIM-ROUTE-MIB (the adapter methods, ping) is defined; later issues serve it"
+IF1=$(in_ns cat /sys/class/net/eth1/ifindex)
+say "Win32_NetworkAdapter.Enable() and the connection name: NetEnabled = true(1), NetConnectionID"
+run snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimNetAdapterNetEnabled.$IF1 i 1 \
+	CIM-ROUTE-MIB::cimNetAdapterNetConnectionID.$IF1 s "Uplink B"
+run in_ns ip link show eth1
+run snmp snmpget -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimNetAdapterNetConnectionID.$IF1 \
+	CIM-ROUTE-MIB::cimNetAdapterLastMethod.$IF1 CIM-ROUTE-MIB::cimNetAdapterLastResult.$IF1
+say "Disable(): NetEnabled = false(2); SetPowerState() has no Linux meaning: refused, notSupported(1)"
+run snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimNetAdapterNetEnabled.$IF1 i 2
+run in_ns ip link show eth1
+fails snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimNetAdapterSetPowerState.$IF1 i 6
+run snmp snmpget -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimNetAdapterLastMethod.$IF1 \
+	CIM-ROUTE-MIB::cimNetAdapterLastResult.$IF1
+
+say "Win32_NetworkAdapterConfiguration.EnableStatic(198.51.100.2, 198.51.100.3) on eth1: one SET"
+echo "(destroy the old address's row, create the new ones: the first created becomes the primary)"
+A=CIM-ROUTE-MIB::cimAdapterCfgAddressRowStatus.$IF1.1.4.198.51.100 # ifindex, ipv4(1), 4 bytes
+run snmpw 127.0.0.1:$PORT $A.1.24 i 6 $A.2.24 i 4 $A.3.24 i 4
+run in_ns ip -4 addr show eth1
+run snmp snmpget -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgLastMethod.$IF1 \
+	CIM-ROUTE-MIB::cimAdapterCfgLastResult.$IF1
+echo "(StorageType nonVolatile, the default: kept in the state directory and put back if removed)"
+run cat "$T/state/static-addresses"
+say "what Linux already is succeeds and changes nothing (DisableIPSec(), SetTcpipNetbios(disable)); what it cannot do is notSupported(64)"
+run snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgAction.$IF1 i 4 \
+	CIM-ROUTE-MIB::cimAdapterCfgTcpipNetbiosOptions.$IF1 i 2
+fails snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgTcpipNetbiosOptions.$IF1 i 1
+run snmp snmpget -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgLastMethod.$IF1 \
+	CIM-ROUTE-MIB::cimAdapterCfgLastResult.$IF1
+
+say "the rest of CIM-ROUTE-MIB (the other adapter methods, ping) is defined; later issues serve it"
 MIBDIRS="$src/mibs:$erl" snmptranslate -m CIM-ROUTE-MIB -Tp CIM-ROUTE-MIB::cimRouteObjects 2>/dev/null | grep -E -- '--cim[A-Za-z0-9]*Table\('
 
 say "done: the namespace, snmpd and cimrouted are removed"

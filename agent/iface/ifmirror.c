@@ -118,6 +118,8 @@ link_del(struct link_vec *lv, int32_t ifindex)
 
 static struct nla_policy link_policy[IFLA_MAX + 1] = {
 	[IFLA_MTU] = { .type = NLA_U32 },
+	[IFLA_MIN_MTU] = { .type = NLA_U32 },
+	[IFLA_MAX_MTU] = { .type = NLA_U32 },
 	[IFLA_OPERSTATE] = { .type = NLA_U8 },
 	[IFLA_CARRIER] = { .type = NLA_U8 },
 	[IFLA_MASTER] = { .type = NLA_U32 },
@@ -174,6 +176,10 @@ parse_link(struct nlmsghdr *nlh, struct link *l)
 		nla_strlcpy(l->alias, tb[IFLA_IFALIAS], sizeof(l->alias));
 	if (tb[IFLA_MTU] != NULL)
 		l->mtu = nla_get_u32(tb[IFLA_MTU]);
+	if (tb[IFLA_MIN_MTU] != NULL)
+		l->min_mtu = nla_get_u32(tb[IFLA_MIN_MTU]);
+	if (tb[IFLA_MAX_MTU] != NULL)
+		l->max_mtu = nla_get_u32(tb[IFLA_MAX_MTU]);
 	if (tb[IFLA_OPERSTATE] != NULL)
 		l->operstate = nla_get_u8(tb[IFLA_OPERSTATE]);
 	l->carrier = tb[IFLA_CARRIER] != NULL ? nla_get_u8(tb[IFLA_CARRIER]) != 0 :

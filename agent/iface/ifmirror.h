@@ -39,9 +39,11 @@ struct link {
 	uint16_t type;     /* ifi_type: ARPHRD_* */
 	uint8_t operstate; /* IFLA_OPERSTATE: IF_OPER_* (RFC 2863's ifOperStatus, less one) */
 	uint8_t
-	    carrier;    /* IFLA_CARRIER: 1 with carrier (also when not reported and IFF_LOWER_UP) */
-	uint32_t mtu;   /* IFLA_MTU */
-	int32_t master; /* IFLA_MASTER: the bridge or bond it is a port of; 0 if none */
+	    carrier;  /* IFLA_CARRIER: 1 with carrier (also when not reported and IFF_LOWER_UP) */
+	uint32_t mtu; /* IFLA_MTU */
+	/* IFLA_MIN_MTU, IFLA_MAX_MTU (Linux 4.18+): what the device takes; 0 if not reported */
+	uint32_t min_mtu, max_mtu;
+	int32_t master;  /* IFLA_MASTER: the bridge or bond it is a port of; 0 if none */
 	uint8_t addrlen; /* IFLA_ADDRESS: the hardware address; 0 bytes if none */
 	uint8_t permlen; /* IFLA_PERM_ADDRESS (Linux 5.6+): the burnt-in one; 0 if none */
 	uint8_t addr[LINK_ADDR_MAX];

@@ -128,6 +128,69 @@ writer_parse_protocols(uint8_t out[256], const char *value, char *err, size_t er
 	return 0;
 }
 
+/* An interface name as the kernel takes it (dev_valid_name()): 1-15 bytes, no '/', ':' or space. */
+static int
+valid_ifname(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= IFNAMSIZ || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (*s == '/' || *s == ':' || *s <= ' ' || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+int
+writer_parse_protected(struct writer_config *cfg, const char *value, char *err, size_t errlen)
+{
+	char names[WRITER_PROTECTED_MAX][IFNAMSIZ];
+	char buf[1024], *save = NULL, *tok;
+	unsigned n = 0;
+
+	if (strlen(value) >= sizeof(buf)) {
+		snprintf(err, errlen, "protectedInterfaces: the line is too long");
+		return -1;
+	}
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (tok = strtok_r(buf, " \t,", &save); tok != NULL; tok = strtok_r(NULL, " \t,", &save)) {
+		if (!valid_ifname(tok)) {
+			snprintf(err, errlen,
+			    "protectedInterfaces: '%.32s' is not an interface name", tok);
+			return -1;
+		}
+		if (cfg->nprotected + n >= WRITER_PROTECTED_MAX) {
+			snprintf(err, errlen, "protectedInterfaces: more than %d interfaces",
+			    WRITER_PROTECTED_MAX);
+			return -1;
+		}
+		snprintf(names[n++], IFNAMSIZ, "%s", tok);
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "protectedInterfaces: no interface given");
+		return -1;
+	}
+	memcpy(cfg->protected_if[cfg->nprotected], names, n * sizeof(names[0]));
+	cfg->nprotected += n;
+	return 0;
+}
+
+int
+writer_protected(const struct writer_config *cfg, const char *name)
+{
+	for (unsigned i = 0; i < cfg->nprotected; i++)
+		if (strcmp(cfg->protected_if[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+protected_line(const char *token, const char *value, void *cfg, char *err, size_t errlen)
+{
+	return writer_parse_protected(cfg, value, err, errlen);
+}
+
 static int
 protocols_line(const char *token, const char *value, void *cfg, char *err, size_t errlen)
 {
@@ -138,7 +201,10 @@ protocols_line(const char *token, const char *value, void *cfg, char *err, size_
 int
 writer_conf_register(struct writer_config *cfg)
 {
-	return conf_directive("writableProtocols", protocols_line, cfg,
-	    "PROTOCOL ... | none (routes SNMP may change and delete; default boot static "
-	    "cimrouted)");
+	if (conf_directive("writableProtocols", protocols_line, cfg,
+		"PROTOCOL ... | none (routes SNMP may change and delete; default boot static "
+		"cimrouted)") < 0)
+		return -1;
+	return conf_directive("protectedInterfaces", protected_line, cfg,
+	    "IFNAME ... (interfaces no SNMP write may change: adapter, addresses, routes)");
 }

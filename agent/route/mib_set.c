@@ -1476,6 +1476,46 @@ check_gw_max(struct txn *x)
 	}
 }
 
+/* The name of e's interface (an entry of r's family) if protectedInterfaces names it, or NULL. */
+static const char *
+protected_if(struct writer *w, const struct wrow *r, const void *e)
+{
+	int32_t ifindex =
+	    six(r) ? ((const struct route6 *)e)->ifindex : ((const struct route *)e)->ifindex;
+	const struct link *l = iface_link(mirror_iface(w->m), ifindex);
+
+	return l != NULL && writer_protected(&w->cfg, l->name) ? l->name : NULL;
+}
+
+/*
+ * A protection holds on every path to the same kernel object: no route
+ * row may add, change or delete a route through a protected interface
+ * (as no adapter write may change the interface, mib_ifset.c).
+ */
+static void
+check_protected(struct txn *x, struct writer *w)
+{
+	for (size_t i = 0; i < txn_nrows(x); i++) {
+		struct wrow *r = good_row(x, i);
+		const void *e[3] = { NULL, NULL, NULL };
+		const char *name = NULL;
+
+		if (r == NULL || r->act == A_NONE)
+			continue;
+		e[0] =
+		    r->act == A_DELETE || r->act == A_MOVE || r->act == A_DROP ? cur_of(r) : NULL;
+		e[1] = installs(r) || r->act == A_WAIT ? want_of(r) : NULL;
+		e[2] = r->has_live ? live_of(r) : NULL;
+		for (int k = 0; k < 3 && name == NULL; k++)
+			name = e[k] != NULL ? protected_if(w, r, e[k]) : NULL;
+		if (name != NULL)
+			refuse(r, SNMP_ERR_NOACCESS,
+			    "the route's interface %s is protected from SNMP writes "
+			    "(protectedInterfaces)",
+			    name);
+	}
+}
+
 /* RESERVE2: the rows of both tables together. */
 static void
 check_set(struct txn *x, void *ctx)
@@ -1485,6 +1525,7 @@ check_set(struct txn *x, void *ctx)
 
 	/* A new SET: what the last one left is stale (an ACTION that failed before its end). */
 	w->set_dirty = w->set_resave = w->set_saved = 0;
+	check_protected(x, w);
 	check_rows_max(x, w);
 	check_gw_max(x);
 	/* Two rows of one SET may not both act on one kernel route (adopt it and delete it). */

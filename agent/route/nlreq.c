@@ -1,4 +1,4 @@
-/* Route requests, synchronous and asynchronous: see nlreq.h. */
+/* Route, link and address requests, synchronous and asynchronous: see nlreq.h. */
 #include "config.h"
 
 #include <errno.h>
@@ -514,4 +514,47 @@ nlreq_route_fetch_async(struct nlreq *q, uint8_t family, uint32_t table, uint8_t
 	if (rc < 0)
 		free(f);
 	return rc;
+}
+
+/* ---- links and addresses ---------------------------------------------------- */
+
+/* A fake kernel without links or addresses. */
+static int
+fake_none(char *err, size_t errlen)
+{
+	snprintf(err, errlen, "the fake kernel has no links");
+	return -EOPNOTSUPP;
+}
+
+int
+nlreq_link_async(struct nlreq *q, const struct ifmsg_link *l, nlreq_done_fn done, void *arg,
+    char *err, size_t errlen)
+{
+	const struct nlreq_ops *f = q->fake;
+
+	if (f != NULL && fake_spent(q, err, errlen))
+		return -ETIMEDOUT; /* as a socket's request: not sent */
+	if (f != NULL)
+		return fake_async(q,
+		    f->link != NULL ? f->link(q->fake_arg, l, q->fake_err, sizeof(q->fake_err)) :
+				      fake_none(q->fake_err, sizeof(q->fake_err)),
+		    done, arg, err, errlen);
+	return nlsock_send(q->s, ifmsg_link(l), NULL, NULL, done, arg, err, errlen);
+}
+
+int
+nlreq_addr_async(struct nlreq *q, int cmd, const struct ifmsg_addr *a, nlreq_done_fn done,
+    void *arg, char *err, size_t errlen)
+{
+	const struct nlreq_ops *f = q->fake;
+
+	if (f != NULL && fake_spent(q, err, errlen))
+		return -ETIMEDOUT; /* as a socket's request: not sent */
+	if (f != NULL)
+		return fake_async(q,
+		    f->addr != NULL ?
+			f->addr(q->fake_arg, cmd, a, q->fake_err, sizeof(q->fake_err)) :
+			fake_none(q->fake_err, sizeof(q->fake_err)),
+		    done, arg, err, errlen);
+	return nlsock_send(q->s, ifmsg_addr(cmd, a), NULL, NULL, done, arg, err, errlen);
 }

@@ -1,7 +1,10 @@
 /*
- * Route requests for SETs and the persisted routes: install and delete
- * routes, read one back with every attribute and put it back exactly.
- * The messages are built here from a struct route or a kept route; the
+ * Kernel requests for SETs and the persisted routes: install and delete
+ * routes, read one back with every attribute and put it back exactly; and
+ * the adapter methods' link and address changes (nl/ifmsg.h builds those),
+ * on the same handle, so that a SET's requests share one socket, one time
+ * budget and one fake kernel.
+ * The route messages are built here from a struct route or a kept route; the
  * socket, its answers and the requests in flight are nl/nlsock.h's.  The
  * synchronous calls wait for the kernel's answer, at most
  * NLSOCK_TIMEOUT_MS; the asynchronous ones (nlreq_*_async()) complete
@@ -13,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nl/ifmsg.h"
 #include "nl/nlsock.h"
 #include "route/route.h"
 #include "route/route6.h"
@@ -108,6 +112,15 @@ int nlreq_route_fetch_async(struct nlreq *, uint8_t family, uint32_t table, uint
     nlreq_done_fn done, void *arg, char *err, size_t errlen);
 
 /*
+ * A link change (RTM_NEWLINK: IFF_UP, the alias, the MTU) and an address
+ * added (RTM_NEWADDR, cmd) or deleted (RTM_DELADDR), answered later.
+ */
+int nlreq_link_async(struct nlreq *, const struct ifmsg_link *, nlreq_done_fn done, void *arg,
+    char *err, size_t errlen);
+int nlreq_addr_async(struct nlreq *, int cmd, const struct ifmsg_addr *, nlreq_done_fn done,
+    void *arg, char *err, size_t errlen);
+
+/*
  * The seam for the unit tests: a handle without a socket whose requests go
  * to these operations (a fake kernel), with the same arguments and
  * results as the requests above (an asynchronous one's result is its
@@ -130,6 +143,9 @@ struct nlreq_ops {
 	    size_t errlen);
 	int (*route6_delete)(void *arg, const struct route6 *r, struct nlroute *gone, char *err,
 	    size_t errlen);
+	/* Links and addresses, as nlreq_link_async() and nlreq_addr_async() (NULL: -EOPNOTSUPP). */
+	int (*link)(void *arg, const struct ifmsg_link *l, char *err, size_t errlen);
+	int (*addr)(void *arg, int cmd, const struct ifmsg_addr *a, char *err, size_t errlen);
 };
 
 /*

@@ -54,10 +54,18 @@ int pending_remove(struct pending *, const void *key, void *old);
 /* Forget the rows made PENDING_LIFETIME seconds before now or earlier. */
 void pending_expire(struct pending *, uint32_t now);
 
+#define WRITER_PROTECTED_MAX 64 /* interfaces in protectedInterfaces */
+
 /* What the configuration sets before the writer exists (conf.c fills it). */
 struct writer_config {
 	/* Routes with these rtm_protocol values may be changed and deleted through SNMP. */
 	uint8_t writable_proto[256];
+	/*
+	 * protectedInterfaces: interfaces that no SNMP write may change (their
+	 * adapter rows, addresses and routes), by name.
+	 */
+	char protected_if[WRITER_PROTECTED_MAX][IFNAMSIZ];
+	unsigned nprotected;
 	/* Reads the kernel's events after our own requests (NULL: mirror_read_events; tests). */
 	void (*read_events)(struct mirror *);
 };
@@ -66,6 +74,13 @@ struct writer_config {
 void writer_config_default(struct writer_config *);
 /* The directive writableProtocols, filling cfg (route/directives.c); 0, or -1. */
 int writer_conf_register(struct writer_config *cfg);
+/*
+ * The interface names of protectedInterfaces (at most WRITER_PROTECTED_MAX,
+ * each a valid interface name) into cfg; 0, or -1 with err and cfg untouched.
+ */
+int writer_parse_protected(struct writer_config *cfg, const char *value, char *err, size_t errlen);
+/* Is the interface named name protected from SNMP writes (protectedInterfaces)? */
+int writer_protected(const struct writer_config *cfg, const char *name);
 /* Which routes SNMP may change: protocol names or numbers, or none; 0, or -1 with err. */
 int writer_parse_protocols(uint8_t out[256], const char *value, char *err, size_t errlen);
 

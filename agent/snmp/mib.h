@@ -170,6 +170,13 @@ void mib_adcfg_use_ifdev(struct ifdev *);
  */
 struct writer;
 int mib_adcfg_use_writer(struct writer *, struct txn *);
+/*
+ * Make the configuration and address tables writable through txn with the
+ * methods of set (snmp/mib_ifset.h), whose records LastMethod and
+ * LastResult read; before mib_adcfg_register().  0 or -1.
+ */
+struct ifset;
+int mib_adcfg_writable(struct txn *, struct ifset *);
 /* Bind without registering (tests). */
 void mib_adcfg_bind(struct iface *, struct mirror *m4, struct mirror *m6, int served4, int served6);
 extern const struct mib_table *mib_adcfg_table;

@@ -31,6 +31,8 @@
 #include "lib/vec.h"
 #include "snmp/mib.h"
 #include "snmp/mib_adapter.h"
+#include "snmp/mib_ifset.h"
+#include "snmp/txn.h"
 
 #ifndef IF_OPER_NOTPRESENT
 #define IF_OPER_NOTPRESENT 1 /* <linux/if.h>, RFC 2863 notPresent(6) less one */
@@ -50,7 +52,8 @@ struct adapter {
 	struct iface *ifm;
 	const struct ifdev *dev;
 	struct timespec last_change;
-	struct timespec boot; /* btime of /proc/stat */
+	struct timespec boot;    /* btime of /proc/stat */
+	const struct ifset *set; /* the methods' records; NULL: read only */
 };
 
 struct array {
@@ -448,39 +451,70 @@ get_no_reset(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
-/* No method has been performed through this MIB yet (issue 13): none(0). */
+/* The last method performed through this MIB (snmp/mib_ifset.h); none(0) if none. */
 static int
 get_last_method(const void *row, struct mib_value *v, void *ctx)
 {
-	mib_set_int(v, ASN_INTEGER, 0);
+	const struct ifrec *r = ifset_rec(AD(ctx)->set, LINK(row)->ifindex);
+
+	mib_set_int(v, ASN_INTEGER, r != NULL ? r->ad_method : 0);
+	return 0;
+}
+
+/* ... and its result: absent while the method is none(0). */
+static int
+get_last_result(const void *row, struct mib_value *v, void *ctx)
+{
+	const struct ifrec *r = ifset_rec(AD(ctx)->set, LINK(row)->ifindex);
+
+	if (r == NULL || r->ad_method == 0)
+		return -1;
+	mib_set_int(v, ASN_INTEGER, r->ad_result);
 	return 0;
 }
 
 static const struct mib_column adapter_columns[] = {
-	{ COL_ADAPTER_ADAPTERTYPE, get_type }, { COL_ADAPTER_ADAPTERTYPEID, get_type_id },
-	{ COL_ADAPTER_AUTOSENSE, get_auto_sense }, { COL_ADAPTER_AVAILABILITY, get_availability },
-	{ COL_ADAPTER_CAPTION, get_caption }, { COL_ADAPTER_CMERRORCODE, get_cm_error },
+	{ COL_ADAPTER_ADAPTERTYPE, get_type },
+	{ COL_ADAPTER_ADAPTERTYPEID, get_type_id },
+	{ COL_ADAPTER_AUTOSENSE, get_auto_sense },
+	{ COL_ADAPTER_AVAILABILITY, get_availability },
+	{ COL_ADAPTER_CAPTION, get_caption },
+	{ COL_ADAPTER_CMERRORCODE, get_cm_error },
 	{ COL_ADAPTER_CMUSERCONFIG, get_absent },
 	{ COL_ADAPTER_CREATIONCLASSNAME, get_creation_class },
-	{ COL_ADAPTER_DESCRIPTION, get_description }, { COL_ADAPTER_DEVICEID, get_device_id },
-	{ COL_ADAPTER_ERRORCLEARED, get_absent }, { COL_ADAPTER_ERRORDESCRIPTION, get_absent },
-	{ COL_ADAPTER_GUID, get_absent }, { COL_ADAPTER_INDEX, get_index },
-	{ COL_ADAPTER_INSTALLDATE, get_install_date }, { COL_ADAPTER_INSTALLED, get_true },
-	{ COL_ADAPTER_LASTERRORCODE, get_absent }, { COL_ADAPTER_MACADDRESS, get_mac },
+	{ COL_ADAPTER_DESCRIPTION, get_description },
+	{ COL_ADAPTER_DEVICEID, get_device_id },
+	{ COL_ADAPTER_ERRORCLEARED, get_absent },
+	{ COL_ADAPTER_ERRORDESCRIPTION, get_absent },
+	{ COL_ADAPTER_GUID, get_absent },
+	{ COL_ADAPTER_INDEX, get_index },
+	{ COL_ADAPTER_INSTALLDATE, get_install_date },
+	{ COL_ADAPTER_INSTALLED, get_true },
+	{ COL_ADAPTER_LASTERRORCODE, get_absent },
+	{ COL_ADAPTER_MACADDRESS, get_mac },
 	{ COL_ADAPTER_MANUFACTURER, get_manufacturer },
-	{ COL_ADAPTER_MAXNUMBERCONTROLLED, get_zero }, { COL_ADAPTER_MAXSPEED, get_max_speed },
-	{ COL_ADAPTER_NAME, get_name }, { COL_ADAPTER_NETCONNECTIONID, get_connection_id },
+	{ COL_ADAPTER_MAXNUMBERCONTROLLED, get_zero },
+	{ COL_ADAPTER_MAXSPEED, get_max_speed },
+	{ COL_ADAPTER_NAME, get_name },
+	{ COL_ADAPTER_NETCONNECTIONID, get_connection_id },
 	{ COL_ADAPTER_NETCONNECTIONSTATUS, get_connection_status },
-	{ COL_ADAPTER_NETENABLED, get_enabled }, { COL_ADAPTER_PERMANENTADDRESS, get_perm },
-	{ COL_ADAPTER_PHYSICALADAPTER, get_physical }, { COL_ADAPTER_PNPDEVICEID, get_pnp },
-	{ COL_ADAPTER_POWERMGMTSUPPORTED, get_pm_supported }, { COL_ADAPTER_PRODUCTNAME, get_name },
-	{ COL_ADAPTER_SERVICENAME, get_service }, { COL_ADAPTER_SPEED, get_speed },
-	{ COL_ADAPTER_STATUS, get_status }, { COL_ADAPTER_STATUSINFO, get_status_info },
+	{ COL_ADAPTER_NETENABLED, get_enabled },
+	{ COL_ADAPTER_PERMANENTADDRESS, get_perm },
+	{ COL_ADAPTER_PHYSICALADAPTER, get_physical },
+	{ COL_ADAPTER_PNPDEVICEID, get_pnp },
+	{ COL_ADAPTER_POWERMGMTSUPPORTED, get_pm_supported },
+	{ COL_ADAPTER_PRODUCTNAME, get_name },
+	{ COL_ADAPTER_SERVICENAME, get_service },
+	{ COL_ADAPTER_SPEED, get_speed },
+	{ COL_ADAPTER_STATUS, get_status },
+	{ COL_ADAPTER_STATUSINFO, get_status_info },
 	{ COL_ADAPTER_SYSCREATIONCLASS, get_sys_class },
 	{ COL_ADAPTER_SYSTEMNAME, get_system_name },
-	{ COL_ADAPTER_TIMEOFLASTRESET, get_last_reset }, { COL_ADAPTER_RESET, get_no_reset },
-	{ COL_ADAPTER_SETPOWERSTATE, get_absent }, { COL_ADAPTER_LASTMETHOD, get_last_method },
-	{ COL_ADAPTER_LASTRESULT, get_absent }, /* absent while LastMethod is none(0) */
+	{ COL_ADAPTER_TIMEOFLASTRESET, get_last_reset },
+	{ COL_ADAPTER_RESET, get_no_reset },
+	{ COL_ADAPTER_SETPOWERSTATE, get_absent },
+	{ COL_ADAPTER_LASTMETHOD, get_last_method },
+	{ COL_ADAPTER_LASTRESULT, get_last_result },
 };
 
 /* ---- the rows ------------------------------------------------------------- */
@@ -727,6 +761,13 @@ mib_adapter_bind(struct iface *ifm, const struct ifdev *dev)
 	clock_gettime(CLOCK_REALTIME, &adapter.last_change);
 	read_boot_time(&adapter.boot);
 	return iface_watch(ifm, link_changed, &adapter);
+}
+
+int
+mib_adapter_writable(struct txn *txn, struct ifset *set)
+{
+	adapter.set = set;
+	return txn_bind(txn, &adapter_table, &mib_ifset_adapter_ops, set);
 }
 
 int

@@ -44,6 +44,7 @@
 #include "route/rt4.h"
 #include "route/writer.h"
 #include "snmp/mib.h"
+#include "snmp/mib_ifset.h"
 #include "snmp/txn.h"
 
 #ifndef IFF_LOOPBACK
@@ -83,6 +84,7 @@ static struct adcfg {
 	struct dhcplease *dl;    /* the DHCP clients' leases; NULL: lifetimes only */
 	struct ifdev *dev;       /* the device facts; NULL: the link's own (tests) */
 	struct writer *w;        /* the persisted routes: gateways made here; NULL: none */
+	const struct ifset *set; /* the methods' records (mib_ifset.h); NULL: read only */
 	struct gw gw[GW_MAX];
 	size_t ngw;
 } ac;
@@ -591,11 +593,20 @@ get_addr_position(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
+/* volatile(2) or nonVolatile(3) for the addresses created here (mib_ifset.h), else other(1). */
+static int
+get_addr_storage(const void *row, struct mib_value *v, void *ctx)
+{
+	(void)ctx;
+	mib_set_int(v, ASN_INTEGER, ifset_storage(ac.set, ADDR(row)));
+	return 0;
+}
+
 static const struct mib_column addr_columns[] = {
 	{ COL_ADCFG_ADDR_ORIGIN, get_addr_origin },
 	{ COL_ADCFG_ADDR_VALIDLIFE, get_addr_valid },
 	{ COL_ADCFG_ADDR_PREFLIFE, get_addr_pref },
-	{ COL_ADCFG_ADDR_STORAGETYPE, get_other },
+	{ COL_ADCFG_ADDR_STORAGETYPE, get_addr_storage },
 	{ COL_ADCFG_ADDR_ROWSTATUS, mib_get_active },
 	{ COL_ADCFG_ADDR_SUBNET, get_addr_subnet },
 	{ COL_ADCFG_ADDR_POSITION, get_addr_position },
@@ -847,7 +858,7 @@ get_mtu(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
-/* Action reads none(1); LastMethod none(0) until the methods come (LastResult is then absent). */
+/* Action reads none(1): its methods are in LastMethod and LastResult. */
 static int
 get_action(const void *row, struct mib_value *v, void *ctx)
 {
@@ -857,33 +868,56 @@ get_action(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
+/* The last method performed through this MIB (snmp/mib_ifset.h); none(0) if none. */
 static int
 get_last_method(const void *row, struct mib_value *v, void *ctx)
 {
-	(void)row;
+	const struct ifrec *r = ifset_rec(ac.set, LINK(row)->ifindex);
+
 	(void)ctx;
-	mib_set_int(v, ASN_INTEGER, 0);
+	mib_set_int(v, ASN_INTEGER, r != NULL ? r->cfg_method : 0);
+	return 0;
+}
+
+/* ... and WMI's return code: absent while the method is none(0). */
+static int
+get_last_result(const void *row, struct mib_value *v, void *ctx)
+{
+	const struct ifrec *r = ifset_rec(ac.set, LINK(row)->ifindex);
+
+	(void)ctx;
+	if (r == NULL || r->cfg_method == 0)
+		return -1;
+	mib_set_int(v, ASN_INTEGER, r->cfg_result);
 	return 0;
 }
 
 /* The columns; those read by mib_get_absent() Linux does not have (the MIB says why for each). */
 static const struct mib_column cfg_columns[] = {
-	{ COL_ADCFG_CAPTION, get_caption }, { COL_ADCFG_DESCRIPTION, get_description },
+	{ COL_ADCFG_CAPTION, get_caption },
+	{ COL_ADCFG_DESCRIPTION, get_description },
 	{ COL_ADCFG_DHCPENABLED, get_dhcp_enabled },
 	{ COL_ADCFG_DHCPLEASEEXPIRES, get_lease_expires },
 	{ COL_ADCFG_DHCPLEASEOBTAINED, get_lease_obtained },
 	{ COL_ADCFG_DHCPSERVER, get_dhcp_server },
 	{ COL_ADCFG_DOMAINDNSREGENABLED, mib_get_absent },
-	{ COL_ADCFG_FULLDNSREGENABLED, mib_get_absent }, { COL_ADCFG_INTERFACEINDEX, get_ifindex },
-	{ COL_ADCFG_IPCONNECTIONMETRIC, get_metric }, { COL_ADCFG_IPENABLED, get_ip_enabled },
-	{ COL_ADCFG_IPXADDRESS, mib_get_absent }, { COL_ADCFG_IPXENABLED, get_false },
-	{ COL_ADCFG_IPXMEDIATYPE, mib_get_absent }, { COL_ADCFG_MACADDRESS, get_mac },
-	{ COL_ADCFG_MTU, get_mtu }, { COL_ADCFG_SERVICENAME, get_service_name },
-	{ COL_ADCFG_SETTINGID, get_name }, { COL_ADCFG_TCPIPNETBIOSOPTIONS, mib_get_absent },
+	{ COL_ADCFG_FULLDNSREGENABLED, mib_get_absent },
+	{ COL_ADCFG_INTERFACEINDEX, get_ifindex },
+	{ COL_ADCFG_IPCONNECTIONMETRIC, get_metric },
+	{ COL_ADCFG_IPENABLED, get_ip_enabled },
+	{ COL_ADCFG_IPXADDRESS, mib_get_absent },
+	{ COL_ADCFG_IPXENABLED, get_false },
+	{ COL_ADCFG_IPXMEDIATYPE, mib_get_absent },
+	{ COL_ADCFG_MACADDRESS, get_mac },
+	{ COL_ADCFG_MTU, get_mtu },
+	{ COL_ADCFG_SERVICENAME, get_service_name },
+	{ COL_ADCFG_SETTINGID, get_name },
+	{ COL_ADCFG_TCPIPNETBIOSOPTIONS, mib_get_absent },
 	{ COL_ADCFG_WINSPRIMARYSERVER, mib_get_absent },
-	{ COL_ADCFG_WINSSECONDARYSERVER, mib_get_absent }, { COL_ADCFG_ACTION, get_action },
+	{ COL_ADCFG_WINSSECONDARYSERVER, mib_get_absent },
+	{ COL_ADCFG_ACTION, get_action },
 	{ COL_ADCFG_LASTMETHOD, get_last_method },
-	{ COL_ADCFG_LASTRESULT, mib_get_absent }, /* no method has run (issue 13) */
+	{ COL_ADCFG_LASTRESULT, get_last_result },
 };
 
 static struct mib_table cfg_table = {
@@ -1011,6 +1045,15 @@ void
 mib_adcfg_use_ifdev(struct ifdev *dev)
 {
 	ac.dev = dev;
+}
+
+int
+mib_adcfg_writable(struct txn *txn, struct ifset *set)
+{
+	ac.set = set;
+	if (txn_bind(txn, &cfg_table, &mib_ifset_cfg_ops, set) < 0)
+		return -1;
+	return txn_bind(txn, &addr_table, &mib_ifset_addr_ops, set);
 }
 
 int

@@ -60,6 +60,7 @@ struct txn {
 	struct loop_timer budget; /* the phase's limit */
 	size_t nchecked;          /* RESERVE2: the rows checked so far */
 	int undo_bad;             /* UNDO: a step could not be undone */
+	int failed;               /* ACTION: a row failed; the rows after it are not applied */
 	struct txn_row **rows;
 	size_t n, cap;
 	struct txn_step *steps;
@@ -108,7 +109,7 @@ txn_clear(struct txn *x)
 	x->rows = NULL;
 	x->steps = NULL;
 	x->n = x->cap = x->nsteps = x->stepcap = 0;
-	x->open = x->checked = x->undone = x->applied = x->undo_bad = 0;
+	x->open = x->checked = x->undone = x->applied = x->undo_bad = x->failed = 0;
 	x->nchecked = 0;
 	x->transid = 0;
 }
@@ -212,6 +213,7 @@ txn_err_name(int err)
 	case SNMP_ERR_INCONSISTENTNAME: return "inconsistentName";
 	case SNMP_ERR_COMMITFAILED: return "commitFailed";
 	case SNMP_ERR_UNDOFAILED: return "undoFailed";
+	case SNMP_ERR_NOACCESS: return "noAccess";
 	default: return "error";
 	}
 }
@@ -575,6 +577,15 @@ call_run(struct txn *x)
 	const struct txn_binding *b = c->b;
 	int err = 0;
 
+	/*
+	 * After a failed row, UNDO follows: the rows of the later calls (other
+	 * tables) are not applied only to be undone (a link disabled and
+	 * enabled again loses its routes on the way).
+	 */
+	if (x->failed) {
+		call_done(x, NULL, 0);
+		return 1;
+	}
 	for (; c->cur != NULL; c->cur = c->cur->next) {
 		struct txn_row *r = row_of(x, b, c->cur->requestvb);
 
@@ -595,12 +606,14 @@ call_run(struct txn *x)
 			break;
 	}
 	if (err != 0) {
+		x->failed = 1;
 		call_done(x, c->cur, err);
 		return 1;
 	}
 	if (group(b)->action_end != NULL)
 		err = steps_room(x) < 0 ? SNMP_ERR_RESOURCEUNAVAILABLE :
 					  group(b)->action_end(x, b->ctx);
+	x->failed = err != 0;
 	call_done(x, c->requests, err);
 	return 1;
 }

@@ -20,6 +20,10 @@
  *             other requests meanwhile), and the answer resumes the row
  *             (txn_resume()).  Rows run one after the other, in the order of
  *             the varbinds and of the handler calls, as if nothing waited.
+ *             After a row (or a group's action_end) fails, the rows that
+ *             follow are not applied: UNDO follows, and a change applied
+ *             only to be undone is not always harmless (a link disabled
+ *             and enabled again has lost its routes).
  *   UNDO      the recorded undo steps, newest first, across rows and tables;
  *             an undo step that waits for the kernel returns TXN_PENDING and
  *             is called again when the answer comes.

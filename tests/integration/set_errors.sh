@@ -3,15 +3,15 @@
 #
 # For each bad SET (issue 3, section 2): snmpset reports the expected status
 # (wrongType, wrongValue, inconsistentValue, inconsistentName, noCreation, notWritable,
-# commitFailed), the daemon logs a one-line reason, and the kernel's routes (all tables)
+# commitFailed; noAccess for a route through an interface of protectedInterfaces), the daemon logs a one-line reason, and the kernel's routes (all tables)
 # and the state file are byte-identical before and after. Multi-varbind SETs are all or
 # nothing: across rows, across the live and persisted tables, and when the kernel refuses
 # the last row (commitFailed: the rows already applied are undone). Both daemons alive.
 
 . "$(dirname "$0")/lib.sh"
 itest_init set_errors
-veth va vb 192.0.2.100/24 || bail_out "cannot build the veth topology"
-write_cimrouted_conf "routeTables main"
+veth va vb 192.0.2.100/24 && veth vp vq 198.18.0.1/24 || bail_out "cannot build the veth topology"
+write_cimrouted_conf "routeTables main" "protectedInterfaces vp"
 start_snmpd || bail_out "snmpd did not start"
 start_cimrouted
 wait_registered 10 || bail_out "cimrouted did not register"
@@ -69,6 +69,13 @@ refused inconsistentValue "moving a route onto the metric of another" \
 	"$OID_ENTRY.13.$(idx 10.60.0.0 255.255.0.0 192.0.2.1 "$IFA" 3)" i 4
 refused inconsistentValue "deleting a persisted route's live route through the live table" \
 	"$OID_ENTRY.24.$(idx 10.50.0.0 255.255.0.0 192.0.2.1 "$IFA" 5)" i 6
+
+# protectedInterfaces: no route through vp, live or persisted (noAccess)
+VP=$(nsx cat /sys/class/net/vp/ifindex)
+refused noAccess "a route through a protected interface" \
+	"$OID_ENTRY.24.$(idx 10.9.0.0 255.255.0.0 198.18.0.2 "$VP" 20)" i 4
+refused noAccess "a persisted route through a protected interface" \
+	"$P.12.10.52.0.0.255.255.0.0.198.18.0.2.5" i 4
 
 # The persisted table
 PGOOD=10.51.0.0.255.255.0.0.192.0.2.1.5

@@ -3,6 +3,8 @@
  * dropped (nlsock_recv_kernel, used by the event, dump and request sockets;
  * issue 9, item 4).  Sending to another process's port id needs
  * CAP_NET_ADMIN: without it the test of the receive path is skipped.
+ * The link and address requests of the adapter methods (nl/ifmsg.h): what
+ * each message says.
  */
 #include "config.h"
 
@@ -17,8 +19,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
 #include <cmocka.h>
+#include <linux/if_addr.h>
+#include <net/if.h>
+#include <netlink/msg.h>
 
+#include "nl/ifmsg.h"
 #include "nl/nlsock.h"
 
 static void
@@ -101,12 +108,109 @@ test_recv_drops_others(void **state)
 	close(fd2);
 }
 
+/* The attributes of a request (after its fixed header of hdrlen bytes). */
+static void
+attrs(struct nl_msg *msg, int hdrlen, struct nlattr **tb, int max)
+{
+	assert_non_null(msg);
+	assert_int_equal(nlmsg_parse(nlmsg_hdr(msg), hdrlen, tb, max, NULL), 0);
+}
+
+static void
+test_link_msg(void **state)
+{
+	struct ifmsg_link l = { .ifindex = 7, .up = 0, .set_alias = 1, .alias = "uplink" };
+	struct nlattr *tb[IFLA_MAX + 1];
+	struct nl_msg *msg = ifmsg_link(&l);
+	struct ifinfomsg *ifi;
+
+	attrs(msg, sizeof(*ifi), tb, IFLA_MAX);
+	ifi = nlmsg_data(nlmsg_hdr(msg));
+	assert_int_equal(nlmsg_hdr(msg)->nlmsg_type, RTM_NEWLINK);
+	assert_true(nlmsg_hdr(msg)->nlmsg_flags & NLM_F_ACK);
+	assert_int_equal(ifi->ifi_index, 7);
+	assert_int_equal(ifi->ifi_change, IFF_UP);
+	assert_int_equal(ifi->ifi_flags, 0);
+	assert_int_equal(nla_len(tb[IFLA_IFALIAS]), 6);
+	assert_memory_equal(nla_data(tb[IFLA_IFALIAS]), "uplink", 6);
+	assert_null(tb[IFLA_MTU]);
+	nlmsg_free(msg);
+	/* The MTU alone, IFF_UP left alone; an empty alias removes it. */
+	l = (struct ifmsg_link){ .ifindex = 7, .up = IFMSG_KEEP, .set_alias = 1, .mtu = 1400 };
+	msg = ifmsg_link(&l);
+	attrs(msg, sizeof(*ifi), tb, IFLA_MAX);
+	ifi = nlmsg_data(nlmsg_hdr(msg));
+	assert_int_equal(ifi->ifi_change, 0);
+	assert_int_equal(nla_get_u32(tb[IFLA_MTU]), 1400);
+	assert_int_equal(nla_len(tb[IFLA_IFALIAS]), 0);
+	nlmsg_free(msg);
+}
+
+static void
+test_addr_msg(void **state)
+{
+	struct ifmsg_addr a = { .ifindex = 3,
+		.family = AF_INET,
+		.plen = 24,
+		.flags = IFA_F_PERMANENT,
+		.addr = { 192, 0, 2, 9 } };
+	struct nlattr *tb[IFA_MAX + 1];
+	struct nl_msg *msg = ifmsg_addr(RTM_NEWADDR, &a);
+	struct ifaddrmsg *ifa;
+	char text[96];
+
+	attrs(msg, sizeof(*ifa), tb, IFA_MAX);
+	ifa = nlmsg_data(nlmsg_hdr(msg));
+	assert_int_equal(nlmsg_hdr(msg)->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL),
+	    NLM_F_CREATE | NLM_F_EXCL);
+	assert_int_equal(ifa->ifa_index, 3);
+	assert_int_equal(ifa->ifa_prefixlen, 24);
+	assert_int_equal(ifa->ifa_flags, IFA_F_PERMANENT);
+	assert_memory_equal(nla_data(tb[IFA_LOCAL]), a.addr, 4);
+	assert_memory_equal(nla_data(tb[IFA_ADDRESS]), a.addr, 4);
+	assert_memory_equal(nla_data(tb[IFA_BROADCAST]), ((uint8_t[]){ 192, 0, 2, 255 }), 4);
+	assert_int_equal(nla_get_u32(tb[IFA_FLAGS]), IFA_F_PERMANENT);
+	assert_null(tb[IFA_CACHEINFO]);
+	nlmsg_free(msg);
+	/* A delete names the address; a /31 has no broadcast address. */
+	a.plen = 31;
+	msg = ifmsg_addr(RTM_DELADDR, &a);
+	attrs(msg, sizeof(*ifa), tb, IFA_MAX);
+	assert_int_equal(nlmsg_hdr(msg)->nlmsg_type, RTM_DELADDR);
+	assert_null(tb[IFA_BROADCAST]);
+	assert_null(tb[IFA_FLAGS]);
+	nlmsg_free(msg);
+	a.plen = 31;
+	msg = ifmsg_addr(RTM_NEWADDR, &a);
+	attrs(msg, sizeof(*ifa), tb, IFA_MAX);
+	assert_null(tb[IFA_BROADCAST]);
+	nlmsg_free(msg);
+	/* IPv6, with lifetimes: IFA_ADDRESS, IFA_CACHEINFO. */
+	a = (struct ifmsg_addr){ .ifindex = 3,
+		.family = AF_INET6,
+		.plen = 64,
+		.valid_lft = 300,
+		.pref_lft = 100 };
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8::9", a.addr), 1);
+	msg = ifmsg_addr(RTM_NEWADDR, &a);
+	attrs(msg, sizeof(*ifa), tb, IFA_MAX);
+	assert_null(tb[IFA_LOCAL]);
+	assert_memory_equal(nla_data(tb[IFA_ADDRESS]), a.addr, 16);
+	assert_int_equal(((struct ifa_cacheinfo *)nla_data(tb[IFA_CACHEINFO]))->ifa_valid, 300);
+	assert_int_equal(((struct ifa_cacheinfo *)nla_data(tb[IFA_CACHEINFO]))->ifa_prefered, 100);
+	nlmsg_free(msg);
+	ifmsg_addr_text(&a, text, sizeof(text));
+	assert_string_equal(text, "2001:db8::9/64 on ifindex 3");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_from_kernel),
 		cmocka_unit_test(test_recv_drops_others),
+		cmocka_unit_test(test_link_msg),
+		cmocka_unit_test(test_addr_msg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

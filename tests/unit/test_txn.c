@@ -7,6 +7,12 @@
  * handlers as the agent does: RESERVE1, RESERVE2, ACTION, then COMMIT or
  * UNDO, then FREE; each phase calls the route table, then the persisted one,
  * then cimIP6RouteTable (an IPv6 fake kernel beside the IPv4 one).
+ *
+ * The adapter methods (snmp/mib_ifset.c) share the transaction: the
+ * adapter, configuration and address tables, against the fake kernel's
+ * links and addresses, each refusal with its status and the WMI code
+ * recorded, the order of the address requests and their undo, and one SET
+ * across an adapter write and a route write.
  */
 #include "config.h"
 
@@ -18,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -26,6 +33,8 @@
 #include <linux/rtnetlink.h>
 
 #include "iface/ifmirror.h"
+#include "iface/staticaddr.h"
+#include "lib/statefile.h"
 #include "route/mirror.h"
 #include "route/nlreq.h"
 #include "route/route6.h"
@@ -34,6 +43,8 @@
 #include "route/rt4.h"
 #include "route/writer.h"
 #include "snmp/mib.h"
+#include "snmp/mib_adapter.h"
+#include "snmp/mib_ifset.h"
 #include "snmp/txn.h"
 
 #include "fixture.h"
@@ -53,6 +64,22 @@ static struct fake {
 	char log[4096];       /* "add 10.9.0.0/16 m20 ok; del ... EEXIST; ..." */
 	struct route6 v6[32]; /* the IPv6 routes; logged "add6 2001:db8:10::/48 m10" */
 	size_t n6;
+	/* Links and addresses (the adapter methods' tests; iface: the mirror follows them). */
+	int iface;
+	struct fk_link {
+		int32_t ifindex, master;
+		unsigned flags;
+		uint32_t mtu, min_mtu, max_mtu, limit; /* limit: the driver's own (EINVAL above) */
+		char name[16], alias[256];
+	} links[8];
+	size_t nlinks;
+	struct fk_addr {
+		int32_t ifindex;
+		uint8_t family, plen, flags;
+		uint8_t addr[16];
+	} addrs[32];
+	size_t naddrs;
+	int promote; /* promote_secondaries */
 } fk;
 
 /* A route as the fake's log names it: "10.9.0.0/16 m20", "2001:db8:10::/48 m10". */
@@ -280,6 +307,161 @@ fk_route_delete_kept(void *arg, const struct nlroute *k, const uint32_t *metric,
 	return fk_del(f, &r, gone, err, errlen);
 }
 
+/* ---- the fake kernel's links and addresses ---------------------------------- */
+
+static void
+fk_say(int rc, const char *fmt, ...)
+{
+	size_t len = strlen(fk.log);
+	va_list ap;
+
+	if (len > 0)
+		len += (size_t)snprintf(fk.log + len, sizeof(fk.log) - len, "; ");
+	va_start(ap, fmt);
+	len += (size_t)vsnprintf(fk.log + len, sizeof(fk.log) - len, fmt, ap);
+	va_end(ap);
+	if (rc != 0)
+		snprintf(fk.log + len, sizeof(fk.log) - len, "%s",
+		    rc == NLREQ_FAKE_SILENT ? " SILENT" : " REFUSED");
+}
+
+static struct fk_link *
+fk_link_at(int32_t ifindex)
+{
+	for (size_t i = 0; i < fk.nlinks; i++)
+		if (fk.links[i].ifindex == ifindex)
+			return &fk.links[i];
+	return NULL;
+}
+
+static int
+fk_link_op(void *arg, const struct ifmsg_link *l, char *err, size_t errlen)
+{
+	struct fk_link *k = fk_link_at(l->ifindex);
+	int rc = fk_refused(err, errlen);
+
+	if (rc == 0 && k == NULL)
+		rc = -ENODEV;
+	if (rc == 0 && l->mtu != 0 && l->mtu > k->limit) {
+		snprintf(err, errlen, "Invalid argument");
+		rc = -EINVAL;
+	}
+	if (l->up != IFMSG_KEEP)
+		fk_say(rc, "link %d %s", (int)l->ifindex, l->up ? "up" : "down");
+	else if (l->set_alias)
+		fk_say(rc, "link %d alias '%s'", (int)l->ifindex, l->alias);
+	else
+		fk_say(rc, "link %d mtu %u", (int)l->ifindex, l->mtu);
+	if (rc != 0)
+		return rc;
+	if (l->up != IFMSG_KEEP)
+		k->flags = l->up ? k->flags | IFF_UP : k->flags & ~IFF_UP;
+	if (l->set_alias)
+		snprintf(k->alias, sizeof(k->alias), "%s", l->alias);
+	if (l->mtu != 0)
+		k->mtu = l->mtu;
+	return 0;
+}
+
+static size_t
+fk_alen(uint8_t family)
+{
+	return family == AF_INET ? 4 : 16;
+}
+
+/* Same IPv4 subnet on the same link (b any address of it). */
+static int
+fk_same_subnet(const struct fk_addr *a, int32_t ifindex, const uint8_t *addr, uint8_t plen)
+{
+	uint32_t x, y, m = plen == 0 ? 0 : htonl(~0u << (32 - plen));
+
+	memcpy(&x, a->addr, 4);
+	memcpy(&y, addr, 4);
+	return a->ifindex == ifindex && a->family == AF_INET && a->plen == plen &&
+	    (x & m) == (y & m);
+}
+
+static struct fk_addr *
+fk_addr_at(int32_t ifindex, uint8_t family, const uint8_t *addr, uint8_t plen)
+{
+	for (size_t i = 0; i < fk.naddrs; i++)
+		if (fk.addrs[i].ifindex == ifindex && fk.addrs[i].family == family &&
+		    fk.addrs[i].plen == plen &&
+		    memcmp(fk.addrs[i].addr, addr, fk_alen(family)) == 0)
+			return &fk.addrs[i];
+	return NULL;
+}
+
+static void
+fk_addr_remove(struct fk_addr *a)
+{
+	size_t i = (size_t)(a - fk.addrs);
+
+	memmove(a, a + 1, (fk.naddrs - i - 1) * sizeof(*a));
+	fk.naddrs--;
+}
+
+static void
+fk_addr_add(int32_t ifindex, uint8_t family, const uint8_t *addr, uint8_t plen)
+{
+	struct fk_addr *a = &fk.addrs[fk.naddrs++];
+
+	*a = (struct fk_addr){ .ifindex = ifindex, .family = family, .plen = plen };
+	memcpy(a->addr, addr, fk_alen(family));
+	/* An IPv4 address of a subnet that has a primary already is a secondary. */
+	for (size_t i = 0; family == AF_INET && i + 1 < fk.naddrs; i++)
+		if (fk_same_subnet(&fk.addrs[i], ifindex, addr, plen) &&
+		    !(fk.addrs[i].flags & IFA_F_SECONDARY))
+			a->flags = IFA_F_SECONDARY;
+}
+
+/* Delete a; an IPv4 primary takes its secondaries along, or promotes the first. */
+static void
+fk_addr_delete(struct fk_addr *a)
+{
+	struct fk_addr gone = *a;
+
+	fk_addr_remove(a);
+	if (gone.family != AF_INET || (gone.flags & IFA_F_SECONDARY))
+		return;
+	for (size_t i = 0; i < fk.naddrs;) {
+		struct fk_addr *b = &fk.addrs[i];
+
+		if (!fk_same_subnet(b, gone.ifindex, gone.addr, gone.plen)) {
+			i++;
+		} else if (fk.promote) {
+			b->flags &= ~IFA_F_SECONDARY;
+			return;
+		} else {
+			fk_addr_remove(b);
+		}
+	}
+}
+
+static int
+fk_addr_op(void *arg, int cmd, const struct ifmsg_addr *a, char *err, size_t errlen)
+{
+	struct fk_addr *k = fk_addr_at(a->ifindex, a->family, a->addr, a->plen);
+	int rc = fk_refused(err, errlen);
+	char text[96];
+
+	if (rc == 0 && cmd == RTM_NEWADDR && k != NULL) {
+		snprintf(err, errlen, "File exists");
+		rc = -EEXIST;
+	}
+	if (rc == 0 && cmd == RTM_DELADDR && k == NULL) {
+		snprintf(err, errlen, "Cannot assign requested address");
+		rc = -EADDRNOTAVAIL;
+	}
+	ifmsg_addr_text(a, text, sizeof(text));
+	fk_say(rc, "%s %s", cmd == RTM_NEWADDR ? "add" : "del", text);
+	if (rc == 0 && cmd == RTM_NEWADDR)
+		fk_addr_add(a->ifindex, a->family, a->addr, a->plen);
+	else if (rc == 0)
+		fk_addr_delete(k);
+	return rc;
+}
+
 static const struct nlreq_ops fake_ops = {
 	.route = fk_route,
 	.route_delete = fk_route_delete,
@@ -288,6 +470,8 @@ static const struct nlreq_ops fake_ops = {
 	.route_delete_kept = fk_route_delete_kept,
 	.route6 = fk_route6,
 	.route6_delete = fk_route6_delete,
+	.link = fk_link_op,
+	.addr = fk_addr_op,
 };
 
 /* ---- the daemon's side ---------------------------------------------------- */
@@ -295,10 +479,14 @@ static const struct nlreq_ops fake_ops = {
 static struct mirror *m, *m6;
 static struct iface *ifm;
 
+static void fk_iface_events(void);
+
 /* The kernel's events after our requests: the mirror becomes the fake kernel. */
 static void
 fk_events(struct mirror *mm)
 {
+	if (fk.iface && mm == m)
+		fk_iface_events();
 	struct route v[64];
 	struct route6 v6[32];
 
@@ -386,9 +574,57 @@ fk_addr6_event(void)
 	assert_int_equal(inet_pton(AF_INET6, "2001:db8:1::100", msg.addr), 1);
 	iface_apply(ifm, &msg.h);
 }
+/* The fake kernel's links and addresses, as events to the interface mirror. */
+static void
+fk_iface_events(void)
+{
+	size_t n;
+	const struct iface_addr *v = iface_addrs(ifm, &n);
+	struct iface_addr gone[32];
+	size_t ngone = 0;
+
+	for (size_t i = 0; i < fk.nlinks; i++) {
+		const struct fk_link *k = &fk.links[i];
+		struct nl_msg *msg = fx_link_msg(RTM_NEWLINK, k->ifindex, k->flags, k->name);
+
+		nla_put_u32(msg, IFLA_MTU, k->mtu);
+		nla_put_string(msg, IFLA_IFALIAS, k->alias);
+		if (k->min_mtu != 0)
+			nla_put_u32(msg, IFLA_MIN_MTU, k->min_mtu);
+		if (k->max_mtu != 0)
+			nla_put_u32(msg, IFLA_MAX_MTU, k->max_mtu);
+		if (k->master != 0)
+			nla_put_u32(msg, IFLA_MASTER, (uint32_t)k->master);
+		iface_apply(ifm, nlmsg_hdr(msg));
+		nlmsg_free(msg);
+	}
+	for (size_t i = 0; i < n && ngone < 32; i++)
+		if (fk_addr_at(v[i].ifindex, v[i].family, v[i].addr, v[i].plen) == NULL)
+			gone[ngone++] = v[i];
+	for (size_t i = 0; i < ngone + fk.naddrs; i++) {
+		int del = i < ngone;
+		const struct fk_addr *a = del ? NULL : &fk.addrs[i - ngone];
+		char text[INET6_ADDRSTRLEN];
+		struct nl_msg *msg;
+
+		inet_ntop(del ? gone[i].family : a->family, del ? gone[i].addr : a->addr, text,
+		    sizeof(text));
+		msg = fx_addr_msg(del ? RTM_DELADDR : RTM_NEWADDR, del ? gone[i].family : a->family,
+		    del ? gone[i].ifindex : a->ifindex, text, del ? gone[i].plen : a->plen);
+		if (!del) {
+			((struct ifaddrmsg *)nlmsg_data(nlmsg_hdr(msg)))->ifa_flags =
+			    a->flags | IFA_F_PERMANENT;
+			nla_put_u32(msg, IFA_FLAGS, a->flags | IFA_F_PERMANENT);
+		}
+		iface_apply(ifm, nlmsg_hdr(msg));
+		nlmsg_free(msg);
+	}
+}
+
 static struct nlreq *q;
 static struct writer *w;
 static struct txn *txn;
+static struct ifset *ifs;
 static char dir[64];
 static int persist_first; /* call the persisted table's handler first in each phase */
 static int hold;          /* ACTION: leave the kernel's answers undelivered */
@@ -424,7 +660,8 @@ static struct mib_table gw_t = {
 	.entry = { CIMR_ADCFG_GW_ENTRY },
 	.entry_len = sizeof((oid[]){ CIMR_ADCFG_GW_ENTRY }) / sizeof(oid),
 };
-static struct mib_table *tables[] = { &route_t, &persist_t, &toy_t, &route6_t, &persist6_t, &gw_t };
+static const struct mib_table *tables[] = { &route_t, &persist_t, &toy_t, &route6_t, &persist6_t,
+	NULL, NULL, NULL, &gw_t };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
 /* An IPv6 route in table main on the interface. */
@@ -491,6 +728,15 @@ setup(void **state)
 	assert_int_equal(txn_bind(txn, &route6_t, &mib_set_route6_ops, w), 0);
 	assert_int_equal(txn_bind(txn, &persist6_t, &mib_set_persist6_ops, w), 0);
 	assert_int_equal(txn_bind(txn, &gw_t, &mib_set_gateway_ops, w), 0);
+	/* The adapter tables, writable through the same transaction. */
+	assert_non_null(ifs = ifset_new(w, ifm));
+	assert_int_equal(mib_adapter_bind(ifm, NULL), 0);
+	mib_adcfg_bind(ifm, m, m6, 1, 1);
+	assert_int_equal(mib_adapter_writable(txn, ifs), 0);
+	assert_int_equal(mib_adcfg_writable(txn, ifs), 0);
+	tables[5] = mib_adapter_table;
+	tables[6] = mib_adcfg_table;
+	tables[7] = mib_adcfg_addr_table;
 	return 0;
 }
 
@@ -501,6 +747,7 @@ teardown(void **state)
 
 	persist_first = hold = 0;
 	txn_free(txn);
+	ifset_free(ifs);
 	writer_free(w);
 	nlreq_close(q);
 	mirror_free(m);
@@ -510,14 +757,19 @@ teardown(void **state)
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/" PERSIST6_FILE, dir);
 	unlink(path);
+	snprintf(path, sizeof(path), "%s/" STATICADDR_FILE, dir);
+	unlink(path);
 	rmdir(dir);
 	return 0;
 }
 
 /* ---- running a SET ---------------------------------------------------------- */
 
-/* the route table, the persisted one, a toy table, the IPv6 one, the persisted IPv6 one, gateways */
-enum { TR, TP, TT, T6, TP6, TG };
+/*
+ * the route table, the persisted one, a toy table, the IPv6 one, the persisted IPv6 one;
+ * cimNetAdapterTable, cimAdapterCfgTable, cimAdapterCfgAddressTable; cimAdapterCfgGatewayTable
+ */
+enum { TR, TP, TT, T6, TP6, TA, TC, TD, TG };
 
 /* The varbind lists below leave out the type: INTEGER. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -607,7 +859,7 @@ run(const struct vb *v, size_t n)
 
 	assert_true(n <= 128);
 	for (size_t i = 0; i < n; i++) {
-		struct mib_table *t = tables[v[i].tbl];
+		const struct mib_table *t = tables[v[i].tbl];
 		netsnmp_variable_list *vb = calloc(1, sizeof(*vb));
 		oid name[MAX_OID_LEN];
 		size_t len = t->entry_len;
@@ -618,7 +870,9 @@ run(const struct vb *v, size_t n)
 		len += parse_idx(v[i].idx, name + len);
 		assert_non_null(vb);
 		snmp_set_var_objid(vb, name, len);
-		if (type == ASN_OCTET_STR)
+		if (type == ASN_IPADDRESS)
+			snmp_set_var_typed_value(vb, type, v[i].s, 4);
+		else if (type == ASN_OCTET_STR)
 			snmp_set_var_typed_value(vb, type, v[i].s ? v[i].s : "active",
 			    strlen(v[i].s ? v[i].s : "active"));
 		else
@@ -1948,6 +2202,615 @@ test_persisted_rows_max(void **state)
 	    0);
 }
 
+/* ---- the adapter methods (snmp/mib_ifset.c) -------------------------------------- */
+
+#define C_AD_ID    COL_ADAPTER_NETCONNECTIONID
+#define C_AD_EN    COL_ADAPTER_NETENABLED
+#define C_AD_RESET COL_ADAPTER_RESET
+#define C_AD_POWER COL_ADAPTER_SETPOWERSTATE
+#define C_CFG_MTU  COL_ADCFG_MTU
+#define C_ADDR_ST  COL_ADCFG_ADDR_STORAGETYPE
+#define C_ADDR_RS  COL_ADCFG_ADDR_ROWSTATUS
+#define IDX4(a, p) "2.1.4." a "." #p /* an IPv4 address of va */
+#define IDX6(a, p) "2.2.16." a "." #p
+
+/*
+ * The fake kernel's links: lo (1), va (2: 192.0.2.100/24 and
+ * 192.0.2.101/24, its secondary, and 2001:db8:1::100/64; the driver takes
+ * an MTU up to 9000 and does not say so), mgmt (3), a bridge port (4) of
+ * br0 (5) reporting its MTU range 68-1500; the mirror follows them.  Again:
+ * the kernel as at first (the mirror forgets the addresses it no longer has).
+ */
+static void
+adapters(void)
+{
+	static const uint8_t a100[4] = { 192, 0, 2, 100 }, a101[4] = { 192, 0, 2, 101 };
+	uint8_t a6[16];
+
+	fk.iface = 1;
+	fk.nlinks = fk.naddrs = 0;
+	fk.links[fk.nlinks++] =
+	    (struct fk_link){ 1, 0, IFF_UP | IFF_LOOPBACK, 65536, 0, 0, 65536, "lo", "" };
+	fk.links[fk.nlinks++] = (struct fk_link){ IFA, 0, IFF_UP, 1500, 0, 0, 9000, "va", "" };
+	fk.links[fk.nlinks++] = (struct fk_link){ 3, 0, IFF_UP, 1500, 0, 0, 9000, "mgmt", "" };
+	fk.links[fk.nlinks++] = (struct fk_link){ 4, 5, IFF_UP, 1500, 68, 1500, 1500, "p1", "" };
+	fk.links[fk.nlinks++] = (struct fk_link){ 5, 0, IFF_UP, 1500, 68, 1500, 1500, "br0", "" };
+	fk_addr_add(IFA, AF_INET, a100, 24);
+	fk_addr_add(IFA, AF_INET, a101, 24);
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8:1::100", a6), 1);
+	fk_addr_add(IFA, AF_INET6, a6, 64);
+	fk_iface_events();
+}
+
+/* The kernel's links and addresses as one text, to compare before and after. */
+static void
+iface_text(char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < fk.nlinks && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%d %x %u '%s'|", fk.links[i].ifindex,
+		    fk.links[i].flags, fk.links[i].mtu, fk.links[i].alias);
+	/* The kernel keeps each family's addresses in a list of its own. */
+	for (size_t k = 0; k < 2 * fk.naddrs && off < len; k++) {
+		size_t i = k % fk.naddrs;
+		char t[INET6_ADDRSTRLEN];
+
+		if ((fk.addrs[i].family == AF_INET) != (k < fk.naddrs))
+			continue;
+		inet_ntop(fk.addrs[i].family, fk.addrs[i].addr, t, sizeof(t));
+		off += (size_t)snprintf(buf + off, len - off, "%d %s/%u%s|", fk.addrs[i].ifindex, t,
+		    fk.addrs[i].plen, fk.addrs[i].flags & IFA_F_SECONDARY ? " sec" : "");
+	}
+}
+
+/* The adapter's records: cimNetAdapterLastMethod/Result, cimAdapterCfgLastMethod/Result. */
+#define AD_REC(ifx, m, r)                                         \
+	do {                                                      \
+		const struct ifrec *rec_ = ifset_rec(ifs, (ifx)); \
+		assert_non_null(rec_);                            \
+		assert_int_equal(rec_->ad_method, (m));           \
+		assert_int_equal(rec_->ad_result, (r));           \
+	} while (0)
+#define CFG_REC(ifx, m, r)                                        \
+	do {                                                      \
+		const struct ifrec *rec_ = ifset_rec(ifs, (ifx)); \
+		assert_non_null(rec_);                            \
+		assert_int_equal(rec_->cfg_method, (m));          \
+		assert_int_equal(rec_->cfg_result, (r));          \
+	} while (0)
+
+/* A SET refused in a reserve phase that changes neither the links nor the addresses. */
+#define IF_REFUSED(want_, ...)                 \
+	do {                                   \
+		char ib_[2048], ia_[2048];     \
+                                               \
+		iface_text(ib_, sizeof(ib_));  \
+		REFUSED(want_, __VA_ARGS__);   \
+		iface_text(ia_, sizeof(ia_));  \
+		assert_string_equal(ib_, ia_); \
+	} while (0)
+
+/* A SET that succeeds with exactly these kernel requests. */
+#define IF_APPLIED(log_, ...)                                     \
+	do {                                                      \
+		const struct vb set_[] = { __VA_ARGS__ };         \
+		struct result res_;                               \
+                                                                  \
+		fk.log[0] = '\0';                                 \
+		res_ = run(set_, sizeof(set_) / sizeof(set_[0])); \
+		assert_int_equal(res_.status, 0);                 \
+		assert_string_equal(fk.log, (log_));              \
+	} while (0)
+
+static void
+test_adapter_enable_disable(void **state)
+{
+	struct mib_value v;
+	oid name[MAX_OID_LEN];
+	size_t len = mib_adapter_table->entry_len;
+
+	adapters();
+	assert_null(ifset_rec(ifs, IFA));
+	IF_APPLIED("link 2 down", { TA, C_AD_EN, "2", TV_FALSE });
+	assert_false(iface_link(ifm, IFA)->flags & IFF_UP);
+	AD_REC(IFA, 2, 0); /* disable(2), success(0) */
+	IF_APPLIED("link 2 up", { TA, C_AD_EN, "2", TV_TRUE });
+	assert_true(iface_link(ifm, IFA)->flags & IFF_UP);
+	AD_REC(IFA, 1, 0);
+	/* The current value: nothing asked of the kernel, the method recorded. */
+	IF_APPLIED("", { TA, C_AD_EN, "2", TV_TRUE });
+	AD_REC(IFA, 1, 0);
+	/* As the columns read it. */
+	memcpy(name, mib_adapter_table->entry, len * sizeof(oid));
+	name[len] = COL_ADAPTER_LASTMETHOD;
+	name[len + 1] = IFA;
+	assert_int_equal(mib_table_get(mib_adapter_table, name, len + 2, &v), 0);
+	assert_int_equal(v.v.i, 1);
+	name[len] = COL_ADAPTER_LASTRESULT;
+	assert_int_equal(mib_table_get(mib_adapter_table, name, len + 2, &v), 0);
+	assert_int_equal(v.v.i, 0);
+	name[len + 1] = 3; /* no method on mgmt: LastResult absent */
+	assert_int_not_equal(mib_table_get(mib_adapter_table, name, len + 2, &v), 0);
+	/* A value that is not a TruthValue; an interface that does not exist. */
+	IF_REFUSED(SNMP_ERR_WRONGVALUE, { TA, C_AD_EN, "2", 3 });
+	IF_REFUSED(SNMP_ERR_NOCREATION, { TA, C_AD_EN, "99", TV_FALSE });
+}
+
+static void
+test_adapter_alias(void **state)
+{
+	char big[300];
+
+	adapters();
+	IF_APPLIED("link 2 alias 'uplink to core'",
+	    { TA, C_AD_ID, "2", 0, ASN_OCTET_STR, "uplink to core" });
+	assert_string_equal(iface_link(ifm, IFA)->alias, "uplink to core");
+	assert_null(ifset_rec(ifs, IFA)); /* a property, not a method */
+	IF_APPLIED("", { TA, C_AD_ID, "2", 0, ASN_OCTET_STR, "uplink to core" });
+	IF_APPLIED("link 2 alias ''", { TA, C_AD_ID, "2", 0, ASN_OCTET_STR, "" });
+	assert_string_equal(iface_link(ifm, IFA)->alias, "");
+	IF_REFUSED(SNMP_ERR_WRONGVALUE, { TA, C_AD_ID, "2", 0, ASN_OCTET_STR, "tab\there" });
+	memset(big, 'x', 256);
+	big[256] = '\0';
+	IF_REFUSED(SNMP_ERR_WRONGLENGTH, { TA, C_AD_ID, "2", 0, ASN_OCTET_STR, big });
+}
+
+static void
+test_adapter_reset_power(void **state)
+{
+	adapters();
+	IF_APPLIED("link 2 down; link 2 up", { TA, C_AD_RESET, "2", 2 });
+	AD_REC(IFA, 3, 0);
+	IF_REFUSED(SNMP_ERR_WRONGVALUE, { TA, C_AD_RESET, "2", 1 }); /* noReset is read only */
+	/* Reset() of a disabled interface, or with Disable() in the same row. */
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TA, C_AD_RESET, "2", 2 },
+	    { TA, C_AD_EN, "2", TV_FALSE });
+	AD_REC(IFA, 3, 2); /* failed(2) */
+	fk.links[1].flags &= ~IFF_UP;
+	fk_iface_events();
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TA, C_AD_RESET, "2", 2 });
+	/* SetPowerState(): never on Linux, notSupported(1). */
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TA, C_AD_POWER, "2", 6 });
+	AD_REC(IFA, 4, 1);
+	IF_REFUSED(SNMP_ERR_WRONGVALUE, { TA, C_AD_POWER, "2", 7 });
+}
+
+/* A kernel refusal: commitFailed, failed(2) recorded, the alias put back. */
+static void
+test_adapter_undo(void **state)
+{
+	const struct vb set[] = { { TA, C_AD_ID, "2", 0, ASN_OCTET_STR, "x" },
+		{ TA, C_AD_EN, "2", TV_FALSE } };
+	char before[2048], after[2048];
+	struct result res;
+
+	adapters();
+	iface_text(before, sizeof(before));
+	fk.fail = 1 << 2;
+	fk.log[0] = '\0';
+	res = run(set, 2);
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	assert_string_equal(fk.log, "link 2 alias 'x'; link 2 down REFUSED; link 2 alias ''");
+	iface_text(after, sizeof(after));
+	assert_string_equal(before, after);
+	AD_REC(IFA, 2, 2);
+}
+
+/* A kernel that never answers: the phase's budget fails the request, commitFailed, failed(2). */
+static void
+test_adapter_kernel_silent(void **state)
+{
+	adapters();
+	fk.mute = 1 << 1;
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TA, C_AD_EN, "2", TV_FALSE } }, 1).status,
+	    SNMP_ERR_COMMITFAILED);
+	assert_string_equal(fk.log, "link 2 down SILENT");
+	AD_REC(IFA, 2, 2);
+	/* The next SET has its own budget. */
+	fk.mute = 0;
+	IF_APPLIED("link 2 down", { TA, C_AD_EN, "2", TV_FALSE });
+}
+
+static void
+test_cfg_mtu(void **state)
+{
+	adapters();
+	IF_APPLIED("link 2 mtu 1400", { TC, C_CFG_MTU, "2", 1400, ASN_UNSIGNED });
+	assert_int_equal(iface_link(ifm, IFA)->mtu, 1400);
+	CFG_REC(IFA, 31, 0); /* setMTU(31), successNoReboot(0) */
+	IF_APPLIED("", { TC, C_CFG_MTU, "2", 1400, ASN_UNSIGNED });
+	/* Below 68; beyond what the device reports (p1: 68-1500): parameterOutOfBounds(90). */
+	IF_REFUSED(SNMP_ERR_WRONGVALUE, { TC, C_CFG_MTU, "2", 67, ASN_UNSIGNED });
+	CFG_REC(IFA, 31, 90);
+	IF_REFUSED(SNMP_ERR_WRONGVALUE, { TC, C_CFG_MTU, "4", 1501, ASN_UNSIGNED });
+	CFG_REC(4, 31, 90);
+	IF_REFUSED(SNMP_ERR_WRONGTYPE, { TC, C_CFG_MTU, "2", 1400 });
+	/* The driver refuses (va takes 9000 and does not say): commitFailed, 90 recorded. */
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TC, C_CFG_MTU, "2", 9001, ASN_UNSIGNED } }, 1).status,
+	    SNMP_ERR_COMMITFAILED);
+	assert_string_equal(fk.log, "link 2 mtu 9001 REFUSED");
+	assert_int_equal(iface_link(ifm, IFA)->mtu, 1400);
+	CFG_REC(IFA, 31, 90);
+}
+
+/* What Linux already is succeeds and changes nothing; what it cannot do is 64. */
+static void
+test_cfg_as_linux_is(void **state)
+{
+	static const uint8_t zero[4], wins[4] = { 10, 0, 0, 1 };
+
+	adapters();
+	IF_APPLIED("", { TC, COL_ADCFG_DOMAINDNSREGENABLED, "2", TV_FALSE },
+	    { TC, COL_ADCFG_FULLDNSREGENABLED, "2", TV_FALSE });
+	CFG_REC(IFA, 21, 0);
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TC, COL_ADCFG_FULLDNSREGENABLED, "2", TV_TRUE });
+	CFG_REC(IFA, 21, 64);
+	IF_APPLIED("", { TC, COL_ADCFG_TCPIPNETBIOSOPTIONS, "2", 2 });
+	CFG_REC(IFA, 35, 0);
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TC, COL_ADCFG_TCPIPNETBIOSOPTIONS, "2", 1 });
+	CFG_REC(IFA, 35, 64);
+	IF_REFUSED(SNMP_ERR_WRONGVALUE, { TC, COL_ADCFG_TCPIPNETBIOSOPTIONS, "2", 3 });
+	IF_APPLIED("",
+	    { TC, COL_ADCFG_WINSPRIMARYSERVER, "2", 0, ASN_IPADDRESS, (const char *)zero });
+	CFG_REC(IFA, 41, 0);
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TC, COL_ADCFG_WINSSECONDARYSERVER, "2", 0, ASN_IPADDRESS, (const char *)wins });
+	CFG_REC(IFA, 41, 64);
+	IF_APPLIED("", { TC, COL_ADCFG_ACTION, "2", 4 }); /* disableIPSec */
+	CFG_REC(IFA, 1, 0);
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TC, COL_ADCFG_ACTION, "2", 2 });
+	CFG_REC(IFA, 8, 64);
+	IF_REFUSED(SNMP_ERR_WRONGVALUE, { TC, COL_ADCFG_ACTION, "2", 1 });
+	IF_REFUSED(SNMP_ERR_NOTWRITABLE, { TC, COL_ADCFG_IPENABLED, "2", 1 });
+}
+
+/* The StorageType kept for an address of va (mib_ifset.h). */
+static int
+storage_of(const char *addr, uint8_t plen)
+{
+	struct iface_addr a = { .ifindex = IFA,
+		.family = strchr(addr, ':') ? AF_INET6 : AF_INET,
+		.plen = plen };
+
+	assert_int_equal(inet_pton(a.family, addr, a.addr), 1);
+	return ifset_storage(ifs, &a);
+}
+
+static void
+test_addr_create_destroy(void **state)
+{
+	const struct vb undone[] = { { TD, C_ADDR_RS, IDX4("198.51.100.7", 24), RS_CREATEANDGO },
+		{ TD, C_ADDR_RS, IDX4("198.51.100.6", 24), RS_DESTROY } };
+
+	adapters();
+	assert_int_equal(storage_of("192.0.2.100", 24), ST_OTHER);
+	IF_APPLIED("add 198.51.100.5/24 on ifindex 2",
+	    { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_CREATEANDGO });
+	assert_non_null(fk_addr_at(IFA, AF_INET, (uint8_t[]){ 198, 51, 100, 5 }, 24));
+	CFG_REC(IFA, 6, 0);                                               /* enableStatic(6) */
+	assert_int_equal(storage_of("198.51.100.5", 24), ST_NONVOLATILE); /* the DEFVAL */
+	IF_APPLIED("del 198.51.100.5/24 on ifindex 2",
+	    { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_DESTROY });
+	assert_int_equal(fk.naddrs, 3);
+	/* destroy of an address that is not there: done already (RFC 2579). */
+	IF_APPLIED("", { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_DESTROY });
+	/* StorageType at creation: both values add to the kernel. */
+	IF_APPLIED("add 198.51.100.6/24 on ifindex 2",
+	    { TD, C_ADDR_RS, IDX4("198.51.100.6", 24), RS_CREATEANDGO },
+	    { TD, C_ADDR_ST, IDX4("198.51.100.6", 24), ST_VOLATILE });
+	assert_int_equal(storage_of("198.51.100.5", 24), ST_OTHER);
+	assert_int_equal(storage_of("198.51.100.6", 24), ST_VOLATILE);
+	/* A destroy undone: the address and its StorageType are back. */
+	fk.calls = 0;
+	fk.fail = 1 << 2;
+	fk.log[0] = '\0';
+	assert_int_equal(run(undone, 2).status, SNMP_ERR_COMMITFAILED);
+	assert_string_equal(fk.log,
+	    "del 198.51.100.6/24 on ifindex 2; add 198.51.100.7/24 on ifindex "
+	    "2 REFUSED; add 198.51.100.6/24 on ifindex 2");
+	assert_non_null(fk_addr_at(IFA, AF_INET, (uint8_t[]){ 198, 51, 100, 6 }, 24));
+	assert_int_equal(storage_of("198.51.100.6", 24), ST_VOLATILE);
+	fk.fail = 0;
+	/* IPv6 */
+	IF_APPLIED("add 2001:db8:5::1/64 on ifindex 2",
+	    { TD, C_ADDR_RS, IDX6("32.1.13.184.0.5.0.0.0.0.0.0.0.0.0.1", 64), RS_CREATEANDGO });
+	IF_APPLIED("del 2001:db8:5::1/64 on ifindex 2",
+	    { TD, C_ADDR_RS, IDX6("32.1.13.184.0.5.0.0.0.0.0.0.0.0.0.1", 64), RS_DESTROY });
+}
+
+static void
+test_addr_refusals(void **state)
+{
+	adapters();
+	/* RESERVE1: the RowStatus values not served, StorageType's, the index. */
+	IF_REFUSED(SNMP_ERR_WRONGVALUE,
+	    { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_CREATEANDWAIT });
+	IF_REFUSED(SNMP_ERR_WRONGVALUE,
+	    { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_NOTINSERVICE });
+	IF_REFUSED(SNMP_ERR_WRONGVALUE, { TD, C_ADDR_ST, IDX4("198.51.100.5", 24), ST_READONLY });
+	IF_REFUSED(SNMP_ERR_NOCREATION, { TD, C_ADDR_RS, "2.1.4.198.51.100.5", RS_CREATEANDGO });
+	IF_REFUSED(SNMP_ERR_NOCREATION,
+	    { TD, C_ADDR_RS, "2.1.16.198.51.100.5.24", RS_CREATEANDGO });
+	IF_REFUSED(SNMP_ERR_NOCREATION,
+	    { TD, C_ADDR_RS, "2.1.4.198.51.100.256.24", RS_CREATEANDGO });
+	/* StorageType alone (on a row that does not exist: inconsistentName), or with destroy. */
+	IF_REFUSED(SNMP_ERR_INCONSISTENTNAME,
+	    { TD, C_ADDR_ST, IDX4("198.51.100.5", 24), ST_VOLATILE });
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TD, C_ADDR_ST, IDX4("192.0.2.100", 24), ST_VOLATILE });
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TD, C_ADDR_ST, IDX4("192.0.2.100", 24), ST_VOLATILE },
+	    { TD, C_ADDR_RS, IDX4("192.0.2.100", 24), RS_DESTROY });
+	/* Addresses that no interface may have: invalidIPAddress(70). */
+	IF_REFUSED(SNMP_ERR_INCONSISTENTNAME,
+	    { TD, C_ADDR_RS, IDX4("0.0.0.0", 8), RS_CREATEANDGO });
+	CFG_REC(IFA, 6, 70);
+	IF_REFUSED(SNMP_ERR_INCONSISTENTNAME,
+	    { TD, C_ADDR_RS, IDX4("224.0.0.5", 24), RS_CREATEANDGO });
+	IF_REFUSED(SNMP_ERR_INCONSISTENTNAME,
+	    { TD, C_ADDR_RS, IDX4("10.1.2.0", 24), RS_CREATEANDGO });
+	IF_REFUSED(SNMP_ERR_INCONSISTENTNAME,
+	    { TD, C_ADDR_RS, IDX4("10.1.2.255", 24), RS_CREATEANDGO });
+	IF_REFUSED(SNMP_ERR_INCONSISTENTNAME,
+	    { TD, C_ADDR_RS, IDX6("255.2.0.0.0.0.0.0.0.0.0.0.0.0.0.1", 64), RS_CREATEANDGO });
+	CFG_REC(IFA, 6, 70);
+	/* A prefix longer than the address: invalidSubnetMask(66). */
+	IF_REFUSED(SNMP_ERR_INCONSISTENTNAME,
+	    { TD, C_ADDR_RS, IDX4("10.1.2.3", 33), RS_CREATEANDGO });
+	CFG_REC(IFA, 6, 66);
+	/* A loopback address on va; the same on lo is fine. */
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TD, C_ADDR_RS, IDX4("127.0.0.2", 8), RS_CREATEANDGO });
+	CFG_REC(IFA, 6, 70);
+	IF_APPLIED("add 127.0.0.2/8 on ifindex 1",
+	    { TD, C_ADDR_RS, "1.1.4.127.0.0.2.8", RS_CREATEANDGO });
+	/* Present already: alreadyExists(93); a bridge port: notConfigurable(97). */
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TD, C_ADDR_RS, IDX4("192.0.2.100", 24), RS_CREATEANDGO });
+	CFG_REC(IFA, 6, 93);
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TD, C_ADDR_RS, "4.1.4.198.51.100.5.24", RS_CREATEANDGO });
+	CFG_REC(4, 6, 97);
+	/* active(1) of an address that is not there: notFound(94); no such interface. */
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_ACTIVE });
+	CFG_REC(IFA, 6, 94);
+	IF_REFUSED(SNMP_ERR_INCONSISTENTNAME,
+	    { TD, C_ADDR_RS, "99.1.4.198.51.100.5.24", RS_CREATEANDGO });
+}
+
+/*
+ * EnableStatic() replacing va's subnet: destroys first, then creates in
+ * varbind order, so that the first created becomes the primary; the
+ * secondary goes with its primary (promote_secondaries off).
+ */
+static void
+test_addr_order(void **state)
+{
+	char text[2048];
+
+	adapters();
+	IF_APPLIED("del 192.0.2.100/24 on ifindex 2; add 192.0.2.7/24 on ifindex 2; "
+		   "add 192.0.2.8/24 on ifindex 2",
+	    { TD, C_ADDR_RS, IDX4("192.0.2.7", 24), RS_CREATEANDGO },
+	    { TD, C_ADDR_RS, IDX4("192.0.2.100", 24), RS_DESTROY },
+	    { TD, C_ADDR_RS, IDX4("192.0.2.8", 24), RS_CREATEANDGO });
+	iface_text(text, sizeof(text));
+	assert_non_null(strstr(text, "2 192.0.2.7/24|2 192.0.2.8/24 sec|"));
+	assert_null(strstr(text, "192.0.2.101"));
+	/* Secondaries before primaries: none is found gone with its primary. */
+	adapters();
+	IF_APPLIED("del 192.0.2.101/24 on ifindex 2; del 192.0.2.100/24 on ifindex 2",
+	    { TD, C_ADDR_RS, IDX4("192.0.2.100", 24), RS_DESTROY },
+	    { TD, C_ADDR_RS, IDX4("192.0.2.101", 24), RS_DESTROY });
+}
+
+/*
+ * The undo puts the removed addresses back in their order, the primary
+ * first, whether the kernel took the secondaries along or promoted one.
+ */
+static void
+test_addr_undo(void **state)
+{
+	const struct vb set[] = { { TD, C_ADDR_RS, IDX4("192.0.2.100", 24), RS_DESTROY },
+		{ TD, C_ADDR_RS, IDX4("192.0.2.7", 24), RS_CREATEANDGO },
+		{ TD, C_ADDR_RS, IDX4("192.0.2.8", 24), RS_CREATEANDGO } };
+	char before[2048], after[2048];
+
+	for (fk.promote = 0; fk.promote < 2; fk.promote++) {
+		adapters();
+		iface_text(before, sizeof(before));
+		fk.calls = 0;
+		fk.fail = 1 << 3;
+		fk.log[0] = '\0';
+		assert_int_equal(run(set, 3).status, SNMP_ERR_COMMITFAILED);
+		assert_string_equal(fk.log,
+		    fk.promote ?
+			"del 192.0.2.100/24 on ifindex 2; add 192.0.2.7/24 on ifindex 2; "
+			"add 192.0.2.8/24 on ifindex 2 REFUSED; "
+			"del 192.0.2.7/24 on ifindex 2; del 192.0.2.101/24 on ifindex 2; "
+			"add 192.0.2.100/24 on ifindex 2; add 192.0.2.101/24 on ifindex 2" :
+			"del 192.0.2.100/24 on ifindex 2; add 192.0.2.7/24 on ifindex 2; "
+			"add 192.0.2.8/24 on ifindex 2 REFUSED; "
+			"del 192.0.2.7/24 on ifindex 2; del 192.0.2.101/24 on ifindex 2 "
+			"REFUSED; add 192.0.2.100/24 on ifindex 2; "
+			"add 192.0.2.101/24 on ifindex 2");
+		iface_text(after, sizeof(after));
+		assert_string_equal(before, after);
+		CFG_REC(IFA, 6, 91); /* the fake refuses with EPERM: accessDenied(91) */
+	}
+}
+
+/* The file of the nonVolatile addresses, without its header line. */
+static void
+saved_text(char *buf, size_t len)
+{
+	char path[128], line[128];
+	FILE *f;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "%s/" STATICADDR_FILE, dir);
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (line[0] != '#')
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s", line);
+	fclose(f);
+}
+
+/* nonVolatile addresses: saved, added again when they vanish and at start; volatile ones not. */
+static void
+test_addr_saved(void **state)
+{
+	char err[256], text[512];
+	struct result res;
+
+	adapters();
+	assert_int_equal(ifset_use_statedir(ifs, dir, err, sizeof(err)), 0);
+	IF_APPLIED("add 198.51.100.5/24 on ifindex 2; add 198.51.100.6/24 on ifindex 2",
+	    { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_CREATEANDGO },
+	    { TD, C_ADDR_RS, IDX4("198.51.100.6", 24), RS_CREATEANDGO },
+	    { TD, C_ADDR_ST, IDX4("198.51.100.6", 24), ST_VOLATILE });
+	saved_text(text, sizeof(text));
+	assert_string_equal(text, "va 198.51.100.5/24\n");
+	/* Deleted behind cimrouted's back: added again; the volatile one is not. */
+	fk.log[0] = '\0';
+	fk_addr_delete(fk_addr_at(IFA, AF_INET, (uint8_t[]){ 198, 51, 100, 6 }, 24));
+	fk_addr_delete(fk_addr_at(IFA, AF_INET, (uint8_t[]){ 198, 51, 100, 5 }, 24));
+	fk_iface_events();
+	nlreq_input(q);
+	assert_string_equal(fk.log, "add 198.51.100.5/24 on ifindex 2");
+	fk_iface_events();
+	assert_int_equal(storage_of("198.51.100.5", 24), ST_NONVOLATILE);
+	/* A state file that cannot be written: commitFailed, the address removed again. */
+	statefile_fail_dirsync = 1;
+	fk.log[0] = '\0';
+	res = run((struct vb[]){ { TD, C_ADDR_RS, IDX4("198.51.100.7", 24), RS_CREATEANDGO } }, 1);
+	statefile_fail_dirsync = 0;
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	assert_string_equal(fk.log,
+	    "add 198.51.100.7/24 on ifindex 2; del 198.51.100.7/24 on ifindex 2");
+	saved_text(text, sizeof(text));
+	assert_string_equal(text, "va 198.51.100.5/24\n");
+	/* destroy forgets it. */
+	IF_APPLIED("del 198.51.100.5/24 on ifindex 2",
+	    { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_DESTROY });
+	saved_text(text, sizeof(text));
+	assert_string_equal(text, "");
+}
+
+/* At start, the saved addresses that the kernel lacks are added; a bad line is skipped. */
+static void
+test_addr_saved_start(void **state)
+{
+	char err[256], path[128];
+
+	adapters();
+	snprintf(path, sizeof(path), "%s/" STATICADDR_FILE, dir);
+	fx_write_file(path,
+	    "# saved\nva 198.51.100.9/24\nva 192.0.2.100/24\nva 2001:db8:9::1/64\n"
+	    "nosuch 198.51.100.9/24\nva 198.51.100.9/33\nva/x 10.0.0.1/8\n");
+	assert_int_equal(chmod(path, 0600), 0);
+	fk.log[0] = '\0';
+	assert_int_equal(ifset_use_statedir(ifs, dir, err, sizeof(err)), 0);
+	nlreq_input(q);
+	assert_string_equal(fk.log,
+	    "add 198.51.100.9/24 on ifindex 2; add 2001:db8:9::1/64 on ifindex 2");
+}
+
+/* One SET across a route, an address and Disable(): the route fails in the kernel, nothing else is done. */
+static void
+test_adapter_and_route(void **state)
+{
+	const struct vb set[] = { { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_CREATEANDGO },
+		{ TR, C_RS, GOOD, RS_CREATEANDGO }, { TA, C_AD_EN, "2", TV_FALSE } };
+	char before[2048], after[2048], rb[2048], ra[2048];
+	struct result res;
+
+	adapters();
+	iface_text(before, sizeof(before));
+	kernel_text(rb, sizeof(rb));
+	fk.fail = 1 << 1; /* the route, whose table comes first */
+	fk.log[0] = '\0';
+	res = run(set, 3);
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	iface_text(after, sizeof(after));
+	kernel_text(ra, sizeof(ra));
+	assert_string_equal(before, after);
+	assert_string_equal(rb, ra);
+	/* The rows after the failed one are not applied only to be undone (no link flap). */
+	assert_string_equal(fk.log, "add 10.9.0.0/16 m20 REFUSED");
+}
+
+/* protectedInterfaces: every write to mgmt is noAccess, accessDenied(91), its routes too. */
+static void
+test_protected(void **state)
+{
+	adapters();
+	assert_int_equal(writer_parse_protected(&w->cfg, "mgmt", NULL, 0), 0);
+	IF_REFUSED(SNMP_ERR_NOACCESS, { TA, C_AD_EN, "3", TV_FALSE });
+	AD_REC(3, 2, 2);
+	IF_REFUSED(SNMP_ERR_NOACCESS, { TA, C_AD_ID, "3", 0, ASN_OCTET_STR, "x" });
+	IF_REFUSED(SNMP_ERR_NOACCESS, { TC, C_CFG_MTU, "3", 1400, ASN_UNSIGNED });
+	CFG_REC(3, 31, 91);
+	IF_REFUSED(SNMP_ERR_NOACCESS, { TD, C_ADDR_RS, "3.1.4.198.51.100.5.24", RS_CREATEANDGO });
+	CFG_REC(3, 6, 91);
+	/* Other interfaces are not. */
+	IF_APPLIED("link 2 mtu 1400", { TC, C_CFG_MTU, "2", 1400, ASN_UNSIGNED });
+	/* A route through va when va is protected: the same status. */
+	assert_int_equal(writer_parse_protected(&w->cfg, "va", NULL, 0), 0);
+	IF_REFUSED(SNMP_ERR_NOACCESS, { TR, C_RS, GOOD, RS_CREATEANDGO });
+	IF_REFUSED(SNMP_ERR_NOACCESS, { TR, C_RS, R60, RS_DESTROY });
+	IF_REFUSED(SNMP_ERR_NOACCESS, { TR, C_METRIC1, R60, 9 });
+	IF_REFUSED(SNMP_ERR_NOACCESS, { TP, C_PRS, PIDX, RS_CREATEANDGO });
+	IF_REFUSED(SNMP_ERR_NOACCESS, { T6, C6_RS, I6_NEW, RS_CREATEANDGO });
+}
+
+/* The records go with their link. */
+static void
+test_records_forgotten(void **state)
+{
+	struct nl_msg *msg;
+
+	adapters();
+	IF_APPLIED("", { TC, COL_ADCFG_ACTION, "3", 4 });
+	assert_non_null(ifset_rec(ifs, 3));
+	msg = fx_link_msg(RTM_DELLINK, 3, 0, "mgmt");
+	iface_apply(ifm, nlmsg_hdr(msg));
+	nlmsg_free(msg);
+	assert_null(ifset_rec(ifs, 3));
+}
+
+/* protectedInterfaces' parser: names as the kernel takes them, at most 64. */
+static void
+test_protected_directive(void **state)
+{
+	struct writer_config c;
+	char err[128], line[1024];
+	size_t off = 0;
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(writer_parse_protected(&c, "eth0, mgmt0", err, sizeof(err)), 0);
+	assert_int_equal(c.nprotected, 2);
+	assert_true(writer_protected(&c, "mgmt0"));
+	assert_false(writer_protected(&c, "eth1"));
+	assert_int_equal(writer_parse_protected(&c, "a/b", err, sizeof(err)), -1);
+	assert_string_equal(err, "protectedInterfaces: 'a/b' is not an interface name");
+	assert_int_equal(writer_parse_protected(&c, "abcdefghijklmnop", err, sizeof(err)), -1);
+	assert_int_equal(writer_parse_protected(&c, "", err, sizeof(err)), -1);
+	assert_string_equal(err, "protectedInterfaces: no interface given");
+	assert_int_equal(c.nprotected, 2);
+	for (int i = 0; i < 63; i++)
+		off += (size_t)snprintf(line + off, sizeof(line) - off, "if%d ", i);
+	assert_int_equal(writer_parse_protected(&c, line, err, sizeof(err)), -1);
+	assert_string_equal(err, "protectedInterfaces: more than 64 interfaces");
+	assert_int_equal(c.nprotected, 2);
+}
+
 /* Each test on a fresh kernel, mirror, writer and transaction. */
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
@@ -1989,6 +2852,23 @@ main(void)
 		T(test6_persisted_both_undone),
 		T(test6_persisted_link_renamed),
 		T(test6_persisted_link_renamed_other_row),
+		T(test_adapter_enable_disable),
+		T(test_adapter_alias),
+		T(test_adapter_reset_power),
+		T(test_adapter_undo),
+		T(test_adapter_kernel_silent),
+		T(test_cfg_mtu),
+		T(test_cfg_as_linux_is),
+		T(test_addr_create_destroy),
+		T(test_addr_refusals),
+		T(test_addr_order),
+		T(test_addr_undo),
+		T(test_adapter_and_route),
+		T(test_protected),
+		T(test_records_forgotten),
+		T(test_addr_saved),
+		T(test_addr_saved_start),
+		T(test_protected_directive),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

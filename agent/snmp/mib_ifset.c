@@ -1,0 +1,1419 @@
+/*
+ * The adapter methods as SETs: see mib_ifset.h.
+ *
+ *   RESERVE2  each row against the interface mirror: the row's plan, a
+ *             list of kernel requests (struct kstep), each with the
+ *             requests that undo it; or a refusal (txn_refuse()) that
+ *             records the method's result where the MIB keeps one.
+ *             The address rows of a SET are planned together (check_set()):
+ *             destroys first, then creates in varbind order, on the first
+ *             address row of the SET, so that the first created IPv4
+ *             address of a subnet becomes its primary.
+ *   ACTION    the plan's requests one by one, without waiting in the loop
+ *             (TXN_PENDING until the kernel's answer, ack(), resumes), each
+ *             done recording its undo (txn_step()); then the method's
+ *             success.  A refusal of the kernel records its WMI code and
+ *             answers commitFailed.
+ *   UNDO      each step's undo requests, newest step first.
+ *
+ * The cfg table's writable columns come in groups, one per WMI method
+ * (cfg_methods[]): a group's check plans its requests or refuses.  A new
+ * method is a new entry there.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iface/ifmirror.h"
+#include "iface/staticaddr.h"
+#include "lib/addr.h"
+#include "lib/log.h"
+#include "lib/vec.h"
+#include "nl/ifmsg.h"
+#include "route/nlreq.h"
+#include "route/writer.h"
+#include "snmp/mib.h"
+#include "snmp/mib_ifset.h"
+#include "snmp/txn.h"
+
+#ifndef IFF_LOOPBACK
+#define IFF_LOOPBACK 0x8
+#endif
+
+/* cimNetAdapterLastMethod, cimNetAdapterLastResult (CIM_LogicalDevice's codes). */
+enum { AM_ENABLE = 1, AM_DISABLE = 2, AM_RESET = 3, AM_POWER = 4 };
+enum { AR_SUCCESS = 0, AR_NOTSUPPORTED = 1, AR_FAILED = 2 };
+/* CimAdapterCfgMethod */
+enum {
+	CM_DISABLEIPSEC = 1,
+	CM_ENABLESTATIC = 6,
+	CM_RELEASEDHCP = 8,
+	CM_RENEWDHCP = 10,
+	CM_DYNDNS = 21,
+	CM_SETMTU = 31,
+	CM_NETBIOS = 35,
+	CM_WINS = 41,
+};
+/* CimMethodReturnCode */
+enum {
+	W_OK = 0,
+	W_NOTSUPPORTED = 64,
+	W_UNKNOWN = 65,
+	W_BADMASK = 66,
+	W_BADADDR = 70,
+	W_IPNOTENABLED = 84,
+	W_OUTOFBOUNDS = 90,
+	W_DENIED = 91,
+	W_EXISTS = 93,
+	W_NOTFOUND = 94,
+	W_NOTCONFIGURABLE = 97,
+};
+
+enum itable { T_ADAPTER, T_CFG, T_ADDR };
+enum { INET_IPV4 = 1, INET_IPV6 = 2 };
+enum kind { K_LINK, K_ADD, K_DEL };
+
+#define MTU_MIN4 68    /* RFC 791: every IPv4 host takes 68 bytes */
+#define MTU_MAX4 65535 /* IP_MAX_MTU */
+#define SETTABLE_IFA_FLAGS                                                              \
+	(IFA_F_NODAD | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR | IFA_F_NOPREFIXROUTE | \
+	    IFA_F_MCAUTOJOIN)
+
+struct ifset {
+	struct writer *w;
+	struct iface *ifm;
+	struct ifrec *rec; /* sorted by ifindex */
+	size_t nrec, cap;
+	struct made *made; /* the addresses created here, sorted as the mirror's */
+	size_t nmade, capmade;
+	int sent; /* the phase sent a request: read the kernel's events after it */
+	/* The nonVolatile addresses and their file (ifset_use_statedir(); saved_on). */
+	struct staticaddrs saved;
+	int saved_on;
+	int dirty, resave; /* this SET changed the set; UNDO must write the file again */
+	size_t reapplying; /* adds of saved addresses in flight */
+	int reapply_due;   /* ... and a pass over them all put off until they are in */
+};
+
+/* An address created here and its StorageType, while the kernel has it. */
+struct made {
+	int32_t ifindex;
+	uint8_t family, plen, storage;
+	uint8_t addr[16];
+};
+
+/* One kernel request. */
+struct kreq {
+	enum kind kind;
+	int tolerant; /* an undo's: an address already there, or already gone, is fine */
+	struct ifmsg_link l;
+	struct ifmsg_addr a;
+};
+
+struct irow;
+
+/* One step of a plan: a request and the requests that undo it, in order. */
+struct kstep {
+	struct kreq req;
+	struct kreq *undo;
+	size_t nundo, upos;
+	struct irow *owner; /* the row whose method it performs */
+};
+
+/* A row of any of the three tables (the transaction's row data). */
+struct irow {
+	enum itable tbl;
+	struct txn_row *tr;
+	int32_t ifindex;
+	char ifname[IFNAMSIZ];
+	uint8_t family, plen, addr[16]; /* the address table's index */
+	long status, storage;           /* ... its RowStatus and StorageType (0: not given) */
+	int is_create, is_destroy;
+	int had_made, saved_changed; /* the row's step changed the kept and the saved addresses */
+	/* The method to record when the row is done, and the record it replaced. */
+	int method, recorded;
+	struct ifrec old;
+	/* The plan, and the ACTION's progress through it. */
+	struct kstep *steps;
+	size_t nsteps, cap, stage;
+	/* A kernel request in flight, in ACTION or UNDO. */
+	struct txn *x;
+	struct ifset *s;
+	int wait, answered, rc;
+	char err[NLREQ_ERRLEN];
+};
+
+/* ---- the records -------------------------------------------------------------- */
+
+static int
+rec_cmp(const void *elem, const void *key)
+{
+	int32_t a = ((const struct ifrec *)elem)->ifindex, b = *(const int32_t *)key;
+
+	return a < b ? -1 : a > b;
+}
+
+const struct ifrec *
+ifset_rec(const struct ifset *s, int32_t ifindex)
+{
+	return s == NULL ? NULL : vec_find(s->rec, s->nrec, sizeof(*s->rec), &ifindex, rec_cmp);
+}
+
+/* The record of ifindex as it is (zero: none). */
+static struct ifrec
+rec_get(const struct ifset *s, int32_t ifindex)
+{
+	const struct ifrec *r = ifset_rec(s, ifindex);
+
+	return r != NULL ? *r : (struct ifrec){ .ifindex = ifindex };
+}
+
+/* Put rec (nothing recorded: forget it); out of memory, the old record stays. */
+static void
+rec_put(struct ifset *s, const struct ifrec *rec)
+{
+	if (rec->ad_method == 0 && rec->cfg_method == 0) {
+		vec_del(s->rec, &s->nrec, sizeof(*s->rec), &rec->ifindex, rec_cmp, NULL);
+		return;
+	}
+	if (vec_put(&s->rec, &s->nrec, &s->cap, sizeof(*s->rec), rec, &rec->ifindex, rec_cmp,
+		NULL) < 0)
+		log_warn("set", "ifindex %d: no memory to record the method", (int)rec->ifindex);
+}
+
+/* Record method and its result on the row's table's columns of ifindex. */
+static void
+record(struct ifset *s, enum itable tbl, int32_t ifindex, int method, int result)
+{
+	struct ifrec rec = rec_get(s, ifindex);
+
+	if (method == 0)
+		return;
+	if (tbl == T_ADAPTER) {
+		rec.ad_method = (uint8_t)method;
+		rec.ad_result = (uint8_t)result;
+	} else {
+		rec.cfg_method = (uint8_t)method;
+		rec.cfg_result = (uint8_t)result;
+	}
+	rec_put(s, &rec);
+}
+
+/* ---- the addresses created here ------------------------------------------------ */
+
+static const struct iface_addr *addr_find(const struct ifset *s, int32_t ifindex, uint8_t family,
+    const uint8_t *addr, uint8_t plen);
+
+static int
+addr_present(const struct ifset *s, const struct made *m)
+{
+	return addr_find(s, m->ifindex, m->family, m->addr, m->plen) != NULL;
+}
+
+static int
+made_cmp(const void *elem, const void *key)
+{
+	const struct made *a = elem, *b = key;
+	int c;
+
+	if (a->ifindex != b->ifindex)
+		return a->ifindex < b->ifindex ? -1 : 1;
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	if ((c = memcmp(a->addr, b->addr, a->family == AF_INET ? 4 : 16)) != 0)
+		return c;
+	return a->plen < b->plen ? -1 : a->plen > b->plen;
+}
+
+static struct made
+made_key(int32_t ifindex, uint8_t family, const uint8_t *addr, uint8_t plen)
+{
+	struct made m = { .ifindex = ifindex, .family = family, .plen = plen };
+
+	memcpy(m.addr, addr, family == AF_INET ? 4 : 16);
+	return m;
+}
+
+int
+ifset_storage(const struct ifset *s, const struct iface_addr *a)
+{
+	struct made k = made_key(a->ifindex, a->family, a->addr, a->plen);
+	const struct made *m =
+	    s == NULL ? NULL : vec_find(s->made, s->nmade, sizeof(*s->made), &k, made_cmp);
+
+	const struct link *l;
+	struct staticaddr k2 = { .family = a->family, .plen = a->plen };
+
+	if (m != NULL)
+		return m->storage;
+	/* Added again from the state file. */
+	if (s == NULL || !s->saved_on || (l = iface_link(s->ifm, a->ifindex)) == NULL)
+		return ST_OTHER;
+	snprintf(k2.ifname, sizeof(k2.ifname), "%s", l->name);
+	memcpy(k2.addr, a->addr, sizeof(k2.addr));
+	return staticaddrs_has(&s->saved, &k2) ? ST_NONVOLATILE : ST_OTHER;
+}
+
+static void reapply(struct ifset *s, const struct link *only);
+
+static void
+made_forget(struct ifset *s, const struct made *k)
+{
+	vec_del(s->made, &s->nmade, sizeof(*s->made), k, made_cmp, NULL);
+}
+
+/* The records of links that are gone go with them. */
+static void
+link_changed(enum iface_change what, const struct link *l, const struct iface_addr *a, void *arg)
+{
+	struct ifset *s = arg;
+
+	struct made k;
+
+	if (what == IFACE_ADDR_REMOVED && a != NULL) {
+		k = made_key(a->ifindex, a->family, a->addr, a->plen);
+		made_forget(s, &k);
+	}
+	/* A saved address gone, a link that may carry some (added, renamed): add them again. */
+	if (what == IFACE_ADDR_REMOVED && a != NULL && (l = iface_link(s->ifm, a->ifindex)) != NULL)
+		reapply(s, l);
+	if ((what == IFACE_LINK_ADDED || what == IFACE_LINK_CHANGED) && l != NULL)
+		reapply(s, l);
+	if (what == IFACE_RELOADED)
+		reapply(s, NULL);
+	if (what == IFACE_LINK_REMOVED && l != NULL)
+		vec_del(s->rec, &s->nrec, sizeof(*s->rec), &l->ifindex, rec_cmp, NULL);
+	if (what != IFACE_RELOADED && what != IFACE_LINK_REMOVED)
+		return;
+	for (size_t i = s->nrec; i-- > 0;)
+		if (iface_link(s->ifm, s->rec[i].ifindex) == NULL)
+			vec_remove_at(s->rec, &s->nrec, sizeof(*s->rec), i);
+	for (size_t i = s->nmade; i-- > 0;)
+		if (!addr_present(s, &s->made[i]))
+			vec_remove_at(s->made, &s->nmade, sizeof(*s->made), i);
+}
+
+struct ifset *
+ifset_new(struct writer *w, struct iface *ifm)
+{
+	struct ifset *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	s->w = w;
+	s->ifm = ifm;
+	s->saved.dirfd = -1;
+	if (iface_watch(ifm, link_changed, s) < 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+ifset_free(struct ifset *s)
+{
+	if (s == NULL)
+		return;
+	free(s->rec);
+	free(s->made);
+	staticaddrs_free(&s->saved);
+	free(s);
+}
+
+/* ---- rows: index, naming, refusal ------------------------------------------- */
+
+static void
+row_name(const void *row, char *buf, size_t len)
+{
+	static const char *const table[] = { "cimNetAdapterTable", "cimAdapterCfgTable",
+		"cimAdapterCfgAddressTable" };
+	const struct irow *r = row;
+	char a[INET6_ADDRSTRLEN];
+
+	if (r->tbl != T_ADDR) {
+		snprintf(buf, len, "%s row %d (%s)", table[r->tbl], (int)r->ifindex,
+		    r->ifname[0] ? r->ifname : "?");
+		return;
+	}
+	inet_ntop(r->family, r->addr, a, sizeof(a));
+	snprintf(buf, len, "%s row %d (%s) %s/%u", table[r->tbl], (int)r->ifindex,
+	    r->ifname[0] ? r->ifname : "?", a, r->plen);
+}
+
+/* Refuse the row, recording result for method (0: nothing to record). */
+#define REFUSE(s, r, method, result, err, ...)                    \
+	(record((s), (r)->tbl, (r)->ifindex, (method), (result)), \
+	    txn_refuse((r)->tr, (err), __VA_ARGS__))
+
+static int
+link_index(const oid *o, size_t len, struct irow *r)
+{
+	if (len != 1 || o[0] < 1 || o[0] > 0x7fffffff)
+		return SNMP_ERR_NOCREATION;
+	r->ifindex = (int32_t)o[0];
+	return SNMP_ERR_NOERROR;
+}
+
+static int
+adapter_index(void *ctx, const oid *o, size_t len, void *row)
+{
+	((struct irow *)row)->tbl = T_ADAPTER;
+	return link_index(o, len, row);
+}
+
+static int
+cfg_index(void *ctx, const oid *o, size_t len, void *row)
+{
+	((struct irow *)row)->tbl = T_CFG;
+	return link_index(o, len, row);
+}
+
+/* (ifindex, type, length, address..., prefix length): RFC 4001's InetAddress, as read. */
+static int
+addr_index(void *ctx, const oid *o, size_t len, void *row)
+{
+	struct irow *r = row;
+	size_t alen;
+
+	r->tbl = T_ADDR;
+	if (len < 4 || link_index(o, 1, r) != SNMP_ERR_NOERROR ||
+	    (o[1] != INET_IPV4 && o[1] != INET_IPV6))
+		return SNMP_ERR_NOCREATION;
+	alen = o[1] == INET_IPV4 ? 4 : 16;
+	if (o[2] != alen || len != 3 + alen + 1 || o[3 + alen] > 255)
+		return SNMP_ERR_NOCREATION;
+	for (size_t i = 0; i < alen; i++) {
+		if (o[3 + i] > 255)
+			return SNMP_ERR_NOCREATION;
+		r->addr[i] = (uint8_t)o[3 + i];
+	}
+	r->family = alen == 4 ? AF_INET : AF_INET6;
+	r->plen = (uint8_t)o[3 + alen];
+	return SNMP_ERR_NOERROR;
+}
+
+/* ---- the writable columns -------------------------------------------------------- */
+
+static int
+wrong_if(int bad)
+{
+	return bad ? SNMP_ERR_WRONGVALUE : SNMP_ERR_NOERROR;
+}
+
+static int
+check_truth(const netsnmp_variable_list *vb)
+{
+	return wrong_if(*vb->val.integer != TV_TRUE && *vb->val.integer != TV_FALSE);
+}
+
+/* DisplayString: NVT ASCII, printable (RFC 2579); the kernel takes IFALIASZ - 1 bytes. */
+static int
+check_display(const netsnmp_variable_list *vb)
+{
+	for (size_t i = 0; i < vb->val_len; i++)
+		if (vb->val.string[i] < 0x20 || vb->val.string[i] > 0x7e)
+			return SNMP_ERR_WRONGVALUE;
+	return SNMP_ERR_NOERROR;
+}
+
+static int
+check_reset(const netsnmp_variable_list *vb)
+{
+	return wrong_if(*vb->val.integer != 2); /* reset(2); noReset(1) is only read */
+}
+
+static int
+check_power(const netsnmp_variable_list *vb)
+{
+	return wrong_if(*vb->val.integer < 1 || *vb->val.integer > 6);
+}
+
+static int
+check_netbios(const netsnmp_variable_list *vb)
+{
+	return wrong_if(*vb->val.integer < 0 || *vb->val.integer > 2);
+}
+
+static int
+check_action(const netsnmp_variable_list *vb)
+{
+	return wrong_if(*vb->val.integer < 2 || *vb->val.integer > 4); /* none(1) is only read */
+}
+
+static int
+check_addr_status(const netsnmp_variable_list *vb)
+{
+	long v = *vb->val.integer;
+
+	/* createAndWait(5), notInService(2), notReady(3): not supported. */
+	return wrong_if(v != RS_ACTIVE && v != RS_CREATEANDGO && v != RS_DESTROY);
+}
+
+static int
+check_storage(const netsnmp_variable_list *vb)
+{
+	return wrong_if(*vb->val.integer != ST_VOLATILE && *vb->val.integer != ST_NONVOLATILE);
+}
+
+static const struct txn_column adapter_columns[] = {
+	{ COL_ADAPTER_NETCONNECTIONID, ASN_OCTET_STR, IFMSG_ALIAS - 1, check_display },
+	{ COL_ADAPTER_NETENABLED, ASN_INTEGER, 0, check_truth },
+	{ COL_ADAPTER_RESET, ASN_INTEGER, 0, check_reset },
+	{ COL_ADAPTER_SETPOWERSTATE, ASN_INTEGER, 0, check_power },
+};
+
+static const struct txn_column cfg_columns[] = {
+	{ COL_ADCFG_DOMAINDNSREGENABLED, ASN_INTEGER, 0, check_truth },
+	{ COL_ADCFG_FULLDNSREGENABLED, ASN_INTEGER, 0, check_truth },
+	{ COL_ADCFG_MTU, ASN_UNSIGNED, 0, NULL },
+	{ COL_ADCFG_TCPIPNETBIOSOPTIONS, ASN_INTEGER, 0, check_netbios },
+	{ COL_ADCFG_WINSPRIMARYSERVER, ASN_IPADDRESS, 4, NULL },
+	{ COL_ADCFG_WINSSECONDARYSERVER, ASN_IPADDRESS, 4, NULL },
+	{ COL_ADCFG_ACTION, ASN_INTEGER, 0, check_action },
+};
+
+static const struct txn_column addr_columns[] = {
+	{ COL_ADCFG_ADDR_STORAGETYPE, ASN_INTEGER, 0, check_storage },
+	{ COL_ADCFG_ADDR_ROWSTATUS, ASN_INTEGER, 0, check_addr_status },
+};
+
+/* ---- plans --------------------------------------------------------------------- */
+
+/*
+ * Add a step to r's plan: req, undone by the nundo requests of undo, for
+ * owner's method.  0, or the refusal (out of memory).
+ */
+static int
+plan(struct irow *r, struct irow *owner, const struct kreq *req, const struct kreq *undo,
+    size_t nundo)
+{
+	struct kstep *k;
+
+	if (vec_reserve(&r->steps, &r->cap, r->nsteps, sizeof(*r->steps), 4) < 0)
+		return txn_refuse(r->tr, SNMP_ERR_RESOURCEUNAVAILABLE, "out of memory");
+	k = &r->steps[r->nsteps];
+	memset(k, 0, sizeof(*k));
+	k->req = *req;
+	k->owner = owner;
+	if (nundo > 0 && (k->undo = calloc(nundo, sizeof(*undo))) == NULL)
+		return txn_refuse(r->tr, SNMP_ERR_RESOURCEUNAVAILABLE, "out of memory");
+	memcpy(k->undo, undo, nundo * sizeof(*undo));
+	k->nundo = nundo;
+	r->nsteps++;
+	return 0;
+}
+
+/* A link change and the one that puts the link back: from the link as it is. */
+static struct kreq
+link_req(int32_t ifindex)
+{
+	struct kreq q = { .kind = K_LINK };
+
+	q.l.ifindex = ifindex;
+	q.l.up = IFMSG_KEEP;
+	return q;
+}
+
+static int
+plan_link(struct irow *r, const struct kreq *req, const struct kreq *undo)
+{
+	return plan(r, r, req, undo, 1);
+}
+
+static int
+plan_up(struct irow *r, int up)
+{
+	struct kreq q = link_req(r->ifindex), u = q;
+
+	q.l.up = up;
+	u.l.up = !up;
+	return plan_link(r, &q, &u);
+}
+
+/* ---- cimNetAdapterTable ------------------------------------------------------------ */
+
+/* NetConnectionID: the alias; the empty string removes it. */
+static int
+check_alias(struct irow *r, const struct link *l)
+{
+	struct kreq q = link_req(r->ifindex), u = q;
+	size_t len;
+	const u_char *v = txn_str(r->tr, COL_ADAPTER_NETCONNECTIONID, &len);
+
+	if (v == NULL || (strlen(l->alias) == len && memcmp(l->alias, v, len) == 0))
+		return 0;
+	q.l.set_alias = u.l.set_alias = 1;
+	memcpy(q.l.alias, v, len);
+	snprintf(u.l.alias, sizeof(u.l.alias), "%s", l->alias);
+	return plan_link(r, &q, &u);
+}
+
+static int
+check_adapter(struct ifset *s, struct irow *r, const struct link *l)
+{
+	long en, reset, power;
+	int up = (l->flags & IFF_UP) != 0, rc;
+
+	if (txn_int(r->tr, COL_ADAPTER_SETPOWERSTATE, &power))
+		return REFUSE(s, r, AM_POWER, AR_NOTSUPPORTED, SNMP_ERR_INCONSISTENTVALUE,
+		    "SetPowerState(%ld): Linux has no power state to set on an interface", power);
+	if (txn_int(r->tr, COL_ADAPTER_RESET, &reset) &&
+	    (!up || (txn_int(r->tr, COL_ADAPTER_NETENABLED, &en) && en == TV_FALSE)))
+		return REFUSE(s, r, AM_RESET, AR_FAILED, SNMP_ERR_INCONSISTENTVALUE,
+		    "Reset(): the interface is disabled");
+	if ((rc = check_alias(r, l)) != 0)
+		return rc;
+	if (txn_int(r->tr, COL_ADAPTER_NETENABLED, &en)) {
+		r->method = en == TV_TRUE ? AM_ENABLE : AM_DISABLE;
+		if ((en == TV_TRUE) != up && (rc = plan_up(r, en == TV_TRUE)) != 0)
+			return rc;
+	}
+	if (txn_has(r->tr, COL_ADAPTER_RESET)) {
+		r->method = AM_RESET;
+		if ((rc = plan_up(r, 0)) != 0 || (rc = plan_up(r, 1)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- cimAdapterCfgTable: one operations entry per method ---------------------------- */
+
+struct cfg_method {
+	oid cols[2]; /* the columns that perform it (0: none) */
+	int method;  /* CM_* */
+	/* RESERVE2: the row's plan for the values given (none: nothing to change), or the refusal. */
+	int (*check)(struct ifset *, struct irow *, const struct link *);
+};
+
+/* A method that asks for what Linux cannot do: 64 with a log line. */
+static int
+not_supported(struct ifset *s, struct irow *r, int method, const char *why)
+{
+	return REFUSE(s, r, method, W_NOTSUPPORTED, SNMP_ERR_INCONSISTENTVALUE, "%s", why);
+}
+
+/* SetMTU(): within what the device takes, at least 68 (RFC 791). */
+static int
+check_mtu(struct ifset *s, struct irow *r, const struct link *l)
+{
+	struct kreq q = link_req(r->ifindex), u = q;
+	uint32_t lo = l->min_mtu > MTU_MIN4 ? l->min_mtu : MTU_MIN4;
+	uint32_t hi = l->max_mtu != 0 ? l->max_mtu : MTU_MAX4;
+	long v = 0;
+
+	txn_int(r->tr, COL_ADCFG_MTU, &v);
+	if (v < (long)lo || v > (long)hi)
+		return REFUSE(s, r, CM_SETMTU, W_OUTOFBOUNDS, SNMP_ERR_WRONGVALUE,
+		    "SetMTU(%ld): the interface takes %u to %u", v, lo, hi);
+	if ((uint32_t)v == l->mtu)
+		return 0;
+	q.l.mtu = (uint32_t)v;
+	u.l.mtu = l->mtu;
+	return plan_link(r, &q, &u);
+}
+
+/* SetDynamicDNSRegistration(): off is what Linux is. */
+static int
+check_dyndns(struct ifset *s, struct irow *r, const struct link *l)
+{
+	long a = TV_FALSE, b = TV_FALSE;
+
+	txn_int(r->tr, COL_ADCFG_DOMAINDNSREGENABLED, &a);
+	txn_int(r->tr, COL_ADCFG_FULLDNSREGENABLED, &b);
+	if (a == TV_TRUE || b == TV_TRUE)
+		return not_supported(s, r, CM_DYNDNS,
+		    "SetDynamicDNSRegistration(): Linux has no dynamic DNS registration");
+	return 0;
+}
+
+/* SetTcpipNetbios(): disabled is what Linux is. */
+static int
+check_netbios_m(struct ifset *s, struct irow *r, const struct link *l)
+{
+	long v = 2;
+
+	txn_int(r->tr, COL_ADCFG_TCPIPNETBIOSOPTIONS, &v);
+	if (v != 2)
+		return not_supported(s, r, CM_NETBIOS,
+		    "SetTcpipNetbios(): the Linux kernel has no NetBIOS over TCP/IP");
+	return 0;
+}
+
+/* SetWINSServer(): no server (0.0.0.0) is what Linux is. */
+static int
+check_wins(struct ifset *s, struct irow *r, const struct link *l)
+{
+	static const oid cols[] = { COL_ADCFG_WINSPRIMARYSERVER, COL_ADCFG_WINSSECONDARYSERVER };
+	static const u_char zero[4];
+
+	for (size_t i = 0; i < 2; i++) {
+		size_t len;
+		const u_char *v = txn_str(r->tr, cols[i], &len);
+
+		if (v != NULL && (len != 4 || memcmp(v, zero, 4) != 0))
+			return not_supported(s, r, CM_WINS,
+			    "SetWINSServer(): Linux has no WINS client");
+	}
+	return 0;
+}
+
+/* Action's method: DisableIPSec(), ReleaseDHCPLease(), RenewDHCPLease(). */
+static int
+action_method(const struct irow *r)
+{
+	long v = 0;
+
+	txn_int(r->tr, COL_ADCFG_ACTION, &v);
+	return v == 4 ? CM_DISABLEIPSEC : v == 2 ? CM_RELEASEDHCP : CM_RENEWDHCP;
+}
+
+/* Action: DisableIPSec() is what Linux is; the DHCP lease methods are not served yet. */
+static int
+check_action_m(struct ifset *s, struct irow *r, const struct link *l)
+{
+	r->method = action_method(r);
+	if (r->method == CM_DISABLEIPSEC)
+		return 0;
+	return not_supported(s, r, r->method,
+	    "ReleaseDHCPLease()/RenewDHCPLease(): not implemented yet (issue 13)");
+}
+
+static const struct cfg_method cfg_methods[] = {
+	{ { COL_ADCFG_DOMAINDNSREGENABLED, COL_ADCFG_FULLDNSREGENABLED }, CM_DYNDNS, check_dyndns },
+	{ { COL_ADCFG_MTU }, CM_SETMTU, check_mtu },
+	{ { COL_ADCFG_TCPIPNETBIOSOPTIONS }, CM_NETBIOS, check_netbios_m },
+	{ { COL_ADCFG_WINSPRIMARYSERVER, COL_ADCFG_WINSSECONDARYSERVER }, CM_WINS, check_wins },
+	{ { COL_ADCFG_ACTION }, 0, check_action_m }, /* 0: by the value (action_method()) */
+};
+
+#define NCFG_METHODS (sizeof(cfg_methods) / sizeof(cfg_methods[0]))
+
+static int
+cfg_asks(const struct irow *r, const struct cfg_method *m)
+{
+	return txn_has(r->tr, m->cols[0]) || (m->cols[1] != 0 && txn_has(r->tr, m->cols[1]));
+}
+
+static int
+check_cfg(struct ifset *s, struct irow *r, const struct link *l)
+{
+	int rc;
+
+	for (size_t i = 0; i < NCFG_METHODS; i++) {
+		const struct cfg_method *m = &cfg_methods[i];
+
+		if (!cfg_asks(r, m))
+			continue;
+		r->method = m->method;
+		if ((rc = m->check(s, r, l)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- cimAdapterCfgAddressTable ----------------------------------------------------- */
+
+static const struct iface_addr *
+addr_find(const struct ifset *s, int32_t ifindex, uint8_t family, const uint8_t *addr, uint8_t plen)
+{
+	size_t n;
+	const struct iface_addr *v = iface_addrs(s->ifm, &n);
+	size_t alen = family == AF_INET ? 4 : 16;
+
+	for (size_t i = 0; i < n; i++)
+		if (v[i].ifindex == ifindex && v[i].family == family && v[i].plen == plen &&
+		    memcmp(v[i].addr, addr, alen) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* An address that no interface may have: why, or NULL. */
+static const char *
+never_addr(const struct irow *r)
+{
+	static const uint8_t zero[16];
+	uint32_t a;
+
+	if (r->family == AF_INET6) {
+		if (memcmp(r->addr, zero, 16) == 0)
+			return "the unspecified address";
+		if (r->addr[0] == 0xff)
+			return "a multicast address";
+		if (memcmp(r->addr, zero, 10) == 0 && r->addr[10] == 0xff && r->addr[11] == 0xff)
+			return "an IPv4-mapped address";
+		return NULL;
+	}
+	memcpy(&a, r->addr, 4);
+	a = ntohl(a);
+	if ((a >> 24) == 0)
+		return "an address of network 0";
+	if ((a >> 28) >= 14)
+		return "a multicast or reserved (class E) address";
+	if (r->plen < 31 && ((a & ~addr4_mask(r->plen)) == 0 || (a | addr4_mask(r->plen)) == ~0u))
+		return "the network or broadcast address of its prefix";
+	return NULL;
+}
+
+/* A loopback address (127/8, ::1) on another link than a loopback. */
+static int
+loopback_range(uint8_t family, const uint8_t *addr)
+{
+	static const uint8_t one[16] = { [15] = 1 };
+
+	return family == AF_INET ? addr[0] == 127 : memcmp(addr, one, 16) == 0;
+}
+
+static int
+check_create(struct ifset *s, struct irow *r, const struct link *l)
+{
+	const char *why;
+
+	if (r->plen == 0 || r->plen > (r->family == AF_INET ? 32 : 128))
+		return REFUSE(s, r, CM_ENABLESTATIC, W_BADMASK, SNMP_ERR_INCONSISTENTNAME,
+		    "EnableStatic(): prefix length %u does not fit the address", r->plen);
+	if ((why = never_addr(r)) != NULL)
+		return REFUSE(s, r, CM_ENABLESTATIC, W_BADADDR, SNMP_ERR_INCONSISTENTNAME,
+		    "EnableStatic(): %s", why);
+	if (loopback_range(r->family, r->addr) && !(l->flags & IFF_LOOPBACK))
+		return REFUSE(s, r, CM_ENABLESTATIC, W_BADADDR, SNMP_ERR_INCONSISTENTVALUE,
+		    "EnableStatic(): a loopback address on an interface that is not a loopback");
+	if (l->master != 0)
+		return REFUSE(s, r, CM_ENABLESTATIC, W_NOTCONFIGURABLE, SNMP_ERR_INCONSISTENTVALUE,
+		    "EnableStatic(): the interface is a port of a bridge or bond (ifindex %d)",
+		    (int)l->master);
+	if (addr_find(s, r->ifindex, r->family, r->addr, r->plen) != NULL)
+		return REFUSE(s, r, CM_ENABLESTATIC, W_EXISTS, SNMP_ERR_INCONSISTENTVALUE,
+		    "EnableStatic(): the interface has this address already");
+	r->is_create = 1;
+	r->method = CM_ENABLESTATIC;
+	return 0;
+}
+
+static int
+check_addr(struct ifset *s, struct irow *r, const struct link *l)
+{
+	int exists = addr_find(s, r->ifindex, r->family, r->addr, r->plen) != NULL;
+
+	txn_int(r->tr, COL_ADCFG_ADDR_STORAGETYPE, &r->storage);
+	if (!txn_int(r->tr, COL_ADCFG_ADDR_ROWSTATUS, &r->status))
+		return txn_refuse(r->tr,
+		    exists ? SNMP_ERR_INCONSISTENTVALUE : SNMP_ERR_INCONSISTENTNAME,
+		    "StorageType is written only with createAndGo(4)");
+	if (r->storage != 0 && r->status != RS_CREATEANDGO)
+		return txn_refuse(r->tr, SNMP_ERR_INCONSISTENTVALUE,
+		    "StorageType is written only with createAndGo(4)");
+	if (r->status == RS_CREATEANDGO)
+		return check_create(s, r, l);
+	if (r->status == RS_ACTIVE && !exists)
+		return REFUSE(s, r, CM_ENABLESTATIC, W_NOTFOUND, SNMP_ERR_INCONSISTENTVALUE,
+		    "active(1): the interface has no such address (create it with createAndGo(4))");
+	/* destroy(6) of an address that is not there: done already (RFC 2579). */
+	r->is_destroy = r->status == RS_DESTROY && exists;
+	r->method = r->is_destroy ? CM_ENABLESTATIC : 0;
+	return 0;
+}
+
+/* ---- RESERVE2 --------------------------------------------------------------------- */
+
+/* The method a row asks for (the first, for the cfg table), to record a refusal of it. */
+static int
+asked_method(const struct irow *r)
+{
+	long v;
+
+	if (r->tbl == T_ADDR)
+		return CM_ENABLESTATIC;
+	if (r->tbl == T_ADAPTER) {
+		if (txn_has(r->tr, COL_ADAPTER_SETPOWERSTATE))
+			return AM_POWER;
+		if (txn_has(r->tr, COL_ADAPTER_RESET))
+			return AM_RESET;
+		if (txn_int(r->tr, COL_ADAPTER_NETENABLED, &v))
+			return v == TV_TRUE ? AM_ENABLE : AM_DISABLE;
+		return 0; /* NetConnectionID is a property, not a method */
+	}
+	for (size_t i = 0; i < NCFG_METHODS; i++)
+		if (cfg_asks(r, &cfg_methods[i]))
+			return cfg_methods[i].method != 0 ? cfg_methods[i].method :
+							    action_method(r);
+	return 0;
+}
+
+static int
+check_row(struct txn *x, struct txn_row *tr, void *ctx)
+{
+	struct ifset *s = ctx;
+	struct irow *r = txn_row_data(tr);
+	const struct link *l = iface_link(s->ifm, r->ifindex);
+	static const int
+	    denied[] = { [T_ADAPTER] = AR_FAILED, [T_CFG] = W_DENIED, [T_ADDR] = W_DENIED };
+
+	r->tr = tr;
+	r->s = s;
+	r->x = x;
+	if (l == NULL)
+		return txn_refuse(tr,
+		    r->tbl == T_ADDR ? SNMP_ERR_INCONSISTENTNAME : SNMP_ERR_NOCREATION,
+		    "no interface has this index");
+	snprintf(r->ifname, sizeof(r->ifname), "%s", l->name);
+	if (writer_protected(&s->w->cfg, l->name))
+		return REFUSE(s, r, asked_method(r), denied[r->tbl], SNMP_ERR_NOACCESS,
+		    "%s is protected from SNMP writes (protectedInterfaces)", l->name);
+	switch (r->tbl) {
+	case T_ADAPTER: return check_adapter(s, r, l);
+	case T_CFG: return check_cfg(s, r, l);
+	default: return check_addr(s, r, l);
+	}
+}
+
+/* An address as the kernel has it, to add back exactly (kind K_ADD) or delete (K_DEL). */
+static struct kreq
+addr_req(enum kind kind, const struct iface_addr *a, int tolerant)
+{
+	struct kreq q = { .kind = kind, .tolerant = tolerant };
+	size_t alen = a->family == AF_INET ? 4 : 16;
+	int64_t now = iface_now();
+
+	q.a.ifindex = a->ifindex;
+	q.a.family = a->family;
+	q.a.plen = a->plen;
+	q.a.scope = a->scope;
+	memcpy(q.a.addr, a->addr, alen);
+	if (memcmp(a->peer, a->addr, alen) != 0)
+		memcpy(q.a.peer, a->peer, alen);
+	q.a.flags = a->flags & SETTABLE_IFA_FLAGS;
+	if (a->valid_lft == IFA_LIFE_FOREVER) {
+		q.a.flags |= IFA_F_PERMANENT;
+		return q;
+	}
+	/* A leased address comes back with what was left of its lifetimes. */
+	q.a.valid_lft = iface_addr_left(a, a->valid_lft, now);
+	q.a.pref_lft = iface_addr_left(a, a->pref_lft, now);
+	if (q.a.valid_lft == 0)
+		q.a.valid_lft = 1;
+	return q;
+}
+
+/* A new address (a createAndGo row's, a saved one): permanent, the loopback's scope on a loopback. */
+static struct kreq
+addr_new(enum kind kind, int32_t ifindex, uint8_t family, const uint8_t *addr, uint8_t plen)
+{
+	struct kreq q = { .kind = kind };
+
+	q.a.ifindex = ifindex;
+	q.a.family = family;
+	q.a.plen = plen;
+	q.a.scope = loopback_range(family, addr) ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE;
+	memcpy(q.a.addr, addr, family == AF_INET ? 4 : 16);
+	q.a.flags = IFA_F_PERMANENT;
+	return q;
+}
+
+static struct kreq
+new_req(enum kind kind, const struct irow *r)
+{
+	return addr_new(kind, r->ifindex, r->family, r->addr, r->plen);
+}
+
+/* Is b an IPv4 secondary address of a's subnet on a's link? */
+static int
+secondary_of(const struct iface_addr *a, const struct iface_addr *b)
+{
+	uint32_t x, y, m = addr4_mask(a->plen);
+
+	if (b->ifindex != a->ifindex || b->family != AF_INET || b->plen != a->plen ||
+	    !(b->flags & IFA_F_SECONDARY))
+		return 0;
+	memcpy(&x, a->addr, 4);
+	memcpy(&y, b->addr, 4);
+	return (ntohl(x) & m) == (ntohl(y) & m);
+}
+
+/*
+ * The destroy of address a, and its undo.  Deleting an IPv4 primary
+ * deletes its subnet's secondaries too unless promote_secondaries is set,
+ * and then one of them becomes the primary: the undo deletes whichever
+ * are left, adds the primary back, then the secondaries (in the mirror's
+ * order, by value), so that the primary is the primary again.
+ */
+static int
+plan_destroy(struct ifset *s, struct irow *carrier, struct irow *r, const struct iface_addr *a)
+{
+	struct kreq req = addr_req(K_DEL, a, 0), *undo;
+	size_t n, nsec = 0, k = 0;
+	const struct iface_addr *v = iface_addrs(s->ifm, &n);
+	int primary4 = a->family == AF_INET && !(a->flags & IFA_F_SECONDARY), rc;
+
+	for (size_t i = 0; primary4 && i < n; i++)
+		nsec += (size_t)secondary_of(a, &v[i]);
+	if ((undo = calloc(2 * nsec + 1, sizeof(*undo))) == NULL)
+		return txn_refuse(carrier->tr, SNMP_ERR_RESOURCEUNAVAILABLE, "out of memory");
+	for (size_t i = 0; i < n && k < nsec; i++)
+		if (primary4 && secondary_of(a, &v[i]))
+			undo[k++] = addr_req(K_DEL, &v[i], 1);
+	undo[k++] = addr_req(K_ADD, a, 0);
+	for (size_t i = 0; i < n && k < 2 * nsec + 1; i++)
+		if (primary4 && secondary_of(a, &v[i]))
+			undo[k++] = addr_req(K_ADD, &v[i], 1);
+	rc = plan(carrier, r, &req, undo, k);
+	free(undo);
+	return rc;
+}
+
+/*
+ * The address rows of the SET, planned on the first of them: destroys
+ * first (secondaries before primaries, so that no destroy finds its
+ * address gone with its primary), then creates in the varbind order.
+ */
+static void
+plan_addrs(struct ifset *s, struct txn *x)
+{
+	struct irow *carrier = NULL;
+
+	for (int pass = 0; pass < 3; pass++)
+		for (size_t i = 0; i < txn_nrows(x); i++) {
+			struct txn_row *tr = txn_row_at(x, i);
+			struct irow *r = txn_row_data(tr);
+			const struct iface_addr *a;
+			struct kreq q, u;
+
+			if (txn_row_ops(tr) != &mib_ifset_addr_ops || txn_refused(tr))
+				continue;
+			if (carrier == NULL)
+				carrier = r;
+			if (pass < 2 && r->is_destroy &&
+			    (a = addr_find(s, r->ifindex, r->family, r->addr, r->plen)) != NULL &&
+			    !!(a->flags & IFA_F_SECONDARY) == (pass == 0) &&
+			    plan_destroy(s, carrier, r, a) != 0)
+				return;
+			if (pass < 2 || !r->is_create)
+				continue;
+			q = new_req(K_ADD, r);
+			u = new_req(K_DEL, r);
+			if (plan(carrier, r, &q, &u, 1) != 0)
+				return;
+		}
+}
+
+static void
+check_set(struct txn *x, void *ctx)
+{
+	struct ifset *s = ctx;
+
+	/* A new SET: what the last one left is stale (an ACTION that failed before its end). */
+	s->dirty = s->resave = 0;
+	plan_addrs(s, x);
+}
+
+/* ---- ACTION and UNDO --------------------------------------------------------------- */
+
+static void
+ack(void *arg, int rc, const char *err)
+{
+	struct irow *r = arg;
+
+	r->wait = 0;
+	r->answered = 1;
+	r->rc = rc;
+	snprintf(r->err, sizeof(r->err), "%s", err);
+	r->s->sent = 1;
+	txn_resume(r->x);
+}
+
+/* Send q; r waits for ack(), or is answered at once when it could not be sent. */
+static void
+send_req(struct irow *r, const struct kreq *q)
+{
+	struct nlreq *h = r->s->w->qa;
+	int rc = q->kind == K_LINK ?
+	    nlreq_link_async(h, &q->l, ack, r, r->err, sizeof(r->err)) :
+	    nlreq_addr_async(h, q->kind == K_ADD ? RTM_NEWADDR : RTM_DELADDR, &q->a, ack, r, r->err,
+		sizeof(r->err));
+
+	if (rc == 0) {
+		r->wait = 1;
+		return;
+	}
+	r->answered = 1;
+	r->rc = rc;
+}
+
+/* The request in words, for the log. */
+static void
+req_text(const struct kreq *q, char *buf, size_t len)
+{
+	char a[96];
+
+	if (q->kind != K_LINK) {
+		ifmsg_addr_text(&q->a, a, sizeof(a));
+		snprintf(buf, len, "%s address %s", q->kind == K_ADD ? "add" : "delete", a);
+	} else if (q->l.up != IFMSG_KEEP) {
+		snprintf(buf, len, "bring ifindex %d %s", (int)q->l.ifindex,
+		    q->l.up ? "up" : "down");
+	} else if (q->l.set_alias) {
+		snprintf(buf, len, "set the alias of ifindex %d to '%s'", (int)q->l.ifindex,
+		    q->l.alias);
+	} else {
+		snprintf(buf, len, "set the MTU of ifindex %d to %u", (int)q->l.ifindex, q->l.mtu);
+	}
+}
+
+/* Log the answer to q; 0, or -1 if the kernel refused (and it matters). */
+static int
+told(const struct irow *r, const struct kreq *q, int undo)
+{
+	char what[384];
+	int fine = r->rc == 0 ||
+	    (q->tolerant &&
+		(q->kind == K_ADD ?
+			r->rc == -EEXIST :
+			(r->rc == -EADDRNOTAVAIL || r->rc == -ESRCH || r->rc == -ENOENT)));
+
+	req_text(q, what, sizeof(what));
+	if (fine)
+		log_info("set", "%s%s", undo ? "undo: " : "", what);
+	else
+		log_err("set", "%sthe kernel refused to %s: %s", undo ? "undo: " : "", what,
+		    r->err);
+	return fine ? 0 : -1;
+}
+
+/* WMI's code for the kernel's refusal of q. */
+static int
+wmi_code(const struct kreq *q, int rc)
+{
+	/* IPv6 disabled on the link (disable_ipv6): inet6_addr_add() says EACCES. */
+	if (q->kind == K_ADD && q->a.family == AF_INET6 && rc == -EACCES)
+		return W_IPNOTENABLED;
+	if (rc == -EPERM || rc == -EACCES)
+		return W_DENIED;
+	if (q->kind == K_LINK)
+		return q->l.mtu != 0 && (rc == -EINVAL || rc == -ERANGE) ? W_OUTOFBOUNDS :
+									   W_UNKNOWN;
+	if (rc == -EEXIST)
+		return W_EXISTS;
+	if (q->kind == K_DEL && (rc == -EADDRNOTAVAIL || rc == -ESRCH))
+		return W_NOTFOUND;
+	return rc == -EINVAL || rc == -EADDRNOTAVAIL ? W_BADADDR : W_UNKNOWN;
+}
+
+static int
+undo_record(void *row, void *arg)
+{
+	struct irow *r = row;
+
+	rec_put(r->s, &r->old);
+	return 0;
+}
+
+/* Undo one step: its requests in order, each answered before the next. */
+static int
+undo_step(void *row, void *arg)
+{
+	struct irow *r = row;
+	struct kstep *k = arg;
+
+	while (k->upos < k->nundo) {
+		const struct kreq *q = &k->undo[k->upos];
+
+		if (r->wait)
+			return TXN_PENDING;
+		if (!r->answered) {
+			send_req(r, q);
+			continue;
+		}
+		r->answered = 0;
+		k->upos++;
+		if (told(r, q, 1) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The address of row r as a line of the state file. */
+static struct staticaddr
+saved_key(const struct irow *r)
+{
+	struct staticaddr a = { .family = r->family, .plen = r->plen };
+
+	snprintf(a.ifname, sizeof(a.ifname), "%s", r->ifname);
+	memcpy(a.addr, r->addr, sizeof(a.addr));
+	return a;
+}
+
+/* UNDO: the kept and the saved addresses as before an address row's step (arg: the row). */
+static int
+undo_made(void *row, void *arg)
+{
+	struct irow *r = arg;
+	struct ifset *s = r->s;
+	struct made k = made_key(r->ifindex, r->family, r->addr, r->plen);
+	struct staticaddr a = saved_key(r);
+	int rc = 0;
+
+	if (r->is_create) {
+		made_forget(s, &k);
+		if (r->saved_changed)
+			staticaddrs_del(&s->saved, &a);
+		return 0;
+	}
+	k.storage = (uint8_t)r->storage;
+	if (r->had_made &&
+	    vec_put(&s->made, &s->nmade, &s->capmade, sizeof(k), &k, &k, made_cmp, NULL) < 0)
+		rc = -1;
+	if (r->saved_changed && staticaddrs_put(&s->saved, &a) < 0)
+		rc = -1;
+	return rc;
+}
+
+/*
+ * An address row's kernel step done (tr: the row whose plan it is in):
+ * a created address is kept with its StorageType (nonVolatile(3) by
+ * default, the MIB's DEFVAL) and saved if nonVolatile; a destroyed one is
+ * forgotten.  0, or the SNMP error.
+ */
+static int
+keep_made(struct txn *x, struct txn_row *tr, struct ifset *s, struct irow *r)
+{
+	struct made k = made_key(r->ifindex, r->family, r->addr, r->plen), old;
+	struct staticaddr a = saved_key(r);
+
+	if (r->is_create) {
+		k.storage = r->storage != 0 ? (uint8_t)r->storage : ST_NONVOLATILE;
+		r->had_made = vec_put(&s->made, &s->nmade, &s->capmade, sizeof(k), &k, &k, made_cmp,
+				  NULL) == 0;
+		r->saved_changed = s->saved_on && k.storage == ST_NONVOLATILE;
+	} else if (r->is_destroy) {
+		r->had_made = vec_del(s->made, &s->nmade, sizeof(k), &k, made_cmp, &old) == 1;
+		r->storage = r->had_made ? old.storage : ST_OTHER;
+		r->saved_changed = s->saved_on && staticaddrs_del(&s->saved, &a) == 1;
+	} else {
+		return 0;
+	}
+	if (r->is_create && r->saved_changed && staticaddrs_put(&s->saved, &a) < 0) {
+		r->saved_changed = 0;
+		txn_step(x, tr, undo_made, r);
+		log_err("set", "cannot keep more than %d nonVolatile addresses", STATICADDR_MAX);
+		return SNMP_ERR_COMMITFAILED;
+	}
+	s->dirty |= r->saved_changed;
+	txn_step(x, tr, undo_made, r);
+	return 0;
+}
+
+static int
+apply(struct txn *x, struct txn_row *tr, void *ctx)
+{
+	struct ifset *s = ctx;
+	struct irow *r = txn_row_data(tr);
+	int err;
+
+	r->x = x;
+	r->s = s;
+	while (r->stage < r->nsteps) {
+		struct kstep *k = &r->steps[r->stage];
+
+		if (r->wait)
+			return TXN_PENDING;
+		if (!r->answered) {
+			send_req(r, &k->req);
+			continue;
+		}
+		r->answered = 0;
+		if (told(r, &k->req, 0) < 0) {
+			record(s, k->owner->tbl, k->owner->ifindex, k->owner->method,
+			    k->owner->tbl == T_ADAPTER ? AR_FAILED : wmi_code(&k->req, r->rc));
+			return SNMP_ERR_COMMITFAILED;
+		}
+		txn_step(x, tr, undo_step, k);
+		r->stage++;
+		if (k->owner->tbl == T_ADDR && (err = keep_made(x, tr, s, k->owner)) != 0)
+			return err;
+	}
+	if (r->method != 0 && !r->recorded) {
+		r->old = rec_get(s, r->ifindex);
+		record(s, r->tbl, r->ifindex, r->method, r->tbl == T_ADAPTER ? AR_SUCCESS : W_OK);
+		txn_step(x, tr, undo_record, r);
+		r->recorded = 1;
+	}
+	return 0;
+}
+
+/* The state file was written: UNDO writes it again, once the saved set is put back. */
+static int
+undo_saved(void *row, void *arg)
+{
+	((struct ifset *)arg)->resave = 1;
+	return 0;
+}
+
+static int
+save(struct ifset *s)
+{
+	char err[256];
+
+	if (staticaddrs_save(&s->saved, err, sizeof(err)) == 0)
+		return 0;
+	log_err("set", "%s", err);
+	return -1;
+}
+
+/* ACTION, after a table's rows: the file of the nonVolatile addresses, once a SET. */
+static int
+action_end(struct txn *x, void *ctx)
+{
+	struct ifset *s = ctx;
+
+	if (!s->dirty)
+		return 0;
+	s->dirty = 0;
+	txn_step(x, NULL, undo_saved, s);
+	return save(s) < 0 ? SNMP_ERR_COMMITFAILED : 0;
+}
+
+static int
+undo_end(struct txn *x, void *ctx)
+{
+	struct ifset *s = ctx;
+
+	if (!s->resave)
+		return 0;
+	s->resave = 0;
+	return save(s);
+}
+
+/* ---- the saved addresses, added again ------------------------------------------ */
+
+static void
+reapplied(void *arg, int rc, const char *err)
+{
+	struct ifset *s = arg;
+
+	s->reapplying--;
+	if (rc < 0)
+		log_err("staticaddr", "the kernel refused a saved address: %s", err);
+	if (s->reapplying == 0 && s->reapply_due)
+		reapply(s, NULL);
+}
+
+/* Add the saved address a to link l. */
+static void
+reapply_one(struct ifset *s, const struct staticaddr *a, const struct link *l)
+{
+	struct kreq q = addr_new(K_ADD, l->ifindex, a->family, a->addr, a->plen);
+	char line[96], err[NLREQ_ERRLEN];
+
+	staticaddr_format(a, line, sizeof(line));
+	if (nlreq_addr_async(s->w->qa, RTM_NEWADDR, &q.a, reapplied, s, err, sizeof(err)) < 0) {
+		log_err("staticaddr", "cannot add %s again: %s", line, err);
+		return;
+	}
+	s->reapplying++;
+	log_notice("staticaddr", "adding %s again (StorageType nonVolatile)", line);
+}
+
+/*
+ * The saved addresses of link only (NULL: of every link) that it lacks
+ * are added again (at start, when one vanishes or its link appears), but
+ * not while a SET is under way nor while earlier adds are in flight: then
+ * every link is looked at once the SET or the adds are over.  A link's
+ * event costs a pass over the saved addresses, not over the links.
+ */
+static void
+reapply(struct ifset *s, const struct link *only)
+{
+	if (!s->saved_on)
+		return;
+	if (s->w->set_acting || s->reapplying > 0) {
+		s->reapply_due = 1;
+		return;
+	}
+	s->reapply_due = 0;
+	for (size_t i = 0; i < s->saved.n; i++) {
+		const struct staticaddr *a = &s->saved.v[i];
+		const struct link *l = only;
+
+		if (only != NULL ? strcmp(only->name, a->ifname) != 0 :
+				   (l = iface_link_named(s->ifm, a->ifname)) == NULL)
+			continue;
+		if (addr_find(s, l->ifindex, a->family, a->addr, a->plen) == NULL)
+			reapply_one(s, a, l);
+	}
+}
+
+int
+ifset_use_statedir(struct ifset *s, const char *dir, char *err, size_t errlen)
+{
+	if (staticaddrs_open(&s->saved, dir, err, errlen) < 0)
+		return -1;
+	s->saved_on = 1;
+	reapply(s, NULL);
+	return 0;
+}
+
+static void
+enter(void *ctx, int mode)
+{
+	struct ifset *s = ctx;
+
+	nlreq_budget(s->w->qa, TXN_BUDGET_MS);
+	s->sent = 0;
+}
+
+static void
+abandon(void *ctx)
+{
+	struct ifset *s = ctx;
+
+	nlreq_abandon(s->w->qa, -ETIMEDOUT,
+	    "no answer from the kernel within the SET's time budget");
+}
+
+/* After our requests, their events, so that a GET after the SET sees them (see mib_set.c). */
+static void
+leave(void *ctx, int mode)
+{
+	struct ifset *s = ctx;
+
+	nlreq_budget(s->w->qa, 0);
+	if (s->sent && (mode == MODE_SET_ACTION || mode == MODE_SET_UNDO))
+		writer_sync(s->w);
+	s->sent = 0;
+	if (s->reapply_due)
+		reapply(s, NULL);
+}
+
+static void
+row_free(void *row)
+{
+	struct irow *r = row;
+
+	for (size_t i = 0; i < r->nsteps; i++)
+		free(r->steps[i].undo);
+	free(r->steps);
+}
+
+static const struct txn_group ifset_group = {
+	.check_set = check_set,
+	.action_end = action_end,
+	.undo_end = undo_end,
+	.enter = enter,
+	.leave = leave,
+	.abandon = abandon,
+};
+
+#define IROW_OPS(columns, index_fn)                                                                \
+	.row_size = sizeof(struct irow), .row_name = row_name, .check = check_row, .apply = apply, \
+	.row_free = row_free, .group = &ifset_group, .parse_index = (index_fn),                    \
+	MIB_COLUMNS(columns)
+
+const struct txn_ops mib_ifset_adapter_ops = { IROW_OPS(adapter_columns, adapter_index) };
+const struct txn_ops mib_ifset_cfg_ops = { IROW_OPS(cfg_columns, cfg_index) };
+const struct txn_ops mib_ifset_addr_ops = { IROW_OPS(addr_columns, addr_index) };

@@ -1,0 +1,62 @@
+/*
+ * The adapter methods as SETs (issue 13): cimNetAdapterTable's Enable(),
+ * Disable(), Reset(), SetPowerState() and NetConnectionID;
+ * cimAdapterCfgTable's SetMTU() and the methods that ask for what Linux
+ * already is; EnableStatic() through the rows of cimAdapterCfgAddressTable.
+ * One transaction group (snmp/txn.h) over the interface mirror, whose kernel
+ * requests go on the writer's asynchronous request handle (route/nlreq.h),
+ * so that a SET across these tables and the route tables is all or nothing
+ * and bounded by one time budget.
+ *
+ * Each adapter keeps the last method performed on it and its result (the
+ * LastMethod and LastResult columns) while its link lives.  No net-snmp
+ * type here: main.c and the tests include it.
+ */
+#ifndef CIMR_MIB_IFSET_H
+#define CIMR_MIB_IFSET_H
+
+#include <stdint.h>
+
+#include "iface/ifmirror.h"
+
+struct writer;
+struct txn;
+struct txn_ops;
+
+/* The last methods of one adapter; method 0: none (its result is absent). */
+struct ifrec {
+	int32_t ifindex;
+	uint8_t ad_method, ad_result;   /* cimNetAdapterLastMethod, cimNetAdapterLastResult */
+	uint8_t cfg_method, cfg_result; /* cimAdapterCfgLastMethod, cimAdapterCfgLastResult */
+};
+
+struct ifset;
+
+/*
+ * The methods over ifm, their requests on w's asynchronous handle (w->qa)
+ * and the interfaces w's configuration protects; watches ifm to forget
+ * the records of links that go.  NULL out of memory.
+ */
+struct ifset *ifset_new(struct writer *w, struct iface *ifm);
+void ifset_free(struct ifset *);
+/*
+ * Keep the nonVolatile addresses in dir's static-addresses (iface/staticaddr.h)
+ * and add them again now, when one vanishes and when its link appears, on
+ * w's asynchronous request handle (its answers are read from the loop).
+ * 0, or -1 with err.
+ */
+int ifset_use_statedir(struct ifset *, const char *dir, char *err, size_t errlen);
+/* The adapter's record, or NULL when no method was performed on it. */
+const struct ifrec *ifset_rec(const struct ifset *, int32_t ifindex);
+
+/*
+ * The StorageType of an address: volatile(2) or nonVolatile(3) as its row
+ * was created here (kept while the kernel has it), nonVolatile(3) for an
+ * address of the state file, other(1) for the rest.
+ */
+int ifset_storage(const struct ifset *, const struct iface_addr *a);
+
+/* The tables' operations for txn_bind() (ctx: the ifset). */
+extern const struct txn_ops mib_ifset_adapter_ops, mib_ifset_cfg_ops, mib_ifset_addr_ops;
+
+#endif
