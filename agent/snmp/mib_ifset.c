@@ -49,32 +49,6 @@
 /* cimNetAdapterLastMethod, cimNetAdapterLastResult (CIM_LogicalDevice's codes). */
 enum { AM_ENABLE = 1, AM_DISABLE = 2, AM_RESET = 3, AM_POWER = 4 };
 enum { AR_SUCCESS = 0, AR_NOTSUPPORTED = 1, AR_FAILED = 2 };
-/* CimAdapterCfgMethod */
-enum {
-	CM_DISABLEIPSEC = 1,
-	CM_ENABLESTATIC = 6,
-	CM_RELEASEDHCP = 8,
-	CM_RENEWDHCP = 10,
-	CM_DYNDNS = 21,
-	CM_SETMTU = 31,
-	CM_NETBIOS = 35,
-	CM_WINS = 41,
-};
-/* CimMethodReturnCode */
-enum {
-	W_OK = 0,
-	W_NOTSUPPORTED = 64,
-	W_UNKNOWN = 65,
-	W_BADMASK = 66,
-	W_BADADDR = 70,
-	W_IPNOTENABLED = 84,
-	W_OUTOFBOUNDS = 90,
-	W_DENIED = 91,
-	W_EXISTS = 93,
-	W_NOTFOUND = 94,
-	W_NOTCONFIGURABLE = 97,
-};
-
 enum itable { T_ADAPTER, T_CFG, T_ADDR };
 enum { INET_IPV4 = 1, INET_IPV6 = 2 };
 enum kind { K_LINK, K_ADD, K_DEL };
@@ -587,7 +561,7 @@ check_adapter(struct ifset *s, struct irow *r, const struct link *l)
 
 struct cfg_method {
 	oid cols[2]; /* the columns that perform it (0: none) */
-	int method;  /* CM_* */
+	int method;  /* enum cim_method */
 	/* RESERVE2: the row's plan for the values given (none: nothing to change), or the refusal. */
 	int (*check)(struct ifset *, struct irow *, const struct link *);
 };
@@ -596,7 +570,7 @@ struct cfg_method {
 static int
 not_supported(struct ifset *s, struct irow *r, int method, const char *why)
 {
-	return REFUSE(s, r, method, W_NOTSUPPORTED, SNMP_ERR_INCONSISTENTVALUE, "%s", why);
+	return REFUSE(s, r, method, CIM_RC_NOTSUPPORTED, SNMP_ERR_INCONSISTENTVALUE, "%s", why);
 }
 
 /* SetMTU(): within what the device takes, at least 68 (RFC 791). */
@@ -610,7 +584,7 @@ check_mtu(struct ifset *s, struct irow *r, const struct link *l)
 
 	txn_int(r->tr, COL_ADCFG_MTU, &v);
 	if (v < (long)lo || v > (long)hi)
-		return REFUSE(s, r, CM_SETMTU, W_OUTOFBOUNDS, SNMP_ERR_WRONGVALUE,
+		return REFUSE(s, r, CIM_M_SETMTU, CIM_RC_OUTOFBOUNDS, SNMP_ERR_WRONGVALUE,
 		    "SetMTU(%ld): the interface takes %u to %u", v, lo, hi);
 	if ((uint32_t)v == l->mtu)
 		return 0;
@@ -628,7 +602,7 @@ check_dyndns(struct ifset *s, struct irow *r, const struct link *l)
 	txn_int(r->tr, COL_ADCFG_DOMAINDNSREGENABLED, &a);
 	txn_int(r->tr, COL_ADCFG_FULLDNSREGENABLED, &b);
 	if (a == TV_TRUE || b == TV_TRUE)
-		return not_supported(s, r, CM_DYNDNS,
+		return not_supported(s, r, CIM_M_SETDYNAMICDNSREGISTRATION,
 		    "SetDynamicDNSRegistration(): Linux has no dynamic DNS registration");
 	return 0;
 }
@@ -641,7 +615,7 @@ check_netbios_m(struct ifset *s, struct irow *r, const struct link *l)
 
 	txn_int(r->tr, COL_ADCFG_TCPIPNETBIOSOPTIONS, &v);
 	if (v != 2)
-		return not_supported(s, r, CM_NETBIOS,
+		return not_supported(s, r, CIM_M_SETTCPIPNETBIOS,
 		    "SetTcpipNetbios(): the Linux kernel has no NetBIOS over TCP/IP");
 	return 0;
 }
@@ -658,7 +632,7 @@ check_wins(struct ifset *s, struct irow *r, const struct link *l)
 		const u_char *v = txn_str(r->tr, cols[i], &len);
 
 		if (v != NULL && (len != 4 || memcmp(v, zero, 4) != 0))
-			return not_supported(s, r, CM_WINS,
+			return not_supported(s, r, CIM_M_SETWINSSERVER,
 			    "SetWINSServer(): Linux has no WINS client");
 	}
 	return 0;
@@ -671,7 +645,7 @@ action_method(const struct irow *r)
 	long v = 0;
 
 	txn_int(r->tr, COL_ADCFG_ACTION, &v);
-	return v == 4 ? CM_DISABLEIPSEC : v == 2 ? CM_RELEASEDHCP : CM_RENEWDHCP;
+	return v == 4 ? CIM_M_DISABLEIPSEC : v == 2 ? CIM_M_RELEASEDHCPLEASE : CIM_M_RENEWDHCPLEASE;
 }
 
 /* Action: DisableIPSec() is what Linux is; the DHCP lease methods are not served yet. */
@@ -679,17 +653,19 @@ static int
 check_action_m(struct ifset *s, struct irow *r, const struct link *l)
 {
 	r->method = action_method(r);
-	if (r->method == CM_DISABLEIPSEC)
+	if (r->method == CIM_M_DISABLEIPSEC)
 		return 0;
 	return not_supported(s, r, r->method,
 	    "ReleaseDHCPLease()/RenewDHCPLease(): not implemented yet (issue 13)");
 }
 
 static const struct cfg_method cfg_methods[] = {
-	{ { COL_ADCFG_DOMAINDNSREGENABLED, COL_ADCFG_FULLDNSREGENABLED }, CM_DYNDNS, check_dyndns },
-	{ { COL_ADCFG_MTU }, CM_SETMTU, check_mtu },
-	{ { COL_ADCFG_TCPIPNETBIOSOPTIONS }, CM_NETBIOS, check_netbios_m },
-	{ { COL_ADCFG_WINSPRIMARYSERVER, COL_ADCFG_WINSSECONDARYSERVER }, CM_WINS, check_wins },
+	{ { COL_ADCFG_DOMAINDNSREGENABLED, COL_ADCFG_FULLDNSREGENABLED },
+	    CIM_M_SETDYNAMICDNSREGISTRATION, check_dyndns },
+	{ { COL_ADCFG_MTU }, CIM_M_SETMTU, check_mtu },
+	{ { COL_ADCFG_TCPIPNETBIOSOPTIONS }, CIM_M_SETTCPIPNETBIOS, check_netbios_m },
+	{ { COL_ADCFG_WINSPRIMARYSERVER, COL_ADCFG_WINSSECONDARYSERVER }, CIM_M_SETWINSSERVER,
+	    check_wins },
 	{ { COL_ADCFG_ACTION }, 0, check_action_m }, /* 0: by the value (action_method()) */
 };
 
@@ -776,23 +752,27 @@ check_create(struct ifset *s, struct irow *r, const struct link *l)
 	const char *why;
 
 	if (r->plen == 0 || r->plen > (r->family == AF_INET ? 32 : 128))
-		return REFUSE(s, r, CM_ENABLESTATIC, W_BADMASK, SNMP_ERR_INCONSISTENTNAME,
+		return REFUSE(s, r, CIM_M_ENABLESTATIC, CIM_RC_INVALIDSUBNETMASK,
+		    SNMP_ERR_INCONSISTENTNAME,
 		    "EnableStatic(): prefix length %u does not fit the address", r->plen);
 	if ((why = never_addr(r)) != NULL)
-		return REFUSE(s, r, CM_ENABLESTATIC, W_BADADDR, SNMP_ERR_INCONSISTENTNAME,
-		    "EnableStatic(): %s", why);
+		return REFUSE(s, r, CIM_M_ENABLESTATIC, CIM_RC_INVALIDIPADDRESS,
+		    SNMP_ERR_INCONSISTENTNAME, "EnableStatic(): %s", why);
 	if (loopback_range(r->family, r->addr) && !(l->flags & IFF_LOOPBACK))
-		return REFUSE(s, r, CM_ENABLESTATIC, W_BADADDR, SNMP_ERR_INCONSISTENTVALUE,
+		return REFUSE(s, r, CIM_M_ENABLESTATIC, CIM_RC_INVALIDIPADDRESS,
+		    SNMP_ERR_INCONSISTENTVALUE,
 		    "EnableStatic(): a loopback address on an interface that is not a loopback");
 	if (l->master != 0)
-		return REFUSE(s, r, CM_ENABLESTATIC, W_NOTCONFIGURABLE, SNMP_ERR_INCONSISTENTVALUE,
+		return REFUSE(s, r, CIM_M_ENABLESTATIC, CIM_RC_NOTCONFIGURABLE,
+		    SNMP_ERR_INCONSISTENTVALUE,
 		    "EnableStatic(): the interface is a port of a bridge or bond (ifindex %d)",
 		    (int)l->master);
 	if (addr_find(s, r->ifindex, r->family, r->addr, r->plen) != NULL)
-		return REFUSE(s, r, CM_ENABLESTATIC, W_EXISTS, SNMP_ERR_INCONSISTENTVALUE,
+		return REFUSE(s, r, CIM_M_ENABLESTATIC, CIM_RC_ALREADYEXISTS,
+		    SNMP_ERR_INCONSISTENTVALUE,
 		    "EnableStatic(): the interface has this address already");
 	r->is_create = 1;
-	r->method = CM_ENABLESTATIC;
+	r->method = CIM_M_ENABLESTATIC;
 	return 0;
 }
 
@@ -812,11 +792,11 @@ check_addr(struct ifset *s, struct irow *r, const struct link *l)
 	if (r->status == RS_CREATEANDGO)
 		return check_create(s, r, l);
 	if (r->status == RS_ACTIVE && !exists)
-		return REFUSE(s, r, CM_ENABLESTATIC, W_NOTFOUND, SNMP_ERR_INCONSISTENTVALUE,
+		return REFUSE(s, r, CIM_M_ENABLESTATIC, CIM_RC_NOTFOUND, SNMP_ERR_INCONSISTENTVALUE,
 		    "active(1): the interface has no such address (create it with createAndGo(4))");
 	/* destroy(6) of an address that is not there: done already (RFC 2579). */
 	r->is_destroy = r->status == RS_DESTROY && exists;
-	r->method = r->is_destroy ? CM_ENABLESTATIC : 0;
+	r->method = r->is_destroy ? CIM_M_ENABLESTATIC : 0;
 	return 0;
 }
 
@@ -829,7 +809,7 @@ asked_method(const struct irow *r)
 	long v;
 
 	if (r->tbl == T_ADDR)
-		return CM_ENABLESTATIC;
+		return CIM_M_ENABLESTATIC;
 	if (r->tbl == T_ADAPTER) {
 		if (txn_has(r->tr, COL_ADAPTER_SETPOWERSTATE))
 			return AM_POWER;
@@ -852,8 +832,9 @@ check_row(struct txn *x, struct txn_row *tr, void *ctx)
 	struct ifset *s = ctx;
 	struct irow *r = txn_row_data(tr);
 	const struct link *l = iface_link(s->ifm, r->ifindex);
-	static const int
-	    denied[] = { [T_ADAPTER] = AR_FAILED, [T_CFG] = W_DENIED, [T_ADDR] = W_DENIED };
+	static const int denied[] = { [T_ADAPTER] = AR_FAILED,
+		[T_CFG] = CIM_RC_ACCESSDENIED,
+		[T_ADDR] = CIM_RC_ACCESSDENIED };
 
 	r->tr = tr;
 	r->s = s;
@@ -1091,17 +1072,18 @@ wmi_code(const struct kreq *q, int rc)
 {
 	/* IPv6 disabled on the link (disable_ipv6): inet6_addr_add() says EACCES. */
 	if (q->kind == K_ADD && q->a.family == AF_INET6 && rc == -EACCES)
-		return W_IPNOTENABLED;
+		return CIM_RC_IPNOTENABLED;
 	if (rc == -EPERM || rc == -EACCES)
-		return W_DENIED;
+		return CIM_RC_ACCESSDENIED;
 	if (q->kind == K_LINK)
-		return q->l.mtu != 0 && (rc == -EINVAL || rc == -ERANGE) ? W_OUTOFBOUNDS :
-									   W_UNKNOWN;
+		return q->l.mtu != 0 && (rc == -EINVAL || rc == -ERANGE) ? CIM_RC_OUTOFBOUNDS :
+									   CIM_RC_UNKNOWNFAILURE;
 	if (rc == -EEXIST)
-		return W_EXISTS;
+		return CIM_RC_ALREADYEXISTS;
 	if (q->kind == K_DEL && (rc == -EADDRNOTAVAIL || rc == -ESRCH))
-		return W_NOTFOUND;
-	return rc == -EINVAL || rc == -EADDRNOTAVAIL ? W_BADADDR : W_UNKNOWN;
+		return CIM_RC_NOTFOUND;
+	return rc == -EINVAL || rc == -EADDRNOTAVAIL ? CIM_RC_INVALIDIPADDRESS :
+						       CIM_RC_UNKNOWNFAILURE;
 }
 
 static int
@@ -1239,7 +1221,8 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 	}
 	if (r->method != 0 && !r->recorded) {
 		r->old = rec_get(s, r->ifindex);
-		record(s, r->tbl, r->ifindex, r->method, r->tbl == T_ADAPTER ? AR_SUCCESS : W_OK);
+		record(s, r->tbl, r->ifindex, r->method,
+		    r->tbl == T_ADAPTER ? AR_SUCCESS : CIM_RC_SUCCESS);
 		txn_step(x, tr, undo_record, r);
 		r->recorded = 1;
 	}
