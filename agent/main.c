@@ -476,6 +476,7 @@ main(int argc, char **argv)
 	master_free(ms);
 	snmp_shutdown(APP);
 	txn_free(txn);
+	ifset_free(ifs);
 	writer_free(w);
 	notify_close(&notifier);
 	nlreq_close(qa);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -124,6 +125,8 @@ ifname_ok(const char *s)
 	size_t n = strlen(s);
 
 	if (n == 0 || n >= IFNAMSIZ)
+		return 0;
+	if (s[0] == '-') /* an option to the client */
 		return 0;
 	for (; *s != '\0'; s++)
 		if (*s <= ' ' || *s == '/' || *s == '%' || *s == 0x7f)
@@ -286,14 +289,19 @@ dhcpctl_run(struct dhcpctl *d, int32_t ifindex, char *const argv[], dhcpctl_done
 	return 0;
 }
 
-/* Keep the start of what the command wrote; the rest is read and dropped. */
+/*
+ * Keep the start of what the command wrote; the rest is read and dropped,
+ * DRAIN_READS reads a call (the next poll reads on).
+ */
+#define DRAIN_READS 16
+
 static void
 drain(struct run *r)
 {
 	char buf[512];
 	ssize_t n;
 
-	while ((n = read(r->out, buf, sizeof(buf))) > 0) {
+	for (int i = 0; i < DRAIN_READS && (n = read(r->out, buf, sizeof(buf))) > 0; i++) {
 		size_t k = (size_t)n < sizeof(r->output) - 1 - r->outlen ?
 		    (size_t)n :
 		    sizeof(r->output) - 1 - r->outlen;
@@ -341,6 +349,32 @@ finish(struct run *r, int st)
 		done(arg, ok, why);
 }
 
+/* Kill the command and its process group (the pidfd reaches it even if it left the group). */
+static void
+kill_run(const struct run *r)
+{
+	kill(-r->pid, SIGKILL);
+	syscall(SYS_pidfd_send_signal, r->pidfd, SIGKILL, NULL, 0);
+}
+
+/*
+ * The child's wait status if it ended (reaped now), else -1.  A child that
+ * cannot be waited for (reaped elsewhere) counts as ended with exit status
+ * 255, rather than kept for ever.
+ */
+static int
+reaped(struct run *r)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PIDFD, (id_t)r->pidfd, &si, WEXITED | WNOHANG) < 0)
+		return errno == EINTR ? -1 : W_EXITCODE(255, 0);
+	if (si.si_pid == 0)
+		return -1;
+	return si.si_code == CLD_EXITED ? W_EXITCODE(si.si_status, 0) : si.si_status & 0x7f;
+}
+
 void
 dhcpctl_poll(struct dhcpctl *d)
 {
@@ -354,10 +388,10 @@ dhcpctl_poll(struct dhcpctl *d)
 		if (r->ifindex == 0)
 			continue;
 		drain(r);
-		if (waitpid(r->pid, &st, WNOHANG) == r->pid) {
+		if ((st = reaped(r)) >= 0) {
 			finish(r, st);
 		} else if (!r->killed && now.tv_sec >= r->deadline.tv_sec) {
-			kill(-r->pid, SIGKILL);
+			kill_run(r);
 			r->killed = 1;
 		}
 	}
@@ -373,6 +407,9 @@ int
 dhcpctl_start(struct dhcpctl *d)
 {
 	d->started = 1;
+	for (size_t i = 0; i < DHCPCTL_RUNS_MAX; i++)
+		if (d->runs[i].ifindex != 0)
+			loop_fd_add(&d->runs[i].lf, d->runs[i].pidfd, on_ready, d);
 	loop_timer_init(&d->timer, on_ready, d);
 	return loop_timer_every(&d->timer, 1);
 }
@@ -396,8 +433,8 @@ dhcpctl_free(struct dhcpctl *d)
 
 		if (r->ifindex == 0)
 			continue;
-		kill(-r->pid, SIGKILL);
-		waitpid(r->pid, NULL, 0);
+		kill_run(r);
+		waitid(P_PIDFD, (id_t)r->pidfd, &(siginfo_t){ 0 }, WEXITED);
 		r->done = NULL;
 		finish(r, 0);
 	}

@@ -50,6 +50,7 @@
 #include "route/routefmt.h"
 #include "route/rtcheck.h"
 #include "route/writer.h"
+#include "snmp/mib_ifset.h"
 
 /* Writable columns (oids.h). */
 enum {
@@ -101,6 +102,7 @@ struct wrow {
 	 */
 	int gw;
 	int wmi; /* enum cim_rc: the code of a refusal or failure (cimAdapterCfgLastResult) */
+	struct ifrec old_rec; /* the interface's record before this row's SetGateways() */
 	struct gwkey {
 		int32_t ifindex;
 		uint8_t six;    /* an IPv6 gateway (addr6), else IPv4 (addr4) */
@@ -468,6 +470,7 @@ static const struct txn_column persist6_columns[] = {
 
 /* The kernel row (mirror) with the same table, destination, tos and metric, if any. */
 static int deleted_before(const struct wrow *r, const void *kern);
+static struct wrow *good_row(const struct txn *x, size_t i);
 
 static const struct route *
 fib_twin(struct writer *w, const struct wrow *row, const struct route *k)
@@ -575,13 +578,12 @@ static int
 deleted_before(const struct wrow *r, const void *kern)
 {
 	for (size_t i = 0; i < txn_nrows(r->x); i++) {
-		const struct wrow *o = txn_row_data(txn_row_at(r->x, i));
+		const struct wrow *o = good_row(r->x, i);
 		const void *t;
 
-		if (o == r)
+		if (txn_row_at(r->x, i) == r->tr)
 			break;
-		if (!txn_refused(txn_row_at(r->x, i)) &&
-		    (o->act == A_DELETE || o->act == A_PDESTROY) && six(o) == six(r) &&
+		if (o != NULL && (o->act == A_DELETE || o->act == A_PDESTROY) && six(o) == six(r) &&
 		    (t = touches(o)) != NULL && ops_of(r)->store->cmp(t, kern) == 0)
 			return 1;
 	}
@@ -1290,7 +1292,7 @@ gw_live_key(struct writer *w, struct wrow *r)
 	return route_find(mirror_routes(w->pm), &r->key);
 }
 
-/* ... as a persisted row's key (IPv6: naming the link); the row of the set, or NULL. */
+/* ... as a new persisted row's key (IPv6: naming the link); a row of the set at it, or NULL. */
 static struct proute *
 gw_persist_key(struct writer *w, struct wrow *r, const struct link *l)
 {
@@ -1312,9 +1314,25 @@ gw_persist_key(struct writer *w, struct wrow *r, const struct link *l)
 	return persist_find(set_of(w, r), &key);
 }
 
+/* The row acts as owner, the persisted row that keeps its live route. */
+static void
+gw_as_persisted(struct wrow *r, const struct proute *owner)
+{
+	r->tbl = r->gwk.six ? T_PERSIST6 : T_PERSIST;
+	if (r->gwk.six) {
+		r->pkey6 = *owner;
+		return;
+	}
+	memset(&r->key, 0, sizeof(r->key));
+	r->mask = 0;
+	r->key.nexthop = owner->nexthop;
+	r->key.metric = owner->metric;
+	r->key.table = PERSIST_TABLE;
+}
+
 /* A new gateway: a persisted row whose route goes through the row's interface. */
 static int
-gw_create(struct writer *w, struct wrow *r, const void *live, const struct proute *pr)
+gw_create(struct writer *w, struct wrow *r, const void *live, const struct link *l)
 {
 	int rc;
 
@@ -1322,7 +1340,7 @@ gw_create(struct writer *w, struct wrow *r, const void *live, const struct prout
 	if (live != NULL)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "the interface has this gateway at this metric already");
-	if (pr != NULL)
+	if (gw_persist_key(w, r, l) != NULL)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "a persisted route through this gateway at this metric exists");
 	r->wmi = CIM_RC_OUTOFBOUNDS;
@@ -1332,42 +1350,70 @@ gw_create(struct writer *w, struct wrow *r, const void *live, const struct prout
 	r->wmi = CIM_RC_INVALIDGATEWAY;
 	if ((rc = check_one(r->tr, r, w)) != 0)
 		return rc;
+	r->wmi = CIM_RC_ALREADYEXISTS;
+	if (r->adopt)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "a default route through this gateway at this metric exists on another "
+		    "interface");
+	r->wmi = CIM_RC_INVALIDGATEWAY;
 	if ((r->gwk.six ? r->want6.ifindex : r->want.ifindex) != r->gwk.ifindex)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "the gateway is not on a subnet of interface %d", (int)r->gwk.ifindex);
 	return 0;
 }
 
+/*
+ * An existing gateway: the persisted row that keeps its route if cimrouted
+ * installed it, else its live row.  A route that a persisted row adopted
+ * stays with that row (destroyed there, the route would stay).
+ */
+static int
+gw_existing(struct writer *w, struct wrow *r, const void *live)
+{
+	const struct mirror *served = r->gwk.six ? w->m6 : w->m;
+	const struct proute *owner =
+	    live != NULL ? writer_gateway_owner(w, r->gwk.six, live) : NULL;
+
+	r->wmi = CIM_RC_UNKNOWNFAILURE;
+	if (owner != NULL && ((const uint8_t *)live)[ops_of(r)->kind_off + 1] != CIMR_RTPROT)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "a persisted row adopted this route: destroy it in %s",
+		    r->gwk.six ? "cimIP6PersistedRouteTable" : "cimIP4PersistedRouteTable");
+	if (owner != NULL) {
+		gw_as_persisted(r, owner);
+		return check_one(r->tr, r, w);
+	}
+	if (txn_has(r->tr, GW_STORAGE))
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "StorageType can only be set at creation");
+	if (live != NULL &&
+	    (served == NULL || !mirror_table_selected(mirror_config(served), RT_TABLE_MAIN)))
+		return refuse(r, SNMP_ERR_NOTWRITABLE,
+		    "cimrouted does not serve table main (routeTables): its default routes "
+		    "cannot be changed here");
+	return check_one(r->tr, r, w);
+}
+
 static int
 check_gw_row(struct writer *w, struct wrow *r)
 {
-	const struct mirror *served = r->gwk.six ? w->m6 : w->m;
 	const struct link *l = iface_link(mirror_iface(w->pm), r->gwk.ifindex);
 	long status = 0;
 	const void *live;
-	struct proute *pr;
 
 	txn_int(r->tr, GW_STATUS, &status);
 	r->wmi = CIM_RC_INVALIDGATEWAY;
+	if (l == NULL && status == RS_DESTROY)
+		return 0; /* RFC 2579: destroying a row that does not exist is noError */
 	if (l == NULL)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "interface %d does not exist",
 		    (int)r->gwk.ifindex);
 	if (r->gwk.six && w->pm6 == NULL)
 		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "no IPv6 mirror");
 	live = gw_live_key(w, r);
-	pr = gw_persist_key(w, r, l);
 	if (status == RS_CREATEANDGO)
-		return gw_create(w, r, live, pr);
-	r->wmi = CIM_RC_UNKNOWNFAILURE;
-	/* A gateway cimrouted keeps goes with its persisted row; another with its live row. */
-	if (pr != NULL && (!pr->active || pr->ifindex == r->gwk.ifindex))
-		return check_one(r->tr, r, w);
-	gw_live_key(w, r);
-	if (served == NULL || !mirror_table_selected(mirror_config(served), RT_TABLE_MAIN))
-		return refuse(r, SNMP_ERR_NOTWRITABLE,
-		    "cimrouted does not serve table main (routeTables): its default routes "
-		    "cannot be changed here");
-	return check_one(r->tr, r, w);
+		return gw_create(w, r, live, l);
+	return gw_existing(w, r, live);
 }
 
 /*
@@ -1516,6 +1562,36 @@ check_protected(struct txn *x, struct writer *w)
 	}
 }
 
+/* SetGateways() into the interface's cimAdapterCfgLastMethod and LastResult. */
+static void
+gw_record(struct writer *w, struct wrow *r, int code)
+{
+	if (w->ifs != NULL)
+		ifset_record_cfg(w->ifs, r->gwk.ifindex, CIM_M_SETGATEWAYS, code, &r->old_rec);
+}
+
+static int
+undo_gw_record(void *row, void *w)
+{
+	struct wrow *r = row;
+
+	ifset_restore(((struct writer *)w)->ifs, &r->old_rec);
+	return 0;
+}
+
+/* The gateway rows refused by their own check or the checks of the SET: their codes. */
+static void
+record_refused(struct txn *x, struct writer *w)
+{
+	for (size_t i = 0; i < txn_nrows(x); i++) {
+		struct txn_row *tr = txn_row_at(x, i);
+		struct wrow *r = txn_row_data(tr);
+
+		if (txn_row_ops(tr) == &mib_set_gateway_ops && txn_refused(tr))
+			gw_record(w, r, r->wmi);
+	}
+}
+
 /* RESERVE2: the rows of both tables together. */
 static void
 check_set(struct txn *x, void *ctx)
@@ -1560,6 +1636,7 @@ check_set(struct txn *x, void *ctx)
 				break;
 			}
 	}
+	record_refused(x, w);
 }
 
 /* ---- ACTION and UNDO ---------------------------------------------------------- */
@@ -1958,6 +2035,25 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 	return 0;
 }
 
+/* A gateway row: its route row's steps, then SetGateways()'s result recorded (and its undo). */
+static int
+gw_apply(struct txn *x, struct txn_row *tr, void *ctx)
+{
+	struct writer *w = ctx;
+	struct wrow *r = txn_row_data(tr);
+	int err = apply(x, tr, ctx);
+
+	if (err == TXN_PENDING)
+		return err;
+	gw_record(w, r,
+	    err == 0             ? CIM_RC_SUCCESS :
+		r->rc == -EEXIST ? CIM_RC_ALREADYEXISTS :
+				   CIM_RC_UNKNOWNFAILURE);
+	if (err == 0 && w->ifs != NULL)
+		txn_step(x, tr, undo_gw_record, w);
+	return err;
+}
+
 /*
  * ACTION, after a table's rows: write each family's state file once if its
  * persisted set changed.  Two files are two renames: one that fails after
@@ -2070,4 +2166,13 @@ const struct txn_ops mib_set_route_ops = { WROW_OPS(route_columns, route_index) 
 const struct txn_ops mib_set_persist_ops = { WROW_OPS(persist_columns, persist_index) };
 const struct txn_ops mib_set_route6_ops = { WROW_OPS(route6_columns, route6_index) };
 const struct txn_ops mib_set_persist6_ops = { WROW_OPS(persist6_columns, persist6_index) };
-const struct txn_ops mib_set_gateway_ops = { WROW_OPS(gw_columns, gw_index) };
+const struct txn_ops mib_set_gateway_ops = {
+	.row_size = sizeof(struct wrow),
+	.row_name = row_name,
+	.check = check_row,
+	.apply = gw_apply,
+	.row_free = row_free,
+	.group = &route_group,
+	.parse_index = gw_index,
+	MIB_COLUMNS(gw_columns),
+};

@@ -2,15 +2,14 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/nexthop.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 
+#include "lib/sysctl.h"
 #include "lib/vec.h"
 #include "route/nhobj.h"
 
@@ -205,13 +204,7 @@ nh_parse(struct nlmsghdr *nlh, struct nhobj *o)
 int
 nh_compat_mode(void)
 {
-	char c = '0';
-	int fd = open(NH_COMPAT_SYSCTL, O_RDONLY | O_CLOEXEC);
+	unsigned long long v = 0;
 
-	if (fd < 0)
-		return 0;
-	if (read(fd, &c, 1) != 1)
-		c = '0';
-	close(fd);
-	return c == '1';
+	return sysctl_read("/proc/sys/net/ipv4", "nexthop_compat_mode", &v) == 0 && v == 1;
 }

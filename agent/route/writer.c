@@ -390,3 +390,11 @@ writer_apply(struct writer *w)
 	if (left > 0)
 		arm(w, APPLY_RETRY_MS);
 }
+
+const struct proute *
+writer_gateway_owner(const struct writer *w, int six, const void *live)
+{
+	if (six)
+		return w->pm6 != NULL ? persist_owner_of(&w->persist6, w->pm6, live) : NULL;
+	return persist_owner_of(&w->persist, w->pm, live);
+}

@@ -19,6 +19,7 @@
 #include "route/rt4.h"
 #include "snmp/loop.h"
 
+struct ifset;
 struct mirror;
 struct nlreq;
 struct rt_ops;
@@ -112,6 +113,11 @@ struct writer {
 	int set_dirty, set_resave;
 	/* ... the state files its ACTION wrote (DIRTY4, DIRTY6 of mib_set.c). */
 	int set_saved;
+	/*
+	 * The adapter methods' records (snmp/mib_ifset.h), where a gateway row
+	 * records SetGateways(); NULL: none (ifset_new() sets it).
+	 */
+	struct ifset *ifs;
 	/* ... its ACTION waits for the kernel: writer_apply() waits for it to end. */
 	int set_acting;
 	/* ... the kernel answered one of its requests: its events are to be read (mib_set.c). */
@@ -124,6 +130,12 @@ struct writer {
  * from statedir (NULL: none; bad lines are logged and skipped), arm asking
  * for writer_apply() later.  NULL with err on failure.
  */
+/*
+ * The persisted row that keeps live, a default route of table main of the
+ * family (six: IPv6) as the gateway table shows it, or NULL.
+ */
+const struct proute *writer_gateway_owner(const struct writer *, int six, const void *live);
+
 struct writer *writer_new(struct mirror *m, struct nlreq *q, struct nlreq *qa,
     const struct writer_config *, const char *statedir, loop_arm_fn arm, void *arm_arg, char *err,
     size_t errlen);

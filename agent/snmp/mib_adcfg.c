@@ -370,19 +370,10 @@ static int
 get_gw_storage(const void *row, struct mib_value *v, void *ctx)
 {
 	const struct gw *g = row;
-	const struct link *l = iface_link(ac.ifm, g->ifindex);
-	struct proute key = { .metric = g->metric };
-	const struct proute *pr = NULL;
+	const struct proute *pr =
+	    ac.w == NULL ? NULL : writer_gateway_owner(ac.w, g->rfam == AF_INET6, &g->route);
 
-	if (ac.w != NULL && g->rfam == AF_INET && g->type == INET_IPV4) {
-		key.nexthop = g->route.r4.nexthop;
-		pr = persist_find(&ac.w->persist, &key);
-	} else if (ac.w != NULL && g->rfam == AF_INET6 && l != NULL) {
-		memcpy(key.nexthop6, g->addr, 16);
-		snprintf(key.ifname, sizeof(key.ifname), "%s", l->name);
-		pr = persist_find(&ac.w->persist6, &key);
-	}
-	if (pr == NULL || (pr->active && pr->ifindex != g->ifindex))
+	if (pr == NULL)
 		return get_other(row, v, ctx);
 	mib_set_int(v, ASN_INTEGER, pr->is_volatile ? ST_VOLATILE : ST_NONVOLATILE);
 	return 0;

@@ -179,6 +179,19 @@ record(struct ifset *s, enum itable tbl, int32_t ifindex, int method, int result
 	rec_put(s, &rec);
 }
 
+void
+ifset_record_cfg(struct ifset *s, int32_t ifindex, int method, int result, struct ifrec *old)
+{
+	*old = rec_get(s, ifindex);
+	record(s, T_CFG, ifindex, method, result);
+}
+
+void
+ifset_restore(struct ifset *s, const struct ifrec *old)
+{
+	rec_put(s, old);
+}
+
 /* ---- the addresses created here ------------------------------------------------ */
 
 static const struct iface_addr *addr_find(const struct ifset *s, int32_t ifindex, uint8_t family,
@@ -287,6 +300,7 @@ ifset_new(struct writer *w, struct iface *ifm)
 		free(s);
 		return NULL;
 	}
+	w->ifs = s; /* the gateway rows (route/mib_set.c) record SetGateways() here */
 	return s;
 }
 
@@ -295,6 +309,8 @@ ifset_free(struct ifset *s)
 {
 	if (s == NULL)
 		return;
+	if (s->w->ifs == s)
+		s->w->ifs = NULL;
 	free(s->rec);
 	free(s->made);
 	staticaddrs_free(&s->saved);

@@ -46,6 +46,14 @@ void ifset_free(struct ifset *);
  * 0, or -1 with err.
  */
 int ifset_use_statedir(struct ifset *, const char *dir, char *err, size_t errlen);
+/*
+ * Record a method of cimAdapterCfgTable performed through another table
+ * (SetGateways(), the gateway rows of route/mib_set.c) and its result on
+ * ifindex; *old gets the record as it was, which ifset_restore() puts back
+ * (the SET was undone).
+ */
+void ifset_record_cfg(struct ifset *, int32_t ifindex, int method, int result, struct ifrec *old);
+void ifset_restore(struct ifset *, const struct ifrec *old);
 /* The adapter's record, or NULL when no method was performed on it. */
 const struct ifrec *ifset_rec(const struct ifset *, int32_t ifindex);
 

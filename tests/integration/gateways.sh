@@ -16,6 +16,7 @@
 #      of one interface in one SET (WMI: at most 5), createAndWait, an interface that does not
 #      exist, an index of the wrong length, StorageType other(1)
 #   g. all or nothing: a new gateway and a bad cimIP4RouteTable row in one SET: neither
+#   LastMethod/LastResult of the interface: setGateways(23) and the code of the outcome
 #   h. a restart of cimrouted with the nonVolatile gateway deleted meanwhile: installed again
 # Both daemons alive after each case.
 
@@ -25,6 +26,7 @@ itest_init gw
 
 OID_GW=.1.3.6.1.4.1.32473.1.1.6.5.1
 OID_ROUTE=.1.3.6.1.4.1.32473.1.1.1.3.1
+OID_CFG=.1.3.6.1.4.1.32473.1.1.6.3.1
 STATE=$T/state/persisted-routes
 STATE6=$T/state/persisted-routes6
 
@@ -69,6 +71,8 @@ is "$(get_val "$OID_GW.5.$ix")" "INTEGER: 3" "a. the row reads StorageType nonVo
 ptr=$(get_val "$OID_GW.4.$ix")
 is "$(get_val "${ptr#OID: }" | sed 's/:.*//')" "INTEGER" "a. its RowPointer names a cimIP4RouteTable row (Age)"
 is "$(get_val "$OID_GW.5.$(gw4 "$A0" 10.10.0.254 100)")" "INTEGER: 1" "a. the static default route reads StorageType other(1)"
+is "$(get_val "$OID_CFG.24.$A0") $(get_val "$OID_CFG.25.$A0")" "INTEGER: 23 INTEGER: 0" \
+	"a. a0's cimAdapterCfgLastMethod is setGateways(23), LastResult 0"
 both_alive "a. an IPv4 gateway"
 
 # ---------------------------------------------------------------- b. volatile
@@ -114,6 +118,7 @@ refused inconsistentValue "f. a gateway on no subnet of the interface (10.30.0.1
 refused inconsistentValue "f. a gateway that exists" "$OID_GW.6.$ixn" i 4
 refused inconsistentValue "f. metric 0" "$OID_GW.6.$(gw4 "$A0" 10.10.0.9 0)" i 4
 refused inconsistentValue "f. metric 10000" "$OID_GW.6.$(gw4 "$A0" 10.10.0.9 10000)" i 4
+is "$(get_val "$OID_CFG.25.$A0")" "INTEGER: 90" "f. and LastResult reads parameterOutOfBounds(90)"
 six=()
 for i in 1 2 3 4 5 6; do six+=("$OID_GW.6.$(gw4 "$A1" 10.30.0.$((10 + i)) $i)" i 4); done
 refused inconsistentValue "f. six new gateways of one interface in one SET" "${six[@]}"

@@ -119,6 +119,9 @@ test_directive(void **state)
 	assert_int_equal(dhcpctl_command(&cfg, DHCP_RENEW, DHCP_CLIENT_NONE, "", argv, buf,
 			     sizeof(buf)),
 	    -1);
+	assert_int_equal(dhcpctl_command(&cfg, DHCP_RENEW, DHCP_CLIENT_NONE, "-d", argv, buf,
+			     sizeof(buf)),
+	    -1); /* an option to the client */
 	/* Without a command or a client that has one: none (networkd cannot release). */
 	assert_int_equal(dhcpctl_command(&cfg, DHCP_DISABLE, DHCP_CLIENT_NETWORKD, "eth0", argv,
 			     buf, sizeof(buf)),
@@ -189,6 +192,21 @@ test_timeout(void **state)
 	assert_true(time(NULL) - t0 <= 3);
 }
 
+/* A command that writes without end is read a bounded amount a poll, and killed at its time. */
+static void
+test_chatty(void **state)
+{
+	char b[96], *v[4], err[256];
+	char **chatty = args("/bin/sh|-c|yes 'a line of output'", b, sizeof(b), v);
+
+	(void)state;
+	cfg.timeout_s = 1;
+	assert_int_equal(dhcpctl_run(d, 6, chatty, done, NULL, err, sizeof(err)), 0);
+	wait_done(1);
+	assert_false(last_ok);
+	assert_string_equal(last_why, "killed after 1 s");
+}
+
 /* The child gets stdin, stdout and stderr, and no other descriptor of ours. */
 static void
 test_no_leak(void **state)
@@ -216,6 +234,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_builtin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chatty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_leak, setup, teardown),
 	};
 

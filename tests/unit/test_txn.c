@@ -1216,6 +1216,87 @@ test_gateway_kinds(void **state)
 	assert_string_equal(fk.log, "");
 }
 
+/* SetGateways() in the interface's cimAdapterCfgLastMethod (23) and LastResult. */
+static void
+test_gateway_records(void **state)
+{
+	const struct ifrec *rec;
+
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TG, C_GRS, GIDX("192.0.2.9", 10000), 4 });
+	assert_non_null(rec = ifset_rec(ifs, IFA));
+	assert_int_equal(rec->cfg_method, 23);
+	assert_int_equal(rec->cfg_result, 90);
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TG, C_GRS, GIDX("203.0.113.1", 20), 4 });
+	assert_int_equal(ifset_rec(ifs, IFA)->cfg_result, 71);
+	assert_int_equal(run((struct vb[]){ { TG, C_GRS, GIDX("192.0.2.1", 10), 4 } }, 1).status,
+	    0);
+	assert_int_equal(ifset_rec(ifs, IFA)->cfg_result, 0);
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TG, C_GRS, GIDX("192.0.2.1", 10), 4 });
+	assert_int_equal(ifset_rec(ifs, IFA)->cfg_result, 93);
+	/*
+	 * The kernel refuses a step of the SET: the route table's delete (its
+	 * handler comes first), then the gateway, then both.  A gateway not
+	 * applied leaves the record as it was; one the kernel refused records 65.
+	 */
+	fk.calls = 0;
+	fk.fail = 1u << 1;
+	assert_int_equal(
+	    run((struct vb[]){ { TG, C_GRS, GIDX("192.0.2.2", 11), 4 }, { TR, C_RS, R60, 6 } }, 2)
+		.status,
+	    SNMP_ERR_COMMITFAILED);
+	fk.fail = 0;
+	assert_false(has_default("c0000202", 11));
+	assert_int_equal(ifset_rec(ifs, IFA)->cfg_result, 93);
+	fk.calls = 0;
+	fk.fail = 1u << 2;
+	assert_int_equal(
+	    run((struct vb[]){ { TG, C_GRS, GIDX("192.0.2.2", 11), 4 }, { TR, C_RS, R60, 6 } }, 2)
+		.status,
+	    SNMP_ERR_COMMITFAILED);
+	fk.fail = 0;
+	assert_false(has_default("c0000202", 11));
+	assert_int_equal(ifset_rec(ifs, IFA)->cfg_result, 65);
+}
+
+/*
+ * An existing gateway: a route that a persisted row adopted stays with that
+ * row; StorageType only at creation; an interface that is not there.
+ */
+static void
+test_gateway_existing(void **state)
+{
+	fk.v[fk.n++] = R(0, 0, IP(192, 0, 2, 254), 100, RTPROT_STATIC);
+	fk_events(m);
+	assert_int_equal(
+	    run((struct vb[]){ { TP, C_PRS, "0.0.0.0.0.0.0.0.192.0.2.254.100", 4 } }, 1).status, 0);
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TG, C_GRS, GIDX("192.0.2.254", 100), 6 });
+	assert_int_equal(
+	    run((struct vb[]){ { TP, C_PRS, "0.0.0.0.0.0.0.0.192.0.2.254.100", 6 } }, 1).status, 0);
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TG, C_GST, GIDX("192.0.2.254", 100), 2 });
+	assert_int_equal(
+	    run((struct vb[]){ { TG, C_GRS, "999.1.4.192.0.2.254.100", 6 } }, 1).status, 0);
+	assert_true(has_default("c00002fe", 100));
+}
+
+/* An IPv6 gateway: a persisted IPv6 row naming the link, its route through it. */
+static void
+test_gateway6(void **state)
+{
+	static const char *gw = "2.2.16.254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.1.5";
+	char k[2048];
+
+	assert_int_equal(run((struct vb[]){ { TG, C_GRS, gw, 4 } }, 1).status, 0);
+	assert_int_equal(w->persist6.n, 1);
+	assert_string_equal(w->persist6.v[0].ifname, "va");
+	kernel_text(k, sizeof(k));
+	assert_non_null(strstr(k, "::/0 fe80::1 5 "));
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TG, C_GRS, gw, 4 });
+	assert_int_equal(run((struct vb[]){ { TG, C_GRS, gw, 6 } }, 1).status, 0);
+	assert_int_equal(w->persist6.n, 0);
+	kernel_text(k, sizeof(k));
+	assert_null(strstr(k, "::/0 fe80::1 5 "));
+}
+
 /* A route of a persisted row is changed through the persisted table only. */
 static void
 test_persisted_owner(void **state)
@@ -2830,6 +2911,9 @@ main(void)
 		T(test_persisted_owner),
 		T(test_gateways),
 		T(test_gateway_kinds),
+		T(test_gateway_records),
+		T(test_gateway_existing),
+		T(test_gateway6),
 		T(test_applied),
 		T(test_undo_newest_first),
 		T(test_across_tables),
