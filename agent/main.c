@@ -33,6 +33,7 @@
 #include "snmp/txn.h"
 #include "iface/ifdev.h"
 #include "iface/ifmirror.h"
+#include "iface/dhcpctl.h"
 #include "iface/dhcplease.h"
 #include "iface/resolver.h"
 #include "nl/nlmon.h"
@@ -304,6 +305,8 @@ main(int argc, char **argv)
 	struct resolver *res;
 	struct dhcplease_config dcfg = { 0 };
 	struct dhcplease *dl;
+	struct dhcpctl_config ccfg = { .timeout_s = DHCPCTL_TIMEOUT_S };
+	struct dhcpctl *dc;
 	struct ifdev *ifd;
 	struct nlmon *mon;
 	struct nlreq *q, *qa;
@@ -350,7 +353,8 @@ main(int argc, char **argv)
 	notify_init(&notifier);
 	writer_config_default(&wcfg);
 	if (mirror_conf_register(&cfg) < 0 || notify_conf_register(&notifier.set) < 0 ||
-	    writer_conf_register(&wcfg) < 0 || dhcplease_conf_register(&dcfg) < 0)
+	    writer_conf_register(&wcfg) < 0 || dhcplease_conf_register(&dcfg) < 0 ||
+	    dhcpctl_conf_register(&ccfg) < 0)
 		fatal("cannot register the configuration directives");
 	if ((ms = master_init()) == NULL)
 		fatal("out of memory");
@@ -429,8 +433,11 @@ main(int argc, char **argv)
 	if (writer_start(w) < 0)
 		fatal("cannot watch the netlink sockets");
 
-	if ((ifs = ifset_new(w, ifm)) == NULL)
+	if ((ifs = ifset_new(w, ifm)) == NULL || (dc = dhcpctl_new(&ccfg)) == NULL ||
+	    dhcpctl_start(dc) < 0)
 		fatal("out of memory");
+	/* The DHCP methods: the client's commands, run without waiting. */
+	ifset_use_dhcp(ifs, dc, &ccfg);
 	/* The nonVolatile addresses made through SNMP, added again where missing. */
 	if (ifset_use_statedir(ifs, statedir, err, sizeof(err)) < 0)
 		fatal("%s", err);
@@ -471,6 +478,7 @@ main(int argc, char **argv)
 	writer_stop(w);
 	resolver_stop(res);
 	dhcplease_stop(dl);
+	dhcpctl_stop(dc);
 	iface_stop(ifm);
 	notify_stop(&notifier);
 	master_free(ms);
@@ -484,6 +492,8 @@ main(int argc, char **argv)
 	each_mirror(mirrors, 4, mirror_free);
 	resolver_free(res);
 	dhcplease_free(dl);
+	dhcpctl_free(dc);
+	dhcpctl_config_free(&ccfg);
 	iface_free(ifm);
 	ifdev_free(ifd);
 	nlmon_free(mon);

@@ -35,11 +35,13 @@ static const char *const builtin[][DHCP_NACTIONS] = {
 	[DHCP_CLIENT_DHCLIENT] = { "/sbin/dhclient -nw %i", "/sbin/dhclient -x %i",
 	    "/sbin/dhclient -r %i", "/sbin/dhclient -nw %i" },
 	[DHCP_CLIENT_NETWORKD] = { NULL, NULL, NULL, "/usr/bin/networkctl renew %i" },
+	[DHCP_CLIENT_NM] = { NULL, NULL, NULL, NULL }, /* dhclient would fight NetworkManager */
 };
 
 struct run {
 	struct dhcpctl *d;
 	int32_t ifindex; /* 0: the slot is free */
+	int tag;
 	pid_t pid;
 	int pidfd, out; /* out: the read end of its stdout and stderr */
 	struct loop_fd lf;
@@ -162,7 +164,7 @@ dhcpctl_command(const struct dhcpctl_config *cfg, enum dhcp_action a, enum dhcp_
 	size_t n = 0;
 	char *save = NULL;
 
-	if (a >= DHCP_NACTIONS || client > DHCP_CLIENT_NETWORKD || !ifname_ok(ifname))
+	if (a >= DHCP_NACTIONS || client > DHCP_CLIENT_NM || !ifname_ok(ifname))
 		return -1;
 	cmd = cfg->cmd[a] != NULL ? cfg->cmd[a] : builtin[client][a];
 	if (cmd == NULL || expand(cmd, ifname, buf, buflen) < 0)
@@ -258,8 +260,8 @@ spawn(struct run *r, char *const argv[])
 static void on_ready(void *arg);
 
 int
-dhcpctl_run(struct dhcpctl *d, int32_t ifindex, char *const argv[], dhcpctl_done_fn done, void *arg,
-    char *err, size_t errlen)
+dhcpctl_run(struct dhcpctl *d, int32_t ifindex, int tag, char *const argv[], dhcpctl_done_fn done,
+    void *arg, char *err, size_t errlen)
 {
 	struct run *r;
 	int rc, i;
@@ -280,6 +282,7 @@ dhcpctl_run(struct dhcpctl *d, int32_t ifindex, char *const argv[], dhcpctl_done
 	}
 	r->d = d;
 	r->ifindex = ifindex;
+	r->tag = tag;
 	r->done = done;
 	r->arg = arg;
 	clock_gettime(CLOCK_MONOTONIC, &r->deadline);
@@ -336,6 +339,8 @@ finish(struct run *r, int st)
 {
 	dhcpctl_done_fn done = r->done;
 	void *arg = r->arg;
+	int32_t ifindex = r->ifindex;
+	int tag = r->tag;
 	char why[DHCPCTL_LINE + 64];
 	int ok;
 
@@ -346,7 +351,7 @@ finish(struct run *r, int st)
 	close(r->out);
 	memset(r, 0, sizeof(*r));
 	if (done != NULL)
-		done(arg, ok, why);
+		done(arg, ifindex, tag, ok, why);
 }
 
 /* Kill the command and its process group (the pidfd reaches it even if it left the group). */

@@ -8,8 +8,9 @@
  * renew /sbin/dhclient -nw %i": an absolute program and its words, split at
  * spaces, no shell; %i is the interface name), else the built-in one of the
  * client that holds the interface's lease (dhclient: -nw, -x, -r; systemd-
- * networkd: networkctl renew), else there is none and the method is not
- * supported.
+ * networkd: networkctl renew; NetworkManager: none, it is configured), or
+ * dhclient's -nw to enable DHCP on an interface without a lease; else there
+ * is none and the method is not supported.
  *
  * These take seconds (a DHCP exchange), so a command is never waited for:
  * it is spawned (posix_spawn, its own process group, stdin /dev/null,
@@ -25,12 +26,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "iface/dhcplease.h"
 #include "snmp/loop.h"
 
 enum dhcp_action { DHCP_ENABLE, DHCP_DISABLE, DHCP_RELEASE, DHCP_RENEW, DHCP_NACTIONS };
-
-/* Who keeps an interface's lease (iface/dhcplease.h says which file). */
-enum dhcp_client { DHCP_CLIENT_NONE, DHCP_CLIENT_DHCLIENT, DHCP_CLIENT_NETWORKD };
 
 #define DHCPCTL_ARGS_MAX  16
 #define DHCPCTL_RUNS_MAX  64
@@ -59,8 +58,11 @@ const char *dhcpctl_action_name(enum dhcp_action);
 int dhcpctl_command(const struct dhcpctl_config *, enum dhcp_action, enum dhcp_client,
     const char *ifname, char **argv, char *buf, size_t buflen);
 
-/* A run ended: ok (exit status 0), else why ("exit status 3: ...", "killed after 30 s"). */
-typedef void (*dhcpctl_done_fn)(void *arg, int ok, const char *why);
+/*
+ * A run of ifindex ended: ok (exit status 0), else why ("exit status 3:
+ * ...", "killed after 30 s"); tag as given to dhcpctl_run().
+ */
+typedef void (*dhcpctl_done_fn)(void *arg, int32_t ifindex, int tag, int ok, const char *why);
 
 struct dhcpctl;
 struct dhcpctl *dhcpctl_new(const struct dhcpctl_config *);
@@ -70,8 +72,8 @@ void dhcpctl_free(struct dhcpctl *); /* kills what still runs */
  * dhcpctl_poll()) when it ends, never from here.  0, or -1 with err: a run
  * of this interface is in progress, too many run, the spawn failed.
  */
-int dhcpctl_run(struct dhcpctl *, int32_t ifindex, char *const argv[], dhcpctl_done_fn done,
-    void *arg, char *err, size_t errlen);
+int dhcpctl_run(struct dhcpctl *, int32_t ifindex, int tag, char *const argv[],
+    dhcpctl_done_fn done, void *arg, char *err, size_t errlen);
 /* Is a run of ifindex in progress? */
 int dhcpctl_busy(const struct dhcpctl *, int32_t ifindex);
 /* Complete the runs that ended, kill those past their time; the loop's job (and tests'). */

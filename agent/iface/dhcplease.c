@@ -203,9 +203,17 @@ int
 dhcplease_parse(const char *name, const char *text, size_t len, int64_t mtime,
     struct dhcp_lease *out)
 {
+	const char *base = strrchr(name, '/') != NULL ? strrchr(name, '/') + 1 : name;
+	size_t n = strlen(base);
+	int nm = n > 6 && strcmp(base + n - 6, ".lease") == 0 &&
+	    (strncmp(base, "dhclient-", 9) == 0 || strncmp(base, "internal-", 9) == 0);
+
 	memset(out, 0, sizeof(*out));
-	if (memmem(text, len, "lease {", 7) != NULL)
+	if (memmem(text, len, "lease {", 7) != NULL) {
+		out->client = nm ? DHCP_CLIENT_NM : DHCP_CLIENT_DHCLIENT;
 		return parse_dhclient(text, len, out);
+	}
+	out->client = nm ? DHCP_CLIENT_NM : DHCP_CLIENT_NETWORKD;
 	return parse_networkd(name, text, len, mtime, out);
 }
 

@@ -39,7 +39,16 @@ struct dhcplease_config {
 /* The directive dhcpLeaseDirs (before init_snmp()).  0, or -1. */
 int dhcplease_conf_register(struct dhcplease_config *);
 
+/* Who keeps a lease, by its file: what drives the client (iface/dhcpctl.h). */
+enum dhcp_client {
+	DHCP_CLIENT_NONE,
+	DHCP_CLIENT_DHCLIENT, /* dhclient's blocks, not NetworkManager's */
+	DHCP_CLIENT_NETWORKD, /* KEY=VALUE named by ifindex */
+	DHCP_CLIENT_NM,       /* NetworkManager's dhclient-*.lease or internal-*.lease */
+};
+
 struct dhcp_lease {
+	enum dhcp_client client;
 	int32_t ifindex;       /* networkd's file name; 0 when named by interface */
 	char ifname[IFNAMSIZ]; /* dhclient's "interface"; "" when named by ifindex */
 	uint8_t addr[4];       /* the leased address */

@@ -182,6 +182,11 @@ void mib_adcfg_bind(struct iface *, struct mirror *m4, struct mirror *m6, int se
 extern const struct mib_table *mib_adcfg_table;
 extern const struct mib_table *mib_adcfg_addr_table;
 extern const struct mib_table *mib_adcfg_gw_table;
+/*
+ * WMI's DHCPEnabled of l (a client's lease, else a leased IPv4 address);
+ * *client: the enum dhcp_client that keeps the lease (iface/dhcplease.h).
+ */
+int mib_adcfg_dhcp(const struct link *l, int *client);
 /* WMI's IPEnabled: up, not the loopback, an address beyond link-local. */
 int mib_adcfg_ip_enabled(const struct link *);
 /* An address's position in WMI's IPAddress (from 0), its IpAddressOriginTC, its IPSubnet text. */

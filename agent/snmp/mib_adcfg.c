@@ -721,6 +721,15 @@ client_lease(const struct link *l)
 	return dhcplease_find(ac.dl, l->ifindex, l->name, now.tv_sec);
 }
 
+int
+mib_adcfg_dhcp(const struct link *l, int *client)
+{
+	const struct dhcp_lease *lease = client_lease(l);
+
+	*client = lease != NULL ? (int)lease->client : DHCP_CLIENT_NONE;
+	return lease != NULL || leased(l->ifindex) != NULL;
+}
+
 static int
 get_dhcp_enabled(const void *row, struct mib_value *v, void *ctx)
 {

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iface/dhcpctl.h"
 #include "iface/ifmirror.h"
 #include "iface/staticaddr.h"
 #include "lib/addr.h"
@@ -72,7 +73,10 @@ struct ifset {
 	int saved_on;
 	int dirty, resave; /* this SET changed the set; UNDO must write the file again */
 	size_t reapplying; /* adds of saved addresses in flight */
-	int reapply_due;   /* ... and a pass over them all put off until they are in */
+	/* The DHCP client's commands (ifset_use_dhcp()); NULL: none. */
+	struct dhcpctl *dc;
+	const struct dhcpctl_config *dcfg;
+	int reapply_due; /* ... and a pass over them all put off until they are in */
 };
 
 /* An address created here and its StorageType, while the kernel has it. */
@@ -113,6 +117,12 @@ struct irow {
 	/* The method to record when the row is done, and the record it replaced. */
 	int method, recorded;
 	struct ifrec old;
+	/* A DHCP method: its command, run at COMMIT; the saved addresses EnableDHCP() dropped. */
+	const struct dhcp_method *dhcp;
+	char *dhcp_argv[DHCPCTL_ARGS_MAX + 1];
+	char dhcp_buf[512];
+	struct staticaddr *unsaved;
+	size_t nunsaved;
 	/* The plan, and the ACTION's progress through it. */
 	struct kstep *steps;
 	size_t nsteps, cap, stage;
@@ -174,7 +184,7 @@ record(struct ifset *s, enum itable tbl, int32_t ifindex, int method, int result
 		rec.ad_result = (uint8_t)result;
 	} else {
 		rec.cfg_method = (uint8_t)method;
-		rec.cfg_result = (uint8_t)result;
+		rec.cfg_result = (uint16_t)result;
 	}
 	rec_put(s, &rec);
 }
@@ -460,6 +470,7 @@ static const struct txn_column adapter_columns[] = {
 };
 
 static const struct txn_column cfg_columns[] = {
+	{ COL_ADCFG_DHCPENABLED, ASN_INTEGER, 0, check_truth },
 	{ COL_ADCFG_DOMAINDNSREGENABLED, ASN_INTEGER, 0, check_truth },
 	{ COL_ADCFG_FULLDNSREGENABLED, ASN_INTEGER, 0, check_truth },
 	{ COL_ADCFG_MTU, ASN_UNSIGNED, 0, NULL },
@@ -654,6 +665,151 @@ check_wins(struct ifset *s, struct irow *r, const struct link *l)
 	return 0;
 }
 
+/* ---- the DHCP methods: a command of the client, started at COMMIT ---------------- */
+
+struct dhcp_method {
+	int method;
+	const char *name;
+	enum dhcp_action action;
+	int fail; /* enum cim_rc: the command failed */
+};
+
+static const struct dhcp_method dhcp_methods[] = {
+	{ CIM_M_ENABLEDHCP, "EnableDHCP()", DHCP_ENABLE, CIM_RC_DHCPCONFIGFAILED },
+	{ CIM_M_ENABLESTATIC, "EnableStatic() (DHCP stopped)", DHCP_DISABLE,
+	    CIM_RC_DHCPCONFIGFAILED },
+	{ CIM_M_RELEASEDHCPLEASE, "ReleaseDHCPLease()", DHCP_RELEASE, CIM_RC_DHCPRELEASEFAILED },
+	{ CIM_M_RENEWDHCPLEASE, "RenewDHCPLease()", DHCP_RENEW, CIM_RC_DHCPRENEWFAILED },
+};
+
+void
+ifset_use_dhcp(struct ifset *s, struct dhcpctl *dc, const struct dhcpctl_config *cfg)
+{
+	s->dc = dc;
+	s->dcfg = cfg;
+}
+
+/*
+ * RESERVE2: a DHCP method on link l: refused (DHCP not enabled for a lease
+ * method, no command, one still running), what the link is already (0),
+ * or its command kept for COMMIT; ACTION records jobStarted (4096).
+ */
+static int
+check_dhcp(struct ifset *s, struct irow *r, const struct link *l, const struct dhcp_method *m)
+{
+	int client = DHCP_CLIENT_NONE, on = mib_adcfg_dhcp(l, &client);
+	int lease_op = m->action == DHCP_RELEASE || m->action == DHCP_RENEW;
+
+	r->method = m->method;
+	if (lease_op && !on)
+		return REFUSE(s, r, m->method, CIM_RC_DHCPNOTENABLED, SNMP_ERR_INCONSISTENTVALUE,
+		    "%s: DHCP is not enabled on %s", m->name, l->name);
+	if ((m->action == DHCP_ENABLE && on) || (m->action == DHCP_DISABLE && !on))
+		return 0;
+	if (s->dc == NULL ||
+	    dhcpctl_command(s->dcfg, m->action, (enum dhcp_client)client, l->name, r->dhcp_argv,
+		r->dhcp_buf, sizeof(r->dhcp_buf)) < 0)
+		return not_supported(s, r, m->method,
+		    m->action == DHCP_ENABLE ? "EnableDHCP(): no command to start a DHCP client "
+					       "(the directive dhcpCommand enable)" :
+					       "no command of the DHCP client for this (the "
+					       "directive dhcpCommand)");
+	if (dhcpctl_busy(s->dc, l->ifindex))
+		return REFUSE(s, r, m->method, m->fail, SNMP_ERR_INCONSISTENTVALUE,
+		    "%s: a DHCP command for %s is still running", m->name, l->name);
+	r->dhcp = m;
+	return 0;
+}
+
+/* DHCPEnabled: true(1) is EnableDHCP(), false(2) stops the client (part of EnableStatic()). */
+static int
+check_dhcp_enabled(struct ifset *s, struct irow *r, const struct link *l)
+{
+	long v = TV_TRUE;
+
+	txn_int(r->tr, COL_ADCFG_DHCPENABLED, &v);
+	return check_dhcp(s, r, l, &dhcp_methods[v == TV_TRUE ? 0 : 1]);
+}
+
+/* UNDO: the saved addresses that EnableDHCP() dropped, back in the set. */
+static int
+undo_unsave(void *row, void *arg)
+{
+	struct irow *r = row;
+	struct ifset *s = arg;
+	int rc = 0;
+
+	for (size_t i = 0; i < r->nunsaved; i++)
+		rc |= staticaddrs_put(&s->saved, &r->unsaved[i]);
+	s->resave = 1;
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * ACTION: EnableDHCP() drops the link's nonVolatile addresses from the
+ * saved set (written once the SET's rows are done), as WMI's EnableDHCP()
+ * ends EnableStatic(); the addresses themselves stay until the lease.
+ */
+static int
+unsave_link(struct txn *x, struct txn_row *tr, struct ifset *s, struct irow *r)
+{
+	size_t n = 0;
+
+	if (!s->saved_on || r->dhcp == NULL || r->dhcp->action != DHCP_ENABLE || r->unsaved)
+		return 0;
+	if ((r->unsaved = calloc(s->saved.n + 1, sizeof(*r->unsaved))) == NULL)
+		return SNMP_ERR_RESOURCEUNAVAILABLE;
+	for (size_t i = 0; i < s->saved.n;)
+		if (strcmp(s->saved.v[i].ifname, r->ifname) == 0) {
+			r->unsaved[n++] = s->saved.v[i];
+			staticaddrs_del(&s->saved, &r->unsaved[n - 1]);
+		} else {
+			i++;
+		}
+	r->nunsaved = n;
+	s->dirty |= n > 0;
+	if (n > 0)
+		txn_step(x, tr, undo_unsave, s);
+	return 0;
+}
+
+/* A DHCP command ended: the method's result, and a line in the log. */
+static void
+dhcp_done(void *arg, int32_t ifindex, int tag, int ok, const char *why)
+{
+	struct ifset *s = arg;
+	const struct dhcp_method *m = &dhcp_methods[tag];
+	const struct link *l = iface_link(s->ifm, ifindex);
+
+	if (ok)
+		log_info("dhcp", "%s on ifindex %d: done%s%s", m->name, (int)ifindex,
+		    why[0] ? ": " : "", why);
+	else
+		log_err("dhcp", "%s on ifindex %d failed: %s", m->name, (int)ifindex, why);
+	if (l != NULL)
+		record(s, T_CFG, ifindex, m->method, ok ? CIM_RC_SUCCESS : m->fail);
+}
+
+/* COMMIT: start the row's DHCP command (nothing could take it back). */
+static void
+commit(struct txn_row *tr, void *ctx)
+{
+	struct ifset *s = ctx;
+	struct irow *r = txn_row_data(tr);
+	const struct dhcp_method *m = r->dhcp;
+	char err[256];
+
+	if (m == NULL)
+		return;
+	if (dhcpctl_run(s->dc, r->ifindex, (int)(m - dhcp_methods), r->dhcp_argv, dhcp_done, s, err,
+		sizeof(err)) < 0) {
+		log_err("dhcp", "%s on %s: %s", m->name, r->ifname, err);
+		record(s, T_CFG, r->ifindex, m->method, m->fail);
+		return;
+	}
+	log_info("dhcp", "%s on %s: %s started", m->name, r->ifname, r->dhcp_argv[0]);
+}
+
 /* Action's method: DisableIPSec(), ReleaseDHCPLease(), RenewDHCPLease(). */
 static int
 action_method(const struct irow *r)
@@ -664,18 +820,18 @@ action_method(const struct irow *r)
 	return v == 4 ? CIM_M_DISABLEIPSEC : v == 2 ? CIM_M_RELEASEDHCPLEASE : CIM_M_RENEWDHCPLEASE;
 }
 
-/* Action: DisableIPSec() is what Linux is; the DHCP lease methods are not served yet. */
+/* Action: DisableIPSec() is what Linux is; the DHCP lease methods run the client's command. */
 static int
 check_action_m(struct ifset *s, struct irow *r, const struct link *l)
 {
 	r->method = action_method(r);
 	if (r->method == CIM_M_DISABLEIPSEC)
 		return 0;
-	return not_supported(s, r, r->method,
-	    "ReleaseDHCPLease()/RenewDHCPLease(): not implemented yet (issue 13)");
+	return check_dhcp(s, r, l, &dhcp_methods[r->method == CIM_M_RELEASEDHCPLEASE ? 2 : 3]);
 }
 
 static const struct cfg_method cfg_methods[] = {
+	{ { COL_ADCFG_DHCPENABLED }, 0, check_dhcp_enabled }, /* 0: by the value */
 	{ { COL_ADCFG_DOMAINDNSREGENABLED, COL_ADCFG_FULLDNSREGENABLED },
 	    CIM_M_SETDYNAMICDNSREGISTRATION, check_dyndns },
 	{ { COL_ADCFG_MTU }, CIM_M_SETMTU, check_mtu },
@@ -1235,10 +1391,14 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 		if (k->owner->tbl == T_ADDR && (err = keep_made(x, tr, s, k->owner)) != 0)
 			return err;
 	}
+	if ((err = unsave_link(x, tr, s, r)) != 0)
+		return err;
 	if (r->method != 0 && !r->recorded) {
 		r->old = rec_get(s, r->ifindex);
 		record(s, r->tbl, r->ifindex, r->method,
-		    r->tbl == T_ADAPTER ? AR_SUCCESS : CIM_RC_SUCCESS);
+		    r->tbl == T_ADAPTER ? AR_SUCCESS :
+			r->dhcp != NULL ? CIM_RC_JOBSTARTED :
+					  CIM_RC_SUCCESS);
 		txn_step(x, tr, undo_record, r);
 		r->recorded = 1;
 	}
@@ -1397,6 +1557,7 @@ row_free(void *row)
 	for (size_t i = 0; i < r->nsteps; i++)
 		free(r->steps[i].undo);
 	free(r->steps);
+	free(r->unsaved);
 }
 
 static const struct txn_group ifset_group = {
@@ -1410,7 +1571,7 @@ static const struct txn_group ifset_group = {
 
 #define IROW_OPS(columns, index_fn)                                                                \
 	.row_size = sizeof(struct irow), .row_name = row_name, .check = check_row, .apply = apply, \
-	.row_free = row_free, .group = &ifset_group, .parse_index = (index_fn),                    \
+	.row_free = row_free, .commit = commit, .group = &ifset_group, .parse_index = (index_fn),  \
 	MIB_COLUMNS(columns)
 
 const struct txn_ops mib_ifset_adapter_ops = { IROW_OPS(adapter_columns, adapter_index) };

@@ -26,8 +26,9 @@ struct txn_ops;
 /* The last methods of one adapter; method 0: none (its result is absent). */
 struct ifrec {
 	int32_t ifindex;
-	uint8_t ad_method, ad_result;   /* cimNetAdapterLastMethod, cimNetAdapterLastResult */
-	uint8_t cfg_method, cfg_result; /* cimAdapterCfgLastMethod, cimAdapterCfgLastResult */
+	uint8_t ad_method, ad_result; /* cimNetAdapterLastMethod, cimNetAdapterLastResult */
+	uint8_t cfg_method;           /* cimAdapterCfgLastMethod */
+	uint16_t cfg_result;          /* cimAdapterCfgLastResult (enum cim_rc: 4096 jobStarted) */
 };
 
 struct ifset;
@@ -54,6 +55,14 @@ int ifset_use_statedir(struct ifset *, const char *dir, char *err, size_t errlen
  */
 void ifset_record_cfg(struct ifset *, int32_t ifindex, int method, int result, struct ifrec *old);
 void ifset_restore(struct ifset *, const struct ifrec *old);
+/*
+ * The DHCP methods (EnableDHCP, EnableStatic's stop of the client,
+ * Release/RenewDHCPLease): their commands run by dc, as cfg says
+ * (iface/dhcpctl.h).  Without, those methods are not supported (64).
+ */
+struct dhcpctl;
+struct dhcpctl_config;
+void ifset_use_dhcp(struct ifset *, struct dhcpctl *dc, const struct dhcpctl_config *cfg);
 /* The adapter's record, or NULL when no method was performed on it. */
 const struct ifrec *ifset_rec(const struct ifset *, int32_t ifindex);
 

@@ -381,6 +381,9 @@ enum cim_rc {
 	CIM_RC_INVALIDGATEWAY = 71,    /* invalidGatewayAddress */
 	CIM_RC_REGISTRYACCESS = 72,    /* registryAccessError: a file or sysctl cannot be written */
 	CIM_RC_INVALIDHOSTNAME = 74,   /* invalidHostName */
+	CIM_RC_DHCPCONFIGFAILED = 81,  /* dhcpConfigFailed */
+	CIM_RC_DHCPRENEWFAILED = 82,   /* dhcpRenewFailed */
+	CIM_RC_DHCPRELEASEFAILED = 83, /* dhcpReleaseFailed */
 	CIM_RC_IPNOTENABLED = 84,      /* ipNotEnabled */
 	CIM_RC_IPXNOTENABLED = 85,     /* ipxNotEnabled */
 	CIM_RC_OUTOFBOUNDS = 90,       /* parameterOutOfBounds */
@@ -388,6 +391,8 @@ enum cim_rc {
 	CIM_RC_ALREADYEXISTS = 93,     /* alreadyExists */
 	CIM_RC_NOTFOUND = 94,          /* notFound */
 	CIM_RC_NOTCONFIGURABLE = 97,   /* notConfigurable */
+	CIM_RC_DHCPNOTENABLED = 100,   /* dhcpNotEnabled */
+	CIM_RC_JOBSTARTED = 4096, /* jobStarted: CIM's "Method Parameters Checked - Job Started" */
 };
 
 #endif

@@ -779,6 +779,18 @@ reserve2(struct txn *x, const struct txn_binding *b, netsnmp_agent_request_info 
 	}
 }
 
+/* COMMIT: the SET cannot be undone now; what may only happen then (struct txn_ops' commit). */
+static void
+commit_rows(struct txn *x)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		struct txn_row *r = x->rows[i];
+
+		if (r->err == 0 && r->applied && r->b->ops->commit != NULL)
+			r->b->ops->commit(r, r->b->ctx);
+	}
+}
+
 static void
 set_phase(const struct mib_table *t, netsnmp_agent_request_info *reqinfo,
     netsnmp_request_info *requests)
@@ -821,6 +833,9 @@ set_phase(const struct mib_table *t, netsnmp_agent_request_info *reqinfo,
 			delegate(x, MODE_SET_UNDO, b, reqinfo, requests);
 		break;
 	case MODE_SET_COMMIT:
+		if (same && x->applied && !x->undone)
+			commit_rows(x);
+		/* fall through */
 	case MODE_SET_FREE:
 		if (same) {
 			x->applied = 0; /* committed, or never applied: nothing to warn about */

@@ -32,7 +32,9 @@
  * waits, and bounded the same way: after TXN_BUDGET_MS the group's abandon
  * hook fails what is still in flight (a check: its refusal, as a failed
  * read; ACTION: commitFailed, and UNDO follows; UNDO: undoFailed).
- *   COMMIT / FREE  forget the transaction.
+ *   COMMIT    each applied row's commit, if its table has one (what must
+ *             not happen before the SET is sure), then as FREE.
+ *   FREE      forget the transaction.
  *
  * A table supplies its writable columns and its operations (struct
  * txn_ops); tables that share state (the live and the persisted route
@@ -119,6 +121,12 @@ struct txn_ops {
 	 * TXN_PENDING to be called again after txn_resume(), or the SNMP error.
 	 */
 	int (*apply)(struct txn *, struct txn_row *, void *ctx);
+	/*
+	 * COMMIT (may be NULL): the SET is done and cannot be undone; what may
+	 * only happen then (a DHCP client started: nothing could take it back).
+	 * Called once for each applied row, before the rows are freed.
+	 */
+	void (*commit)(struct txn_row *, void *ctx);
 	/* Free what the row data holds (may be NULL). */
 	void (*row_free)(void *row);
 	const struct txn_group *group;

@@ -9,6 +9,13 @@
 # of the host). The columns must read what the lease file says: the server identifier, the
 # expiry, and the expiry less the lease time; the address's origin dhcp(4); a link with a
 # static address reads DHCPEnabled FALSE with no server and no lease times.
+# Then the DHCP methods (issue 13), through the directive dhcpCommand's commands (a script of
+# the test that runs dhclient on the test's own files, renew and enable a second late):
+# RenewDHCPLease (LastResult jobStarted(4096), then 0; a new lease), ReleaseDHCPLease (the
+# address gone, DHCPEnabled FALSE), refused on a static link (100), DHCPEnabled false(2) on a
+# static link (0, nothing runs), a renewal in a SET refused for its route row (no command
+# runs: commands start at COMMIT), EnableDHCP (a lease again), EnableDHCP on a DHCP link (0,
+# no command), and EnableStatic's stop of the client (DHCPEnabled false(2) on a DHCP link).
 
 . "$(dirname "$0")/lib.sh"
 itest_init dhcp
@@ -58,13 +65,30 @@ ip netns exec "$NSD" dnsmasq -k --conf-file=/dev/null --interface=s0 --bind-inte
 	--pid-file="$T/dnsmasq.pid" --log-facility="$T/dnsmasq.log" 2>"$T/dnsmasq.err" &
 DNSMASQ_PID=$!
 
+# The DHCP methods' commands: dhclient on the test's own files (never the host's pid and lease
+# files); renew and enable a second late, so that LastResult can be seen in progress.
+cat >"$T/dhc.sh" <<EOF
+#!/bin/sh
+a=\$1 i=\$2
+set -- -4 -cf $T/dhclient.conf -lf $T/leases/dhclient.\$i.leases -pf $T/dhclient.\$i.pid -sf $T/dhclient-script
+echo "\$a \$i" >>$T/dhc.calls
+case \$a in
+renew | enable) sleep 1; exec dhclient -nw "\$@" \$i ;;
+release) exec dhclient -r "\$@" \$i ;;
+disable) exec dhclient -x "\$@" \$i ;;
+esac
+EOF
+chmod 0755 "$T/dhc.sh"
+
 write_snmpd_conf
 start_snmpd || bail_out "snmpd does not start"
-write_cimrouted_conf "dhcpLeaseDirs $T/leases"
+write_cimrouted_conf "dhcpLeaseDirs $T/leases" "dhcpCommand enable $T/dhc.sh enable %i" \
+	"dhcpCommand disable $T/dhc.sh disable %i" "dhcpCommand release $T/dhc.sh release %i" \
+	"dhcpCommand renew $T/dhc.sh renew %i"
 start_cimrouted
 wait_registered 20
 
-nsx dhclient -d -4 -cf "$T/dhclient.conf" -lf "$T/leases/dhclient.c0.leases" -pf "$T/dhclient.pid" \
+nsx dhclient -d -4 -cf "$T/dhclient.conf" -lf "$T/leases/dhclient.c0.leases" -pf "$T/dhclient.c0.pid" \
 	-sf "$T/dhclient-script" c0 >"$T/dhclient.log" 2>&1 &
 EXTRA_PIDS+=($!)
 lease_addr() { nsx ip -j -4 addr show dev c0 | python3 -c 'import json,sys; a=[x["local"] for x in json.load(sys.stdin)[0]["addr_info"]]; print(a[0] if a else ""); sys.exit(0 if a else 1)'; }
@@ -108,5 +132,64 @@ is "$(get_val "$OID_CFG.4.$st0")" "INTEGER: 2" "DHCPEnabled FALSE on a static li
 get_val "$OID_CFG.7.$st0" >/dev/null; [ $? -eq 1 ]; result $? "no DHCPServer on a static link"
 get_val "$OID_CFG.5.$st0" >/dev/null; [ $? -eq 1 ]; result $? "no DHCPLeaseExpires on a static link"
 both_alive "a DHCP lease"
+
+# ---------------------------------------------------------------- the DHCP methods
+setw() { nsx snmpset "${V2W[@]}" "${SNMP_OPTS[@]}" -r 0 "$AGENT" "$@" 2>&1; }
+last() { echo "$(get_val "$OID_CFG.24.$1") $(get_val "$OID_CFG.25.$1")"; }
+calls() { cat "$T/dhc.calls" 2>/dev/null; }
+obtained0=$(get_val "$OID_CFG.6.$c0")
+sleep 1 # a renewed lease starts a second later at least
+out=$(setw "$OID_CFG.23.$c0" i 3)
+result $? "RenewDHCPLease(): Action renewDHCPLease(3) is accepted at once" || diag "$out"
+is "$(last "$c0")" "INTEGER: 10 INTEGER: 4096" "RenewDHCPLease(): LastResult reads jobStarted(4096) while the client works"
+renewed() { [ "$(last "$c0")" = "INTEGER: 10 INTEGER: 0" ]; }
+CIMR_WAIT_S=15 wait_for renewed
+result $? "RenewDHCPLease(): LastResult 0 when the command is done" || diag "$(last "$c0")" "$(tail -n 3 "$T/cimrouted.log")"
+new_lease() { [ "$(get_val "$OID_CFG.6.$c0")" != "$obtained0" ]; }
+CIMR_WAIT_S=15 wait_for new_lease
+result $? "RenewDHCPLease(): DHCPLeaseObtained moved on (a new lease from dnsmasq)" || diag "$obtained0"
+is "$(calls)" "renew c0" "RenewDHCPLease(): the client's command ran once, for c0"
+
+out=$(setw "$OID_CFG.23.$c0" i 2)
+result $? "ReleaseDHCPLease() is accepted" || diag "$out"
+released() { [ "$(last "$c0")" = "INTEGER: 8 INTEGER: 0" ] && ! lease_addr >/dev/null; }
+CIMR_WAIT_S=15 wait_for released
+result $? "ReleaseDHCPLease(): done, LastResult 0, the leased address is gone from c0" || diag "$(last "$c0")" "$(nsx ip -4 addr show dev c0)"
+# dhclient -r writes the released lease as expired: no lease, no leased address
+dhcp_off() { [ "$(get_val "$OID_CFG.4.$c0")" = "INTEGER: 2" ]; }
+wait_for dhcp_off
+result $? "ReleaseDHCPLease(): DHCPEnabled reads FALSE without the lease"
+
+out=$(setw "$OID_CFG.23.$st0" i 3)
+echo "$out" | grep -q 'Reason: inconsistentValue'
+result $? "RenewDHCPLease() on a static link: inconsistentValue" || diag "$out"
+is "$(last "$st0")" "INTEGER: 10 INTEGER: 100" "... LastResult dhcpNotEnabled(100)"
+out=$(setw "$OID_CFG.4.$st0" i 2)
+result $? "DHCPEnabled false(2) on a static link: what it is, accepted" || diag "$out"
+is "$(last "$st0")" "INTEGER: 6 INTEGER: 0" "... recorded as EnableStatic(), 0"
+n=$(calls | wc -l)
+out=$(setw "$OID_CFG.23.$c0" i 3 .1.3.6.1.4.1.32473.1.1.1.3.1.24.192.0.2.0.255.255.255.0.10.99.0.1.$c0.254.0.0 i 4)
+echo "$out" | grep -q 'Reason: inconsistentValue'
+result $? "a renewal and a bad route row in one SET: refused" || diag "$out"
+sleep 1.5
+is "$(calls | wc -l)" "$n" "... and no DHCP command ran"
+
+out=$(setw "$OID_CFG.4.$c0" i 1)
+result $? "EnableDHCP() on c0: DHCPEnabled true(1) is accepted" || diag "$out"
+is "$(last "$c0")" "INTEGER: 2 INTEGER: 4096" "EnableDHCP(): jobStarted(4096) while the client starts"
+enabled() { [ "$(last "$c0")" = "INTEGER: 2 INTEGER: 0" ] && lease_addr >/dev/null &&
+	[ "$(get_val "$OID_CFG.4.$c0")" = "INTEGER: 1" ]; }
+CIMR_WAIT_S=15 wait_for enabled
+result $? "EnableDHCP(): LastResult 0, c0 has a lease again and reads DHCPEnabled TRUE" || diag "$(last "$c0")"
+n=$(calls | wc -l)
+out=$(setw "$OID_CFG.4.$c0" i 1)
+result $? "EnableDHCP() on a link configured for DHCP: accepted" || diag "$out"
+is "$(last "$c0") $(calls | wc -l)" "INTEGER: 2 INTEGER: 0 $n" "... changes nothing, no command, LastResult 0"
+out=$(setw "$OID_CFG.4.$c0" i 2)
+result $? "EnableStatic()'s stop of the client: DHCPEnabled false(2) on c0 is accepted" || diag "$out"
+stopped() { [ "$(last "$c0")" = "INTEGER: 6 INTEGER: 0" ] && [ "$(calls | tail -n 1)" = "disable c0" ]; }
+CIMR_WAIT_S=10 wait_for stopped
+result $? "... the client's disable command ran for c0, LastResult 0" || diag "$(last "$c0")" "$(calls)"
+both_alive "the DHCP methods"
 
 done_testing

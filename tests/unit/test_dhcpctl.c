@@ -46,10 +46,15 @@ teardown(void **state)
 	return 0;
 }
 
+static int32_t last_ifindex;
+static int last_tag;
+
 static void
-done(void *arg, int ok, const char *why)
+done(void *arg, int32_t ifindex, int tag, int ok, const char *why)
 {
 	(void)arg;
+	last_ifindex = ifindex;
+	last_tag = tag;
 	ndone++;
 	last_ok = ok;
 	snprintf(last_why, sizeof(last_why), "%s", why);
@@ -159,18 +164,20 @@ test_runs(void **state)
 	char **none = args("/nonexistent/dhclient", b3, sizeof(b3), v3);
 
 	(void)state;
-	assert_int_equal(dhcpctl_run(d, 2, ok, done, NULL, err, sizeof(err)), 0);
+	assert_int_equal(dhcpctl_run(d, 2, 20, ok, done, NULL, err, sizeof(err)), 0);
 	assert_true(dhcpctl_busy(d, 2));
-	assert_int_equal(dhcpctl_run(d, 2, ok, done, NULL, err, sizeof(err)), -1);
+	assert_int_equal(dhcpctl_run(d, 2, 20, ok, done, NULL, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "still running"));
 	wait_done(1);
 	assert_true(last_ok);
 	assert_false(dhcpctl_busy(d, 2));
-	assert_int_equal(dhcpctl_run(d, 2, fail, done, NULL, err, sizeof(err)), 0);
+	assert_int_equal(dhcpctl_run(d, 2, 20, fail, done, NULL, err, sizeof(err)), 0);
 	wait_done(2);
 	assert_false(last_ok);
 	assert_string_equal(last_why, "exit status 3: no lease");
-	assert_int_equal(dhcpctl_run(d, 3, none, done, NULL, err, sizeof(err)), -1);
+	assert_int_equal(last_ifindex, 2);
+	assert_int_equal(last_tag, 20);
+	assert_int_equal(dhcpctl_run(d, 3, 30, none, done, NULL, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "cannot run /nonexistent/dhclient"));
 	assert_false(dhcpctl_busy(d, 3));
 }
@@ -185,7 +192,7 @@ test_timeout(void **state)
 
 	(void)state;
 	cfg.timeout_s = 1;
-	assert_int_equal(dhcpctl_run(d, 4, slow, done, NULL, err, sizeof(err)), 0);
+	assert_int_equal(dhcpctl_run(d, 4, 40, slow, done, NULL, err, sizeof(err)), 0);
 	wait_done(1);
 	assert_false(last_ok);
 	assert_string_equal(last_why, "killed after 1 s");
@@ -201,7 +208,7 @@ test_chatty(void **state)
 
 	(void)state;
 	cfg.timeout_s = 1;
-	assert_int_equal(dhcpctl_run(d, 6, chatty, done, NULL, err, sizeof(err)), 0);
+	assert_int_equal(dhcpctl_run(d, 6, 60, chatty, done, NULL, err, sizeof(err)), 0);
 	wait_done(1);
 	assert_false(last_ok);
 	assert_string_equal(last_why, "killed after 1 s");
@@ -217,7 +224,7 @@ test_no_leak(void **state)
 	(void)state;
 	assert_true(fd > 2);
 	snprintf(cmd, sizeof(cmd), "/bin/sh|-c|test -e /proc/$$/fd/%d && echo leaked; exit 0", fd);
-	assert_int_equal(dhcpctl_run(d, 5, args(cmd, b, sizeof(b), v), done, NULL, err,
+	assert_int_equal(dhcpctl_run(d, 5, 50, args(cmd, b, sizeof(b), v), done, NULL, err,
 			     sizeof(err)),
 	    0);
 	wait_done(1);

@@ -32,6 +32,7 @@
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
 
+#include "iface/dhcpctl.h"
 #include "iface/ifmirror.h"
 #include "iface/staticaddr.h"
 #include "lib/statefile.h"
@@ -2544,7 +2545,7 @@ test_cfg_as_linux_is(void **state)
 	IF_APPLIED("", { TC, COL_ADCFG_ACTION, "2", 4 }); /* disableIPSec */
 	CFG_REC(IFA, 1, 0);
 	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TC, COL_ADCFG_ACTION, "2", 2 });
-	CFG_REC(IFA, 8, 64);
+	CFG_REC(IFA, 8, 100); /* releaseDHCPLease on a static link: dhcpNotEnabled */
 	IF_REFUSED(SNMP_ERR_WRONGVALUE, { TC, COL_ADCFG_ACTION, "2", 1 });
 	IF_REFUSED(SNMP_ERR_NOTWRITABLE, { TC, COL_ADCFG_IPENABLED, "2", 1 });
 }
@@ -2724,6 +2725,85 @@ test_addr_undo(void **state)
 		assert_string_equal(before, after);
 		CFG_REC(IFA, 6, 91); /* the fake refuses with EPERM: accessDenied(91) */
 	}
+}
+
+static void saved_text(char *buf, size_t len);
+
+/* Poll the DHCP commands until the record of ifindex reads method and result (at most 5 s). */
+static void
+dhcp_wait(struct dhcpctl *dc, int32_t ifindex, int method, int result)
+{
+	for (int i = 0; i < 500; i++) {
+		const struct ifrec *rec = ifset_rec(ifs, ifindex);
+
+		if (rec != NULL && rec->cfg_method == method && rec->cfg_result == result)
+			return;
+		dhcpctl_poll(dc);
+		usleep(10000);
+	}
+	CFG_REC(ifindex, method, result);
+}
+
+/*
+ * The DHCP methods: refused without a command (64) or on a static link
+ * (100); a command started at COMMIT only (jobStarted(4096) meanwhile),
+ * its end recorded (0, or 81); EnableDHCP() drops the link's saved
+ * addresses, put back when the SET is undone.
+ */
+static void
+test_cfg_dhcp(void **state)
+{
+	struct dhcpctl_config cc = { .timeout_s = 5 };
+	struct dhcpctl *dc;
+	char err[256], text[512];
+
+	adapters();
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TC, COL_ADCFG_DHCPENABLED, "2", TV_TRUE });
+	CFG_REC(IFA, 2, 64); /* EnableDHCP(), no client's command: notSupported */
+	assert_int_equal(dhcpctl_line("dhcpCommand", "enable /bin/true %i", &cc, err, sizeof(err)),
+	    0);
+	assert_non_null(dc = dhcpctl_new(&cc));
+	ifset_use_dhcp(ifs, dc, &cc);
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TC, COL_ADCFG_ACTION, "2", 3 });
+	CFG_REC(IFA, 10, 100); /* renewDHCPLease on a static link: dhcpNotEnabled */
+	IF_APPLIED("", { TC, COL_ADCFG_DHCPENABLED, "2", TV_FALSE }); /* static already */
+	CFG_REC(IFA, 6, 0);
+	/* Refused for its route row: nothing runs. */
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, R60, 4 },
+	    { TC, COL_ADCFG_DHCPENABLED, "2", TV_TRUE });
+	assert_false(dhcpctl_busy(dc, IFA));
+	/* With a nonVolatile address of va saved: EnableDHCP() drops it, an undo puts it back. */
+	assert_int_equal(ifset_use_statedir(ifs, dir, err, sizeof(err)), 0);
+	IF_APPLIED("add 198.51.100.5/24 on ifindex 2",
+	    { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_CREATEANDGO });
+	fk.calls = 0;
+	fk.fail = 1u << 1; /* the gateway after it */
+	assert_int_equal(run((struct vb[]){ { TC, COL_ADCFG_DHCPENABLED, "2", TV_TRUE },
+				 { TG, C_GRS, GIDX("192.0.2.1", 10), 4 } },
+			     2)
+			     .status,
+	    SNMP_ERR_COMMITFAILED);
+	fk.fail = 0;
+	assert_false(dhcpctl_busy(dc, IFA));
+	saved_text(text, sizeof(text));
+	assert_string_equal(text, "va 198.51.100.5/24\n");
+	IF_APPLIED("", { TC, COL_ADCFG_DHCPENABLED, "2", TV_TRUE });
+	CFG_REC(IFA, 2, 4096); /* jobStarted while /bin/true runs */
+	assert_true(dhcpctl_busy(dc, IFA));
+	saved_text(text, sizeof(text));
+	assert_string_equal(text, "");
+	/* Another method while the command runs: refused, 81. */
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TC, COL_ADCFG_DHCPENABLED, "2", TV_TRUE });
+	dhcp_wait(dc, IFA, 2, 81);
+	dhcp_wait(dc, IFA, 2, 0);
+	/* A command that fails: dhcpConfigFailed(81). */
+	assert_int_equal(dhcpctl_line("dhcpCommand", "enable /bin/false", &cc, err, sizeof(err)),
+	    0);
+	IF_APPLIED("", { TC, COL_ADCFG_DHCPENABLED, "2", TV_TRUE });
+	dhcp_wait(dc, IFA, 2, 81);
+	ifset_use_dhcp(ifs, NULL, NULL);
+	dhcpctl_free(dc);
+	dhcpctl_config_free(&cc);
 }
 
 /* The file of the nonVolatile addresses, without its header line. */
@@ -2951,6 +3031,7 @@ main(void)
 		T(test_protected),
 		T(test_records_forgotten),
 		T(test_addr_saved),
+		T(test_cfg_dhcp),
 		T(test_addr_saved_start),
 		T(test_protected_directive),
 	};
