@@ -22,6 +22,7 @@ fi
 make -C "$build" -j2 >/dev/null
 
 NS=cimr-demo-$$
+NSP=cimr-demo-peers-$$ # the far ends of the links: the routers the routes go through
 T=$(mktemp -d /tmp/cimr-demo.XXXXXX)
 PORT=16161
 cleanup() {
@@ -30,21 +31,24 @@ cleanup() {
 	done
 	sleep 0.3
 	ip netns del "$NS" 2>/dev/null || true
+	ip netns del "$NSP" 2>/dev/null || true
 	rm -rf "$T"
 }
 trap cleanup EXIT
 
-say "a network namespace with two veth links and some routes"
+say "a network namespace with two veth links to routers (a second namespace) and some routes"
 ip netns add "$NS"
+ip netns add "$NSP"
 in_ns() { ip netns exec "$NS" "$@"; }
+in_peers() { ip netns exec "$NSP" "$@"; }
 in_ns ip link set lo up
-in_ns ip link add eth0 type veth peer name eth0-peer
-in_ns ip link add eth1 type veth peer name eth1-peer
-for l in eth0 eth0-peer eth1 eth1-peer; do in_ns ip link set "$l" up; done
+in_ns ip link add eth0 type veth peer name eth0-peer netns "$NSP"
+in_ns ip link add eth1 type veth peer name eth1-peer netns "$NSP"
+for l in eth0 eth1; do in_ns ip link set "$l" up; in_peers ip link set "$l-peer" up; done
 in_ns ip addr add 192.0.2.1/24 dev eth0
-in_ns ip addr add 192.0.2.254/24 dev eth0-peer
+in_peers ip addr add 192.0.2.254/24 dev eth0-peer
 in_ns ip addr add 198.51.100.1/24 dev eth1
-in_ns ip addr add 198.51.100.254/24 dev eth1-peer
+in_peers ip addr add 198.51.100.254/24 dev eth1-peer
 in_ns ip route add default via 192.0.2.254 proto static
 in_ns ip route add 10.0.0.0/8 via 198.51.100.254 proto bgp metric 20
 in_ns ip route add 10.20.0.0/16 proto ospf nexthop via 192.0.2.254 dev eth0 nexthop via 198.51.100.254 dev eth1
@@ -197,6 +201,26 @@ run snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgAction.$IF1 i 4 \
 fails snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgTcpipNetbiosOptions.$IF1 i 1
 run snmp snmpget -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgLastMethod.$IF1 \
 	CIM-ROUTE-MIB::cimAdapterCfgLastResult.$IF1
+
+IF0=$(in_ns cat /sys/class/net/eth0/ifindex)
+say "Win32_NetworkAdapterConfiguration.SetGateways(192.0.2.253, 10) on eth0: one SET"
+echo "(destroy the old gateway's row, create the new one: index = Index, ipv4(1), 4 bytes, gateway, metric)"
+G=CIM-ROUTE-MIB::cimAdapterCfgGatewayRowStatus.$IF0.1.4.192.0.2
+run snmpw 127.0.0.1:$PORT $G.254.0 i 6 $G.253.10 i 4
+run in_ns ip route show default
+run snmp snmpwalk -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgGatewayStorageType
+echo "(a nonVolatile gateway is a persisted route: in the state file, installed again if removed)"
+run cat "$T/state/persisted-routes"
+run snmp snmpget -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgLastMethod.$IF0 \
+	CIM-ROUTE-MIB::cimAdapterCfgLastResult.$IF0
+fails snmpw 127.0.0.1:$PORT $G.77.10000 i 4
+run snmp snmpget -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgLastResult.$IF0
+
+say "the host-wide methods: SetDefaultTTL(128), SetKeepAliveTime(300000 ms) write the namespace's sysctls"
+run snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimTcpipDefaultTTL.0 u 128 \
+	CIM-ROUTE-MIB::cimTcpipKeepAliveTime.0 u 300000
+run in_ns sysctl net.ipv4.ip_default_ttl net.ipv4.tcp_keepalive_time
+run snmp snmpget -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimTcpipLastMethod.0 CIM-ROUTE-MIB::cimTcpipLastResult.0
 
 say "the rest of CIM-ROUTE-MIB (the other adapter methods, ping) is defined; later issues serve it"
 MIBDIRS="$src/mibs:$erl" snmptranslate -m CIM-ROUTE-MIB -Tp CIM-ROUTE-MIB::cimRouteObjects 2>/dev/null | grep -E -- '--cim[A-Za-z0-9]*Table\('

@@ -1334,6 +1334,7 @@ gw_as_persisted(struct wrow *r, const struct proute *owner)
 static int
 gw_create(struct writer *w, struct wrow *r, const void *live, const struct link *l)
 {
+	int32_t via;
 	int rc;
 
 	r->wmi = CIM_RC_ALREADYEXISTS;
@@ -1356,9 +1357,12 @@ gw_create(struct writer *w, struct wrow *r, const void *live, const struct link 
 		    "a default route through this gateway at this metric exists on another "
 		    "interface");
 	r->wmi = CIM_RC_INVALIDGATEWAY;
-	if ((r->gwk.six ? r->want6.ifindex : r->want.ifindex) != r->gwk.ifindex)
+	via = r->gwk.six ? r->want6.ifindex : r->want.ifindex;
+	if (via != r->gwk.ifindex)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-		    "the gateway is not on a subnet of interface %d", (int)r->gwk.ifindex);
+		    "the gateway is reached through interface %d, not %d (its subnet is there%s)",
+		    (int)via, (int)r->gwk.ifindex,
+		    r->gwk.six ? "" : "; an IPv4 persisted route names no interface");
 	return 0;
 }
 
