@@ -432,7 +432,7 @@ main(int argc, char **argv)
 	    mib_event_register() < 0 || mib_adapter_register(ifm, ifd) < 0 ||
 	    mib_adcfg_use_writer(w, txn) < 0 ||
 	    mib_adcfg_register(ifm, pm, pm6, pm == m, pm6 == m6) < 0 ||
-	    mib_tcpip_register(ifm, res) < 0)
+	    mib_tcpip_register(ifm, res, txn) < 0)
 		fatal("cannot register CIM-ROUTE-MIB objects");
 	if (nlmon_start(mon) < 0)
 		fatal("cannot watch the netlink sockets");

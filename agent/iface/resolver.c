@@ -1,4 +1,5 @@
 /* The resolver configuration: see resolver.h. */
+#define _GNU_SOURCE /* memmem, open_memstream */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -251,6 +252,121 @@ resolver_is_stub(const struct resolver_conf *c)
 	return 1;
 }
 
+/* ---- writing ---------------------------------------------------------------- */
+
+const char *
+resolver_manager(const char *text, size_t len)
+{
+	static const char *const marks[] = { "NetworkManager", "resolvconf", "dhclient-script",
+		"systemd-resolved", "netconfig" };
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *s = p;
+
+		if (eol == NULL)
+			eol = end;
+		while (s < eol && is_blank(*s))
+			s++;
+		if (s < eol && *s != '#' && *s != ';')
+			return NULL; /* the header is over */
+		for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+			if (memmem(s, (size_t)(eol - s), marks[i], strlen(marks[i])) != NULL)
+				return marks[i];
+		p = eol + 1;
+	}
+	return NULL;
+}
+
+enum { LINE_OTHER, LINE_SERVER, LINE_SEARCH };
+
+static int
+line_kind(const char *p, const char *eol)
+{
+	if (keyword(p, eol, "nameserver"))
+		return LINE_SERVER;
+	if (keyword(p, eol, "domain") || keyword(p, eol, "search"))
+		return LINE_SEARCH;
+	return LINE_OTHER;
+}
+
+static void
+put_search(FILE *f, const struct resolver_conf *c)
+{
+	if (c->nsearch == 0)
+		return;
+	fputs("search", f);
+	for (size_t i = 0; i < c->nsearch; i++)
+		fprintf(f, " %s", c->search[i]);
+	fputc('\n', f);
+}
+
+static void
+put_servers(FILE *f, const struct resolver_conf *c)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < c->srv.n; i++) {
+		const struct resolver_server *s = &c->srv.v[i];
+
+		inet_ntop(s->family, s->addr, a, sizeof(a));
+		if (s->zone != 0)
+			fprintf(f, "nameserver %s%%%u\n", a, (unsigned)s->zone);
+		else
+			fprintf(f, "nameserver %s\n", a);
+	}
+}
+
+char *
+resolver_render(const char *text, size_t len, const struct resolver_conf *c, size_t *outlen)
+{
+	const char *p, *end = text + len, *first_srv = NULL, *last_search = NULL;
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, outlen);
+
+	if (f == NULL)
+		return NULL;
+	for (p = text; p < end;) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		int kind = line_kind(p, eol != NULL ? eol : end);
+
+		if (kind == LINE_SERVER && first_srv == NULL)
+			first_srv = p;
+		if (kind == LINE_SEARCH)
+			last_search = p;
+		p = eol != NULL ? eol + 1 : end;
+	}
+	for (p = text; p < end;) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *next = eol != NULL ? eol + 1 : end;
+
+		if (p == first_srv) {
+			if (last_search == NULL)
+				put_search(f, c);
+			put_servers(f, c);
+		}
+		if (p == last_search)
+			put_search(f, c);
+		if (line_kind(p, eol != NULL ? eol : end) == LINE_OTHER) {
+			fwrite(p, 1, (size_t)(next - p), f);
+			if (eol == NULL && first_srv == NULL)
+				fputc('\n', f); /* the servers come after it */
+		}
+		p = next;
+	}
+	if (first_srv == NULL) {
+		if (last_search == NULL)
+			put_search(f, c);
+		put_servers(f, c);
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 /* ---- the files ------------------------------------------------------------- */
 
 static void
@@ -329,6 +445,12 @@ resolver_refresh(struct resolver *r)
 		again = 1;
 	}
 	return again;
+}
+
+const char *
+resolver_path(const struct resolver *r)
+{
+	return r->conf_path;
 }
 
 const struct resolver_conf *

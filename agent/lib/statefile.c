@@ -117,10 +117,10 @@ write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-/* Create name.tmp afresh and write data to it; 0, or -1 with err. */
+/* Create name.tmp afresh with mode and write data to it; 0, or -1 with err. */
 static int
-write_tmp(int dirfd, const char *dir, const char *tmp, const char *data, size_t len, char *err,
-    size_t errlen)
+write_tmp(int dirfd, const char *dir, const char *tmp, const char *data, size_t len, mode_t mode,
+    char *err, size_t errlen)
 {
 	int fd, e;
 
@@ -134,7 +134,8 @@ write_tmp(int dirfd, const char *dir, const char *tmp, const char *data, size_t 
 		snprintf(err, errlen, "cannot write %s/%s: %s", dir, tmp, strerror(errno));
 		return -1;
 	}
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	/* fchmod: the umask does not narrow it (0600 stays 0600, 0644 is 0644). */
+	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
 		e = errno;
 		close(fd);
 		errno = e;
@@ -181,6 +182,13 @@ int
 statefile_write(int dirfd, const char *dir, const char *name, const char *data, size_t len,
     char *err, size_t errlen)
 {
+	return statefile_write_mode(dirfd, dir, name, data, len, 0600, err, errlen);
+}
+
+int
+statefile_write_mode(int dirfd, const char *dir, const char *name, const char *data, size_t len,
+    mode_t mode, char *err, size_t errlen)
+{
 	char tmp[NAME_MAX + 1], old[NAME_MAX + 1];
 	int had_old = 1;
 
@@ -189,7 +197,7 @@ statefile_write(int dirfd, const char *dir, const char *name, const char *data, 
 		snprintf(err, errlen, "cannot write %s/%s: name too long", dir, name);
 		return -1;
 	}
-	if (write_tmp(dirfd, dir, tmp, data, len, err, errlen) < 0)
+	if (write_tmp(dirfd, dir, tmp, data, len, mode, err, errlen) < 0)
 		return -1;
 	/* A second name for the old file, to put it back if the directory sync fails. */
 	if (unlinkat(dirfd, old, 0) < 0 && errno != ENOENT) {

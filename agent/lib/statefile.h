@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 /*
  * Open the state directory dir: refused (-1, errno and a one-line reason in
@@ -39,6 +40,13 @@ FILE *statefile_open(int dirfd, const char *dir, const char *name, char *err, si
  */
 int statefile_write(int dirfd, const char *dir, const char *name, const char *data, size_t len,
     char *err, size_t errlen);
+
+/*
+ * The same with the new file's mode (statefile_write(): 0600); the
+ * resolver file keeps the mode it had (iface/resolvfile).
+ */
+int statefile_write_mode(int dirfd, const char *dir, const char *name, const char *data, size_t len,
+    mode_t mode, char *err, size_t errlen);
 
 /* Remove name.tmp and name.old, left by a crash in the middle of a write. */
 void statefile_clean(int dirfd, const char *name);

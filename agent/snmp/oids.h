@@ -371,15 +371,18 @@ enum cim_method {
 
 /* CimMethodReturnCode: WMI's return codes of those methods, as far as cimrouted records them. */
 enum cim_rc {
-	CIM_RC_SUCCESS = 0,           /* successNoReboot */
-	CIM_RC_NOTSUPPORTED = 64,     /* notSupported */
-	CIM_RC_UNKNOWNFAILURE = 65,   /* unknownFailure */
-	CIM_RC_INVALIDPARAMETER = 68, /* invalidParameter */
-	CIM_RC_REGISTRYACCESS = 72,   /* registryAccessError: a file or sysctl cannot be written */
-	CIM_RC_INVALIDHOSTNAME = 74,  /* invalidHostName */
-	CIM_RC_IPXNOTENABLED = 85,    /* ipxNotEnabled */
-	CIM_RC_OUTOFBOUNDS = 90,      /* parameterOutOfBounds */
-	CIM_RC_ACCESSDENIED = 91,     /* accessDenied */
+	CIM_RC_SUCCESS = 0,            /* successNoReboot */
+	CIM_RC_NOTSUPPORTED = 64,      /* notSupported */
+	CIM_RC_UNKNOWNFAILURE = 65,    /* unknownFailure */
+	CIM_RC_INVALIDPARAMETER = 68,  /* invalidParameter */
+	CIM_RC_INVALIDIPADDRESS = 70,  /* invalidIPAddress */
+	CIM_RC_REGISTRYACCESS = 72,    /* registryAccessError: a file or sysctl cannot be written */
+	CIM_RC_INVALIDDOMAINNAME = 73, /* invalidDomainName */
+	CIM_RC_INVALIDHOSTNAME = 74,   /* invalidHostName */
+	CIM_RC_IPNOTENABLED = 84,      /* ipNotEnabled */
+	CIM_RC_IPXNOTENABLED = 85,     /* ipxNotEnabled */
+	CIM_RC_OUTOFBOUNDS = 90,       /* parameterOutOfBounds */
+	CIM_RC_ACCESSDENIED = 91,      /* accessDenied */
 };
 
 #endif
