@@ -302,6 +302,7 @@ main(int argc, char **argv)
 	struct iface *ifm;
 	struct resolver *res;
 	struct dhcplease_config dcfg = { 0 };
+	static struct resolver_config rcfg;
 	struct dhcplease *dl;
 	struct ifdev *ifd;
 	struct nlmon *mon;
@@ -348,7 +349,8 @@ main(int argc, char **argv)
 	notify_init(&notifier);
 	writer_config_default(&wcfg);
 	if (mirror_conf_register(&cfg) < 0 || notify_conf_register(&notifier.set) < 0 ||
-	    writer_conf_register(&wcfg) < 0 || dhcplease_conf_register(&dcfg) < 0)
+	    writer_conf_register(&wcfg) < 0 || dhcplease_conf_register(&dcfg) < 0 ||
+	    resolver_conf_register(&rcfg) < 0)
 		fatal("cannot register the configuration directives");
 	if ((ms = master_init()) == NULL)
 		fatal("out of memory");
@@ -400,8 +402,9 @@ main(int argc, char **argv)
 	    (pm6 != m6 && mirror_attach(pm6, mon, ifm) < 0) ||
 	    iface_watch(ifm, writer_link_changed, w) < 0)
 		fatal("cannot subscribe to netlink events");
-	if ((res = resolver_new(NULL, NULL)) == NULL || resolver_start(res) < 0 ||
-	    (dl = dhcplease_new(&dcfg)) == NULL || dhcplease_start(dl) < 0)
+	if ((res = resolver_new(NULL, rcfg.resolved_dir, rcfg.link_cmd)) == NULL ||
+	    resolver_start(res) < 0 || (dl = dhcplease_new(&dcfg)) == NULL ||
+	    dhcplease_start(dl) < 0)
 		fatal("cannot read the resolver configuration or the DHCP leases");
 	mib_adcfg_use_leases(dl);
 	/* The adapters' device facts (sysfs, ethtool), read as links come and change. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "iface/resolver.h"
+#include "snmp/conf.h"
 #include "lib/filestamp.h"
 #include "lib/log.h"
 #include "lib/strnum.h"
@@ -18,6 +19,7 @@
 
 #define RESOLV_CONF  "/etc/resolv.conf"
 #define RESOLVED_DIR "/run/systemd/resolve"
+#define LINK_CMD     "resolvectl"
 #define UPSTREAM     "resolv.conf" /* resolved's list of upstream servers, in RESOLVED_DIR */
 #define NETIF        "netif"       /* its per-link state, RESOLVED_DIR/netif/IFINDEX */
 #define WORD_MAX     512           /* an address with its zone, port and name */
@@ -28,7 +30,7 @@ struct link_servers {
 };
 
 struct resolver {
-	char *conf_path, *resolved_dir;
+	char *conf_path, *resolved_dir, *link_cmd;
 	struct file_stamp conf_st, upstream_st, netif_st; /* reading again only what changed */
 	struct resolver_conf global;
 	struct link_servers *links; /* sorted by ifindex */
@@ -453,6 +455,41 @@ resolver_path(const struct resolver *r)
 	return r->conf_path;
 }
 
+const char *
+resolver_link_command(const struct resolver *r)
+{
+	return r->link_cmd;
+}
+
+/* resolvedDir (an absolute path) or dnsLinkCommand (that, or a name looked up in PATH). */
+static int
+path_line(const char *token, const char *value, void *arg, char *err, size_t errlen)
+{
+	struct resolver_config *cfg = arg;
+	int dir = strcmp(token, "resolvedDir") == 0;
+	char *field = dir ? cfg->resolved_dir : cfg->link_cmd;
+
+	if (value[0] == '\0' || strlen(value) >= PATH_MAX || strpbrk(value, " \t") != NULL ||
+	    (dir && value[0] != '/') || (!dir && value[0] != '/' && strchr(value, '/') != NULL)) {
+		snprintf(err, errlen, "%s: expected %s", token,
+		    dir ? "an absolute path" : "an absolute path or a command name");
+		return -1;
+	}
+	snprintf(field, PATH_MAX, "%s", value);
+	return 0;
+}
+
+int
+resolver_conf_register(struct resolver_config *cfg)
+{
+	if (conf_directive("resolvedDir", path_line, cfg,
+		"DIR (systemd-resolved's run folder; default " RESOLVED_DIR ")") < 0)
+		return -1;
+	return conf_directive("dnsLinkCommand", path_line, cfg,
+	    "CMD (sets a link's DNS servers in systemd-resolved: CMD dns IFNAME SERVER...; "
+	    "default " LINK_CMD ")");
+}
+
 const struct resolver_conf *
 resolver_global(const struct resolver *r)
 {
@@ -468,16 +505,23 @@ resolver_link(const struct resolver *r, int32_t ifindex)
 	return ls != NULL ? &ls->srv : NULL;
 }
 
+static const char *
+or_default(const char *s, const char *def)
+{
+	return s != NULL && s[0] != '\0' ? s : def;
+}
+
 struct resolver *
-resolver_new(const char *resolv_conf, const char *resolved_dir)
+resolver_new(const char *resolv_conf, const char *resolved_dir, const char *link_cmd)
 {
 	struct resolver *r = calloc(1, sizeof(*r));
 
 	if (r == NULL)
 		return NULL;
-	r->conf_path = strdup(resolv_conf != NULL ? resolv_conf : RESOLV_CONF);
-	r->resolved_dir = strdup(resolved_dir != NULL ? resolved_dir : RESOLVED_DIR);
-	if (r->conf_path == NULL || r->resolved_dir == NULL) {
+	r->conf_path = strdup(or_default(resolv_conf, RESOLV_CONF));
+	r->resolved_dir = strdup(or_default(resolved_dir, RESOLVED_DIR));
+	r->link_cmd = strdup(or_default(link_cmd, LINK_CMD));
+	if (r->conf_path == NULL || r->resolved_dir == NULL || r->link_cmd == NULL) {
 		resolver_free(r);
 		return NULL;
 	}
@@ -491,6 +535,7 @@ resolver_free(struct resolver *r)
 		return;
 	free(r->conf_path);
 	free(r->resolved_dir);
+	free(r->link_cmd);
 	free(r->links);
 	free(r);
 }

@@ -13,6 +13,7 @@
 #ifndef CIMR_RESOLVER_H
 #define CIMR_RESOLVER_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -84,11 +85,25 @@ char *resolver_render(const char *text, size_t len, const struct resolver_conf *
 
 struct resolver;
 
-/* The paths are the system's unless a test gives others (NULL: the default). */
-struct resolver *resolver_new(const char *resolv_conf, const char *resolved_dir);
+/*
+ * The directives resolvedDir (systemd-resolved's run folder, where its
+ * upstream file and per-link state are; default /run/systemd/resolve) and
+ * dnsLinkCommand (the command that sets a link's servers in resolved:
+ * linkcmd.h; default resolvectl, looked up in PATH).
+ */
+struct resolver_config {
+	char resolved_dir[PATH_MAX]; /* "": the default */
+	char link_cmd[PATH_MAX];     /* "": the default */
+};
+int resolver_conf_register(struct resolver_config *);
+
+/* The paths and the command are the system's unless given (NULL or "": the default). */
+struct resolver *resolver_new(const char *resolv_conf, const char *resolved_dir,
+    const char *link_cmd);
 void resolver_free(struct resolver *);
-/* The resolver file's path (what the DNS methods write). */
+/* The resolver file's path (what the DNS methods write), and dnsLinkCommand. */
 const char *resolver_path(const struct resolver *);
+const char *resolver_link_command(const struct resolver *);
 /* Read what changed since the last call; 1 if something changed, 0 if not. */
 int resolver_refresh(struct resolver *);
 /* The system-wide configuration (empty if the file is missing). */

@@ -1,15 +1,15 @@
 /*
  * cimAdapterConfig's host-wide part: the cimTcpip scalars, with the writes
  * that perform WMI's static methods (issue 13), and the resolver tables
- * (cimDnsServerTable, cimDnsSuffixTable; read side).
+ * (cimDnsServerTable, cimDnsSuffixTable) with the DNS methods their rows
+ * and cimTcpipDNSDomain perform (see "The DNS methods" below).
  *
  * The scalars are sysctls of cimrouted's network namespace, read from
  * /proc/sys when asked (a procfs read or write is a few microseconds, and a
  * value read later could be stale), the UTS host name, the resolver's
  * search list, and the constants Linux implies (the MIB says which);
  * properties Linux does not have read noSuchInstance, as absent columns do.
- * cimTcpipDNSDomain and cimTcpipAction are read-only until the resolver and
- * DHCP writes come.
+ * cimTcpipAction is read-only until the DHCP writes come.
  *
  * The resolver tables read what iface/resolver keeps, which it refreshes on
  * its own timer: a request never reads a file.  cimDnsServerTable has a row
@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "iface/ifmirror.h"
+#include "iface/linkcmd.h"
 #include "iface/resolver.h"
 #include "iface/resolvfile.h"
 #include "lib/log.h"
@@ -636,6 +637,9 @@ static const struct mib_scalar_ops host_ops = {
  * find it written.  What writes the old bytes back on UNDO is recorded
  * where the write was: a step of the transaction, or the domain's undo.
  *
+ * A server row of an interface whose servers systemd-resolved keeps goes
+ * through a command instead (see "servers of links systemd-resolved keeps").
+ *
  * The lists are system-wide in the file: a server row of any IP-enabled
  * interface changes the one list every such interface shows, so rows of
  * two interfaces for one position must agree.  Positions are those of the
@@ -660,6 +664,11 @@ struct dns_srow {
 	long status;  /* the RowStatus given; 0 if none */
 	int has_srv;  /* an address was given */
 	struct resolver_server srv;
+	int via_link; /* systemd-resolved keeps the link's servers: dnsLinkCommand */
+	/* The first row of its link in the SET runs the command for them all: */
+	int ran, undo;               /* ACTION started it; UNDO's state (1: started) */
+	struct resolver_servers old; /* the link's list before, for UNDO */
+	struct linkcmd cmd;
 };
 
 /* A cimDnsSuffixTable row. */
@@ -689,9 +698,13 @@ dns_refuse(struct txn_row *row, int err, long code, const char *fmt, ...)
 	return txn_refuse(row, err, "%s; result %ld", why, code);
 }
 
-/* Apply the SET's rows of ops to the list of n elements of size sz (slots: room for 64). */
+/*
+ * Apply the SET's rows of ops to the list of n elements of size sz (slots:
+ * room for 64): the file's rows (link 0), or the server rows of a link
+ * whose servers systemd-resolved keeps.
+ */
 static size_t
-dns_apply_rows(const struct txn_ops *ops, void *list, size_t n, size_t sz)
+dns_apply_rows(const struct txn_ops *ops, void *list, size_t n, size_t sz, int32_t link)
 {
 	uint8_t slot[RESOLVER_MAX][RESOLVER_NAME_MAX + 1], used[RESOLVER_MAX] = { 0 };
 	struct txn *x = tc.dns.txn;
@@ -712,6 +725,8 @@ dns_apply_rows(const struct txn_ops *ops, void *list, size_t n, size_t sz)
 		if (ops == &srv_ops) {
 			const struct dns_srow *r = txn_row_data(row);
 
+			if (r->via_link ? r->ifindex != link : link != 0)
+				continue;
 			pos = r->pos, status = r->status, v = r->has_srv ? &r->srv : NULL;
 		} else {
 			const struct dns_xrow *r = txn_row_data(row);
@@ -751,7 +766,12 @@ dns_apply_domain(struct resolver_conf *c, const char *d)
 	c->nsearch = k + 1;
 }
 
-/* Which rows the SET has: bit 0 servers, bit 1 suffixes (refused ones aside). */
+/*
+ * Which rows the SET has (refused ones aside): DNS_FILE_SRV servers of the
+ * file, DNS_SFX suffixes, DNS_LINK_SRV servers of links resolved keeps.
+ */
+enum { DNS_FILE_SRV = 1, DNS_SFX = 2, DNS_LINK_SRV = 4, DNS_FILE = DNS_FILE_SRV | DNS_SFX };
+
 static unsigned
 dns_rows(void)
 {
@@ -759,11 +779,14 @@ dns_rows(void)
 
 	for (size_t i = 0; tc.dns.txn != NULL && i < txn_nrows(tc.dns.txn); i++) {
 		const struct txn_row *row = txn_row_at(tc.dns.txn, i);
+		const struct dns_srow *r = txn_row_data(row);
 
-		if (!txn_refused(row))
-			m |= txn_row_ops(row) == &srv_ops ? 1 :
-			    txn_row_ops(row) == &sfx_ops  ? 2 :
-							    0;
+		if (txn_refused(row))
+			continue;
+		if (txn_row_ops(row) == &sfx_ops)
+			m |= DNS_SFX;
+		else if (txn_row_ops(row) == &srv_ops)
+			m |= r->via_link ? DNS_LINK_SRV : DNS_FILE_SRV;
 	}
 	return m;
 }
@@ -774,7 +797,9 @@ dns_rows_method(void)
 {
 	unsigned m = dns_rows();
 
-	return m & 2 ? CIM_M_SETDNSSUFFIXSEARCHORDER : m & 1 ? CIM_M_SETDNSSERVERSEARCHORDER : 0;
+	if (m & DNS_SFX)
+		return CIM_M_SETDNSSUFFIXSEARCHORDER;
+	return m != 0 ? CIM_M_SETDNSSERVERSEARCHORDER : 0;
 }
 
 /* The method a failed write records: the rows', else SetDNSDomain. */
@@ -842,8 +867,8 @@ dns_replace(struct dns_state *d)
 	int rc = 0;
 
 	resolver_parse(d->old.text != NULL ? d->old.text : "", d->old.len, c);
-	c->srv.n = dns_apply_rows(&srv_ops, c->srv.v, c->srv.n, sizeof(c->srv.v[0]));
-	c->nsearch = dns_apply_rows(&sfx_ops, c->search, c->nsearch, sizeof(c->search[0]));
+	c->srv.n = dns_apply_rows(&srv_ops, c->srv.v, c->srv.n, sizeof(c->srv.v[0]), 0);
+	c->nsearch = dns_apply_rows(&sfx_ops, c->search, c->nsearch, sizeof(c->search[0]), 0);
 	if (d->domain_given)
 		dns_apply_domain(c, d->domain);
 	if ((text = resolver_render(d->old.text != NULL ? d->old.text : "", d->old.len, c, &len)) ==
@@ -1008,11 +1033,7 @@ srv_check(struct txn *x, struct txn_row *row, void *ctx)
 	if (!mib_adcfg_ip_enabled(l))
 		return dns_refuse(row, SNMP_ERR_INCONSISTENTVALUE, CIM_RC_IPNOTENABLED,
 		    "%s is not IP-enabled (cimAdapterCfgIPEnabled)", l->name);
-	if (resolver_link(tc.res, r->ifindex) != NULL)
-		return dns_refuse(row, SNMP_ERR_INCONSISTENTVALUE, CIM_RC_NOTSUPPORTED,
-		    "systemd-resolved keeps the servers of %s: per-link writes through it are "
-		    "not implemented",
-		    l->name);
+	r->via_link = resolver_link(tc.res, r->ifindex) != NULL;
 	if (dns_status(row, COL_DNSSERVER_ROWSTATUS, &r->status) < 0)
 		return SNMP_ERR_WRONGVALUE;
 	a = txn_str(row, COL_DNSSERVER_ADDRESS, &len);
@@ -1087,8 +1108,8 @@ srv_agree(struct txn *x, size_t i)
 		const struct txn_row *o = txn_row_at(x, j);
 		const struct dns_srow *p = txn_row_data(o);
 
-		if (txn_row_ops(o) == &srv_ops && !txn_refused(o) && p->pos == r->pos &&
-		    !srv_same(p, r)) {
+		if (txn_row_ops(o) == &srv_ops && !txn_refused(o) && !p->via_link &&
+		    p->pos == r->pos && !srv_same(p, r)) {
 			dns_refuse(row, SNMP_ERR_INCONSISTENTVALUE, CIM_RC_INVALIDPARAMETER,
 			    "the server list is system-wide: row %d.%u of this SET asks otherwise",
 			    (int)p->ifindex, p->pos);
@@ -1110,6 +1131,33 @@ dns_refuse_all(struct txn *x, int err, long code, const char *why)
 	}
 }
 
+/* The rows against the lists they change: the file's (tc.dns.conf), or their link's in resolved. */
+static void
+dns_check_rows(struct txn *x)
+{
+	for (size_t i = 0; i < txn_nrows(x); i++) {
+		struct txn_row *row = txn_row_at(x, i);
+
+		if (txn_refused(row))
+			continue;
+		if (txn_row_ops(row) == &srv_ops) {
+			const struct dns_srow *r = txn_row_data(row);
+			const struct resolver_servers *l = resolver_link(tc.res, r->ifindex);
+			size_t n = r->via_link && l != NULL ? l->n : tc.dns.conf.srv.n;
+
+			if (dns_row_fits(row, r->pos, r->status, r->has_srv, n,
+				"cimDnsServerRowStatus") == 0 &&
+			    !r->via_link)
+				srv_agree(x, i);
+		} else if (txn_row_ops(row) == &sfx_ops) {
+			const struct dns_xrow *r = txn_row_data(row);
+
+			dns_row_fits(row, r->pos, r->status, r->has_name, tc.dns.conf.nsearch,
+			    "cimDnsSuffixRowStatus");
+		}
+	}
+}
+
 /* RESERVE2, the rows together: the file must be ours, the rows fit its lists. */
 static void
 dns_check_set(struct txn *x, void *ctx)
@@ -1119,8 +1167,11 @@ dns_check_set(struct txn *x, void *ctx)
 
 	(void)ctx;
 	tc.dns.written = 0;
-	if (dns_rows() == 0)
+	memset(&tc.dns.conf, 0, sizeof(tc.dns.conf));
+	if ((dns_rows() & DNS_FILE) == 0) {
+		dns_check_rows(x);
 		return;
+	}
 	if (dns_load(&f, &code) < 0) {
 		dns_refuse_all(x,
 		    code == CIM_RC_ACCESSDENIED ? SNMP_ERR_INCONSISTENTVALUE :
@@ -1130,24 +1181,142 @@ dns_check_set(struct txn *x, void *ctx)
 	}
 	resolver_parse(f.text != NULL ? f.text : "", f.len, &tc.dns.conf);
 	resolvfile_free(&f);
-	for (size_t i = 0; i < txn_nrows(x); i++) {
-		struct txn_row *row = txn_row_at(x, i);
+	dns_check_rows(x);
+}
 
-		if (txn_refused(row))
-			continue;
-		if (txn_row_ops(row) == &srv_ops) {
-			const struct dns_srow *r = txn_row_data(row);
+/* ---- servers of links systemd-resolved keeps: dnsLinkCommand ---- */
 
-			if (dns_row_fits(row, r->pos, r->status, r->has_srv, tc.dns.conf.srv.n,
-				"cimDnsServerRowStatus") == 0)
-				srv_agree(x, i);
-		} else if (txn_row_ops(row) == &sfx_ops) {
-			const struct dns_xrow *r = txn_row_data(row);
+/*
+ * Where resolved keeps a link's servers (its state has SERVERS= for the
+ * link), the file is not that link's list: the rows of the link change
+ * resolved's through the command (iface/linkcmd.h), "CMD dns IFNAME
+ * SERVER..." with the link's whole new list, run once a SET for each link
+ * by the first of its rows, in ACTION, without waiting in the loop (the
+ * row's apply is TXN_PENDING until the child exits).  UNDO runs it again
+ * with the list resolved had.  A command that fails is commitFailed,
+ * registryAccessError(72); one that outlives the phase is killed.
+ */
+static void
+link_resumed(void *arg)
+{
+	txn_resume(arg);
+}
 
-			dns_row_fits(row, r->pos, r->status, r->has_name, tc.dns.conf.nsearch,
-			    "cimDnsSuffixRowStatus");
-		}
+/* Does a row of the same link before this one run the command? */
+static int
+link_run_by_earlier(const struct txn *x, const struct txn_row *row)
+{
+	const struct dns_srow *r = txn_row_data(row);
+
+	for (size_t i = 0; i < txn_nrows(x) && txn_row_at(x, i) != row; i++) {
+		const struct txn_row *o = txn_row_at(x, i);
+		const struct dns_srow *p = txn_row_data(o);
+
+		if (txn_row_ops(o) == &srv_ops && !txn_refused(o) && p->via_link &&
+		    p->ifindex == r->ifindex)
+			return 1;
 	}
+	return 0;
+}
+
+/* Start the command with the list s for the row's link; TXN_PENDING, or -1 (logged). */
+static int
+link_start(struct dns_srow *r, const struct resolver_servers *s)
+{
+	const struct link *l = iface_link(tc.ifm, r->ifindex);
+	const char *cmd = resolver_link_command(tc.res);
+	char err[256];
+
+	if (l == NULL) {
+		log_err("set", "resolver: interface %d is gone", (int)r->ifindex);
+		return -1;
+	}
+	if (linkcmd_start(&r->cmd, cmd, l->name, s, link_resumed, tc.dns.txn, err, sizeof(err)) <
+	    0) {
+		log_err("set", "resolver: %s", err);
+		return -1;
+	}
+	log_info("set", "resolver: %s: %s dns %s (%zu servers, through systemd-resolved)", l->name,
+	    cmd, l->name, s->n);
+	return TXN_PENDING;
+}
+
+static int
+link_undo(void *row, void *arg)
+{
+	struct dns_srow *r = row;
+
+	(void)arg;
+	if (r->undo == 0) {
+		r->undo = 1;
+		return link_start(r, &r->old);
+	}
+	if (r->cmd.running)
+		return TXN_PENDING;
+	if (r->cmd.status < 0) {
+		log_err("set",
+		    "resolver: undo failed: the servers of interface %d in "
+		    "systemd-resolved are not put back",
+		    (int)r->ifindex);
+		return -1;
+	}
+	log_info("set",
+	    "resolver: undone: the servers of interface %d put back in systemd-resolved",
+	    (int)r->ifindex);
+	resolver_refresh(tc.res);
+	return 0;
+}
+
+/* ACTION of a server row: the file's rows wait for action_end; a link's run the command. */
+static int
+srv_apply(struct txn *x, struct txn_row *row, void *ctx)
+{
+	struct dns_srow *r = txn_row_data(row);
+	const struct resolver_servers *cur;
+	struct resolver_servers s;
+	int rc;
+
+	(void)ctx;
+	if (!r->via_link || (!r->ran && link_run_by_earlier(x, row)))
+		return 0;
+	if (!r->ran) {
+		r->ran = 1;
+		cur = resolver_link(tc.res, r->ifindex);
+		r->old.n = 0;
+		if (cur != NULL)
+			r->old = *cur;
+		s = r->old;
+		s.n = dns_apply_rows(&srv_ops, s.v, s.n, sizeof(s.v[0]), r->ifindex);
+		if ((rc = link_start(r, &s)) != -1)
+			return rc;
+	} else if (r->cmd.running)
+		return TXN_PENDING;
+	else if (r->cmd.status == 0) {
+		txn_step(x, row, link_undo, NULL);
+		resolver_refresh(tc.res); /* what resolved wrote, if it has already */
+		return SNMP_ERR_NOERROR;
+	}
+	record_method(CIM_M_SETDNSSERVERSEARCHORDER, CIM_RC_REGISTRYACCESS);
+	return SNMP_ERR_COMMITFAILED;
+}
+
+/* The phase's time is up, or the SET is over: no command is left running. */
+static void
+link_abandon_all(void *ctx)
+{
+	(void)ctx;
+	for (size_t i = 0; tc.dns.txn != NULL && i < txn_nrows(tc.dns.txn); i++) {
+		const struct txn_row *row = txn_row_at(tc.dns.txn, i);
+
+		if (txn_row_ops(row) == &srv_ops)
+			linkcmd_abandon(&((struct dns_srow *)txn_row_data(row))->cmd);
+	}
+}
+
+static void
+srv_row_free(void *row)
+{
+	linkcmd_abandon(&((struct dns_srow *)row)->cmd);
 }
 
 /* ACTION: a row's work is the group's one write. */
@@ -1178,7 +1347,7 @@ dns_action_end(struct txn *x, void *ctx)
 	int first = !d->written;
 
 	(void)ctx;
-	if (dns_write(x) < 0)
+	if (((dns_rows() & DNS_FILE) != 0 || d->domain_given) && dns_write(x) < 0)
 		return SNMP_ERR_COMMITFAILED;
 	if (first && dns_rows_method() != 0) {
 		d->prev_method = tc.last_method;
@@ -1192,6 +1361,7 @@ dns_action_end(struct txn *x, void *ctx)
 static const struct txn_group dns_group = {
 	.check_set = dns_check_set,
 	.action_end = dns_action_end,
+	.abandon = link_abandon_all,
 };
 
 static const struct txn_column srv_cols[] = {
@@ -1211,7 +1381,8 @@ static const struct txn_ops srv_ops = {
 	.parse_index = srv_parse_index,
 	.row_name = srv_row_name,
 	.check = srv_check,
-	.apply = dns_apply,
+	.apply = srv_apply,
+	.row_free = srv_row_free,
 	.group = &dns_group,
 };
 

@@ -123,7 +123,8 @@ else
 	not_ok "a bad resyncInterval makes it exit non-zero and names it"
 	diag "exit status $RC" "stderr: $ERR"
 fi
-for bad in "notifyRateLimit 100001" "eventHistorySize -1" "notifyQueueLength many" "notifyEnabled maybe"; do
+for bad in "notifyRateLimit 100001" "eventHistorySize -1" "notifyQueueLength many" "notifyEnabled maybe" \
+	"resolvedDir run/resolve" "dnsLinkCommand bin/resolvectl"; do
 	printf '%s\n' "$bad" >"$T/bad3.conf"
 	run_cli badnotify "${COMMON[@]}" -c "$T/bad3.conf"
 	if [ "$RC" -ne 0 ] && [ "$RC" -ne 124 ] && printf '%s\n' "$ERR" | grep -q "bad3.conf: line 1: .*${bad%% *}"; then

@@ -224,7 +224,7 @@ test_files(void **state)
 	snprintf(upstream, sizeof(upstream), "%s/resolv.conf", rdir);
 	snprintf(link2, sizeof(link2), "%s/2", netif);
 	fx_write_file(conf, "nameserver 192.0.2.1\nsearch a.example\n");
-	r = resolver_new(conf, rdir);
+	r = resolver_new(conf, rdir, NULL);
 	assert_non_null(r);
 	assert_int_equal(resolver_refresh(r), 1);
 	assert_int_equal(resolver_global(r)->srv.n, 1);

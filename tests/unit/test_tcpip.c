@@ -610,7 +610,7 @@ test_dns_domain(void **state)
 	snprintf(path, sizeof(path), "%s/resolv.conf", root);
 	snprintf(rdir, sizeof(rdir), "%s/no-resolved", root);
 	put("resolv.conf", start);
-	assert_non_null(r = resolver_new(path, rdir));
+	assert_non_null(r = resolver_new(path, rdir, NULL));
 	resolver_refresh(r);
 	mib_tcpip_bind(NULL, r);
 	assert_int_equal(get(TCPIP_DNSDOMAIN, &v), 0); /* 'domain' came last: the list is it */

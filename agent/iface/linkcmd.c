@@ -1,0 +1,134 @@
+/* systemd-resolved's per-link servers through a command: see linkcmd.h. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "iface/linkcmd.h"
+#include "lib/log.h"
+
+extern char **environ;
+
+/* The child is over: reap it, its status, the caller told (if tell). */
+static void
+reaped(struct linkcmd *c, int wstatus, int tell)
+{
+	loop_fd_remove(&c->fd);
+	close(c->fd.fd);
+	c->running = 0;
+	c->pid = 0;
+	c->status = WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 ? 0 : -1;
+	if (c->status < 0)
+		log_err("resolver", "the per-link DNS command failed (%s %d)",
+		    WIFEXITED(wstatus) ? "exit status" : "signal",
+		    WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : WTERMSIG(wstatus));
+	if (tell)
+		c->done(c->arg);
+}
+
+/* The pidfd is readable: the child has exited. */
+static void
+exited(void *arg)
+{
+	struct linkcmd *c = arg;
+	int wstatus = 0;
+
+	if (waitpid(c->pid, &wstatus, WNOHANG) == c->pid)
+		reaped(c, wstatus, 1);
+}
+
+/* The words of "cmd dns ifname servers..." (or '' for none), writable as execve() wants them. */
+static struct {
+	char cmd[PATH_MAX], dns[4], ifname[IF_NAMESIZE], none[1];
+	char addr[RESOLVER_MAX][INET6_ADDRSTRLEN + 12]; /* "fe80::1%IFINDEX" */
+	char *argv[RESOLVER_MAX + 4];
+} words;
+
+static char **
+make_argv(const char *cmd, const char *ifname, const struct resolver_servers *s)
+{
+	size_t k = 0;
+	char a[INET6_ADDRSTRLEN];
+
+	snprintf(words.cmd, sizeof(words.cmd), "%s", cmd);
+	snprintf(words.dns, sizeof(words.dns), "dns");
+	snprintf(words.ifname, sizeof(words.ifname), "%s", ifname);
+	words.none[0] = '\0';
+	words.argv[k++] = words.cmd;
+	words.argv[k++] = words.dns;
+	words.argv[k++] = words.ifname;
+	for (size_t i = 0; i < s->n; i++) {
+		inet_ntop(s->v[i].family, s->v[i].addr, a, sizeof(a));
+		if (s->v[i].zone != 0)
+			snprintf(words.addr[i], sizeof(words.addr[i]), "%s%%%u", a,
+			    (unsigned)s->v[i].zone);
+		else
+			snprintf(words.addr[i], sizeof(words.addr[i]), "%s", a);
+		words.argv[k++] = words.addr[i];
+	}
+	if (s->n == 0)
+		words.argv[k++] = words.none;
+	words.argv[k] = NULL;
+	return words.argv;
+}
+
+int
+linkcmd_start(struct linkcmd *c, const char *cmd, const char *ifname,
+    const struct resolver_servers *s, loop_fn done, void *arg, char *err, size_t errlen)
+{
+	char **argv = make_argv(cmd, ifname, s);
+	posix_spawn_file_actions_t fa;
+	int rc, pidfd;
+
+	if (posix_spawn_file_actions_init(&fa) != 0) {
+		snprintf(err, errlen, "cannot run %s: out of memory", cmd);
+		return -1;
+	}
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	rc = posix_spawnp(&c->pid, cmd, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot run %s: %s", cmd, strerror(rc));
+		return -1;
+	}
+	/* A pidfd (Linux 5.3): readable when the child exits, so the loop need not poll. */
+	if ((pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0)) < 0 ||
+	    loop_fd_add(&c->fd, pidfd, exited, c) < 0) {
+		snprintf(err, errlen, "cannot watch %s (pid %d): %s", cmd, (int)c->pid,
+		    strerror(errno));
+		if (pidfd >= 0)
+			close(pidfd);
+		kill(c->pid, SIGKILL);
+		waitpid(c->pid, NULL, 0);
+		c->pid = 0;
+		return -1;
+	}
+	c->running = 1;
+	c->done = done;
+	c->arg = arg;
+	return 0;
+}
+
+void
+linkcmd_abandon(struct linkcmd *c)
+{
+	int wstatus = 0;
+
+	if (!c->running)
+		return;
+	log_err("resolver", "the per-link DNS command (pid %d) took too long: killed", (int)c->pid);
+	kill(c->pid, SIGKILL);
+	waitpid(c->pid, &wstatus, 0); /* SIGKILL: at once */
+	reaped(c, wstatus, 0);
+}
