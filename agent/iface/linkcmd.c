@@ -19,12 +19,17 @@
 
 extern char **environ;
 
+#define POLL_MS 20 /* without pidfd_open(2): how often waitpid() is asked */
+
 /* The child is over: reap it, its status, the caller told (if tell). */
 static void
 reaped(struct linkcmd *c, int wstatus, int tell)
 {
-	loop_fd_remove(&c->fd);
-	close(c->fd.fd);
+	if (c->pidfd >= 0) {
+		loop_fd_remove(&c->fd);
+		close(c->pidfd);
+	} else
+		loop_timer_stop(&c->poll);
 	c->running = 0;
 	c->pid = 0;
 	c->status = WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 ? 0 : -1;
@@ -36,7 +41,7 @@ reaped(struct linkcmd *c, int wstatus, int tell)
 		c->done(c->arg);
 }
 
-/* The pidfd is readable: the child has exited. */
+/* The pidfd is readable (the child has exited), or the polling timer is due. */
 static void
 exited(void *arg)
 {
@@ -45,6 +50,26 @@ exited(void *arg)
 
 	if (waitpid(c->pid, &wstatus, WNOHANG) == c->pid)
 		reaped(c, wstatus, 1);
+	else if (c->pidfd < 0)
+		loop_timer_arm(POLL_MS, &c->poll);
+}
+
+/* Watch the child: its pidfd in the loop, or a polling timer without pidfd_open(2); 0 or -1. */
+static int
+watch(struct linkcmd *c)
+{
+	c->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+	if (c->pidfd >= 0) {
+		if (loop_fd_add(&c->fd, c->pidfd, exited, c) == 0)
+			return 0;
+		close(c->pidfd);
+		return -1;
+	}
+	if (errno != ENOSYS)
+		return -1;
+	loop_timer_init(&c->poll, exited, c);
+	loop_timer_arm(POLL_MS, &c->poll);
+	return 0;
 }
 
 /* The words of "cmd dns ifname servers..." (or '' for none), writable as execve() wants them. */
@@ -88,7 +113,7 @@ linkcmd_start(struct linkcmd *c, const char *cmd, const char *ifname,
 {
 	char **argv = make_argv(cmd, ifname, s);
 	posix_spawn_file_actions_t fa;
-	int rc, pidfd;
+	int rc;
 
 	if (posix_spawn_file_actions_init(&fa) != 0) {
 		snprintf(err, errlen, "cannot run %s: out of memory", cmd);
@@ -102,13 +127,9 @@ linkcmd_start(struct linkcmd *c, const char *cmd, const char *ifname,
 		snprintf(err, errlen, "cannot run %s: %s", cmd, strerror(rc));
 		return -1;
 	}
-	/* A pidfd (Linux 5.3): readable when the child exits, so the loop need not poll. */
-	if ((pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0)) < 0 ||
-	    loop_fd_add(&c->fd, pidfd, exited, c) < 0) {
+	if (watch(c) < 0) {
 		snprintf(err, errlen, "cannot watch %s (pid %d): %s", cmd, (int)c->pid,
 		    strerror(errno));
-		if (pidfd >= 0)
-			close(pidfd);
 		kill(c->pid, SIGKILL);
 		waitpid(c->pid, NULL, 0);
 		c->pid = 0;

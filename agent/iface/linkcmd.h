@@ -3,8 +3,10 @@
  * directive dnsLinkCommand (default "resolvectl") is run as
  * "CMD dns IFNAME SERVER..." ("CMD dns IFNAME ''" for none), as resolvectl(1)
  * takes it.  The command runs in a child process whose exit the loop
- * watches through a pidfd: the SET that asked never waits for it, and its
- * phase ends when the child does (snmp/txn.c's TXN_PENDING).
+ * watches through a pidfd (or, where pidfd_open(2) is missing: Linux before
+ * 5.3, valgrind, by polling waitpid() every POLL_MS): the SET that asked
+ * never waits for it, and its phase ends when the child does (snmp/txn.c's
+ * TXN_PENDING).
  */
 #ifndef CIMR_LINKCMD_H
 #define CIMR_LINKCMD_H
@@ -15,8 +17,10 @@
 #include "snmp/loop.h"
 
 struct linkcmd {
-	pid_t pid;         /* the child; 0: none */
-	struct loop_fd fd; /* its pidfd */
+	pid_t pid;              /* the child; 0: none */
+	int pidfd;              /* -1: polled instead */
+	struct loop_fd fd;      /* the pidfd in the loop */
+	struct loop_timer poll; /* or the polling timer */
 	int running;
 	int status;   /* when over: 0 (exit 0), else -1 */
 	loop_fn done; /* called when it is over */

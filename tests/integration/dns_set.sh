@@ -69,6 +69,7 @@ hexval() { get_val "$1" | sed 's/ *$//'; }
 hex4() { printf '%02X %02X %02X %02X' ${1//./ }; }
 
 # ---------------------------------------------------------------- reading it
+wait_for get_val "$SRV.3.$IFA.1" >/dev/null # the adapter tables register after the route tables
 is "$(hexval "$SRV.3.$IFA.1") $(get_str "$SFX.2.2") $(get_str $TC.7.0)" \
 	"Hex-STRING: C0 00 02 35 second.example first.example" "the file reads back: server 1, suffix 2, the domain"
 
