@@ -193,6 +193,7 @@ struct txn;
 /* The resolver tables' writes join txn (all or nothing with the other tables). */
 int mib_tcpip_register(struct iface *, struct resolver *, struct txn *);
 void mib_tcpip_bind(struct iface *, struct resolver *); /* tests */
+int mib_tcpip_use_txn(struct txn *);                    /* tests: the resolver tables' writes */
 /* Where the sysctls (net.ipv4's directory) and the host name are: tests give their own. */
 struct tcpip_sys {
 	const char *sysctl_root;

@@ -1793,12 +1793,20 @@ mib_tcpip_bind(struct iface *ifm, struct resolver *res)
 }
 
 int
+mib_tcpip_use_txn(struct txn *txn)
+{
+	tc.dns.txn = txn;
+	if (txn_bind(txn, &dns_table, &srv_ops, NULL) < 0 ||
+	    txn_bind(txn, &suffix_table, &sfx_ops, NULL) < 0)
+		return -1;
+	return 0;
+}
+
+int
 mib_tcpip_register(struct iface *ifm, struct resolver *res, struct txn *txn)
 {
 	mib_tcpip_bind(ifm, res);
-	tc.dns.txn = txn;
-	if (txn_bind(txn, &dns_table, &srv_ops, NULL) < 0 ||
-	    txn_bind(txn, &suffix_table, &sfx_ops, NULL) < 0 || register_tcpip() < 0 ||
+	if (mib_tcpip_use_txn(txn) < 0 || register_tcpip() < 0 ||
 	    mib_table_register(&dns_table) < 0 || mib_table_register(&suffix_table) < 0)
 		return -1;
 	return 0;
