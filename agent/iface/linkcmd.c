@@ -1,4 +1,5 @@
 /* systemd-resolved's per-link servers through a command: see linkcmd.h. */
+#define _GNU_SOURCE /* pipe2 */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -21,6 +22,19 @@ extern char **environ;
 
 #define POLL_MS 20 /* without pidfd_open(2): how often waitpid() is asked */
 
+/* The first line the child wrote to its stderr (a pipe, non-blocking: what is there). */
+static void
+first_line(int fd, char *buf, size_t len)
+{
+	ssize_t n = read(fd, buf, len - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	for (char *p = buf; *p != '\0'; p++)
+		if ((unsigned char)*p < ' ' || (unsigned char)*p > '~')
+			*p = '?';
+}
+
 /* The child is over: reap it, its status, the caller told (if tell). */
 static void
 reaped(struct linkcmd *c, int wstatus, int tell)
@@ -33,10 +47,16 @@ reaped(struct linkcmd *c, int wstatus, int tell)
 	c->running = 0;
 	c->pid = 0;
 	c->status = WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 ? 0 : -1;
-	if (c->status < 0)
-		log_err("resolver", "the per-link DNS command failed (%s %d)",
+	if (c->status < 0) {
+		char why[256];
+
+		first_line(c->errfd, why, sizeof(why));
+		log_err("resolver", "the per-link DNS command failed (%s %d)%s%s",
 		    WIFEXITED(wstatus) ? "exit status" : "signal",
-		    WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : WTERMSIG(wstatus));
+		    WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : WTERMSIG(wstatus),
+		    why[0] != '\0' ? ": " : "", why);
+	}
+	close(c->errfd);
 	if (tell)
 		c->done(c->arg);
 }
@@ -113,25 +133,32 @@ linkcmd_start(struct linkcmd *c, const char *cmd, const char *ifname,
 {
 	char **argv = make_argv(cmd, ifname, s);
 	posix_spawn_file_actions_t fa;
-	int rc;
+	int rc, efd[2];
 
-	if (posix_spawn_file_actions_init(&fa) != 0) {
-		snprintf(err, errlen, "cannot run %s: out of memory", cmd);
+	if (pipe2(efd, O_CLOEXEC | O_NONBLOCK) < 0) {
+		snprintf(err, errlen, "cannot run %s: %s", cmd, strerror(errno));
 		return -1;
 	}
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	rc = posix_spawnp(&c->pid, cmd, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
+	if ((rc = posix_spawn_file_actions_init(&fa)) == 0) {
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+		posix_spawn_file_actions_adddup2(&fa, efd[1], 2);
+		rc = posix_spawnp(&c->pid, cmd, &fa, NULL, argv, environ);
+		posix_spawn_file_actions_destroy(&fa);
+	}
+	close(efd[1]);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot run %s: %s", cmd, strerror(rc));
+		close(efd[0]);
 		return -1;
 	}
+	c->errfd = efd[0];
 	if (watch(c) < 0) {
 		snprintf(err, errlen, "cannot watch %s (pid %d): %s", cmd, (int)c->pid,
 		    strerror(errno));
 		kill(c->pid, SIGKILL);
 		waitpid(c->pid, NULL, 0);
+		close(c->errfd);
 		c->pid = 0;
 		return -1;
 	}

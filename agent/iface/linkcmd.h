@@ -6,7 +6,7 @@
  * watches through a pidfd (or, where pidfd_open(2) is missing: Linux before
  * 5.3, valgrind, by polling waitpid() every POLL_MS): the SET that asked
  * never waits for it, and its phase ends when the child does (snmp/txn.c's
- * TXN_PENDING).
+ * TXN_PENDING).  Its stderr's first line goes into the log when it fails.
  */
 #ifndef CIMR_LINKCMD_H
 #define CIMR_LINKCMD_H
@@ -19,6 +19,7 @@
 struct linkcmd {
 	pid_t pid;              /* the child; 0: none */
 	int pidfd;              /* -1: polled instead */
+	int errfd;              /* the read end of its stderr, for the log */
 	struct loop_fd fd;      /* the pidfd in the loop */
 	struct loop_timer poll; /* or the polling timer */
 	int running;

@@ -47,7 +47,7 @@ echo "SERVERS=203.0.113.53" >"$T/resolve/netif/$IFC"
 cat >"$T/resolvectl" <<STUB
 #!/bin/sh
 echo "\$*" >>"$T/resolvectl.log"
-[ -e "$T/resolvectl.fail" ] && exit 1
+[ -e "$T/resolvectl.fail" ] && { echo "Failed to set DNS configuration: the stub refuses" >&2; exit 1; }
 [ "\$1" = dns ] || exit 2
 i=\$(cat "/sys/class/net/\$2/ifindex") || exit 3
 shift 2
@@ -165,8 +165,8 @@ is "rc=$rc $(tail -1 "$T/resolvectl.log") $(link_servers "203.0.113.53 203.0.113
 touch "$T/resolvectl.fail"
 expect commitFailed 19 72 "the command fails" "$SRV.4.$IFC.3" i 4 "$SRV.3.$IFC.3" x "$(hex4 203.0.113.55)"
 rm -f "$T/resolvectl.fail"
-grep -q "resolver: the per-link DNS command failed (exit status 1)" "$T/cimrouted.log"
-result $? "the log says the command failed"
+grep -q "resolver: the per-link DNS command failed (exit status 1): Failed to set DNS configuration: the stub refuses" "$T/cimrouted.log"
+result $? "the log says the command failed, with its error"
 n=$(calls)
 nsx ip route del 192.0.2.0/24 dev va
 out=$(setw "$SRV.4.$IFC.1" i 6 "$SRV.4.$IFA.1" i 6 "$OID_ENTRY.24.10.11.0.0.255.255.0.0.192.0.2.1.$IFA.254.0.0" i 4)
