@@ -182,7 +182,7 @@ resolvfile_write(const char *path, const struct resolvfile *f, const char *text,
 	if (f->in_place)
 		rc = write_in_place(dirfd, path, base, text, len, err, errlen);
 	else
-		rc = statefile_write_mode(dirfd, dir, base, text, len, f->mode, err, errlen);
+		rc = statefile_replace(dirfd, dir, base, text, len, f->mode, err, errlen);
 	close(dirfd);
 	return rc;
 }

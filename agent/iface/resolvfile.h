@@ -14,7 +14,7 @@
  *     and cimrouted refuses to write.
  *   - A plain file is replaced atomically: a new file in the same directory
  *     with the old one's mode, fsynced, renamed over it, the directory
- *     fsynced (statefile_write_mode()).  A crash leaves the old file or the
+ *     fsynced (statefile_replace()).  A crash leaves the old file or the
  *     new one.
  *   - A file that is a mount point (ip netns exec bind-mounts
  *     /etc/netns/NS/resolv.conf over /etc/resolv.conf) cannot be renamed

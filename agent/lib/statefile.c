@@ -178,22 +178,19 @@ undo_rename(int dirfd, const char *dir, const char *name, const char *old, int h
 		    dir, strerror(e), name, strerror(errno));
 }
 
-int
-statefile_write(int dirfd, const char *dir, const char *name, const char *data, size_t len,
-    char *err, size_t errlen)
-{
-	return statefile_write_mode(dirfd, dir, name, data, len, 0600, err, errlen);
-}
-
-int
-statefile_write_mode(int dirfd, const char *dir, const char *name, const char *data, size_t len,
-    mode_t mode, char *err, size_t errlen)
+/*
+ * Replace name with data through a new file (mode), keeping the old one
+ * meanwhile: their names are pre, name, and the suffix ("", "x", ".tmp").
+ */
+static int
+replace(int dirfd, const char *dir, const char *name, const char *pre, const char *tmp_suffix,
+    const char *old_suffix, const char *data, size_t len, mode_t mode, char *err, size_t errlen)
 {
 	char tmp[NAME_MAX + 1], old[NAME_MAX + 1];
 	int had_old = 1;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", name) >= (int)sizeof(tmp) ||
-	    snprintf(old, sizeof(old), "%s.old", name) >= (int)sizeof(old)) {
+	if (snprintf(tmp, sizeof(tmp), "%s%s%s", pre, name, tmp_suffix) >= (int)sizeof(tmp) ||
+	    snprintf(old, sizeof(old), "%s%s%s", pre, name, old_suffix) >= (int)sizeof(old)) {
 		snprintf(err, errlen, "cannot write %s/%s: name too long", dir, name);
 		return -1;
 	}
@@ -230,6 +227,21 @@ fail:
 	if (had_old)
 		unlinkat(dirfd, old, 0);
 	return -1;
+}
+
+int
+statefile_write(int dirfd, const char *dir, const char *name, const char *data, size_t len,
+    char *err, size_t errlen)
+{
+	return replace(dirfd, dir, name, "", ".tmp", ".old", data, len, 0600, err, errlen);
+}
+
+int
+statefile_replace(int dirfd, const char *dir, const char *name, const char *data, size_t len,
+    mode_t mode, char *err, size_t errlen)
+{
+	return replace(dirfd, dir, name, ".", ".cimrouted-new", ".cimrouted-old", data, len, mode,
+	    err, errlen);
 }
 
 void

@@ -42,10 +42,12 @@ int statefile_write(int dirfd, const char *dir, const char *name, const char *da
     char *err, size_t errlen);
 
 /*
- * The same with the new file's mode (statefile_write(): 0600); the
- * resolver file keeps the mode it had (iface/resolvfile).
+ * The same for a file of a directory that is not ours alone (the resolver
+ * file in /etc: iface/resolvfile): the new file gets mode, and the names
+ * beside it are .NAME.cimrouted-new and .NAME.cimrouted-old, which no one
+ * else uses (NAME.old may be an administrator's copy).
  */
-int statefile_write_mode(int dirfd, const char *dir, const char *name, const char *data, size_t len,
+int statefile_replace(int dirfd, const char *dir, const char *name, const char *data, size_t len,
     mode_t mode, char *err, size_t errlen);
 
 /* Remove name.tmp and name.old, left by a crash in the middle of a write. */

@@ -212,6 +212,6 @@ is "rc=$rc $(conf) $(nsx ip -4 route show 10.11.0.0/16 | wc -l)" \
 both_alive "all or nothing"
 
 is "$(sha256sum /etc/resolv.conf 2>/dev/null)" "$HOST_BEFORE" "the host's /etc/resolv.conf is unchanged"
-[ ! -e /etc/resolv.conf.tmp ] && [ ! -e /etc/resolv.conf.old ]
+[ ! -e /etc/.resolv.conf.cimrouted-new ] && [ ! -e /etc/.resolv.conf.cimrouted-old ]
 result $? "no temporary file beside the host's /etc/resolv.conf"
 done_testing
