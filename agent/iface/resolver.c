@@ -260,7 +260,7 @@ const char *
 resolver_manager(const char *text, size_t len)
 {
 	static const char *const marks[] = { "NetworkManager", "resolvconf", "dhclient-script",
-		"systemd-resolved", "netconfig" };
+		"dhcpcd", "systemd-resolved", "netconfig" };
 	const char *p = text, *end = text + len;
 
 	while (p < end) {

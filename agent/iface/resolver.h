@@ -64,7 +64,7 @@ int resolver_is_stub(const struct resolver_conf *);
 
 /*
  * The manager a resolver file's header comments name ("NetworkManager",
- * "resolvconf", "dhclient-script", "systemd-resolved", "netconfig"), or NULL: such
+ * "resolvconf", "dhclient-script", "dhcpcd", "systemd-resolved", "netconfig"), or NULL: such
  * a file is rewritten at the manager's next lease or change, so cimrouted
  * does not write it.  Only the comment lines before the first other line
  * are read, as the managers write their header first.

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* statx */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -205,4 +206,62 @@ resolvfile_restore(const char *path, const struct resolvfile *f, char *err, size
 	}
 	close(dirfd);
 	return rc;
+}
+
+/* Is pid's network namespace net (st_dev, st_ino of proc/self/ns/net)? */
+static int
+same_netns(int procfd, const char *pid, const struct stat *net)
+{
+	char p[NAME_MAX + 16];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/ns/net", pid);
+	return fstatat(procfd, p, &st, 0) == 0 && st.st_dev == net->st_dev &&
+	    st.st_ino == net->st_ino;
+}
+
+/* Is pid's command name dhclient? */
+static int
+is_dhclient(int procfd, const char *pid)
+{
+	char p[NAME_MAX + 16], comm[32];
+	int fd;
+	ssize_t n;
+
+	snprintf(p, sizeof(p), "%s/comm", pid);
+	if ((fd = openat(procfd, p, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, comm, sizeof(comm) - 1);
+	close(fd);
+	comm[n > 0 ? n : 0] = '\0';
+	return strcmp(comm, "dhclient\n") == 0;
+}
+
+int
+resolvfile_dhclient(const char *proc, char *owner, size_t len)
+{
+	int procfd = open(proc, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat net;
+	struct dirent *e;
+	unsigned seen = 0;
+	DIR *d;
+
+	if (procfd < 0)
+		return 0;
+	if (fstatat(procfd, "self/ns/net", &net, 0) < 0 || (d = fdopendir(procfd)) == NULL) {
+		close(procfd);
+		return 0;
+	}
+	while ((e = readdir(d)) != NULL && seen++ < RESOLVFILE_PROCS_MAX) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9' || !is_dhclient(procfd, e->d_name) ||
+		    !same_netns(procfd, e->d_name, &net))
+			continue;
+		snprintf(owner, len,
+		    "dhclient-script (dhclient, pid %s, runs in this network namespace)",
+		    e->d_name);
+		closedir(d);
+		return 1;
+	}
+	closedir(d);
+	return 0;
 }

@@ -11,7 +11,8 @@
  *     resolvconf's run directory) or a header naming a manager
  *     (resolver_manager()) means the file belongs to another service, whose
  *     next lease or change rewrites it: resolvfile_load() names the owner
- *     and cimrouted refuses to write.
+ *     and cimrouted refuses to write.  So does a dhclient running beside
+ *     cimrouted (resolvfile_dhclient()).
  *   - A plain file is replaced atomically: a new file in the same directory
  *     with the old one's mode, fsynced, renamed over it, the directory
  *     fsynced (statefile_replace()).  A crash leaves the old file or the
@@ -58,5 +59,15 @@ int resolvfile_write(const char *path, const struct resolvfile *f, const char *t
     char *err, size_t errlen);
 /* Put back the file f was read from: its bytes, or no file; 0 or -1 with err. */
 int resolvfile_restore(const char *path, const struct resolvfile *f, char *err, size_t errlen);
+
+/*
+ * Debian's dhclient-script rewrites the file at every lease without a
+ * header that names it: a dhclient process in cimrouted's network
+ * namespace (its /proc/PID/ns/net the same as ours; proc is /proc, or a
+ * test's) makes the file its own.  1 with owner filled, or 0.  At most
+ * RESOLVFILE_PROCS_MAX entries of proc are looked at.
+ */
+#define RESOLVFILE_PROCS_MAX 65536
+int resolvfile_dhclient(const char *proc, char *owner, size_t len);
 
 #endif

@@ -199,6 +199,7 @@ struct tcpip_sys {
 	const char *sysctl_root;
 	int (*gethostname)(char *, size_t);
 	int (*sethostname)(const char *, size_t);
+	const char *proc_root; /* where a running dhclient is looked for; NULL: nowhere */
 };
 void mib_tcpip_use_sys(const struct tcpip_sys *); /* NULL: the system's */
 /* Tests: the SET operations of a writable cimTcpip scalar and their ctx (NULL: read-only). */

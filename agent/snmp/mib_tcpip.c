@@ -82,6 +82,7 @@ static const struct tcpip_sys sys_default = {
 	.sysctl_root = "/proc/sys/net/ipv4",
 	.gethostname = gethostname,
 	.sethostname = sethostname,
+	.proc_root = "/proc",
 };
 
 /* The DNS methods' state during one SET: see "The DNS methods" below. */
@@ -823,6 +824,8 @@ dns_load(struct resolvfile *f, long *code)
 		*code = CIM_RC_REGISTRYACCESS;
 		return -1;
 	}
+	if (f->owner[0] == '\0' && tc.sys->proc_root != NULL)
+		resolvfile_dhclient(tc.sys->proc_root, f->owner, sizeof(f->owner));
 	if (f->owner[0] != '\0') {
 		log_notice("set",
 		    "resolver: %s belongs to %s: not written, its next lease or change would "

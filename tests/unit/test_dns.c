@@ -31,7 +31,8 @@
 
 #include "fixture.h"
 
-static char dir[64], path[128];
+static char dir[64], path[128], proc[128];
+static struct tcpip_sys sys = { "/nonexistent", gethostname, sethostname, proc };
 static struct resolver *res;
 static struct iface *ifm;
 static struct txn *txn;
@@ -89,6 +90,8 @@ setup(void **state)
 	snprintf(dir, sizeof(dir), "/tmp/cimr-test-dns.XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/resolv.conf", dir);
+	snprintf(proc, sizeof(proc), "%s/proc", dir); /* a /proc of the test's: see test_dhclient */
+	mib_tcpip_use_sys(&sys);
 	assert_non_null(res = resolver_new(path, dir, NULL));
 	assert_non_null(ifm = iface_new());
 	apply_msg(fx_link_msg(RTM_NEWLINK, 1, IFF_UP | IFF_LOOPBACK, "lo"));
@@ -110,6 +113,7 @@ teardown(void **state)
 {
 	(void)state;
 	txn_free(txn);
+	mib_tcpip_use_sys(NULL);
 	mib_tcpip_bind(NULL, NULL);
 	mib_adcfg_bind(NULL, NULL, NULL, 0, 0);
 	iface_free(ifm);
@@ -471,6 +475,44 @@ test_domain(void **state)
 	assert_last(CIM_M_SETDNSDOMAIN, 73);
 }
 
+/* A dhclient in our network namespace owns the file (its script writes no header). */
+static void
+test_dhclient(void **state)
+{
+	char p[256], q[256];
+
+	(void)state;
+	fx_write_file(path, start);
+	for (size_t k = 0; k < 7; k++) {
+		static const char *const d[] = { "", "/self", "/self/ns", "/4242", "/4242/ns",
+			"/4243", "/4243/ns" };
+
+		snprintf(p, sizeof(p), "%s%s", proc, d[k]);
+		assert_int_equal(mkdir(p, 0700), 0);
+	}
+	snprintf(p, sizeof(p), "%s/self/ns/net", proc);
+	fx_write_file(p, "");
+	snprintf(q, sizeof(q), "%s/4242/ns/net", proc);
+	assert_int_equal(link(p, q), 0); /* the same namespace: the same inode */
+	snprintf(q, sizeof(q), "%s/4243/ns/net", proc);
+	fx_write_file(q, ""); /* another namespace */
+	snprintf(q, sizeof(q), "%s/4243/comm", proc);
+	fx_write_file(q, "dhclient\n");
+	snprintf(q, sizeof(q), "%s/4242/comm", proc);
+	fx_write_file(q, "sleep\n");
+	assert_int_equal(SET(0, STATUS(SFX, "2", 4), NAME("2", "b.example")), 0);
+	fx_write_file(path, start);
+	fx_write_file(q, "dhclient\n");
+	assert_int_equal(SET(0, STATUS(SFX, "2", 4), NAME("2", "b.example")),
+	    SNMP_ERR_INCONSISTENTVALUE);
+	assert_last(CIM_M_SETDNSSUFFIXSEARCHORDER, 91);
+	assert_int_equal(SET(0, DOMAIN("x.example")), SNMP_ERR_INCONSISTENTVALUE);
+	assert_last(CIM_M_SETDNSDOMAIN, 91);
+	assert_string_equal(text(), start);
+	snprintf(q, sizeof(q), "rm -rf '%.200s'", proc);
+	assert_int_equal(system(q), 0);
+}
+
 int
 main(void)
 {
@@ -481,6 +523,7 @@ main(void)
 		cmocka_unit_test(test_owned),
 		cmocka_unit_test(test_no_stale_domain),
 		cmocka_unit_test(test_domain),
+		cmocka_unit_test(test_dhclient),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

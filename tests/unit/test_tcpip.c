@@ -45,7 +45,7 @@ fake_sethostname(const char *name, size_t len)
 	return 0;
 }
 
-static const struct tcpip_sys sys = { root, fake_gethostname, fake_sethostname };
+static const struct tcpip_sys sys = { root, fake_gethostname, fake_sethostname, NULL };
 
 static const char *const files[] = { "ip_default_ttl", "tcp_keepalive_intvl", "tcp_keepalive_time",
 	"tcp_mtu_probing", "ip_no_pmtu_disc", "tcp_syn_retries", "tcp_retries2", "tcp_stdurg" };
