@@ -92,6 +92,7 @@ struct dns_state {
 	int written;           /* ACTION reached the write (done, or failed) */
 	int changed;           /* ... and replaced the file: UNDO writes old back */
 	int by_scalar;         /* cimTcpipDNSDomain's apply wrote (its undo puts it back) */
+	int recorded;          /* the rows' method is recorded (once a SET) */
 	int domain_given;      /* cimTcpipDNSDomain is in this SET (RESERVE1 to its end) */
 	char domain[RESOLVER_NAME_MAX + 1];
 	long prev_method, prev_result; /* cimTcpipLast* before the rows' record */
@@ -1169,7 +1170,7 @@ dns_check_set(struct txn *x, void *ctx)
 	long code;
 
 	(void)ctx;
-	tc.dns.written = 0;
+	tc.dns.written = tc.dns.recorded = 0;
 	memset(&tc.dns.conf, 0, sizeof(tc.dns.conf));
 	if ((dns_rows() & DNS_FILE) == 0) {
 		dns_check_rows(x);
@@ -1347,12 +1348,12 @@ static int
 dns_action_end(struct txn *x, void *ctx)
 {
 	struct dns_state *d = &tc.dns;
-	int first = !d->written;
 
 	(void)ctx;
 	if (((dns_rows() & DNS_FILE) != 0 || d->domain_given) && dns_write(x) < 0)
 		return SNMP_ERR_COMMITFAILED;
-	if (first && dns_rows_method() != 0) {
+	if (!d->recorded && dns_rows_method() != 0) {
+		d->recorded = 1;
 		d->prev_method = tc.last_method;
 		d->prev_result = tc.last_result;
 		record_method(dns_rows_method(), CIM_RC_SUCCESS);
