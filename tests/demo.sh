@@ -30,13 +30,19 @@ cleanup() {
 	done
 	sleep 0.3
 	ip netns del "$NS" 2>/dev/null || true
-	rm -rf "$T"
+	rm -rf "$T" "/etc/netns/$NS"
 }
 trap cleanup EXIT
 
 say "a network namespace with two veth links and some routes"
 ip netns add "$NS"
 in_ns() { ip netns exec "$NS" "$@"; }
+# The namespace's own resolver file: ip netns exec shows it as /etc/resolv.conf (the DNS methods)
+mkdir -p "/etc/netns/$NS"
+printf '# the demo namespace
+nameserver 192.0.2.53
+search example.net
+' >"/etc/netns/$NS/resolv.conf"
 in_ns ip link set lo up
 in_ns ip link add eth0 type veth peer name eth0-peer
 in_ns ip link add eth1 type veth peer name eth1-peer
@@ -167,6 +173,21 @@ run snmp snmpwalk -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgGatewayPositio
 run snmp snmpwalk -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimDnsServerAddress
 run snmp snmpwalk -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgDHCPEnabled
 run snmp snmpget 127.0.0.1:$PORT CIM-ROUTE-MIB::cimTcpipDefaultTTL.0 CIM-ROUTE-MIB::cimTcpipKeepAliveTime.0
+
+say "SetDNSServerSearchOrder, SetDNSSuffixSearchOrder, SetDNSDomain (EnableDNS) in one SET: the resolver file"
+echo "(the namespace's /etc/resolv.conf; as (Get-WmiObject ... -Filter Index=$IF0).SetDNSServerSearchOrder(@('192.0.2.53','198.51.100.53')) and so on)"
+run in_ns cat /etc/resolv.conf
+run snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimDnsServerRowStatus.$IF0.2 i 4 \
+	CIM-ROUTE-MIB::cimDnsServerAddress.$IF0.2 x C6336435 \
+	CIM-ROUTE-MIB::cimDnsSuffixRowStatus.2 i 4 CIM-ROUTE-MIB::cimDnsSuffixName.2 s corp.example \
+	CIM-ROUTE-MIB::cimTcpipDNSDomain.0 s branch.example.net
+run in_ns cat /etc/resolv.conf
+run snmp snmpwalk -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimDnsServerAddress
+run snmp snmpget 127.0.0.1:$PORT CIM-ROUTE-MIB::cimTcpipLastMethod.0 CIM-ROUTE-MIB::cimTcpipLastResult.0
+echo "(a bad address is refused with WMI's invalidIPAddress(70); the file is unchanged)"
+fails snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimDnsServerRowStatus.$IF0.3 i 4 \
+	CIM-ROUTE-MIB::cimDnsServerAddress.$IF0.3 x E0000001
+run snmp snmpget 127.0.0.1:$PORT CIM-ROUTE-MIB::cimTcpipLastMethod.0 CIM-ROUTE-MIB::cimTcpipLastResult.0
 
 say "the rest of CIM-ROUTE-MIB (the adapter methods, ping) is defined; later issues serve it"
 MIBDIRS="$src/mibs:$erl" snmptranslate -m CIM-ROUTE-MIB -Tp CIM-ROUTE-MIB::cimRouteObjects 2>/dev/null | grep -E -- '--cim[A-Za-z0-9]*Table\('
