@@ -304,6 +304,7 @@ main(int argc, char **argv)
 	struct iface *ifm;
 	struct resolver *res;
 	struct dhcplease_config dcfg = { 0 };
+	static struct resolver_config rcfg;
 	struct dhcplease *dl;
 	struct dhcpctl_config ccfg = { .timeout_s = DHCPCTL_TIMEOUT_S };
 	struct dhcpctl *dc;
@@ -354,7 +355,7 @@ main(int argc, char **argv)
 	writer_config_default(&wcfg);
 	if (mirror_conf_register(&cfg) < 0 || notify_conf_register(&notifier.set) < 0 ||
 	    writer_conf_register(&wcfg) < 0 || dhcplease_conf_register(&dcfg) < 0 ||
-	    dhcpctl_conf_register(&ccfg) < 0)
+	    dhcpctl_conf_register(&ccfg) < 0 || resolver_conf_register(&rcfg) < 0)
 		fatal("cannot register the configuration directives");
 	if ((ms = master_init()) == NULL)
 		fatal("out of memory");
@@ -406,8 +407,9 @@ main(int argc, char **argv)
 	    (pm6 != m6 && mirror_attach(pm6, mon, ifm) < 0) ||
 	    iface_watch(ifm, writer_link_changed, w) < 0)
 		fatal("cannot subscribe to netlink events");
-	if ((res = resolver_new(NULL, NULL)) == NULL || resolver_start(res) < 0 ||
-	    (dl = dhcplease_new(&dcfg)) == NULL || dhcplease_start(dl) < 0)
+	if ((res = resolver_new(NULL, rcfg.resolved_dir, rcfg.link_cmd)) == NULL ||
+	    resolver_start(res) < 0 || (dl = dhcplease_new(&dcfg)) == NULL ||
+	    dhcplease_start(dl) < 0)
 		fatal("cannot read the resolver configuration or the DHCP leases");
 	mib_adcfg_use_leases(dl);
 	/* The adapters' device facts (sysfs, ethtool), read as links come and change. */
@@ -447,7 +449,7 @@ main(int argc, char **argv)
 	    mib_event_register() < 0 || mib_adapter_register(ifm, ifd) < 0 ||
 	    mib_adcfg_use_writer(w, txn) < 0 ||
 	    mib_adcfg_register(ifm, pm, pm6, pm == m, pm6 == m6) < 0 ||
-	    mib_tcpip_register(ifm, res) < 0)
+	    mib_tcpip_register(ifm, res, txn) < 0)
 		fatal("cannot register CIM-ROUTE-MIB objects");
 	if (nlmon_start(mon) < 0)
 		fatal("cannot watch the netlink sockets");

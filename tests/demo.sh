@@ -32,7 +32,7 @@ cleanup() {
 	sleep 0.3
 	ip netns del "$NS" 2>/dev/null || true
 	ip netns del "$NSP" 2>/dev/null || true
-	rm -rf "$T"
+	rm -rf "$T" "/etc/netns/$NS"
 }
 trap cleanup EXIT
 
@@ -41,6 +41,9 @@ ip netns add "$NS"
 ip netns add "$NSP"
 in_ns() { ip netns exec "$NS" "$@"; }
 in_peers() { ip netns exec "$NSP" "$@"; }
+# The namespace's own resolver file: ip netns exec shows it as /etc/resolv.conf (the DNS methods)
+mkdir -p "/etc/netns/$NS"
+printf '# the demo namespace\nnameserver 192.0.2.53\nsearch example.net\n' >"/etc/netns/$NS/resolv.conf"
 in_ns ip link set lo up
 in_ns ip link add eth0 type veth peer name eth0-peer netns "$NSP"
 in_ns ip link add eth1 type veth peer name eth1-peer netns "$NSP"
@@ -202,7 +205,6 @@ fails snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgTcpipNetbiosOptions.$IF1
 run snmp snmpget -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimAdapterCfgLastMethod.$IF1 \
 	CIM-ROUTE-MIB::cimAdapterCfgLastResult.$IF1
 
-IF0=$(in_ns cat /sys/class/net/eth0/ifindex)
 say "Win32_NetworkAdapterConfiguration.SetGateways(192.0.2.253, 10) on eth0: one SET"
 echo "(destroy the old gateway's row, create the new one: index = Index, ipv4(1), 4 bytes, gateway, metric)"
 G=CIM-ROUTE-MIB::cimAdapterCfgGatewayRowStatus.$IF0.1.4.192.0.2
@@ -222,7 +224,22 @@ run snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimTcpipDefaultTTL.0 u 128 \
 run in_ns sysctl net.ipv4.ip_default_ttl net.ipv4.tcp_keepalive_time
 run snmp snmpget -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimTcpipLastMethod.0 CIM-ROUTE-MIB::cimTcpipLastResult.0
 
-say "the rest of CIM-ROUTE-MIB (the other adapter methods, ping) is defined; later issues serve it"
+say "SetDNSServerSearchOrder, SetDNSSuffixSearchOrder, SetDNSDomain (EnableDNS) in one SET: the resolver file"
+echo "(the namespace's /etc/resolv.conf; as (Get-WmiObject ... -Filter Index=$IF0).SetDNSServerSearchOrder(@('192.0.2.53','198.51.100.53')) and so on)"
+run in_ns cat /etc/resolv.conf
+run snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimDnsServerRowStatus.$IF0.2 i 4 \
+	CIM-ROUTE-MIB::cimDnsServerAddress.$IF0.2 x C6336435 \
+	CIM-ROUTE-MIB::cimDnsSuffixRowStatus.2 i 4 CIM-ROUTE-MIB::cimDnsSuffixName.2 s corp.example \
+	CIM-ROUTE-MIB::cimTcpipDNSDomain.0 s branch.example.net
+run in_ns cat /etc/resolv.conf
+run snmp snmpwalk -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimDnsServerAddress
+run snmp snmpget 127.0.0.1:$PORT CIM-ROUTE-MIB::cimTcpipLastMethod.0 CIM-ROUTE-MIB::cimTcpipLastResult.0
+echo "(a bad address is refused with WMI's invalidIPAddress(70); the file is unchanged)"
+fails snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimDnsServerRowStatus.$IF0.3 i 4 \
+	CIM-ROUTE-MIB::cimDnsServerAddress.$IF0.3 x E0000001
+run snmp snmpget 127.0.0.1:$PORT CIM-ROUTE-MIB::cimTcpipLastMethod.0 CIM-ROUTE-MIB::cimTcpipLastResult.0
+
+say "the rest of CIM-ROUTE-MIB (ping) is defined; later issues serve it"
 MIBDIRS="$src/mibs:$erl" snmptranslate -m CIM-ROUTE-MIB -Tp CIM-ROUTE-MIB::cimRouteObjects 2>/dev/null | grep -E -- '--cim[A-Za-z0-9]*Table\('
 
 say "done: the namespace, snmpd and cimrouted are removed"

@@ -1,4 +1,5 @@
 /* The resolver configuration: see resolver.h. */
+#define _GNU_SOURCE /* memmem, open_memstream */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "iface/resolver.h"
+#include "snmp/conf.h"
 #include "lib/filestamp.h"
 #include "lib/log.h"
 #include "lib/strnum.h"
@@ -17,6 +19,7 @@
 
 #define RESOLV_CONF  "/etc/resolv.conf"
 #define RESOLVED_DIR "/run/systemd/resolve"
+#define LINK_CMD     "resolvectl"
 #define UPSTREAM     "resolv.conf" /* resolved's list of upstream servers, in RESOLVED_DIR */
 #define NETIF        "netif"       /* its per-link state, RESOLVED_DIR/netif/IFINDEX */
 #define WORD_MAX     512           /* an address with its zone, port and name */
@@ -27,7 +30,7 @@ struct link_servers {
 };
 
 struct resolver {
-	char *conf_path, *resolved_dir;
+	char *conf_path, *resolved_dir, *link_cmd;
 	struct file_stamp conf_st, upstream_st, netif_st; /* reading again only what changed */
 	struct resolver_conf global;
 	struct link_servers *links; /* sorted by ifindex */
@@ -251,6 +254,121 @@ resolver_is_stub(const struct resolver_conf *c)
 	return 1;
 }
 
+/* ---- writing ---------------------------------------------------------------- */
+
+const char *
+resolver_manager(const char *text, size_t len)
+{
+	static const char *const marks[] = { "NetworkManager", "resolvconf", "dhclient-script",
+		"dhcpcd", "systemd-resolved", "netconfig" };
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *s = p;
+
+		if (eol == NULL)
+			eol = end;
+		while (s < eol && is_blank(*s))
+			s++;
+		if (s < eol && *s != '#' && *s != ';')
+			return NULL; /* the header is over */
+		for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+			if (memmem(s, (size_t)(eol - s), marks[i], strlen(marks[i])) != NULL)
+				return marks[i];
+		p = eol + 1;
+	}
+	return NULL;
+}
+
+enum { LINE_OTHER, LINE_SERVER, LINE_SEARCH };
+
+static int
+line_kind(const char *p, const char *eol)
+{
+	if (keyword(p, eol, "nameserver"))
+		return LINE_SERVER;
+	if (keyword(p, eol, "domain") || keyword(p, eol, "search"))
+		return LINE_SEARCH;
+	return LINE_OTHER;
+}
+
+static void
+put_search(FILE *f, const struct resolver_conf *c)
+{
+	if (c->nsearch == 0)
+		return;
+	fputs("search", f);
+	for (size_t i = 0; i < c->nsearch; i++)
+		fprintf(f, " %s", c->search[i]);
+	fputc('\n', f);
+}
+
+static void
+put_servers(FILE *f, const struct resolver_conf *c)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < c->srv.n; i++) {
+		const struct resolver_server *s = &c->srv.v[i];
+
+		inet_ntop(s->family, s->addr, a, sizeof(a));
+		if (s->zone != 0)
+			fprintf(f, "nameserver %s%%%u\n", a, (unsigned)s->zone);
+		else
+			fprintf(f, "nameserver %s\n", a);
+	}
+}
+
+char *
+resolver_render(const char *text, size_t len, const struct resolver_conf *c, size_t *outlen)
+{
+	const char *p, *end = text + len, *first_srv = NULL, *last_search = NULL;
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, outlen);
+
+	if (f == NULL)
+		return NULL;
+	for (p = text; p < end;) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		int kind = line_kind(p, eol != NULL ? eol : end);
+
+		if (kind == LINE_SERVER && first_srv == NULL)
+			first_srv = p;
+		if (kind == LINE_SEARCH)
+			last_search = p;
+		p = eol != NULL ? eol + 1 : end;
+	}
+	for (p = text; p < end;) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *next = eol != NULL ? eol + 1 : end;
+
+		if (p == first_srv) {
+			if (last_search == NULL)
+				put_search(f, c);
+			put_servers(f, c);
+		}
+		if (p == last_search)
+			put_search(f, c);
+		if (line_kind(p, eol != NULL ? eol : end) == LINE_OTHER) {
+			fwrite(p, 1, (size_t)(next - p), f);
+			if (eol == NULL && first_srv == NULL)
+				fputc('\n', f); /* the servers come after it */
+		}
+		p = next;
+	}
+	if (first_srv == NULL) {
+		if (last_search == NULL)
+			put_search(f, c);
+		put_servers(f, c);
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 /* ---- the files ------------------------------------------------------------- */
 
 static void
@@ -331,6 +449,47 @@ resolver_refresh(struct resolver *r)
 	return again;
 }
 
+const char *
+resolver_path(const struct resolver *r)
+{
+	return r->conf_path;
+}
+
+const char *
+resolver_link_command(const struct resolver *r)
+{
+	return r->link_cmd;
+}
+
+/* resolvedDir (an absolute path) or dnsLinkCommand (that, or a name looked up in PATH). */
+static int
+path_line(const char *token, const char *value, void *arg, char *err, size_t errlen)
+{
+	struct resolver_config *cfg = arg;
+	int dir = strcmp(token, "resolvedDir") == 0;
+	char *field = dir ? cfg->resolved_dir : cfg->link_cmd;
+
+	if (value[0] == '\0' || strlen(value) >= PATH_MAX || strpbrk(value, " \t") != NULL ||
+	    (dir && value[0] != '/') || (!dir && value[0] != '/' && strchr(value, '/') != NULL)) {
+		snprintf(err, errlen, "%s: expected %s", token,
+		    dir ? "an absolute path" : "an absolute path or a command name");
+		return -1;
+	}
+	snprintf(field, PATH_MAX, "%s", value);
+	return 0;
+}
+
+int
+resolver_conf_register(struct resolver_config *cfg)
+{
+	if (conf_directive("resolvedDir", path_line, cfg,
+		"DIR (systemd-resolved's run folder; default " RESOLVED_DIR ")") < 0)
+		return -1;
+	return conf_directive("dnsLinkCommand", path_line, cfg,
+	    "CMD (sets a link's DNS servers in systemd-resolved: CMD dns IFNAME SERVER...; "
+	    "default " LINK_CMD ")");
+}
+
 const struct resolver_conf *
 resolver_global(const struct resolver *r)
 {
@@ -346,16 +505,23 @@ resolver_link(const struct resolver *r, int32_t ifindex)
 	return ls != NULL ? &ls->srv : NULL;
 }
 
+static const char *
+or_default(const char *s, const char *def)
+{
+	return s != NULL && s[0] != '\0' ? s : def;
+}
+
 struct resolver *
-resolver_new(const char *resolv_conf, const char *resolved_dir)
+resolver_new(const char *resolv_conf, const char *resolved_dir, const char *link_cmd)
 {
 	struct resolver *r = calloc(1, sizeof(*r));
 
 	if (r == NULL)
 		return NULL;
-	r->conf_path = strdup(resolv_conf != NULL ? resolv_conf : RESOLV_CONF);
-	r->resolved_dir = strdup(resolved_dir != NULL ? resolved_dir : RESOLVED_DIR);
-	if (r->conf_path == NULL || r->resolved_dir == NULL) {
+	r->conf_path = strdup(or_default(resolv_conf, RESOLV_CONF));
+	r->resolved_dir = strdup(or_default(resolved_dir, RESOLVED_DIR));
+	r->link_cmd = strdup(or_default(link_cmd, LINK_CMD));
+	if (r->conf_path == NULL || r->resolved_dir == NULL || r->link_cmd == NULL) {
 		resolver_free(r);
 		return NULL;
 	}
@@ -369,6 +535,7 @@ resolver_free(struct resolver *r)
 		return;
 	free(r->conf_path);
 	free(r->resolved_dir);
+	free(r->link_cmd);
 	free(r->links);
 	free(r);
 }

@@ -13,6 +13,7 @@
 #ifndef CIMR_RESOLVER_H
 #define CIMR_RESOLVER_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -61,11 +62,48 @@ unsigned resolver_parse_link(const char *text, size_t len, struct resolver_serve
 /* Does the configuration name only the stub of systemd-resolved (127.0.0.53 or .54)? */
 int resolver_is_stub(const struct resolver_conf *);
 
+/*
+ * The manager a resolver file's header comments name ("NetworkManager",
+ * "resolvconf", "dhclient-script", "dhcpcd", "systemd-resolved", "netconfig"), or NULL: such
+ * a file is rewritten at the manager's next lease or change, so cimrouted
+ * does not write it.  Only the comment lines before the first other line
+ * are read, as the managers write their header first.
+ */
+const char *resolver_manager(const char *text, size_t len);
+/*
+ * The text of len bytes with its configuration replaced by c's, in a new
+ * buffer (free()), its length in *outlen; NULL out of memory.  Every line
+ * but 'nameserver', 'domain' and 'search' is kept where it is.  The
+ * servers take the place of the first 'nameserver' line, one line each in
+ * c's order (a zone as its interface index, which glibc takes); the search
+ * list becomes one 'search' line in the place of the last 'domain' or
+ * 'search' line (glibc reads 'domain X' as the one-name list X, the last
+ * of the two wins), or none for an empty list.  Where the text had none,
+ * the search line, then the servers, come at its end.
+ */
+char *resolver_render(const char *text, size_t len, const struct resolver_conf *c, size_t *outlen);
+
 struct resolver;
 
-/* The paths are the system's unless a test gives others (NULL: the default). */
-struct resolver *resolver_new(const char *resolv_conf, const char *resolved_dir);
+/*
+ * The directives resolvedDir (systemd-resolved's run folder, where its
+ * upstream file and per-link state are; default /run/systemd/resolve) and
+ * dnsLinkCommand (the command that sets a link's servers in resolved:
+ * linkcmd.h; default resolvectl, looked up in PATH).
+ */
+struct resolver_config {
+	char resolved_dir[PATH_MAX]; /* "": the default */
+	char link_cmd[PATH_MAX];     /* "": the default */
+};
+int resolver_conf_register(struct resolver_config *);
+
+/* The paths and the command are the system's unless given (NULL or "": the default). */
+struct resolver *resolver_new(const char *resolv_conf, const char *resolved_dir,
+    const char *link_cmd);
 void resolver_free(struct resolver *);
+/* The resolver file's path (what the DNS methods write), and dnsLinkCommand. */
+const char *resolver_path(const struct resolver *);
+const char *resolver_link_command(const struct resolver *);
 /* Read what changed since the last call; 1 if something changed, 0 if not. */
 int resolver_refresh(struct resolver *);
 /* The system-wide configuration (empty if the file is missing). */

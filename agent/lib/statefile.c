@@ -117,10 +117,10 @@ write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-/* Create name.tmp afresh and write data to it; 0, or -1 with err. */
+/* Create name.tmp afresh with mode and write data to it; 0, or -1 with err. */
 static int
-write_tmp(int dirfd, const char *dir, const char *tmp, const char *data, size_t len, char *err,
-    size_t errlen)
+write_tmp(int dirfd, const char *dir, const char *tmp, const char *data, size_t len, mode_t mode,
+    char *err, size_t errlen)
 {
 	int fd, e;
 
@@ -134,7 +134,8 @@ write_tmp(int dirfd, const char *dir, const char *tmp, const char *data, size_t 
 		snprintf(err, errlen, "cannot write %s/%s: %s", dir, tmp, strerror(errno));
 		return -1;
 	}
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	/* fchmod: the umask does not narrow it (0600 stays 0600, 0644 is 0644). */
+	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
 		e = errno;
 		close(fd);
 		errno = e;
@@ -177,19 +178,23 @@ undo_rename(int dirfd, const char *dir, const char *name, const char *old, int h
 		    dir, strerror(e), name, strerror(errno));
 }
 
-int
-statefile_write(int dirfd, const char *dir, const char *name, const char *data, size_t len,
-    char *err, size_t errlen)
+/*
+ * Replace name with data through a new file (mode), keeping the old one
+ * meanwhile: their names are pre, name, and the suffix ("", "x", ".tmp").
+ */
+static int
+replace(int dirfd, const char *dir, const char *name, const char *pre, const char *tmp_suffix,
+    const char *old_suffix, const char *data, size_t len, mode_t mode, char *err, size_t errlen)
 {
 	char tmp[NAME_MAX + 1], old[NAME_MAX + 1];
 	int had_old = 1;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", name) >= (int)sizeof(tmp) ||
-	    snprintf(old, sizeof(old), "%s.old", name) >= (int)sizeof(old)) {
+	if (snprintf(tmp, sizeof(tmp), "%s%s%s", pre, name, tmp_suffix) >= (int)sizeof(tmp) ||
+	    snprintf(old, sizeof(old), "%s%s%s", pre, name, old_suffix) >= (int)sizeof(old)) {
 		snprintf(err, errlen, "cannot write %s/%s: name too long", dir, name);
 		return -1;
 	}
-	if (write_tmp(dirfd, dir, tmp, data, len, err, errlen) < 0)
+	if (write_tmp(dirfd, dir, tmp, data, len, mode, err, errlen) < 0)
 		return -1;
 	/* A second name for the old file, to put it back if the directory sync fails. */
 	if (unlinkat(dirfd, old, 0) < 0 && errno != ENOENT) {
@@ -222,6 +227,21 @@ fail:
 	if (had_old)
 		unlinkat(dirfd, old, 0);
 	return -1;
+}
+
+int
+statefile_write(int dirfd, const char *dir, const char *name, const char *data, size_t len,
+    char *err, size_t errlen)
+{
+	return replace(dirfd, dir, name, "", ".tmp", ".old", data, len, 0600, err, errlen);
+}
+
+int
+statefile_replace(int dirfd, const char *dir, const char *name, const char *data, size_t len,
+    mode_t mode, char *err, size_t errlen)
+{
+	return replace(dirfd, dir, name, ".", ".cimrouted-new", ".cimrouted-old", data, len, mode,
+	    err, errlen);
 }
 
 void

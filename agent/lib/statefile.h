@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 /*
  * Open the state directory dir: refused (-1, errno and a one-line reason in
@@ -39,6 +40,15 @@ FILE *statefile_open(int dirfd, const char *dir, const char *name, char *err, si
  */
 int statefile_write(int dirfd, const char *dir, const char *name, const char *data, size_t len,
     char *err, size_t errlen);
+
+/*
+ * The same for a file of a directory that is not ours alone (the resolver
+ * file in /etc: iface/resolvfile): the new file gets mode, and the names
+ * beside it are .NAME.cimrouted-new and .NAME.cimrouted-old, which no one
+ * else uses (NAME.old may be an administrator's copy).
+ */
+int statefile_replace(int dirfd, const char *dir, const char *name, const char *data, size_t len,
+    mode_t mode, char *err, size_t errlen);
 
 /* Remove name.tmp and name.old, left by a crash in the middle of a write. */
 void statefile_clean(int dirfd, const char *name);

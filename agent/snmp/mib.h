@@ -86,6 +86,11 @@ struct mib_scalar_ops {
 	int (*undo)(void *ctx);
 	/* COMMIT (may be NULL): what may happen only once the SET cannot be undone. */
 	void (*commit)(void *ctx);
+	/*
+	 * COMMIT, UNDO and FREE, after the above (may be NULL): the SET is over,
+	 * whatever its end; forget what check() kept for ACTION.
+	 */
+	void (*end)(void *ctx);
 };
 
 int mib_scalar_register_rw(const char *name, const oid *o, size_t len,
@@ -196,13 +201,17 @@ void mib_adcfg_subnet(const struct iface_addr *, char *buf, size_t len);
 
 /* cimTcpip and the resolver tables (mib_tcpip.c), over the interface mirror and the resolver. */
 struct resolver;
-int mib_tcpip_register(struct iface *, struct resolver *);
+struct txn;
+/* The resolver tables' writes join txn (all or nothing with the other tables). */
+int mib_tcpip_register(struct iface *, struct resolver *, struct txn *);
 void mib_tcpip_bind(struct iface *, struct resolver *); /* tests */
+int mib_tcpip_use_txn(struct txn *);                    /* tests: the resolver tables' writes */
 /* Where the sysctls (net.ipv4's directory) and the host name are: tests give their own. */
 struct tcpip_sys {
 	const char *sysctl_root;
 	int (*gethostname)(char *, size_t);
 	int (*sethostname)(const char *, size_t);
+	const char *proc_root; /* where a running dhclient is looked for; NULL: nowhere */
 };
 void mib_tcpip_use_sys(const struct tcpip_sys *); /* NULL: the system's */
 /* Tests: the SET operations of a writable cimTcpip scalar and their ctx (NULL: read-only). */

@@ -1,15 +1,15 @@
 /*
  * cimAdapterConfig's host-wide part: the cimTcpip scalars, with the writes
  * that perform WMI's static methods (issue 13), and the resolver tables
- * (cimDnsServerTable, cimDnsSuffixTable; read side).
+ * (cimDnsServerTable, cimDnsSuffixTable) with the DNS methods their rows
+ * and cimTcpipDNSDomain perform (see "The DNS methods" below).
  *
  * The scalars are sysctls of cimrouted's network namespace, read from
  * /proc/sys when asked (a procfs read or write is a few microseconds, and a
  * value read later could be stale), the UTS host name, the resolver's
  * search list, and the constants Linux implies (the MIB says which);
  * properties Linux does not have read noSuchInstance, as absent columns do.
- * cimTcpipDNSDomain and cimTcpipAction are read-only until the resolver and
- * DHCP writes come.
+ * cimTcpipAction is read-only until the DHCP writes come.
  *
  * The resolver tables read what iface/resolver keeps, which it refreshes on
  * its own timer: a request never reads a file.  cimDnsServerTable has a row
@@ -22,11 +22,16 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "iface/ifmirror.h"
+#include "iface/linkcmd.h"
 #include "iface/resolver.h"
+#include "iface/resolvfile.h"
 #include "lib/log.h"
 #include "lib/sysctl.h"
 #include "lib/vec.h"
@@ -77,21 +82,43 @@ static const struct tcpip_sys sys_default = {
 	.sysctl_root = "/proc/sys/net/ipv4",
 	.gethostname = gethostname,
 	.sethostname = sethostname,
+	.proc_root = "/proc",
+};
+
+/* The DNS methods' state during one SET: see "The DNS methods" below. */
+struct dns_state {
+	struct txn *txn;       /* the transaction the resolver tables are bound to */
+	struct resolvfile old; /* the file before this SET's write, for UNDO */
+	int written;           /* ACTION reached the write (done, or failed) */
+	int changed;           /* ... and replaced the file: UNDO writes old back */
+	int by_scalar;         /* cimTcpipDNSDomain's apply wrote (its undo puts it back) */
+	int recorded;          /* the rows' method is recorded (once a SET) */
+	int domain_given;      /* cimTcpipDNSDomain is in this SET (RESERVE1 to its end) */
+	char domain[RESOLVER_NAME_MAX + 1];
+	long prev_method, prev_result; /* cimTcpipLast* before the rows' record */
+	struct resolver_conf conf;     /* the file's configuration, being changed */
 };
 
 static struct tcpip {
 	struct iface *ifm;
 	struct resolver *res;
 	const struct tcpip_sys *sys;
+	struct dns_state dns;
 	long last_method; /* CimAdapterCfgMethod; CIM_M_NONE: none yet */
 	long last_result; /* CimMethodReturnCode */
 } tc = { .sys = &sys_default };
 
 static void
+record_method(long method, long code)
+{
+	tc.last_method = method;
+	tc.last_result = code;
+}
+
+static void
 record(const struct tc_head *h, long code)
 {
-	tc.last_method = h->method;
-	tc.last_result = code;
+	record_method(h->method, code);
 }
 
 /* The value of a varbind for the log: a number, a printable string, or its length. */
@@ -492,12 +519,13 @@ static struct host_scalar {
 	       SYNTAX_(ASN_OCTET_STR, 1, HOSTNAME_MAX),
 	       .bad = CIM_RC_INVALIDHOSTNAME } };
 
-int
-mib_tcpip_host_name_ok(const u_char *s, size_t len)
+/* A name of labels as RFC 1123 section 2.1 has them, at most max characters. */
+static int
+name_ok(const u_char *s, size_t len, size_t max)
 {
 	size_t label = 0;
 
-	if (len == 0 || len > HOSTNAME_MAX)
+	if (len == 0 || len > max)
 		return 0;
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '.') {
@@ -512,6 +540,12 @@ mib_tcpip_host_name_ok(const u_char *s, size_t len)
 			return 0;
 	}
 	return label > 0 && s[len - 1] != '-';
+}
+
+int
+mib_tcpip_host_name_ok(const u_char *s, size_t len)
+{
+	return name_ok(s, len, HOSTNAME_MAX);
 }
 
 static int
@@ -588,6 +622,786 @@ static const struct mib_scalar_ops host_ops = {
 	.commit = commit_write,
 };
 
+/* ---- the DNS methods ----------------------------------------------------------- */
+
+/*
+ * SetDNSServerSearchOrder() (cimDnsServerTable rows), SetDNSSuffixSearchOrder()
+ * (cimDnsSuffixTable rows) and SetDNSDomain() (cimTcpipDNSDomain, part of
+ * EnableDNS()) change one file, the resolver file (iface/resolvfile.h: a
+ * file another service owns is refused; a plain one replaced atomically).
+ *
+ * One rewrite a SET.  The rows are checked in RESERVE2 (each row, then the
+ * file and the rows together in the group's check_set), the domain in its
+ * RESERVE1; in ACTION the first of them to come (the group's action_end
+ * after a table's rows, or the domain's apply) reads the file again,
+ * changes its configuration by every row and the domain together, renders
+ * it (resolver_render(): other lines kept) and replaces the file; the others
+ * find it written.  What writes the old bytes back on UNDO is recorded
+ * where the write was: a step of the transaction, or the domain's undo.
+ *
+ * A server row of an interface whose servers systemd-resolved keeps goes
+ * through a command instead (see "servers of links systemd-resolved keeps").
+ *
+ * The lists are system-wide in the file: a server row of any IP-enabled
+ * interface changes the one list every such interface shows, so rows of
+ * two interfaces for one position must agree.  Positions are those of the
+ * list as the file has it before the SET; the servers are written in
+ * position order, gaps closed.  The domain is the first name of the search
+ * list, as glibc reads it (the last of 'domain' and 'search' wins, and
+ * 'domain X' is the list X): SetDNSDomain(X) puts X first (and nowhere
+ * else) after the rows' changes, and the empty string removes the first
+ * name; the file then has one 'search' line and no 'domain' line.
+ *
+ * cimTcpipLastMethod records the last method the SET performs:
+ * SetDNSServerSearchOrder, then SetDNSSuffixSearchOrder (when the rows are
+ * written, with a step that puts the previous record back on UNDO), then
+ * SetDNSDomain (at COMMIT, as the other scalars).
+ */
+static const struct txn_ops srv_ops, sfx_ops;
+
+/* A cimDnsServerTable row. */
+struct dns_srow {
+	int32_t ifindex;
+	unsigned pos; /* 1..RESOLVER_MAX */
+	long status;  /* the RowStatus given; 0 if none */
+	int has_srv;  /* an address was given */
+	struct resolver_server srv;
+	int via_link; /* systemd-resolved keeps the link's servers: dnsLinkCommand */
+	/* The first row of its link in the SET runs the command for them all: */
+	int ran, undo;               /* ACTION started it; UNDO's state (1: started) */
+	struct resolver_servers old; /* the link's list before, for UNDO */
+	struct linkcmd cmd;
+};
+
+/* A cimDnsSuffixTable row. */
+struct dns_xrow {
+	unsigned pos;
+	long status;
+	int has_name;
+	char name[RESOLVER_NAME_MAX + 1];
+};
+
+/* Refuse a row: the method's code recorded, txn_refuse()'s log line; returns err. */
+static int dns_refuse(struct txn_row *row, int err, long code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+dns_refuse(struct txn_row *row, int err, long code, const char *fmt, ...)
+{
+	char why[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	record_method(txn_row_ops(row) == &srv_ops ? CIM_M_SETDNSSERVERSEARCHORDER :
+						     CIM_M_SETDNSSUFFIXSEARCHORDER,
+	    code);
+	return txn_refuse(row, err, "%s; result %ld", why, code);
+}
+
+/*
+ * Apply the SET's rows of ops to the list of n elements of size sz (slots:
+ * room for 64): the file's rows (link 0), or the server rows of a link
+ * whose servers systemd-resolved keeps.
+ */
+static size_t
+dns_apply_rows(const struct txn_ops *ops, void *list, size_t n, size_t sz, int32_t link)
+{
+	uint8_t slot[RESOLVER_MAX][RESOLVER_NAME_MAX + 1], used[RESOLVER_MAX] = { 0 };
+	struct txn *x = tc.dns.txn;
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		memcpy(slot[i], (const uint8_t *)list + i * sz, sz);
+		used[i] = 1;
+	}
+	for (size_t i = 0; x != NULL && i < txn_nrows(x); i++) {
+		const struct txn_row *row = txn_row_at(x, i);
+		const void *v = NULL;
+		unsigned pos;
+		long status;
+
+		if (txn_row_ops(row) != ops || txn_refused(row))
+			continue;
+		if (ops == &srv_ops) {
+			const struct dns_srow *r = txn_row_data(row);
+
+			if (r->via_link ? r->ifindex != link : link != 0)
+				continue;
+			pos = r->pos, status = r->status, v = r->has_srv ? &r->srv : NULL;
+		} else {
+			const struct dns_xrow *r = txn_row_data(row);
+
+			pos = r->pos, status = r->status, v = r->has_name ? r->name : NULL;
+		}
+		if (status == RS_DESTROY)
+			used[pos - 1] = 0;
+		else if (v != NULL) {
+			memcpy(slot[pos - 1], v, sz);
+			used[pos - 1] = 1;
+		}
+	}
+	for (size_t i = 0; i < RESOLVER_MAX; i++)
+		if (used[i])
+			memcpy((uint8_t *)list + k++ * sz, slot[i], sz);
+	return k;
+}
+
+/* SetDNSDomain(): the domain first in the search list (and only there), or the first removed. */
+static void
+dns_apply_domain(struct resolver_conf *c, const char *d)
+{
+	static char rest[RESOLVER_MAX - 1][RESOLVER_NAME_MAX + 1];
+	size_t k = 0;
+
+	if (d[0] == '\0') {
+		if (c->nsearch > 0)
+			memmove(c->search[0], c->search[1], --c->nsearch * sizeof(c->search[0]));
+		return;
+	}
+	for (size_t i = 0; i < c->nsearch && k < RESOLVER_MAX - 1; i++)
+		if (strcmp(c->search[i], d) != 0)
+			memcpy(rest[k++], c->search[i], sizeof(rest[0]));
+	snprintf(c->search[0], sizeof(c->search[0]), "%s", d);
+	memcpy(c->search[1], rest, k * sizeof(rest[0]));
+	c->nsearch = k + 1;
+}
+
+/*
+ * Which rows the SET has (refused ones aside): DNS_FILE_SRV servers of the
+ * file, DNS_SFX suffixes, DNS_LINK_SRV servers of links resolved keeps.
+ */
+enum { DNS_FILE_SRV = 1, DNS_SFX = 2, DNS_LINK_SRV = 4, DNS_FILE = DNS_FILE_SRV | DNS_SFX };
+
+static unsigned
+dns_rows(void)
+{
+	unsigned m = 0;
+
+	for (size_t i = 0; tc.dns.txn != NULL && i < txn_nrows(tc.dns.txn); i++) {
+		const struct txn_row *row = txn_row_at(tc.dns.txn, i);
+		const struct dns_srow *r = txn_row_data(row);
+
+		if (txn_refused(row))
+			continue;
+		if (txn_row_ops(row) == &sfx_ops)
+			m |= DNS_SFX;
+		else if (txn_row_ops(row) == &srv_ops)
+			m |= r->via_link ? DNS_LINK_SRV : DNS_FILE_SRV;
+	}
+	return m;
+}
+
+/* The method the rows perform (the last of the two), or 0 with no rows. */
+static long
+dns_rows_method(void)
+{
+	unsigned m = dns_rows();
+
+	if (m & DNS_SFX)
+		return CIM_M_SETDNSSUFFIXSEARCHORDER;
+	return m != 0 ? CIM_M_SETDNSSERVERSEARCHORDER : 0;
+}
+
+/* The method a failed write records: the rows', else SetDNSDomain. */
+static long
+dns_method(void)
+{
+	long m = dns_rows_method();
+
+	return m != 0 ? m : CIM_M_SETDNSDOMAIN;
+}
+
+/* The file read for a write or a check: 0, or -1 with the code to record (logged). */
+static int
+dns_load(struct resolvfile *f, long *code)
+{
+	const char *path = resolver_path(tc.res);
+	char err[256];
+
+	if (resolvfile_load(path, f, err, sizeof(err)) < 0) {
+		log_err("set", "resolver: %s", err);
+		*code = CIM_RC_REGISTRYACCESS;
+		return -1;
+	}
+	if (f->owner[0] == '\0' && tc.sys->proc_root != NULL)
+		resolvfile_dhclient(tc.sys->proc_root, f->owner, sizeof(f->owner));
+	if (f->owner[0] != '\0') {
+		log_notice("set",
+		    "resolver: %s belongs to %s: not written, its next lease or change would "
+		    "overwrite it",
+		    path, f->owner);
+		resolvfile_free(f);
+		*code = CIM_RC_ACCESSDENIED;
+		return -1;
+	}
+	return 0;
+}
+
+/* UNDO: the file's old bytes back (or no file); 0 or -1 (logged). */
+static int
+dns_undo(void *row, void *arg)
+{
+	struct dns_state *d = arg;
+	const char *path = resolver_path(tc.res);
+	char err[256];
+
+	(void)row;
+	if (!d->changed)
+		return 0;
+	d->changed = 0;
+	if (resolvfile_restore(path, &d->old, err, sizeof(err)) < 0) {
+		log_err("set", "resolver: undo failed: %s", err);
+		return -1;
+	}
+	log_info("set", "resolver: undone: %s put back as it was", path);
+	resolver_refresh(tc.res);
+	return 0;
+}
+
+/* Render the changed configuration and replace the file; 0 or -1 (code recorded, logged). */
+static int
+dns_replace(struct dns_state *d)
+{
+	const char *path = resolver_path(tc.res);
+	struct resolver_conf *c = &d->conf;
+	size_t len;
+	char err[256], *text;
+	int rc = 0;
+
+	resolver_parse(d->old.text != NULL ? d->old.text : "", d->old.len, c);
+	c->srv.n = dns_apply_rows(&srv_ops, c->srv.v, c->srv.n, sizeof(c->srv.v[0]), 0);
+	c->nsearch = dns_apply_rows(&sfx_ops, c->search, c->nsearch, sizeof(c->search[0]), 0);
+	if (d->domain_given)
+		dns_apply_domain(c, d->domain);
+	if ((text = resolver_render(d->old.text != NULL ? d->old.text : "", d->old.len, c, &len)) ==
+	    NULL) {
+		log_err("set", "resolver: out of memory");
+		record_method(dns_method(), CIM_RC_UNKNOWNFAILURE);
+		return -1;
+	}
+	if (!d->old.missing && len == d->old.len && memcmp(text, d->old.text, len) == 0)
+		log_info("set", "resolver: %s already reads as asked: not rewritten", path);
+	else if ((rc = resolvfile_write(path, &d->old, text, len, err, sizeof(err))) < 0) {
+		log_err("set", "resolver: %s", err);
+		record_method(dns_method(), CIM_RC_REGISTRYACCESS);
+	} else {
+		d->changed = 1;
+		log_info("set", "resolver: %s rewritten: %zu servers, %zu search names", path,
+		    c->srv.n, c->nsearch);
+		resolver_refresh(tc.res);
+	}
+	free(text);
+	return rc;
+}
+
+/* ACTION: the SET's one write (x: record its undo as a step; NULL: the domain's undo will). */
+static int
+dns_write(struct txn *x)
+{
+	struct dns_state *d = &tc.dns;
+	long code;
+
+	if (d->written)
+		return 0;
+	d->written = 1;
+	d->changed = 0;
+	resolvfile_free(&d->old);
+	if (dns_load(&d->old, &code) < 0) {
+		record_method(dns_method(), code);
+		return -1;
+	}
+	if (dns_replace(d) < 0)
+		return -1;
+	d->by_scalar = x == NULL;
+	if (x != NULL)
+		txn_step(x, NULL, dns_undo, d);
+	return 0;
+}
+
+/* ---- the resolver tables' rows ---- */
+
+/* An index outside the table (noCreation): logged and recorded here, as txn has no row yet. */
+static int
+dns_bad_index(const char *table, long method, const char *why)
+{
+	log_notice("set", "refused (noCreation): %s: %s; result %d", table, why,
+	    CIM_RC_OUTOFBOUNDS);
+	record_method(method, CIM_RC_OUTOFBOUNDS);
+	return SNMP_ERR_NOCREATION;
+}
+
+static int
+srv_parse_index(void *ctx, const oid *idx, size_t len, void *row)
+{
+	struct dns_srow *r = row;
+
+	(void)ctx;
+	if (len != 2 || idx[0] < 1 || idx[0] > INT32_MAX || idx[1] < 1 || idx[1] > RESOLVER_MAX)
+		return dns_bad_index("cimDnsServerTable", CIM_M_SETDNSSERVERSEARCHORDER,
+		    "the index is an interface index and a position from 1 to 64");
+	r->ifindex = (int32_t)idx[0];
+	r->pos = (unsigned)idx[1];
+	return SNMP_ERR_NOERROR;
+}
+
+static int
+sfx_parse_index(void *ctx, const oid *idx, size_t len, void *row)
+{
+	struct dns_xrow *r = row;
+
+	(void)ctx;
+	if (len != 1 || idx[0] < 1 || idx[0] > RESOLVER_MAX)
+		return dns_bad_index("cimDnsSuffixTable", CIM_M_SETDNSSUFFIXSEARCHORDER,
+		    "the index is a position from 1 to 64");
+	r->pos = (unsigned)idx[0];
+	return SNMP_ERR_NOERROR;
+}
+
+static void
+srv_row_name(const void *row, char *buf, size_t len)
+{
+	const struct dns_srow *r = row;
+
+	snprintf(buf, len, "cimDnsServerTable row %d.%u", (int)r->ifindex, r->pos);
+}
+
+static void
+sfx_row_name(const void *row, char *buf, size_t len)
+{
+	snprintf(buf, len, "cimDnsSuffixTable row %u", ((const struct dns_xrow *)row)->pos);
+}
+
+/* The RowStatus given (0: none): createAndGo, active or destroy; -1 refused. */
+static int
+dns_status(struct txn_row *row, oid col, long *status)
+{
+	*status = 0;
+	if (!txn_int(row, col, status) || *status == RS_CREATEANDGO || *status == RS_ACTIVE ||
+	    *status == RS_DESTROY)
+		return 0;
+	dns_refuse(row, SNMP_ERR_WRONGVALUE, CIM_RC_INVALIDPARAMETER,
+	    "RowStatus %ld: only createAndGo(4), active(1) and destroy(6)", *status);
+	return -1;
+}
+
+/* A server address as RFC 4001 gives it (type, bytes), not a wildcard or multicast one. */
+static const char *
+server_of(long type, const u_char *a, size_t len, struct resolver_server *s)
+{
+	static const uint8_t zero[16];
+	uint32_t zone;
+
+	memset(s, 0, sizeof(*s));
+	if (type == INET_IPV4 && len == 4) {
+		s->family = AF_INET;
+		memcpy(s->addr, a, 4);
+		if (memcmp(a, zero, 4) == 0 || a[0] >= 224)
+			return "not a unicast IPv4 address";
+		return NULL;
+	}
+	if ((type != INET_IPV6 || len != 16) && (type != INET_IPV6Z || len != 20))
+		return type != INET_IPV4 && type != INET_IPV6 && type != INET_IPV6Z ?
+		    "the address type is not ipv4(1), ipv6(2) or ipv6z(4)" :
+		    "the address's length does not fit its type";
+	s->family = AF_INET6;
+	memcpy(s->addr, a, 16);
+	if (len == 20) {
+		memcpy(&zone, a + 16, 4);
+		s->zone = ntohl(zone);
+		if (s->zone == 0 || s->zone > INT32_MAX)
+			return "the zone is not an interface index";
+	}
+	if (memcmp(a, zero, 16) == 0 || a[0] == 0xff)
+		return "not a unicast IPv6 address";
+	return NULL;
+}
+
+/* RESERVE2: one server row against the interface mirror (the file comes in check_set). */
+static int
+srv_check(struct txn *x, struct txn_row *row, void *ctx)
+{
+	struct dns_srow *r = txn_row_data(row);
+	const struct link *l = iface_link(tc.ifm, r->ifindex);
+	long type = INET_IPV4;
+	const u_char *a;
+	const char *why;
+	size_t len;
+
+	(void)x;
+	(void)ctx;
+	if (l == NULL)
+		return dns_refuse(row, SNMP_ERR_NOCREATION, CIM_RC_INVALIDPARAMETER,
+		    "no interface %d", (int)r->ifindex);
+	if (!mib_adcfg_ip_enabled(l))
+		return dns_refuse(row, SNMP_ERR_INCONSISTENTVALUE, CIM_RC_IPNOTENABLED,
+		    "%s is not IP-enabled (cimAdapterCfgIPEnabled)", l->name);
+	r->via_link = resolver_link(tc.res, r->ifindex) != NULL;
+	if (dns_status(row, COL_DNSSERVER_ROWSTATUS, &r->status) < 0)
+		return SNMP_ERR_WRONGVALUE;
+	a = txn_str(row, COL_DNSSERVER_ADDRESS, &len);
+	txn_int(row, COL_DNSSERVER_ADDRESSTYPE, &type);
+	if (r->status == RS_DESTROY ||
+	    (a == NULL && r->status != RS_CREATEANDGO && !txn_has(row, COL_DNSSERVER_ADDRESSTYPE)))
+		return SNMP_ERR_NOERROR;
+	if (a == NULL)
+		return dns_refuse(row, SNMP_ERR_INCONSISTENTVALUE, CIM_RC_INVALIDPARAMETER,
+		    "cimDnsServerAddress must be given");
+	if ((why = server_of(type, a, len, &r->srv)) != NULL)
+		return dns_refuse(row, SNMP_ERR_WRONGVALUE, CIM_RC_INVALIDIPADDRESS, "%s", why);
+	r->has_srv = 1;
+	return SNMP_ERR_NOERROR;
+}
+
+static int
+sfx_check(struct txn *x, struct txn_row *row, void *ctx)
+{
+	struct dns_xrow *r = txn_row_data(row);
+	const u_char *n;
+	size_t len;
+
+	(void)x;
+	(void)ctx;
+	if (dns_status(row, COL_DNSSUFFIX_ROWSTATUS, &r->status) < 0)
+		return SNMP_ERR_WRONGVALUE;
+	n = txn_str(row, COL_DNSSUFFIX_NAME, &len);
+	if (r->status == RS_DESTROY || (n == NULL && r->status != RS_CREATEANDGO))
+		return SNMP_ERR_NOERROR;
+	if (n == NULL)
+		return dns_refuse(row, SNMP_ERR_INCONSISTENTVALUE, CIM_RC_INVALIDPARAMETER,
+		    "cimDnsSuffixName must be given");
+	if (!name_ok(n, len, RESOLVER_NAME_MAX))
+		return dns_refuse(row, SNMP_ERR_WRONGVALUE, CIM_RC_INVALIDDOMAINNAME,
+		    "'%.*s' is not a domain name", (int)(len < 64 ? len : 64), (const char *)n);
+	memcpy(r->name, n, len);
+	r->name[len] = '\0';
+	r->has_name = 1;
+	return SNMP_ERR_NOERROR;
+}
+
+/* A row against the list the file has (n entries): it exists, or is created. */
+static int
+dns_row_fits(struct txn_row *row, unsigned pos, long status, int has_value, size_t n,
+    const char *col)
+{
+	if (status == RS_CREATEANDGO && pos <= n)
+		return dns_refuse(row, SNMP_ERR_INCONSISTENTVALUE, CIM_RC_INVALIDPARAMETER,
+		    "the row exists (the list has %zu)", n);
+	if (status != RS_CREATEANDGO && status != RS_DESTROY && has_value && pos > n)
+		return dns_refuse(row, SNMP_ERR_INCONSISTENTNAME, CIM_RC_INVALIDPARAMETER,
+		    "the row does not exist (create it with %s)", col);
+	return 0;
+}
+
+/* Two server rows of one position (two interfaces) that do not do the same. */
+static int
+srv_same(const struct dns_srow *a, const struct dns_srow *b)
+{
+	return a->status == b->status && a->has_srv == b->has_srv &&
+	    (!a->has_srv || memcmp(&a->srv, &b->srv, sizeof(a->srv)) == 0);
+}
+
+static void
+srv_agree(struct txn *x, size_t i)
+{
+	struct txn_row *row = txn_row_at(x, i);
+	const struct dns_srow *r = txn_row_data(row);
+
+	for (size_t j = 0; j < i; j++) {
+		const struct txn_row *o = txn_row_at(x, j);
+		const struct dns_srow *p = txn_row_data(o);
+
+		if (txn_row_ops(o) == &srv_ops && !txn_refused(o) && !p->via_link &&
+		    p->pos == r->pos && !srv_same(p, r)) {
+			dns_refuse(row, SNMP_ERR_INCONSISTENTVALUE, CIM_RC_INVALIDPARAMETER,
+			    "the server list is system-wide: row %d.%u of this SET asks otherwise",
+			    (int)p->ifindex, p->pos);
+			return;
+		}
+	}
+}
+
+/* Refuse every row of the resolver tables in this SET (the file cannot be written). */
+static void
+dns_refuse_all(struct txn *x, int err, long code, const char *why)
+{
+	for (size_t i = 0; i < txn_nrows(x); i++) {
+		struct txn_row *row = txn_row_at(x, i);
+
+		if ((txn_row_ops(row) == &srv_ops || txn_row_ops(row) == &sfx_ops) &&
+		    !txn_refused(row))
+			dns_refuse(row, err, code, "%s", why);
+	}
+}
+
+/* The rows against the lists they change: the file's (tc.dns.conf), or their link's in resolved. */
+static void
+dns_check_rows(struct txn *x)
+{
+	for (size_t i = 0; i < txn_nrows(x); i++) {
+		struct txn_row *row = txn_row_at(x, i);
+
+		if (txn_refused(row))
+			continue;
+		if (txn_row_ops(row) == &srv_ops) {
+			const struct dns_srow *r = txn_row_data(row);
+			const struct resolver_servers *l = resolver_link(tc.res, r->ifindex);
+			size_t n = r->via_link && l != NULL ? l->n : tc.dns.conf.srv.n;
+
+			if (dns_row_fits(row, r->pos, r->status, r->has_srv, n,
+				"cimDnsServerRowStatus") == 0 &&
+			    !r->via_link)
+				srv_agree(x, i);
+		} else if (txn_row_ops(row) == &sfx_ops) {
+			const struct dns_xrow *r = txn_row_data(row);
+
+			dns_row_fits(row, r->pos, r->status, r->has_name, tc.dns.conf.nsearch,
+			    "cimDnsSuffixRowStatus");
+		}
+	}
+}
+
+/* RESERVE2, the rows together: the file must be ours, the rows fit its lists. */
+static void
+dns_check_set(struct txn *x, void *ctx)
+{
+	struct resolvfile f;
+	long code;
+
+	(void)ctx;
+	tc.dns.written = tc.dns.recorded = 0;
+	memset(&tc.dns.conf, 0, sizeof(tc.dns.conf));
+	if ((dns_rows() & DNS_FILE) == 0) {
+		dns_check_rows(x);
+		return;
+	}
+	if (dns_load(&f, &code) < 0) {
+		dns_refuse_all(x,
+		    code == CIM_RC_ACCESSDENIED ? SNMP_ERR_INCONSISTENTVALUE :
+						  SNMP_ERR_RESOURCEUNAVAILABLE,
+		    code, "the resolver file cannot be written (see above)");
+		return;
+	}
+	resolver_parse(f.text != NULL ? f.text : "", f.len, &tc.dns.conf);
+	resolvfile_free(&f);
+	dns_check_rows(x);
+}
+
+/* ---- servers of links systemd-resolved keeps: dnsLinkCommand ---- */
+
+/*
+ * Where resolved keeps a link's servers (its state has SERVERS= for the
+ * link), the file is not that link's list: the rows of the link change
+ * resolved's through the command (iface/linkcmd.h), "CMD dns IFNAME
+ * SERVER..." with the link's whole new list, run once a SET for each link
+ * by the first of its rows, in ACTION, without waiting in the loop (the
+ * row's apply is TXN_PENDING until the child exits).  UNDO runs it again
+ * with the list resolved had.  A command that fails is commitFailed,
+ * registryAccessError(72); one that outlives the phase is killed.
+ */
+static void
+link_resumed(void *arg)
+{
+	txn_resume(arg);
+}
+
+/* Does a row of the same link before this one run the command? */
+static int
+link_run_by_earlier(const struct txn *x, const struct txn_row *row)
+{
+	const struct dns_srow *r = txn_row_data(row);
+
+	for (size_t i = 0; i < txn_nrows(x) && txn_row_at(x, i) != row; i++) {
+		const struct txn_row *o = txn_row_at(x, i);
+		const struct dns_srow *p = txn_row_data(o);
+
+		if (txn_row_ops(o) == &srv_ops && !txn_refused(o) && p->via_link &&
+		    p->ifindex == r->ifindex)
+			return 1;
+	}
+	return 0;
+}
+
+/* Start the command with the list s for the row's link; TXN_PENDING, or -1 (logged). */
+static int
+link_start(struct dns_srow *r, const struct resolver_servers *s)
+{
+	const struct link *l = iface_link(tc.ifm, r->ifindex);
+	const char *cmd = resolver_link_command(tc.res);
+	char err[256];
+
+	if (l == NULL) {
+		log_err("set", "resolver: interface %d is gone", (int)r->ifindex);
+		return -1;
+	}
+	if (linkcmd_start(&r->cmd, cmd, l->name, s, link_resumed, tc.dns.txn, err, sizeof(err)) <
+	    0) {
+		log_err("set", "resolver: %s", err);
+		return -1;
+	}
+	log_info("set", "resolver: %s: %s dns %s (%zu servers, through systemd-resolved)", l->name,
+	    cmd, l->name, s->n);
+	return TXN_PENDING;
+}
+
+static int
+link_undo(void *row, void *arg)
+{
+	struct dns_srow *r = row;
+
+	(void)arg;
+	if (r->undo == 0) {
+		r->undo = 1;
+		return link_start(r, &r->old);
+	}
+	if (r->cmd.running)
+		return TXN_PENDING;
+	if (r->cmd.status < 0) {
+		log_err("set",
+		    "resolver: undo failed: the servers of interface %d in "
+		    "systemd-resolved are not put back",
+		    (int)r->ifindex);
+		return -1;
+	}
+	log_info("set",
+	    "resolver: undone: the servers of interface %d put back in systemd-resolved",
+	    (int)r->ifindex);
+	resolver_refresh(tc.res);
+	return 0;
+}
+
+/* ACTION of a server row: the file's rows wait for action_end; a link's run the command. */
+static int
+srv_apply(struct txn *x, struct txn_row *row, void *ctx)
+{
+	struct dns_srow *r = txn_row_data(row);
+	const struct resolver_servers *cur;
+	struct resolver_servers s;
+	int rc;
+
+	(void)ctx;
+	if (!r->via_link || (!r->ran && link_run_by_earlier(x, row)))
+		return 0;
+	if (!r->ran) {
+		r->ran = 1;
+		cur = resolver_link(tc.res, r->ifindex);
+		r->old.n = 0;
+		if (cur != NULL)
+			r->old = *cur;
+		s = r->old;
+		s.n = dns_apply_rows(&srv_ops, s.v, s.n, sizeof(s.v[0]), r->ifindex);
+		if ((rc = link_start(r, &s)) != -1)
+			return rc;
+	} else if (r->cmd.running)
+		return TXN_PENDING;
+	else if (r->cmd.status == 0) {
+		txn_step(x, row, link_undo, NULL);
+		resolver_refresh(tc.res); /* what resolved wrote, if it has already */
+		return SNMP_ERR_NOERROR;
+	}
+	record_method(CIM_M_SETDNSSERVERSEARCHORDER, CIM_RC_REGISTRYACCESS);
+	return SNMP_ERR_COMMITFAILED;
+}
+
+/* The phase's time is up, or the SET is over: no command is left running. */
+static void
+link_abandon_all(void *ctx)
+{
+	(void)ctx;
+	for (size_t i = 0; tc.dns.txn != NULL && i < txn_nrows(tc.dns.txn); i++) {
+		const struct txn_row *row = txn_row_at(tc.dns.txn, i);
+
+		if (txn_row_ops(row) == &srv_ops)
+			linkcmd_abandon(&((struct dns_srow *)txn_row_data(row))->cmd);
+	}
+}
+
+static void
+srv_row_free(void *row)
+{
+	linkcmd_abandon(&((struct dns_srow *)row)->cmd);
+}
+
+/* ACTION: a row's work is the group's one write. */
+static int
+dns_apply(struct txn *x, struct txn_row *row, void *ctx)
+{
+	(void)x;
+	(void)row;
+	(void)ctx;
+	return 0;
+}
+
+static int
+dns_undo_record(void *row, void *arg)
+{
+	const struct dns_state *d = arg;
+
+	(void)row;
+	record_method(d->prev_method, d->prev_result);
+	return 0;
+}
+
+/* ACTION, after a table's rows: the SET's one write, and the rows' method recorded. */
+static int
+dns_action_end(struct txn *x, void *ctx)
+{
+	struct dns_state *d = &tc.dns;
+
+	(void)ctx;
+	if (((dns_rows() & DNS_FILE) != 0 || d->domain_given) && dns_write(x) < 0)
+		return SNMP_ERR_COMMITFAILED;
+	if (!d->recorded && dns_rows_method() != 0) {
+		d->recorded = 1;
+		d->prev_method = tc.last_method;
+		d->prev_result = tc.last_result;
+		record_method(dns_rows_method(), CIM_RC_SUCCESS);
+		txn_step(x, NULL, dns_undo_record, d);
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+static const struct txn_group dns_group = {
+	.check_set = dns_check_set,
+	.action_end = dns_action_end,
+	.abandon = link_abandon_all,
+};
+
+static const struct txn_column srv_cols[] = {
+	{ COL_DNSSERVER_ADDRESSTYPE, ASN_INTEGER, 0, NULL },
+	{ COL_DNSSERVER_ADDRESS, ASN_OCTET_STR, 20, NULL },
+	{ COL_DNSSERVER_ROWSTATUS, ASN_INTEGER, 0, NULL },
+};
+
+static const struct txn_column sfx_cols[] = {
+	{ COL_DNSSUFFIX_NAME, ASN_OCTET_STR, RESOLVER_NAME_MAX, NULL },
+	{ COL_DNSSUFFIX_ROWSTATUS, ASN_INTEGER, 0, NULL },
+};
+
+static const struct txn_ops srv_ops = {
+	MIB_COLUMNS(srv_cols),
+	.row_size = sizeof(struct dns_srow),
+	.parse_index = srv_parse_index,
+	.row_name = srv_row_name,
+	.check = srv_check,
+	.apply = srv_apply,
+	.row_free = srv_row_free,
+	.group = &dns_group,
+};
+
+static const struct txn_ops sfx_ops = {
+	MIB_COLUMNS(sfx_cols),
+	.row_size = sizeof(struct dns_xrow),
+	.parse_index = sfx_parse_index,
+	.row_name = sfx_row_name,
+	.check = sfx_check,
+	.apply = dns_apply,
+	.group = &dns_group,
+};
+
+/* ---- cimTcpipDNSDomain ---- */
+
 /* glibc's local domain: the first of the search list ('domain' or 'search', the last wins). */
 static int
 get_dns_domain(const void *row, struct mib_value *v, void *ctx)
@@ -601,6 +1415,78 @@ get_dns_domain(const void *row, struct mib_value *v, void *ctx)
 	mib_set_str(v, c->search[0], RESOLVER_NAME_MAX);
 	return 0;
 }
+
+static struct tc_head domain_head = { .col = TCPIP_DNSDOMAIN,
+	.name = "cimTcpipDNSDomain",
+	.wmi = "SetDNSDomain",
+	.method = CIM_M_SETDNSDOMAIN,
+	SYNTAX_(ASN_OCTET_STR, 0, RESOLVER_NAME_MAX),
+	.bad = CIM_RC_INVALIDDOMAINNAME };
+
+/* RESERVE1: a domain name (or empty), and a file cimrouted may write. */
+static int
+check_domain(const netsnmp_variable_list *vb, void *ctx)
+{
+	struct dns_state *d = &tc.dns;
+	struct tc_head *h = ctx;
+	struct resolvfile f;
+	unsigned long len;
+	long code;
+	int rc = check_syntax(h, vb, &len);
+
+	d->written = 0;
+	if (rc != SNMP_ERR_NOERROR)
+		return rc;
+	if (len > 0 && !name_ok(vb->val.string, len, RESOLVER_NAME_MAX))
+		return refuse(h, vb, SNMP_ERR_WRONGVALUE, CIM_RC_INVALIDDOMAINNAME,
+		    "not a domain name");
+	if (dns_load(&f, &code) < 0)
+		return refuse(h, vb,
+		    code == CIM_RC_ACCESSDENIED ? SNMP_ERR_INCONSISTENTVALUE :
+						  SNMP_ERR_RESOURCEUNAVAILABLE,
+		    code, "the resolver file cannot be written (see above)");
+	resolvfile_free(&f);
+	memcpy(d->domain, vb->val.string, len);
+	d->domain[len] = '\0';
+	d->domain_given = 1;
+	return SNMP_ERR_NOERROR;
+}
+
+static int
+apply_domain(const netsnmp_variable_list *vb, void *ctx)
+{
+	(void)vb;
+	(void)ctx;
+	return dns_write(NULL) < 0 ? SNMP_ERR_COMMITFAILED : SNMP_ERR_NOERROR;
+}
+
+static int
+undo_domain(void *ctx)
+{
+	(void)ctx;
+	if (!tc.dns.by_scalar)
+		return SNMP_ERR_NOERROR; /* the rows' step puts the file back */
+	tc.dns.by_scalar = 0;
+	return dns_undo(NULL, &tc.dns) < 0 ? SNMP_ERR_UNDOFAILED : SNMP_ERR_NOERROR;
+}
+
+/* The SET is over, whatever its end: the domain is no longer asked for. */
+static void
+end_domain(void *ctx)
+{
+	(void)ctx;
+	tc.dns.domain_given = 0;
+	tc.dns.by_scalar = 0;
+}
+
+static const struct mib_scalar_ops domain_ops = {
+	.get = get_dns_domain,
+	.check = check_domain,
+	.apply = apply_domain,
+	.undo = undo_domain,
+	.commit = commit_write,
+	.end = end_domain,
+};
 
 /* An INTEGER that ctx points to: cimTcpipAction's none(1), cimTcpipLastMethod. */
 static int
@@ -641,7 +1527,6 @@ register_tcpip(void)
 		mib_get_fn get;
 		void *ctx;
 	} ro[] = {
-		{ TCPIP_DNSDOMAIN, "cimTcpipDNSDomain", get_dns_domain, NULL },
 		{ TCPIP_ACTION, "cimTcpipAction", get_long, &action_none },
 		{ TCPIP_LASTMETHOD, "cimTcpipLastMethod", get_long, &tc.last_method },
 		{ TCPIP_LASTRESULT, "cimTcpipLastResult", get_last_result, NULL },
@@ -653,7 +1538,8 @@ register_tcpip(void)
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		if (register_scalar(&fixed[i].h, &fixed_ops, &fixed[i]) < 0)
 			return -1;
-	if (register_scalar(&host.h, &host_ops, &host) < 0)
+	if (register_scalar(&host.h, &host_ops, &host) < 0 ||
+	    register_scalar(&domain_head, &domain_ops, &domain_head) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
 		oid o[] = { CIMR_TCPIP, ro[i].col };
@@ -681,6 +1567,8 @@ mib_tcpip_scalar(oid col, void **ctx)
 			return *ctx = &fixed[i], &fixed_ops;
 	if (col == host.h.col)
 		return *ctx = &host, &host_ops;
+	if (col == domain_head.col)
+		return *ctx = &domain_head, &domain_ops;
 	return NULL;
 }
 
@@ -909,11 +1797,21 @@ mib_tcpip_bind(struct iface *ifm, struct resolver *res)
 }
 
 int
-mib_tcpip_register(struct iface *ifm, struct resolver *res)
+mib_tcpip_use_txn(struct txn *txn)
+{
+	tc.dns.txn = txn;
+	if (txn_bind(txn, &dns_table, &srv_ops, NULL) < 0 ||
+	    txn_bind(txn, &suffix_table, &sfx_ops, NULL) < 0)
+		return -1;
+	return 0;
+}
+
+int
+mib_tcpip_register(struct iface *ifm, struct resolver *res, struct txn *txn)
 {
 	mib_tcpip_bind(ifm, res);
-	if (register_tcpip() < 0 || mib_table_register(&dns_table) < 0 ||
-	    mib_table_register(&suffix_table) < 0)
+	if (mib_tcpip_use_txn(txn) < 0 || register_tcpip() < 0 ||
+	    mib_table_register(&dns_table) < 0 || mib_table_register(&suffix_table) < 0)
 		return -1;
 	return 0;
 }

@@ -310,6 +310,10 @@ scalar_set(struct scalar *s, netsnmp_agent_request_info *reqinfo, netsnmp_reques
 			s->applied = 0;
 		break;
 	}
+	if (s->ops.end != NULL &&
+	    (reqinfo->mode == MODE_SET_COMMIT || reqinfo->mode == MODE_SET_UNDO ||
+		reqinfo->mode == MODE_SET_FREE))
+		s->ops.end(s->ctx);
 	if (rc != SNMP_ERR_NOERROR)
 		netsnmp_set_request_error(reqinfo, req, rc);
 }

@@ -125,7 +125,8 @@ else
 fi
 for bad in "notifyRateLimit 100001" "eventHistorySize -1" "notifyQueueLength many" "notifyEnabled maybe" \
 	"protectedInterfaces a/b" "protectedInterfaces abcdefghijklmnop" "dhcpCommand refresh /bin/true" \
-	"dhcpCommand renew dhclient %i"; do
+	"dhcpCommand renew dhclient %i" \
+	"resolvedDir run/resolve" "dnsLinkCommand bin/resolvectl"; do
 	printf '%s\n' "$bad" >"$T/bad3.conf"
 	run_cli badnotify "${COMMON[@]}" -c "$T/bad3.conf"
 	if [ "$RC" -ne 0 ] && [ "$RC" -ne 124 ] && printf '%s\n' "$ERR" | grep -q "bad3.conf: line 1: .*${bad%% *}"; then

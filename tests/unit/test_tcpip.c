@@ -45,7 +45,7 @@ fake_sethostname(const char *name, size_t len)
 	return 0;
 }
 
-static const struct tcpip_sys sys = { root, fake_gethostname, fake_sethostname };
+static const struct tcpip_sys sys = { root, fake_gethostname, fake_sethostname, NULL };
 
 static const char *const files[] = { "ip_default_ttl", "tcp_keepalive_intvl", "tcp_keepalive_time",
 	"tcp_mtu_probing", "ip_no_pmtu_disc", "tcp_syn_retries", "tcp_retries2", "tcp_stdurg" };
@@ -138,6 +138,8 @@ set_vb(oid col, netsnmp_variable_list *vb, int undo)
 	else
 		ops->commit(ctx);
 out:
+	if (ops->end != NULL) /* COMMIT, UNDO or FREE: the SET is over */
+		ops->end(ctx);
 	snmp_free_var_internals(vb);
 	return rc;
 }
@@ -185,7 +187,7 @@ test_nothing_recorded_at_start(void **state)
 {
 	(void)state;
 	assert_last(CIM_M_NONE, 0);
-	assert_null(mib_tcpip_scalar(TCPIP_DNSDOMAIN, &(void *){ NULL }));
+	assert_non_null(mib_tcpip_scalar(TCPIP_DNSDOMAIN, &(void *){ NULL }));
 	assert_null(mib_tcpip_scalar(TCPIP_ACTION, &(void *){ NULL }));
 	assert_null(mib_tcpip_scalar(TCPIP_LASTRESULT, &(void *){ NULL }));
 }
