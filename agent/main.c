@@ -435,8 +435,7 @@ main(int argc, char **argv)
 	if (writer_start(w) < 0)
 		fatal("cannot watch the netlink sockets");
 
-	if ((ifs = ifset_new(w, ifm)) == NULL || (dc = dhcpctl_new(&ccfg)) == NULL ||
-	    dhcpctl_start(dc) < 0)
+	if ((ifs = ifset_new(w, ifm)) == NULL || (dc = dhcpctl_new(&ccfg)) == NULL)
 		fatal("out of memory");
 	/* The DHCP methods: the client's commands, run without waiting. */
 	ifset_use_dhcp(ifs, dc, &ccfg);
@@ -480,7 +479,6 @@ main(int argc, char **argv)
 	writer_stop(w);
 	resolver_stop(res);
 	dhcplease_stop(dl);
-	dhcpctl_stop(dc);
 	iface_stop(ifm);
 	notify_stop(&notifier);
 	master_free(ms);

@@ -1,23 +1,15 @@
 /*
  * The DHCP client of an interface, driven (see dhcpctl.h).
  */
-#define _GNU_SOURCE /* pipe2, posix_spawn_file_actions_addclosefrom_np */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/pidfd.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "iface/dhcpctl.h"
+#include "iface/proc.h"
 #include "snmp/conf.h"
 
 static const char *const names[DHCP_NACTIONS] = { "enable", "disable", "release", "renew" };
@@ -42,21 +34,13 @@ struct run {
 	struct dhcpctl *d;
 	int32_t ifindex; /* 0: the slot is free */
 	int tag;
-	pid_t pid;
-	int pidfd, out; /* out: the read end of its stdout and stderr */
-	struct loop_fd lf;
-	struct timespec deadline;
-	int killed;
+	struct proc p;
 	dhcpctl_done_fn done;
 	void *arg;
-	size_t outlen;
-	char output[DHCPCTL_LINE];
 };
 
 struct dhcpctl {
 	const struct dhcpctl_config *cfg;
-	int started;
-	struct loop_timer timer;
 	struct run runs[DHCPCTL_RUNS_MAX];
 };
 
@@ -207,64 +191,27 @@ dhcpctl_busy(const struct dhcpctl *d, int32_t ifindex)
 	return ifindex > 0 && run_of(d, ifindex) >= 0;
 }
 
-static int
-spawn_actions(posix_spawn_file_actions_t *fa, posix_spawnattr_t *at, int wr)
+/* A run ended: its slot free again, then the caller told. */
+static void
+ended(void *arg, int ok, const char *why)
 {
-	sigset_t all, none;
+	struct run *r = arg;
+	dhcpctl_done_fn done = r->done;
+	void *done_arg = r->arg;
+	int32_t ifindex = r->ifindex;
+	int tag = r->tag;
 
-	sigfillset(&all);
-	sigemptyset(&none);
-	return posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0) ||
-	    posix_spawn_file_actions_adddup2(fa, wr, 1) ||
-	    posix_spawn_file_actions_adddup2(fa, wr, 2) ||
-	    posix_spawn_file_actions_addclosefrom_np(fa, 3) || posix_spawnattr_setpgroup(at, 0) ||
-	    posix_spawnattr_setsigdefault(at, &all) || posix_spawnattr_setsigmask(at, &none) ||
-	    posix_spawnattr_setflags(at,
-		POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	r->ifindex = 0;
+	if (done != NULL)
+		done(done_arg, ifindex, tag, ok, why);
 }
-
-/* Start argv in r: its pid, pidfd and output pipe.  0, or an errno. */
-static int
-spawn(struct run *r, char *const argv[])
-{
-	static char path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin", lang[] = "LC_ALL=C";
-	char *const env[] = { path, lang, NULL };
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	int p[2], rc;
-
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return errno;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&at);
-	rc = spawn_actions(&fa, &at, p[1]);
-	if (rc == 0)
-		rc = posix_spawn(&r->pid, argv[0], &fa, &at, argv, env);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
-	close(p[1]);
-	if (rc == 0 && (r->pidfd = pidfd_open(r->pid, 0)) < 0) {
-		rc = errno;
-		kill(-r->pid, SIGKILL);
-		waitpid(r->pid, NULL, 0); /* killed: at once */
-	}
-	if (rc != 0) {
-		close(p[0]);
-		return rc;
-	}
-	r->out = p[0];
-	fcntl(r->out, F_SETFL, O_NONBLOCK);
-	return 0;
-}
-
-static void on_ready(void *arg);
 
 int
 dhcpctl_run(struct dhcpctl *d, int32_t ifindex, int tag, char *const argv[], dhcpctl_done_fn done,
     void *arg, char *err, size_t errlen)
 {
 	struct run *r;
-	int rc, i;
+	int i;
 
 	if (ifindex <= 0 || dhcpctl_busy(d, ifindex)) {
 		snprintf(err, errlen, "a DHCP command for this interface is still running");
@@ -275,157 +222,20 @@ dhcpctl_run(struct dhcpctl *d, int32_t ifindex, int tag, char *const argv[], dhc
 		return -1;
 	}
 	r = &d->runs[i];
-	memset(r, 0, sizeof(*r));
-	if ((rc = spawn(r, argv)) != 0) {
-		snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(rc));
+	*r = (struct run){ .d = d, .tag = tag, .done = done, .arg = arg };
+	if (proc_start(&r->p, argv, d->cfg->timeout_s ? d->cfg->timeout_s : DHCPCTL_TIMEOUT_S,
+		ended, r, err, errlen) < 0)
 		return -1;
-	}
-	r->d = d;
 	r->ifindex = ifindex;
-	r->tag = tag;
-	r->done = done;
-	r->arg = arg;
-	clock_gettime(CLOCK_MONOTONIC, &r->deadline);
-	r->deadline.tv_sec += d->cfg->timeout_s ? d->cfg->timeout_s : DHCPCTL_TIMEOUT_S;
-	if (d->started)
-		loop_fd_add(&r->lf, r->pidfd, on_ready, d);
 	return 0;
-}
-
-/*
- * Keep the start of what the command wrote; the rest is read and dropped,
- * DRAIN_READS reads a call (the next poll reads on).
- */
-#define DRAIN_READS 16
-
-static void
-drain(struct run *r)
-{
-	char buf[512];
-	ssize_t n;
-
-	for (int i = 0; i < DRAIN_READS && (n = read(r->out, buf, sizeof(buf))) > 0; i++) {
-		size_t k = (size_t)n < sizeof(r->output) - 1 - r->outlen ?
-		    (size_t)n :
-		    sizeof(r->output) - 1 - r->outlen;
-
-		memcpy(r->output + r->outlen, buf, k);
-		r->outlen += k;
-	}
-	r->output[r->outlen] = '\0';
-}
-
-/* Its outcome in words: "" when it succeeded. */
-static int
-outcome(const struct run *r, int st, char *why, size_t len)
-{
-	const char *line = r->output;
-	int n = (int)strcspn(line, "\n");
-
-	if (r->killed)
-		snprintf(why, len, "killed after %u s",
-		    r->d->cfg->timeout_s ? r->d->cfg->timeout_s : DHCPCTL_TIMEOUT_S);
-	else if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		snprintf(why, len, "%.*s", n, line);
-	else if (WIFEXITED(st))
-		snprintf(why, len, "exit status %d%s%.*s", WEXITSTATUS(st), n ? ": " : "", n, line);
-	else
-		snprintf(why, len, "killed by signal %d", WTERMSIG(st));
-	return !r->killed && WIFEXITED(st) && WEXITSTATUS(st) == 0;
-}
-
-static void
-finish(struct run *r, int st)
-{
-	dhcpctl_done_fn done = r->done;
-	void *arg = r->arg;
-	int32_t ifindex = r->ifindex;
-	int tag = r->tag;
-	char why[DHCPCTL_LINE + 64];
-	int ok;
-
-	drain(r);
-	ok = outcome(r, st, why, sizeof(why));
-	loop_fd_remove(&r->lf);
-	close(r->pidfd);
-	close(r->out);
-	memset(r, 0, sizeof(*r));
-	if (done != NULL)
-		done(arg, ifindex, tag, ok, why);
-}
-
-/* Kill the command and its process group (the pidfd reaches it even if it left the group). */
-static void
-kill_run(const struct run *r)
-{
-	kill(-r->pid, SIGKILL);
-	syscall(SYS_pidfd_send_signal, r->pidfd, SIGKILL, NULL, 0);
-}
-
-/*
- * The child's wait status if it ended (reaped now), else -1.  A child that
- * cannot be waited for (reaped elsewhere) counts as ended with exit status
- * 255, rather than kept for ever.
- */
-static int
-reaped(struct run *r)
-{
-	siginfo_t si;
-
-	memset(&si, 0, sizeof(si));
-	if (waitid(P_PIDFD, (id_t)r->pidfd, &si, WEXITED | WNOHANG) < 0)
-		return errno == EINTR ? -1 : W_EXITCODE(255, 0);
-	if (si.si_pid == 0)
-		return -1;
-	return si.si_code == CLD_EXITED ? W_EXITCODE(si.si_status, 0) : si.si_status & 0x7f;
 }
 
 void
 dhcpctl_poll(struct dhcpctl *d)
 {
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	for (size_t i = 0; i < DHCPCTL_RUNS_MAX; i++) {
-		struct run *r = &d->runs[i];
-		int st;
-
-		if (r->ifindex == 0)
-			continue;
-		drain(r);
-		if ((st = reaped(r)) >= 0) {
-			finish(r, st);
-		} else if (!r->killed && now.tv_sec >= r->deadline.tv_sec) {
-			kill_run(r);
-			r->killed = 1;
-		}
-	}
-}
-
-static void
-on_ready(void *arg)
-{
-	dhcpctl_poll(arg);
-}
-
-int
-dhcpctl_start(struct dhcpctl *d)
-{
-	d->started = 1;
 	for (size_t i = 0; i < DHCPCTL_RUNS_MAX; i++)
 		if (d->runs[i].ifindex != 0)
-			loop_fd_add(&d->runs[i].lf, d->runs[i].pidfd, on_ready, d);
-	loop_timer_init(&d->timer, on_ready, d);
-	return loop_timer_every(&d->timer, 1);
-}
-
-void
-dhcpctl_stop(struct dhcpctl *d)
-{
-	loop_timer_stop(&d->timer);
-	for (size_t i = 0; i < DHCPCTL_RUNS_MAX; i++)
-		loop_fd_remove(&d->runs[i].lf);
-	d->started = 0;
+			proc_poll(&d->runs[i].p);
 }
 
 void
@@ -433,15 +243,8 @@ dhcpctl_free(struct dhcpctl *d)
 {
 	if (d == NULL)
 		return;
-	for (size_t i = 0; i < DHCPCTL_RUNS_MAX; i++) {
-		struct run *r = &d->runs[i];
-
-		if (r->ifindex == 0)
-			continue;
-		kill_run(r);
-		waitid(P_PIDFD, (id_t)r->pidfd, &(siginfo_t){ 0 }, WEXITED);
-		r->done = NULL;
-		finish(r, 0);
-	}
+	for (size_t i = 0; i < DHCPCTL_RUNS_MAX; i++)
+		if (d->runs[i].ifindex != 0)
+			proc_kill(&d->runs[i].p);
 	free(d);
 }

@@ -13,11 +13,9 @@
  * is none and the method is not supported.
  *
  * These take seconds (a DHCP exchange), so a command is never waited for:
- * it is spawned (posix_spawn, its own process group, stdin /dev/null,
- * stdout and stderr into a pipe, no descriptor of ours but those, a fixed
- * PATH), its pidfd tells the loop when it ends, and it is killed after
- * DHCPCTL_TIMEOUT_S.  done() then gets its outcome and the first line it
- * wrote.  At most DHCPCTL_RUNS_MAX run at once, one per interface.
+ * it runs as iface/proc.h runs a program, killed after DHCPCTL_TIMEOUT_S,
+ * and done() gets its outcome and the first line it wrote.  At most
+ * DHCPCTL_RUNS_MAX run at once, one per interface.
  */
 #ifndef CIMR_DHCPCTL_H
 #define CIMR_DHCPCTL_H
@@ -34,7 +32,6 @@ enum dhcp_action { DHCP_ENABLE, DHCP_DISABLE, DHCP_RELEASE, DHCP_RENEW, DHCP_NAC
 #define DHCPCTL_ARGS_MAX  16
 #define DHCPCTL_RUNS_MAX  64
 #define DHCPCTL_TIMEOUT_S 30
-#define DHCPCTL_LINE      160 /* the part of a command's output that is kept */
 
 struct dhcpctl_config {
 	char *cmd[DHCP_NACTIONS]; /* the directive's command line; NULL: the built-in one */
@@ -76,10 +73,7 @@ int dhcpctl_run(struct dhcpctl *, int32_t ifindex, int tag, char *const argv[],
     dhcpctl_done_fn done, void *arg, char *err, size_t errlen);
 /* Is a run of ifindex in progress? */
 int dhcpctl_busy(const struct dhcpctl *, int32_t ifindex);
-/* Complete the runs that ended, kill those past their time; the loop's job (and tests'). */
+/* Complete the runs that ended, kill those past their time (the loop does it; tests call it). */
 void dhcpctl_poll(struct dhcpctl *);
-/* Join the loop: each run's pidfd, and a timer for the time limits. */
-int dhcpctl_start(struct dhcpctl *);
-void dhcpctl_stop(struct dhcpctl *);
 
 #endif

@@ -165,7 +165,7 @@ is "rc=$rc $(tail -1 "$T/resolvectl.log") $(link_servers "203.0.113.53 203.0.113
 touch "$T/resolvectl.fail"
 expect commitFailed 19 72 "the command fails" "$SRV.4.$IFC.3" i 4 "$SRV.3.$IFC.3" x "$(hex4 203.0.113.55)"
 rm -f "$T/resolvectl.fail"
-grep -q "resolver: the per-link DNS command failed (exit status 1): Failed to set DNS configuration: the stub refuses" "$T/cimrouted.log"
+grep -q "resolver: the per-link DNS command failed (exit status 1: Failed to set DNS configuration: the stub refuses)" "$T/cimrouted.log"
 result $? "the log says the command failed, with its error"
 n=$(calls)
 nsx ip route del 192.0.2.0/24 dev va
