@@ -203,6 +203,9 @@ void mib_adcfg_subnet(const struct iface_addr *, char *buf, size_t len);
 struct resolver;
 struct txn;
 /* The resolver tables' writes join txn (all or nothing with the other tables). */
+/* The adapter methods whose DHCP commands cimTcpipAction's All variants run (NULL: none). */
+struct ifset;
+void mib_tcpip_use_ifset(struct ifset *);
 int mib_tcpip_register(struct iface *, struct resolver *, struct txn *);
 void mib_tcpip_bind(struct iface *, struct resolver *); /* tests */
 int mib_tcpip_use_txn(struct txn *);                    /* tests: the resolver tables' writes */

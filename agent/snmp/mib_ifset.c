@@ -76,6 +76,12 @@ struct ifset {
 	/* The DHCP client's commands (ifset_use_dhcp()); NULL: none. */
 	struct dhcpctl *dc;
 	const struct dhcpctl_config *dcfg;
+	/* An All variant under way: its commands still running, those that failed. */
+	struct {
+		int pending, failed;
+		ifset_all_fn done;
+		void *arg;
+	} all;
 	int reapply_due; /* ... and a pass over them all put off until they are in */
 };
 
@@ -773,13 +779,27 @@ unsave_link(struct txn *x, struct txn_row *tr, struct ifset *s, struct irow *r)
 	return 0;
 }
 
+#define TAG_ALL 0x100 /* a command of an All variant: counted in s->all */
+
+/* One command of an All variant is over (ok or not): the last one tells. */
+static void
+all_ended(struct ifset *s, int ok)
+{
+	s->all.failed += !ok;
+	if (--s->all.pending == 0 && s->all.done != NULL)
+		s->all.done(s->all.arg, s->all.failed);
+}
+
 /* A DHCP command ended: the method's result, and a line in the log. */
 static void
 dhcp_done(void *arg, int32_t ifindex, int tag, int ok, const char *why)
 {
 	struct ifset *s = arg;
-	const struct dhcp_method *m = &dhcp_methods[tag];
+	const struct dhcp_method *m = &dhcp_methods[tag & ~TAG_ALL];
 	const struct link *l = iface_link(s->ifm, ifindex);
+
+	if (tag & TAG_ALL)
+		all_ended(s, ok);
 
 	if (ok)
 		log_info("dhcp", "%s on ifindex %d: done%s%s", m->name, (int)ifindex,
@@ -808,6 +828,74 @@ commit(struct txn_row *tr, void *ctx)
 		return;
 	}
 	log_info("dhcp", "%s on %s: %s started", m->name, r->ifname, r->dhcp_argv[0]);
+}
+
+/* The command of method m for link l if it has DHCP (into argv, in buf): 1, 0 if none, -1. */
+static int
+all_command(const struct ifset *s, const struct link *l, const struct dhcp_method *m, char **argv,
+    char *buf, size_t len)
+{
+	int client = DHCP_CLIENT_NONE;
+
+	if (!mib_adcfg_dhcp(l, &client))
+		return 0;
+	return dhcpctl_command(s->dcfg, m->action, (enum dhcp_client)client, l->name, argv, buf,
+		   len) == 0 ?
+	    1 :
+	    -1;
+}
+
+int
+ifset_dhcp_all_check(const struct ifset *s, int release)
+{
+	const struct dhcp_method *m = &dhcp_methods[release ? 2 : 3];
+	char buf[512], *argv[DHCPCTL_ARGS_MAX + 1];
+	size_t n;
+	const struct link *v = iface_links(s->ifm, &n);
+	int any = 0;
+
+	if (s->dc == NULL)
+		return CIM_RC_NOTSUPPORTED;
+	if (s->all.pending > 0)
+		return CIM_RC_NOTALLLEASESDONE;
+	for (size_t i = 0; i < n; i++) {
+		int rc = all_command(s, &v[i], m, argv, buf, sizeof(buf));
+
+		if (rc < 0)
+			return CIM_RC_NOTSUPPORTED;
+		any |= rc;
+	}
+	return any ? CIM_RC_SUCCESS : CIM_RC_DHCPNOTENABLED;
+}
+
+void
+ifset_dhcp_all_start(struct ifset *s, int release, ifset_all_fn done, void *arg)
+{
+	const struct dhcp_method *m = &dhcp_methods[release ? 2 : 3];
+	char buf[512], *argv[DHCPCTL_ARGS_MAX + 1], err[256];
+	size_t n;
+	const struct link *v = iface_links(s->ifm, &n);
+
+	s->all.pending = 1; /* the start's own, so that no run ends the All before it is started */
+	s->all.failed = 0;
+	s->all.done = done;
+	s->all.arg = arg;
+	for (size_t i = 0; i < n; i++) {
+		if (all_command(s, &v[i], m, argv, buf, sizeof(buf)) <= 0)
+			continue;
+		s->all.pending++;
+		if (dhcpctl_run(s->dc, v[i].ifindex, (int)(m - dhcp_methods) | TAG_ALL, argv,
+			dhcp_done, s, err, sizeof(err)) < 0) {
+			log_err("dhcp", "%s on %s: %s", m->name, v[i].name, err);
+			record(s, T_CFG, v[i].ifindex, m->method, m->fail);
+			all_ended(s, 0);
+			continue;
+		}
+		record(s, T_CFG, v[i].ifindex, m->method, CIM_RC_JOBSTARTED);
+		log_info("dhcp", "%s on %s: %s started (all interfaces)", m->name, v[i].name,
+		    argv[0]);
+	}
+	all_ended(s, 1); /* the start's own count */
 }
 
 /* Action's method: DisableIPSec(), ReleaseDHCPLease(), RenewDHCPLease(). */

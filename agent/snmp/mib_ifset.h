@@ -63,6 +63,18 @@ void ifset_restore(struct ifset *, const struct ifrec *old);
 struct dhcpctl;
 struct dhcpctl_config;
 void ifset_use_dhcp(struct ifset *, struct dhcpctl *dc, const struct dhcpctl_config *cfg);
+/*
+ * ReleaseDHCPLeaseAll() and RenewDHCPLeaseAll() (cimTcpipAction): the
+ * release or renew of every interface whose DHCPEnabled is true.  check:
+ * CIM_RC_SUCCESS if they can start, else the code of why not (64: no
+ * commands; 100: no interface with DHCP; 98: the last ones still run).
+ * start (at COMMIT): each interface's command, its own method and result
+ * recorded on it as ReleaseDHCPLease()'s; done(arg, failed) once all have
+ * ended (failed: how many did not succeed, or could not start).
+ */
+typedef void (*ifset_all_fn)(void *arg, int failed);
+int ifset_dhcp_all_check(const struct ifset *, int release);
+void ifset_dhcp_all_start(struct ifset *, int release, ifset_all_fn done, void *arg);
 /* The adapter's record, or NULL when no method was performed on it. */
 const struct ifrec *ifset_rec(const struct ifset *, int32_t ifindex);
 

@@ -36,6 +36,7 @@
 #include "lib/sysctl.h"
 #include "lib/vec.h"
 #include "snmp/mib.h"
+#include "snmp/mib_ifset.h"
 #include "snmp/txn.h"
 
 enum { INET_IPV4 = 1, INET_IPV6 = 2, INET_IPV6Z = 4 }; /* InetAddressType */
@@ -1509,6 +1510,96 @@ get_last_result(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
+/*
+ * cimTcpipAction: ReleaseDHCPLeaseAll() and RenewDHCPLeaseAll() through the
+ * adapter methods' DHCP commands (snmp/mib_ifset.h), started at COMMIT and
+ * not waited for: LastResult reads jobStarted(4096) until every one has
+ * ended, then 0, or notAllLeasesDone(98) if one failed.  Refused (checked
+ * in RESERVE1): no commands (64), no interface with DHCP (100), the last
+ * ones still running (98).  Reading returns none(1).
+ */
+static struct action_scalar {
+	struct tc_head h;
+	struct ifset *ifs; /* NULL: no DHCP methods */
+	long value;        /* this SET's: releaseDHCPLeaseAll(2) or renewDHCPLeaseAll(3) */
+} action = { HEAD(TCPIP_ACTION, "cimTcpipAction", "ReleaseDHCPLeaseAll/RenewDHCPLeaseAll",
+    CIM_M_RELEASEDHCPLEASEALL, ASN_INTEGER, 2, 3) };
+
+static long
+action_method(long value)
+{
+	return value == 2 ? CIM_M_RELEASEDHCPLEASEALL : CIM_M_RENEWDHCPLEASEALL;
+}
+
+static int
+check_action(const netsnmp_variable_list *vb, void *ctx)
+{
+	struct action_scalar *a = ctx;
+	unsigned long v = 0;
+	int rc, code;
+
+	a->h.method = vb->type == ASN_INTEGER && vb->val.integer != NULL ?
+	    action_method(*vb->val.integer) :
+	    CIM_M_RELEASEDHCPLEASEALL;
+	if ((rc = check_syntax(&a->h, vb, &v)) != SNMP_ERR_NOERROR)
+		return rc;
+	a->value = (long)v;
+	code = a->ifs != NULL ? ifset_dhcp_all_check(a->ifs, v == 2) : CIM_RC_NOTSUPPORTED;
+	if (code == CIM_RC_SUCCESS)
+		return SNMP_ERR_NOERROR;
+	return refuse(&a->h, vb, SNMP_ERR_INCONSISTENTVALUE, code,
+	    code == CIM_RC_DHCPNOTENABLED ? "no interface has DHCP enabled" :
+		code == CIM_RC_NOTALLLEASESDONE ?
+					    "the commands of the last one are still running" :
+					    "no DHCP client command for every interface with DHCP");
+}
+
+/* Every command of the All variant has ended. */
+static void
+action_done(void *arg, int failed)
+{
+	struct action_scalar *a = arg;
+
+	log_info("set", "%s.0: %s(): %s", a->h.name,
+	    a->h.method == CIM_M_RELEASEDHCPLEASEALL ? "ReleaseDHCPLeaseAll" : "RenewDHCPLeaseAll",
+	    failed ? "not all leases done" : "done");
+	if (tc.last_method == a->h.method && tc.last_result == CIM_RC_JOBSTARTED)
+		record(&a->h, failed ? CIM_RC_NOTALLLEASESDONE : CIM_RC_SUCCESS);
+}
+
+/* COMMIT: the commands start (nothing could take them back before). */
+static void
+commit_action(void *ctx)
+{
+	struct action_scalar *a = ctx;
+
+	record(&a->h, CIM_RC_JOBSTARTED);
+	ifset_dhcp_all_start(a->ifs, a->value == 2, action_done, a);
+}
+
+static int
+get_action(const void *row, struct mib_value *v, void *ctx)
+{
+	(void)row;
+	(void)ctx;
+	mib_set_int(v, ASN_INTEGER, 1); /* none(1) */
+	return 0;
+}
+
+static const struct mib_scalar_ops action_ops = {
+	.get = get_action,
+	.check = check_action,
+	.apply = apply_nothing,
+	.undo = undo_nothing,
+	.commit = commit_action,
+};
+
+void
+mib_tcpip_use_ifset(struct ifset *ifs)
+{
+	action.ifs = ifs;
+}
+
 static int
 register_scalar(const struct tc_head *h, const struct mib_scalar_ops *ops, void *ctx)
 {
@@ -1520,14 +1611,12 @@ register_scalar(const struct tc_head *h, const struct mib_scalar_ops *ops, void 
 static int
 register_tcpip(void)
 {
-	static long action_none = 1; /* cimTcpipAction: its writes come with DHCP */
 	static const struct {
 		oid col;
 		const char *name;
 		mib_get_fn get;
 		void *ctx;
 	} ro[] = {
-		{ TCPIP_ACTION, "cimTcpipAction", get_long, &action_none },
 		{ TCPIP_LASTMETHOD, "cimTcpipLastMethod", get_long, &tc.last_method },
 		{ TCPIP_LASTRESULT, "cimTcpipLastResult", get_last_result, NULL },
 	};
@@ -1539,6 +1628,7 @@ register_tcpip(void)
 		if (register_scalar(&fixed[i].h, &fixed_ops, &fixed[i]) < 0)
 			return -1;
 	if (register_scalar(&host.h, &host_ops, &host) < 0 ||
+	    register_scalar(&action.h, &action_ops, &action) < 0 ||
 	    register_scalar(&domain_head, &domain_ops, &domain_head) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
@@ -1567,6 +1657,8 @@ mib_tcpip_scalar(oid col, void **ctx)
 			return *ctx = &fixed[i], &fixed_ops;
 	if (col == host.h.col)
 		return *ctx = &host, &host_ops;
+	if (col == action.h.col)
+		return *ctx = &action, &action_ops;
 	if (col == domain_head.col)
 		return *ctx = &domain_head, &domain_ops;
 	return NULL;

@@ -392,6 +392,7 @@ enum cim_rc {
 	CIM_RC_ALREADYEXISTS = 93,     /* alreadyExists */
 	CIM_RC_NOTFOUND = 94,          /* notFound */
 	CIM_RC_NOTCONFIGURABLE = 97,   /* notConfigurable */
+	CIM_RC_NOTALLLEASESDONE = 98,  /* notAllLeasesDone */
 	CIM_RC_DHCPNOTENABLED = 100,   /* dhcpNotEnabled */
 	CIM_RC_JOBSTARTED = 4096, /* jobStarted: CIM's "Method Parameters Checked - Job Started" */
 };

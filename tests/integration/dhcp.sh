@@ -15,7 +15,8 @@
 # address gone, DHCPEnabled FALSE), refused on a static link (100), DHCPEnabled false(2) on a
 # static link (0, nothing runs), a renewal in a SET refused for its route row (no command
 # runs: commands start at COMMIT), EnableDHCP (a lease again), EnableDHCP on a DHCP link (0,
-# no command), and EnableStatic's stop of the client (DHCPEnabled false(2) on a DHCP link).
+# no command), EnableStatic's stop of the client (DHCPEnabled false(2) on a DHCP link), and
+# RenewDHCPLeaseAll (cimTcpipAction: jobStarted, then 0; the renew run for the DHCP link only).
 
 . "$(dirname "$0")/lib.sh"
 itest_init dhcp
@@ -190,6 +191,22 @@ result $? "EnableStatic()'s stop of the client: DHCPEnabled false(2) on c0 is ac
 stopped() { [ "$(last "$c0")" = "INTEGER: 6 INTEGER: 0" ] && [ "$(calls | tail -n 1)" = "disable c0" ]; }
 CIMR_WAIT_S=10 wait_for stopped
 result $? "... the client's disable command ran for c0, LastResult 0" || diag "$(last "$c0")" "$(calls)"
+
+# The All variants (static methods): every interface with DHCP enabled; cimTcpipLastResult
+OID_TCPIP=.1.3.6.1.4.1.32473.1.1.6.12
+tlast() { echo "$(get_val "$OID_TCPIP.29.0") $(get_val "$OID_TCPIP.30.0")"; }
+n=$(calls | wc -l)
+out=$(setw "$OID_TCPIP.28.0" i 3)
+result $? "RenewDHCPLeaseAll(): cimTcpipAction renewDHCPLeaseAll(3) is accepted" || diag "$out"
+is "$(tlast)" "INTEGER: 11 INTEGER: 4096" "RenewDHCPLeaseAll(): jobStarted(4096) while the clients work"
+all_done() { [ "$(tlast)" = "INTEGER: 11 INTEGER: 0" ]; }
+CIMR_WAIT_S=15 wait_for all_done
+result $? "RenewDHCPLeaseAll(): LastResult 0 when every command is done" || diag "$(tlast)"
+is "$(calls | tail -n +$((n + 1)))" "renew c0" "RenewDHCPLeaseAll(): the renew command ran for c0 only (st0 has no DHCP)"
+is "$(get_val "$OID_TCPIP.28.0")" "INTEGER: 1" "cimTcpipAction reads none(1)"
+out=$(setw "$OID_TCPIP.28.0" i 1)
+echo "$out" | grep -q 'Reason: wrongValue'
+result $? "cimTcpipAction none(1) cannot be written: wrongValue" || diag "$out"
 both_alive "the DHCP methods"
 
 done_testing

@@ -188,8 +188,29 @@ test_nothing_recorded_at_start(void **state)
 	(void)state;
 	assert_last(CIM_M_NONE, 0);
 	assert_non_null(mib_tcpip_scalar(TCPIP_DNSDOMAIN, &(void *){ NULL }));
-	assert_null(mib_tcpip_scalar(TCPIP_ACTION, &(void *){ NULL }));
+	assert_non_null(mib_tcpip_scalar(TCPIP_ACTION, &(void *){ NULL }));
 	assert_null(mib_tcpip_scalar(TCPIP_LASTRESULT, &(void *){ NULL }));
+}
+
+/*
+ * cimTcpipAction without the adapter methods' DHCP commands: each All
+ * variant refused, notSupported(64); none(1) is only read (wrongValue).
+ * (dhcp.sh runs RenewDHCPLeaseAll against dnsmasq and dhclient.)
+ */
+static void
+test_action_refused(void **state)
+{
+	struct mib_value v;
+
+	(void)state;
+	mib_tcpip_use_ifset(NULL);
+	assert_int_equal(set_int(TCPIP_ACTION, ASN_INTEGER, 2), SNMP_ERR_INCONSISTENTVALUE);
+	assert_last(CIM_M_RELEASEDHCPLEASEALL, CIM_RC_NOTSUPPORTED);
+	assert_int_equal(set_int(TCPIP_ACTION, ASN_INTEGER, 3), SNMP_ERR_INCONSISTENTVALUE);
+	assert_last(CIM_M_RENEWDHCPLEASEALL, CIM_RC_NOTSUPPORTED);
+	assert_int_equal(set_int(TCPIP_ACTION, ASN_INTEGER, 1), SNMP_ERR_WRONGVALUE);
+	assert_int_equal(get(TCPIP_ACTION, &v), 0);
+	assert_int_equal(v.v.i, 1);
 }
 
 /* Numbers, WMI's milliseconds as the sysctls' seconds. */
@@ -580,6 +601,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nothing_recorded_at_start),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_action_refused),
 		cmocka_unit_test(test_refused_values),
 		cmocka_unit_test(test_truth_values),
 		cmocka_unit_test(test_undo),
