@@ -1050,8 +1050,21 @@ mib_adcfg_use_ifdev(struct ifdev *dev)
 int
 mib_adcfg_writable(struct txn *txn, struct ifset *set)
 {
+	static struct ifset_none permit = { .method = CIM_M_ENABLEIPSEC,
+		.code = CIM_RC_NOTSUPPORTED,
+		.why =
+		    "EnableIPSec(): Linux has no per-adapter IPsec port filter (only no filter)" },
+				 ipx = { .method = CIM_M_SETIPXFRAMETYPENETWORKPAIRS,
+					 .code = CIM_RC_IPXNOTENABLED,
+					 .why = "SetIPXFrameTypeNetworkPairs(): Linux has no IPX" };
+
 	ac.set = set;
-	if (txn_bind(txn, &cfg_table, &mib_ifset_cfg_ops, set) < 0)
+	permit.s = ipx.s = set;
+	if (txn_bind(txn, &cfg_table, &mib_ifset_cfg_ops, set) < 0 ||
+	    txn_bind(txn, &ptcp_table, &mib_ifset_permit_ops, &permit) < 0 ||
+	    txn_bind(txn, &pudp_table, &mib_ifset_permit_ops, &permit) < 0 ||
+	    txn_bind(txn, &pip_table, &mib_ifset_permit_ops, &permit) < 0 ||
+	    txn_bind(txn, &ipx_table, &mib_ifset_ipx_ops, &ipx) < 0)
 		return -1;
 	return txn_bind(txn, &addr_table, &mib_ifset_addr_ops, set);
 }

@@ -1662,6 +1662,123 @@ static const struct txn_group ifset_group = {
 	.row_free = row_free, .commit = commit, .group = &ifset_group, .parse_index = (index_fn),  \
 	MIB_COLUMNS(columns)
 
+/* ---- the array tables Linux has no rows of ------------------------------------- */
+
+struct nrow {
+	int32_t ifindex;
+	uint32_t pos;
+	struct ifrec old; /* the interface's record before the SET's */
+};
+
+static int
+none_index(void *ctx, const oid *o, size_t len, void *row)
+{
+	struct nrow *r = row;
+
+	(void)ctx;
+	if (len != 2 || o[0] == 0 || o[0] > INT32_MAX || o[1] == 0 || o[1] > UINT32_MAX)
+		return SNMP_ERR_NOCREATION;
+	r->ifindex = (int32_t)o[0];
+	r->pos = (uint32_t)o[1];
+	return 0;
+}
+
+static void
+none_name(const void *row, char *buf, size_t len)
+{
+	const struct nrow *r = row;
+
+	snprintf(buf, len, "array row %d.%u", (int)r->ifindex, r->pos);
+}
+
+/* Refuse, recording code for the table's method. */
+static int
+none_refuse(struct txn_row *tr, const struct ifset_none *d, int code, int err, const char *why)
+{
+	const struct nrow *r = txn_row_data(tr);
+
+	record(d->s, T_CFG, r->ifindex, d->method, code);
+	return txn_refuse(tr, err, "%s", why);
+}
+
+/* RESERVE2: destroy is what Linux is (no such rows); anything else is refused. */
+static int
+none_check(struct txn *x, struct txn_row *tr, const struct txn_ops *ops, oid status_col,
+    const struct ifset_none *d)
+{
+	const struct nrow *r = txn_row_data(tr);
+	const struct link *l = iface_link(d->s->ifm, r->ifindex);
+	long status = 0;
+
+	(void)x;
+	(void)ops;
+	if (l == NULL)
+		return txn_refuse(tr, SNMP_ERR_NOCREATION, "no interface has this index");
+	if (writer_protected(&d->s->w->cfg, l->name))
+		return none_refuse(tr, d, CIM_RC_ACCESSDENIED, SNMP_ERR_NOACCESS,
+		    "the interface is protected from SNMP writes (protectedInterfaces)");
+	txn_int(tr, status_col, &status);
+	if (status == RS_DESTROY)
+		return 0;
+	if (status == RS_CREATEANDGO || status == RS_CREATEANDWAIT)
+		return none_refuse(tr, d, d->code, SNMP_ERR_INCONSISTENTVALUE, d->why);
+	return none_refuse(tr, d, d->code,
+	    status == 0 ? SNMP_ERR_INCONSISTENTNAME : SNMP_ERR_INCONSISTENTVALUE,
+	    "the row does not exist");
+}
+
+static int
+permit_check(struct txn *x, struct txn_row *tr, void *ctx)
+{
+	return none_check(x, tr, &mib_ifset_permit_ops, COL_ADCFG_PERMIT_ROWSTATUS, ctx);
+}
+
+static int
+ipx_check(struct txn *x, struct txn_row *tr, void *ctx)
+{
+	return none_check(x, tr, &mib_ifset_ipx_ops, COL_ADCFG_IPX_ROWSTATUS, ctx);
+}
+
+static int
+none_undo(void *row, void *arg)
+{
+	struct nrow *r = row;
+
+	rec_put(arg, &r->old);
+	return 0;
+}
+
+/* ACTION: a destroy (no row was there): the method done, 0. */
+static int
+none_apply(struct txn *x, struct txn_row *tr, void *ctx)
+{
+	const struct ifset_none *d = ctx;
+	struct nrow *r = txn_row_data(tr);
+
+	r->old = rec_get(d->s, r->ifindex);
+	record(d->s, T_CFG, r->ifindex, d->method, CIM_RC_SUCCESS);
+	txn_step(x, tr, none_undo, d->s);
+	return 0;
+}
+
+static const struct txn_column permit_columns[] = {
+	{ COL_ADCFG_PERMIT_VALUE, ASN_UNSIGNED, 0, NULL },
+	{ COL_ADCFG_PERMIT_ROWSTATUS, ASN_INTEGER, 0, check_addr_status },
+};
+
+static const struct txn_column ipx_columns[] = {
+	{ COL_ADCFG_IPX_FRAMETYPE, ASN_INTEGER, 0, NULL },
+	{ COL_ADCFG_IPX_NETWORKNUMBER, ASN_OCTET_STR, 8, NULL },
+	{ COL_ADCFG_IPX_ROWSTATUS, ASN_INTEGER, 0, check_addr_status },
+};
+
+#define NONE_OPS(columns, check_fn)                                                  \
+	.row_size = sizeof(struct nrow), .row_name = none_name, .check = (check_fn), \
+	.apply = none_apply, .parse_index = none_index, MIB_COLUMNS(columns)
+
+const struct txn_ops mib_ifset_permit_ops = { NONE_OPS(permit_columns, permit_check) };
+const struct txn_ops mib_ifset_ipx_ops = { NONE_OPS(ipx_columns, ipx_check) };
+
 const struct txn_ops mib_ifset_adapter_ops = { IROW_OPS(adapter_columns, adapter_index) };
 const struct txn_ops mib_ifset_cfg_ops = { IROW_OPS(cfg_columns, cfg_index) };
 const struct txn_ops mib_ifset_addr_ops = { IROW_OPS(addr_columns, addr_index) };

@@ -85,6 +85,20 @@ const struct ifrec *ifset_rec(const struct ifset *, int32_t ifindex);
  */
 int ifset_storage(const struct ifset *, const struct iface_addr *a);
 
+/*
+ * The array tables whose rows Linux never has (cimAdapterCfgPermitTcp/Udp/
+ * IpTable: EnableIPSec(); cimAdapterCfgIpxTable: SetIPXFrameTypeNetworkPairs()):
+ * destroying rows asks for what Linux is (no IPsec filter, no IPX), 0 and
+ * nothing changed; creating one is refused with inconsistentValue and code.
+ * Their txn_bind() context (no group of their own).
+ */
+struct ifset_none {
+	struct ifset *s;
+	int method; /* enum cim_method */
+	int code;   /* enum cim_rc of a creation */
+	const char *why;
+};
+extern const struct txn_ops mib_ifset_permit_ops, mib_ifset_ipx_ops;
 /* The tables' operations for txn_bind() (ctx: the ifset). */
 extern const struct txn_ops mib_ifset_adapter_ops, mib_ifset_cfg_ops, mib_ifset_addr_ops;
 

@@ -289,6 +289,15 @@ enum {
 	COL_DNSSUFFIX_ROWSTATUS = 3,
 };
 
+/* The columns of the array tables Linux has no rows of (permit TCP/UDP/IP, IPX). */
+enum {
+	COL_ADCFG_PERMIT_VALUE = 2,     /* cimAdapterCfgPermitTcpPort, ...UdpPort, ...IpProtocol */
+	COL_ADCFG_PERMIT_ROWSTATUS = 3, /* cimAdapterCfgPermit*RowStatus */
+	COL_ADCFG_IPX_FRAMETYPE = 2,
+	COL_ADCFG_IPX_NETWORKNUMBER = 3,
+	COL_ADCFG_IPX_ROWSTATUS = 4,
+};
+
 /* The scalars of cimTcpip. */
 enum {
 	TCPIP_ARPALWAYSSOURCEROUTE = 1,

@@ -177,6 +177,18 @@ refused_code inconsistentValue 97 "an address on a bridge port" "$(A4 "$VC" 198.
 refused wrongValue "createAndWait" "$(A4 "$VA" 198.51.100.5 24)" i 5
 refused wrongValue "StorageType permanent" "$(A4 "$VA" 198.51.100.5 24)" i 4 "$ADDR.7.$VA.1.4.198.51.100.5.24" i 4
 
+# ---- the array tables Linux has no rows of: EnableIPSec(), SetIPXFrameTypeNetworkPairs()
+PT=.1.3.6.1.4.1.32473.1.1.6.6.1 PU=.1.3.6.1.4.1.32473.1.1.6.7.1 PI=.1.3.6.1.4.1.32473.1.1.6.8.1
+IPX=.1.3.6.1.4.1.32473.1.1.6.9.1
+set_ok "EnableIPSec() permitting all: destroying the permit rows" "$PT.3.$VA.1" i 6 "$PU.3.$VA.1" i 6 \
+	"$PI.3.$VA.1" i 6
+methods "EnableIPSec() permitting all" cfg "$VA" 5 0
+refused inconsistentValue "EnableIPSec() with a TCP port" "$PT.3.$VA.1" i 4 "$PT.2.$VA.1" u 22
+methods "EnableIPSec() with a port" cfg "$VA" 5 64
+refused inconsistentName "a permit row's port without its RowStatus" "$PU.2.$VA.1" u 53
+refused inconsistentValue "SetIPXFrameTypeNetworkPairs() creating a pair" "$IPX.4.$VA.1" i 4
+methods "SetIPXFrameTypeNetworkPairs()" cfg "$VA" 27 85
+
 # ---- all or nothing across an address write and a route write
 RT=$OID_ENTRY.24.10.77.0.0.255.255.0.0
 refused inconsistentValue "an address and a route whose next hop is not on-link" \
