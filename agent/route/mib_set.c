@@ -136,12 +136,7 @@ struct wrow {
 	int wait;     /* a kernel request is in flight */
 	int answered; /* ... and answered: rc and err */
 	int retry;    /* a delete: 1 reading the route back, 2 deleting by its description */
-	struct route fetch_key; /* the route read back (for is_row_route(), while in flight) */
-	struct route6 fetch_key6;
-	struct row_route {
-		const void *want; /* struct route or struct route6, as the mirror's family */
-		const struct mirror *m;
-	} fetch_rr;
+	struct writer_fetch fetch; /* the route read back (its key, while in flight) */
 	int rc;
 	char err[NLREQ_ERRLEN];
 };
@@ -682,34 +677,6 @@ may_change(struct writer *w, struct wrow *r, const void *cur)
 }
 
 /* Is this dumped route the one the row names (a single next hop, same index)? */
-static int
-is_row_route(struct nlmsghdr *nlh, void *arg)
-{
-	static const struct mirror_config any = { .all_tables = 1 };
-	const struct row_route *rr = arg;
-	struct route hop;
-
-	/* Through the mirror's nexthop objects, as the row was made. */
-	return mirror_parse_route_nh(&any, rr->m, nlh, &hop, 1) == 1 &&
-	    !(hop.flags & ROUTE_F_MULTI) && route_cmp(&hop, rr->want) == 0 &&
-	    hop.type == ((const struct route *)rr->want)->type;
-}
-
-/* The same for an IPv6 route: one hop (a multipath route's message has more). */
-static int
-is_row_route6(struct nlmsghdr *nlh, void *arg)
-{
-	static const struct mirror_config any = { .all_tables = 1 };
-	const struct row_route *rr = arg;
-	const struct route6 *want = rr->want;
-	struct rt_parse p = { &any, mirror_nh_map(rr->m), mirror_now(rr->m) };
-	struct route6 hop;
-	struct nh_ref ref;
-
-	return rt6_ops.parse(&p, nlh, &hop, 1, &ref) == 1 && !(hop.flags & ROUTE_F_MULTI) &&
-	    route6_cmp(&hop, want) == 0 && hop.type == want->type;
-}
-
 static void ack(void *arg, int rc, const char *err);
 static int sent(struct wrow *r, int rc);
 
@@ -732,26 +699,9 @@ send_route(struct writer *w, struct wrow *r, int cmd, int flags)
 static void
 fetch_send(struct writer *w, struct wrow *r, const void *kern)
 {
-	if (six(r)) {
-		const struct route6 *k = kern;
-
-		r->fetch_key6 = *k;
-		r->fetch_rr.want = &r->fetch_key6;
-		r->fetch_rr.m = w->m6;
-		sent(r,
-		    nlreq_route_fetch_async(w->qa, AF_INET6, k->table, k->proto,
-			k->type == RTN_UNICAST ? k->ifindex : 0, is_row_route6, &r->fetch_rr,
-			&r->exact, ack, r, r->err, sizeof(r->err)));
-		return;
-	}
-	const struct route *k = kern;
-
-	r->fetch_key = *k;
-	r->fetch_rr.want = &r->fetch_key;
-	r->fetch_rr.m = w->m;
 	sent(r,
-	    nlreq_route_fetch_async(w->qa, AF_INET, k->table, k->proto, k->ifindex, is_row_route,
-		&r->fetch_rr, &r->exact, ack, r, r->err, sizeof(r->err)));
+	    writer_fetch_async(w, six(r), kern, &r->fetch, &r->exact, ack, r, r->err,
+		sizeof(r->err)));
 }
 
 /* RESERVE2: the route to move, read back; TXN_PENDING while the kernel answers. */

@@ -10,6 +10,7 @@
 
 #include "lib/log.h"
 #include "route/mirror.h"
+#include "route/nhobj.h"
 #include "route/nlreq.h"
 #include "route/routefmt.h"
 #include "route/rt.h"
@@ -397,4 +398,56 @@ writer_gateway_owner(const struct writer *w, int six, const void *live)
 	if (six)
 		return w->pm6 != NULL ? persist_owner_of(&w->persist6, w->pm6, live) : NULL;
 	return persist_owner_of(&w->persist, w->pm, live);
+}
+
+/* ---- a kernel route read back whole ------------------------------------------------ */
+
+/* Is this message the fetch's route: one hop, the same row, the same type? */
+static int
+is_row_route(struct nlmsghdr *nlh, void *arg)
+{
+	static const struct mirror_config any = { .all_tables = 1 };
+	const struct writer_fetch *rr = arg;
+	struct route hop;
+
+	/* Through the mirror's nexthop objects, as the row was made. */
+	return mirror_parse_route_nh(&any, rr->m, nlh, &hop, 1) == 1 &&
+	    !(hop.flags & ROUTE_F_MULTI) && route_cmp(&hop, &rr->key.r4) == 0 &&
+	    hop.type == rr->key.r4.type;
+}
+
+/* The same for an IPv6 route: one hop (a multipath route's message has more). */
+static int
+is_row_route6(struct nlmsghdr *nlh, void *arg)
+{
+	static const struct mirror_config any = { .all_tables = 1 };
+	const struct writer_fetch *rr = arg;
+	const struct route6 *want = &rr->key.r6;
+	struct rt_parse p = { &any, mirror_nh_map(rr->m), mirror_now(rr->m) };
+	struct route6 hop;
+	struct nh_ref ref;
+
+	return rt6_ops.parse(&p, nlh, &hop, 1, &ref) == 1 && !(hop.flags & ROUTE_F_MULTI) &&
+	    route6_cmp(&hop, want) == 0 && hop.type == want->type;
+}
+
+int
+writer_fetch_async(struct writer *w, int six, const void *kern, struct writer_fetch *f,
+    struct nlroute *out, nlreq_done_fn done, void *arg, char *err, size_t errlen)
+{
+	if (six) {
+		const struct route6 *k = kern;
+
+		f->key.r6 = *k;
+		f->m = w->m6;
+		return nlreq_route_fetch_async(w->qa, AF_INET6, k->table, k->proto,
+		    k->type == RTN_UNICAST ? k->ifindex : 0, is_row_route6, f, out, done, arg, err,
+		    errlen);
+	}
+	const struct route *k = kern;
+
+	f->key.r4 = *k;
+	f->m = w->m;
+	return nlreq_route_fetch_async(w->qa, AF_INET, k->table, k->proto, k->ifindex, is_row_route,
+	    f, out, done, arg, err, errlen);
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "iface/ifmirror.h"
+#include "route/nlreq.h"
 #include "route/persist.h"
 #include "route/route.h"
 #include "route/route6.h"
@@ -130,6 +131,24 @@ struct writer {
  * from statedir (NULL: none; bad lines are logged and skipped), arm asking
  * for writer_apply() later.  NULL with err on failure.
  */
+/*
+ * A kernel route read back whole (every attribute, as the kernel describes
+ * it: route/nlreq.h's struct nlroute), so that it can be moved to another
+ * metric and put back exactly: writer_fetch_async() asks the kernel for the
+ * route of kern (an entry of the family's mirror, six: IPv6) into *out, on
+ * the writer's asynchronous handle; done(arg, 0 or -errno, ...) when it is
+ * in.  f holds the request's key until then.
+ */
+struct writer_fetch {
+	union {
+		struct route r4;
+		struct route6 r6;
+	} key;
+	const struct mirror *m;
+};
+int writer_fetch_async(struct writer *, int six, const void *kern, struct writer_fetch *f,
+    struct nlroute *out, nlreq_done_fn done, void *arg, char *err, size_t errlen);
+
 /*
  * The persisted row that keeps live, a default route of table main of the
  * family (six: IPv6) as the gateway table shows it, or NULL.
