@@ -38,6 +38,9 @@
 #include "lib/vec.h"
 #include "nl/ifmsg.h"
 #include "route/nlreq.h"
+#include "route/route6.h"
+#include "route/routefmt.h"
+#include "route/mirror.h"
 #include "route/writer.h"
 #include "snmp/mib.h"
 #include "snmp/mib_ifset.h"
@@ -52,7 +55,8 @@ enum { AM_ENABLE = 1, AM_DISABLE = 2, AM_RESET = 3, AM_POWER = 4 };
 enum { AR_SUCCESS = 0, AR_NOTSUPPORTED = 1, AR_FAILED = 2 };
 enum itable { T_ADAPTER, T_CFG, T_ADDR };
 enum { INET_IPV4 = 1, INET_IPV6 = 2 };
-enum kind { K_LINK, K_ADD, K_DEL };
+/* A link change; an address added, deleted; a default route read back, added, deleted at a metric. */
+enum kind { K_LINK, K_ADD, K_DEL, K_RFETCH, K_RADD, K_RDEL };
 
 #define MTU_MIN4 68    /* RFC 791: every IPv4 host takes 68 bytes */
 #define MTU_MAX4 65535 /* IP_MAX_MTU */
@@ -98,6 +102,20 @@ struct kreq {
 	int tolerant; /* an undo's: an address already there, or already gone, is fine */
 	struct ifmsg_link l;
 	struct ifmsg_addr a;
+	size_t mi;       /* K_R*: the row's route move */
+	uint32_t metric; /* K_RADD, K_RDEL: at this metric */
+};
+
+/* SetIPConnectionMetric(): a default route of the link, read back whole, moved. */
+struct rmove {
+	int six;
+	union {
+		struct route r4;
+		struct route6 r6;
+	} kern; /* the mirror's entry */
+	uint32_t from, to;
+	struct writer_fetch f;
+	struct nlroute kept; /* the kernel's own description, read back in ACTION */
 };
 
 struct irow;
@@ -129,6 +147,9 @@ struct irow {
 	char dhcp_buf[512];
 	struct staticaddr *unsaved;
 	size_t nunsaved;
+	/* SetIPConnectionMetric(): the default routes it moves. */
+	struct rmove *moves;
+	size_t nmoves, movecap;
 	/* The plan, and the ACTION's progress through it. */
 	struct kstep *steps;
 	size_t nsteps, cap, stage;
@@ -477,6 +498,7 @@ static const struct txn_column adapter_columns[] = {
 
 static const struct txn_column cfg_columns[] = {
 	{ COL_ADCFG_DHCPENABLED, ASN_INTEGER, 0, check_truth },
+	{ COL_ADCFG_IPCONNECTIONMETRIC, ASN_UNSIGNED, 0, NULL },
 	{ COL_ADCFG_DOMAINDNSREGENABLED, ASN_INTEGER, 0, check_truth },
 	{ COL_ADCFG_FULLDNSREGENABLED, ASN_INTEGER, 0, check_truth },
 	{ COL_ADCFG_MTU, ASN_UNSIGNED, 0, NULL },
@@ -918,7 +940,160 @@ check_action_m(struct ifset *s, struct irow *r, const struct link *l)
 	return check_dhcp(s, r, l, &dhcp_methods[r->method == CIM_M_RELEASEDHCPLEASE ? 2 : 3]);
 }
 
+/* ---- SetIPConnectionMetric(): the link's default routes, moved ------------------- */
+
+static int
+is_default4(const struct route *e)
+{
+	return e->dst == 0 && e->plen == 0;
+}
+
+static int
+is_default6(const struct route6 *e)
+{
+	static const uint8_t any[16];
+
+	return e->plen == 0 && memcmp(e->dst, any, 16) == 0 && e->src == 0;
+}
+
+/* A default route the move may take: table main, unicast, SNMP may change it, not a persisted row's. */
+static int
+movable(struct ifset *s, struct irow *r, int six, const void *e, uint8_t proto, uint8_t flags)
+{
+	char name[32];
+
+	if (!s->w->cfg.writable_proto[proto] || (flags & ROUTE_F_MULTI))
+		return REFUSE(s, r, CIM_M_SETIPCONNECTIONMETRIC, CIM_RC_ACCESSDENIED,
+		    SNMP_ERR_NOTWRITABLE,
+		    "SetIPConnectionMetric(): a default route of protocol %s%s, which SNMP may not "
+		    "change (writableProtocols)",
+		    routefmt_proto_name(proto, name, sizeof(name)),
+		    flags & ROUTE_F_MULTI ? " is one hop of a multipath route" : "");
+	if (writer_gateway_owner(s->w, six, e) != NULL)
+		return REFUSE(s, r, CIM_M_SETIPCONNECTIONMETRIC, CIM_RC_TCPIPCONFIGFAILED,
+		    SNMP_ERR_INCONSISTENTVALUE,
+		    "SetIPConnectionMetric(): a default route is a persisted row (a gateway made "
+		    "here): change its metric in cimAdapterCfgGatewayTable");
+	return 0;
+}
+
+/* One default route of the family to move (the first seen), or a refusal; *n counts them. */
+static int
+take_default(struct ifset *s, struct irow *r, int six, const void *e, uint32_t metric,
+    uint8_t proto, uint8_t flags, size_t *n)
+{
+	int rc;
+
+	if ((rc = movable(s, r, six, e, proto, flags)) != 0)
+		return rc;
+	if (++*n > 1)
+		return REFUSE(s, r, CIM_M_SETIPCONNECTIONMETRIC, CIM_RC_TCPIPCONFIGFAILED,
+		    SNMP_ERR_INCONSISTENTVALUE,
+		    "SetIPConnectionMetric(): the interface has two IPv%d default routes: one "
+		    "metric for both is one route (change them in cimAdapterCfgGatewayTable)",
+		    six ? 6 : 4);
+	if (vec_reserve(&r->moves, &r->movecap, r->nmoves, sizeof(*r->moves), 2) < 0)
+		return txn_refuse(r->tr, SNMP_ERR_RESOURCEUNAVAILABLE, "out of memory");
+	memset(&r->moves[r->nmoves], 0, sizeof(*r->moves));
+	r->moves[r->nmoves].six = six;
+	memcpy(&r->moves[r->nmoves].kern, e, six ? sizeof(struct route6) : sizeof(struct route));
+	r->moves[r->nmoves].from = metric;
+	r->nmoves++;
+	return 0;
+}
+
+/*
+ * The default routes of table main through l (each family at most one),
+ * and whether another interface's default route has metric v already
+ * (Linux keeps one route a destination and metric: the move would fail).
+ */
+static int
+collect_defaults(struct ifset *s, struct irow *r, const struct link *l, uint32_t v, int *taken)
+{
+	struct route_pos pos;
+	size_t n4 = 0, n6 = 0;
+	int rc;
+
+	for (const struct route *e = route_first(mirror_routes(s->w->pm), &pos);
+	     e != NULL && is_default4(e); e = route_next(mirror_routes(s->w->pm), &pos)) {
+		if (e->table != RT_TABLE_MAIN || e->type != RTN_UNICAST || e->tos != 0)
+			continue;
+		if (e->ifindex != l->ifindex)
+			*taken |= e->metric == v;
+		else if ((rc = take_default(s, r, 0, e, e->metric, e->proto, e->flags, &n4)) != 0)
+			return rc;
+	}
+	if (s->w->pm6 == NULL)
+		return 0;
+	for (const struct route6 *e = route6_first(mirror_table(s->w->pm6), &pos);
+	     e != NULL && e->plen == 0; e = route6_next(mirror_table(s->w->pm6), &pos)) {
+		if (!is_default6(e) || e->table != RT_TABLE_MAIN || e->type != RTN_UNICAST)
+			continue;
+		if (e->ifindex != l->ifindex)
+			*taken |= e->metric == v;
+		else if ((rc = take_default(s, r, 1, e, e->metric, e->proto, e->flags, &n6)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The three steps of a move: read back, add at the new metric, delete at the old one. */
+static int
+plan_move(struct irow *r, size_t i, uint32_t v)
+{
+	struct rmove *m = &r->moves[i];
+	struct kreq fetch = { .kind = K_RFETCH, .mi = i },
+		    add = { .kind = K_RADD, .mi = i, .metric = v },
+		    del = { .kind = K_RDEL, .mi = i, .metric = m->from };
+	struct kreq undo_add = { .kind = K_RDEL, .mi = i, .metric = v, .tolerant = 1 },
+		    undo_del = { .kind = K_RADD, .mi = i, .metric = m->from, .tolerant = 1 };
+	int rc;
+
+	m->to = v;
+	if ((rc = plan(r, r, &fetch, NULL, 0)) != 0 || (rc = plan(r, r, &add, &undo_add, 1)) != 0)
+		return rc;
+	return plan(r, r, &del, &undo_del, 1);
+}
+
+/*
+ * SetIPConnectionMetric(): Linux has no interface metric; the default
+ * routes of table main through the interface carry it.  Each moves to the
+ * new metric as a route-table metric change does: read back whole, added at
+ * the new metric before the old one is deleted (the interface never loses
+ * its default route), undone the other way round.
+ */
+static int
+check_conn_metric(struct ifset *s, struct irow *r, const struct link *l)
+{
+	long v = 0;
+	int rc, taken = 0;
+
+	txn_int(r->tr, COL_ADCFG_IPCONNECTIONMETRIC, &v);
+	if ((rc = collect_defaults(s, r, l, (uint32_t)v, &taken)) != 0)
+		return rc;
+	if (r->nmoves == 0)
+		return REFUSE(s, r, CIM_M_SETIPCONNECTIONMETRIC, CIM_RC_NOTFOUND,
+		    SNMP_ERR_INCONSISTENTVALUE,
+		    "SetIPConnectionMetric(): %s has no default route in table main", l->name);
+	if (taken)
+		return REFUSE(s, r, CIM_M_SETIPCONNECTIONMETRIC, CIM_RC_ALREADYEXISTS,
+		    SNMP_ERR_INCONSISTENTVALUE,
+		    "SetIPConnectionMetric(%ld): another interface's default route has this metric "
+		    "(Linux keeps one default route a metric)",
+		    v);
+	for (size_t i = 0; i < r->nmoves; i++) {
+		if (v == 0 && r->moves[i].six)
+			return REFUSE(s, r, CIM_M_SETIPCONNECTIONMETRIC, CIM_RC_OUTOFBOUNDS,
+			    SNMP_ERR_WRONGVALUE,
+			    "SetIPConnectionMetric(0): an IPv6 route at metric 0 gets 1024");
+		if (r->moves[i].from != (uint32_t)v && (rc = plan_move(r, i, (uint32_t)v)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 static const struct cfg_method cfg_methods[] = {
+	{ { COL_ADCFG_IPCONNECTIONMETRIC }, CIM_M_SETIPCONNECTIONMETRIC, check_conn_metric },
 	{ { COL_ADCFG_DHCPENABLED }, 0, check_dhcp_enabled }, /* 0: by the value */
 	{ { COL_ADCFG_DOMAINDNSREGENABLED, COL_ADCFG_FULLDNSREGENABLED },
 	    CIM_M_SETDYNAMICDNSREGISTRATION, check_dyndns },
@@ -1268,15 +1443,34 @@ ack(void *arg, int rc, const char *err)
 	txn_resume(r->x);
 }
 
+/* A route move's request: read the route back, add it at a metric, delete it at one. */
+static int
+send_route(struct irow *r, const struct kreq *q)
+{
+	struct rmove *m = &r->moves[q->mi];
+	struct writer *w = r->s->w;
+
+	if (q->kind == K_RFETCH) {
+		nlroute_free(&m->kept);
+		return writer_fetch_async(w, m->six, &m->kern, &m->f, &m->kept, ack, r, r->err,
+		    sizeof(r->err));
+	}
+	if (q->kind == K_RADD)
+		return nlreq_route_restore_async(w->qa, &m->kept, &q->metric, ack, r, r->err,
+		    sizeof(r->err));
+	return nlreq_route_delete_kept_async(w->qa, &m->kept, &q->metric, NULL, ack, r, r->err,
+	    sizeof(r->err));
+}
+
 /* Send q; r waits for ack(), or is answered at once when it could not be sent. */
 static void
 send_req(struct irow *r, const struct kreq *q)
 {
 	struct nlreq *h = r->s->w->qa;
-	int rc = q->kind == K_LINK ?
-	    nlreq_link_async(h, &q->l, ack, r, r->err, sizeof(r->err)) :
-	    nlreq_addr_async(h, q->kind == K_ADD ? RTM_NEWADDR : RTM_DELADDR, &q->a, ack, r, r->err,
-		sizeof(r->err));
+	int rc = q->kind >= K_RFETCH ? send_route(r, q) :
+	    q->kind == K_LINK        ? nlreq_link_async(h, &q->l, ack, r, r->err, sizeof(r->err)) :
+				nlreq_addr_async(h, q->kind == K_ADD ? RTM_NEWADDR : RTM_DELADDR,
+				    &q->a, ack, r, r->err, sizeof(r->err));
 
 	if (rc == 0) {
 		r->wait = 1;
@@ -1290,9 +1484,16 @@ send_req(struct irow *r, const struct kreq *q)
 static void
 req_text(const struct kreq *q, char *buf, size_t len)
 {
+	static const char *const
+	    route_verb[] = { [K_RFETCH] = "read back", [K_RADD] = "add", [K_RDEL] = "delete" };
 	char a[96];
 
-	if (q->kind != K_LINK) {
+	if (q->kind >= K_RFETCH) {
+		snprintf(buf, len, "%s the interface's default route #%zu", route_verb[q->kind],
+		    q->mi + 1);
+		if (q->kind != K_RFETCH)
+			snprintf(buf + strlen(buf), len - strlen(buf), " at metric %u", q->metric);
+	} else if (q->kind != K_LINK) {
 		ifmsg_addr_text(&q->a, a, sizeof(a));
 		snprintf(buf, len, "%s address %s", q->kind == K_ADD ? "add" : "delete", a);
 	} else if (q->l.up != IFMSG_KEEP) {
@@ -1313,7 +1514,7 @@ told(const struct irow *r, const struct kreq *q, int undo)
 	char what[384];
 	int fine = r->rc == 0 ||
 	    (q->tolerant &&
-		(q->kind == K_ADD ?
+		(q->kind == K_ADD || q->kind == K_RADD ?
 			r->rc == -EEXIST :
 			(r->rc == -EADDRNOTAVAIL || r->rc == -ESRCH || r->rc == -ENOENT)));
 
@@ -1335,6 +1536,8 @@ wmi_code(const struct kreq *q, int rc)
 		return CIM_RC_IPNOTENABLED;
 	if (rc == -EPERM || rc == -EACCES)
 		return CIM_RC_ACCESSDENIED;
+	if (q->kind >= K_RFETCH)
+		return rc == -EEXIST ? CIM_RC_ALREADYEXISTS : CIM_RC_TCPIPCONFIGFAILED;
 	if (q->kind == K_LINK)
 		return q->l.mtu != 0 && (rc == -EINVAL || rc == -ERANGE) ? CIM_RC_OUTOFBOUNDS :
 									   CIM_RC_UNKNOWNFAILURE;
@@ -1646,6 +1849,9 @@ row_free(void *row)
 		free(r->steps[i].undo);
 	free(r->steps);
 	free(r->unsaved);
+	for (size_t i = 0; i < r->nmoves; i++)
+		nlroute_free(&r->moves[i].kept);
+	free(r->moves);
 }
 
 static const struct txn_group ifset_group = {

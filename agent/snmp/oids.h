@@ -391,6 +391,7 @@ enum cim_rc {
 	CIM_RC_REGISTRYACCESS = 72,    /* registryAccessError: a file or sysctl cannot be written */
 	CIM_RC_INVALIDDOMAINNAME = 73, /* invalidDomainName */
 	CIM_RC_INVALIDHOSTNAME = 74,   /* invalidHostName */
+	CIM_RC_TCPIPCONFIGFAILED = 80, /* tcpipConfigFailed */
 	CIM_RC_DHCPCONFIGFAILED = 81,  /* dhcpConfigFailed */
 	CIM_RC_DHCPRENEWFAILED = 82,   /* dhcpRenewFailed */
 	CIM_RC_DHCPRELEASEFAILED = 83, /* dhcpReleaseFailed */

@@ -18,6 +18,8 @@
 #   g. all or nothing: a new gateway and a bad cimIP4RouteTable row in one SET: neither
 #   LastMethod/LastResult of the interface: setGateways(23) and the code of the outcome
 #   h. a restart of cimrouted with the nonVolatile gateway deleted meanwhile: installed again
+#   i. SetIPConnectionMetric: a static default route moved whole (its mtu kept), refusals: a
+#      persisted gateway (80), a metric another interface's default route has, no default (94)
 # Both daemons alive after each case.
 
 . "$(dirname "$0")/lib.sh"
@@ -145,5 +147,22 @@ wait_for has_route "default via 10.10.0.251 dev a0 proto 252 metric 10" -4
 result $? "h. after a restart the nonVolatile gateway deleted meanwhile is installed again"
 is "$(get_val "$OID_GW.5.$ixn")" "INTEGER: 3" "h. and reads nonVolatile(3)"
 both_alive "h. restart"
+
+# ---------------------------------------------------------------- i. SetIPConnectionMetric
+# a1's default route (static, with an mtu the move must keep) to metric 50
+nsx ip route add default via 10.30.0.1 dev a1 metric 300 proto static mtu 1400
+out=$(setw "$OID_CFG.11.$A1" u 50)
+result $? "i. SetIPConnectionMetric(50) on a1 is accepted" || diag "$out"
+has_route "default via 10.30.0.1 dev a1 proto static metric 50 mtu 1400" -4 && ! has_route "metric 300" -4
+result $? "i. the default route moved to metric 50, whole (its mtu kept)" || diag "$(nsx ip route show default)"
+is "$(get_val "$OID_CFG.11.$A1") $(get_val "$OID_CFG.24.$A1") $(get_val "$OID_CFG.25.$A1")" \
+	"Gauge32: 50 INTEGER: 25 INTEGER: 0" "i. IPConnectionMetric reads 50; LastMethod setIPConnectionMetric(25), 0"
+refused inconsistentValue "i. a0's default route is a gateway made here (a persisted row)" "$OID_CFG.11.$A0" u 60
+is "$(get_val "$OID_CFG.25.$A0")" "INTEGER: 80" "i. ... LastResult tcpipConfigFailed(80)"
+refused inconsistentValue "i. a metric another interface's default route has (10, a0's)" "$OID_CFG.11.$A1" u 10
+B0=$(nsx cat /sys/class/net/b0/ifindex)
+refused inconsistentValue "i. an interface without a default route" "$OID_CFG.11.$B0" u 10
+is "$(get_val "$OID_CFG.25.$B0")" "INTEGER: 94" "i. ... LastResult notFound(94)"
+both_alive "i. SetIPConnectionMetric"
 
 done_testing

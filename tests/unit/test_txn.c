@@ -2806,6 +2806,56 @@ test_cfg_dhcp(void **state)
 	dhcpctl_config_free(&cc);
 }
 
+/*
+ * SetIPConnectionMetric(): va's default route read back and moved, make
+ * before break; the old one's delete refused: undone (the new one deleted),
+ * the kernel as before; refusals: no default route (94), a persisted one
+ * (80), another interface's at the metric.
+ */
+static void
+test_cfg_conn_metric(void **state)
+{
+	char before[2048], after[2048];
+
+	adapters();
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TC, COL_ADCFG_IPCONNECTIONMETRIC, "2", 50, ASN_UNSIGNED });
+	CFG_REC(IFA, 25, 94);
+	/* proto boot: the fake kernel reads back the first route of the protocol on the link */
+	fk.v[fk.n++] = R(0, 0, IP(192, 0, 2, 254), 100, RTPROT_BOOT);
+	fk_events(m);
+	IF_APPLIED("add 0.0.0.0/0 m50; del 0.0.0.0/0 m100",
+	    { TC, COL_ADCFG_IPCONNECTIONMETRIC, "2", 50, ASN_UNSIGNED });
+	CFG_REC(IFA, 25, 0);
+	assert_true(has_default("c00002fe", 50));
+	assert_false(has_default("c00002fe", 100));
+	fk_events(m);
+	/* The kernel refuses the delete of the old one: the new one goes again. */
+	kernel_text(before, sizeof(before));
+	fk.calls = 0;
+	fk.fail = 1u << 2;
+	fk.log[0] = '\0';
+	assert_int_equal(
+	    run((struct vb[]){ { TC, COL_ADCFG_IPCONNECTIONMETRIC, "2", 70, ASN_UNSIGNED } }, 1)
+		.status,
+	    SNMP_ERR_COMMITFAILED);
+	fk.fail = 0;
+	kernel_text(after, sizeof(after));
+	assert_string_equal(before, after);
+	fk_events(m);
+	/* Another interface's default route at the metric; a persisted one. */
+	fk.v[fk.n++] = R(0, 0, IP(192, 0, 2, 253), 20, RTPROT_STATIC);
+	fk.v[fk.n - 1].ifindex = 3;
+	fk_events(m);
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TC, COL_ADCFG_IPCONNECTIONMETRIC, "2", 20, ASN_UNSIGNED });
+	assert_int_equal(run((struct vb[]){ { TG, C_GRS, GIDX("192.0.2.1", 30), 4 } }, 1).status,
+	    0);
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TC, COL_ADCFG_IPCONNECTIONMETRIC, "2", 40, ASN_UNSIGNED });
+	CFG_REC(IFA, 25, 80);
+}
+
 /* The file of the nonVolatile addresses, without its header line. */
 static void
 saved_text(char *buf, size_t len)
@@ -3032,6 +3082,7 @@ main(void)
 		T(test_records_forgotten),
 		T(test_addr_saved),
 		T(test_cfg_dhcp),
+		T(test_cfg_conn_metric),
 		T(test_addr_saved_start),
 		T(test_protected_directive),
 	};
