@@ -95,6 +95,13 @@ route_via6(const struct route *r)
 	return (r->flags & ROUTE_F_GATEWAY) && r->nexthop == 0;
 }
 
+/* A default route: 0.0.0.0/0 (they sort first). */
+static inline int
+route_is_default(const struct route *r)
+{
+	return r->dst == 0 && r->plen == 0;
+}
+
 /* The id of an IPv6 gateway (network byte order) and a preferred source; 0: no room. */
 uint8_t route_via6_id(const uint8_t gw6[16], uint32_t prefsrc);
 /*

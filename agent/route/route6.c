@@ -136,3 +136,11 @@ route6_index_oid(const struct route6 *r, unsigned long *o)
 	o[35] = r->metric;
 	o[52] = slen;
 }
+
+int
+route6_is_default(const struct route6 *r)
+{
+	static const uint8_t any[16];
+
+	return r->plen == 0 && memcmp(r->dst, any, 16) == 0;
+}

@@ -74,6 +74,8 @@ int route6_cmp(const struct route6 *, const struct route6 *);
 int route6_same(const struct route6 *, const struct route6 *);
 /* Same kernel route (fib6 entry): table, dst, plen, source prefix, metric. */
 int route6_same_fib(const struct route6 *, const struct route6 *);
+/* A default route: ::/0, from any source prefix (they sort first). */
+int route6_is_default(const struct route6 *);
 /* The index as OID sub-identifiers (ROUTE6_INDEX_LEN of them). */
 void route6_index_oid(const struct route6 *, unsigned long *out);
 

@@ -210,20 +210,6 @@ gw_cmp(const void *a, const void *b)
 }
 
 static int
-is_default4(const struct route *r)
-{
-	return r->dst == 0 && r->plen == 0;
-}
-
-static int
-is_default6(const struct route6 *r)
-{
-	static const uint8_t zero[16];
-
-	return r->plen == 0 && memcmp(r->dst, zero, 16) == 0;
-}
-
-static int
 main_unicast(uint32_t table, uint8_t type)
 {
 	return table == RT_TABLE_MAIN && type == RTN_UNICAST;
@@ -235,7 +221,7 @@ collect4(void)
 	const struct route_table *t = mirror_routes(ac.m4);
 	struct route_pos pos;
 
-	for (const struct route *r = route_first(t, &pos); r != NULL && is_default4(r);
+	for (const struct route *r = route_first(t, &pos); r != NULL && route_is_default(r);
 	     r = route_next(t, &pos)) {
 		struct gw *g = &ac.gw[ac.ngw];
 
@@ -266,7 +252,7 @@ collect6(void)
 	const struct route6_table *t = mirror_table(ac.m6);
 	struct route_pos pos;
 
-	for (const struct route6 *r = route6_first(t, &pos); r != NULL && is_default6(r);
+	for (const struct route6 *r = route6_first(t, &pos); r != NULL && route6_is_default(r);
 	     r = route6_next(t, &pos)) {
 		struct gw *g = &ac.gw[ac.ngw];
 
@@ -419,7 +405,7 @@ lowest_metric(int32_t ifindex)
 	if (ac.m4 != NULL) {
 		const struct route_table *t = mirror_routes(ac.m4);
 
-		for (const struct route *r = route_first(t, &pos); r != NULL && is_default4(r);
+		for (const struct route *r = route_first(t, &pos); r != NULL && route_is_default(r);
 		     r = route_next(t, &pos))
 			if (r->ifindex == ifindex && main_unicast(r->table, r->type) &&
 			    (best < 0 || r->metric < best))
@@ -428,8 +414,8 @@ lowest_metric(int32_t ifindex)
 	if (ac.m6 != NULL) {
 		const struct route6_table *t = mirror_table(ac.m6);
 
-		for (const struct route6 *r = route6_first(t, &pos); r != NULL && is_default6(r);
-		     r = route6_next(t, &pos))
+		for (const struct route6 *r = route6_first(t, &pos);
+		     r != NULL && route6_is_default(r); r = route6_next(t, &pos))
 			if (r->ifindex == ifindex && main_unicast(r->table, r->type) &&
 			    (best < 0 || r->metric < best))
 				best = r->metric;

@@ -942,20 +942,6 @@ check_action_m(struct ifset *s, struct irow *r, const struct link *l)
 
 /* ---- SetIPConnectionMetric(): the link's default routes, moved ------------------- */
 
-static int
-is_default4(const struct route *e)
-{
-	return e->dst == 0 && e->plen == 0;
-}
-
-static int
-is_default6(const struct route6 *e)
-{
-	static const uint8_t any[16];
-
-	return e->plen == 0 && memcmp(e->dst, any, 16) == 0 && e->src == 0;
-}
-
 /* A default route the move may take: table main, unicast, SNMP may change it, not a persisted row's. */
 static int
 movable(struct ifset *s, struct irow *r, int six, const void *e, uint8_t proto, uint8_t flags)
@@ -1015,7 +1001,7 @@ collect_defaults(struct ifset *s, struct irow *r, const struct link *l, uint32_t
 	int rc;
 
 	for (const struct route *e = route_first(mirror_routes(s->w->pm), &pos);
-	     e != NULL && is_default4(e); e = route_next(mirror_routes(s->w->pm), &pos)) {
+	     e != NULL && route_is_default(e); e = route_next(mirror_routes(s->w->pm), &pos)) {
 		if (e->table != RT_TABLE_MAIN || e->type != RTN_UNICAST || e->tos != 0)
 			continue;
 		if (e->ifindex != l->ifindex)
@@ -1027,7 +1013,8 @@ collect_defaults(struct ifset *s, struct irow *r, const struct link *l, uint32_t
 		return 0;
 	for (const struct route6 *e = route6_first(mirror_table(s->w->pm6), &pos);
 	     e != NULL && e->plen == 0; e = route6_next(mirror_table(s->w->pm6), &pos)) {
-		if (!is_default6(e) || e->table != RT_TABLE_MAIN || e->type != RTN_UNICAST)
+		if (!route6_is_default(e) || e->src != 0 || e->table != RT_TABLE_MAIN ||
+		    e->type != RTN_UNICAST)
 			continue;
 		if (e->ifindex != l->ifindex)
 			*taken |= e->metric == v;
