@@ -15,17 +15,22 @@
 static const char *const names[DHCP_NACTIONS] = { "enable", "disable", "release", "renew" };
 
 /*
- * The clients' own commands.  dhclient: -nw starts it in the background
- * (and stops the one its pid file names: a restart asks for the lease it
- * has, which renews it), -x stops it and keeps the lease, -r releases it.
+ * The clients' own commands.  dhclient, on the pid and lease files Debian's
+ * ifupdown gives each interface (so that it finds the client ifupdown
+ * started, and one interface's command never stops another's client): -nw
+ * starts it in the background (and stops the one its pid file names: a
+ * restart asks for the lease it has, which renews it), -x stops it and keeps
+ * the lease, -r releases it.
  * An interface without a lease gets dhclient's, where it is installed
  * (Debian's ifupdown uses it).  systemd-networkd renews; enabling DHCP or
  * releasing a lease needs its .network files, which are not ours.
  */
+#define DHCLIENT "/sbin/dhclient -4 -pf /run/dhclient.%i.pid -lf /var/lib/dhcp/dhclient.%i.leases"
+
 static const char *const builtin[][DHCP_NACTIONS] = {
-	[DHCP_CLIENT_NONE] = { "/sbin/dhclient -nw %i", NULL, NULL, NULL },
-	[DHCP_CLIENT_DHCLIENT] = { "/sbin/dhclient -nw %i", "/sbin/dhclient -x %i",
-	    "/sbin/dhclient -r %i", "/sbin/dhclient -nw %i" },
+	[DHCP_CLIENT_NONE] = { DHCLIENT " -nw %i", NULL, NULL, NULL },
+	[DHCP_CLIENT_DHCLIENT] = { DHCLIENT " -nw %i", DHCLIENT " -x %i", DHCLIENT " -r %i",
+	    DHCLIENT " -nw %i" },
 	[DHCP_CLIENT_NETWORKD] = { NULL, NULL, NULL, "/usr/bin/networkctl renew %i" },
 	[DHCP_CLIENT_NM] = { NULL, NULL, NULL, NULL }, /* dhclient would fight NetworkManager */
 };
@@ -104,22 +109,6 @@ dhcpctl_config_free(struct dhcpctl_config *cfg)
 
 /* ---- the command -------------------------------------------------------------- */
 
-/* A name the kernel could give a link, and nothing a command line could misread. */
-static int
-ifname_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n >= IFNAMSIZ)
-		return 0;
-	if (s[0] == '-') /* an option to the client */
-		return 0;
-	for (; *s != '\0'; s++)
-		if (*s <= ' ' || *s == '/' || *s == '%' || *s == 0x7f)
-			return 0;
-	return 1;
-}
-
 /* cmd with %i made ifname, into buf; 0, or -1 if it does not fit. */
 static int
 expand(const char *cmd, const char *ifname, char *buf, size_t buflen)
@@ -148,7 +137,7 @@ dhcpctl_command(const struct dhcpctl_config *cfg, enum dhcp_action a, enum dhcp_
 	size_t n = 0;
 	char *save = NULL;
 
-	if (a >= DHCP_NACTIONS || client > DHCP_CLIENT_NM || !ifname_ok(ifname))
+	if (a >= DHCP_NACTIONS || client > DHCP_CLIENT_NM || !proc_word_ok(ifname))
 		return -1;
 	cmd = cfg->cmd[a] != NULL ? cfg->cmd[a] : builtin[client][a];
 	if (cmd == NULL || expand(cmd, ifname, buf, buflen) < 0)

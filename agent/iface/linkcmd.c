@@ -64,6 +64,10 @@ linkcmd_start(struct linkcmd *c, const char *cmd, const char *ifname,
 {
 	c->done = done;
 	c->arg = arg;
+	if (!proc_word_ok(ifname)) {
+		snprintf(err, errlen, "the interface name cannot be given to %s", cmd);
+		return -1;
+	}
 	if (proc_start(&c->p, make_argv(cmd, ifname, s), LINKCMD_TIMEOUT_S, ended, c, err, errlen) <
 	    0)
 		return -1;

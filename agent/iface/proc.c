@@ -237,12 +237,60 @@ on_ready(void *arg)
 	proc_poll(arg);
 }
 
+/* Killed children not reaped yet: watched from the loop until they are (done NULL). */
+static struct proc orphans[PROC_ORPHANS_MAX];
+
+/* Hand p's killed child to a slot of orphans (p forgets it); 0, or -1 when all are taken. */
+static int
+orphan(struct proc *p)
+{
+	for (size_t i = 0; i < PROC_ORPHANS_MAX; i++) {
+		struct proc *o = &orphans[i];
+
+		if (o->pid != 0)
+			continue;
+		loop_fd_remove(&p->fd);
+		loop_timer_stop(&p->timer);
+		*o = *p;
+		memset(&o->fd, 0, sizeof(o->fd));
+		o->done = NULL;
+		o->killed = 1;
+		loop_timer_init(&o->timer, on_ready, o);
+		if (o->pidfd >= 0 && loop_fd_add(&o->fd, o->pidfd, on_ready, o) < 0) {
+			close(o->pidfd);
+			o->pidfd = -1;
+		}
+		loop_timer_arm(PROC_POLL_MS, &o->timer);
+		p->pid = 0;
+		p->pidfd = p->out = -1;
+		return 0;
+	}
+	return -1;
+}
+
 void
 proc_kill(struct proc *p)
 {
 	if (p->pid == 0)
 		return;
 	kill_group(p);
-	waitpid(p->pid, NULL, 0); /* SIGKILL: at once */
-	forget(p);
+	if (waitpid(p->pid, NULL, WNOHANG) != p->pid && orphan(p) == 0)
+		return;
+	if (p->pid != 0) {
+		waitpid(p->pid, NULL, 0); /* no slot left: SIGKILLed, at once unless in D state */
+		forget(p);
+	}
+}
+
+int
+proc_word_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 15 || s[0] == '-')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (*s <= ' ' || *s == '/' || *s == '%' || *s >= 0x7f)
+			return 0;
+	return 1;
 }

@@ -55,7 +55,18 @@ int proc_start(struct proc *p, char *const argv[], unsigned timeout_s, proc_done
 int proc_running(const struct proc *p);
 /* Read its output, reap it if it ended, kill it at its limit: the loop's job (and tests'). */
 void proc_poll(struct proc *p);
-/* Kill it now and reap it; done is not called.  Nothing if none runs. */
+/*
+ * Kill it now; done is not called.  Nothing if none runs.  Never waits: a
+ * child not gone at once is reaped later from the loop (up to
+ * PROC_ORPHANS_MAX such, then the kill waits for it).
+ */
+#define PROC_ORPHANS_MAX 16
 void proc_kill(struct proc *p);
+/*
+ * A word a command line cannot misread (an interface name handed to a
+ * client): 1 to 15 printable characters, no space, '/', '%', and no
+ * leading '-' (an option).
+ */
+int proc_word_ok(const char *s);
 
 #endif

@@ -832,6 +832,8 @@ dhcp_done(void *arg, int32_t ifindex, int tag, int ok, const char *why)
 		record(s, T_CFG, ifindex, m->method, ok ? CIM_RC_SUCCESS : m->fail);
 }
 
+static int save(struct ifset *s);
+
 /* COMMIT: start the row's DHCP command (nothing could take it back). */
 static void
 commit(struct txn_row *tr, void *ctx)
@@ -847,6 +849,9 @@ commit(struct txn_row *tr, void *ctx)
 		sizeof(err)) < 0) {
 		log_err("dhcp", "%s on %s: %s", m->name, r->ifname, err);
 		record(s, T_CFG, r->ifindex, m->method, m->fail);
+		/* No client runs: the static addresses stay the link's (saved again). */
+		if (r->nunsaved > 0 && undo_unsave(r, s) == 0 && save(s) == 0)
+			s->resave = 0;
 		return;
 	}
 	log_info("dhcp", "%s on %s: %s started", m->name, r->ifname, r->dhcp_argv[0]);
@@ -861,6 +866,12 @@ all_command(const struct ifset *s, const struct link *l, const struct dhcp_metho
 
 	if (!mib_adcfg_dhcp(l, &client))
 		return 0;
+	if (writer_protected(&s->w->cfg, l->name)) {
+		log_notice("dhcp",
+		    "%s: %s is protected from SNMP writes (protectedInterfaces): left out", m->name,
+		    l->name);
+		return 0;
+	}
 	return dhcpctl_command(s->dcfg, m->action, (enum dhcp_client)client, l->name, argv, buf,
 		   len) == 0 ?
 	    1 :

@@ -70,6 +70,7 @@ struct txn {
 };
 
 static void budget_spent(void *);
+static void commit_rows(struct txn *);
 
 struct txn *
 txn_new(void)
@@ -97,11 +98,13 @@ row_free(struct txn_row *r)
 static void
 txn_clear(struct txn *x)
 {
-	if (x->open && x->applied && !x->undone)
+	if (x->open && x->applied && !x->undone) {
 		log_warn("set",
 		    "transaction %ld was applied but never committed or undone; "
 		    "its changes stay",
 		    x->transid);
+		commit_rows(x); /* they stay: what waits for COMMIT happens too */
+	}
 	for (size_t i = 0; i < x->n; i++)
 		row_free(x->rows[i]);
 	free(x->rows);

@@ -16,7 +16,8 @@
 # static link (0, nothing runs), a renewal in a SET refused for its route row (no command
 # runs: commands start at COMMIT), EnableDHCP (a lease again), EnableDHCP on a DHCP link (0,
 # no command), EnableStatic's stop of the client (DHCPEnabled false(2) on a DHCP link), and
-# RenewDHCPLeaseAll (cimTcpipAction: jobStarted, then 0; the renew run for the DHCP link only).
+# RenewDHCPLeaseAll (cimTcpipAction: jobStarted, then 0; the renew run for the DHCP link only),
+# ReleaseDHCPLeaseAll (the address gone), and RenewDHCPLeaseAll with no DHCP link left (100).
 
 . "$(dirname "$0")/lib.sh"
 itest_init dhcp
@@ -203,6 +204,17 @@ all_done() { [ "$(tlast)" = "INTEGER: 11 INTEGER: 0" ]; }
 CIMR_WAIT_S=15 wait_for all_done
 result $? "RenewDHCPLeaseAll(): LastResult 0 when every command is done" || diag "$(tlast)"
 is "$(calls | tail -n +$((n + 1)))" "renew c0" "RenewDHCPLeaseAll(): the renew command ran for c0 only (st0 has no DHCP)"
+out=$(setw "$OID_TCPIP.28.0" i 2)
+result $? "ReleaseDHCPLeaseAll(): cimTcpipAction releaseDHCPLeaseAll(2) is accepted" || diag "$out"
+all_released() { [ "$(tlast)" = "INTEGER: 9 INTEGER: 0" ] && ! lease_addr >/dev/null; }
+CIMR_WAIT_S=15 wait_for all_released
+result $? "ReleaseDHCPLeaseAll(): LastResult 0, c0's leased address gone" || diag "$(tlast)" "$(nsx ip -4 addr show dev c0)"
+dhcp_none() { [ "$(get_val "$OID_CFG.4.$c0")" = "INTEGER: 2" ]; }
+wait_for dhcp_none
+out=$(setw "$OID_TCPIP.28.0" i 3)
+echo "$out" | grep -q 'Reason: inconsistentValue'
+result $? "RenewDHCPLeaseAll() with no interface on DHCP: inconsistentValue" || diag "$out"
+is "$(tlast)" "INTEGER: 11 INTEGER: 100" "... LastResult dhcpNotEnabled(100)"
 is "$(get_val "$OID_TCPIP.28.0")" "INTEGER: 1" "cimTcpipAction reads none(1)"
 out=$(setw "$OID_TCPIP.28.0" i 1)
 echo "$out" | grep -q 'Reason: wrongValue'

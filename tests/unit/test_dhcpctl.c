@@ -147,8 +147,11 @@ test_builtin(void **state)
 	    have ? 0 : -1);
 	if (have) {
 		assert_string_equal(argv[0], "/sbin/dhclient");
-		assert_string_equal(argv[1], "-r");
-		assert_string_equal(argv[2], "eth1");
+		assert_string_equal(argv[2], "-pf");
+		assert_string_equal(argv[3], "/run/dhclient.eth1.pid"); /* ifupdown's files */
+		assert_string_equal(argv[5], "/var/lib/dhcp/dhclient.eth1.leases");
+		assert_string_equal(argv[6], "-r");
+		assert_string_equal(argv[7], "eth1");
 	}
 	assert_int_equal(dhcpctl_command(&cfg, DHCP_RELEASE, DHCP_CLIENT_NONE, "eth1", argv, buf,
 			     sizeof(buf)),
