@@ -66,10 +66,18 @@ static int
 read_text(int dirfd, const char *path, const char *base, struct resolvfile *f, char *err,
     size_t errlen)
 {
-	int fd = openat(dirfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO put there since it was checked never holds the loop. */
+	int fd = openat(dirfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
 	ssize_t n;
 
-	if (fd < 0 || (f->text = malloc(RESOLVER_FILE_MAX + 1)) == NULL)
+	if (fd < 0 || fstat(fd, &st) < 0)
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	if ((f->text = malloc(RESOLVER_FILE_MAX + 1)) == NULL)
 		goto fail;
 	while (f->len <= RESOLVER_FILE_MAX &&
 	    (n = read(fd, f->text + f->len, RESOLVER_FILE_MAX + 1 - f->len)) != 0) {
