@@ -533,7 +533,8 @@ plan(struct irow *r, struct irow *owner, const struct kreq *req, const struct kr
 	k->owner = owner;
 	if (nundo > 0 && (k->undo = calloc(nundo, sizeof(*undo))) == NULL)
 		return txn_refuse(r->tr, SNMP_ERR_RESOURCEUNAVAILABLE, "out of memory");
-	memcpy(k->undo, undo, nundo * sizeof(*undo));
+	if (nundo > 0)
+		memcpy(k->undo, undo, nundo * sizeof(*undo));
 	k->nundo = nundo;
 	r->nsteps++;
 	return 0;
