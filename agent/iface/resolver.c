@@ -283,11 +283,27 @@ resolver_manager(const char *text, size_t len)
 
 enum { LINE_OTHER, LINE_SERVER, LINE_SEARCH };
 
+/*
+ * What a line is for the rendering: one of the first RESOLVER_MAX server
+ * lines the parser takes (*nsrv counts them: they are what the
+ * configuration's list replaces), the search list, or another line, kept as
+ * it is: a nameserver line that does not parse (a zone naming an absent
+ * interface) or comes after the kept ones stays in the file.
+ */
 static int
-line_kind(const char *p, const char *eol)
+line_kind(const char *p, const char *eol, size_t *nsrv)
 {
-	if (keyword(p, eol, "nameserver"))
+	if (keyword(p, eol, "nameserver")) {
+		const char *q = p + strlen("nameserver");
+		char w[WORD_MAX];
+		struct resolver_server sv;
+		size_t n = word(&q, eol, ";#", w, sizeof(w));
+
+		if (n == 0 || n == (size_t)-1 || parse_server(w, &sv) < 0 || *nsrv == RESOLVER_MAX)
+			return LINE_OTHER;
+		++*nsrv;
 		return LINE_SERVER;
+	}
 	if (keyword(p, eol, "domain") || keyword(p, eol, "search"))
 		return LINE_SEARCH;
 	return LINE_OTHER;
@@ -325,13 +341,14 @@ resolver_render(const char *text, size_t len, const struct resolver_conf *c, siz
 {
 	const char *p, *end = text + len, *first_srv = NULL, *last_search = NULL;
 	char *buf = NULL;
+	size_t n1 = 0, n2 = 0;
 	FILE *f = open_memstream(&buf, outlen);
 
 	if (f == NULL)
 		return NULL;
 	for (p = text; p < end;) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		int kind = line_kind(p, eol != NULL ? eol : end);
+		int kind = line_kind(p, eol != NULL ? eol : end, &n1);
 
 		if (kind == LINE_SERVER && first_srv == NULL)
 			first_srv = p;
@@ -350,7 +367,7 @@ resolver_render(const char *text, size_t len, const struct resolver_conf *c, siz
 		}
 		if (p == last_search)
 			put_search(f, c);
-		if (line_kind(p, eol != NULL ? eol : end) == LINE_OTHER) {
+		if (line_kind(p, eol != NULL ? eol : end, &n2) == LINE_OTHER) {
 			fwrite(p, 1, (size_t)(next - p), f);
 			if (eol == NULL && first_srv == NULL)
 				fputc('\n', f); /* the servers come after it */

@@ -401,6 +401,14 @@ test_render(void **state)
 	/* Keywords only at a line's start, followed by a blank, as glibc reads them. */
 	assert_render("nameservers 1\n#nameserver 192.0.2.7\n", LIST("192.0.2.1"), NULL,
 	    "nameservers 1\n#nameserver 192.0.2.7\nnameserver 192.0.2.1\n");
+	/*
+	 * A nameserver line the parser does not take (a zone naming no interface, a word that
+	 * is no address) is not the list's: it stays as it was.
+	 */
+	assert_render(
+	    "nameserver fe80::1%nosuchif0\nnameserver 192.0.2.1\nnameserver dns.example\n",
+	    LIST("192.0.2.2"), NULL,
+	    "nameserver fe80::1%nosuchif0\nnameserver 192.0.2.2\nnameserver dns.example\n");
 }
 
 static void
