@@ -138,8 +138,8 @@ struct irow {
 	long status, storage;           /* ... its RowStatus and StorageType (0: not given) */
 	int is_create, is_destroy;
 	int had_made, saved_changed; /* the row's step changed the kept and the saved addresses */
-	/* The method to record when the row is done, and the record it replaced. */
-	int method, recorded;
+	/* The method to record when the row is done, its result, and the record it replaced. */
+	int method, recorded, result;
 	struct ifrec old;
 	/* A DHCP method: its command, run at COMMIT; the saved addresses EnableDHCP() dropped. */
 	const struct dhcp_method *dhcp;
@@ -1552,8 +1552,22 @@ static int
 undo_record(void *row, void *arg)
 {
 	struct irow *r = row;
+	struct ifrec now = rec_get(r->s, r->ifindex);
 
-	rec_put(r->s, &r->old);
+	/*
+	 * Only the columns of the row's table, and only if they still read what
+	 * the row recorded: a method of the same SET that failed since keeps its
+	 * code (it was performed, and failed).
+	 */
+	if (r->tbl == T_ADAPTER && now.ad_method == r->method && now.ad_result == r->result) {
+		now.ad_method = r->old.ad_method;
+		now.ad_result = r->old.ad_result;
+	} else if (r->tbl != T_ADAPTER && now.cfg_method == r->method &&
+	    now.cfg_result == r->result) {
+		now.cfg_method = r->old.cfg_method;
+		now.cfg_result = r->old.cfg_result;
+	}
+	rec_put(r->s, &now);
 	return 0;
 }
 
@@ -1685,10 +1699,10 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 		return err;
 	if (r->method != 0 && !r->recorded) {
 		r->old = rec_get(s, r->ifindex);
-		record(s, r->tbl, r->ifindex, r->method,
-		    r->tbl == T_ADAPTER ? AR_SUCCESS :
-			r->dhcp != NULL ? CIM_RC_JOBSTARTED :
-					  CIM_RC_SUCCESS);
+		r->result = r->tbl == T_ADAPTER ? AR_SUCCESS :
+		    r->dhcp != NULL             ? CIM_RC_JOBSTARTED :
+						  CIM_RC_SUCCESS;
+		record(s, r->tbl, r->ifindex, r->method, r->result);
 		txn_step(x, tr, undo_record, r);
 		r->recorded = 1;
 	}

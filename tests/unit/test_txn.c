@@ -2806,6 +2806,23 @@ test_cfg_dhcp(void **state)
 	dhcpctl_config_free(&cc);
 }
 
+/* A method of a SET that failed keeps its code when an earlier one's record is undone. */
+static void
+test_cfg_failure_kept(void **state)
+{
+	adapters();
+	fk.calls = 0;
+	fk.fail = 1u << 2; /* the address, after the MTU */
+	assert_int_equal(run((struct vb[]){ { TC, C_CFG_MTU, "2", 1400, ASN_UNSIGNED },
+				 { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_CREATEANDGO } },
+			     2)
+			     .status,
+	    SNMP_ERR_COMMITFAILED);
+	fk.fail = 0;
+	assert_int_equal(iface_link(ifm, IFA)->mtu, 1500);
+	CFG_REC(IFA, 6, 91); /* enableStatic(6), the fake's EPERM: accessDenied(91) */
+}
+
 /*
  * SetIPConnectionMetric(): va's default route read back and moved, make
  * before break; the old one's delete refused: undone (the new one deleted),
@@ -3083,6 +3100,7 @@ main(void)
 		T(test_addr_saved),
 		T(test_cfg_dhcp),
 		T(test_cfg_conn_metric),
+		T(test_cfg_failure_kept),
 		T(test_addr_saved_start),
 		T(test_protected_directive),
 	};
