@@ -253,6 +253,8 @@ addr_del_link(struct addr_vec *av, int32_t ifindex)
 
 static struct nla_policy addr_policy[IFA_MAX + 1] = {
 	[IFA_FLAGS] = { .type = NLA_U32 },
+	[IFA_RT_PRIORITY] = { .type = NLA_U32 },
+	[IFA_LABEL] = { .type = NLA_STRING, .maxlen = 16 },
 	[IFA_PROTO] = { .type = NLA_U8 },
 	[IFA_CACHEINFO] = { .minlen = sizeof(struct ifa_cacheinfo) },
 };
@@ -291,6 +293,20 @@ addr_cacheinfo(struct iface_addr *a, const struct nlattr *at)
 	a->seen = iface_now();
 }
 
+/* The broadcast address, the prefix route's metric and a label of its own (IPv4). */
+static void
+addr_extras(struct iface_addr *a, struct nlattr **tb)
+{
+	if (a->family == AF_INET && tb[IFA_BROADCAST] != NULL && nla_len(tb[IFA_BROADCAST]) == 4) {
+		memcpy(a->brd, nla_data(tb[IFA_BROADCAST]), 4);
+		a->has_brd = 1;
+	}
+	if (tb[IFA_RT_PRIORITY] != NULL)
+		a->rt_priority = nla_get_u32(tb[IFA_RT_PRIORITY]);
+	if (tb[IFA_LABEL] != NULL)
+		nla_strlcpy(a->label, tb[IFA_LABEL], sizeof(a->label));
+}
+
 /*
  * Parse RTM_NEWADDR/RTM_DELADDR.  -1 when malformed; a->family is then set
  * when at least the header was there.  The dump thread parses them too.
@@ -324,6 +340,7 @@ parse_addr(struct nlmsghdr *nlh, struct iface_addr *a)
 		a->flags = nla_get_u32(tb[IFA_FLAGS]);
 	if (tb[IFA_PROTO] != NULL)
 		a->proto = nla_get_u8(tb[IFA_PROTO]);
+	addr_extras(a, tb);
 	addr_cacheinfo(a, tb[IFA_CACHEINFO]);
 	return 0;
 }

@@ -69,6 +69,11 @@ struct iface_addr {
 	uint8_t addr[16]; /* IFA_LOCAL, else IFA_ADDRESS; network byte order, 4 bytes for IPv4 */
 	uint8_t peer[16]; /* IFA_ADDRESS: the peer on a point-to-point link, else = addr */
 	uint8_t proto;    /* IFA_PROTO (Linux 6.3+): IFAPROT_KERNEL_LO/_RA/_LL, user's; 0 unknown */
+	/* What else an address was added with, so that an undo adds it back as it was. */
+	uint8_t has_brd;
+	uint8_t brd[4];       /* IFA_BROADCAST (IPv4) */
+	uint32_t rt_priority; /* IFA_RT_PRIORITY: the metric of its prefix route; 0 none */
+	char label[16];       /* IFA_LABEL (IPv4), "" when it is the interface's name */
 	/*
 	 * IFA_CACHEINFO: lifetimes in seconds as the message gave them
 	 * (IFA_LIFE_FOREVER: forever), counted from seen (CLOCK_MONOTONIC

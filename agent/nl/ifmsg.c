@@ -59,6 +59,8 @@ put_addr4(struct nl_msg *msg, int cmd, const struct ifmsg_addr *a)
 	if (nla_put(msg, IFA_LOCAL, 4, a->addr) < 0 ||
 	    nla_put(msg, IFA_ADDRESS, 4, zero16(a->peer) ? a->addr : a->peer) < 0)
 		return -1;
+	if (cmd == RTM_NEWADDR && a->has_brd)
+		return nla_put(msg, IFA_BROADCAST, 4, a->brd);
 	/* /31 (RFC 3021) and /32 have no broadcast address; a peer address none either. */
 	if (cmd == RTM_NEWADDR && a->plen < 31 && zero16(a->peer))
 		return nla_put(msg, IFA_BROADCAST, 4, &brd);
@@ -79,7 +81,10 @@ put_add(struct nl_msg *msg, const struct ifmsg_addr *a)
 {
 	struct ifa_cacheinfo ci = { .ifa_prefered = a->pref_lft, .ifa_valid = a->valid_lft };
 
-	if (nla_put_u32(msg, IFA_FLAGS, a->flags) < 0)
+	if (nla_put_u32(msg, IFA_FLAGS, a->flags) < 0 ||
+	    (a->rt_priority != 0 && nla_put_u32(msg, IFA_RT_PRIORITY, a->rt_priority) < 0) ||
+	    (a->family == AF_INET && a->label[0] != '\0' &&
+		nla_put_string(msg, IFA_LABEL, a->label) < 0))
 		return -1;
 	if (a->valid_lft == 0 && a->pref_lft == 0)
 		return 0;

@@ -39,6 +39,11 @@ struct ifmsg_addr {
 	uint8_t peer[16]; /* IFA_ADDRESS of a point-to-point address; all zero: addr */
 	/* Lifetimes in seconds (IFA_CACHEINFO) for an add; 0 and 0: forever. */
 	uint32_t valid_lft, pref_lft;
+	/* An add of an address as it was: its broadcast (else the prefix's), label, route metric. */
+	uint8_t has_brd;
+	uint8_t brd[4];
+	char label[16]; /* "": none (the interface's name) */
+	uint32_t rt_priority;
 };
 
 /* An RTM_NEWLINK request (NLM_F_ACK) for l; NULL out of memory. */

@@ -1290,9 +1290,10 @@ check_row(struct txn *x, struct txn_row *tr, void *ctx)
 
 /* An address as the kernel has it, to add back exactly (kind K_ADD) or delete (K_DEL). */
 static struct kreq
-addr_req(enum kind kind, const struct iface_addr *a, int tolerant)
+addr_req(const struct iface *ifm, enum kind kind, const struct iface_addr *a, int tolerant)
 {
 	struct kreq q = { .kind = kind, .tolerant = tolerant };
+	const struct link *l;
 	size_t alen = a->family == AF_INET ? 4 : 16;
 	int64_t now = iface_now();
 
@@ -1304,6 +1305,12 @@ addr_req(enum kind kind, const struct iface_addr *a, int tolerant)
 	if (memcmp(a->peer, a->addr, alen) != 0)
 		memcpy(q.a.peer, a->peer, alen);
 	q.a.flags = a->flags & SETTABLE_IFA_FLAGS;
+	q.a.has_brd = a->has_brd;
+	memcpy(q.a.brd, a->brd, sizeof(q.a.brd));
+	q.a.rt_priority = a->rt_priority;
+	if (a->family == AF_INET && (l = iface_link(ifm, a->ifindex)) != NULL &&
+	    strcmp(a->label, l->name) != 0)
+		snprintf(q.a.label, sizeof(q.a.label), "%s", a->label);
 	if (a->valid_lft == IFA_LIFE_FOREVER) {
 		q.a.flags |= IFA_F_PERMANENT;
 		return q;
@@ -1361,7 +1368,7 @@ secondary_of(const struct iface_addr *a, const struct iface_addr *b)
 static int
 plan_destroy(struct ifset *s, struct irow *carrier, struct irow *r, const struct iface_addr *a)
 {
-	struct kreq req = addr_req(K_DEL, a, 0), *undo;
+	struct kreq req = addr_req(s->ifm, K_DEL, a, 0), *undo;
 	size_t n, nsec = 0, k = 0;
 	const struct iface_addr *v = iface_addrs(s->ifm, &n);
 	int primary4 = a->family == AF_INET && !(a->flags & IFA_F_SECONDARY), rc;
@@ -1372,11 +1379,11 @@ plan_destroy(struct ifset *s, struct irow *carrier, struct irow *r, const struct
 		return txn_refuse(carrier->tr, SNMP_ERR_RESOURCEUNAVAILABLE, "out of memory");
 	for (size_t i = 0; i < n && k < nsec; i++)
 		if (primary4 && secondary_of(a, &v[i]))
-			undo[k++] = addr_req(K_DEL, &v[i], 1);
-	undo[k++] = addr_req(K_ADD, a, 0);
+			undo[k++] = addr_req(s->ifm, K_DEL, &v[i], 1);
+	undo[k++] = addr_req(s->ifm, K_ADD, a, 0);
 	for (size_t i = 0; i < n && k < 2 * nsec + 1; i++)
 		if (primary4 && secondary_of(a, &v[i]))
-			undo[k++] = addr_req(K_ADD, &v[i], 1);
+			undo[k++] = addr_req(s->ifm, K_ADD, &v[i], 1);
 	rc = plan(carrier, r, &req, undo, k);
 	free(undo);
 	return rc;

@@ -206,6 +206,15 @@ grep -q "add 10.77.0.0/16 via 192.0.2.1" "$T/cimrouted.log" && grep -q "delete 1
 	ok "the route was in the kernel before the address was refused" ||
 	not_ok "the route was in the kernel before the address was refused"
 
+# An undone destroy puts the address back as it was: its broadcast, label and route metric.
+nsx ip addr add 10.9.0.1/24 brd 10.9.0.200 label vg:lab metric 55 dev vg
+before=$(nsx ip -4 addr show dev vg; nsx ip -4 route show dev vg)
+out=$(setw "$(A4 "$VG" 10.9.0.1 24)" i 6 "$(A6 "$VG" 2001:db8:9::2 64)" i 4)
+echo "$out" | grep -q "Reason: commitFailed"
+result $? "an address destroyed, then an IPv6 address the kernel refuses: commitFailed" || diag "$out"
+is "$(nsx ip -4 addr show dev vg; nsx ip -4 route show dev vg)" "$before" \
+	"... the undo adds it back with its broadcast 10.9.0.200, label vg:lab and route metric 55"
+
 # ---- protectedInterfaces
 refused noAccess "Disable() of the protected vm" "$AD.26.$VE" i 2
 methods "Disable() of vm" ad "$VE" 2 2

@@ -185,6 +185,18 @@ test_addr_msg(void **state)
 	attrs(msg, sizeof(*ifa), tb, IFA_MAX);
 	assert_null(tb[IFA_BROADCAST]);
 	nlmsg_free(msg);
+	/* An address added back as it was: its own broadcast, label and route metric. */
+	a.plen = 24;
+	a.has_brd = 1;
+	memcpy(a.brd, ((uint8_t[]){ 192, 0, 2, 200 }), 4);
+	snprintf(a.label, sizeof(a.label), "eth0:lab");
+	a.rt_priority = 55;
+	msg = ifmsg_addr(RTM_NEWADDR, &a);
+	attrs(msg, sizeof(*ifa), tb, IFA_MAX);
+	assert_memory_equal(nla_data(tb[IFA_BROADCAST]), a.brd, 4);
+	assert_string_equal(nla_data(tb[IFA_LABEL]), "eth0:lab");
+	assert_int_equal(nla_get_u32(tb[IFA_RT_PRIORITY]), 55);
+	nlmsg_free(msg);
 	/* IPv6, with lifetimes: IFA_ADDRESS, IFA_CACHEINFO. */
 	a = (struct ifmsg_addr){ .ifindex = 3,
 		.family = AF_INET6,
