@@ -11,7 +11,9 @@
 # row of the configuration, address, gateway, permit/IPX, DNS server and suffix tables and the
 # cimTcpip scalars with `ip -j link/addr/route`, the file and the sysctls. Then, each compared
 # again until equal: an address added and one removed, a link down and up, a default route
-# changed, the resolver file rewritten, a sysctl changed, and a master restart.
+# changed, the resolver file rewritten, a sysctl changed, a carrier lost, an MTU and an alias
+# changed, a link renamed, a master restart, and a netlink overrun (a tiny event buffer and 120
+# addresses added while cimrouted is stopped).
 
 . "$(dirname "$0")/lib.sh"
 itest_init adcfg
@@ -149,10 +151,34 @@ nsx sysctl -qw net.ipv4.ip_default_ttl=77 net.ipv4.tcp_keepalive_time=600
 wait_cfg 5 "the resolver file rewritten and sysctls changed" resolver
 both_alive "changes"
 
+nsx ip link set b1 down
+wait_cfg 5 "a carrier lost (a1's peer down)" carrier
+nsx ip link set b1 up && nsx ip link set a0 mtu 1400 && nsx ip link set a0 alias "uplink to core"
+wait_cfg 5 "an MTU and an alias changed" mtu
+nsx ip link set c0 name wan0
+wait_cfg 5 "a link renamed (c0 to wan0: SettingID, Caption)" rename
+both_alive "link changes"
+
 stop_snmpd
 start_snmpd || bail_out "snmpd does not restart"
 wait_registered 20
 wait_cfg 10 "after a master restart" restart
 both_alive "master restart"
+
+# A netlink overrun: a tiny event buffer, and changes made while cimrouted is stopped.
+stop_cimrouted
+: >"$T/cimrouted.log"
+write_cimrouted_conf "netlinkEventBuffer 4096"
+start_cimrouted
+wait_registered 20 || bail_out "cimrouted did not register"
+kill -STOP "$CIMR_PID"
+for i in $(seq 1 120); do echo "address add 10.70.$((i / 250)).$((i % 250 + 1))/32 dev a1"; done >"$T/burst.batch"
+echo "link set a1 mtu 1300" >>"$T/burst.batch"
+nsx ip -batch "$T/burst.batch" || not_ok "ip -batch of the burst"
+kill -CONT "$CIMR_PID"
+wait_cfg 15 "after 120 addresses and an MTU change with events lost, every table equals the kernel" overrun
+grep -q "overrun" "$T/cimrouted.log"
+result $? "the overrun was detected (and the interface mirror dumped again)"
+both_alive "an overrun"
 
 done_testing
