@@ -34,10 +34,10 @@
  *       polls from its own start and reads FILE once the condition holds.
  *     - none: from getbench's own start.
  *   -E: also print event_us, when the kernel announced the change: a
- *     thread of getbench's blocks on a route event socket of its own
- *     (RTNLGRP_IPV4_ROUTE and _IPV6_ROUTE, opened before CMD starts) and
- *     reads the clock when the first RTM_NEWROUTE or RTM_DELROUTE arrives;
- *     -1 if none came.  elapsed_us - event_us is the agent's own share: from
+ *     thread of getbench's blocks on an event socket of its own (the route,
+ *     link and address groups of both families, opened before CMD starts)
+ *     and reads the clock when the first route, link or address message
+ *     arrives; -1 if none came.  elapsed_us - event_us is the agent's own share: from
  *     the kernel's event, which cimrouted receives on the same multicast
  *     group, to the first GET that shows the change (a thread's wake-up on
  *     each side).
@@ -411,7 +411,9 @@ static void *evwatch_run(void *arg)
 
 		if (n < (ssize_t)sizeof(*h))
 			continue; /* the receive timeout: look at stop again */
-		if (h->nlmsg_type == RTM_NEWROUTE || h->nlmsg_type == RTM_DELROUTE) {
+		if (h->nlmsg_type == RTM_NEWROUTE || h->nlmsg_type == RTM_DELROUTE ||
+		    h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_DELLINK ||
+		    h->nlmsg_type == RTM_NEWADDR || h->nlmsg_type == RTM_DELADDR) {
 			__atomic_store_n(&w->at, now_ns(CLOCK_REALTIME), __ATOMIC_RELEASE);
 			break;
 		}
@@ -422,7 +424,8 @@ static void *evwatch_run(void *arg)
 static int evwatch_start(struct evwatch *w)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
-				  .nl_groups = RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE };
+				  .nl_groups = RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | RTMGRP_LINK |
+		RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR };
 	struct timeval tv = { .tv_sec = 0, .tv_usec = 50000 };
 
 	memset(w, 0, sizeof(*w));
