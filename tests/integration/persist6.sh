@@ -122,8 +122,10 @@ for r in json.load(sys.stdin):
 kernel_is() { [ "$(kroute6 "$1")" = "$2" ]; }
 fbare6() { grep -v -e '^#' -e '^[[:space:]]*$' "$STATE6" 2>/dev/null | sed 's/ created .*//'; }
 file6_has() { fbare6 | grep -qxF "$1"; }
+# the kernel's routes of table main (the persisted routes' table: the local table changes on its
+# own as link-local addresses end DAD) and the state files
 snap() {
-	nsx ip -j -d -4 route show table all; nsx ip -j -d -6 route show table all
+	nsx ip -j -d -4 route show table main; nsx ip -j -d -6 route show table main
 	cat "$STATE" "$STATE6" 2>/dev/null
 }
 count_of() { get_val "$1" | sed -n 's/^Gauge32: //p'; }
