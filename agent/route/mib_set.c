@@ -382,21 +382,15 @@ gw_index(void *ctx, const oid *o, size_t len, void *row)
 }
 
 static int
-wrong_if(int bad)
-{
-	return bad ? SNMP_ERR_WRONGVALUE : SNMP_ERR_NOERROR;
-}
-
-static int
 check_metric1(const netsnmp_variable_list *vb)
 {
-	return wrong_if(*vb->val.integer < -1 || *vb->val.integer > INT32_MAX);
+	return txn_wrong_if(*vb->val.integer < -1 || *vb->val.integer > INT32_MAX);
 }
 
 static int
 check_metric_unused(const netsnmp_variable_list *vb)
 {
-	return wrong_if(*vb->val.integer != -1); /* Linux keeps one metric */
+	return txn_wrong_if(*vb->val.integer != -1); /* Linux keeps one metric */
 }
 
 static int
@@ -404,7 +398,8 @@ check_type_value(const netsnmp_variable_list *vb)
 {
 	long v = *vb->val.integer;
 
-	return wrong_if(v < WMI_TYPE_INVALID || v > WMI_TYPE_INDIRECT); /* other(1): not writable */
+	return txn_wrong_if(
+	    v < WMI_TYPE_INVALID || v > WMI_TYPE_INDIRECT); /* other(1): not writable */
 }
 
 static int
@@ -412,28 +407,12 @@ check_route_status(const netsnmp_variable_list *vb)
 {
 	long v = *vb->val.integer;
 
-	return wrong_if(v < RS_ACTIVE || v > RS_DESTROY || v == RS_NOTREADY);
-}
-
-static int
-check_storage(const netsnmp_variable_list *vb)
-{
-	long v = *vb->val.integer;
-
-	return wrong_if(v != ST_VOLATILE && v != ST_NONVOLATILE);
-}
-
-static int
-check_persist_status(const netsnmp_variable_list *vb)
-{
-	long v = *vb->val.integer;
-
-	return wrong_if(v != RS_ACTIVE && v != RS_CREATEANDGO && v != RS_DESTROY);
+	return txn_wrong_if(v < RS_ACTIVE || v > RS_DESTROY || v == RS_NOTREADY);
 }
 
 static const struct txn_column gw_columns[] = {
-	{ GW_STORAGE, ASN_INTEGER, 0, check_storage },
-	{ GW_STATUS, ASN_INTEGER, 0, check_persist_status },
+	{ GW_STORAGE, ASN_INTEGER, 0, txn_check_storage },
+	{ GW_STATUS, ASN_INTEGER, 0, txn_check_go_status },
 };
 
 static const struct txn_column route_columns[] = {
@@ -452,13 +431,13 @@ static const struct txn_column route6_columns[] = {
 };
 
 static const struct txn_column persist_columns[] = {
-	{ PC_STORAGE, ASN_INTEGER, 0, check_storage },
-	{ PC_STATUS, ASN_INTEGER, 0, check_persist_status },
+	{ PC_STORAGE, ASN_INTEGER, 0, txn_check_storage },
+	{ PC_STATUS, ASN_INTEGER, 0, txn_check_go_status },
 };
 
 static const struct txn_column persist6_columns[] = {
-	{ P6_STORAGE, ASN_INTEGER, 0, check_storage },
-	{ P6_STATUS, ASN_INTEGER, 0, check_persist_status },
+	{ P6_STORAGE, ASN_INTEGER, 0, txn_check_storage },
+	{ P6_STATUS, ASN_INTEGER, 0, txn_check_go_status },
 };
 
 /* ---- RESERVE2: the rows together -------------------------------------------- */

@@ -428,18 +428,6 @@ addr_index(void *ctx, const oid *o, size_t len, void *row)
 
 /* ---- the writable columns -------------------------------------------------------- */
 
-static int
-wrong_if(int bad)
-{
-	return bad ? SNMP_ERR_WRONGVALUE : SNMP_ERR_NOERROR;
-}
-
-static int
-check_truth(const netsnmp_variable_list *vb)
-{
-	return wrong_if(*vb->val.integer != TV_TRUE && *vb->val.integer != TV_FALSE);
-}
-
 /* DisplayString: NVT ASCII, printable (RFC 2579); the kernel takes IFALIASZ - 1 bytes. */
 static int
 check_display(const netsnmp_variable_list *vb)
@@ -453,54 +441,40 @@ check_display(const netsnmp_variable_list *vb)
 static int
 check_reset(const netsnmp_variable_list *vb)
 {
-	return wrong_if(*vb->val.integer != 2); /* reset(2); noReset(1) is only read */
+	return txn_wrong_if(*vb->val.integer != 2); /* reset(2); noReset(1) is only read */
 }
 
 static int
 check_power(const netsnmp_variable_list *vb)
 {
-	return wrong_if(*vb->val.integer < 1 || *vb->val.integer > 6);
+	return txn_wrong_if(*vb->val.integer < 1 || *vb->val.integer > 6);
 }
 
 static int
 check_netbios(const netsnmp_variable_list *vb)
 {
-	return wrong_if(*vb->val.integer < 0 || *vb->val.integer > 2);
+	return txn_wrong_if(*vb->val.integer < 0 || *vb->val.integer > 2);
 }
 
 static int
 check_action(const netsnmp_variable_list *vb)
 {
-	return wrong_if(*vb->val.integer < 2 || *vb->val.integer > 4); /* none(1) is only read */
-}
-
-static int
-check_addr_status(const netsnmp_variable_list *vb)
-{
-	long v = *vb->val.integer;
-
-	/* createAndWait(5), notInService(2), notReady(3): not supported. */
-	return wrong_if(v != RS_ACTIVE && v != RS_CREATEANDGO && v != RS_DESTROY);
-}
-
-static int
-check_storage(const netsnmp_variable_list *vb)
-{
-	return wrong_if(*vb->val.integer != ST_VOLATILE && *vb->val.integer != ST_NONVOLATILE);
+	return txn_wrong_if(
+	    *vb->val.integer < 2 || *vb->val.integer > 4); /* none(1) is only read */
 }
 
 static const struct txn_column adapter_columns[] = {
 	{ COL_ADAPTER_NETCONNECTIONID, ASN_OCTET_STR, IFMSG_ALIAS - 1, check_display },
-	{ COL_ADAPTER_NETENABLED, ASN_INTEGER, 0, check_truth },
+	{ COL_ADAPTER_NETENABLED, ASN_INTEGER, 0, txn_check_truth },
 	{ COL_ADAPTER_RESET, ASN_INTEGER, 0, check_reset },
 	{ COL_ADAPTER_SETPOWERSTATE, ASN_INTEGER, 0, check_power },
 };
 
 static const struct txn_column cfg_columns[] = {
-	{ COL_ADCFG_DHCPENABLED, ASN_INTEGER, 0, check_truth },
+	{ COL_ADCFG_DHCPENABLED, ASN_INTEGER, 0, txn_check_truth },
 	{ COL_ADCFG_IPCONNECTIONMETRIC, ASN_UNSIGNED, 0, NULL },
-	{ COL_ADCFG_DOMAINDNSREGENABLED, ASN_INTEGER, 0, check_truth },
-	{ COL_ADCFG_FULLDNSREGENABLED, ASN_INTEGER, 0, check_truth },
+	{ COL_ADCFG_DOMAINDNSREGENABLED, ASN_INTEGER, 0, txn_check_truth },
+	{ COL_ADCFG_FULLDNSREGENABLED, ASN_INTEGER, 0, txn_check_truth },
 	{ COL_ADCFG_MTU, ASN_UNSIGNED, 0, NULL },
 	{ COL_ADCFG_TCPIPNETBIOSOPTIONS, ASN_INTEGER, 0, check_netbios },
 	{ COL_ADCFG_WINSPRIMARYSERVER, ASN_IPADDRESS, 4, NULL },
@@ -509,8 +483,8 @@ static const struct txn_column cfg_columns[] = {
 };
 
 static const struct txn_column addr_columns[] = {
-	{ COL_ADCFG_ADDR_STORAGETYPE, ASN_INTEGER, 0, check_storage },
-	{ COL_ADCFG_ADDR_ROWSTATUS, ASN_INTEGER, 0, check_addr_status },
+	{ COL_ADCFG_ADDR_STORAGETYPE, ASN_INTEGER, 0, txn_check_storage },
+	{ COL_ADCFG_ADDR_ROWSTATUS, ASN_INTEGER, 0, txn_check_go_status },
 };
 
 /* ---- plans --------------------------------------------------------------------- */
@@ -1989,13 +1963,13 @@ none_apply(struct txn *x, struct txn_row *tr, void *ctx)
 
 static const struct txn_column permit_columns[] = {
 	{ COL_ADCFG_PERMIT_VALUE, ASN_UNSIGNED, 0, NULL },
-	{ COL_ADCFG_PERMIT_ROWSTATUS, ASN_INTEGER, 0, check_addr_status },
+	{ COL_ADCFG_PERMIT_ROWSTATUS, ASN_INTEGER, 0, txn_check_go_status },
 };
 
 static const struct txn_column ipx_columns[] = {
 	{ COL_ADCFG_IPX_FRAMETYPE, ASN_INTEGER, 0, NULL },
 	{ COL_ADCFG_IPX_NETWORKNUMBER, ASN_OCTET_STR, 8, NULL },
-	{ COL_ADCFG_IPX_ROWSTATUS, ASN_INTEGER, 0, check_addr_status },
+	{ COL_ADCFG_IPX_ROWSTATUS, ASN_INTEGER, 0, txn_check_go_status },
 };
 
 #define NONE_OPS(columns, check_fn)                                                  \

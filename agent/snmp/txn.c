@@ -866,3 +866,24 @@ txn_bind(struct txn *x, struct mib_table *t, const struct txn_ops *ops, void *ct
 	t->set_ctx = b;
 	return 0;
 }
+
+int
+txn_check_truth(const netsnmp_variable_list *vb)
+{
+	return txn_wrong_if(*vb->val.integer != TV_TRUE && *vb->val.integer != TV_FALSE);
+}
+
+int
+txn_check_storage(const netsnmp_variable_list *vb)
+{
+	return txn_wrong_if(*vb->val.integer != ST_VOLATILE && *vb->val.integer != ST_NONVOLATILE);
+}
+
+int
+txn_check_go_status(const netsnmp_variable_list *vb)
+{
+	long v = *vb->val.integer;
+
+	/* createAndWait(5), notInService(2), notReady(3): not supported. */
+	return txn_wrong_if(v != RS_ACTIVE && v != RS_CREATEANDGO && v != RS_DESTROY);
+}

@@ -132,6 +132,19 @@ struct txn_ops {
 	const struct txn_group *group;
 };
 
+/* A column check's answer: wrongValue if bad, else noError. */
+static inline int
+txn_wrong_if(int bad)
+{
+	return bad ? SNMP_ERR_WRONGVALUE : SNMP_ERR_NOERROR;
+}
+
+/* Column checks the tables share: a TruthValue; StorageType volatile(2) or nonVolatile(3). */
+int txn_check_truth(const netsnmp_variable_list *);
+int txn_check_storage(const netsnmp_variable_list *);
+/* RowStatus of tables without createAndWait: active(1), createAndGo(4), destroy(6). */
+int txn_check_go_status(const netsnmp_variable_list *);
+
 struct txn *txn_new(void);
 void txn_free(struct txn *);
 /* Make a table writable through this transaction: t->set routes its SET phases here. */
