@@ -16,7 +16,7 @@
  * StatusInfo follow IFF_UP alone, as WMI's Enable() and Disable() do.
  *
  * The writable columns (NetEnabled, NetConnectionID, Reset, SetPowerState)
- * are read-only until the methods are done (issue 13).
+ * are written through snmp/mib_ifset.c (the adapter methods).
  */
 #include "config.h"
 

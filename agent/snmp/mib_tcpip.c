@@ -9,7 +9,7 @@
  * value read later could be stale), the UTS host name, the resolver's
  * search list, and the constants Linux implies (the MIB says which);
  * properties Linux does not have read noSuchInstance, as absent columns do.
- * cimTcpipAction is read-only until the DHCP writes come.
+ * cimTcpipAction runs the DHCP All variants through snmp/mib_ifset.h.
  *
  * The resolver tables read what iface/resolver keeps, which it refreshes on
  * its own timer: a request never reads a file.  cimDnsServerTable has a row
