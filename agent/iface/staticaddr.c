@@ -59,7 +59,8 @@ staticaddr_format(const struct staticaddr *a, char *buf, size_t len)
 	char t[INET6_ADDRSTRLEN];
 
 	inet_ntop(a->family, a->addr, t, sizeof(t));
-	snprintf(buf, len, "%s %s/%u", a->ifname, t, a->plen);
+	/* A name may begin with '#': a blank before it, so that the line is not a comment. */
+	snprintf(buf, len, "%s%s %s/%u", a->ifname[0] == '#' ? " " : "", a->ifname, t, a->plen);
 }
 
 /* "IFNAME ADDRESS/PREFIXLEN": a name the kernel could have, an address, its prefix length. */

@@ -871,6 +871,8 @@ ifset_dhcp_all_check(const struct ifset *s, int release)
 
 		if (rc < 0)
 			return CIM_RC_NOTSUPPORTED;
+		if (rc > 0 && dhcpctl_busy(s->dc, v[i].ifindex))
+			return CIM_RC_NOTALLLEASESDONE; /* its last command still runs */
 		any |= rc;
 	}
 	return any ? CIM_RC_SUCCESS : CIM_RC_DHCPNOTENABLED;

@@ -1516,7 +1516,7 @@ get_last_result(const void *row, struct mib_value *v, void *ctx)
  * not waited for: LastResult reads jobStarted(4096) until every one has
  * ended, then 0, or notAllLeasesDone(98) if one failed.  Refused (checked
  * in RESERVE1): no commands (64), no interface with DHCP (100), the last
- * ones still running (98).  Reading returns none(1).
+ * interface whose command still runs (98).  Reading returns none(1).
  */
 static struct action_scalar {
 	struct tc_head h;
@@ -1550,7 +1550,7 @@ check_action(const netsnmp_variable_list *vb, void *ctx)
 	return refuse(&a->h, vb, SNMP_ERR_INCONSISTENTVALUE, code,
 	    code == CIM_RC_DHCPNOTENABLED ? "no interface has DHCP enabled" :
 		code == CIM_RC_NOTALLLEASESDONE ?
-					    "the commands of the last one are still running" :
+					    "a DHCP command of an interface is still running" :
 					    "no DHCP client command for every interface with DHCP");
 }
 

@@ -6,10 +6,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "iface/staticaddr.h"
 #include "lib/addr.h"
 #include "lib/strnum.h"
 
@@ -120,11 +122,35 @@ test_masks(void **state)
 	assert_int_equal(addr6_plen(&m), -1);
 }
 
+/* A saved address's line: written and read back, also for a name a comment mark begins. */
+static void
+test_staticaddr_line(void **state)
+{
+	static const char *const names[] = { "eth0", "#x", "a-b.c" };
+	struct staticaddr a = { .family = AF_INET, .plen = 24, .addr = { 192, 0, 2, 7 } }, b;
+	char line[96];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(a.ifname, sizeof(a.ifname), "%s", names[i]);
+		staticaddr_format(&a, line, sizeof(line));
+		assert_true(line[0] != '#');
+		assert_int_equal(staticaddr_parse(line, &b), 0);
+		assert_string_equal(b.ifname, names[i]);
+		assert_memory_equal(b.addr, a.addr, 4);
+		assert_int_equal(b.plen, 24);
+	}
+	assert_int_equal(staticaddr_parse("eth0 192.0.2.7/33", &b), -1);
+	assert_int_equal(staticaddr_parse("eth0 192.0.2.7/24 extra", &b), -1);
+	assert_int_equal(staticaddr_parse("a/b 192.0.2.7/24", &b), -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strnum_accepts),
+		cmocka_unit_test(test_staticaddr_line),
 		cmocka_unit_test(test_strnum_refuses),
 		cmocka_unit_test(test_addr4),
 		cmocka_unit_test(test_addr6),
