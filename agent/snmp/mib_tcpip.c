@@ -1515,7 +1515,7 @@ get_last_result(const void *row, struct mib_value *v, void *ctx)
  * adapter methods' DHCP commands (snmp/mib_ifset.h), started at COMMIT and
  * not waited for: LastResult reads jobStarted(4096) until every one has
  * ended, then 0, or notAllLeasesDone(98) if one failed.  Refused (checked
- * in RESERVE1): no commands (64), no interface with DHCP (100), the last
+ * in RESERVE1): no commands (64), no interface with DHCP (100), an
  * interface whose command still runs (98).  Reading returns none(1).
  */
 static struct action_scalar {
