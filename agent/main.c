@@ -493,6 +493,7 @@ main(int argc, char **argv)
 	each_mirror(mirrors, 4, mirror_free);
 	resolver_free(res);
 	dhcplease_free(dl);
+	dhcplease_config_free(&dcfg);
 	dhcpctl_free(dc);
 	dhcpctl_config_free(&ccfg);
 	iface_free(ifm);

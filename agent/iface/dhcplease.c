@@ -354,14 +354,21 @@ dhcplease_new(const struct dhcplease_config *cfg)
 }
 
 void
+dhcplease_config_free(struct dhcplease_config *cfg)
+{
+	for (size_t i = 0; i < cfg->ndirs; i++)
+		free(cfg->dirs[i]);
+	cfg->ndirs = 0;
+}
+
+void
 dhcplease_free(struct dhcplease *d)
 {
 	if (d == NULL)
 		return;
 	for (size_t i = 0; i < d->n; i++)
 		free(d->f[i].path);
-	for (size_t i = 0; i < d->cfg.ndirs; i++)
-		free(d->cfg.dirs[i]);
+	dhcplease_config_free(&d->cfg);
 	free(d->f);
 	free(d);
 }

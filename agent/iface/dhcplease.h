@@ -38,6 +38,8 @@ struct dhcplease_config {
 
 /* The directive dhcpLeaseDirs (before init_snmp()).  0, or -1. */
 int dhcplease_conf_register(struct dhcplease_config *);
+/* The folders the directive gave (dhcplease_new() keeps copies). */
+void dhcplease_config_free(struct dhcplease_config *);
 
 /* Who keeps a lease, by its file: what drives the client (iface/dhcpctl.h). */
 enum dhcp_client {
