@@ -20,15 +20,16 @@ static const char *const names[DHCP_NACTIONS] = { "enable", "disable", "release"
  * started, and one interface's command never stops another's client): -nw
  * starts it in the background (and stops the one its pid file names: a
  * restart asks for the lease it has, which renews it), -x stops it and keeps
- * the lease, -r releases it.
- * An interface without a lease gets dhclient's, where it is installed
- * (Debian's ifupdown uses it).  systemd-networkd renews; enabling DHCP or
- * releasing a lease needs its .network files, which are not ours.
+ * the lease, -r releases it.  systemd-networkd renews; enabling DHCP or
+ * releasing a lease needs its .network files, which are not ours.  Starting
+ * a client on a static link (EnableDHCP where no client keeps a lease) is a
+ * choice of the operator's system, its client and its hooks (dhclient-script
+ * rewrites the resolver file): only a configured command does it.
  */
 #define DHCLIENT "/sbin/dhclient -4 -pf /run/dhclient.%i.pid -lf /var/lib/dhcp/dhclient.%i.leases"
 
 static const char *const builtin[][DHCP_NACTIONS] = {
-	[DHCP_CLIENT_NONE] = { DHCLIENT " -nw %i", NULL, NULL, NULL },
+	[DHCP_CLIENT_NONE] = { NULL, NULL, NULL, NULL }, /* a client for a static link: configured */
 	[DHCP_CLIENT_DHCLIENT] = { DHCLIENT " -nw %i", DHCLIENT " -x %i", DHCLIENT " -r %i",
 	    DHCLIENT " -nw %i" },
 	[DHCP_CLIENT_NETWORKD] = { NULL, NULL, NULL, "/usr/bin/networkctl renew %i" },

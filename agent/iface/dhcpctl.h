@@ -8,9 +8,9 @@
  * renew /sbin/dhclient -nw %i": an absolute program and its words, split at
  * spaces, no shell; %i is the interface name), else the built-in one of the
  * client that holds the interface's lease (dhclient: -nw, -x, -r; systemd-
- * networkd: networkctl renew; NetworkManager: none, it is configured), or
- * dhclient's -nw to enable DHCP on an interface without a lease; else there
- * is none and the method is not supported.
+ * networkd: networkctl renew; NetworkManager: none, it is configured); a
+ * link no client keeps a lease of needs a configured enable command.  Else
+ * there is none and the method is not supported.
  *
  * These take seconds (a DHCP exchange), so a command is never waited for:
  * it runs as iface/proc.h runs a program, killed after DHCPCTL_TIMEOUT_S,

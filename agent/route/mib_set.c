@@ -121,6 +121,7 @@ struct wrow {
 	struct route6 key6, cur6, want6;
 	/* cimIP6PersistedRouteTable: the index; the live route as live is IPv4's */
 	struct proute pkey6;
+	char pifname[IFNAMSIZ]; /* an IPv4 persisted row's interface (a gateway row's), "" none */
 	struct route6 live6;
 	uint8_t src6[16]; /* the index's source prefix, interned in RESERVE2 */
 	uint8_t srclen6;
@@ -1085,7 +1086,15 @@ check_pinstall(struct writer *w, struct wrow *r)
 	char msg[128];
 
 	if (!six(r)) {
+		const struct link *l = NULL;
+
 		persist_route(&r->pold, &r->want);
+		if (r->pold.ifname[0] != '\0' &&
+		    (l = iface_link_named(mirror_iface(w->pm), r->pold.ifname)) == NULL)
+			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "interface %s does not exist",
+			    r->pold.ifname);
+		if (l != NULL)
+			r->want.ifindex = l->ifindex;
 		return check_install(w, r, "cannot install the persisted route");
 	}
 	switch (persist6.complete(&r->pold, mirror_iface(w->pm6), &r->want6, msg, sizeof(msg))) {
@@ -1153,6 +1162,7 @@ check_persist_row(struct writer *w, struct wrow *r)
 		.nexthop = r->key.nexthop,
 		.metric = r->key.metric };
 
+	snprintf(key.ifname, sizeof(key.ifname), "%s", r->pifname);
 	return check_prow(w, r, &key, PC_STATUS, PC_STORAGE, w->pm);
 }
 
@@ -1238,6 +1248,8 @@ gw_persist_key(struct writer *w, struct wrow *r, const struct link *l)
 		key.nexthop = r->key.nexthop = r->gwk.addr4;
 		r->key.metric = r->gwk.metric;
 		r->key.table = PERSIST_TABLE;
+		/* Through this interface, whichever else has the gateway's subnet. */
+		snprintf(r->pifname, sizeof(r->pifname), "%s", l->name);
 		r->tbl = T_PERSIST;
 	}
 	return persist_find(set_of(w, r), &key);
@@ -1257,6 +1269,7 @@ gw_as_persisted(struct wrow *r, const struct proute *owner)
 	r->key.nexthop = owner->nexthop;
 	r->key.metric = owner->metric;
 	r->key.table = PERSIST_TABLE;
+	snprintf(r->pifname, sizeof(r->pifname), "%s", owner->ifname);
 }
 
 /* A new gateway: a persisted row whose route goes through the row's interface. */

@@ -137,7 +137,8 @@ persist_remove(struct persist *p, const struct proute *key, struct proute *old)
 static const char HEADER[] =
     "# cimrouted persisted routes (CIM-ROUTE-MIB cimIP4PersistedRouteTable),\n"
     "# installed in the main table at start.  Written by cimrouted; one route a line:\n"
-    "#   DESTINATION/LEN via NEXTHOP metric METRIC [created YYYY-MM-DDTHH:MM:SSZ]\n";
+    "#   DESTINATION/LEN via NEXTHOP [dev INTERFACE] metric METRIC "
+    "[created YYYY-MM-DDTHH:MM:SSZ]\n";
 
 static const char HEADER6[] =
     "# cimrouted persisted IPv6 routes (CIM-ROUTE-MIB cimIP6PersistedRouteTable),\n"
@@ -150,8 +151,8 @@ format4(const struct proute *r, char *buf, size_t len)
 {
 	char d[ADDR4_STRLEN], h[ADDR4_STRLEN];
 
-	snprintf(buf, len, "%s/%u via %s", addr4_ntop(r->dst, d, sizeof(d)), r->plen,
-	    addr4_ntop(r->nexthop, h, sizeof(h)));
+	snprintf(buf, len, "%s/%u via %s%s%s", addr4_ntop(r->dst, d, sizeof(d)), r->plen,
+	    addr4_ntop(r->nexthop, h, sizeof(h)), r->ifname[0] != '\0' ? " dev " : "", r->ifname);
 }
 
 static void
@@ -243,6 +244,25 @@ parse_via(char **tok, int n, int af, struct proute *out, char *err, size_t errle
 }
 
 /* "DESTINATION/LEN via NEXTHOP": 3 tokens, or -1 with err. */
+/* The tokens of "... via NEXTHOP" and an optional "dev NAME" after them: 3 or 5, or -1 with err. */
+static int
+parse_dev(char **tok, int n, struct proute *out, char *err, size_t errlen)
+{
+	if (n <= 3 || strcmp(tok[3], "dev") != 0)
+		return 3;
+	if (n < 5 || !persist_ifname_valid(tok[4], strlen(tok[4]))) {
+		snprintf(err, errlen, "'dev' is not followed by a valid interface name");
+		return -1;
+	}
+	snprintf(out->ifname, sizeof(out->ifname), "%s", tok[4]);
+	return 5;
+}
+
+/*
+ * "DESTINATION/LEN via NEXTHOP [dev NAME]": an IPv4 row may name its
+ * interface (a gateway made through cimAdapterCfgGatewayTable: its subnet
+ * may be on more than one), outside the index.
+ */
 static int
 parse4(char **tok, int n, struct proute *out, char *err, size_t errlen)
 {
@@ -259,7 +279,7 @@ parse4(char **tok, int n, struct proute *out, char *err, size_t errlen)
 		snprintf(err, errlen, "next hop 0.0.0.0 is not a gateway");
 		return -1;
 	}
-	return 3;
+	return parse_dev(tok, n, out, err, errlen);
 }
 
 int
@@ -600,6 +620,24 @@ persist_kind(const struct route *r)
 	    !(r->flags & ROUTE_F_MULTI) && r->nexthop != 0 && !route_via6(r);
 }
 
+/* The link named name, or NULL. */
+static const struct link *
+link_named(const struct iface *ifm, const char *name)
+{
+	return ifm != NULL ? iface_link_named(ifm, name) : NULL;
+}
+
+/* Is the live entry on the row's interface (any, if it names none)? */
+static int
+on_named_link(const struct proute *pr, const struct mirror *m, int32_t ifindex)
+{
+	const struct link *l;
+
+	if (pr->ifname[0] == '\0')
+		return 1;
+	return (l = mirror_link(m, ifindex)) != NULL && strcmp(l->name, pr->ifname) == 0;
+}
+
 const struct route *
 persist_live(const struct proute *pr, const struct mirror *m)
 {
@@ -616,7 +654,7 @@ persist_live(const struct proute *pr, const struct mirror *m)
 		if (r->dst != pr->dst || r->plen != pr->plen || r->nexthop != pr->nexthop)
 			break;
 		/* One hop of a multipath route is not it, nor an RFC 5549 route. */
-		if (persist_kind(r) && r->metric == pr->metric)
+		if (persist_kind(r) && r->metric == pr->metric && on_named_link(pr, m, r->ifindex))
 			return r;
 	}
 	return NULL;
@@ -640,7 +678,15 @@ persist_owner(const struct persist *p, const struct route *r)
 static enum rtcheck_result
 complete4(const struct proute *pr, const struct iface *ifm, void *out, char *msg, size_t len)
 {
+	const struct link *l = NULL;
+
 	persist_route(pr, out);
+	if (pr->ifname[0] != '\0' && (l = link_named(ifm, pr->ifname)) == NULL) {
+		snprintf(msg, len, "interface %s does not exist", pr->ifname);
+		return RTCHECK_INCONSISTENT;
+	}
+	if (l != NULL)
+		((struct route *)out)->ifindex = l->ifindex;
 	return rtcheck_complete(ifm, out, msg, len);
 }
 
@@ -662,7 +708,7 @@ const struct persist_family persist4 = {
 	.file = PERSIST_FILE,
 	.table = "cimIP4PersistedRouteTable",
 	.header = HEADER,
-	.max_tokens = 8,
+	.max_tokens = 10,
 	.metric_min = 0,
 	.metric_max = PERSIST_METRIC_MAX,
 	.cmp = proute_cmp_v,
@@ -772,27 +818,13 @@ persist6_check(const struct proute *r, char *err, size_t errlen)
 static int
 parse6(char **tok, int n, struct proute *out, char *err, size_t errlen)
 {
-	int used = 3;
+	int used;
 
 	if (parse_dest(tok[0], AF_INET6, out, err, errlen) < 0 ||
-	    parse_via(tok, n, AF_INET6, out, err, errlen) < 0)
+	    parse_via(tok, n, AF_INET6, out, err, errlen) < 0 ||
+	    (used = parse_dev(tok, n, out, err, errlen)) < 0)
 		return -1;
-	if (n > 3 && strcmp(tok[3], "dev") == 0) {
-		if (n < 5 || !persist_ifname_valid(tok[4], strlen(tok[4]))) {
-			snprintf(err, errlen, "'dev' is not followed by a valid interface name");
-			return -1;
-		}
-		snprintf(out->ifname, sizeof(out->ifname), "%s", tok[4]);
-		used = 5;
-	}
 	return persist6_check(out, err, errlen) < 0 ? -1 : used;
-}
-
-/* The link named name, or NULL. */
-static const struct link *
-link_named(const struct iface *ifm, const char *name)
-{
-	return ifm != NULL ? iface_link_named(ifm, name) : NULL;
 }
 
 int
@@ -824,17 +856,6 @@ complete6(const struct proute *pr, const struct iface *ifm, void *out, char *msg
 	return rtcheck6_complete(ifm, out, msg, len);
 }
 
-/* Is the live entry on the row's interface (any, if it names none)? */
-static int
-on_link6(const struct proute *pr, const struct mirror *m, int32_t ifindex)
-{
-	const struct link *l;
-
-	if (pr->ifname[0] == '\0')
-		return 1;
-	return (l = mirror_link(m, ifindex)) != NULL && strcmp(l->name, pr->ifname) == 0;
-}
-
 /* The row's entry on link ifindex, or (0) on the link its name gives now. */
 static const struct route6 *
 find6(const struct proute *pr, const struct mirror *m, int32_t ifindex)
@@ -853,7 +874,7 @@ find6(const struct proute *pr, const struct mirror *m, int32_t ifindex)
 		/* One next hop, no source prefix, as persist_live(). */
 		if (r->table == PERSIST_TABLE && r->src == 0 && r->metric == pr->metric &&
 		    r->type == RTN_UNICAST && !(r->flags & ROUTE_F_MULTI) &&
-		    (ifindex != 0 ? r->ifindex == ifindex : on_link6(pr, m, r->ifindex)))
+		    (ifindex != 0 ? r->ifindex == ifindex : on_named_link(pr, m, r->ifindex)))
 			return r;
 	}
 	return NULL;

@@ -67,7 +67,7 @@ result $? "a. createAndGo of gateway 10.10.0.253 metric 10 on a0 is accepted" ||
 has_route "default via 10.10.0.253 dev a0 proto 252 metric 10" -4
 result $? "a. the kernel has the default route via 10.10.0.253 dev a0 metric 10, proto cimrouted" ||
 	diag "$(nsx ip route show default)"
-grep -q '^0.0.0.0/0 via 10.10.0.253 metric 10' "$STATE"
+grep -q '^0.0.0.0/0 via 10.10.0.253 dev a0 metric 10' "$STATE"
 result $? "a. the state file keeps it" || diag "$(cat "$STATE" 2>&1)"
 is "$(get_val "$OID_GW.5.$ix")" "INTEGER: 3" "a. the row reads StorageType nonVolatile(3)"
 ptr=$(get_val "$OID_GW.4.$ix")

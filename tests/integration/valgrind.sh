@@ -83,6 +83,14 @@ setw "$A.12.16.0" u 60000 && setw "$A.12.11.0" i 2 && ! setw "$A.12.11.0" i 0 &&
 	! setw "$A.12.6.0" u 99 "$OID_ENTRY.24.10.79.0.0.255.255.0.0.203.0.113.1.$IF.254.0.0" i 4 &&
 	[ "$(nsx sysctl -n net.ipv4.tcp_keepalive_time) $(nsx sysctl -n net.ipv4.ip_default_ttl)" = "60 $ttl" ]
 result $? "cimTcpip methods under valgrind: a sysctl written, a no-op, refusals, a SET refused for its route row"
+# the adapter methods: an MTU, an address and a gateway made and removed (nonVolatile: the state
+# files), SetIPConnectionMetric refused for the persisted gateway, EnableDHCP without a command
+C=.1.3.6.1.4.1.32473.1.1.6
+setw "$C.3.1.17.$IF" u 1400 && setw "$C.4.1.8.$IF.1.4.198.18.0.1.24" i 4 &&
+	setw "$C.5.1.6.$IF.1.4.10.2.0.3.77" i 4 && ! setw "$C.3.1.11.$IF" u 78 &&
+	! setw "$C.3.1.4.$IF" i 1 && setw "$C.5.1.6.$IF.1.4.10.2.0.3.77" i 6 &&
+	setw "$C.4.1.8.$IF.1.4.198.18.0.1.24" i 6 && setw "$C.3.1.17.$IF" u 1500
+result $? "adapter methods under valgrind: SetMTU, EnableStatic, SetGateways, refusals"
 
 stop_snmpd
 nsx ip route add 198.51.100.0/24 via 10.2.0.2

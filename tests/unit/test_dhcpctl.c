@@ -156,6 +156,10 @@ test_builtin(void **state)
 	assert_int_equal(dhcpctl_command(&cfg, DHCP_RELEASE, DHCP_CLIENT_NONE, "eth1", argv, buf,
 			     sizeof(buf)),
 	    -1);
+	/* No client keeps a lease of the link: starting one is the directive's to say. */
+	assert_int_equal(dhcpctl_command(&cfg, DHCP_ENABLE, DHCP_CLIENT_NONE, "eth1", argv, buf,
+			     sizeof(buf)),
+	    -1);
 }
 
 static void

@@ -78,7 +78,7 @@ test_parse_bad(void **state)
 		{ "10.1.0.0/16 via 1.2.3.4 metric 1 created", "after the metric" },
 		{ "10.1.0.0/16 via 1.2.3.4 metric 1 created yesterday", "time" },
 		{ "10.1.0.0/16 via 1.2.3.4 metric 1 table 100", "after the metric" },
-		{ "10.1.0.0/16 via 1.2.3.4 metric 1 created 2026-11-22T10:11:12Z x y",
+		{ "10.1.0.0/16 via 1.2.3.4 metric 1 created 2026-11-22T10:11:12Z w x y z",
 		    "after the route" },
 	};
 	struct proute r;
@@ -110,6 +110,14 @@ test_format_round_trip(void **state)
 	assert_int_equal(persist_parse_line(line, &back, err, sizeof(err)), 1);
 	assert_int_equal(proute_cmp(&r, &back), 0);
 	assert_int_equal(back.created, r.created);
+	/* A gateway's row names its interface: kept, outside the key. */
+	snprintf(r.ifname, sizeof(r.ifname), "eth1");
+	persist_format(&r, line, sizeof(line));
+	assert_string_equal(line,
+	    "172.16.0.0/12 via 10.0.0.254 dev eth1 metric 100 created 2026-11-22T10:11:12Z");
+	assert_int_equal(persist_parse_line(line, &back, err, sizeof(err)), 1);
+	assert_string_equal(back.ifname, "eth1");
+	assert_int_equal(proute_cmp(&r, &back), 0);
 }
 
 static void
