@@ -1,7 +1,8 @@
 #!/bin/bash
 # gateways.sh - SetGateways() through cimAdapterCfgGatewayTable (issue 13).
 #
-# A namespace with two veth pairs (a0: 10.10.0.1/24 and 2001:db8:10::1/64; a1: 10.30.0.2/24)
+# A namespace with two veth pairs (a0: 10.10.0.1/24 and 2001:db8:10::1/64, its peer b0 on the same
+# subnet with 10.10.0.2/24; a1: 10.30.0.2/24)
 # and a default route that cimrouted did not make (proto static, via 10.10.0.254 metric 100).
 # Through snmpset, checked with `ip route`, the state files and the table itself:
 #   a. createAndGo of an IPv4 gateway (nonVolatile by DEFVAL): the default route via it on the
@@ -33,7 +34,10 @@ STATE=$T/state/persisted-routes
 STATE6=$T/state/persisted-routes6
 
 veth a0 b0 && veth a1 b1 || bail_out "cannot build the veth topology"
-nsx ip addr add 10.10.0.1/24 dev a0 && nsx ip -6 addr add 2001:db8:10::1/64 dev a0 nodad &&
+# b0, a0's peer, in the same namespace and on the same subnet: a gateway's route must still go
+# through the interface its row names
+nsx ip addr add 10.10.0.1/24 dev a0 && nsx ip addr add 10.10.0.2/24 dev b0 &&
+	nsx ip -6 addr add 2001:db8:10::1/64 dev a0 nodad &&
 	nsx ip addr add 10.30.0.2/24 dev a1 &&
 	nsx ip route add default via 10.10.0.254 dev a0 metric 100 proto static ||
 	bail_out "cannot configure the links"
