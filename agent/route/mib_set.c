@@ -2054,9 +2054,7 @@ enter(void *ctx, int mode)
 static void
 abandon(void *ctx)
 {
-	struct writer *w = ctx;
-
-	nlreq_abandon(w->qa, -ETIMEDOUT, "no answer from the kernel within the SET's time budget");
+	writer_abandon_requests(ctx);
 }
 
 static void

@@ -451,3 +451,9 @@ writer_fetch_async(struct writer *w, int six, const void *kern, struct writer_fe
 	return nlreq_route_fetch_async(w->qa, AF_INET, k->table, k->proto, k->ifindex, is_row_route,
 	    f, out, done, arg, err, errlen);
 }
+
+void
+writer_abandon_requests(struct writer *w)
+{
+	nlreq_abandon(w->qa, -ETIMEDOUT, "no answer from the kernel within the SET's time budget");
+}

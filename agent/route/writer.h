@@ -132,6 +132,12 @@ struct writer {
  * for writer_apply() later.  NULL with err on failure.
  */
 /*
+ * A SET phase's time is up: the requests still in flight on the writer's
+ * asynchronous handle fail now (every table group sharing it calls this).
+ */
+void writer_abandon_requests(struct writer *);
+
+/*
  * A kernel route read back whole (every attribute, as the kernel describes
  * it: route/nlreq.h's struct nlroute), so that it can be moved to another
  * metric and put back exactly: writer_fetch_async() asks the kernel for the

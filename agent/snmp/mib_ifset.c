@@ -1816,10 +1816,7 @@ enter(void *ctx, int mode)
 static void
 abandon(void *ctx)
 {
-	struct ifset *s = ctx;
-
-	nlreq_abandon(s->w->qa, -ETIMEDOUT,
-	    "no answer from the kernel within the SET's time budget");
+	writer_abandon_requests(((struct ifset *)ctx)->w);
 }
 
 /* After our requests, their events, so that a GET after the SET sees them (see mib_set.c). */

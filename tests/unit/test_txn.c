@@ -1236,27 +1236,25 @@ test_gateway_records(void **state)
 	assert_int_equal(ifset_rec(ifs, IFA)->cfg_result, 93);
 	/*
 	 * The kernel refuses a step of the SET: the route table's delete (its
-	 * handler comes first), then the gateway, then both.  A gateway not
-	 * applied leaves the record as it was; one the kernel refused records 65.
+	 * handler comes first), then the gateway.  A gateway not applied leaves
+	 * the record as it was (93); one the kernel refused records 65.
 	 */
-	fk.calls = 0;
-	fk.fail = 1u << 1;
-	assert_int_equal(
-	    run((struct vb[]){ { TG, C_GRS, GIDX("192.0.2.2", 11), 4 }, { TR, C_RS, R60, 6 } }, 2)
-		.status,
-	    SNMP_ERR_COMMITFAILED);
-	fk.fail = 0;
-	assert_false(has_default("c0000202", 11));
-	assert_int_equal(ifset_rec(ifs, IFA)->cfg_result, 93);
-	fk.calls = 0;
-	fk.fail = 1u << 2;
-	assert_int_equal(
-	    run((struct vb[]){ { TG, C_GRS, GIDX("192.0.2.2", 11), 4 }, { TR, C_RS, R60, 6 } }, 2)
-		.status,
-	    SNMP_ERR_COMMITFAILED);
-	fk.fail = 0;
-	assert_false(has_default("c0000202", 11));
-	assert_int_equal(ifset_rec(ifs, IFA)->cfg_result, 65);
+	static const struct {
+		unsigned fail;
+		int result;
+	} refusals[] = { { 1u << 1, 93 }, { 1u << 2, 65 } };
+	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+		fk.calls = 0;
+		fk.fail = refusals[i].fail;
+		assert_int_equal(run((struct vb[]){ { TG, C_GRS, GIDX("192.0.2.2", 11), 4 },
+					 { TR, C_RS, R60, 6 } },
+				     2)
+				     .status,
+		    SNMP_ERR_COMMITFAILED);
+		fk.fail = 0;
+		assert_false(has_default("c0000202", 11));
+		assert_int_equal(ifset_rec(ifs, IFA)->cfg_result, refusals[i].result);
+	}
 }
 
 /*
