@@ -10,7 +10,7 @@
 # expiry, and the expiry less the lease time; the address's origin dhcp(4); a link with a
 # static address reads DHCPEnabled FALSE with no server and no lease times.
 # Then the DHCP methods (issue 13), through the directive dhcpCommand's commands (a script of
-# the test that runs dhclient on the test's own files, renew and enable a second late):
+# the test that runs dhclient on the test's own files, renew and enable two seconds late):
 # RenewDHCPLease (LastResult jobStarted(4096), then 0; a new lease), ReleaseDHCPLease (the
 # address gone, DHCPEnabled FALSE), refused on a static link (100), DHCPEnabled false(2) on a
 # static link (0, nothing runs), a renewal in a SET refused for its route row (no command
@@ -68,14 +68,14 @@ ip netns exec "$NSD" dnsmasq -k --conf-file=/dev/null --interface=s0 --bind-inte
 DNSMASQ_PID=$!
 
 # The DHCP methods' commands: dhclient on the test's own files (never the host's pid and lease
-# files); renew and enable a second late, so that LastResult can be seen in progress.
+# files); renew and enable two seconds late, so that LastResult can be seen in progress (even on a slow machine).
 cat >"$T/dhc.sh" <<EOF
 #!/bin/sh
 a=\$1 i=\$2
 set -- -4 -cf $T/dhclient.conf -lf $T/leases/dhclient.\$i.leases -pf $T/dhclient.\$i.pid -sf $T/dhclient-script
 echo "\$a \$i" >>$T/dhc.calls
 case \$a in
-renew | enable) sleep 1; exec dhclient -nw "\$@" \$i ;;
+renew | enable) sleep 2; exec dhclient -nw "\$@" \$i ;;
 release) exec dhclient -r "\$@" \$i ;;
 disable) exec dhclient -x "\$@" \$i ;;
 esac
