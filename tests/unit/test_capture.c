@@ -108,6 +108,19 @@ echo6(struct frame *f, uint8_t type, uint16_t id, int outgoing)
 	f->len = 20 + 40 + 16;
 }
 
+/* The first fragment of an echo (type) and a later one. */
+static void
+frag6(struct frame *f, uint8_t type, uint16_t id, uint16_t offset)
+{
+	uint8_t *p = ip6(sll2(f, 0x86dd, 0), 64);
+
+	p[-34] = 44; /* the fragment header follows */
+	p[0] = IPPROTO_ICMPV6;
+	put16(p + 2, offset);
+	echo(p + 8, type, id, 13);
+	f->len = 20 + 40 + 8 + 16;
+}
+
 static void
 error6(struct frame *f, uint8_t type, uint16_t id)
 {
@@ -156,6 +169,9 @@ test_filter(void **state)
 	error6(&f, 3, ID6), assert_true(passes(&prog, &f));
 	error6(&f, 1, ID6), assert_true(passes(&prog, &f));
 	error6(&f, 2, ID6 - 1), assert_false(passes(&prog, &f));
+	frag6(&f, 129, ID6, 1), assert_true(passes(&prog, &f)); /* offset 0, more fragments */
+	frag6(&f, 129, ID6, 8 | 1), assert_false(passes(&prog, &f));
+	frag6(&f, 129, ID4, 1), assert_false(passes(&prog, &f));
 	pcap_freecode(&prog);
 	pcap_close(p);
 }
@@ -188,6 +204,11 @@ test_parse(void **state)
 	echo6(&f, 129, ID6, 0);
 	assert_int_equal(capture_parse(f.b, f.len, DLT_LINUX_SLL2, &k), 0);
 	assert_int_equal(k.type, 129), assert_int_equal(k.seq, 11);
+	frag6(&f, 129, ID6, 1);
+	assert_int_equal(capture_parse(f.b, f.len, DLT_LINUX_SLL2, &k), 0);
+	assert_int_equal(k.type, 129), assert_int_equal(k.id, ID6), assert_int_equal(k.seq, 13);
+	frag6(&f, 129, ID6, 8);
+	assert_int_equal(capture_parse(f.b, f.len, DLT_LINUX_SLL2, &k), -1);
 	assert_int_equal(capture_parse(f.b, 19, DLT_LINUX_SLL2, &k), -1);
 	assert_int_equal(capture_parse(f.b, f.len, 1 /* EN10MB */, &k), -1);
 	f.b[0] = 0x08, f.b[1] = 0x06; /* ARP */
