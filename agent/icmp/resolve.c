@@ -330,7 +330,7 @@ resolve_pool_free(struct resolve_pool *p)
 static int
 name_acceptable(const char *name)
 {
-	size_t len = strnlen(name, RESOLVE_NAME_MAX + 1);
+	size_t len = name != NULL ? strnlen(name, RESOLVE_NAME_MAX + 1) : 0;
 
 	if (len == 0 || len > RESOLVE_NAME_MAX)
 		return 0;

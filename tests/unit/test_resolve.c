@@ -367,7 +367,7 @@ test_refused(void **state)
 	const char *bad[] = { "", "a b", "tab\there", "ctl\001", "caf\xc3\xa9", "del\177",
 		longest };
 	struct resolve_pool *p = pool(1, 8, 1);
-	struct got g[7] = { 0 }, ok = { 0 };
+	struct got g[7] = { 0 }, ok = { 0 }, none = { 0 };
 	unsigned before = counter(&w.gai_calls);
 
 	(void)state;
@@ -382,6 +382,9 @@ test_refused(void **state)
 		assert_int_equal(g[i].status, 11001);
 		assert_false(g[i].has_target);
 	}
+	assert_non_null(resolve_name(p, NULL, got_name, &none));
+	wait_for(&none);
+	assert_int_equal(none.status, 11001);
 	assert_int_equal(counter(&w.gai_calls), before);
 	/* RESOLVE_NAME_MAX bytes is still a name to look up. */
 	longest[RESOLVE_NAME_MAX] = '\0';
