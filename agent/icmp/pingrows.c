@@ -52,7 +52,7 @@ now_mono(struct timespec *ts)
 
 void
 pingrows_init(struct pingrows *s, const struct ping_ops *ops, struct ping_engine *engine,
-    struct resolver *resolver)
+    struct resolve_pool *resolver)
 {
 	memset(s, 0, sizeof(*s));
 	s->lim = (struct ping_limits){ PING_DEFAULT_ROWS, PING_DEFAULT_ROWS, PING_DEFAULT_RATE,

@@ -150,9 +150,10 @@ struct ping_ops {
 	void (*run_cancel)(struct ping_run *);
 	int (*may_start)(const struct ping_engine *);
 	void (*set_rate)(struct ping_engine *, uint32_t per_second);
-	struct resolve_req *(*name)(struct resolver *, const char *, resolve_name_fn, void *arg);
 	struct resolve_req *(
-	    *addr)(struct resolver *, const struct ping_target *, resolve_addr_fn, void *arg);
+	    *name)(struct resolve_pool *, const char *, resolve_name_fn, void *arg);
+	struct resolve_req *(
+	    *addr)(struct resolve_pool *, const struct ping_target *, resolve_addr_fn, void *arg);
 	void (*cancel)(struct resolve_req *);
 };
 
@@ -176,7 +177,7 @@ struct pingrows {
 
 	const struct ping_ops *ops;
 	struct ping_engine *engine; /* NULL: no ICMP socket (activation refused) */
-	struct resolver *resolver;
+	struct resolve_pool *resolver;
 	/* A request completed (the notification); may be NULL. */
 	void (*completed)(const struct ping_row *, void *arg);
 	void *carg;
@@ -189,7 +190,7 @@ struct pingrows {
 
 /* Defaults: pingAgeOut fills lim.ageout before pingrows_open(). */
 void pingrows_init(struct pingrows *, const struct ping_ops *, struct ping_engine *,
-    struct resolver *);
+    struct resolve_pool *);
 /* The directives pingAgeOut and pingTimeSource (*time_source: enum ping_time_source); 0, or -1. */
 int pingrows_conf_register(struct pingrows *, int *time_source);
 /* Read DIR/ping-state (settings written through SNMP, nonVolatile rows: notStarted); 0, or -1 with err. */
