@@ -947,7 +947,7 @@ mib_ping_register(struct pingrows *s, struct txn *txn)
 	    mib_table_register(&probe_table) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(ro_scalars) / sizeof(ro_scalars[0]); i++) {
-		const oid o[] = { CIMR_PING, ro_scalars[i].obj, 0 };
+		const oid o[] = { CIMR_PING, ro_scalars[i].obj };
 
 		if (mib_scalar_register(ro_scalars[i].name, o, OID_LENGTH(o), ro_scalars[i].get,
 			NULL) < 0)

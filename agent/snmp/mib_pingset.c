@@ -642,7 +642,7 @@ int
 mib_ping_scalars_bind(struct pingrows *s, int reg)
 {
 	for (size_t i = 0; i < NLIMITS; i++) {
-		const oid o[] = { CIMR_PING, limits[i].obj, 0 };
+		const oid o[] = { CIMR_PING, limits[i].obj };
 
 		limits[i].set = s;
 		if (reg &&
