@@ -137,9 +137,10 @@ ping_index(void *ctx, const void *row, oid *out)
 static int
 get_field(const void *row, struct mib_value *v, enum ping_field f, u_char type)
 {
-	mib_set_uint(v, type, ROW(row)->cfg.v[f]);
 	if (type == ASN_INTEGER)
 		mib_set_int(v, type, (long)ROW(row)->cfg.v[f]);
+	else
+		mib_set_uint(v, type, ROW(row)->cfg.v[f]);
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "event/notify.h"
+#include "snmp/conf.h"
 #include "icmp/pingrows.h"
 #include "snmp/mib_ping.h"
 #include "snmp/txn.h"
@@ -1089,6 +1090,33 @@ test_scalars_and_state(void **state)
 	pingrows_free(&again);
 }
 
+/* The directives pingAgeOut and pingTimeSource: bounded, a bad value refused and counted. */
+static void
+test_directives(void **state)
+{
+	char age[] = "pingAgeOut 60", age0[] = "pingAgeOut 0", bad[] = "pingAgeOut 604801",
+	     src[] = "pingTimeSource socket", badsrc[] = "pingTimeSource kernel";
+	int source = PING_TIME_CAPTURE, errors = conf_errors();
+
+	(void)state;
+	netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_APPTYPE, "cimrouted");
+	assert_int_equal(pingrows_conf_register(&set, &source), 0);
+	netsnmp_config(age);
+	netsnmp_config(src);
+	netsnmp_config_process_memories();
+	assert_int_equal(set.lim.ageout, 60);
+	assert_int_equal(source, PING_TIME_SOCKET);
+	netsnmp_config(bad);
+	netsnmp_config(badsrc);
+	netsnmp_config_process_memories();
+	assert_int_equal(conf_errors(), errors + 2);
+	assert_int_equal(set.lim.ageout, 60);
+	assert_int_equal(source, PING_TIME_SOCKET);
+	netsnmp_config(age0);
+	netsnmp_config_process_memories();
+	assert_int_equal(set.lim.ageout, 0);
+}
+
 int
 main(void)
 {
@@ -1104,6 +1132,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ageing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scalars_and_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_directives, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
