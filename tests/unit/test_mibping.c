@@ -928,6 +928,39 @@ test_walks(void **state)
 	assert_int_equal(walk(mib_ping_table, COL_PING_OPERSTATUS, out, outlen, 16), 2);
 	assert_int_equal(out[0][mib_ping_table->entry_len + 1], 1); /* "b" first */
 	assert_int_equal(out[1][mib_ping_table->entry_len + 1], 2);
+	/* cimPingTable from a gap, a partial index, before the first row and after the last */
+	{
+		static const struct {
+			oid idx[6];
+			size_t len;
+			int found; /* 1: "b"/"x", 2: "aa"/"", 0: the next column */
+		} from[] = {
+			{ { 0 }, 1, 1 },              /* before the first row */
+			{ { 1, 'b' }, 2, 1 },         /* a partial index */
+			{ { 1, 'b', 1, 'x' }, 4, 2 }, /* a row: the next one */
+			{ { 1, 'b', 1, 'y' }, 4, 2 }, /* a gap */
+			{ { 1, 'c' }, 2, 2 },         /* a gap between owners */
+			{ { 2, 'a', 'a', 0 }, 4, 0 }, /* the last row: the next column */
+			{ { 3 }, 1, 0 },              /* after the last row */
+			{ { 1, 300, 1, 'x' }, 4, 2 }, /* a sub-identifier above 255 */
+		};
+
+		for (size_t i = 0; i < sizeof(from) / sizeof(from[0]); i++) {
+			oid name[MAX_OID_LEN], got[MAX_OID_LEN];
+			size_t n = mib_ping_table->entry_len, glen;
+
+			memcpy(name, mib_ping_table->entry, n * sizeof(oid));
+			name[n++] = COL_PING_OPERSTATUS;
+			memcpy(name + n, from[i].idx, from[i].len * sizeof(oid));
+			assert_int_equal(mib_table_getnext(mib_ping_table, name, n + from[i].len, 1,
+					     got, &glen, &v),
+			    0);
+			if (from[i].found == 0)
+				assert_true(got[n - 1] > COL_PING_OPERSTATUS);
+			else
+				assert_int_equal(got[n], from[i].found);
+		}
+	}
 	/* run 0 is "b"/"x": two probes, reported out of order; the recorded route, a timestamp */
 	probe(0, 2, PING_SUCCESS, 2000);
 	probe(0, 1, PING_REQ_TIMED_OUT, 0);
