@@ -838,14 +838,15 @@ static void
 completed(const struct ping_row *r, void *arg)
 {
 	netsnmp_variable_list *vl;
+	char name[4 * 2 * PING_KEY_MAX + 2];
 
 	(void)arg;
 	if (r->cfg.v[PF_TRAP] != PING_TRUE)
 		return;
-	if ((vl = mib_ping_completion_vars(r)) == NULL || mib_event_notify(vl) < 0)
-		log_warn("ping", "cimPingCompletion for %.*s/%.*s could not be queued",
-		    (int)r->key.olen, (const char *)r->key.owner, (int)r->key.nlen,
-		    (const char *)r->key.name);
+	if ((vl = mib_ping_completion_vars(r)) == NULL || mib_event_notify(vl) < 0) {
+		mib_ping_key_text(&r->key, name, sizeof(name));
+		log_warn("ping", "cimPingCompletion for %s could not be queued", name);
+	}
 }
 
 /* ---- the read-only scalars and the registration ------------------------------------ */

@@ -418,6 +418,13 @@ undo_change(void *data, void *arg)
 	return 0;
 }
 
+/* A row the state file keeps. */
+static int
+kept(const struct ping_row *r)
+{
+	return r->cfg.v[PF_STORAGE] == PING_ST_NONVOLATILE;
+}
+
 static int
 apply(struct txn *txn, struct txn_row *row, void *ctx)
 {
@@ -436,13 +443,15 @@ apply(struct txn *txn, struct txn_row *row, void *ctx)
 		r->active = x->active;
 		x->row = r;
 		txn_step(txn, row, undo_create, NULL);
-		dirty |= r->cfg.v[PF_STORAGE] == PING_ST_NONVOLATILE;
+		dirty |= kept(r);
 		return SNMP_ERR_NOERROR;
 	}
 	if ((r = pingrows_find(x->set, &x->key)) == NULL)
 		return SNMP_ERR_COMMITFAILED; /* cannot happen: nothing removes rows during a SET */
 	x->row = r;
-	dirty |= r->cfg.v[PF_STORAGE] == PING_ST_NONVOLATILE;
+	/* AdminStatus alone changes nothing the file keeps (rows come back disabled) */
+	dirty |=
+	    kept(r) && (x->destroy || txn_has(row, COL_PING_ROWSTATUS) || writes_parameter(row));
 	if (x->destroy) {
 		pingrows_remove(x->set, r);
 		txn_step(txn, row, undo_destroy, NULL);
@@ -472,7 +481,7 @@ commit(struct txn_row *row, void *ctx)
 		x->row = NULL;
 		return;
 	}
-	if (x->abandon)
+	if (x->abandon && x->row->oper == PING_OPER_INPROGRESS) /* it may have completed since */
 		ping_row_abandon(x->row);
 	if (x->start)
 		ping_row_start(x->row);

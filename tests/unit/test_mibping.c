@@ -24,6 +24,7 @@
 #include "event/notify.h"
 #include "snmp/conf.h"
 #include "icmp/pingrows.h"
+#include "lib/statefile.h"
 #include "snmp/mib_ping.h"
 #include "snmp/txn.h"
 
@@ -1121,6 +1122,12 @@ test_scalars_and_state(void **state)
 	assert_int_equal(pingrows_open(&again, dir, err, sizeof(err)), 0);
 	assert_int_equal(again.n, 1);
 	pingrows_free(&again);
+	/* the file cannot be written: the SET fails and changes nothing; AdminStatus alone writes none */
+	statefile_fail_dirsync = 1;
+	assert_int_equal(SET(U("w", "n", COL_PING_TIMETOLIVE, 9)), SNMP_ERR_COMMITFAILED);
+	assert_int_equal(row("w", "n")->cfg.v[PF_TTL], 80);
+	assert_int_equal(SET(I("w", "n", COL_PING_ADMINSTATUS, PING_ADMIN_DISABLED)), 0);
+	statefile_fail_dirsync = 0;
 }
 
 /* The directives pingAgeOut and pingTimeSource: bounded, a bad value refused and counted. */
