@@ -194,7 +194,7 @@ icmp_recv(int fd, int errq, uint8_t *buf, struct icmp_in *in, int level, int typ
 	memset(in, 0, sizeof(*in));
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
-	if (n == 0 || (msg.msg_flags & MSG_TRUNC))
+	if (!errq && (n == 0 || (msg.msg_flags & MSG_TRUNC)))
 		in->kind = ICMP_IN_GARBAGE;
 	else if (errq)
 		(void)icmp_parse_err(&msg, level, type, buf, (size_t)n, in);
@@ -294,18 +294,20 @@ icmp4_open(uint16_t id, char *err, size_t errlen)
 	return fd;
 }
 
+/*
+ * A source route as the kernel takes it: the hops only.  It makes the first
+ * hop the next hop, moves the others up, and writes the target into the
+ * last slot: on the wire, hops 2..n and the target, 3 + 4n octets.
+ */
 static size_t
 put_route(uint8_t *o, uint8_t type, const struct ping_params *p)
 {
-	uint8_t len = (uint8_t)(3 + 4 * (p->nsr + 1));
-	uint32_t i;
+	uint8_t len = (uint8_t)(3 + 4 * p->nsr);
 
 	o[0] = type;
 	o[1] = len;
 	o[2] = 4;
-	for (i = 0; i < p->nsr; i++)
-		memcpy(o + 3 + 4 * i, &p->sr[i], 4);
-	memcpy(o + 3 + 4 * i, &p->dst.a.v4, 4); /* the kernel's form: the last hop is the target */
+	memcpy(o + 3, p->sr, 4 * (size_t)p->nsr);
 	return len;
 }
 
@@ -317,7 +319,7 @@ icmp4_options(const struct ping_params *p, uint8_t *o, size_t *optlen)
 
 	if (p->nsr > PING_SR_MAX || p->rr > PING_RR_MAX || p->ts > PING_TS_MAX)
 		return PING_BAD_OPTION;
-	need += sr ? 3 + 4 * (p->nsr + 1) : 0;
+	need += sr ? 3 + 4 * p->nsr : 0;
 	need += p->rr ? 3 + 4 * p->rr : 0;
 	need += p->ts ? 4 + 8 * p->ts : 0;
 	if (need > ICMP_OPT_MAX)
