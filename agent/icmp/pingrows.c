@@ -431,6 +431,11 @@ run(struct ping_row *r, const struct ping_target *dst)
 
 	params_of(r, &p);
 	p.dst = *dst;
+	if (p.src.family != AF_UNSPEC && p.src.family != dst->family) {
+		complete_with(r,
+		    PING_BAD_OPTION); /* the MIB: the source must be of the target's family */
+		return;
+	}
 	if ((r->run = r->set->ops->run_start(r->set->engine, &p, &hooks, r)) == NULL) {
 		log_warn("ping", "out of memory: a request completes with noResources");
 		complete_with(r, PING_NO_RESOURCES);

@@ -816,12 +816,24 @@ test_names(void **state)
 	assert_int_equal(v.len, 4);
 	assert_memory_equal(v.v.s, "peer", 4);
 	assert_int_equal(get_int(O, "m", COL_PING_TIMESOURCE), PING_TIME_CAPTURE);
+	/* a source of the other family than the name's address: badOption, nothing sent */
+	assert_int_equal(SET(S(O, "f", COL_PING_ADDRESSNAME, "v4only", 0),
+			     I(O, "f", COL_PING_SOURCEADDRTYPE, PING_AT_IPV6),
+			     S(O, "f", COL_PING_SOURCEADDR, "\xfe\x80\0\0\0\0\0\0\0\0\0\0\0\0\0\1",
+				 16),
+			     RS(O, "f", RS_CREATEANDGO)),
+	    0);
+	reqs[5]->nfn(reqs[5]->arg, 0, &t);
+	assert_int_equal(nruns, 1);
+	assert_int_equal(get_int(O, "f", COL_PING_STATUSCODE), PING_BAD_OPTION);
+	assert_int_equal(get_int(O, "f", COL_PING_PROBESSENT), 0);
+	assert_int_equal(get_int(O, "f", COL_PING_RESOLUTIONSTATUS), 0);
 	/* destroy cancels a lookup in progress */
 	assert_int_equal(SET(S(O, "k", COL_PING_ADDRESSNAME, "slow", 0),
 			     RS(O, "k", RS_CREATEANDGO)),
 	    0);
 	assert_int_equal(SET(RS(O, "k", RS_DESTROY)), 0);
-	assert_true(reqs[5]->cancelled);
+	assert_true(reqs[6]->cancelled);
 }
 
 /* iputils' arithmetic: integer mean, mean square, and its llsqrt of the difference. */
