@@ -1,7 +1,7 @@
 /*
  * cimPing's writes (see mib_ping.c for the order of a SET): cimPingTable's
- * SET operations for snmp/txn.c and the writable scalars, with their
- * state file.
+ * SET operations for snmp/txn.c; and the scalars, the writable ones kept in
+ * the state file.
  */
 #include "config.h"
 
@@ -539,6 +539,63 @@ const struct txn_ops mib_ping_set_ops = {
 	.group = &ping_group,
 };
 
+/* ---- the read-only scalars ---------------------------------------------------------------- */
+
+static struct pingrows *ps;
+
+static int
+get_rows(const void *row, struct mib_value *v, void *ctx)
+{
+	(void)row;
+	(void)ctx;
+	mib_set_uint(v, ASN_GAUGE, ps->n);
+	return 0;
+}
+
+static int
+get_last_change(const void *row, struct mib_value *v, void *ctx)
+{
+	(void)row;
+	(void)ctx;
+	mib_set_date(v, &ps->last_change);
+	return 0;
+}
+
+#define COUNTER_GETTER(fn, m)                                          \
+	static int fn(const void *row, struct mib_value *v, void *ctx) \
+	{                                                              \
+		(void)row;                                             \
+		(void)ctx;                                             \
+		mib_set_uint(v, ASN_COUNTER, ps->m);                   \
+		return 0;                                              \
+	}
+COUNTER_GETTER(get_refused_rows, refused_rows)
+COUNTER_GETTER(get_refused_owner, refused_owner)
+COUNTER_GETTER(get_refused_rate, refused_rate)
+COUNTER_GETTER(get_aged_out, aged_out)
+
+static const struct {
+	const char *name;
+	oid obj;
+	mib_get_fn get;
+} ro_scalars[] = {
+	{ "cimPingCount", 1, get_rows },
+	{ "cimPingLastChange", 2, get_last_change },
+	{ "cimPingRowsRefused", PING_ROWSREFUSED, get_refused_rows },
+	{ "cimPingOwnerRowsRefused", PING_OWNERROWSREFUSED, get_refused_owner },
+	{ "cimPingRateRefused", PING_RATEREFUSED, get_refused_rate },
+	{ "cimPingRowsAgedOut", PING_ROWSAGEDOUT, get_aged_out },
+};
+
+mib_get_fn
+mib_ping_scalar_get(oid obj)
+{
+	for (size_t i = 0; i < sizeof(ro_scalars) / sizeof(ro_scalars[0]); i++)
+		if (ro_scalars[i].obj == obj)
+			return ro_scalars[i].get;
+	return NULL;
+}
+
 /* ---- the writable scalars: one array, one set of operations -------------------------- */
 
 struct limit {
@@ -650,6 +707,14 @@ mib_ping_scalar(oid obj, void **ctx)
 int
 mib_ping_scalars_bind(struct pingrows *s, int reg)
 {
+	ps = s;
+	for (size_t i = 0; reg && i < sizeof(ro_scalars) / sizeof(ro_scalars[0]); i++) {
+		const oid o[] = { CIMR_PING, ro_scalars[i].obj };
+
+		if (mib_scalar_register(ro_scalars[i].name, o, OID_LENGTH(o), ro_scalars[i].get,
+			NULL) < 0)
+			return -1;
+	}
 	for (size_t i = 0; i < NLIMITS; i++) {
 		const oid o[] = { CIMR_PING, limits[i].obj };
 
