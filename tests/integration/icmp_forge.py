@@ -37,6 +37,16 @@ python3-scapy.
       reassembled datagram is printed when its last fragment is read, with frags=N.
   icmp_forge.py count FILE.pcap
       The number of records in the file (the next mark for --after).
+  icmp_forge.py truth FILE.pcap [--after N] --dst ADDR
+      What the wire says of each echo request to ADDR (after the Nth record), one line each:
+      "seq= id= src= ttl= tos= df= data= iplen= frags= [rr=.. ts=.. lsrr=.. ssrr=..] status=S
+      [from=ADDR rttl=TTL rdata=LEN rrr=.. rts=..]": S is the CimPingStatus the answer maps to
+      by the table of cimPingStatusCode's DESCRIPTION (an echo reply 0, an ICMP error its
+      code, no answer 11010); from, rttl: the answer's source and TTL; rdata, rrr, rts: the
+      reply's data length, recorded route and timestamps.
+  icmp_forge.py errno ADDR [--df] [--size N]
+      Send one echo request from a raw socket and print the errno name of the send (OK when
+      it left) and the status the MIB maps it to: "EMSGSIZE 11009".
 """
 import argparse
 import heapq
@@ -306,6 +316,108 @@ def cmd_count(a):
     print(sum(1 for _ in pcap_packets(a.file)))
 
 
+# ------------------------------------------------------------------ the MIB's mapping
+
+# cimPingStatusCode's DESCRIPTION: ICMP (type, code) -> CimPingStatus
+V4_UNREACH = {0: 11002, 6: 11002, 9: 11002, 11: 11002, 1: 11003, 7: 11003, 8: 11003, 10: 11003, 12: 11003,
+              2: 11004, 13: 11004, 14: 11004, 15: 11004, 3: 11005, 4: 11009, 5: 11012}
+V6_UNREACH = {0: 11002, 1: 11004, 5: 11004, 6: 11004, 2: 11045, 3: 11003, 4: 11005}
+ERRNO_STATUS = {"ENETUNREACH": 11002, "EHOSTUNREACH": 11003, "EACCES": 11004, "EPERM": 11004,
+                "EMSGSIZE": 11009, "ENOBUFS": 11006, "ENOMEM": 11006, "EINVAL": 11012}
+
+
+def status_of(fam, t, c):
+    if fam == 4:
+        if t == 0:
+            return 0
+        if t == 3:
+            return V4_UNREACH.get(c, 11050)
+        if t == 11:
+            return 11014 if c == 1 else 11013
+        return {12: 11015, 4: 11016}.get(t, 11050)
+    if t == 129:
+        return 0
+    if t == 1:
+        return V6_UNREACH.get(c, 11040)
+    if t == 3:
+        return 11014 if c == 1 else 11013
+    if t == 4:
+        return 11043 if c == 1 else 11015
+    return {2: 11009}.get(t, 11050)
+
+
+def cmd_truth(a):
+    dst = str(ipaddress.ip_address(a.dst))
+    r = Reassembler()
+    reqs, order = {}, []
+    n = 0
+    for _t, et, ip in pcap_packets(a.file):
+        n += 1
+        if et not in (ETH_P_IP, ETH_P_IPV6):
+            continue
+        f = parse_ip(ip)
+        if not f:
+            continue
+        g, frags = r.add(f)
+        if g is None or n <= a.after or "icmp" not in g:
+            continue
+        t, c = (int(x) for x in g["icmp"].split("/")) if g["icmp"] != "short" else (-1, -1)
+        if t in (8, 128) and c == 0 and g["dst"] == dst and "id" in g:
+            key = (g["id"], g["seq"])
+            if key not in reqs:
+                order.append(key)
+                reqs[key] = {"req": g, "frags": frags, "ans": None}
+            continue
+        if t in (0, 129) and g["src"] == dst and "id" in g:
+            key = (g["id"], g["seq"])
+        elif "in_id" in g and g.get("in", "").endswith(">" + dst):
+            key = (g["in_id"], g["in_seq"])
+        else:
+            continue
+        if key in reqs and reqs[key]["ans"] is None:
+            reqs[key]["ans"] = g
+    for key in order:
+        q, g = reqs[key]["ans"], reqs[key]["req"]
+        s = "seq=%d id=%d src=%s ttl=%d tos=%d df=%d data=%d iplen=%d frags=%d" % (
+            g["seq"], g["id"], g["src"], g["ttl"], g["tos"], g["df"], g.get("data", -1), g["iplen"],
+            reqs[key]["frags"])
+        for k in ("opts", "rr", "rrslots", "ts", "tsslots", "tsflags", "lsrr", "ssrr"):
+            if k in g:
+                s += " %s=%s" % (k, g[k])
+        if q is None:
+            s += " status=11010"
+        else:
+            t, c = (int(x) for x in q["icmp"].split("/"))
+            s += " status=%d from=%s rttl=%d answer=%s" % (status_of(g["fam"], t, c), q["src"], q["ttl"], q["icmp"])
+            if t in (0, 129):
+                s += " rdata=%d" % q.get("data", -1)
+                for k in ("rr", "ts"):
+                    if k in q:
+                        s += " r%s=%s" % (k, q[k])
+        print(s)
+
+
+def cmd_errno(a):
+    import errno as E
+    fam = 6 if ":" in a.addr else 4
+    if fam == 4:
+        s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+        if a.df:
+            s.setsockopt(socket.IPPROTO_IP, 10, 2)  # IP_MTU_DISCOVER, IP_PMTUDISC_DO
+        m = icmp_msg(4, "", "", 8, 0, struct.pack("!HH", 0x7777, 1), b"\0" * a.size)
+    else:
+        s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+        if a.df:
+            s.setsockopt(socket.IPPROTO_IPV6, 62, 1)  # IPV6_DONTFRAG
+        m = struct.pack("!BBHHH", 128, 0, 0, 0x7777, 1) + b"\0" * a.size  # the kernel sums ICMPv6
+    try:
+        s.sendto(m, (a.addr, 0))
+        name = "OK"
+    except OSError as e:
+        name = E.errorcode.get(e.errno, str(e.errno))
+    print(name, ERRNO_STATUS.get(name, 0 if name == "OK" else 11050))
+
+
 # ------------------------------------------------------------------ building
 
 def ip4(src, dst, proto, payload, ttl=64, tos=0):
@@ -492,8 +604,16 @@ def main():
     dp.add_argument("--after", type=int, default=0)
     ct = sub.add_parser("count")
     ct.add_argument("file")
+    tr = sub.add_parser("truth")
+    tr.add_argument("file")
+    tr.add_argument("--after", type=int, default=0)
+    tr.add_argument("--dst", required=True)
+    en = sub.add_parser("errno")
+    en.add_argument("addr")
+    en.add_argument("--df", action="store_true")
+    en.add_argument("--size", type=int, default=32)
     a = ap.parse_args()
-    {"serve": cmd_serve, "dump": cmd_dump, "count": cmd_count}[a.cmd](a)
+    {"serve": cmd_serve, "dump": cmd_dump, "count": cmd_count, "truth": cmd_truth, "errno": cmd_errno}[a.cmd](a)
 
 
 if __name__ == "__main__":
