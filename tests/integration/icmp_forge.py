@@ -44,7 +44,7 @@ python3-scapy.
       by the table of cimPingStatusCode's DESCRIPTION (an echo reply 0, an ICMP error its
       code, no answer 11010); from, rttl: the answer's source and TTL; rdata, rrr, rts: the
       reply's data length, recorded route and timestamps.
-  icmp_forge.py errno ADDR [--df] [--size N]
+  icmp_forge.py errno ADDR [--df] [--size N] [--src ADDR] [--ifindex N]
       Send one echo request from a raw socket and print the errno name of the send (OK when
       it left) and the status the MIB maps it to: "EMSGSIZE 11009".
 """
@@ -410,8 +410,16 @@ def cmd_errno(a):
         if a.df:
             s.setsockopt(socket.IPPROTO_IPV6, 62, 1)  # IPV6_DONTFRAG
         m = struct.pack("!BBHHH", 128, 0, 0, 0x7777, 1) + b"\0" * a.size  # the kernel sums ICMPv6
+    anc = []
+    if a.src or a.ifindex:
+        if fam == 4:
+            src = socket.inet_aton(a.src or "0.0.0.0")
+            anc = [(socket.IPPROTO_IP, 8, struct.pack("=i4s4s", a.ifindex, src, b"\0" * 4))]  # IP_PKTINFO
+        else:
+            src = ipaddress.IPv6Address(a.src or "::").packed
+            anc = [(socket.IPPROTO_IPV6, 50, src + struct.pack("=i", a.ifindex))]  # IPV6_PKTINFO
     try:
-        s.sendto(m, (a.addr, 0))
+        s.sendmsg([m], anc, 0, (a.addr, 0))
         name = "OK"
     except OSError as e:
         name = E.errorcode.get(e.errno, str(e.errno))
@@ -612,6 +620,8 @@ def main():
     en.add_argument("addr")
     en.add_argument("--df", action="store_true")
     en.add_argument("--size", type=int, default=32)
+    en.add_argument("--src")
+    en.add_argument("--ifindex", type=int, default=0)
     a = ap.parse_args()
     {"serve": cmd_serve, "dump": cmd_dump, "count": cmd_count, "truth": cmd_truth, "errno": cmd_errno}[a.cmd](a)
 

@@ -16,7 +16,8 @@
 #   2001:db8:14:4::1-6 (no-route, admin-prohibited, addr-unreachable, port-unreachable,
 #   policy-fail, reject-route) with nft; R drops the non-first fragments to .33/::33, whose
 #   reassembly times out in C (ipfrag_time 1); C drops 10.14.5.0/24 and 2001:db8:14:5::/64 (the
-#   silent addresses). ICMP rate limits are off everywhere.
+#   silent addresses). ICMP rate limits are off everywhere; every namespace accepts source-routed
+#   packets (Linux drops them otherwise, even those addressed to it).
 #
 # Captures: tcpdump -w on b_a ($T/capB.pcap), r_a ($T/capR.pcap), c_r ($T/capC.pcap).
 # cap_mark before a case, then wire X ... / truth X ADDR read what came after the mark.
@@ -87,7 +88,8 @@ _ping_build() {
 	for n in "$NS" "$NSB" "$NSR" "$NSC"; do
 		ip netns exec "$n" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 \
 			net.ipv4.icmp_msgs_per_sec=100000 net.ipv4.icmp_msgs_burst=100000 \
-			net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0 &&
+			net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0 \
+			net.ipv4.conf.all.accept_source_route=1 net.ipv4.conf.default.accept_source_route=1 &&
 			ip -n "$n" link set lo up || return 1
 	done
 	ip link add a_b netns "$NS" type veth peer name b_a netns "$NSB" &&
@@ -105,9 +107,7 @@ _ping_build() {
 			nr ip link set r_c mtu 1280 && nc ip link set c_r mtu 1280 &&
 			nsx ip link set a_b up && nsx ip link set a_r up && nb ip link set b_a up &&
 			nr ip link set r_a up && nr ip link set r_c up && nc ip link set c_r up &&
-			nr sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
-				net.ipv4.conf.all.accept_source_route=1 net.ipv4.conf.r_a.accept_source_route=1 \
-				net.ipv4.conf.r_c.accept_source_route=1 &&
+			nr sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 &&
 			nc sysctl -qw net.ipv4.ipfrag_time=1 net.ipv6.ip6frag_time=1 &&
 			nsx sysctl -qw net.ipv4.neigh.a_b.mcast_solicit=2 net.ipv4.neigh.a_b.retrans_time_ms=250 \
 				net.ipv6.neigh.a_b.mcast_solicit=2 net.ipv6.neigh.a_b.retrans_time_ms=250 &&
@@ -180,6 +180,10 @@ _mark_of() { local v=MARK_$1; echo "${!v:-0}"; }
 wire() { sleep 0.1; forge dump "$T/cap$1.pcap" --after "$(_mark_of "$1")"; }
 # truth X ADDR: each echo request to ADDR in capture X since the mark, and its answer
 truth() { sleep 0.1; forge truth "$T/cap$1.pcap" --after "$(_mark_of "$1")" --dst "$2"; }
+# walk_vals OID: the values under OID, in order, one a line (types stripped, strings as printed)
+walk_vals() {
+	nsx snmpwalk "${V2[@]}" "${SNMP_OPTS[@]}" "$AGENT" "$1" 2>/dev/null | grep "^$1\." | sed 's/^[^=]*= //; s/^[A-Za-z0-9-]*: //'
+}
 # field LINE KEY: the value of KEY=VALUE in a line
 field() { local w; for w in $1; do case $w in "$2"=*) echo "${w#*=}"; return 0 ;; esac; done; return 1; }
 
