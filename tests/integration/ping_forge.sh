@@ -23,16 +23,9 @@
 
 . "$(dirname "$0")/lib.sh"
 itest_init pforge
-[ "$CIMROUTED" = mock ] && skip_all "not for the mock"
 . "$ITDIR/ping_lib.sh"
 ping_world
-
-write_snmpd_conf
-start_snmpd || bail_out "snmpd does not start"
-start_cimrouted
-wait_registered 20 || bail_out "cimrouted does not register"
-wait_until 5 ping_served || bail_out "cimPingCount.0 is not served: no cimPing in this cimrouted"
-both_alive "start"
+ping_daemons
 
 FN=0
 # forge_up PLAN MAX: a fresh responder for B's .3 and ::3 with that plan; FLOG its log

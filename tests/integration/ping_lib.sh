@@ -22,6 +22,7 @@
 # Captures: tcpdump -w on b_a ($T/capB.pcap), r_a ($T/capR.pcap), c_r ($T/capC.pcap).
 # cap_mark before a case, then wire X ... / truth X ADDR read what came after the mark.
 
+[ "$CIMROUTED" = mock ] && skip_all "not for the mock"
 FORGE=$ITDIR/icmp_forge.py
 NSB=cimr-$TEST_NAME-b-$$
 NSR=cimr-$TEST_NAME-r-$$
@@ -255,6 +256,16 @@ row_summary() {
 		"from=$(col_addr 28) res=$(col 30) sent=$(col 37) recv=$(col 38) loss=$(col 39) src=$(col 44)"
 }
 ping_destroy() { setw "$PE.19.${1:-$IX}" i 6 >/dev/null; }
+
+# ping_daemons [SNMPD CONF LINES...]: snmpd and cimrouted in A, cimPing served (else bail out)
+ping_daemons() {
+	write_snmpd_conf "$@"
+	start_snmpd || bail_out "snmpd does not start"
+	start_cimrouted
+	wait_registered 20 || bail_out "cimrouted does not register"
+	wait_until 5 ping_served || bail_out "cimPingCount.0 is not served: no cimPing in this cimrouted"
+	both_alive "start"
+}
 
 # the daemon serves cimPing at all (else every case would only time out)
 ping_served() {

@@ -22,16 +22,9 @@
 
 . "$(dirname "$0")/lib.sh"
 itest_init popts
-[ "$CIMROUTED" = mock ] && skip_all "not for the mock"
 . "$ITDIR/ping_lib.sh"
 ping_world
-
-write_snmpd_conf
-start_snmpd || bail_out "snmpd does not start"
-start_cimrouted
-wait_registered 20 || bail_out "cimrouted does not register"
-wait_until 5 ping_served || bail_out "cimPingCount.0 is not served: no cimPing in this cimrouted"
-both_alive "start"
+ping_daemons
 
 N=0
 nx() { ix "$OWN" "o$((N + 1))"; } # the index of the next row
