@@ -42,6 +42,10 @@
 #include "route/rt4.h"
 #include "route/nlreq.h"
 #include "event/notify.h"
+#include "icmp/ping.h"
+#include "icmp/pingrows.h"
+#include "icmp/resolve.h"
+#include "snmp/mib_ping.h"
 #include "lib/statefile.h"
 #include "route/writer.h"
 
@@ -85,6 +89,43 @@ static void
 on_signal(int sig)
 {
 	stop_signal = sig;
+}
+
+/* The ping rows' engine and resolver: the real functions (unit tests give fakes). */
+static const struct ping_ops ping_ops_real = {
+	.run_start = ping_run_start,
+	.run_cancel = ping_run_cancel,
+	.may_start = ping_engine_may_start,
+	.set_rate = ping_engine_set_rate,
+	.name = resolve_name,
+	.addr = resolve_addr,
+	.cancel = resolve_cancel,
+};
+
+/*
+ * The ICMP engine (its raw sockets) and the resolver threads of the ping
+ * rows.  Without an engine (no CAP_NET_RAW) the rows are served and kept,
+ * and every activation is refused with resourceUnavailable (logged here
+ * once, and for each refusal).
+ */
+static void
+ping_open(struct pingrows *pings, struct resolve_pool **pool, int time_source)
+{
+	char err[256];
+	struct ping_engine *eng = ping_engine_new(err, sizeof(err));
+
+	if (eng == NULL)
+		log_err("ping", "no ICMP socket, cimPingTable cannot start requests: %s", err);
+	else {
+		ping_engine_set_time_source(eng, time_source);
+		ping_engine_set_rate(eng, pings->lim.rate);
+		if (ping_engine_start(eng) < 0)
+			fatal("cannot watch the ICMP sockets");
+	}
+	if ((*pool = resolve_pool_new(2, 256)) == NULL || resolve_pool_start(*pool) < 0)
+		fatal("cannot start the resolver threads of the ping rows");
+	pings->engine = eng;
+	pings->resolver = *pool;
 }
 
 /*
@@ -314,6 +355,9 @@ main(int argc, char **argv)
 	struct writer *w;
 	struct txn *txn;
 	struct ifset *ifs;
+	struct pingrows pings;
+	struct resolve_pool *pool;
+	int time_source = PING_TIME_CAPTURE;
 	struct sigaction sa;
 	char *statedir, *pidfile = NULL, err[PATH_MAX + 128];
 	int pidfd = -1;
@@ -352,10 +396,12 @@ main(int argc, char **argv)
 	/* A subagent resolves no names: skip parsing the host's MIB files. */
 	setenv("MIBS", "", 1);
 	notify_init(&notifier);
+	pingrows_init(&pings, &ping_ops_real, NULL, NULL);
 	writer_config_default(&wcfg);
 	if (mirror_conf_register(&cfg) < 0 || notify_conf_register(&notifier.set) < 0 ||
 	    writer_conf_register(&wcfg) < 0 || dhcplease_conf_register(&dcfg) < 0 ||
-	    dhcpctl_conf_register(&ccfg) < 0 || resolver_conf_register(&rcfg) < 0)
+	    dhcpctl_conf_register(&ccfg) < 0 || resolver_conf_register(&rcfg) < 0 ||
+	    pingrows_conf_register(&pings, &time_source) < 0)
 		fatal("cannot register the configuration directives");
 	if ((ms = master_init()) == NULL)
 		fatal("out of memory");
@@ -443,14 +489,20 @@ main(int argc, char **argv)
 	/* The nonVolatile addresses made through SNMP, added again where missing. */
 	if (ifset_use_statedir(ifs, statedir, err, sizeof(err)) < 0)
 		fatal("%s", err);
+	/* The ping rows: settings and nonVolatile rows from the state file, then the engine. */
+	if (pingrows_open(&pings, statedir, err, sizeof(err)) < 0)
+		fatal("%s", err);
+	ping_open(&pings, &pool, time_source);
 	if ((txn = txn_new()) == NULL || mib_route_register(m, w, txn) < 0 ||
 	    mib_adapter_writable(txn, ifs) < 0 || mib_adcfg_writable(txn, ifs) < 0 ||
 	    mib_route6_register(m6, w, txn) < 0 || mib_persist_register(w, txn) < 0 ||
 	    mib_event_register() < 0 || mib_adapter_register(ifm, ifd) < 0 ||
 	    mib_adcfg_use_writer(w, txn) < 0 ||
 	    mib_adcfg_register(ifm, pm, pm6, pm == m, pm6 == m6) < 0 ||
-	    mib_tcpip_register(ifm, res, txn) < 0)
+	    mib_tcpip_register(ifm, res, txn) < 0 || mib_ping_register(&pings, txn) < 0)
 		fatal("cannot register CIM-ROUTE-MIB objects");
+	if (pingrows_start(&pings) < 0)
+		fatal("cannot start the ping rows' ageing timer");
 	if (nlmon_start(mon) < 0)
 		fatal("cannot watch the netlink sockets");
 
@@ -478,6 +530,7 @@ main(int argc, char **argv)
 	nlmon_stop(mon);
 	each_mirror(mirrors, 4, mirror_stop);
 	writer_stop(w);
+	pingrows_stop(&pings);
 	resolver_stop(res);
 	dhcplease_stop(dl);
 	iface_stop(ifm);
@@ -485,6 +538,9 @@ main(int argc, char **argv)
 	master_free(ms);
 	snmp_shutdown(APP);
 	txn_free(txn);
+	pingrows_free(&pings); /* cancels the runs and lookups: before the engine and the pool */
+	ping_engine_free(pings.engine);
+	resolve_pool_free(pool);
 	ifset_free(ifs);
 	writer_free(w);
 	notify_close(&notifier);

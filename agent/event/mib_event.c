@@ -373,7 +373,10 @@ send_msg(const struct notify_msg *m, void *arg)
 
 	if (master == NULL)
 		return -1;
-	vl = m->type == NOTIFY_MSG_CHANGE ? change_vars(&m->u.ev) : summary_vars(&m->u.sum);
+	if (m->type == NOTIFY_MSG_OTHER)
+		vl = snmp_clone_varbind(m->u.other.data);
+	else
+		vl = m->type == NOTIFY_MSG_CHANGE ? change_vars(&m->u.ev) : summary_vars(&m->u.sum);
 	if (vl == NULL || (pdu = snmp_pdu_create(AGENTX_MSG_NOTIFY)) == NULL) {
 		snmp_free_varbind(vl);
 		return -1;
@@ -388,6 +391,22 @@ send_msg(const struct notify_msg *m, void *arg)
 		return -1;
 	}
 	return 0;
+}
+
+static void
+release_vars(void *vl)
+{
+	snmp_free_varbind(vl);
+}
+
+int
+mib_event_notify(netsnmp_variable_list *vl)
+{
+	if (nt == NULL) {
+		snmp_free_varbind(vl);
+		return -1;
+	}
+	return notify_other(nt, vl, release_vars);
 }
 
 /* SNMPD_CALLBACK_INDEX_START / INDEX_STOP: the subagent's session to the master opened or closed. */

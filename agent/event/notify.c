@@ -270,9 +270,22 @@ notify_open(struct notify *n, const char *dir)
 	return ring_resize(n, n->set.history);
 }
 
+static struct notify_msg *q_at(const struct notify *n, size_t k);
+
+/* The end of a message: another module's data is released. */
+static void
+settle(struct notify_msg *m)
+{
+	if (m->type == NOTIFY_MSG_OTHER && m->u.other.release != NULL)
+		m->u.other.release(m->u.other.data);
+	m->u.other.release = NULL;
+}
+
 void
 notify_free(struct notify *n)
 {
+	for (size_t k = 0; k < n->qn; k++)
+		settle(q_at(n, k));
 	free(n->hist);
 	free(n->q);
 	free(n->path);
@@ -570,7 +583,7 @@ pace(struct notify *n)
 	for (w = k; k < n->qn; k++) {
 		struct notify_msg *m = q_at(n, k);
 
-		if (!unsent(m)) {
+		if (!unsent(m) || m->type == NOTIFY_MSG_OTHER) {
 			*q_at(n, w++) = *m;
 			continue;
 		}
@@ -627,6 +640,15 @@ static int
 queue(struct notify *n, const struct notify_msg *m)
 {
 	push_dropped(n);
+	if (m->type == NOTIFY_MSG_OTHER) {
+		if (has_room(n) && push(n, m) == 0)
+			return 0;
+		log_warn("notify",
+		    "notification queue full (%u waiting for the master): "
+		    "dropping a notification that no summary covers",
+		    n->set.queue);
+		return -1; /* notify_other() releases it */
+	}
 	if (!has_room(n) || n->has_dropped || push(n, m) < 0) {
 		if (!n->has_dropped)
 			log_warn("notify",
@@ -709,6 +731,7 @@ notify_ack(struct notify *n, uint64_t id, int ok)
 		return; /* not ours, or already settled */
 	n->inflight--;
 	if (ok) {
+		settle(m);
 		m->state = MSG_ACKED;
 		n->nacked++;
 		n->stats.sent++;
@@ -778,6 +801,23 @@ notify_change(struct notify *n, enum notify_kind kind, const struct rt_ops *ops,
 	}
 	n->stats.suppressed++;
 	sum_fold(&n->window_sum, &n->window_has, &m);
+}
+
+int
+notify_other(struct notify *n, void *data, void (*release)(void *data))
+{
+	struct notify_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = NOTIFY_MSG_OTHER;
+	m.u.other.data = data;
+	m.u.other.release = release;
+	if (queue(n, &m) < 0) {
+		settle(&m);
+		return -1;
+	}
+	notify_flush(n);
+	return 0;
 }
 
 void

@@ -86,6 +86,13 @@ struct notify_summary {
 enum notify_msg_type {
 	NOTIFY_MSG_CHANGE,
 	NOTIFY_MSG_SUMMARY,
+	NOTIFY_MSG_OTHER, /* another module's notification: notify_other() */
+};
+
+/* What notify_other() queues: opaque here; release frees it once the message is settled. */
+struct notify_other {
+	void *data;
+	void (*release)(void *data);
 };
 
 struct notify_msg {
@@ -96,6 +103,7 @@ struct notify_msg {
 	union {
 		struct notify_event ev;
 		struct notify_summary sum;
+		struct notify_other other;
 	} u;
 };
 
@@ -204,6 +212,16 @@ void notify_free(struct notify *);
  */
 void notify_change(struct notify *, enum notify_kind, const struct rt_ops *ops, const void *e,
     int bulk);
+/*
+ * Another module's notification (a ping completed): data, which the send
+ * function knows how to hand over, waits in the same queue as the route
+ * changes while the master is away and is sent again until the master
+ * takes it; it is neither numbered, nor rate limited, nor folded into a
+ * summary, and does not depend on cimRouteNotifyEnabled.  release(data)
+ * runs once the message is acknowledged, dropped (queue full: then -1 is
+ * returned and the drop counted) or freed.  0, or -1.
+ */
+int notify_other(struct notify *, void *data, void (*release)(void *data));
 /* The rate-limit interval ended (the timer requested through arm). */
 void notify_timer(struct notify *);
 /* A slice of the interval ended (the timer of notify_set_slicer()). */

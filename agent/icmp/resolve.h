@@ -19,7 +19,8 @@
 
 #include "icmp/ping.h"
 
-struct resolver;
+/* Not "struct resolver": iface/resolver.h has that name (resolv.conf), and main.c links both. */
+struct resolve_pool;
 struct resolve_req;
 
 /*
@@ -32,16 +33,30 @@ typedef void (*resolve_name_fn)(void *arg, uint32_t status, const struct ping_ta
 /* An address resolved: its name, or "" when it has none (NI_NAMEREQD failed). */
 typedef void (*resolve_addr_fn)(void *arg, const char *name);
 
-/* threads: 1..16; queue_max: jobs waiting at most. */
-struct resolver *resolver_new(unsigned threads, unsigned queue_max);
-/* Start the threads and join the loop; 0 or -1. */
-int resolver_start(struct resolver *);
-/* Stop the threads (a lookup in progress is waited for) and free every job. */
-void resolver_free(struct resolver *);
+#define RESOLVE_THREADS_MAX 16
+#define RESOLVE_NAME_MAX    255 /* longer names are refused (11001) without a lookup */
 
-/* Queue a lookup; NULL with errno EAGAIN when the queue is full, ENOMEM. */
-struct resolve_req *resolve_name(struct resolver *, const char *name, resolve_name_fn, void *arg);
-struct resolve_req *resolve_addr(struct resolver *, const struct ping_target *, resolve_addr_fn,
+/* threads: 1..RESOLVE_THREADS_MAX; queue_max: jobs waiting at most (>= 1).  NULL with errno. */
+struct resolve_pool *resolve_pool_new(unsigned threads, unsigned queue_max);
+/* Start the threads and join the loop; 0 or -1 with errno. */
+int resolve_pool_start(struct resolve_pool *);
+/*
+ * Stop the threads (a lookup in progress is waited for) and free every job:
+ * the caller's handles of jobs not yet delivered are then invalid.  Not from
+ * a job's function.
+ */
+void resolve_pool_free(struct resolve_pool *);
+
+/*
+ * Queue a lookup; NULL with errno EAGAIN when the queue is full, ENOMEM.  The
+ * function runs later, from the loop, never from here: a name longer than
+ * RESOLVE_NAME_MAX or with a byte no host name has is answered 11001 that
+ * way too, without a lookup.  The handle is valid until the function has run
+ * or the job is cancelled.
+ */
+struct resolve_req *resolve_name(struct resolve_pool *, const char *name, resolve_name_fn,
+    void *arg);
+struct resolve_req *resolve_addr(struct resolve_pool *, const struct ping_target *, resolve_addr_fn,
     void *arg);
 /* Never call the function of req (which is then forgotten). */
 void resolve_cancel(struct resolve_req *);

@@ -147,6 +147,12 @@ struct notify;
  */
 void mib_event_init(struct notify *);
 int mib_event_register(void);
+/*
+ * Another table's notification (vl: snmpTrapOID.0, then its objects; taken
+ * over): queued with the route changes while the master is away, sent
+ * until it takes it (notify_other()).  0, or -1 (dropped).
+ */
+int mib_event_notify(netsnmp_variable_list *vl);
 /* cimRouteEventTable over a notifier, without registering or callbacks (tests). */
 extern const struct mib_table *mib_event_table;
 void mib_event_bind(struct notify *);

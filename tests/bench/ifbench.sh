@@ -67,17 +67,7 @@ PAIRS=$((LINKS / 2))
 [ -n "$KEEP" ] && mkdir -p "$KEEP"
 
 # ---- housekeeping ------------------------------------------------------------
-T=$(mktemp -d /tmp/cimifbench.XXXXXX)
-PIDS=()
-NSES=()
-cleanup() {
-	local p n
-	for p in "${PIDS[@]}"; do stop_pid "$p"; done
-	for n in "${NSES[@]}"; do ip netns del "$n" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+housekeeping cimifbench
 
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 median() { sort -n | awk '{v[NR]=$1} END{if(NR==0){print "";exit} print v[int((NR+1)/2)]}'; }

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# lib.sh - helpers shared by bench.sh and stall.sh (sourced; expects NS, PORT, GETBENCH,
+# lib.sh - helpers shared by the benchmark scripts (sourced; expects NS, PORT, GETBENCH,
 # AGENT, SYSUPTIME, PIDS and log() from the script that sources it).
 
 now_ns() { date +%s%N; }
@@ -41,4 +41,20 @@ start_snmpd() {
 	PIDS+=("$SNMPD_PID")
 	gb poll -i 20000 -T 20 -o $SYSUPTIME $AGENT >/dev/null ||
 		{ log "snmpd did not answer within 20 s"; return 1; }
+}
+
+# housekeeping NAME: a temporary directory T (/tmp/NAME.XXXXXX), and on exit or interrupt
+# every pid in PIDS stopped, every namespace in NSES deleted and T removed
+housekeeping() {
+	T=$(mktemp -d "/tmp/$1.XXXXXX") || exit 1
+	PIDS=()
+	NSES=()
+	trap housekeeping_end EXIT
+	trap 'exit 130' INT TERM HUP
+}
+housekeeping_end() {
+	local p n
+	for p in "${PIDS[@]}"; do stop_pid "$p"; done
+	for n in "${NSES[@]}"; do ip netns del "$n" 2>/dev/null; done
+	rm -rf "$T"
 }

@@ -926,6 +926,53 @@ test_parse_line(void **state)
 	assert_int_equal(notify_last_seq(&n), 1);
 }
 
+static int released;
+
+static void
+release_one(void *data)
+{
+	assert_int_equal(*(int *)data, 42);
+	released++;
+}
+
+/*
+ * Another module's notification (notify_other): queued while the master is
+ * away, sent when it comes, never rate limited nor folded into a summary,
+ * released once acknowledged; dropped (and released) when the queue is full.
+ */
+static void
+test_other(void **state)
+{
+	struct notify n;
+	int data = 42;
+
+	(void)state;
+	setup(&n, 1, 10, 4);
+	released = 0;
+	n.set.enabled = 1;
+	changes(&n, 2, NOTIFY_ADDED, 0); /* one sent one by one, one suppressed */
+	assert_int_equal(notify_other(&n, &data, release_one), 0);
+	assert_int_equal(notify_other(&n, &data, release_one), 0);
+	assert_int_equal(nsent, 0); /* not connected */
+	notify_connected(&n, 1);
+	notify_timer(&n); /* the interval ends: the summary, then pace() */
+	size_t others = 0;
+	for (size_t k = 0; k < nsent; k++)
+		others += sent[k].type == NOTIFY_MSG_OTHER;
+	assert_int_equal(others, 2);
+	for (size_t k = 0; k < nsent; k++)
+		notify_ack(&n, sent[k].id, 1);
+	assert_int_equal(released, 2);
+	/* A full queue drops it, released at once. */
+	notify_connected(&n, 0);
+	for (int k = 0; k < 4; k++)
+		assert_int_equal(notify_other(&n, &data, release_one), 0);
+	assert_int_equal(notify_other(&n, &data, release_one), -1);
+	assert_int_equal(released, 3);
+	notify_free(&n); /* what is still queued is released */
+	assert_int_equal(released, 7);
+}
+
 int
 main(void)
 {
@@ -947,6 +994,7 @@ main(void)
 		cmocka_unit_test(test_mixed_numbering),
 		cmocka_unit_test(test_mixed_summary),
 		cmocka_unit_test(test_mixed_queue),
+		cmocka_unit_test(test_other),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
