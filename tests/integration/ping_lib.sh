@@ -166,7 +166,7 @@ _ping_build() {
 
 # cap_start X NAMESPACE IFACE: tcpdump -w $T/capX.pcap, until it listens
 cap_start() {
-	ip netns exec "$2" tcpdump -i "$3" -U -n -s 262144 -Z root -w "$T/cap$1.pcap" </dev/null 2>"$T/cap$1.err" &
+	ip netns exec "$2" tcpdump -i "$3" -U --immediate-mode -n -s 262144 -Z root -w "$T/cap$1.pcap" </dev/null 2>"$T/cap$1.err" &
 	EXTRA_PIDS+=($!)
 	wait_until 10 grep -q "listening on" "$T/cap$1.err"
 }
