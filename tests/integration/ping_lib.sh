@@ -164,9 +164,12 @@ _ping_build() {
 			EOF
 }
 
-# cap_start X NAMESPACE IFACE: tcpdump -w $T/capX.pcap, until it listens
+# cap_start X NAMESPACE IFACE: tcpdump -w $T/capX.pcap, until it listens. Immediate mode (else a
+# TPACKET_V3 block holds packets back up to a second); the ring's frames are as large as the
+# snapshot length, so 1600 (every link's MTU is 1500 at most) and an 8 MiB buffer keep a
+# 65,500-octet echo request's 45 fragments and its reply's.
 cap_start() {
-	ip netns exec "$2" tcpdump -i "$3" -U --immediate-mode -n -s 262144 -Z root -w "$T/cap$1.pcap" </dev/null 2>"$T/cap$1.err" &
+	ip netns exec "$2" tcpdump -i "$3" -U --immediate-mode -n -s 1600 -B 8192 -Z root -w "$T/cap$1.pcap" </dev/null 2>"$T/cap$1.err" &
 	EXTRA_PIDS+=($!)
 	wait_until 10 grep -q "listening on" "$T/cap$1.err"
 }

@@ -8,10 +8,11 @@
 # reply's TTL in cimPingResponseTimeToLive, one less through R); TypeofService / traffic class;
 # NoFragmentation (DF set or clear on the wire; IPv6 fragments without it); RecordRoute (an RR
 # option with that many slots; cimPingRouteRecordTable equal to the route recorded in the
-# reply R passes to A); TimeStampRoute (a timestamp option with addresses and that many slots;
+# reply R passes to A, with A's own address that Linux records on delivery, as iputils' ping -R
+# shows); TimeStampRoute (a timestamp option with addresses and that many slots;
 # cimPingTimeStampTable's addresses and timestamps equal to the reply's); RR and TS together
 # within 40 octets, and over them optionTooBig(11017) with nothing sent; SourceRoute loose and
-# strict through R (the option seen in C); IPv4 options for an IPv6 target: badOption(11007)
+# strict through R (the option seen in C, its slot replaced by R's address); IPv4 options for an IPv6 target: badOption(11007)
 # and nothing sent; SourceAddress (the source on the wire; an address not of this host: the
 # kernel's EINVAL, badRoute(11012); another family: badOption); IfIndex (the request leaves by
 # the interface named, seen in R; one that does not exist: inconsistentValue). Names from
@@ -107,13 +108,17 @@ rr_table() { walk_vals "$PRR.2.$IX" | paste -sd, -; }
 ts_table() {
 	paste -d@ <(walk_vals "$PTS.3.$IX") <(walk_vals "$PTS.2.$IX") | paste -sd, -
 }
+# Linux records the receiving address in an RR option with room left when it delivers the
+# packet (ip_options_compile), as iputils' ping -R shows: A's own 10.14.2.1 after the wire's.
 opt_case "RecordRoute 9: an RR option of 9 slots on the wire" R 10.14.3.3 "rrslots=9" "$PE.8.$(nx)" u 9
-rrr=$(field "$WLINE" rrr)
-is "$(rr_table)" "$rrr" "RecordRoute 9: cimPingRouteRecordTable holds the route recorded in the reply ($rrr)"
+rrr=$(field "$WLINE" rrr),10.14.2.1
+is "$(rr_table)" "$rrr" "RecordRoute 9: cimPingRouteRecordTable holds the reply's recorded route, and A's address ($rrr)"
+iprr=$(nsx ping -c 1 -W 2 -R 10.14.3.3 | awk '/^RR:/ { f = 1; print $2; next } f && NF == 1 { print $1 } f && NF == 0 { f = 0 }' | paste -sd, -)
+is "$iprr" "$rrr" "iputils' ping -R reads the same route"
 case ",$rrr," in *,10.14.3.2,*) ok "the recorded route passes R's far address (the option worked)" ;;
 *) not_ok "the recorded route passes R's far address"; diag "$WLINE" ;; esac
 opt_case "RecordRoute 3: 3 slots" R 10.14.3.3 "rrslots=3" "$PE.8.$(nx)" u 3
-is "$(rr_table)" "$(field "$WLINE" rrr)" "RecordRoute 3: the table holds the 3 recorded hops"
+is "$(rr_table)" "$(field "$WLINE" rrr)" "RecordRoute 3: the table holds the 3 recorded hops (full before A)"
 opt_case "TimeStampRoute 4: a timestamp option with addresses (flag 1), 4 slots" R 10.14.3.3 "tsflags=1 tsslots=4" \
 	"$PE.13.$(nx)" u 4
 is "$(ts_table)" "$(field "$WLINE" rts)" "TimeStampRoute 4: cimPingTimeStampTable has the reply's addresses and timestamps"
@@ -125,9 +130,11 @@ is "$(rr_table)$(ts_table)" "" "no option: no cimPingRouteRecordTable or cimPing
 both_alive "RR and TS"
 
 diag "---- SourceRoute"
-opt_case "SourceRoute 10.14.2.2 loose: an LSRR option reaches C" C 10.14.3.3 "lsrr=10.14.3.3" \
+# R, the one hop of the route, replaces its slot with its outgoing address (RFC 791) and sends
+# the request on to the final destination, C, with the pointer past the end
+opt_case "SourceRoute 10.14.2.2 loose: an LSRR option, used up by R, reaches C" C 10.14.3.3 "lsrr=10.14.3.2" \
 	"$PE.10.$(nx)" s 10.14.2.2 "$PE.11.$(nx)" i 1
-opt_case "SourceRoute 10.14.2.2 strict: an SSRR option reaches C" C 10.14.3.3 "ssrr=10.14.3.3" \
+opt_case "SourceRoute 10.14.2.2 strict: an SSRR option, used up by R, reaches C" C 10.14.3.3 "ssrr=10.14.3.2" \
 	"$PE.10.$(nx)" s 10.14.2.2 "$PE.11.$(nx)" i 2
 out=$(setw "$PE.19.$(nx)" i 4 "$PE.3.$(nx)" i 1 "$PE.4.$(nx)" x "$(addr_hex 10.14.3.3)" "$PE.11.$(nx)" i 3)
 case $out in *"Reason: wrongValue"*) ok "SourceRouteType 3 is refused with wrongValue" ;;
@@ -153,8 +160,11 @@ nothing_sent "an IPv6 SourceAddress for an IPv4 target" 10.14.1.2 11007 \
 	"$PE.32.$(nx)" i 2 "$PE.33.$(nx)" x "$(addr_hex 2001:db8:14:1::11)"
 IFR=$(nsx cat /sys/class/net/a_r/ifindex)
 MACR=$(nr cat /sys/class/net/r_a/address)
+# B's address is on a_b; on a_r it needs a neighbour entry (R's MAC), and for IPv6 a route
+# through a_r too (a worse metric: the ordinary route stays a_b's)
 nsx ip neigh replace 10.14.1.2 lladdr "$MACR" dev a_r nud permanent &&
-	nsx ip -6 neigh replace 2001:db8:14:1::2 lladdr "$MACR" dev a_r nud permanent
+	nsx ip -6 neigh replace 2001:db8:14:1::2 lladdr "$MACR" dev a_r nud permanent &&
+	nsx ip -6 route add 2001:db8:14:1::/64 dev a_r metric 2048 || not_ok "neighbour entries and route through a_r"
 opt_case "IfIndex of a_r: the request to B's address leaves towards R (R answers it)" R 10.14.1.2 "icmp=none" \
 	"$PE.34.$(nx)" u "$IFR"
 [ -n "$(field "$WLINE" seq)" ]
@@ -163,6 +173,7 @@ opt_case "IPv6 IfIndex of a_r: the request leaves towards R" R 2001:db8:14:1::2 
 [ -n "$(field "$WLINE" seq)" ]
 result $? "IPv6 IfIndex $IFR: the echo request to 2001:db8:14:1::2 is seen on R's link"
 nsx ip neigh del 10.14.1.2 dev a_r; nsx ip -6 neigh del 2001:db8:14:1::2 dev a_r
+nsx ip -6 route del 2001:db8:14:1::/64 dev a_r metric 2048
 out=$(setw "$PE.19.$(nx)" i 4 "$PE.3.$(nx)" i 1 "$PE.4.$(nx)" x "$(addr_hex 10.14.1.2)" "$PE.34.$(nx)" u 999)
 case $out in *"Reason: inconsistentValue"*) ok "IfIndex 999 (no such interface) is refused with inconsistentValue" ;;
 *) not_ok "IfIndex 999 (no such interface) is refused with inconsistentValue"; diag "$out" ;; esac
