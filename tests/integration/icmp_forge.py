@@ -26,7 +26,7 @@ python3-scapy.
         none           nothing
       Bounded: stops after --max requests (default 100) plus their delayed actions, or after
       --duration seconds (default 30). The log has one line per request ("req" and the packet
-      as `dump` prints it) and one per packet sent ("sent ACTION t=TIME").
+      as `dump` prints it) and one per packet sent ("sent ACTION[@MS] t=TIME").
       Prints "ready" on stdout once it listens.
 
   icmp_forge.py dump FILE.pcap [--after N]
@@ -544,7 +544,7 @@ def parse_plan(plan):
             if build_check not in ("reply", "corrupt", "short", "badsum", "wrongid", "wrongseq", "error",
                                    "forged", "forgedid", "none"):
                 raise SystemExit("unknown action %r" % a)
-            acts.append((ms, a))
+            acts.append((ms, a, "%s@%d" % (a, ms) if ms else a))
         cycle.append(acts)
     return cycle
 
@@ -587,13 +587,13 @@ def cmd_serve(a):
         log.write("req " + describe(n, t, f) + "\n")
         acts = cycle[nreq % len(cycle)]
         nreq += 1
-        for ms, act in acts:
+        for ms, act, text in acts:
             pkt = build(act, f)
             if pkt is None:
                 log.write("sent none t=%.6f\n" % t)
                 continue
             n += 1
-            heapq.heappush(pending, (t + ms / 1000.0, n, act, pkt, sa[1], sa[4]))
+            heapq.heappush(pending, (t + ms / 1000.0, n, text, pkt, sa[1], sa[4]))
     log.write("end requests=%d\n" % nreq)
 
 

@@ -106,6 +106,7 @@ ping_start w3 10.14.5.1 "$PE.12.$(ix $OWN w3)" u 4000
 sleep 0.2
 out=$(setw "$PE.19.$(ix $OWN w3)" i 6)
 is "rc=$? $(num "$PE.20.$(ix $OWN w3)") $(num $PING.1.0)" "rc=0  $count" "destroy(6) in progress: the row is gone, cimPingCount back to $count"
+IX=$(ix "$OWN" w2)
 out=$(setw "$PE.19.$IX" i 6)
 is "rc=$? $(num "$PE.19.$IX") $(num $PING.1.0)" "rc=0  $((count - 1))" "destroy(6) of a row not started"
 both_alive "RowStatus and AdminStatus"
@@ -258,6 +259,8 @@ tv() { echo "$trap" | tr '\t' '\n' | grep "^$PE\.$1\.$IX = " | sed 's/^[^=]*= [A
 is "status=$(tv 21) from=$(hex_addr "$(tv 28)") sent=$(tv 37) recv=$(tv 38)" \
 	"status=$(col 21) from=$(col_addr 28) sent=$(col 37) recv=$(col 38)" \
 	"cimPingCompletion arrives with the row's StatusCode ($(col 21)), ProtocolAddress, ProbesSent and ProbesReceived"
+is "$(echo "$trap" | tr '\t' '\n' | sed -n "s/^$PE\.\([0-9]*\)\.$IX = .*/\1/p" | tr '\n' ' ')" "3 4 5 21 22 27 28 37 38 " \
+	"cimPingCompletion's varbinds are the MIB's OBJECTS, in order, with the row's index"
 t1=$(ntraps)
 ping_start notrap 10.14.1.2
 ping_wait 5
