@@ -39,6 +39,8 @@ forge_up() {
 	wait_until 10 grep -q ready "$FLOG.out" || bail_out "icmp_forge.py does not start: $(cat "$FLOG.out")"
 }
 forge_down() { stop_pid "$FORGE_PID" TERM 3; }
+# forge_wait: until the forge has answered its MAX requests, delayed actions included
+forge_wait() { wait_until 3 grep -q '^end' "$FLOG"; }
 sent() { grep -c "^sent $1" "$FLOG"; }
 # row NAME TARGET [VARBINDS...]: start, wait, read
 N=0
@@ -55,6 +57,7 @@ for fam in 4 6; do
 	diag "---- IPv$fam: corrupted data"
 	forge_up corrupt 1
 	row corrupt$fam $F
+	forge_wait
 	is "status=$(col 21) incons=$(col 26) size=$(col 25) forged=$(sent corrupt)" "status=0 incons=1 size=32 forged=1" \
 		"IPv$fam a reply with corrupted data: success, ReplyInconsistency true(1)"
 	forge_down
@@ -63,7 +66,7 @@ for fam in 4 6; do
 	forge_up "reply,reply@20,reply@40" 3
 	IX=$(ix "$OWN" dup$fam)
 	row dup$fam $F "$PE.35.$IX" u 3 "$PE.36.$IX" u 200
-	sleep 0.2
+	forge_wait
 	is "$(probes)sent=$(col 37) recv=$(col 38) incons=$(col 26) forged=$(sent reply)" "0 0 0 sent=3 recv=3 incons=2 forged=9" \
 		"IPv$fam three replies to each of 3 probes: 3 received, not 9"
 	forge_down
@@ -75,7 +78,7 @@ for fam in 4 6; do
 	is "$(probes)recv=$(col 38) status=$(col 21)" "11010 11010 11010 recv=0 status=11010" \
 		"IPv$fam replies 700 ms late for a 400 ms timeout: every probe requestTimedOut, none received"
 	row next$fam $F "$PE.12.$(ix $OWN next$fam)" u 1000
-	sleep 0.8
+	forge_wait
 	is "status=$(col 21) recv=$(col 38) late-sent=$(sent 'reply@700')" "status=0 recv=1 late-sent=3" \
 		"IPv$fam the next row, while the 3 late replies arrive, counts only its own reply"
 	forge_down
@@ -84,6 +87,7 @@ for fam in 4 6; do
 	err=3:1; [ $fam = 6 ] && err=1:3
 	forge_up "short,badsum,wrongid,wrongseq,forged:$err,forgedid:$err,reply@100" 1
 	row junk$fam $F "$PE.12.$(ix $OWN junk$fam)" u 2000
+	forge_wait
 	us=$(col 23)
 	[ "$us" != absent ] && [ "$us" -ge 100000 ] && [ "$us" -lt 2000000 ]
 	result $? "IPv$fam garbage and forged errors first: the response time ($us us) is the real reply's, 100 ms late"
