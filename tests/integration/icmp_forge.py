@@ -29,15 +29,16 @@ python3-scapy.
       as `dump` prints it) and one per packet sent ("sent ACTION[@MS] t=TIME").
       Prints "ready" on stdout once it listens.
 
-  icmp_forge.py dump FILE.pcap [--after N]
+  icmp_forge.py dump FILE.pcap [--after N] [--from-byte OFFSET]
       One line per IPv4/IPv6 packet of a tcpdump -w file (Ethernet, Linux cooked v1/v2 or raw
-      IP), numbered from 1 (only those after the Nth with --after), with fragments reassembled:
+      IP), numbered from 1 (only those after the Nth with --after, or whose record starts at
+      OFFSET or later: the file's size before a case), with fragments reassembled:
       "N t=EPOCH v4|v6 SRC>DST ttl= tos= df= frag=OFF/MF id= iplen= opts=HEX [rr=A,B ts=A@MS,..
       lsrr=.. ssrr=..] icmp=TYPE/CODE [id= seq= data=LEN] [in=SRC>DST in_id= in_seq=]". A
       reassembled datagram is printed when its last fragment is read, with frags=N.
   icmp_forge.py count FILE.pcap
       The number of records in the file (the next mark for --after).
-  icmp_forge.py truth FILE.pcap [--after N] --dst ADDR
+  icmp_forge.py truth FILE.pcap [--after N] [--from-byte OFFSET] --dst ADDR
       What the wire says of each echo request to ADDR (after the Nth record), one line each:
       "seq= id= src= ttl= tos= df= data= iplen= frags= [rr=.. ts=.. lsrr=.. ssrr=..] status=S
       [from=ADDR rttl=TTL rdata=LEN rrr=.. rts=..]": S is the CimPingStatus the answer maps to
@@ -238,6 +239,7 @@ def pcap_packets(path):
         if i + 16 + incl > len(data):
             return
         rec = data[i + 16:i + 16 + incl]
+        start = i
         i += 16 + incl
         t = sec + frac / (1e9 if nano else 1e6)
         if linktype == 1:  # Ethernet (a VLAN tag is not expected here)
@@ -250,7 +252,7 @@ def pcap_packets(path):
             et, ip = (ETH_P_IPV6 if rec and rec[0] >> 4 == 6 else ETH_P_IP), rec
         else:
             raise SystemExit("link type %d not handled" % linktype)
-        yield t, et, ip
+        yield t, et, ip, start
 
 
 class Reassembler:
@@ -296,7 +298,7 @@ class Reassembler:
 def cmd_dump(a):
     r = Reassembler()
     n = 0
-    for t, et, ip in pcap_packets(a.file):
+    for t, et, ip, off in pcap_packets(a.file):
         n += 1
         if et not in (ETH_P_IP, ETH_P_IPV6):
             continue
@@ -304,7 +306,7 @@ def cmd_dump(a):
         if not f:
             continue
         g, frags = r.add(f)
-        if n <= a.after:
+        if n <= a.after or off < a.from_byte:
             continue
         if g is None:
             print(describe(n, t, f, " fragment=1"))
@@ -351,7 +353,7 @@ def cmd_truth(a):
     r = Reassembler()
     reqs, order = {}, []
     n = 0
-    for _t, et, ip in pcap_packets(a.file):
+    for _t, et, ip, off in pcap_packets(a.file):
         n += 1
         if et not in (ETH_P_IP, ETH_P_IPV6):
             continue
@@ -359,7 +361,7 @@ def cmd_truth(a):
         if not f:
             continue
         g, frags = r.add(f)
-        if g is None or n <= a.after or "icmp" not in g:
+        if g is None or n <= a.after or off < a.from_byte or "icmp" not in g:
             continue
         t, c = (int(x) for x in g["icmp"].split("/")) if g["icmp"] != "short" else (-1, -1)
         if t in (8, 128) and c == 0 and g["dst"] == dst and "id" in g:
@@ -610,11 +612,13 @@ def main():
     dp = sub.add_parser("dump")
     dp.add_argument("file")
     dp.add_argument("--after", type=int, default=0)
+    dp.add_argument("--from-byte", type=int, default=0)
     ct = sub.add_parser("count")
     ct.add_argument("file")
     tr = sub.add_parser("truth")
     tr.add_argument("file")
     tr.add_argument("--after", type=int, default=0)
+    tr.add_argument("--from-byte", type=int, default=0)
     tr.add_argument("--dst", required=True)
     en = sub.add_parser("errno")
     en.add_argument("addr")

@@ -174,16 +174,17 @@ cap_start() {
 	wait_until 10 grep -q "listening on" "$T/cap$1.err"
 }
 
-# cap_mark: remember how many packets each capture holds (MARK_B, MARK_R, MARK_C)
+# cap_mark: remember the size of each capture file (MARK_B, MARK_R, MARK_C): what a case
+# sends is in the records that start at or after it
 cap_mark() {
 	sleep 0.05
-	MARK_B=$(forge count "$T/capB.pcap") MARK_R=$(forge count "$T/capR.pcap") MARK_C=$(forge count "$T/capC.pcap")
+	MARK_B=$(stat -c %s "$T/capB.pcap") MARK_R=$(stat -c %s "$T/capR.pcap") MARK_C=$(stat -c %s "$T/capC.pcap")
 }
 _mark_of() { local v=MARK_$1; echo "${!v:-0}"; }
 # wire X: the packets of capture X since the mark (icmp_forge.py dump lines)
-wire() { sleep 0.1; forge dump "$T/cap$1.pcap" --after "$(_mark_of "$1")"; }
+wire() { sleep 0.1; forge dump "$T/cap$1.pcap" --from-byte "$(_mark_of "$1")"; }
 # truth X ADDR: each echo request to ADDR in capture X since the mark, and its answer
-truth() { sleep 0.1; forge truth "$T/cap$1.pcap" --after "$(_mark_of "$1")" --dst "$2"; }
+truth() { sleep 0.1; forge truth "$T/cap$1.pcap" --from-byte "$(_mark_of "$1")" --dst "$2"; }
 # walk_vals OID: the values under OID, in order, one a line (types stripped, strings as printed)
 walk_vals() {
 	nsx snmpwalk "${V2[@]}" "${SNMP_OPTS[@]}" "$AGENT" "$1" 2>/dev/null | grep "^$1\." | sed 's/^[^=]*= //; s/^[A-Za-z0-9-]*: //'

@@ -124,7 +124,7 @@ seqs=$(sed 's/^seq=\([0-9]*\).*/\1/' "$T/p4.wire" | tr '\n' ' ')
 set -- $seqs
 [ $# = 4 ] && [ $(( ($2 - $1) & 65535 )) = 1 ] && [ $(( ($3 - $2) & 65535 )) = 1 ] && [ $(( ($4 - $3) & 65535 )) = 1 ]
 result $? "consecutive sequence numbers ($seqs)"
-gaps=$(forge dump "$T/capB.pcap" --after "$MARK_B" | grep 'icmp=8/0' | awk '{ t = substr($2, 3); if (p) printf "%d ", (t - p) * 1000; p = t }')
+gaps=$(wire B | grep 'icmp=8/0' | awk '{ t = substr($2, 3); if (p) printf "%d ", (t - p) * 1000; p = t }')
 ok_gaps=1; for g in $gaps; do [ "$g" -ge 150 ] && [ "$g" -le 600 ] || ok_gaps=0; done
 [ "$ok_gaps" = 1 ] && [ -n "$gaps" ]
 result $? "the requests leave about 200 ms apart on the wire (gaps: $gaps ms)"
@@ -204,7 +204,7 @@ IX=$(ix "$OWN" g3)
 ping_start g3 10.14.1.2 "$PE.35.$IX" u 4 "$PE.36.$IX" u 10
 ping_wait 10
 row_read
-span=$(forge dump "$T/capB.pcap" --after "$MARK_B" | grep 'icmp=8/0' | awk '{ t = substr($2, 3); if (!f) f = t; l = t } END { printf "%d", (l - f) * 1000 }')
+span=$(wire B | grep 'icmp=8/0' | awk '{ t = substr($2, 3); if (!f) f = t; l = t } END { printf "%d", (l - f) * 1000 }')
 [ "$(col 37)" = 4 ] && [ "$(col 38)" = 4 ] && [ "$span" -ge 700 ]
 result $? "MaxProbeRate 2: 4 probes 10 ms apart are delayed (first to last ${span} ms on the wire), all sent and answered"
 setw $S_RATE u 1000 >/dev/null
