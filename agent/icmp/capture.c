@@ -89,8 +89,10 @@ capture_filter_text(uint16_t id4, uint16_t id6, char *buf, size_t len)
 	    " and icmp[12 + ((icmp[8] & 0xf) * 4):2] = %u)"
 	    " or (ip6 and ip6[6] = 58 and (ip6[40] = 128 or ip6[40] = 129) and ip6[44:2] = %u)"
 	    " or (ip6 and ip6[6] = 58 and ip6[40] < 128 and ip6[54] = 58 and ip6[88] = 128"
-	    " and ip6[92:2] = %u)",
-	    id4, id4, id6, id6);
+	    " and ip6[92:2] = %u)"
+	    " or (ip6 and ip6[6] = 44 and ip6[40] = 58 and (ip6[42:2] & 0xfff8) = 0"
+	    " and (ip6[48] = 128 or ip6[48] = 129) and ip6[52:2] = %u)",
+	    id4, id4, id6, id6, id6);
 }
 
 static uint16_t
@@ -132,20 +134,28 @@ parse4(const uint8_t *ip, size_t n, struct capture_pkt *pkt)
 	return echo_ids(in + il, n - il, 8, pkt);
 }
 
+/* The first fragment of a large echo: its ICMPv6 header after the fragment header. */
+static int
+first_fragment(const uint8_t *ip, size_t n)
+{
+	return n >= 56 && ip[6] == 44 && ip[40] == IPPROTO_ICMPV6 && (be16(ip + 42) & 0xfff8) == 0;
+}
+
 static int
 parse6(const uint8_t *ip, size_t n, struct capture_pkt *pkt)
 {
-	const uint8_t *icmp = ip + 40, *in = ip + 48;
+	size_t off = first_fragment(ip, n) ? 48 : 40;
+	const uint8_t *icmp = ip + off, *in = icmp + 8;
 
-	if (n < 48 || (ip[0] >> 4) != 6 || ip[6] != IPPROTO_ICMPV6)
+	if (n < off + 8 || (ip[0] >> 4) != 6 || (off == 40 && ip[6] != IPPROTO_ICMPV6))
 		return -1;
 	pkt->family = AF_INET6;
 	pkt->ttl = ip[7];
 	pkt->type = icmp[0];
 	pkt->code = icmp[1];
 	if (icmp[0] == 128 || icmp[0] == 129)
-		return echo_ids(icmp, n - 40, icmp[0], pkt);
-	if (icmp[0] >= 128 || n < 88 || in[6] != IPPROTO_ICMPV6)
+		return echo_ids(icmp, n - off, icmp[0], pkt);
+	if (icmp[0] >= 128 || off != 40 || n < 88 || in[6] != IPPROTO_ICMPV6)
 		return -1;
 	return echo_ids(in + 40, n - 88, 128, pkt);
 }

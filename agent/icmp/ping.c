@@ -269,7 +269,7 @@ heap_remove(struct ping_engine *e, struct pitem *it)
 		return;
 	heap_set(e, i, e->heap[e->nheap]);
 	heap_up(e, i);
-	heap_down(e, e->heap[i] == it ? i : e->heap[i]->hpos);
+	heap_down(e, i); /* nothing to do if it went up */
 }
 
 static void

@@ -137,9 +137,10 @@ ping_index(void *ctx, const void *row, oid *out)
 static int
 get_field(const void *row, struct mib_value *v, enum ping_field f, u_char type)
 {
-	mib_set_uint(v, type, ROW(row)->cfg.v[f]);
 	if (type == ASN_INTEGER)
 		mib_set_int(v, type, (long)ROW(row)->cfg.v[f]);
+	else
+		mib_set_uint(v, type, ROW(row)->cfg.v[f]);
 	return 0;
 }
 
@@ -837,17 +838,18 @@ static void
 completed(const struct ping_row *r, void *arg)
 {
 	netsnmp_variable_list *vl;
+	char name[4 * 2 * PING_KEY_MAX + 2];
 
 	(void)arg;
 	if (r->cfg.v[PF_TRAP] != PING_TRUE)
 		return;
-	if ((vl = mib_ping_completion_vars(r)) == NULL || mib_event_notify(vl) < 0)
-		log_warn("ping", "cimPingCompletion for %.*s/%.*s could not be queued",
-		    (int)r->key.olen, (const char *)r->key.owner, (int)r->key.nlen,
-		    (const char *)r->key.name);
+	if ((vl = mib_ping_completion_vars(r)) == NULL || mib_event_notify(vl) < 0) {
+		mib_ping_key_text(&r->key, name, sizeof(name));
+		log_warn("ping", "cimPingCompletion for %s could not be queued", name);
+	}
 }
 
-/* ---- the read-only scalars and the registration ------------------------------------ */
+/* ---- the log's name of a row, and the registration ------------------------------------ */
 
 /* "owner/name" for the log: printable octets as they are, others as \xNN. */
 void
@@ -870,59 +872,6 @@ mib_ping_key_text(const struct ping_key *k, char *buf, size_t len)
 }
 
 static int
-get_rows(const void *row, struct mib_value *v, void *ctx)
-{
-	(void)row;
-	(void)ctx;
-	mib_set_uint(v, ASN_GAUGE, pr->n);
-	return 0;
-}
-
-static int
-get_last_change(const void *row, struct mib_value *v, void *ctx)
-{
-	(void)row;
-	(void)ctx;
-	mib_set_date(v, &pr->last_change);
-	return 0;
-}
-
-#define COUNTER_GETTER(fn, m)                                          \
-	static int fn(const void *row, struct mib_value *v, void *ctx) \
-	{                                                              \
-		(void)row;                                             \
-		(void)ctx;                                             \
-		mib_set_uint(v, ASN_COUNTER, pr->m);                   \
-		return 0;                                              \
-	}
-COUNTER_GETTER(get_refused_rows, refused_rows)
-COUNTER_GETTER(get_refused_owner, refused_owner)
-COUNTER_GETTER(get_refused_rate, refused_rate)
-COUNTER_GETTER(get_aged_out, aged_out)
-
-static const struct {
-	const char *name;
-	oid obj;
-	mib_get_fn get;
-} ro_scalars[] = {
-	{ "cimPingCount", 1, get_rows },
-	{ "cimPingLastChange", 2, get_last_change },
-	{ "cimPingRowsRefused", PING_ROWSREFUSED, get_refused_rows },
-	{ "cimPingOwnerRowsRefused", PING_OWNERROWSREFUSED, get_refused_owner },
-	{ "cimPingRateRefused", PING_RATEREFUSED, get_refused_rate },
-	{ "cimPingRowsAgedOut", PING_ROWSAGEDOUT, get_aged_out },
-};
-
-mib_get_fn
-mib_ping_scalar_get(oid obj)
-{
-	for (size_t i = 0; i < sizeof(ro_scalars) / sizeof(ro_scalars[0]); i++)
-		if (ro_scalars[i].obj == obj)
-			return ro_scalars[i].get;
-	return NULL;
-}
-
-static int
 ping_bind(struct pingrows *s, struct txn *txn, int reg)
 {
 	pr = s;
@@ -942,16 +891,9 @@ mib_ping_bind(struct pingrows *s, struct txn *txn)
 int
 mib_ping_register(struct pingrows *s, struct txn *txn)
 {
-	if (ping_bind(s, txn, 1) < 0 || mib_table_register(&ping_table) < 0 ||
-	    mib_table_register(&rr_table) < 0 || mib_table_register(&ts_table) < 0 ||
-	    mib_table_register(&probe_table) < 0)
-		return -1;
-	for (size_t i = 0; i < sizeof(ro_scalars) / sizeof(ro_scalars[0]); i++) {
-		const oid o[] = { CIMR_PING, ro_scalars[i].obj };
-
-		if (mib_scalar_register(ro_scalars[i].name, o, OID_LENGTH(o), ro_scalars[i].get,
-			NULL) < 0)
-			return -1;
-	}
-	return 0;
+	return ping_bind(s, txn, 1) < 0 || mib_table_register(&ping_table) < 0 ||
+		mib_table_register(&rr_table) < 0 || mib_table_register(&ts_table) < 0 ||
+		mib_table_register(&probe_table) < 0 ?
+	    -1 :
+	    0;
 }

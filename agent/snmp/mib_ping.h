@@ -34,7 +34,7 @@ struct ping_key;
 int mib_ping_key_parse(const oid *idx, size_t len, struct ping_key *k);
 void mib_ping_key_text(const struct ping_key *k, char *buf, size_t len);
 extern const struct txn_ops mib_ping_set_ops;
-/* The writable scalars over s (registered when reg); 0, or -1. */
+/* The scalars over s (registered when reg); 0, or -1. */
 int mib_ping_scalars_bind(struct pingrows *s, int reg);
 
 #endif

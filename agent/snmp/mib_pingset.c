@@ -1,7 +1,7 @@
 /*
  * cimPing's writes (see mib_ping.c for the order of a SET): cimPingTable's
- * SET operations for snmp/txn.c and the writable scalars, with their
- * state file.
+ * SET operations for snmp/txn.c; and the scalars, the writable ones kept in
+ * the state file.
  */
 #include "config.h"
 
@@ -418,6 +418,13 @@ undo_change(void *data, void *arg)
 	return 0;
 }
 
+/* A row the state file keeps. */
+static int
+kept(const struct ping_row *r)
+{
+	return r->cfg.v[PF_STORAGE] == PING_ST_NONVOLATILE;
+}
+
 static int
 apply(struct txn *txn, struct txn_row *row, void *ctx)
 {
@@ -436,13 +443,15 @@ apply(struct txn *txn, struct txn_row *row, void *ctx)
 		r->active = x->active;
 		x->row = r;
 		txn_step(txn, row, undo_create, NULL);
-		dirty |= r->cfg.v[PF_STORAGE] == PING_ST_NONVOLATILE;
+		dirty |= kept(r);
 		return SNMP_ERR_NOERROR;
 	}
 	if ((r = pingrows_find(x->set, &x->key)) == NULL)
 		return SNMP_ERR_COMMITFAILED; /* cannot happen: nothing removes rows during a SET */
 	x->row = r;
-	dirty |= r->cfg.v[PF_STORAGE] == PING_ST_NONVOLATILE;
+	/* AdminStatus alone changes nothing the file keeps (rows come back disabled) */
+	dirty |=
+	    kept(r) && (x->destroy || txn_has(row, COL_PING_ROWSTATUS) || writes_parameter(row));
 	if (x->destroy) {
 		pingrows_remove(x->set, r);
 		txn_step(txn, row, undo_destroy, NULL);
@@ -472,7 +481,7 @@ commit(struct txn_row *row, void *ctx)
 		x->row = NULL;
 		return;
 	}
-	if (x->abandon)
+	if (x->abandon && x->row->oper == PING_OPER_INPROGRESS) /* it may have completed since */
 		ping_row_abandon(x->row);
 	if (x->start)
 		ping_row_start(x->row);
@@ -529,6 +538,63 @@ const struct txn_ops mib_ping_set_ops = {
 	.row_free = xrow_free,
 	.group = &ping_group,
 };
+
+/* ---- the read-only scalars ---------------------------------------------------------------- */
+
+static struct pingrows *ps;
+
+static int
+get_rows(const void *row, struct mib_value *v, void *ctx)
+{
+	(void)row;
+	(void)ctx;
+	mib_set_uint(v, ASN_GAUGE, ps->n);
+	return 0;
+}
+
+static int
+get_last_change(const void *row, struct mib_value *v, void *ctx)
+{
+	(void)row;
+	(void)ctx;
+	mib_set_date(v, &ps->last_change);
+	return 0;
+}
+
+#define COUNTER_GETTER(fn, m)                                          \
+	static int fn(const void *row, struct mib_value *v, void *ctx) \
+	{                                                              \
+		(void)row;                                             \
+		(void)ctx;                                             \
+		mib_set_uint(v, ASN_COUNTER, ps->m);                   \
+		return 0;                                              \
+	}
+COUNTER_GETTER(get_refused_rows, refused_rows)
+COUNTER_GETTER(get_refused_owner, refused_owner)
+COUNTER_GETTER(get_refused_rate, refused_rate)
+COUNTER_GETTER(get_aged_out, aged_out)
+
+static const struct {
+	const char *name;
+	oid obj;
+	mib_get_fn get;
+} ro_scalars[] = {
+	{ "cimPingCount", 1, get_rows },
+	{ "cimPingLastChange", 2, get_last_change },
+	{ "cimPingRowsRefused", PING_ROWSREFUSED, get_refused_rows },
+	{ "cimPingOwnerRowsRefused", PING_OWNERROWSREFUSED, get_refused_owner },
+	{ "cimPingRateRefused", PING_RATEREFUSED, get_refused_rate },
+	{ "cimPingRowsAgedOut", PING_ROWSAGEDOUT, get_aged_out },
+};
+
+mib_get_fn
+mib_ping_scalar_get(oid obj)
+{
+	for (size_t i = 0; i < sizeof(ro_scalars) / sizeof(ro_scalars[0]); i++)
+		if (ro_scalars[i].obj == obj)
+			return ro_scalars[i].get;
+	return NULL;
+}
 
 /* ---- the writable scalars: one array, one set of operations -------------------------- */
 
@@ -641,6 +707,14 @@ mib_ping_scalar(oid obj, void **ctx)
 int
 mib_ping_scalars_bind(struct pingrows *s, int reg)
 {
+	ps = s;
+	for (size_t i = 0; reg && i < sizeof(ro_scalars) / sizeof(ro_scalars[0]); i++) {
+		const oid o[] = { CIMR_PING, ro_scalars[i].obj };
+
+		if (mib_scalar_register(ro_scalars[i].name, o, OID_LENGTH(o), ro_scalars[i].get,
+			NULL) < 0)
+			return -1;
+	}
 	for (size_t i = 0; i < NLIMITS; i++) {
 		const oid o[] = { CIMR_PING, limits[i].obj };
 

@@ -20,10 +20,10 @@
 # b) The capture's cost: UDP packets of 64 octets (iperf3 -u -l 64 -b 0) from S through A
 #    (the agent's namespace, forwarding) to D, per second, with no ping, with one row
 #    probing once a second, and with ROWS rows probing once a second.
-# c) Scale: ROWS rows created as fast as SETs go (10 rows a SET), a third each to
+# c) Scale: ROWS rows created (10 a SET) then started (100 a SET), a third each to
 #    addresses that answer (C answers a whole /16), that R rejects (nft reject:
 #    host-unreachable, 11003) and that R drops (a blackhole route: timeout, 11010), 3
-#    probes each, while getbench GETs 1,000 rows of the route table one after the other
+#    probes 5 s apart each, while getbench GETs 1,000 rows of the route table one after the other
 #    (GET p99 target < 5 ms); every row's final status code is counted.
 #
 # Every process it starts is stopped by pid, every namespace it makes deleted and its
@@ -47,7 +47,10 @@ KEEP=""
 PORT=1171
 ROUTES=1000	# routes in A's main table, the GETs' rows
 PER_SET=10	# rows created by one SET
-SCALE_COUNT=3	# probes of each scale row, one a second
+START_PER_SET=100	# rows started by one SET
+SCALE_COUNT=3	# probes of each scale row,
+SCALE_INTERVAL=5000	# ms apart: every row still running when the last is started
+LOAD_COUNT_MORE=30	# s a load row runs beyond the measurement (its start is a SET among many)
 
 usage() { sed -n '5,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while getopts "b:n:r:t:o:k:h" opt; do
@@ -103,6 +106,7 @@ ENT=$PING.3.1	# cimPingEntry: .COL.<owner>.<name>
 C_ADDRTYPE=3
 C_ADDR=4
 C_TIMEOUT=12
+C_ADMIN=16
 C_ROWSTATUS=19
 C_OPER=20
 C_STATUS=21
@@ -123,25 +127,44 @@ hex4() { local IFS=.; set -- $1; printf '%02X%02X%02X%02X' "$1" "$2" "$3" "$4"; 
 sset() { nsx snmpset -v2c -c private -m '' -t 10 -r 0 -Oq 127.0.0.1:$PORT "$@" >/dev/null 2>>"$T/set.err"; }
 sget() { nsx snmpget -v2c -c public -m '' -Oqv -t 10 -r 0 127.0.0.1:$PORT "$1" 2>>"$T/walk.err" | grep -v '^No Such'; }
 walk() { nsx snmpbulkwalk -v2c -c public -m '' -On -Oq -Cr50 -t 10 -r 0 127.0.0.1:$PORT "$1" 2>>"$T/walk.err"; }
-# row_vbs OWNER NAME ADDR COUNT INTERVAL_MS TIMEOUT_MS: the varbinds creating and starting a row
+# row_vbs ADMIN OWNER NAME ADDR COUNT INTERVAL_MS TIMEOUT_MS: the varbinds creating a row,
+# started at once (ADMIN 1) or not (2)
 row_vbs() {
 	local ix
-	ix=$(ridx "$1" "$2")
-	echo "$ENT.$C_ROWSTATUS.$ix i 4 $ENT.$C_ADDRTYPE.$ix i 1 $ENT.$C_ADDR.$ix x $(hex4 "$3")" \
-		"$ENT.$C_PCOUNT.$ix u $4 $ENT.$C_PINTERVAL.$ix u $5 $ENT.$C_TIMEOUT.$ix u $6"
+	ix=$(ridx "$2" "$3")
+	echo "$ENT.$C_ROWSTATUS.$ix i 4 $ENT.$C_ADMIN.$ix i $1 $ENT.$C_ADDRTYPE.$ix i 1" \
+		"$ENT.$C_ADDR.$ix x $(hex4 "$4") $ENT.$C_PCOUNT.$ix u $5 $ENT.$C_PINTERVAL.$ix u $6" \
+		"$ENT.$C_TIMEOUT.$ix u $7"
 }
-# make_rows FILE: one "OWNER NAME ADDR COUNT INTERVAL TIMEOUT" a line, PER_SET rows a SET;
-# sets R[made_fail] (SETs refused)
-make_rows() {
-	local n=0 vbs=() fail=0 line
+# start_vbs OWNER NAME ...: the varbind starting a row
+start_vbs() { echo "$ENT.$C_ADMIN.$(ridx "$1" "$2") i 1"; }
+# set_rows HOW PER FILE [ARG]: for each line of FILE (a row: "OWNER NAME ADDR COUNT INTERVAL
+# TIMEOUT"), the varbinds `HOW [ARG] LINE` prints, PER rows a SET; R[set_fail]: SETs refused
+set_rows() {
+	local how=$1 per=$2 n=0 vbs=() fail=0 line
 	while read -r line; do
 		# shellcheck disable=SC2086,SC2207
-		vbs+=($(row_vbs $line))
+		vbs+=($($how ${4:-} $line))
 		n=$((n + 1))
-		if [ $((n % PER_SET)) = 0 ]; then sset "${vbs[@]}" || fail=$((fail + 1)); vbs=(); fi
-	done <"$1"
+		if [ $((n % per)) = 0 ]; then sset "${vbs[@]}" || fail=$((fail + 1)); vbs=(); fi
+	done <"$3"
 	[ ${#vbs[@]} -gt 0 ] && { sset "${vbs[@]}" || fail=$((fail + 1)); }
-	R[made_fail]=$fail
+	R[set_fail]=$fail
+}
+make_rows() { set_rows row_vbs $PER_SET "$1" "${2:-1}"; }	# make_rows FILE [ADMIN]
+# many_rows TAG FILE: FILE's rows created not started, then started START_PER_SET a SET;
+# the seconds each took to R[TAG_made], R[TAG_started], the SETs refused to R[TAG_fail]
+many_rows() {
+	local s
+	s=$(now_ns)
+	make_rows "$2" 2
+	R[$1_fail]=${R[set_fail]}
+	R[$1_made]=$(awk -v a="$s" -v b="$(now_ns)" 'BEGIN{printf "%.1f", (b-a)/1e9}')
+	s=$(now_ns)
+	set_rows start_vbs $START_PER_SET "$2"
+	R[$1_fail]=$((R[$1_fail] + R[set_fail]))
+	R[$1_started]=$(awk -v a="$s" -v b="$(now_ns)" 'BEGIN{printf "%.1f", (b-a)/1e9}')
+	START_NS=$s
 }
 # count_oper OWNER V: rows of OWNER whose cimPingOperStatus is V
 count_oper() { walk "$ENT.$C_OPER.$(sidx "$1")" | awk -v v="$2" '$2 == v' | wc -l; }
@@ -321,10 +344,8 @@ make_rows "$T/row-pps1"
 sleep 1.5
 pps one
 log "b) forwarding: $ROWS rows probing once a second"
-s=$(now_ns)
-scale_rows load $((SECS + 15)) 1000 >"$T/rows-load"
-make_rows "$T/rows-load"
-R[load_made_s]=$(awk -v a="$s" -v b="$(now_ns)" 'BEGIN{printf "%.1f", (b-a)/1e9}')
+scale_rows load $((SECS + LOAD_COUNT_MORE)) 1000 >"$T/rows-load"
+many_rows load "$T/rows-load"
 R[load_running]=$(count_oper load 2)
 pps rows
 R[load_running_after]=$(count_oper load 2)
@@ -332,19 +353,19 @@ R[load_running_after]=$(count_oper load 2)
 log "c) scale: $ROWS rows while GETs of the route table"
 gb poll -i 100000 -T 30 -o $RT_COUNT -g $ROUTES $AGENT >/dev/null || log "the route table is not loaded"
 walk $RT_COL19 | awk '{ print $1 }' | shuf -n 1000 >"$T/getoids"
-wait_rows load "$ROWS" $((SECS + 60)) || log "the load rows did not all complete"
+wait_rows load "$ROWS" $((SECS + LOAD_COUNT_MORE + 60)) || log "the load rows did not all complete"
+log "b) forwarding: no ping, again"
+sleep 3
+pps none2
 rm -f "$T/stop"
 gb lat -k 10000000 -x "$T/stop" -f "$T/getoids" $AGENT >"$T/lat-scale" 2>&1 &
 LAT_PID=$!
 PIDS+=("$LAT_PID")
-s=$(now_ns)
-scale_rows scale $SCALE_COUNT 1000 >"$T/rows-scale"
-make_rows "$T/rows-scale"
-R[scale_fail]=${R[made_fail]}
-R[scale_made_s]=$(awk -v a="$s" -v b="$(now_ns)" 'BEGIN{printf "%.1f", (b-a)/1e9}')
+scale_rows scale $SCALE_COUNT $SCALE_INTERVAL >"$T/rows-scale"
+many_rows scale "$T/rows-scale"
 R[scale_running]=$(count_oper scale 2)
-wait_rows scale "$ROWS" $((SCALE_COUNT + 60)) || log "the scale rows did not all complete"
-R[scale_done_s]=$(awk -v a="$s" -v b="$(now_ns)" 'BEGIN{printf "%.1f", (b-a)/1e9}')
+wait_rows scale "$ROWS" $((SCALE_COUNT * SCALE_INTERVAL / 1000 + 60)) || log "the scale rows did not all complete"
+R[scale_done_s]=$(awk -v a="$START_NS" -v b="$(now_ns)" 'BEGIN{printf "%.1f", (b-a)/1e9}')
 touch "$T/stop"
 wait "$LAT_PID"
 R[lat]=$(cat "$T/lat-scale")
@@ -405,16 +426,21 @@ report() {
 	echo
 	echo "| pinging | packets/s received by D | vs no ping | packet sockets open in A |"
 	echo "|---|---:|---:|---:|"
-	for p in none one rows; do
-		case $p in none) c="nothing" ;; one) c="one row, 1 probe/s" ;; rows) c="$ROWS rows, 1 probe/s each (${R[load_running]} in progress before, ${R[load_running_after]} after)" ;; esac
+	for p in none one rows none2; do
+		case $p in
+		none) c="nothing" ;;
+		one) c="one row, 1 probe/s" ;;
+		rows) c="$ROWS rows, 1 probe/s each (${R[load_running]} in progress before, ${R[load_running_after]} after)" ;;
+		none2) c="nothing, again (the spread between the two: this machine's noise)" ;;
+		esac
 		echo "| $c | ${R[pps_$p]:-n/a} | $(awk -v a="${R[pps_$p]:-}" -v b="${R[pps_none]:-}" 'BEGIN{ if (a==""||b==""||b==0) print "n/a"; else printf "%+.1f%%", 100*(a-b)/b }') | ${R[socks_$p]:-n/a} |"
 	done
 	echo
-	echo "The $ROWS rows were created in ${R[load_made_s]} s ($PER_SET rows a SET)."
+	echo "The $ROWS rows were created (not started) in ${R[load_made]} s, $PER_SET a SET, and started in ${R[load_started]} s, $START_PER_SET a SET (${R[load_fail]} SETs refused)."
 	echo
-	echo "## c) Scale: $ROWS rows ($SCALE_COUNT probes each, 1 s apart), GETs of the route table meanwhile"
+	echo "## c) Scale: $ROWS rows ($SCALE_COUNT probes each, $((SCALE_INTERVAL / 1000)) s apart), GETs of the route table meanwhile"
 	echo
-	echo "Created in ${R[scale_made_s]} s ($PER_SET rows a SET, ${R[scale_fail]} SETs refused); ${R[scale_running]} in progress when the last was created; ${R[completed]} of $ROWS completed, the last ${R[scale_done_s]} s after the first SET."
+	echo "Created (not started) in ${R[scale_made]} s, $PER_SET a SET, then started in ${R[scale_started]} s, $START_PER_SET a SET (${R[scale_fail]} SETs refused); ${R[scale_running]} in progress once all were started; ${R[completed]} of $ROWS completed, the last ${R[scale_done_s]} s after the first start. The GETs ran from before the first SET to the last completion."
 	echo
 	echo "| rows to | expected | status codes seen (code: rows) | right |"
 	echo "|---|---:|---|---:|"

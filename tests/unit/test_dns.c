@@ -29,6 +29,7 @@
 #include "snmp/mib.h"
 #include "snmp/txn.h"
 
+#include "failtable.h"
 #include "fixture.h"
 
 static char dir[64], path[128], proc[128];
@@ -36,45 +37,6 @@ static struct tcpip_sys sys = { "/nonexistent", gethostname, sethostname, proc }
 static struct resolver *res;
 static struct iface *ifm;
 static struct txn *txn;
-
-/* A table whose rows fail in ACTION (a route the kernel refuses), bound to the same SET. */
-static int
-fail_parse(void *ctx, const oid *idx, size_t len, void *row)
-{
-	(void)ctx, (void)idx, (void)len, (void)row;
-	return SNMP_ERR_NOERROR;
-}
-
-static void
-fail_name(const void *row, char *buf, size_t len)
-{
-	(void)row;
-	snprintf(buf, len, "failing row");
-}
-
-static int
-fail_check(struct txn *x, struct txn_row *row, void *ctx)
-{
-	(void)x, (void)row, (void)ctx;
-	return SNMP_ERR_NOERROR;
-}
-
-static int
-fail_apply(struct txn *x, struct txn_row *row, void *ctx)
-{
-	(void)x, (void)row, (void)ctx;
-	return SNMP_ERR_COMMITFAILED;
-}
-
-static const struct txn_column fail_cols[] = { { 2, ASN_INTEGER, 0, NULL } };
-static const struct txn_ops fail_ops = {
-	MIB_COLUMNS(fail_cols),
-	.parse_index = fail_parse,
-	.row_name = fail_name,
-	.check = fail_check,
-	.apply = fail_apply,
-};
-static struct mib_table fail_t = { .name = "failing", MIB_ENTRY(1, 3, 6, 1, 4, 1, 32473, 99, 1) };
 
 static void
 apply_msg(struct nl_msg *msg)
