@@ -185,7 +185,7 @@ diag "---- ICMP errors forged by B's responder, quoting our request"
 V4ERR="error:3:5 error:3:6 error:3:7 error:3:8 error:3:11 error:3:12 error:3:14 error:3:15 error:4:0 error:12:0:20"
 V6ERR="error:1:2 error:1:7 error:4:0:40 error:4:1:40 error:4:2:40"
 plan=$(echo $V4ERR $V6ERR | tr ' ' ';')
-nb python3 "$FORGE" serve --iface b_a --addr 10.14.1.3 --addr 2001:db8:14:1::3 --actions "$plan" \
+ip netns exec "$NSB" python3 "$FORGE" serve --iface b_a --addr 10.14.1.3 --addr 2001:db8:14:1::3 --actions "$plan" \
 	--log "$T/forge-codes.log" --max 15 --duration 60 >"$T/forge-codes.out" 2>&1 &
 EXTRA_PIDS+=($!)
 wait_until 10 grep -q ready "$T/forge-codes.out" || bail_out "icmp_forge.py does not start: $(cat "$T/forge-codes.out")"

@@ -32,7 +32,7 @@ FN=0
 forge_up() {
 	FN=$((FN + 1))
 	FLOG=$T/forge$FN.log
-	nb python3 "$FORGE" serve --iface b_a --addr 10.14.1.3 --addr 2001:db8:14:1::3 --actions "$1" \
+	ip netns exec "$NSB" python3 "$FORGE" serve --iface b_a --addr 10.14.1.3 --addr 2001:db8:14:1::3 --actions "$1" \
 		--log "$FLOG" --max "$2" --duration 30 >"$FLOG.out" 2>&1 &
 	FORGE_PID=$!
 	EXTRA_PIDS+=("$FORGE_PID")
@@ -76,7 +76,8 @@ for fam in 4 6; do
 	IX=$(ix "$OWN" late$fam)
 	row late$fam $F "$PE.35.$IX" u 3 "$PE.36.$IX" u 200 "$PE.12.$IX" u 400
 	is "$(probes)recv=$(col 38) status=$(col 21)" "11010 11010 11010 recv=0 status=11010" \
-		"IPv$fam replies 700 ms late for a 400 ms timeout: every probe requestTimedOut, none received"
+		"IPv$fam replies 700 ms late for a 400 ms timeout: every probe requestTimedOut, none received" ||
+		diag "row: $(row_summary) timeout=$(col 12) count=$(col 35)" "forge: $(cut -c1-40 "$FLOG" | tr '\n' '|')"
 	row next$fam $F "$PE.12.$(ix $OWN next$fam)" u 1000
 	forge_wait
 	is "status=$(col 21) recv=$(col 38) late-sent=$(sent 'reply@700')" "status=0 recv=1 late-sent=3" \
@@ -98,7 +99,7 @@ for fam in 4 6; do
 	diag "---- IPv$fam: another process pings the same address"
 	forge_up reply 20
 	IX=$(ix "$OWN" other$fam)
-	nsx ping -c 5 -i 0.2 -W 2 "$F" >"$T/other$fam.ping" 2>&1 &
+	ip netns exec "$NS" ping -c 5 -i 0.2 -W 2 "$F" >"$T/other$fam.ping" 2>&1 &
 	PINGPID=$!
 	row other$fam $F "$PE.35.$IX" u 5 "$PE.36.$IX" u 200
 	wait $PINGPID

@@ -35,6 +35,8 @@ PTS=$PING.5.1     # cimPingTimeStampEntry
 PPR=$PING.7.1     # cimPingProbeEntry
 OWN=t
 
+# (a process started with & must be `ip netns exec NS CMD &`, not `nb CMD &`: a function run in
+# the background is a subshell, and $! its pid, not the process's, which stop_pid would miss)
 nb() { ip netns exec "$NSB" "$@"; }
 nr() { ip netns exec "$NSR" "$@"; }
 nc() { ip netns exec "$NSC" "$@"; }

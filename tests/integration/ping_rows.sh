@@ -148,7 +148,7 @@ ping_wait 5
 is "$(walk_vals "$PPR.2.$IX" | wc -l)" 1 "activated again with count 1: one row in cimPingProbeTable"
 
 diag "---- loss: the forge answers every other request"
-nb python3 "$FORGE" serve --iface b_a --addr 10.14.1.3 --actions "reply;none" --log "$T/forge-loss.log" \
+ip netns exec "$NSB" python3 "$FORGE" serve --iface b_a --addr 10.14.1.3 --actions "reply;none" --log "$T/forge-loss.log" \
 	--max 4 --duration 20 >"$T/forge-loss.out" 2>&1 &
 EXTRA_PIDS+=($!)
 wait_until 10 grep -q ready "$T/forge-loss.out" || bail_out "icmp_forge.py does not start"
