@@ -122,48 +122,53 @@ declare -A R
 # SnmpAdminString index: the length, then the octets
 sidx() { local s=$1 i o=${#1}; for ((i = 0; i < ${#s}; i++)); do o+=".$(printf '%d' "'${s:i:1}")"; done; echo "$o"; }
 ridx() { echo "$(sidx "$1").$(sidx "$2")"; }
-# shellcheck disable=SC2086 # split at the dots
-hex4() { local IFS=.; set -- $1; printf '%02X%02X%02X%02X' "$1" "$2" "$3" "$4"; }
 sset() { nsx snmpset -v2c -c private -m '' -t 10 -r 0 -Oq 127.0.0.1:$PORT "$@" >/dev/null 2>>"$T/set.err"; }
 sget() { nsx snmpget -v2c -c public -m '' -Oqv -t 10 -r 0 127.0.0.1:$PORT "$1" 2>>"$T/walk.err" | grep -v '^No Such'; }
 walk() { nsx snmpbulkwalk -v2c -c public -m '' -On -Oq -Cr50 -t 10 -r 0 127.0.0.1:$PORT "$1" 2>>"$T/walk.err"; }
-# row_vbs ADMIN OWNER NAME ADDR COUNT INTERVAL_MS TIMEOUT_MS: the varbinds creating a row,
-# started at once (ADMIN 1) or not (2)
-row_vbs() {
-	local ix
-	ix=$(ridx "$2" "$3")
-	echo "$ENT.$C_ROWSTATUS.$ix i 4 $ENT.$C_ADMIN.$ix i $1 $ENT.$C_ADDRTYPE.$ix i 1" \
-		"$ENT.$C_ADDR.$ix x $(hex4 "$4") $ENT.$C_PCOUNT.$ix u $5 $ENT.$C_PINTERVAL.$ix u $6" \
-		"$ENT.$C_TIMEOUT.$ix u $7"
+# vbs_of HOW FILE: for each row of FILE ("OWNER NAME ADDR COUNT INTERVAL_MS TIMEOUT_MS"), one
+# line of varbinds: HOW go (created and started), wait (created, not started: AdminStatus
+# disabled), start (AdminStatus enabled).  In awk: a fork per row would be what is timed.
+vbs_of() {
+	awk -v how="$1" -v e="$ENT" -v rs=$C_ROWSTATUS -v adm=$C_ADMIN -v at=$C_ADDRTYPE \
+	    -v ad=$C_ADDR -v pc=$C_PCOUNT -v pi=$C_PINTERVAL -v to=$C_TIMEOUT '
+	BEGIN { for (i = 32; i < 127; i++) ord[sprintf("%c", i)] = i }
+	function sidx(s,   o, i) { o = length(s); for (i = 1; i <= length(s); i++) o = o "." ord[substr(s, i, 1)]; return o }
+	function vb(col, type, v) { return e "." col "." ix " " type " " v }
+	{
+		ix = sidx($1) "." sidx($2)
+		if (how == "start") { print vb(adm, "i", 1); next }
+		split($3, a, ".")
+		print vb(rs, "i", 4), vb(adm, "i", how == "go" ? 1 : 2), vb(at, "i", 1),
+		    vb(ad, "x", sprintf("%02X%02X%02X%02X", a[1], a[2], a[3], a[4])),
+		    vb(pc, "u", $4), vb(pi, "u", $5), vb(to, "u", $6)
+	}' "$2"
 }
-# start_vbs OWNER NAME ...: the varbind starting a row
-start_vbs() { echo "$ENT.$C_ADMIN.$(ridx "$1" "$2") i 1"; }
-# set_rows HOW PER FILE [ARG]: for each line of FILE (a row: "OWNER NAME ADDR COUNT INTERVAL
-# TIMEOUT"), the varbinds `HOW [ARG] LINE` prints, PER rows a SET; R[set_fail]: SETs refused
+# set_rows PER FILE: the varbinds of FILE (a row a line), PER rows a SET; R[set_fail]: SETs refused
 set_rows() {
-	local how=$1 per=$2 n=0 vbs=() fail=0 line
+	local n=0 vbs=() fail=0 line
 	while read -r line; do
-		# shellcheck disable=SC2086,SC2207
-		vbs+=($($how ${4:-} $line))
+		# shellcheck disable=SC2206
+		vbs+=($line)
 		n=$((n + 1))
-		if [ $((n % per)) = 0 ]; then sset "${vbs[@]}" || fail=$((fail + 1)); vbs=(); fi
-	done <"$3"
+		if [ $((n % $1)) = 0 ]; then sset "${vbs[@]}" || fail=$((fail + 1)); vbs=(); fi
+	done <"$2"
 	[ ${#vbs[@]} -gt 0 ] && { sset "${vbs[@]}" || fail=$((fail + 1)); }
 	R[set_fail]=$fail
 }
-make_rows() { set_rows row_vbs $PER_SET "$1" "${2:-1}"; }	# make_rows FILE [ADMIN]
+make_rows() { vbs_of go "$1" >"$1.vbs" && set_rows $PER_SET "$1.vbs"; }	# make_rows FILE
 # many_rows TAG FILE: FILE's rows created not started, then started START_PER_SET a SET;
 # the seconds each took to R[TAG_made], R[TAG_started], the SETs refused to R[TAG_fail]
 many_rows() {
 	local s
+	vbs_of wait "$2" >"$2.wait" && vbs_of start "$2" >"$2.start" || return 1
 	s=$(now_ns)
-	make_rows "$2" 2
+	set_rows $PER_SET "$2.wait"
 	R[$1_fail]=${R[set_fail]}
-	R[$1_made]=$(awk -v a="$s" -v b="$(now_ns)" 'BEGIN{printf "%.1f", (b-a)/1e9}')
+	R[$1_made]=$(awk -v a="$s" -v b="$(now_ns)" 'BEGIN{printf "%.2f", (b-a)/1e9}')
 	s=$(now_ns)
-	set_rows start_vbs $START_PER_SET "$2"
+	set_rows $START_PER_SET "$2.start"
 	R[$1_fail]=$((R[$1_fail] + R[set_fail]))
-	R[$1_started]=$(awk -v a="$s" -v b="$(now_ns)" 'BEGIN{printf "%.1f", (b-a)/1e9}')
+	R[$1_started]=$(awk -v a="$s" -v b="$(now_ns)" 'BEGIN{printf "%.2f", (b-a)/1e9}')
 	START_NS=$s
 }
 # count_oper OWNER V: rows of OWNER whose cimPingOperStatus is V
