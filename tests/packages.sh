@@ -2,7 +2,8 @@
 # needs to build, test and demonstrate, installed when missing (as root).
 CIMR_PACKAGES="build-essential autoconf automake pkg-config libsnmp-dev snmpd snmp snmptrapd snmptt
 	libnl-3-dev libnl-route-3-dev libpcap-dev libcmocka-dev smitools erlang-snmp
-	iproute2 python3 jq procps valgrind strace dnsmasq-base isc-dhcp-client ethtool pci.ids"
+	iproute2 python3 jq procps valgrind strace dnsmasq-base isc-dhcp-client ethtool pci.ids
+	nftables iputils-ping tcpdump python3-scapy iperf3"
 
 cimr_install_packages() {
 	local missing="" p
