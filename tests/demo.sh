@@ -52,6 +52,10 @@ in_ns ip addr add 192.0.2.1/24 dev eth0
 in_peers ip addr add 192.0.2.254/24 dev eth0-peer
 in_ns ip addr add 198.51.100.1/24 dev eth1
 in_peers ip addr add 198.51.100.254/24 dev eth1-peer
+in_ns ip addr add 2001:db8:0:1::1/64 dev eth0 nodad
+in_peers ip addr add 2001:db8:0:1::fe/64 dev eth0-peer nodad
+printf '127.0.0.1 localhost\n192.0.2.254 peer.example.net\n2001:db8:0:1::fe peer.example.net\n192.0.2.254 peer4.example.net\n' \
+	>"/etc/netns/$NS/hosts"
 in_ns ip route add default via 192.0.2.254 proto static
 in_ns ip route add 10.0.0.0/8 via 198.51.100.254 proto bgp metric 20
 in_ns ip route add 10.20.0.0/16 proto ospf nexthop via 192.0.2.254 dev eth0 nexthop via 198.51.100.254 dev eth1
@@ -239,7 +243,65 @@ fails snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimDnsServerRowStatus.$IF0.3 i 4 \
 	CIM-ROUTE-MIB::cimDnsServerAddress.$IF0.3 x E0000001
 run snmp snmpget 127.0.0.1:$PORT CIM-ROUTE-MIB::cimTcpipLastMethod.0 CIM-ROUTE-MIB::cimTcpipLastResult.0
 
-say "the rest of CIM-ROUTE-MIB (ping) is defined; later issues serve it"
-MIBDIRS="$src/mibs:$erl" snmptranslate -m CIM-ROUTE-MIB -Tp CIM-ROUTE-MIB::cimRouteObjects 2>/dev/null | grep -E -- '--cim[A-Za-z0-9]*Table\('
+say "Win32_PingStatus: Test-Connection peer.example.net -Count 4, through SNMP"
+echo "(the names are in the namespace's hosts file; peer.example.net has an IPv4 and an IPv6 address,"
+echo " and is pinged over IPv6 first, as Windows orders them (RFC 6724); peer4.example.net only over IPv4)"
+run in_ns cat /etc/hosts
+pidx() { # the index of a ping row: owner and name, each length-prefixed
+	local s out=""
+	for s in "$1" "$2"; do
+		out="$out.${#s}$(printf '%s' "$s" | od -An -tu1 | tr -s ' \n' '..' | sed 's/\.$//')"
+	done
+	echo "${out#.}"
+}
+ping_row() { # name, target: a row created and started in one SET, 4 probes 200 ms apart
+	local i
+	i=$(pidx demo "$1")
+	run snmpw 127.0.0.1:$PORT CIM-ROUTE-MIB::cimPingRowStatus.$i i 4 \
+		CIM-ROUTE-MIB::cimPingAddressName.$i s "$2" CIM-ROUTE-MIB::cimPingProbeCount.$i u 4 \
+		CIM-ROUTE-MIB::cimPingProbeInterval.$i u 200 CIM-ROUTE-MIB::cimPingTrapOnCompletion.$i i 1
+}
+ping_wait() { # until the row's cimPingOperStatus is completed(3)
+	local i
+	i=$(pidx demo "$1")
+	for _ in $(seq 50); do
+		snmp snmpget -Oqv 127.0.0.1:$PORT CIM-ROUTE-MIB::cimPingOperStatus.$i 2>/dev/null |
+			grep -q completed && return 0
+		sleep 0.2
+	done
+}
+ping_show() { # the probes as Test-Connection prints them
+	local i
+	i=$(pidx demo "$1")
+	printf '%-10s %-18s %-16s %-24s %5s %8s\n' Source Destination IPV4Address IPV6Address Bytes 'Time(ms)'
+	printf '%-10s %-18s %-16s %-24s %5s %8s\n' ------ ----------- ----------- ----------- ----- --------
+	snmp snmpwalk -Oqv 127.0.0.1:$PORT CIM-ROUTE-MIB::cimPingProbeProtocolAddress.$i | tr -d '"' |
+		paste - <(snmp snmpwalk -Oqv 127.0.0.1:$PORT CIM-ROUTE-MIB::cimPingProbeResponseTime.$i) \
+		    <(snmp snmpwalk -Oqv 127.0.0.1:$PORT CIM-ROUTE-MIB::cimPingProbeReplySize.$i) |
+		while read -r addr ms bytes; do
+			case $addr in *:*) v4="" v6=$addr ;; *) v4=$addr v6="" ;; esac
+			printf '%-10s %-18s %-16s %-24s %5s %8s\n' "$NS" "$2" "$v4" "$v6" "$bytes" "$ms"
+		done
+}
+ping_row v6 peer.example.net
+ping_row v4 peer4.example.net
+ping_wait v6
+ping_wait v4
+ping_show v6 peer.example.net
+ping_show v4 peer4.example.net
+say "the row itself: WMI's properties of the last probe, and the summary beyond WMI"
+for col in AddressName PrimaryResolutionStatus StatusCode ProtocolAddress ResponseTime ResponseTimeToLive \
+	ReplySize ReplyInconsistency ProbesSent ProbesReceived LossPercent RttMin RttAvg RttMax RttMeanDeviation \
+	TimeSource; do
+	snmp snmpget -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimPing$col.$(pidx demo v6)
+done
+say "a name that does not resolve: StatusCode absent, PrimaryAddressResolutionStatus 11001, as WMI"
+ping_row nx no-such-host.example.net
+ping_wait nx
+run snmp snmpget -Oq 127.0.0.1:$PORT CIM-ROUTE-MIB::cimPingStatusCode.$(pidx demo nx) \
+	CIM-ROUTE-MIB::cimPingPrimaryResolutionStatus.$(pidx demo nx)
+say "each completion reached the trap receiver as cimPingCompletion"
+sleep 0.5
+grep cimPingCompletion "$T/traps.log" | tr '\t' ' ' | cut -c1-230
 
 say "done: the namespace, snmpd and cimrouted are removed"
