@@ -246,11 +246,11 @@ row_read() {
 		COL[$c]=$v
 	done < <(snmp_get "${oids[@]}" 2>&1 | grep "^$PE\.")
 }
-col() { echo "${COL[$1]:-absent}"; }
-col_addr() { local v=${COL[$1]:-absent}; [ "$v" = absent ] && echo absent || hex_addr "$v"; }
+col() { echo "${COL[$1]-absent}"; }
+col_addr() { local v=${COL[$1]-absent}; [ "$v" = absent ] && echo absent || hex_addr "$v"; }
 # col_str N: an OCTET STRING column decoded
 col_str() {
-	local v=${COL[$1]:-absent} h out="" i
+	local v=${COL[$1]-absent} h out="" i
 	case $v in absent) echo absent; return ;; \"*\") v=${v:1:${#v}-2}; printf '%s' "$v"; return ;; esac
 	h=${v//[$' \n']/}
 	for ((i = 0; i < ${#h}; i += 2)); do out+="\\x${h:i:2}"; done
