@@ -122,8 +122,9 @@ ping_open(struct pingrows *pings, struct resolve_pool **pool, int time_source)
 		if (ping_engine_start(eng) < 0)
 			fatal("cannot watch the ICMP sockets");
 	}
-	if ((*pool = resolve_pool_new(2, 256)) == NULL || resolve_pool_start(*pool) < 0)
-		fatal("cannot start the resolver threads of the ping rows");
+	/* Its threads start after daemonizing (main()): a thread does not survive fork(). */
+	if ((*pool = resolve_pool_new(2, 256)) == NULL)
+		fatal("out of memory");
 	pings->engine = eng;
 	pings->resolver = *pool;
 }
@@ -512,6 +513,8 @@ main(int argc, char **argv)
 		fatal("cannot become a daemon: %s", strerror(errno));
 	if (pidfd >= 0)
 		write_pidfile(pidfd, pidfile);
+	if (resolve_pool_start(pool) < 0)
+		fatal("cannot start the resolver threads of the ping rows: %s", strerror(errno));
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal; /* no SA_RESTART: the loop's select must return */

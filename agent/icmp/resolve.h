@@ -38,7 +38,10 @@ typedef void (*resolve_addr_fn)(void *arg, const char *name);
 
 /* threads: 1..RESOLVE_THREADS_MAX; queue_max: jobs waiting at most (>= 1).  NULL with errno. */
 struct resolve_pool *resolve_pool_new(unsigned threads, unsigned queue_max);
-/* Start the threads and join the loop; 0 or -1 with errno. */
+/*
+ * Start the threads and join the loop; 0 or -1 with errno.  Call it after
+ * daemonizing: threads do not survive fork().  Jobs queued before it wait.
+ */
 int resolve_pool_start(struct resolve_pool *);
 /*
  * Stop the threads (a lookup in progress is waited for) and free every job:
