@@ -56,6 +56,7 @@ in_ns ip addr add 2001:db8:0:1::1/64 dev eth0 nodad
 in_peers ip addr add 2001:db8:0:1::fe/64 dev eth0-peer nodad
 printf '127.0.0.1 localhost\n192.0.2.254 peer.example.net\n2001:db8:0:1::fe peer.example.net\n192.0.2.254 peer4.example.net\n' \
 	>"/etc/netns/$NS/hosts"
+printf 'hosts: files\n' >"/etc/netns/$NS/nsswitch.conf" # names from the hosts file only: no DNS here
 in_ns ip route add default via 192.0.2.254 proto static
 in_ns ip route add 10.0.0.0/8 via 198.51.100.254 proto bgp metric 20
 in_ns ip route add 10.20.0.0/16 proto ospf nexthop via 192.0.2.254 dev eth0 nexthop via 198.51.100.254 dev eth1
@@ -270,18 +271,25 @@ ping_wait() { # until the row's cimPingOperStatus is completed(3)
 		sleep 0.2
 	done
 }
-ping_show() { # the probes as Test-Connection prints them
-	local i
+ping_show() { # the probes as Test-Connection prints them (one line a probe)
+	local i c
 	i=$(pidx demo "$1")
-	printf '%-10s %-18s %-16s %-24s %5s %8s\n' Source Destination IPV4Address IPV6Address Bytes 'Time(ms)'
-	printf '%-10s %-18s %-16s %-24s %5s %8s\n' ------ ----------- ----------- ----------- ----- --------
-	snmp snmpwalk -Oqv 127.0.0.1:$PORT CIM-ROUTE-MIB::cimPingProbeProtocolAddress.$i | tr -d '"' |
-		paste - <(snmp snmpwalk -Oqv 127.0.0.1:$PORT CIM-ROUTE-MIB::cimPingProbeResponseTime.$i) \
-		    <(snmp snmpwalk -Oqv 127.0.0.1:$PORT CIM-ROUTE-MIB::cimPingProbeReplySize.$i) |
-		while read -r addr ms bytes; do
-			case $addr in *:*) v4="" v6=$addr ;; *) v4=$addr v6="" ;; esac
-			printf '%-10s %-18s %-16s %-24s %5s %8s\n' "$NS" "$2" "$v4" "$v6" "$bytes" "$ms"
-		done
+	for c in ProtocolAddress ResponseTime ReplySize; do
+		snmp snmpwalk -OnQv 127.0.0.1:$PORT CIM-ROUTE-MIB::cimPingProbe$c.$i >"$T/probe-$c"
+	done
+	python3 - "$NS" "$2" "$T/probe-ProtocolAddress" "$T/probe-ResponseTime" "$T/probe-ReplySize" <<'PY'
+import ipaddress, sys
+src, dst, fa, ft, fb = sys.argv[1:]
+col = lambda f: [l.strip() for l in open(f) if l.strip()]
+num = lambda v: int(v.split()[0])
+fmt = "%-16s %-18s %-16s %-24s %5s %8s"
+print(fmt % ("Source", "Destination", "IPV4Address", "IPV6Address", "Bytes", "Time(ms)"))
+print(fmt % ("------", "-----------", "-----------", "-----------", "-----", "--------"))
+for a, t, b in zip(col(fa), col(ft), col(fb)):
+    ip = ipaddress.ip_address(bytes.fromhex(a.strip('"').replace(" ", "")))
+    v4, v6 = (str(ip), "") if ip.version == 4 else ("", str(ip))
+    print(fmt % (src[:16], dst, v4, v6, num(b), num(t)))
+PY
 }
 ping_row v6 peer.example.net
 ping_row v4 peer4.example.net

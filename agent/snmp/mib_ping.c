@@ -373,7 +373,8 @@ static int
 get_resstatus(const void *row, struct mib_value *v, void *ctx)
 {
 	(void)ctx;
-	if (!ROW(row)->started)
+	/* Absent until the request has started, and while its name is being resolved. */
+	if (!ROW(row)->started || ROW(row)->name_req != NULL)
 		return -1;
 	mib_set_uint(v, ASN_UNSIGNED, ROW(row)->res_status);
 	return 0;

@@ -777,6 +777,7 @@ test_names(void **state)
 	assert_int_equal(nreqs, 1);
 	assert_string_equal(reqs[0]->name, "nowhere.example");
 	assert_int_equal(get_int(O, "n", COL_PING_OPERSTATUS), PING_OPER_INPROGRESS);
+	assert_absent(O, "n", COL_PING_RESOLUTIONSTATUS); /* not known while the name resolves */
 	reqs[0]->nfn(reqs[0]->arg, 11001, NULL);
 	assert_int_equal(get_int(O, "n", COL_PING_OPERSTATUS), PING_OPER_COMPLETED);
 	assert_int_equal(get_int(O, "n", COL_PING_RESOLUTIONSTATUS), 11001);
