@@ -109,9 +109,10 @@ pv() { echo "$PE.$1.$(ix "$OWN" "$2")"; }
 t_ping=$SECONDS
 ping_start vg-peer 10.1.0.2 "$(pv 35 vg-peer)" u 3 "$(pv 36 vg-peer)" u 100 &&
 	ping_start vg-name @peer.example && ping_start vg-nv 10.1.0.2 "$(pv 18 vg-nv)" i 3 &&
-	ping_start vg-lost 10.2.0.99 "$(pv 35 vg-lost)" u 3 "$(pv 12 vg-lost)" u 1000 && ping_destroy &&
+	ping_start vg-lost 10.2.0.99 "$(pv 35 vg-lost)" u 3 "$(pv 12 vg-lost)" u 1000 &&
+	wait_until 5 eval '[ "$(num "$(pv 37 vg-lost)")" -ge 1 ]' && ping_destroy &&
 	ping_start vg-slow @slow.example && slow="oper $(num "$(pv 20 vg-slow)") sent $(num "$(pv 37 vg-slow)")" && ping_destroy
-result $? "ping rows created under valgrind; two destroyed at once (the resolving one: $slow)"
+result $? "ping rows created under valgrind; one destroyed with a probe outstanding, one while resolving ($slow)"
 for n in vg-peer vg-name vg-nv; do IX=$(ix "$OWN" "$n"); ping_wait 20 || diag "$n not completed"; done
 IX=$(ix "$OWN" vg-peer); row_read
 is "status=$(col 21) sent=$(col 37) recv=$(col 38)" "status=0 sent=3 recv=3" "a 3-probe row to a peer that answers"
