@@ -19,6 +19,7 @@
 . "$(dirname "$0")/lib.sh"
 [ "${CIMR_ITEST_MOCK:-0}" = 1 ] && skip_all "the mock subagent has no command line of its own"
 itest_init cli
+. "$ITDIR/ping_lib.sh"   # the cimPingTable helpers (ix, ping_start, row_read...)
 
 veth va0 vb0 10.1.0.1/24 10.1.0.2/24 || bail_out "cannot build the veth topology"
 nsx ip route add 172.16.0.0/12 via 10.1.0.254 proto static
@@ -126,7 +127,8 @@ fi
 for bad in "notifyRateLimit 100001" "eventHistorySize -1" "notifyQueueLength many" "notifyEnabled maybe" \
 	"protectedInterfaces a/b" "protectedInterfaces abcdefghijklmnop" "dhcpCommand refresh /bin/true" \
 	"dhcpCommand renew dhclient %i" \
-	"resolvedDir run/resolve" "dnsLinkCommand bin/resolvectl"; do
+	"resolvedDir run/resolve" "dnsLinkCommand bin/resolvectl" \
+	"pingAgeOut 604801" "pingAgeOut -1" "pingAgeOut soon" "pingTimeSource pcap"; do
 	printf '%s\n' "$bad" >"$T/bad3.conf"
 	run_cli badnotify "${COMMON[@]}" -c "$T/bad3.conf"
 	if [ "$RC" -ne 0 ] && [ "$RC" -ne 124 ] && printf '%s\n' "$ERR" | grep -q "bad3.conf: line 1: .*${bad%% *}"; then
@@ -253,6 +255,25 @@ if [ -n "$relpid" ]; then
 fi
 rm -f "/$REL_PID"
 nsx ip route del 10.99.0.0/16 via 10.1.0.254 metric 5 2>/dev/null
+
+# ---------------------------------------------------------------- the ping directives
+# (the state directory has no ping-state: nothing written through SNMP overrides them)
+write_cimrouted_conf "routeTables main" "pingAgeOut 120" "pingTimeSource socket"
+start_cimrouted
+ping_registered
+is "$(num "$PING.10.0")" 120 "pingAgeOut 120: cimPingAgeOut.0 reads 120"
+ping_start cli 10.1.0.2 && ping_wait 10
+row_read
+is "oper=$(col 20) status=$(col 21) source=$(col 44)" "oper=3 status=0 source=2" \
+	"pingTimeSource socket: a completed row's cimPingTimeSource is socket(2)"
+both_alive "the ping directives"
+stop_cimrouted TERM
+write_cimrouted_conf "routeTables main" "pingAgeOut 0" "pingTimeSource capture"
+start_cimrouted
+ping_registered
+is "$(num "$PING.10.0")" 0 "pingAgeOut 0 (never) is accepted: cimPingAgeOut.0 reads 0"
+stop_cimrouted TERM
+[ -e "$T/state/ping-state" ] && not_ok "directives alone write no ping-state" || ok "directives alone write no ping-state"
 
 alive "$SNMPD_PID"
 result $? "snmpd alive at the end"

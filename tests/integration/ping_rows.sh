@@ -232,8 +232,7 @@ ping_wait 5
 stop_cimrouted
 is "$STOP_STATUS" 0 "cimrouted stops cleanly"
 start_cimrouted
-wait_registered 20 || bail_out "cimrouted does not register after its restart"
-wait_until 5 ping_served
+ping_registered
 IX=$(ix "$OWN" nv)
 row_read
 is "row=$(num "$PE.19.$IX") oper=$(col 20) status=$(col 21) size=$(col 6) addr=$(col_addr 4) storage=$(col 18) vol2=$(num "$PE.19.$(ix $OWN vol2)")" \

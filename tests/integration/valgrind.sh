@@ -27,6 +27,15 @@ echo "route add 172.17.0.0/16 nexthop via 10.1.0.2 dev va0 nexthop via 10.2.0.2 
 echo "route add blackhole 172.18.0.0/16" >>"$T/routes.batch"
 nsx ip -batch "$T/routes.batch" || bail_out "cannot load routes"
 
+# names for the ping rows: the namespace's hosts file, then a DNS server that never answers (a row
+# is destroyed while its name is being resolved)
+. "$ITDIR/ping_lib.sh"
+ping_hosts "files dns" <<-EOF
+127.0.0.1 localhost
+10.1.0.2 peer.example
+EOF
+printf 'nameserver 10.2.0.99\noptions timeout:3 attempts:1\n' >"$NSDIR/resolv.conf"
+
 write_cimrouted_conf "routeTables main" "agentxPingInterval 1"
 start_snmpd || bail_out "snmpd did not start"
 # valgrind.supp: one leak inside net-snmp's own ping (a master restarted mid-ping), not ours
@@ -34,7 +43,8 @@ CIMR_WRAPPER="valgrind --quiet --leak-check=full --show-leak-kinds=definite,indi
 --suppressions=$ITDIR/valgrind.supp \
 --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --log-file=$T/valgrind.log" \
 	start_cimrouted
-wait_registered 60 && ok "cimrouted under valgrind registers" || not_ok "cimrouted under valgrind registers"
+wait_registered 60 "$OID_COUNT" "$PING.1.0" "$PPR.2.$(ix - -).1"
+result $? "cimrouted under valgrind registers (the route table and cimPing)"
 both_alive "after start"
 
 wait_compare 10 "the table equals the kernel's (valgrind)" vg-start
@@ -91,6 +101,29 @@ setw "$C.3.1.17.$IF" u 1400 && setw "$C.4.1.8.$IF.1.4.198.18.0.1.24" i 4 &&
 	! setw "$C.3.1.4.$IF" i 1 && setw "$C.5.1.6.$IF.1.4.10.2.0.3.77" i 6 &&
 	setw "$C.4.1.8.$IF.1.4.198.18.0.1.24" i 6 && setw "$C.3.1.17.$IF" u 1500
 result $? "adapter methods under valgrind: SetMTU, EnableStatic, SetGateways, refusals"
+
+# ping rows: a peer that answers (3 probes), a name from the hosts file, a row destroyed while its
+# probes are outstanding (10.2.0.99 has no neighbour), one destroyed while its name is being
+# resolved (the DNS server does not answer), a nonVolatile row (the state file written)
+pv() { echo "$PE.$1.$(ix "$OWN" "$2")"; }
+t_ping=$SECONDS
+ping_start vg-peer 10.1.0.2 "$(pv 35 vg-peer)" u 3 "$(pv 36 vg-peer)" u 100 &&
+	ping_start vg-name @peer.example && ping_start vg-nv 10.1.0.2 "$(pv 18 vg-nv)" i 3 &&
+	ping_start vg-lost 10.2.0.99 "$(pv 35 vg-lost)" u 3 "$(pv 12 vg-lost)" u 1000 &&
+	wait_until 5 eval '[ "$(num "$(pv 37 vg-lost)")" -ge 1 ]' && ping_destroy &&
+	ping_start vg-slow @slow.example && slow="oper $(num "$(pv 20 vg-slow)") sent $(num "$(pv 37 vg-slow)")" && ping_destroy
+result $? "ping rows created under valgrind; one destroyed with a probe outstanding, one while resolving ($slow)"
+for n in vg-peer vg-name vg-nv; do IX=$(ix "$OWN" "$n"); ping_wait 20 || diag "$n not completed"; done
+IX=$(ix "$OWN" vg-peer); row_read
+is "status=$(col 21) sent=$(col 37) recv=$(col 38)" "status=0 sent=3 recv=3" "a 3-probe row to a peer that answers"
+IX=$(ix "$OWN" vg-name); row_read
+is "status=$(col 21) addr=$(col_addr 28)" "status=0 addr=10.1.0.2" "a row whose name resolves through the namespace's hosts file"
+is "$(num "$(pv 19 vg-lost)")$(num "$(pv 19 vg-slow)")" "" "the rows destroyed while in progress and while resolving are gone"
+grep -q "^row 74 $(printf vg-nv | od -An -tx1 | tr -d ' \n') " "$T/state/ping-state"
+result $? "the nonVolatile ping row is written to the state file"
+sleep 3   # the resolver's answer for the destroyed row comes back (the DNS timeout)
+both_alive "ping rows"
+diag "the ping rows took $((SECONDS - t_ping)) s"
 
 stop_snmpd
 nsx ip route add 198.51.100.0/24 via 10.2.0.2
