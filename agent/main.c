@@ -91,7 +91,14 @@ on_signal(int sig)
 	stop_signal = sig;
 }
 
-/* The ping rows' engine and resolver: the real functions (unit tests give fakes). */
+/* A ping target that is a broadcast address of the host's IPv4 networks (hosts: the mirror). */
+static int
+ping_broadcast(const void *hosts, const struct ping_target *t)
+{
+	return t->family == AF_INET && iface_is_broadcast4(hosts, t->a.v4.s_addr);
+}
+
+/* The ping rows' engine, resolver and addresses: the real functions (unit tests give fakes). */
 static const struct ping_ops ping_ops_real = {
 	.run_start = ping_run_start,
 	.run_cancel = ping_run_cancel,
@@ -100,6 +107,7 @@ static const struct ping_ops ping_ops_real = {
 	.name = resolve_name,
 	.addr = resolve_addr,
 	.cancel = resolve_cancel,
+	.broadcast = ping_broadcast,
 };
 
 /*
@@ -494,6 +502,7 @@ main(int argc, char **argv)
 	if (pingrows_open(&pings, statedir, err, sizeof(err)) < 0)
 		fatal("%s", err);
 	ping_open(&pings, &pool, time_source);
+	pings.hosts = ifm;
 	if ((txn = txn_new()) == NULL || mib_route_register(m, w, txn) < 0 ||
 	    mib_adapter_writable(txn, ifs) < 0 || mib_adcfg_writable(txn, ifs) < 0 ||
 	    mib_route6_register(m6, w, txn) < 0 || mib_persist_register(w, txn) < 0 ||

@@ -90,9 +90,11 @@ capture_filter_text(uint16_t id4, uint16_t id6, char *buf, size_t len)
 	    " or (ip6 and ip6[6] = 58 and (ip6[40] = 128 or ip6[40] = 129) and ip6[44:2] = %u)"
 	    " or (ip6 and ip6[6] = 58 and ip6[40] < 128 and ip6[54] = 58 and ip6[88] = 128"
 	    " and ip6[92:2] = %u)"
+	    " or (ip6 and ip6[6] = 58 and ip6[40] < 128 and ip6[54] = 44 and ip6[88] = 58"
+	    " and (ip6[90:2] & 0xfff8) = 0 and ip6[96] = 128 and ip6[100:2] = %u)"
 	    " or (ip6 and ip6[6] = 44 and ip6[40] = 58 and (ip6[42:2] & 0xfff8) = 0"
 	    " and (ip6[48] = 128 or ip6[48] = 129) and ip6[52:2] = %u)",
-	    id4, id4, id6, id6, id6);
+	    id4, id4, id6, id6, id6, id6);
 }
 
 static uint16_t
@@ -124,6 +126,10 @@ parse4(const uint8_t *ip, size_t n, struct capture_pkt *pkt)
 	pkt->ttl = ip[8];
 	pkt->type = icmp[0];
 	pkt->code = icmp[1];
+	memcpy(&pkt->sum, icmp + 2, 2);
+	memcpy(pkt->src, ip + 12, 4);
+	/* a first fragment (more fragments) does not tell the whole length */
+	pkt->len = (be16(ip + 6) & 0x2000) || be16(ip + 2) < hl ? 0 : (uint32_t)(be16(ip + 2) - hl);
 	if (icmp[0] == 0 || icmp[0] == 8)
 		return echo_ids(icmp, n - hl, icmp[0], pkt);
 	in = icmp + 8;
@@ -153,9 +159,16 @@ parse6(const uint8_t *ip, size_t n, struct capture_pkt *pkt)
 	pkt->ttl = ip[7];
 	pkt->type = icmp[0];
 	pkt->code = icmp[1];
+	memcpy(&pkt->sum, icmp + 2, 2);
+	memcpy(pkt->src, ip + 8, 16);
+	pkt->len = off == 40 ? be16(ip + 4) : 0;
 	if (icmp[0] == 128 || icmp[0] == 129)
 		return echo_ids(icmp, n - off, icmp[0], pkt);
-	if (icmp[0] >= 128 || off != 40 || n < 88 || in[6] != IPPROTO_ICMPV6)
+	if (icmp[0] >= 128 || off != 40 || n < 88)
+		return -1;
+	if (first_fragment(in, n - 48)) /* quoting the first fragment of a large request */
+		return echo_ids(in + 48, n - 96, 128, pkt);
+	if (in[6] != IPPROTO_ICMPV6)
 		return -1;
 	return echo_ids(in + 40, n - 88, 128, pkt);
 }

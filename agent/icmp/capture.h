@@ -7,7 +7,11 @@
  * nothing when nobody pings.
  *
  * It reports each packet it sees (a request leaving, an answer arriving)
- * with its timestamp; the engine matches them to its probes.
+ * with its timestamp; the engine matches them to its probes.  An answer
+ * carries what tells it apart from another with the same id and seq (a
+ * forged or corrupted one): its ICMP checksum field, its ICMP length and
+ * its source, which the engine compares with the answer its socket
+ * accepted.
  */
 #ifndef CIMR_CAPTURE_H
 #define CIMR_CAPTURE_H
@@ -17,13 +21,16 @@
 #include <time.h>
 
 struct capture_pkt {
-	int family;       /* AF_INET, AF_INET6 */
-	int outgoing;     /* 1: sent by this host */
-	uint8_t type;     /* the ICMP / ICMPv6 type */
+	int family;   /* AF_INET, AF_INET6 */
+	int outgoing; /* 1: sent by this host */
+	uint8_t type; /* the ICMP / ICMPv6 type */
 	uint8_t code;
-	uint16_t id, seq; /* of the echo, or of the echo an error quotes */
+	uint16_t id, seq;   /* of the echo, or of the echo an error quotes */
 	struct timespec ts; /* CLOCK_REALTIME, the capture's */
-	uint8_t ttl;      /* of this packet (TTL / hop limit) */
+	uint8_t ttl;        /* of this packet (TTL / hop limit) */
+	uint16_t sum;       /* the ICMP checksum field, as on the wire (network order) */
+	uint32_t len;       /* the ICMP message's length; 0: unknown (a first fragment) */
+	uint8_t src[16];    /* the packet's source address (IPv4: the first 4 octets) */
 };
 
 typedef void (*capture_fn)(void *arg, const struct capture_pkt *);

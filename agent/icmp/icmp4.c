@@ -64,20 +64,73 @@ icmp_echo_build(uint8_t *buf, uint8_t type, uint16_t id, uint16_t seq, const uin
 	return ICMP_ECHO_HDR + n;
 }
 
-int
-icmp_attach_filter(int fd, uint16_t id, int ipv4)
+/* IPv6 (no header before the ICMPv6 one): echo replies of id. */
+static size_t
+filter6(uint16_t id, struct sock_filter *c)
 {
-	/* IPv4: X = the IP header's length; IPv6: X = 0 (no header). */
-	struct sock_filter code[] = {
-		ipv4 ? (struct sock_filter)BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0) :
-		       (struct sock_filter)BPF_STMT(BPF_LDX | BPF_IMM, 0),
-		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 4),
+	const struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 4),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, id, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, 0xffff),
 		BPF_STMT(BPF_RET | BPF_K, 0),
 	};
-	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
 
+	memcpy(c, prog, sizeof(prog));
+	return sizeof(prog) / sizeof(prog[0]);
+}
+
+/*
+ * IPv4 (X: the IP header's length): an echo reply of id, or a source quench
+ * or reassembly time exceeded (11/1) quoting an ICMP echo request of id
+ * after an inner IP header of its own length.  Time exceeded in transit
+ * comes from the error queue: it stays out, so that no probe has two.
+ */
+static size_t
+filter4(uint16_t id, struct sock_filter *c)
+{
+	/* the jumps count from the next instruction: ACCEPT is 20, DROP 21 */
+	const struct sock_filter prog[] = {
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
+		BPF_STMT(BPF_LD | BPF_B | BPF_IND, 0), /* type */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ICMP_ECHOREPLY, 15, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ICMP_SOURCE_QUENCH, 3, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ICMP_TIME_EXCEEDED, 0, 16),
+		BPF_STMT(BPF_LD | BPF_B | BPF_IND, 1), /* 5: code */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ICMP_EXC_FRAGTIME, 0, 14),
+		BPF_STMT(BPF_LD | BPF_B | BPF_IND, 8 + 9), /* 7: the quoted protocol */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_ICMP, 0, 12),
+		BPF_STMT(BPF_LD | BPF_B | BPF_IND, 8), /* the quoted header's length */
+		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xf),
+		BPF_STMT(BPF_ALU | BPF_LSH | BPF_K, 2),
+		BPF_STMT(BPF_ALU | BPF_ADD | BPF_X, 0),
+		BPF_STMT(BPF_MISC | BPF_TAX, 0), /* X + 8: the quoted ICMP header */
+		BPF_STMT(BPF_LD | BPF_B | BPF_IND, 8),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ICMP_ECHO, 0, 5),
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 8 + 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, id, 2, 3),
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 4), /* 18: a reply's id */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, id, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+
+	memcpy(c, prog, sizeof(prog));
+	return sizeof(prog) / sizeof(prog[0]);
+}
+
+size_t
+icmp_filter_prog(uint16_t id, int ipv4, struct sock_filter *code)
+{
+	return ipv4 ? filter4(id, code) : filter6(id, code);
+}
+
+int
+icmp_attach_filter(int fd, uint16_t id, int ipv4)
+{
+	struct sock_filter code[ICMP_FILTER_MAX];
+	struct sock_fprog prog = { .filter = code };
+
+	prog.len = (unsigned short)icmp_filter_prog(id, ipv4, code);
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
 }
 
@@ -254,6 +307,26 @@ parse_options(const uint8_t *o, size_t n, struct icmp_in *in)
 	}
 }
 
+/* A source quench or time exceeded on the data path: the echo request it quotes (p: its ICMP). */
+static int
+parse_error4(const uint8_t *ip, const uint8_t *p, size_t n, struct icmp_in *in)
+{
+	size_t il = n >= ICMP_ECHO_HDR + 20 ? (size_t)(p[8] & 0xf) * 4 : 0;
+
+	if (il < 20 || n < 8 + il || (p[8] >> 4) != 4 || p[8 + 9] != IPPROTO_ICMP ||
+	    icmp_echo_ids(p + 8 + il, n - 8 - il, ICMP4_ECHO, in) < 0)
+		return -1;
+	in->kind = ICMP_IN_ERROR;
+	in->origin = SO_EE_ORIGIN_ICMP;
+	in->type = p[0];
+	in->code = p[1];
+	in->has_ttl = 1;
+	in->ttl = ip[8];
+	in->from.family = AF_INET;
+	memcpy(&in->from.a.v4, ip + 12, 4);
+	return 0;
+}
+
 int
 icmp4_parse_reply(const uint8_t *p, size_t n, struct icmp_in *in)
 {
@@ -262,9 +335,14 @@ icmp4_parse_reply(const uint8_t *p, size_t n, struct icmp_in *in)
 	in->kind = ICMP_IN_GARBAGE;
 	if (n < 20 || (p[0] >> 4) != 4 || hl < 20 || n < hl + ICMP_ECHO_HDR || p[9] != IPPROTO_ICMP)
 		return -1;
-	if (icmp_checksum(p + hl, n - hl) != 0 || icmp_echo_ids(p + hl, n - hl, ICMP4_REPLY, in))
+	if (icmp_checksum(p + hl, n - hl) != 0)
+		return -1;
+	if (p[hl] == ICMP_SOURCE_QUENCH || p[hl] == ICMP_TIME_EXCEEDED)
+		return parse_error4(p, p + hl, n - hl, in);
+	if (icmp_echo_ids(p + hl, n - hl, ICMP4_REPLY, in))
 		return -1;
 	in->kind = ICMP_IN_REPLY;
+	memcpy(&in->sum, p + hl + 2, 2);
 	in->has_ttl = 1;
 	in->ttl = p[8];
 	in->from.family = AF_INET;
@@ -279,7 +357,9 @@ static int
 icmp4_open(uint16_t id, char *err, size_t errlen)
 {
 	int fd, one = 1, pmtu = IP_PMTUDISC_DONT;
-	uint32_t mask = ~(1U << ICMP_ECHOREPLY);
+	/* echo replies; source quench and time exceeded, which no error queue gets */
+	uint32_t mask =
+	    ~(1U << ICMP_ECHOREPLY | 1U << ICMP_SOURCE_QUENCH | 1U << ICMP_TIME_EXCEEDED);
 
 	if ((fd = icmp_socket(AF_INET, IPPROTO_ICMP, err, errlen)) < 0)
 		return -1;

@@ -114,6 +114,7 @@ reply6(struct msghdr *msg, const uint8_t *buf, size_t n, struct icmp_in *in)
 	if (icmp_echo_ids(buf, n, ICMP6_ECHO_REPLY, in) < 0)
 		return;
 	in->kind = ICMP_IN_REPLY;
+	memcpy(&in->sum, buf + 2, 2);
 	in->data = buf + ICMP_ECHO_HDR;
 	in->len = n - ICMP_ECHO_HDR;
 	if (msg->msg_namelen >= sizeof(*from) && from->sin6_family == AF_INET6) {

@@ -4,11 +4,13 @@
  * ping.c is the one engine over both.
  *
  * A family opens its raw socket (non-blocking, close-on-exec, filtered in
- * the kernel to echo replies carrying the engine's identifier, errors on
- * the error queue, kernel receive timestamps), checks a request's options
+ * the kernel to echo replies carrying the engine's identifier, and IPv4's
+ * source quench and reassembly time exceeded quoting it; errors on the
+ * error queue, kernel receive timestamps), checks a request's options
  * (IPv4 options; none on IPv6), builds an echo request, sends it with the
  * request's per-send control messages, and reads what the socket holds:
- * an echo reply, or an error from the error queue.
+ * an echo reply or an IPv4 error of the data path, or an error from the
+ * error queue.
  *
  * The unit tests give the engine a fake table (ping_engine_new_ops), a
  * clock of their own, and call its timer and its reads by hand.
@@ -18,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/filter.h>
 #include <sys/socket.h>
 
 #include "icmp/ping.h"
@@ -41,6 +44,7 @@ enum icmp_in_kind {
 struct icmp_in {
 	int kind;                /* enum icmp_in_kind */
 	uint16_t id, seq;        /* of the reply, or of the request an error quotes */
+	uint16_t sum;            /* a reply's ICMP checksum field, as on the wire */
 	const uint8_t *data;     /* the reply's data after its echo header */
 	size_t len;              /* its length */
 	int origin;              /* an error's SO_EE_ORIGIN_* */
@@ -86,7 +90,14 @@ extern const struct icmp_fam icmp4_fam, icmp6_fam;
 uint16_t icmp_checksum(const void *data, size_t len);
 size_t icmp_echo_build(uint8_t *buf, uint8_t type, uint16_t id, uint16_t seq, const uint8_t *data,
     size_t n);
-/* A classic BPF program passing echo replies of id, the id at off (IPv4: after the IP header). */
+/*
+ * The classic BPF program of a family's socket (up to ICMP_FILTER_MAX
+ * instructions into code; its length): echo replies of id; IPv4 also
+ * source quench and reassembly time exceeded quoting an echo request of id
+ * (the kernel queues neither to a raw socket's error queue).
+ */
+#define ICMP_FILTER_MAX 24
+size_t icmp_filter_prog(uint16_t id, int ipv4, struct sock_filter *code);
 int icmp_attach_filter(int fd, uint16_t id, int ipv4);
 /* The common socket setup (non-blocking raw socket, timestamps, buffer): fd, or -1 with err. */
 int icmp_socket(int family, int proto, char *err, size_t errlen);
@@ -106,7 +117,12 @@ typedef void (*icmp_reply_fn)(struct msghdr *, const uint8_t *buf, size_t n, str
 int icmp_recv(int fd, int errq, uint8_t *buf, struct icmp_in *in, int level, int type,
     icmp_reply_fn reply);
 
-/* IPv4's reply parse (for the unit tests): a datagram with its IP header. */
+/*
+ * IPv4's data-path parse (for the unit tests): a datagram with its IP
+ * header, an echo reply (REPLY), or a source quench or time exceeded
+ * quoting an echo request (ERROR, its TTL and source from the header);
+ * else GARBAGE and -1.
+ */
 int icmp4_parse_reply(const uint8_t *p, size_t n, struct icmp_in *in);
 
 /* The engine over given families (either may be NULL): for the unit tests. */

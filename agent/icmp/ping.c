@@ -18,8 +18,12 @@
  * Capture: opened before the first probe goes out (pingTimeSource
  * capture), closed CAPTURE_LINGER_MS after the last probe ended.  On a
  * socket answer the capture is drained first (the tap sees a packet before
- * the socket does), and its timestamps of the request and the answer make
- * the round-trip time when both are there; else the socket's.
+ * the socket does).  A probe keeps the last CANDIDATES answers the capture
+ * saw for it (a forged or corrupted one may come before the real one); the
+ * one the socket accepted is the first of them with the same checksum
+ * field and length (an echo reply), or the same type, code and source (an
+ * error).  Its timestamp and the request's make the round-trip time, else
+ * the socket's; its TTL is an error's (the error queue has none).
  */
 #include "config.h"
 
@@ -46,6 +50,7 @@
 #define READS_PER_WAKEUP  128
 #define MS                1000000ULL
 #define NOT_IN_HEAP       ((size_t)-1)
+#define CANDIDATES        4
 
 enum slot_state { SLOT_NEVER = 0, SLOT_OUT, SLOT_ANSWERED, SLOT_LATE };
 enum item_kind { IT_SEND, IT_PROBE };
@@ -66,8 +71,10 @@ struct probe {
 	uint16_t seq;
 	uint8_t cookie[8];
 	struct timespec sent; /* CLOCK_REALTIME before sendmsg() */
-	int has_creq, has_cans;
-	struct timespec creq, cans; /* the capture's */
+	int has_creq;
+	struct timespec creq;                /* the capture's */
+	struct capture_pkt cand[CANDIDATES]; /* answers captured, the last ones */
+	unsigned ncand;                      /* captured (cand[ncand % CANDIDATES] next) */
 };
 
 struct ping_run {
@@ -381,10 +388,29 @@ ping_engine_captured(void *arg, const struct capture_pkt *c)
 	if (request && c->outgoing && !pr->has_creq) {
 		pr->creq = c->ts;
 		pr->has_creq = 1;
-	} else if (!request && !c->outgoing && !pr->has_cans) {
-		pr->cans = c->ts;
-		pr->has_cans = 1;
+	} else if (!request && !c->outgoing) {
+		pr->cand[pr->ncand++ % CANDIDATES] = *c;
 	}
+}
+
+/* The capture's packet of the answer the socket accepted, or NULL. */
+static const struct capture_pkt *
+captured_answer(const struct probe *pr, const struct icmp_in *in, int family)
+{
+	unsigned i = pr->ncand > CANDIDATES ? pr->ncand - CANDIDATES : 0;
+	size_t alen = family == AF_INET ? 4 : 16;
+	const struct capture_pkt *k;
+
+	for (; i < pr->ncand; i++) {
+		k = &pr->cand[i % CANDIDATES];
+		if (in->kind == ICMP_IN_REPLY ?
+			k->type == (family == AF_INET ? 0 : 129) && k->sum == in->sum &&
+			    (k->len == 0 || k->len == ICMP_ECHO_HDR + in->len) :
+			k->type == in->type && k->code == in->code && in->from.family == family &&
+			    memcmp(k->src, &in->from.a, alen) == 0)
+			return k;
+	}
+	return NULL;
 }
 
 /* --- runs and probes --- */
@@ -635,13 +661,13 @@ ping_run_cancel(struct ping_run *r)
 
 static void
 timing(struct ping_engine *e, const struct probe *pr, const struct icmp_in *in,
-    struct ping_probe *res)
+    const struct capture_pkt *k, struct ping_probe *res)
 {
 	struct timespec end;
 	int64_t d;
 
-	if (e->time_source == PING_TIME_CAPTURE && pr->has_creq && pr->has_cans) {
-		d = (int64_t)(ts_ns(&pr->cans) - ts_ns(&pr->creq));
+	if (e->time_source == PING_TIME_CAPTURE && pr->has_creq && k) {
+		d = (int64_t)(ts_ns(&k->ts) - ts_ns(&pr->creq));
 		res->time_source = PING_TIME_CAPTURE;
 	} else {
 		if (in->has_ts)
@@ -676,6 +702,7 @@ answer(struct ping_engine *e, struct probe *pr, const struct icmp_in *in)
 	struct ping_probe res = { 0 };
 	int family = e->fam[pr->run->fam].ops->family;
 	int icmp = in->origin == SO_EE_ORIGIN_ICMP || in->origin == SO_EE_ORIGIN_ICMP6;
+	const struct capture_pkt *k = captured_answer(pr, in, family);
 
 	if (in->kind == ICMP_IN_REPLY) {
 		e->c.replies++;
@@ -684,10 +711,12 @@ answer(struct ping_engine *e, struct probe *pr, const struct icmp_in *in)
 		e->c.errors++;
 		res.status = icmp ? ping_status_of_icmp(family, in->type, in->code) :
 				    ping_status_of_errno(in->err);
+		res.has_ttl = in->has_ttl || (icmp && k);
+		res.ttl = in->has_ttl ? in->ttl : k ? k->ttl : 0;
 	}
 	res.from = in->from;
 	if (in->kind == ICMP_IN_REPLY || icmp)
-		timing(e, pr, in, &res);
+		timing(e, pr, in, k, &res);
 	probe_result(pr, &res, SLOT_ANSWERED);
 }
 

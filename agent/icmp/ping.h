@@ -5,10 +5,14 @@
  * One raw socket per family, opened at start (before privileges are
  * dropped: afterwards only CAP_NET_RAW would be needed to open it), made
  * non-blocking and filtered in the kernel: ICMP_FILTER / ICMP6_FILTER pass
- * only echo replies, and a BPF program only those carrying the engine's
- * identifier.  ICMP errors for our probes (and local errors: a neighbour
- * that does not answer) come from the socket's error queue (IP_RECVERR,
- * IPV6_RECVERR), matched by the probe they quote.  Every request option is
+ * only echo replies (IPv4: also source quench and time exceeded), and a
+ * BPF program only those carrying the engine's identifier (IPv4: source
+ * quench and reassembly time exceeded quoting an echo request of it).
+ * Other ICMP errors for our probes (and local errors: a neighbour that
+ * does not answer) come from the socket's error queue (IP_RECVERR,
+ * IPV6_RECVERR), matched by the probe they quote; Linux queues no source
+ * quench and no reassembly time exceeded there, so those two come from the
+ * data path, and each error comes one way only.  Every request option is
  * per send (sendmsg() control messages: IP_TTL, IP_TOS, IP_PKTINFO,
  * IP_RETOPTS; IPV6_HOPLIMIT, IPV6_TCLASS, IPV6_DONTFRAG, IPV6_PKTINFO),
  * except IPv4's Don't Fragment (IP_MTU_DISCOVER, set before the send when
@@ -120,10 +124,10 @@ struct ping_probe {
 	int time_source;      /* enum ping_time_source; NONE: no rtt */
 	uint32_t rtt_us;
 	int has_ttl;
-	uint8_t ttl;      /* of the answer */
-	int is_reply;     /* an echo reply: reply_size and inconsistent are set */
+	uint8_t ttl;  /* of the answer */
+	int is_reply; /* an echo reply: reply_size and inconsistent are set */
 	uint32_t reply_size;
-	int inconsistent; /* the reply's data differs from what was sent */
+	int inconsistent;        /* the reply's data differs from what was sent */
 	struct ping_target from; /* who answered (the router for an error); AF_UNSPEC: none */
 	uint32_t nrr;            /* the record-route option of the reply */
 	struct in_addr rr[PING_RR_MAX];

@@ -433,6 +433,10 @@ run(struct ping_row *r, const struct ping_target *dst)
 		    PING_BAD_OPTION); /* the MIB: the source must be of the target's family */
 		return;
 	}
+	if (r->set->ops->broadcast != NULL && r->set->ops->broadcast(r->set->hosts, dst)) {
+		complete_with(r, PING_BAD_DESTINATION); /* a subnet broadcast: nothing sent */
+		return;
+	}
 	if ((r->run = r->set->ops->run_start(r->set->engine, &p, &hooks, r)) == NULL) {
 		log_warn("ping", "out of memory: a request completes with noResources");
 		complete_with(r, PING_NO_RESOURCES);

@@ -143,7 +143,10 @@ struct ping_row {
 	struct pingrows *set;
 };
 
-/* The engine and the resolver as the rows use them (main.c: ping_run_start, resolve_name ...). */
+/*
+ * The engine, the resolver and the host's addresses as the rows use them
+ * (main.c: ping_run_start, resolve_name ...).
+ */
 struct ping_ops {
 	struct ping_run *(*run_start)(struct ping_engine *, const struct ping_params *,
 	    const struct ping_hooks *, void *owner);
@@ -155,6 +158,12 @@ struct ping_ops {
 	struct resolve_req *(
 	    *addr)(struct resolve_pool *, const struct ping_target *, resolve_addr_fn, void *arg);
 	void (*cancel)(struct resolve_req *);
+	/*
+	 * 1 when t is a broadcast address of one of the host's IPv4 networks
+	 * (main.c: from the interface mirror, hosts); such a target completes
+	 * with badDestination, nothing sent.  May be NULL.
+	 */
+	int (*broadcast)(const void *hosts, const struct ping_target *t);
 };
 
 /* The settings (scalars); which were written through SNMP (kept in the state file). */
@@ -178,6 +187,7 @@ struct pingrows {
 	const struct ping_ops *ops;
 	struct ping_engine *engine; /* NULL: no ICMP socket (activation refused) */
 	struct resolve_pool *resolver;
+	const void *hosts; /* ops->broadcast's */
 	/* A request completed (the notification); may be NULL. */
 	void (*completed)(const struct ping_row *, void *arg);
 	void *carg;

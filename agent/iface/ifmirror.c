@@ -1,6 +1,7 @@
 /* The interface mirror: see ifmirror.h. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
@@ -224,6 +225,24 @@ iface_addrs(const struct iface *ifm, size_t *n)
 {
 	*n = ifm->addrs.n;
 	return ifm->addrs.v;
+}
+
+int
+iface_is_broadcast4(const struct iface *ifm, uint32_t a)
+{
+	const struct iface_addr *x = ifm->addrs.v;
+	uint32_t own, brd, host;
+
+	for (size_t i = 0; i < ifm->addrs.n; i++, x++) {
+		if (x->family != AF_INET)
+			continue;
+		memcpy(&own, x->addr, 4);
+		memcpy(&brd, x->brd, 4);
+		host = x->plen >= 31 ? 0 : htonl(0xffffffffu >> x->plen);
+		if ((x->has_brd && brd == a) || (host && (own | host) == a))
+			return 1;
+	}
+	return 0;
 }
 
 /* Insert or replace: 0, or -1 when out of memory. */

@@ -157,5 +157,11 @@ const struct iface_addr *iface_addrs(const struct iface *, size_t *n);
 size_t iface_nlinks(const struct iface *);
 /* The links, sorted by ifindex; *n of them.  Valid until the next change. */
 const struct link *iface_links(const struct iface *, size_t *n);
+/*
+ * 1 when a (IPv4, network order) is the broadcast address of one of the
+ * host's IPv4 addresses: its IFA_BROADCAST, or its prefix's all-ones host
+ * part (prefixes up to /30); else 0.
+ */
+int iface_is_broadcast4(const struct iface *, uint32_t a);
 
 #endif

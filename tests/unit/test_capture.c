@@ -131,6 +131,22 @@ error6(struct frame *f, uint8_t type, uint16_t id)
 	f->len = 20 + 40 + 8 + 40 + 8;
 }
 
+/* An ICMPv6 error quoting the first fragment of a large echo request (offset: its fragment's). */
+static void
+error6frag(struct frame *f, uint8_t type, uint16_t id, uint16_t offset)
+{
+	uint8_t *p = ip6(sll2(f, 0x86dd, 0), 63), *in;
+
+	p[0] = type;
+	p[1] = 1;
+	in = ip6(p + 8, 1);
+	in[-34] = 44; /* the quoted header: a fragment header follows */
+	in[0] = IPPROTO_ICMPV6;
+	put16(in + 2, offset);
+	echo(in + 8, 128, id, 14);
+	f->len = 20 + 40 + 8 + 40 + 8 + 8;
+}
+
 static int
 passes(struct bpf_program *prog, const struct frame *f)
 {
@@ -169,7 +185,10 @@ test_filter(void **state)
 	error6(&f, 3, ID6), assert_true(passes(&prog, &f));
 	error6(&f, 1, ID6), assert_true(passes(&prog, &f));
 	error6(&f, 2, ID6 - 1), assert_false(passes(&prog, &f));
-	frag6(&f, 129, ID6, 1), assert_true(passes(&prog, &f)); /* offset 0, more fragments */
+	frag6(&f, 129, ID6, 1), assert_true(passes(&prog, &f));    /* offset 0, more fragments */
+	error6frag(&f, 3, ID6, 1), assert_true(passes(&prog, &f)); /* reassembly timed out */
+	error6frag(&f, 3, ID6 + 1, 1), assert_false(passes(&prog, &f));
+	error6frag(&f, 3, ID6, 8 | 1), assert_false(passes(&prog, &f)); /* not the first */
 	frag6(&f, 129, ID6, 8 | 1), assert_false(passes(&prog, &f));
 	frag6(&f, 129, ID4, 1), assert_false(passes(&prog, &f));
 	pcap_freecode(&prog);
@@ -189,6 +208,17 @@ test_parse(void **state)
 	assert_true(k.outgoing);
 	assert_int_equal(k.type, 8), assert_int_equal(k.id, ID4), assert_int_equal(k.seq, 7);
 	assert_int_equal(k.ttl, 64);
+	/* what tells two answers of one probe apart: checksum field, length, source */
+	echo4(&f, 0, ID4, 0);
+	f.b[42] = 0xab, f.b[43] = 0xcd;
+	f.b[32] = 192, f.b[33] = 0, f.b[34] = 2, f.b[35] = 9;
+	assert_int_equal(capture_parse(f.b, f.len, DLT_LINUX_SLL2, &k), 0);
+	assert_memory_equal(&k.sum, "\xab\xcd", 2);
+	assert_int_equal(k.len, 16);
+	assert_memory_equal(k.src, "\xc0\x00\x02\x09", 4);
+	f.b[26] = 0x20; /* more fragments: the length is unknown */
+	assert_int_equal(capture_parse(f.b, f.len, DLT_LINUX_SLL2, &k), 0);
+	assert_int_equal(k.len, 0);
 	error4(&f, 11, ID4, 60);
 	assert_int_equal(capture_parse(f.b, f.len, DLT_LINUX_SLL2, &k), 0);
 	assert_false(k.outgoing);
@@ -201,9 +231,21 @@ test_parse(void **state)
 	assert_int_equal(k.family, AF_INET6);
 	assert_int_equal(k.type, 1), assert_int_equal(k.id, ID6), assert_int_equal(k.seq, 12);
 	assert_int_equal(k.ttl, 61);
+	error6frag(&f, 3, ID6, 1);
+	assert_int_equal(capture_parse(f.b, f.len, DLT_LINUX_SLL2, &k), 0);
+	assert_int_equal(k.type, 3), assert_int_equal(k.code, 1);
+	assert_int_equal(k.id, ID6), assert_int_equal(k.seq, 14);
+	assert_int_equal(k.ttl, 63);
+	assert_int_equal(capture_parse(f.b, f.len - 1, DLT_LINUX_SLL2, &k), -1);
 	echo6(&f, 129, ID6, 0);
+	put16(f.b + 24, 16);
+	f.b[62] = 0x12, f.b[63] = 0x34;
+	f.b[28 + 15] = 7; /* the source's last octet */
 	assert_int_equal(capture_parse(f.b, f.len, DLT_LINUX_SLL2, &k), 0);
 	assert_int_equal(k.type, 129), assert_int_equal(k.seq, 11);
+	assert_int_equal(k.len, 16);
+	assert_memory_equal(&k.sum, "\x12\x34", 2);
+	assert_int_equal(k.src[15], 7);
 	frag6(&f, 129, ID6, 1);
 	assert_int_equal(capture_parse(f.b, f.len, DLT_LINUX_SLL2, &k), 0);
 	assert_int_equal(k.type, 129), assert_int_equal(k.id, ID6), assert_int_equal(k.seq, 13);

@@ -233,6 +233,42 @@ test_addr_lifetimes(void **state)
 	iface_free(ifm);
 }
 
+static int
+bcast(const struct iface *ifm, const char *text)
+{
+	struct in_addr a;
+
+	assert_int_equal(inet_pton(AF_INET, text, &a), 1);
+	return iface_is_broadcast4(ifm, a.s_addr);
+}
+
+/* The broadcast addresses of the host's IPv4 networks (the ping rows refuse them). */
+static void
+test_broadcast4(void **state)
+{
+	struct iface *ifm = iface_new();
+	struct nl_msg *m;
+	struct in_addr b;
+
+	(void)state;
+	apply(ifm, fx_addr_msg(RTM_NEWADDR, AF_INET, 7, "10.14.1.1", 24));
+	apply(ifm, fx_addr_msg(RTM_NEWADDR, AF_INET, 7, "192.0.2.1", 31));
+	apply(ifm, fx_addr_msg(RTM_NEWADDR, AF_INET6, 7, "2001:db8::1", 64));
+	m = fx_addr_msg(RTM_NEWADDR, AF_INET, 8, "172.16.5.1", 16);
+	inet_pton(AF_INET, "172.16.0.255", &b); /* a broadcast of its own */
+	nla_put(m, IFA_BROADCAST, 4, &b);
+	apply(ifm, m);
+	assert_true(bcast(ifm, "10.14.1.255"));
+	assert_false(bcast(ifm, "10.14.1.254"));
+	assert_false(bcast(ifm, "10.14.2.255"));
+	assert_false(bcast(ifm, "192.0.2.1")); /* /31: no broadcast */
+	assert_false(bcast(ifm, "192.0.2.0"));
+	assert_true(bcast(ifm, "172.16.0.255"));
+	assert_true(bcast(ifm, "172.16.255.255"));
+	assert_false(bcast(ifm, "172.16.5.1"));
+	iface_free(ifm);
+}
+
 /* A truncated IFA_CACHEINFO makes the message malformed: the address is not taken. */
 static void
 test_addr_short_cacheinfo(void **state)
@@ -284,6 +320,7 @@ main(void)
 		cmocka_unit_test(test_link_changes_announced),
 		cmocka_unit_test(test_link_times),
 		cmocka_unit_test(test_addr_lifetimes),
+		cmocka_unit_test(test_broadcast4),
 		cmocka_unit_test(test_addr_short_cacheinfo),
 		cmocka_unit_test(test_bridge_port_messages_ignored),
 	};

@@ -130,8 +130,18 @@ fake_cancel(struct resolve_req *q)
 	q->cancelled = 1;
 }
 
+/* The host's broadcast addresses: 10.14.1.255 only, asked of the hosts the set was given. */
+static int fake_hosts;
+
+static int
+fake_broadcast(const void *hosts, const struct ping_target *t)
+{
+	assert_ptr_equal(hosts, &fake_hosts);
+	return t->family == AF_INET && t->a.v4.s_addr == htonl(0x0a0e01ff);
+}
+
 static const struct ping_ops fake_ops = { fake_run_start, fake_run_cancel, fake_may_start,
-	fake_set_rate, fake_name, fake_addr, fake_cancel };
+	fake_set_rate, fake_name, fake_addr, fake_cancel, fake_broadcast };
 
 static void
 fake_clock(struct timespec *ts)
@@ -182,6 +192,7 @@ setup(void **state)
 	(void)state;
 	pingrows_init(&set, &fake_ops, FAKE_ENGINE, NULL);
 	set.clock = fake_clock;
+	set.hosts = &fake_hosts;
 	fake_now = (struct timespec){ 1000, 0 };
 	assert_non_null(txn = txn_new());
 	assert_int_equal(mib_ping_bind(&set, txn), 0);
@@ -837,6 +848,37 @@ test_names(void **state)
 	assert_true(reqs[6]->cancelled);
 }
 
+/* A broadcast address of the host's networks: badDestination, nothing sent (the kernel: EACCES). */
+static void
+test_broadcast(void **state)
+{
+	struct ping_target t = { .family = AF_INET };
+
+	(void)state;
+	assert_int_equal(SET(I(O, "b", COL_PING_ADDRESSTYPE, PING_AT_IPV4),
+			     S(O, "b", COL_PING_ADDRESS, "\x0a\x0e\x01\xff", 4),
+			     RS(O, "b", RS_CREATEANDGO)),
+	    0);
+	assert_int_equal(nruns, 0);
+	assert_int_equal(get_int(O, "b", COL_PING_OPERSTATUS), PING_OPER_COMPLETED);
+	assert_int_equal(get_int(O, "b", COL_PING_STATUSCODE), PING_BAD_DESTINATION);
+	assert_int_equal(get_int(O, "b", COL_PING_PROBESSENT), 0);
+	/* a name whose address is one */
+	assert_int_equal(SET(S(O, "n", COL_PING_ADDRESSNAME, "bcast", 0),
+			     RS(O, "n", RS_CREATEANDGO)),
+	    0);
+	t.a.v4.s_addr = htonl(0x0a0e01ff);
+	reqs[0]->nfn(reqs[0]->arg, 0, &t);
+	assert_int_equal(nruns, 0);
+	assert_int_equal(get_int(O, "n", COL_PING_STATUSCODE), PING_BAD_DESTINATION);
+	/* another address of the same network is sent to */
+	assert_int_equal(SET(I(O, "h", COL_PING_ADDRESSTYPE, PING_AT_IPV4),
+			     S(O, "h", COL_PING_ADDRESS, "\x0a\x0e\x01\x02", 4),
+			     RS(O, "h", RS_CREATEANDGO)),
+	    0);
+	assert_int_equal(nruns, 1);
+}
+
 /* iputils' arithmetic: integer mean, mean square, and its llsqrt of the difference. */
 static void
 test_summary(void **state)
@@ -1181,6 +1223,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_row_life, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_broadcast, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ageing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walks, setup, teardown),

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <pcap/pcap.h>
 
 #include "icmp/capture.h"
 #include "icmp/icmpfam.h"
@@ -264,6 +265,105 @@ test_parse4(void **state)
 	n = reply4(p, 1, 2, 0);
 	p[60] = 8; /* an echo request */
 	assert_int_equal(icmp4_parse_reply(p, n, &in), -1);
+}
+
+/*
+ * An IPv4 ICMP error (type, code; TTL 61 from 198.51.100.7) quoting an echo
+ * request of id, seq whose IP header has ihl octets: its length.
+ */
+static size_t
+error4(uint8_t *p, uint8_t type, uint8_t code, uint16_t id, uint16_t seq, size_t ihl)
+{
+	size_t len = 20 + 8 + ihl + ICMP_ECHO_HDR;
+	uint16_t sum;
+
+	memset(p, 0, len);
+	p[0] = 0x45, p[8] = 61, p[9] = IPPROTO_ICMP;
+	p[12] = 198, p[13] = 51, p[14] = 100, p[15] = 7;
+	p[20] = type, p[21] = code;
+	p[28] = 0x40 | (uint8_t)(ihl / 4), p[28 + 8] = 1, p[28 + 9] = IPPROTO_ICMP;
+	icmp_echo_build(p + 28 + ihl, 8, id, seq, NULL, 0);
+	sum = icmp_checksum(p + 20, len - 20);
+	memcpy(p + 22, &sum, 2);
+	return len;
+}
+
+/* Source quench and reassembly time exceeded come on the data path: parsed as errors. */
+static void
+test_parse4_error(void **state)
+{
+	uint8_t p[128];
+	struct icmp_in in;
+	size_t n = error4(p, 4, 0, 0x4242, 9, 20);
+	char a[INET_ADDRSTRLEN];
+
+	(void)state;
+	memset(&in, 0, sizeof(in));
+	assert_int_equal(icmp4_parse_reply(p, n, &in), 0);
+	assert_int_equal(in.kind, ICMP_IN_ERROR);
+	assert_int_equal(in.origin, SO_EE_ORIGIN_ICMP);
+	assert_int_equal(in.type, 4), assert_int_equal(in.code, 0);
+	assert_int_equal(in.id, 0x4242), assert_int_equal(in.seq, 9);
+	assert_true(in.has_ttl), assert_int_equal(in.ttl, 61);
+	assert_int_equal(in.from.family, AF_INET);
+	assert_string_equal(inet_ntop(AF_INET, &in.from.a, a, sizeof(a)), "198.51.100.7");
+	n = error4(p, 11, 1, 0x4242, 10, 32); /* the quoted header with options */
+	memset(&in, 0, sizeof(in));
+	assert_int_equal(icmp4_parse_reply(p, n, &in), 0);
+	assert_int_equal(in.kind, ICMP_IN_ERROR);
+	assert_int_equal(in.type, 11), assert_int_equal(in.code, 1);
+	assert_int_equal(in.seq, 10);
+	assert_int_equal(icmp4_parse_reply(p, n - 1, &in), -1); /* the quote cut short */
+	assert_int_equal(in.kind, ICMP_IN_GARBAGE);
+	n = error4(p, 4, 0, 0x4242, 9, 20);
+	p[n - 1] ^= 1; /* the checksum fails */
+	assert_int_equal(icmp4_parse_reply(p, n, &in), -1);
+	n = error4(p, 3, 1, 0x4242, 9, 20); /* unreachable: the error queue's */
+	assert_int_equal(icmp4_parse_reply(p, n, &in), -1);
+}
+
+static int
+filter_passes(const struct sock_filter *code, const uint8_t *p, size_t n)
+{
+	return bpf_filter((const struct bpf_insn *)code, p, (u_int)n, (u_int)n) != 0;
+}
+
+/* The sockets' BPF programs, run by libpcap's interpreter (the kernel's semantics). */
+static void
+test_socket_filter(void **state)
+{
+	struct sock_filter f4[ICMP_FILTER_MAX], f6[ICMP_FILTER_MAX];
+	uint8_t p[256];
+	size_t n;
+
+	(void)state;
+	assert_true(icmp_filter_prog(0x4242, 1, f4) <= ICMP_FILTER_MAX);
+	assert_true(icmp_filter_prog(0x4242, 0, f6) <= ICMP_FILTER_MAX);
+	n = reply4(p, 0x4242, 7, 16);
+	assert_true(filter_passes(f4, p, n));
+	n = reply4(p, 0x4243, 7, 16);
+	assert_false(filter_passes(f4, p, n));
+	n = error4(p, 4, 0, 0x4242, 1, 20);
+	assert_true(filter_passes(f4, p, n));
+	n = error4(p, 4, 0, 0x4242, 1, 60); /* the quoted header with 40 octets of options */
+	assert_true(filter_passes(f4, p, n));
+	n = error4(p, 11, 1, 0x4242, 1, 24);
+	assert_true(filter_passes(f4, p, n));
+	n = error4(p, 4, 0, 0x4243, 1, 20); /* another identifier */
+	assert_false(filter_passes(f4, p, n));
+	n = error4(p, 11, 0, 0x4242, 1, 20); /* in transit: the error queue has it */
+	assert_false(filter_passes(f4, p, n));
+	n = error4(p, 3, 1, 0x4242, 1, 20);
+	assert_false(filter_passes(f4, p, n));
+	n = error4(p, 4, 0, 0x4242, 1, 20);
+	p[28 + 9] = IPPROTO_UDP; /* quoting another protocol */
+	assert_false(filter_passes(f4, p, n));
+	n = error4(p, 4, 0, 0x4242, 1, 20);
+	assert_false(filter_passes(f4, p, n - 3)); /* the quoted id cut */
+	icmp_echo_build(p, 129, 0x4242, 1, NULL, 0);
+	assert_true(filter_passes(f6, p, 8));
+	icmp_echo_build(p, 129, 0x4241, 1, NULL, 0);
+	assert_false(filter_passes(f6, p, 8));
 }
 
 /* An error-queue message: sock_extended_err, the offender, the quoted request. */
@@ -768,6 +868,122 @@ test_capture_time(void **state)
 	assert_int_equal(fk.res[1].rtt_us, 900);
 }
 
+/* A run of p started, and the capture's packet of its request, leaving at 1000 s + 1 us. */
+static struct capture_pkt
+cap_request(struct ping_engine *e, const struct ping_params *p)
+{
+	struct capture_pkt c = { .family = AF_INET, .outgoing = 1, .type = 8 };
+
+	ping_run_start(e, p, &hooks, NULL);
+	c.id = ping_engine_ident(e, AF_INET);
+	c.seq = (uint16_t)(fk.pkt[6] << 8 | fk.pkt[7]);
+	c.ts.tv_sec = 1000, c.ts.tv_nsec = 1000;
+	ping_engine_captured(e, &c);
+	c.outgoing = 0;
+	return c;
+}
+
+/* An answer captured us after the request: type, checksum field, ICMP length. */
+static void
+cap_answer(struct ping_engine *e, struct capture_pkt c, uint8_t type, uint16_t sum, uint32_t len,
+    long us)
+{
+	c.type = type, c.sum = sum, c.len = len;
+	c.ts.tv_nsec += us * 1000;
+	c.ttl = 64;
+	ping_engine_captured(e, &c);
+}
+
+/* The socket's reply (checksum field sum), 900 us after the send, read. */
+static void
+socket_reply(struct ping_engine *e, uint16_t sum)
+{
+	queue_reply(900 * 1000)->sum = sum;
+	ping_engine_read(e, AF_INET);
+}
+
+/*
+ * A reply with a bad checksum or corrupted data captured before the real
+ * one: the time is the real one's (same checksum field and length as the
+ * socket's); the last CANDIDATES answers are kept; none alike: the socket's.
+ */
+static void
+test_capture_candidates(void **state)
+{
+	struct ping_engine *e = *state;
+	struct ping_params p = params4("192.0.2.1");
+	struct capture_pkt c;
+	long i;
+
+	ping_engine_set_time_source(e, PING_TIME_CAPTURE);
+	c = cap_request(e, &p);
+	cap_answer(e, c, 0, 0x5a5a, 40, 10);  /* a bad checksum */
+	cap_answer(e, c, 0, 0x2222, 39, 20);  /* cut short */
+	cap_answer(e, c, 0, 0x2222, 40, 150); /* the real one */
+	socket_reply(e, 0x2222);
+	assert_int_equal(fk.res[0].time_source, PING_TIME_CAPTURE);
+	assert_int_equal(fk.res[0].rtt_us, 150);
+	c = cap_request(e, &p);
+	for (i = 1; i <= 6; i++)
+		cap_answer(e, c, 0, 0x1111, 40, i);
+	cap_answer(e, c, 0, 0x3333, 0, 70); /* a first fragment: its length unknown */
+	socket_reply(e, 0x3333);
+	assert_int_equal(fk.res[1].time_source, PING_TIME_CAPTURE);
+	assert_int_equal(fk.res[1].rtt_us, 70);
+	c = cap_request(e, &p);
+	cap_answer(e, c, 0, 0x1111, 40, 5);
+	socket_reply(e, 0x4444);
+	assert_int_equal(fk.res[2].time_source, PING_TIME_SOCKET);
+	assert_int_equal(fk.res[2].rtt_us, 900);
+}
+
+/* An error from the error queue: its TTL (and time) from the capture's packet alike. */
+static void
+test_error_ttl(void **state)
+{
+	struct ping_engine *e = *state;
+	struct ping_params p = params4("192.0.2.1");
+	struct capture_pkt c;
+	struct icmp_in *in;
+	int k;
+
+	ping_engine_set_time_source(e, PING_TIME_CAPTURE);
+	for (k = 0; k < 3; k++) {
+		c = cap_request(e, &p);
+		c.code = 0;
+		inet_pton(AF_INET, k == 1 ? "198.51.100.8" : "198.51.100.9", c.src);
+		if (k < 2) /* k 2: the capture did not see it */
+			cap_answer(e, c, 11, 0, 36, 300);
+		in = queue_reply(2000 * 1000);
+		in->kind = ICMP_IN_ERROR;
+		in->origin = SO_EE_ORIGIN_ICMP;
+		in->type = 11, in->code = 0;
+		in->has_ttl = 0;
+		inet_pton(AF_INET, "198.51.100.9", &in->from.a.v4);
+		ping_engine_read(e, AF_INET);
+	}
+	assert_int_equal(fk.nres, 3);
+	assert_int_equal(fk.res[0].status, PING_TTL_EXPIRED_TRANSIT);
+	assert_true(fk.res[0].has_ttl);
+	assert_int_equal(fk.res[0].ttl, 64);
+	assert_int_equal(fk.res[0].time_source, PING_TIME_CAPTURE);
+	assert_int_equal(fk.res[0].rtt_us, 300);
+	assert_false(fk.res[1].has_ttl); /* another router's */
+	assert_int_equal(fk.res[1].time_source, PING_TIME_SOCKET);
+	assert_false(fk.res[2].has_ttl);
+	/* a data-path error (source quench) has its own TTL */
+	ping_run_start(e, &p, &hooks, NULL);
+	in = queue_reply(0);
+	in->kind = ICMP_IN_ERROR;
+	in->origin = SO_EE_ORIGIN_ICMP;
+	in->type = 4, in->code = 0;
+	in->ttl = 33;
+	ping_engine_read(e, AF_INET);
+	assert_int_equal(fk.res[3].status, PING_SOURCE_QUENCH);
+	assert_true(fk.res[3].has_ttl);
+	assert_int_equal(fk.res[3].ttl, 33);
+}
+
 /* A run cancelled from its own probe hook gets no done hook. */
 static void
 cancel_in_hook(void *owner, const struct ping_probe *p)
@@ -809,6 +1025,8 @@ main(void)
 		cmocka_unit_test(test_options6),
 		cmocka_unit_test(test_parse4),
 		cmocka_unit_test(test_parse_err),
+		cmocka_unit_test(test_parse4_error),
+		cmocka_unit_test(test_socket_filter),
 		T(test_reply),
 		T(test_foreign_garbage),
 		T(test_inconsistent),
@@ -819,6 +1037,8 @@ main(void)
 		T(test_rate),
 		T(test_schedule),
 		T(test_capture_time),
+		T(test_capture_candidates),
+		T(test_error_ttl),
 		T(test_cancel_in_hook),
 	};
 
