@@ -366,7 +366,7 @@ main(int argc, char **argv)
 	struct ifset *ifs;
 	struct pingrows pings;
 	struct resolve_pool *pool;
-	int time_source = PING_TIME_CAPTURE;
+	int time_source = PING_TIME_SOCKET;
 	struct sigaction sa;
 	char *statedir, *pidfile = NULL, err[PATH_MAX + 128];
 	int pidfd = -1;

@@ -45,6 +45,12 @@
 #define SNAPLEN      192       /* SLL2 + IPv4 with options + ICMP + the quoted header */
 #define BUFFER_BYTES (2 << 20) /* the ring */
 #define PKT_OUTGOING 4         /* PACKET_OUTGOING */
+/*
+ * ARPHRD_LOOPBACK: on "any", libpcap drops the outgoing copy of a loopback
+ * packet (it would be seen twice), so a request to one of our own addresses
+ * is seen once, as received, when it leaves.
+ */
+#define ARPHRD_LOOPBACK_TYPE 772
 
 struct capture {
 	pcap_t *p;
@@ -177,18 +183,19 @@ int
 capture_parse(const uint8_t *frame, size_t len, int linktype, struct capture_pkt *p)
 {
 	size_t hl;
-	uint16_t proto;
+	uint16_t proto, hatype;
 	int pkttype;
 
 	memset(p, 0, sizeof(*p));
 	if (linktype == DLT_LINUX_SLL2 && len >= 20) {
-		hl = 20, proto = be16(frame), pkttype = frame[10];
+		hl = 20, proto = be16(frame), hatype = be16(frame + 8), pkttype = frame[10];
 	} else if (linktype == DLT_LINUX_SLL && len >= 16) {
-		hl = 16, proto = be16(frame + 14), pkttype = be16(frame);
+		hl = 16, proto = be16(frame + 14), hatype = be16(frame + 2), pkttype = be16(frame);
 	} else {
 		return -1;
 	}
 	p->outgoing = pkttype == PKT_OUTGOING;
+	p->loopback = hatype == ARPHRD_LOOPBACK_TYPE;
 	if (proto == 0x0800)
 		return parse4(frame + hl, len - hl, p);
 	if (proto == 0x86dd)

@@ -23,6 +23,7 @@
 struct capture_pkt {
 	int family;   /* AF_INET, AF_INET6 */
 	int outgoing; /* 1: sent by this host */
+	int loopback; /* on a loopback device, whose one copy libpcap shows as received */
 	uint8_t type; /* the ICMP / ICMPv6 type */
 	uint8_t code;
 	uint16_t id, seq;   /* of the echo, or of the echo an error quotes */

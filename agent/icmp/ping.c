@@ -15,15 +15,16 @@
  * hooks run from the timer, never from inside ping_run_start().  Sends take
  * tokens from a bucket of rate tokens per second (burst: rate).
  *
- * Capture: opened before the first probe goes out (pingTimeSource
- * capture), closed CAPTURE_LINGER_MS after the last probe ended.  On a
+ * Capture: opened before the first probe goes out, whatever the time
+ * source, closed CAPTURE_LINGER_MS after the last probe ended.  On a
  * socket answer the capture is drained first (the tap sees a packet before
  * the socket does).  A probe keeps the last CANDIDATES answers the capture
  * saw for it (a forged or corrupted one may come before the real one); the
  * one the socket accepted is the first of them with the same checksum
  * field and length (an echo reply), or the same type, code and source (an
- * error).  Its timestamp and the request's make the round-trip time, else
- * the socket's; its TTL is an error's (the error queue has none).
+ * error).  With pingTimeSource capture, its timestamp and the request's
+ * make the round-trip time, else the socket's; its TTL is an error's (the
+ * error queue has none).
  */
 #include "config.h"
 
@@ -352,8 +353,7 @@ capture_want(struct ping_engine *e)
 {
 	char err[256];
 
-	if (e->time_source != PING_TIME_CAPTURE || !e->started || e->cap_broken ||
-	    capture_fd(e->cap) >= 0)
+	if (!e->started || e->cap_broken || capture_fd(e->cap) >= 0)
 		return;
 	if (capture_open(e->cap, e->fam[0].id, e->fam[1].id, err, sizeof(err)) < 0) {
 		log_warn(TAG, "capture: %s; socket timestamps instead", err);
@@ -385,7 +385,7 @@ ping_engine_captured(void *arg, const struct capture_pkt *c)
 
 	if (c->id != e->fam[f].id || e->slot_state[c->seq] != SLOT_OUT || pr->run->fam != f)
 		return;
-	if (request && c->outgoing && !pr->has_creq) {
+	if (request && (c->outgoing || c->loopback) && !pr->has_creq) {
 		pr->creq = c->ts;
 		pr->has_creq = 1;
 	} else if (!request && !c->outgoing) {
@@ -806,7 +806,7 @@ ping_engine_new_ops(const struct icmp_fam *f4, const struct icmp_fam *f6, char *
 		e->rng = (uint64_t)getpid() * 0x9e3779b97f4a7c15ULL;
 	e->rng |= 1;
 	e->clock = clock_gettime;
-	e->time_source = PING_TIME_CAPTURE;
+	e->time_source = PING_TIME_SOCKET;
 	LIST_INIT(&e->runs);
 	for (i = 0; i < sizeof(e->payload); i++)
 		e->payload[i] = (uint8_t)PATTERN[i % 32];
@@ -868,11 +868,7 @@ ping_engine_free(struct ping_engine *e)
 void
 ping_engine_set_time_source(struct ping_engine *e, int source)
 {
-	e->time_source = source == PING_TIME_SOCKET ? PING_TIME_SOCKET : PING_TIME_CAPTURE;
-	if (source == PING_TIME_SOCKET && capture_fd(e->cap) >= 0) {
-		loop_fd_remove(&e->capfd);
-		capture_close(e->cap);
-	}
+	e->time_source = source == PING_TIME_CAPTURE ? PING_TIME_CAPTURE : PING_TIME_SOCKET;
 }
 
 const struct ping_counters *

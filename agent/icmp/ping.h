@@ -23,12 +23,15 @@
  * answer read from a socket: nothing waits.  A probe's result goes to the
  * owner's probe hook, and the run's end to its done hook.
  *
- * Response times: while probes are outstanding the engine keeps a libpcap
- * capture open (icmp/capture.h) whose timestamps of the request leaving
- * and the answer arriving give the round-trip time (PING_TIME_CAPTURE);
- * without them, the time the request was handed to the socket and the
- * kernel's receive timestamp of the answer (SO_TIMESTAMPNS,
- * PING_TIME_SOCKET), as iputils' ping measures.
+ * Response times: by default the time the request was handed to the socket
+ * and the kernel's receive timestamp of the answer (SO_TIMESTAMPNS,
+ * PING_TIME_SOCKET), what iputils' ping and Windows measure; with
+ * ping_engine_set_time_source(PING_TIME_CAPTURE), the timestamps of a
+ * libpcap capture (icmp/capture.h) of the request leaving and the answer
+ * arriving: the network's delay without this host's own send path (30 to
+ * 50 us less on a veth here, a third of the spread; README, *Ping through
+ * SNMP*).  The capture is open while probes are outstanding either way: it
+ * alone sees the header of an ICMP error, whose TTL the error queue lacks.
  *
  * No net-snmp here: the glue (snmp/mib_ping.c) owns the rows.
  */
@@ -171,7 +174,7 @@ void ping_engine_free(struct ping_engine *);
 void ping_engine_set_rate(struct ping_engine *, uint32_t per_second);
 /* 1 when a run may start now: fewer than the rate's probes were started in the last second. */
 int ping_engine_may_start(const struct ping_engine *);
-/* Prefer the socket's timestamps over the capture's (the directive pingTimeSource). */
+/* Whose timestamps make round-trip times (the directive pingTimeSource): PING_TIME_SOCKET, the default, or _CAPTURE. */
 void ping_engine_set_time_source(struct ping_engine *, int source);
 const struct ping_counters *ping_engine_counters(const struct ping_engine *);
 

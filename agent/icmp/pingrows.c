@@ -617,5 +617,5 @@ pingrows_conf_register(struct pingrows *s, int *time_source)
 	if (conf_numbers(&ageout, 1, &s->lim) < 0)
 		return -1;
 	return conf_directive("pingTimeSource", time_source_line, time_source,
-	    "pingTimeSource capture|socket: where ping round-trip times come from first");
+	    "pingTimeSource socket|capture: whose timestamps make ping round-trip times");
 }

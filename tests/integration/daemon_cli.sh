@@ -258,20 +258,24 @@ nsx ip route del 10.99.0.0/16 via 10.1.0.254 metric 5 2>/dev/null
 
 # ---------------------------------------------------------------- the ping directives
 # (the state directory has no ping-state: nothing written through SNMP overrides them)
-write_cimrouted_conf "routeTables main" "pingAgeOut 120" "pingTimeSource socket"
+write_cimrouted_conf "routeTables main" "pingAgeOut 120"
 start_cimrouted
 ping_registered
 is "$(num "$PING.10.0")" 120 "pingAgeOut 120: cimPingAgeOut.0 reads 120"
 ping_start cli 10.1.0.2 && ping_wait 10
 row_read
 is "oper=$(col 20) status=$(col 21) source=$(col 44)" "oper=3 status=0 source=2" \
-	"pingTimeSource socket: a completed row's cimPingTimeSource is socket(2)"
+	"without pingTimeSource: a completed row's cimPingTimeSource is socket(2), the default"
 both_alive "the ping directives"
 stop_cimrouted TERM
 write_cimrouted_conf "routeTables main" "pingAgeOut 0" "pingTimeSource capture"
 start_cimrouted
 ping_registered
 is "$(num "$PING.10.0")" 0 "pingAgeOut 0 (never) is accepted: cimPingAgeOut.0 reads 0"
+ping_start cli2 10.1.0.2 && ping_wait 10
+row_read
+is "oper=$(col 20) status=$(col 21) source=$(col 44)" "oper=3 status=0 source=1" \
+	"pingTimeSource capture: a completed row's cimPingTimeSource is capture(1)"
 stop_cimrouted TERM
 [ -e "$T/state/ping-state" ] && not_ok "directives alone write no ping-state" || ok "directives alone write no ping-state"
 

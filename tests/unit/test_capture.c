@@ -208,6 +208,10 @@ test_parse(void **state)
 	assert_true(k.outgoing);
 	assert_int_equal(k.type, 8), assert_int_equal(k.id, ID4), assert_int_equal(k.seq, 7);
 	assert_int_equal(k.ttl, 64);
+	assert_false(k.loopback);
+	f.b[8] = 772 >> 8, f.b[9] = 772 & 0xff; /* ARPHRD_LOOPBACK */
+	assert_int_equal(capture_parse(f.b, f.len, DLT_LINUX_SLL2, &k), 0);
+	assert_true(k.loopback);
 	/* what tells two answers of one probe apart: checksum field, length, source */
 	echo4(&f, 0, ID4, 0);
 	f.b[42] = 0xab, f.b[43] = 0xcd;

@@ -866,6 +866,19 @@ test_capture_time(void **state)
 	ping_engine_read(e, AF_INET);
 	assert_int_equal(fk.res[1].time_source, PING_TIME_SOCKET);
 	assert_int_equal(fk.res[1].rtt_us, 900);
+	/* to an address of this host: the request is seen once, received on the loopback */
+	ping_run_start(e, &p, &hooks, NULL);
+	c = (struct capture_pkt){ .family = AF_INET, .loopback = 1, .type = 8 };
+	c.id = ping_engine_ident(e, AF_INET);
+	c.seq = (uint16_t)(fk.pkt[6] << 8 | fk.pkt[7]);
+	c.ts.tv_sec = 1000, c.ts.tv_nsec = 1000;
+	ping_engine_captured(e, &c);
+	c.type = 0, c.ts.tv_nsec = 8000;
+	ping_engine_captured(e, &c);
+	queue_reply(900 * 1000);
+	ping_engine_read(e, AF_INET);
+	assert_int_equal(fk.res[2].time_source, PING_TIME_CAPTURE);
+	assert_int_equal(fk.res[2].rtt_us, 7);
 }
 
 /* A run of p started, and the capture's packet of its request, leaving at 1000 s + 1 us. */
