@@ -421,7 +421,9 @@ main(int argc, char **argv)
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
 	    DEFAULT_PING_INTERVAL);
 	/* Reads the configuration, then connects to the master (or schedules retries). */
+	conf_watch(1);
 	init_snmp(APP);
+	conf_watch(0);
 	if (conf_errors() > 0)
 		fatal("%d bad line(s) in the configuration (logged above)", conf_errors());
 	master_start(ms);

@@ -31,6 +31,33 @@ conf_errors(void)
 	return nerrors;
 }
 
+static int watching;
+
+/* A log line of net-snmp's: a directive without a value is a bad line too. */
+static int
+on_log(int major, int minor, void *server, void *client)
+{
+	const struct snmp_log_message *m = server;
+
+	(void)major, (void)minor, (void)client;
+	if (watching && m->priority <= LOG_ERR && strstr(m->msg, "Blank line following") != NULL)
+		nerrors++;
+	return 0;
+}
+
+void
+conf_watch(int on)
+{
+	static int registered;
+
+	if (on && !registered) {
+		netsnmp_register_loghandler(NETSNMP_LOGHANDLER_CALLBACK, LOG_ERR);
+		snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, on_log, NULL);
+		registered = 1;
+	}
+	watching = on;
+}
+
 int
 conf_bool(const char *value)
 {

@@ -46,6 +46,12 @@ struct conf_number {
 int conf_numbers(const struct conf_number *, size_t n, void *cfg);
 /* Number of bad lines seen while reading (each already logged with file and line). */
 int conf_errors(void);
+/*
+ * Count, from on (1) to off (0), the lines net-snmp itself refuses before
+ * any handler sees them: a directive alone on its line ("Blank line
+ * following X token"), which it logs and skips.  Around init_snmp().
+ */
+void conf_watch(int on);
 /* "yes", "true", "on", "1" -> 1; "no", "false", "off", "0" -> 0 (any case); else -1. */
 int conf_bool(const char *value);
 

@@ -128,7 +128,8 @@ for bad in "notifyRateLimit 100001" "eventHistorySize -1" "notifyQueueLength man
 	"protectedInterfaces a/b" "protectedInterfaces abcdefghijklmnop" "dhcpCommand refresh /bin/true" \
 	"dhcpCommand renew dhclient %i" \
 	"resolvedDir run/resolve" "dnsLinkCommand bin/resolvectl" \
-	"pingAgeOut 604801" "pingAgeOut -1" "pingAgeOut soon" "pingTimeSource pcap"; do
+	"pingAgeOut 604801" "pingAgeOut -1" "pingAgeOut soon" "pingTimeSource pcap" \
+	"routeTables" "pingTimeSource"; do
 	printf '%s\n' "$bad" >"$T/bad3.conf"
 	run_cli badnotify "${COMMON[@]}" -c "$T/bad3.conf"
 	if [ "$RC" -ne 0 ] && [ "$RC" -ne 124 ] && printf '%s\n' "$ERR" | grep -q "bad3.conf: line 1: .*${bad%% *}"; then
