@@ -48,20 +48,20 @@ enum cmap_ixenc {
 };
 
 struct cmap_index {
-	char *mib_name;      /* cimIP4RouteDestination */
-	char *syntax;        /* its SMI syntax/TC name, e.g. "InetAddressIPv6" */
+	char *mib_name; /* cimIP4RouteDestination */
+	char *syntax;   /* its SMI syntax/TC name, e.g. "InetAddressIPv6" */
 	enum cmap_ixenc enc;
-	size_t fixed_len;    /* CMAP_IX_OCTETS of fixed size, else 0 */
-	int implied;         /* IMPLIED last component */
-	int prop;            /* index of the class property it is, or -1 */
+	size_t fixed_len; /* CMAP_IX_OCTETS of fixed size, else 0 */
+	int implied;      /* IMPLIED last component */
+	int prop;         /* index of the class property it is, or -1 */
 };
 
 /* A conceptual table: the class's own, or the dependent table of an array. */
 struct cmap_table {
-	char *mib_name;          /* cimIP4RouteTable */
-	oid entry[MAX_OID_LEN];  /* its entry: column c is entry.c */
+	char *mib_name;         /* cimIP4RouteTable */
+	oid entry[MAX_OID_LEN]; /* its entry: column c is entry.c */
 	size_t entry_len;
-	struct cmap_index *ix;   /* INDEX components in order */
+	struct cmap_index *ix; /* INDEX components in order */
 	size_t nix;
 	/* dependent tables: the first parent_nix components are the parent
 	   class's index (0: a global list, the same for every instance) */
@@ -69,30 +69,30 @@ struct cmap_table {
 };
 
 struct cmap_prop {
-	char *name;               /* WMI name as spelled in map.tsv */
-	char *cim_type;           /* as in map.tsv: "string[]", "uint32", ... */
+	char *name;     /* WMI name as spelled in map.tsv */
+	char *cim_type; /* as in map.tsv: "string[]", "uint32", ... */
 	enum cmap_type type;
-	int bits;                 /* 8/16/32/64 for SINT/UINT, else 0 */
-	int array;                /* cim_type ends in [] */
-	int key;                  /* a WMI key property of the class */
-	int ext;                  /* extension column: not in SELECT * */
-	char *mib_name;           /* cimIP4RouteDestination, or NULL (no
+	int bits;       /* 8/16/32/64 for SINT/UINT, else 0 */
+	int array;      /* cim_type ends in [] */
+	int key;        /* a WMI key property of the class */
+	int ext;        /* extension column: not in SELECT * */
+	char *mib_name; /* cimIP4RouteDestination, or NULL (no
 				     SNMP counterpart, e.g. SECURITY_DESCRIPTOR) */
-	char *syntax;             /* SMI syntax as in map.tsv: "IpAddress" */
-	char *access;             /* MIB access as in map.tsv */
+	char *syntax;   /* SMI syntax as in map.tsv: "IpAddress" */
+	char *access;   /* MIB access as in map.tsv */
 	/* Where its value is: in table (the class's own or, for an array, its
 	   dependent table), either the column entry.col (ix < 0) or index
 	   component ix of the row's index (not-accessible objects); or, with
 	   table NULL, the scalar oid.0 (the same for every instance). */
 	const struct cmap_table *table;
 	int ix;
-	oid oid[MAX_OID_LEN];     /* column (entry.col) or scalar object */
+	oid oid[MAX_OID_LEN]; /* column (entry.col) or scalar object */
 	size_t oid_len;
 };
 
 struct cmap_method {
-	char *name;              /* "EnableStatic", without "()" */
-	char *mib_name;          /* the writable object it writes */
+	char *name;     /* "EnableStatic", without "()" */
+	char *mib_name; /* the writable object it writes */
 	char *syntax;
 	oid oid[MAX_OID_LEN];
 	size_t oid_len;
@@ -104,17 +104,17 @@ enum cmap_kind {
 };
 
 struct cmap_class {
-	char *name;                 /* Win32_IP4RouteTable, cimIP6Route */
+	char *name; /* Win32_IP4RouteTable, cimIP6Route */
 	enum cmap_kind kind;
-	int wmi;                    /* named by map.tsv (not an extension) */
-	struct cmap_table table;    /* K_TABLE: its rows; K_EVENT: history */
-	oid notif[MAX_OID_LEN];     /* K_EVENT: the NOTIFICATION-TYPE */
+	int wmi;                 /* named by map.tsv (not an extension) */
+	struct cmap_table table; /* K_TABLE: its rows; K_EVENT: history */
+	oid notif[MAX_OID_LEN];  /* K_EVENT: the NOTIFICATION-TYPE */
 	size_t notif_len;
 	struct cmap_prop *props;
 	size_t nprops;
 	struct cmap_method *methods;
 	size_t nmethods;
-	struct cmap_table *deps;    /* dependent tables of array properties */
+	struct cmap_table *deps; /* dependent tables of array properties */
 	size_t ndeps;
 };
 

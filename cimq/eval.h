@@ -55,11 +55,11 @@ enum cq_truth { CQ_FALSE = 0, CQ_TRUE = 1, CQ_UNKNOWN = 2 };
    by plan).  0, or -1 with the offset of the offending literal/operator in
    *pos and a message ("Metric1 is sint32, '10x' is a string"). */
 int eval_check(const struct cmap_class *c, const struct wql_expr *e, size_t *pos, char *msg,
-	       size_t msglen);
+    size_t msglen);
 
 /* Evaluates e on row (values indexed like c->props). */
 enum cq_truth eval_expr(const struct cmap_class *c, const struct wql_expr *e,
-			const struct cq_value *row);
+    const struct cq_value *row);
 
 /* WQL LIKE: % any run, _ one character, [abc] [a-z] [^a] a set;
    case-insensitive.  1 on match. */

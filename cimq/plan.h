@@ -72,20 +72,20 @@ struct plan_err {
    binds s's property references (sets prop_ix), checks types.  0 and *out
    (free with plan_free), or -1 and err. */
 int plan_make(const struct cmap_class *c, struct wql_stmt *s, struct plan **out,
-	      struct plan_err *err);
+    struct plan_err *err);
 void plan_free(struct plan *p);
 
 /* Appends value v (already of p's kind) as index component ix of t to sub
    (capacity MAX_OID_LEN, *len in/out).  0, or -1 if v cannot be encoded so
    (bad address, too long). */
 int plan_encode(const struct cmap_table *t, size_t ix, const struct cq_value *v, oid *sub,
-		size_t *len);
+    size_t *len);
 
 /* Decodes the index sub[0..len) of a row of table t into vals[0..t->nix)
    (IpAddress and InetAddress as address text, SnmpAdminString as string,
    integers as SINT or UINT after the property's type, or UINT with no
    property).  0, or -1 if the index is malformed (never trust the agent). */
 int plan_decode_index(const struct cmap_class *c, const struct cmap_table *t, const oid *sub,
-		      size_t len, struct cq_value *vals);
+    size_t len, struct cq_value *vals);
 
 #endif

@@ -39,7 +39,7 @@ enum wql_lit_kind {
 struct wql_lit {
 	enum wql_lit_kind kind;
 	size_t pos;
-	char *s;       /* WQL_L_STR: unescaped, NUL-terminated */
+	char *s; /* WQL_L_STR: unescaped, NUL-terminated */
 	int neg;
 	uint64_t mag;
 	double r;
@@ -64,10 +64,10 @@ struct wql_expr {
 	enum wql_expr_kind kind;
 	size_t pos;
 	/* leaves */
-	char *prop;      /* property name as written */
+	char *prop; /* property name as written */
 	size_t prop_pos;
-	int prop_ix;     /* index in the class's props, set by plan; -1 */
-	enum wql_op op;  /* WQL_E_CMP */
+	int prop_ix;    /* index in the class's props, set by plan; -1 */
+	enum wql_op op; /* WQL_E_CMP */
 	struct wql_lit lit;
 	/* AND, OR: l and r; NOT: l */
 	struct wql_expr *l, *r;
