@@ -353,6 +353,52 @@ test_columns(void **state)
 	plan_free(pl);
 }
 
+/* ---- writes, methods, associations ---- */
+
+static void
+test_statements(void **state)
+{
+	struct plan *pl;
+
+	NEED_MAP();
+	pl = plan_ok("ASSOCIATORS OF {Win32_IP4PersistedRouteTable.Destination='10.0.0.0',"
+		     "Mask='255.0.0.0',NextHop='192.0.2.1',Metric1=-1}");
+	/* Metric1 = -1 cannot be an Integer32 index sub-identifier: nothing */
+	assert_int_equal(pl->access, PLAN_NONE);
+	plan_free(pl);
+	pl = plan_ok("REFERENCES OF {Win32_IP4PersistedRouteTable.Destination='10.0.0.0',"
+		     "Mask='255.0.0.0',NextHop='192.0.2.1',Metric1=5} WHERE ResultClass = "
+		     "Win32_ActiveRoute");
+	assert_int_equal(pl->access, PLAN_GET);
+	key_is(pl, 0, "10.0.0.0.255.0.0.0.192.0.2.1.5");
+	assert_int_equal(pl->filter->kind, WQL_E_AND);
+	plan_free(pl);
+	pl = plan_ok("REFERENCES OF {Win32_IP4RouteTable.Destination='10.0.0.0'}");
+	assert_int_equal(pl->access, PLAN_RANGE);
+	assert_int_equal(pl->filter->kind, WQL_E_CMP);
+	plan_free(pl);
+	pl = plan_ok("REFERENCES OF {Win32_IP4RouteTable}");
+	assert_int_equal(pl->access, PLAN_WALK);
+	plan_free(pl);
+	refused("ASSOCIATORS OF {Win32_IP4RouteTable.Mask='255.0.0.0',Dest='10.0.0.0'}", 2, 53,
+	    "Win32_IP4RouteTable has no property Dest");
+	refused("ASSOCIATORS OF {Win32_IP4RouteTable.Destination=1}", 3, 48,
+	    "Destination is string; an integer does not fit it");
+	pl = plan_ok("CALL Win32_NetworkAdapter.Disable() WHERE InterfaceIndex = 2");
+	assert_int_equal(pl->access, PLAN_GET);
+	assert_string_equal(names(pl, pl->out, pl->nout),
+	    "CreationClassName DeviceID SystemCreationClassName SystemName");
+	plan_free(pl);
+	pl = plan_ok("UPDATE Win32_NetworkAdapter SET NetConnectionID = 'uplink' WHERE Name LIKE "
+		     "'eth%'");
+	assert_int_equal(pl->access, PLAN_WALK);
+	plan_free(pl);
+	pl = plan_ok("CREATE Win32_IP4RouteTable SET Destination='10.1.0.0', Mask='255.255.0.0', "
+		     "NextHop='192.0.2.1', InterfaceIndex=3, Metric1=10");
+	assert_int_equal(pl->access, PLAN_NONE);
+	plan_free(pl);
+}
+
 /* ---- errors ---- */
 
 static void
@@ -485,6 +531,7 @@ main(void)
 		cmocka_unit_test(test_walks),
 		cmocka_unit_test(test_other_paths),
 		cmocka_unit_test(test_columns),
+		cmocka_unit_test(test_statements),
 		cmocka_unit_test(test_unknown_names),
 		cmocka_unit_test(test_mismatches),
 		cmocka_unit_test(test_decode),
