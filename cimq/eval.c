@@ -256,12 +256,14 @@ static int
 value_cmp(const struct cq_value *v, const struct wql_lit *l)
 {
 	struct num a, b;
+	int cmp;
 
 	switch (v->kind) {
 	case CQ_V_STR:
 		if (l->kind != WQL_L_STR)
 			return 2;
-		return strcasecmp(v->s, l->s) < 0 ? -1 : strcasecmp(v->s, l->s) > 0;
+		cmp = strcasecmp(v->s, l->s);
+		return cmp < 0 ? -1 : cmp > 0;
 	case CQ_V_BOOL:
 		b.mag = l->kind == WQL_L_BOOL ? (uint64_t)l->b : l->mag;
 		return (uint64_t)v->b < b.mag ? -1 : (uint64_t)v->b > b.mag;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -204,6 +205,47 @@ test_map_props(void **state)
 	    "cimAdapterCfgAddressRowStatus");
 	c = cmap_class(map, "Win32_ActiveRoute");
 	assert_int_equal(cmap_prop(c, "SystemElement")->type, CMAP_T_REF);
+}
+
+/* A map of the given rows after the header: cmap_load's message. */
+static const char *
+load_error(const char *rows)
+{
+	static char err[256];
+	char path[] = "/tmp/cqmapXXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	struct cmap *m;
+
+	fprintf(f, "class\tproperty\tcim_type\tmib_object\tsyntax\taccess\tsource\n%s", rows);
+	fclose(f);
+	m = cmap_load(path, err, sizeof(err));
+	unlink(path);
+	cmap_free(m);
+	return m == NULL ? err : "loaded";
+}
+
+static void
+test_map_errors(void **state)
+{
+	char err[256];
+
+	NEED_MAP();
+	assert_null(cmap_load("/nonexistent/map.tsv", err, sizeof(err)));
+	assert_string_equal(err, "/nonexistent/map.tsv: No such file or directory");
+	assert_string_equal(load_error("W\t*\t-\tcimNoSuchTable\tx\tx\tx\n"),
+	    "W: cimNoSuchTable is not in the MIB (is CIM-ROUTE-MIB loaded?)");
+	assert_string_equal(load_error("W\t*\t-\tcimIP4RouteCount\tx\tx\tx\n"),
+	    "W: cimIP4RouteCount is not a table");
+	assert_string_equal(load_error("W\tName\tstring\tcimIP4RouteName\tx\tx\tx\n"),
+	    "map: W.Name before its class row");
+	assert_string_equal(load_error("W\t*\t-\tcimIP4RouteTable\tx\tx\tx\n"
+				       "W\tName\tstring\tcimIP4RouteNam\tx\tx\tx\n"),
+	    "W.Name: cimIP4RouteNam is not in the MIB (is CIM-ROUTE-MIB loaded?)");
+	assert_non_null(strstr(load_error("W\t*\n"), ":2: fewer than 6 fields"));
+	assert_string_equal(load_error("W\t*\t-\tcimIP4RouteTable\tx\tx\tx\n"
+				       "W\tName\tstring\tcimIP4RouteName\tx\tx\tx\n"),
+	    "loaded");
 }
 
 /* ---- access paths ---- */
@@ -526,6 +568,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_map_classes),
 		cmocka_unit_test(test_map_props),
+		cmocka_unit_test(test_map_errors),
 		cmocka_unit_test(test_route_paths),
 		cmocka_unit_test(test_walks),
 		cmocka_unit_test(test_other_paths),
