@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "cimq/eval.h"
 
@@ -97,6 +98,40 @@ is_datetime(const char *s)
 		if (k != 14 && k != 21 && !isdigit((unsigned char)s[k]) && s[k] != '*')
 			return 0;
 	return 1;
+}
+
+/* s as seconds since 1970 UTC and microseconds; -1 if it holds wildcards. */
+static int
+dt_parse(const char *s, int64_t *sec, long *usec)
+{
+	struct tm tm = { 0 };
+	char sign;
+	int off, n = 0;
+
+	if (!is_datetime(s) || strchr(s, '*') != NULL ||
+	    sscanf(s, "%4d%2d%2d%2d%2d%2d.%6ld%c%3d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		&tm.tm_hour, &tm.tm_min, &tm.tm_sec, usec, &sign, &off, &n) != 9 ||
+	    n != 25)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*sec = (int64_t)timegm(&tm) - (sign == '-' ? -off : off) * 60;
+	return 0;
+}
+
+/* Two CIM_DATETIMEs in time order (UTC offsets applied); as text with
+   wildcards. */
+static int
+dt_cmp(const char *a, const char *b)
+{
+	int64_t sa, sb;
+	long ua, ub;
+
+	if (dt_parse(a, &sa, &ua) != 0 || dt_parse(b, &sb, &ub) != 0)
+		return strcmp(a, b) < 0 ? -1 : strcmp(a, b) > 0;
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	return ua < ub ? -1 : ua > ub;
 }
 
 /* ---- type check ---- */
@@ -251,9 +286,10 @@ op_holds(enum wql_op op, int cmp)
 	}
 }
 
-/* v (not NULL, not an array) compared with l: <0, 0, >0; 2 if not comparable. */
+/* v (not NULL, not an array) compared with l: <0, 0, >0; 2 if not comparable.
+   datetime: v and l are CIM_DATETIMEs. */
 static int
-value_cmp(const struct cq_value *v, const struct wql_lit *l)
+value_cmp(const struct cq_value *v, const struct wql_lit *l, int datetime)
 {
 	struct num a, b;
 	int cmp;
@@ -262,7 +298,7 @@ value_cmp(const struct cq_value *v, const struct wql_lit *l)
 	case CQ_V_STR:
 		if (l->kind != WQL_L_STR)
 			return 2;
-		cmp = strcasecmp(v->s, l->s);
+		cmp = datetime ? dt_cmp(v->s, l->s) : strcasecmp(v->s, l->s);
 		return cmp < 0 ? -1 : cmp > 0;
 	case CQ_V_BOOL:
 		b.mag = l->kind == WQL_L_BOOL ? (uint64_t)l->b : l->mag;
@@ -281,7 +317,7 @@ value_cmp(const struct cq_value *v, const struct wql_lit *l)
 }
 
 static enum cq_truth
-leaf_scalar(const struct wql_expr *e, const struct cq_value *v)
+leaf_scalar(const struct wql_expr *e, const struct cq_value *v, int datetime)
 {
 	int cmp;
 
@@ -297,22 +333,22 @@ leaf_scalar(const struct wql_expr *e, const struct cq_value *v)
 		    CQ_FALSE;
 	}
 	default:
-		cmp = value_cmp(v, &e->lit);
+		cmp = value_cmp(v, &e->lit, datetime);
 		return cmp != 2 && op_holds(e->op, cmp) ? CQ_TRUE : CQ_FALSE;
 	}
 }
 
 static enum cq_truth
-leaf(const struct wql_expr *e, const struct cq_value *v)
+leaf(const struct wql_expr *e, const struct cq_value *v, int datetime)
 {
 	if (e->kind == WQL_E_ISNULL)
 		return v->kind == CQ_V_NULL ? CQ_TRUE : CQ_FALSE;
 	if (v->kind == CQ_V_NULL)
 		return CQ_UNKNOWN;
 	if (v->kind != CQ_V_ARRAY)
-		return leaf_scalar(e, v);
+		return leaf_scalar(e, v, datetime);
 	for (size_t k = 0; k < v->n; k++)
-		if (leaf_scalar(e, &v->a[k]) == CQ_TRUE)
+		if (leaf_scalar(e, &v->a[k], datetime) == CQ_TRUE)
 			return CQ_TRUE;
 	return CQ_FALSE;
 }
@@ -340,7 +376,7 @@ eval_expr(const struct cmap_class *c, const struct wql_expr *e, const struct cq_
 			return CQ_TRUE;
 		r = eval_expr(c, e->r, row);
 		return r == CQ_TRUE ? CQ_TRUE : l == CQ_FALSE ? r : CQ_UNKNOWN;
-	default: return leaf(e, &row[e->prop_ix]);
+	default: return leaf(e, &row[e->prop_ix], c->props[e->prop_ix].type == CMAP_T_DATETIME);
 	}
 }
 

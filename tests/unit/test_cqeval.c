@@ -185,6 +185,15 @@ test_types(void **state)
 	T("InstallDate > '20261202000000.000000+000'", CQ_TRUE);
 	T("InstallDate < '20261202000000.000000+000'", CQ_FALSE);
 	T("InstallDate LIKE '20261202%'", CQ_TRUE);
+	/* the same instant elsewhere: 11:15 at +060 is 10:15 UTC */
+	T("InstallDate = '20261202111500.000000+060'", CQ_TRUE);
+	T("InstallDate < '20261202111500.000001+060'", CQ_TRUE);
+	T("InstallDate > '20261202050000.000000-300'", CQ_TRUE);
+	T("InstallDate < '20261202050000.000000-300'", CQ_FALSE);
+	/* 10:00 at -300 is 15:00 UTC: later, though its text sorts first */
+	T("InstallDate < '20261202100000.000000-300'", CQ_TRUE);
+	T("InstallDate = '20261202050000.000000-300'", CQ_FALSE);
+	T("InstallDate = '20261202051500.000000-300'", CQ_TRUE);
 	free_row("Win32_IP4RouteTable", row);
 }
 
