@@ -243,32 +243,47 @@ like_set(const char **pp, int ch)
 	return in != neg;
 }
 
+/* Whether the one-character pattern item at *pat (_, [set] or a character)
+   matches ch; *pat moves past it. */
+static int
+like_one(const char **pat, int ch)
+{
+	int c = tolower((unsigned char)**pat);
+
+	if (c == '[') {
+		(*pat)++;
+		return like_set(pat, tolower(ch));
+	}
+	(*pat)++;
+	return c == '_' || c == tolower(ch);
+}
+
+/* Greedy with one backtrack point, the last %: O(len(s) * len(pat)). */
 int
 eval_like(const char *s, const char *pat)
 {
-	while (*pat != '\0') {
+	const char *star_pat = NULL, *star_s = NULL;
+
+	while (*s != '\0') {
+		const char *next = pat;
+
 		if (*pat == '%') {
 			while (*pat == '%')
 				pat++;
-			for (; *s != '\0'; s++)
-				if (eval_like(s, pat))
-					return 1;
-			return *pat == '\0';
-		}
-		if (*s == '\0')
+			star_pat = pat;
+			star_s = s;
+		} else if (*pat != '\0' && like_one(&next, (unsigned char)*s)) {
+			pat = next;
+			s++;
+		} else if (star_pat != NULL) {
+			pat = star_pat;
+			s = ++star_s;
+		} else
 			return 0;
-		if (*pat == '[') {
-			pat++;
-			if (!like_set(&pat, tolower((unsigned char)*s)))
-				return 0;
-		} else if (*pat != '_' &&
-		    tolower((unsigned char)*pat) != tolower((unsigned char)*s))
-			return 0;
-		else
-			pat++;
-		s++;
 	}
-	return *s == '\0';
+	while (*pat == '%')
+		pat++;
+	return *pat == '\0';
 }
 
 /* ---- evaluation ---- */
