@@ -171,6 +171,12 @@ test_map_classes(void **state)
 	c = cmap_class(map, "Win32_IP4RouteTableEvent");
 	assert_int_equal(c->kind, CMAP_K_EVENT);
 	assert_string_equal(c->table.mib_name, "cimRouteEventTable");
+	/* TIME_CREATED (cimRouteNotifyTimeCreated) is read from the history's column */
+	assert_ptr_equal(cmap_prop(c, "TIME_CREATED")->table, &c->table);
+	assert_int_equal(cmap_prop(c, "TIME_CREATED")->oid_len, c->table.entry_len + 1);
+	assert_int_equal(snmp_oid_compare(cmap_prop(c, "TIME_CREATED")->oid, c->table.entry_len,
+			     c->table.entry, c->table.entry_len),
+	    0);
 }
 
 static void
