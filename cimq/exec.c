@@ -1,4 +1,5 @@
 /* exec: a SELECT's plan run over SNMP (see exec.h). */
+#define _GNU_SOURCE 1
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -82,20 +83,18 @@ conv_datetime(const struct cmap_prop *p, const u_char *o, size_t len, struct cq_
 		off = (o[8] == '-' ? -1 : 1) * (o[9] * 60 + o[10]);
 	if (p->type == CMAP_T_UINT) {
 		tm = (struct tm){ .tm_year = ((o[0] << 8) | o[1]) - 1900,
-				  .tm_mon = o[2] - 1,
-				  .tm_mday = o[3],
-				  .tm_hour = o[4],
-				  .tm_min = o[5],
-				  .tm_sec = o[6] };
+			.tm_mon = o[2] - 1,
+			.tm_mday = o[3],
+			.tm_hour = o[4],
+			.tm_min = o[5],
+			.tm_sec = o[6] };
 		*out = (struct cq_value){ .kind = CQ_V_UINT,
-					  .u = ((uint64_t)(timegm(&tm) - off * 60 + 11644473600LL) *
-						    10 +
-						o[7]) *
-					       1000000 };
+			.u = ((uint64_t)(timegm(&tm) - off * 60 + 11644473600LL) * 10 + o[7]) *
+			    1000000 };
 		return;
 	}
 	set_fmt(out, "%04u%02u%02u%02u%02u%02u.%06u%c%03d", (o[0] << 8) | o[1], o[2], o[3], o[4],
-		o[5], o[6], o[7] * 100000u, off < 0 ? '-' : '+', off < 0 ? -off : off);
+	    o[5], o[6], o[7] * 100000u, off < 0 ? '-' : '+', off < 0 ? -off : off);
 }
 
 static void
@@ -155,11 +154,11 @@ conv_uint(const struct cmap_prop *p, uint64_t v, struct cq_value *out)
 }
 
 static void conv_ref(const struct cmap *m, const struct cmap_prop *p, const oid *o, size_t len,
-		     struct cq_value *out);
+    struct cq_value *out);
 
 static void
 conv_oid(const struct cmap *m, const struct cmap_prop *p, const oid *o, size_t len,
-	 struct cq_value *out)
+    struct cq_value *out)
 {
 	char *s = NULL;
 	size_t sl = 0;
@@ -181,35 +180,26 @@ conv_oid(const struct cmap *m, const struct cmap_prop *p, const oid *o, size_t l
 
 void
 exec_convert(const struct cmap *m, const struct cmap_prop *p, const netsnmp_variable_list *vb,
-	     struct cq_value *out)
+    struct cq_value *out)
 {
 	*out = (struct cq_value){ .kind = CQ_V_NULL };
 	switch (vb->type) {
-	case ASN_OCTET_STR:
-		conv_octets(p, vb->val.string, vb->val_len, out);
-		break;
+	case ASN_OCTET_STR: conv_octets(p, vb->val.string, vb->val_len, out); break;
 	case ASN_IPADDRESS:
 		if (vb->val_len == 4)
 			set_fmt(out, "%u.%u.%u.%u", vb->val.string[0], vb->val.string[1],
-				vb->val.string[2], vb->val.string[3]);
+			    vb->val.string[2], vb->val.string[3]);
 		break;
-	case ASN_INTEGER:
-		conv_int(p, *vb->val.integer, out);
-		break;
+	case ASN_INTEGER: conv_int(p, *vb->val.integer, out); break;
 	case ASN_UNSIGNED:
 	case ASN_COUNTER:
-	case ASN_TIMETICKS:
-		conv_uint(p, (uint32_t)*vb->val.integer, out);
-		break;
+	case ASN_TIMETICKS: conv_uint(p, (uint32_t)*vb->val.integer, out); break;
 	case ASN_COUNTER64:
 		conv_uint(p, ((uint64_t)vb->val.counter64->high << 32) | vb->val.counter64->low,
-			  out);
+		    out);
 		break;
-	case ASN_OBJECT_ID:
-		conv_oid(m, p, vb->val.objid, vb->val_len / sizeof(oid), out);
-		break;
-	default:
-		break;
+	case ASN_OBJECT_ID: conv_oid(m, p, vb->val.objid, vb->val_len / sizeof(oid), out); break;
+	default: break;
 	}
 }
 
@@ -243,7 +233,7 @@ ix_prefix_len(const struct cmap_table *t, const oid *sub, size_t len, size_t n)
    X.Key="v",Key=n of the row's keys; the OID in dotted text otherwise. */
 static void
 conv_ref(const struct cmap *m, const struct cmap_prop *p, const oid *o, size_t len,
-	 struct cq_value *out)
+    struct cq_value *out)
 {
 	char name[128];
 	const struct cmap_class *c;
@@ -274,7 +264,7 @@ conv_ref(const struct cmap *m, const struct cmap_prop *p, const oid *o, size_t l
 				fprintf(f, "\"%s\"", v->s);
 			else
 				fprintf(f, v->kind == CQ_V_SINT ? "%" PRId64 : "%" PRIu64,
-					v->kind == CQ_V_SINT ? v->i : (int64_t)v->u);
+				    v->kind == CQ_V_SINT ? v->i : (int64_t)v->u);
 		}
 		if (f != NULL && fclose(f) == 0 && asprintf(&out->s, "%s%s", c->name, s) >= 0)
 			out->kind = CQ_V_STR;
@@ -291,10 +281,10 @@ static int
 auth_errno(int e)
 {
 	return e == SNMPERR_AUTHENTICATION_FAILURE || e == SNMPERR_UNKNOWN_USER_NAME ||
-	       e == SNMPERR_UNKNOWN_SEC_MODEL || e == SNMPERR_UNSUPPORTED_SEC_LEVEL ||
-	       e == SNMPERR_DECRYPTION_ERR || e == SNMPERR_USM_AUTHENTICATIONFAILURE ||
-	       e == SNMPERR_USM_UNKNOWNSECURITYNAME || e == SNMPERR_USM_UNSUPPORTEDSECURITYLEVEL ||
-	       e == SNMPERR_USM_DECRYPTIONERROR || e == SNMPERR_KRB5;
+	    e == SNMPERR_UNKNOWN_SEC_MODEL || e == SNMPERR_UNSUPPORTED_SEC_LEVEL ||
+	    e == SNMPERR_DECRYPTION_ERR || e == SNMPERR_USM_AUTHENTICATIONFAILURE ||
+	    e == SNMPERR_USM_UNKNOWNSECURITYNAME || e == SNMPERR_USM_UNSUPPORTEDSECURITYLEVEL ||
+	    e == SNMPERR_USM_DECRYPTIONERROR || e == SNMPERR_KRB5;
 }
 
 /* Sends pdu; the response with errstat noError or tooBig (the caller
@@ -306,21 +296,22 @@ request(struct exec *x, netsnmp_pdu *pdu)
 	int st = snmp_synch_response(x->ss, pdu, &resp);
 	const char *peer = x->ss->peername ? x->ss->peername : "agent";
 
-	if (st == STAT_SUCCESS && (resp->errstat == SNMP_ERR_NOERROR ||
-				   (resp->errstat == SNMP_ERR_TOOBIG && x->reps > 1)))
+	if (st == STAT_SUCCESS &&
+	    (resp->errstat == SNMP_ERR_NOERROR ||
+		(resp->errstat == SNMP_ERR_TOOBIG && x->reps > 1)))
 		return resp;
 	if (st == STAT_TIMEOUT)
 		fail(x, CIMQ_TIMEOUT, "%s: no response (timeout%s)", peer,
-		     x->ss->version == SNMP_VERSION_3 ? "" : "; wrong community?");
+		    x->ss->version == SNMP_VERSION_3 ? "" : "; wrong community?");
 	else if (st != STAT_SUCCESS)
 		fail(x, auth_errno(x->ss->s_snmp_errno) ? CIMQ_AUTH : CIMQ_TIMEOUT, "%s: %s", peer,
-		     snmp_api_errstring(x->ss->s_snmp_errno));
+		    snmp_api_errstring(x->ss->s_snmp_errno));
 	else if (resp->errstat == SNMP_ERR_NOACCESS || resp->errstat == SNMP_ERR_AUTHORIZATIONERROR)
 		fail(x, CIMQ_AUTH, "%s: %s (access denied by the agent's view)", peer,
-		     snmp_errstring(resp->errstat));
+		    snmp_errstring(resp->errstat));
 	else if (resp->errstat == SNMP_ERR_NOSUCHNAME)
 		fail(x, CIMQ_MISSING, "%s: %s (object missing on the agent)", peer,
-		     snmp_errstring(resp->errstat));
+		    snmp_errstring(resp->errstat));
 	else
 		fail(x, CIMQ_LOCAL, "%s: %s", peer, snmp_errstring(resp->errstat));
 	if (resp != NULL)
@@ -368,9 +359,9 @@ array_of(const struct arrvals *av, const struct cmap_table *t, const struct row 
 	static const struct cq_value empty = { .kind = CQ_V_NULL };
 
 	for (size_t i = 0; i < av->n; i++) {
-		if (t->parent_nix == 0 || (av->a[i].len == r->len &&
-					   snmp_oid_compare(av->a[i].sub, av->a[i].len, r->sub,
-							    r->len) == 0))
+		if (t->parent_nix == 0 ||
+		    (av->a[i].len == r->len &&
+			snmp_oid_compare(av->a[i].sub, av->a[i].len, r->sub, r->len) == 0))
 			return &av->a[i].v[0];
 	}
 	return &empty;
@@ -462,7 +453,7 @@ rows_flush(struct rowset *rs, const oid *min, size_t minlen)
 	size_t nprops = rs->x->p->cls->nprops;
 
 	while (rs->head < rs->n &&
-	       (min == NULL ||
+	    (min == NULL ||
 		snmp_oid_compare(rs->a[rs->head].sub, rs->a[rs->head].len, min, minlen) < 0)) {
 		struct row *r = &rs->a[rs->head++];
 		int rc = rs->x->err->status ? -1 : row_finish(rs, r);
@@ -489,8 +480,8 @@ struct walk {
 };
 
 /* Called with each value of column k at index sub (after the column). */
-typedef int (*walk_fn)(void *ctx, size_t k, const oid *sub, size_t len,
-		       const netsnmp_variable_list *vb);
+typedef int (
+    *walk_fn)(void *ctx, size_t k, const oid *sub, size_t len, const netsnmp_variable_list *vb);
 /* Called after each response with the lowest index any column may still
    return (NULL: all columns done). */
 typedef int (*walk_flush_fn)(void *ctx, const oid *min, size_t len);
@@ -640,8 +631,10 @@ fetch_scalars(struct exec *x, struct cq_value *vals)
 
 		if (vb->type == SNMP_NOSUCHOBJECT) {
 			snmp_free_pdu(resp);
-			return fail(x, CIMQ_MISSING, "%s: %s (%s) is missing on the agent (older "
-				    "cimrouted?)", x->ss->peername, pr->mib_name, pr->name);
+			return fail(x, CIMQ_MISSING,
+			    "%s: %s (%s) is missing on the agent (older "
+			    "cimrouted?)",
+			    x->ss->peername, pr->mib_name, pr->name);
 		}
 		exec_convert(x->m, pr, vb, &vals[p->scalars[k]]);
 	}
@@ -800,8 +793,8 @@ get_row(struct rowset *rs, const struct plan_key *key)
 
 			snmp_free_pdu(resp);
 			return fail(rs->x, CIMQ_MISSING,
-				    "%s: %s (%s.%s) is missing on the agent (older cimrouted?)",
-				    rs->x->ss->peername, pr->mib_name, c->name, pr->name);
+			    "%s: %s (%s.%s) is missing on the agent (older cimrouted?)",
+			    rs->x->ss->peername, pr->mib_name, c->name, pr->name);
 		}
 		if (vb->type != SNMP_NOSUCHINSTANCE && vb->type != SNMP_ENDOFMIBVIEW) {
 			found++;
@@ -852,7 +845,7 @@ rowset_free(struct rowset *rs)
 
 int
 exec_select(netsnmp_session *ss, const struct cmap *m, const struct plan *p, struct out *o,
-	    struct exec_err *err)
+    struct exec_err *err)
 {
 	struct exec x = { ss, m, p, o, err, 0 };
 	struct rowset rs = { .x = &x };

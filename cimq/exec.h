@@ -45,11 +45,11 @@ struct exec_err {
 /* Runs p (a SELECT's plan on a class of m) over ss, printing to o.
    0, or -1 and err (one line, without "cimq: "). */
 int exec_select(netsnmp_session *ss, const struct cmap *m, const struct plan *p, struct out *o,
-		struct exec_err *err);
+    struct exec_err *err);
 
 /* A SNMP value as property p holds it (an element when p is an array).
    out is NULL when the value is absent or not of the syntax's type. */
-void exec_convert(const struct cmap *m, const struct cmap_prop *p,
-		  const netsnmp_variable_list *vb, struct cq_value *out);
+void exec_convert(const struct cmap *m, const struct cmap_prop *p, const netsnmp_variable_list *vb,
+    struct cq_value *out);
 
 #endif

@@ -32,11 +32,13 @@ static int bad_format;
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: cimq [SNMP options as snmpwalk] [-o table|list|csv|json] "
-			"[-M MAPFILE] HOST \"WQL\"\n");
+	fprintf(stderr,
+	    "usage: cimq [SNMP options as snmpwalk] [-o table|list|csv|json] "
+	    "[-M MAPFILE] HOST \"WQL\"\n");
 	snmp_parse_args_descriptions(stderr);
-	fprintf(stderr, "  -o FORMAT\t\ttable (default), list, csv or json\n"
-			"  -M MAPFILE\t\tthe class map (default $CIMQ_MAP, else " CIMQ_MAP ")\n");
+	fprintf(stderr,
+	    "  -o FORMAT\t\ttable (default), list, csv or json\n"
+	    "  -M MAPFILE\t\tthe class map (default $CIMQ_MAP, else " CIMQ_MAP ")\n");
 }
 
 static void
@@ -45,7 +47,7 @@ opt_cb(int argc, char *const *argv, int opt)
 	(void)argc, (void)argv;
 	if (opt == 'o' && out_parse_format(optarg, &format) != 0) {
 		fprintf(stderr, "cimq: unknown output format '%s' (table, list, csv, json)\n",
-			optarg);
+		    optarg);
 		bad_format = 1;
 	}
 }
@@ -142,12 +144,12 @@ prepare(const struct cmap *m, const char *q, struct wql_stmt **s, struct plan **
 		const char *near = cmap_nearest_class(m, (*s)->cls);
 
 		snprintf(msg, sizeof(msg), "unknown class %s%s%s%s", (*s)->cls,
-			 near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
+		    near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
 		return query_error(q, (*s)->cls_pos, msg, CIMQ_UNKNOWN);
 	}
 	if ((*s)->kind != WQL_SELECT || c->kind != CMAP_K_TABLE)
 		return query_error(q, 0, "only SELECT on instance classes is implemented yet",
-				   CIMQ_LOCAL);
+		    CIMQ_LOCAL);
 	if (plan_make(c, *s, p, &pe) != 0)
 		return query_error(q, pe.pos, pe.msg, pe.status);
 	return CIMQ_OK;
