@@ -648,6 +648,47 @@ struct arrctx {
 	struct arrvals *av;
 };
 
+/* The element an index component of the dependent table holds. */
+static void
+array_index_value(const struct arrctx *a, const oid *sub, size_t len, struct cq_value *el)
+{
+	const struct cmap_table *t = a->pr->table;
+	struct cq_value *vals = calloc(t->nix, sizeof(*vals));
+
+	*el = (struct cq_value){ .kind = CQ_V_NULL };
+	if (vals != NULL && plan_decode_index(a->x->p->cls, t, sub, len, vals) == 0) {
+		*el = vals[a->pr->ix];
+		vals[a->pr->ix] = (struct cq_value){ .kind = CQ_V_NULL };
+		for (size_t k = 0; k < t->nix; k++)
+			cq_value_clear(&vals[k]);
+	}
+	free(vals);
+}
+
+/* The column to walk for an array: its own, or for an index component the
+   first accessible column of its table (from the MIB); 0 or -1. */
+static int
+array_column(const struct cmap_prop *pr, oid *col, size_t *len)
+{
+	struct tree *t, *c, *first = NULL;
+
+	memcpy(col, pr->oid, pr->oid_len * sizeof(oid));
+	*len = pr->oid_len;
+	if (pr->ix < 0)
+		return 0;
+	t = get_tree(pr->table->entry, pr->table->entry_len, get_tree_head());
+	for (c = t ? t->child_list : NULL; c; c = c->next_peer) {
+		if (c->access != MIB_ACCESS_NOACCESS && (!first || c->subid < first->subid))
+			first = c;
+	}
+	if (first == NULL || pr->table->entry_len + 1 > MAX_OID_LEN)
+		return -1;
+	memcpy(col, pr->table->entry, pr->table->entry_len * sizeof(oid));
+	col[pr->table->entry_len] = first->subid;
+	*len = pr->table->entry_len + 1;
+	return 0;
+}
+
 /* One element of an array: appended to the array of its parent prefix. */
 static int
 array_value(void *ctx, size_t k, const oid *sub, size_t len, const netsnmp_variable_list *vb)
@@ -675,7 +716,10 @@ array_value(void *ctx, size_t k, const oid *sub, size_t len, const netsnmp_varia
 			return fail(a->x, CIMQ_LOCAL, "out of memory");
 		r->v->kind = CQ_V_ARRAY;
 	}
-	exec_convert(a->x->m, a->pr, vb, &el);
+	if (a->pr->ix >= 0)
+		array_index_value(a, sub, len, &el);
+	else
+		exec_convert(a->x->m, a->pr, vb, &el);
 	if (el.kind == CQ_V_NULL)
 		return 0;
 	arr = realloc(r->v->a, (r->v->n + 1) * sizeof(*arr));
@@ -692,10 +736,15 @@ fetch_arrays(struct exec *x, struct arrvals *avs)
 	for (size_t k = 0; k < x->p->narrays; k++) {
 		struct arrctx a = { x, &x->p->cls->props[x->p->arrays[k]], &avs[k] };
 		struct walk w;
+		oid col[MAX_OID_LEN];
+		size_t clen;
 		int rc = walk_alloc(&w, 1);
 
+		if (rc == 0 && array_column(a.pr, col, &clen) != 0)
+			rc = fail(x, CIMQ_LOCAL, "no readable column in the table of %s",
+			    a.pr->name);
 		if (rc == 0) {
-			walk_set(&w, 0, a.pr->oid, a.pr->oid_len, NULL, 0);
+			walk_set(&w, 0, col, clen, NULL, 0);
 			rc = walk_run(x, &w, array_value, NULL, &a);
 		}
 		walk_release(&w);
