@@ -217,6 +217,7 @@ main(int argc, char **argv)
 	if (s != NULL)
 		wql_free(s);
 	cmap_free(m);
+	SNMP_FREE(session.community); /* snmp_parse_args' copy; snmp_open made its own */
 	snmp_shutdown("cimq");
 	return rc;
 }
