@@ -16,7 +16,8 @@ struct exec {
 	netsnmp_session *ss;
 	const struct cmap *m;
 	const struct plan *p;
-	struct out *o;
+	exec_row_fn fn;
+	void *ctx;
 	struct exec_err *err;
 	int reps;
 };
@@ -229,50 +230,63 @@ ix_prefix_len(const struct cmap_table *t, const oid *sub, size_t len, size_t n)
 	return (long)at;
 }
 
+char *
+exec_index_path(const struct cmap_class *c, const oid *sub, size_t len)
+{
+	struct cq_value *vals = calloc(c->table.nix + 1, sizeof(*vals));
+	char *s = NULL, *path = NULL;
+	size_t sl = 0;
+	FILE *f;
+
+	int has_keys = 0;
+
+	if (vals == NULL || plan_decode_index(c, &c->table, sub, len, vals) != 0) {
+		free(vals);
+		return NULL;
+	}
+	for (size_t i = 0; i < c->nprops; i++)
+		has_keys |= c->props[i].key; /* WMI's keys; else every component */
+	f = open_memstream(&s, &sl);
+	for (size_t k = 0, n = 0; f && k < c->table.nix; k++) {
+		const struct cq_value *v = &vals[k];
+
+		if (c->table.ix[k].prop < 0 || (has_keys && !c->props[c->table.ix[k].prop].key))
+			continue;
+		fprintf(f, "%s%s=", n++ ? "," : ".", c->props[c->table.ix[k].prop].name);
+		if (v->kind == CQ_V_STR)
+			fprintf(f, "\"%s\"", v->s);
+		else if (v->kind == CQ_V_SINT)
+			fprintf(f, "%" PRId64, v->i);
+		else
+			fprintf(f, "%" PRIu64, v->u);
+	}
+	if (f != NULL && fclose(f) == 0 && asprintf(&path, "%s%s", c->name, s) < 0)
+		path = NULL;
+	free(s);
+	for (size_t k = 0; k < c->table.nix; k++)
+		cq_value_clear(&vals[k]);
+	free(vals);
+	return path;
+}
+
 /* A RowPointer to a row of class "X" of a "X REF" property: the WMI path
-   X.Key="v",Key=n of the row's keys; the OID in dotted text otherwise. */
+   of the row (exec_index_path); the OID in dotted text otherwise. */
 static void
 conv_ref(const struct cmap *m, const struct cmap_prop *p, const oid *o, size_t len,
     struct cq_value *out)
 {
 	char name[128];
 	const struct cmap_class *c;
-	struct cq_value *vals;
 	struct cmap_prop dotted = *p;
 	size_t el;
 
 	dotted.type = CMAP_T_STRING;
-	if (sscanf(p->cim_type, "%127s", name) != 1 || (c = cmap_class(m, name)) == NULL ||
-	    (el = c->table.entry_len) + 1 > len ||
-	    snmp_oid_compare(o, el, c->table.entry, el) != 0 ||
-	    (vals = calloc(c->table.nix, sizeof(*vals))) == NULL) {
+	if (sscanf(p->cim_type, "%127s", name) == 1 && (c = cmap_class(m, name)) != NULL &&
+	    (el = c->table.entry_len) + 1 <= len &&
+	    snmp_oid_compare(o, el, c->table.entry, el) == 0)
+		set_str(out, exec_index_path(c, o + el + 1, len - el - 1));
+	if (out->kind == CQ_V_NULL)
 		conv_oid(m, &dotted, o, len, out);
-		return;
-	}
-	if (plan_decode_index(c, &c->table, o + el + 1, len - el - 1, vals) == 0) {
-		char *s = NULL;
-		size_t sl = 0;
-		FILE *f = open_memstream(&s, &sl);
-
-		for (size_t k = 0, n = 0; f && k < c->table.nix; k++) {
-			const struct cq_value *v = &vals[k];
-
-			if (c->table.ix[k].prop < 0)
-				continue;
-			fprintf(f, "%s%s=", n++ ? "," : ".", c->props[c->table.ix[k].prop].name);
-			if (v->kind == CQ_V_STR)
-				fprintf(f, "\"%s\"", v->s);
-			else
-				fprintf(f, v->kind == CQ_V_SINT ? "%" PRId64 : "%" PRIu64,
-				    v->kind == CQ_V_SINT ? v->i : (int64_t)v->u);
-		}
-		if (f != NULL && fclose(f) == 0 && asprintf(&out->s, "%s%s", c->name, s) >= 0)
-			out->kind = CQ_V_STR;
-		free(s);
-	}
-	for (size_t k = 0; k < c->table.nix; k++)
-		cq_value_clear(&vals[k]);
-	free(vals);
 }
 
 /* ---- requests */
@@ -293,12 +307,14 @@ static netsnmp_pdu *
 request(struct exec *x, netsnmp_pdu *pdu)
 {
 	netsnmp_pdu *resp = NULL;
+	int pdu_set = pdu->command == SNMP_MSG_SET;
 	int st = snmp_synch_response(x->ss, pdu, &resp);
 	const char *peer = x->ss->peername ? x->ss->peername : "agent";
 
 	if (st == STAT_SUCCESS &&
 	    (resp->errstat == SNMP_ERR_NOERROR ||
-		(resp->errstat == SNMP_ERR_TOOBIG && x->reps > 1)))
+		(resp->errstat == SNMP_ERR_TOOBIG && x->reps > 1) ||
+		(pdu_set && resp->errstat != SNMP_ERR_NOERROR)))
 		return resp;
 	if (st == STAT_TIMEOUT)
 		fail(x, CIMQ_TIMEOUT, "%s: no response (timeout%s)", peer,
@@ -375,11 +391,10 @@ row_finish(struct rowset *rs, struct row *r)
 	const struct plan *p = rs->x->p;
 	const struct cmap_class *c = p->cls;
 	struct cq_value *ixv = calloc(c->table.nix + 1, sizeof(*ixv)),
-			*cur = calloc(c->nprops, sizeof(*cur)),
-			*proj = calloc(p->nout + 1, sizeof(*proj));
+			*cur = calloc(c->nprops, sizeof(*cur));
 	int rc = -1;
 
-	if (ixv == NULL || cur == NULL || proj == NULL)
+	if (ixv == NULL || cur == NULL)
 		goto out;
 	if (plan_decode_index(c, &c->table, r->sub, r->len, ixv) != 0) {
 		rc = 0; /* a malformed index from the agent: not a row */
@@ -397,19 +412,15 @@ row_finish(struct rowset *rs, struct row *r)
 	for (size_t k = 0; k < p->narrays; k++)
 		cur[p->arrays[k]] = *array_of(&rs->arrays[k], c->props[p->arrays[k]].table, r);
 	rc = 0;
-	if (p->filter == NULL || eval_expr(c, p->filter, cur) == CQ_TRUE) {
-		for (size_t k = 0; k < p->nout; k++)
-			proj[k] = cur[p->out[k]];
-		rc = out_row(rs->x->o, proj);
-		if (rc != 0)
-			fail(rs->x, CIMQ_LOCAL, "cannot write the output");
-	}
+	if (p->filter == NULL || eval_expr(c, p->filter, cur) == CQ_TRUE)
+		rc = rs->x->fn(rs->x->ctx, r->sub, r->len, cur);
+	if (rc != 0)
+		fail(rs->x, CIMQ_LOCAL, "cannot write the output");
 out:
 	for (size_t k = 0; ixv && k < c->table.nix; k++)
 		cq_value_clear(&ixv[k]);
 	free(ixv);
 	free(cur);
-	free(proj);
 	return rc;
 }
 
@@ -893,10 +904,10 @@ rowset_free(struct rowset *rs)
 }
 
 int
-exec_select(netsnmp_session *ss, const struct cmap *m, const struct plan *p, struct out *o,
-    struct exec_err *err)
+exec_rows(netsnmp_session *ss, const struct cmap *m, const struct plan *p, exec_row_fn fn,
+    void *ctx, struct exec_err *err)
 {
-	struct exec x = { ss, m, p, o, err, 0 };
+	struct exec x = { ss, m, p, fn, ctx, err, 0 };
 	struct rowset rs = { .x = &x };
 	size_t probe = 0;
 	int rc = -1;
@@ -916,4 +927,219 @@ exec_select(netsnmp_session *ss, const struct cmap *m, const struct plan *p, str
 		rc = fetch_rows(&rs);
 	rowset_free(&rs);
 	return rc == 0 && err->status == 0 ? 0 : -1;
+}
+
+struct select_ctx {
+	const struct plan *p;
+	struct out *o;
+};
+
+/* A selected row: its projection printed. */
+static int
+select_row(void *ctx, const oid *index, size_t len, const struct cq_value *row)
+{
+	struct select_ctx *sc = ctx;
+	struct cq_value *proj = calloc(sc->p->nout + 1, sizeof(*proj));
+	int rc;
+
+	(void)index, (void)len;
+	if (proj == NULL)
+		return -1;
+	for (size_t k = 0; k < sc->p->nout; k++)
+		proj[k] = row[sc->p->out[k]];
+	rc = out_row(sc->o, proj);
+	free(proj);
+	return rc;
+}
+
+int
+exec_select(netsnmp_session *ss, const struct cmap *m, const struct plan *p, struct out *o,
+    struct exec_err *err)
+{
+	struct select_ctx sc = { p, o };
+
+	return exec_rows(ss, m, p, select_row, &sc, err);
+}
+
+/* ---- writes: UPDATE and DELETE, one SET per instance */
+
+struct wset {
+	const struct cmap_prop *prop;
+	struct cq_value v;
+	u_char type; /* ASN type of the column */
+};
+
+struct wctx {
+	struct exec *x;
+	const struct cmap_class *c;
+	struct wset *set;
+	size_t nset;
+	struct plan_key *keys; /* the selected instances */
+	size_t nkeys;
+};
+
+static int
+collect_row(void *ctx, const oid *index, size_t len, const struct cq_value *row)
+{
+	struct wctx *w = ctx;
+	struct plan_key *k = realloc(w->keys, (w->nkeys + 1) * sizeof(*k));
+
+	(void)row;
+	if (k == NULL)
+		return -1;
+	w->keys = k;
+	memcpy(k[w->nkeys].sub, index, len * sizeof(oid));
+	k[w->nkeys++].len = len;
+	return 0;
+}
+
+/* The ASN type of a column, from the MIB; 0 if not writable by cimq. */
+static u_char
+column_type(const struct cmap_prop *p)
+{
+	struct tree *t = get_tree(p->oid, p->oid_len, get_tree_head());
+
+	if (t == NULL || (t->access != MIB_ACCESS_READWRITE && t->access != MIB_ACCESS_CREATE))
+		return 0;
+	switch (t->type) {
+	case TYPE_INTEGER:
+	case TYPE_INTEGER32: return ASN_INTEGER;
+	case TYPE_UNSIGNED32:
+	case TYPE_GAUGE: return ASN_UNSIGNED;
+	case TYPE_IPADDR: return ASN_IPADDRESS;
+	case TYPE_OCTETSTR: return ASN_OCTET_STR;
+	default: return 0;
+	}
+}
+
+/* Adds column p at index key with value v; 0, or -1 if v does not fit. */
+static int
+add_value(netsnmp_pdu *pdu, const struct wset *ws, const struct plan_key *key)
+{
+	const struct cmap_prop *p = ws->prop;
+	const struct cq_value *v = &ws->v;
+	oid o[MAX_OID_LEN];
+	u_char buf[16];
+	long l = v->kind == CQ_V_BOOL ? (v->b ? 1 : 2) :
+	    v->kind == CQ_V_SINT      ? (long)v->i :
+					(long)v->u;
+	const void *val = &l;
+	size_t vlen = sizeof(l);
+
+	if (p->oid_len + key->len > MAX_OID_LEN)
+		return -1;
+	memcpy(o, p->oid, p->oid_len * sizeof(oid));
+	memcpy(o + p->oid_len, key->sub, key->len * sizeof(oid));
+	if (v->kind == CQ_V_STR && ws->type == ASN_IPADDRESS) {
+		if (inet_pton(AF_INET, v->s, buf) != 1)
+			return -1;
+		val = buf, vlen = 4;
+	} else if (v->kind == CQ_V_STR && strncmp(p->syntax, "InetAddress", 11) == 0) {
+		vlen = inet_pton(AF_INET, v->s, buf) == 1 ? 4 :
+		    inet_pton(AF_INET6, v->s, buf) == 1   ? 16 :
+							    0;
+		if (vlen == 0)
+			return -1;
+		val = buf;
+	} else if (v->kind == CQ_V_STR) {
+		val = v->s, vlen = strlen(v->s);
+	} else if (v->kind == CQ_V_ARRAY || v->kind == CQ_V_NULL) {
+		return -1;
+	}
+	return snmp_pdu_add_variable(pdu, o, p->oid_len + key->len, ws->type, val, vlen) ? 0 : -1;
+}
+
+/* One instance: its SET, and its line "path: ReturnValue = 0". */
+static int
+write_one(struct wctx *w, const struct plan_key *key)
+{
+	netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_SET), *resp;
+	char *path = exec_index_path(w->c, key->sub, key->len);
+	int rc = 0;
+
+	for (size_t i = 0; i < w->nset && rc == 0; i++)
+		rc = add_value(pdu, &w->set[i], key);
+	if (rc != 0) {
+		snmp_free_pdu(pdu);
+		rc = fail(w->x, CIMQ_MISMATCH, "%s: a value does not fit its column", path);
+	} else if ((resp = request(w->x, pdu)) != NULL) {
+		long ei = resp->errindex;
+
+		if (resp->errstat == SNMP_ERR_NOERROR)
+			printf("%s: ReturnValue = 0\n", path ? path : w->c->name);
+		else
+			rc = fail(w->x,
+			    resp->errstat == SNMP_ERR_NOACCESS ||
+				    resp->errstat == SNMP_ERR_AUTHORIZATIONERROR ?
+				CIMQ_AUTH :
+				CIMQ_REFUSED,
+			    "%s: refused by the agent: %s (%s)", path ? path : w->c->name,
+			    snmp_errstring(resp->errstat),
+			    ei >= 1 && (size_t)ei <= w->nset ? w->set[ei - 1].prop->name : "?");
+		snmp_free_pdu(resp);
+	} else {
+		rc = -1;
+	}
+	free(path);
+	return rc;
+}
+
+/* The SET list of UPDATE (its assignments) or DELETE (RowStatus destroy). */
+static int
+write_prepare(struct wctx *w, const struct wql_stmt *s)
+{
+	size_t n = s->kind == WQL_DELETE ? 1 : s->nset;
+
+	w->set = calloc(n + 1, sizeof(*w->set));
+	if (w->set == NULL)
+		return fail(w->x, CIMQ_LOCAL, "out of memory");
+	for (size_t i = 0; i < w->c->nprops && s->kind == WQL_DELETE; i++) {
+		const struct cmap_prop *p = &w->c->props[i];
+
+		if (p->table == &w->c->table && p->ix < 0 && strcmp(p->syntax, "RowStatus") == 0)
+			w->set[0] = (struct wset){ p, { .kind = CQ_V_SINT, .i = 6 }, ASN_INTEGER };
+	}
+	if (s->kind == WQL_DELETE)
+		return w->set[0].prop ? (int)(w->nset = 1) - 1 :
+					fail(w->x, CIMQ_REFUSED,
+					    "%s has no RowStatus: its "
+					    "instances cannot be deleted",
+					    w->c->name);
+	for (size_t i = 0; i < s->nset; i++, w->nset++) {
+		struct wset *ws = &w->set[i];
+
+		ws->prop = cmap_prop(w->c, s->set[i].name);
+		if (ws->prop == NULL)
+			return fail(w->x, CIMQ_UNKNOWN, "%s has no property %s", w->c->name,
+			    s->set[i].name);
+		if (ws->prop->table != &w->c->table || ws->prop->ix >= 0 ||
+		    (ws->type = column_type(ws->prop)) == 0)
+			return fail(w->x, CIMQ_REFUSED, "%s.%s cannot be written in place",
+			    w->c->name, ws->prop->name);
+		if (eval_lit_value(ws->prop, &s->set[i].val, &ws->v) != 0)
+			return fail(w->x, CIMQ_MISMATCH, "%s is %s: the value does not fit",
+			    ws->prop->name, ws->prop->cim_type);
+	}
+	return 0;
+}
+
+int
+exec_write(netsnmp_session *ss, const struct cmap *m, const struct wql_stmt *s,
+    const struct plan *p, struct exec_err *err)
+{
+	struct exec x = { ss, m, p, NULL, NULL, err, 1 };
+	struct wctx w = { .x = &x, .c = p->cls };
+	int rc;
+
+	err->status = 0;
+	rc = write_prepare(&w, s);
+	if (rc == 0)
+		rc = exec_rows(ss, m, p, collect_row, &w, err);
+	for (size_t i = 0; rc == 0 && i < w.nkeys; i++)
+		rc = write_one(&w, &w.keys[i]);
+	for (size_t i = 0; i < w.nset; i++)
+		cq_value_clear(&w.set[i].v);
+	free(w.set);
+	free(w.keys);
+	return rc == 0 ? 0 : -1;
 }

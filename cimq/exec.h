@@ -42,10 +42,30 @@ struct exec_err {
 	char msg[256];
 };
 
+/* Called with each selected row: its index in the class's table and its
+   values by property (borrowed).  0, or -1 to stop. */
+typedef int (*exec_row_fn)(void *ctx, const oid *index, size_t len, const struct cq_value *row);
+
+/* Runs p over ss, calling fn for each row the WHERE selects.  0, or -1 and
+   err. */
+int exec_rows(netsnmp_session *ss, const struct cmap *m, const struct plan *p, exec_row_fn fn,
+    void *ctx, struct exec_err *err);
+
+/* The WMI object path of the row of c at index sub (Class.Key="v",Key=n),
+   malloc'ed; NULL if the index is malformed. */
+char *exec_index_path(const struct cmap_class *c, const oid *sub, size_t len);
+
 /* Runs p (a SELECT's plan on a class of m) over ss, printing to o.
    0, or -1 and err (one line, without "cimq: "). */
 int exec_select(netsnmp_session *ss, const struct cmap *m, const struct plan *p, struct out *o,
     struct exec_err *err);
+
+/* UPDATE (s's assignments written to the columns) or DELETE (RowStatus
+   destroy) of the instances p selects, one SET per instance, in index order,
+   stopping at the first refusal; prints "path: ReturnValue = 0" for each.
+   0, or -1 and err (7: refused, with the SNMP error and the property). */
+int exec_write(netsnmp_session *ss, const struct cmap *m, const struct wql_stmt *s,
+    const struct plan *p, struct exec_err *err);
 
 /* A SNMP value as property p holds it (an element when p is an array).
    out is NULL when the value is absent or not of the syntax's type. */

@@ -147,44 +147,58 @@ prepare(const struct cmap *m, const char *q, struct wql_stmt **s, struct plan **
 		    near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
 		return query_error(q, (*s)->cls_pos, msg, CIMQ_UNKNOWN);
 	}
-	if ((*s)->kind != WQL_SELECT || c->kind != CMAP_K_TABLE)
-		return query_error(q, 0, "only SELECT on instance classes is implemented yet",
+	if (((*s)->kind != WQL_SELECT && (*s)->kind != WQL_UPDATE && (*s)->kind != WQL_DELETE) ||
+	    c->kind != CMAP_K_TABLE)
+		return query_error(q, 0,
+		    "only SELECT, UPDATE and DELETE on instance classes are implemented yet",
 		    CIMQ_LOCAL);
 	if (plan_make(c, *s, p, &pe) != 0)
 		return query_error(q, pe.pos, pe.msg, pe.status);
 	return CIMQ_OK;
 }
 
+/* SELECT: the rows printed in the format asked for. */
 static int
-run(netsnmp_session *sess, const struct cmap *m, const struct plan *p)
+select_rows(netsnmp_session *ss, const struct cmap *m, const struct plan *p, struct exec_err *err)
 {
 	const char **names = calloc(p->nout + 1, sizeof(*names));
-	netsnmp_session *ss;
-	struct exec_err err;
 	struct out *o;
 	int rc;
 
+	*err = (struct exec_err){ CIMQ_LOCAL, "out of memory" };
 	if (names == NULL)
-		return CIMQ_LOCAL;
+		return -1;
 	for (size_t k = 0; k < p->nout; k++)
 		names[k] = p->cls->props[p->out[k]].name;
-	ss = snmp_open(sess);
-	if (ss == NULL) {
-		snmp_sess_perror("cimq", sess);
-		free(names);
-		return CIMQ_LOCAL;
-	}
 	o = out_open(format, stdout, names, p->nout, term_width());
-	rc = o ? exec_select(ss, m, p, o, &err) : -1;
+	rc = o ? exec_select(ss, m, p, o, err) : -1;
 	if (o != NULL && out_close(o) != 0 && rc == 0) {
-		err = (struct exec_err){ CIMQ_LOCAL, "cannot write the output" };
+		*err = (struct exec_err){ CIMQ_LOCAL, "cannot write the output" };
 		rc = -1;
 	}
-	if (rc != 0)
-		fprintf(stderr, "cimq: %s\n", o ? err.msg : "out of memory");
-	snmp_close(ss);
 	free(names);
-	return rc == 0 ? CIMQ_OK : o ? err.status : CIMQ_LOCAL;
+	return rc;
+}
+
+static int
+run(netsnmp_session *sess, const struct cmap *m, const struct wql_stmt *s, const struct plan *p)
+{
+	netsnmp_session *ss = snmp_open(sess);
+	struct exec_err err;
+	int rc;
+
+	if (ss == NULL) {
+		snmp_sess_perror("cimq", sess);
+		return CIMQ_LOCAL;
+	}
+	if (s->kind == WQL_SELECT)
+		rc = select_rows(ss, m, p, &err);
+	else
+		rc = exec_write(ss, m, s, p, &err);
+	if (rc != 0)
+		fprintf(stderr, "cimq: %s\n", err.msg);
+	snmp_close(ss);
+	return rc == 0 ? CIMQ_OK : err.status;
 }
 
 int
@@ -211,7 +225,7 @@ main(int argc, char **argv)
 		return CIMQ_LOCAL;
 	rc = prepare(m, argv[arg], &s, &p);
 	if (rc == CIMQ_OK)
-		rc = run(&session, m, p);
+		rc = run(&session, m, s, p);
 	if (p != NULL)
 		plan_free(p);
 	if (s != NULL)
