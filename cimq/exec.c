@@ -974,7 +974,8 @@ struct wctx {
 	const struct cmap_class *c;
 	struct wset *set;
 	size_t nset;
-	struct plan_key *keys; /* the selected instances */
+	struct cq_value *ixv;  /* CREATE: the index components given */
+	struct plan_key *keys; /* the selected instances, or the new one */
 	size_t nkeys;
 };
 
@@ -1084,43 +1085,91 @@ write_one(struct wctx *w, const struct plan_key *key)
 	return rc;
 }
 
-/* The SET list of UPDATE (its assignments) or DELETE (RowStatus destroy). */
+static const struct cmap_prop *
+row_status(const struct cmap_class *c)
+{
+	for (size_t i = 0; i < c->nprops; i++) {
+		const struct cmap_prop *p = &c->props[i];
+
+		if (p->table == &c->table && p->ix < 0 && strcmp(p->syntax, "RowStatus") == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* CREATE: the new row's index from the index components SET gives. */
+static int
+create_key(struct wctx *w)
+{
+	const struct cmap_table *t = &w->c->table;
+	struct plan_key *key = calloc(1, sizeof(*key));
+
+	if (key == NULL)
+		return fail(w->x, CIMQ_LOCAL, "out of memory");
+	w->keys = key;
+	for (size_t k = 0; k < t->nix; k++) {
+		const char *name =
+		    t->ix[k].prop >= 0 ? w->c->props[t->ix[k].prop].name : t->ix[k].mib_name;
+
+		if (w->ixv[k].kind == CQ_V_NULL)
+			return fail(w->x, CIMQ_MISMATCH, "CREATE %s needs %s (part of the index)",
+			    w->c->name, name);
+		if (plan_encode(t, k, &w->ixv[k], key->sub, &key->len) != 0)
+			return fail(w->x, CIMQ_MISMATCH, "%s: the value cannot be an index", name);
+	}
+	w->nkeys = 1;
+	return 0;
+}
+
+/* One assignment of SET: into the index (CREATE) or the SET list. */
+static int
+prepare_assign(struct wctx *w, const struct wql_stmt *s, const struct wql_assign *a)
+{
+	const struct cmap_prop *p = cmap_prop(w->c, a->name);
+	struct wset *ws = &w->set[w->nset];
+	struct cq_value v = { .kind = CQ_V_NULL };
+
+	if (p == NULL)
+		return fail(w->x, CIMQ_UNKNOWN, "%s has no property %s", w->c->name, a->name);
+	if (eval_lit_value(p, &a->val, &v) != 0)
+		return fail(w->x, CIMQ_MISMATCH, "%s is %s: the value does not fit", p->name,
+		    p->cim_type);
+	if (s->kind == WQL_CREATE && p->table == &w->c->table && p->ix >= 0) {
+		cq_value_clear(&w->ixv[p->ix]);
+		w->ixv[p->ix] = v;
+		return 0;
+	}
+	if (p->table != &w->c->table || p->ix >= 0 || (ws->type = column_type(p)) == 0) {
+		cq_value_clear(&v);
+		return fail(w->x, CIMQ_REFUSED, "%s.%s cannot be written", w->c->name, p->name);
+	}
+	ws->prop = p, ws->v = v;
+	w->nset++;
+	return 0;
+}
+
+/* The SET list: RowStatus createAndGo(4) (CREATE) or destroy(6) (DELETE),
+   then the assignments. */
 static int
 write_prepare(struct wctx *w, const struct wql_stmt *s)
 {
-	size_t n = s->kind == WQL_DELETE ? 1 : s->nset;
+	const struct cmap_prop *rs = row_status(w->c);
 
-	w->set = calloc(n + 1, sizeof(*w->set));
-	if (w->set == NULL)
+	w->set = calloc(s->nset + 2, sizeof(*w->set));
+	w->ixv = calloc(w->c->table.nix + 1, sizeof(*w->ixv));
+	if (w->set == NULL || w->ixv == NULL)
 		return fail(w->x, CIMQ_LOCAL, "out of memory");
-	for (size_t i = 0; i < w->c->nprops && s->kind == WQL_DELETE; i++) {
-		const struct cmap_prop *p = &w->c->props[i];
-
-		if (p->table == &w->c->table && p->ix < 0 && strcmp(p->syntax, "RowStatus") == 0)
-			w->set[0] = (struct wset){ p, { .kind = CQ_V_SINT, .i = 6 }, ASN_INTEGER };
+	if (s->kind != WQL_UPDATE && rs == NULL)
+		return fail(w->x, CIMQ_REFUSED, "%s has no RowStatus: instances cannot be %s",
+		    w->c->name, s->kind == WQL_DELETE ? "deleted" : "created");
+	if (s->kind != WQL_UPDATE)
+		w->set[w->nset++] = (struct wset){ rs,
+			{ .kind = CQ_V_SINT, .i = s->kind == WQL_DELETE ? 6 : 4 }, ASN_INTEGER };
+	for (size_t i = 0; s->kind != WQL_DELETE && i < s->nset; i++) {
+		if (prepare_assign(w, s, &s->set[i]) != 0)
+			return -1;
 	}
-	if (s->kind == WQL_DELETE)
-		return w->set[0].prop ? (int)(w->nset = 1) - 1 :
-					fail(w->x, CIMQ_REFUSED,
-					    "%s has no RowStatus: its "
-					    "instances cannot be deleted",
-					    w->c->name);
-	for (size_t i = 0; i < s->nset; i++, w->nset++) {
-		struct wset *ws = &w->set[i];
-
-		ws->prop = cmap_prop(w->c, s->set[i].name);
-		if (ws->prop == NULL)
-			return fail(w->x, CIMQ_UNKNOWN, "%s has no property %s", w->c->name,
-			    s->set[i].name);
-		if (ws->prop->table != &w->c->table || ws->prop->ix >= 0 ||
-		    (ws->type = column_type(ws->prop)) == 0)
-			return fail(w->x, CIMQ_REFUSED, "%s.%s cannot be written in place",
-			    w->c->name, ws->prop->name);
-		if (eval_lit_value(ws->prop, &s->set[i].val, &ws->v) != 0)
-			return fail(w->x, CIMQ_MISMATCH, "%s is %s: the value does not fit",
-			    ws->prop->name, ws->prop->cim_type);
-	}
-	return 0;
+	return s->kind == WQL_CREATE ? create_key(w) : 0;
 }
 
 int
@@ -1133,12 +1182,15 @@ exec_write(netsnmp_session *ss, const struct cmap *m, const struct wql_stmt *s,
 
 	err->status = 0;
 	rc = write_prepare(&w, s);
-	if (rc == 0)
+	if (rc == 0 && s->kind != WQL_CREATE)
 		rc = exec_rows(ss, m, p, collect_row, &w, err);
 	for (size_t i = 0; rc == 0 && i < w.nkeys; i++)
 		rc = write_one(&w, &w.keys[i]);
 	for (size_t i = 0; i < w.nset; i++)
 		cq_value_clear(&w.set[i].v);
+	for (size_t k = 0; w.ixv && k < w.c->table.nix; k++)
+		cq_value_clear(&w.ixv[k]);
+	free(w.ixv);
 	free(w.set);
 	free(w.keys);
 	return rc == 0 ? 0 : -1;

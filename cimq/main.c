@@ -147,10 +147,10 @@ prepare(const struct cmap *m, const char *q, struct wql_stmt **s, struct plan **
 		    near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
 		return query_error(q, (*s)->cls_pos, msg, CIMQ_UNKNOWN);
 	}
-	if (((*s)->kind != WQL_SELECT && (*s)->kind != WQL_UPDATE && (*s)->kind != WQL_DELETE) ||
-	    c->kind != CMAP_K_TABLE)
+	if ((*s)->kind == WQL_ASSOCIATORS || (*s)->kind == WQL_REFERENCES ||
+	    (*s)->kind == WQL_CALL || c->kind != CMAP_K_TABLE)
 		return query_error(q, 0,
-		    "only SELECT, UPDATE and DELETE on instance classes are implemented yet",
+		    "only SELECT, CREATE, UPDATE and DELETE on instance classes are implemented yet",
 		    CIMQ_LOCAL);
 	if (plan_make(c, *s, p, &pe) != 0)
 		return query_error(q, pe.pos, pe.msg, pe.status);
