@@ -12,7 +12,9 @@
  *    cimIP6ActiveRoute, cimPingProbe, cimRouteEvent, ...); its properties are
  *    its columns and index objects named without the entry's prefix
  *    (cimIP6RouteDestination -> "Destination", cimIP6RoutePrefixLength ->
- *    "PrefixLength"), typed from their SMI syntax (cmap_type_of_syntax);
+ *    "PrefixLength"), typed from their SMI syntax (DateAndTime -> datetime, TruthValue ->
+ *    boolean, Integer32 -> sint32, enumerations and Unsigned32 -> uint32,
+ *    Counter64/CimGauge64 -> uint64, other -> string);
  *  - extension columns of a WMI class's table (cimIP4RouteKernelTable,
  *    cimIP4RouteRowStatus, ...) are properties of that class with the same
  *    prefix rule ("KernelTable"), flagged ext: selectable and usable in WHERE

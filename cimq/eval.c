@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "cimq/eval.h"
 
@@ -97,6 +98,40 @@ is_datetime(const char *s)
 		if (k != 14 && k != 21 && !isdigit((unsigned char)s[k]) && s[k] != '*')
 			return 0;
 	return 1;
+}
+
+/* s as seconds since 1970 UTC and microseconds; -1 if it holds wildcards. */
+static int
+dt_parse(const char *s, int64_t *sec, long *usec)
+{
+	struct tm tm = { 0 };
+	char sign;
+	int off, n = 0;
+
+	if (!is_datetime(s) || strchr(s, '*') != NULL ||
+	    sscanf(s, "%4d%2d%2d%2d%2d%2d.%6ld%c%3d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		&tm.tm_hour, &tm.tm_min, &tm.tm_sec, usec, &sign, &off, &n) != 9 ||
+	    n != 25)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*sec = (int64_t)timegm(&tm) - (sign == '-' ? -off : off) * 60;
+	return 0;
+}
+
+/* Two CIM_DATETIMEs in time order (UTC offsets applied); as text with
+   wildcards. */
+static int
+dt_cmp(const char *a, const char *b)
+{
+	int64_t sa, sb;
+	long ua, ub;
+
+	if (dt_parse(a, &sa, &ua) != 0 || dt_parse(b, &sb, &ub) != 0)
+		return strcmp(a, b) < 0 ? -1 : strcmp(a, b) > 0;
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	return ua < ub ? -1 : ua > ub;
 }
 
 /* ---- type check ---- */
@@ -208,32 +243,47 @@ like_set(const char **pp, int ch)
 	return in != neg;
 }
 
+/* Whether the one-character pattern item at *pat (_, [set] or a character)
+   matches ch; *pat moves past it. */
+static int
+like_one(const char **pat, int ch)
+{
+	int c = tolower((unsigned char)**pat);
+
+	if (c == '[') {
+		(*pat)++;
+		return like_set(pat, tolower(ch));
+	}
+	(*pat)++;
+	return c == '_' || c == tolower(ch);
+}
+
+/* Greedy with one backtrack point, the last %: O(len(s) * len(pat)). */
 int
 eval_like(const char *s, const char *pat)
 {
-	while (*pat != '\0') {
+	const char *star_pat = NULL, *star_s = NULL;
+
+	while (*s != '\0') {
+		const char *next = pat;
+
 		if (*pat == '%') {
 			while (*pat == '%')
 				pat++;
-			for (; *s != '\0'; s++)
-				if (eval_like(s, pat))
-					return 1;
-			return *pat == '\0';
-		}
-		if (*s == '\0')
+			star_pat = pat;
+			star_s = s;
+		} else if (*pat != '\0' && like_one(&next, (unsigned char)*s)) {
+			pat = next;
+			s++;
+		} else if (star_pat != NULL) {
+			pat = star_pat;
+			s = ++star_s;
+		} else
 			return 0;
-		if (*pat == '[') {
-			pat++;
-			if (!like_set(&pat, tolower((unsigned char)*s)))
-				return 0;
-		} else if (*pat != '_' &&
-		    tolower((unsigned char)*pat) != tolower((unsigned char)*s))
-			return 0;
-		else
-			pat++;
-		s++;
 	}
-	return *s == '\0';
+	while (*pat == '%')
+		pat++;
+	return *pat == '\0';
 }
 
 /* ---- evaluation ---- */
@@ -251,17 +301,20 @@ op_holds(enum wql_op op, int cmp)
 	}
 }
 
-/* v (not NULL, not an array) compared with l: <0, 0, >0; 2 if not comparable. */
+/* v (not NULL, not an array) compared with l: <0, 0, >0; 2 if not comparable.
+   datetime: v and l are CIM_DATETIMEs. */
 static int
-value_cmp(const struct cq_value *v, const struct wql_lit *l)
+value_cmp(const struct cq_value *v, const struct wql_lit *l, int datetime)
 {
 	struct num a, b;
+	int cmp;
 
 	switch (v->kind) {
 	case CQ_V_STR:
 		if (l->kind != WQL_L_STR)
 			return 2;
-		return strcasecmp(v->s, l->s) < 0 ? -1 : strcasecmp(v->s, l->s) > 0;
+		cmp = datetime ? dt_cmp(v->s, l->s) : strcasecmp(v->s, l->s);
+		return cmp < 0 ? -1 : cmp > 0;
 	case CQ_V_BOOL:
 		b.mag = l->kind == WQL_L_BOOL ? (uint64_t)l->b : l->mag;
 		return (uint64_t)v->b < b.mag ? -1 : (uint64_t)v->b > b.mag;
@@ -279,7 +332,7 @@ value_cmp(const struct cq_value *v, const struct wql_lit *l)
 }
 
 static enum cq_truth
-leaf_scalar(const struct wql_expr *e, const struct cq_value *v)
+leaf_scalar(const struct wql_expr *e, const struct cq_value *v, int datetime)
 {
 	int cmp;
 
@@ -295,22 +348,22 @@ leaf_scalar(const struct wql_expr *e, const struct cq_value *v)
 		    CQ_FALSE;
 	}
 	default:
-		cmp = value_cmp(v, &e->lit);
+		cmp = value_cmp(v, &e->lit, datetime);
 		return cmp != 2 && op_holds(e->op, cmp) ? CQ_TRUE : CQ_FALSE;
 	}
 }
 
 static enum cq_truth
-leaf(const struct wql_expr *e, const struct cq_value *v)
+leaf(const struct wql_expr *e, const struct cq_value *v, int datetime)
 {
 	if (e->kind == WQL_E_ISNULL)
 		return v->kind == CQ_V_NULL ? CQ_TRUE : CQ_FALSE;
 	if (v->kind == CQ_V_NULL)
 		return CQ_UNKNOWN;
 	if (v->kind != CQ_V_ARRAY)
-		return leaf_scalar(e, v);
+		return leaf_scalar(e, v, datetime);
 	for (size_t k = 0; k < v->n; k++)
-		if (leaf_scalar(e, &v->a[k]) == CQ_TRUE)
+		if (leaf_scalar(e, &v->a[k], datetime) == CQ_TRUE)
 			return CQ_TRUE;
 	return CQ_FALSE;
 }
@@ -338,7 +391,7 @@ eval_expr(const struct cmap_class *c, const struct wql_expr *e, const struct cq_
 			return CQ_TRUE;
 		r = eval_expr(c, e->r, row);
 		return r == CQ_TRUE ? CQ_TRUE : l == CQ_FALSE ? r : CQ_UNKNOWN;
-	default: return leaf(e, &row[e->prop_ix]);
+	default: return leaf(e, &row[e->prop_ix], c->props[e->prop_ix].type == CMAP_T_DATETIME);
 	}
 }
 

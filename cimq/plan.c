@@ -107,6 +107,44 @@ add_once(size_t *list, size_t *n, size_t ix)
 	list[(*n)++] = ix;
 }
 
+/* ASSOCIATORS/REFERENCES OF {Class.K1=v1,K2=v2,...}: ((K1 = v1 AND K2 = v2)
+   AND ...); leaves in own[0..n), the ANDs after them. */
+static int
+path_where(struct plan *pl, const struct wql_stmt *s, struct plan_err *err)
+{
+	const struct cmap_class *c = pl->cls;
+	size_t n = s->nset;
+	struct wql_expr *e, *top;
+
+	if ((s->kind != WQL_ASSOCIATORS && s->kind != WQL_REFERENCES) || n == 0)
+		return 0;
+	pl->own = e = xcalloc(2 * n - 1, sizeof(*e));
+	for (size_t k = 0; k < n; k++) {
+		const struct cmap_prop *p = cmap_prop(c, s->set[k].name);
+
+		if (p == NULL)
+			return unknown_prop(c, s->set[k].name, s->set[k].pos, err);
+		e[k] = (struct wql_expr){ .kind = WQL_E_CMP,
+			.pos = s->set[k].pos,
+			.prop = s->set[k].name,
+			.prop_pos = s->set[k].pos,
+			.prop_ix = (int)cmap_prop_index(c, p),
+			.op = WQL_EQ,
+			.lit = s->set[k].val };
+	}
+	top = &e[0];
+	for (size_t k = 1; k < n; k++) {
+		e[n + k - 1] = (struct wql_expr){ .kind = WQL_E_AND,
+			.pos = e[0].pos,
+			.prop_ix = -1,
+			.l = top,
+			.r = &e[k] };
+		top = &e[n + k - 1];
+	}
+	pl->filter = top;
+	return 0;
+}
+
 static void
 need_expr(struct plan *pl, const struct wql_expr *e)
 {
@@ -185,7 +223,7 @@ needed(struct plan *pl, const struct wql_stmt *s, struct plan_err *err)
 		return -1;
 	for (size_t k = 0; k < pl->nout; k++)
 		add_once(pl->need, &pl->nneed, pl->out[k]);
-	need_expr(pl, s->where);
+	need_expr(pl, pl->filter);
 	for (size_t k = 0; k < n; k++)
 		if (c->props[k].key)
 			add_once(pl->need, &pl->nneed, k);
@@ -489,16 +527,16 @@ plan_make(const struct cmap_class *c, struct wql_stmt *s, struct plan **out, str
 	pl->cls = c;
 	pl->filter = s->where;
 	if (bind_expr(c, s->where, err) != 0 || check_writes(c, s, err) != 0 ||
-	    needed(pl, s, err) != 0)
+	    path_where(pl, s, err) != 0 || needed(pl, s, err) != 0)
 		goto fail;
-	if (eval_check(c, s->where, &err->pos, err->msg, sizeof(err->msg)) != 0) {
+	if (eval_check(c, pl->filter, &err->pos, err->msg, sizeof(err->msg)) != 0) {
 		err->status = 3;
 		goto fail;
 	}
 	if (s->kind == WQL_CREATE)
 		pl->access = PLAN_NONE;
 	else
-		access_path(pl, s->where);
+		access_path(pl, pl->filter);
 	*out = pl;
 	return 0;
 fail:
@@ -519,5 +557,6 @@ plan_free(struct plan *p)
 	free(p->scalars);
 	free(p->arrays);
 	free(p->none);
+	free(p->own);
 	free(p);
 }

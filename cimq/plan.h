@@ -16,6 +16,16 @@
  * component (plan_encode).  A literal that cannot be a value of the
  * component (e.g. '10.0.0' for an IpAddress) makes an empty plan
  * (PLAN_NONE): no instance can match.
+ *
+ * Statements: SELECT as above; UPDATE, DELETE and CALL plan the instances
+ * their WHERE selects (out = the keys); CREATE only checks its SET (names:
+ * status 2, values: status 3) and plans nothing (PLAN_NONE); ASSOCIATORS OF
+ * and REFERENCES OF plan the instance their object path names, its keys
+ * taken as equalities (own, filter).  CALL checks the method's name.
+ * A string index component (not an address) is fixed only by values
+ * without letters: WQL compares strings case-insensitively, a GET would not.
+ * When no column of the class's table is needed (only index values), cols
+ * holds the first readable column, to enumerate the rows.
  */
 #ifndef CIMQ_PLAN_H
 #define CIMQ_PLAN_H
@@ -59,7 +69,9 @@ struct plan {
 	size_t narrays;
 	size_t *none; /* no SNMP counterpart: always NULL */
 	size_t nnone;
-	const struct wql_expr *filter; /* stmt's WHERE (prop_ix bound) */
+	const struct wql_expr *filter; /* stmt's WHERE (prop_ix bound), or own */
+	struct wql_expr *own;          /* ASSOCIATORS/REFERENCES: the path's keys as
+					  an AND of equalities (freed by plan_free) */
 };
 
 struct plan_err {

@@ -45,8 +45,11 @@ struct parser {
 	struct tok t; /* current token */
 	struct chunk *arena;
 	struct wql_err *err;
+	unsigned depth; /* of parentheses and NOTs: bounds the recursion */
 	jmp_buf fail;
 };
+
+#define MAX_DEPTH 200
 
 struct parsed {
 	struct wql_stmt s;
@@ -406,9 +409,13 @@ primary(struct parser *p)
 {
 	struct wql_expr *e;
 
-	if (accept_punct(p, "(")) {
+	if (is_punct(p, "(")) {
+		if (++p->depth > MAX_DEPTH)
+			fail(p, p->t.pos, "conditions nested too deeply");
+		lex(p);
 		e = disjunction(p);
 		expect_punct(p, ")", "')'");
+		p->depth--;
 		return e;
 	}
 	if (is_literal_start(p))
@@ -425,9 +432,15 @@ negation(struct parser *p)
 {
 	size_t pos = p->t.pos;
 
-	if (accept_kw(p, "NOT"))
-		return not_of(p, negation(p), pos);
-	return primary(p);
+	struct wql_expr *e;
+
+	if (!accept_kw(p, "NOT"))
+		return primary(p);
+	if (++p->depth > MAX_DEPTH)
+		fail(p, pos, "conditions nested too deeply");
+	e = not_of(p, negation(p), pos);
+	p->depth--;
+	return e;
 }
 
 static struct wql_expr *

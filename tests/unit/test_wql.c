@@ -320,6 +320,30 @@ test_errors(void **state)
 }
 
 static void
+test_depth(void **state)
+{
+	char q[2048];
+	size_t n = (size_t)snprintf(q, sizeof(q), "SELECT * FROM x WHERE ");
+
+	(void)state;
+	for (size_t k = 0; k < 200; k++)
+		q[n++] = '(';
+	n += (size_t)snprintf(q + n, sizeof(q) - n, "a = 1");
+	for (size_t k = 0; k < 200; k++)
+		q[n++] = ')';
+	q[n] = '\0';
+	ok(q, "SELECT x [*] WHERE (= a 1)");
+	memmove(q + 23, q + 22, n - 21);
+	q[22] = '(';
+	bad(q, 222, "conditions nested too deeply");
+	n = (size_t)snprintf(q, sizeof(q), "SELECT * FROM x WHERE ");
+	for (size_t k = 0; k < 201; k++)
+		n += (size_t)snprintf(q + n, sizeof(q) - n, "NOT ");
+	snprintf(q + n, sizeof(q) - n, "a = 1");
+	bad(q, 22 + 200 * 4, "conditions nested too deeply");
+}
+
+static void
 test_caret(void **state)
 {
 	char *text = NULL;
@@ -349,6 +373,7 @@ main(void)
 		cmocka_unit_test(test_assoc),
 		cmocka_unit_test(test_writes),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_caret),
 	};
 
