@@ -138,8 +138,6 @@ conv_int(const struct cmap_prop *p, long v, struct cq_value *out)
 	} else if (p->type == CMAP_T_UINT) {
 		if (v >= 0)
 			*out = (struct cq_value){ .kind = CQ_V_UINT, .u = (uint64_t)v };
-	} else {
-		set_fmt(out, "%ld", v);
 	}
 }
 
