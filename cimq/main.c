@@ -216,7 +216,7 @@ main(int argc, char **argv)
 	if (arg == NETSNMP_PARSE_ARGS_SUCCESS_EXIT)
 		return CIMQ_OK;
 	if (arg < 0 || bad_format || arg + 1 != argc) {
-		if (arg >= 0 && !bad_format)
+		if (arg == NETSNMP_PARSE_ARGS_ERROR_USAGE || (arg >= 0 && !bad_format))
 			usage();
 		return CIMQ_LOCAL;
 	}
