@@ -102,7 +102,10 @@ struct cmap_method {
 
 enum cmap_kind {
 	CMAP_K_TABLE, /* instances are rows of a table */
-	CMAP_K_EVENT, /* an event class: notification + history table */
+	CMAP_K_EVENT, /* an event class: its notification, and the history table
+			 whose column X holds the notification object
+			 cimRouteNotifyX (cimRouteEventX); the history has rows of
+			 both families: cimRouteEventAddressType tells which */
 };
 
 struct cmap_class {

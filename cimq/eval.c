@@ -86,6 +86,23 @@ num_fits(const struct cmap_prop *p, struct num n)
 	return n.mag <= (n.neg ? umax / 2 + 1 : umax / 2);
 }
 
+/* A boolean literal: TRUE/FALSE, 0/1, or 'True'/'False' (WMI's common
+   IPEnabled = 'True'); -1 if l is none of them. */
+static int
+lit_bool(const struct wql_lit *l, int *b)
+{
+	if (l->kind == WQL_L_BOOL)
+		*b = l->b;
+	else if (l->kind == WQL_L_INT && !l->neg && l->mag <= 1)
+		*b = (int)l->mag;
+	else if (l->kind == WQL_L_STR &&
+	    (strcasecmp(l->s, "true") == 0 || strcasecmp(l->s, "false") == 0))
+		*b = strcasecmp(l->s, "true") == 0;
+	else
+		return -1;
+	return 0;
+}
+
 /* ---- CIM_DATETIME ---- */
 
 /* yyyymmddHHMMSS.mmmmmmsUUU (digits may be '*' as WMI allows). */
@@ -149,13 +166,13 @@ static int
 lit_fits(const struct cmap_prop *p, const struct wql_lit *l)
 {
 	struct num n;
+	int b;
 
 	switch (p->type) {
 	case CMAP_T_STRING:
 	case CMAP_T_REF: return l->kind == WQL_L_STR;
 	case CMAP_T_DATETIME: return l->kind == WQL_L_STR && is_datetime(l->s);
-	case CMAP_T_BOOL:
-		return l->kind == WQL_L_BOOL || (l->kind == WQL_L_INT && !l->neg && l->mag <= 1);
+	case CMAP_T_BOOL: return lit_bool(l, &b) == 0;
 	default: return lit_num(l, &n) == 0 && num_fits(p, n);
 	}
 }
@@ -316,8 +333,9 @@ value_cmp(const struct cq_value *v, const struct wql_lit *l, int datetime)
 		cmp = datetime ? dt_cmp(v->s, l->s) : strcasecmp(v->s, l->s);
 		return cmp < 0 ? -1 : cmp > 0;
 	case CQ_V_BOOL:
-		b.mag = l->kind == WQL_L_BOOL ? (uint64_t)l->b : l->mag;
-		return (uint64_t)v->b < b.mag ? -1 : (uint64_t)v->b > b.mag;
+		if (lit_bool(l, &cmp) != 0)
+			return 2;
+		return (v->b != 0) - (cmp != 0);
 	case CQ_V_SINT:
 	case CQ_V_UINT:
 		if (lit_num(l, &b) != 0)
@@ -404,10 +422,7 @@ eval_lit_value(const struct cmap_prop *p, const struct wql_lit *l, struct cq_val
 	if (!lit_fits(p, l))
 		return -1;
 	switch (p->type) {
-	case CMAP_T_BOOL:
-		out->kind = CQ_V_BOOL;
-		out->b = l->kind == WQL_L_BOOL ? l->b : (int)l->mag;
-		return 0;
+	case CMAP_T_BOOL: out->kind = CQ_V_BOOL; return lit_bool(l, &out->b);
 	case CMAP_T_SINT:
 	case CMAP_T_UINT:
 		lit_num(l, &n);

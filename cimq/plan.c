@@ -241,21 +241,65 @@ is_inet(const struct cmap_index *ix)
 	    strcmp(ix->syntax, "InetAddressPrefixLength") != 0;
 }
 
+/* InetAddress text (RFC 4001: a.b.c.d, x:..:y, a %zone for the z types,
+   "" for unknown) to octets; fixed: the TC's size, or 0. */
+static int
+inet_octets(const char *s, size_t fixed, unsigned char *buf, size_t *n)
+{
+	char host[INET6_ADDRSTRLEN], *end;
+	const char *pct = strchr(s, '%');
+	size_t hl = pct != NULL ? (size_t)(pct - s) : strlen(s);
+	unsigned long long zone = 0;
+
+	*n = 0;
+	if (*s == '\0')
+		return fixed == 0 ? 0 : -1;
+	if (hl >= sizeof(host) || (pct != NULL && fixed != 0))
+		return -1;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	if (pct != NULL &&
+	    (zone = strtoull(pct + 1, &end, 10),
+		pct[1] == '\0' || *end != '\0' || zone > 0xffffffffu))
+		return -1;
+	if (fixed != 16 && inet_pton(AF_INET, host, buf) == 1)
+		*n = 4;
+	else if (fixed != 4 && inet_pton(AF_INET6, host, buf) == 1)
+		*n = 16;
+	else
+		return -1;
+	for (int k = 3; pct != NULL && k >= 0; k--)
+		buf[(*n)++] = (unsigned char)(zone >> (8 * k));
+	return 0;
+}
+
+/* Octets of an InetAddress (0, 4, 8, 16 or 20) as text; -1 for others. */
+static int
+inet_text(const unsigned char *buf, size_t n, char *text, size_t len)
+{
+	size_t alen = n >= 16 ? 16 : 4;
+
+	text[0] = '\0';
+	if (n == 0)
+		return 0;
+	if (n != 4 && n != 8 && n != 16 && n != 20)
+		return -1;
+	inet_ntop(alen == 4 ? AF_INET : AF_INET6, buf, text, (socklen_t)len);
+	if (n > alen)
+		snprintf(text + strlen(text), len - strlen(text), "%%%lu",
+		    (unsigned long)buf[alen] << 24 | (unsigned long)buf[alen + 1] << 16 |
+			(unsigned long)buf[alen + 2] << 8 | buf[alen + 3]);
+	return 0;
+}
+
 /* Octets of v for component ix: addresses in binary, else the string. */
 static int
 octets_of(const struct cmap_index *ix, const struct cq_value *v, unsigned char *buf, size_t *n)
 {
 	if (v->kind != CQ_V_STR)
 		return -1;
-	if (is_inet(ix)) {
-		if (ix->fixed_len != 16 && inet_pton(AF_INET, v->s, buf) == 1)
-			*n = 4;
-		else if (ix->fixed_len != 4 && inet_pton(AF_INET6, v->s, buf) == 1)
-			*n = 16;
-		else
-			return -1;
-		return 0;
-	}
+	if (is_inet(ix))
+		return inet_octets(v->s, ix->fixed_len, buf, n);
 	*n = strlen(v->s);
 	if (*n > MAX_OID_LEN)
 		return -1;
@@ -310,7 +354,7 @@ static int
 decode_octets(int inet, const oid *sub, size_t n, struct cq_value *v)
 {
 	unsigned char buf[MAX_OID_LEN + 1];
-	char text[INET6_ADDRSTRLEN];
+	char text[INET6_ADDRSTRLEN + 12];
 
 	for (size_t k = 0; k < n; k++) {
 		if (sub[k] > 255)
@@ -319,13 +363,11 @@ decode_octets(int inet, const oid *sub, size_t n, struct cq_value *v)
 	}
 	buf[n] = '\0';
 	v->kind = CQ_V_STR;
-	if (inet && (n == 4 || n == 16)) {
-		inet_ntop(n == 4 ? AF_INET : AF_INET6, buf, text, sizeof(text));
-		v->s = strdup(text);
-	} else if (memchr(buf, '\0', n) != NULL)
+	if (inet && inet_text(buf, n, text, sizeof(text)) != 0)
 		return -1;
-	else
-		v->s = strdup((char *)buf);
+	if (!inet && memchr(buf, '\0', n) != NULL)
+		return -1;
+	v->s = strdup(inet ? text : (char *)buf);
 	return v->s != NULL ? 0 : -1;
 }
 
@@ -338,12 +380,14 @@ decode_one(const struct cmap_class *c, const struct cmap_table *t, size_t i, con
 	size_t n;
 
 	if (ix->enc == CMAP_IX_INT) {
-		if (*at >= len || sub[*at] > 0xffffffffu)
+		int sint = p != NULL && p->type == CMAP_T_SINT;
+
+		/* an index integer is never negative (RFC 2578 7.7) */
+		if (*at >= len || sub[*at] > (sint ? 0x7fffffffu : 0xffffffffu))
 			return -1;
-		v->kind = p != NULL && p->type == CMAP_T_SINT ? CQ_V_SINT : CQ_V_UINT;
+		v->kind = sint ? CQ_V_SINT : CQ_V_UINT;
 		v->u = sub[*at];
-		v->i = p != NULL && p->type == CMAP_T_SINT ? (int32_t)(uint32_t)sub[*at] :
-							     (int64_t)sub[*at];
+		v->i = (int64_t)sub[*at];
 		(*at)++;
 		return 0;
 	}

@@ -88,15 +88,16 @@ int plan_make(const struct cmap_class *c, struct wql_stmt *s, struct plan **out,
 void plan_free(struct plan *p);
 
 /* Appends value v (already of p's kind) as index component ix of t to sub
-   (capacity MAX_OID_LEN, *len in/out).  0, or -1 if v cannot be encoded so
+   (capacity MAX_OID_LEN, *len in/out); address text as plan_decode_index
+   gives it.  0, or -1 if v cannot be encoded so
    (bad address, too long). */
 int plan_encode(const struct cmap_table *t, size_t ix, const struct cq_value *v, oid *sub,
     size_t *len);
 
 /* Decodes the index sub[0..len) of a row of table t into vals[0..t->nix)
-   (IpAddress and InetAddress as address text, SnmpAdminString as string,
-   integers as SINT or UINT after the property's type, or UINT with no
-   property).  0, or -1 if the index is malformed (never trust the agent). */
+   (IpAddress and InetAddress as address text: "" for unknown(0), "fe80::1%3"
+   for the zoned types; SnmpAdminString as string; integers as SINT or UINT
+   after the property's type, or UINT with no property, never negative).  0, or -1 if the index is malformed (never trust the agent). */
 int plan_decode_index(const struct cmap_class *c, const struct cmap_table *t, const oid *sub,
     size_t len, struct cq_value *vals);
 

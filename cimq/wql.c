@@ -731,6 +731,7 @@ wql_err_print(FILE *f, const char *prefix, const char *q, const struct wql_err *
 
 	fprintf(f, "  %s\n  ", q);
 	for (size_t k = 0; k < pos && q[k] != '\0'; k++)
-		fputc(q[k] == '\t' ? '\t' : ' ', f);
+		if (((unsigned char)q[k] & 0xc0) != 0x80) /* one column per UTF-8 character */
+			fputc(q[k] == '\t' ? '\t' : ' ', f);
 	fprintf(f, "^\n%s: %s\n", prefix, err->msg);
 }

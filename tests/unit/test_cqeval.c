@@ -216,6 +216,9 @@ test_bool_uint64(void **state)
 	assert_int_equal(truth("Win32_NetworkAdapter", "NetEnabled = 1", row), CQ_TRUE);
 	assert_int_equal(truth("Win32_NetworkAdapter", "NetEnabled <> FALSE", row), CQ_TRUE);
 	assert_int_equal(truth("Win32_NetworkAdapter", "NetEnabled = false", row), CQ_FALSE);
+	assert_int_equal(truth("Win32_NetworkAdapter", "NetEnabled = 'True'", row), CQ_TRUE);
+	assert_int_equal(truth("Win32_NetworkAdapter", "NetEnabled = 'FALSE'", row), CQ_FALSE);
+	assert_int_equal(truth("Win32_NetworkAdapter", "NetEnabled <> 0", row), CQ_TRUE);
 	assert_int_equal(truth("Win32_NetworkAdapter", "Speed = 18446744073709551615", row),
 	    CQ_TRUE);
 	assert_int_equal(truth("Win32_NetworkAdapter", "Speed > 1000", row), CQ_TRUE);

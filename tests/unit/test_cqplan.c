@@ -171,6 +171,12 @@ test_map_classes(void **state)
 	c = cmap_class(map, "Win32_IP4RouteTableEvent");
 	assert_int_equal(c->kind, CMAP_K_EVENT);
 	assert_string_equal(c->table.mib_name, "cimRouteEventTable");
+	/* TIME_CREATED (cimRouteNotifyTimeCreated) is read from the history's column */
+	assert_ptr_equal(cmap_prop(c, "TIME_CREATED")->table, &c->table);
+	assert_int_equal(cmap_prop(c, "TIME_CREATED")->oid_len, c->table.entry_len + 1);
+	assert_int_equal(snmp_oid_compare(cmap_prop(c, "TIME_CREATED")->oid, c->table.entry_len,
+			     c->table.entry, c->table.entry_len),
+	    0);
 }
 
 static void
@@ -562,6 +568,59 @@ test_roundtrip_ip6(void **state)
 	assert_int_equal(plan_decode_index(c, &c->table, sub, 20, v), -1);
 }
 
+/* Encodes strs[] as the index of class cls and decodes it back. */
+static void
+roundtrip(const char *cls, const char *const *strs, size_t n, size_t want_len)
+{
+	const struct cmap_class *c = cmap_class(map, cls);
+	struct cq_value v[8];
+	oid sub[MAX_OID_LEN];
+	size_t len = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		struct cq_value in = { .kind = CQ_V_STR, .s = (char *)(uintptr_t)strs[k] };
+
+		if (c->table.ix[k].enc == CMAP_IX_INT)
+			in = (struct cq_value){ .kind = CQ_V_UINT,
+				.u = strtoull(strs[k], NULL, 10) };
+		assert_int_equal(plan_encode(&c->table, k, &in, sub, &len), 0);
+	}
+	assert_int_equal(len, want_len);
+	assert_int_equal(plan_decode_index(c, &c->table, sub, len, v), 0);
+	for (size_t k = 0; k < n; k++) {
+		if (v[k].kind == CQ_V_STR)
+			assert_string_equal(v[k].s, strs[k]);
+		else
+			assert_int_equal(v[k].u, strtoull(strs[k], NULL, 10));
+		cq_value_clear(&v[k]);
+	}
+}
+
+static void
+test_inet_zones(void **state)
+{
+	const char *zoned[] = { "3", "4", "fe80::1%3", "64" };
+	const char *unknown[] = { "3", "0", "", "0" };
+	const char *v4[] = { "3", "1", "192.0.2.7", "24" };
+	const struct cmap_class *c;
+	const oid neg[] = { 10, 0, 0, 0, 255, 0, 0, 0, 192, 0, 2, 1, 4294967295u };
+	const oid odd[] = { 3, 1, 3, 192, 0, 2, 24 };
+	struct cq_value v[8], bad = { .kind = CQ_V_STR, .s = (char *)(uintptr_t) "fe80::1%x" };
+	oid sub[MAX_OID_LEN];
+	size_t len = 0;
+
+	NEED_MAP();
+	roundtrip("cimAdapterCfgAddress", zoned, 4, 1 + 1 + 1 + 20 + 1);
+	roundtrip("cimAdapterCfgAddress", unknown, 4, 4);
+	roundtrip("cimAdapterCfgAddress", v4, 4, 8);
+	c = cmap_class(map, "cimAdapterCfgAddress");
+	assert_int_equal(plan_encode(&c->table, 2, &bad, sub, &len), -1);
+	assert_int_equal(plan_decode_index(c, &c->table, odd, 7, v), -1); /* 3-octet address */
+	/* a negative Integer32 in an index is malformed */
+	c = cmap_class(map, "Win32_IP4PersistedRouteTable");
+	assert_int_equal(plan_decode_index(c, &c->table, neg, 13, v), -1);
+}
+
 int
 main(void)
 {
@@ -578,6 +637,7 @@ main(void)
 		cmocka_unit_test(test_mismatches),
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_roundtrip_ip6),
+		cmocka_unit_test(test_inet_zones),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, teardown);
 

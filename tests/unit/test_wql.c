@@ -359,6 +359,18 @@ test_caret(void **state)
 	fclose(f);
 	assert_string_equal(text, "  SELECT * FORM x\n           ^\ncimq: expected FROM\n");
 	free(text);
+	/* a multi-byte character before the error takes one column */
+	q = "SELECT * FROM x WHERE a = 'é' b";
+	f = open_memstream(&text, &len);
+	assert_int_equal(wql_parse(q, &s, &err), -1);
+	assert_int_equal(err.pos, 31);
+	wql_err_print(f, "cimq", q, &err);
+	fclose(f);
+	assert_string_equal(text,
+	    "  SELECT * FROM x WHERE a = 'é' b\n"
+	    "                                ^\n"
+	    "cimq: expected the end of the query\n");
+	free(text);
 }
 
 int
