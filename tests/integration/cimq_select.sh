@@ -1,0 +1,166 @@
+#!/bin/bash
+# cimq_select.sh - cimq's SELECT answers equal what snmpwalk and the kernel show (issue 15).
+#
+# A namespace with two veth pairs (an alias on one), IPv4 and IPv6 addresses, routes of every
+# kind (gateway, connected, multipath, blackhole, same prefix with two metrics, one added after
+# the daemon started so that it has an InstallDate), a persisted route made with snmpset. For
+# every class cimq serves (Win32_IP4RouteTable, Win32_IP4PersistedRouteTable, Win32_ActiveRoute,
+# Win32_NetworkAdapter, Win32_NetworkAdapterConfiguration, cimIP6Route):
+#   - SELECT * -o json: every instance and property equals the row of a walk of the enterprise
+#     subtree, converted to WMI's types by cimq_rows.py from map.tsv and the MIB text (its own
+#     parse, not cimq's); the JSON types match WMI's (numbers, booleans, arrays, null,
+#     CIM_DATETIME and MAC shapes); and the kernel agrees (ip -j route / link / addr);
+#   - a projection: exactly the properties asked, values as the walk's;
+#   - the projection in csv (python's csv module), table (Format-Table) and list (Format-List)
+#     holds the JSON's instances and values.
+# WHERE, each compared with the same predicate evaluated by cimq_rows.py over the walk: all
+# keys (a GET / a one-row range), a key prefix (range), non-keys (walk), LIKE with % _ [],
+# IS NULL / IS NOT NULL, AND / OR / NOT with parentheses, an empty result (exit 0).
+# Both daemons alive at the end.
+
+. "$(dirname "$0")/lib.sh"
+itest_init cimqsel
+. "$ITDIR/cimq_lib.sh"
+cimq_require
+
+veth va0 vb0 10.1.0.1/24 10.1.0.2/24 && veth va1 vb1 10.2.0.1/24 || bail_out "cannot build the veths"
+nsx ip link set va0 alias uplink
+for a in "2001:db8:1::1/64 dev va0" "2001:db8:2::1/64 dev va1" "10.1.0.3/24 dev va0"; do
+	nsx ip addr add $a nodad || bail_out "ip addr add $a"
+done
+cat >"$T/routes.batch" <<'EOF'
+route add default via 10.1.0.254 dev va0 metric 100
+route add 10.50.0.0/16 via 10.1.0.9 dev va0 proto static
+route add 10.60.0.0/16 proto bgp nexthop via 10.1.0.254 dev va0 nexthop via 10.2.0.254 dev va1
+route add blackhole 10.70.0.0/16
+route add unreachable 10.71.0.0/16 metric 7
+route add 10.80.0.0/24 dev va1 metric 5
+route add 10.80.0.0/24 via 10.2.0.7 dev va1 metric 20
+route add 10.90.1.0/24 via 10.1.0.9 dev va0 proto ospf metric 30
+route add 2001:db8:50::/48 via 2001:db8:1::9 dev va0
+route add 2001:db8:60::/48 nexthop via 2001:db8:1::fe dev va0 nexthop via 2001:db8:2::fe dev va1
+route add blackhole 2001:db8:70::/48
+route add default via 2001:db8:1::fe dev va0 metric 1024
+EOF
+nsx ip -batch "$T/routes.batch" >"$T/batch.out" 2>&1 || { head -n 5 "$T/batch.out" | diag; bail_out "ip -batch routes"; }
+
+start_snmpd || bail_out "snmpd did not start"
+start_cimrouted
+wait_registered 10 || bail_out "cimrouted did not register"
+# after the start: an InstallDate
+nsx ip route add 10.91.0.0/16 via 10.2.0.9 dev va1 metric 40 || not_ok "route added after the start"
+# a persisted route (and with it an active route)
+PIX=10.95.0.0.255.255.0.0.10.1.0.9.3
+out=$(nsx snmpset "${V2W[@]}" "${SNMP_OPTS[@]}" -t 10 -r 0 "$AGENT" "$ENT.2.3.1.12.$PIX" i 4 2>&1)
+result $? "snmpset createAndGo of a persisted route"
+[ $? -eq 0 ] || diag "$out"
+wait_for served "$ENT.3.3.1.2.$PIX" || diag "no active route row after ${WAITED_MS} ms"
+
+snap() { # PREFIX: the kernel and a walk, as the comparisons read them
+	nsx ip -j -d -4 route show table main >"$1.r4.json" && nsx ip -j -d -6 route show table main >"$1.r6.json" &&
+		nsx ip -j -d link show >"$1.links.json" && nsx ip -j addr show >"$1.addrs.json" && walk_ent "$1.walk"
+}
+snap "$T/k" || bail_out "kernel snapshot or walk failed"
+diag "walk: $(wc -l <"$T/k.walk") lines"
+
+# qcheck TEXT FORMAT WQL: the query succeeds (exit 0); its output in $T/q.FORMAT
+qcheck() {
+	if q "$2" "$3"; then return 0; fi
+	not_ok "$1: cimq exit status $QRC"
+	diag "query: $3" "$(head -c 600 "$T/q.$2.err")"
+	return 1
+}
+
+# ---------------------------------------------------------------- every class
+# class  projection (scalar properties)  kernel check
+CASES=(
+	"Win32_IP4RouteTable|Destination, Mask, NextHop, InterfaceIndex, Metric1, Type|kroutes4 R4"
+	"Win32_IP4PersistedRouteTable|Destination, Mask, NextHop, Metric1, Status|"
+	"Win32_ActiveRoute|SameElement, SystemElement|"
+	"Win32_NetworkAdapter|DeviceID, Name, NetConnectionID, NetEnabled, MACAddress|kadapters"
+	"Win32_NetworkAdapterConfiguration|Index, SettingID, MTU, IPEnabled, MACAddress|kadcfg"
+	"cimIP6Route|Destination, PrefixLength, NextHop, InterfaceIndex, Name|kroutes6 R6"
+)
+for c in "${CASES[@]}"; do
+	IFS='|' read -r cls proj kern <<<"$c"
+	if qcheck "SELECT * FROM $cls" json "SELECT * FROM $cls"; then
+		cp "$T/q.json" "$T/$cls.all.json"
+		rows_check "SELECT * FROM $cls equals the walk (every instance, every property)" \
+			walk "$cls" "$T/k.walk" "$T/$cls.all.json"
+		rows_check "SELECT * FROM $cls: JSON types are WMI's" types "$cls" "$T/$cls.all.json"
+		n=$(jq length "$T/$cls.all.json")
+		[ "${n:-0}" -gt 0 ] && ok "SELECT * FROM $cls has instances ($n)" || not_ok "SELECT * FROM $cls has instances"
+		case $kern in
+		kroutes4*) rows_check "$cls equals the kernel's IPv4 routes (ip -j route)" kroutes4 "$T/$cls.all.json" "$T/k.r4.json" "$T/k.links.json" ;;
+		kroutes6*) rows_check "$cls equals the kernel's IPv6 routes (ip -j route)" kroutes6 "$T/$cls.all.json" "$T/k.r6.json" "$T/k.links.json" ;;
+		kadapters) rows_check "$cls equals the kernel's links (ip -j link)" kadapters "$T/$cls.all.json" "$T/k.links.json" ;;
+		kadcfg) rows_check "$cls equals the kernel's links and addresses (ip -j link/addr)" kadcfg "$T/$cls.all.json" "$T/k.links.json" "$T/k.addrs.json" ;;
+		esac
+	fi
+	wql="SELECT $proj FROM $cls"
+	if qcheck "$wql" json "$wql"; then
+		cp "$T/q.json" "$T/$cls.proj.json"
+		rows_check "$wql equals the walk, exactly those properties" walk "$cls" "$T/k.walk" "$T/$cls.proj.json" --props "${proj// /}"
+		for f in csv table list; do
+			qcheck "$wql -o $f" "$f" "$wql" && rows_check "$wql -o $f holds the JSON's instances and values" "$f" "$T/$cls.proj.json" "$T/q.$f"
+		done
+	fi
+done
+
+# the persisted route and its active route, from the kernel's side
+if [ -s "$T/Win32_IP4PersistedRouteTable.all.json" ]; then
+	k=$(jq -r '.[] | select(.Destination == "10.95.0.0") | "\(.Mask) \(.NextHop) \(.Metric1)"' "$T/Win32_IP4PersistedRouteTable.all.json")
+	kr=$(jq -r '.[] | select(.dst == "10.95.0.0/16") | "255.255.0.0 \(.gateway) \(.metric)"' "$T/k.r4.json")
+	is "$k" "$kr" "the persisted route cimq shows is the kernel's (mask, next hop, metric)"
+	n=$(jq length "$T/Win32_ActiveRoute.all.json" 2>/dev/null)
+	is "$n" 1 "one active route (the persisted route is installed)"
+fi
+# the datetime: InstallDate of the route added after the start is CIM_DATETIME, close to now
+d=$(jq -r '.[] | select(.Destination == "10.91.0.0") | .InstallDate' "$T/Win32_IP4RouteTable.all.json" 2>/dev/null)
+if PYTHONPATH=$ITDIR python3 - "$d" <<'EOF'; then ok "InstallDate of a new route is a CIM_DATETIME within 60 s of now ($d)"; else not_ok "InstallDate of a new route is a CIM_DATETIME close to now"; diag "$d"; fi
+import sys, time, cimq_rows
+s = cimq_rows.dt_seconds(sys.argv[1])
+assert s is not None and abs(s - time.time()) < 60, (sys.argv[1], s, time.time())
+EOF
+
+# ---------------------------------------------------------------- WHERE
+# where TEXT CLASS PROPS WQL-CONDITION PY-PREDICATE: cimq's instances are exactly those the
+# predicate keeps in the walk, with the walk's values
+where() {
+	local text=$1 cls=$2 props=$3 cond=$4 pred=$5 wql
+	wql="SELECT $props FROM $cls WHERE $cond"
+	python3 "$CQROWS" select "$cls" "$T/k.walk" "$pred" >"$T/where.want" 2>&1 || { not_ok "$text: predicate"; diag <"$T/where.want"; return; }
+	if qcheck "$text" json "$wql"; then
+		rows_check "$text: $cond ($(wc -l <"$T/where.want") instances)" walk "$cls" "$T/k.walk" "$T/q.json" \
+			--props "${props// /}" --subset --expect-keys "$T/where.want"
+	fi
+}
+RK="Destination, Mask, NextHop, InterfaceIndex, Metric1, Name"
+va0=$(nsx cat /sys/class/net/va0/ifindex)
+where "all keys (GET)" Win32_IP4PersistedRouteTable "Destination, Mask, NextHop, Metric1, Status" \
+	"Destination = '10.95.0.0' AND Mask = '255.255.0.0' AND NextHop = '10.1.0.9' AND Metric1 = 3" \
+	"Destination == '10.95.0.0' and Mask == '255.255.0.0' and NextHop == '10.1.0.9' and Metric1 == 3"
+where "all WMI keys of a route" Win32_IP4RouteTable "$RK" \
+	"Destination = '10.50.0.0' AND Mask = '255.255.0.0' AND NextHop = '10.1.0.9' AND InterfaceIndex = $va0" \
+	"Destination == '10.50.0.0' and Mask == '255.255.0.0' and NextHop == '10.1.0.9' and InterfaceIndex == $va0"
+where "key prefix (range)" Win32_IP4RouteTable "$RK" "Destination = '10.80.0.0'" "Destination == '10.80.0.0'"
+where "adapter key (GET)" Win32_NetworkAdapter "InterfaceIndex, Name, NetConnectionID" "InterfaceIndex = $va0" "InterfaceIndex == $va0"
+where "a key that matches nothing (empty, exit 0)" Win32_IP4RouteTable "$RK" "Destination = '192.0.2.77'" "Destination == '192.0.2.77'"
+where "non-key (walk)" Win32_IP4RouteTable "$RK" "Metric1 >= 20" "Metric1 is not None and Metric1 >= 20"
+where "non-key string, other case of the keyword and the name" Win32_NetworkAdapter "InterfaceIndex, NetConnectionID" \
+	"netconnectionid = 'uplink'" "NetConnectionID == 'uplink'"
+where "LIKE with %" Win32_IP4RouteTable "$RK" "Name LIKE '10.8%'" "like(Name, '10.8%')"
+where "LIKE with _ and []" Win32_IP4RouteTable "$RK" "Name LIKE '10.[5-7]0.0.0/1_'" "like(Name, '10.[5-7]0.0.0/1_')"
+where "LIKE on the IPv6 class" cimIP6Route "Destination, PrefixLength, NextHop, InterfaceIndex, KernelTable, KernelMetric, Source, SourceLength, Name" \
+	"Name LIKE '2001:db8:%'" "like(Name, '2001:db8:%')"
+where "IS NULL" Win32_IP4RouteTable "$RK, InstallDate" "InstallDate IS NULL" "InstallDate is None"
+where "IS NOT NULL" Win32_IP4RouteTable "$RK, InstallDate" "InstallDate IS NOT NULL" "InstallDate is not None"
+where "AND / OR / NOT with parentheses" Win32_IP4RouteTable "$RK, Type" \
+	"(Metric1 < 10 OR Destination = '10.60.0.0') AND NOT Type = 3" \
+	"((Metric1 is not None and Metric1 < 10) or Destination == '10.60.0.0') and not Type == 3"
+where "boolean literal" Win32_NetworkAdapter "InterfaceIndex, NetEnabled" "NetEnabled = TRUE" "NetEnabled is True"
+where "array property (IPAddress) in the select, non-key" Win32_NetworkAdapterConfiguration "Index, IPAddress, IPEnabled" \
+	"IPEnabled = TRUE" "IPEnabled is True"
+
+both_alive "every query"
+done_testing
