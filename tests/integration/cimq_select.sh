@@ -107,6 +107,20 @@ for c in "${CASES[@]}"; do
 	fi
 done
 
+# the comparisons can fail: a changed value, a dropped instance, a changed key each detected
+A=$T/Win32_IP4RouteTable.all.json
+if [ -s "$A" ]; then
+	for p in '.[0].Metric1 += 1|changed Metric1' 'del(.[1])|dropped instance' '.[2].NextHop = "10.1.0.77"|changed NextHop' \
+		'.[0].Caption = "x"|changed Caption'; do
+		jq "${p%|*}" "$A" >"$T/perturbed.json"
+		python3 "$CQROWS" walk Win32_IP4RouteTable "$T/k.walk" "$T/perturbed.json" >"$T/perturbed.out" 2>&1
+		[ $? -eq 1 ] && ok "the walk comparison detects a ${p#*|}" || { not_ok "the walk comparison detects a ${p#*|}"; diag <"$T/perturbed.out"; }
+	done
+	jq 'del(.[1])' "$A" >"$T/perturbed.json"
+	python3 "$CQROWS" kroutes4 "$T/perturbed.json" "$T/k.r4.json" "$T/k.links.json" >"$T/perturbed.out" 2>&1
+	[ $? -eq 1 ] && ok "the kernel comparison detects a dropped route" || { not_ok "the kernel comparison detects a dropped route"; diag <"$T/perturbed.out"; }
+fi
+
 # the persisted route and its active route, from the kernel's side
 if [ -s "$T/Win32_IP4PersistedRouteTable.all.json" ]; then
 	k=$(jq -r '.[] | select(.Destination == "10.95.0.0") | "\(.Mask) \(.NextHop) \(.Metric1)"' "$T/Win32_IP4PersistedRouteTable.all.json")
