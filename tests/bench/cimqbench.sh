@@ -74,10 +74,10 @@ agentXSocket $T/agentx.sock
 agentXTimeout 10
 dontLogTCPWrappersConnects yes
 EOT
-SNMP_PERSISTENT_DIR=$T/persist nsx snmpd -f -C -c "$T/snmpd.conf" -Lf "$T/snmpd.log" -p "$T/snmpd.pid" &
-PIDS+=($!)
+SNMP_PERSISTENT_DIR=$T/persist ip netns exec "$NS" snmpd -f -C -c "$T/snmpd.conf" -Lf "$T/snmpd.log" -p "$T/snmpd.pid" &
+PIDS+=($!)	# ip netns exec execs the daemon: $! is its pid
 echo "routeTables main" >"$T/cimrouted.conf"
-SNMP_PERSISTENT_DIR=$T/persist-cimr nsx "$CIMROUTED" -f -x "$T/agentx.sock" -c "$T/cimrouted.conf" \
+SNMP_PERSISTENT_DIR=$T/persist-cimr ip netns exec "$NS" "$CIMROUTED" -f -x "$T/agentx.sock" -c "$T/cimrouted.conf" \
 	-S "$T/state" -Lf "$T/cimrouted.log" -p "$T/cimrouted.pid" </dev/null >"$T/cimrouted.out" 2>&1 &
 CIM_PID=$!
 PIDS+=("$CIM_PID")
