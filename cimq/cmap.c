@@ -326,6 +326,23 @@ prop_place(struct cmap_class *c, struct cmap_prop *p, struct tree *t, char *err,
 	return 0;
 }
 
+/* The history column of notification object name: cimRouteNotifyX is
+   cimRouteEventX (the MIB: "Column N holds the value of
+   cimRouteNotifyObjects N"); NULL if there is none. */
+static struct tree *
+history_column(const char *name)
+{
+	char hist[128];
+	const char *s = strstr(name, "Notify");
+	struct tree *t;
+
+	if (s == NULL)
+		return NULL;
+	snprintf(hist, sizeof(hist), "%.*sEvent%s", (int)(s - name), name, s + 6);
+	t = find_tree_node(hist, -1);
+	return t != NULL && is_entry(t->parent) ? t : NULL;
+}
+
 static int
 prop_from_row(struct cmap_class *c, const struct row *r, char *err, size_t errlen)
 {
@@ -337,21 +354,10 @@ prop_from_row(struct cmap_class *c, const struct row *r, char *err, size_t errle
 	if (strcmp(r->f[3], "-") == 0)
 		return 0; /* no SNMP counterpart */
 	p->mib_name = xstrdup(r->f[3]);
-	if (c->kind == CMAP_K_EVENT) {
-		/* cimRouteNotifyX is column X of the history (MIB: "Column N
-		   holds the value of cimRouteNotifyObjects N") */
-		char hist[128];
-		const char *s = strstr(r->f[3], "Notify");
-
-		if (s != NULL) {
-			snprintf(hist, sizeof(hist), "%.*sEvent%s", (int)(s - r->f[3]), r->f[3],
-			    s + 6);
-			if ((t = find_tree_node(hist, -1)) != NULL && is_entry(t->parent)) {
-				p->table = TAG_OWN;
-				p->oid_len = node_oid(t, p->oid);
-				return 0;
-			}
-		}
+	if (c->kind == CMAP_K_EVENT && (t = history_column(r->f[3])) != NULL) {
+		p->table = TAG_OWN;
+		p->oid_len = node_oid(t, p->oid);
+		return 0;
 	}
 	if ((t = find_tree_node(r->f[3], -1)) == NULL) {
 		seterr(err, errlen, "%s.%s: %s is not in the MIB (is CIM-ROUTE-MIB loaded?)",
@@ -381,19 +387,18 @@ method_from_row(struct cmap_class *c, const struct row *r, char *err, size_t err
 	return 0;
 }
 
-/* An event class's history: the table of its first notification object's
-   column (cimRouteNotifyX -> cimRouteEventX). */
+/* An event class's history: the table holding its notification's objects
+   (history_column). */
 static int
 event_init(struct cmap_class *c, struct tree *notif, char *err, size_t errlen)
 {
-	struct tree *t;
+	struct tree *t = NULL;
 
 	c->kind = CMAP_K_EVENT;
 	c->notif_len = node_oid(notif, c->notif);
-	t = find_tree_node("cimRouteEventSequence", -1);
 	for (struct varbind_list *v = notif->varbinds; v != NULL && t == NULL; v = v->next)
-		t = find_tree_node(v->vblabel, -1);
-	if (t == NULL || !is_entry(t->parent)) {
+		t = history_column(v->vblabel);
+	if (t == NULL) {
 		seterr(err, errlen, "%s: no history table for %s", c->name, notif->label);
 		return -1;
 	}

@@ -12,7 +12,9 @@
  *    cimIP6ActiveRoute, cimPingProbe, cimRouteEvent, ...); its properties are
  *    its columns and index objects named without the entry's prefix
  *    (cimIP6RouteDestination -> "Destination", cimIP6RoutePrefixLength ->
- *    "PrefixLength"), typed from their SMI syntax (cmap_type_of_syntax);
+ *    "PrefixLength"), typed from their SMI syntax (DateAndTime -> datetime, TruthValue ->
+ *    boolean, Integer32 -> sint32, enumerations and Unsigned32 -> uint32,
+ *    Counter64/CimGauge64 -> uint64, other -> string);
  *  - extension columns of a WMI class's table (cimIP4RouteKernelTable,
  *    cimIP4RouteRowStatus, ...) are properties of that class with the same
  *    prefix rule ("KernelTable"), flagged ext: selectable and usable in WHERE
@@ -100,7 +102,10 @@ struct cmap_method {
 
 enum cmap_kind {
 	CMAP_K_TABLE, /* instances are rows of a table */
-	CMAP_K_EVENT, /* an event class: notification + history table */
+	CMAP_K_EVENT, /* an event class: its notification, and the history table
+			 whose column X holds the notification object
+			 cimRouteNotifyX (cimRouteEventX); the history has rows of
+			 both families: cimRouteEventAddressType tells which */
 };
 
 struct cmap_class {

@@ -6,9 +6,10 @@
  *  - string, REF: string literals; LIKE only on these (and datetime);
  *  - sint/uint: integer literals (in the range of the property's width),
  *    and strings holding an integer (WMI accepts Index = '3');
- *  - boolean: TRUE, FALSE (and the integers 0, 1, as WMI);
+ *  - boolean: TRUE, FALSE, the integers 0, 1 and the strings 'True',
+ *    'False' in any case (WMI's common IPEnabled = 'True');
  *  - datetime: strings in CIM_DATETIME form (yyyymmddHHMMSS.mmmmmmsUUU,
- *    compared in UTC); arrays: the literal's type against the element type,
+ *    compared in time order, UTC offsets applied; as text with wildcards); arrays: the literal's type against the element type,
  *    true when any element matches (WMI has no array conditions: documented
  *    extension);
  *  - NULL: only with IS [NOT] NULL; "= NULL" is a mismatch (WQL);

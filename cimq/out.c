@@ -302,6 +302,18 @@ list_row(struct out *o, const struct cq_value *row)
 /* ---- csv */
 
 static void
+csv_quoted(FILE *f, const char *s, size_t len)
+{
+	putc('"', f);
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"')
+			putc('"', f);
+		putc(s[i], f);
+	}
+	putc('"', f);
+}
+
+static void
 csv_field(FILE *f, const struct cq_value *v)
 {
 	char *buf = NULL;
@@ -314,14 +326,8 @@ csv_field(FILE *f, const struct cq_value *v)
 	if (m == NULL)
 		return;
 	put_text(m, v, 0);
-	fclose(m);
-	putc('"', f);
-	for (size_t i = 0; buf && i < len; i++) {
-		if (buf[i] == '"')
-			putc('"', f);
-		putc(buf[i], f);
-	}
-	putc('"', f);
+	if (fclose(m) == 0)
+		csv_quoted(f, buf, len);
 	free(buf);
 }
 
@@ -329,11 +335,9 @@ static void
 csv_names(struct out *o)
 {
 	for (size_t c = 0; c < o->ncols; c++) {
-		struct cq_value v = { .kind = CQ_V_STR, .s = (char *)o->names[c] };
-
 		if (c > 0)
 			putc(',', o->fp);
-		csv_field(o->fp, &v);
+		csv_quoted(o->fp, o->names[c], strlen(o->names[c]));
 	}
 	fputs("\r\n", o->fp);
 }

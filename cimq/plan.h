@@ -16,6 +16,16 @@
  * component (plan_encode).  A literal that cannot be a value of the
  * component (e.g. '10.0.0' for an IpAddress) makes an empty plan
  * (PLAN_NONE): no instance can match.
+ *
+ * Statements: SELECT as above; UPDATE, DELETE and CALL plan the instances
+ * their WHERE selects (out = the keys); CREATE only checks its SET (names:
+ * status 2, values: status 3) and plans nothing (PLAN_NONE); ASSOCIATORS OF
+ * and REFERENCES OF plan the instance their object path names, its keys
+ * taken as equalities (own, filter).  CALL checks the method's name.
+ * A string index component (not an address) is fixed only by values
+ * without letters: WQL compares strings case-insensitively, a GET would not.
+ * When no column of the class's table is needed (only index values), cols
+ * holds the first readable column, to enumerate the rows.
  */
 #ifndef CIMQ_PLAN_H
 #define CIMQ_PLAN_H
@@ -59,7 +69,9 @@ struct plan {
 	size_t narrays;
 	size_t *none; /* no SNMP counterpart: always NULL */
 	size_t nnone;
-	const struct wql_expr *filter; /* stmt's WHERE (prop_ix bound) */
+	const struct wql_expr *filter; /* stmt's WHERE (prop_ix bound), or own */
+	struct wql_expr *own;          /* ASSOCIATORS/REFERENCES: the path's keys as
+					  an AND of equalities (freed by plan_free) */
 };
 
 struct plan_err {
@@ -76,15 +88,16 @@ int plan_make(const struct cmap_class *c, struct wql_stmt *s, struct plan **out,
 void plan_free(struct plan *p);
 
 /* Appends value v (already of p's kind) as index component ix of t to sub
-   (capacity MAX_OID_LEN, *len in/out).  0, or -1 if v cannot be encoded so
+   (capacity MAX_OID_LEN, *len in/out); address text as plan_decode_index
+   gives it.  0, or -1 if v cannot be encoded so
    (bad address, too long). */
 int plan_encode(const struct cmap_table *t, size_t ix, const struct cq_value *v, oid *sub,
     size_t *len);
 
 /* Decodes the index sub[0..len) of a row of table t into vals[0..t->nix)
-   (IpAddress and InetAddress as address text, SnmpAdminString as string,
-   integers as SINT or UINT after the property's type, or UINT with no
-   property).  0, or -1 if the index is malformed (never trust the agent). */
+   (IpAddress and InetAddress as address text: "" for unknown(0), "fe80::1%3"
+   for the zoned types; SnmpAdminString as string; integers as SINT or UINT
+   after the property's type, or UINT with no property, never negative).  0, or -1 if the index is malformed (never trust the agent). */
 int plan_decode_index(const struct cmap_class *c, const struct cmap_table *t, const oid *sub,
     size_t len, struct cq_value *vals);
 

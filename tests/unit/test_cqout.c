@@ -16,21 +16,21 @@ static const char *const names[] = { "Destination", "Metric1", "Up", "Addr", "Ca
 #define NCOLS 5
 
 static struct cq_value arr_vals[] = {
-	{ .kind = CQ_V_STR, .s = "10.0.0.1" },
-	{ .kind = CQ_V_STR, .s = "fe80::1" },
+	{ .kind = CQ_V_STR, .s = (char[]){ "10.0.0.1" } },
+	{ .kind = CQ_V_STR, .s = (char[]){ "fe80::1" } },
 };
 
 /* Two rows: numbers, a boolean, an array, a NULL, quotes and a newline. */
 static const struct cq_value rows[2][NCOLS] = {
 	{
-	    { .kind = CQ_V_STR, .s = "0.0.0.0" },
+	    { .kind = CQ_V_STR, .s = (char[]){ "0.0.0.0" } },
 	    { .kind = CQ_V_SINT, .i = -1 },
 	    { .kind = CQ_V_BOOL, .b = 1 },
 	    { .kind = CQ_V_ARRAY, .a = arr_vals, .n = 2 },
-	    { .kind = CQ_V_STR, .s = "say \"hi\"\n" },
+	    { .kind = CQ_V_STR, .s = (char[]){ "say \"hi\"\n" } },
 	},
 	{
-	    { .kind = CQ_V_STR, .s = "192.168.100.0" },
+	    { .kind = CQ_V_STR, .s = (char[]){ "192.168.100.0" } },
 	    { .kind = CQ_V_UINT, .u = 18446744073709551615u },
 	    { .kind = CQ_V_BOOL, .b = 0 },
 	    { .kind = CQ_V_ARRAY, .n = 0 },
@@ -168,7 +168,8 @@ static void
 test_json_bytes(void **state)
 {
 	static const char *const n1[] = { "s" };
-	const struct cq_value row[] = { { .kind = CQ_V_STR, .s = "\xc3\xa9\xff\x01\\" } };
+	const struct cq_value row[] = { { .kind = CQ_V_STR,
+	    .s = (char[]){ "\xc3\xa9\xff\x01\\" } } };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);

@@ -1,0 +1,438 @@
+/*
+ * eval: WQL's type rules, LIKE, and the three-valued evaluation of a WHERE
+ * condition on a row (rules in eval.h).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "cimq/eval.h"
+
+void
+cq_value_clear(struct cq_value *v)
+{
+	for (size_t k = 0; k < v->n; k++)
+		cq_value_clear(&v->a[k]);
+	free(v->a);
+	free(v->s);
+	memset(v, 0, sizeof(*v));
+}
+
+/* ---- integers as sign and magnitude ---- */
+
+struct num {
+	int neg;
+	uint64_t mag;
+};
+
+/* "-12", " 7", "0x1f" -> n; -1 if s is not an integer. */
+static int
+parse_num(const char *s, struct num *n)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n->neg = *s == '-';
+	if (*s == '-' || *s == '+')
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	n->mag = strtoull(s, &end, 0);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (errno != 0 || *end != '\0')
+		return -1;
+	n->neg = n->neg && n->mag != 0;
+	return 0;
+}
+
+static int
+lit_num(const struct wql_lit *l, struct num *n)
+{
+	if (l->kind == WQL_L_INT) {
+		n->neg = l->neg;
+		n->mag = l->mag;
+		return 0;
+	}
+	return l->kind == WQL_L_STR ? parse_num(l->s, n) : -1;
+}
+
+static int
+num_cmp(struct num a, struct num b)
+{
+	if (a.neg != b.neg)
+		return a.neg ? -1 : 1;
+	if (a.mag == b.mag)
+		return 0;
+	return (a.mag < b.mag) != a.neg ? -1 : 1;
+}
+
+static int
+num_fits(const struct cmap_prop *p, struct num n)
+{
+	uint64_t umax = p->bits >= 64 ? UINT64_MAX : (UINT64_C(1) << p->bits) - 1;
+
+	if (p->type == CMAP_T_UINT)
+		return !n.neg && n.mag <= umax;
+	return n.mag <= (n.neg ? umax / 2 + 1 : umax / 2);
+}
+
+/* A boolean literal: TRUE/FALSE, 0/1, or 'True'/'False' (WMI's common
+   IPEnabled = 'True'); -1 if l is none of them. */
+static int
+lit_bool(const struct wql_lit *l, int *b)
+{
+	if (l->kind == WQL_L_BOOL)
+		*b = l->b;
+	else if (l->kind == WQL_L_INT && !l->neg && l->mag <= 1)
+		*b = (int)l->mag;
+	else if (l->kind == WQL_L_STR &&
+	    (strcasecmp(l->s, "true") == 0 || strcasecmp(l->s, "false") == 0))
+		*b = strcasecmp(l->s, "true") == 0;
+	else
+		return -1;
+	return 0;
+}
+
+/* ---- CIM_DATETIME ---- */
+
+/* yyyymmddHHMMSS.mmmmmmsUUU (digits may be '*' as WMI allows). */
+static int
+is_datetime(const char *s)
+{
+	if (strlen(s) != 25 || s[14] != '.' || (s[21] != '+' && s[21] != '-'))
+		return 0;
+	for (size_t k = 0; k < 25; k++)
+		if (k != 14 && k != 21 && !isdigit((unsigned char)s[k]) && s[k] != '*')
+			return 0;
+	return 1;
+}
+
+/* s as seconds since 1970 UTC and microseconds; -1 if it holds wildcards. */
+static int
+dt_parse(const char *s, int64_t *sec, long *usec)
+{
+	struct tm tm = { 0 };
+	char sign;
+	int off, n = 0;
+
+	if (!is_datetime(s) || strchr(s, '*') != NULL ||
+	    sscanf(s, "%4d%2d%2d%2d%2d%2d.%6ld%c%3d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		&tm.tm_hour, &tm.tm_min, &tm.tm_sec, usec, &sign, &off, &n) != 9 ||
+	    n != 25)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*sec = (int64_t)timegm(&tm) - (sign == '-' ? -off : off) * 60;
+	return 0;
+}
+
+/* Two CIM_DATETIMEs in time order (UTC offsets applied); as text with
+   wildcards. */
+static int
+dt_cmp(const char *a, const char *b)
+{
+	int64_t sa, sb;
+	long ua, ub;
+
+	if (dt_parse(a, &sa, &ua) != 0 || dt_parse(b, &sb, &ub) != 0)
+		return strcmp(a, b) < 0 ? -1 : strcmp(a, b) > 0;
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	return ua < ub ? -1 : ua > ub;
+}
+
+/* ---- type check ---- */
+
+static const char *
+lit_kind_text(const struct wql_lit *l)
+{
+	static const char *const text[] = { "a string", "an integer", "a real number", "a boolean",
+		"NULL", "a list" };
+
+	return text[l->kind];
+}
+
+static int
+lit_fits(const struct cmap_prop *p, const struct wql_lit *l)
+{
+	struct num n;
+	int b;
+
+	switch (p->type) {
+	case CMAP_T_STRING:
+	case CMAP_T_REF: return l->kind == WQL_L_STR;
+	case CMAP_T_DATETIME: return l->kind == WQL_L_STR && is_datetime(l->s);
+	case CMAP_T_BOOL: return lit_bool(l, &b) == 0;
+	default: return lit_num(l, &n) == 0 && num_fits(p, n);
+	}
+}
+
+static int __attribute__((format(printf, 5, 6)))
+mismatch(size_t *pos, size_t at, char *msg, size_t msglen, const char *fmt, ...)
+{
+	va_list ap;
+
+	*pos = at;
+	va_start(ap, fmt);
+	vsnprintf(msg, msglen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+check_leaf(const struct cmap_prop *p, const struct wql_expr *e, size_t *pos, char *msg, size_t len)
+{
+	const struct wql_lit *l = &e->lit;
+
+	switch (e->kind) {
+	case WQL_E_ISNULL: return 0;
+	case WQL_E_LIKE:
+		if (p->type == CMAP_T_STRING || p->type == CMAP_T_REF || p->type == CMAP_T_DATETIME)
+			return 0;
+		return mismatch(pos, e->pos, msg, len, "LIKE needs a string property; %s is %s",
+		    p->name, p->cim_type);
+	case WQL_E_ISA:
+		if (p->type == CMAP_T_REF)
+			return 0;
+		return mismatch(pos, e->pos, msg, len, "ISA needs a reference; %s is %s", p->name,
+		    p->cim_type);
+	default: break;
+	}
+	if (l->kind == WQL_L_NULL)
+		return mismatch(pos, l->pos, msg, len, "%s %s NULL is never true: use IS NULL",
+		    p->name, wql_op_text(e->op));
+	if (!lit_fits(p, l))
+		return mismatch(pos, l->pos, msg, len, "%s is %s; %s does not fit it%s", p->name,
+		    p->cim_type, lit_kind_text(l),
+		    p->type == CMAP_T_DATETIME ? " (yyyymmddHHMMSS.mmmmmmsUUU)" : "");
+	return 0;
+}
+
+int
+eval_check(const struct cmap_class *c, const struct wql_expr *e, size_t *pos, char *msg,
+    size_t msglen)
+{
+	if (e == NULL)
+		return 0;
+	switch (e->kind) {
+	case WQL_E_AND:
+	case WQL_E_OR:
+		if (eval_check(c, e->l, pos, msg, msglen) != 0)
+			return -1;
+		return eval_check(c, e->r, pos, msg, msglen);
+	case WQL_E_NOT: return eval_check(c, e->l, pos, msg, msglen);
+	default: return check_leaf(&c->props[e->prop_ix], e, pos, msg, msglen);
+	}
+}
+
+/* ---- LIKE ---- */
+
+/* [set] at *pp (after '['): 1 if ch is in it; *pp moves past ']'. */
+static int
+like_set(const char **pp, int ch)
+{
+	const char *p = *pp;
+	int neg = *p == '^', in = 0;
+
+	if (neg)
+		p++;
+	for (int first = 1; *p != '\0' && (*p != ']' || first); first = 0) {
+		int lo = tolower((unsigned char)*p), hi = lo;
+
+		if (p[1] == '-' && p[2] != ']' && p[2] != '\0') {
+			hi = tolower((unsigned char)p[2]);
+			p += 2;
+		}
+		in |= ch >= lo && ch <= hi;
+		p++;
+	}
+	*pp = *p == ']' ? p + 1 : p;
+	return in != neg;
+}
+
+/* Whether the one-character pattern item at *pat (_, [set] or a character)
+   matches ch; *pat moves past it. */
+static int
+like_one(const char **pat, int ch)
+{
+	int c = tolower((unsigned char)**pat);
+
+	if (c == '[') {
+		(*pat)++;
+		return like_set(pat, tolower(ch));
+	}
+	(*pat)++;
+	return c == '_' || c == tolower(ch);
+}
+
+/* Greedy with one backtrack point, the last %: O(len(s) * len(pat)). */
+int
+eval_like(const char *s, const char *pat)
+{
+	const char *star_pat = NULL, *star_s = NULL;
+
+	while (*s != '\0') {
+		const char *next = pat;
+
+		if (*pat == '%') {
+			while (*pat == '%')
+				pat++;
+			star_pat = pat;
+			star_s = s;
+		} else if (*pat != '\0' && like_one(&next, (unsigned char)*s)) {
+			pat = next;
+			s++;
+		} else if (star_pat != NULL) {
+			pat = star_pat;
+			s = ++star_s;
+		} else
+			return 0;
+	}
+	while (*pat == '%')
+		pat++;
+	return *pat == '\0';
+}
+
+/* ---- evaluation ---- */
+
+static int
+op_holds(enum wql_op op, int cmp)
+{
+	switch (op) {
+	case WQL_EQ: return cmp == 0;
+	case WQL_NE: return cmp != 0;
+	case WQL_LT: return cmp < 0;
+	case WQL_GT: return cmp > 0;
+	case WQL_LE: return cmp <= 0;
+	default: return cmp >= 0;
+	}
+}
+
+/* v (not NULL, not an array) compared with l: <0, 0, >0; 2 if not comparable.
+   datetime: v and l are CIM_DATETIMEs. */
+static int
+value_cmp(const struct cq_value *v, const struct wql_lit *l, int datetime)
+{
+	struct num a, b;
+	int cmp;
+
+	switch (v->kind) {
+	case CQ_V_STR:
+		if (l->kind != WQL_L_STR)
+			return 2;
+		cmp = datetime ? dt_cmp(v->s, l->s) : strcasecmp(v->s, l->s);
+		return cmp < 0 ? -1 : cmp > 0;
+	case CQ_V_BOOL:
+		if (lit_bool(l, &cmp) != 0)
+			return 2;
+		return (v->b != 0) - (cmp != 0);
+	case CQ_V_SINT:
+	case CQ_V_UINT:
+		if (lit_num(l, &b) != 0)
+			return 2;
+		a.neg = v->kind == CQ_V_SINT && v->i < 0;
+		a.mag = v->kind == CQ_V_UINT ? v->u :
+		    a.neg                    ? (uint64_t)0 - (uint64_t)v->i :
+					       (uint64_t)v->i;
+		return num_cmp(a, b);
+	default: return 2;
+	}
+}
+
+static enum cq_truth
+leaf_scalar(const struct wql_expr *e, const struct cq_value *v, int datetime)
+{
+	int cmp;
+
+	switch (e->kind) {
+	case WQL_E_LIKE:
+		return v->kind == CQ_V_STR && eval_like(v->s, e->lit.s) ? CQ_TRUE : CQ_FALSE;
+	case WQL_E_ISA: {
+		size_t n = strlen(e->lit.s);
+
+		return v->kind == CQ_V_STR && strncasecmp(v->s, e->lit.s, n) == 0 &&
+			(v->s[n] == '\0' || v->s[n] == '.' || v->s[n] == '=') ?
+		    CQ_TRUE :
+		    CQ_FALSE;
+	}
+	default:
+		cmp = value_cmp(v, &e->lit, datetime);
+		return cmp != 2 && op_holds(e->op, cmp) ? CQ_TRUE : CQ_FALSE;
+	}
+}
+
+static enum cq_truth
+leaf(const struct wql_expr *e, const struct cq_value *v, int datetime)
+{
+	if (e->kind == WQL_E_ISNULL)
+		return v->kind == CQ_V_NULL ? CQ_TRUE : CQ_FALSE;
+	if (v->kind == CQ_V_NULL)
+		return CQ_UNKNOWN;
+	if (v->kind != CQ_V_ARRAY)
+		return leaf_scalar(e, v, datetime);
+	for (size_t k = 0; k < v->n; k++)
+		if (leaf_scalar(e, &v->a[k], datetime) == CQ_TRUE)
+			return CQ_TRUE;
+	return CQ_FALSE;
+}
+
+enum cq_truth
+eval_expr(const struct cmap_class *c, const struct wql_expr *e, const struct cq_value *row)
+{
+	enum cq_truth l, r;
+
+	if (e == NULL)
+		return CQ_TRUE;
+	switch (e->kind) {
+	case WQL_E_NOT:
+		l = eval_expr(c, e->l, row);
+		return l == CQ_UNKNOWN ? CQ_UNKNOWN : l == CQ_TRUE ? CQ_FALSE : CQ_TRUE;
+	case WQL_E_AND:
+		l = eval_expr(c, e->l, row);
+		if (l == CQ_FALSE)
+			return CQ_FALSE;
+		r = eval_expr(c, e->r, row);
+		return r == CQ_FALSE ? CQ_FALSE : l == CQ_TRUE ? r : CQ_UNKNOWN;
+	case WQL_E_OR:
+		l = eval_expr(c, e->l, row);
+		if (l == CQ_TRUE)
+			return CQ_TRUE;
+		r = eval_expr(c, e->r, row);
+		return r == CQ_TRUE ? CQ_TRUE : l == CQ_FALSE ? r : CQ_UNKNOWN;
+	default: return leaf(e, &row[e->prop_ix], c->props[e->prop_ix].type == CMAP_T_DATETIME);
+	}
+}
+
+int
+eval_lit_value(const struct cmap_prop *p, const struct wql_lit *l, struct cq_value *out)
+{
+	struct num n;
+
+	memset(out, 0, sizeof(*out));
+	if (!lit_fits(p, l))
+		return -1;
+	switch (p->type) {
+	case CMAP_T_BOOL: out->kind = CQ_V_BOOL; return lit_bool(l, &out->b);
+	case CMAP_T_SINT:
+	case CMAP_T_UINT:
+		lit_num(l, &n);
+		out->kind = p->type == CMAP_T_UINT ? CQ_V_UINT : CQ_V_SINT;
+		out->u = n.mag;
+		out->i = n.neg ? (int64_t)(0 - n.mag) : (int64_t)n.mag;
+		return 0;
+	default:
+		out->kind = CQ_V_STR;
+		out->s = strdup(l->s);
+		return out->s != NULL ? 0 : -1;
+	}
+}

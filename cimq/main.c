@@ -1,0 +1,237 @@
+/*
+ * cimq: WQL over SNMP.
+ *   cimq [SNMP options as snmpwalk takes them] [-o table|list|csv|json] [-M MAPFILE] HOST "WQL"
+ * Exit statuses: enum cimq_status (exec.h), documented in cimq(1).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cimq/exec.h"
+#include "cimq/out.h"
+#include "cimq/plan.h"
+#include "cimq/wql.h"
+
+#ifndef CIMQ_MAP
+#define CIMQ_MAP "mof-map/map.tsv"
+#endif
+#ifndef CIMQ_MIBDIR
+#define CIMQ_MIBDIR "/usr/share/snmp/mibs"
+#endif
+
+/* net-snmp's own options that take a value (snmp_parse_args' Opts). */
+static const char snmp_valued[] = "YmMOIPDvrtcZeEnulxXapT3Ls";
+
+static enum out_format format = OUT_TABLE;
+static int bad_format;
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: cimq [SNMP options as snmpwalk] [-o table|list|csv|json] "
+	    "[-M MAPFILE] HOST \"WQL\"\n");
+	snmp_parse_args_descriptions(stderr);
+	fprintf(stderr,
+	    "  -o FORMAT\t\ttable (default), list, csv or json\n"
+	    "  -M MAPFILE\t\tthe class map (default $CIMQ_MAP, else " CIMQ_MAP ")\n");
+}
+
+static void
+opt_cb(int argc, char *const *argv, int opt)
+{
+	(void)argc, (void)argv;
+	if (opt == 'o' && out_parse_format(optarg, &format) != 0) {
+		fprintf(stderr, "cimq: unknown output format '%s' (table, list, csv, json)\n",
+		    optarg);
+		bad_format = 1;
+	}
+}
+
+/* Takes -M FILE (net-snmp's -M is the MIB path) out of argv before
+   snmp_parse_args sees it; returns the file or NULL. */
+static const char *
+take_map_opt(int *argc, char **argv)
+{
+	const char *map = NULL;
+	int i = 1, j = 1;
+
+	for (; i < *argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-' || strcmp(a, "--") == 0)
+			break;
+		if (a[1] == 'M' && (a[2] != '\0' || i + 1 < *argc)) {
+			map = a[2] ? a + 2 : argv[++i];
+			continue;
+		}
+		argv[j++] = argv[i];
+		if (a[1] != '\0' && a[2] == '\0' && strchr(snmp_valued, a[1]) && i + 1 < *argc)
+			argv[j++] = argv[++i];
+	}
+	while (i < *argc)
+		argv[j++] = argv[i++];
+	argv[j] = NULL;
+	*argc = j;
+	return map;
+}
+
+static size_t
+term_width(void)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return cols && atoi(cols) > 0 ? (size_t)atoi(cols) : 80;
+}
+
+static struct cmap *
+load_map(const char *path)
+{
+	char err[256];
+	struct cmap *m;
+
+	if (path == NULL)
+		path = getenv("CIMQ_MAP");
+	if (path == NULL)
+		path = CIMQ_MAP;
+	add_mibdir(CIMQ_MIBDIR);
+	read_module("CIM-ROUTE-MIB");
+	if (which_module("CIM-ROUTE-MIB") < 0) {
+		fprintf(stderr, "cimq: CIM-ROUTE-MIB not found (MIBDIRS, " CIMQ_MIBDIR ")\n");
+		return NULL;
+	}
+	m = cmap_load(path, err, sizeof(err));
+	if (m == NULL)
+		fprintf(stderr, "cimq: %s\n", err);
+	return m;
+}
+
+/* Prints an error at a position of the query, returns status. */
+static int
+query_error(const char *q, size_t pos, const char *msg, int status)
+{
+	struct wql_err e = { .pos = pos };
+
+	snprintf(e.msg, sizeof(e.msg), "%s", msg);
+	wql_err_print(stderr, "cimq", q, &e);
+	return status;
+}
+
+/* Parses and plans q on m; the class's unknown names give status 2. */
+static int
+prepare(const struct cmap *m, const char *q, struct wql_stmt **s, struct plan **p)
+{
+	struct wql_err we;
+	struct plan_err pe = { 0 };
+	const struct cmap_class *c;
+	char msg[200];
+
+	if (wql_parse(q, s, &we) != 0) {
+		wql_err_print(stderr, "cimq", q, &we);
+		return CIMQ_SYNTAX;
+	}
+	c = cmap_class(m, (*s)->cls);
+	if (c == NULL) {
+		const char *near = cmap_nearest_class(m, (*s)->cls);
+
+		snprintf(msg, sizeof(msg), "unknown class %s%s%s%s", (*s)->cls,
+		    near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
+		return query_error(q, (*s)->cls_pos, msg, CIMQ_UNKNOWN);
+	}
+	if ((*s)->kind == WQL_ASSOCIATORS || (*s)->kind == WQL_REFERENCES ||
+	    (*s)->kind == WQL_CALL || c->kind != CMAP_K_TABLE)
+		return query_error(q, 0,
+		    "only SELECT, CREATE, UPDATE and DELETE on instance classes are implemented yet",
+		    CIMQ_LOCAL);
+	if (plan_make(c, *s, p, &pe) != 0)
+		return query_error(q, pe.pos, pe.msg, pe.status);
+	return CIMQ_OK;
+}
+
+/* SELECT: the rows printed in the format asked for. */
+static int
+select_rows(netsnmp_session *ss, const struct cmap *m, const struct plan *p, struct exec_err *err)
+{
+	const char **names = calloc(p->nout + 1, sizeof(*names));
+	struct out *o;
+	int rc;
+
+	*err = (struct exec_err){ CIMQ_LOCAL, "out of memory" };
+	if (names == NULL)
+		return -1;
+	for (size_t k = 0; k < p->nout; k++)
+		names[k] = p->cls->props[p->out[k]].name;
+	o = out_open(format, stdout, names, p->nout, term_width());
+	rc = o ? exec_select(ss, m, p, o, err) : -1;
+	if (o != NULL && out_close(o) != 0 && rc == 0) {
+		*err = (struct exec_err){ CIMQ_LOCAL, "cannot write the output" };
+		rc = -1;
+	}
+	free(names);
+	return rc;
+}
+
+static int
+run(netsnmp_session *sess, const struct cmap *m, const struct wql_stmt *s, const struct plan *p)
+{
+	netsnmp_session *ss = snmp_open(sess);
+	struct exec_err err;
+	int rc;
+
+	if (ss == NULL) {
+		snmp_sess_perror("cimq", sess);
+		return CIMQ_LOCAL;
+	}
+	if (s->kind == WQL_SELECT)
+		rc = select_rows(ss, m, p, &err);
+	else
+		rc = exec_write(ss, m, s, p, &err);
+	if (rc != 0)
+		fprintf(stderr, "cimq: %s\n", err.msg);
+	snmp_close(ss);
+	return rc == 0 ? CIMQ_OK : err.status;
+}
+
+int
+main(int argc, char **argv)
+{
+	netsnmp_session session;
+	const char *map = take_map_opt(&argc, argv);
+	struct cmap *m;
+	struct wql_stmt *s = NULL;
+	struct plan *p = NULL;
+	int arg, rc;
+
+	netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_APPTYPE, "cimq");
+	arg = snmp_parse_args(argc, argv, &session, "o:", opt_cb);
+	if (arg == NETSNMP_PARSE_ARGS_SUCCESS_EXIT)
+		return CIMQ_OK;
+	if (arg < 0 || bad_format || arg + 1 != argc) {
+		if (arg == NETSNMP_PARSE_ARGS_ERROR_USAGE || (arg >= 0 && !bad_format))
+			usage();
+		return CIMQ_LOCAL;
+	}
+	m = load_map(map);
+	if (m == NULL)
+		return CIMQ_LOCAL;
+	rc = prepare(m, argv[arg], &s, &p);
+	if (rc == CIMQ_OK)
+		rc = run(&session, m, s, p);
+	if (p != NULL)
+		plan_free(p);
+	if (s != NULL)
+		wql_free(s);
+	cmap_free(m);
+	SNMP_FREE(session.community); /* snmp_parse_args' copy; snmp_open made its own */
+	snmp_shutdown("cimq");
+	return rc;
+}

@@ -1,0 +1,737 @@
+/*
+ * wql: lexer and recursive-descent parser (grammar in wql.h).  Every
+ * allocation of a statement comes from one arena freed by wql_free; a
+ * syntax error longjmps out of the descent and frees the arena.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cimq/wql.h"
+
+struct chunk {
+	struct chunk *next;
+	max_align_t data[];
+};
+
+enum tok_kind {
+	T_END,
+	T_IDENT,
+	T_STR,
+	T_NUM,
+	T_PUNCT, /* text holds it: , * ( ) { } . = <> != < > <= >= - + */
+};
+
+struct tok {
+	enum tok_kind kind;
+	size_t pos, len;
+	char *str; /* T_STR: unescaped; T_NUM: the literal's value */
+	int is_real;
+	uint64_t mag;
+	double r;
+};
+
+struct parser {
+	const char *q;
+	size_t at;    /* lexer position */
+	struct tok t; /* current token */
+	struct chunk *arena;
+	struct wql_err *err;
+	unsigned depth; /* of parentheses and NOTs: bounds the recursion */
+	jmp_buf fail;
+};
+
+#define MAX_DEPTH 200
+
+struct parsed {
+	struct wql_stmt s;
+	struct chunk *arena;
+};
+
+static void *
+alloc(struct parser *p, size_t size)
+{
+	struct chunk *c = calloc(1, sizeof(*c) + size);
+
+	if (c == NULL) {
+		snprintf(p->err->msg, sizeof(p->err->msg), "out of memory");
+		longjmp(p->fail, 1);
+	}
+	c->next = p->arena;
+	p->arena = c;
+	return c->data;
+}
+
+/* Grows the array *a of n elements by one and returns the new one. */
+static void *
+push(struct parser *p, void *a, size_t n, size_t size)
+{
+	char *b = alloc(p, (n + 1) * size);
+
+	if (n > 0)
+		memcpy(b, a, n * size);
+	return b + n * size;
+}
+
+static void __attribute__((noreturn, format(printf, 3, 4)))
+fail(struct parser *p, size_t pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	p->err->pos = pos;
+	va_start(ap, fmt);
+	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+	va_end(ap);
+	longjmp(p->fail, 1);
+}
+
+/* ---- lexer ---- */
+
+static void
+lex_string(struct parser *p)
+{
+	const char *q = p->q;
+	char quote = q[p->at], *out = alloc(p, strlen(q + p->at) + 1);
+	size_t n = 0, i = p->at + 1;
+
+	for (;; i++) {
+		if (q[i] == '\0')
+			fail(p, p->t.pos, "unterminated string");
+		if (q[i] == '\\' && q[i + 1] != '\0') {
+			i++;
+			out[n++] = q[i] == 'n' ? '\n' : q[i] == 't' ? '\t' : q[i];
+		} else if (q[i] == quote && q[i + 1] == quote)
+			out[n++] = q[i++];
+		else if (q[i] == quote)
+			break;
+		else
+			out[n++] = q[i];
+	}
+	p->t.kind = T_STR;
+	p->t.str = out;
+	p->at = i + 1;
+}
+
+static void
+lex_number(struct parser *p)
+{
+	const char *s = p->q + p->at;
+	char *end;
+	size_t digits = strspn(s, "0123456789");
+	int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+
+	p->t.kind = T_NUM;
+	errno = 0;
+	p->t.is_real = !hex && (s[digits] == '.' || s[digits] == 'e' || s[digits] == 'E');
+	if (p->t.is_real)
+		p->t.r = strtod(s, &end);
+	else
+		p->t.mag = strtoull(s, &end, hex ? 16 : 10);
+	if (errno == ERANGE)
+		fail(p, p->t.pos, "number too large");
+	if (end == s || (hex && end == s + 2) || isalnum((unsigned char)*end) || *end == '_' ||
+	    *end == '.')
+		fail(p, p->t.pos, "bad number");
+	p->at += (size_t)(end - s);
+}
+
+static void
+lex(struct parser *p)
+{
+	const char *q = p->q;
+	static const char *const two[] = { "<>", "!=", "<=", ">=" };
+
+	while (isspace((unsigned char)q[p->at]))
+		p->at++;
+	memset(&p->t, 0, sizeof(p->t));
+	p->t.pos = p->at;
+	if (q[p->at] == '\0')
+		p->t.kind = T_END;
+	else if (q[p->at] == '\'' || q[p->at] == '"')
+		lex_string(p);
+	else if (isdigit((unsigned char)q[p->at]))
+		lex_number(p);
+	else if (isalpha((unsigned char)q[p->at]) || q[p->at] == '_') {
+		while (isalnum((unsigned char)q[p->at]) || q[p->at] == '_')
+			p->at++;
+		p->t.kind = T_IDENT;
+	} else {
+		p->t.kind = T_PUNCT;
+		p->at++;
+		for (size_t k = 0; k < sizeof(two) / sizeof(two[0]); k++)
+			if (strncmp(q + p->t.pos, two[k], 2) == 0)
+				p->at = p->t.pos + 2;
+		if (strchr(",*(){}.=<>-+", q[p->t.pos]) == NULL && p->at == p->t.pos + 1)
+			fail(p, p->t.pos, "unexpected character '%c'", q[p->t.pos]);
+	}
+	p->t.len = p->at - p->t.pos;
+}
+
+/* ---- token tests ---- */
+
+static int
+is_kw(const struct parser *p, const char *kw)
+{
+	return p->t.kind == T_IDENT && p->t.len == strlen(kw) &&
+	    strncasecmp(p->q + p->t.pos, kw, p->t.len) == 0;
+}
+
+static int
+is_punct(const struct parser *p, const char *s)
+{
+	return p->t.kind == T_PUNCT && p->t.len == strlen(s) &&
+	    strncmp(p->q + p->t.pos, s, p->t.len) == 0;
+}
+
+static int
+accept_kw(struct parser *p, const char *kw)
+{
+	if (!is_kw(p, kw))
+		return 0;
+	lex(p);
+	return 1;
+}
+
+static int
+accept_punct(struct parser *p, const char *s)
+{
+	if (!is_punct(p, s))
+		return 0;
+	lex(p);
+	return 1;
+}
+
+static void
+expect_kw(struct parser *p, const char *kw)
+{
+	if (!accept_kw(p, kw))
+		fail(p, p->t.pos, "expected %s", kw);
+}
+
+static void
+expect_punct(struct parser *p, const char *s, const char *what)
+{
+	if (!accept_punct(p, s))
+		fail(p, p->t.pos, "expected %s", what);
+}
+
+/* Copies the current identifier and moves on; what names it in the error. */
+static char *
+ident(struct parser *p, const char *what, size_t *pos)
+{
+	char *s;
+
+	if (p->t.kind != T_IDENT)
+		fail(p, p->t.pos, "expected %s", what);
+	s = alloc(p, p->t.len + 1);
+	memcpy(s, p->q + p->t.pos, p->t.len);
+	if (pos != NULL)
+		*pos = p->t.pos;
+	lex(p);
+	return s;
+}
+
+/* ---- literals ---- */
+
+static int
+is_literal_start(const struct parser *p)
+{
+	return p->t.kind == T_STR || p->t.kind == T_NUM || is_punct(p, "-") || is_punct(p, "+") ||
+	    is_kw(p, "TRUE") || is_kw(p, "FALSE") || is_kw(p, "NULL");
+}
+
+static void
+literal(struct parser *p, struct wql_lit *l)
+{
+	int neg = 0;
+
+	memset(l, 0, sizeof(*l));
+	l->pos = p->t.pos;
+	if (is_punct(p, "-") || is_punct(p, "+")) {
+		neg = is_punct(p, "-");
+		lex(p);
+		if (p->t.kind != T_NUM)
+			fail(p, p->t.pos, "expected a number");
+	}
+	if (p->t.kind == T_STR) {
+		l->kind = WQL_L_STR;
+		l->s = p->t.str;
+	} else if (p->t.kind == T_NUM && p->t.is_real) {
+		l->kind = WQL_L_REAL;
+		l->r = neg ? -p->t.r : p->t.r;
+	} else if (p->t.kind == T_NUM) {
+		l->kind = WQL_L_INT;
+		l->neg = neg && p->t.mag != 0;
+		l->mag = p->t.mag;
+		if (l->neg && l->mag > (uint64_t)INT64_MAX + 1)
+			fail(p, l->pos, "number too large");
+	} else if (is_kw(p, "TRUE") || is_kw(p, "FALSE")) {
+		l->kind = WQL_L_BOOL;
+		l->b = is_kw(p, "TRUE");
+	} else if (is_kw(p, "NULL"))
+		l->kind = WQL_L_NULL;
+	else
+		fail(p, p->t.pos, "expected a string, a number, TRUE, FALSE or NULL");
+	lex(p);
+}
+
+/* value | ( value, ... ) for CALL arguments. */
+static void
+literal_or_list(struct parser *p, struct wql_lit *l)
+{
+	if (!is_punct(p, "(")) {
+		literal(p, l);
+		return;
+	}
+	memset(l, 0, sizeof(*l));
+	l->kind = WQL_L_LIST;
+	l->pos = p->t.pos;
+	lex(p);
+	if (accept_punct(p, ")"))
+		return;
+	do {
+		struct wql_lit *it = push(p, l->items, l->n, sizeof(*it));
+
+		literal(p, it);
+		l->items = it - l->n++;
+	} while (accept_punct(p, ","));
+	expect_punct(p, ")", "',' or ')'");
+}
+
+/* ---- conditions ---- */
+
+static struct wql_expr *
+node(struct parser *p, enum wql_expr_kind kind, size_t pos)
+{
+	struct wql_expr *e = alloc(p, sizeof(*e));
+
+	e->kind = kind;
+	e->pos = pos;
+	e->prop_ix = -1;
+	return e;
+}
+
+static int
+comparison_op(struct parser *p, enum wql_op *op)
+{
+	static const struct {
+		const char *text;
+		enum wql_op op;
+	} ops[] = { { "=", WQL_EQ }, { "<>", WQL_NE }, { "!=", WQL_NE }, { "<", WQL_LT },
+		{ ">", WQL_GT }, { "<=", WQL_LE }, { ">=", WQL_GE } };
+
+	for (size_t k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
+		if (accept_punct(p, ops[k].text)) {
+			*op = ops[k].op;
+			return 1;
+		}
+	return 0;
+}
+
+static enum wql_op
+flip(enum wql_op op)
+{
+	switch (op) {
+	case WQL_LT: return WQL_GT;
+	case WQL_GT: return WQL_LT;
+	case WQL_LE: return WQL_GE;
+	case WQL_GE: return WQL_LE;
+	default: return op;
+	}
+}
+
+static struct wql_expr *
+not_of(struct parser *p, struct wql_expr *e, size_t pos)
+{
+	struct wql_expr *n = node(p, WQL_E_NOT, pos);
+
+	n->l = e;
+	return n;
+}
+
+/* literal op property */
+static struct wql_expr *
+reversed_comparison(struct parser *p)
+{
+	struct wql_expr *e = node(p, WQL_E_CMP, p->t.pos);
+
+	literal(p, &e->lit);
+	if (!comparison_op(p, &e->op))
+		fail(p, p->t.pos, "expected a comparison operator");
+	e->op = flip(e->op);
+	e->prop = ident(p, "a property name", &e->prop_pos);
+	return e;
+}
+
+/* after "prop": op literal | [NOT] LIKE string | IS [NOT] NULL | ISA 'Class' */
+static struct wql_expr *
+predicate(struct parser *p, struct wql_expr *e)
+{
+	size_t notpos = p->t.pos;
+	int neg = 0;
+
+	if (comparison_op(p, &e->op)) {
+		literal(p, &e->lit);
+		return e;
+	}
+	if (accept_kw(p, "IS")) {
+		neg = accept_kw(p, "NOT");
+		e->kind = WQL_E_ISNULL;
+		expect_kw(p, "NULL");
+		return neg ? not_of(p, e, e->pos) : e;
+	}
+	e->kind = accept_kw(p, "ISA") ? WQL_E_ISA : WQL_E_LIKE;
+	if (e->kind == WQL_E_LIKE) {
+		neg = accept_kw(p, "NOT");
+		if (!accept_kw(p, "LIKE"))
+			fail(p, neg ? p->t.pos : notpos,
+			    neg ? "expected LIKE" :
+				  "expected a comparison operator, LIKE, IS or ISA");
+	}
+	if (p->t.kind != T_STR)
+		fail(p, p->t.pos, "expected a string");
+	literal(p, &e->lit);
+	return neg ? not_of(p, e, e->pos) : e;
+}
+
+static struct wql_expr *disjunction(struct parser *p);
+
+static struct wql_expr *
+primary(struct parser *p)
+{
+	struct wql_expr *e;
+
+	if (is_punct(p, "(")) {
+		if (++p->depth > MAX_DEPTH)
+			fail(p, p->t.pos, "conditions nested too deeply");
+		lex(p);
+		e = disjunction(p);
+		expect_punct(p, ")", "')'");
+		p->depth--;
+		return e;
+	}
+	if (is_literal_start(p))
+		return reversed_comparison(p);
+	if (p->t.kind != T_IDENT)
+		fail(p, p->t.pos, "expected a condition");
+	e = node(p, WQL_E_CMP, p->t.pos);
+	e->prop = ident(p, "a property name", &e->prop_pos);
+	return predicate(p, e);
+}
+
+static struct wql_expr *
+negation(struct parser *p)
+{
+	size_t pos = p->t.pos;
+
+	struct wql_expr *e;
+
+	if (!accept_kw(p, "NOT"))
+		return primary(p);
+	if (++p->depth > MAX_DEPTH)
+		fail(p, pos, "conditions nested too deeply");
+	e = not_of(p, negation(p), pos);
+	p->depth--;
+	return e;
+}
+
+static struct wql_expr *
+binary(struct parser *p, enum wql_expr_kind kind, struct wql_expr *l, struct wql_expr *r)
+{
+	struct wql_expr *e = node(p, kind, l->pos);
+
+	e->l = l;
+	e->r = r;
+	return e;
+}
+
+static struct wql_expr *
+conjunction(struct parser *p)
+{
+	struct wql_expr *e = negation(p);
+
+	while (accept_kw(p, "AND"))
+		e = binary(p, WQL_E_AND, e, negation(p));
+	return e;
+}
+
+static struct wql_expr *
+disjunction(struct parser *p)
+{
+	struct wql_expr *e = conjunction(p);
+
+	while (accept_kw(p, "OR"))
+		e = binary(p, WQL_E_OR, e, conjunction(p));
+	return e;
+}
+
+static void
+opt_where(struct parser *p, struct wql_stmt *s)
+{
+	if (accept_kw(p, "WHERE"))
+		s->where = disjunction(p);
+}
+
+/* ---- statements ---- */
+
+static void
+class_name(struct parser *p, struct wql_stmt *s)
+{
+	s->cls = ident(p, "a class name", &s->cls_pos);
+}
+
+static void
+assignment(struct parser *p, struct wql_stmt *s, int lists)
+{
+	struct wql_assign *a = push(p, s->set, s->nset, sizeof(*a));
+
+	a->name = ident(p, lists ? "a parameter name" : "a property name", &a->pos);
+	expect_punct(p, "=", "'='");
+	if (lists)
+		literal_or_list(p, &a->val);
+	else
+		literal(p, &a->val);
+	s->set = a - s->nset++;
+}
+
+static void
+select_list(struct parser *p, struct wql_stmt *s)
+{
+	if (accept_punct(p, "*")) {
+		s->star = 1;
+		return;
+	}
+	do {
+		size_t pos;
+		char *name;
+		char **props;
+		size_t *poss;
+
+		if (p->t.kind != T_IDENT || is_kw(p, "FROM"))
+			fail(p, p->t.pos, "expected a property name or *");
+		name = ident(p, "a property name", &pos);
+		props = push(p, s->props, s->nprops, sizeof(*props));
+		poss = push(p, s->props_pos, s->nprops, sizeof(*poss));
+		*props = name;
+		*poss = pos;
+		s->props = props - s->nprops;
+		s->props_pos = poss - s->nprops++;
+	} while (accept_punct(p, ","));
+}
+
+static void
+select_stmt(struct parser *p, struct wql_stmt *s)
+{
+	s->kind = WQL_SELECT;
+	select_list(p, s);
+	expect_kw(p, "FROM");
+	class_name(p, s);
+	if (accept_kw(p, "WITHIN")) {
+		s->within_pos = p->t.pos;
+		if (p->t.kind != T_NUM)
+			fail(p, p->t.pos, "expected a number of seconds");
+		s->within = p->t.is_real ? p->t.r : (double)p->t.mag;
+		if (!(s->within > 0))
+			fail(p, p->t.pos, "expected a number of seconds above 0");
+		lex(p);
+	}
+	opt_where(p, s);
+}
+
+/* {Class[.Key=value[, ...]]} */
+static void
+object_path(struct parser *p, struct wql_stmt *s)
+{
+	expect_punct(p, "{", "'{'");
+	class_name(p, s);
+	if (accept_punct(p, "."))
+		do
+			assignment(p, s, 0);
+		while (accept_punct(p, ","));
+	expect_punct(p, "}", "'}'");
+}
+
+static char *
+assoc_value(struct parser *p)
+{
+	expect_punct(p, "=", "'='");
+	return ident(p, "a name", NULL);
+}
+
+static int
+assoc_option(struct parser *p, struct wql_stmt *s)
+{
+	struct {
+		const char *kw;
+		char **name;
+		int *flag;
+	} opts[] = {
+		{ "ResultClass", &s->result_class, NULL },
+		{ "AssocClass", &s->assoc_class, NULL },
+		{ "Role", &s->role, NULL },
+		{ "ResultRole", &s->result_role, NULL },
+		{ "RequiredQualifier", &s->required_qualifier, NULL },
+		{ "RequiredAssocQualifier", &s->required_assoc_qualifier, NULL },
+		{ "ClassDefsOnly", NULL, &s->classdefs_only },
+		{ "KeysOnly", NULL, &s->keys_only },
+		{ "SchemaOnly", NULL, &s->schema_only },
+	};
+
+	for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
+		if (!accept_kw(p, opts[k].kw))
+			continue;
+		if (opts[k].name != NULL)
+			*opts[k].name = assoc_value(p);
+		else
+			*opts[k].flag = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+assoc_stmt(struct parser *p, struct wql_stmt *s, enum wql_kind kind)
+{
+	s->kind = kind;
+	expect_kw(p, "OF");
+	object_path(p, s);
+	if (!accept_kw(p, "WHERE"))
+		return;
+	if (!assoc_option(p, s))
+		fail(p, p->t.pos,
+		    "expected ResultClass, AssocClass, Role, ResultRole, "
+		    "RequiredQualifier, RequiredAssocQualifier, ClassDefsOnly, "
+		    "KeysOnly or SchemaOnly");
+	while (assoc_option(p, s))
+		;
+}
+
+static void
+set_list(struct parser *p, struct wql_stmt *s)
+{
+	expect_kw(p, "SET");
+	do
+		assignment(p, s, 0);
+	while (accept_punct(p, ","));
+}
+
+static void
+call_stmt(struct parser *p, struct wql_stmt *s)
+{
+	s->kind = WQL_CALL;
+	class_name(p, s);
+	expect_punct(p, ".", "'.' and a method name");
+	s->method = ident(p, "a method name", &s->method_pos);
+	expect_punct(p, "(", "'('");
+	if (!accept_punct(p, ")")) {
+		do
+			assignment(p, s, 1);
+		while (accept_punct(p, ","));
+		expect_punct(p, ")", "',' or ')'");
+	}
+	opt_where(p, s);
+}
+
+static void
+statement(struct parser *p, struct wql_stmt *s)
+{
+	if (accept_kw(p, "SELECT"))
+		select_stmt(p, s);
+	else if (accept_kw(p, "ASSOCIATORS"))
+		assoc_stmt(p, s, WQL_ASSOCIATORS);
+	else if (accept_kw(p, "REFERENCES"))
+		assoc_stmt(p, s, WQL_REFERENCES);
+	else if (accept_kw(p, "CREATE")) {
+		s->kind = WQL_CREATE;
+		class_name(p, s);
+		set_list(p, s);
+	} else if (accept_kw(p, "UPDATE")) {
+		s->kind = WQL_UPDATE;
+		class_name(p, s);
+		set_list(p, s);
+		opt_where(p, s);
+	} else if (accept_kw(p, "DELETE")) {
+		s->kind = WQL_DELETE;
+		expect_kw(p, "FROM");
+		class_name(p, s);
+		opt_where(p, s);
+	} else if (accept_kw(p, "CALL"))
+		call_stmt(p, s);
+	else
+		fail(p, p->t.pos,
+		    "expected SELECT, ASSOCIATORS, REFERENCES, CREATE, UPDATE, "
+		    "DELETE or CALL");
+	if (p->t.kind != T_END)
+		fail(p, p->t.pos,
+		    s->where != NULL || s->kind == WQL_CREATE || s->kind == WQL_ASSOCIATORS ||
+			    s->kind == WQL_REFERENCES ?
+			"expected the end of the query" :
+			"expected WHERE or the end of the query");
+}
+
+static void
+free_arena(struct chunk *c)
+{
+	while (c != NULL) {
+		struct chunk *next = c->next;
+
+		free(c);
+		c = next;
+	}
+}
+
+int
+wql_parse(const char *q, struct wql_stmt **out, struct wql_err *err)
+{
+	struct parser p = { .q = q, .err = err };
+	struct parsed *volatile ps = NULL;
+
+	memset(err, 0, sizeof(*err));
+	if (setjmp(p.fail) != 0) {
+		free_arena(p.arena);
+		*out = NULL;
+		return -1;
+	}
+	ps = alloc(&p, sizeof(*ps));
+	ps->s.within = -1;
+	lex(&p);
+	statement(&p, &ps->s);
+	ps->arena = p.arena;
+	*out = &ps->s;
+	return 0;
+}
+
+void
+wql_free(struct wql_stmt *s)
+{
+	if (s != NULL)
+		free_arena(((struct parsed *)(void *)s)->arena);
+}
+
+const char *
+wql_op_text(enum wql_op op)
+{
+	static const char *const text[] = { "=", "<>", "<", ">", "<=", ">=" };
+
+	return text[op];
+}
+
+void
+wql_err_print(FILE *f, const char *prefix, const char *q, const struct wql_err *err)
+{
+	size_t pos = err->pos;
+
+	fprintf(f, "  %s\n  ", q);
+	for (size_t k = 0; k < pos && q[k] != '\0'; k++)
+		if (((unsigned char)q[k] & 0xc0) != 0x80) /* one column per UTF-8 character */
+			fputc(q[k] == '\t' ? '\t' : ' ', f);
+	fprintf(f, "^\n%s: %s\n", prefix, err->msg);
+}
