@@ -46,6 +46,11 @@ done
 CIMROUTED=$BUILD/agent/cimrouted
 CIMQ=$BUILD/cimq/cimq
 for b in "$CIMROUTED" "$CIMQ"; do [ -x "$b" ] || { echo "$b not built" >&2; exit 2; }; done
+# the IETF base MIB modules CIM-ROUTE-MIB imports (as tests/integration/cimq_lib.sh finds them)
+MIBBASE=${MIB_BASE_DIR:-}
+[ -f /usr/share/snmp/mibs/SNMPv2-SMI.txt ] && MIBBASE=/usr/share/snmp/mibs
+if [ -z "$MIBBASE" ]; then for d in /usr/lib/erlang/lib/snmp-*/mibs; do [ -f "$d/SNMPv2-SMI.mib" ] && MIBBASE=$d; done; fi
+[ -n "$MIBBASE" ] || { echo "IETF base MIB modules not found (set MIB_BASE_DIR)" >&2; exit 2; }
 
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 housekeeping cimqbench
@@ -104,7 +109,7 @@ timed() {
 median() { sort -n "$T/$1.ms" | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 WQL="SELECT Destination, NextHop FROM Win32_IP4RouteTable"
 cimq() {
-	nsx env CIMQ_MAP="$SRC/mof-map/map.tsv" MIBDIRS="$SRC/mibs:/usr/share/snmp/mibs" \
+	nsx env CIMQ_MAP="$SRC/mof-map/map.tsv" MIBDIRS="$SRC/mibs:$MIBBASE" \
 		"$CIMQ" -v2c -c public -t 10 -r 1 "$@" "$AGENT" "$WQL"
 }
 walk1() { nsx snmpbulkwalk -v2c -c public -On -t 10 -r 1 "$@" "$AGENT" "$ENTRY.18"; }
