@@ -15,7 +15,10 @@
 #     holds the JSON's instances and values.
 # WHERE, each compared with the same predicate evaluated by cimq_rows.py over the walk: all
 # keys (a GET / a one-row range), a key prefix (range), non-keys (walk), LIKE with % _ [],
-# IS NULL / IS NOT NULL, AND / OR / NOT with parentheses, an empty result (exit 0).
+# IS NULL / IS NOT NULL, AND / OR / NOT with parentheses, an empty result (exit 0). The plans,
+# from snmpd's SNMPv2-MIB counters: every key of a table is one GET of one variable; a key prefix
+# a range costing under a quarter of the walk a non-key condition makes (214 rows).
+# The comparators are shown to detect perturbed answers.
 # Both daemons alive at the end.
 
 . "$(dirname "$0")/lib.sh"
@@ -25,8 +28,8 @@ cimq_require
 
 veth va0 vb0 10.1.0.1/24 10.1.0.2/24 && veth va1 vb1 10.2.0.1/24 || bail_out "cannot build the veths"
 nsx ip link set va0 alias uplink
-for a in "2001:db8:1::1/64 dev va0" "2001:db8:2::1/64 dev va1" "10.1.0.3/24 dev va0"; do
-	nsx ip addr add $a nodad || bail_out "ip addr add $a"
+for a in "2001:db8:1::1/64 dev va0 nodad" "2001:db8:2::1/64 dev va1 nodad" "10.1.0.3/24 dev va0"; do
+	nsx ip addr add $a || bail_out "ip addr add $a"
 done
 cat >"$T/routes.batch" <<'EOF'
 route add default via 10.1.0.254 dev va0 metric 100
@@ -42,6 +45,8 @@ route add 2001:db8:60::/48 nexthop via 2001:db8:1::fe dev va0 nexthop via 2001:d
 route add blackhole 2001:db8:70::/48
 route add default via 2001:db8:1::fe dev va0 metric 1024
 EOF
+# enough rows that a range and a walk differ in cost by far
+for i in $(seq 0 199); do echo "route add 10.100.$i.0/24 via 10.2.0.9 dev va1 proto static metric $((i % 3 * 10))"; done >>"$T/routes.batch"
 nsx ip -batch "$T/routes.batch" >"$T/batch.out" 2>&1 || { head -n 5 "$T/batch.out" | diag; bail_out "ip -batch routes"; }
 
 start_snmpd || bail_out "snmpd did not start"
@@ -175,6 +180,29 @@ where "AND / OR / NOT with parentheses" Win32_IP4RouteTable "$RK, Type" \
 where "boolean literal" Win32_NetworkAdapter "InterfaceIndex, NetEnabled" "NetEnabled = TRUE" "NetEnabled is True"
 where "array property (IPAddress) in the select, non-key" Win32_NetworkAdapterConfiguration "Index, IPAddress, IPEnabled" \
 	"IPEnabled = TRUE" "IPEnabled is True"
+
+# ---------------------------------------------------------------- the plans, from snmpd's counters
+# snmpInGetRequests and snmpInTotalReqVars (SNMPv2-MIB) before and after a query; the read of the
+# counters itself costs one request and two variables
+ctr() { snmp_get .1.3.6.1.2.1.11.15.0 .1.3.6.1.2.1.11.13.0 | sed 's/.*: //' | tr '\n' ' '; }
+cost() { # WQL: sets GETS and VARS
+	local a b
+	read -r -a a <<<"$(ctr)"
+	q json "$1" >/dev/null
+	read -r -a b <<<"$(ctr)"
+	GETS=$((b[0] - a[0] - 1)); VARS=$((b[1] - a[1] - 2))
+}
+cost "SELECT Name FROM Win32_IP4PersistedRouteTable WHERE Destination = '10.95.0.0' AND Mask = '255.255.0.0' AND NextHop = '10.1.0.9' AND Metric1 = 3"
+[ "$GETS" -eq 1 ] && [ "$VARS" -le 2 ] && ok "every key: one GET ($GETS GET, $VARS variables)" ||
+	not_ok "every key: one GET (got $GETS GETs, $VARS variables)"
+cost "SELECT Name FROM Win32_IP4RouteTable WHERE Metric1 = 12345"
+walk_vars=$VARS
+cost "SELECT Name FROM Win32_IP4RouteTable WHERE Destination = '10.80.0.0'"
+[ "$VARS" -gt 0 ] && [ "$VARS" -lt $((walk_vars / 4)) ] && ok "key prefix: a range ($VARS variables; a walk of the same columns took $walk_vars)" ||
+	not_ok "key prefix: a range (got $VARS variables; a walk of the same columns took $walk_vars)"
+rows=$(jq length "$T/Win32_IP4RouteTable.all.json" 2>/dev/null)
+[ "$walk_vars" -ge "${rows:-1}" ] && ok "non-key condition: a walk of the needed columns ($walk_vars variables, $rows rows)" ||
+	not_ok "non-key condition: a walk of the needed columns ($walk_vars variables, $rows rows)"
 
 both_alive "every query"
 done_testing
