@@ -112,6 +112,23 @@ for c in "${CASES[@]}"; do
 	fi
 done
 
+# the JSON's types read with jq, as a PowerShell user's ConvertFrom-Json would see them
+jqt() { # TEXT FILE FILTER: one TAP line: jq -e FILTER holds
+	if jq -e "$3" "$2" >/dev/null 2>&1; then ok "$1"; else not_ok "$1"; diag "jq -e '$3'" "$(head -c 300 "$2")"; fi
+}
+DT='test("^[0-9]{14}\\.[0-9]{6}[+-][0-9]{3}$")'
+NA=$T/Win32_NetworkAdapter.all.json
+jqt "jq: InterfaceIndex, Speed are numbers" "$NA" 'all(.[]; (.InterfaceIndex | type) == "number" and ((.Speed | type) == "number" or .Speed == null))'
+jqt "jq: NetEnabled, Installed are booleans" "$NA" 'all(.[]; (.NetEnabled | type) == "boolean" and .Installed == true)'
+jqt "jq: NetworkAddresses is an array of strings (or null)" "$NA" 'all(.[]; .NetworkAddresses == null or ((.NetworkAddresses | type) == "array" and all(.NetworkAddresses[]; type == "string")))'
+jqt "jq: MACAddress is 00:80:C7:8F:6C:96-shaped" "$NA" 'all(.[]; .MACAddress | test("^[0-9A-F]{2}(:[0-9A-F]{2}){5}$"))'
+jqt "jq: GUID (always absent) is null" "$NA" 'all(.[]; .GUID == null)'
+jqt "jq: TimeOfLastReset is CIM_DATETIME" "$NA" "all(.[]; .TimeOfLastReset | $DT)"
+jqt "jq: InstallDate of routes is null or CIM_DATETIME, some of each" "$T/Win32_IP4RouteTable.all.json" \
+	"all(.[]; .InstallDate == null or (.InstallDate | $DT)) and any(.[]; .InstallDate == null) and any(.[]; .InstallDate != null)"
+jqt "jq: IPAddress and IPSubnet are arrays of the same length" "$T/Win32_NetworkAdapterConfiguration.all.json" \
+	'all(.[]; .IPAddress == null or ((.IPAddress | length) == (.IPSubnet | length)))'
+
 # the comparisons can fail: a changed value, a dropped instance, a changed key each detected
 A=$T/Win32_IP4RouteTable.all.json
 if [ -s "$A" ]; then
