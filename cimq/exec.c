@@ -242,8 +242,8 @@ exec_index_path(const struct cmap_class *c, const oid *sub, size_t len)
 		free(vals);
 		return NULL;
 	}
-	for (size_t i = 0; i < c->nprops; i++)
-		has_keys |= c->props[i].key; /* WMI's keys; else every component */
+	for (size_t k = 0; k < c->table.nix; k++) /* WMI's keys; else every component */
+		has_keys |= c->table.ix[k].prop >= 0 && c->props[c->table.ix[k].prop].key;
 	f = open_memstream(&s, &sl);
 	for (size_t k = 0, n = 0; f && k < c->table.nix; k++) {
 		const struct cq_value *v = &vals[k];
@@ -975,6 +975,9 @@ struct wctx {
 	struct cq_value *ixv;  /* CREATE: the index components given */
 	struct plan_key *keys; /* the selected instances, or the new one */
 	size_t nkeys;
+	struct cmap_prop mprop; /* CALL: the method's object as a property */
+	int call;
+	int scalar; /* CALL of a scalar object: one SET, no instance */
 };
 
 static int
@@ -1048,12 +1051,92 @@ add_value(netsnmp_pdu *pdu, const struct wset *ws, const struct plan_key *key)
 	return snmp_pdu_add_variable(pdu, o, p->oid_len + key->len, ws->type, val, vlen) ? 0 : -1;
 }
 
+/* WMI's return value: a method's from the row's LastResult column (0 when
+   the class has none and the SET succeeded, else -1); 0 for the others. */
+static long
+return_value(struct wctx *w, const struct plan_key *key, long errstat)
+{
+	const struct cmap_prop *lr = cmap_prop(w->c, "LastResult");
+	netsnmp_pdu *pdu, *resp;
+	oid o[MAX_OID_LEN];
+	long r = errstat == SNMP_ERR_NOERROR ? 0 : -1;
+
+	if (!w->call || lr == NULL || lr->table != &w->c->table || lr->ix >= 0 ||
+	    lr->oid_len + key->len > MAX_OID_LEN)
+		return r;
+	memcpy(o, lr->oid, lr->oid_len * sizeof(oid));
+	memcpy(o + lr->oid_len, key->sub, key->len * sizeof(oid));
+	pdu = snmp_pdu_create(SNMP_MSG_GET);
+	snmp_add_null_var(pdu, o, lr->oid_len + key->len);
+	if (snmp_synch_response(w->x->ss, pdu, &resp) == STAT_SUCCESS) {
+		if (resp->errstat == 0 && resp->variables && resp->variables->type == ASN_INTEGER)
+			r = *resp->variables->val.integer;
+		snmp_free_pdu(resp);
+	}
+	return r;
+}
+
+/* CALL: the method's object as the one value to write (see cimq(1)): a
+   parameterless method writes the enumeration of its object named like it
+   (Reset -> reset(2), RenewDHCPLease -> renewDHCPLease(3)) or, to a
+   TruthValue, true for Enable..., false for Disable...; a method of one
+   parameter writes that parameter's value. */
+static int
+call_prepare(struct wctx *w, const struct wql_stmt *s)
+{
+	const struct cmap_method *mt = cmap_method(w->c, s->method);
+	struct tree *t = mt ? get_tree(mt->oid, mt->oid_len, get_tree_head()) : NULL;
+	struct wset *ws = &w->set[0];
+	int truth = mt && strcmp(mt->syntax, "TruthValue") == 0;
+
+	if (t == NULL)
+		return fail(w->x, CIMQ_UNKNOWN, "%s has no method %s", w->c->name, s->method);
+	w->mprop = (struct cmap_prop){ .name = mt->name,
+		.cim_type = mt->syntax,
+		.syntax = mt->syntax,
+		.table = &w->c->table,
+		.ix = -1,
+		.oid_len = mt->oid_len,
+		.bits = 32,
+		.type = truth                ? CMAP_T_BOOL :
+		    t->type == TYPE_OCTETSTR ? CMAP_T_STRING :
+					       CMAP_T_SINT };
+	memcpy(w->mprop.oid, mt->oid, mt->oid_len * sizeof(oid));
+	*ws = (struct wset){ &w->mprop, { .kind = CQ_V_NULL }, column_type(&w->mprop) };
+	w->call = 1;
+	if (s->nset == 1 && s->set[0].val.kind != WQL_L_LIST &&
+	    eval_lit_value(&w->mprop, &s->set[0].val, &ws->v) != 0)
+		return fail(w->x, CIMQ_MISMATCH, "%s: the value does not fit %s", mt->name,
+		    mt->mib_name);
+	for (struct enum_list *e = t->enums; s->nset == 0 && e; e = e->next) {
+		if (strcasecmp(e->label, mt->name) == 0)
+			ws->v = (struct cq_value){ .kind = CQ_V_SINT, .i = e->value };
+	}
+	if (s->nset == 0 && truth && strncasecmp(mt->name, "Enable", 6) == 0)
+		ws->v = (struct cq_value){ .kind = CQ_V_BOOL, .b = 1 };
+	if (s->nset == 0 && truth && strncasecmp(mt->name, "Disable", 7) == 0)
+		ws->v = (struct cq_value){ .kind = CQ_V_BOOL, .b = 0 };
+	if (ws->v.kind == CQ_V_NULL || ws->type == 0)
+		return fail(w->x, CIMQ_LOCAL, "%s.%s: this method is not implemented by cimq yet",
+		    w->c->name, mt->name);
+	w->nset = 1;
+	if (mt->oid_len == w->c->table.entry_len + 1 &&
+	    snmp_oid_compare(mt->oid, mt->oid_len - 1, w->c->table.entry, w->c->table.entry_len) ==
+		0)
+		return 0;
+	if ((w->keys = calloc(1, sizeof(*w->keys))) == NULL) /* a scalar: written once, .0 */
+		return fail(w->x, CIMQ_LOCAL, "out of memory");
+	w->keys->len = w->nkeys = 1;
+	w->scalar = 1;
+	return 0;
+}
+
 /* One instance: its SET, and its line "path: ReturnValue = 0". */
 static int
 write_one(struct wctx *w, const struct plan_key *key)
 {
 	netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_SET), *resp;
-	char *path = exec_index_path(w->c, key->sub, key->len);
+	char *path = w->scalar ? NULL : exec_index_path(w->c, key->sub, key->len);
 	int rc = 0;
 
 	for (size_t i = 0; i < w->nset && rc == 0; i++)
@@ -1064,9 +1147,11 @@ write_one(struct wctx *w, const struct plan_key *key)
 	} else if ((resp = request(w->x, pdu)) != NULL) {
 		long ei = resp->errindex;
 
-		if (resp->errstat == SNMP_ERR_NOERROR)
-			printf("%s: ReturnValue = 0\n", path ? path : w->c->name);
-		else
+		long rv = return_value(w, key, resp->errstat);
+
+		if (rv >= 0)
+			printf("%s: ReturnValue = %ld\n", path ? path : w->c->name, rv);
+		if (resp->errstat != SNMP_ERR_NOERROR)
 			rc = fail(w->x,
 			    resp->errstat == SNMP_ERR_NOACCESS ||
 				    resp->errstat == SNMP_ERR_AUTHORIZATIONERROR ?
@@ -1157,6 +1242,8 @@ write_prepare(struct wctx *w, const struct wql_stmt *s)
 	w->ixv = calloc(w->c->table.nix + 1, sizeof(*w->ixv));
 	if (w->set == NULL || w->ixv == NULL)
 		return fail(w->x, CIMQ_LOCAL, "out of memory");
+	if (s->kind == WQL_CALL)
+		return call_prepare(w, s);
 	if (s->kind != WQL_UPDATE && rs == NULL)
 		return fail(w->x, CIMQ_REFUSED, "%s has no RowStatus: instances cannot be %s",
 		    w->c->name, s->kind == WQL_DELETE ? "deleted" : "created");
@@ -1180,7 +1267,7 @@ exec_write(netsnmp_session *ss, const struct cmap *m, const struct wql_stmt *s,
 
 	err->status = 0;
 	rc = write_prepare(&w, s);
-	if (rc == 0 && s->kind != WQL_CREATE)
+	if (rc == 0 && w.keys == NULL) /* else CREATE's new row or a scalar method */
 		rc = exec_rows(ss, m, p, collect_row, &w, err);
 	for (size_t i = 0; rc == 0 && i < w.nkeys; i++)
 		rc = write_one(&w, &w.keys[i]);

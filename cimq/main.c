@@ -148,9 +148,9 @@ prepare(const struct cmap *m, const char *q, struct wql_stmt **s, struct plan **
 		return query_error(q, (*s)->cls_pos, msg, CIMQ_UNKNOWN);
 	}
 	if ((*s)->kind == WQL_ASSOCIATORS || (*s)->kind == WQL_REFERENCES ||
-	    (*s)->kind == WQL_CALL || c->kind != CMAP_K_TABLE)
+	    c->kind != CMAP_K_TABLE)
 		return query_error(q, 0,
-		    "only SELECT, CREATE, UPDATE and DELETE on instance classes are implemented yet",
+		    "ASSOCIATORS OF, REFERENCES OF and event queries are not implemented yet",
 		    CIMQ_LOCAL);
 	if (plan_make(c, *s, p, &pe) != 0)
 		return query_error(q, pe.pos, pe.msg, pe.status);
