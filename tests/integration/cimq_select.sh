@@ -185,6 +185,9 @@ where "a key that matches nothing (empty, exit 0)" Win32_IP4RouteTable "$RK" "De
 where "non-key (walk)" Win32_IP4RouteTable "$RK" "Metric1 >= 20" "Metric1 is not None and Metric1 >= 20"
 where "non-key string, other case of the keyword and the name" Win32_NetworkAdapter "InterfaceIndex, NetConnectionID" \
 	"netconnectionid = 'uplink'" "NetConnectionID == 'uplink'"
+where "string = is case-insensitive, as WMI's" Win32_NetworkAdapter "InterfaceIndex, NetConnectionID" \
+	"NetConnectionID = 'UPLINK'" "NetConnectionID is not None and NetConnectionID.lower() == 'uplink'"
+where "LIKE with [^]" Win32_IP4RouteTable "$RK" "Name LIKE '10.[^1]%'" "like(Name, '10.[^1]%')"
 where "LIKE with %" Win32_IP4RouteTable "$RK" "Name LIKE '10.8%'" "like(Name, '10.8%')"
 where "LIKE with _ and []" Win32_IP4RouteTable "$RK" "Name LIKE '10.[5-7]0.0.0/1_'" "like(Name, '10.[5-7]0.0.0/1_')"
 where "LIKE on the IPv6 class" cimIP6Route "Destination, PrefixLength, NextHop, InterfaceIndex, KernelTable, KernelMetric, Source, SourceLength, Name" \
