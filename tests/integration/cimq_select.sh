@@ -143,6 +143,18 @@ if [ -s "$A" ]; then
 	[ $? -eq 1 ] && ok "the kernel comparison detects a dropped route" || { not_ok "the kernel comparison detects a dropped route"; diag <"$T/perturbed.out"; }
 fi
 
+# SELECT * (arrays, NULLs, booleans, datetimes) in every text format, and the default format
+for cls in Win32_NetworkAdapter Win32_NetworkAdapterConfiguration; do
+	[ -s "$T/$cls.all.json" ] || continue
+	for f in csv table list; do
+		qcheck "SELECT * FROM $cls -o $f" "$f" "SELECT * FROM $cls" &&
+			rows_check "SELECT * FROM $cls -o $f holds the JSON's instances and values" "$f" "$T/$cls.all.json" "$T/q.$f"
+	done
+done
+cq -v2c -c public "$AGENT" "SELECT DeviceID, NetConnectionID FROM Win32_NetworkAdapter" >"$T/default.out" 2>&1
+q table "SELECT DeviceID, NetConnectionID FROM Win32_NetworkAdapter"
+cmp -s "$T/default.out" "$T/q.table" && ok "the default format is the table" || { not_ok "the default format is the table"; diff "$T/default.out" "$T/q.table" | head | diag; }
+
 # the persisted route and its active route, from the kernel's side
 if [ -s "$T/Win32_IP4PersistedRouteTable.all.json" ]; then
 	k=$(jq -r '.[] | select(.Destination == "10.95.0.0") | "\(.Mask) \(.NextHop) \(.Metric1)"' "$T/Win32_IP4PersistedRouteTable.all.json")
