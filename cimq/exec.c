@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "cimq/exec.h"
@@ -807,12 +808,57 @@ probe_cols(const struct plan *p, size_t *n, size_t *probe)
 	return NULL;
 }
 
+/*
+ * Before a range or a walk: a walk cannot tell a column the agent does not
+ * have (an older cimrouted, a view that excludes it) from an empty one, but
+ * a GET can: noSuchObject, where a column that exists answers
+ * noSuchInstance for an index no row has (.0).  SNMPv1 answers both with
+ * noSuchName, so it is not asked there.
+ */
+static int
+columns_present(struct rowset *rs)
+{
+	const struct cmap_class *c = rs->x->p->cls;
+	netsnmp_pdu *pdu, *resp;
+	netsnmp_variable_list *vb;
+	size_t k = 0;
+	int rc = 0;
+
+	if (rs->x->ss->version == SNMP_VERSION_1 || rs->ncols == 0)
+		return 0;
+	pdu = snmp_pdu_create(SNMP_MSG_GET);
+	for (size_t i = 0; i < rs->ncols; i++) {
+		const struct cmap_prop *pr = &c->props[rs->cols[i]];
+		oid o[MAX_OID_LEN];
+
+		memcpy(o, pr->oid, pr->oid_len * sizeof(oid));
+		o[pr->oid_len] = 0;
+		snmp_add_null_var(pdu, o, pr->oid_len + 1);
+	}
+	if ((resp = request(rs->x, pdu)) == NULL)
+		return -1;
+	for (vb = resp->variables; vb && k < rs->ncols && rc == 0; vb = vb->next_variable, k++) {
+		const struct cmap_prop *pr = &c->props[rs->cols[k]];
+
+		if (vb->type == SNMP_NOSUCHOBJECT)
+			rc = fail(rs->x, CIMQ_MISSING,
+			    "%s: %s (%s.%s) is missing on the agent (older cimrouted?)",
+			    rs->x->ss->peername, pr->mib_name, c->name, pr->name);
+	}
+	snmp_free_pdu(resp);
+	return rc;
+}
+
 static int
 walk_rows(struct rowset *rs, const oid *pre, size_t plen)
 {
 	const struct cmap_class *c = rs->x->p->cls;
 	struct walk w;
-	int rc = walk_alloc(&w, rs->ncols);
+	int rc;
+
+	if (columns_present(rs) != 0)
+		return -1;
+	rc = walk_alloc(&w, rs->ncols);
 
 	for (size_t k = 0; rc == 0 && k < rs->ncols; k++) {
 		const struct cmap_prop *pr = &c->props[rs->cols[k]];
@@ -1180,6 +1226,67 @@ row_status(const struct cmap_class *c)
 	return NULL;
 }
 
+/*
+ * CREATE: the index components of a route table that are not WMI keys,
+ * when the SET does not give them, are what `route add` (and WMI's
+ * PutInstance) means: the main table (254), TOS 0, and as the kernel
+ * metric the route's Metric1, else the kernel's default for the family;
+ * an IPv6 route has no source prefix (::/0).
+ */
+static const struct create_default {
+	const char *mib_name; /* the index component */
+	const char *from;     /* a property of the SET whose value it takes, or NULL */
+	enum cq_vkind kind;
+	unsigned long u;
+	const char *s;
+} create_defaults[] = {
+	{ "cimIP4RouteKernelTable", NULL, CQ_V_UINT, 254, NULL },
+	{ "cimIP4RouteTos", NULL, CQ_V_UINT, 0, NULL },
+	{ "cimIP4RouteKernelMetric", "Metric1", CQ_V_UINT, 0, NULL },
+	{ "cimIP6RouteKernelTable", NULL, CQ_V_UINT, 254, NULL },
+	{ "cimIP6RouteKernelMetric", "Metric1", CQ_V_UINT, 1024, NULL },
+	{ "cimIP6RouteSource", NULL, CQ_V_STR, 0, "::" },
+	{ "cimIP6RouteSourceLength", NULL, CQ_V_UINT, 0, NULL },
+};
+
+/* The value of a default: its SET property's, if given and a number, else its own. */
+static int
+create_default_value(const struct wctx *w, const struct create_default *d, struct cq_value *v)
+{
+	for (size_t i = 0; d->from != NULL && i < w->nset; i++) {
+		const struct cq_value *sv = &w->set[i].v;
+
+		if (strcasecmp(w->set[i].prop->name, d->from) != 0)
+			continue;
+		if (sv->kind == CQ_V_UINT || (sv->kind == CQ_V_SINT && sv->i >= 0)) {
+			v->kind = CQ_V_UINT;
+			v->u = sv->kind == CQ_V_UINT ? sv->u : (unsigned long)sv->i;
+			return 0;
+		}
+	}
+	v->kind = d->kind;
+	v->u = d->u;
+	return d->s != NULL && (v->s = strdup(d->s)) == NULL ? -1 : 0;
+}
+
+/* Fill the index components CREATE left out that have a default; 0 or -1. */
+static int
+create_defaults_fill(struct wctx *w)
+{
+	const struct cmap_table *t = &w->c->table;
+
+	for (size_t k = 0; k < t->nix; k++) {
+		for (size_t d = 0; d < sizeof(create_defaults) / sizeof(create_defaults[0]); d++) {
+			if (w->ixv[k].kind != CQ_V_NULL || t->ix[k].mib_name == NULL ||
+			    strcmp(t->ix[k].mib_name, create_defaults[d].mib_name) != 0)
+				continue;
+			if (create_default_value(w, &create_defaults[d], &w->ixv[k]) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* CREATE: the new row's index from the index components SET gives. */
 static int
 create_key(struct wctx *w)
@@ -1187,7 +1294,7 @@ create_key(struct wctx *w)
 	const struct cmap_table *t = &w->c->table;
 	struct plan_key *key = calloc(1, sizeof(*key));
 
-	if (key == NULL)
+	if (key == NULL || create_defaults_fill(w) != 0)
 		return fail(w->x, CIMQ_LOCAL, "out of memory");
 	w->keys = key;
 	for (size_t k = 0; k < t->nix; k++) {
