@@ -521,7 +521,8 @@ static void
 walk_set(struct walk *w, size_t k, const oid *col, size_t len, const oid *pre, size_t plen)
 {
 	memcpy(w->base[k], col, len * sizeof(oid));
-	memcpy(w->base[k] + len, pre, plen * sizeof(oid));
+	if (plen > 0) /* a walk has no prefix (pre may be NULL) */
+		memcpy(w->base[k] + len, pre, plen * sizeof(oid));
 	w->base_len[k] = w->cur_len[k] = len + plen;
 	w->col_len[k] = len;
 	memcpy(w->cur[k], w->base[k], w->base_len[k] * sizeof(oid));

@@ -201,36 +201,47 @@ run(netsnmp_session *sess, const struct cmap *m, const struct wql_stmt *s, const
 	return rc == 0 ? CIMQ_OK : err.status;
 }
 
-int
-main(int argc, char **argv)
+/* The map, the query's plan and its run; the exit status. */
+static int
+query(netsnmp_session *session, const char *map, const char *text)
 {
-	netsnmp_session session;
-	const char *map = take_map_opt(&argc, argv);
-	struct cmap *m;
+	struct cmap *m = load_map(map);
 	struct wql_stmt *s = NULL;
 	struct plan *p = NULL;
-	int arg, rc;
+	int rc;
 
-	netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_APPTYPE, "cimq");
-	arg = snmp_parse_args(argc, argv, &session, "o:", opt_cb);
-	if (arg == NETSNMP_PARSE_ARGS_SUCCESS_EXIT)
-		return CIMQ_OK;
-	if (arg < 0 || bad_format || arg + 1 != argc) {
-		if (arg == NETSNMP_PARSE_ARGS_ERROR_USAGE || (arg >= 0 && !bad_format))
-			usage();
-		return CIMQ_LOCAL;
-	}
-	m = load_map(map);
 	if (m == NULL)
 		return CIMQ_LOCAL;
-	rc = prepare(m, argv[arg], &s, &p);
+	rc = prepare(m, text, &s, &p);
 	if (rc == CIMQ_OK)
-		rc = run(&session, m, s, p);
+		rc = run(session, m, s, p);
 	if (p != NULL)
 		plan_free(p);
 	if (s != NULL)
 		wql_free(s);
 	cmap_free(m);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	netsnmp_session session;
+	const char *map = take_map_opt(&argc, argv);
+	int arg, rc;
+
+	memset(&session, 0, sizeof(session));
+	netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_APPTYPE, "cimq");
+	arg = snmp_parse_args(argc, argv, &session, "o:", opt_cb);
+	if (arg == NETSNMP_PARSE_ARGS_SUCCESS_EXIT) {
+		rc = CIMQ_OK;
+	} else if (arg < 0 || bad_format || arg + 1 != argc) {
+		if (arg == NETSNMP_PARSE_ARGS_ERROR_USAGE || (arg >= 0 && !bad_format))
+			usage();
+		rc = CIMQ_LOCAL;
+	} else {
+		rc = query(&session, map, argv[arg]);
+	}
 	SNMP_FREE(session.community); /* snmp_parse_args' copy; snmp_open made its own */
 	snmp_shutdown("cimq");
 	return rc;

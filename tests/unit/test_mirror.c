@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -965,6 +966,23 @@ test6_ra_route_redumps(void **state)
 #define T(fn)  cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define T6(fn) cmocka_unit_test_setup_teardown(fn, setup6, teardown)
 
+/* A moment's wall-clock time reads the same whenever it is asked (InstallDate did not:
+ * each clock cut to whole seconds apart, it moved by one as their seconds turned). */
+static void
+test_wall_steady(void **state)
+{
+	struct fix *f = *state;
+	uint32_t mono = mirror_now(f->m);
+	time_t first = mirror_wall(f->m, mono);
+	const struct timespec step = { 0, 50 * 1000000 };
+
+	assert_true(labs((long)(first - time(NULL))) <= 1);
+	for (int i = 0; i < 24; i++) { /* 1.2 s: both clocks pass a second boundary */
+		nanosleep(&step, NULL);
+		assert_int_equal(mirror_wall(f->m, mono), first);
+	}
+}
+
 int
 main(void)
 {
@@ -978,6 +996,7 @@ main(void)
 		T(test_change_callbacks),
 		T(test_via6_changes),
 		cmocka_unit_test(test_state_names),
+		T(test_wall_steady),
 		T(test_iface_links_and_addresses),
 		T(test_iface_redump_triggers),
 		T(test_iface_redump_trigger_dead_hops),
