@@ -334,6 +334,15 @@ request(struct exec *x, netsnmp_pdu *pdu)
 	return NULL;
 }
 
+netsnmp_pdu *
+exec_request(netsnmp_session *ss, netsnmp_pdu *pdu, struct exec_err *err)
+{
+	struct exec x = { .ss = ss, .err = err };
+
+	err->status = 0;
+	return request(&x, pdu);
+}
+
 /* ---- rows */
 
 struct row {

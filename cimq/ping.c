@@ -106,32 +106,31 @@ add_col(struct ping *pg, netsnmp_pdu *pdu, const char *column, u_char type, cons
 	return snmp_pdu_add_variable(pdu, o, olen, type, val, len) ? 0 : -1;
 }
 
-/* Sends pdu; the response's first value in *resp (free it) when asked.
-   0, or -1 and err. */
+/* Sends pdu; the response in *resp (free it) when asked.  0, or -1 and err
+   (a refused SET: 5 for noAccess/authorizationError, else 7). */
 static int
 request(struct ping *pg, netsnmp_pdu *pdu, netsnmp_pdu **resp)
 {
-	netsnmp_pdu *r = NULL;
-	int st = snmp_synch_response(pg->ss, pdu, &r);
+	netsnmp_pdu *r = exec_request(pg->ss, pdu, pg->err);
+	long e;
 
-	if (st != STAT_SUCCESS || r == NULL) {
-		*pg->err = (struct exec_err){ CIMQ_TIMEOUT, "" };
-		snprintf(pg->err->msg, sizeof(pg->err->msg), "%s: no response",
-		    pg->ss->peername ? pg->ss->peername : "agent");
-	} else if (r->errstat != SNMP_ERR_NOERROR) {
-		*pg->err = (struct exec_err){ CIMQ_REFUSED, "" };
+	if (r == NULL)
+		return -1;
+	e = r->errstat;
+	if (e != SNMP_ERR_NOERROR) {
+		int auth = e == SNMP_ERR_NOACCESS || e == SNMP_ERR_AUTHORIZATIONERROR;
+
+		pg->err->status = auth ? CIMQ_AUTH : CIMQ_REFUSED;
 		snprintf(pg->err->msg, sizeof(pg->err->msg), "cimPingTable row refused: %s",
-		    snmp_errstring(r->errstat));
-	} else {
-		if (resp != NULL)
-			*resp = r;
-		else
-			snmp_free_pdu(r);
-		return 0;
-	}
-	if (r != NULL)
+		    snmp_errstring(e));
 		snmp_free_pdu(r);
-	return -1;
+		return -1;
+	}
+	if (resp != NULL)
+		*resp = r;
+	else
+		snmp_free_pdu(r);
+	return 0;
 }
 
 /* A key's literal as its column's SNMP value.  0, or -1 (not a key). */

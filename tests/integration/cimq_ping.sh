@@ -72,6 +72,12 @@ wait "$qpid"
 RC=$?
 is "$RC $(cimq_rows)" "130 " "SIGINT: exit 130 and the row destroyed" || diag "stderr: $(cat "$T/int.err")"
 
+cq -v2c -c public -t 6 -r 1 "$AGENT" "SELECT * FROM Win32_PingStatus WHERE Address = '10.14.1.2'" >"$T/p.out" 2>"$T/p.err"
+RC=$?
+if { [ "$RC" -eq 5 ] || [ "$RC" -eq 7 ]; } && grep -q 'refused' "$T/p.err" && [ -z "$(cimq_rows)" ]; then
+	ok "the read-only community: the row refused (exit $RC), none left"
+else not_ok "the read-only community: the row refused (exit 5 or 7), none left"; shown; fi
+
 p json "SELECT * FROM Win32_PingStatus"
 if [ "$RC" -eq 3 ] && grep -q 'cannot be enumerated' "$T/p.err"; then ok "no Address =: refused (exit 3)"
 else not_ok "no Address =: refused (exit 3)"; shown; fi
