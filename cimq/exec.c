@@ -334,6 +334,15 @@ request(struct exec *x, netsnmp_pdu *pdu)
 	return NULL;
 }
 
+netsnmp_pdu *
+exec_request(netsnmp_session *ss, netsnmp_pdu *pdu, struct exec_err *err)
+{
+	struct exec x = { .ss = ss, .err = err };
+
+	err->status = 0;
+	return request(&x, pdu);
+}
+
 /* ---- rows */
 
 struct row {
@@ -979,22 +988,29 @@ struct select_ctx {
 	struct out *o;
 };
 
+int
+exec_print_row(const struct plan *p, struct out *o, const struct cq_value *row)
+{
+	struct cq_value *proj = calloc(p->nout + 1, sizeof(*proj));
+	int rc;
+
+	if (proj == NULL)
+		return -1;
+	for (size_t k = 0; k < p->nout; k++)
+		proj[k] = row[p->out[k]];
+	rc = out_row(o, proj);
+	free(proj);
+	return rc;
+}
+
 /* A selected row: its projection printed. */
 static int
 select_row(void *ctx, const oid *index, size_t len, const struct cq_value *row)
 {
 	struct select_ctx *sc = ctx;
-	struct cq_value *proj = calloc(sc->p->nout + 1, sizeof(*proj));
-	int rc;
 
 	(void)index, (void)len;
-	if (proj == NULL)
-		return -1;
-	for (size_t k = 0; k < sc->p->nout; k++)
-		proj[k] = row[sc->p->out[k]];
-	rc = out_row(sc->o, proj);
-	free(proj);
-	return rc;
+	return exec_print_row(sc->p, sc->o, row);
 }
 
 int

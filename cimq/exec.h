@@ -55,6 +55,14 @@ int exec_rows(netsnmp_session *ss, const struct cmap *m, const struct plan *p, e
    malloc'ed; NULL if the index is malformed. */
 char *exec_index_path(const struct cmap_class *c, const oid *sub, size_t len);
 
+/* Sends pdu (freed) over ss: the response (free it; a SET's may carry an
+   error status), or NULL and err (timeout 4, authentication 5, ...). */
+netsnmp_pdu *exec_request(netsnmp_session *ss, netsnmp_pdu *pdu, struct exec_err *err);
+
+/* Prints row (values by property of p's class) projected on p's output
+   properties to o.  0, or -1 (ENOMEM, write error). */
+int exec_print_row(const struct plan *p, struct out *o, const struct cq_value *row);
+
 /* Runs p (a SELECT's plan on a class of m) over ss, printing to o.
    0, or -1 and err (one line, without "cimq: "). */
 int exec_select(netsnmp_session *ss, const struct cmap *m, const struct plan *p, struct out *o,

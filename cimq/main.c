@@ -13,6 +13,7 @@
 
 #include "cimq/exec.h"
 #include "cimq/out.h"
+#include "cimq/ping.h"
 #include "cimq/plan.h"
 #include "cimq/wql.h"
 
@@ -154,12 +155,16 @@ prepare(const struct cmap *m, const char *q, struct wql_stmt **s, struct plan **
 		    CIMQ_LOCAL);
 	if (plan_make(c, *s, p, &pe) != 0)
 		return query_error(q, pe.pos, pe.msg, pe.status);
+	if (ping_is(c) && ((*s)->kind != WQL_SELECT || !ping_has_address(*p)))
+		return query_error(q, (*s)->cls_pos,
+		    "Win32_PingStatus cannot be enumerated: SELECT it WHERE Address = 'host'",
+		    CIMQ_MISMATCH);
 	return CIMQ_OK;
 }
 
 /* SELECT: the rows printed in the format asked for. */
 static int
-select_rows(netsnmp_session *ss, const struct cmap *m, const struct plan *p, struct exec_err *err)
+select_rows(netsnmp_session *ss, const struct cmap *m, struct plan *p, struct exec_err *err)
 {
 	const char **names = calloc(p->nout + 1, sizeof(*names));
 	struct out *o;
@@ -171,7 +176,11 @@ select_rows(netsnmp_session *ss, const struct cmap *m, const struct plan *p, str
 	for (size_t k = 0; k < p->nout; k++)
 		names[k] = p->cls->props[p->out[k]].name;
 	o = out_open(format, stdout, names, p->nout, term_width());
-	rc = o ? exec_select(ss, m, p, o, err) : -1;
+	if (o == NULL)
+		rc = -1;
+	else
+		rc =
+		    ping_is(p->cls) ? ping_select(ss, m, p, o, err) : exec_select(ss, m, p, o, err);
 	if (o != NULL && out_close(o) != 0 && rc == 0) {
 		*err = (struct exec_err){ CIMQ_LOCAL, "cannot write the output" };
 		rc = -1;
@@ -181,7 +190,7 @@ select_rows(netsnmp_session *ss, const struct cmap *m, const struct plan *p, str
 }
 
 static int
-run(netsnmp_session *sess, const struct cmap *m, const struct wql_stmt *s, const struct plan *p)
+run(netsnmp_session *sess, const struct cmap *m, const struct wql_stmt *s, struct plan *p)
 {
 	netsnmp_session *ss = snmp_open(sess);
 	struct exec_err err;

@@ -2,6 +2,8 @@
  * Shared by cimq's unit tests: loads CIM-ROUTE-MIB (with the IETF base
  * modules of Debian's erlang-snmp, as test_oids does) and mof-map/map.tsv.
  * cq_load returns NULL when the base modules are missing: the test skips.
+ * cq_setup and cq_teardown are the group fixtures of the tests: map is the
+ * loaded map, NULL when the tests skip.
  */
 #ifndef CQMIB_H
 #define CQMIB_H
@@ -37,6 +39,27 @@ cq_load(void)
 		abort();
 	}
 	return m;
+}
+
+static struct cmap *map;
+
+static int
+cq_setup(void **state)
+{
+	(void)state;
+	map = cq_load();
+	return 0;
+}
+
+static int
+cq_teardown(void **state)
+{
+	(void)state;
+	if (map == NULL)
+		return 0;
+	cmap_free(map);
+	shutdown_mib();
+	return 0;
 }
 
 #endif

@@ -19,26 +19,6 @@
 #include "cimq/plan.h"
 #include "tests/unit/cqmib.h"
 
-static struct cmap *map;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	map = cq_load();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	cmap_free(map);
-	if (map != NULL)
-		shutdown_mib();
-	return 0;
-}
-
 static void
 test_like(void **state)
 {
@@ -299,5 +279,5 @@ main(void)
 		cmocka_unit_test(test_lit_value),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, cq_setup, cq_teardown);
 }

@@ -13,8 +13,6 @@
 #include "cimq/exec.h"
 #include "cqmib.h"
 
-static struct cmap *map;
-
 static const struct cmap_prop *
 prop(const char *cls, const char *name)
 {
@@ -143,23 +141,6 @@ test_ref(void **state)
 	assert_null(exec_index_path(rt, ix, 15)); /* malformed index */
 }
 
-static int
-setup(void **state)
-{
-	(void)state;
-	map = cq_load(); /* NULL: the base MIB modules are missing, the tests skip */
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	if (map != NULL)
-		cmap_free(map);
-	return 0;
-}
-
 int
 main(void)
 {
@@ -169,5 +150,5 @@ main(void)
 		cmocka_unit_test(test_ref),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, cq_setup, cq_teardown);
 }

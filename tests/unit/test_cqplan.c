@@ -21,26 +21,6 @@
 #include "cimq/plan.h"
 #include "tests/unit/cqmib.h"
 
-static struct cmap *map;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	map = cq_load();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	cmap_free(map);
-	if (map != NULL)
-		shutdown_mib();
-	return 0;
-}
-
 #define NEED_MAP()               \
 	do {                     \
 		(void)state;     \
@@ -639,7 +619,7 @@ main(void)
 		cmocka_unit_test(test_roundtrip_ip6),
 		cmocka_unit_test(test_inet_zones),
 	};
-	int rc = cmocka_run_group_tests(tests, setup, teardown);
+	int rc = cmocka_run_group_tests(tests, cq_setup, cq_teardown);
 
 	wql_free(stmt);
 	return rc;
