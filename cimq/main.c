@@ -1,6 +1,7 @@
 /*
  * cimq: WQL over SNMP.
- *   cimq [SNMP options as snmpwalk takes them] [-o table|list|csv|json] [-M MAPFILE] HOST "WQL"
+ *   cimq [SNMP options as snmpwalk takes them] [-o table|list|csv|json] [-M MAPFILE]
+ *        [-N COUNT (event queries: stop after COUNT events; events.h)] HOST "WQL"
  * Exit statuses: enum cimq_status (exec.h), documented in cimq(1).
  */
 #include "config.h"
