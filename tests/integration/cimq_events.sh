@@ -11,7 +11,7 @@
 #     the IPv6 rows alone.
 # A gap: cimRouteEventHistorySize 5, 12 changes while cimq polls WITHIN 3: one stderr line
 # "cimq: 7 changes missed (sequence A..B)", then the 5 rows the history still holds.
-# SIGINT ends a query without -N with exit 0. Both daemons alive at the end.
+# SIGINT and SIGTERM end a query without -N with exit 0; -N 0 is refused. Both daemons alive at the end.
 
 . "$(dirname "$0")/lib.sh"
 itest_init cimqev
@@ -132,11 +132,13 @@ is "$(cat "$T/d.csv.err")" "cimq: 7 changes missed (sequence $((L1 + 1))..$((L1 
 is "$(tail -n +1 "$T/d.csv" | tr -d '\r' | grep -v Sequence | tr -d '"' | tr '\n' ' ')" \
 	"$(seq $((L1 + 8)) $((L1 + 12)) | tr '\n' ' ')" "then the 5 changes the history holds"
 
-# SIGINT without -N: exit 0
-ev "SELECT * FROM Win32_IP4RouteTableEvent" "$T/e.csv" -o csv; PE=$EVPID
-sleep 1.5
-kill -INT "$(pgrep -P "$PE")" # the subshell of & ignores SIGINT; cimq is its child
-finished "$PE" "$T/e.csv"; result $? "SIGINT ends an event query with exit 0"
+# SIGINT, SIGTERM without -N: exit 0
+for sig in INT TERM; do
+	ev "SELECT * FROM Win32_IP4RouteTableEvent" "$T/e.csv" -o csv; PE=$EVPID
+	sleep 1.5
+	kill -$sig "$(pgrep -P "$PE")" # the subshell of & ignores SIGINT; cimq is its child
+	finished "$PE" "$T/e.csv"; result $? "SIG$sig ends an event query with exit 0"
+done
 ev "SELECT * FROM Win32_IP4RouteTableEvent WITHIN 1" "$T/f.csv" -o csv -N 0; PF=$EVPID
 finished "$PF" "$T/f.csv" 2>/dev/null
 is "$(head -c 20 "$T/f.csv.err")" "cimq: -N takes a cou" "-N 0 is refused"
