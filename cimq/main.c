@@ -1,6 +1,7 @@
 /*
  * cimq: WQL over SNMP.
- *   cimq [SNMP options as snmpwalk takes them] [-o table|list|csv|json] [-M MAPFILE] HOST "WQL"
+ *   cimq [SNMP options as snmpwalk takes them] [-o table|list|csv|json] [-M MAPFILE]
+ *        [-N COUNT (event queries: stop after COUNT events; events.h)] HOST "WQL"
  * Exit statuses: enum cimq_status (exec.h), documented in cimq(1).
  */
 #include "config.h"
@@ -11,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "cimq/events.h"
 #include "cimq/exec.h"
 #include "cimq/out.h"
 #include "cimq/ping.h"
@@ -29,17 +31,19 @@ static const char snmp_valued[] = "YmMOIPDvrtcZeEnulxXapT3Ls";
 
 static enum out_format format = OUT_TABLE;
 static int bad_format;
+static unsigned long count; /* -N: events to print, 0 no limit */
 
 static void
 usage(void)
 {
 	fprintf(stderr,
 	    "usage: cimq [SNMP options as snmpwalk] [-o table|list|csv|json] "
-	    "[-M MAPFILE] HOST \"WQL\"\n");
+	    "[-M MAPFILE] [-N COUNT] HOST \"WQL\"\n");
 	snmp_parse_args_descriptions(stderr);
 	fprintf(stderr,
 	    "  -o FORMAT\t\ttable (default), list, csv or json\n"
-	    "  -M MAPFILE\t\tthe class map (default $CIMQ_MAP, else " CIMQ_MAP ")\n");
+	    "  -M MAPFILE\t\tthe class map (default $CIMQ_MAP, else " CIMQ_MAP ")\n"
+	    "  -N COUNT\t\tevent queries: stop after COUNT events\n");
 }
 
 static void
@@ -50,6 +54,15 @@ opt_cb(int argc, char *const *argv, int opt)
 		fprintf(stderr, "cimq: unknown output format '%s' (table, list, csv, json)\n",
 		    optarg);
 		bad_format = 1;
+	}
+	if (opt == 'N') {
+		char *end;
+
+		count = strtoul(optarg, &end, 10);
+		if (*optarg < '0' || *optarg > '9' || *end != '\0' || count == 0) {
+			fprintf(stderr, "cimq: -N takes a count of events, not '%s'\n", optarg);
+			bad_format = 1;
+		}
 	}
 }
 
@@ -149,9 +162,9 @@ prepare(const struct cmap *m, const char *q, struct wql_stmt **s, struct plan **
 		return query_error(q, (*s)->cls_pos, msg, CIMQ_UNKNOWN);
 	}
 	if ((*s)->kind == WQL_ASSOCIATORS || (*s)->kind == WQL_REFERENCES ||
-	    c->kind != CMAP_K_TABLE)
+	    (c->kind != CMAP_K_TABLE && !events_is(c, *s)))
 		return query_error(q, 0,
-		    "ASSOCIATORS OF, REFERENCES OF and event queries are not implemented yet",
+		    "ASSOCIATORS OF, REFERENCES OF and writes of event classes are not implemented yet",
 		    CIMQ_LOCAL);
 	if (plan_make(c, *s, p, &pe) != 0)
 		return query_error(q, pe.pos, pe.msg, pe.status);
@@ -200,7 +213,9 @@ run(netsnmp_session *sess, const struct cmap *m, const struct wql_stmt *s, struc
 		snmp_sess_perror("cimq", sess);
 		return CIMQ_LOCAL;
 	}
-	if (s->kind == WQL_SELECT)
+	if (events_is(p->cls, s))
+		rc = events_run(ss, m, s, p, format, count, &err);
+	else if (s->kind == WQL_SELECT)
 		rc = select_rows(ss, m, p, &err);
 	else
 		rc = exec_write(ss, m, s, p, &err);
@@ -241,7 +256,7 @@ main(int argc, char **argv)
 
 	memset(&session, 0, sizeof(session));
 	netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_APPTYPE, "cimq");
-	arg = snmp_parse_args(argc, argv, &session, "o:", opt_cb);
+	arg = snmp_parse_args(argc, argv, &session, "o:N:", opt_cb);
 	if (arg == NETSNMP_PARSE_ARGS_SUCCESS_EXIT) {
 		rc = CIMQ_OK;
 	} else if (arg < 0 || bad_format || arg + 1 != argc) {

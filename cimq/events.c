@@ -1,0 +1,242 @@
+/* events: event queries over cimRouteEventTable (events.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cimq/events.h"
+
+#define HISTORY    "cimRouteEvent"
+#define MAX_WINDOW 100000 /* cimRouteEventHistorySize's maximum */
+
+static volatile sig_atomic_t stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+int
+events_is(const struct cmap_class *c, const struct wql_stmt *s)
+{
+	return s->kind == WQL_SELECT &&
+	    (c->kind == CMAP_K_EVENT || (strcasecmp(c->name, HISTORY) == 0 && s->within >= 0));
+}
+
+struct follow {
+	netsnmp_session *ss;
+	const struct cmap *m;
+	const struct plan *user; /* the query's plan */
+	struct plan *fam;        /* SELECT AddressType FROM cimRouteEvent */
+	struct wql_stmt *fam_s;
+	int v4only;     /* an event class: IPv4 changes only */
+	uint32_t next;  /* the next sequence number expected */
+	uint32_t *seqs; /* this poll's selected rows */
+	size_t nseqs;
+	enum out_format f;
+	unsigned long left; /* events still to print; 0: no limit */
+	int limited;
+	struct exec_err *err;
+};
+
+static int
+fail(struct follow *fo, int status, const char *msg)
+{
+	fo->err->status = status;
+	snprintf(fo->err->msg, sizeof(fo->err->msg), "%s: %s", fo->ss->peername, msg);
+	return -1;
+}
+
+/* cimRouteEventLastSequence.0 to *last; 0 or -1. */
+static int
+last_sequence(struct follow *fo, uint32_t *last)
+{
+	oid o[MAX_OID_LEN];
+	size_t len = MAX_OID_LEN;
+	netsnmp_pdu *pdu, *resp = NULL;
+	int st, rc = -1;
+
+	if (!read_objid("CIM-ROUTE-MIB::cimRouteEventLastSequence.0", o, &len))
+		return fail(fo, CIMQ_LOCAL, "cimRouteEventLastSequence is not in the MIB");
+	pdu = snmp_pdu_create(SNMP_MSG_GET);
+	snmp_add_null_var(pdu, o, len);
+	st = snmp_synch_response(fo->ss, pdu, &resp);
+	if (st != STAT_SUCCESS || resp == NULL)
+		fail(fo, CIMQ_TIMEOUT, "no response (cimRouteEventLastSequence)");
+	else if (resp->errstat != SNMP_ERR_NOERROR || resp->variables == NULL ||
+	    resp->variables->type != ASN_UNSIGNED)
+		fail(fo, CIMQ_MISSING, "cimRouteEventLastSequence is missing on the agent");
+	else {
+		*last = (uint32_t)*resp->variables->val.integer;
+		rc = 0;
+	}
+	if (resp != NULL)
+		snmp_free_pdu(resp);
+	return rc;
+}
+
+/* Reports the changes before seq that were not read, expects seq + 1. */
+static void
+gap(struct follow *fo, uint32_t seq)
+{
+	if (seq > fo->next)
+		fprintf(stderr, "cimq: %lu changes missed (sequence %lu..%lu)\n",
+		    (unsigned long)(seq - fo->next), (unsigned long)fo->next,
+		    (unsigned long)seq - 1);
+	fo->next = seq + 1;
+}
+
+/* The rows of the family pass: gaps reported, selected rows kept. */
+static int
+family_row(void *ctx, const oid *index, size_t len, const struct cq_value *row)
+{
+	struct follow *fo = ctx;
+	const struct cq_value *at = &row[fo->fam->out[0]];
+	uint32_t seq;
+
+	if (len != 1 || index[0] < fo->next || index[0] > UINT32_MAX)
+		return 0;
+	seq = (uint32_t)index[0];
+	gap(fo, seq);
+	if (!fo->v4only || (at->kind == CQ_V_UINT && at->u == 1))
+		fo->seqs[fo->nseqs++] = seq;
+	return 0;
+}
+
+/* One event: a result of its own, flushed. */
+static int
+print_row(void *ctx, const oid *index, size_t len, const struct cq_value *row)
+{
+	struct follow *fo = ctx;
+	const struct plan *p = fo->user;
+	const char *names[p->nout + 1];
+	struct cq_value vals[p->nout + 1];
+	struct out *o;
+
+	(void)index, (void)len;
+	for (size_t k = 0; k < p->nout; k++) {
+		names[k] = p->cls->props[p->out[k]].name;
+		vals[k] = row[p->out[k]];
+	}
+	o = out_open(fo->f, stdout, names, p->nout, 0);
+	if (o == NULL || out_row(o, vals) != 0 || out_close(o) != 0 || fflush(stdout) != 0)
+		return fail(fo, CIMQ_LOCAL, "cannot write the output");
+	if (fo->limited && --fo->left == 0)
+		return -1;
+	return 0;
+}
+
+/* Runs p's plan as one GET per sequence number in seqs[0..n). */
+static int
+get_rows(struct follow *fo, const struct plan *p, const uint32_t *seqs, size_t n, exec_row_fn fn)
+{
+	struct plan q = *p;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	q.access = PLAN_GET;
+	q.nkeys = n;
+	q.keys = calloc(n, sizeof(*q.keys));
+	if (q.keys == NULL)
+		return fail(fo, CIMQ_LOCAL, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		q.keys[i] = (struct plan_key){ .sub = { seqs[i] }, .len = 1 };
+	rc = exec_rows(fo->ss, fo->m, &q, fn, fo, fo->err);
+	free(q.keys);
+	return rc;
+}
+
+/* One poll: the rows after fo->next up to the agent's last. */
+static int
+poll_once(struct follow *fo)
+{
+	uint32_t last, n, first, *all;
+	int rc;
+
+	if (last_sequence(fo, &last) != 0)
+		return -1;
+	if (last < fo->next)
+		return 0;
+	n = last - fo->next + 1 > MAX_WINDOW ? MAX_WINDOW : last - fo->next + 1;
+	first = last - n + 1;
+	all = calloc(n, sizeof(*all));
+	fo->seqs = calloc(n, sizeof(*fo->seqs));
+	fo->nseqs = 0;
+	rc = all && fo->seqs ? 0 : fail(fo, CIMQ_LOCAL, "out of memory");
+	for (uint32_t i = 0; rc == 0 && i < n; i++)
+		all[i] = first + i;
+	if (rc == 0)
+		rc = get_rows(fo, fo->fam, all, n, family_row);
+	if (rc == 0 && fo->next <= last) { /* the newest rows are gone too */
+		gap(fo, last + 1);
+		fo->next = last + 1;
+	}
+	if (rc == 0)
+		rc = get_rows(fo, fo->user, fo->seqs, fo->nseqs, print_row);
+	free(all);
+	free(fo->seqs);
+	return rc;
+}
+
+/* Sleeps s seconds unless a signal comes. */
+static void
+pause_for(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+
+	while (!stop && nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static int
+follow_init(struct follow *fo, const struct cmap_class *c)
+{
+	const struct cmap_class *h = cmap_class(fo->m, HISTORY);
+	struct wql_err we;
+	struct plan_err pe;
+
+	fo->v4only = c->kind == CMAP_K_EVENT;
+	if (h == NULL || wql_parse("SELECT AddressType FROM " HISTORY, &fo->fam_s, &we) != 0)
+		return fail(fo, CIMQ_LOCAL, "the map has no class " HISTORY);
+	if (plan_make(h, fo->fam_s, &fo->fam, &pe) != 0)
+		return fail(fo, CIMQ_LOCAL, pe.msg);
+	return last_sequence(fo, &fo->next) == 0 ? (fo->next++, 0) : -1;
+}
+
+int
+events_run(netsnmp_session *ss, const struct cmap *m, const struct wql_stmt *s,
+    const struct plan *p, enum out_format f, unsigned long count, struct exec_err *err)
+{
+	struct follow fo = { .ss = ss,
+		.m = m,
+		.user = p,
+		.f = f,
+		.left = count,
+		.limited = count > 0,
+		.err = err };
+	struct sigaction sa = { .sa_handler = on_signal };
+	double within = s->within >= 0 ? s->within : 1;
+	int rc;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	rc = follow_init(&fo, p->cls);
+	while (rc == 0 && !stop) {
+		pause_for(within);
+		if (!stop)
+			rc = poll_once(&fo);
+	}
+	if (rc != 0 && fo.limited && fo.left == 0)
+		rc = 0; /* stopped after count events */
+	plan_free(fo.fam);
+	if (fo.fam_s != NULL)
+		wql_free(fo.fam_s);
+	return rc;
+}

@@ -1,0 +1,25 @@
+/*
+ * events: event queries (issue 15).  SELECT ... FROM an event class
+ * (Win32_IP4RouteTableEvent: the IPv4 changes) or, with WITHIN, FROM
+ * cimRouteEvent (the history table's own class: both families, AddressType
+ * 1 or 2, so WHERE AddressType = 2 selects the IPv6 changes) follows
+ * cimRouteEventTable by sequence number: cimRouteEventLastSequence is read
+ * at start, then every WITHIN seconds (default 1) the rows after the last
+ * one seen are read (one GET of AddressType per sequence number, then one
+ * GET of the query's columns per selected row) and each new change printed
+ * as a result of its own in the output format, stdout flushed.  Rows gone
+ * from the history (it wrapped) are reported on stderr as one line
+ * "cimq: N changes missed (sequence A..B)" and the stream continues.
+ * Runs until SIGINT/SIGTERM (exit 0) or count events were printed.
+ */
+#ifndef CIMQ_EVENTS_H
+#define CIMQ_EVENTS_H
+#include "cimq/exec.h"
+
+/* Whether s on class c is an event query. */
+int events_is(const struct cmap_class *c, const struct wql_stmt *s);
+/* Follows the history for the event query s planned as p; count > 0 stops
+   after count events.  0, or -1 and err. */
+int events_run(netsnmp_session *ss, const struct cmap *m, const struct wql_stmt *s,
+    const struct plan *p, enum out_format f, unsigned long count, struct exec_err *err);
+#endif
