@@ -66,7 +66,8 @@ ip netns exec "$NS" env CIMQ_MAP="$TOP_SRCDIR/mof-map/map.tsv" MIBDIRS="$CQ_MIBD
 	-v2c -c private -t 6 -r 1 "$AGENT" "SELECT * FROM Win32_PingStatus WHERE Address = '10.14.5.2' AND Timeout = 20000" \
 	>"$T/int.out" 2>"$T/int.err" &
 qpid=$!
-wait_until 10 test -n "$(cimq_rows)" && ok "the row exists while cimq waits" || not_ok "the row exists while cimq waits"
+row_seen() { [ -n "$(cimq_rows)" ]; } # asked anew at each try (a $(...) argument would be read once)
+wait_until 10 row_seen && ok "the row exists while cimq waits" || not_ok "the row exists while cimq waits"
 kill -INT "$qpid"
 wait "$qpid"
 RC=$?
