@@ -107,6 +107,26 @@ term_width(void)
 	return cols && atoi(cols) > 0 ? (size_t)atoi(cols) : 80;
 }
 
+/*
+ * CIM-ROUTE-MIB imports from five IETF base modules that Debian does not ship (erlang-snmp
+ * has copies). When one of them is not in the MIB path, cimq's stand-ins (mibs/base/ in the
+ * source tree: only the names CIM-ROUTE-MIB imports) are added; net-snmp's parser prefers the
+ * directory added last, so they then stand in for all five, which decode identically.
+ */
+static void
+add_base_modules(void)
+{
+	static const char *const base[] = { "SNMPv2-SMI", "SNMPv2-TC", "SNMPv2-CONF",
+		"SNMP-FRAMEWORK-MIB", "INET-ADDRESS-MIB" };
+	size_t i;
+
+	for (i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+		if (which_module(base[i]) < 0) {
+			add_mibdir(CIMQ_BASEDIR);
+			return;
+		}
+}
+
 static struct cmap *
 load_map(const char *path)
 {
@@ -118,9 +138,11 @@ load_map(const char *path)
 	if (path == NULL)
 		path = CIMQ_MAP;
 	add_mibdir(CIMQ_MIBDIR);
+	add_base_modules();
 	read_module("CIM-ROUTE-MIB");
 	if (which_module("CIM-ROUTE-MIB") < 0) {
-		fprintf(stderr, "cimq: CIM-ROUTE-MIB not found (MIBDIRS, " CIMQ_MIBDIR ")\n");
+		fprintf(stderr,
+		    "cimq: CIM-ROUTE-MIB not found (MIBDIRS, " CIMQ_MIBDIR ", " CIMQ_BASEDIR ")\n");
 		return NULL;
 	}
 	m = cmap_load(path, err, sizeof(err));

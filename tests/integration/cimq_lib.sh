@@ -2,9 +2,9 @@
 #
 # CIMQ: the program (default $BUILDDIR/cimq/cimq). It reads map.tsv (CIMQ_MAP, the source
 # tree's) and CIM-ROUTE-MIB from the source tree's mibs/ (lib.sh points net-snmp's tools at no
-# MIB at all; cimq alone gets MIBDIRS, with the IETF base modules CIM-ROUTE-MIB imports: net-snmp's
-# own /usr/share/snmp/mibs, else Debian's erlang-snmp copy, as tests/mib/check-mib.sh finds them,
-# or MIB_BASE_DIR). cimq_rows.py checks its answers.
+# MIB at all; cimq alone gets MIBDIRS, with the IETF base modules CIM-ROUTE-MIB imports: cimq's
+# stand-ins from mibs/base, as an installed cimq uses them on Debian, or MIB_BASE_DIR;
+# tests/mib/check-base.sh shows they decode as the real modules do). cimq_rows.py checks its answers.
 
 CQROWS=$ITDIR/cimq_rows.py
 ENT=.1.3.6.1.4.1.32473.1.1
@@ -14,12 +14,7 @@ cimq_require() {
 	CIMQ=${CIMQ:-$BUILDDIR/cimq/cimq}
 	[ -x "$CIMQ" ] || skip_all "$CIMQ not built"
 	command -v jq >/dev/null || skip_all "jq not installed"
-	local d base=${MIB_BASE_DIR:-}
-	[ -f /usr/share/snmp/mibs/SNMPv2-SMI.txt ] && base=/usr/share/snmp/mibs
-	if [ -z "$base" ]; then
-		for d in /usr/lib/erlang/lib/snmp-*/mibs; do [ -f "$d/SNMPv2-SMI.mib" ] && base=$d; done
-	fi
-	[ -n "$base" ] || skip_all "IETF base MIB modules not found (SNMPv2-SMI; install erlang-snmp or set MIB_BASE_DIR)"
+	local base=${MIB_BASE_DIR:-$TOP_SRCDIR/mibs/base}
 	CQ_MIBDIRS=$TOP_SRCDIR/mibs:$base
 }
 
