@@ -145,6 +145,15 @@ add_value(netsnmp_pdu *pdu, const struct wset *ws, const struct plan_key *key)
 static const struct signature {
 	const char *method, *params;
 } signatures[] = {
+	{ "DisableIPSec", "" },
+	{ "Disable", "" },
+	{ "Enable", "" },
+	{ "EnableDHCP", "" },
+	{ "ReleaseDHCPLease", "" },
+	{ "ReleaseDHCPLeaseAll", "" },
+	{ "RenewDHCPLease", "" },
+	{ "RenewDHCPLeaseAll", "" },
+	{ "Reset", "" },
 	{ "EnableDNS",
 	    "DNSHostName?!74 DNSDomain?!73 DNSServerSearchOrder[]?!70 "
 	    "DNSDomainSuffixSearchOrder[]?!73" },
@@ -280,6 +289,9 @@ struct cgroup {
 	oid rs[MAX_OID_LEN]; /* its RowStatus column */
 	size_t rs_len;
 	struct plan_key *rows; /* the new rows' index after the parent's */
+	/* its index starts (after the parent's) with an InetAddressType: the
+	   types (bits) whose rows the list replaces */
+	unsigned long types;
 	size_t nrows;
 	struct wset *cols; /* nrows x per: the columns each row writes */
 	size_t per;
@@ -718,7 +730,14 @@ group_build(struct call *cl, struct cgroup *g)
 		for (size_t c = 0; c < g->per; c++)
 			if (group_col(cl, g, argof, c, i, &syn) != 0)
 				return -1;
+		g->types |=
+		    g->rows[i].len > 0 && g->rows[i].sub[0] < 8 ? 1ul << g->rows[i].sub[0] : 0;
 	}
+	if (g->t->parent_nix >= g->t->nix ||
+	    strcmp(g->t->ix[g->t->parent_nix].syntax, "InetAddressType") != 0)
+		g->types = ~0ul; /* not by family: every row */
+	else if (g->nrows == 0)
+		g->types = 1ul << 1; /* ipv4(1): WMI's methods are IPv4's */
 	return 0;
 }
 
@@ -922,7 +941,9 @@ add_status(netsnmp_pdu *pdu, const struct cgroup *g, const struct plan_key *key,
 												 -1;
 }
 
-/* g's rows: destroy(6) of the old rows not in the list, then createAndGo(4)
+/* g's rows: destroy(6) of the old rows not in the list (of the list's
+   address families only, where the index starts with the type: an IPv4
+   list leaves the IPv6 addresses and gateways alone), then createAndGo(4)
    of the new ones with their columns (the columns alone for a row kept). */
 static int
 group_pdu(const struct cgroup *g, const struct plan_key *inst, const struct call_old *old,
@@ -932,7 +953,9 @@ group_pdu(const struct cgroup *g, const struct plan_key *inst, const struct call
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < old->n; i++)
-		if (!has_row(g->rows, g->nrows, &old->rows[i]))
+		if (!has_row(g->rows, g->nrows, &old->rows[i]) && old->rows[i].len > 0 &&
+		    (g->types == ~0ul ||
+			(old->rows[i].sub[0] < 8 && (g->types >> old->rows[i].sub[0]) & 1)))
 			rc = row_key(g, inst, &old->rows[i], &key) != 0 ?
 			    -1 :
 			    add_status(pdu, g, &key, 6);

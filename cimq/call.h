@@ -36,8 +36,10 @@ enum {
  *  - single values go to their scalar or class column, and EnableStatic
  *    writes DHCPEnabled false(2) too (the client stopped).
  * The SET of an instance then destroys(6) the rows the agent has that the
- * list has not, createAndGo(4)s the rows it has not (columns with them),
- * writes the columns of the rows kept, then the single values.
+ * list has not (where the index starts with an InetAddressType, those of the
+ * list's types only: of IPv4 for an empty list), createAndGo(4)s the rows
+ * it has not (columns with them), writes the columns of the rows kept, then
+ * the single values.
  */
 struct call;
 

@@ -11,7 +11,7 @@
 # route), SetDNSServerSearchOrder and SetDNSSuffixSearchOrder (the namespace's resolver file,
 # /etc/netns/NS/resolv.conf), SetDefaultTTL (sysctl), each with ReturnValue = 0; EnableStatic on
 # a link DHCP holds (an address of finite lifetime; dhcpCommand disable a stub): 4096 then 0;
-# the local refusals (arrays of different lengths 68, a bad address 70, a bad mask 66, an
+# the link's IPv6 addresses untouched by an IPv4 list; the local refusals (arrays of different lengths 68, a bad address 70, a bad mask 66, an
 # unknown parameter exit 2) and the agent's (a gateway on no subnet of the link 71,
 # SetTcpWindowSize 64): exit status, message, return value, nothing changed in the kernel.
 # Both daemons alive after.
@@ -126,8 +126,12 @@ refused() {
 		[ "$before" == "$after" ] || diff <(echo "$before") <(echo "$after") | diag; fi
 }
 
+v6() { nsx ip -j -6 addr show dev va | jq -r '[.[].addr_info[] | "\(.local)/\(.prefixlen)"] | join(" ")'; }
+V6=$(v6)
 w private "CALL $NAC.EnableStatic(IPAddress=('192.0.2.7','192.0.2.8'), SubnetMask=('255.255.255.0','255.255.255.0')) WHERE Index = $IFA"
 rv 0 "EnableStatic of two addresses: ReturnValue = 0"
+[ -n "$V6" ] && is "$(v6)" "$V6" "the IPv6 addresses ($V6) left alone by an IPv4 list" ||
+	skip "the IPv6 addresses left alone by an IPv4 list" "no IPv6 address on va"
 is "$(addrs)" "192.0.2.7/24 192.0.2.8/24" "ip -j addr: the two addresses replace the link's, the first the primary"
 is "$(grep -c "^va 192.0.2.[78]/24\$" "$T/state/static-addresses" 2>/dev/null)" 2 "both kept in the state file (nonVolatile)"
 w private "CALL $NAC.EnableStatic(IPAddress=('192.0.2.7','198.51.100.9'), SubnetMask=('255.255.255.0','255.255.255.128')) WHERE Index = $IFA"

@@ -129,8 +129,9 @@ test_enable_static(void **state)
 {
 	netsnmp_pdu *pdu;
 	const netsnmp_variable_list *v;
-	struct plan_key rows[2] = { key("1.4.192.0.2.7.24"), key("1.4.10.0.0.1.8") };
-	struct call_old old[1] = { { rows, 2 } };
+	struct plan_key rows[3] = { key("1.4.192.0.2.7.24"), key("1.4.10.0.0.1.8"),
+		key("2.16.254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.1.64") };
+	struct call_old old[1] = { { rows, 3 } };
 
 	(void)state;
 	if (map == NULL)
@@ -143,7 +144,8 @@ test_enable_static(void **state)
 	v = expect_int(v, "cimAdapterCfgDHCPEnabled", "3", 2); /* DHCP stopped */
 	assert_null(v);
 	snmp_free_pdu(pdu);
-	/* the rows the interface has: 192.0.2.7/24 kept, 10.0.0.1/8 destroyed first */
+	/* the rows the interface has: 192.0.2.7/24 kept, 10.0.0.1/8 destroyed first,
+	   fe80::1/64 left alone (an IPv4 list replaces the IPv4 addresses) */
 	pdu = set_of("CALL " NAC ".EnableStatic(IPAddress=('192.0.2.7','192.0.2.8'), "
 		     "SubnetMask=('255.255.255.0','255.255.255.0')) WHERE Index = 3",
 	    "3", old);
@@ -158,6 +160,13 @@ test_enable_static(void **state)
 	    "5", NULL);
 	v = expect_int(pdu->variables, "cimAdapterCfgAddressRowStatus",
 	    "5.2.16.32.1.13.184.0.0.0.0.0.0.0.0.0.0.0.7.64", 4);
+	snmp_free_pdu(pdu);
+	/* an IPv6 list: the IPv6 rows replaced, the IPv4 ones left alone */
+	pdu = set_of("CALL " NAC ".EnableStatic(IPAddress='fe80::1', SubnetMask='64') "
+		     "WHERE Index = 3",
+	    "3", old);
+	v = expect_int(pdu->variables, "cimAdapterCfgDHCPEnabled", "3", 2);
+	assert_null(v);
 	snmp_free_pdu(pdu);
 }
 
@@ -200,6 +209,8 @@ test_refusals(void **state)
 	    "needs SubnetMask");
 	refused("CALL " NAC ".EnableStatic(IPAddress=('192.0.2.7'), Mask=('255.0.0.0'))",
 	    CIMQ_UNKNOWN, -1, "EnableStatic has no parameter Mask");
+	refused("CALL " NAC ".RenewDHCPLease(Force=TRUE)", CIMQ_UNKNOWN, -1,
+	    "RenewDHCPLease has no parameter Force");
 	refused("CALL " NAC ".EnableStatic(IPAddress=('192.0.2.7'), IPAddress=('192.0.2.8'), "
 		"SubnetMask=('255.0.0.0'))",
 	    CIMQ_REFUSED, 68, "IPAddress given twice");
@@ -220,8 +231,9 @@ test_gateways(void **state)
 {
 	netsnmp_pdu *pdu;
 	const netsnmp_variable_list *v;
-	struct plan_key rows[1] = { key("1.4.192.0.2.1.5") };
-	struct call_old old[1] = { { rows, 1 } };
+	struct plan_key rows[2] = { key("1.4.192.0.2.1.5"),
+		key("2.16.254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.1.1024") };
+	struct call_old old[1] = { { rows, 2 } };
 
 	(void)state;
 	if (map == NULL)
@@ -237,10 +249,13 @@ test_gateways(void **state)
 		     "GatewayCostMetric=(5, 7)) WHERE Index = 3",
 	    "3", old);
 	v = expect_int(pdu->variables, "cimAdapterCfgGatewayRowStatus",
+	    "3.2.16.254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.1.1024", 6); /* fe80::1 moved */
+	v = expect_int(v, "cimAdapterCfgGatewayRowStatus",
 	    "3.2.16.254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.1.7", 4);
 	assert_null(v); /* 192.0.2.1 at 5 is there already */
 	snmp_free_pdu(pdu);
-	/* no gateway: every row destroyed */
+	/* no gateway: every IPv4 row destroyed (the IPv6 one, a router
+	   advertisement's perhaps, left alone) */
 	pdu = set_of("CALL " NAC ".SetGateways(DefaultIPGateway=()) WHERE Index = 3", "3", old);
 	v = expect_int(pdu->variables, "cimAdapterCfgGatewayRowStatus", "3.1.4.192.0.2.1.5", 6);
 	assert_null(v);
