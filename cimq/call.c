@@ -1055,20 +1055,27 @@ names_method(const oid *o, size_t len, const netsnmp_variable_list *v, const cha
 	return 0;
 }
 
-/* The result the agent recorded for method in the first of lp[0..n) whose
-   LastMethod names it; -1 if none does. */
+/* What the agent recorded: the values of lp[0..n)'s LastMethod and
+   LastResult in snap (-1 when absent), and the result for the method from
+   the first pair whose LastMethod names it, or -1. */
 static long
-recorded(struct wctx *w, const struct lastpair *lp, size_t n)
+recorded(struct wctx *w, const struct lastpair *lp, size_t n, long *snap)
 {
 	netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GET), *resp = NULL;
 	long r = -1;
+	size_t i = 0;
 
+	for (size_t k = 0; k < 2 * n; k++)
+		snap[k] = -1;
 	for (size_t k = 0; k < n; k++) {
 		snmp_add_null_var(pdu, lp[k].m, lp[k].mlen);
 		snmp_add_null_var(pdu, lp[k].r, lp[k].rlen);
 	}
-	if (snmp_synch_response(w->x->ss, pdu, &resp) != STAT_SUCCESS || resp == NULL)
-		return -1;
+	if (n == 0 || snmp_synch_response(w->x->ss, pdu, &resp) != STAT_SUCCESS || resp == NULL)
+		return n == 0 ? (snmp_free_pdu(pdu), -1) : -1;
+	for (netsnmp_variable_list *v = resp->variables; resp->errstat == 0 && v && i < 2 * n;
+	     v = v->next_variable, i++)
+		snap[i] = v->type == ASN_INTEGER ? *v->val.integer : -1;
 	for (netsnmp_variable_list *v = resp->variables; v && v->next_variable && r < 0;
 	     v = v->next_variable->next_variable)
 		if (resp->errstat == 0 && names_method(v->name, v->name_length, v, w->mname) &&
@@ -1078,28 +1085,41 @@ recorded(struct wctx *w, const struct lastpair *lp, size_t n)
 	return r;
 }
 
-/* WMI's return value of the call on key, printed: what the agent recorded
-   for the method (jobStarted(4096) waited for, up to 35 s, and then the
-   final code), else 0 when the SET succeeded; nothing for a refusal the
-   agent recorded nothing for.  0 for CREATE, UPDATE and DELETE. */
-static void
-return_value(struct wctx *w, const struct plan_key *key, long errstat, const char *path)
+/* The LastMethod/LastResult pairs of a call on key: the row's, the scalars'. */
+static size_t
+pairs(struct wctx *w, const struct plan_key *key, struct lastpair *lp)
 {
-	struct lastpair lp[2];
 	size_t n = 0;
-	long r = -1;
 
 	if (w->call && !w->scalar && row_pair(w->c, key, &lp[n]) == 0)
 		n++;
 	if (w->call && scalar_pair(w->c, &lp[n]) == 0)
 		n++;
-	if (n > 0)
-		r = recorded(w, lp, n);
+	return n;
+}
+
+/* WMI's return value of the call, printed: what the agent recorded for the
+   method (jobStarted(4096) waited for, up to 35 s, and then the final code),
+   else 0 when the SET succeeded; nothing for a refusal the agent recorded
+   nothing for: a view's (noAccess, authorizationError) with the records as
+   they were before (before[]), or a success recorded (an earlier call's).
+   Nothing for CREATE, UPDATE and DELETE beyond their 0. */
+static void
+return_value(struct wctx *w, const struct lastpair *lp, size_t n, const long *before, long errstat,
+    const char *path)
+{
+	long snap[4], r = recorded(w, lp, n, snap);
+
+	if (errstat != SNMP_ERR_NOERROR && (r == 0 || r == 1 || r == 4096))
+		r = -1;
+	if ((errstat == SNMP_ERR_NOACCESS || errstat == SNMP_ERR_AUTHORIZATIONERROR) &&
+	    memcmp(snap, before, 2 * n * sizeof(*snap)) == 0)
+		r = -1;
 	for (int i = 0; r == 4096 && i < 175; i++) {
 		if (i == 0)
 			printf("%s: ReturnValue = 4096 (job started)\n", path), fflush(stdout);
 		nanosleep(&(struct timespec){ 0, 200000000 }, NULL);
-		r = recorded(w, lp, n);
+		r = recorded(w, lp, n, snap);
 	}
 	if (r < 0 && errstat == SNMP_ERR_NOERROR)
 		r = 0;
@@ -1262,6 +1282,22 @@ refused(struct wctx *w, const netsnmp_pdu *resp, const char *name)
 	    "%s: refused by the agent: %s (%s)", name, snmp_errstring(resp->errstat), obj);
 }
 
+/* Sends the SET pdu on key (name); prints the return value (a call's: what the
+   agent records, read before and after).  The response, or NULL and err. */
+static netsnmp_pdu *
+send_set(struct wctx *w, const struct plan_key *key, netsnmp_pdu *pdu, const char *name)
+{
+	struct lastpair lp[2];
+	size_t n = pairs(w, key, lp);
+	long before[4];
+	netsnmp_pdu *resp;
+
+	recorded(w, lp, n, before);
+	if ((resp = request(w->x, pdu)) != NULL)
+		return_value(w, lp, n, before, resp->errstat, name);
+	return resp;
+}
+
 /* One instance: its SET, and its line "path: ReturnValue = 0". */
 static int
 write_one(struct wctx *w, const struct plan_key *key)
@@ -1274,8 +1310,7 @@ write_one(struct wctx *w, const struct plan_key *key)
 	if (pdu != NULL && pdu->variables == NULL) { /* nothing to change */
 		snmp_free_pdu(pdu);
 		printf("%s: ReturnValue = 0\n", name);
-	} else if (pdu != NULL && (resp = request(w->x, pdu)) != NULL) {
-		return_value(w, key, resp->errstat, name);
+	} else if (pdu != NULL && (resp = send_set(w, key, pdu, name)) != NULL) {
 		if (resp->errstat != SNMP_ERR_NOERROR)
 			rc = refused(w, resp, name);
 		snmp_free_pdu(resp);

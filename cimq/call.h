@@ -7,10 +7,11 @@
 
 #include "cimq/exec.h"
 
-/* UPDATE (s's assignments written to the columns) or DELETE (RowStatus
-   destroy) of the instances p selects, one SET per instance, in index order,
-   stopping at the first refusal; prints "path: ReturnValue = 0" for each.
-   0, or -1 and err (7: refused, with the SNMP error and the property). */
+/* CREATE (createAndGo of the new row), UPDATE (s's assignments written to
+   the columns), DELETE (RowStatus destroy) or CALL (see below) of the
+   instances p selects, one SET per instance, in index order, stopping at
+   the first refusal; prints "path: ReturnValue = N" for each.  0, or -1
+   and err (7: refused, with the SNMP error and the property or object). */
 int exec_write(netsnmp_session *ss, const struct cmap *m, const struct wql_stmt *s,
     const struct plan *p, struct exec_err *err);
 

@@ -148,6 +148,15 @@ refused 2 "EnableStatic has no parameter Mask" "an unknown parameter: exit 2, no
 refused 70 "inconsistentName" "the agent's refusal (a network address): 70, inconsistentName named, nothing changed" \
 	"CALL $NAC.EnableStatic(IPAddress=('192.0.2.0'), SubnetMask=('255.255.255.0')) WHERE Index = $IFA"
 
+before=$(ksnap)
+w public "CALL $NAC.EnableStatic(IPAddress=('192.0.2.9'), SubnetMask=('255.255.255.0')) WHERE Index = $IFA"
+if [ "$RC" -eq 5 ] && ! grep -q ReturnValue "$T/w.out" && [ "$before" == "$(ksnap)" ]; then
+	ok "EnableStatic with the read-only community: exit 5, no stale ReturnValue (the last call's 0), nothing changed"
+else
+	not_ok "EnableStatic with the read-only community: exit 5, no stale ReturnValue, nothing changed (exit $RC)"
+	diag "stdout: $(head -c 300 "$T/w.out")" "stderr: $(head -c 400 "$T/w.err")"
+fi
+
 w private "CALL $NAC.SetGateways(DefaultIPGateway=('192.0.2.1','192.0.2.2'), GatewayCostMetric=(7, 9)) WHERE Index = $IFA"
 rv 0 "SetGateways of two gateways: ReturnValue = 0"
 is "$(gws)" "192.0.2.1:7 192.0.2.2:9" "ip -j route: both default routes, at their metrics"
