@@ -8,8 +8,10 @@
 # printed, nothing changed in the kernel; a write with the read-only community: refused (exit
 # 5 or 7, never 0), nothing changed.
 # Method calls with parameters: EnableStatic (ip -j addr, the state file), SetGateways (ip -j
-# route), SetDNSServerSearchOrder and SetDNSSuffixSearchOrder (the namespace's resolver file,
-# /etc/netns/NS/resolv.conf), SetDefaultTTL (sysctl), each with ReturnValue = 0; EnableStatic on
+# route), SetDNSServerSearchOrder, SetDNSSuffixSearchOrder and EnableDNS (the namespace's
+# resolver file, /etc/netns/NS/resolv.conf), SetDefaultTTL (sysctl), each with ReturnValue = 0;
+# EnableWINS, SetWINSServer, SetDynamicDNSRegistration, EnableIPSec, SetIPXFrameTypeNetworkPairs:
+# 0 for what Linux is, the agent's code (64, 85) otherwise; EnableStatic on
 # a link DHCP holds (an address of finite lifetime; dhcpCommand disable a stub): 4096 then 0;
 # the link's IPv6 addresses untouched by an IPv4 list; the local refusals (arrays of different lengths 68, a bad address 70, a bad mask 66, an
 # unknown parameter exit 2) and the agent's (a gateway on no subnet of the link 71,
@@ -175,6 +177,28 @@ is "$(grep '^nameserver' "$NSDIR/resolv.conf" | tr '\n' '|')" "nameserver 192.0.
 w private "CALL $NAC.SetDNSSuffixSearchOrder(DNSDomainSuffixSearchOrder=('a.example','b.example'))"
 rv 0 "SetDNSSuffixSearchOrder (static: one SET, no instance): ReturnValue = 0"
 is "$(grep '^search' "$NSDIR/resolv.conf")" "search a.example b.example" "the resolver file's search line"
+
+w private "CALL $NAC.EnableDNS(DNSDomain='c.example', DNSDomainSuffixSearchOrder=('c.example','d.example'))"
+rv 0 "EnableDNS with a domain and suffixes (static, one SET; no host name: cimrouted shares the host's UTS namespace here)"
+is "$(grep '^search' "$NSDIR/resolv.conf")" "search c.example d.example" "the resolver file's search line"
+
+# what Linux is already: 0, nothing changed; anything else: the agent's code
+w private "CALL $NAC.EnableWINS(DNSEnabledForWINSResolution=FALSE, WINSEnableLMHostsLookup=FALSE)"
+rv 0 "EnableWINS of no WINS (two cimTcpip scalars): 0"
+refused 64 "inconsistentValue" "EnableWINS with WINS: 64 (cimTcpipLastResult), nothing changed" \
+	"CALL $NAC.EnableWINS(DNSEnabledForWINSResolution=TRUE, WINSEnableLMHostsLookup=FALSE)"
+w private "CALL $NAC.SetWINSServer(WINSPrimaryServer='0.0.0.0', WINSSecondaryServer='0.0.0.0') WHERE Index = $IFA"
+rv 0 "SetWINSServer of no server (two columns of the row): 0"
+refused 64 "inconsistentValue" "SetWINSServer of a server: 64, nothing changed" \
+	"CALL $NAC.SetWINSServer(WINSPrimaryServer='192.0.2.9', WINSSecondaryServer='0.0.0.0') WHERE Index = $IFA"
+w private "CALL $NAC.SetDynamicDNSRegistration(FullDNSRegistrationEnabled=FALSE) WHERE Index = $IFA"
+rv 0 "SetDynamicDNSRegistration(FALSE): 0"
+w private "CALL $NAC.EnableIPSec(IPSecPermitTCPPorts=(), IPSecPermitUDPPorts=(), IPSecPermitIPProtocols=()) WHERE Index = $IFA"
+rv 0 "EnableIPSec of three empty lists (permit all: no row to destroy, no SET): 0"
+refused 64 "cimAdapterCfgPermitTcpRowStatus" "EnableIPSec with a port: 64, the permit row named, nothing changed" \
+	"CALL $NAC.EnableIPSec(IPSecPermitTCPPorts=('80'), IPSecPermitUDPPorts=(), IPSecPermitIPProtocols=()) WHERE Index = $IFA"
+refused 85 "inconsistentValue" "SetIPXFrameTypeNetworkPairs of a pair: 85 (no IPX), nothing changed" \
+	"CALL $NAC.SetIPXFrameTypeNetworkPairs(IPXNetworkNumber=('1'), IPXFrameType=(0)) WHERE Index = $IFA"
 
 w private "CALL $NAC.SetDefaultTTL(DefaultTTL=77)"
 rv 0 "SetDefaultTTL (a cimTcpip scalar): ReturnValue = 0"
