@@ -218,5 +218,11 @@ fi
 is "$(cat "$T/dhcp-stub.log" 2>/dev/null)" "va" "the DHCP client's stop ran once, for va"
 is "$(addrs)" "192.0.2.7/24" "ip -j addr: the leased address gone, 192.0.2.7 left"
 
+# methods without parameters, their codes as the agent records them (no link has DHCP now)
+refused 100 "inconsistentValue" "RenewDHCPLeaseAll() (cimTcpipAction, static): 100 from cimTcpipLastResult" \
+	"CALL $NAC.RenewDHCPLeaseAll()"
+refused 100 "inconsistentValue" "ReleaseDHCPLease() on a static link: 100 from the row's LastResult" \
+	"CALL $NAC.ReleaseDHCPLease() WHERE Index = $IFA"
+
 both_alive "writes"
 done_testing
