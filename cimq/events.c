@@ -81,15 +81,58 @@ last_sequence(struct follow *fo, uint32_t *last)
 	return rc;
 }
 
-/* Reports the changes before seq that were not read, expects seq + 1. */
+/* ---- sequence numbers: 1 to 4294967295, then 1 again (the MIB) */
+
+uint32_t
+events_seq_add(uint32_t s, uint32_t k)
+{
+	return (uint32_t)(((uint64_t)(s == 0 ? UINT32_MAX - 1 : s - 1) + k) % UINT32_MAX + 1);
+}
+
+uint32_t
+events_seq_dist(uint32_t a, uint32_t b)
+{
+	return b >= a ? b - a : b - a - 1;
+}
+
+int
+events_seq_ahead(uint32_t next, uint32_t seq)
+{
+	return seq != 0 && events_seq_dist(next, seq) < 0x80000000u;
+}
+
+uint32_t
+events_gap(uint32_t *next, uint32_t seq, uint32_t *first)
+{
+	uint32_t missed = events_seq_dist(*next, seq);
+
+	*first = *next;
+	*next = events_seq_add(seq, 1);
+	return missed;
+}
+
+uint32_t
+events_window(uint32_t next, uint32_t last, uint32_t max, uint32_t *first)
+{
+	uint32_t n;
+
+	if (!events_seq_ahead(next, last))
+		return 0;
+	n = events_seq_dist(next, last) >= max ? max : events_seq_dist(next, last) + 1;
+	*first = events_seq_add(last, UINT32_MAX - (n - 1));
+	return n;
+}
+
+/* Reports the changes before seq that were not read, expects the one after seq. */
 static void
 gap(struct follow *fo, uint32_t seq)
 {
-	if (seq > fo->next)
+	uint32_t first, missed = events_gap(&fo->next, seq, &first);
+
+	if (missed > 0)
 		fprintf(stderr, "cimq: %lu changes missed (sequence %lu..%lu)\n",
-		    (unsigned long)(seq - fo->next), (unsigned long)fo->next,
-		    (unsigned long)seq - 1);
-	fo->next = seq + 1;
+		    (unsigned long)missed, (unsigned long)first,
+		    (unsigned long)events_seq_add(seq, UINT32_MAX - 1));
 }
 
 /* The rows of the family pass: gaps reported, selected rows kept. */
@@ -100,7 +143,7 @@ family_row(void *ctx, const oid *index, size_t len, const struct cq_value *row)
 	const struct cq_value *at = &row[fo->fam->out[0]];
 	uint32_t seq;
 
-	if (len != 1 || index[0] < fo->next || index[0] > UINT32_MAX)
+	if (len != 1 || index[0] > UINT32_MAX || !events_seq_ahead(fo->next, (uint32_t)index[0]))
 		return 0;
 	seq = (uint32_t)index[0];
 	gap(fo, seq);
@@ -162,21 +205,19 @@ poll_once(struct follow *fo)
 
 	if (last_sequence(fo, &last) != 0)
 		return -1;
-	if (last < fo->next)
+	if ((n = events_window(fo->next, last, MAX_WINDOW, &first)) == 0)
 		return 0;
-	n = last - fo->next + 1 > MAX_WINDOW ? MAX_WINDOW : last - fo->next + 1;
-	first = last - n + 1;
 	all = calloc(n, sizeof(*all));
 	fo->seqs = calloc(n, sizeof(*fo->seqs));
 	fo->nseqs = 0;
 	rc = all && fo->seqs ? 0 : fail(fo, CIMQ_LOCAL, "out of memory");
 	for (uint32_t i = 0; rc == 0 && i < n; i++)
-		all[i] = first + i;
+		all[i] = events_seq_add(first, i);
 	if (rc == 0)
 		rc = get_rows(fo, fo->fam, all, n, family_row);
-	if (rc == 0 && fo->next <= last) { /* the newest rows are gone too */
-		gap(fo, last + 1);
-		fo->next = last + 1;
+	if (rc == 0 && events_seq_ahead(fo->next, last)) { /* the newest rows are gone too */
+		gap(fo, events_seq_add(last, 1));
+		fo->next = events_seq_add(last, 1);
 	}
 	if (rc == 0)
 		rc = get_rows(fo, fo->user, fo->seqs, fo->nseqs, print_row);
@@ -207,7 +248,10 @@ follow_init(struct follow *fo, const struct cmap_class *c)
 		return fail(fo, CIMQ_LOCAL, "the map has no class " HISTORY);
 	if (plan_make(h, fo->fam_s, &fo->fam, &pe) != 0)
 		return fail(fo, CIMQ_LOCAL, pe.msg);
-	return last_sequence(fo, &fo->next) == 0 ? (fo->next++, 0) : -1;
+	if (last_sequence(fo, &fo->next) != 0)
+		return -1;
+	fo->next = events_seq_add(fo->next, 1); /* 0 (no change yet) and 4294967295: 1 */
+	return 0;
 }
 
 int

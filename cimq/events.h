@@ -14,6 +14,8 @@
  */
 #ifndef CIMQ_EVENTS_H
 #define CIMQ_EVENTS_H
+#include <stdint.h>
+
 #include "cimq/exec.h"
 
 /* Whether s on class c is an event query. */
@@ -22,4 +24,19 @@ int events_is(const struct cmap_class *c, const struct wql_stmt *s);
    after count events.  0, or -1 and err. */
 int events_run(netsnmp_session *ss, const struct cmap *m, const struct wql_stmt *s,
     const struct plan *p, enum out_format f, unsigned long count, struct exec_err *err);
+
+/* Sequence numbers run from 1 to 4294967295 and wrap to 1 (a wrap is not a
+   gap).  s moved k steps on (s 0, "none yet", counts as 4294967295). */
+uint32_t events_seq_add(uint32_t s, uint32_t k);
+/* The steps from a to b (0 when equal). */
+uint32_t events_seq_dist(uint32_t a, uint32_t b);
+/* Whether seq is next or after it (within half the ring): not seen yet. */
+int events_seq_ahead(uint32_t next, uint32_t seq);
+/* A row seq read when next was expected: the count of changes missed
+   before it (0: none), the first of them in *first; next becomes seq's
+   successor. */
+uint32_t events_gap(uint32_t *next, uint32_t seq, uint32_t *first);
+/* The rows to read from next to last: their count, at most max (the newest
+   ones), the first in *first; 0 when last is before next (nothing new). */
+uint32_t events_window(uint32_t next, uint32_t last, uint32_t max, uint32_t *first);
 #endif

@@ -68,13 +68,6 @@ int exec_print_row(const struct plan *p, struct out *o, const struct cq_value *r
 int exec_select(netsnmp_session *ss, const struct cmap *m, const struct plan *p, struct out *o,
     struct exec_err *err);
 
-/* UPDATE (s's assignments written to the columns) or DELETE (RowStatus
-   destroy) of the instances p selects, one SET per instance, in index order,
-   stopping at the first refusal; prints "path: ReturnValue = 0" for each.
-   0, or -1 and err (7: refused, with the SNMP error and the property). */
-int exec_write(netsnmp_session *ss, const struct cmap *m, const struct wql_stmt *s,
-    const struct plan *p, struct exec_err *err);
-
 /* A SNMP value as property p holds it (an element when p is an array).
    out is NULL when the value is absent or not of the syntax's type. */
 void exec_convert(const struct cmap *m, const struct cmap_prop *p, const netsnmp_variable_list *vb,

@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "cimq/call.h"
 #include "cimq/events.h"
 #include "cimq/exec.h"
 #include "cimq/out.h"

@@ -357,6 +357,8 @@ ping_select(netsnmp_session *ss, const struct cmap *m, struct plan *p, struct ou
 		if (rc == 0)
 			rc = read_row(&pg, m, p, o);
 		destroy_row(&pg);
+	} else if (err->status == CIMQ_TIMEOUT) {
+		destroy_row(&pg); /* an agent that answers late applies the create, then this */
 	}
 	sigaction(SIGINT, &oldint, NULL);
 	sigaction(SIGTERM, &oldterm, NULL);

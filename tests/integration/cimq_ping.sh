@@ -5,7 +5,10 @@
 # waits for it, prints it with WMI's names and destroys it: a reachable IPv4 address (StatusCode
 # 0, ProtocolAddress, ReplySize = BufferSize), an IPv6 address, a name from /etc/netns/NS/hosts,
 # a silent address (StatusCode 11010 with Timeout=300); json types; no "cimq" row left in
-# cimPingTable; SIGINT while cimq waits: exit 130 and no row; without Address =: refused, exit 3.
+# cimPingTable; SIGINT while cimq waits: exit 130 and no row; without Address =: refused, exit 3;
+# an agent that does not answer (snmpd stopped with SIGSTOP): exit 4, and once it answers again
+# the create it had queued was applied (cimPingLastChange moved) and destroyed by cimq's destroy
+# queued after it: no row left.
 
 . "$(dirname "$0")/lib.sh"
 itest_init cqping
@@ -78,6 +81,21 @@ RC=$?
 if { [ "$RC" -eq 5 ] || [ "$RC" -eq 7 ]; } && grep -q 'refused' "$T/p.err" && [ -z "$(cimq_rows)" ]; then
 	ok "the read-only community: the row refused (exit $RC), none left"
 else not_ok "the read-only community: the row refused (exit 5 or 7), none left"; shown; fi
+
+# the agent does not answer: the createAndGo and cimq's destroy after the timeout wait in snmpd's
+# socket; once it runs again it applies both, in order
+before=$(snmp_get "$PING.2.0" 2>/dev/null)
+kill -STOP "$SNMPD_PID"
+cq -v2c -c private -t 1 -r 0 "$AGENT" "SELECT * FROM Win32_PingStatus WHERE Address = '10.14.5.2' AND Timeout = 20000" \
+	>"$T/p.out" 2>"$T/p.err"
+RC=$?
+kill -CONT "$SNMPD_PID"
+if [ "$RC" -eq 4 ] && grep -q 'no response' "$T/p.err"; then ok "an agent that does not answer: exit 4, 'no response'"
+else not_ok "an agent that does not answer: exit 4, 'no response'"; shown; fi
+moved() { [ "$(snmp_get "$PING.2.0" 2>/dev/null)" != "$before" ] && [ -z "$(cimq_rows)" ]; }
+if wait_until 10 moved; then ok "once it answers again: the late create applied (cimPingLastChange moved), no row left"
+else not_ok "once it answers again: the late create applied (cimPingLastChange moved), no row left"
+	diag "cimPingLastChange: $before -> $(snmp_get "$PING.2.0" 2>&1)" "rows: $(cimq_rows)"; fi
 
 p json "SELECT * FROM Win32_PingStatus"
 if [ "$RC" -eq 3 ] && grep -q 'cannot be enumerated' "$T/p.err"; then ok "no Address =: refused (exit 3)"

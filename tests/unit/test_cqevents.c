@@ -1,0 +1,99 @@
+/*
+ * Unit tests of cimq's event queries' sequence logic (cimq/events.c):
+ * cimRouteEventSequence runs from 1 to 4294967295 and wraps to 1, so a
+ * wrap is not a gap; a row further on than the next expected is a gap of
+ * the changes between; the window of rows a poll reads.  The network part
+ * is in tests/integration/cimq_events.sh.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "cimq/events.h"
+
+#define MAXSEQ 4294967295u
+
+static void
+test_seq_arithmetic(void **state)
+{
+	(void)state;
+	assert_int_equal(events_seq_add(1, 1), 2);
+	assert_int_equal(events_seq_add(MAXSEQ, 1), 1); /* wraps to 1, never 0 */
+	assert_int_equal(events_seq_add(MAXSEQ - 1, 3), 2);
+	assert_int_equal(events_seq_add(0, 1), 1); /* none yet: the first is 1 */
+	assert_int_equal(events_seq_add(5, MAXSEQ), 5);
+	assert_int_equal(events_seq_add(2, MAXSEQ - 2), MAXSEQ); /* two back */
+	assert_int_equal(events_seq_dist(7, 7), 0);
+	assert_int_equal(events_seq_dist(7, 10), 3);
+	assert_int_equal(events_seq_dist(MAXSEQ, 1), 1);
+	assert_int_equal(events_seq_dist(MAXSEQ - 1, 2), 3);
+	assert_true(events_seq_ahead(10, 10));
+	assert_true(events_seq_ahead(10, 11));
+	assert_false(events_seq_ahead(10, 9)); /* seen already */
+	assert_true(events_seq_ahead(MAXSEQ, 1));
+	assert_false(events_seq_ahead(1, MAXSEQ));
+	assert_false(events_seq_ahead(1, 0)); /* 0 is no sequence number */
+}
+
+static void
+test_gap(void **state)
+{
+	uint32_t next = 5, first = 0;
+
+	(void)state;
+	assert_int_equal(events_gap(&next, 5, &first), 0); /* the one expected */
+	assert_int_equal(next, 6);
+	assert_int_equal(events_gap(&next, 9, &first), 3); /* 6, 7, 8 missed */
+	assert_int_equal(first, 6);
+	assert_int_equal(next, 10);
+	/* across the wrap: 4294967295 then 1 is no gap */
+	next = MAXSEQ;
+	assert_int_equal(events_gap(&next, MAXSEQ, &first), 0);
+	assert_int_equal(next, 1);
+	assert_int_equal(events_gap(&next, 1, &first), 0);
+	assert_int_equal(next, 2);
+	/* a gap across the wrap: 4294967294 expected, 2 read: 3 missed */
+	next = MAXSEQ - 1;
+	assert_int_equal(events_gap(&next, 2, &first), 3);
+	assert_int_equal(first, MAXSEQ - 1);
+	assert_int_equal(next, 3);
+}
+
+static void
+test_window(void **state)
+{
+	uint32_t first = 0;
+
+	(void)state;
+	assert_int_equal(events_window(10, 9, 100, &first), 0); /* nothing new */
+	assert_int_equal(events_window(10, 10, 100, &first), 1);
+	assert_int_equal(first, 10);
+	assert_int_equal(events_window(10, 14, 100, &first), 5);
+	assert_int_equal(first, 10);
+	assert_int_equal(events_window(10, 500, 100, &first), 100); /* the newest 100 */
+	assert_int_equal(first, 401);
+	/* across the wrap: from 4294967294 to 2 is 4 rows */
+	assert_int_equal(events_window(MAXSEQ - 1, 2, 100, &first), 4);
+	assert_int_equal(first, MAXSEQ - 1);
+	assert_int_equal(events_window(MAXSEQ - 1, 2, 2, &first), 2);
+	assert_int_equal(first, 1);
+	/* nothing new just after the wrap */
+	assert_int_equal(events_window(1, MAXSEQ, 100, &first), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seq_arithmetic),
+		cmocka_unit_test(test_gap),
+		cmocka_unit_test(test_window),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
