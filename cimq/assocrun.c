@@ -26,13 +26,20 @@ struct arun {
 	const struct assoc_way *way;
 	const struct plan *hdr; /* the result class's output (names, projection) */
 	struct out *o;
-	struct paths found; /* results of the current class */
+	struct paths found; /* results of the current class, each once */
 };
 
 static int
 oom(struct exec_err *err)
 {
 	*err = (struct exec_err){ CIMQ_LOCAL, "out of memory" };
+	return -1;
+}
+
+static int
+write_err(struct exec_err *err)
+{
+	*err = (struct exec_err){ CIMQ_LOCAL, "cannot write the output" };
 	return -1;
 }
 
@@ -136,7 +143,7 @@ print_row(void *ctx, const oid *index, size_t len, const struct cq_value *row)
 
 /* 3. ASSOCIATORS: the instance a found path names, printed. */
 static int
-follow_path(struct arun *r, const char *path)
+follow_path(struct arun *r, const struct cmap_class *t, const char *path)
 {
 	char *q = NULL;
 	struct wql_stmt *s = NULL;
@@ -145,7 +152,7 @@ follow_path(struct arun *r, const char *path)
 
 	if (asprintf(&q, "ASSOCIATORS OF {%s}", path) < 0)
 		return oom(r->err);
-	if ((p = plan_text(r->way->result, q, r->s->keys_only, &s)) != NULL)
+	if ((p = plan_text(t, q, r->s->keys_only, &s)) != NULL)
 		rc = exec_rows(r->ss, r->m, p, print_row, r, r->err);
 	plan_free(p);
 	wql_free(s);
@@ -182,8 +189,13 @@ static int
 follow_way(struct arun *r)
 {
 	struct wql_stmt *s = NULL;
-	struct plan *p = assoc_plan(r, &s);
-	int rc = p != NULL ? 0 : oom(r->err);
+	struct plan *p;
+	int rc;
+
+	if (r->src.n == 0) /* the path names no instance */
+		return 0;
+	p = assoc_plan(r, &s);
+	rc = p != NULL ? 0 : oom(r->err);
 
 	if (rc == 0)
 		rc = exec_rows(r->ss, r->m, p, assoc_row, r, r->err);
@@ -219,14 +231,12 @@ one_class(struct arun *r, const struct assoc_plan *ap, const struct cmap_class *
 		r->way = &ap->ways[w];
 		if (r->way->result == t)
 			rc = follow_way(r);
-		for (size_t k = 0; r->way->result == t && rc == 0 && k < r->found.n; k++)
-			rc = follow_path(r, r->found.a[k]);
-		paths_free(&r->found);
 	}
+	for (size_t k = 0; r->o != NULL && rc == 0 && k < r->found.n; k++)
+		rc = follow_path(r, t, r->found.a[k]);
+	paths_free(&r->found);
 	if (r->o == NULL || (out_close(r->o) != 0 && rc == 0))
-		rc = r->err->status ?
-		    -1 :
-		    (*r->err = (struct exec_err){ CIMQ_LOCAL, "cannot write the output" }, -1);
+		rc = r->err->status ? -1 : write_err(r->err);
 	plan_free(hdr);
 	wql_free(s);
 	free(names);
@@ -249,6 +259,12 @@ assoc_run(netsnmp_session *ss, const struct cmap *m, const struct wql_stmt *s, c
 		return -1;
 	}
 	rc = exec_rows(ss, m, p, source_row, &r, err);
+	if (rc == 0 && ap->nways == 0) { /* no way: an empty result */
+		struct out *o = out_open(f, stdout, NULL, 0, width);
+
+		if (o == NULL || out_close(o) != 0)
+			rc = write_err(err);
+	}
 	for (size_t w = 0; rc == 0 && w < ap->nways; w++) {
 		size_t k = 0;
 
