@@ -75,6 +75,9 @@ check_options(const struct wql_stmt *s, struct plan_err *err)
 static int
 check_path(const struct cmap_class *c, const struct wql_stmt *s, struct plan_err *err)
 {
+	if (s->nset == 0)
+		return assoc_fail(err, 2, "{%s} names a class, not an instance: give its keys",
+		    c->name);
 	for (size_t k = 0; k < s->nset; k++) {
 		const struct cmap_prop *p = cmap_prop(c, s->set[k].name);
 

@@ -20,7 +20,8 @@
  *   (status 1).  A class name that is not a class is status 2 with the
  *   nearest; so is a role that no association class has.
  *
- * The path names keys of S only (status 2 otherwise); one that leaves keys
+ * The path names keys of S only, at least one (status 2 otherwise: a
+ * path without keys names the class); one that leaves keys
  * out names every instance with the keys it gives (cimq's extension: WMI
  * wants them all).  An instance it names that does not exist gives no
  * result (exit 0).

@@ -479,6 +479,8 @@ test_assoc_ways(void **state)
 	    "SystemElement?)");
 	assert_string_equal(ways("ASSOCIATORS OF {Win32_IP4RouteTable.Destination='10.0.0.0'}"),
 	    "Win32_ActiveRoute.SystemElement>SameElement:Win32_IP4PersistedRouteTable");
+	assert_string_equal(ways("REFERENCES OF {Win32_IP4RouteTable}"),
+	    "2: {Win32_IP4RouteTable} names a class, not an instance: give its keys");
 	assert_string_equal(ways("ASSOCIATORS OF {" LIVE ",Metric1=3}"),
 	    "2: Metric1 is not a key of Win32_IP4RouteTable: the path names no instance");
 }
