@@ -642,12 +642,22 @@ walk_run(struct exec *x, struct walk *w, walk_fn fn, walk_flush_fn flush, void *
 }
 
 /* Starts column k (set without a prefix) of a span at its lower bound
-   and sets the upper bound. */
+   and sets the upper bound.  A GETNEXT from the bound returns the rows
+   after it: those whose first component is the bound when the index has
+   more, but not the row of the bound itself when it is the whole index;
+   then the walk starts just before it (the WHERE drops what precedes). */
 static void
 walk_span(struct walk *w, size_t k, const struct plan *p)
 {
-	memcpy(w->cur[k] + w->col_len[k], p->lo.sub, p->lo.len * sizeof(oid));
-	w->cur_len[k] = w->col_len[k] + p->lo.len;
+	oid *lo = w->cur[k] + w->col_len[k];
+	size_t n = p->lo.len;
+
+	memcpy(lo, p->lo.sub, n * sizeof(oid));
+	if (p->cls->table.nix == 1 && n > 0 && lo[n - 1] > 0)
+		lo[n - 1]--;
+	else if (p->cls->table.nix == 1 && n > 0)
+		n--;
+	w->cur_len[k] = w->col_len[k] + n;
 	w->stop = p->hi.len != 0 ? &p->hi : NULL;
 	w->stop_incl = p->hi_incl;
 }

@@ -230,6 +230,13 @@ range_check "a lower bound alone (>)" 10.103.239.0+ "" "Destination > '10.103.23
 range_check "an upper bound alone (<)" "" 10.95.0.0 "Destination < '10.95.0.0'"
 [ "$VARS" -lt $((walk_vars / 10)) ] && ok "an upper bound near the start: $VARS variables" ||
 	not_ok "an upper bound near the start: got $VARS variables"
+# a range on a one-component index (the bound itself is a row): InterfaceIndex of the adapters
+want=$(nsx ip -j link show | jq -r --argjson a "$IX0" --argjson b "$IX1" \
+	'[.[].ifindex | select(. >= $a and . <= $b)] | sort | map(tostring) | join(" ")')
+qrun "InterfaceIndex >= a AND InterfaceIndex <= b" json \
+	"SELECT InterfaceIndex FROM Win32_NetworkAdapter WHERE InterfaceIndex >= $IX0 AND InterfaceIndex <= $IX1" &&
+	is "$(jq -r '[.[].InterfaceIndex] | map(tostring) | join(" ")' "$T/q.json")" "$want" \
+		"InterfaceIndex >= $IX0 AND <= $IX1: the kernel's links, both bounds included"
 # perturbed: a range one route short is told apart
 want=$(python3 "$T/inrange.py" "$T/r4.json" 10.101.0.0 10.101.10.0)
 [ "$(python3 "$T/inrange.py" "$T/r4.json" 10.101.0.0 10.101.9.0)" != "$want" ] && ok "perturbed: a range one route short differs" ||
