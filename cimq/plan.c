@@ -549,12 +549,17 @@ make_keys(struct plan *pl, const struct fixed *f, size_t m)
 	pl->nkeys = w;
 }
 
-/* Index components whose encoding orders as the values: integers (never
-   negative), IpAddress, fixed-size InetAddress. */
+/* Index components whose encoding orders as the values of their property:
+   integers (never negative; not a TruthValue, true(1) before false(2)),
+   IpAddress, fixed-size InetAddress. */
 static int
-ordered(const struct cmap_index *ix)
+ordered(const struct cmap_class *c, const struct cmap_index *ix)
 {
-	return ix->enc == CMAP_IX_INT || ix->enc == CMAP_IX_IPADDR ||
+	enum cmap_type t = ix->prop >= 0 ? c->props[ix->prop].type : CMAP_T_BOOL;
+
+	if (ix->enc == CMAP_IX_INT)
+		return t == CMAP_T_SINT || t == CMAP_T_UINT;
+	return ix->enc == CMAP_IX_IPADDR ||
 	    (ix->enc == CMAP_IX_OCTETS && ix->fixed_len != 0 && is_inet(ix));
 }
 
@@ -607,7 +612,7 @@ static void
 span_or_walk(struct plan *pl, const struct wql_expr *where)
 {
 	pl->access = PLAN_WALK;
-	if (pl->cls->table.nix == 0 || !ordered(&pl->cls->table.ix[0]))
+	if (pl->cls->table.nix == 0 || !ordered(pl->cls, &pl->cls->table.ix[0]))
 		return;
 	find_bounds(pl, where);
 	if (pl->lo.len == 0 && pl->hi.len == 0)
