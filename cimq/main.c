@@ -178,7 +178,8 @@ prepare(const struct cmap *m, const char *q, struct wql_stmt **s, struct plan **
 	}
 	if (c->kind != CMAP_K_TABLE && !events_is(c, *s))
 		return query_error(q, 0,
-		    "ASSOCIATORS OF, REFERENCES OF and writes of event classes are not implemented yet",
+		    "an event class is queried with SELECT only (writes and associations are not "
+		    "implemented)",
 		    CIMQ_LOCAL);
 	if (plan_make(c, *s, p, &pe) != 0 || assoc_check(m, *s, &pe) != 0)
 		return query_error(q, pe.pos, pe.msg, pe.status);
