@@ -537,26 +537,43 @@ ext_prop(struct cmap_class *c, struct tree *t)
 	return (int)(c->nprops - 1);
 }
 
-/* Index components and columns of the class's table that map.tsv does not
-   name become (ext) properties; then the index is linked to them. */
+/* The column of entry after subid after (0: the first), or NULL: net-snmp
+   links a node's children in no useful order (highest first), and map.tsv
+   lists the columns in the MIB's order. */
+static struct tree *
+next_column(struct tree *entry, u_long after)
+{
+	struct tree *best = NULL;
+
+	for (struct tree *t = entry != NULL ? entry->child_list : NULL; t != NULL; t = t->next_peer)
+		if (t->subid > after && (best == NULL || t->subid < best->subid))
+			best = t;
+	return best;
+}
+
+/* Index components from other tables, then the columns of the class's table,
+   in the MIB's order, that map.tsv does not name become (ext) properties;
+   then the index is linked to them. */
 static void
 complete_table(struct cmap_class *c)
 {
-	struct tree *entry = find_tree_node(c->table.mib_name, -1);
+	struct tree *entry = table_entry(find_tree_node(c->table.mib_name, -1));
 
-	entry = table_entry(entry);
 	for (size_t k = 0; k < c->table.nix; k++) {
-		struct cmap_index *ix = &c->table.ix[k];
-		int p = prop_named(c, ix->mib_name);
+		struct tree *t = find_tree_node(c->table.ix[k].mib_name, -1);
 
-		if (p < 0)
-			p = ext_prop(c, find_tree_node(ix->mib_name, -1));
-		ix->prop = p;
-		c->props[p].key |= !c->wmi;
+		if (prop_named(c, t->label) < 0 && t->parent != entry)
+			ext_prop(c, t);
 	}
-	for (struct tree *t = entry != NULL ? entry->child_list : NULL; t != NULL; t = t->next_peer)
+	for (struct tree *t = next_column(entry, 0); t != NULL; t = next_column(entry, t->subid))
 		if (prop_named(c, t->label) < 0)
 			ext_prop(c, t);
+	for (size_t k = 0; k < c->table.nix; k++) {
+		struct cmap_index *ix = &c->table.ix[k];
+
+		ix->prop = prop_named(c, ix->mib_name);
+		c->props[ix->prop].key |= !c->wmi;
+	}
 }
 
 static void

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -305,6 +306,21 @@ eval_like(const char *s, const char *pat)
 
 /* ---- evaluation ---- */
 
+enum cmp_how { CMP_TEXT, CMP_DATETIME, CMP_ADDR };
+
+/* Datetimes compare in time order, addresses (IpAddress, InetAddress) in
+   address order, other strings as text. */
+static enum cmp_how
+cmp_how(const struct cmap_prop *p)
+{
+	if (p->type == CMAP_T_DATETIME)
+		return CMP_DATETIME;
+	if (p->type == CMAP_T_STRING && p->syntax != NULL &&
+	    (strcmp(p->syntax, "IpAddress") == 0 || strncmp(p->syntax, "InetAddress", 11) == 0))
+		return CMP_ADDR;
+	return CMP_TEXT;
+}
+
 static int
 op_holds(enum wql_op op, int cmp)
 {
@@ -318,10 +334,24 @@ op_holds(enum wql_op op, int cmp)
 	}
 }
 
-/* v (not NULL, not an array) compared with l: <0, 0, >0; 2 if not comparable.
-   datetime: v and l are CIM_DATETIMEs. */
+/* Two addresses (IPv4 before IPv6) in numeric order, as the index of a
+   table orders them; as text when either is not an address. */
 static int
-value_cmp(const struct cq_value *v, const struct wql_lit *l, int datetime)
+addr_cmp(const char *a, const char *b)
+{
+	unsigned char x[17] = { 0 }, y[17] = { 0 };
+
+	if ((inet_pton(AF_INET, a, x + 1) != 1 && (x[0] = 1, inet_pton(AF_INET6, a, x + 1)) != 1) ||
+	    (inet_pton(AF_INET, b, y + 1) != 1 && (y[0] = 1, inet_pton(AF_INET6, b, y + 1)) != 1))
+		return strcasecmp(a, b);
+	return memcmp(x, y, sizeof(x));
+}
+
+/* v (not NULL, not an array) compared with l: <0, 0, >0; 2 if not comparable.
+   how: CMP_DATETIME (v and l are CIM_DATETIMEs), CMP_ADDR (addresses),
+   CMP_TEXT. */
+static int
+value_cmp(const struct cq_value *v, const struct wql_lit *l, enum cmp_how how)
 {
 	struct num a, b;
 	int cmp;
@@ -330,7 +360,9 @@ value_cmp(const struct cq_value *v, const struct wql_lit *l, int datetime)
 	case CQ_V_STR:
 		if (l->kind != WQL_L_STR)
 			return 2;
-		cmp = datetime ? dt_cmp(v->s, l->s) : strcasecmp(v->s, l->s);
+		cmp = how == CMP_DATETIME ? dt_cmp(v->s, l->s) :
+		    how == CMP_ADDR       ? addr_cmp(v->s, l->s) :
+					    strcasecmp(v->s, l->s);
 		return cmp < 0 ? -1 : cmp > 0;
 	case CQ_V_BOOL:
 		if (lit_bool(l, &cmp) != 0)
@@ -350,7 +382,7 @@ value_cmp(const struct cq_value *v, const struct wql_lit *l, int datetime)
 }
 
 static enum cq_truth
-leaf_scalar(const struct wql_expr *e, const struct cq_value *v, int datetime)
+leaf_scalar(const struct wql_expr *e, const struct cq_value *v, enum cmp_how how)
 {
 	int cmp;
 
@@ -366,22 +398,22 @@ leaf_scalar(const struct wql_expr *e, const struct cq_value *v, int datetime)
 		    CQ_FALSE;
 	}
 	default:
-		cmp = value_cmp(v, &e->lit, datetime);
+		cmp = value_cmp(v, &e->lit, how);
 		return cmp != 2 && op_holds(e->op, cmp) ? CQ_TRUE : CQ_FALSE;
 	}
 }
 
 static enum cq_truth
-leaf(const struct wql_expr *e, const struct cq_value *v, int datetime)
+leaf(const struct wql_expr *e, const struct cq_value *v, enum cmp_how how)
 {
 	if (e->kind == WQL_E_ISNULL)
 		return v->kind == CQ_V_NULL ? CQ_TRUE : CQ_FALSE;
 	if (v->kind == CQ_V_NULL)
 		return CQ_UNKNOWN;
 	if (v->kind != CQ_V_ARRAY)
-		return leaf_scalar(e, v, datetime);
+		return leaf_scalar(e, v, how);
 	for (size_t k = 0; k < v->n; k++)
-		if (leaf_scalar(e, &v->a[k], datetime) == CQ_TRUE)
+		if (leaf_scalar(e, &v->a[k], how) == CQ_TRUE)
 			return CQ_TRUE;
 	return CQ_FALSE;
 }
@@ -409,7 +441,7 @@ eval_expr(const struct cmap_class *c, const struct wql_expr *e, const struct cq_
 			return CQ_TRUE;
 		r = eval_expr(c, e->r, row);
 		return r == CQ_TRUE ? CQ_TRUE : l == CQ_FALSE ? r : CQ_UNKNOWN;
-	default: return leaf(e, &row[e->prop_ix], c->props[e->prop_ix].type == CMAP_T_DATETIME);
+	default: return leaf(e, &row[e->prop_ix], cmp_how(&c->props[e->prop_ix]));
 	}
 }
 

@@ -17,7 +17,11 @@
  * Comparisons with NULL (absent property) are UNKNOWN, and three-valued
  * logic applies (NOT UNKNOWN = UNKNOWN, FALSE AND UNKNOWN = FALSE, TRUE OR
  * UNKNOWN = TRUE); a row is selected only when the condition is TRUE.
- * String comparison and LIKE are case-insensitive, as WMI's.
+ * String comparison and LIKE are case-insensitive, as WMI's.  Properties
+ * that are addresses (syntax IpAddress or InetAddress...) compare in address
+ * order when both sides are addresses ('9.0.0.0' < '10.0.0.0', IPv4 before
+ * IPv6; WMI compares their text), which is also the order of a table's index
+ * (a range of Destination is a bounded walk, plan.h).
  */
 #ifndef CIMQ_EVAL_H
 #define CIMQ_EVAL_H

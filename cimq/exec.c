@@ -496,6 +496,8 @@ struct walk {
 	oid (*cur)[MAX_OID_LEN];
 	size_t *cur_len;
 	int *done;
+	const struct plan_key *stop; /* a span's upper bound (index prefix), or NULL */
+	int stop_incl;
 };
 
 /* Called with each value of column k at index sub (after the column). */
@@ -515,6 +517,8 @@ walk_alloc(struct walk *w, size_t n)
 	w->col_len = calloc(n + 1, sizeof(size_t));
 	w->cur_len = calloc(n + 1, sizeof(size_t));
 	w->done = calloc(n + 1, sizeof(int));
+	w->stop = NULL;
+	w->stop_incl = 0;
 	return w->base && w->cur && w->base_len && w->col_len && w->cur_len && w->done ? 0 : -1;
 }
 
@@ -538,6 +542,19 @@ walk_set(struct walk *w, size_t k, const oid *col, size_t len, const oid *pre, s
 	w->done[k] = 0;
 }
 
+/* Whether the index sub (len) is past the walk's upper bound. */
+static int
+walk_past(const struct walk *w, const oid *sub, size_t len)
+{
+	int cmp;
+
+	if (w->stop == NULL)
+		return 0;
+	cmp = snmp_oid_compare(sub, len < w->stop->len ? len : w->stop->len, w->stop->sub,
+	    w->stop->len);
+	return cmp > 0 || (cmp == 0 && !w->stop_incl);
+}
+
 /* Handles one varbind of column k; 1 when the column is done. */
 static int
 walk_vb(struct walk *w, size_t k, const netsnmp_variable_list *vb, walk_fn fn, void *ctx)
@@ -546,7 +563,8 @@ walk_vb(struct walk *w, size_t k, const netsnmp_variable_list *vb, walk_fn fn, v
 	    vb->type == SNMP_NOSUCHINSTANCE || vb->name_length > MAX_OID_LEN ||
 	    vb->name_length <= w->base_len[k] ||
 	    snmp_oid_compare(vb->name, w->base_len[k], w->base[k], w->base_len[k]) != 0 ||
-	    snmp_oid_compare(vb->name, vb->name_length, w->cur[k], w->cur_len[k]) <= 0)
+	    snmp_oid_compare(vb->name, vb->name_length, w->cur[k], w->cur_len[k]) <= 0 ||
+	    walk_past(w, vb->name + w->col_len[k], vb->name_length - w->col_len[k]))
 		return 1;
 	memcpy(w->cur[k], vb->name, vb->name_length * sizeof(oid));
 	w->cur_len[k] = vb->name_length;
@@ -621,6 +639,27 @@ walk_run(struct exec *x, struct walk *w, walk_fn fn, walk_flush_fn flush, void *
 		if (r == 1)
 			return 0;
 	}
+}
+
+/* Starts column k (set without a prefix) of a span at its lower bound
+   and sets the upper bound.  A GETNEXT from the bound returns the rows
+   after it: those whose first component is the bound when the index has
+   more, but not the row of the bound itself when it is the whole index;
+   then the walk starts just before it (the WHERE drops what precedes). */
+static void
+walk_span(struct walk *w, size_t k, const struct plan *p)
+{
+	oid *lo = w->cur[k] + w->col_len[k];
+	size_t n = p->lo.len;
+
+	memcpy(lo, p->lo.sub, n * sizeof(oid));
+	if (p->cls->table.nix == 1 && n > 0 && lo[n - 1] > 0)
+		lo[n - 1]--;
+	else if (p->cls->table.nix == 1 && n > 0)
+		n--;
+	w->cur_len[k] = w->col_len[k] + n;
+	w->stop = p->hi.len != 0 ? &p->hi : NULL;
+	w->stop_incl = p->hi_incl;
 }
 
 /* ---- scalars and arrays */
@@ -750,6 +789,32 @@ array_value(void *ctx, size_t k, const oid *sub, size_t len, const netsnmp_varia
 	return 0;
 }
 
+/* The rows of an array's dependent table: under each key of a GET or a
+   range (the parent's index, or a prefix of it, leads the dependent
+   table's index), else all of them (also for a list of the host). */
+static int
+walk_array(struct exec *x, struct walk *w, struct arrctx *a, const oid *col, size_t clen)
+{
+	const struct plan *p = x->p;
+	int keyed = a->pr->table->parent_nix > 0 && a->pr->table->parent_nix == p->cls->table.nix &&
+	    (p->access == PLAN_GET || p->access == PLAN_RANGE || p->access == PLAN_SPAN);
+	int rc = 0;
+
+	if (!keyed || p->access == PLAN_SPAN) {
+		walk_set(w, 0, col, clen, NULL, 0);
+		if (keyed)
+			walk_span(w, 0, p);
+		return walk_run(x, w, array_value, NULL, a);
+	}
+	for (size_t i = 0; rc == 0 && i < p->nkeys; i++) {
+		if (clen + p->keys[i].len > MAX_OID_LEN)
+			return fail(x, CIMQ_LOCAL, "index too long");
+		walk_set(w, 0, col, clen, p->keys[i].sub, p->keys[i].len);
+		rc = walk_run(x, w, array_value, NULL, a);
+	}
+	return rc;
+}
+
 static int
 fetch_arrays(struct exec *x, struct arrvals *avs)
 {
@@ -763,10 +828,8 @@ fetch_arrays(struct exec *x, struct arrvals *avs)
 		if (rc == 0 && array_column(a.pr, col, &clen) != 0)
 			rc = fail(x, CIMQ_LOCAL, "no readable column in the table of %s",
 			    a.pr->name);
-		if (rc == 0) {
-			walk_set(&w, 0, col, clen, NULL, 0);
-			rc = walk_run(x, &w, array_value, NULL, &a);
-		}
+		if (rc == 0)
+			rc = walk_array(x, &w, &a, col, clen);
 		walk_release(&w);
 		if (rc != 0)
 			return -1;
@@ -862,7 +925,8 @@ columns_present(struct rowset *rs)
 static int
 walk_rows(struct rowset *rs, const oid *pre, size_t plen)
 {
-	const struct cmap_class *c = rs->x->p->cls;
+	const struct plan *p = rs->x->p;
+	const struct cmap_class *c = p->cls;
 	struct walk w;
 	int rc;
 
@@ -874,6 +938,8 @@ walk_rows(struct rowset *rs, const oid *pre, size_t plen)
 		const struct cmap_prop *pr = &c->props[rs->cols[k]];
 
 		walk_set(&w, k, pr->oid, pr->oid_len, pre, plen);
+		if (p->access == PLAN_SPAN)
+			walk_span(&w, k, p);
 	}
 	if (rc == 0)
 		rc = walk_run(rs->x, &w, row_value, row_flush, rs);
@@ -927,7 +993,7 @@ fetch_rows(struct rowset *rs)
 
 	if (rs->cols == NULL)
 		return fail(rs->x, CIMQ_LOCAL, "class %s has no column to read", p->cls->name);
-	if (p->access == PLAN_WALK)
+	if (p->access == PLAN_WALK || p->access == PLAN_SPAN)
 		return walk_rows(rs, NULL, 0);
 	for (size_t i = 0; rc == 0 && i < p->nkeys; i++) {
 		if (p->access == PLAN_GET)

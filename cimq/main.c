@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "cimq/assocrun.h"
 #include "cimq/call.h"
 #include "cimq/events.h"
 #include "cimq/exec.h"
@@ -163,6 +164,20 @@ query_error(const char *q, size_t pos, const char *msg, int status)
 	return status;
 }
 
+/* ASSOCIATORS/REFERENCES: their options, path and roles (assoc.h). */
+static int
+assoc_check(const struct cmap *m, const struct wql_stmt *s, struct plan_err *pe)
+{
+	struct assoc_plan *ap = NULL;
+
+	if (s->kind != WQL_ASSOCIATORS && s->kind != WQL_REFERENCES)
+		return 0;
+	if (assoc_plan_make(m, s, &ap, pe) != 0)
+		return -1;
+	assoc_plan_free(ap);
+	return 0;
+}
+
 /* Parses and plans q on m; the class's unknown names give status 2. */
 static int
 prepare(const struct cmap *m, const char *q, struct wql_stmt **s, struct plan **p)
@@ -184,12 +199,12 @@ prepare(const struct cmap *m, const char *q, struct wql_stmt **s, struct plan **
 		    near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
 		return query_error(q, (*s)->cls_pos, msg, CIMQ_UNKNOWN);
 	}
-	if ((*s)->kind == WQL_ASSOCIATORS || (*s)->kind == WQL_REFERENCES ||
-	    (c->kind != CMAP_K_TABLE && !events_is(c, *s)))
+	if (c->kind != CMAP_K_TABLE && !events_is(c, *s))
 		return query_error(q, 0,
-		    "ASSOCIATORS OF, REFERENCES OF and writes of event classes are not implemented yet",
+		    "an event class is queried with SELECT only (writes and associations are not "
+		    "implemented)",
 		    CIMQ_LOCAL);
-	if (plan_make(c, *s, p, &pe) != 0)
+	if (plan_make(c, *s, p, &pe) != 0 || assoc_check(m, *s, &pe) != 0)
 		return query_error(q, pe.pos, pe.msg, pe.status);
 	if (ping_is(c) && ((*s)->kind != WQL_SELECT || !ping_has_address(*p)))
 		return query_error(q, (*s)->cls_pos,
@@ -240,6 +255,8 @@ run(netsnmp_session *sess, const struct cmap *m, const struct wql_stmt *s, struc
 		rc = events_run(ss, m, s, p, format, count, &err);
 	else if (s->kind == WQL_SELECT)
 		rc = select_rows(ss, m, p, &err);
+	else if (s->kind == WQL_ASSOCIATORS || s->kind == WQL_REFERENCES)
+		rc = assoc_run(ss, m, s, p, format, term_width(), &err);
 	else
 		rc = exec_write(ss, m, s, p, &err);
 	if (rc != 0)

@@ -164,8 +164,11 @@ out_list(struct plan *pl, const struct wql_stmt *s, struct plan_err *err)
 	const struct cmap_class *c = pl->cls;
 
 	if (s->kind != WQL_SELECT || s->star) {
+		int all = s->kind == WQL_SELECT ||
+		    ((s->kind == WQL_ASSOCIATORS || s->kind == WQL_REFERENCES) && !s->keys_only);
+
 		for (size_t k = 0; k < c->nprops; k++)
-			if (!c->props[k].ext && (s->kind == WQL_SELECT || c->props[k].key))
+			if (!c->props[k].ext && (all || c->props[k].key))
 				add_once(pl->out, &pl->nout, k);
 		return 0;
 	}
@@ -546,6 +549,80 @@ make_keys(struct plan *pl, const struct fixed *f, size_t m)
 	pl->nkeys = w;
 }
 
+/* Index components whose encoding orders as the values of their property:
+   integers (never negative; not a TruthValue, true(1) before false(2)),
+   IpAddress, fixed-size InetAddress. */
+static int
+ordered(const struct cmap_class *c, const struct cmap_index *ix)
+{
+	enum cmap_type t = ix->prop >= 0 ? c->props[ix->prop].type : CMAP_T_BOOL;
+
+	if (ix->enc == CMAP_IX_INT)
+		return t == CMAP_T_SINT || t == CMAP_T_UINT;
+	return ix->enc == CMAP_IX_IPADDR ||
+	    (ix->enc == CMAP_IX_OCTETS && ix->fixed_len != 0 && is_inet(ix));
+}
+
+/* A bound e (prop op lit, prop the first index component) tightens the
+   span: > and >= raise lo, < and <= lower hi.  A literal that cannot be
+   encoded bounds nothing (the WHERE still holds on every row). */
+static void
+bound(struct plan *pl, const struct wql_expr *e)
+{
+	const struct cmap_class *c = pl->cls;
+	struct plan_key k = { .len = 0 };
+	struct cq_value v;
+	int upper = e->op == WQL_LT || e->op == WQL_LE, rc;
+
+	if (e->op == WQL_EQ || e->op == WQL_NE ||
+	    eval_lit_value(&c->props[e->prop_ix], &e->lit, &v) != 0)
+		return;
+	rc = plan_encode(&c->table, 0, &v, k.sub, &k.len);
+	cq_value_clear(&v);
+	if (rc != 0)
+		return;
+	if (!upper && (pl->lo.len == 0 || key_cmp(&k, &pl->lo) > 0)) {
+		pl->lo = k;
+	} else if (upper) {
+		int cmp = pl->hi.len == 0 ? -1 : key_cmp(&k, &pl->hi);
+
+		if (cmp < 0 || (cmp == 0 && e->op == WQL_LT))
+			pl->hi = k, pl->hi_incl = e->op == WQL_LE;
+	}
+}
+
+/* The top-level conjuncts of where that bound the first index component. */
+static void
+find_bounds(struct plan *pl, const struct wql_expr *e)
+{
+	const struct cmap_index *ix = &pl->cls->table.ix[0];
+
+	if (e == NULL)
+		return;
+	if (e->kind == WQL_E_AND) {
+		find_bounds(pl, e->l);
+		find_bounds(pl, e->r);
+	} else if (e->kind == WQL_E_CMP && ix->prop >= 0 && e->prop_ix == ix->prop) {
+		bound(pl, e);
+	}
+}
+
+/* PLAN_SPAN when the first index component is bounded, else PLAN_WALK. */
+static void
+span_or_walk(struct plan *pl, const struct wql_expr *where)
+{
+	pl->access = PLAN_WALK;
+	if (pl->cls->table.nix == 0 || !ordered(pl->cls, &pl->cls->table.ix[0]))
+		return;
+	find_bounds(pl, where);
+	if (pl->lo.len == 0 && pl->hi.len == 0)
+		return;
+	pl->access = PLAN_SPAN;
+	if (pl->lo.len != 0 && pl->hi.len != 0 &&
+	    (key_cmp(&pl->lo, &pl->hi) > 0 || (key_cmp(&pl->lo, &pl->hi) == 0 && !pl->hi_incl)))
+		pl->access = PLAN_NONE; /* an empty span */
+}
+
 static void
 access_path(struct plan *pl, const struct wql_expr *where)
 {
@@ -554,7 +631,7 @@ access_path(struct plan *pl, const struct wql_expr *where)
 	size_t m = c->table.nix <= MAX_OID_LEN ? fixed_prefix(c, where, f) : 0;
 
 	if (m == 0) {
-		pl->access = PLAN_WALK;
+		span_or_walk(pl, where);
 		return;
 	}
 	make_keys(pl, f, m);

@@ -9,7 +9,11 @@
  *    one component gives several values), one GET per combination
  *    (PLAN_GET, keys are full row indexes); when a leading part of the index
  *    is fixed so, a bounded GETNEXT/GETBULK range under each prefix
- *    (PLAN_RANGE, keys are index prefixes); otherwise a GETBULK walk of the
+ *    (PLAN_RANGE, keys are index prefixes); when, instead, the first index
+ *    component is bounded by <, <=, >, >= ANDed at the top level, and its
+ *    encoding orders as its values do (an integer, an IpAddress, a
+ *    fixed-size InetAddress), a GETBULK walk from the lower bound that stops
+ *    past the upper one (PLAN_SPAN: lo, hi); otherwise a GETBULK walk of the
  *    needed columns (PLAN_WALK, no keys).  The WHERE is still evaluated on
  *    every row fetched (it may hold more than the key conditions).
  * Key literals are encoded into sub-identifiers by the syntax of the index
@@ -21,7 +25,8 @@
  * their WHERE selects (out = the keys); CREATE only checks its SET (names:
  * status 2, values: status 3) and plans nothing (PLAN_NONE); ASSOCIATORS OF
  * and REFERENCES OF plan the instance their object path names, its keys
- * taken as equalities (own, filter).  CALL checks the method's name.
+ * taken as equalities (own, filter), with every property (keys only with
+ * KeysOnly) to print.  CALL checks the method's name.
  * A string index component (not an address) is fixed only by values
  * without letters: WQL compares strings case-insensitively, a GET would not.
  * When no column of the class's table is needed (only index values), cols
@@ -41,6 +46,7 @@ enum plan_access {
 	PLAN_GET,   /* keys[] are full indexes */
 	PLAN_RANGE, /* keys[] are index prefixes: walk entry.col.prefix */
 	PLAN_WALK,  /* walk the whole columns */
+	PLAN_SPAN,  /* walk entry.col from .lo; stop past .hi (first component) */
 };
 
 struct plan_key {
@@ -53,6 +59,11 @@ struct plan {
 	enum plan_access access;
 	struct plan_key *keys; /* sorted, without duplicates */
 	size_t nkeys;
+	/* PLAN_SPAN: the bounds of the first index component, encoded; len 0
+	   when there is none.  Rows from lo on (rows at lo itself included);
+	   hi_incl: rows whose first component is hi are in the span. */
+	struct plan_key lo, hi;
+	int hi_incl;
 	/* property indexes (into cls->props) */
 	size_t *out; /* to print, in order (SELECT list or *) */
 	size_t nout;

@@ -546,17 +546,19 @@ select_stmt(struct parser *p, struct wql_stmt *s)
 	opt_where(p, s);
 }
 
-/* {Class[.Key=value[, ...]]} */
+/* {Class[.Key=value[, ...]]}, or the same without the braces */
 static void
 object_path(struct parser *p, struct wql_stmt *s)
 {
-	expect_punct(p, "{", "'{'");
+	int brace = accept_punct(p, "{");
+
 	class_name(p, s);
 	if (accept_punct(p, "."))
 		do
 			assignment(p, s, 0);
 		while (accept_punct(p, ","));
-	expect_punct(p, "}", "'}'");
+	if (brace)
+		expect_punct(p, "}", "'}'");
 }
 
 static char *

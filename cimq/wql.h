@@ -4,7 +4,8 @@
  *   SELECT * | prop [, prop]... FROM class [WITHIN n] [WHERE cond]
  *   ASSOCIATORS OF {path} [WHERE kw [= value] ...]
  *   REFERENCES OF {path} [WHERE kw [= value] ...]
- *       path = Class[.Key=value[, Key=value]...]; the WHERE keywords are
+ *       path = Class[.Key=value[, Key=value]...], the braces optional
+ *       (WMI's object path, also as wbemtest takes it); the WHERE keywords are
  *       WMI's: ResultClass, AssocClass, Role, ResultRole, RequiredQualifier,
  *       RequiredAssocQualifier (= name), ClassDefsOnly, KeysOnly, SchemaOnly
  *   CREATE class SET prop=value [, prop=value]...

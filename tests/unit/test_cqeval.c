@@ -99,6 +99,8 @@ route_row(void)
 	    (struct cq_value){ .kind = CQ_V_UINT, .u = 3 };
 	row[cmap_prop_index(c, cmap_prop(c, "InstallDate"))] =
 	    (struct cq_value){ .kind = CQ_V_STR, .s = strdup("20261202101500.000000+000") };
+	row[cmap_prop_index(c, cmap_prop(c, "Destination"))] =
+	    (struct cq_value){ .kind = CQ_V_STR, .s = strdup("10.0.0.0") };
 	/* Metric1 and the rest: NULL */
 	return row;
 }
@@ -152,6 +154,14 @@ test_types(void **state)
 	T("Name = '10.0.0.0/8'", CQ_TRUE);
 	T("Name <> '10.0.0.0/8'", CQ_FALSE);
 	T("Name < '2'", CQ_TRUE);
+	/* addresses compare as addresses (an index's order), other strings as text */
+	T("Name > '9'", CQ_FALSE);
+	T("Destination > '9.0.0.0'", CQ_TRUE);
+	T("Destination < '100.0.0.0' AND Destination >= '10.0.0.0'", CQ_TRUE);
+	T("Destination < '10.0.0.1' AND Destination > '9.255.255.255'", CQ_TRUE);
+	T("Destination < '::'", CQ_TRUE); /* IPv4 before IPv6 */
+	T("Destination = '10.0.0.0'", CQ_TRUE);
+	T("Destination < '10.0'", CQ_FALSE); /* not an address: as text */
 	T("Metric2 = -1", CQ_TRUE);
 	T("Metric2 < 0", CQ_TRUE);
 	T("Metric2 > -2", CQ_TRUE);

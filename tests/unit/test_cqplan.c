@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "cimq/assoc.h"
 #include "cimq/plan.h"
 #include "tests/unit/cqmib.h"
 
@@ -143,6 +144,12 @@ test_map_classes(void **state)
 	assert_int_equal(c->table.nix, 8);
 	assert_int_equal(c->table.ix[0].fixed_len, 16);
 	assert_true(cmap_prop(c, "PrefixLength")->key);
+	/* the properties in the MIB's (and map.tsv's) order, not net-snmp's */
+	assert_string_equal(c->props[7].name, "SourceLength");
+	assert_string_equal(c->props[8].name, "Age");
+	assert_string_equal(c->props[9].name, "Caption");
+	assert_string_equal(c->props[c->nprops - 1].name, "RowStatus");
+	assert_string_equal(cmap_class(map, "cimIP6ActiveRoute")->props[5].name, "SameElement");
 	assert_string_equal(cmap_prop(c, "Metric1")->cim_type, "sint32");
 	assert_non_null(cmap_class(map, "cimIP6PersistedRoute"));
 	assert_non_null(cmap_class(map, "cimIP6ActiveRoute"));
@@ -289,14 +296,193 @@ test_walks(void **state)
 	    0);
 	access_is("SELECT * FROM Win32_IP4RouteTable WHERE Destination <> '10.0.0.0'", PLAN_WALK,
 	    0);
-	access_is("SELECT * FROM Win32_IP4RouteTable WHERE Destination >= '10.0.0.0'", PLAN_WALK,
-	    0);
 	access_is("SELECT * FROM Win32_IP4RouteTable WHERE Destination LIKE '10.%'", PLAN_WALK, 0);
+	/* bounds on a component that is not the first, in an OR, under NOT */
+	access_is("SELECT * FROM Win32_IP4RouteTable WHERE Mask >= '255.0.0.0'", PLAN_WALK, 0);
+	access_is("SELECT * FROM Win32_IP4RouteTable WHERE Destination > '10.0.0.0' OR Metric1 = 1",
+	    PLAN_WALK, 0);
+	access_is("SELECT * FROM Win32_IP4RouteTable WHERE NOT Destination < '10.0.0.0'", PLAN_WALK,
+	    0);
 	access_is("SELECT * FROM Win32_PingStatus WHERE Address = 'www.example.net'", PLAN_WALK, 0);
 	/* a key that cannot be an IpAddress: nothing can match */
 	access_is("SELECT * FROM Win32_IP4RouteTable WHERE Destination = '10.0.0'", PLAN_NONE, 0);
 	access_is("SELECT * FROM Win32_NetworkAdapter WHERE InterfaceIndex = 4294967295", PLAN_GET,
 	    1);
+}
+
+/* The span of q: "lo..hi" ("" for no bound), "]" or ")" for hi_incl. */
+static void
+span_is(const char *q, const char *lo, const char *hi, int hi_incl)
+{
+	struct plan *pl = plan_ok(q);
+	struct plan one = { .nkeys = 1 };
+
+	if (pl->access != PLAN_SPAN)
+		fail_msg("%s: access %d, want a span", q, pl->access);
+	one.keys = &pl->lo;
+	if (*lo != '\0')
+		key_is(&one, 0, lo);
+	else
+		assert_int_equal(pl->lo.len, 0);
+	one.keys = &pl->hi;
+	if (*hi != '\0')
+		key_is(&one, 0, hi);
+	else
+		assert_int_equal(pl->hi.len, 0);
+	assert_int_equal(pl->hi_incl, hi_incl);
+	assert_int_equal(pl->nkeys, 0);
+	plan_free(pl);
+}
+
+/* Inequalities on the first index component: a bounded walk. */
+static void
+test_spans(void **state)
+{
+	NEED_MAP();
+	span_is("SELECT * FROM Win32_IP4RouteTable WHERE Destination >= '10.0.0.0' AND "
+		"Destination < '11.0.0.0'",
+	    "10.0.0.0", "11.0.0.0", 0);
+	span_is("SELECT * FROM Win32_IP4RouteTable WHERE Destination > '10.0.0.0'", "10.0.0.0", "",
+	    0);
+	span_is("SELECT Name FROM Win32_IP4RouteTable WHERE Metric1 = 3 AND '10.1.2.3' >= "
+		"Destination",
+	    "", "10.1.2.3", 1);
+	/* the tightest bounds win; a NOT or an OR elsewhere does not matter */
+	span_is(
+	    "SELECT * FROM Win32_IP4RouteTable WHERE Destination > '9.0.0.0' AND (Metric1 = 1 OR "
+	    "NOT Type = 3) AND Destination >= '10.0.0.0' AND Destination <= '12.0.0.0' AND "
+	    "Destination < '12.0.0.0' AND Destination < '13.0.0.0'",
+	    "10.0.0.0", "12.0.0.0", 0);
+	/* a literal that is not an address bounds nothing */
+	access_is("SELECT * FROM Win32_IP4RouteTable WHERE Destination >= '10.0'", PLAN_WALK, 0);
+	span_is("SELECT * FROM Win32_IP4RouteTable WHERE Destination >= '10.0' AND Destination < "
+		"'10.1.0.0'",
+	    "", "10.1.0.0", 0);
+	/* empty: lo above hi, or equal and excluded */
+	access_is("SELECT * FROM Win32_IP4RouteTable WHERE Destination > '11.0.0.0' AND "
+		  "Destination < '10.0.0.0'",
+	    PLAN_NONE, 0);
+	access_is("SELECT * FROM Win32_IP4RouteTable WHERE Destination >= '10.0.0.0' AND "
+		  "Destination < '10.0.0.0'",
+	    PLAN_NONE, 0);
+	span_is("SELECT * FROM Win32_IP4RouteTable WHERE Destination >= '10.0.0.0' AND "
+		"Destination <= '10.0.0.0'",
+	    "10.0.0.0", "10.0.0.0", 1);
+	/* integers */
+	span_is(
+	    "SELECT * FROM Win32_NetworkAdapter WHERE InterfaceIndex >= 3 AND InterfaceIndex < 10",
+	    "3", "10", 0);
+	/* a fixed-size IPv6 address */
+	span_is("SELECT * FROM cimIP6Route WHERE Destination < '2001:db8::'", "",
+	    "32.1.13.184.0.0.0.0.0.0.0.0.0.0.0.0", 0);
+	/* an equality on the first component is still a range or a GET */
+	access_is("SELECT * FROM Win32_IP4RouteTable WHERE Destination = '10.0.0.0' AND "
+		  "Destination < '11.0.0.0'",
+	    PLAN_RANGE, 1);
+	/* strings order by length first in an index: a walk */
+	access_is("SELECT * FROM cimPingProbe WHERE Owner >= 'a'", PLAN_WALK, 0);
+}
+
+/* ---- associations ---- */
+
+#define PERSISTED                                                                   \
+	"{Win32_IP4PersistedRouteTable.Destination='10.95.0.0',Mask='255.255.0.0'," \
+	"NextHop='10.1.0.9',Metric1=3}"
+#define LIVE                                                                                       \
+	"Win32_IP4RouteTable.Destination=\"10.95.0.0\",Mask=\"255.255.0.0\",NextHop=\"10.1.0.9\"," \
+	"InterfaceIndex=3"
+
+/* The ways of q as "Assoc.Role>ResultRole:Result[=]" (= same_index), or
+   "status: message". */
+static const char *
+ways(const char *q)
+{
+	static char s[1024];
+	struct wql_err we;
+	struct plan_err err;
+	struct assoc_plan *ap;
+	size_t at = 0;
+
+	wql_free(stmt);
+	if (wql_parse(q, &stmt, &we) != 0)
+		fail_msg("%s: %s at %zu", q, we.msg, we.pos);
+	if (assoc_plan_make(map, stmt, &ap, &err) != 0) {
+		snprintf(s, sizeof(s), "%d: %s", err.status, err.msg);
+		return s;
+	}
+	s[0] = '\0';
+	for (size_t k = 0; k < ap->nways; k++) {
+		const struct assoc_way *w = &ap->ways[k];
+
+		at += (size_t)snprintf(s + at, sizeof(s) - at, "%s%s.%s>%s:%s%s", k ? " " : "",
+		    w->assoc->name, w->role->name, w->result_role ? w->result_role->name : "-",
+		    w->result->name, w->same_index ? "=" : "");
+	}
+	assoc_plan_free(ap);
+	return s;
+}
+
+static void
+test_assoc_ways(void **state)
+{
+	const struct cmap_class *a;
+
+	NEED_MAP();
+	a = cmap_class(map, "Win32_ActiveRoute");
+	assert_ptr_equal(assoc_ref_class(map, cmap_prop(a, "SameElement")),
+	    cmap_class(map, "Win32_IP4PersistedRouteTable"));
+	assert_ptr_equal(assoc_ref_class(map, cmap_prop(a, "SystemElement")),
+	    cmap_class(map, "Win32_IP4RouteTable"));
+	assert_null(assoc_ref_class(map, cmap_prop(a, "Destination")));
+	/* the persisted route: the association shares its index (a GET) */
+	assert_string_equal(ways("ASSOCIATORS OF " PERSISTED),
+	    "Win32_ActiveRoute.SameElement>SystemElement:Win32_IP4RouteTable=");
+	assert_string_equal(ways("REFERENCES OF " PERSISTED),
+	    "Win32_ActiveRoute.SameElement>-:Win32_ActiveRoute=");
+	/* the live route: the association's column is walked */
+	assert_string_equal(ways("ASSOCIATORS OF {" LIVE "}"),
+	    "Win32_ActiveRoute.SystemElement>SameElement:Win32_IP4PersistedRouteTable");
+	assert_string_equal(ways("REFERENCES OF " LIVE " WHERE ResultClass = win32_activeroute"),
+	    "Win32_ActiveRoute.SystemElement>-:Win32_ActiveRoute");
+	/* the filters */
+	assert_string_equal(ways("ASSOCIATORS OF {" LIVE "} WHERE AssocClass = Win32_ActiveRoute "
+				 "Role = SystemElement ResultRole = SameElement ResultClass = "
+				 "Win32_IP4PersistedRouteTable KeysOnly"),
+	    "Win32_ActiveRoute.SystemElement>SameElement:Win32_IP4PersistedRouteTable");
+	assert_string_equal(ways("ASSOCIATORS OF {" LIVE
+				 "} WHERE ResultClass = Win32_IP4RouteTable"),
+	    "");
+	assert_string_equal(ways("ASSOCIATORS OF {" LIVE "} WHERE Role = SameElement"), "");
+	assert_string_equal(ways("ASSOCIATORS OF {" LIVE "} WHERE ResultRole = SystemElement"), "");
+	assert_string_equal(ways("ASSOCIATORS OF {" LIVE
+				 "} WHERE AssocClass = Win32_NetworkAdapter"),
+	    "");
+	assert_string_equal(ways("REFERENCES OF " PERSISTED
+				 " WHERE ResultClass = Win32_IP4RouteTable"),
+	    "");
+	assert_string_equal(ways("ASSOCIATORS OF {Win32_NetworkAdapter.DeviceID='2'}"), "");
+	/* refusals */
+	assert_string_equal(ways("ASSOCIATORS OF " PERSISTED " WHERE ClassDefsOnly"),
+	    "8: ClassDefsOnly is not supported: SNMP carries instances, not class definitions or "
+	    "qualifiers");
+	assert_string_equal(ways("ASSOCIATORS OF " PERSISTED " WHERE RequiredQualifier = Key"),
+	    "8: RequiredQualifier is not supported: SNMP carries instances, not class definitions "
+	    "or qualifiers");
+	assert_string_equal(ways(
+				"REFERENCES OF " PERSISTED " WHERE AssocClass = Win32_ActiveRoute"),
+	    "1: REFERENCES OF takes ResultClass, Role and KeysOnly, not AssocClass");
+	assert_string_equal(ways("ASSOCIATORS OF " PERSISTED
+				 " WHERE ResultClass = Win32_ActivRoute"),
+	    "2: ResultClass: unknown class Win32_ActivRoute (did you mean Win32_ActiveRoute?)");
+	assert_string_equal(ways("ASSOCIATORS OF " PERSISTED " WHERE Role = SystemElemnt"),
+	    "2: Role: no association class has the role SystemElemnt (did you mean "
+	    "SystemElement?)");
+	assert_string_equal(ways("ASSOCIATORS OF {Win32_IP4RouteTable.Destination='10.0.0.0'}"),
+	    "Win32_ActiveRoute.SystemElement>SameElement:Win32_IP4PersistedRouteTable");
+	assert_string_equal(ways("REFERENCES OF {Win32_IP4RouteTable}"),
+	    "2: {Win32_IP4RouteTable} names a class, not an instance: give its keys");
+	assert_string_equal(ways("ASSOCIATORS OF {" LIVE ",Metric1=3}"),
+	    "2: Metric1 is not a key of Win32_IP4RouteTable: the path names no instance");
 }
 
 static void
@@ -610,6 +796,8 @@ main(void)
 		cmocka_unit_test(test_map_errors),
 		cmocka_unit_test(test_route_paths),
 		cmocka_unit_test(test_walks),
+		cmocka_unit_test(test_spans),
+		cmocka_unit_test(test_assoc_ways),
 		cmocka_unit_test(test_other_paths),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_statements),

@@ -247,7 +247,13 @@ test_assoc(void **state)
 	ok("associators of {Win32_IP4RouteTable} where AssocClass=Win32_ActiveRoute",
 	    "ASSOCIATORS Win32_IP4RouteTable AssocClass=Win32_ActiveRoute");
 	bad("ASSOCIATORS {x}", 12, "expected OF");
-	bad("ASSOCIATORS OF x", 15, "expected '{'");
+	ok("ASSOCIATORS OF Win32_IP4PersistedRouteTable.Destination='10.0.0.0', Metric1=1 WHERE "
+	   "Role = SameElement",
+	    "ASSOCIATORS Win32_IP4PersistedRouteTable Destination='10.0.0.0' Metric1=1 "
+	    "Role=SameElement"); /* the braces are optional */
+	bad("ASSOCIATORS OF", 14, "expected a class name");
+	bad("ASSOCIATORS OF x.a='1'}", 22, "expected the end of the query");
+	bad("REFERENCES OF {x.a}", 18, "expected '='");
 	bad("REFERENCES OF {x.a='1'", 22, "expected '}'");
 	bad("REFERENCES OF {x} WHERE Colour = 1", 24,
 	    "expected ResultClass, AssocClass, Role, ResultRole, RequiredQualifier, "
