@@ -1,7 +1,10 @@
 #!/bin/bash
 # snmptt.sh - contrib/snmptt/cim-route.conf makes Debian's snmptt write a readable line for
-# each of cimrouted's route-change notifications (cimIP4RouteChange, cimIP6RouteChange,
-# cimIP4RouteChangeSummary).
+# each of cimrouted's notifications: every NOTIFICATION-TYPE of mibs/CIM-ROUTE-MIB.txt, read from
+# the MIB (today cimIP4RouteChange, cimIP4RouteChangeSummary, cimIP6RouteChange,
+# cimPingCompletion), must have an EVENT in the file (and every EVENT be one of them), and must
+# be made by cimrouted and reach each receiver formatted as expected: a notification added to
+# the MIB without an EVENT and a case here fails.
 #
 # snmpd (the master) forwards the notifications (trap2sink) to two private snmptrapd in the test
 # namespace. Each runs Debian's snmptt in standalone mode as its traphandle, with a private
@@ -25,10 +28,14 @@
 # after the IPv4 ones in the one sequence; with notifyRateLimit 0 (cimrouted restarted), 5 additions give
 # no individual line but summaries ("N added, 0 removed, 0 changed not sent individually,
 # seq F..L", Warning) that cover exactly those 5 changes with consecutive sequence numbers,
-# the first within 3 s, and 5 removals likewise; no cimroute notification ends up in snmptt's
+# the first within 3 s, and 5 removals likewise; cimPingCompletion, whose objects a row may
+# lack (read by OID, not position: four shapes by hand), for a ping row with TrapOnCompletion
+# true to the agent's own address ("ping row I to 0A 01 00 01, status success|0, time N ms, reply
+# from 0A 01 00 01, sent 1, received 1", Normal) and to a silent one (requestTimedOut|11010, no
+# time, no reply address, Warning); no cimroute notification ends up in snmptt's
 # unknown-trap log; snmptt writes nothing on stderr but the "Use of uninitialized value"
 # warnings snmptt 1.5 gives for every trap; all daemons alive at the end.
-# Run time: about 8 s.
+# Run time: about 18 s.
 
 . "$(dirname "$0")/lib.sh"
 command -v snmptt >/dev/null 2>&1 || skip_all "snmptt not installed (Debian package snmptt)"
@@ -49,6 +56,9 @@ OID_NOBJ=.1.3.6.1.4.1.32473.1.1.4.10          # cimRouteNotifyObjects
 OID_CHANGE=$OID_NOTIFY.1
 OID_SUMMARY=$OID_NOTIFY.2
 OID_CHANGE6=$OID_NOTIFY.4
+OID_PING=$OID_NOTIFY.3                        # cimPingCompletion
+PE=.1.3.6.1.4.1.32473.1.1.7.3.1               # cimPingEntry
+declare -A NOTIF_OID
 
 # the two receivers
 declare -A SINK_PORT SINK_PID
@@ -252,7 +262,40 @@ send_trap() { # port, trap OID, varbinds...
 		diag "snmptrap failed: $(tail -n 2 "$T/snmptrap.err")"
 }
 
+# ------------------------------------------------------------------ the MIB's notifications
+
+# NAME NUMBER of every NOTIFICATION-TYPE of the MIB (all under cimRouteNotifications)
+mib_notifications() {
+	awk '/^[A-Za-z][A-Za-z0-9-]* +NOTIFICATION-TYPE/ { n = $1 }
+	     n != "" && /::=/ { if ($0 ~ /\{ *cimRouteNotifications +[0-9]+ *\}/) { sub(/.*cimRouteNotifications +/, ""); sub(/ *\}.*/, ""); print n, $0 } else print n, "?"; n = "" }' \
+		"$TOP_SRCDIR/mibs/CIM-ROUTE-MIB.txt"
+}
+mib_notifications >"$T/notifications"
+NOTIFS=()
+while read -r name num; do NOTIFS+=("$name"); NOTIF_OID[$name]=$OID_NOTIFY.$num; done <"$T/notifications"
+[ ${#NOTIFS[@]} -ge 4 ]
+result $? "the MIB defines ${#NOTIFS[@]} notifications: ${NOTIFS[*]}"
+for n in "${NOTIFS[@]}"; do
+	grep -qE "^EVENT $n $(re_escape "${NOTIF_OID[$n]}") " "$SNMPTT_CONF"
+	result $? "cim-route.conf has an EVENT for $n (${NOTIF_OID[$n]})"
+done
+extra=$(awk '/^EVENT / { print $2 }' "$SNMPTT_CONF" | sort -u | grep -vxF -f <(printf '%s\n' "${NOTIFS[@]}") | tr '\n' ' ')
+is "$extra" "" "every EVENT of cim-route.conf is a notification of the MIB"
+
+# "NAME SINK" -> 1 once cimrouted's NAME reached snmptt through SINK and was formatted
+declare -A SEEN
+seen() { SEEN["$1 $2"]=1; }
+
 # ------------------------------------------------------------------ the pipeline, by hand
+
+PIX=1.116.4.116.114.97.112                    # a cimPingTable index: owner "t", name "trap"
+# ping_re SINK SEVERITY TEXT: an ERE for cimPingCompletion's line "ping row INDEX TEXT" (TEXT an ERE)
+ping_re() {
+	printf '%s %s "Status Events" 127\\.0\\.0\\.1 - ping row %s%s$' "$(re_escape "$OID_PING")" "$2" \
+		"$(re_escape "${PING_IX:-$PIX}")" "${3:+ $3}"
+}
+# status_word SINK CODE LABEL: cimPingStatusCode as it reaches snmptt (the label with the MIB)
+status_word() { if [ "$1" = mib ]; then echo "$3"; else echo "$2"; fi; }
 
 for s in "${SINKS[@]}"; do
 	p=${SINK_PORT[$s]}
@@ -286,6 +329,24 @@ for s in "${SINKS[@]}"; do
 	expect_line "$s, by hand: cimIP6RouteChange removed(2) is formatted" "$s" \
 		"$(re_escape "$OID_CHANGE6") Normal \"Status Events\" 127\.0\.0\.1 - route $(ip6_re "$s" 2001:db8:10::)/48 from $(ip6_re "$s" 2001:db8:99::)/56 via $(ip6_re "$s" fe80::1) if 3 table 100 metric 1024 removed \(seq 6, $tre\)$"
 	check_time "$s, by hand: the IPv6 change's time is readable and is the one sent"
+
+	# cimPingCompletion leaves out what the row lacks: the line reads the objects by name
+	send_trap "$p" "$OID_PING" "$PE.3.$PIX" i 1 "$PE.4.$PIX" x 0A010002 "$PE.5.$PIX" s "" \
+		"$PE.21.$PIX" i 0 "$PE.22.$PIX" u 3 "$PE.27.$PIX" i 1 "$PE.28.$PIX" x 0A010002 \
+		"$PE.37.$PIX" u 1 "$PE.38.$PIX" u 1
+	expect_line "$s, by hand: cimPingCompletion of an answered ping (all 9 objects) is formatted, Normal" "$s" \
+		"$(ping_re "$s" Normal "to 0A 01 00 02, status $(status_word "$s" 0 success), time 3 ms, reply from 0A 01 00 02, sent 1, received 1")"
+	send_trap "$p" "$OID_PING" "$PE.3.$PIX" i 2 "$PE.4.$PIX" x "$(ip6_hex 2001:db8::5)" \
+		"$PE.5.$PIX" s host.example "$PE.21.$PIX" i 11010 "$PE.37.$PIX" u 3 "$PE.38.$PIX" u 0
+	expect_line "$s, by hand: cimPingCompletion without an answer (no time, no reply address) is a Warning" "$s" \
+		"$(ping_re "$s" Warning "to 20 01 0D B8 00 00 00 00 00 00 00 00 00 00 00 05 name host\\.example, status $(status_word "$s" 11010 requestTimedOut), sent 3, received 0")"
+	send_trap "$p" "$OID_PING" "$PE.3.$PIX" i 1 "$PE.4.$PIX" x 0A010063 "$PE.5.$PIX" s "" \
+		"$PE.21.$PIX" i 11003 "$PE.27.$PIX" i 1 "$PE.28.$PIX" x C0000201 "$PE.37.$PIX" u 1 "$PE.38.$PIX" u 0
+	expect_line "$s, by hand: cimPingCompletion of an ICMP error (a reply address, no time) is a Warning" "$s" \
+		"$(ping_re "$s" Warning "to 0A 01 00 63, status $(status_word "$s" 11003 destinationHostUnreachable), reply from C0 00 02 01, sent 1, received 0")"
+	send_trap "$p" "$OID_PING" "$PE.3.$PIX" i 0 "$PE.4.$PIX" x "" "$PE.5.$PIX" s nowhere.example
+	expect_line "$s, by hand: cimPingCompletion of a name that did not resolve (no status) is a Warning" "$s" \
+		"$(ping_re "$s" Warning "name nowhere\\.example")"
 done
 
 # ------------------------------------------------------------------ cimrouted
@@ -326,7 +387,7 @@ nsx ip route add 198.51.100.0/24 via 10.1.0.2
 for s in "${SINKS[@]}"; do
 	expect_line "$s: ip route add gives one \"added\" line with destination, mask, next hop, ifindex, table, tos, metric" \
 		"$s" "$(route_re "$s" added 198.51.100.0 255.255.255.0 10.1.0.2)"
-	SEQ_ADD[$s]=$(seq_of)
+	SEQ_ADD[$s]=$(seq_of) && seen cimIP4RouteChange "$s"
 	check_time "$s: its time is UTC and now"
 done
 both_alive "route add"
@@ -347,7 +408,7 @@ route6_re() {
 nsx ip -6 route add 2001:db8:77::/64 via fe80::2 dev va0
 for s in "${SINKS[@]}"; do
 	expect_line "$s: ip -6 route add gives one IPv6 \"added\" line with destination, prefix length, source, next hop, ifindex, table, metric" \
-		"$s" "$(route6_re "$s" added 2001:db8:77:: 64 fe80::2)"
+		"$s" "$(route6_re "$s" added 2001:db8:77:: 64 fe80::2)" && seen cimIP6RouteChange "$s"
 	after_add "$s: the IPv6 change is numbered after the IPv4 ones, in the one sequence" "$s"
 	check_time "$s: its time is UTC and now"
 done
@@ -357,6 +418,32 @@ for s in "${SINKS[@]}"; do
 		"$s" "$(route6_re "$s" removed 2001:db8:77:: 64 fe80::2)"
 done
 both_alive "ip -6 route add and del"
+
+# ------------------------------------------------------------------ pings (cimPingCompletion)
+
+# ping_row NAME ADDR TIMEOUT_MS: createAndGo a row of owner "t" pinging ADDR once, with
+# TrapOnCompletion true; sets PING_IX to its index
+ping_row() {
+	local i
+	PING_IX=1.116.${#1}
+	for ((i = 0; i < ${#1}; i++)); do PING_IX+=.$(printf %d "'${1:i:1}"); done
+	nsx snmpset "${V2W[@]}" "${SNMP_OPTS[@]}" "$AGENT" "$PE.19.$PING_IX" i 4 "$PE.3.$PING_IX" i 1 \
+		"$PE.4.$PING_IX" x "$(printf '%02X' ${2//./ })" "$PE.12.$PING_IX" u "$3" "$PE.17.$PING_IX" i 1 \
+		>"$T/snmpset.out" 2>&1 || diag "snmpset failed: $(cat "$T/snmpset.out")"
+}
+ping_row up 10.1.0.1 1000
+for s in "${SINKS[@]}"; do
+	expect_line "$s: a ping to the agent's own address gives one Normal line: address, status success, time, reply address, 1 sent, 1 received" \
+		"$s" "$(ping_re "$s" Normal "to 0A 01 00 01, status $(status_word "$s" 0 success), time [0-9]+ ms, reply from 0A 01 00 01, sent 1, received 1")" &&
+		seen cimPingCompletion "$s"
+done
+ping_row down 10.1.0.2 300
+for s in "${SINKS[@]}"; do
+	expect_line "$s: a ping without an answer gives one Warning line: requestTimedOut, no time, no reply address" \
+		"$s" "$(ping_re "$s" Warning "to 0A 01 00 02, status $(status_word "$s" 11010 requestTimedOut), sent 1, received 0")"
+done
+PING_IX=
+both_alive "pings"
 
 # ------------------------------------------------------------------ summaries (notifyRateLimit 0)
 
@@ -404,6 +491,7 @@ summary_step() {
 		# give a split interval time to send its second summary
 		wait_until 3 summaries_cover "$s" "$before" "$add" "$rem"
 		if summaries_cover "$s" "$before" "$add" "$rem"; then
+			seen cimIP4RouteChangeSummary "$s"
 			ok "$s: $text: the summaries cover $add added, $rem removed, consecutive sequence numbers"
 		else
 			not_ok "$s: $text: the summaries cover $add added, $rem removed, consecutive sequence numbers"
@@ -437,6 +525,12 @@ for s in "${SINKS[@]}"; do
 	fi
 done
 sinks_alive "all cases"
+for n in "${NOTIFS[@]}"; do
+	for s in "${SINKS[@]}"; do
+		[ "${SEEN["$n $s"]:-0}" = 1 ]
+		result $? "$s: $n, made by cimrouted, reached snmptt and was formatted as expected"
+	done
+done
 both_alive "all cases"
 
 done_testing
