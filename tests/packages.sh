@@ -4,6 +4,7 @@ CIMR_PACKAGES="build-essential autoconf automake pkg-config libsnmp-dev snmpd sn
 	libnl-3-dev libnl-route-3-dev libpcap-dev libcmocka-dev smitools erlang-snmp
 	iproute2 python3 jq procps valgrind strace dnsmasq-base isc-dhcp-client ethtool pci.ids
 	nftables iputils-ping tcpdump python3-scapy iperf3"
+CIMR_PACKAGES="$CIMR_PACKAGES prometheus-snmp-exporter curl"   # contrib/prometheus, its tests
 
 cimr_install_packages() {
 	local missing="" p
