@@ -4,9 +4,14 @@
     prom_rows.py value SCRAPE METRIC [LABEL=VALUE...]   the value of the one matching series
     prom_rows.py label SCRAPE METRIC LABEL [LABEL=VALUE...]   a label of the one matching series
     prom_rows.py adapters SCRAPE LINKS_JSON             the adapter series against `ip -j link`
-    prom_rows.py routes SCRAPE ROUTES_JSON LINKS_JSON [--tables main]
+                                                        and sysfs (run it in the namespace)
+    prom_rows.py routes SCRAPE ROUTES_JSON LINKS_JSON [--tables main] [-6]
                                                         the cimroute_routes series against
                                                         `ip -j -d -4 route show table all`
+                                                        (IPv6 with -6 and `ip -j -d -6 ...`)
+    prom_rows.py count ROUTES_JSON LINKS_JSON [--tables main] [-6]
+                                                        the number of rows cimrouted makes of
+                                                        those routes (IPv4, or IPv6 with -6)
 
 SCRAPE is the exporter's answer (Prometheus text format). value and label exit 1 when no
 series or more than one matches. adapters and routes print one line per difference, then a
@@ -73,6 +78,15 @@ def expected_status(flags):
     return 'connected' if 'LOWER_UP' in flags else 'mediaDisconnected'
 
 
+def sysfs_speed(name):
+    """Mbit/s as /sys/class/net/NAME/speed says (run in the namespace), None if unknown."""
+    try:
+        v = int(open('/sys/class/net/%s/speed' % name).read())
+    except (OSError, ValueError):
+        return None
+    return v if v > 0 else None
+
+
 def adapters(samples, links):
     bad = []
     ix_label, name_label = 'cimNetAdapterInterfaceIndex', 'cimNetAdapterNetConnectionID'
@@ -102,6 +116,10 @@ def adapters(samples, links):
         mtu = select(samples, 'cimAdapterCfgMTU', {'cimAdapterCfgIndex': ix, name_label: name})
         if [x[2] for x in mtu] != [float(l['mtu'])]:
             bad.append('%s: cimAdapterCfgMTU %s, want %d' % (l['ifname'], [x[2] for x in mtu], l['mtu']))
+        speed = sysfs_speed(l['ifname']) if 'UP' in l.get('flags', []) else None
+        sp = [x[2] for x in select(samples, 'cimNetAdapterSpeed', {ix_label: ix})]
+        if sp != ([speed * 1e6] if speed else []):
+            bad.append('%s: Speed %s, /sys/class/net/%s/speed says %s Mbit/s' % (l['ifname'], sp, l['ifname'], speed))
         mac = select(samples, 'cimNetAdapterMACAddress', {ix_label: ix})
         if l.get('link_type') == 'ether':
             macs = [x[1].get('cimNetAdapterMACAddress', '').lower() for x in mac]
@@ -110,40 +128,76 @@ def adapters(samples, links):
     return bad
 
 
-def routes(samples, route_json, links, tables):
+def dotted(octets):
+    return '.'.join(map(str, octets))
+
+
+def colons(octets):
+    """An IPv6 address as snmp_exporter 0.21 writes an InetAddressIPv6 index (0102:0304:...)."""
+    return ':'.join('%02X%02X' % tuple(octets[i:i + 2]) for i in range(0, 16, 2))
+
+
+# per family: the label names of the index in order, the index tuple -> label values, the module
+FAMILY = {
+    4: ('cimIP4Route', ('Destination', 'Mask', 'NextHop', 'InterfaceIndex', 'KernelTable', 'Tos',
+                        'KernelMetric'),
+        lambda i: (dotted(i[0:4]), dotted(i[4:8]), dotted(i[8:12])) + tuple(map(str, i[12:]))),
+    6: ('cimIP6Route', ('Destination', 'PrefixLength', 'NextHop', 'InterfaceIndex', 'KernelTable',
+                        'KernelMetric', 'Source', 'SourceLength'),
+        lambda i: (colons(i[0:16]), str(i[16]), colons(i[17:33])) + tuple(map(str, i[33:36]))
+        + (colons(i[36:52]), str(i[52]))),
+}
+
+
+def expected(route_json, links, tables, family):
+    if family == 6:
+        import route6_rows
+        return route6_rows.expected_rows6(route_json, links, route6_rows.rr.parse_tables(tables))[0], \
+            route6_rows.COL
     import route_rows
-    exp, _ = route_rows.expected_rows(route_json, links, route_rows.parse_tables(tables))
-    names = ('Destination', 'Mask', 'NextHop', 'InterfaceIndex', 'KernelTable', 'Tos', 'KernelMetric')
+    return route_rows.expected_rows(route_json, links, route_rows.parse_tables(tables))[0], route_rows.COL
+
+
+def routes(samples, route_json, links, tables, family):
+    prefix, names, labels_of = FAMILY[family]
+    exp, col = expected(route_json, links, tables, family)
 
     def key(labels):
-        return tuple(labels.get('cimIP4Route' + n, '?') for n in names)
+        return tuple(labels.get(prefix + n, '?') for n in names)
 
-    want = {}
-    for index, row in exp.items():
-        k = ('.'.join(map(str, index[0:4])), '.'.join(map(str, index[4:8])),
-             '.'.join(map(str, index[8:12]))) + tuple(str(x) for x in index[12:])
-        want[k] = row
+    want = {labels_of(index): row for index, row in exp.items()}
     bad = []
-    got = {key(s[1]): s for s in select(samples, 'cimIP4RouteType_info', {})}
+    got = {key(s[1]): s for s in select(samples, prefix + 'Type_info', {})}
     for k in sorted(set(want) - set(got)):
         bad.append('missing route %s' % (k,))
     for k in sorted(set(got) - set(want)):
         bad.append('extra route %s' % (k,))
     types = {1: 'other', 2: 'invalid', 3: 'direct', 4: 'indirect'}
+    metric_at = names.index('KernelMetric')
     for k in sorted(set(got) & set(want)):
-        t = types[want[k].cols[route_rows.COL['Type']][1]]
-        if got[k][1].get('cimIP4RouteType') != t:
-            bad.append('route %s: Type %r, want %r' % (k, got[k][1].get('cimIP4RouteType'), t))
-        metric = int(k[6])
-        m1 = [s[2] for s in samples if s[0] == 'cimIP4RouteMetric1' and key(s[1]) == k]
+        t = types[want[k].cols[col['Type']][1]]
+        if got[k][1].get(prefix + 'Type') != t:
+            bad.append('route %s: Type %r, want %r' % (k, got[k][1].get(prefix + 'Type'), t))
+        metric = int(k[metric_at])
+        m1 = [s[2] for s in samples if s[0] == prefix + 'Metric1' and key(s[1]) == k]
         if m1 != ([float(metric)] if metric <= 2147483647 else []):
             bad.append('route %s: Metric1 %s, want %d' % (k, m1, metric))
-    print('# compare: %d routes scraped, %d in the kernel tables %s' % (len(got), len(want), tables))
+    print('# compare: %d IPv%d routes scraped, %d in the kernel tables %s'
+          % (len(got), family, len(want), tables))
     return bad
+
+
+def count(route_json, links, tables, family):
+    return len(expected(route_json, links, tables, family)[0])
 
 
 def main(argv):
     cmd = argv[1]
+    tables = argv[argv.index('--tables') + 1] if '--tables' in argv else 'main'
+    family = 6 if '-6' in argv else 4
+    if cmd == 'count':
+        print(count(json.load(open(argv[2])), json.load(open(argv[3])), tables, family))
+        return 0
     samples = parse(argv[2])
     if cmd == 'value':
         print(num(one(samples, argv[3], argv[4:])[2]))
@@ -156,8 +210,7 @@ def main(argv):
         bad = adapters(samples, links)
         print('# compare: %d links' % len(links))
     elif cmd == 'routes':
-        tables = argv[argv.index('--tables') + 1] if '--tables' in argv else 'main'
-        bad = routes(samples, json.load(open(argv[3])), json.load(open(argv[4])), tables)
+        bad = routes(samples, json.load(open(argv[3])), json.load(open(argv[4])), tables, family)
     else:
         sys.stderr.write(__doc__)
         return 2
