@@ -17,8 +17,9 @@
 #   d. adapters: per link, NetConnectionStatus (connected/mediaDisconnected/disconnected from
 #      the flags), NetEnabled, MTU (cimAdapterCfgMTU), MAC address, Speed (sysfs), the name
 #      label (alias, else ifname) beside the ifindex, against `ip -j link`.
-#   e. the persisted route: cimIP4PersistedRouteStatus "OK" with dotted index labels, the
-#      kernel has the route.
+#   e. the persisted routes: cimIP4PersistedRouteStatus "OK" with dotted index labels and
+#      cimIP6PersistedRouteStatus "OK" with IPv6 and interface name labels, the kernel has both;
+#      the other counts and counters of the default module equal the snmpget.
 #   f. the ping row: loss, rtt min/avg/max, probes sent/received equal the snmpget of the row;
 #      the status code and oper status labels; the host name label (cimPingAddressName) is
 #      empty for the literal address, "localhost" for the row given that name.
@@ -26,8 +27,8 @@
 #      ifindex, table, tos, metric; for IPv6 the addresses in snmp_exporter's 0102:0304:... form
 #      and the prefix lengths), Type and Metric1 equal the kernel's routes of both families; the
 #      IPv4 series count equals cimIP4RouteCount.
-#   h. va down: the scrape follows within 5 s: the persisted route's Status "Error" (the kernel
-#      dropped the route), va disconnected, NetEnabled false.
+#   h. va down: the scrape follows within 5 s: both persisted routes' Status "Error" (the kernel
+#      dropped the routes), va disconnected, NetEnabled false.
 #   i. the exporter logged no error; both daemons alive.
 
 . "$(dirname "$0")/lib.sh"
@@ -49,6 +50,12 @@ P_ENTRY=$OBJ.2.3.1
 PIX=10.50.0.0.255.255.0.0.192.0.2.1.5
 PLABELS=(cimIP4PersistedRouteDestination=10.50.0.0 cimIP4PersistedRouteMask=255.255.0.0
 	cimIP4PersistedRouteNextHop=192.0.2.1 cimIP4PersistedRouteMetric1=5)
+# 2001:db8:50::/48 via fe80::1 dev va metric 5 (README, Writing routes: the IPv6 index)
+P6_ENTRY=$OBJ.9.3.1
+P6IX=32.1.13.184.0.80.0.0.0.0.0.0.0.0.0.0.48.254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.1.2.118.97.5
+P6LABELS=(cimIP6PersistedRouteDestination=2001:0DB8:0050:0000:0000:0000:0000:0000
+	cimIP6PersistedRoutePrefixLength=48 cimIP6PersistedRouteNextHop=FE80:0000:0000:0000:0000:0000:0000:0001
+	cimIP6PersistedRouteInterface=va cimIP6PersistedRouteMetric1=5)
 
 veth va vb 192.0.2.100/24 && veth vc vd || bail_out "cannot build the veths"
 nsx ip link set va alias uplink && nsx ip link set va mtu 1400 && nsx ip link set vd down &&
@@ -59,6 +66,7 @@ write_cimrouted_conf "routeTables all"
 ping_daemons
 
 out=$(setw "$P_ENTRY.12.$PIX" i 4) || bail_out "cannot create the persisted route: $out"
+out=$(setw "$P6_ENTRY.13.$P6IX" i 4) || bail_out "cannot create the persisted IPv6 route: $out"
 ping_start prom 192.0.2.100 "$PE.35.$(ix $OWN prom)" u 3 "$PE.36.$(ix $OWN prom)" u 10 ||
 	bail_out "cannot create the ping row: $START_ERR"
 ping_wait 10 || bail_out "the ping row did not complete"
@@ -154,6 +162,30 @@ is "$st|$(prom value "$T/s1" cimIP4PersistedRouteStatus "${PLABELS[@]}" 2>&1)|$(
 	"e. persisted route 10.50.0.0/255.255.0.0 via 192.0.2.1 metric 5: Status OK as scraped and read"
 nsx ip -j route show 10.50.0.0/16 proto 252 | grep -q '"gateway":"192.0.2.1"'
 result $? "e. the kernel has the persisted route"
+st=$(prom label "$T/s1" cimIP6PersistedRouteStatus cimIP6PersistedRouteStatus "${P6LABELS[@]}" 2>&1)
+is "$st|$(get_str "$P6_ENTRY.10.$P6IX")" "OK|OK" \
+	"e. persisted IPv6 route 2001:db8:50::/48 via fe80::1 dev va metric 5: Status OK as scraped and read"
+nsx ip -j -6 route show 2001:db8:50::/48 proto 252 | grep -q '"gateway":"fe80::1"'
+result $? "e. the kernel has the persisted IPv6 route"
+
+# the scalars of the default module that no other case reads: as snmpget reads them (a scrape
+# again until they agree: the event history grows while IPv6 duplicate address detection ends)
+scalars_equal() {
+	local o g w
+	SCALARS_BAD=
+	scrape cimroute "$T/s4" || { SCALARS_BAD="scrape failed"; return 1; }
+	for o in cimRouteEventCount:4.1 cimRouteEventLastSequence:4.5 cimRouteNotifyDropped:4.8 \
+		cimRouteNotifySuppressed:4.9 cimIP4PersistedRouteCount:2.1 cimIP6PersistedRouteCount:9.1 \
+		cimActiveRouteCount:3.1 cimIP6ActiveRouteCount:10.1 cimAdapterCfgCount:6.1 cimPingCount:7.1 \
+		cimPingRowsRefused:7.11 cimPingOwnerRowsRefused:7.12 cimPingRateRefused:7.13 cimPingRowsAgedOut:7.14; do
+		g=$(prom value "$T/s4" "${o%%:*}" 2>&1)
+		w=$(num "$OBJ.${o#*:}.0")
+		[ "$g" = "$w" ] || SCALARS_BAD+="${o%%:*}: scraped '$g', snmpget '$w'; "
+	done
+	[ -z "$SCALARS_BAD" ]
+}
+wait_until 5 scalars_equal
+is "$SCALARS_BAD" "" "e. 14 counts and counters (event history, notifications, persisted, active, pings) equal the snmpget"
 
 # ------------------------------------------------------------------ f. the ping row
 PIXP=$(ix $OWN prom)
@@ -205,13 +237,15 @@ is "$(prom label "$T/r1" cimIP4RouteMetric1 cimIP4RouteNextHop cimIP4RouteDestin
 nsx ip link set va down
 status_error() {
 	scrape cimroute "$T/s2" &&
-		[ "$(prom label "$T/s2" cimIP4PersistedRouteStatus cimIP4PersistedRouteStatus "${PLABELS[@]}")" = Error ]
+		[ "$(prom label "$T/s2" cimIP4PersistedRouteStatus cimIP4PersistedRouteStatus "${PLABELS[@]}")" = Error ] &&
+		[ "$(prom label "$T/s2" cimIP6PersistedRouteStatus cimIP6PersistedRouteStatus "${P6LABELS[@]}")" = Error ]
 }
 if wait_until 5 status_error; then
-	ok "h. va down: the persisted route's Status is Error in the scrape (${WAITED_MS} ms)"
+	ok "h. va down: both persisted routes' Status is Error in the scrape (${WAITED_MS} ms)"
 else
-	not_ok "h. va down: the persisted route's Status is Error in the scrape"
-	diag "$(grep '^cimIP4PersistedRouteStatus' "$T/s2" 2>&1)" "snmpget: $(get_str "$P_ENTRY.9.$PIX")"
+	not_ok "h. va down: both persisted routes' Status is Error in the scrape"
+	diag "$(grep '^cimIP[46]PersistedRouteStatus' "$T/s2" 2>&1)" \
+		"snmpget: $(get_str "$P_ENTRY.9.$PIX") $(get_str "$P6_ENTRY.10.$P6IX")"
 fi
 nsx ip -j route show 10.50.0.0/16 | grep -q 10.50.0.0
 is "$?" 1 "h. the kernel has dropped the persisted route"
