@@ -67,7 +67,7 @@ ping_daemons
 
 out=$(setw "$P_ENTRY.12.$PIX" i 4) || bail_out "cannot create the persisted route: $out"
 out=$(setw "$P6_ENTRY.13.$P6IX" i 4) || bail_out "cannot create the persisted IPv6 route: $out"
-ping_start prom 192.0.2.100 "$PE.35.$(ix $OWN prom)" u 3 "$PE.36.$(ix $OWN prom)" u 10 ||
+ping_start prom 192.0.2.100 "$PE.35.$(ix "$OWN" prom)" u 3 "$PE.36.$(ix "$OWN" prom)" u 10 ||
 	bail_out "cannot create the ping row: $START_ERR"
 ping_wait 10 || bail_out "the ping row did not complete"
 ping_start named @localhost || bail_out "cannot create the ping row named: $START_ERR"
@@ -106,7 +106,7 @@ fi
 # counts_equal FAMILY: cimIP<FAMILY>RouteCount scraped now, read by snmpget and made of the
 # kernel's routes agree (COUNTS holds the three)
 counts_equal() {
-	local f=$1 c6= arc=1 a b c
+	local f=$1 c6='' arc=1 a b c
 	[ "$f" = 6 ] && c6=-6 arc=8
 	scrape cimroute "$T/c$f" && nsx ip -j -d "-$f" route show table all >"$T/k$f.routes.json" &&
 		nsx ip -j link show >"$T/k$f.links.json" || return 1
@@ -188,9 +188,9 @@ wait_until 5 scalars_equal
 is "$SCALARS_BAD" "" "e. 14 counts and counters (event history, notifications, persisted, active, pings) equal the snmpget"
 
 # ------------------------------------------------------------------ f. the ping row
-PIXP=$(ix $OWN prom)
-PL=(cimPingOwner=$OWN cimPingName=prom)
-bad= summary=
+PIXP=$(ix "$OWN" prom)
+PL=(cimPingOwner="$OWN" cimPingName=prom)
+bad='' summary=''
 for c in 37:ProbesSent 38:ProbesReceived 39:LossPercent 40:RttMin 41:RttAvg 42:RttMax; do
 	g=$(prom value "$T/s1" "cimPing${c#*:}" "${PL[@]}" 2>&1)
 	w=$(num "$PE.${c%%:*}.$PIXP")
@@ -207,7 +207,7 @@ is "$(prom label "$T/s1" cimPingStatusCode_info cimPingStatusCode "${PL[@]}" 2>&
 	"success|0|1" "f. ping row: status code label success (snmpget 0), oper status completed"
 is "$(prom label "$T/s1" cimPingLossPercent cimPingAddressName "${PL[@]}" 2>&1)|$(get_str "$PE.5.$PIXP")" "|" \
 	"f. ping row t/prom (a literal address): the cimPingAddressName label is empty, as the column"
-is "$(prom label "$T/s1" cimPingLossPercent cimPingAddressName cimPingOwner=$OWN cimPingName=named 2>&1)|$(get_str "$PE.5.$(ix $OWN named)")" \
+is "$(prom label "$T/s1" cimPingLossPercent cimPingAddressName cimPingOwner="$OWN" cimPingName=named 2>&1)|$(get_str "$PE.5.$(ix "$OWN" named)")" \
 	"localhost|localhost" "f. ping row t/named: the cimPingAddressName label is the host name it was given"
 
 # ------------------------------------------------------------------ g. the routes module
@@ -215,7 +215,7 @@ scrape cimroute_routes "$T/r1"
 result $? "g. module cimroute_routes scraped"
 # routes_equal FAMILY: a scrape of cimroute_routes equals the kernel's routes of that family
 routes_equal() {
-	local f=$1 c6=
+	local f=$1 c6=''
 	[ "$f" = 6 ] && c6=-6
 	scrape cimroute_routes "$T/r$f" && nsx ip -j -d "-$f" route show table all >"$T/g$f.routes.json" &&
 		nsx ip -j link show >"$T/g$f.links.json" &&
