@@ -5,6 +5,7 @@ CIMR_PACKAGES="build-essential autoconf automake pkg-config libsnmp-dev snmpd sn
 	iproute2 python3 jq procps valgrind strace dnsmasq-base isc-dhcp-client ethtool pci.ids
 	nftables iputils-ping tcpdump python3-scapy iperf3"
 CIMR_PACKAGES="$CIMR_PACKAGES groff man-db"   # tests/doc/check-man.sh renders the man pages
+CIMR_PACKAGES="$CIMR_PACKAGES prometheus-snmp-exporter curl"   # contrib/prometheus, its tests
 
 cimr_install_packages() {
 	local missing="" p
