@@ -23,6 +23,11 @@ bindir cimq 755
 mibdir CIM-ROUTE-MIB.txt 644
 pkgdatadir map.tsv 644
 pkgdatadir snmptt/cim-route.conf 644
+cimqbasedir INET-ADDRESS-MIB.txt 644
+cimqbasedir SNMP-FRAMEWORK-MIB.txt 644
+cimqbasedir SNMPv2-CONF.txt 644
+cimqbasedir SNMPv2-SMI.txt 644
+cimqbasedir SNMPv2-TC.txt 644
 docdir README.md 644
 man1dir cimq.1 644
 man5dir cimrouted.conf.5 644
