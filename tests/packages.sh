@@ -4,6 +4,8 @@ CIMR_PACKAGES="build-essential autoconf automake pkg-config libsnmp-dev snmpd sn
 	libnl-3-dev libnl-route-3-dev libpcap-dev libcmocka-dev smitools erlang-snmp
 	iproute2 python3 jq procps valgrind strace dnsmasq-base isc-dhcp-client ethtool pci.ids
 	nftables iputils-ping tcpdump python3-scapy iperf3"
+# -u's capabilities (libcap), and systemd-analyze for the unit's security score (issue 16)
+CIMR_PACKAGES="$CIMR_PACKAGES libcap-dev systemd"
 
 cimr_install_packages() {
 	local missing="" p

@@ -1,0 +1,188 @@
+#!/bin/bash
+# privdrop.sh - cimrouted -u USER (issue 16, least privilege).
+#
+# A user of its own (cimrpNNNN, with a supplementary group cimrgNNNN) is made for the test and
+# deleted at its end. Cases:
+#   a. refusals, each exit status 1 with a one-line reason and nothing started: -u when not
+#      root, -u of an unknown user, -u root, -u with a state directory owned by root, and with
+#      a state file in it owned by root (the upgrade from a root daemon: it says whose it is).
+#   b. started as root with -u and a state directory that does not exist: /proc/PID/status
+#      has the user's uid and gid (real, effective, saved, fs), the supplementary group,
+#      CapEff = CapPrm = CapInh = CapAmb = CapBnd = CAP_NET_ADMIN and CAP_NET_RAW only,
+#      NoNewPrivs 1; the state directory was made 0700 and given to the user; the event
+#      socket's receive buffer is past net.core.rmem_max (SO_RCVBUFFORCE).
+#   c. every feature as that user: a live route created through snmpset is in the kernel; a
+#      persisted route too, and its state file is 0600 and the user's; SetMTU, Disable and
+#      Enable in the kernel; EnableStatic (nonVolatile) in the kernel and in its 0600 state
+#      file; SetDefaultTTL in the namespace's sysctl (CAP_NET_ADMIN opens /proc/sys/net);
+#      EnableDNS's host name is refused (commitFailed, LastResult accessDenied: no
+#      CAP_SYS_ADMIN) and the daemon's UTS name is unchanged; ping rows to 127.0.0.1 and ::1
+#      with pingTimeSource capture complete with status 0 and cimPingTimeSource capture(1)
+#      (raw sockets and the AF_PACKET capture); a route change reaches snmptrapd as a
+#      notification; a master restart: the daemon connects again through the socket
+#      (agentXPerms 0660 0750 root GROUP, what the README tells snmpd.conf).
+# Pass/fail: each TAP line; both daemons alive after every case.
+
+. "$(dirname "$0")/lib.sh"
+itest_init privdrop
+[ "$CIMROUTED" = mock ] && skip_all "not for the mock"
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (useradd, -u)"
+command -v useradd >/dev/null && command -v setpriv >/dev/null || skip_all "useradd or setpriv missing"
+. "$ITDIR/ping_lib.sh"
+
+U=cimrp$$
+XG=cimrg$$
+_priv_cleanup() {
+	local rc=$?
+	[ -n "${CIMR_PID:-}" ] && stop_pid "$CIMR_PID" TERM 3
+	CIMR_PID=
+	userdel "$U" 2>/dev/null
+	groupdel "$XG" 2>/dev/null
+	(exit $rc)
+	_itest_cleanup
+}
+trap _priv_cleanup EXIT
+groupadd --system "$XG" && useradd --system --user-group --groups "$XG" --no-create-home \
+	--home-dir /nonexistent --shell /usr/sbin/nologin "$U" || bail_out "cannot add user $U"
+UID_U=$(id -u "$U") GID_U=$(id -g "$U") GID_X=$(getent group "$XG" | cut -d: -f3)
+diag "test user $U uid $UID_U gid $GID_U, supplementary $XG gid $GID_X"
+# the user reaches the socket, the configuration and its state directory through $T
+chmod 0711 "$T"
+
+SD=$T/state-u
+veth va vb 192.0.2.100/24 || bail_out "cannot build the veth topology"
+write_snmpd_conf "agentXPerms 0660 0750 root $U" "trap2sink 127.0.0.1:$((PORT + 1)) public"
+write_cimrouted_conf "routeTables main" "pingTimeSource capture"
+
+# ---------------------------------------------------------------- a. refusals
+# start_refused NAME TEXT WANT ARGS...: the daemon exits 1 within 5 s with one stderr line, and
+# WANT on it or in its log
+start_refused() {
+	local name=$1 text=$2 want=$3 rc
+	shift 3
+	nsx timeout 5 "$@" -f -x "$T/agentx.sock" -c "$T/cimrouted.conf" -Lf "$T/$name.log" \
+		</dev/null >"$T/$name.out" 2>&1
+	rc=$?
+	# (a state file's reason is logged, then the refusal names the file on stderr)
+	if [ "$rc" -eq 1 ] && [ "$(wc -l <"$T/$name.out")" -eq 1 ] &&
+		cat "$T/$name.out" "$T/$name.log" 2>/dev/null | grep -qF -- "$want"; then
+		ok "$text"
+	else
+		not_ok "$text"
+		diag "exit $rc, stderr: $(cat "$T/$name.out")"
+	fi
+}
+start_refused notroot "-u as a user that is not root is refused" \
+	"-u $U: only root can change user (running as uid $UID_U)" \
+	setpriv --reuid "$U" --regid "$U" --init-groups "$CIMROUTED" -u "$U" -S "$SD"
+start_refused nouser "-u of a user that does not exist is refused" \
+	"-u nosuch$$: no such user" "$CIMROUTED" -u "nosuch$$" -S "$SD"
+start_refused root "-u root is refused" "-u root: that is root (uid 0)" "$CIMROUTED" -u root -S "$SD"
+[ -e "$SD" ] && not_ok "the refusals made no state directory" || ok "the refusals made no state directory"
+start_refused rootdir "-u with a state directory owned by root is refused with its owner" \
+	"state directory $T/state is owned by uid 0, not by cimrouted's uid $UID_U" \
+	"$CIMROUTED" -u "$U" -S "$T/state"
+mkdir -m 0700 "$T/state-old" && chown "$U:$U" "$T/state-old" && : >"$T/state-old/persisted-routes"
+start_refused rootfile "-u with a state file owned by root (left by a root daemon) is refused with its owner" \
+	"persisted-routes is owned by uid 0, not by cimrouted's uid $UID_U" \
+	"$CIMROUTED" -u "$U" -S "$T/state-old"
+
+# ---------------------------------------------------------------- b. the process
+start_snmpd || bail_out "snmpd did not start"
+CIMR_WRAPPER="unshare --uts" start_cimrouted -u "$U" -S "$SD"
+ping_registered
+nsenter -t "$CIMR_PID" -u hostname privdrop-test || bail_out "cannot name cimrouted's UTS namespace"
+both_alive "start as $U"
+
+st() { sed -n "s/^$1:[[:space:]]*//p" "/proc/$CIMR_PID/status" | tr -s '\t ' ' ' | sed 's/ $//'; }
+is "$(st Uid)" "$UID_U $UID_U $UID_U $UID_U" "Uid: real, effective, saved and fs uid are $U's"
+is "$(st Gid)" "$GID_U $GID_U $GID_U $GID_U" "Gid: real, effective, saved and fs gid are $U's group"
+is "$(st Groups | tr ' ' '\n' | sort -n | tr '\n' ' ')" "$(printf '%s\n' "$GID_U" "$GID_X" | sort -n | tr '\n' ' ')" \
+	"Groups: $U's groups (initgroups), nothing of root's"
+# CAP_NET_ADMIN is 12, CAP_NET_RAW 13
+for c in CapEff CapPrm CapInh CapAmb CapBnd; do
+	is "$(st $c)" 0000000000003000 "$c: CAP_NET_ADMIN and CAP_NET_RAW only"
+done
+is "$(st NoNewPrivs)" 1 "NoNewPrivs: 1"
+is "$(stat -c '%u %a' "$SD")" "$UID_U 700" "the state directory was made 0700 and given to $U"
+rmem_max=$(nsx cat /proc/sys/net/core/rmem_max)
+# (ss names no process for netlink sockets: the largest route socket of the namespace, where
+# only cimrouted has one of 64 MiB; SO_RCVBUF stops at rmem_max, doubled by the kernel)
+rb=$(nsx ss -f netlink -H -m 2>/dev/null | grep 'rtnl:' | grep -o 'rb[0-9]*' | tr -d rb | sort -n | tail -n 1)
+[ -n "$rb" ] && [ "$rb" -gt $((2 * rmem_max)) ]
+result $? "the event socket's buffer ($rb) is past rmem_max ($rmem_max, doubled): SO_RCVBUFFORCE works"
+
+# ---------------------------------------------------------------- c. the features
+IFA=$(nsx cat /sys/class/net/va/ifindex)
+I1="10.1.0.0.255.255.0.0.192.0.2.1.$IFA.254.0.10"
+out=$(setw "$OID_ENTRY.24.$I1" i 4)
+is "$(nsx ip route show 10.1.0.0/16)" "10.1.0.0/16 via 192.0.2.1 dev va proto 252 metric 10 " \
+	"a live route created through snmpset is in the kernel${out:+ ($out)}"
+
+P_ENTRY=.1.3.6.1.4.1.32473.1.1.2.3.1
+IXP=10.2.0.0.255.255.0.0.192.0.2.1.7
+out=$(setw "$P_ENTRY.12.$IXP" i 4)
+is "$(nsx ip route show 10.2.0.0/16)" "10.2.0.0/16 via 192.0.2.1 dev va proto 252 metric 7 " \
+	"a persisted route created through snmpset is in the kernel${out:+ ($out)}"
+is "$(stat -c '%u %a' "$SD/persisted-routes" 2>&1) $(grep -c '^10.2.0.0/16 via 192.0.2.1 metric 7' "$SD/persisted-routes")" \
+	"$UID_U 600 1" "its state file has its line, mode 0600, owned by $U"
+both_alive "routes"
+
+AD=.1.3.6.1.4.1.32473.1.1.5.3.1
+CFG=.1.3.6.1.4.1.32473.1.1.6.3.1
+ADDR=.1.3.6.1.4.1.32473.1.1.6.4.1
+link_field() { nsx ip -j link show "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)[0].get('$2', ''))"; }
+out=$(setw "$CFG.17.$IFA" u 1400)
+is "$(link_field va mtu)" 1400 "SetMTU(1400): the kernel's MTU${out:+ ($out)}"
+setw "$AD.26.$IFA" i 2 >/dev/null
+is "$(link_field va flags | grep -c "'UP'")" 0 "Disable(): the link is down"
+setw "$AD.26.$IFA" i 1 >/dev/null
+is "$(link_field va flags | grep -c "'UP'")" 1 "Enable(): the link is up"
+out=$(setw "$ADDR.8.$IFA.1.4.198.51.100.20.24" i 4)
+is "$(nsx ip -4 -o addr show dev va | grep -c 'inet 198.51.100.20/24')" 1 "EnableStatic(198.51.100.20/24): in the kernel${out:+ ($out)}"
+is "$(stat -c '%u %a' "$SD/static-addresses" 2>&1) $(grep -cx 'va 198.51.100.20/24' "$SD/static-addresses")" \
+	"$UID_U 600 1" "nonVolatile: its state file has it, mode 0600, owned by $U"
+both_alive "the adapter methods"
+
+TC=.1.3.6.1.4.1.32473.1.1.6.12
+out=$(setw "$TC.6.0" u 77)
+is "$(nsx cat /proc/sys/net/ipv4/ip_default_ttl)" 77 "SetDefaultTTL(77): the namespace's net.ipv4.ip_default_ttl${out:+ ($out)}"
+out=$(setw "$TC.9.0" s other-name)
+case $out in *commitFailed*) ok "EnableDNS(host name) is refused: commitFailed (no CAP_SYS_ADMIN)" ;;
+*) not_ok "EnableDNS(host name) is refused: commitFailed (no CAP_SYS_ADMIN)"; diag "$out" ;; esac
+is "$(get_val "$TC.30.0") $(nsenter -t "$CIMR_PID" -u hostname)" "INTEGER: 91 privdrop-test" \
+	"LastResult accessDenied(91), the daemon's host name unchanged"
+both_alive "the TCP/IP methods"
+
+for t in 127.0.0.1 ::1; do
+	if ping_start "p$t" "$t" && ping_wait 10; then
+		row_read
+		is "oper=$(col 20) status=$(col 21) source=$(col 44)" "oper=3 status=0 source=1" \
+			"ping $t: completed, status 0, times from the capture (raw socket and AF_PACKET)"
+	else
+		not_ok "ping $t: completed, status 0, times from the capture (raw socket and AF_PACKET)"
+		diag "${START_ERR:-not completed}"
+	fi
+done
+both_alive "the ping rows"
+
+# notifications: snmpd sends what cimrouted hands it
+cat >"$T/snmptrapd.conf" <<EOF
+disableAuthorization yes
+EOF
+ip netns exec "$NS" env SNMP_PERSISTENT_DIR="$T/trapd-persist" MIBS= \
+	snmptrapd -f -n -C -c "$T/snmptrapd.conf" -Lf "$T/snmptrapd.log" -On -F '%v\n' \
+	"udp:127.0.0.1:$((PORT + 1))" </dev/null >>"$T/snmptrapd.out" 2>&1 &
+EXTRA_PIDS+=($!)
+wait_until 10 sh -c "ip netns exec '$NS' ss -Hlun | grep -q '127.0.0.1:$((PORT + 1)) '" ||
+	bail_out "snmptrapd does not listen"
+nsx ip route add 10.3.0.0/16 via 192.0.2.1 metric 3
+wait_for grep -q '1.3.6.1.4.1.32473.1.0.1' "$T/snmptrapd.log"
+result $? "a route added by ip reaches snmptrapd as cimIP4RouteChange"
+
+stop_snmpd
+start_snmpd || bail_out "snmpd did not start again"
+wait_registered 15
+result $? "after a master restart the daemon connects again as $U (the socket's group)"
+both_alive "the master restart"
+done_testing
