@@ -21,6 +21,8 @@
 #      (raw sockets and the AF_PACKET capture); a route change reaches snmptrapd as a
 #      notification; a master restart: the daemon connects again through the socket
 #      (agentXPerms 0660 0750 root GROUP, what the README tells snmpd.conf).
+#   d. started as systemd's unit does it (setpriv: the user, ambient CAP_NET_ADMIN and CAP_NET_RAW,
+#      that bounding set, no_new_privs; no -u): the same status, a route deleted, a ping row.
 # Pass/fail: each TAP line; both daemons alive after every case.
 
 . "$(dirname "$0")/lib.sh"
@@ -185,4 +187,24 @@ start_snmpd || bail_out "snmpd did not start again"
 wait_registered 15
 result $? "after a master restart the daemon connects again as $U (the socket's group)"
 both_alive "the master restart"
+
+# ---------------------------------------------------------------- d. as systemd starts it
+# contrib/cimrouted.service: User= with AmbientCapabilities and CapabilityBoundingSet, no -u.
+stop_cimrouted
+rm -f "$T/cimrouted.pid" && : >"$T/cimrouted.pid" && chown "$U" "$T/cimrouted.pid" "$T/cimrouted.log"
+CIMR_WRAPPER="setpriv --reuid $U --regid $U --init-groups --inh-caps -all,+net_admin,+net_raw \
+	--ambient-caps -all,+net_admin,+net_raw --bounding-set -all,+net_admin,+net_raw --no-new-privs" \
+	start_cimrouted -S "$SD"
+ping_registered
+is "$(st Uid) $(st CapEff) $(st CapBnd)" "$UID_U $UID_U $UID_U $UID_U 0000000000003000 0000000000003000" \
+	"started as $U with the two ambient capabilities (the unit's way, no -u): uid and capabilities"
+out=$(setw "$OID_ENTRY.24.$I1" i 6)
+is "$(nsx ip route show 10.1.0.0/16)" "" "the live route is deleted through snmpset${out:+ ($out)}"
+if ping_start "p-unit" 127.0.0.1 && ping_wait 10; then
+	row_read
+	is "oper=$(col 20) status=$(col 21) source=$(col 44)" "oper=3 status=0 source=1" "ping 127.0.0.1 with the capture"
+else
+	not_ok "ping 127.0.0.1 with the capture"; diag "${START_ERR:-not completed}"
+fi
+both_alive "the unit's way"
 done_testing
