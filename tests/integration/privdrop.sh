@@ -20,7 +20,7 @@
 #      with pingTimeSource capture complete with status 0 and cimPingTimeSource capture(1)
 #      (raw sockets and the AF_PACKET capture); a route change reaches snmptrapd as a
 #      notification; a master restart: the daemon connects again through the socket
-#      (agentXPerms 0660 0750 root GROUP, what the README tells snmpd.conf).
+#      $T/agentx/master, made by snmpd with agentXPerms 0660 0711 root GROUP (the README's line).
 #   d. started as systemd's unit does it (setpriv: the user, ambient CAP_NET_ADMIN and CAP_NET_RAW,
 #      that bounding set, no_new_privs; no -u): the same status, a route deleted, a ping row.
 # Pass/fail: each TAP line; both daemons alive after every case.
@@ -53,7 +53,9 @@ chmod 0711 "$T"
 
 SD=$T/state-u
 veth va vb 192.0.2.100/24 || bail_out "cannot build the veth topology"
-write_snmpd_conf "agentXPerms 0660 0750 root $U" "trap2sink 127.0.0.1:$((PORT + 1)) public"
+# the socket in a directory snmpd makes, as /var/agentx: the README's agentXPerms
+AX=$T/agentx/master
+write_snmpd_conf "agentXSocket $AX" "agentXPerms 0660 0711 root $U" "trap2sink 127.0.0.1:$((PORT + 1)) public"
 write_cimrouted_conf "routeTables main" "pingTimeSource capture"
 
 # ---------------------------------------------------------------- a. refusals
@@ -91,10 +93,12 @@ start_refused rootfile "-u with a state file owned by root (left by a root daemo
 
 # ---------------------------------------------------------------- b. the process
 start_snmpd || bail_out "snmpd did not start"
-CIMR_WRAPPER="unshare --uts" start_cimrouted -u "$U" -S "$SD"
+CIMR_WRAPPER="unshare --uts" start_cimrouted -u "$U" -S "$SD" -x "$AX"
 ping_registered
 nsenter -t "$CIMR_PID" -u hostname privdrop-test || bail_out "cannot name cimrouted's UTS namespace"
 both_alive "start as $U"
+is "$(stat -c '%U:%G %a' "$T/agentx" "$AX" | tr '\n' ' ')" "root:root 711 root:$U 660 " \
+	"snmpd made the socket's directory 0711 and the socket 0660 for group $U"
 
 st() { sed -n "s/^$1:[[:space:]]*//p" "/proc/$CIMR_PID/status" | tr -s '\t ' ' ' | sed 's/ $//'; }
 is "$(st Uid)" "$UID_U $UID_U $UID_U $UID_U" "Uid: real, effective, saved and fs uid are $U's"
@@ -194,7 +198,7 @@ stop_cimrouted
 rm -f "$T/cimrouted.pid" && : >"$T/cimrouted.pid" && chown "$U" "$T/cimrouted.pid" "$T/cimrouted.log"
 CIMR_WRAPPER="setpriv --reuid $U --regid $U --init-groups --inh-caps -all,+net_admin,+net_raw \
 	--ambient-caps -all,+net_admin,+net_raw --bounding-set -all,+net_admin,+net_raw --no-new-privs" \
-	start_cimrouted -S "$SD"
+	start_cimrouted -S "$SD" -x "$AX"
 ping_registered
 is "$(st Uid) $(st CapEff) $(st CapBnd)" "$UID_U $UID_U $UID_U $UID_U 0000000000003000 0000000000003000" \
 	"started as $U with the two ambient capabilities (the unit's way, no -u): uid and capabilities"
