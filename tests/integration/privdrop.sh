@@ -14,9 +14,11 @@
 #   c. every feature as that user: a live route created through snmpset is in the kernel; a
 #      persisted route too, and its state file is 0600 and the user's; SetMTU, Disable and
 #      Enable in the kernel; EnableStatic (nonVolatile) in the kernel and in its 0600 state
-#      file; SetDefaultTTL in the namespace's sysctl (CAP_NET_ADMIN opens /proc/sys/net);
+#      file; EnableDHCP's command (a script of dhcpCommand) runs as the user with the two
+#      capabilities as ambient ones (what resolvectl and networkctl need) and no_new_privs; SetDefaultTTL in the namespace's sysctl (CAP_NET_ADMIN opens /proc/sys/net);
 #      EnableDNS's host name is refused (commitFailed, LastResult accessDenied: no
-#      CAP_SYS_ADMIN) and the daemon's UTS name is unchanged; ping rows to 127.0.0.1 and ::1
+#      CAP_SYS_ADMIN) and the daemon's UTS name is unchanged; SetDNSDomain is refused
+#      (resourceUnavailable: /etc is not the user's) and the resolver file unchanged; ping rows to 127.0.0.1 and ::1
 #      with pingTimeSource capture complete with status 0 and cimPingTimeSource capture(1)
 #      (raw sockets and the AF_PACKET capture); a route change reaches snmptrapd as a
 #      notification; a master restart: the daemon connects again through the socket
@@ -39,6 +41,7 @@ _priv_cleanup() {
 	[ -n "${CIMR_PID:-}" ] && stop_pid "$CIMR_PID" TERM 3
 	CIMR_PID=
 	userdel "$U" 2>/dev/null
+	[ "${_PRIV_NSDIR:-0}" = 1 ] && rm -rf "$NSDIR"
 	groupdel "$XG" 2>/dev/null
 	(exit $rc)
 	_itest_cleanup
@@ -52,11 +55,19 @@ diag "test user $U uid $UID_U gid $GID_U, supplementary $XG gid $GID_X"
 chmod 0711 "$T"
 
 SD=$T/state-u
+# the namespace's resolver file (ip netns exec mounts it over /etc/resolv.conf), root's, 0644
+[ -e "$NSDIR" ] && bail_out "$NSDIR exists already"
+mkdir -p "$NSDIR" && _PRIV_NSDIR=1 || bail_out "cannot make $NSDIR"
+printf 'nameserver 192.0.2.53\n' >"$NSDIR/resolv.conf" && chmod 0644 "$NSDIR/resolv.conf"
 veth va vb 192.0.2.100/24 || bail_out "cannot build the veth topology"
 # the socket in a directory snmpd makes, as /var/agentx: the README's agentXPerms
 AX=$T/agentx/master
 write_snmpd_conf "agentXSocket $AX" "agentXPerms 0660 0711 root $U" "trap2sink 127.0.0.1:$((PORT + 1)) public"
-write_cimrouted_conf "routeTables main" "pingTimeSource capture"
+# EnableDHCP's command: what a program cimrouted runs holds (its ambient capabilities)
+mkdir -m 0700 "$T/child" && chown "$U" "$T/child"
+printf '#!/bin/sh\ngrep -E "^(Uid|CapEff|CapAmb|CapBnd|NoNewPrivs):" /proc/self/status >%s/child/$1.status\n' "$T" >"$T/child.sh"
+chmod 0755 "$T/child.sh"
+write_cimrouted_conf "routeTables main" "pingTimeSource capture" "dhcpCommand enable $T/child.sh %i"
 
 # ---------------------------------------------------------------- a. refusals
 # start_refused NAME TEXT WANT ARGS...: the daemon exits 1 within 5 s with one stderr line, and
@@ -148,6 +159,11 @@ out=$(setw "$ADDR.8.$IFA.1.4.198.51.100.20.24" i 4)
 is "$(nsx ip -4 -o addr show dev va | grep -c 'inet 198.51.100.20/24')" 1 "EnableStatic(198.51.100.20/24): in the kernel${out:+ ($out)}"
 is "$(stat -c '%u %a' "$SD/static-addresses" 2>&1) $(grep -cx 'va 198.51.100.20/24' "$SD/static-addresses")" \
 	"$UID_U 600 1" "nonVolatile: its state file has it, mode 0600, owned by $U"
+out=$(setw "$CFG.4.$IFA" i 1)
+wait_for test -s "$T/child/va.status"
+is "$(tr -s '\t ' ' ' <"$T/child/va.status" 2>&1 | tr '\n' '|')" \
+	"Uid: $UID_U $UID_U $UID_U $UID_U|CapEff: 0000000000003000|CapBnd: 0000000000003000|CapAmb: 0000000000003000|NoNewPrivs: 1|" \
+	"EnableDHCP's command runs as $U with the two capabilities, ambient, and no_new_privs${out:+ ($out)}"
 both_alive "the adapter methods"
 
 TC=.1.3.6.1.4.1.32473.1.1.6.12
@@ -158,6 +174,13 @@ case $out in *commitFailed*) ok "EnableDNS(host name) is refused: commitFailed (
 *) not_ok "EnableDNS(host name) is refused: commitFailed (no CAP_SYS_ADMIN)"; diag "$out" ;; esac
 is "$(get_val "$TC.30.0") $(nsenter -t "$CIMR_PID" -u hostname)" "INTEGER: 91 privdrop-test" \
 	"LastResult accessDenied(91), the daemon's host name unchanged"
+# the resolver file is written only in a directory of cimrouted's own uid (iface/resolvfile)
+out=$(setw "$TC.7.0" s corp.example)
+case $out in *resourceUnavailable*) ok "SetDNSDomain as $U is refused: resourceUnavailable" ;;
+*) not_ok "SetDNSDomain as $U is refused: resourceUnavailable"; diag "$out" ;; esac
+is "$(cat "$NSDIR/resolv.conf")" "nameserver 192.0.2.53" "the resolver file is left as it was"
+grep -q "/etc is owned by uid 0, not by cimrouted's uid $UID_U" "$T/cimrouted.log"
+result $? "the log says why: /etc is root's"
 both_alive "the TCP/IP methods"
 
 for t in 127.0.0.1 ::1; do
