@@ -24,7 +24,12 @@
 #      notification; a master restart: the daemon connects again through the socket
 #      $T/agentx/master, made by snmpd with agentXPerms 0660 0711 root GROUP (the README's line).
 #   d. started as systemd's unit does it (setpriv: the user, ambient CAP_NET_ADMIN and CAP_NET_RAW,
-#      that bounding set, no_new_privs; no -u): the same status, a route deleted, a ping row.
+#      that bounding set, no_new_privs; no -u), under strace: the same status; a live and a
+#      persisted route deleted, SetMTU, SetDefaultTTL, EnableDNS refused, EnableDHCP's command,
+#      pings, a master restart; then every system call the daemon and its command made is in
+#      the unit's SystemCallFilter (expanded by systemd-analyze), but for EnableDNS's
+#      sethostname, which the filter refuses with EPERM as the kernel does without the
+#      capability.
 # Pass/fail: each TAP line; both daemons alive after every case.
 
 . "$(dirname "$0")/lib.sh"
@@ -37,10 +42,15 @@ command -v useradd >/dev/null && command -v setpriv >/dev/null || skip_all "user
 U=cimrp$$
 XG=cimrg$$
 _priv_cleanup() {
-	local rc=$?
+	local rc=$? p
 	[ -n "${CIMR_PID:-}" ] && stop_pid "$CIMR_PID" TERM 3
 	CIMR_PID=
-	userdel "$U" 2>/dev/null
+	# userdel refuses a user with processes: what is left of ours in the namespace goes first
+	for p in $(ip netns pids "$NS" 2>/dev/null); do
+		[ "$(stat -c %u "/proc/$p" 2>/dev/null)" = "${UID_U:-x}" ] && kill -KILL "$p" 2>/dev/null
+	done
+	sleep 0.2
+	userdel "$U" 2>/dev/null || diag "userdel $U failed"
 	[ "${_PRIV_NSDIR:-0}" = 1 ] && rm -rf "$NSDIR"
 	groupdel "$XG" 2>/dev/null
 	(exit $rc)
@@ -111,7 +121,7 @@ both_alive "start as $U"
 is "$(stat -c '%U:%G %a' "$T/agentx" "$AX" | tr '\n' ' ')" "root:root 711 root:$U 660 " \
 	"snmpd made the socket's directory 0711 and the socket 0660 for group $U"
 
-st() { sed -n "s/^$1:[[:space:]]*//p" "/proc/$CIMR_PID/status" | tr -s '\t ' ' ' | sed 's/ $//'; }
+st() { sed -n "s/^$1:[[:space:]]*//p" "/proc/${SPID:-$CIMR_PID}/status" | tr -s '\t ' ' ' | sed 's/ $//'; }
 is "$(st Uid)" "$UID_U $UID_U $UID_U $UID_U" "Uid: real, effective, saved and fs uid are $U's"
 is "$(st Gid)" "$GID_U $GID_U $GID_U $GID_U" "Gid: real, effective, saved and fs gid are $U's group"
 is "$(st Groups | tr ' ' '\n' | sort -n | tr '\n' ' ')" "$(printf '%s\n' "$GID_U" "$GID_X" | sort -n | tr '\n' ' ')" \
@@ -217,21 +227,73 @@ both_alive "the master restart"
 
 # ---------------------------------------------------------------- d. as systemd starts it
 # contrib/cimrouted.service: User= with AmbientCapabilities and CapabilityBoundingSet, no -u.
+# Under strace (when there is one), so that every system call made is checked against the
+# unit's SystemCallFilter as systemd-analyze expands it.
 stop_cimrouted
 rm -f "$T/cimrouted.pid" && : >"$T/cimrouted.pid" && chown "$U" "$T/cimrouted.pid" "$T/cimrouted.log"
-CIMR_WRAPPER="setpriv --reuid $U --regid $U --init-groups --inh-caps -all,+net_admin,+net_raw \
-	--ambient-caps -all,+net_admin,+net_raw --bounding-set -all,+net_admin,+net_raw --no-new-privs" \
+TRACE=
+command -v strace >/dev/null && command -v systemd-analyze >/dev/null && TRACE="strace -f -qq -o $T/child/trace"
+CIMR_WRAPPER="unshare --uts setpriv --reuid $U --regid $U --init-groups --inh-caps -all,+net_admin,+net_raw \
+	--ambient-caps -all,+net_admin,+net_raw --bounding-set -all,+net_admin,+net_raw --no-new-privs $TRACE" \
 	start_cimrouted -S "$SD" -x "$AX"
 ping_registered
-is "$(st Uid) $(st CapEff) $(st CapBnd)" "$UID_U $UID_U $UID_U $UID_U 0000000000003000 0000000000003000" \
-	"started as $U with the two ambient capabilities (the unit's way, no -u): uid and capabilities"
+SPID=$CIMR_PID
+[ -n "$TRACE" ] && SPID=$(pgrep -P "$CIMR_PID" -x cimrouted)
+is "$(st Uid) $(st CapEff) $(st CapBnd) $(st NoNewPrivs)" \
+	"$UID_U $UID_U $UID_U $UID_U 0000000000003000 0000000000003000 1" \
+	"started as $U with the two ambient capabilities (the unit's way, no -u): uid, capabilities"
 out=$(setw "$OID_ENTRY.24.$I1" i 6)
 is "$(nsx ip route show 10.1.0.0/16)" "" "the live route is deleted through snmpset${out:+ ($out)}"
-if ping_start "p-unit" 127.0.0.1 && ping_wait 10; then
-	row_read
-	is "oper=$(col 20) status=$(col 21) source=$(col 44)" "oper=3 status=0 source=1" "ping 127.0.0.1 with the capture"
-else
-	not_ok "ping 127.0.0.1 with the capture"; diag "${START_ERR:-not completed}"
-fi
+out=$(setw "$P_ENTRY.12.$IXP" i 6)
+is "$(nsx ip route show 10.2.0.0/16) $(grep -c 10.2.0.0 "$SD/persisted-routes")" " 0" \
+	"the persisted route is destroyed: kernel and state file${out:+ ($out)}"
+setw "$CFG.17.$IFA" u 1500 >/dev/null
+setw "$TC.6.0" u 64 >/dev/null
+is "$(link_field va mtu) $(nsx cat /proc/sys/net/ipv4/ip_default_ttl)" "1500 64" "SetMTU(1500) and SetDefaultTTL(64)"
+out=$(setw "$TC.9.0" s other-name)
+case $out in *commitFailed*) ok "EnableDNS(host name) is refused: commitFailed" ;;
+*) not_ok "EnableDNS(host name) is refused: commitFailed"; diag "$out" ;; esac
+setw "$CFG.4.$(nsx cat /sys/class/net/vb/ifindex)" i 1 >/dev/null
+wait_for test -s "$T/child/vb.status"
+result $? "EnableDHCP's command runs"
+for t in 127.0.0.1 ::1; do
+	if ping_start "u$t" "$t" && ping_wait 10; then
+		row_read
+		is "oper=$(col 20) status=$(col 21) source=$(col 44)" "oper=3 status=0 source=1" "ping $t with the capture"
+	else
+		not_ok "ping $t with the capture"; diag "${START_ERR:-not completed}"
+	fi
+done
+stop_snmpd
+start_snmpd || bail_out "snmpd did not start again"
+wait_registered 15
+result $? "after a master restart the daemon connects again"
 both_alive "the unit's way"
+
+# expand FILTER...: the system calls of systemd's groups and names
+expand() {
+	local x
+	for x in "$@"; do
+		case $x in
+		@*) expand $(systemd-analyze syscall-filter "$x" | awk 'NR > 1 && NF == 1 && $1 !~ /^#/ { print $1 }') ;;
+		*) echo "$x" ;;
+		esac
+	done
+}
+if [ -n "$TRACE" ]; then
+	kill -TERM "$SPID"
+	wait_until 10 sh -c "! kill -0 $SPID 2>/dev/null"
+	stop_cimrouted
+	UNIT=$ITDIR/../../contrib/cimrouted.service
+	expand $(sed -n 's/^SystemCallFilter=\([^~]\)/\1/p' "$UNIT") | sort -u >"$T/allow"
+	expand $(sed -n 's/^SystemCallFilter=~//p' "$UNIT") | sort -u >"$T/deny"
+	comm -23 "$T/allow" "$T/deny" >"$T/filter"
+	sed -E 's/^[0-9]+ +//; s/^(<\.\.\. )?([a-z_0-9]+).*/\2/' "$T/child/trace" | grep -E '^[a-z_0-9]+$' | sort -u >"$T/used"
+	diag "$(wc -l <"$T/used") system calls made, $(wc -l <"$T/filter") in the unit's filter"
+	# sethostname is EnableDNS's: the filter answers EPERM, as the kernel does without CAP_SYS_ADMIN
+	is "$(comm -23 "$T/used" "$T/filter" | tr '\n' ' ')" "sethostname " \
+		"every system call made (daemon and command) is in the unit's SystemCallFilter, but sethostname"
+else
+	skip "every system call made is in the unit's SystemCallFilter" "no strace or systemd-analyze"
+fi
 done_testing
