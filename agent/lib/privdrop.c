@@ -60,6 +60,18 @@ kept(cap_value_t c)
 	return 0;
 }
 
+/* "cannot VERB CAP REST: errno's reason" in err (errno read first: cap_to_name() allocates). */
+static void
+cap_err(char *err, size_t errlen, const char *verb, cap_value_t c, const char *rest)
+{
+	int e = errno;
+	char *name = cap_to_name(c);
+
+	snprintf(err, errlen, "cannot %s %s%s: %s", verb, name != NULL ? name : "?", rest,
+	    strerror(e));
+	cap_free(name);
+}
+
 /* Every capability but the kept ones out of the bounding set (needs CAP_SETPCAP: as root). */
 static int
 drop_bounding(char *err, size_t errlen)
@@ -70,8 +82,7 @@ drop_bounding(char *err, size_t errlen)
 		if (kept(c))
 			continue;
 		if (cap_drop_bound(c) < 0) {
-			snprintf(err, errlen, "cannot drop %s from the bounding set: %s",
-			    cap_to_name(c), strerror(errno));
+			cap_err(err, errlen, "drop", c, " from the bounding set");
 			return -1;
 		}
 	}
@@ -96,8 +107,7 @@ set_kept(char *err, size_t errlen)
 	/* Ambient: kept across execve() of the programs iface/proc runs (resolvectl, networkctl). */
 	for (size_t i = 0; i < privdrop_ncaps; i++)
 		if (cap_set_ambient(privdrop_caps[i], CAP_SET) < 0) {
-			snprintf(err, errlen, "cannot make %s ambient: %s",
-			    cap_to_name(privdrop_caps[i]), strerror(errno));
+			cap_err(err, errlen, "make", privdrop_caps[i], " ambient");
 			goto fail;
 		}
 	r = 0;

@@ -4,7 +4,8 @@
 # A user of its own (cimrpNNNN, with a supplementary group cimrgNNNN) is made for the test and
 # deleted at its end. Cases:
 #   a. refusals, each exit status 1 with a one-line reason and nothing started: -u when not
-#      root, -u of an unknown user, -u root, -u with a state directory owned by root, and with
+#      root, -u of an unknown user, -u root, -u as a root that cannot change its bounding set
+#      (no CAP_SETPCAP, as in some containers), -u with a state directory owned by root, and with
 #      a state file in it owned by root (the upgrade from a root daemon: it says whose it is).
 #   b. started as root with -u and a state directory that does not exist: /proc/PID/status
 #      has the user's uid and gid (real, effective, saved, fs), the supplementary group,
@@ -104,6 +105,9 @@ start_refused nouser "-u of a user that does not exist is refused" \
 	"-u nosuch$$: no such user" "$CIMROUTED" -u "nosuch$$" -S "$SD"
 start_refused root "-u root is refused" "-u root: that is root (uid 0)" "$CIMROUTED" -u root -S "$SD"
 [ -e "$SD" ] && not_ok "the refusals made no state directory" || ok "the refusals made no state directory"
+start_refused setpcap "-u as a root without CAP_SETPCAP (a container's) is refused with the reason" \
+	"cannot drop cap_chown from the bounding set: Operation not permitted" \
+	setpriv --bounding-set -setpcap "$CIMROUTED" -u "$U" -S "$T/state-setpcap"
 start_refused rootdir "-u with a state directory owned by root is refused with its owner" \
 	"state directory $T/state is owned by uid 0, not by cimrouted's uid $UID_U" \
 	"$CIMROUTED" -u "$U" -S "$T/state"
