@@ -46,6 +46,7 @@
 #include "icmp/pingrows.h"
 #include "icmp/resolve.h"
 #include "snmp/mib_ping.h"
+#include "lib/privdrop.h"
 #include "lib/statefile.h"
 #include "route/writer.h"
 
@@ -59,7 +60,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: " APP
-	    " [-f] [-x ADDRESS] [-c FILE] [-S DIR] [-L LOGOPTS] [-D TOKENS] [-p PIDFILE] [-h] [-V]\n"
+	    " [-f] [-x ADDRESS] [-c FILE] [-S DIR] [-L LOGOPTS] [-D TOKENS] [-p PIDFILE] [-u USER]\n"
+	    "       [-h] [-V]\n"
 	    "  -f           stay in the foreground\n"
 	    "  -x ADDRESS   the master agent's AgentX address (/path, unix:/path, tcp:HOST:PORT)\n"
 	    "  -c FILE      read this configuration file too (besides " APP
@@ -68,6 +70,7 @@ usage(FILE *f)
 	    "  -L LOGOPTS   net-snmp log options: -Le, -Lo, -Lf FILE, -Ls FACILITY, ...\n"
 	    "  -D TOKENS    debug output for these tokens (e.g. cimr, cimr:mirror, agentx)\n"
 	    "  -p PIDFILE   write the process id to PIDFILE\n"
+	    "  -u USER      run as USER with CAP_NET_ADMIN and CAP_NET_RAW only (started as root)\n"
 	    "  -h           this help\n"
 	    "  -V           print the version\n");
 }
@@ -167,9 +170,17 @@ route_changed(enum route_change what, const void *old, const void *new, unsigned
 		    flags & MIRROR_CHANGE_LOST);
 }
 
-/* Missing directories are created 0700 (with the umask of 077 too). */
+/* Missing directories are created 0700 (with the umask of 077 too), and given to owner. */
 static int
-mkdirs(const char *path)
+mkdir_owned(const char *path, const struct privdrop *owner)
+{
+	if (mkdir(path, 0700) < 0)
+		return errno == EEXIST ? 0 : -1;
+	return owner != NULL ? chown(path, owner->uid, owner->gid) : 0;
+}
+
+static int
+mkdirs(const char *path, const struct privdrop *owner)
 {
 	char buf[4096];
 
@@ -181,13 +192,11 @@ mkdirs(const char *path)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+		if (mkdir_owned(buf, owner) < 0)
 			return -1;
 		*p = '/';
 	}
-	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-		return -1;
-	return access(buf, W_OK | X_OK);
+	return mkdir_owned(buf, owner);
 }
 
 /*
@@ -202,11 +211,13 @@ state_dir(const char *dir)
 	char err[PATH_MAX + 128], *abs;
 	int fd;
 
-	if (mkdirs(dir) < 0)
+	if (mkdirs(dir, NULL) < 0)
 		fatal("state directory %s is not usable: %s", dir, strerror(errno));
 	if ((fd = statefile_opendir(dir, err, sizeof(err))) < 0)
 		fatal("%s; refusing to use it", err);
 	close(fd);
+	if (access(dir, W_OK | X_OK) < 0)
+		fatal("state directory %s is not usable: %s", dir, strerror(errno));
 	if ((abs = realpath(dir, NULL)) == NULL)
 		fatal("state directory %s: %s", dir, strerror(errno));
 	return abs;
@@ -266,6 +277,33 @@ write_pidfile(int fd, const char *path)
 		fatal("cannot write pid file %s: %s", path, strerror(errno));
 }
 
+/*
+ * -u USER (issue 16): first what only root may do, the state directory made
+ * (what is created given to USER) and the pid file opened (*pidfd), then
+ * the drop, before the configuration is read, before anything else is
+ * opened and before any thread starts (capabilities belong to a thread).
+ * What follows runs as it will for the daemon's life: the netlink sockets
+ * and their buffer (CAP_NET_ADMIN), the raw ICMP sockets (CAP_NET_RAW), the
+ * configuration files and the AgentX socket with USER's permissions, which
+ * a reconnection after a master restart needs anyway.
+ */
+static void
+drop_privileges(const char *user, const char *statedir, const char *pidpath, int *pidfd,
+    char **pidabs)
+{
+	char err[PATH_MAX + 128];
+	struct privdrop p;
+
+	if (privdrop_lookup(user, geteuid(), &p, err, sizeof(err)) < 0)
+		fatal("%s", err);
+	if (mkdirs(statedir, &p) < 0)
+		fatal("state directory %s is not usable: %s", statedir, strerror(errno));
+	if (pidpath != NULL)
+		*pidfd = open_pidfile(pidpath, pidabs);
+	if (privdrop_apply(&p, err, sizeof(err)) < 0)
+		fatal("%s", err);
+}
+
 struct options {
 	int foreground;
 	int logging_set;
@@ -273,6 +311,7 @@ struct options {
 	const char *conffile;
 	const char *statedir;
 	const char *pidfile;
+	const char *user;
 };
 
 static void
@@ -281,7 +320,7 @@ parse_options(int argc, char **argv, struct options *o)
 	int ch;
 
 	opterr = 0;
-	while ((ch = getopt(argc, argv, ":fx:c:S:L:D:p:hV")) != -1) {
+	while ((ch = getopt(argc, argv, ":fx:c:S:L:D:p:u:hV")) != -1) {
 		switch (ch) {
 		case 'f': o->foreground = 1; break;
 		case 'x': o->master = optarg; break;
@@ -297,6 +336,7 @@ parse_options(int argc, char **argv, struct options *o)
 			snmp_set_do_debugging(1);
 			break;
 		case 'p': o->pidfile = optarg; break;
+		case 'u': o->user = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V':
 			printf(APP " %s (net-snmp %s)\n", PACKAGE_VERSION, netsnmp_get_version());
@@ -387,6 +427,8 @@ main(int argc, char **argv)
 		else
 			snmp_enable_syslog_ident(APP, LOG_DAEMON);
 	}
+	if (o.user != NULL)
+		drop_privileges(o.user, o.statedir, o.pidfile, &pidfd, &pidfile);
 	if (o.conffile != NULL) {
 		check_conffile(o.conffile);
 		netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG,
@@ -518,7 +560,7 @@ main(int argc, char **argv)
 	if (nlmon_start(mon) < 0)
 		fatal("cannot watch the netlink sockets");
 
-	if (o.pidfile != NULL)
+	if (o.pidfile != NULL && pidfd < 0)
 		pidfd = open_pidfile(o.pidfile, &pidfile);
 	if (!o.foreground && netsnmp_daemonize(1, snmp_stderrlog_status()) != 0)
 		fatal("cannot become a daemon: %s", strerror(errno));

@@ -6,6 +6,8 @@ CIMR_PACKAGES="build-essential autoconf automake pkg-config libsnmp-dev snmpd sn
 	nftables iputils-ping tcpdump python3-scapy iperf3"
 CIMR_PACKAGES="$CIMR_PACKAGES groff man-db"   # tests/doc/check-man.sh renders the man pages
 CIMR_PACKAGES="$CIMR_PACKAGES prometheus-snmp-exporter curl"   # contrib/prometheus, its tests
+# -u's capabilities (libcap), and systemd-analyze for the unit's security score (issue 16)
+CIMR_PACKAGES="$CIMR_PACKAGES libcap-dev systemd"
 
 cimr_install_packages() {
 	local missing="" p

@@ -32,10 +32,16 @@ statefile_opendir(const char *dir, char *err, size_t errlen)
 		path[--n] = '\0';
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		e = errno;
-		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		int seen = lstat(path, &st) == 0;
+
+		if (seen && S_ISLNK(st.st_mode)) {
 			snprintf(err, errlen, "state directory %s is a symbolic link", dir);
 			e = ELOOP;
-		} else
+		} else if (seen && e == EACCES && st.st_uid != geteuid()) /* -u: root's */
+			snprintf(err, errlen,
+			    "state directory %s is owned by uid %u, not by cimrouted's uid %u", dir,
+			    (unsigned)st.st_uid, (unsigned)geteuid());
+		else
 			snprintf(err, errlen, "state directory %s: %s", dir, strerror(e));
 		errno = e;
 		return -1;

@@ -34,7 +34,7 @@ set_rcvbuf(struct nl_sock *sk, int bytes)
 {
 	int fd = nl_socket_get_fd(sk);
 
-	/* SO_RCVBUFFORCE goes past net.core.rmem_max (we run as root); else take what we get. */
+	/* SO_RCVBUFFORCE goes past net.core.rmem_max (CAP_NET_ADMIN); else take what we get. */
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) == 0)
 		return 0;
 	return setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));

@@ -33,6 +33,7 @@ man1dir cimq.1 644
 man5dir cimrouted.conf.5 644
 man8dir cimrouted.8 644
 systemdsystemunitdir cimrouted.service 644
+sysusersdir cimroute.conf 644
 '
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/check-install.XXXXXX") || bail_out "mktemp failed"
@@ -51,7 +52,7 @@ UNIT_OFF=$([ -n "$(dir systemdsystemunit_DATA)" ] || echo yes)
 : >"$T/expected"
 while read -r var name mode; do
 	[ -n "$var" ] || continue
-	[ "$var" = systemdsystemunitdir ] && [ -n "$UNIT_OFF" ] && continue   # configured "no"
+	case $var in systemdsystemunitdir | sysusersdir) [ -n "$UNIT_OFF" ] && continue ;; esac   # configured "no"
 	d=$(dir "$var")
 	[ -n "$d" ] || bail_out "make variable $var is empty"
 	printf '%s %s\n' "$d/$name" "$mode" >>"$T/expected"

@@ -38,7 +38,7 @@ nlines() { [ -z "$1" ] && echo 0 || printf '%s\n' "$1" | grep -c .; }
 run_cli help -h
 is "$RC" 0 "-h exits 0"
 missing=
-for o in -f -x -c -S -L -D -p -h -V; do
+for o in -f -x -c -S -L -D -p -u -h -V; do
 	printf '%s\n' "$OUT" | grep -q -- "$o" || missing="$missing $o"
 done
 if printf '%s\n' "$OUT" | grep -qi usage && [ -z "$missing" ]; then

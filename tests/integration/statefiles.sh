@@ -11,7 +11,9 @@
 #   c. links planted as persisted-routes and notify-state while the daemon runs: a SET that
 #      writes both replaces the links, the target is byte-identical.
 #   d. persisted-routes, then notify-state, a link to that file at start: the daemon exits 1,
-#      logs that the file is a symbolic link, and logs nothing of the target's content.
+#      logs that the file is a symbolic link, and logs nothing of the target's content; each
+#      owned by another uid (65534) at start: the daemon exits 1 and logs whose it is (issue 16;
+#      privdrop.sh does the same for a root daemon's file under -u).
 #   e. every directory fsync failing (CIMROUTED_TEST_FAIL_DIRSYNC=1, a test hook): a
 #      persisted createAndGo, then a destroy, fail with commitFailed, and the state file is
 #      byte-identical to before each, with no .tmp or .old left beside it.
@@ -88,31 +90,38 @@ result $? "c. persisted-routes is a regular file again, with the routes"
 both_alive "c. links as the files"
 
 # ------------------------------------------------------------------ d. links at start
-# start_refused NAME: start with NAME a link to the target; the daemon must exit 1 and say why
+# start_refused NAME [owner]: start with NAME a link to the target (or, with owner, a copy of
+# the file owned by uid 65534); the daemon must exit 1 and say why
 start_refused() {
-	local name=$1 why
+	local name=$1 kind=${2:-link} why what="a link" because="$name is a symbolic link"
 	stop_cimrouted TERM
 	cp "$T/state/$name" "$T/saved.$name" 2>/dev/null
 	rm -f "$T/state/$name"
-	ln -s "$T/target" "$T/state/$name"
+	if [ "$kind" = owner ]; then
+		what="another uid's"
+		because="$name is owned by uid 65534, not by cimrouted's uid 0"
+		cp "$T/saved.$name" "$T/state/$name" && chown 65534 "$T/state/$name"
+	else
+		ln -s "$T/target" "$T/state/$name"
+	fi
 	: >"$T/cimrouted.log"
 	start_cimrouted
 	if wait_until 10 eval '! alive "$CIMR_PID"'; then
 		dead_why "$CIMR_PID"
-		is "$DEAD_WHY" "exit status 1" "d. $name a link at start: the daemon exits 1"
+		is "$DEAD_WHY" "exit status 1" "d. $name $what at start: the daemon exits 1"
 	else
-		not_ok "d. $name a link at start: the daemon exits 1"
+		not_ok "d. $name $what at start: the daemon exits 1"
 		diag "it still runs after 10 s"
 		stop_cimrouted TERM
 	fi
-	why=$(cat "$T/cimrouted.log" "$T/cimrouted.out" | grep -m1 "$name is a symbolic link")
-	if [ -n "$why" ]; then ok "d. $name a link at start: it says so"; diag "$why"
-	else not_ok "d. $name a link at start: it says so"; tail -n 5 "$T/cimrouted.log" | diag; fi
+	why=$(cat "$T/cimrouted.log" "$T/cimrouted.out" | grep -m1 "$because")
+	if [ -n "$why" ]; then ok "d. $name $what at start: it says so"; diag "$why"
+	else not_ok "d. $name $what at start: it says so"; tail -n 5 "$T/cimrouted.log" | diag; fi
 	if cat "$T/cimrouted.log" "$T/cimrouted.out" | grep -q 'cimr-secret-hash'; then
-		not_ok "d. $name a link at start: nothing of the target's content is logged"
+		not_ok "d. $name $what at start: nothing of the target's content is logged"
 		grep -h 'cimr-secret-hash' "$T/cimrouted.log" "$T/cimrouted.out" | head -n 3 | diag
 	else
-		ok "d. $name a link at start: nothing of the target's content is logged"
+		ok "d. $name $what at start: nothing of the target's content is logged"
 	fi
 	CIMR_PID=
 	rm -f "$T/state/$name"
@@ -120,6 +129,8 @@ start_refused() {
 }
 start_refused persisted-routes
 start_refused notify-state
+start_refused persisted-routes owner
+start_refused notify-state owner
 target_same "d. the target is byte-identical"
 cp -p "$T/target.orig" "$T/target"
 

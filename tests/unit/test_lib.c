@@ -13,6 +13,7 @@
 
 #include "iface/staticaddr.h"
 #include "lib/addr.h"
+#include "lib/privdrop.h"
 #include "lib/strnum.h"
 
 static void
@@ -145,6 +146,36 @@ test_staticaddr_line(void **state)
 	assert_int_equal(staticaddr_parse("a/b 192.0.2.7/24", &b), -1);
 }
 
+/* -u USER: the refusals (not root, no such user, root), and what a good lookup gives. */
+static void
+test_privdrop_lookup(void **state)
+{
+	struct privdrop p;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(privdrop_lookup("nobody", 1000, &p, err, sizeof(err)), -1);
+	assert_string_equal(err, "-u nobody: only root can change user (running as uid 1000)");
+	assert_int_equal(privdrop_lookup("no-such-user-cimr", 0, &p, err, sizeof(err)), -1);
+	assert_string_equal(err, "-u no-such-user-cimr: no such user");
+	assert_int_equal(privdrop_lookup("root", 0, &p, err, sizeof(err)), -1);
+	assert_string_equal(err, "-u root: that is root (uid 0); name an unprivileged user");
+	assert_int_equal(privdrop_lookup("nobody", 0, &p, err, sizeof(err)), 0);
+	assert_string_equal(p.name, "nobody");
+	assert_int_equal(p.uid, 65534);
+	assert_int_equal(p.gid, 65534);
+}
+
+/* The kept capabilities are the README's two, nothing else (CAP_DAC_OVERRIDE above all). */
+static void
+test_privdrop_caps(void **state)
+{
+	(void)state;
+	assert_int_equal(privdrop_ncaps, 2);
+	assert_int_equal(privdrop_caps[0], CAP_NET_ADMIN);
+	assert_int_equal(privdrop_caps[1], CAP_NET_RAW);
+}
+
 int
 main(void)
 {
@@ -155,6 +186,8 @@ main(void)
 		cmocka_unit_test(test_addr4),
 		cmocka_unit_test(test_addr6),
 		cmocka_unit_test(test_masks),
+		cmocka_unit_test(test_privdrop_lookup),
+		cmocka_unit_test(test_privdrop_caps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
