@@ -67,7 +67,7 @@ result $? "a faulty page gives man warnings"
 getopt_letters() {
 	sed -n 's/.*getopt(argc, argv, "\([^"]*\)").*/\1/p' "$SRC/agent/main.c" | tr -d ':' | fold -w1 | sort -u
 }
-usage_letters() { "$DAEMON" -h | head -n 1 | grep -o '\[-[A-Za-z]' | cut -c3 | sort -u; }
+usage_letters() { "$DAEMON" -h | sed '/^  -/,$d' | grep -o '\[-[A-Za-z]' | cut -c3 | sort -u; }
 getopt_letters >"$T/opts.getopt"
 usage_letters >"$T/opts.usage"
 [ -s "$T/opts.getopt" ] || bail_out "no getopt string found in agent/main.c"
