@@ -403,14 +403,6 @@ check_type_value(const netsnmp_variable_list *vb)
 	    v < WMI_TYPE_INVALID || v > WMI_TYPE_INDIRECT); /* other(1): not writable */
 }
 
-static int
-check_route_status(const netsnmp_variable_list *vb)
-{
-	long v = *vb->val.integer;
-
-	return txn_wrong_if(v < RS_ACTIVE || v > RS_DESTROY || v == RS_NOTREADY);
-}
-
 static const struct txn_column gw_columns[] = {
 	{ GW_STORAGE, ASN_INTEGER, 0, txn_check_storage },
 	{ GW_STATUS, ASN_INTEGER, 0, txn_check_go_status },
@@ -423,12 +415,12 @@ static const struct txn_column route_columns[] = {
 	{ RC_METRIC4, ASN_INTEGER, 0, check_metric_unused },
 	{ RC_METRIC5, ASN_INTEGER, 0, check_metric_unused },
 	{ RC_TYPE, ASN_INTEGER, 0, check_type_value },
-	{ RC_STATUS, ASN_INTEGER, 0, check_route_status },
+	{ RC_STATUS, ASN_INTEGER, 0, txn_check_status },
 };
 
 static const struct txn_column route6_columns[] = {
 	{ R6_METRIC1, ASN_INTEGER, 0, check_metric1 },
-	{ R6_STATUS, ASN_INTEGER, 0, check_route_status },
+	{ R6_STATUS, ASN_INTEGER, 0, txn_check_status },
 };
 
 static const struct txn_column persist_columns[] = {

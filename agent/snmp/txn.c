@@ -887,3 +887,12 @@ txn_check_go_status(const netsnmp_variable_list *vb)
 	/* createAndWait(5), notInService(2), notReady(3): not supported. */
 	return txn_wrong_if(v != RS_ACTIVE && v != RS_CREATEANDGO && v != RS_DESTROY);
 }
+
+int
+txn_check_status(const netsnmp_variable_list *vb)
+{
+	long v = *vb->val.integer;
+
+	/* notReady(3) cannot be written (RFC 2579). */
+	return txn_wrong_if(v < RS_ACTIVE || v > RS_DESTROY || v == RS_NOTREADY);
+}

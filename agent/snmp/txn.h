@@ -144,6 +144,8 @@ int txn_check_truth(const netsnmp_variable_list *);
 int txn_check_storage(const netsnmp_variable_list *);
 /* RowStatus of tables without createAndWait: active(1), createAndGo(4), destroy(6). */
 int txn_check_go_status(const netsnmp_variable_list *);
+/* RowStatus of tables with createAndWait: any value but notReady(3). */
+int txn_check_status(const netsnmp_variable_list *);
 
 struct txn *txn_new(void);
 void txn_free(struct txn *);
