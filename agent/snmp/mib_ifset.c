@@ -10,9 +10,9 @@
  *             address row of the SET, so that the first created IPv4
  *             address of a subnet becomes its primary.
  *   ACTION    the plan's requests one by one, without waiting in the loop
- *             (TXN_PENDING until the kernel's answer, txn_req_ack(), resumes), each
- *             done recording its undo (txn_step()); then the method's
- *             success.  A refusal of the kernel records its WMI code and
+ *             (TXN_PENDING until the kernel's answer, txn_req_ack(),
+ *             resumes), each done recording its undo (txn_step()); then the
+ *             method's success.  A refusal of the kernel records its WMI code and
  *             answers commitFailed.
  *   UNDO      each step's undo requests, newest step first.
  *
