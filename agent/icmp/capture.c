@@ -120,6 +120,18 @@ echo_ids(const uint8_t *p, size_t n, uint8_t want, struct capture_pkt *pkt)
 	return 0;
 }
 
+/* What both families' packets tell alike: the hop limit, the ICMP header, the source. */
+static void
+put_head(struct capture_pkt *pkt, int family, uint8_t ttl, const uint8_t *icmp, const uint8_t *src)
+{
+	pkt->family = family;
+	pkt->ttl = ttl;
+	pkt->type = icmp[0];
+	pkt->code = icmp[1];
+	memcpy(&pkt->sum, icmp + 2, 2);
+	memcpy(pkt->src, src, family == AF_INET ? 4 : 16);
+}
+
 static int
 parse4(const uint8_t *ip, size_t n, struct capture_pkt *pkt)
 {
@@ -128,12 +140,7 @@ parse4(const uint8_t *ip, size_t n, struct capture_pkt *pkt)
 
 	if (n < 20 || (ip[0] >> 4) != 4 || hl < 20 || n < hl + 8 || ip[9] != IPPROTO_ICMP)
 		return -1;
-	pkt->family = AF_INET;
-	pkt->ttl = ip[8];
-	pkt->type = icmp[0];
-	pkt->code = icmp[1];
-	memcpy(&pkt->sum, icmp + 2, 2);
-	memcpy(pkt->src, ip + 12, 4);
+	put_head(pkt, AF_INET, ip[8], icmp, ip + 12);
 	/* a first fragment (more fragments) does not tell the whole length */
 	pkt->len = (be16(ip + 6) & 0x2000) || be16(ip + 2) < hl ? 0 : (uint32_t)(be16(ip + 2) - hl);
 	if (icmp[0] == 0 || icmp[0] == 8)
@@ -161,12 +168,7 @@ parse6(const uint8_t *ip, size_t n, struct capture_pkt *pkt)
 
 	if (n < off + 8 || (ip[0] >> 4) != 6 || (off == 40 && ip[6] != IPPROTO_ICMPV6))
 		return -1;
-	pkt->family = AF_INET6;
-	pkt->ttl = ip[7];
-	pkt->type = icmp[0];
-	pkt->code = icmp[1];
-	memcpy(&pkt->sum, icmp + 2, 2);
-	memcpy(pkt->src, ip + 8, 16);
+	put_head(pkt, AF_INET6, ip[7], icmp, ip + 8);
 	pkt->len = off == 40 ? be16(ip + 4) : 0;
 	if (icmp[0] == 128 || icmp[0] == 129)
 		return echo_ids(icmp, n - off, icmp[0], pkt);

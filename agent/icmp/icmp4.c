@@ -1,7 +1,8 @@
 /*
  * ICMP over IPv4 for the ping engine (icmpfam.h), and what both families
- * share: the socket's common setup, the BPF program, the echo header, the
- * error queue's sock_extended_err.
+ * share: the socket's common setup and its options, the BPF program, the
+ * echo header, a send with its control messages, the error queue's
+ * sock_extended_err.
  *
  * The raw IPv4 socket hands a reply over with its IP header (the TTL and
  * the options recorded on the way come from there) and does not check the
@@ -134,10 +135,20 @@ icmp_attach_filter(int fd, uint16_t id, int ipv4)
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
 }
 
+static int
+sock_fail(int fd, const char *what, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: %s", what, strerror(errno));
+	close(fd);
+	return -1;
+}
+
 int
-icmp_socket(int family, int proto, char *err, size_t errlen)
+icmp_socket(int family, int proto, uint16_t id, const struct icmp_sockopt *o, size_t n, char *err,
+    size_t errlen)
 {
 	int fd, one = 1, bytes = RCVBUF_BYTES;
+	size_t i;
 
 	fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 	if (fd < 0) {
@@ -146,11 +157,13 @@ icmp_socket(int family, int proto, char *err, size_t errlen)
 	}
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) < 0)
 		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
-	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)) < 0) {
-		snprintf(err, errlen, "SO_TIMESTAMPNS: %s", strerror(errno));
-		close(fd);
-		return -1;
-	}
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)) < 0)
+		return sock_fail(fd, "SO_TIMESTAMPNS", err, errlen);
+	for (i = 0; i < n && setsockopt(fd, o[i].level, o[i].name, o[i].v, o[i].len) == 0; i++)
+		;
+	if (i < n || icmp_attach_filter(fd, id, family == AF_INET) < 0)
+		return sock_fail(fd,
+		    family == AF_INET ? "IPv4 socket options" : "IPv6 socket options", err, errlen);
 	return fd;
 }
 
@@ -356,22 +369,17 @@ icmp4_parse_reply(const uint8_t *p, size_t n, struct icmp_in *in)
 static int
 icmp4_open(uint16_t id, char *err, size_t errlen)
 {
-	int fd, one = 1, pmtu = IP_PMTUDISC_DONT;
+	static const int one = 1, pmtu = IP_PMTUDISC_DONT;
 	/* echo replies; source quench and time exceeded, which no error queue gets */
-	uint32_t mask =
+	static const uint32_t mask =
 	    ~(1U << ICMP_ECHOREPLY | 1U << ICMP_SOURCE_QUENCH | 1U << ICMP_TIME_EXCEEDED);
+	static const struct icmp_sockopt o[] = {
+		{ SOL_RAW, ICMP_FILTER, &mask, sizeof(mask) },
+		{ SOL_IP, IP_RECVERR, &one, sizeof(one) },
+		{ SOL_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu) },
+	};
 
-	if ((fd = icmp_socket(AF_INET, IPPROTO_ICMP, err, errlen)) < 0)
-		return -1;
-	if (setsockopt(fd, SOL_RAW, ICMP_FILTER, &mask, sizeof(mask)) < 0 ||
-	    setsockopt(fd, SOL_IP, IP_RECVERR, &one, sizeof(one)) < 0 ||
-	    setsockopt(fd, SOL_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu)) < 0 ||
-	    icmp_attach_filter(fd, id, 1) < 0) {
-		snprintf(err, errlen, "IPv4 socket options: %s", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return icmp_socket(AF_INET, IPPROTO_ICMP, id, o, sizeof(o) / sizeof(o[0]), err, errlen);
 }
 
 /*
@@ -444,51 +452,58 @@ set_df(struct icmp_sock *s, int df)
 	return 0;
 }
 
-struct cmsghdr *
-icmp_put_cmsg(struct msghdr *m, struct cmsghdr *c, int level, int type, const void *v, size_t len)
+void
+icmp_put_cmsg(struct icmp_ctl *ctl, int level, int type, const void *v, size_t len)
 {
+	struct cmsghdr *c = (struct cmsghdr *)(ctl->u.buf + ctl->len);
+
 	c->cmsg_level = level;
 	c->cmsg_type = type;
 	c->cmsg_len = CMSG_LEN(len);
 	memcpy(CMSG_DATA(c), v, len);
-	m->msg_controllen += CMSG_SPACE(len);
-	return (struct cmsghdr *)((char *)c + CMSG_SPACE(len));
+	ctl->len += CMSG_SPACE(len);
 }
+
+int
+icmp_sendmsg(int fd, void *to, socklen_t tolen, uint8_t *pkt, size_t len, struct icmp_ctl *ctl)
+{
+	struct iovec iov = { pkt, len };
+	struct msghdr m = { .msg_name = to,
+		.msg_namelen = tolen,
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = ctl->u.buf,
+		.msg_controllen = ctl->len };
+
+	return sendmsg(fd, &m, MSG_DONTWAIT) < 0 ? -errno : 0;
+}
+
+_Static_assert(ICMP_CTL_MAX >= CMSG_SPACE(sizeof(int)) * 2 + CMSG_SPACE(sizeof(struct in_pktinfo)) +
+	    CMSG_SPACE(ICMP_OPT_MAX),
+    "IPv4's control messages fit");
 
 static int
 icmp4_send(struct icmp_sock *s, const struct ping_params *p, uint8_t *pkt, size_t len,
     const uint8_t *opt, size_t optlen)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int)) * 2 + CMSG_SPACE(sizeof(struct in_pktinfo)) +
-		    CMSG_SPACE(ICMP_OPT_MAX)];
-		struct cmsghdr align;
-	} u;
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = p->dst.a.v4 };
-	struct iovec iov = { pkt, len };
-	struct msghdr m = { .msg_name = &to,
-		.msg_namelen = sizeof(to),
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf };
-	struct cmsghdr *c = (struct cmsghdr *)u.buf;
+	struct icmp_ctl ctl = { .len = 0 };
 	int ttl = (int)p->ttl, tos = (int)p->tos, rc;
 
-	memset(&u, 0, sizeof(u));
 	if ((rc = set_df(s, p->df)) < 0)
 		return rc;
-	c = icmp_put_cmsg(&m, c, SOL_IP, IP_TTL, &ttl, sizeof(ttl));
-	c = icmp_put_cmsg(&m, c, SOL_IP, IP_TOS, &tos, sizeof(tos));
+	icmp_put_cmsg(&ctl, SOL_IP, IP_TTL, &ttl, sizeof(ttl));
+	icmp_put_cmsg(&ctl, SOL_IP, IP_TOS, &tos, sizeof(tos));
 	if (p->src.family == AF_INET || p->ifindex) {
 		struct in_pktinfo pi = { .ipi_ifindex = (int)p->ifindex };
 
 		if (p->src.family == AF_INET)
 			pi.ipi_spec_dst = p->src.a.v4;
-		c = icmp_put_cmsg(&m, c, SOL_IP, IP_PKTINFO, &pi, sizeof(pi));
+		icmp_put_cmsg(&ctl, SOL_IP, IP_PKTINFO, &pi, sizeof(pi));
 	}
 	if (optlen)
-		icmp_put_cmsg(&m, c, SOL_IP, IP_RETOPTS, opt, optlen);
-	return sendmsg(s->fd, &m, MSG_DONTWAIT) < 0 ? -errno : 0;
+		icmp_put_cmsg(&ctl, SOL_IP, IP_RETOPTS, opt, optlen);
+	return icmp_sendmsg(s->fd, &to, sizeof(to), pkt, len, &ctl);
 }
 
 static void

@@ -10,35 +10,27 @@
 #define _GNU_SOURCE /* struct in6_pktinfo */
 #include "config.h"
 
-#include <errno.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include "icmp/icmpfam.h"
 
 static int
 icmp6_open(uint16_t id, char *err, size_t errlen)
 {
+	static const int one = 1;
 	struct icmp6_filter f;
-	int fd, one = 1;
+	const struct icmp_sockopt o[] = {
+		{ IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f) },
+		{ SOL_IPV6, IPV6_RECVERR, &one, sizeof(one) },
+		{ SOL_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof(one) },
+	};
 
-	if ((fd = icmp_socket(AF_INET6, IPPROTO_ICMPV6, err, errlen)) < 0)
-		return -1;
 	ICMP6_FILTER_SETBLOCKALL(&f);
 	ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
-	if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)) < 0 ||
-	    setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &one, sizeof(one)) < 0 ||
-	    setsockopt(fd, SOL_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof(one)) < 0 ||
-	    icmp_attach_filter(fd, id, 0) < 0) {
-		snprintf(err, errlen, "IPv6 socket options: %s", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return icmp_socket(AF_INET6, IPPROTO_ICMPV6, id, o, sizeof(o) / sizeof(o[0]), err, errlen);
 }
 
 static int
@@ -55,39 +47,31 @@ icmp6_build(uint8_t *buf, uint16_t id, uint16_t seq, const uint8_t *data, size_t
 	return icmp_echo_build(buf, ICMP6_ECHO_REQUEST, id, seq, data, n);
 }
 
+_Static_assert(ICMP_CTL_MAX >= CMSG_SPACE(sizeof(int)) * 3 + CMSG_SPACE(sizeof(struct in6_pktinfo)),
+    "IPv6's control messages fit");
+
 static int
 icmp6_send(struct icmp_sock *s, const struct ping_params *p, uint8_t *pkt, size_t len,
     const uint8_t *opt, size_t optlen)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int)) * 3 + CMSG_SPACE(sizeof(struct in6_pktinfo))];
-		struct cmsghdr align;
-	} u;
 	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
 		.sin6_addr = p->dst.a.v6,
 		.sin6_scope_id = p->dst.scope };
-	struct iovec iov = { pkt, len };
-	struct msghdr m = { .msg_name = &to,
-		.msg_namelen = sizeof(to),
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf };
-	struct cmsghdr *c = (struct cmsghdr *)u.buf;
+	struct icmp_ctl ctl = { .len = 0 };
 	int hl = (int)p->ttl, tc = (int)p->tos, df = !!p->df;
 
 	(void)opt, (void)optlen;
-	memset(&u, 0, sizeof(u));
-	c = icmp_put_cmsg(&m, c, SOL_IPV6, IPV6_HOPLIMIT, &hl, sizeof(hl));
-	c = icmp_put_cmsg(&m, c, SOL_IPV6, IPV6_TCLASS, &tc, sizeof(tc));
-	c = icmp_put_cmsg(&m, c, SOL_IPV6, IPV6_DONTFRAG, &df, sizeof(df));
+	icmp_put_cmsg(&ctl, SOL_IPV6, IPV6_HOPLIMIT, &hl, sizeof(hl));
+	icmp_put_cmsg(&ctl, SOL_IPV6, IPV6_TCLASS, &tc, sizeof(tc));
+	icmp_put_cmsg(&ctl, SOL_IPV6, IPV6_DONTFRAG, &df, sizeof(df));
 	if (p->src.family == AF_INET6 || p->ifindex) {
 		struct in6_pktinfo pi = { .ipi6_ifindex = p->ifindex };
 
 		if (p->src.family == AF_INET6)
 			pi.ipi6_addr = p->src.a.v6;
-		icmp_put_cmsg(&m, c, SOL_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
+		icmp_put_cmsg(&ctl, SOL_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
 	}
-	return sendmsg(s->fd, &m, MSG_DONTWAIT) < 0 ? -errno : 0;
+	return icmp_sendmsg(s->fd, &to, sizeof(to), pkt, len, &ctl);
 }
 
 static void

@@ -99,8 +99,19 @@ size_t icmp_echo_build(uint8_t *buf, uint8_t type, uint16_t id, uint16_t seq, co
 #define ICMP_FILTER_MAX 24
 size_t icmp_filter_prog(uint16_t id, int ipv4, struct sock_filter *code);
 int icmp_attach_filter(int fd, uint16_t id, int ipv4);
-/* The common socket setup (non-blocking raw socket, timestamps, buffer): fd, or -1 with err. */
-int icmp_socket(int family, int proto, char *err, size_t errlen);
+/* A socket option of a family's socket. */
+struct icmp_sockopt {
+	int level, name;
+	const void *v;
+	socklen_t len;
+};
+/*
+ * A family's socket: the common setup (non-blocking raw socket, timestamps,
+ * buffer), the family's n options o, the BPF program for id: fd, or -1
+ * with err.
+ */
+int icmp_socket(int family, int proto, uint16_t id, const struct icmp_sockopt *o, size_t n,
+    char *err, size_t errlen);
 /* A message's control data: the SO_TIMESTAMPNS into in. */
 void icmp_cmsg_ts(struct msghdr *msg, struct icmp_in *in);
 /* An error-queue message's sock_extended_err (level, type): 0 with in filled, or -1 (OTHER). */
@@ -108,9 +119,19 @@ int icmp_parse_err(struct msghdr *msg, int level, int type, const uint8_t *buf, 
     struct icmp_in *in);
 /* The quoted echo request of an error, or an echo reply's header: id and seq; -1 if short. */
 int icmp_echo_ids(const uint8_t *p, size_t n, uint8_t want_type, struct icmp_in *in);
-/* A control message after c in m (room is the caller's); the next one's place. */
-struct cmsghdr *icmp_put_cmsg(struct msghdr *m, struct cmsghdr *c, int level, int type,
-    const void *v, size_t len);
+/* The control messages of one send, one after the other (each family checks its most fits). */
+#define ICMP_CTL_MAX 256
+struct icmp_ctl {
+	union {
+		char buf[ICMP_CTL_MAX];
+		struct cmsghdr align;
+	} u;
+	size_t len;
+};
+/* A control message after those in ctl. */
+void icmp_put_cmsg(struct icmp_ctl *ctl, int level, int type, const void *v, size_t len);
+/* Send pkt to (tolen bytes) with ctl's control messages, without waiting: 0, or -errno. */
+int icmp_sendmsg(int fd, void *to, socklen_t tolen, uint8_t *pkt, size_t len, struct icmp_ctl *ctl);
 /* A datagram's reply parse (the family's): in filled, kind REPLY or GARBAGE. */
 typedef void (*icmp_reply_fn)(struct msghdr *, const uint8_t *buf, size_t n, struct icmp_in *);
 /* Read one datagram (errq: the error queue, its sock_extended_err at level, type): 1, 0, -1. */

@@ -131,15 +131,11 @@ struct wrow {
 	struct nlroute exact; /* a metric change: the kernel's route as it is, every attribute */
 	struct nlroute gone;  /* a delete: the kernel's own description of what it deleted */
 	/* A kernel request in flight, in any phase (see apply()) */
-	struct txn *x;
+	struct txn_req kq;
 	struct writer *w;
-	int stage;    /* ACTION: the step of the plan being done */
-	int wait;     /* a kernel request is in flight */
-	int answered; /* ... and answered: rc and err */
-	int retry;    /* a delete: 1 reading the route back, 2 deleting by its description */
+	int stage; /* ACTION: the step of the plan being done */
+	int retry; /* a delete: 1 reading the route back, 2 deleting by its description */
 	struct writer_fetch fetch; /* the route read back (its key, while in flight) */
-	int rc;
-	char err[NLREQ_ERRLEN];
 };
 
 /* ---- naming --------------------------------------------------------------- */
@@ -403,14 +399,6 @@ check_type_value(const netsnmp_variable_list *vb)
 	    v < WMI_TYPE_INVALID || v > WMI_TYPE_INDIRECT); /* other(1): not writable */
 }
 
-static int
-check_route_status(const netsnmp_variable_list *vb)
-{
-	long v = *vb->val.integer;
-
-	return txn_wrong_if(v < RS_ACTIVE || v > RS_DESTROY || v == RS_NOTREADY);
-}
-
 static const struct txn_column gw_columns[] = {
 	{ GW_STORAGE, ASN_INTEGER, 0, txn_check_storage },
 	{ GW_STATUS, ASN_INTEGER, 0, txn_check_go_status },
@@ -423,12 +411,12 @@ static const struct txn_column route_columns[] = {
 	{ RC_METRIC4, ASN_INTEGER, 0, check_metric_unused },
 	{ RC_METRIC5, ASN_INTEGER, 0, check_metric_unused },
 	{ RC_TYPE, ASN_INTEGER, 0, check_type_value },
-	{ RC_STATUS, ASN_INTEGER, 0, check_route_status },
+	{ RC_STATUS, ASN_INTEGER, 0, txn_check_status },
 };
 
 static const struct txn_column route6_columns[] = {
 	{ R6_METRIC1, ASN_INTEGER, 0, check_metric1 },
-	{ R6_STATUS, ASN_INTEGER, 0, check_route_status },
+	{ R6_STATUS, ASN_INTEGER, 0, txn_check_status },
 };
 
 static const struct txn_column persist_columns[] = {
@@ -552,11 +540,11 @@ touches(const struct wrow *r)
 static int
 deleted_before(const struct wrow *r, const void *kern)
 {
-	for (size_t i = 0; i < txn_nrows(r->x); i++) {
-		const struct wrow *o = good_row(r->x, i);
+	for (size_t i = 0; i < txn_nrows(r->kq.x); i++) {
+		const struct wrow *o = good_row(r->kq.x, i);
 		const void *t;
 
-		if (txn_row_at(r->x, i) == r->tr)
+		if (txn_row_at(r->kq.x, i) == r->tr)
 			break;
 		if (o != NULL && (o->act == A_DELETE || o->act == A_PDESTROY) && six(o) == six(r) &&
 		    (t = touches(o)) != NULL && ops_of(r)->store->cmp(t, kern) == 0)
@@ -656,51 +644,46 @@ may_change(struct writer *w, struct wrow *r, const void *cur)
 	return 0;
 }
 
-/* Is this dumped route the one the row names (a single next hop, same index)? */
-static void ack(void *arg, int rc, const char *err);
-static int sent(struct wrow *r, int rc);
-
 /* Send the row's route to install (r->want, of its family) with cmd and flags. */
 static void
 send_route(struct writer *w, struct wrow *r, int cmd, int flags)
 {
-	sent(r,
-	    nlreq_route_async(w->qa, ops_of(r)->family, cmd, flags, want_of(r), ack, r, r->err,
-		sizeof(r->err)));
+	txn_req_sent(&r->kq,
+	    nlreq_route_async(w->qa, ops_of(r)->family, cmd, flags, want_of(r),
+		TXN_REQ_CB(&r->kq)));
 }
 
 /*
  * Read a kernel route back, every attribute, into r->exact: a dump the
  * kernel filters, sent without waiting; its answer resumes the transaction
- * (ack()).  A metric change re-creates the route at the new metric before
- * deleting it from this, so that no attribute the mirror does not keep
- * (src, mtu, advmss, realms, an IPv6 gateway) is lost.
+ * (txn_req_ack()).  A metric change re-creates the route at the new metric
+ * before deleting it from this, so that no attribute the mirror does not
+ * keep (src, mtu, advmss, realms, an IPv6 gateway) is lost.
  */
 static void
 fetch_send(struct writer *w, struct wrow *r, const void *kern)
 {
-	sent(r,
-	    writer_fetch_async(w, six(r), kern, &r->fetch, &r->exact, ack, r, r->err,
-		sizeof(r->err)));
+	txn_req_sent(&r->kq,
+	    writer_fetch_async(w, six(r), kern, &r->fetch, &r->exact, TXN_REQ_CB(&r->kq)));
 }
 
 /* RESERVE2: the route to move, read back; TXN_PENDING while the kernel answers. */
 static int
 fetch_exact(struct writer *w, struct wrow *r, const void *kern)
 {
-	if (r->wait)
+	if (r->kq.wait)
 		return TXN_PENDING;
-	if (!r->answered) {
+	if (!r->kq.answered) {
 		fetch_send(w, r, kern);
-		if (r->wait)
+		if (r->kq.wait)
 			return TXN_PENDING;
 	}
-	r->answered = 0;
-	if (r->rc < 0)
+	r->kq.answered = 0;
+	if (r->kq.rc < 0)
 		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE,
 		    "cannot read the route from the "
 		    "kernel: %s",
-		    r->err);
+		    r->kq.err);
 	return 0;
 }
 
@@ -1391,17 +1374,18 @@ check_row(struct txn *x, struct txn_row *tr, void *ctx)
 	struct wrow *r = txn_row_data(tr);
 	int rc;
 
-	if (r->wait)
+	if (r->kq.wait)
 		return TXN_PENDING;
 	r->tr = tr;
-	r->x = x;
 	r->w = ctx;
+	r->kq.x = x;
+	r->kq.sent = &r->w->set_sent;
 	r->act = A_NONE;
 	r->adopt = r->has_live = 0;
 	if ((rc = r->gw ? check_gw_row(ctx, r) : check_one(tr, r, ctx)) == TXN_PENDING)
 		return rc;
 	/* An answer the check did not take (the mirror changed meanwhile) is dropped. */
-	r->answered = 0;
+	r->kq.answered = 0;
 	if (r->act != A_MOVE)
 		nlroute_free(&r->exact);
 	return rc;
@@ -1639,28 +1623,27 @@ undo_kernel(struct writer *w, struct wrow *r, enum undo_req u)
 	static const char *const what[] = { "delete", "add", "add", "delete" };
 	const void *shown[] = { want_of(r), cur_of(r), live_of(r), want_of(r) };
 
-	if (r->wait)
+	if (r->kq.wait)
 		return TXN_PENDING;
-	if (!r->answered) {
+	if (!r->kq.answered) {
 		switch (u) {
 		case U_DEL_WANT: send_route(w, r, RTM_DELROUTE, 0); break;
 		case U_RESTORE_CUR:
 		case U_RESTORE_LIVE:
-			sent(r,
-			    nlreq_route_restore_async(w->qa, &r->gone, NULL, ack, r, r->err,
-				sizeof(r->err)));
+			txn_req_sent(&r->kq,
+			    nlreq_route_restore_async(w->qa, &r->gone, NULL, TXN_REQ_CB(&r->kq)));
 			break;
 		case U_DEL_MOVED:
-			sent(r,
+			txn_req_sent(&r->kq,
 			    nlreq_route_delete_kept_async(w->qa, &r->exact, want_metric(r), NULL,
-				ack, r, r->err, sizeof(r->err)));
+				TXN_REQ_CB(&r->kq)));
 			break;
 		}
-		if (r->wait)
+		if (r->kq.wait)
 			return TXN_PENDING;
 	}
-	r->answered = 0;
-	return told(w, r->rc, what[u], shown[u], r, r->err) < 0 ? -1 : 0;
+	r->kq.answered = 0;
+	return told(w, r->kq.rc, what[u], shown[u], r, r->kq.err) < 0 ? -1 : 0;
 }
 
 static int
@@ -1734,7 +1717,7 @@ undo_saved(void *row, void *arg)
 /*
  * ACTION, without waiting in the loop: a row's action is a plan of steps,
  * done one after the other; a kernel request is sent and the row waits
- * (TXN_PENDING) until its answer resumes the transaction (ack()), which
+ * (TXN_PENDING) until its answer resumes the transaction (txn_req_ack()), which
  * calls apply() again for the row to finish that step and go on.  Each
  * step done records its undo.
  */
@@ -1763,33 +1746,6 @@ static const enum op plans[][3] = {
 	[A_PDESTROY] = { O_PREMOVE, O_DEL_LIVE, O_END },
 };
 
-/* The kernel answered the row's request. */
-static void
-ack(void *arg, int rc, const char *err)
-{
-	struct wrow *r = arg;
-
-	r->wait = 0;
-	r->answered = 1;
-	r->rc = rc;
-	snprintf(r->err, sizeof(r->err), "%s", err);
-	r->w->set_sent = 1; /* the kernel's events for it are queued: writer_sync() reads them */
-	txn_resume(r->x);
-}
-
-/* A request sent (0: wait for ack()), or not (rc < 0: as if the kernel refused). */
-static int
-sent(struct wrow *r, int rc)
-{
-	if (rc == 0) {
-		r->wait = 1;
-		return 0;
-	}
-	r->answered = 1;
-	r->rc = rc;
-	return 0;
-}
-
 /*
  * Delete rt keeping the kernel's description of it in r->gone, for an
  * exact undo.  A route already read back (a metric change) is deleted by
@@ -1802,13 +1758,13 @@ static void
 del_keep_send(struct writer *w, const void *rt, struct wrow *r)
 {
 	if (r->exact.msg == NULL && !r->retry)
-		sent(r,
-		    nlreq_route_delete_async(w->qa, ops_of(r)->family, rt, &r->gone, ack, r, r->err,
-			sizeof(r->err)));
+		txn_req_sent(&r->kq,
+		    nlreq_route_delete_async(w->qa, ops_of(r)->family, rt, &r->gone,
+			TXN_REQ_CB(&r->kq)));
 	else
-		sent(r,
-		    nlreq_route_delete_kept_async(w->qa, &r->exact, NULL, &r->gone, ack, r, r->err,
-			sizeof(r->err)));
+		txn_req_sent(&r->kq,
+		    nlreq_route_delete_kept_async(w->qa, &r->exact, NULL, &r->gone,
+			TXN_REQ_CB(&r->kq)));
 }
 
 /*
@@ -1821,18 +1777,18 @@ del_keep_retry(struct writer *w, const void *rt, struct wrow *r)
 {
 	if (r->retry == 1) {
 		r->retry = 2;
-		if (r->rc < 0) {
-			r->rc = -ESRCH; /* still, with why the route could not be read */
+		if (r->kq.rc < 0) {
+			r->kq.rc = -ESRCH; /* still, with why the route could not be read */
 			return 0;
 		}
-		r->answered = 0;
+		r->kq.answered = 0;
 		del_keep_send(w, rt, r);
 		return 1;
 	}
-	if (r->rc != -ESRCH || r->exact.msg != NULL || r->retry)
+	if (r->kq.rc != -ESRCH || r->exact.msg != NULL || r->retry)
 		return 0;
 	r->retry = 1;
-	r->answered = 0;
+	r->kq.answered = 0;
 	fetch_send(w, r, rt);
 	return 1;
 }
@@ -1844,9 +1800,9 @@ send_op(struct writer *w, struct wrow *r, enum op o)
 	switch (o) {
 	case O_ADD_WANT: send_route(w, r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL); break;
 	case O_RESTORE_AT_WANT:
-		sent(r,
-		    nlreq_route_restore_async(w->qa, &r->exact, want_metric(r), ack, r, r->err,
-			sizeof(r->err)));
+		txn_req_sent(&r->kq,
+		    nlreq_route_restore_async(w->qa, &r->exact, want_metric(r),
+			TXN_REQ_CB(&r->kq)));
 		break;
 	case O_DEL_CUR: del_keep_send(w, cur_of(r), r); break;
 	case O_DEL_LIVE: del_keep_send(w, live_of(r), r); break;
@@ -1856,7 +1812,7 @@ send_op(struct writer *w, struct wrow *r, enum op o)
 
 #define STEP(undo) txn_step(x, tr, undo, w)
 
-/* Finish a kernel step with the kernel's answer in r->rc; SNMP error, or 0. */
+/* Finish a kernel step with the kernel's answer in r->kq.rc; SNMP error, or 0. */
 static int
 finish_op(struct txn *x, struct txn_row *tr, struct writer *w, struct wrow *r, enum op o)
 {
@@ -1865,7 +1821,7 @@ finish_op(struct txn *x, struct txn_row *tr, struct writer *w, struct wrow *r, e
 
 	switch (o) {
 	case O_ADD_WANT:
-		if (told(w, r->rc, "add", want_of(r), r, r->err) < 0)
+		if (told(w, r->kq.rc, "add", want_of(r), r, r->kq.err) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		STEP(undo_add);
 		if (r->act == A_PCREATE)
@@ -1876,18 +1832,18 @@ finish_op(struct txn *x, struct txn_row *tr, struct writer *w, struct wrow *r, e
 		shown.metric = r->want.metric;
 		shown6 = r->cur6;
 		shown6.metric = r->want6.metric;
-		if (told(w, r->rc, "add", r->tbl == T_ROUTE6 ? (const void *)&shown6 : &shown, r,
-			r->err) < 0)
+		if (told(w, r->kq.rc, "add", r->tbl == T_ROUTE6 ? (const void *)&shown6 : &shown, r,
+			r->kq.err) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		STEP(undo_move);
 		return 0;
 	case O_DEL_CUR:
-		if (told(w, r->rc, "delete", cur_of(r), r, r->err) < 0)
+		if (told(w, r->kq.rc, "delete", cur_of(r), r, r->kq.err) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		STEP(undo_delete);
 		return 0;
 	case O_DEL_LIVE:
-		if (told(w, r->rc, "delete", live_of(r), r, r->err) < 0 && r->rc != -ESRCH)
+		if (told(w, r->kq.rc, "delete", live_of(r), r, r->kq.err) < 0 && r->kq.rc != -ESRCH)
 			return SNMP_ERR_COMMITFAILED;
 		if (r->gone.msg != NULL)
 			STEP(undo_pdelete);
@@ -1951,10 +1907,11 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 	enum op o;
 	int err;
 
-	r->x = x;
+	r->kq.x = x;
+	r->kq.sent = &w->set_sent;
 	r->w = w;
 	while ((o = plans[r->act][r->stage]) != O_END) {
-		if (r->wait)
+		if (r->kq.wait)
 			return TXN_PENDING;
 		if (skipped(r, o)) {
 			r->stage++;
@@ -1966,14 +1923,14 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 			r->stage++;
 			continue;
 		}
-		if (!r->answered) {
+		if (!r->kq.answered) {
 			send_op(w, r, o);
 			continue; /* waiting, or answered at once (not sent) */
 		}
 		if ((o == O_DEL_CUR || o == O_DEL_LIVE) &&
 		    del_keep_retry(w, o == O_DEL_CUR ? cur_of(r) : live_of(r), r))
 			continue;
-		r->answered = 0;
+		r->kq.answered = 0;
 		if ((err = finish_op(x, tr, w, r, o)) != 0)
 			return err;
 		r->stage++;
@@ -1992,9 +1949,9 @@ gw_apply(struct txn *x, struct txn_row *tr, void *ctx)
 	if (err == TXN_PENDING)
 		return err;
 	gw_record(w, r,
-	    err == 0             ? CIM_RC_SUCCESS :
-		r->rc == -EEXIST ? CIM_RC_ALREADYEXISTS :
-				   CIM_RC_UNKNOWNFAILURE);
+	    err == 0                ? CIM_RC_SUCCESS :
+		r->kq.rc == -EEXIST ? CIM_RC_ALREADYEXISTS :
+				      CIM_RC_UNKNOWNFAILURE);
 	if (err == 0 && w->ifs != NULL)
 		txn_step(x, tr, undo_gw_record, w);
 	return err;

@@ -10,9 +10,9 @@
  *             address row of the SET, so that the first created IPv4
  *             address of a subnet becomes its primary.
  *   ACTION    the plan's requests one by one, without waiting in the loop
- *             (TXN_PENDING until the kernel's answer, ack(), resumes), each
- *             done recording its undo (txn_step()); then the method's
- *             success.  A refusal of the kernel records its WMI code and
+ *             (TXN_PENDING until the kernel's answer, txn_req_ack(),
+ *             resumes), each done recording its undo (txn_step()); then the
+ *             method's success.  A refusal of the kernel records its WMI code and
  *             answers commitFailed.
  *   UNDO      each step's undo requests, newest step first.
  *
@@ -154,10 +154,8 @@ struct irow {
 	struct kstep *steps;
 	size_t nsteps, cap, stage;
 	/* A kernel request in flight, in ACTION or UNDO. */
-	struct txn *x;
+	struct txn_req kq;
 	struct ifset *s;
-	int wait, answered, rc;
-	char err[NLREQ_ERRLEN];
 };
 
 /* ---- the records -------------------------------------------------------------- */
@@ -1248,7 +1246,8 @@ check_row(struct txn *x, struct txn_row *tr, void *ctx)
 
 	r->tr = tr;
 	r->s = s;
-	r->x = x;
+	r->kq.x = x;
+	r->kq.sent = &s->sent;
 	if (l == NULL)
 		return txn_refuse(tr,
 		    r->tbl == T_ADDR ? SNMP_ERR_INCONSISTENTNAME : SNMP_ERR_NOCREATION,
@@ -1412,19 +1411,6 @@ check_set(struct txn *x, void *ctx)
 
 /* ---- ACTION and UNDO --------------------------------------------------------------- */
 
-static void
-ack(void *arg, int rc, const char *err)
-{
-	struct irow *r = arg;
-
-	r->wait = 0;
-	r->answered = 1;
-	r->rc = rc;
-	snprintf(r->err, sizeof(r->err), "%s", err);
-	r->s->sent = 1;
-	txn_resume(r->x);
-}
-
 /* A route move's request: read the route back, add it at a metric, delete it at one. */
 static int
 send_route(struct irow *r, const struct kreq *q)
@@ -1434,32 +1420,24 @@ send_route(struct irow *r, const struct kreq *q)
 
 	if (q->kind == K_RFETCH) {
 		nlroute_free(&m->kept);
-		return writer_fetch_async(w, m->six, &m->kern, &m->f, &m->kept, ack, r, r->err,
-		    sizeof(r->err));
+		return writer_fetch_async(w, m->six, &m->kern, &m->f, &m->kept, TXN_REQ_CB(&r->kq));
 	}
 	if (q->kind == K_RADD)
-		return nlreq_route_restore_async(w->qa, &m->kept, &q->metric, ack, r, r->err,
-		    sizeof(r->err));
-	return nlreq_route_delete_kept_async(w->qa, &m->kept, &q->metric, NULL, ack, r, r->err,
-	    sizeof(r->err));
+		return nlreq_route_restore_async(w->qa, &m->kept, &q->metric, TXN_REQ_CB(&r->kq));
+	return nlreq_route_delete_kept_async(w->qa, &m->kept, &q->metric, NULL, TXN_REQ_CB(&r->kq));
 }
 
-/* Send q; r waits for ack(), or is answered at once when it could not be sent. */
+/* Send q; r waits for txn_req_ack(), or is answered at once when it could not be sent. */
 static void
 send_req(struct irow *r, const struct kreq *q)
 {
 	struct nlreq *h = r->s->w->qa;
 	int rc = q->kind >= K_RFETCH ? send_route(r, q) :
-	    q->kind == K_LINK        ? nlreq_link_async(h, &q->l, ack, r, r->err, sizeof(r->err)) :
+	    q->kind == K_LINK        ? nlreq_link_async(h, &q->l, TXN_REQ_CB(&r->kq)) :
 				nlreq_addr_async(h, q->kind == K_ADD ? RTM_NEWADDR : RTM_DELADDR,
-				    &q->a, ack, r, r->err, sizeof(r->err));
+				    &q->a, TXN_REQ_CB(&r->kq));
 
-	if (rc == 0) {
-		r->wait = 1;
-		return;
-	}
-	r->answered = 1;
-	r->rc = rc;
+	txn_req_sent(&r->kq, rc);
 }
 
 /* The request in words, for the log. */
@@ -1494,18 +1472,18 @@ static int
 told(const struct irow *r, const struct kreq *q, int undo)
 {
 	char what[384];
-	int fine = r->rc == 0 ||
+	int fine = r->kq.rc == 0 ||
 	    (q->tolerant &&
 		(q->kind == K_ADD || q->kind == K_RADD ?
-			r->rc == -EEXIST :
-			(r->rc == -EADDRNOTAVAIL || r->rc == -ESRCH || r->rc == -ENOENT)));
+			r->kq.rc == -EEXIST :
+			(r->kq.rc == -EADDRNOTAVAIL || r->kq.rc == -ESRCH || r->kq.rc == -ENOENT)));
 
 	req_text(q, what, sizeof(what));
 	if (fine)
 		log_info("set", "%s%s", undo ? "undo: " : "", what);
 	else
 		log_err("set", "%sthe kernel refused to %s: %s", undo ? "undo: " : "", what,
-		    r->err);
+		    r->kq.err);
 	return fine ? 0 : -1;
 }
 
@@ -1564,13 +1542,13 @@ undo_step(void *row, void *arg)
 	while (k->upos < k->nundo) {
 		const struct kreq *q = &k->undo[k->upos];
 
-		if (r->wait)
+		if (r->kq.wait)
 			return TXN_PENDING;
-		if (!r->answered) {
+		if (!r->kq.answered) {
 			send_req(r, q);
 			continue;
 		}
-		r->answered = 0;
+		r->kq.answered = 0;
 		k->upos++;
 		if (told(r, q, 1) < 0)
 			return -1;
@@ -1656,21 +1634,22 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 	struct irow *r = txn_row_data(tr);
 	int err;
 
-	r->x = x;
+	r->kq.x = x;
 	r->s = s;
+	r->kq.sent = &s->sent;
 	while (r->stage < r->nsteps) {
 		struct kstep *k = &r->steps[r->stage];
 
-		if (r->wait)
+		if (r->kq.wait)
 			return TXN_PENDING;
-		if (!r->answered) {
+		if (!r->kq.answered) {
 			send_req(r, &k->req);
 			continue;
 		}
-		r->answered = 0;
+		r->kq.answered = 0;
 		if (told(r, &k->req, 0) < 0) {
 			record(s, k->owner->tbl, k->owner->ifindex, k->owner->method,
-			    k->owner->tbl == T_ADAPTER ? AR_FAILED : wmi_code(&k->req, r->rc));
+			    k->owner->tbl == T_ADAPTER ? AR_FAILED : wmi_code(&k->req, r->kq.rc));
 			return SNMP_ERR_COMMITFAILED;
 		}
 		txn_step(x, tr, undo_step, k);

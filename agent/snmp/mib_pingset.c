@@ -110,15 +110,6 @@ ck_sr(const netsnmp_variable_list *vb)
 	return txn_wrong_if(ping_parse_sr((const char *)vb->val.string, vb->val_len, a, &n) < 0);
 }
 
-/* notReady(3) cannot be written (RFC 2579). */
-static int
-ck_rowstatus(const netsnmp_variable_list *vb)
-{
-	long v = *vb->val.integer;
-
-	return txn_wrong_if(v < RS_ACTIVE || v > RS_DESTROY || v == RS_NOTREADY);
-}
-
 static const struct txn_column set_cols[] = {
 	{ COL_PING_ADDRESSTYPE, ASN_INTEGER, 0, ck_addrtype },
 	{ COL_PING_ADDRESS, ASN_OCTET_STR, PING_INET_MAX, ck_inet },
@@ -136,7 +127,7 @@ static const struct txn_column set_cols[] = {
 	{ COL_PING_ADMINSTATUS, ASN_INTEGER, 0, ck_admin },
 	{ COL_PING_TRAPONCOMPLETION, ASN_INTEGER, 0, ck_trap },
 	{ COL_PING_STORAGETYPE, ASN_INTEGER, 0, ck_storage },
-	{ COL_PING_ROWSTATUS, ASN_INTEGER, 0, ck_rowstatus },
+	{ COL_PING_ROWSTATUS, ASN_INTEGER, 0, txn_check_status },
 	{ COL_PING_SOURCEADDRTYPE, ASN_INTEGER, 0, ck_srctype },
 	{ COL_PING_SOURCEADDR, ASN_OCTET_STR, PING_INET_MAX, ck_inet },
 	{ COL_PING_IFINDEX, ASN_UNSIGNED, 0, ck_ifindex },
@@ -381,40 +372,26 @@ check(struct txn *txn, struct txn_row *row, void *ctx)
 
 /* ---- ACTION and its undo steps ------------------------------------------------------- */
 
+/* Undo what apply() did to the row: a create (the row goes), a destroy (it comes back), a change. */
 static int
-undo_create(void *data, void *arg)
+undo_apply(void *data, void *arg)
 {
 	struct xrow *x = data;
 
 	(void)arg;
-	pingrows_remove(x->set, x->row);
-	ping_row_free(x->row);
-	x->row = NULL;
-	return 0;
-}
-
-static int
-undo_destroy(void *data, void *arg)
-{
-	struct xrow *x = data;
-
-	(void)arg;
-	if (pingrows_insert(x->set, x->row) < 0) { /* the room it left is there */
+	if (!x->create && !x->destroy) {
+		x->row->cfg = x->old_cfg;
+		x->row->active = x->old_active;
+		return 0;
+	}
+	if (x->create) {
+		pingrows_remove(x->set, x->row);
+		ping_row_free(x->row);
+	} else if (pingrows_insert(x->set, x->row) < 0) { /* the room it left is there */
 		log_err("ping", "cannot put a row back");
 		return -1;
 	}
 	x->row = NULL;
-	return 0;
-}
-
-static int
-undo_change(void *data, void *arg)
-{
-	struct xrow *x = data;
-
-	(void)arg;
-	x->row->cfg = x->old_cfg;
-	x->row->active = x->old_active;
 	return 0;
 }
 
@@ -442,7 +419,7 @@ apply(struct txn *txn, struct txn_row *row, void *ctx)
 		r->cfg = x->cfg;
 		r->active = x->active;
 		x->row = r;
-		txn_step(txn, row, undo_create, NULL);
+		txn_step(txn, row, undo_apply, NULL);
 		dirty |= kept(r);
 		return SNMP_ERR_NOERROR;
 	}
@@ -454,14 +431,14 @@ apply(struct txn *txn, struct txn_row *row, void *ctx)
 	    kept(r) && (x->destroy || txn_has(row, COL_PING_ROWSTATUS) || writes_parameter(row));
 	if (x->destroy) {
 		pingrows_remove(x->set, r);
-		txn_step(txn, row, undo_destroy, NULL);
+		txn_step(txn, row, undo_apply, NULL);
 		return SNMP_ERR_NOERROR;
 	}
 	x->old_cfg = r->cfg;
 	x->old_active = r->active;
 	merge(row, &r->cfg);
 	r->active = x->active;
-	txn_step(txn, row, undo_change, NULL);
+	txn_step(txn, row, undo_apply, NULL);
 	return SNMP_ERR_NOERROR;
 }
 

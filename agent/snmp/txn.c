@@ -887,3 +887,38 @@ txn_check_go_status(const netsnmp_variable_list *vb)
 	/* createAndWait(5), notInService(2), notReady(3): not supported. */
 	return txn_wrong_if(v != RS_ACTIVE && v != RS_CREATEANDGO && v != RS_DESTROY);
 }
+
+int
+txn_check_status(const netsnmp_variable_list *vb)
+{
+	long v = *vb->val.integer;
+
+	/* notReady(3) cannot be written (RFC 2579). */
+	return txn_wrong_if(v < RS_ACTIVE || v > RS_DESTROY || v == RS_NOTREADY);
+}
+
+/* ---- a row's kernel request in flight (struct txn_req) --------------------- */
+
+void
+txn_req_ack(void *arg, int rc, const char *err)
+{
+	struct txn_req *q = arg;
+
+	q->wait = 0;
+	q->answered = 1;
+	q->rc = rc;
+	snprintf(q->err, sizeof(q->err), "%s", err);
+	*q->sent = 1; /* the kernel's events for it are queued: the phase's end reads them */
+	txn_resume(q->x);
+}
+
+void
+txn_req_sent(struct txn_req *q, int rc)
+{
+	if (rc == 0) {
+		q->wait = 1;
+		return;
+	}
+	q->answered = 1;
+	q->rc = rc;
+}

@@ -50,6 +50,7 @@
 #ifndef CIMR_TXN_H
 #define CIMR_TXN_H
 
+#include "nl/nlsock.h"
 #include "snmp/mib.h"
 
 /*
@@ -144,6 +145,8 @@ int txn_check_truth(const netsnmp_variable_list *);
 int txn_check_storage(const netsnmp_variable_list *);
 /* RowStatus of tables without createAndWait: active(1), createAndGo(4), destroy(6). */
 int txn_check_go_status(const netsnmp_variable_list *);
+/* RowStatus of tables with createAndWait: any value but notReady(3). */
+int txn_check_status(const netsnmp_variable_list *);
 
 struct txn *txn_new(void);
 void txn_free(struct txn *);
@@ -185,6 +188,38 @@ void txn_step(struct txn *, struct txn_row *, txn_undo_fn, void *arg);
 void txn_resume(struct txn *);
 /* The phase's limit passed (its alarm; tests): abandon what is in flight. */
 void txn_timeout(struct txn *);
+
+/*
+ * A row's kernel request in flight, for the writable tables whose SET
+ * phases send netlink requests (route/nlreq.h) without waiting in the loop:
+ * the route tables' rows (route/mib_set.c) and the adapter methods' rows
+ * (snmp/mib_ifset.c).  A row keeps one struct txn_req; a request is sent
+ * with TXN_REQ_CB() and its outcome given to txn_req_sent(); while it is in
+ * flight (wait) the row's check, apply or undo step returns TXN_PENDING;
+ * the kernel's answer (txn_req_ack()) is kept (answered, rc, err) and
+ * resumes the transaction, which calls that function again to take it.
+ */
+struct txn_req {
+	struct txn *x; /* the transaction the answer resumes */
+	int *sent;     /* set by an answer: the phase has the kernel's events to read */
+	int wait;      /* a request is in flight */
+	int answered;  /* ... answered, and rc and err not yet taken */
+	int rc;        /* 0, or -errno */
+	char err[NLSOCK_ERRLEN];
+};
+
+/* The request's completion (nlsock_done_fn): arg is the struct txn_req. */
+void txn_req_ack(void *arg, int rc, const char *err);
+
+/* The completion, its argument and the error buffer, as nlreq's asynchronous calls take them. */
+#define TXN_REQ_CB(q) txn_req_ack, (q), (q)->err, sizeof((q)->err)
+
+/*
+ * A request was sent (rc 0: wait for txn_req_ack()), or not (rc < 0, with
+ * err filled by the call that failed: answered at once, as if the kernel
+ * refused).
+ */
+void txn_req_sent(struct txn_req *, int rc);
 
 /* The SNMP status name of err ("wrongValue"). */
 const char *txn_err_name(int err);
