@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/privdrop.h"
@@ -114,6 +115,35 @@ set_kept(char *err, size_t errlen)
 fail:
 	cap_free(caps);
 	return r;
+}
+
+/* Missing directories are created 0700 (with the umask of 077 too), and given to owner. */
+static int
+mkdir_owned(const char *path, const struct privdrop *owner)
+{
+	if (mkdir(path, 0700) < 0)
+		return errno == EEXIST ? 0 : -1;
+	return owner != NULL ? chown(path, owner->uid, owner->gid) : 0;
+}
+
+int
+privdrop_mkdirs(const char *path, const struct privdrop *owner)
+{
+	char buf[4096];
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir_owned(buf, owner) < 0)
+			return -1;
+		*p = '/';
+	}
+	return mkdir_owned(buf, owner);
 }
 
 int

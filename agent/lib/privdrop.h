@@ -33,6 +33,12 @@ struct privdrop {
 int privdrop_lookup(const char *user, uid_t euid, struct privdrop *p, char *err, size_t errlen);
 
 /*
+ * Make path's missing directories, 0700, each given to owner when not
+ * NULL (-u: before the drop).  0, or -1 and errno.
+ */
+int privdrop_mkdirs(const char *path, const struct privdrop *owner);
+
+/*
  * Become p's user with privdrop_caps[] only.  Must run before any thread
  * is created: capabilities belong to a thread.  0, or -1 with a one-line
  * reason in err (the process may then be half-changed: the caller exits).
