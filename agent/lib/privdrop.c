@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -117,33 +118,66 @@ fail:
 	return r;
 }
 
-/* Missing directories are created 0700 (with the umask of 077 too), and given to owner. */
+/*
+ * Directory name of dfd, made 0700 (with the umask of 077 too) when missing
+ * and then given to owner through the directory opened, never by its name
+ * (which could have been swapped for a link since); a link is followed only
+ * when follow is set and the directory was there already.  Its fd, or -1.
+ */
 static int
-mkdir_owned(const char *path, const struct privdrop *owner)
+mkdir_at(int dfd, const char *name, const struct privdrop *owner, int follow)
 {
-	if (mkdir(path, 0700) < 0)
-		return errno == EEXIST ? 0 : -1;
-	return owner != NULL ? chown(path, owner->uid, owner->gid) : 0;
+	int made = mkdirat(dfd, name, 0700) == 0, fd, e;
+	struct stat st;
+
+	if (!made && errno != EEXIST)
+		return -1;
+	fd = openat(dfd, name,
+	    O_PATH | O_DIRECTORY | O_CLOEXEC | (follow && !made ? 0 : O_NOFOLLOW));
+	if (fd < 0 && errno == ENOTDIR && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		errno = ELOOP; /* a link not followed (O_DIRECTORY says ENOTDIR) */
+	if (fd >= 0 && made && owner != NULL &&
+	    fchownat(fd, "", owner->uid, owner->gid, AT_EMPTY_PATH) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }
 
+/* Links are followed out of root's directories and ours only: one in a
+   directory of another user (USER's, as -u makes them) may be a plant. */
 int
 privdrop_mkdirs(const char *path, const struct privdrop *owner)
 {
-	char buf[4096];
+	char buf[4096], *save = NULL;
+	int dfd, follow = 1, e;
+	struct stat st;
 
 	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	for (char *p = buf + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir_owned(buf, owner) < 0)
+	if ((dfd = open(buf[0] == '/' ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	for (char *n = strtok_r(buf, "/", &save); n != NULL; n = strtok_r(NULL, "/", &save)) {
+		int fd = mkdir_at(dfd, n, owner, follow);
+
+		e = errno;
+		close(dfd);
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			if (fd >= 0)
+				e = errno, close(fd);
+			errno = e;
 			return -1;
-		*p = '/';
+		}
+		follow = st.st_uid == 0 || st.st_uid == geteuid();
+		dfd = fd;
 	}
-	return mkdir_owned(buf, owner);
+	close(dfd);
+	return 0;
 }
 
 int
