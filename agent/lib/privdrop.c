@@ -10,6 +10,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -22,6 +23,26 @@ const cap_value_t privdrop_caps[] = {
 	CAP_NET_RAW,   /* the raw ICMP sockets, the AF_PACKET capture */
 };
 const size_t privdrop_ncaps = sizeof(privdrop_caps) / sizeof(privdrop_caps[0]);
+
+/* Whether pw's groups (primary, and the supplementary ones initgroups() would give) hold
+   gid 0, root's files' group; 1 too when they cannot be read. */
+static int
+in_root_group(const struct passwd *pw)
+{
+	int n = 1, r = 1;
+	gid_t *g, probe[1];
+
+	if (pw->pw_gid == 0)
+		return 1;
+	getgrouplist(pw->pw_name, pw->pw_gid, probe, &n); /* n: how many there are */
+	if (n <= 0 || (g = calloc((size_t)n, sizeof(*g))) == NULL)
+		return 1;
+	if (getgrouplist(pw->pw_name, pw->pw_gid, g, &n) >= 0)
+		for (r = 0; r == 0 && n > 0; n--)
+			r = g[n - 1] == 0;
+	free(g);
+	return r;
+}
 
 int
 privdrop_lookup(const char *user, uid_t euid, struct privdrop *p, char *err, size_t errlen)
@@ -42,6 +63,11 @@ privdrop_lookup(const char *user, uid_t euid, struct privdrop *p, char *err, siz
 	if (pw->pw_uid == 0) {
 		snprintf(err, errlen, "-u %s: that is root (uid 0); name an unprivileged user",
 		    user);
+		return -1;
+	}
+	if (in_root_group(pw)) {
+		snprintf(err, errlen,
+		    "-u %s: a member of group root (gid 0); name a user outside it", user);
 		return -1;
 	}
 	if (snprintf(p->name, sizeof(p->name), "%s", pw->pw_name) >= (int)sizeof(p->name)) {
