@@ -1115,6 +1115,20 @@ return_value(struct wctx *w, const struct lastpair *lp, size_t n, const long *be
 
 /* ---- CALL with parameters: the rows the agent has, then the SET */
 
+int
+call_old_row(const oid *pre, size_t plen, const oid *cur, size_t clen,
+    const netsnmp_variable_list *v, struct plan_key *row)
+{
+	if (v == NULL || v->type == SNMP_ENDOFMIBVIEW || v->type == SNMP_NOSUCHOBJECT ||
+	    v->type == SNMP_NOSUCHINSTANCE || v->name_length <= plen ||
+	    v->name_length > MAX_OID_LEN || snmp_oid_compare(v->name, plen, pre, plen) != 0 ||
+	    snmp_oid_compare(v->name, v->name_length, cur, clen) <= 0)
+		return 0;
+	row->len = v->name_length - plen;
+	memcpy(row->sub, v->name + plen, row->len * sizeof(oid));
+	return 1;
+}
+
 /* The rows of group k under inst's index (GETNEXT of its RowStatus). */
 static int
 read_old(struct wctx *w, size_t k, const struct plan_key *inst, struct call_old *o)
@@ -1127,29 +1141,23 @@ read_old(struct wctx *w, size_t k, const struct plan_key *inst, struct call_old 
 	memcpy(cur, pre, plen * sizeof(oid));
 	for (clen = plen; o->n < 1024;) {
 		netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GETNEXT), *resp;
-		const netsnmp_variable_list *v;
-		struct plan_key *rows;
-		int end;
+		struct plan_key row;
+		struct plan_key *rows = NULL;
+		int more;
 
 		snmp_add_null_var(pdu, cur, clen);
 		if ((resp = request(w->x, pdu)) == NULL)
 			return -1;
-		v = resp->variables;
-		end = v == NULL || v->type == SNMP_ENDOFMIBVIEW || v->name_length <= plen ||
-		    v->name_length - plen > MAX_OID_LEN ||
-		    snmp_oid_compare(v->name, plen, pre, plen) != 0;
-		rows = end ? NULL : realloc(o->rows, (o->n + 1) * sizeof(*rows));
-		if (rows != NULL) {
+		more = call_old_row(pre, plen, cur, clen, resp->variables, &row);
+		if (more && (rows = realloc(o->rows, (o->n + 1) * sizeof(*rows))) != NULL) {
 			o->rows = rows;
-			rows[o->n].len = v->name_length - plen;
-			memcpy(rows[o->n++].sub, v->name + plen,
-			    (v->name_length - plen) * sizeof(oid));
-			memcpy(cur, v->name, v->name_length * sizeof(oid));
-			clen = v->name_length;
+			rows[o->n++] = row;
+			clen = resp->variables->name_length;
+			memcpy(cur, resp->variables->name, clen * sizeof(oid));
 		}
 		snmp_free_pdu(resp);
 		if (rows == NULL)
-			return end ? 0 : exec_fail(w->x->err, CIMQ_LOCAL, "out of memory");
+			return more ? exec_fail(w->x->err, CIMQ_LOCAL, "out of memory") : 0;
 	}
 	return 0;
 }
