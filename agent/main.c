@@ -170,35 +170,6 @@ route_changed(enum route_change what, const void *old, const void *new, unsigned
 		    flags & MIRROR_CHANGE_LOST);
 }
 
-/* Missing directories are created 0700 (with the umask of 077 too), and given to owner. */
-static int
-mkdir_owned(const char *path, const struct privdrop *owner)
-{
-	if (mkdir(path, 0700) < 0)
-		return errno == EEXIST ? 0 : -1;
-	return owner != NULL ? chown(path, owner->uid, owner->gid) : 0;
-}
-
-static int
-mkdirs(const char *path, const struct privdrop *owner)
-{
-	char buf[4096];
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (char *p = buf + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir_owned(buf, owner) < 0)
-			return -1;
-		*p = '/';
-	}
-	return mkdir_owned(buf, owner);
-}
-
 /*
  * The state directory: created if missing, refused if it is a symbolic
  * link, not ours or writable by others (issue 9, item 2; an existing one
@@ -211,7 +182,7 @@ state_dir(const char *dir)
 	char err[PATH_MAX + 128], *abs;
 	int fd;
 
-	if (mkdirs(dir, NULL) < 0)
+	if (privdrop_mkdirs(dir, NULL) < 0)
 		fatal("state directory %s is not usable: %s", dir, strerror(errno));
 	if ((fd = statefile_opendir(dir, err, sizeof(err))) < 0)
 		fatal("%s; refusing to use it", err);
@@ -296,7 +267,7 @@ drop_privileges(const char *user, const char *statedir, const char *pidpath, int
 
 	if (privdrop_lookup(user, geteuid(), &p, err, sizeof(err)) < 0)
 		fatal("%s", err);
-	if (mkdirs(statedir, &p) < 0)
+	if (privdrop_mkdirs(statedir, &p) < 0)
 		fatal("state directory %s is not usable: %s", statedir, strerror(errno));
 	if (pidpath != NULL)
 		*pidfd = open_pidfile(pidpath, pidabs);

@@ -18,20 +18,6 @@ struct exec {
 	struct exec_err *err;
 };
 
-static int
-fail(struct exec *x, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (x->err->status != 0)
-		return -1;
-	x->err->status = status;
-	va_start(ap, fmt);
-	vsnprintf(x->err->msg, sizeof(x->err->msg), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* A SET's response (any error status), or NULL with x->err set. */
 static netsnmp_pdu *
 request(struct exec *x, netsnmp_pdu *pdu)
@@ -1129,6 +1115,20 @@ return_value(struct wctx *w, const struct lastpair *lp, size_t n, const long *be
 
 /* ---- CALL with parameters: the rows the agent has, then the SET */
 
+int
+call_old_row(const oid *pre, size_t plen, const oid *cur, size_t clen,
+    const netsnmp_variable_list *v, struct plan_key *row)
+{
+	if (v == NULL || v->type == SNMP_ENDOFMIBVIEW || v->type == SNMP_NOSUCHOBJECT ||
+	    v->type == SNMP_NOSUCHINSTANCE || v->name_length <= plen ||
+	    v->name_length > MAX_OID_LEN || snmp_oid_compare(v->name, plen, pre, plen) != 0 ||
+	    snmp_oid_compare(v->name, v->name_length, cur, clen) <= 0)
+		return 0;
+	row->len = v->name_length - plen;
+	memcpy(row->sub, v->name + plen, row->len * sizeof(oid));
+	return 1;
+}
+
 /* The rows of group k under inst's index (GETNEXT of its RowStatus). */
 static int
 read_old(struct wctx *w, size_t k, const struct plan_key *inst, struct call_old *o)
@@ -1137,33 +1137,27 @@ read_old(struct wctx *w, size_t k, const struct plan_key *inst, struct call_old 
 	size_t plen, clen;
 
 	if (call_group_prefix(w->cl, k, inst, pre, &plen) != 0)
-		return fail(w->x, CIMQ_LOCAL, "index too long");
+		return exec_fail(w->x->err, CIMQ_LOCAL, "index too long");
 	memcpy(cur, pre, plen * sizeof(oid));
 	for (clen = plen; o->n < 1024;) {
 		netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GETNEXT), *resp;
-		const netsnmp_variable_list *v;
-		struct plan_key *rows;
-		int end;
+		struct plan_key row;
+		struct plan_key *rows = NULL;
+		int more;
 
 		snmp_add_null_var(pdu, cur, clen);
 		if ((resp = request(w->x, pdu)) == NULL)
 			return -1;
-		v = resp->variables;
-		end = v == NULL || v->type == SNMP_ENDOFMIBVIEW || v->name_length <= plen ||
-		    v->name_length - plen > MAX_OID_LEN ||
-		    snmp_oid_compare(v->name, plen, pre, plen) != 0;
-		rows = end ? NULL : realloc(o->rows, (o->n + 1) * sizeof(*rows));
-		if (rows != NULL) {
+		more = call_old_row(pre, plen, cur, clen, resp->variables, &row);
+		if (more && (rows = realloc(o->rows, (o->n + 1) * sizeof(*rows))) != NULL) {
 			o->rows = rows;
-			rows[o->n].len = v->name_length - plen;
-			memcpy(rows[o->n++].sub, v->name + plen,
-			    (v->name_length - plen) * sizeof(oid));
-			memcpy(cur, v->name, v->name_length * sizeof(oid));
-			clen = v->name_length;
+			rows[o->n++] = row;
+			clen = resp->variables->name_length;
+			memcpy(cur, resp->variables->name, clen * sizeof(oid));
 		}
 		snmp_free_pdu(resp);
 		if (rows == NULL)
-			return end ? 0 : fail(w->x, CIMQ_LOCAL, "out of memory");
+			return more ? exec_fail(w->x->err, CIMQ_LOCAL, "out of memory") : 0;
 	}
 	return 0;
 }
@@ -1175,12 +1169,12 @@ call_request(struct wctx *w, const struct plan_key *inst)
 	size_t n = call_ngroups(w->cl);
 	struct call_old *old = calloc(n + 1, sizeof(*old));
 	netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_SET);
-	int rc = old == NULL ? fail(w->x, CIMQ_LOCAL, "out of memory") : 0;
+	int rc = old == NULL ? exec_fail(w->x->err, CIMQ_LOCAL, "out of memory") : 0;
 
 	for (size_t k = 0; rc == 0 && k < n; k++)
 		rc = read_old(w, k, inst, &old[k]);
 	if (rc == 0 && call_pdu(w->cl, inst, old, pdu) != 0)
-		rc = fail(w->x, CIMQ_MISMATCH, "a value does not fit its object");
+		rc = exec_fail(w->x->err, CIMQ_MISMATCH, "a value does not fit its object");
 	for (size_t k = 0; old != NULL && k < n; k++)
 		free(old[k].rows);
 	free(old);
@@ -1203,7 +1197,8 @@ call_prepare(struct wctx *w, const struct wql_stmt *s)
 	int truth = mt && strcmp(mt->syntax, "TruthValue") == 0;
 
 	if (t == NULL)
-		return fail(w->x, CIMQ_UNKNOWN, "%s has no method %s", w->c->name, s->method);
+		return exec_fail(w->x->err, CIMQ_UNKNOWN, "%s has no method %s", w->c->name,
+		    s->method);
 	w->mprop = (struct cmap_prop){ .name = mt->name,
 		.cim_type = mt->syntax,
 		.syntax = mt->syntax,
@@ -1219,8 +1214,8 @@ call_prepare(struct wctx *w, const struct wql_stmt *s)
 	w->call = 1;
 	if (s->nset == 1 && s->set[0].val.kind != WQL_L_LIST &&
 	    eval_lit_value(&w->mprop, &s->set[0].val, &ws->v) != 0)
-		return fail(w->x, CIMQ_MISMATCH, "%s: the value does not fit %s", mt->name,
-		    mt->mib_name);
+		return exec_fail(w->x->err, CIMQ_MISMATCH, "%s: the value does not fit %s",
+		    mt->name, mt->mib_name);
 	for (struct enum_list *e = t->enums; s->nset == 0 && e; e = e->next) {
 		if (strcasecmp(e->label, mt->name) == 0)
 			ws->v = (struct cq_value){ .kind = CQ_V_SINT, .i = e->value };
@@ -1230,15 +1225,15 @@ call_prepare(struct wctx *w, const struct wql_stmt *s)
 	if (s->nset == 0 && truth && strncasecmp(mt->name, "Disable", 7) == 0)
 		ws->v = (struct cq_value){ .kind = CQ_V_BOOL, .b = 0 };
 	if (ws->v.kind == CQ_V_NULL || ws->type == 0)
-		return fail(w->x, CIMQ_LOCAL, "%s.%s: this method is not implemented by cimq yet",
-		    w->c->name, mt->name);
+		return exec_fail(w->x->err, CIMQ_LOCAL,
+		    "%s.%s: this method is not implemented by cimq yet", w->c->name, mt->name);
 	w->nset = 1;
 	if (mt->oid_len == w->c->table.entry_len + 1 &&
 	    snmp_oid_compare(mt->oid, mt->oid_len - 1, w->c->table.entry, w->c->table.entry_len) ==
 		0)
 		return 0;
 	if ((w->keys = calloc(1, sizeof(*w->keys))) == NULL) /* a scalar: written once, .0 */
-		return fail(w->x, CIMQ_LOCAL, "out of memory");
+		return exec_fail(w->x->err, CIMQ_LOCAL, "out of memory");
 	w->keys->len = w->nkeys = 1;
 	w->scalar = 1;
 	return 0;
@@ -1256,7 +1251,7 @@ set_request(struct wctx *w, const struct plan_key *key, const char *name)
 	if (rc == 0)
 		return pdu;
 	snmp_free_pdu(pdu);
-	fail(w->x, CIMQ_MISMATCH, "%s: a value does not fit its column", name);
+	exec_fail(w->x->err, CIMQ_MISMATCH, "%s: a value does not fit its column", name);
 	return NULL;
 }
 
@@ -1275,7 +1270,7 @@ refused(struct wctx *w, const netsnmp_pdu *resp, const char *name)
 		snprintf(obj, sizeof(obj), "%s", w->set[ei - 1].prop->name);
 	else if (v != NULL && ei >= 1)
 		snprint_objid(obj, sizeof(obj), v->name, v->name_length);
-	return fail(w->x,
+	return exec_fail(w->x->err,
 	    resp->errstat == SNMP_ERR_NOACCESS || resp->errstat == SNMP_ERR_AUTHORIZATIONERROR ?
 		CIMQ_AUTH :
 		CIMQ_REFUSED,
@@ -1402,17 +1397,18 @@ create_key(struct wctx *w)
 	struct plan_key *key = calloc(1, sizeof(*key));
 
 	if (key == NULL || create_defaults_fill(w) != 0)
-		return fail(w->x, CIMQ_LOCAL, "out of memory");
+		return exec_fail(w->x->err, CIMQ_LOCAL, "out of memory");
 	w->keys = key;
 	for (size_t k = 0; k < t->nix; k++) {
 		const char *name =
 		    t->ix[k].prop >= 0 ? w->c->props[t->ix[k].prop].name : t->ix[k].mib_name;
 
 		if (w->ixv[k].kind == CQ_V_NULL)
-			return fail(w->x, CIMQ_MISMATCH, "CREATE %s needs %s (part of the index)",
-			    w->c->name, name);
+			return exec_fail(w->x->err, CIMQ_MISMATCH,
+			    "CREATE %s needs %s (part of the index)", w->c->name, name);
 		if (plan_encode(t, k, &w->ixv[k], key->sub, &key->len) != 0)
-			return fail(w->x, CIMQ_MISMATCH, "%s: the value cannot be an index", name);
+			return exec_fail(w->x->err, CIMQ_MISMATCH,
+			    "%s: the value cannot be an index", name);
 	}
 	w->nkeys = 1;
 	return 0;
@@ -1427,10 +1423,11 @@ prepare_assign(struct wctx *w, const struct wql_stmt *s, const struct wql_assign
 	struct cq_value v = { .kind = CQ_V_NULL };
 
 	if (p == NULL)
-		return fail(w->x, CIMQ_UNKNOWN, "%s has no property %s", w->c->name, a->name);
+		return exec_fail(w->x->err, CIMQ_UNKNOWN, "%s has no property %s", w->c->name,
+		    a->name);
 	if (eval_lit_value(p, &a->val, &v) != 0)
-		return fail(w->x, CIMQ_MISMATCH, "%s is %s: the value does not fit", p->name,
-		    p->cim_type);
+		return exec_fail(w->x->err, CIMQ_MISMATCH, "%s is %s: the value does not fit",
+		    p->name, p->cim_type);
 	if (s->kind == WQL_CREATE && p->table == &w->c->table && p->ix >= 0) {
 		cq_value_clear(&w->ixv[p->ix]);
 		w->ixv[p->ix] = v;
@@ -1438,7 +1435,8 @@ prepare_assign(struct wctx *w, const struct wql_stmt *s, const struct wql_assign
 	}
 	if (p->table != &w->c->table || p->ix >= 0 || (ws->type = column_type(p)) == 0) {
 		cq_value_clear(&v);
-		return fail(w->x, CIMQ_REFUSED, "%s.%s cannot be written", w->c->name, p->name);
+		return exec_fail(w->x->err, CIMQ_REFUSED, "%s.%s cannot be written", w->c->name,
+		    p->name);
 	}
 	ws->prop = p, ws->v = v;
 	w->nset++;
@@ -1460,12 +1458,13 @@ call_params(struct wctx *w, const struct wql_stmt *s)
 	if (rc < 0 && code >= 0)
 		printf("%s: ReturnValue = %ld\n", w->c->name, code);
 	if (rc < 0)
-		return w->x->err->status != 0 ? -1 : fail(w->x, CIMQ_LOCAL, "out of memory");
+		return w->x->err->status != 0 ? -1 :
+						exec_fail(w->x->err, CIMQ_LOCAL, "out of memory");
 	w->call = 1;
 	if (call_instance(w->cl))
 		return 0;
 	if ((w->keys = calloc(1, sizeof(*w->keys))) == NULL) /* one SET, of scalars */
-		return fail(w->x, CIMQ_LOCAL, "out of memory");
+		return exec_fail(w->x->err, CIMQ_LOCAL, "out of memory");
 	w->keys->len = w->nkeys = 1;
 	w->scalar = 1;
 	return 0;
@@ -1481,12 +1480,13 @@ write_prepare(struct wctx *w, const struct wql_stmt *s)
 	w->set = calloc(s->nset + 2, sizeof(*w->set));
 	w->ixv = calloc(w->c->table.nix + 1, sizeof(*w->ixv));
 	if (w->set == NULL || w->ixv == NULL)
-		return fail(w->x, CIMQ_LOCAL, "out of memory");
+		return exec_fail(w->x->err, CIMQ_LOCAL, "out of memory");
 	if (s->kind == WQL_CALL)
 		return call_params(w, s);
 	if (s->kind != WQL_UPDATE && rs == NULL)
-		return fail(w->x, CIMQ_REFUSED, "%s has no RowStatus: instances cannot be %s",
-		    w->c->name, s->kind == WQL_DELETE ? "deleted" : "created");
+		return exec_fail(w->x->err, CIMQ_REFUSED,
+		    "%s has no RowStatus: instances cannot be %s", w->c->name,
+		    s->kind == WQL_DELETE ? "deleted" : "created");
 	if (s->kind != WQL_UPDATE)
 		w->set[w->nset++] = (struct wset){ rs,
 			{ .kind = CQ_V_SINT, .i = s->kind == WQL_DELETE ? 6 : 4 }, ASN_INTEGER };

@@ -65,6 +65,12 @@ int call_instance(const struct call *cl);
 size_t call_ngroups(const struct call *cl);
 int call_group_prefix(const struct call *cl, size_t k, const struct plan_key *inst, oid *o,
     size_t *len);
+/* Whether v, the answer to a GETNEXT from cur (clen), is a row of a group
+   under prefix pre (plen): under it, after cur (an agent that repeats an OID
+   or goes back is at its end) and not an exception; 1 and its index after
+   pre in *row, else 0. */
+int call_old_row(const oid *pre, size_t plen, const oid *cur, size_t clen,
+    const netsnmp_variable_list *v, struct plan_key *row);
 /* The varbinds of the SET on inst, given the rows old[k] of each table. */
 int call_pdu(const struct call *cl, const struct plan_key *inst, const struct call_old *old,
     netsnmp_pdu *pdu);

@@ -23,16 +23,16 @@ struct exec {
 	int reps;
 };
 
-static int
-fail(struct exec *x, int status, const char *fmt, ...)
+int
+exec_fail(struct exec_err *err, int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (x->err->status != 0)
+	if (err->status != 0)
 		return -1;
-	x->err->status = status;
+	err->status = status;
 	va_start(ap, fmt);
-	vsnprintf(x->err->msg, sizeof(x->err->msg), fmt, ap);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -316,19 +316,19 @@ request(struct exec *x, netsnmp_pdu *pdu)
 		(pdu_set && resp->errstat != SNMP_ERR_NOERROR)))
 		return resp;
 	if (st == STAT_TIMEOUT)
-		fail(x, CIMQ_TIMEOUT, "%s: no response (timeout%s)", peer,
+		exec_fail(x->err, CIMQ_TIMEOUT, "%s: no response (timeout%s)", peer,
 		    x->ss->version == SNMP_VERSION_3 ? "" : "; wrong community?");
 	else if (st != STAT_SUCCESS)
-		fail(x, auth_errno(x->ss->s_snmp_errno) ? CIMQ_AUTH : CIMQ_TIMEOUT, "%s: %s", peer,
-		    snmp_api_errstring(x->ss->s_snmp_errno));
+		exec_fail(x->err, auth_errno(x->ss->s_snmp_errno) ? CIMQ_AUTH : CIMQ_TIMEOUT,
+		    "%s: %s", peer, snmp_api_errstring(x->ss->s_snmp_errno));
 	else if (resp->errstat == SNMP_ERR_NOACCESS || resp->errstat == SNMP_ERR_AUTHORIZATIONERROR)
-		fail(x, CIMQ_AUTH, "%s: %s (access denied by the agent's view)", peer,
+		exec_fail(x->err, CIMQ_AUTH, "%s: %s (access denied by the agent's view)", peer,
 		    snmp_errstring(resp->errstat));
 	else if (resp->errstat == SNMP_ERR_NOSUCHNAME)
-		fail(x, CIMQ_MISSING, "%s: %s (object missing on the agent)", peer,
+		exec_fail(x->err, CIMQ_MISSING, "%s: %s (object missing on the agent)", peer,
 		    snmp_errstring(resp->errstat));
 	else
-		fail(x, CIMQ_LOCAL, "%s: %s", peer, snmp_errstring(resp->errstat));
+		exec_fail(x->err, CIMQ_LOCAL, "%s: %s", peer, snmp_errstring(resp->errstat));
 	if (resp != NULL)
 		snmp_free_pdu(resp);
 	return NULL;
@@ -423,7 +423,7 @@ row_finish(struct rowset *rs, struct row *r)
 	if (p->filter == NULL || eval_expr(c, p->filter, cur) == CQ_TRUE)
 		rc = rs->x->fn(rs->x->ctx, r->sub, r->len, cur);
 	if (rc != 0)
-		fail(rs->x, CIMQ_LOCAL, "cannot write the output");
+		exec_fail(rs->x->err, CIMQ_LOCAL, "cannot write the output");
 out:
 	for (size_t k = 0; ixv && k < c->table.nix; k++)
 		cq_value_clear(&ixv[k]);
@@ -690,7 +690,7 @@ fetch_scalars(struct exec *x, struct cq_value *vals)
 
 		if (vb->type == SNMP_NOSUCHOBJECT) {
 			snmp_free_pdu(resp);
-			return fail(x, CIMQ_MISSING,
+			return exec_fail(x->err, CIMQ_MISSING,
 			    "%s: %s (%s) is missing on the agent (older "
 			    "cimrouted?)",
 			    x->ss->peername, pr->mib_name, pr->name);
@@ -766,13 +766,13 @@ array_value(void *ctx, size_t k, const oid *sub, size_t len, const netsnmp_varia
 		struct row *na = realloc(a->av->a, (a->av->n + 1) * sizeof(*na));
 
 		if (na == NULL)
-			return fail(a->x, CIMQ_LOCAL, "out of memory");
+			return exec_fail(a->x->err, CIMQ_LOCAL, "out of memory");
 		a->av->a = na;
 		r = &na[a->av->n++];
 		memcpy(r->sub, sub, pl * sizeof(oid));
 		r->len = pl;
 		if ((r->v = calloc(1, sizeof(*r->v))) == NULL)
-			return fail(a->x, CIMQ_LOCAL, "out of memory");
+			return exec_fail(a->x->err, CIMQ_LOCAL, "out of memory");
 		r->v->kind = CQ_V_ARRAY;
 	}
 	if (a->pr->ix >= 0)
@@ -783,7 +783,7 @@ array_value(void *ctx, size_t k, const oid *sub, size_t len, const netsnmp_varia
 		return 0;
 	arr = realloc(r->v->a, (r->v->n + 1) * sizeof(*arr));
 	if (arr == NULL)
-		return fail(a->x, CIMQ_LOCAL, "out of memory");
+		return exec_fail(a->x->err, CIMQ_LOCAL, "out of memory");
 	r->v->a = arr;
 	arr[r->v->n++] = el;
 	return 0;
@@ -808,7 +808,7 @@ walk_array(struct exec *x, struct walk *w, struct arrctx *a, const oid *col, siz
 	}
 	for (size_t i = 0; rc == 0 && i < p->nkeys; i++) {
 		if (clen + p->keys[i].len > MAX_OID_LEN)
-			return fail(x, CIMQ_LOCAL, "index too long");
+			return exec_fail(x->err, CIMQ_LOCAL, "index too long");
 		walk_set(w, 0, col, clen, p->keys[i].sub, p->keys[i].len);
 		rc = walk_run(x, w, array_value, NULL, a);
 	}
@@ -826,7 +826,7 @@ fetch_arrays(struct exec *x, struct arrvals *avs)
 		int rc = walk_alloc(&w, 1);
 
 		if (rc == 0 && array_column(a.pr, col, &clen) != 0)
-			rc = fail(x, CIMQ_LOCAL, "no readable column in the table of %s",
+			rc = exec_fail(x->err, CIMQ_LOCAL, "no readable column in the table of %s",
 			    a.pr->name);
 		if (rc == 0)
 			rc = walk_array(x, &w, &a, col, clen);
@@ -847,7 +847,7 @@ row_value(void *ctx, size_t k, const oid *sub, size_t len, const netsnmp_variabl
 	struct row *r = row_at(rs, sub, len, c->nprops);
 
 	if (r == NULL)
-		return fail(rs->x, CIMQ_LOCAL, "out of memory");
+		return exec_fail(rs->x->err, CIMQ_LOCAL, "out of memory");
 	if (k < rs->ncols) {
 		cq_value_clear(&r->v[rs->cols[k]]);
 		exec_convert(rs->x->m, &c->props[rs->cols[k]], vb, &r->v[rs->cols[k]]);
@@ -914,7 +914,7 @@ columns_present(struct rowset *rs)
 		const struct cmap_prop *pr = &c->props[rs->cols[k]];
 
 		if (vb->type == SNMP_NOSUCHOBJECT)
-			rc = fail(rs->x, CIMQ_MISSING,
+			rc = exec_fail(rs->x->err, CIMQ_MISSING,
 			    "%s: %s (%s.%s) is missing on the agent (older cimrouted?)",
 			    rs->x->ss->peername, pr->mib_name, c->name, pr->name);
 	}
@@ -960,7 +960,7 @@ get_row(struct rowset *rs, const struct plan_key *key)
 		oid o[MAX_OID_LEN];
 
 		if (pr->oid_len + key->len > MAX_OID_LEN)
-			return fail(rs->x, CIMQ_LOCAL, "index too long");
+			return exec_fail(rs->x->err, CIMQ_LOCAL, "index too long");
 		memcpy(o, pr->oid, pr->oid_len * sizeof(oid));
 		memcpy(o + pr->oid_len, key->sub, key->len * sizeof(oid));
 		snmp_add_null_var(pdu, o, pr->oid_len + key->len);
@@ -972,7 +972,7 @@ get_row(struct rowset *rs, const struct plan_key *key)
 			const struct cmap_prop *pr = &c->props[rs->cols[k]];
 
 			snmp_free_pdu(resp);
-			return fail(rs->x, CIMQ_MISSING,
+			return exec_fail(rs->x->err, CIMQ_MISSING,
 			    "%s: %s (%s.%s) is missing on the agent (older cimrouted?)",
 			    rs->x->ss->peername, pr->mib_name, c->name, pr->name);
 		}
@@ -992,7 +992,8 @@ fetch_rows(struct rowset *rs)
 	int rc = 0;
 
 	if (rs->cols == NULL)
-		return fail(rs->x, CIMQ_LOCAL, "class %s has no column to read", p->cls->name);
+		return exec_fail(rs->x->err, CIMQ_LOCAL, "class %s has no column to read",
+		    p->cls->name);
 	if (p->access == PLAN_WALK || p->access == PLAN_SPAN)
 		return walk_rows(rs, NULL, 0);
 	for (size_t i = 0; rc == 0 && i < p->nkeys; i++) {
@@ -1042,7 +1043,7 @@ exec_rows(netsnmp_session *ss, const struct cmap *m, const struct plan *p, exec_
 	rs.scalars = calloc(p->cls->nprops + 1, sizeof(*rs.scalars));
 	rs.arrays = calloc(p->narrays + 1, sizeof(*rs.arrays));
 	if (rs.scalars == NULL || rs.arrays == NULL)
-		fail(&x, CIMQ_LOCAL, "out of memory");
+		exec_fail(x.err, CIMQ_LOCAL, "out of memory");
 	else if (fetch_scalars(&x, rs.scalars) == 0 && fetch_arrays(&x, rs.arrays) == 0)
 		rc = fetch_rows(&rs);
 	rowset_free(&rs);

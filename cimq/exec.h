@@ -59,6 +59,10 @@ char *exec_index_path(const struct cmap_class *c, const oid *sub, size_t len);
    error status), or NULL and err (timeout 4, authentication 5, ...). */
 netsnmp_pdu *exec_request(netsnmp_session *ss, netsnmp_pdu *pdu, struct exec_err *err);
 
+/* Sets err (status and message) unless it is set already; -1. */
+int exec_fail(struct exec_err *err, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Prints row (values by property of p's class) projected on p's output
    properties to o.  0, or -1 (ENOMEM, write error). */
 int exec_print_row(const struct plan *p, struct out *o, const struct cq_value *row);

@@ -42,13 +42,51 @@ out_parse_format(const char *name, enum out_format *f)
 
 /* ---- text of a value (table, list, csv) */
 
+/* The C1 control (U+0080 to U+009F) encoded at s, or 0. */
+static unsigned
+c1_at(const unsigned char *s)
+{
+	return s[0] == 0xc2 && s[1] >= 0x80 && s[1] < 0xa0 ? s[1] : 0;
+}
+
+/* Length of the valid UTF-8 sequence at s (2 to 4), or 0 (also for a C1
+   control, U+0080 to U+009F: a terminal takes U+009B for CSI). */
+static size_t
+utf8_seq(const unsigned char *s)
+{
+	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 :
+	    s[0] >= 0xe0 && s[0] <= 0xef        ? 3 :
+	    s[0] >= 0xc2 && s[0] <= 0xdf        ? 2 :
+						  0;
+
+	if (n == 2 && c1_at(s))
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	}
+	return n;
+}
+
+/* s, or (sanitize) with '?' for each control (C0, DEL, C1) and each byte
+   that is not UTF-8: what an agent sends never drives the terminal. */
 static void
 put_text_str(FILE *f, const char *s, int sanitize)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	const unsigned char *p = (const unsigned char *)s;
 
-		putc(sanitize && (c < 0x20 || c == 0x7f) ? '?' : c, f);
+	while (*p) {
+		size_t n = sanitize && *p >= 0x80 ? utf8_seq(p) : 0;
+
+		if (n > 0) {
+			fwrite(p, 1, n, f);
+			p += n;
+			continue;
+		}
+		if (sanitize && c1_at(p))
+			p++; /* a C1 control: one '?' */
+		putc(sanitize && (*p < 0x20 || *p >= 0x7f) ? '?' : *p, f);
+		p++;
 	}
 }
 
@@ -355,22 +393,6 @@ csv_row(struct out *o, const struct cq_value *row)
 
 /* ---- json */
 
-/* Length of the valid UTF-8 sequence at s (2 to 4), or 0. */
-static size_t
-utf8_seq(const unsigned char *s)
-{
-	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 :
-	    s[0] >= 0xe0                        ? 3 :
-	    s[0] >= 0xc2 && s[0] <= 0xdf        ? 2 :
-						  0;
-
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	}
-	return n;
-}
-
 static void
 json_str(FILE *f, const char *s)
 {
@@ -383,6 +405,11 @@ json_str(FILE *f, const char *s)
 		if (n > 0) {
 			fwrite(p, 1, n, f);
 			p += n;
+			continue;
+		}
+		if (c1_at(p)) {
+			fprintf(f, "\\u%04x", c1_at(p));
+			p += 2;
 			continue;
 		}
 		if (*p == '"' || *p == '\\')

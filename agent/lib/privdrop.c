@@ -6,11 +6,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/privdrop.h"
@@ -20,6 +23,26 @@ const cap_value_t privdrop_caps[] = {
 	CAP_NET_RAW,   /* the raw ICMP sockets, the AF_PACKET capture */
 };
 const size_t privdrop_ncaps = sizeof(privdrop_caps) / sizeof(privdrop_caps[0]);
+
+/* Whether pw's groups (primary, and the supplementary ones initgroups() would give) hold
+   gid 0, root's files' group; 1 too when they cannot be read. */
+static int
+in_root_group(const struct passwd *pw)
+{
+	int n = 1, r = 1;
+	gid_t *g, probe[1];
+
+	if (pw->pw_gid == 0)
+		return 1;
+	getgrouplist(pw->pw_name, pw->pw_gid, probe, &n); /* n: how many there are */
+	if (n <= 0 || (g = calloc((size_t)n, sizeof(*g))) == NULL)
+		return 1;
+	if (getgrouplist(pw->pw_name, pw->pw_gid, g, &n) >= 0)
+		for (r = 0; r == 0 && n > 0; n--)
+			r = g[n - 1] == 0;
+	free(g);
+	return r;
+}
 
 int
 privdrop_lookup(const char *user, uid_t euid, struct privdrop *p, char *err, size_t errlen)
@@ -40,6 +63,11 @@ privdrop_lookup(const char *user, uid_t euid, struct privdrop *p, char *err, siz
 	if (pw->pw_uid == 0) {
 		snprintf(err, errlen, "-u %s: that is root (uid 0); name an unprivileged user",
 		    user);
+		return -1;
+	}
+	if (in_root_group(pw)) {
+		snprintf(err, errlen,
+		    "-u %s: a member of group root (gid 0); name a user outside it", user);
 		return -1;
 	}
 	if (snprintf(p->name, sizeof(p->name), "%s", pw->pw_name) >= (int)sizeof(p->name)) {
@@ -114,6 +142,68 @@ set_kept(char *err, size_t errlen)
 fail:
 	cap_free(caps);
 	return r;
+}
+
+/*
+ * Directory name of dfd, made 0700 (with the umask of 077 too) when missing
+ * and then given to owner through the directory opened, never by its name
+ * (which could have been swapped for a link since); a link is followed only
+ * when follow is set and the directory was there already.  Its fd, or -1.
+ */
+static int
+mkdir_at(int dfd, const char *name, const struct privdrop *owner, int follow)
+{
+	int made = mkdirat(dfd, name, 0700) == 0, fd, e;
+	struct stat st;
+
+	if (!made && errno != EEXIST)
+		return -1;
+	fd = openat(dfd, name,
+	    O_PATH | O_DIRECTORY | O_CLOEXEC | (follow && !made ? 0 : O_NOFOLLOW));
+	if (fd < 0 && errno == ENOTDIR && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		errno = ELOOP; /* a link not followed (O_DIRECTORY says ENOTDIR) */
+	if (fd >= 0 && made && owner != NULL &&
+	    fchownat(fd, "", owner->uid, owner->gid, AT_EMPTY_PATH) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* Links are followed out of root's directories and ours only: one in a
+   directory of another user (USER's, as -u makes them) may be a plant. */
+int
+privdrop_mkdirs(const char *path, const struct privdrop *owner)
+{
+	char buf[4096], *save = NULL;
+	int dfd, follow = 1, e;
+	struct stat st;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((dfd = open(buf[0] == '/' ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	for (char *n = strtok_r(buf, "/", &save); n != NULL; n = strtok_r(NULL, "/", &save)) {
+		int fd = mkdir_at(dfd, n, owner, follow);
+
+		e = errno;
+		close(dfd);
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			if (fd >= 0)
+				e = errno, close(fd);
+			errno = e;
+			return -1;
+		}
+		follow = st.st_uid == 0 || st.st_uid == geteuid();
+		dfd = fd;
+	}
+	close(dfd);
+	return 0;
 }
 
 int

@@ -28,9 +28,16 @@ struct privdrop {
 /*
  * Look USER up for a process of effective uid euid: refused (-1 and a
  * one-line reason in err) when euid is not 0, when there is no such user,
- * or when it is root (uid 0).  Fills p.
+ * when it is root (uid 0), or when one of its groups is root's (gid 0: its
+ * primary group or a supplementary one).  Fills p.
  */
 int privdrop_lookup(const char *user, uid_t euid, struct privdrop *p, char *err, size_t errlen);
+
+/*
+ * Make path's missing directories, 0700, each given to owner when not
+ * NULL (-u: before the drop).  0, or -1 and errno.
+ */
+int privdrop_mkdirs(const char *path, const struct privdrop *owner);
 
 /*
  * Become p's user with privdrop_caps[] only.  Must run before any thread

@@ -4,7 +4,8 @@
 # A user of its own (cimrpNNNN, with a supplementary group cimrgNNNN) is made for the test and
 # deleted at its end. Cases:
 #   a. refusals, each exit status 1 with a one-line reason and nothing started: -u when not
-#      root, -u of an unknown user, -u root, -u as a root that cannot change its bounding set
+#      root, -u of an unknown user, -u root, -u of a user in group root (its primary group,
+#      then a supplementary one), -u as a root that cannot change its bounding set
 #      (no CAP_SETPCAP, as in some containers), -u with a state directory owned by root, and with
 #      a state file in it owned by root (the upgrade from a root daemon: it says whose it is).
 #   b. started as root with -u and a state directory that does not exist: /proc/PID/status
@@ -42,6 +43,7 @@ command -v useradd >/dev/null && command -v setpriv >/dev/null || skip_all "user
 
 U=cimrp$$
 XG=cimrg$$
+U0=cimr0p$$ # in group root: primary (gid 0), then supplementary
 _priv_cleanup() {
 	local rc=$? p
 	[ -n "${CIMR_PID:-}" ] && stop_pid "$CIMR_PID" TERM 3
@@ -52,6 +54,7 @@ _priv_cleanup() {
 	done
 	sleep 0.2
 	userdel "$U" 2>/dev/null || diag "userdel $U failed"
+	[ "${_PRIV_U0:-0}" = 1 ] && { userdel "$U0" 2>/dev/null || diag "userdel $U0 failed"; }
 	[ "${_PRIV_NSDIR:-0}" = 1 ] && rm -rf "$NSDIR"
 	groupdel "$XG" 2>/dev/null
 	(exit $rc)
@@ -104,6 +107,13 @@ start_refused notroot "-u as a user that is not root is refused" \
 start_refused nouser "-u of a user that does not exist is refused" \
 	"-u nosuch$$: no such user" "$CIMROUTED" -u "nosuch$$" -S "$SD"
 start_refused root "-u root is refused" "-u root: that is root (uid 0)" "$CIMROUTED" -u root -S "$SD"
+useradd --system -g 0 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$U0" &&
+	_PRIV_U0=1 || bail_out "cannot add user $U0"
+start_refused rootgid "-u of a user whose group is root (gid 0) is refused" \
+	"-u $U0: a member of group root (gid 0); name a user outside it" "$CIMROUTED" -u "$U0" -S "$SD"
+usermod -g "$XG" -a -G root "$U0" || bail_out "cannot move $U0 to group root as a supplementary one"
+start_refused rootgroups "-u of a user with root as a supplementary group is refused" \
+	"-u $U0: a member of group root (gid 0); name a user outside it" "$CIMROUTED" -u "$U0" -S "$SD"
 [ -e "$SD" ] && not_ok "the refusals made no state directory" || ok "the refusals made no state directory"
 start_refused setpcap "-u as a root without CAP_SETPCAP (a container's) is refused with the reason" \
 	"cannot drop cap_chown from the bounding set: Operation not permitted" \

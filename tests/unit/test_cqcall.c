@@ -369,6 +369,43 @@ test_scalars(void **state)
 	unbuild(&b);
 }
 
+/* A GETNEXT answer is a row of the list only when it is under the group's
+   prefix, after the OID asked from (an agent that repeats itself or goes
+   back is at its end: no loop, no row twice), and not an exception. */
+static void
+test_old_row(void **state)
+{
+	oid pre[MAX_OID_LEN], cur[MAX_OID_LEN], name[MAX_OID_LEN];
+	size_t plen = subids("1.3.6.1.4.1.32473.9.1.5.3", pre), clen;
+	netsnmp_variable_list v = { .name = name, .type = ASN_INTEGER };
+	struct plan_key row;
+
+	(void)state;
+	memcpy(cur, pre, plen * sizeof(oid));
+	clen = plen;
+	v.name_length = subids("1.3.6.1.4.1.32473.9.1.5.3.1.4.192.0.2.7.24", name);
+	assert_int_equal(call_old_row(pre, plen, cur, clen, &v, &row), 1);
+	assert_int_equal(row.len, 7);
+	assert_int_equal(row.sub[0], 1);
+	assert_int_equal(row.sub[6], 24);
+	/* asked from that row: the same answer again, or one before it */
+	clen = subids("1.3.6.1.4.1.32473.9.1.5.3.1.4.192.0.2.7.24", cur);
+	assert_int_equal(call_old_row(pre, plen, cur, clen, &v, &row), 0);
+	v.name_length = subids("1.3.6.1.4.1.32473.9.1.5.3.1.4.192.0.2.6.24", name);
+	assert_int_equal(call_old_row(pre, plen, cur, clen, &v, &row), 0);
+	/* after it: a row; past the prefix, or an exception: the end */
+	v.name_length = subids("1.3.6.1.4.1.32473.9.1.5.3.1.4.192.0.2.8.24", name);
+	assert_int_equal(call_old_row(pre, plen, cur, clen, &v, &row), 1);
+	v.type = SNMP_ENDOFMIBVIEW;
+	assert_int_equal(call_old_row(pre, plen, cur, clen, &v, &row), 0);
+	v.type = ASN_INTEGER;
+	v.name_length = subids("1.3.6.1.4.1.32473.9.1.5.4.1.4.192.0.2.8.24", name);
+	assert_int_equal(call_old_row(pre, plen, cur, clen, &v, &row), 0);
+	v.name_length = plen;
+	memcpy(name, pre, plen * sizeof(oid));
+	assert_int_equal(call_old_row(pre, plen, pre, plen, &v, &row), 0);
+}
+
 int
 main(void)
 {
@@ -378,6 +415,7 @@ main(void)
 		cmocka_unit_test(test_gateways),
 		cmocka_unit_test(test_dns),
 		cmocka_unit_test(test_scalars),
+		cmocka_unit_test(test_old_row),
 	};
 
 	return cmocka_run_group_tests(tests, cq_setup, cq_teardown);

@@ -183,6 +183,38 @@ test_json_bytes(void **state)
 	free(buf);
 }
 
+/* Text (table, list) from an agent never reaches the terminal as a control:
+   C0 controls and DEL, C1 controls in UTF-8 (U+009B is CSI to xterm) and
+   bytes that are not UTF-8 all print as '?'; other UTF-8 is kept.  JSON
+   escapes them (a C1 control as its code point, a lead byte past 0xF4 as
+   other bytes that are not UTF-8). */
+static void
+test_text_controls(void **state)
+{
+	static const char *const n1[] = { "s" };
+	const struct cq_value row[] = { { .kind = CQ_V_STR,
+	    .s = (char[]){ "a\x1b[31mb\xc2\x9b"
+			   "31mc\xff\x80\x80\x64\xc3\xa9\xe2\x82\xac" } } };
+	enum out_format fs[] = { OUT_LIST, OUT_JSON };
+	const char *want[] = { "\ns : a?[31mb?31mc???d\xc3\xa9\xe2\x82\xac\n\n",
+		"[\n{\"s\": \"a\\u001b[31mb\\u009b31mc\\u00ff\\u0080\\u0080d\xc3\xa9\xe2\x82\xac\"}\n]"
+		"\n" };
+
+	(void)state;
+	for (size_t k = 0; k < 2; k++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+		struct out *o = out_open(fs[k], m, n1, 1, 0);
+
+		assert_int_equal(out_row(o, row), 0);
+		assert_int_equal(out_close(o), 0);
+		fclose(m);
+		assert_string_equal(buf, want[k]);
+		free(buf);
+	}
+}
+
 int
 main(void)
 {
@@ -194,6 +226,7 @@ main(void)
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_bytes),
+		cmocka_unit_test(test_text_controls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -176,6 +179,60 @@ test_privdrop_caps(void **state)
 	assert_int_equal(privdrop_caps[1], CAP_NET_RAW);
 }
 
+/*
+ * -u makes the missing state directories as root and gives them to USER: it
+ * never follows a symbolic link out of a directory that is not root's (USER
+ * could have planted it there, or swapped a directory just made for one),
+ * so it never makes nor chowns a directory elsewhere.  A link in root's
+ * directories (/var/run) is followed.
+ */
+static void
+test_privdrop_mkdirs(void **state)
+{
+	char d[] = "/tmp/cimr-mkdirs-XXXXXX", p[256], q[256];
+	struct privdrop nobody = { "nobody", 65534, 65534 };
+	struct stat st;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(d));
+	/* a directory of USER's holding a link to root's directory */
+	snprintf(p, sizeof(p), "%s/target", d);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/u", d);
+	assert_int_equal(mkdir(p, 0700), 0);
+	assert_int_equal(chown(p, 65534, 65534), 0);
+	snprintf(p, sizeof(p), "%s/u/a", d);
+	snprintf(q, sizeof(q), "%s/target", d);
+	assert_int_equal(symlink(q, p), 0);
+	snprintf(p, sizeof(p), "%s/u/a/b", d);
+	errno = 0;
+	assert_int_equal(privdrop_mkdirs(p, &nobody), -1);
+	assert_int_equal(errno, ELOOP);
+	snprintf(q, sizeof(q), "%s/target/b", d);
+	assert_int_equal(lstat(q, &st), -1);
+	/* made, 0700 and USER's, each level */
+	snprintf(p, sizeof(p), "%s/n/m", d);
+	assert_int_equal(privdrop_mkdirs(p, &nobody), 0);
+	assert_int_equal(lstat(p, &st), 0);
+	assert_true(S_ISDIR(st.st_mode) && st.st_uid == 65534 && (st.st_mode & 07777) == 0700);
+	snprintf(p, sizeof(p), "%s/n", d);
+	assert_int_equal(lstat(p, &st), 0);
+	assert_true(st.st_uid == 65534 && (st.st_mode & 07777) == 0700);
+	/* a link in root's directory is followed */
+	snprintf(p, sizeof(p), "%s/link", d);
+	snprintf(q, sizeof(q), "%s/target", d);
+	assert_int_equal(symlink(q, p), 0);
+	snprintf(p, sizeof(p), "%s/link/c", d);
+	assert_int_equal(privdrop_mkdirs(p, NULL), 0);
+	snprintf(q, sizeof(q), "%s/target/c", d);
+	assert_int_equal(lstat(q, &st), 0);
+	assert_true(S_ISDIR(st.st_mode) && st.st_uid == 0);
+	snprintf(p, sizeof(p), "rm -rf -- '%s'", d);
+	assert_int_equal(system(p), 0);
+}
+
 int
 main(void)
 {
@@ -188,6 +245,7 @@ main(void)
 		cmocka_unit_test(test_masks),
 		cmocka_unit_test(test_privdrop_lookup),
 		cmocka_unit_test(test_privdrop_caps),
+		cmocka_unit_test(test_privdrop_mkdirs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
