@@ -9,9 +9,15 @@
 
 #include "cimq/assocrun.h"
 
+/*
+ * A set of object paths in the order they were added, hashed: a REFERENCES OF an interface's
+ * routes collects one path per route, and a linear search would make that quadratic.
+ */
 struct paths {
 	char **a;
 	size_t n;
+	size_t *slot; /* open addressing: index + 1 into a, 0 empty */
+	size_t cap;   /* slots, a power of 2, at least twice n */
 };
 
 struct arun {
@@ -43,12 +49,46 @@ write_err(struct exec_err *err)
 	return -1;
 }
 
+static size_t
+path_hash(const char *p)
+{
+	size_t h = 14695981039346656037ULL;
+
+	while (*p != '\0')
+		h = (h ^ (unsigned char)*p++) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of p, or of the empty slot where p would go. */
+static size_t
+paths_slot(const struct paths *ps, const char *p)
+{
+	size_t i = path_hash(p) & (ps->cap - 1);
+
+	while (ps->slot[i] != 0 && strcmp(ps->a[ps->slot[i] - 1], p) != 0)
+		i = (i + 1) & (ps->cap - 1);
+	return i;
+}
+
 static int
 paths_has(const struct paths *ps, const char *p)
 {
+	return ps->cap != 0 && ps->slot[paths_slot(ps, p)] != 0;
+}
+
+/* Doubles the slots (at least 64) and places every path again; 0, or -1 on ENOMEM. */
+static int
+paths_grow(struct paths *ps)
+{
+	size_t cap = ps->cap != 0 ? ps->cap * 2 : 64, *slot = calloc(cap, sizeof(*slot));
+
+	if (slot == NULL)
+		return -1;
+	free(ps->slot);
+	ps->slot = slot;
+	ps->cap = cap;
 	for (size_t k = 0; k < ps->n; k++)
-		if (strcmp(ps->a[k], p) == 0)
-			return 1;
+		ps->slot[paths_slot(ps, ps->a[k])] = k + 1;
 	return 0;
 }
 
@@ -60,10 +100,16 @@ paths_add(struct paths *ps, const char *p)
 
 	if (paths_has(ps, p))
 		return 0;
+	if (2 * (ps->n + 1) > ps->cap && paths_grow(ps) != 0)
+		return -1;
 	if ((a = realloc(ps->a, (ps->n + 1) * sizeof(*a))) == NULL)
 		return -1;
 	ps->a = a;
-	return (a[ps->n] = strdup(p)) != NULL ? (ps->n++, 0) : -1;
+	if ((a[ps->n] = strdup(p)) == NULL)
+		return -1;
+	ps->slot[paths_slot(ps, p)] = ps->n + 1;
+	ps->n++;
+	return 0;
 }
 
 static void
@@ -72,7 +118,8 @@ paths_free(struct paths *ps)
 	for (size_t k = 0; k < ps->n; k++)
 		free(ps->a[k]);
 	free(ps->a);
-	*ps = (struct paths){ NULL, 0 };
+	free(ps->slot);
+	*ps = (struct paths){ NULL, 0, NULL, 0 };
 }
 
 /* 1. A source instance: its path and index. */

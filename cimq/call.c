@@ -1129,6 +1129,10 @@ call_old_row(const oid *pre, size_t plen, const oid *cur, size_t clen,
 	return 1;
 }
 
+/* The rows of one list cimq reads to replace them: more is refused, never cut short. */
+#define CALL_OLD_MAX   1024
+#define CALL_OLD_MAX_S "1024"
+
 /* The rows of group k under inst's index (GETNEXT of its RowStatus). */
 static int
 read_old(struct wctx *w, size_t k, const struct plan_key *inst, struct call_old *o)
@@ -1139,7 +1143,7 @@ read_old(struct wctx *w, size_t k, const struct plan_key *inst, struct call_old 
 	if (call_group_prefix(w->cl, k, inst, pre, &plen) != 0)
 		return exec_fail(w->x->err, CIMQ_LOCAL, "index too long");
 	memcpy(cur, pre, plen * sizeof(oid));
-	for (clen = plen; o->n < 1024;) {
+	for (clen = plen;;) {
 		netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GETNEXT), *resp;
 		struct plan_key row;
 		struct plan_key *rows = NULL;
@@ -1149,6 +1153,12 @@ read_old(struct wctx *w, size_t k, const struct plan_key *inst, struct call_old 
 		if ((resp = request(w->x, pdu)) == NULL)
 			return -1;
 		more = call_old_row(pre, plen, cur, clen, resp->variables, &row);
+		if (more && o->n == CALL_OLD_MAX) {
+			snmp_free_pdu(resp);
+			return exec_fail(w->x->err, CIMQ_LOCAL,
+			    "the instance has more than " CALL_OLD_MAX_S
+			    " rows in a list's table: cimq does not replace them");
+		}
 		if (more && (rows = realloc(o->rows, (o->n + 1) * sizeof(*rows))) != NULL) {
 			o->rows = rows;
 			rows[o->n++] = row;
@@ -1159,7 +1169,6 @@ read_old(struct wctx *w, size_t k, const struct plan_key *inst, struct call_old 
 		if (rows == NULL)
 			return more ? exec_fail(w->x->err, CIMQ_LOCAL, "out of memory") : 0;
 	}
-	return 0;
 }
 
 /* The SET of a CALL with parameters on inst; NULL with err. */

@@ -224,5 +224,21 @@ refused 100 "inconsistentValue" "RenewDHCPLeaseAll() (cimTcpipAction, static): 1
 refused 100 "inconsistentValue" "ReleaseDHCPLease() on a static link: 100 from the row's LastResult" \
 	"CALL $NAC.ReleaseDHCPLease() WHERE Index = $IFA"
 
+# a list longer than cimq reads to replace (1,024 rows): refused before any SET, never cut short
+for i in $(seq 0 1024); do echo "addr add 10.77.$((i / 256)).$((i % 256))/32 dev va"; done >"$T/many.batch"
+nsx ip -batch "$T/many.batch"
+# the agent's address table holds the 1,025 new rows
+many_seen() { nsx snmpwalk -v2c -c public -On "$AGENT" "$ENT.6.4" 2>/dev/null | grep -c ' = ' | awk '$1 > 2 * 1025 { ok = 1 } END { exit !ok }'; }
+wait_until 20 many_seen
+before=$(ksnap)
+w private "CALL $NAC.EnableStatic(IPAddress=('192.0.2.7'), SubnetMask=('255.255.255.0')) WHERE Index = $IFA"
+if [ "$RC" -eq 8 ] && grep -q "more than 1024 rows" "$T/w.err" && [ "$before" == "$(ksnap)" ]; then
+	ok "EnableStatic on a link of 1,026 addresses: exit 8, refused before any SET, nothing changed"
+else
+	not_ok "EnableStatic on a link of 1,026 addresses: exit 8, nothing changed (exit $RC)"
+	diag "stdout: $(head -c 300 "$T/w.out")" "stderr: $(head -c 400 "$T/w.err")"
+fi
+sed 's/^addr add/addr del/' "$T/many.batch" | nsx ip -batch -
+
 both_alive "writes"
 done_testing
