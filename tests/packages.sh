@@ -3,7 +3,8 @@
 CIMR_PACKAGES="build-essential autoconf automake pkg-config libsnmp-dev snmpd snmp snmptrapd snmptt
 	libnl-3-dev libnl-route-3-dev libpcap-dev libcmocka-dev smitools erlang-snmp
 	iproute2 python3 jq procps valgrind strace dnsmasq-base isc-dhcp-client ethtool pci.ids
-	nftables iputils-ping tcpdump python3-scapy iperf3"
+	nftables iputils-ping tcpdump python3-scapy iperf3
+	zabbix-server-pgsql zabbix-frontend-php php-cli php-pgsql postgresql"
 
 cimr_install_packages() {
 	local missing="" p
