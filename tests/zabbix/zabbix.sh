@@ -38,7 +38,7 @@ WAIT_S=${CIMR_ZBX_WAIT_S:-180}
 
 zbx_require() {
 	local b
-	for b in zabbix_server php psql setpriv unshare snmptrapd; do
+	for b in zabbix_server zabbix_js php psql setpriv unshare snmptrapd; do
 		command -v "$b" >/dev/null 2>&1 || skip_all "$b not installed (Debian: zabbix-server-pgsql zabbix-frontend-php php-cli php-pgsql postgresql snmptrapd)"
 	done
 	PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -145,6 +145,9 @@ for f in schema images data; do
 	zcat "$ZSQL/$f.sql.gz" | "${PSQL[@]}" -d zabbix >"$T/pg/load-$f.out" 2>&1 ||
 		bail_out "loading $f.sql.gz failed: $(tail -n 3 "$T/pg/load-$f.out")"
 done
+# the host "Zabbix server" of data.sql would poll an agent that is not there: disabled
+"${PSQL[@]}" -d zabbix -c "UPDATE hosts SET status = 1 WHERE host = 'Zabbix server'" >/dev/null ||
+	bail_out "cannot disable the host Zabbix server"
 ok "a private PostgreSQL with Zabbix's schema ($(($(date +%s) - T0)) s)"
 
 # ------------------------------------------------------------------ zabbix_server and the API
@@ -213,9 +216,6 @@ diag "Zabbix API $(zapi apiinfo.version)"
 ZBX_AUTH=$(zapi user.login '{"username": "Admin", "password": "zabbix"}' | jq -r .) && [ -n "$ZBX_AUTH" ] ||
 	bail_out "user.login failed"
 export ZBX_AUTH
-# the "Zabbix server" host of Zabbix's data.sql polls an agent that is not there: disabled
-zsid=$(zapi host.get '{"filter": {"host": "Zabbix server"}, "output": ["hostid"]}' | jq -r '.[0].hostid // empty')
-[ -n "$zsid" ] && zapi host.update "$(jq -nc --arg h "$zsid" '{hostid: $h, status: 1}')" >/dev/null
 ! grep -q ' /etc/zabbix ' /proc/self/mountinfo
 result $? "the host's mount table is unchanged (the frontend's config is bind-mounted for php only)"
 
@@ -247,6 +247,33 @@ TRIGS=$(zapi trigger.get "$(jq -nc --arg h "$HID" '{hostids: $h, output: ["trigg
 diag "the host has $ITEMS items, $RULES discovery rules, $TRIGS triggers from the template"
 [ "$RULES" = 4 ] && [ "$ITEMS" -ge 20 ]
 result $? "the template brings its items and 4 discovery rules"
+
+# ------------------------------------------------------------------ the JavaScript steps
+
+# The template's JavaScript, as Zabbix imported it, run by zabbix_js (Zabbix's own Duktape)
+# on inputs the live agent does not give: time zone offsets, the MIB's display form, 8 octets,
+# a UTF-8 ping name, the {"data": [...]} form of discovery, malformed values.
+js_of() { # API METHOD KEY: the template's first preprocessing step of that item or rule
+	zapi "$1" "$(jq -nc --arg t "$TID" --arg k "$2" '{templateids: $t, filter: {key_: $k},
+		selectPreprocessing: "extend", output: ["key_"]}')" | jq -r '.[0].preprocessing[0].params'
+}
+js_of item.get cimroute.ip4.route.lastchange >"$T/dat.js"
+js_of discoveryrule.get cimroute.ping.discovery >"$T/ping.js"
+js_of discoveryrule.get cimroute.persisted4.discovery >"$T/pr4.js"
+js() { zabbix_js -s "$T/$1" -p "$2" 2>&1 | sed '/^$/d'; }
+utc=$(date -u -d '2026-12-02 18:21:41' +%s)
+js_got=$(for v in '07 EA 0C 02 12 15 29 00 2B 00 00 ' '07 EA 0C 02 14 15 29 00 2B 02 00' \
+	'07 EA 0C 02 0D 15 29 00 2D 05 00' '07 EA 0C 02 12 15 29 00' '2026-12-2,20:21:41.0,+2:0'; do js dat.js "$v"; done | sort -u)
+is "$js_got" "$utc" "DateAndTime step: UTC, +2:00, -5:00, 8 octets and the MIB's display form give one Unix time"
+js dat.js 'abc' | grep -q 'not a DateAndTime'
+result $? "DateAndTime step: a value that is none is an error (the item becomes not supported)"
+js_got=$(js ping.js '{"data": [{"{#SNMPINDEX}": "3.122.98.120.2.195.169"}]}' | jq -c '.data[0] | [."{#PING.OWNER}", ."{#PING.NAME}"]')
+is "$js_got" '["zbx","é"]' "ping discovery step: owner and a UTF-8 name decoded from the index"
+js_got=$(js pr4.js '[{"{#SNMPINDEX}": "10.1.0.0.255.255.0.0.192.0.2.1.20"}]' |
+	jq -r '.[0] | [."{#PR.DEST}", ."{#PR.MASK}", ."{#PR.NEXTHOP}", ."{#PR.METRIC}"] | join(" ")')
+is "$js_got" "10.1.0.0 255.255.0.0 192.0.2.1 20" "persisted route discovery step: the index decoded"
+js pr4.js '[{"{#SNMPINDEX}": "10.1.0.0.255"}]' | grep -q 'unexpected index'
+result $? "persisted route discovery step: a short index is an error"
 
 tmacros=$(zapi usermacro.get "$(jq -nc --arg t "$TID" '{hostids: $t, output: ["macro", "value"]}')" |
 	jq -r '[.[] | select(.macro | test("INTERVAL")) | "\(.macro)=\(.value)"] | sort | join(" ")')
