@@ -58,7 +58,8 @@ itest_init zabbix
 
 OID_OBJ=.1.3.6.1.4.1.32473.1.1
 P_ENTRY=$OID_OBJ.2.3.1
-ZPORT=$((PORT + 1)) WPORT=$((PORT + 2)) TPORT=$((PORT + 3)) PGPORT=$((PORT + 4))
+# (zabbix_server takes a ListenPort up to 32767)
+ZPORT=$((10051 + PORT % 20000)) WPORT=$((PORT + 2)) TPORT=$((PORT + 3)) PGPORT=$((PORT + 4))
 URL=http://127.0.0.1:$WPORT/api_jsonrpc.php
 PG_PID= ZBX_PID= PHP_PID= TRAPD_PID=
 
@@ -88,7 +89,12 @@ chmod 0711 "$T"
 # vc: an adapter that stays up. vb, the peer of va, is taken down first: va loses its carrier.
 NH=192.0.2.1 PDST=198.51.100.0 PMASK=255.255.255.0 PMETRIC=7
 PIX=$PDST.$PMASK.$NH.$PMETRIC
-veth va vb 192.0.2.100/24 && veth vc vd 198.18.0.1/24 || bail_out "cannot build the veth topology"
+# and an IPv6 one: 2001:db8:10::/48 via 2001:db8:1::1 (no interface named) metric 10
+v6subs() { python3 -c 'import ipaddress, sys; print(".".join(map(str, ipaddress.IPv6Address(sys.argv[1]).packed)))' "$1"; }
+NH6=2001:db8:1::1 P6DST=2001:db8:10::/48
+P6IX=$(v6subs "${P6DST%/*}").48.$(v6subs $NH6).0.10
+veth va vb 192.0.2.100/24 && veth vc vd 198.18.0.1/24 &&
+	nsx ip -6 addr add 2001:db8:1::100/64 dev va nodad || bail_out "cannot build the veth topology"
 for i in $(seq 1 10); do echo "route add 10.77.$i.0/24 via $NH"; done >"$T/routes.batch"
 nsx ip -batch "$T/routes.batch" || bail_out "cannot add the static routes"
 write_snmpd_conf "trap2sink 127.0.0.1:$TPORT public"
@@ -101,6 +107,9 @@ wait_registered 30 "$OID_OBJ.1.1.0" "$OID_OBJ.2.1.0" "$OID_OBJ.5.1.0" "$OID_OBJ.
 out=$(setw "$P_ENTRY.12.$PIX" i 4)
 nsx ip -4 route show table main "$PDST/24" | grep -q "via $NH dev va proto 252 metric $PMETRIC"
 result $? "snmpset creates the persisted route $PDST/24 via $NH metric $PMETRIC" || diag "$out"
+out=$(setw "$OID_OBJ.9.3.1.13.$P6IX" i 4)
+nsx ip -6 route show table main "$P6DST" | grep -q "via $NH6 dev va proto 252 metric 10"
+result $? "snmpset creates the persisted route $P6DST via $NH6 metric 10" || diag "$out"
 # ping rows (owner zbx): "lo" answers (127.0.0.1), "lost" does not (no neighbour at 192.0.2.2)
 IX_LO=$(ix zbx lo) IX_LOST=$(ix zbx lost)
 out=$(setw "$PE.19.$IX_LO" i 4 "$PE.3.$IX_LO" i 1 "$PE.4.$IX_LO" x 7F000001 "$PE.18.$IX_LO" i 3)$'\n'
@@ -209,6 +218,11 @@ ip netns exec "$NS" unshare -m --propagation private sh -c \
 	php -d memory_limit=512M -d max_execution_time=300 -d post_max_size=16M \
 	-S "127.0.0.1:$WPORT" -t "$ZWEB" </dev/null >>"$T/php.log" 2>&1 &
 PHP_PID=$!
+
+zbx_up() { grep -q ' started \[' "$T/zbx/server.log" 2>/dev/null || ! alive "$ZBX_PID"; }
+wait_until 60 zbx_up
+alive "$ZBX_PID" && grep -q ' started \[' "$T/zbx/server.log" ||
+	bail_out "zabbix_server does not start: $(cat "$T/zbx/server.out" 2>/dev/null; tail -n 5 "$T/zbx/server.log" 2>/dev/null)"
 
 zapi() { nsx python3 "$ZAPI_PY" "$URL" "$@"; }
 wait_until 30 zapi apiinfo.version || bail_out "the API does not answer: $(tail -n 3 "$T/php.log")"
@@ -347,6 +361,7 @@ zwait "the persisted route's status is OK" lv_is "cimroute.persisted4.status[$PI
 pname=$(items "cimroute.persisted4.status[$PIX]" | jq -r '.[0].name')
 is "$pname" "Persisted route $PDST/24 via $NH metric $PMETRIC: status" \
 	"the persisted route's item is named from {#PR.NAME} and the decoded index"
+zwait "the persisted IPv6 route's status is OK" lv_is "cimroute.persisted6.status[$P6IX]" OK
 
 zwait "ping zbx/lo: loss ${PING_LO_LOSS:-?}%, status success(0)" \
 	eval "lv_is 'cimroute.ping.loss[$IX_LO]' '$PING_LO_LOSS' && lv_is 'cimroute.ping.statuscode[$IX_LO]' 0"
@@ -410,6 +425,8 @@ nsx ip link set va down
 zwait "the persisted route's status is Error" lv_is "cimroute.persisted4.status[$PIX]" Error
 diag "apply error: '$(lv "cimroute.persisted4.error[$PIX]")'"
 zwait "trigger: persisted route in Error" has_problem "Persisted route $PDST/24 via $NH is not installed"
+zwait "the persisted IPv6 route's status is Error" lv_is "cimroute.persisted6.status[$P6IX]" Error
+zwait "trigger: persisted IPv6 route in Error" has_problem "Persisted IPv6 route $P6DST is not installed"
 zwait "cimroute.ip4.route.count follows the kernel: $before -> $(kcount)" count_matches
 zwait "trigger: IPv4 route count fell by more than 20%" has_problem 'IPv4 route count fell by more than 20%'
 zwait "trap item 'Trap cimIP6RouteChange: route removed' receives the removal of va's fe80::/64" \
