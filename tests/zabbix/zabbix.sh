@@ -46,6 +46,7 @@ zbx_require() {
 	for b in schema images data; do
 		[ -r "$ZSQL/$b.sql.gz" ] || skip_all "$ZSQL/$b.sql.gz missing (Debian: zabbix-server-pgsql)"
 	done
+	[ -d /etc/zabbix ] || skip_all "no /etc/zabbix (the frontend's configuration is mounted there)"
 	[ -r "$ZWEB/api_jsonrpc.php" ] || skip_all "$ZWEB/api_jsonrpc.php missing (Debian: zabbix-frontend-php)"
 	php -m 2>/dev/null | grep -qx pgsql || skip_all "php has no pgsql module (Debian: php-pgsql)"
 	id postgres >/dev/null 2>&1 || skip_all "no user postgres (Debian: postgresql)"
@@ -116,9 +117,7 @@ out=$(setw "$PE.19.$IX_LO" i 4 "$PE.3.$IX_LO" i 1 "$PE.4.$IX_LO" x 7F000001 "$PE
 out+=$(setw "$PE.19.$IX_LOST" i 4 "$PE.3.$IX_LOST" i 1 "$PE.4.$IX_LOST" x C0000202 "$PE.18.$IX_LOST" i 3)
 wait_until 20 oper_is "$IX_LO" 3 && wait_until 20 oper_is "$IX_LOST" 3
 result $? "the ping rows zbx/lo and zbx/lost complete" || diag "$out"
-PING_LO_LOSS=$(get_val "$PE.39.$IX_LO" | sed -n 's/^Gauge32: //p')
-PING_LOST_LOSS=$(get_val "$PE.39.$IX_LOST" | sed -n 's/^Gauge32: //p')
-diag "loss: zbx/lo ${PING_LO_LOSS:-?}%, zbx/lost ${PING_LOST_LOSS:-?}%"
+diag "cimPingLossPercent: zbx/lo $(get_val "$PE.39.$IX_LO"), zbx/lost $(get_val "$PE.39.$IX_LOST")"
 
 # ------------------------------------------------------------------ snmptrapd -> Zabbix's trap file
 
@@ -363,9 +362,10 @@ is "$pname" "Persisted route $PDST/24 via $NH metric $PMETRIC: status" \
 	"the persisted route's item is named from {#PR.NAME} and the decoded index"
 zwait "the persisted IPv6 route's status is OK" lv_is "cimroute.persisted6.status[$P6IX]" OK
 
-zwait "ping zbx/lo: loss ${PING_LO_LOSS:-?}%, status success(0)" \
-	eval "lv_is 'cimroute.ping.loss[$IX_LO]' '$PING_LO_LOSS' && lv_is 'cimroute.ping.statuscode[$IX_LO]' 0"
-zwait "ping zbx/lost: loss ${PING_LOST_LOSS:-?}%" lv_is "cimroute.ping.loss[$IX_LOST]" "$PING_LOST_LOSS"
+zwait "ping zbx/lo (127.0.0.1): loss 0%, status success(0)" \
+	eval "lv_is 'cimroute.ping.loss[$IX_LO]' 0 && lv_is 'cimroute.ping.statuscode[$IX_LO]' 0"
+zwait "ping zbx/lost (192.0.2.2, no neighbour): loss 100%" lv_is "cimroute.ping.loss[$IX_LOST]" 100
+diag "zbx/lost status code: $(lv "cimroute.ping.statuscode[$IX_LOST]")"
 rtt=$(lv "cimroute.ping.rtt.avg[$IX_LO]")
 awk -v r="${rtt:-x}" 'BEGIN { exit !(r ~ /^[0-9.e-]+$/ && r > 0 && r < 1) }'
 result $? "ping zbx/lo: average round-trip time in seconds, between 0 and 1 (${rtt:-none})"
@@ -409,6 +409,17 @@ result $? "a fall of 1 route in 14 fires no route count trigger"
 out=$(setw "$PE.17.$IX_LO" i 1 "$PE.16.$IX_LO" i 1)
 zwait "trap item 'Trap cimPingCompletion' receives the completion of zbx/lo" \
 	trap_has 'Trap cimPingCompletion' ".7.3.1.21.$IX_LO = 0" || diag "$out"
+
+# summaries only (cimRouteNotifyRateLimit 0): 5 routes added make one cimIP4RouteChangeSummary
+out=$(setw "$OID_OBJ.4.7.0" u 0)
+for i in $(seq 1 5); do echo "route add 10.88.$i.0/24 via $NH"; done >"$T/burst.batch"
+nsx ip -batch "$T/burst.batch"
+zwait "trap item 'Trap cimIP4RouteChangeSummary' receives the summary of 5 routes added" \
+	trap_has 'Trap cimIP4RouteChangeSummary' '.1.3.6.1.4.1.32473.1.0.2' || diag "$out"
+suppressed_5() { local v; v=$(lv cimroute.notify.suppressed) && [ "$v" -ge 5 ]; }
+zwait "cimroute.notify.suppressed counts them (>= 5)" suppressed_5
+diag "Zabbix: $(lv cimroute.notify.suppressed), snmpget: $(get_val "$OID_OBJ.4.9.0")"
+setw "$OID_OBJ.4.7.0" u 100 >/dev/null
 
 # ------------------------------------------------------------------ failures and triggers
 
