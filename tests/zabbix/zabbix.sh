@@ -404,6 +404,13 @@ zwait "cimroute.ip4.route.count follows the kernel: $(kcount) routes" count_matc
 sleep 1
 ! has_problem 'IPv4 route count fell by more than 20%'
 result $? "a fall of 1 route in 14 fires no route count trigger"
+# a route whose protocol changes keeps its row: changed(3)
+nsx ip route replace 10.77.1.0/24 via "$NH" proto static
+zwait "trap item 'Trap cimIP4RouteChange: route changed' receives a protocol change" \
+	trap_has 'Trap cimIP4RouteChange: route changed' 10.77.1.0
+nsx ip -6 route add 2001:db8:20::/48 via "$NH6"
+zwait "trap item 'Trap cimIP6RouteChange: route added' receives 2001:db8:20::/48" \
+	trap_has 'Trap cimIP6RouteChange: route added' '20 01 0D B8 00 20 00 00'
 
 # the ping row zbx/lo again, with a notification at its completion
 out=$(setw "$PE.17.$IX_LO" i 1 "$PE.16.$IX_LO" i 1)
