@@ -13,10 +13,12 @@
 # Through the JSON-RPC API it imports the template, creates a host whose SNMP interface is the
 # namespace's snmpd, with the host macros {$CIMROUTE.INTERVAL} = 5s and
 # {$CIMROUTE.LLD.INTERVAL} = 10s (the template says 1m and 1h), then checks that the
-# discovered items get the values of the kernel (adapters: ip -j link; the persisted route
-# created with snmpset; the route count; ping rows), that a route added in the kernel arrives
-# as a trap in the "route added" trap item, and that the triggers fire: adapter link down,
-# persisted route in Error, route count drop, ping loss.
+# discovered items get the values of the kernel (adapters: ip -j link; the persisted routes
+# created with snmpset; the route count; ping rows), that route changes (added, removed,
+# changed, both families), a summary and a ping completion arrive in their trap items and
+# not in the others, that the triggers fire (adapter link down, persisted route in Error,
+# route count drop, ping loss) and only then. The template's JavaScript steps also run in
+# zabbix_js on inputs the agent does not give.
 #
 # Part of `make check`: 50 to 80 s, 10 to 25 s of which load Zabbix's schema into PostgreSQL.
 # Standalone, as root:
