@@ -8,6 +8,8 @@ CIMR_PACKAGES="$CIMR_PACKAGES groff man-db"   # tests/doc/check-man.sh renders t
 CIMR_PACKAGES="$CIMR_PACKAGES prometheus-snmp-exporter curl"   # contrib/prometheus, its tests
 # -u's capabilities (libcap), and systemd-analyze for the unit's security score (issue 16)
 CIMR_PACKAGES="$CIMR_PACKAGES libcap-dev systemd"
+# the Zabbix template's test: a real Zabbix 6.0 server, its API under php, its own PostgreSQL
+CIMR_PACKAGES="$CIMR_PACKAGES zabbix-server-pgsql zabbix-frontend-php php-cli php-pgsql postgresql"
 
 cimr_install_packages() {
 	local missing="" p
