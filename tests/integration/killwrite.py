@@ -85,43 +85,40 @@ def write(args):
         (present.discard if op == 'destroy' else present.add)(key)
 
 
+def route_key(m):
+    dst, gw, metric = m.group(1), m.group(2), int(m.group(3))
+    if dst == '0.0.0.0/0' and gw == GW:
+        return 'gw:%d' % metric
+    if dst.startswith('10.60.') and dst.endswith('.0/24') and metric == 5:
+        return 'route:%s' % dst.split('.')[2]
+    return None
+
+
+def addr_key(m):
+    a = m.group(2)
+    return 'addr:%s' % a.split('.')[2] if a.startswith('10.77.') and m.group(3) == '24' else None
+
+
+STATE_FILES = (('persisted-routes', ROUTE_LINE, route_key), ('static-addresses', ADDR_LINE, addr_key))
+
+
 def state_keys(statedir, bad):
     """The keys the state files hold; bad lines appended to bad."""
     have = set()
-    try:
-        lines = open(os.path.join(statedir, 'persisted-routes')).read().splitlines()
-    except FileNotFoundError:
-        lines = []
-    for line in lines:
-        if not line or line.startswith('#'):
-            continue
-        m = ROUTE_LINE.match(line)
-        if not m:
-            bad.append('persisted-routes: cannot parse %r' % line)
-            continue
-        dst, gw, metric = m.group(1), m.group(2), int(m.group(3))
-        if dst == '0.0.0.0/0' and gw == GW:
-            have.add('gw:%d' % metric)
-        elif dst.startswith('10.60.') and dst.endswith('.0/24') and metric == 5:
-            have.add('route:%s' % dst.split('.')[2])
-        else:
-            bad.append('persisted-routes: a line no SET made %r' % line)
-    try:
-        lines = open(os.path.join(statedir, 'static-addresses')).read().splitlines()
-    except FileNotFoundError:
-        lines = []
-    for line in lines:
-        if not line or line.startswith('#'):
-            continue
-        m = ADDR_LINE.match(line)
-        if not m:
-            bad.append('static-addresses: cannot parse %r' % line)
-            continue
-        a = m.group(2)
-        if a.startswith('10.77.') and m.group(3) == '24':
-            have.add('addr:%s' % a.split('.')[2])
-        else:
-            bad.append('static-addresses: a line no SET made %r' % line)
+    for name, pattern, key_of in STATE_FILES:
+        try:
+            lines = open(os.path.join(statedir, name)).read().splitlines()
+        except FileNotFoundError:
+            lines = []
+        for line in lines:
+            if not line or line.startswith('#'):
+                continue
+            m = pattern.match(line)
+            key = m and key_of(m)
+            if key:
+                have.add(key)
+            else:
+                bad.append('%s: %s %r' % (name, 'a line no SET made' if m else 'cannot parse', line))
     for name in os.listdir(statedir):
         if name.endswith(('.tmp', '.old')):
             bad.append('left in the state directory: %s' % name)
