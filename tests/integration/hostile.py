@@ -44,7 +44,7 @@ import socket
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from soak_probe import tlv, ber_int, ber_oid  # noqa: E402
+from soak_probe import tlv, ber_int, ber_oid, message, decode_response, oid_tuple  # noqa: E402
 
 ERR = {0: 'noError', 1: 'tooBig', 2: 'noSuchName', 3: 'badValue', 4: 'readOnly', 5: 'genErr',
        6: 'noAccess', 7: 'wrongType', 8: 'wrongLength', 9: 'wrongEncoding', 10: 'wrongValue',
@@ -138,58 +138,6 @@ def ber_value(t, v):
     if t == T_IP:
         return tlv(T_IP, bytes(v))
     return tlv(T_STR, v)
-
-
-def message(community, pdu_tag, reqid, varbinds, f1=0, f2=0):
-    vbl = b''.join(tlv(0x30, ber_oid(o) + v) for o, v in varbinds)
-    pdu = tlv(pdu_tag, ber_int(reqid) + ber_int(f1) + ber_int(f2) + tlv(0x30, vbl))
-    return tlv(0x30, ber_int(1) + tlv(0x04, community.encode()) + pdu)
-
-
-def read_tlv(b, i):
-    tag = b[i]
-    n = b[i + 1]
-    i += 2
-    if n & 0x80:
-        k = n & 0x7f
-        n = int.from_bytes(b[i:i + k], 'big')
-        i += k
-    return tag, b[i:i + n], i + n
-
-
-def decode_oid(b):
-    sub = [b[0] // 40, b[0] % 40]
-    v = 0
-    for c in b[1:]:
-        v = (v << 7) | (c & 0x7f)
-        if not c & 0x80:
-            sub.append(v)
-            v = 0
-    return tuple(sub)
-
-
-def decode_response(data):
-    """(reqid, error-status, error-index, [(oid tuple, tag)])"""
-    _, msg, _ = read_tlv(data, 0)
-    _, _, i = read_tlv(msg, 0)          # version
-    _, _, i = read_tlv(msg, i)          # community
-    _, pdu, _ = read_tlv(msg, i)
-    _, rid, i = read_tlv(pdu, 0)
-    _, st, i = read_tlv(pdu, i)
-    _, ix, i = read_tlv(pdu, i)
-    _, vbl, _ = read_tlv(pdu, i)
-    vbs, j = [], 0
-    while j < len(vbl):
-        _, vb, j = read_tlv(vbl, j)
-        _, o, k = read_tlv(vb, 0)
-        tag = vb[k]
-        vbs.append((decode_oid(o), tag))
-    big = lambda b: int.from_bytes(b, 'big', signed=True)
-    return big(rid), big(st), big(ix), vbs
-
-
-def oid_tuple(o):
-    return tuple(int(x) for x in o.strip('.').split('.'))
 
 
 # ------------------------------------------------------------------ the requests

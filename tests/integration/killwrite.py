@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """killwrite.py - the writer and the judge of killwrite.sh (python3 standard library only; the
-BER code is hostile.py's and soak_probe.py's).
+BER code is soak_probe.py's).
 
   killwrite.py write HOST:PORT IFINDEX BASELINE LOG SEED
       SETs one after another, each a createAndGo(4) of a key the baseline (a JSON list of
@@ -20,7 +20,6 @@ BER code is hostile.py's and soak_probe.py's).
       `writes N acked N inflight N` and each violation; exit status 1 on one.
 """
 
-import ipaddress
 import json
 import os
 import random
@@ -29,8 +28,7 @@ import socket
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hostile import message, decode_response  # noqa: E402
-from soak_probe import ber_int  # noqa: E402
+from soak_probe import ber_int, message, decode_response  # noqa: E402
 
 R = '1.3.6.1.4.1.32473.1.1'
 GW = '192.0.2.1'
