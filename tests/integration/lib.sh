@@ -576,3 +576,7 @@ refused() {
 		not_ok "$text: expected $want"; diag "$out"
 	fi
 }
+
+# daemon_sanitized: the daemon under test is an AddressSanitizer build (configure
+# --enable-sanitizers): its memory figures are ASan's quarantine, its times slower
+daemon_sanitized() { [ "$CIMROUTED" != mock ] && ldd "$CIMROUTED" 2>/dev/null | grep -q libasan; }

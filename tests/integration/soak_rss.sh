@@ -19,6 +19,7 @@
 . "$(dirname "$0")/lib.sh"
 [ "${CIMR_ITEST_MOCK:-0}" = 1 ] && skip_all "not for the mock"
 itest_init soakrss
+daemon_sanitized && skip_all "an AddressSanitizer build: its RSS is the quarantine of freed memory"
 
 DUR=${CIMR_RSS_SECONDS:-60}
 IVL=${CIMR_RSS_INTERVAL:-$([ "$DUR" -le 120 ] && echo 5 || echo 10)}
