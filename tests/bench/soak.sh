@@ -59,7 +59,7 @@ for t in $TESTS; do
 	cmd="BUILDDIR=$BUILD $daemon $e bash tests/integration/$t.sh"
 	load0=$(cut -d' ' -f1-3 /proc/loadavg)
 	start=$(date -u +%FT%TZ)
-	out=$(env BUILDDIR="$BUILD" CIMR_ITEST_KEEP=$KEEP $daemon $e bash "$IT/$t.sh" 2>&1 | tee /dev/stderr)
+	out=$(env BUILDDIR="$BUILD" CIMR_ITEST_KEEP=$KEEP $daemon $e bash "$IT/$t.sh" 2>&1| tee -a /dev/fd/2)
 	load1=$(cut -d' ' -f1-3 /proc/loadavg)
 	nok=$(grep -c '^not ok' <<<"$out")
 	n=$(grep -c '^\(not \)\?ok' <<<"$out")

@@ -133,6 +133,9 @@ probes0=$(get_val "$PE.37.$(pix l1)" | sed -n 's/^[A-Za-z0-9]*: *\([0-9]*\).*/\1
 for i in $(seq 1 "$N"); do
 	sig=TERM; [ $((i % 2)) = 1 ] && sig=KILL && kills=$((kills + 1))
 	sleep 1   # live churn, notified as it happens
+	# (rows of 5 restarts ago are long complete: destroyed, so that the owner stays under
+	# cimPingMaxRowsPerOwner, 100)
+	[ "$i" -gt 5 ] && setw "$PE.19.$(pix "s$((i - 5))")" i 6 >/dev/null
 	ping_row "s$i" 5 100 >/dev/null || diag "restart $i: cannot create the ping row s$i"
 	stop_snmpd "$sig"
 	sleep "0.$((RANDOM % 8 + 2))"   # away 0.2-0.9 s, changes queue up
