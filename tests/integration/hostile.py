@@ -82,6 +82,10 @@ class Obj:
 
     @staticmethod
     def base_type(s):
+        if s.startswith('InetAddressType'):
+            return T_INT
+        if s.startswith('InetAddressPrefixLength'):
+            return T_U32
         if s.startswith(STRINGS) or s.startswith('InetAddressIPv6'):
             return T_STR
         if s.startswith(('OBJECT IDENTIFIER', 'RowPointer')):
@@ -375,7 +379,7 @@ def main():
         int(n), checked, len([b for b in bad if b[1] != 'no answer']), timeouts, raw, dropped))
     print('kinds: ' + ' '.join('%s=%d' % kv for kv in sorted(counts.items())))
     for kind, why, vbs in bad[:20]:
-        print('mismatch %s: %s: %s' % (kind, why, ' '.join('.' + o for o, _ in vbs)[:300]))
+        print('mismatch %s: %s: %s' % (kind, why, ' '.join('.%s=%s' % (o, v.hex()) for o, v in vbs)[:400]))
     return 1 if bad else 0
 
 
