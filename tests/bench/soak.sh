@@ -38,6 +38,11 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [ -x "$BUILD/agent/cimrouted" ] || { echo "no $BUILD/agent/cimrouted (-b)" >&2; exit 2; }
+# the daemons under test are copied: a rebuild during a long run must not change them
+BIN=$(mktemp -d /tmp/cimr-soakbin.XXXXXX) || exit 1
+trap 'rm -rf "$BIN"' EXIT
+cp "$BUILD/agent/cimrouted" "$BIN/cimrouted" || exit 1
+[ -n "$ASAN" ] && { cp "$ASAN/agent/cimrouted" "$BIN/cimrouted-asan" || exit 1; }
 
 # env_of TEST: the environment of its form
 env_of() {
@@ -54,9 +59,9 @@ env_of() {
 failed=0
 for t in $TESTS; do
 	e=$(env_of "$t")
-	daemon=
-	[ "$t" = hostile ] && [ -n "$ASAN" ] && daemon="CIMROUTED=$ASAN/agent/cimrouted"
-	cmd="BUILDDIR=$BUILD $daemon $e bash tests/integration/$t.sh"
+	daemon=CIMROUTED=$BIN/cimrouted shown=
+	[ "$t" = hostile ] && [ -n "$ASAN" ] && daemon=CIMROUTED=$BIN/cimrouted-asan shown="CIMROUTED=$ASAN/agent/cimrouted"
+	cmd="BUILDDIR=$BUILD $shown $e bash tests/integration/$t.sh"
 	load0=$(cut -d' ' -f1-3 /proc/loadavg)
 	start=$(date -u +%FT%TZ)
 	out=$(env BUILDDIR="$BUILD" CIMR_ITEST_KEEP=$KEEP $daemon $e bash "$IT/$t.sh" 2>&1| tee -a /dev/fd/2)
