@@ -987,6 +987,14 @@ dns_status(struct txn_row *row, oid col, long *status)
 	return -1;
 }
 
+/* The server address types the MIB takes; others are wrongValue. */
+#define SRV_TYPE_WHY "the address type is not ipv4(1), ipv6(2) or ipv6z(4)"
+static int
+srv_type_known(long type)
+{
+	return type == INET_IPV4 || type == INET_IPV6 || type == INET_IPV6Z;
+}
+
 /* A server address as RFC 4001 gives it (type, bytes), not a wildcard or multicast one. */
 static const char *
 server_of(long type, const u_char *a, size_t len, struct resolver_server *s)
@@ -1003,9 +1011,8 @@ server_of(long type, const u_char *a, size_t len, struct resolver_server *s)
 		return NULL;
 	}
 	if ((type != INET_IPV6 || len != 16) && (type != INET_IPV6Z || len != 20))
-		return type != INET_IPV4 && type != INET_IPV6 && type != INET_IPV6Z ?
-		    "the address type is not ipv4(1), ipv6(2) or ipv6z(4)" :
-		    "the address's length does not fit its type";
+		return !srv_type_known(type) ? SRV_TYPE_WHY :
+					       "the address's length does not fit its type";
 	s->family = AF_INET6;
 	memcpy(s->addr, a, 16);
 	if (len == 20) {
@@ -1046,6 +1053,8 @@ srv_check(struct txn *x, struct txn_row *row, void *ctx)
 	if (r->status == RS_DESTROY ||
 	    (a == NULL && r->status != RS_CREATEANDGO && !txn_has(row, COL_DNSSERVER_ADDRESSTYPE)))
 		return SNMP_ERR_NOERROR;
+	if (!srv_type_known(type)) /* wrongValue before anything else of the row */
+		return dns_refuse(row, SNMP_ERR_WRONGVALUE, CIM_RC_INVALIDIPADDRESS, SRV_TYPE_WHY);
 	if (a == NULL)
 		return dns_refuse(row, SNMP_ERR_INCONSISTENTVALUE, CIM_RC_INVALIDPARAMETER,
 		    "cimDnsServerAddress must be given");

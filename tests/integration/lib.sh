@@ -167,7 +167,9 @@ stop_pid() {
 	local pid=$1 sig=${2:-TERM} to=${3:-5} deadline
 	STOP_STATUS=
 	[ -n "$pid" ] || return 0
-	if [ -n "${_EXIT_STATUS[$pid]:-}" ]; then
+	# a status kept by dead_why, unless the pid was reused since by a new child of ours (a test
+	# that starts thousands of processes): then that one is stopped
+	if [ -n "${_EXIT_STATUS[$pid]:-}" ] && ! _our_child "$pid"; then
 		STOP_STATUS=${_EXIT_STATUS[$pid]}
 		return 0
 	fi
@@ -375,7 +377,7 @@ dead_why() {
 	local pid=$1 st
 	DEAD_WHY="never started"
 	[ -n "$pid" ] || return 0
-	if [ -z "${_EXIT_STATUS[$pid]:-}" ]; then
+	if [ -z "${_EXIT_STATUS[$pid]:-}" ] || _our_child "$pid"; then   # (a reused pid: the new child's)
 		wait "$pid" 2>/dev/null; _EXIT_STATUS[$pid]=$?
 	fi
 	st=${_EXIT_STATUS[$pid]}
@@ -576,3 +578,7 @@ refused() {
 		not_ok "$text: expected $want"; diag "$out"
 	fi
 }
+
+# daemon_sanitized: the daemon under test is an AddressSanitizer build (configure
+# --enable-sanitizers): its memory figures are ASan's quarantine, its times slower
+daemon_sanitized() { [ "$CIMROUTED" != mock ] && ldd "$CIMROUTED" 2>/dev/null | grep -q libasan; }

@@ -7,6 +7,10 @@
 # the daemon logs the overrun, stays alive, and its table equals the kernel's shortly
 # after the burst (the re-dump and diff repaired it); the same after a burst of deletions.
 # A control run with the default buffer shows no overrun for the same burst.
+# Then, with the tiny buffer, a sustained rate: 2 parallel `ip -batch` making 200,000 route
+# changes (adds and deletes) as fast as the kernel takes them (about 100,000 a second here);
+# the overrun is detected and the final table equals the kernel's. The achieved rate is
+# printed (OVERRUN line); CIMR_OVERRUN_ROUNDS (default 10), _ROUTES (5000), _PARALLEL (2) scale it.
 
 . "$(dirname "$0")/lib.sh"
 itest_init overrun
@@ -59,6 +63,45 @@ fi
 grep -q "re-dump after lost events:" "$T/cimrouted.log" && ok "a re-dump repaired the mirror" ||
 	{ not_ok "a re-dump repaired the mirror"; diag "$(tail -n 20 "$T/cimrouted.log")"; }
 is "$(get_count)" "$(nsx ip -4 route show table main | wc -l)" "cimIP4RouteCount equals the kernel's count"
+
+# Sustained rate (issue 16): RATE_P `ip -batch` in parallel, each adding and deleting its own
+# RATE_K host routes RATE_ROUNDS times, then adding RATE_K/20 of them back, with the tiny
+# buffer still on; the achieved rate is measured (changes / wall time of the batches). The
+# overrun must be noticed again and the final table (RATE_P * RATE_K/20 routes more) must
+# equal the kernel's. Long form: CIMR_OVERRUN_ROUNDS=50 (2,000,000 changes).
+RATE_P=${CIMR_OVERRUN_PARALLEL:-2}
+RATE_K=${CIMR_OVERRUN_ROUTES:-5000}
+RATE_ROUNDS=${CIMR_OVERRUN_ROUNDS:-10}
+for p in $(seq 0 $((RATE_P - 1))); do
+	python3 - "$p" "$RATE_K" "$RATE_ROUNDS" >"$T/rate.$p" <<'PY'
+import sys
+p, k, rounds = (int(a) for a in sys.argv[1:])
+dst = ['10.%d.%d.%d/32' % (100 + p, i // 256, i % 256) for i in range(k)]
+for _ in range(rounds):
+    print('\n'.join('route add %s via 10.1.0.2 proto bgp' % d for d in dst))
+    print('\n'.join('route del %s' % d for d in dst))
+print('\n'.join('route add %s via 10.1.0.2 proto bgp' % d for d in dst[:k // 20]))
+PY
+done
+changes=$((RATE_P * (RATE_K * 2 * RATE_ROUNDS + RATE_K / 20)))
+n0=$(grep -c "event socket overrun" "$T/cimrouted.log")
+t0=$(date +%s%N)
+rpids=()
+for p in $(seq 0 $((RATE_P - 1))); do
+	ip netns exec "$NS" ip -batch "$T/rate.$p" >"$T/rate.$p.out" 2>&1 &
+	rpids+=("$!")
+done
+failed=0
+for p in "${rpids[@]}"; do wait "$p" || failed=$((failed + 1)); done
+t1=$(date +%s%N)
+is "$failed" 0 "$RATE_P parallel ip -batch of $changes route changes all succeed"
+rate=$((changes * 1000000000 / (t1 - t0)))
+wait_compare 60 "after $changes changes at $rate a second, the table equals the kernel's" rate
+n1=$(grep -c "event socket overrun" "$T/cimrouted.log")
+[ $((n1 - n0)) -gt 0 ]
+result $? "the overrun under the sustained rate was detected ($((n1 - n0)) times)"
+both_alive "the sustained rate"
+diag "OVERRUN changes=$changes parallel=$RATE_P elapsed_ms=$(((t1 - t0) / 1000000)) rate=$rate/s overruns=$((n1 - n0)) final_routes=$(nsx ip -4 route show table main | wc -l) compare_ms=$WAITED_MS"
 
 # A bad value is refused at start with the token named.
 write_cimrouted_conf "netlinkEventBuffer 12"

@@ -108,6 +108,10 @@ struct dvb {
 		.tbl = SRV, .col = COL_DNSSERVER_ADDRESS, .idx = (i), .s = (bytes), \
 		.slen = sizeof(bytes) - 1                                           \
 	}
+#define TYPE(i, val)                                                                 \
+	{                                                                            \
+		.tbl = SRV, .col = COL_DNSSERVER_ADDRESSTYPE, .idx = (i), .v = (val) \
+	}
 #define NAME(i, n)                                                          \
 	{                                                                   \
 		.tbl = SFX, .col = COL_DNSSUFFIX_NAME, .idx = (i), .s = (n) \
@@ -353,6 +357,11 @@ test_refusals(void **state)
 		    CIM_M_SETDNSSERVERSEARCHORDER, 68 },
 		{ { ADDR("2.1", "\xc0\x00\x02\x02"), ADDR("3.1", "\xc0\x00\x02\x03") }, 2,
 		    SNMP_ERR_INCONSISTENTVALUE, CIM_M_SETDNSSERVERSEARCHORDER, 68 },
+		/* a type the MIB does not take, alone or with its address: wrongValue first */
+		{ { TYPE("2.1", 7) }, 1, SNMP_ERR_WRONGVALUE, CIM_M_SETDNSSERVERSEARCHORDER, 70 },
+		{ { TYPE("2.1", 0) }, 1, SNMP_ERR_WRONGVALUE, CIM_M_SETDNSSERVERSEARCHORDER, 70 },
+		{ { STATUS(SRV, "2.2", 4), TYPE("2.2", 16) }, 2, SNMP_ERR_WRONGVALUE,
+		    CIM_M_SETDNSSERVERSEARCHORDER, 70 },
 		{ { STATUS(SFX, "2", 4), NAME("2", "bad..name") }, 2, SNMP_ERR_WRONGVALUE,
 		    CIM_M_SETDNSSUFFIXSEARCHORDER, 73 },
 		{ { STATUS(SFX, "0", 4), NAME("0", "a.example") }, 2, SNMP_ERR_NOCREATION,
