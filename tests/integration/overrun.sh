@@ -85,6 +85,10 @@ PY
 done
 changes=$((RATE_P * (RATE_K * 2 * RATE_ROUNDS + RATE_K / 20)))
 n0=$(grep -c "event socket overrun" "$T/cimrouted.log")
+# The rate is the kernel's: on a router the routing daemon that makes the changes has CPUs of
+# its own, here two cores are shared by the generators and cimrouted. cimrouted is niced for
+# the phase so that the generators are not slowed by the reader they are to overrun.
+renice -n 19 -p "$CIMR_PID" >/dev/null
 t0=$(date +%s%N)
 rpids=()
 for p in $(seq 0 $((RATE_P - 1))); do
@@ -94,6 +98,7 @@ done
 failed=0
 for p in "${rpids[@]}"; do wait "$p" || failed=$((failed + 1)); done
 t1=$(date +%s%N)
+renice -n 0 -p "$CIMR_PID" >/dev/null
 is "$failed" 0 "$RATE_P parallel ip -batch of $changes route changes all succeed"
 rate=$((changes * 1000000000 / (t1 - t0)))
 wait_compare 60 "after $changes changes at $rate a second, the table equals the kernel's" rate
