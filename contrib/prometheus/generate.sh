@@ -10,7 +10,7 @@
 # with the generator's upstream version, the only other input that changes it.
 # The IETF modules come from MIB_BASE_DIR, else net-snmp's /usr/share/snmp/mibs (Debian's
 # snmp-mibs-downloader), else Debian's erlang-snmp (/usr/lib/erlang/lib/snmp-*/mibs), as
-# tests/mib/check-mib.sh finds them.
+# tests/mib/ietf-base.sh finds them for the tests.
 # Environment: SNMP_GENERATOR, the generator (default prometheus-snmp-generator);
 # GENERATOR_YML, the input (default the generator.yml beside this script).
 # Exit status: 0 written, 1 failed, 2 a tool or a module is missing.
@@ -26,22 +26,9 @@ die() { echo "generate.sh: $2" >&2; exit "$1"; }
 command -v "$gen" >/dev/null 2>&1 ||
 	die 2 "$gen not found (Debian: apt-get install prometheus-snmp-exporter)"
 
-# base_module DIR NAME: the file of module NAME in DIR (.txt as net-snmp, .mib as erlang-snmp)
-base_module() {
-	local f
-	for f in "$1/$2.txt" "$1/$2.mib" "$1/$2"; do [ -f "$f" ] && { echo "$f"; return 0; }; done
-	return 1
-}
-base=${MIB_BASE_DIR:-}
-if [ -z "$base" ]; then
-	if base_module /usr/share/snmp/mibs SNMPv2-SMI >/dev/null; then
-		base=/usr/share/snmp/mibs
-	else
-		for d in /usr/lib/erlang/lib/snmp-*/mibs; do   # the glob sorts; the last one wins
-			base_module "$d" SNMPv2-SMI >/dev/null && base=$d
-		done
-	fi
-fi
+# the IETF modules' directory, found as the tests find it
+. "$top/tests/mib/ietf-base.sh"
+base=$(ietf_base_dir)
 [ -n "$base" ] || die 2 "IETF base MIB modules not found (install erlang-snmp or set MIB_BASE_DIR)"
 
 # the generator's upstream version (Debian's package version without its revision)
@@ -57,7 +44,7 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/mibs" "$tmp/conf"
 cp "$top/mibs/CIM-ROUTE-MIB.txt" "$tmp/mibs/" || exit 1
 for m in $imports; do
-	f=$(base_module "$base" "$m") || die 2 "$m not found in $base"
+	f=$(ietf_base_module "$base" "$m") || die 2 "$m not found in $base"
 	cp "$f" "$tmp/mibs/$m.txt" || exit 1
 done
 cp "${GENERATOR_YML:-$here/generator.yml}" "$tmp/generator.yml" || exit 1

@@ -12,10 +12,8 @@
 
 srcdir=${srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 command -v snmptranslate >/dev/null 2>&1 || { echo "1..0 # SKIP snmptranslate not found (install snmp)"; exit 0; }
-real=${MIB_BASE_DIR:-}
-if [ -z "$real" ]; then
-	for d in /usr/lib/erlang/lib/snmp-*/mibs; do [ -f "$d/SNMPv2-SMI.mib" ] && real=$d; done
-fi
+. "$srcdir/tests/mib/ietf-base.sh"
+real=$(ietf_base_dir)
 [ -n "$real" ] || { echo "1..0 # SKIP IETF base MIB modules not found (install erlang-snmp)"; exit 0; }
 
 tmp=$(mktemp -d) || exit 1

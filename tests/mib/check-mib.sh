@@ -2,12 +2,12 @@
 # Check mibs/CIM-ROUTE-MIB.txt with smilint and net-snmp's parser (TAP output).
 #
 # The IETF base modules (SNMPv2-SMI, SNMPv2-TC, SNMPv2-CONF, SNMP-FRAMEWORK-MIB,
-# INET-ADDRESS-MIB) come from Debian's erlang-snmp package, which installs them as
-# /usr/lib/erlang/lib/snmp-<version>/mibs/*.mib. Without smilint (package smitools),
+# INET-ADDRESS-MIB) are found by tests/mib/ietf-base.sh: on Debian, erlang-snmp's copies
+# (/usr/lib/erlang/lib/snmp-<version>/mibs/*.mib). Without smilint (package smitools),
 # snmptranslate (package snmp) or those modules, the whole test is skipped.
 #
 # Environment: srcdir (set by automake) points to the source tree; MIB_BASE_DIR may name
-# the directory of the IETF modules instead of the erlang-snmp glob.
+# the directory of the IETF modules.
 
 srcdir=${srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 mib="$srcdir/mibs/CIM-ROUTE-MIB.txt"
@@ -17,13 +17,9 @@ root=.1.3.6.1.4.1.32473.1
 
 command -v smilint >/dev/null 2>&1 || { echo "1..0 # SKIP smilint not found (install smitools)"; exit 0; }
 command -v snmptranslate >/dev/null 2>&1 || { echo "1..0 # SKIP snmptranslate not found (install snmp)"; exit 0; }
-base=${MIB_BASE_DIR:-}
+. "$srcdir/tests/mib/ietf-base.sh"
+base=$(ietf_base_dir)
 if [ -z "$base" ]; then
-	for d in /usr/lib/erlang/lib/snmp-*/mibs; do
-		[ -f "$d/SNMPv2-SMI.mib" ] && base=$d      # the glob sorts; the last one wins
-	done
-fi
-if [ -z "$base" ] || [ ! -d "$base" ]; then
 	echo "1..0 # SKIP IETF base MIB modules not found (install erlang-snmp)"
 	exit 0
 fi
