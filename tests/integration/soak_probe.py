@@ -143,9 +143,14 @@ def wait_accept(sock_path, deadline):
 
 
 def walk_rows(u, addr, community, column, reqid):
-    """Rows of a column read with GETBULKs (50 a request), or None on a timeout or an error."""
+    """Rows of a column read with GETBULKs (50 a request), or None on a timeout or an error.
+    The first request waits 20 ms (snmpd answers UDP a little after it accepts AgentX: no long
+    waits meanwhile); once snmpd has answered, the rest of the walk waits up to 1 s a request, so
+    that a slow answer (a sanitizer build under load) counts as its time, not as a failed walk
+    begun again from the start."""
     col = oid_tuple(column)
     start, rows = column, 0
+    u.settimeout(0.02)
     while True:
         reqid += 1
         u.sendto(message(community, 0xa5, reqid, [(start, b'\x05\x00')], 0, 50), addr)
@@ -156,6 +161,7 @@ def walk_rows(u, addr, community, column, reqid):
                     break
         except (OSError, IndexError, ValueError):
             return None
+        u.settimeout(1.0)
         if r[1] != 0 or not r[3]:
             return None
         for o, tag in r[3]:
@@ -183,7 +189,6 @@ def tables_time(args):
     if t_accept is None:
         return 1
     u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    u.settimeout(0.02)   # snmpd answers UDP a little after it accepts AgentX: no long waits meanwhile
     done, reqid = {}, 1
     while len(done) < len(tables) and time.monotonic() < deadline:
         for name, column, minrows in tables:
