@@ -391,13 +391,7 @@ read_conf(const char *path, struct resolver_conf *c)
 	free(text);
 }
 
-static int
-link_cmp(const void *elem, const void *key)
-{
-	int32_t a = ((const struct link_servers *)elem)->ifindex, b = *(const int32_t *)key;
-
-	return a < b ? -1 : a > b;
-}
+VEC_CMP_FIELD(link_cmp, struct link_servers, ifindex, int32_t)
 
 /* resolved's per-link files: every link with servers, read again when the folder changed. */
 static void

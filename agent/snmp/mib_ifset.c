@@ -160,13 +160,7 @@ struct irow {
 
 /* ---- the records -------------------------------------------------------------- */
 
-static int
-rec_cmp(const void *elem, const void *key)
-{
-	int32_t a = ((const struct ifrec *)elem)->ifindex, b = *(const int32_t *)key;
-
-	return a < b ? -1 : a > b;
-}
+VEC_CMP_FIELD(rec_cmp, struct ifrec, ifindex, int32_t)
 
 const struct ifrec *
 ifset_rec(const struct ifset *s, int32_t ifindex)

@@ -1721,13 +1721,7 @@ dns_from(const struct link *l, size_t pos)
 	return NULL;
 }
 
-static int
-link_cmp(const void *elem, const void *key)
-{
-	oid a = (oid)((const struct link *)elem)->ifindex, b = *(const oid *)key;
-
-	return a < b ? -1 : a > b;
-}
+VEC_CMP_FIELD(link_cmp, struct link, ifindex, oid)
 
 static const void *
 dns_seek(void *ctx, const oid *idx, size_t len, int strict)

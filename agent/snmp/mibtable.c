@@ -87,13 +87,7 @@ mib_get_absent(const void *row, struct mib_value *v, void *ctx)
 	return -1;
 }
 
-static int
-col_cmp(const void *elem, const void *key)
-{
-	oid a = ((const struct mib_column *)elem)->col, b = *(const oid *)key;
-
-	return a < b ? -1 : a > b;
-}
+VEC_CMP_FIELD(col_cmp, struct mib_column, col, oid)
 
 /* The column col, or (atleast) the first one after it; NULL if none. */
 static const struct mib_column *
