@@ -89,6 +89,12 @@ mib_get_absent(const void *row, struct mib_value *v, void *ctx)
 
 VEC_CMP_FIELD(col_cmp, struct mib_column, col, oid)
 
+const struct mib_column *
+mib_column_find(const struct mib_column *cols, size_t n, oid col)
+{
+	return vec_find(cols, n, sizeof(*cols), &col, col_cmp);
+}
+
 /* The column col, or (atleast) the first one after it; NULL if none. */
 static const struct mib_column *
 column(const struct mib_table *t, oid col, int atleast)
