@@ -3052,6 +3052,11 @@ test_protected_directive(void **state)
 	assert_int_equal(writer_parse_protected(&c, "a/b", err, sizeof(err)), -1);
 	assert_string_equal(err, "protectedInterfaces: 'a/b' is not an interface name");
 	assert_int_equal(writer_parse_protected(&c, "abcdefghijklmnop", err, sizeof(err)), -1);
+	/* the names persist_ifname_valid() refuses: dev_valid_name()'s, and bytes out of ASCII */
+	assert_int_equal(writer_parse_protected(&c, "..", err, sizeof(err)), -1);
+	assert_int_equal(writer_parse_protected(&c, "eth0:1", err, sizeof(err)), -1);
+	assert_int_equal(writer_parse_protected(&c, "eth\x7f", err, sizeof(err)), -1);
+	assert_int_equal(writer_parse_protected(&c, "\xc3\xa9", err, sizeof(err)), -1);
 	assert_int_equal(writer_parse_protected(&c, "", err, sizeof(err)), -1);
 	assert_string_equal(err, "protectedInterfaces: no interface given");
 	assert_int_equal(c.nprotected, 2);
