@@ -211,15 +211,6 @@ static const struct mib_column event_columns[] = {
 };
 #define NEVCOLS (sizeof(event_columns) / sizeof(event_columns[0]))
 
-static const struct mib_column *
-event_column(oid col)
-{
-	for (size_t k = 0; k < NEVCOLS; k++)
-		if (event_columns[k].col == col)
-			return &event_columns[k];
-	return NULL;
-}
-
 /* Does an event of this family have a value in column col? */
 static int
 has_column(const struct notify_event *ev, oid col)
@@ -310,7 +301,7 @@ change_vars(const struct notify_event *ev)
 		return NULL;
 	for (size_t k = 0; k < COL_EVENT_KIND + f->nkeys; k++) {
 		oid col = k < COL_EVENT_KIND ? (oid)(k + 1) : f->keys[k - COL_EVENT_KIND].col;
-		const struct mib_column *c = event_column(col);
+		const struct mib_column *c = mib_column_find(event_columns, NEVCOLS, col);
 
 		if (c == NULL || c->get(ev, &v, NULL) < 0 || add_var(&vl, col, &v) < 0) {
 			snmp_free_varbind(vl);

@@ -284,13 +284,7 @@ complete_with(struct ping_row *r, int status)
 	complete(r);
 }
 
-static int
-hist_cmp(const void *elem, const void *key)
-{
-	uint32_t a = ((const struct ping_hist *)elem)->index, b = *(const uint32_t *)key;
-
-	return a < b ? -1 : a > b;
-}
+VEC_CMP_FIELD(hist_cmp, struct ping_hist, index, uint32_t)
 
 static void
 add_hist(struct ping_row *r, const struct ping_probe *p)

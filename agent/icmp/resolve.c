@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "icmp/resolve.h"
+#include "lib/text.h"
 
 #define DELIVER_MAX 64 /* results delivered per wake-up of the loop */
 
@@ -332,12 +333,7 @@ name_acceptable(const char *name)
 {
 	size_t len = name != NULL ? strnlen(name, RESOLVE_NAME_MAX + 1) : 0;
 
-	if (len == 0 || len > RESOLVE_NAME_MAX)
-		return 0;
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)name[i] <= ' ' || (unsigned char)name[i] >= 0x7f)
-			return 0;
-	return 1;
+	return text_is_name(name, len, RESOLVE_NAME_MAX);
 }
 
 /* Queue r, or put it on the done list straight away when refused (status set). */

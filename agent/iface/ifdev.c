@@ -136,13 +136,7 @@ static const uint32_t mode_mbps[] = {
 	[ETHTOOL_LINK_MODE_10baseT1L_Full_BIT] = 10,
 };
 
-static int
-info_cmp(const void *elem, const void *key)
-{
-	int32_t a = ((const struct ifdev_info *)elem)->ifindex, b = *(const int32_t *)key;
-
-	return a < b ? -1 : a > b;
-}
+VEC_CMP_FIELD(info_cmp, struct ifdev_info, ifindex, int32_t)
 
 struct ifdev *
 ifdev_new(const char *sysfs, const char *pci_ids, const char *usb_ids)

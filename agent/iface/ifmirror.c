@@ -68,13 +68,7 @@ struct iface {
 
 /* ---- links ---------------------------------------------------------------- */
 
-static int
-link_cmp(const void *elem, const void *key)
-{
-	int32_t a = ((const struct link *)elem)->ifindex, b = *(const int32_t *)key;
-
-	return a < b ? -1 : a > b;
-}
+VEC_CMP_FIELD(link_cmp, struct link, ifindex, int32_t)
 
 const struct link *
 iface_link(const struct iface *ifm, int32_t ifindex)

@@ -15,6 +15,7 @@
 #include "lib/filestamp.h"
 #include "lib/log.h"
 #include "lib/strnum.h"
+#include "lib/text.h"
 #include "lib/vec.h"
 
 #define RESOLV_CONF  "/etc/resolv.conf"
@@ -108,18 +109,6 @@ add_server(struct resolver_servers *s, const char *w, unsigned *skipped)
 		s->n++;
 }
 
-/* A domain name as the search list may hold it: 1 to 253 printable characters. */
-static int
-valid_domain(const char *w, size_t n)
-{
-	if (n == 0 || n > RESOLVER_NAME_MAX)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)w[i] <= ' ' || (unsigned char)w[i] >= 0x7f)
-			return 0;
-	return 1;
-}
-
 /* "domain NAME" (one) or "search NAME..." (many): the list is replaced, as in glibc. */
 static void
 parse_search(const char *p, const char *end, struct resolver_conf *c, int one)
@@ -132,7 +121,8 @@ parse_search(const char *p, const char *end, struct resolver_conf *c, int one)
 		n = word(&p, end, "", w, sizeof(w));
 		if (n == 0)
 			break;
-		if (n == (size_t)-1 || !valid_domain(w, n)) {
+		/* a domain: 1 to RESOLVER_NAME_MAX printable characters, no space */
+		if (n == (size_t)-1 || !text_is_name(w, n, RESOLVER_NAME_MAX)) {
 			c->skipped++;
 			continue;
 		}
@@ -401,13 +391,7 @@ read_conf(const char *path, struct resolver_conf *c)
 	free(text);
 }
 
-static int
-link_cmp(const void *elem, const void *key)
-{
-	int32_t a = ((const struct link_servers *)elem)->ifindex, b = *(const int32_t *)key;
-
-	return a < b ? -1 : a > b;
-}
+VEC_CMP_FIELD(link_cmp, struct link_servers, ifindex, int32_t)
 
 /* resolved's per-link files: every link with servers, read again when the folder changed. */
 static void

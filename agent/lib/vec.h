@@ -13,6 +13,20 @@
 typedef int (*vec_cmp_fn)(const void *elem, const void *key);
 
 /*
+ * Defines name, a static vec_cmp_fn for an array of T sorted by its integer
+ * member field, whose key is a K (field's type, or the type the caller's
+ * key has: the member is converted to K).  A function of its own, so that
+ * vec_lower_bound() inlines it as it would a hand-written one.
+ */
+#define VEC_CMP_FIELD(name, T, field, K)                                \
+	static int name(const void *elem, const void *key)              \
+	{                                                               \
+		K a = (K)((const T *)elem)->field, b = *(const K *)key; \
+                                                                        \
+		return a < b ? -1 : a > b;                              \
+	}
+
+/*
  * The first position whose element is not below key (strict: is above key), in [0, n].
  * Inline, so that a caller with a constant cmp gets it inlined (lib/ostore.h).
  */

@@ -128,20 +128,6 @@ writer_parse_protocols(uint8_t out[256], const char *value, char *err, size_t er
 	return 0;
 }
 
-/* An interface name as the kernel takes it (dev_valid_name()): 1-15 bytes, no '/', ':' or space. */
-static int
-valid_ifname(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n >= IFNAMSIZ || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
-		return 0;
-	for (; *s != '\0'; s++)
-		if (*s == '/' || *s == ':' || *s <= ' ' || *s == 0x7f)
-			return 0;
-	return 1;
-}
-
 int
 writer_parse_protected(struct writer_config *cfg, const char *value, char *err, size_t errlen)
 {
@@ -155,7 +141,7 @@ writer_parse_protected(struct writer_config *cfg, const char *value, char *err, 
 	}
 	snprintf(buf, sizeof(buf), "%s", value);
 	for (tok = strtok_r(buf, " \t,", &save); tok != NULL; tok = strtok_r(NULL, " \t,", &save)) {
-		if (!valid_ifname(tok)) {
+		if (!persist_ifname_valid(tok, strlen(tok))) {
 			snprintf(err, errlen,
 			    "protectedInterfaces: '%.32s' is not an interface name", tok);
 			return -1;

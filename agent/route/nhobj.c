@@ -13,13 +13,7 @@
 #include "lib/vec.h"
 #include "route/nhobj.h"
 
-static int
-nh_cmp(const void *elem, const void *key)
-{
-	uint32_t a = ((const struct nhobj *)elem)->id, b = *(const uint32_t *)key;
-
-	return a < b ? -1 : a > b;
-}
+VEC_CMP_FIELD(nh_cmp, struct nhobj, id, uint32_t)
 
 static size_t
 nh_bound(const struct nh_vec *nv, uint32_t id)

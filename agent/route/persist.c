@@ -17,6 +17,7 @@
 #include "lib/addr.h"
 #include "lib/log.h"
 #include "lib/strnum.h"
+#include "lib/text.h"
 #include "route/mirror.h"
 #include "route/rt4.h"
 #include "route/nlreq.h"
@@ -770,13 +771,10 @@ prefix6(const struct proute *r, char *buf, size_t len)
 int
 persist_ifname_valid(const char *name, size_t len)
 {
-	if (len == 0 || len >= IFNAMSIZ || (len == 1 && name[0] == '.') ||
+	if (!text_is_name(name, len, IFNAMSIZ - 1) || (len == 1 && name[0] == '.') ||
 	    (len == 2 && name[0] == '.' && name[1] == '.'))
 		return 0;
-	for (size_t i = 0; i < len; i++)
-		if (name[i] < 0x21 || name[i] > 0x7e || name[i] == '/' || name[i] == ':')
-			return 0;
-	return 1;
+	return memchr(name, '/', len) == NULL && memchr(name, ':', len) == NULL;
 }
 
 int

@@ -102,6 +102,11 @@ void mib_set_str(struct mib_value *, const char *s, size_t maxlen);
 void mib_set_bytes(struct mib_value *, u_char type, const void *p, size_t len);
 /* A RowStatus column of a table whose rows exist only when active: active(1). */
 int mib_get_active(const void *row, struct mib_value *, void *ctx);
+/*
+ * The column col of n columns in ascending order (a table's), or NULL: a
+ * notification's value is read with the getter that answers its GET.
+ */
+const struct mib_column *mib_column_find(const struct mib_column *cols, size_t n, oid col);
 /* A property Linux does not have: listed so that it reads noSuchInstance, not noSuchObject. */
 int mib_get_absent(const void *row, struct mib_value *, void *ctx);
 /* A DateAndTime of a wall-clock time, deci-seconds included. */

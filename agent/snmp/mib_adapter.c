@@ -519,13 +519,7 @@ static const struct mib_column adapter_columns[] = {
 
 /* ---- the rows ------------------------------------------------------------- */
 
-static int
-ifindex_cmp(const void *elem, const void *key)
-{
-	int32_t a = ((const struct link *)elem)->ifindex, b = *(const int32_t *)key;
-
-	return a < b ? -1 : a > b;
-}
+VEC_CMP_FIELD(ifindex_cmp, struct link, ifindex, int32_t)
 
 /* The first link whose ifindex is > (strict) or >= ifindex; its position in links. */
 static size_t

@@ -140,13 +140,7 @@ is_link_local6(const struct iface_addr *a)
 	return a->family == AF_INET6 && a->addr[0] == 0xfe && (a->addr[1] & 0xc0) == 0x80;
 }
 
-static int
-addr_ifindex_cmp(const void *elem, const void *key)
-{
-	int32_t a = ((const struct iface_addr *)elem)->ifindex, b = *(const int32_t *)key;
-
-	return a < b ? -1 : a > b;
-}
+VEC_CMP_FIELD(addr_ifindex_cmp, struct iface_addr, ifindex, int32_t)
 
 /* The addresses of ifindex: [*first, *first + return); two binary searches. */
 static size_t

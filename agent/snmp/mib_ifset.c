@@ -160,13 +160,7 @@ struct irow {
 
 /* ---- the records -------------------------------------------------------------- */
 
-static int
-rec_cmp(const void *elem, const void *key)
-{
-	int32_t a = ((const struct ifrec *)elem)->ifindex, b = *(const int32_t *)key;
-
-	return a < b ? -1 : a > b;
-}
+VEC_CMP_FIELD(rec_cmp, struct ifrec, ifindex, int32_t)
 
 const struct ifrec *
 ifset_rec(const struct ifset *s, int32_t ifindex)
@@ -426,16 +420,6 @@ addr_index(void *ctx, const oid *o, size_t len, void *row)
 
 /* ---- the writable columns -------------------------------------------------------- */
 
-/* DisplayString: NVT ASCII, printable (RFC 2579); the kernel takes IFALIASZ - 1 bytes. */
-static int
-check_display(const netsnmp_variable_list *vb)
-{
-	for (size_t i = 0; i < vb->val_len; i++)
-		if (vb->val.string[i] < 0x20 || vb->val.string[i] > 0x7e)
-			return SNMP_ERR_WRONGVALUE;
-	return SNMP_ERR_NOERROR;
-}
-
 static int
 check_reset(const netsnmp_variable_list *vb)
 {
@@ -462,7 +446,8 @@ check_action(const netsnmp_variable_list *vb)
 }
 
 static const struct txn_column adapter_columns[] = {
-	{ COL_ADAPTER_NETCONNECTIONID, ASN_OCTET_STR, IFMSG_ALIAS - 1, check_display },
+	/* The kernel takes IFALIASZ - 1 bytes. */
+	{ COL_ADAPTER_NETCONNECTIONID, ASN_OCTET_STR, IFMSG_ALIAS - 1, txn_check_printable },
 	{ COL_ADAPTER_NETENABLED, ASN_INTEGER, 0, txn_check_truth },
 	{ COL_ADAPTER_RESET, ASN_INTEGER, 0, check_reset },
 	{ COL_ADAPTER_SETPOWERSTATE, ASN_INTEGER, 0, check_power },

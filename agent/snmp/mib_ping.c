@@ -799,15 +799,6 @@ static const oid completion_objects[] = { COL_PING_ADDRESSTYPE, COL_PING_ADDRESS
 	COL_PING_ADDRESSNAME, COL_PING_STATUSCODE, COL_PING_RESPONSETIME, COL_PING_PROTOADDRTYPE,
 	COL_PING_PROTOADDR, COL_PING_PROBESSENT, COL_PING_PROBESRECEIVED };
 
-static const struct mib_column *
-ping_column(oid col)
-{
-	for (size_t i = 0; i < sizeof(ping_columns) / sizeof(ping_columns[0]); i++)
-		if (ping_columns[i].col == col)
-			return &ping_columns[i];
-	return NULL;
-}
-
 netsnmp_variable_list *
 mib_ping_completion_vars(const struct ping_row *r)
 {
@@ -822,10 +813,12 @@ mib_ping_completion_vars(const struct ping_row *r)
 		trap, sizeof(trap)) == NULL)
 		return NULL;
 	for (size_t i = 0; i < sizeof(completion_objects) / sizeof(oid); i++) {
+		const struct mib_column *c =
+		    mib_column_find(ping_table.cols, ping_table.ncols, completion_objects[i]);
 		size_t n = base + 1 + key_oid(&r->key, name + base + 1);
 
 		name[base] = completion_objects[i];
-		if (ping_column(name[base])->get(r, &v, NULL) < 0)
+		if (c->get(r, &v, NULL) < 0)
 			continue;
 		if (snmp_varlist_add_variable(&vl, name, n, v.type, &v.v, v.len) == NULL) {
 			snmp_free_varbind(vl);

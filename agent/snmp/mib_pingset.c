@@ -91,16 +91,6 @@ ck_inet(const netsnmp_variable_list *vb)
 								  SNMP_ERR_WRONGLENGTH;
 }
 
-/* DisplayString: printable ASCII. */
-static int
-ck_text(const netsnmp_variable_list *vb)
-{
-	for (size_t i = 0; i < vb->val_len; i++)
-		if (vb->val.string[i] < 0x20 || vb->val.string[i] > 0x7e)
-			return SNMP_ERR_WRONGVALUE;
-	return SNMP_ERR_NOERROR;
-}
-
 static int
 ck_sr(const netsnmp_variable_list *vb)
 {
@@ -113,7 +103,7 @@ ck_sr(const netsnmp_variable_list *vb)
 static const struct txn_column set_cols[] = {
 	{ COL_PING_ADDRESSTYPE, ASN_INTEGER, 0, ck_addrtype },
 	{ COL_PING_ADDRESS, ASN_OCTET_STR, PING_INET_MAX, ck_inet },
-	{ COL_PING_ADDRESSNAME, ASN_OCTET_STR, PING_TEXT_MAX, ck_text },
+	{ COL_PING_ADDRESSNAME, ASN_OCTET_STR, PING_TEXT_MAX, txn_check_printable },
 	{ COL_PING_BUFFERSIZE, ASN_UNSIGNED, 0, ck_bufsize },
 	{ COL_PING_NOFRAGMENTATION, ASN_INTEGER, 0, ck_df },
 	{ COL_PING_RECORDROUTE, ASN_UNSIGNED, 0, ck_rr },

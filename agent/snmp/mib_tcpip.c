@@ -34,6 +34,7 @@
 #include "iface/resolvfile.h"
 #include "lib/log.h"
 #include "lib/sysctl.h"
+#include "lib/text.h"
 #include "lib/vec.h"
 #include "snmp/mib.h"
 #include "snmp/mib_ifset.h"
@@ -135,14 +136,10 @@ vb_text(const netsnmp_variable_list *vb, char *buf, size_t len)
 		snprintf(buf, len, "%lu", (unsigned long)*vb->val.integer);
 	else if (vb->type != ASN_OCTET_STR)
 		snprintf(buf, len, "type 0x%02x", vb->type);
-	else {
-		for (size_t i = 0; i < n; i++)
-			if (vb->val.string[i] < 0x20 || vb->val.string[i] > 0x7e) {
-				snprintf(buf, len, "%zu bytes", n);
-				return;
-			}
+	else if (!text_printable(vb->val.string, n))
+		snprintf(buf, len, "%zu bytes", n);
+	else
 		snprintf(buf, len, "'%.*s'", (int)(n < 64 ? n : 64), (const char *)vb->val.string);
-	}
 }
 
 /*
@@ -1724,13 +1721,7 @@ dns_from(const struct link *l, size_t pos)
 	return NULL;
 }
 
-static int
-link_cmp(const void *elem, const void *key)
-{
-	oid a = (oid)((const struct link *)elem)->ifindex, b = *(const oid *)key;
-
-	return a < b ? -1 : a > b;
-}
+VEC_CMP_FIELD(link_cmp, struct link, ifindex, oid)
 
 static const void *
 dns_seek(void *ctx, const oid *idx, size_t len, int strict)

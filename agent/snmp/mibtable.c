@@ -87,12 +87,12 @@ mib_get_absent(const void *row, struct mib_value *v, void *ctx)
 	return -1;
 }
 
-static int
-col_cmp(const void *elem, const void *key)
-{
-	oid a = ((const struct mib_column *)elem)->col, b = *(const oid *)key;
+VEC_CMP_FIELD(col_cmp, struct mib_column, col, oid)
 
-	return a < b ? -1 : a > b;
+const struct mib_column *
+mib_column_find(const struct mib_column *cols, size_t n, oid col)
+{
+	return vec_find(cols, n, sizeof(*cols), &col, col_cmp);
 }
 
 /* The column col, or (atleast) the first one after it; NULL if none. */

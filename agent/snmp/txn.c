@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/log.h"
+#include "lib/text.h"
 #include "lib/vec.h"
 #include "snmp/loop.h"
 #include "snmp/txn.h"
@@ -877,6 +878,12 @@ int
 txn_check_storage(const netsnmp_variable_list *vb)
 {
 	return txn_wrong_if(*vb->val.integer != ST_VOLATILE && *vb->val.integer != ST_NONVOLATILE);
+}
+
+int
+txn_check_printable(const netsnmp_variable_list *vb)
+{
+	return txn_wrong_if(!text_printable(vb->val.string, vb->val_len));
 }
 
 int

@@ -143,6 +143,8 @@ txn_wrong_if(int bad)
 /* Column checks the tables share: a TruthValue; StorageType volatile(2) or nonVolatile(3). */
 int txn_check_truth(const netsnmp_variable_list *);
 int txn_check_storage(const netsnmp_variable_list *);
+/* A DisplayString: printable ASCII (RFC 2579: NVT ASCII without its controls). */
+int txn_check_printable(const netsnmp_variable_list *);
 /* RowStatus of tables without createAndWait: active(1), createAndGo(4), destroy(6). */
 int txn_check_go_status(const netsnmp_variable_list *);
 /* RowStatus of tables with createAndWait: any value but notReady(3). */

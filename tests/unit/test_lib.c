@@ -1,4 +1,7 @@
-/* Unit tests: the bounded number parser (strnum.c) and address text and masks (addr.c). */
+/*
+ * Unit tests: the bounded number parser (strnum.c), address text and masks
+ * (addr.c), text checks (text.c).
+ */
 #include "config.h"
 
 #include <errno.h>
@@ -18,6 +21,7 @@
 #include "lib/addr.h"
 #include "lib/privdrop.h"
 #include "lib/strnum.h"
+#include "lib/text.h"
 
 static void
 test_strnum_accepts(void **state)
@@ -33,6 +37,28 @@ test_strnum_accepts(void **state)
 	assert_int_equal(strnum("4096", 4096, 4096, &v), 0);
 	assert_int_equal(strnum("18446744073709551615", 0, UINT64_MAX, &v), 0);
 	assert_true(v == UINT64_MAX);
+}
+
+/* text.c: printable ASCII, and a name of 1 to max bytes without a space. */
+static void
+test_text(void **state)
+{
+	assert_true(text_printable("", 0));
+	assert_true(text_printable(" !az~", 5));
+	assert_false(text_printable("a\x1f", 2));
+	assert_false(text_printable("a\x7f", 2));
+	assert_false(text_printable("\xc3\xa9", 2));
+	assert_false(text_printable("a\0b", 3));
+
+	assert_true(text_is_name("a", 1, 1));
+	assert_true(text_is_name("!example.org~", 13, 13));
+	assert_false(text_is_name("example.org", 11, 10)); /* longer than max */
+	assert_false(text_is_name("", 0, 10));
+	assert_false(text_is_name("a b", 3, 10));
+	assert_false(text_is_name("a\tb", 3, 10));
+	assert_false(text_is_name("a\x7f", 2, 10));
+	assert_false(text_is_name("\xc3\xa9", 2, 10));
+	assert_false(text_is_name("a\0b", 3, 10));
 }
 
 static void
@@ -240,6 +266,7 @@ main(void)
 		cmocka_unit_test(test_strnum_accepts),
 		cmocka_unit_test(test_staticaddr_line),
 		cmocka_unit_test(test_strnum_refuses),
+		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_addr4),
 		cmocka_unit_test(test_addr6),
 		cmocka_unit_test(test_masks),

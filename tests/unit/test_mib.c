@@ -722,6 +722,22 @@ test_date_utc(void **state)
 	tzset();
 }
 
+/* mib_column_find(): a column of an ascending array, or NULL between, before and after. */
+static void
+test_column_find(void **state)
+{
+	static const struct mib_column cols[] = { { 2, mib_get_absent }, { 5, mib_get_active },
+		{ 9, mib_get_absent } };
+
+	assert_ptr_equal(mib_column_find(cols, 3, 2), &cols[0]);
+	assert_ptr_equal(mib_column_find(cols, 3, 5), &cols[1]);
+	assert_ptr_equal(mib_column_find(cols, 3, 9), &cols[2]);
+	assert_null(mib_column_find(cols, 3, 1));
+	assert_null(mib_column_find(cols, 3, 6));
+	assert_null(mib_column_find(cols, 3, 10));
+	assert_null(mib_column_find(cols, 0, 2));
+}
+
 int
 main(void)
 {
@@ -738,6 +754,7 @@ main(void)
 		cmocka_unit_test(test_skip_bound),
 		cmocka_unit_test(test_install_date_sparse),
 		cmocka_unit_test(test_date_utc),
+		cmocka_unit_test(test_column_find),
 	};
 
 	return cmocka_run_group_tests_name("mib", tests, setup, teardown);

@@ -1021,6 +1021,31 @@ test_wrong_length(void **state)
 	snmp_free_var_internals(&vb);
 }
 
+/* txn_check_printable(): a DisplayString's bytes, 0x20 to 0x7e. */
+static int
+printable(const char *s, size_t n)
+{
+	netsnmp_variable_list vb;
+	int rc;
+
+	memset(&vb, 0, sizeof(vb));
+	snmp_set_var_typed_value(&vb, ASN_OCTET_STR, s, n);
+	rc = txn_check_printable(&vb);
+	snmp_free_var_internals(&vb);
+	return rc;
+}
+
+static void
+test_check_printable(void **state)
+{
+	assert_int_equal(printable("", 0), SNMP_ERR_NOERROR);
+	assert_int_equal(printable(" az~", 4), SNMP_ERR_NOERROR);
+	assert_int_equal(printable("a\tb", 3), SNMP_ERR_WRONGVALUE);
+	assert_int_equal(printable("a\x7f", 2), SNMP_ERR_WRONGVALUE);
+	assert_int_equal(printable("\xc3\xa9", 2), SNMP_ERR_WRONGVALUE);
+	assert_int_equal(printable("a\0b", 3), SNMP_ERR_WRONGVALUE);
+}
+
 /* More than TXN_ROWS_MAX rows: resourceUnavailable on the first row too many. */
 static void
 test_rows_max(void **state)
@@ -3027,6 +3052,11 @@ test_protected_directive(void **state)
 	assert_int_equal(writer_parse_protected(&c, "a/b", err, sizeof(err)), -1);
 	assert_string_equal(err, "protectedInterfaces: 'a/b' is not an interface name");
 	assert_int_equal(writer_parse_protected(&c, "abcdefghijklmnop", err, sizeof(err)), -1);
+	/* the names persist_ifname_valid() refuses: dev_valid_name()'s, and bytes out of ASCII */
+	assert_int_equal(writer_parse_protected(&c, "..", err, sizeof(err)), -1);
+	assert_int_equal(writer_parse_protected(&c, "eth0:1", err, sizeof(err)), -1);
+	assert_int_equal(writer_parse_protected(&c, "eth\x7f", err, sizeof(err)), -1);
+	assert_int_equal(writer_parse_protected(&c, "\xc3\xa9", err, sizeof(err)), -1);
 	assert_int_equal(writer_parse_protected(&c, "", err, sizeof(err)), -1);
 	assert_string_equal(err, "protectedInterfaces: no interface given");
 	assert_int_equal(c.nprotected, 2);
@@ -3046,6 +3076,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_reserve1_refusals),
 		T(test_wrong_length),
+		cmocka_unit_test(test_check_printable),
 		T(test_rows_max),
 		T(test_reserve2_refusals),
 		T(test_persisted_no_gateway),

@@ -37,6 +37,38 @@ test_lower_bound(void **state)
 	k = 4, assert_null(vec_find(v, 5, sizeof(int), &k, int_cmp));
 }
 
+/* VEC_CMP_FIELD: a member's order, signed or not, and a key of a wider type. */
+struct item {
+	char pad;
+	int32_t s;
+	uint32_t u;
+};
+
+VEC_CMP_FIELD(s_cmp, struct item, s, int32_t)
+VEC_CMP_FIELD(u_cmp, struct item, u, uint32_t)
+VEC_CMP_FIELD(wide_cmp, struct item, u, uint64_t)
+
+static void
+test_cmp_field(void **state)
+{
+	const struct item v[] = { { 'a', -5, 1 }, { 'b', 0, 2 }, { 'c', 7, 0x80000000u } };
+	int32_t s;
+	uint32_t u;
+	uint64_t w;
+
+	s = -5, assert_int_equal(s_cmp(&v[0], &s), 0);
+	s = -6, assert_int_equal(s_cmp(&v[0], &s), 1);
+	s = 1, assert_int_equal(s_cmp(&v[0], &s), -1);
+	s = -1, assert_int_equal(vec_lower_bound(v, 3, sizeof(*v), &s, s_cmp, 0), 1);
+	s = 0, assert_int_equal(vec_lower_bound(v, 3, sizeof(*v), &s, s_cmp, 1), 2);
+	s = 7, assert_ptr_equal(vec_find(v, 3, sizeof(*v), &s, s_cmp), &v[2]);
+	u = 0x80000000u, assert_int_equal(u_cmp(&v[2], &u), 0);
+	u = 3, assert_int_equal(u_cmp(&v[2], &u), 1); /* unsigned: above 3 */
+	u = 2, assert_ptr_equal(vec_find(v, 3, sizeof(*v), &u, u_cmp), &v[1]);
+	w = 0x100000000ull, assert_int_equal(wide_cmp(&v[2], &w), -1);
+	w = 0x80000000u, assert_ptr_equal(vec_find(v, 3, sizeof(*v), &w, wide_cmp), &v[2]);
+}
+
 /* Insertions at their lower bound keep the array sorted; it grows by doubling. */
 static void
 test_grow_insert_remove(void **state)
@@ -109,6 +141,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lower_bound),
+		cmocka_unit_test(test_cmp_field),
 		cmocka_unit_test(test_grow_insert_remove),
 		cmocka_unit_test(test_put_del),
 	};

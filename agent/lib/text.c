@@ -1,0 +1,26 @@
+/* Byte checks of text from outside (see text.h). */
+#include "config.h"
+
+#include "lib/text.h"
+
+/* Printable ASCII from lo: 0x20 with the space, 0x21 without. */
+static int
+all_in(const unsigned char *s, size_t n, unsigned char lo)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < lo || s[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+int
+text_printable(const void *s, size_t n)
+{
+	return all_in(s, n, 0x20);
+}
+
+int
+text_is_name(const char *s, size_t n, size_t max)
+{
+	return n > 0 && n <= max && all_in((const unsigned char *)s, n, 0x21);
+}
