@@ -993,6 +993,54 @@ test_reserve1_refusals(void **state)
 	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, GOOD, 4 }, { TR, C_RS, GOOD, 6 });
 }
 
+/* What the agent logged: net-snmp's log through a callback handler (main()). */
+static char logged[4096];
+
+static int
+on_log(int major, int minor, void *server, void *client)
+{
+	const struct snmp_log_message *msg = server;
+	size_t n = strlen(logged);
+
+	(void)major, (void)minor, (void)client;
+	snprintf(logged + n, sizeof(logged) - n, "%s", msg->msg);
+	return 0;
+}
+
+/* A refusal of RESERVE1 is logged in one line, with its table, column, index and reason. */
+#define LOGGED(line_, ...)                                       \
+	do {                                                     \
+		logged[0] = '\0';                                \
+		REFUSED(__VA_ARGS__);                            \
+		assert_string_equal(logged, "set: " line_ "\n"); \
+	} while (0)
+
+static void
+test_reserve1_logged(void **state)
+{
+	LOGGED("refused (wrongType): cimIP4RouteTable column 24 index " GOOD
+	       ": the value's type is not the column's",
+	    SNMP_ERR_WRONGTYPE, { TR, C_RS, GOOD, 0, ASN_OCTET_STR });
+	LOGGED("refused (wrongValue): cimIP4RouteTable column 24 index " GOOD
+	       ": the column cannot have this value",
+	    SNMP_ERR_WRONGVALUE, { TR, C_RS, GOOD, 7 });
+	LOGGED("refused (notWritable): cimIP4RouteTable column 8 index " GOOD
+	       ": not a writable column",
+	    SNMP_ERR_NOTWRITABLE, { TR, COL_IP4ROUTE_AGE, GOOD, 1 });
+	LOGGED("refused (inconsistentValue): cimIP4RouteTable column 24 index " GOOD
+	       ": two different values for one object",
+	    SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, GOOD, 4 }, { TR, C_RS, GOOD, 6 });
+	LOGGED(
+	    "refused (noCreation): cimIP4RouteTable index 10.9.0.0.255.255.0.0.192.0.2.1.2.254.0: "
+	    "not destination, mask, next hop (0..255 each), interface, table 1.., tos 0..255 "
+	    "and metric",
+	    SNMP_ERR_NOCREATION, { TR, C_RS, "10.9.0.0.255.255.0.0.192.0.2.1.2.254.0", 4 });
+	LOGGED("refused (noCreation): cimIP4PersistedRouteTable index "
+	       "10.50.0.0.255.255.0.0.192.0.2.1.2147483648: not destination, mask, next hop "
+	       "(0.0.0.0 names no interface) and metric 0..2147483647",
+	    SNMP_ERR_NOCREATION, { TP, C_PRS, "10.50.0.0.255.255.0.0.192.0.2.1.2147483648", 4 });
+}
+
 static void
 test_wrong_length(void **state)
 {
@@ -3045,6 +3093,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_reserve1_refusals),
+		T(test_reserve1_logged),
 		T(test_wrong_length),
 		T(test_rows_max),
 		T(test_reserve2_refusals),
@@ -3103,5 +3152,7 @@ main(void)
 		T(test_protected_directive),
 	};
 
+	netsnmp_register_loghandler(NETSNMP_LOGHANDLER_CALLBACK, LOG_DEBUG);
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, on_log, NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
