@@ -1905,6 +1905,33 @@ kernel6(const char *dst, unsigned plen, uint32_t metric)
 #define I6_NEW idx6(0, "2001:db8:10::", 48, "2001:db8:1::1", IFA, 254, 10)
 #define I6_60  idx6(1, "2001:db8:60::", 48, "2001:db8:1::1", IFA, 254, 3)
 
+/*
+ * A createAndWait row whose route appears in the kernel (ip route add, a metric moved onto
+ * its index) is the kernel's row: the waiting row goes (the mirror's change callback,
+ * writer_entry_changed()), and destroy deletes the route instead of the hidden waiting row.
+ */
+static void
+test_pending_superseded(void **state)
+{
+	struct route r = R(IP(10, 9, 0, 0), 16, IP(192, 0, 2, 1), 20, RTPROT_STATIC);
+	struct route6 r6 = R6("2001:db8:10::", 48, "2001:db8:1::1", 10, RTPROT_STATIC);
+
+	assert_int_equal(run((struct vb[]){ { TR, C_RS, GOOD, 5 } }, 1).status, 0);
+	assert_int_equal(w->pending.n, 1);
+	fk.v[fk.n++] = r;
+	fk_events(m);
+	writer_entry_changed(w, &rt4_ops, NULL, &r);
+	assert_int_equal(w->pending.n, 0);
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TR, C_RS, GOOD, 6 } }, 1).status, 0);
+	assert_string_equal(fk.log, "del 10.9.0.0/16 m20");
+	/* IPv6 alike */
+	assert_int_equal(run((struct vb[]){ { T6, C6_RS, I6_NEW, 5 } }, 1).status, 0);
+	assert_int_equal(w->pending6.n, 1);
+	writer_entry_changed(w, &rt6_ops, NULL, &r6);
+	assert_int_equal(w->pending6.n, 0);
+}
+
 static void
 test6_applied(void **state)
 {
@@ -3102,6 +3129,7 @@ main(void)
 		T(test_persisted_rows_max),
 		T(test_rows_together),
 		T(test_pending_max),
+		T(test_pending_superseded),
 		T(test_persisted_owner),
 		T(test_gateways),
 		T(test_gateway_kinds),
