@@ -339,8 +339,13 @@ writer_route_changed(struct writer *w, const struct route *old, const struct rou
 static void
 pending_superseded(struct pending *p, const void *e)
 {
-	if (e != NULL && pending_remove(p, e, NULL))
-		log_debug("set", "a createAndWait row's route is in the kernel: the row is its");
+	char buf[ROUTEFMT_MAX];
+
+	if (e == NULL || !pending_remove(p, e, NULL))
+		return;
+	p->prefix(e, buf, sizeof(buf));
+	log_debug("set",
+	    "createAndWait row for %s: its route is in the kernel, whose row it is now", buf);
 }
 
 void
