@@ -242,9 +242,7 @@ get_name(const void *row, struct mib_value *v, void *ctx)
 static int
 get_status(const void *row, struct mib_value *v, void *ctx)
 {
-	const char *s = ROW(row)->active ? "OK" : ROW(row)->error[0] != '\0' ? "Error" : "Starting";
-
-	mib_set_str(v, s, 10);
+	mib_set_str(v, persist_status(ROW(row)), 10);
 	return 0;
 }
 

@@ -252,7 +252,9 @@ route_index(void *ctx, const oid *o, size_t len, void *row)
 	    ipaddr_index(o + 4, &r->mask) < 0 || ipaddr_index(o + 8, &nh) < 0 ||
 	    o[12] > INT32_MAX || o[13] == 0 || o[13] > UINT32_MAX || o[14] > 255 ||
 	    o[15] > UINT32_MAX)
-		return SNMP_ERR_NOCREATION;
+		return txn_bad_index("cimIP4RouteTable", o, len,
+		    "not destination, mask, next hop (0..255 each), "
+		    "interface, table 1.., tos 0..255 and metric");
 	r->key.nexthop = nh;
 	r->key.ifindex = (int32_t)o[12];
 	r->key.table = (uint32_t)o[13];
@@ -276,7 +278,9 @@ persist_index(void *ctx, const oid *o, size_t len, void *row)
 	r->tbl = T_PERSIST;
 	if (len != 13 || ipaddr_index(o, &r->key.dst) < 0 || ipaddr_index(o + 4, &r->mask) < 0 ||
 	    ipaddr_index(o + 8, &nh) < 0 || nh == 0 || o[12] > PERSIST_METRIC_MAX)
-		return SNMP_ERR_NOCREATION;
+		return txn_bad_index("cimIP4PersistedRouteTable", o, len,
+		    "not destination, mask, next hop (0.0.0.0 names no interface) and metric "
+		    "0..2147483647");
 	r->key.nexthop = nh;
 	r->key.metric = (uint32_t)o[12];
 	r->key.table = PERSIST_TABLE;
@@ -310,13 +314,23 @@ route6_index(void *ctx, const oid *o, size_t len, void *row)
 	    addr6_index(o + 17, r->key6.nexthop) < 0 || o[33] > INT32_MAX || o[34] == 0 ||
 	    o[34] > UINT32_MAX || o[35] > UINT32_MAX || addr6_index(o + 36, r->src6) < 0 ||
 	    o[52] > 255)
-		return SNMP_ERR_NOCREATION;
+		return txn_bad_index("cimIP6RouteTable", o, len,
+		    "not destination, prefix length, next hop, "
+		    "interface, table 1.., metric, source and its length");
 	r->key6.plen = (uint8_t)o[16];
 	r->key6.ifindex = (int32_t)o[33];
 	r->key6.table = (uint32_t)o[34];
 	r->key6.metric = (uint32_t)o[35];
 	r->srclen6 = (uint8_t)o[52];
 	return 0;
+}
+
+static int
+persist6_bad(const oid *o, size_t len)
+{
+	return txn_bad_index("cimIP6PersistedRouteTable", o, len,
+	    "not destination, prefix length, next hop, an interface name Linux can have and "
+	    "metric");
 }
 
 /*
@@ -337,14 +351,14 @@ persist6_index(void *ctx, const oid *o, size_t len, void *row)
 	if (len < 35 || addr6_index(o, r->pkey6.dst6) < 0 || o[16] > 255 ||
 	    addr6_index(o + 17, r->pkey6.nexthop6) < 0 || o[33] >= IFNAMSIZ ||
 	    len != 35 + (n = o[33]) || o[34 + n] > UINT32_MAX)
-		return SNMP_ERR_NOCREATION;
+		return persist6_bad(o, len);
 	for (size_t i = 0; i < n; i++) {
 		if (o[34 + i] > 255)
-			return SNMP_ERR_NOCREATION;
+			return persist6_bad(o, len);
 		name[i] = (char)o[34 + i];
 	}
 	if (n > 0 && !persist_ifname_valid(name, n))
-		return SNMP_ERR_NOCREATION;
+		return persist6_bad(o, len);
 	memcpy(r->pkey6.ifname, name, n);
 	r->pkey6.plen = (uint8_t)o[16];
 	r->pkey6.metric = (uint32_t)o[34 + n];

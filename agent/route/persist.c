@@ -974,6 +974,12 @@ persist_owner_of(const struct persist *p, const struct mirror *m, const void *e)
 	return p->fam->owner(p, m, e);
 }
 
+const char *
+persist_status(const struct proute *pr)
+{
+	return pr->active ? "OK" : pr->error[0] != '\0' ? "Error" : "Starting";
+}
+
 static int
 set_active(struct persist *p, struct proute *pr, int active)
 {
@@ -987,6 +993,7 @@ set_active(struct persist *p, struct proute *pr, int active)
 		p->nactive--;
 	}
 	clock_gettime(CLOCK_REALTIME, &p->active_change);
+	p->last_change = p->active_change; /* OK, or OK no longer */
 	return 1;
 }
 
@@ -1022,44 +1029,52 @@ persist_route_changed(struct persist *p, const struct mirror *m, const void *r)
 	return pr != NULL ? track(p, pr, m) : 0;
 }
 
+/* Install the row if it is not active and can be installed now; 1 if it is still not active. */
+static size_t
+apply_row(struct persist *p, struct proute *pr, const struct mirror *m, struct nlreq *q)
+{
+	_Alignas(8) unsigned char e[sizeof(struct route6)]; /* the family's entry */
+	char msg[PERSIST_ERRLEN], line[LINE_MAX_LEN];
+	int rc;
+
+	_Static_assert(sizeof(struct route) <= sizeof(e), "an entry fits");
+	track(p, pr, m);
+	if (pr->active)
+		return 0;
+	pr->tried = 1;
+	if (p->fam->complete(pr, mirror_iface(m), e, msg, sizeof(msg)) != RTCHECK_OK) {
+		snprintf(pr->error, sizeof(pr->error), "%s", msg);
+		return 1;
+	}
+	rc = nlreq_route(q, p->fam->family, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, e, msg,
+	    sizeof(msg));
+	if (rc == -EEXIST)
+		snprintf(msg, sizeof(msg),
+		    "another route with this destination and metric "
+		    "is in the main table");
+	persist_format_line(p->fam, pr, line, sizeof(line));
+	if (rc < 0) {
+		if (strcmp(pr->error, msg) != 0)
+			log_warn("persist", "cannot install persisted route %s: %s", line, msg);
+		snprintf(pr->error, sizeof(pr->error), "%s", msg);
+		return 1;
+	}
+	pr->error[0] = '\0';
+	log_info("persist", "installed persisted route %s", line);
+	return 0;
+}
+
 size_t
 persist_apply(struct persist *p, const struct mirror *m, struct nlreq *q)
 {
 	size_t left = 0;
 
 	for (size_t i = 0; i < p->n; i++) {
-		struct proute *pr = &p->v[i];
-		_Alignas(8) unsigned char e[sizeof(struct route6)]; /* the family's entry */
-		char msg[PERSIST_ERRLEN], line[LINE_MAX_LEN];
-		int rc;
+		const char *was = persist_status(&p->v[i]);
 
-		_Static_assert(sizeof(struct route) <= sizeof(e), "an entry fits");
-		track(p, pr, m);
-		if (pr->active)
-			continue;
-		pr->tried = 1;
-		if (p->fam->complete(pr, mirror_iface(m), e, msg, sizeof(msg)) != RTCHECK_OK) {
-			snprintf(pr->error, sizeof(pr->error), "%s", msg);
-			left++;
-			continue;
-		}
-		rc = nlreq_route(q, p->fam->family, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, e, msg,
-		    sizeof(msg));
-		if (rc == -EEXIST)
-			snprintf(msg, sizeof(msg),
-			    "another route with this destination and metric "
-			    "is in the main table");
-		persist_format_line(p->fam, pr, line, sizeof(line));
-		if (rc < 0) {
-			if (strcmp(pr->error, msg) != 0)
-				log_warn("persist", "cannot install persisted route %s: %s", line,
-				    msg);
-			snprintf(pr->error, sizeof(pr->error), "%s", msg);
-			left++;
-			continue;
-		}
-		pr->error[0] = '\0';
-		log_info("persist", "installed persisted route %s", line);
+		left += apply_row(p, &p->v[i], m, q);
+		if (persist_status(&p->v[i]) != was) /* Starting or Error, one to the other */
+			clock_gettime(CLOCK_REALTIME, &p->last_change);
 	}
 	return left;
 }

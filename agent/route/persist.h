@@ -125,7 +125,7 @@ struct persist {
 	struct proute *v;
 	size_t n, cap;
 	size_t nactive;
-	struct timespec last_change;   /* rows created or destroyed, or the load */
+	struct timespec last_change; /* rows created, destroyed or of another status, or the load */
 	struct timespec active_change; /* a row became active or inactive */
 	int save_fails;                /* test hook: fail the next N saves */
 };
@@ -192,6 +192,8 @@ int persist_ifname_valid(const char *name, size_t len);
  */
 int persist6_check(const struct proute *, char *err, size_t errlen);
 
+/* The row's Status: "OK" (active), "Error" (not installed, with its reason) or "Starting". */
+const char *persist_status(const struct proute *);
 /* Recompute every active flag from the mirror; 1 if any changed. */
 int persist_refresh(struct persist *, const struct mirror *);
 /* A live entry of the set's family changed: update the flag of the row it belongs to; 1 if it changed. */

@@ -331,15 +331,35 @@ writer_route_changed(struct writer *w, const struct route *old, const struct rou
 	entry_changed(w, &w->persist, w->pm, old, new);
 }
 
+/*
+ * A route is in the kernel at the index of a createAndWait row (ip route add, a
+ * metric moved onto it, or the row's own activation): the kernel's row is the
+ * row now, which a destroy deletes; the waiting one would hide behind it.
+ */
+static void
+pending_superseded(struct pending *p, const void *e)
+{
+	char buf[ROUTEFMT_MAX];
+
+	if (e == NULL || !pending_remove(p, e, NULL))
+		return;
+	p->prefix(e, buf, sizeof(buf));
+	log_debug("set",
+	    "createAndWait row for %s: its route is in the kernel, whose row it is now", buf);
+}
+
 void
 writer_entry_changed(struct writer *w, const struct rt_ops *ops, const void *old, const void *new)
 {
 	/* The first change after a route's IPv6 gateway got no id (a dump thread's parse). */
 	route_via6_log_full();
-	if (ops == &rt6_ops)
+	if (ops == &rt6_ops) {
 		entry_changed(w, &w->persist6, w->pm6, old, new);
-	else
+		pending_superseded(&w->pending6, new);
+	} else {
 		entry_changed(w, &w->persist, w->pm, old, new);
+		pending_superseded(&w->pending, new);
+	}
 }
 
 /*

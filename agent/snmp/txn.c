@@ -12,6 +12,9 @@
 #include "snmp/loop.h"
 #include "snmp/txn.h"
 
+/* Room for an index in a log line (a longer one is cut). */
+#define IDX_TEXT_MAX 512
+
 /* One column value as the SET gave it. */
 struct txn_val {
 	oid col;
@@ -237,6 +240,44 @@ txn_refuse(struct txn_row *r, int err, const char *fmt, ...)
 	return err;
 }
 
+/* The sub-identifiers joined by dots ("(none)" for none), cut to the buffer. */
+static const char *
+idx_text(const oid *o, size_t len, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < len && n < size; i++)
+		n +=
+		    (size_t)snprintf(buf + n, size - n, "%s%lu", i ? "." : "", (unsigned long)o[i]);
+	return len ? buf : "(none)";
+}
+
+int
+txn_bad_index(const char *table, const oid *idx, size_t len, const char *why)
+{
+	char s[IDX_TEXT_MAX];
+
+	log_notice("set", "refused (noCreation): %s index %s: %s", table,
+	    idx_text(idx, len, s, sizeof(s)), why);
+	return SNMP_ERR_NOCREATION;
+}
+
+/* A refusal of RESERVE1 (why NULL: logged already): the table, column and index. */
+static void
+refuse_vb(const struct mib_table *t, const netsnmp_variable_list *vb, int err, const char *why)
+{
+	char s[IDX_TEXT_MAX];
+	size_t at = t->entry_len + 1;
+
+	if (why == NULL)
+		return;
+	at = vb->name_length < at ? vb->name_length : at;
+	log_notice("set", "refused (%s): %s column %lu index %s: %s", txn_err_name(err), t->name,
+	    at > t->entry_len ? (unsigned long)vb->name[t->entry_len] : 0UL,
+	    idx_text(vb->name + at, vb->name_length - at, s, sizeof(s)), why);
+}
+
 /* The value of vb, kept; 0 or -1 out of memory. */
 static int
 val_set(struct txn_val *tv, oid col, const netsnmp_variable_list *vb, int number)
@@ -314,6 +355,18 @@ check_vb(const struct txn_column *c, const netsnmp_variable_list *vb)
 	return c->check != NULL ? c->check(vb) : SNMP_ERR_NOERROR;
 }
 
+/* Why check_vb() or add_row() refused, for the log (NULL: add_row() logged it). */
+static const char *
+vb_why(int rc)
+{
+	switch (rc) {
+	case SNMP_ERR_WRONGTYPE: return "the value's type is not the column's";
+	case SNMP_ERR_WRONGLENGTH: return "the value's length is not the column's";
+	case SNMP_ERR_RESOURCEUNAVAILABLE: return NULL;
+	default: return "the column cannot have this value";
+	}
+}
+
 /* A new row for idx, its data parsed; NULL with *err. */
 static struct txn_row *
 row_new(const struct txn_binding *b, const oid *idx, size_t ilen, int *err)
@@ -354,8 +407,10 @@ add_row(struct txn *x, struct txn_row *r)
 	return 0;
 }
 
+/* RESERVE1 of one varbind; 0, or the status with *why, the reason to log (NULL: logged). */
 static int
-reserve1(struct txn *x, const struct txn_binding *b, const netsnmp_variable_list *vb)
+reserve1(struct txn *x, const struct txn_binding *b, const netsnmp_variable_list *vb,
+    const char **why)
 {
 	const struct txn_column *c;
 	struct txn_row *row, *fresh = NULL;
@@ -365,23 +420,30 @@ reserve1(struct txn *x, const struct txn_binding *b, const netsnmp_variable_list
 	oid col;
 	int rc;
 
-	if (split_name(b, vb, &col, &idx, &ilen) < 0 || (c = column(b->ops, col)) == NULL)
+	*why = "out of memory";
+	if (split_name(b, vb, &col, &idx, &ilen) < 0 || (c = column(b->ops, col)) == NULL) {
+		*why = "not a writable column";
 		return SNMP_ERR_NOTWRITABLE;
+	}
 	if ((row = find_row(x, b, idx, ilen)) == NULL &&
-	    (row = fresh = row_new(b, idx, ilen, &rc)) == NULL)
+	    (row = fresh = row_new(b, idx, ilen, &rc)) == NULL) {
+		*why = NULL; /* parse_index() logs its refusals */
 		return rc;
+	}
 	if ((rc = check_vb(c, vb)) != 0 || (fresh != NULL && (rc = add_row(x, fresh)) != 0)) {
 		if (fresh != NULL)
 			row_free(fresh);
+		*why = vb_why(rc);
 		return rc;
 	}
+	*why = "out of memory";
 	if (val_set(&tv, col, vb, c->maxlen == 0) < 0)
 		return SNMP_ERR_RESOURCEUNAVAILABLE;
 	if ((old = val_of(row, col)) != NULL) {
 		int same = val_same(old, &tv);
 
 		free(tv.s);
-		/* Two different values for one object. */
+		*why = "two different values for one object";
 		return same ? 0 : SNMP_ERR_INCONSISTENTVALUE;
 	}
 	if (vec_reserve(&row->vals, &row->valcap, row->nvals, sizeof(*row->vals), 4) < 0) {
@@ -803,6 +865,7 @@ set_phase(const struct mib_table *t, netsnmp_agent_request_info *reqinfo,
 	struct txn *x = b->txn;
 	long transid = transid_of(reqinfo);
 	int err, same = x->open && x->transid == transid;
+	const char *why;
 
 	DEBUGMSGTL(("cimr:set", "%s: mode %d transid %ld (open %d, %ld)\n", t->name, reqinfo->mode,
 	    transid, x->open, x->transid));
@@ -814,7 +877,8 @@ set_phase(const struct mib_table *t, netsnmp_agent_request_info *reqinfo,
 		if (!same || x->checked)
 			txn_reset(x, transid);
 		for (netsnmp_request_info *req = requests; req != NULL; req = req->next)
-			if ((err = reserve1(x, b, req->requestvb)) != 0) {
+			if ((err = reserve1(x, b, req->requestvb, &why)) != 0) {
+				refuse_vb(t, req->requestvb, err, why);
 				netsnmp_set_request_error(reqinfo, req, err);
 				return;
 			}

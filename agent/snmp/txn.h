@@ -107,7 +107,10 @@ struct txn_ops {
 	const struct txn_column *cols; /* the writable columns, any numbers */
 	size_t ncols;
 	size_t row_size; /* the table's own row data, zeroed, then parse_index() */
-	/* RESERVE1: the index into row; SNMP_ERR_NOERROR or noCreation. */
+	/*
+	 * RESERVE1: the index into row; SNMP_ERR_NOERROR or noCreation, which
+	 * parse_index() logs (txn_bad_index()): txn logs RESERVE1's other refusals.
+	 */
 	int (*parse_index)(void *ctx, const oid *idx, size_t len, void *row);
 	/* The row in log lines ("cimIP4RouteTable row 10.0.0.0 mask ..."). */
 	void (*row_name)(const void *row, char *buf, size_t len);
@@ -169,6 +172,12 @@ int txn_refused(const struct txn_row *);
 /* The rows of the transaction, in the order their first varbind came. */
 size_t txn_nrows(const struct txn *);
 struct txn_row *txn_row_at(const struct txn *, size_t i);
+
+/*
+ * Refuse an index in parse_index(): logged as "set: refused (noCreation):
+ * TABLE index 1.2.3: why"; returns SNMP_ERR_NOCREATION.
+ */
+int txn_bad_index(const char *table, const oid *idx, size_t len, const char *why);
 
 /*
  * Refuse a row in RESERVE2 with an SNMP status: logged as

@@ -18,7 +18,8 @@
 #      registration), its rows too.
 #   d. link down: the kernel drops the route silently; within 5 s the active row is gone and
 #      Status is not "OK" (ApplyError says why); link up: within 5 s the route is back,
-#      Status "OK", the active row back.
+#      Status "OK", the active row back. cimIP4PersistedRouteLastChange moves with each
+#      change of Status.
 #   e. destroy: at once the line is gone from the file, the route from the kernel, the
 #      persisted and the active rows from their tables.
 #   f. a volatile row (StorageType volatile(2) with createAndGo): installed, not in the file;
@@ -247,6 +248,8 @@ result $? "c. the log tells the route was installed"
 both_alive "c. SIGKILL and restart"
 
 # ------------------------------------------------------------------ d. link flap
+P_LC=$OID_OBJ.2.2.0 # cimIP4PersistedRouteLastChange: also a row's change of Status
+lc0=$(get_val "$P_LC")
 nsx ip link set va down
 wait_until 5 kernel_lacks $R1 $NH $R1M
 result $? "d. link down: the kernel drops the persisted route"
@@ -264,6 +267,10 @@ else
 fi
 row_present "$IX1"
 result $? "d. link down: the persisted row stays"
+lc1=$(get_val "$P_LC")
+[ -n "$lc1" ] && [ "$lc1" != "$lc0" ]
+result $? "d. link down: cimIP4PersistedRouteLastChange moves with the Status"
+diag "before: $lc0, after: $lc1"
 is "$(count_of $A_COUNT)" 0 "d. link down: active count 0"
 t0=$(now_ms)
 nsx ip link set va up
@@ -274,6 +281,9 @@ diag "after $(($(now_ms) - t0)) ms"
 wait_until 5 active_present "$IX1"
 result $? "d. link up: the active row is back"
 wait_until 3 status_is "$IX1" OK
+lc2=$(get_val "$P_LC")
+[ -n "$lc2" ] && [ "$lc2" != "$lc1" ]
+result $? "d. link up: cimIP4PersistedRouteLastChange moves with the Status (OK)"
 check_installed "d. after the flap" $R1 $NH $R1M
 check_installed "d. after the flap" $R2 $NH $R2M
 both_alive "d. link flap"

@@ -7,6 +7,8 @@
 # and the state file are byte-identical before and after. Multi-varbind SETs are all or
 # nothing: across rows, across the live and persisted tables, and when the kernel refuses
 # the last row (commitFailed: the rows already applied are undone). Both daemons alive.
+# The log lines of the refusals made before any row is checked (RESERVE1: wrongType,
+# wrongValue, notWritable, noCreation of an index) are checked with their index.
 
 . "$(dirname "$0")/lib.sh"
 itest_init set_errors
@@ -55,6 +57,15 @@ refused noCreation "an index one sub-identifier short" "$OID_ENTRY.24.10.9.0.0.2
 refused noCreation "a table cimrouted does not mirror" \
 	"$OID_ENTRY.24.10.9.0.0.255.255.0.0.192.0.2.1.$IFA.100.0.20" i 4
 refused noCreation "a tos with ECN bits" "$OID_ENTRY.24.10.9.0.0.255.255.0.0.192.0.2.1.$IFA.254.1.20" i 4
+
+# The refusals of RESERVE1 (before any row check) are logged too: one line, with the table,
+# the column, the index as the SET named it and the reason.
+logged() { grep -qF "set: refused ($1): $2" "$T/cimrouted.log" || { diag "not in the log: $1: $2"; return 1; }; }
+logged wrongType "cimIP4RouteTable column 24 index $GOOD: the value's type is not the column's" &&
+	logged wrongValue "cimIP4RouteTable column 24 index $GOOD: the column cannot have this value" &&
+	logged notWritable "cimIP4RouteTable column 9 index $GOOD: not a writable column" &&
+	logged noCreation "cimIP4RouteTable index 10.9.0.0.255.255.0.0.192.0.2.1.$IFA.254.0: not destination"
+result $? "the refusals of RESERVE1 (wrongType, wrongValue, notWritable, noCreation) are logged with their index"
 
 EXIST=$(idx 10.1.0.0 255.255.0.0 192.0.2.1 "$IFA" 10)
 refused inconsistentValue "createAndGo on a row that exists" "$OID_ENTRY.24.$EXIST" i 4

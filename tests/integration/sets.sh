@@ -2,7 +2,8 @@
 # sets.sh - creating, changing and deleting live routes with snmpset (cimIP4RouteTable).
 #
 # Through snmpd with a v2c read-write community and an SNMPv3 authPriv read-write user:
-# createAndGo, createAndWait then active, a metric change (the row moves to the new
+# createAndGo, createAndWait then active (or its route added by hand meanwhile, then
+# destroyed), a metric change (the row moves to the new
 # metric's index, make before break), Type invalid(2) and destroy(6) deleting the route,
 # direct routes (next hop = our own address). A read-only community and a read-only
 # SNMPv3 user are refused. Routes owned by the kernel or a routing daemon are refused
@@ -77,6 +78,17 @@ is "$(snmp_get "$OID_ENTRY.24.$I4" | sed 's/.*= //')" "INTEGER: 1" "the row now 
 I5=$(idx 10.5.0.0 255.255.0.0 198.51.100.2 "$IFC" 0)
 setw "$OID_ENTRY.24.$I5" i 5 >/dev/null && setw "$OID_ENTRY.24.$I5" i 6 >/dev/null
 is "$(row_state "$I5"):$(route_line 10.5.0.0/16)" "absent:" "createAndWait then destroy leaves nothing"
+# createAndWait, then the very route appears in the kernel (ip route add): the row is the
+# kernel's, and destroy deletes the route (before, it forgot the hidden waiting row only)
+I6=$(idx 10.6.0.0 255.255.0.0 198.51.100.2 "$IFC" 8)
+setw "$OID_ENTRY.24.$I6" i 5 >/dev/null && nsx ip route add 10.6.0.0/16 via 198.51.100.2 metric 8
+rs_is() { [ "$(snmp_get "$OID_ENTRY.24.$1" | sed 's/.*= //')" = "$2" ]; }
+wait_for rs_is "$I6" "INTEGER: 1"
+result $? "createAndWait, then ip route add of its route: the row reads active(1)"
+out=$(setw "$OID_ENTRY.24.$I6" i 6)
+check "destroy of that row succeeds" test $? -eq 0
+wait_for row_is "$I6" absent
+is "$(row_state "$I6"):$(route_line 10.6.0.0/16)" "absent:" "the route and the row are gone"
 wait_compare 2 "table equals the kernel after createAndWait/active" wait
 
 # --- a metric change: add the new route, then delete the old one -------------------------------

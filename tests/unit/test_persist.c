@@ -622,6 +622,49 @@ test_private_mirror(void **state)
 	mirror_free(m);
 }
 
+/*
+ * Each change of a row's Status (Starting, Error, OK) is a change of the table: the
+ * time cimIP4PersistedRouteLastChange gives moves; another failure, same status, not.
+ */
+static void
+test_status_last_change(void **state)
+{
+	static const struct mirror_config cfg = { .tables = { PERSIST_TABLE }, .ntables = 1 };
+	struct proute pr = { .dst = 0x0a3c0000, .plen = 16, .nexthop = 0xc0000201, .metric = 9 };
+	struct persist p;
+	struct mirror *m;
+	struct route live;
+
+	assert_non_null(m = mirror_new(&cfg));
+	persist_init(&p);
+	assert_int_equal(persist_insert(&p, &pr), 0);
+	assert_string_equal(persist_status(&p.v[0]), "Starting");
+	/* Starting -> Error: no interface mirror here, so it cannot be installed */
+	p.last_change = (struct timespec){ 0 };
+	assert_int_equal(persist_apply(&p, m, NULL), 1);
+	assert_string_equal(persist_status(&p.v[0]), "Error");
+	assert_true(p.last_change.tv_sec != 0);
+	p.last_change = (struct timespec){ 0 };
+	assert_int_equal(persist_apply(&p, m, NULL), 1);
+	assert_int_equal(p.last_change.tv_sec, 0);
+	/* Error -> OK: the route appears in the kernel */
+	persist_route(&pr, &live);
+	live.ifindex = 2;
+	live.flags = ROUTE_F_GATEWAY;
+	assert_int_equal(mirror_inject(m, &live, 1), 0);
+	assert_int_equal(persist_refresh(&p, m), 1);
+	assert_string_equal(persist_status(&p.v[0]), "OK");
+	assert_true(p.last_change.tv_sec != 0);
+	/* OK -> Starting: it is gone */
+	p.last_change = (struct timespec){ 0 };
+	assert_int_equal(mirror_inject(m, NULL, 0), 0);
+	assert_int_equal(persist_refresh(&p, m), 1);
+	assert_string_equal(persist_status(&p.v[0]), "Starting");
+	assert_true(p.last_change.tv_sec != 0);
+	persist_free(&p);
+	mirror_free(m);
+}
+
 /* ---- IPv6 lines (persisted-routes6) ------------------------------------------ */
 
 static void
@@ -854,6 +897,7 @@ main(void)
 		cmocka_unit_test(test_masks),
 		cmocka_unit_test(test_writable_protocols),
 		cmocka_unit_test(test_private_mirror),
+		cmocka_unit_test(test_status_last_change),
 		cmocka_unit_test(test6_parse_good),
 		cmocka_unit_test(test6_parse_bad),
 		cmocka_unit_test(test6_format_round_trip),

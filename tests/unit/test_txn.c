@@ -993,6 +993,54 @@ test_reserve1_refusals(void **state)
 	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, GOOD, 4 }, { TR, C_RS, GOOD, 6 });
 }
 
+/* What the agent logged: net-snmp's log through a callback handler (main()). */
+static char logged[4096];
+
+static int
+on_log(int major, int minor, void *server, void *client)
+{
+	const struct snmp_log_message *msg = server;
+	size_t n = strlen(logged);
+
+	(void)major, (void)minor, (void)client;
+	snprintf(logged + n, sizeof(logged) - n, "%s", msg->msg);
+	return 0;
+}
+
+/* A refusal of RESERVE1 is logged in one line, with its table, column, index and reason. */
+#define LOGGED(line_, ...)                                       \
+	do {                                                     \
+		logged[0] = '\0';                                \
+		REFUSED(__VA_ARGS__);                            \
+		assert_string_equal(logged, "set: " line_ "\n"); \
+	} while (0)
+
+static void
+test_reserve1_logged(void **state)
+{
+	LOGGED("refused (wrongType): cimIP4RouteTable column 24 index " GOOD
+	       ": the value's type is not the column's",
+	    SNMP_ERR_WRONGTYPE, { TR, C_RS, GOOD, 0, ASN_OCTET_STR });
+	LOGGED("refused (wrongValue): cimIP4RouteTable column 24 index " GOOD
+	       ": the column cannot have this value",
+	    SNMP_ERR_WRONGVALUE, { TR, C_RS, GOOD, 7 });
+	LOGGED("refused (notWritable): cimIP4RouteTable column 8 index " GOOD
+	       ": not a writable column",
+	    SNMP_ERR_NOTWRITABLE, { TR, COL_IP4ROUTE_AGE, GOOD, 1 });
+	LOGGED("refused (inconsistentValue): cimIP4RouteTable column 24 index " GOOD
+	       ": two different values for one object",
+	    SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, GOOD, 4 }, { TR, C_RS, GOOD, 6 });
+	LOGGED(
+	    "refused (noCreation): cimIP4RouteTable index 10.9.0.0.255.255.0.0.192.0.2.1.2.254.0: "
+	    "not destination, mask, next hop (0..255 each), interface, table 1.., tos 0..255 "
+	    "and metric",
+	    SNMP_ERR_NOCREATION, { TR, C_RS, "10.9.0.0.255.255.0.0.192.0.2.1.2.254.0", 4 });
+	LOGGED("refused (noCreation): cimIP4PersistedRouteTable index "
+	       "10.50.0.0.255.255.0.0.192.0.2.1.2147483648: not destination, mask, next hop "
+	       "(0.0.0.0 names no interface) and metric 0..2147483647",
+	    SNMP_ERR_NOCREATION, { TP, C_PRS, "10.50.0.0.255.255.0.0.192.0.2.1.2147483648", 4 });
+}
+
 static void
 test_wrong_length(void **state)
 {
@@ -1881,6 +1929,33 @@ kernel6(const char *dst, unsigned plen, uint32_t metric)
 
 #define I6_NEW idx6(0, "2001:db8:10::", 48, "2001:db8:1::1", IFA, 254, 10)
 #define I6_60  idx6(1, "2001:db8:60::", 48, "2001:db8:1::1", IFA, 254, 3)
+
+/*
+ * A createAndWait row whose route appears in the kernel (ip route add, a metric moved onto
+ * its index) is the kernel's row: the waiting row goes (the mirror's change callback,
+ * writer_entry_changed()), and destroy deletes the route instead of the hidden waiting row.
+ */
+static void
+test_pending_superseded(void **state)
+{
+	struct route r = R(IP(10, 9, 0, 0), 16, IP(192, 0, 2, 1), 20, RTPROT_STATIC);
+	struct route6 r6 = R6("2001:db8:10::", 48, "2001:db8:1::1", 10, RTPROT_STATIC);
+
+	assert_int_equal(run((struct vb[]){ { TR, C_RS, GOOD, 5 } }, 1).status, 0);
+	assert_int_equal(w->pending.n, 1);
+	fk.v[fk.n++] = r;
+	fk_events(m);
+	writer_entry_changed(w, &rt4_ops, NULL, &r);
+	assert_int_equal(w->pending.n, 0);
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TR, C_RS, GOOD, 6 } }, 1).status, 0);
+	assert_string_equal(fk.log, "del 10.9.0.0/16 m20");
+	/* IPv6 alike */
+	assert_int_equal(run((struct vb[]){ { T6, C6_RS, I6_NEW, 5 } }, 1).status, 0);
+	assert_int_equal(w->pending6.n, 1);
+	writer_entry_changed(w, &rt6_ops, NULL, &r6);
+	assert_int_equal(w->pending6.n, 0);
+}
 
 static void
 test6_applied(void **state)
@@ -3075,6 +3150,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_reserve1_refusals),
+		T(test_reserve1_logged),
 		T(test_wrong_length),
 		cmocka_unit_test(test_check_printable),
 		T(test_rows_max),
@@ -3084,6 +3160,7 @@ main(void)
 		T(test_persisted_rows_max),
 		T(test_rows_together),
 		T(test_pending_max),
+		T(test_pending_superseded),
 		T(test_persisted_owner),
 		T(test_gateways),
 		T(test_gateway_kinds),
@@ -3134,5 +3211,7 @@ main(void)
 		T(test_protected_directive),
 	};
 
+	netsnmp_register_loghandler(NETSNMP_LOGHANDLER_CALLBACK, LOG_DEBUG);
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, on_log, NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
