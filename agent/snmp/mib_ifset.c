@@ -1479,6 +1479,8 @@ told(const struct irow *r, const struct kreq *q, int undo)
 			(r->kq.rc == -EADDRNOTAVAIL || r->kq.rc == -ESRCH || r->kq.rc == -ENOENT)));
 
 	req_text(q, what, sizeof(what));
+	if (fine && q->kind == K_LINK && q->l.set_alias)
+		iface_link_alias_set(r->s->ifm, q->l.ifindex, q->l.alias);
 	if (fine)
 		log_info("set", "%s%s", undo ? "undo: " : "", what);
 	else

@@ -2,7 +2,8 @@
 # adapter_set.sh - the adapter methods through snmpset, checked in the kernel (issue 13).
 #
 # cimNetAdapterTable: Disable() and Enable() (NetEnabled: IFF_UP in `ip -j link`), the alias
-# (NetConnectionID: ifalias, set and removed), Reset() (down and up), SetPowerState() refused;
+# (NetConnectionID: ifalias, set and removed; also on a link that is down, whose alias change
+# the kernel does not announce), Reset() (down and up), SetPowerState() refused;
 # LastMethod and LastResult after each. cimAdapterCfgTable: SetMTU() (`ip -j link` mtu; below
 # 68 and beyond the device refused with parameterOutOfBounds(90)), the methods that ask for
 # what Linux already is (0, nothing changed) and for what it cannot do (inconsistentValue,
@@ -88,6 +89,12 @@ methods "SetPowerState()" ad "$VA" 4 1
 nsx ip link set vb down && nsx ip link set va down
 refused inconsistentValue "Reset() of a disabled interface" "$AD.39.$VA" i 2
 methods "Reset() refused" ad "$VA" 3 2
+# the kernel announces no alias change of a link that is down: a GET after the SET still sees it
+set_ok "NetConnectionID of va while it is down" "$AD.24.$VA" s "spare uplink"
+is "$(link va ifalias)" "spare uplink" "the alias of the down link is set in the kernel"
+is "$(get_str "$AD.24.$VA")" "spare uplink" "NetConnectionID reads the alias of the down link"
+set_ok "NetConnectionID '' while down" "$AD.24.$VA" s ""
+is "$(get_str "$AD.24.$VA")" "va" "NetConnectionID reads the name of the down link again"
 nsx ip link set va up && nsx ip link set vb up
 
 # ---- cimAdapterCfgTable
