@@ -9,7 +9,8 @@
 # what Linux already is (0, nothing changed) and for what it cannot do (inconsistentValue,
 # notSupported(64)). cimAdapterCfgAddressTable: EnableStatic() of an IPv4 address (with its
 # broadcast, permanent) and an IPv6 one, destroyed again; one SET replacing va's subnet (the
-# first created becomes the primary); a nonVolatile address in the state file, added again
+# first created becomes the primary); a nonVolatile address in the state file (volatile(2)
+# while its link has another name), added again
 # when `ip addr del` removes it and at a start after it was removed, a volatile one not; each
 # refusal with its status and code, nothing changed.
 # All or nothing across an address write and a route write: a route refused in RESERVE2, and
@@ -152,6 +153,14 @@ set_ok "EnableStatic(198.51.100.20/24) nonVolatile, 198.51.100.21/24 volatile" \
 grep -qx "va 198.51.100.20/24" "$T/state/static-addresses" && ! grep -q 198.51.100.21 "$T/state/static-addresses" &&
 	ok "the state file lists the nonVolatile address only" ||
 	{ not_ok "the state file lists the nonVolatile address only"; diag <"$T/state/static-addresses"; }
+# saved by interface name: renamed, the link's address would not come back
+storage_is() { [ "$(int "$ADDR.7.$VA.1.4.198.51.100.20.24")" = "$1" ]; }
+nsx ip link set va down && nsx ip link set va name vz || bail_out "cannot rename va"
+wait_for storage_is 2 && ok "va renamed vz: it reads volatile(2)" ||
+	not_ok "va renamed vz: it reads volatile(2) (reads $(int "$ADDR.7.$VA.1.4.198.51.100.20.24"))"
+nsx ip link set vz name va && nsx ip link set va up || bail_out "cannot rename vz back"
+wait_for storage_is 3 && ok "named va again: it reads nonVolatile(3)" ||
+	not_ok "named va again: it reads nonVolatile(3)"
 nsx ip addr del 198.51.100.21/24 dev va && nsx ip addr del 198.51.100.20/24 dev va
 wait_for has va 198.51.100.20/24 && ok "deleted by ip, the nonVolatile address is back (${WAITED_MS} ms)" ||
 	not_ok "deleted by ip, the nonVolatile address is back"
