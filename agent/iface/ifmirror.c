@@ -400,6 +400,26 @@ apply_link_msg(struct iface *ifm, struct nlmsghdr *nlh)
 		announce(ifm, IFACE_LINK_CHANGED, &l, NULL);
 }
 
+/*
+ * The kernel announces an alias set on a link that is down to nobody
+ * (netdev_state_change() sends RTM_NEWLINK only while IFF_UP): the writer
+ * whose request it acked says what it set.  A dump running may hold the old
+ * one: it is taken again.
+ */
+void
+iface_link_alias_set(struct iface *ifm, int32_t ifindex, const char *alias)
+{
+	struct link *l =
+	    vec_find(ifm->links.v, ifm->links.n, sizeof(*ifm->links.v), &ifindex, link_cmp);
+
+	if (ifm->state == IFACE_DUMPING)
+		ifm->again = 1;
+	if (l == NULL || strcmp(l->alias, alias) == 0)
+		return;
+	snprintf(l->alias, sizeof(l->alias), "%s", alias);
+	announce(ifm, IFACE_LINK_CHANGED, l, NULL);
+}
+
 static void
 apply_addr_msg(struct iface *ifm, struct nlmsghdr *nlh)
 {

@@ -148,6 +148,9 @@ int iface_redump_running(const struct iface *);
 /* Apply one event message as if it came from the event socket (tests). */
 void iface_apply(struct iface *, struct nlmsghdr *);
 
+/* Link ifindex's alias is now alias: a request of ours that the kernel acked. */
+void iface_link_alias_set(struct iface *, int32_t ifindex, const char *alias);
+
 /* NULL when unknown.  Valid until the next change. */
 const struct link *iface_link(const struct iface *, int32_t ifindex);
 /* The link of this name, or NULL (a linear search: for the few persisted routes). */

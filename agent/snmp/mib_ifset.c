@@ -266,14 +266,20 @@ ifset_storage(const struct ifset *s, const struct iface_addr *a)
 	const struct link *l;
 	struct staticaddr k2 = { .family = a->family, .plen = a->plen };
 
-	if (m != NULL)
+	if (m != NULL && m->storage != ST_NONVOLATILE)
 		return m->storage;
-	/* Added again from the state file. */
+	/*
+	 * Saved by interface name: added again from the state file, or made
+	 * here on a link that still has the name it was saved under (renamed
+	 * since, the address would not come back: volatile).
+	 */
 	if (s == NULL || !s->saved_on || (l = iface_link(s->ifm, a->ifindex)) == NULL)
-		return ST_OTHER;
+		return m != NULL ? m->storage : ST_OTHER;
 	snprintf(k2.ifname, sizeof(k2.ifname), "%s", l->name);
 	memcpy(k2.addr, a->addr, sizeof(k2.addr));
-	return staticaddrs_has(&s->saved, &k2) ? ST_NONVOLATILE : ST_OTHER;
+	if (staticaddrs_has(&s->saved, &k2))
+		return ST_NONVOLATILE;
+	return m != NULL ? ST_VOLATILE : ST_OTHER;
 }
 
 static void reapply(struct ifset *s, const struct link *only);
@@ -1464,6 +1470,8 @@ told(const struct irow *r, const struct kreq *q, int undo)
 			(r->kq.rc == -EADDRNOTAVAIL || r->kq.rc == -ESRCH || r->kq.rc == -ENOENT)));
 
 	req_text(q, what, sizeof(what));
+	if (fine && q->kind == K_LINK && q->l.set_alias)
+		iface_link_alias_set(r->s->ifm, q->l.ifindex, q->l.alias);
 	if (fine)
 		log_info("set", "%s%s", undo ? "undo: " : "", what);
 	else

@@ -1057,6 +1057,9 @@ srv_check(struct txn *x, struct txn_row *row, void *ctx)
 		    "cimDnsServerAddress must be given");
 	if ((why = server_of(type, a, len, &r->srv)) != NULL)
 		return dns_refuse(row, SNMP_ERR_WRONGVALUE, CIM_RC_INVALIDIPADDRESS, "%s", why);
+	if (r->srv.zone != 0 && iface_link(tc.ifm, (int32_t)r->srv.zone) == NULL)
+		return dns_refuse(row, SNMP_ERR_INCONSISTENTVALUE, CIM_RC_INVALIDIPADDRESS,
+		    "the zone names no interface (ifindex %u)", (unsigned)r->srv.zone);
 	r->has_srv = 1;
 	return SNMP_ERR_NOERROR;
 }

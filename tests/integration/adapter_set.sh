@@ -2,13 +2,15 @@
 # adapter_set.sh - the adapter methods through snmpset, checked in the kernel (issue 13).
 #
 # cimNetAdapterTable: Disable() and Enable() (NetEnabled: IFF_UP in `ip -j link`), the alias
-# (NetConnectionID: ifalias, set and removed), Reset() (down and up), SetPowerState() refused;
+# (NetConnectionID: ifalias, set and removed; also on a link that is down, whose alias change
+# the kernel does not announce), Reset() (down and up), SetPowerState() refused;
 # LastMethod and LastResult after each. cimAdapterCfgTable: SetMTU() (`ip -j link` mtu; below
 # 68 and beyond the device refused with parameterOutOfBounds(90)), the methods that ask for
 # what Linux already is (0, nothing changed) and for what it cannot do (inconsistentValue,
 # notSupported(64)). cimAdapterCfgAddressTable: EnableStatic() of an IPv4 address (with its
 # broadcast, permanent) and an IPv6 one, destroyed again; one SET replacing va's subnet (the
-# first created becomes the primary); a nonVolatile address in the state file, added again
+# first created becomes the primary); a nonVolatile address in the state file (volatile(2)
+# while its link has another name), added again
 # when `ip addr del` removes it and at a start after it was removed, a volatile one not; each
 # refusal with its status and code, nothing changed.
 # All or nothing across an address write and a route write: a route refused in RESERVE2, and
@@ -88,6 +90,12 @@ methods "SetPowerState()" ad "$VA" 4 1
 nsx ip link set vb down && nsx ip link set va down
 refused inconsistentValue "Reset() of a disabled interface" "$AD.39.$VA" i 2
 methods "Reset() refused" ad "$VA" 3 2
+# the kernel announces no alias change of a link that is down: a GET after the SET still sees it
+set_ok "NetConnectionID of va while it is down" "$AD.24.$VA" s "spare uplink"
+is "$(link va ifalias)" "spare uplink" "the alias of the down link is set in the kernel"
+is "$(get_str "$AD.24.$VA")" "spare uplink" "NetConnectionID reads the alias of the down link"
+set_ok "NetConnectionID '' while down" "$AD.24.$VA" s ""
+is "$(get_str "$AD.24.$VA")" "va" "NetConnectionID reads the name of the down link again"
 nsx ip link set va up && nsx ip link set vb up
 
 # ---- cimAdapterCfgTable
@@ -145,6 +153,14 @@ set_ok "EnableStatic(198.51.100.20/24) nonVolatile, 198.51.100.21/24 volatile" \
 grep -qx "va 198.51.100.20/24" "$T/state/static-addresses" && ! grep -q 198.51.100.21 "$T/state/static-addresses" &&
 	ok "the state file lists the nonVolatile address only" ||
 	{ not_ok "the state file lists the nonVolatile address only"; diag <"$T/state/static-addresses"; }
+# saved by interface name: renamed, the link's address would not come back
+storage_is() { [ "$(int "$ADDR.7.$VA.1.4.198.51.100.20.24")" = "$1" ]; }
+nsx ip link set va down && nsx ip link set va name vz || bail_out "cannot rename va"
+wait_for storage_is 2 && ok "va renamed vz: it reads volatile(2)" ||
+	not_ok "va renamed vz: it reads volatile(2) (reads $(int "$ADDR.7.$VA.1.4.198.51.100.20.24"))"
+nsx ip link set vz name va && nsx ip link set va up || bail_out "cannot rename vz back"
+wait_for storage_is 3 && ok "named va again: it reads nonVolatile(3)" ||
+	not_ok "named va again: it reads nonVolatile(3)"
 nsx ip addr del 198.51.100.21/24 dev va && nsx ip addr del 198.51.100.20/24 dev va
 wait_for has va 198.51.100.20/24 && ok "deleted by ip, the nonVolatile address is back (${WAITED_MS} ms)" ||
 	not_ok "deleted by ip, the nonVolatile address is back"

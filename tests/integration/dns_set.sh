@@ -139,6 +139,8 @@ expect wrongValue 19 70 "server 0.0.0.0" "$SRV.4.$IFA.3" i 4 "$SRV.3.$IFA.3" x "
 expect wrongValue 19 70 "server 224.0.0.1 (multicast)" "$SRV.4.$IFA.3" i 4 "$SRV.3.$IFA.3" x "$(hex4 224.0.0.1)"
 expect wrongValue 19 70 "an ipv4 type with 16 bytes" "$SRV.4.$IFA.3" i 4 "$SRV.3.$IFA.3" x "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 01"
 expect wrongValue 19 70 "address type dns(16)" "$SRV.4.$IFA.3" i 4 "$SRV.2.$IFA.3" i 16 "$SRV.3.$IFA.3" x "$(hex4 192.0.2.1)"
+expect inconsistentValue 19 70 "an ipv6z server whose zone names no interface (ifindex 999)" \
+	"$SRV.4.$IFA.3" i 4 "$SRV.2.$IFA.3" i 4 "$SRV.3.$IFA.3" x "FE 80 00 00 00 00 00 00 00 00 00 00 00 00 00 53 00 00 03 E7"
 expect noCreation 19 90 "position 65" "$SRV.4.$IFA.65" i 4 "$SRV.3.$IFA.65" x "$(hex4 192.0.2.1)"
 expect noCreation 20 90 "suffix position 0" "$SFX.3.0" i 4 "$SFX.2.0" s x.example
 expect inconsistentValue 19 84 "a server of lo (not IP-enabled)" "$SRV.4.1.3" i 4 "$SRV.3.1.3" x "$(hex4 192.0.2.1)"

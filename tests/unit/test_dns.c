@@ -357,6 +357,12 @@ test_refusals(void **state)
 		    CIM_M_SETDNSSERVERSEARCHORDER, 68 },
 		{ { ADDR("2.1", "\xc0\x00\x02\x02"), ADDR("3.1", "\xc0\x00\x02\x03") }, 2,
 		    SNMP_ERR_INCONSISTENTVALUE, CIM_M_SETDNSSERVERSEARCHORDER, 68 },
+		/* an ipv6z server whose zone names no interface (ifindex 9) */
+		{ { STATUS(SRV, "2.2", 4), TYPE("2.2", 4),
+		      ADDR("2.2",
+			  "\xfe\x80\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+			  "\x00\x53\x00\x00\x00\x09") },
+		    3, SNMP_ERR_INCONSISTENTVALUE, CIM_M_SETDNSSERVERSEARCHORDER, 70 },
 		/* a type the MIB does not take, alone or with its address: wrongValue first */
 		{ { TYPE("2.1", 7) }, 1, SNMP_ERR_WRONGVALUE, CIM_M_SETDNSSERVERSEARCHORDER, 70 },
 		{ { TYPE("2.1", 0) }, 1, SNMP_ERR_WRONGVALUE, CIM_M_SETDNSSERVERSEARCHORDER, 70 },

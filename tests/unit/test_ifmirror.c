@@ -161,6 +161,34 @@ test_link_changes_announced(void **state)
 	iface_free(ifm);
 }
 
+/*
+ * An alias set on a link that is down comes with no event: what the writer
+ * set is kept and announced once; nothing for an unknown link.
+ */
+static void
+test_link_alias_set(void **state)
+{
+	struct iface *ifm = iface_new();
+	struct seen s = { 0 };
+
+	(void)state;
+	assert_int_equal(iface_watch(ifm, watcher, &s), 0);
+	apply(ifm, veth_msg(0, 1500, NULL));
+	iface_link_alias_set(ifm, 7, "spare uplink");
+	assert_string_equal(iface_link(ifm, 7)->alias, "spare uplink");
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.last, IFACE_LINK_CHANGED);
+	iface_link_alias_set(ifm, 7, "spare uplink");
+	assert_int_equal(s.n, 2);
+	iface_link_alias_set(ifm, 7, "");
+	assert_string_equal(iface_link(ifm, 7)->alias, "");
+	assert_int_equal(s.n, 3);
+	iface_link_alias_set(ifm, 8, "none");
+	assert_int_equal(s.n, 3);
+	assert_null(iface_link(ifm, 8));
+	iface_free(ifm);
+}
+
 /* A link that comes while watched has a creation time; going up is stamped and kept. */
 static void
 test_link_times(void **state)
@@ -318,6 +346,7 @@ main(void)
 		cmocka_unit_test(test_link_minimal),
 		cmocka_unit_test(test_link_address_too_long),
 		cmocka_unit_test(test_link_changes_announced),
+		cmocka_unit_test(test_link_alias_set),
 		cmocka_unit_test(test_link_times),
 		cmocka_unit_test(test_addr_lifetimes),
 		cmocka_unit_test(test_broadcast4),

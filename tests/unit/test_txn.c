@@ -3029,6 +3029,27 @@ test_addr_saved(void **state)
 	assert_string_equal(text, "");
 }
 
+/*
+ * Saved by interface name: an address made nonVolatile on va reads volatile(2)
+ * once va is renamed (the state file names va: the renamed link's address
+ * would not come back), and nonVolatile(3) again under its old name.
+ */
+static void
+test_addr_saved_renamed(void **state)
+{
+	char err[256];
+
+	adapters();
+	assert_int_equal(ifset_use_statedir(ifs, dir, err, sizeof(err)), 0);
+	IF_APPLIED("add 198.51.100.5/24 on ifindex 2",
+	    { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_CREATEANDGO });
+	assert_int_equal(storage_of("198.51.100.5", 24), ST_NONVOLATILE);
+	fk_link_named(IFA, IFF_UP, "vb");
+	assert_int_equal(storage_of("198.51.100.5", 24), ST_VOLATILE);
+	fk_link_named(IFA, IFF_UP, "va");
+	assert_int_equal(storage_of("198.51.100.5", 24), ST_NONVOLATILE);
+}
+
 /* At start, the saved addresses that the kernel lacks are added; a bad line is skipped. */
 static void
 test_addr_saved_start(void **state)
@@ -3208,6 +3229,7 @@ main(void)
 		T(test_cfg_conn_metric),
 		T(test_cfg_failure_kept),
 		T(test_addr_saved_start),
+		T(test_addr_saved_renamed),
 		T(test_protected_directive),
 	};
 
