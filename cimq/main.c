@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,6 +241,23 @@ select_rows(netsnmp_session *ss, const struct cmap *m, struct plan *p, struct ex
 	return rc;
 }
 
+/* snmp_open failed: a connection the agent's side refused or could not reach
+ * (a TCP transport) is a transport error; anything else (a name that does not
+ * resolve, a bad transport specifier) a local one. */
+static int
+open_failed(netsnmp_session *sess)
+{
+	int e = sess->s_errno;
+
+	if (e == ECONNREFUSED || e == EHOSTUNREACH || e == ENETUNREACH || e == ETIMEDOUT ||
+	    e == ECONNRESET) {
+		fprintf(stderr, "cimq: %s: cannot connect (%s)\n", sess->peername, strerror(e));
+		return CIMQ_TIMEOUT;
+	}
+	snmp_sess_perror("cimq", sess);
+	return CIMQ_LOCAL;
+}
+
 static int
 run(netsnmp_session *sess, const struct cmap *m, const struct wql_stmt *s, struct plan *p)
 {
@@ -247,10 +265,8 @@ run(netsnmp_session *sess, const struct cmap *m, const struct wql_stmt *s, struc
 	struct exec_err err;
 	int rc;
 
-	if (ss == NULL) {
-		snmp_sess_perror("cimq", sess);
-		return CIMQ_LOCAL;
-	}
+	if (ss == NULL)
+		return open_failed(sess);
 	if (events_is(p->cls, s))
 		rc = events_run(ss, m, s, p, format, count, &err);
 	else if (s->kind == WQL_SELECT)

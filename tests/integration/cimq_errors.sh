@@ -6,7 +6,7 @@
 #   2 an unknown class or property: the message names the nearest one (a one-letter typo of a
 #     real name, in the FROM, the SELECT list and the WHERE)
 #   3 a type mismatch in the query (a string compared with a number, a number with a boolean)
-#   4 a timeout: a port nobody answers on, -t 1 -r 0, within 5 s
+#   4 a timeout: a port nobody answers on, -t 1 -r 0, within 5 s; a TCP connection refused
 #   5 an authentication failure (SNMPv3 user, wrong passphrase; unknown user) and an
 #     authorization failure (a priv user at authNoPriv)
 #   6 an object missing on an "older agent": a community whose view excludes the IPv6 route
@@ -112,6 +112,12 @@ run to -v2c -c public -t 1 -r 0 "127.0.0.1:$((PORT + 1))" "SELECT Destination FR
 expect_exit to 4 "timeout (nobody on the port, -t 1 -r 0)"
 [ "$MS" -lt 5000 ] && ok "timeout within 5 s ($MS ms)" || not_ok "timeout within 5 s ($MS ms)"
 mentions to "timeout: says so" timeout
+# a TCP agent address nobody listens on: the connection refused is a transport error, not a host
+run tcp -v2c -c public -t 1 -r 0 "tcp:127.0.0.1:$((PORT + 1))" "SELECT Destination FROM $R"
+expect_exit tcp 4 "connection refused (tcp:, nobody on the port)"
+mentions tcp "connection refused: says so" "connection refused" "tcp:127.0.0.1:$((PORT + 1))"
+! grep -qi "unknown host" "$T/tcp.err"
+result $? "connection refused: not called an unknown host"
 
 # ---------------------------------------------------------------- 5: authentication / authorization
 run auth -v3 -l authPriv -u "$V3USER" -a SHA -A "wrong-pass-$$" -x AES -X "$V3PRIV" -t 2 -r 0 "$AGENT" "SELECT Destination FROM $R"
