@@ -11,7 +11,8 @@
 #     authorization failure (a priv user at authNoPriv)
 #   6 an object missing on an "older agent": a community whose view excludes the IPv6 route
 #     table (as an agent without that extension): a GET plan, a range and a walk plan; the
-#     tables without rows on Linux (permit, IPX) are not missing: exit 0, an empty result
+#     tables without rows on Linux (permit, IPX) are not missing: exit 0, an empty result;
+#     snmpd without cimrouted (nothing of the MIB answers): said so, not "older"
 #   8 bad usage: an unknown output format, no query, a map file that does not exist
 # Each error leaves stdout empty and says something on stderr; both daemons alive after.
 
@@ -166,4 +167,15 @@ mentions use3 "map file not found: names the file" no-such-map.tsv
 
 # ---------------------------------------------------------------- the statuses are distinct
 both_alive "every error"
+
+# snmpd without cimrouted: every object is noSuchObject, and cimq says the daemon is not there
+# (not an older cimrouted)
+stop_cimrouted
+unserved() { ! served "$ENT.1.1.0"; }
+wait_for unserved || diag "cimIP4RouteCount still served ${WAITED_MS} ms after the stop"
+run gone -v2c -c public "$AGENT" "SELECT Destination FROM $R"
+expect_exit gone 6 "snmpd without cimrouted"
+mentions gone "snmpd without cimrouted: says cimrouted is not connected" "cimrouted is not connected"
+! grep -qi "older" "$T/gone.err"
+result $? "snmpd without cimrouted: not called an older cimrouted"
 done_testing
