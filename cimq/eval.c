@@ -210,8 +210,8 @@ check_leaf(const struct cmap_prop *p, const struct wql_expr *e, size_t *pos, cha
 	default: break;
 	}
 	if (l->kind == WQL_L_NULL)
-		return mismatch(pos, l->pos, msg, len, "%s %s NULL is never true: use IS NULL",
-		    p->name, wql_op_text(e->op));
+		return mismatch(pos, l->pos, msg, len, "%s %s NULL is never true: use IS %sNULL",
+		    p->name, wql_op_text(e->op), e->op == WQL_NE ? "NOT " : "");
 	if (!lit_fits(p, l))
 		return mismatch(pos, l->pos, msg, len, "%s is %s; %s does not fit it%s", p->name,
 		    p->cim_type, lit_kind_text(l),

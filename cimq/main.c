@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,6 +241,61 @@ select_rows(netsnmp_session *ss, const struct cmap *m, struct plan *p, struct ex
 	return rc;
 }
 
+/* snmp_open failed: a connection the agent's side refused or could not reach
+ * (a TCP transport) is a transport error; anything else (a name that does not
+ * resolve, a bad transport specifier) a local one. */
+static int
+open_failed(netsnmp_session *sess)
+{
+	int e = sess->s_errno;
+
+	if (e == ECONNREFUSED || e == EHOSTUNREACH || e == ENETUNREACH || e == ETIMEDOUT ||
+	    e == ECONNRESET) {
+		fprintf(stderr, "cimq: %s: cannot connect (%s)\n", sess->peername, strerror(e));
+		return CIMQ_TIMEOUT;
+	}
+	snmp_sess_perror("cimq", sess);
+	return CIMQ_LOCAL;
+}
+
+/* Whether any object of CIM-ROUTE-MIB answers on ss (a GETNEXT of cimRouteObjects); 1 when
+ * that cannot be told. */
+static int
+mib_answers(netsnmp_session *ss)
+{
+	oid root[MAX_OID_LEN];
+	size_t len = MAX_OID_LEN;
+	netsnmp_pdu *pdu, *resp = NULL;
+	netsnmp_variable_list *vb;
+	int yes = 1;
+
+	if (!read_objid("CIM-ROUTE-MIB::cimRouteObjects", root, &len))
+		return 1;
+	pdu = snmp_pdu_create(SNMP_MSG_GETNEXT);
+	snmp_add_null_var(pdu, root, len);
+	if (snmp_synch_response(ss, pdu, &resp) == STAT_SUCCESS && resp != NULL &&
+	    resp->errstat == SNMP_ERR_NOERROR && (vb = resp->variables) != NULL)
+		yes = vb->type != SNMP_ENDOFMIBVIEW &&
+		    netsnmp_oid_is_subtree(root, len, vb->name, vb->name_length) == 0;
+	if (resp != NULL)
+		snmp_free_pdu(resp);
+	return yes;
+}
+
+/* The error of a statement that failed on ss: an object missing where nothing of the MIB
+ * answers is no older cimrouted but none (or a view without the MIB). */
+static void
+run_error(netsnmp_session *ss, const struct exec_err *err)
+{
+	if (err->status == CIMQ_MISSING && !mib_answers(ss))
+		fprintf(stderr,
+		    "cimq: %s: no CIM-ROUTE-MIB object answers: cimrouted is not connected to the "
+		    "agent (or its view excludes enterprises.32473.1)\n",
+		    ss->peername);
+	else
+		fprintf(stderr, "cimq: %s\n", err->msg);
+}
+
 static int
 run(netsnmp_session *sess, const struct cmap *m, const struct wql_stmt *s, struct plan *p)
 {
@@ -247,10 +303,8 @@ run(netsnmp_session *sess, const struct cmap *m, const struct wql_stmt *s, struc
 	struct exec_err err;
 	int rc;
 
-	if (ss == NULL) {
-		snmp_sess_perror("cimq", sess);
-		return CIMQ_LOCAL;
-	}
+	if (ss == NULL)
+		return open_failed(sess);
 	if (events_is(p->cls, s))
 		rc = events_run(ss, m, s, p, format, count, &err);
 	else if (s->kind == WQL_SELECT)
@@ -260,7 +314,7 @@ run(netsnmp_session *sess, const struct cmap *m, const struct wql_stmt *s, struc
 	else
 		rc = exec_write(ss, m, s, p, &err);
 	if (rc != 0)
-		fprintf(stderr, "cimq: %s\n", err.msg);
+		run_error(ss, &err);
 	snmp_close(ss);
 	return rc == 0 ? CIMQ_OK : err.status;
 }

@@ -729,10 +729,17 @@ wql_op_text(enum wql_op op)
 void
 wql_err_print(FILE *f, const char *prefix, const char *q, const struct wql_err *err)
 {
-	size_t pos = err->pos;
+	size_t len = strlen(q), pos = err->pos < len ? err->pos : len, line = 0, n;
 
-	fprintf(f, "  %s\n  ", q);
-	for (size_t k = 0; k < pos && q[k] != '\0'; k++)
+	/* the lines up to the error's, each indented; the caret under it in its line */
+	for (;; line += n + 1) {
+		n = strcspn(q + line, "\n");
+		fprintf(f, "  %.*s\n", (int)n, q + line);
+		if (line + n >= pos)
+			break;
+	}
+	fputs("  ", f);
+	for (size_t k = line; k < pos; k++)
 		if (((unsigned char)q[k] & 0xc0) != 0x80) /* one column per UTF-8 character */
 			fputc(q[k] == '\t' ? '\t' : ' ', f);
 	fprintf(f, "^\n%s: %s\n", prefix, err->msg);

@@ -125,7 +125,8 @@ struct wql_err {
 int wql_parse(const char *q, struct wql_stmt **out, struct wql_err *err);
 void wql_free(struct wql_stmt *s);
 
-/* Prints "  q\n  ^ (caret under err->pos)\nprefix: msg\n" to f. */
+/* Prints "  q\n  ^ (caret under err->pos)\nprefix: msg\n" to f; of a query of several
+ * lines, the lines up to the one of err->pos, the caret under it in that line. */
 void wql_err_print(FILE *f, const char *prefix, const char *q, const struct wql_err *err);
 
 /* Text of an operator ("<="), for messages. */

@@ -198,6 +198,8 @@ void mib_adcfg_bind(struct iface *, struct mirror *m4, struct mirror *m6, int se
 extern const struct mib_table *mib_adcfg_table;
 extern const struct mib_table *mib_adcfg_addr_table;
 extern const struct mib_table *mib_adcfg_gw_table;
+/* The permit TCP, UDP, IP and IPX tables (no rows on Linux), then NULL. */
+extern const struct mib_table *const mib_adcfg_rowless[];
 /*
  * WMI's DHCPEnabled of l (a client's lease, else a leased IPv4 address);
  * *client: the enum dhcp_client that keeps the lease (iface/dhcplease.h).

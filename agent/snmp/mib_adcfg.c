@@ -942,17 +942,32 @@ none_index(void *ctx, const void *row, oid *out)
 	return 0;
 }
 
-#define EMPTY_TABLE(var, nm, ...)                   \
+/* Their columns are listed, so that they read noSuchInstance, not noSuchObject. */
+static const struct mib_column permit_columns[] = {
+	{ COL_ADCFG_PERMIT_VALUE, mib_get_absent },
+	{ COL_ADCFG_PERMIT_ROWSTATUS, mib_get_absent },
+};
+static const struct mib_column ipx_columns[] = {
+	{ COL_ADCFG_IPX_FRAMETYPE, mib_get_absent },
+	{ COL_ADCFG_IPX_NETWORKNUMBER, mib_get_absent },
+	{ COL_ADCFG_IPX_ROWSTATUS, mib_get_absent },
+};
+
+#define EMPTY_TABLE(var, nm, cols, ...)             \
 	static struct mib_table var = { .name = nm, \
 		MIB_ENTRY(__VA_ARGS__),             \
+		MIB_COLUMNS(cols),                  \
 		.seek = none_seek,                  \
 		.next = none_next,                  \
 		.index = none_index }
 
-EMPTY_TABLE(ptcp_table, "cimAdapterCfgPermitTcpTable", CIMR_ADCFG_PTCP_ENTRY);
-EMPTY_TABLE(pudp_table, "cimAdapterCfgPermitUdpTable", CIMR_ADCFG_PUDP_ENTRY);
-EMPTY_TABLE(pip_table, "cimAdapterCfgPermitIpTable", CIMR_ADCFG_PIP_ENTRY);
-EMPTY_TABLE(ipx_table, "cimAdapterCfgIpxTable", CIMR_ADCFG_IPX_ENTRY);
+EMPTY_TABLE(ptcp_table, "cimAdapterCfgPermitTcpTable", permit_columns, CIMR_ADCFG_PTCP_ENTRY);
+EMPTY_TABLE(pudp_table, "cimAdapterCfgPermitUdpTable", permit_columns, CIMR_ADCFG_PUDP_ENTRY);
+EMPTY_TABLE(pip_table, "cimAdapterCfgPermitIpTable", permit_columns, CIMR_ADCFG_PIP_ENTRY);
+EMPTY_TABLE(ipx_table, "cimAdapterCfgIpxTable", ipx_columns, CIMR_ADCFG_IPX_ENTRY);
+
+const struct mib_table *const mib_adcfg_rowless[] = { &ptcp_table, &pudp_table, &pip_table,
+	&ipx_table, NULL };
 
 /* ---- scalars, binding, registration ---------------------------------------- */
 

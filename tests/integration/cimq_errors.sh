@@ -6,11 +6,13 @@
 #   2 an unknown class or property: the message names the nearest one (a one-letter typo of a
 #     real name, in the FROM, the SELECT list and the WHERE)
 #   3 a type mismatch in the query (a string compared with a number, a number with a boolean)
-#   4 a timeout: a port nobody answers on, -t 1 -r 0, within 5 s
+#   4 a timeout: a port nobody answers on, -t 1 -r 0, within 5 s; a TCP connection refused
 #   5 an authentication failure (SNMPv3 user, wrong passphrase; unknown user) and an
 #     authorization failure (a priv user at authNoPriv)
 #   6 an object missing on an "older agent": a community whose view excludes the IPv6 route
-#     table (as an agent without that extension): a GET plan, a range and a walk plan
+#     table (as an agent without that extension): a GET plan, a range and a walk plan; the
+#     tables without rows on Linux (permit, IPX) are not missing: exit 0, an empty result;
+#     snmpd without cimrouted (nothing of the MIB answers): said so, not "older"
 #   8 bad usage: an unknown output format, no query, a map file that does not exist
 # Each error leaves stdout empty and says something on stderr; both daemons alive after.
 
@@ -112,6 +114,12 @@ run to -v2c -c public -t 1 -r 0 "127.0.0.1:$((PORT + 1))" "SELECT Destination FR
 expect_exit to 4 "timeout (nobody on the port, -t 1 -r 0)"
 [ "$MS" -lt 5000 ] && ok "timeout within 5 s ($MS ms)" || not_ok "timeout within 5 s ($MS ms)"
 mentions to "timeout: says so" timeout
+# a TCP agent address nobody listens on: the connection refused is a transport error, not a host
+run tcp -v2c -c public -t 1 -r 0 "tcp:127.0.0.1:$((PORT + 1))" "SELECT Destination FROM $R"
+expect_exit tcp 4 "connection refused (tcp:, nobody on the port)"
+mentions tcp "connection refused: says so" "connection refused" "tcp:127.0.0.1:$((PORT + 1))"
+! grep -qi "unknown host" "$T/tcp.err"
+result $? "connection refused: not called an unknown host"
 
 # ---------------------------------------------------------------- 5: authentication / authorization
 run auth -v3 -l authPriv -u "$V3USER" -a SHA -A "wrong-pass-$$" -x AES -X "$V3PRIV" -t 2 -r 0 "$AGENT" "SELECT Destination FROM $R"
@@ -141,6 +149,12 @@ mentions old2 "older agent, a walk: names the object" cimIP6RouteName
 run old3 -v2c -c public -o json "$AGENT" "SELECT Name FROM cimIP6Route WHERE $K6"
 [ "$RC" -eq 0 ] && [ "$(jq -r '.[0].Name' "$T/old3.out" 2>/dev/null)" = 2001:db8:50::/48 ] &&
 	ok "the same query through a community that sees the table answers" || { not_ok "the same query through a community that sees the table answers (exit $RC)"; diag "$(head -c 400 "$T/old3.err")"; }
+# the tables the agent serves without rows on Linux (permit, IPX) are empty, not missing
+for c in cimAdapterCfgIpx cimAdapterCfgPermitTcp cimAdapterCfgPermitUdp cimAdapterCfgPermitIp; do
+	run rowless -v2c -c public -o json "$AGENT" "SELECT * FROM $c"
+	[ "$RC" -eq 0 ] && [ "$(jq length "$T/rowless.out" 2>/dev/null)" = 0 ] &&
+		ok "$c (no rows on Linux): exit 0, an empty result" || { not_ok "$c (no rows on Linux): exit 0, an empty result (exit $RC)"; diag "$(head -c 400 "$T/rowless.err")"; }
+done
 
 # ---------------------------------------------------------------- 8: usage
 run use1 -v2c -c public -o yaml "$AGENT" "SELECT * FROM $R"
@@ -153,4 +167,15 @@ mentions use3 "map file not found: names the file" no-such-map.tsv
 
 # ---------------------------------------------------------------- the statuses are distinct
 both_alive "every error"
+
+# snmpd without cimrouted: every object is noSuchObject, and cimq says the daemon is not there
+# (not an older cimrouted)
+stop_cimrouted
+unserved() { ! served "$ENT.1.1.0"; }
+wait_for unserved || diag "cimIP4RouteCount still served ${WAITED_MS} ms after the stop"
+run gone -v2c -c public "$AGENT" "SELECT Destination FROM $R"
+expect_exit gone 6 "snmpd without cimrouted"
+mentions gone "snmpd without cimrouted: says cimrouted is not connected" "cimrouted is not connected"
+! grep -qi "older" "$T/gone.err"
+result $? "snmpd without cimrouted: not called an older cimrouted"
 done_testing

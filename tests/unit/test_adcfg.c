@@ -351,6 +351,26 @@ test_empty(void **state)
 	iface_free(none);
 }
 
+/* The tables Linux has no rows of: their columns exist (noSuchInstance, as the MIB's other
+ * columns without a value, not noSuchObject, which tells an agent without them). */
+static void
+test_rowless(void **state)
+{
+	const oid idx[2] = { 2, 1 };
+	struct mib_value v;
+	size_t k = 0;
+
+	(void)state;
+	for (const struct mib_table *const *t = mib_adcfg_rowless; *t != NULL; t++, k++) {
+		/* cimAdapterCfgIpxTable (.6.9): three columns; the permit tables two */
+		assert_int_equal((*t)->ncols, (*t)->entry[(*t)->entry_len - 2] == 9 ? 3 : 2);
+		for (oid col = 2; col < 2 + (*t)->ncols; col++)
+			assert_int_equal(get(*t, col, idx, 2, &v), SNMP_NOSUCHINSTANCE);
+		assert_int_equal(get(*t, 1, idx, 2, &v), SNMP_NOSUCHOBJECT); /* not-accessible */
+	}
+	assert_int_equal(k, 4);
+}
+
 int
 main(void)
 {
@@ -362,6 +382,7 @@ main(void)
 		cmocka_unit_test(test_walk_links),
 		cmocka_unit_test(test_gateways),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_rowless),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -650,6 +650,8 @@ test_mismatches(void **state)
 	    "Index is uint32; an integer does not fit it");
 	refused("SELECT * FROM Win32_IP4RouteTable WHERE Metric1 = NULL", 3, 50,
 	    "Metric1 = NULL is never true: use IS NULL");
+	refused("SELECT * FROM Win32_IP4RouteTable WHERE Metric1 <> NULL", 3, 51,
+	    "Metric1 <> NULL is never true: use IS NOT NULL");
 	refused("SELECT * FROM Win32_IP4RouteTable WHERE Metric1 LIKE '1%'", 3, 40,
 	    "LIKE needs a string property; Metric1 is sint32");
 	refused("SELECT * FROM Win32_IP4RouteTable WHERE Name ISA 'x'", 3, 40,

@@ -349,34 +349,42 @@ test_depth(void **state)
 	bad(q, 22 + 200 * 4, "conditions nested too deeply");
 }
 
+/* q fails to parse at pos; wql_err_print prints want */
 static void
-test_caret(void **state)
+caret_is(const char *q, size_t pos, const char *want)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	struct wql_stmt *s;
 	struct wql_err err;
-	const char *q = "SELECT * FORM x";
 
-	(void)state;
+	assert_non_null(f);
 	assert_int_equal(wql_parse(q, &s, &err), -1);
+	assert_int_equal(err.pos, pos);
 	wql_err_print(f, "cimq", q, &err);
 	fclose(f);
-	assert_string_equal(text, "  SELECT * FORM x\n           ^\ncimq: expected FROM\n");
+	assert_string_equal(text, want);
 	free(text);
+}
+
+static void
+test_caret(void **state)
+{
+	(void)state;
+	caret_is("SELECT * FORM x", 9, "  SELECT * FORM x\n           ^\ncimq: expected FROM\n");
 	/* a multi-byte character before the error takes one column */
-	q = "SELECT * FROM x WHERE a = 'é' b";
-	f = open_memstream(&text, &len);
-	assert_int_equal(wql_parse(q, &s, &err), -1);
-	assert_int_equal(err.pos, 31);
-	wql_err_print(f, "cimq", q, &err);
-	fclose(f);
-	assert_string_equal(text,
+	caret_is("SELECT * FROM x WHERE a = 'é' b", 31,
 	    "  SELECT * FROM x WHERE a = 'é' b\n"
 	    "                                ^\n"
 	    "cimq: expected the end of the query\n");
-	free(text);
+	/* a query of several lines: the lines up to the error's, the caret under it in its line */
+	caret_is("SELECT *\nFROM x\nWHERE\ta == 1\nAND b = 2", 25,
+	    "  SELECT *\n"
+	    "  FROM x\n"
+	    "  WHERE\ta == 1\n"
+	    "       \t   ^\n"
+	    "cimq: expected a string, a number, TRUE, FALSE or NULL\n");
 }
 
 int
