@@ -378,18 +378,22 @@ gw_index(void *ctx, const oid *o, size_t len, void *row)
 
 	(void)ctx;
 	if (len < 3 || o[0] == 0 || o[0] > INT32_MAX || (o[1] != 1 && o[1] != 2))
-		return SNMP_ERR_NOCREATION;
+		goto bad;
 	alen = o[1] == 1 ? 4 : 16;
 	if (o[2] != alen || len != 4 + alen || o[3 + alen] > UINT32_MAX)
-		return SNMP_ERR_NOCREATION;
+		goto bad;
 	if (alen == 4 ? ipaddr_index(o + 3, &r->gwk.addr4) < 0 :
 			addr6_index(o + 3, r->gwk.addr6) < 0)
-		return SNMP_ERR_NOCREATION;
+		goto bad;
 	r->gw = 1;
 	r->gwk.ifindex = (int32_t)o[0];
 	r->gwk.six = o[1] == 2;
 	r->gwk.metric = (uint32_t)o[3 + alen];
 	return 0;
+bad:
+	return txn_bad_index("cimAdapterCfgGatewayTable", o, len,
+	    "not interface index 1.., address type ipv4(1) or ipv6(2), gateway of 4 or 16 "
+	    "(0..255 each) and metric 0..4294967295");
 }
 
 static int

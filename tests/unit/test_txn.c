@@ -49,6 +49,7 @@
 #include "snmp/txn.h"
 
 #include "fixture.h"
+#include "logcap.h"
 
 #define IFA 2 /* the one interface: va, 192.0.2.100/24 */
 
@@ -993,20 +994,6 @@ test_reserve1_refusals(void **state)
 	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, GOOD, 4 }, { TR, C_RS, GOOD, 6 });
 }
 
-/* What the agent logged: net-snmp's log through a callback handler (main()). */
-static char logged[4096];
-
-static int
-on_log(int major, int minor, void *server, void *client)
-{
-	const struct snmp_log_message *msg = server;
-	size_t n = strlen(logged);
-
-	(void)major, (void)minor, (void)client;
-	snprintf(logged + n, sizeof(logged) - n, "%s", msg->msg);
-	return 0;
-}
-
 /* A refusal of RESERVE1 is logged in one line, with its table, column, index and reason. */
 #define LOGGED(line_, ...)                                       \
 	do {                                                     \
@@ -1039,6 +1026,33 @@ test_reserve1_logged(void **state)
 	       "10.50.0.0.255.255.0.0.192.0.2.1.2147483648: not destination, mask, next hop "
 	       "(0.0.0.0 names no interface) and metric 0..2147483647",
 	    SNMP_ERR_NOCREATION, { TP, C_PRS, "10.50.0.0.255.255.0.0.192.0.2.1.2147483648", 4 });
+}
+
+/* An index no row of the adapter tables can have: one line each, as the route tables'. */
+#define IFX_WHY "not an interface index 1..2147483647"
+#define ADDR_WHY                                                                        \
+	"not interface index 1.., address type ipv4(1) or ipv6(2), address of 4 or 16 " \
+	"(0..255 each) and prefix length 0..255"
+#define GW_WHY                                                                          \
+	"not interface index 1.., address type ipv4(1) or ipv6(2), gateway of 4 or 16 " \
+	"(0..255 each) and metric 0..4294967295"
+#define NOCREATION(table, idx, why) "refused (noCreation): " table " index " idx ": " why
+
+static void
+test_index_logged(void **state)
+{
+	LOGGED(NOCREATION("cimNetAdapterTable", "0", IFX_WHY), SNMP_ERR_NOCREATION,
+	    { TA, COL_ADAPTER_NETENABLED, "0", 1 });
+	LOGGED(NOCREATION("cimAdapterCfgTable", "2.1", IFX_WHY), SNMP_ERR_NOCREATION,
+	    { TC, COL_ADCFG_MTU, "2.1", 1400 });
+	LOGGED(NOCREATION("cimAdapterCfgAddressTable", "2.1.4.192.0.2.300.24", ADDR_WHY),
+	    SNMP_ERR_NOCREATION, { TD, COL_ADCFG_ADDR_ROWSTATUS, "2.1.4.192.0.2.300.24", 4 });
+	LOGGED(NOCREATION("cimAdapterCfgAddressTable", "2.1.4.192.0.2.9", ADDR_WHY),
+	    SNMP_ERR_NOCREATION, { TD, COL_ADCFG_ADDR_ROWSTATUS, "2.1.4.192.0.2.9", 4 });
+	LOGGED(NOCREATION("cimAdapterCfgGatewayTable", "2.3.4.192.0.2.9.20", GW_WHY),
+	    SNMP_ERR_NOCREATION, { TG, COL_ADCFG_GW_ROWSTATUS, "2.3.4.192.0.2.9.20", 4 });
+	LOGGED(NOCREATION("cimAdapterCfgGatewayTable", "2.1.4.192.0.2.9", GW_WHY),
+	    SNMP_ERR_NOCREATION, { TG, COL_ADCFG_GW_ROWSTATUS, "2.1.4.192.0.2.9", 4 });
 }
 
 static void
@@ -3172,6 +3186,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_reserve1_refusals),
 		T(test_reserve1_logged),
+		T(test_index_logged),
 		T(test_wrong_length),
 		cmocka_unit_test(test_check_printable),
 		T(test_rows_max),
@@ -3233,7 +3248,6 @@ main(void)
 		T(test_protected_directive),
 	};
 
-	netsnmp_register_loghandler(NETSNMP_LOGHANDLER_CALLBACK, LOG_DEBUG);
-	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, on_log, NULL);
+	logcap_start();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
