@@ -40,6 +40,7 @@
 
 #include "lib/addr.h"
 #include "lib/log.h"
+#include "lib/text.h"
 #include "snmp/mib.h"
 #include "snmp/txn.h"
 #include "route/mirror.h"
@@ -336,7 +337,7 @@ persist6_bad(const oid *o, size_t len)
 /*
  * cimIP6PersistedRouteTable's index: destination, prefix length, next hop,
  * the interface's name (its length first; none, or a valid name:
- * persist_ifname_valid(), checked here so that no other name is ever
+ * text_is_ifname(), checked here so that no other name is ever
  * logged), metric.  Lengths above 128 are refused in RESERVE2 (wrongValue).
  */
 static int
@@ -357,7 +358,7 @@ persist6_index(void *ctx, const oid *o, size_t len, void *row)
 			return persist6_bad(o, len);
 		name[i] = (char)o[34 + i];
 	}
-	if (n > 0 && !persist_ifname_valid(name, n))
+	if (n > 0 && !text_is_ifname(name, n))
 		return persist6_bad(o, len);
 	memcpy(r->pkey6.ifname, name, n);
 	r->pkey6.plen = (uint8_t)o[16];

@@ -3069,18 +3069,30 @@ static void
 test_addr_saved_start(void **state)
 {
 	char err[256], path[128];
+	int line = 6; /* the bad lines: 6 to 10 */
 
 	adapters();
 	snprintf(path, sizeof(path), "%s/" STATICADDR_FILE, dir);
 	fx_write_file(path,
 	    "# saved\nva 198.51.100.9/24\nva 192.0.2.100/24\nva 2001:db8:9::1/64\n"
-	    "nosuch 198.51.100.9/24\nva 198.51.100.9/33\nva/x 10.0.0.1/8\n");
+	    "nosuch 198.51.100.9/24\nva 198.51.100.9/33\nva/x 10.0.0.1/8\n"
+	    "va:1 10.0.0.2/8\n.. 10.0.0.3/8\nv\x1bx 10.0.0.4/8\n");
 	assert_int_equal(chmod(path, 0600), 0);
-	fk.log[0] = '\0';
+	fk.log[0] = logged[0] = '\0';
 	assert_int_equal(ifset_use_statedir(ifs, dir, err, sizeof(err)), 0);
 	nlreq_input(q);
 	assert_string_equal(fk.log,
 	    "add 198.51.100.9/24 on ifindex 2; add 2001:db8:9::1/64 on ifindex 2");
+	/* Each bad line (a name no interface can have too) is logged once, never its ESC byte. */
+	for (const char *at = logged; line <= 10; at++, line++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), ": line %d skipped: ", line);
+		if ((at = strstr(at, want)) == NULL)
+			fail_msg("no '%s' in '%s'", want, logged);
+	}
+	assert_null(strstr(strstr(logged, ": line 10 skipped: ") + 19, "skipped"));
+	assert_null(strchr(logged, '\x1b'));
 }
 
 /* One SET across a route, an address and Disable(): the route fails in the kernel, nothing else is done. */
@@ -3162,7 +3174,7 @@ test_protected_directive(void **state)
 	assert_int_equal(writer_parse_protected(&c, "a/b", err, sizeof(err)), -1);
 	assert_string_equal(err, "protectedInterfaces: 'a/b' is not an interface name");
 	assert_int_equal(writer_parse_protected(&c, "abcdefghijklmnop", err, sizeof(err)), -1);
-	/* the names persist_ifname_valid() refuses: dev_valid_name()'s, and bytes out of ASCII */
+	/* the names text_is_ifname() refuses: dev_valid_name()'s, and bytes out of ASCII */
 	assert_int_equal(writer_parse_protected(&c, "..", err, sizeof(err)), -1);
 	assert_int_equal(writer_parse_protected(&c, "eth0:1", err, sizeof(err)), -1);
 	assert_int_equal(writer_parse_protected(&c, "eth\x7f", err, sizeof(err)), -1);
