@@ -1143,6 +1143,14 @@ test_reserve2_refusals(void **state)
 	    { TR, C_RS, RIDX("10.9.0.0", "255.255.0.0", "203.0.113.1", 2, 254, 0, 20), 4 });
 	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
 	    { TR, C_RS, RIDX("10.9.0.0", "255.255.0.0", "192.0.2.1", 999, 254, 0, 20), 4 });
+	/* The subnet's broadcast address as next hop, with or without the interface. */
+	LOGGED("refused (inconsistentValue): cimIP4RouteTable row 10.9.0.0 mask 255.255.0.0 next "
+	       "hop 192.0.2.255 ifindex 2 table 254 tos 0 metric 20: cannot create the route: "
+	       "next hop 192.0.2.255 is a broadcast address of a subnet of this host",
+	    SNMP_ERR_INCONSISTENTVALUE,
+	    { TR, C_RS, RIDX("10.9.0.0", "255.255.0.0", "192.0.2.255", 2, 254, 0, 20), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TR, C_RS, RIDX("10.9.0.0", "255.255.0.0", "192.0.2.255", 0, 254, 0, 20), 4 });
 	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
 	    { TR, C_RS, RIDX("10.9.0.0", "255.255.0.0", "192.0.2.1", 0, 254, 0, 20), 4 });
 	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, R60, 4 }); /* exists */
