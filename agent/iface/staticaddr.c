@@ -12,6 +12,7 @@
 #include "lib/log.h"
 #include "lib/statefile.h"
 #include "lib/strnum.h"
+#include "lib/text.h"
 #include "lib/vec.h"
 
 #define HEADER "# cimrouted: addresses made through SNMP (nonVolatile), IFNAME ADDRESS/PREFIXLEN\n"
@@ -71,8 +72,8 @@ staticaddr_parse(const char *line, struct staticaddr *a)
 	unsigned long long plen;
 
 	memset(a, 0, sizeof(*a));
-	if (sscanf(line, "%16s %53s %c", name, text, &extra) != 2 || strlen(name) >= IFNAMSIZ ||
-	    strchr(name, '/') != NULL || (slash = strchr(text, '/')) == NULL)
+	if (sscanf(line, "%16s %53s %c", name, text, &extra) != 2 ||
+	    !text_is_ifname(name, strlen(name)) || (slash = strchr(text, '/')) == NULL)
 		return -1;
 	*slash = '\0';
 	a->family = strchr(text, ':') != NULL ? AF_INET6 : AF_INET;
@@ -99,7 +100,8 @@ load(struct staticaddrs *s, FILE *f)
 			continue;
 		if (staticaddr_parse(line, &a) < 0 || staticaddrs_put(s, &a) < 0)
 			log_err("staticaddr", "%s/" STATICADDR_FILE ": line %u skipped: %.80s",
-			    s->dir, lineno, line);
+			    s->dir, lineno,
+			    text_printable(line, strlen(line)) ? line : "(not printable ASCII)");
 	}
 	free(line);
 }

@@ -1,6 +1,9 @@
 /* Byte checks of text from outside (see text.h). */
 #include "config.h"
 
+#include <net/if.h>
+#include <string.h>
+
 #include "lib/text.h"
 
 /* Printable ASCII from lo: 0x20 with the space, 0x21 without. */
@@ -23,4 +26,13 @@ int
 text_is_name(const char *s, size_t n, size_t max)
 {
 	return n > 0 && n <= max && all_in((const unsigned char *)s, n, 0x21);
+}
+
+int
+text_is_ifname(const char *s, size_t n)
+{
+	if (!text_is_name(s, n, IFNAMSIZ - 1) || (n == 1 && s[0] == '.') ||
+	    (n == 2 && s[0] == '.' && s[1] == '.'))
+		return 0;
+	return memchr(s, '/', n) == NULL && memchr(s, ':', n) == NULL;
 }

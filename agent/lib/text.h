@@ -12,5 +12,14 @@
 int text_printable(const void *s, size_t n);
 /* 1 if n is 1 to max and each byte at s is printable ASCII but the space (0x21 to 0x7e). */
 int text_is_name(const char *s, size_t n, size_t max);
+/*
+ * 1 if the n bytes at s (not NUL-terminated) are a name an interface can
+ * have and cimrouted may log: the kernel's dev_valid_name() (1..15 bytes, no
+ * '/', ':' or whitespace, not "." nor ".."), narrowed to printable ASCII, as
+ * the name goes into log lines and state files, where a control byte or a
+ * newline could forge a line.  The one check of every interface name that
+ * comes from outside: an SNMP index, a state file line, a directive.
+ */
+int text_is_ifname(const char *s, size_t n);
 
 #endif

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "lib/strnum.h"
+#include "lib/text.h"
 #include "route/mirror.h"
 #include "route/routefmt.h"
 #include "route/writer.h"
@@ -141,7 +142,7 @@ writer_parse_protected(struct writer_config *cfg, const char *value, char *err, 
 	}
 	snprintf(buf, sizeof(buf), "%s", value);
 	for (tok = strtok_r(buf, " \t,", &save); tok != NULL; tok = strtok_r(NULL, " \t,", &save)) {
-		if (!persist_ifname_valid(tok, strlen(tok))) {
+		if (!text_is_ifname(tok, strlen(tok))) {
 			snprintf(err, errlen,
 			    "protectedInterfaces: '%.32s' is not an interface name", tok);
 			return -1;

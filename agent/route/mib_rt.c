@@ -268,21 +268,29 @@ mib_rt_get_description(const void *row, struct mib_value *v, void *ctx)
 
 /* ---- scalars ------------------------------------------------------------------- */
 
-static int
-get_count(const void *row, struct mib_value *v, void *ctx)
+/* The rows a walk gives: the kernel's routes and the createAndWait rows waiting beside them. */
+int
+mib_rt_get_count(const void *row, struct mib_value *v, void *ctx)
 {
 	const struct mib_rt *c = ctx;
+	size_t n = ((const struct ostore *)mirror_table(c->m))->count;
 
-	mib_set_uint(v, ASN_GAUGE, ((const struct ostore *)mirror_table(c->m))->count);
+	mib_set_uint(v, ASN_GAUGE, n + (c->extra != NULL ? c->extra->n : 0));
 	return 0;
 }
 
-static int
-get_last_change(const void *row, struct mib_value *v, void *ctx)
+/* The later of a change of the kernel's routes and of the waiting rows. */
+int
+mib_rt_get_last_change(const void *row, struct mib_value *v, void *ctx)
 {
 	const struct mib_rt *c = ctx;
 	struct timespec ts = mirror_last_change(c->m);
 
+	if (c->extra != NULL &&
+	    (c->extra->last_change.tv_sec > ts.tv_sec ||
+		(c->extra->last_change.tv_sec == ts.tv_sec &&
+		    c->extra->last_change.tv_nsec > ts.tv_nsec)))
+		ts = c->extra->last_change;
 	mib_set_date(v, &ts);
 	return 0;
 }
@@ -297,8 +305,8 @@ mib_rt_register_scalars(struct mib_rt *c, const char *count_name, const char *ch
 		return -1;
 	memcpy(o, arc, arc_len * sizeof(oid));
 	o[arc_len] = CIMR_ARC_COUNT;
-	if (mib_scalar_register(count_name, o, arc_len + 1, get_count, c) < 0)
+	if (mib_scalar_register(count_name, o, arc_len + 1, mib_rt_get_count, c) < 0)
 		return -1;
 	o[arc_len] = CIMR_ARC_LASTCHANGE;
-	return mib_scalar_register(change_name, o, arc_len + 1, get_last_change, c);
+	return mib_scalar_register(change_name, o, arc_len + 1, mib_rt_get_last_change, c);
 }

@@ -86,7 +86,13 @@ int mib_rt_get_kernel_type(const void *row, struct mib_value *, void *ctx);
 /* A kernel metric as WMI's sint32 Metric1: absent above 2147483647. */
 int mib_rt_metric1(uint32_t metric, struct mib_value *);
 
-/* The arc's row count and last-change scalars (.1.0 and .2.0 of arc). */
+/*
+ * The arc's row count and last-change scalars (.1.0 and .2.0 of arc): the
+ * rows a walk gives (the kernel's routes and the createAndWait rows), and
+ * the later of their changes.  Their getters (ctx: the struct mib_rt).
+ */
+int mib_rt_get_count(const void *row, struct mib_value *, void *ctx);
+int mib_rt_get_last_change(const void *row, struct mib_value *, void *ctx);
 int mib_rt_register_scalars(struct mib_rt *, const char *count_name, const char *change_name,
     const oid *arc, size_t arc_len);
 

@@ -40,6 +40,7 @@
 
 #include "lib/addr.h"
 #include "lib/log.h"
+#include "lib/text.h"
 #include "snmp/mib.h"
 #include "snmp/txn.h"
 #include "route/mirror.h"
@@ -336,7 +337,7 @@ persist6_bad(const oid *o, size_t len)
 /*
  * cimIP6PersistedRouteTable's index: destination, prefix length, next hop,
  * the interface's name (its length first; none, or a valid name:
- * persist_ifname_valid(), checked here so that no other name is ever
+ * text_is_ifname(), checked here so that no other name is ever
  * logged), metric.  Lengths above 128 are refused in RESERVE2 (wrongValue).
  */
 static int
@@ -357,7 +358,7 @@ persist6_index(void *ctx, const oid *o, size_t len, void *row)
 			return persist6_bad(o, len);
 		name[i] = (char)o[34 + i];
 	}
-	if (n > 0 && !persist_ifname_valid(name, n))
+	if (n > 0 && !text_is_ifname(name, n))
 		return persist6_bad(o, len);
 	memcpy(r->pkey6.ifname, name, n);
 	r->pkey6.plen = (uint8_t)o[16];
@@ -378,18 +379,22 @@ gw_index(void *ctx, const oid *o, size_t len, void *row)
 
 	(void)ctx;
 	if (len < 3 || o[0] == 0 || o[0] > INT32_MAX || (o[1] != 1 && o[1] != 2))
-		return SNMP_ERR_NOCREATION;
+		goto bad;
 	alen = o[1] == 1 ? 4 : 16;
 	if (o[2] != alen || len != 4 + alen || o[3 + alen] > UINT32_MAX)
-		return SNMP_ERR_NOCREATION;
+		goto bad;
 	if (alen == 4 ? ipaddr_index(o + 3, &r->gwk.addr4) < 0 :
 			addr6_index(o + 3, r->gwk.addr6) < 0)
-		return SNMP_ERR_NOCREATION;
+		goto bad;
 	r->gw = 1;
 	r->gwk.ifindex = (int32_t)o[0];
 	r->gwk.six = o[1] == 2;
 	r->gwk.metric = (uint32_t)o[3 + alen];
 	return 0;
+bad:
+	return txn_bad_index("cimAdapterCfgGatewayTable", o, len,
+	    "not interface index 1.., address type ipv4(1) or ipv6(2), gateway of 4 or 16 "
+	    "(0..255 each) and metric 0..4294967295");
 }
 
 static int

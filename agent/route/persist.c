@@ -251,7 +251,7 @@ parse_dev(char **tok, int n, struct proute *out, char *err, size_t errlen)
 {
 	if (n <= 3 || strcmp(tok[3], "dev") != 0)
 		return 3;
-	if (n < 5 || !persist_ifname_valid(tok[4], strlen(tok[4]))) {
+	if (n < 5 || !text_is_ifname(tok[4], strlen(tok[4]))) {
 		snprintf(err, errlen, "'dev' is not followed by a valid interface name");
 		return -1;
 	}
@@ -761,22 +761,6 @@ prefix6(const struct proute *r, char *buf, size_t len)
 	snprintf(buf, len, "%s/%u", addr6_ntop((const void *)r->dst6, d, sizeof(d)), r->plen);
 }
 
-/*
- * The kernel's dev_valid_name() refuses an empty name, one of IFNAMSIZ
- * bytes or more, "." and "..", and any '/', ':' or whitespace.  Narrower
- * here: printable ASCII only (0x21-0x7e), as the MIB column is a
- * DisplayString and the name goes into log lines and the state file, where
- * a control character or a newline could forge a line.
- */
-int
-persist_ifname_valid(const char *name, size_t len)
-{
-	if (!text_is_name(name, len, IFNAMSIZ - 1) || (len == 1 && name[0] == '.') ||
-	    (len == 2 && name[0] == '.' && name[1] == '.'))
-		return 0;
-	return memchr(name, '/', len) == NULL && memchr(name, ':', len) == NULL;
-}
-
 int
 persist6_check(const struct proute *r, char *err, size_t errlen)
 {
@@ -796,7 +780,7 @@ persist6_check(const struct proute *r, char *err, size_t errlen)
 		return -1;
 	}
 	/* Never echoed: a name that fails the check may hold anything (a newline). */
-	if (len > 0 && !persist_ifname_valid(r->ifname, len)) {
+	if (len > 0 && !text_is_ifname(r->ifname, len)) {
 		snprintf(err, errlen, "not a valid interface name");
 		return -1;
 	}

@@ -180,12 +180,6 @@ struct proute *persist_owner(const struct persist *, const struct route *);
  */
 int persist_route6(const struct proute *, const struct iface *ifm, struct route6 *out);
 /*
- * Is name (len bytes, not NUL-terminated) a name an interface can have
- * and cimrouted may log: 1..15 bytes of printable ASCII, no '/' nor ':',
- * not "." nor "..".  The only names a row, SET or file line, may hold.
- */
-int persist_ifname_valid(const char *name, size_t len);
-/*
  * Can this IPv6 row be a route at all: no host bits, a unicast
  * destination and next hop, a valid interface name, and an interface when
  * the next hop is link-local or :: (on link).  0, or -1 with err.

@@ -1,6 +1,7 @@
 /* Route checks before a netlink request: see rtcheck.h. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
@@ -106,6 +107,12 @@ rtcheck_complete(const struct iface *ifm, struct route *r, char *msg, size_t len
 		else
 			snprintf(msg, len, "next hop %s is not reachable on any interface",
 			    addr4_ntop(r->nexthop, a, sizeof(a)));
+		return RTCHECK_INCONSISTENT;
+	}
+	if (!direct && iface_is_broadcast4(ifm, htonl(r->nexthop))) {
+		/* The kernel's fib_check_nh(): a gateway must be unicast ("invalid gateway"). */
+		snprintf(msg, len, "next hop %s is a broadcast address of a subnet of this host",
+		    addr4_ntop(r->nexthop, a, sizeof(a)));
 		return RTCHECK_INCONSISTENT;
 	}
 	if (r->ifindex == 0) {

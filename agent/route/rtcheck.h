@@ -35,8 +35,9 @@ enum rtcheck_result {
  * unicast, protocol CIMR_RTPROT, and either a directly connected route (the
  * next hop is one of our addresses on the interface: scope link, no gateway,
  * that address as preferred source; or next hop 0.0.0.0 with an interface)
- * or a route through a gateway on one of the interface's subnets.  The links
- * and addresses are ifm's.
+ * or a route through a gateway on one of the interface's subnets, which is
+ * not a broadcast address of the host's subnets (iface_is_broadcast4(): the
+ * kernel takes no broadcast gateway).  The links and addresses are ifm's.
  */
 enum rtcheck_result rtcheck_complete(const struct iface *ifm, struct route *r, char *msg,
     size_t len);

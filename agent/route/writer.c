@@ -213,6 +213,7 @@ pending_add(struct pending *p, const void *e)
 	row[p->ops->flags_off] |= ROUTE_F_PENDING;
 	if (vec_put(&p->v, &p->n, &p->cap, p->ops->size, row, row, p->ops->store->cmp, NULL) < 0)
 		return -1;
+	clock_gettime(CLOCK_REALTIME, &p->last_change);
 	return 0;
 }
 
@@ -222,6 +223,7 @@ pending_remove(struct pending *p, const void *key, void *old)
 {
 	if (!vec_del(p->v, &p->n, p->ops->size, key, p->ops->store->cmp, old))
 		return 0;
+	clock_gettime(CLOCK_REALTIME, &p->last_change);
 	if (p->n == 0) {
 		free(p->v);
 		p->v = NULL;
@@ -246,6 +248,7 @@ pending_expire(struct pending *p, uint32_t now)
 			    "createAndWait row for %s not activated within %d s; removed", buf,
 			    PENDING_LIFETIME);
 			vec_del(p->v, &p->n, p->ops->size, e, p->ops->store->cmp, NULL);
+			clock_gettime(CLOCK_REALTIME, &p->last_change);
 		} else {
 			i++;
 		}

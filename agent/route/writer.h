@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "iface/ifmirror.h"
 #include "route/nlreq.h"
@@ -36,12 +37,15 @@ struct rt_ops;
  * One family's createAndWait rows: a sorted array of the family's entries
  * (ops: size, flags, order and OID codec from its store), one row an
  * index, at most PENDING_MAX; an entry's first_seen is when it was made.
+ * The route table's rows are the mirror's and these n (a route in the
+ * kernel at a row's index takes its place: writer.c's pending_superseded()).
  */
 struct pending {
 	const struct rt_ops *ops;
 	void (*prefix)(const void *e, char *buf, size_t len); /* for the log line of an expiry */
 	void *v;
 	size_t n, cap;
+	struct timespec last_change; /* a row added, replaced or removed (CLOCK_REALTIME) */
 };
 
 /* The first row > (strict) or >= sub in OID order, as an index; n if none. */

@@ -354,11 +354,12 @@ ifset_free(struct ifset *s)
 
 /* ---- rows: index, naming, refusal ------------------------------------------- */
 
+static const char *const table[] = { "cimNetAdapterTable", "cimAdapterCfgTable",
+	"cimAdapterCfgAddressTable" };
+
 static void
 row_name(const void *row, char *buf, size_t len)
 {
-	static const char *const table[] = { "cimNetAdapterTable", "cimAdapterCfgTable",
-		"cimAdapterCfgAddressTable" };
 	const struct irow *r = row;
 	char a[INET6_ADDRSTRLEN];
 
@@ -381,7 +382,7 @@ static int
 link_index(const oid *o, size_t len, struct irow *r)
 {
 	if (len != 1 || o[0] < 1 || o[0] > 0x7fffffff)
-		return SNMP_ERR_NOCREATION;
+		return txn_bad_index(table[r->tbl], o, len, "not an interface index 1..2147483647");
 	r->ifindex = (int32_t)o[0];
 	return SNMP_ERR_NOERROR;
 }
@@ -408,20 +409,24 @@ addr_index(void *ctx, const oid *o, size_t len, void *row)
 	size_t alen;
 
 	r->tbl = T_ADDR;
-	if (len < 4 || link_index(o, 1, r) != SNMP_ERR_NOERROR ||
-	    (o[1] != INET_IPV4 && o[1] != INET_IPV6))
-		return SNMP_ERR_NOCREATION;
+	if (len < 4 || o[0] < 1 || o[0] > 0x7fffffff || (o[1] != INET_IPV4 && o[1] != INET_IPV6))
+		goto bad;
+	r->ifindex = (int32_t)o[0];
 	alen = o[1] == INET_IPV4 ? 4 : 16;
 	if (o[2] != alen || len != 3 + alen + 1 || o[3 + alen] > 255)
-		return SNMP_ERR_NOCREATION;
+		goto bad;
 	for (size_t i = 0; i < alen; i++) {
 		if (o[3 + i] > 255)
-			return SNMP_ERR_NOCREATION;
+			goto bad;
 		r->addr[i] = (uint8_t)o[3 + i];
 	}
 	r->family = alen == 4 ? AF_INET : AF_INET6;
 	r->plen = (uint8_t)o[3 + alen];
 	return SNMP_ERR_NOERROR;
+bad:
+	return txn_bad_index(table[T_ADDR], o, len,
+	    "not interface index 1.., address type ipv4(1) or ipv6(2), address of 4 or 16 "
+	    "(0..255 each) and prefix length 0..255");
 }
 
 /* ---- the writable columns -------------------------------------------------------- */

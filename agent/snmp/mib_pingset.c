@@ -146,7 +146,10 @@ parse_index(void *ctx, const oid *idx, size_t len, void *data)
 	struct xrow *x = data;
 
 	x->set = ctx;
-	return mib_ping_key_parse(idx, len, &x->key) < 0 ? SNMP_ERR_NOCREATION : SNMP_ERR_NOERROR;
+	if (mib_ping_key_parse(idx, len, &x->key) < 0)
+		return txn_bad_index("cimPingTable", idx, len,
+		    "not an owner and a test name of 0..32 octets each, with their lengths");
+	return SNMP_ERR_NOERROR;
 }
 
 static void

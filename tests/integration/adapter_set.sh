@@ -243,5 +243,17 @@ refused noAccess "a route through vm" "$OID_ENTRY.24.10.88.0.0.255.255.0.0.203.0
 grep -q "vm is protected from SNMP writes (protectedInterfaces)" "$T/cimrouted.log" &&
 	ok "the log names the directive" || not_ok "the log names the directive"
 
+# ---- an index no row can have: noCreation, logged in one line each
+GW=.1.3.6.1.4.1.32473.1.1.6.5.1 # cimAdapterCfgGatewayEntry
+refused noCreation "adapter index 0" "$AD.26.0" i 2
+refused noCreation "configuration index of two components" "$CFG.17.$VA.1" u 1400
+refused noCreation "address octet 300" "$ADDR.8.$VA.1.4.192.0.2.300.24" i 4
+refused noCreation "gateway address type 3" "$GW.6.$VA.3.4.192.0.2.9.20" i 4
+is "$(grep -c 'refused (noCreation): cimNetAdapterTable index 0: ' "$T/cimrouted.log") \
+$(grep -c "refused (noCreation): cimAdapterCfgTable index $VA.1: " "$T/cimrouted.log") \
+$(grep -c "refused (noCreation): cimAdapterCfgAddressTable index $VA.1.4.192.0.2.300.24: " "$T/cimrouted.log") \
+$(grep -c "refused (noCreation): cimAdapterCfgGatewayTable index $VA.3.4.192.0.2.9.20: " "$T/cimrouted.log")" \
+	"1 1 1 1" "each index refusal logged once, naming its table and index"
+
 both_alive "the adapter methods"
 done_testing

@@ -287,4 +287,9 @@ is "status=$(col 21) sent=$(col 37) recv=$(col 38) wire=$(requests 10.14.1.2 | g
 	"status=0 sent=10 recv=10 wire=10" "the 10-probe row completes across the master restart: 10 sent and answered on the wire"
 both_alive "master restart"
 
+# An index no row can have (a sub-identifier after the name): noCreation, logged once.
+out=$(setw "$PE.19.1.97.1.98.7" i 5)
+is "$(reason "$out") $(grep -c 'refused (noCreation): cimPingTable index 1.97.1.98.7: ' "$T/cimrouted.log")" \
+	"noCreation 1" "a ping index with a sub-identifier after the name: noCreation, one log line"
+
 done_testing

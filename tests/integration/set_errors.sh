@@ -42,6 +42,11 @@ refused inconsistentValue "next hop on no interface" \
 refused inconsistentValue "interface that does not exist" \
 	"$OID_ENTRY.24.$(idx 10.9.0.0 255.255.0.0 192.0.2.1 999 20)" i 4
 refused inconsistentValue "interface 0" "$OID_ENTRY.24.$(idx 10.9.0.0 255.255.0.0 192.0.2.1 0 20)" i 4
+# the kernel takes no broadcast gateway ("Nexthop has invalid gateway"): refused at check time
+refused inconsistentValue "next hop the subnet's broadcast address" \
+	"$OID_ENTRY.24.$(idx 10.9.0.0 255.255.0.0 192.0.2.255 "$IFA" 20)" i 4
+is "$(grep -c 'refused (inconsistentValue): .*next hop 192.0.2.255 is a broadcast address of a subnet of this host' "$T/cimrouted.log")" 1 \
+	"... logged once, with the reason"
 refused wrongValue "Metric1 out of range (-5)" "$OID_ENTRY.24.$GOOD" i 4 "$OID_ENTRY.13.$GOOD" i -5
 refused wrongValue "Metric2 other than -1" "$OID_ENTRY.24.$GOOD" i 4 "$OID_ENTRY.14.$GOOD" i 5
 refused wrongValue "Type other(1)" "$OID_ENTRY.24.$GOOD" i 4 "$OID_ENTRY.21.$GOOD" i 1

@@ -58,9 +58,18 @@ is "$(route_line 10.3.0.0/16)" "10.3.0.0/16 dev va proto 252 scope link src 192.
 is "$(snmp_get "$OID_ENTRY.21.$I3" | sed 's/.*= //')" "INTEGER: 3" "Type reads direct(3)"
 
 # --- createAndWait, then active ----------------------------------------------------------
+# cimIP4RouteCount is the rows a walk gives (RowStatus: every row has one), waiting rows too;
+# LastChange moves when a waiting row is made or goes
+count_walk() { echo "$(get_count) $(nsx snmpwalk "${V2[@]}" "${SNMP_OPTS[@]}" "$AGENT" "$OID_ENTRY.24" 2>&1 | grep -c ' = INTEGER: ')"; }
+lastchange() { snmp_get "$OID_LASTCHANGE" | sed 's/.*= //'; }
+lc0=$(lastchange); sleep 0.3
 I4=$(idx 10.4.0.0 255.255.0.0 198.51.100.2 "$IFC" 0)
 out=$(setw "$OID_ENTRY.24.$I4" i 5)
 check "createAndWait accepted" test $? -eq 0
+read -r n_count n_walk <<<"$(count_walk)"
+is "$n_count" "$n_walk" "cimIP4RouteCount equals the rows walked with a waiting row ($n_walk)"
+lc1=$(lastchange)
+check "cimIP4RouteLastChange moved with the waiting row ($lc0 -> $lc1)" test "$lc0" != "$lc1"
 is "$(snmp_get "$OID_ENTRY.24.$I4" | sed 's/.*= //')" "INTEGER: 2" \
 	"the waiting row reads notInService(2)"
 is "$(snmp_get "$OID_ENTRY.13.$I4" | sed 's/.*= //')" "INTEGER: 0" "its Metric1 reads the index's metric"
@@ -76,8 +85,14 @@ is "$(route_line 10.4.0.0/16)" "10.4.0.0/16 via 198.51.100.2 dev vc proto 252 " 
 is "$(snmp_get "$OID_ENTRY.24.$I4" | sed 's/.*= //')" "INTEGER: 1" "the row now reads active(1)"
 # createAndWait then destroy: the row goes, the kernel never saw it
 I5=$(idx 10.5.0.0 255.255.0.0 198.51.100.2 "$IFC" 0)
-setw "$OID_ENTRY.24.$I5" i 5 >/dev/null && setw "$OID_ENTRY.24.$I5" i 6 >/dev/null
+setw "$OID_ENTRY.24.$I5" i 5 >/dev/null
+read -r n_count n_walk <<<"$(count_walk)"
+lc0=$(lastchange); sleep 0.3
+setw "$OID_ENTRY.24.$I5" i 6 >/dev/null
 is "$(row_state "$I5"):$(route_line 10.5.0.0/16)" "absent:" "createAndWait then destroy leaves nothing"
+is "$(count_walk)" "$((n_count - 1)) $((n_walk - 1))" "after the destroy: cimIP4RouteCount one less, equal to the rows walked"
+lc1=$(lastchange)
+check "cimIP4RouteLastChange moved with the destroy ($lc0 -> $lc1)" test "$lc0" != "$lc1"
 # createAndWait, then the very route appears in the kernel (ip route add): the row is the
 # kernel's, and destroy deletes the route (before, it forgot the hidden waiting row only)
 I6=$(idx 10.6.0.0 255.255.0.0 198.51.100.2 "$IFC" 8)

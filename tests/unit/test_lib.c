@@ -39,7 +39,7 @@ test_strnum_accepts(void **state)
 	assert_true(v == UINT64_MAX);
 }
 
-/* text.c: printable ASCII, and a name of 1 to max bytes without a space. */
+/* text.c: printable ASCII, a name of 1 to max bytes without a space, an interface name. */
 static void
 test_text(void **state)
 {
@@ -59,6 +59,21 @@ test_text(void **state)
 	assert_false(text_is_name("a\x7f", 2, 10));
 	assert_false(text_is_name("\xc3\xa9", 2, 10));
 	assert_false(text_is_name("a\0b", 3, 10));
+
+	/* An interface name: dev_valid_name() narrowed to printable ASCII. */
+	assert_true(text_is_ifname("abcdefghijklmno", 15));
+	assert_false(text_is_ifname("abcdefghijklmnop", 16));
+	assert_false(text_is_ifname("", 0));
+	assert_true(text_is_ifname("...", 3));
+	assert_false(text_is_ifname("a\0b", 3));
+	assert_false(text_is_ifname(".", 1));
+	assert_false(text_is_ifname("..", 2));
+	assert_false(text_is_ifname("eth0:1", 6));
+	assert_false(text_is_ifname("a/b", 3));
+	assert_false(text_is_ifname("a b", 3));
+	assert_false(text_is_ifname("a\x7f", 2));
+	assert_false(text_is_ifname("\xc3\xa9", 2));
+	assert_true(text_is_ifname("!~", 2));
 }
 
 static void
@@ -173,6 +188,14 @@ test_staticaddr_line(void **state)
 	assert_int_equal(staticaddr_parse("eth0 192.0.2.7/33", &b), -1);
 	assert_int_equal(staticaddr_parse("eth0 192.0.2.7/24 extra", &b), -1);
 	assert_int_equal(staticaddr_parse("a/b 192.0.2.7/24", &b), -1);
+	/* Only a name text_is_ifname() takes: never one the log would print. */
+	assert_int_equal(staticaddr_parse("eth0:1 192.0.2.7/24", &b), -1);
+	assert_int_equal(staticaddr_parse(". 192.0.2.7/24", &b), -1);
+	assert_int_equal(staticaddr_parse(".. 192.0.2.7/24", &b), -1);
+	assert_int_equal(staticaddr_parse("e\x1bth 192.0.2.7/24", &b), -1);
+	assert_int_equal(staticaddr_parse("\xc3\xa9 192.0.2.7/24", &b), -1);
+	assert_int_equal(staticaddr_parse("abcdefghijklmnop 192.0.2.7/24", &b), -1);
+	assert_int_equal(staticaddr_parse("abcdefghijklmno 192.0.2.7/24", &b), 0);
 }
 
 /* -u USER: the refusals (not root, no such user, root), and what a good lookup gives. */

@@ -18,6 +18,10 @@
 #include <linux/rtnetlink.h>
 
 #include "snmp/mib.h"
+#include "route/mib_rt.h"
+#include "route/mirror.h"
+#include "route/routefmt.h"
+#include "route/rt.h"
 #include "route/rt4.h"
 #include "route/writer.h"
 
@@ -460,6 +464,50 @@ test_pending_merged_walk(void **state)
 }
 
 /*
+ * cimIP4RouteCount is the rows a walk gives, the createAndWait rows too;
+ * LastChange moves when one is made or goes.
+ */
+static void
+test_pending_count(void **state)
+{
+	struct route p = R(IP(172, 16, 0, 0), 12, IP(192, 0, 2, 9), 2, 0, 0), got[16];
+	struct timespec later = mirror_last_change(m);
+	struct mib_rt c;
+	struct mib_value v, want;
+	size_t nk;
+
+	writer_on();
+	mib_rt_bind(&c, m, &rt4_ops, routefmt_text, &w->pending, COL_IP4ROUTE_INSTALLDATE);
+	nk = walk_column(24, got, 16);
+	assert_int_equal(mib_rt_get_count(NULL, &v, &c), 0);
+	assert_int_equal(v.v.u, nk);
+	add_pending(p);
+	assert_int_equal(mib_rt_get_count(NULL, &v, &c), 0);
+	assert_int_equal(v.v.u, nk + 1);
+	assert_int_equal(walk_column(24, got, 16), nk + 1);
+	/* Each change of the waiting rows is stamped; the later stamp is LastChange's. */
+	assert_true(w->pending.last_change.tv_sec > 0);
+	later.tv_sec += 3600;
+	w->pending.last_change = later;
+	mib_set_date(&want, &later);
+	assert_int_equal(mib_rt_get_last_change(NULL, &v, &c), 0);
+	assert_memory_equal(v.v.s, want.v.s, want.len);
+	memset(&w->pending.last_change, 0, sizeof(w->pending.last_change));
+	p.proto = 0;
+	assert_int_equal(pending_remove(&w->pending, &p, NULL), 1);
+	assert_true(w->pending.last_change.tv_sec > 0);
+	assert_int_equal(mib_rt_get_count(NULL, &v, &c), 0);
+	assert_int_equal(v.v.u, nk);
+	/* An expired row too. */
+	add_pending(p);
+	memset(&w->pending.last_change, 0, sizeof(w->pending.last_change));
+	pending_expire(&w->pending, mirror_now(m) + PENDING_LIFETIME);
+	assert_int_equal(w->pending.n, 0);
+	assert_true(w->pending.last_change.tv_sec > 0);
+	writer_off();
+}
+
+/*
  * Many rows of both kinds, interleaved at random, some pending rows with a
  * kernel row's index: walks of RowStatus and Name show the merged order.
  */
@@ -749,6 +797,7 @@ main(void)
 		cmocka_unit_test(test_full_walk),
 		cmocka_unit_test(test_empty_table),
 		cmocka_unit_test(test_pending_merged_walk),
+		cmocka_unit_test(test_pending_count),
 		cmocka_unit_test(test_pending_interleaved),
 		cmocka_unit_test(test_pending_partial_index),
 		cmocka_unit_test(test_skip_bound),

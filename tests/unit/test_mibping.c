@@ -29,6 +29,7 @@
 #include "snmp/txn.h"
 
 #include "failtable.h"
+#include "logcap.h"
 
 /* ---- the fake engine and resolver -------------------------------------------------- */
 
@@ -508,6 +509,9 @@ struct refusal {
 #define GO(...) ADDR4(O, "r"), __VA_ARGS__, RS(O, "r", RS_CREATEANDGO)
 
 /* Every refusal of a creation, and nothing is left of it. */
+/* An index no row can have, as parse_index() logs it (one line). */
+#define INDEX_WHY "not an owner and a test name of 0..32 octets each, with their lengths\n"
+
 static void
 test_refusals(void **state)
 {
@@ -605,10 +609,16 @@ test_refusals(void **state)
 	raw.raw = 1;
 	raw.ilen = 5;
 	memcpy(raw.idx, (oid[]){ 1, 'a', 1, 'b', 7 }, sizeof(oid) * 5);
+	logged[0] = '\0';
 	assert_int_equal(set_n(&raw, 1), SNMP_ERR_NOCREATION);
+	assert_string_equal(logged,
+	    "set: refused (noCreation): cimPingTable index 1.97.1.98.7: " INDEX_WHY);
 	memcpy(raw.idx, (oid[]){ 1, 256, 1, 'b' }, sizeof(oid) * 4);
 	raw.ilen = 4;
+	logged[0] = '\0';
 	assert_int_equal(set_n(&raw, 1), SNMP_ERR_NOCREATION);
+	assert_string_equal(logged,
+	    "set: refused (noCreation): cimPingTable index 1.256.1.98: " INDEX_WHY);
 	assert_int_equal(set.n, 0);
 	/* the literal types that fit: ipv4z (8) and ipv6z (20) */
 	assert_int_equal(SET(I(O, "z4", COL_PING_ADDRESSTYPE, PING_AT_IPV4Z),
@@ -1231,5 +1241,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_directives, setup, teardown),
 	};
 
+	logcap_start();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -747,19 +747,6 @@ test6_parse_bad(void **state)
 				fail_msg("'%s': the reason '%s' holds byte %#x", bad[i].line, err,
 				    (unsigned char)*c);
 	}
-	assert_int_equal(persist_ifname_valid("abcdefghijklmno", 15), 1);
-	assert_int_equal(persist_ifname_valid("abcdefghijklmnop", 16), 0);
-	assert_int_equal(persist_ifname_valid("", 0), 0);
-	assert_int_equal(persist_ifname_valid("...", 3), 1);
-	assert_int_equal(persist_ifname_valid("a\0b", 3), 0);
-	assert_int_equal(persist_ifname_valid(".", 1), 0);
-	assert_int_equal(persist_ifname_valid("..", 2), 0);
-	assert_int_equal(persist_ifname_valid("eth0:1", 6), 0);
-	assert_int_equal(persist_ifname_valid("a/b", 3), 0);
-	assert_int_equal(persist_ifname_valid("a b", 3), 0);
-	assert_int_equal(persist_ifname_valid("a\x7f", 2), 0);
-	assert_int_equal(persist_ifname_valid("\xc3\xa9", 2), 0);
-	assert_int_equal(persist_ifname_valid("!~", 2), 1);
 	/* An IPv6 line is no IPv4 line, and the other way round. */
 	assert_int_equal(persist_parse_line("2001:db8::/32 via 2001:db8::1 metric 1", &r, err,
 			     sizeof(err)),

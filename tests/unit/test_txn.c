@@ -49,6 +49,7 @@
 #include "snmp/txn.h"
 
 #include "fixture.h"
+#include "logcap.h"
 
 #define IFA 2 /* the one interface: va, 192.0.2.100/24 */
 
@@ -993,20 +994,6 @@ test_reserve1_refusals(void **state)
 	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, GOOD, 4 }, { TR, C_RS, GOOD, 6 });
 }
 
-/* What the agent logged: net-snmp's log through a callback handler (main()). */
-static char logged[4096];
-
-static int
-on_log(int major, int minor, void *server, void *client)
-{
-	const struct snmp_log_message *msg = server;
-	size_t n = strlen(logged);
-
-	(void)major, (void)minor, (void)client;
-	snprintf(logged + n, sizeof(logged) - n, "%s", msg->msg);
-	return 0;
-}
-
 /* A refusal of RESERVE1 is logged in one line, with its table, column, index and reason. */
 #define LOGGED(line_, ...)                                       \
 	do {                                                     \
@@ -1039,6 +1026,33 @@ test_reserve1_logged(void **state)
 	       "10.50.0.0.255.255.0.0.192.0.2.1.2147483648: not destination, mask, next hop "
 	       "(0.0.0.0 names no interface) and metric 0..2147483647",
 	    SNMP_ERR_NOCREATION, { TP, C_PRS, "10.50.0.0.255.255.0.0.192.0.2.1.2147483648", 4 });
+}
+
+/* An index no row of the adapter tables can have: one line each, as the route tables'. */
+#define IFX_WHY "not an interface index 1..2147483647"
+#define ADDR_WHY                                                                        \
+	"not interface index 1.., address type ipv4(1) or ipv6(2), address of 4 or 16 " \
+	"(0..255 each) and prefix length 0..255"
+#define GW_WHY                                                                          \
+	"not interface index 1.., address type ipv4(1) or ipv6(2), gateway of 4 or 16 " \
+	"(0..255 each) and metric 0..4294967295"
+#define NOCREATION(table, idx, why) "refused (noCreation): " table " index " idx ": " why
+
+static void
+test_index_logged(void **state)
+{
+	LOGGED(NOCREATION("cimNetAdapterTable", "0", IFX_WHY), SNMP_ERR_NOCREATION,
+	    { TA, COL_ADAPTER_NETENABLED, "0", 1 });
+	LOGGED(NOCREATION("cimAdapterCfgTable", "2.1", IFX_WHY), SNMP_ERR_NOCREATION,
+	    { TC, COL_ADCFG_MTU, "2.1", 1400 });
+	LOGGED(NOCREATION("cimAdapterCfgAddressTable", "2.1.4.192.0.2.300.24", ADDR_WHY),
+	    SNMP_ERR_NOCREATION, { TD, COL_ADCFG_ADDR_ROWSTATUS, "2.1.4.192.0.2.300.24", 4 });
+	LOGGED(NOCREATION("cimAdapterCfgAddressTable", "2.1.4.192.0.2.9", ADDR_WHY),
+	    SNMP_ERR_NOCREATION, { TD, COL_ADCFG_ADDR_ROWSTATUS, "2.1.4.192.0.2.9", 4 });
+	LOGGED(NOCREATION("cimAdapterCfgGatewayTable", "2.3.4.192.0.2.9.20", GW_WHY),
+	    SNMP_ERR_NOCREATION, { TG, COL_ADCFG_GW_ROWSTATUS, "2.3.4.192.0.2.9.20", 4 });
+	LOGGED(NOCREATION("cimAdapterCfgGatewayTable", "2.1.4.192.0.2.9", GW_WHY),
+	    SNMP_ERR_NOCREATION, { TG, COL_ADCFG_GW_ROWSTATUS, "2.1.4.192.0.2.9", 4 });
 }
 
 static void
@@ -1129,6 +1143,14 @@ test_reserve2_refusals(void **state)
 	    { TR, C_RS, RIDX("10.9.0.0", "255.255.0.0", "203.0.113.1", 2, 254, 0, 20), 4 });
 	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
 	    { TR, C_RS, RIDX("10.9.0.0", "255.255.0.0", "192.0.2.1", 999, 254, 0, 20), 4 });
+	/* The subnet's broadcast address as next hop, with or without the interface. */
+	LOGGED("refused (inconsistentValue): cimIP4RouteTable row 10.9.0.0 mask 255.255.0.0 next "
+	       "hop 192.0.2.255 ifindex 2 table 254 tos 0 metric 20: cannot create the route: "
+	       "next hop 192.0.2.255 is a broadcast address of a subnet of this host",
+	    SNMP_ERR_INCONSISTENTVALUE,
+	    { TR, C_RS, RIDX("10.9.0.0", "255.255.0.0", "192.0.2.255", 2, 254, 0, 20), 4 });
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TR, C_RS, RIDX("10.9.0.0", "255.255.0.0", "192.0.2.255", 0, 254, 0, 20), 4 });
 	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
 	    { TR, C_RS, RIDX("10.9.0.0", "255.255.0.0", "192.0.2.1", 0, 254, 0, 20), 4 });
 	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, R60, 4 }); /* exists */
@@ -3055,18 +3077,30 @@ static void
 test_addr_saved_start(void **state)
 {
 	char err[256], path[128];
+	int line = 6; /* the bad lines: 6 to 10 */
 
 	adapters();
 	snprintf(path, sizeof(path), "%s/" STATICADDR_FILE, dir);
 	fx_write_file(path,
 	    "# saved\nva 198.51.100.9/24\nva 192.0.2.100/24\nva 2001:db8:9::1/64\n"
-	    "nosuch 198.51.100.9/24\nva 198.51.100.9/33\nva/x 10.0.0.1/8\n");
+	    "nosuch 198.51.100.9/24\nva 198.51.100.9/33\nva/x 10.0.0.1/8\n"
+	    "va:1 10.0.0.2/8\n.. 10.0.0.3/8\nv\x1bx 10.0.0.4/8\n");
 	assert_int_equal(chmod(path, 0600), 0);
-	fk.log[0] = '\0';
+	fk.log[0] = logged[0] = '\0';
 	assert_int_equal(ifset_use_statedir(ifs, dir, err, sizeof(err)), 0);
 	nlreq_input(q);
 	assert_string_equal(fk.log,
 	    "add 198.51.100.9/24 on ifindex 2; add 2001:db8:9::1/64 on ifindex 2");
+	/* Each bad line (a name no interface can have too) is logged once, never its ESC byte. */
+	for (const char *at = logged; line <= 10; at++, line++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), ": line %d skipped: ", line);
+		if ((at = strstr(at, want)) == NULL)
+			fail_msg("no '%s' in '%s'", want, logged);
+	}
+	assert_null(strstr(strstr(logged, ": line 10 skipped: ") + 19, "skipped"));
+	assert_null(strchr(logged, '\x1b'));
 }
 
 /* One SET across a route, an address and Disable(): the route fails in the kernel, nothing else is done. */
@@ -3148,7 +3182,7 @@ test_protected_directive(void **state)
 	assert_int_equal(writer_parse_protected(&c, "a/b", err, sizeof(err)), -1);
 	assert_string_equal(err, "protectedInterfaces: 'a/b' is not an interface name");
 	assert_int_equal(writer_parse_protected(&c, "abcdefghijklmnop", err, sizeof(err)), -1);
-	/* the names persist_ifname_valid() refuses: dev_valid_name()'s, and bytes out of ASCII */
+	/* the names text_is_ifname() refuses: dev_valid_name()'s, and bytes out of ASCII */
 	assert_int_equal(writer_parse_protected(&c, "..", err, sizeof(err)), -1);
 	assert_int_equal(writer_parse_protected(&c, "eth0:1", err, sizeof(err)), -1);
 	assert_int_equal(writer_parse_protected(&c, "eth\x7f", err, sizeof(err)), -1);
@@ -3172,6 +3206,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_reserve1_refusals),
 		T(test_reserve1_logged),
+		T(test_index_logged),
 		T(test_wrong_length),
 		cmocka_unit_test(test_check_printable),
 		T(test_rows_max),
@@ -3233,7 +3268,6 @@ main(void)
 		T(test_protected_directive),
 	};
 
-	netsnmp_register_loghandler(NETSNMP_LOGHANDLER_CALLBACK, LOG_DEBUG);
-	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, on_log, NULL);
+	logcap_start();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
