@@ -3,7 +3,9 @@
  *
  * Type rules (checked once, at plan time, by eval_check; a mismatch is
  * cimq's exit status 3):
- *  - string, REF: string literals; LIKE only on these (and datetime);
+ *  - string, REF: string literals; LIKE only on these (and datetime); REFs
+ *    compare as object paths (wql_parse_path: class and key names in any
+ *    case, keys in any order, integer keys as numbers);
  *  - sint/uint: integer literals (in the range of the property's width),
  *    and strings holding an integer (WMI accepts Index = '3');
  *  - boolean: TRUE, FALSE, the integers 0, 1 and the strings 'True',
