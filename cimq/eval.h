@@ -12,8 +12,8 @@
  *    'False' in any case (WMI's common IPEnabled = 'True');
  *  - datetime: strings in CIM_DATETIME form (yyyymmddHHMMSS.mmmmmmsUUU,
  *    compared in time order, UTC offsets applied; as text with wildcards); arrays: the literal's type against the element type,
- *    true when any element matches (WMI has no array conditions: documented
- *    extension);
+ *    true when any element matches (WMI refuses array properties in WHERE:
+ *    cimq's extension, in cimq(1) and README Limits);
  *  - NULL: only with IS [NOT] NULL; "= NULL" is a mismatch (WQL);
  *  - reals: only against nothing here (no real property): mismatch.
  * Comparisons with NULL (absent property) are UNKNOWN, and three-valued

@@ -15,7 +15,8 @@
 #     holds the JSON's instances and values.
 # WHERE, each compared with the same predicate evaluated by cimq_rows.py over the walk: all
 # keys (a GET / a one-row range), a key prefix (range), non-keys (walk), LIKE with % _ [],
-# IS NULL / IS NOT NULL, AND / OR / NOT with parentheses, an empty result (exit 0). The plans,
+# IS NULL / IS NOT NULL, AND / OR / NOT with parentheses, an empty result (exit 0), an array
+# property (any element). The plans,
 # from snmpd's SNMPv2-MIB counters: every key of a table is one GET of one variable; a key prefix
 # a range costing under a quarter of the walk a non-key condition makes (214 rows).
 # The comparators are shown to detect perturbed answers.
@@ -195,6 +196,11 @@ where "key prefix (range)" Win32_IP4RouteTable "$RK" "Destination = '10.80.0.0'"
 where "adapter key (GET)" Win32_NetworkAdapter "InterfaceIndex, Name, NetConnectionID" "InterfaceIndex = $va0" "InterfaceIndex == $va0"
 where "a key that matches nothing (empty, exit 0)" Win32_IP4RouteTable "$RK" "Destination = '192.0.2.77'" "Destination == '192.0.2.77'"
 where "non-key (walk)" Win32_IP4RouteTable "$RK" "Metric1 >= 20" "Metric1 is not None and Metric1 >= 20"
+where "an array property: any element (cimq's extension, cimq(1))" Win32_NetworkAdapterConfiguration "Index, IPAddress" \
+	"IPAddress = '10.1.0.3' OR IPAddress LIKE '2001:DB8:2:%'" \
+	"IPAddress is not None and any(a == '10.1.0.3' or a.lower().startswith('2001:db8:2:') for a in IPAddress)"
+where "an array property without elements IS NULL" Win32_NetworkAdapterConfiguration "Index, IPAddress" \
+	"IPAddress IS NULL OR DefaultIPGateway IS NULL" "IPAddress is None or DefaultIPGateway is None"
 where "non-key string, other case of the keyword and the name" Win32_NetworkAdapter "InterfaceIndex, NetConnectionID" \
 	"netconnectionid = 'uplink'" "NetConnectionID == 'uplink'"
 where "string = is case-insensitive, as WMI's" Win32_NetworkAdapter "InterfaceIndex, NetConnectionID" \
