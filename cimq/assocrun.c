@@ -38,14 +38,14 @@ struct arun {
 static int
 oom(struct exec_err *err)
 {
-	*err = (struct exec_err){ CIMQ_LOCAL, "out of memory" };
+	*err = (struct exec_err){ .status = CIMQ_LOCAL, .msg = "out of memory" };
 	return -1;
 }
 
 static int
 write_err(struct exec_err *err)
 {
-	*err = (struct exec_err){ CIMQ_LOCAL, "cannot write the output" };
+	*err = (struct exec_err){ .status = CIMQ_LOCAL, .msg = "cannot write the output" };
 	return -1;
 }
 
@@ -299,9 +299,9 @@ assoc_run(netsnmp_session *ss, const struct cmap *m, const struct wql_stmt *s, c
 	struct plan_err pe;
 	int rc;
 
-	*err = (struct exec_err){ 0, "" };
+	*err = (struct exec_err){ .status = 0, .msg = "" };
 	if (assoc_plan_make(m, s, &ap, &pe) != 0) {
-		*err = (struct exec_err){ pe.status, "" };
+		*err = (struct exec_err){ .status = pe.status, .msg = "" };
 		snprintf(err->msg, sizeof(err->msg), "%s", pe.msg);
 		return -1;
 	}

@@ -1279,6 +1279,8 @@ refused(struct wctx *w, const netsnmp_pdu *resp, const char *name)
 		snprintf(obj, sizeof(obj), "%s", w->set[ei - 1].prop->name);
 	else if (v != NULL && ei >= 1)
 		snprint_objid(obj, sizeof(obj), v->name, v->name_length);
+	if (w->x->err->status == 0)
+		w->x->err->errstat = resp->errstat;
 	return exec_fail(w->x->err,
 	    resp->errstat == SNMP_ERR_NOACCESS || resp->errstat == SNMP_ERR_AUTHORIZATIONERROR ?
 		CIMQ_AUTH :

@@ -306,15 +306,17 @@ eval_like(const char *s, const char *pat)
 
 /* ---- evaluation ---- */
 
-enum cmp_how { CMP_TEXT, CMP_DATETIME, CMP_ADDR };
+enum cmp_how { CMP_TEXT, CMP_DATETIME, CMP_ADDR, CMP_PATH };
 
 /* Datetimes compare in time order, addresses (IpAddress, InetAddress) in
-   address order, other strings as text. */
+   address order, REFs as object paths, other strings as text. */
 static enum cmp_how
 cmp_how(const struct cmap_prop *p)
 {
 	if (p->type == CMAP_T_DATETIME)
 		return CMP_DATETIME;
+	if (p->type == CMAP_T_REF)
+		return CMP_PATH;
 	if (p->type == CMAP_T_STRING && p->syntax != NULL &&
 	    (strcmp(p->syntax, "IpAddress") == 0 || strncmp(p->syntax, "InetAddress", 11) == 0))
 		return CMP_ADDR;
@@ -347,9 +349,56 @@ addr_cmp(const char *a, const char *b)
 	return memcmp(x, y, sizeof(x));
 }
 
+/* Two key values of object paths: integers as numbers (also 3 = '3'),
+   strings as addresses or else case-insensitive text. */
+static int
+key_value_eq(const struct wql_lit *x, const struct wql_lit *y)
+{
+	struct num a, b;
+
+	if (x->kind == WQL_L_INT || y->kind == WQL_L_INT)
+		return lit_num(x, &a) == 0 && lit_num(y, &b) == 0 && num_cmp(a, b) == 0;
+	if (x->kind == WQL_L_STR && y->kind == WQL_L_STR)
+		return addr_cmp(x->s, y->s) == 0;
+	return x->kind == y->kind && x->kind == WQL_L_BOOL && x->b == y->b;
+}
+
+/* 1 if every key of a is in b (name in any case) with an equal value. */
+static int
+keys_in(const struct wql_stmt *a, const struct wql_stmt *b)
+{
+	for (size_t i = 0; i < a->nset; i++) {
+		size_t k = 0;
+
+		while (k < b->nset && strcasecmp(a->set[i].name, b->set[k].name) != 0)
+			k++;
+		if (k == b->nset || !key_value_eq(&a->set[i].val, &b->set[k].val))
+			return 0;
+	}
+	return 1;
+}
+
+/* Two REFs as object paths (wql_parse_path): equal when the class (in any
+   case) and the set of keys are; else, or when one is not a path, as text. */
+static int
+path_cmp(const char *a, const char *b)
+{
+	struct wql_stmt *pa = NULL, *pb = NULL;
+	struct wql_err err;
+	int eq = wql_parse_path(a, &pa, &err) == 0 && wql_parse_path(b, &pb, &err) == 0 &&
+	    strcasecmp(pa->cls, pb->cls) == 0 && pa->nset == pb->nset && keys_in(pa, pb) &&
+	    keys_in(pb, pa);
+
+	wql_free(pa);
+	wql_free(pb);
+	if (eq)
+		return 0;
+	return strcasecmp(a, b) != 0 ? strcasecmp(a, b) : 1;
+}
+
 /* v (not NULL, not an array) compared with l: <0, 0, >0; 2 if not comparable.
    how: CMP_DATETIME (v and l are CIM_DATETIMEs), CMP_ADDR (addresses),
-   CMP_TEXT. */
+   CMP_PATH (object paths), CMP_TEXT. */
 static int
 value_cmp(const struct cq_value *v, const struct wql_lit *l, enum cmp_how how)
 {
@@ -362,6 +411,7 @@ value_cmp(const struct cq_value *v, const struct wql_lit *l, enum cmp_how how)
 			return 2;
 		cmp = how == CMP_DATETIME ? dt_cmp(v->s, l->s) :
 		    how == CMP_ADDR       ? addr_cmp(v->s, l->s) :
+		    how == CMP_PATH       ? path_cmp(v->s, l->s) :
 					    strcasecmp(v->s, l->s);
 		return cmp < 0 ? -1 : cmp > 0;
 	case CQ_V_BOOL:

@@ -3,15 +3,17 @@
  *
  * Type rules (checked once, at plan time, by eval_check; a mismatch is
  * cimq's exit status 3):
- *  - string, REF: string literals; LIKE only on these (and datetime);
+ *  - string, REF: string literals; LIKE only on these (and datetime); REFs
+ *    compare as object paths (wql_parse_path: class and key names in any
+ *    case, keys in any order, integer keys as numbers);
  *  - sint/uint: integer literals (in the range of the property's width),
  *    and strings holding an integer (WMI accepts Index = '3');
  *  - boolean: TRUE, FALSE, the integers 0, 1 and the strings 'True',
  *    'False' in any case (WMI's common IPEnabled = 'True');
  *  - datetime: strings in CIM_DATETIME form (yyyymmddHHMMSS.mmmmmmsUUU,
  *    compared in time order, UTC offsets applied; as text with wildcards); arrays: the literal's type against the element type,
- *    true when any element matches (WMI has no array conditions: documented
- *    extension);
+ *    true when any element matches (WMI refuses array properties in WHERE:
+ *    cimq's extension, in cimq(1) and README Limits);
  *  - NULL: only with IS [NOT] NULL; "= NULL" is a mismatch (WQL);
  *  - reals: only against nothing here (no real property): mismatch.
  * Comparisons with NULL (absent property) are UNKNOWN, and three-valued

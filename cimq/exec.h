@@ -40,6 +40,7 @@ enum cimq_status {
 struct exec_err {
 	int status; /* enum cimq_status */
 	char msg[256];
+	long errstat; /* of a SET the agent refused (status 7), else 0 */
 };
 
 /* Called with each selected row: its index in the class's table and its

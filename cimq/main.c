@@ -222,7 +222,7 @@ select_rows(netsnmp_session *ss, const struct cmap *m, struct plan *p, struct ex
 	struct out *o;
 	int rc;
 
-	*err = (struct exec_err){ CIMQ_LOCAL, "out of memory" };
+	*err = (struct exec_err){ .status = CIMQ_LOCAL, .msg = "out of memory" };
 	if (names == NULL)
 		return -1;
 	for (size_t k = 0; k < p->nout; k++)
@@ -234,7 +234,7 @@ select_rows(netsnmp_session *ss, const struct cmap *m, struct plan *p, struct ex
 		rc =
 		    ping_is(p->cls) ? ping_select(ss, m, p, o, err) : exec_select(ss, m, p, o, err);
 	if (o != NULL && out_close(o) != 0 && rc == 0) {
-		*err = (struct exec_err){ CIMQ_LOCAL, "cannot write the output" };
+		*err = (struct exec_err){ .status = CIMQ_LOCAL, .msg = "cannot write the output" };
 		rc = -1;
 	}
 	free(names);
@@ -283,24 +283,30 @@ mib_answers(netsnmp_session *ss)
 }
 
 /* The error of a statement that failed on ss: an object missing where nothing of the MIB
- * answers is no older cimrouted but none (or a view without the MIB). */
+ * answers is no older cimrouted but none (or a view without the MIB); a write refused as
+ * notWritable or noCreation there (snmpd's answer for a subtree nobody serves) says so too,
+ * after the refusal. */
 static void
 run_error(netsnmp_session *ss, const struct exec_err *err)
 {
-	if (err->status == CIMQ_MISSING && !mib_answers(ss))
+	int refused = err->status == CIMQ_REFUSED &&
+	    (err->errstat == SNMP_ERR_NOTWRITABLE || err->errstat == SNMP_ERR_NOCREATION);
+	int gone = (err->status == CIMQ_MISSING || refused) && !mib_answers(ss);
+
+	if (!gone || refused)
+		fprintf(stderr, "cimq: %s\n", err->msg);
+	if (gone)
 		fprintf(stderr,
 		    "cimq: %s: no CIM-ROUTE-MIB object answers: cimrouted is not connected to the "
 		    "agent (or its view excludes enterprises.32473.1)\n",
 		    ss->peername);
-	else
-		fprintf(stderr, "cimq: %s\n", err->msg);
 }
 
 static int
 run(netsnmp_session *sess, const struct cmap *m, const struct wql_stmt *s, struct plan *p)
 {
 	netsnmp_session *ss = snmp_open(sess);
-	struct exec_err err;
+	struct exec_err err = { 0 };
 	int rc;
 
 	if (ss == NULL)

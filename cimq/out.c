@@ -49,8 +49,8 @@ c1_at(const unsigned char *s)
 	return s[0] == 0xc2 && s[1] >= 0x80 && s[1] < 0xa0 ? s[1] : 0;
 }
 
-/* Length of the valid UTF-8 sequence at s (2 to 4), or 0 (also for a C1
-   control, U+0080 to U+009F: a terminal takes U+009B for CSI). */
+/* Length of the valid UTF-8 sequence at s (2 to 4: RFC 3629, no overlong
+   form, no surrogate, nothing past U+10FFFF), or 0. */
 static size_t
 utf8_seq(const unsigned char *s)
 {
@@ -58,44 +58,51 @@ utf8_seq(const unsigned char *s)
 	    s[0] >= 0xe0 && s[0] <= 0xef        ? 3 :
 	    s[0] >= 0xc2 && s[0] <= 0xdf        ? 2 :
 						  0;
+	unsigned lo = s[0] == 0xe0 ? 0xa0 : s[0] == 0xf0 ? 0x90 : 0x80;
+	unsigned hi = s[0] == 0xed ? 0x9f : s[0] == 0xf4 ? 0x8f : 0xbf;
 
-	if (n == 2 && c1_at(s))
+	if (n > 0 && (s[1] < lo || s[1] > hi))
 		return 0;
-	for (size_t i = 1; i < n; i++) {
+	for (size_t i = 2; i < n; i++) {
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 	}
 	return n;
 }
 
-/* s, or (sanitize) with '?' for each control (C0, DEL, C1) and each byte
-   that is not UTF-8: what an agent sends never drives the terminal. */
+/* How text from an agent is printed: TEXT_UTF8 (csv) with '?' for each byte
+   that is not UTF-8, so the output is UTF-8; TEXT_TERMINAL (table, list) also
+   with '?' for each control (C0, DEL, C1: a terminal takes U+009B for CSI),
+   so what an agent sends never drives the terminal. */
+enum text_mode { TEXT_UTF8, TEXT_TERMINAL };
+
 static void
-put_text_str(FILE *f, const char *s, int sanitize)
+put_text_str(FILE *f, const char *s, enum text_mode mode)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	int term = mode == TEXT_TERMINAL;
 
 	while (*p) {
-		size_t n = sanitize && *p >= 0x80 ? utf8_seq(p) : 0;
+		size_t n = *p >= 0x80 && !(term && c1_at(p)) ? utf8_seq(p) : 0;
 
 		if (n > 0) {
 			fwrite(p, 1, n, f);
 			p += n;
 			continue;
 		}
-		if (sanitize && c1_at(p))
+		if (term && c1_at(p))
 			p++; /* a C1 control: one '?' */
-		putc(sanitize && (*p < 0x20 || *p >= 0x7f) ? '?' : *p, f);
+		putc(*p >= 0x80 || (term && (*p < 0x20 || *p == 0x7f)) ? '?' : *p, f);
 		p++;
 	}
 }
 
 static void
-put_text(FILE *f, const struct cq_value *v, int sanitize)
+put_text(FILE *f, const struct cq_value *v, enum text_mode mode)
 {
 	switch (v->kind) {
 	case CQ_V_NULL: break;
-	case CQ_V_STR: put_text_str(f, v->s ? v->s : "", sanitize); break;
+	case CQ_V_STR: put_text_str(f, v->s ? v->s : "", mode); break;
 	case CQ_V_SINT: fprintf(f, "%" PRId64, v->i); break;
 	case CQ_V_UINT: fprintf(f, "%" PRIu64, v->u); break;
 	case CQ_V_BOOL: fputs(v->b ? "True" : "False", f); break;
@@ -104,7 +111,7 @@ put_text(FILE *f, const struct cq_value *v, int sanitize)
 		for (size_t i = 0; i < v->n; i++) {
 			if (i > 0)
 				fputs(", ", f);
-			put_text(f, &v->a[i], sanitize);
+			put_text(f, &v->a[i], mode);
 		}
 		putc('}', f);
 		break;
@@ -126,7 +133,7 @@ text_of(const struct cq_value *v, int *err)
 		*err = 1;
 		return NULL;
 	}
-	put_text(f, v, 1);
+	put_text(f, v, TEXT_TERMINAL);
 	if (fclose(f) != 0) {
 		free(buf);
 		*err = 1;
@@ -332,7 +339,7 @@ list_row(struct out *o, const struct cq_value *row)
 	fputc('\n', o->fp);
 	for (size_t c = 0; c < o->ncols; c++) {
 		fprintf(o->fp, "%s%*s : ", o->names[c], (int)(nw - text_width(o->names[c])), "");
-		put_text(o->fp, &row[c], 1);
+		put_text(o->fp, &row[c], TEXT_TERMINAL);
 		fputc('\n', o->fp);
 	}
 }
@@ -363,7 +370,7 @@ csv_field(FILE *f, const struct cq_value *v)
 	m = open_memstream(&buf, &len);
 	if (m == NULL)
 		return;
-	put_text(m, v, 0);
+	put_text(m, v, TEXT_UTF8);
 	if (fclose(m) == 0)
 		csv_quoted(f, buf, len);
 	free(buf);
@@ -400,7 +407,7 @@ json_str(FILE *f, const char *s)
 
 	putc('"', f);
 	while (*p) {
-		size_t n = *p >= 0x80 ? utf8_seq(p) : 0;
+		size_t n = *p >= 0x80 && !c1_at(p) ? utf8_seq(p) : 0;
 
 		if (n > 0) {
 			fwrite(p, 1, n, f);
@@ -441,7 +448,7 @@ json_value(FILE *f, const struct cq_value *v)
 		if (v->kind == CQ_V_BOOL)
 			fputs(v->b ? "true" : "false", f);
 		else
-			put_text(f, v, 0);
+			put_text(f, v, TEXT_UTF8);
 		break;
 	case CQ_V_ARRAY:
 		putc('[', f);

@@ -95,7 +95,7 @@ add_col(struct ping *pg, netsnmp_pdu *pdu, const char *column, u_char type, cons
 
 	snprintf(name, sizeof(name), "CIM-ROUTE-MIB::%s", column);
 	if (read_objid(name, o, &olen) == 0 || olen + pg->ixlen > MAX_OID_LEN) {
-		*pg->err = (struct exec_err){ CIMQ_LOCAL, "" };
+		*pg->err = (struct exec_err){ .status = CIMQ_LOCAL, .msg = "" };
 		snprintf(pg->err->msg, sizeof(pg->err->msg), "%s not in CIM-ROUTE-MIB", column);
 		return -1;
 	}
@@ -121,6 +121,7 @@ request(struct ping *pg, netsnmp_pdu *pdu, netsnmp_pdu **resp)
 		int auth = e == SNMP_ERR_NOACCESS || e == SNMP_ERR_AUTHORIZATIONERROR;
 
 		pg->err->status = auth ? CIMQ_AUTH : CIMQ_REFUSED;
+		pg->err->errstat = e;
 		snprintf(pg->err->msg, sizeof(pg->err->msg), "cimPingTable row refused: %s",
 		    snmp_errstring(e));
 		snmp_free_pdu(r);
@@ -190,7 +191,7 @@ create_row(struct ping *pg, const struct plan *p)
 		const struct wql_expr *e = find_eq(p->filter, ping_keys[k]);
 
 		if (e != NULL && add_key(pg, p->cls, pdu, e) != 0) {
-			*pg->err = (struct exec_err){ CIMQ_MISMATCH, "" };
+			*pg->err = (struct exec_err){ .status = CIMQ_MISMATCH, .msg = "" };
 			snprintf(pg->err->msg, sizeof(pg->err->msg), "bad value for %s",
 			    ping_keys[k]);
 			rc = -1;
@@ -276,11 +277,13 @@ wait_done(struct ping *pg, const struct plan *p)
 	if (st < 0)
 		return -1;
 	if (interrupted) {
-		*pg->err = (struct exec_err){ CIMQ_INTERRUPTED, "interrupted: ping row destroyed" };
+		*pg->err = (struct exec_err){ .status = CIMQ_INTERRUPTED,
+			.msg = "interrupted: ping row destroyed" };
 		return -1;
 	}
 	if (st == 0) {
-		*pg->err = (struct exec_err){ CIMQ_TIMEOUT, "the ping did not complete in time" };
+		*pg->err = (struct exec_err){ .status = CIMQ_TIMEOUT,
+			.msg = "the ping did not complete in time" };
 		return -1;
 	}
 	return 0;
@@ -323,7 +326,7 @@ read_row(struct ping *pg, const struct cmap *m, struct plan *p, struct out *o)
 	free(p->keys);
 	p->keys = calloc(1, sizeof(*p->keys));
 	if (p->keys == NULL) {
-		*pg->err = (struct exec_err){ CIMQ_LOCAL, "out of memory" };
+		*pg->err = (struct exec_err){ .status = CIMQ_LOCAL, .msg = "out of memory" };
 		return -1;
 	}
 	memcpy(p->keys[0].sub, pg->ix, pg->ixlen * sizeof(oid));

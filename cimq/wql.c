@@ -690,8 +690,18 @@ free_arena(struct chunk *c)
 	}
 }
 
-int
-wql_parse(const char *q, struct wql_stmt **out, struct wql_err *err)
+/* An object path alone (a REF value): s->cls and s->set. */
+static void
+path_only(struct parser *p, struct wql_stmt *s)
+{
+	object_path(p, s);
+	if (p->t.kind != T_END)
+		fail(p, p->t.pos, "expected the end of the path");
+}
+
+static int
+parse_rule(const char *q, void (*rule)(struct parser *, struct wql_stmt *), struct wql_stmt **out,
+    struct wql_err *err)
 {
 	struct parser p = { .q = q, .err = err };
 	struct parsed *volatile ps = NULL;
@@ -705,10 +715,22 @@ wql_parse(const char *q, struct wql_stmt **out, struct wql_err *err)
 	ps = alloc(&p, sizeof(*ps));
 	ps->s.within = -1;
 	lex(&p);
-	statement(&p, &ps->s);
+	rule(&p, &ps->s);
 	ps->arena = p.arena;
 	*out = &ps->s;
 	return 0;
+}
+
+int
+wql_parse(const char *q, struct wql_stmt **out, struct wql_err *err)
+{
+	return parse_rule(q, statement, out, err);
+}
+
+int
+wql_parse_path(const char *path, struct wql_stmt **out, struct wql_err *err)
+{
+	return parse_rule(path, path_only, out, err);
 }
 
 void

@@ -125,6 +125,11 @@ struct wql_err {
 int wql_parse(const char *q, struct wql_stmt **out, struct wql_err *err);
 void wql_free(struct wql_stmt *s);
 
+/* Parses an object path alone, as ASSOCIATORS OF takes it ({Class.Key=v,...},
+   braces optional): s->cls and the keys in s->set.  0 and *out (free with
+   wql_free), or -1 and err. */
+int wql_parse_path(const char *path, struct wql_stmt **out, struct wql_err *err);
+
 /* Prints "  q\n  ^ (caret under err->pos)\nprefix: msg\n" to f; of a query of several
  * lines, the lines up to the one of err->pos, the caret under it in that line. */
 void wql_err_print(FILE *f, const char *prefix, const char *q, const struct wql_err *err);

@@ -13,6 +13,8 @@
 #     table (as an agent without that extension): a GET plan, a range and a walk plan; the
 #     tables without rows on Linux (permit, IPX) are not missing: exit 0, an empty result;
 #     snmpd without cimrouted (nothing of the MIB answers): said so, not "older"
+#   7 snmpd without cimrouted: a ping and a CREATE refused (notWritable/noCreation), with the
+#     same hint
 #   8 bad usage: an unknown output format, no query, a map file that does not exist
 # Each error leaves stdout empty and says something on stderr; both daemons alive after.
 
@@ -178,4 +180,12 @@ expect_exit gone 6 "snmpd without cimrouted"
 mentions gone "snmpd without cimrouted: says cimrouted is not connected" "cimrouted is not connected"
 ! grep -qi "older" "$T/gone.err"
 result $? "snmpd without cimrouted: not called an older cimrouted"
+# a write refused (notWritable/noCreation: snmpd has no subagent for it): exit 7, and the same hint
+run gonep -v2c -c private -t 4 -r 0 "$AGENT" "SELECT * FROM Win32_PingStatus WHERE Address = '127.0.0.1'"
+expect_exit gonep 7 "snmpd without cimrouted: a ping refused"
+mentions gonep "snmpd without cimrouted: a refused ping says cimrouted is not connected" "refused" "cimrouted is not connected"
+run gonec -v2c -c private -t 4 -r 0 "$AGENT" \
+	"CREATE Win32_IP4PersistedRouteTable SET Destination='10.60.0.0', Mask='255.255.0.0', NextHop='10.1.0.9', Metric1=5"
+expect_exit gonec 7 "snmpd without cimrouted: a CREATE refused"
+mentions gonec "snmpd without cimrouted: a refused CREATE says cimrouted is not connected" "refused" "cimrouted is not connected"
 done_testing

@@ -253,6 +253,44 @@ test_arrays_refs(void **state)
 	free_row(c->name, row);
 }
 
+/* REF values compare as object paths: class and key names in any case, keys
+   in any order, braces or not, values as their types compare. */
+static void
+test_ref_paths(void **state)
+{
+#define PR  "Win32_IP4PersistedRouteTable."
+#define DMN "Destination=\"10.0.0.0\",Mask=\"255.0.0.0\",NextHop=\"192.0.2.1\""
+	static const struct {
+		const char *cond;
+		enum cq_truth want;
+	} cases[] = {
+		{ "SameElement = 'win32_ip4persistedroutetable." DMN ",Metric1=10'", CQ_TRUE },
+		{ "SameElement = '" PR "Metric1=10," DMN "'", CQ_TRUE },
+		{ "SameElement = '{" PR "METRIC1=\"10\"," DMN "}'", CQ_TRUE },
+		{ "SameElement <> '" PR "Metric1=10," DMN "'", CQ_FALSE },
+		{ "SameElement = '" PR "Metric1=11," DMN "'", CQ_FALSE },
+		{ "SameElement = 'Win32_IP4RouteTable.Metric1=10," DMN "'", CQ_FALSE },
+		{ "SameElement = '" PR "Metric1=10,Destination=\"10.0.0.0\"'", CQ_FALSE },
+		{ "SameElement = 'not a path'", CQ_FALSE },
+	};
+	const struct cmap_class *c;
+	struct cq_value *row;
+
+	if (map == NULL)
+		skip();
+	(void)state;
+	c = cmap_class(map, "Win32_ActiveRoute");
+	row = calloc(c->nprops, sizeof(*row));
+	row[cmap_prop_index(c, cmap_prop(c, "SameElement"))] =
+	    (struct cq_value){ .kind = CQ_V_STR, .s = strdup(PR DMN ",Metric1=10") };
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++)
+		if (truth(c->name, cases[k].cond, row) != cases[k].want)
+			fail_msg("%s: not %d", cases[k].cond, cases[k].want);
+	free_row(c->name, row);
+#undef PR
+#undef DMN
+}
+
 static void
 test_lit_value(void **state)
 {
@@ -286,6 +324,7 @@ main(void)
 		cmocka_unit_test(test_types),
 		cmocka_unit_test(test_bool_uint64),
 		cmocka_unit_test(test_arrays_refs),
+		cmocka_unit_test(test_ref_paths),
 		cmocka_unit_test(test_lit_value),
 	};
 

@@ -187,21 +187,25 @@ test_json_bytes(void **state)
    C0 controls and DEL, C1 controls in UTF-8 (U+009B is CSI to xterm) and
    bytes that are not UTF-8 all print as '?'; other UTF-8 is kept.  JSON
    escapes them (a C1 control as its code point, a lead byte past 0xF4 as
-   other bytes that are not UTF-8). */
+   other bytes that are not UTF-8).  CSV keeps controls (RFC 4180 quotes
+   them) and prints bytes that are not UTF-8 as '?', so that the file is
+   UTF-8.  A surrogate (ED A0 80) is not UTF-8. */
 static void
 test_text_controls(void **state)
 {
 	static const char *const n1[] = { "s" };
 	const struct cq_value row[] = { { .kind = CQ_V_STR,
 	    .s = (char[]){ "a\x1b[31mb\xc2\x9b"
-			   "31mc\xff\x80\x80\x64\xc3\xa9\xe2\x82\xac" } } };
-	enum out_format fs[] = { OUT_LIST, OUT_JSON };
-	const char *want[] = { "\ns : a?[31mb?31mc???d\xc3\xa9\xe2\x82\xac\n\n",
-		"[\n{\"s\": \"a\\u001b[31mb\\u009b31mc\\u00ff\\u0080\\u0080d\xc3\xa9\xe2\x82\xac\"}\n]"
-		"\n" };
+			   "31mc\xff\x80\x80\x64\xc3\xa9\xe2\x82\xac\xed\xa0\x80" } } };
+	enum out_format fs[] = { OUT_LIST, OUT_JSON, OUT_CSV };
+	const char *want[] = { "\ns : a?[31mb?31mc???d\xc3\xa9\xe2\x82\xac???\n\n",
+		"[\n{\"s\": \"a\\u001b[31mb\\u009b31mc\\u00ff\\u0080\\u0080d\xc3\xa9\xe2\x82\xac"
+		"\\u00ed\\u00a0\\u0080\"}\n]\n",
+		"\"s\"\r\n\"a\x1b[31mb\xc2\x9b"
+		"31mc???d\xc3\xa9\xe2\x82\xac???\"\r\n" };
 
 	(void)state;
-	for (size_t k = 0; k < 2; k++) {
+	for (size_t k = 0; k < sizeof(fs) / sizeof(fs[0]); k++) {
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *m = open_memstream(&buf, &len);
