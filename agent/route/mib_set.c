@@ -1869,7 +1869,10 @@ finish_op(struct txn *x, struct txn_row *tr, struct writer *w, struct wrow *r, e
 		STEP(undo_delete);
 		return 0;
 	case O_DEL_LIVE:
-		if (told(w, r->kq.rc, "delete", live_of(r), r, r->kq.err) < 0 && r->kq.rc != -ESRCH)
+		/* Gone already (the kernel's message not read yet): what destroy wants. */
+		if (told(w, r->kq.rc == -ESRCH ? 0 : r->kq.rc,
+			r->kq.rc == -ESRCH ? "gone already:" : "delete", live_of(r), r,
+			r->kq.err) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		if (r->gone.msg != NULL)
 			STEP(undo_pdelete);

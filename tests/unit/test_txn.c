@@ -1533,6 +1533,29 @@ test_undo_newest_first(void **state)
 	    "add 10.63.0.0/16 m0; add 10.60.0.0/16 m3; del 10.60.0.0/16 m30; del 10.9.0.0/16 m20");
 }
 
+/*
+ * A persisted row destroyed whose route the kernel lost already (the event
+ * not read yet): the SET succeeds, and the log says the route was gone,
+ * not that the kernel refused.
+ */
+static void
+test_pdestroy_gone(void **state)
+{
+	size_t i = 0;
+
+	assert_int_equal(run((struct vb[]){ { TP, C_PRS, PIDX, 4 } }, 1).status, 0);
+	while (i < fk.n && fk.v[i].dst != IP(10, 50, 0, 0))
+		i++;
+	assert_true(i < fk.n);
+	fk.v[i] = fk.v[--fk.n]; /* gone without a message */
+	fk.log[0] = logged[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TP, C_PRS, PIDX, 6 } }, 1).status, 0);
+	assert_int_equal(w->persist.n, 0);
+	assert_string_equal(fk.log, "del 10.50.0.0/16 m5 REFUSED");
+	assert_null(strstr(logged, "refused"));
+	assert_non_null(strstr(logged, "set: gone already: 10.50.0.0/16"));
+}
+
 /* All or nothing across tables: the persisted row's route is refused, the live row undone. */
 static void
 test_across_tables(void **state)
@@ -3298,6 +3321,7 @@ main(void)
 		T(test_applied),
 		T(test_undo_newest_first),
 		T(test_across_tables),
+		T(test_pdestroy_gone),
 		T(test_save_fails),
 		T(test_undo_rewrites_state),
 		T(test_undo_failed_status),
