@@ -625,6 +625,9 @@ set_refused "history size 100001 is refused with wrongValue" wrongValue "$OID_HI
 set_refused "history size as INTEGER is refused with wrongType" wrongType "$OID_HISTSIZE" i 3
 set_refused "a good and a bad value in one PDU: all refused (wrongValue)" wrongValue \
 	"$OID_RATE" u 9 "$OID_HISTSIZE" u 100001
+grep -qF 'refused (wrongValue): cimRouteEventHistorySize.0: 100001 is not in 0..100000' "$T/cimrouted.log" &&
+	grep -qF 'refused (wrongType): cimRouteNotifyEnabled.0: type 0x42 is not INTEGER' "$T/cimrouted.log"
+result $? "each refused setting is logged: refused (STATUS): OBJECT.0: why"
 set_refused "cimRouteEventLastSequence.0 is not writable" notWritable "$OID_LASTSEQ" u 1
 set_refused "cimRouteNotifyDropped.0 is not writable" notWritable "$OID_DROPPED" u 0
 both_alive "case 8 (SETs)"
