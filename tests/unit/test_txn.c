@@ -2468,6 +2468,14 @@ test_replace_either_order(void **state)
 	assert_int_equal(
 	    run((struct vb[]){ { T6, C6_RS, I6_60_2, 6 }, { T6, C6_RS, I6_60, 4 } }, 2).status, 0);
 	assert_string_equal(fk.log, both6);
+	/* The create refused by the kernel: the route it replaced is put back. */
+	fk.log[0] = '\0';
+	fk.fail = 1ull << (fk.calls + 2);
+	undone((struct vb[]){ { TR, C_RS,
+				  RIDX("10.60.0.0", "255.255.0.0", "192.0.2.7", 2, 254, 0, 4), 4 },
+		   { TR, C_RS, RIDX("10.60.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 4), 6 } },
+	    2, 0, "del 10.60.0.0/16 m4; add 10.60.0.0/16 m4 REFUSED; add 10.60.0.0/16 m4");
+	fk.fail = 0;
 	/* No row of the SET deletes the route at the key: refused, whatever else it destroys. */
 	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_60_2, 4 },
 	    { TR, C_RS, RIDX("10.60.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 4), 6 });
