@@ -15,6 +15,8 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -22,6 +24,7 @@
 
 #include "lib/log.h"
 #include "snmp/mib.h"
+#include "snmp/txn.h"
 #include "event/notify.h"
 
 #define AGENTX_MSG_NOTIFY 12 /* RFC 2741 agentx-Notify-PDU */
@@ -521,37 +524,49 @@ get_setting(const void *row, struct mib_value *v, void *ctx)
 	return 0;
 }
 
+/* The range of a setting: a TruthValue, true(1) or false(2); else 0 to this. */
+static long
+setting_max(enum setting which)
+{
+	switch (which) {
+	case SET_HISTORY: return NOTIFY_HISTORY_MAX;
+	case SET_ENABLED: return 2;
+	default: return NOTIFY_RATE_MAX;
+	}
+}
+
+/* A refused write, logged as every refusal is: "set: refused (STATUS): OBJECT.0: why". */
+static int __attribute__((format(printf, 3, 4)))
+refuse_setting(const struct setting_ctx *s, int err, const char *fmt, ...)
+{
+	char why[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	log_notice("set", "refused (%s): %s.0: %s", txn_err_name(err), setting_name(s->which), why);
+	return err;
+}
+
 static int
 check_setting(const netsnmp_variable_list *vb, void *ctx)
 {
 	const struct setting_ctx *s = ctx;
-	long v;
+	int truth = s->which == SET_ENABLED;
+	long v, min = truth ? 1 : 0, max = setting_max(s->which);
 
-	if (vb->type != (s->which == SET_ENABLED ? ASN_INTEGER : ASN_UNSIGNED)) {
-		log_info("set", "%s: wrong type 0x%02x", setting_name(s->which), vb->type);
-		return SNMP_ERR_WRONGTYPE;
-	}
+	if (vb->type != (truth ? ASN_INTEGER : ASN_UNSIGNED))
+		return refuse_setting(s, SNMP_ERR_WRONGTYPE, "type 0x%02x is not %s", vb->type,
+		    truth ? "INTEGER (a TruthValue)" : "Unsigned32");
 	if (vb->val_len != sizeof(long))
-		return SNMP_ERR_WRONGLENGTH;
+		return refuse_setting(s, SNMP_ERR_WRONGLENGTH, "a value of %zu bytes is no number",
+		    vb->val_len);
 	v = *vb->val.integer;
-	switch (s->which) {
-	case SET_ENABLED:
-		if (v != 1 && v != 2)
-			goto bad;
-		break;
-	case SET_HISTORY:
-		if (v < 0 || v > NOTIFY_HISTORY_MAX)
-			goto bad;
-		break;
-	case SET_RATE:
-		if (v < 0 || v > NOTIFY_RATE_MAX)
-			goto bad;
-		break;
-	}
+	if (v < min || v > max)
+		return refuse_setting(s, SNMP_ERR_WRONGVALUE, "%ld is not in %ld..%ld", v, min,
+		    max);
 	return SNMP_ERR_NOERROR;
-bad:
-	log_info("set", "%s: value %ld out of range", setting_name(s->which), v);
-	return SNMP_ERR_WRONGVALUE;
 }
 
 static int
@@ -612,6 +627,29 @@ commit_setting(void *ctx)
 		notify_commit_history(nt);
 }
 
+static struct setting_ctx settings[] = {
+	{ .which = SET_HISTORY },
+	{ .which = SET_ENABLED },
+	{ .which = SET_RATE },
+};
+static const oid setting_arcs[] = { EVENT_HISTORYSIZE, EVENT_NOTIFYENABLED, EVENT_NOTIFYRATELIMIT };
+static const struct mib_scalar_ops setting_ops = {
+	.get = get_setting,
+	.check = check_setting,
+	.apply = apply_setting,
+	.undo = undo_setting,
+	.commit = commit_setting,
+};
+
+const struct mib_scalar_ops *
+mib_event_setting(oid arc, void **ctx)
+{
+	for (size_t k = 0; k < sizeof(setting_arcs) / sizeof(setting_arcs[0]); k++)
+		if (setting_arcs[k] == arc)
+			return *ctx = &settings[k], &setting_ops;
+	return NULL;
+}
+
 int
 mib_event_register(void)
 {
@@ -626,26 +664,6 @@ mib_event_register(void)
 		{ "cimRouteNotifyDropped", EVENT_NOTIFYDROPPED, get_dropped },
 		{ "cimRouteNotifySuppressed", EVENT_NOTIFYSUPPRESSED, get_suppressed },
 	};
-	static struct setting_ctx settings[] = {
-		{ .which = SET_HISTORY },
-		{ .which = SET_ENABLED },
-		{ .which = SET_RATE },
-	};
-	static const struct {
-		const char *name;
-		oid arc;
-	} rw[] = {
-		{ "cimRouteEventHistorySize", EVENT_HISTORYSIZE },
-		{ "cimRouteNotifyEnabled", EVENT_NOTIFYENABLED },
-		{ "cimRouteNotifyRateLimit", EVENT_NOTIFYRATELIMIT },
-	};
-	static const struct mib_scalar_ops ops = {
-		.get = get_setting,
-		.check = check_setting,
-		.apply = apply_setting,
-		.undo = undo_setting,
-		.commit = commit_setting,
-	};
 
 	for (size_t k = 0; k < sizeof(ro) / sizeof(ro[0]); k++) {
 		oid o[] = { CIMR_EVENT, ro[k].arc };
@@ -653,10 +671,11 @@ mib_event_register(void)
 		if (mib_scalar_register(ro[k].name, o, OID_LENGTH(o), ro[k].get, NULL) < 0)
 			return -1;
 	}
-	for (size_t k = 0; k < sizeof(rw) / sizeof(rw[0]); k++) {
-		oid o[] = { CIMR_EVENT, rw[k].arc };
+	for (size_t k = 0; k < sizeof(settings) / sizeof(settings[0]); k++) {
+		oid o[] = { CIMR_EVENT, setting_arcs[k] };
 
-		if (mib_scalar_register_rw(rw[k].name, o, OID_LENGTH(o), &ops, &settings[k]) < 0)
+		if (mib_scalar_register_rw(setting_name(settings[k].which), o, OID_LENGTH(o),
+			&setting_ops, &settings[k]) < 0)
 			return -1;
 	}
 	return mib_table_register(&event_table);

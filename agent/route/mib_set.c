@@ -11,9 +11,13 @@
  *             decides the row's action.  Nothing is touched.  Only a metric
  *             change asks the kernel: it reads the route back, every
  *             attribute (fetch_exact()), without waiting in the loop.
+ *             A route installed at a kernel key whose route another row
+ *             deletes is a replace, in either varbind order (check_set()).
  *   ACTION    the action's plan of steps, each recording its undo
  *             (txn_step()); a kernel request is sent and its answer, read
  *             from the loop, goes on with the next step (see apply()).
+ *             The rows deleting at a key go before the row installing
+ *             there (deleters_first()).
  *   UNDO      the recorded steps, newest first; those that ask the kernel
  *             wait for its answer the same way (undo_kernel()).
  *
@@ -450,8 +454,11 @@ static const struct txn_column persist6_columns[] = {
 
 /* ---- RESERVE2: the rows together -------------------------------------------- */
 
-/* The kernel row (mirror) with the same table, destination, tos and metric, if any. */
-static int deleted_before(const struct wrow *r, const void *kern);
+/*
+ * The kernel row (mirror) with the same table, destination, tos and metric,
+ * if any, that no other row of the SET deletes.
+ */
+static int deleted_in_set(const struct wrow *r, const void *kern);
 static struct wrow *good_row(const struct txn *x, size_t i);
 
 static const struct route *
@@ -466,7 +473,7 @@ fib_twin(struct writer *w, const struct wrow *row, const struct route *k)
 		if (r->dst != k->dst || r->plen != k->plen)
 			break;
 		if (r->table == k->table && r->tos == k->tos && r->metric == k->metric &&
-		    !deleted_before(row, r))
+		    !deleted_in_set(row, r))
 			return r;
 	}
 	return NULL;
@@ -551,24 +558,30 @@ touches(const struct wrow *r)
 	}
 }
 
+/* The kernel route (of r's family) that o, another row, deletes, or NULL. */
+static const void *
+deletes(const struct wrow *r, const struct wrow *o)
+{
+	return o != NULL && o != r && (o->act == A_DELETE || o->act == A_PDESTROY) &&
+		six(o) == six(r) ?
+	    touches(o) :
+	    NULL;
+}
+
 /*
- * Does a row of the SET before r delete the kernel route kern (of r's
- * family)?  Then r may install a route at its key: the rows are applied
- * in this order, and the kernel keeps one route a key.
+ * Does another row of the SET delete the kernel route kern (of r's
+ * family)?  Then r may install a route at its key, in either varbind
+ * order: apply() applies that row first (the kernel keeps one route a key).
  */
 static int
-deleted_before(const struct wrow *r, const void *kern)
+deleted_in_set(const struct wrow *r, const void *kern)
 {
-	for (size_t i = 0; i < txn_nrows(r->kq.x); i++) {
-		const struct wrow *o = good_row(r->kq.x, i);
-		const void *t;
+	const void *t;
 
-		if (txn_row_at(r->kq.x, i) == r->tr)
-			break;
-		if (o != NULL && (o->act == A_DELETE || o->act == A_PDESTROY) && six(o) == six(r) &&
-		    (t = touches(o)) != NULL && ops_of(r)->store->cmp(t, kern) == 0)
+	for (size_t i = 0; i < txn_nrows(r->kq.x); i++)
+		if ((t = deletes(r, good_row(r->kq.x, i))) != NULL &&
+		    ops_of(r)->store->cmp(t, kern) == 0)
 			return 1;
-	}
 	return 0;
 }
 
@@ -580,25 +593,18 @@ installs(const struct wrow *r)
 	    (r->act == A_PCREATE && !r->adopt);
 }
 
+/* The route to install against the interfaces (its key is checked with the SET's rows). */
 static int
 check_install(struct writer *w, struct wrow *r, const char *what)
 {
-	const struct route *twin;
-	char msg[128], d[ADDR4_STRLEN], h[ADDR4_STRLEN];
+	char msg[128];
 
 	switch (rtcheck_complete(mirror_iface(w->m), &r->want, msg, sizeof(msg))) {
-	case RTCHECK_OK: break;
+	case RTCHECK_OK: return 0;
 	case RTCHECK_INCONSISTENT:
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "%s: %s", what, msg);
 	default: return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE, "%s: %s", what, msg);
 	}
-	if ((twin = fib_twin(w, r, &r->want)) != NULL)
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-		    "table %u already has a route to %s/%u "
-		    "with tos %u and metric %u, via %s (Linux keeps one)",
-		    twin->table, addr4_ntop(twin->dst, d, sizeof(d)), twin->plen, twin->tos,
-		    twin->metric, addr4_ntop(twin->nexthop, h, sizeof(h)));
-	return 0;
 }
 
 /* A new or waiting row's Metric1, if written, must be the index's metric. */
@@ -837,20 +843,11 @@ check_route_row(struct writer *w, struct wrow *r)
 	if ((rc = check_type(r, kern)) != 0)
 		return rc;
 	if (has(r, RC_METRIC1) && val(r, RC_METRIC1) != (long)kern->metric) {
-		const struct route *twin;
-		char d[ADDR4_STRLEN];
-
 		if ((rc = may_change(w, r, kern)) != 0)
 			return rc;
 		r->want = *kern;
 		r->want.metric = (uint32_t)val(r, RC_METRIC1);
 		r->want.flags &= ROUTE_F_GATEWAY | ROUTE_F_ONLINK;
-		if ((twin = fib_twin(w, r, &r->want)) != NULL)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-			    "table %u already has a route "
-			    "to %s/%u with tos %u and metric %u",
-			    twin->table, addr4_ntop(twin->dst, d, sizeof(d)), twin->plen, twin->tos,
-			    twin->metric);
 		if ((rc = fetch_exact(w, r, kern)) != 0)
 			return rc;
 		r->act = A_MOVE;
@@ -914,23 +911,36 @@ fib6_twin(struct writer *w, const struct wrow *row, const struct route6 *k)
 	for (r = route6_seek(t, &key, 0, &pos); r != NULL; r = route6_next(t, &pos)) {
 		if (memcmp(r->dst, k->dst, 16) != 0 || r->plen != k->plen)
 			break;
-		if (route6_same_fib(r, k) && !deleted_before(row, r))
+		if (route6_same_fib(r, k) && !deleted_in_set(row, r))
 			return r;
 	}
 	return NULL;
 }
 
-static int
-refuse_twin6(struct wrow *r, const struct route6 *twin)
+/*
+ * The route r installs or keeps waiting (its want) has a twin at its
+ * kernel key that no row of the SET deletes: refused.  With NLM_F_EXCL the
+ * kernel refuses any second route of a key (IPv6: fib6_add_rt2node()).
+ */
+static void
+refuse_twin(struct writer *w, struct wrow *r)
 {
 	char d[ADDR6_STRLEN], h[ADDR6_STRLEN];
+	const struct route6 *t6;
+	const struct route *t;
 
-	/* With NLM_F_EXCL the kernel refuses any second route of a key (fib6_add_rt2node()). */
-	return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-	    "table %u already has a route to %s/%u with this source prefix and metric %u, "
-	    "via %s",
-	    twin->table, addr6_ntop((const struct in6_addr *)twin->dst, d, sizeof(d)), twin->plen,
-	    twin->metric, addr6_ntop((const struct in6_addr *)twin->nexthop, h, sizeof(h)));
+	if (six(r) && (t6 = fib6_twin(w, r, &r->want6)) != NULL)
+		refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "table %u already has a route to %s/%u with this source prefix and metric %u, "
+		    "via %s",
+		    t6->table, addr6_ntop((const struct in6_addr *)t6->dst, d, sizeof(d)), t6->plen,
+		    t6->metric, addr6_ntop((const struct in6_addr *)t6->nexthop, h, sizeof(h)));
+	else if (!six(r) && (t = fib_twin(w, r, &r->want)) != NULL)
+		refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "table %u already has a route to %s/%u with tos %u and metric %u, via %s "
+		    "(Linux keeps one)",
+		    t->table, addr4_ntop(t->dst, d, sizeof(d)), t->plen, t->tos, t->metric,
+		    addr4_ntop(t->nexthop, h, sizeof(h)));
 }
 
 /* The index's lengths and host bits, and its source prefix interned into key6.src. */
@@ -955,7 +965,6 @@ check_index6(struct wrow *r)
 static int
 create6(struct writer *w, struct wrow *r)
 {
-	const struct route6 *twin;
 	char msg[128];
 
 	if (!mirror_table_selected(mirror_config(w->m6), r->key6.table) ||
@@ -982,8 +991,6 @@ create6(struct writer *w, struct wrow *r)
 	if (r->want6.ifindex != r->key6.ifindex)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "interface %d does not exist",
 		    (int)r->key6.ifindex);
-	if ((twin = fib6_twin(w, r, &r->want6)) != NULL)
-		return refuse_twin6(r, twin);
 	r->act = A_CREATE;
 	return 0;
 }
@@ -992,7 +999,6 @@ create6(struct writer *w, struct wrow *r)
 static int
 move6(struct writer *w, struct wrow *r, const struct route6 *kern)
 {
-	const struct route6 *twin;
 	int rc;
 
 	if ((rc = may_change(w, r, kern)) != 0)
@@ -1003,8 +1009,6 @@ move6(struct writer *w, struct wrow *r, const struct route6 *kern)
 	r->want6 = *kern;
 	r->want6.metric = (uint32_t)val(r, R6_METRIC1);
 	r->want6.flags &= ROUTE_F_GATEWAY | ROUTE_F_ONLINK;
-	if ((twin = fib6_twin(w, r, &r->want6)) != NULL)
-		return refuse_twin6(r, twin);
 	if ((rc = fetch_exact(w, r, kern)) != 0)
 		return rc;
 	r->act = A_MOVE;
@@ -1084,7 +1088,6 @@ check_route6_row(struct writer *w, struct wrow *r)
 static int
 check_pinstall(struct writer *w, struct wrow *r)
 {
-	const struct route6 *twin;
 	char msg[128];
 
 	if (!six(r)) {
@@ -1100,7 +1103,7 @@ check_pinstall(struct writer *w, struct wrow *r)
 		return check_install(w, r, "cannot install the persisted route");
 	}
 	switch (persist6.complete(&r->pold, mirror_iface(w->pm6), &r->want6, msg, sizeof(msg))) {
-	case RTCHECK_OK: break;
+	case RTCHECK_OK: return 0;
 	case RTCHECK_INCONSISTENT:
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "cannot install the persisted route: %s", msg);
@@ -1108,9 +1111,6 @@ check_pinstall(struct writer *w, struct wrow *r)
 		return refuse(r, SNMP_ERR_RESOURCEUNAVAILABLE,
 		    "cannot install the persisted route: %s", msg);
 	}
-	if ((twin = fib6_twin(w, r, &r->want6)) != NULL)
-		return refuse_twin6(r, twin);
-	return 0;
 }
 
 /*
@@ -1585,6 +1585,13 @@ check_set(struct txn *x, void *ctx)
 				break;
 			}
 	}
+	/* A route installed or waiting at a kernel key whose route no row of the SET deletes. */
+	for (size_t i = 0; i < n; i++) {
+		struct wrow *r = good_row(x, i);
+
+		if (r != NULL && (installs(r) || r->act == A_WAIT))
+			refuse_twin(w, r);
+	}
 	record_refused(x, w);
 }
 
@@ -1862,7 +1869,10 @@ finish_op(struct txn *x, struct txn_row *tr, struct writer *w, struct wrow *r, e
 		STEP(undo_delete);
 		return 0;
 	case O_DEL_LIVE:
-		if (told(w, r->kq.rc, "delete", live_of(r), r, r->kq.err) < 0 && r->kq.rc != -ESRCH)
+		/* Gone already (the kernel's message not read yet): what destroy wants. */
+		if (told(w, r->kq.rc == -ESRCH ? 0 : r->kq.rc,
+			r->kq.rc == -ESRCH ? "gone already:" : "delete", live_of(r), r,
+			r->kq.err) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		if (r->gone.msg != NULL)
 			STEP(undo_pdelete);
@@ -1917,6 +1927,30 @@ is_kernel(enum op o)
 	return o == O_ADD_WANT || o == O_RESTORE_AT_WANT || o == O_DEL_CUR || o == O_DEL_LIVE;
 }
 
+static int apply(struct txn *x, struct txn_row *tr, void *ctx);
+
+/*
+ * Before r installs a route, the rows of the SET that delete a route at
+ * its kernel key (check_set() let it through for them), in whatever order
+ * their varbinds came: a destroy and a create at one key are a replace.
+ * A row done already returns 0 at once; so does its own turn later.
+ */
+static int
+deleters_first(struct txn *x, struct writer *w, const struct wrow *r)
+{
+	int err;
+
+	for (size_t i = 0; installs(r) && i < txn_nrows(x); i++) {
+		const struct wrow *o = good_row(x, i);
+		const void *t = deletes(r, o);
+
+		if (t != NULL && ops_of(r)->same_fib(t, want_of(r)) &&
+		    (err = apply(x, o->tr, w)) != 0)
+			return err;
+	}
+	return 0;
+}
+
 /* ACTION: the row's next steps; 0 when done, TXN_PENDING while the kernel answers, or the SNMP error. */
 static int
 apply(struct txn *x, struct txn_row *tr, void *ctx)
@@ -1929,6 +1963,8 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 	r->kq.x = x;
 	r->kq.sent = &w->set_sent;
 	r->w = w;
+	if (r->stage == 0 && (err = deleters_first(x, w, r)) != 0)
+		return err;
 	while ((o = plans[r->act][r->stage]) != O_END) {
 		if (r->kq.wait)
 			return TXN_PENDING;

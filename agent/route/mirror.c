@@ -303,9 +303,11 @@ restart_age(const struct mirror *m, void *e)
  * Add or update one row; keeps the first-seen time of a row that stays.  When
  * the row exists and !overwrite, it belongs to an earlier kernel route with
  * the same index (`ip route append`), which the kernel uses first: it stays.
+ * replaced: the family's replace message, a change even of what the entry
+ * does not keep (rt.h, replace_changes).
  */
 static void
-apply_upsert(struct mirror *m, void *e, int overwrite)
+apply_upsert(struct mirror *m, void *e, int overwrite, int replaced)
 {
 	const struct rt_ops *ops = m->ops;
 	void *cur = t_find(m, e);
@@ -318,7 +320,7 @@ apply_upsert(struct mirror *m, void *e, int overwrite)
 		*eseen(m, e) = *eseen(m, cur);
 		*eflags(m, e) = (uint8_t)((*eflags(m, e) & ~ROUTE_F_LIVE) |
 		    (*eflags(m, cur) & ROUTE_F_PRIVATE));
-		if (ops->same(cur, e))
+		if (ops->same(cur, e) && !replaced)
 			return;
 		note_expiry(m, e);
 		restart_age(m, e);
@@ -493,7 +495,7 @@ siblings_sync(struct mirror *m, const void *e)
 		void *h = ent(m, m->stale, (size_t)i);
 
 		m->ops->set_multi(h, n > 1);
-		apply_upsert(m, h, 1); /* nothing when it already was */
+		apply_upsert(m, h, 1, 0); /* nothing when it already was */
 	}
 }
 
@@ -543,7 +545,7 @@ apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 				apply_remove(m, ent(m, m->stale, (size_t)i));
 		siblings_mark(m, m->hops, n);
 		for (int i = 0; i < n; i++)
-			apply_upsert(m, ent(m, m->hops, (size_t)i), 1);
+			apply_upsert(m, ent(m, m->hops, (size_t)i), 1, m->ops->replace_changes);
 		siblings_sync(m, m->hops);
 		return;
 	}
@@ -561,7 +563,7 @@ apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 	overwrite = !(nlh->nlmsg_flags & NLM_F_APPEND) || m->ops->sibling != NULL;
 	siblings_mark(m, m->hops, n);
 	for (int i = 0; i < n; i++)
-		apply_upsert(m, ent(m, m->hops, (size_t)i), overwrite);
+		apply_upsert(m, ent(m, m->hops, (size_t)i), overwrite, 0);
 	siblings_sync(m, m->hops);
 }
 

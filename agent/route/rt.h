@@ -90,6 +90,16 @@ struct rt_ops {
 	 * asks for a re-dump.
 	 */
 	int (*unsettled)(const void *e);
+	/*
+	 * A replace message (NLM_F_REPLACE) always tells a change of the route,
+	 * also of what the entry does not keep (MTU and other metrics, realms,
+	 * its nexthop object): the engine then reports the row changed though
+	 * its entry is the same.  IPv4: fib_table_insert() announces a replace
+	 * only when the route's fib_info or type differ (an identical one is
+	 * silent), and __fib_info_notify_update() one whose nexthop object
+	 * changed.  Not IPv6: fib6_add_rt2node() announces an identical replace.
+	 */
+	int replace_changes;
 
 	/*
 	 * The store: an ordered table of entries, the chunked store of

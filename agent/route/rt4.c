@@ -315,6 +315,7 @@ const struct rt_ops rt4_ops = {
 	.parse = rt4_parse,
 	.prefix_key = rt4_prefix_key,
 	.same_prefix = rt4_same_prefix,
+	.replace_changes = 1,
 };
 
 struct mirror *

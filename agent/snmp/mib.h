@@ -161,6 +161,8 @@ int mib_event_notify(netsnmp_variable_list *vl);
 /* cimRouteEventTable over a notifier, without registering or callbacks (tests). */
 extern const struct mib_table *mib_event_table;
 void mib_event_bind(struct notify *);
+/* A setting's operations and context by its arc under cimRouteEvent, or NULL (tests). */
+const struct mib_scalar_ops *mib_event_setting(oid arc, void **ctx);
 
 /*
  * cimAdapterConfig (mib_adcfg.c): the configuration, address and gateway

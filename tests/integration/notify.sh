@@ -8,12 +8,14 @@
 # one line (receive time in ns, sink, transport, varbinds) to $T/traps.log; trap_log.py reads
 # it. snmptrapd's own log (format2, with the PDU type and the typed values) is checked too.
 #
-# Cases (pass/fail), in the order they run (1, 9, 2, 3, 4, 5, 6, 6b, 8, 7, 10, 11):
+# Cases (pass/fail), in the order they run (1, 1b, 9, 2, 3, 4, 5, 6, 6b, 8, 7, 10, 11):
 #  1. add, replace to another proto (changed), metric change with ip (add + del) and with a
 #     SET of Metric1 (added + removed), delete, a direct route (next hop = its source):
 #     right kind and key columns, sequence +1 each, on every sink; the history rows with the
 #     same sequence numbers hold the same values; TimeCreated is UTC and close to reception;
 #     a bulk walk of cimRouteEvent is ordered and complete
+#  1b. ip route change with an MTU, then a realm: changed(3) each (the kernel's replace
+#     message, though the row's columns stay); the same change again is silent
 # The links carry IPv4 only (IPv6 changes, numbered in the same stream, are notify6.sh's).
 #  2. link down: a removal for each route on the link (connected and via a gateway); link up
 #  3. address removal: its connected route and the routes via that subnet are removed
@@ -318,6 +320,19 @@ diag "${out//# /}"
 [ -s "$T/evwalk.err" ] && diag "walk exit status $rc: $(head -c 300 "$T/evwalk.err")"
 both_alive "case 1 (single changes)"
 
+# 1b. a change of what the row does not show (MTU, realm): the kernel's replace message
+diag "---- case 1b: ip route change with mtu, then realm"
+s=$(last_seq)
+nsx ip route add 192.0.2.0/24 via 10.1.0.5 dev va0 proto static
+expect_change "ip route add: added(1)" $((s + 1)) "1 $K 0"
+nsx ip route change 192.0.2.0/24 via 10.1.0.5 dev va0 proto static mtu 1400
+expect_change "ip route change ... mtu 1400: changed(3), seq $((s + 2))" $((s + 2)) "3 $K 0"
+nsx ip route change 192.0.2.0/24 via 10.1.0.5 dev va0 proto static mtu 1400 realm 5
+expect_change "ip route change ... realm 5: changed(3), seq $((s + 3))" $((s + 3)) "3 $K 0"
+nsx ip route change 192.0.2.0/24 via 10.1.0.5 dev va0 proto static mtu 1400 realm 5
+nsx ip route del 192.0.2.0/24 via 10.1.0.5 dev va0
+expect_change "the same change again is silent; ip route del: removed(2), seq $((s + 4))" $((s + 4)) "2 $K 0"
+
 # ------------------------------------------------------------------ 9. latency
 diag "---- case 9: latency of single changes"
 : >"$T/lat.t0"
@@ -610,6 +625,9 @@ set_refused "history size 100001 is refused with wrongValue" wrongValue "$OID_HI
 set_refused "history size as INTEGER is refused with wrongType" wrongType "$OID_HISTSIZE" i 3
 set_refused "a good and a bad value in one PDU: all refused (wrongValue)" wrongValue \
 	"$OID_RATE" u 9 "$OID_HISTSIZE" u 100001
+grep -qF 'refused (wrongValue): cimRouteEventHistorySize.0: 100001 is not in 0..100000' "$T/cimrouted.log" &&
+	grep -qF 'refused (wrongType): cimRouteNotifyEnabled.0: type 0x42 is not INTEGER' "$T/cimrouted.log"
+result $? "each refused setting is logged: refused (STATUS): OBJECT.0: why"
 set_refused "cimRouteEventLastSequence.0 is not writable" notWritable "$OID_LASTSEQ" u 1
 set_refused "cimRouteNotifyDropped.0 is not writable" notWritable "$OID_DROPPED" u 0
 both_alive "case 8 (SETs)"

@@ -88,7 +88,9 @@ for r in json.load(sys.stdin):
 }
 # kline DST/LEN NEXTHOP METRIC: how kroutes shows that persisted route
 kline() { echo "$1 via $2 dev va proto 252 metric $3"; }
-kernel_has() { kroutes | grep -qxF "$(kline "$@")"; }
+# (kroutes read whole: grep -q reading a pipe would quit at the match, and the python
+# still writing would print a BrokenPipeError traceback)
+kernel_has() { grep -qxF "$(kline "$@")" <<<"$(kroutes)"; }
 kernel_lacks() { ! kernel_has "$@"; }
 
 # froutes: the route lines of the state file (comments and blank lines left out)
@@ -468,7 +470,7 @@ out=$(pset "${V2W[@]}" -- "$P_ENTRY.12.$IXA" i 6); rc=$?
 is "$rc" 0 "i. destroy succeeds"
 row_absent "$IXA" && ! file_has $RA $NH $RAM
 result $? "i. after the destroy neither the row nor the line is left"
-kroutes | grep -qxF "$RA via $NH dev va proto 4 metric $RAM"
+grep -qxF "$RA via $NH dev va proto 4 metric $RAM" <<<"$(kroutes)"
 result $? "i. the adopted route, which cimrouted did not install, stays in the kernel"
 nsx ip route del $RA via $NH metric $RAM proto static
 both_alive "i. adopting a kernel route"

@@ -5,7 +5,8 @@
 # createAndGo, createAndWait then active (or its route added by hand meanwhile, then
 # destroyed), a metric change (the row moves to the new
 # metric's index, make before break), Type invalid(2) and destroy(6) deleting the route,
-# direct routes (next hop = our own address). A read-only community and a read-only
+# direct routes (next hop = our own address), a destroy and a create at one kernel key in one
+# SET (a replace, in either varbind order). A read-only community and a read-only
 # SNMPv3 user are refused. Routes owned by the kernel or a routing daemon are refused
 # (notWritable) and stay. Pass/fail: after every step the kernel has exactly the routes
 # expected (ip -j route) and the whole SNMP table equals the kernel (route_rows.py).
@@ -138,6 +139,22 @@ result $((!$?)) "destroy deleted the route"
 out=$(setw "$OID_ENTRY.24.$I2" i 6)
 check "destroy of a row that no longer exists is noError (RFC 2579)" test $? -eq 0
 wait_compare 2 "table equals the kernel after the deletions" deletes
+
+# --- a destroy and a create at one kernel key in one SET: a replace, in either order ----------
+RA=$(idx 10.9.0.0 255.255.0.0 192.0.2.1 "$IFA" 9)
+RB=$(idx 10.9.0.0 255.255.0.0 192.0.2.2 "$IFA" 9)
+out=$(setw "$OID_ENTRY.24.$RA" i 4)
+check "a route to replace is created" test $? -eq 0
+out=$(setw "$OID_ENTRY.24.$RA" i 6 "$OID_ENTRY.24.$RB" i 4)
+check "destroy, then create at the same destination and metric: one SET" test $? -eq 0
+is "$(route_line 10.9.0.0/16)" "10.9.0.0/16 via 192.0.2.2 dev va proto 252 metric 9 " \
+	"the route was replaced"
+out=$(setw "$OID_ENTRY.24.$RA" i 4 "$OID_ENTRY.24.$RB" i 6)
+check "create, then destroy at the same destination and metric: one SET" test $? -eq 0
+is "$(route_line 10.9.0.0/16)" "10.9.0.0/16 via 192.0.2.1 dev va proto 252 metric 9 " \
+	"the route was replaced back"
+out=$(setw "$OID_ENTRY.24.$RA" i 6)
+wait_compare 2 "table equals the kernel after the replaces" replaces
 
 # --- who may write ----------------------------------------------------------------------------
 I7=$(idx 10.7.0.0 255.255.0.0 192.0.2.1 "$IFA" 0)

@@ -23,6 +23,8 @@
 #include "route/rt.h"
 #include "snmp/mib.h"
 
+#include "logcap.h"
+
 static const oid entry[] = { CIMR_EVENT_ENTRY };
 #define EN (sizeof(entry) / sizeof(entry[0]))
 
@@ -211,6 +213,43 @@ test_walk_by_family(void **state)
 	}
 }
 
+/* A refused write of a setting: its status, and its line in the house's form (txn_refuse()). */
+static void
+refused(oid arc, u_char type, long value, size_t len, int status, const char *line)
+{
+	netsnmp_variable_list vb;
+	void *ctx;
+	const struct mib_scalar_ops *ops = mib_event_setting(arc, &ctx);
+
+	assert_non_null(ops);
+	memset(&vb, 0, sizeof(vb));
+	snmp_set_var_typed_value(&vb, type, &value, sizeof(value));
+	vb.val_len = len;
+	logged[0] = '\0';
+	assert_int_equal(ops->check(&vb, ctx), status);
+	assert_string_equal(logged, line);
+	snmp_free_var_internals(&vb);
+}
+
+static void
+test_settings_refused(void **state)
+{
+	refused(EVENT_NOTIFYRATELIMIT, ASN_INTEGER, 5, sizeof(long), SNMP_ERR_WRONGTYPE,
+	    "set: refused (wrongType): cimRouteNotifyRateLimit.0: type 0x02 is not Unsigned32\n");
+	refused(EVENT_NOTIFYRATELIMIT, ASN_UNSIGNED, 100001, sizeof(long), SNMP_ERR_WRONGVALUE,
+	    "set: refused (wrongValue): cimRouteNotifyRateLimit.0: 100001 is not in 0..100000\n");
+	refused(EVENT_NOTIFYENABLED, ASN_INTEGER, 3, sizeof(long), SNMP_ERR_WRONGVALUE,
+	    "set: refused (wrongValue): cimRouteNotifyEnabled.0: 3 is not in 1..2\n");
+	refused(EVENT_NOTIFYENABLED, ASN_UNSIGNED, 1, sizeof(long), SNMP_ERR_WRONGTYPE,
+	    "set: refused (wrongType): cimRouteNotifyEnabled.0: type 0x42 is not INTEGER (a "
+	    "TruthValue)\n");
+	refused(EVENT_HISTORYSIZE, ASN_UNSIGNED, 3, 4, SNMP_ERR_WRONGLENGTH,
+	    "set: refused (wrongLength): cimRouteEventHistorySize.0: a value of 4 bytes is no "
+	    "number\n");
+	refused(EVENT_HISTORYSIZE, ASN_UNSIGNED, 100000, sizeof(long), SNMP_ERR_NOERROR, "");
+	assert_null(mib_event_setting(EVENT_LASTSEQUENCE, &(void *){ NULL }));
+}
+
 int
 main(void)
 {
@@ -218,7 +257,10 @@ main(void)
 		cmocka_unit_test(test_ipv4_row),
 		cmocka_unit_test(test_ipv6_row),
 		cmocka_unit_test(test_walk_by_family),
+		cmocka_unit_test(test_settings_refused),
 	};
+
+	logcap_start();
 
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

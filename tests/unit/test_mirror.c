@@ -876,6 +876,42 @@ test6_non_siblings_and_replace(void **state)
 }
 
 /*
+ * `ip route change ... mtu 1400` (or realm, or nhid): the kernel's replace
+ * message shows the same entry, as the entry keeps none of them.  IPv4
+ * announces a replace only when the route changed: a change of the row,
+ * its Age restarted.  IPv6 announces an identical replace too: no change.
+ */
+static void
+test_replace_same_entry(void **state)
+{
+	struct fix *f = *state;
+
+	add(f, "10.6.0.0");
+	event(f, rmsg(RTM_NEWROUTE, NLM_F_REPLACE, "10.6.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
+	assert_int_equal(f->nch, 2);
+	assert_int_equal(f->ch[1].kind, ROUTE_CHANGED);
+	assert_int_equal(f->ch[1].dst, IP(10, 6, 0, 0));
+	assert_false(row(f, IP(10, 6, 0, 0), IP(192, 0, 2, 1))->flags & ROUTE_F_LIVE);
+	/* The same message without NLM_F_REPLACE is no change. */
+	event(f, rmsg(RTM_NEWROUTE, 0, "10.6.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
+	assert_int_equal(f->nch, 2);
+	assert_int_equal(mirror_routes(f->m)->count, 1);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+}
+
+static void
+test6_replace_same_entry(void **state)
+{
+	struct fix *f = *state;
+
+	event(f, hop6(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, X11, "fe80::1", 2));
+	assert_int_equal(f->nch, 1);
+	event(f, hop6(RTM_NEWROUTE, NLM_F_REPLACE, X11, "fe80::1", 2));
+	assert_int_equal(f->nch, 1);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+}
+
+/*
  * What the kernel does silently to IPv6 routes (checked in a namespace):
  * a link going down flags multipath hops dead (announcing only the plain
  * routes it deletes), and an address removed takes the preferred source off
@@ -994,6 +1030,7 @@ main(void)
 		T(test_redump_during_dump_follows),
 		T(test_aliases),
 		T(test_change_callbacks),
+		T(test_replace_same_entry),
 		T(test_via6_changes),
 		cmocka_unit_test(test_state_names),
 		T(test_wall_steady),
@@ -1005,6 +1042,7 @@ main(void)
 		T6(test6_hop_by_hop_as_dump),
 		T6(test6_append_and_delete_a_hop),
 		T6(test6_non_siblings_and_replace),
+		T6(test6_replace_same_entry),
 		T6(test6_redump_triggers),
 		T6(test6_lifetime_end_redumps),
 		T6(test6_ra_route_redumps),

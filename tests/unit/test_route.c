@@ -716,8 +716,8 @@ test_change_restarts_age(void **state)
 	assert_true(r->flags & ROUTE_F_LIVE);
 	/* Pretend the route has been there for an hour. */
 	route_find(mirror_routes(m), &key)->first_seen = mirror_now(m) - 3600;
-	/* Unchanged by an identical announcement. */
-	apply_free(m, via(RTM_NEWROUTE, NLM_F_REPLACE, "10.0.0.0", 8, "192.0.2.1", RTN_UNICAST));
+	/* Unchanged by an identical announcement (not a replace: rt.h, replace_changes). */
+	apply_free(m, via(RTM_NEWROUTE, 0, "10.0.0.0", 8, "192.0.2.1", RTN_UNICAST));
 	r = route_find(mirror_routes(m), &key);
 	assert_true(mirror_now(m) - r->first_seen >= 3600);
 	assert_true(r->flags & ROUTE_F_LIVE);

@@ -1277,9 +1277,16 @@ test_gateways(void **state)
 	    0);
 	assert_false(has_default("c0000201", 10));
 	assert_true(has_default("c0000207", 10));
-	/* ... not the other way round: the key is taken when the new one would be installed. */
-	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TG, C_GRS, GIDX("192.0.2.1", 10), 4 },
-	    { TG, C_GRS, GIDX("192.0.2.7", 10), 6 });
+	/* ... and the other way round: the destroy is applied first all the same. */
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TG, C_GRS, GIDX("192.0.2.1", 10), 4 },
+				 { TG, C_GRS, GIDX("192.0.2.7", 10), 6 } },
+			     2)
+			     .status,
+	    0);
+	assert_string_equal(fk.log, "del 0.0.0.0/0 m10; add 0.0.0.0/0 m10");
+	assert_true(has_default("c0000201", 10));
+	assert_false(has_default("c0000207", 10));
 }
 
 /* A volatile gateway; a default route cimrouted did not make goes through its live row. */
@@ -1524,6 +1531,29 @@ test_undo_newest_first(void **state)
 	    "add 10.9.0.0/16 m20; add 10.60.0.0/16 m30; del 10.60.0.0/16 m3; del 10.63.0.0/16 m0; "
 	    "add 10.64.0.0/16 m0 REFUSED; "
 	    "add 10.63.0.0/16 m0; add 10.60.0.0/16 m3; del 10.60.0.0/16 m30; del 10.9.0.0/16 m20");
+}
+
+/*
+ * A persisted row destroyed whose route the kernel lost already (the event
+ * not read yet): the SET succeeds, and the log says the route was gone,
+ * not that the kernel refused.
+ */
+static void
+test_pdestroy_gone(void **state)
+{
+	size_t i = 0;
+
+	assert_int_equal(run((struct vb[]){ { TP, C_PRS, PIDX, 4 } }, 1).status, 0);
+	while (i < fk.n && fk.v[i].dst != IP(10, 50, 0, 0))
+		i++;
+	assert_true(i < fk.n);
+	fk.v[i] = fk.v[--fk.n]; /* gone without a message */
+	fk.log[0] = logged[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TP, C_PRS, PIDX, 6 } }, 1).status, 0);
+	assert_int_equal(w->persist.n, 0);
+	assert_string_equal(fk.log, "del 10.50.0.0/16 m5 REFUSED");
+	assert_null(strstr(logged, "refused"));
+	assert_non_null(strstr(logged, "set: gone already: 10.50.0.0/16"));
 }
 
 /* All or nothing across tables: the persisted row's route is refused, the live row undone. */
@@ -2381,6 +2411,81 @@ test6_persisted_both_undone(void **state)
 }
 
 /* PERSIST_ROWS_MAX rows of a family: one more is refused, also within one SET. */
+/*
+ * One SET that destroys a route and creates another at its kernel key
+ * (table, destination, tos or source prefix, metric) is a replace in
+ * either varbind order, and across tables: the destroy is applied first.
+ */
+#define R60_7   RIDX("10.60.0.0", "255.255.0.0", "192.0.2.7", 2, 254, 0, 3)
+#define P60_1   "10.60.0.0.255.255.0.0.192.0.2.1.3"
+#define P60_7   "10.60.0.0.255.255.0.0.192.0.2.7.3"
+#define I6_60_2 idx6(2, "2001:db8:60::", 48, "2001:db8:1::2", IFA, 254, 3)
+
+/* The SET v (n varbinds) succeeds, the fake kernel saw log, and has 10.60/16 m3 via nh only. */
+static void
+replaced(const struct vb *v, size_t n, const char *log, const char *nh)
+{
+	char k[2048], want[64];
+
+	fk.log[0] = '\0';
+	assert_int_equal(run(v, n).status, 0);
+	assert_string_equal(fk.log, log);
+	kernel_text(k, sizeof(k));
+	snprintf(want, sizeof(want), "0a3c0000/16 %s 3 ", nh);
+	assert_non_null(strstr(k, want));
+	assert_null(strstr(k,
+	    strcmp(nh, "c0000201") ? "0a3c0000/16 c0000201 3 " : "0a3c0000/16 c0000207 3 "));
+}
+
+static void
+test_replace_either_order(void **state)
+{
+	const char *both = "del 10.60.0.0/16 m3; add 10.60.0.0/16 m3";
+	const char *both6 = "del6 2001:db8:60::/48 m3; add6 2001:db8:60::/48 m3";
+
+	/* cimIP4RouteTable: the destroy's varbind first, then the create's. */
+	replaced((struct vb[]){ { TR, C_RS, R60, 6 }, { TR, C_RS, R60_7, 4 } }, 2, both,
+	    "c0000207");
+	replaced((struct vb[]){ { TR, C_RS, R60, 4 }, { TR, C_RS, R60_7, 6 } }, 2, both,
+	    "c0000201");
+	/* A persisted row replacing a live row, its table's handler called first. */
+	persist_first = 1;
+	replaced((struct vb[]){ { TP, C_PRS, P60_7, 4 }, { TR, C_RS, R60, 6 } }, 2, both,
+	    "c0000207");
+	persist_first = 0;
+	assert_int_equal(w->persist.n, 1);
+	/* cimIP4PersistedRouteTable: the create's varbind first. */
+	replaced((struct vb[]){ { TP, C_PRS, P60_1, 4 }, { TP, C_PRS, P60_7, 6 } }, 2, both,
+	    "c0000201");
+	assert_int_equal(w->persist.n, 1);
+	assert_int_equal(w->persist.v[0].nexthop, IP(192, 0, 2, 1));
+	/* cimIP6RouteTable, both orders. */
+	fk.log[0] = '\0';
+	assert_int_equal(
+	    run((struct vb[]){ { T6, C6_RS, I6_60_2, 4 }, { T6, C6_RS, I6_60, 6 } }, 2).status, 0);
+	assert_string_equal(fk.log, both6);
+	fk.log[0] = '\0';
+	assert_int_equal(
+	    run((struct vb[]){ { T6, C6_RS, I6_60_2, 6 }, { T6, C6_RS, I6_60, 4 } }, 2).status, 0);
+	assert_string_equal(fk.log, both6);
+	/* The create refused by the kernel: the route it replaced is put back. */
+	fk.log[0] = '\0';
+	fk.fail = 1ull << (fk.calls + 2);
+	undone((struct vb[]){ { TR, C_RS,
+				  RIDX("10.60.0.0", "255.255.0.0", "192.0.2.7", 2, 254, 0, 4), 4 },
+		   { TR, C_RS, RIDX("10.60.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 4), 6 } },
+	    2, 0, "del 10.60.0.0/16 m4; add 10.60.0.0/16 m4 REFUSED; add 10.60.0.0/16 m4");
+	fk.fail = 0;
+	/* No row of the SET deletes the route at the key: refused, whatever else it destroys. */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { T6, C6_RS, I6_60_2, 4 },
+	    { TR, C_RS, RIDX("10.60.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 4), 6 });
+	LOGGED("refused (inconsistentValue): cimIP4RouteTable row 10.60.0.0 mask 255.255.0.0 next "
+	       "hop 192.0.2.7 ifindex 2 table 254 tos 0 metric 3: table 254 already has a route "
+	       "to 10.60.0.0/16 with tos 0 and metric 3, via 192.0.2.1 (Linux keeps one)",
+	    SNMP_ERR_INCONSISTENTVALUE, { TR, C_RS, R60_7, 4 },
+	    { TR, C_RS, RIDX("10.60.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 4), 6 });
+}
+
 static void
 test_persisted_rows_max(void **state)
 {
@@ -3214,6 +3319,7 @@ main(void)
 		T(test_persisted_no_gateway),
 		T(test_via6_gateway_unknown),
 		T(test_persisted_rows_max),
+		T(test_replace_either_order),
 		T(test_rows_together),
 		T(test_pending_max),
 		T(test_pending_superseded),
@@ -3226,6 +3332,7 @@ main(void)
 		T(test_applied),
 		T(test_undo_newest_first),
 		T(test_across_tables),
+		T(test_pdestroy_gone),
 		T(test_save_fails),
 		T(test_undo_rewrites_state),
 		T(test_undo_failed_status),
