@@ -540,6 +540,20 @@ name_ok(const u_char *s, size_t len, size_t max)
 	return label > 0 && s[len - 1] != '-';
 }
 
+/*
+ * A domain name for the resolver, relative or absolute ("example.com.", the
+ * root's dot kept off: the C library reads both alike, and one spelling
+ * keeps the search list's names comparable): its length without that dot,
+ * or 0 if it is not a name.
+ */
+static size_t
+domain_len(const u_char *s, size_t len)
+{
+	if (len > 1 && s[len - 1] == '.')
+		len--;
+	return name_ok(s, len, RESOLVER_NAME_MAX) ? len : 0;
+}
+
 int
 mib_tcpip_host_name_ok(const u_char *s, size_t len)
 {
@@ -1060,6 +1074,10 @@ srv_check(struct txn *x, struct txn_row *row, void *ctx)
 	if (r->srv.zone != 0 && iface_link(tc.ifm, (int32_t)r->srv.zone) == NULL)
 		return dns_refuse(row, SNMP_ERR_INCONSISTENTVALUE, CIM_RC_INVALIDIPADDRESS,
 		    "the zone names no interface (ifindex %u)", (unsigned)r->srv.zone);
+	/* A link-local server in the system-wide file: through the row's interface. */
+	if (!r->via_link && r->srv.zone == 0 && r->srv.family == AF_INET6 &&
+	    r->srv.addr[0] == 0xfe && (r->srv.addr[1] & 0xc0) == 0x80)
+		r->srv.zone = (uint32_t)r->ifindex;
 	r->has_srv = 1;
 	return SNMP_ERR_NOERROR;
 }
@@ -1069,7 +1087,7 @@ sfx_check(struct txn *x, struct txn_row *row, void *ctx)
 {
 	struct dns_xrow *r = txn_row_data(row);
 	const u_char *n;
-	size_t len;
+	size_t len, k;
 
 	(void)x;
 	(void)ctx;
@@ -1081,11 +1099,11 @@ sfx_check(struct txn *x, struct txn_row *row, void *ctx)
 	if (n == NULL)
 		return dns_refuse(row, SNMP_ERR_INCONSISTENTVALUE, CIM_RC_INVALIDPARAMETER,
 		    "cimDnsSuffixName must be given");
-	if (!name_ok(n, len, RESOLVER_NAME_MAX))
+	if ((k = domain_len(n, len)) == 0)
 		return dns_refuse(row, SNMP_ERR_WRONGVALUE, CIM_RC_INVALIDDOMAINNAME,
 		    "'%.*s' is not a domain name", (int)(len < 64 ? len : 64), (const char *)n);
-	memcpy(r->name, n, len);
-	r->name[len] = '\0';
+	memcpy(r->name, n, k);
+	r->name[k] = '\0';
 	r->has_name = 1;
 	return SNMP_ERR_NOERROR;
 }
@@ -1447,7 +1465,7 @@ check_domain(const netsnmp_variable_list *vb, void *ctx)
 	d->written = 0;
 	if (rc != SNMP_ERR_NOERROR)
 		return rc;
-	if (len > 0 && !name_ok(vb->val.string, len, RESOLVER_NAME_MAX))
+	if (len > 0 && (len = domain_len(vb->val.string, len)) == 0)
 		return refuse(h, vb, SNMP_ERR_WRONGVALUE, CIM_RC_INVALIDDOMAINNAME,
 		    "not a domain name");
 	if (dns_load(&f, &code) < 0)

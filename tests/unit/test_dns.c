@@ -452,6 +452,55 @@ test_domain(void **state)
 	assert_last(CIM_M_SETDNSDOMAIN, 73);
 }
 
+/*
+ * A link-local server without a zone is written with the zone of the row's
+ * interface (the resolver cannot use it bare); one with a zone keeps it.
+ */
+static void
+test_link_local_zone(void **state)
+{
+	(void)state;
+	fx_write_file(path, start);
+	assert_int_equal(SET(0, STATUS(SRV, "3.2", 4), TYPE("3.2", 2),
+			     ADDR("3.2",
+				 "\xfe\x80\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+				 "\x00\x00\x00\x00\x01")),
+	    0);
+	assert_string_equal(text(),
+	    "# kept\nnameserver 192.0.2.1\nnameserver fe80::1%3\n"
+	    "options ndots:2\nsearch a.example\n");
+	assert_last(CIM_M_SETDNSSERVERSEARCHORDER, 0);
+	/* Two interfaces asking for fe80::1 at one position ask for two servers. */
+	assert_int_equal(SET(0, TYPE("2.2", 2), TYPE("3.2", 2),
+			     ADDR("2.2",
+				 "\xfe\x80\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+				 "\x00\x00\x00\x00\x02"),
+			     ADDR("3.2",
+				 "\xfe\x80\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+				 "\x00\x00\x00\x00\x02")),
+	    SNMP_ERR_INCONSISTENTVALUE);
+	assert_string_equal(text(),
+	    "# kept\nnameserver 192.0.2.1\nnameserver fe80::1%3\n"
+	    "options ndots:2\nsearch a.example\n");
+}
+
+/* An absolute name ("b.example.", a trailing dot) is a name: kept without the dot. */
+static void
+test_absolute_names(void **state)
+{
+	(void)state;
+	fx_write_file(path, start);
+	assert_int_equal(SET(0, STATUS(SFX, "2", 4), NAME("2", "b.example."), DOMAIN("d.example.")),
+	    0);
+	assert_string_equal(text(),
+	    "# kept\nnameserver 192.0.2.1\noptions ndots:2\nsearch d.example a.example b.example\n");
+	assert_last(CIM_M_SETDNSDOMAIN, 0);
+	assert_int_equal(SET(0, DOMAIN(".")), SNMP_ERR_WRONGVALUE);
+	assert_int_equal(SET(0, DOMAIN("d.example..")), SNMP_ERR_WRONGVALUE);
+	assert_int_equal(SET(0, STATUS(SFX, "4", 4), NAME("4", ".")), SNMP_ERR_WRONGVALUE);
+	assert_last(CIM_M_SETDNSSUFFIXSEARCHORDER, 73);
+}
+
 /* A dhclient in our network namespace owns the file (its script writes no header). */
 static void
 test_dhclient(void **state)
@@ -501,6 +550,8 @@ main(void)
 		cmocka_unit_test(test_no_stale_domain),
 		cmocka_unit_test(test_domain),
 		cmocka_unit_test(test_dhclient),
+		cmocka_unit_test(test_link_local_zone),
+		cmocka_unit_test(test_absolute_names),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
