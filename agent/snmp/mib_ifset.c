@@ -215,10 +215,33 @@ ifset_record_cfg(struct ifset *s, int32_t ifindex, int method, int result, struc
 	record(s, T_CFG, ifindex, method, result);
 }
 
-void
-ifset_restore(struct ifset *s, const struct ifrec *old)
+/*
+ * Take back a record of method and result on the table's columns of
+ * ifindex (the SET was undone), only if they still read it: a method of
+ * the same SET that failed since keeps its code (it was performed, and
+ * failed).
+ */
+static void
+unrecord(struct ifset *s, enum itable tbl, int32_t ifindex, int method, int result,
+    const struct ifrec *old)
 {
-	rec_put(s, old);
+	struct ifrec now = rec_get(s, ifindex);
+
+	if (tbl == T_ADAPTER && now.ad_method == method && now.ad_result == result) {
+		now.ad_method = old->ad_method;
+		now.ad_result = old->ad_result;
+	} else if (tbl != T_ADAPTER && now.cfg_method == method && now.cfg_result == result) {
+		now.cfg_method = old->cfg_method;
+		now.cfg_result = old->cfg_result;
+	}
+	rec_put(s, &now);
+}
+
+void
+ifset_unrecord_cfg(struct ifset *s, int32_t ifindex, int method, int result,
+    const struct ifrec *old)
+{
+	unrecord(s, T_CFG, ifindex, method, result, old);
 }
 
 /* ---- the addresses created here ------------------------------------------------ */
@@ -1511,22 +1534,8 @@ static int
 undo_record(void *row, void *arg)
 {
 	struct irow *r = row;
-	struct ifrec now = rec_get(r->s, r->ifindex);
 
-	/*
-	 * Only the columns of the row's table, and only if they still read what
-	 * the row recorded: a method of the same SET that failed since keeps its
-	 * code (it was performed, and failed).
-	 */
-	if (r->tbl == T_ADAPTER && now.ad_method == r->method && now.ad_result == r->result) {
-		now.ad_method = r->old.ad_method;
-		now.ad_result = r->old.ad_result;
-	} else if (r->tbl != T_ADAPTER && now.cfg_method == r->method &&
-	    now.cfg_result == r->result) {
-		now.cfg_method = r->old.cfg_method;
-		now.cfg_result = r->old.cfg_result;
-	}
-	rec_put(r->s, &now);
+	unrecord(r->s, r->tbl, r->ifindex, r->method, r->result, &r->old);
 	return 0;
 }
 

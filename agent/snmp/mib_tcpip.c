@@ -97,6 +97,7 @@ struct dns_state {
 	int recorded;          /* the rows' method is recorded (once a SET) */
 	int domain_given;      /* cimTcpipDNSDomain is in this SET (RESERVE1 to its end) */
 	char domain[RESOLVER_NAME_MAX + 1];
+	long rows_method;              /* the method the rows recorded (success) */
 	long prev_method, prev_result; /* cimTcpipLast* before the rows' record */
 	struct resolver_conf conf;     /* the file's configuration, being changed */
 };
@@ -1367,7 +1368,9 @@ dns_undo_record(void *row, void *arg)
 	const struct dns_state *d = arg;
 
 	(void)row;
-	record_method(d->prev_method, d->prev_result);
+	/* Only if it still reads so: a method of the SET that failed since keeps its code. */
+	if (tc.last_method == d->rows_method && tc.last_result == CIM_RC_SUCCESS)
+		record_method(d->prev_method, d->prev_result);
 	return 0;
 }
 
@@ -1384,7 +1387,8 @@ dns_action_end(struct txn *x, void *ctx)
 		d->recorded = 1;
 		d->prev_method = tc.last_method;
 		d->prev_result = tc.last_result;
-		record_method(dns_rows_method(), CIM_RC_SUCCESS);
+		d->rows_method = dns_rows_method();
+		record_method(d->rows_method, CIM_RC_SUCCESS);
 		txn_step(x, NULL, dns_undo_record, d);
 	}
 	return SNMP_ERR_NOERROR;

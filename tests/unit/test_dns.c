@@ -120,6 +120,11 @@ struct dvb {
 	{                            \
 		.tbl = DOM, .s = (n) \
 	}
+/* Another scalar of cimTcpip (a number), in the domain's place. */
+#define SCALAR(c, val)                             \
+	{                                          \
+		.tbl = DOM, .col = (c), .v = (val) \
+	}
 #define FAILING                                           \
 	{                                                 \
 		.tbl = FAIL, .col = 2, .idx = "1", .v = 1 \
@@ -131,12 +136,12 @@ table(int t)
 	return t == SRV ? mib_dns_server_table : t == SFX ? mib_dns_suffix_table : &fail_t;
 }
 
-/* The domain scalar's phase, as mibtable.c's scalar handler runs it. */
+/* The domain scalar's phase (or another's: SCALAR), as mibtable.c's scalar handler runs it. */
 static int
 scalar_phase(int mode, netsnmp_variable_list *vb, int *applied)
 {
 	void *ctx = NULL;
-	const struct mib_scalar_ops *ops = mib_tcpip_scalar(TCPIP_DNSDOMAIN, &ctx);
+	const struct mib_scalar_ops *ops = mib_tcpip_scalar(vb->name[11], &ctx);
 	int rc = SNMP_ERR_NOERROR;
 
 	if (mode == MODE_SET_RESERVE1)
@@ -147,7 +152,8 @@ scalar_phase(int mode, netsnmp_variable_list *vb, int *applied)
 		rc = ops->undo(ctx);
 	else if (mode == MODE_SET_COMMIT && *applied)
 		ops->commit(ctx);
-	if (mode == MODE_SET_COMMIT || mode == MODE_SET_UNDO || mode == MODE_SET_FREE)
+	if ((mode == MODE_SET_COMMIT || mode == MODE_SET_UNDO || mode == MODE_SET_FREE) &&
+	    ops->end != NULL)
 		ops->end(ctx);
 	return rc;
 }
@@ -204,7 +210,8 @@ set(const struct dvb *v, size_t n, int dom_first)
 		assert_non_null(reqs[i]->requestvb = calloc(1, sizeof(netsnmp_variable_list)));
 		reqs[i]->index = v[i].tbl;
 		if (v[i].tbl == DOM) {
-			oid o[] = { 1, 3, 6, 1, 4, 1, 32473, 1, 1, 6, 12, 7, 0 };
+			oid o[] = { 1, 3, 6, 1, 4, 1, 32473, 1, 1, 6, 12,
+				v[i].col ? v[i].col : TCPIP_DNSDOMAIN, 0 };
 
 			memcpy(name, o, sizeof(o));
 			len = sizeof(o) / sizeof(o[0]);
@@ -453,6 +460,26 @@ test_domain(void **state)
 }
 
 /*
+ * The server rows recorded their method, then a scalar of the same SET
+ * failed (its sysctl cannot be read): undoing the rows' record leaves the
+ * scalar's code, not the record before the SET.
+ */
+static void
+test_record_kept(void **state)
+{
+	(void)state;
+	fx_write_file(path, start);
+	assert_int_equal(SET(0, DOMAIN("x.example")), 0);
+	assert_last(CIM_M_SETDNSDOMAIN, 0);
+	fx_write_file(path, start);
+	assert_int_equal(SET(0, STATUS(SRV, "2.2", 4), ADDR("2.2", "\xc0\x00\x02\x02"),
+			     SCALAR(TCPIP_PMTUDISCOVERYENABLED, 1)),
+	    SNMP_ERR_COMMITFAILED);
+	assert_string_equal(text(), start);
+	assert_last(CIM_M_SETPMTUDISCOVERY, 72);
+}
+
+/*
  * A link-local server without a zone is written with the zone of the row's
  * interface (the resolver cannot use it bare); one with a zone keeps it.
  */
@@ -552,6 +579,7 @@ main(void)
 		cmocka_unit_test(test_dhclient),
 		cmocka_unit_test(test_link_local_zone),
 		cmocka_unit_test(test_absolute_names),
+		cmocka_unit_test(test_record_kept),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1350,6 +1350,23 @@ test_gateway_records(void **state)
 		assert_false(has_default("c0000202", 11));
 		assert_int_equal(ifset_rec(ifs, IFA)->cfg_result, refusals[i].result);
 	}
+	/*
+	 * Two gateways of one interface, the kernel refusing the second: undoing
+	 * the first leaves the second's code, not the record before the SET (90).
+	 */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TG, C_GRS, GIDX("192.0.2.9", 10000), 4 });
+	assert_int_equal(ifset_rec(ifs, IFA)->cfg_result, 90);
+	fk.calls = 0;
+	fk.fail = 1u << 2;
+	assert_int_equal(run((struct vb[]){ { TG, C_GRS, GIDX("192.0.2.3", 12), 4 },
+				 { TG, C_GRS, GIDX("192.0.2.4", 13), 4 } },
+			     2)
+			     .status,
+	    SNMP_ERR_COMMITFAILED);
+	fk.fail = 0;
+	assert_false(has_default("c0000203", 12));
+	assert_int_equal(ifset_rec(ifs, IFA)->cfg_method, 23);
+	assert_int_equal(ifset_rec(ifs, IFA)->cfg_result, 65);
 }
 
 /*
