@@ -1850,6 +1850,7 @@ static const struct txn_group ifset_group = {
 /* ---- the array tables Linux has no rows of ------------------------------------- */
 
 struct nrow {
+	const struct ifset_none *d; /* its table's */
 	int32_t ifindex;
 	uint32_t pos;
 	struct ifrec old; /* the interface's record before the SET's */
@@ -1860,9 +1861,10 @@ none_index(void *ctx, const oid *o, size_t len, void *row)
 {
 	struct nrow *r = row;
 
-	(void)ctx;
+	r->d = ctx;
 	if (len != 2 || o[0] == 0 || o[0] > INT32_MAX || o[1] == 0 || o[1] > UINT32_MAX)
-		return SNMP_ERR_NOCREATION;
+		return txn_bad_index(r->d->table, o, len,
+		    "not an interface index 1..2147483647 and a position 1..4294967295");
 	r->ifindex = (int32_t)o[0];
 	r->pos = (uint32_t)o[1];
 	return 0;
@@ -1873,7 +1875,7 @@ none_name(const void *row, char *buf, size_t len)
 {
 	const struct nrow *r = row;
 
-	snprintf(buf, len, "array row %d.%u", (int)r->ifindex, r->pos);
+	snprintf(buf, len, "%s row %d.%u", r->d->table, (int)r->ifindex, r->pos);
 }
 
 /* Refuse, recording code for the table's method. */
@@ -1929,7 +1931,8 @@ none_undo(void *row, void *arg)
 {
 	struct nrow *r = row;
 
-	rec_put(arg, &r->old);
+	(void)arg;
+	unrecord(r->d->s, T_CFG, r->ifindex, r->d->method, CIM_RC_SUCCESS, &r->old);
 	return 0;
 }
 
@@ -1942,7 +1945,7 @@ none_apply(struct txn *x, struct txn_row *tr, void *ctx)
 
 	r->old = rec_get(d->s, r->ifindex);
 	record(d->s, T_CFG, r->ifindex, d->method, CIM_RC_SUCCESS);
-	txn_step(x, tr, none_undo, d->s);
+	txn_step(x, tr, none_undo, NULL);
 	return 0;
 }
 

@@ -96,8 +96,9 @@ int ifset_storage(const struct ifset *, const struct iface_addr *a);
  */
 struct ifset_none {
 	struct ifset *s;
-	int method; /* enum cim_method */
-	int code;   /* enum cim_rc of a creation */
+	const char *table; /* its name, for the log */
+	int method;        /* enum cim_method */
+	int code;          /* enum cim_rc of a creation */
 	const char *why;
 };
 extern const struct txn_ops mib_ifset_permit_ops, mib_ifset_ipx_ops;

@@ -937,12 +937,13 @@ dns_write(struct txn *x)
 
 /* An index outside the table (noCreation): logged and recorded here, as txn has no row yet. */
 static int
-dns_bad_index(const char *table, long method, const char *why)
+dns_bad_index(const char *table, long method, const oid *idx, size_t len, const char *why)
 {
-	log_notice("set", "refused (noCreation): %s: %s; result %d", table, why,
-	    CIM_RC_OUTOFBOUNDS);
+	char w[128];
+
+	snprintf(w, sizeof(w), "%s; result %d", why, CIM_RC_OUTOFBOUNDS);
 	record_method(method, CIM_RC_OUTOFBOUNDS);
-	return SNMP_ERR_NOCREATION;
+	return txn_bad_index(table, idx, len, w);
 }
 
 static int
@@ -952,7 +953,7 @@ srv_parse_index(void *ctx, const oid *idx, size_t len, void *row)
 
 	(void)ctx;
 	if (len != 2 || idx[0] < 1 || idx[0] > INT32_MAX || idx[1] < 1 || idx[1] > RESOLVER_MAX)
-		return dns_bad_index("cimDnsServerTable", CIM_M_SETDNSSERVERSEARCHORDER,
+		return dns_bad_index("cimDnsServerTable", CIM_M_SETDNSSERVERSEARCHORDER, idx, len,
 		    "the index is an interface index and a position from 1 to 64");
 	r->ifindex = (int32_t)idx[0];
 	r->pos = (unsigned)idx[1];
@@ -966,7 +967,7 @@ sfx_parse_index(void *ctx, const oid *idx, size_t len, void *row)
 
 	(void)ctx;
 	if (len != 1 || idx[0] < 1 || idx[0] > RESOLVER_MAX)
-		return dns_bad_index("cimDnsSuffixTable", CIM_M_SETDNSSUFFIXSEARCHORDER,
+		return dns_bad_index("cimDnsSuffixTable", CIM_M_SETDNSSUFFIXSEARCHORDER, idx, len,
 		    "the index is a position from 1 to 64");
 	r->pos = (unsigned)idx[0];
 	return SNMP_ERR_NOERROR;

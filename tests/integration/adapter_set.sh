@@ -204,6 +204,11 @@ methods "EnableIPSec() with a port" cfg "$VA" 5 64
 refused inconsistentName "a permit row's port without its RowStatus" "$PU.2.$VA.1" u 53
 refused inconsistentValue "SetIPXFrameTypeNetworkPairs() creating a pair" "$IPX.4.$VA.1" i 4
 methods "SetIPXFrameTypeNetworkPairs()" cfg "$VA" 27 85
+refused noCreation "a permit row of position 0" "$PT.3.$VA.0" i 6
+refused noCreation "an IPX row without position" "$IPX.4.$VA" i 6
+grep -qF "set: refused (noCreation): cimAdapterCfgPermitTcpTable index $VA.0: not an interface" "$T/cimrouted.log" &&
+	grep -qF "set: refused (noCreation): cimAdapterCfgIpxTable index $VA: not an interface" "$T/cimrouted.log"
+result $? "... each logged with its table and index"
 
 # ---- all or nothing across an address write and a route write
 RT=$OID_ENTRY.24.10.77.0.0.255.255.0.0

@@ -154,6 +154,9 @@ expect inconsistentValue 19 70 "an ipv6z server whose zone names no interface (i
 	"$SRV.4.$IFA.3" i 4 "$SRV.2.$IFA.3" i 4 "$SRV.3.$IFA.3" x "FE 80 00 00 00 00 00 00 00 00 00 00 00 00 00 53 00 00 03 E7"
 expect noCreation 19 90 "position 65" "$SRV.4.$IFA.65" i 4 "$SRV.3.$IFA.65" x "$(hex4 192.0.2.1)"
 expect noCreation 20 90 "suffix position 0" "$SFX.3.0" i 4 "$SFX.2.0" s x.example
+grep -qF "set: refused (noCreation): cimDnsServerTable index $IFA.65: the index" "$T/cimrouted.log" &&
+	grep -qF "set: refused (noCreation): cimDnsSuffixTable index 0: the index" "$T/cimrouted.log"
+result $? "the index refusals are logged with their table and index"
 expect inconsistentValue 19 84 "a server of lo (not IP-enabled)" "$SRV.4.1.3" i 4 "$SRV.3.1.3" x "$(hex4 192.0.2.1)"
 expect wrongValue 20 73 "suffix 'bad..name'" "$SFX.3.3" i 4 "$SFX.2.3" s bad..name
 expect wrongValue 18 73 "SetDNSDomain('bad name')" $TC.7.0 s "bad name"

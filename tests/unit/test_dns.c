@@ -31,6 +31,7 @@
 
 #include "failtable.h"
 #include "fixture.h"
+#include "logcap.h"
 
 static char dir[64], path[128], proc[128];
 static struct tcpip_sys sys = { "/nonexistent", gethostname, sethostname, proc };
@@ -459,6 +460,25 @@ test_domain(void **state)
 	assert_last(CIM_M_SETDNSDOMAIN, 73);
 }
 
+/* An index outside the tables: one line naming the table and the index. */
+static void
+test_index_logged(void **state)
+{
+	(void)state;
+	fx_write_file(path, start);
+	logged[0] = '\0';
+	assert_int_equal(SET(0, STATUS(SRV, "2.65", 4)), SNMP_ERR_NOCREATION);
+	assert_string_equal(logged,
+	    "set: refused (noCreation): cimDnsServerTable index 2.65: the index is an interface "
+	    "index and a position from 1 to 64; result 90\n");
+	logged[0] = '\0';
+	assert_int_equal(SET(0, STATUS(SFX, "0", 4)), SNMP_ERR_NOCREATION);
+	assert_string_equal(logged,
+	    "set: refused (noCreation): cimDnsSuffixTable index 0: the index is a position from 1 "
+	    "to 64; result 90\n");
+	assert_last(CIM_M_SETDNSSUFFIXSEARCHORDER, 90);
+}
+
 /*
  * The server rows recorded their method, then a scalar of the same SET
  * failed (its sysctl cannot be read): undoing the rows' record leaves the
@@ -580,7 +600,9 @@ main(void)
 		cmocka_unit_test(test_link_local_zone),
 		cmocka_unit_test(test_absolute_names),
 		cmocka_unit_test(test_record_kept),
+		cmocka_unit_test(test_index_logged),
 	};
 
+	logcap_start();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
