@@ -1221,9 +1221,9 @@ check_addr(struct ifset *s, struct irow *r, const struct link *l)
 	if (r->status == RS_ACTIVE && !exists)
 		return REFUSE(s, r, CIM_M_ENABLESTATIC, CIM_RC_NOTFOUND, SNMP_ERR_INCONSISTENTVALUE,
 		    "active(1): the interface has no such address (create it with createAndGo(4))");
-	/* destroy(6) of an address that is not there: done already (RFC 2579). */
+	/* destroy(6) of an address that is not there: done already (RFC 2579), and recorded. */
 	r->is_destroy = r->status == RS_DESTROY && exists;
-	r->method = r->is_destroy ? CIM_M_ENABLESTATIC : 0;
+	r->method = r->status == RS_DESTROY ? CIM_M_ENABLESTATIC : 0;
 	return 0;
 }
 

@@ -192,6 +192,9 @@ refused_code inconsistentValue 93 "an address va has" "$(A4 "$VA" 192.0.2.100 24
 refused_code inconsistentValue 97 "an address on a bridge port" "$(A4 "$VC" 198.51.100.5 24)" i 4
 refused wrongValue "createAndWait" "$(A4 "$VA" 198.51.100.5 24)" i 5
 refused wrongValue "StorageType permanent" "$(A4 "$VA" 198.51.100.5 24)" i 4 "$ADDR.7.$VA.1.4.198.51.100.5.24" i 4
+methods "EnableStatic() of an address va has (before)" cfg "$VA" 6 93
+set_ok "destroy(6) of an address va does not have (RFC 2579: done already)" "$(A4 "$VA" 198.51.100.99 24)" i 6
+methods "... recorded as done" cfg "$VA" 6 0
 
 # ---- the array tables Linux has no rows of: EnableIPSec(), SetIPXFrameTypeNetworkPairs()
 PT=.1.3.6.1.4.1.32473.1.1.6.6.1 PU=.1.3.6.1.4.1.32473.1.1.6.7.1 PI=.1.3.6.1.4.1.32473.1.1.6.8.1

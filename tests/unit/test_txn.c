@@ -2727,8 +2727,12 @@ test_addr_create_destroy(void **state)
 	IF_APPLIED("del 198.51.100.5/24 on ifindex 2",
 	    { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_DESTROY });
 	assert_int_equal(fk.naddrs, 3);
-	/* destroy of an address that is not there: done already (RFC 2579). */
+	/* destroy of an address that is not there: done already (RFC 2579), recorded so. */
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TD, C_ADDR_RS, IDX4("192.0.2.100", 24), RS_CREATEANDGO });
+	CFG_REC(IFA, 6, 93);
 	IF_APPLIED("", { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_DESTROY });
+	CFG_REC(IFA, 6, 0);
 	/* StorageType at creation: both values add to the kernel. */
 	IF_APPLIED("add 198.51.100.6/24 on ifindex 2",
 	    { TD, C_ADDR_RS, IDX4("198.51.100.6", 24), RS_CREATEANDGO },
