@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <net/if.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/text.h"
@@ -35,4 +36,22 @@ text_is_ifname(const char *s, size_t n)
 	    (n == 2 && s[0] == '.' && s[1] == '.'))
 		return 0;
 	return memchr(s, '/', n) == NULL && memchr(s, ':', n) == NULL;
+}
+
+size_t
+text_escape(const void *s, size_t n, char *buf, size_t len)
+{
+	const unsigned char *p = s;
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int plain = all_in(&p[i], 1, 0x20);
+
+		if (o + (plain ? 1 : 4) >= len)
+			break;
+		o += (size_t)snprintf(buf + o, len - o, plain ? "%c" : "\\x%02x", p[i]);
+	}
+	if (len > 0)
+		buf[o] = '\0';
+	return o;
 }

@@ -21,5 +21,11 @@ int text_is_name(const char *s, size_t n, size_t max);
  * comes from outside: an SNMP index, a state file line, a directive.
  */
 int text_is_ifname(const char *s, size_t n);
+/*
+ * The n bytes at s for a log line, into buf (len bytes, NUL-terminated):
+ * printable ASCII as it is, any other byte as \xNN, cut at a whole byte when
+ * buf is full.  The length written.
+ */
+size_t text_escape(const void *s, size_t n, char *buf, size_t len);
 
 #endif

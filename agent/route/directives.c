@@ -143,8 +143,11 @@ writer_parse_protected(struct writer_config *cfg, const char *value, char *err, 
 	snprintf(buf, sizeof(buf), "%s", value);
 	for (tok = strtok_r(buf, " \t,", &save); tok != NULL; tok = strtok_r(NULL, " \t,", &save)) {
 		if (!text_is_ifname(tok, strlen(tok))) {
-			snprintf(err, errlen,
-			    "protectedInterfaces: '%.32s' is not an interface name", tok);
+			char t[4 * 32 + 1];
+
+			text_escape(tok, strnlen(tok, 32), t, sizeof(t));
+			snprintf(err, errlen, "protectedInterfaces: '%s' is not an interface name",
+			    t);
 			return -1;
 		}
 		if (cfg->nprotected + n >= WRITER_PROTECTED_MAX) {

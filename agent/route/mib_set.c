@@ -1524,7 +1524,8 @@ undo_gw_record(void *row, void *w)
 {
 	struct wrow *r = row;
 
-	ifset_restore(((struct writer *)w)->ifs, &r->old_rec);
+	ifset_unrecord_cfg(((struct writer *)w)->ifs, r->gwk.ifindex, CIM_M_SETGATEWAYS,
+	    CIM_RC_SUCCESS, &r->old_rec);
 	return 0;
 }
 

@@ -12,7 +12,10 @@
  * NetConnectionStatus, Availability, Status and ConfigManagerErrorCode are
  * all read, so that they agree: hardware not present (IF_OPER_NOTPRESENT,
  * the driver detached the device), else disconnected (IFF_UP clear), else
- * connected (carrier) or media disconnected (no carrier).  NetEnabled and
+ * media disconnected (no carrier; IF_OPER_LOWERLAYERDOWN is always without
+ * it), else authenticating (IF_OPER_DORMANT: carrier, but waiting for an
+ * external event such as 802.1X), testing (IF_OPER_TESTING) or connected.
+ * NetEnabled and
  * StatusInfo follow IFF_UP alone, as WMI's Enable() and Disable() do.
  *
  * The writable columns (NetEnabled, NetConnectionID, Reset, SetPowerState)
@@ -36,11 +39,13 @@
 
 #ifndef IF_OPER_NOTPRESENT
 #define IF_OPER_NOTPRESENT 1 /* <linux/if.h>, RFC 2863 notPresent(6) less one */
+#define IF_OPER_TESTING    4
+#define IF_OPER_DORMANT    5
 #endif
 
 #define TRUTH(b) ((b) ? 1 : 2) /* TruthValue */
 
-enum adstate { AD_DISCONNECTED, AD_CONNECTED, AD_NOMEDIA, AD_NOTPRESENT };
+enum adstate { AD_DISCONNECTED, AD_CONNECTED, AD_NOMEDIA, AD_NOTPRESENT, AD_DORMANT, AD_TESTING };
 
 /* One row of an array table: a link and a position from 1. */
 struct arow {
@@ -78,7 +83,11 @@ state_of(const struct link *l)
 		return AD_NOTPRESENT;
 	if (!(l->flags & IFF_UP))
 		return AD_DISCONNECTED;
-	return l->carrier ? AD_CONNECTED : AD_NOMEDIA;
+	if (!l->carrier)
+		return AD_NOMEDIA;
+	if (l->operstate == IF_OPER_DORMANT)
+		return AD_DORMANT;
+	return l->operstate == IF_OPER_TESTING ? AD_TESTING : AD_CONNECTED;
 }
 
 static const struct {
@@ -91,6 +100,8 @@ static const struct {
 	[AD_CONNECTED] = { 2, 3, 0, "OK" },           /* runningFullPower, workingProperly */
 	[AD_NOMEDIA] = { 7, 19, 0, "No Contact" },    /* notReady */
 	[AD_NOTPRESENT] = { 4, 11, 24, "Lost Comm" }, /* notInstalled, notPresent */
+	[AD_DORMANT] = { 8, 19, 0, "Starting" },      /* authenticating, notReady */
+	[AD_TESTING] = { 1, 5, 0, "Service" },        /* connecting, inTest */
 };
 
 static const struct ifdev_info *

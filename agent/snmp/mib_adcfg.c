@@ -1045,22 +1045,33 @@ mib_adcfg_use_ifdev(struct ifdev *dev)
 int
 mib_adcfg_writable(struct txn *txn, struct ifset *set)
 {
-	static struct ifset_none permit = { .method = CIM_M_ENABLEIPSEC,
+	static const struct ifset_none permit = { .method = CIM_M_ENABLEIPSEC,
 		.code = CIM_RC_NOTSUPPORTED,
 		.why =
 		    "EnableIPSec(): Linux has no per-adapter IPsec port filter (only no filter)" },
-				 ipx = { .method = CIM_M_SETIPXFRAMETYPENETWORKPAIRS,
-					 .code = CIM_RC_IPXNOTENABLED,
-					 .why = "SetIPXFrameTypeNetworkPairs(): Linux has no IPX" };
+				       ipx = {
+					       .method = CIM_M_SETIPXFRAMETYPENETWORKPAIRS,
+					       .code = CIM_RC_IPXNOTENABLED,
+					       .why =
+						   "SetIPXFrameTypeNetworkPairs(): Linux has no IPX"
+				       };
+	static struct mib_table *const rowless[] = { &ptcp_table, &pudp_table, &pip_table,
+		&ipx_table };
+	static struct ifset_none none[4]; /* one context a table: its name for the log */
 
 	ac.set = set;
-	permit.s = ipx.s = set;
-	if (txn_bind(txn, &cfg_table, &mib_ifset_cfg_ops, set) < 0 ||
-	    txn_bind(txn, &ptcp_table, &mib_ifset_permit_ops, &permit) < 0 ||
-	    txn_bind(txn, &pudp_table, &mib_ifset_permit_ops, &permit) < 0 ||
-	    txn_bind(txn, &pip_table, &mib_ifset_permit_ops, &permit) < 0 ||
-	    txn_bind(txn, &ipx_table, &mib_ifset_ipx_ops, &ipx) < 0)
+	if (txn_bind(txn, &cfg_table, &mib_ifset_cfg_ops, set) < 0)
 		return -1;
+	for (size_t i = 0; i < 4; i++) {
+		int is_ipx = rowless[i] == &ipx_table;
+
+		none[i] = is_ipx ? ipx : permit;
+		none[i].s = set;
+		none[i].table = rowless[i]->name;
+		if (txn_bind(txn, rowless[i], is_ipx ? &mib_ifset_ipx_ops : &mib_ifset_permit_ops,
+			&none[i]) < 0)
+			return -1;
+	}
 	return txn_bind(txn, &addr_table, &mib_ifset_addr_ops, set);
 }
 

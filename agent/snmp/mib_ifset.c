@@ -215,10 +215,33 @@ ifset_record_cfg(struct ifset *s, int32_t ifindex, int method, int result, struc
 	record(s, T_CFG, ifindex, method, result);
 }
 
-void
-ifset_restore(struct ifset *s, const struct ifrec *old)
+/*
+ * Take back a record of method and result on the table's columns of
+ * ifindex (the SET was undone), only if they still read it: a method of
+ * the same SET that failed since keeps its code (it was performed, and
+ * failed).
+ */
+static void
+unrecord(struct ifset *s, enum itable tbl, int32_t ifindex, int method, int result,
+    const struct ifrec *old)
 {
-	rec_put(s, old);
+	struct ifrec now = rec_get(s, ifindex);
+
+	if (tbl == T_ADAPTER && now.ad_method == method && now.ad_result == result) {
+		now.ad_method = old->ad_method;
+		now.ad_result = old->ad_result;
+	} else if (tbl != T_ADAPTER && now.cfg_method == method && now.cfg_result == result) {
+		now.cfg_method = old->cfg_method;
+		now.cfg_result = old->cfg_result;
+	}
+	rec_put(s, &now);
+}
+
+void
+ifset_unrecord_cfg(struct ifset *s, int32_t ifindex, int method, int result,
+    const struct ifrec *old)
+{
+	unrecord(s, T_CFG, ifindex, method, result, old);
 }
 
 /* ---- the addresses created here ------------------------------------------------ */
@@ -1198,9 +1221,9 @@ check_addr(struct ifset *s, struct irow *r, const struct link *l)
 	if (r->status == RS_ACTIVE && !exists)
 		return REFUSE(s, r, CIM_M_ENABLESTATIC, CIM_RC_NOTFOUND, SNMP_ERR_INCONSISTENTVALUE,
 		    "active(1): the interface has no such address (create it with createAndGo(4))");
-	/* destroy(6) of an address that is not there: done already (RFC 2579). */
+	/* destroy(6) of an address that is not there: done already (RFC 2579), and recorded. */
 	r->is_destroy = r->status == RS_DESTROY && exists;
-	r->method = r->is_destroy ? CIM_M_ENABLESTATIC : 0;
+	r->method = r->status == RS_DESTROY ? CIM_M_ENABLESTATIC : 0;
 	return 0;
 }
 
@@ -1511,22 +1534,8 @@ static int
 undo_record(void *row, void *arg)
 {
 	struct irow *r = row;
-	struct ifrec now = rec_get(r->s, r->ifindex);
 
-	/*
-	 * Only the columns of the row's table, and only if they still read what
-	 * the row recorded: a method of the same SET that failed since keeps its
-	 * code (it was performed, and failed).
-	 */
-	if (r->tbl == T_ADAPTER && now.ad_method == r->method && now.ad_result == r->result) {
-		now.ad_method = r->old.ad_method;
-		now.ad_result = r->old.ad_result;
-	} else if (r->tbl != T_ADAPTER && now.cfg_method == r->method &&
-	    now.cfg_result == r->result) {
-		now.cfg_method = r->old.cfg_method;
-		now.cfg_result = r->old.cfg_result;
-	}
-	rec_put(r->s, &now);
+	unrecord(r->s, r->tbl, r->ifindex, r->method, r->result, &r->old);
 	return 0;
 }
 
@@ -1841,6 +1850,7 @@ static const struct txn_group ifset_group = {
 /* ---- the array tables Linux has no rows of ------------------------------------- */
 
 struct nrow {
+	const struct ifset_none *d; /* its table's */
 	int32_t ifindex;
 	uint32_t pos;
 	struct ifrec old; /* the interface's record before the SET's */
@@ -1851,9 +1861,10 @@ none_index(void *ctx, const oid *o, size_t len, void *row)
 {
 	struct nrow *r = row;
 
-	(void)ctx;
+	r->d = ctx;
 	if (len != 2 || o[0] == 0 || o[0] > INT32_MAX || o[1] == 0 || o[1] > UINT32_MAX)
-		return SNMP_ERR_NOCREATION;
+		return txn_bad_index(r->d->table, o, len,
+		    "not an interface index 1..2147483647 and a position 1..4294967295");
 	r->ifindex = (int32_t)o[0];
 	r->pos = (uint32_t)o[1];
 	return 0;
@@ -1864,7 +1875,7 @@ none_name(const void *row, char *buf, size_t len)
 {
 	const struct nrow *r = row;
 
-	snprintf(buf, len, "array row %d.%u", (int)r->ifindex, r->pos);
+	snprintf(buf, len, "%s row %d.%u", r->d->table, (int)r->ifindex, r->pos);
 }
 
 /* Refuse, recording code for the table's method. */
@@ -1920,7 +1931,8 @@ none_undo(void *row, void *arg)
 {
 	struct nrow *r = row;
 
-	rec_put(arg, &r->old);
+	(void)arg;
+	unrecord(r->d->s, T_CFG, r->ifindex, r->d->method, CIM_RC_SUCCESS, &r->old);
 	return 0;
 }
 
@@ -1933,7 +1945,7 @@ none_apply(struct txn *x, struct txn_row *tr, void *ctx)
 
 	r->old = rec_get(d->s, r->ifindex);
 	record(d->s, T_CFG, r->ifindex, d->method, CIM_RC_SUCCESS);
-	txn_step(x, tr, none_undo, d->s);
+	txn_step(x, tr, none_undo, NULL);
 	return 0;
 }
 

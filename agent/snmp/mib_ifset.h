@@ -50,11 +50,13 @@ int ifset_use_statedir(struct ifset *, const char *dir, char *err, size_t errlen
 /*
  * Record a method of cimAdapterCfgTable performed through another table
  * (SetGateways(), the gateway rows of route/mib_set.c) and its result on
- * ifindex; *old gets the record as it was, which ifset_restore() puts back
- * (the SET was undone).
+ * ifindex; *old gets the record as it was, which ifset_unrecord_cfg() puts
+ * back (the SET was undone) if the columns still read method and result: a
+ * method of the same SET that failed since keeps its code.
  */
 void ifset_record_cfg(struct ifset *, int32_t ifindex, int method, int result, struct ifrec *old);
-void ifset_restore(struct ifset *, const struct ifrec *old);
+void ifset_unrecord_cfg(struct ifset *, int32_t ifindex, int method, int result,
+    const struct ifrec *old);
 /*
  * The DHCP methods (EnableDHCP, EnableStatic's stop of the client,
  * Release/RenewDHCPLease): their commands run by dc, as cfg says
@@ -94,8 +96,9 @@ int ifset_storage(const struct ifset *, const struct iface_addr *a);
  */
 struct ifset_none {
 	struct ifset *s;
-	int method; /* enum cim_method */
-	int code;   /* enum cim_rc of a creation */
+	const char *table; /* its name, for the log */
+	int method;        /* enum cim_method */
+	int code;          /* enum cim_rc of a creation */
 	const char *why;
 };
 extern const struct txn_ops mib_ifset_permit_ops, mib_ifset_ipx_ops;

@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 
 #include "lib/log.h"
+#include "lib/text.h"
 #include "lib/vec.h"
 #include "snmp/mib_ping.h"
 #include "snmp/txn.h"
@@ -849,20 +850,11 @@ completed(const struct ping_row *r, void *arg)
 void
 mib_ping_key_text(const struct ping_key *k, char *buf, size_t len)
 {
-	size_t o = 0;
+	size_t o = text_escape(k->owner, k->olen, buf, len);
 
-	for (int part = 0; part < 2; part++) {
-		const uint8_t *p = part == 0 ? k->owner : k->name;
-		size_t n = part == 0 ? k->olen : k->nlen;
-
-		if (part == 1 && o + 1 < len)
-			buf[o++] = '/';
-		for (size_t i = 0; i < n && o + 5 < len; i++)
-			o += (size_t)snprintf(buf + o, len - o,
-			    p[i] >= 0x20 && p[i] < 0x7f ? "%c" : "\\x%02x", p[i]);
-	}
-	if (len > 0)
-		buf[o < len ? o : len - 1] = '\0';
+	if (o + 1 < len)
+		buf[o++] = '/';
+	text_escape(k->name, k->nlen, buf + o, len - o);
 }
 
 static int

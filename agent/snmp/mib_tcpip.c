@@ -97,6 +97,7 @@ struct dns_state {
 	int recorded;          /* the rows' method is recorded (once a SET) */
 	int domain_given;      /* cimTcpipDNSDomain is in this SET (RESERVE1 to its end) */
 	char domain[RESOLVER_NAME_MAX + 1];
+	long rows_method;              /* the method the rows recorded (success) */
 	long prev_method, prev_result; /* cimTcpipLast* before the rows' record */
 	struct resolver_conf conf;     /* the file's configuration, being changed */
 };
@@ -540,6 +541,20 @@ name_ok(const u_char *s, size_t len, size_t max)
 	return label > 0 && s[len - 1] != '-';
 }
 
+/*
+ * A domain name for the resolver, relative or absolute ("example.com.", the
+ * root's dot kept off: the C library reads both alike, and one spelling
+ * keeps the search list's names comparable): its length without that dot,
+ * or 0 if it is not a name.
+ */
+static size_t
+domain_len(const u_char *s, size_t len)
+{
+	if (len > 1 && s[len - 1] == '.')
+		len--;
+	return name_ok(s, len, RESOLVER_NAME_MAX) ? len : 0;
+}
+
 int
 mib_tcpip_host_name_ok(const u_char *s, size_t len)
 {
@@ -922,12 +937,13 @@ dns_write(struct txn *x)
 
 /* An index outside the table (noCreation): logged and recorded here, as txn has no row yet. */
 static int
-dns_bad_index(const char *table, long method, const char *why)
+dns_bad_index(const char *table, long method, const oid *idx, size_t len, const char *why)
 {
-	log_notice("set", "refused (noCreation): %s: %s; result %d", table, why,
-	    CIM_RC_OUTOFBOUNDS);
+	char w[128];
+
+	snprintf(w, sizeof(w), "%s; result %d", why, CIM_RC_OUTOFBOUNDS);
 	record_method(method, CIM_RC_OUTOFBOUNDS);
-	return SNMP_ERR_NOCREATION;
+	return txn_bad_index(table, idx, len, w);
 }
 
 static int
@@ -937,7 +953,7 @@ srv_parse_index(void *ctx, const oid *idx, size_t len, void *row)
 
 	(void)ctx;
 	if (len != 2 || idx[0] < 1 || idx[0] > INT32_MAX || idx[1] < 1 || idx[1] > RESOLVER_MAX)
-		return dns_bad_index("cimDnsServerTable", CIM_M_SETDNSSERVERSEARCHORDER,
+		return dns_bad_index("cimDnsServerTable", CIM_M_SETDNSSERVERSEARCHORDER, idx, len,
 		    "the index is an interface index and a position from 1 to 64");
 	r->ifindex = (int32_t)idx[0];
 	r->pos = (unsigned)idx[1];
@@ -951,7 +967,7 @@ sfx_parse_index(void *ctx, const oid *idx, size_t len, void *row)
 
 	(void)ctx;
 	if (len != 1 || idx[0] < 1 || idx[0] > RESOLVER_MAX)
-		return dns_bad_index("cimDnsSuffixTable", CIM_M_SETDNSSUFFIXSEARCHORDER,
+		return dns_bad_index("cimDnsSuffixTable", CIM_M_SETDNSSUFFIXSEARCHORDER, idx, len,
 		    "the index is a position from 1 to 64");
 	r->pos = (unsigned)idx[0];
 	return SNMP_ERR_NOERROR;
@@ -1060,6 +1076,10 @@ srv_check(struct txn *x, struct txn_row *row, void *ctx)
 	if (r->srv.zone != 0 && iface_link(tc.ifm, (int32_t)r->srv.zone) == NULL)
 		return dns_refuse(row, SNMP_ERR_INCONSISTENTVALUE, CIM_RC_INVALIDIPADDRESS,
 		    "the zone names no interface (ifindex %u)", (unsigned)r->srv.zone);
+	/* A link-local server in the system-wide file: through the row's interface. */
+	if (!r->via_link && r->srv.zone == 0 && r->srv.family == AF_INET6 &&
+	    r->srv.addr[0] == 0xfe && (r->srv.addr[1] & 0xc0) == 0x80)
+		r->srv.zone = (uint32_t)r->ifindex;
 	r->has_srv = 1;
 	return SNMP_ERR_NOERROR;
 }
@@ -1069,7 +1089,7 @@ sfx_check(struct txn *x, struct txn_row *row, void *ctx)
 {
 	struct dns_xrow *r = txn_row_data(row);
 	const u_char *n;
-	size_t len;
+	size_t len, k;
 
 	(void)x;
 	(void)ctx;
@@ -1081,11 +1101,11 @@ sfx_check(struct txn *x, struct txn_row *row, void *ctx)
 	if (n == NULL)
 		return dns_refuse(row, SNMP_ERR_INCONSISTENTVALUE, CIM_RC_INVALIDPARAMETER,
 		    "cimDnsSuffixName must be given");
-	if (!name_ok(n, len, RESOLVER_NAME_MAX))
+	if ((k = domain_len(n, len)) == 0)
 		return dns_refuse(row, SNMP_ERR_WRONGVALUE, CIM_RC_INVALIDDOMAINNAME,
 		    "'%.*s' is not a domain name", (int)(len < 64 ? len : 64), (const char *)n);
-	memcpy(r->name, n, len);
-	r->name[len] = '\0';
+	memcpy(r->name, n, k);
+	r->name[k] = '\0';
 	r->has_name = 1;
 	return SNMP_ERR_NOERROR;
 }
@@ -1349,7 +1369,9 @@ dns_undo_record(void *row, void *arg)
 	const struct dns_state *d = arg;
 
 	(void)row;
-	record_method(d->prev_method, d->prev_result);
+	/* Only if it still reads so: a method of the SET that failed since keeps its code. */
+	if (tc.last_method == d->rows_method && tc.last_result == CIM_RC_SUCCESS)
+		record_method(d->prev_method, d->prev_result);
 	return 0;
 }
 
@@ -1366,7 +1388,8 @@ dns_action_end(struct txn *x, void *ctx)
 		d->recorded = 1;
 		d->prev_method = tc.last_method;
 		d->prev_result = tc.last_result;
-		record_method(dns_rows_method(), CIM_RC_SUCCESS);
+		d->rows_method = dns_rows_method();
+		record_method(d->rows_method, CIM_RC_SUCCESS);
 		txn_step(x, NULL, dns_undo_record, d);
 	}
 	return SNMP_ERR_NOERROR;
@@ -1447,7 +1470,7 @@ check_domain(const netsnmp_variable_list *vb, void *ctx)
 	d->written = 0;
 	if (rc != SNMP_ERR_NOERROR)
 		return rc;
-	if (len > 0 && !name_ok(vb->val.string, len, RESOLVER_NAME_MAX))
+	if (len > 0 && (len = domain_len(vb->val.string, len)) == 0)
 		return refuse(h, vb, SNMP_ERR_WRONGVALUE, CIM_RC_INVALIDDOMAINNAME,
 		    "not a domain name");
 	if (dns_load(&f, &code) < 0)

@@ -89,10 +89,14 @@ def expect(l, old, node):
         st = (4, 11, 24, b"Lost Comm")
     elif not up:
         st = (0, 8, 22, b"OK")
-    elif "LOWER_UP" in flags:
-        st = (2, 3, 0, b"OK")
-    else:
+    elif "LOWER_UP" not in flags:
         st = (7, 19, 0, b"No Contact")
+    elif l.get("operstate") == "DORMANT":
+        st = (8, 19, 0, b"Starting")
+    elif l.get("operstate") == "TESTING":
+        st = (1, 5, 0, b"Service")
+    else:
+        st = (2, 3, 0, b"OK")
     tid = TYPES.get(l.get("link_type"))
     if tid == 0 and os.path.exists(f"/sys/class/net/{name}/phy80211"):
         tid = 9

@@ -192,6 +192,9 @@ refused_code inconsistentValue 93 "an address va has" "$(A4 "$VA" 192.0.2.100 24
 refused_code inconsistentValue 97 "an address on a bridge port" "$(A4 "$VC" 198.51.100.5 24)" i 4
 refused wrongValue "createAndWait" "$(A4 "$VA" 198.51.100.5 24)" i 5
 refused wrongValue "StorageType permanent" "$(A4 "$VA" 198.51.100.5 24)" i 4 "$ADDR.7.$VA.1.4.198.51.100.5.24" i 4
+methods "EnableStatic() of an address va has (before)" cfg "$VA" 6 93
+set_ok "destroy(6) of an address va does not have (RFC 2579: done already)" "$(A4 "$VA" 198.51.100.99 24)" i 6
+methods "... recorded as done" cfg "$VA" 6 0
 
 # ---- the array tables Linux has no rows of: EnableIPSec(), SetIPXFrameTypeNetworkPairs()
 PT=.1.3.6.1.4.1.32473.1.1.6.6.1 PU=.1.3.6.1.4.1.32473.1.1.6.7.1 PI=.1.3.6.1.4.1.32473.1.1.6.8.1
@@ -204,6 +207,11 @@ methods "EnableIPSec() with a port" cfg "$VA" 5 64
 refused inconsistentName "a permit row's port without its RowStatus" "$PU.2.$VA.1" u 53
 refused inconsistentValue "SetIPXFrameTypeNetworkPairs() creating a pair" "$IPX.4.$VA.1" i 4
 methods "SetIPXFrameTypeNetworkPairs()" cfg "$VA" 27 85
+refused noCreation "a permit row of position 0" "$PT.3.$VA.0" i 6
+refused noCreation "an IPX row without position" "$IPX.4.$VA" i 6
+grep -qF "set: refused (noCreation): cimAdapterCfgPermitTcpTable index $VA.0: not an interface" "$T/cimrouted.log" &&
+	grep -qF "set: refused (noCreation): cimAdapterCfgIpxTable index $VA: not an interface" "$T/cimrouted.log"
+result $? "... each logged with its table and index"
 
 # ---- all or nothing across an address write and a route write
 RT=$OID_ENTRY.24.10.77.0.0.255.255.0.0

@@ -6,8 +6,8 @@
 # adapter_rows.py compares every row and column of cimNetAdapterTable, both array tables
 # (NetworkAddresses, PowerManagementCapabilities) and cimNetAdapterCount with `ip -j -d link`,
 # sysfs and `ethtool` (when installed). Then, each time compared again until equal: link down
-# and up, carrier loss, rename, MTU, alias set and removed, a new hardware address, a bridge
-# port leaving its bridge and joining it again, a link added
+# and up, carrier loss, operstate dormant, rename, MTU, alias set and removed, a new hardware
+# address, a bridge port leaving its bridge and joining it again, a link added
 # (InstallDate) and deleted; cimNetAdapterLastChange moves with each change; a master restart;
 # a netlink overrun (a tiny event buffer and a burst of link changes, a new link among them,
 # while cimrouted is stopped: the device facts of the new link come from the re-dump). The
@@ -65,6 +65,14 @@ changed "link down" nsx ip link set va0 down
 changed "link up" nsx ip link set va0 up
 changed "carrier loss (peer down)" nsx ip link set vb0 down
 changed "carrier back" nsx ip link set vb0 up
+# link mode dormant: the carrier comes back as operstate DORMANT (802.1X pending)
+bounce() { nsx ip link set va0 mode "$1" && nsx ip link set vb0 down && nsx ip link set vb0 up; }
+changed "dormant (link mode dormant)" bounce dormant
+ix=$(nsx cat /sys/class/net/va0/ifindex)
+get_val "$ARC.3.1.25.$ix" | grep -Eq '(: |\()8\)?$' &&
+	ok "NetConnectionStatus of a dormant link is authenticating(8)" ||
+	not_ok "NetConnectionStatus of a dormant link is authenticating(8)"
+changed "dormant no more" bounce default
 rename() { nsx ip link set vg0 down && nsx ip link set vg0 name vg9 && nsx ip link set vg9 up && OLD=$OLD,vg9; }
 changed "rename" rename
 changed "MTU" nsx ip link set va0 mtu 9000

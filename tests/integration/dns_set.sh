@@ -93,6 +93,13 @@ is "rc=$rc $(conf | cut -d'|' -f4)" "rc=0 nameserver fe80::1%$IFA" "an ipv6z ser
 out=$(setw "$SRV.4.$IFA.1" i 6 "$SRV.4.$IFA.4" i 6); rc=$?
 is "rc=$rc $(conf)" "rc=0 nameserver 192.0.2.54|nameserver 2001:db8::53|search first.example second.example|" \
 	"destroy rows 1 and 4: their lines are gone"
+out=$(setw "$SRV.4.$IFB.3" i 4 "$SRV.2.$IFB.3" i 2 \
+	"$SRV.3.$IFB.3" x "FE 80 00 00 00 00 00 00 00 00 00 00 00 00 00 02"); rc=$?
+is "rc=$rc $(conf | cut -d'|' -f3)" "rc=0 nameserver fe80::2%$IFB" \
+	"a link-local ipv6(2) server without zone: written with the zone of its row's interface (vb)"
+out=$(setw "$SRV.4.$IFB.3" i 6); rc=$?
+is "rc=$rc $(conf)" "rc=0 nameserver 192.0.2.54|nameserver 2001:db8::53|search first.example second.example|" \
+	"and destroyed"
 both_alive "SetDNSServerSearchOrder"
 
 # ---------------------------------------------------------------- SetDNSSuffixSearchOrder
@@ -101,11 +108,15 @@ is "rc=$rc $(conf | cut -d'|' -f3) $(last)" "rc=0 search first.example second.ex
 	"createAndGo suffix 3: the search line gets it, LastMethod 20"
 out=$(setw "$SFX.3.1" i 6 "$SFX.2.2" s two.example); rc=$?
 is "rc=$rc $(conf | cut -d'|' -f3)" "rc=0 search two.example third.example" "destroy suffix 1, rename suffix 2"
+out=$(setw "$SFX.3.3" i 4 "$SFX.2.3" s four.example.); rc=$?
+is "rc=$rc $(conf | cut -d'|' -f3) $(get_str "$SFX.2.3")" "rc=0 search two.example third.example four.example four.example" \
+	"an absolute suffix 'four.example.' is taken, kept without the root's dot"
+out=$(setw "$SFX.3.3" i 6); rc=$?
 
 # ---------------------------------------------------------------- SetDNSDomain
-out=$(setw $TC.7.0 s corp.example); rc=$?
+out=$(setw $TC.7.0 s corp.example.); rc=$?
 is "rc=$rc $(conf | cut -d'|' -f3) $(get_str $TC.7.0) $(last)" "rc=0 search corp.example two.example third.example corp.example 18 0" \
-	"SetDNSDomain('corp.example'): first in the search list, reads back, LastMethod 18"
+	"SetDNSDomain('corp.example.'): first in the search list without the root's dot, reads back, LastMethod 18"
 printf 'nameserver 192.0.2.53\nsearch a.example b.example\ndomain c.example\noptions edns0\n' >"$RC"
 out=$(setw $TC.7.0 s d.example); rc=$?
 is "rc=$rc $(tr '\n' '|' <"$RC")" "rc=0 nameserver 192.0.2.53|search d.example c.example|options edns0|" \
@@ -143,6 +154,9 @@ expect inconsistentValue 19 70 "an ipv6z server whose zone names no interface (i
 	"$SRV.4.$IFA.3" i 4 "$SRV.2.$IFA.3" i 4 "$SRV.3.$IFA.3" x "FE 80 00 00 00 00 00 00 00 00 00 00 00 00 00 53 00 00 03 E7"
 expect noCreation 19 90 "position 65" "$SRV.4.$IFA.65" i 4 "$SRV.3.$IFA.65" x "$(hex4 192.0.2.1)"
 expect noCreation 20 90 "suffix position 0" "$SFX.3.0" i 4 "$SFX.2.0" s x.example
+grep -qF "set: refused (noCreation): cimDnsServerTable index $IFA.65: the index" "$T/cimrouted.log" &&
+	grep -qF "set: refused (noCreation): cimDnsSuffixTable index 0: the index" "$T/cimrouted.log"
+result $? "the index refusals are logged with their table and index"
 expect inconsistentValue 19 84 "a server of lo (not IP-enabled)" "$SRV.4.1.3" i 4 "$SRV.3.1.3" x "$(hex4 192.0.2.1)"
 expect wrongValue 20 73 "suffix 'bad..name'" "$SFX.3.3" i 4 "$SFX.2.3" s bad..name
 expect wrongValue 18 73 "SetDNSDomain('bad name')" $TC.7.0 s "bad name"

@@ -15,7 +15,7 @@
 #   f. refusals, each changing neither the kernel nor the state files: a gateway on no subnet
 #      of the interface, one that exists, metric 0 and 10000 (WMI's 1 to 9999), six new gateways
 #      of one interface in one SET (WMI: at most 5), createAndWait, an interface that does not
-#      exist, an index of the wrong length, StorageType other(1)
+#      exist or is down (71), an index of the wrong length, StorageType other(1)
 #   g. all or nothing: a new gateway and a bad cimIP4RouteTable row in one SET: neither
 #   LastMethod/LastResult of the interface: setGateways(23) and the code of the outcome
 #   h. a restart of cimrouted with the nonVolatile gateway deleted meanwhile: installed again
@@ -33,15 +33,17 @@ OID_CFG=.1.3.6.1.4.1.32473.1.1.6.3.1
 STATE=$T/state/persisted-routes
 STATE6=$T/state/persisted-routes6
 
-veth a0 b0 && veth a1 b1 || bail_out "cannot build the veth topology"
+veth a0 b0 && veth a1 b1 && veth a2 b2 || bail_out "cannot build the veth topology"
 # b0, a0's peer, in the same namespace and on the same subnet: a gateway's route must still go
 # through the interface its row names
 nsx ip addr add 10.10.0.1/24 dev a0 && nsx ip addr add 10.10.0.2/24 dev b0 &&
 	nsx ip -6 addr add 2001:db8:10::1/64 dev a0 nodad &&
 	nsx ip addr add 10.30.0.2/24 dev a1 &&
+	nsx ip addr add 10.40.0.2/24 dev a2 && nsx ip link set a2 down &&
 	nsx ip route add default via 10.10.0.254 dev a0 metric 100 proto static ||
 	bail_out "cannot configure the links"
 A0=$(nsx cat /sys/class/net/a0/ifindex) A1=$(nsx cat /sys/class/net/a1/ifindex)
+A2=$(nsx cat /sys/class/net/a2/ifindex)
 
 write_snmpd_conf
 start_snmpd || bail_out "snmpd does not start"
@@ -130,6 +132,9 @@ for i in 1 2 3 4 5 6; do six+=("$OID_GW.6.$(gw4 "$A1" 10.30.0.$((10 + i)) $i)" i
 refused inconsistentValue "f. six new gateways of one interface in one SET" "${six[@]}"
 refused wrongValue "f. createAndWait" "$OID_GW.6.$(gw4 "$A0" 10.10.0.9 9)" i 5
 refused inconsistentValue "f. an interface that does not exist" "$OID_GW.6.$(gw4 999 10.10.0.9 9)" i 4
+refused inconsistentValue "f. a gateway of an interface that is down (a2)" "$OID_GW.6.$(gw4 "$A2" 10.40.0.1 10)" i 4
+is "$(get_val "$OID_CFG.24.$A2") $(get_val "$OID_CFG.25.$A2")" "INTEGER: 23 INTEGER: 71" \
+	"f. ... LastMethod setGateways(23), LastResult invalidGatewayAddress(71)"
 refused noCreation "f. an index of the wrong length" "$OID_GW.6.$A0.1.4.10.10.0.9" i 4
 refused wrongValue "f. StorageType other(1)" "$OID_GW.5.$(gw4 "$A0" 10.10.0.9 9)" i 1 \
 	"$OID_GW.6.$(gw4 "$A0" 10.10.0.9 9)" i 4

@@ -36,7 +36,15 @@
 
 #define UP (IFF_UP | IFF_RUNNING | IFF_LOWER_UP)
 /* IF_OPER_* of <linux/if.h>, which clashes with <net/if.h> */
-enum { IF_OPER_UNKNOWN, IF_OPER_NOTPRESENT, IF_OPER_DOWN, IF_OPER_LOWERLAYERDOWN, IF_OPER_UP = 6 };
+enum {
+	IF_OPER_UNKNOWN,
+	IF_OPER_NOTPRESENT,
+	IF_OPER_DOWN,
+	IF_OPER_LOWERLAYERDOWN,
+	IF_OPER_TESTING,
+	IF_OPER_DORMANT,
+	IF_OPER_UP
+};
 
 static const oid entry[] = { CIMR_ADAPTER_ENTRY };
 static const oid naentry[] = { CIMR_ADNETADDR_ENTRY };
@@ -248,6 +256,32 @@ test_state(void **state)
 		assert_str(COL_ADAPTER_STATUS, want[i].ifindex, want[i].text);
 	}
 	assert_int_equal(get_int(COL_ADAPTER_NETCONNECTIONSTATUS, 4), -1); /* no such row */
+}
+
+/*
+ * With carrier but dormant (802.1X pending: authenticating) or testing: not
+ * connected(2), and the four columns agree.  Lower layer down has no carrier.
+ */
+static void
+test_state_dormant(void **state)
+{
+	const char *v1 = "\x02\x00\x00\x00\x00\x11";
+
+	(void)state;
+	link_msg(10, "cimt-dorm0", ARPHRD_ETHER, UP & ~IFF_RUNNING, IF_OPER_DORMANT, v1, NULL,
+	    "veth", NULL);
+	link_msg(11, "cimt-test0", ARPHRD_ETHER, UP & ~IFF_RUNNING, IF_OPER_TESTING, v1, NULL,
+	    "veth", NULL);
+	assert_int_equal(get_int(COL_ADAPTER_NETCONNECTIONSTATUS, 10), 8); /* authenticating */
+	assert_int_equal(get_int(COL_ADAPTER_AVAILABILITY, 10), 19);       /* notReady */
+	assert_int_equal(get_int(COL_ADAPTER_CMERRORCODE, 10), 0);
+	assert_str(COL_ADAPTER_STATUS, 10, "Starting");
+	assert_int_equal(get_int(COL_ADAPTER_NETENABLED, 10), 1);
+	assert_int_equal(get_int(COL_ADAPTER_NETCONNECTIONSTATUS, 11), 1); /* connecting */
+	assert_int_equal(get_int(COL_ADAPTER_AVAILABILITY, 11), 5);        /* inTest */
+	assert_int_equal(get_int(COL_ADAPTER_CMERRORCODE, 11), 0);
+	assert_str(COL_ADAPTER_STATUS, 11, "Service");
+	assert_int_equal(get_int(COL_ADAPTER_NETCONNECTIONSTATUS, 3), 7); /* lowerlayerdown */
 }
 
 static void
@@ -490,6 +524,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_dormant, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_type, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ids_lookup, setup, teardown),

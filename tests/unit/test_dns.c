@@ -31,6 +31,7 @@
 
 #include "failtable.h"
 #include "fixture.h"
+#include "logcap.h"
 
 static char dir[64], path[128], proc[128];
 static struct tcpip_sys sys = { "/nonexistent", gethostname, sethostname, proc };
@@ -120,6 +121,11 @@ struct dvb {
 	{                            \
 		.tbl = DOM, .s = (n) \
 	}
+/* Another scalar of cimTcpip (a number), in the domain's place. */
+#define SCALAR(c, val)                             \
+	{                                          \
+		.tbl = DOM, .col = (c), .v = (val) \
+	}
 #define FAILING                                           \
 	{                                                 \
 		.tbl = FAIL, .col = 2, .idx = "1", .v = 1 \
@@ -131,12 +137,12 @@ table(int t)
 	return t == SRV ? mib_dns_server_table : t == SFX ? mib_dns_suffix_table : &fail_t;
 }
 
-/* The domain scalar's phase, as mibtable.c's scalar handler runs it. */
+/* The domain scalar's phase (or another's: SCALAR), as mibtable.c's scalar handler runs it. */
 static int
 scalar_phase(int mode, netsnmp_variable_list *vb, int *applied)
 {
 	void *ctx = NULL;
-	const struct mib_scalar_ops *ops = mib_tcpip_scalar(TCPIP_DNSDOMAIN, &ctx);
+	const struct mib_scalar_ops *ops = mib_tcpip_scalar(vb->name[11], &ctx);
 	int rc = SNMP_ERR_NOERROR;
 
 	if (mode == MODE_SET_RESERVE1)
@@ -147,7 +153,8 @@ scalar_phase(int mode, netsnmp_variable_list *vb, int *applied)
 		rc = ops->undo(ctx);
 	else if (mode == MODE_SET_COMMIT && *applied)
 		ops->commit(ctx);
-	if (mode == MODE_SET_COMMIT || mode == MODE_SET_UNDO || mode == MODE_SET_FREE)
+	if ((mode == MODE_SET_COMMIT || mode == MODE_SET_UNDO || mode == MODE_SET_FREE) &&
+	    ops->end != NULL)
 		ops->end(ctx);
 	return rc;
 }
@@ -204,7 +211,8 @@ set(const struct dvb *v, size_t n, int dom_first)
 		assert_non_null(reqs[i]->requestvb = calloc(1, sizeof(netsnmp_variable_list)));
 		reqs[i]->index = v[i].tbl;
 		if (v[i].tbl == DOM) {
-			oid o[] = { 1, 3, 6, 1, 4, 1, 32473, 1, 1, 6, 12, 7, 0 };
+			oid o[] = { 1, 3, 6, 1, 4, 1, 32473, 1, 1, 6, 12,
+				v[i].col ? v[i].col : TCPIP_DNSDOMAIN, 0 };
 
 			memcpy(name, o, sizeof(o));
 			len = sizeof(o) / sizeof(o[0]);
@@ -452,6 +460,94 @@ test_domain(void **state)
 	assert_last(CIM_M_SETDNSDOMAIN, 73);
 }
 
+/* An index outside the tables: one line naming the table and the index. */
+static void
+test_index_logged(void **state)
+{
+	(void)state;
+	fx_write_file(path, start);
+	logged[0] = '\0';
+	assert_int_equal(SET(0, STATUS(SRV, "2.65", 4)), SNMP_ERR_NOCREATION);
+	assert_string_equal(logged,
+	    "set: refused (noCreation): cimDnsServerTable index 2.65: the index is an interface "
+	    "index and a position from 1 to 64; result 90\n");
+	logged[0] = '\0';
+	assert_int_equal(SET(0, STATUS(SFX, "0", 4)), SNMP_ERR_NOCREATION);
+	assert_string_equal(logged,
+	    "set: refused (noCreation): cimDnsSuffixTable index 0: the index is a position from 1 "
+	    "to 64; result 90\n");
+	assert_last(CIM_M_SETDNSSUFFIXSEARCHORDER, 90);
+}
+
+/*
+ * The server rows recorded their method, then a scalar of the same SET
+ * failed (its sysctl cannot be read): undoing the rows' record leaves the
+ * scalar's code, not the record before the SET.
+ */
+static void
+test_record_kept(void **state)
+{
+	(void)state;
+	fx_write_file(path, start);
+	assert_int_equal(SET(0, DOMAIN("x.example")), 0);
+	assert_last(CIM_M_SETDNSDOMAIN, 0);
+	fx_write_file(path, start);
+	assert_int_equal(SET(0, STATUS(SRV, "2.2", 4), ADDR("2.2", "\xc0\x00\x02\x02"),
+			     SCALAR(TCPIP_PMTUDISCOVERYENABLED, 1)),
+	    SNMP_ERR_COMMITFAILED);
+	assert_string_equal(text(), start);
+	assert_last(CIM_M_SETPMTUDISCOVERY, 72);
+}
+
+/*
+ * A link-local server without a zone is written with the zone of the row's
+ * interface (the resolver cannot use it bare); one with a zone keeps it.
+ */
+static void
+test_link_local_zone(void **state)
+{
+	(void)state;
+	fx_write_file(path, start);
+	assert_int_equal(SET(0, STATUS(SRV, "3.2", 4), TYPE("3.2", 2),
+			     ADDR("3.2",
+				 "\xfe\x80\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+				 "\x00\x00\x00\x00\x01")),
+	    0);
+	assert_string_equal(text(),
+	    "# kept\nnameserver 192.0.2.1\nnameserver fe80::1%3\n"
+	    "options ndots:2\nsearch a.example\n");
+	assert_last(CIM_M_SETDNSSERVERSEARCHORDER, 0);
+	/* Two interfaces asking for fe80::1 at one position ask for two servers. */
+	assert_int_equal(SET(0, TYPE("2.2", 2), TYPE("3.2", 2),
+			     ADDR("2.2",
+				 "\xfe\x80\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+				 "\x00\x00\x00\x00\x02"),
+			     ADDR("3.2",
+				 "\xfe\x80\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+				 "\x00\x00\x00\x00\x02")),
+	    SNMP_ERR_INCONSISTENTVALUE);
+	assert_string_equal(text(),
+	    "# kept\nnameserver 192.0.2.1\nnameserver fe80::1%3\n"
+	    "options ndots:2\nsearch a.example\n");
+}
+
+/* An absolute name ("b.example.", a trailing dot) is a name: kept without the dot. */
+static void
+test_absolute_names(void **state)
+{
+	(void)state;
+	fx_write_file(path, start);
+	assert_int_equal(SET(0, STATUS(SFX, "2", 4), NAME("2", "b.example."), DOMAIN("d.example.")),
+	    0);
+	assert_string_equal(text(),
+	    "# kept\nnameserver 192.0.2.1\noptions ndots:2\nsearch d.example a.example b.example\n");
+	assert_last(CIM_M_SETDNSDOMAIN, 0);
+	assert_int_equal(SET(0, DOMAIN(".")), SNMP_ERR_WRONGVALUE);
+	assert_int_equal(SET(0, DOMAIN("d.example..")), SNMP_ERR_WRONGVALUE);
+	assert_int_equal(SET(0, STATUS(SFX, "4", 4), NAME("4", ".")), SNMP_ERR_WRONGVALUE);
+	assert_last(CIM_M_SETDNSSUFFIXSEARCHORDER, 73);
+}
+
 /* A dhclient in our network namespace owns the file (its script writes no header). */
 static void
 test_dhclient(void **state)
@@ -501,7 +597,12 @@ main(void)
 		cmocka_unit_test(test_no_stale_domain),
 		cmocka_unit_test(test_domain),
 		cmocka_unit_test(test_dhclient),
+		cmocka_unit_test(test_link_local_zone),
+		cmocka_unit_test(test_absolute_names),
+		cmocka_unit_test(test_record_kept),
+		cmocka_unit_test(test_index_logged),
 	};
 
+	logcap_start();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -76,6 +76,22 @@ test_text(void **state)
 	assert_true(text_is_ifname("!~", 2));
 }
 
+/* text_escape(): printable bytes as they are, others \xNN, cut at a whole byte. */
+static void
+test_text_escape(void **state)
+{
+	char buf[32];
+
+	assert_int_equal(text_escape("a b~", 4, buf, sizeof(buf)), 4);
+	assert_string_equal(buf, "a b~");
+	assert_int_equal(text_escape("a\x1b\n\xc3\0z", 6, buf, sizeof(buf)), 18);
+	assert_string_equal(buf, "a\\x1b\\x0a\\xc3\\x00z");
+	assert_int_equal(text_escape("ab\x7f", 3, buf, 5), 2); /* \x7f does not fit whole */
+	assert_string_equal(buf, "ab");
+	assert_int_equal(text_escape("abc", 3, buf, 1), 0);
+	assert_string_equal(buf, "");
+}
+
 static void
 test_strnum_refuses(void **state)
 {
@@ -290,6 +306,7 @@ main(void)
 		cmocka_unit_test(test_staticaddr_line),
 		cmocka_unit_test(test_strnum_refuses),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_text_escape),
 		cmocka_unit_test(test_addr4),
 		cmocka_unit_test(test_addr6),
 		cmocka_unit_test(test_masks),

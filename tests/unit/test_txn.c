@@ -662,8 +662,19 @@ static struct mib_table gw_t = {
 	.entry = { CIMR_ADCFG_GW_ENTRY },
 	.entry_len = sizeof((oid[]){ CIMR_ADCFG_GW_ENTRY }) / sizeof(oid),
 };
-static const struct mib_table *tables[] = { &route_t, &persist_t, &toy_t, &route6_t, &persist6_t,
-	NULL, NULL, NULL, &gw_t };
+/*
+ * the route table, the persisted one, a toy table, the IPv6 one, the persisted IPv6 one;
+ * cimAdapterCfgPermitTcpTable, cimAdapterCfgIpxTable (no rows on Linux); cimNetAdapterTable,
+ * cimAdapterCfgTable, cimAdapterCfgAddressTable; cimAdapterCfgGatewayTable
+ */
+enum { TR, TP, TT, T6, TP6, TN, TX, TA, TC, TD, TG };
+
+static const struct mib_table *tables[] = { [TR] = &route_t,
+	[TP] = &persist_t,
+	[TT] = &toy_t,
+	[T6] = &route6_t,
+	[TP6] = &persist6_t,
+	[TG] = &gw_t };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
 /* An IPv6 route in table main on the interface. */
@@ -736,9 +747,11 @@ setup(void **state)
 	mib_adcfg_bind(ifm, m, m6, 1, 1);
 	assert_int_equal(mib_adapter_writable(txn, ifs), 0);
 	assert_int_equal(mib_adcfg_writable(txn, ifs), 0);
-	tables[5] = mib_adapter_table;
-	tables[6] = mib_adcfg_table;
-	tables[7] = mib_adcfg_addr_table;
+	tables[TN] = mib_adcfg_rowless[0];
+	tables[TX] = mib_adcfg_rowless[3];
+	tables[TA] = mib_adapter_table;
+	tables[TC] = mib_adcfg_table;
+	tables[TD] = mib_adcfg_addr_table;
 	return 0;
 }
 
@@ -766,12 +779,6 @@ teardown(void **state)
 }
 
 /* ---- running a SET ---------------------------------------------------------- */
-
-/*
- * the route table, the persisted one, a toy table, the IPv6 one, the persisted IPv6 one;
- * cimNetAdapterTable, cimAdapterCfgTable, cimAdapterCfgAddressTable; cimAdapterCfgGatewayTable
- */
-enum { TR, TP, TT, T6, TP6, TA, TC, TD, TG };
 
 /* The varbind lists below leave out the type: INTEGER. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -1037,6 +1044,7 @@ test_reserve1_logged(void **state)
 	"not interface index 1.., address type ipv4(1) or ipv6(2), gateway of 4 or 16 " \
 	"(0..255 each) and metric 0..4294967295"
 #define NOCREATION(table, idx, why) "refused (noCreation): " table " index " idx ": " why
+#define NONE_WHY                    "not an interface index 1..2147483647 and a position 1..4294967295"
 
 static void
 test_index_logged(void **state)
@@ -1053,6 +1061,10 @@ test_index_logged(void **state)
 	    SNMP_ERR_NOCREATION, { TG, COL_ADCFG_GW_ROWSTATUS, "2.3.4.192.0.2.9.20", 4 });
 	LOGGED(NOCREATION("cimAdapterCfgGatewayTable", "2.1.4.192.0.2.9", GW_WHY),
 	    SNMP_ERR_NOCREATION, { TG, COL_ADCFG_GW_ROWSTATUS, "2.1.4.192.0.2.9", 4 });
+	LOGGED(NOCREATION("cimAdapterCfgPermitTcpTable", "2", NONE_WHY), SNMP_ERR_NOCREATION,
+	    { TN, COL_ADCFG_PERMIT_ROWSTATUS, "2", 6 });
+	LOGGED(NOCREATION("cimAdapterCfgIpxTable", "2.0", NONE_WHY), SNMP_ERR_NOCREATION,
+	    { TX, COL_ADCFG_IPX_ROWSTATUS, "2.0", 6 });
 }
 
 static void
@@ -1357,6 +1369,23 @@ test_gateway_records(void **state)
 		assert_false(has_default("c0000202", 11));
 		assert_int_equal(ifset_rec(ifs, IFA)->cfg_result, refusals[i].result);
 	}
+	/*
+	 * Two gateways of one interface, the kernel refusing the second: undoing
+	 * the first leaves the second's code, not the record before the SET (90).
+	 */
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TG, C_GRS, GIDX("192.0.2.9", 10000), 4 });
+	assert_int_equal(ifset_rec(ifs, IFA)->cfg_result, 90);
+	fk.calls = 0;
+	fk.fail = 1u << 2;
+	assert_int_equal(run((struct vb[]){ { TG, C_GRS, GIDX("192.0.2.3", 12), 4 },
+				 { TG, C_GRS, GIDX("192.0.2.4", 13), 4 } },
+			     2)
+			     .status,
+	    SNMP_ERR_COMMITFAILED);
+	fk.fail = 0;
+	assert_false(has_default("c0000203", 12));
+	assert_int_equal(ifset_rec(ifs, IFA)->cfg_method, 23);
+	assert_int_equal(ifset_rec(ifs, IFA)->cfg_result, 65);
 }
 
 /*
@@ -2803,8 +2832,12 @@ test_addr_create_destroy(void **state)
 	IF_APPLIED("del 198.51.100.5/24 on ifindex 2",
 	    { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_DESTROY });
 	assert_int_equal(fk.naddrs, 3);
-	/* destroy of an address that is not there: done already (RFC 2579). */
+	/* destroy of an address that is not there: done already (RFC 2579), recorded so. */
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TD, C_ADDR_RS, IDX4("192.0.2.100", 24), RS_CREATEANDGO });
+	CFG_REC(IFA, 6, 93);
 	IF_APPLIED("", { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_DESTROY });
+	CFG_REC(IFA, 6, 0);
 	/* StorageType at creation: both values add to the kernel. */
 	IF_APPLIED("add 198.51.100.6/24 on ifindex 2",
 	    { TD, C_ADDR_RS, IDX4("198.51.100.6", 24), RS_CREATEANDGO },
@@ -3046,6 +3079,18 @@ test_cfg_failure_kept(void **state)
 	fk.fail = 0;
 	assert_int_equal(iface_link(ifm, IFA)->mtu, 1500);
 	CFG_REC(IFA, 6, 91); /* enableStatic(6), the fake's EPERM: accessDenied(91) */
+	/* ... and so when the earlier one is a row of a table Linux has no rows of. */
+	IF_APPLIED("", { TN, COL_ADCFG_PERMIT_ROWSTATUS, "2.1", RS_DESTROY });
+	CFG_REC(IFA, CIM_M_ENABLEIPSEC, 0);
+	fk.calls = 0;
+	fk.fail = 1u << 1;
+	assert_int_equal(run((struct vb[]){ { TN, COL_ADCFG_PERMIT_ROWSTATUS, "2.1", RS_DESTROY },
+				 { TC, C_CFG_MTU, "2", 1400, ASN_UNSIGNED } },
+			     2)
+			     .status,
+	    SNMP_ERR_COMMITFAILED);
+	fk.fail = 0;
+	CFG_REC(IFA, CIM_M_SETMTU, 91);
 }
 
 /*
@@ -3292,6 +3337,10 @@ test_protected_directive(void **state)
 	assert_int_equal(writer_parse_protected(&c, "eth0:1", err, sizeof(err)), -1);
 	assert_int_equal(writer_parse_protected(&c, "eth\x7f", err, sizeof(err)), -1);
 	assert_int_equal(writer_parse_protected(&c, "\xc3\xa9", err, sizeof(err)), -1);
+	/* the name in the message is escaped: no raw byte of the file reaches the log */
+	assert_string_equal(err, "protectedInterfaces: '\\xc3\\xa9' is not an interface name");
+	assert_int_equal(writer_parse_protected(&c, "a\x1b[2Jb", err, sizeof(err)), -1);
+	assert_string_equal(err, "protectedInterfaces: 'a\\x1b[2Jb' is not an interface name");
 	assert_int_equal(writer_parse_protected(&c, "", err, sizeof(err)), -1);
 	assert_string_equal(err, "protectedInterfaces: no interface given");
 	assert_int_equal(c.nprotected, 2);
