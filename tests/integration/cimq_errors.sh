@@ -92,6 +92,8 @@ Q="SELECT * FROM $R WHERE (Metric1 = 1 AND Type = 3"
 syntax syn3 "$Q" "${#Q}" "missing parenthesis"
 Q="SELECT Destination,, Mask FROM $R"
 syntax syn4 "$Q" 19 "two commas"
+Q="SELECT * FROM $R WHERE Caption = 'it''s'"
+syntax syn5 "$Q" $((${#Q} - 4)) "a doubled quote: WQL escapes with a backslash"
 
 # ---------------------------------------------------------------- 2: unknown names
 run cls -v2c -c public "$AGENT" "SELECT * FROM Win32_IP4RouteTabel"
