@@ -239,6 +239,10 @@ prepare(const struct cmap *m, const char *q, const char *host, struct wql_stmt *
 		    near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
 		return query_error(q, (*s)->cls_pos, msg, CIMQ_UNKNOWN);
 	}
+	if ((*s)->within >= 0 && !events_is(c, *s))
+		return query_error(q, (*s)->within_pos,
+		    "WITHIN is for event queries: Win32_IP4RouteTableEvent, cimRouteEvent",
+		    CIMQ_SYNTAX);
 	if (c->kind != CMAP_K_TABLE && !events_is(c, *s))
 		return query_error(q, 0,
 		    "an event class is queried with SELECT only (writes and associations are not "
