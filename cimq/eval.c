@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,24 @@ num_cmp(struct num a, struct num b)
 	if (a.mag == b.mag)
 		return 0;
 	return (a.mag < b.mag) != a.neg ? -1 : 1;
+}
+
+/* Integer a against the real r (finite): exactly, without rounding a. */
+static int
+num_real_cmp(struct num a, double r)
+{
+	double f = floor(r);
+	struct num b;
+	int cmp;
+
+	if (f >= 18446744073709551616.0)
+		return -1;
+	if (f < -9223372036854775808.0)
+		return 1;
+	b.neg = f < 0;
+	b.mag = b.neg ? (uint64_t)-f : (uint64_t)f;
+	cmp = num_cmp(a, b);
+	return cmp != 0 ? cmp : r > f ? -1 : 0;
 }
 
 static int
@@ -178,6 +197,13 @@ lit_fits(const struct cmap_prop *p, const struct wql_lit *l)
 	}
 }
 
+/* An integer property, which a real literal compares with by value. */
+static int
+is_number(const struct cmap_prop *p)
+{
+	return p->type == CMAP_T_SINT || p->type == CMAP_T_UINT;
+}
+
 static int __attribute__((format(printf, 5, 6)))
 mismatch(size_t *pos, size_t at, char *msg, size_t msglen, const char *fmt, ...)
 {
@@ -212,28 +238,87 @@ check_leaf(const struct cmap_prop *p, const struct wql_expr *e, size_t *pos, cha
 	if (l->kind == WQL_L_NULL)
 		return mismatch(pos, l->pos, msg, len, "%s %s NULL is never true: use IS %sNULL",
 		    p->name, wql_op_text(e->op), e->op == WQL_NE ? "NOT " : "");
-	if (!lit_fits(p, l))
+	if (!lit_fits(p, l) && !(l->kind == WQL_L_REAL && is_number(p)))
 		return mismatch(pos, l->pos, msg, len, "%s is %s; %s does not fit it%s", p->name,
 		    p->cim_type, lit_kind_text(l),
 		    p->type == CMAP_T_DATETIME ? " (yyyymmddHHMMSS.mmmmmmsUUU)" : "");
 	return 0;
 }
 
-int
-eval_check(const struct cmap_class *c, const struct wql_expr *e, size_t *pos, char *msg,
-    size_t msglen)
+/* What the checks of a condition's leaves need. */
+struct chk {
+	const struct cmap *m;
+	const struct cmap_class *c;
+	const char *host;
+	size_t *pos;
+	char *msg;
+	size_t len;
+};
+
+/* leaf on every leaf of e, in order, up to the first that fails. */
+static int
+check_leaves(const struct chk *k, const struct wql_expr *e,
+    int (*leaf)(const struct chk *, const struct cmap_prop *, const struct wql_expr *))
 {
 	if (e == NULL)
 		return 0;
 	switch (e->kind) {
 	case WQL_E_AND:
 	case WQL_E_OR:
-		if (eval_check(c, e->l, pos, msg, msglen) != 0)
+		if (check_leaves(k, e->l, leaf) != 0)
 			return -1;
-		return eval_check(c, e->r, pos, msg, msglen);
-	case WQL_E_NOT: return eval_check(c, e->l, pos, msg, msglen);
-	default: return check_leaf(&c->props[e->prop_ix], e, pos, msg, msglen);
+		return check_leaves(k, e->r, leaf);
+	case WQL_E_NOT: return check_leaves(k, e->l, leaf);
+	default: return leaf(k, &k->c->props[e->prop_ix], e);
 	}
+}
+
+static int
+check_type(const struct chk *k, const struct cmap_prop *p, const struct wql_expr *e)
+{
+	return check_leaf(p, e, k->pos, k->msg, k->len);
+}
+
+int
+eval_check(const struct cmap_class *c, const struct wql_expr *e, size_t *pos, char *msg,
+    size_t msglen)
+{
+	struct chk k = { .c = c, .pos = pos, .msg = msg, .len = msglen };
+
+	return check_leaves(&k, e, check_type);
+}
+
+/* A leaf's names: the class of ISA, the server and namespace of a REF
+   literal that is an object path. */
+static int
+check_names(const struct chk *k, const struct cmap_prop *p, const struct wql_expr *e)
+{
+	struct wql_stmt *path = NULL;
+	struct wql_err err;
+	const char *near;
+	int rc = 0;
+
+	if (e->kind == WQL_E_ISA && cmap_class(k->m, e->lit.s) == NULL) {
+		near = cmap_nearest_class(k->m, e->lit.s);
+		return mismatch(k->pos, e->lit.pos, k->msg, k->len, "ISA: unknown class %s%s%s%s",
+		    e->lit.s, near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
+	}
+	if (e->kind != WQL_E_CMP || p->type != CMAP_T_REF || e->lit.kind != WQL_L_STR ||
+	    wql_parse_path(e->lit.s, &path, &err) != 0)
+		return 0;
+	if (wql_path_check(path, k->host, &err) != 0)
+		rc = mismatch(k->pos, e->lit.pos, k->msg, k->len, "%s", err.msg);
+	wql_free(path);
+	return rc;
+}
+
+int
+eval_check_names(const struct cmap *m, const struct cmap_class *c, const struct wql_expr *e,
+    const char *host, size_t *pos, char *msg, size_t msglen)
+{
+	struct chk k = { m, c, host, pos, msg, msglen };
+
+	return check_leaves(&k, e, check_names);
 }
 
 /* ---- LIKE ---- */
@@ -420,13 +505,13 @@ value_cmp(const struct cq_value *v, const struct wql_lit *l, enum cmp_how how)
 		return (v->b != 0) - (cmp != 0);
 	case CQ_V_SINT:
 	case CQ_V_UINT:
-		if (lit_num(l, &b) != 0)
-			return 2;
 		a.neg = v->kind == CQ_V_SINT && v->i < 0;
 		a.mag = v->kind == CQ_V_UINT ? v->u :
 		    a.neg                    ? (uint64_t)0 - (uint64_t)v->i :
 					       (uint64_t)v->i;
-		return num_cmp(a, b);
+		if (l->kind == WQL_L_REAL)
+			return num_real_cmp(a, l->r);
+		return lit_num(l, &b) != 0 ? 2 : num_cmp(a, b);
 	default: return 2;
 	}
 }

@@ -15,7 +15,10 @@
  *    true when any element matches (WMI refuses array properties in WHERE:
  *    cimq's extension, in cimq(1) and README Limits);
  *  - NULL: only with IS [NOT] NULL; "= NULL" is a mismatch (WQL);
- *  - reals: only against nothing here (no real property): mismatch.
+ *  - reals: against sint/uint properties, compared by value, exactly
+ *    (Metric1 > 1.5 holds for 2 and up, Metric1 = 1.5 never);
+ *    a mismatch against other types.  Writes (SET, CALL) take
+ *    integers only (eval_lit_value).
  * Comparisons with NULL (absent property) are UNKNOWN, and three-valued
  * logic applies (NOT UNKNOWN = UNKNOWN, FALSE AND UNKNOWN = FALSE, TRUE OR
  * UNKNOWN = TRUE); a row is selected only when the condition is TRUE.
@@ -63,6 +66,14 @@ enum cq_truth { CQ_FALSE = 0, CQ_TRUE = 1, CQ_UNKNOWN = 2 };
    *pos and a message ("Metric1 is sint32, '10x' is a string"). */
 int eval_check(const struct cmap_class *c, const struct wql_expr *e, size_t *pos, char *msg,
     size_t msglen);
+
+/* Checks the names e's literals give (e checked by eval_check): the class
+   of ISA is one of m (WMI's Invalid class), a REF literal that is an object
+   path names the agent queried (host, or \\.) and root\cimv2
+   (wql_path_check).  0, or -1 with the literal's offset in *pos and a
+   message; cimq's exit status 2, as an unknown class. */
+int eval_check_names(const struct cmap *m, const struct cmap_class *c, const struct wql_expr *e,
+    const char *host, size_t *pos, char *msg, size_t msglen);
 
 /* Evaluates e on row (values indexed like c->props). */
 enum cq_truth eval_expr(const struct cmap_class *c, const struct wql_expr *e,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -179,19 +180,57 @@ assoc_check(const struct cmap *m, const struct wql_stmt *s, struct plan_err *pe)
 	return 0;
 }
 
+/* The host name of net-snmp's peer name, into buf: "router1" of
+   "udp:router1:161", "::1" of "udp6:[::1]:161". */
+static const char *
+host_of(const char *peer, char *buf, size_t n)
+{
+	static const char *const transports[] = { "udp:", "tcp:", "udp6:", "tcp6:", "udpv6:",
+		"tcpv6:", "ipv6:", "dtlsudp:", "tlstcp:" };
+	size_t len;
+
+	for (size_t k = 0; k < sizeof(transports) / sizeof(transports[0]); k++)
+		if (strncasecmp(peer, transports[k], strlen(transports[k])) == 0)
+			peer += strlen(transports[k]);
+	if (*peer == '[')
+		len = strcspn(++peer, "]");
+	else
+		len = strchr(peer, ':') == strrchr(peer, ':') ? strcspn(peer, ":") : strlen(peer);
+	snprintf(buf, n, "%.*s", (int)len, peer);
+	return buf;
+}
+
+/* The names a query gives besides its class and properties (status 2): the
+   server and namespace of an object path, ISA's class. */
+static int
+check_names(const struct cmap *m, const char *q, const struct wql_stmt *s, const struct plan *p,
+    const char *host)
+{
+	struct wql_err we = { 0 };
+
+	if (p == NULL ?
+		wql_path_check(s, host, &we) != 0 :
+		eval_check_names(m, p->cls, s->where, host, &we.pos, we.msg, sizeof(we.msg)) != 0)
+		return query_error(q, we.pos, we.msg, CIMQ_UNKNOWN);
+	return CIMQ_OK;
+}
+
 /* Parses and plans q on m; the class's unknown names give status 2. */
 static int
-prepare(const struct cmap *m, const char *q, struct wql_stmt **s, struct plan **p)
+prepare(const struct cmap *m, const char *q, const char *host, struct wql_stmt **s, struct plan **p)
 {
 	struct wql_err we;
 	struct plan_err pe = { 0 };
 	const struct cmap_class *c;
 	char msg[200];
+	int rc;
 
 	if (wql_parse(q, s, &we) != 0) {
 		wql_err_print(stderr, "cimq", q, &we);
 		return CIMQ_SYNTAX;
 	}
+	if ((rc = check_names(m, q, *s, NULL, host)) != CIMQ_OK)
+		return rc;
 	c = cmap_class(m, (*s)->cls);
 	if (c == NULL) {
 		const char *near = cmap_nearest_class(m, (*s)->cls);
@@ -200,6 +239,10 @@ prepare(const struct cmap *m, const char *q, struct wql_stmt **s, struct plan **
 		    near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
 		return query_error(q, (*s)->cls_pos, msg, CIMQ_UNKNOWN);
 	}
+	if ((*s)->within >= 0 && !events_is(c, *s))
+		return query_error(q, (*s)->within_pos,
+		    "WITHIN is for event queries: Win32_IP4RouteTableEvent, cimRouteEvent",
+		    CIMQ_SYNTAX);
 	if (c->kind != CMAP_K_TABLE && !events_is(c, *s))
 		return query_error(q, 0,
 		    "an event class is queried with SELECT only (writes and associations are not "
@@ -207,6 +250,8 @@ prepare(const struct cmap *m, const char *q, struct wql_stmt **s, struct plan **
 		    CIMQ_LOCAL);
 	if (plan_make(c, *s, p, &pe) != 0 || assoc_check(m, *s, &pe) != 0)
 		return query_error(q, pe.pos, pe.msg, pe.status);
+	if ((rc = check_names(m, q, *s, *p, host)) != CIMQ_OK)
+		return rc;
 	if (ping_is(c) && ((*s)->kind != WQL_SELECT || !ping_has_address(*p)))
 		return query_error(q, (*s)->cls_pos,
 		    "Win32_PingStatus cannot be enumerated: SELECT it WHERE Address = 'host'",
@@ -302,6 +347,20 @@ run_error(netsnmp_session *ss, const struct exec_err *err)
 		    ss->peername);
 }
 
+/* SNMPv1 has no Counter64: the properties of that syntax read as NULL (the agent skips them
+ * in a walk, answers noSuchName to a GET); said once, on stderr. */
+static void
+v1_warning(const netsnmp_session *ss, const struct plan *p)
+{
+	char names[200];
+
+	if (ss->version == SNMP_VERSION_1 && plan_counter64(p, names, sizeof(names)) > 0)
+		fprintf(stderr,
+		    "cimq: warning: SNMPv1 has no Counter64: %s read as NULL (empty); use -v 2c or "
+		    "-v 3\n",
+		    names);
+}
+
 static int
 run(netsnmp_session *sess, const struct cmap *m, const struct wql_stmt *s, struct plan *p)
 {
@@ -311,6 +370,7 @@ run(netsnmp_session *sess, const struct cmap *m, const struct wql_stmt *s, struc
 
 	if (ss == NULL)
 		return open_failed(sess);
+	v1_warning(ss, p);
 	if (events_is(p->cls, s))
 		rc = events_run(ss, m, s, p, format, count, &err);
 	else if (s->kind == WQL_SELECT)
@@ -332,11 +392,12 @@ query(netsnmp_session *session, const char *map, const char *text)
 	struct cmap *m = load_map(map);
 	struct wql_stmt *s = NULL;
 	struct plan *p = NULL;
+	char host[256];
 	int rc;
 
 	if (m == NULL)
 		return CIMQ_LOCAL;
-	rc = prepare(m, text, &s, &p);
+	rc = prepare(m, text, host_of(session->peername, host, sizeof(host)), &s, &p);
 	if (rc == CIMQ_OK)
 		rc = run(session, m, s, p);
 	if (p != NULL)

@@ -445,7 +445,8 @@ fixes(const struct wql_expr *e, int prop, struct fixed *f)
 {
 	if (e->kind == WQL_E_OR)
 		return fixes(e->l, prop, f) && fixes(e->r, prop, f);
-	if (e->kind != WQL_E_CMP || e->op != WQL_EQ || e->prop_ix != prop || f->n >= 64)
+	if (e->kind != WQL_E_CMP || e->op != WQL_EQ || e->prop_ix != prop || f->n >= 64 ||
+	    e->lit.kind == WQL_L_REAL) /* not a key's value: the WHERE compares it */
 		return 0;
 	f->v[f->n++] = &e->lit;
 	return 1;
@@ -663,6 +664,28 @@ plan_make(const struct cmap_class *c, struct wql_stmt *s, struct plan **out, str
 fail:
 	plan_free(pl);
 	return -1;
+}
+
+size_t
+plan_counter64(const struct plan *p, char *buf, size_t n)
+{
+	size_t found = 0, at = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < p->nneed; k++) {
+		const struct cmap_prop *pr = &p->cls->props[p->need[k]];
+		struct tree *t = pr->mib_name != NULL && pr->oid_len > 0 ?
+		    get_tree(pr->oid, pr->oid_len, get_tree_head()) :
+		    NULL;
+
+		if (t == NULL || t->type != TYPE_COUNTER64 || strcmp(t->label, pr->mib_name) != 0)
+			continue;
+		if (at < n)
+			at += (size_t)snprintf(buf + at, n - at, "%s%s", found > 0 ? ", " : "",
+			    pr->name);
+		found++;
+	}
+	return found;
 }
 
 void

@@ -98,6 +98,11 @@ int plan_make(const struct cmap_class *c, struct wql_stmt *s, struct plan **out,
     struct plan_err *err);
 void plan_free(struct plan *p);
 
+/* The properties p needs whose MIB syntax is a Counter64 (CimGauge64: Speed,
+   MaxSpeed), which SNMPv1 cannot carry: their names, ", " between them, in
+   buf (capacity n); their number. */
+size_t plan_counter64(const struct plan *p, char *buf, size_t n);
+
 /* Appends value v (already of p's kind) as index component ix of t to sub
    (capacity MAX_OID_LEN, *len in/out); address text as plan_decode_index
    gives it.  0, or -1 if v cannot be encoded so

@@ -27,7 +27,8 @@ enum tok_kind {
 	T_IDENT,
 	T_STR,
 	T_NUM,
-	T_PUNCT, /* text holds it: , * ( ) { } . = <> != < > <= >= - + */
+	T_PUNCT,  /* text holds it: , * ( ) { } . = <> != < > <= >= - + */
+	T_NSPATH, /* an object path's \\server\namespace: or namespace: */
 };
 
 struct tok {
@@ -109,7 +110,9 @@ lex_string(struct parser *p)
 			i++;
 			out[n++] = q[i] == 'n' ? '\n' : q[i] == 't' ? '\t' : q[i];
 		} else if (q[i] == quote && q[i + 1] == quote)
-			out[n++] = q[i++];
+			fail(p, i,
+			    "expected \\%c for a quote inside a string (WQL has no doubled quotes)",
+			    quote);
 		else if (q[i] == quote)
 			break;
 		else
@@ -143,6 +146,32 @@ lex_number(struct parser *p)
 	p->at += (size_t)(end - s);
 }
 
+static int
+is_sep(char c)
+{
+	return c == '\\' || c == '/';
+}
+
+/* The length of the namespace prefix of an object path at s, ':' included
+   (\\server\ns\ns:, //server/ns:, ns\ns:), or 0 if s starts with none. */
+static size_t
+prefix_len(const char *s)
+{
+	size_t i = 0, ns;
+
+	if (is_sep(s[0]) && is_sep(s[1])) {
+		for (i = 2; s[i] != '\0' && !is_sep(s[i]) && strchr(":{}", s[i]) == NULL &&
+		     !isspace((unsigned char)s[i]);
+		     i++)
+			;
+		if (i == 2 || !is_sep(s[i]))
+			return 0;
+	}
+	for (ns = i; isalnum((unsigned char)s[i]) || s[i] == '_' || is_sep(s[i]); i++)
+		;
+	return i > ns && s[i] == ':' ? i + 1 : 0;
+}
+
 static void
 lex(struct parser *p)
 {
@@ -159,7 +188,10 @@ lex(struct parser *p)
 		lex_string(p);
 	else if (isdigit((unsigned char)q[p->at]))
 		lex_number(p);
-	else if (isalpha((unsigned char)q[p->at]) || q[p->at] == '_') {
+	else if (prefix_len(q + p->at) > 0) {
+		p->at += prefix_len(q + p->at);
+		p->t.kind = T_NSPATH;
+	} else if (isalpha((unsigned char)q[p->at]) || q[p->at] == '_') {
 		while (isalnum((unsigned char)q[p->at]) || q[p->at] == '_')
 			p->at++;
 		p->t.kind = T_IDENT;
@@ -223,6 +255,16 @@ expect_punct(struct parser *p, const char *s, const char *what)
 		fail(p, p->t.pos, "expected %s", what);
 }
 
+/* Copies n bytes of the query at pos. */
+static char *
+text_at(struct parser *p, size_t pos, size_t n)
+{
+	char *t = alloc(p, n + 1);
+
+	memcpy(t, p->q + pos, n);
+	return t;
+}
+
 /* Copies the current identifier and moves on; what names it in the error. */
 static char *
 ident(struct parser *p, const char *what, size_t *pos)
@@ -231,8 +273,7 @@ ident(struct parser *p, const char *what, size_t *pos)
 
 	if (p->t.kind != T_IDENT)
 		fail(p, p->t.pos, "expected %s", what);
-	s = alloc(p, p->t.len + 1);
-	memcpy(s, p->q + p->t.pos, p->t.len);
+	s = text_at(p, p->t.pos, p->t.len);
 	if (pos != NULL)
 		*pos = p->t.pos;
 	lex(p);
@@ -546,12 +587,35 @@ select_stmt(struct parser *p, struct wql_stmt *s)
 	opt_where(p, s);
 }
 
-/* {Class[.Key=value[, ...]]}, or the same without the braces */
+/* The T_NSPATH token into s->server (NULL when absent) and s->ns. */
+static void
+ns_prefix(struct parser *p, struct wql_stmt *s)
+{
+	size_t at = p->t.pos, end = p->t.pos + p->t.len - 1; /* at ':' */
+
+	if (is_sep(p->q[at]) && is_sep(p->q[at + 1])) {
+		size_t n = 2;
+
+		while (!is_sep(p->q[at + n]))
+			n++;
+		s->server = text_at(p, at + 2, n - 2);
+		s->server_pos = at + 2;
+		at += n + 1;
+	}
+	s->ns = text_at(p, at, end - at);
+	s->ns_pos = at;
+	lex(p);
+}
+
+/* {[\\server\namespace:]Class[.Key=value[, ...]]}, or the same without the
+   braces */
 static void
 object_path(struct parser *p, struct wql_stmt *s)
 {
 	int brace = accept_punct(p, "{");
 
+	if (p->t.kind == T_NSPATH)
+		ns_prefix(p, s);
 	class_name(p, s);
 	if (accept_punct(p, "."))
 		do
@@ -738,6 +802,40 @@ wql_free(struct wql_stmt *s)
 {
 	if (s != NULL)
 		free_arena(((struct parsed *)(void *)s)->arena);
+}
+
+/* ns is root\cimv2 in any case, / or \ as separators, a leading one or not. */
+static int
+is_cimv2(const char *ns)
+{
+	const char *want = "root\\cimv2";
+
+	ns += strspn(ns, "\\/");
+	for (; *want != '\0'; ns++, want++)
+		if (tolower((unsigned char)*ns) != *want && !(is_sep(*ns) && is_sep(*want)))
+			return 0;
+	return *ns == '\0';
+}
+
+int
+wql_path_check(const struct wql_stmt *s, const char *host, struct wql_err *err)
+{
+	memset(err, 0, sizeof(*err));
+	if (s->server != NULL && strcmp(s->server, ".") != 0 &&
+	    (host == NULL || strcasecmp(s->server, host) != 0)) {
+		err->pos = s->server_pos;
+		snprintf(err->msg, sizeof(err->msg),
+		    "server %s is not the agent queried: a path names \\\\.%s%s", s->server,
+		    host != NULL ? " or \\\\" : "", host != NULL ? host : "");
+		return -1;
+	}
+	if (s->ns != NULL && !is_cimv2(s->ns)) {
+		err->pos = s->ns_pos;
+		snprintf(err->msg, sizeof(err->msg),
+		    "invalid namespace %s: cimq's classes are in root\\cimv2", s->ns);
+		return -1;
+	}
+	return 0;
 }
 
 const char *

@@ -4,8 +4,9 @@
  *   SELECT * | prop [, prop]... FROM class [WITHIN n] [WHERE cond]
  *   ASSOCIATORS OF {path} [WHERE kw [= value] ...]
  *   REFERENCES OF {path} [WHERE kw [= value] ...]
- *       path = Class[.Key=value[, Key=value]...], the braces optional
- *       (WMI's object path, also as wbemtest takes it); the WHERE keywords are
+ *       path = [\\server\namespace:]Class[.Key=value[, Key=value]...], the
+ *       braces optional (WMI's object path, also as wbemtest takes it;
+ *       separators \ or /, the server optional); the WHERE keywords are
  *       WMI's: ResultClass, AssocClass, Role, ResultRole, RequiredQualifier,
  *       RequiredAssocQualifier (= name), ClassDefsOnly, KeysOnly, SchemaOnly
  *   CREATE class SET prop=value [, prop=value]...
@@ -16,9 +17,9 @@
  * cond: OR of AND of [NOT] primaries; a primary is ( cond ),
  * prop op literal, literal op prop (turned around), prop [NOT] LIKE string,
  * prop IS [NOT] NULL, prop ISA 'Class'.  op: = <> != < > <= >=.
- * Literals: 'string' or "string" (backslash escapes \\ \' \" \n \t, and a
- * doubled quote), integers (decimal, 0x hex, optional sign), reals, TRUE,
- * FALSE, NULL.  Keywords are case-insensitive.  Every node keeps the byte
+ * Literals: 'string' or "string" (backslash escapes \\ \' \" \n \t; a
+ * doubled quote is an error: not WQL), integers (decimal, 0x hex, optional
+ * sign), reals, TRUE, FALSE, NULL.  Keywords are case-insensitive.  Every node keeps the byte
  * offset where it starts in the query, for error messages.
  */
 #ifndef CIMQ_WQL_H
@@ -114,6 +115,9 @@ struct wql_stmt {
 	char *result_class, *assoc_class, *role, *result_role;
 	char *required_qualifier, *required_assoc_qualifier;
 	int classdefs_only, keys_only, schema_only;
+	/* the object path's \\server\namespace: prefix, NULL when absent */
+	char *server, *ns;
+	size_t server_pos, ns_pos;
 };
 
 struct wql_err {
@@ -129,6 +133,12 @@ void wql_free(struct wql_stmt *s);
    braces optional): s->cls and the keys in s->set.  0 and *out (free with
    wql_free), or -1 and err. */
 int wql_parse_path(const char *path, struct wql_stmt **out, struct wql_err *err);
+
+/* Checks the prefix of the object path s (wql_parse or wql_parse_path): the
+   server, if any, is "." or host (any case; host NULL: "." only), the
+   namespace, if any, root\cimv2 (any case, \ or / as separators).  0, or -1
+   and err (pos in the text s was parsed from). */
+int wql_path_check(const struct wql_stmt *s, const char *host, struct wql_err *err);
 
 /* Prints "  q\n  ^ (caret under err->pos)\nprefix: msg\n" to f; of a query of several
  * lines, the lines up to the one of err->pos, the caret under it in that line. */

@@ -139,6 +139,11 @@ count "ResultClass = Win32_IP4RouteTable" "ASSOCIATORS OF {$PPATH1} WHERE Result
 count "ResultClass = the source's class" "ASSOCIATORS OF {$PPATH1} WHERE ResultClass = Win32_IP4PersistedRouteTable" 0
 count "Role = SameElement" "ASSOCIATORS OF {$PPATH1} WHERE Role = SameElement ResultRole = SystemElement" 1
 count "Role = SystemElement (not the persisted route's role)" "ASSOCIATORS OF {$PPATH1} WHERE Role = SystemElement" 0
+# a path with WMI's \\server\namespace: prefix: the local server (. or the agent's name as given), root\cimv2
+count "a path \\\\.\\root\\cimv2:..." "ASSOCIATORS OF {\\\\.\\root\\cimv2:$PPATH1}" 1
+count "a path //127.0.0.1/ROOT/CIMV2:... (the agent's name)" "REFERENCES OF {//127.0.0.1/ROOT/CIMV2:$PPATH1}" 1
+count "a path root\\cimv2:..." "REFERENCES OF root\\cimv2:$PPATH1" 1
+count "a REF compared with a path with the prefix" "SELECT * FROM Win32_ActiveRoute WHERE SameElement = \"\\\\\\\\.\\\\root\\\\cimv2:$PPATH1\"" 1
 count "REFERENCES ... Role = SystemElement of a live route" "REFERENCES OF {$LPATH2} WHERE Role = SystemElement ResultClass = Win32_ActiveRoute" 1
 count "a persisted route that does not exist" "ASSOCIATORS OF {Win32_IP4PersistedRouteTable.Destination='10.97.0.0',Mask='255.255.0.0',NextHop='10.1.0.9',Metric1=3}" 0
 count "REFERENCES OF a live route that does not exist" "REFERENCES OF {Win32_IP4RouteTable.Destination='10.97.0.0',Mask='255.255.0.0',NextHop='10.1.0.9',InterfaceIndex=$IX0}" 0
@@ -161,6 +166,10 @@ qerr "an unknown class in the path" "ASSOCIATORS OF {Win32_IP4PersistedRouteTabe
 qerr "an unknown key in the path" "REFERENCES OF {Win32_IP4RouteTable.Destinaton='10.95.0.0'}" 2 "did you mean Destination"
 qerr "a property that is no key" "REFERENCES OF {Win32_IP4RouteTable.Metric1=3}" 2 "Metric1 is not a key of Win32_IP4RouteTable"
 qerr "an unknown AssocClass" "ASSOCIATORS OF {$PPATH1} WHERE AssocClass = Win32_ActivRoute" 2 "did you mean Win32_ActiveRoute"
+qerr "a namespace other than root\\cimv2" "ASSOCIATORS OF {\\\\.\\root\\default:$PPATH1}" 2 'invalid namespace root.default'
+qerr "a server other than the agent" "REFERENCES OF {\\\\router9\\root\\cimv2:$PPATH1}" 2 "server router9 is not the agent"
+qerr "ISA an unknown class" "SELECT * FROM Win32_ActiveRoute WHERE SameElement ISA 'Win32_IP4RouteTabel'" 2 \
+	"ISA: unknown class Win32_IP4RouteTabel (did you mean Win32_IP4RouteTable?)"
 qerr "AssocClass in REFERENCES OF" "REFERENCES OF {$PPATH1} WHERE AssocClass = Win32_ActiveRoute" 1 "REFERENCES OF takes"
 
 # ---------------------------------------------------------------- costs, from snmpd's counters

@@ -92,6 +92,12 @@ Q="SELECT * FROM $R WHERE (Metric1 = 1 AND Type = 3"
 syntax syn3 "$Q" "${#Q}" "missing parenthesis"
 Q="SELECT Destination,, Mask FROM $R"
 syntax syn4 "$Q" 19 "two commas"
+Q="SELECT * FROM $R WHERE Caption = 'it''s'"
+syntax syn5 "$Q" $((${#Q} - 4)) "a doubled quote: WQL escapes with a backslash"
+# WITHIN belongs to event queries (WQL's data queries have none): refused, not ignored
+run within -v2c -c public -t 2 -r 0 "$AGENT" "SELECT * FROM $R WITHIN 5"
+expect_exit within 1 "WITHIN in a query of a class that is not an event class"
+mentions within "WITHIN: names the event classes" WITHIN Win32_IP4RouteTableEvent cimRouteEvent
 
 # ---------------------------------------------------------------- 2: unknown names
 run cls -v2c -c public "$AGENT" "SELECT * FROM Win32_IP4RouteTabel"

@@ -258,5 +258,25 @@ assert rows[0] == ['InterfaceIndex', 'NetConnectionID'], rows
 assert [r[1] for r in rows[1:]] == ['bad??|\u00e9|???|\ttab'], rows
 EOF
 
+# real literals against integers, by value (cimq(1) QUERIES)
+for c in "Metric1 > 99.5|Metric1 >= 100" "Metric1 = 100.0|Metric1 = 100" "Metric1 < 100.5|Metric1 <= 100" \
+	"Metric1 > -2.5e3|Metric1 >= -2500" "Metric1 = 99.5|Metric1 = -1 AND Metric1 = 0"; do
+	q json "SELECT Destination, Metric1 FROM Win32_IP4RouteTable WHERE ${c%|*}" "$T/real.json"
+	q json "SELECT Destination, Metric1 FROM Win32_IP4RouteTable WHERE ${c#*|}" "$T/int.json"
+	is "$(jq -c . "$T/real.json")" "$(jq -c . "$T/int.json")" "WHERE ${c%|*}: as ${c#*|} ($(jq length "$T/int.json") rows)"
+done
+# csv without a matching row: the header line alone, exit 0 (cimq(1) OUTPUT)
+q csv "SELECT Destination, Metric1 FROM Win32_IP4RouteTable WHERE Destination = '192.0.2.77'"
+is "$QRC:$(cat -A "$T/q.csv")" '0:"Destination","Metric1"^M$' "csv without a match: the header alone, exit 0"
+
+# SNMPv1 has no Counter64: Speed empty, one warning on stderr naming it (cimq(1) OUTPUT), walked and read by a GET
+q csv "SELECT DeviceID, Name, Speed FROM Win32_NetworkAdapter WHERE Name = 'va0'"
+dev=$(sed -n '2s/^"\([0-9]*\)".*/\1/p' "$T/q.csv")
+for w in "Name = 'va0'" "DeviceID = '$dev'"; do
+	cq -v1 -c public -t 6 -r 1 -o csv "$AGENT" "SELECT DeviceID, Name, Speed FROM Win32_NetworkAdapter WHERE $w" >"$T/v1.csv" 2>"$T/v1.err"
+	is "$?:$(sed -n 2p "$T/v1.csv" | tr -d '\r'):$(grep -c 'SNMPv1 has no Counter64: Speed read as NULL' "$T/v1.err"):$(wc -l <"$T/v1.err")" \
+		"0:\"$dev\",\"va0\",:1:1" "SNMPv1, WHERE $w: Speed empty, one warning (v2c: $(sed -n 2p "$T/q.csv" | tr -d '\r'))"
+done
+
 both_alive "every query"
 done_testing

@@ -272,6 +272,9 @@ test_ref_paths(void **state)
 		{ "SameElement = 'Win32_IP4RouteTable.Metric1=10," DMN "'", CQ_FALSE },
 		{ "SameElement = '" PR "Metric1=10,Destination=\"10.0.0.0\"'", CQ_FALSE },
 		{ "SameElement = 'not a path'", CQ_FALSE },
+		{ "SameElement = '\\\\\\\\.\\\\root\\\\cimv2:" PR DMN ",Metric1=10'", CQ_TRUE },
+		{ "SameElement = 'ROOT/CIMV2:" PR DMN ",Metric1=10'", CQ_TRUE },
+		{ "SameElement = 'root\\\\cimv2:" PR DMN ",Metric1=11'", CQ_FALSE },
 	};
 	const struct cmap_class *c;
 	struct cq_value *row;
@@ -289,6 +292,93 @@ test_ref_paths(void **state)
 	free_row(c->name, row);
 #undef PR
 #undef DMN
+}
+
+/* Real literals compare with integer properties by value, exactly. */
+static void
+test_reals(void **state)
+{
+	struct cq_value *row;
+	const struct cmap_class *c;
+
+	if (map == NULL)
+		skip();
+	(void)state;
+	row = route_row();
+	T("Metric2 > -1.5", CQ_TRUE);
+	T("Metric2 < -0.5", CQ_TRUE);
+	T("Metric2 = -1.0", CQ_TRUE);
+	T("Metric2 = -1.5", CQ_FALSE);
+	T("Metric2 > -1e0", CQ_FALSE);
+	T("Metric2 >= -2.5e3", CQ_TRUE);
+	T("Protocol < 3.5 AND Protocol > 2.5", CQ_TRUE);
+	T("Protocol <> 3.0", CQ_FALSE);
+	T("Protocol > 1e30", CQ_FALSE);
+	T("Protocol > -1e30", CQ_TRUE);
+	T("3.25 > Protocol", CQ_TRUE);
+	T("Metric1 > 1.5", CQ_UNKNOWN);
+	free_row("Win32_IP4RouteTable", row);
+	c = cmap_class(map, "Win32_NetworkAdapter");
+	row = calloc(c->nprops, sizeof(*row));
+	row[cmap_prop_index(c, cmap_prop(c, "Speed"))] =
+	    (struct cq_value){ .kind = CQ_V_UINT, .u = UINT64_MAX };
+	/* 2^64 as a double: above every uint64, which a double cannot tell */
+	assert_int_equal(truth(c->name, "Speed < 18446744073709551616.0", row), CQ_TRUE);
+	assert_int_equal(truth(c->name, "Speed > 1.8e19", row), CQ_TRUE);
+	free_row(c->name, row);
+}
+
+/* The names a condition gives: ISA's class, a REF path's server and
+   namespace (status 2 in cimq). */
+static void
+test_names(void **state)
+{
+	static const struct {
+		const char *cond, *msg; /* msg NULL: accepted */
+	} cases[] = {
+		{ "SameElement ISA 'Win32_IP4PersistedRouteTable'", NULL },
+		{ "SameElement ISA 'win32_ip4routetable'", NULL },
+		{ "SameElement ISA 'Win32_Nope'", "ISA: unknown class Win32_Nope" },
+		{ "SystemElement ISA 'Win32_IP4RouteTabel'",
+		    "ISA: unknown class Win32_IP4RouteTabel (did you mean Win32_IP4RouteTable?)" },
+		{ "SameElement = '\\\\\\\\.\\\\root\\\\cimv2:Win32_IP4PersistedRouteTable.Metric1=1'",
+		    NULL },
+		{ "SameElement = '\\\\\\\\Router1\\\\ROOT\\\\CIMV2:Win32_IP4PersistedRouteTable.Metric1=1'",
+		    NULL },
+		{ "SameElement = 'root/cimv2:Win32_IP4PersistedRouteTable.Metric1=1'", NULL },
+		{ "SameElement = '\\\\\\\\.\\\\root\\\\default:Win32_IP4PersistedRouteTable.Metric1=1'",
+		    "invalid namespace root\\default: cimq's classes are in root\\cimv2" },
+		{ "NOT SameElement <> '//pc2/root/cimv2:Win32_IP4PersistedRouteTable.Metric1=1'",
+		    "server pc2 is not the agent queried: a path names \\\\. or \\\\router1" },
+		{ "SameElement = 'not a path'", NULL },
+	};
+	const struct cmap_class *c;
+
+	if (map == NULL)
+		skip();
+	(void)state;
+	c = cmap_class(map, "Win32_ActiveRoute");
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		char q[512], msg[200] = "";
+		struct wql_stmt *s;
+		struct wql_err err;
+		struct plan_err perr;
+		struct plan *pl;
+		size_t pos = 0;
+		int rc;
+
+		snprintf(q, sizeof(q), "SELECT * FROM Win32_ActiveRoute WHERE %s", cases[k].cond);
+		if (wql_parse(q, &s, &err) != 0 || plan_make(c, s, &pl, &perr) != 0)
+			fail_msg("%s: does not parse or plan", q);
+		rc = eval_check_names(map, c, s->where, "router1", &pos, msg, sizeof(msg));
+		if (cases[k].msg == NULL ? rc != 0 : rc == 0 || strcmp(msg, cases[k].msg) != 0)
+			fail_msg("%s: got %d '%s', want '%s'", q, rc, msg,
+			    cases[k].msg ? cases[k].msg : "");
+		if (cases[k].msg != NULL)
+			assert_int_equal(q[pos], '\'');
+		plan_free(pl);
+		wql_free(s);
+	}
 }
 
 static void
@@ -326,6 +416,8 @@ main(void)
 		cmocka_unit_test(test_arrays_refs),
 		cmocka_unit_test(test_ref_paths),
 		cmocka_unit_test(test_lit_value),
+		cmocka_unit_test(test_reals),
+		cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, cq_setup, cq_teardown);

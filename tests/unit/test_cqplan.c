@@ -640,8 +640,10 @@ test_mismatches(void **state)
 	    "Destination is string; an integer does not fit it");
 	refused("SELECT * FROM Win32_IP4RouteTable WHERE Metric1 = 2147483648", 3, 50,
 	    "Metric1 is sint32; an integer does not fit it");
-	refused("SELECT * FROM Win32_IP4RouteTable WHERE Metric1 = 1.5", 3, 50,
-	    "Metric1 is sint32; a real number does not fit it");
+	refused("SELECT * FROM Win32_IP4RouteTable WHERE Name > 1.5", 3, 47,
+	    "Name is string; a real number does not fit it");
+	refused("UPDATE Win32_IP4RouteTable SET Metric1 = 1.5", 3, 41,
+	    "Metric1 is sint32: the value does not fit");
 	refused("SELECT * FROM Win32_NetworkAdapterConfiguration WHERE IPEnabled = 'yes'", 3, 66,
 	    "IPEnabled is boolean; a string does not fit it");
 	refused("SELECT * FROM Win32_NetworkAdapter WHERE InstallDate < '2026'", 3, 55,
@@ -664,6 +666,42 @@ test_mismatches(void **state)
 			  "18446744073709551615 AND AdapterTypeID = '0'"));
 	plan_free(plan_ok("SELECT * FROM Win32_ActiveRoute WHERE SystemElement ISA "
 			  "'Win32_IP4RouteTable' AND SameElement LIKE '%10.0.0.0%'"));
+}
+
+/* A real compared with a key does not fix it: the rows are walked, the WHERE compares. */
+static void
+test_reals(void **state)
+{
+	NEED_MAP();
+	access_is("SELECT * FROM Win32_NetworkAdapterConfiguration WHERE Index = 2.0", PLAN_WALK,
+	    0);
+	access_is("SELECT * FROM Win32_NetworkAdapterConfiguration WHERE Index = 2 OR Index = 3.0",
+	    PLAN_WALK, 0);
+	access_is("SELECT * FROM Win32_NetworkAdapterConfiguration WHERE Index = 2 AND Index < 2.5",
+	    PLAN_GET, 1);
+	access_is("SELECT * FROM Win32_IP4RouteTable WHERE Metric1 > -2.5e3", PLAN_WALK, 0);
+}
+
+/* The properties SNMPv1 cannot carry (Counter64). */
+static void
+test_counter64(void **state)
+{
+	char buf[200];
+	struct plan *pl;
+
+	NEED_MAP();
+	pl = plan_ok("SELECT * FROM Win32_NetworkAdapter");
+	assert_int_equal(plan_counter64(pl, buf, sizeof(buf)), 2);
+	assert_string_equal(buf, "MaxSpeed, Speed");
+	plan_free(pl);
+	pl = plan_ok("SELECT Name FROM Win32_NetworkAdapter WHERE Speed > 0");
+	assert_int_equal(plan_counter64(pl, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "Speed");
+	plan_free(pl);
+	pl = plan_ok("SELECT Name, Index FROM Win32_NetworkAdapter");
+	assert_int_equal(plan_counter64(pl, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	plan_free(pl);
 }
 
 /* ---- index encoding/decoding ---- */
@@ -805,6 +843,8 @@ main(void)
 		cmocka_unit_test(test_statements),
 		cmocka_unit_test(test_unknown_names),
 		cmocka_unit_test(test_mismatches),
+		cmocka_unit_test(test_reals),
+		cmocka_unit_test(test_counter64),
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_roundtrip_ip6),
 		cmocka_unit_test(test_inet_zones),

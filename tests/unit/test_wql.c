@@ -215,8 +215,15 @@ static void
 test_literals(void **state)
 {
 	(void)state;
-	ok("SELECT * FROM c WHERE a = 'it''s' OR b = \"say \\\"hi\\\"\" OR c = 'a\\\\b'",
+	ok("SELECT * FROM c WHERE a = 'it\\'s' OR b = \"say \\\"hi\\\"\" OR c = 'a\\\\b'",
 	    "SELECT c [*] WHERE (OR (OR (= a 'it's') (= b 'say \"hi\"')) (= c 'a\\b'))");
+	/* WQL escapes with a backslash: a doubled quote is an error, where it stands */
+	bad("SELECT * FROM c WHERE a = 'it''s'", 29,
+	    "expected \\' for a quote inside a string (WQL has no doubled quotes)");
+	bad("SELECT * FROM c WHERE a = \"say \"\"hi\"\"\"", 31,
+	    "expected \\\" for a quote inside a string (WQL has no doubled quotes)");
+	ok("SELECT * FROM c WHERE a = '' OR b = \"'\"",
+	    "SELECT c [*] WHERE (OR (= a '') (= b '''))");
 	ok("SELECT * FROM c WHERE a = -5 OR b = +7 OR c = 0x1F OR d = 18446744073709551615",
 	    "SELECT c [*] WHERE (OR (OR (OR (= a -5) (= b 7)) (= c 31)) (= d "
 	    "18446744073709551615))");
@@ -230,6 +237,23 @@ test_literals(void **state)
 	bad("SELECT * FROM c WHERE a = 12ab", 26, "bad number");
 	bad("SELECT * FROM c WHERE a = 'abc", 26, "unterminated string");
 	bad("SELECT * FROM c WHERE a = - 'x'", 28, "expected a number");
+}
+
+/* q's object path has the prefix \\server\ns: (NULL: none) at those offsets */
+static void
+prefix_ok(const char *q, const char *server, size_t server_pos, const char *ns, size_t ns_pos)
+{
+	struct wql_stmt *s;
+	struct wql_err err;
+
+	if (wql_parse(q, &s, &err) != 0)
+		fail_msg("%s: error at %zu: %s", q, err.pos, err.msg);
+	if ((server == NULL) != (s->server == NULL) || (ns == NULL) != (s->ns == NULL) ||
+	    (server != NULL && (strcmp(server, s->server) != 0 || server_pos != s->server_pos)) ||
+	    (ns != NULL && (strcmp(ns, s->ns) != 0 || ns_pos != s->ns_pos)))
+		fail_msg("%s: server %s at %zu, namespace %s at %zu", q, s->server, s->server_pos,
+		    s->ns, s->ns_pos);
+	wql_free(s);
 }
 
 static void
@@ -255,9 +279,62 @@ test_assoc(void **state)
 	bad("ASSOCIATORS OF x.a='1'}", 22, "expected the end of the query");
 	bad("REFERENCES OF {x.a}", 18, "expected '='");
 	bad("REFERENCES OF {x.a='1'", 22, "expected '}'");
+	prefix_ok("ASSOCIATORS OF {\\\\.\\root\\cimv2:Win32_NetworkAdapter.DeviceID=\"2\"}", ".",
+	    18, "root\\cimv2", 20);
+	prefix_ok("REFERENCES OF //router1.example.net/ROOT/CIMV2:x.a=1", "router1.example.net", 16,
+	    "ROOT/CIMV2", 36);
+	prefix_ok("ASSOCIATORS OF root\\cimv2:x.a=1", NULL, 0, "root\\cimv2", 15);
+	prefix_ok("ASSOCIATORS OF {x.a=1}", NULL, 0, NULL, 0);
+	bad("ASSOCIATORS OF {\\\\.\\root\\cimv2 x.a=1}", 16, "unexpected character '\\'");
+	bad("ASSOCIATORS OF {\\\\\\root:x.a=1}", 16, "unexpected character '\\'");
+	bad("ASSOCIATORS OF {root\\cimv2:}", 27, "expected a class name");
+	bad("SELECT * FROM root\\cimv2:x", 14, "expected a class name");
 	bad("REFERENCES OF {x} WHERE Colour = 1", 24,
 	    "expected ResultClass, AssocClass, Role, ResultRole, RequiredQualifier, "
 	    "RequiredAssocQualifier, ClassDefsOnly, KeysOnly or SchemaOnly");
+}
+
+/* The prefix's server is . or the agent's name, its namespace root\cimv2. */
+static void
+test_path_check(void **state)
+{
+	static const struct {
+		const char *path, *host, *msg; /* msg NULL: accepted */
+		size_t pos;
+	} cases[] = {
+		{ "x.a=1", "r1", NULL, 0 },
+		{ "\\\\.\\root\\cimv2:x.a=1", NULL, NULL, 0 },
+		{ "\\\\R1\\Root\\CimV2:x.a=1", "r1", NULL, 0 },
+		{ "//./root/cimv2:x.a=1", "r1", NULL, 0 },
+		{ "\\\\./root\\cimv2:x.a=1", "r1", NULL, 0 },
+		{ "\\root\\cimv2:x.a=1", "r1", NULL, 0 },
+		{ "\\\\r2\\root\\cimv2:x.a=1", "r1",
+		    "server r2 is not the agent queried: a path names \\\\. or \\\\r1", 2 },
+		{ "\\\\r2\\root\\cimv2:x.a=1", NULL,
+		    "server r2 is not the agent queried: a path names \\\\.", 2 },
+		{ "\\\\.\\root\\default:x.a=1", "r1",
+		    "invalid namespace root\\default: cimq's classes are in root\\cimv2", 4 },
+		{ "root:x.a=1", "r1", "invalid namespace root: cimq's classes are in root\\cimv2",
+		    0 },
+		{ "root\\cimv2\\x:x.a=1", "r1",
+		    "invalid namespace root\\cimv2\\x: cimq's classes are in root\\cimv2", 0 },
+	};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct wql_stmt *s;
+		struct wql_err err;
+		int rc;
+
+		if (wql_parse_path(cases[k].path, &s, &err) != 0)
+			fail_msg("%s: error at %zu: %s", cases[k].path, err.pos, err.msg);
+		rc = wql_path_check(s, cases[k].host, &err);
+		if (cases[k].msg == NULL ?
+			rc != 0 :
+			rc == 0 || strcmp(err.msg, cases[k].msg) != 0 || err.pos != cases[k].pos)
+			fail_msg("%s: got %d at %zu '%s'", cases[k].path, rc, err.pos, err.msg);
+		wql_free(s);
+	}
 }
 
 static void
@@ -397,6 +474,7 @@ main(void)
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_literals),
 		cmocka_unit_test(test_assoc),
+		cmocka_unit_test(test_path_check),
 		cmocka_unit_test(test_writes),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_depth),
