@@ -13,6 +13,7 @@
 #include "lib/filestamp.h"
 #include "lib/log.h"
 #include "lib/strnum.h"
+#include "lib/text.h"
 #include "snmp/conf.h"
 
 #define FILE_MAX (1 << 20) /* a dhclient file grows a block a renewal: its last MiB */
@@ -35,8 +36,10 @@ dirs_line(const char *token, const char *value, void *arg, char *err, size_t err
 	snprintf(buf, sizeof(buf), "%s", value);
 	for (tok = strtok_r(buf, " \t", &save); tok != NULL; tok = strtok_r(NULL, " \t", &save)) {
 		if (tok[0] != '/' || c.ndirs == DHCPLEASE_DIRS_MAX) {
+			char t[TEXT_TOKEN_LEN];
+
 			snprintf(err, errlen, "%s: '%s': expected up to %d absolute paths", token,
-			    tok, DHCPLEASE_DIRS_MAX);
+			    text_token(tok, t, sizeof(t)), DHCPLEASE_DIRS_MAX);
 			goto fail;
 		}
 		if ((c.dirs[c.ndirs++] = strdup(tok)) == NULL) {

@@ -55,3 +55,10 @@ text_escape(const void *s, size_t n, char *buf, size_t len)
 		buf[o] = '\0';
 	return o;
 }
+
+const char *
+text_token(const char *tok, char *buf, size_t len)
+{
+	text_escape(tok, strnlen(tok, len / 4), buf, len);
+	return buf;
+}

@@ -27,5 +27,13 @@ int text_is_ifname(const char *s, size_t n);
  * buf is full.  The length written.
  */
 size_t text_escape(const void *s, size_t n, char *buf, size_t len);
+/* A buffer for text_token(): 32 bytes of a token, each as \xNN at worst. */
+#define TEXT_TOKEN_LEN (4 * 32 + 1)
+/*
+ * A token of a configuration line for an error message: its first bytes
+ * (as many as fit in len, at most 32 with TEXT_TOKEN_LEN) through
+ * text_escape(), into buf; returns buf.
+ */
+const char *text_token(const char *tok, char *buf, size_t len);
 
 #endif

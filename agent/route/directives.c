@@ -53,9 +53,11 @@ mirror_parse_tables(struct mirror_config *cfg, const char *value, char *err, siz
 		else if (strcasecmp(tok, "default") == 0)
 			id = 253;
 		else if (parse_u32(tok, &id) < 0 || id == 0) {
+			char t[TEXT_TOKEN_LEN];
+
 			snprintf(err, errlen,
 			    "routeTables: '%s' is not a table (main, local, default, all or 1-4294967295)",
-			    tok);
+			    text_token(tok, t, sizeof(t)));
 			return -1;
 		}
 		if (c.ntables == MIRROR_MAX_TABLES) {
@@ -113,10 +115,12 @@ writer_parse_protocols(uint8_t out[256], const char *value, char *err, size_t er
 		if (strcasecmp(tok, "none") == 0)
 			continue;
 		if ((p = routefmt_proto_parse(tok)) < 0) {
+			char t[TEXT_TOKEN_LEN];
+
 			snprintf(err, errlen,
 			    "writableProtocols: '%s' is not a protocol (a name such "
 			    "as static, boot, cimrouted, or 0-255)",
-			    tok);
+			    text_token(tok, t, sizeof(t)));
 			return -1;
 		}
 		v[p] = 1;
@@ -143,11 +147,10 @@ writer_parse_protected(struct writer_config *cfg, const char *value, char *err, 
 	snprintf(buf, sizeof(buf), "%s", value);
 	for (tok = strtok_r(buf, " \t,", &save); tok != NULL; tok = strtok_r(NULL, " \t,", &save)) {
 		if (!text_is_ifname(tok, strlen(tok))) {
-			char t[4 * 32 + 1];
+			char t[TEXT_TOKEN_LEN];
 
-			text_escape(tok, strnlen(tok, 32), t, sizeof(t));
 			snprintf(err, errlen, "protectedInterfaces: '%s' is not an interface name",
-			    t);
+			    text_token(tok, t, sizeof(t)));
 			return -1;
 		}
 		if (cfg->nprotected + n >= WRITER_PROTECTED_MAX) {

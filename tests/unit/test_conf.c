@@ -54,6 +54,18 @@ test_tables_refused(void **state)
 	}
 }
 
+/* A control byte of the line reaches the message escaped, never raw (a forged log line). */
+static void
+test_tables_refused_escaped(void **state)
+{
+	struct mirror_config c = { 0 };
+	char err[256];
+
+	assert_int_equal(mirror_parse_tables(&c, "main\x01x", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "'main\\x01x'"));
+	assert_null(strchr(err, '\x01'));
+}
+
 static void
 test_tables_too_many(void **state)
 {
@@ -106,6 +118,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tables_names_and_numbers),
 		cmocka_unit_test(test_tables_refused),
+		cmocka_unit_test(test_tables_refused_escaped),
 		cmocka_unit_test(test_tables_too_many),
 		cmocka_unit_test(test_directive_helper),
 	};

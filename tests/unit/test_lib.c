@@ -92,6 +92,21 @@ test_text_escape(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* text_token(): a configuration token for a message, escaped, at most 32 bytes. */
+static void
+test_text_token(void **state)
+{
+	char buf[TEXT_TOKEN_LEN], big[64];
+
+	assert_string_equal(text_token("m\x01"
+				       "ain\n",
+				buf, sizeof(buf)),
+	    "m\\x01ain\\x0a");
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(strlen(text_token(big, buf, sizeof(buf))), 32);
+}
+
 static void
 test_strnum_refuses(void **state)
 {
@@ -307,6 +322,7 @@ main(void)
 		cmocka_unit_test(test_strnum_refuses),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_text_escape),
+		cmocka_unit_test(test_text_token),
 		cmocka_unit_test(test_addr4),
 		cmocka_unit_test(test_addr6),
 		cmocka_unit_test(test_masks),
