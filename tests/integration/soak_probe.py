@@ -142,8 +142,11 @@ def wait_accept(sock_path, deadline):
         time.sleep(0.005)
 
 
-def walk_rows(u, addr, community, column, reqid):
+def walk_rows(u, addr, community, column, reqid, need):
     """Rows of a column read with GETBULKs (50 a request), or None on a timeout or an error.
+    The walk stops once it holds `need` rows: a table that grows while it is walked (the event
+    history under churn appends faster than a slow build is walked) is complete when it holds
+    what it held before, not when the walk catches up with its end.
     The first request waits 20 ms (snmpd answers UDP a little after it accepts AgentX: no long
     waits meanwhile); once snmpd has answered, the rest of the walk waits up to 1 s a request, so
     that a slow answer (a sanitizer build under load) counts as its time, not as a failed walk
@@ -169,6 +172,8 @@ def walk_rows(u, addr, community, column, reqid):
                 return rows
             if tag not in (0x80, 0x81):
                 rows += 1
+        if rows >= need:
+            return rows
         start = '.'.join(map(str, r[3][-1][0]))
 
 
@@ -195,7 +200,7 @@ def tables_time(args):
             if name in done:
                 continue
             reqid += 1000
-            rows = walk_rows(u, (host, int(port)), community, column, reqid)
+            rows = walk_rows(u, (host, int(port)), community, column, reqid, int(minrows))
             if rows is not None and rows >= int(minrows):
                 done[name] = (time.monotonic(), time.time())
         time.sleep(0.005)
