@@ -25,8 +25,8 @@
 # without a hole to the last number, each of its rows received, of the kind received; every
 # short ping row must have sent its cimPingCompletion; the long rows must still be in progress
 # and have sent probes all along.
-# Pass/fail: every table complete within CIMR_SOAK_MAX_TABLE_MS (default 1000, 2000 for an
-# AddressSanitizer build, several times slower) of snmpd accepting
+# Pass/fail: every table complete within CIMR_SOAK_MAX_TABLE_MS (default 1000; 30000, the
+# probe's timeout, for a sanitizer build, whose CI runs saw the 1,000-row history take 3.6 s) of snmpd accepting
 # AgentX connections after each restart; the accounting above; duplicates at most 64 a SIGKILL
 # restart (the notifications handed to the master and not acknowledged when it died are sent
 # again); both daemons alive. Reported: median and worst time per table, the accounting,
@@ -39,7 +39,9 @@ itest_init soak
 N=${CIMR_SOAK_RESTARTS:-100}
 BATCH=${CIMR_SOAK_BATCH:-40}
 BATCH6=${CIMR_SOAK_BATCH6:-10}
-MAX_TABLE_MS=${CIMR_SOAK_MAX_TABLE_MS:-$(daemon_sanitized && echo 2000 || echo 1000)}   # ASan: slower
+# A sanitizer build checks memory, not speed: there every table must come back within the probe's
+# 30 s (its times are reported); the plain build holds the 1000 ms bound.
+MAX_TABLE_MS=${CIMR_SOAK_MAX_TABLE_MS:-$(daemon_sanitized && echo 30000 || echo 1000)}
 PROBE="$ITDIR/soak_probe.py"
 TP=$((PORT + 2))   # the receiver
 R=.1.3.6.1.4.1.32473.1.1
