@@ -1750,10 +1750,10 @@ undo_saved(void *row, void *arg)
  */
 enum op {
 	O_END,
-	O_ADD_WANT,         /* kernel: install r->want */
-	O_RESTORE_AT_WANT,  /* kernel: install r->exact at the new metric (a move) */
-	O_DEL_CUR,          /* kernel: delete r->cur, keeping its description */
-	O_DEL_LIVE,         /* kernel: delete r->live (gone already is fine) */
+	O_ADD_WANT,        /* kernel: install r->want */
+	O_RESTORE_AT_WANT, /* kernel: install r->exact at the new metric (a move) */
+	O_DEL_CUR,  /* kernel: delete r->cur, keeping its description (gone already is fine) */
+	O_DEL_LIVE, /* kernel: delete r->live (likewise) */
 	O_PENDING_ADD_WANT, /* keep r->want as a createAndWait row */
 	O_PENDING_DROP_CUR, /* forget the createAndWait row r->cur */
 	O_PINSERT,          /* store the persisted row */
@@ -1804,10 +1804,9 @@ del_keep_retry(struct writer *w, const void *rt, struct wrow *r)
 {
 	if (r->retry == 1) {
 		r->retry = 2;
-		if (r->kq.rc < 0) {
-			r->kq.rc = -ESRCH; /* still, with why the route could not be read */
+		/* Not read back: gone only if the kernel said so (ESRCH), else its failure. */
+		if (r->kq.rc < 0)
 			return 0;
-		}
 		r->kq.answered = 0;
 		del_keep_send(w, rt, r);
 		return 1;
@@ -1865,18 +1864,17 @@ finish_op(struct txn *x, struct txn_row *tr, struct writer *w, struct wrow *r, e
 		STEP(undo_move);
 		return 0;
 	case O_DEL_CUR:
-		if (told(w, r->kq.rc, "delete", cur_of(r), r, r->kq.err) < 0)
-			return SNMP_ERR_COMMITFAILED;
-		STEP(undo_delete);
-		return 0;
 	case O_DEL_LIVE:
-		/* Gone already (the kernel's message not read yet): what destroy wants. */
+		/*
+		 * Gone already (the kernel's message not read yet): what a delete wants.
+		 * Nothing was deleted, nothing kept (r->gone): nothing to put back.
+		 */
 		if (told(w, r->kq.rc == -ESRCH ? 0 : r->kq.rc,
-			r->kq.rc == -ESRCH ? "gone already:" : "delete", live_of(r), r,
-			r->kq.err) < 0)
+			r->kq.rc == -ESRCH ? "gone already:" : "delete",
+			o == O_DEL_CUR ? cur_of(r) : live_of(r), r, r->kq.err) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		if (r->gone.msg != NULL)
-			STEP(undo_pdelete);
+			STEP(o == O_DEL_CUR ? undo_delete : undo_pdelete);
 		return 0;
 	default: return SNMP_ERR_GENERR;
 	}

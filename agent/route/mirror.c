@@ -303,14 +303,16 @@ restart_age(const struct mirror *m, void *e)
  * Add or update one row; keeps the first-seen time of a row that stays.  When
  * the row exists and !overwrite, it belongs to an earlier kernel route with
  * the same index (`ip route append`), which the kernel uses first: it stays.
- * replaced: the family's replace message, a change even of what the entry
- * does not keep (rt.h, replace_changes).
+ * replace: from the kernel's replace message, a change even of what the
+ * entry does not keep (rt.h, replace_changes), or no change when only its
+ * lifetime is new (rt.h, same_shown).
  */
 static void
-apply_upsert(struct mirror *m, void *e, int overwrite, int replaced)
+apply_upsert(struct mirror *m, void *e, int overwrite, int replace)
 {
 	const struct rt_ops *ops = m->ops;
 	void *cur = t_find(m, e);
+	int forced = replace && ops->replace_changes;
 
 	if (cur != NULL) {
 		if (!overwrite) {
@@ -320,9 +322,14 @@ apply_upsert(struct mirror *m, void *e, int overwrite, int replaced)
 		*eseen(m, e) = *eseen(m, cur);
 		*eflags(m, e) = (uint8_t)((*eflags(m, e) & ~ROUTE_F_LIVE) |
 		    (*eflags(m, cur) & ROUTE_F_PRIVATE));
-		if (ops->same(cur, e) && !replaced)
+		if (ops->same(cur, e) && !forced)
 			return;
 		note_expiry(m, e);
+		if (replace && !forced && ops->same_shown != NULL && ops->same_shown(cur, e)) {
+			*eflags(m, e) |= *eflags(m, cur) & ROUTE_F_LIVE;
+			t_upsert(m, e, NULL); /* the new lifetime kept, quietly */
+			return;
+		}
 		restart_age(m, e);
 		t_upsert(m, e, m->old); /* replaces: no allocation */
 		changed(m, ROUTE_CHANGED, m->old, e);
@@ -545,7 +552,7 @@ apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 				apply_remove(m, ent(m, m->stale, (size_t)i));
 		siblings_mark(m, m->hops, n);
 		for (int i = 0; i < n; i++)
-			apply_upsert(m, ent(m, m->hops, (size_t)i), 1, m->ops->replace_changes);
+			apply_upsert(m, ent(m, m->hops, (size_t)i), 1, 1);
 		siblings_sync(m, m->hops);
 		return;
 	}

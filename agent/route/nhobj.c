@@ -163,6 +163,23 @@ parse_group(struct nlattr *a, struct nhobj *o)
 	return 0;
 }
 
+/* An IPv4 or an IPv6 address, nothing else (not half an object with a zero gateway). */
+static int
+parse_gateway(struct nlattr *a, struct nhobj *o)
+{
+	if (nla_len(a) == 4) {
+		o->gw = ntohl(nla_get_u32(a));
+		o->flags |= NHO_GW;
+	} else if (nla_len(a) == 16) {
+		memcpy(o->gw6, nla_data(a), 16);
+		o->flags |= NHO_GW6;
+	} else {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
 int
 nh_parse(struct nlmsghdr *nlh, struct nhobj *o)
 {
@@ -182,14 +199,8 @@ nh_parse(struct nlmsghdr *nlh, struct nhobj *o)
 		o->flags |= NHO_BLACKHOLE;
 	if (tb[NHA_OIF] != NULL)
 		o->oif = (int32_t)nla_get_u32(tb[NHA_OIF]);
-	if (tb[NHA_GATEWAY] != NULL && nla_len(tb[NHA_GATEWAY]) == 4) {
-		o->gw = ntohl(nla_get_u32(tb[NHA_GATEWAY]));
-		o->flags |= NHO_GW;
-	} else if (tb[NHA_GATEWAY] != NULL) {
-		if (nla_len(tb[NHA_GATEWAY]) == 16)
-			memcpy(o->gw6, nla_data(tb[NHA_GATEWAY]), 16);
-		o->flags |= NHO_GW6;
-	}
+	if (tb[NHA_GATEWAY] != NULL && parse_gateway(tb[NHA_GATEWAY], o) < 0)
+		return -1;
 	if (tb[NHA_GROUP] != NULL)
 		return parse_group(tb[NHA_GROUP], o);
 	return 0;

@@ -73,8 +73,9 @@ void nh_unuse(struct nh_vec *, uint32_t id);
 int nh_in_use(const struct nh_vec *, uint32_t id);
 /*
  * Parse an RTM_NEWNEXTHOP/RTM_DELNEXTHOP message.  A group's members are
- * allocated (o->grp, the caller's).  -1 with errno when malformed (EINVAL) or
- * out of memory.  The dump thread parses them too: no logging.
+ * allocated (o->grp, the caller's).  -1 with errno when malformed (EINVAL; a
+ * gateway of neither 4 nor 16 bytes too) or out of memory.  The dump thread
+ * parses them too: no logging.
  */
 int nh_parse(struct nlmsghdr *, struct nhobj *o);
 /* 1 when the kernel announces the routes that a replaced nexthop object changes. */

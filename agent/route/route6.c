@@ -93,12 +93,17 @@ same_expiry(uint32_t a, uint32_t b)
 }
 
 int
-route6_same(const struct route6 *a, const struct route6 *b)
+route6_same_shown(const struct route6 *a, const struct route6 *b)
 {
 	return route6_cmp(a, b) == 0 && a->type == b->type && a->proto == b->proto &&
 	    a->weight == b->weight && a->pref == b->pref && a->prefsrc == b->prefsrc &&
-	    same_expiry(a->expires, b->expires) &&
 	    (a->flags & ~ROUTE_F_PRIVATE) == (b->flags & ~ROUTE_F_PRIVATE);
+}
+
+int
+route6_same(const struct route6 *a, const struct route6 *b)
+{
+	return route6_same_shown(a, b) && same_expiry(a->expires, b->expires);
 }
 
 int

@@ -72,6 +72,8 @@ struct route6_table {
 int route6_cmp(const struct route6 *, const struct route6 *);
 /* Same index and every visible column. */
 int route6_same(const struct route6 *, const struct route6 *);
+/* The same but for the lifetime (rt.h, same_shown). */
+int route6_same_shown(const struct route6 *, const struct route6 *);
 /* Same kernel route (fib6 entry): table, dst, plen, source prefix, metric. */
 int route6_same_fib(const struct route6 *, const struct route6 *);
 /* A default route: ::/0, from any source prefix (they sort first). */

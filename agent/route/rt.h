@@ -100,6 +100,13 @@ struct rt_ops {
 	 * changed.  Not IPv6: fib6_add_rt2node() announces an identical replace.
 	 */
 	int replace_changes;
+	/*
+	 * Optional (NULL: same()): with replace_changes 0, what a replace must
+	 * change to be a change of the row: same() but for the lifetime, which a
+	 * daemon handling router advertisements itself may renew with a replace
+	 * at every advertisement.  The new lifetime is kept.
+	 */
+	int (*same_shown)(const void *, const void *);
 
 	/*
 	 * The store: an ordered table of entries, the chunked store of

@@ -274,6 +274,12 @@ rt6_unsettled(const void *e)
 	return ((const struct route6 *)e)->proto == RTPROT_RA;
 }
 
+static int
+rt6_same_shown(const void *a, const void *b)
+{
+	return route6_same_shown(a, b);
+}
+
 RT_OPS_ENTRY_CHECK(struct route6);
 
 const struct rt_ops rt6_ops = {
@@ -288,4 +294,5 @@ const struct rt_ops rt6_ops = {
 	.set_multi = rt6_set_multi,
 	.expires = rt6_expires,
 	.unsettled = rt6_unsettled,
+	.same_shown = rt6_same_shown,
 };

@@ -217,7 +217,7 @@ pending_add(struct pending *p, const void *e)
 	return 0;
 }
 
-/* The array goes with its last row. */
+/* The one way a row goes (expiry too): stamped, and the array goes with its last row. */
 int
 pending_remove(struct pending *p, const void *key, void *old)
 {
@@ -247,8 +247,7 @@ pending_expire(struct pending *p, uint32_t now)
 			log_info("set",
 			    "createAndWait row for %s not activated within %d s; removed", buf,
 			    PENDING_LIFETIME);
-			vec_del(p->v, &p->n, p->ops->size, e, p->ops->store->cmp, NULL);
-			clock_gettime(CLOCK_REALTIME, &p->last_change);
+			pending_remove(p, e, NULL);
 		} else {
 			i++;
 		}

@@ -9,6 +9,7 @@
 #
 # Cases (pass/fail):
 #  1. ip -6 route add (a gateway route, metric 100), replace with another protocol (changed),
+#     replace with only a new lifetime (none: as a daemon renews an RA route),
 #     a source-specific route via a link-local gateway (from PREFIX), and their deletions:
 #     each arrives as one cimIP6RouteChange with the right kind and the eight index values
 #     (destination/prefix length, next hop, interface, table, metric, source/length), its
@@ -124,8 +125,9 @@ nsx ip -6 route add 2001:db8:10::/48 via 2001:db8:1::2 dev va0 metric 100 proto 
 expect_change "ip -6 route add: cimIP6RouteChange added(1) with its index, seq $((s + 1))" $((s + 1)) "1 $K1"
 nsx ip -6 route replace 2001:db8:10::/48 via 2001:db8:1::2 dev va0 metric 100 proto bgp
 expect_change "ip -6 route replace with proto bgp: changed(3), same index, seq $((s + 2))" $((s + 2)) "3 $K1"
+nsx ip -6 route replace 2001:db8:10::/48 via 2001:db8:1::2 dev va0 metric 100 proto bgp expires 600
 nsx ip -6 route add 2001:db8:20::/64 from 2001:db8:99::/56 via fe80::2 dev va0
-expect_change "a source-specific route via a link-local gateway: added(1) with its source prefix" $((s + 3)) "1 $K2"
+expect_change "a replace with only a new lifetime makes none; a source-specific route via a link-local gateway: added(1) with its source prefix" $((s + 3)) "1 $K2"
 nsx ip -6 route del 2001:db8:20::/64 from 2001:db8:99::/56 via fe80::2 dev va0
 expect_change "its deletion: removed(2)" $((s + 4)) "2 $K2"
 nsx ip -6 route del 2001:db8:10::/48 via 2001:db8:1::2 dev va0 metric 100

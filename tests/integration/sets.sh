@@ -5,7 +5,8 @@
 # createAndGo, createAndWait then active (or its route added by hand meanwhile, then
 # destroyed), a metric change (the row moves to the new
 # metric's index, make before break), Type invalid(2) and destroy(6) deleting the route,
-# direct routes (next hop = our own address), a destroy and a create at one kernel key in one
+# direct routes (next hop = our own address), a destroy of a route the kernel lost after the
+# SET's check (noError), a destroy and a create at one kernel key in one
 # SET (a replace, in either varbind order). A read-only community and a read-only
 # SNMPv3 user are refused. Routes owned by the kernel or a routing daemon are refused
 # (notWritable) and stay. Pass/fail: after every step the kernel has exactly the routes
@@ -139,6 +140,31 @@ result $((!$?)) "destroy deleted the route"
 out=$(setw "$OID_ENTRY.24.$I2" i 6)
 check "destroy of a row that no longer exists is noError (RFC 2579)" test $? -eq 0
 wait_compare 2 "table equals the kernel after the deletions" deletes
+
+# --- destroy of a route the kernel lost after the check ----------------------------------------
+# The daemon stopped, the route deleted behind a backlog of events longer than the SET's
+# wake-ups read (NLMON_READS_PER_WAKEUP datagrams each), the SET queued on the AgentX socket:
+# the mirror still has the row when the delete gets ESRCH. The route is gone as asked: noError.
+agentx_queued() { nsx ss -xnp | awk -v p="pid=$CIMR_PID," 'index($0, p) && $3 > 0 { f = 1 } END { exit !f }'; }
+I4=$(idx 10.4.0.0 255.255.0.0 192.0.2.1 "$IFA" 4)
+setw "$OID_ENTRY.24.$I4" i 4 >/dev/null
+wait_for row_is "$I4" present
+for i in $(seq 0 1999); do echo "route add 172.31.$((i / 250)).$((i % 250))/32 via 192.0.2.1"; done >"$T/backlog.batch"
+echo "route del 10.4.0.0/16 via 192.0.2.1 metric 4" >>"$T/backlog.batch"
+kill -STOP "$CIMR_PID"
+nsx ip -batch "$T/backlog.batch" || not_ok "ip -batch $T/backlog.batch"
+setw "$OID_ENTRY.24.$I4" i 6 >"$T/gone.out" &
+setpid=$!
+wait_until 3 agentx_queued || diag "the SET was not seen queued for the stopped daemon"
+kill -CONT "$CIMR_PID"
+wait "$setpid"
+check "destroy of a route the kernel deleted after the check: noError" test $? -eq 0
+diag "$(cat "$T/gone.out")"
+grep -q 'set: gone already: 10.4.0.0/16' "$T/cimrouted.log"
+result $? "the log says the route was gone already"
+sed 's/^route add/route del/' "$T/backlog.batch" | head -n 2000 >"$T/backlog-del.batch"
+nsx ip -batch "$T/backlog-del.batch" || not_ok "ip -batch $T/backlog-del.batch"
+wait_compare 5 "table equals the kernel after the route lost before its destroy" gone
 
 # --- a destroy and a create at one kernel key in one SET: a replace, in either order ----------
 RA=$(idx 10.9.0.0 255.255.0.0 192.0.2.1 "$IFA" 9)

@@ -498,12 +498,14 @@ test_pending_count(void **state)
 	assert_true(w->pending.last_change.tv_sec > 0);
 	assert_int_equal(mib_rt_get_count(NULL, &v, &c), 0);
 	assert_int_equal(v.v.u, nk);
-	/* An expired row too. */
+	/* An expired row too; the last row takes the array with it, as a removed one does. */
 	add_pending(p);
 	memset(&w->pending.last_change, 0, sizeof(w->pending.last_change));
 	pending_expire(&w->pending, mirror_now(m) + PENDING_LIFETIME);
 	assert_int_equal(w->pending.n, 0);
 	assert_true(w->pending.last_change.tv_sec > 0);
+	assert_null(w->pending.v);
+	assert_int_equal(w->pending.cap, 0);
 	writer_off();
 }
 

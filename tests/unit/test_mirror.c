@@ -983,6 +983,54 @@ test6_lifetime_end_redumps(void **state)
 	assert_in_range(f->armed, 1799000, 1801000);
 }
 
+/* expiring6() as the kernel announces a replace. */
+static struct nl_msg *
+replaced6(const char *dst, int32_t ticks, uint8_t proto)
+{
+	struct nl_msg *msg = expiring6(dst, ticks, proto);
+
+	nlmsg_hdr(msg)->nlmsg_flags = NLM_F_REPLACE;
+	return msg;
+}
+
+/*
+ * An IPv6 replace is a change when it changes what a column shows (protocol,
+ * preference, ...), not when only the lifetime is new (a daemon renewing an
+ * RA route, every advertisement): that is kept, quietly.  A new gateway is a
+ * new index: removed and added.
+ */
+static void
+test6_replace_shown_change(void **state)
+{
+	struct fix *f = *state;
+	int32_t hz = (int32_t)sysconf(_SC_CLK_TCK);
+	struct nl_msg *msg;
+	const struct route6 *r;
+
+	event(f, expiring6(X11, 600 * hz, RTPROT_STATIC));
+	assert_int_equal(f->nch, 1);
+	event(f, replaced6(X11, 600 * hz, RTPROT_STATIC));
+	event(f, replaced6(X11, 900 * hz, RTPROT_STATIC));
+	assert_int_equal(f->nch, 1);
+	r = row6(f, X11, "fe80::1", 2);
+	assert_non_null(r);
+	assert_in_range(r->expires, mirror_now(f->m) + 899, mirror_now(f->m) + 901);
+	assert_true(r->flags & ROUTE_F_LIVE); /* its InstallDate still known */
+	event(f, replaced6(X11, 900 * hz, RTPROT_BOOT));
+	assert_int_equal(f->nch, 2);
+	assert_int_equal(f->ch[1].kind, ROUTE_CHANGED);
+	msg = replaced6(X11, 900 * hz, RTPROT_BOOT);
+	nla_put_u8(msg, RTA_PREF, 1); /* ICMPV6_ROUTER_PREF_HIGH */
+	event(f, msg);
+	assert_int_equal(f->nch, 3);
+	assert_int_equal(f->ch[2].kind, ROUTE_CHANGED);
+	event(f, hop6(RTM_NEWROUTE, NLM_F_REPLACE, X11, "fe80::2", 2));
+	assert_int_equal(f->nch, 5);
+	assert_int_equal(f->ch[3].kind, ROUTE_REMOVED);
+	assert_int_equal(f->ch[4].kind, ROUTE_ADDED);
+	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
+}
+
 /*
  * A route learnt from a router advertisement is announced before the kernel
  * sets its lifetime (Linux 6.18): its announcement re-dumps, another's not.
@@ -1046,6 +1094,7 @@ main(void)
 		T6(test6_redump_triggers),
 		T6(test6_lifetime_end_redumps),
 		T6(test6_ra_route_redumps),
+		T6(test6_replace_shown_change),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

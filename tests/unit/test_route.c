@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,12 +16,14 @@
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 
+#include "route/nhobj.h"
 #include "route/nlreq.h"
 #include "route/rt4.h"
 #include "route/route.h"
 #include "route/routefmt.h"
 
 #include "fixture.h"
+#include "logcap.h"
 
 /* An index (dst, plen, nh, ifindex, table, tos, metric) of a unicast row, without flags or protocol. */
 static struct route
@@ -989,6 +992,34 @@ test_nexthop_unknown_object_redumps(void **state)
 	mirror_free(m);
 }
 
+/*
+ * An object whose gateway is neither IPv4 nor IPv6 is refused whole (EINVAL), never kept
+ * with a zero IPv6 gateway: the event is logged once and re-dumped, and a route naming
+ * the object stays unresolved.
+ */
+static void
+test_nexthop_bad_gateway_refused(void **state)
+{
+	static const uint8_t seven[7] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 1 };
+	struct nl_msg *msg = nh_msg(RTM_NEWNEXTHOP, 9, NULL, 2);
+	struct mirror *m = mirror_new(&main_only);
+	struct nhobj o;
+	const char *p;
+
+	nla_put(msg, NHA_GATEWAY, sizeof(seven), seven);
+	errno = 0;
+	assert_int_equal(nh_parse(nlmsg_hdr(msg), &o), -1);
+	assert_int_equal(errno, EINVAL);
+	logged[0] = '\0';
+	mirror_apply(m, nlmsg_hdr(msg));
+	nlmsg_free(msg);
+	p = strstr(logged, "unparsable nexthop message");
+	assert_non_null(p);
+	assert_null(strstr(p + 1, "unparsable nexthop message"));
+	assert_true(mirror_redump_running(m));
+	mirror_free(m);
+}
+
 /* WMI's Protocol of FRR's own protocol numbers: its static routes are netmgmt(3). */
 static void
 test_frr_protocols(void **state)
@@ -1062,8 +1093,10 @@ main(void)
 		cmocka_unit_test(test_nexthop_object_via6),
 		cmocka_unit_test(test_nexthop_delete_redumps_when_used),
 		cmocka_unit_test(test_nexthop_unknown_object_redumps),
+		cmocka_unit_test(test_nexthop_bad_gateway_refused),
 		cmocka_unit_test(test_via6_ids_run_out),
 	};
 
+	logcap_start();
 	return cmocka_run_group_tests_name("route", tests, NULL, NULL);
 }

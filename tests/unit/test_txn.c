@@ -2136,6 +2136,50 @@ test6_pending_undone(void **state)
 	assert_int_equal(w->pending6.n, 1);
 }
 
+/*
+ * A live route destroyed that the kernel lost between the check and the delete (its
+ * event not read yet): the SET succeeds, as for a persisted row (test_pdestroy_gone),
+ * the log says the route was gone; and if a later step fails, the undo does not
+ * re-create the route that this SET did not delete.  Protocol boot: the fake's
+ * read-back of a route it does not find by its gateway finds no other.
+ */
+static void
+test_destroy_gone(void **state)
+{
+	const struct vb v6 = { T6, C6_RS,
+		idx6(2, "2001:db8:64::", 48, "2001:db8:1::1", IFA, 254, 7), 6 };
+	const struct vb v4 = { TR, C_RS,
+		RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 7), 6 };
+
+	fk.v6[fk.n6++] = R6("2001:db8:64::", 48, "2001:db8:1::1", 7, RTPROT_BOOT);
+	fk_events(m6);
+	fk.n6--; /* gone without a message */
+	fk.log[0] = logged[0] = '\0';
+	assert_int_equal(run(&v6, 1).status, 0);
+	assert_string_equal(fk.log, "del6 2001:db8:64::/48 m7 REFUSED");
+	assert_null(strstr(logged, "refused"));
+	assert_non_null(strstr(logged, "set: gone already: 2001:db8:64::/48"));
+	assert_null(kernel6("2001:db8:64::", 48, 7));
+	/* IPv4, and a later step refused: the route gone is not added back */
+	fk.v[fk.n++] = R(IP(10, 64, 0, 0), 16, IP(192, 0, 2, 1), 7, RTPROT_BOOT);
+	fk_events(m);
+	fk.n--;
+	fk.log[0] = logged[0] = '\0';
+	fk.fail = 1u << 3; /* del6 above, del 10.64 (gone), add6: refused */
+	undone((struct vb[]){ v4, { T6, C6_RS, I6_NEW, 4 } }, 2, 1,
+	    "del 10.64.0.0/16 m7 REFUSED; add6 2001:db8:10::/48 m10 REFUSED");
+	assert_non_null(strstr(logged, "set: gone already: 10.64.0.0/16"));
+	/* Not found, and not read back either: not known to be gone, commitFailed */
+	fk.v6[fk.n6++] = R6("2001:db8:64::", 48, "2001:db8:1::1", 7, RTPROT_BOOT);
+	fk_events(m6);
+	fk.n6--;
+	fk.log[0] = logged[0] = '\0';
+	fk.fetch_fail = 1;
+	undone(&v6, 1, 0, "del6 2001:db8:64::/48 m7 REFUSED");
+	fk.fetch_fail = 0;
+	assert_null(strstr(logged, "gone already"));
+}
+
 static void
 test6_refusals(void **state)
 {
@@ -3396,6 +3440,7 @@ main(void)
 		T(test6_refusals),
 		T(test6_mixed_undone),
 		T(test6_pending_undone),
+		T(test_destroy_gone),
 		T(test6_persisted),
 		T(test6_persisted_refusals),
 		T(test6_persisted_both_undone),
