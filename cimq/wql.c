@@ -626,10 +626,10 @@ object_path(struct parser *p, struct wql_stmt *s)
 }
 
 static char *
-assoc_value(struct parser *p)
+assoc_value(struct parser *p, size_t *pos)
 {
 	expect_punct(p, "=", "'='");
-	return ident(p, "a name", NULL);
+	return ident(p, "a name", pos);
 }
 
 static int
@@ -639,23 +639,29 @@ assoc_option(struct parser *p, struct wql_stmt *s)
 		const char *kw;
 		char **name;
 		int *flag;
+		struct wql_kw_at *at;
 	} opts[] = {
-		{ "ResultClass", &s->result_class, NULL },
-		{ "AssocClass", &s->assoc_class, NULL },
-		{ "Role", &s->role, NULL },
-		{ "ResultRole", &s->result_role, NULL },
-		{ "RequiredQualifier", &s->required_qualifier, NULL },
-		{ "RequiredAssocQualifier", &s->required_assoc_qualifier, NULL },
-		{ "ClassDefsOnly", NULL, &s->classdefs_only },
-		{ "KeysOnly", NULL, &s->keys_only },
-		{ "SchemaOnly", NULL, &s->schema_only },
+		{ "ResultClass", &s->result_class, NULL, &s->result_class_at },
+		{ "AssocClass", &s->assoc_class, NULL, &s->assoc_class_at },
+		{ "Role", &s->role, NULL, &s->role_at },
+		{ "ResultRole", &s->result_role, NULL, &s->result_role_at },
+		{ "RequiredQualifier", &s->required_qualifier, NULL, &s->required_qualifier_at },
+		{ "RequiredAssocQualifier", &s->required_assoc_qualifier, NULL,
+		    &s->required_assoc_qualifier_at },
+		{ "ClassDefsOnly", NULL, &s->classdefs_only, &s->classdefs_only_at },
+		{ "KeysOnly", NULL, &s->keys_only, &s->keys_only_at },
+		{ "SchemaOnly", NULL, &s->schema_only, &s->schema_only_at },
 	};
+	size_t pos = p->t.pos;
 
 	for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
 		if (!accept_kw(p, opts[k].kw))
 			continue;
+		if (opts[k].at->kw != 0) /* WMI: WBEM_E_INVALID_QUERY */
+			fail(p, pos, "%s given twice", opts[k].kw);
+		opts[k].at->kw = opts[k].at->val = pos;
 		if (opts[k].name != NULL)
-			*opts[k].name = assoc_value(p);
+			*opts[k].name = assoc_value(p, &opts[k].at->val);
 		else
 			*opts[k].flag = 1;
 		return 1;
