@@ -71,14 +71,19 @@ alloc(struct parser *p, size_t size)
 	return c->data;
 }
 
-/* Grows the array *a of n elements by one and returns the new one. */
+/* Grows the array a of n elements (grown by push alone) by one and returns
+   the new one.  The capacity doubles when a is full (n is 0 or a power of
+   two): the copies the arena keeps are O(n) in all, not O(n^2). */
 static void *
 push(struct parser *p, void *a, size_t n, size_t size)
 {
-	char *b = alloc(p, (n + 1) * size);
+	char *b = a;
 
-	if (n > 0)
-		memcpy(b, a, n * size);
+	if ((n & (n - 1)) == 0) {
+		b = alloc(p, (n == 0 ? 1 : 2 * n) * size);
+		if (n > 0)
+			memcpy(b, a, n * size);
+	}
 	return b + n * size;
 }
 
@@ -96,31 +101,49 @@ fail(struct parser *p, size_t pos, const char *fmt, ...)
 
 /* ---- lexer ---- */
 
-static void
-lex_string(struct parser *p)
+/* Unescapes the string literal at p->at (its quote) into out (NULL: counts
+   only); its length, *end past the closing quote. */
+static size_t
+unescape(struct parser *p, char *out, size_t *end)
 {
 	const char *q = p->q;
-	char quote = q[p->at], *out = alloc(p, strlen(q + p->at) + 1);
+	char quote = q[p->at];
 	size_t n = 0, i = p->at + 1;
 
 	for (;; i++) {
-		if (q[i] == '\0')
+		char c = q[i];
+
+		if (c == '\0')
 			fail(p, p->t.pos, "unterminated string");
-		if (q[i] == '\\' && q[i + 1] != '\0') {
+		if (c == '\\' && q[i + 1] != '\0') {
 			i++;
-			out[n++] = q[i] == 'n' ? '\n' : q[i] == 't' ? '\t' : q[i];
-		} else if (q[i] == quote && q[i + 1] == quote)
+			c = q[i] == 'n' ? '\n' : q[i] == 't' ? '\t' : q[i];
+		} else if (c == quote && q[i + 1] == quote)
 			fail(p, i,
 			    "expected \\%c for a quote inside a string (WQL has no doubled quotes)",
 			    quote);
-		else if (q[i] == quote)
+		else if (c == quote)
 			break;
-		else
-			out[n++] = q[i];
+		if (out != NULL)
+			out[n] = c;
+		n++;
 	}
+	*end = i + 1;
+	return n;
+}
+
+/* The string at p->at, in an allocation of its own length (of the rest of
+   the query, it made a query of many strings quadratic in memory). */
+static void
+lex_string(struct parser *p)
+{
+	size_t end;
+	char *out = alloc(p, unescape(p, NULL, &end) + 1);
+
+	unescape(p, out, &end);
 	p->t.kind = T_STR;
 	p->t.str = out;
-	p->at = i + 1;
+	p->at = end;
 }
 
 static void
