@@ -461,12 +461,12 @@ test_depth(void **state)
 	ok(q, "SELECT x [*] WHERE (= a 1)");
 	memmove(q + 23, q + 22, n - 21);
 	q[22] = '(';
-	bad(q, 222, "conditions nested too deeply");
+	bad(q, 222, "conditions nested too deeply (at most 200 parentheses and NOTs)");
 	n = (size_t)snprintf(q, sizeof(q), "SELECT * FROM x WHERE ");
 	for (size_t k = 0; k < 201; k++)
 		n += (size_t)snprintf(q + n, sizeof(q) - n, "NOT ");
 	snprintf(q + n, sizeof(q) - n, "a = 1");
-	bad(q, 22 + 200 * 4, "conditions nested too deeply");
+	bad(q, 22 + 200 * 4, "conditions nested too deeply (at most 200 parentheses and NOTs)");
 }
 
 /* q fails to parse at pos; wql_err_print prints want */
