@@ -7,9 +7,11 @@
  * is planned on the real map and evaluated on rows of every kind.  What is
  * asserted: every refusal (parser, planner, names) has a message and its
  * caret inside the query, a status of cimq; nothing crashes; under
- * --enable-sanitizers ASan and UBSan see every access.  The run takes a
- * fraction of the 5 s the test may take in the plain build.  CQFUZZ_SEED=n
- * runs another sequence (to search further by hand).
+ * --enable-sanitizers ASan and UBSan see every access.  Also: the longest
+ * queries a command line passes, in little memory (test_longest), and row
+ * indexes an agent might send, decoded (test_decode_index).  The run takes
+ * 0.1 s of the 5 s the test may take in the plain build.  CQFUZZ_SEED=n runs
+ * another sequence (to search further by hand).
  */
 #include "config.h"
 
@@ -384,6 +386,42 @@ test_mutations(void **state)
 	assert_true(parsed > RUNS / 5 && evaluated > RUNS / 10);
 }
 
+/* Row indexes as an agent might send them (never trust the agent): random
+   lengths and sub-identifiers (0, 4, 16, 20, 255, 256, 2^31, 2^32 - 1...)
+   decoded for every table of the map; a decoded index encodes back to
+   itself. */
+static void
+test_decode_index(void **state)
+{
+	static const oid subs[] = { 0, 1, 3, 4, 8, 16, 20, 127, 255, 256, 0x7fffffff, 0x80000000,
+		0xffffffff };
+	size_t decoded = 0;
+
+	(void)state;
+	if (map == NULL)
+		skip();
+	for (size_t run = 0; run < 20000; run++) {
+		const struct cmap_class *c = &map->classes[rnd(map->nclasses)];
+		struct cq_value v[MAX_OID_LEN] = { { 0 } };
+		oid sub[40], back[MAX_OID_LEN];
+		size_t len = rnd(sizeof(sub) / sizeof(sub[0])), blen = 0;
+
+		for (size_t k = 0; k < len; k++)
+			sub[k] = rnd(3) ? (oid)rnd(256) : subs[rnd(sizeof(subs) / sizeof(subs[0]))];
+		if (c->table.nix > MAX_OID_LEN || plan_decode_index(c, &c->table, sub, len, v) != 0)
+			continue;
+		decoded++;
+		for (size_t k = 0; k < c->table.nix; k++) {
+			assert_int_equal(plan_encode(&c->table, k, &v[k], back, &blen), 0);
+			cq_value_clear(&v[k]);
+		}
+		assert_int_equal(blen, len);
+		assert_memory_equal(back, sub, len * sizeof(oid));
+	}
+	print_message("20000 indexes: %zu decoded\n", decoded);
+	assert_true(decoded > 100);
+}
+
 /* head, rep as often as it fits, tail: a query of 128 KiB, the longest one
    argument of a command line (MAX_ARG_STRLEN); *times rep. */
 static char *
@@ -479,6 +517,7 @@ main(void)
 		cmocka_unit_test(test_corpus),
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_longest),
+		cmocka_unit_test(test_decode_index),
 	};
 
 	return cmocka_run_group_tests(tests, cq_setup, cq_teardown);
