@@ -142,25 +142,6 @@ mutate(struct text *t)
 	char big[6000];
 
 	switch (rnd(10)) {
-	case 8: /* a long run inside a string, the query still valid */
-		if ((q = strchr(t->s + at, '\'')) == NULL && (q = strchr(t->s, '\'')) == NULL)
-			break;
-		len = 1 + rnd(sizeof(big) - 1);
-		memset(big, "a%_[9 "[rnd(6)], len);
-		put(t, (size_t)(q - t->s) + 1, big, len);
-		break;
-	case 9: /* the condition doubled: (c) AND (c), (c) OR NOT (c) */
-		at = cond_at(t);
-		len = t->n - at;
-		if (len >= sizeof(big) || strstr(t->s, "WHERE ") == NULL)
-			break;
-		memcpy(big, t->s + at, len);
-		q = rnd(2) ? ") AND (" : ") OR NOT (";
-		put(t, t->n, q, strlen(q));
-		put(t, t->n, big, len);
-		put(t, t->n, ")", 1);
-		put(t, at, "(", 1);
-		break;
 	case 0: /* bytes flipped */
 		for (k = 1 + rnd(4); k > 0 && t->n > 0; k--) {
 			at = rnd(t->n);
@@ -189,7 +170,6 @@ mutate(struct text *t)
 	case 4: /* nested parentheses around the condition */
 		len = rnd(2) ? 1 + rnd(199) : 190 + rnd(20);
 		at = cond_at(t);
-		put(t, t->n, "", 0);
 		put_rep(t, t->n, ")", len);
 		put_rep(t, at, "(", len);
 		break;
@@ -200,6 +180,25 @@ mutate(struct text *t)
 	case 6: /* a piece of another query */
 		q = corpus[rnd(sizeof(corpus) / sizeof(corpus[0]))];
 		put(t, at, q, rnd(strlen(q) + 1));
+		break;
+	case 8: /* a long run after a quote: mostly inside a string */
+		if ((q = strchr(t->s + at, '\'')) == NULL && (q = strchr(t->s, '\'')) == NULL)
+			break;
+		len = 1 + rnd(sizeof(big) - 1);
+		memset(big, "a%_[9 "[rnd(6)], len);
+		put(t, (size_t)(q - t->s) + 1, big, len);
+		break;
+	case 9: /* the condition doubled: (c) AND (c), (c) OR NOT (c) */
+		at = cond_at(t);
+		len = t->n - at;
+		if (len >= sizeof(big) || strstr(t->s, "WHERE ") == NULL)
+			break;
+		memcpy(big, t->s + at, len);
+		q = rnd(2) ? ") AND (" : ") OR NOT (";
+		put(t, t->n, q, strlen(q));
+		put(t, t->n, big, len);
+		put(t, t->n, ")", 1);
+		put(t, at, "(", 1);
 		break;
 	default: { /* a token of WQL */
 		static const char *const toks[] = { " AND ", " OR ", " NOT ", "(", ")", " LIKE ",
