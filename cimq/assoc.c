@@ -9,13 +9,14 @@
 
 #include "cimq/assoc.h"
 
-static int __attribute__((format(printf, 3, 4)))
-assoc_fail(struct plan_err *err, int status, const char *fmt, ...)
+/* Status, and the message under the query's offset pos (as plan's). */
+static int __attribute__((format(printf, 4, 5)))
+assoc_fail(struct plan_err *err, int status, size_t pos, const char *fmt, ...)
 {
 	va_list ap;
 
 	err->status = status;
-	err->pos = 0;
+	err->pos = pos;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
@@ -32,9 +33,10 @@ assoc_ref_class(const struct cmap *m, const struct cmap_prop *p)
 	return cmap_class(m, name);
 }
 
-/* A class named by ResultClass or AssocClass: NULL (and err) if unknown. */
+/* A class named by ResultClass or AssocClass (at pos): NULL (and err) if unknown. */
 static const struct cmap_class *
-named_class(const struct cmap *m, const char *kw, const char *name, struct plan_err *err)
+named_class(const struct cmap *m, const char *kw, const char *name, size_t pos,
+    struct plan_err *err)
 {
 	const struct cmap_class *c = cmap_class(m, name);
 	const char *near;
@@ -42,8 +44,8 @@ named_class(const struct cmap *m, const char *kw, const char *name, struct plan_
 	if (c != NULL)
 		return c;
 	near = cmap_nearest_class(m, name);
-	assoc_fail(err, 2, "%s: unknown class %s%s%s%s", kw, name, near ? " (did you mean " : "",
-	    near ? near : "", near ? "?)" : "");
+	assoc_fail(err, 2, pos, "%s: unknown class %s%s%s%s", kw, name,
+	    near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
 	return NULL;
 }
 
@@ -51,21 +53,30 @@ named_class(const struct cmap *m, const char *kw, const char *name, struct plan_
 static int
 check_options(const struct wql_stmt *s, struct plan_err *err)
 {
-	const char *what = s->classdefs_only    ? "ClassDefsOnly" :
-	    s->schema_only                      ? "SchemaOnly" :
-	    s->required_qualifier != NULL       ? "RequiredQualifier" :
-	    s->required_assoc_qualifier != NULL ? "RequiredAssocQualifier" :
-						  NULL;
+	const struct {
+		const char *kw;
+		const struct wql_kw_at *at;
+		int status; /* 8 unsupported, 1 not in REFERENCES OF, 0 allowed */
+	} refused[] = {
+		{ "ClassDefsOnly", &s->classdefs_only_at, 8 },
+		{ "SchemaOnly", &s->schema_only_at, 8 },
+		{ "RequiredQualifier", &s->required_qualifier_at, 8 },
+		{ "RequiredAssocQualifier", &s->required_assoc_qualifier_at, 8 },
+		{ "AssocClass", &s->assoc_class_at, s->kind == WQL_REFERENCES },
+		{ "ResultRole", &s->result_role_at, s->kind == WQL_REFERENCES },
+	};
 
-	if (what != NULL)
-		return assoc_fail(err, 8,
-		    "%s is not supported: SNMP carries instances, not class definitions or "
-		    "qualifiers",
-		    what);
-	if (s->kind == WQL_REFERENCES && (s->assoc_class != NULL || s->result_role != NULL))
-		return assoc_fail(err, 1,
-		    "REFERENCES OF takes ResultClass, Role and KeysOnly, not %s",
-		    s->assoc_class != NULL ? "AssocClass" : "ResultRole");
+	for (size_t k = 0; k < sizeof(refused) / sizeof(refused[0]); k++) {
+		if (refused[k].at->kw == 0 || refused[k].status == 0)
+			continue;
+		if (refused[k].status == 8)
+			return assoc_fail(err, 8, refused[k].at->kw,
+			    "%s is not supported: SNMP carries instances, not class definitions "
+			    "or qualifiers",
+			    refused[k].kw);
+		return assoc_fail(err, 1, refused[k].at->kw,
+		    "REFERENCES OF takes ResultClass, Role and KeysOnly, not %s", refused[k].kw);
+	}
 	return 0;
 }
 
@@ -76,13 +87,13 @@ static int
 check_path(const struct cmap_class *c, const struct wql_stmt *s, struct plan_err *err)
 {
 	if (s->nset == 0)
-		return assoc_fail(err, 2, "{%s} names a class, not an instance: give its keys",
-		    c->name);
+		return assoc_fail(err, 2, s->cls_pos,
+		    "{%s} names a class, not an instance: give its keys", c->name);
 	for (size_t k = 0; k < s->nset; k++) {
 		const struct cmap_prop *p = cmap_prop(c, s->set[k].name);
 
 		if (p != NULL && !p->key)
-			return assoc_fail(err, 2,
+			return assoc_fail(err, 2, s->set[k].pos,
 			    "%s is not a key of %s: the path names no instance", p->name, c->name);
 	}
 	return 0;
@@ -154,9 +165,9 @@ is_ref(const struct cmap *m, const struct cmap_prop *p)
 	return assoc_ref_class(m, p) != NULL;
 }
 
-/* Role or ResultRole names no REF of any class: status 2, nearest REF. */
+/* Role or ResultRole (at pos) names no REF of any class: status 2, nearest REF. */
 static int
-check_role(const struct cmap *m, const char *kw, const char *role, struct plan_err *err)
+check_role(const struct cmap *m, const char *kw, const char *role, size_t pos, struct plan_err *err)
 {
 	const char *near = NULL;
 
@@ -174,7 +185,7 @@ check_role(const struct cmap *m, const char *kw, const char *role, struct plan_e
 		if (p != NULL && is_ref(m, p))
 			near = p->name;
 	}
-	return assoc_fail(err, 2, "%s: no association class has the role %s%s%s%s", kw, role,
+	return assoc_fail(err, 2, pos, "%s: no association class has the role %s%s%s%s", kw, role,
 	    near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
 }
 
@@ -183,13 +194,15 @@ filters_of(const struct cmap *m, const struct wql_stmt *s, struct filters *f, st
 {
 	f->assoc = f->result = NULL;
 	if (s->assoc_class != NULL &&
-	    (f->assoc = named_class(m, "AssocClass", s->assoc_class, err)) == NULL)
+	    (f->assoc = named_class(m, "AssocClass", s->assoc_class, s->assoc_class_at.val, err)) ==
+		NULL)
 		return -1;
 	if (s->result_class != NULL &&
-	    (f->result = named_class(m, "ResultClass", s->result_class, err)) == NULL)
+	    (f->result = named_class(m, "ResultClass", s->result_class, s->result_class_at.val,
+		 err)) == NULL)
 		return -1;
-	return check_role(m, "Role", s->role, err) != 0 ||
-		check_role(m, "ResultRole", s->result_role, err) != 0 ?
+	return check_role(m, "Role", s->role, s->role_at.val, err) != 0 ||
+		check_role(m, "ResultRole", s->result_role, s->result_role_at.val, err) != 0 ?
 	    -1 :
 	    0;
 }
@@ -205,7 +218,7 @@ assoc_plan_make(const struct cmap *m, const struct wql_stmt *s, struct assoc_pla
 	*out = NULL;
 	if ((ap = calloc(1, sizeof(*ap))) == NULL || (ap->src = cmap_class(m, s->cls)) == NULL) {
 		free(ap);
-		return assoc_fail(err, 2, "unknown class %s", s->cls);
+		return assoc_fail(err, 2, s->cls_pos, "unknown class %s", s->cls);
 	}
 	if (check_options(s, err) != 0 || check_path(ap->src, s, err) != 0 ||
 	    filters_of(m, s, &f, err) != 0) {

@@ -50,6 +50,10 @@ struct parser {
 	jmp_buf fail;
 };
 
+/* 200 is far beyond a condition written by hand, and its descent (4 frames a
+   level) takes under 128 KB of stack even under ASan (test_wql's test_depth
+   passes with ulimit -s 128): a clear syntax error long before the stack
+   (8 MB, or a thread's) could run out. */
 #define MAX_DEPTH 200
 
 struct parsed {
@@ -71,14 +75,19 @@ alloc(struct parser *p, size_t size)
 	return c->data;
 }
 
-/* Grows the array *a of n elements by one and returns the new one. */
+/* Grows the array a of n elements (grown by push alone) by one and returns
+   the new one.  The capacity doubles when a is full (n is 0 or a power of
+   two): the copies the arena keeps are O(n) in all, not O(n^2). */
 static void *
 push(struct parser *p, void *a, size_t n, size_t size)
 {
-	char *b = alloc(p, (n + 1) * size);
+	char *b = a;
 
-	if (n > 0)
-		memcpy(b, a, n * size);
+	if ((n & (n - 1)) == 0) {
+		b = alloc(p, (n == 0 ? 1 : 2 * n) * size);
+		if (n > 0)
+			memcpy(b, a, n * size);
+	}
 	return b + n * size;
 }
 
@@ -96,31 +105,49 @@ fail(struct parser *p, size_t pos, const char *fmt, ...)
 
 /* ---- lexer ---- */
 
-static void
-lex_string(struct parser *p)
+/* Unescapes the string literal at p->at (its quote) into out (NULL: counts
+   only); its length, *end past the closing quote. */
+static size_t
+unescape(struct parser *p, char *out, size_t *end)
 {
 	const char *q = p->q;
-	char quote = q[p->at], *out = alloc(p, strlen(q + p->at) + 1);
+	char quote = q[p->at];
 	size_t n = 0, i = p->at + 1;
 
 	for (;; i++) {
-		if (q[i] == '\0')
+		char c = q[i];
+
+		if (c == '\0')
 			fail(p, p->t.pos, "unterminated string");
-		if (q[i] == '\\' && q[i + 1] != '\0') {
+		if (c == '\\' && q[i + 1] != '\0') {
 			i++;
-			out[n++] = q[i] == 'n' ? '\n' : q[i] == 't' ? '\t' : q[i];
-		} else if (q[i] == quote && q[i + 1] == quote)
+			c = q[i] == 'n' ? '\n' : q[i] == 't' ? '\t' : q[i];
+		} else if (c == quote && q[i + 1] == quote)
 			fail(p, i,
 			    "expected \\%c for a quote inside a string (WQL has no doubled quotes)",
 			    quote);
-		else if (q[i] == quote)
+		else if (c == quote)
 			break;
-		else
-			out[n++] = q[i];
+		if (out != NULL)
+			out[n] = c;
+		n++;
 	}
+	*end = i + 1;
+	return n;
+}
+
+/* The string at p->at, in an allocation of its own length (of the rest of
+   the query, it made a query of many strings quadratic in memory). */
+static void
+lex_string(struct parser *p)
+{
+	size_t end;
+	char *out = alloc(p, unescape(p, NULL, &end) + 1);
+
+	unescape(p, out, &end);
 	p->t.kind = T_STR;
 	p->t.str = out;
-	p->at = i + 1;
+	p->at = end;
 }
 
 static void
@@ -452,7 +479,9 @@ primary(struct parser *p)
 
 	if (is_punct(p, "(")) {
 		if (++p->depth > MAX_DEPTH)
-			fail(p, p->t.pos, "conditions nested too deeply");
+			fail(p, p->t.pos,
+			    "conditions nested too deeply (at most %d parentheses and NOTs)",
+			    MAX_DEPTH);
 		lex(p);
 		e = disjunction(p);
 		expect_punct(p, ")", "')'");
@@ -478,7 +507,8 @@ negation(struct parser *p)
 	if (!accept_kw(p, "NOT"))
 		return primary(p);
 	if (++p->depth > MAX_DEPTH)
-		fail(p, pos, "conditions nested too deeply");
+		fail(p, pos, "conditions nested too deeply (at most %d parentheses and NOTs)",
+		    MAX_DEPTH);
 	e = not_of(p, negation(p), pos);
 	p->depth--;
 	return e;
@@ -626,10 +656,10 @@ object_path(struct parser *p, struct wql_stmt *s)
 }
 
 static char *
-assoc_value(struct parser *p)
+assoc_value(struct parser *p, size_t *pos)
 {
 	expect_punct(p, "=", "'='");
-	return ident(p, "a name", NULL);
+	return ident(p, "a name", pos);
 }
 
 static int
@@ -639,23 +669,29 @@ assoc_option(struct parser *p, struct wql_stmt *s)
 		const char *kw;
 		char **name;
 		int *flag;
+		struct wql_kw_at *at;
 	} opts[] = {
-		{ "ResultClass", &s->result_class, NULL },
-		{ "AssocClass", &s->assoc_class, NULL },
-		{ "Role", &s->role, NULL },
-		{ "ResultRole", &s->result_role, NULL },
-		{ "RequiredQualifier", &s->required_qualifier, NULL },
-		{ "RequiredAssocQualifier", &s->required_assoc_qualifier, NULL },
-		{ "ClassDefsOnly", NULL, &s->classdefs_only },
-		{ "KeysOnly", NULL, &s->keys_only },
-		{ "SchemaOnly", NULL, &s->schema_only },
+		{ "ResultClass", &s->result_class, NULL, &s->result_class_at },
+		{ "AssocClass", &s->assoc_class, NULL, &s->assoc_class_at },
+		{ "Role", &s->role, NULL, &s->role_at },
+		{ "ResultRole", &s->result_role, NULL, &s->result_role_at },
+		{ "RequiredQualifier", &s->required_qualifier, NULL, &s->required_qualifier_at },
+		{ "RequiredAssocQualifier", &s->required_assoc_qualifier, NULL,
+		    &s->required_assoc_qualifier_at },
+		{ "ClassDefsOnly", NULL, &s->classdefs_only, &s->classdefs_only_at },
+		{ "KeysOnly", NULL, &s->keys_only, &s->keys_only_at },
+		{ "SchemaOnly", NULL, &s->schema_only, &s->schema_only_at },
 	};
+	size_t pos = p->t.pos;
 
 	for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
 		if (!accept_kw(p, opts[k].kw))
 			continue;
+		if (opts[k].at->kw != 0) /* WMI: WBEM_E_INVALID_QUERY */
+			fail(p, pos, "%s given twice", opts[k].kw);
+		opts[k].at->kw = opts[k].at->val = pos;
 		if (opts[k].name != NULL)
-			*opts[k].name = assoc_value(p);
+			*opts[k].name = assoc_value(p, &opts[k].at->val);
 		else
 			*opts[k].flag = 1;
 		return 1;

@@ -8,7 +8,8 @@
  *       braces optional (WMI's object path, also as wbemtest takes it;
  *       separators \ or /, the server optional); the WHERE keywords are
  *       WMI's: ResultClass, AssocClass, Role, ResultRole, RequiredQualifier,
- *       RequiredAssocQualifier (= name), ClassDefsOnly, KeysOnly, SchemaOnly
+ *       RequiredAssocQualifier (= name), ClassDefsOnly, KeysOnly, SchemaOnly,
+ *       each at most once (as WMI: a repeated one is a syntax error)
  *   CREATE class SET prop=value [, prop=value]...
  *   UPDATE class SET prop=value [, prop=value]... [WHERE cond]
  *   DELETE FROM class [WHERE cond]
@@ -82,6 +83,12 @@ struct wql_assign {
 	struct wql_lit val;
 };
 
+/* Where an ASSOCIATORS/REFERENCES WHERE keyword is in the query: kw, the
+   keyword; val, its value (= name), kw for a flag; both 0 when absent. */
+struct wql_kw_at {
+	size_t kw, val;
+};
+
 enum wql_kind {
 	WQL_SELECT,
 	WQL_ASSOCIATORS,
@@ -115,6 +122,10 @@ struct wql_stmt {
 	char *result_class, *assoc_class, *role, *result_role;
 	char *required_qualifier, *required_assoc_qualifier;
 	int classdefs_only, keys_only, schema_only;
+	/* and where each is in the query (each at most once) */
+	struct wql_kw_at result_class_at, assoc_class_at, role_at, result_role_at;
+	struct wql_kw_at required_qualifier_at, required_assoc_qualifier_at;
+	struct wql_kw_at classdefs_only_at, keys_only_at, schema_only_at;
 	/* the object path's \\server\namespace: prefix, NULL when absent */
 	char *server, *ns;
 	size_t server_pos, ns_pos;

@@ -11,6 +11,7 @@
 #     the path with and without braces; WHERE AssocClass, ResultClass, Role, ResultRole,
 #     KeysOnly; an instance that does not exist and a route without a persisted one: [] and
 #     exit 0; ClassDefsOnly (8), an unknown class, key or AssocClass (2, with the nearest name);
+#     the caret under an unknown ResultClass (2), SchemaOnly (8) and a repeated Role (1);
 #     REFERENCES OF a persisted route costs two GETs (snmpd's SNMPv2-MIB counters).
 #   - WHERE Destination >= a AND Destination < b over the 1,000 routes: the rows equal the
 #     kernel's routes in [a, b) in address order, read in at most 3 requests and fewer than
@@ -171,6 +172,16 @@ qerr "a server other than the agent" "REFERENCES OF {\\\\router9\\root\\cimv2:$P
 qerr "ISA an unknown class" "SELECT * FROM Win32_ActiveRoute WHERE SameElement ISA 'Win32_IP4RouteTabel'" 2 \
 	"ISA: unknown class Win32_IP4RouteTabel (did you mean Win32_IP4RouteTable?)"
 qerr "AssocClass in REFERENCES OF" "REFERENCES OF {$PPATH1} WHERE AssocClass = Win32_ActiveRoute" 1 "REFERENCES OF takes"
+# the caret under the last TOKEN of WQL (the column computed here from the query, not read from cimq)
+qcaret() { # TEXT WQL STATUS TOKEN
+	local pre=${2%"$4"*}
+	q json "$2"
+	if [ "$QRC" -eq "$3" ] && grep -qx "  $(printf '%*s' ${#pre} '')^" "$T/q.json.err"; then ok "$1: the caret under $4 (exit $3)"; else
+		not_ok "$1: the caret under $4 (exit $3)"; diag "exit $QRC" "$(head -c 600 "$T/q.json.err")"; fi
+}
+qcaret "an unknown ResultClass" "ASSOCIATORS OF {$PPATH1} WHERE KeysOnly ResultClass = Win32_IP4RouteTabel" 2 Win32_IP4RouteTabel
+qcaret "SchemaOnly" "ASSOCIATORS OF {$PPATH1} WHERE KeysOnly SchemaOnly" 8 SchemaOnly
+qcaret "a repeated Role" "ASSOCIATORS OF {$PPATH1} WHERE Role = SameElement Role = SameElement" 1 Role
 
 # ---------------------------------------------------------------- costs, from snmpd's counters
 # snmpInPkts, snmpInGetRequests, snmpInTotalReqVars before and after; the read costs 1 packet,

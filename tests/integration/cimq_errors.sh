@@ -2,7 +2,8 @@
 # cimq_errors.sh - every error of cimq: one clear message and its own exit status (issue 15).
 #
 #   1 a WQL syntax error: the query printed with a caret under the offending character (the
-#     column computed here from the query, not read from cimq), and what was expected
+#     column computed here from the query, not read from cimq), and what was expected; 201
+#     nested parentheses: the caret under the 201st, the limit said
 #   2 an unknown class or property: the message names the nearest one (a one-letter typo of a
 #     real name, in the FROM, the SELECT list and the WHERE)
 #   3 a type mismatch in the query (a string compared with a number, a number with a boolean)
@@ -94,6 +95,12 @@ Q="SELECT Destination,, Mask FROM $R"
 syntax syn4 "$Q" 19 "two commas"
 Q="SELECT * FROM $R WHERE Caption = 'it''s'"
 syntax syn5 "$Q" $((${#Q} - 4)) "a doubled quote: WQL escapes with a backslash"
+P=$(printf '%.0s(' $(seq 201)) Q="SELECT * FROM $R WHERE "
+run syn6 -v2c -c public -t 2 -r 0 "$AGENT" "$Q${P}Metric1 = 1${P//(/)}"
+expect_exit syn6 1 "syntax error (201 nested parentheses)"
+caret syn6 "$Q${P}Metric1 = 1${P//(/)}" $((${#Q} + 200))
+result $? "syntax error (201 nested parentheses): the caret under the 201st"
+mentions syn6 "201 nested parentheses: says the limit" "at most 200 parentheses and NOTs"
 # WITHIN belongs to event queries (WQL's data queries have none): refused, not ignored
 run within -v2c -c public -t 2 -r 0 "$AGENT" "SELECT * FROM $R WITHIN 5"
 expect_exit within 1 "WITHIN in a query of a class that is not an event class"

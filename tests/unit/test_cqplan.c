@@ -392,8 +392,10 @@ test_spans(void **state)
 	"Win32_IP4RouteTable.Destination=\"10.95.0.0\",Mask=\"255.255.0.0\",NextHop=\"10.1.0.9\"," \
 	"InterfaceIndex=3"
 
+static size_t ways_pos; /* the offset of ways' last refusal */
+
 /* The ways of q as "Assoc.Role>ResultRole:Result[=]" (= same_index), or
-   "status: message". */
+   "status: message" (its offset in ways_pos). */
 static const char *
 ways(const char *q)
 {
@@ -408,6 +410,7 @@ ways(const char *q)
 		fail_msg("%s: %s at %zu", q, we.msg, we.pos);
 	if (assoc_plan_make(map, stmt, &ap, &err) != 0) {
 		snprintf(s, sizeof(s), "%d: %s", err.status, err.msg);
+		ways_pos = err.pos;
 		return s;
 	}
 	s[0] = '\0';
@@ -420,6 +423,21 @@ ways(const char *q)
 	}
 	assoc_plan_free(ap);
 	return s;
+}
+
+/* ways(q) refuses q with want, its caret under the last token in q. */
+static void
+refused_at(const char *q, const char *token, const char *want)
+{
+	const char *at = strstr(q, token), *next;
+
+	assert_non_null(at);
+	while ((next = strstr(at + 1, token)) != NULL)
+		at = next;
+	assert_string_equal(ways(q), want);
+	if (ways_pos != (size_t)(at - q))
+		fail_msg("%s: caret at %zu, not under %s at %zu", q, ways_pos, token,
+		    (size_t)(at - q));
 }
 
 static void
@@ -461,27 +479,44 @@ test_assoc_ways(void **state)
 				 " WHERE ResultClass = Win32_IP4RouteTable"),
 	    "");
 	assert_string_equal(ways("ASSOCIATORS OF {Win32_NetworkAdapter.DeviceID='2'}"), "");
-	/* refusals */
-	assert_string_equal(ways("ASSOCIATORS OF " PERSISTED " WHERE ClassDefsOnly"),
+	/* refusals, the caret under the keyword or the name refused */
+	refused_at("ASSOCIATORS OF " PERSISTED " WHERE ClassDefsOnly", "ClassDefsOnly",
 	    "8: ClassDefsOnly is not supported: SNMP carries instances, not class definitions or "
 	    "qualifiers");
-	assert_string_equal(ways("ASSOCIATORS OF " PERSISTED " WHERE RequiredQualifier = Key"),
+	refused_at("ASSOCIATORS OF " PERSISTED " WHERE KeysOnly SchemaOnly", "SchemaOnly",
+	    "8: SchemaOnly is not supported: SNMP carries instances, not class definitions or "
+	    "qualifiers");
+	refused_at("ASSOCIATORS OF " PERSISTED " WHERE RequiredQualifier = Key",
+	    "RequiredQualifier",
 	    "8: RequiredQualifier is not supported: SNMP carries instances, not class definitions "
 	    "or qualifiers");
-	assert_string_equal(ways(
-				"REFERENCES OF " PERSISTED " WHERE AssocClass = Win32_ActiveRoute"),
+	refused_at("ASSOCIATORS OF " PERSISTED " WHERE Role = SameElement RequiredAssocQualifier = "
+		   "Association",
+	    "RequiredAssocQualifier",
+	    "8: RequiredAssocQualifier is not supported: SNMP carries instances, not class "
+	    "definitions or qualifiers");
+	refused_at("REFERENCES OF " PERSISTED " WHERE AssocClass = Win32_ActiveRoute", "AssocClass",
 	    "1: REFERENCES OF takes ResultClass, Role and KeysOnly, not AssocClass");
-	assert_string_equal(ways("ASSOCIATORS OF " PERSISTED
-				 " WHERE ResultClass = Win32_ActivRoute"),
+	refused_at("REFERENCES OF " PERSISTED " WHERE KeysOnly ResultRole = SystemElement",
+	    "ResultRole", "1: REFERENCES OF takes ResultClass, Role and KeysOnly, not ResultRole");
+	refused_at("ASSOCIATORS OF " PERSISTED " WHERE ResultClass = Win32_ActivRoute",
+	    "Win32_ActivRoute",
 	    "2: ResultClass: unknown class Win32_ActivRoute (did you mean Win32_ActiveRoute?)");
-	assert_string_equal(ways("ASSOCIATORS OF " PERSISTED " WHERE Role = SystemElemnt"),
+	refused_at("ASSOCIATORS OF " PERSISTED " WHERE KeysOnly AssocClass = Win32_ActivRoute",
+	    "Win32_ActivRoute",
+	    "2: AssocClass: unknown class Win32_ActivRoute (did you mean Win32_ActiveRoute?)");
+	refused_at("ASSOCIATORS OF " PERSISTED " WHERE Role = SystemElemnt", "SystemElemnt",
 	    "2: Role: no association class has the role SystemElemnt (did you mean "
 	    "SystemElement?)");
+	refused_at("ASSOCIATORS OF " PERSISTED " WHERE Role = SameElement ResultRole = SameElemnt",
+	    "SameElemnt",
+	    "2: ResultRole: no association class has the role SameElemnt (did you mean "
+	    "SameElement?)");
 	assert_string_equal(ways("ASSOCIATORS OF {Win32_IP4RouteTable.Destination='10.0.0.0'}"),
 	    "Win32_ActiveRoute.SystemElement>SameElement:Win32_IP4PersistedRouteTable");
-	assert_string_equal(ways("REFERENCES OF {Win32_IP4RouteTable}"),
+	refused_at("REFERENCES OF {Win32_IP4RouteTable}", "Win32_IP4RouteTable",
 	    "2: {Win32_IP4RouteTable} names a class, not an instance: give its keys");
-	assert_string_equal(ways("ASSOCIATORS OF {" LIVE ",Metric1=3}"),
+	refused_at("ASSOCIATORS OF {" LIVE ",Metric1=3}", "Metric1",
 	    "2: Metric1 is not a key of Win32_IP4RouteTable: the path names no instance");
 }
 

@@ -294,6 +294,49 @@ test_assoc(void **state)
 	    "RequiredAssocQualifier, ClassDefsOnly, KeysOnly or SchemaOnly");
 }
 
+/* Each WHERE keyword of ASSOCIATORS/REFERENCES OF at most once (WMI:
+   WBEM_E_INVALID_QUERY), the caret under the second; where each one is. */
+static void
+test_assoc_repeated(void **state)
+{
+	struct wql_stmt *s;
+	struct wql_err err;
+
+	(void)state;
+	bad("ASSOCIATORS OF {x.a=1} WHERE ResultClass = A ResultClass = B", 45,
+	    "ResultClass given twice");
+	bad("REFERENCES OF {x.a=1} WHERE KeysOnly Role = r keysonly", 46, "KeysOnly given twice");
+	bad("ASSOCIATORS OF x.a=1 WHERE Role = r ResultRole = s ROLE = r", 51, "Role given twice");
+	bad("ASSOCIATORS OF x.a=1 WHERE SchemaOnly SchemaOnly", 38, "SchemaOnly given twice");
+	bad("ASSOCIATORS OF x.a=1 WHERE RequiredQualifier = q RequiredQualifier = q", 49,
+	    "RequiredQualifier given twice");
+	assert_int_equal(wql_parse("ASSOCIATORS OF {x.a=1} WHERE KeysOnly AssocClass = A "
+				   "ResultClass=B Role = r ResultRole= s RequiredQualifier = q "
+				   "RequiredAssocQualifier = Q ClassDefsOnly SchemaOnly",
+			     &s, &err),
+	    0);
+	assert_int_equal(s->keys_only_at.kw, 29);
+	assert_int_equal(s->keys_only_at.val, 29);
+	assert_int_equal(s->assoc_class_at.kw, 38);
+	assert_int_equal(s->assoc_class_at.val, 51);
+	assert_int_equal(s->result_class_at.kw, 53);
+	assert_int_equal(s->result_class_at.val, 65);
+	assert_int_equal(s->role_at.val, 74);
+	assert_int_equal(s->result_role_at.val, 88);
+	assert_int_equal(s->required_qualifier_at.val, 110);
+	assert_int_equal(s->required_assoc_qualifier_at.val, 137);
+	assert_int_equal(s->classdefs_only_at.kw, 139);
+	assert_int_equal(s->schema_only_at.kw, 153);
+	assert_int_equal(s->role_at.kw, 67);
+	assert_int_equal(s->result_role_at.kw, 76);
+	assert_int_equal(s->required_qualifier_at.kw, 90);
+	assert_int_equal(s->required_assoc_qualifier_at.kw, 112);
+	wql_free(s);
+	assert_int_equal(wql_parse("REFERENCES OF {x.a=1}", &s, &err), 0);
+	assert_int_equal(s->keys_only_at.kw + s->role_at.kw + s->role_at.val, 0);
+	wql_free(s);
+}
+
 /* The prefix's server is . or the agent's name, its namespace root\cimv2. */
 static void
 test_path_check(void **state)
@@ -418,12 +461,12 @@ test_depth(void **state)
 	ok(q, "SELECT x [*] WHERE (= a 1)");
 	memmove(q + 23, q + 22, n - 21);
 	q[22] = '(';
-	bad(q, 222, "conditions nested too deeply");
+	bad(q, 222, "conditions nested too deeply (at most 200 parentheses and NOTs)");
 	n = (size_t)snprintf(q, sizeof(q), "SELECT * FROM x WHERE ");
 	for (size_t k = 0; k < 201; k++)
 		n += (size_t)snprintf(q + n, sizeof(q) - n, "NOT ");
 	snprintf(q + n, sizeof(q) - n, "a = 1");
-	bad(q, 22 + 200 * 4, "conditions nested too deeply");
+	bad(q, 22 + 200 * 4, "conditions nested too deeply (at most 200 parentheses and NOTs)");
 }
 
 /* q fails to parse at pos; wql_err_print prints want */
@@ -474,6 +517,7 @@ main(void)
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_literals),
 		cmocka_unit_test(test_assoc),
+		cmocka_unit_test(test_assoc_repeated),
 		cmocka_unit_test(test_path_check),
 		cmocka_unit_test(test_writes),
 		cmocka_unit_test(test_errors),
