@@ -165,7 +165,8 @@ lex_number(struct parser *p)
 		p->t.r = strtod(s, &end);
 	else
 		p->t.mag = strtoull(s, &end, hex ? 16 : 10);
-	if (errno == ERANGE)
+	/* An underflow is the nearest value strtod found (0 or a subnormal): no error. */
+	if (errno == ERANGE && (!p->t.is_real || fabs(p->t.r) > 1.0))
 		fail(p, p->t.pos, "number too large");
 	if (end == s || (hex && end == s + 2) || isalnum((unsigned char)*end) || *end == '_' ||
 	    *end == '.')

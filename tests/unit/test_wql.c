@@ -232,6 +232,9 @@ test_literals(void **state)
 	ok("SELECT * FROM c WHERE a = true OR b = FALSE OR c = null",
 	    "SELECT c [*] WHERE (OR (OR (= a TRUE) (= b FALSE)) (= c NULL))");
 	ok("SELECT * FROM c WHERE a = ''", "SELECT c [*] WHERE (= a '')");
+	ok("SELECT * FROM c WHERE a = 1e-400 OR b = -2.5e-310",
+	    "SELECT c [*] WHERE (OR (= a 0) (= b -2.5e-310))");
+	bad("SELECT * FROM c WHERE a = 1e400", 26, "number too large");
 	bad("SELECT * FROM c WHERE a = 18446744073709551616", 26, "number too large");
 	bad("SELECT * FROM c WHERE a = -9223372036854775809", 26, "number too large");
 	bad("SELECT * FROM c WHERE a = 12ab", 26, "bad number");
