@@ -67,9 +67,8 @@ nlreq_budget(struct nlreq *q, unsigned ms)
 static struct nl_msg *route_msg(int cmd, int flags, const struct route *r);
 static struct nl_msg *route6_msg(int cmd, int flags, const struct route6 *r);
 
-/* The request for an entry r of family: struct route (AF_INET) or struct route6 (AF_INET6). */
-static struct nl_msg *
-entry_msg(int family, int cmd, int flags, const void *r)
+struct nl_msg *
+nlreq_entry_msg(int family, int cmd, int flags, const void *r)
 {
 	return family == AF_INET ? route_msg(cmd, flags, r) : route6_msg(cmd, flags, r);
 }
@@ -84,8 +83,8 @@ nlreq_route(struct nlreq *q, int family, int cmd, int flags, const void *r, char
 	int rc;
 
 	if (q->fake == NULL)
-		return nlsock_transact(q->s, entry_msg(family, cmd, flags, r), NULL, NULL, err,
-		    errlen);
+		return nlsock_transact(q->s, nlreq_entry_msg(family, cmd, flags, r), NULL, NULL,
+		    err, errlen);
 	q->fake_err[0] = '\0';
 	rc = fake_route(q, family, cmd, flags, r, NULL);
 	snprintf(err, errlen, "%s", q->fake_err);
@@ -394,7 +393,7 @@ route_async(struct nlreq *q, int family, int cmd, int flags, const void *r, stru
 	if (q->fake != NULL)
 		return fake_async(q, fake_route(q, family, cmd, flags, r, gone), done, arg, err,
 		    errlen);
-	msg = entry_msg(family, cmd, flags, r);
+	msg = nlreq_entry_msg(family, cmd, flags, r);
 	return nlsock_send(q->s, msg, gone != NULL ? echo_msg : NULL, gone, done, arg, err, errlen);
 }
 

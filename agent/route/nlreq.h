@@ -58,6 +58,13 @@ int nlreq_route(struct nlreq *, int family, int cmd, int flags, const void *r, c
 int nlreq_put_via6(struct nl_msg *, const uint8_t gw6[16]);
 
 /*
+ * The request for an entry r of family (struct route for AF_INET, struct
+ * route6 for AF_INET6), as sent; NULL out of memory.  The unit tests' fake
+ * kernel matches its routes through it as the kernel's answers are matched.
+ */
+struct nl_msg *nlreq_entry_msg(int family, int cmd, int flags, const void *r);
+
+/*
  * A route as the kernel itself describes it: one RTM_NEWROUTE/RTM_DELROUTE
  * message with every attribute (preferred source, metrics such as mtu and
  * advmss, realms, an IPv6 gateway, ...), kept so that a route can be put

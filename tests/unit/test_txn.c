@@ -31,6 +31,8 @@
 #include <linux/netlink.h>
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
 
 #include "iface/dhcpctl.h"
 #include "iface/ifmirror.h"
@@ -263,6 +265,27 @@ fk_route6_delete(void *arg, const struct route6 *r, struct nlroute *gone, char *
 	return fk_del(&fam6, r, gone, err, errlen);
 }
 
+/*
+ * Does the caller's match take route r, given as the kernel would describe it:
+ * the request that made it, with the device a request may leave out (an IPv6
+ * blackhole's lo).
+ */
+static int
+fk_matches(int family, const void *r, int (*match)(struct nlmsghdr *, void *), void *marg)
+{
+	int32_t oif = family == AF_INET6 ? ((const struct route6 *)r)->ifindex :
+					   ((const struct route *)r)->ifindex;
+	struct nl_msg *msg = nlreq_entry_msg(family, RTM_NEWROUTE, 0, r);
+	int yes;
+
+	assert_non_null(msg);
+	if (oif > 0 && nlmsg_find_attr(nlmsg_hdr(msg), sizeof(struct rtmsg), RTA_OIF) == NULL)
+		assert_int_equal(nla_put_u32(msg, RTA_OIF, (uint32_t)oif), 0);
+	yes = match(nlmsg_hdr(msg), marg);
+	nlmsg_free(msg);
+	return yes;
+}
+
 static int
 fk_route_fetch(void *arg, uint8_t family, uint32_t table, uint8_t proto, int32_t oif,
     int (*match)(struct nlmsghdr *, void *), void *marg, struct nlroute *out, char *err,
@@ -276,11 +299,13 @@ fk_route_fetch(void *arg, uint8_t family, uint32_t table, uint8_t proto, int32_t
 	}
 	for (size_t i = 0; family == AF_INET6 && i < fk.n6; i++)
 		if (fk.v6[i].table == table && fk.v6[i].proto == proto &&
-		    (oif <= 0 || fk.v6[i].ifindex == oif))
+		    (oif <= 0 || fk.v6[i].ifindex == oif) &&
+		    fk_matches(AF_INET6, &fk.v6[i], match, marg))
 			return keep(&fam6, &fk.v6[i], out);
 	for (size_t i = 0; family == AF_INET && i < fk.n; i++)
 		if (fk.v[i].table == table && fk.v[i].proto == proto &&
-		    (oif <= 0 || fk.v[i].ifindex == oif))
+		    (oif <= 0 || fk.v[i].ifindex == oif) &&
+		    fk_matches(AF_INET, &fk.v[i], match, marg))
 			return keep(&fam4, &fk.v[i], out);
 	snprintf(err, errlen, "the kernel has no such route");
 	return -ESRCH;
