@@ -1,6 +1,8 @@
 /* assoc: the ways of ASSOCIATORS OF and REFERENCES OF (see assoc.h). */
+#define _GNU_SOURCE 1
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,4 +246,19 @@ assoc_plan_free(struct assoc_plan *ap)
 		return;
 	free(ap->ways);
 	free(ap);
+}
+
+char *
+assoc_path_query(const char *path)
+{
+	struct wql_stmt *s;
+	struct wql_err we;
+	char *q;
+
+	if (wql_parse_path(path, &s, &we) != 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	wql_free(s);
+	return asprintf(&q, "ASSOCIATORS OF {%s}", path) < 0 ? NULL : q;
 }

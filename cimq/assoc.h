@@ -60,4 +60,9 @@ int assoc_plan_make(const struct cmap *m, const struct wql_stmt *s, struct assoc
     struct plan_err *err);
 void assoc_plan_free(struct assoc_plan *ap);
 
+/* "ASSOCIATORS OF {path}" for a path an agent gave, to read the instance it
+   names; NULL (errno EINVAL) when path is not one object path alone, so that
+   a path cannot add WHERE text, or out of memory.  Free it. */
+char *assoc_path_query(const char *path);
+
 #endif

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE 1
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,8 +198,8 @@ follow_path(struct arun *r, const struct cmap_class *t, const char *path)
 	struct plan *p = NULL;
 	int rc = 0;
 
-	if (asprintf(&q, "ASSOCIATORS OF {%s}", path) < 0)
-		return oom(r->err);
+	if ((q = assoc_path_query(path)) == NULL)
+		return errno == EINVAL ? 0 : oom(r->err); /* not a path: names nothing */
 	if ((p = plan_text(t, q, r->s->keys_only, &s)) != NULL)
 		rc = exec_rows(r->ss, r->m, p, print_row, r, r->err);
 	plan_free(p);

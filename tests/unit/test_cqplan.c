@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -862,6 +863,30 @@ test_inet_zones(void **state)
 	assert_int_equal(plan_decode_index(c, &c->table, neg, 13, v), -1);
 }
 
+/* A path an agent gave is followed only when it is one path, alone: it cannot add WHERE text. */
+static void
+test_assoc_path_query(void **state)
+{
+	char *q;
+
+	(void)state;
+	q = assoc_path_query("Win32_IP4RouteTable.Destination=\"10.0.0.0\",NextHop=\"192.0.2.1\"");
+	assert_non_null(q);
+	assert_string_equal(q,
+	    "ASSOCIATORS OF {Win32_IP4RouteTable.Destination=\"10.0.0.0\","
+	    "NextHop=\"192.0.2.1\"}");
+	free(q);
+	q = assoc_path_query("Win32_IP4RouteTable.Destination=\"a}b\"");
+	assert_non_null(q); /* a brace inside a string is the string's */
+	free(q);
+	errno = 0;
+	assert_null(assoc_path_query("Win32_IP4RouteTable.Destination=\"x\"} WHERE KeysOnly {"));
+	assert_int_equal(errno, EINVAL);
+	assert_null(assoc_path_query("Win32_IP4RouteTable.Destination=\"x\"} WHERE ResultClass = "
+				     "Win32_IP4RouteTable"));
+	assert_null(assoc_path_query(""));
+}
+
 int
 main(void)
 {
@@ -883,6 +908,7 @@ main(void)
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_roundtrip_ip6),
 		cmocka_unit_test(test_inet_zones),
+		cmocka_unit_test(test_assoc_path_query),
 	};
 	int rc = cmocka_run_group_tests(tests, cq_setup, cq_teardown);
 
