@@ -190,13 +190,16 @@ rec_put(struct ifset *s, const struct ifrec *rec)
 		log_warn("set", "ifindex %d: no memory to record the method", (int)rec->ifindex);
 }
 
-/* Record method and its result on the row's table's columns of ifindex. */
+/*
+ * Record method and its result on the row's table's columns of ifindex; not
+ * for a link the mirror does not have (its record would never go).
+ */
 static void
 record(struct ifset *s, enum itable tbl, int32_t ifindex, int method, int result)
 {
 	struct ifrec rec = rec_get(s, ifindex);
 
-	if (method == 0)
+	if (method == 0 || iface_link(s->ifm, ifindex) == NULL)
 		return;
 	if (tbl == T_ADAPTER) {
 		rec.ad_method = (uint8_t)method;
@@ -1287,24 +1290,33 @@ asked_method(const struct irow *r)
 	return 0;
 }
 
-/* What a refusal of the column check records: CIM_LogicalDevice's failed(2), or WMI's code. */
-static int
-column_code(enum itable tbl, int err)
+/*
+ * A refusal err of the column check (txn_ops.refused): CIM_LogicalDevice's
+ * failed(2), or WMI's parameterOutOfBounds(90) for a wrong value (as SetMTU's
+ * row check) and invalidParameter(68) for a wrong type or length.
+ */
+static void
+record_refused(struct ifset *s, enum itable tbl, int32_t ifindex, int method, int err)
 {
-	if (tbl == T_ADAPTER)
-		return AR_FAILED;
-	return err == SNMP_ERR_WRONGVALUE ? CIM_RC_OUTOFBOUNDS : CIM_RC_INVALIDPARAMETER;
+	record(s, tbl, ifindex, method,
+	    tbl == T_ADAPTER               ? AR_FAILED :
+		err == SNMP_ERR_WRONGVALUE ? CIM_RC_OUTOFBOUNDS :
+					     CIM_RC_INVALIDPARAMETER);
 }
 
-/* RESERVE1: the column check refused col; recorded as the row checks record (an existing link). */
+void
+ifset_record_refused_cfg(struct ifset *s, int32_t ifindex, int method, int err)
+{
+	record_refused(s, T_CFG, ifindex, method, err);
+}
+
+/* RESERVE1: the column check refused col; recorded as the row checks record. */
 static void
 refused(struct txn_row *tr, oid col, int err, void *ctx)
 {
-	struct ifset *s = ctx;
 	const struct irow *r = txn_row_data(tr);
 
-	if (iface_link(s->ifm, r->ifindex) != NULL)
-		record(s, r->tbl, r->ifindex, col_method(tr, col), column_code(r->tbl, err));
+	record_refused(ctx, r->tbl, r->ifindex, col_method(tr, col), err);
 }
 
 static int
@@ -2011,8 +2023,7 @@ none_refused(struct txn_row *tr, oid col, int err, void *ctx)
 	const struct nrow *r = txn_row_data(tr);
 
 	(void)col;
-	if (iface_link(d->s->ifm, r->ifindex) != NULL)
-		record(d->s, T_CFG, r->ifindex, d->method, column_code(T_CFG, err));
+	record_refused(d->s, T_CFG, r->ifindex, d->method, err);
 }
 
 static const struct txn_column permit_columns[] = {

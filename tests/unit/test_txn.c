@@ -3304,7 +3304,8 @@ test_protected(void **state)
 /*
  * A value the column check refuses (wrongType, wrongLength, wrongValue) is
  * recorded as the row checks record: failed(2) on the adapter table,
- * invalidParameter(68) or parameterOutOfBounds(90) on the configuration's.
+ * invalidParameter(68) or parameterOutOfBounds(90) on the configuration's
+ * (its address, IPX and gateway tables too); nothing for a link that is not there.
  */
 static void
 test_column_refusal_recorded(void **state)
@@ -3348,6 +3349,13 @@ test_column_refusal_recorded(void **state)
 	assert_null(ifset_rec(ifs, 3));
 	IF_REFUSED(SNMP_ERR_WRONGTYPE, { TC, C_CFG_MTU, "99", 1400 });
 	assert_null(ifset_rec(ifs, 99));
+	/* SetGateways(): the gateway table's column check; a gateway of no link records nothing. */
+	IF_REFUSED(SNMP_ERR_WRONGVALUE, { TG, C_GRS, GIDX("192.0.2.9", 20), 5 });
+	CFG_REC(IFA, CIM_M_SETGATEWAYS, 90);
+	IF_REFUSED(SNMP_ERR_WRONGTYPE, { TG, C_GST, GIDX("192.0.2.9", 20), 3, ASN_UNSIGNED });
+	CFG_REC(IFA, CIM_M_SETGATEWAYS, 68);
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TG, C_GRS, "999.1.4.192.0.2.9.20", 4 });
+	assert_null(ifset_rec(ifs, 999));
 }
 
 /* DHCPEnabled refused on a protected interface: the method its value names. */
