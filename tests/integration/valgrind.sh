@@ -39,7 +39,7 @@ printf 'nameserver 10.2.0.99\noptions timeout:3 attempts:1\n' >"$NSDIR/resolv.co
 
 write_cimrouted_conf "routeTables main" "agentxPingInterval 1"
 start_snmpd || bail_out "snmpd did not start"
-# valgrind.supp: one leak inside net-snmp's own ping (a master restarted mid-ping), not ours
+# valgrind.supp: one leak inside net-snmp when the master goes with data unread, not ours
 CIMR_WRAPPER="valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
 --suppressions=$ITDIR/valgrind.supp \
 --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --log-file=$T/valgrind.log" \
