@@ -1519,6 +1519,18 @@ gw_record(struct writer *w, struct wrow *r, int code)
 		ifset_record_cfg(w->ifs, r->gwk.ifindex, CIM_M_SETGATEWAYS, code, &r->old_rec);
 }
 
+/* RESERVE1: the column check refused a value: SetGateways()'s refusal recorded. */
+static void
+gw_refused(struct txn_row *tr, oid col, int err, void *ctx)
+{
+	struct writer *w = ctx;
+	const struct wrow *r = txn_row_data(tr);
+
+	(void)col;
+	if (w->ifs != NULL)
+		ifset_record_refused_cfg(w->ifs, r->gwk.ifindex, CIM_M_SETGATEWAYS, err);
+}
+
 static int
 undo_gw_record(void *row, void *w)
 {
@@ -2129,5 +2141,6 @@ const struct txn_ops mib_set_gateway_ops = {
 	.row_free = row_free,
 	.group = &route_group,
 	.parse_index = gw_index,
+	.refused = gw_refused,
 	MIB_COLUMNS(gw_columns),
 };

@@ -190,13 +190,16 @@ rec_put(struct ifset *s, const struct ifrec *rec)
 		log_warn("set", "ifindex %d: no memory to record the method", (int)rec->ifindex);
 }
 
-/* Record method and its result on the row's table's columns of ifindex. */
+/*
+ * Record method and its result on the row's table's columns of ifindex; not
+ * for a link the mirror does not have (its record would never go).
+ */
 static void
 record(struct ifset *s, enum itable tbl, int32_t ifindex, int method, int result)
 {
 	struct ifrec rec = rec_get(s, ifindex);
 
-	if (method == 0)
+	if (method == 0 || iface_link(s->ifm, ifindex) == NULL)
 		return;
 	if (tbl == T_ADAPTER) {
 		rec.ad_method = (uint8_t)method;
@@ -927,11 +930,11 @@ ifset_dhcp_all_start(struct ifset *s, int release, ifset_all_fn done, void *arg)
 
 /* Action's method: DisableIPSec(), ReleaseDHCPLease(), RenewDHCPLease(). */
 static int
-action_method(const struct irow *r)
+action_method(const struct txn_row *tr)
 {
 	long v = 0;
 
-	txn_int(r->tr, COL_ADCFG_ACTION, &v);
+	txn_int(tr, COL_ADCFG_ACTION, &v);
 	return v == 4 ? CIM_M_DISABLEIPSEC : v == 2 ? CIM_M_RELEASEDHCPLEASE : CIM_M_RENEWDHCPLEASE;
 }
 
@@ -939,7 +942,7 @@ action_method(const struct irow *r)
 static int
 check_action_m(struct ifset *s, struct irow *r, const struct link *l)
 {
-	r->method = action_method(r);
+	r->method = action_method(r->tr);
 	if (r->method == CIM_M_DISABLEIPSEC)
 		return 0;
 	return check_dhcp(s, r, l, &dhcp_methods[r->method == CIM_M_RELEASEDHCPLEASE ? 2 : 3]);
@@ -1229,28 +1232,91 @@ check_addr(struct ifset *s, struct irow *r, const struct link *l)
 
 /* ---- RESERVE2 --------------------------------------------------------------------- */
 
-/* The method a row asks for (the first, for the cfg table), to record a refusal of it. */
+/*
+ * The method col performs in row tr (0: none, or a method that the value
+ * names and the row has no value of col), to record a refusal of it.
+ */
 static int
-asked_method(const struct irow *r)
+col_method(const struct txn_row *tr, oid col)
 {
+	const struct irow *r = txn_row_data(tr);
 	long v;
+	int given = txn_int(tr, col, &v);
 
 	if (r->tbl == T_ADDR)
 		return CIM_M_ENABLESTATIC;
 	if (r->tbl == T_ADAPTER) {
-		if (txn_has(r->tr, COL_ADAPTER_SETPOWERSTATE))
-			return AM_POWER;
-		if (txn_has(r->tr, COL_ADAPTER_RESET))
-			return AM_RESET;
-		if (txn_int(r->tr, COL_ADAPTER_NETENABLED, &v))
-			return v == TV_TRUE ? AM_ENABLE : AM_DISABLE;
-		return 0; /* NetConnectionID is a property, not a method */
+		switch (col) {
+		case COL_ADAPTER_SETPOWERSTATE: return AM_POWER;
+		case COL_ADAPTER_RESET: return AM_RESET;
+		case COL_ADAPTER_NETENABLED:
+			return !given ? 0 : v == TV_TRUE ? AM_ENABLE : AM_DISABLE;
+		default: return 0; /* NetConnectionID is a property, not a method */
+		}
+	}
+	for (size_t i = 0; i < NCFG_METHODS; i++) {
+		const struct cfg_method *m = &cfg_methods[i];
+
+		if (m->cols[0] != col && m->cols[1] != col)
+			continue;
+		if (m->method != 0 || !given)
+			return m->method;
+		return col == COL_ADCFG_DHCPENABLED ? dhcp_methods[v == TV_TRUE ? 0 : 1].method :
+						      action_method(tr);
+	}
+	return 0;
+}
+
+/* The method a row asks for (the first, for the cfg table), to record a refusal of it. */
+static int
+asked_method(const struct irow *r)
+{
+	static const oid adapter_cols[] = { COL_ADAPTER_SETPOWERSTATE, COL_ADAPTER_RESET,
+		COL_ADAPTER_NETENABLED };
+
+	if (r->tbl == T_ADDR)
+		return CIM_M_ENABLESTATIC;
+	if (r->tbl == T_ADAPTER) {
+		for (size_t i = 0; i < sizeof(adapter_cols) / sizeof(adapter_cols[0]); i++)
+			if (txn_has(r->tr, adapter_cols[i]))
+				return col_method(r->tr, adapter_cols[i]);
+		return 0;
 	}
 	for (size_t i = 0; i < NCFG_METHODS; i++)
 		if (cfg_asks(r, &cfg_methods[i]))
-			return cfg_methods[i].method != 0 ? cfg_methods[i].method :
-							    action_method(r);
+			return col_method(r->tr,
+			    txn_has(r->tr, cfg_methods[i].cols[0]) ? cfg_methods[i].cols[0] :
+								     cfg_methods[i].cols[1]);
 	return 0;
+}
+
+/*
+ * A refusal err of the column check (txn_ops.refused): CIM_LogicalDevice's
+ * failed(2), or WMI's parameterOutOfBounds(90) for a wrong value (as SetMTU's
+ * row check) and invalidParameter(68) for a wrong type or length.
+ */
+static void
+record_refused(struct ifset *s, enum itable tbl, int32_t ifindex, int method, int err)
+{
+	record(s, tbl, ifindex, method,
+	    tbl == T_ADAPTER               ? AR_FAILED :
+		err == SNMP_ERR_WRONGVALUE ? CIM_RC_OUTOFBOUNDS :
+					     CIM_RC_INVALIDPARAMETER);
+}
+
+void
+ifset_record_refused_cfg(struct ifset *s, int32_t ifindex, int method, int err)
+{
+	record_refused(s, T_CFG, ifindex, method, err);
+}
+
+/* RESERVE1: the column check refused col; recorded as the row checks record. */
+static void
+refused(struct txn_row *tr, oid col, int err, void *ctx)
+{
+	const struct irow *r = txn_row_data(tr);
+
+	record_refused(ctx, r->tbl, r->ifindex, col_method(tr, col), err);
 }
 
 static int
@@ -1845,7 +1911,7 @@ static const struct txn_group ifset_group = {
 #define IROW_OPS(columns, index_fn)                                                                \
 	.row_size = sizeof(struct irow), .row_name = row_name, .check = check_row, .apply = apply, \
 	.row_free = row_free, .commit = commit, .group = &ifset_group, .parse_index = (index_fn),  \
-	MIB_COLUMNS(columns)
+	.refused = refused, MIB_COLUMNS(columns)
 
 /* ---- the array tables Linux has no rows of ------------------------------------- */
 
@@ -1949,6 +2015,17 @@ none_apply(struct txn *x, struct txn_row *tr, void *ctx)
 	return 0;
 }
 
+/* RESERVE1: the column check refused a value: recorded as none_check() records. */
+static void
+none_refused(struct txn_row *tr, oid col, int err, void *ctx)
+{
+	const struct ifset_none *d = ctx;
+	const struct nrow *r = txn_row_data(tr);
+
+	(void)col;
+	record_refused(d->s, T_CFG, r->ifindex, d->method, err);
+}
+
 static const struct txn_column permit_columns[] = {
 	{ COL_ADCFG_PERMIT_VALUE, ASN_UNSIGNED, 0, NULL },
 	{ COL_ADCFG_PERMIT_ROWSTATUS, ASN_INTEGER, 0, txn_check_go_status },
@@ -1962,7 +2039,8 @@ static const struct txn_column ipx_columns[] = {
 
 #define NONE_OPS(columns, check_fn)                                                  \
 	.row_size = sizeof(struct nrow), .row_name = none_name, .check = (check_fn), \
-	.apply = none_apply, .parse_index = none_index, MIB_COLUMNS(columns)
+	.apply = none_apply, .parse_index = none_index, .refused = none_refused,     \
+	MIB_COLUMNS(columns)
 
 const struct txn_ops mib_ifset_permit_ops = { NONE_OPS(permit_columns, permit_check) };
 const struct txn_ops mib_ifset_ipx_ops = { NONE_OPS(ipx_columns, ipx_check) };

@@ -57,6 +57,8 @@ int ifset_use_statedir(struct ifset *, const char *dir, char *err, size_t errlen
 void ifset_record_cfg(struct ifset *, int32_t ifindex, int method, int result, struct ifrec *old);
 void ifset_unrecord_cfg(struct ifset *, int32_t ifindex, int method, int result,
     const struct ifrec *old);
+/* Record a refusal err of txn's column check (wrongType, wrongLength, wrongValue) of method. */
+void ifset_record_refused_cfg(struct ifset *, int32_t ifindex, int method, int err);
 /*
  * The DHCP methods (EnableDHCP, EnableStatic's stop of the client,
  * Release/RenewDHCPLease): their commands run by dc, as cfg says

@@ -430,7 +430,9 @@ reserve1(struct txn *x, const struct txn_binding *b, const netsnmp_variable_list
 		*why = NULL; /* parse_index() logs its refusals */
 		return rc;
 	}
-	if ((rc = check_vb(c, vb)) != 0 || (fresh != NULL && (rc = add_row(x, fresh)) != 0)) {
+	if ((rc = check_vb(c, vb)) != 0 && b->ops->refused != NULL)
+		b->ops->refused(row, col, rc, b->ctx);
+	if (rc != 0 || (fresh != NULL && (rc = add_row(x, fresh)) != 0)) {
 		if (fresh != NULL)
 			row_free(fresh);
 		*why = vb_why(rc);

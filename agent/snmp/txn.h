@@ -133,6 +133,12 @@ struct txn_ops {
 	void (*commit)(struct txn_row *, void *ctx);
 	/* Free what the row data holds (may be NULL). */
 	void (*row_free)(void *row);
+	/*
+	 * RESERVE1 (may be NULL): the column check (struct txn_column: type,
+	 * length, value) refused a varbind of col in row with err, for a table
+	 * whose row checks record the refusal of a method (LastResult).
+	 */
+	void (*refused)(struct txn_row *, oid col, int err, void *ctx);
 	const struct txn_group *group;
 };
 

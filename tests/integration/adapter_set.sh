@@ -4,7 +4,8 @@
 # cimNetAdapterTable: Disable() and Enable() (NetEnabled: IFF_UP in `ip -j link`), the alias
 # (NetConnectionID: ifalias, set and removed; also on a link that is down, whose alias change
 # the kernel does not announce), Reset() (down and up), SetPowerState() refused;
-# LastMethod and LastResult after each. cimAdapterCfgTable: SetMTU() (`ip -j link` mtu; below
+# LastMethod and LastResult after each (a value of the wrong type too: failed(2), or
+# invalidParameter(68)). cimAdapterCfgTable: SetMTU() (`ip -j link` mtu; below
 # 68 and beyond the device refused with parameterOutOfBounds(90)), the methods that ask for
 # what Linux already is (0, nothing changed) and for what it cannot do (inconsistentValue,
 # notSupported(64)). cimAdapterCfgAddressTable: EnableStatic() of an IPv4 address (with its
@@ -87,6 +88,8 @@ set_ok "Reset() of va" "$AD.39.$VA" i 2
 methods "Reset()" ad "$VA" 3 0
 refused inconsistentValue "SetPowerState(powerOff)" "$AD.40.$VA" i 6
 methods "SetPowerState()" ad "$VA" 4 1
+refused wrongType "Reset() with a Gauge32" "$AD.39.$VA" u 2
+methods "Reset() of the wrong type" ad "$VA" 3 2
 nsx ip link set vb down && nsx ip link set va down
 refused inconsistentValue "Reset() of a disabled interface" "$AD.39.$VA" i 2
 methods "Reset() refused" ad "$VA" 3 2
@@ -106,6 +109,8 @@ refused wrongValue "SetMTU(67)" "$CFG.17.$VA" u 67
 methods "SetMTU(67)" cfg "$VA" 31 90
 refused wrongValue "SetMTU beyond the device's IFLA_MAX_MTU ($(link va max_mtu))" \
 	"$CFG.17.$VA" u $(($(link va max_mtu) + 1))
+refused wrongType "SetMTU() with an INTEGER" "$CFG.17.$VA" i 1400
+methods "SetMTU() of the wrong type" cfg "$VA" 31 68
 set_ok "SetDynamicDNSRegistration(false, false)" "$CFG.8.$VA" i 2 "$CFG.9.$VA" i 2
 methods "SetDynamicDNSRegistration(off)" cfg "$VA" 21 0
 refused inconsistentValue "SetDynamicDNSRegistration(true)" "$CFG.9.$VA" i 1
@@ -192,7 +197,7 @@ refused_code inconsistentValue 93 "an address va has" "$(A4 "$VA" 192.0.2.100 24
 refused_code inconsistentValue 97 "an address on a bridge port" "$(A4 "$VC" 198.51.100.5 24)" i 4
 refused wrongValue "createAndWait" "$(A4 "$VA" 198.51.100.5 24)" i 5
 refused wrongValue "StorageType permanent" "$(A4 "$VA" 198.51.100.5 24)" i 4 "$ADDR.7.$VA.1.4.198.51.100.5.24" i 4
-methods "EnableStatic() of an address va has (before)" cfg "$VA" 6 93
+methods "EnableStatic() refused by the column check" cfg "$VA" 6 90
 set_ok "destroy(6) of an address va does not have (RFC 2579: done already)" "$(A4 "$VA" 198.51.100.99 24)" i 6
 methods "... recorded as done" cfg "$VA" 6 0
 

@@ -14,8 +14,9 @@
 #   e. destroying a default route cimrouted did not make (proto static: writableProtocols)
 #   f. refusals, each changing neither the kernel nor the state files: a gateway on no subnet
 #      of the interface, one that exists, metric 0 and 10000 (WMI's 1 to 9999), six new gateways
-#      of one interface in one SET (WMI: at most 5), createAndWait, an interface that does not
-#      exist or is down (71), an index of the wrong length, StorageType other(1)
+#      of one interface in one SET (WMI: at most 5), createAndWait, a RowStatus of the wrong
+#      type (invalidParameter(68) recorded), an interface that does not exist or is down (71),
+#      an index of the wrong length, StorageType other(1)
 #   g. all or nothing: a new gateway and a bad cimIP4RouteTable row in one SET: neither
 #   LastMethod/LastResult of the interface: setGateways(23) and the code of the outcome
 #   h. a restart of cimrouted with the nonVolatile gateway deleted meanwhile: installed again
@@ -131,6 +132,9 @@ six=()
 for i in 1 2 3 4 5 6; do six+=("$OID_GW.6.$(gw4 "$A1" 10.30.0.$((10 + i)) $i)" i 4); done
 refused inconsistentValue "f. six new gateways of one interface in one SET" "${six[@]}"
 refused wrongValue "f. createAndWait" "$OID_GW.6.$(gw4 "$A0" 10.10.0.9 9)" i 5
+refused wrongType "f. RowStatus as a Gauge32" "$OID_GW.6.$(gw4 "$A0" 10.10.0.9 9)" u 4
+is "$(get_val "$OID_CFG.24.$A0") $(get_val "$OID_CFG.25.$A0")" "INTEGER: 23 INTEGER: 68" \
+	"f. ... LastMethod setGateways(23), LastResult invalidParameter(68)"
 refused inconsistentValue "f. an interface that does not exist" "$OID_GW.6.$(gw4 999 10.10.0.9 9)" i 4
 refused inconsistentValue "f. a gateway of an interface that is down (a2)" "$OID_GW.6.$(gw4 "$A2" 10.40.0.1 10)" i 4
 is "$(get_val "$OID_CFG.24.$A2") $(get_val "$OID_CFG.25.$A2")" "INTEGER: 23 INTEGER: 71" \

@@ -3370,6 +3370,75 @@ test_protected(void **state)
 	IF_REFUSED(SNMP_ERR_NOACCESS, { T6, C6_RS, I6_NEW, RS_CREATEANDGO });
 }
 
+/*
+ * A value the column check refuses (wrongType, wrongLength, wrongValue) is
+ * recorded as the row checks record: failed(2) on the adapter table,
+ * invalidParameter(68) or parameterOutOfBounds(90) on the configuration's
+ * (its address, IPX and gateway tables too); nothing for a link that is not there.
+ */
+static void
+test_column_refusal_recorded(void **state)
+{
+	adapters();
+	IF_APPLIED("link 2 mtu 1400", { TC, C_CFG_MTU, "2", 1400, ASN_UNSIGNED });
+	CFG_REC(IFA, CIM_M_SETMTU, 0);
+	IF_REFUSED(SNMP_ERR_WRONGTYPE, { TC, C_CFG_MTU, "2", 1400 });
+	CFG_REC(IFA, CIM_M_SETMTU, 68);
+	IF_REFUSED(SNMP_ERR_WRONGVALUE, { TC, COL_ADCFG_TCPIPNETBIOSOPTIONS, "2", 3 });
+	CFG_REC(IFA, CIM_M_SETTCPIPNETBIOS, 90);
+	IF_REFUSED(SNMP_ERR_WRONGTYPE,
+	    { TC, COL_ADCFG_WINSPRIMARYSERVER, "2", 0, ASN_OCTET_STR, "1234" });
+	CFG_REC(IFA, CIM_M_SETWINSSERVER, 68);
+	IF_REFUSED(SNMP_ERR_WRONGTYPE, { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), 4, ASN_GAUGE });
+	CFG_REC(IFA, CIM_M_ENABLESTATIC, 68);
+	IF_REFUSED(SNMP_ERR_WRONGLENGTH,
+	    { TX, COL_ADCFG_IPX_NETWORKNUMBER, "2.1", 0, ASN_OCTET_STR, "123456789" });
+	CFG_REC(IFA, CIM_M_SETIPXFRAMETYPENETWORKPAIRS, 68);
+	/* A method the value names: a refused value names none; the record stays. */
+	IF_REFUSED(SNMP_ERR_WRONGVALUE, { TC, COL_ADCFG_ACTION, "2", 9 });
+	CFG_REC(IFA, CIM_M_SETIPXFRAMETYPENETWORKPAIRS, 68);
+	IF_APPLIED("link 2 down; link 2 up", { TA, C_AD_RESET, "2", 2 });
+	AD_REC(IFA, 3, 0);
+	IF_REFUSED(SNMP_ERR_WRONGTYPE, { TA, C_AD_RESET, "2", 2, ASN_UNSIGNED });
+	AD_REC(IFA, 3, 2);
+	IF_REFUSED(SNMP_ERR_WRONGVALUE, { TA, C_AD_POWER, "2", 7 });
+	AD_REC(IFA, 4, 2);
+	IF_REFUSED(SNMP_ERR_WRONGTYPE, { TA, C_AD_EN, "2", 0, ASN_OCTET_STR, "x" });
+	AD_REC(IFA, 4, 2);
+	/* NetConnectionID is a property: nothing recorded, as on mgmt; no record for no link. */
+	IF_REFUSED(SNMP_ERR_WRONGLENGTH,
+	    { TA, C_AD_ID, "3", 0, ASN_OCTET_STR,
+		"0123456789012345678901234567890123456789"
+		"0123456789012345678901234567890123456789"
+		"0123456789012345678901234567890123456789"
+		"0123456789012345678901234567890123456789"
+		"0123456789012345678901234567890123456789"
+		"0123456789012345678901234567890123456789"
+		"0123456789012345678901234567890123456789" });
+	assert_null(ifset_rec(ifs, 3));
+	IF_REFUSED(SNMP_ERR_WRONGTYPE, { TC, C_CFG_MTU, "99", 1400 });
+	assert_null(ifset_rec(ifs, 99));
+	/* SetGateways(): the gateway table's column check; a gateway of no link records nothing. */
+	IF_REFUSED(SNMP_ERR_WRONGVALUE, { TG, C_GRS, GIDX("192.0.2.9", 20), 5 });
+	CFG_REC(IFA, CIM_M_SETGATEWAYS, 90);
+	IF_REFUSED(SNMP_ERR_WRONGTYPE, { TG, C_GST, GIDX("192.0.2.9", 20), 3, ASN_UNSIGNED });
+	CFG_REC(IFA, CIM_M_SETGATEWAYS, 68);
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TG, C_GRS, "999.1.4.192.0.2.9.20", 4 });
+	assert_null(ifset_rec(ifs, 999));
+}
+
+/* DHCPEnabled refused on a protected interface: the method its value names. */
+static void
+test_protected_dhcp_enabled(void **state)
+{
+	adapters();
+	assert_int_equal(writer_parse_protected(&w->cfg, "mgmt", NULL, 0), 0);
+	IF_REFUSED(SNMP_ERR_NOACCESS, { TC, COL_ADCFG_DHCPENABLED, "3", TV_TRUE });
+	CFG_REC(3, CIM_M_ENABLEDHCP, 91);
+	IF_REFUSED(SNMP_ERR_NOACCESS, { TC, COL_ADCFG_DHCPENABLED, "3", TV_FALSE });
+	CFG_REC(3, CIM_M_ENABLESTATIC, 91);
+}
+
 /* The records go with their link. */
 static void
 test_records_forgotten(void **state)
@@ -3484,6 +3553,8 @@ main(void)
 		T(test_addr_undo),
 		T(test_adapter_and_route),
 		T(test_protected),
+		T(test_column_refusal_recorded),
+		T(test_protected_dhcp_enabled),
 		T(test_records_forgotten),
 		T(test_addr_saved),
 		T(test_cfg_dhcp),
