@@ -698,6 +698,14 @@ struct dns_xrow {
 static int dns_refuse(struct txn_row *row, int err, long code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* The method a server or suffix row performs. */
+static long
+row_method(const struct txn_row *row)
+{
+	return txn_row_ops(row) == &srv_ops ? CIM_M_SETDNSSERVERSEARCHORDER :
+					      CIM_M_SETDNSSUFFIXSEARCHORDER;
+}
+
 static int
 dns_refuse(struct txn_row *row, int err, long code, const char *fmt, ...)
 {
@@ -707,10 +715,20 @@ dns_refuse(struct txn_row *row, int err, long code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	record_method(txn_row_ops(row) == &srv_ops ? CIM_M_SETDNSSERVERSEARCHORDER :
-						     CIM_M_SETDNSSUFFIXSEARCHORDER,
-	    code);
+	record_method(row_method(row), code);
 	return txn_refuse(row, err, "%s; result %ld", why, code);
+}
+
+/*
+ * RESERVE1: the column check refused a value of a server or suffix row (a
+ * wrong type or length): invalidParameter(68), as the adapter tables record
+ * it.  The row's own checks record theirs through dns_refuse().
+ */
+static void
+dns_refused(struct txn_row *row, oid col, int err, void *ctx)
+{
+	(void)col, (void)err, (void)ctx;
+	record_method(row_method(row), CIM_RC_INVALIDPARAMETER);
 }
 
 /*
@@ -1420,6 +1438,7 @@ static const struct txn_ops srv_ops = {
 	.check = srv_check,
 	.apply = srv_apply,
 	.row_free = srv_row_free,
+	.refused = dns_refused,
 	.group = &dns_group,
 };
 
@@ -1430,6 +1449,7 @@ static const struct txn_ops sfx_ops = {
 	.row_name = sfx_row_name,
 	.check = sfx_check,
 	.apply = dns_apply,
+	.refused = dns_refused,
 	.group = &dns_group,
 };
 

@@ -381,6 +381,13 @@ test_refusals(void **state)
 		{ { STATUS(SFX, "0", 4), NAME("0", "a.example") }, 2, SNMP_ERR_NOCREATION,
 		    CIM_M_SETDNSSUFFIXSEARCHORDER, 90 },
 		{ { DOMAIN("bad name") }, 1, SNMP_ERR_WRONGVALUE, CIM_M_SETDNSDOMAIN, 73 },
+		/* the column check's own refusals, recorded too: invalidParameter(68) */
+		{ { { .tbl = SRV, .col = COL_DNSSERVER_ROWSTATUS, .idx = "2.2", .s = "4" } }, 1,
+		    SNMP_ERR_WRONGTYPE, CIM_M_SETDNSSERVERSEARCHORDER, 68 },
+		{ { ADDR("2.2", "123456789012345678901") }, 1, SNMP_ERR_WRONGLENGTH,
+		    CIM_M_SETDNSSERVERSEARCHORDER, 68 },
+		{ { { .tbl = SFX, .col = COL_DNSSUFFIX_NAME, .idx = "2", .v = 1 } }, 1,
+		    SNMP_ERR_WRONGTYPE, CIM_M_SETDNSSUFFIXSEARCHORDER, 68 },
 	};
 
 	(void)state;
