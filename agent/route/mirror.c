@@ -305,8 +305,16 @@ restart_age(const struct mirror *m, void *e)
  * the same index (`ip route append`), which the kernel uses first: it stays.
  * replace: from the kernel's replace message, a change even of what the
  * entry does not keep (rt.h, replace_changes), or no change when only its
- * lifetime is new (rt.h, same_shown).
+ * lifetime is new (rt.h, same_shown), as a re-dump's diff keeps a lifetime
+ * the kernel extended without a message.
  */
+/* Do a and b differ only in their lifetime (rt.h, same_shown)? Then b is kept quietly. */
+static int
+lifetime_only(const struct rt_ops *ops, const void *a, const void *b)
+{
+	return ops->same_shown != NULL && ops->same_shown(a, b);
+}
+
 static void
 apply_upsert(struct mirror *m, void *e, int overwrite, int replace)
 {
@@ -325,7 +333,7 @@ apply_upsert(struct mirror *m, void *e, int overwrite, int replace)
 		if (ops->same(cur, e) && !forced)
 			return;
 		note_expiry(m, e);
-		if (replace && !forced && ops->same_shown != NULL && ops->same_shown(cur, e)) {
+		if (replace && !forced && lifetime_only(ops, cur, e)) {
 			*eflags(m, e) |= *eflags(m, cur) & ROUTE_F_LIVE;
 			t_upsert(m, e, NULL); /* the new lifetime kept, quietly */
 			return;
@@ -936,7 +944,8 @@ diff_start(struct mirror *m, uint8_t *v, size_t n)
 			*eflags(m, cur) = (uint8_t)((*eflags(m, cur) & ~ROUTE_F_SHARED) |
 			    (*eflags(m, e) & ROUTE_F_SHARED));
 			if (!ops->same(cur, e)) {
-				restart_age(m, e);
+				if (!lifetime_only(ops, cur, e))
+					restart_age(m, e);
 				if (evec_push(m, &m->dchg, e) < 0)
 					return -1;
 			}
@@ -963,7 +972,8 @@ diff_step(struct mirror *m)
 			if (t_find(m, e) == NULL)
 				continue;
 			t_upsert(m, e, m->old); /* same index: replaces */
-			changed(m, ROUTE_CHANGED, m->old, e);
+			if (!lifetime_only(m->ops, m->old, e))
+				changed(m, ROUTE_CHANGED, m->old, e);
 		} else if (k < nchg + ndel) {
 			apply_remove(m, ent(m, m->ddel.v, k - nchg));
 		} else {

@@ -983,6 +983,41 @@ test6_lifetime_end_redumps(void **state)
 	assert_in_range(f->armed, 1799000, 1801000);
 }
 
+/*
+ * A re-dump that finds only a route's lifetime extended (the kernel renews RA
+ * routes without a message) keeps the new lifetime quietly, as a replace
+ * does: no changed(3), Age and InstallDate kept.  A new protocol is a change.
+ */
+static void
+test6_redump_lifetime_quiet(void **state)
+{
+	struct fix *f = *state;
+	int32_t hz = (int32_t)sysconf(_SC_CLK_TCK);
+	const struct route6 *r;
+	uint32_t seen;
+
+	event(f, expiring6(X11, 600 * hz, RTPROT_RA));
+	assert_int_equal(f->nch, 1);
+	seen = row6(f, X11, "fe80::1", 2)->first_seen;
+	sleep(1);
+	mirror_fake_dump_begin(f->m);
+	dumped(f, expiring6(X11, 1800 * hz, RTPROT_RA));
+	mirror_fake_dump_end(f->m, 0, 0);
+	run_diff(f);
+	assert_int_equal(f->nch, 1);
+	r = row6(f, X11, "fe80::1", 2);
+	assert_in_range(r->expires, mirror_now(f->m) + 1799, mirror_now(f->m) + 1801);
+	assert_int_equal(r->first_seen, seen);
+	assert_true(r->flags & ROUTE_F_LIVE);
+	mirror_fake_dump_begin(f->m);
+	dumped(f, expiring6(X11, 1800 * hz, RTPROT_STATIC));
+	mirror_fake_dump_end(f->m, 0, 0);
+	run_diff(f);
+	assert_int_equal(f->nch, 2);
+	assert_int_equal(f->ch[1].kind, ROUTE_CHANGED);
+	assert_int_not_equal(row6(f, X11, "fe80::1", 2)->first_seen, seen);
+}
+
 /* expiring6() as the kernel announces a replace. */
 static struct nl_msg *
 replaced6(const char *dst, int32_t ticks, uint8_t proto)
@@ -1093,6 +1128,7 @@ main(void)
 		T6(test6_replace_same_entry),
 		T6(test6_redump_triggers),
 		T6(test6_lifetime_end_redumps),
+		T6(test6_redump_lifetime_quiet),
 		T6(test6_ra_route_redumps),
 		T6(test6_replace_shown_change),
 	};
