@@ -117,7 +117,8 @@ def proto(fam, key):
     # IPv6: one protocol per dst, table and metric. The siblings of an IPv6 multipath route
     # keep a protocol each, but the kernel describes the route with one: a dump with its
     # first sibling's, an append with the new sibling's, and it says nothing when the first
-    # is deleted (see the report of the commit that added this test).
+    # is deleted: no mirror of the messages can follow that (cimrouted gives all the rows the
+    # protocol of the last message, a dump the first sibling's).
     if fam == 6:
         w = key.split()
         metric = w[w.index('metric') + 1] if 'metric' in w else '0'
