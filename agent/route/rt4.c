@@ -81,10 +81,15 @@ hop_gw_of(struct nlattr **tb, struct hop_gw *g)
 	}
 }
 
+/*
+ * A blackhole, unreachable, prohibit or throw row has InterfaceIndex 0 (the
+ * MIB), also through a blackhole nexthop object, for which the kernel says
+ * RTA_OIF lo.
+ */
 static void
 hop_fill(struct route *r, const struct hop_gw *g, uint32_t prefsrc, int32_t oif, unsigned nhflags)
 {
-	r->ifindex = oif;
+	r->ifindex = has_nexthop(r->type) ? oif : 0;
 	if (g->family == AF_INET) {
 		r->nexthop = g->v4;
 		r->flags |= ROUTE_F_GATEWAY;

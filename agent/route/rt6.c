@@ -131,7 +131,14 @@ mp_hop(const struct rtnexthop *nh, struct nlattr **tb, int i, void *arg)
 	hop_fill(&f->out[i], has_gw ? gw : NULL, nh->rtnh_ifindex, nh->rtnh_flags);
 }
 
-/* A row through object o (not a group); an IPv4 gateway cannot serve an IPv6 route. */
+/* The loopback device's ifindex in every namespace (LOOPBACK_IFINDEX, net_namespace.h). */
+#define LOOPBACK_IFINDEX 1
+
+/*
+ * A row through object o (not a group); an IPv4 gateway cannot serve an IPv6
+ * route.  A blackhole object has the loopback device (the kernel's, which
+ * nexthop_compat_mode 1 shows as RTA_OIF lo): the same row in either mode.
+ */
 static void
 nh_fill(const struct nhobj *o, unsigned nhflags, int multi, uint8_t weight, int i, void *arg)
 {
@@ -139,7 +146,8 @@ nh_fill(const struct nhobj *o, unsigned nhflags, int multi, uint8_t weight, int 
 	struct route6 *r = &f->out[i];
 
 	*r = *f->base;
-	hop_fill(r, (o->flags & NHO_GW6) ? o->gw6 : NULL, o->oif, nhflags);
+	hop_fill(r, (o->flags & NHO_GW6) ? o->gw6 : NULL,
+	    (o->flags & NHO_BLACKHOLE) ? LOOPBACK_IFINDEX : o->oif, nhflags);
 	if (multi) {
 		r->flags |= ROUTE_F_MULTI;
 		r->weight = weight;

@@ -84,6 +84,8 @@ def expected_rows6(routes, links, tables=None, own_proto=None, nexthops=None):
         dst, plen = prefix6(r.get('dst'))
         src, slen = prefix6(r.get('from'))
         for gw, dev, flags, h in rr.route_hops(r, nexthops):   # MIB: one row per next hop
+            if dev is None and 'blackhole' in h:
+                dev = 'lo'                        # README: a blackhole object's is the kernel's lo
             if dev is None:
                 oif = 0
             elif dev in ifindex:

@@ -569,6 +569,22 @@ test_parse_filters(void **state)
 	nlmsg_free(msg);
 }
 
+/* A route through a blackhole nexthop object (compat mode on: RTA_OIF lo) has no interface. */
+static void
+test_parse_blackhole_object(void **state)
+{
+	struct nl_msg *msg = route_msg(RTM_NEWROUTE, RTN_BLACKHOLE, 254, "10.51.0.2", 32);
+	struct route out[1];
+
+	nla_put_u32(msg, RTA_NH_ID, 4);
+	nla_put_u32(msg, RTA_OIF, 1);
+	assert_int_equal(mirror_parse_route(&main_only, nlmsg_hdr(msg), out, 1), 1);
+	assert_int_equal(out[0].type, RTN_BLACKHOLE);
+	assert_int_equal(out[0].ifindex, 0);
+	assert_int_equal(out[0].nexthop, 0);
+	nlmsg_free(msg);
+}
+
 /* ---- applying events ------------------------------------------------------- */
 
 /* A unicast route message via gw on ifindex 2, and applying one. */
@@ -1083,6 +1099,7 @@ main(void)
 		cmocka_unit_test(test_parse_via6),
 		cmocka_unit_test(test_parse_multipath_via6),
 		cmocka_unit_test(test_parse_filters),
+		cmocka_unit_test(test_parse_blackhole_object),
 		cmocka_unit_test(test_apply_replace_and_delete),
 		cmocka_unit_test(test_prepend_and_append_keep_both),
 		cmocka_unit_test(test_same_index_alias_keeps_first),

@@ -757,6 +757,32 @@ test_parse_nexthop_objects(void **state)
 	nh_vec_free(&nv);
 }
 
+/* A route through a blackhole object has the loopback interface whatever the compat mode. */
+static void
+test_parse_blackhole_object(void **state)
+{
+	struct nh_vec nv = { 0 };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWNEXTHOP, 0);
+	struct nhmsg nhm = { .nh_family = AF_INET6 };
+	struct route6 out[1];
+
+	assert_int_equal(nlmsg_append(msg, &nhm, sizeof(nhm), NLMSG_ALIGNTO), 0);
+	nla_put_u32(msg, NHA_ID, 7);
+	nla_put_flag(msg, NHA_BLACKHOLE);
+	nh_add(&nv, msg);
+	/* compat mode 0: the object alone */
+	msg = msg6(RTM_NEWROUTE, RTN_BLACKHOLE, 254, "2001:db8:51::2", 128);
+	nla_put_u32(msg, RTA_NH_ID, 7);
+	assert_int_equal(parse(&main_only, &nv, msg, out, 1, NULL), 1);
+	assert_int_equal(out[0].ifindex, 1);
+	/* compat mode 1: the kernel adds dev lo */
+	nla_put_u32(msg, RTA_OIF, 1);
+	assert_int_equal(parse(&main_only, &nv, msg, out, 1, NULL), 1);
+	assert_int_equal(out[0].ifindex, 1);
+	nlmsg_free(msg);
+	nh_vec_free(&nv);
+}
+
 /* Which rows can be siblings (rt6_qualify_for_ecmp()), and a lone hop's weight. */
 static void
 test_siblings(void **state)
@@ -798,6 +824,7 @@ main(void)
 		cmocka_unit_test(test_parse_ignored_and_malformed),
 		cmocka_unit_test(test_parse_expiry),
 		cmocka_unit_test(test_parse_nexthop_objects),
+		cmocka_unit_test(test_parse_blackhole_object),
 		cmocka_unit_test(test_siblings),
 	};
 
