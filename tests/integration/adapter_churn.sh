@@ -4,17 +4,19 @@
 #
 # One namespace, only lo when cimrouted starts (every other link is made while it runs: each
 # has an InstallDate). A seed (CIMR_CHURN_SEED, default fixed; printed) drives ROUNDS rounds
-# (CIMR_CHURN_ROUNDS) of 10-40 random operations each: veth pairs and bridges made and
-# deleted (names reused: new ifindexes), links up and down, MTU (below 1280 too: IPv6 off),
-# hardware address, alias, rename (while down), bridge enslave and release, IPv4 addresses
-# (primaries, secondaries, lifetimes) added and deleted with promote_secondaries set both ways,
-# IPv6 addresses (global, nodad, lifetimes), sysctls (disable_ipv6, forwarding, default TTL,
-# keepalive), default routes of both families through a link added and deleted, and bursts
-# through `ip -batch`. After each round, once the daemon has settled (compared until equal,
-# at most SETTLE_S seconds), adapter_rows.py and adcfg_rows.py compare both arcs with
-# `ip -j -d link/addr`, sysfs, the routes, the resolver file (the host's: read only) and the
-# sysctls. On a difference: the round's operations and the differing lines as diag, and the churn stops
-# (the seed and round reproduce it).
+# (CIMR_CHURN_ROUNDS) of 10-40 random operations each: veth pairs, bridges, a vxlan on a link
+# (deleted with it) and an ifb made and deleted (names reused: new ifindexes), links up and
+# down, ARP off and on, MTU (below 1280 too: IPv6 off), hardware address, alias, rename (while
+# down), bridge enslave and release, IPv4 addresses (primaries, secondaries, lifetimes) added,
+# replaced, deleted and flushed with promote_secondaries set both ways, IPv6 addresses (global,
+# nodad, lifetimes) likewise, sysctls (disable_ipv6, forwarding, default TTL, keepalive),
+# default routes of both families through a link (with and without a gateway, multipath, an
+# expiring one, one in another table) added and deleted, and bursts through `ip -batch`.
+# After each round, once the daemon has settled (compared until equal, at most SETTLE_S
+# seconds), adapter_rows.py and adcfg_rows.py compare both arcs with `ip -j -d link/addr`,
+# sysfs, the routes, the resolver file (the host's: read only) and the sysctls. On a
+# difference: the round's operations and the differing lines as diag, and the churn stops (the
+# seed and round reproduce it).
 
 . "$(dirname "$0")/lib.sh"
 itest_init achurn
@@ -34,7 +36,7 @@ nsx sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0
 
 # ---------------------------------------------------------------- the random operations
 
-POOL=(v0 v1 v2 w0 w1 w2 b0 b1 n0 n1)   # every name a link may have (lo is left alone)
+POOL=(v0 v1 v2 w0 w1 w2 b0 b1 n0 n1 u0 u1)   # every name a link may have (lo is left alone)
 # rnd N: R = a random number in [0, N) (no subshell: the seed's sequence stays the caller's)
 rnd() { R=$((RANDOM % $1)); }
 # pick WORDS...: P = one of them, empty without any
@@ -60,7 +62,7 @@ op() {
 	local l n
 	LINKS=$(links)
 	pick $LINKS; l=$P
-	rnd 26
+	rnd 32
 	case $R in
 	0 | 1) rnd 3; run ip link add "v$R" type veth peer name "w$R"; run ip link set "v$R" up; run ip link set "w$R" up ;;
 	2) rnd 2; run ip link add "b$R" type bridge; rnd 2; [ $R = 0 ] && run ip link set "b$R" up ;;
@@ -95,10 +97,28 @@ op() {
 		2) run ip -6 route add default via "2001:db8:$k::fe" dev "$l" metric "$m" onlink ;;
 		esac; } ;;
 	21) local r; r=$({ nsx ip -o route show default; nsx ip -o -6 route show default; } |
-			sed -E 's/^(default via [^ ]+ dev [^ ]+)( proto [^ ]+)?( metric [0-9]+)?.*/\1\3/')
+			sed -E 's/^(default via [^ ]+ dev [^ ]+)( proto [^ ]+)?( metric [0-9]+)?.*/\1\3/;
+				s/^(default)( proto [^ ]+)?( metric [0-9]+)? .*nexthop via ([^ ]+) .*/\1\3 # \4/')
 		[ -n "$r" ] && { rnd "$(wc -l <<<"$r")"; r=$(sed -n "$((R + 1))p" <<<"$r")
-			case $r in *:*) run ip -6 route del $r ;; *) run ip route del $r ;; esac; } ;;
+			case $r in *:*) run ip -6 route del ${r% #*} ;; *) run ip route del ${r% #*} ;; esac; } ;;
 	22 | 23) [ -n "$l" ] && burst "$l" ;;
+	26) [ -n "$l" ] && { rnd 2; [ $R = 0 ] && run ip link add u0 type vxlan id 5 dstport 4789 dev "$l" ||
+		run ip link add u1 type ifb; rnd 2; [ $R = 0 ] && run ip link set "u$R" up; } ;;
+	27) [ -n "$l" ] && { pick on off; run ip link set "$l" arp "$P"; } ;;
+	28) [ -n "$l" ] && { pick $(addrs_of "$l" -4) $(addrs_of "$l" -6); [ -n "$P" ] && { lft
+		run ip addr replace "$P" dev "$l"$LFT; }; } ;;
+	29) [ -n "$l" ] && { pick -4 -6; run ip "$P" addr flush dev "$l" scope global; } ;;
+	30) [ -n "$l" ] && { pick $LINKS; n=$P; rnd 4; local m=$((R * 100 + 50)); rnd 2
+		[ $R = 0 ] && run ip route add default metric "$m" nexthop via 10.9.0.254 dev "$l" onlink \
+			nexthop via 10.9.1.254 dev "$n" onlink ||
+			run ip -6 route add default metric "$m" nexthop via fe80::11 dev "$l" nexthop via fe80::12 dev "$n"; } ;;
+	31) [ -n "$l" ] && { rnd 4
+		case $R in
+		0) run ip route add default via 10.9.2.254 dev "$l" onlink table 100 ;;
+		1) run ip route add default dev "$l" metric 7 ;;
+		2) run ip -6 route add default via fe80::21 dev "$l" metric 9 expires 4 ;;
+		3) run ip route replace default via 10.9.0.253 dev "$l" onlink metric 100 ;;
+		esac; } ;;
 	esac
 }
 
