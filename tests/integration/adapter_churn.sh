@@ -160,7 +160,7 @@ compare() {
 	nsx snmpbulkwalk -Cr50 "${V2[@]}" "${SNMP_OPTS[@]}" "$AGENT" "$ARC5" >"$p.walk5" 2>"$p.walk.err" &&
 		nsx snmpbulkwalk -Cr50 "${V2[@]}" "${SNMP_OPTS[@]}" "$AGENT" "$ARC6" >"$p.walk6" 2>>"$p.walk.err" ||
 		{ cat "$p.walk.err" >"$p.cmp"; return 1; }
-	nsx python3 "$ITDIR/adapter_rows.py" "$p.walk5" --old lo --down-alias-late >"$p.cmp" 2>&1 || rc=1
+	nsx python3 "$ITDIR/adapter_rows.py" "$p.walk5" --old lo --down-alias-late --derived-speed-late >"$p.cmp" 2>&1 || rc=1
 	python3 "$ITDIR/adcfg_rows.py" "$p.walk6" "$p.links.json" "$p.addrs.json" "$p.r4.json" "$p.r6.json" \
 		/etc/resolv.conf "$p.sysctls" >"$p.cmp6" 2>&1 || rc=1
 	grep -v '^# compare:' "$p.cmp6" >>"$p.cmp"
