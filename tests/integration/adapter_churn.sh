@@ -16,7 +16,8 @@
 # seconds), adapter_rows.py and adcfg_rows.py compare both arcs with `ip -j -d link/addr`,
 # sysfs, the routes, the resolver file (the host's: read only) and the sysctls. On a
 # difference: the round's operations and the differing lines as diag, and the churn stops (the
-# seed and round reproduce it).
+# seed and round reproduce it). One round in four stops cimrouted for some of its operations,
+# and every other seed gives it a tiny event buffer: overruns and re-dumps amid the churn.
 
 . "$(dirname "$0")/lib.sh"
 itest_init achurn
@@ -187,6 +188,11 @@ settled() {
 
 # ---------------------------------------------------------------- the rounds
 
+# Every other seed, a tiny event buffer: the rounds that stop cimrouted overrun it, and the
+# re-dumps run while the churn goes on.
+rnd 2
+[ $R = 0 ] && write_cimrouted_conf "routeTables main" "netlinkEventBuffer 4096" &&
+	diag "netlinkEventBuffer 4096"
 write_snmpd_conf
 start_snmpd || bail_out "snmpd did not start"
 start_cimrouted
@@ -199,7 +205,14 @@ done_rounds=0
 for ((round = 1; round <= ROUNDS; round++)); do
 	echo "# round $round (seed $SEED)" >"$T/round.ops"
 	rnd 31; nops=$((R + 10))
-	for ((i = 0; i < nops; i++)); do op; done
+	# one round in four stops cimrouted from operation STOP_AT to CONT_AT (events pile up)
+	rnd 4; stop_at=-1 cont_at=-1; [ $R = 0 ] && { rnd "$nops"; stop_at=$R; rnd "$nops"; cont_at=$((stop_at + R)); }
+	for ((i = 0; i < nops; i++)); do
+		[ $i = $stop_at ] && { kill -STOP "$CIMR_PID"; echo "  (cimrouted stopped)" >>"$T/round.ops"; }
+		op
+		[ $i = $cont_at ] && { kill -CONT "$CIMR_PID"; echo "  (cimrouted continued)" >>"$T/round.ops"; }
+	done
+	kill -CONT "$CIMR_PID"
 	done_rounds=$round
 	settled "round $round: $nops operations, both arcs equal the kernel" || break
 done
