@@ -175,7 +175,7 @@ compare() {
 # settled TEXT: compare until equal or SETTLE_S; one TAP line; 1 when different
 settled() {
 	if wait_until "$SETTLE_S" compare cmp; then
-		ok "$1 (equal after $WAITED_MS ms)"
+		ok "$1 (equal after $WAITED_MS ms; $(sed -n 's/^# compare: \([^,]*, [^,]*, [^,]*\),.*/\1/p' "$T/cmp.cmp6"))"
 		return 0
 	fi
 	not_ok "$1 (seed $SEED)"
