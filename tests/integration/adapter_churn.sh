@@ -44,7 +44,8 @@ rnd() { R=$((RANDOM % $1)); }
 pick() { P=; [ $# -gt 0 ] || return 0; rnd $#; local a=("$@"); P=${a[R]}; }
 links() { nsx ip -o link show | sed -n 's/^[0-9]*: \([^:@]*\)[:@].*/\1/p' | grep -vx lo; }
 free_names() { local n; for n in "${POOL[@]}"; do grep -qx "$n" <<<"$LINKS" || echo "$n"; done; }
-# run CMD...: one operation inside the namespace, logged with its status for the report
+# run CMD...: one operation inside the namespace, logged with its status for the report (its own
+# status is always 0: `[ X ] && run A || run B` is an if-then-else)
 run() {
 	local rc
 	nsx "$@" >/dev/null 2>"$T/op.err"; rc=$?
