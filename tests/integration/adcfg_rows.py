@@ -93,17 +93,20 @@ def subnet(a):
     return str(a['prefixlen']).encode()
 
 
+def default_hops(routes):
+    """(route, next hop) of each unicast default route, one a next hop."""
+    for r in routes:
+        if r.get('dst') == 'default' and r.get('type', 'unicast') == 'unicast':
+            for h in r.get('nexthops') or [r]:
+                yield r, h
+
+
 def gateways(routes, family, names):
     """[(ifindex, family, gateway, metric)] of the default routes through a gateway."""
     out = []
-    for r in routes:
-        if r.get('dst') != 'default' or r.get('type', 'unicast') != 'unicast':
-            continue
-        hops = r.get('nexthops') or [r]
-        for h in hops:
-            gw = h.get('gateway') or (h.get('via') or {}).get('host')
-            if gw is None:
-                continue
+    for r, h in default_hops(routes):
+        gw = h.get('gateway') or (h.get('via') or {}).get('host')
+        if gw is not None:
             out.append((names[h['dev']], family, gw, r.get('metric', 0)))
     return out
 
@@ -156,7 +159,8 @@ def main():
         eq('%s MACAddress' % n, row.get(16), bytes.fromhex(mac.replace(':', '')) if mac else None)
         kind = (l.get('linkinfo') or {}).get('info_kind')
         eq('%s ServiceName' % n, row.get(18), kind.encode() if kind else None)
-        metrics = [m for (x, _, _, m) in gws if x == i]
+        # every default route through the link, with or without a gateway (README)
+        metrics = [r.get('metric', 0) for r, h in default_hops(r4 + r6) if names.get(h.get('dev')) == i]
         eq('%s IPConnectionMetric' % n, row.get(11), min(metrics) if metrics else None)
         leased = any(a['family'] == 'inet' and a.get('valid_life_time', FOREVER) != FOREVER
                      for a in addrs.get(i, []))
