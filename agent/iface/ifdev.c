@@ -47,7 +47,12 @@ struct ifdev {
 	size_t n, cap;
 	struct ids_entry *cache;
 	size_t ncache, capcache;
+	uint64_t *edges; /* (lower << 32 | upper) of each stacked link, sorted */
+	size_t nedges, capedges;
 };
+
+/* How far a change is followed up (MAX_NEST_DEV, <linux/netdevice.h>). */
+#define STACK_DEPTH 8
 
 /*
  * The speed of each link mode of <linux/ethtool.h> that has one, in Mbit/s:
@@ -171,6 +176,7 @@ ifdev_free(struct ifdev *d)
 	if (d->sock >= 0)
 		close(d->sock);
 	free(d->cache);
+	free(d->edges);
 	free(d->v);
 	free(d->sysfs);
 	free(d->ids[BUS_PCI]);
@@ -464,25 +470,83 @@ read_info(struct ifdev *d, const struct link *l, struct ifdev_info *info)
 	memset(info, 0, sizeof(*info));
 	info->ifindex = l->ifindex;
 	info->duplex = DUPLEX_UNKNOWN;
+	info->master = l->master;
+	info->lower = l->lower;
 	read_sysfs(d, l->name, info);
 	read_settings(d, l->name, info);
+}
+
+/* ---- the stacked links ---------------------------------------------------- */
+
+static uint64_t
+edge(int32_t lower, int32_t upper)
+{
+	return (uint64_t)(uint32_t)lower << 32 | (uint32_t)upper;
+}
+
+static int
+edge_cmp(const void *elem, const void *key)
+{
+	uint64_t a = *(const uint64_t *)elem, b = *(const uint64_t *)key;
+
+	return a < b ? -1 : a > b;
+}
+
+/* upper's lower link was was and is now lower (0: none). */
+static int
+edge_move(struct ifdev *d, int32_t upper, int32_t was, int32_t lower)
+{
+	uint64_t e = edge(was, upper);
+
+	if (was == lower)
+		return 0;
+	if (was != 0)
+		vec_del(d->edges, &d->nedges, sizeof(*d->edges), &e, edge_cmp, NULL);
+	e = edge(lower, upper);
+	if (lower != 0 &&
+	    vec_put(&d->edges, &d->nedges, &d->capedges, sizeof(*d->edges), &e, &e, edge_cmp,
+		NULL) < 0)
+		return -1;
+	return 0;
+}
+
+/* After ifdev_sync(): the pairs of every stacked link, sorted at once. */
+static void
+edges_sync(struct ifdev *d)
+{
+	d->nedges = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->v[i].lower == 0)
+			continue;
+		if (vec_reserve(&d->edges, &d->capedges, d->nedges, sizeof(*d->edges), 16) < 0) {
+			log_err("ifdev", "out of memory: the stacked links are not all known");
+			break;
+		}
+		d->edges[d->nedges++] = edge(d->v[i].lower, d->v[i].ifindex);
+	}
+	qsort(d->edges, d->nedges, sizeof(*d->edges), edge_cmp);
 }
 
 int
 ifdev_refresh(struct ifdev *d, const struct link *l)
 {
-	struct ifdev_info info;
+	struct ifdev_info info, old;
+	int known;
 
 	read_info(d, l, &info);
-	if (vec_put(&d->v, &d->n, &d->cap, sizeof(*d->v), &info, &info.ifindex, info_cmp, NULL) < 0)
+	known = vec_put(&d->v, &d->n, &d->cap, sizeof(*d->v), &info, &info.ifindex, info_cmp, &old);
+	if (known < 0)
 		return -1;
-	return 0;
+	return edge_move(d, l->ifindex, known ? old.lower : 0, l->lower);
 }
 
 void
 ifdev_forget(struct ifdev *d, int32_t ifindex)
 {
-	vec_del(d->v, &d->n, sizeof(*d->v), &ifindex, info_cmp, NULL);
+	struct ifdev_info old;
+
+	if (vec_del(d->v, &d->n, sizeof(*d->v), &ifindex, info_cmp, &old) == 1)
+		edge_move(d, ifindex, old.lower, 0);
 }
 
 /* Both lists are sorted by ifindex: the new one is made in order. */
@@ -502,6 +566,7 @@ ifdev_sync(struct ifdev *d, const struct iface *ifm)
 		}
 		read_info(d, &l[i], &d->v[d->n++]);
 	}
+	edges_sync(d);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	log_info("ifdev", "device facts of %zu links read in %ld ms", n,
 	    (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
@@ -511,6 +576,64 @@ void
 ifdev_bind(struct ifdev *d, const struct iface *ifm)
 {
 	d->ifm = ifm;
+}
+
+static void
+refresh_logged(struct ifdev *d, const struct link *l)
+{
+	if (ifdev_refresh(d, l) < 0)
+		log_err("ifdev", "out of memory keeping the device facts of %s", l->name);
+}
+
+static void refresh_above(struct ifdev *d, int32_t ifindex, int32_t master, int depth);
+
+/* Link ifindex of the mirror (if any) read again, then those above it. */
+static void
+refresh_index(struct ifdev *d, int32_t ifindex, int depth)
+{
+	const struct link *l;
+
+	if (ifindex <= 0 || depth > STACK_DEPTH || d->ifm == NULL ||
+	    (l = iface_link(d->ifm, ifindex)) == NULL)
+		return;
+	refresh_logged(d, l);
+	refresh_above(d, ifindex, l->master, depth + 1);
+}
+
+/*
+ * The links whose speed the kernel derives from link ifindex's: its master
+ * and the links stacked on it.  The pairs are searched again after each
+ * (a refresh may change them).
+ */
+static void
+refresh_above(struct ifdev *d, int32_t ifindex, int32_t master, int depth)
+{
+	uint64_t key = edge(ifindex, 0);
+	size_t i;
+
+	refresh_index(d, master, depth);
+	while ((i = vec_lower_bound(d->edges, d->nedges, sizeof(*d->edges), &key, edge_cmp, 1)) <
+		d->nedges &&
+	    d->edges[i] >> 32 == (uint32_t)ifindex) {
+		key = d->edges[i];
+		refresh_index(d, (int32_t)(uint32_t)key, depth);
+	}
+}
+
+/* l changed, or is gone: it, its master, the one it had before and the links on it. */
+static void
+link_changed(struct ifdev *d, const struct link *l, int gone)
+{
+	const struct ifdev_info *old = ifdev_get(d, l->ifindex);
+	int32_t was_master = old != NULL ? old->master : 0;
+
+	if (gone)
+		ifdev_forget(d, l->ifindex);
+	else
+		refresh_logged(d, l);
+	refresh_above(d, l->ifindex, l->master, 1);
+	if (was_master != l->master)
+		refresh_index(d, was_master, 1);
 }
 
 void
@@ -523,11 +646,8 @@ ifdev_link_changed(enum iface_change what, const struct link *l, const struct if
 	switch (what) {
 	case IFACE_LINK_ADDED:
 	case IFACE_LINK_STATE:
-	case IFACE_LINK_CHANGED:
-		if (ifdev_refresh(d, l) < 0)
-			log_err("ifdev", "out of memory keeping the device facts of %s", l->name);
-		break;
-	case IFACE_LINK_REMOVED: ifdev_forget(d, l->ifindex); break;
+	case IFACE_LINK_CHANGED: link_changed(d, l, 0); break;
+	case IFACE_LINK_REMOVED: link_changed(d, l, 1); break;
 	case IFACE_RELOADED:
 		if (d->ifm != NULL)
 			ifdev_sync(d, d->ifm);

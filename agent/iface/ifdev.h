@@ -5,7 +5,13 @@
  * through the PCI and USB ID databases, and runtime power management.
  * Keyed by ifindex, read when the interface mirror announces a link added
  * or changed (iface_watch()) and for every link at start and after a
- * re-dump (ifdev_sync()), never on a GET.
+ * re-dump (ifdev_sync()), never on a GET.  A link's change reads again the
+ * links whose speed the kernel derives from it: its master (a bridge's is
+ * its fastest running port's, a bond's the sum of its ports') and the links
+ * stacked on it (struct link's lower: a vlan's, vxlan's... is its lower
+ * link's), and theirs in turn; a port that leaves reads its old master
+ * again.  The links stacked on another are kept as a sorted vector of
+ * (lower, upper) pairs: finding them is a binary search.
  *
  * Cost per link: a stat and a few readlink()s and short reads under
  * /sys/class/net/IF (its device, driver, subsystem, vendor and device ids,
@@ -48,6 +54,7 @@ struct ifdev_info {
 	uint16_t vendor_id;              /* the bus's vendor id; 0 if none */
 	uint32_t speed;                  /* Mbit/s; 0 when unknown (SPEED_UNKNOWN) */
 	uint32_t max_speed;              /* Mbit/s, the fastest supported mode; 0 when none */
+	int32_t master, lower;           /* the link's when read (struct link) */
 	const char *vendor, *model;      /* from the ID database (cached); NULL if unknown */
 	char driver[IFDEV_DRIVER_MAX];   /* basename of device/driver; "" if none */
 	char devpath[IFDEV_DEVPATH_MAX]; /* device path under /sys/devices; "" if none */

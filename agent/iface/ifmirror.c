@@ -118,6 +118,7 @@ static struct nla_policy link_policy[IFLA_MAX + 1] = {
 	[IFLA_OPERSTATE] = { .type = NLA_U8 },
 	[IFLA_CARRIER] = { .type = NLA_U8 },
 	[IFLA_MASTER] = { .type = NLA_U32 },
+	[IFLA_LINK] = { .type = NLA_U32 },
 	[IFLA_LINKINFO] = { .type = NLA_NESTED },
 };
 
@@ -139,6 +140,37 @@ link_kind(struct nlattr *info, char *kind)
 	if (info != NULL && nla_parse_nested(tb, IFLA_INFO_MAX, info, NULL) == 0 &&
 	    tb[IFLA_INFO_KIND] != NULL)
 		nla_strlcpy(kind, tb[IFLA_INFO_KIND], LINK_KIND_MAX);
+}
+
+/* The kinds whose IFLA_LINK is the link they are stacked on (a veth's is its peer). */
+static const char *const stacked_kinds[] = { "vlan", "macvlan", "macvtap", "ipvlan", "ipvtap" };
+
+/* IFLA_VXLAN_LINK of a vxlan's IFLA_LINKINFO/IFLA_INFO_DATA, or 0. */
+static int32_t
+vxlan_lower(struct nlattr *info)
+{
+	struct nlattr *tb[IFLA_INFO_MAX + 1], *data[IFLA_VXLAN_MAX + 1];
+
+	if (info == NULL || nla_parse_nested(tb, IFLA_INFO_MAX, info, NULL) < 0 ||
+	    tb[IFLA_INFO_DATA] == NULL ||
+	    nla_parse_nested(data, IFLA_VXLAN_MAX, tb[IFLA_INFO_DATA], NULL) < 0 ||
+	    data[IFLA_VXLAN_LINK] == NULL || nla_len(data[IFLA_VXLAN_LINK]) < 4)
+		return 0;
+	return (int32_t)nla_get_u32(data[IFLA_VXLAN_LINK]);
+}
+
+/* The link l is stacked on (struct link's lower), 0 if none or in another namespace. */
+static int32_t
+link_lower(struct nlattr **tb, const char *kind)
+{
+	if (tb[IFLA_LINK_NETNSID] != NULL)
+		return 0;
+	if (strcmp(kind, "vxlan") == 0)
+		return vxlan_lower(tb[IFLA_LINKINFO]);
+	for (size_t i = 0; i < sizeof(stacked_kinds) / sizeof(stacked_kinds[0]); i++)
+		if (strcmp(kind, stacked_kinds[i]) == 0 && tb[IFLA_LINK] != NULL)
+			return (int32_t)nla_get_u32(tb[IFLA_LINK]);
+	return 0;
 }
 
 /* The dump thread parses links too: no logging. */
@@ -184,6 +216,7 @@ parse_link(struct nlmsghdr *nlh, struct link *l)
 	l->addrlen = link_hwaddr(tb[IFLA_ADDRESS], l->addr);
 	l->permlen = link_hwaddr(tb[IFLA_PERM_ADDRESS], l->perm);
 	link_kind(tb[IFLA_LINKINFO], l->kind);
+	l->lower = link_lower(tb, l->kind);
 	return 0;
 }
 

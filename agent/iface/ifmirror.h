@@ -44,6 +44,7 @@ struct link {
 	/* IFLA_MIN_MTU, IFLA_MAX_MTU (Linux 4.18+): what the device takes; 0 if not reported */
 	uint32_t min_mtu, max_mtu;
 	int32_t master;  /* IFLA_MASTER: the bridge or bond it is a port of; 0 if none */
+	int32_t lower;   /* stacked on: IFLA_LINK of a vlan..., IFLA_VXLAN_LINK; 0 if none */
 	uint8_t addrlen; /* IFLA_ADDRESS: the hardware address; 0 bytes if none */
 	uint8_t permlen; /* IFLA_PERM_ADDRESS (Linux 5.6+): the burnt-in one; 0 if none */
 	uint8_t addr[LINK_ADDR_MAX];

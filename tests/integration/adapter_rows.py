@@ -2,15 +2,13 @@
 """adapter_rows.py - compare a walk of cimNetworkAdapter with the kernel (adapters.sh).
 
 Run inside the test's namespace (its /sys is the namespace's):
-    adapter_rows.py WALK_FILE [--old NAME,NAME...] [--down-alias-late] [--derived-speed-late]
+    adapter_rows.py WALK_FILE [--old NAME,NAME...] [--down-alias-late]
 WALK_FILE is `snmpbulkwalk -On -Ox` of .1.3.6.1.4.1.32473.1.1.5. The expected rows come
 from `ip -j -d link`, sysfs (/sys/class/net/IF) and `ethtool IF` when it is installed; every
 column of cimNetAdapterTable, both array tables and cimNetAdapterCount are compared. Links
 named by --old existed when cimrouted started: no InstallDate. With --down-alias-late the
 NetConnectionID of a link that is down is not compared (README: the kernel announces an alias
-change only on a link that is up; another program's shows when the link next changes). With
---derived-speed-late the Speed of a bridge or of a link on a lower link (vxlan) is not compared
-(README Limits: read again when that link changes, not when its ports or lower link do).
+change only on a link that is up; another program's shows when the link next changes).
 Prints one line per difference and exits 1 when there is one.
 """
 import json
@@ -133,19 +131,12 @@ def expect(l, old, node):
     return e
 
 
-def derived(l):
-    """A link whose speed is another's: a bridge's its ports', a vxlan's its lower link's."""
-    info = l.get("linkinfo") or {}
-    return info.get("info_kind") == "bridge" or "link" in (info.get("info_data") or {})
-
-
 def main():
     walk = parse_walk(sys.argv[1])
     old = set()
     if "--old" in sys.argv[2:-1]:
         old = set(sys.argv[sys.argv.index("--old") + 1].split(","))
     down_alias = "--down-alias-late" in sys.argv[2:]
-    derived_speed = "--derived-speed-late" in sys.argv[2:]
     links = json.loads(subprocess.run(["ip", "-j", "-d", "link"], capture_output=True,
                                       text=True, check=True).stdout)
     node = os.uname().nodename
@@ -178,8 +169,6 @@ def main():
                 continue  # a physical device: its names are not compared
             if col == 24 and down_alias and "UP" not in l.get("flags", []):
                 continue  # an alias set while down is announced when the link next changes
-            if col == 33 and derived_speed and derived(l):
-                continue  # read again when this link changes, not when the one it follows does
             if got != want:
                 bad.append(f"{l['ifname']} col {col}: got {got!r}, want {want!r}")
         addrs = []

@@ -7,7 +7,8 @@
 # (NetworkAddresses, PowerManagementCapabilities) and cimNetAdapterCount with `ip -j -d link`,
 # sysfs and `ethtool` (when installed). Then, each time compared again until equal: link down
 # and up, carrier loss, operstate dormant, rename, MTU, alias set and removed, a new hardware
-# address, a bridge port leaving its bridge and joining it again, a link added
+# address, a bridge port leaving its bridge and joining it again, the Speed of a bridge and of
+# a vxlan on it when a port comes up, leaves, joins and is deleted, a link added
 # (InstallDate) and deleted; cimNetAdapterLastChange moves with each change; a master restart;
 # a netlink overrun (a tiny event buffer and a burst of link changes, a new link among them,
 # while cimrouted is stopped: the device facts of the new link come from the re-dump). The
@@ -81,6 +82,22 @@ changed "alias removed" nsx ip link set va0 alias ""
 changed "new hardware address" nsx ip link set vd0 address 02:00:00:00:00:aa
 changed "a bridge port leaves its bridge" nsx ip link set vc0 nomaster
 changed "and joins it again" nsx ip link set vc0 master br0
+# A bridge's Speed is its fastest running port's, a vxlan's its lower link's: a port that comes
+# up changes both without a message of theirs (the kernel sends none for br1 or vx1).
+nsx ip link add br1 type bridge && nsx ip link set br1 up && veth vp0 vq0 && nsx ip link set vp0 down &&
+	nsx ip link set vp0 master br1 || bail_out "cannot build the portless bridge"
+if nsx ip link add vx1 type vxlan id 42 dev br1 dstport 4789 2>/dev/null; then
+	nsx ip link set vx1 up
+else
+	diag "no vxlan here: only the bridge's Speed followed"
+fi
+changed "a port of a bridge (and of the vxlan on it) comes up" nsx ip link set vp0 up
+ix=$(nsx cat /sys/class/net/br1/ifindex)
+get_val "$ARC.3.1.33.$ix" | grep -q "Counter64: 10000000000" && ok "the bridge's Speed is its new port's" ||
+	not_ok "the bridge's Speed is its new port's"
+changed "the port leaves the bridge" nsx ip link set vp0 nomaster
+changed "and joins it again, up" nsx ip link set vp0 master br1
+changed "the port is deleted" nsx ip link del vp0
 changed "a link added" veth vx0 vy0
 ix=$(nsx cat /sys/class/net/vx0/ifindex)
 get_val "$ARC.3.1.16.$ix" | grep -q "Hex-STRING" && ok "a new link has an InstallDate" ||

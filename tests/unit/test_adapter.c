@@ -519,6 +519,84 @@ test_changes(void **state)
 	assert_null(ifdev_get(dev, 3));
 }
 
+/* A link message of kind, a port of master (0: none), on lower through IFLA_VXLAN_LINK (0: none). */
+static void
+stacked_msg(int type, int32_t ifindex, const char *name, const char *kind, int32_t master,
+    int32_t lower)
+{
+	struct nl_msg *msg = fx_link_msg(type, ifindex, UP, name);
+	struct nlattr *info, *data;
+
+	if (master != 0)
+		nla_put_u32(msg, IFLA_MASTER, (uint32_t)master);
+	info = nla_nest_start(msg, IFLA_LINKINFO);
+	nla_put_string(msg, IFLA_INFO_KIND, kind);
+	if (lower != 0) {
+		data = nla_nest_start(msg, IFLA_INFO_DATA);
+		nla_put_u32(msg, IFLA_VXLAN_LINK, (uint32_t)lower);
+		nla_nest_end(msg, data);
+	}
+	nla_nest_end(msg, info);
+	iface_apply(ifm, nlmsg_hdr(msg));
+	nlmsg_free(msg);
+}
+
+/* The derived facts (phy80211 standing for the speed) of the bridge and the vxlan on it. */
+static void
+put_derived(int wireless)
+{
+	char path[PATH_MAX * 2];
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/class/net/%s/phy80211", root,
+		    i == 0 ? "cimt-br0" : "cimt-vx0");
+		if (wireless)
+			assert_int_equal(mkdir(path, 0700), 0);
+		else
+			assert_int_equal(rmdir(path), 0);
+	}
+}
+
+static void
+assert_derived(int wireless)
+{
+	assert_int_equal(ifdev_get(dev, 20)->wireless, wireless);
+	assert_int_equal(ifdev_get(dev, 21)->wireless, wireless);
+}
+
+/*
+ * A bridge's facts are read again when a port joins, leaves or is
+ * removed, and so are those of a vxlan on the bridge (its lower link).
+ */
+static void
+test_derived(void **state)
+{
+	(void)state;
+	put_dir("class/net/cimt-br0");
+	put_dir("class/net/cimt-vx0");
+	stacked_msg(RTM_NEWLINK, 20, "cimt-br0", "bridge", 0, 0);
+	stacked_msg(RTM_NEWLINK, 21, "cimt-vx0", "vxlan", 0, 20);
+	assert_int_equal(iface_link(ifm, 21)->lower, 20);
+	stacked_msg(RTM_NEWLINK, 22, "cimt-port0", "veth", 0, 0);
+	put_derived(1);
+	assert_derived(0);
+	stacked_msg(RTM_NEWLINK, 22, "cimt-port0", "veth", 20, 0); /* joins */
+	assert_derived(1);
+	put_derived(0);
+	stacked_msg(RTM_NEWLINK, 22, "cimt-port0", "veth", 0, 0); /* leaves */
+	assert_derived(0);
+	stacked_msg(RTM_NEWLINK, 22, "cimt-port0", "veth", 20, 0);
+	put_derived(1);
+	stacked_msg(RTM_DELLINK, 22, "cimt-port0", "veth", 20, 0); /* removed */
+	assert_derived(1);
+	put_derived(0);
+	stacked_msg(RTM_NEWLINK, 21, "cimt-vx0", "vxlan", 0, 0); /* no lower any more */
+	put_derived(1);
+	stacked_msg(RTM_DELLINK, 20, "cimt-br0", "bridge", 0, 0);
+	assert_null(ifdev_get(dev, 20));
+	assert_int_equal(ifdev_get(dev, 21)->wireless, 0);
+}
+
 int
 main(void)
 {
@@ -533,6 +611,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_network_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_power, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_derived, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
