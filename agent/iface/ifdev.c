@@ -524,7 +524,8 @@ edges_sync(struct ifdev *d)
 		}
 		d->edges[d->nedges++] = edge(d->v[i].lower, d->v[i].ifindex);
 	}
-	qsort(d->edges, d->nedges, sizeof(*d->edges), edge_cmp);
+	if (d->nedges > 1) /* qsort() takes no NULL base, even for no element */
+		qsort(d->edges, d->nedges, sizeof(*d->edges), edge_cmp);
 }
 
 int
