@@ -103,6 +103,15 @@ fail(struct parser *p, size_t pos, const char *fmt, ...)
 	longjmp(p->fail, 1);
 }
 
+/* One level deeper (a parenthesis or NOT at pos): a syntax error past MAX_DEPTH. */
+static void
+nest(struct parser *p, size_t pos)
+{
+	if (++p->depth > MAX_DEPTH)
+		fail(p, pos, "conditions nested too deeply (at most %d parentheses and NOTs)",
+		    MAX_DEPTH);
+}
+
 /* ---- lexer ---- */
 
 /* Unescapes the string literal at p->at (its quote) into out (NULL: counts
@@ -479,10 +488,7 @@ primary(struct parser *p)
 	struct wql_expr *e;
 
 	if (is_punct(p, "(")) {
-		if (++p->depth > MAX_DEPTH)
-			fail(p, p->t.pos,
-			    "conditions nested too deeply (at most %d parentheses and NOTs)",
-			    MAX_DEPTH);
+		nest(p, p->t.pos);
 		lex(p);
 		e = disjunction(p);
 		expect_punct(p, ")", "')'");
@@ -507,9 +513,7 @@ negation(struct parser *p)
 
 	if (!accept_kw(p, "NOT"))
 		return primary(p);
-	if (++p->depth > MAX_DEPTH)
-		fail(p, pos, "conditions nested too deeply (at most %d parentheses and NOTs)",
-		    MAX_DEPTH);
+	nest(p, pos);
 	e = not_of(p, negation(p), pos);
 	p->depth--;
 	return e;
