@@ -91,7 +91,8 @@ def kernel_routes(fam):
         metric = int(r.get('metric', 0 if fam == 4 else 1024))
         hops = r.get('nexthops') or [r]
         for h in hops:
-            key = (str(net.network_address), net.prefixlen, h.get('gateway', ''), h.get('dev', ''), metric)
+            gw = h.get('gateway') or (r.get('prefsrc', '') if fam == 4 else '::')
+            key = (str(net.network_address), net.prefixlen, gw, h.get('dev', ''), metric)
             out[key] = proto if table == 'main' and len(hops) == 1 else 'x-%s-%s' % (table, len(hops))
     return out
 
@@ -203,14 +204,21 @@ class Model:
         return None
 
 
+DOWN = set()   # links set down in this round
+
+
 def reach_dev(fam, gw, dev_hint=''):
-    """The link a gateway is on (a subnet of it), or None; own addresses and broadcasts: None."""
-    if fam == 6 and gw.startswith('fe80:'):
+    """The link (up) a gateway is on (a subnet of it; IPv4: or one of its own addresses, a
+    direct route; IPv6: fe80::/10 or :: on the link named), or None; broadcasts, IPv6 own
+    addresses: None."""
+    if dev_hint in DOWN:
+        return None
+    if fam == 6 and (gw.startswith('fe80:') or gw == '::'):
         return dev_hint or None
     for dev, (n4, n6) in LINKS.items():
-        if dev_hint and dev != dev_hint:
+        if (dev_hint and dev != dev_hint) or dev in DOWN:
             continue
-        if fam == 4 and gw.startswith(n4 + '.') and gw not in (n4 + '.1', n4 + '.255'):
+        if fam == 4 and gw.startswith(n4 + '.') and gw != n4 + '.255':
             return dev
         if fam == 6 and ipaddress.IPv6Address(gw) in ipaddress.ip_network(n6 + '::/64') and \
                 gw != n6 + '::1':
@@ -340,6 +348,10 @@ def find_row(m, r, ix, plain):
     return key, key if exact and key in m.k[r.fam] else None, key if exact and key in m.pend[r.fam] else None
 
 
+def wmi_type(gw):
+    return 3 if any(gw == n4 + '.1' for n4, _ in LINKS.values()) else 4
+
+
 def check_e4(m, r, ix):
     """RESERVE2 of a cimIP4RouteTable row (check_route_row)."""
     st = val(r, 24) or 0
@@ -360,7 +372,7 @@ def check_e4(m, r, ix):
             raise Refused('inconsistentValue')
         if key[3] is None or reach_dev(4, ix['gw'], key[3]) != key[3]:
             raise Refused('inconsistentValue')
-        if ty is not None and ty != 4:
+        if ty is not None and ty != wmi_type(ix['gw']):
             raise Refused('inconsistentValue')
         r.act, r.want = ('create' if st == 4 else 'wait'), key
         return
@@ -384,14 +396,16 @@ def check_e4(m, r, ix):
     if pend:
         if m1 is not None and m1 != ix['metric']:
             raise Refused('inconsistentValue')
-        if ty is not None and ty != 4:
+        if ty is not None and ty != wmi_type(ix['gw']):
             raise Refused('inconsistentValue')
         if st == 1:
+            if key[3] is None or reach_dev(4, ix['gw'], key[3]) != key[3]:
+                raise Refused('inconsistentValue')
             r.act, r.want = 'activate', key
         return
     if st == 2:
         raise Refused('inconsistentValue')
-    if ty is not None and ty != 4:
+    if ty is not None and ty != 2 and ty != wmi_type(ix['gw']):
         raise Refused('inconsistentValue')
     if m1 is not None and m1 != ix['metric']:
         may_change(m, r, 4, kern)
@@ -625,6 +639,9 @@ def predict(m, vbs):
                 n.k[r.fam][r.want] = '252'
     for f in (4, 6):        # a waiting row whose route appears is that route's row
         n.pend[f] -= set(n.k[f])
+    # the state file to write: a nonVolatile row made or destroyed
+    n.dirty = any((r.act == 'pcreate' and not r.vol) or (r.act == 'pdestroy' and not m.p[r.fam][r.key])
+                  for r in rows)
     return None, n
 
 
@@ -641,7 +658,9 @@ class Gen:
     def gw(self, fam, dev):
         R = self.R
         if fam == 4:
-            return '%s.%d' % (LINKS[dev][0], R.randrange(2, 5))
+            return '%s.%d' % (LINKS[dev][0], R.choice([1, 2, 3, 4]))
+        if R.random() < 0.1:
+            return '::'
         if R.random() < 0.3:
             return 'fe80::%d' % R.randrange(2, 4)
         return '%s::%d' % (LINKS[dev][1], R.randrange(2, 5))
@@ -917,7 +936,7 @@ def snmp_rows(m):
         g = Gen(None, m)
         for k in m.p[f]:
             want[(tbl, g.idx(tbl, k))] = 1
-            want[(tbl + 'status', g.idx(tbl, k))] = 'OK'
+            want[(tbl + 'status', g.idx(tbl, k))] = 'OK' if m.live_of(f, k) else 'Error'
     return want
 
 
@@ -953,7 +972,7 @@ def settle(fn, timeout=5.0):
 
 # ------------------------------------------------------------------ a round
 
-MODES = ['plain', 'plain', 'plain', 'race', 'underneath', 'restart', 'plain', 'restart']
+MODES = ['plain', 'plain', 'race', 'underneath', 'restart', 'plain', 'restart', 'linkdown', 'undo']
 
 
 def mode_of(seed, rnd):
@@ -1012,6 +1031,12 @@ def run_round(state, seed, rnd):
     R = random.Random('%s/%d' % (seed, rnd))
     npdu = R.randint(6, 10)
     race, cmds = (race_start(R) if mode == 'race' else (None, []))
+    if mode == 'linkdown':
+        link_down(m, 'va1')
+    squat = [os.path.join(STATEDIR, n + '.tmp') for n in ('persisted-routes', 'persisted-routes6')]
+    if mode == 'undo':      # a directory squats the temporary names: no state file can be written
+        for d in squat:
+            os.mkdir(d)
     log, stats = [], {}
     for i in range(npdu):
         if race is not None:
@@ -1041,6 +1066,9 @@ def run_round(state, seed, rnd):
                 resync(m, True)   # a success the model refused: the kernel had changed; learn it
             continue
         want = None if err is None else (err[0], vbs[err[1]][0])
+        if mode == 'undo' and nm is not None and nm.dirty:
+            # ACTION applied the rows, the file could not be written: every row undone
+            want, nm = ('commitFailed', got[1] if got else None), None
         stats[want[0] if want else 'ok'] = stats.get(want[0] if want else 'ok', 0) + 1
         if got != want:
             fail(['round %d PDU %d: expected %s, got %s' % (rnd, i + 1,
@@ -1070,6 +1098,17 @@ def run_round(state, seed, rnd):
         d = settle(lambda: compare_kernel_files(m) + compare_snmp(m), 8.0)
         if d:
             fail(['round %d: persisted routes deleted underneath (%s) not back' % (rnd, gone)] + d)
+    for d in squat:
+        if os.path.isdir(d):
+            os.rmdir(d)
+    if mode == 'linkdown':
+        d = settle(lambda: compare_kernel_files(m) + compare_snmp(m), 2.0)
+        if d:
+            fail(['round %d: with va1 down the daemon differs' % rnd] + d + log)
+        link_up(m, 'va1')
+        d = settle(lambda: compare_kernel_files(m) + compare_snmp(m), 8.0)
+        if d:
+            fail(['round %d: va1 up again, the persisted routes not back' % rnd] + d)
     d = settle(lambda: compare_kernel_files(m) + compare_snmp(m), 2.0)
     if d:
         fail(['round %d: after the round the daemon differs (seed %s)' % (rnd, seed)] + d + log)
@@ -1079,6 +1118,26 @@ def run_round(state, seed, rnd):
         len(m.k[4]) + len(m.k[6]), len(m.pend[4]) + len(m.pend[6]), len(m.p[4]) + len(m.p[6])))
 
 
+def link_down(m, dev):
+    """The kernel drops the link's routes; the persisted rows through it read Error."""
+    nsx('ip', 'link', 'set', dev, 'down')
+    DOWN.add(dev)
+    for f in (4, 6):
+        m.k[f] = {k: v for k, v in m.k[f].items() if k[3] != dev}
+
+
+def link_up(m, dev):
+    """The persisted rows without their route get it again (as cimrouted's) where no twin is."""
+    nsx('ip', 'link', 'set', dev, 'up')
+    DOWN.discard(dev)
+    for f in (4, 6):
+        for pk in sorted(m.p[f]):
+            via = reach_dev(f, pk[2], pk[3])
+            if m.live_of(f, pk) or via is None or any(fib(f, k) == fib(f, pk) for k in m.k[f]):
+                continue
+            m.k[f][pk[:3] + (via, pk[4])] = '252'
+
+
 def delete_some(m, R, which):
     """ip route del of some persisted rows' routes that cimrouted installed (proto 252)."""
     gone = []
@@ -1086,7 +1145,8 @@ def delete_some(m, R, which):
         for pk in sorted(m.p[f]):
             lv = m.live_of(f, pk)
             if lv and m.k[f][lv] == '252' and which(pk, m.p[f][pk]) and R.random() < 0.6:
-                nsx('ip', '-%d' % f, 'route', 'del', '%s/%d' % (lv[0], lv[1]), 'via', lv[2], 'dev', lv[3],
+                via = [] if lv[2] == '::' or (f == 4 and wmi_type(lv[2]) == 3) else ['via', lv[2]]
+                nsx('ip', '-%d' % f, 'route', 'del', '%s/%d' % (lv[0], lv[1]), *via, 'dev', lv[3],
                     'metric', str(lv[4]))
                 gone.append(lv)
     return gone

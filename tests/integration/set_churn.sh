@@ -20,7 +20,10 @@
 # of both families and both state files byte-identical; after a good PDU the pool's routes
 # in main (ip -j) and the state files equal the model; after each round the four tables'
 # RowStatus columns and the persisted Status columns (walked) equal the model.
-# Round kinds (from the seed): plain; race (ip route add/del of the pool's prefixes from the
+# Round kinds (from the seed): plain; undo (the state files cannot be written: a SET that
+# writes one answers commitFailed and every row it applied is undone, byte-identical); linkdown
+# (va1 down: its routes gone, the persisted rows through it Error, creates through it refused;
+# up: the persisted routes back); race (ip route add/del of the pool's prefixes from the
 # shell while the SETs run: each PDU still all or nothing on the state files, then the daemon
 # equals the kernel and every persisted route is back); underneath (persisted routes deleted
 # with ip route del: back within 8 s); restart (cimrouted stopped, some persisted routes
@@ -37,7 +40,7 @@ ROUNDS=${CIMR_SETCHURN_ROUNDS:-10}
 diag "seed $SEED, $ROUNDS rounds (CIMR_SETCHURN_SEED, CIMR_SETCHURN_ROUNDS)"
 
 nsx sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0 \
-	net.ipv6.conf.default.router_solicitations=0 || bail_out "cannot set the IPv6 sysctls"
+	net.ipv6.conf.default.router_solicitations=0 net.ipv6.conf.default.keep_addr_on_down=1 || bail_out "cannot set the IPv6 sysctls"
 veth va0 vb0 10.1.0.1/24 && veth va1 vb1 10.2.0.1/24 &&
 	nsx ip -6 addr add 2001:db8:1::1/64 dev va0 nodad && nsx ip -6 addr add 2001:db8:2::1/64 dev va1 nodad &&
 	nsx ip route add 10.60.5.0/24 via 10.1.0.9 metric 10 proto bgp &&
