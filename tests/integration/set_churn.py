@@ -239,6 +239,8 @@ class Row:
     def __init__(self, tbl, idx):
         self.tbl, self.idx, self.vals, self.first = tbl, idx, {}, None
         self.act, self.err, self.adopt, self.live = None, None, False, None
+        self.cur = self.want = None
+        self.vol = False
 
     @property
     def fam(self):
@@ -646,6 +648,7 @@ def predict(m, vbs):
     for f in (4, 6):        # a waiting row whose route appears is that route's row
         n.pend[f] -= set(n.k[f])
     # the state file to write: a nonVolatile row made or destroyed
+    n.rows = rows
     n.dirty = any((r.act == 'pcreate' and not r.vol) or (r.act == 'pdestroy' and not m.p[r.fam][r.key])
                   for r in rows)
     return None, n
@@ -654,8 +657,8 @@ def predict(m, vbs):
 # ------------------------------------------------------------------ the PDUs
 
 class Gen:
-    def __init__(self, rnd, m):
-        self.R, self.m = rnd, m
+    def __init__(self, rnd, m, devs=('va0', 'va1')):
+        self.R, self.m, self.devs = rnd, m, list(devs)
 
     def dst(self, fam):
         R = self.R
@@ -694,7 +697,7 @@ class Gen:
         old = list(m.k[fam]) + list(m.pend[fam])
         if old and R.random() < 0.6:
             return R.choice(sorted(old))
-        dev = R.choice(sorted(LINKS))
+        dev = R.choice(self.devs)
         d, plen = self.dst(fam)
         return (d, plen, self.gw(fam, dev), dev, self.metric())
 
@@ -705,7 +708,7 @@ class Gen:
         if m.k[fam] and R.random() < 0.25:          # a live route's: adoption
             d, plen, gw, dev, metric = R.choice(sorted(m.k[fam]))
             return (d, plen, gw, dev if fam == 6 and (gw.startswith('fe80') or R.random() < 0.5) else '', metric)
-        dev = R.choice(sorted(LINKS))
+        dev = R.choice(self.devs)
         d, plen = self.dst(fam)
         gw = self.gw(fam, dev)
         return (d, plen, gw, dev if fam == 6 and (gw.startswith('fe80') or R.random() < 0.5) else '', self.metric())
@@ -724,7 +727,7 @@ class Gen:
             dele = [('%s.%d.%s' % (ENTRY[p], STATUS_COL[p], self.idx(p, owner)), 'i', 6)]
         else:
             dele = [('%s.%d.%s' % (ENTRY[e], STATUS_COL[e], self.idx(e, k)), 'i', 6)]
-        dev = R.choice(sorted(LINKS))
+        dev = R.choice(self.devs)
         new = k[:2] + (self.gw(fam, dev), dev, k[4])
         x = R.random()
         if x < 0.5:
@@ -760,8 +763,8 @@ class Gen:
             if fam == 4 and R.random() < 0.15:
                 vb.append(('%s.21.%s' % (e, ix), 'i', 4))
             return vb
-        if k in self.m.pend[fam] and x < 0.55:
-            return [('%s.%d.%s' % (e, sc, ix), 'i', 1)]
+        if k in self.m.pend[fam] and x < 0.55:   # active; notInService leaves it waiting
+            return [('%s.%d.%s' % (e, sc, ix), 'i', 1 if x < 0.45 else 2)]
         if x < 0.45:
             return [('%s.%d.%s' % (e, mc, ix), 'i', self.metric())]
         if fam == 4 and x < 0.55:
@@ -994,13 +997,16 @@ def settle(fn, timeout=5.0):
 
 # ------------------------------------------------------------------ a round
 
-MODES = ['plain', 'plain', 'race', 'underneath', 'restart', 'plain', 'restart', 'linkdown', 'undo']
+MODES = ['plain', 'race', 'underneath', 'restart', 'linkdown', 'undo', 'refuse']
 
 
 def mode_of(seed, rnd):
+    """Round 1 plain, then every kind in an order of the seed's, again and again."""
     if rnd == 1:
         return 'plain'
-    return random.Random('%s/%d/mode' % (seed, rnd)).choice(MODES)
+    order = MODES[:]
+    random.Random('%s/%d/modes' % (seed, (rnd - 2) // len(MODES))).shuffle(order)
+    return order[(rnd - 2) % len(MODES)]
 
 
 def fail(lines, m=None):
@@ -1053,6 +1059,8 @@ def run_round(state, seed, rnd):
     R = random.Random('%s/%d' % (seed, rnd))
     npdu = R.randint(6, 10)
     race, cmds = (race_start(R) if mode == 'race' else (None, []))
+    if mode == 'refuse':    # va1 keeps 10.2.0.1/24, its connected route goes: gateways refused
+        nsx('ip', 'route', 'del', '10.2.0.0/24', 'dev', 'va1')
     if mode == 'linkdown':
         link_down(m, 'va1')
         # the kernel tells nothing of the IPv4 routes a link down removes: the daemon re-dumps
@@ -1068,7 +1076,7 @@ def run_round(state, seed, rnd):
     for i in range(npdu):
         if race is not None:
             resync(m)
-        vbs = Gen(R, m).pdu()
+        vbs = Gen(R, m, ('va0', 'va1', 'va1', 'va1') if mode == 'refuse' else ('va0', 'va1')).pdu()
         err, nm = predict(m, vbs)
         before = snapshot()
         got, text = snmpset(vbs)
@@ -1096,6 +1104,16 @@ def run_round(state, seed, rnd):
         if mode == 'undo' and nm is not None and nm.dirty:
             # ACTION applied the rows, the file could not be written: every row undone
             want, nm = ('commitFailed', got[1] if got else None), None
+        elif mode == 'refuse' and nm is not None and any(refused_gw(r, 'want') for r in nm.rows):
+            # the kernel refuses a route through va1's subnet in ACTION: every row undone, but
+            # a route of va1's subnet deleted before cannot come back either (undoFailed)
+            lost = any(refused_gw(r, 'cur') or refused_gw(r, 'live') for r in nm.rows)
+            want, nm = ('commitFailed', got[1] if got else None), None
+            if lost and got is not None and got[0] == 'undoFailed':
+                want = got
+                stats['undoFailed'] = stats.get('undoFailed', 0) + 1
+                resync(m, True)
+                continue
         stats[want[0] if want else 'ok'] = stats.get(want[0] if want else 'ok', 0) + 1
         if got != want:
             fail(['round %d PDU %d: expected %s, got %s' % (rnd, i + 1,
@@ -1128,6 +1146,8 @@ def run_round(state, seed, rnd):
     for d in squat:
         if os.path.isdir(d):
             os.rmdir(d)
+    if mode == 'refuse':
+        nsx('ip', 'route', 'add', '10.2.0.0/24', 'dev', 'va1', 'proto', 'kernel', 'scope', 'link', 'src', '10.2.0.1')
     if mode == 'linkdown':
         d = settle(lambda: compare_kernel_files(m) + compare_snmp(m), 2.0)
         if d:
@@ -1143,6 +1163,14 @@ def run_round(state, seed, rnd):
     print('# round %d (%s): %d PDUs (%s), %d routes, %d waiting, %d persisted' % (
         rnd, mode, npdu, ' '.join('%s %d' % kv for kv in sorted(stats.items())),
         len(m.k[4]) + len(m.k[6]), len(m.pend[4]) + len(m.pend[6]), len(m.p[4]) + len(m.p[6])))
+
+
+def refused_gw(r, what):
+    """Does the row's route (want, cur or live) go through a gateway of 10.2.0.0/24?"""
+    k = getattr(r, what, None) if r.act not in (None, 'wait', 'drop') else None
+    if what == 'want' and (r.act == 'wait' or (r.act == 'pcreate' and r.adopt)):
+        k = None
+    return r.fam == 4 and k is not None and k[2].startswith('10.2.0.') and k[2] != '10.2.0.1'
 
 
 def link_down(m, dev):
