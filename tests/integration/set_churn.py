@@ -1139,7 +1139,7 @@ def run_round(state, seed, rnd):
         if d:
             fail(['round %d (race): after the race the daemon differs' % rnd] + d + ['race:'] + cmds + log)
     if mode == 'underneath' and (m.p[4] or m.p[6]):
-        gone = delete_some(m, R, lambda pk, v: True)
+        gone = delete_some(m, R, lambda pk, v: True, ('del', 'reproto', 'move'))
         d = settle(lambda: compare_kernel_files(m) + compare_snmp(m), 8.0)
         if d:
             fail(['round %d: persisted routes deleted underneath (%s) not back' % (rnd, gone)] + d)
@@ -1148,6 +1148,7 @@ def run_round(state, seed, rnd):
             os.rmdir(d)
     if mode == 'refuse':
         nsx('ip', 'route', 'add', '10.2.0.0/24', 'dev', 'va1', 'proto', 'kernel', 'scope', 'link', 'src', '10.2.0.1')
+        reinstall(m)        # a row whose route an undo could not put back: installed again
     if mode == 'linkdown':
         d = settle(lambda: compare_kernel_files(m) + compare_snmp(m), 2.0)
         if d:
@@ -1182,9 +1183,13 @@ def link_down(m, dev):
 
 
 def link_up(m, dev):
-    """The persisted rows without their route get it again (as cimrouted's) where no twin is."""
     nsx('ip', 'link', 'set', dev, 'up')
     DOWN.discard(dev)
+    reinstall(m)
+
+
+def reinstall(m):
+    """The persisted rows without their route get it again (as cimrouted's) where no twin is."""
     for f in (4, 6):
         for pk in sorted(m.p[f]):
             via = reach_dev(f, pk[2], pk[3])
@@ -1193,19 +1198,30 @@ def link_up(m, dev):
             m.k[f][pk[:3] + (via, pk[4])] = '252'
 
 
-def delete_some(m, R, which):
-    """ip route del of some persisted rows' routes (installed or adopted): each comes back as
-    cimrouted's own (proto 252), which the model takes."""
+def delete_some(m, R, which, how=('del',)):
+    """Some persisted rows' routes (installed or adopted) changed with ip route: deleted (they
+    come back as cimrouted's own, proto 252), replaced by the same route of proto static (the
+    row keeps it, as adopted), or moved to another metric (a plain route there, the row's
+    route installed again)."""
     gone = []
     for f in (4, 6):
         for pk in sorted(m.p[f]):
             lv = m.live_of(f, pk)
-            if lv and which(pk, m.p[f][pk]) and R.random() < 0.6:
-                via = [] if lv[2] == '::' or (f == 4 and wmi_type(lv[2]) == 3) else ['via', lv[2]]
-                nsx('ip', '-%d' % f, 'route', 'del', '%s/%d' % (lv[0], lv[1]), *via, 'dev', lv[3],
-                    'metric', str(lv[4]))
-                m.k[f][lv] = '252'
-                gone.append(lv)
+            if not lv or not which(pk, m.p[f][pk]) or R.random() >= 0.6:
+                continue
+            via = [] if lv[2] == '::' or (f == 4 and wmi_type(lv[2]) == 3) else ['via', lv[2]]
+            spec = ['%s/%d' % (lv[0], lv[1])] + via + ['dev', lv[3]]
+            op = R.choice(how)
+            if op == 'move' and (lv[4] >= 2**31 or any(fib(f, k) == fib(f, lv[:4] + (lv[4] + 1,)) for k in m.k[f])):
+                op = 'del'
+            if op == 'move':
+                src = ['src', lv[2]] if f == 4 and not via else []     # a direct route's
+                nsx('ip', '-%d' % f, 'route', 'add', *spec, *src, 'metric', str(lv[4] + 1), 'proto', 'static')
+                m.k[f][lv[:4] + (lv[4] + 1,)] = 'static'
+            nsx('ip', '-%d' % f, 'route', 'replace' if op == 'reproto' else 'del', *spec, 'metric', str(lv[4]),
+                *(['proto', 'static'] if op == 'reproto' else []))
+            m.k[f][lv] = 'static' if op == 'reproto' else '252'
+            gone.append((op, lv))
     return gone
 
 
