@@ -250,6 +250,28 @@ statefile_replace(int dirfd, const char *dir, const char *name, const char *data
 	    err, errlen);
 }
 
+int
+statefile_exists(int dirfd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+int
+statefile_remove(int dirfd, const char *dir, const char *name, char *err, size_t errlen)
+{
+	if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT) {
+		snprintf(err, errlen, "cannot remove %s/%s: %s", dir, name, strerror(errno));
+		return -1;
+	}
+	if (sync_dir(dirfd) < 0) {
+		snprintf(err, errlen, "cannot sync directory %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 void
 statefile_clean(int dirfd, const char *name)
 {

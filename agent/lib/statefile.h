@@ -50,6 +50,15 @@ int statefile_write(int dirfd, const char *dir, const char *name, const char *da
 int statefile_replace(int dirfd, const char *dir, const char *name, const char *data, size_t len,
     mode_t mode, char *err, size_t errlen);
 
+/* Does name exist in the directory dirfd (not followed if a link)? */
+int statefile_exists(int dirfd, const char *name);
+
+/*
+ * Remove name (none: nothing to do) and sync the directory: what an undone
+ * first write of name puts back.  Returns 0, or -1 with a one-line reason.
+ */
+int statefile_remove(int dirfd, const char *dir, const char *name, char *err, size_t errlen);
+
 /* Remove name.tmp and name.old, left by a crash in the middle of a write. */
 void statefile_clean(int dirfd, const char *name);
 

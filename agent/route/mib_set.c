@@ -1562,7 +1562,7 @@ check_set(struct txn *x, void *ctx)
 	size_t n = txn_nrows(x);
 
 	/* A new SET: what the last one left is stale (an ACTION that failed before its end). */
-	w->set_dirty = w->set_resave = w->set_saved = 0;
+	w->set_dirty = w->set_resave = w->set_saved = w->set_absent = 0;
 	check_protected(x, w);
 	check_rows_max(x, w);
 	check_gw_max(x);
@@ -1630,16 +1630,21 @@ told(struct writer *w, int rc, const char *what, const void *rt, const struct wr
 	return rc;
 }
 
-/* Write the state files of the sets in dirty (DIRTY4, DIRTY6): 0, or -1 (logged). */
+/*
+ * Write the state files of the sets in dirty (DIRTY4, DIRTY6), or remove
+ * those also in absent (UNDO: there was none before the SET): 0, or -1 (logged).
+ */
 static int
-save(struct writer *w, int dirty)
+save(struct writer *w, int dirty, int absent)
 {
 	struct persist *sets[] = { &w->persist, &w->persist6 };
 	char err[256];
 	int rc = 0;
 
 	for (int i = 0; i < 2; i++) {
-		if (!(dirty & (1 << i)) || persist_save(sets[i], err, sizeof(err)) == 0)
+		if (!(dirty & (1 << i)) ||
+		    (absent & (1 << i) ? persist_unsave(sets[i], err, sizeof(err)) :
+					 persist_save(sets[i], err, sizeof(err))) == 0)
 			continue;
 		log_err("set", "cannot save the persisted routes: %s", err);
 		rc = -1;
@@ -2042,14 +2047,20 @@ action_end(struct txn *x, void *ctx)
 	for (int bit = DIRTY4; bit <= DIRTY6; bit <<= 1) {
 		if (!(dirty & bit))
 			continue;
-		if (save(w, bit) < 0)
+		if (!(w->set_saved & bit) &&
+		    !persist_file_exists(bit == DIRTY4 ? &w->persist : &w->persist6))
+			w->set_absent |= bit;
+		if (save(w, bit, 0) < 0)
 			return SNMP_ERR_COMMITFAILED;
 		w->set_saved |= bit;
 	}
 	return 0;
 }
 
-/* UNDO, after every step: the state file says again what it said before the SET. */
+/*
+ * UNDO, after every step: the state file says again what it said before the
+ * SET, or is gone again if the SET wrote the first one (set_absent).
+ */
 static int
 undo_end(struct txn *x, void *ctx)
 {
@@ -2057,7 +2068,7 @@ undo_end(struct txn *x, void *ctx)
 	int resave = w->set_resave;
 
 	w->set_resave = 0;
-	return save(w, resave);
+	return save(w, resave, w->set_absent);
 }
 
 /* Bound the kernel waits of a phase; after ACTION and UNDO, read what the kernel told. */

@@ -591,6 +591,23 @@ persist_save(struct persist *p, char *err, size_t errlen)
 	return rc;
 }
 
+int
+persist_file_exists(const struct persist *p)
+{
+	return p->dirfd >= 0 && statefile_exists(p->dirfd, p->fam->file);
+}
+
+int
+persist_unsave(struct persist *p, char *err, size_t errlen)
+{
+	if (p->dirfd < 0) {
+		snprintf(err, errlen, "cannot remove %s: the state directory is not open",
+		    p->fam->file);
+		return -1;
+	}
+	return statefile_remove(p->dirfd, p->dir, p->fam->file, err, errlen);
+}
+
 /* ---- the live side: IPv4 ------------------------------------------------- */
 
 void

@@ -159,6 +159,10 @@ int persist_parse_line(const char *line, struct proute *out, char *err, size_t e
 void persist_format(const struct proute *, char *buf, size_t len);
 /* Write the non-volatile routes atomically.  0, or -1 with err. */
 int persist_save(struct persist *, char *err, size_t errlen);
+/* Is there a state file?  An undone SET removes the one it made (persist_unsave()). */
+int persist_file_exists(const struct persist *);
+/* Remove the state file, as it was before a SET that wrote the first one.  0, or -1 with err. */
+int persist_unsave(struct persist *, char *err, size_t errlen);
 
 struct proute *persist_find(const struct persist *, const struct proute *key);
 /* Position of the first row >= key (strict: > key). */

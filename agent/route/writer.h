@@ -118,6 +118,8 @@ struct writer {
 	int set_dirty, set_resave;
 	/* ... the state files its ACTION wrote (DIRTY4, DIRTY6 of mib_set.c). */
 	int set_saved;
+	/* ... and of those, the ones that did not exist before it: UNDO removes them. */
+	int set_absent;
 	/*
 	 * The adapter methods' records (snmp/mib_ifset.h), where a gateway row
 	 * records SetGateways(); NULL: none (ifset_new() sets it).

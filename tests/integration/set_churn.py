@@ -1214,12 +1214,12 @@ def delete_some(m, R, which, how=('del',)):
             op = R.choice(how)
             if op == 'move' and (lv[4] >= 2**31 or any(fib(f, k) == fib(f, lv[:4] + (lv[4] + 1,)) for k in m.k[f])):
                 op = 'del'
+            src = ['src', lv[2]] if f == 4 and not via else []     # a direct route's
             if op == 'move':
-                src = ['src', lv[2]] if f == 4 and not via else []     # a direct route's
                 nsx('ip', '-%d' % f, 'route', 'add', *spec, *src, 'metric', str(lv[4] + 1), 'proto', 'static')
                 m.k[f][lv[:4] + (lv[4] + 1,)] = 'static'
             nsx('ip', '-%d' % f, 'route', 'replace' if op == 'reproto' else 'del', *spec, 'metric', str(lv[4]),
-                *(['proto', 'static'] if op == 'reproto' else []))
+                *((src if op == 'reproto' else []) + (['proto', 'static'] if op == 'reproto' else [])))
             m.k[f][lv] = 'static' if op == 'reproto' else '252'
             gone.append((op, lv))
     return gone

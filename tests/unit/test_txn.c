@@ -1644,12 +1644,24 @@ test_undo_rewrites_state(void **state)
 	assert_string_equal(fk.log,
 	    "add 10.50.0.0/16 m5; add 10.9.0.0/16 m20 REFUSED; del 10.50.0.0/16 m5");
 	assert_int_equal(w->persist.n, 0);
-	/* It was written with the row in ACTION, and again without it in UNDO. */
+	/*
+	 * It was written with the row in ACTION; there was none before the SET,
+	 * so UNDO removes it (test6_undone_makes_no_file: the same across tables).
+	 */
 	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);
+	assert_null(f = fopen(path, "r"));
+	/* With a file before the SET, UNDO writes it again without the row. */
+	assert_non_null(f = fopen(path, "w"));
+	fclose(f);
+	fk.log[0] = '\0';
+	fk.calls = 0;
+	res = run((struct vb[]){ { TP, C_PRS, PIDX, 4 }, { TR, C_RS, GOOD, 4 } }, 2);
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
 	assert_non_null(f = fopen(path, "r"));
 	buf[fread(buf, 1, sizeof(buf) - 1, f)] = '\0';
 	fclose(f);
 	assert_null(strstr(buf, "10.50.0.0"));
+	assert_non_null(strstr(buf, "# cimrouted persisted"));
 }
 
 /* Route table requests (INTEGER values), as net-snmp hands them to the handler. */
@@ -2506,6 +2518,26 @@ test6_persisted_both_undone(void **state)
 		fclose(f);
 		assert_null(strstr(buf, "10.50.0.0"));
 	}
+}
+
+/*
+ * An undone SET leaves the state files as they were, also where there was
+ * none: the IPv4 row's file, written after its table's rows, goes again
+ * when the IPv6 row's route is refused (not a file of the header alone).
+ */
+static void
+test6_undone_makes_no_file(void **state)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/" PERSIST_FILE, dir);
+	assert_int_not_equal(access(path, F_OK), 0);
+	fk.fail = 1u << 2;
+	undone((struct vb[]){ { TP, C_PRS, PIDX, 4 },
+		   { TP6, C6_PRS, pidx6(0, "2001:db8:11::", 48, "2001:db8:1::1", "", 5), 4 } },
+	    2, -1, "add 10.50.0.0/16 m5; add6 2001:db8:11::/48 m5 REFUSED; del 10.50.0.0/16 m5");
+	assert_int_equal(w->persist.n, 0);
+	assert_int_not_equal(access(path, F_OK), 0);
 }
 
 /* PERSIST_ROWS_MAX rows of a family: one more is refused, also within one SET. */
@@ -3538,6 +3570,7 @@ main(void)
 		T(test6_persisted),
 		T(test6_persisted_refusals),
 		T(test6_persisted_both_undone),
+		T(test6_undone_makes_no_file),
 		T(test6_persisted_link_renamed),
 		T(test6_persisted_link_renamed_other_row),
 		T(test_adapter_enable_disable),
