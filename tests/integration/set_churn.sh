@@ -19,14 +19,19 @@
 # Pass/fail: every PDU answers as predicted; a refused PDU leaves `ip route show table all`
 # of both families and both state files byte-identical; after a good PDU the pool's routes
 # in main (ip -j) and the state files equal the model; after each round the four tables'
-# RowStatus columns and the persisted Status columns (walked) equal the model.
-# Round kinds (from the seed): plain; undo (the state files cannot be written: a SET that
+# RowStatus columns, the persisted Status columns, both active-route tables (their two
+# RowPointers) and the persisted and active counts (walked) equal the model. SNMP INTEGERs
+# above 2^31-1 reach the daemon as snmpd truncates them to 32 bits (4294967295 is -1).
+# Round kinds (each in every 7 rounds, in an order of the seed's): plain; refuse (va1's
+# connected route deleted: the kernel refuses gateways of 10.2.0.0/24 in ACTION, commitFailed,
+# all undone; undoFailed where a route of that subnet had to come back); undo (the state files cannot be written: a SET that
 # writes one answers commitFailed and every row it applied is undone, byte-identical); linkdown
 # (va1 down: its routes gone, the persisted rows through it Error, creates through it refused;
 # up: the persisted routes back); race (ip route add/del of the pool's prefixes from the
 # shell while the SETs run: each PDU still all or nothing on the state files, then the daemon
 # equals the kernel and every persisted route is back); underneath (persisted routes deleted
-# with ip route del: back within 8 s); restart (cimrouted stopped, some persisted routes
+# with ip route del, replaced by the same route of proto static, moved to another metric:
+# back, or kept, within 8 s); restart (cimrouted stopped, some persisted routes
 # deleted meanwhile, started: the nonVolatile rows and their routes are back, volatile and
 # createAndWait rows are gone). A failure prints the round, the PDU and the difference: rerun
 # with its seed. What a seed found once is a fixed round, run first.
