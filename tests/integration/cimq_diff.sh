@@ -22,10 +22,15 @@
 # queries WMI refuses (a property on both sides of an operator, = NULL, a literal of the wrong
 # type, an unknown property): the reference (cimq_wql.py, WMI's rules as cimq(1) states them:
 # three-valued logic with NULL, case-insensitive names and strings, addresses in address
-# order) predicts the exit status and the instances; cimq -o json must give exactly those,
-# with the truth's values. ASSOCIATORS OF / REFERENCES OF each persisted and live route with
-# an active route: against the truth's Win32_ActiveRoute. A smaller check: for some queries
-# the default format, -o table, list, csv and json hold the same instances and values.
+# order; integers beyond 64 bits a syntax error) predicts the exit status and the instances;
+# cimq -o json must give exactly those, with the truth's values. A quarter of the WHERE
+# clauses are what cimq plans as a GET, a range or a span (equalities on the index components,
+# ORed values, bounds on the first one), with more conditions ANDed. ISA on the REFs.
+# ASSOCIATORS OF / REFERENCES OF each end of each active route (paths with keys reordered, in
+# another case, with braces or \\.\root\cimv2:), alone and with each of AssocClass,
+# ResultClass, Role, ResultRole, KeysOnly: against the truth's Win32_ActiveRoute. A smaller
+# check: for 8 queries the default format is -o table, and table, list, csv and json hold the
+# same instances and values.
 # A failing query is printed with the seed (rerun: CIMR_WQLDIFF_SEED=S; CIMR_ITEST_KEEP=1).
 # What a seed once found is a fixed query, run first. Both daemons alive at the end.
 

@@ -391,6 +391,10 @@ def check_leaf(p, e):
     kind, lit = e['kind'], e.get('lit')
     if kind == 'isnull':
         return
+    if kind == 'isa':
+        if p['type'] != 'ref':
+            raise Mismatch(3, 'ISA on %s' % p['type'])
+        return
     if kind == 'like':
         if p['type'] not in ('string', 'ref', 'datetime'):
             raise Mismatch(3, 'LIKE on %s' % p['type'])
@@ -441,6 +445,8 @@ OPS = {'=': lambda c: c == 0, '<>': lambda c: c != 0, '!=': lambda c: c != 0, '<
 
 
 def leaf_scalar(p, e, v):
+    if e['kind'] == 'isa':
+        return TRUE if isinstance(v, str) and isa(v, e['lit'][1]) else FALSE
     if e['kind'] == 'like':
         return TRUE if isinstance(v, str) and like(v, e['lit'][1]) else FALSE
     c = cmp_value(p, v, e['lit'])
@@ -475,6 +481,11 @@ def evaluate(cls, e, row):
     return x
 
 
+def isa(v, cls):
+    pp = parse_path(v)
+    return pp is not None and pp[0] == cls.lower()
+
+
 def leaves(e):
     if e is None:
         return []
@@ -487,14 +498,22 @@ def leaves(e):
 
 def expect(cls, q, rows):
     """(exit status, [instances] or None, why) the reference predicts for query q"""
-    for e in leaves(q['where']):
-        if e.get('bad'):
-            return e['bad'], None, e['why']
+    # in cimq's order: syntax, property names, types, then the names literals give (ISA)
+    bad = [e for e in leaves(q['where']) if e.get('bad')]
+    for e in leaves(q['where']):  # integers are 64-bit: a literal beyond is "number too large"
+        if e.get('lit') and e['lit'][0] == 'int' and not -2 ** 63 <= e['lit'][1] < 2 ** 64:
+            bad.insert(0, dict(e, bad=1, why='an integer beyond 64 bits'))
+    for code in (1, 2):
+        for e in bad:
+            if e['bad'] == code and e['kind'] != 'isa':
+                return code, None, e['why']
     try:
         for e in leaves(q['where']):
             check_leaf(e['p'], e)
     except Mismatch as m:
         return m.rc, None, str(m)
+    if bad:
+        return bad[0]['bad'], None, bad[0]['why']
     names = [p['name'] for p in q['props']]
     out = [{n: r.get(n) for n in names} for r in rows
            if q['where'] is None or evaluate(cls, q['where'], r) == TRUE]
@@ -562,6 +581,8 @@ def render(e, R, top=True):
         e['text'] = '%s %s %s' % (pn, kw('IS', R) + (' ' + kw('NOT', R) if e.get('neg') else ''), kw('NULL', R))
     elif k == 'like':
         e['text'] = '%s %s%s %s' % (pn, kw('NOT', R) + ' ' if e.get('neg') else '', kw('LIKE', R), quote(e['lit'][1], R))
+    elif k == 'isa':
+        e['text'] = '%s %s %s' % (pn, kw('ISA', R), quote(e['lit'][1], R))
     elif e.get('left'):
         e['text'] = '%s %s %s' % (render_lit(e['lit'], R), FLIP[e['op']], pn)
     else:
@@ -664,6 +685,12 @@ class Gen:
             e.update(kind='isnull', neg=R.random() < 0.5)
             return e
         vals = self.values(p)
+        if p['type'] == 'ref' and r < 0.25:
+            c = R.choice(['Win32_IP4RouteTable', 'Win32_IP4PersistedRouteTable', 'Win32_ActiveRoute', 'cimIP6Route'])
+            e.update(kind='isa', lit=('str', name_case(c, R)))
+            if R.random() < 0.1:
+                e.update(bad=2, why='ISA of an unknown class', lit=('str', 'Win32_NoSuchClass'))
+            return e
         if p['type'] in ('string', 'datetime', 'ref') and r < 0.4:
             e.update(kind='like', neg=R.random() < 0.2, lit=('str', self.pattern(vals)))
             return e
@@ -692,7 +719,12 @@ class Gen:
         v = R.choice(vals) if vals and R.random() < 0.8 else None
         if t in ('sint', 'uint'):
             if v is None or R.random() < 0.2:
-                v = R.choice([0, 1, -1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, -2 ** 31, R.randint(-5, 5000)])
+                b = p['bits']
+                v = R.choice([0, 1, -1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, -2 ** 31, R.randint(-5, 5000),
+                              2 ** b - 1, 2 ** b, 2 ** (b - 1), -2 ** (b - 1), -2 ** (b - 1) - 1])
+            if R.random() < 0.03:
+                text = R.choice(['1e30', '-1e30', '1e-400', '-0.0', '0.5'])
+                return ('real', float(text), text)
             else:
                 v += R.choice([0, 0, 0, 1, -1])
             r = R.random()
@@ -953,9 +985,22 @@ def cmd_random(a):
         if not good:
             fails += 1
             result(False, 'seed %s query %d: %s' % (a.seed, i + 1, text), probs)
+        elif not wrc and len(want) >= 2 and 'perturb' not in per:
+            per['perturb'] = (t, want)
+    probe = per.pop('perturb', None)
     result(fails == 0, 'seed %s: %d random queries over %d classes agree with the reference '
            '(%d with instances, %d empty, %d refused)' % (a.seed, a.queries, len(per), counts['rows'],
                                                           counts['empty'], counts['refused']))
+    # the comparison can fail: an instance dropped, a value changed, a property added
+    good = probe is not None and counts['refused'] > 0 and counts['empty'] > 0
+    if good:
+        t, want = probe
+        vol = set(t['volatile'])
+        name = next((n for n in want[0] if n not in vol), None)
+        changed = [dict(want[0], **({name: 'x' if want[0][name] != 'x' else 'y'} if name else {}))] + want[1:]
+        good = name is not None and all(compare(t['class'], want, x, vol) for x in (
+            want[1:], changed, [dict(w, Extra=1) for w in want]))
+    result(good, 'the comparison detects a dropped instance, a changed value, an extra property')
 
 
 def parse_fixed(t, text):
@@ -1121,41 +1166,69 @@ def cmd_fixed(a):
     result(fails == 0, '%d fixed queries agree with the reference' % len(FIXED))
 
 
-def path_of(s):
-    return s.strip('{}')
+def path_variant(s, R):
+    """the same object path: keys in another order, names in another case, quotes, braces,
+    WMI's \\\\.\\root\\cimv2: prefix"""
+    pp = parse_path(s)
+    spell = {k.lower(): k for k in re.findall(r'([A-Za-z_][A-Za-z0-9_]*)\s*=', s)}
+    cls = re.match(r'^\{?([A-Za-z0-9_]+)\.', s).group(1)
+    keys = list(pp[1].items())
+    R.shuffle(keys)
+    parts = ['%s=%s' % (name_case(spell[k], R), v if isinstance(v, int) else R.choice(["'%s'", '"%s"']) % v)
+             for k, v in keys]
+    p = name_case(cls, R) + '.' + ','.join(parts)
+    r = R.random()
+    return '{' + p + '}' if r < 0.5 else '{\\\\.\\root\\cimv2:' + p + '}' if r < 0.7 else p
 
 
 def cmd_assoc(a):
+    """each end of each active route: ASSOCIATORS OF (the other end) and REFERENCES OF (the
+    association) with WMI's WHERE keywords, each alone: those that name the other end's
+    class and roles keep the instance, those that name this end's empty it"""
     truth = load_truth(a.dir)
     act = truth.get('win32_activeroute')
+    R = random.Random(1)
     fails, n = [], 0
     live, pers = truth['win32_ip4routetable'], truth['win32_ip4persistedroutetable']
+    ends = (('SameElement', 'SystemElement', pers, live), ('SystemElement', 'SameElement', live, pers))
+
+    def visible(t, rows, keys_only=False):
+        return [{k: v for k, v in r.items() if not prop_of(t['class'], k)['ext'] and
+                 (not keys_only or prop_of(t['class'], k)['key'])} for r in rows]
 
     def find(t, path):
         pp = parse_path(path)
-        keys = WMI_KEYS[t['class']['name'].lower()]
-        return [r for r in t['rows'] if all(key_eq(r[k], pp[1][k.lower()]) if isinstance(r[k], int) or isinstance(pp[1][k.lower()], int)
-                                             else addr_cmp(str(r[k]), str(pp[1][k.lower()])) == 0 for k in keys)]
+        return [r for r in t['rows'] if all(key_eq(r[k], pp[1][k.lower()]) for k in WMI_KEYS[t['class']['name'].lower()])]
     for r in (act['rows'] if act else []):
-        for mine, other, tother in (('SameElement', 'SystemElement', live), ('SystemElement', 'SameElement', pers)):
-            q = 'ASSOCIATORS OF {%s}' % path_of(r[mine])
-            rc, got, err = cimq_json(q)
-            want = find(tother, r[other])
-            probs = ['exit %d: %s' % (rc, err.strip()[:200])] if rc or got is None else \
-                compare(tother['class'], [{k: v for k, v in w.items() if not prop_of(tother['class'], k)['ext']} for w in want],
-                        got, set(tother['volatile']))
-            if probs:
-                fails.append('%s: %s' % (q, '; '.join(probs)))
-            q = 'REFERENCES OF {%s}' % path_of(r[mine])
-            rc, got, err = cimq_json(q)
-            wantr = [{k: v for k, v in x.items() if not prop_of(act['class'], k)['ext']} for x in act['rows']
-                     if path_cmp(x[mine], r[mine]) == 0]
-            probs = ['exit %d: %s' % (rc, err.strip()[:200])] if rc or got is None else compare(act['class'], wantr, got, set())
-            if probs:
-                fails.append('%s: %s' % (q, '; '.join(probs)))
-            n += 2
+        for mine, other, tmine, tother in ends:
+            other_rows = find(tother, r[other])
+            refs = [x for x in act['rows'] if path_cmp(x[mine], r[mine]) == 0]
+            cases = [('', visible(tother, other_rows)), (' WHERE AssocClass = Win32_ActiveRoute', visible(tother, other_rows)),
+                     (' WHERE ResultClass = ' + tother['class']['name'], visible(tother, other_rows)),
+                     (' WHERE ResultClass = ' + tmine['class']['name'], []),
+                     (' WHERE Role = ' + mine, visible(tother, other_rows)), (' WHERE Role = ' + other, []),
+                     (' WHERE ResultRole = ' + other, visible(tother, other_rows)), (' WHERE ResultRole = ' + mine, []),
+                     (' WHERE KeysOnly', visible(tother, other_rows, True))]
+            for where, want in cases:
+                q = 'ASSOCIATORS OF %s%s' % (path_variant(r[mine], R), where)
+                probs = assoc_run(tother, q, want)
+                fails += ['%s: %s' % (q, x) for x in probs]
+                n += 1
+            for where, want in (('', refs), (' WHERE ResultClass = Win32_ActiveRoute', refs), (' WHERE Role = ' + mine, refs),
+                                (' WHERE Role = ' + other, []), (' WHERE ResultClass = ' + tother['class']['name'], [])):
+                q = 'REFERENCES OF %s%s' % (path_variant(r[mine], R), where)
+                probs = assoc_run(act, q, visible(act, want))
+                fails += ['%s: %s' % (q, x) for x in probs]
+                n += 1
     result(not fails and n > 0, 'ASSOCIATORS OF and REFERENCES OF each end of the %d active routes (%d queries)'
            % (len(act['rows']) if act else 0, n), fails)
+
+
+def assoc_run(t, q, want):
+    rc, got, err = cimq_json(q)
+    if rc or got is None:
+        return ['exit %d: %s' % (rc, err.strip()[:200])]
+    return compare(t['class'], want, got, set(t['volatile']))
 
 
 def text_of(v):
@@ -1172,10 +1245,8 @@ def cmd_formats(a):
     truth = load_truth(a.dir)
     R = random.Random(str(a.seed) + 'formats')
     fails, n = [], 0
-    for k in R.sample(sorted(truth), min(6, len(truth))):
+    for k in [R.choice([n for n in sorted(truth) if truth[n]['rows']]) for _ in range(8)]:
         t = truth[k]
-        if not t['rows']:
-            continue
         g = Gen(R, t['class'], t['rows'], set(t['volatile']))
         q = g.query(depth=1)
         q['props'] = [p for p in q['props'] if p['name'] not in t['volatile']] or \
@@ -1207,7 +1278,8 @@ def read_csv(s, names):
     rows = list(csv.reader(io.StringIO(s, newline='')))
     if not rows or [h.lower() for h in rows[0]] != [x.lower() for x in names]:
         return [['header', str(rows[:1])]]
-    return [[c for c in r] for r in rows[1:]]
+    # a record of one NULL field is an empty line, which the csv module reads as []
+    return [r if r or len(names) > 1 else [''] for r in rows[1:]]
 
 
 def read_list(s, names):
@@ -1223,17 +1295,15 @@ def read_list(s, names):
 
 
 def read_table(s, names):
-    """each line's cells as whitespace-separated words (alignment and padding aside)"""
-    lines = s.split('\n')
-    if not s.strip():
+    """each row's words (alignment and padding aside): a blank line, the names, the dashes,
+    one line a row (all NULL: blank), a blank line"""
+    if not s:
         return []
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    while lines and not lines[-1].strip():
-        lines.pop()
-    if len(lines) < 2 or [h.lower() for h in lines[0].split()] != [x.lower() for x in names]:
-        return [['header', lines[:1]]]
-    return [l.split() for l in lines[2:]]
+    lines = s.split('\n')
+    if len(lines) < 5 or lines[0] != '' or lines[-2:] != ['', ''] or \
+            [h.lower() for h in lines[1].split()] != [x.lower() for x in names]:
+        return [['shape', s[:200]]]
+    return [l.split() for l in lines[3:-2]]
 
 
 def cmd_eval(a):
