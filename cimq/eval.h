@@ -80,7 +80,8 @@ enum cq_truth eval_expr(const struct cmap_class *c, const struct wql_expr *e,
     const struct cq_value *row);
 
 /* WQL LIKE: % any run, _ one character, [abc] [a-z] [^a] a set;
-   case-insensitive.  1 on match. */
+   case-insensitive (ASCII letters).  A character is a UTF-8 sequence (a
+   byte that is not UTF-8 is one), as WMI's characters are.  1 on match. */
 int eval_like(const char *s, const char *pattern);
 
 /* The value of literal l as property p would hold it (after eval_check
