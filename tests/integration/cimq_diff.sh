@@ -1,11 +1,11 @@
 #!/bin/bash
 # cimq_diff.sh - randomized differential test of cimq's WQL evaluation against a reference.
 #
-# One namespace: three veth pairs (aliases with quotes, a backslash and LIKE's metacharacters;
-# one link down), IPv4 and IPv6 addresses, routes of both families with many protocols, types
-# and metrics (0, 2^31-1, 2^31 where Metric1 is NULL, 2^32-1), multipath, blackhole,
-# unreachable, prohibit, a route added after the start (an InstallDate), persisted routes of
-# both families made with cimq CREATE (and with them active routes).
+# One namespace: three veth pairs (aliases with quotes, a backslash, LIKE's metacharacters,
+# characters beyond ASCII; one link down), IPv4 and IPv6 addresses, routes of both families
+# with many protocols, types and metrics (0, 2^31-1, 2^31 where Metric1 is NULL, 2^32-1),
+# multipath, blackhole, unreachable, prohibit, a route added after the start (an InstallDate),
+# persisted routes of both families made with cimq CREATE (and with them active routes).
 # The ground truth: for every class cimq serves that can be enumerated (the seven WMI classes
 # but the ping and event ones, and every extension class of the MIB), each instance with every
 # property (SELECT of every property, extension columns too), read twice: what changed between
@@ -48,7 +48,7 @@ nsx sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0
 veth va0 vb0 10.1.0.1/24 10.1.0.2/24 && veth va1 vb1 10.2.0.1/24 && veth va2 vb2 10.3.0.1/24 ||
 	bail_out "cannot build the veths"
 nsx ip link set va0 alias uplink && nsx ip link set va1 alias "it's a \"link\" \\ 50%_[x]" &&
-	nsx ip link set vb2 down || bail_out "cannot set the aliases"
+	nsx ip link set vb0 alias "Café-É ü€" && nsx ip link set vb2 down || bail_out "cannot set the aliases"
 for a in "2001:db8:1::1/64 dev va0 nodad" "2001:db8:2::1/64 dev va1 nodad" "10.1.0.3/24 dev va0" \
 	"2001:db8:3::1/64 dev va2 nodad" "10.4.0.1/16 dev va2"; do
 	nsx ip addr add $a || bail_out "ip addr add $a"

@@ -985,7 +985,7 @@ def cmd_random(a):
         if not good:
             fails += 1
             result(False, 'seed %s query %d: %s' % (a.seed, i + 1, text), probs)
-        elif not wrc and len(want) >= 2 and 'perturb' not in per:
+        elif not wrc and len(want) >= 2 and 'perturb' not in per and set(want[0]) - set(t['volatile']):
             per['perturb'] = (t, want)
     probe = per.pop('perturb', None)
     result(fails == 0, 'seed %s: %d random queries over %d classes agree with the reference '
@@ -1129,6 +1129,9 @@ FIXED = [
     ('Win32_IP4RouteTable', "SELECT Destination, Metric1 FROM Win32_IP4RouteTable WHERE Metric1 IS NULL"),
     ('Win32_NetworkAdapterConfiguration', "SELECT DHCPServer FROM Win32_NetworkAdapterConfiguration"),
     ('cimIP6Route', "SELECT InstallDate FROM cimIP6Route"),
+    # LIKE's _ and [set] matched a byte, not a character (eval.c)
+    ('Win32_NetworkAdapter', "SELECT NetConnectionID FROM Win32_NetworkAdapter WHERE NetConnectionID LIKE 'caf_-_ [^x]_'"),
+    ('Win32_NetworkAdapter', "SELECT NetConnectionID FROM Win32_NetworkAdapter WHERE NetConnectionID LIKE '%[é-ë]-%'"),
     # seed 8: a GET of position 0 of an adapter's array table answered "" (mib_adapter.c)
     ('cimNetAdapterNetworkAddr', "SELECT * FROM cimNetAdapterNetworkAddr WHERE InterfaceIndex = 2 AND Pos = 0"),
     ('Win32_IP4RouteTable', "SELECT Destination, Metric1 FROM Win32_IP4RouteTable WHERE NOT Metric1 = 0"),
