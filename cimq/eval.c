@@ -34,11 +34,13 @@ struct num {
 	uint64_t mag;
 };
 
-/* "-12", " 7", "0x1f" -> n; -1 if s is not an integer. */
+/* "-12", " 7", "0x1f" -> n, as an integer literal reads (decimal or 0x hex:
+   "011" is 11, not octal 9); -1 if s is not an integer. */
 static int
 parse_num(const char *s, struct num *n)
 {
 	char *end;
+	int hex;
 
 	while (isspace((unsigned char)*s))
 		s++;
@@ -47,8 +49,9 @@ parse_num(const char *s, struct num *n)
 		s++;
 	if (!isdigit((unsigned char)*s))
 		return -1;
+	hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && isxdigit((unsigned char)s[2]);
 	errno = 0;
-	n->mag = strtoull(s, &end, 0);
+	n->mag = strtoull(s + 2 * hex, &end, hex ? 16 : 10);
 	while (isspace((unsigned char)*end))
 		end++;
 	if (errno != 0 || *end != '\0')
@@ -615,7 +618,7 @@ eval_expr(const struct cmap_class *c, const struct wql_expr *e, const struct cq_
 int
 eval_lit_value(const struct cmap_prop *p, const struct wql_lit *l, struct cq_value *out)
 {
-	struct num n;
+	struct num n = { 0, 0 };
 
 	memset(out, 0, sizeof(*out));
 	if (!lit_fits(p, l))

@@ -188,6 +188,14 @@ test_types(void **state)
 	T("-1 = Metric2", CQ_TRUE);
 	T("0 > Metric2", CQ_TRUE);
 	T("Protocol = 3", CQ_TRUE);
+	/* a string holding an integer reads as the integer literal does: decimal
+	   or 0x hex, never octal ('011' was 9, '09' no integer; found by
+	   cimq_diff.sh) */
+	T("Protocol = '03'", CQ_TRUE);
+	T("Protocol = '0x3'", CQ_TRUE);
+	T("Protocol < '09'", CQ_TRUE);
+	T("Metric2 > '-09'", CQ_TRUE);
+	T("Protocol = 03", CQ_TRUE);
 	T("Protocol > 2 AND Protocol < 4", CQ_TRUE);
 	T("Protocol != 3", CQ_FALSE);
 	T("InstallDate > '20261202000000.000000+000'", CQ_TRUE);
