@@ -362,10 +362,10 @@ def lit_int(lit):
         return lit[1]
     if lit[0] == 'str':
         s = lit[1].strip(' \t\n\r\f\v')
-        m = re.match(r'^([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$', s)
+        m = re.match(r'^([+-]?)(0[xX][0-9a-fA-F]+|\d+)$', s)  # as the literal: decimal or 0x hex
         if not m:
             return None
-        v = int(m.group(2), 16) if m.group(2)[:2].lower() == '0x' else int(m.group(2), 8 if m.group(2).startswith('0') and len(m.group(2)) > 1 else 10)
+        v = int(m.group(2), 16) if m.group(2)[:2].lower() == '0x' else int(m.group(2))
         return -v if m.group(1) == '-' else v
     return None
 
@@ -733,7 +733,9 @@ class Gen:
                 text = R.choice(['%.1f' % f, '%.3e' % f])
                 return ('real', float(text), text)
             if r < 0.16:
-                return ('str', str(v))
+                return ('str', R.choice(['%d', '%d', '0%d', ' %d ', '+%d']) % v if v >= 0 or R.random() < 0.5 else str(v))
+            if r < 0.18 and v >= 0:
+                return ('str', R.choice(['0x%x' % v, '0X%X' % v, '0x', '0x-%d' % v]))
             return ('int', v, R.choice(['', '', '', 'hex', 'plus']))
         if t == 'bool':
             b = R.random() < 0.5 if v is None else v
@@ -1134,6 +1136,8 @@ FIXED = [
     ('Win32_NetworkAdapter', "SELECT NetConnectionID FROM Win32_NetworkAdapter WHERE NetConnectionID LIKE '%[é-ë]-%'"),
     # seed 8: a GET of position 0 of an adapter's array table answered "" (mib_adapter.c)
     ('cimNetAdapterNetworkAddr', "SELECT * FROM cimNetAdapterNetworkAddr WHERE InterfaceIndex = 2 AND Pos = 0"),
+    # a string holding an integer was read as C reads it, '011' octal 9 (eval.c)
+    ('Win32_IP4RouteTable', "SELECT Destination FROM Win32_IP4RouteTable WHERE Metric1 = '011' OR Metric1 = '09'"),
     ('Win32_IP4RouteTable', "SELECT Destination, Metric1 FROM Win32_IP4RouteTable WHERE NOT Metric1 = 0"),
     ('Win32_IP4RouteTable', "SELECT Destination, Metric1 FROM Win32_IP4RouteTable WHERE Metric1 IS NULL OR NOT Metric1 > 5"),
     ('Win32_IP4RouteTable', "SELECT Name FROM Win32_IP4RouteTable WHERE 20 <= Metric1 AND Destination < '10.80.0.0'"),
