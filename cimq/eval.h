@@ -7,7 +7,8 @@
  *    compare as object paths (wql_parse_path: class and key names in any
  *    case, keys in any order, integer keys as numbers);
  *  - sint/uint: integer literals (in the range of the property's width),
- *    and strings holding an integer (WMI accepts Index = '3');
+ *    and strings holding an integer as a literal writes it, decimal or 0x
+ *    hex (WMI accepts Index = '3');
  *  - boolean: TRUE, FALSE, the integers 0, 1 and the strings 'True',
  *    'False' in any case (WMI's common IPEnabled = 'True');
  *  - datetime: strings in CIM_DATETIME form (yyyymmddHHMMSS.mmmmmmsUUU,
