@@ -765,6 +765,8 @@ class Gen:
                 a = ipaddress.IPv6Address(k[1])
                 return R.choice([a.exploded, a.exploded.upper(), str(ipaddress.IPv6Address(int(a) + 1))])
             a = ipaddress.IPv4Address(k[1])
+            if R.random() < 0.3:  # not addresses (text order), or an IPv4-mapped IPv6 one
+                return R.choice(['%s ' % a, '::ffff:%s' % a, str(a).rsplit('.', 1)[0], '0' + str(a)])
             return str(ipaddress.IPv4Address((int(a) + R.choice([1, -1, 256])) % 2 ** 32))
         if r < 0.8 and s:
             return s[:R.randint(0, len(s))]
