@@ -34,11 +34,13 @@ struct num {
 	uint64_t mag;
 };
 
-/* "-12", " 7", "0x1f" -> n; -1 if s is not an integer. */
+/* "-12", " 7", "0x1f" -> n, as an integer literal reads (decimal or 0x hex:
+   "011" is 11, not octal 9); -1 if s is not an integer. */
 static int
 parse_num(const char *s, struct num *n)
 {
 	char *end;
+	int hex;
 
 	while (isspace((unsigned char)*s))
 		s++;
@@ -47,8 +49,9 @@ parse_num(const char *s, struct num *n)
 		s++;
 	if (!isdigit((unsigned char)*s))
 		return -1;
+	hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && isxdigit((unsigned char)s[2]);
 	errno = 0;
-	n->mag = strtoull(s, &end, 0);
+	n->mag = strtoull(s + 2 * hex, &end, hex ? 16 : 10);
 	while (isspace((unsigned char)*end))
 		end++;
 	if (errno != 0 || *end != '\0')
@@ -323,9 +326,38 @@ eval_check_names(const struct cmap *m, const struct cmap_class *c, const struct 
 
 /* ---- LIKE ---- */
 
+/* The length of the character at s: a UTF-8 sequence (RFC 3629 lead and
+   continuation bytes), else one byte. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	size_t n = s[0] < 0xc2 ? 1 : s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : s[0] < 0xf5 ? 4 : 1;
+
+	for (size_t k = 1; k < n; k++)
+		if ((s[k] & 0xc0) != 0x80)
+			return 1;
+	return n;
+}
+
+/* The character at *s as a number, ASCII letters in lower case, a byte that
+   is not UTF-8 as 0xDC00 + the byte (apart from every code point); *s moves
+   past it.  WMI's characters are characters, not bytes: _ matches é. */
+static long
+char_next(const char **s)
+{
+	const unsigned char *p = (const unsigned char *)*s;
+	size_t n = utf8_len(p);
+	long ch = n > 1 ? p[0] & (0x7f >> n) : p[0] < 0x80 ? tolower(p[0]) : 0xdc00 | p[0];
+
+	for (size_t k = 1; k < n; k++)
+		ch = ch << 6 | (p[k] & 0x3f);
+	*s += n;
+	return ch;
+}
+
 /* [set] at *pp (after '['): 1 if ch is in it; *pp moves past ']'. */
 static int
-like_set(const char **pp, int ch)
+like_set(const char **pp, long ch)
 {
 	const char *p = *pp;
 	int neg = *p == '^', in = 0;
@@ -333,32 +365,34 @@ like_set(const char **pp, int ch)
 	if (neg)
 		p++;
 	for (int first = 1; *p != '\0' && (*p != ']' || first); first = 0) {
-		int lo = tolower((unsigned char)*p), hi = lo;
+		long lo = char_next(&p), hi = lo;
 
-		if (p[1] == '-' && p[2] != ']' && p[2] != '\0') {
-			hi = tolower((unsigned char)p[2]);
-			p += 2;
+		if (p[0] == '-' && p[1] != ']' && p[1] != '\0') {
+			p++;
+			hi = char_next(&p);
 		}
 		in |= ch >= lo && ch <= hi;
-		p++;
 	}
 	*pp = *p == ']' ? p + 1 : p;
 	return in != neg;
 }
 
 /* Whether the one-character pattern item at *pat (_, [set] or a character)
-   matches ch; *pat moves past it. */
+   matches the character at *s; both move past them. */
 static int
-like_one(const char **pat, int ch)
+like_one(const char **pat, const char **s)
 {
-	int c = tolower((unsigned char)**pat);
+	long ch = char_next(s);
 
-	if (c == '[') {
+	if (**pat == '[') {
 		(*pat)++;
-		return like_set(pat, tolower(ch));
+		return like_set(pat, ch);
 	}
-	(*pat)++;
-	return c == '_' || c == tolower(ch);
+	if (**pat == '_') {
+		(*pat)++;
+		return 1;
+	}
+	return char_next(pat) == ch;
 }
 
 /* Greedy with one backtrack point, the last %: O(len(s) * len(pat)). */
@@ -368,19 +402,20 @@ eval_like(const char *s, const char *pat)
 	const char *star_pat = NULL, *star_s = NULL;
 
 	while (*s != '\0') {
-		const char *next = pat;
+		const char *next = pat, *snext = s;
 
 		if (*pat == '%') {
 			while (*pat == '%')
 				pat++;
 			star_pat = pat;
 			star_s = s;
-		} else if (*pat != '\0' && like_one(&next, (unsigned char)*s)) {
+		} else if (*pat != '\0' && like_one(&next, &snext)) {
 			pat = next;
-			s++;
+			s = snext;
 		} else if (star_pat != NULL) {
 			pat = star_pat;
-			s = ++star_s;
+			char_next(&star_s);
+			s = star_s;
 		} else
 			return 0;
 	}
@@ -583,7 +618,7 @@ eval_expr(const struct cmap_class *c, const struct wql_expr *e, const struct cq_
 int
 eval_lit_value(const struct cmap_prop *p, const struct wql_lit *l, struct cq_value *out)
 {
-	struct num n;
+	struct num n = { 0, 0 };
 
 	memset(out, 0, sizeof(*out));
 	if (!lit_fits(p, l))

@@ -7,7 +7,8 @@
  *    compare as object paths (wql_parse_path: class and key names in any
  *    case, keys in any order, integer keys as numbers);
  *  - sint/uint: integer literals (in the range of the property's width),
- *    and strings holding an integer (WMI accepts Index = '3');
+ *    and strings holding an integer as a literal writes it, decimal or 0x
+ *    hex (WMI accepts Index = '3');
  *  - boolean: TRUE, FALSE, the integers 0, 1 and the strings 'True',
  *    'False' in any case (WMI's common IPEnabled = 'True');
  *  - datetime: strings in CIM_DATETIME form (yyyymmddHHMMSS.mmmmmmsUUU,
@@ -80,7 +81,8 @@ enum cq_truth eval_expr(const struct cmap_class *c, const struct wql_expr *e,
     const struct cq_value *row);
 
 /* WQL LIKE: % any run, _ one character, [abc] [a-z] [^a] a set;
-   case-insensitive.  1 on match. */
+   case-insensitive (ASCII letters).  A character is a UTF-8 sequence (a
+   byte that is not UTF-8 is one), as WMI's characters are.  1 on match. */
 int eval_like(const char *s, const char *pattern);
 
 /* The value of literal l as property p would hold it (after eval_check

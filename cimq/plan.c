@@ -201,12 +201,17 @@ classify(struct plan *pl)
 		else
 			pl->cols[pl->ncols++] = pl->need[k];
 	}
-	/* rows are enumerated through a column: the first readable one */
-	for (size_t k = 0; pl->ncols == 0 && k < c->nprops; k++)
+	/* rows are enumerated through a column every row has, the first
+	   readable one, also when other columns are needed: a row whose needed
+	   columns are all absent (Metric1 of a metric beyond 2^31-1, a
+	   DHCPServer) is still an instance, its properties NULL */
+	for (size_t k = 0; k < c->nprops; k++)
 		if (c->props[k].table == &c->table && c->props[k].ix < 0 &&
 		    strcmp(c->props[k].access, "not-accessible") != 0 &&
-		    strcmp(c->props[k].access, "accessible-for-notify") != 0)
-			pl->cols[pl->ncols++] = k;
+		    strcmp(c->props[k].access, "accessible-for-notify") != 0) {
+			add_once(pl->cols, &pl->ncols, k);
+			break;
+		}
 }
 
 static int

@@ -29,8 +29,9 @@
  * KeysOnly) to print.  CALL checks the method's name.
  * A string index component (not an address) is fixed only by values
  * without letters: WQL compares strings case-insensitively, a GET would not.
- * When no column of the class's table is needed (only index values), cols
- * holds the first readable column, to enumerate the rows.
+ * cols always holds the first readable column of the class's table, to
+ * enumerate the rows: a row whose needed columns are all absent is still
+ * an instance (its properties NULL), as with only index values needed.
  */
 #ifndef CIMQ_PLAN_H
 #define CIMQ_PLAN_H

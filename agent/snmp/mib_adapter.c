@@ -582,14 +582,15 @@ static struct mib_table adapter_table = {
 
 /* ---- the array tables ----------------------------------------------------- */
 
-/* The row at position pos of l or after, going on to the next links; NULL at the end. */
+/* The row at position pos of l or after (positions count from 1: 0 is before the first),
+   going on to the next links; NULL at the end. */
 static const void *
 array_from(struct array *c, const struct link *l, unsigned long long pos)
 {
 	size_t n;
 	const struct link *links = iface_links(c->a->ifm, &n);
 
-	for (; l < links + n; l++, pos = 1)
+	for (pos = pos > 0 ? pos : 1; l < links + n; l++, pos = 1)
 		if (pos <= c->count(c->a, l)) {
 			c->cur = (struct arow){ l, (unsigned)pos };
 			return &c->cur;

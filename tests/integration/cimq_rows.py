@@ -33,6 +33,8 @@ import re
 import subprocess
 import sys
 
+import cimq_wql
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 MAP = os.environ.get('CIMQ_MAP', os.path.join(TOP, 'mof-map', 'map.tsv'))
@@ -446,25 +448,8 @@ def cmd_select(a):
 
 
 def like(s, pat):
-    """WQL LIKE: % _ [abc] [a-z] [^abc], case-insensitive"""
-    if s is None:
-        return False
-    rx, i = '', 0
-    while i < len(pat):
-        c = pat[i]
-        if c == '%':
-            rx += '.*'
-        elif c == '_':
-            rx += '.'
-        elif c == '[':
-            j = pat.index(']', i + 1)
-            body = pat[i + 1:j]
-            rx += '[' + ('^' + re.escape(body[1:]) if body.startswith('^') else body.replace('\\', '\\\\')) + ']'
-            i = j
-        else:
-            rx += re.escape(c)
-        i += 1
-    return re.fullmatch(rx, str(s), re.I | re.S) is not None
+    """WQL LIKE: % _ [abc] [a-z] [^abc], case-insensitive (cimq_wql.py's, the one reference)"""
+    return s is not None and cimq_wql.like(str(s), pat)
 
 
 def cmd_keys(a):

@@ -476,6 +476,19 @@ test_network_addresses(void **state)
 	out[n + 2] = 2;
 	assert_int_equal(mib_table_get(mib_adapter_netaddr_table, out, n + 3, &v),
 	    SNMP_NOSUCHINSTANCE);
+	/* Positions count from 1: there is no row 0 (a GET of it answered "", found by
+	   cimq_diff.sh), and the power table's array rows are the same. */
+	out[n + 1] = 2;
+	out[n + 2] = 0;
+	assert_int_equal(mib_table_get(mib_adapter_netaddr_table, out, n + 3, &v),
+	    SNMP_NOSUCHINSTANCE);
+	memcpy(out, pmentry, sizeof(pmentry));
+	out[sizeof(pmentry) / sizeof(pmentry[0])] = COL_ADARRAY_VALUE;
+	out[sizeof(pmentry) / sizeof(pmentry[0]) + 1] = 2;
+	out[sizeof(pmentry) / sizeof(pmentry[0]) + 2] = 0;
+	assert_int_equal(mib_table_get(mib_adapter_power_table, out,
+			     sizeof(pmentry) / sizeof(pmentry[0]) + 3, &v),
+	    SNMP_NOSUCHINSTANCE);
 }
 
 static void

@@ -53,6 +53,24 @@ test_like(void **state)
 		{ "aaa", "%a%a%a%", 1 },
 		{ "aa", "%a%a%a%", 0 },
 		{ "x", "[]", 0 },
+		/* a character is a UTF-8 sequence, not a byte (WMI's strings are
+		   characters): found by cimq_diff.sh */
+		{ "Caf\xc3\xa9-\xc3\x89", "caf_-_", 1 },
+		{ "\xc3\xa9", "_", 1 },
+		{ "\xc3\xa9", "__", 0 },
+		{ "\xc3\xa9"
+		  "a",
+		    "_A", 1 },
+		{ "\xc3\xa9", "[^x]", 1 },
+		{ "\xc3\xa9", "[\xc3\xa9]", 1 },
+		{ "\xc3\xa8", "[\xc3\xa9]", 0 },
+		{ "\xc3\xaa", "[\xc3\xa9-\xc3\xab]", 1 },
+		{ "\xc3\xa8", "[\xc3\xa9-\xc3\xab]", 0 },
+		{ "x\xe2\x82\xacy", "x%y", 1 },
+		{ "x\xe2\x82\xacy", "x_y", 1 },
+		{ "\xe2\x82\xac", "\xe2\x82\xac", 1 },
+		{ "\xe2\x82", "__", 1 }, /* not UTF-8: each byte is a character */
+		{ "\xff", "_", 1 },
 	};
 
 	(void)state;
@@ -170,6 +188,14 @@ test_types(void **state)
 	T("-1 = Metric2", CQ_TRUE);
 	T("0 > Metric2", CQ_TRUE);
 	T("Protocol = 3", CQ_TRUE);
+	/* a string holding an integer reads as the integer literal does: decimal
+	   or 0x hex, never octal ('011' was 9, '09' no integer; found by
+	   cimq_diff.sh) */
+	T("Protocol = '03'", CQ_TRUE);
+	T("Protocol = '0x3'", CQ_TRUE);
+	T("Protocol < '09'", CQ_TRUE);
+	T("Metric2 > '-09'", CQ_TRUE);
+	T("Protocol = 03", CQ_TRUE);
 	T("Protocol > 2 AND Protocol < 4", CQ_TRUE);
 	T("Protocol != 3", CQ_FALSE);
 	T("InstallDate > '20261202000000.000000+000'", CQ_TRUE);
