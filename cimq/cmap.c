@@ -108,7 +108,9 @@ node_syntax(const struct tree *t)
 }
 
 /* The name of t without its entry's prefix: cimIP6RouteDestination ->
-   Destination (owner is the entry t belongs to). */
+   Destination (t's parent is its entry).  The cut falls before a capital, so
+   that a word is not split: cimNetAdapterNetworkAddress of
+   cimNetAdapterNetworkAddrEntry is Address. */
 static char *
 short_name(const struct tree *t)
 {
@@ -121,6 +123,8 @@ short_name(const struct tree *t)
 	n -= 5;
 	if (strncmp(t->label, e->label, n) != 0 || t->label[n] == '\0')
 		return xstrdup(t->label);
+	while (n > 0 && !isupper((unsigned char)t->label[n]))
+		n--;
 	return xstrdup(t->label + n);
 }
 

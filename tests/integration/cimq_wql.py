@@ -110,9 +110,13 @@ def cim_type_of(obj):
 
 
 def short_name(obj):
+    """The column without its entry's prefix, cut before a capital (no word split)."""
     entry = OBJS[obj]['parent']
     if entry.endswith('Entry') and obj.startswith(entry[:-5]) and obj != entry[:-5]:
-        return obj[len(entry) - 5:]
+        n = len(entry) - 5
+        while n > 0 and not obj[n].isupper():
+            n -= 1
+        return obj[n:]
     return obj
 
 

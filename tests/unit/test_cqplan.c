@@ -156,6 +156,14 @@ test_map_classes(void **state)
 	assert_non_null(cmap_class(map, "cimIP6ActiveRoute"));
 	assert_non_null(cmap_class(map, "cimRouteEvent"));
 	assert_non_null(cmap_class(map, "cimPingProbe"));
+	/* the entry's prefix is cut before a word: cimNetAdapterNetworkAddress
+	   of cimNetAdapterNetworkAddrEntry is Address, not "ess" */
+	c = cmap_class(map, "cimNetAdapterNetworkAddr");
+	assert_non_null(c);
+	assert_non_null(cmap_prop(c, "Address"));
+	assert_null(cmap_prop(c, "ess"));
+	assert_true(cmap_prop(c, "Pos")->key);
+	assert_non_null(cmap_prop(cmap_class(map, "cimAdapterCfgAddress"), "cimAdapterCfgAddress"));
 	c = cmap_class(map, "Win32_IP4RouteTableEvent");
 	assert_int_equal(c->kind, CMAP_K_EVENT);
 	assert_string_equal(c->table.mib_name, "cimRouteEventTable");
