@@ -355,7 +355,8 @@ char_next(const char **s)
 	return ch;
 }
 
-/* [set] at *pp (after '['): 1 if ch is in it; *pp moves past ']'. */
+/* [set] at *pp (after '['): 1 if ch is in it; *pp moves past ']'.  A range
+   is a=f, as WMI's LIKE page writes it, or a-f. */
 static int
 like_set(const char **pp, long ch)
 {
@@ -367,7 +368,7 @@ like_set(const char **pp, long ch)
 	for (int first = 1; *p != '\0' && (*p != ']' || first); first = 0) {
 		long lo = char_next(&p), hi = lo;
 
-		if (p[0] == '-' && p[1] != ']' && p[1] != '\0') {
+		if ((p[0] == '-' || p[0] == '=') && p[1] != ']' && p[1] != '\0') {
 			p++;
 			hi = char_next(&p);
 		}

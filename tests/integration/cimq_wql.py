@@ -12,7 +12,7 @@ selected only when the WHERE is true), addresses in address order (IPv4 first) w
 are addresses, CIM_DATETIMEs in time order, object paths equal when class and keys are,
 integers against integer literals, strings holding integers and reals (by value), booleans
 against TRUE/FALSE, 0/1, 'true'/'false'; an array property holds a condition when an element
-does; LIKE with % _ [set] [a-z] [^set]; a literal of the wrong type, = NULL and LIKE on a
+does; LIKE with % _ [set] [a-z] [a=z] [^set]; a literal of the wrong type, = NULL and LIKE on a
 number are type mismatches (exit 3), an unknown property exit 2, a property on both sides of
 an operator (WMI: "Property names cannot appear on both sides") a syntax error (exit 1).
 
@@ -316,7 +316,7 @@ def path_cmp(a, b):
 
 
 def like(s, pat):
-    """WQL LIKE, case-insensitive: % any run, _ one character, [abc] [a-z] [^abc]"""
+    """WQL LIKE, case-insensitive: % any run, _ one character, [abc] [a-z] [a=z] [^abc]"""
     rx, i = '', 0
     while i < len(pat):
         c = pat[i]
@@ -332,7 +332,7 @@ def like(s, pat):
             while j < len(pat) and (pat[j] != ']' or first):
                 first = False
                 lo = hi = ascii_lower(pat[j])
-                if j + 2 < len(pat) and pat[j + 1] == '-' and pat[j + 2] != ']':
+                if j + 2 < len(pat) and pat[j + 1] in '-=' and pat[j + 2] != ']':
                     hi = ascii_lower(pat[j + 2])
                     j += 2
                 items.append((lo, hi))
@@ -844,8 +844,8 @@ class Gen:
             elif r < 0.22 and c.isalnum():
                 lo = chr(max(ord('0') if c.isdigit() else ord('a'), ord(c.lower()) - R.randint(0, 2)))
                 hi = chr(min(ord('9') if c.isdigit() else ord('z'), ord(c.lower()) + R.randint(0, 2)))
-                out.append('[%s-%s]' % (lo, hi) if R.random() < 0.8 else '[%s%s]' % (c, c.swapcase()))
-            elif r < 0.26 and c not in ']^-[':
+                out.append('[%s%s%s]' % (lo, R.choice('-='), hi) if R.random() < 0.8 else '[%s%s]' % (c, c.swapcase()))
+            elif r < 0.26 and c not in ']^-=[':
                 x = R.choice('xyz0189' if c.lower() not in 'xyz0189' else 'abc')
                 out.append('[^%s]' % (x if R.random() < 0.85 else c))
             elif c in '%_[':

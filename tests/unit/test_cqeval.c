@@ -46,6 +46,10 @@ test_like(void **state)
 		{ "abc", "%b%", 1 },
 		{ "eth0", "eth[0-9]", 1 },
 		{ "eth10", "eth[0-9]", 0 },
+		{ "dbc", "[a=f]bc", 1 }, /* WMI's LIKE page: a range is [a=f] */
+		{ "=bc", "[a=f]bc", 0 },
+		{ "gbc", "[^a=f]bc", 1 },
+		{ "=bc", "[=]bc", 1 },
 		{ "abc", "abc%%", 1 },
 		{ "bcd", "[abc]cd", 1 },
 		{ "dcd", "[abc]cd", 0 },
