@@ -7,7 +7,8 @@
 # values, DNSDomain).
 #
 # One namespace: veth pairs va0/vb0, va1/vb1, va2/vb2 (vb2 a port of the bridge br0), vp/vq
-# (vp protected: protectedInterfaces), its own resolver file (/etc/netns/NS/resolv.conf, as
+# (vp protected: protectedInterfaces), vd/ve (IPv6 disabled on vd: the kernel refuses its IPv6
+# addresses in ACTION, and UNDO must put back what the PDU applied before), its own resolver file (/etc/netns/NS/resolv.conf, as
 # dns_set.sh). A seed (CIMR_CFGCHURN_SEED, printed) drives CIMR_CFGCHURN_ROUNDS rounds of
 # PDUS PDUs of 1-5 varbinds (more with a StorageType or a duplicate), mixing tables and
 # interfaces, many of them bad: wrong type or length, values out of range, no such ifindex,
@@ -48,7 +49,8 @@ nsx sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0
 	bail_out "cannot set the sysctls"
 veth va0 vb0 10.20.0.1/24 && veth va1 vb1 10.21.0.1/24 && veth va2 vb2 && veth vp vq 10.22.0.1/24 &&
 	nsx ip link add br0 type bridge && nsx ip link set vb2 master br0 && nsx ip link set br0 up &&
-	nsx ip addr add 10.20.2.1/24 dev br0 || bail_out "cannot build the topology"
+	nsx ip addr add 10.20.2.1/24 dev br0 && veth vd ve 10.23.0.1/24 &&
+	nsx sysctl -qw net.ipv6.conf.vd.disable_ipv6=1 || bail_out "cannot build the topology"
 write_cimrouted_conf "routeTables main" "protectedInterfaces vp"
 start_snmpd || bail_out "snmpd did not start"
 start_cimrouted
