@@ -1723,6 +1723,7 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 		if (told(r, &k->req, 0) < 0) {
 			record(s, k->owner->tbl, k->owner->ifindex, k->owner->method,
 			    k->owner->tbl == T_ADAPTER ? AR_FAILED : wmi_code(&k->req, r->kq.rc));
+			txn_fail_on(x, k->owner->tr);
 			return SNMP_ERR_COMMITFAILED;
 		}
 		txn_step(x, tr, undo_step, k);
