@@ -532,6 +532,8 @@ class Model:
             every[rk].append(k)
         faults, recs, tc_methods, afaults = [], [], [], []
         self.unsure, self.unsure_keys, self.gw_new, self.rec_alt = False, set(), {}, {}
+        self.gw_gone = {'-4 via %s dev %s metric %d proto 252' % (rk[2], self.names.get(rk[1]), rk[3])
+                        for rk, cols in rows.items() if rk[0] == 'gw' and num(cols[6]) == 6}
         dns = {'srv': {}, 'sfx': {}, 'domain': None}
         for rk, cols in rows.items():
             r = self.check(rk, cols, t, exp, dns, tc_methods)
@@ -641,7 +643,7 @@ class Model:
         route = '-4 via %s dev %s metric %d proto 252' % (gw, n, metric)
         if f is None:
             return (0, None, None) if st == 6 else (IV, None, None)
-        if n == self.prot:
+        if n == self.prot and (st == 6 or 0 < metric <= 9999):    # (mib_set.c's order)
             self.unsure_keys.add(self.keyname(key))
             if st == 6 and route not in t['defaults']:
                 return 0, None, None        # no route through it to delete: noError
@@ -659,7 +661,8 @@ class Model:
             return IV, key, (23, 90)
         if f['up'] != '1' or not any(a.startswith('%s 10.21.0.' % n) for a in t['addrs']):
             return IV, key, (23, 71)
-        if any(' metric %d ' % metric in d for d in t['defaults'] if d.startswith('-4 ')):
+        if any(' metric %d ' % metric in d for d in t['defaults']
+               if d.startswith('-4 ') and d not in self.gw_gone):   # destroys go first
             # another default route at the metric: Linux keeps one (the code: see the report)
             return IV, key, {(23, 71), (23, 93)}
         self.gw_new[i] = self.gw_new.get(i, 0) + 1
