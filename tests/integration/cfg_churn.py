@@ -198,7 +198,13 @@ class Gen:
         R = self.R
         n, i = self.link(['va0', 'br0', 'va1', 'va1', self.prot, 'ghost'])
         row = ('cfg', i)
-        k = self.pick(12, [0, 1, 2, 5, 7, 8, 10])
+        k = self.pick(14, [0, 1, 2, 5, 7, 8, 10, 12])
+        if k == 12:     # DHCPEnabled: false(2) is what a static link is; true(1) has no command
+            v = R.choice([2, 2, 1]) if not self.clean else 2
+            return VB('%s.4.%d' % (CFG, i), 'i', v, row, 4, v)
+        if k == 13:     # Release/RenewDHCPLease(): no DHCP here (100); 5 is no action
+            v = R.choice([2, 3, 5])
+            return VB('%s.23.%d' % (CFG, i), 'i', v, row, 23, v)
         if k <= 2:
             v = R.choice([1280, 1400, 1450, 1500, 1500])
             return VB('%s.17.%d' % (CFG, i), 'u', v, row, 17, v)
@@ -388,6 +394,7 @@ class Gen:
 
 CFG_ORDER = [(11,), (4,), (8, 9), (17,), (20,), (21, 22), (23,)]   # mib_ifset.c cfg_methods[]
 CFG_METHOD = {11: 25, 8: 21, 9: 21, 17: 31, 20: 35, 21: 41, 22: 41}
+ACTION_METHOD = {2: 8, 3: 10, 4: 1}     # cimAdapterCfgAction: Release, Renew, DisableIPSec
 NONE_METHOD = {PTCP: (5, 64), PUDP: (5, 64), PIP: (5, 64), IPX: (27, 85)}
 
 
@@ -461,9 +468,13 @@ def syntax(vb, stored):
             return None if v in (1, 2) else (WV, key, (21, 90))
         if col in (21, 22):
             return (WT, key, (41, 68)) if vb.typ != 'a' else None
+        if col == 4:        # the value names the method: recorded only from an earlier one
+            prev = stored.get(4)
+            rec = ({1: 2, 2: 6}[prev], 90) if prev is not None else None
+            return None if v in (1, 2) else (WV, key, rec)
         if col == 23:
             prev = stored.get(23)
-            rec = ({4: 1}.get(prev), 90) if prev is not None else None
+            rec = (ACTION_METHOD.get(prev), 90) if prev is not None else None
             return None if 2 <= v <= 4 else (WV, key, rec)
     if tbl == 'addr':
         key = 'cfg %d' % vb.row[1]
@@ -695,7 +706,8 @@ class Model:
             for group in CFG_ORDER:
                 if any(c in v for c in group):
                     c = group[0] if group[0] in v else group[1]
-                    m = CFG_METHOD.get(c) or {4: 1}.get(v.get(23))
+                    m = CFG_METHOD.get(c) or (ACTION_METHOD.get(v.get(23)) if c == 23 else
+                                              {1: 2, 2: 6}.get(v.get(4)))
                     return NA, key, (m, 91)
         method = 0
         for group in CFG_ORDER:
@@ -718,8 +730,14 @@ class Model:
                 method = 41
                 if any(v.get(c, '0.0.0.0') != '0.0.0.0' for c in (21, 22)):
                     return IV, key, (41, 64)
+            elif group == (4,):
+                method = 6 if v[4] == 2 else 2       # EnableStatic()'s stop, EnableDHCP()
+                if v[4] == 1:
+                    return IV, key, (2, 64)
             elif group == (23,):
-                method = 1
+                method = ACTION_METHOD[v[23]]
+                if v[23] != 4:
+                    return IV, key, (method, 100)
         return 0, key, (method, 0)
 
     def check_addr(self, rk, n, f, v, key, t, exp):
