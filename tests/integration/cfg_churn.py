@@ -133,13 +133,13 @@ def records(ifx):
 # ------------------------------------------------------------------ the varbinds
 
 class VB:
-    """One varbind: oid, snmpset type and value; row (the row it belongs to, for the
-    transaction's tables), a syntax refusal (status, record) found in RESERVE1, and the
-    semantic fields the row check reads."""
+    """One varbind: oid, snmpset type and value; row (its row's key, for the transaction's
+    tables) and column; sem, the value the generator meant; scalar, (column, method) of a
+    cimTcpip scalar.  The model reads the value itself (num(), hexbytes())."""
 
-    def __init__(self, oid, typ, val, row=None, col=None, sem=None, r1=None, scalar=None):
+    def __init__(self, oid, typ, val, row=None, col=None, sem=None, scalar=None):
         self.oid, self.typ, self.val = oid, typ, str(val)
-        self.row, self.col, self.sem, self.r1, self.scalar = row, col, sem, r1, scalar
+        self.row, self.col, self.sem, self.scalar = row, col, sem, scalar
 
     def text(self):
         v = self.val if len(self.val) < 40 else self.val[:37] + '...'
@@ -543,6 +543,7 @@ class Model:
             every[rk].append(k)
         faults, recs, tc_methods, afaults = [], [], [], []
         self.unsure, self.unsure_keys, self.gw_new, self.rec_alt = False, set(), {}, {}
+        self.gw_metrics = set()
         self.gw_gone = {'-4 via %s dev %s metric %d proto 252' % (rk[2], self.names.get(rk[1]), rk[3])
                         for rk, cols in rows.items() if rk[0] == 'gw' and num(cols[6]) == 6}
         dns = {'srv': {}, 'sfx': {}, 'domain': None}
@@ -676,6 +677,9 @@ class Model:
                if d.startswith('-4 ') and d not in self.gw_gone):   # destroys go first
             # another default route at the metric: Linux keeps one (the code: see the report)
             return IV, key, {(23, 71), (23, 93)}
+        if metric in self.gw_metrics:    # another row of the SET installs one at the metric
+            return IV, key, {(23, 71), (23, 93)}
+        self.gw_metrics.add(metric)
         self.gw_new[i] = self.gw_new.get(i, 0) + 1
         exp['defaults'] = sorted(exp['defaults'] + [route])
         return 0, key, (23, 0)
