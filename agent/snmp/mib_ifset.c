@@ -282,12 +282,17 @@ made_key(int32_t ifindex, uint8_t family, const uint8_t *addr, uint8_t plen)
 	return m;
 }
 
+static const struct made *
+made_find(const struct ifset *s, const struct made *k)
+{
+	return s == NULL ? NULL : vec_find(s->made, s->nmade, sizeof(*s->made), k, made_cmp);
+}
+
 int
 ifset_storage(const struct ifset *s, const struct iface_addr *a)
 {
 	struct made k = made_key(a->ifindex, a->family, a->addr, a->plen);
-	const struct made *m =
-	    s == NULL ? NULL : vec_find(s->made, s->nmade, sizeof(*s->made), &k, made_cmp);
+	const struct made *m = made_find(s, &k);
 
 	const struct link *l;
 	struct staticaddr k2 = { .family = a->family, .plen = a->plen };
@@ -306,6 +311,21 @@ ifset_storage(const struct ifset *s, const struct iface_addr *a)
 	if (staticaddrs_has(&s->saved, &k2))
 		return ST_NONVOLATILE;
 	return m != NULL ? ST_VOLATILE : ST_OTHER;
+}
+
+/*
+ * A destroy row: whether the address was made here, and its StorageType,
+ * for the undo.  Taken in the check: the delete's event, which forgets it,
+ * comes before the kernel's ack.
+ */
+static void
+made_before(const struct ifset *s, struct irow *r)
+{
+	struct made k = made_key(r->ifindex, r->family, r->addr, r->plen);
+	const struct made *m = made_find(s, &k);
+
+	r->had_made = m != NULL;
+	r->storage = m != NULL ? m->storage : ST_OTHER;
 }
 
 static void reapply(struct ifset *s, const struct link *only);
@@ -1227,6 +1247,8 @@ check_addr(struct ifset *s, struct irow *r, const struct link *l)
 	/* destroy(6) of an address that is not there: done already (RFC 2579), and recorded. */
 	r->is_destroy = r->status == RS_DESTROY && exists;
 	r->method = r->status == RS_DESTROY ? CIM_M_ENABLESTATIC : 0;
+	if (r->is_destroy)
+		made_before(s, r);
 	return 0;
 }
 
@@ -1674,7 +1696,7 @@ undo_made(void *row, void *arg)
 static int
 keep_made(struct txn *x, struct txn_row *tr, struct ifset *s, struct irow *r)
 {
-	struct made k = made_key(r->ifindex, r->family, r->addr, r->plen), old;
+	struct made k = made_key(r->ifindex, r->family, r->addr, r->plen);
 	struct staticaddr a = saved_key(r);
 
 	if (r->is_create) {
@@ -1682,9 +1704,8 @@ keep_made(struct txn *x, struct txn_row *tr, struct ifset *s, struct irow *r)
 		r->had_made = vec_put(&s->made, &s->nmade, &s->capmade, sizeof(k), &k, &k, made_cmp,
 				  NULL) == 0;
 		r->saved_changed = s->saved_on && k.storage == ST_NONVOLATILE;
-	} else if (r->is_destroy) {
-		r->had_made = vec_del(s->made, &s->nmade, sizeof(k), &k, made_cmp, &old) == 1;
-		r->storage = r->had_made ? old.storage : ST_OTHER;
+	} else if (r->is_destroy) { /* had_made and storage: made_before() */
+		made_forget(s, &k);
 		r->saved_changed = s->saved_on && staticaddrs_del(&s->saved, &a) == 1;
 	} else {
 		return 0;
@@ -1723,6 +1744,7 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 		if (told(r, &k->req, 0) < 0) {
 			record(s, k->owner->tbl, k->owner->ifindex, k->owner->method,
 			    k->owner->tbl == T_ADAPTER ? AR_FAILED : wmi_code(&k->req, r->kq.rc));
+			txn_fail_on(x, k->owner->tr);
 			return SNMP_ERR_COMMITFAILED;
 		}
 		txn_step(x, tr, undo_step, k);

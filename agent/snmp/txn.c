@@ -65,6 +65,7 @@ struct txn {
 	size_t nchecked;          /* RESERVE2: the rows checked so far */
 	int undo_bad;             /* UNDO: a step could not be undone */
 	int failed;               /* ACTION: a row failed; the rows after it are not applied */
+	struct txn_row *fail_on;  /* ACTION: the row the failing apply() names (txn_fail_on()) */
 	struct txn_row **rows;
 	size_t n, cap;
 	struct txn_step *steps;
@@ -118,6 +119,7 @@ txn_clear(struct txn *x)
 	x->n = x->cap = x->nsteps = x->stepcap = 0;
 	x->open = x->checked = x->undone = x->applied = x->undo_bad = x->failed = 0;
 	x->nchecked = 0;
+	x->fail_on = NULL;
 	x->transid = 0;
 }
 
@@ -637,6 +639,25 @@ call_done(struct txn *x, netsnmp_request_info *bad, int err)
 			req->delegated = REQUEST_IS_NOT_DELEGATED;
 }
 
+void
+txn_fail_on(struct txn *x, struct txn_row *r)
+{
+	x->fail_on = r;
+}
+
+/* The request to report a failed apply() on: the row's that txn_fail_on() named, else cur. */
+static netsnmp_request_info *
+failed_req(struct txn *x, const struct txn_call *c)
+{
+	const struct txn_row *r = x->fail_on;
+
+	x->fail_on = NULL;
+	for (netsnmp_request_info *req = c->requests; r != NULL && req != NULL; req = req->next)
+		if (row_of(x, c->b, req->requestvb) == r)
+			return req;
+	return c->cur;
+}
+
 /* ACTION: run the head call as far as it goes: 1 when it is over, 0 when a row waits. */
 static int
 call_run(struct txn *x)
@@ -675,7 +696,7 @@ call_run(struct txn *x)
 	}
 	if (err != 0) {
 		x->failed = 1;
-		call_done(x, c->cur, err);
+		call_done(x, failed_req(x, c), err);
 		return 1;
 	}
 	if (group(b)->action_end != NULL)

@@ -201,6 +201,12 @@ int txn_refuse(struct txn_row *, int err, const char *fmt, ...)
 #define TXN_STEPS_CALL 8
 void txn_step(struct txn *, struct txn_row *, txn_undo_fn, void *arg);
 
+/*
+ * ACTION: the error the running apply() returns is row r's, whose steps
+ * that row carries (a plan of several rows): it is reported on r's varbind.
+ */
+void txn_fail_on(struct txn *, struct txn_row *r);
+
 /* A row's kernel request was answered: go on with the phase. */
 void txn_resume(struct txn *);
 /* The phase's limit passed (its alarm; tests): abandon what is in flight. */
