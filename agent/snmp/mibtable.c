@@ -277,18 +277,56 @@ mib_table_register(struct mib_table *t)
 struct scalar {
 	struct mib_scalar_ops ops; /* only get for a read-only scalar */
 	void *ctx;
-	int applied; /* ACTION ran: UNDO must put it back */
+	const char *name; /* its handler's */
+	int applied;      /* ACTION ran: UNDO must put it back */
+	/* RESERVE1: the SET's first value, in the PDU being checked */
+	const netsnmp_variable_list *first;
+	const void *first_asp;
+	long first_transid;
 };
+
+/*
+ * RESERVE1: whether the SET named the scalar before with another value.  Two
+ * values for one object are inconsistentValue, as for a column (txn.c); the
+ * same value twice is one write.  net-snmp serializes a scalar's varbinds, so
+ * the first is kept (it lives in the PDU being checked: asp and transaction
+ * tell that PDU from a later one).
+ */
+static int
+named_otherwise(struct scalar *s, netsnmp_agent_request_info *reqinfo,
+    const netsnmp_variable_list *vb)
+{
+	long transid =
+	    reqinfo->asp != NULL && reqinfo->asp->pdu != NULL ? reqinfo->asp->pdu->transid : 0;
+	const netsnmp_variable_list *a = s->first;
+
+	if (a == NULL || s->first_asp != reqinfo->asp || s->first_transid != transid) {
+		s->first = vb;
+		s->first_asp = reqinfo->asp;
+		s->first_transid = transid;
+		return 0;
+	}
+	return a->type != vb->type || a->val_len != vb->val_len ||
+	    (vb->val_len > 0 && memcmp(a->val.string, vb->val.string, vb->val_len) != 0);
+}
 
 static void
 scalar_set(struct scalar *s, netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req)
 {
 	int rc = SNMP_ERR_NOERROR;
 
+	if (reqinfo->mode != MODE_SET_RESERVE1)
+		s->first = NULL; /* the PDU it lived in is over */
 	switch (reqinfo->mode) {
 	case MODE_SET_RESERVE1:
 		s->applied = 0;
 		rc = s->ops.check(req->requestvb, s->ctx);
+		if (rc == SNMP_ERR_NOERROR && named_otherwise(s, reqinfo, req->requestvb)) {
+			log_notice("set",
+			    "refused (inconsistentValue): %s.0: two different values for one object",
+			    s->name);
+			rc = SNMP_ERR_INCONSISTENTVALUE;
+		}
 		break;
 	case MODE_SET_ACTION:
 		/* a SET may name the scalar twice: UNDO if any of its ACTIONs did something */
@@ -360,6 +398,7 @@ scalar_register(const char *name, const oid *o, size_t len, const struct mib_sca
 	}
 	h->myvoid = s;
 	h->data_free = free;
+	s->name = h->handler_name;
 	reg = netsnmp_handler_registration_create(name, h, o, len,
 	    rw ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
 	if (reg == NULL) {

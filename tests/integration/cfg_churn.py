@@ -383,6 +383,9 @@ class Gen:
                 if d.scalar is None and d.row is not None and R.randrange(2) == 0 and d.typ == 'i':
                     vbs.append(VB(d.oid, d.typ, int(d.val) ^ 1 if d.val.isdigit() else d.val, d.row, d.col,
                                   None if d.val.isdigit() else None))
+                elif d.scalar is not None and R.randrange(2) == 0 and d.typ in 'iu' and d.val.isdigit():
+                    # a scalar named twice with two values: inconsistentValue, as for a column
+                    vbs.append(VB(d.oid, d.typ, int(d.val) ^ 1, d.row, d.col, None, scalar=d.scalar))
                 else:
                     vbs.append(VB(d.oid, d.typ, d.val, d.row, d.col, d.sem, scalar=d.scalar))
             elif k == 11:
@@ -519,7 +522,7 @@ class Model:
             if r:
                 p1.append((k, r))
                 continue
-            if vb.oid in seen and seen[vb.oid] != (vb.typ, vb.val) and not vb.scalar:
+            if vb.oid in seen and seen[vb.oid] != (vb.typ, vb.val):
                 p1.append((k, (IV, None, None)))
                 continue
             seen[vb.oid] = (vb.typ, vb.val)

@@ -183,9 +183,15 @@ for vb in "$TC.6.0 u 99" "$TC.16.0 u 60000" "$TC.18.0 i 1" "$TC.9.0 s renamed"; 
 	fi
 done
 before=$(snap)
-out=$(setw "$TC.6.0" u 70 "$TC.6.0" u 80 "$TC.9.0" s one "$TC.9.0" s two "$(ROW 10.11.0.0 192.0.2.1)" i 4)
+out=$(setw "$TC.6.0" u 70 "$TC.6.0" u 70 "$TC.9.0" s one "$TC.9.0" s one "$(ROW 10.11.0.0 192.0.2.1)" i 4)
 is "$(echo "$out" | grep -o 'Reason: commitFailed') $(snap | tr '\n' ' ')" "Reason: commitFailed $(echo "$before" | tr '\n' ' ')" \
 	"the TTL and the host name each named twice with a route the kernel refuses: as before the SET"
+# two values for one scalar: inconsistentValue on the second, as for a column; nothing written
+out=$(setw "$TC.6.0" u 70 "$TC.6.0" u 80); after=$(snap)
+is "$(echo "$out" | grep -o 'Reason: inconsistentValue') $after" "Reason: inconsistentValue $before" \
+	"the TTL named twice with two values: inconsistentValue, nothing written"
+grep -q 'refused (inconsistentValue): cimTcpipDefaultTTL.0: two different values for one object' "$T/cimrouted.log"
+result $? "the log names the scalar and the reason"
 grep -q 'cimTcpipDefaultTTL.0: undone: ip_default_ttl back to 64' "$T/cimrouted.log"
 result $? "the log says the sysctl was put back"
 nsx ip route add 192.0.2.0/24 dev va src 192.0.2.100 proto kernel scope link
