@@ -164,3 +164,15 @@ staticaddrs_save(const struct staticaddrs *s, char *err, size_t errlen)
 	free(data);
 	return rc;
 }
+
+int
+staticaddrs_file_exists(const struct staticaddrs *s)
+{
+	return s->dirfd >= 0 && statefile_exists(s->dirfd, STATICADDR_FILE);
+}
+
+int
+staticaddrs_unsave(const struct staticaddrs *s, char *err, size_t errlen)
+{
+	return statefile_remove(s->dirfd, s->dir, STATICADDR_FILE, err, errlen);
+}

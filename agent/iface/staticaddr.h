@@ -42,6 +42,9 @@ int staticaddrs_open(struct staticaddrs *s, const char *dir, char *err, size_t e
 void staticaddrs_free(struct staticaddrs *s);
 /* Write the file again (atomically): 0, or -1 with err. */
 int staticaddrs_save(const struct staticaddrs *s, char *err, size_t errlen);
+/* Whether the file is there; remove it (0, or -1 with err): an undone first write. */
+int staticaddrs_file_exists(const struct staticaddrs *s);
+int staticaddrs_unsave(const struct staticaddrs *s, char *err, size_t errlen);
 /* Insert a (a set: 0 also when it was there), or -1 (no memory, or STATICADDR_MAX). */
 int staticaddrs_put(struct staticaddrs *s, const struct staticaddr *a);
 /* 1 if a is in the set. */

@@ -76,6 +76,7 @@ struct ifset {
 	struct staticaddrs saved;
 	int saved_on;
 	int dirty, resave; /* this SET changed the set; UNDO must write the file again */
+	int absent; /* before this SET's first write, no file (UNDO removes it); -1: no write */
 	size_t reapplying; /* adds of saved addresses in flight */
 	/* The DHCP client's commands (ifset_use_dhcp()); NULL: none. */
 	struct dhcpctl *dc;
@@ -1513,6 +1514,7 @@ check_set(struct txn *x, void *ctx)
 
 	/* A new SET: what the last one left is stale (an ACTION that failed before its end). */
 	s->dirty = s->resave = 0;
+	s->absent = -1;
 	plan_addrs(s, x);
 }
 
@@ -1794,19 +1796,28 @@ action_end(struct txn *x, void *ctx)
 	if (!s->dirty)
 		return 0;
 	s->dirty = 0;
+	if (s->absent < 0)
+		s->absent = !staticaddrs_file_exists(&s->saved);
 	txn_step(x, NULL, undo_saved, s);
 	return save(s) < 0 ? SNMP_ERR_COMMITFAILED : 0;
 }
 
+/* UNDO, at the end: the file as it was before the SET (none if it had none). */
 static int
 undo_end(struct txn *x, void *ctx)
 {
 	struct ifset *s = ctx;
+	char err[256];
 
 	if (!s->resave)
 		return 0;
 	s->resave = 0;
-	return save(s);
+	if (s->absent != 1)
+		return save(s);
+	if (staticaddrs_unsave(&s->saved, err, sizeof(err)) == 0)
+		return 0;
+	log_err("set", "%s", err);
+	return -1;
 }
 
 /* ---- the saved addresses, added again ------------------------------------------ */

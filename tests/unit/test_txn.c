@@ -3317,6 +3317,42 @@ test_addr_saved(void **state)
 	assert_string_equal(text, "");
 }
 
+/* A SET undone after the file of the nonVolatile addresses was written where
+   there was none: UNDO removes it (as test6_undone_makes_no_file for routes). */
+static void
+test_addr_undone_makes_no_file(void **state)
+{
+	char err[256], path[128], text[256];
+	struct result res;
+
+	adapters();
+	assert_int_equal(ifset_use_statedir(ifs, dir, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/" STATICADDR_FILE, dir);
+	assert_int_not_equal(access(path, F_OK), 0);
+	fk.fail = 1 << 2; /* the gateway's route, after the address and its file */
+	fk.log[0] = '\0';
+	res = run((struct vb[]){ { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_CREATEANDGO },
+		      { TG, C_GRS, GIDX("192.0.2.1", 30), 4 } },
+	    2);
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	assert_string_equal(fk.log,
+	    "add 198.51.100.5/24 on ifindex 2; add 0.0.0.0/0 m30 REFUSED; "
+	    "del 198.51.100.5/24 on ifindex 2");
+	assert_int_not_equal(access(path, F_OK), 0);
+	/* With a file before the SET, UNDO writes it again as it was. */
+	fx_write_file(path, "# saved\n");
+	assert_int_equal(chmod(path, 0600), 0);
+	fk.fail = 1 << 2;
+	fk.calls = 0;
+	res = run((struct vb[]){ { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_CREATEANDGO },
+		      { TG, C_GRS, GIDX("192.0.2.1", 30), 4 } },
+	    2);
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	saved_text(text, sizeof(text));
+	assert_int_equal(access(path, F_OK), 0);
+	assert_string_equal(text, "");
+}
+
 /*
  * Saved by interface name: an address made nonVolatile on va reads volatile(2)
  * once va is renamed (the state file names va: the renamed link's address
@@ -3605,6 +3641,7 @@ main(void)
 		T(test_protected_dhcp_enabled),
 		T(test_records_forgotten),
 		T(test_addr_saved),
+		T(test_addr_undone_makes_no_file),
 		T(test_cfg_dhcp),
 		T(test_cfg_conn_metric),
 		T(test_cfg_failure_kept),
