@@ -584,7 +584,11 @@ plan_up(struct irow *r, int up)
 
 /* ---- cimNetAdapterTable ------------------------------------------------------------ */
 
-/* NetConnectionID: the alias; the empty string removes it. */
+/*
+ * NetConnectionID: the alias; the empty string removes it.  The alias the
+ * link already has is not written again, unless the link is down: the kernel
+ * announces no alias change there, so the mirror's may be another's old one.
+ */
 static int
 check_alias(struct irow *r, const struct link *l)
 {
@@ -592,7 +596,8 @@ check_alias(struct irow *r, const struct link *l)
 	size_t len;
 	const u_char *v = txn_str(r->tr, COL_ADAPTER_NETCONNECTIONID, &len);
 
-	if (v == NULL || (strlen(l->alias) == len && memcmp(l->alias, v, len) == 0))
+	if (v == NULL ||
+	    ((l->flags & IFF_UP) && strlen(l->alias) == len && memcmp(l->alias, v, len) == 0))
 		return 0;
 	q.l.set_alias = u.l.set_alias = 1;
 	memcpy(q.l.alias, v, len);

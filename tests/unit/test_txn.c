@@ -2789,6 +2789,10 @@ test_adapter_alias(void **state)
 	assert_string_equal(iface_link(ifm, IFA)->alias, "uplink to core");
 	assert_null(ifset_rec(ifs, IFA)); /* a property, not a method */
 	IF_APPLIED("", { TA, C_AD_ID, "2", 0, ASN_OCTET_STR, "uplink to core" });
+	/* On a link that is down, the kernel announces no alias change: written again. */
+	fk_link_named(IFA, 0, "va");
+	IF_APPLIED("link 2 alias 'uplink to core'",
+	    { TA, C_AD_ID, "2", 0, ASN_OCTET_STR, "uplink to core" });
 	IF_APPLIED("link 2 alias ''", { TA, C_AD_ID, "2", 0, ASN_OCTET_STR, "" });
 	assert_string_equal(iface_link(ifm, IFA)->alias, "");
 	IF_REFUSED(SNMP_ERR_WRONGVALUE, { TA, C_AD_ID, "2", 0, ASN_OCTET_STR, "tab\there" });
