@@ -50,6 +50,8 @@ parse_num(const char *s, struct num *n)
 	if (!isdigit((unsigned char)*s))
 		return -1;
 	hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && isxdigit((unsigned char)s[2]);
+	if (hex && (s[3] == 'x' || s[3] == 'X'))
+		return -1; /* "0x0x3": strtoull() would take the second prefix */
 	errno = 0;
 	n->mag = strtoull(s + 2 * hex, &end, hex ? 16 : 10);
 	while (isspace((unsigned char)*end))
@@ -327,7 +329,7 @@ eval_check_names(const struct cmap *m, const struct cmap_class *c, const struct 
 /* ---- LIKE ---- */
 
 /* The length of the character at s: a UTF-8 sequence (RFC 3629 lead and
-   continuation bytes), else one byte. */
+   continuation bytes, no overlong form nor surrogate), else one byte. */
 static size_t
 utf8_len(const unsigned char *s)
 {
@@ -336,6 +338,10 @@ utf8_len(const unsigned char *s)
 	for (size_t k = 1; k < n; k++)
 		if ((s[k] & 0xc0) != 0x80)
 			return 1;
+	/* RFC 3629's table: the second byte's range after E0, ED, F0 and F4 */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 1;
 	return n;
 }
 

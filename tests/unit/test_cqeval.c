@@ -73,6 +73,10 @@ test_like(void **state)
 		{ "x\xe2\x82\xacy", "x%y", 1 },
 		{ "x\xe2\x82\xacy", "x_y", 1 },
 		{ "\xe2\x82\xac", "\xe2\x82\xac", 1 },
+		/* an overlong form (E0 81 A1 would be 'a') or a surrogate is bytes */
+		{ "\xe0\x81\xa1", "a", 0 },
+		{ "\xe0\x81\xa1", "___", 1 },
+		{ "\xed\xa0\x80", "_", 0 },
 		{ "\xe2\x82", "__", 1 }, /* not UTF-8: each byte is a character */
 		{ "\xff", "_", 1 },
 	};
