@@ -182,6 +182,33 @@ out_list(struct plan *pl, const struct wql_stmt *s, struct plan_err *err)
 	return 0;
 }
 
+/* A readable column of c's own table. */
+static int
+own_readable(const struct cmap_class *c, size_t k)
+{
+	return c->props[k].table == &c->table && c->props[k].ix < 0 &&
+	    strcmp(c->props[k].access, "not-accessible") != 0 &&
+	    strcmp(c->props[k].access, "accessible-for-notify") != 0;
+}
+
+/* The column every row of c has: its RowStatus (a createAndWait row has no
+   Age), else its first readable one; c->nprops if none. */
+static size_t
+row_col(const struct cmap_class *c)
+{
+	size_t first = c->nprops;
+
+	for (size_t k = 0; k < c->nprops; k++) {
+		if (!own_readable(c, k))
+			continue;
+		if (c->props[k].syntax != NULL && strcmp(c->props[k].syntax, "RowStatus") == 0)
+			return k;
+		if (first == c->nprops)
+			first = k;
+	}
+	return first;
+}
+
 static void
 classify(struct plan *pl)
 {
@@ -201,17 +228,12 @@ classify(struct plan *pl)
 		else
 			pl->cols[pl->ncols++] = pl->need[k];
 	}
-	/* rows are enumerated through a column every row has, the first
-	   readable one, also when other columns are needed: a row whose needed
-	   columns are all absent (Metric1 of a metric beyond 2^31-1, a
-	   DHCPServer) is still an instance, its properties NULL */
-	for (size_t k = 0; k < c->nprops; k++)
-		if (c->props[k].table == &c->table && c->props[k].ix < 0 &&
-		    strcmp(c->props[k].access, "not-accessible") != 0 &&
-		    strcmp(c->props[k].access, "accessible-for-notify") != 0) {
-			add_once(pl->cols, &pl->ncols, k);
-			break;
-		}
+	/* rows are enumerated through a column every row has, also when other
+	   columns are needed: a row whose needed columns are all absent
+	   (Metric1 of a metric beyond 2^31-1, a DHCPServer) is still an
+	   instance, its properties NULL */
+	if (row_col(c) < c->nprops)
+		add_once(pl->cols, &pl->ncols, row_col(c));
 }
 
 static int

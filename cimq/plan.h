@@ -29,9 +29,10 @@
  * KeysOnly) to print.  CALL checks the method's name.
  * A string index component (not an address) is fixed only by values
  * without letters: WQL compares strings case-insensitively, a GET would not.
- * cols always holds the first readable column of the class's table, to
- * enumerate the rows: a row whose needed columns are all absent is still
- * an instance (its properties NULL), as with only index values needed.
+ * cols always holds a column every row of the class's table has (its
+ * RowStatus, else its first readable column), to enumerate the rows: a row
+ * whose needed columns are all absent is still an instance (its properties
+ * NULL), as with only index values needed.
  */
 #ifndef CIMQ_PLAN_H
 #define CIMQ_PLAN_H
