@@ -279,35 +279,27 @@ struct scalar {
 	void *ctx;
 	const char *name; /* its handler's */
 	int applied;      /* ACTION ran: UNDO must put it back */
-	/* RESERVE1: the SET's first value, in the PDU being checked */
-	const netsnmp_variable_list *first;
-	const void *first_asp;
-	long first_transid;
 };
 
 /*
- * RESERVE1: whether the SET named the scalar before with another value.  Two
- * values for one object are inconsistentValue, as for a column (txn.c); the
- * same value twice is one write.  net-snmp serializes a scalar's varbinds, so
- * the first is kept (it lives in the PDU being checked: asp and transaction
- * tell that PDU from a later one).
+ * RESERVE1: whether the SET's PDU names vb's object with another value too.
+ * Two values for one object are inconsistentValue, as for a column (txn.c);
+ * the same value twice is one write.
  */
 static int
-named_otherwise(struct scalar *s, netsnmp_agent_request_info *reqinfo,
-    const netsnmp_variable_list *vb)
+named_otherwise(const netsnmp_agent_request_info *reqinfo, const netsnmp_variable_list *vb)
 {
-	long transid =
-	    reqinfo->asp != NULL && reqinfo->asp->pdu != NULL ? reqinfo->asp->pdu->transid : 0;
-	const netsnmp_variable_list *a = s->first;
-
-	if (a == NULL || s->first_asp != reqinfo->asp || s->first_transid != transid) {
-		s->first = vb;
-		s->first_asp = reqinfo->asp;
-		s->first_transid = transid;
+	if (reqinfo->asp == NULL || reqinfo->asp->pdu == NULL)
 		return 0;
-	}
-	return a->type != vb->type || a->val_len != vb->val_len ||
-	    (vb->val_len > 0 && memcmp(a->val.string, vb->val.string, vb->val_len) != 0);
+	for (const netsnmp_variable_list *a = reqinfo->asp->pdu->variables; a != NULL;
+	     a = a->next_variable)
+		if (a != vb &&
+		    snmp_oid_compare(a->name, a->name_length, vb->name, vb->name_length) == 0 &&
+		    (a->type != vb->type || a->val_len != vb->val_len ||
+			(vb->val_len > 0 &&
+			    memcmp(a->val.string, vb->val.string, vb->val_len) != 0)))
+			return 1;
+	return 0;
 }
 
 static void
@@ -315,13 +307,11 @@ scalar_set(struct scalar *s, netsnmp_agent_request_info *reqinfo, netsnmp_reques
 {
 	int rc = SNMP_ERR_NOERROR;
 
-	if (reqinfo->mode != MODE_SET_RESERVE1)
-		s->first = NULL; /* the PDU it lived in is over */
 	switch (reqinfo->mode) {
 	case MODE_SET_RESERVE1:
 		s->applied = 0;
 		rc = s->ops.check(req->requestvb, s->ctx);
-		if (rc == SNMP_ERR_NOERROR && named_otherwise(s, reqinfo, req->requestvb)) {
+		if (rc == SNMP_ERR_NOERROR && named_otherwise(reqinfo, req->requestvb)) {
 			log_notice("set",
 			    "refused (inconsistentValue): %s.0: two different values for one object",
 			    s->name);
