@@ -71,6 +71,9 @@ struct ifset {
 	size_t nrec, cap;
 	struct made *made; /* the addresses created here, sorted as the mirror's */
 	size_t nmade, capmade;
+	/* UNDO: secondaries' entries to keep again once the undo's events are read */
+	struct made *regive;
+	size_t nregive, capregive;
 	int sent; /* the phase sent a request: read the kernel's events after it */
 	/* The nonVolatile addresses and their file (ifset_use_statedir(); saved_on). */
 	struct staticaddrs saved;
@@ -148,6 +151,9 @@ struct irow {
 	char dhcp_buf[512];
 	struct staticaddr *unsaved;
 	size_t nunsaved;
+	/* A primary's destroy: its secondaries made here (the kernel takes them along). */
+	struct made *sec_made;
+	size_t nsec_made;
 	/* SetIPConnectionMetric(): the default routes it moves. */
 	struct rmove *moves;
 	size_t nmoves, movecap;
@@ -395,6 +401,7 @@ ifset_free(struct ifset *s)
 		s->w->ifs = NULL;
 	free(s->rec);
 	free(s->made);
+	free(s->regive);
 	staticaddrs_free(&s->saved);
 	free(s);
 }
@@ -1447,6 +1454,24 @@ secondary_of(const struct iface_addr *a, const struct iface_addr *b)
 }
 
 /*
+ * A secondary b that a primary's destroy (row r, of at most nsec) takes
+ * along: if made here, its StorageType, which UNDO gives back with it (the
+ * deletion's event forgets it, as for the row's own: made_before()).
+ */
+static void
+sec_made_keep(const struct ifset *s, struct irow *r, const struct iface_addr *b, size_t nsec)
+{
+	struct made k = made_key(b->ifindex, b->family, b->addr, b->plen);
+	const struct made *m = made_find(s, &k);
+
+	if (m == NULL || (r->sec_made != NULL && r->nsec_made >= nsec))
+		return;
+	if (r->sec_made == NULL && (r->sec_made = calloc(nsec, sizeof(*r->sec_made))) == NULL)
+		return; /* out of memory: the StorageType reads other(1) after an UNDO */
+	r->sec_made[r->nsec_made++] = *m;
+}
+
+/*
  * The destroy of address a, and its undo.  Deleting an IPv4 primary
  * deletes its subnet's secondaries too unless promote_secondaries is set,
  * and then one of them becomes the primary: the undo deletes whichever
@@ -1466,8 +1491,10 @@ plan_destroy(struct ifset *s, struct irow *carrier, struct irow *r, const struct
 	if ((undo = calloc(2 * nsec + 1, sizeof(*undo))) == NULL)
 		return txn_refuse(carrier->tr, SNMP_ERR_RESOURCEUNAVAILABLE, "out of memory");
 	for (size_t i = 0; i < n && k < nsec; i++)
-		if (primary4 && secondary_of(a, &v[i]))
+		if (primary4 && secondary_of(a, &v[i])) {
 			undo[k++] = addr_req(s->ifm, K_DEL, &v[i], 1);
+			sec_made_keep(s, r, &v[i], nsec);
+		}
 	undo[k++] = addr_req(s->ifm, K_ADD, a, 0);
 	for (size_t i = 0; i < n && k < 2 * nsec + 1; i++)
 		if (primary4 && secondary_of(a, &v[i]))
@@ -1520,6 +1547,7 @@ check_set(struct txn *x, void *ctx)
 	/* A new SET: what the last one left is stale (an ACTION that failed before its end). */
 	s->dirty = s->resave = 0;
 	s->absent = -1;
+	s->nregive = 0;
 	plan_addrs(s, x);
 }
 
@@ -1689,6 +1717,10 @@ undo_made(void *row, void *arg)
 	if (r->had_made &&
 	    vec_put(&s->made, &s->nmade, &s->capmade, sizeof(k), &k, &k, made_cmp, NULL) < 0)
 		rc = -1;
+	for (size_t i = 0; i < r->nsec_made; i++)
+		if (vec_put(&s->regive, &s->nregive, &s->capregive, sizeof(k), &r->sec_made[i],
+			&r->sec_made[i], made_cmp, NULL) < 0)
+			rc = -1;
 	if (r->saved_changed && staticaddrs_put(&s->saved, &a) < 0)
 		rc = -1;
 	return rc;
@@ -1909,6 +1941,22 @@ abandon(void *ctx)
 	writer_abandon_requests(((struct ifset *)ctx)->w);
 }
 
+/*
+ * After UNDO and its events: the secondaries a primary's destroy took along
+ * (or the kernel promoted, and UNDO deleted and added again) are kept again
+ * with their StorageType, those that are back.
+ */
+static void
+regive(struct ifset *s)
+{
+	for (size_t i = 0; i < s->nregive; i++)
+		if (addr_present(s, &s->regive[i]) &&
+		    vec_put(&s->made, &s->nmade, &s->capmade, sizeof(*s->made), &s->regive[i],
+			&s->regive[i], made_cmp, NULL) < 0)
+			log_err("set", "out of memory: an address's StorageType reads other(1)");
+	s->nregive = 0;
+}
+
 /* After our requests, their events, so that a GET after the SET sees them (see mib_set.c). */
 static void
 leave(void *ctx, int mode)
@@ -1919,6 +1967,8 @@ leave(void *ctx, int mode)
 	if (s->sent && (mode == MODE_SET_ACTION || mode == MODE_SET_UNDO))
 		writer_sync(s->w);
 	s->sent = 0;
+	if (mode == MODE_SET_UNDO)
+		regive(s);
 	if (s->reapply_due)
 		reapply(s, NULL);
 }
@@ -1932,6 +1982,7 @@ row_free(void *row)
 		free(r->steps[i].undo);
 	free(r->steps);
 	free(r->unsaved);
+	free(r->sec_made);
 	for (size_t i = 0; i < r->nmoves; i++)
 		nlroute_free(&r->moves[i].kept);
 	free(r->moves);

@@ -3105,6 +3105,40 @@ test_addr_undo(void **state)
 	}
 }
 
+/*
+ * A primary destroyed in a SET that fails: the secondaries the kernel took
+ * along (or the one it promoted) are put back with their StorageType, also
+ * when the deletion's events come before the ack (review of cfg_churn's fix).
+ */
+static void
+test_addr_undo_secondary_storage(void **state)
+{
+	const struct vb set[] = { { TD, C_ADDR_RS, IDX4("198.51.100.1", 24), RS_DESTROY },
+		{ TD, C_ADDR_RS, IDX4("203.0.113.7", 24), RS_CREATEANDGO } };
+
+	for (fk.promote = 0; fk.promote < 2; fk.promote++) {
+		for (fk.addr_events = 0; fk.addr_events < 2; fk.addr_events++) {
+			adapters();
+			IF_APPLIED(
+			    "add 198.51.100.1/24 on ifindex 2; add 198.51.100.2/24 on ifindex 2",
+			    { TD, C_ADDR_RS, IDX4("198.51.100.1", 24), RS_CREATEANDGO },
+			    { TD, C_ADDR_ST, IDX4("198.51.100.1", 24), ST_VOLATILE },
+			    { TD, C_ADDR_RS, IDX4("198.51.100.2", 24), RS_CREATEANDGO },
+			    { TD, C_ADDR_ST, IDX4("198.51.100.2", 24), ST_VOLATILE });
+			assert_int_equal(storage_of("198.51.100.2", 24), ST_VOLATILE);
+			fk.calls = 0;
+			fk.fail = 1 << 2;
+			assert_int_equal(run(set, 2).status, SNMP_ERR_COMMITFAILED);
+			fk_events(m);
+			assert_non_null(
+			    fk_addr_at(IFA, AF_INET, (uint8_t[]){ 198, 51, 100, 2 }, 24));
+			assert_int_equal(storage_of("198.51.100.1", 24), ST_VOLATILE);
+			assert_int_equal(storage_of("198.51.100.2", 24), ST_VOLATILE);
+		}
+	}
+	fk.promote = fk.addr_events = fk.fail = 0;
+}
+
 static void saved_text(char *buf, size_t len);
 
 /* Poll the DHCP commands until the record of ifindex reads method and result (at most 5 s). */
@@ -3639,6 +3673,7 @@ main(void)
 		T(test_addr_refusals),
 		T(test_addr_order),
 		T(test_addr_undo),
+		T(test_addr_undo_secondary_storage),
 		T(test_adapter_and_route),
 		T(test_protected),
 		T(test_column_refusal_recorded),
