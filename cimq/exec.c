@@ -861,26 +861,6 @@ row_flush(void *ctx, const oid *min, size_t len)
 	return rows_flush(ctx, min, len);
 }
 
-/* The columns fetched: the plan's, or one column to see the rows by when
-   the query needs only index components. */
-static const size_t *
-probe_cols(const struct plan *p, size_t *n, size_t *probe)
-{
-	const struct cmap_class *c = p->cls;
-
-	*n = p->ncols;
-	if (p->ncols > 0)
-		return p->cols;
-	for (size_t i = 0; i < c->nprops; i++) {
-		if (c->props[i].table == &c->table && c->props[i].ix < 0 && !c->props[i].array) {
-			*probe = i;
-			*n = 1;
-			return probe;
-		}
-	}
-	return NULL;
-}
-
 /*
  * Before a range or a walk: a walk cannot tell a column the agent does not
  * have (an older cimrouted, a view that excludes it) from an empty one, but
@@ -1030,14 +1010,15 @@ exec_rows(netsnmp_session *ss, const struct cmap *m, const struct plan *p, exec_
 {
 	struct exec x = { ss, m, p, fn, ctx, err, 0 };
 	struct rowset rs = { .x = &x };
-	size_t probe = 0;
 	int rc = -1;
 
 	err->status = 0;
 	err->msg[0] = '\0';
 	if (p->access == PLAN_NONE)
 		return 0;
-	rs.cols = probe_cols(p, &rs.ncols, &probe);
+	/* the plan always names a column every row has (plan.c row_col()) */
+	rs.cols = p->ncols > 0 ? p->cols : NULL;
+	rs.ncols = p->ncols;
 	x.reps = rs.ncols ? (int)(60 / rs.ncols) : 60;
 	x.reps = x.reps < 1 ? 1 : x.reps > 50 ? 50 : x.reps;
 	rs.scalars = calloc(p->cls->nprops + 1, sizeof(*rs.scalars));

@@ -34,9 +34,7 @@ nsx ip link add br0 type bridge && nsx ip link set vc master br0 && nsx ip link 
 	bail_out "cannot build the bridge"
 nsx sysctl -qw net.ipv6.conf.vg.disable_ipv6=1 || bail_out "cannot disable IPv6 on vg"
 write_cimrouted_conf "routeTables main" "protectedInterfaces vm"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 
 ifx() { nsx cat "/sys/class/net/$1/ifindex"; }
 VA=$(ifx va) VC=$(ifx vc) VE=$(ifx vm) VG=$(ifx vg)

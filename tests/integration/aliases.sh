@@ -12,9 +12,7 @@
 itest_init aliases
 veth va vb 192.0.2.100/24 192.0.2.200/24 || bail_out "cannot build the veth topology"
 write_cimrouted_conf "routeTables main" "resyncInterval 0"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 
 step() { # text, commands...: run, then compare
 	local text=$1; shift

@@ -37,9 +37,7 @@ for i in $(seq 1 200); do echo "address add 10.3.0.$i/32 dev va1"; done >"$T/add
 nsx ip -batch "$T/addrs.batch" && nsx ip -batch "$T/routes.batch" >"$T/batch.out" 2>&1 ||
 	{ head -n 5 "$T/batch.out" | diag; bail_out "ip -batch"; }
 
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 P1=10.95.0.0.255.255.0.0.10.1.0.9.3
 P2=10.96.0.0.255.255.0.0.10.2.0.9.5
 for pix in $P1 $P2; do

@@ -85,9 +85,7 @@ EOF
 for i in $(seq 0 19); do echo "route add 10.100.$i.0/24 via 10.2.0.9 dev va1 proto static metric $((i % 4 * 10))"; done >>"$T/routes.batch"
 nsx ip -batch "$T/routes.batch" >"$T/batch.out" 2>&1 || { head -n 5 "$T/batch.out" | diag; bail_out "ip -batch routes"; }
 
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 nsx ip route add 10.91.0.0/16 via 10.2.0.9 dev va1 metric 40 || bail_out "route added after the start"
 w() { cq -v2c -c private -t 10 -r 0 "$AGENT" "$1" >"$T/w.out" 2>&1 || { diag "$1" "$(head -n 5 "$T/w.out")"; bail_out "cimq: $1"; }; }
 w "CREATE Win32_IP4PersistedRouteTable SET Destination='10.95.0.0', Mask='255.255.0.0', NextHop='10.1.0.9', Metric1=3"

@@ -29,9 +29,7 @@ nsx ip route add 10.50.0.0/16 via 10.1.0.9 || bail_out "ip route add"
 nsx ip route add 2001:db8:50::/48 dev va0 || bail_out "ip route add (IPv6)"
 # "older": everything but cimIP6RouteTable (.1.8), as an agent without the IPv6 extension
 write_snmpd_conf "view older included .1" "view older excluded $ENT.8" "rocommunity older 127.0.0.1 -V older"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 wait_for served "$ENT.8.1.0" || diag "cimIP6RouteCount not served after ${WAITED_MS} ms"
 
 R=Win32_IP4RouteTable

@@ -20,9 +20,7 @@ cimq_require
 
 veth va0 vb0 10.1.0.1/24 10.1.0.2/24 || bail_out "cannot build the veth"
 nsx ip addr add 2001:db8:1::1/64 dev va0 nodad || bail_out "ip addr add"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 
 EV=$(MIBDIRS="$CQ_MIBDIRS" MIBS=CIM-ROUTE-MIB snmptranslate -On CIM-ROUTE-MIB::cimRouteEvent 2>/dev/null)
 [ -n "$EV" ] || bail_out "snmptranslate cimRouteEvent"

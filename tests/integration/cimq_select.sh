@@ -51,9 +51,7 @@ EOF
 for i in $(seq 0 199); do echo "route add 10.100.$i.0/24 via 10.2.0.9 dev va1 proto static metric $((i % 3 * 10))"; done >>"$T/routes.batch"
 nsx ip -batch "$T/routes.batch" >"$T/batch.out" 2>&1 || { head -n 5 "$T/batch.out" | diag; bail_out "ip -batch routes"; }
 
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 # after the start: an InstallDate
 nsx ip route add 10.91.0.0/16 via 10.2.0.9 dev va1 metric 40 || not_ok "route added after the start"
 # a persisted route (and with it an active route)

@@ -33,9 +33,7 @@ veth va vb 192.0.2.100/24 || bail_out "cannot build the veths"
 printf '#!/bin/sh\necho "$*" >>%s/dhcp-stub.log\nsleep 1\n' "$T" >"$T/dhcp-stub"
 chmod +x "$T/dhcp-stub"
 write_cimrouted_conf "routeTables main" "dhcpCommand disable $T/dhcp-stub %i"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 IFA=$(nsx cat /sys/class/net/va/ifindex)
 # w COMMUNITY WQL: cimq with stdout/stderr in $T/w.out, $T/w.err; sets RC
 w() {

@@ -56,9 +56,7 @@ echo "SERVERS=\$*" >"$T/resolve/netif/\$i.new" && mv "$T/resolve/netif/\$i.new" 
 STUB
 chmod +x "$T/resolvectl"
 write_cimrouted_conf "routeTables main" "resolvedDir $T/resolve" "dnsLinkCommand $T/resolvectl"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 
 setw() { nsx snmpset "${V2W[@]}" "${SNMP_OPTS[@]}" "$AGENT" "$@" 2>&1; }
 last() { echo "$(get_val $TC.29.0 | sed 's/^INTEGER: //') $(get_val $TC.30.0 | sed 's/^INTEGER: //;s/.*No Such Instance.*/none/')"; }

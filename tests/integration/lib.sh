@@ -370,6 +370,14 @@ wait_registered() {
 	return 1
 }
 
+# start_agents [EXTRA ARGS...]: snmpd, then cimrouted with ARGS, registered within 10 s; the
+# test bails out otherwise (the start of most tests)
+start_agents() {
+	start_snmpd || bail_out "snmpd did not start"
+	start_cimrouted "$@"
+	wait_registered 10 || bail_out "cimrouted did not register"
+}
+
 # dead_why PID: sets DEAD_WHY to how a dead child ended (reaps it; stop_pid reuses the status).
 # Must not run in a subshell.
 declare -A _EXIT_STATUS

@@ -17,9 +17,7 @@ itest_init nlforged
 
 veth va vb 192.0.2.100/24 || bail_out "cannot build the veth topology"
 write_cimrouted_conf "routeTables main"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 
 # event_port: the port id of the daemon's netlink socket that joined groups (the event socket)
 event_port() {

@@ -22,9 +22,7 @@ nsx ip nexthop add id 2 via 192.0.2.2 dev va &&
 	nsx ip nexthop add id 10 group 2/3,5 &&
 	nsx ip route add 10.80.0.0/24 nhid 1 || bail_out "cannot add the first objects and route"
 write_cimrouted_conf "routeTables main" "resyncInterval 0"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted -D cimr:mirror
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents -D cimr:mirror
 
 # redumps: how many re-dumps cimrouted has started so far
 redumps() { grep -c 'cimr:mirror: re-dumping$' "$T/cimrouted.log"; }

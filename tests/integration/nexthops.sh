@@ -10,9 +10,7 @@ itest_init nexthops
 veth va vb 192.0.2.100/24 192.0.2.200/24 || bail_out "cannot build the veth topology"
 nsx ip nexthop add id 1 via 192.0.2.1 dev va 2>/dev/null || skip_all "no nexthop objects in this kernel"
 write_cimrouted_conf "routeTables main" "resyncInterval 0"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 
 STEP=0
 step() { # text, commands...

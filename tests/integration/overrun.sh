@@ -32,9 +32,7 @@ burst() { # name batch-file: one burst while the daemon is stopped, then the tab
 
 # Control: the default 64 MB buffer absorbs the same burst without loss.
 write_cimrouted_conf "routeTables main"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 burst control-add "$T/add.batch"
 if grep -q "event socket overrun" "$T/cimrouted.log"; then
 	not_ok "no overrun with the default buffer"

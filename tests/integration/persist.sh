@@ -54,9 +54,7 @@ LINE_RE='^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2} via [0-9]{1,3}(\.[0-9]{1,3}){3}
 
 veth va vb 192.0.2.100/24 || bail_out "cannot build the veth topology"
 write_cimrouted_conf "routeTables main"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 
 # ------------------------------------------------------------------ helpers
 

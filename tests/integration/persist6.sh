@@ -49,9 +49,7 @@ veth va vb 192.0.2.100/24 || bail_out "cannot build the veth topology"
 nsx sysctl -qw net.ipv6.conf.va.keep_addr_on_down=1 || bail_out "cannot set keep_addr_on_down"
 nsx ip -6 addr add 2001:db8:1::100/64 dev va nodad || bail_out "cannot add the IPv6 address"
 write_cimrouted_conf "routeTables main"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 IFA=$(nsx cat /sys/class/net/va/ifindex)
 
 # ------------------------------------------------------------------ helpers

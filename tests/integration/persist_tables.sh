@@ -42,9 +42,7 @@ RETRY_S=30 # APPLY_RETRY_MS in route/writer.c
 veth va vb 192.0.2.100/24 || bail_out "cannot build the veth topology"
 nsx ip route add 10.90.0.0/16 via 192.0.2.1 table 100 || bail_out "cannot add a route to table 100"
 write_cimrouted_conf "routeTables 100"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 
 R=10.60.0.0/16 NH=192.0.2.1 M=9
 IX=$(python3 -c "import ipaddress; print(ipaddress.IPv4Network('0.0.0.0/16').netmask)")

@@ -19,9 +19,7 @@ command -v strace >/dev/null || skip_all "strace is not installed"
 veth va vb 192.0.2.100/24 || bail_out "cannot build the veth topology"
 SNMPD_AGENTX_TIMEOUT=1 write_snmpd_conf
 write_cimrouted_conf "routeTables main"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 
 P=.1.3.6.1.4.1.32473.1.1.2.3.1 # cimIP4PersistedRouteEntry
 STATE=$T/state/persisted-routes

@@ -54,9 +54,7 @@ veth va0 vb0 10.1.0.1/24 && veth va1 vb1 10.2.0.1/24 &&
 	nsx ip -6 route add 2001:db8:60:4::/64 via 2001:db8:2::9 metric 20 proto static ||
 	bail_out "cannot build the topology"
 write_cimrouted_conf "routeTables main"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 
 export NS AGENT STATEDIR=$T/state OUT=$T
 MODEL=$T/model.json

@@ -14,9 +14,7 @@
 itest_init set_errors
 veth va vb 192.0.2.100/24 && veth vp vq 198.18.0.1/24 || bail_out "cannot build the veth topology"
 write_cimrouted_conf "routeTables main" "protectedInterfaces vp"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 
 IFA=$(nsx cat /sys/class/net/va/ifindex)
 P=.1.3.6.1.4.1.32473.1.1.2.3.1 # cimIP4PersistedRouteEntry

@@ -22,9 +22,7 @@ NH=192.0.2.1
 
 veth va vb 192.0.2.100/24 || bail_out "cannot build the veth topology"
 write_cimrouted_conf "routeTables main"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 IFX=$(nsx cat /sys/class/net/va/ifindex)
 
 # kernel_count: main-table routes 10.200.0.0/16 with proto 252

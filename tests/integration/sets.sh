@@ -17,9 +17,7 @@ itest_init sets
 veth va vb 192.0.2.100/24 || bail_out "cannot build the veth topology"
 veth vc vd 198.51.100.1/24 || bail_out "cannot build the second veth pair"
 write_cimrouted_conf "routeTables main"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 
 IFA=$(nsx cat /sys/class/net/va/ifindex)
 IFC=$(nsx cat /sys/class/net/vc/ifindex)

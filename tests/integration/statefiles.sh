@@ -31,9 +31,7 @@ NH=192.0.2.1
 
 veth va vb 192.0.2.100/24 || bail_out "cannot build the veth topology"
 write_cimrouted_conf "routeTables main"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 
 printf '%s\n' "$SECRET" >"$T/target"
 chmod 0600 "$T/target"

@@ -38,9 +38,7 @@ else
 fi
 diag "nexthop objects: compat mode $COMPAT (none: not in this kernel)"
 write_cimrouted_conf "routeTables main" "resyncInterval 0"
-start_snmpd || bail_out "snmpd did not start"
-start_cimrouted
-wait_registered 10 || bail_out "cimrouted did not register"
+start_agents
 
 E=.1.3.6.1.4.1.32473.1.1.4
 setw() { nsx snmpset "${V2W[@]}" "${SNMP_OPTS[@]}" -t 10 -r 0 "$AGENT" "$@" 2>&1; }
