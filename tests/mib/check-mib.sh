@@ -59,8 +59,11 @@ grep -E ':[0-9]+: \[[4-6]\] ' "$tmp/smilint.out" |
 check "smilint -l 6 reports no warnings beyond the accepted ones" "$tmp/warn"
 
 # 3: net-snmp's parser loads the module without a word on stderr
-trans -Tp >"$tmp/tree" 2>"$tmp/err"
+# (but for the notice of the first net-snmp tool run as root on a new machine, which makes its
+# persistent directory: "Created directory: /var/lib/snmp/cert_indexes")
+trans -Tp >"$tmp/tree" 2>"$tmp/err.all"
 rc=$?
+grep -v '^Created directory: ' "$tmp/err.all" >"$tmp/err"
 [ $rc -eq 0 ] || echo "snmptranslate exited with status $rc" >>"$tmp/err"
 check "snmptranslate loads $module with empty stderr" "$tmp/err"
 
