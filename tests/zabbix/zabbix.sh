@@ -380,6 +380,13 @@ problems() {
 		output: ["description"]}')" | jq -r '.[].description'
 }
 has_problem() { problems | grep -qxF "$1"; }
+# fired SINCE NAME: a problem event of that name since the Unix time SINCE. The route count
+# trigger is a problem for one poll only (it resolves at the next poll without a drop), so it is
+# asked of the event history, not of the triggers' state, which a slow step may have missed.
+fired() {
+	zapi event.get "$(jq -nc --arg h "$HID" --argjson t "$1" '{hostids: $h, source: 0, object: 0,
+		value: 1, time_from: $t, output: ["name"]}')" | jq -r '.[].name' | grep -qxF "$2"
+}
 zwait "trigger: ping zbx/lost loss above 20%" has_problem 'Ping zbx/lost: loss above 20%'
 is "$(problems)" 'Ping zbx/lost: loss above 20%' "no other problem while the links are up and the routes installed"
 
@@ -399,12 +406,13 @@ result $? "trap item 'Trap cimIP4RouteChange' too"
 result $? "neither 'route removed' nor the fallback item got it"
 # the route count goes 13 -> 14 -> 13: a fall of 1 in 14 (7%) is below the trigger's 20%
 zwait "cimroute.ip4.route.count follows the kernel: $(kcount) routes" count_matches
+t_fall=$(date +%s)
 nsx ip route del 203.0.113.0/24 via "$NH"
 zwait "trap item 'Trap cimIP4RouteChange: route removed' receives its removal" \
 	trap_has 'Trap cimIP4RouteChange: route removed' 203.0.113.0
 zwait "cimroute.ip4.route.count follows the kernel: $(kcount) routes" count_matches
 sleep 1
-! has_problem 'IPv4 route count fell by more than 20%'
+! fired "$t_fall" 'IPv4 route count fell by more than 20%'
 result $? "a fall of 1 route in 14 fires no route count trigger"
 # a route whose protocol changes keeps its row: changed(3)
 nsx ip route replace 10.77.1.0/24 via "$NH" proto static
@@ -441,6 +449,7 @@ result $((!$?)) "no link down problem for vb, disabled on purpose (disconnected(
 
 # va down: the kernel drops the routes through it (11 of 13+): persisted route in Error, count drop
 before=$(kcount)
+t_down=$(date +%s)
 nsx ip link set va down
 zwait "the persisted route's status is Error" lv_is "cimroute.persisted4.status[$PIX]" Error
 diag "apply error: '$(lv "cimroute.persisted4.error[$PIX]")'"
@@ -448,7 +457,7 @@ zwait "trigger: persisted route in Error" has_problem "Persisted route $PDST/24 
 zwait "the persisted IPv6 route's status is Error" lv_is "cimroute.persisted6.status[$P6IX]" Error
 zwait "trigger: persisted IPv6 route in Error" has_problem "Persisted IPv6 route $P6DST is not installed"
 zwait "cimroute.ip4.route.count follows the kernel: $before -> $(kcount)" count_matches
-zwait "trigger: IPv4 route count fell by more than 20%" has_problem 'IPv4 route count fell by more than 20%'
+zwait "trigger: IPv4 route count fell by more than 20%" fired "$t_down" 'IPv4 route count fell by more than 20%'
 zwait "trap item 'Trap cimIP6RouteChange: route removed' receives the removal of va's fe80::/64" \
 	trap_has 'Trap cimIP6RouteChange: route removed' '.1.3.6.1.4.1.32473.1.0.4'
 problems | diag
