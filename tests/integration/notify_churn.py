@@ -247,14 +247,18 @@ def gen(seed, rounds, burst_round, away_round, prefix, have_nh, have_compat):
     for rnd in range(1, rounds + 1):
         out = []
         expect = {'4': 0, '6': 0}
-        nops = R.randint(10, 22)
+        nops = R.randint(8, 18)
         probes = set(R.sample(range(nops), R.randint(1, 3)))
         burst_at = R.randrange(nops) if rnd == burst_round else -1
         away = sorted(R.sample(range(nops), 2)) if rnd == away_round else []
+        if burst_at >= 0 and rnd == away_round:
+            away = [burst_at, burst_at + 1]     # the burst made while the master is away
         for k in range(nops):
+            if k in away and k == burst_at:
+                out.append('#MASTER_DOWN')
             if k == burst_at:
                 op_burst(out, '%s.%d.burst' % (prefix, rnd))
-            if k in away:
+            if k in away and k != burst_at:
                 # notify_churn.sh stops the master here, and starts it again at the second
                 out.append('#MASTER_%s' % ('DOWN' if k == away[0] else 'UP'))
             if k in probes:
@@ -262,6 +266,8 @@ def gen(seed, rounds, burst_round, away_round, prefix, have_nh, have_compat):
             f = R.choices([o for o, w in ops], [w for o, w in ops])[0]
             f(out)
             out.append('sleep 0.0%d' % R.randint(1, 4))
+        if away and '#MASTER_UP' not in out:
+            out.append('#MASTER_UP')
         if len(added) > 40:
             del added[:len(added) - 40]
         with open('%s.%d' % (prefix, rnd), 'w') as fh:
@@ -392,6 +398,24 @@ def hidden4(row):
         gws = [x for x in r['nexthops']]
         h['hops'] = sorted((x.get('gateway'), x.get('dev'), x.get('weight')) for x in gws)
     return h
+
+def described(f, ix, row, ifindex):
+    """What the row's Description shows beyond route_rows.py's columns (routefmt.c): whether
+    it is one hop of a multipath route and then its weight, onlink."""
+    r = row.route
+    hops = r.get('nexthops')
+    if not hops:
+        return (False, None, 'onlink' in r.get('flags', []))
+    if f == 4:
+        nh, oif = '.'.join(map(str, ix[8:12])), ix[12]
+    else:
+        nh, oif = str(ipaddress.IPv6Address(bytes(ix[17:33]))), ix[33]
+    for h in hops:
+        gw = h.get('gateway') or ('0.0.0.0' if f == 4 else '::')
+        if gw == nh and ifindex.get(h.get('dev')) == oif:
+            return (True, h.get('weight', 1), 'onlink' in h.get('flags', []))
+    return (True, None, None)
+
 
 # ---------------------------------------------------------------- the checks
 
@@ -551,6 +575,8 @@ def check(args):
 
     # ---- values: changed rows were notified; the probes exactly as their operations say
     vp = []
+    if0, if1 = ({l['ifname']: l['ifindex'] for l in load_json(p + '.links.json')}
+                for p in (args.before, args.after))
     touched = {}
     for e in events:
         touched.setdefault((e.fam, e.index), []).append(e)
@@ -564,6 +590,9 @@ def check(args):
                 why = 'its columns changed: %s' % ', '.join(
                     '%s %s -> %s' % (c, ca.get(c), cb.get(c)) for c in sorted(set(ca) | set(cb))
                     if ca.get(c) != cb.get(c))
+            elif described(f, ix, a, if0) != described(f, ix, b, if1):
+                why = 'its Description changed: (multipath, weight, onlink) %s -> %s' % (
+                    described(f, ix, a, if0), described(f, ix, b, if1))
             elif f == 4 and hidden4(a) != hidden4(b):
                 why = 'the kernel changed it in what no column shows: %s -> %s' % (
                     hidden4(a), hidden4(b))
