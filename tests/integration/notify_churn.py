@@ -3,9 +3,10 @@
 
 Part of the cimroute integration tests (python3 standard library only).
 
-  gen SEED ROUNDS BURST_ROUND AWAY_ROUND PREFIX HAVE_NH HAVE_COMPAT
+  gen SEED ROUNDS BURST_ROUND AWAY_ROUND LOST PREFIX HAVE_NH HAVE_COMPAT
       PREFIX.N: round N's operations (a bash script, one a line; `sleep` lines pace them;
-      in AWAY_ROUND the lines #MASTER_DOWN and #MASTER_UP stop and start the master),
+      in AWAY_ROUND the lines #MASTER_DOWN and #MASTER_UP stop and start the master; with
+      LOST 1, #DAEMON_STOP and #DAEMON_CONT around the burst's additions stop cimrouted),
       PREFIX.N.probe: what the round does to the two probe routes (JSON: the number of
       changed(3) notifications each must get), and the ip -batch files a burst names.
   check --dir DIR --before B --after A --traps LOG --round N --burst 0|1 --rate R
@@ -52,7 +53,7 @@ PROBE6 = ('2001:db8:99::/64', '2001:db8:9::99', 'va9')
 # ---------------------------------------------------------------- the generator
 
 
-def gen(seed, rounds, burst_round, away_round, prefix, have_nh, have_compat):
+def gen(seed, rounds, burst_round, away_round, lost, prefix, have_nh, have_compat):
     R = random.Random(seed)
     devs = ['va0', 'va1']
     net4 = {'va0': 1, 'va1': 2}
@@ -223,7 +224,7 @@ def gen(seed, rounds, burst_round, away_round, prefix, have_nh, have_compat):
         expect[str(fam)] += 0 if what == 'same' else 1
 
     def op_burst(out, name):
-        n = R.randint(220, 320)
+        n = R.randint(170, 240)
         for fam in (4, 6):
             lines = []
             for k in range(n // 2):
@@ -235,8 +236,13 @@ def gen(seed, rounds, burst_round, away_round, prefix, have_nh, have_compat):
                 f.write('\n'.join(lines) + '\n')
             with open('%s.%d.del' % (name, fam), 'w') as f:
                 f.write('\n'.join(l.replace('route add', 'route del', 1) for l in lines) + '\n')
-        # the additions of both families at once, then their deletions in a later interval
+        # the additions of both families at once (with lost, while cimrouted is stopped and
+        # its small event buffer overflows), then their deletions in a later interval
+        if lost:
+            out.append('#DAEMON_STOP')
         out.append('ip -4 -batch %s.4 & ip -6 -batch %s.6; wait' % (name, name))
+        if lost:
+            out.append('#DAEMON_CONT')
         out.append('sleep 1.2')
         out.append('ip -4 -force -batch %s.4.del & ip -6 -force -batch %s.6.del; wait'
                    % (name, name))
@@ -489,7 +495,11 @@ def check(args):
         sp.append('%d of %d numbers reported neither individually nor by a summary: %s'
                   % (len(missing), len(wanted), tl.fmt_ranges(missing)))
     dense = max_per_second(hist, wanted)
-    if not args.burst and sums:
+    if args.lost:
+        # netlink lost events (notify_churn.sh saw cimrouted log an overrun): what the re-dump
+        # found comes in a summary only, in any round
+        pass
+    elif not args.burst and sums:
         if dense < args.rate * 0.8:
             sp.append('%d summaries in a round below the rate limit (at most %d changes in a '
                       'second, limit %d)' % (len(sums), dense, args.rate))
@@ -705,14 +715,14 @@ def probe_indexes(prefix):
 
 def main(argv):
     if argv and argv[0] == 'gen':
-        return gen(argv[1], int(argv[2]), int(argv[3]), int(argv[4]), argv[5], argv[6] == '1',
-                   argv[7] == '1')
+        return gen(argv[1], int(argv[2]), int(argv[3]), int(argv[4]), argv[5] == '1', argv[6],
+                   argv[7] == '1', argv[8] == '1')
     if argv and argv[0] == 'check':
         import argparse
         ap = argparse.ArgumentParser()
         for o in ('--before', '--after', '--traps', '--probe'):
             ap.add_argument(o, required=True)
-        for o in ('--rate', '--history', '--burst'):
+        for o in ('--rate', '--history', '--burst', '--lost'):
             ap.add_argument(o, type=int, required=True)
         ap.add_argument('--t0', type=float, required=True)
         ap.add_argument('--t1', type=float, required=True)
