@@ -9,8 +9,8 @@ Part of the cimroute integration tests (python3 standard library only).
       LOST 1, #DAEMON_STOP and #DAEMON_CONT around the burst's additions stop cimrouted),
       PREFIX.N.probe: what the round does to the two probe routes (JSON: the number of
       changed(3) notifications each must get), and the ip -batch files a burst names.
-  check --dir DIR --before B --after A --traps LOG --round N --burst 0|1 --rate R
-        --history H --t0 SECONDS --t1 SECONDS --probe FILE
+  check --before B --after A --traps LOG --burst 0|1 --lost 0|1 --rate R --history H
+        --t0 SECONDS --t1 SECONDS --probe FILE [--mode normal|rate0|disabled] [--perturb P]
       B and A are snapshot prefixes (notify_churn.sh's snap): B.seq (cimRouteEventLastSequence
       before and after the snapshot), B.v4.json / B.v6.json (`ip -j -d -4|-6 route show
       table all`), B.links.json, B.nexthops.json, B.events (a walk of cimRouteEvent),
@@ -23,9 +23,11 @@ The checks (notify_churn.sh's header says what each means and why):
             each removed or changed row present)
   sequence  the round's numbers, one each, individually or in exactly one summary whose
             counts by kind equal the history's kinds of the numbers it covers; no summary in
-            a round below the rate limit, at least one in the burst; Suppressed and Dropped
-  history   cimRouteEventTable: min(history size, changes) rows, the newest, in order, equal
-            to the notifications; cimRouteEventCount and LastSequence
+            a round below the rate limit, at least one in the burst; Suppressed and Dropped;
+            with the rate limit 0 no individual notification, with notifications disabled none
+  history   cimRouteEventTable: min(history size H, rows before + changes) rows, the newest,
+            in order, equal
+            to the notifications; cimRouteEventCount, LastSequence and LastChange
   values    every row whose columns changed (same index), and every IPv4 route the kernel
             changed in what no column shows, has a notification; the probe routes got
             exactly the changed(3) notifications their operations call for
@@ -491,13 +493,22 @@ def check(args):
                       'rows it covers: %d %d %d' % (s.first, s.last, s.added, s.removed,
                                                     s.changed, kinds[1], kinds[2], kinds[3]))
     missing = [q for q in wanted if q not in ind and q not in by_sum]
+    dense = max_per_second(hist, wanted)
+    if args.mode == 'disabled':
+        # cimRouteNotifyEnabled false(2): the changes are only recorded in the history
+        if ind or sums:
+            sp.append('notifications disabled, yet %d individual and %d summaries name numbers '
+                      'of the round' % (len(ind), len(sums)))
+        missing = []
+    elif args.mode == 'rate0' and ind:
+        sp.append('cimRouteNotifyRateLimit 0 sends summaries only, yet %d changes were sent '
+                  'individually: %s' % (len(ind), tl.fmt_ranges(sorted(ind))))
     if missing:
         sp.append('%d of %d numbers reported neither individually nor by a summary: %s'
                   % (len(missing), len(wanted), tl.fmt_ranges(missing)))
-    dense = max_per_second(hist, wanted)
-    if args.lost:
-        # netlink lost events (notify_churn.sh saw cimrouted log an overrun): what the re-dump
-        # found comes in a summary only, in any round
+    if args.lost or args.mode != 'normal':
+        # netlink lost events (notify_churn.sh saw cimrouted log an overrun: what the re-dump
+        # found comes in a summary only, in any round), or the settings above
         pass
     elif not args.burst and sums:
         if dense < args.rate * 0.8:
@@ -521,12 +532,18 @@ def check(args):
     hp2 = list(hp)
     count = scal.get(1).value if 1 in scal else None
     lastseq = scal.get(5).value if 5 in scal else None
-    want_n = min(args.history, s1)
+    _, hrows0, _ = read_walk(args.before + '.events')
+    want_n = min(args.history, len(hrows0) + len(wanted))
     if lastseq != s1:
         hp2.append('cimRouteEventLastSequence %s, %d before the walk' % (lastseq, s1))
     if count != len(hrows) or len(hrows) != want_n:
         hp2.append('cimRouteEventCount %s, %d rows walked, %d expected (history size %d, %d '
-                   'changes)' % (count, len(hrows), want_n, args.history, s1))
+                   'rows before, %d changes)' % (count, len(hrows), want_n, args.history,
+                                                 len(hrows0), len(wanted)))
+    newest = hist.get(s1)
+    if newest is not None and (2 not in scal or scal[2].value != newest.tc):
+        hp2.append('cimRouteEventLastChange %s, the newest row\'s TimeCreated %s' % (
+            scal[2].value.hex() if 2 in scal else 'absent', newest.tc.hex()))
     if hrows and sorted(hrows) != list(range(s1 - len(hrows) + 1, s1 + 1)):
         hp2.append('history rows are not the newest consecutive numbers: %s'
                    % tl.fmt_ranges(sorted(hrows)))
@@ -534,7 +551,7 @@ def check(args):
     for e in rnd:
         h = hist.get(e.seq)
         if h is None:
-            if e.seq > s1 - args.history:
+            if e.seq > s1 - want_n:
                 hp2.append('seq %d notified but not in the history' % e.seq)
             continue
         compared += 1
@@ -727,6 +744,7 @@ def main(argv):
         ap.add_argument('--t0', type=float, required=True)
         ap.add_argument('--t1', type=float, required=True)
         ap.add_argument('--perturb')
+        ap.add_argument('--mode', choices=('normal', 'rate0', 'disabled'), default='normal')
         return check(ap.parse_args(argv[1:]))
     print(__doc__)
     return 2

@@ -39,7 +39,8 @@
 #            one in the burst round;
 #            cimRouteNotifySuppressed grew by what the summaries cover, Dropped not at all
 #  history   a walk of cimRouteEvent: min(eventHistorySize, changes so far) rows, the newest
-#            consecutive numbers, ordered, cimRouteEventCount and LastSequence agree; the row
+#            consecutive numbers, ordered, cimRouteEventCount, LastSequence and LastChange (the
+#            newest row's TimeCreated) agree; the row
 #            of every notified change holds the notification's kind, time and values
 #  values    a row whose columns changed under the same index has a notification, and so
 #            has an IPv4 route the kernel changed in what no column shows (metrics, realm,
@@ -141,10 +142,19 @@ diag "seed $SEED, $ROUNDS rounds (CIMR_NCHURN_SEED, CIMR_NCHURN_ROUNDS), rate li
 # the master away in another round than the burst, or (one seed in three) during the burst;
 # one seed in three (LOST 1) has the burst's additions made while cimrouted is stopped with a
 # small event buffer (8 KiB), which overflows: the re-dump's changes come in a summary
-read -r BURST_ROUND AWAY_ROUND LOST < <(python3 -c "import random; R = random.Random('$SEED'); \
-	b, a = R.sample(range(2, max(4, $ROUNDS + 1)), 2); m = R.randrange(3); \
-	print(b, b if m == 0 else a, int(m == 1))")
-diag "burst round $BURST_ROUND, the master away in round $AWAY_ROUND, events lost in the burst: $LOST"
+# and, through SNMP in three other rounds (as far as there are), cimRouteNotifyRateLimit 0,
+# cimRouteNotifyEnabled false(2) and cimRouteEventHistorySize half the rows it holds (+5), set
+# back after the round
+read -r BURST_ROUND AWAY_ROUND LOST RATE0_ROUND DISABLED_ROUND SHRINK_ROUND < <(python3 -c "
+import random
+R = random.Random('$SEED')
+b, a = R.sample(range(2, max(4, $ROUNDS + 1)), 2)
+m = R.randrange(3)
+a = b if m == 0 else a
+rest = [r for r in range(1, $ROUNDS + 1) if r not in (a, b)]
+print(b, a, int(m == 1), *(R.sample(rest, min(3, len(rest))) + [0, 0, 0])[:3])")
+diag "burst round $BURST_ROUND, the master away in round $AWAY_ROUND, events lost in the burst: $LOST;" \
+	"rate limit 0 in round $RATE0_ROUND, notifications disabled in round $DISABLED_ROUND, history shrunk in round $SHRINK_ROUND"
 BUF=(); [ "$LOST" = 1 ] && BUF=("netlinkEventBuffer 8192")
 write_snmpd_conf "trap2sink 127.0.0.1:$TP public"
 start_snmpd || bail_out "snmpd does not start"
@@ -160,7 +170,7 @@ nsx ip route add 10.99.0.0/24 via 10.9.0.99 dev va9 proto static &&
 # settle: until cimRouteEventLastSequence stays the same for 0.3 s (10 s at most), and
 # every number up to it has reached the receiver (10 s at most)
 settle() {
-	local a b start=$(now_ms)
+	local a b start=$(now_ms) wait=${1:-1}
 	a=$(last_seq)
 	while :; do
 		sleep 0.3
@@ -169,7 +179,14 @@ settle() {
 		[ $(($(now_ms) - start)) -ge 10000 ] && { diag "cimRouteEventLastSequence did not settle in 10 s"; break; }
 		a=$b
 	done
+	[ "$wait" = 1 ] || return 0
 	wait_until 10 covered "$b" || diag "numbers up to $b not all received after 10 s"
+}
+# setting OID TYPE VALUE TEXT: a SET of a notification setting, one TAP line when it fails
+setting() {
+	local out
+	out=$(nsx snmpset "${V2W[@]}" "${SNMP_OPTS[@]}" "$AGENT" "$1" "$2" "$3" 2>&1) ||
+		{ not_ok "SET $4"; diag "$out"; }
 }
 # snap PREFIX: the kernel's routes, the event table and the counters, with
 # cimRouteEventLastSequence unchanged across them (3 tries)
@@ -240,10 +257,18 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	while [ $(($(now_ms) - last_end)) -lt 1200 ]; do sleep 0.1; done
 	FROM=$(cat "$T/s$((r - 1)).seq")
 	t0=$(date +%s.%N)
+	mode=normal hsize=$HIST
+	[ $r = "$RATE0_ROUND" ] && { mode=rate0; setting "$E.7.0" u 0 "cimRouteNotifyRateLimit 0"; }
+	[ $r = "$DISABLED_ROUND" ] && { mode=disabled; setting "$E.6.0" i 2 "cimRouteNotifyEnabled false"; }
+	if [ $r = "$SHRINK_ROUND" ]; then
+		# below the rows it holds: the oldest are dropped at once, the newest kept
+		hsize=$(($(get_num "$E.1.0") / 2 + 5))
+		setting "$E.4.0" u $hsize "cimRouteEventHistorySize $hsize"
+	fi
 	loglines=$(wc -l <"$T/cimrouted.log")
 	run_round "$T/r.$r"
 	last_end=$(now_ms)
-	settle
+	settle "$([ $mode = disabled ] && echo 0 || echo 1)"
 	t1=$(date +%s.%N)
 	snap "$T/s$r" || { not_ok "round $r: snapshot"; continue; }
 	burst=0; [ $r = "$BURST_ROUND" ] && burst=1
@@ -251,10 +276,17 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	what=; [ $burst = 1 ] && what=' (burst)'; [ $r = "$AWAY_ROUND" ] && what=' (master away)'
 	[ $burst = 1 ] && [ $r = "$AWAY_ROUND" ] && what=' (burst, master away)'
 	[ $lost = 1 ] && what="$what (events lost)"
+	[ $mode != normal ] && what="$what ($mode)"
+	[ "$hsize" != "$HIST" ] && what="$what (history $hsize)"
 	to_tlog
 	python3 "$PY" check --before "$T/s$((r - 1))" --after "$T/s$r" --traps "$TLOG" \
-		--probe "$T/r.$r.probe" --rate "$RATE" --history "$HIST" --burst $burst --lost $lost \
-		--t0 "$t0" --t1 "$t1" >"$T/check.$r" 2>&1
+		--probe "$T/r.$r.probe" --rate "$RATE" --history "$hsize" --burst $burst --lost $lost \
+		--mode $mode --t0 "$t0" --t1 "$t1" >"$T/check.$r" 2>&1
+	case $mode in
+	rate0) setting "$E.7.0" u "$RATE" "cimRouteNotifyRateLimit $RATE" ;;
+	disabled) setting "$E.6.0" i 1 "cimRouteNotifyEnabled true" ;;
+	esac
+	[ "$hsize" != "$HIST" ] && setting "$E.4.0" u "$HIST" "cimRouteEventHistorySize $HIST"
 	bad=0
 	for c in replay sequence history values time; do
 		line=$(grep -m1 "^$c " "$T/check.$r")
