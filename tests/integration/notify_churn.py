@@ -48,7 +48,7 @@ import route6_rows as r6  # noqa: E402
 import trap_log as tl  # noqa: E402
 
 E = (1, 3, 6, 1, 4, 1, 32473, 1, 1, 4)   # cimRouteEvent
-TABLES = '254 100'                        # routeTables main 100 (notify_churn.sh)
+TABLES = os.environ.get('CIMR_NCHURN_TABLES', 'main local 100')   # routeTables (notify_churn.sh)
 PROBE4 = ('10.99.0.0/24', '10.9.0.99', 'va9')
 PROBE6 = ('2001:db8:99::/64', '2001:db8:9::99', 'va9')
 
@@ -184,7 +184,11 @@ def gen(seed, rounds, burst_round, away_round, lost, prefix, have_nh, have_compa
         dev = R.choice(devs)
         verb = R.choice(['add', 'del'])
         if R.random() < 0.5:
-            out.append('ip -4 addr %s 10.60.%d.1/24 dev %s' % (verb, R.randrange(3), dev))
+            # another subnet, or a secondary address in the link's own (the local table's
+            # routes of both; a secondary goes with the primary's deletion)
+            a = R.choice(['10.60.%d.1' % R.randrange(3), '10.%d.0.%d' % (net4[dev],
+                                                                        R.randrange(100, 103))])
+            out.append('ip -4 addr %s %s/24 dev %s' % (verb, a, dev))
         else:
             out.append('ip -6 addr %s 2001:db8:60:%x::1/64 dev %s%s' % (
                 verb, R.randrange(3), dev, ' nodad' if verb == 'add' else ''))

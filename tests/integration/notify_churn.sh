@@ -5,7 +5,8 @@
 #
 # One namespace: va0, va1 (IPv4 and IPv6 subnets) carry the churn; va9 carries two probe
 # routes (10.99.0.0/24, 2001:db8:99::/64) that only the probe operations touch. cimrouted
-# mirrors routeTables main 100 (table 200 is churned too and must never be notified), with
+# mirrors routeTables main local 100 (CIMR_NCHURN_TABLES; the local table's routes come and
+# go with addresses; table 200 is churned too and must never be notified), with
 # notifyRateLimit CIMR_NCHURN_RATE (150), eventHistorySize CIMR_NCHURN_HISTORY (600) and
 # notifyQueueLength CIMR_NCHURN_QUEUE (40: below the rate limit, a bound for the master's
 # absence that must not drop a burst within the limit while the master is there); a
@@ -15,7 +16,7 @@
 # (gateways, dev-only, blackhole/unreachable/prohibit/throw, metrics up to 2^32-1, TOS,
 # protocols, MTU and realms, multipath routes, routes via nexthop objects, tables 100 and
 # 200), nexthop objects added, replaced and deleted, addresses added and removed, peers
-# set down and up, table flushes; and probe operations. One round (chosen by the seed) adds
+# set down and up, table flushes, secondary addresses; and probe operations. One round (chosen by the seed) adds
 # a burst of IPv4 and IPv6 routes at once, above the rate limit, and deletes them in a
 # later interval; in another (or, one seed in three, during the burst), snmpd (the master)
 # is stopped between two operations and started again a few later (cimrouted queues what
@@ -77,7 +78,7 @@
 #    replay would find a row it does not have.
 #
 # Environment: CIMR_NCHURN_SEED (20261203), CIMR_NCHURN_ROUNDS (6), CIMR_NCHURN_RATE (150),
-# CIMR_NCHURN_HISTORY (600), CIMR_NCHURN_QUEUE (40). A failing round prints its operations:
+# CIMR_NCHURN_HISTORY (600), CIMR_NCHURN_QUEUE (40), CIMR_NCHURN_TABLES (main local 100). A failing round prints its operations:
 # rerun with its seed (CIMR_ITEST_KEEP=1 keeps the snapshots, the traps and the checker's
 # input). Run time: 16-20 s (6 rounds), about 25 s beside another test on 2 cores.
 
@@ -93,6 +94,7 @@ ROUNDS=${CIMR_NCHURN_ROUNDS:-6}
 RATE=${CIMR_NCHURN_RATE:-150}
 HIST=${CIMR_NCHURN_HISTORY:-600}
 QLEN=${CIMR_NCHURN_QUEUE:-40}
+export CIMR_NCHURN_TABLES=${CIMR_NCHURN_TABLES:-main local 100} # notify_churn.py reads it too
 PY=$ITDIR/notify_churn.py
 RAW=$T/trapd.log  # snmptrapd's log: one line per notification, '|' between fields
 TLOG=$T/traps.log # the same in trap_log.py's form (tab separated)
@@ -172,7 +174,7 @@ diag "burst round $BURST_ROUND, the master away in round $AWAY_ROUND, events los
 BUF=(); [ "$LOST" = 1 ] && BUF=("netlinkEventBuffer 8192")
 write_snmpd_conf "trap2sink 127.0.0.1:$TP public"
 start_snmpd || bail_out "snmpd does not start"
-write_cimrouted_conf "routeTables main 100" "resyncInterval 0" "agentxPingInterval 1" \
+write_cimrouted_conf "routeTables $CIMR_NCHURN_TABLES" "resyncInterval 0" "agentxPingInterval 1" \
 	"notifyRateLimit $RATE" "eventHistorySize $HIST" "notifyQueueLength $QLEN" "${BUF[@]}"
 start_cimrouted
 wait_registered 20 || bail_out "cimrouted does not register"
