@@ -3,32 +3,32 @@
 # receiver is told (cimIP4RouteChange, cimIP6RouteChange, cimIP4RouteChangeSummary) and what
 # cimRouteEventTable keeps, against the kernel's route tables before and after each round.
 #
-# One namespace: va0, va1 (IPv4 and IPv6 subnets) carry the churn; va9 carries two probe
-# routes (10.99.0.0/24, 2001:db8:99::/64) that only the probe operations touch. cimrouted
-# mirrors routeTables main local 100 (CIMR_NCHURN_TABLES; the local table's routes come and
-# go with addresses; table 200 is churned too and must never be notified), with
-# notifyRateLimit CIMR_NCHURN_RATE (150), eventHistorySize CIMR_NCHURN_HISTORY (600) and
-# notifyQueueLength CIMR_NCHURN_QUEUE (40: below the rate limit, a bound for the master's
-# absence that must not drop a burst within the limit while the master is there); a
-# real snmptrapd receives the master's SNMPv2c traps. A seed (printed; CIMR_NCHURN_SEED
-# overrides it) drives CIMR_NCHURN_ROUNDS rounds (6) of 8-18 random operations paced
-# below the rate limit: ip route add/del/replace/change/append/prepend of both families
-# (gateways, dev-only, blackhole/unreachable/prohibit/throw, metrics up to 2^32-1, TOS,
-# protocols, MTU and realms, multipath routes, routes via nexthop objects, tables 100 and
-# 200), nexthop objects added, replaced and deleted, addresses added and removed, peers
-# set down and up, table flushes, secondary addresses; and probe operations. One round (chosen by the seed) adds
-# a burst of IPv4 and IPv6 routes at once, above the rate limit, and deletes them in a
-# later interval; in another (or, one seed in three, during the burst), snmpd (the master)
-# is stopped between two operations and started again a few later (cimrouted queues what
-# happens meanwhile, and folds what the rate limit does not let through into a summary).
-# One seed in three makes the burst's additions while cimrouted is stopped (SIGSTOP) with an
-# event buffer of 8 KiB: netlink loses events, a re-dump finds them. Three other rounds run
-# with settings written through SNMP: cimRouteNotifyRateLimit 0 (summaries only),
-# cimRouteNotifyEnabled false(2) (the history only), cimRouteEventHistorySize below what the
-# history holds (0 for one seed in three). Operations include nexthop_compat_mode 0/1 and va1
-# deleted and made again (a new ifindex). What a seed found once is a fixed operation at the
-# start of rounds 1 and 2. Truth: `ip -j -d -4|-6 route show table all` taken before and
-# after each round (cimRouteEventLastSequence the same before and after the snapshot).
+# One namespace: va0, va1 (IPv4 and IPv6 subnets) carry the churn; va9 carries two probe routes
+# (10.99.0.0/24, 2001:db8:99::/64) that only the probe operations touch. cimrouted mirrors
+# routeTables main local 100 (CIMR_NCHURN_TABLES; the local table's routes come and go with
+# addresses; table 200 is churned too and must never be notified), with notifyRateLimit
+# CIMR_NCHURN_RATE (150), eventHistorySize CIMR_NCHURN_HISTORY (600) and notifyQueueLength
+# CIMR_NCHURN_QUEUE (40: below the rate limit, a bound for the master's absence that must not
+# drop a burst within the limit while the master is there); a real snmptrapd receives the
+# master's SNMPv2c traps. A seed (printed; CIMR_NCHURN_SEED overrides it) drives
+# CIMR_NCHURN_ROUNDS rounds (6) of 8-18 random operations paced below the rate limit: ip route
+# add/del/replace/change/append/prepend of both families (gateways, dev-only,
+# blackhole/unreachable/prohibit/throw, metrics up to 2^32-1, TOS, protocols, MTU and realms,
+# multipath routes, routes via nexthop objects, tables 100 and 200), nexthop objects added,
+# replaced and deleted, addresses added and removed, peers set down and up, table flushes,
+# secondary addresses; and probe operations. One round (chosen by the seed) adds a burst of IPv4
+# and IPv6 routes at once, above the rate limit, and deletes them in a later interval; in
+# another (or, one seed in three, during the burst), snmpd (the master) is stopped between two
+# operations and started again a few later (cimrouted queues what happens meanwhile, and folds
+# what the rate limit does not let through into a summary). One seed in three makes the burst's
+# additions while cimrouted is stopped (SIGSTOP) with an event buffer of 8 KiB: netlink loses
+# events, a re-dump finds them. Three other rounds run with settings written through SNMP:
+# cimRouteNotifyRateLimit 0 (summaries only), cimRouteNotifyEnabled false(2) (the history only),
+# cimRouteEventHistorySize below what the history holds (0 for one seed in three). Operations
+# include nexthop_compat_mode 0/1 and va1 deleted and made again (a new ifindex). What a seed
+# found once is a fixed operation at the start of rounds 1 and 2. Truth: `ip -j -d -4|-6 route
+# show table all` taken before and after each round (cimRouteEventLastSequence the same before
+# and after the snapshot).
 #
 # Pass/fail, five per round (notify_churn.py check):
 #  replay    the round's changes in sequence order (each from its notification, or, when a
@@ -78,9 +78,10 @@
 #    replay would find a row it does not have.
 #
 # Environment: CIMR_NCHURN_SEED (20261203), CIMR_NCHURN_ROUNDS (6), CIMR_NCHURN_RATE (150),
-# CIMR_NCHURN_HISTORY (600), CIMR_NCHURN_QUEUE (40), CIMR_NCHURN_TABLES (main local 100). A failing round prints its operations:
-# rerun with its seed (CIMR_ITEST_KEEP=1 keeps the snapshots, the traps and the checker's
-# input). Run time: 16-20 s (6 rounds), about 25 s beside another test on 2 cores.
+# CIMR_NCHURN_HISTORY (600), CIMR_NCHURN_QUEUE (40), CIMR_NCHURN_TABLES (main local 100). A
+# failing round prints its operations: rerun with its seed (CIMR_ITEST_KEEP=1 keeps the
+# snapshots, the traps and the checker's input). Run time: 16-20 s (6 rounds), about 25 s beside
+# another test on 2 cores.
 
 . "$(dirname "$0")/lib.sh"
 itest_init nchurn
