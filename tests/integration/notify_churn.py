@@ -443,11 +443,25 @@ def hidden4(row):
         h['hops'] = sorted((x.get('gateway'), x.get('dev'), x.get('weight')) for x in gws)
     return h
 
-def described(f, ix, row, ifindex):
+def object_group(r, nhs):
+    """A route that names a group object alone (nexthop_compat_mode 0): its hops as `ip -j
+    route` would list them with compat mode 1 (gateway, dev, weight), or None."""
+    objs = {o['id']: o for o in nhs or []}
+    obj = objs.get(r.get('nhid'))
+    if obj is None or 'group' not in obj or 'nexthops' in r:
+        return None
+    return [dict(gateway=objs.get(g['id'], {}).get('gateway'), dev=objs.get(g['id'], {}).get('dev'),
+                 weight=g.get('weight', 1)) for g in obj['group']]
+
+
+def described(f, ix, row, ifindex, nhs=None):
     """What the row's Description shows beyond route_rows.py's columns (routefmt.c): whether
-    it is one hop of a multipath route and then its weight, onlink, the preferred source."""
+    it is one hop of a multipath route and then its weight, onlink, the preferred source. The
+    hops of a group object named alone come from the objects (nhs), as the daemon's do."""
     r = row.route
-    hops = r.get('nexthops')
+    hops = r.get('nexthops') or object_group(r, nhs)
+    if hops is not None and len(hops) < 2:
+        hops = None                       # a group of one is a single next hop
     if not hops:
         return (False, None, 'onlink' in r.get('flags', []), r.get('prefsrc'))
     if f == 4:
@@ -647,6 +661,7 @@ def check(args):
     vp = []
     if0, if1 = ({l['ifname']: l['ifindex'] for l in load_json(p + '.links.json')}
                 for p in (args.before, args.after))
+    nh0, nh1 = (load_json(p + '.nexthops.json') for p in (args.before, args.after))
     touched = {}
     for e in events:
         touched.setdefault((e.fam, e.index), []).append(e)
@@ -660,9 +675,9 @@ def check(args):
                 why = 'its columns changed: %s' % ', '.join(
                     '%s %s -> %s' % (c, ca.get(c), cb.get(c)) for c in sorted(set(ca) | set(cb))
                     if ca.get(c) != cb.get(c))
-            elif described(f, ix, a, if0) != described(f, ix, b, if1):
+            elif described(f, ix, a, if0, nh0) != described(f, ix, b, if1, nh1):
                 why = 'its Description changed: (multipath, weight, onlink, src) %s -> %s' % (
-                    described(f, ix, a, if0), described(f, ix, b, if1))
+                    described(f, ix, a, if0, nh0), described(f, ix, b, if1, nh1))
             elif f == 4 and hidden4(a) != hidden4(b):
                 why = 'the kernel changed it in what no column shows: %s -> %s' % (
                     hidden4(a), hidden4(b))
