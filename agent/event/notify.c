@@ -467,11 +467,20 @@ waiting(const struct notify *n)
 	return n->qn - n->inflight - n->nacked;
 }
 
-/* Can one more message be queued: within the bound, or straight to the master? */
+/*
+ * Can one more message be queued: within the bound, or straight to the
+ * master?  The bound (notifyQueueLength) is on what is kept while the master
+ * is away.  With the master there, the changes of an interval that the rate
+ * limit holds back for its slices wait too: at most the limit more (pace()
+ * folds the rest at the interval's end), or a burst within the limit would
+ * be dropped, and counted as lost to an unreachable master, while it is there.
+ */
 static int
 has_room(const struct notify *n)
 {
-	return waiting(n) < n->set.queue ||
+	size_t bound = (size_t)n->set.queue + (n->connected ? n->set.rate : 0);
+
+	return waiting(n) < bound ||
 	    (n->connected && waiting(n) == 0 && n->inflight < NOTIFY_INFLIGHT);
 }
 

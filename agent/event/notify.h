@@ -13,7 +13,9 @@
  * kind whatever their family, into one cimIP4RouteChangeSummary sent when
  * the interval ends.  Notifications wait in a bounded queue until the
  * master acknowledges them, so that none is lost while the master restarts;
- * past the bound they are counted as dropped and covered by a summary.
+ * past the bound they are counted as dropped and covered by a summary.  The
+ * bound is for the master's absence: with the master there, the changes the
+ * rate limit's slices hold back may wait beyond it, at most the limit more.
  * The rate limit governs what is handed to the master too: at most the
  * limit's number of route-change notifications per interval, so that the queue built
  * while the master was away is not replayed as one burst of traps that

@@ -519,7 +519,7 @@ apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 {
 	struct rt_parse ctx = { &m->cfg, nh_map(m, &m->nhs), mirror_now(m) };
 	struct nh_ref ref;
-	int n = m->ops->parse(&ctx, nlh, m->hops, MAX_HOPS, &ref), ns, shared, overwrite;
+	int n = m->ops->parse(&ctx, nlh, m->hops, MAX_HOPS, &ref), ns, shared, overwrite, prepend;
 
 	if (n < 0) {
 		log_warn("netlink", "unparsable route message (type %u, %u bytes); will re-dump",
@@ -574,11 +574,17 @@ apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 	 * A prepended route comes first in the kernel's list: it is the one shown.
 	 * With siblings, an appended route's message is the whole route it joined,
 	 * as it now is; it cannot repeat another's index (rt6_duplicate_nexthop()).
+	 * IPv4 announces a route put in front of others of its key with
+	 * NLM_F_CREATE alone (fib_table_insert(), which refuses an identical one):
+	 * a row it takes over now shows another kernel route, a change as a
+	 * replace is (rt.h, replace_changes), even when the entry is the same.
 	 */
 	overwrite = !(nlh->nlmsg_flags & NLM_F_APPEND) || m->ops->sibling != NULL;
+	prepend = m->ops->replace_changes &&
+	    (nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND)) == NLM_F_CREATE;
 	siblings_mark(m, m->hops, n);
 	for (int i = 0; i < n; i++)
-		apply_upsert(m, ent(m, m->hops, (size_t)i), overwrite, 0);
+		apply_upsert(m, ent(m, m->hops, (size_t)i), overwrite, prepend);
 	siblings_sync(m, m->hops);
 }
 

@@ -899,6 +899,39 @@ test_replace_same_entry(void **state)
 	assert_int_equal(mirror_state(f->m), MIRROR_SYNCED);
 }
 
+/*
+ * `ip route prepend` of a route whose row already exists (the same next hop,
+ * another MTU, realm or protocol): the kernel puts it in front of the one
+ * the row showed and announces it with NLM_F_CREATE alone (fib_table_insert()
+ * refuses an identical one), and the row now shows it: a change of the row
+ * even when the entry is the same, as a replace is (notify_churn.sh, seed
+ * 314: no changed(3) for a row whose MTU and realm changed so).  An appended
+ * one stays behind it: no change.
+ */
+static void
+test_prepend_takes_row(void **state)
+{
+	struct fix *f = *state;
+
+	event(f,
+	    rmsg(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, "10.6.0.0", 24, "192.0.2.1", 2,
+		RTPROT_STATIC));
+	assert_int_equal(f->nch, 1);
+	event(f,
+	    rmsg(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND, "10.6.0.0", 24, "192.0.2.1", 2,
+		RTPROT_STATIC));
+	assert_int_equal(f->nch, 1);
+	event(f, rmsg(RTM_NEWROUTE, NLM_F_CREATE, "10.6.0.0", 24, "192.0.2.1", 2, RTPROT_STATIC));
+	assert_int_equal(f->nch, 2);
+	assert_int_equal(f->ch[1].kind, ROUTE_CHANGED);
+	/* Another protocol too: one change, not two. */
+	event(f, rmsg(RTM_NEWROUTE, NLM_F_CREATE, "10.6.0.0", 24, "192.0.2.1", 2, RTPROT_BGP));
+	assert_int_equal(f->nch, 3);
+	assert_int_equal(f->ch[2].kind, ROUTE_CHANGED);
+	assert_int_equal(f->ch[2].proto, RTPROT_BGP);
+	assert_int_equal(mirror_routes(f->m)->count, 1);
+	assert_true(row(f, IP(10, 6, 0, 0), IP(192, 0, 2, 1))->flags & ROUTE_F_SHARED);
+}
 static void
 test6_replace_same_entry(void **state)
 {
@@ -1114,6 +1147,7 @@ main(void)
 		T(test_aliases),
 		T(test_change_callbacks),
 		T(test_replace_same_entry),
+		T(test_prepend_takes_row),
 		T(test_via6_changes),
 		cmocka_unit_test(test_state_names),
 		T(test_wall_steady),
