@@ -1,0 +1,162 @@
+#!/bin/bash
+# next_all.sh - GET, GETNEXT and GETBULK over every table and scalar of CIM-ROUTE-MIB, exactly.
+#
+# The world: three veth pairs (one end of the third in a bridge) with IPv4 and IPv6 addresses,
+# secondaries among them; IPv4 and IPv6 routes in the main table and in tables 100 and 200
+# (routeTables main 100 200); a persisted route of each family and an IPv4 gateway row, all
+# made by snmpset; the test's resolver file (/etc/netns/NS/resolv.conf, which `ip netns exec`
+# bind-mounts) with nameservers and a search list, and systemd-resolved's per-link servers of one
+# link (the directive resolvedDir); cimPing rows: completed ones (one with a recorded route and
+# one with timestamps, one IPv6) and one in progress (a silent target, 600 probes 1 s apart);
+# route events (routes added and removed after the start); cimTcpipDefaultTTL set (so that
+# cimTcpipLastMethod and LastResult have values).
+#
+# Then, with the world quiet (next_all.py, the truth and the oracle):
+#   a. a GETNEXT walk of the whole cimRouteMIB subtree (1.3.6.1.4.1.32473.1), strictly
+#      increasing, and the first OID snmpd answers after it (another subtree's, or endOfMibView);
+#      every table named above holds rows in it
+#   b. GETBULK walks with max-repetitions 1, 7, 25 and 60 equal to it, OID for OID, value for value
+#   c. random requests from a seed (printed; CIMR_ITEST_SEED repeats it; CIMR_NEXTALL_N requests,
+#      default 2500): GETs of walked instances (the walk's value) and of non-instances
+#      (noSuchObject where no accessible object type is a prefix of the name, noSuchInstance
+#      where one is), GETNEXTs and GETBULKs (random non-repeaters, max-repetitions, 1-6
+#      varbinds) from walked OIDs, OIDs between them, truncated and over-long indexes,
+#      sub-ids > 255 in an IpAddress, 4294967295 anywhere, length prefixes that lie, column 0
+#      and columns past the last, entry and table OIDs, before the first and after the last
+#      object: each answer must be exactly the first walked OID greater than the one asked,
+#      with the walked value (past the last: what snmpd answered after the walk).
+#   d. the same walk again at the end: nothing but the volatile values changed.
+# Values that change on their own are compared with a slack or by OID only; next_all.py's
+# VOLATILE lists them (the ping row in progress, lifetimes, ages). Both daemons alive after each.
+
+. "$(dirname "$0")/lib.sh"
+itest_init nextall
+[ "$CIMROUTED" = mock ] && skip_all "not for the mock"
+
+PY=$ITDIR/next_all.py
+MIB=$TOP_SRCDIR/mibs/CIM-ROUTE-MIB.txt
+OBJ=.1.3.6.1.4.1.32473.1.1
+NSDIR=/etc/netns/$NS
+[ -e "$NSDIR" ] && bail_out "$NSDIR exists already"
+trap 'rc=$?; rm -rf "$NSDIR"; (exit $rc); _itest_cleanup' EXIT
+mkdir -p "$NSDIR" || bail_out "cannot make $NSDIR"
+printf '%s\n' '# next_all resolver file' 'options ndots:2' 'nameserver 192.0.2.53' 'nameserver 192.0.2.54' \
+	'nameserver 2001:db8:53::1' 'search one.example two.example three.example' >"$NSDIR/resolv.conf"
+printf 'hosts: files\n' >"$NSDIR/nsswitch.conf"
+printf '127.0.0.1 localhost\n' >"$NSDIR/hosts"
+
+# ---------------------------------------------------------------- the world
+nsx sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0 \
+	net.ipv6.conf.default.accept_ra=0 || bail_out "cannot set the sysctls"
+{
+	veth va0 vb0 10.1.0.1/24 10.1.0.2/24 &&
+		veth va1 vb1 10.2.0.1/24 10.2.0.2/24 &&
+		veth va2 vb2 &&
+		nsx ip link add br0 type bridge && nsx ip link set vb2 master br0 && nsx ip link set br0 up &&
+		nsx ip addr add 10.3.0.1/24 dev br0 && nsx ip addr add 10.3.0.7/24 dev br0 &&
+		nsx ip addr add 10.1.0.9/24 dev va0 && nsx ip addr add 10.2.0.77/24 dev va1 &&
+		nsx ip addr add 192.0.2.1/24 dev va2 &&
+		nsx ip -6 addr add 2001:db8:1::1/64 dev va0 nodad && nsx ip -6 addr add 2001:db8:1::9/64 dev va0 nodad &&
+		nsx ip -6 addr add 2001:db8:2::1/64 dev va1 nodad && nsx ip -6 addr add 2001:db8:3::1/64 dev br0 nodad &&
+		nsx ip route add default via 10.1.0.254 dev va0 metric 100 &&
+		nsx ip route add 172.16.0.0/16 via 10.2.0.2 proto static metric 5 &&
+		nsx ip route add 172.17.1.0/24 via 10.3.0.9 &&
+		nsx ip route add blackhole 172.18.0.0/16 &&
+		nsx ip route add 172.19.0.0/16 proto ospf nexthop via 10.1.0.2 dev va0 nexthop via 10.2.0.2 dev va1 &&
+		nsx ip route add 172.20.0.0/16 via 10.1.0.2 table 100 &&
+		nsx ip route add default via 10.2.0.2 table 100 &&
+		nsx ip route add 172.21.0.0/16 dev va1 table 200 tos 0x10 &&
+		nsx ip -6 route add default via 2001:db8:1::fe dev va0 metric 1024 &&
+		nsx ip -6 route add 2001:db8:100::/48 via 2001:db8:2::2 metric 7 &&
+		nsx ip -6 route add unreachable 2001:db8:dead::/48 &&
+		nsx ip -6 route add 2001:db8:200::/48 via 2001:db8:1::2 table 100 &&
+		nsx ip -6 route add 2001:db8:201::/48 dev va1 table 200
+} 2>"$T/world.err" || bail_out "cannot build the topology: $(tail -n 2 "$T/world.err")"
+IFA0=$(nsx cat /sys/class/net/va0/ifindex) IFA1=$(nsx cat /sys/class/net/va1/ifindex)
+mkdir -p "$T/resolve/netif"
+echo "SERVERS=10.2.0.53 2001:db8:2::53" >"$T/resolve/netif/$IFA1"
+
+write_cimrouted_conf "routeTables main 100 200" "resolvedDir $T/resolve" "dnsLinkCommand /bin/false"
+write_snmpd_conf
+start_snmpd || bail_out "snmpd does not start"
+start_cimrouted
+PE=$OBJ.7.3.1
+wait_registered 20 "$OID_COUNT" "$OBJ.7.1.0" "$OBJ.6.1.0" "$OBJ.9.1.0" || bail_out "cimrouted does not register"
+both_alive "start"
+
+setw() { nsx snmpset "${V2W[@]}" "${SNMP_OPTS[@]}" -t 10 -r 0 "$AGENT" "$@" 2>&1; }
+# ix OWNER NAME: a cimPingTable index
+ix() {
+	local s="" w i
+	for w in "$1" "$2"; do
+		s+=".${#w}"
+		for ((i = 0; i < ${#w}; i++)); do s+=.$(printf %d "'${w:i:1}"); done
+	done
+	echo "${s#.}"
+}
+hexa() { python3 -c 'import ipaddress,sys; print(" ".join("%02X" % b for b in ipaddress.ip_address(sys.argv[1]).packed))' "$1"; }
+dec6() { python3 -c 'import ipaddress,sys; print(".".join(str(b) for b in ipaddress.ip_address(sys.argv[1]).packed))' "$1"; }
+# ping NAME TARGET TYPE [VARBINDS...]: createAndGo a row of owner "nx"
+ping() {
+	local n=$1 a=$2 ty=$3; shift 3
+	setw "$PE.19.$(ix nx "$n")" i 4 "$PE.3.$(ix nx "$n")" i "$ty" "$PE.4.$(ix nx "$n")" x "$(hexa "$a")" "$@"
+}
+made=0
+{
+	setw "$OBJ.2.3.1.12.172.30.0.0.255.255.0.0.10.1.0.2.3" i 4 &&
+		setw "$OBJ.9.3.1.13.$(dec6 2001:db8:300::).48.$(dec6 2001:db8:1::2).3.118.97.48.5" i 4 &&
+		setw "$OBJ.6.5.1.6.$IFA1.1.4.10.2.0.250.20" i 4 &&
+		ping p1 10.1.0.2 1 "$PE.35.$(ix nx p1)" u 3 "$PE.36.$(ix nx p1)" u 10 &&
+		ping p2 10.2.0.2 1 "$PE.8.$(ix nx p2)" u 3 "$PE.35.$(ix nx p2)" u 2 "$PE.36.$(ix nx p2)" u 10 &&
+		ping p3 10.3.0.1 1 "$PE.13.$(ix nx p3)" u 2 "$PE.35.$(ix nx p3)" u 2 "$PE.36.$(ix nx p3)" u 10 &&
+		ping p6 2001:db8:1::9 2 "$PE.35.$(ix nx p6)" u 2 "$PE.36.$(ix nx p6)" u 10 &&
+		ping zslow 192.0.2.99 1 "$PE.35.$(ix nx zslow)" u 600 "$PE.36.$(ix nx zslow)" u 1000 &&
+		setw "$OBJ.6.12.6.0" u 63 &&   # SetDefaultTTL: cimTcpipLastMethod and LastResult
+		made=1
+} >"$T/sets.out"
+[ $made = 1 ] || { diag "$(tail -n 5 "$T/sets.out")"; bail_out "the SETs that build the world failed"; }
+# route events: routes added and removed with the daemon running
+nsx ip route add 172.22.0.0/16 via 10.1.0.2 && nsx ip route del 172.22.0.0/16 &&
+	nsx ip -6 route add 2001:db8:202::/48 via 2001:db8:1::2 && nsx ip -6 route del 2001:db8:202::/48 &&
+	nsx ip route add 172.23.0.0/16 via 10.2.0.2 metric 9 || bail_out "cannot make route events"
+oper() { snmp_get "$PE.20.$(ix nx "$1")" 2>/dev/null | grep -q "INTEGER: $2"; }
+for p in p1 p2 p3 p6; do wait_until 10 oper "$p" 3 || not_ok "ping row $p completed"; done
+oper zslow 2 || not_ok "ping row zslow in progress"
+sleep 1.2   # the persisted routes applied, the event history settled
+both_alive "the world is built"
+
+SEED=${CIMR_ITEST_SEED:-$$}
+N=${CIMR_NEXTALL_N:-2500}
+diag "seed $SEED (set CIMR_ITEST_SEED to repeat), $N requests"
+
+# na TEXT SUBCOMMAND ARGS...: one TAP line from next_all.py (its report as diag)
+na() {
+	local text=$1 out rc; shift
+	out=$(ip netns exec "$NS" python3 "$PY" "$@" 2>&1); rc=$?
+	result $rc "$text"
+	echo "$out" | grep -v '^cim.* rows$' | head -n 24 | diag
+	return $rc
+}
+
+# ---------------------------------------------------------------- a, b: the truth
+na "a. a GETNEXT walk of cimRouteMIB is strictly increasing and ends past the subtree" walk "$AGENT" "$T/walk.json" ||
+	bail_out "no walk, no truth"
+na "a. every table has rows in the walk (but for the four Linux has nothing for), every scalar" \
+	tables "$MIB" "$T/walk.json"
+both_alive "the walk"
+na "b. GETBULK walks (max-repetitions 3, 10, 40) equal the GETNEXT walk" bulkwalk "$AGENT" "$T/walk.json" 3 10 40
+both_alive "the GETBULK walks"
+
+# ---------------------------------------------------------------- c: the random requests
+na "c. $N random GETs, GETNEXTs and GETBULKs each answer what the walk implies (seed $SEED)" \
+	random "$MIB" "$AGENT" "$T/walk.json" "$SEED" "$N"
+both_alive "the random requests"
+
+# ---------------------------------------------------------------- d: still the same world
+na "d. a second walk equals the first but for the volatile values" walk "$AGENT" "$T/walk2.json" &&
+	na "d. nothing but the volatile values changed during the test" diff "$T/walk.json" "$T/walk2.json"
+oper zslow 2
+result $? "the ping row in progress is still in progress (its values were volatile throughout)"
+both_alive "the end"
+
+done_testing
