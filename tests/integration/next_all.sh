@@ -56,6 +56,11 @@ nsx sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0
 		nsx ip addr add 10.3.0.1/24 dev br0 && nsx ip addr add 10.3.0.7/24 dev br0 &&
 		nsx ip addr add 10.1.0.9/24 dev va0 && nsx ip addr add 10.2.0.77/24 dev va1 &&
 		nsx ip addr add 192.0.2.1/24 dev va2 &&
+		nsx ip link add dm0 index 70000 type veth peer name dm1 index 70001 && nsx ip link set dm0 up && nsx ip link set dm1 up &&
+		nsx ip addr add 198.51.100.1/24 dev dm0 && nsx ip -6 addr add 2001:db8:7::1/64 dev dm0 nodad &&
+		nsx ip route add 172.24.0.0/16 dev dm0 metric 3000000000 &&
+		nsx ip route add 172.25.0.0/16 via 198.51.100.2 table 3000000000 &&
+		nsx ip -6 route add 2001:db8:203::/48 dev dm0 metric 2147483648 &&
 		nsx ip -6 addr add 2001:db8:1::1/64 dev va0 nodad && nsx ip -6 addr add 2001:db8:1::9/64 dev va0 nodad &&
 		nsx ip -6 addr add 2001:db8:2::1/64 dev va1 nodad && nsx ip -6 addr add 2001:db8:3::1/64 dev br0 nodad &&
 		nsx ip route add default via 10.1.0.254 dev va0 metric 100 &&
@@ -75,8 +80,9 @@ nsx sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0
 IFA0=$(nsx cat /sys/class/net/va0/ifindex) IFA1=$(nsx cat /sys/class/net/va1/ifindex)
 mkdir -p "$T/resolve/netif"
 echo "SERVERS=10.2.0.53 2001:db8:2::53" >"$T/resolve/netif/$IFA1"
+echo "SERVERS=198.51.100.53" >"$T/resolve/netif/70000"
 
-write_cimrouted_conf "routeTables main 100 200" "resolvedDir $T/resolve" "dnsLinkCommand /bin/false"
+write_cimrouted_conf "routeTables main 100 200 3000000000" "resolvedDir $T/resolve" "dnsLinkCommand /bin/false"
 write_snmpd_conf
 start_snmpd || bail_out "snmpd does not start"
 start_cimrouted
@@ -96,11 +102,12 @@ ix() {
 }
 hexa() { python3 -c 'import ipaddress,sys; print(" ".join("%02X" % b for b in ipaddress.ip_address(sys.argv[1]).packed))' "$1"; }
 dec6() { python3 -c 'import ipaddress,sys; print(".".join(str(b) for b in ipaddress.ip_address(sys.argv[1]).packed))' "$1"; }
-# ping NAME TARGET TYPE [VARBINDS...]: createAndGo a row of owner "nx"
+# ping NAME TARGET TYPE [VARBINDS...]: createAndGo a row of owner "nx" (OWNER, if set)
 ping() {
-	local n=$1 a=$2 ty=$3; shift 3
-	setw "$PE.19.$(ix nx "$n")" i 4 "$PE.3.$(ix nx "$n")" i "$ty" "$PE.4.$(ix nx "$n")" x "$(hexa "$a")" "$@"
+	local n=$1 a=$2 ty=$3 o=${OWNER-nx}; shift 3
+	setw "$PE.19.$(ix "$o" "$n")" i 4 "$PE.3.$(ix "$o" "$n")" i "$ty" "$PE.4.$(ix "$o" "$n")" x "$(hexa "$a")" "$@"
 }
+LONG=abcdefghijklmnopqrstuvwxyz012345   # 32 octets, the longest name
 made=0
 {
 	setw "$OBJ.2.3.1.12.172.30.0.0.255.255.0.0.10.1.0.2.3" i 4 &&
@@ -110,6 +117,8 @@ made=0
 		ping p2 10.2.0.2 1 "$PE.8.$(ix nx p2)" u 3 "$PE.35.$(ix nx p2)" u 2 "$PE.36.$(ix nx p2)" u 10 &&
 		ping p3 10.3.0.1 1 "$PE.13.$(ix nx p3)" u 2 "$PE.35.$(ix nx p3)" u 2 "$PE.36.$(ix nx p3)" u 10 &&
 		ping p6 2001:db8:1::9 2 "$PE.35.$(ix nx p6)" u 2 "$PE.36.$(ix nx p6)" u 10 &&
+		ping "$LONG" 198.51.100.1 1 "$PE.35.$(ix nx "$LONG")" u 1 &&
+		OWNER= ping e 10.1.0.1 1 "$PE.35.$(ix "" e)" u 1 &&
 		ping zslow 192.0.2.99 1 "$PE.35.$(ix nx zslow)" u 600 "$PE.36.$(ix nx zslow)" u 1000 &&
 		setw "$OBJ.6.12.6.0" u 63 &&   # SetDefaultTTL: cimTcpipLastMethod and LastResult
 		made=1
@@ -119,8 +128,9 @@ made=0
 nsx ip route add 172.22.0.0/16 via 10.1.0.2 && nsx ip route del 172.22.0.0/16 &&
 	nsx ip -6 route add 2001:db8:202::/48 via 2001:db8:1::2 && nsx ip -6 route del 2001:db8:202::/48 &&
 	nsx ip route add 172.23.0.0/16 via 10.2.0.2 metric 9 || bail_out "cannot make route events"
-oper() { snmp_get "$PE.20.$(ix nx "$1")" 2>/dev/null | grep -q "INTEGER: $2"; }
-for p in p1 p2 p3 p6; do wait_until 10 oper "$p" 3 || not_ok "ping row $p completed"; done
+oper() { snmp_get "$PE.20.$(ix "${3-nx}" "$1")" 2>/dev/null | grep -q "INTEGER: $2"; }
+for p in p1 p2 p3 p6 "$LONG"; do wait_until 10 oper "$p" 3 || not_ok "ping row $p completed"; done
+wait_until 10 oper e 3 "" || not_ok "ping row of the empty owner completed"
 oper zslow 2 || not_ok "ping row zslow in progress"
 sleep 1.2   # the persisted routes applied, the event history settled
 both_alive "the world is built"
@@ -141,6 +151,8 @@ na() {
 # ---------------------------------------------------------------- a, b: the truth
 na "a. a GETNEXT walk of cimRouteMIB is strictly increasing and ends past the subtree" walk "$AGENT" "$T/walk.json" ||
 	bail_out "no walk, no truth"
+na "a. a GET of every column of every walked row, and of every scalar, answers the walk's value (or noSuchInstance)" \
+	cross "$MIB" "$AGENT" "$T/walk.json"
 na "a. every table has rows in the walk (but for the four Linux has nothing for), every scalar" \
 	tables "$MIB" "$T/walk.json"
 both_alive "the walk"
@@ -151,6 +163,8 @@ both_alive "the GETBULK walks"
 na "c. $N random GETs, GETNEXTs and GETBULKs each answer what the walk implies (seed $SEED)" \
 	random "$MIB" "$AGENT" "$T/walk.json" "$SEED" "$N"
 both_alive "the random requests"
+na "c. the oracle notices a walk with every 50th row dropped and every 50th value changed" \
+	random "$MIB" "$AGENT" "$T/walk.json" "$SEED" 300 --perturb
 
 # ---------------------------------------------------------------- d: still the same world
 na "d. a second walk equals the first but for the volatile values" walk "$AGENT" "$T/walk2.json" &&
