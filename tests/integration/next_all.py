@@ -33,13 +33,17 @@ read-only, read-write or read-create) is a prefix of it or the name itself, else
 accessible to a GET, not-accessible index columns neither, the table and entry OIDs are no
 object types with instances).
 
-VOLATILE values (change on their own in a quiet world; compared as said):
-  cimPingTable columns 20-44 of the row in progress (owner "nx", name "zslow"), and its
-  cimPingProbeTable rows: OID only (its counters, times and probes move each second; the probe
-  rows' OIDs are compared up to the walk's last probe, a GETNEXT past it may meet a newer one)
-  cimNetAdapter columns that count time or traffic: none in this MIB (checked by `diff`)
-  cimPingLastChange.0, cimPingCount.0: exact (rows are not created meanwhile)
-  the object after the subtree ("after"): OID and type only (snmpd's own, e.g. snmpEngineTime)
+VOLATILE values (they change on their own in a quiet world), compared as said; every other
+value, exactly:
+  cimIP4RouteAge, cimIP6RouteAge: may have grown by 0 to (seconds since the walk began) + 2
+  the ping row in progress (owner "nx", name "zslow"): cimPingTable columns 20-44 (status,
+    results, counters, times) by OID only; its cimPingProbeTable rows by OID only, and a probe
+    row the walk did not see (it came later) is a right answer to a GETNEXT from before it
+  the object after the subtree ("after"): OID and type only (snmpd's own, e.g. a counter)
+  cimAdapterCfgAddressValidLife, cimAdapterCfgAddressPrefLife, cimIP6RouteValidLifetime, and
+    the "expires Nsec" in cimIP6RouteDescription: a finite one may have shrunk by 0 to
+    (seconds since the walk began) + 2; forever (4294967295) exactly, the rest of the text too
+  nothing else: the adapters' counters and times (veth links) do not move (`diff` checks it)
 A value that differs between the walk and an answer is a mismatch unless listed here.
 """
 
@@ -76,6 +80,10 @@ SLOW = slow_row()
 
 
 AGE_COLS = (ROOT_T + (1, 1, 3, 1, 8), ROOT_T + (1, 8, 3, 1, 9))   # cimIP4RouteAge, cimIP6RouteAge
+# cimAdapterCfgAddressValidLife, cimAdapterCfgAddressPrefLife, cimIP6RouteValidLifetime
+LIFE_COLS = (ROOT_T + (1, 6, 4, 1, 5), ROOT_T + (1, 6, 4, 1, 6), ROOT_T + (1, 8, 3, 1, 21))
+DESCR6 = ROOT_T + (1, 8, 3, 1, 11)   # cimIP6RouteDescription: "... expires Nsec ..."
+EXPIRES = re.compile(rb'expires (\d+)sec')
 WALK_START = [None]   # when the walk being compared with began (time.time())
 
 
@@ -83,6 +91,10 @@ def volatile(o):
     """How the value of walked OID o is compared: 'exact', 'age' or 'oid'."""
     if o[:len(AGE_COLS[0])] in AGE_COLS:
         return 'age'
+    if o[:len(LIFE_COLS[0])] in LIFE_COLS:
+        return 'life'
+    if o[:len(DESCR6)] == DESCR6:
+        return 'expires'
     if o[:len(PING_ENTRY)] == PING_ENTRY and len(o) > len(PING_ENTRY) and o[len(PING_ENTRY)] >= 20 \
             and o[len(PING_ENTRY) + 1:] == SLOW:
         return 'oid'
@@ -195,10 +207,20 @@ def same_value(o, t, v, want, now=None):
     if t != want[1]:
         return 'type 0x%02x, walked 0x%02x' % (t, want[1])
     how = volatile(o)
-    if how == 'age':
+    if how == 'life' and int.from_bytes(want[2], 'big') == 4294967295:
+        how = 'exact'    # forever stays forever
+    if how == 'expires':
+        a, b = EXPIRES.search(v), EXPIRES.search(want[2])
+        if a is None or b is None or EXPIRES.sub(b'', v) != EXPIRES.sub(b'', want[2]):
+            how = 'exact'
+        else:
+            how, v, want = 'life', int(a.group(1)).to_bytes(4, 'big'), (o, t, int(b.group(1)).to_bytes(4, 'big'))
+    if how in ('age', 'life'):
         grown = int.from_bytes(v, 'big', signed=True) - int.from_bytes(want[2], 'big', signed=True)
+        if how == 'life':
+            grown = -grown
         slack = int((now or time.time()) - WALK_START[0]) + 2
-        return None if 0 <= grown <= slack else 'age grown by %d, slack [0, %d]' % (grown, slack)
+        return None if 0 <= grown <= slack else '%s moved by %d, slack [0, %d]' % (how, grown, slack)
     if how == 'exact' and v != want[2]:
         return 'value %s, walked %s' % (v.hex()[:40], want[2].hex()[:40])
     return None

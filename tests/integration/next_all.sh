@@ -1,33 +1,41 @@
 #!/bin/bash
 # next_all.sh - GET, GETNEXT and GETBULK over every table and scalar of CIM-ROUTE-MIB, exactly.
 #
-# The world: three veth pairs (one end of the third in a bridge) with IPv4 and IPv6 addresses,
-# secondaries among them; IPv4 and IPv6 routes in the main table and in tables 100 and 200
-# (routeTables main 100 200); a persisted route of each family and an IPv4 gateway row, all
-# made by snmpset; the test's resolver file (/etc/netns/NS/resolv.conf, which `ip netns exec`
-# bind-mounts) with nameservers and a search list, and systemd-resolved's per-link servers of one
-# link (the directive resolvedDir); cimPing rows: completed ones (one with a recorded route and
-# one with timestamps, one IPv6) and one in progress (a silent target, 600 probes 1 s apart);
-# route events (routes added and removed after the start); cimTcpipDefaultTTL set (so that
-# cimTcpipLastMethod and LastResult have values).
+# The world: three veth pairs (one end of the third in a bridge) and a fourth with ifindex
+# 70000, IPv4 and IPv6 addresses, secondaries among them, one of each family with finite
+# lifetimes; IPv4 and IPv6 routes in the main table and in tables 100, 200 and 3000000000
+# (routeTables), metrics above 2^31, a multipath, a blackhole, an unreachable, an IPv6 route
+# that expires; a persisted route of each family and an IPv4 gateway row, made by snmpset;
+# the test's resolver file (/etc/netns/NS/resolv.conf, which `ip netns exec` bind-mounts) with
+# nameservers of both families and a search list, and systemd-resolved's per-link servers of two
+# links (the directive resolvedDir); cimPing rows: completed ones (a recorded route, timestamps,
+# IPv6, a 32-octet name, the empty owner) and one in progress (a silent target, 600 probes 1 s
+# apart); route events (routes added and removed after the start); cimTcpipDefaultTTL set (so
+# that cimTcpipLastMethod and LastResult have values).
 #
-# Then, with the world quiet (next_all.py, the truth and the oracle):
+# Then, with the world quiet (next_all.py: the truth and the oracle):
 #   a. a GETNEXT walk of the whole cimRouteMIB subtree (1.3.6.1.4.1.32473.1), strictly
 #      increasing, and the first OID snmpd answers after it (another subtree's, or endOfMibView);
-#      every table named above holds rows in it
-#   b. GETBULK walks with max-repetitions 1, 7, 25 and 60 equal to it, OID for OID, value for value
+#      a GET of every accessible column of every walked row and of every scalar answers the
+#      walk's value or, where the walk has none, noSuchInstance; every table holds rows (but
+#      the permit and IPX tables, empty on Linux, and cimNetAdapterPowerMgmtCapTable: no link
+#      here has a device), as many as its cim*Count.0 says; every scalar is walked but those
+#      the MIB says are always absent; every walked OID is an instance of an accessible object
+#   b. GETBULK walks with max-repetitions 3, 10 and 40 equal to it, OID for OID, value for value
 #   c. random requests from a seed (printed; CIMR_ITEST_SEED repeats it; CIMR_NEXTALL_N requests,
 #      default 2500): GETs of walked instances (the walk's value) and of non-instances
-#      (noSuchObject where no accessible object type is a prefix of the name, noSuchInstance
-#      where one is), GETNEXTs and GETBULKs (random non-repeaters, max-repetitions, 1-6
-#      varbinds) from walked OIDs, OIDs between them, truncated and over-long indexes,
-#      sub-ids > 255 in an IpAddress, 4294967295 anywhere, length prefixes that lie, column 0
-#      and columns past the last, entry and table OIDs, before the first and after the last
-#      object: each answer must be exactly the first walked OID greater than the one asked,
-#      with the walked value (past the last: what snmpd answered after the walk).
-#   d. the same walk again at the end: nothing but the volatile values changed.
-# Values that change on their own are compared with a slack or by OID only; next_all.py's
-# VOLATILE lists them (the ping row in progress, lifetimes, ages). Both daemons alive after each.
+#      (noSuchInstance where an accessible object's OID is a prefix of the name or the name,
+#      else noSuchObject), GETNEXTs and GETBULKs (random non-repeaters, max-repetitions, 1-6
+#      varbinds) from walked OIDs, OIDs between them, truncated and over-long indexes, sub-ids
+#      > 255 in an address or a string, 2^31 and 4294967295 anywhere, length prefixes that lie,
+#      column 0 and columns past the last, entry and table OIDs, scalars with other suffixes,
+#      before the first and after the last object: each answer must be exactly the first walked
+#      OID greater than the one asked, with the walked value (past the last: what snmpd answered
+#      after the walk); and the same oracle against a perturbed walk must find mismatches
+#   d. a second walk at the end: nothing but the volatile values changed.
+# Values that change on their own are compared with a slack or by OID only: next_all.py's
+# VOLATILE lists them (route ages, lifetimes and "expires Nsec" with a slack of the seconds since
+# the walk + 2; the ping row in progress by OID only). Both daemons alive after each step.
 
 . "$(dirname "$0")/lib.sh"
 itest_init nextall
@@ -63,6 +71,9 @@ nsx sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0
 		nsx ip -6 route add 2001:db8:203::/48 dev dm0 metric 2147483648 &&
 		nsx ip -6 addr add 2001:db8:1::1/64 dev va0 nodad && nsx ip -6 addr add 2001:db8:1::9/64 dev va0 nodad &&
 		nsx ip -6 addr add 2001:db8:2::1/64 dev va1 nodad && nsx ip -6 addr add 2001:db8:3::1/64 dev br0 nodad &&
+		nsx ip addr add 10.1.0.33/24 dev va0 valid_lft 3600 preferred_lft 1800 &&
+		nsx ip -6 addr add 2001:db8:2::77/64 dev va1 nodad valid_lft 3000 preferred_lft 900 &&
+		nsx ip -6 route add 2001:db8:204::/48 dev va1 expires 3600 &&
 		nsx ip route add default via 10.1.0.254 dev va0 metric 100 &&
 		nsx ip route add 172.16.0.0/16 via 10.2.0.2 proto static metric 5 &&
 		nsx ip route add 172.17.1.0/24 via 10.3.0.9 &&
