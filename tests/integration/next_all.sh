@@ -11,7 +11,8 @@
 # links (the directive resolvedDir); cimPing rows: completed ones (a recorded route, timestamps,
 # IPv6, a 32-octet name, the empty owner) and one in progress (a silent target, 600 probes 1 s
 # apart); route events (routes added and removed after the start); cimTcpipDefaultTTL set (so
-# that cimTcpipLastMethod and LastResult have values).
+# that cimTcpipLastMethod and LastResult have values); rows made by createAndWait and left
+# waiting, among the kernel's: three IPv4 routes, two IPv6 routes, a ping row.
 #
 # Then, with the world quiet (next_all.py: the truth and the oracle):
 #   a. a GETNEXT walk of the whole cimRouteMIB subtree (1.3.6.1.4.1.32473.1), strictly
@@ -132,6 +133,12 @@ made=0
 		OWNER= ping e 10.1.0.1 1 "$PE.35.$(ix "" e)" u 1 &&
 		ping zslow 192.0.2.99 1 "$PE.35.$(ix nx zslow)" u 600 "$PE.36.$(ix nx zslow)" u 1000 &&
 		setw "$OBJ.6.12.6.0" u 63 &&   # SetDefaultTTL: cimTcpipLastMethod and LastResult
+		setw "$OBJ.1.3.1.24.172.19.0.0.255.255.0.0.10.1.0.2.$IFA0.254.0.7" i 5 &&
+		setw "$OBJ.1.3.1.24.172.16.128.0.255.255.128.0.10.2.0.2.$IFA1.254.0.0" i 5 &&
+		setw "$OBJ.1.3.1.24.172.20.0.0.255.255.0.0.10.1.0.2.$IFA0.100.0.1" i 5 &&
+		setw "$OBJ.8.3.1.22.$(dec6 2001:db8:100::).48.$(dec6 2001:db8:2::2).$IFA1.254.6.$(dec6 ::).0" i 5 &&
+		setw "$OBJ.8.3.1.22.$(dec6 2001:db8:1::).64.$(dec6 2001:db8:1::5).$IFA0.254.300.$(dec6 ::).0" i 5 &&
+		setw "$PE.19.$(ix nx q)" i 5 &&
 		made=1
 } >"$T/sets.out"
 [ $made = 1 ] || { diag "$(tail -n 5 "$T/sets.out")"; bail_out "the SETs that build the world failed"; }
