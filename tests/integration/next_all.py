@@ -11,6 +11,8 @@ soak_probe.py's, the MIB reader hostile.py's).
                                                walked but those the MIB says are always absent
   next_all.py cross MIB HOST:PORT WALK         GET of every column of every walked row, and of
                                                every scalar: the walk's value or noSuchInstance
+  next_all.py steady MIB HOST:PORT WALK SECONDS GET every walked DateAndTime every 100 ms:
+                                               the walk's value each time
   next_all.py random MIB HOST:PORT WALK SEED N [--perturb]
                                                N random requests, each answered as WALK implies
                                                (--perturb: against a walk with rows dropped
@@ -612,6 +614,40 @@ def cmd_cross(mibpath, agent, walk):
     return 1 if errs else 0
 
 
+def cmd_steady(mibpath, agent, walk, seconds):
+    """GET every walked DateAndTime (but the volatile ones) every 100 ms for SECONDS: each
+    answer the walk's, to the decisecond. An instant kept on one clock and shown on another
+    moves by a second as the clocks' second boundaries pass, if each is cut to seconds apart."""
+    mib = Mib(mibpath)
+    rows, after = load(walk)
+    ora = Oracle(mib, rows, after)
+    dates = []
+    for o, t, v in rows:
+        sp = mib.split(o)
+        obj = mib.by_oid.get(sp[0] + (sp[1],) if sp else o[:-1])
+        if obj is not None and obj.syntax.startswith('DateAndTime') and volatile(o) == 'exact':
+            dates.append(o)
+    c = Client(agent)
+    errs, rounds, end = [], 0, time.time() + seconds
+    while time.time() < end or rounds < 2:
+        rounds += 1
+        for k in range(0, len(dates), 16):
+            r = c.get(dates[k:k + 16])
+            if r is None or r[0] != 0:
+                errs.append('no answer or an error for a GET of %s...' % ostr(dates[k]))
+                continue
+            for o, g in zip(dates[k:k + 16], r[2]):
+                why = ora.check_get(o, g)
+                if why:
+                    errs.append(why)
+        time.sleep(0.1)
+    print('steady: %d DateAndTime instances, %d rounds in %.1f s, %d mismatches' % (
+        len(dates), rounds, seconds, len(errs)))
+    for e in errs[:10]:
+        print('mismatch: ' + e)
+    return 1 if errs or not dates else 0
+
+
 def perturb(rows):
     """The walk with every 50th stable row dropped and the value of every 50th (+25) changed."""
     out, k = [], 0
@@ -712,6 +748,8 @@ def main():
         return cmd_tables(a[1], a[2])
     if a[0] == 'random':
         return cmd_random(a[1], a[2], a[3], int(a[4]), int(a[5]), '--perturb' in a)
+    if a[0] == 'steady':
+        return cmd_steady(a[1], a[2], a[3], float(a[4]))
     if a[0] == 'cross':
         return cmd_cross(a[1], a[2], a[3])
     if a[0] == 'diff':

@@ -18,7 +18,8 @@
 #   a. a GETNEXT walk of the whole cimRouteMIB subtree (1.3.6.1.4.1.32473.1), strictly
 #      increasing, and the first OID snmpd answers after it (another subtree's, or endOfMibView);
 #      a GET of every accessible column of every walked row and of every scalar answers the
-#      walk's value or, where the walk has none, noSuchInstance; every table holds rows (but
+#      walk's value or, where the walk has none, noSuchInstance; every DateAndTime (but the
+#      volatile ones), read every 100 ms for 1.2 s, is the walk's; every table holds rows (but
 #      the permit and IPX tables, empty on Linux, and cimNetAdapterPowerMgmtCapTable: no link
 #      here has a device), as many as its cim*Count.0 says; every scalar is walked but those
 #      the MIB says are always absent; every walked OID is an instance of an accessible object
@@ -171,6 +172,8 @@ na "a. a GETNEXT walk of cimRouteMIB is strictly increasing and ends past the su
 	bail_out "no walk, no truth"
 na "a. a GET of every column of every walked row, and of every scalar, answers the walk's value (or noSuchInstance)" \
 	cross "$MIB" "$AGENT" "$T/walk.json"
+na "a. every DateAndTime, read again and again for 1.2 s, is the walk's (an instant does not move)" \
+	steady "$MIB" "$AGENT" "$T/walk.json" 1.2
 na "a. every table has rows in the walk (but for the four Linux has nothing for), every scalar" \
 	tables "$MIB" "$T/walk.json"
 both_alive "the walk"
