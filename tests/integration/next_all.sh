@@ -4,8 +4,10 @@
 # The world: three veth pairs (one end of the third in a bridge) and a fourth with ifindex
 # 70000, IPv4 and IPv6 addresses, secondaries among them, one of each family with finite
 # lifetimes; IPv4 and IPv6 routes in the main table and in tables 100, 200 and 3000000000
-# (routeTables), metrics above 2^31, a multipath, a blackhole, an unreachable, an IPv6 route
-# that expires; a persisted route of each family and an IPv4 gateway row, made by snmpset;
+# (routeTables), metrics above 2^31, multipath routes of both families, routes over nexthop
+# objects (one a group), a blackhole, an unreachable, an IPv6 route that expires, a
+# source-specific one where the kernel has them; a link without carrier; a persisted route of
+# each family and an IPv4 gateway row, made by snmpset;
 # the test's resolver file (/etc/netns/NS/resolv.conf, which `ip netns exec` bind-mounts) with
 # nameservers of both families and a search list, and systemd-resolved's per-link servers of two
 # links (the directive resolvedDir); cimPing rows: completed ones (a recorded route, timestamps,
@@ -90,6 +92,18 @@ nsx sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0
 		nsx ip -6 route add 2001:db8:200::/48 via 2001:db8:1::2 table 100 &&
 		nsx ip -6 route add 2001:db8:201::/48 dev va1 table 200
 } 2>"$T/world.err" || bail_out "cannot build the topology: $(tail -n 2 "$T/world.err")"
+# an IPv6 multipath route (siblings), routes over nexthop objects, a link without carrier
+{
+	nsx ip -6 route add 2001:db8:206::/48 nexthop via 2001:db8:1::2 dev va0 nexthop via 2001:db8:2::2 dev va1 &&
+		nsx ip nexthop add id 10 via 10.1.0.2 dev va0 && nsx ip nexthop add id 11 via 10.2.0.2 dev va1 &&
+		nsx ip nexthop add id 12 group 10/11 && nsx ip route add 172.26.0.0/16 nhid 12 &&
+		nsx ip route add 172.27.0.0/16 nhid 10 metric 4 &&
+		nsx ip link add dn0 type veth peer name dn1 && nsx ip link set dn0 up &&
+		nsx ip addr add 203.0.113.1/24 dev dn0
+} 2>>"$T/world.err" || bail_out "cannot build the topology: $(tail -n 2 "$T/world.err")"
+# a source-specific IPv6 route where the kernel has IPV6_SUBTREES
+nsx ip -6 route add 2001:db8:207::/48 from 2001:db8:9::/64 via 2001:db8:2::2 2>/dev/null &&
+	diag "a source-specific IPv6 route (from 2001:db8:9::/64)"
 IFA0=$(nsx cat /sys/class/net/va0/ifindex) IFA1=$(nsx cat /sys/class/net/va1/ifindex)
 mkdir -p "$T/resolve/netif"
 echo "SERVERS=10.2.0.53 2001:db8:2::53" >"$T/resolve/netif/$IFA1"
