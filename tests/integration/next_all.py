@@ -3,7 +3,8 @@
 CIM-ROUTE-MIB against one full walk (python3 standard library only; the BER code is
 soak_probe.py's, the MIB reader hostile.py's).
 
-  next_all.py walk HOST:PORT OUT               GETNEXT walk of the cimRouteMIB subtree into OUT
+  next_all.py walk HOST:PORT OUT [REPS]        GETNEXT walk of the cimRouteMIB subtree into OUT
+                                               (GETBULK of REPS repetitions if given)
   next_all.py bulkwalk HOST:PORT WALK REPS...  GETBULK walks, each equal to WALK
   next_all.py tables MIB WALK                  the rows of every table in WALK (at least one
                                                each but for the tables Linux has nothing for),
@@ -59,7 +60,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from soak_probe import ber_int, message, decode_response_values, oid_tuple  # noqa: E402
+from soak_probe import message, decode_response_values, oid_tuple  # noqa: E402
 from hostile import read_mib, ROOT, MAX_OID_LEN  # noqa: E402
 
 ROOT_T = oid_tuple(ROOT)
@@ -90,7 +91,8 @@ WALK_START = [None]   # when the walk being compared with began (time.time())
 
 
 def volatile(o):
-    """How the value of walked OID o is compared: 'exact', 'age' or 'oid'."""
+    """How the value of walked OID o is compared (VOLATILE above): 'exact', 'age' (grows),
+    'life' (shrinks), 'expires' (a lifetime in a text) or 'oid' (not at all)."""
     if o[:len(AGE_COLS[0])] in AGE_COLS:
         return 'age'
     if o[:len(LIFE_COLS[0])] in LIFE_COLS:
@@ -171,29 +173,32 @@ def check_walk(rows, errs):
             errs.append('%s in a walk at %s' % (TAGS[t], ostr(o)))
 
 
-def cmd_walk(agent, out):
-    c = Client(agent)
-    rows, cur, errs = [], ROOT_T, []
-    start = time.time()
+def collect(c, reps=0):
+    """The subtree as GETNEXTs (reps 0) or GETBULKs of reps repetitions from its root show it:
+    (rows, after), or why not (a string): no answer, an error, an answer not past the OID asked."""
+    rows, cur = [], ROOT_T
     while True:
-        r = c.getnext([cur])
-        if r is None:
-            print('walk: no answer to a GETNEXT from %s' % ostr(cur))
-            return 1
-        st, ix, vbs = r
-        if st != 0 or len(vbs) != 1:
-            print('walk: error status %d from %s' % (st, ostr(cur)))
-            return 1
-        o, t, v = vbs[0]
-        if not in_subtree(o) or t == END:
-            after = (o, t, v)
-            break
-        if o <= cur:
-            errs.append('GETNEXT from %s answers %s, not past it' % (ostr(cur), ostr(o)))
-            print('walk: ' + errs[-1])
-            return 1
-        rows.append((o, t, v))
-        cur = o
+        r = c.getbulk([cur], 0, reps) if reps else c.getnext([cur])
+        if r is None or r[0] != 0 or not r[2] or (not reps and len(r[2]) != 1):
+            return 'no answer, an error or no varbind from %s' % ostr(cur)
+        for o, t, v in r[2]:
+            if not in_subtree(o) or t == END:
+                return rows, (o, t, v)
+            if o <= cur:
+                return '%s from %s answers %s, not past it' % ('GETBULK' if reps else 'GETNEXT', ostr(cur), ostr(o))
+            rows.append((o, t, v))
+            cur = o
+
+
+def cmd_walk(agent, out, reps=0):
+    c = Client(agent)
+    start = time.time()
+    got = collect(c, reps)
+    if isinstance(got, str):
+        print('walk: ' + got)
+        return 1
+    rows, after = got
+    errs = []
     check_walk(rows, errs)
     save(out, rows, after, start)
     print('walk: %d objects, %d requests; after the subtree: %s %s' % (
@@ -228,40 +233,37 @@ def same_value(o, t, v, want, now=None):
     return None
 
 
+def same_rows(got, rows):
+    """Why the rows of a walk got are not those of the walk rows, position by position (but the
+    probes of the ping in progress, which come and go): a list, empty when they are."""
+    errs = []
+    got, rows = stable(got), stable(rows)
+    for i in range(max(len(got), len(rows))):
+        g = got[i] if i < len(got) else None
+        w = rows[i] if i < len(rows) else None
+        if g is None or w is None or g[0] != w[0]:
+            return errs + ['position %d: %s, walk %s' % (i, g and ostr(g[0]), w and ostr(w[0]))]
+        why = same_value(g[0], g[1], g[2], w)
+        if why:
+            errs.append('%s: %s' % (ostr(g[0]), why))
+    return errs
+
+
 def cmd_bulkwalk(agent, walk, reps):
     rows, after = load(walk)
     c = Client(agent)
     bad = 0
     for m in reps:
-        got, cur, done = [], ROOT_T, False
-        requests = 0
-        while not done:
-            r = c.getbulk([cur], 0, m)
-            requests += 1
-            if r is None or r[0] != 0 or not r[2]:
-                print('bulkwalk %d: no answer or an error from %s' % (m, ostr(cur)))
-                return 1
-            for o, t, v in r[2]:
-                if not in_subtree(o) or t == END:
-                    got_after = (o, t)
-                    done = True
-                    break
-                got.append((o, t, v))
-                cur = o
-        errs = []
-        got, rows = stable(got), stable(rows)    # the probes of the ping in progress come and go
-        for i in range(max(len(got), len(rows))):
-            g = got[i] if i < len(got) else None
-            w = rows[i] if i < len(rows) else None
-            if g is None or w is None or g[0] != w[0]:
-                errs.append('position %d: %s, walk %s' % (i, g and ostr(g[0]), w and ostr(w[0])))
-                break
-            why = same_value(g[0], g[1], g[2], w)
-            if why:
-                errs.append('%s: %s' % (ostr(g[0]), why))
-        if got_after != after[:2]:
-            errs.append('after the subtree: %s, walk %s' % (ostr(got_after[0]), ostr(after[0])))
-        print('bulkwalk max-repetitions %d: %d objects in %d requests, %d mismatches' % (m, len(got), requests, len(errs)))
+        requests = c.requests
+        got = collect(c, m)
+        if isinstance(got, str):
+            print('bulkwalk %d: %s' % (m, got))
+            return 1
+        errs = same_rows(got[0], rows)
+        if got[1][:2] != after[:2]:
+            errs.append('after the subtree: %s, walk %s' % (ostr(got[1][0]), ostr(after[0])))
+        print('bulkwalk max-repetitions %d: %d objects in %d requests, %d mismatches' % (
+            m, len(got[0]), c.requests - requests, len(errs)))
         for e in errs[:10]:
             print('mismatch: ' + e)
         bad += len(errs)
@@ -441,8 +443,8 @@ BIG = [256, 257, 300, 1000, 65535, 65536, 2147483647, 2147483648, 4294967294, 42
 
 
 class Gen:
-    def __init__(self, mib, rows, after, rnd):
-        self.mib, self.rows, self.after, self.r = mib, rows, after, rnd
+    def __init__(self, mib, rows, rnd):
+        self.mib, self.rows, self.r = mib, rows, rnd
         self.oids = [o for o, _, _ in rows]
 
     def walked(self):
@@ -668,7 +670,7 @@ def cmd_random(mibpath, agent, walk, seed, n, perturbed=False):
     if perturbed:
         rows = perturb(rows)
     rnd = random.Random(seed)
-    gen, ora = Gen(mib, rows, after, rnd), Oracle(mib, rows, after)
+    gen, ora = Gen(mib, rows, rnd), Oracle(mib, rows, after)
     c = Client(agent)
     counts, errs, checked = {}, [], 0
     for _ in range(n):
@@ -741,7 +743,7 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     if a[0] == 'walk':
-        return cmd_walk(a[1], a[2])
+        return cmd_walk(a[1], a[2], int(a[3]) if len(a) > 3 else 0)
     if a[0] == 'bulkwalk':
         return cmd_bulkwalk(a[1], a[2], [int(x) for x in a[3:]])
     if a[0] == 'tables':

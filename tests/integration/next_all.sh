@@ -25,7 +25,7 @@
 #      the permit and IPX tables, empty on Linux, and cimNetAdapterPowerMgmtCapTable: no link
 #      here has a device), as many as its cim*Count.0 says; every scalar is walked but those
 #      the MIB says are always absent; every walked OID is an instance of an accessible object
-#   b. GETBULK walks with max-repetitions 3, 10 and 40 equal to it, OID for OID, value for value
+#   b. GETBULK walks with max-repetitions 5, 17 and 60 equal to it, OID for OID, value for value
 #   c. random requests from a seed (printed; CIMR_ITEST_SEED repeats it; CIMR_NEXTALL_N requests,
 #      default 2500): GETs of walked instances (the walk's value) and of non-instances
 #      (noSuchInstance where an accessible object's OID is a prefix of the name or the name,
@@ -36,7 +36,7 @@
 #      before the first and after the last object: each answer must be exactly the first walked
 #      OID greater than the one asked, with the walked value (past the last: what snmpd answered
 #      after the walk); and the same oracle against a perturbed walk must find mismatches
-#   d. a second walk at the end: nothing but the volatile values changed.
+#   d. a second walk (GETBULK) at the end: nothing but the volatile values changed.
 # Values that change on their own are compared with a slack or by OID only: next_all.py's
 # VOLATILE lists them (route ages, lifetimes and "expires Nsec" with a slack of the seconds since
 # the walk + 2; the ping row in progress by OID only). Both daemons alive after each step.
@@ -191,7 +191,7 @@ na "a. every DateAndTime, read again and again for 1.2 s, is the walk's (an inst
 na "a. every table has rows in the walk (but for the four Linux has nothing for), every scalar" \
 	tables "$MIB" "$T/walk.json"
 both_alive "the walk"
-na "b. GETBULK walks (max-repetitions 3, 10, 40) equal the GETNEXT walk" bulkwalk "$AGENT" "$T/walk.json" 3 10 40
+na "b. GETBULK walks (max-repetitions 5, 17, 60) equal the GETNEXT walk" bulkwalk "$AGENT" "$T/walk.json" 5 17 60
 both_alive "the GETBULK walks"
 
 # ---------------------------------------------------------------- c: the random requests
@@ -202,7 +202,7 @@ na "c. the oracle notices a walk with every 50th row dropped and every 50th valu
 	random "$MIB" "$AGENT" "$T/walk.json" "$SEED" 300 --perturb
 
 # ---------------------------------------------------------------- d: still the same world
-na "d. a second walk equals the first but for the volatile values" walk "$AGENT" "$T/walk2.json" &&
+na "d. a second walk (GETBULK, max-repetitions 25) at the end" walk "$AGENT" "$T/walk2.json" 25 &&
 	na "d. nothing but the volatile values changed during the test" diff "$T/walk.json" "$T/walk2.json"
 oper zslow 2
 result $? "the ping row in progress is still in progress (its values were volatile throughout)"
