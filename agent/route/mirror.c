@@ -18,6 +18,7 @@
 #include "lib/log.h"
 #include "lib/ostore.h"
 #include "lib/vec.h"
+#include "lib/wallclock.h"
 #include "nl/nldump.h"
 #include "nl/nlmon.h"
 #include "route/mirror.h"
@@ -129,20 +130,11 @@ mirror_now(const struct mirror *m)
 }
 
 /* Wall-clock time of a moment on the monotonic clock, as seen from now (so a clock step
- * after the route appeared does not make it look older or younger than it is).  The two
- * clocks' offset is taken to the nanosecond: with each clock cut to whole seconds apart,
- * the answer moved by a second between two reads as their second boundaries passed. */
+ * after the route appeared does not make it look older or younger than it is). */
 time_t
 mirror_wall(const struct mirror *m, uint32_t mono)
 {
-	struct timespec r, t;
-	int64_t off, ns;
-
-	clock_gettime(CLOCK_REALTIME, &r);
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	off = ((int64_t)r.tv_sec - t.tv_sec) * 1000000000 + (r.tv_nsec - t.tv_nsec);
-	ns = off + ((int64_t)m->mono0.tv_sec + mono) * 1000000000 + m->mono0.tv_nsec;
-	return (time_t)(ns / 1000000000);
+	return wallclock_of_mono(((int64_t)m->mono0.tv_sec + mono) * 1000000000 + m->mono0.tv_nsec);
 }
 
 static long

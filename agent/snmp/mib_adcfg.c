@@ -38,6 +38,7 @@
 #include "lib/addr.h"
 #include "lib/log.h"
 #include "lib/vec.h"
+#include "lib/wallclock.h"
 #include "route/mirror.h"
 #include "route/route.h"
 #include "route/route6.h"
@@ -731,21 +732,19 @@ set_time(struct mib_value *v, int64_t t)
 	return 0;
 }
 
-/* The client's expiry; else now plus what is left of the address's valid lifetime. */
+/* The client's expiry; else when the address was seen plus its valid lifetime then. */
 static int
 get_lease_expires(const void *row, struct mib_value *v, void *ctx)
 {
 	const struct dhcp_lease *l = client_lease(LINK(row));
 	const struct iface_addr *a;
-	struct timespec ts;
 
 	(void)ctx;
 	if (l != NULL)
 		return set_time(v, l->expires);
 	if ((a = leased(LINK(row)->ifindex)) == NULL)
 		return -1;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return set_time(v, ts.tv_sec + iface_addr_left(a, a->valid_lft, iface_now()));
+	return set_time(v, wallclock_of_mono((a->seen + (int64_t)a->valid_lft) * 1000000000));
 }
 
 /*
@@ -758,16 +757,13 @@ get_lease_obtained(const void *row, struct mib_value *v, void *ctx)
 {
 	const struct dhcp_lease *l = client_lease(LINK(row));
 	const struct iface_addr *a;
-	struct timespec now, mono;
 
 	(void)ctx;
 	if (l != NULL)
 		return set_time(v, l->obtained);
 	if ((a = leased(LINK(row)->ifindex)) == NULL)
 		return -1;
-	clock_gettime(CLOCK_REALTIME, &now);
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	return set_time(v, now.tv_sec - (mono.tv_sec - a->tstamp / 100));
+	return set_time(v, wallclock_of_mono((int64_t)a->tstamp * 10000000));
 }
 
 /* Only the client knows its server (dhcp-server-identifier). */

@@ -107,6 +107,8 @@ class Obj:
 
 def read_mib(path):
     text = re.sub(r'--[^\n]*', '', open(path).read())
+    # no SEQUENCE: its "cimIP4RouteInformation OBJECT IDENTIFIER," swallowed cimIP4RouteDestination
+    text = re.sub(r'::=\s*SEQUENCE\s*\{[^}]*\}', '', text)
     defs = {}
     pat = r'(\w[\w-]*)\s+(OBJECT-TYPE|OBJECT IDENTIFIER|OBJECT-IDENTITY|MODULE-IDENTITY|NOTIFICATION-TYPE|OBJECT-GROUP|NOTIFICATION-GROUP|MODULE-COMPLIANCE)(.*?)::=\s*\{\s*(\w[\w-]*)\s+(\d+)\s*\}'
     for m in re.finditer(pat, text, re.S):

@@ -103,6 +103,12 @@ def decode_oid(b):
 
 def decode_response(data):
     """(reqid, error-status, error-index, [(oid tuple, tag)])"""
+    rid, st, ix, vbs = decode_response_values(data)
+    return rid, st, ix, [(o, tag) for o, tag, _ in vbs]
+
+
+def decode_response_values(data):
+    """(reqid, error-status, error-index, [(oid tuple, tag, value octets)])"""
     _, msg, _ = read_tlv(data, 0)
     _, _, i = read_tlv(msg, 0)          # version
     _, _, i = read_tlv(msg, i)          # community
@@ -115,8 +121,8 @@ def decode_response(data):
     while j < len(vbl):
         _, vb, j = read_tlv(vbl, j)
         _, o, k = read_tlv(vb, 0)
-        tag = vb[k]
-        vbs.append((decode_oid(o), tag))
+        tag, val, _ = read_tlv(vb, k)
+        vbs.append((decode_oid(o), tag, val))
     big = lambda b: int.from_bytes(b, 'big', signed=True)
     return big(rid), big(st), big(ix), vbs
 

@@ -6,7 +6,8 @@
  * only), WMI's positions of addresses (IPv4 primary, IPv4 secondary, IPv6)
  * and gateways (IPv4 then IPv6, by metric), IPSubnet's text, origins, the
  * walk from before the first row, a row, a gap, a partial index and past the
- * end, and empty tables.
+ * end, empty tables, and the lease times of an address with a lifetime read
+ * on clocks the test sets (clock_gettime() is wrapped: -Wl,--wrap).
  */
 #include "config.h"
 
@@ -17,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <linux/rtnetlink.h>
@@ -36,6 +38,22 @@
 
 static struct iface *ifm;
 static struct mirror *m4, *m6;
+
+/* The clocks the code under test reads, when a test sets them. */
+static int fake_clocks;
+static struct timespec fake_real, fake_mono;
+
+int __real_clock_gettime(clockid_t clk, struct timespec *ts);
+int __wrap_clock_gettime(clockid_t clk, struct timespec *ts);
+
+int
+__wrap_clock_gettime(clockid_t clk, struct timespec *ts)
+{
+	if (!fake_clocks || (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC))
+		return __real_clock_gettime(clk, ts);
+	*ts = clk == CLOCK_REALTIME ? fake_real : fake_mono;
+	return 0;
+}
 
 static void
 apply(struct nl_msg *msg)
@@ -371,6 +389,63 @@ test_rowless(void **state)
 	assert_int_equal(k, 4);
 }
 
+/* DHCPLeaseObtained and DHCPLeaseExpires of link 6 as DateAndTime octets (11 each). */
+static void
+lease_times(u_char *obtained, u_char *expires)
+{
+	oid idx[1] = { 6 };
+	struct mib_value v;
+
+	assert_int_equal(get(mib_adcfg_table, COL_ADCFG_DHCPLEASEOBTAINED, idx, 1, &v), 0);
+	assert_int_equal(v.len, 11);
+	memcpy(obtained, v.v.s, 11);
+	assert_int_equal(get(mib_adcfg_table, COL_ADCFG_DHCPLEASEEXPIRES, idx, 1, &v), 0);
+	assert_int_equal(v.len, 11);
+	memcpy(expires, v.v.s, 11);
+}
+
+/*
+ * An IPv4 address with a lifetime and no DHCP client's file: LeaseObtained
+ * (its tstamp, 1/100 s since boot) and LeaseExpires (when it was seen plus
+ * its valid lifetime) are instants, the same whenever they are read.  Each
+ * clock cut to whole seconds apart made them move by a second as the two
+ * clocks' second boundaries passed: 0.3 s later, 13:46:40 became 13:46:41.
+ */
+static void
+test_lease_times_steady(void **state)
+{
+	struct ifa_cacheinfo ci = { .ifa_prefered = 1800,
+		.ifa_valid = 3600,
+		.cstamp = 5000,
+		.tstamp = 5000 };
+	struct nl_msg *msg;
+	struct mib_value want;
+	struct timespec at = { 999999950, 0 }; /* 1000000000.9 - 100.1 + 50.0, the second */
+	u_char o1[11], e1[11], o2[11], e2[11];
+
+	(void)state;
+	fake_clocks = 1;
+	fake_real = (struct timespec){ 1000000000, 900000000 };
+	fake_mono = (struct timespec){ 100, 100000000 };
+	apply(fx_link_msg(RTM_NEWLINK, 6, UP, "lease"));
+	msg = fx_addr_msg(RTM_NEWADDR, AF_INET, 6, "10.6.0.5", 24);
+	nla_put(msg, IFA_CACHEINFO, sizeof(ci), &ci);
+	apply(msg); /* seen at 100 s on CLOCK_MONOTONIC */
+	lease_times(o1, e1);
+	fake_real = (struct timespec){ 1000000001, 200000000 };
+	fake_mono = (struct timespec){ 100, 400000000 };
+	lease_times(o2, e2);
+	fake_clocks = 0;
+	apply(fx_link_msg(RTM_DELLINK, 6, UP, "lease"));
+	mib_set_date(&want, &at);
+	assert_memory_equal(o1, want.v.s, 11);
+	assert_memory_equal(o2, o1, 11);
+	at.tv_sec = 1000000000 - 100 + 100 + 3600; /* seen + valid lifetime, on the wall clock */
+	mib_set_date(&want, &at);
+	assert_memory_equal(e1, want.v.s, 11);
+	assert_memory_equal(e2, e1, 11);
+}
+
 int
 main(void)
 {
@@ -383,6 +458,7 @@ main(void)
 		cmocka_unit_test(test_gateways),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_rowless),
+		cmocka_unit_test(test_lease_times_steady),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
