@@ -470,17 +470,23 @@ waiting(const struct notify *n)
 /*
  * Can one more message be queued: within the bound, or straight to the
  * master?  The bound (notifyQueueLength) is on what is kept while the master
- * is away.  With the master there, the changes of an interval that the rate
- * limit holds back for its slices wait too: at most the limit more (pace()
- * folds the rest at the interval's end), or a burst within the limit would
- * be dropped, and counted as lost to an unreachable master, while it is there.
+ * is away.  With the master there, the changes the rate limit holds back for
+ * its slices wait too: the interval's (at most the limit, window_sent) and
+ * those pace() carried over from the last one (at most the limit again), or
+ * a burst within the limit would be dropped, and counted as lost to an
+ * unreachable master, while it is there.  trim() restores the bound when the
+ * master goes away.
  */
+static size_t
+bound(const struct notify *n)
+{
+	return (size_t)n->set.queue + (n->connected ? 2 * (size_t)n->set.rate : 0);
+}
+
 static int
 has_room(const struct notify *n)
 {
-	size_t bound = (size_t)n->set.queue + (n->connected ? n->set.rate : 0);
-
-	return waiting(n) < bound ||
+	return waiting(n) < bound(n) ||
 	    (n->connected && waiting(n) == 0 && n->inflight < NOTIFY_INFLIGHT);
 }
 
@@ -653,17 +659,17 @@ queue(struct notify *n, const struct notify_msg *m)
 		if (has_room(n) && push(n, m) == 0)
 			return 0;
 		log_warn("notify",
-		    "notification queue full (%u waiting for the master): "
+		    "notification queue full (%zu waiting, master %s): "
 		    "dropping a notification that no summary covers",
-		    n->set.queue);
+		    bound(n), n->connected ? "connected" : "away");
 		return -1; /* notify_other() releases it */
 	}
 	if (!has_room(n) || n->has_dropped || push(n, m) < 0) {
 		if (!n->has_dropped)
 			log_warn("notify",
-			    "notification queue full (%u waiting for the master): "
+			    "notification queue full (%zu waiting, master %s): "
 			    "dropping, a summary will follow",
-			    n->set.queue);
+			    bound(n), n->connected ? "connected" : "away");
 		n->stats.dropped++;
 		sum_fold(&n->dropped_sum, &n->has_dropped, m);
 		return -1;
@@ -758,10 +764,44 @@ notify_ack(struct notify *n, uint64_t id, int ok)
 	}
 }
 
+/*
+ * The master went away with more waiting than notifyQueueLength (what the
+ * rate limit's slices held back): the unsent changes and summaries beyond
+ * the bound, the queue's tail, are dropped into the summary of what was
+ * dropped, as queue() drops the newest; a message of another module stays.
+ */
+static void
+trim(struct notify *n)
+{
+	size_t k, w, kept = 0, folded = 0;
+
+	if (waiting(n) <= n->set.queue)
+		return;
+	for (k = w = 0; k < n->qn; k++) {
+		struct notify_msg *m = q_at(n, k);
+
+		if (m->state == MSG_QUEUED && kept < n->set.queue)
+			kept++;
+		else if (unsent(m) && m->type != NOTIFY_MSG_OTHER) {
+			n->stats.dropped++;
+			sum_fold(&n->dropped_sum, &n->has_dropped, m);
+			folded++;
+			continue;
+		}
+		*q_at(n, w++) = *m;
+	}
+	n->qn = w;
+	log_warn("notify",
+	    "master away: %zu notifications beyond the queue's %u dropped, a summary will follow",
+	    folded, n->set.queue);
+}
+
 void
 notify_connected(struct notify *n, int up)
 {
 	n->connected = up;
+	if (!up)
+		trim(n);
 	if (up) {
 		if (n->qn > 0 || n->has_dropped)
 			log_info("notify", "master connected: sending %zu queued notifications",

@@ -15,7 +15,9 @@
  * master acknowledges them, so that none is lost while the master restarts;
  * past the bound they are counted as dropped and covered by a summary.  The
  * bound is for the master's absence: with the master there, the changes the
- * rate limit's slices hold back may wait beyond it, at most the limit more.
+ * rate limit's slices hold back may wait beyond it, at most twice the limit
+ * more (this second's and those carried over), trimmed to the bound when the
+ * master goes away.
  * The rate limit governs what is handed to the master too: at most the
  * limit's number of route-change notifications per interval, so that the queue built
  * while the master was away is not replayed as one burst of traps that

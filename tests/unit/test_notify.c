@@ -301,11 +301,19 @@ test_queue_bound(void **state)
 	assert_int_equal(sent[2].u.sum.last, 6);
 	ack_all(&n, 1);
 	assert_int_equal(notify_queued(&n), 0);
-	/* Connected with a queue of 0: a notification still goes straight to the master. */
+	/* Connected with a queue of 0 and a rate limit of 0 (no room at all): a message still
+	   goes straight to the master when nothing waits, here the interval's summary. */
 	n.set.queue = 0;
+	n.set.rate = 0;
+	notify_timer(&n);
 	nsent = 0;
-	changes(&n, 1, NOTIFY_ADDED, 0);
+	changes(&n, 2, NOTIFY_ADDED, 0);
+	assert_int_equal(nsent, 0);
+	notify_timer(&n);
 	assert_int_equal(nsent, 1);
+	assert_int_equal(sent[0].type, NOTIFY_MSG_SUMMARY);
+	assert_int_equal(sent[0].u.sum.count[0], 2);
+	assert_int_equal(n.stats.dropped, 4);
 	notify_free(&n);
 }
 
@@ -528,6 +536,52 @@ test_sliced_within_bound(void **state)
 	changes(&n, 5, NOTIFY_REMOVED, 0);
 	assert_int_equal(notify_queued(&n), 2);
 	assert_int_equal(n.stats.dropped, 3);
+	notify_free(&n);
+}
+
+/*
+ * With the master there and slow (no slice, no ack), an interval's changes
+ * carried over by pace() and the next interval's wait together: up to twice
+ * the limit, none dropped even with a queue of 0. When the master goes away,
+ * what waits beyond notifyQueueLength is dropped into a summary that follows
+ * the kept ones when it is back: every sequence number reported once.
+ */
+static void
+test_carried_within_bound(void **state)
+{
+	struct notify n;
+
+	setup(&n, 30, 100, 0);
+	notify_set_slicer(&n, arm_slice);
+	notify_connected(&n, 1);
+	changes(&n, 30, NOTIFY_ADDED, 0);
+	assert_int_equal(nsent, 3);
+	notify_timer(&n); /* the interval ends: pace() keeps the 27 unsent */
+	changes(&n, 30, NOTIFY_REMOVED, 0);
+	assert_int_equal(n.stats.dropped, 0);
+	assert_int_equal(notify_queued(&n), 60);
+	/* away with 57 unsent: 4 kept (the queue of 4), 53 dropped into one summary */
+	n.set.queue = 4;
+	notify_connected(&n, 0);
+	assert_int_equal(n.stats.dropped, 53);
+	assert_int_equal(notify_queued(&n), 3 + 4);
+	ack_all(&n, 1);
+	nsent = 0;
+	for (int k = 0; k < 10; k++)
+		notify_slice(&n);
+	notify_connected(&n, 1);
+	for (int k = 0; k < 10; k++)
+		notify_slice(&n);
+	ack_all(&n, 1);
+	assert_int_equal(nsent, 5);
+	for (size_t k = 0; k < 4; k++)
+		assert_int_equal(sent[k].u.ev.seq, k + 4);
+	assert_int_equal(sent[4].type, NOTIFY_MSG_SUMMARY);
+	assert_int_equal(sent[4].u.sum.first, 8);
+	assert_int_equal(sent[4].u.sum.last, 60);
+	assert_int_equal(sent[4].u.sum.count[0], 23);
+	assert_int_equal(sent[4].u.sum.count[1], 30);
+	assert_int_equal(notify_queued(&n), 0);
 	notify_free(&n);
 }
 
@@ -1021,6 +1075,7 @@ main(void)
 		cmocka_unit_test(test_fold_wrap),
 		cmocka_unit_test(test_sliced_sends),
 		cmocka_unit_test(test_sliced_within_bound),
+		cmocka_unit_test(test_carried_within_bound),
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_state_file),
 		cmocka_unit_test(test_setting_undo),
