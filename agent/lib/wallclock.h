@@ -14,4 +14,11 @@
 /* CLOCK_REALTIME's second at mono_ns, nanoseconds on CLOCK_MONOTONIC. */
 time_t wallclock_of_mono(int64_t mono_ns);
 
+/*
+ * The same of a kernel stamp in hundredths of a second since boot
+ * (IFA_CACHEINFO's cstamp and tstamp), kept in 32 bits that wrap after 497
+ * days: the latest such instant not after now (or up to an hour after it).
+ */
+time_t wallclock_of_centis(uint32_t cs);
+
 #endif

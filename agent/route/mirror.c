@@ -295,8 +295,9 @@ restart_age(const struct mirror *m, void *e)
  * Add or update one row; keeps the first-seen time of a row that stays.  When
  * the row exists and !overwrite, it belongs to an earlier kernel route with
  * the same index (`ip route append`), which the kernel uses first: it stays.
- * replace: from the kernel's replace message, a change even of what the
- * entry does not keep (rt.h, replace_changes), or no change when only its
+ * replace: from the kernel's replace message (or an IPv4 prepend that takes
+ * the row over, apply_route_msg()), a change even of what the entry does not
+ * keep (rt.h, replace_changes), or no change when only its
  * lifetime is new (rt.h, same_shown), as a re-dump's diff keeps a lifetime
  * the kernel extended without a message.
  */

@@ -763,7 +763,7 @@ get_lease_obtained(const void *row, struct mib_value *v, void *ctx)
 		return set_time(v, l->obtained);
 	if ((a = leased(LINK(row)->ifindex)) == NULL)
 		return -1;
-	return set_time(v, wallclock_of_mono((int64_t)a->tstamp * 10000000));
+	return set_time(v, wallclock_of_centis(a->tstamp));
 }
 
 /* Only the client knows its server (dhcp-server-identifier). */

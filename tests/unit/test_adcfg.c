@@ -127,6 +127,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
+	fake_clocks = 0;
 	mirror_free(m4);
 	mirror_free(m6);
 	iface_free(ifm);
@@ -411,6 +412,35 @@ lease_times(u_char *obtained, u_char *expires)
  * clock cut to whole seconds apart made them move by a second as the two
  * clocks' second boundaries passed: 0.3 s later, 13:46:40 became 13:46:41.
  */
+/* Link 6 with a leased IPv4 address (ci: its lifetimes and stamps), under the fake clocks. */
+static void
+lease_addr(const struct ifa_cacheinfo *ci)
+{
+	struct nl_msg *msg;
+
+	apply(fx_link_msg(RTM_NEWLINK, 6, UP, "lease"));
+	msg = fx_addr_msg(RTM_NEWADDR, AF_INET, 6, "10.6.0.5", 24);
+	nla_put(msg, IFA_CACHEINFO, sizeof(*ci), ci);
+	apply(msg);
+}
+
+static void
+lease_gone(void)
+{
+	fake_clocks = 0;
+	apply(fx_link_msg(RTM_DELLINK, 6, UP, "lease"));
+}
+
+static void
+assert_date(const u_char *got, time_t sec)
+{
+	struct timespec at = { sec, 0 };
+	struct mib_value want;
+
+	mib_set_date(&want, &at);
+	assert_memory_equal(got, want.v.s, 11);
+}
+
 static void
 test_lease_times_steady(void **state)
 {
@@ -418,32 +448,50 @@ test_lease_times_steady(void **state)
 		.ifa_valid = 3600,
 		.cstamp = 5000,
 		.tstamp = 5000 };
-	struct nl_msg *msg;
-	struct mib_value want;
-	struct timespec at = { 999999950, 0 }; /* 1000000000.9 - 100.1 + 50.0, the second */
 	u_char o1[11], e1[11], o2[11], e2[11];
 
 	(void)state;
 	fake_clocks = 1;
 	fake_real = (struct timespec){ 1000000000, 900000000 };
 	fake_mono = (struct timespec){ 100, 100000000 };
-	apply(fx_link_msg(RTM_NEWLINK, 6, UP, "lease"));
-	msg = fx_addr_msg(RTM_NEWADDR, AF_INET, 6, "10.6.0.5", 24);
-	nla_put(msg, IFA_CACHEINFO, sizeof(ci), &ci);
-	apply(msg); /* seen at 100 s on CLOCK_MONOTONIC */
+	lease_addr(&ci); /* seen at 100 s on CLOCK_MONOTONIC */
 	lease_times(o1, e1);
 	fake_real = (struct timespec){ 1000000001, 200000000 };
 	fake_mono = (struct timespec){ 100, 400000000 };
 	lease_times(o2, e2);
-	fake_clocks = 0;
-	apply(fx_link_msg(RTM_DELLINK, 6, UP, "lease"));
-	mib_set_date(&want, &at);
-	assert_memory_equal(o1, want.v.s, 11);
+	lease_gone();
+	assert_date(o1, 999999950); /* 1000000000.9 - 100.1 + 50.0, the second */
 	assert_memory_equal(o2, o1, 11);
-	at.tv_sec = 1000000000 - 100 + 100 + 3600; /* seen + valid lifetime, on the wall clock */
-	mib_set_date(&want, &at);
-	assert_memory_equal(e1, want.v.s, 11);
+	assert_date(e1,
+	    1000000000 - 100 + 100 + 3600); /* seen + valid lifetime, on the wall clock */
 	assert_memory_equal(e2, e1, 11);
+}
+
+/*
+ * The stamps are 32 bits of hundredths since boot: after 497 days of uptime
+ * (2^32 / 100 s) tstamp 5000 is 2^32 + 5000, not 50 s after boot; and a
+ * stamp a little ahead of CLOCK_MONOTONIC (jiffies) is a moment ago, not
+ * 497 days back.
+ */
+static void
+test_lease_obtained_wrap(void **state)
+{
+	struct ifa_cacheinfo ci = { .ifa_prefered = 1800, .ifa_valid = 3600 };
+	u_char o[11], e[11];
+
+	(void)state;
+	fake_clocks = 1;
+	fake_real = (struct timespec){ 2000000000, 0 };
+	fake_mono = (struct timespec){ 42949773, 60000000 }; /* 2^32 + 10010 hundredths */
+	ci.cstamp = ci.tstamp = 5000;
+	lease_addr(&ci);
+	lease_times(o, e);
+	assert_date(o, 1999999949);          /* 2000000000 - 42949773.06 + 42949672.96 + 50 */
+	ci.cstamp = ci.tstamp = 10010 + 150; /* 1.5 s ahead of the monotonic clock */
+	lease_addr(&ci);
+	lease_times(o, e);
+	lease_gone();
+	assert_date(o, 2000000001);
 }
 
 int
@@ -459,6 +507,7 @@ main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_rowless),
 		cmocka_unit_test(test_lease_times_steady),
+		cmocka_unit_test(test_lease_obtained_wrap),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -932,6 +932,7 @@ test_prepend_takes_row(void **state)
 	assert_int_equal(mirror_routes(f->m)->count, 1);
 	assert_true(row(f, IP(10, 6, 0, 0), IP(192, 0, 2, 1))->flags & ROUTE_F_SHARED);
 }
+
 static void
 test6_replace_same_entry(void **state)
 {
