@@ -134,6 +134,7 @@ struct xrow {
 	int noop, create, destroy; /* what the SET does to the row */
 	int start, abandon;        /* at COMMIT */
 	int active;                /* RowStatus active after the SET */
+	int suspend;               /* notInService(2) written: the row must be ready */
 	struct ping_cfg cfg;       /* the parameters after the SET (RESERVE2's view) */
 	struct ping_row *row;      /* ACTION: the row created, changed or taken out */
 	struct ping_cfg old_cfg;   /* what ACTION replaced */
@@ -225,12 +226,14 @@ check_cfg(struct txn_row *row, const struct xrow *x)
 		return txn_refuse(row, SNMP_ERR_INCONSISTENTVALUE,
 		    "cimPingSourceAddress of %u octets is not of cimPingSourceAddressType %u",
 		    x->cfg.src.len, x->cfg.v[PF_SRCTYPE]);
-	if (!x->active)
+	if (!x->active && !x->suspend)
 		return SNMP_ERR_NOERROR;
 	if (!ping_row_ready(&probe))
 		return txn_refuse(row, SNMP_ERR_INCONSISTENTVALUE,
 		    "exactly one of cimPingAddress (with its type) and cimPingAddressName must be "
-		    "set to activate the row");
+		    "set to make the row active or notInService");
+	if (!x->active)
+		return SNMP_ERR_NOERROR;
 	if (x->cfg.v[PF_IFINDEX] != 0 && if_indextoname(x->cfg.v[PF_IFINDEX], ifname) == NULL)
 		return txn_refuse(row, SNMP_ERR_INCONSISTENTVALUE, "no interface has ifIndex %u",
 		    x->cfg.v[PF_IFINDEX]);
@@ -318,6 +321,7 @@ check_status(struct txn_row *row, struct xrow *x, const struct ping_row *r, long
 		    "cimPingStorageType is written only when the row is created");
 	x->destroy = has_rs && rs == RS_DESTROY;
 	x->active = has_rs ? rs == RS_ACTIVE : r->active;
+	x->suspend = has_rs && rs == RS_NOTINSERVICE; /* RFC 2579: of a notReady row, if ready */
 	return SNMP_ERR_NOERROR;
 }
 

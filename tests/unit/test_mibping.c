@@ -755,8 +755,14 @@ test_row_life(void **state)
 	(void)state;
 	assert_int_equal(SET(RS(O, "l", RS_CREATEANDWAIT)), 0);
 	assert_int_equal(get_int(O, "l", COL_PING_ROWSTATUS), RS_NOTREADY);
-	assert_int_equal(SET(ADDR4(O, "l")), 0);
+	/* RFC 2579: notInService(2) of a notReady(3) row only when the SET makes it ready */
+	assert_int_equal(SET(RS(O, "l", RS_NOTINSERVICE)), SNMP_ERR_INCONSISTENTVALUE);
+	assert_int_equal(get_int(O, "l", COL_PING_ROWSTATUS), RS_NOTREADY);
+	assert_int_equal(SET(ADDR4(O, "l"), RS(O, "l", RS_NOTINSERVICE)), 0);
 	assert_int_equal(get_int(O, "l", COL_PING_ROWSTATUS), RS_NOTINSERVICE);
+	assert_int_equal(SET(S(O, "l", COL_PING_ADDRESSNAME, "x.example", 0),
+			     RS(O, "l", RS_NOTINSERVICE)),
+	    SNMP_ERR_INCONSISTENTVALUE); /* two targets */
 	assert_int_equal(get_int(O, "l", COL_PING_OPERSTATUS), PING_OPER_NOTSTARTED);
 	assert_int_equal(nruns, 0);
 	assert_int_equal(SET(U(O, "l", COL_PING_PROBECOUNT, 3), RS(O, "l", RS_ACTIVE)), 0);
