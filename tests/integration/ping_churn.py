@@ -310,7 +310,7 @@ def check_row(m, k, vals, running, made_all, made_owner):
         raise Refuse('inconsistentValue')
     if cfg['33'] != '' and (cfg['32'] == 0 or type_len(cfg['32']) != len(hex_bytes(cfg['33']))):
         raise Refuse('inconsistentValue')
-    if active and not ready(cfg):
+    if (active or rs == NIS) and not ready(cfg):   # RFC 2579: notInService needs a ready row too
         raise Refuse('inconsistentValue')
     if active and cfg['34'] != 0 and cfg['34'] not in m.ifx.values():
         raise Refuse('inconsistentValue')
@@ -399,13 +399,13 @@ def outcome(m, cfg):
     if kind == 'N':
         return dict(o, status='absent', wire=0, res=11001, sent=0), 0, 2
     opts4 = cfg['8'] > 0 or cfg['13'] > 0 or (cfg['11'] != 0 and cfg['10'] != '')
-    opts6 = cfg['8'] > 0 or cfg['13'] > 0 or cfg['11'] != 0
+    opts6 = cfg['8'] > 0 or cfg['13'] > 0 or (cfg['11'] != 0 and cfg['10'] != '')   # the MIB: a source route
     srcfam = {0: 0, 1: 4, 2: 6}[cfg['32']] if cfg['33'] != '' else 0
     if srcfam and srcfam != fam:
         return dict(o, status=11007, wire=0, sent=0, recv=0), 0, 2
     if fam == 6 and opts6:
         return dict(o, status=11007, wire=0, sent=None), 0, span + 2
-    dmax = span + tmo + 1.5
+    dmax, dmin = span + tmo + 1.5, span   # the last probe leaves span after the first
     if kind == 'S':
         return dict(o, status=11010, sent=count, recv=0, res=0), span + tmo, dmax
     plain = (fam == 4 and not opts4 or fam == 6) and cfg['6'] <= 1400 and cfg['12'] >= 200 and \
@@ -414,9 +414,9 @@ def outcome(m, cfg):
     if not plain:
         return o, 0, dmax
     if kind == 'C' and cfg['14'] == 1:
-        return dict(o, status=11013, sent=count, recv=0, res=0, frm=ROUTER[fam]), 0, dmax
+        return dict(o, status=11013, sent=count, recv=0, res=0, frm=ROUTER[fam]), dmin, dmax
     return dict(o, status=0, sent=count, recv=count, res=0, frm=addr, ttl=64 if kind == 'B' else 63,
-                size=cfg['6']), 0, dmax
+                size=cfg['6']), dmin, dmax
 
 
 # ------------------------------------------------------------------ SNMP
@@ -482,10 +482,14 @@ def get_ints(oids):
     return [vals.get(o) for o in oids]
 
 
-def table_cells():
-    """{(key, col): value} of cimPingTable."""
+def table_cells(cims=None):
+    """{(key, col): value} of cimPingTable (from a walk of cimPing, or its own)."""
     cells = {}
-    for sfx, v in walk(PE).items():
+    for sfx, v in (cims if cims is not None else walk(PE)).items():
+        if cims is not None:
+            if not sfx.startswith('3.1.'):
+                continue
+            sfx = sfx[4:]
         col, idx = sfx.split('.', 1)
         ow = parse_index(idx)
         cells[(Model.key(*ow), int(col))] = v
@@ -501,10 +505,10 @@ def cfg_cell(col, v):
     return v
 
 
-def expect_table(m, running, loose):
+def expect_table(m, running, loose, cims=None):
     """Differences between cimPingTable's parameter and state columns and the model. loose:
     rows whose request may have ended meanwhile (AdminStatus and OperStatus either way)."""
-    cells, diffs = table_cells(), []
+    cells, diffs = table_cells(cims), []
     keys = {k for k, _ in cells}
     for k in sorted(set(m.rows) | keys):
         r = m.rows.get(k)
@@ -529,9 +533,12 @@ def expect_table(m, running, loose):
     return diffs
 
 
-def expect_scalars(m):
+def expect_scalars(m, cims=None):
     objs = sorted(LIMITS) + sorted(COUNTERS) + [1]
-    got = get_ints(['%s.%d.0' % (PING, o) for o in objs])
+    if cims is None:
+        got = get_ints(['%s.%d.0' % (PING, o) for o in objs])
+    else:
+        got = [cims.get('%d.0' % o) for o in objs]
     want = [m.lim[o] for o in sorted(LIMITS)] + [m.cnt[o] for o in sorted(COUNTERS)] + [len(m.rows)]
     return ['cimPing.%d.0 is %s, the model says %s' % (o, g, w) for o, g, w in zip(objs, got, want) if g != w]
 
@@ -761,9 +768,10 @@ class Round:
                     ks.add(Model.key(*ow))
         return ks
 
-    def send(self, vbs, what=''):
+    def send(self, vbs, what='', settle=True, loose=frozenset()):
         m = self.m
-        self.settle(self.touched(vbs))
+        if settle:
+            self.settle(self.touched(vbs))
         before = json.dumps(m.dump())
         t0 = time.monotonic()
         st, idx, plans = predict(m, vbs, self.running)
@@ -781,8 +789,8 @@ class Round:
                     self.running[k] = (t0, o, dmin, dmax)
                 if plan and plan.get('abandon') or plan and plan.get('destroy'):
                     self.note_abandon(k, plan, before)
-        loose = set(self.running)
-        diffs = expect_table(m, self.running, loose) + expect_scalars(m)
+        cims = walk(PING)
+        diffs = expect_table(m, self.running, set(self.running) | loose, cims) + expect_scalars(m, cims)
         if diffs:
             self.fail(['after PDU %d%s (%s):' % (self.pdus, what, 'noError' if st is None else st)] + diffs, vbs, text)
         return st
@@ -796,12 +804,21 @@ class Round:
             self.uncertain.add(o['addr'])
 
     def finish(self):
-        """Every request ends: the long ones abandoned, the others awaited."""
+        """Every request ends: the long ones abandoned (AdminStatus disabled), the others awaited."""
         for k in sorted(self.running):
             t0, o, dmin, dmax = self.running[k]
-            if dmax > 6:
-                ow = k.split('\0')
-                self.send([('%s.16.%s' % (PE, index_of(*ow)), 'i', 2)], ' (round end: abandon a long request)')
+            if dmax <= 6:
+                continue
+            oid = '%s.16.%s' % (PE, index_of(*k.split('\0')))
+            if time.monotonic() + 0.5 < t0 + dmin:
+                self.send([(oid, 'i', 2)], ' (round end: abandon a long request)', settle=False)
+                continue
+            # it may end before the PDU arrives: abandoned, or completed (no result checked)
+            self.send([(oid, 'i', 2)], ' (round end: abandon a long request or not)', settle=False, loose={k})
+            if get_ints(['%s.20.%s' % (PE, index_of(*k.split('\0')))])[0] == COMPLETED:
+                r = self.m.rows[k]
+                r['oper'], r['res'] = COMPLETED, dict(o, status=None)
+            self.uncertain.add(o['addr'])
         for k in sorted(self.running):
             t0, o, dmin, dmax = self.running[k]
             self.wait_done(k, t0 + dmax + 3)
