@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """ping_churn.py - the model and driver of ping_churn.sh (see there).
 
-  ping_churn.py init STATE                 an empty model (the daemon's defaults)
+  ping_churn.py init STATE                 the model of a daemon just started; MaxRows 8 and
+                                           MaxRowsPerOwner 4 written
   ping_churn.py mode SEED ROUND            plain, or restart (cimrouted restarted after it)
   ping_churn.py round STATE SEED ROUND     one round: random PDUs through snmpset, each
                                            predicted by the model (noError, or the error
@@ -663,7 +664,7 @@ class Gen:
             if r.random() < 0.25:
                 lo, hi = LIMITS[obj][1:]
                 return [r.choice([(oid, 'u', hi + 1), (oid, 'i', 5)] + ([(oid, 'u', lo - 1)] if lo > 0 else []))]
-            good = {6: [4, 6, 8, 10, 12, 100], 8: [3, 4, 6, 100, 10000], 9: [1000, 100000],
+            good = {6: [4, 6, 8, 10, 12, 100], 8: [2, 3, 4, 6, 100, 10000], 9: [1000, 100000],
                     10: [0, 3600, 604800]}[obj]
             return [(oid, 'u', r.choice(good))]
         if kind == 'badval':
@@ -719,6 +720,8 @@ class Round:
         self.started = []    # (key, outcome) of the requests of this round that completed
         self.uncertain = set()   # destinations whose request count is unknown (abandoned runs)
         self.pdus = 0
+        self.stats = {'busy': 0, 'limit': 0, 'abandon': 0}
+        self.prev = None         # the last walk of cimPing, and the rows running then
 
     def fail(self, lines, vbs=None, text=''):
         for l in lines:
@@ -775,6 +778,9 @@ class Round:
         before = json.dumps(m.dump())
         t0 = time.monotonic()
         st, idx, plans = predict(m, vbs, self.running)
+        self.stats['busy'] += any(k in self.running for k in self.touched(vbs))
+        self.stats['limit'] += st == 'resourceUnavailable'
+        self.stats['abandon'] += any(p and p.get('abandon') for _, p, _ in plans)
         got_st, got_obj, text = snmpset(vbs)
         self.pdus += 1
         want_obj = vbs[idx - 1][0] if idx else None
@@ -791,9 +797,31 @@ class Round:
                     self.note_abandon(k, plan, before)
         cims = walk(PING)
         diffs = expect_table(m, self.running, set(self.running) | loose, cims) + expect_scalars(m, cims)
+        if st is not None and self.prev is not None:
+            diffs += self.unchanged(self.prev[0], cims, self.prev[1] | set(self.running) | loose)
+        self.prev = (cims, set(self.running))
         if diffs:
             self.fail(['after PDU %d%s (%s):' % (self.pdus, what, 'noError' if st is None else st)] + diffs, vbs, text)
         return st
+
+    @staticmethod
+    def unchanged(before, after, running):
+        """A refused PDU: the results of the rows not running, their probes, route records and
+        timestamps, as they were."""
+        def results(w):
+            out = {}
+            for sfx, v in w.items():
+                parts = sfx.split('.', 3)
+                if parts[0] not in ('3', '4', '5', '7') or len(parts) < 4 or parts[0] == '3' and int(parts[2]) in COLS:
+                    continue
+                tbl, idx = parts[0], parts[3]
+                ow = parse_index(idx if tbl == '3' else idx.rsplit('.', 1)[0])
+                if ow and Model.key(*ow) not in running:
+                    out[sfx] = v
+            return out
+        b, a = results(before), results(after)
+        return ['a refused PDU changed %s: %r -> %r' % (PING + '.' + k, b.get(k, 'absent'), a.get(k, 'absent'))
+                for k in sorted(set(b) | set(a)) if b.get(k) != a.get(k)][:10]
 
     def note_abandon(self, k, plan, before):
         old = json.loads(before)['rows'].get(k)
@@ -839,8 +867,9 @@ class Round:
         diffs = expect_table(m, {}, set()) + self.results() + self.wire(marks)
         if diffs:
             self.fail(['at the end of the round:'] + diffs)
-        log('round %d: %d PDUs (%d refused), %d requests checked, %d rows' %
-            (self.n, self.pdus, refused, len(self.started), len(m.rows)))
+        log('round %d: %d PDUs (%d refused, %d over a limit, %d on rows in progress, %d abandoning), '
+            '%d requests checked, %d rows' % (self.n, self.pdus, refused, self.stats['limit'], self.stats['busy'],
+                                              self.stats['abandon'], len(self.started), len(m.rows)))
 
     def long_touch(self, k):
         """A PDU touching a long request that may have ended: left out (it cannot be waited for)."""
@@ -940,6 +969,12 @@ def main():
     if cmd == 'init':
         m = Model({})
         m.ifx = {d: ifindex(d) for d in ('lo', 'a_b', 'a_r')}
+        # limits low enough that creations run over them
+        vbs = [('%s.6.0' % PING, 'u', 8), ('%s.8.0' % PING, 'u', 4)]
+        st, obj, text = snmpset(vbs)
+        if st is not None:
+            sys.exit('cannot write the limits: %s' % text)
+        m.lim[6], m.lim[8] = 8, 4
         save(m, path)
         return
     m = load(path)
