@@ -404,18 +404,21 @@ def outcome(m, cfg):
     srcfam = {0: 0, 1: 4, 2: 6}[cfg['32']] if cfg['33'] != '' else 0
     if srcfam and srcfam != fam:
         return dict(o, status=11007, wire=0, sent=0, recv=0), 0, 2
-    if fam == 6 and opts6:
-        return dict(o, status=11007, wire=0, sent=None), 0, span + 2
+    if fam == 6 and opts6:   # each probe fails at its send
+        return dict(o, status=11007, wire=0, sent=count, recv=0), span, span + 2
     dmax, dmin = span + tmo + 1.5, span   # the last probe leaves span after the first
+    if fam == 4 and opts4 or cfg['6'] > 1400 or cfg['7'] == 1 and cfg['6'] > 1200:
+        return o, 0, dmax   # IPv4 options (a source route through B), fragments, Don't Fragment
+    if cfg['34'] != 0 and not (cfg['34'] == m.ifx.get('a_b') and kind == 'B'):
+        return o, 0, dmax   # another interface than the route's: an ARP that fails, ENETUNREACH
+    if srcfam and kind in ('C', 'S') and (kind == 'C' or cfg['14'] == 1):
+        return o, 0, dmax   # R has no route back to B's link: what answers is lost
+    if kind in ('C', 'S') and cfg['14'] == 1:   # both behind R
+        return dict(o, status=11013, sent=count, recv=0, res=0, frm=ROUTER[fam]), dmin, dmax
     if kind == 'S':
         return dict(o, status=11010, sent=count, recv=0, res=0), span + tmo, dmax
-    plain = (fam == 4 and not opts4 or fam == 6) and cfg['6'] <= 1400 and cfg['12'] >= 200 and \
-        (cfg['34'] == 0 or (cfg['34'] == m.ifx.get('a_b') and kind == 'B')) and \
-        (srcfam == 0 or kind == 'B') and not (cfg['7'] == 1 and cfg['6'] > 1200)
-    if not plain:
-        return o, 0, dmax
-    if kind == 'C' and cfg['14'] == 1:
-        return dict(o, status=11013, sent=count, recv=0, res=0, frm=ROUTER[fam]), dmin, dmax
+    if cfg['12'] < 200:
+        return o, 0, dmax   # an answer may come too late
     return dict(o, status=0, sent=count, recv=count, res=0, frm=addr, ttl=64 if kind == 'B' else 63,
                 size=cfg['6']), dmin, dmax
 
@@ -913,9 +916,12 @@ class Round:
                 if 'size' in o:
                     got += (cell(25), cell(24), cell(39))
                     want += (o['size'], o['ttl'], 0)
-                if o['status'] == 11010:
-                    got += (cell(22), cell(39))
-                    want += ('absent', 100)
+                if o['status'] != 0:   # no echo reply; no answer at all but for an ICMP error
+                    got += (cell(22) == 'absent', cell(25))
+                    want += (o['status'] in (11010, 11007), 'absent')
+                if o['sent'] and o.get('recv') is not None:
+                    got += (cell(39),)
+                    want += (100 * (o['sent'] - o['recv']) // o['sent'],)
                 if o['sent'] is not None:
                     got += (prows,)
                     want += (list(range(1, o['sent'] + 1)),)
