@@ -631,7 +631,7 @@ class Gen:
 
     def piece(self):
         r = self.r
-        kind = r.choice(['cgo'] * 4 + ['cwait', 'active', 'active', 'nis', 'destroy', 'admin', 'admin', 'param',
+        kind = r.choice(['cgo'] * 4 + ['cwait', 'cwait', 'active', 'active', 'nis', 'nis', 'destroy', 'admin', 'admin', 'param',
                          'param', 'scalar', 'badval', 'badidx', 'ro', 'twice'])
         if kind == 'cgo':
             k = self.key(0.2)
@@ -646,9 +646,12 @@ class Gen:
         if kind == 'cwait':
             k = self.key(0.2)
             v = [(self.oid(19, k), 'i', CWAIT)]
-            return v + (self.target_vbs(k) if r.random() < 0.6 else []) + self.params(k, r.randint(0, 2), safe=True)
+            return v + (self.target_vbs(k) if r.random() < 0.4 else []) + self.params(k, r.randint(0, 2), safe=True)
         if kind in ('active', 'nis', 'destroy'):
             k = self.key(0.8)
+            unready = sorted(x for x, row in self.m.rows.items() if rowstatus(row) == NREADY)
+            if kind != 'destroy' and unready and r.random() < 0.5:
+                k = r.choice(unready)   # RFC 2579: only if the SET makes it ready
             v = [(self.oid(19, k), 'i', {'active': ACTIVE, 'nis': NIS, 'destroy': DESTROY}[kind])]
             if kind == 'active' and r.random() < 0.5:
                 v += self.target_vbs(k)

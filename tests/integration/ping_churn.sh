@@ -8,7 +8,7 @@
 # The topology of ping_lib.sh: B (10.14.1.2, 2001:db8:14:1::2) answers, C (10.14.3.3,
 # 2001:db8:14:3::3) answers behind R (a TTL of 1 expires at R), 10.14.5.1 and
 # 2001:db8:14:5::1 are silent; peer-b.example names 10.14.1.2, nosuch.example nothing.
-# A seed (printed; CIMR_PINGCHURN_SEED overrides it) drives CIMR_PINGCHURN_ROUNDS rounds (5)
+# A seed (printed; CIMR_PINGCHURN_SEED overrides it) drives CIMR_PINGCHURN_ROUNDS rounds (4)
 # of 10-16 PDUs of 1-5 varbinds over three owners and six names: createAndGo (literal or
 # name targets, volatile or nonVolatile), createAndWait with or without a target, active,
 # notInService, destroy, on rows absent, present and in progress; AdminStatus enabled and
@@ -40,7 +40,7 @@ itest_init pchurn
 ping_world
 
 SEED=${CIMR_PINGCHURN_SEED:-20261203}
-ROUNDS=${CIMR_PINGCHURN_ROUNDS:-5}
+ROUNDS=${CIMR_PINGCHURN_ROUNDS:-4}
 diag "seed $SEED, $ROUNDS rounds (CIMR_PINGCHURN_SEED, CIMR_PINGCHURN_ROUNDS)"
 ping_daemons
 
