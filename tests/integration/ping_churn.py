@@ -20,12 +20,12 @@ The model is agent/snmp/mib_pingset.c's and snmp/txn.c's rules, checked against 
 RESERVE1, each varbind alone (notWritable outside the writable columns; noCreation for an
 index that is not two length-prefixed strings of 0..32 octets; wrongType, wrongLength,
 wrongValue by the column's SYNTAX; inconsistentValue for two values of one object), the
-table stopping at its first refusal, each limit scalar on its own; then RESERVE2 row by row
+table stopping at its first refusal, each limit scalar on its own, the lowest index of them
+answered; only when none refused, RESERVE2 row by row
 in the order of their first varbinds (RowStatus as RFC 2579, a request in progress, the
 addresses against their types, one target at activation, an ifIndex that exists, the
-limits with the rows this SET creates before, the probe rate); the failed object is the
-first varbind of the first refused row, or the lowest index of all refusals (each
-registration answers for its own varbinds, the master takes the lowest).
+limits with the rows this SET creates before, the probe rate, each refusal of a limit
+counted); the failed object is the first varbind of the first refused row.
 """
 import ipaddress
 import json
@@ -331,10 +331,9 @@ def check_row(m, k, vals, running, made_all, made_owner):
 
 def predict(m, vbs, running):
     """(status, failed index) or (None, None); the plans of a good PDU."""
-    errs = reserve1(m, vbs)
-    tbl_ok = not any(vbs[i - 1][0].startswith(PE + '.') for i, _ in errs)
+    errs = reserve1(m, vbs)   # one TestSet: RESERVE2 runs only when RESERVE1 passed everywhere
     plans = []
-    if tbl_ok:
+    if not errs:
         rows = table_rows(vbs)
         res = reserve2(m, rows, running)
         for (k, vals, idxs), (_, plan, st) in zip(rows, res):
