@@ -259,19 +259,41 @@ created_before(struct txn *txn, const struct txn_row *row, size_t *all, size_t *
 	}
 }
 
+/* Existing rows this SET destroys, in total and of row's owner: room, as if simultaneous. */
+static void
+destroyed(struct txn *txn, const struct txn_row *row, size_t *all, size_t *owner)
+{
+	const struct xrow *me = txn_row_data(row);
+	long rs;
+
+	*all = *owner = 0;
+	for (size_t i = 0; i < txn_nrows(txn); i++) {
+		const struct txn_row *o = txn_row_at(txn, i);
+		const struct xrow *x = txn_row_data(o);
+
+		if (txn_row_ops(o) != txn_row_ops(row) || !txn_int(o, COL_PING_ROWSTATUS, &rs) ||
+		    rs != RS_DESTROY || pingrows_find(x->set, &x->key) == NULL)
+			continue;
+		(*all)++;
+		*owner += x->key.olen == me->key.olen &&
+		    memcmp(x->key.owner, me->key.owner, me->key.olen) == 0;
+	}
+}
+
 static int
 check_limits(struct txn *txn, struct txn_row *row, struct xrow *x)
 {
 	struct pingrows *s = x->set;
-	size_t all, owner;
+	size_t all, owner, gone, gone_owner;
 
 	created_before(txn, row, &all, &owner);
-	if (s->n + all >= s->lim.max_rows) {
+	destroyed(txn, row, &gone, &gone_owner);
+	if (s->n - gone + all >= s->lim.max_rows) {
 		s->refused_rows++;
 		return txn_refuse(row, SNMP_ERR_RESOURCEUNAVAILABLE,
 		    "cimPingMaxRows (%u) rows exist", s->lim.max_rows);
 	}
-	if (pingrows_owned(s, &x->key) + owner >= s->lim.per_owner) {
+	if (pingrows_owned(s, &x->key) - gone_owner + owner >= s->lim.per_owner) {
 		s->refused_owner++;
 		return txn_refuse(row, SNMP_ERR_RESOURCEUNAVAILABLE,
 		    "the owner has cimPingMaxRowsPerOwner (%u) rows", s->lim.per_owner);

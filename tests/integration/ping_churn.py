@@ -406,8 +406,8 @@ def outcome(m, cfg):
     if fam == 6 and opts6:   # each probe fails at its send
         return dict(o, status=11007, wire=0, sent=count, recv=0), span, span + 2
     dmax, dmin = span + tmo + 1.5, span   # the last probe leaves span after the first
-    if fam == 4 and opts4 or cfg['6'] > 1400 or cfg['7'] == 1 and cfg['6'] > 1200:
-        return o, 0, dmax   # IPv4 options (a source route through B), fragments, Don't Fragment
+    if fam == 4 and opts4 or cfg['6'] > 1200:
+        return o, 0, dmax   # IPv4 options (a source route through B); R's link beyond has MTU 1280
     if cfg['34'] != 0 and not (cfg['34'] == m.ifx.get('a_b') and kind == 'B'):
         return o, 0, dmax   # another interface than the route's: an ARP that fails, ENETUNREACH
     if srcfam and kind in ('C', 'S') and (kind == 'C' or cfg['14'] == 1):

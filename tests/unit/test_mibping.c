@@ -682,6 +682,21 @@ test_limits(void **state)
 	assert_int_equal(set.refused_rows, 2);
 	assert_int_equal(mib_ping_scalar_get(PING_ROWSREFUSED)(NULL, &v, NULL), 0);
 	assert_int_equal(v.v.u, 2);
+	/* as if simultaneous (RFC 3416): a row destroyed by the SET makes room, before or after */
+	assert_int_equal(SET(ADDR4("y", "3"), RS("y", "3", RS_CREATEANDWAIT),
+			     RS(O, "1", RS_DESTROY)),
+	    0);
+	assert_int_equal(SET(RS("x", "2", RS_DESTROY), ADDR4(O, "1"), RS(O, "1", RS_CREATEANDWAIT)),
+	    0);
+	assert_int_equal(set.n, 2);
+	assert_int_equal(set.refused_rows, 2);
+	/* a destroy of a row that does not exist makes none */
+	assert_int_equal(SET(RS("q", "9", RS_DESTROY), ADDR4("x", "2"),
+			     RS("x", "2", RS_CREATEANDWAIT)),
+	    SNMP_ERR_RESOURCEUNAVAILABLE);
+	assert_int_equal(SET(RS("y", "3", RS_DESTROY), ADDR4("x", "2"),
+			     RS("x", "2", RS_CREATEANDWAIT)),
+	    0);
 	set.lim.max_rows = 100;
 	set.lim.per_owner = 1;
 	assert_int_equal(SET(ADDR4(O, "2"), RS(O, "2", RS_CREATEANDWAIT)),
