@@ -24,8 +24,8 @@ table stopping at its first refusal, each limit scalar on its own, the lowest in
 answered; only when none refused, RESERVE2 row by row
 in the order of their first varbinds (RowStatus as RFC 2579, a request in progress, the
 addresses against their types, one target at activation, an ifIndex that exists, the
-limits with the rows this SET creates before, the probe rate, each refusal of a limit
-counted); the failed object is the first varbind of the first refused row.
+limits with the rows this SET creates before and those it destroys, the probe rate, each
+refusal of a limit counted); the failed object is the first varbind of the first refused row.
 """
 import ipaddress
 import json
@@ -268,9 +268,10 @@ def table_rows(vbs):
 def reserve2(m, rows, running):
     """Each row's plan or refusal, in order: [(key, plan or None, status or None)]."""
     out, made_all, made_owner = [], 0, {}
+    gone = [k for k, vals, _ in rows if vals.get('19') == DESTROY and k in m.rows]   # room, as if simultaneous
     for k, vals, _ in rows:
         try:
-            plan = check_row(m, k, vals, running, made_all, made_owner)
+            plan = check_row(m, k, vals, running, made_all - len(gone), made_owner, gone)
             if plan.get('create'):
                 made_all += 1
                 o = k.split('\0')[0]
@@ -281,7 +282,7 @@ def reserve2(m, rows, running):
     return out
 
 
-def check_row(m, k, vals, running, made_all, made_owner):
+def check_row(m, k, vals, running, made_all, made_owner, gone):
     r = m.rows.get(k)
     rs = vals.get('19')
     creating = rs in (CGO, CWAIT)
@@ -322,7 +323,7 @@ def check_row(m, k, vals, running, made_all, made_owner):
         if len(m.rows) + made_all >= m.lim[6]:
             m.cnt[11] += 1
             raise Refuse('resourceUnavailable')
-        if m.owned(o) + made_owner.get(o, 0) >= m.lim[8]:
+        if m.owned(o) - sum(1 for g in gone if g.split('\0')[0] == o) + made_owner.get(o, 0) >= m.lim[8]:
             m.cnt[12] += 1
             raise Refuse('resourceUnavailable')
     plan.update(active=active, cfg=cfg, start=start, abandon=abandon)
@@ -630,7 +631,7 @@ class Gen:
 
     def piece(self):
         r = self.r
-        kind = r.choice(['cgo'] * 4 + ['cwait', 'cwait', 'active', 'active', 'nis', 'nis', 'destroy', 'admin', 'admin', 'param',
+        kind = r.choice(['cgo'] * 4 + ['swap', 'cwait', 'cwait', 'active', 'active', 'nis', 'nis', 'destroy', 'admin', 'admin', 'param',
                          'param', 'scalar', 'badval', 'badidx', 'ro', 'twice'])
         if kind == 'cgo':
             k = self.key(0.2)
@@ -642,6 +643,9 @@ class Gen:
             if r.random() < 0.3:
                 v.append((self.oid(18, k), 'i', 3))
             return v
+        if kind == 'swap':   # one row destroyed, another created: room as if simultaneous
+            k, k2 = self.key(1.0), self.key(0.0)
+            return [(self.oid(19, k), 'i', DESTROY), (self.oid(19, k2), 'i', CGO)] + self.target_vbs(k2)
         if kind == 'cwait':
             k = self.key(0.2)
             v = [(self.oid(19, k), 'i', CWAIT)]
