@@ -14,8 +14,9 @@
 # notInService, destroy, on rows absent, present and in progress; AdminStatus enabled and
 # disabled (in progress: abandoned); every writable column with in-range, boundary and
 # out-of-range values and wrong types or lengths; bad indexes; read-only and index columns;
-# one object twice (the same value or another); the four limits (good, out of range, the
-# wrong type), so that creations run over cimPingMaxRows and MaxRowsPerOwner.
+# one object twice (the same value or another); a destroy and a create in one PDU; the four
+# limits (good, out of range, the wrong type; MaxRows 8 and MaxRowsPerOwner 4 written first),
+# so that creations run over cimPingMaxRows and MaxRowsPerOwner.
 # Pass/fail: each PDU answers as the model predicts (noError, or the error status and the
 # failed object); after each PDU the parameter columns, RowStatus and OperStatus of every row,
 # cimPingCount, the limits and the refusal counters equal the model (a refused PDU changed
@@ -27,8 +28,12 @@
 # StatusCode absent, PrimaryResolutionStatus 11001), rows never started have no results, and
 # the echo requests captured to each target since the round began are the model's (number,
 # TTL, TOS, size: nothing for a refused PDU). Rows whose outcome depends on more than the model
-# knows (IPv4 options, large or DF requests, an interface or source that is not the route's,
-# timeouts under 200 ms to answering targets) are checked for their parameters and state only.
+# knows (IPv4 options, over 1200 octets of data, an interface or source that is not the
+# route's, timeouts under 200 ms to answering targets) are checked for their parameters and
+# state only, and make their target's count on the wire unchecked for the round, as do requests
+# abandoned in progress. A request is "in progress" for the model only while it certainly is
+# (its last probe not yet due); a PDU that touches a row which may have just completed waits
+# for it first.
 # About a third of the rounds (by the seed) end with a restart of cimrouted: the nonVolatile
 # rows come back with their parameters and RowStatus, notStarted and disabled; the volatile
 # ones are gone; the written limits are kept, the counters start at 0.
