@@ -404,8 +404,8 @@ def outcome(m, cfg):
     srcfam = {0: 0, 1: 4, 2: 6}[cfg['32']] if cfg['33'] != '' else 0
     if srcfam and srcfam != fam:
         return dict(o, status=11007, wire=0, sent=0, recv=0), 0, 2
-    if fam == 6 and opts6:   # each probe fails at its send
-        return dict(o, status=11007, wire=0, sent=count, recv=0), span, span + 2
+    if fam == 6 and opts6:   # refused before sending: every probe fails at once
+        return dict(o, status=11007, wire=0, sent=count, recv=0), 0, 2
     dmax, dmin = span + tmo + 1.5, span   # the last probe leaves span after the first
     if fam == 4 and opts4 or cfg['6'] > 1200:
         return o, 0, dmax   # IPv4 options (a source route through B); R's link beyond has MTU 1280
