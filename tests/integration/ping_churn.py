@@ -77,7 +77,6 @@ TARGETS = {
 NAMES = {'10.14.1.2': 'dual.example', '2001:db8:14:1::2': 'dual.example', '10.14.3.3': 'v4only.example',
          '10.14.2.2': 'rtr-a.example', '2001:db8:14:3::3': '', '2001:db8:14:2::2': ''}
 ROUTER = {4: '10.14.2.2', 6: '2001:db8:14:2::2'}
-OWN_SRC = {4: '10.14.1.11', 6: '2001:db8:14:1::11'}
 CAPTURE = {'B': 'B', 'C': 'R', 'S': 'R'}   # the capture that sees a kind's requests
 OWNERS = ['t', 'u', '']
 NAMES_POOL = ['a', 'b', 'c', 'd', 'e', 'n' * 32]
@@ -509,7 +508,7 @@ def cfg_cell(col, v):
     return v
 
 
-def expect_table(m, running, loose, cims=None):
+def expect_table(m, loose, cims=None):
     """Differences between cimPingTable's parameter and state columns and the model. loose:
     rows whose request may have ended meanwhile (AdminStatus and OperStatus either way)."""
     cells, diffs = table_cells(cims), []
@@ -805,7 +804,7 @@ class Round:
                 if plan and plan.get('abandon') or plan and plan.get('destroy'):
                     self.note_abandon(k, plan, before)
         cims = walk(PING)
-        diffs = expect_table(m, self.running, set(self.running) | loose, cims) + expect_scalars(m, cims)
+        diffs = expect_table(m, set(self.running) | loose, cims) + expect_scalars(m, cims)
         if st is not None and self.prev is not None:
             diffs += self.unchanged(self.prev[0], cims, self.prev[1] | set(self.running) | loose)
         self.prev = (cims, set(self.running))
@@ -873,7 +872,7 @@ class Round:
             refused += self.send(vbs) is not None
         self.finish()
         time.sleep(0.2)
-        diffs = expect_table(m, {}, set()) + self.results() + self.wire(marks)
+        diffs = expect_table(m, set()) + self.results() + self.wire(marks)
         if diffs:
             self.fail(['at the end of the round:'] + diffs)
         log('round %d: %d PDUs (%d refused, %d over a limit, %d on rows in progress, %d abandoning), '
@@ -1001,7 +1000,7 @@ def main():
             r['oper'], r['res'] = NOTSTARTED, None
             r['cfg']['16'] = 2
         m.cnt = {11: 0, 12: 0, 13: 0}
-        diffs = expect_table(m, {}, set()) + expect_scalars(m)
+        diffs = expect_table(m, set()) + expect_scalars(m)
         if diffs:
             for d in diffs:
                 log(d)
