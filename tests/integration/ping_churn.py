@@ -401,6 +401,8 @@ def outcome(m, cfg):
     opts4 = cfg['8'] > 0 or cfg['13'] > 0 or (cfg['11'] != 0 and cfg['10'] != '')
     opts6 = cfg['8'] > 0 or cfg['13'] > 0 or (cfg['11'] != 0 and cfg['10'] != '')   # the MIB: a source route
     srcfam = {0: 0, 1: 4, 2: 6}[cfg['32']] if cfg['33'] != '' else 0
+    if cfg['3'] in (3, 4) and not cfg['5']:
+        return o, 0, span + tmo + 1.5   # a zone: the interface it names decides
     if srcfam and srcfam != fam:
         return dict(o, status=11007, wire=0, sent=0, recv=0), 0, 2
     if fam == 6 and opts6:   # refused before sending: every probe fails at once
@@ -572,14 +574,16 @@ class Gen:
         r = self.r
         ifx = self.m.ifx
         return {
-            3: lambda: r.choice([0, 1, 2]), 4: lambda: inet_hex(r.choice(['10.14.1.2', '10.14.5.1', '2001:db8:14:1::2'])),
+            3: lambda: r.choice([0, 1, 2, 3, 4]),
+            4: lambda: r.choice([inet_hex(a) for a in ('10.14.1.2', '10.14.5.1', '2001:db8:14:1::2')] +
+                                [inet_hex('10.14.1.2') + '00000002', inet_hex('2001:db8:14:1::2') + '00000002']),
             5: lambda: r.choice(['peer-b.example', 'nosuch.example', '']),
             6: lambda: r.choice([0, 1, 8, 32, 56, 100, 1000, 1400, 65500]), 7: lambda: r.choice([1, 2]),
             8: lambda: r.choice([0, 0, 0, 9]), 9: lambda: r.choice([1, 2]),
             10: lambda: r.choice(['', '10.14.1.2', '10.14.2.2,10.14.3.3']), 11: lambda: r.choice([0, 0, 1, 2]),
             12: lambda: r.choice([1, 200, 300, 600000]), 13: lambda: r.choice([0, 0, 0, 4]),
             14: lambda: r.choice([1, 2, 64, 255]), 15: lambda: r.choice([0, 4, 16, 255]),
-            16: lambda: r.choice([1, 2]), 17: lambda: 2, 18: lambda: r.choice([2, 3]),
+            16: lambda: r.choice([1, 2]), 17: lambda: r.choice([1, 2]), 18: lambda: r.choice([2, 3]),
             32: lambda: r.choice([0, 1, 2]), 33: lambda: inet_hex(r.choice(['', '10.14.1.11', '2001:db8:14:1::11'])),
             34: lambda: r.choice([0, 0, ifx.get('a_b', 0), 99999]), 35: lambda: r.choice([1, 1, 2, 3, 1000]),
             36: lambda: r.choice([10, 20, 100, 60000]),
@@ -687,6 +691,9 @@ class Gen:
             k = self.key(0.7)
             return [('%s.%d.%s' % (PE, r.choice([1, 2, 20, 21, 25, 37, 44, 45]), index_of(*k.split('\0'))), 'i', 1)]
         # twice: one object twice, the same value or another
+        if r.random() < 0.25:
+            oid = '%s.%d.0' % (PING, r.choice(sorted(LIMITS)))
+            return [(oid, 'u', 100), (oid, 'u', r.choice([100, 1000]))]
         k = self.key(0.8)
         col = r.choice([6, 12, 14, 16])
         a = self.vb(col, k)
