@@ -38,7 +38,8 @@ icmp6_options(const struct ping_params *p, uint8_t *opt, size_t *optlen)
 {
 	(void)opt;
 	*optlen = 0;
-	return p->rr || p->ts || p->sr_type != PING_SR_NONE ? PING_BAD_OPTION : 0;
+	/* a source route is asked for as in IPv4: a type and a route */
+	return p->rr || p->ts || (p->sr_type != PING_SR_NONE && p->nsr > 0) ? PING_BAD_OPTION : 0;
 }
 
 static size_t

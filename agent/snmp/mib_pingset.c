@@ -134,6 +134,7 @@ struct xrow {
 	int noop, create, destroy; /* what the SET does to the row */
 	int start, abandon;        /* at COMMIT */
 	int active;                /* RowStatus active after the SET */
+	int suspend;               /* notInService(2) written: the row must be ready */
 	struct ping_cfg cfg;       /* the parameters after the SET (RESERVE2's view) */
 	struct ping_row *row;      /* ACTION: the row created, changed or taken out */
 	struct ping_cfg old_cfg;   /* what ACTION replaced */
@@ -225,12 +226,14 @@ check_cfg(struct txn_row *row, const struct xrow *x)
 		return txn_refuse(row, SNMP_ERR_INCONSISTENTVALUE,
 		    "cimPingSourceAddress of %u octets is not of cimPingSourceAddressType %u",
 		    x->cfg.src.len, x->cfg.v[PF_SRCTYPE]);
-	if (!x->active)
+	if (!x->active && !x->suspend)
 		return SNMP_ERR_NOERROR;
 	if (!ping_row_ready(&probe))
 		return txn_refuse(row, SNMP_ERR_INCONSISTENTVALUE,
 		    "exactly one of cimPingAddress (with its type) and cimPingAddressName must be "
-		    "set to activate the row");
+		    "set to make the row active or notInService");
+	if (!x->active)
+		return SNMP_ERR_NOERROR;
 	if (x->cfg.v[PF_IFINDEX] != 0 && if_indextoname(x->cfg.v[PF_IFINDEX], ifname) == NULL)
 		return txn_refuse(row, SNMP_ERR_INCONSISTENTVALUE, "no interface has ifIndex %u",
 		    x->cfg.v[PF_IFINDEX]);
@@ -256,19 +259,41 @@ created_before(struct txn *txn, const struct txn_row *row, size_t *all, size_t *
 	}
 }
 
+/* Existing rows this SET destroys, in total and of row's owner: room, as if simultaneous. */
+static void
+destroyed(struct txn *txn, const struct txn_row *row, size_t *all, size_t *owner)
+{
+	const struct xrow *me = txn_row_data(row);
+	long rs;
+
+	*all = *owner = 0;
+	for (size_t i = 0; i < txn_nrows(txn); i++) {
+		const struct txn_row *o = txn_row_at(txn, i);
+		const struct xrow *x = txn_row_data(o);
+
+		if (txn_row_ops(o) != txn_row_ops(row) || !txn_int(o, COL_PING_ROWSTATUS, &rs) ||
+		    rs != RS_DESTROY || pingrows_find(x->set, &x->key) == NULL)
+			continue;
+		(*all)++;
+		*owner += x->key.olen == me->key.olen &&
+		    memcmp(x->key.owner, me->key.owner, me->key.olen) == 0;
+	}
+}
+
 static int
 check_limits(struct txn *txn, struct txn_row *row, struct xrow *x)
 {
 	struct pingrows *s = x->set;
-	size_t all, owner;
+	size_t all, owner, gone, gone_owner;
 
 	created_before(txn, row, &all, &owner);
-	if (s->n + all >= s->lim.max_rows) {
+	destroyed(txn, row, &gone, &gone_owner);
+	if (s->n - gone + all >= s->lim.max_rows) {
 		s->refused_rows++;
 		return txn_refuse(row, SNMP_ERR_RESOURCEUNAVAILABLE,
 		    "cimPingMaxRows (%u) rows exist", s->lim.max_rows);
 	}
-	if (pingrows_owned(s, &x->key) + owner >= s->lim.per_owner) {
+	if (pingrows_owned(s, &x->key) - gone_owner + owner >= s->lim.per_owner) {
 		s->refused_owner++;
 		return txn_refuse(row, SNMP_ERR_RESOURCEUNAVAILABLE,
 		    "the owner has cimPingMaxRowsPerOwner (%u) rows", s->lim.per_owner);
@@ -318,6 +343,7 @@ check_status(struct txn_row *row, struct xrow *x, const struct ping_row *r, long
 		    "cimPingStorageType is written only when the row is created");
 	x->destroy = has_rs && rs == RS_DESTROY;
 	x->active = has_rs ? rs == RS_ACTIVE : r->active;
+	x->suspend = has_rs && rs == RS_NOTINSERVICE; /* RFC 2579: of a notReady row, if ready */
 	return SNMP_ERR_NOERROR;
 }
 

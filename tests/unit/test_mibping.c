@@ -682,6 +682,21 @@ test_limits(void **state)
 	assert_int_equal(set.refused_rows, 2);
 	assert_int_equal(mib_ping_scalar_get(PING_ROWSREFUSED)(NULL, &v, NULL), 0);
 	assert_int_equal(v.v.u, 2);
+	/* as if simultaneous (RFC 3416): a row destroyed by the SET makes room, before or after */
+	assert_int_equal(SET(ADDR4("y", "3"), RS("y", "3", RS_CREATEANDWAIT),
+			     RS(O, "1", RS_DESTROY)),
+	    0);
+	assert_int_equal(SET(RS("x", "2", RS_DESTROY), ADDR4(O, "1"), RS(O, "1", RS_CREATEANDWAIT)),
+	    0);
+	assert_int_equal(set.n, 2);
+	assert_int_equal(set.refused_rows, 2);
+	/* a destroy of a row that does not exist makes none */
+	assert_int_equal(SET(RS("q", "9", RS_DESTROY), ADDR4("x", "2"),
+			     RS("x", "2", RS_CREATEANDWAIT)),
+	    SNMP_ERR_RESOURCEUNAVAILABLE);
+	assert_int_equal(SET(RS("y", "3", RS_DESTROY), ADDR4("x", "2"),
+			     RS("x", "2", RS_CREATEANDWAIT)),
+	    0);
 	set.lim.max_rows = 100;
 	set.lim.per_owner = 1;
 	assert_int_equal(SET(ADDR4(O, "2"), RS(O, "2", RS_CREATEANDWAIT)),
@@ -755,8 +770,14 @@ test_row_life(void **state)
 	(void)state;
 	assert_int_equal(SET(RS(O, "l", RS_CREATEANDWAIT)), 0);
 	assert_int_equal(get_int(O, "l", COL_PING_ROWSTATUS), RS_NOTREADY);
-	assert_int_equal(SET(ADDR4(O, "l")), 0);
+	/* RFC 2579: notInService(2) of a notReady(3) row only when the SET makes it ready */
+	assert_int_equal(SET(RS(O, "l", RS_NOTINSERVICE)), SNMP_ERR_INCONSISTENTVALUE);
+	assert_int_equal(get_int(O, "l", COL_PING_ROWSTATUS), RS_NOTREADY);
+	assert_int_equal(SET(ADDR4(O, "l"), RS(O, "l", RS_NOTINSERVICE)), 0);
 	assert_int_equal(get_int(O, "l", COL_PING_ROWSTATUS), RS_NOTINSERVICE);
+	assert_int_equal(SET(S(O, "l", COL_PING_ADDRESSNAME, "x.example", 0),
+			     RS(O, "l", RS_NOTINSERVICE)),
+	    SNMP_ERR_INCONSISTENTVALUE); /* two targets */
 	assert_int_equal(get_int(O, "l", COL_PING_OPERSTATUS), PING_OPER_NOTSTARTED);
 	assert_int_equal(nruns, 0);
 	assert_int_equal(SET(U(O, "l", COL_PING_PROBECOUNT, 3), RS(O, "l", RS_ACTIVE)), 0);

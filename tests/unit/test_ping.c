@@ -206,8 +206,13 @@ test_options6(void **state)
 	assert_int_equal(icmp6_fam.options(&p, o, &n), PING_BAD_OPTION);
 	p.rr = 0, p.ts = 1;
 	assert_int_equal(icmp6_fam.options(&p, o, &n), PING_BAD_OPTION);
+	/* a source route type without a route asks for no option, as for IPv4 (the MIB) */
 	p.ts = 0, p.sr_type = PING_SR_LOOSE;
+	assert_int_equal(icmp6_fam.options(&p, o, &n), 0);
+	p.nsr = 1;
 	assert_int_equal(icmp6_fam.options(&p, o, &n), PING_BAD_OPTION);
+	p.sr_type = PING_SR_NONE; /* a route that is not used */
+	assert_int_equal(icmp6_fam.options(&p, o, &n), 0);
 }
 
 /* --- parsing --- */
