@@ -691,7 +691,47 @@ group_len(struct call *cl, struct cgroup *g)
 	return 0;
 }
 
-/* The new rows of g, in the parameters' order; the same row twice refused. */
+/* Whether elements i and j of a are the same: one address (whatever its
+   text), one string but for case (a domain name), one number. */
+static int
+same_elem(const struct carg *a, size_t i, size_t j)
+{
+	const struct wql_lit *x = carg_elem(a, i), *y = carg_elem(a, j);
+	unsigned char bx[16], by[16];
+
+	if (x->kind != y->kind)
+		return 0;
+	if (x->kind == WQL_L_INT)
+		return x->neg == y->neg && x->mag == y->mag;
+	if (x->kind != WQL_L_STR)
+		return 0;
+	for (int k = 0, fam[] = { AF_INET, AF_INET6 }; k < 2; k++)
+		if (inet_pton(fam[k], x->s, bx) == 1)
+			return inet_pton(fam[k], y->s, by) == 1 &&
+			    memcmp(bx, by, fam[k] == AF_INET ? 4 : 16) == 0;
+	return strcasecmp(x->s, y->s) == 0;
+}
+
+/* The list's own parameter of g (the first of its table the call gives):
+   an element of it twice refused (cimq(1): 68), whatever the other arrays
+   give with it. */
+static int
+group_unique(struct call *cl, const struct cgroup *g)
+{
+	const struct carg *a = NULL;
+
+	for (size_t j = 0; j < cl->na && a == NULL; j++)
+		if (cl->a[j].t == g->t && cl->a[j].lit != NULL)
+			a = &cl->a[j];
+	for (size_t i = 1; a != NULL && i < g->nrows; i++)
+		for (size_t k = 0; k < i; k++)
+			if (same_elem(a, i, k))
+				return refuse(cl, CALL_RC_BADPARAM,
+				    "%s: element %zu is element %zu again", a->sp.name, i, k);
+	return 0;
+}
+
+/* The new rows of g, in the parameters' order; the same row or element twice refused. */
 static int
 group_build(struct call *cl, struct cgroup *g)
 {
@@ -705,6 +745,8 @@ group_build(struct call *cl, struct cgroup *g)
 	g->cols = calloc(g->nrows * g->per + 1, sizeof(*g->cols));
 	if (g->rows == NULL || g->cols == NULL)
 		return refuse(cl, CALL_RC_NOMEMORY, "out of memory");
+	if (group_unique(cl, g) != 0)
+		return -1;
 	for (size_t i = 0; i < g->nrows; i++, syn = 0) {
 		if (group_row(cl, g, i, &g->rows[i]) != 0)
 			return -1;
@@ -828,7 +870,7 @@ call_free(struct call *cl)
 	if (cl == NULL)
 		return;
 	for (size_t k = 0; k < cl->ng; k++) {
-		for (size_t i = 0; i < cl->g[k].nrows * cl->g[k].per; i++)
+		for (size_t i = 0; cl->g[k].cols != NULL && i < cl->g[k].nrows * cl->g[k].per; i++)
 			cq_value_clear(&cl->g[k].cols[i].v);
 		free(cl->g[k].rows);
 		free(cl->g[k].cols);

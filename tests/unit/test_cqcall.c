@@ -205,6 +205,20 @@ test_refusals(void **state)
 	refused("CALL " NAC ".EnableStatic(IPAddress=('192.0.2.7','192.0.2.7'), "
 		"SubnetMask=('255.255.255.0','255.255.255.0'))",
 	    CIMQ_REFUSED, 68, "element 1 is element 0 again");
+	/* an element twice: the same element of the list's array, whatever the other
+	   arrays give with it or where the list's rows are indexed */
+	refused("CALL " NAC ".EnableStatic(IPAddress=('192.0.2.7','192.0.2.7'), "
+		"SubnetMask=('255.255.255.0','255.255.255.128'))",
+	    CIMQ_REFUSED, 68, "element 1 is element 0 again");
+	refused("CALL " NAC ".SetGateways(DefaultIPGateway=('192.0.2.1','192.0.2.2','192.0.2.1'), "
+		"GatewayCostMetric=(1, 2, 3))",
+	    CIMQ_REFUSED, 68, "element 2 is element 0 again");
+	refused("CALL " NAC ".SetDNSServerSearchOrder(DNSServerSearchOrder=('192.0.2.53',"
+		"'2001:db8::53','2001:DB8:0::53'))",
+	    CIMQ_REFUSED, 68, "element 2 is element 1 again");
+	refused("CALL " NAC ".SetDNSSuffixSearchOrder(DNSDomainSuffixSearchOrder=('a.example',"
+		"'A.Example'))",
+	    CIMQ_REFUSED, 68, "element 1 is element 0 again");
 	refused("CALL " NAC ".EnableStatic(IPAddress=('192.0.2.7'))", CIMQ_REFUSED, 68,
 	    "needs SubnetMask");
 	refused("CALL " NAC ".EnableStatic(IPAddress=('192.0.2.7'), Mask=('255.0.0.0'))",
