@@ -1083,11 +1083,24 @@ names_method(const oid *o, size_t len, const netsnmp_variable_list *v, const cha
 	return 0;
 }
 
+int
+call_rc_success(const oid *o, size_t len, long r)
+{
+	struct tree *t = get_tree(o, len, get_tree_head());
+
+	for (struct enum_list *e = t != NULL ? t->enums : NULL; e != NULL; e = e->next)
+		if (e->value == r)
+			return strncmp(e->label, "success", 7) == 0 ||
+			    strcmp(e->label, "jobStarted") == 0;
+	return r == 0 || r == 1 || r == 4096;
+}
+
 /* What the agent recorded: the values of lp[0..n)'s LastMethod and
    LastResult in snap (-1 when absent), and the result for the method from
-   the first pair whose LastMethod names it, or -1. */
+   the first pair whose LastMethod names it, or -1; *ok: whether that result
+   is a success (call_rc_success). */
 static long
-recorded(struct wctx *w, const struct lastpair *lp, size_t n, long *snap)
+recorded(struct wctx *w, const struct lastpair *lp, size_t n, long *snap, int *ok)
 {
 	netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GET), *resp = NULL;
 	long r = -1;
@@ -1107,8 +1120,11 @@ recorded(struct wctx *w, const struct lastpair *lp, size_t n, long *snap)
 	for (netsnmp_variable_list *v = resp->variables; v && v->next_variable && r < 0;
 	     v = v->next_variable->next_variable)
 		if (resp->errstat == 0 && names_method(v->name, v->name_length, v, w->mname) &&
-		    v->next_variable->type == ASN_INTEGER)
+		    v->next_variable->type == ASN_INTEGER) {
 			r = *v->next_variable->val.integer;
+			*ok = call_rc_success(v->next_variable->name, v->next_variable->name_length,
+			    r);
+		}
 	snmp_free_pdu(resp);
 	return r;
 }
@@ -1136,9 +1152,10 @@ static void
 return_value(struct wctx *w, const struct lastpair *lp, size_t n, const long *before, long errstat,
     const char *path)
 {
-	long snap[4], r = recorded(w, lp, n, snap);
+	int ok = 0;
+	long snap[4], r = recorded(w, lp, n, snap, &ok);
 
-	if (errstat != SNMP_ERR_NOERROR && (r == 0 || r == 1 || r == 4096))
+	if (errstat != SNMP_ERR_NOERROR && ok)
 		r = -1;
 	if ((errstat == SNMP_ERR_NOACCESS || errstat == SNMP_ERR_AUTHORIZATIONERROR) &&
 	    memcmp(snap, before, 2 * n * sizeof(*snap)) == 0)
@@ -1147,7 +1164,7 @@ return_value(struct wctx *w, const struct lastpair *lp, size_t n, const long *be
 		if (i == 0)
 			printf("%s: ReturnValue = 4096 (job started)\n", path), fflush(stdout);
 		nanosleep(&(struct timespec){ 0, 200000000 }, NULL);
-		r = recorded(w, lp, n, snap);
+		r = recorded(w, lp, n, snap, &ok);
 	}
 	if (r < 0 && errstat == SNMP_ERR_NOERROR)
 		r = 0;
@@ -1340,7 +1357,7 @@ send_set(struct wctx *w, const struct plan_key *key, netsnmp_pdu *pdu, const cha
 	long before[4];
 	netsnmp_pdu *resp;
 
-	recorded(w, lp, n, before);
+	recorded(w, lp, n, before, &(int){ 0 });
 	if ((resp = request(w->x, pdu)) != NULL)
 		return_value(w, lp, n, before, resp->errstat, name);
 	return resp;
