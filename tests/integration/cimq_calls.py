@@ -295,11 +295,11 @@ class Model:
             code = 68
         elif fault == 'addr':
             gws = gws + ['10.20.0.256']
-            metrics = metrics and metrics + [40]
+            metrics = None if metrics is None else metrics + [40]
             code = 71
         elif fault == 'twice' and gws:
             gws = gws + gws[:1]
-            metrics = metrics and metrics + [41]
+            metrics = None if metrics is None else metrics + [41]
             code = 68
         elif fault != 'unknown':
             fault = None

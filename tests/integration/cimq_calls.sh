@@ -24,7 +24,7 @@ itest_init cqcalls
 cimq_require
 
 SEED=${CIMR_CQCALLS_SEED:-$(date +%s)}
-CALLS=${CIMR_CQCALLS_CALLS:-60}
+CALLS=${CIMR_CQCALLS_CALLS:-80}
 diag "seed $SEED (CIMR_CQCALLS_SEED), $CALLS statements (CIMR_CQCALLS_CALLS)"
 
 NSDIR=/etc/netns/$NS
