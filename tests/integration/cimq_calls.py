@@ -396,6 +396,8 @@ class Model:
         else:
             fault = None
         wql = 'CALL %s.SetDNSSuffixSearchOrder(DNSDomainSuffixSearchOrder=%s)' % (NAC, arr(sfx))
+        if self.r.random() < 0.3:   # a static method named on an instance: the same one SET
+            wql += ' WHERE Index = %d' % self.r.choice([IFX['va0'], IFX['vp']])
         e = Exp(t)
         if fault == 'twice':
             return wql, self.local(e, t, 68), []
@@ -409,6 +411,8 @@ class Model:
     def ttl(self, t):
         v = self.r.choice([1, 32, 64, 128, 255, 0, 256])
         wql = 'CALL %s.SetDefaultTTL(DefaultTTL=%d)' % (NAC, v)
+        if self.r.random() < 0.3:   # a static method named on an instance: the same one SET
+            wql += ' WHERE Index = %d' % self.r.choice([IFX['va0'], IFX['vp']])
         e = Exp(t)
         if v > 255:     # DefaultTTL is uint8: cimq refuses what does not fit (68)
             return wql, e.refuse(7, 68, t), []

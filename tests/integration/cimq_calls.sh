@@ -10,7 +10,8 @@
 # addresses, masks and metrics, optional parameters left out, unknown parameters, elements
 # twice; Win32_NetworkAdapter's Enable, Disable, SetPowerState and the NetConnectionID write;
 # CREATE and DELETE of Win32_IP4RouteTable and Win32_IP4PersistedRouteTable rows; on the
-# protected link, on absent instances, instances named by Index, InterfaceIndex or DeviceID.
+# protected link, on absent instances, instances named by Index, InterfaceIndex or DeviceID;
+# the static methods (SetDefaultTTL, SetDNSSuffixSearchOrder) also with a WHERE naming an instance.
 # cimq_calls.py's model (WMI's documented semantics, cimq(1), the README) predicts each
 # statement's exit status, the ReturnValue printed and its effect; the truth is read after it
 # from the kernel (ip -j link/addr/route, the TTL sysctl, the resolver file, the state files)
