@@ -315,7 +315,9 @@ class Model:
         if early:
             return wql, early, [n]
         mets = metrics if metrics is not None else [1] * len(gws)
-        mine = [r for r in t['routes ' + n] if r.startswith('-4 default ')]
+        # a direct default route (a persisted gateway that became an own address) is no
+        # gateway of the list: it stays, and keeps its metric (see the report)
+        mine = [r for r in t['routes ' + n] if r.startswith('-4 default via ') and ' via - ' not in r]
         want = sorted('-4 default via %s dev %s metric %d' % (gw, n, m) for gw, m in zip(gws, mets))
         if want == sorted(mine):
             return wql, e, [n]
@@ -331,8 +333,8 @@ class Model:
                     len(set(mets)) < len(mets):
                 e.rvs = {69, 71, 90, 93}     # other rows refused too: any of them
             return wql, e, [n]
-        others = {r.rsplit(' ', 1)[1] for l in LINKS if l != n for r in t['routes ' + l]
-                  if r.startswith('-4 default ')}
+        others = {r.rsplit(' ', 1)[1] for l in LINKS for r in t['routes ' + l]
+                  if r.startswith('-4 default ') and (l != n or ' via - ' in r)}
         # each row refused records its code: several, any of them (the last recorded)
         codes = [90 if m == 0 or m > 9999 else 71 for gw, m in zip(gws, mets)
                  if m == 0 or m > 9999 or not t['link ' + n]['up'] or not self.covered(t, n, gw)]
@@ -344,10 +346,12 @@ class Model:
             e = e.refuse(7, 71, t)
             e.rvs = {71, 93}
             return wql, e, [n]
-        e.t['routes ' + n] = sorted([r for r in t['routes ' + n] if not r.startswith('-4 default ')] + want)
+        e.t['routes ' + n] = sorted([r for r in t['routes ' + n] if r not in mine] + want)
         # the gateways made here are persisted routes (README: SetGateways)
-        e.t['persisted-routes'] = sorted([x for x in t['persisted-routes'] if not re.match(
-            r'0\.0\.0\.0/0 via \S+ dev %s ' % n, x)] + ['0.0.0.0/0 via %s dev %s metric %d' % (gw, n, m)
+        gone = {re.sub(r'-4 default via (\S+) dev (\S+) metric (\d+)', r'0.0.0.0/0 via \1 dev \2 metric \3', r)
+                for r in mine}
+        e.t['persisted-routes'] = sorted([x for x in t['persisted-routes'] if x not in gone] +
+                                         ['0.0.0.0/0 via %s dev %s metric %d' % (gw, n, m)
                                                      for gw, m in zip(gws, mets)])
         return wql, e, [n]
 
@@ -517,10 +521,13 @@ class Model:
         wql = 'CREATE %s SET %s' % (cls, ', '.join(sets))
         e = Exp(t)
         text = '-4 %s/24 via %s dev %s metric %d' % (dst, gw, n, m)
+        prot = n == PROT and self.covered(t, n, gw)
         if any(r.startswith('-4 %s/24 ' % dst) and r.endswith(' metric %d' % m) for l in LINKS
                for r in t['routes ' + l]):
-            return wql, e.refuse(7, None, t), []
-        if n == PROT and self.covered(t, n, gw):
+            e = e.refuse(7, None, t)
+            e.rcs = {5, 7} if prot else None    # protected too: either refusal
+            return wql, e, []
+        if prot:
             return wql, e.refuse(5, None, t), []
         if not t['link ' + n]['up'] or not self.covered(t, n, gw):
             return wql, e.refuse(7, None, t), []
