@@ -341,6 +341,8 @@ class Model:
         if codes:
             e = e.refuse(7, codes[0], t)
             e.rvs = set(codes)
+            if len(set(mets)) < len(mets) or any(str(m) in others for m in mets):
+                e.rvs |= {71, 93}   # two routes at one metric: refused too
             return wql, e, [n]
         if len(set(mets)) < len(mets) or any(str(m) in others for m in mets):
             e = e.refuse(7, 71, t)
