@@ -464,6 +464,9 @@ class Model:
             own = any(a.startswith(m.group(2) + '/') for a in t['addrs ' + n])
             if m.group(3) in (n, None) and (own or self.covered(t, n, m.group(2))):
                 dst = 'default' if m.group(1) == '0.0.0.0/0' else m.group(1)
+                if any(r.split()[1] == dst and r.split()[-1] == m.group(4) for x in LINKS if x != n
+                       for r in t['routes ' + x]):
+                    continue    # another route has its destination and metric: Linux keeps one
                 out.append('-4 %s via %s dev %s metric %s' % (dst, '-' if own else m.group(2), n, m.group(4)))
         return sorted(out)
 
