@@ -600,6 +600,8 @@ def printed_rv(out):
 
 def judge(e, rc, out, err, t0, t1):
     bad = []
+    if re.search(r'Sanitizer|runtime error:', err):
+        bad.append('a sanitizer report in cimq\'s stderr')
     if rc not in (e.rcs or {e.rc}):
         bad.append('exit %d, expected %d' % (rc, e.rc))
     rvs = printed_rv(out)
