@@ -24,7 +24,7 @@ itest_init cqcalls
 . "$ITDIR/cimq_lib.sh"
 cimq_require
 
-SEED=${CIMR_CQCALLS_SEED:-$(date +%s)}
+SEED=${CIMR_CQCALLS_SEED:-20261203}
 CALLS=${CIMR_CQCALLS_CALLS:-80}
 diag "seed $SEED (CIMR_CQCALLS_SEED), $CALLS statements (CIMR_CQCALLS_CALLS)"
 
