@@ -691,7 +691,47 @@ group_len(struct call *cl, struct cgroup *g)
 	return 0;
 }
 
-/* The new rows of g, in the parameters' order; the same row twice refused. */
+/* Whether elements i and j of a are the same: one address (whatever its
+   text), one string but for case (a domain name), one number. */
+static int
+same_elem(const struct carg *a, size_t i, size_t j)
+{
+	const struct wql_lit *x = carg_elem(a, i), *y = carg_elem(a, j);
+	unsigned char bx[16], by[16];
+
+	if (x->kind != y->kind)
+		return 0;
+	if (x->kind == WQL_L_INT)
+		return x->neg == y->neg && x->mag == y->mag;
+	if (x->kind != WQL_L_STR)
+		return 0;
+	for (int k = 0, fam[] = { AF_INET, AF_INET6 }; k < 2; k++)
+		if (inet_pton(fam[k], x->s, bx) == 1)
+			return inet_pton(fam[k], y->s, by) == 1 &&
+			    memcmp(bx, by, fam[k] == AF_INET ? 4 : 16) == 0;
+	return strcasecmp(x->s, y->s) == 0;
+}
+
+/* The list's own parameter of g (the first of its table the call gives):
+   an element of it twice refused (cimq(1): 68), whatever the other arrays
+   give with it. */
+static int
+group_unique(struct call *cl, const struct cgroup *g)
+{
+	const struct carg *a = NULL;
+
+	for (size_t j = 0; j < cl->na && a == NULL; j++)
+		if (cl->a[j].t == g->t && cl->a[j].lit != NULL)
+			a = &cl->a[j];
+	for (size_t i = 1; a != NULL && i < g->nrows; i++)
+		for (size_t k = 0; k < i; k++)
+			if (same_elem(a, i, k))
+				return refuse(cl, CALL_RC_BADPARAM,
+				    "%s: element %zu is element %zu again", a->sp.name, i, k);
+	return 0;
+}
+
+/* The new rows of g, in the parameters' order; the same row or element twice refused. */
 static int
 group_build(struct call *cl, struct cgroup *g)
 {
@@ -705,6 +745,8 @@ group_build(struct call *cl, struct cgroup *g)
 	g->cols = calloc(g->nrows * g->per + 1, sizeof(*g->cols));
 	if (g->rows == NULL || g->cols == NULL)
 		return refuse(cl, CALL_RC_NOMEMORY, "out of memory");
+	if (group_unique(cl, g) != 0)
+		return -1;
 	for (size_t i = 0; i < g->nrows; i++, syn = 0) {
 		if (group_row(cl, g, i, &g->rows[i]) != 0)
 			return -1;
@@ -828,7 +870,7 @@ call_free(struct call *cl)
 	if (cl == NULL)
 		return;
 	for (size_t k = 0; k < cl->ng; k++) {
-		for (size_t i = 0; i < cl->g[k].nrows * cl->g[k].per; i++)
+		for (size_t i = 0; cl->g[k].cols != NULL && i < cl->g[k].nrows * cl->g[k].per; i++)
 			cq_value_clear(&cl->g[k].cols[i].v);
 		free(cl->g[k].rows);
 		free(cl->g[k].cols);
@@ -1041,11 +1083,24 @@ names_method(const oid *o, size_t len, const netsnmp_variable_list *v, const cha
 	return 0;
 }
 
+int
+call_rc_success(const oid *o, size_t len, long r)
+{
+	struct tree *t = get_tree(o, len, get_tree_head());
+
+	for (struct enum_list *e = t != NULL ? t->enums : NULL; e != NULL; e = e->next)
+		if (e->value == r)
+			return strncmp(e->label, "success", 7) == 0 ||
+			    strcmp(e->label, "jobStarted") == 0;
+	return r == 0 || r == 1 || r == 4096;
+}
+
 /* What the agent recorded: the values of lp[0..n)'s LastMethod and
    LastResult in snap (-1 when absent), and the result for the method from
-   the first pair whose LastMethod names it, or -1. */
+   the first pair whose LastMethod names it, or -1; *ok: whether that result
+   is a success (call_rc_success). */
 static long
-recorded(struct wctx *w, const struct lastpair *lp, size_t n, long *snap)
+recorded(struct wctx *w, const struct lastpair *lp, size_t n, long *snap, int *ok)
 {
 	netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GET), *resp = NULL;
 	long r = -1;
@@ -1065,8 +1120,11 @@ recorded(struct wctx *w, const struct lastpair *lp, size_t n, long *snap)
 	for (netsnmp_variable_list *v = resp->variables; v && v->next_variable && r < 0;
 	     v = v->next_variable->next_variable)
 		if (resp->errstat == 0 && names_method(v->name, v->name_length, v, w->mname) &&
-		    v->next_variable->type == ASN_INTEGER)
+		    v->next_variable->type == ASN_INTEGER) {
 			r = *v->next_variable->val.integer;
+			*ok = call_rc_success(v->next_variable->name, v->next_variable->name_length,
+			    r);
+		}
 	snmp_free_pdu(resp);
 	return r;
 }
@@ -1094,9 +1152,10 @@ static void
 return_value(struct wctx *w, const struct lastpair *lp, size_t n, const long *before, long errstat,
     const char *path)
 {
-	long snap[4], r = recorded(w, lp, n, snap);
+	int ok = 0;
+	long snap[4], r = recorded(w, lp, n, snap, &ok);
 
-	if (errstat != SNMP_ERR_NOERROR && (r == 0 || r == 1 || r == 4096))
+	if (errstat != SNMP_ERR_NOERROR && ok)
 		r = -1;
 	if ((errstat == SNMP_ERR_NOACCESS || errstat == SNMP_ERR_AUTHORIZATIONERROR) &&
 	    memcmp(snap, before, 2 * n * sizeof(*snap)) == 0)
@@ -1105,7 +1164,7 @@ return_value(struct wctx *w, const struct lastpair *lp, size_t n, const long *be
 		if (i == 0)
 			printf("%s: ReturnValue = 4096 (job started)\n", path), fflush(stdout);
 		nanosleep(&(struct timespec){ 0, 200000000 }, NULL);
-		r = recorded(w, lp, n, snap);
+		r = recorded(w, lp, n, snap, &ok);
 	}
 	if (r < 0 && errstat == SNMP_ERR_NOERROR)
 		r = 0;
@@ -1298,7 +1357,7 @@ send_set(struct wctx *w, const struct plan_key *key, netsnmp_pdu *pdu, const cha
 	long before[4];
 	netsnmp_pdu *resp;
 
-	recorded(w, lp, n, before);
+	recorded(w, lp, n, before, &(int){ 0 });
 	if ((resp = request(w->x, pdu)) != NULL)
 		return_value(w, lp, n, before, resp->errstat, name);
 	return resp;

@@ -71,6 +71,12 @@ int call_group_prefix(const struct call *cl, size_t k, const struct plan_key *in
    pre in *row, else 0. */
 int call_old_row(const oid *pre, size_t plen, const oid *cur, size_t clen,
     const netsnmp_variable_list *v, struct plan_key *row);
+/* Whether r, a LastResult value at OID o, is a success (its label in the
+   MIB's enumeration starts with "success", or is jobStarted): a record an
+   earlier call may have left, never a refusal's.  Without a label: 0, 1 and
+   4096 (WMI's successes).  1 is notSupported(1) for the CIM_LogicalDevice
+   methods (cimNetAdapterLastResult). */
+int call_rc_success(const oid *o, size_t len, long r);
 /* The varbinds of the SET on inst, given the rows old[k] of each table. */
 int call_pdu(const struct call *cl, const struct plan_key *inst, const struct call_old *old,
     netsnmp_pdu *pdu);

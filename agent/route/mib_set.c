@@ -1503,11 +1503,13 @@ check_protected(struct txn *x, struct writer *w)
 		e[2] = r->has_live ? live_of(r) : NULL;
 		for (int k = 0; k < 3 && name == NULL; k++)
 			name = e[k] != NULL ? protected_if(w, r, e[k]) : NULL;
-		if (name != NULL)
-			refuse(r, SNMP_ERR_NOACCESS,
-			    "the route's interface %s is protected from SNMP writes "
-			    "(protectedInterfaces)",
-			    name);
+		if (name == NULL)
+			continue;
+		r->wmi = CIM_RC_ACCESSDENIED; /* a gateway row's SetGateways() record */
+		refuse(r, SNMP_ERR_NOACCESS,
+		    "the route's interface %s is protected from SNMP writes "
+		    "(protectedInterfaces)",
+		    name);
 	}
 }
 

@@ -205,6 +205,20 @@ test_refusals(void **state)
 	refused("CALL " NAC ".EnableStatic(IPAddress=('192.0.2.7','192.0.2.7'), "
 		"SubnetMask=('255.255.255.0','255.255.255.0'))",
 	    CIMQ_REFUSED, 68, "element 1 is element 0 again");
+	/* an element twice: the same element of the list's array, whatever the other
+	   arrays give with it or where the list's rows are indexed */
+	refused("CALL " NAC ".EnableStatic(IPAddress=('192.0.2.7','192.0.2.7'), "
+		"SubnetMask=('255.255.255.0','255.255.255.128'))",
+	    CIMQ_REFUSED, 68, "element 1 is element 0 again");
+	refused("CALL " NAC ".SetGateways(DefaultIPGateway=('192.0.2.1','192.0.2.2','192.0.2.1'), "
+		"GatewayCostMetric=(1, 2, 3))",
+	    CIMQ_REFUSED, 68, "element 2 is element 0 again");
+	refused("CALL " NAC ".SetDNSServerSearchOrder(DNSServerSearchOrder=('192.0.2.53',"
+		"'2001:db8::53','2001:DB8:0::53'))",
+	    CIMQ_REFUSED, 68, "element 2 is element 1 again");
+	refused("CALL " NAC ".SetDNSSuffixSearchOrder(DNSDomainSuffixSearchOrder=('a.example',"
+		"'A.Example'))",
+	    CIMQ_REFUSED, 68, "element 1 is element 0 again");
 	refused("CALL " NAC ".EnableStatic(IPAddress=('192.0.2.7'))", CIMQ_REFUSED, 68,
 	    "needs SubnetMask");
 	refused("CALL " NAC ".EnableStatic(IPAddress=('192.0.2.7'), Mask=('255.0.0.0'))",
@@ -406,6 +420,33 @@ test_old_row(void **state)
 	assert_int_equal(call_old_row(pre, plen, pre, plen, &v, &row), 0);
 }
 
+/* Which recorded results are successes (an earlier call's record, never a
+   refusal's): by the label of the LastResult's enumeration. */
+static void
+test_rc_success(void **state)
+{
+	oid o[MAX_OID_LEN];
+	size_t len = MAX_OID_LEN;
+
+	(void)state;
+	if (map == NULL)
+		skip();
+	assert_true(read_objid("CIM-ROUTE-MIB::cimNetAdapterLastResult.3", o, &len));
+	assert_true(call_rc_success(o, len, 0));
+	assert_false(call_rc_success(o, len, 1)); /* notSupported(1): SetPowerState's refusal */
+	assert_false(call_rc_success(o, len, 2));
+	len = MAX_OID_LEN;
+	assert_true(read_objid("CIM-ROUTE-MIB::cimAdapterCfgLastResult.3", o, &len));
+	assert_true(call_rc_success(o, len, 0));
+	assert_true(call_rc_success(o, len, 1)); /* success, reboot needed */
+	assert_true(call_rc_success(o, len, 4096));
+	assert_false(call_rc_success(o, len, 71));
+	len = MAX_OID_LEN;
+	assert_true(read_objid("CIM-ROUTE-MIB::cimTcpipLastResult.0", o, &len));
+	assert_false(call_rc_success(o, len, 90));
+	assert_true(call_rc_success(o, len, 0));
+}
+
 int
 main(void)
 {
@@ -416,6 +457,7 @@ main(void)
 		cmocka_unit_test(test_dns),
 		cmocka_unit_test(test_scalars),
 		cmocka_unit_test(test_old_row),
+		cmocka_unit_test(test_rc_success),
 	};
 
 	return cmocka_run_group_tests(tests, cq_setup, cq_teardown);
