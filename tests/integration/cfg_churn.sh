@@ -60,16 +60,7 @@ wait_registered 20 "$OID_COUNT" .1.3.6.1.4.1.32473.1.1.6.1.0 .1.3.6.1.4.1.32473.
 IFX=$(nsx ip -j link show | python3 -c 'import json,sys; print(json.dumps({l["ifname"]: l["ifindex"] for l in json.load(sys.stdin)}))')
 export NS AGENT T RESOLV=$RC STATEDIR=$T/state SEED ROUNDS PDUS IFX PROTECTED=vp
 start=$SECONDS
-python3 "$ITDIR/cfg_churn.py" >"$T/churn.out" 2>"$T/churn.err"
-rc=$?
-while IFS= read -r l; do
-	case $l in
-	"ok "*) ok "${l#ok }" ;;
-	"not_ok "*) not_ok "${l#not_ok }" ;;
-	*) printf '%s\n' "$l" ;;
-	esac
-done <"$T/churn.out"
-[ $rc -eq 0 ] && [ ! -s "$T/churn.err" ] || { not_ok "cfg_churn.py ran to its end"; diag <"$T/churn.err"; }
+tap_from "$ITDIR/cfg_churn.py"
 diag "$ROUNDS rounds in $((SECONDS - start)) s"
 
 # the whole arc against the kernel once the churn is over

@@ -46,16 +46,7 @@ IFX=$(nsx ip -j link show | jq -c '[.[] | {(.ifname): .ifindex}] | add')
 export NS AGENT T RESOLV=$NSDIR/resolv.conf STATEDIR=$T/state SEED CALLS IFX PROTECTED=vp \
 	CIMQ CQ_MIBDIRS CQ_MAP="$TOP_SRCDIR/mof-map/map.tsv"
 start=$SECONDS
-python3 "$ITDIR/cimq_calls.py" >"$T/calls.out" 2>"$T/calls.err"
-rc=$?
-while IFS= read -r l; do
-	case $l in
-	"ok "*) ok "${l#ok }" ;;
-	"not_ok "*) not_ok "${l#not_ok }" ;;
-	*) printf '%s\n' "$l" ;;
-	esac
-done <"$T/calls.out"
-[ $rc -eq 0 ] && [ ! -s "$T/calls.err" ] || { not_ok "cimq_calls.py ran to its end"; diag <"$T/calls.err"; }
+tap_from "$ITDIR/cimq_calls.py"
 diag "$CALLS statements in $((SECONDS - start)) s"
 both_alive "$CALLS cimq statements"
 done_testing

@@ -370,6 +370,58 @@ wait_registered() {
 	return 1
 }
 
+# start_trapd LOG [OPTIONS...] ADDRESS...: snmptrapd in the namespace with $T/snmptrapd.conf,
+# its log in LOG, listening on each ADDRESS (udp:127.0.0.1:PORT, udp6:[::1]:PORT); arguments
+# that begin with - are its options. Waits until it listens (bails out otherwise); TRAPD_PID.
+start_trapd() {
+	local log=$1 a; shift
+	_TRAPD_ADDRS=()
+	for a in "$@"; do [[ $a == -* ]] || _TRAPD_ADDRS+=("${a#udp*:}"); done
+	mkdir -p "$T/trapd-persist"
+	ip netns exec "$NS" env SNMP_PERSISTENT_DIR="$T/trapd-persist" MIBS= \
+		snmptrapd -f -n -C -c "$T/snmptrapd.conf" -Lf "$log" "$@" </dev/null >>"$T/snmptrapd.out" 2>&1 &
+	TRAPD_PID=$!
+	EXTRA_PIDS+=("$TRAPD_PID")
+	wait_until 10 _trapd_listens ||
+		bail_out "snmptrapd does not listen: $(cat "$T/snmptrapd.out" "$log" 2>/dev/null | tail -n 5)"
+}
+_trapd_listens() {
+	local l a
+	l=$(nsx ss -Hlun 2>/dev/null)
+	for a in "${_TRAPD_ADDRS[@]}"; do grep -qF "$a " <<<"$l" || return 1; done
+}
+
+# strings_index STRING...: an INDEX of strings (each its length, then its octets)
+strings_index() {
+	local s="" w i
+	for w in "$@"; do
+		s+=".${#w}"
+		for ((i = 0; i < ${#w}; i++)); do s+=.$(printf %d "'${w:i:1}"); done
+	done
+	echo "${s#.}"
+}
+# addr_hex ADDRESS: an IPv4 or IPv6 address as snmpset's x takes it ("0A 0E 01 02")
+addr_hex() { python3 -c 'import ipaddress,sys; print(" ".join("%02X" % b for b in ipaddress.ip_address(sys.argv[1]).packed))' "$1"; }
+
+# tap_from PY [ARGS...]: a Python checker whose "ok TEXT" and "not_ok TEXT" lines become TAP
+# lines (the rest passes through as diagnostics); a checker that fails or writes to stderr is one
+# failure more. Its output in $T/NAME.out and $T/NAME.err.
+tap_from() {
+	local py=$1 name l rc
+	shift
+	name=$(basename "$py" .py)
+	python3 "$py" "$@" >"$T/$name.out" 2>"$T/$name.err"
+	rc=$?
+	while IFS= read -r l; do
+		case $l in
+		"ok "*) ok "${l#ok }" ;;
+		"not_ok "*) not_ok "${l#not_ok }" ;;
+		*) printf '%s\n' "$l" ;;
+		esac
+	done <"$T/$name.out"
+	[ $rc -eq 0 ] && [ ! -s "$T/$name.err" ] || { not_ok "$name.py ran to its end"; diag <"$T/$name.err"; }
+}
+
 # start_agents [EXTRA ARGS...]: snmpd, then cimrouted with ARGS, registered within 10 s; the
 # test bails out otherwise (the start of most tests)
 start_agents() {

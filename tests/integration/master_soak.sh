@@ -65,15 +65,11 @@ authCommunity log public
 format2 %V|%t|%v\n
 doNotRetainNotificationLogs yes
 EOF
-mkdir -p "$T/trapd-persist"
-ip netns exec "$NS" env SNMP_PERSISTENT_DIR="$T/trapd-persist" MIBS= \
-	snmptrapd -f -n -C -c "$T/snmptrapd.conf" -Lf "$T/traps.log" -On -Oq "udp:127.0.0.1:$((TP + 1))" \
-	</dev/null >>"$T/snmptrapd.out" 2>&1 &
-EXTRA_PIDS+=("$!")
+start_trapd "$T/traps.log" -On -Oq "udp:127.0.0.1:$((TP + 1))"
 nsx python3 "$PROBE" relay "$TP" $((TP + 1)) "${CIMR_SOAK_RECEIVER_RATE:-400}" </dev/null >>"$T/relay.out" 2>&1 &
 EXTRA_PIDS+=("$!")
-trapd_listens() { nsx ss -Hlun 2>/dev/null | grep -q "127.0.0.1:$TP " && nsx ss -Hlun 2>/dev/null | grep -q "127.0.0.1:$((TP + 1)) "; }
-wait_until 10 trapd_listens || bail_out "snmptrapd does not listen"
+relay_listens() { nsx ss -Hlun 2>/dev/null | grep -q "127.0.0.1:$TP "; }
+wait_until 10 relay_listens || bail_out "the relay does not listen"
 
 # ------------------------------------------------------------------ master and subagent
 write_snmpd_conf "trap2sink 127.0.0.1:$TP public"

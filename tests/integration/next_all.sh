@@ -119,20 +119,12 @@ both_alive "start"
 
 setw() { nsx snmpset "${V2W[@]}" "${SNMP_OPTS[@]}" -t 10 -r 0 "$AGENT" "$@" 2>&1; }
 # ix OWNER NAME: a cimPingTable index
-ix() {
-	local s="" w i
-	for w in "$1" "$2"; do
-		s+=".${#w}"
-		for ((i = 0; i < ${#w}; i++)); do s+=.$(printf %d "'${w:i:1}"); done
-	done
-	echo "${s#.}"
-}
-hexa() { python3 -c 'import ipaddress,sys; print(" ".join("%02X" % b for b in ipaddress.ip_address(sys.argv[1]).packed))' "$1"; }
+ix() { strings_index "$1" "$2"; }
 dec6() { python3 -c 'import ipaddress,sys; print(".".join(str(b) for b in ipaddress.ip_address(sys.argv[1]).packed))' "$1"; }
 # ping NAME TARGET TYPE [VARBINDS...]: createAndGo a row of owner "nx" (OWNER, if set)
 ping() {
 	local n=$1 a=$2 ty=$3 o=${OWNER-nx}; shift 3
-	setw "$PE.19.$(ix "$o" "$n")" i 4 "$PE.3.$(ix "$o" "$n")" i "$ty" "$PE.4.$(ix "$o" "$n")" x "$(hexa "$a")" "$@"
+	setw "$PE.19.$(ix "$o" "$n")" i 4 "$PE.3.$(ix "$o" "$n")" i "$ty" "$PE.4.$(ix "$o" "$n")" x "$(addr_hex "$a")" "$@"
 }
 LONG=abcdefghijklmnopqrstuvwxyz012345   # 32 octets, the longest name
 made=0

@@ -209,20 +209,7 @@ doNotRetainNotificationLogs yes
 # rather than be dropped by the receiver itself.
 [snmp] serverRecvBuf 4194304
 EOF
-mkdir -p "$T/trapd-persist"
-ip netns exec "$NS" env SNMP_PERSISTENT_DIR="$T/trapd-persist" MIBS= \
-	snmptrapd -f -n -C -c "$T/snmptrapd.conf" -Lf "$T/snmptrapd.log" -On -Ox -Oe -OU \
-	"udp:127.0.0.1:$TP4" "udp6:[::1]:$TP6" "udp:127.0.0.1:$TPI" \
-	</dev/null >>"$T/snmptrapd.out" 2>&1 &
-TRAPD_PID=$!
-EXTRA_PIDS+=("$TRAPD_PID")
-trapd_listens() {
-	local l
-	l=$(nsx ss -Hlun 2>/dev/null)
-	echo "$l" | grep -q "127.0.0.1:$TP4 " && echo "$l" | grep -q "\[::1\]:$TP6 " &&
-		echo "$l" | grep -q "127.0.0.1:$TPI "
-}
-wait_until 10 trapd_listens || bail_out "snmptrapd does not listen: $(cat "$T/snmptrapd.out" "$T/snmptrapd.log" 2>/dev/null | tail -n 5)"
+start_trapd "$T/snmptrapd.log" -On -Ox -Oe -OU "udp:127.0.0.1:$TP4" "udp6:[::1]:$TP6" "udp:127.0.0.1:$TPI"
 # The handler runs one notification at a time and is slow on a loaded machine: what snmpd
 # sends is timed on the wire too, so that the figures show whose time it is.
 nsx python3 "$ITDIR/wire_log.py" record "$WLOG" "$TP4" "$TP6" "$TPI" </dev/null 2>>"$T/wire.err" &

@@ -132,13 +132,7 @@ format2 %V|%t|v4|%b|%v\n
 doNotRetainNotificationLogs yes
 [snmp] serverRecvBuf 4194304
 EOF
-mkdir -p "$T/trapd-persist"
-ip netns exec "$NS" env SNMP_PERSISTENT_DIR="$T/trapd-persist" MIBS= \
-	snmptrapd -f -n -C -c "$T/snmptrapd.conf" -Lf "$RAW" -On -Oq -Ox -Oe -OU "udp:127.0.0.1:$TP" \
-	</dev/null >>"$T/snmptrapd.out" 2>&1 &
-EXTRA_PIDS+=("$!")
-trapd_listens() { nsx ss -Hlun 2>/dev/null | grep -q "127.0.0.1:$TP "; }
-wait_until 10 trapd_listens || bail_out "snmptrapd does not listen"
+start_trapd "$RAW" -On -Oq -Ox -Oe -OU "udp:127.0.0.1:$TP"
 
 # ---------------------------------------------------------------- topology
 nsx sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0 \

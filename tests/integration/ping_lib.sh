@@ -203,15 +203,7 @@ field() { local w; for w in $1; do case $w in "$2"=*) echo "${w#*=}"; return 0 ;
 # ---------------------------------------------------------------- cimPingTable
 
 # ix OWNER NAME: the row index (two length-prefixed strings)
-ix() {
-	local s="" w i
-	for w in "$1" "$2"; do
-		s+=".${#w}"
-		for ((i = 0; i < ${#w}; i++)); do s+=.$(printf %d "'${w:i:1}"); done
-	done
-	echo "${s#.}"
-}
-addr_hex() { python3 -c 'import ipaddress,sys; print(" ".join("%02X" % b for b in ipaddress.ip_address(sys.argv[1]).packed))' "$1"; }
+ix() { strings_index "$1" "$2"; }
 # hex_addr "0A 0E 01 02": the address of an InetAddress in hex
 hex_addr() {
 	local h=${1//[$' \n']/}

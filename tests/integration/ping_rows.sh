@@ -39,11 +39,7 @@ authCommunity log public
 format2 TRAP %v\n
 doNotRetainNotificationLogs yes
 EOF
-mkdir -p "$T/trapd-persist"
-ip netns exec "$NS" env SNMP_PERSISTENT_DIR="$T/trapd-persist" MIBS= \
-	snmptrapd -f -n -C -c "$T/snmptrapd.conf" -Lf "$T/traps.log" -On -Ox -Oe -OU "udp:127.0.0.1:$TP" \
-	</dev/null >>"$T/snmptrapd.out" 2>&1 &
-EXTRA_PIDS+=($!)
+start_trapd "$T/traps.log" -On -Ox -Oe -OU "udp:127.0.0.1:$TP"
 ping_daemons "trap2sink 127.0.0.1:$TP public"
 
 S_MAXROWS=$PING.6.0 S_PEROWNER=$PING.8.0 S_RATE=$PING.9.0 S_AGEOUT=$PING.10.0
