@@ -94,21 +94,24 @@ for ((c = 1; c <= CYCLES; c++)); do
 		restart "$([ $((RANDOM % 2)) = 0 ] && echo KILL || echo TERM)" 0 || bail_out "cycle $c: snmpd does not start again"
 	fi
 	wait "$spid"
+	# (result's status is not the condition's: each failure's diagnosis is under an if)
 	wait_registered "$RECONNECT_S" "${SUBTREES[@]}"
-	result $? "cycle $c ($what): cimrouted serves every subtree again within ${RECONNECT_S}s of snmpd answering" ||
-		{ both_alive "cycle $c"; break; }
+	rc=$?
+	result $rc "cycle $c ($what): cimrouted serves every subtree again within ${RECONNECT_S}s of snmpd answering"
+	[ $rc = 0 ] || wait_registered 10 "${SUBTREES[@]}" || { both_alive "cycle $c"; break; }
 	wait_until 3 judge "$c"
 	rc=$?
-	result $rc "cycle $c: each PDU all or nothing, nothing else changed, persisted rows = state files = kernel, files parse" ||
-		sed 's/^/  /' "$T/judge.$c" | diag
+	result $rc "cycle $c: each PDU all or nothing, nothing else changed, persisted rows = state files = kernel, files parse"
+	[ $rc = 0 ] || sed 's/^/  /' "$T/judge.$c" | diag
 	[ $rc = 0 ] && diag "$(tail -n 1 "$T/judge.$c")"
 	# a fresh SET of the same kinds works at once (no row locked, no transaction left open)
 	out=$(mks plan "$T/state" "$SEED" "$((c + 10000))" "$T/plan.f$c") &&
 		mks send "$AGENT" "$T/plan.f$c" "$T/answers.f$c" 6
 	answers=$(cat "$T/answers.f$c" 2>/dev/null)
 	[[ $answers =~ ^\[(\[0,\ 0\](,\ )?)+\]$ ]] && wait_until 3 judge "f$c"
-	result $? "cycle $c: a fresh SET ($out) answers noError and is in effect" ||
-		{ diag "answers: $answers"; sed 's/^/  /' "$T/judge.f$c" 2>/dev/null | diag; }
+	rc=$?
+	result $rc "cycle $c: a fresh SET ($out) answers noError and is in effect"
+	[ $rc = 0 ] || { diag "answers: $answers"; sed 's/^/  /' "$T/judge.f$c" 2>/dev/null | diag; }
 	both_alive "cycle $c" || break
 done
 
