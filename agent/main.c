@@ -563,6 +563,7 @@ main(int argc, char **argv)
 	iface_stop(ifm);
 	notify_stop(&notifier);
 	master_free(ms);
+	txn_stop(txn);
 	snmp_shutdown(APP);
 	txn_free(txn);
 	pingrows_free(&pings); /* cancels the runs and lookups: before the engine and the pool */

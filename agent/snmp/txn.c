@@ -6,6 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/agent/agent_callbacks.h>
+
 #include "lib/log.h"
 #include "lib/text.h"
 #include "lib/vec.h"
@@ -65,7 +70,9 @@ struct txn {
 	size_t nchecked;          /* RESERVE2: the rows checked so far */
 	int undo_bad;             /* UNDO: a step could not be undone */
 	int failed;               /* ACTION: a row failed; the rows after it are not applied */
-	struct txn_row *fail_on;  /* ACTION: the row the failing apply() names (txn_fail_on()) */
+	int orphan;   /* the master went away during the phase: no COMMIT or UNDO comes */
+	int watching; /* registered for the session's end (txn_stop()) */
+	struct txn_row *fail_on; /* ACTION: the row the failing apply() names (txn_fail_on()) */
 	struct txn_row **rows;
 	size_t n, cap;
 	struct txn_step *steps;
@@ -76,15 +83,28 @@ struct txn {
 
 static void budget_spent(void *);
 static void commit_rows(struct txn *);
+static int session_closed(int, int, void *, void *);
 
 struct txn *
 txn_new(void)
 {
 	struct txn *x = calloc(1, sizeof(struct txn));
 
-	if (x != NULL)
-		loop_timer_init(&x->budget, budget_spent, x);
+	if (x == NULL)
+		return NULL;
+	loop_timer_init(&x->budget, budget_spent, x);
+	x->watching = snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
+			  session_closed, x) == SNMPERR_SUCCESS;
 	return x;
+}
+
+void
+txn_stop(struct txn *x)
+{
+	if (x->watching)
+		snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
+		    session_closed, x, 1);
+	x->watching = 0;
 }
 
 static void
@@ -117,7 +137,7 @@ txn_clear(struct txn *x)
 	x->rows = NULL;
 	x->steps = NULL;
 	x->n = x->cap = x->nsteps = x->stepcap = 0;
-	x->open = x->checked = x->undone = x->applied = x->undo_bad = x->failed = 0;
+	x->open = x->checked = x->undone = x->applied = x->undo_bad = x->failed = x->orphan = 0;
 	x->nchecked = 0;
 	x->fail_on = NULL;
 	x->transid = 0;
@@ -128,6 +148,7 @@ txn_free(struct txn *x)
 {
 	if (x == NULL)
 		return;
+	txn_stop(x);
 	txn_timeout(x);
 	loop_timer_stop(&x->budget);
 	x->applied = 0; /* at exit: nothing to warn about */
@@ -769,6 +790,8 @@ phase_run(struct txn *x)
 	}
 }
 
+static void orphan_end(struct txn *);
+
 static void
 calls_run(struct txn *x)
 {
@@ -785,11 +808,67 @@ calls_run(struct txn *x)
 		phase_run(x);
 	} while (x->again);
 	x->running = 0;
-	if (x->ncalls == 0 && mode != 0) {
+	/* (an UNDO of our own, orphan_end(), has no calls: it is over when every step is) */
+	if (x->ncalls == 0 && mode != 0 && (mode != MODE_SET_UNDO || x->undone)) {
 		x->phase = 0;
 		loop_timer_stop(&x->budget);
 		leave_all(x, mode);
+		if (x->orphan)
+			orphan_end(x);
 	}
+}
+
+/* Begin a phase: the groups' enter hooks, the phase's time limit. */
+static void
+phase_begin(struct txn *x, int mode)
+{
+	x->phase = mode;
+	enter_all(x, mode);
+	loop_timer_arm(TXN_BUDGET_MS, &x->budget);
+}
+
+/*
+ * The master that sent the open transaction is gone, and its phase (if one
+ * was under way) is over: no COMMIT or UNDO will come.  A SET whose ACTION
+ * failed is undone here, as its UNDO would have (a new master's SET must not
+ * find half of it applied); one applied whole stays, and is committed now.
+ */
+static void
+orphan_end(struct txn *x)
+{
+	x->orphan = 0;
+	if (!x->applied || x->undone)
+		return;
+	if (x->failed) {
+		log_warn("set",
+		    "transaction %ld failed and the master went away before its UNDO: "
+		    "undoing it",
+		    x->transid);
+		phase_begin(x, MODE_SET_UNDO);
+		calls_run(x);
+		return;
+	}
+	log_warn("set",
+	    "transaction %ld was applied and the master went away before its COMMIT: "
+	    "its changes stay",
+	    x->transid);
+	commit_rows(x);
+	x->applied = 0;
+	txn_clear(x);
+}
+
+/* SNMPD_CALLBACK_INDEX_STOP: the session to the master closed. */
+static int
+session_closed(int major, int minor, void *serverarg, void *clientarg)
+{
+	struct txn *x = clientarg;
+
+	if (!x->open)
+		return 0;
+	x->orphan = 1;
+	if (x->phase == 0)
+		orphan_end(x);
+	return 0;
 }
 
 void
@@ -801,7 +880,7 @@ txn_resume(struct txn *x)
 void
 txn_timeout(struct txn *x)
 {
-	if (x->ncalls == 0)
+	if (x->phase == 0)
 		return;
 	for (size_t i = 0; i < x->nb; i++)
 		if (group_first(x, i) && group(x->b[i])->abandon != NULL)
@@ -828,11 +907,8 @@ delegate(struct txn *x, int mode, const struct txn_binding *b, netsnmp_agent_req
 	c->agent = reqinfo->asp != NULL;
 	for (netsnmp_request_info *req = requests; req != NULL; req = req->next)
 		req->delegated = REQUEST_IS_DELEGATED;
-	if (x->phase == 0) {
-		x->phase = mode;
-		enter_all(x, mode);
-		loop_timer_arm(TXN_BUDGET_MS, &x->budget);
-	}
+	if (x->phase == 0)
+		phase_begin(x, mode);
 	x->in_handler = 1;
 	calls_run(x);
 	x->in_handler = 0;
@@ -892,8 +968,11 @@ set_phase(const struct mib_table *t, netsnmp_agent_request_info *reqinfo,
 
 	DEBUGMSGTL(("cimr:set", "%s: mode %d transid %ld (open %d, %ld)\n", t->name, reqinfo->mode,
 	    transid, x->open, x->transid));
-	/* The master gave up on a phase still waiting for the kernel: end it first. */
-	if (x->phase != 0 && reqinfo->mode != x->phase)
+	/*
+	 * The master gave up on a phase still waiting for the kernel: end it
+	 * first (and the UNDO that ending a phase of a lost master may begin).
+	 */
+	for (int i = 0; i < 2 && x->phase != 0 && reqinfo->mode != x->phase; i++)
 		txn_timeout(x);
 	switch (reqinfo->mode) {
 	case MODE_SET_RESERVE1:

@@ -159,7 +159,13 @@ int txn_check_go_status(const netsnmp_variable_list *);
 /* RowStatus of tables with createAndWait: any value but notReady(3). */
 int txn_check_status(const netsnmp_variable_list *);
 
+/*
+ * txn_new() registers for the end of the session to the master (a SET left
+ * without COMMIT or UNDO is settled then); txn_stop() unregisters, before
+ * snmp_shutdown(), whose clear_callback() frees every callback's argument.
+ */
 struct txn *txn_new(void);
+void txn_stop(struct txn *);
 void txn_free(struct txn *);
 /* Make a table writable through this transaction: t->set routes its SET phases here. */
 int txn_bind(struct txn *, struct mib_table *t, const struct txn_ops *, void *ctx);

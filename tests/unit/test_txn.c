@@ -33,6 +33,10 @@
 #include <linux/rtnetlink.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/agent/agent_callbacks.h>
 
 #include "iface/dhcpctl.h"
 #include "iface/ifmirror.h"
@@ -1729,6 +1733,61 @@ test_kernel_silent(void **state)
 	undone((struct vb[]){ { TR, C_RS, GOOD, 4 },
 		   { TR, C_RS, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0), 4 } },
 	    2, 1, "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 SILENT; del 10.9.0.0/16 m20");
+}
+
+/*
+ * The master goes away (snmpd killed) after an ACTION that failed, before
+ * its UNDO, or while the ACTION still waits for the kernel (held): the SET is
+ * undone as its UNDO would have (before, a new master's next SET committed
+ * the half that was applied), and a new SET works at once.
+ */
+static void
+master_lost_case(int held)
+{
+	char before[2048], after[2048];
+	netsnmp_request_info *reqs[2], *next[1];
+	struct result res = { 0, -1, 0 };
+
+	kernel_text(before, sizeof(before));
+	fk.fail = 1u << 2; /* add GOOD, add 10.64: refused */
+	route_reqs(reqs, 2,
+	    (const char *[]){ GOOD, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0) },
+	    (oid[]){ C_RS, C_RS }, (long[]){ RS_CREATEANDGO, RS_CREATEANDGO });
+	assert_false(phase(MODE_SET_RESERVE1, reqs, 2, &res));
+	assert_false(phase(MODE_SET_RESERVE2, reqs, 2, &res));
+	hold = held;
+	assert_int_equal(phase(MODE_SET_ACTION, reqs, 2, &res), !held);
+	/* the session to the master closed, as net-snmp's subagent says it: no UNDO comes */
+	snmp_call_callbacks(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, NULL);
+	for (int turn = 0; nlreq_inflight(q) > 0; turn++) {
+		assert_true(turn < 20);
+		nlreq_input(q);
+	}
+	assert_string_equal(fk.log,
+	    "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 REFUSED; del 10.9.0.0/16 m20");
+	kernel_text(after, sizeof(after));
+	assert_string_equal(before, after);
+	hold = 0;
+	res = (struct result){ 0, -1, 0 };
+	route_reqs(next, 1, (const char *[]){ GOOD }, (oid[]){ C_RS }, (long[]){ RS_CREATEANDGO });
+	assert_false(phase(MODE_SET_RESERVE1, next, 1, &res));
+	assert_false(phase(MODE_SET_RESERVE2, next, 1, &res));
+	assert_false(phase(MODE_SET_ACTION, next, 1, &res));
+	phase(MODE_SET_COMMIT, next, 1, &res);
+	reqs_free(reqs, 2);
+	reqs_free(next, 1);
+}
+
+static void
+test_master_lost_before_undo(void **state)
+{
+	master_lost_case(0);
+}
+
+static void
+test_master_lost_in_action(void **state)
+{
+	master_lost_case(1);
 }
 
 /*
@@ -3639,6 +3698,8 @@ main(void)
 		T(test_gateway6),
 		T(test_applied),
 		T(test_undo_newest_first),
+		T(test_master_lost_before_undo),
+		T(test_master_lost_in_action),
 		T(test_across_tables),
 		T(test_pdestroy_gone),
 		T(test_save_fails),
