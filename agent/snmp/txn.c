@@ -71,6 +71,7 @@ struct txn {
 	int undo_bad;             /* UNDO: a step could not be undone */
 	int failed;               /* ACTION: a row failed; the rows after it are not applied */
 	int orphan;   /* the master went away during the phase: no COMMIT or UNDO comes */
+	int own_undo; /* the UNDO orphan_end() began is under way */
 	int watching; /* registered for the session's end (txn_stop()) */
 	struct txn_row *fail_on; /* ACTION: the row the failing apply() names (txn_fail_on()) */
 	struct txn_row **rows;
@@ -137,7 +138,8 @@ txn_clear(struct txn *x)
 	x->rows = NULL;
 	x->steps = NULL;
 	x->n = x->cap = x->nsteps = x->stepcap = 0;
-	x->open = x->checked = x->undone = x->applied = x->undo_bad = x->failed = x->orphan = 0;
+	x->open = x->checked = x->undone = x->applied = x->undo_bad = x->failed = x->orphan =
+	    x->own_undo = 0;
 	x->nchecked = 0;
 	x->fail_on = NULL;
 	x->transid = 0;
@@ -811,6 +813,7 @@ calls_run(struct txn *x)
 	/* (an UNDO of our own, orphan_end(), has no calls: it is over when every step is) */
 	if (x->ncalls == 0 && mode != 0 && (mode != MODE_SET_UNDO || x->undone)) {
 		x->phase = 0;
+		x->own_undo = 0;
 		loop_timer_stop(&x->budget);
 		leave_all(x, mode);
 		if (x->orphan)
@@ -844,6 +847,7 @@ orphan_end(struct txn *x)
 		    "transaction %ld failed and the master went away before its UNDO: "
 		    "undoing it",
 		    x->transid);
+		x->own_undo = 1;
 		phase_begin(x, MODE_SET_UNDO);
 		calls_run(x);
 		return;
@@ -968,12 +972,21 @@ set_phase(const struct mib_table *t, netsnmp_agent_request_info *reqinfo,
 
 	DEBUGMSGTL(("cimr:set", "%s: mode %d transid %ld (open %d, %ld)\n", t->name, reqinfo->mode,
 	    transid, x->open, x->transid));
-	/*
-	 * The master gave up on a phase still waiting for the kernel: end it
-	 * first (and the UNDO that ending a phase of a lost master may begin).
-	 */
-	for (int i = 0; i < 2 && x->phase != 0 && reqinfo->mode != x->phase; i++)
+	/* The master gave up on a phase still waiting for the kernel: end it first. */
+	if (x->phase != 0 && reqinfo->mode != x->phase && !x->own_undo)
 		txn_timeout(x);
+	/*
+	 * Ending it may begin our own UNDO of a SET a lost master left
+	 * (orphan_end()): nobody gave up on that one, and cutting it short would
+	 * leave half a SET applied.  It ends within its budget; the manager retries.
+	 */
+	if (x->phase != 0 && reqinfo->mode != x->phase) {
+		log_notice("set",
+		    "a SET arrived while the SET a lost master left is undone: "
+		    "resourceUnavailable");
+		netsnmp_set_request_error(reqinfo, requests, SNMP_ERR_RESOURCEUNAVAILABLE);
+		return;
+	}
 	switch (reqinfo->mode) {
 	case MODE_SET_RESERVE1:
 		if (!same || x->checked)

@@ -1791,6 +1791,54 @@ test_master_lost_in_action(void **state)
 }
 
 /*
+ * A new master's SET while the UNDO of the SET the lost master left is still
+ * waiting for the kernel: refused (resourceUnavailable), not allowed to cut
+ * that UNDO short, which would leave half the failed SET applied.
+ */
+static void
+test_master_lost_undo_busy(void **state)
+{
+	char before[2048], after[2048];
+	netsnmp_request_info *reqs[2], *next[1], *again[1];
+	struct result res = { 0, -1, 0 };
+
+	kernel_text(before, sizeof(before));
+	fk.fail = 1u << 2; /* add GOOD, add 10.64: refused */
+	route_reqs(reqs, 2,
+	    (const char *[]){ GOOD, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0) },
+	    (oid[]){ C_RS, C_RS }, (long[]){ RS_CREATEANDGO, RS_CREATEANDGO });
+	assert_false(phase(MODE_SET_RESERVE1, reqs, 2, &res));
+	assert_false(phase(MODE_SET_RESERVE2, reqs, 2, &res));
+	hold = 1;
+	assert_false(phase(MODE_SET_ACTION, reqs, 2, &res));
+	snmp_call_callbacks(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, NULL);
+	for (int turn = 0; strstr(fk.log, "del 10.9.0.0/16") == NULL; turn++) {
+		assert_true(turn < 20);
+		nlreq_input(q);
+	}
+	assert_true(nlreq_inflight(q) > 0); /* the UNDO's delete awaits its answer */
+	route_reqs(next, 1, (const char *[]){ GOOD }, (oid[]){ C_RS }, (long[]){ RS_CREATEANDGO });
+	assert_true(phase(MODE_SET_RESERVE1, next, 1, &res));
+	assert_int_equal(res.status, SNMP_ERR_RESOURCEUNAVAILABLE);
+	for (int turn = 0; nlreq_inflight(q) > 0; turn++) {
+		assert_true(turn < 20);
+		nlreq_input(q);
+	}
+	kernel_text(after, sizeof(after));
+	assert_string_equal(before, after);
+	hold = 0;
+	res = (struct result){ 0, -1, 0 };
+	route_reqs(again, 1, (const char *[]){ GOOD }, (oid[]){ C_RS }, (long[]){ RS_CREATEANDGO });
+	assert_false(phase(MODE_SET_RESERVE1, again, 1, &res));
+	assert_false(phase(MODE_SET_RESERVE2, again, 1, &res));
+	assert_false(phase(MODE_SET_ACTION, again, 1, &res));
+	phase(MODE_SET_COMMIT, again, 1, &res);
+	reqs_free(again, 1);
+	reqs_free(reqs, 2);
+	reqs_free(next, 1);
+}
+
+/*
  * ACTION does not wait for the kernel: the handler returns with its requests
  * delegated and one kernel request sent; each answer sends the next, in
  * order (a metric move: add at the new metric, then delete the old); the
@@ -3700,6 +3748,7 @@ main(void)
 		T(test_undo_newest_first),
 		T(test_master_lost_before_undo),
 		T(test_master_lost_in_action),
+		T(test_master_lost_undo_busy),
 		T(test_across_tables),
 		T(test_pdestroy_gone),
 		T(test_save_fails),
