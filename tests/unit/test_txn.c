@@ -1736,19 +1736,15 @@ test_kernel_silent(void **state)
 }
 
 /*
- * The master goes away (snmpd killed) after an ACTION that failed, before
- * its UNDO, or while the ACTION still waits for the kernel (held): the SET is
- * undone as its UNDO would have (before, a new master's next SET committed
- * the half that was applied), and a new SET works at once.
+ * A SET of GOOD and 10.64.0.0/16 (which the kernel refuses) through RESERVE2
+ * and its ACTION (its answers left undelivered when held), then the session
+ * to the master closes, as net-snmp's subagent says it: no UNDO comes.
  */
 static void
-master_lost_case(int held)
+lost_master_set(netsnmp_request_info **reqs, int held)
 {
-	char before[2048], after[2048];
-	netsnmp_request_info *reqs[2], *next[1];
 	struct result res = { 0, -1, 0 };
 
-	kernel_text(before, sizeof(before));
 	fk.fail = 1u << 2; /* add GOOD, add 10.64: refused */
 	route_reqs(reqs, 2,
 	    (const char *[]){ GOOD, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0) },
@@ -1757,25 +1753,57 @@ master_lost_case(int held)
 	assert_false(phase(MODE_SET_RESERVE2, reqs, 2, &res));
 	hold = held;
 	assert_int_equal(phase(MODE_SET_ACTION, reqs, 2, &res), !held);
-	/* the session to the master closed, as net-snmp's subagent says it: no UNDO comes */
 	snmp_call_callbacks(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, NULL);
+}
+
+/* Deliver the kernel's answers until none is awaited. */
+static void
+answer_all(void)
+{
 	for (int turn = 0; nlreq_inflight(q) > 0; turn++) {
 		assert_true(turn < 20);
 		nlreq_input(q);
 	}
-	assert_string_equal(fk.log,
-	    "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 REFUSED; del 10.9.0.0/16 m20");
+}
+
+/* The kernel is as before, and a new SET (creating GOOD) goes through every phase. */
+static void
+fresh_set_works(const char *before)
+{
+	char after[2048];
+	netsnmp_request_info *next[1];
+	struct result res = { 0, -1, 0 };
+
 	kernel_text(after, sizeof(after));
 	assert_string_equal(before, after);
 	hold = 0;
-	res = (struct result){ 0, -1, 0 };
 	route_reqs(next, 1, (const char *[]){ GOOD }, (oid[]){ C_RS }, (long[]){ RS_CREATEANDGO });
 	assert_false(phase(MODE_SET_RESERVE1, next, 1, &res));
 	assert_false(phase(MODE_SET_RESERVE2, next, 1, &res));
 	assert_false(phase(MODE_SET_ACTION, next, 1, &res));
 	phase(MODE_SET_COMMIT, next, 1, &res);
-	reqs_free(reqs, 2);
 	reqs_free(next, 1);
+}
+
+/*
+ * The master goes away (snmpd killed) after an ACTION that failed, before
+ * its UNDO, or while the ACTION still waits for the kernel (held): the SET is
+ * undone as its UNDO would have (before, a new master's next SET committed
+ * the half that was applied), and a new SET works at once.
+ */
+static void
+master_lost_case(int held)
+{
+	char before[2048];
+	netsnmp_request_info *reqs[2];
+
+	kernel_text(before, sizeof(before));
+	lost_master_set(reqs, held);
+	answer_all();
+	assert_string_equal(fk.log,
+	    "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 REFUSED; del 10.9.0.0/16 m20");
+	fresh_set_works(before);
+	reqs_free(reqs, 2);
 }
 
 static void
@@ -1798,20 +1826,12 @@ test_master_lost_in_action(void **state)
 static void
 test_master_lost_undo_busy(void **state)
 {
-	char before[2048], after[2048];
-	netsnmp_request_info *reqs[2], *next[1], *again[1];
+	char before[2048];
+	netsnmp_request_info *reqs[2], *next[1];
 	struct result res = { 0, -1, 0 };
 
 	kernel_text(before, sizeof(before));
-	fk.fail = 1u << 2; /* add GOOD, add 10.64: refused */
-	route_reqs(reqs, 2,
-	    (const char *[]){ GOOD, RIDX("10.64.0.0", "255.255.0.0", "192.0.2.1", 2, 254, 0, 0) },
-	    (oid[]){ C_RS, C_RS }, (long[]){ RS_CREATEANDGO, RS_CREATEANDGO });
-	assert_false(phase(MODE_SET_RESERVE1, reqs, 2, &res));
-	assert_false(phase(MODE_SET_RESERVE2, reqs, 2, &res));
-	hold = 1;
-	assert_false(phase(MODE_SET_ACTION, reqs, 2, &res));
-	snmp_call_callbacks(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, NULL);
+	lost_master_set(reqs, 1);
 	for (int turn = 0; strstr(fk.log, "del 10.9.0.0/16") == NULL; turn++) {
 		assert_true(turn < 20);
 		nlreq_input(q);
@@ -1820,20 +1840,8 @@ test_master_lost_undo_busy(void **state)
 	route_reqs(next, 1, (const char *[]){ GOOD }, (oid[]){ C_RS }, (long[]){ RS_CREATEANDGO });
 	assert_true(phase(MODE_SET_RESERVE1, next, 1, &res));
 	assert_int_equal(res.status, SNMP_ERR_RESOURCEUNAVAILABLE);
-	for (int turn = 0; nlreq_inflight(q) > 0; turn++) {
-		assert_true(turn < 20);
-		nlreq_input(q);
-	}
-	kernel_text(after, sizeof(after));
-	assert_string_equal(before, after);
-	hold = 0;
-	res = (struct result){ 0, -1, 0 };
-	route_reqs(again, 1, (const char *[]){ GOOD }, (oid[]){ C_RS }, (long[]){ RS_CREATEANDGO });
-	assert_false(phase(MODE_SET_RESERVE1, again, 1, &res));
-	assert_false(phase(MODE_SET_RESERVE2, again, 1, &res));
-	assert_false(phase(MODE_SET_ACTION, again, 1, &res));
-	phase(MODE_SET_COMMIT, again, 1, &res);
-	reqs_free(again, 1);
+	answer_all();
+	fresh_set_works(before);
 	reqs_free(reqs, 2);
 	reqs_free(next, 1);
 }
