@@ -32,28 +32,13 @@
 #include "route/rt4.h"
 #include "snmp/mib.h"
 
+#include "fakeclock.h"
 #include "fixture.h"
 
 #define UP (IFF_UP | IFF_RUNNING | IFF_LOWER_UP)
 
 static struct iface *ifm;
 static struct mirror *m4, *m6;
-
-/* The clocks the code under test reads, when a test sets them. */
-static int fake_clocks;
-static struct timespec fake_real, fake_mono;
-
-int __real_clock_gettime(clockid_t clk, struct timespec *ts);
-int __wrap_clock_gettime(clockid_t clk, struct timespec *ts);
-
-int
-__wrap_clock_gettime(clockid_t clk, struct timespec *ts)
-{
-	if (!fake_clocks || (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC))
-		return __real_clock_gettime(clk, ts);
-	*ts = clk == CLOCK_REALTIME ? fake_real : fake_mono;
-	return 0;
-}
 
 static void
 apply(struct nl_msg *msg)
@@ -127,7 +112,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	fake_clocks = 0;
+	fakeclock_off();
 	mirror_free(m4);
 	mirror_free(m6);
 	iface_free(ifm);
@@ -427,7 +412,7 @@ lease_addr(const struct ifa_cacheinfo *ci)
 static void
 lease_gone(void)
 {
-	fake_clocks = 0;
+	fakeclock_off();
 	apply(fx_link_msg(RTM_DELLINK, 6, UP, "lease"));
 }
 
@@ -451,13 +436,11 @@ test_lease_times_steady(void **state)
 	u_char o1[11], e1[11], o2[11], e2[11];
 
 	(void)state;
-	fake_clocks = 1;
-	fake_real = (struct timespec){ 1000000000, 900000000 };
-	fake_mono = (struct timespec){ 100, 100000000 };
+	fakeclock_set((struct timespec){ 1000000000, 900000000 },
+	    (struct timespec){ 100, 100000000 });
 	lease_addr(&ci); /* seen at 100 s on CLOCK_MONOTONIC */
 	lease_times(o1, e1);
-	fake_real = (struct timespec){ 1000000001, 200000000 };
-	fake_mono = (struct timespec){ 100, 400000000 };
+	fakeclock_advance(300000000); /* both clocks: 1000000001.2 and 100.4 */
 	lease_times(o2, e2);
 	lease_gone();
 	assert_date(o1, 999999950); /* 1000000000.9 - 100.1 + 50.0, the second */
@@ -480,9 +463,8 @@ test_lease_obtained_wrap(void **state)
 	u_char o[11], e[11];
 
 	(void)state;
-	fake_clocks = 1;
-	fake_real = (struct timespec){ 2000000000, 0 };
-	fake_mono = (struct timespec){ 42949773, 60000000 }; /* 2^32 + 10010 hundredths */
+	fakeclock_set((struct timespec){ 2000000000, 0 },
+	    (struct timespec){ 42949773, 60000000 }); /* 2^32 + 10010 hundredths */
 	ci.cstamp = ci.tstamp = 5000;
 	lease_addr(&ci);
 	lease_times(o, e);
