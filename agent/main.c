@@ -425,7 +425,8 @@ main(int argc, char **argv)
 	    dhcpctl_conf_register(&ccfg) < 0 || resolver_conf_register(&rcfg) < 0 ||
 	    pingrows_conf_register(&pings, &time_source) < 0)
 		fatal("cannot register the configuration directives");
-	if ((ms = master_init()) == NULL)
+	/* Both follow the session to the master from its first connection (init_snmp()). */
+	if ((ms = master_init()) == NULL || (txn = txn_new()) == NULL)
 		fatal("out of memory");
 	mib_event_init(&notifier);
 	if (init_agent(APP) != 0)
@@ -518,11 +519,10 @@ main(int argc, char **argv)
 		fatal("%s", err);
 	ping_open(&pings, &pool, time_source);
 	pings.hosts = ifm;
-	if ((txn = txn_new()) == NULL || mib_route_register(m, w, txn) < 0 ||
-	    mib_adapter_writable(txn, ifs) < 0 || mib_adcfg_writable(txn, ifs) < 0 ||
-	    mib_route6_register(m6, w, txn) < 0 || mib_persist_register(w, txn) < 0 ||
-	    mib_event_register() < 0 || mib_adapter_register(ifm, ifd) < 0 ||
-	    mib_adcfg_use_writer(w, txn) < 0 ||
+	if (mib_route_register(m, w, txn) < 0 || mib_adapter_writable(txn, ifs) < 0 ||
+	    mib_adcfg_writable(txn, ifs) < 0 || mib_route6_register(m6, w, txn) < 0 ||
+	    mib_persist_register(w, txn) < 0 || mib_event_register() < 0 ||
+	    mib_adapter_register(ifm, ifd) < 0 || mib_adcfg_use_writer(w, txn) < 0 ||
 	    mib_adcfg_register(ifm, pm, pm6, pm == m, pm6 == m6) < 0 ||
 	    mib_tcpip_register(ifm, res, txn) < 0 || mib_ping_register(&pings, txn) < 0)
 		fatal("cannot register CIM-ROUTE-MIB objects");

@@ -72,7 +72,7 @@ struct txn {
 	int failed;               /* ACTION: a row failed; the rows after it are not applied */
 	int orphan;   /* the master went away during the phase: no COMMIT or UNDO comes */
 	int own_undo; /* the UNDO orphan_end() began is under way */
-	int watching; /* registered for the session's end (txn_stop()) */
+	void *master; /* the master's session (INDEX_START's), whose end settles a SET */
 	struct txn_row *fail_on; /* ACTION: the row the failing apply() names (txn_fail_on()) */
 	struct txn_row **rows;
 	size_t n, cap;
@@ -84,7 +84,7 @@ struct txn {
 
 static void budget_spent(void *);
 static void commit_rows(struct txn *);
-static int session_closed(int, int, void *, void *);
+static int session_event(int, int, void *, void *);
 
 struct txn *
 txn_new(void)
@@ -94,18 +94,25 @@ txn_new(void)
 	if (x == NULL)
 		return NULL;
 	loop_timer_init(&x->budget, budget_spent, x);
-	x->watching = snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
-			  session_closed, x) == SNMPERR_SUCCESS;
+	if (snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
+		session_event, x) != SNMPERR_SUCCESS ||
+	    snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
+		session_event, x) != SNMPERR_SUCCESS) {
+		txn_stop(x);
+		free(x);
+		return NULL;
+	}
 	return x;
 }
 
 void
 txn_stop(struct txn *x)
 {
-	if (x->watching)
-		snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
-		    session_closed, x, 1);
-	x->watching = 0;
+	/* Unregistering what is not registered (twice, or after a failed txn_new()) is harmless. */
+	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
+	    session_event, x, 1);
+	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
+	    session_event, x, 1);
 }
 
 static void
@@ -861,12 +868,22 @@ orphan_end(struct txn *x)
 	txn_clear(x);
 }
 
-/* SNMPD_CALLBACK_INDEX_STOP: the session to the master closed. */
+/*
+ * SNMPD_CALLBACK_INDEX_START / INDEX_STOP: the session to the master opened
+ * or closed.  Only the end of the master's session settles a SET.
+ */
 static int
-session_closed(int major, int minor, void *serverarg, void *clientarg)
+session_event(int major, int minor, void *serverarg, void *clientarg)
 {
 	struct txn *x = clientarg;
 
+	if (minor == SNMPD_CALLBACK_INDEX_START) {
+		x->master = serverarg;
+		return 0;
+	}
+	if (serverarg != x->master)
+		return 0;
+	x->master = NULL;
 	if (!x->open)
 		return 0;
 	x->orphan = 1;

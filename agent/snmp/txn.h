@@ -160,9 +160,11 @@ int txn_check_go_status(const netsnmp_variable_list *);
 int txn_check_status(const netsnmp_variable_list *);
 
 /*
- * txn_new() registers for the end of the session to the master (a SET left
- * without COMMIT or UNDO is settled then); txn_stop() unregisters, before
- * snmp_shutdown(), whose clear_callback() frees every callback's argument.
+ * txn_new() registers for the start and end of the session to the master
+ * (a SET left without COMMIT or UNDO is settled when the master's session
+ * ends, not another's), so it is called before init_snmp() makes the first
+ * connection; txn_stop() unregisters, before snmp_shutdown(), whose
+ * clear_callback() frees every callback's argument.
  */
 struct txn *txn_new(void);
 void txn_stop(struct txn *);

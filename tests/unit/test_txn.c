@@ -1738,10 +1738,11 @@ test_kernel_silent(void **state)
 /*
  * A SET of GOOD and 10.64.0.0/16 (which the kernel refuses) through RESERVE2
  * and its ACTION (its answers left undelivered when held), then the session
- * to the master closes, as net-snmp's subagent says it: no UNDO comes.
+ * to the session closed closes, as net-snmp's subagent says it: no UNDO comes
+ * (when it is the master's: NULL where no INDEX_START named one).
  */
 static void
-lost_master_set(netsnmp_request_info **reqs, int held)
+lost_master_set(netsnmp_request_info **reqs, int held, void *closed)
 {
 	struct result res = { 0, -1, 0 };
 
@@ -1753,7 +1754,7 @@ lost_master_set(netsnmp_request_info **reqs, int held)
 	assert_false(phase(MODE_SET_RESERVE2, reqs, 2, &res));
 	hold = held;
 	assert_int_equal(phase(MODE_SET_ACTION, reqs, 2, &res), !held);
-	snmp_call_callbacks(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, NULL);
+	snmp_call_callbacks(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, closed);
 }
 
 /* Deliver the kernel's answers until none is awaited. */
@@ -1798,7 +1799,7 @@ master_lost_case(int held)
 	netsnmp_request_info *reqs[2];
 
 	kernel_text(before, sizeof(before));
-	lost_master_set(reqs, held);
+	lost_master_set(reqs, held, NULL);
 	answer_all();
 	assert_string_equal(fk.log,
 	    "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 REFUSED; del 10.9.0.0/16 m20");
@@ -1819,6 +1820,30 @@ test_master_lost_in_action(void **state)
 }
 
 /*
+ * Only the end of the master's session settles a SET: another session's
+ * end leaves it waiting for its UNDO, which the master's own end then runs.
+ */
+static void
+test_master_lost_other_session(void **state)
+{
+	static int master, other;
+	char before[2048];
+	netsnmp_request_info *reqs[2];
+
+	kernel_text(before, sizeof(before));
+	snmp_call_callbacks(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, &master);
+	lost_master_set(reqs, 0, &other);
+	answer_all();
+	assert_string_equal(fk.log, "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 REFUSED");
+	snmp_call_callbacks(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, &master);
+	answer_all();
+	assert_string_equal(fk.log,
+	    "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 REFUSED; del 10.9.0.0/16 m20");
+	fresh_set_works(before);
+	reqs_free(reqs, 2);
+}
+
+/*
  * A new master's SET while the UNDO of the SET the lost master left is still
  * waiting for the kernel: refused (resourceUnavailable), not allowed to cut
  * that UNDO short, which would leave half the failed SET applied.
@@ -1831,7 +1856,7 @@ test_master_lost_undo_busy(void **state)
 	struct result res = { 0, -1, 0 };
 
 	kernel_text(before, sizeof(before));
-	lost_master_set(reqs, 1);
+	lost_master_set(reqs, 1, NULL);
 	for (int turn = 0; strstr(fk.log, "del 10.9.0.0/16") == NULL; turn++) {
 		assert_true(turn < 20);
 		nlreq_input(q);
@@ -3757,6 +3782,7 @@ main(void)
 		T(test_master_lost_before_undo),
 		T(test_master_lost_in_action),
 		T(test_master_lost_undo_busy),
+		T(test_master_lost_other_session),
 		T(test_across_tables),
 		T(test_pdestroy_gone),
 		T(test_save_fails),
