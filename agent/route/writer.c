@@ -323,7 +323,13 @@ entry_changed(struct writer *w, struct persist *p, const struct mirror *pm, cons
 	if (old != NULL && new == NULL && (owner = persist_owner_of(p, pm, old)) != NULL &&
 	    !owner->active)
 		arm(w, APPLY_SOON_MS);
-	else if (new != NULL && p->nactive < p->n)
+	/*
+	 * Some rows lack their route, and routes appeared (an interface may
+	 * have come back) or one went (it may have held a row's destination
+	 * and metric: the row installs as soon as the kernel takes it, not at
+	 * the 30 s retry).
+	 */
+	else if (p->nactive < p->n)
 		arm(w, APPLY_SETTLE_MS);
 }
 

@@ -665,6 +665,57 @@ test_status_last_change(void **state)
 	mirror_free(m);
 }
 
+/* The writer's arm: the delay it asked for last (0: none). */
+static void
+record_arm(unsigned ms, void *arg)
+{
+	*(unsigned *)arg = ms;
+}
+
+/*
+ * A row without its route because another route holds its destination and
+ * metric (replaced by hand: EEXIST): when that route goes, the writer asks
+ * for an apply within the settle delay, not the 30 s retry.  The deleted
+ * route is no row's, so only "a row is missing" can tell it.
+ */
+static void
+test_blocker_gone_applies_soon(void **state)
+{
+	static const struct mirror_config cfg = { .tables = { PERSIST_TABLE }, .ntables = 1 };
+	struct proute pr = { .dst = 0x0a3c0000, .plen = 16, .nexthop = 0xc0000201, .metric = 9 };
+	struct mirror *m;
+	struct writer *w;
+	struct route blocker;
+	unsigned armed = 0;
+	char err[256];
+
+	assert_non_null(m = mirror_new(&cfg));
+	assert_non_null(
+	    w = writer_new(m, NULL, NULL, NULL, NULL, record_arm, &armed, err, sizeof(err)));
+	assert_int_equal(persist_insert(&w->persist, &pr), 0);
+	persist_route(&pr, &blocker);
+	blocker.nexthop = 0xc0000209; /* the same destination and metric, another gateway */
+	blocker.ifindex = 2;
+	blocker.flags = ROUTE_F_GATEWAY;
+	blocker.proto = 4;
+	assert_int_equal(mirror_inject(m, &blocker, 1), 0);
+	persist_refresh(&w->persist, w->pm);
+	assert_int_equal(w->persist.nactive, 0);
+	assert_null(persist_owner(&w->persist, &blocker));
+	assert_int_equal(mirror_inject(m, NULL, 0), 0);
+	writer_route_changed(w, &blocker, NULL);
+	assert_int_not_equal(armed, 0);
+	assert_true(armed <= 200);
+	/* With every row active, a route that goes asks for nothing. */
+	armed = 0;
+	w->persist.v[0].active = 1;
+	w->persist.nactive = 1;
+	writer_route_changed(w, &blocker, NULL);
+	assert_int_equal(armed, 0);
+	writer_free(w);
+	mirror_free(m);
+}
+
 /* ---- IPv6 lines (persisted-routes6) ------------------------------------------ */
 
 static void
@@ -885,6 +936,7 @@ main(void)
 		cmocka_unit_test(test_writable_protocols),
 		cmocka_unit_test(test_private_mirror),
 		cmocka_unit_test(test_status_last_change),
+		cmocka_unit_test(test_blocker_gone_applies_soon),
 		cmocka_unit_test(test6_parse_good),
 		cmocka_unit_test(test6_parse_bad),
 		cmocka_unit_test(test6_format_round_trip),
