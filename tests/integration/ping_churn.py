@@ -35,6 +35,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import churn_lib  # noqa: E402
+
 NS, AGENT, T = os.environ.get('NS', ''), os.environ.get('AGENT', ''), os.environ.get('T', '/tmp')
 FORGE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'icmp_forge.py')
 PING = '.1.3.6.1.4.1.32473.1.1.7'
@@ -427,20 +430,9 @@ def outcome(m, cfg):
 # ------------------------------------------------------------------ SNMP
 
 def snmpset(vbs):
-    args = []
-    for o, t, v in vbs:
-        args += [o, t, str(v)]
-    p = nsx('snmpset', '-v2c', '-c', 'private', '-On', '-t', '10', '-r', '0', AGENT, *args)
-    text = p.stdout + p.stderr
-    if p.returncode == 0 and 'Reason' not in text:
-        return None, None, text
-    st = obj = None
-    for line in text.splitlines():
-        if line.startswith('Reason: '):
-            st = line.split()[1]
-        if line.startswith('Failed object: '):
-            obj = line.split()[2]
-    return st or 'error', obj, text
+    """(None, None, text) on success, else (status, failed object, text): churn_lib's."""
+    got, text = churn_lib.snmpset(vbs)
+    return (got or (None, None)) + (text,)
 
 
 def walk(oid):

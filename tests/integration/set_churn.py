@@ -26,8 +26,10 @@ import subprocess
 import sys
 import time
 
-NS, AGENT = os.environ.get('NS', ''), os.environ.get('AGENT', '')
-STATEDIR, OUT = os.environ.get('STATEDIR', ''), os.environ.get('OUT', '/tmp')
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from churn_lib import NS, AGENT, STATEDIR, nsx, subs6, mask4, state_file, walk, snmpset, diff, settle  # noqa: E402
+
+OUT = os.environ.get('OUT', '/tmp')
 BASE = '.1.3.6.1.4.1.32473.1.1'
 E4, P4, E6, P6 = BASE + '.1.3.1', BASE + '.2.3.1', BASE + '.8.3.1', BASE + '.9.3.1'
 # writable columns: table -> {column: check}; the rest of 1..N are notWritable
@@ -45,13 +47,6 @@ LINKS = {'va0': ('10.1.0', '2001:db8:1'), 'va1': ('10.2.0', '2001:db8:2')}
 POOL4, POOL6 = ipaddress.ip_network('10.60.0.0/16'), ipaddress.ip_network('2001:db8:60::/48')
 
 
-def nsx(*cmd, check=True):
-    p = subprocess.run(['ip', 'netns', 'exec', NS] + list(cmd), capture_output=True, text=True)
-    if check and p.returncode != 0:
-        raise RuntimeError('%s: %s' % (' '.join(cmd), p.stderr.strip()))
-    return p.stdout
-
-
 IFX = {}
 
 
@@ -59,14 +54,6 @@ def ifindex(dev):
     if dev not in IFX:
         IFX[dev] = int(nsx('cat', '/sys/class/net/%s/ifindex' % dev).strip())
     return IFX[dev]
-
-
-def subs6(a):
-    return '.'.join(str(b) for b in ipaddress.IPv6Address(a).packed)
-
-
-def mask4(plen):
-    return str(ipaddress.IPv4Network('0.0.0.0/%d' % plen).netmask)
 
 
 # ------------------------------------------------------------------ the kernel
@@ -97,25 +84,6 @@ def kernel_routes(fam):
     return out
 
 
-def state_file(fam):
-    """{(dst, plen, gw, ifname, metric)} of the state file (ifname '' for IPv4)."""
-    path = os.path.join(STATEDIR, 'persisted-routes' + ('6' if fam == 6 else ''))
-    rows = set()
-    try:
-        lines = open(path).read().splitlines()
-    except FileNotFoundError:
-        return rows
-    for line in lines:
-        w = line.split()
-        if not w or w[0].startswith('#'):
-            continue
-        net = ipaddress.ip_network(w[0], strict=False)
-        dev = w[w.index('dev') + 1] if 'dev' in w else ''
-        rows.add((str(net.network_address), net.prefixlen, w[w.index('via') + 1], dev if fam == 6 else '',
-                  int(w[w.index('metric') + 1])))
-    return rows
-
-
 def file_bytes():
     b = []
     for n in ('persisted-routes', 'persisted-routes6'):
@@ -129,39 +97,6 @@ def file_bytes():
 def snapshot():
     return (nsx('ip', '-4', 'route', 'show', 'table', 'all'), nsx('ip', '-6', 'route', 'show', 'table', 'all'),
             file_bytes())
-
-
-def walk(oid):
-    """{index: value} of a column (INTEGER values as int, strings decoded)."""
-    p = subprocess.run(['ip', 'netns', 'exec', NS, 'snmpbulkwalk', '-v2c', '-c', 'public', '-On', '-Oe', '-Ox',
-                        '-OU', '-t', '6', '-r', '1', '-Cr50', AGENT, oid], capture_output=True, text=True)
-    if p.returncode != 0:
-        raise RuntimeError('walk %s: %s' % (oid, p.stderr.strip()))
-    rows, last = {}, None
-    for line in p.stdout.splitlines():
-        if ' = ' not in line:
-            if last is not None:   # a hex string continued
-                rows[last] += bytes.fromhex(line.strip()).decode('latin-1')
-            continue
-        name, v = line.split(' = ', 1)
-        if not name.startswith(oid + '.'):
-            continue
-        idx = name[len(oid) + 1:]
-        last = None
-        if v.startswith('INTEGER: '):
-            rows[idx] = int(v.split()[1])
-        elif v.startswith('Hex-STRING: '):
-            rows[idx] = bytes.fromhex(v[12:]).decode('latin-1')
-            last = idx
-        elif v.startswith('OID: '):
-            rows[idx] = v[5:]
-        elif v.startswith('Gauge32: '):
-            rows[idx] = int(v.split()[1])
-        elif v.startswith('STRING: '):
-            rows[idx] = v[8:].strip('"')
-        else:
-            rows[idx] = v
-    return rows
 
 
 # ------------------------------------------------------------------ the model
@@ -873,32 +808,7 @@ class Gen:
         return vbs[:6]
 
 
-# ------------------------------------------------------------------ snmpset
-
-ERRNAMES = ['noError', 'tooBig', 'noSuchName', 'badValue', 'readOnly', 'genErr', 'noAccess', 'wrongType',
-            'wrongLength', 'wrongEncoding', 'wrongValue', 'noCreation', 'inconsistentValue',
-            'resourceUnavailable', 'commitFailed', 'undoFailed', 'authorizationError', 'notWritable',
-            'inconsistentName']
-
-
-def snmpset(vbs):
-    """None (success), (status, failed oid), or ('timeout', text)."""
-    args = []
-    for o, t, v in vbs:
-        args += [o, t, str(v)]
-    p = subprocess.run(['ip', 'netns', 'exec', NS, 'snmpset', '-v2c', '-c', 'private', '-On', '-t', '10', '-r', '0',
-                        AGENT] + args, capture_output=True, text=True)
-    text = p.stdout + p.stderr
-    if p.returncode == 0 and 'Reason' not in text:
-        return None, text
-    st = obj = None
-    for line in text.splitlines():
-        if line.startswith('Reason: '):
-            st = line.split()[1]
-        if line.startswith('Failed object: '):
-            obj = line.split()[2]
-    return (st or 'error', obj), text
-
+# ------------------------------------------------------------------ the PDUs shown
 
 def show(vbs):
     return '\n'.join('  %s %s %s' % vb for vb in vbs)
@@ -914,16 +824,6 @@ def describe(vbs):
 
 
 # ------------------------------------------------------------------ comparisons
-
-def diff(what, want, got):
-    want, got = set(want), set(got)
-    if want == got:
-        return []
-    lines = ['%s differs:' % what]
-    lines += ['  missing %s' % (x,) for x in sorted(want - got, key=str)]
-    lines += ['  extra   %s' % (x,) for x in sorted(got - want, key=str)]
-    return lines
-
 
 def compare_kernel_files(m):
     d = []
@@ -983,16 +883,6 @@ def compare_snmp(m):
         got[(tbl + 'count', '0')] = walk('%s.%d.1' % (BASE, arc)).get('0')
     return diff('the tables (RowStatus, persisted Status, active routes, counts)', snmp_rows(m).items(),
                 got.items())
-
-
-def settle(fn, timeout=5.0):
-    """fn() until it returns no difference, or the timeout; its last answer."""
-    end = time.time() + timeout
-    while True:
-        d = fn()
-        if not d or time.time() > end:
-            return d
-        time.sleep(0.2)
 
 
 # ------------------------------------------------------------------ a round
