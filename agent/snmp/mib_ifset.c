@@ -1031,25 +1031,27 @@ take_default(struct ifset *s, struct irow *r, int six, const void *e, uint32_t m
 
 /*
  * The default routes of table main through l (each family at most one),
- * and whether another interface's default route has metric v already
- * (Linux keeps one route a destination and metric: the move would fail).
+ * and whether another interface's default route of a family that moves
+ * has metric v already (Linux keeps one route a destination and metric:
+ * the move would fail; the other family's routes are another table).
  */
 static int
 collect_defaults(struct ifset *s, struct irow *r, const struct link *l, uint32_t v, int *taken)
 {
 	struct route_pos pos;
 	size_t n4 = 0, n6 = 0;
-	int rc;
+	int rc, taken4 = 0, taken6 = 0;
 
 	for (const struct route *e = route_first(mirror_routes(s->w->pm), &pos);
 	     e != NULL && route_is_default(e); e = route_next(mirror_routes(s->w->pm), &pos)) {
 		if (e->table != RT_TABLE_MAIN || e->type != RTN_UNICAST || e->tos != 0)
 			continue;
 		if (e->ifindex != l->ifindex)
-			*taken |= e->metric == v;
+			taken4 |= e->metric == v;
 		else if ((rc = take_default(s, r, 0, e, e->metric, e->proto, e->flags, &n4)) != 0)
 			return rc;
 	}
+	*taken = taken4 && n4 > 0;
 	if (s->w->pm6 == NULL)
 		return 0;
 	for (const struct route6 *e = route6_first(mirror_table(s->w->pm6), &pos);
@@ -1058,10 +1060,11 @@ collect_defaults(struct ifset *s, struct irow *r, const struct link *l, uint32_t
 		    e->type != RTN_UNICAST)
 			continue;
 		if (e->ifindex != l->ifindex)
-			*taken |= e->metric == v;
+			taken6 |= e->metric == v;
 		else if ((rc = take_default(s, r, 1, e, e->metric, e->proto, e->flags, &n6)) != 0)
 			return rc;
 	}
+	*taken |= taken6 && n6 > 0;
 	return 0;
 }
 

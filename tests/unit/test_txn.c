@@ -3437,6 +3437,45 @@ test_cfg_conn_metric(void **state)
 	CFG_REC(IFA, 25, 80);
 }
 
+/*
+ * SetIPConnectionMetric(): another interface's default route clashes only
+ * with a move of its own family (the MIB: "another interface's default
+ * route of the family at that metric").  va has only an IPv6 default
+ * route; mgmt's IPv4 one at 20 does not stop va's from moving to 20.
+ */
+static void
+test_cfg_conn_metric_family(void **state)
+{
+	adapters();
+	fk.v6[fk.n6++] = R6("::", 0, "2001:db8:1::1", 1024, RTPROT_BOOT);
+	fk.v[fk.n++] = R(0, 0, IP(192, 0, 2, 253), 20, RTPROT_STATIC);
+	fk.v[fk.n - 1].ifindex = 3;
+	fk_events(m);
+	fk_events(m6);
+	assert_int_equal(
+	    run((struct vb[]){ { TC, COL_ADCFG_IPCONNECTIONMETRIC, "2", 20, ASN_UNSIGNED } }, 1)
+		.status,
+	    0);
+	CFG_REC(IFA, CIM_M_SETIPCONNECTIONMETRIC, 0);
+	/* mgmt's IPv4 route did not move; va's IPv6 one is at 20 now. */
+	assert_true(has_default("c00002fd", 20));
+	fk_events(m6);
+	{
+		char k[2048];
+
+		kernel_text(k, sizeof(k));
+		assert_non_null(strstr(k, "::/0 2001:db8:1::1 20 "));
+		assert_null(strstr(k, "::/0 2001:db8:1::1 1024 "));
+	}
+	/* An IPv6 default route of mgmt at 30: va's move to 30 is refused (93). */
+	fk.v6[fk.n6] = R6("::", 0, "2001:db8:1::2", 30, RTPROT_BOOT);
+	fk.v6[fk.n6++].ifindex = 3;
+	fk_events(m6);
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TC, COL_ADCFG_IPCONNECTIONMETRIC, "2", 30, ASN_UNSIGNED });
+	CFG_REC(IFA, CIM_M_SETIPCONNECTIONMETRIC, CIM_RC_ALREADYEXISTS);
+}
+
 /* The file of the nonVolatile addresses, without its header line. */
 static void
 saved_text(char *buf, size_t len)
@@ -3827,6 +3866,7 @@ main(void)
 		T(test_addr_undone_makes_no_file),
 		T(test_cfg_dhcp),
 		T(test_cfg_conn_metric),
+		T(test_cfg_conn_metric_family),
 		T(test_cfg_failure_kept),
 		T(test_addr_saved_start),
 		T(test_addr_saved_renamed),
