@@ -130,6 +130,7 @@ struct kstep {
 	struct kreq *undo;
 	size_t nundo, upos;
 	struct irow *owner; /* the row whose method it performs */
+	int method;         /* that method (the owner's when planned: a cfg row may do several) */
 };
 
 /* A row of any of the three tables (the transaction's row data). */
@@ -553,6 +554,7 @@ plan(struct irow *r, struct irow *owner, const struct kreq *req, const struct kr
 	memset(k, 0, sizeof(*k));
 	k->req = *req;
 	k->owner = owner;
+	k->method = owner->method;
 	if (nundo > 0 && (k->undo = calloc(nundo, sizeof(*undo))) == NULL)
 		return txn_refuse(r->tr, SNMP_ERR_RESOURCEUNAVAILABLE, "out of memory");
 	if (nundo > 0)
@@ -1784,7 +1786,7 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 		}
 		r->kq.answered = 0;
 		if (told(r, &k->req, 0) < 0) {
-			record(s, k->owner->tbl, k->owner->ifindex, k->owner->method,
+			record(s, k->owner->tbl, k->owner->ifindex, k->method,
 			    k->owner->tbl == T_ADAPTER ? AR_FAILED : wmi_code(&k->req, r->kq.rc));
 			txn_fail_on(x, k->owner->tr);
 			return SNMP_ERR_COMMITFAILED;

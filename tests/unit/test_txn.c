@@ -3476,6 +3476,26 @@ test_cfg_conn_metric_family(void **state)
 	CFG_REC(IFA, CIM_M_SETIPCONNECTIONMETRIC, CIM_RC_ALREADYEXISTS);
 }
 
+/*
+ * A cfg row that performs two methods: the kernel's refusal of one is
+ * recorded for that method, not for the row's last.  SetMTU(9001) (va
+ * takes 9000: refused by the driver) with DisableIPSec() in the same row:
+ * setMTU(31) with parameterOutOfBounds(90).
+ */
+static void
+test_cfg_two_methods_record(void **state)
+{
+	adapters();
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TC, C_CFG_MTU, "2", 9001, ASN_UNSIGNED },
+				 { TC, COL_ADCFG_ACTION, "2", 4 } },
+			     2)
+			     .status,
+	    SNMP_ERR_COMMITFAILED);
+	assert_string_equal(fk.log, "link 2 mtu 9001 REFUSED");
+	CFG_REC(IFA, CIM_M_SETMTU, CIM_RC_OUTOFBOUNDS);
+}
+
 /* The file of the nonVolatile addresses, without its header line. */
 static void
 saved_text(char *buf, size_t len)
@@ -3867,6 +3887,7 @@ main(void)
 		T(test_cfg_dhcp),
 		T(test_cfg_conn_metric),
 		T(test_cfg_conn_metric_family),
+		T(test_cfg_two_methods_record),
 		T(test_cfg_failure_kept),
 		T(test_addr_saved_start),
 		T(test_addr_saved_renamed),
