@@ -1128,7 +1128,12 @@ sfx_check(struct txn *x, struct txn_row *row, void *ctx)
 	return SNMP_ERR_NOERROR;
 }
 
-/* A row against the list the file has (n entries): it exists, or is created. */
+/*
+ * A row against the list the file has (n entries): it exists, or is
+ * created.  RFC 2579: createAndGo of a row that exists and active(1) of one
+ * that does not are inconsistentValue; another column alone of a row that
+ * does not exist is inconsistentName.
+ */
 static int
 dns_row_fits(struct txn_row *row, unsigned pos, long status, int has_value, size_t n,
     const char *col)
@@ -1136,6 +1141,9 @@ dns_row_fits(struct txn_row *row, unsigned pos, long status, int has_value, size
 	if (status == RS_CREATEANDGO && pos <= n)
 		return dns_refuse(row, SNMP_ERR_INCONSISTENTVALUE, CIM_RC_INVALIDPARAMETER,
 		    "the row exists (the list has %zu)", n);
+	if (status == RS_ACTIVE && pos > n)
+		return dns_refuse(row, SNMP_ERR_INCONSISTENTVALUE, CIM_RC_INVALIDPARAMETER,
+		    "active(1): the row does not exist (create it with %s createAndGo(4))", col);
 	if (status != RS_CREATEANDGO && status != RS_DESTROY && has_value && pos > n)
 		return dns_refuse(row, SNMP_ERR_INCONSISTENTNAME, CIM_RC_INVALIDPARAMETER,
 		    "the row does not exist (create it with %s)", col);

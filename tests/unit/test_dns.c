@@ -363,6 +363,13 @@ test_refusals(void **state)
 		    CIM_M_SETDNSSERVERSEARCHORDER, 68 },
 		{ { ADDR("2.5", "\xc0\x00\x02\x02") }, 1, SNMP_ERR_INCONSISTENTNAME,
 		    CIM_M_SETDNSSERVERSEARCHORDER, 68 },
+		/* active(1) of a row that does not exist: inconsistentValue (RFC 2579) */
+		{ { STATUS(SRV, "2.5", 1) }, 1, SNMP_ERR_INCONSISTENTVALUE,
+		    CIM_M_SETDNSSERVERSEARCHORDER, 68 },
+		{ { STATUS(SRV, "2.5", 1), ADDR("2.5", "\xc0\x00\x02\x02") }, 2,
+		    SNMP_ERR_INCONSISTENTVALUE, CIM_M_SETDNSSERVERSEARCHORDER, 68 },
+		{ { STATUS(SFX, "5", 1) }, 1, SNMP_ERR_INCONSISTENTVALUE,
+		    CIM_M_SETDNSSUFFIXSEARCHORDER, 68 },
 		{ { ADDR("2.1", "\xc0\x00\x02\x02"), ADDR("3.1", "\xc0\x00\x02\x03") }, 2,
 		    SNMP_ERR_INCONSISTENTVALUE, CIM_M_SETDNSSERVERSEARCHORDER, 68 },
 		/* an ipv6z server whose zone names no interface (ifindex 9) */
