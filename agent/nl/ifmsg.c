@@ -62,7 +62,7 @@ put_addr4(struct nl_msg *msg, int cmd, const struct ifmsg_addr *a)
 	if (cmd == RTM_NEWADDR && a->has_brd)
 		return nla_put(msg, IFA_BROADCAST, 4, a->brd);
 	/* /31 (RFC 3021) and /32 have no broadcast address; a peer address none either. */
-	if (cmd == RTM_NEWADDR && a->plen < 31 && zero16(a->peer))
+	if (cmd == RTM_NEWADDR && a->plen < 31 && zero16(a->peer) && !a->no_brd)
 		return nla_put(msg, IFA_BROADCAST, 4, &brd);
 	return 0;
 }

@@ -39,8 +39,11 @@ struct ifmsg_addr {
 	uint8_t peer[16]; /* IFA_ADDRESS of a point-to-point address; all zero: addr */
 	/* Lifetimes in seconds (IFA_CACHEINFO) for an add; 0 and 0: forever. */
 	uint32_t valid_lft, pref_lft;
-	/* An add of an address as it was: its broadcast (else the prefix's), label, route metric. */
-	uint8_t has_brd;
+	/*
+	 * An add of an address as it was: its broadcast (else the prefix's;
+	 * no_brd: none, as the address had none), label, route metric.
+	 */
+	uint8_t has_brd, no_brd;
 	uint8_t brd[4];
 	char label[16]; /* "": none (the interface's name) */
 	uint32_t rt_priority;
@@ -51,7 +54,8 @@ struct nl_msg *ifmsg_link(const struct ifmsg_link *l);
 /*
  * An RTM_NEWADDR (NLM_F_CREATE | NLM_F_EXCL) or RTM_DELADDR request for a;
  * an IPv4 address gets IFA_LOCAL, IFA_ADDRESS and, for a prefix shorter
- * than 31, the broadcast address of its prefix.  NULL out of memory.
+ * than 31, the broadcast address of its prefix (unless no_brd).  NULL out
+ * of memory.
  */
 struct nl_msg *ifmsg_addr(int cmd, const struct ifmsg_addr *a);
 /* The text of a ("192.0.2.1/24 on ifindex 3") for log lines. */

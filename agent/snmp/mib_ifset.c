@@ -1406,6 +1406,7 @@ addr_req(const struct iface *ifm, enum kind kind, const struct iface_addr *a, in
 		memcpy(q.a.peer, a->peer, alen);
 	q.a.flags = a->flags & SETTABLE_IFA_FLAGS;
 	q.a.has_brd = a->has_brd;
+	q.a.no_brd = a->family == AF_INET && !a->has_brd; /* not the prefix's: none, as it was */
 	memcpy(q.a.brd, a->brd, sizeof(q.a.brd));
 	q.a.rt_priority = a->rt_priority;
 	if (a->family == AF_INET && (l = iface_link(ifm, a->ifindex)) != NULL &&

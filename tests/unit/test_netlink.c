@@ -185,8 +185,15 @@ test_addr_msg(void **state)
 	attrs(msg, sizeof(*ifa), tb, IFA_MAX);
 	assert_null(tb[IFA_BROADCAST]);
 	nlmsg_free(msg);
-	/* An address added back as it was: its own broadcast, label and route metric. */
+	/* An address added back as it was without a broadcast address: none. */
 	a.plen = 24;
+	a.no_brd = 1;
+	msg = ifmsg_addr(RTM_NEWADDR, &a);
+	attrs(msg, sizeof(*ifa), tb, IFA_MAX);
+	assert_null(tb[IFA_BROADCAST]);
+	nlmsg_free(msg);
+	a.no_brd = 0;
+	/* An address added back as it was: its own broadcast, label and route metric. */
 	a.has_brd = 1;
 	memcpy(a.brd, ((uint8_t[]){ 192, 0, 2, 200 }), 4);
 	snprintf(a.label, sizeof(a.label), "eth0:lab");

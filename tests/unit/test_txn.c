@@ -86,6 +86,7 @@ static struct fake {
 		int32_t ifindex;
 		uint8_t family, plen, flags;
 		uint8_t addr[16];
+		uint8_t brd; /* IPv4: has a broadcast address (IFA_BROADCAST) */
 	} addrs[32];
 	size_t naddrs;
 	int promote; /* promote_secondaries */
@@ -472,6 +473,22 @@ fk_addr_delete(struct fk_addr *a)
 
 static void fk_iface_events(void);
 
+/* Does the request for a carry a broadcast address (as the kernel would keep it)? */
+static uint8_t
+fk_has_brd(int cmd, const struct ifmsg_addr *a)
+{
+	struct nl_msg *msg = ifmsg_addr(cmd, a);
+	struct nlattr *tb[IFA_MAX + 1];
+	uint8_t brd;
+
+	assert_non_null(msg);
+	assert_int_equal(nlmsg_parse(nlmsg_hdr(msg), sizeof(struct ifaddrmsg), tb, IFA_MAX, NULL),
+	    0);
+	brd = tb[IFA_BROADCAST] != NULL;
+	nlmsg_free(msg);
+	return brd;
+}
+
 static int
 fk_addr_op(void *arg, int cmd, const struct ifmsg_addr *a, char *err, size_t errlen)
 {
@@ -489,9 +506,10 @@ fk_addr_op(void *arg, int cmd, const struct ifmsg_addr *a, char *err, size_t err
 	}
 	ifmsg_addr_text(a, text, sizeof(text));
 	fk_say(rc, "%s %s", cmd == RTM_NEWADDR ? "add" : "del", text);
-	if (rc == 0 && cmd == RTM_NEWADDR)
+	if (rc == 0 && cmd == RTM_NEWADDR) {
 		fk_addr_add(a->ifindex, a->family, a->addr, a->plen);
-	else if (rc == 0)
+		fk.addrs[fk.naddrs - 1].brd = fk_has_brd(cmd, a);
+	} else if (rc == 0)
 		fk_addr_delete(k);
 	if (rc == 0 && fk.addr_events)
 		fk_iface_events();
@@ -609,6 +627,18 @@ fk_addr6_event(void)
 	iface_apply(ifm, &msg.h);
 }
 /* The fake kernel's links and addresses, as events to the interface mirror. */
+/* The broadcast address of a's prefix (the fake keeps whether an address has one, not which). */
+static const uint8_t *
+fk_brd_of(const struct fk_addr *a)
+{
+	static uint32_t brd;
+	uint32_t local;
+
+	memcpy(&local, a->addr, 4);
+	brd = local | htonl(a->plen == 0 ? ~0u : ~(~0u << (32 - a->plen)));
+	return (const uint8_t *)&brd;
+}
+
 static void
 fk_iface_events(void)
 {
@@ -649,6 +679,8 @@ fk_iface_events(void)
 			((struct ifaddrmsg *)nlmsg_data(nlmsg_hdr(msg)))->ifa_flags =
 			    a->flags | IFA_F_PERMANENT;
 			nla_put_u32(msg, IFA_FLAGS, a->flags | IFA_F_PERMANENT);
+			if (a->brd)
+				nla_put(msg, IFA_BROADCAST, 4, fk_brd_of(a));
 		}
 		iface_apply(ifm, nlmsg_hdr(msg));
 		nlmsg_free(msg);
@@ -2840,8 +2872,9 @@ iface_text(char *buf, size_t len)
 		if ((fk.addrs[i].family == AF_INET) != (k < fk.naddrs))
 			continue;
 		inet_ntop(fk.addrs[i].family, fk.addrs[i].addr, t, sizeof(t));
-		off += (size_t)snprintf(buf + off, len - off, "%d %s/%u%s|", fk.addrs[i].ifindex, t,
-		    fk.addrs[i].plen, fk.addrs[i].flags & IFA_F_SECONDARY ? " sec" : "");
+		off += (size_t)snprintf(buf + off, len - off, "%d %s/%u%s%s|", fk.addrs[i].ifindex,
+		    t, fk.addrs[i].plen, fk.addrs[i].flags & IFA_F_SECONDARY ? " sec" : "",
+		    fk.addrs[i].brd ? " brd" : "");
 	}
 }
 
@@ -3195,7 +3228,7 @@ test_addr_order(void **state)
 	    { TD, C_ADDR_RS, IDX4("192.0.2.100", 24), RS_DESTROY },
 	    { TD, C_ADDR_RS, IDX4("192.0.2.8", 24), RS_CREATEANDGO });
 	iface_text(text, sizeof(text));
-	assert_non_null(strstr(text, "2 192.0.2.7/24|2 192.0.2.8/24 sec|"));
+	assert_non_null(strstr(text, "2 192.0.2.7/24 brd|2 192.0.2.8/24 sec brd|"));
 	assert_null(strstr(text, "192.0.2.101"));
 	/* Secondaries before primaries: none is found gone with its primary. */
 	adapters();
