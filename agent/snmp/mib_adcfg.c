@@ -1041,11 +1041,13 @@ mib_adcfg_use_ifdev(struct ifdev *dev)
 int
 mib_adcfg_writable(struct txn *txn, struct ifset *set)
 {
-	static const struct ifset_none permit = { .method = CIM_M_ENABLEIPSEC,
+	static const struct ifset_none permit = { .pos_max = 1024,
+		.method = CIM_M_ENABLEIPSEC,
 		.code = CIM_RC_NOTSUPPORTED,
 		.why =
 		    "EnableIPSec(): Linux has no per-adapter IPsec port filter (only no filter)" },
 				       ipx = {
+					       .pos_max = 16,
 					       .method = CIM_M_SETIPXFRAMETYPENETWORKPAIRS,
 					       .code = CIM_RC_IPXNOTENABLED,
 					       .why =

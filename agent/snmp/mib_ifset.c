@@ -2021,11 +2021,15 @@ static int
 none_index(void *ctx, const oid *o, size_t len, void *row)
 {
 	struct nrow *r = row;
+	char why[80];
 
 	r->d = ctx;
-	if (len != 2 || o[0] == 0 || o[0] > INT32_MAX || o[1] == 0 || o[1] > UINT32_MAX)
-		return txn_bad_index(r->d->table, o, len,
-		    "not an interface index 1..2147483647 and a position 1..4294967295");
+	if (len != 2 || o[0] == 0 || o[0] > INT32_MAX || o[1] == 0 || o[1] > r->d->pos_max) {
+		snprintf(why, sizeof(why),
+		    "not an interface index 1..2147483647 and a position 1..%u",
+		    (unsigned)r->d->pos_max);
+		return txn_bad_index(r->d->table, o, len, why);
+	}
 	r->ifindex = (int32_t)o[0];
 	r->pos = (uint32_t)o[1];
 	return 0;

@@ -99,6 +99,7 @@ int ifset_storage(const struct ifset *, const struct iface_addr *a);
 struct ifset_none {
 	struct ifset *s;
 	const char *table; /* its name, for the log */
+	uint32_t pos_max;  /* the MIB's range of its position: 1..pos_max */
 	int method;        /* enum cim_method */
 	int code;          /* enum cim_rc of a creation */
 	const char *why;

@@ -1108,7 +1108,8 @@ test_reserve1_logged(void **state)
 	"not interface index 1.., address type ipv4(1) or ipv6(2), gateway of 4 or 16 " \
 	"(0..255 each) and metric 0..4294967295"
 #define NOCREATION(table, idx, why) "refused (noCreation): " table " index " idx ": " why
-#define NONE_WHY                    "not an interface index 1..2147483647 and a position 1..4294967295"
+#define NONE_WHY                    "not an interface index 1..2147483647 and a position 1..1024"
+#define IPX_WHY                     "not an interface index 1..2147483647 and a position 1..16"
 
 static void
 test_index_logged(void **state)
@@ -1127,8 +1128,13 @@ test_index_logged(void **state)
 	    SNMP_ERR_NOCREATION, { TG, COL_ADCFG_GW_ROWSTATUS, "2.1.4.192.0.2.9", 4 });
 	LOGGED(NOCREATION("cimAdapterCfgPermitTcpTable", "2", NONE_WHY), SNMP_ERR_NOCREATION,
 	    { TN, COL_ADCFG_PERMIT_ROWSTATUS, "2", 6 });
-	LOGGED(NOCREATION("cimAdapterCfgIpxTable", "2.0", NONE_WHY), SNMP_ERR_NOCREATION,
+	LOGGED(NOCREATION("cimAdapterCfgIpxTable", "2.0", IPX_WHY), SNMP_ERR_NOCREATION,
 	    { TX, COL_ADCFG_IPX_ROWSTATUS, "2.0", 6 });
+	/* Positions beyond the MIB's range (1..1024, 1..16): no such row can exist. */
+	LOGGED(NOCREATION("cimAdapterCfgPermitTcpTable", "2.1025", NONE_WHY), SNMP_ERR_NOCREATION,
+	    { TN, COL_ADCFG_PERMIT_ROWSTATUS, "2.1025", 6 });
+	LOGGED(NOCREATION("cimAdapterCfgIpxTable", "2.17", IPX_WHY), SNMP_ERR_NOCREATION,
+	    { TX, COL_ADCFG_IPX_ROWSTATUS, "2.17", 6 });
 }
 
 static void
