@@ -511,6 +511,7 @@ main(int argc, char **argv)
 	/* The DHCP methods: the client's commands, run without waiting. */
 	ifset_use_dhcp(ifs, dc, &ccfg);
 	mib_tcpip_use_ifset(ifs);
+	mib_tcpip_use_protected(&w->cfg);
 	/* The nonVolatile addresses made through SNMP, added again where missing. */
 	if (ifset_use_statedir(ifs, statedir, err, sizeof(err)) < 0)
 		fatal("%s", err);

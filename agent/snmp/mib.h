@@ -221,6 +221,9 @@ struct txn;
 /* The adapter methods whose DHCP commands cimTcpipAction's All variants run (NULL: none). */
 struct ifset;
 void mib_tcpip_use_ifset(struct ifset *);
+/* protectedInterfaces (NULL: none): the server rows of a link whose servers resolved keeps. */
+struct writer_config;
+void mib_tcpip_use_protected(const struct writer_config *);
 int mib_tcpip_register(struct iface *, struct resolver *, struct txn *);
 void mib_tcpip_bind(struct iface *, struct resolver *); /* tests */
 int mib_tcpip_use_txn(struct txn *);                    /* tests: the resolver tables' writes */

@@ -36,6 +36,7 @@
 #include "lib/sysctl.h"
 #include "lib/text.h"
 #include "lib/vec.h"
+#include "route/writer.h"
 #include "snmp/mib.h"
 #include "snmp/mib_ifset.h"
 #include "snmp/txn.h"
@@ -106,6 +107,7 @@ static struct tcpip {
 	struct iface *ifm;
 	struct resolver *res;
 	const struct tcpip_sys *sys;
+	const struct writer_config *protect; /* protectedInterfaces; NULL: none */
 	struct dns_state dns;
 	long last_method; /* CimAdapterCfgMethod; CIM_M_NONE: none yet */
 	long last_result; /* CimMethodReturnCode */
@@ -1077,6 +1079,10 @@ srv_check(struct txn *x, struct txn_row *row, void *ctx)
 		return dns_refuse(row, SNMP_ERR_INCONSISTENTVALUE, CIM_RC_IPNOTENABLED,
 		    "%s is not IP-enabled (cimAdapterCfgIPEnabled)", l->name);
 	r->via_link = resolver_link(tc.res, r->ifindex) != NULL;
+	/* resolved's list of the link is its own configuration (the file's is everyone's). */
+	if (r->via_link && tc.protect != NULL && writer_protected(tc.protect, l->name))
+		return dns_refuse(row, SNMP_ERR_NOACCESS, CIM_RC_ACCESSDENIED,
+		    "%s is protected from SNMP writes (protectedInterfaces)", l->name);
 	if (dns_status(row, COL_DNSSERVER_ROWSTATUS, &r->status) < 0)
 		return SNMP_ERR_WRONGVALUE;
 	a = txn_str(row, COL_DNSSERVER_ADDRESS, &len);
@@ -1658,6 +1664,12 @@ void
 mib_tcpip_use_ifset(struct ifset *ifs)
 {
 	action.ifs = ifs;
+}
+
+void
+mib_tcpip_use_protected(const struct writer_config *cfg)
+{
+	tc.protect = cfg;
 }
 
 static int

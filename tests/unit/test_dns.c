@@ -26,6 +26,7 @@
 
 #include "iface/ifmirror.h"
 #include "iface/resolver.h"
+#include "route/writer.h"
 #include "snmp/mib.h"
 #include "snmp/txn.h"
 
@@ -55,7 +56,7 @@ setup(void **state)
 	snprintf(path, sizeof(path), "%s/resolv.conf", dir);
 	snprintf(proc, sizeof(proc), "%s/proc", dir); /* a /proc of the test's: see test_dhclient */
 	mib_tcpip_use_sys(&sys);
-	assert_non_null(res = resolver_new(path, dir, NULL));
+	assert_non_null(res = resolver_new(path, dir, "/bin/false")); /* dnsLinkCommand: fails */
 	assert_non_null(ifm = iface_new());
 	apply_msg(fx_link_msg(RTM_NEWLINK, 1, IFF_UP | IFF_LOOPBACK, "lo"));
 	apply_msg(fx_link_msg(RTM_NEWLINK, 2, IFF_UP, "eth"));
@@ -600,6 +601,45 @@ test_dhclient(void **state)
 	assert_int_equal(system(q), 0);
 }
 
+/*
+ * protectedInterfaces: the servers systemd-resolved keeps for a protected
+ * interface are its own configuration, as its adapter rows are: a server
+ * row of it is noAccess, accessDenied(91), and no command runs.  The file's
+ * list is system-wide (any IP-enabled interface's row changes it alike):
+ * a row of eth for it is not refused once resolved keeps no list for eth.
+ */
+static void
+test_protected_link(void **state)
+{
+	struct writer_config wc;
+	char netif[128], link2[160], err[128];
+
+	(void)state;
+	writer_config_default(&wc);
+	assert_int_equal(writer_parse_protected(&wc, "eth", err, sizeof(err)), 0);
+	mib_tcpip_use_protected(&wc);
+	snprintf(netif, sizeof(netif), "%s/netif", dir);
+	snprintf(link2, sizeof(link2), "%s/2", netif);
+	assert_int_equal(mkdir(netif, 0700), 0);
+	fx_write_file(link2, "SERVERS=192.0.2.53\n");
+	resolver_refresh(res);
+	assert_non_null(resolver_link(res, 2));
+	fx_write_file(path, start);
+	assert_int_equal(SET(0, ADDR("2.1", "\xc0\x00\x02\x09")), SNMP_ERR_NOACCESS);
+	assert_last(CIM_M_SETDNSSERVERSEARCHORDER, CIM_RC_ACCESSDENIED);
+	assert_int_equal(SET(0, STATUS(SRV, "2.1", 6)), SNMP_ERR_NOACCESS);
+	assert_string_equal(text(), start);
+	/* resolved keeps no list for eth: its row is the file's, as any interface's. */
+	assert_int_equal(unlink(link2), 0);
+	assert_int_equal(rmdir(netif), 0);
+	resolver_refresh(res);
+	assert_null(resolver_link(res, 2));
+	assert_int_equal(SET(0, ADDR("2.1", "\xc0\x00\x02\x09")), 0);
+	assert_string_equal(text(),
+	    "# kept\nnameserver 192.0.2.9\noptions ndots:2\nsearch a.example\n");
+	mib_tcpip_use_protected(NULL);
+}
+
 int
 main(void)
 {
@@ -615,6 +655,7 @@ main(void)
 		cmocka_unit_test(test_absolute_names),
 		cmocka_unit_test(test_record_kept),
 		cmocka_unit_test(test_index_logged),
+		cmocka_unit_test(test_protected_link),
 	};
 
 	logcap_start();
