@@ -525,6 +525,12 @@ class Model:
             if vb.oid in seen and seen[vb.oid] != (vb.typ, vb.val):
                 p1.append((k, (IV, None, None)))
                 continue
+            # a scalar compares itself with the whole PDU (mibtable.c named_otherwise()):
+            # its first naming is refused too when a later one has another value
+            if vb.scalar is not None and any(w.oid == vb.oid and (w.typ, w.val) != (vb.typ, vb.val)
+                                             for w in vbs):
+                p1.append((k, (IV, None, None)))
+                continue
             seen[vb.oid] = (vb.typ, vb.val)
             st[vb.col] = num(vb) if vb.typ in 'iu' else vb.val
         if p1:
