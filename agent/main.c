@@ -510,6 +510,8 @@ main(int argc, char **argv)
 		fatal("out of memory");
 	/* The DHCP methods: the client's commands, run without waiting. */
 	ifset_use_dhcp(ifs, dc, &ccfg);
+	/* The alias of a link that is down, put back by UNDO, from sysfs. */
+	ifset_use_ifdev(ifs, ifd);
 	mib_tcpip_use_ifset(ifs);
 	mib_tcpip_use_protected(&w->cfg);
 	/* The nonVolatile addresses made through SNMP, added again where missing. */

@@ -309,6 +309,12 @@ read_attr(const struct ifdev *d, const char *name, const char *attr, char *buf, 
 	return 0;
 }
 
+int
+ifdev_alias(const struct ifdev *d, const char *name, char *buf, size_t len)
+{
+	return read_attr(d, name, "ifalias", buf, len);
+}
+
 static int
 exists(const struct ifdev *d, const char *name, const char *attr)
 {

@@ -81,6 +81,12 @@ void ifdev_link_changed(enum iface_change, const struct link *, const struct ifa
 void ifdev_bind(struct ifdev *, const struct iface *ifm);
 /* The facts of ifindex, or NULL.  Valid until the next change. */
 const struct ifdev_info *ifdev_get(const struct ifdev *, int32_t ifindex);
+/*
+ * The alias link name has in the kernel now (sysfs ifalias), into buf: the
+ * kernel announces no alias change on a link that is down, so the mirror's
+ * may be old there.  0, or -1 with errno.
+ */
+int ifdev_alias(const struct ifdev *, const char *name, char *buf, size_t len);
 
 /*
  * The names the adapter classes show, from a link and its facts (d may be

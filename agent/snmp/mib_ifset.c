@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "iface/dhcpctl.h"
+#include "iface/ifdev.h"
 #include "iface/ifmirror.h"
 #include "iface/staticaddr.h"
 #include "lib/addr.h"
@@ -81,6 +82,8 @@ struct ifset {
 	int dirty, resave; /* this SET changed the set; UNDO must write the file again */
 	int absent; /* before this SET's first write, no file (UNDO removes it); -1: no write */
 	size_t reapplying; /* adds of saved addresses in flight */
+	/* The sysfs reader of the aliases of links that are down (ifset_use_ifdev()). */
+	const struct ifdev *dev;
 	/* The DHCP client's commands (ifset_use_dhcp()); NULL: none. */
 	struct dhcpctl *dc;
 	const struct dhcpctl_config *dcfg;
@@ -597,6 +600,8 @@ plan_up(struct irow *r, int up)
  * NetConnectionID: the alias; the empty string removes it.  The alias the
  * link already has is not written again, unless the link is down: the kernel
  * announces no alias change there, so the mirror's may be another's old one.
+ * There UNDO puts back the kernel's, read from sysfs (another program may
+ * have set it).
  */
 static int
 check_alias(struct irow *r, const struct link *l)
@@ -610,7 +615,9 @@ check_alias(struct irow *r, const struct link *l)
 		return 0;
 	q.l.set_alias = u.l.set_alias = 1;
 	memcpy(q.l.alias, v, len);
-	snprintf(u.l.alias, sizeof(u.l.alias), "%s", l->alias);
+	if ((l->flags & IFF_UP) || r->s->dev == NULL ||
+	    ifdev_alias(r->s->dev, l->name, u.l.alias, sizeof(u.l.alias)) < 0)
+		snprintf(u.l.alias, sizeof(u.l.alias), "%s", l->alias);
 	return plan_link(r, &q, &u);
 }
 
@@ -745,6 +752,12 @@ ifset_use_dhcp(struct ifset *s, struct dhcpctl *dc, const struct dhcpctl_config 
 {
 	s->dc = dc;
 	s->dcfg = cfg;
+}
+
+void
+ifset_use_ifdev(struct ifset *s, const struct ifdev *dev)
+{
+	s->dev = dev;
 }
 
 /*

@@ -68,6 +68,14 @@ struct dhcpctl;
 struct dhcpctl_config;
 void ifset_use_dhcp(struct ifset *, struct dhcpctl *dc, const struct dhcpctl_config *cfg);
 /*
+ * The alias a link that is down has in the kernel, read from dev when
+ * NetConnectionID is written there, so that UNDO puts back that one and
+ * not the mirror's (the kernel announced no change of it).  Without, the
+ * mirror's.
+ */
+struct ifdev;
+void ifset_use_ifdev(struct ifset *, const struct ifdev *dev);
+/*
  * ReleaseDHCPLeaseAll() and RenewDHCPLeaseAll() (cimTcpipAction): the
  * release or renew of every interface whose DHCPEnabled is true.  check:
  * CIM_RC_SUCCESS if they can start, else the code of why not (64: no

@@ -3,7 +3,7 @@
 #
 # cimNetAdapterTable: Disable() and Enable() (NetEnabled: IFF_UP in `ip -j link`), the alias
 # (NetConnectionID: ifalias, set and removed; also on a link that is down, whose alias change
-# the kernel does not announce), Reset() (down and up), SetPowerState() refused;
+# the kernel does not announce: an undo puts back the kernel's), Reset() (down and up), SetPowerState() refused;
 # LastMethod and LastResult after each (a value of the wrong type too: failed(2), or
 # invalidParameter(68)). cimAdapterCfgTable: SetMTU() (`ip -j link` mtu; below
 # 68 and beyond the device refused with parameterOutOfBounds(90)), the methods that ask for
@@ -241,6 +241,15 @@ echo "$out" | grep -q "Reason: commitFailed"
 result $? "an address destroyed, then an IPv6 address the kernel refuses: commitFailed" || diag "$out"
 is "$(nsx ip -4 addr show dev vg; nsx ip -4 route show dev vg)" "$before" \
 	"... the undo adds it back with its broadcast 10.9.0.200, label vg:lab and route metric 55"
+
+# The kernel announced no alias another program set on a link that is down: an undone SET puts
+# back the kernel's (sysfs), not the old one cimrouted last saw.
+nsx ip link set va down && nsx ip link set va alias "set by admin"
+out=$(setw "$AD.24.$VA" s "from snmp" "$(A6 "$VG" 2001:db8:9::3 64)" i 4)
+echo "$out" | grep -q "Reason: commitFailed"
+result $? "NetConnectionID of the down va, then an address the kernel refuses: commitFailed" || diag "$out"
+is "$(link va ifalias)" "set by admin" "... the undo puts back the alias set by another program"
+nsx ip link set va alias "" && nsx ip link set va up
 
 # ---- protectedInterfaces
 refused noAccess "Disable() of the protected vm" "$AD.26.$VE" i 2

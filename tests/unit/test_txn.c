@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,6 +40,7 @@
 #include <net-snmp/agent/agent_callbacks.h>
 
 #include "iface/dhcpctl.h"
+#include "iface/ifdev.h"
 #include "iface/ifmirror.h"
 #include "iface/staticaddr.h"
 #include "lib/statefile.h"
@@ -3021,6 +3023,43 @@ test_adapter_undo(void **state)
 	AD_REC(IFA, 2, 2);
 }
 
+/*
+ * On a link that is down the kernel announced no alias another program set:
+ * the undo of a failed SET puts back the kernel's alias (sysfs ifalias), not
+ * the mirror's old one.
+ */
+static void
+test_adapter_undo_down_alias(void **state)
+{
+	const struct vb set[] = { { TA, C_AD_ID, "2", 0, ASN_OCTET_STR, "x" },
+		{ TA, C_AD_EN, "2", TV_TRUE } };
+	char root[] = "/tmp/cimr-test-txn.XXXXXX", path[PATH_MAX], cmd[PATH_MAX + 16];
+	struct ifdev *dev;
+	FILE *f;
+
+	adapters();
+	fk_link_named(IFA, 0, "va"); /* down; the mirror's alias is "" */
+	assert_non_null(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/class/net/va", root);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", path);
+	assert_int_equal(system(cmd), 0);
+	strcat(path, "/ifalias");
+	assert_non_null(f = fopen(path, "w"));
+	fputs("set by admin\n", f);
+	fclose(f);
+	assert_non_null(dev = ifdev_new(root, NULL, NULL));
+	ifset_use_ifdev(ifs, dev);
+	fk.fail = 1 << 2;
+	fk.log[0] = '\0';
+	assert_int_equal(run(set, 2).status, SNMP_ERR_COMMITFAILED);
+	assert_string_equal(fk.log,
+	    "link 2 alias 'x'; link 2 up REFUSED; link 2 alias 'set by admin'");
+	ifset_use_ifdev(ifs, NULL);
+	ifdev_free(dev);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* A kernel that never answers: the phase's budget fails the request, commitFailed, failed(2). */
 static void
 test_adapter_kernel_silent(void **state)
@@ -3906,6 +3945,7 @@ main(void)
 		T(test6_persisted_link_renamed_other_row),
 		T(test_adapter_enable_disable),
 		T(test_adapter_alias),
+		T(test_adapter_undo_down_alias),
 		T(test_adapter_reset_power),
 		T(test_adapter_undo),
 		T(test_adapter_kernel_silent),
