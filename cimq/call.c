@@ -160,7 +160,8 @@ static const struct signature {
 	{ "SetDNSSuffixSearchOrder", "DNSDomainSuffixSearchOrder[]!73" },
 	{ "SetDynamicDNSRegistration", "FullDNSRegistrationEnabled DomainDNSRegistrationEnabled?" },
 	{ "SetForwardBufferMemory", "ForwardBufferMemory" },
-	{ "SetGateways", "DefaultIPGateway[]!71 GatewayCostMetric[]?=1" },
+	/* ~IPAddress: the adapter's own address clears the gateways (WMI's way; see groups()) */
+	{ "SetGateways", "DefaultIPGateway[]!71~IPAddress GatewayCostMetric[]?=1" },
 	{ "SetIGMPLevel", "IGMPLevel" },
 	{ "SetIPConnectionMetric", "IPConnectionMetric" },
 	{ "SetIPUseZeroBroadcast", "IPUseZeroBroadcast" },
@@ -197,6 +198,7 @@ static const struct companion {
 struct sig_param {
 	char name[64];
 	char alias[64];
+	char own[64]; /* ~PROP: an element that is a value of PROP of the instance */
 	int array, optional, has_dflt, code;
 	unsigned long dflt;
 };
@@ -205,7 +207,7 @@ struct sig_param {
 static int
 sig_word(const char *w, size_t n, struct sig_param *sp)
 {
-	const char *p = w + strcspn(w, "[?@=! "), *end = w + n;
+	const char *p = w + strcspn(w, "[?@=!~ "), *end = w + n;
 
 	*sp = (struct sig_param){ .code = CALL_RC_BADPARAM };
 	if (p > end || (size_t)(p - w) >= sizeof(sp->name))
@@ -219,8 +221,10 @@ sig_word(const char *w, size_t n, struct sig_param *sp)
 			sp->array = 1, p++;
 		else if (c == '?')
 			sp->optional = 1;
-		else if (c == '@' && (l = strcspn(p, "?=! ")) < sizeof(sp->alias))
+		else if (c == '@' && (l = strcspn(p, "?=!~ ")) < sizeof(sp->alias))
 			memcpy(sp->alias, p, l), p += l;
+		else if (c == '~' && (l = strcspn(p, "?=!@ ")) < sizeof(sp->own))
+			memcpy(sp->own, p, l), p += l;
 		else if (c == '=')
 			sp->has_dflt = 1, sp->dflt = strtoul(p, &e, 10), p = e;
 		else if (c == '!')
@@ -283,6 +287,13 @@ struct cgroup {
 	size_t per;
 	struct cmap_prop syn[CALL_MAXCOLS]; /* columns no property names */
 	size_t nsyn;
+	/*
+	 * readonly: a table read, not written (the instance's own addresses);
+	 * own: 1 + the index of such a group, whose rows' leading address no
+	 * row of this list may have (0: none).
+	 */
+	int readonly;
+	size_t own;
 };
 
 struct call {
@@ -738,6 +749,8 @@ group_build(struct call *cl, struct cgroup *g)
 	int argof[CALL_MAXCOLS];
 	size_t syn = 0;
 
+	if (g->readonly)
+		return group_rowstatus(cl, g);
 	if (group_rowstatus(cl, g) != 0 || group_len(cl, g) != 0 ||
 	    group_columns(cl, g, argof) != 0)
 		return -1;
@@ -782,6 +795,28 @@ group_of(struct call *cl, const struct cmap_table *t)
 	return &cl->g[cl->ng++];
 }
 
+/*
+ * A list whose parameter names a property with ~ (SetGateways' ~IPAddress):
+ * that property's table is read too, and an element that is one of its
+ * addresses under the instance is no row of the list.  WMI clears an
+ * adapter's gateways when SetGateways is given the adapter's own address.
+ */
+static int
+own_group(struct call *cl, const struct carg *a)
+{
+	const struct cmap_prop *p = cmap_prop(cl->c, a->sp.own);
+	struct cgroup *g = group_of(cl, a->t), *og;
+
+	if (p == NULL || p->table == NULL || p->table == &cl->c->table || g == NULL)
+		return refuse(cl, CALL_RC_NOTSUPPORTED, "%s has no table of %s", cl->c->name,
+		    a->sp.own);
+	if ((og = group_of(cl, p->table)) == NULL)
+		return refuse(cl, CALL_RC_NOMEMORY, "too many tables");
+	og->readonly = 1;
+	g->own = (size_t)(og - cl->g) + 1;
+	return 0;
+}
+
 /* The groups: the tables of the arrays given, and the method's own table
    when its object is a dependent table's RowStatus (the list it sets). */
 static int
@@ -798,6 +833,10 @@ groups(struct call *cl, const struct cmap_method *mt)
 	for (size_t j = 0; j < cl->na; j++)
 		if (cl->a[j].t != NULL && cl->a[j].lit != NULL && group_of(cl, cl->a[j].t) == NULL)
 			return refuse(cl, CALL_RC_NOMEMORY, "too many tables");
+	for (size_t j = 0; j < cl->na; j++)
+		if (cl->a[j].t != NULL && cl->a[j].lit != NULL && cl->a[j].sp.own[0] != '\0' &&
+		    own_group(cl, &cl->a[j]) != 0)
+			return -1;
 	for (size_t k = 0; k < cl->ng; k++) {
 		if (group_build(cl, &cl->g[k]) != 0)
 			return -1;
@@ -969,25 +1008,42 @@ add_status(netsnmp_pdu *pdu, const struct cgroup *g, const struct plan_key *key,
 												 -1;
 }
 
+/* Whether row r's leading address (InetAddressType, length, octets) is
+   that of a row of own (NULL: none). */
+static int
+own_row(const struct plan_key *r, const struct call_old *own)
+{
+	size_t n = r->len >= 2 && r->sub[1] <= 16 ? 2 + r->sub[1] : 0;
+
+	for (size_t i = 0; own != NULL && n > 0 && r->len >= n && i < own->n; i++)
+		if (own->rows[i].len >= n && memcmp(own->rows[i].sub, r->sub, n * sizeof(oid)) == 0)
+			return 1;
+	return 0;
+}
+
 /* g's rows: destroy(6) of the old rows not in the list (of the list's
    address families only, where the index starts with the type: an IPv4
    list leaves the IPv6 addresses and gateways alone), then createAndGo(4)
-   of the new ones with their columns (the columns alone for a row kept). */
+   of the new ones with their columns (the columns alone for a row kept);
+   a row at one of the instance's own addresses (own) is not in the list. */
 static int
 group_pdu(const struct cgroup *g, const struct plan_key *inst, const struct call_old *old,
-    netsnmp_pdu *pdu)
+    const struct call_old *own, netsnmp_pdu *pdu)
 {
 	struct plan_key key;
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < old->n; i++)
-		if (!has_row(g->rows, g->nrows, &old->rows[i]) && old->rows[i].len > 0 &&
+		if ((!has_row(g->rows, g->nrows, &old->rows[i]) || own_row(&old->rows[i], own)) &&
+		    old->rows[i].len > 0 &&
 		    (g->types == ~0ul ||
 			(old->rows[i].sub[0] < 8 && (g->types >> old->rows[i].sub[0]) & 1)))
 			rc = row_key(g, inst, &old->rows[i], &key) != 0 ?
 			    -1 :
 			    add_status(pdu, g, &key, 6);
 	for (size_t i = 0; rc == 0 && i < g->nrows; i++) {
+		if (own_row(&g->rows[i], own))
+			continue;
 		if ((rc = row_key(g, inst, &g->rows[i], &key)) != 0)
 			break;
 		if (!has_row(old->rows, old->n, &g->rows[i]))
@@ -1006,7 +1062,9 @@ call_pdu(const struct call *cl, const struct plan_key *inst, const struct call_o
 	int rc = 0;
 
 	for (size_t k = 0; rc == 0 && k < cl->ng; k++)
-		rc = group_pdu(&cl->g[k], inst, &old[k], pdu);
+		if (!cl->g[k].readonly)
+			rc = group_pdu(&cl->g[k], inst, &old[k],
+			    cl->g[k].own > 0 ? &old[cl->g[k].own - 1] : NULL, pdu);
 	for (size_t k = 0; rc == 0 && k < cl->nvals; k++)
 		rc = add_value(pdu, &cl->vals[k], cl->vscalar[k] ? &scalar : inst);
 	return rc;

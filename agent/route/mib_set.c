@@ -1274,6 +1274,21 @@ gw_as_persisted(struct wrow *r, const struct proute *owner)
 	snprintf(r->pifname, sizeof(r->pifname), "%s", owner->ifname);
 }
 
+/* Whether a (host byte order) is one of the IPv4 addresses of interface ifindex. */
+static int
+own_addr4(const struct iface *ifm, int32_t ifindex, uint32_t a)
+{
+	size_t n;
+	const struct iface_addr *v = iface_addrs(ifm, &n);
+	uint32_t be = htonl(a);
+
+	for (size_t i = 0; i < n; i++)
+		if (v[i].ifindex == ifindex && v[i].family == AF_INET &&
+		    memcmp(v[i].addr, &be, 4) == 0)
+			return 1;
+	return 0;
+}
+
 /* A new gateway: a persisted row whose route goes through the row's interface. */
 static int
 gw_create(struct writer *w, struct wrow *r, const void *live, const struct link *l)
@@ -1281,6 +1296,16 @@ gw_create(struct writer *w, struct wrow *r, const void *live, const struct link 
 	int32_t via;
 	int rc;
 
+	/*
+	 * WMI's SetGateways clears an adapter's gateways when given its own
+	 * address (cimq drops such an element); a row cannot clear, and a
+	 * direct default route would be no gateway the table shows.
+	 */
+	r->wmi = CIM_RC_INVALIDGATEWAY;
+	if (!r->gwk.six && own_addr4(mirror_iface(w->pm), r->gwk.ifindex, r->gwk.addr4))
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "the gateway is the interface's own address (WMI's way of clearing the "
+		    "gateways: destroy their rows instead)");
 	r->wmi = CIM_RC_ALREADYEXISTS;
 	if (live != NULL)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,

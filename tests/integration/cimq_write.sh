@@ -168,6 +168,11 @@ refused 71 "inconsistentValue" "a gateway on no subnet of the link: 71, inconsis
 w private "CALL $NAC.SetGateways(DefaultIPGateway=()) WHERE Index = $IFA"
 rv 0 "SetGateways with no gateway"
 is "$(gws)" "" "ip -j route: no default route left"
+# WMI: SetGateways with the adapter's own address (as EnableStatic gave it above) clears its gateways
+w private "CALL $NAC.SetGateways(DefaultIPGateway=('192.0.2.1')) WHERE Index = $IFA"
+w private "CALL $NAC.SetGateways(DefaultIPGateway=('192.0.2.7')) WHERE Index = $IFA"
+rv 0 "SetGateways with the adapter's own address"
+is "$(gws) $(nsx ip -4 route show default | wc -l)" " 0" "ip -j route: the gateway cleared, no default route (none direct either)"
 
 w private "CALL $NAC.SetDNSServerSearchOrder(DNSServerSearchOrder=('192.0.2.54','2001:db8::53')) WHERE Index = $IFA"
 rv 0 "SetDNSServerSearchOrder: ReturnValue = 0"

@@ -247,7 +247,10 @@ test_gateways(void **state)
 	const netsnmp_variable_list *v;
 	struct plan_key rows[2] = { key("1.4.192.0.2.1.5"),
 		key("2.16.254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.1.1024") };
-	struct call_old old[1] = { { rows, 2 } };
+	/* the adapter's own addresses (cimAdapterCfgAddressTable, read with them) */
+	struct plan_key own[2] = { key("1.4.192.0.2.100.24"),
+		key("2.16.32.1.13.184.0.0.0.0.0.0.0.0.0.0.1.0.64") };
+	struct call_old old[2] = { { rows, 2 }, { own, 2 } };
 
 	(void)state;
 	if (map == NULL)
@@ -272,6 +275,26 @@ test_gateways(void **state)
 	   advertisement's perhaps, left alone) */
 	pdu = set_of("CALL " NAC ".SetGateways(DefaultIPGateway=()) WHERE Index = 3", "3", old);
 	v = expect_int(pdu->variables, "cimAdapterCfgGatewayRowStatus", "3.1.4.192.0.2.1.5", 6);
+	assert_null(v);
+	snmp_free_pdu(pdu);
+	/* WMI: the adapter's own address clears its gateways (of that family) */
+	pdu = set_of("CALL " NAC ".SetGateways(DefaultIPGateway=('192.0.2.100')) WHERE Index = 3",
+	    "3", old);
+	v = expect_int(pdu->variables, "cimAdapterCfgGatewayRowStatus", "3.1.4.192.0.2.1.5", 6);
+	assert_null(v);
+	snmp_free_pdu(pdu);
+	pdu = set_of("CALL " NAC ".SetGateways(DefaultIPGateway=('2001:db8::100', '192.0.2.1'), "
+		     "GatewayCostMetric=(3, 5)) WHERE Index = 3",
+	    "3", old);
+	v = expect_int(pdu->variables, "cimAdapterCfgGatewayRowStatus",
+	    "3.2.16.254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.1.1024", 6);
+	assert_null(v); /* 192.0.2.1 at 5 kept; no row at the own 2001:db8::100 */
+	snmp_free_pdu(pdu);
+	/* an address of the adapter's subnet that is not its own is a gateway */
+	pdu = set_of("CALL " NAC ".SetGateways(DefaultIPGateway=('192.0.2.101')) WHERE Index = 3",
+	    "3", old);
+	v = expect_int(pdu->variables, "cimAdapterCfgGatewayRowStatus", "3.1.4.192.0.2.1.5", 6);
+	v = expect_int(v, "cimAdapterCfgGatewayRowStatus", "3.1.4.192.0.2.101.1", 4);
 	assert_null(v);
 	snmp_free_pdu(pdu);
 }
