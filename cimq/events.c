@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cimq/eval.h"
 #include "cimq/events.h"
 
 #define HISTORY    "cimRouteEvent"
@@ -39,6 +40,7 @@ struct follow {
 	uint32_t next;  /* the next sequence number expected */
 	uint32_t *seqs; /* this poll's selected rows */
 	size_t nseqs;
+	size_t at; /* the print pass: seqs[at] is the next row it expects */
 	enum out_format f;
 	unsigned long left; /* events still to print; 0: no limit */
 	int limited;
@@ -123,16 +125,42 @@ events_window(uint32_t next, uint32_t last, uint32_t max, uint32_t *first)
 	return n;
 }
 
+uint32_t
+events_lost(const uint32_t *seqs, size_t n, size_t *at, uint32_t seq, uint32_t *first,
+    uint32_t *last)
+{
+	size_t k = *at;
+
+	while (k < n && seqs[k] != seq)
+		k++;
+	if (seq != 0 && k == n)
+		return 0; /* not a row asked for */
+	if (k == *at) {
+		*at = k + (k < n);
+		return 0;
+	}
+	*first = seqs[*at];
+	*last = seqs[k - 1];
+	*at = k + (k < n);
+	return events_seq_dist(*first, *last) + 1;
+}
+
+/* The line of missed changes first..last. */
+static void
+missed(uint32_t n, uint32_t first, uint32_t last)
+{
+	if (n > 0)
+		fprintf(stderr, "cimq: %lu changes missed (sequence %lu..%lu)\n", (unsigned long)n,
+		    (unsigned long)first, (unsigned long)last);
+}
+
 /* Reports the changes before seq that were not read, expects the one after seq. */
 static void
 gap(struct follow *fo, uint32_t seq)
 {
-	uint32_t first, missed = events_gap(&fo->next, seq, &first);
+	uint32_t first, n = events_gap(&fo->next, seq, &first);
 
-	if (missed > 0)
-		fprintf(stderr, "cimq: %lu changes missed (sequence %lu..%lu)\n",
-		    (unsigned long)missed, (unsigned long)first,
-		    (unsigned long)events_seq_add(seq, UINT32_MAX - 1));
+	missed(n, first, events_seq_add(seq, UINT32_MAX - 1));
 }
 
 /* The rows of the family pass: gaps reported, selected rows kept. */
@@ -152,7 +180,9 @@ family_row(void *ctx, const oid *index, size_t len, const struct cq_value *row)
 	return 0;
 }
 
-/* One event: a result of its own, flushed. */
+/* One event: a result of its own, flushed, if the WHERE selects it; the rows
+   asked for before it that left the history since the family pass are
+   reported. */
 static int
 print_row(void *ctx, const oid *index, size_t len, const struct cq_value *row)
 {
@@ -161,8 +191,14 @@ print_row(void *ctx, const oid *index, size_t len, const struct cq_value *row)
 	const char *names[p->nout + 1];
 	struct cq_value vals[p->nout + 1];
 	struct out *o;
+	uint32_t first, last, n;
 
-	(void)index, (void)len;
+	if (len != 1 || index[0] == 0 || index[0] > UINT32_MAX)
+		return 0;
+	n = events_lost(fo->seqs, fo->nseqs, &fo->at, (uint32_t)index[0], &first, &last);
+	missed(n, first, last);
+	if (p->filter != NULL && eval_expr(p->cls, p->filter, row) != CQ_TRUE)
+		return 0;
 	for (size_t k = 0; k < p->nout; k++) {
 		names[k] = p->cls->props[p->out[k]].name;
 		vals[k] = row[p->out[k]];
@@ -175,7 +211,17 @@ print_row(void *ctx, const oid *index, size_t len, const struct cq_value *row)
 	return 0;
 }
 
-/* Runs p's plan as one GET per sequence number in seqs[0..n). */
+/* After the print pass: the rows asked for that it did not get are gone too. */
+static void
+lost_tail(struct follow *fo)
+{
+	uint32_t first, last, n = events_lost(fo->seqs, fo->nseqs, &fo->at, 0, &first, &last);
+
+	missed(n, first, last);
+}
+
+/* Runs p's plan as one GET per sequence number in seqs[0..n); every row read
+   goes to fn, which evaluates the WHERE itself. */
 static int
 get_rows(struct follow *fo, const struct plan *p, const uint32_t *seqs, size_t n, exec_row_fn fn)
 {
@@ -184,6 +230,7 @@ get_rows(struct follow *fo, const struct plan *p, const uint32_t *seqs, size_t n
 
 	if (n == 0)
 		return 0;
+	q.filter = NULL;
 	q.access = PLAN_GET;
 	q.nkeys = n;
 	q.keys = calloc(n, sizeof(*q.keys));
@@ -219,8 +266,11 @@ poll_once(struct follow *fo)
 		gap(fo, events_seq_add(last, 1));
 		fo->next = events_seq_add(last, 1);
 	}
+	fo->at = 0;
 	if (rc == 0)
 		rc = get_rows(fo, fo->user, fo->seqs, fo->nseqs, print_row);
+	if (rc == 0)
+		lost_tail(fo);
 	free(all);
 	free(fo->seqs);
 	return rc;

@@ -39,4 +39,11 @@ uint32_t events_gap(uint32_t *next, uint32_t seq, uint32_t *first);
 /* The rows to read from next to last: their count, at most max (the newest
    ones), the first in *first; 0 when last is before next (nothing new). */
 uint32_t events_window(uint32_t next, uint32_t last, uint32_t max, uint32_t *first);
+/* The second pass of a poll reads the rows seqs[0..n) the first one
+   selected, in order, and got row seq (0: it ended): the rows asked for
+   before seq, from seqs[*at], left the history between the two passes.
+   Their count as changes, from the first to the last of them (0: none), the
+   first and last in *first and *last; *at moves past seq. */
+uint32_t events_lost(const uint32_t *seqs, size_t n, size_t *at, uint32_t seq, uint32_t *first,
+    uint32_t *last);
 #endif
