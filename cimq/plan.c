@@ -182,13 +182,16 @@ out_list(struct plan *pl, const struct wql_stmt *s, struct plan_err *err)
 	return 0;
 }
 
-/* A readable column of c's own table. */
+/* A readable column of c's own table; an event class's are its history's
+   columns, whatever the access of the notification's objects the map names. */
 static int
 own_readable(const struct cmap_class *c, size_t k)
 {
-	return c->props[k].table == &c->table && c->props[k].ix < 0 &&
-	    strcmp(c->props[k].access, "not-accessible") != 0 &&
-	    strcmp(c->props[k].access, "accessible-for-notify") != 0;
+	if (c->props[k].table != &c->table || c->props[k].ix >= 0)
+		return 0;
+	return c->kind == CMAP_K_EVENT ||
+	    (strcmp(c->props[k].access, "not-accessible") != 0 &&
+		strcmp(c->props[k].access, "accessible-for-notify") != 0);
 }
 
 /* The column every row of c has: its RowStatus (a createAndWait row has no

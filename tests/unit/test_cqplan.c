@@ -610,6 +610,12 @@ test_columns(void **state)
 	pl = plan_ok("SELECT * FROM Win32_IP4RouteTableEvent");
 	assert_string_equal(names(pl, pl->none, pl->nnone), "SECURITY_DESCRIPTOR");
 	plan_free(pl);
+	/* an event is a row of the history, read through TIME_CREATED's column
+	   (its map row says accessible-for-notify, the notification's object):
+	   SECURITY_DESCRIPTOR alone had no column, exit 8 (cimq_evchurn.sh) */
+	pl = plan_ok("SELECT SECURITY_DESCRIPTOR FROM Win32_IP4RouteTableEvent");
+	assert_string_equal(names(pl, pl->cols, pl->ncols), "TIME_CREATED");
+	plan_free(pl);
 	/* DELETE prints and needs the keys */
 	pl = plan_ok("DELETE FROM Win32_IP4PersistedRouteTable WHERE Destination = '10.50.0.0'");
 	assert_string_equal(names(pl, pl->out, pl->nout), "Destination Mask Metric1 NextHop");
