@@ -9,7 +9,9 @@
  * GET of the query's columns per selected row) and each new change printed
  * as a result of its own in the output format, stdout flushed.  Rows gone
  * from the history (it wrapped) are reported on stderr as one line
- * "cimq: N changes missed (sequence A..B)" and the stream continues.
+ * "cimq: N changes missed (sequence A..B)" and the stream continues; so are
+ * the selected rows gone by the second GET (events_lost()), after the gaps
+ * the first one found.
  * Runs until SIGINT/SIGTERM (exit 0) or count events were printed.
  */
 #ifndef CIMQ_EVENTS_H
