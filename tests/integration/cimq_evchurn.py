@@ -360,6 +360,16 @@ def check_stream(qs, got, gaps, rc, by_self, known, L0, Lend):
     unknown = [s for s in range(L0 + 1, Lend + 1) if s not in known and s not in in_gap]
     # an event's own number, when it shows it (a table leaves NULLs out: only first there)
     ix = names.index('Sequence') if 'Sequence' in names and (qs['fmt'] != 'table' or names[0] == 'Sequence') else None
+    ambiguous = False
+    if ix is None and unknown:
+        # which unknown row an event is cannot be told: the events must be a subsequence of
+        # the rows after the start, each selected row that no walk missed in it, a row no walk
+        # saw anything or nothing
+        if fits(got, [(s, rows.get(s)) for s in range(L0 + 1, Lend + 1) if s in rows or s in unknown],
+                by_self and n is not None):
+            qs['unverified'] = len(unknown)
+            return probs
+        ambiguous = True   # then the diagnostics of the greedy match below
     pos, k, matched = L0, 0, []
     for j, ev in enumerate(got):
         if ix is not None:
@@ -372,7 +382,7 @@ def check_stream(qs, got, gaps, rc, by_self, known, L0, Lend):
         else:
             nk = seqs[k] if k < len(seqs) else None
             u = next((x for x in unknown if x > pos and (nk is None or x < nk)), None)
-            if nk is not None and rows[nk] == ev:
+            if nk is not None and rows[nk] == ev and (u is None or not ambiguous):
                 s = nk
             elif u is not None:
                 s = u
@@ -409,6 +419,24 @@ def check_stream(qs, got, gaps, rc, by_self, known, L0, Lend):
             probs.append('printed and missed numbers %s, not each of %d..%d once'
                          % (compress(have), L0 + 1, last))
     return probs
+
+
+def fits(events, rows, limited):
+    """whether events match an increasing subsequence of rows [(seq, rendering or None for
+    a row no walk saw)] that holds every known row (up to the last event with limited)"""
+    n, m = len(events), len(rows)
+    # ok[j]: events[i:] fit rows[j:], for the current i (from the last event back)
+    ok = [all(r[1] is None for r in rows[j:]) or limited for j in range(m + 1)]
+    for i in range(n - 1, -1, -1):
+        nxt = [False] * (m + 1)
+        for j in range(m - 1, -1, -1):
+            r = rows[j][1]
+            if r is None:
+                nxt[j] = ok[j + 1] or nxt[j + 1]
+            else:
+                nxt[j] = r == events[i] and ok[j + 1]
+        ok = nxt
+    return ok[0]
 
 
 def compress(nums):
@@ -697,6 +725,11 @@ def visible(cls, inst, keys_only):
 
 def assoc_expect(kind, src_is_pers, keys, where, live, pers, links):
     """(exit status, [instances]) for ASSOCIATORS/REFERENCES OF a path of keys"""
+    # cimq's order: what it cannot honour (8), what REFERENCES OF does not take (1), roles (2)
+    if 'ClassDefsOnly' in where:
+        return 8, None
+    if kind == 'REFERENCES' and ('AssocClass' in where or 'ResultRole' in where):
+        return 1, None
     if where.get('Role', '').lower() == 'destination' or where.get('ResultRole', '').lower() == 'destination':
         return 2, None
     table = pers if src_is_pers else live
@@ -754,9 +787,14 @@ def assoc_query(R, live, pers, links):
                 where[o] = R.choice(['Win32_ActiveRoute', 'Win32_IP4RouteTable', 'Win32_IP4PersistedRouteTable'])
             else:
                 where[o] = R.choice(['SameElement', 'SystemElement', 'SameElement', 'SystemElement', 'Destination'])
+    r = R.random()
+    if r < 0.05:   # WMI's keywords refused: not in REFERENCES OF (1), no class definitions (8)
+        where['AssocClass' if kind == 'REFERENCES' else 'ResultRole'] = 'SameElement'
+    elif r < 0.08:
+        where['ClassDefsOnly'] = ''
     text = '%s OF %s' % (kind, path)
     if where:
-        text += ' WHERE ' + ' '.join(k if k == 'KeysOnly' else '%s = %s' % (k, v) for k, v in where.items())
+        text += ' WHERE ' + ' '.join(k if k in ('KeysOnly', 'ClassDefsOnly') else '%s = %s' % (k, v) for k, v in where.items())
     return text, kind, src_is_pers, keys, where
 
 

@@ -40,7 +40,8 @@
 #          a walk of cimActiveRouteTable (which persisted route points to which live one),
 #          cimIP4RouteTable and cimIP4PersistedRouteTable (the instances' values) and the
 #          kernel (ip -j route: every live route named exists there); exit status 2 for a
-#          role no association has. Perturbed expectations fail too.
+#          role no association has, 1 for AssocClass or ResultRole in REFERENCES OF, 8 for
+#          ClassDefsOnly. Perturbed expectations fail too.
 # Both daemons alive at the end. Rerun a failure with its seed (CIMR_ITEST_KEEP=1 keeps each
 # query's output and the walks in the temp dir).
 
