@@ -358,6 +358,7 @@ def check_stream(qs, got, gaps, rc, by_self, known, L0, Lend):
     # rows the query may have read that no walk of ours saw (a small history): an event
     # may be one of them, unverified
     unknown = [s for s in range(L0 + 1, Lend + 1) if s not in known and s not in in_gap]
+    qs['unwalked'] = len(unknown)
     # an event's own number, when it shows it (a table leaves NULLs out: only first there)
     ix = names.index('Sequence') if 'Sequence' in names and (qs['fmt'] != 'table' or names[0] == 'Sequence') else None
     ambiguous = False
@@ -367,7 +368,6 @@ def check_stream(qs, got, gaps, rc, by_self, known, L0, Lend):
         # saw anything or nothing
         if fits(got, [(s, rows.get(s)) for s in range(L0 + 1, Lend + 1) if s in rows or s in unknown],
                 by_self and n is not None):
-            qs['unverified'] = len(unknown)
             return probs
         ambiguous = True   # then the diagnostics of the greedy match below
     pos, k, matched = L0, 0, []
@@ -408,7 +408,6 @@ def check_stream(qs, got, gaps, rc, by_self, known, L0, Lend):
     for cnt, a, b in gaps:
         if any(a <= s <= b for s in matched):
             probs.append('gap %d..%d holds a printed row' % (a, b))
-    qs['unverified'] = len([s for s in matched if s not in known])
     if qs['cls'] is HISTORY and qs['q']['where'] is None and ix is not None:
         # every change after the start: printed or in a gap line, once (also the rows that
         # came and went between two walks of ours)
@@ -585,8 +584,8 @@ def cmd_events():
         probs = ['output: %s' % why] if got is None else \
             check_stream(q, got, gaps, q['rc'], q['by_self'], known, L0, Lend)
         probs += ['stderr: %s' % l for l in other]
-        fails += not ok(not probs, '%s: %d events (%d of rows no walk saw), %d gap lines'
-                        % (label, len(got or []), q.get('unverified', 0), len(gaps)), probs)
+        fails += not ok(not probs, '%s: %d events, %d gap lines (%d rows after its start no walk saw)'
+                        % (label, len(got or []), len(gaps), q.get('unwalked', 0)), probs)
         if got is not None and not probs and q['count'] is None and (probe is None or q['i'] == 1):
             probe = (q, got, gaps)
     perturbations(known, L0, Lend, probe)
