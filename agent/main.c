@@ -425,8 +425,10 @@ main(int argc, char **argv)
 	    dhcpctl_conf_register(&ccfg) < 0 || resolver_conf_register(&rcfg) < 0 ||
 	    pingrows_conf_register(&pings, &time_source) < 0)
 		fatal("cannot register the configuration directives");
-	/* Both follow the session to the master from its first connection (init_snmp()). */
-	if ((ms = master_init()) == NULL || (txn = txn_new()) == NULL)
+	/* The notifications and the SETs follow the session to the master from its first
+	 * connection (init_snmp()). */
+	if ((ms = master_init()) == NULL || (txn = txn_new()) == NULL ||
+	    master_watch(ms, mib_event_master, NULL) < 0 || master_watch(ms, txn_master, txn) < 0)
 		fatal("out of memory");
 	mib_event_init(&notifier);
 	if (init_agent(APP) != 0)
@@ -566,7 +568,6 @@ main(int argc, char **argv)
 	iface_stop(ifm);
 	notify_stop(&notifier);
 	master_free(ms);
-	txn_stop(txn);
 	snmp_shutdown(APP);
 	txn_free(txn);
 	pingrows_free(&pings); /* cancels the runs and lookups: before the engine and the pool */

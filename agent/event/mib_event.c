@@ -403,20 +403,15 @@ mib_event_notify(netsnmp_variable_list *vl)
 	return notify_other(nt, vl, release_vars);
 }
 
-/* SNMPD_CALLBACK_INDEX_START / INDEX_STOP: the subagent's session to the master opened or closed. */
-static int
-session_event(int major, int minor, void *serverarg, void *clientarg)
+void
+mib_event_master(struct snmp_session *s, void *arg)
 {
-	if (minor == SNMPD_CALLBACK_INDEX_START) {
-		master = serverarg;
-		log_debug("notify", "master session up");
-		notify_connected(nt, 1);
-	} else if (serverarg == master) {
-		master = NULL;
-		log_debug("notify", "master session down: notifications wait in the queue");
-		notify_connected(nt, 0);
-	}
-	return 0;
+	(void)arg;
+	master = s;
+	log_debug("notify",
+	    s != NULL ? "master session up" :
+			"master session down: notifications wait in the queue");
+	notify_connected(nt, s != NULL);
 }
 
 void
@@ -430,10 +425,6 @@ mib_event_init(struct notify *n)
 {
 	mib_event_bind(n);
 	notify_start(n, send_msg);
-	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, session_event,
-	    NULL);
-	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, session_event,
-	    NULL);
 }
 
 /* ---- scalars ------------------------------------------------------------------ */

@@ -30,7 +30,29 @@ struct master {
 	unsigned backoff_ms;
 	unsigned tries;
 	struct timespec lost; /* when the session went away */
+	struct {
+		master_fn fn;
+		void *arg;
+	} watch[MASTER_WATCHERS];
+	size_t nwatch;
 };
+
+int
+master_watch(struct master *ms, master_fn fn, void *arg)
+{
+	if (ms->nwatch == MASTER_WATCHERS)
+		return -1;
+	ms->watch[ms->nwatch].fn = fn;
+	ms->watch[ms->nwatch++].arg = arg;
+	return 0;
+}
+
+static void
+tell(const struct master *ms)
+{
+	for (size_t i = 0; i < ms->nwatch; i++)
+		ms->watch[i].fn(ms->session, ms->watch[i].arg);
+}
 
 static unsigned
 ms_since(const struct timespec *t)
@@ -118,6 +140,7 @@ session_event(int major, int minor, void *serverarg, void *clientarg)
 		loop_timer_stop(&ms->retry);
 		if (ms->ping > 0 && ms->pinger.id == 0)
 			loop_timer_every(&ms->pinger, (unsigned)ms->ping);
+		tell(ms);
 		return 0;
 	}
 	if (serverarg != ms->session)
@@ -126,6 +149,7 @@ session_event(int major, int minor, void *serverarg, void *clientarg)
 	loop_timer_stop(&ms->pinger);
 	log_notice("agentx", "lost the master (%s): reconnecting", master_address());
 	lost(ms);
+	tell(ms);
 	return 0;
 }
 

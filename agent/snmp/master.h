@@ -13,9 +13,22 @@
 #define CIMR_MASTER_H
 
 struct master;
+struct snmp_session;
+
+/*
+ * What follows the session: fn(session, arg) when it opens, fn(NULL, arg)
+ * when it closes (only the master's session, not another's).
+ */
+typedef void (*master_fn)(struct snmp_session *, void *arg);
 
 /* Before init_agent(): hooks into the configuration and the session callbacks; NULL: no memory. */
 struct master *master_init(void);
+/*
+ * Before init_snmp() (the first connection): fn follows the session, after
+ * the watchers before it.  0, or -1 when MASTER_WATCHERS are taken.
+ */
+#define MASTER_WATCHERS 4
+int master_watch(struct master *, master_fn fn, void *arg);
 /* After init_snmp(): if the first connection failed, keep trying (its timers: snmp/loop.h). */
 void master_start(struct master *);
 /* 1 while the session to the master is open. */

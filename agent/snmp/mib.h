@@ -146,11 +146,14 @@ int mib_persist_register(struct writer *, struct txn *);
 
 /* The route-change events: history, settings and notifications (mib_event.c). */
 struct notify;
-/*
- * Before init_snmp(): follow the master session, so notifications wait while
- * it is away; the notifier's callbacks and timers (notify_start()).
- */
+/* The notifier's callbacks and timers (notify_start()). */
 void mib_event_init(struct notify *);
+/*
+ * The master_fn (snmp/master.h) of the session to the master: notifications
+ * go on it while it is open (s) and wait in the queue while it is away.
+ */
+struct snmp_session;
+void mib_event_master(struct snmp_session *s, void *arg);
 int mib_event_register(void);
 /*
  * Another table's notification (vl: snmpTrapOID.0, then its objects; taken

@@ -72,7 +72,6 @@ struct txn {
 	int failed;               /* ACTION: a row failed; the rows after it are not applied */
 	int orphan;   /* the master went away during the phase: no COMMIT or UNDO comes */
 	int own_undo; /* the UNDO orphan_end() began is under way */
-	void *master; /* the master's session (INDEX_START's), whose end settles a SET */
 	struct txn_row *fail_on; /* ACTION: the row the failing apply() names (txn_fail_on()) */
 	struct txn_row **rows;
 	size_t n, cap;
@@ -84,7 +83,6 @@ struct txn {
 
 static void budget_spent(void *);
 static void commit_rows(struct txn *);
-static int session_event(int, int, void *, void *);
 
 struct txn *
 txn_new(void)
@@ -94,25 +92,7 @@ txn_new(void)
 	if (x == NULL)
 		return NULL;
 	loop_timer_init(&x->budget, budget_spent, x);
-	if (snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
-		session_event, x) != SNMPERR_SUCCESS ||
-	    snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
-		session_event, x) != SNMPERR_SUCCESS) {
-		txn_stop(x);
-		free(x);
-		return NULL;
-	}
 	return x;
-}
-
-void
-txn_stop(struct txn *x)
-{
-	/* Unregistering what is not registered (twice, or after a failed txn_new()) is harmless. */
-	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
-	    session_event, x, 1);
-	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
-	    session_event, x, 1);
 }
 
 static void
@@ -157,7 +137,6 @@ txn_free(struct txn *x)
 {
 	if (x == NULL)
 		return;
-	txn_stop(x);
 	txn_timeout(x);
 	loop_timer_stop(&x->budget);
 	x->applied = 0; /* at exit: nothing to warn about */
@@ -868,28 +847,16 @@ orphan_end(struct txn *x)
 	txn_clear(x);
 }
 
-/*
- * SNMPD_CALLBACK_INDEX_START / INDEX_STOP: the session to the master opened
- * or closed.  Only the end of the master's session settles a SET.
- */
-static int
-session_event(int major, int minor, void *serverarg, void *clientarg)
+void
+txn_master(struct snmp_session *s, void *arg)
 {
-	struct txn *x = clientarg;
+	struct txn *x = arg;
 
-	if (minor == SNMPD_CALLBACK_INDEX_START) {
-		x->master = serverarg;
-		return 0;
-	}
-	if (serverarg != x->master)
-		return 0;
-	x->master = NULL;
-	if (!x->open)
-		return 0;
+	if (s != NULL || !x->open)
+		return;
 	x->orphan = 1;
 	if (x->phase == 0)
 		orphan_end(x);
-	return 0;
 }
 
 void

@@ -159,16 +159,15 @@ int txn_check_go_status(const netsnmp_variable_list *);
 /* RowStatus of tables with createAndWait: any value but notReady(3). */
 int txn_check_status(const netsnmp_variable_list *);
 
-/*
- * txn_new() registers for the start and end of the session to the master
- * (a SET left without COMMIT or UNDO is settled when the master's session
- * ends, not another's), so it is called before init_snmp() makes the first
- * connection; txn_stop() unregisters, before snmp_shutdown(), whose
- * clear_callback() frees every callback's argument.
- */
 struct txn *txn_new(void);
-void txn_stop(struct txn *);
 void txn_free(struct txn *);
+/*
+ * The master_fn (snmp/master.h) of the session to the master: when it
+ * closes (s NULL), a SET it left without COMMIT or UNDO is settled, undone
+ * as UNDO would or committed.
+ */
+struct snmp_session;
+void txn_master(struct snmp_session *s, void *txn);
 /* Make a table writable through this transaction: t->set routes its SET phases here. */
 int txn_bind(struct txn *, struct mib_table *t, const struct txn_ops *, void *ctx);
 

@@ -1780,11 +1780,10 @@ test_kernel_silent(void **state)
 /*
  * A SET of GOOD and 10.64.0.0/16 (which the kernel refuses) through RESERVE2
  * and its ACTION (its answers left undelivered when held), then the session
- * to the session closed closes, as net-snmp's subagent says it: no UNDO comes
- * (when it is the master's: NULL where no INDEX_START named one).
+ * to the master closes (snmp/master.c tells txn_master()): no UNDO comes.
  */
 static void
-lost_master_set(netsnmp_request_info **reqs, int held, void *closed)
+lost_master_set(netsnmp_request_info **reqs, int held)
 {
 	struct result res = { 0, -1, 0 };
 
@@ -1796,7 +1795,7 @@ lost_master_set(netsnmp_request_info **reqs, int held, void *closed)
 	assert_false(phase(MODE_SET_RESERVE2, reqs, 2, &res));
 	hold = held;
 	assert_int_equal(phase(MODE_SET_ACTION, reqs, 2, &res), !held);
-	snmp_call_callbacks(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, closed);
+	txn_master(NULL, txn);
 }
 
 /* Deliver the kernel's answers until none is awaited. */
@@ -1841,7 +1840,7 @@ master_lost_case(int held)
 	netsnmp_request_info *reqs[2];
 
 	kernel_text(before, sizeof(before));
-	lost_master_set(reqs, held, NULL);
+	lost_master_set(reqs, held);
 	answer_all();
 	assert_string_equal(fk.log,
 	    "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 REFUSED; del 10.9.0.0/16 m20");
@@ -1862,30 +1861,6 @@ test_master_lost_in_action(void **state)
 }
 
 /*
- * Only the end of the master's session settles a SET: another session's
- * end leaves it waiting for its UNDO, which the master's own end then runs.
- */
-static void
-test_master_lost_other_session(void **state)
-{
-	static int master, other;
-	char before[2048];
-	netsnmp_request_info *reqs[2];
-
-	kernel_text(before, sizeof(before));
-	snmp_call_callbacks(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, &master);
-	lost_master_set(reqs, 0, &other);
-	answer_all();
-	assert_string_equal(fk.log, "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 REFUSED");
-	snmp_call_callbacks(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, &master);
-	answer_all();
-	assert_string_equal(fk.log,
-	    "add 10.9.0.0/16 m20; add 10.64.0.0/16 m0 REFUSED; del 10.9.0.0/16 m20");
-	fresh_set_works(before);
-	reqs_free(reqs, 2);
-}
-
-/*
  * A new master's SET while the UNDO of the SET the lost master left is still
  * waiting for the kernel: refused (resourceUnavailable), not allowed to cut
  * that UNDO short, which would leave half the failed SET applied.
@@ -1898,7 +1873,7 @@ test_master_lost_undo_busy(void **state)
 	struct result res = { 0, -1, 0 };
 
 	kernel_text(before, sizeof(before));
-	lost_master_set(reqs, 1, NULL);
+	lost_master_set(reqs, 1);
 	for (int turn = 0; strstr(fk.log, "del 10.9.0.0/16") == NULL; turn++) {
 		assert_true(turn < 20);
 		nlreq_input(q);
@@ -3921,7 +3896,6 @@ main(void)
 		T(test_master_lost_before_undo),
 		T(test_master_lost_in_action),
 		T(test_master_lost_undo_busy),
-		T(test_master_lost_other_session),
 		T(test_across_tables),
 		T(test_pdestroy_gone),
 		T(test_save_fails),
