@@ -1227,9 +1227,49 @@ loopback_range(uint8_t family, const uint8_t *addr)
 	return family == AF_INET ? addr[0] == 127 : memcmp(addr, one, 16) == 0;
 }
 
+/* Whether a row of SET x destroys address a (RowStatus destroy(6) of its index). */
+static int
+destroyed_here(struct txn *x, const struct iface_addr *a)
+{
+	for (size_t i = 0; x != NULL && i < txn_nrows(x); i++) {
+		struct txn_row *tr = txn_row_at(x, i);
+		const struct irow *o = txn_row_data(tr);
+		long st;
+
+		if (txn_row_ops(tr) == &mib_ifset_addr_ops && o->ifindex == a->ifindex &&
+		    o->family == a->family && o->plen == a->plen &&
+		    memcmp(o->addr, a->addr, a->family == AF_INET ? 4 : 16) == 0 &&
+		    txn_int(tr, COL_ADCFG_ADDR_ROWSTATUS, &st) && st == RS_DESTROY)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * IPv6: the interface's address r->addr at another prefix length, unless
+ * this SET destroys it (the kernel keys an IPv6 address without its
+ * prefix length, and refuses a second one: EEXIST), or NULL.
+ */
+static const struct iface_addr *
+addr6_held(const struct ifset *s, const struct irow *r)
+{
+	size_t n;
+	const struct iface_addr *v = iface_addrs(s->ifm, &n);
+
+	for (size_t i = 0; r->family == AF_INET6 && i < n; i++) {
+		const struct iface_addr *a = &v[i];
+
+		if (a->ifindex == r->ifindex && a->family == AF_INET6 && a->plen != r->plen &&
+		    memcmp(a->addr, r->addr, 16) == 0 && !destroyed_here(r->kq.x, a))
+			return a;
+	}
+	return NULL;
+}
+
 static int
 check_create(struct ifset *s, struct irow *r, const struct link *l)
 {
+	const struct iface_addr *held;
 	const char *why;
 
 	if (r->plen == 0 || r->plen > (r->family == AF_INET ? 32 : 128))
@@ -1252,6 +1292,12 @@ check_create(struct ifset *s, struct irow *r, const struct link *l)
 		return REFUSE(s, r, CIM_M_ENABLESTATIC, CIM_RC_ALREADYEXISTS,
 		    SNMP_ERR_INCONSISTENTVALUE,
 		    "EnableStatic(): the interface has this address already");
+	if ((held = addr6_held(s, r)) != NULL)
+		return REFUSE(s, r, CIM_M_ENABLESTATIC, CIM_RC_ALREADYEXISTS,
+		    SNMP_ERR_INCONSISTENTVALUE,
+		    "EnableStatic(): the interface has this IPv6 address with prefix length %u "
+		    "(destroy that row in the same SET)",
+		    held->plen);
 	r->is_create = 1;
 	r->method = CIM_M_ENABLESTATIC;
 	return 0;

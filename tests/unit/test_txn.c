@@ -3225,6 +3225,16 @@ test_addr_refusals(void **state)
 	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
 	    { TD, C_ADDR_RS, "4.1.4.198.51.100.5.24", RS_CREATEANDGO });
 	CFG_REC(4, 6, 97);
+	/*
+	 * va's IPv6 address at another prefix length: the kernel keys it without
+	 * one (EEXIST in ACTION); fine when the same SET destroys the old row.
+	 */
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TD, C_ADDR_RS, IDX6("32.1.13.184.0.1.0.0.0.0.0.0.0.0.1.0", 48), RS_CREATEANDGO });
+	CFG_REC(IFA, 6, 93);
+	IF_APPLIED("del 2001:db8:1::100/64 on ifindex 2; add 2001:db8:1::100/48 on ifindex 2",
+	    { TD, C_ADDR_RS, IDX6("32.1.13.184.0.1.0.0.0.0.0.0.0.0.1.0", 48), RS_CREATEANDGO },
+	    { TD, C_ADDR_RS, IDX6("32.1.13.184.0.1.0.0.0.0.0.0.0.0.1.0", 64), RS_DESTROY });
 	/* active(1) of an address that is not there: notFound(94); no such interface. */
 	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
 	    { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_ACTIVE });
