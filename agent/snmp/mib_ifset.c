@@ -1191,29 +1191,29 @@ addr_find(const struct ifset *s, int32_t ifindex, uint8_t family, const uint8_t 
 	return NULL;
 }
 
-/* An address that no interface may have: why, or NULL. */
+/* An address (addr/plen of family) that no interface may have: why, or NULL. */
 static const char *
-never_addr(const struct irow *r)
+never_addr(uint8_t family, const uint8_t *addr, uint8_t plen)
 {
 	static const uint8_t zero[16];
 	uint32_t a;
 
-	if (r->family == AF_INET6) {
-		if (memcmp(r->addr, zero, 16) == 0)
+	if (family == AF_INET6) {
+		if (memcmp(addr, zero, 16) == 0)
 			return "the unspecified address";
-		if (r->addr[0] == 0xff)
+		if (addr[0] == 0xff)
 			return "a multicast address";
-		if (memcmp(r->addr, zero, 10) == 0 && r->addr[10] == 0xff && r->addr[11] == 0xff)
+		if (memcmp(addr, zero, 10) == 0 && addr[10] == 0xff && addr[11] == 0xff)
 			return "an IPv4-mapped address";
 		return NULL;
 	}
-	memcpy(&a, r->addr, 4);
+	memcpy(&a, addr, 4);
 	a = ntohl(a);
 	if ((a >> 24) == 0)
 		return "an address of network 0";
 	if ((a >> 28) >= 14)
 		return "a multicast or reserved (class E) address";
-	if (r->plen < 31 && ((a & ~addr4_mask(r->plen)) == 0 || (a | addr4_mask(r->plen)) == ~0u))
+	if (plen < 31 && ((a & ~addr4_mask(plen)) == 0 || (a | addr4_mask(plen)) == ~0u))
 		return "the network or broadcast address of its prefix";
 	return NULL;
 }
@@ -1276,7 +1276,7 @@ check_create(struct ifset *s, struct irow *r, const struct link *l)
 		return REFUSE(s, r, CIM_M_ENABLESTATIC, CIM_RC_INVALIDSUBNETMASK,
 		    SNMP_ERR_INCONSISTENTNAME,
 		    "EnableStatic(): prefix length %u does not fit the address", r->plen);
-	if ((why = never_addr(r)) != NULL)
+	if ((why = never_addr(r->family, r->addr, r->plen)) != NULL)
 		return REFUSE(s, r, CIM_M_ENABLESTATIC, CIM_RC_INVALIDIPADDRESS,
 		    SNMP_ERR_INCONSISTENTNAME, "EnableStatic(): %s", why);
 	if (loopback_range(r->family, r->addr) && !(l->flags & IFF_LOOPBACK))
@@ -1981,11 +1981,37 @@ reapply(struct ifset *s, const struct link *only)
 	}
 }
 
+/*
+ * The saved addresses that EnableStatic would refuse (a file edited by
+ * hand): logged once and forgotten, not sent to the kernel at every pass.
+ */
+static void
+screen_saved(struct ifset *s)
+{
+	for (size_t i = s->saved.n; i-- > 0;) {
+		const struct staticaddr a = s->saved.v[i];
+		const struct link *l = iface_link_named(s->ifm, a.ifname);
+		const char *why = never_addr(a.family, a.addr, a.plen);
+		char line[96];
+
+		if (why == NULL && loopback_range(a.family, a.addr) &&
+		    (l == NULL || !(l->flags & IFF_LOOPBACK)))
+			why = "a loopback address on an interface that is not a loopback";
+		if (why == NULL)
+			continue;
+		staticaddr_format(&a, line, sizeof(line));
+		log_err("staticaddr", "%s/" STATICADDR_FILE ": %s skipped: %s", s->saved.dir, line,
+		    why);
+		staticaddrs_del(&s->saved, &a);
+	}
+}
+
 int
 ifset_use_statedir(struct ifset *s, const char *dir, char *err, size_t errlen)
 {
 	if (staticaddrs_open(&s->saved, dir, err, errlen) < 0)
 		return -1;
+	screen_saved(s);
 	s->saved_on = 1;
 	reapply(s, NULL);
 	return 0;
