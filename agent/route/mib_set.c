@@ -1274,17 +1274,18 @@ gw_as_persisted(struct wrow *r, const struct proute *owner)
 	snprintf(r->pifname, sizeof(r->pifname), "%s", owner->ifname);
 }
 
-/* Whether a (host byte order) is one of the IPv4 addresses of interface ifindex. */
+/* Whether the row's gateway is one of the addresses of its interface (either family). */
 static int
-own_addr4(const struct iface *ifm, int32_t ifindex, uint32_t a)
+own_addr(const struct iface *ifm, const struct gwkey *k)
 {
 	size_t n;
 	const struct iface_addr *v = iface_addrs(ifm, &n);
-	uint32_t be = htonl(a);
+	uint32_t be = htonl(k->addr4);
+	const void *a = k->six ? (const void *)k->addr6 : (const void *)&be;
 
 	for (size_t i = 0; i < n; i++)
-		if (v[i].ifindex == ifindex && v[i].family == AF_INET &&
-		    memcmp(v[i].addr, &be, 4) == 0)
+		if (v[i].ifindex == k->ifindex && v[i].family == (k->six ? AF_INET6 : AF_INET) &&
+		    memcmp(v[i].addr, a, k->six ? 16 : 4) == 0)
 			return 1;
 	return 0;
 }
@@ -1299,10 +1300,11 @@ gw_create(struct writer *w, struct wrow *r, const void *live, const struct link 
 	/*
 	 * WMI's SetGateways clears an adapter's gateways when given its own
 	 * address (cimq drops such an element); a row cannot clear, and a
-	 * direct default route would be no gateway the table shows.
+	 * direct default route would be no gateway the table shows (IPv4;
+	 * Linux refuses an IPv6 gateway that is an address of the link).
 	 */
 	r->wmi = CIM_RC_INVALIDGATEWAY;
-	if (!r->gwk.six && own_addr4(mirror_iface(w->pm), r->gwk.ifindex, r->gwk.addr4))
+	if (own_addr(mirror_iface(w->pm), &r->gwk))
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "the gateway is the interface's own address (WMI's way of clearing the "
 		    "gateways: destroy their rows instead)");

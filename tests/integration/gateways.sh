@@ -14,9 +14,10 @@
 #   e. destroying a default route cimrouted did not make (proto static: writableProtocols)
 #   f. refusals, each changing neither the kernel nor the state files: a gateway on no subnet
 #      of the interface, one that exists, metric 0 and 10000 (WMI's 1 to 9999), six new gateways
-#      of one interface in one SET (WMI: at most 5), createAndWait, a RowStatus of the wrong
-#      type (invalidParameter(68) recorded), an interface that does not exist or is down (71),
-#      an index of the wrong length, StorageType other(1)
+#      of one interface in one SET (WMI: at most 5), one at the interface's own link-local
+#      address, createAndWait, a RowStatus of the wrong type (invalidParameter(68) recorded),
+#      an interface that does not exist or is down (71), an index of the wrong length,
+#      StorageType other(1)
 #   g. all or nothing: a new gateway and a bad cimIP4RouteTable row in one SET: neither
 #   LastMethod/LastResult of the interface: setGateways(23) and the code of the outcome
 #   h. a restart of cimrouted with the nonVolatile gateway deleted meanwhile: installed again
@@ -39,6 +40,7 @@ veth a0 b0 && veth a1 b1 && veth a2 b2 || bail_out "cannot build the veth topolo
 # through the interface its row names
 nsx ip addr add 10.10.0.1/24 dev a0 && nsx ip addr add 10.10.0.2/24 dev b0 &&
 	nsx ip -6 addr add 2001:db8:10::1/64 dev a0 nodad &&
+	nsx ip -6 addr add fe80::a0/64 dev a0 nodad &&
 	nsx ip addr add 10.30.0.2/24 dev a1 &&
 	nsx ip addr add 10.40.0.2/24 dev a2 && nsx ip link set a2 down &&
 	nsx ip route add default via 10.10.0.254 dev a0 metric 100 proto static ||
@@ -125,6 +127,9 @@ both_alive "e. a static default route"
 refused inconsistentValue "f. a gateway on no subnet of the interface (10.30.0.1 on a0)" \
 	"$OID_GW.6.$(gw4 "$A0" 10.30.0.1 10)" i 4
 refused inconsistentValue "f. a gateway that exists" "$OID_GW.6.$ixn" i 4
+# Linux refuses it in ACTION ("Gateway can not be a local address"): commitFailed before
+refused inconsistentValue "f. an IPv6 gateway at a0's own link-local address fe80::a0" \
+	"$OID_GW.6.$(gw6 "$A0" fe80::a0 6)" i 4
 refused inconsistentValue "f. metric 0" "$OID_GW.6.$(gw4 "$A0" 10.10.0.9 0)" i 4
 refused inconsistentValue "f. metric 10000" "$OID_GW.6.$(gw4 "$A0" 10.10.0.9 10000)" i 4
 is "$(get_val "$OID_CFG.25.$A0")" "INTEGER: 90" "f. and LastResult reads parameterOutOfBounds(90)"

@@ -606,9 +606,9 @@ fk_addr_event(void)
 	iface_apply(ifm, &msg.h);
 }
 
-/* The interface's address 2001:db8:1::100/64. */
+/* An IPv6 address of the interface (2001:db8:1::100/64 at setup). */
 static void
-fk_addr6_event(void)
+fk_addr6_event(const char *addr)
 {
 	struct {
 		struct nlmsghdr h;
@@ -625,7 +625,7 @@ fk_addr6_event(void)
 	msg.ifa.ifa_index = IFA;
 	msg.a.rta_len = RTA_LENGTH(16);
 	msg.a.rta_type = IFA_ADDRESS;
-	assert_int_equal(inet_pton(AF_INET6, "2001:db8:1::100", msg.addr), 1);
+	assert_int_equal(inet_pton(AF_INET6, addr, msg.addr), 1);
 	iface_apply(ifm, &msg.h);
 }
 /* The fake kernel's links and addresses, as events to the interface mirror. */
@@ -791,7 +791,7 @@ setup(void **state)
 	assert_int_equal(mirror_attach(m, NULL, ifm), 0);
 	fk_link_event(IFA, IFF_UP);
 	fk_addr_event();
-	fk_addr6_event();
+	fk_addr6_event("2001:db8:1::100");
 	assert_int_equal(mirror_attach(m6, NULL, ifm), 0);
 	fk_events(m);
 	fk_events(m6);
@@ -1499,6 +1499,27 @@ test_gateway6(void **state)
 	assert_int_equal(w->persist6.n, 0);
 	kernel_text(k, sizeof(k));
 	assert_null(strstr(k, "::/0 fe80::1 5 "));
+}
+
+/*
+ * An IPv6 gateway row at one of the interface's own addresses, link-local
+ * (Linux refuses it as a gateway: "Gateway can not be a local address"):
+ * refused in RESERVE2 with 71, as an IPv4 one is, not left to the kernel to
+ * refuse in ACTION (commitFailed).
+ */
+static void
+test_gateway6_own(void **state)
+{
+	fk_addr6_event("fe80::100");
+	REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TG, C_GRS, "2.2.16.254.128.0.0.0.0.0.0.0.0.0.0.0.0.1.0.5", 4 });
+	assert_int_equal(ifset_rec(ifs, IFA)->cfg_result, 71);
+	/* another link-local address on the link is a gateway */
+	assert_int_equal(run((struct vb[]){ { TG, C_GRS,
+				 "2.2.16.254.128.0.0.0.0.0.0.0.0.0.0.0.0.1.1.5", 4 } },
+			     1)
+			     .status,
+	    0);
 }
 
 /* A route of a persisted row is changed through the persisted table only. */
@@ -3911,6 +3932,7 @@ main(void)
 		T(test_gateway_records),
 		T(test_gateway_existing),
 		T(test_gateway6),
+		T(test_gateway6_own),
 		T(test_applied),
 		T(test_undo_newest_first),
 		T(test_master_lost_before_undo),
