@@ -1046,9 +1046,11 @@ take_default(struct ifset *s, struct irow *r, int six, const void *e, uint32_t m
 
 /*
  * The default routes of table main through l (each family at most one),
- * and whether another interface's default route of a family that moves
- * has metric v already (Linux keeps one route a destination and metric:
- * the move would fail; the other family's routes are another table).
+ * and whether another default route of a family that moves has metric v
+ * already: another interface's, or one of any type (a blackhole, an
+ * unreachable: Linux keeps one route a destination and metric, whatever
+ * its type, so the move would fail; the other family's routes are another
+ * table).
  */
 static int
 collect_defaults(struct ifset *s, struct irow *r, const struct link *l, uint32_t v, int *taken)
@@ -1059,9 +1061,9 @@ collect_defaults(struct ifset *s, struct irow *r, const struct link *l, uint32_t
 
 	for (const struct route *e = route_first(mirror_routes(s->w->pm), &pos);
 	     e != NULL && route_is_default(e); e = route_next(mirror_routes(s->w->pm), &pos)) {
-		if (e->table != RT_TABLE_MAIN || e->type != RTN_UNICAST || e->tos != 0)
+		if (e->table != RT_TABLE_MAIN || e->tos != 0)
 			continue;
-		if (e->ifindex != l->ifindex)
+		if (e->ifindex != l->ifindex || e->type != RTN_UNICAST)
 			taken4 |= e->metric == v;
 		else if ((rc = take_default(s, r, 0, e, e->metric, e->proto, e->flags, &n4)) != 0)
 			return rc;
@@ -1071,10 +1073,9 @@ collect_defaults(struct ifset *s, struct irow *r, const struct link *l, uint32_t
 		return 0;
 	for (const struct route6 *e = route6_first(mirror_table(s->w->pm6), &pos);
 	     e != NULL && e->plen == 0; e = route6_next(mirror_table(s->w->pm6), &pos)) {
-		if (!route6_is_default(e) || e->src != 0 || e->table != RT_TABLE_MAIN ||
-		    e->type != RTN_UNICAST)
+		if (!route6_is_default(e) || e->src != 0 || e->table != RT_TABLE_MAIN)
 			continue;
-		if (e->ifindex != l->ifindex)
+		if (e->ifindex != l->ifindex || e->type != RTN_UNICAST)
 			taken6 |= e->metric == v;
 		else if ((rc = take_default(s, r, 1, e, e->metric, e->proto, e->flags, &n6)) != 0)
 			return rc;

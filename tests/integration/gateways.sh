@@ -22,7 +22,8 @@
 #   LastMethod/LastResult of the interface: setGateways(23) and the code of the outcome
 #   h. a restart of cimrouted with the nonVolatile gateway deleted meanwhile: installed again
 #   i. SetIPConnectionMetric: a static default route moved whole (its mtu kept), refusals: a
-#      persisted gateway (80), a metric another interface's default route has, no default (94)
+#      persisted gateway (80), a metric another interface's default route has, or a blackhole
+#      or IPv6 unreachable default route, no default (94)
 # Both daemons alive after each case.
 
 . "$(dirname "$0")/lib.sh"
@@ -181,6 +182,14 @@ refused inconsistentValue "i. a metric another interface's default route has (10
 B0=$(nsx cat /sys/class/net/b0/ifindex)
 refused inconsistentValue "i. an interface without a default route" "$OID_CFG.11.$B0" u 10
 is "$(get_val "$OID_CFG.25.$B0")" "INTEGER: 94" "i. ... LastResult notFound(94)"
+# Linux keeps one default route a metric whatever its type: the move's add would be EEXIST
+nsx ip route add blackhole default metric 7 && nsx ip -6 route add unreachable default metric 9 &&
+	nsx ip -6 route add default via fe80::1 dev a1 metric 400 proto static ||
+	bail_out "cannot add the blackhole, unreachable and a1's IPv6 default routes"
+refused inconsistentValue "i. a metric a blackhole default route has (7)" "$OID_CFG.11.$A1" u 7
+refused inconsistentValue "i. a metric an IPv6 unreachable default route has (9)" "$OID_CFG.11.$A1" u 9
+nsx ip route del blackhole default metric 7 && nsx ip -6 route del unreachable default metric 9 &&
+	nsx ip -6 route del default via fe80::1 dev a1 metric 400
 both_alive "i. SetIPConnectionMetric"
 
 done_testing

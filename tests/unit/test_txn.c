@@ -3563,6 +3563,38 @@ test_cfg_conn_metric_family(void **state)
 }
 
 /*
+ * SetIPConnectionMetric(): a default route of another type (blackhole,
+ * unreachable) at the metric clashes as another interface's does (Linux
+ * keeps one route a destination and metric whatever its type: the add
+ * would be EEXIST, commitFailed): refused, alreadyExists(93).
+ */
+static void
+test_cfg_conn_metric_type(void **state)
+{
+	struct route bh = R(0, 0, 0, 20, RTPROT_STATIC);
+	struct route6 un = R6("::", 0, "::", 30, RTPROT_STATIC);
+
+	adapters();
+	bh.type = RTN_BLACKHOLE;
+	bh.ifindex = 0;
+	bh.scope = RT_SCOPE_UNIVERSE;
+	un.type = RTN_UNREACHABLE;
+	un.ifindex = 1;
+	fk.v[fk.n++] = R(0, 0, IP(192, 0, 2, 254), 100, RTPROT_BOOT);
+	fk.v[fk.n++] = bh;
+	fk.v6[fk.n6++] = R6("::", 0, "2001:db8:1::1", 1024, RTPROT_BOOT);
+	fk.v6[fk.n6++] = un;
+	fk_events(m);
+	fk_events(m6);
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TC, COL_ADCFG_IPCONNECTIONMETRIC, "2", 20, ASN_UNSIGNED });
+	CFG_REC(IFA, CIM_M_SETIPCONNECTIONMETRIC, CIM_RC_ALREADYEXISTS);
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TC, COL_ADCFG_IPCONNECTIONMETRIC, "2", 30, ASN_UNSIGNED });
+	CFG_REC(IFA, CIM_M_SETIPCONNECTIONMETRIC, CIM_RC_ALREADYEXISTS);
+}
+
+/*
  * A cfg row that performs two methods: the kernel's refusal of one is
  * recorded for that method, not for the row's last.  SetMTU(9001) (va
  * takes 9000: refused by the driver) with DisableIPSec() in the same row:
@@ -3984,6 +4016,7 @@ main(void)
 		T(test_cfg_dhcp),
 		T(test_cfg_conn_metric),
 		T(test_cfg_conn_metric_family),
+		T(test_cfg_conn_metric_type),
 		T(test_cfg_two_methods_record),
 		T(test_cfg_failure_kept),
 		T(test_addr_saved_start),
