@@ -289,9 +289,9 @@ ids_names(struct ifdev *d, enum bus bus, unsigned vendor, unsigned device)
 
 /* ---- sysfs ---------------------------------------------------------------- */
 
-/* A short sysfs file of link name (path after /sys/class/net/NAME/) into buf, newline cut. */
-static int
-read_attr(const struct ifdev *d, const char *name, const char *attr, char *buf, size_t len)
+/* A short sysfs file of link name (path after /sys/class/net/NAME/) into buf: its length, or -1. */
+static ssize_t
+read_raw(const struct ifdev *d, const char *name, const char *attr, char *buf, size_t len)
 {
 	char path[PATH_MAX];
 	ssize_t n;
@@ -302,17 +302,32 @@ read_attr(const struct ifdev *d, const char *name, const char *attr, char *buf, 
 		return -1;
 	n = read(fd, buf, len - 1);
 	close(fd);
-	if (n < 0)
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
+}
+
+/* A one-line sysfs file, newline cut. */
+static int
+read_attr(const struct ifdev *d, const char *name, const char *attr, char *buf, size_t len)
+{
+	if (read_raw(d, name, attr, buf, len) < 0)
 		return -1;
-	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
 }
 
+/* The alias as the kernel keeps it: the newline its ifalias file adds cut, any other kept. */
 int
 ifdev_alias(const struct ifdev *d, const char *name, char *buf, size_t len)
 {
-	return read_attr(d, name, "ifalias", buf, len);
+	ssize_t n = read_raw(d, name, "ifalias", buf, len);
+
+	if (n < 0)
+		return -1;
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
 }
 
 static int

@@ -244,11 +244,12 @@ is "$(nsx ip -4 addr show dev vg; nsx ip -4 route show dev vg)" "$before" \
 
 # The kernel announced no alias another program set on a link that is down: an undone SET puts
 # back the kernel's (sysfs), not the old one cimrouted last saw.
-nsx ip link set va down && nsx ip link set va alias "set by admin"
+# All of it: one of two lines (netlink takes it; sysfs adds a newline of its own).
+nsx ip link set va down && nsx ip link set va alias "$(printf 'set by\nadmin')"
 out=$(setw "$AD.24.$VA" s "from snmp" "$(A6 "$VG" 2001:db8:9::3 64)" i 4)
 echo "$out" | grep -q "Reason: commitFailed"
 result $? "NetConnectionID of the down va, then an address the kernel refuses: commitFailed" || diag "$out"
-is "$(link va ifalias)" "set by admin" "... the undo puts back the alias set by another program"
+is "$(link va ifalias)" "$(printf 'set by\nadmin')" "... the undo puts back the alias set by another program, whole"
 nsx ip link set va alias "" && nsx ip link set va up
 
 # ---- protectedInterfaces

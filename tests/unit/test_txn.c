@@ -3024,7 +3024,7 @@ test_adapter_undo(void **state)
 /*
  * On a link that is down the kernel announced no alias another program set:
  * the undo of a failed SET puts back the kernel's alias (sysfs ifalias), not
- * the mirror's old one.
+ * the mirror's old one; all of it, newlines within too.
  */
 static void
 test_adapter_undo_down_alias(void **state)
@@ -3052,6 +3052,16 @@ test_adapter_undo_down_alias(void **state)
 	assert_int_equal(run(set, 2).status, SNMP_ERR_COMMITFAILED);
 	assert_string_equal(fk.log,
 	    "link 2 alias 'x'; link 2 up REFUSED; link 2 alias 'set by admin'");
+	/* An alias of two lines (netlink takes one; the file adds one newline): whole. */
+	assert_non_null(f = fopen(path, "w"));
+	fputs("two\nlines\n", f);
+	fclose(f);
+	fk_link_named(IFA, 0, "va"); /* down again in the mirror (the fake kernel says up) */
+	fk.calls = 0;
+	fk.log[0] = '\0';
+	assert_int_equal(run(set, 2).status, SNMP_ERR_COMMITFAILED);
+	assert_string_equal(fk.log,
+	    "link 2 alias 'x'; link 2 up REFUSED; link 2 alias 'two\nlines'");
 	ifset_use_ifdev(ifs, NULL);
 	ifdev_free(dev);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
