@@ -1288,6 +1288,67 @@ read_old(struct wctx *w, size_t k, const struct plan_key *inst, struct call_old 
 	}
 }
 
+/*
+ * One GETNEXT from cur (clen: a read-only group's prefix, plen, then a
+ * leading address): 1 and the row found there, its index after the
+ * prefix, in *row; 0 when there is none; -1 and err.
+ */
+static int
+own_probe(struct wctx *w, const oid *cur, size_t clen, size_t plen, struct plan_key *row)
+{
+	netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GETNEXT), *resp;
+	int found;
+
+	snmp_add_null_var(pdu, cur, clen);
+	if ((resp = request(w->x, pdu)) == NULL)
+		return -1;
+	found = call_old_row(cur, clen, cur, clen, resp->variables, row);
+	if (found) {
+		row->len = resp->variables->name_length - plen;
+		memcpy(row->sub, resp->variables->name + plen, row->len * sizeof(oid));
+	}
+	snmp_free_pdu(resp);
+	return found;
+}
+
+/*
+ * Read-only group k (the instance's own addresses, ~ in a signature): not
+ * the whole table (an interface may have thousands), but one GETNEXT from
+ * the leading address of each row of the list that reads it; what is found
+ * there is one of the instance's rows with that address (own_row()).
+ */
+static int
+read_own(struct wctx *w, size_t k, const struct plan_key *inst, struct call_old *o)
+{
+	const struct call *cl = w->cl;
+	oid cur[MAX_OID_LEN];
+	size_t plen;
+
+	if (call_group_prefix(cl, k, inst, cur, &plen) != 0)
+		return exec_fail(w->x->err, CIMQ_LOCAL, "index too long");
+	for (size_t j = 0; j < cl->ng; j++)
+		for (size_t i = 0; cl->g[j].own == k + 1 && i < cl->g[j].nrows; i++) {
+			const struct plan_key *r = &cl->g[j].rows[i];
+			size_t n = r->len >= 2 && r->sub[1] <= 16 ? 2 + r->sub[1] : 0;
+			struct plan_key row, *rows;
+			int found;
+
+			if (n == 0 || n > r->len || plen + n > MAX_OID_LEN)
+				continue;
+			memcpy(cur + plen, r->sub, n * sizeof(oid));
+			if ((found = own_probe(w, cur, plen + n, plen, &row)) <= 0) {
+				if (found < 0)
+					return -1;
+				continue;
+			}
+			if ((rows = realloc(o->rows, (o->n + 1) * sizeof(*rows))) == NULL)
+				return exec_fail(w->x->err, CIMQ_LOCAL, "out of memory");
+			o->rows = rows;
+			rows[o->n++] = row;
+		}
+	return 0;
+}
+
 /* The SET of a CALL with parameters on inst; NULL with err. */
 static netsnmp_pdu *
 call_request(struct wctx *w, const struct plan_key *inst)
@@ -1298,7 +1359,8 @@ call_request(struct wctx *w, const struct plan_key *inst)
 	int rc = old == NULL ? exec_fail(w->x->err, CIMQ_LOCAL, "out of memory") : 0;
 
 	for (size_t k = 0; rc == 0 && k < n; k++)
-		rc = read_old(w, k, inst, &old[k]);
+		rc = w->cl->g[k].readonly ? read_own(w, k, inst, &old[k]) :
+					    read_old(w, k, inst, &old[k]);
 	if (rc == 0 && call_pdu(w->cl, inst, old, pdu) != 0)
 		rc = exec_fail(w->x->err, CIMQ_MISMATCH, "a value does not fit its object");
 	for (size_t k = 0; old != NULL && k < n; k++)
