@@ -169,10 +169,14 @@ w private "CALL $NAC.SetGateways(DefaultIPGateway=()) WHERE Index = $IFA"
 rv 0 "SetGateways with no gateway"
 is "$(gws)" "" "ip -j route: no default route left"
 # WMI: SetGateways with the adapter's own address (as EnableStatic gave it above) clears its gateways
+# (with 1,100 more addresses on va: cimq looks its own up, it does not read them all)
+extra() { for i in $(seq 1 1100); do echo "addr $1 10.9.$((i / 250)).$((i % 250 + 1))/32 dev va"; done | nsx ip -batch -; }
+extra add
 w private "CALL $NAC.SetGateways(DefaultIPGateway=('192.0.2.1')) WHERE Index = $IFA"
 w private "CALL $NAC.SetGateways(DefaultIPGateway=('192.0.2.7')) WHERE Index = $IFA"
 rv 0 "SetGateways with the adapter's own address"
 is "$(gws) $(nsx ip -4 route show default | wc -l)" " 0" "ip -j route: the gateway cleared, no default route (none direct either)"
+extra del
 
 w private "CALL $NAC.SetDNSServerSearchOrder(DNSServerSearchOrder=('192.0.2.54','2001:db8::53')) WHERE Index = $IFA"
 rv 0 "SetDNSServerSearchOrder: ReturnValue = 0"
