@@ -63,6 +63,15 @@ collect_row(void *ctx, const oid *index, size_t len, const struct cq_value *row)
 	return 0;
 }
 
+/* exec_rows()'s function that counts the instances the WHERE selects. */
+static int
+count_row(void *ctx, const oid *index, size_t len, const struct cq_value *row)
+{
+	(void)index, (void)len, (void)row;
+	++*(size_t *)ctx;
+	return 0;
+}
+
 /* The ASN type of a column, from the MIB; 0 if not writable by cimq. */
 static u_char
 column_type(const struct cmap_prop *p)
@@ -1693,12 +1702,17 @@ exec_write(netsnmp_session *ss, const struct cmap *m, const struct wql_stmt *s,
 {
 	struct exec x = { ss, err };
 	struct wctx w = { .x = &x, .c = p->cls };
+	size_t selected = 0;
 	int rc;
 
 	err->status = 0;
 	rc = write_prepare(&w, s);
 	if (rc == 0 && w.keys == NULL) /* else CREATE's new row or a scalar method */
 		rc = exec_rows(ss, m, p, collect_row, &w, err);
+	/* A static method named with a WHERE: called once, if it selects an instance (as WMIC) */
+	else if (rc == 0 && w.scalar && s->where != NULL &&
+	    (rc = exec_rows(ss, m, p, count_row, &selected, err)) == 0 && selected == 0)
+		w.nkeys = 0;
 	for (size_t i = 0; rc == 0 && i < w.nkeys; i++)
 		rc = write_one(&w, &w.keys[i]);
 	for (size_t i = 0; i < w.nset; i++)

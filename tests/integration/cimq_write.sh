@@ -210,6 +210,13 @@ refused 85 "inconsistentValue" "SetIPXFrameTypeNetworkPairs of a pair: 85 (no IP
 w private "CALL $NAC.SetDefaultTTL(DefaultTTL=77)"
 rv 0 "SetDefaultTTL (a cimTcpip scalar): ReturnValue = 0"
 is "$(nsx sysctl -n net.ipv4.ip_default_ttl)" 77 "sysctl net.ipv4.ip_default_ttl"
+# a static method named with a WHERE: once if it selects an instance, nothing if none (WMIC)
+w private "CALL $NAC.SetDefaultTTL(DefaultTTL=78) WHERE Index = $IFA"
+rv 0 "SetDefaultTTL with a WHERE that selects an adapter: ReturnValue = 0"
+is "$(nsx sysctl -n net.ipv4.ip_default_ttl)" 78 "... written once"
+w private "CALL $NAC.SetDefaultTTL(DefaultTTL=79) WHERE Index = 999999"
+is "$RC $(cat "$T/w.out") $(nsx sysctl -n net.ipv4.ip_default_ttl)" "0  78" \
+	"SetDefaultTTL with a WHERE that selects nothing: exit 0, nothing printed, nothing written"
 refused 64 "inconsistentValue" "SetTcpWindowSize: ReturnValue = 64 (cimTcpipLastResult), inconsistentValue named" \
 	"CALL $NAC.SetTcpWindowSize(TcpWindowSize=8192)"
 
