@@ -89,20 +89,8 @@ SINKLIST=$(IFS=,; echo "${SINKS[*]}")
 # covered SINK FIRST LAST: each of FIRST..LAST has been reported on SINK, individually or by a
 # summary (awk: cheap enough to poll)
 covered() {
-	awk -F'\t' -v s="$1" -v a="$2" -v b="$3" -v R="$R" '
-	$2 == s {
-		t = ""; q = ""; f = ""; l = ""
-		for (i = 4; i <= NF; i++) {
-			sp = index($i, " "); o = substr($i, 1, sp - 1); v = substr($i, sp + 1)
-			if (o == ".1.3.6.1.6.3.1.1.4.1.0") t = v
-			else if (o == R ".1.4.10.1.0") q = v + 0
-			else if (o == R ".1.4.10.14.0") f = v + 0
-			else if (o == R ".1.4.10.15.0") l = v + 0
-		}
-		if (t == R ".0.1") c[q] = 1
-		else if (t == R ".0.2") { if (f < a) f = a; if (l > b) l = b; for (x = f; x <= l; x++) c[x] = 1 }
-	}
-	END { for (x = a; x <= b; x++) if (!(x in c)) exit 1; exit 0 }' "$TLOG" 2>/dev/null
+	awk -F'\t' -f "$ITDIR/covered.awk" -v s="$1" -v a="$2" -v b="$3" -v R="$R" -v kinds=.0.1 \
+		"$TLOG" 2>/dev/null
 }
 covered_all() { local s; for s in "${SINKS[@]}"; do covered "$s" "$1" "$2" || return 1; done; }
 

@@ -109,20 +109,8 @@ last_seq() { get_num "$E.5.0"; }
 # covered N: every number up to N (after FROM) is reported, individually or by a summary
 covered() {
 	to_tlog
-	awk -F'\t' -v a="$FROM" -v b="$1" -v R=.1.3.6.1.4.1.32473.1 '
-	{
-		t = ""; q = ""; f = ""; l = ""
-		for (i = 4; i <= NF; i++) {
-			sp = index($i, " "); o = substr($i, 1, sp - 1); v = substr($i, sp + 1)
-			if (o == ".1.3.6.1.6.3.1.1.4.1.0") t = v
-			else if (o == R ".1.4.10.1.0") q = v + 0
-			else if (o == R ".1.4.10.14.0") f = v + 0
-			else if (o == R ".1.4.10.15.0") l = v + 0
-		}
-		if (t == R ".0.1" || t == R ".0.4") c[q] = 1
-		else if (t == R ".0.2") for (x = f; x <= l; x++) c[x] = 1
-	}
-	END { for (x = a + 1; x <= b; x++) if (!(x in c)) exit 1; exit 0 }' "$TLOG"
+	awk -F'\t' -f "$ITDIR/covered.awk" -v s=v4 -v a=$((FROM + 1)) -v b="$1" \
+		-v R=.1.3.6.1.4.1.32473.1 -v kinds=".0.1 .0.4" "$TLOG"
 }
 
 # ---------------------------------------------------------------- the receiver
