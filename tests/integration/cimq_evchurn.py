@@ -29,6 +29,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cimq_rows as CR  # noqa: E402
 import cimq_wql as W  # noqa: E402
+import trap_log as TL  # noqa: E402
 
 ENV = os.environ
 NS, AGENT, T = ENV['NS'], ENV['AGENT'], ENV['T']
@@ -416,7 +417,7 @@ def check_stream(qs, got, gaps, rc, by_self, known, L0, Lend):
         have = sorted(nums + sorted(in_gap))
         if have != list(range(L0 + 1, last + 1)):
             probs.append('printed and missed numbers %s, not each of %d..%d once'
-                         % (compress(have), L0 + 1, last))
+                         % (TL.fmt_ranges(have), L0 + 1, last))
     return probs
 
 
@@ -436,18 +437,6 @@ def fits(events, rows, limited):
                 nxt[j] = r == events[i] and ok[j + 1]
         ok = nxt
     return ok[0]
-
-
-def compress(nums):
-    """[1, 2, 3, 5] -> '1..3,5' (also a number twice: '2,2')"""
-    out, i = [], 0
-    while i < len(nums):
-        j = i
-        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
-            j += 1
-        out.append(str(nums[i]) if i == j else '%d..%d' % (nums[i], nums[j]))
-        i = j + 1
-    return ','.join(out)
 
 
 def read_gaps(path):

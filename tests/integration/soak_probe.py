@@ -35,6 +35,8 @@ import socket
 import sys
 import time
 
+import trap_log  # beside this script
+
 ROOT = '.1.3.6.1.4.1.32473.1'
 TRAP_CHANGE = ROOT + '.0.1'
 TRAP_SUMMARY = ROOT + '.0.2'
@@ -235,14 +237,7 @@ def relay(args):
 # ------------------------------------------------------------------ accounting
 
 def ranges(nums):
-    out, i = [], 0
-    while i < len(nums):
-        j = i
-        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
-            j += 1
-        out.append(str(nums[i]) if i == j else '%d-%d' % (nums[i], nums[j]))
-        i = j + 1
-    return ' '.join(out[:30]) + (' ...' if len(out) > 30 else '')
+    return trap_log.fmt_ranges(nums, 30)
 
 
 def history_kinds(path):

@@ -385,7 +385,8 @@ def cmd_coverage(args):
     return 1 if problems else 0
 
 
-def fmt_ranges(seqs):
+def fmt_ranges(seqs, most=20):
+    """[1, 2, 3, 5, 5] -> '1-3 5 5': the first most runs (the tests' one way to show numbers)"""
     seqs = sorted(seqs)
     out = []
     i = 0
@@ -395,8 +396,8 @@ def fmt_ranges(seqs):
             j += 1
         out.append(str(seqs[i]) if i == j else '%d-%d' % (seqs[i], seqs[j]))
         i = j + 1
-    s = ' '.join(out[:20])
-    return s + (' ...' if len(out) > 20 else '')
+    s = ' '.join(out[:most])
+    return s + (' ...' if len(out) > most else '')
 
 
 def cmd_none(args):
