@@ -254,6 +254,24 @@ iface_addrs(const struct iface *ifm, size_t *n)
 	return ifm->addrs.v;
 }
 
+const struct iface_addr *
+iface_addr_find(const struct iface *ifm, int32_t ifindex, uint8_t family, const uint8_t *addr,
+    int plen)
+{
+	struct iface_addr key = { .ifindex = ifindex, .family = family };
+	size_t i;
+	const struct iface_addr *a;
+
+	memcpy(key.addr, addr, family == AF_INET ? 4 : 16);
+	key.plen = plen < 0 ? 0 : (uint8_t)plen;
+	i = vec_lower_bound(ifm->addrs.v, ifm->addrs.n, sizeof(key), &key, addr_cmp, 0);
+	if (i == ifm->addrs.n)
+		return NULL;
+	a = &ifm->addrs.v[i];
+	key.plen = a->plen;
+	return addr_cmp(a, &key) == 0 && (plen < 0 || a->plen == plen) ? a : NULL;
+}
+
 int
 iface_is_broadcast4(const struct iface *ifm, uint32_t a)
 {

@@ -158,6 +158,12 @@ const struct link *iface_link(const struct iface *, int32_t ifindex);
 const struct link *iface_link_named(const struct iface *, const char *name);
 /* The addresses, sorted by (ifindex, family, addr, plen); *n of them.  Valid until the next change. */
 const struct iface_addr *iface_addrs(const struct iface *, size_t *n);
+/*
+ * Address addr (family's length) of link ifindex at prefix length plen, or
+ * at any (plen < 0: the shortest); NULL if the link has no such address.
+ */
+const struct iface_addr *iface_addr_find(const struct iface *, int32_t ifindex, uint8_t family,
+    const uint8_t *addr, int plen);
 size_t iface_nlinks(const struct iface *);
 /* The links, sorted by ifindex; *n of them.  Valid until the next change. */
 const struct link *iface_links(const struct iface *, size_t *n);

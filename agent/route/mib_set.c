@@ -1278,16 +1278,10 @@ gw_as_persisted(struct wrow *r, const struct proute *owner)
 static int
 own_addr(const struct iface *ifm, const struct gwkey *k)
 {
-	size_t n;
-	const struct iface_addr *v = iface_addrs(ifm, &n);
 	uint32_t be = htonl(k->addr4);
-	const void *a = k->six ? (const void *)k->addr6 : (const void *)&be;
 
-	for (size_t i = 0; i < n; i++)
-		if (v[i].ifindex == k->ifindex && v[i].family == (k->six ? AF_INET6 : AF_INET) &&
-		    memcmp(v[i].addr, a, k->six ? 16 : 4) == 0)
-			return 1;
-	return 0;
+	return iface_addr_find(ifm, k->ifindex, k->six ? AF_INET6 : AF_INET,
+		   k->six ? k->addr6 : (const uint8_t *)&be, -1) != NULL;
 }
 
 /* A new gateway: a persisted row whose route goes through the row's interface. */

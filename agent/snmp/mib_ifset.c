@@ -260,13 +260,10 @@ ifset_unrecord_cfg(struct ifset *s, int32_t ifindex, int method, int result,
 
 /* ---- the addresses created here ------------------------------------------------ */
 
-static const struct iface_addr *addr_find(const struct ifset *s, int32_t ifindex, uint8_t family,
-    const uint8_t *addr, uint8_t plen);
-
 static int
 addr_present(const struct ifset *s, const struct made *m)
 {
-	return addr_find(s, m->ifindex, m->family, m->addr, m->plen) != NULL;
+	return iface_addr_find(s->ifm, m->ifindex, m->family, m->addr, m->plen) != NULL;
 }
 
 static int
@@ -1178,20 +1175,6 @@ check_cfg(struct ifset *s, struct irow *r, const struct link *l)
 
 /* ---- cimAdapterCfgAddressTable ----------------------------------------------------- */
 
-static const struct iface_addr *
-addr_find(const struct ifset *s, int32_t ifindex, uint8_t family, const uint8_t *addr, uint8_t plen)
-{
-	size_t n;
-	const struct iface_addr *v = iface_addrs(s->ifm, &n);
-	size_t alen = family == AF_INET ? 4 : 16;
-
-	for (size_t i = 0; i < n; i++)
-		if (v[i].ifindex == ifindex && v[i].family == family && v[i].plen == plen &&
-		    memcmp(v[i].addr, addr, alen) == 0)
-			return &v[i];
-	return NULL;
-}
-
 /* An address (addr/plen of family) that no interface may have: why, or NULL. */
 static const char *
 never_addr(uint8_t family, const uint8_t *addr, uint8_t plen)
@@ -1254,17 +1237,11 @@ destroyed_here(struct txn *x, const struct iface_addr *a)
 static const struct iface_addr *
 addr6_held(const struct ifset *s, const struct irow *r)
 {
-	size_t n;
-	const struct iface_addr *v = iface_addrs(s->ifm, &n);
+	const struct iface_addr *a = r->family == AF_INET6 ?
+	    iface_addr_find(s->ifm, r->ifindex, AF_INET6, r->addr, -1) :
+	    NULL;
 
-	for (size_t i = 0; r->family == AF_INET6 && i < n; i++) {
-		const struct iface_addr *a = &v[i];
-
-		if (a->ifindex == r->ifindex && a->family == AF_INET6 && a->plen != r->plen &&
-		    memcmp(a->addr, r->addr, 16) == 0 && !destroyed_here(r->kq.x, a))
-			return a;
-	}
-	return NULL;
+	return a != NULL && a->plen != r->plen && !destroyed_here(r->kq.x, a) ? a : NULL;
 }
 
 static int
@@ -1289,7 +1266,7 @@ check_create(struct ifset *s, struct irow *r, const struct link *l)
 		    SNMP_ERR_INCONSISTENTVALUE,
 		    "EnableStatic(): the interface is a port of a bridge or bond (ifindex %d)",
 		    (int)l->master);
-	if (addr_find(s, r->ifindex, r->family, r->addr, r->plen) != NULL)
+	if (iface_addr_find(s->ifm, r->ifindex, r->family, r->addr, r->plen) != NULL)
 		return REFUSE(s, r, CIM_M_ENABLESTATIC, CIM_RC_ALREADYEXISTS,
 		    SNMP_ERR_INCONSISTENTVALUE,
 		    "EnableStatic(): the interface has this address already");
@@ -1307,7 +1284,7 @@ check_create(struct ifset *s, struct irow *r, const struct link *l)
 static int
 check_addr(struct ifset *s, struct irow *r, const struct link *l)
 {
-	int exists = addr_find(s, r->ifindex, r->family, r->addr, r->plen) != NULL;
+	int exists = iface_addr_find(s->ifm, r->ifindex, r->family, r->addr, r->plen) != NULL;
 
 	txn_int(r->tr, COL_ADCFG_ADDR_STORAGETYPE, &r->storage);
 	if (!txn_int(r->tr, COL_ADCFG_ADDR_ROWSTATUS, &r->status))
@@ -1592,7 +1569,8 @@ plan_addrs(struct ifset *s, struct txn *x)
 			if (carrier == NULL)
 				carrier = r;
 			if (pass < 2 && r->is_destroy &&
-			    (a = addr_find(s, r->ifindex, r->family, r->addr, r->plen)) != NULL &&
+			    (a = iface_addr_find(s->ifm, r->ifindex, r->family, r->addr,
+				 r->plen)) != NULL &&
 			    !!(a->flags & IFA_F_SECONDARY) == (pass == 0) &&
 			    plan_destroy(s, carrier, r, a) != 0)
 				return;
@@ -1977,7 +1955,7 @@ reapply(struct ifset *s, const struct link *only)
 		if (only != NULL ? strcmp(only->name, a->ifname) != 0 :
 				   (l = iface_link_named(s->ifm, a->ifname)) == NULL)
 			continue;
-		if (addr_find(s, l->ifindex, a->family, a->addr, a->plen) == NULL)
+		if (iface_addr_find(s->ifm, l->ifindex, a->family, a->addr, a->plen) == NULL)
 			reapply_one(s, a, l);
 	}
 }

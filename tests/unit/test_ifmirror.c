@@ -297,6 +297,42 @@ test_broadcast4(void **state)
 	iface_free(ifm);
 }
 
+/* iface_addr_find()'s answer for text (family's) on ifindex at plen: its length, or -1. */
+static int
+found_plen(const struct iface *ifm, int32_t ifindex, int family, const char *text, int plen)
+{
+	uint8_t a[16] = { 0 };
+	const struct iface_addr *x;
+
+	assert_int_equal(inet_pton(family, text, a), 1);
+	x = iface_addr_find(ifm, ifindex, (uint8_t)family, a, plen);
+	return x == NULL ? -1 : x->plen;
+}
+
+/* An address of a link, at a prefix length or at any; not another link's or family's. */
+static void
+test_addr_find(void **state)
+{
+	struct iface *ifm = iface_new();
+
+	(void)state;
+	apply(ifm, fx_addr_msg(RTM_NEWADDR, AF_INET, 7, "10.14.1.1", 24));
+	apply(ifm, fx_addr_msg(RTM_NEWADDR, AF_INET, 7, "10.14.1.1", 16));
+	apply(ifm, fx_addr_msg(RTM_NEWADDR, AF_INET, 7, "10.14.1.2", 8));
+	apply(ifm, fx_addr_msg(RTM_NEWADDR, AF_INET6, 7, "2001:db8::1", 64));
+	apply(ifm, fx_addr_msg(RTM_NEWADDR, AF_INET, 8, "10.14.1.3", 24));
+	assert_int_equal(found_plen(ifm, 7, AF_INET, "10.14.1.1", 24), 24);
+	assert_int_equal(found_plen(ifm, 7, AF_INET, "10.14.1.1", -1), 16); /* the shortest */
+	assert_int_equal(found_plen(ifm, 7, AF_INET, "10.14.1.1", 8), -1);
+	assert_int_equal(found_plen(ifm, 7, AF_INET, "10.14.1.2", -1), 8);
+	assert_int_equal(found_plen(ifm, 7, AF_INET, "10.14.1.3", -1), -1); /* link 8's */
+	assert_int_equal(found_plen(ifm, 8, AF_INET, "10.14.1.3", 24), 24);
+	assert_int_equal(found_plen(ifm, 7, AF_INET6, "2001:db8::1", -1), 64);
+	assert_int_equal(found_plen(ifm, 7, AF_INET6, "2001:db8::2", -1), -1);
+	assert_int_equal(found_plen(ifm, 9, AF_INET, "10.14.1.1", -1), -1);
+	iface_free(ifm);
+}
+
 /* A truncated IFA_CACHEINFO makes the message malformed: the address is not taken. */
 static void
 test_addr_short_cacheinfo(void **state)
@@ -350,6 +386,7 @@ main(void)
 		cmocka_unit_test(test_link_times),
 		cmocka_unit_test(test_addr_lifetimes),
 		cmocka_unit_test(test_broadcast4),
+		cmocka_unit_test(test_addr_find),
 		cmocka_unit_test(test_addr_short_cacheinfo),
 		cmocka_unit_test(test_bridge_port_messages_ignored),
 	};
