@@ -13,7 +13,7 @@ cimq_require() {
 	[ "$CIMROUTED" = mock ] && skip_all "not for the mock"
 	CIMQ=${CIMQ:-$BUILDDIR/cimq/cimq}
 	[ -x "$CIMQ" ] || skip_all "$CIMQ not built"
-	command -v jq >/dev/null || skip_all "jq not installed"
+	needs jq
 	local base=${MIB_BASE_DIR:-$TOP_SRCDIR/mibs/base}
 	CQ_MIBDIRS=$TOP_SRCDIR/mibs:$base
 }

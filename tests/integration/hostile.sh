@@ -20,7 +20,7 @@
 . "$(dirname "$0")/lib.sh"
 [ "${CIMR_ITEST_MOCK:-0}" = 1 ] && skip_all "not for the mock"
 itest_init hostile
-command -v unshare >/dev/null || skip_all "unshare not installed"
+needs unshare
 
 N=${CIMR_HOSTILE_N:-1000}
 SEED=${CIMR_ITEST_SEED:-$$}

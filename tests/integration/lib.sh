@@ -88,13 +88,18 @@ now_ms() { date +%s%3N; }
 
 # ------------------------------------------------------------------ environment
 
+# needs CMD...: skip the whole test unless every command is installed
+needs() {
+	local b
+	for b in "$@"; do
+		command -v "$b" >/dev/null 2>&1 || skip_all "$b not installed"
+	done
+}
+
 _itest_require() {
 	[ "${CIMR_SKIP_INTEGRATION:-0}" = 1 ] && skip_all "CIMR_SKIP_INTEGRATION=1"
 	[ "$(id -u)" = 0 ] || skip_all "needs root (network namespaces)"
-	local b
-	for b in ip snmpd snmpget snmpgetnext snmpwalk snmpbulkwalk snmpset python3 timeout; do
-		command -v "$b" >/dev/null 2>&1 || skip_all "$b not installed"
-	done
+	needs ip snmpd snmpget snmpgetnext snmpwalk snmpbulkwalk snmpset python3 timeout
 	env --default-signal=INT true 2>/dev/null || skip_all "env --default-signal not supported (coreutils < 8.31)"
 	if [ "${CIMR_ITEST_MOCK:-0}" = 1 ]; then
 		CIMROUTED=mock

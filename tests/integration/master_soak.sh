@@ -48,7 +48,7 @@ R=.1.3.6.1.4.1.32473.1.1
 E=$R.4
 OID_LASTSEQ=$E.5.0
 PE=$R.7.3.1
-command -v snmptrapd >/dev/null 2>&1 || skip_all "snmptrapd not installed"
+needs snmptrapd
 
 nsx sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 veth va0 vb0 10.1.0.1/24 || bail_out "cannot build the veth topology"

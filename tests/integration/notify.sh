@@ -47,9 +47,7 @@
 . "$(dirname "$0")/lib.sh"
 itest_init notify
 [ "$CIMROUTED" = mock ] && skip_all "not for the mock (it sends no notifications)"
-for b in snmptrapd snmptrap snmpinform ss; do
-	command -v "$b" >/dev/null 2>&1 || skip_all "$b not installed"
-done
+needs snmptrapd snmptrap snmpinform ss
 
 TRAP_LOG=$ITDIR/trap_log.py
 TLOG=$T/traps.log              # the handler's log

@@ -32,9 +32,7 @@
 . "$(dirname "$0")/lib.sh"
 itest_init notify6
 [ "$CIMROUTED" = mock ] && skip_all "not for the mock (it sends no notifications)"
-for b in snmptrapd ss; do
-	command -v "$b" >/dev/null 2>&1 || skip_all "$b not installed"
-done
+needs snmptrapd ss
 
 TRAP_LOG=$ITDIR/trap_log.py
 RAW=$T/trapd.log # snmptrapd's log: one line per notification, '|' between fields

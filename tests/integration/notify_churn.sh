@@ -87,9 +87,7 @@
 . "$(dirname "$0")/lib.sh"
 itest_init nchurn
 [ "$CIMROUTED" = mock ] && skip_all "not for the mock (it sends no notifications)"
-for b in snmptrapd ss; do
-	command -v "$b" >/dev/null 2>&1 || skip_all "$b not installed"
-done
+needs snmptrapd ss
 
 SEED=${CIMR_NCHURN_SEED:-20261203}
 ROUNDS=${CIMR_NCHURN_ROUNDS:-6}

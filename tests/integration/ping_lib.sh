@@ -69,7 +69,7 @@ ping_hosts() {
 
 # ping_world: the namespaces, links, routes, nft rules and captures above; bails out on failure
 ping_world() {
-	command -v nft >/dev/null && command -v tcpdump >/dev/null || skip_all "nft (nftables) or tcpdump not installed"
+	needs nft tcpdump
 	# names for the tests (and for the reverse lookups); files only, so a missing name is
 	# EAI_NONAME at once, whatever the host's DNS
 	ping_hosts files <<-EOF

@@ -29,7 +29,7 @@
 
 . "$(dirname "$0")/lib.sh"
 itest_init prows
-command -v snmptrapd >/dev/null || skip_all "snmptrapd not installed"
+needs snmptrapd
 . "$ITDIR/ping_lib.sh"
 ping_world
 

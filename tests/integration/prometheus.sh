@@ -38,7 +38,7 @@ itest_init prometheus
 EXPORTER=${PROMETHEUS_SNMP_EXPORTER:-prometheus-snmp-exporter}
 command -v "$EXPORTER" >/dev/null 2>&1 ||
 	skip_all "$EXPORTER not installed (Debian: prometheus-snmp-exporter)"
-command -v curl >/dev/null 2>&1 || skip_all "curl not installed"
+needs curl
 CONF=$TOP_SRCDIR/contrib/prometheus/snmp.yml
 [ -f "$CONF" ] || bail_out "$CONF not found"
 ROWS=$ITDIR/prom_rows.py

@@ -15,7 +15,7 @@
 
 . "$(dirname "$0")/lib.sh"
 itest_init set_bounds
-command -v strace >/dev/null || skip_all "strace is not installed"
+needs strace
 veth va vb 192.0.2.100/24 || bail_out "cannot build the veth topology"
 SNMPD_AGENTX_TIMEOUT=1 write_snmpd_conf
 write_cimrouted_conf "routeTables main"

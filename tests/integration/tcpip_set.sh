@@ -17,7 +17,7 @@
 . "$(dirname "$0")/lib.sh"
 itest_init tcpip
 [ "$CIMROUTED" = mock ] && skip_all "not for the mock"
-command -v unshare >/dev/null && command -v nsenter >/dev/null || skip_all "unshare/nsenter not installed"
+needs unshare nsenter
 
 TC=.1.3.6.1.4.1.32473.1.1.6.12
 SYSCTLS="ip_default_ttl tcp_keepalive_intvl tcp_keepalive_time tcp_mtu_probing ip_no_pmtu_disc

@@ -13,7 +13,7 @@
 
 . "$(dirname "$0")/lib.sh"
 itest_init valgrind
-command -v valgrind >/dev/null 2>&1 || skip_all "valgrind not installed"
+needs valgrind
 [ "$CIMROUTED" = mock ] && skip_all "not for the mock"
 case "${CFLAGS:-}$(grep -s '^CFLAGS' "$BUILDDIR/Makefile")" in
 *fsanitize*) skip_all "sanitizer build: valgrind cannot run ASan binaries" ;;
