@@ -60,6 +60,7 @@ enum { INET_IPV4 = 1, INET_IPV6 = 2 };
 enum kind { K_LINK, K_ADD, K_DEL, K_RFETCH, K_RADD, K_RDEL };
 
 #define MTU_MIN4 68    /* RFC 791: every IPv4 host takes 68 bytes */
+#define MTU_MIN6 1280  /* RFC 8200: below it the kernel turns IPv6 off on the link */
 #define MTU_MAX4 65535 /* IP_MAX_MTU */
 #define SETTABLE_IFA_FLAGS                                                              \
 	(IFA_F_NODAD | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR | IFA_F_NOPREFIXROUTE | \
@@ -575,9 +576,26 @@ link_req(int32_t ifindex)
 	return q;
 }
 
+/*
+ * A link change whose undo does not bring back what the kernel drops on
+ * the way: the link taken down (its routes, and IPv6 addresses unless
+ * keep_addr_on_down), an MTU below IPv6's minimum (IPv6 turned off on it).
+ * Its row runs after every other row of the SET, so that none of them can
+ * fail after it (txn_apply_last()); in its row it comes last (the alias
+ * first, then Enable/Disable or Reset; SetMTU after SetIPConnectionMetric).
+ */
+static int
+link_drops(const struct kreq *req, const struct kreq *undo)
+{
+	return req->l.up == 0 ||
+	    (req->l.mtu != 0 && req->l.mtu < MTU_MIN6 && undo->l.mtu >= MTU_MIN6);
+}
+
 static int
 plan_link(struct irow *r, const struct kreq *req, const struct kreq *undo)
 {
+	if (link_drops(req, undo))
+		txn_apply_last(r->tr);
 	return plan(r, r, req, undo, 1);
 }
 

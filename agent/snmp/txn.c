@@ -46,6 +46,8 @@ struct txn_row {
 	int err_told; /* reported on a varbind already */
 	int applied;  /* ACTION reached this row */
 	int waiting;  /* ... and its apply() waits for the kernel */
+	int last;     /* applied after every other row (txn_apply_last()) */
+	int called;   /* ACTION: its table's handler was called */
 	void *data;   /* the table's own row: ops->row_size bytes */
 };
 
@@ -63,6 +65,9 @@ struct txn {
 	int applied;            /* ACTION applied a row (or tried to) */
 	struct txn_call *calls; /* ACTION: handler calls not over yet, oldest first */
 	size_t ncalls, callcap;
+	struct txn_call *late; /* ACTION: calls whose last rows wait for every other row */
+	size_t nlate, latecap;
+	int late_now;             /* ... the phase's time is up: run them whatever came */
 	int phase;                /* the delegated phase under way (MODE_SET_*), 0: none */
 	int running, again;       /* calls_run()'s trampoline */
 	int in_handler;           /* inside a handler call: its requests may be touched */
@@ -128,6 +133,8 @@ txn_clear(struct txn *x)
 	x->open = x->checked = x->undone = x->applied = x->undo_bad = x->failed = x->orphan =
 	    x->own_undo = 0;
 	x->nchecked = 0;
+	x->nlate = 0;
+	x->late_now = 0;
 	x->fail_on = NULL;
 	x->transid = 0;
 }
@@ -142,6 +149,7 @@ txn_free(struct txn *x)
 	x->applied = 0; /* at exit: nothing to warn about */
 	txn_clear(x);
 	free(x->calls);
+	free(x->late);
 	for (size_t i = 0; i < x->nb; i++)
 		free(x->b[i]);
 	free(x->b);
@@ -160,6 +168,12 @@ const struct txn_ops *
 txn_row_ops(const struct txn_row *r)
 {
 	return r->b->ops;
+}
+
+void
+txn_apply_last(struct txn_row *r)
+{
+	r->last = 1;
 }
 
 int
@@ -617,7 +631,9 @@ struct txn_call {
 	netsnmp_request_info *requests;
 	netsnmp_request_info *cur; /* the request whose row runs */
 	long transid;
-	int agent; /* an agent session holds the requests (not a unit test) */
+	int agent;    /* an agent session holds the requests (not a unit test) */
+	int late;     /* the pass over its last rows (txn_apply_last()) */
+	int has_late; /* ... it has some, put off */
 };
 
 /*
@@ -667,7 +683,9 @@ failed_req(struct txn *x, const struct txn_call *c)
 	return c->cur;
 }
 
-/* ACTION: run the head call as far as it goes: 1 when it is over, 0 when a row waits. */
+static int call_defer(struct txn *);
+
+/* ACTION: run the head call as far as it goes: 1 when it is over or put off, 0 when a row waits. */
 static int
 call_run(struct txn *x)
 {
@@ -689,6 +707,10 @@ call_run(struct txn *x)
 
 		if (r == NULL || (r->applied && !r->waiting))
 			continue;
+		if (r->last && !c->late) {
+			c->has_late = 1;
+			continue;
+		}
 		if (!r->applied) {
 			r->applied = x->applied = 1;
 			if (steps_room(x) < 0) {
@@ -712,7 +734,55 @@ call_run(struct txn *x)
 		err = steps_room(x) < 0 ? SNMP_ERR_RESOURCEUNAVAILABLE :
 					  group(b)->action_end(x, b->ctx);
 	x->failed = err != 0;
+	if (err == 0 && c->has_late && !c->late && (err = call_defer(x)) == 0)
+		return 1;
 	call_done(x, c->requests, err);
+	return 1;
+}
+
+/*
+ * The head call's rows are applied but its last ones: put it off until
+ * every other call is over.  0, or the error (out of memory) that ends it.
+ */
+static int
+call_defer(struct txn *x)
+{
+	struct txn_call *c = &x->calls[0];
+
+	if (vec_reserve(&x->late, &x->latecap, x->nlate, sizeof(*x->late), 2) < 0) {
+		x->failed = 1;
+		return SNMP_ERR_RESOURCEUNAVAILABLE;
+	}
+	c->late = 1;
+	c->cur = c->requests;
+	x->late[x->nlate++] = *c;
+	vec_remove_at(x->calls, &x->ncalls, sizeof(*x->calls), 0);
+	return 0;
+}
+
+/*
+ * Every call but the put-off ones is over, and every table with rows was
+ * called (net-snmp calls each handler once a phase; the phase's time limit
+ * stands in if one never is): the put-off calls run again, for their last
+ * rows.  1 if they do.
+ */
+static int
+late_begin(struct txn *x)
+{
+	struct txn_call *swap = x->calls;
+	size_t cap = x->callcap;
+
+	if (x->ncalls > 0 || x->nlate == 0)
+		return 0;
+	for (size_t i = 0; i < x->n && !x->late_now; i++)
+		if (!x->rows[i]->called)
+			return 0;
+	x->calls = x->late;
+	x->callcap = x->latecap;
+	x->ncalls = x->nlate;
+	x->late = swap;
+	x->latecap = cap;
+	x->nlate = 0;
 	return 1;
 }
 
@@ -763,8 +833,10 @@ phase_run(struct txn *x)
 {
 	switch (x->phase) {
 	case MODE_SET_ACTION:
-		while (x->ncalls > 0 && call_run(x))
-			;
+		do
+			while (x->ncalls > 0 && call_run(x))
+				;
+		while (late_begin(x));
 		break;
 	case MODE_SET_RESERVE2:
 		if (checks_run(x))
@@ -797,7 +869,7 @@ calls_run(struct txn *x)
 	} while (x->again);
 	x->running = 0;
 	/* (an UNDO of our own, orphan_end(), has no calls: it is over when every step is) */
-	if (x->ncalls == 0 && mode != 0 && (mode != MODE_SET_UNDO || x->undone)) {
+	if (x->ncalls == 0 && x->nlate == 0 && mode != 0 && (mode != MODE_SET_UNDO || x->undone)) {
 		x->phase = 0;
 		x->own_undo = 0;
 		loop_timer_stop(&x->budget);
@@ -812,6 +884,7 @@ static void
 phase_begin(struct txn *x, int mode)
 {
 	x->phase = mode;
+	x->late_now = 0;
 	enter_all(x, mode);
 	loop_timer_arm(TXN_BUDGET_MS, &x->budget);
 }
@@ -870,6 +943,7 @@ txn_timeout(struct txn *x)
 {
 	if (x->phase == 0)
 		return;
+	x->late_now = 1;
 	for (size_t i = 0; i < x->nb; i++)
 		if (group_first(x, i) && group(x->b[i])->abandon != NULL)
 			group(x->b[i])->abandon(x->b[i]->ctx);
@@ -888,13 +962,16 @@ delegate(struct txn *x, int mode, const struct txn_binding *b, netsnmp_agent_req
 		return;
 	}
 	c = &x->calls[x->ncalls++];
-	c->b = b;
-	c->reqinfo = reqinfo;
-	c->requests = c->cur = requests;
-	c->transid = transid_of(reqinfo);
-	c->agent = reqinfo->asp != NULL;
+	*c = (struct txn_call){ .b = b,
+		.reqinfo = reqinfo,
+		.requests = requests,
+		.cur = requests,
+		.transid = transid_of(reqinfo),
+		.agent = reqinfo->asp != NULL };
 	for (netsnmp_request_info *req = requests; req != NULL; req = req->next)
 		req->delegated = REQUEST_IS_DELEGATED;
+	for (size_t i = 0; mode == MODE_SET_ACTION && i < x->n; i++)
+		x->rows[i]->called |= x->rows[i]->b == b;
 	if (x->phase == 0)
 		phase_begin(x, mode);
 	x->in_handler = 1;

@@ -19,11 +19,13 @@
  *             (net-snmp answers the master when they are complete, and serves
  *             other requests meanwhile), and the answer resumes the row
  *             (txn_resume()).  Rows run one after the other, in the order of
- *             the varbinds and of the handler calls, as if nothing waited.
+ *             the varbinds and of the handler calls, as if nothing waited,
+ *             but for the rows a check marked last (txn_apply_last()): they
+ *             run after every other row of the SET, in the same order.
  *             After a row (or a group's action_end) fails, the rows that
  *             follow are not applied: UNDO follows, and a change applied
  *             only to be undone is not always harmless (a link disabled
- *             and enabled again has lost its routes).
+ *             and enabled again has lost its routes: hence the last rows).
  *   UNDO      the recorded undo steps, newest first, across rows and tables;
  *             an undo step that waits for the kernel returns TXN_PENDING and
  *             is called again when the answer comes.
@@ -85,7 +87,10 @@ typedef int (*txn_undo_fn)(void *row, void *arg);
 struct txn_group {
 	/* RESERVE2, after every row's check: the rows together (txn_refuse() a row). */
 	void (*check_set)(struct txn *, void *ctx);
-	/* ACTION, after one table's rows were applied: SNMP_ERR_NOERROR or the error. */
+	/*
+	 * ACTION, after one table's rows were applied (and again after its last
+	 * rows, txn_apply_last(), if it has any): SNMP_ERR_NOERROR or the error.
+	 */
 	int (*action_end)(struct txn *, void *ctx);
 	/* UNDO, after every step was undone: 0, or -1 (undoFailed). */
 	int (*undo_end)(struct txn *, void *ctx);
@@ -179,6 +184,15 @@ int txn_has(const struct txn_row *, oid col);
 int txn_int(const struct txn_row *, oid col, long *v);
 /* The string value of col (not NUL-terminated) and its length, or NULL if not given. */
 const u_char *txn_str(const struct txn_row *, oid col, size_t *len);
+/*
+ * RESERVE2: apply this row after every other row of the SET (and the
+ * action_end of their groups), because UNDO cannot take its step back
+ * whole: the kernel drops the routes through a link taken down, and UNDO
+ * only brings the link up.  A failure in any other row then finds it not
+ * yet done.  A table with such rows has its group's action_end called after
+ * its other rows and again after these.
+ */
+void txn_apply_last(struct txn_row *);
 /* Nonzero if the row was refused in RESERVE2. */
 int txn_refused(const struct txn_row *);
 

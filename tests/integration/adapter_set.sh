@@ -233,6 +233,27 @@ grep -q "add 10.77.0.0/16 via 192.0.2.1" "$T/cimrouted.log" && grep -q "delete 1
 	ok "the route was in the kernel before the address was refused" ||
 	not_ok "the route was in the kernel before the address was refused"
 
+# Disable(), Reset() and an MTU below 1280 run after every other row of their SET: an address
+# the kernel refuses (a table after the adapters' and before the MTU's row's own) finds va as it
+# was, with its route and IPv6 address (a link down drops both; an MTU below 1280 the address).
+nsx ip route add 10.78.0.0/16 via 192.0.2.1 dev va && nsx ip addr add 2001:db8:78::1/64 dev va nodad
+for vb in "$AD.26.$VA i 2" "$AD.39.$VA i 2" "$CFG.17.$VA u 1279"; do
+	before=$(snap)
+	# shellcheck disable=SC2086 # the varbind's three words
+	out=$(setw $vb "$(A6 "$VG" 2001:db8:9::4 64)" i 4)
+	if echo "$out" | grep -q "Reason: commitFailed" && [ "$before" == "$(snap)" ]; then
+		ok "${vb%% *} of va and an address the kernel refuses: va untouched, its route and address kept"
+	else
+		not_ok "${vb%% *} of va and an address the kernel refuses: va untouched, its route and address kept"
+		diag "$out"; diff <(echo "$before") <(snap) | diag
+	fi
+done
+set_ok "Disable() of va and an address of va in one SET" "$AD.26.$VA" i 2 "$(A4 "$VA" 198.51.100.78 24)" i 4
+is "$(link va flags | grep -c "'UP'") $(addrs va inet | grep -c 198.51.100.78)" "0 1" \
+	"... both done: the address added before the link went down"
+nsx ip addr del 198.51.100.78/24 dev va; nsx ip link set va up
+nsx ip route del 10.78.0.0/16 via 192.0.2.1 dev va 2>/dev/null; nsx ip addr del 2001:db8:78::1/64 dev va 2>/dev/null
+
 # An undone destroy puts the address back as it was: its broadcast, label and route metric.
 nsx ip addr add 10.9.0.1/24 brd 10.9.0.200 label vg:lab metric 55 dev vg
 before=$(nsx ip -4 addr show dev vg; nsx ip -4 route show dev vg)

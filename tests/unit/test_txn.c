@@ -2059,8 +2059,9 @@ test_undo_silent(void **state)
 
 /*
  * Columns 40 (INTEGER >= 0) and 1000 (OCTET STRING of 8 at most): any column
- * numbers.  Row 13 is refused in RESERVE2; row 99 fails in ACTION.  Each
- * applied row records one step; the log says what ran.
+ * numbers.  Row 13 is refused in RESERVE2; row 99 fails in ACTION; rows
+ * 70 to 79 are applied last (txn_apply_last()).  Each applied row records
+ * one step; the log says what ran.
  */
 struct toy {
 	oid id;
@@ -2108,6 +2109,8 @@ toy_check(struct txn *x, struct txn_row *tr, void *ctx)
 {
 	const struct toy *t = txn_row_data(tr);
 
+	if (t->id >= 70 && t->id <= 79)
+		txn_apply_last(tr);
 	return t->id == 13 ? txn_refuse(tr, SNMP_ERR_INCONSISTENTVALUE, "unlucky") : 0;
 }
 
@@ -2129,6 +2132,8 @@ toy_apply(struct txn *x, struct txn_row *tr, void *ctx)
 	if (t->id == 99)
 		return SNMP_ERR_COMMITFAILED;
 	toy_say("apply", t->id);
+	if (t->id >= 70 && t->id <= 79)
+		toy_say("kernel calls so far", (oid)fk.calls);
 	if (txn_int(tr, 40, &v))
 		toy_say("col40", (oid)v);
 	if ((s = txn_str(tr, 1000, &len)) != NULL)
@@ -2254,6 +2259,49 @@ test_pending_superseded(void **state)
 	assert_int_equal(w->pending6.n, 1);
 	writer_entry_changed(w, &rt6_ops, NULL, &r6);
 	assert_int_equal(w->pending6.n, 0);
+}
+
+/*
+ * Rows marked last run after every other row of the SET, those of the
+ * tables called after theirs too, in their order; a failure anywhere else
+ * finds them not yet applied.
+ */
+static void
+test_toy_last(void **state)
+{
+	assert_int_equal(txn_bind(txn, &toy_t, &toy_ops, NULL), 0);
+	toy_log[0] = '\0';
+	fk.calls = 0;
+	/* The toy table is called before the IPv6 route table: its rows 71, 70 wait for it. */
+	assert_int_equal(run((struct vb[]){ { TT, 40, "71", 1 }, { TT, 40, "5", 2 },
+				 { T6, C6_RS, I6_NEW, 4 }, { TT, 40, "70", 3 } },
+			     4)
+			     .status,
+	    0);
+	assert_string_equal(toy_log,
+	    "apply 5; col40 2; apply 71; kernel calls so far 1; col40 1; "
+	    "apply 70; kernel calls so far 1; col40 3");
+	/* A failure after them in varbind order: they were never applied, nothing to undo. */
+	toy_log[0] = '\0';
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TT, 40, "72", 1 }, { TT, 40, "6", 1 },
+				 { TR, C_RS, GOOD, 4 }, { TT, 40, "99", 1 } },
+			     4)
+			     .status,
+	    SNMP_ERR_COMMITFAILED);
+	assert_string_equal(toy_log, "apply 6; col40 1; undo 6");
+	assert_string_equal(fk.log, "add 10.9.0.0/16 m20; del 10.9.0.0/16 m20");
+	/* ... and in a table called after theirs. */
+	toy_log[0] = '\0';
+	fk.log[0] = '\0';
+	fk.calls = 0;
+	fk.fail = 1u << 1;
+	assert_int_equal(
+	    run((struct vb[]){ { TT, 40, "73", 1 }, { T6, C6_RS, I6_NEW, 6 } }, 2).status,
+	    SNMP_ERR_COMMITFAILED);
+	fk.fail = 0;
+	assert_string_equal(toy_log, "");
+	assert_string_equal(fk.log, "del6 2001:db8:10::/48 m10 REFUSED");
 }
 
 static void
@@ -3804,6 +3852,56 @@ test_adapter_and_route(void **state)
 	assert_string_equal(fk.log, "add 10.9.0.0/16 m20 REFUSED");
 }
 
+/*
+ * Disable(), Reset() and SetMTU() below 1280 (the kernel drops routes or
+ * IPv6 addresses, which UNDO does not bring back) run after every other row
+ * of their SET: a row that fails, in a table before or after theirs, finds
+ * the link untouched.
+ */
+static void
+test_adapter_last(void **state)
+{
+	char before[2048], after[2048];
+
+	adapters();
+	iface_text(before, sizeof(before));
+	fk.calls = 0;
+	fk.fail = 1u << 1; /* the address, the SET's first kernel request */
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TA, C_AD_EN, "2", TV_FALSE },
+				 { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_CREATEANDGO } },
+			     2)
+			     .status,
+	    SNMP_ERR_COMMITFAILED);
+	assert_string_equal(fk.log, "add 198.51.100.5/24 on ifindex 2 REFUSED");
+	iface_text(after, sizeof(after));
+	assert_string_equal(before, after);
+	/* Reset() and an MTU below 1280 alike; an MTU of 1280 or more keeps its place. */
+	fk.calls = 0;
+	fk.fail = 1u << 2;
+	fk.log[0] = '\0';
+	assert_int_equal(run((struct vb[]){ { TA, C_AD_RESET, "2", 2 },
+				 { TC, C_CFG_MTU, "2", 1279, ASN_UNSIGNED },
+				 { TC, C_CFG_MTU, "4", 1400, ASN_UNSIGNED },
+				 { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_CREATEANDGO } },
+			     4)
+			     .status,
+	    SNMP_ERR_COMMITFAILED);
+	assert_string_equal(fk.log,
+	    "link 4 mtu 1400; add 198.51.100.5/24 on ifindex 2 REFUSED; link 4 mtu 1500");
+	iface_text(after, sizeof(after));
+	assert_string_equal(before, after);
+	/* Applied whole: the last rows in their tables' order, then their varbinds'. */
+	fk.fail = 0;
+	IF_APPLIED("link 4 mtu 1400; add 198.51.100.5/24 on ifindex 2; link 2 down; link 2 up; "
+		   "link 2 mtu 1279",
+	    { TA, C_AD_RESET, "2", 2 }, { TC, C_CFG_MTU, "2", 1279, ASN_UNSIGNED },
+	    { TC, C_CFG_MTU, "4", 1400, ASN_UNSIGNED },
+	    { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_CREATEANDGO });
+	AD_REC(IFA, 3, 0);
+	CFG_REC(IFA, 31, 0);
+}
+
 /* protectedInterfaces: every write to mgmt is noAccess, accessDenied(91), its routes too. */
 static void
 test_protected(void **state)
@@ -3986,6 +4084,7 @@ main(void)
 		T(test_undo_rewrites_state),
 		T(test_undo_failed_status),
 		T(test_toy_table),
+		T(test_toy_last),
 		T(test_kernel_silent),
 		T(test_action_delegated),
 		T(test_reserve2_delegated),
@@ -4017,6 +4116,7 @@ main(void)
 		T(test_addr_undo),
 		T(test_addr_undo_secondary_storage),
 		T(test_adapter_and_route),
+		T(test_adapter_last),
 		T(test_protected),
 		T(test_column_refusal_recorded),
 		T(test_protected_dhcp_enabled),
