@@ -1197,6 +1197,60 @@ dns_refuse_all(struct txn *x, int err, long code, const char *why)
 	}
 }
 
+/* How many of the n elements of size sz of list are e (names: without case). */
+static size_t
+dns_count(const void *list, size_t n, size_t sz, const void *e, int names)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const void *o = (const uint8_t *)list + i * sz;
+
+		k += names ? strcasecmp(o, e) == 0 : memcmp(o, e, sz) == 0;
+	}
+	return k;
+}
+
+/*
+ * A row that leaves its list naming its element twice: refused
+ * (invalidParameter, 68), as cimq refuses an array that gives one twice
+ * (the resolver would ask the same server again, glibc search the same
+ * suffix again).
+ */
+static void
+dns_check_unique(struct txn *x, size_t i)
+{
+	struct txn_row *row = txn_row_at(x, i);
+	struct resolver_servers s = tc.dns.conf.srv;
+	char names[RESOLVER_MAX][RESOLVER_NAME_MAX + 1];
+	size_t n;
+
+	if (txn_row_ops(row) == &srv_ops) {
+		const struct dns_srow *r = txn_row_data(row);
+		const struct resolver_servers *l = resolver_link(tc.res, r->ifindex);
+
+		if (!r->has_srv || r->status == RS_DESTROY)
+			return;
+		if (r->via_link && l != NULL)
+			s = *l;
+		n = dns_apply_rows(&srv_ops, s.v, s.n, sizeof(s.v[0]),
+		    r->via_link ? r->ifindex : 0);
+		if (dns_count(s.v, n, sizeof(s.v[0]), &r->srv, 0) > 1)
+			dns_refuse(row, SNMP_ERR_INCONSISTENTVALUE, CIM_RC_INVALIDPARAMETER,
+			    "the server list would name this server twice");
+	} else if (txn_row_ops(row) == &sfx_ops) {
+		const struct dns_xrow *r = txn_row_data(row);
+
+		if (!r->has_name || r->status == RS_DESTROY)
+			return;
+		memcpy(names, tc.dns.conf.search, sizeof(names));
+		n = dns_apply_rows(&sfx_ops, names, tc.dns.conf.nsearch, sizeof(names[0]), 0);
+		if (dns_count(names, n, sizeof(names[0]), r->name, 1) > 1)
+			dns_refuse(row, SNMP_ERR_INCONSISTENTVALUE, CIM_RC_INVALIDPARAMETER,
+			    "the search list would name '%s' twice", r->name);
+	}
+}
+
 /* The rows against the lists they change: the file's (tc.dns.conf), or their link's in resolved. */
 static void
 dns_check_rows(struct txn *x)
@@ -1222,6 +1276,9 @@ dns_check_rows(struct txn *x)
 			    "cimDnsSuffixRowStatus");
 		}
 	}
+	for (size_t i = 0; i < txn_nrows(x); i++)
+		if (!txn_refused(txn_row_at(x, i)))
+			dns_check_unique(x, i);
 }
 
 /* RESERVE2, the rows together: the file must be ours, the rows fit its lists. */

@@ -161,6 +161,8 @@ expect wrongValue 18 73 "SetDNSDomain('bad name')" $TC.7.0 s "bad name"
 expect wrongValue 19 68 "createAndWait" "$SRV.4.$IFA.3" i 5 "$SRV.3.$IFA.3" x "$(hex4 192.0.2.1)"
 expect inconsistentValue 19 68 "createAndGo on an existing row" "$SRV.4.$IFA.1" i 4 "$SRV.3.$IFA.1" x "$(hex4 192.0.2.1)"
 expect inconsistentName 20 68 "a name for a suffix row that does not exist" "$SFX.2.9" s x.example
+expect inconsistentValue 19 68 "a server the list names already" "$SRV.4.$IFA.3" i 4 "$SRV.3.$IFA.3" x "$(hex4 192.0.2.53)"
+expect inconsistentValue 20 68 "a suffix the list names already (in other letters)" "$SFX.3.4" i 4 "$SFX.2.4" s C.Example
 expect inconsistentValue 19 68 "two interfaces, one position, two servers" \
 	"$SRV.3.$IFA.1" x "$(hex4 192.0.2.1)" "$SRV.3.$IFB.1" x "$(hex4 192.0.2.2)"
 grep -q "refused (wrongValue): cimDnsServerTable row $IFA.3: not a unicast IPv4 address; result 70" "$T/cimrouted.log"

@@ -308,6 +308,13 @@ test_rows_and_domain(void **state)
 		    "# kept\nnameserver 192.0.2.9\nnameserver 192.0.2.2\n"
 		    "options ndots:2\nsearch a.example\n");
 		assert_last(CIM_M_SETDNSSUFFIXSEARCHORDER, 0);
+		/* Two servers swapped in one SET: neither is there twice after it. */
+		assert_int_equal(SET(first, ADDR("2.1", "\xc0\x00\x02\x02"),
+				     ADDR("2.2", "\xc0\x00\x02\x09")),
+		    0);
+		assert_string_equal(text(),
+		    "# kept\nnameserver 192.0.2.2\nnameserver 192.0.2.9\n"
+		    "options ndots:2\nsearch a.example\n");
 	}
 }
 
@@ -396,6 +403,14 @@ test_refusals(void **state)
 		    CIM_M_SETDNSSERVERSEARCHORDER, 68 },
 		{ { { .tbl = SFX, .col = COL_DNSSUFFIX_NAME, .idx = "2", .v = 1 } }, 1,
 		    SNMP_ERR_WRONGTYPE, CIM_M_SETDNSSUFFIXSEARCHORDER, 68 },
+		/* a list that would name an element twice: the file's, or two new rows' */
+		{ { STATUS(SRV, "2.2", 4), ADDR("2.2", "\xc0\x00\x02\x01") }, 2,
+		    SNMP_ERR_INCONSISTENTVALUE, CIM_M_SETDNSSERVERSEARCHORDER, 68 },
+		{ { STATUS(SRV, "2.2", 4), ADDR("2.2", "\xc0\x00\x02\x07"),
+		      ADDR("2.1", "\xc0\x00\x02\x07") },
+		    3, SNMP_ERR_INCONSISTENTVALUE, CIM_M_SETDNSSERVERSEARCHORDER, 68 },
+		{ { STATUS(SFX, "2", 4), NAME("2", "A.Example") }, 2, SNMP_ERR_INCONSISTENTVALUE,
+		    CIM_M_SETDNSSUFFIXSEARCHORDER, 68 },
 	};
 
 	(void)state;
