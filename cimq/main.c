@@ -428,6 +428,16 @@ main(int argc, char **argv)
 		rc = query(&session, map, argv[arg]);
 	}
 	SNMP_FREE(session.community); /* snmp_parse_args' copy; snmp_open made its own */
+	/*
+	 * No state saved at exit (set only now: the flag also stops the loading
+	 * of snmp.conf).  A client has none worth keeping (its engine's boots and
+	 * ID serve notifications it does not send), and the save rewrote
+	 * SNMP_PERSISTENT_DIR/cimq.conf, which queries ending together race for
+	 * ("Cannot unlink .../cimq.0.conf"), and added engine lines to
+	 * snmpapp.conf that net-snmp 5.9 cannot read back at the next start
+	 * ("buffer too small to read octet string", every run from the third).
+	 */
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
 	snmp_shutdown("cimq");
 	return rc;
 }

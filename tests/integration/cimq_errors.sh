@@ -178,6 +178,31 @@ run use3 -v2c -c public -M "$T/no-such-map.tsv" "$AGENT" "SELECT * FROM $R"
 expect_exit use3 8 "map file not found"
 mentions use3 "map file not found: names the file" no-such-map.tsv
 
+# ---------------------------------------------------------------- no error: nothing on stderr
+# Queries run together (a poller's checks) share the client's persistent directory: cimq
+# saves no state there at exit (net-snmp's snmp_shutdown() would rewrite cimq.conf, and
+# processes ending together race for it: "Cannot unlink .../cimq.0.conf").
+pids=()
+for i in $(seq 1 24); do
+	cq -v2c -c public -t 6 -r 1 "$AGENT" "SELECT Destination FROM $R" >"$T/par.$i.out" 2>"$T/par.$i.err" &
+	pids+=($!)
+done
+bad=0
+for p in "${pids[@]}"; do wait "$p" || bad=$((bad + 1)); done
+errs=$(cat "$T"/par.*.err)
+is "$bad ${errs:-(stderr empty)}" "0 (stderr empty)" "24 queries at once: all exit 0, nothing on stderr"
+[ ! -e "$T/clientpersist/cimq.conf" ] && ! grep -qs oldEngineID "$T/clientpersist/snmpapp.conf"
+result $? "... and no state saved in the persistent directory (cimq.conf, snmpapp.conf)"
+# One after the other, with net-snmp's default search path (which ends with the persistent
+# directory): the saved engine lines made every run from the third print "buffer too small to
+# read octet string" (net-snmp 5.9 reading them back).
+mkdir -p "$T/seqpersist/cert_indexes"
+for i in 1 2 3 4; do
+	SNMPCONFPATH=$T/client:$T/seqpersist SNMP_PERSISTENT_DIR=$T/seqpersist \
+		cq -v2c -c public -t 6 -r 1 "$AGENT" "SELECT Destination FROM $R" >/dev/null 2>>"$T/seq.err"
+done
+is "$(cat "$T/seq.err")" "" "four queries one after the other: nothing on stderr"
+
 # ---------------------------------------------------------------- the statuses are distinct
 both_alive "every error"
 
