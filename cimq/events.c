@@ -125,15 +125,37 @@ events_window(uint32_t next, uint32_t last, uint32_t max, uint32_t *first)
 	return n;
 }
 
+/* Whether s comes after seq (the seqs of a poll are within half the ring). */
+static int
+seq_after(uint32_t s, uint32_t seq)
+{
+	return events_seq_ahead(events_seq_add(seq, 1), s);
+}
+
+/* Where seq is among seqs[at..n), or the first after it (n: none). */
+static size_t
+seq_find(const uint32_t *seqs, size_t n, size_t at, uint32_t seq)
+{
+	while (at < n && seqs[at] != seq && (seq == 0 || !seq_after(seqs[at], seq)))
+		at++;
+	return at;
+}
+
+int
+events_asked(const uint32_t *seqs, size_t n, size_t at, uint32_t seq)
+{
+	size_t k = seq_find(seqs, n, at, seq);
+
+	return k < n && seqs[k] == seq;
+}
+
 uint32_t
 events_lost(const uint32_t *seqs, size_t n, size_t *at, uint32_t seq, uint32_t *first,
     uint32_t *last)
 {
-	size_t k = *at;
+	size_t k = seq_find(seqs, n, *at, seq);
 
-	while (k < n && seqs[k] != seq)
-		k++;
-	if (seq != 0 && k == n)
+	if (seq != 0 && (k == n || seqs[k] != seq))
 		return 0; /* not a row asked for */
 	if (k == *at) {
 		*at = k + (k < n);
@@ -193,7 +215,8 @@ print_row(void *ctx, const oid *index, size_t len, const struct cq_value *row)
 	struct out *o;
 	uint32_t first, last, n;
 
-	if (len != 1 || index[0] == 0 || index[0] > UINT32_MAX)
+	if (len != 1 || index[0] == 0 || index[0] > UINT32_MAX ||
+	    !events_asked(fo->seqs, fo->nseqs, fo->at, (uint32_t)index[0]))
 		return 0;
 	n = events_lost(fo->seqs, fo->nseqs, &fo->at, (uint32_t)index[0], &first, &last);
 	missed(n, first, last);
@@ -220,58 +243,57 @@ lost_tail(struct follow *fo)
 	missed(n, first, last);
 }
 
-/* Runs p's plan as one GET per sequence number in seqs[0..n); every row read
-   goes to fn, which evaluates the WHERE itself. */
+/* Walks p's plan from sequence number lo to hi; every row read goes to fn, which
+   evaluates the WHERE itself. */
 static int
-get_rows(struct follow *fo, const struct plan *p, const uint32_t *seqs, size_t n, exec_row_fn fn)
+span_once(struct follow *fo, const struct plan *p, uint32_t lo, uint32_t hi, exec_row_fn fn)
 {
 	struct plan q = *p;
-	int rc;
 
-	if (n == 0)
-		return 0;
 	q.filter = NULL;
-	q.access = PLAN_GET;
-	q.nkeys = n;
-	q.keys = calloc(n, sizeof(*q.keys));
-	if (q.keys == NULL)
-		return fail(fo, CIMQ_LOCAL, "out of memory");
-	for (size_t i = 0; i < n; i++)
-		q.keys[i] = (struct plan_key){ .sub = { seqs[i] }, .len = 1 };
-	rc = exec_rows(fo->ss, fo->m, &q, fn, fo, fo->err);
-	free(q.keys);
-	return rc;
+	q.access = PLAN_SPAN;
+	q.lo = (struct plan_key){ .sub = { lo }, .len = 1 };
+	q.hi = (struct plan_key){ .sub = { hi }, .len = 1 };
+	q.hi_incl = 1;
+	return exec_rows(fo->ss, fo->m, &q, fn, fo, fo->err);
+}
+
+/* The rows the history holds from sequence number lo to hi, in sequence order:
+   GETBULK walks of the plan's columns, two where the numbering wraps. */
+static int
+span_rows(struct follow *fo, const struct plan *p, uint32_t lo, uint32_t hi, exec_row_fn fn)
+{
+	int rc = 0;
+
+	if (lo > hi && (rc = span_once(fo, p, lo, UINT32_MAX, fn)) == 0)
+		lo = 1;
+	return rc != 0 ? rc : span_once(fo, p, lo, hi, fn);
 }
 
 /* One poll: the rows after fo->next up to the agent's last. */
 static int
 poll_once(struct follow *fo)
 {
-	uint32_t last, n, first, *all;
+	uint32_t last, n, first;
 	int rc;
 
 	if (last_sequence(fo, &last) != 0)
 		return -1;
 	if ((n = events_window(fo->next, last, MAX_WINDOW, &first)) == 0)
 		return 0;
-	all = calloc(n, sizeof(*all));
 	fo->seqs = calloc(n, sizeof(*fo->seqs));
 	fo->nseqs = 0;
-	rc = all && fo->seqs ? 0 : fail(fo, CIMQ_LOCAL, "out of memory");
-	for (uint32_t i = 0; rc == 0 && i < n; i++)
-		all[i] = events_seq_add(first, i);
-	if (rc == 0)
-		rc = get_rows(fo, fo->fam, all, n, family_row);
+	rc = fo->seqs != NULL ? span_rows(fo, fo->fam, first, last, family_row) :
+				fail(fo, CIMQ_LOCAL, "out of memory");
 	if (rc == 0 && events_seq_ahead(fo->next, last)) { /* the newest rows are gone too */
 		gap(fo, events_seq_add(last, 1));
 		fo->next = events_seq_add(last, 1);
 	}
 	fo->at = 0;
-	if (rc == 0)
-		rc = get_rows(fo, fo->user, fo->seqs, fo->nseqs, print_row);
+	if (rc == 0 && fo->nseqs > 0)
+		rc = span_rows(fo, fo->user, fo->seqs[0], fo->seqs[fo->nseqs - 1], print_row);
 	if (rc == 0)
 		lost_tail(fo);
-	free(all);
 	free(fo->seqs);
 	return rc;
 }

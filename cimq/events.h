@@ -5,12 +5,13 @@
  * 1 or 2, so WHERE AddressType = 2 selects the IPv6 changes) follows
  * cimRouteEventTable by sequence number: cimRouteEventLastSequence is read
  * at start, then every WITHIN seconds (default 1) the rows after the last
- * one seen are read (one GET of AddressType per sequence number, then one
- * GET of the query's columns per selected row) and each new change printed
+ * one seen are read (a GETBULK walk of AddressType from the first new
+ * sequence number to the last, then one of the query's columns over the
+ * selected rows) and each new change printed
  * as a result of its own in the output format, stdout flushed.  Rows gone
  * from the history (it wrapped) are reported on stderr as one line
  * "cimq: N changes missed (sequence A..B)" and the stream continues; so are
- * the selected rows gone by the second GET (events_lost()), after the gaps
+ * the selected rows gone by the second walk (events_lost()), after the gaps
  * the first one found.
  * Runs until SIGINT/SIGTERM (exit 0) or count events were printed.
  */
@@ -41,6 +42,9 @@ uint32_t events_gap(uint32_t *next, uint32_t seq, uint32_t *first);
 /* The rows to read from next to last: their count, at most max (the newest
    ones), the first in *first; 0 when last is before next (nothing new). */
 uint32_t events_window(uint32_t next, uint32_t last, uint32_t max, uint32_t *first);
+/* Whether the second pass of a poll asked for row seq: in seqs[at..n), the
+   rows the first one selected, in sequence order. */
+int events_asked(const uint32_t *seqs, size_t n, size_t at, uint32_t seq);
 /* The second pass of a poll reads the rows seqs[0..n) the first one
    selected, in order, and got row seq (0: it ended): the rows asked for
    before seq, from seqs[*at], left the history between the two passes.

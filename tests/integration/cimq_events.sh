@@ -11,6 +11,8 @@
 #     the IPv6 rows alone.
 # A gap: cimRouteEventHistorySize 5, 12 changes while cimq polls WITHIN 3: one stderr line
 # "cimq: 7 changes missed (sequence A..B)", then the 5 rows the history still holds.
+# A burst of 300 IPv4 changes interleaved with 300 IPv6 ones: every IPv4 one printed, in
+# fewer requests than changes (the history is walked, not read by a GET per sequence number).
 # SIGINT and SIGTERM end a query without -N with exit 0; -N 0 is refused. Both daemons alive at the end.
 
 . "$(dirname "$0")/lib.sh"
@@ -129,6 +131,31 @@ finished "$PD" "$T/d.csv"; result $? "WITHIN 3 -N 5 across a wrapped history end
 is "$(cat "$T/d.csv.err")" "cimq: 7 changes missed (sequence $((L1 + 1))..$((L1 + 7)))" "one stderr line says how many changes were missed"
 is "$(tail -n +1 "$T/d.csv" | tr -d '\r' | grep -v Sequence | tr -d '"' | tr '\n' ' ')" \
 	"$(seq $((L1 + 8)) $((L1 + 12)) | tr '\n' ' ')" "then the 5 changes the history holds"
+
+# A burst read by walks, not a GET a row: 300 IPv4 changes interleaved with 300 IPv6 ones,
+# followed by the IPv4 event class (which skips the IPv6 rows) and by cimRouteEvent WHERE
+# AddressType = 1, cost fewer requests than changes; a GET per sequence number and per
+# selected row was 900 a query.
+out=$(nsx snmpset "${V2W[@]}" "${SNMP_OPTS[@]}" "$AGENT" "$EV.4.0" u 1000 2>&1) || bail_out "history 1000"
+L2=$(last_seq)
+pk() { snmp_get .1.3.6.1.2.1.11.1.0 | sed -n 's/.*Counter32: \([0-9]*\).*/\1/p'; } # snmpInPkts
+ev "SELECT * FROM Win32_IP4RouteTableEvent WITHIN 1" "$T/g.csv" -o csv -N 300; PG=$EVPID
+ev "SELECT Sequence FROM cimRouteEvent WITHIN 1 WHERE AddressType = 1" "$T/h.csv" -o csv -N 300; PH=$EVPID
+sleep 1.5
+P0=$(pk)
+for i in $(seq 1 300); do
+	echo "route add 10.$((220 + i / 250)).$((i % 250)).0/24 via 10.1.0.9 dev va0"
+	echo "route add 2001:db8:a:$i::/64 via 2001:db8:1::9 dev va0"
+done >"$T/many.batch"
+nsx ip -batch "$T/many.batch" || bail_out "ip -batch many"
+finished "$PG" "$T/g.csv"; result $? "300 IPv4 changes among 300 IPv6 ones: Win32_IP4RouteTableEvent -N 300 ends with exit 0"
+finished "$PH" "$T/h.csv"; result $? "... and cimRouteEvent WHERE AddressType = 1 -N 300"
+P1=$(pk)
+is "$(grep -vc TIME_CREATED "$T/g.csv") $(cat "$T/g.csv.err")" "300 " "... the event class printed 300 events, nothing on stderr"
+seqs=$(tr -d '\r"' <"$T/h.csv" | grep -v Sequence | tr '\n' ' ')
+is "$seqs" "$(seq $((L2 + 1)) 2 $((L2 + 599)) | tr '\n' ' ')" "... each IPv4 change once, in order, no IPv6 one"
+[ -n "$P0" ] && [ -n "$P1" ] && [ $((P1 - P0)) -lt 600 ]
+result $? "... both in $((P1 - P0)) requests to snmpd (walks: fewer than one a change)"
 
 # SIGINT, SIGTERM without -N: exit 0
 for sig in INT TERM; do

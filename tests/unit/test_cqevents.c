@@ -117,6 +117,36 @@ test_lost(void **state)
 	assert_int_equal(last, 1);
 }
 
+/*
+ * The second pass walks every row from the first selected to the last: the
+ * rows between that the first pass did not select (IPv6 changes for an IPv4
+ * event class) are not asked for, and cost no scan of the whole list.
+ */
+static void
+test_asked(void **state)
+{
+	const uint32_t v4[] = { 41, 43, 44, 46 }, wrap[] = { MAXSEQ - 1, 1, 3 };
+	uint32_t first = 0, last = 0;
+	size_t at = 0;
+
+	(void)state;
+	assert_true(events_asked(v4, 4, 0, 41));
+	assert_false(events_asked(v4, 4, 0, 42));
+	assert_true(events_asked(v4, 4, 0, 46));
+	assert_false(events_asked(v4, 4, 0, 47));
+	assert_false(events_asked(v4, 4, 2, 43)); /* read already */
+	/* 42 not asked, 41 gone: said at 43, the next row asked for */
+	assert_int_equal(events_lost(v4, 4, &at, 42, &first, &last), 0);
+	assert_int_equal(at, 0);
+	assert_int_equal(events_lost(v4, 4, &at, 43, &first, &last), 1);
+	assert_int_equal(first, 41);
+	assert_int_equal(at, 2);
+	assert_false(events_asked(wrap, 3, 0, MAXSEQ));
+	assert_true(events_asked(wrap, 3, 0, 1));
+	assert_false(events_asked(wrap, 3, 0, 2));
+	assert_true(events_asked(wrap, 3, 0, 3));
+}
+
 int
 main(void)
 {
@@ -125,6 +155,7 @@ main(void)
 		cmocka_unit_test(test_gap),
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_lost),
+		cmocka_unit_test(test_asked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
