@@ -13,7 +13,9 @@
 # "cimq: 7 changes missed (sequence A..B)", then the 5 rows the history still holds.
 # A burst of 300 IPv4 changes interleaved with 300 IPv6 ones: every IPv4 one printed, in
 # fewer requests than changes (the history is walked, not read by a GET per sequence number).
-# SIGINT and SIGTERM end a query without -N with exit 0; -N 0 is refused. Both daemons alive at the end.
+# SIGINT and SIGTERM end a query without -N with exit 0; -N 0 is refused. Restarted with the
+# numbering 5 short of its end (the state file), 12 changes across the wrap printed in order.
+# Both daemons alive at the end.
 
 . "$(dirname "$0")/lib.sh"
 itest_init cimqev
@@ -167,6 +169,20 @@ done
 ev "SELECT * FROM Win32_IP4RouteTableEvent WITHIN 1" "$T/f.csv" -o csv -N 0; PF=$EVPID
 finished "$PF" "$T/f.csv" 2>/dev/null
 is "$(head -c 20 "$T/f.csv.err")" "cimq: -N takes a cou" "-N 0 is refused"
+
+# Across the wrap of the numbering (4294967295, then 1): two walks, every change in order.
+stop_cimrouted
+sed -i '/^changes /d' "$T/state/notify-state" && echo "changes 4294967290" >>"$T/state/notify-state"
+start_cimrouted
+wait_registered 10 || bail_out "cimrouted did not register again"
+is "$(last_seq)" 4294967290 "restarted with the numbering 5 short of its end"
+ev "SELECT Sequence FROM cimRouteEvent WITHIN 1" "$T/w.csv" -o csv -N 12; PW=$EVPID
+sleep 1.5
+for i in $(seq 1 12); do echo "route add 10.230.$i.0/24 via 10.1.0.9 dev va0"; done >"$T/wrap.batch"
+nsx ip -batch "$T/wrap.batch" || bail_out "ip -batch wrap"
+finished "$PW" "$T/w.csv"; result $? "12 changes across the wrap: the query ends with exit 0"
+is "$(tr -d '\r"' <"$T/w.csv" | grep -v Sequence | tr '\n' ' ')$(cat "$T/w.csv.err")" \
+	"$(seq 4294967291 4294967295 | tr '\n' ' ')$(seq 1 7 | tr '\n' ' ')" "... 4294967291 to 4294967295, then 1 to 7, nothing missed"
 
 both_alive "event queries"
 done_testing
