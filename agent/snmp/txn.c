@@ -68,6 +68,7 @@ struct txn {
 	struct txn_call *late; /* ACTION: calls whose last rows wait for every other row */
 	size_t nlate, latecap;
 	int late_now;             /* ... the phase's time is up: run them whatever came */
+	struct loop_timer later;  /* ... their pass, from the loop once every handler was called */
 	int phase;                /* the delegated phase under way (MODE_SET_*), 0: none */
 	int running, again;       /* calls_run()'s trampoline */
 	int in_handler;           /* inside a handler call: its requests may be touched */
@@ -87,6 +88,7 @@ struct txn {
 };
 
 static void budget_spent(void *);
+static void late_due(void *);
 static void commit_rows(struct txn *);
 
 struct txn *
@@ -97,6 +99,7 @@ txn_new(void)
 	if (x == NULL)
 		return NULL;
 	loop_timer_init(&x->budget, budget_spent, x);
+	loop_timer_init(&x->later, late_due, x);
 	return x;
 }
 
@@ -146,6 +149,7 @@ txn_free(struct txn *x)
 		return;
 	txn_timeout(x);
 	loop_timer_stop(&x->budget);
+	loop_timer_stop(&x->later);
 	x->applied = 0; /* at exit: nothing to warn about */
 	txn_clear(x);
 	free(x->calls);
@@ -683,6 +687,22 @@ failed_req(struct txn *x, const struct txn_call *c)
 	return c->cur;
 }
 
+/*
+ * Did a varbind of the call's PDU that is no row of ours fail in this
+ * phase (another handler's: cimTcpip's scalars), before this call or
+ * after it?  net-snmp calls every handler of a phase, and UNDO follows.
+ */
+static int
+pdu_failed(const struct txn *x, const struct txn_call *c)
+{
+	const netsnmp_agent_session *asp = c->agent ? c->reqinfo->asp : NULL;
+
+	for (int i = 0; asp != NULL && call_valid(x, c) && i < asp->vbcount; i++)
+		if (asp->requests[i].status != SNMP_ERR_NOERROR)
+			return 1;
+	return 0;
+}
+
 static int call_defer(struct txn *);
 
 /* ACTION: run the head call as far as it goes: 1 when it is over or put off, 0 when a row waits. */
@@ -710,6 +730,12 @@ call_run(struct txn *x)
 		if (r->last && !c->late) {
 			c->has_late = 1;
 			continue;
+		}
+		/* ... and after a failed varbind of another handler, likewise */
+		if (!r->applied && pdu_failed(x, c)) {
+			x->failed = 1;
+			call_done(x, NULL, 0);
+			return 1;
 		}
 		if (!r->applied) {
 			r->applied = x->applied = 1;
@@ -764,7 +790,10 @@ call_defer(struct txn *x)
  * Every call but the put-off ones is over, and every table with rows was
  * called (net-snmp calls each handler once a phase; the phase's time limit
  * stands in if one never is): the put-off calls run again, for their last
- * rows.  1 if they do.
+ * rows.  1 if they do.  Not inside a handler call: net-snmp calls the
+ * phase's handlers in one go (snmp_agent.c, handle_var_requests()), and
+ * those after this one, outside the transaction, may fail (pdu_failed());
+ * the pass waits for the loop, which runs once they all were called.
  */
 static int
 late_begin(struct txn *x)
@@ -777,6 +806,10 @@ late_begin(struct txn *x)
 	for (size_t i = 0; i < x->n && !x->late_now; i++)
 		if (!x->rows[i]->called)
 			return 0;
+	if (x->in_handler && !x->late_now) {
+		loop_timer_arm(0, &x->later);
+		return 0;
+	}
 	x->calls = x->late;
 	x->callcap = x->latecap;
 	x->ncalls = x->nlate;
@@ -827,6 +860,15 @@ budget_spent(void *arg)
 	txn_timeout(arg);
 }
 
+static void calls_run(struct txn *);
+
+/* The loop after the handler calls: the put-off calls' pass (late_begin()). */
+static void
+late_due(void *arg)
+{
+	calls_run(arg);
+}
+
 /* Run the phase's work as far as it goes. */
 static void
 phase_run(struct txn *x)
@@ -873,6 +915,7 @@ calls_run(struct txn *x)
 		x->phase = 0;
 		x->own_undo = 0;
 		loop_timer_stop(&x->budget);
+		loop_timer_stop(&x->later);
 		leave_all(x, mode);
 		if (x->orphan)
 			orphan_end(x);

@@ -26,6 +26,10 @@
  *             follow are not applied: UNDO follows, and a change applied
  *             only to be undone is not always harmless (a link disabled
  *             and enabled again has lost its routes: hence the last rows).
+ *             So too after a varbind of another handler failed (net-snmp
+ *             calls every handler of a phase, in one go: cimTcpip's
+ *             scalars are applied by their own); the last rows run from
+ *             the loop, once every handler of the phase was called.
  *   UNDO      the recorded undo steps, newest first, across rows and tables;
  *             an undo step that waits for the kernel returns TXN_PENDING and
  *             is called again when the answer comes.

@@ -16,9 +16,10 @@
 # refusal with its status and code, nothing changed.
 # All or nothing across an address write and a route write: a route refused in RESERVE2, and
 # an address the kernel refuses in ACTION (IPv6 disabled on the link: ipNotEnabled(84)) after a
-# route was added. protectedInterfaces: adapter, configuration, address and route writes to
-# the protected link refused with noAccess, accessDenied(91) recorded, the log naming the
-# directive. Both daemons alive at the end.
+# route was added; Disable(), Reset() and an MTU below 1280 with an address or a cimTcpip sysctl
+# the kernel refuses (before or after them): the link untouched. protectedInterfaces: adapter,
+# configuration, address and route writes to the protected link refused with noAccess,
+# accessDenied(91) recorded, the log naming the directive. Both daemons alive at the end.
 
 . "$(dirname "$0")/lib.sh"
 itest_init adapter_set
@@ -236,17 +237,40 @@ grep -q "add 10.77.0.0/16 via 192.0.2.1" "$T/cimrouted.log" && grep -q "delete 1
 # Disable(), Reset() and an MTU below 1280 run after every other row of their SET: an address
 # the kernel refuses (a table after the adapters' and before the MTU's row's own) finds va as it
 # was, with its route and IPv6 address (a link down drops both; an MTU below 1280 the address).
-nsx ip route add 10.78.0.0/16 via 192.0.2.1 dev va && nsx ip addr add 2001:db8:78::1/64 dev va nodad
-for vb in "$AD.26.$VA i 2" "$AD.39.$VA i 2" "$CFG.17.$VA u 1279"; do
+# So does a write of another handler that fails in ACTION, before or after them in the SET: a
+# cimTcpip sysctl the kernel refuses (tcp_retries2 is a u8: 1000 is EINVAL), no row of the
+# transaction (net-snmp calls every handler of the phase).
+# untouched TEXT VARBINDS...: with va up, its route and IPv6 address, the SET fails with
+# commitFailed and changes nothing
+untouched() {
+	local text=$1 before out; shift
+	nsx ip link set va up && nsx ip link set va mtu 1400
+	nsx ip route replace 10.78.0.0/16 via 192.0.2.1 dev va && nsx ip addr replace 2001:db8:78::1/64 dev va nodad
 	before=$(snap)
-	# shellcheck disable=SC2086 # the varbind's three words
-	out=$(setw $vb "$(A6 "$VG" 2001:db8:9::4 64)" i 4)
+	out=$(setw "$@")
 	if echo "$out" | grep -q "Reason: commitFailed" && [ "$before" == "$(snap)" ]; then
-		ok "${vb%% *} of va and an address the kernel refuses: va untouched, its route and address kept"
+		ok "$text"
 	else
-		not_ok "${vb%% *} of va and an address the kernel refuses: va untouched, its route and address kept"
+		not_ok "$text"
 		diag "$out"; diff <(echo "$before") <(snap) | diag
 	fi
+}
+TC=.1.3.6.1.4.1.32473.1.1.6.12
+retries2=$(nsx test -f /proc/sys/net/ipv4/tcp_retries2 && echo yes)
+for vb in "$AD.26.$VA i 2" "$AD.39.$VA i 2" "$CFG.17.$VA u 1279"; do
+	# shellcheck disable=SC2086 # the varbind's three words
+	untouched "${vb%% *} of va and an address the kernel refuses: va untouched, its route and address kept" \
+		$vb "$(A6 "$VG" 2001:db8:9::4 64)" i 4
+	if [ -z "$retries2" ]; then
+		skip "${vb%% *} of va with a sysctl the kernel refuses" "net.ipv4.tcp_retries2 is not per network namespace here"
+		continue
+	fi
+	# shellcheck disable=SC2086
+	untouched "${vb%% *} of va, then a sysctl the kernel refuses: va untouched, its route and address kept" \
+		$vb "$TC.21.0" u 1000
+	# shellcheck disable=SC2086
+	untouched "a sysctl the kernel refuses, then ${vb%% *} of va: va untouched, its route and address kept" \
+		"$TC.21.0" u 1000 $vb
 done
 set_ok "Disable() of va and an address of va in one SET" "$AD.26.$VA" i 2 "$(A4 "$VA" 198.51.100.78 24)" i 4
 is "$(link va flags | grep -c "'UP'") $(addrs va inet | grep -c 198.51.100.78)" "0 1" \

@@ -729,18 +729,43 @@ static struct mib_table gw_t = {
 	.entry_len = sizeof((oid[]){ CIMR_ADCFG_GW_ENTRY }) / sizeof(oid),
 };
 /*
- * the route table, the persisted one, a toy table, the IPv6 one, the persisted IPv6 one;
- * cimAdapterCfgPermitTcpTable, cimAdapterCfgIpxTable (no rows on Linux); cimNetAdapterTable,
- * cimAdapterCfgTable, cimAdapterCfgAddressTable; cimAdapterCfgGatewayTable
+ * A handler outside the transaction, as cimTcpip's scalars are (mibtable.c
+ * applies them in ACTION itself): commitFailed in ACTION while other_fail.
  */
-enum { TR, TP, TT, T6, TP6, TN, TX, TA, TC, TD, TG };
+static int other_fail;
+
+static void
+other_set(const struct mib_table *t, netsnmp_agent_request_info *reqinfo,
+    netsnmp_request_info *requests)
+{
+	(void)t;
+	if (reqinfo->mode == MODE_SET_ACTION && other_fail)
+		netsnmp_set_request_error(reqinfo, requests, SNMP_ERR_COMMITFAILED);
+}
+
+static struct mib_table other_t = {
+	.name = "otherScalar",
+	.entry = { 1, 3, 6, 1, 4, 1, 32473, 99, 2, 1 },
+	.entry_len = 10,
+	.set = other_set,
+};
+
+/*
+ * the route table, the persisted one, a toy table, the IPv6 one, the persisted IPv6 one;
+ * cimAdapterCfgPermitTcpTable, cimAdapterCfgIpxTable (no rows on Linux); another handler (TS);
+ * cimNetAdapterTable, cimAdapterCfgTable, cimAdapterCfgAddressTable; cimAdapterCfgGatewayTable;
+ * the other handler again, called last (TZ)
+ */
+enum { TR, TP, TT, T6, TP6, TN, TX, TS, TA, TC, TD, TG, TZ };
 
 static const struct mib_table *tables[] = { [TR] = &route_t,
 	[TP] = &persist_t,
 	[TT] = &toy_t,
 	[T6] = &route6_t,
 	[TP6] = &persist6_t,
-	[TG] = &gw_t };
+	[TS] = &other_t,
+	[TG] = &gw_t,
+	[TZ] = &other_t };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
 /* An IPv6 route in table main on the interface. */
@@ -887,14 +912,48 @@ delegated(netsnmp_request_info **reqs, size_t n)
 	return 0;
 }
 
-/* Run one phase over the tables; the first varbind in error, if any. */
+/*
+ * The phases carry net-snmp's agent session of the PDU (its requests, its
+ * transaction id), as in the agent: a delegated one is on the agent's list
+ * (snmp_agent.c, netsnmp_handle_request()) until the loop is over.
+ */
+static int pdu_asp;
+extern netsnmp_agent_session *agent_delegated_list;
+
+static void
+asp_delegated(netsnmp_agent_session *asp, int on)
+{
+	netsnmp_agent_session **p = &agent_delegated_list;
+
+	while (*p != NULL && *p != asp)
+		p = &(*p)->next;
+	if (on && *p == NULL) {
+		asp->next = agent_delegated_list;
+		agent_delegated_list = asp;
+	} else if (!on && *p != NULL) {
+		*p = asp->next;
+	}
+}
+
+/* Run one phase over the tables; the first varbind in error, if any (reqs: one array). */
 static int
 phase(int mode, netsnmp_request_info **reqs, size_t n, struct result *res)
 {
 	netsnmp_agent_request_info ri;
+	netsnmp_agent_session asp;
+	netsnmp_pdu pdu;
 
 	memset(&ri, 0, sizeof(ri));
 	ri.mode = mode;
+	memset(&pdu, 0, sizeof(pdu));
+	pdu.transid = 4711;
+	asp = (netsnmp_agent_session){ .mode = mode,
+		.pdu = &pdu,
+		.reqinfo = &ri,
+		.requests = n > 0 ? reqs[0] : NULL,
+		.vbcount = (int)n };
+	if (pdu_asp)
+		ri.asp = &asp;
 	for (int k = 0; k < (int)NTABLES; k++) {
 		netsnmp_request_info *head = NULL, **tail = &head;
 		int t = persist_first && k < 2 ? 1 - k : k;
@@ -910,13 +969,19 @@ phase(int mode, netsnmp_request_info **reqs, size_t n, struct result *res)
 		if (head != NULL)
 			tables[t]->set(tables[t], &ri, head);
 	}
-	/* The loop: the kernel's answers, and the phase's time limit if they do not come. */
+	asp_delegated(&asp, pdu_asp && delegated(reqs, n));
+	/*
+	 * The loop: the alarms due (the put-off calls' pass), the kernel's
+	 * answers, and the phase's time limit if they do not come.
+	 */
 	for (int turn = 0; !hold && delegated(reqs, n); turn++) {
 		assert_true(turn < 200);
 		if (turn == 100)
 			txn_timeout(txn);
+		run_alarms();
 		nlreq_input(q);
 	}
+	asp_delegated(&asp, 0);
 	for (size_t i = 0; i < n; i++)
 		if (reqs[i]->status != 0 && res->status == 0) {
 			res->status = reqs[i]->status;
@@ -929,10 +994,11 @@ phase(int mode, netsnmp_request_info **reqs, size_t n, struct result *res)
 static struct result
 run(const struct vb *v, size_t n)
 {
-	netsnmp_request_info *reqs[128];
+	netsnmp_request_info *reqs[128], *all = calloc(n ? n : 1, sizeof(*all));
 	struct result res = { 0, -1, 0 };
 
 	assert_true(n <= 128);
+	assert_non_null(all);
 	for (size_t i = 0; i < n; i++) {
 		const struct mib_table *t = tables[v[i].tbl];
 		netsnmp_variable_list *vb = calloc(1, sizeof(*vb));
@@ -952,8 +1018,7 @@ run(const struct vb *v, size_t n)
 			    strlen(v[i].s ? v[i].s : "active"));
 		else
 			snmp_set_var_typed_value(vb, type, &v[i].v, sizeof(long));
-		reqs[i] = calloc(1, sizeof(**reqs));
-		assert_non_null(reqs[i]);
+		reqs[i] = &all[i];
 		reqs[i]->requestvb = vb;
 		reqs[i]->index = v[i].tbl;
 	}
@@ -964,10 +1029,9 @@ run(const struct vb *v, size_t n)
 		phase(MODE_SET_UNDO, reqs, n, &res);
 	else
 		phase(MODE_SET_COMMIT, reqs, n, &res);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		snmp_free_var(reqs[i]->requestvb);
-		free(reqs[i]);
-	}
+	free(all);
 	return res;
 }
 
@@ -3902,6 +3966,55 @@ test_adapter_last(void **state)
 	CFG_REC(IFA, 31, 0);
 }
 
+/*
+ * A varbind of a handler outside the transaction (cimTcpip's scalars) that
+ * fails in ACTION, called after the rows marked last or before them:
+ * net-snmp calls every handler of the phase, and UNDO follows.  Neither
+ * those rows nor any row not applied yet are: the link keeps its routes.
+ * (Before: "link 2 down; link 2 up", the Disable() undone; before it,
+ * "link 4 mtu 1400; link 2 down; link 2 up; link 4 mtu 1500".)
+ */
+static void
+test_last_other_handler(void **state)
+{
+	char before[2048], after[2048];
+	struct result res;
+
+	adapters();
+	iface_text(before, sizeof(before));
+	pdu_asp = other_fail = 1;
+	fk.log[0] = '\0';
+	res = run((struct vb[]){ { TA, C_AD_EN, "2", TV_FALSE }, { TZ, 1, "0", 1 } }, 2);
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	assert_int_equal(res.index, 1);
+	assert_string_equal(fk.log, "");
+	fk.log[0] = '\0';
+	res = run((struct vb[]){ { TS, 1, "0", 1 }, { TA, C_AD_EN, "2", TV_FALSE },
+		      { TC, C_CFG_MTU, "4", 1400, ASN_UNSIGNED } },
+	    3);
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	assert_int_equal(res.index, 0);
+	assert_string_equal(fk.log, "");
+	iface_text(after, sizeof(after));
+	assert_string_equal(before, after);
+	/* A row in flight when the other handler fails is waited for, and undone. */
+	fk.log[0] = '\0';
+	res = run((struct vb[]){ { TC, C_CFG_MTU, "4", 1400, ASN_UNSIGNED },
+		      { TA, C_AD_EN, "2", TV_FALSE }, { TZ, 1, "0", 1 } },
+	    3);
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	assert_string_equal(fk.log, "link 4 mtu 1400; link 4 mtu 1500");
+	iface_text(after, sizeof(after));
+	assert_string_equal(before, after);
+	/* The other varbind taken: the same SETs applied whole, the last rows last. */
+	other_fail = 0;
+	IF_APPLIED("link 2 down", { TA, C_AD_EN, "2", TV_FALSE }, { TZ, 1, "0", 1 });
+	IF_APPLIED("link 2 up", { TA, C_AD_EN, "2", TV_TRUE }, { TZ, 1, "0", 1 });
+	IF_APPLIED("link 4 mtu 1400; link 2 down", { TS, 1, "0", 1 },
+	    { TA, C_AD_EN, "2", TV_FALSE }, { TC, C_CFG_MTU, "4", 1400, ASN_UNSIGNED });
+	pdu_asp = 0;
+}
+
 /* protectedInterfaces: every write to mgmt is noAccess, accessDenied(91), its routes too. */
 static void
 test_protected(void **state)
@@ -4117,6 +4230,7 @@ main(void)
 		T(test_addr_undo_secondary_storage),
 		T(test_adapter_and_route),
 		T(test_adapter_last),
+		T(test_last_other_handler),
 		T(test_protected),
 		T(test_column_refusal_recorded),
 		T(test_protected_dhcp_enabled),
