@@ -146,6 +146,7 @@ struct irow {
 	uint8_t family, plen, addr[16]; /* the address table's index */
 	long status, storage;           /* ... its RowStatus and StorageType (0: not given) */
 	int is_create, is_destroy;
+	int six_off; /* SetMTU() below 1280 from 1280 or more: the kernel turns IPv6 off */
 	int had_made, saved_changed; /* the row's step changed the kept and the saved addresses */
 	/* The method to record when the row is done, its result, and the record it replaced. */
 	int method, recorded, result;
@@ -697,6 +698,7 @@ check_mtu(struct ifset *s, struct irow *r, const struct link *l)
 		return 0;
 	q.l.mtu = (uint32_t)v;
 	u.l.mtu = l->mtu;
+	r->six_off = q.l.mtu < MTU_MIN6 && u.l.mtu >= MTU_MIN6;
 	return plan_link(r, &q, &u);
 }
 
@@ -1601,6 +1603,44 @@ plan_addrs(struct ifset *s, struct txn *x)
 		}
 }
 
+/* Does a cfg row of SET x turn IPv6 off on the link (check_mtu())? */
+static int
+six_off_here(struct txn *x, int32_t ifindex)
+{
+	for (size_t i = 0; i < txn_nrows(x); i++) {
+		struct txn_row *tr = txn_row_at(x, i);
+		const struct irow *o = txn_row_data(tr);
+
+		if (txn_row_ops(tr) == &mib_ifset_cfg_ops && !txn_refused(tr) &&
+		    o->ifindex == ifindex && o->six_off)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * An IPv6 address created on a link whose MTU the same SET takes below
+ * 1280: the SetMTU() runs last, and the kernel would drop the address with
+ * IPv6 at once (the SET a success, the address gone, and saved for adds the
+ * kernel refuses).  Refused as the kernel refuses one on a link without
+ * IPv6: ipNotEnabled(84).
+ */
+static void
+refuse_six_off(struct ifset *s, struct txn *x)
+{
+	for (size_t i = 0; i < txn_nrows(x); i++) {
+		struct txn_row *tr = txn_row_at(x, i);
+		struct irow *r = txn_row_data(tr);
+
+		if (txn_row_ops(tr) == &mib_ifset_addr_ops && !txn_refused(tr) && r->is_create &&
+		    r->family == AF_INET6 && six_off_here(x, r->ifindex))
+			REFUSE(s, r, CIM_M_ENABLESTATIC, CIM_RC_IPNOTENABLED,
+			    SNMP_ERR_INCONSISTENTVALUE,
+			    "EnableStatic(): SetMTU() below 1280 in the same SET turns IPv6 off "
+			    "on the interface");
+	}
+}
+
 static void
 check_set(struct txn *x, void *ctx)
 {
@@ -1610,6 +1650,7 @@ check_set(struct txn *x, void *ctx)
 	s->dirty = s->resave = 0;
 	s->absent = -1;
 	s->nregive = 0;
+	refuse_six_off(s, x);
 	plan_addrs(s, x);
 }
 

@@ -272,6 +272,11 @@ for vb in "$AD.26.$VA i 2" "$AD.39.$VA i 2" "$CFG.17.$VA u 1279"; do
 	untouched "a sysctl the kernel refuses, then ${vb%% *} of va: va untouched, its route and address kept" \
 		"$TC.21.0" u 1000 $vb
 done
+# An IPv6 address created on va with SetMTU(1279) of va: the MTU comes last and the kernel would
+# drop the address with IPv6 (the SET a success, the address gone, yet saved): refused.
+refused inconsistentValue "SetMTU(1279) of va and an IPv6 address of va in one SET" \
+	"$CFG.17.$VA" u 1279 "$(A6 "$VA" 2001:db8:79::1 64)" i 4
+methods "... the address refused" cfg "$VA" 6 84
 set_ok "Disable() of va and an address of va in one SET" "$AD.26.$VA" i 2 "$(A4 "$VA" 198.51.100.78 24)" i 4
 is "$(link va flags | grep -c "'UP'") $(addrs va inet | grep -c 198.51.100.78)" "0 1" \
 	"... both done: the address added before the link went down"

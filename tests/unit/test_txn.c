@@ -4015,6 +4015,33 @@ test_last_other_handler(void **state)
 	pdu_asp = 0;
 }
 
+/*
+ * An IPv6 address created on va with SetMTU(1279) of va in the same SET:
+ * the MTU comes last, and the kernel would drop the address with IPv6 (the
+ * SET a success, the address gone and saved).  Refused in RESERVE2 as on a
+ * link without IPv6, ipNotEnabled(84); an IPv4 address, an MTU of 1280, or
+ * another link's MTU goes through.  (Before: applied, "add 2001:db8:5::1/64
+ * on ifindex 2; link 2 mtu 1279".)
+ */
+static void
+test_mtu_six_off(void **state)
+{
+	adapters();
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE, { TC, C_CFG_MTU, "2", 1279, ASN_UNSIGNED },
+	    { TD, C_ADDR_RS, IDX6("32.1.13.184.0.5.0.0.0.0.0.0.0.0.0.1", 64), RS_CREATEANDGO });
+	CFG_REC(IFA, 6, 84);
+	IF_APPLIED("add 2001:db8:5::1/64 on ifindex 2; link 4 mtu 1279",
+	    { TC, C_CFG_MTU, "4", 1279, ASN_UNSIGNED },
+	    { TD, C_ADDR_RS, IDX6("32.1.13.184.0.5.0.0.0.0.0.0.0.0.0.1", 64), RS_CREATEANDGO });
+	IF_APPLIED("add 198.51.100.5/24 on ifindex 2; link 2 mtu 1279",
+	    { TC, C_CFG_MTU, "2", 1279, ASN_UNSIGNED },
+	    { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_CREATEANDGO });
+	adapters();
+	IF_APPLIED("link 2 mtu 1280; add 2001:db8:5::1/64 on ifindex 2",
+	    { TC, C_CFG_MTU, "2", 1280, ASN_UNSIGNED },
+	    { TD, C_ADDR_RS, IDX6("32.1.13.184.0.5.0.0.0.0.0.0.0.0.0.1", 64), RS_CREATEANDGO });
+}
+
 /* protectedInterfaces: every write to mgmt is noAccess, accessDenied(91), its routes too. */
 static void
 test_protected(void **state)
@@ -4231,6 +4258,7 @@ main(void)
 		T(test_adapter_and_route),
 		T(test_adapter_last),
 		T(test_last_other_handler),
+		T(test_mtu_six_off),
 		T(test_protected),
 		T(test_column_refusal_recorded),
 		T(test_protected_dhcp_enabled),
