@@ -1332,19 +1332,36 @@ gw_create(struct writer *w, struct wrow *r, const void *live, const struct link 
 }
 
 /*
+ * The persisted row that keeps the gateway's route: the route's owner, or
+ * without the route (its link is down: the kernel dropped it) the row a
+ * gateway of this interface made, at its key and naming the interface.
+ */
+static const struct proute *
+gw_owner(struct writer *w, struct wrow *r, const void *live, const struct link *l)
+{
+	const struct proute *pr;
+
+	if (live != NULL)
+		return writer_gateway_owner(w, r->gwk.six, live);
+	pr = gw_persist_key(w, r, l);
+	gw_live_key(w, r); /* the row's keys as the live table's again */
+	return pr != NULL && strcmp(pr->ifname, l->name) == 0 ? pr : NULL;
+}
+
+/*
  * An existing gateway: the persisted row that keeps its route if cimrouted
  * installed it, else its live row.  A route that a persisted row adopted
  * stays with that row (destroyed there, the route would stay).
  */
 static int
-gw_existing(struct writer *w, struct wrow *r, const void *live)
+gw_existing(struct writer *w, struct wrow *r, const void *live, const struct link *l)
 {
 	const struct mirror *served = r->gwk.six ? w->m6 : w->m;
-	const struct proute *owner =
-	    live != NULL ? writer_gateway_owner(w, r->gwk.six, live) : NULL;
+	const struct proute *owner = gw_owner(w, r, live, l);
 
 	r->wmi = CIM_RC_UNKNOWNFAILURE;
-	if (owner != NULL && ((const uint8_t *)live)[ops_of(r)->kind_off + 1] != CIMR_RTPROT)
+	if (owner != NULL && live != NULL &&
+	    ((const uint8_t *)live)[ops_of(r)->kind_off + 1] != CIMR_RTPROT)
 		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
 		    "a persisted row adopted this route: destroy it in %s",
 		    r->gwk.six ? "cimIP6PersistedRouteTable" : "cimIP4PersistedRouteTable");
@@ -1382,7 +1399,7 @@ check_gw_row(struct writer *w, struct wrow *r)
 	live = gw_live_key(w, r);
 	if (status == RS_CREATEANDGO)
 		return gw_create(w, r, live, l);
-	return gw_existing(w, r, live);
+	return gw_existing(w, r, live, l);
 }
 
 /*

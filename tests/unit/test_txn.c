@@ -1546,6 +1546,38 @@ test_gateway_existing(void **state)
 	assert_true(has_default("c00002fe", 100));
 }
 
+/*
+ * A gateway whose link is down: the kernel dropped its route, and its
+ * persisted row waits to install it again.  Destroying the gateway row
+ * destroys that row (it answered noError and left the row, whose route came
+ * back with the link).
+ */
+static void
+test_gateway_link_down(void **state)
+{
+	assert_int_equal(run((struct vb[]){ { TG, C_GRS, GIDX("192.0.2.1", 10), 4 } }, 1).status,
+	    0);
+	assert_int_equal(w->persist.n, 1);
+	fk.n--; /* the link goes down, and its routes with it */
+	fk_link_event(IFA, 0);
+	fk_events(m);
+	assert_false(has_default("c0000201", 10));
+	assert_int_equal(run((struct vb[]){ { TG, C_GRS, GIDX("192.0.2.1", 10), 6 } }, 1).status,
+	    0);
+	assert_int_equal(w->persist.n, 0);
+	/* a gateway of another interface at that key is not this interface's to destroy */
+	fk_link_event(IFA, IFF_UP);
+	assert_int_equal(run((struct vb[]){ { TG, C_GRS, GIDX("192.0.2.1", 10), 4 } }, 1).status,
+	    0);
+	fk.n--;
+	fk_link_event(IFA, 0);
+	fk_link_named(3, 0, "vb");
+	fk_events(m);
+	assert_int_equal(run((struct vb[]){ { TG, C_GRS, "3.1.4.192.0.2.1.10", 6 } }, 1).status, 0);
+	assert_int_equal(w->persist.n, 1);
+	fk_link_event(IFA, IFF_UP);
+}
+
 /* An IPv6 gateway: a persisted IPv6 row naming the link, its route through it. */
 static void
 test_gateway6(void **state)
@@ -4211,6 +4243,7 @@ main(void)
 		T(test_gateway_kinds),
 		T(test_gateway_records),
 		T(test_gateway_existing),
+		T(test_gateway_link_down),
 		T(test_gateway6),
 		T(test_gateway6_own),
 		T(test_applied),
