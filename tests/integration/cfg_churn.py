@@ -19,6 +19,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from churn_lib import records  # noqa: E402
+
 ENV = os.environ
 NS, AGENT, T = ENV['NS'], ENV['AGENT'], ENV['T']
 RESOLV = ENV['RESOLV']          # the file as the host sees it (bind-mounted in the namespace)
@@ -105,29 +108,6 @@ def truth(ifx):
     except FileNotFoundError:
         t['saved'] = []
     return t
-
-
-def records(ifx):
-    """LastMethod/LastResult of each link's two rows, and cimTcpip's: {key: (m, r) or None}."""
-    oids, keys = [], []
-    for n, i in sorted(ifx.items()):
-        for tbl, base, c in (('ad', AD, 41), ('cfg', CFG, 24)):
-            oids += ['%s.%d.%d' % (base, c, i), '%s.%d.%d' % (base, c + 1, i)]
-            keys.append('%s %s' % (tbl, n))
-    oids += [TC + '.29.0', TC + '.30.0']
-    keys.append('tcpip')
-    p = nsx('snmpget', *SNMP, AGENT, *oids, check=False)
-    vals = []
-    for line in p.stdout.splitlines():
-        m = re.match(r'^\S+ = (?:INTEGER|Gauge32): (\d+)', line)
-        vals.append(int(m.group(1)) if m else None)
-    if len(vals) != len(oids):
-        raise RuntimeError('records: %s %s' % (p.stdout, p.stderr))
-    out = {}
-    for k, j in zip(keys, range(0, len(vals), 2)):
-        m, r = vals[j], vals[j + 1]
-        out[k] = None if not m else (m, r)
-    return out
 
 
 # ------------------------------------------------------------------ the varbinds

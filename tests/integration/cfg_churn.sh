@@ -33,13 +33,8 @@ ROUNDS=${CIMR_CFGCHURN_ROUNDS:-12}
 PDUS=${CIMR_CFGCHURN_PDUS:-8}
 diag "seed $SEED (CIMR_CFGCHURN_SEED), $ROUNDS rounds (CIMR_CFGCHURN_ROUNDS) of $PDUS PDUs"
 
-NSDIR=/etc/netns/$NS
-RC=$NSDIR/resolv.conf
-[ -e "$NSDIR" ] && bail_out "$NSDIR exists already"
-trap 'rc=$?; rm -rf "$NSDIR"; (exit $rc); _itest_cleanup' EXIT
-mkdir -p "$NSDIR" || bail_out "cannot make $NSDIR"
-printf '%s\n' '# cfg_churn resolver file' 'options ndots:2' 'nameserver 192.0.2.53' \
-	'search first.example second.example' >"$RC"
+netns_resolv_conf '# cfg_churn resolver file' 'options ndots:2' 'nameserver 192.0.2.53' \
+	'search first.example second.example'
 
 # addresses stay when a link goes down (Disable, Reset), settle at once, and a primary's
 # removal promotes a secondary: what the model knows

@@ -1,6 +1,7 @@
-"""churn_lib.py - what the route tables' randomized tests share (set_churn.py, persist_churn.py):
-commands in the test's namespace, a column walked, an snmpset's outcome, the persisted routes'
-state files read, two sets of facts compared, a comparison repeated until it holds.
+"""churn_lib.py - what the randomized SET tests share (set_churn.py, persist_churn.py,
+cfg_churn.py, mixset_churn.py): commands in the test's namespace, a column walked, an snmpset's
+outcome, the persisted routes' state files read, the adapters' method records read, two sets of
+facts compared, a comparison repeated until it holds.
 
 Environment (the test's shell script): NS, AGENT, STATEDIR.
 """
@@ -97,6 +98,31 @@ def snmpset(vbs):
         if line.startswith('Failed object: '):
             obj = line.split()[2]
     return (st or 'error', obj), text
+
+
+ARC = '.1.3.6.1.4.1.32473.1.1'
+
+
+def records(ifx):
+    """The methods recorded: {'ad NAME' / 'cfg NAME': (LastMethod, LastResult) or None} of each
+    link of ifx (name -> ifindex), its cimNetAdapterTable and cimAdapterCfgTable rows, and
+    'tcpip': cimTcpip's."""
+    oids, keys = [], []
+    for n, i in sorted(ifx.items()):
+        for tbl, entry, col in (('ad', ARC + '.5.3.1', 41), ('cfg', ARC + '.6.3.1', 24)):
+            oids += ['%s.%d.%d' % (entry, col, i), '%s.%d.%d' % (entry, col + 1, i)]
+            keys.append('%s %s' % (tbl, n))
+    oids += [ARC + '.6.12.29.0', ARC + '.6.12.30.0']
+    keys.append('tcpip')
+    p = subprocess.run(['ip', 'netns', 'exec', NS, 'snmpget', '-v2c', '-c', 'public', '-On', '-Oe', '-t', '6',
+                        '-r', '1', AGENT] + oids, capture_output=True, text=True)
+    vals = []
+    for line in p.stdout.splitlines():
+        v = line.split(' = ', 1)[1] if ' = ' in line else ''
+        vals.append(int(v.split()[1]) if v.startswith(('INTEGER: ', 'Gauge32: ')) else None)
+    if len(vals) != len(oids):
+        raise RuntimeError('records: %s %s' % (p.stdout, p.stderr))
+    return {k: None if not vals[2 * j] else (vals[2 * j], vals[2 * j + 1]) for j, k in enumerate(keys)}
 
 
 def diff(what, want, got):

@@ -22,18 +22,13 @@ CFG=.1.3.6.1.4.1.32473.1.1.6
 SRV=$CFG.10.1
 SFX=$CFG.11.1
 TC=$CFG.12
-NSDIR=/etc/netns/$NS
-RC=$NSDIR/resolv.conf
-[ -e "$NSDIR" ] && bail_out "$NSDIR exists already"
 HOST_BEFORE=$(sha256sum /etc/resolv.conf 2>/dev/null)
-trap 'rc=$?; rm -rf "$NSDIR"; (exit $rc); _itest_cleanup' EXIT
-mkdir -p "$NSDIR" || bail_out "cannot make $NSDIR"
 START='# the test namespace resolver file
 options ndots:2 timeout:1
 nameserver 192.0.2.53
 search first.example second.example
 ; a trailing comment'
-printf '%s\n' "$START" >"$RC"
+netns_resolv_conf "$START"
 chmod 0640 "$RC"
 
 veth va vb 192.0.2.100/24 198.51.100.101/24 || bail_out "cannot build the veth topology"

@@ -232,6 +232,18 @@ _itest_cleanup() {
 
 nsx() { ip netns exec "$NS" "$@"; }
 
+# netns_resolv_conf LINE...: the namespace's own resolver file, RC=/etc/netns/NS/resolv.conf
+# (ip netns exec bind-mounts it over /etc/resolv.conf), made of these lines; its directory is
+# removed at exit
+netns_resolv_conf() {
+	NSDIR=/etc/netns/$NS
+	RC=$NSDIR/resolv.conf
+	[ -e "$NSDIR" ] && bail_out "$NSDIR exists already"
+	trap 'rc=$?; rm -rf "$NSDIR"; (exit $rc); _itest_cleanup' EXIT
+	mkdir -p "$NSDIR" || bail_out "cannot make $NSDIR"
+	printf '%s\n' "$@" >"$RC"
+}
+
 # veth NAME_A NAME_B [ADDR_A/LEN [ADDR_B/LEN]]: a veth pair inside the namespace, both ends up
 veth() {
 	nsx ip link add "$1" type veth peer name "$2" || return 1
