@@ -339,6 +339,13 @@ check_conffile(const char *path)
  * Apply fn to each mirror once: the private mirrors of the main tables (pm,
  * pm6) are the served ones when routeTables serves main.
  */
+/* iface_alias_fn: the alias in sysfs (ifdev). */
+static int
+link_alias(void *ifd, const char *name, char *buf, size_t len)
+{
+	return ifdev_alias(ifd, name, buf, len);
+}
+
 static void
 each_mirror(struct mirror *const *v, size_t n, void (*fn)(struct mirror *))
 {
@@ -490,6 +497,8 @@ main(int argc, char **argv)
 		fatal("out of memory");
 	ifdev_bind(ifd, ifm);
 	mib_adcfg_use_ifdev(ifd);
+	/* The alias of a link that is down, when an event disagrees with the mirror's. */
+	iface_alias_reader(ifm, link_alias, ifd);
 	if (iface_watch(ifm, ifdev_link_changed, ifd) < 0)
 		fatal("cannot subscribe to netlink events");
 	if (iface_start(ifm) < 0)

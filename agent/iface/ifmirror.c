@@ -63,7 +63,9 @@ struct iface {
 	struct watcher w[IFACE_MAX_WATCHERS];
 	unsigned nw;
 	struct loop_arm arm;
-	struct loop_timer timer; /* iface_start() */
+	struct loop_timer timer;   /* iface_start() */
+	iface_alias_fn alias_read; /* iface_alias_reader() */
+	void *alias_arg;
 };
 
 /* ---- links ---------------------------------------------------------------- */
@@ -419,6 +421,17 @@ announce(struct iface *ifm, enum iface_change what, const struct link *l,
 		ifm->w[i].fn(what, l, a, ifm->w[i].arg);
 }
 
+/* The link's alias as sysfs has it now, if it can be read. */
+static void
+alias_now(const struct iface *ifm, struct link *l)
+{
+	char buf[sizeof(l->alias)];
+
+	if (ifm->alias_read != NULL &&
+	    ifm->alias_read(ifm->alias_arg, l->name, buf, sizeof(buf)) == 0)
+		memcpy(l->alias, buf, sizeof(buf));
+}
+
 static void
 apply_link_msg(struct iface *ifm, struct nlmsghdr *nlh)
 {
@@ -438,6 +451,13 @@ apply_link_msg(struct iface *ifm, struct nlmsghdr *nlh)
 		return;
 	}
 	link_keep_times(&l, cur, (int64_t)time(NULL));
+	/*
+	 * A link that is down: its alias changes are announced to nobody, so this
+	 * message's may be older than one set since (another change of the link
+	 * made it before a SET's alias, and it is read after): sysfs says which.
+	 */
+	if (cur != NULL && !(l.flags & IFF_UP) && strcmp(cur->alias, l.alias) != 0)
+		alias_now(ifm, &l);
 	if ((known = link_set(&ifm->links, &l, &prev)) < 0) {
 		log_err("iface", "out of memory keeping link %d; will re-dump", l.ifindex);
 		iface_request_redump(ifm);
@@ -449,6 +469,13 @@ apply_link_msg(struct iface *ifm, struct nlmsghdr *nlh)
 		announce(ifm, IFACE_LINK_STATE, &l, NULL);
 	else if (memcmp(&prev, &l, sizeof(l)) != 0)
 		announce(ifm, IFACE_LINK_CHANGED, &l, NULL);
+}
+
+void
+iface_alias_reader(struct iface *ifm, iface_alias_fn fn, void *arg)
+{
+	ifm->alias_read = fn;
+	ifm->alias_arg = arg;
 }
 
 /*

@@ -151,6 +151,13 @@ void iface_apply(struct iface *, struct nlmsghdr *);
 
 /* Link ifindex's alias is now alias: a request of ours that the kernel acked. */
 void iface_link_alias_set(struct iface *, int32_t ifindex, const char *alias);
+/*
+ * The alias of the link named name as the kernel has it now (sysfs): 0, or -1.
+ * An event of a link that is down whose alias differs from the mirror's asks it
+ * (iface_alias_reader()), since the kernel announces no alias change there.
+ */
+typedef int (*iface_alias_fn)(void *arg, const char *name, char *buf, size_t len);
+void iface_alias_reader(struct iface *, iface_alias_fn, void *arg);
 
 /* NULL when unknown.  Valid until the next change. */
 const struct link *iface_link(const struct iface *, int32_t ifindex);
