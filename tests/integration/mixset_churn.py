@@ -200,6 +200,7 @@ class Piece:
         self.text, self.vbs, self.phase, self.status = text, vbs, phase, status
         self.rec, self.apply, self.last = rec or {}, apply, last
         self.table = tname(vbs[0][0])
+        self.undone_down6 = None
 
 
 def ip_oid(a):
@@ -469,7 +470,10 @@ class Gen:
             def drop(w):
                 w.addrs.discard(a)
                 w.saved.discard(a)
-            return Piece('destroy address ' + a, [(oid, 'i', 6)], rec={'cfg ' + dev: (ENABLESTATIC, 0)}, apply=drop)
+            p = Piece('destroy address ' + a, [(oid, 'i', 6)], rec={'cfg ' + dev: (ENABLESTATIC, 0)}, apply=drop)
+            if ':' in ip and not w.links[dev]['up']:
+                p.undone_down6 = (dev, ip)      # what its undo cannot put back as it was (README, Limits)
+            return p
         if k == 1:
             ip = '2001:db8:43::%x' % R.randrange(16, 256)
             if not self.take(('addr', ip)):
@@ -604,6 +608,14 @@ class Gen:
 
 # ------------------------------------------------------------------ the prediction
 
+def action_order(pieces):
+    """ACTION's order: the tables in the order their first varbind comes, each table's rows in
+    varbind order, then the last rows (Disable(), Reset(), MTU below 1280) in that order."""
+    tables = dict.fromkeys(p.table for p in pieces)
+    return [i for last in (False, True) for t in tables for i, p in enumerate(pieces)
+            if p.table == t and p.last == last]
+
+
 def predict(pieces):
     """(None, records) for noError, or ((status, varbind index from 1), records)."""
     pos, k = [], 1
@@ -629,15 +641,45 @@ def predict(pieces):
     p2 = [i for i, p in enumerate(pieces) if p.phase == 2]
     if p2:
         return (pieces[p2[0]].status, pos[p2[0]]), record(pieces[i] for i in p2)
-    order = []
-    for t in dict.fromkeys(p.table for p in pieces):   # ACTION: tables in order, last rows last
-        order += [i for i, p in enumerate(pieces) if p.table == t and not p.last]
-    order += [i for t in dict.fromkeys(p.table for p in pieces) for i, p in enumerate(pieces)
-              if p.table == t and p.last]
-    p3 = [i for i in order if pieces[i].phase == 3]
+    p3 = [i for i in action_order(pieces) if pieces[i].phase == 3]
     if p3:
         return ('commitFailed', pos[p3[0]]), record([pieces[p3[0]]])
     return None, record(pieces)
+
+
+def applied_before(pieces, pred):
+    """The pieces ACTION applies before the one the kernel refuses (UNDO takes them back): those
+    before it in ACTION's order, and in its own table the address destroys (applied first)."""
+    pos = [1 + sum(len(q.vbs) for q in pieces[:i]) for i in range(len(pieces))]
+    f = pos.index(pred[1])
+    order = action_order(pieces)
+    return order[:order.index(f)] + [i for i, p in enumerate(pieces) if i != f and
+                                                   p.table == pieces[f].table == 'ADDR' and p.undone_down6]
+
+
+def undone_as(before, pieces, pred):
+    """The kernel after an UNDO: as before, but an IPv6 address of a link that is down put back
+    (its destroy undone) is no longer tentative and has its local route: with accept_dad 0 the
+    kernel completes its DAD at once, where it had made it tentative when the link went down."""
+    if pred is None or pred[0] != 'commitFailed':
+        return before
+    want = {k: v if k == 'files' else list(v) for k, v in before.items()}
+    for i in applied_before(pieces, pred):
+        if not pieces[i].undone_down6:
+            continue
+        dev, ip = pieces[i].undone_down6
+        for j, a in enumerate(want['addrs']):
+            d, _, js = a.partition(' ')
+            info = json.loads(js)
+            if d == dev and info.get('local') == ip:
+                info.pop('tentative', None)
+                want['addrs'][j] = d + ' ' + json.dumps(info, sort_keys=True)
+        want['routes'].append('-6 ' + json.dumps({'dev': dev, 'dst': ip, 'flags': [], 'metric': 0, 'pref': 'medium',
+                                                  'protocol': 'kernel', 'table': 'local', 'type': 'local'},
+                                                 sort_keys=True))
+    want['addrs'].sort()
+    want['routes'].sort()
+    return want
 
 
 def apply_all(w, pieces):
@@ -792,7 +834,7 @@ def main():
                                                         'noError' if gotx is None else gotx))
         if pred is not None:
             if got is not None:
-                why += snap_diff(before, snapshot())
+                why += snap_diff(undone_as(before, pieces, pred), snapshot())
         else:
             nw = apply_all(w, pieces)
             why += settle(lambda: compare(nw), 6.0)

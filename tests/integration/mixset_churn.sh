@@ -23,7 +23,9 @@
 #   - refused: `ip -j link`, `ip -j addr`, `ip -j route show table all` of both families
 #     (normalized), the state files and the resolver file exactly as before; status and
 #     failed index as predicted; LastMethod/LastResult of every adapter as the model says (the
-#     refused method's code recorded, the rest as before);
+#     refused method's code recorded, the rest as before); the one exception, modelled: an IPv6
+#     address destroyed on a link that is down comes back no longer tentative, with its local
+#     route (README, Limits);
 #   - noError: links (up, MTU, alias), addresses, the routes of table main that are not the
 #     kernel's own, the state files' lines and the resolver's servers as the model predicts
 #     (a Disable() drops the routes through the link, those this SET added included; persisted
