@@ -15,14 +15,14 @@ succeeds, what it does to the model's world. The prediction:
   - else noError, every piece applied (a Disable() or Reset() last: the routes through the
     link go, those this SET added included).
 A refused SET must leave the kernel (links, addresses, routes of every table), the state files
-and the resolver file exactly as they were, and the records as predicted.
+and the resolver file exactly as they were (but for an IPv6 address of a link that is down put
+back by UNDO: undone_as()), and the records as predicted.
 Prints "ok TEXT", "not_ok TEXT" and "# diag" lines for tap_from.
 """
 import ipaddress
 import json
 import os
 import random
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -242,8 +242,8 @@ class Gen:
         R, w = self.R, self.w
         k = R.randrange(7)
         if k == 0:
-            return self.destroy_route('-4 10.60.', lambda dst, gw, dev, metric: '%s.24.%s.255.255.255.0.%s.%d.254.0.%d' % (
-                E4, dst, gw, IFX[dev], metric))
+            return self.destroy_route('-4 10.60.', lambda dst, gw, dev, metric:
+                                      '%s.24.%s.255.255.255.0.%s.%d.254.0.%d' % (E4, dst, gw, IFX[dev], metric))
         n = R.randrange(256)
         if not self.take(('r4', '10.60.%d.0/24' % n)):
             return None
@@ -270,8 +270,9 @@ class Gen:
         R, w = self.R, self.w
         k = R.randrange(6)
         if k == 0:
-            return self.destroy_route('-6 2001:db8:60:', lambda dst, gw, dev, metric: '%s.22.%s.64.%s.%d.254.%d.%s.0' % (
-                E6, subs6(dst), subs6(gw), IFX[dev], metric, subs6('::')))
+            return self.destroy_route('-6 2001:db8:60:', lambda dst, gw, dev, metric:
+                                      '%s.22.%s.64.%s.%d.254.%d.%s.0' % (E6, subs6(dst), subs6(gw), IFX[dev], metric,
+                                                                          subs6('::')))
         n = R.randrange(256)
         dst = str(ipaddress.IPv6Address('2001:db8:60:%x::' % n))
         if not self.take(('r6', dst + '/64')):
@@ -784,7 +785,7 @@ def show(pieces, pred):
     return out
 
 
-def perturbed(w, rec, R):
+def perturbed(w, rec):
     """The comparators must see a wrong expectation: a route, an alias, a record, a server."""
     misses = []
     for what in ('route', 'alias', 'record', 'server', 'walk'):
@@ -817,7 +818,7 @@ def main():
         print('not_ok the model reads the start as the kernel has it')
         print(''.join('# %s\n' % l for l in d), end='')
         return
-    miss = perturbed(w, rec, R)
+    miss = perturbed(w, rec)
     print(('ok' if not miss else 'not_ok') + ' the comparators catch a perturbed expectation (route, alias, '
           'record, server, walk)' + (': missed %s' % miss if miss else ''))
     stats, failed = {}, 0
