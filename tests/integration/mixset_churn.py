@@ -201,6 +201,7 @@ class Piece:
         self.rec, self.apply, self.last = rec or {}, apply, last
         self.table = tname(vbs[0][0])
         self.undone_down6 = None
+        self.six_on = None      # an IPv6 address created on this link
 
 
 def ip_oid(a):
@@ -431,7 +432,7 @@ class Gen:
         if k == 0:
             mtu = R.randrange(1280, 1501) if dev != 'vd' else R.choice([R.randrange(1280, 1501), R.randrange(68, 1280)])
             return Piece('SetMTU(%d) of %s' % (mtu, dev), [(mtu_oid, 'u', mtu)], rec={'cfg ' + dev: (SETMTU, 0)},
-                         apply=lambda w: w.links[dev].__setitem__('mtu', mtu), last=mtu < 1280)
+                         apply=lambda w: w.links[dev].__setitem__('mtu', mtu), last=mtu < 1280 <= w.links[dev]['mtu'])
         if k == 1:
             return Piece('SetMTU(50) of %s' % dev, [(mtu_oid, 'u', 50)], 2, 'wrongValue',
                          {'cfg ' + dev: (SETMTU, 90)})
@@ -483,8 +484,10 @@ class Gen:
             # below MTU 1280 the kernel has no IPv6 state for vd at all (EINVAL, which reads as
             # invalidIPAddress(70)): a doubt, not decided here, so either code
             codes = {84} if w.links['vd']['mtu'] >= 1280 else {84, 70}
-            return Piece('address %s/64 on vd (no IPv6 there)' % ip, [(oid, 'i', 4)], 3, 'commitFailed',
+            p = Piece('address %s/64 on vd (no IPv6 there)' % ip, [(oid, 'i', 4)], 3, 'commitFailed',
                          {'cfg vd': {(ENABLESTATIC, c) for c in codes}})
+            p.six_on = 'vd'
+            return p
         if k == 2:
             dev = R.choice(('va0', 'vd'))
             ip = NET4[dev] + '.1'
@@ -576,12 +579,16 @@ class Gen:
             return Piece('DNS server at position 65', [('%s.4.%d.65' % (SRV, IFX['va0']), 'i', 4)], 1, 'noCreation',
                          {'tcpip': (SETDNSSERVER, 90)})
         pos = R.randrange(1, len(self.w.servers) + 1)
-        ip = '198.51.100.%d' % R.randrange(1, 250)
+        others = [a for i, a in enumerate(self.w.servers) if i != pos - 1]
+        ip = R.choice(others) if others and k == 1 else '198.51.100.%d' % R.randrange(1, 250)
+        vbs = [('%s.3.%d.%d' % (SRV, IFX['va0'], pos), 'x', hex_of(ip))]
+        if ip in others:   # the list would name it twice: refused as cimq refuses such an array
+            return Piece('DNS server %d = %s, at another position already' % (pos, ip), vbs, 2,
+                         'inconsistentValue', {'tcpip': (SETDNSSERVER, 68)})
 
         def change(w):
             w.servers[pos - 1] = ip
-        return Piece('DNS server %d = %s' % (pos, ip), [('%s.3.%d.%d' % (SRV, IFX['va0'], pos), 'x', hex_of(ip))],
-                     rec={'tcpip': (SETDNSSERVER, 0)}, apply=change)
+        return Piece('DNS server %d = %s' % (pos, ip), vbs, rec={'tcpip': (SETDNSSERVER, 0)}, apply=change)
 
     def pdu(self):
         """2 to 8 varbinds: good pieces, and in most SETs one to three refused ones (of phases
@@ -604,7 +611,18 @@ class Gen:
                 self.used = used        # not drawn after all: its rows are free again
             if n >= want:
                 break
-        return pieces
+        return six_off(pieces)
+
+
+def six_off(pieces):
+    """An IPv6 address created on a link whose MTU the same SET takes below 1280 (a last row) is
+    refused in RESERVE2 with ipNotEnabled(84): the kernel would drop it at once."""
+    off = {p.text.split()[-1] for p in pieces if p.last and p.text.startswith('SetMTU(')}
+    for p in pieces:
+        if p.six_on in off:
+            p.phase, p.status, p.rec = 2, 'inconsistentValue', {'cfg ' + p.six_on: (ENABLESTATIC, 84)}
+            p.text += ', with SetMTU below 1280 of its link'
+    return pieces
 
 
 # ------------------------------------------------------------------ the prediction
