@@ -2049,6 +2049,19 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 	return 0;
 }
 
+/*
+ * SetGateways()'s code for the kernel's refusal of a gateway's route: as
+ * EnableStatic's for the same cause (IPv6 disabled on the link: "IPv6 is
+ * disabled on nexthop device", EACCES, is ipNotEnabled).
+ */
+static int
+gw_code(const struct wrow *r)
+{
+	if (r->kq.rc == -EEXIST)
+		return CIM_RC_ALREADYEXISTS;
+	return r->gwk.six && r->kq.rc == -EACCES ? CIM_RC_IPNOTENABLED : CIM_RC_UNKNOWNFAILURE;
+}
+
 /* A gateway row: its route row's steps, then SetGateways()'s result recorded (and its undo). */
 static int
 gw_apply(struct txn *x, struct txn_row *tr, void *ctx)
@@ -2059,10 +2072,7 @@ gw_apply(struct txn *x, struct txn_row *tr, void *ctx)
 
 	if (err == TXN_PENDING)
 		return err;
-	gw_record(w, r,
-	    err == 0                ? CIM_RC_SUCCESS :
-		r->kq.rc == -EEXIST ? CIM_RC_ALREADYEXISTS :
-				      CIM_RC_UNKNOWNFAILURE);
+	gw_record(w, r, err == 0 ? CIM_RC_SUCCESS : gw_code(r));
 	if (err == 0 && w->ifs != NULL)
 		txn_step(x, tr, undo_gw_record, w);
 	return err;

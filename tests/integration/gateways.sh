@@ -145,6 +145,13 @@ refused inconsistentValue "f. an interface that does not exist" "$OID_GW.6.$(gw4
 refused inconsistentValue "f. a gateway of an interface that is down (a2)" "$OID_GW.6.$(gw4 "$A2" 10.40.0.1 10)" i 4
 is "$(get_val "$OID_CFG.24.$A2") $(get_val "$OID_CFG.25.$A2")" "INTEGER: 23 INTEGER: 71" \
 	"f. ... LastMethod setGateways(23), LastResult invalidGatewayAddress(71)"
+# the kernel refuses an IPv6 gateway on a link without IPv6 (EACCES): ipNotEnabled(84), as
+# EnableStatic records for the same cause
+nsx sysctl -qw net.ipv6.conf.a1.disable_ipv6=1
+refused commitFailed "f. an IPv6 gateway on a1, whose IPv6 is disabled" "$OID_GW.6.$(gw6 "$A1" fe80::1 12)" i 4
+is "$(get_val "$OID_CFG.24.$A1") $(get_val "$OID_CFG.25.$A1")" "INTEGER: 23 INTEGER: 84" \
+	"f. ... LastMethod setGateways(23), LastResult ipNotEnabled(84)"
+nsx sysctl -qw net.ipv6.conf.a1.disable_ipv6=0
 refused noCreation "f. an index of the wrong length" "$OID_GW.6.$A0.1.4.10.10.0.9" i 4
 refused wrongValue "f. StorageType other(1)" "$OID_GW.5.$(gw4 "$A0" 10.10.0.9 9)" i 1 \
 	"$OID_GW.6.$(gw4 "$A0" 10.10.0.9 9)" i 4
