@@ -335,10 +335,6 @@ check_conffile(const char *path)
 	fclose(f);
 }
 
-/*
- * Apply fn to each mirror once: the private mirrors of the main tables (pm,
- * pm6) are the served ones when routeTables serves main.
- */
 /* iface_alias_fn: the alias in sysfs (ifdev). */
 static int
 link_alias(void *ifd, const char *name, char *buf, size_t len)
@@ -346,6 +342,10 @@ link_alias(void *ifd, const char *name, char *buf, size_t len)
 	return ifdev_alias(ifd, name, buf, len);
 }
 
+/*
+ * Apply fn to each mirror once: the private mirrors of the main tables (pm,
+ * pm6) are the served ones when routeTables serves main.
+ */
 static void
 each_mirror(struct mirror *const *v, size_t n, void (*fn)(struct mirror *))
 {

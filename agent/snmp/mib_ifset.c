@@ -585,11 +585,17 @@ link_req(int32_t ifindex)
  * fail after it (txn_apply_last()); in its row it comes last (the alias
  * first, then Enable/Disable or Reset; SetMTU after SetIPConnectionMetric).
  */
+/* An MTU change (req, its undo) that turns IPv6 off on the link: below 1280 from 1280 or more. */
+static int
+mtu_six_off(const struct kreq *req, const struct kreq *undo)
+{
+	return req->l.mtu != 0 && req->l.mtu < MTU_MIN6 && undo->l.mtu >= MTU_MIN6;
+}
+
 static int
 link_drops(const struct kreq *req, const struct kreq *undo)
 {
-	return req->l.up == 0 ||
-	    (req->l.mtu != 0 && req->l.mtu < MTU_MIN6 && undo->l.mtu >= MTU_MIN6);
+	return req->l.up == 0 || mtu_six_off(req, undo);
 }
 
 static int
@@ -698,7 +704,7 @@ check_mtu(struct ifset *s, struct irow *r, const struct link *l)
 		return 0;
 	q.l.mtu = (uint32_t)v;
 	u.l.mtu = l->mtu;
-	r->six_off = q.l.mtu < MTU_MIN6 && u.l.mtu >= MTU_MIN6;
+	r->six_off = mtu_six_off(&q, &u);
 	return plan_link(r, &q, &u);
 }
 
