@@ -170,6 +170,15 @@ route_changed(enum route_change what, const void *old, const void *new, unsigned
 		    flags & MIRROR_CHANGE_LOST);
 }
 
+/* Mirror m's changes to the writer w and the notifier n (NULL: none), through side rs. */
+static void
+route_side_connect(struct mirror *m, struct route_side *rs, struct writer *w, struct notify *n,
+    const struct rt_ops *ops)
+{
+	*rs = (struct route_side){ .w = w, .n = n, .ops = ops };
+	mirror_set_callbacks(m, route_changed, NULL, rs);
+}
+
 /*
  * The state directory: created if missing, refused if it is a symbolic
  * link, not ours or writable by others (issue 9, item 2; an existing one
@@ -358,86 +367,106 @@ each_mirror(struct mirror *const *v, size_t n, void (*fn)(struct mirror *))
 	}
 }
 
-int
-main(int argc, char **argv)
-{
-	struct options o = { .statedir = CIMR_STATEDIR };
-	struct mirror_config cfg = { .tables = { 254 }, .ntables = 1, .resync_interval = 900 };
+/*
+ * Every module of the daemon, created in this order by the functions
+ * below and freed in the reverse order by daemon_free().  The route
+ * mirrors: m and m6 are served; pm and pm6 hold main for the persisted
+ * routes, and are m and m6 themselves when routeTables serves main.
+ */
+struct daemon {
+	struct options o;
+	char *statedir, *pidfile;
+	int pidfd;
+	/* the configuration the directives fill */
+	struct mirror_config cfg, pcfg;
 	struct writer_config wcfg;
-	struct mirror_config pcfg = { .tables = { PERSIST_TABLE }, .ntables = 1 };
-	struct route_side rs, rs6, prs, prs6;
-	struct notify notifier;
+	struct resolver_config rcfg;
+	struct dhcplease_config dcfg;
+	struct dhcpctl_config ccfg;
+	int time_source;
+	/* the modules */
 	struct master *ms;
-	struct mirror *m, *m6, *pm, *pm6;
-	struct iface *ifm;
-	struct resolver *res;
-	struct dhcplease_config dcfg = { 0 };
-	static struct resolver_config rcfg;
-	struct dhcplease *dl;
-	struct dhcpctl_config ccfg = { .timeout_s = DHCPCTL_TIMEOUT_S };
-	struct dhcpctl *dc;
-	struct ifdev *ifd;
+	struct txn *txn;
+	struct notify notifier;
 	struct nlmon *mon;
+	struct iface *ifm;
+	struct mirror *m, *m6, *pm, *pm6;
+	struct route_side rs, rs6, prs, prs6;
 	struct nlreq *q, *qa;
 	struct writer *w;
-	struct txn *txn;
+	struct resolver *res;
+	struct dhcplease *dl;
+	struct ifdev *ifd;
 	struct ifset *ifs;
+	struct dhcpctl *dc;
 	struct pingrows pings;
 	struct resolve_pool *pool;
-	int time_source = PING_TIME_SOCKET;
-	struct sigaction sa;
-	char *statedir, *pidfile = NULL, err[PATH_MAX + 128];
-	int pidfd = -1;
+};
 
-	/* State files and the pid file are nobody else's business (issue 9, item 2). */
-	umask(077);
-	/*
-	 * One malloc arena.  The dump threads fill a vector and hand it to the
-	 * loop, which frees it; with an arena per thread, two dumps at start
-	 * (IPv4 and IPv6) left a second arena holding what it had freed: 16 MiB
-	 * more RSS at 300,000 routes of each family, 0 with one arena.
-	 */
-	mallopt(M_ARENA_MAX, 1);
-	parse_options(argc, argv, &o);
-	if (!o.logging_set) {
-		if (o.foreground)
+static void
+daemon_init(struct daemon *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->o.statedir = CIMR_STATEDIR;
+	d->pidfd = -1;
+	d->cfg = (struct mirror_config){ .tables = { 254 }, .ntables = 1, .resync_interval = 900 };
+	d->pcfg = (struct mirror_config){ .tables = { PERSIST_TABLE }, .ntables = 1 };
+	d->ccfg.timeout_s = DHCPCTL_TIMEOUT_S;
+	d->time_source = PING_TIME_SOCKET;
+}
+
+/* What runs as root, if anything: logging, the privilege drop, the state directory. */
+static void
+daemon_prepare(struct daemon *d)
+{
+	const struct options *o = &d->o;
+
+	if (!o->logging_set) {
+		if (o->foreground)
 			snmp_enable_stderrlog();
 		else
 			snmp_enable_syslog_ident(APP, LOG_DAEMON);
 	}
-	if (o.user != NULL)
-		drop_privileges(o.user, o.statedir, o.pidfile, &pidfd, &pidfile);
-	if (o.conffile != NULL) {
-		check_conffile(o.conffile);
+	if (o->user != NULL)
+		drop_privileges(o->user, o->statedir, o->pidfile, &d->pidfd, &d->pidfile);
+	if (o->conffile != NULL) {
+		check_conffile(o->conffile);
 		netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG,
-		    o.conffile);
+		    o->conffile);
 	}
-	statedir = state_dir(o.statedir);
+	d->statedir = state_dir(o->statedir);
 	if (getenv("CIMROUTED_TEST_FAIL_DIRSYNC") != NULL)
 		statefile_fail_dirsync = 1; /* tests: every state file write fails at the end */
+}
 
+/*
+ * net-snmp's agent, the directives of every module, and the configuration
+ * read; then the session to the master, which the notifications and the
+ * SETs follow from its first connection (init_snmp()).
+ */
+static void
+daemon_configure(struct daemon *d)
+{
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
-	if (o.master != NULL)
+	if (d->o.master != NULL)
 		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET,
-		    o.master);
-
+		    d->o.master);
 	/* A subagent resolves no names: skip parsing the host's MIB files. */
 	setenv("MIBS", "", 1);
-	notify_init(&notifier);
-	pingrows_init(&pings, &ping_ops_real, NULL, NULL);
-	writer_config_default(&wcfg);
-	if (mirror_conf_register(&cfg) < 0 || notify_conf_register(&notifier.set) < 0 ||
-	    writer_conf_register(&wcfg) < 0 || dhcplease_conf_register(&dcfg) < 0 ||
-	    dhcpctl_conf_register(&ccfg) < 0 || resolver_conf_register(&rcfg) < 0 ||
-	    pingrows_conf_register(&pings, &time_source) < 0)
+	notify_init(&d->notifier);
+	pingrows_init(&d->pings, &ping_ops_real, NULL, NULL);
+	writer_config_default(&d->wcfg);
+	if (mirror_conf_register(&d->cfg) < 0 || notify_conf_register(&d->notifier.set) < 0 ||
+	    writer_conf_register(&d->wcfg) < 0 || dhcplease_conf_register(&d->dcfg) < 0 ||
+	    dhcpctl_conf_register(&d->ccfg) < 0 || resolver_conf_register(&d->rcfg) < 0 ||
+	    pingrows_conf_register(&d->pings, &d->time_source) < 0)
 		fatal("cannot register the configuration directives");
-	/* The notifications and the SETs follow the session to the master from its first
-	 * connection (init_snmp()). */
-	if ((ms = master_init()) == NULL || (txn = txn_new()) == NULL ||
-	    master_watch(ms, mib_event_master, NULL) < 0 || master_watch(ms, txn_master, txn) < 0)
+	if ((d->ms = master_init()) == NULL || (d->txn = txn_new()) == NULL ||
+	    master_watch(d->ms, mib_event_master, NULL) < 0 ||
+	    master_watch(d->ms, txn_master, d->txn) < 0)
 		fatal("out of memory");
-	mib_event_init(&notifier);
+	mib_event_init(&d->notifier);
 	if (init_agent(APP) != 0)
 		fatal("cannot initialise net-snmp's agent library");
 	/* After init_agent(), which resets it; the configuration may override it. */
@@ -449,111 +478,143 @@ main(int argc, char **argv)
 	conf_watch(0);
 	if (conf_errors() > 0)
 		fatal("%d bad line(s) in the configuration (logged above)", conf_errors());
-	master_start(ms);
+	master_start(d->ms);
+}
 
-	/* One event socket; the interface and route mirrors take their messages from it. */
-	if ((mon = nlmon_new(cfg.event_buffer)) == NULL || (ifm = iface_new()) == NULL ||
-	    (m = mirror_new(&cfg)) == NULL || (m6 = mirror_new_family(&rt6_ops, &cfg)) == NULL)
+/*
+ * The route side: one event socket, the interface mirror and the route
+ * mirrors on it, the request sockets, the notifier's state and the
+ * writer, each mirror's changes to the writer and (served ones) the
+ * notifier.
+ */
+static void
+daemon_open_routes(struct daemon *d)
+{
+	char err[PATH_MAX + 128];
+
+	if ((d->mon = nlmon_new(d->cfg.event_buffer)) == NULL || (d->ifm = iface_new()) == NULL ||
+	    (d->m = mirror_new(&d->cfg)) == NULL ||
+	    (d->m6 = mirror_new_family(&rt6_ops, &d->cfg)) == NULL)
 		fatal("out of memory");
-	if ((q = nlreq_open()) == NULL || (qa = nlreq_open()) == NULL)
+	if ((d->q = nlreq_open()) == NULL || (d->qa = nlreq_open()) == NULL)
 		fatal("cannot open a netlink request socket");
-	if (notify_open(&notifier, statedir) < 0)
-		fatal("cannot read %s/" NOTIFY_FILE ": %s", statedir, strerror(errno));
-	if ((w = writer_new(m, q, qa, &wcfg, statedir, NULL, NULL, err, sizeof(err))) == NULL)
+	if (notify_open(&d->notifier, d->statedir) < 0)
+		fatal("cannot read %s/" NOTIFY_FILE ": %s", d->statedir, strerror(errno));
+	d->w = writer_new(d->m, d->q, d->qa, &d->wcfg, d->statedir, NULL, NULL, err, sizeof(err));
+	if (d->w == NULL)
 		fatal("%s", err);
-	rs = (struct route_side){ .w = w, .n = &notifier, .ops = &rt4_ops };
-	mirror_set_callbacks(m, route_changed, NULL, &rs);
-	rs6 = (struct route_side){ .w = w, .n = &notifier, .ops = &rt6_ops };
-	mirror_set_callbacks(m6, route_changed, NULL, &rs6);
 	/* Persisted routes live in main: without it in routeTables, the writer mirrors it alone. */
-	pm = m;
-	pm6 = m6;
-	pcfg.resync_interval = cfg.resync_interval;
-	if (!mirror_table_selected(&cfg, PERSIST_TABLE) &&
-	    ((pm = mirror_new(&pcfg)) == NULL ||
-		(pm6 = mirror_new_family(&rt6_ops, &pcfg)) == NULL))
+	d->pm = d->m;
+	d->pm6 = d->m6;
+	d->pcfg.resync_interval = d->cfg.resync_interval;
+	if (!mirror_table_selected(&d->cfg, PERSIST_TABLE) &&
+	    ((d->pm = mirror_new(&d->pcfg)) == NULL ||
+		(d->pm6 = mirror_new_family(&rt6_ops, &d->pcfg)) == NULL))
 		fatal("out of memory");
-	prs = (struct route_side){ .w = w, .n = NULL, .ops = &rt4_ops };
-	prs6 = (struct route_side){ .w = w, .n = NULL, .ops = &rt6_ops };
-	if (pm != m)
-		mirror_set_callbacks(pm, route_changed, NULL, &prs);
-	if (pm6 != m6)
-		mirror_set_callbacks(pm6, route_changed, NULL, &prs6);
-	writer_use_mirror(w, pm);
-	writer_use_mirror6(w, m6);
-	writer_use_persist_mirror6(w, pm6);
-	if (iface_attach(ifm, mon) < 0 || mirror_attach(m, mon, ifm) < 0 ||
-	    mirror_attach(m6, mon, ifm) < 0 || (pm != m && mirror_attach(pm, mon, ifm) < 0) ||
-	    (pm6 != m6 && mirror_attach(pm6, mon, ifm) < 0) ||
-	    iface_watch(ifm, writer_link_changed, w) < 0)
+	route_side_connect(d->m, &d->rs, d->w, &d->notifier, &rt4_ops);
+	route_side_connect(d->m6, &d->rs6, d->w, &d->notifier, &rt6_ops);
+	if (d->pm != d->m)
+		route_side_connect(d->pm, &d->prs, d->w, NULL, &rt4_ops);
+	if (d->pm6 != d->m6)
+		route_side_connect(d->pm6, &d->prs6, d->w, NULL, &rt6_ops);
+	writer_use_mirror(d->w, d->pm);
+	writer_use_mirror6(d->w, d->m6);
+	writer_use_persist_mirror6(d->w, d->pm6);
+	if (iface_attach(d->ifm, d->mon) < 0 || mirror_attach(d->m, d->mon, d->ifm) < 0 ||
+	    mirror_attach(d->m6, d->mon, d->ifm) < 0 ||
+	    (d->pm != d->m && mirror_attach(d->pm, d->mon, d->ifm) < 0) ||
+	    (d->pm6 != d->m6 && mirror_attach(d->pm6, d->mon, d->ifm) < 0) ||
+	    iface_watch(d->ifm, writer_link_changed, d->w) < 0)
 		fatal("cannot subscribe to netlink events");
-	if ((res = resolver_new(NULL, rcfg.resolved_dir, rcfg.link_cmd)) == NULL ||
-	    resolver_start(res) < 0 || (dl = dhcplease_new(&dcfg)) == NULL ||
-	    dhcplease_start(dl) < 0)
+}
+
+/* The interfaces' other sources: the resolver, DHCP leases, device facts; then the first loads. */
+static void
+daemon_load(struct daemon *d)
+{
+	if ((d->res = resolver_new(NULL, d->rcfg.resolved_dir, d->rcfg.link_cmd)) == NULL ||
+	    resolver_start(d->res) < 0 || (d->dl = dhcplease_new(&d->dcfg)) == NULL ||
+	    dhcplease_start(d->dl) < 0)
 		fatal("cannot read the resolver configuration or the DHCP leases");
-	mib_adcfg_use_leases(dl);
+	mib_adcfg_use_leases(d->dl);
 	/* The adapters' device facts (sysfs, ethtool), read as links come and change. */
-	if ((ifd = ifdev_new(NULL, NULL, NULL)) == NULL)
+	if ((d->ifd = ifdev_new(NULL, NULL, NULL)) == NULL)
 		fatal("out of memory");
-	ifdev_bind(ifd, ifm);
-	mib_adcfg_use_ifdev(ifd);
+	ifdev_bind(d->ifd, d->ifm);
+	mib_adcfg_use_ifdev(d->ifd);
 	/* The alias of a link that is down, when an event disagrees with the mirror's. */
-	iface_alias_reader(ifm, link_alias, ifd);
-	if (iface_watch(ifm, ifdev_link_changed, ifd) < 0)
+	iface_alias_reader(d->ifm, link_alias, d->ifd);
+	if (iface_watch(d->ifm, ifdev_link_changed, d->ifd) < 0)
 		fatal("cannot subscribe to netlink events");
-	if (iface_start(ifm) < 0)
+	if (iface_start(d->ifm) < 0)
 		fatal("cannot load the kernel's links and addresses over netlink: %s",
 		    strerror(errno));
-	ifdev_sync(ifd, ifm);
-	if (mirror_start(m) < 0 || mirror_start(m6) < 0 || (pm != m && mirror_start(pm) < 0) ||
-	    (pm6 != m6 && mirror_start(pm6) < 0))
+	ifdev_sync(d->ifd, d->ifm);
+	if (mirror_start(d->m) < 0 || mirror_start(d->m6) < 0 ||
+	    (d->pm != d->m && mirror_start(d->pm) < 0) ||
+	    (d->pm6 != d->m6 && mirror_start(d->pm6) < 0))
 		fatal("cannot load the kernel's routes over netlink: %s", strerror(errno));
-	log_notice("mirror", "%zu IPv4 routes loaded", mirror_routes(m)->count);
+	log_notice("mirror", "%zu IPv4 routes loaded", mirror_routes(d->m)->count);
 	log_notice("mirror", "%zu IPv6 routes loaded",
-	    ((const struct route6_table *)mirror_table(m6))->count);
-	if (pm != m)
+	    ((const struct route6_table *)mirror_table(d->m6))->count);
+	if (d->pm != d->m)
 		log_notice("persist", "main table mirrored for persisted routes only: %zu routes",
-		    mirror_routes(pm)->count);
-	if (writer_start(w) < 0)
+		    mirror_routes(d->pm)->count);
+	if (writer_start(d->w) < 0)
 		fatal("cannot watch the netlink sockets");
+}
 
-	if ((ifs = ifset_new(w, ifm)) == NULL || (dc = dhcpctl_new(&ccfg)) == NULL)
+/* The adapter methods and the ping rows, then every table registered with the master. */
+static void
+daemon_register(struct daemon *d)
+{
+	char err[PATH_MAX + 128];
+
+	if ((d->ifs = ifset_new(d->w, d->ifm)) == NULL || (d->dc = dhcpctl_new(&d->ccfg)) == NULL)
 		fatal("out of memory");
 	/* The DHCP methods: the client's commands, run without waiting. */
-	ifset_use_dhcp(ifs, dc, &ccfg);
+	ifset_use_dhcp(d->ifs, d->dc, &d->ccfg);
 	/* The alias of a link that is down, put back by UNDO, from sysfs. */
-	ifset_use_ifdev(ifs, ifd);
-	mib_tcpip_use_ifset(ifs);
-	mib_tcpip_use_protected(&w->cfg);
+	ifset_use_ifdev(d->ifs, d->ifd);
+	mib_tcpip_use_ifset(d->ifs);
+	mib_tcpip_use_protected(&d->w->cfg);
 	/* The nonVolatile addresses made through SNMP, added again where missing. */
-	if (ifset_use_statedir(ifs, statedir, err, sizeof(err)) < 0)
+	if (ifset_use_statedir(d->ifs, d->statedir, err, sizeof(err)) < 0)
 		fatal("%s", err);
 	/* The ping rows: settings and nonVolatile rows from the state file, then the engine. */
-	if (pingrows_open(&pings, statedir, err, sizeof(err)) < 0)
+	if (pingrows_open(&d->pings, d->statedir, err, sizeof(err)) < 0)
 		fatal("%s", err);
-	ping_open(&pings, &pool, time_source);
-	pings.hosts = ifm;
-	if (mib_route_register(m, w, txn) < 0 || mib_adapter_writable(txn, ifs) < 0 ||
-	    mib_adcfg_writable(txn, ifs) < 0 || mib_route6_register(m6, w, txn) < 0 ||
-	    mib_persist_register(w, txn) < 0 || mib_event_register() < 0 ||
-	    mib_adapter_register(ifm, ifd) < 0 || mib_adcfg_use_writer(w, txn) < 0 ||
-	    mib_adcfg_register(ifm, pm, pm6, pm == m, pm6 == m6) < 0 ||
-	    mib_tcpip_register(ifm, res, txn) < 0 || mib_ping_register(&pings, txn) < 0)
+	ping_open(&d->pings, &d->pool, d->time_source);
+	d->pings.hosts = d->ifm;
+	if (mib_route_register(d->m, d->w, d->txn) < 0 ||
+	    mib_adapter_writable(d->txn, d->ifs) < 0 || mib_adcfg_writable(d->txn, d->ifs) < 0 ||
+	    mib_route6_register(d->m6, d->w, d->txn) < 0 ||
+	    mib_persist_register(d->w, d->txn) < 0 || mib_event_register() < 0 ||
+	    mib_adapter_register(d->ifm, d->ifd) < 0 || mib_adcfg_use_writer(d->w, d->txn) < 0 ||
+	    mib_adcfg_register(d->ifm, d->pm, d->pm6, d->pm == d->m, d->pm6 == d->m6) < 0 ||
+	    mib_tcpip_register(d->ifm, d->res, d->txn) < 0 ||
+	    mib_ping_register(&d->pings, d->txn) < 0)
 		fatal("cannot register CIM-ROUTE-MIB objects");
-	if (pingrows_start(&pings) < 0)
+	if (pingrows_start(&d->pings) < 0)
 		fatal("cannot start the ping rows' ageing timer");
-	if (nlmon_start(mon) < 0)
+	if (nlmon_start(d->mon) < 0)
 		fatal("cannot watch the netlink sockets");
+}
 
-	if (o.pidfile != NULL && pidfd < 0)
-		pidfd = open_pidfile(o.pidfile, &pidfile);
-	if (!o.foreground && netsnmp_daemonize(1, snmp_stderrlog_status()) != 0)
+/* The background, the pid file, the resolver threads (after fork()) and the signals. */
+static void
+daemon_detach(struct daemon *d)
+{
+	struct sigaction sa;
+
+	if (d->o.pidfile != NULL && d->pidfd < 0)
+		d->pidfd = open_pidfile(d->o.pidfile, &d->pidfile);
+	if (!d->o.foreground && netsnmp_daemonize(1, snmp_stderrlog_status()) != 0)
 		fatal("cannot become a daemon: %s", strerror(errno));
-	if (pidfd >= 0)
-		write_pidfile(pidfd, pidfile);
-	if (resolve_pool_start(pool) < 0)
+	if (d->pidfd >= 0)
+		write_pidfile(d->pidfd, d->pidfile);
+	if (resolve_pool_start(d->pool) < 0)
 		fatal("cannot start the resolver threads of the ping rows: %s", strerror(errno));
-
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal; /* no SA_RESTART: the loop's select must return */
 	sigemptyset(&sa.sa_mask);
@@ -561,44 +622,75 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
+}
+
+/* Stop what joined the loop, then free everything, users before what they use. */
+static void
+daemon_free(struct daemon *d)
+{
+	struct mirror *const mirrors[] = { d->pm, d->pm6, d->m6, d->m };
+
+	nlmon_stop(d->mon);
+	each_mirror(mirrors, 4, mirror_stop);
+	writer_stop(d->w);
+	pingrows_stop(&d->pings);
+	resolver_stop(d->res);
+	dhcplease_stop(d->dl);
+	iface_stop(d->ifm);
+	notify_stop(&d->notifier);
+	master_free(d->ms);
+	snmp_shutdown(APP);
+	txn_free(d->txn);
+	pingrows_free(&d->pings); /* cancels the runs and lookups: before the engine and the pool */
+	ping_engine_free(d->pings.engine);
+	resolve_pool_free(d->pool);
+	ifset_free(d->ifs);
+	writer_free(d->w);
+	notify_close(&d->notifier);
+	nlreq_close(d->qa);
+	nlreq_close(d->q);
+	each_mirror(mirrors, 4, mirror_free);
+	resolver_free(d->res);
+	dhcplease_free(d->dl);
+	dhcplease_config_free(&d->dcfg);
+	dhcpctl_free(d->dc);
+	dhcpctl_config_free(&d->ccfg);
+	iface_free(d->ifm);
+	ifdev_free(d->ifd);
+	nlmon_free(d->mon);
+	if (d->pidfile != NULL)
+		unlink(d->pidfile);
+	free(d->pidfile);
+	free(d->statedir);
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct daemon d;
+
+	/* State files and the pid file are nobody else's business (issue 9, item 2). */
+	umask(077);
+	/*
+	 * One malloc arena.  The dump threads fill a vector and hand it to the
+	 * loop, which frees it; with an arena per thread, two dumps at start
+	 * (IPv4 and IPv6) left a second arena holding what it had freed: 16 MiB
+	 * more RSS at 300,000 routes of each family, 0 with one arena.
+	 */
+	mallopt(M_ARENA_MAX, 1);
+	daemon_init(&d);
+	parse_options(argc, argv, &d.o);
+	daemon_prepare(&d);
+	daemon_configure(&d);
+	daemon_open_routes(&d);
+	daemon_load(&d);
+	daemon_register(&d);
+	daemon_detach(&d);
 
 	log_notice("main", APP " %s started", PACKAGE_VERSION);
 	while (!stop_signal)
 		agent_check_and_process(1);
 	log_notice("main", "stopping on signal %d", (int)stop_signal);
-
-	struct mirror *const mirrors[] = { pm, pm6, m6, m };
-	nlmon_stop(mon);
-	each_mirror(mirrors, 4, mirror_stop);
-	writer_stop(w);
-	pingrows_stop(&pings);
-	resolver_stop(res);
-	dhcplease_stop(dl);
-	iface_stop(ifm);
-	notify_stop(&notifier);
-	master_free(ms);
-	snmp_shutdown(APP);
-	txn_free(txn);
-	pingrows_free(&pings); /* cancels the runs and lookups: before the engine and the pool */
-	ping_engine_free(pings.engine);
-	resolve_pool_free(pool);
-	ifset_free(ifs);
-	writer_free(w);
-	notify_close(&notifier);
-	nlreq_close(qa);
-	nlreq_close(q);
-	each_mirror(mirrors, 4, mirror_free);
-	resolver_free(res);
-	dhcplease_free(dl);
-	dhcplease_config_free(&dcfg);
-	dhcpctl_free(dc);
-	dhcpctl_config_free(&ccfg);
-	iface_free(ifm);
-	ifdev_free(ifd);
-	nlmon_free(mon);
-	if (pidfile != NULL)
-		unlink(pidfile);
-	free(pidfile);
-	free(statedir);
+	daemon_free(&d);
 	return 0;
 }
