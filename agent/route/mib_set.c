@@ -765,6 +765,80 @@ check_metric_row(struct wrow *r, oid col, uint32_t metric, int deleting)
 	return 0;
 }
 
+/* A live IPv4 row to create (createAndGo, createAndWait). */
+static int
+check_new_route(struct writer *w, struct wrow *r, long status)
+{
+	int rc;
+
+	if (!mirror_table_selected(mirror_config(w->m), r->key.table) ||
+	    r->key.table == RT_TABLE_LOCAL)
+		return refuse(r, SNMP_ERR_NOCREATION,
+		    "routes cannot be created in table %u "
+		    "(not mirrored, or the local table)",
+		    r->key.table);
+	if (r->key.tos & 0x03)
+		return refuse(r, SNMP_ERR_NOCREATION, "tos %u has ECN bits set", r->key.tos);
+	if (r->key.ifindex == 0)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "interface 0 does not exist");
+	if ((rc = check_metric_is_index(r)) != 0)
+		return rc;
+	if (has(r, RC_TYPE) && val(r, RC_TYPE) == WMI_TYPE_INVALID)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "Type invalid(2) on a new row");
+	r->want = r->key;
+	if ((rc = check_install(w, r, "cannot create the route")) != 0)
+		return rc;
+	if ((rc = check_type(r, &r->want)) != 0)
+		return rc;
+	return new_row(r, status, w->pending.n);
+}
+
+/* A createAndWait row (pend) changed, but not deleted: activated, or its Type checked. */
+static int
+check_pending_route(struct writer *w, struct wrow *r, const struct route *pend, long status)
+{
+	int rc;
+
+	if ((rc = check_metric_is_index(r)) != 0)
+		return rc;
+	if ((rc = check_type(r, pend)) != 0)
+		return rc;
+	if (status == RS_ACTIVE) {
+		r->want = r->key;
+		r->want.flags = 0;
+		if ((rc = check_install(w, r, "cannot activate the route")) != 0)
+			return rc;
+		r->act = A_ACTIVATE;
+	}
+	return 0;
+}
+
+/* A kernel route (kern) changed, but not deleted: its metric moves it. */
+static int
+check_kernel_route(struct writer *w, struct wrow *r, const struct route *kern, long status)
+{
+	int rc;
+
+	if (status == RS_NOTINSERVICE)
+		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
+		    "a route in the kernel cannot be taken "
+		    "out of service (destroy it instead)");
+	if ((rc = check_type(r, kern)) != 0)
+		return rc;
+	if (has(r, RC_METRIC1) && val(r, RC_METRIC1) != (long)kern->metric) {
+		if ((rc = may_change(w, r, kern)) != 0)
+			return rc;
+		r->want = *kern;
+		r->want.metric = (uint32_t)val(r, RC_METRIC1);
+		r->want.flags &= ROUTE_F_GATEWAY | ROUTE_F_ONLINK;
+		if ((rc = fetch_exact(w, r, kern)) != 0)
+			return rc;
+		r->act = A_MOVE;
+	}
+	return 0;
+}
+
+/* A live IPv4 row: created, deleted (destroy, or Type invalid(2)) or changed. */
 static int
 check_route_row(struct writer *w, struct wrow *r)
 {
@@ -783,75 +857,23 @@ check_route_row(struct writer *w, struct wrow *r)
 	if (status == RS_CREATEANDGO || status == RS_CREATEANDWAIT) {
 		if (kern != NULL || pend != NULL)
 			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "the row exists");
-		if (!mirror_table_selected(mirror_config(w->m), r->key.table) ||
-		    r->key.table == RT_TABLE_LOCAL)
-			return refuse(r, SNMP_ERR_NOCREATION,
-			    "routes cannot be created in table %u "
-			    "(not mirrored, or the local table)",
-			    r->key.table);
-		if (r->key.tos & 0x03)
-			return refuse(r, SNMP_ERR_NOCREATION, "tos %u has ECN bits set",
-			    r->key.tos);
-		if (r->key.ifindex == 0)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE, "interface 0 does not exist");
-		if ((rc = check_metric_is_index(r)) != 0)
-			return rc;
-		if (has(r, RC_TYPE) && val(r, RC_TYPE) == WMI_TYPE_INVALID)
-			return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-			    "Type invalid(2) on a new row");
-		r->want = r->key;
-		if ((rc = check_install(w, r, "cannot create the route")) != 0)
-			return rc;
-		if ((rc = check_type(r, &r->want)) != 0)
-			return rc;
-		return new_row(r, status, w->pending.n);
+		return check_new_route(w, r, status);
 	}
 	if (kern == NULL && pend == NULL)
 		return no_row(r, status, "cimIP4RouteRowStatus");
 	deleting = status == RS_DESTROY || (has(r, RC_TYPE) && val(r, RC_TYPE) == WMI_TYPE_INVALID);
 	if ((rc = check_metric_row(r, RC_METRIC1, r->cur.metric, deleting)) != 0)
 		return rc;
-	if (deleting) {
-		if (pend != NULL) {
-			r->act = A_DROP;
-			return 0;
-		}
-		if ((rc = may_change(w, r, kern)) != 0)
-			return rc;
-		r->act = A_DELETE;
-		return 0;
-	}
+	if (!deleting)
+		return pend != NULL ? check_pending_route(w, r, pend, status) :
+				      check_kernel_route(w, r, kern, status);
 	if (pend != NULL) {
-		if ((rc = check_metric_is_index(r)) != 0)
-			return rc;
-		if ((rc = check_type(r, pend)) != 0)
-			return rc;
-		if (status == RS_ACTIVE) {
-			r->want = r->key;
-			r->want.flags = 0;
-			if ((rc = check_install(w, r, "cannot activate the route")) != 0)
-				return rc;
-			r->act = A_ACTIVATE;
-		}
+		r->act = A_DROP;
 		return 0;
 	}
-	/* A kernel route. */
-	if (status == RS_NOTINSERVICE)
-		return refuse(r, SNMP_ERR_INCONSISTENTVALUE,
-		    "a route in the kernel cannot be taken "
-		    "out of service (destroy it instead)");
-	if ((rc = check_type(r, kern)) != 0)
+	if ((rc = may_change(w, r, kern)) != 0)
 		return rc;
-	if (has(r, RC_METRIC1) && val(r, RC_METRIC1) != (long)kern->metric) {
-		if ((rc = may_change(w, r, kern)) != 0)
-			return rc;
-		r->want = *kern;
-		r->want.metric = (uint32_t)val(r, RC_METRIC1);
-		r->want.flags &= ROUTE_F_GATEWAY | ROUTE_F_ONLINK;
-		if ((rc = fetch_exact(w, r, kern)) != 0)
-			return rc;
-		r->act = A_MOVE;
-	}
+	r->act = A_DELETE;
 	return 0;
 }
 
