@@ -507,12 +507,63 @@ siblings_sync(struct mirror *m, const void *e)
 	}
 }
 
+/*
+ * The kernel replaced the first route with this key: the message (its n
+ * hops) is its new state.  When the key holds several routes (append,
+ * prepend), which rows were the replaced one's cannot be told: re-dump.
+ */
+static void
+apply_replace(struct mirror *m, int n)
+{
+	int shared, ns = fib_others(m, m->hops, n, m->stale, 0, &shared);
+
+	if (shared || ns > MAX_HOPS)
+		mirror_request_redump(m, "replace of a route that shares its key");
+	else
+		for (int i = 0; i < ns; i++)
+			apply_remove(m, ent(m, m->stale, (size_t)i));
+	siblings_mark(m, m->hops, n);
+	for (int i = 0; i < n; i++)
+		apply_upsert(m, ent(m, m->hops, (size_t)i), 1, 1);
+	siblings_sync(m, m->hops);
+}
+
+/*
+ * A new, appended or prepended route (n hops): other routes with the same
+ * key stay.  A prepended route comes first in the kernel's list: it is the
+ * one shown.  With siblings, an appended route's message is the whole
+ * route it joined, as it now is; it cannot repeat another's index
+ * (rt6_duplicate_nexthop()).  IPv4 announces a route put in front of others
+ * of its key with NLM_F_CREATE alone (fib_table_insert(), which refuses an
+ * identical one): a row it takes over now shows another kernel route, a
+ * change as a replace is (rt.h, replace_changes), even when the entry is
+ * the same.
+ */
+static void
+apply_add(struct mirror *m, const struct nlmsghdr *nlh, int n)
+{
+	int shared, overwrite, prepend;
+
+	if (fib_others(m, m->hops, n, NULL, 0, &shared) > 0) {
+		fib_others(m, m->hops, n, NULL, 1, &shared);
+		for (int i = 0; i < n; i++)
+			*eflags(m, ent(m, m->hops, (size_t)i)) |= ROUTE_F_SHARED;
+	}
+	overwrite = !(nlh->nlmsg_flags & NLM_F_APPEND) || m->ops->sibling != NULL;
+	prepend = m->ops->replace_changes &&
+	    (nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND)) == NLM_F_CREATE;
+	siblings_mark(m, m->hops, n);
+	for (int i = 0; i < n; i++)
+		apply_upsert(m, ent(m, m->hops, (size_t)i), overwrite, prepend);
+	siblings_sync(m, m->hops);
+}
+
 static void
 apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 {
 	struct rt_parse ctx = { &m->cfg, nh_map(m, &m->nhs), mirror_now(m) };
 	struct nh_ref ref;
-	int n = m->ops->parse(&ctx, nlh, m->hops, MAX_HOPS, &ref), ns, shared, overwrite, prepend;
+	int n = m->ops->parse(&ctx, nlh, m->hops, MAX_HOPS, &ref);
 
 	if (n < 0) {
 		log_warn("netlink", "unparsable route message (type %u, %u bytes); will re-dump",
@@ -539,46 +590,10 @@ apply_route_msg(struct mirror *m, struct nlmsghdr *nlh)
 			    "a route the kernel completes after announcing it");
 			break;
 		}
-	if (nlh->nlmsg_flags & NLM_F_REPLACE) {
-		/*
-		 * The kernel replaced the first route with this key: the message is its
-		 * new state.  When the key holds several routes (append, prepend), which
-		 * rows were the replaced one's cannot be told: re-dump.
-		 */
-		ns = fib_others(m, m->hops, n, m->stale, 0, &shared);
-		if (shared || ns > MAX_HOPS)
-			mirror_request_redump(m, "replace of a route that shares its key");
-		else
-			for (int i = 0; i < ns; i++)
-				apply_remove(m, ent(m, m->stale, (size_t)i));
-		siblings_mark(m, m->hops, n);
-		for (int i = 0; i < n; i++)
-			apply_upsert(m, ent(m, m->hops, (size_t)i), 1, 1);
-		siblings_sync(m, m->hops);
-		return;
-	}
-	/* A new, appended or prepended route: other routes with the same key stay. */
-	if (fib_others(m, m->hops, n, NULL, 0, &shared) > 0) {
-		fib_others(m, m->hops, n, NULL, 1, &shared);
-		for (int i = 0; i < n; i++)
-			*eflags(m, ent(m, m->hops, (size_t)i)) |= ROUTE_F_SHARED;
-	}
-	/*
-	 * A prepended route comes first in the kernel's list: it is the one shown.
-	 * With siblings, an appended route's message is the whole route it joined,
-	 * as it now is; it cannot repeat another's index (rt6_duplicate_nexthop()).
-	 * IPv4 announces a route put in front of others of its key with
-	 * NLM_F_CREATE alone (fib_table_insert(), which refuses an identical one):
-	 * a row it takes over now shows another kernel route, a change as a
-	 * replace is (rt.h, replace_changes), even when the entry is the same.
-	 */
-	overwrite = !(nlh->nlmsg_flags & NLM_F_APPEND) || m->ops->sibling != NULL;
-	prepend = m->ops->replace_changes &&
-	    (nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND)) == NLM_F_CREATE;
-	siblings_mark(m, m->hops, n);
-	for (int i = 0; i < n; i++)
-		apply_upsert(m, ent(m, m->hops, (size_t)i), overwrite, prepend);
-	siblings_sync(m, m->hops);
+	if (nlh->nlmsg_flags & NLM_F_REPLACE)
+		apply_replace(m, n);
+	else
+		apply_add(m, nlh, n);
 }
 
 /*
