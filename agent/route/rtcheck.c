@@ -67,6 +67,27 @@ find_link(const struct iface_addr *v, size_t n, int32_t want, uint32_t nh, int *
 	return 0;
 }
 
+/* A route named by its next hop alone goes through that hop's link, ifindex, if it is up. */
+static enum rtcheck_result
+take_link(const struct iface *ifm, struct route *r, int32_t ifindex, char *msg, size_t len)
+{
+	const struct link *l = iface_link(ifm, ifindex);
+	char a[ADDR4_STRLEN];
+
+	/* An address of a link the mirror does not know (yet): as a failed read was. */
+	if (l == NULL) {
+		snprintf(msg, len, "cannot read interface %d: %s", (int)ifindex, strerror(ENODEV));
+		return RTCHECK_FAILED;
+	}
+	if (!(l->flags & IFF_UP)) {
+		snprintf(msg, len, "next hop %s is on interface %s, which is down",
+		    addr4_ntop(r->nexthop, a, sizeof(a)), l->name);
+		return RTCHECK_INCONSISTENT;
+	}
+	r->ifindex = ifindex;
+	return RTCHECK_OK;
+}
+
 enum rtcheck_result
 rtcheck_complete(const struct iface *ifm, struct route *r, char *msg, size_t len)
 {
@@ -77,6 +98,7 @@ rtcheck_complete(const struct iface *ifm, struct route *r, char *msg, size_t len
 	const char *name = "";
 	int direct = 0;
 	int32_t ifindex = r->ifindex;
+	enum rtcheck_result rc;
 
 	r->type = RTN_UNICAST;
 	r->proto = CIMR_RTPROT;
@@ -115,20 +137,8 @@ rtcheck_complete(const struct iface *ifm, struct route *r, char *msg, size_t len
 		    addr4_ntop(r->nexthop, a, sizeof(a)));
 		return RTCHECK_INCONSISTENT;
 	}
-	if (r->ifindex == 0) {
-		/* An address of a link the mirror does not know (yet): as a failed read was. */
-		if ((l = iface_link(ifm, ifindex)) == NULL) {
-			snprintf(msg, len, "cannot read interface %d: %s", (int)ifindex,
-			    strerror(ENODEV));
-			return RTCHECK_FAILED;
-		}
-		if (!(l->flags & IFF_UP)) {
-			snprintf(msg, len, "next hop %s is on interface %s, which is down",
-			    addr4_ntop(r->nexthop, a, sizeof(a)), l->name);
-			return RTCHECK_INCONSISTENT;
-		}
-		r->ifindex = ifindex;
-	}
+	if (r->ifindex == 0 && (rc = take_link(ifm, r, ifindex, msg, len)) != RTCHECK_OK)
+		return rc;
 	if (direct) {
 		r->scope = RT_SCOPE_LINK; /* "dev X src NEXTHOP" */
 	} else {
