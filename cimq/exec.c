@@ -205,6 +205,20 @@ exec_convert(const struct cmap *m, const struct cmap_prop *p, const netsnmp_vari
 
 /* ---- index helpers */
 
+/* A key's string value in an object path: quoted, with \\ before each " and \\,
+   as WMI writes it and wql_parse_path() reads it back. */
+static void
+put_path_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
 /* Sub-identifiers taken by the first n index components of t in sub[0..len),
    or -1 when malformed. */
 static long
@@ -253,7 +267,7 @@ exec_index_path(const struct cmap_class *c, const oid *sub, size_t len)
 			continue;
 		fprintf(f, "%s%s=", n++ ? "," : ".", c->props[c->table.ix[k].prop].name);
 		if (v->kind == CQ_V_STR)
-			fprintf(f, "\"%s\"", v->s);
+			put_path_string(f, v->s);
 		else if (v->kind == CQ_V_SINT)
 			fprintf(f, "%" PRId64, v->i);
 		else

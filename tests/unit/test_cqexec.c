@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "cimq/exec.h"
+#include "cimq/wql.h"
 #include "cqmib.h"
 
 static const struct cmap_prop *
@@ -141,6 +142,35 @@ test_ref(void **state)
 	assert_null(exec_index_path(rt, ix, 15)); /* malformed index */
 }
 
+/* A string key holding " and \ is escaped in the path, and the path reads back to it. */
+static void
+test_path_escapes(void **state)
+{
+	const struct cmap_class *c = cmap_class(map, "cimIP6PersistedRoute");
+	/* 2001:db8::/32, next hop ::, interface a"b\c (5 octets), metric 7 */
+	static const oid ix[] = { 32, 1, 13, 184, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 'a', '"', 'b', '\\', 'c', 7 };
+	struct wql_stmt *st = NULL;
+	struct wql_err err;
+	char *path;
+	int found = 0;
+
+	(void)state;
+	if (map == NULL)
+		skip();
+	assert_non_null(c);
+	path = exec_index_path(c, ix, sizeof(ix) / sizeof(ix[0]));
+	assert_non_null(path);
+	assert_non_null(strstr(path, "=\"a\\\"b\\\\c\""));
+	assert_int_equal(wql_parse_path(path, &st, &err), 0);
+	for (size_t i = 0; i < st->nset; i++)
+		if (st->set[i].val.kind == WQL_L_STR && strcmp(st->set[i].val.s, "a\"b\\c") == 0)
+			found = 1;
+	assert_true(found);
+	wql_free(st);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -148,6 +178,7 @@ main(void)
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_ref),
+		cmocka_unit_test(test_path_escapes),
 	};
 
 	return cmocka_run_group_tests(tests, cq_setup, cq_teardown);
