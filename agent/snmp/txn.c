@@ -731,8 +731,20 @@ call_run(struct txn *x)
 			c->has_late = 1;
 			continue;
 		}
-		/* ... and after a failed varbind of another handler, likewise */
-		if (!r->applied && pdu_failed(x, c)) {
+		/*
+		 * ... and after a failed varbind of another handler, likewise.  A
+		 * last row is not applied either once the master is gone
+		 * (txn_master()): nobody will see the SET complete, no COMMIT or
+		 * UNDO comes, and the link would go down only for orphan_end() to
+		 * undo the SET or, applied whole, keep it unanswered.  The SET
+		 * fails here, and orphan_end() undoes what was applied.
+		 */
+		if (!r->applied && ((x->orphan && r->last) || pdu_failed(x, c))) {
+			if (x->orphan && r->last)
+				log_warn("set",
+				    "the master went away during the ACTION of transaction %ld: "
+				    "its last rows are not applied",
+				    x->transid);
 			x->failed = 1;
 			call_done(x, NULL, 0);
 			return 1;
@@ -936,7 +948,10 @@ phase_begin(struct txn *x, int mode)
  * The master that sent the open transaction is gone, and its phase (if one
  * was under way) is over: no COMMIT or UNDO will come.  A SET whose ACTION
  * failed is undone here, as its UNDO would have (a new master's SET must not
- * find half of it applied); one applied whole stays, and is committed now.
+ * find half of it applied); so is one whose rows marked last
+ * (txn_apply_last()) had not begun when the master went away: call_run()
+ * fails the SET there instead of taking a link down for an ACTION whose
+ * answer nobody will read.  One applied whole stays, and is committed now.
  */
 static void
 orphan_end(struct txn *x)

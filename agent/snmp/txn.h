@@ -173,7 +173,9 @@ void txn_free(struct txn *);
 /*
  * The master_fn (snmp/master.h) of the session to the master: when it
  * closes (s NULL), a SET it left without COMMIT or UNDO is settled, undone
- * as UNDO would or committed.
+ * as UNDO would or committed.  During ACTION the rows marked last
+ * (txn_apply_last()) that have not begun are not applied after it: the SET
+ * fails there, and is undone.
  */
 struct snmp_session;
 void txn_master(struct snmp_session *s, void *txn);

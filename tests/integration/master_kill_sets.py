@@ -9,7 +9,8 @@ Keys (each toggles between two states; a SET's target is the state it does not h
   l4:N     live IPv4 route 10.62.N.0/24 via 10.1.0.9 dev va0 metric 7 (cimIP4RouteTable)
   a4:N     nonVolatile address 10.63.N.1/24 on va0 (cimAdapterCfgAddressTable): the kernel,
            static-addresses
-  mtu:IF   SetMTU 1400 / 1500 (cimAdapterCfgTable)
+  mtu:IF   SetMTU 1400 / 1500 (cimAdapterCfgTable); on va1 also 1279 from 1500, a row applied
+           after every other row of its SET (txn_apply_last()), and not after the master went away
   alias:IF NetConnectionID (cimNetAdapterTable): the kernel's ifalias
   ttl      SetDefaultTTL (cimTcpip): net.ipv4.ip_default_ttl
 
@@ -190,7 +191,9 @@ def other(key, now, rnd, cycle):
     if kind in ('p4', 'p6', 'l4', 'a4'):
         return 'off' if now == 'on' else 'on'
     if kind == 'mtu':
-        return 1400 if now != 1400 else 1500
+        if now == 1500:     # va1 has no IPv6 address to lose below 1280 (va0 has, and its routes)
+            return rnd.choice([1400, 1279]) if key == 'mtu:va1' else 1400
+        return 1500
     if kind == 'alias':
         return 'chaos-%d-%d' % (cycle, rnd.randrange(1000)) if now == '' or rnd.random() < .7 else ''
     return rnd.choice([t for t in range(60, 128) if t != now])

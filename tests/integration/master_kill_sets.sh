@@ -4,8 +4,9 @@
 # Topology: veth va0/vb0 (10.1.0.1/24, 2001:db8:1::1/64) and va1/vb1 (10.2.0.1/24).
 # A seed (printed; CIMR_MKS_SEED overrides it) drives CIMR_MKS_CYCLES cycles (default 6): 1-3
 # PDUs of 1-5 varbinds over disjoint keys of several tables at once (master_kill_sets.py:
-# persisted IPv4 and IPv6 routes, live IPv4 routes, nonVolatile adapter addresses, SetMTU,
-# NetConnectionID, SetDefaultTTL), each key moved to the state it does not have, are sent
+# persisted IPv4 and IPv6 routes, live IPv4 routes, nonVolatile adapter addresses, SetMTU
+# (1279 on va1 too: a row that runs after every other row of its SET, and not at all once the
+# master is gone), NetConnectionID, SetDefaultTTL), each key moved to the state it does not have, are sent
 # together; after a random 0-300 ms snmpd gets SIGKILL or SIGTERM (sometimes twice in a row:
 # killed again just after its restart), with kernel churn (unrelated routes added and
 # deleted, va1 flapped) in the same moment sometimes, and is started again at once or after

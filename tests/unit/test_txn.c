@@ -991,13 +991,15 @@ phase(int mode, netsnmp_request_info **reqs, size_t n, struct result *res)
 	return res->status != 0;
 }
 
-static struct result
-run(const struct vb *v, size_t n)
+/*
+ * The requests of the varbinds v, in one array as net-snmp's agent session
+ * holds them (asp->requests, pdu_failed()); vb_free() frees them.
+ */
+static void
+vb_reqs(const struct vb *v, size_t n, netsnmp_request_info **reqs)
 {
-	netsnmp_request_info *reqs[128], *all = calloc(n ? n : 1, sizeof(*all));
-	struct result res = { 0, -1, 0 };
+	netsnmp_request_info *all = calloc(n ? n : 1, sizeof(*all));
 
-	assert_true(n <= 128);
 	assert_non_null(all);
 	for (size_t i = 0; i < n; i++) {
 		const struct mib_table *t = tables[v[i].tbl];
@@ -1022,6 +1024,27 @@ run(const struct vb *v, size_t n)
 		reqs[i]->requestvb = vb;
 		reqs[i]->index = v[i].tbl;
 	}
+	if (n == 0)
+		free(all);
+}
+
+static void
+vb_free(netsnmp_request_info **reqs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		snmp_free_var(reqs[i]->requestvb);
+	if (n > 0)
+		free(reqs[0]);
+}
+
+static struct result
+run(const struct vb *v, size_t n)
+{
+	netsnmp_request_info *reqs[128];
+	struct result res = { 0, -1, 0 };
+
+	assert_true(n <= 128);
+	vb_reqs(v, n, reqs);
 	/* net-snmp's order (snmp_agent.c handle_set): an error in a reserve phase frees. */
 	if (phase(MODE_SET_RESERVE1, reqs, n, &res) || phase(MODE_SET_RESERVE2, reqs, n, &res))
 		phase(MODE_SET_FREE, reqs, n, &res);
@@ -1029,9 +1052,7 @@ run(const struct vb *v, size_t n)
 		phase(MODE_SET_UNDO, reqs, n, &res);
 	else
 		phase(MODE_SET_COMMIT, reqs, n, &res);
-	for (size_t i = 0; i < n; i++)
-		snmp_free_var(reqs[i]->requestvb);
-	free(all);
+	vb_free(reqs, n);
 	return res;
 }
 
@@ -4048,6 +4069,74 @@ test_last_other_handler(void **state)
 }
 
 /*
+ * The master goes away during an ACTION with rows marked last (Disable()):
+ * after its handlers were called, with the pass over the last rows still
+ * to come from the loop (pass 0), or with the first of them in flight
+ * (pass 1); rows before them may wait for the kernel too (the handlers'
+ * requests are answered after the loss).  No COMMIT or UNDO comes, nobody
+ * sees the SET complete: the rows not begun are not applied, and what was
+ * is undone (txn_master(), orphan_end()).  Then the loop runs to the end
+ * and a new SET works.  want: the kernel's requests.
+ */
+static void
+lost_in_last(const struct vb *v, size_t n, int pass, const char *want)
+{
+	netsnmp_request_info *reqs[8];
+	struct result res = { 0, -1, 0 };
+	char before[2048], after[2048];
+
+	iface_text(before, sizeof(before));
+	fk.log[0] = '\0';
+	vb_reqs(v, n, reqs);
+	assert_false(phase(MODE_SET_RESERVE1, reqs, n, &res));
+	assert_false(phase(MODE_SET_RESERVE2, reqs, n, &res));
+	hold = 1;
+	assert_false(phase(MODE_SET_ACTION, reqs, n, &res));
+	assert_true(delegated(reqs, n));
+	if (pass)
+		run_alarms();
+	txn_master(NULL, txn);
+	for (int turn = 0; nlreq_inflight(q) > 0 || delegated(reqs, n); turn++) {
+		assert_true(turn < 40);
+		run_alarms();
+		if (nlreq_inflight(q) > 0)
+			nlreq_input(q);
+	}
+	hold = 0;
+	assert_string_equal(fk.log, want);
+	iface_text(after, sizeof(after));
+	assert_string_equal(before, after);
+	vb_free(reqs, n);
+	IF_APPLIED("link 2 down", { TA, C_AD_EN, "2", TV_FALSE });
+}
+
+static void
+test_master_lost_last(void **state)
+{
+	/* (Before: "add 198.51.100.5/24 on ifindex 2; link 2 down", and it stayed.) */
+	adapters();
+	lost_in_last((struct vb[]){ { TA, C_AD_EN, "2", TV_FALSE },
+			 { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_CREATEANDGO } },
+	    2, 0, "add 198.51.100.5/24 on ifindex 2; del 198.51.100.5/24 on ifindex 2");
+	/* Only last rows: none applied.  (Before: "link 2 down".) */
+	adapters();
+	lost_in_last((struct vb[]){ { TA, C_AD_EN, "2", TV_FALSE } }, 1, 0, "");
+	/* The first in flight: it completes and is undone, the second never runs.  (Before:
+	 * "link 2 down; link 4 down".) */
+	adapters();
+	lost_in_last((struct vb[]){ { TA, C_AD_EN, "2", TV_FALSE },
+			 { TA, C_AD_EN, "4", TV_FALSE } },
+	    2, 1, "link 2 down; link 2 up");
+	/* A row that waits for nothing, applied in the handler call, is undone.  (Before:
+	 * "apply 5; col40 2; apply 70; ...", and it stayed.) */
+	assert_int_equal(txn_bind(txn, &toy_t, &toy_ops, NULL), 0);
+	toy_log[0] = '\0';
+	adapters();
+	lost_in_last((struct vb[]){ { TT, 40, "70", 1 }, { TT, 40, "5", 2 } }, 2, 0, "");
+	assert_string_equal(toy_log, "apply 5; col40 2; undo 5");
+}
+
+/*
  * An IPv6 address created on va with SetMTU(1279) of va in the same SET:
  * the MTU comes last, and the kernel would drop the address with IPv6 (the
  * SET a success, the address gone and saved).  Refused in RESERVE2 as on a
@@ -4291,6 +4380,7 @@ main(void)
 		T(test_adapter_and_route),
 		T(test_adapter_last),
 		T(test_last_other_handler),
+		T(test_master_lost_last),
 		T(test_mtu_six_off),
 		T(test_protected),
 		T(test_column_refusal_recorded),
