@@ -147,6 +147,7 @@ struct irow {
 	long status, storage;           /* ... its RowStatus and StorageType (0: not given) */
 	int is_create, is_destroy;
 	int six_off; /* SetMTU() below 1280 from 1280 or more: the kernel turns IPv6 off */
+	int six_on;  /* SetMTU() of 1280 or more from below: the kernel makes its IPv6 anew */
 	int had_made, saved_changed; /* the row's step changed the kept and the saved addresses */
 	/* The method to record when the row is done, its result, and the record it replaced. */
 	int method, recorded, result;
@@ -705,6 +706,7 @@ check_mtu(struct ifset *s, struct irow *r, const struct link *l)
 	q.l.mtu = (uint32_t)v;
 	u.l.mtu = l->mtu;
 	r->six_off = mtu_six_off(&q, &u);
+	r->six_on = q.l.mtu >= MTU_MIN6 && u.l.mtu < MTU_MIN6;
 	return plan_link(r, &q, &u);
 }
 
@@ -1609,41 +1611,68 @@ plan_addrs(struct ifset *s, struct txn *x)
 		}
 }
 
-/* Does a cfg row of SET x turn IPv6 off on the link (check_mtu())? */
+/* What a cfg row of SET x does to IPv6 on the link (check_mtu()): -1 turns it off, 1 on, 0 neither. */
 static int
-six_off_here(struct txn *x, int32_t ifindex)
+six_change_here(struct txn *x, int32_t ifindex)
 {
 	for (size_t i = 0; i < txn_nrows(x); i++) {
 		struct txn_row *tr = txn_row_at(x, i);
 		const struct irow *o = txn_row_data(tr);
 
 		if (txn_row_ops(tr) == &mib_ifset_cfg_ops && !txn_refused(tr) &&
-		    o->ifindex == ifindex && o->six_off)
-			return 1;
+		    o->ifindex == ifindex && (o->six_off || o->six_on))
+			return o->six_off ? -1 : 1;
 	}
 	return 0;
 }
 
 /*
- * An IPv6 address created on a link whose MTU the same SET takes below
- * 1280: the SetMTU() runs last, and the kernel would drop the address with
- * IPv6 at once (the SET a success, the address gone, and saved for adds the
- * kernel refuses).  Refused as the kernel refuses one on a link without
- * IPv6: ipNotEnabled(84).
+ * Why the link of r has no IPv6 once SET x is applied (0: it may have): the
+ * SET takes its MTU below 1280 (the SetMTU() runs last, and the kernel would
+ * drop the address with IPv6 at once: the SET a success, the address gone,
+ * and saved for adds the kernel refuses), or its MTU is below 1280 and the
+ * SET leaves it there (the kernel has no IPv6 state on it and answers
+ * EINVAL, which reads as invalidIPAddress(70)).  A link whose MTU the SET
+ * raises to 1280 or more gets its IPv6 anew from the defaults: the kernel
+ * answers.  So it does on a link whose IPv6 is disabled (disable_ipv6: EACCES,
+ * recorded as ipNotEnabled(84) in ACTION): the mirror does not know that
+ * sysctl, and the kernel announces no change of it.
+ */
+static int
+six_off_why(const struct ifset *s, struct txn *x, const struct irow *r, char *why, size_t len)
+{
+	const struct link *l = iface_link(s->ifm, r->ifindex);
+	int change = six_change_here(x, r->ifindex);
+
+	if (change < 0) {
+		snprintf(why, len,
+		    "SetMTU() below 1280 in the same SET turns IPv6 off on the interface");
+		return 1;
+	}
+	if (l == NULL || change > 0 || l->mtu >= MTU_MIN6)
+		return 0;
+	snprintf(why, len, "the interface's MTU is %u, below 1280: it has no IPv6", l->mtu);
+	return 1;
+}
+
+/*
+ * An IPv6 address created on a link without IPv6 once the SET is applied
+ * (six_off_why()): refused as the kernel refuses one where IPv6 is
+ * disabled, ipNotEnabled(84).
  */
 static void
 refuse_six_off(struct ifset *s, struct txn *x)
 {
+	char why[128];
+
 	for (size_t i = 0; i < txn_nrows(x); i++) {
 		struct txn_row *tr = txn_row_at(x, i);
 		struct irow *r = txn_row_data(tr);
 
 		if (txn_row_ops(tr) == &mib_ifset_addr_ops && !txn_refused(tr) && r->is_create &&
-		    r->family == AF_INET6 && six_off_here(x, r->ifindex))
+		    r->family == AF_INET6 && six_off_why(s, x, r, why, sizeof(why)))
 			REFUSE(s, r, CIM_M_ENABLESTATIC, CIM_RC_IPNOTENABLED,
-			    SNMP_ERR_INCONSISTENTVALUE,
-			    "EnableStatic(): SetMTU() below 1280 in the same SET turns IPv6 off "
-			    "on the interface");
+			    SNMP_ERR_INCONSISTENTVALUE, "EnableStatic(): %s", why);
 	}
 }
 
@@ -1740,12 +1769,22 @@ told(const struct irow *r, const struct kreq *q, int undo)
 	return fine ? 0 : -1;
 }
 
-/* WMI's code for the kernel's refusal of q. */
+/* WMI's code for the kernel's refusal of q (the interface mirror: its link as the answer left it). */
 static int
-wmi_code(const struct kreq *q, int rc)
+wmi_code(const struct iface *ifm, const struct kreq *q, int rc)
 {
-	/* IPv6 disabled on the link (disable_ipv6): inet6_addr_add() says EACCES. */
-	if (q->kind == K_ADD && q->a.family == AF_INET6 && rc == -EACCES)
+	const struct link *l;
+
+	/*
+	 * IPv6 disabled on the link (disable_ipv6): inet6_addr_add() says EACCES;
+	 * below MTU 1280 it has no IPv6 at all, and ipv6_add_dev() says EINVAL
+	 * (its MTU changed since RESERVE2, six_off_why(), or a SetMTU() of 1280
+	 * or more of the SET comes after the address: a table called later).
+	 */
+	if (q->kind == K_ADD && q->a.family == AF_INET6 &&
+	    (rc == -EACCES ||
+		(rc == -EINVAL && (l = iface_link(ifm, q->a.ifindex)) != NULL &&
+		    l->mtu < MTU_MIN6)))
 		return CIM_RC_IPNOTENABLED;
 	if (rc == -EPERM || rc == -EACCES)
 		return CIM_RC_ACCESSDENIED;
@@ -1891,7 +1930,8 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 		r->kq.answered = 0;
 		if (told(r, &k->req, 0) < 0) {
 			record(s, k->owner->tbl, k->owner->ifindex, k->method,
-			    k->owner->tbl == T_ADAPTER ? AR_FAILED : wmi_code(&k->req, r->kq.rc));
+			    k->owner->tbl == T_ADAPTER ? AR_FAILED :
+							 wmi_code(s->ifm, &k->req, r->kq.rc));
 			txn_fail_on(x, k->owner->tr);
 			return SNMP_ERR_COMMITFAILED;
 		}

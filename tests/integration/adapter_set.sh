@@ -17,7 +17,8 @@
 # All or nothing across an address write and a route write: a route refused in RESERVE2, and
 # an address the kernel refuses in ACTION (IPv6 disabled on the link: ipNotEnabled(84)) after a
 # route was added; Disable(), Reset() and an MTU below 1280 with an address or a cimTcpip sysctl
-# the kernel refuses (before or after them): the link untouched. protectedInterfaces: adapter,
+# the kernel refuses (before or after them): the link untouched. An IPv6 address on a link whose
+# MTU is or goes below 1280 (no IPv6 there) refused in RESERVE2 with ipNotEnabled(84). protectedInterfaces: adapter,
 # configuration, address and route writes to the protected link refused with noAccess,
 # accessDenied(91) recorded, the log naming the directive. Both daemons alive at the end.
 
@@ -277,6 +278,16 @@ done
 refused inconsistentValue "SetMTU(1279) of va and an IPv6 address of va in one SET" \
 	"$CFG.17.$VA" u 1279 "$(A6 "$VA" 2001:db8:79::1 64)" i 4
 methods "... the address refused" cfg "$VA" 6 84
+# ... and on va whose MTU is below 1280 already: the kernel has no IPv6 there (EINVAL, which
+# recorded invalidIPAddress(70) in ACTION, commitFailed); refused alike. SetMTU(1400) of va in the
+# same SET lets it through (the MTU first: its table comes first in the SET).
+nsx ip link set va mtu 1279
+refused inconsistentValue "an IPv6 address of va, whose MTU is 1279 already" "$(A6 "$VA" 2001:db8:79::2 64)" i 4
+methods "... ipNotEnabled(84) recorded" cfg "$VA" 6 84
+set_ok "SetMTU(1400) of va (MTU 1279) and an IPv6 address of va in one SET" \
+	"$CFG.17.$VA" u 1400 "$(A6 "$VA" 2001:db8:79::2 64)" i 4
+is "$(link va mtu) $(addrs va inet6 | grep -c '^2001:db8:79::2/64')" "1400 1" "... both done"
+nsx ip addr del 2001:db8:79::2/64 dev va
 set_ok "Disable() of va and an address of va in one SET" "$AD.26.$VA" i 2 "$(A4 "$VA" 198.51.100.78 24)" i 4
 is "$(link va flags | grep -c "'UP'") $(addrs va inet | grep -c 198.51.100.78)" "0 1" \
 	"... both done: the address added before the link went down"

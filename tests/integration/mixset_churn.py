@@ -481,11 +481,11 @@ class Gen:
             if not self.take(('addr', ip)):
                 return None
             oid = '%s.8.%d.%s.64' % (ADDR, IFX['vd'], ip_oid(ip))
-            # below MTU 1280 the kernel has no IPv6 state for vd at all (EINVAL, which reads as
-            # invalidIPAddress(70)): a doubt, not decided here, so either code
-            codes = {84} if w.links['vd']['mtu'] >= 1280 else {84, 70}
+            # the kernel refuses it in ACTION: disable_ipv6 (EACCES), or below MTU 1280 before a
+            # SetMTU() of 1280 or more of the SET that comes after it (EINVAL): ipNotEnabled(84) both;
+            # refused in RESERVE2 where vd stays below 1280 (six_off())
             p = Piece('address %s/64 on vd (no IPv6 there)' % ip, [(oid, 'i', 4)], 3, 'commitFailed',
-                         {'cfg vd': {(ENABLESTATIC, c) for c in codes}})
+                      {'cfg vd': (ENABLESTATIC, 84)})
             p.six_on = 'vd'
             return p
         if k == 2:
@@ -613,17 +613,21 @@ class Gen:
                 self.used = used        # not drawn after all: its rows are free again
             if n >= want:
                 break
-        return six_off(pieces)
+        return six_off(pieces, self.w)
 
 
-def six_off(pieces):
-    """An IPv6 address created on a link whose MTU the same SET takes below 1280 (a last row) is
-    refused in RESERVE2 with ipNotEnabled(84): the kernel would drop it at once."""
-    off = {p.text.split()[-1] for p in pieces if p.last and p.text.startswith('SetMTU(')}
+def six_off(pieces, w):
+    """An IPv6 address created on a link whose MTU is below 1280 once the SET is applied is refused
+    in RESERVE2 with ipNotEnabled(84): the same SET takes it there (a last row: the kernel would drop
+    the address at once), or it is there and the SET leaves it (no IPv6 at all, commit 5dd8a70 and
+    the next)."""
+    mtu = {p.text.split()[2]: int(p.text[len('SetMTU('):p.text.index(')')])
+           for p in pieces if p.phase is None and p.text.startswith('SetMTU(')}
     for p in pieces:
-        if p.six_on in off:
-            p.phase, p.status, p.rec = 2, 'inconsistentValue', {'cfg ' + p.six_on: (ENABLESTATIC, 84)}
-            p.text += ', with SetMTU below 1280 of its link'
+        if p.six_on is None or mtu.get(p.six_on, w.links[p.six_on]['mtu']) >= 1280:
+            continue
+        p.phase, p.status, p.rec = 2, 'inconsistentValue', {'cfg ' + p.six_on: (ENABLESTATIC, 84)}
+        p.text += ', with SetMTU below 1280 of its link' if p.six_on in mtu else ', its MTU below 1280'
     return pieces
 
 

@@ -9,7 +9,8 @@
 #
 # One namespace: veth va0 (10.41.0.1/24, 2001:db8:41::1/64, a default route via 10.41.0.254
 # metric 100 proto static), va1 (10.42.0.1/24, 2001:db8:42::1/64), vd (10.43.0.1/24, IPv6
-# disabled by sysctl: the kernel refuses an IPv6 address or route there in ACTION), vp
+# disabled by sysctl: the kernel refuses an IPv6 address or route there in ACTION; an address
+# there while its MTU is below 1280 is refused in RESERVE2, ipNotEnabled(84)), vp
 # (10.44.0.1/24, protectedInterfaces), keep_addr_on_down and promote_secondaries on, and its
 # own resolver file (/etc/netns/NS/resolv.conf). A seed (printed; MIXSET_SEED overrides it)
 # drives MIXSET_ROUNDS rounds (60) of one SET each, built from random pieces: good ones, ones

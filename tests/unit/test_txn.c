@@ -506,6 +506,12 @@ fk_addr_op(void *arg, int cmd, const struct ifmsg_addr *a, char *err, size_t err
 		snprintf(err, errlen, "Cannot assign requested address");
 		rc = -EADDRNOTAVAIL;
 	}
+	/* below MTU 1280 the link has no IPv6 state (ipv6_add_dev()) */
+	if (rc == 0 && cmd == RTM_NEWADDR && a->family == AF_INET6 && fk_link_at(a->ifindex) &&
+	    fk_link_at(a->ifindex)->mtu < 1280) {
+		snprintf(err, errlen, "Invalid argument");
+		rc = -EINVAL;
+	}
 	ifmsg_addr_text(a, text, sizeof(text));
 	fk_say(rc, "%s %s", cmd == RTM_NEWADDR ? "add" : "del", text);
 	if (rc == 0 && cmd == RTM_NEWADDR) {
@@ -4163,6 +4169,63 @@ test_mtu_six_off(void **state)
 	    { TD, C_ADDR_RS, IDX6("32.1.13.184.0.5.0.0.0.0.0.0.0.0.0.1", 64), RS_CREATEANDGO });
 }
 
+/*
+ * An IPv6 address created on a link whose MTU is below 1280 already: the
+ * kernel has no IPv6 state there and answers EINVAL, which recorded
+ * invalidIPAddress(70), commitFailed.  Refused in RESERVE2 as with SetMTU()
+ * below 1280 in the same SET: inconsistentValue, ipNotEnabled(84).  A
+ * SetMTU() of 1280 or more in the same SET lets it through (the kernel makes
+ * the link's IPv6 anew), as it does an IPv4 address.
+ */
+static void
+test_six_off_already(void **state)
+{
+	adapters();
+	fk_link_at(IFA)->mtu = 1279;
+	fk_iface_events();
+	IF_REFUSED(SNMP_ERR_INCONSISTENTVALUE,
+	    { TD, C_ADDR_RS, IDX6("32.1.13.184.0.5.0.0.0.0.0.0.0.0.0.1", 64), RS_CREATEANDGO });
+	CFG_REC(IFA, 6, 84);
+	IF_APPLIED("add 198.51.100.5/24 on ifindex 2",
+	    { TD, C_ADDR_RS, IDX4("198.51.100.5", 24), RS_CREATEANDGO });
+	IF_APPLIED("link 2 mtu 1280; add 2001:db8:5::1/64 on ifindex 2",
+	    { TC, C_CFG_MTU, "2", 1280, ASN_UNSIGNED },
+	    { TD, C_ADDR_RS, IDX6("32.1.13.184.0.5.0.0.0.0.0.0.0.0.0.1", 64), RS_CREATEANDGO });
+}
+
+/*
+ * The MTU taken below 1280 between RESERVE2 and ACTION (another program),
+ * or raised after the address (its table called first): the kernel's
+ * EINVAL for the address is ipNotEnabled(84) too, commitFailed.  (Before:
+ * invalidIPAddress(70).)
+ */
+static void
+test_six_off_in_action(void **state)
+{
+	const struct vb set[] = { { TD, C_ADDR_RS, IDX6("32.1.13.184.0.5.0.0.0.0.0.0.0.0.0.1", 64),
+	    RS_CREATEANDGO } };
+	netsnmp_request_info *reqs[1];
+	struct result res = { 0, -1, 0 };
+
+	adapters();
+	vb_reqs(set, 1, reqs);
+	assert_false(phase(MODE_SET_RESERVE1, reqs, 1, &res));
+	assert_false(phase(MODE_SET_RESERVE2, reqs, 1, &res));
+	fk_link_at(IFA)->mtu = 1279;
+	fk_iface_events();
+	fk.log[0] = '\0';
+	assert_true(phase(MODE_SET_ACTION, reqs, 1, &res));
+	assert_int_equal(res.status, SNMP_ERR_COMMITFAILED);
+	assert_string_equal(fk.log, "add 2001:db8:5::1/64 on ifindex 2 REFUSED");
+	CFG_REC(IFA, 6, 84);
+	reqs[0]->status = 0;
+	res.status = 0;
+	assert_false(phase(MODE_SET_UNDO, reqs, 1, &res));
+	phase(MODE_SET_FREE, reqs, 1, &res);
+	vb_free(reqs, 1);
+	CFG_REC(IFA, 6, 84);
+}
+
 /* protectedInterfaces: every write to mgmt is noAccess, accessDenied(91), its routes too. */
 static void
 test_protected(void **state)
@@ -4381,6 +4444,8 @@ main(void)
 		T(test_adapter_last),
 		T(test_last_other_handler),
 		T(test_master_lost_last),
+		T(test_six_off_already),
+		T(test_six_off_in_action),
 		T(test_mtu_six_off),
 		T(test_protected),
 		T(test_column_refusal_recorded),
