@@ -711,7 +711,7 @@ call_run(struct txn *x)
 {
 	struct txn_call *c = &x->calls[0];
 	const struct txn_binding *b = c->b;
-	int err = 0;
+	int err = 0, orphaned;
 
 	/*
 	 * After a failed row, UNDO follows: the rows of the later calls (other
@@ -739,8 +739,9 @@ call_run(struct txn *x)
 		 * undo the SET or, applied whole, keep it unanswered.  The SET
 		 * fails here, and orphan_end() undoes what was applied.
 		 */
-		if (!r->applied && ((x->orphan && r->last) || pdu_failed(x, c))) {
-			if (x->orphan && r->last)
+		orphaned = x->orphan && r->last;
+		if (!r->applied && (orphaned || pdu_failed(x, c))) {
+			if (orphaned)
 				log_warn("set",
 				    "the master went away during the ACTION of transaction %ld: "
 				    "its last rows are not applied",
