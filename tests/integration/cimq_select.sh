@@ -53,6 +53,7 @@ nsx ip -batch "$T/routes.batch" >"$T/batch.out" 2>&1 || { head -n 5 "$T/batch.ou
 
 start_agents
 # after the start: an InstallDate
+ADDED=$(date +%s)
 nsx ip route add 10.91.0.0/16 via 10.2.0.9 dev va1 metric 40 || not_ok "route added after the start"
 # a persisted route (and with it an active route)
 PIX=10.95.0.0.255.255.0.0.10.1.0.9.3
@@ -66,6 +67,7 @@ snap() { # PREFIX: the kernel and a walk, as the comparisons read them
 		nsx ip -j -d link show >"$1.links.json" && nsx ip -j addr show >"$1.addrs.json" && walk_ent "$1.walk"
 }
 snap "$T/k" || bail_out "kernel snapshot or walk failed"
+WALKED=$SECONDS # Age grows by the time between the walk and a query (--slack)
 diag "walk: $(wc -l <"$T/k.walk") lines"
 
 # qcheck TEXT FORMAT WQL: the query succeeds (exit 0); its output in $T/q.FORMAT
@@ -91,7 +93,7 @@ for c in "${CASES[@]}"; do
 	if qcheck "SELECT * FROM $cls" json "SELECT * FROM $cls"; then
 		cp "$T/q.json" "$T/$cls.all.json"
 		rows_check "SELECT * FROM $cls equals the walk (every instance, every property)" \
-			walk "$cls" "$T/k.walk" "$T/$cls.all.json"
+			walk "$cls" "$T/k.walk" "$T/$cls.all.json" --slack $((SECONDS - WALKED + 5))
 		rows_check "SELECT * FROM $cls: JSON types are WMI's" types "$cls" "$T/$cls.all.json"
 		n=$(jq length "$T/$cls.all.json")
 		[ "${n:-0}" -gt 0 ] && ok "SELECT * FROM $cls has instances ($n)" || not_ok "SELECT * FROM $cls has instances"
@@ -163,12 +165,13 @@ if [ -s "$T/Win32_IP4PersistedRouteTable.all.json" ]; then
 	n=$(jq length "$T/Win32_ActiveRoute.all.json" 2>/dev/null)
 	is "$n" 1 "one active route (the persisted route is installed)"
 fi
-# the datetime: InstallDate of the route added after the start is CIM_DATETIME, close to now
+# the datetime: InstallDate of the route added after the start is CIM_DATETIME, between the
+# second it was added and now (a loaded machine may take long between the two)
 d=$(jq -r '.[] | select(.Destination == "10.91.0.0") | .InstallDate' "$T/Win32_IP4RouteTable.all.json" 2>/dev/null)
-if PYTHONPATH=$ITDIR python3 - "$d" <<'EOF'; then ok "InstallDate of a new route is a CIM_DATETIME within 60 s of now ($d)"; else not_ok "InstallDate of a new route is a CIM_DATETIME close to now"; diag "$d"; fi
+if PYTHONPATH=$ITDIR python3 - "$d" "$ADDED" <<'EOF'; then ok "InstallDate of a new route is a CIM_DATETIME between its addition and now ($d)"; else not_ok "InstallDate of a new route is a CIM_DATETIME between its addition and now"; diag "$d, added at $ADDED"; fi
 import sys, time, cimq_rows
 s = cimq_rows.dt_seconds(sys.argv[1])
-assert s is not None and abs(s - time.time()) < 60, (sys.argv[1], s, time.time())
+assert s is not None and int(sys.argv[2]) - 1 <= s <= time.time() + 1, (sys.argv[1], s, time.time())
 EOF
 
 # ---------------------------------------------------------------- WHERE
