@@ -16,7 +16,7 @@ pass=0 fail=0 skip=0
 t0=$(date +%s)
 # the time since the suite began, as m:ss (each stage's line says when it starts)
 at() { local t=$(($(date +%s) - t0)); printf '%d:%02d' $((t / 60)) $((t % 60)); }
-failures=$(mktemp) && trap 'rm -f "$failures"' EXIT
+failures=$(mktemp) brief=$(mktemp) && trap 'rm -f "$failures" "$brief"' EXIT
 count_log() { # test-suite.log of one build
 	local log=$1 n
 	n=$(sed -n 's/^# PASS: *//p' "$log" | head -1); pass=$((pass + ${n:-0}))
@@ -33,6 +33,7 @@ run_build() { # name, configure flags...
 	rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" || return 1
 	if ! "$src/configure" -q "$@" >configure.out 2>&1 || ! make -j2 >make.out 2>&1; then
 		{ echo "suite: $name build failed:"; tail -30 configure.out make.out; } | tee -a "$failures"
+		echo "  [$name] the build failed" >>"$brief"
 		fail=$((fail + 1)); return 1
 	fi
 	# Three at a time (they mostly wait: on the kernel, snmpd, each other), but the tests that
@@ -51,11 +52,12 @@ run_build() { # name, configure flags...
 	# What failed, with the test's own diagnostics: collected here and
 	# printed again just before the summary line, where a truncated CI log
 	# still shows it.
-	grep -lE '^(FAIL|ERROR|XPASS)' $(find . -name '*.trs') 2>/dev/null | while read -r trs; do
+	grep -lE '^:test-result: (FAIL|ERROR|XPASS)' $(find . -name '*.trs') 2>/dev/null | while read -r trs; do
 		echo "---- ${trs%.trs}.log ($name) ----"
 		grep -E '^(not ok|Bail out)' "${trs%.trs}.log" | head -20
 		tail -40 "${trs%.trs}.log"
 	done | tee -a "$failures"
+	grep -E '^(FAIL|ERROR|XPASS):' check.out | sed "s/^/  [$name] /" >>"$brief"
 	count_log test-suite.log
 	count_log alone-suite.log
 	echo "suite: $name: the slowest tests (s):"
@@ -81,10 +83,14 @@ if [ $quick -eq 0 ]; then
 		echo "  PASS: make distcheck"; pass=$((pass + 1))
 	else
 		echo "  FAIL: make distcheck"; tail -40 distcheck.out | tee -a "$failures"; fail=$((fail + 1))
+		echo "  FAIL: make distcheck" >>"$brief"
 	fi
 fi
 if [ -s "$failures" ]; then
 	echo "suite: == what failed (again, for short logs) =="; cat "$failures"
+fi
+if [ -s "$brief" ]; then
+	echo "suite: == the failed checks, a line each =="; cat "$brief"
 fi
 echo "suite: done (at $(at))"
 echo "$pass passed, $fail failed, $skip skipped"
