@@ -119,6 +119,7 @@ itest_init() {
 	TEST_NAME=$1
 	_itest_require
 	T=$(mktemp -d "/tmp/cimr-$TEST_NAME.XXXXXX") || bail_out "mktemp failed"
+	. "$ITDIR/../pin_python.sh" && cimr_pin_python "$T/bin"
 	NS=cimr-$TEST_NAME-$$
 	PORT=$((20000 + $$ % 20000))
 	SNMPD_PID=
