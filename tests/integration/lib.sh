@@ -163,14 +163,14 @@ _our_child() { # pid: is it a child of this shell (running or zombie)?
 alive() { # pid: running and not a zombie
 	local pid=$1 st
 	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-	st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
+	st=$(sed -n 's/^State:[[:space:]]*\([A-Za-z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
 	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
 }
 
 # stop_pid PID [SIGNAL] [TIMEOUT_S]: signal our child, wait for it, KILL after the timeout.
 # Sets STOP_STATUS to its exit status (128+n for a signal), empty if it was not ours.
 stop_pid() {
-	local pid=$1 sig=${2:-TERM} to=${3:-5} deadline
+	local pid=$1 sig=${2:-TERM} to=${3:-5} deadline t0
 	STOP_STATUS=
 	[ -n "$pid" ] || return 0
 	# a status kept by dead_why, unless the pid was reused since by a new child of ours (a test
@@ -184,8 +184,9 @@ stop_pid() {
 		return 0
 	fi
 	kill -s "$sig" "$pid" 2>/dev/null
-	deadline=$(($(now_ms) + to * 1000))
+	t0=$(now_ms) deadline=$(($(now_ms) + to * 1000))
 	while alive "$pid" && [ "$(now_ms)" -lt "$deadline" ]; do sleep 0.05; done
+	[ $(($(now_ms) - t0)) -gt 1000 ] && diag "pid $pid took $(($(now_ms) - t0)) ms to exit after SIG$sig"
 	if alive "$pid"; then
 		diag "pid $pid did not exit within ${to}s after SIG$sig: killing it"
 		kill -KILL "$pid" 2>/dev/null
@@ -356,7 +357,8 @@ _start_mock() {
 	CIMR_PID=$!
 }
 
-stop_cimrouted() { stop_pid "$CIMR_PID" "${1:-TERM}" 5; CIMR_PID=; }
+# (a sanitizer build's exit, on a loaded machine, may take seconds: it is given 15)
+stop_cimrouted() { stop_pid "$CIMR_PID" "${1:-TERM}" "$(daemon_sanitized && echo 15 || echo 5)"; CIMR_PID=; }
 
 # served OID: the subagent's subtree holding OID is registered: a value, or noSuchInstance (a
 # table without that row), not noSuchObject (what the master says of what nobody registered)
