@@ -32,6 +32,9 @@ struct nlmon;
  * One link (RTM_NEWLINK), with what the adapter tables show.  The alias is
  * kept inline (256 bytes): a link is about 400 bytes, 4 MB at 10,000 links.
  */
+/* RFC 8200's minimum link MTU: below it the kernel keeps no IPv6 state on a link. */
+#define LINK_MTU_MIN6 1280
+
 struct link {
 	int32_t ifindex;
 	unsigned flags; /* IFF_* */

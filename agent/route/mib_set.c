@@ -2073,15 +2073,21 @@ apply(struct txn *x, struct txn_row *tr, void *ctx)
 
 /*
  * SetGateways()'s code for the kernel's refusal of a gateway's route: as
- * EnableStatic's for the same cause (IPv6 disabled on the link: "IPv6 is
- * disabled on nexthop device", EACCES, is ipNotEnabled).
+ * EnableStatic's for the same causes, ipNotEnabled for an IPv6 gateway on a
+ * link whose IPv6 is disabled ("IPv6 is disabled on nexthop device",
+ * EACCES) or that has none, its MTU below 1280 (ENODEV).
  */
 static int
-gw_code(const struct wrow *r)
+gw_code(const struct writer *w, const struct wrow *r)
 {
-	if (r->kq.rc == -EEXIST)
+	const struct link *l = iface_link(mirror_iface(w->pm), r->gwk.ifindex);
+	int rc = r->kq.rc;
+
+	if (rc == -EEXIST)
 		return CIM_RC_ALREADYEXISTS;
-	return r->gwk.six && r->kq.rc == -EACCES ? CIM_RC_IPNOTENABLED : CIM_RC_UNKNOWNFAILURE;
+	if (r->gwk.six && (rc == -EACCES || (rc == -ENODEV && l != NULL && l->mtu < LINK_MTU_MIN6)))
+		return CIM_RC_IPNOTENABLED;
+	return CIM_RC_UNKNOWNFAILURE;
 }
 
 /* A gateway row: its route row's steps, then SetGateways()'s result recorded (and its undo). */
@@ -2094,7 +2100,7 @@ gw_apply(struct txn *x, struct txn_row *tr, void *ctx)
 
 	if (err == TXN_PENDING)
 		return err;
-	gw_record(w, r, err == 0 ? CIM_RC_SUCCESS : gw_code(r));
+	gw_record(w, r, err == 0 ? CIM_RC_SUCCESS : gw_code(w, r));
 	if (err == 0 && w->ifs != NULL)
 		txn_step(x, tr, undo_gw_record, w);
 	return err;

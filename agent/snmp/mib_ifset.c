@@ -60,7 +60,6 @@ enum { INET_IPV4 = 1, INET_IPV6 = 2 };
 enum kind { K_LINK, K_ADD, K_DEL, K_RFETCH, K_RADD, K_RDEL };
 
 #define MTU_MIN4 68    /* RFC 791: every IPv4 host takes 68 bytes */
-#define MTU_MIN6 1280  /* RFC 8200: below it the kernel turns IPv6 off on the link */
 #define MTU_MAX4 65535 /* IP_MAX_MTU */
 #define SETTABLE_IFA_FLAGS                                                              \
 	(IFA_F_NODAD | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR | IFA_F_NOPREFIXROUTE | \
@@ -590,7 +589,7 @@ link_req(int32_t ifindex)
 static int
 mtu_six_off(const struct kreq *req, const struct kreq *undo)
 {
-	return req->l.mtu != 0 && req->l.mtu < MTU_MIN6 && undo->l.mtu >= MTU_MIN6;
+	return req->l.mtu != 0 && req->l.mtu < LINK_MTU_MIN6 && undo->l.mtu >= LINK_MTU_MIN6;
 }
 
 static int
@@ -706,7 +705,7 @@ check_mtu(struct ifset *s, struct irow *r, const struct link *l)
 	q.l.mtu = (uint32_t)v;
 	u.l.mtu = l->mtu;
 	r->six_off = mtu_six_off(&q, &u);
-	r->six_on = q.l.mtu >= MTU_MIN6 && u.l.mtu < MTU_MIN6;
+	r->six_on = q.l.mtu >= LINK_MTU_MIN6 && u.l.mtu < LINK_MTU_MIN6;
 	return plan_link(r, &q, &u);
 }
 
@@ -1649,7 +1648,7 @@ six_off_why(const struct ifset *s, struct txn *x, const struct irow *r, char *wh
 		    "SetMTU() below 1280 in the same SET turns IPv6 off on the interface");
 		return 1;
 	}
-	if (l == NULL || change > 0 || l->mtu >= MTU_MIN6)
+	if (l == NULL || change > 0 || l->mtu >= LINK_MTU_MIN6)
 		return 0;
 	snprintf(why, len, "the interface's MTU is %u, below 1280: it has no IPv6", l->mtu);
 	return 1;
@@ -1784,7 +1783,7 @@ wmi_code(const struct iface *ifm, const struct kreq *q, int rc)
 	if (q->kind == K_ADD && q->a.family == AF_INET6 &&
 	    (rc == -EACCES ||
 		(rc == -EINVAL && (l = iface_link(ifm, q->a.ifindex)) != NULL &&
-		    l->mtu < MTU_MIN6)))
+		    l->mtu < LINK_MTU_MIN6)))
 		return CIM_RC_IPNOTENABLED;
 	if (rc == -EPERM || rc == -EACCES)
 		return CIM_RC_ACCESSDENIED;

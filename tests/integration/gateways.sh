@@ -152,6 +152,12 @@ refused commitFailed "f. an IPv6 gateway on a1, whose IPv6 is disabled" "$OID_GW
 is "$(get_val "$OID_CFG.24.$A1") $(get_val "$OID_CFG.25.$A1")" "INTEGER: 23 INTEGER: 84" \
 	"f. ... LastMethod setGateways(23), LastResult ipNotEnabled(84)"
 nsx sysctl -qw net.ipv6.conf.a1.disable_ipv6=0
+# below MTU 1280 the link has no IPv6 at all, and the kernel answers ENODEV: ipNotEnabled(84) too
+nsx ip link set a1 mtu 1200
+refused commitFailed "f. an IPv6 gateway on a1, whose MTU is below 1280" "$OID_GW.6.$(gw6 "$A1" fe80::1 13)" i 4
+is "$(get_val "$OID_CFG.24.$A1") $(get_val "$OID_CFG.25.$A1")" "INTEGER: 23 INTEGER: 84" \
+	"f. ... LastMethod setGateways(23), LastResult ipNotEnabled(84)"
+nsx ip link set a1 mtu 1500
 refused noCreation "f. an index of the wrong length" "$OID_GW.6.$A0.1.4.10.10.0.9" i 4
 refused wrongValue "f. StorageType other(1)" "$OID_GW.5.$(gw4 "$A0" 10.10.0.9 9)" i 1 \
 	"$OID_GW.6.$(gw4 "$A0" 10.10.0.9 9)" i 4

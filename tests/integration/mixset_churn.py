@@ -538,11 +538,10 @@ class Gen:
             if not self.take(('gw', 'fe80::1')):
                 return None
             oid = '%s.6.%d.2.16.%s.5' % (GW, IFX['vd'], subs6('fe80::1'))
-            # the kernel's EACCES is ipNotEnabled(84), as for EnableStatic; below MTU 1280 vd has no
-            # IPv6 state at all, and the kernel's answer there is not decided here: 84 or 65
-            codes = {84} if self.w.links['vd']['mtu'] >= 1280 else {84, 65}
+            # ipNotEnabled(84), as for EnableStatic: the kernel's EACCES (IPv6 disabled), or below
+            # MTU 1280, where vd has no IPv6 state at all, its ENODEV
             return Piece('gateway fe80::1 on vd (no IPv6 there)', [(oid, 'i', 4)], 3, 'commitFailed',
-                         {'cfg vd': {(SETGATEWAYS, c) for c in codes}})
+                         {'cfg vd': (SETGATEWAYS, 84)})
         if k == 2:
             if not self.take(('gw', '10.99.0.1')):
                 return None
