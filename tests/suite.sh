@@ -17,7 +17,7 @@ pass=0 fail=0 skip=0
 t0=$(date +%s)
 # the time since the suite began, as m:ss (each stage's line says when it starts)
 at() { local t=$(($(date +%s) - t0)); printf '%d:%02d' $((t / 60)) $((t % 60)); }
-failures=$(mktemp) brief=$(mktemp) && trap 'rm -f "$failures" "$brief"' EXIT
+failures=$(mktemp) brief=$(mktemp) pydir=$(mktemp -d) && trap 'rm -rf "$failures" "$brief" "$pydir"' EXIT
 count_log() { # test-suite.log of one build
 	local log=$1 n
 	n=$(sed -n 's/^# PASS: *//p' "$log" | head -1); pass=$((pass + ${n:-0}))
@@ -67,7 +67,7 @@ run_build() { # name, configure flags...
 }
 
 cimr_install_packages || { echo "0 passed, 1 failed"; exit 1; }
-pydir=$(mktemp -d) && trap 'rm -rf "$failures" "$brief" "$pydir"' EXIT && cimr_pin_python "$pydir"
+cimr_pin_python "$pydir"
 cd "$src" && autoreconf -fi >/dev/null 2>&1 || { echo "suite: autoreconf failed"; echo "0 passed, 1 failed"; exit 1; }
 
 run_build plain

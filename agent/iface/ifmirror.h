@@ -28,13 +28,13 @@ struct nlmon;
 #define LINK_KIND_MAX  16  /* IFLA_INFO_KIND: "veth", "bridge", "wireguard" */
 #define LINK_ALIAS_MAX 256 /* IFALIASZ, <linux/if.h> */
 
+/* RFC 8200's minimum link MTU: below it the kernel keeps no IPv6 state on a link. */
+#define LINK_MTU_MIN6 1280
+
 /*
  * One link (RTM_NEWLINK), with what the adapter tables show.  The alias is
  * kept inline (256 bytes): a link is about 400 bytes, 4 MB at 10,000 links.
  */
-/* RFC 8200's minimum link MTU: below it the kernel keeps no IPv6 state on a link. */
-#define LINK_MTU_MIN6 1280
-
 struct link {
 	int32_t ifindex;
 	unsigned flags; /* IFF_* */

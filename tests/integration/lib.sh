@@ -184,9 +184,10 @@ stop_pid() {
 		return 0
 	fi
 	kill -s "$sig" "$pid" 2>/dev/null
-	t0=$(now_ms) deadline=$(($(now_ms) + to * 1000))
+	t0=$(now_ms) && deadline=$((t0 + to * 1000))
 	while alive "$pid" && [ "$(now_ms)" -lt "$deadline" ]; do sleep 0.05; done
-	[ $(($(now_ms) - t0)) -gt 1000 ] && diag "pid $pid took $(($(now_ms) - t0)) ms to exit after SIG$sig"
+	t0=$(($(now_ms) - t0))
+	[ "$t0" -gt 1000 ] && diag "pid $pid took $t0 ms to exit after SIG$sig"
 	if alive "$pid"; then
 		diag "pid $pid did not exit within ${to}s after SIG$sig: killing it"
 		kill -KILL "$pid" 2>/dev/null
@@ -420,8 +421,18 @@ strings_index() {
 	done
 	echo "${s#.}"
 }
-# addr_hex ADDRESS: an IPv4 or IPv6 address as snmpset's x takes it ("0A 0E 01 02")
-addr_hex() { python3 -c 'import ipaddress,sys; print(" ".join("%02X" % b for b in ipaddress.ip_address(sys.argv[1]).packed))' "$1"; }
+# addr_hex ADDRESS: an IPv4 or IPv6 address as snmpset's x takes it ("0A 0E 01 02"); a dotted
+# quad in the shell (the ping tests convert one a row: no python start for it)
+addr_hex() {
+	local IFS=.
+	if [[ $1 =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]]; then
+		# shellcheck disable=SC2086
+		set -- $1
+		printf '%02X %02X %02X %02X\n' "$1" "$2" "$3" "$4"
+		return
+	fi
+	python3 -c 'import ipaddress,sys; print(" ".join("%02X" % b for b in ipaddress.ip_address(sys.argv[1]).packed))' "$1"
+}
 
 # tap_from PY [ARGS...]: a Python checker whose "ok TEXT" and "not_ok TEXT" lines become TAP
 # lines (the rest passes through as diagnostics); a checker that fails or writes to stderr is one

@@ -93,6 +93,8 @@ check "a nonVolatile gateway" setw "$R.6.5.1.6.$IFA.1.4.10.1.0.2.100" i 4
 check "a nonVolatile address" setw "$R.6.4.1.8.$IFA.1.4.10.1.0.50.24" i 4
 check "a ping row in progress (l1)" ping_row l1 1000 1000
 check "a ping row in progress (l2)" ping_row l2 1000 1000
+# val_num OID: the number an integer, counter or gauge holds
+val_num() { get_val "$1" | sed -n 's/^[A-Za-z0-9]*: *\([0-9]*\).*/\1/p'; }
 # rows CLUMN: the rows a walk of the column holds now
 rows() { nsx snmpbulkwalk -Cr50 "${V2[@]}" "${SNMP_OPTS[@]}" "$AGENT" "$1" 2>/dev/null | grep -c "^$1\."; }
 TABLES="ip4route=$OID_ENTRY.18 ip6route=$R.8.3.1.13 persist4=$R.2.3.1.9 persist6=$R.9.3.1.10
@@ -127,13 +129,13 @@ sleep 2   # the event history fills (1000 rows at 500 changes a second)
 # what the history holds now is cimRouteEventCount.0, not what a walk counts: under the churn a
 # walk slower than the appends (a sanitizer build on a loaded machine) counts rows added behind
 # its start, past the history's size, and no later walk would ever reach that many
-hist_rows=$(get_val "$E.1.0" | sed -n 's/^[A-Za-z0-9]*: *\([0-9]*\).*/\1/p')
+hist_rows=$(val_num "$E.1.0")
 [ -n "$hist_rows" ] || bail_out "cannot read cimRouteEventCount.0"
 SPECS=("${SPECS[@]/#history=*/history=$E.3.1.3=$hist_rows}")
 diag "the history holds $hist_rows rows once filled"
 : >"$T/tables.ms"
 bad_serve=0 kills=0
-probes0=$(get_val "$PE.37.$(pix l1)" | sed -n 's/^[A-Za-z0-9]*: *\([0-9]*\).*/\1/p')
+probes0=$(val_num "$PE.37.$(pix l1)")
 for i in $(seq 1 "$N"); do
 	sig=TERM; [ $((i % 2)) = 1 ] && sig=KILL && kills=$((kills + 1))
 	sleep 1   # live churn, notified as it happens
@@ -199,7 +201,7 @@ for i in $(seq 1 "$N"); do
 	[ "$c" -ge 1 ] || nopings+=" s$i"
 done
 is "${nopings:- none}" " none" "every short ping row ($N, each completing across a restart) sent its cimPingCompletion"
-probes1=$(get_val "$PE.37.$(pix l1)" | sed -n 's/^[A-Za-z0-9]*: *\([0-9]*\).*/\1/p')
+probes1=$(val_num "$PE.37.$(pix l1)")
 [ "$(get_val "$PE.20.$(pix l1)")" = "INTEGER: 2" ] && [ $((${probes1:-0} - ${probes0:-0})) -ge $((N / 2)) ]
 result $? "the long ping row is still in progress and kept probing (probes sent ${probes0:-?} -> ${probes1:-?})"
 diag "UDP receive-buffer errors in the namespace during the run: $(($(udp_rcvbuf_errors) - drops0))"

@@ -190,22 +190,21 @@ result $? "another owner may still create a row"
 setw $S_PEROWNER u 100 >/dev/null
 destroy_all
 setw $S_RATE u 1 >/dev/null
-# rate_pair: rows g1 and g2 started back to back, the two SETs prepared beforehand; false when
-# more than a second passed from the first SET sent to the second answered (a loaded machine:
-# the bucket may have refilled between them, and the check would mean nothing)
-G1=$(ix "$OWN" g1) G2=$(ix "$OWN" g2) HEX=$(addr_hex 10.14.1.2)
+# rate_pair: rows g1 and g2 started back to back; false when more than a second passed from the
+# first start to the second answered (a loaded machine: the bucket may have refilled between
+# them, and the check would mean nothing)
 rate_pair() {
 	local t0
-	setw "$PE.19.$G1" i 6 >/dev/null && setw "$PE.19.$G2" i 6 >/dev/null
+	setw "$PE.19.$(ix "$OWN" g1)" i 6 >/dev/null && setw "$PE.19.$(ix "$OWN" g2)" i 6 >/dev/null
 	sleep 1.1   # a full bucket
 	q0=$(num $C_RATE)
 	t0=$(now_ms)
-	setw "$PE.19.$G1" i 4 "$PE.3.$G1" i 1 "$PE.4.$G1" x "$HEX" >/dev/null
-	START_ERR=$(setw "$PE.19.$G2" i 4 "$PE.3.$G2" i 1 "$PE.4.$G2" x "$HEX") && START_ERR=
+	ping_start g1 10.14.1.2
+	ping_start g2 10.14.1.2
 	[ $(($(now_ms) - t0)) -lt 1000 ]
 }
 for try in 1 2 3 4 5; do rate_pair && break; diag "the two starts took more than a second (try $try)"; done
-is "$(reason "$START_ERR") $(($(num $C_RATE) - q0)) $(num "$PE.19.$G2")" "resourceUnavailable 1 " \
+is "$(reason "$START_ERR") $(($(num $C_RATE) - q0)) $(num "$PE.19.$(ix $OWN g2)")" "resourceUnavailable 1 " \
 	"MaxProbeRate 1: a second start within the second refused, cimPingRateRefused +1"
 destroy_all
 setw $S_RATE u 2 >/dev/null
